@@ -1,0 +1,90 @@
+//! Subcommands and the arguments they share.
+
+mod check;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use rtsim::scenario::{self, Override, Scenario, ScenarioError};
+
+/// Exit code for a bad scenario or bad arguments.
+pub const EXIT_INPUT: u8 = 2;
+/// Exit code for a run that could not finish (a limit was hit, output could not be written).
+pub const EXIT_FAILURE: u8 = 1;
+
+/// rtsim: compare how real-time updates reach users (short polling, long polling,
+/// Server-Sent Events, WebSocket) by deterministic simulation of a YAML scenario.
+#[derive(Debug, Parser)]
+#[command(name = "rtsim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every transport variant of a scenario and print the comparison table; write
+    /// summary.json, summary.md and runs.csv to the output folder.
+    Run(run::RunArgs),
+    /// Validate a scenario without running it; exit code 2 if it is invalid.
+    Check(check::CheckArgs),
+}
+
+/// Which scenario to load and how to change it.
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (YAML). Without it, the built-in default scenario
+    /// (the same text as scenarios/default.yaml).
+    pub file: Option<PathBuf>,
+    /// Override a scalar field by its path, e.g. `--set clients.browsers.count=5000` or
+    /// `--set transports[0].polling.interval=2s`. Repeatable; applied in order.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Master seed, replacing the scenario's `seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+impl ScenarioArgs {
+    /// Loads, overrides and validates the scenario.
+    pub fn load(&self) -> Result<Scenario, ScenarioError> {
+        let overrides = self
+            .set
+            .iter()
+            .map(|arg| Override::parse(arg))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut scenario = match &self.file {
+            Some(path) => scenario::load_file(path, &overrides)?,
+            None => scenario::load_str(
+                scenario::DEFAULT_SCENARIO_NAME,
+                scenario::DEFAULT_SCENARIO,
+                &overrides,
+            )?,
+        };
+        if let Some(seed) = self.seed {
+            scenario.seed = seed;
+        }
+        Ok(scenario)
+    }
+}
+
+pub fn dispatch(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Check(args) => check::check(args),
+    }
+}
+
+/// Prints a scenario error and returns the input-error exit code.
+pub fn input_error(error: &ScenarioError) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(EXIT_INPUT)
+}
+
+pub fn print_warnings(scenario: &Scenario) {
+    for warning in &scenario.warnings {
+        eprintln!("warning: {warning}");
+    }
+}

@@ -1,0 +1,94 @@
+//! `rtsim run`: run a scenario, print the comparison, write the output files.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use rtsim::report;
+use rtsim::sim::DEFAULT_MAX_EVENTS;
+
+use super::{EXIT_FAILURE, ScenarioArgs, input_error, print_warnings};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned plain-text table.
+    Table,
+    /// The summary.json document.
+    Json,
+    /// A GitHub Markdown table.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Output folder for summary.json, summary.md and runs.csv [default: out/<scenario name>]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// What to print on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Worker threads for running variants in parallel (results do not depend on it)
+    /// [default: the number of cores]
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Stop a run with an error after this many simulation events.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS)]
+    pub max_events: u64,
+}
+
+pub fn run(args: RunArgs) -> ExitCode {
+    let scenario = match args.scenario.load() {
+        Ok(s) => s,
+        Err(e) => return input_error(&e),
+    };
+    print_warnings(&scenario);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build();
+    let pool = match pool {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("error: cannot start worker threads: {e}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    let results = match pool.install(|| rtsim::run(&scenario, args.max_events)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: scenario `{}` (seed {}): {e}", scenario.name, scenario.seed);
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    let json = report::summary_json(&scenario, &results);
+    let markdown = report::markdown(&scenario.name, &scenario.description, &results);
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+    let written = std::fs::create_dir_all(&out)
+        .and_then(|_| std::fs::write(out.join("summary.json"), &json))
+        .and_then(|_| std::fs::write(out.join("summary.md"), &markdown))
+        .and_then(|_| std::fs::write(out.join("runs.csv"), report::runs_csv(&results)));
+    if let Err(e) = written {
+        eprintln!("error: cannot write results to {}: {e}", out.display());
+        return ExitCode::from(EXIT_FAILURE);
+    }
+    match args.format {
+        Format::Table => {
+            println!(
+                "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n",
+                scenario.name,
+                scenario.client_count(),
+                scenario.duration as f64 / 1e9,
+                scenario.warmup as f64 / 1e9,
+                scenario.seed
+            );
+            print!("{}", report::text_table(&results));
+            println!("\nwrote {}/{{summary.json,summary.md,runs.csv}}", out.display());
+        }
+        Format::Json => print!("{json}"),
+        Format::Markdown => print!("{markdown}"),
+    }
+    ExitCode::SUCCESS
+}

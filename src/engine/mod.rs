@@ -1,0 +1,124 @@
+//! The discrete-event engine: simulated clock, event queue and the run loop.
+//!
+//! Time is integer nanoseconds ([`Nanos`]). Events run in `(time, seq)` order: equal times
+//! run in the order they were scheduled. A model never touches the queue directly; it gets a
+//! [`Scheduler`] that only lets it schedule at or after the current time.
+
+pub mod queue;
+pub mod rng;
+
+pub use crate::scenario::Nanos;
+use queue::EventQueue;
+
+/// What a simulated system implements to be driven by [`run`].
+pub trait Model {
+    type Event;
+    /// Handles one event at time `now`, scheduling any follow-up through `scheduler`.
+    fn handle(&mut self, now: Nanos, event: Self::Event, scheduler: &mut Scheduler<Self::Event>);
+}
+
+/// The model's handle on the event queue.
+pub struct Scheduler<E> {
+    queue: EventQueue<E>,
+    now: Nanos,
+}
+
+impl<E> Scheduler<E> {
+    pub fn new() -> Self {
+        Scheduler {
+            queue: EventQueue::new(),
+            now: 0,
+        }
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> Nanos {
+        self.now
+    }
+
+    /// Schedules `event` at absolute time `time` (>= now).
+    pub fn at(&mut self, time: Nanos, event: E) {
+        debug_assert!(time >= self.now, "scheduling in the past");
+        self.queue.push(time.max(self.now), event);
+    }
+
+    /// Schedules `event` after `delay`.
+    pub fn after(&mut self, delay: Nanos, event: E) {
+        self.queue.push(self.now.saturating_add(delay), event);
+    }
+
+    /// Events waiting in the queue.
+    pub fn pending(&self) -> usize {
+        self.queue.len()
+    }
+}
+
+impl<E> Default for Scheduler<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunStats {
+    /// Events handled.
+    pub events: u64,
+    /// Events still queued at the end (scheduled after the end time).
+    pub pending: u64,
+}
+
+/// A run stopped by a limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineError {
+    /// More than `max_events` events were handled before the end time.
+    TooManyEvents { max_events: u64, at: Nanos },
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::TooManyEvents { max_events, at } => write!(
+                f,
+                "the run reached its limit of {max_events} events at simulated time {:.3} s; \
+                 shorten the duration, reduce the clients or raise --max-events",
+                *at as f64 / 1e9
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// Runs `model` until simulated time `end` (events at exactly `end` still run) or the
+/// queue empties.
+pub fn run<M: Model>(
+    model: &mut M,
+    scheduler: &mut Scheduler<M::Event>,
+    end: Nanos,
+    max_events: u64,
+) -> Result<RunStats, EngineError> {
+    let mut events = 0u64;
+    while let Some(time) = scheduler.queue.peek_time() {
+        if time > end {
+            break;
+        }
+        let Some((time, event)) = scheduler.queue.pop() else {
+            break;
+        };
+        scheduler.now = time;
+        events += 1;
+        if events > max_events {
+            return Err(EngineError::TooManyEvents {
+                max_events,
+                at: time,
+            });
+        }
+        model.handle(time, event, scheduler);
+    }
+    scheduler.now = scheduler.now.max(end);
+    Ok(RunStats {
+        events,
+        pending: scheduler.queue.len() as u64,
+    })
+}

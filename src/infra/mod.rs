@@ -1,0 +1,3 @@
+//! Infrastructure between clients and the application: for now the server itself.
+
+pub mod server;

@@ -1,0 +1,149 @@
+//! The server: cores behind one FIFO run queue, open connections and their memory.
+//!
+//! Jobs run in the order they arrive, each on the core that frees first, so when work
+//! arrives faster than the cores finish it, it waits: CPU cost becomes queueing delay.
+//! Because jobs arrive in simulated-time order, a job's start and end are known the moment
+//! it is submitted; only its completion needs an event.
+
+use crate::scenario::{Nanos, ServerSpec};
+
+/// CPU and connection state of the server.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// When each core finishes the work it has been given.
+    core_free: Vec<Nanos>,
+    window_start: Nanos,
+    window_end: Nanos,
+    /// Core-nanoseconds busy within the measurement window.
+    busy_in_window: u128,
+    /// Total wait in the run queue of jobs submitted within the window, and their count.
+    wait_in_window: u128,
+    jobs_in_window: u64,
+    open_connections: u64,
+    peak_connections: u64,
+    memory_per_connection: u64,
+}
+
+impl Server {
+    pub fn new(spec: &ServerSpec, window_start: Nanos, window_end: Nanos) -> Self {
+        Server {
+            core_free: vec![0; spec.cores as usize],
+            window_start,
+            window_end,
+            busy_in_window: 0,
+            wait_in_window: 0,
+            jobs_in_window: 0,
+            open_connections: 0,
+            peak_connections: 0,
+            memory_per_connection: spec.memory_per_connection,
+        }
+    }
+
+    /// Submits a job of `cost` CPU time at `now`; returns when it completes.
+    pub fn execute(&mut self, now: Nanos, cost: Nanos) -> Nanos {
+        // The earliest-free core; ties go to the lowest index, so the choice is deterministic.
+        let mut core = 0;
+        for (i, free) in self.core_free.iter().enumerate() {
+            if *free < self.core_free[core] {
+                core = i;
+            }
+        }
+        let start = now.max(self.core_free[core]);
+        let done = start + cost;
+        self.core_free[core] = done;
+        let busy_from = start.max(self.window_start);
+        let busy_to = done.min(self.window_end);
+        if busy_to > busy_from {
+            self.busy_in_window += (busy_to - busy_from) as u128;
+        }
+        if now >= self.window_start && now < self.window_end {
+            self.wait_in_window += (start - now) as u128;
+            self.jobs_in_window += 1;
+        }
+        done
+    }
+
+    pub fn connection_opened(&mut self) {
+        self.open_connections += 1;
+        self.peak_connections = self.peak_connections.max(self.open_connections);
+    }
+
+    /// Share of the cores' time busy within the window, 0 to 1.
+    pub fn utilisation(&self) -> f64 {
+        let capacity = (self.window_end - self.window_start) as u128 * self.core_free.len() as u128;
+        if capacity == 0 {
+            0.0
+        } else {
+            self.busy_in_window as f64 / capacity as f64
+        }
+    }
+
+    /// Mean time a job waited for a core, over jobs submitted in the window.
+    pub fn mean_queueing_delay(&self) -> Nanos {
+        if self.jobs_in_window == 0 {
+            0
+        } else {
+            (self.wait_in_window / self.jobs_in_window as u128) as Nanos
+        }
+    }
+
+    /// Jobs submitted within the window.
+    pub fn jobs_in_window(&self) -> u64 {
+        self.jobs_in_window
+    }
+
+    pub fn peak_connections(&self) -> u64 {
+        self.peak_connections
+    }
+
+    /// Peak memory held for connections.
+    pub fn peak_memory(&self) -> u64 {
+        self.peak_connections * self.memory_per_connection
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::CpuCosts;
+
+    fn spec(cores: u32) -> ServerSpec {
+        ServerSpec {
+            cores,
+            cost: CpuCosts {
+                accept: 0,
+                request: 0,
+                push: 0,
+                ping: 0,
+            },
+            memory_per_connection: 1000,
+        }
+    }
+
+    #[test]
+    fn jobs_queue_when_cores_are_busy() {
+        let mut s = Server::new(&spec(2), 0, 1_000);
+        assert_eq!(s.execute(0, 100), 100);
+        assert_eq!(s.execute(0, 100), 100);
+        // Third job waits for the first free core.
+        assert_eq!(s.execute(10, 100), 200);
+        assert_eq!(s.mean_queueing_delay(), 30);
+        assert!((s.utilisation() - 300.0 / 2000.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn busy_time_outside_the_window_is_not_counted() {
+        let mut s = Server::new(&spec(1), 100, 200);
+        s.execute(50, 100); // busy 50..150, of which 50 in the window
+        assert!((s.utilisation() - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn memory_follows_peak_connections() {
+        let mut s = Server::new(&spec(1), 0, 1);
+        s.connection_opened();
+        s.connection_opened();
+        assert_eq!(s.peak_connections(), 2);
+        assert_eq!(s.peak_memory(), 2000);
+    }
+}

@@ -1,0 +1,87 @@
+//! Delivery latency: exact count, mean and maximum, percentiles from an HDR histogram
+//! (three significant digits, so a percentile is within 0.1% of the true value).
+
+use hdrhistogram::Histogram;
+
+use super::result::LatencySummary;
+use crate::scenario::Nanos;
+
+#[derive(Debug, Clone)]
+pub struct LatencyRecorder {
+    histogram: Histogram<u64>,
+    sum: u128,
+    count: u64,
+    max: Nanos,
+}
+
+impl Default for LatencyRecorder {
+    fn default() -> Self {
+        LatencyRecorder {
+            // 1 ns to 30 days covers every latency a run can produce.
+            histogram: Histogram::new_with_bounds(1, 30 * 86_400 * 1_000_000_000, 3)
+                .expect("valid histogram bounds and precision"),
+            sum: 0,
+            count: 0,
+            max: 0,
+        }
+    }
+}
+
+impl LatencyRecorder {
+    pub fn record(&mut self, latency: Nanos) {
+        self.histogram.saturating_record(latency.max(1));
+        self.sum += latency as u128;
+        self.count += 1;
+        self.max = self.max.max(latency);
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Exact mean in nanoseconds.
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum as f64 / self.count as f64)
+    }
+
+    /// The summary in milliseconds, or `None` when nothing was recorded.
+    pub fn summary(&self) -> Option<LatencySummary> {
+        if self.count == 0 {
+            return None;
+        }
+        let ms = |ns: f64| ns / 1e6;
+        let q = |quantile: f64| ms(self.histogram.value_at_quantile(quantile) as f64);
+        Some(LatencySummary {
+            samples: self.count,
+            mean_ms: ms(self.sum as f64 / self.count as f64),
+            p50_ms: q(0.50),
+            p90_ms: q(0.90),
+            p99_ms: q(0.99),
+            max_ms: ms(self.max as f64),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_of_a_uniform_ladder() {
+        let mut r = LatencyRecorder::default();
+        for i in 1..=1000u64 {
+            r.record(i * 1_000_000); // 1 ms .. 1000 ms
+        }
+        let s = r.summary().unwrap();
+        assert_eq!(s.samples, 1000);
+        assert!((s.mean_ms - 500.5).abs() < 1e-9);
+        assert!((s.p50_ms - 500.0).abs() / 500.0 < 0.001);
+        assert!((s.p99_ms - 990.0).abs() / 990.0 < 0.001);
+        assert_eq!(s.max_ms, 1000.0);
+    }
+
+    #[test]
+    fn empty_has_no_summary() {
+        assert!(LatencyRecorder::default().summary().is_none());
+    }
+}

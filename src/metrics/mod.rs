@@ -1,0 +1,8 @@
+//! What a run measured: latency distribution, bytes by layer, server load and the event
+//! ledger, gathered into a [`RunResult`].
+
+pub mod latency;
+pub mod result;
+
+pub use latency::LatencyRecorder;
+pub use result::*;

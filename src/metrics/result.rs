@@ -1,0 +1,78 @@
+//! The result of one run of one transport variant: every number the reports show.
+
+use serde::Serialize;
+
+use crate::net::wire::LayerBytes;
+
+/// Delivery latency (event creation to receipt by the client), milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LatencySummary {
+    pub samples: u64,
+    pub mean_ms: f64,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+/// Bytes per client per hour of one direction, by layer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BytesPerClientHour {
+    pub payload: f64,
+    pub framing: f64,
+    pub tcpip: f64,
+    pub total: f64,
+}
+
+impl BytesPerClientHour {
+    pub fn from_window(bytes: LayerBytes, clients: u64, window_ns: u64) -> Self {
+        let scale = 3600e9 / window_ns as f64 / clients.max(1) as f64;
+        BytesPerClientHour {
+            payload: bytes.payload as f64 * scale,
+            framing: bytes.framing as f64 * scale,
+            tcpip: bytes.tcpip as f64 * scale,
+            total: bytes.total() as f64 * scale,
+        }
+    }
+}
+
+/// Every generated (event, client) pair is delivered or still in flight at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EventLedger {
+    /// Events created during the run.
+    pub events: u64,
+    /// (event, client) pairs: each event is generated for every client subscribed then.
+    pub generated: u64,
+    pub delivered: u64,
+    /// Waiting at the server, in a CPU job or on the wire when the run ended.
+    pub in_flight: u64,
+}
+
+/// One transport variant's results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunResult {
+    pub label: String,
+    pub transport: String,
+    pub seed: u64,
+    pub clients: u64,
+    /// Latency of events created within the measurement window.
+    pub latency: Option<LatencySummary>,
+    pub bytes_down_per_client_hour: BytesPerClientHour,
+    pub bytes_up_per_client_hour: BytesPerClientHour,
+    /// Payload bytes / all bytes, both directions.
+    pub payload_efficiency: f64,
+    /// HTTP requests arriving at the server per second (polls, long-poll requests, SSE
+    /// subscribes, WebSocket upgrades).
+    pub requests_per_second: f64,
+    /// Share of responses that carried no event (polling and long polling only).
+    pub empty_response_share: Option<f64>,
+    /// Poll ticks skipped because the previous poll was still outstanding.
+    pub polls_skipped: u64,
+    pub peak_open_connections: u64,
+    pub cpu_utilisation: f64,
+    pub mean_cpu_queueing_delay_ms: f64,
+    pub peak_memory_bytes: u64,
+    pub ledger: EventLedger,
+    /// Simulation events handled (a measure of the run's cost, not of the system).
+    pub sim_events: u64,
+}

@@ -1,0 +1,5 @@
+//! The network: client access links, TCP segment accounting and byte counters by layer.
+
+pub mod link;
+pub mod tcp;
+pub mod wire;

@@ -1,0 +1,53 @@
+//! Bytes on the wire, by direction and by layer.
+//!
+//! Layers: `payload` (the events' own bytes), `framing` (everything the application
+//! protocol adds: HTTP headers, chunk sizes, SSE field names, WebSocket frame headers, JSON
+//! array brackets) and `tcpip` (IP and TCP headers of every segment, handshakes and pure
+//! ACKs).
+
+use serde::Serialize;
+
+/// Direction of travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Server to client.
+    Down,
+    /// Client to server.
+    Up,
+}
+
+/// Byte counts of one direction, by layer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LayerBytes {
+    pub payload: u64,
+    pub framing: u64,
+    pub tcpip: u64,
+}
+
+impl LayerBytes {
+    pub fn total(&self) -> u64 {
+        self.payload + self.framing + self.tcpip
+    }
+
+    pub fn add(&mut self, other: LayerBytes) {
+        self.payload += other.payload;
+        self.framing += other.framing;
+        self.tcpip += other.tcpip;
+    }
+}
+
+/// Byte counts of both directions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WireBytes {
+    pub down: LayerBytes,
+    pub up: LayerBytes,
+}
+
+impl WireBytes {
+    pub fn direction_mut(&mut self, direction: Direction) -> &mut LayerBytes {
+        match direction {
+            Direction::Down => &mut self.down,
+            Direction::Up => &mut self.up,
+        }
+    }
+}

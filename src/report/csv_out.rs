@@ -1,0 +1,82 @@
+//! `runs.csv`: one row per run with every measure as a plain number.
+
+use crate::metrics::RunResult;
+
+const HEADER: &[&str] = &[
+    "run",
+    "label",
+    "transport",
+    "seed",
+    "clients",
+    "latency_mean_ms",
+    "latency_p50_ms",
+    "latency_p90_ms",
+    "latency_p99_ms",
+    "latency_max_ms",
+    "down_payload_per_client_hour",
+    "down_framing_per_client_hour",
+    "down_tcpip_per_client_hour",
+    "down_total_per_client_hour",
+    "up_payload_per_client_hour",
+    "up_framing_per_client_hour",
+    "up_tcpip_per_client_hour",
+    "up_total_per_client_hour",
+    "payload_efficiency",
+    "requests_per_second",
+    "empty_response_share",
+    "polls_skipped",
+    "peak_open_connections",
+    "cpu_utilisation",
+    "mean_cpu_queueing_delay_ms",
+    "peak_memory_bytes",
+    "events",
+    "generated",
+    "delivered",
+    "in_flight",
+];
+
+/// The CSV text.
+pub fn runs_csv(results: &[RunResult]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(HEADER).expect("writing to memory");
+    for (index, r) in results.iter().enumerate() {
+        let l = r.latency.as_ref();
+        let opt = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
+        let (d, u) = (&r.bytes_down_per_client_hour, &r.bytes_up_per_client_hour);
+        let record = vec![
+            index.to_string(),
+            r.label.clone(),
+            r.transport.clone(),
+            r.seed.to_string(),
+            r.clients.to_string(),
+            opt(l.map(|l| l.mean_ms)),
+            opt(l.map(|l| l.p50_ms)),
+            opt(l.map(|l| l.p90_ms)),
+            opt(l.map(|l| l.p99_ms)),
+            opt(l.map(|l| l.max_ms)),
+            d.payload.to_string(),
+            d.framing.to_string(),
+            d.tcpip.to_string(),
+            d.total.to_string(),
+            u.payload.to_string(),
+            u.framing.to_string(),
+            u.tcpip.to_string(),
+            u.total.to_string(),
+            r.payload_efficiency.to_string(),
+            r.requests_per_second.to_string(),
+            opt(r.empty_response_share),
+            r.polls_skipped.to_string(),
+            r.peak_open_connections.to_string(),
+            r.cpu_utilisation.to_string(),
+            r.mean_cpu_queueing_delay_ms.to_string(),
+            r.peak_memory_bytes.to_string(),
+            r.ledger.events.to_string(),
+            r.ledger.generated.to_string(),
+            r.ledger.delivered.to_string(),
+            r.ledger.in_flight.to_string(),
+        ];
+        debug_assert_eq!(record.len(), HEADER.len());
+        writer.write_record(&record).expect("writing to memory");
+    }
+    String::from_utf8(writer.into_inner().expect("flushing memory")).expect("CSV of UTF-8 fields")
+}

@@ -1,0 +1,107 @@
+//! The comparison table: one column per transport variant, one row per measure.
+
+use super::{human_bytes, human_ms};
+use crate::metrics::{BytesPerClientHour, RunResult};
+
+/// Row label and one cell per variant.
+pub type Row = (String, Vec<String>);
+
+/// The rows of the comparison, shared by the terminal and Markdown tables.
+pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut row = |label: &str, cell: &dyn Fn(&RunResult) -> String| {
+        rows.push((label.to_string(), results.iter().map(cell).collect()));
+    };
+    let latency = |pick: fn(&crate::metrics::LatencySummary) -> f64| {
+        move |r: &RunResult| r.latency.as_ref().map_or("-".to_string(), |l| human_ms(pick(l)))
+    };
+    row("latency mean", &latency(|l| l.mean_ms));
+    row("latency p50", &latency(|l| l.p50_ms));
+    row("latency p90", &latency(|l| l.p90_ms));
+    row("latency p99", &latency(|l| l.p99_ms));
+    row("latency max", &latency(|l| l.max_ms));
+    let bytes = |dir: fn(&RunResult) -> &BytesPerClientHour, layer: fn(&BytesPerClientHour) -> f64| {
+        move |r: &RunResult| human_bytes(layer(dir(r)))
+    };
+    row("down/client/h payload", &bytes(|r| &r.bytes_down_per_client_hour, |b| b.payload));
+    row("down/client/h framing", &bytes(|r| &r.bytes_down_per_client_hour, |b| b.framing));
+    row("down/client/h tcp/ip", &bytes(|r| &r.bytes_down_per_client_hour, |b| b.tcpip));
+    row("down/client/h total", &bytes(|r| &r.bytes_down_per_client_hour, |b| b.total));
+    row("up/client/h payload", &bytes(|r| &r.bytes_up_per_client_hour, |b| b.payload));
+    row("up/client/h framing", &bytes(|r| &r.bytes_up_per_client_hour, |b| b.framing));
+    row("up/client/h tcp/ip", &bytes(|r| &r.bytes_up_per_client_hour, |b| b.tcpip));
+    row("up/client/h total", &bytes(|r| &r.bytes_up_per_client_hour, |b| b.total));
+    row("payload efficiency", &|r| format!("{:.1}%", r.payload_efficiency * 100.0));
+    row("requests/s at server", &|r| format!("{:.1}", r.requests_per_second));
+    row("empty responses", &|r| {
+        r.empty_response_share
+            .map_or("-".to_string(), |s| format!("{:.1}%", s * 100.0))
+    });
+    row("peak open connections", &|r| r.peak_open_connections.to_string());
+    row("server CPU", &|r| format!("{:.1}%", r.cpu_utilisation * 100.0));
+    row("CPU queueing delay", &|r| human_ms(r.mean_cpu_queueing_delay_ms));
+    row("peak server memory", &|r| human_bytes(r.peak_memory_bytes as f64));
+    row("events generated", &|r| r.ledger.generated.to_string());
+    row("events delivered", &|r| r.ledger.delivered.to_string());
+    row("events in flight", &|r| r.ledger.in_flight.to_string());
+    rows
+}
+
+/// A plain-text table for the terminal.
+pub fn text_table(results: &[RunResult]) -> String {
+    let rows = comparison_rows(results);
+    let header: Vec<String> = results.iter().map(|r| r.label.clone()).collect();
+    let first_width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..results.len())
+        .map(|i| {
+            rows.iter()
+                .map(|(_, cells)| cells[i].len())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    out.push_str(&format!("{:first_width$}", ""));
+    for (h, w) in header.iter().zip(&widths) {
+        out.push_str(&format!("  {h:>w$}"));
+    }
+    out.push('\n');
+    out.push_str(&"-".repeat(first_width + widths.iter().map(|w| w + 2).sum::<usize>()));
+    out.push('\n');
+    for (label, cells) in &rows {
+        out.push_str(&format!("{label:first_width$}"));
+        for (cell, w) in cells.iter().zip(&widths) {
+            out.push_str(&format!("  {cell:>w$}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The same table in GitHub Markdown.
+pub fn markdown(title: &str, description: &str, results: &[RunResult]) -> String {
+    let rows = comparison_rows(results);
+    let mut out = format!("# {title}\n\n");
+    if !description.is_empty() {
+        out.push_str(description.trim());
+        out.push_str("\n\n");
+    }
+    out.push_str("| measure |");
+    for r in results {
+        out.push_str(&format!(" {} |", r.label));
+    }
+    out.push_str("\n|---|");
+    for _ in results {
+        out.push_str("---:|");
+    }
+    out.push('\n');
+    for (label, cells) in rows {
+        out.push_str(&format!("| {label} |"));
+        for cell in cells {
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,52 @@
+//! Default values of every optional scenario field, with where each figure comes from.
+//! The README's model section lists the same table.
+
+use super::spec::Nanos;
+
+const MS: Nanos = 1_000_000;
+const US: Nanos = 1_000;
+
+/// Master seed when the scenario gives none.
+pub const SEED: u64 = 1;
+
+/// TCP maximum segment size: a 1500-byte Ethernet MTU less [`TCP_HEADER`].
+pub const TCP_MSS: u64 = 1448;
+/// IPv4 (20, RFC 791) + TCP (20, RFC 9293) + timestamps option (12, RFC 7323; Linux
+/// enables timestamps by default).
+pub const TCP_HEADER: u64 = 52;
+/// SYN / SYN-ACK: IPv4 20 + TCP 20 + 20 bytes of options (MSS, SACK-permitted, timestamps,
+/// window scale, padding), as Linux sends them.
+pub const TCP_SYN: u64 = 60;
+/// Linux's minimum delayed-ACK timeout (`TCP_DELACK_MIN`, 40 ms).
+pub const TCP_DELAYED_ACK: Nanos = 40 * MS;
+
+/// Server cores. An assumption: a small application server.
+pub const SERVER_CORES: u32 = 4;
+/// CPU per accepted connection, request, pushed message and heartbeat. rtsim's
+/// assumptions for an event-loop application server (order of magnitude of published
+/// Node.js / Go HTTP benchmarks: a few thousand to tens of thousands of requests per
+/// second per core); every scenario that asks a CPU question should set its own.
+pub const COST_ACCEPT: Nanos = 40 * US;
+pub const COST_REQUEST: Nanos = 120 * US;
+pub const COST_PUSH: Nanos = 15 * US;
+pub const COST_PING: Nanos = 5 * US;
+/// Memory per open connection: kernel socket buffers plus a user-space connection
+/// object; an assumption in the range reported for tuned Linux servers holding a million
+/// connections (roughly 10 to 50 KiB each).
+pub const MEMORY_PER_CONNECTION: u64 = 32 * 1024;
+
+/// HTTP/1.1 request headers of a cookie-less `fetch()` to an API from a browser (request
+/// line, Host, User-Agent, Accept, Accept-Encoding, Accept-Language, Origin, Referer,
+/// Connection). The SPDY white paper reports 700-800 bytes with cookies.
+pub const HTTP_REQUEST_HEADERS: u64 = 450;
+/// HTTP/1.1 response headers (status line, Date, Content-Type, Content-Length or
+/// Transfer-Encoding, Cache-Control, Server).
+pub const HTTP_RESPONSE_HEADERS: u64 = 220;
+/// Long-poll hold time: 30 s, below the 60 s idle timeout common in load balancers.
+pub const LONG_POLL_TIMEOUT: Nanos = 30_000 * MS;
+/// WebSocket upgrade request: a browser's GET with Upgrade, Connection,
+/// Sec-WebSocket-Key/Version/Extensions, Origin, User-Agent.
+pub const WS_UPGRADE_REQUEST: u64 = 500;
+/// `HTTP/1.1 101 Switching Protocols` with Upgrade, Connection and Sec-WebSocket-Accept:
+/// exactly the 129 bytes of RFC 6455 section 1.3's example.
+pub const WS_UPGRADE_RESPONSE: u64 = 129;

@@ -1,0 +1,116 @@
+//! The scenario: the YAML format (raw serde types), its validation into a runnable
+//! [`Scenario`], `--set` overrides, and errors that point into the file.
+//!
+//! Loading has two phases, as the style guide asks: serde reads the text into
+//! [`raw::RawScenario`] (unknown fields, wrong types and bad units fail here with serde-
+//! saphyr's line and column), then [`validate`] resolves names and checks ranges, reporting
+//! the field path and the location found by [`locate`].
+
+pub mod defaults;
+pub mod error;
+pub mod locate;
+pub mod overrides;
+pub mod raw;
+pub mod spec;
+pub mod validate;
+
+pub use error::ScenarioError;
+pub use overrides::Override;
+pub use spec::*;
+
+use locate::{Locations, Position};
+use raw::RawScenario;
+
+/// The built-in default scenario (the text of `scenarios/default.yaml`).
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.yaml");
+/// How the built-in scenario is named in messages.
+pub const DEFAULT_SCENARIO_NAME: &str = "<built-in default scenario>";
+
+/// The top-level keys of the format; keys starting with `x-` are also allowed and ignored
+/// (they hold YAML anchors, as in Docker Compose).
+pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "seed",
+    "duration",
+    "warmup",
+    "network",
+    "tcp",
+    "clients",
+    "server",
+    "workload",
+    "transports",
+];
+
+/// Reads and validates a scenario file, applying `--set` overrides.
+pub fn load_file(
+    path: &std::path::Path,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::new(&file, format!("cannot read the file: {e}")))?;
+    load_str(&file, &text, overrides)
+}
+
+/// Parses and validates scenario text; `file` names it in error messages.
+pub fn load_str(
+    file: &str,
+    text: &str,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
+    let raw = parse(file, text)?;
+    let raw = overrides::apply(&raw, overrides, TOP_LEVEL_KEYS)?;
+    let locations = Locations::from_text(text);
+    let checker = validate::Checker {
+        file,
+        text,
+        locations: &locations,
+        overridden: overrides,
+    };
+    validate::validate(&raw, &checker)
+}
+
+/// Phase one: YAML text to the raw serde types.
+pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
+    if text.trim().is_empty() {
+        return Err(ScenarioError::new(
+            file,
+            "the file is empty; expected a YAML mapping with at least name, duration, network, clients, workload and transports",
+        )
+        .at(text, Some(Position { line: 1, column: 1 })));
+    }
+    let raw: RawScenario = serde_saphyr::from_str(text).map_err(|e| {
+        let position = e.location().map(|l| Position {
+            line: l.line(),
+            column: l.column(),
+        });
+        let message = e.without_snippet().to_string();
+        ScenarioError::new(file, tidy_parser_message(&message)).at(text, position)
+    })?;
+    // The top level admits `x-` keys, so serde cannot deny unknown fields there: check them.
+    let locations = Locations::from_text(text);
+    for (key, position) in locations.top_level_keys() {
+        if !key.starts_with("x-") && !TOP_LEVEL_KEYS.contains(&key.as_str()) {
+            return Err(ScenarioError::new(
+                file,
+                format!(
+                    "unknown top-level field `{key}`; expected one of: {} (or an `x-` key for anchors)",
+                    TOP_LEVEL_KEYS.join(", ")
+                ),
+            )
+            .at(text, Some(*position))
+            .field(key));
+        }
+    }
+    Ok(raw)
+}
+
+/// serde-saphyr appends " at line L column C" to some messages; the location is shown
+/// separately, so drop it.
+fn tidy_parser_message(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_string(),
+        None => message.to_string(),
+    }
+}

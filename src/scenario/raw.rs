@@ -1,0 +1,250 @@
+//! The scenario file as written: serde types that mirror the YAML one to one.
+//!
+//! Every struct denies unknown fields (the top level is checked key by key in
+//! [`super::load`], because it also admits `x-` anchor keys). Values with units are the
+//! newtypes of [`crate::units`], so a bad unit is reported by the YAML parser with its line
+//! and column. Names are resolved and defaults applied later, in [`super::validate`].
+//! Every field's doc says its unit and default; the README's reference is written from them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::units::{Bandwidth, ByteSize, Duration, Percent, Rate};
+
+/// A whole scenario file (format version 1).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct RawScenario {
+    /// Scenario name; names the default output folder `out/<name>/`. Required.
+    pub name: String,
+    /// Free text: which question the scenario answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Master seed of every random stream. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Simulated time of a run. Required, > 0.
+    pub duration: Duration,
+    /// Start of the measurement window: latencies of earlier events and bytes, requests and
+    /// CPU before it are excluded from the metrics. Default 0s; must be < duration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup: Option<Duration>,
+    /// Named link profiles. At least one.
+    pub network: BTreeMap<String, RawLink>,
+    /// TCP parameters shared by every connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<RawTcp>,
+    /// Named client groups. At least one.
+    pub clients: BTreeMap<String, RawClientGroup>,
+    /// The server. All fields have defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<RawServer>,
+    /// What the server has to deliver.
+    pub workload: RawWorkload,
+    /// The transport variants to compare. At least one.
+    pub transports: Vec<RawTransport>,
+}
+
+/// One client access link profile: each client of a group gets its own link with these
+/// properties, one FIFO queue per direction.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    /// One-way propagation delay. Required.
+    pub latency: Duration,
+    /// Extra one-way delay drawn uniformly from [0, jitter] per message; a TCP stream is
+    /// never reordered by it. Default 0s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter: Option<Duration>,
+    /// Bandwidth in each direction. Required, > 0.
+    pub bandwidth: Bandwidth,
+    /// Upload bandwidth when it differs from `bandwidth` (e.g. ADSL). Default: `bandwidth`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload: Option<Bandwidth>,
+    /// Packet loss. Parsed and checked; not yet modelled (the network-fidelity issue adds
+    /// retransmission), so anything but 0% draws a warning. Default 0%.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<Percent>,
+}
+
+/// TCP/IP parameters.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTcp {
+    /// Maximum segment size. Default 1448B (1500-byte MTU less 52 bytes of headers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mss: Option<ByteSize>,
+    /// IP + TCP header bytes per segment. Default 52B: IPv4 20 (RFC 791) + TCP 20
+    /// (RFC 9293) + the timestamps option 12 (RFC 7323, on by default in Linux).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<ByteSize>,
+    /// Bytes of a SYN or SYN-ACK segment. Default 60B: IPv4 20 + TCP 20 + options 20
+    /// (MSS 4, SACK-permitted 2, timestamps 10, window scale 3, one NOP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syn: Option<ByteSize>,
+    /// Delayed-ACK timer: a receiver acknowledges every second segment at once and a lone
+    /// segment after this delay unless data it sends carries the ACK first. Default 40ms
+    /// (Linux's minimum delayed-ACK timeout, TCP_DELACK_MIN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delayed_ack: Option<Duration>,
+}
+
+/// A group of identical clients.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClientGroup {
+    /// Number of clients. Required, >= 1.
+    pub count: u32,
+    /// Name of a profile under `network`. Required.
+    pub link: String,
+    /// Clients start uniformly at random within [0, ramp). Default 0s (all at time 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp: Option<Duration>,
+}
+
+/// The server: one machine with cores and a FIFO run queue.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServer {
+    /// CPU cores. Default 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cores: Option<u32>,
+    /// CPU time per operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<RawCost>,
+    /// Memory held per open connection. Default 32KiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_per_connection: Option<ByteSize>,
+}
+
+/// CPU time per server operation (fixed).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCost {
+    /// Accepting a new connection. Default 40us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept: Option<Duration>,
+    /// Handling one HTTP request (a poll, a long-poll request, an SSE subscribe, a WebSocket
+    /// upgrade). Default 120us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<Duration>,
+    /// Writing one message to an open connection (an SSE event, a WebSocket frame, the answer
+    /// to a held long-poll request). Default 15us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push: Option<Duration>,
+    /// Sending one heartbeat or ping and handling its pong. Default 5us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ping: Option<Duration>,
+}
+
+/// Server-to-client events.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkload {
+    /// The event source.
+    pub events: RawEvents,
+}
+
+/// An event source.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvents {
+    /// `poisson` (exponential gaps) or `periodic` (fixed gaps). Required.
+    pub source: String,
+    /// Mean events per unit time, e.g. `2/s`. Required, > 0.
+    pub rate: Rate,
+    /// Payload bytes per event (the JSON text of the event). Required, >= 1B.
+    pub payload: ByteSize,
+    /// Who receives each event: `all` (every client). Default `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+}
+
+/// One transport variant: a label and exactly one transport block.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransport {
+    /// Column name in the reports; unique. Default: the transport's kind (`polling`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Short polling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub polling: Option<RawPolling>,
+    /// Long polling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_polling: Option<RawLongPolling>,
+    /// Server-Sent Events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sse: Option<RawSse>,
+    /// WebSocket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<RawWebSocket>,
+}
+
+/// Short polling: `GET` every interval; each response carries every event since the last.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolling {
+    /// Time between polls. Required, > 0.
+    pub interval: Duration,
+    /// Each gap is `interval` plus a uniform draw from [-jitter, +jitter]. Default 0s;
+    /// must be < interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter: Option<Duration>,
+    /// HTTP/1.1 request header bytes (request line to the blank line). Default 450B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// HTTP/1.1 response header bytes. Default 220B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<ByteSize>,
+}
+
+/// Long polling: the server holds each request until an event or the timeout.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLongPolling {
+    /// How long the server holds a request without events before answering empty.
+    /// Default 30s; > 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+    /// HTTP/1.1 request header bytes. Default 450B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// HTTP/1.1 response header bytes. Default 220B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<ByteSize>,
+}
+
+/// Server-Sent Events: one chunked `text/event-stream` response per client.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSse {
+    /// Interval of `:` comment heartbeats on the stream. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat: Option<Duration>,
+    /// Reconnection time the server announces with a `retry:` field at the start of the
+    /// stream (its bytes are counted). Default: none sent, browsers then use 3s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<Duration>,
+    /// HTTP/1.1 request header bytes. Default 450B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// HTTP/1.1 response header bytes. Default 220B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<ByteSize>,
+}
+
+/// WebSocket (RFC 6455): an HTTP upgrade, then one frame per event.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWebSocket {
+    /// Interval of server pings (each answered by a pong). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ping: Option<Duration>,
+    /// Upgrade request bytes. Default 500B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_request: Option<ByteSize>,
+    /// `101 Switching Protocols` response bytes. Default 129B (RFC 6455 section 1.3's example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_response: Option<ByteSize>,
+}

@@ -1,0 +1,150 @@
+//! The validated scenario: names resolved to indices, defaults applied, units as integers
+//! (nanoseconds, bytes, bits per second). Everything downstream reads only this.
+
+use serde::Serialize;
+
+/// Nanoseconds of simulated time.
+pub type Nanos = u64;
+
+/// Index of a link profile in [`Scenario::links`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LinkId(pub u32);
+
+/// A validated scenario, ready to run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    pub duration: Nanos,
+    pub warmup: Nanos,
+    pub links: Vec<LinkProfile>,
+    pub tcp: TcpParams,
+    pub groups: Vec<ClientGroup>,
+    pub server: ServerSpec,
+    pub workload: WorkloadSpec,
+    pub transports: Vec<TransportSpec>,
+    /// Things the scenario says that this version does not model; printed by `check`/`run`.
+    pub warnings: Vec<String>,
+}
+
+impl Scenario {
+    /// Total number of clients over all groups.
+    pub fn client_count(&self) -> u64 {
+        self.groups.iter().map(|g| g.count as u64).sum()
+    }
+
+    /// Length of the measurement window (duration less warmup).
+    pub fn window(&self) -> Nanos {
+        self.duration - self.warmup
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkProfile {
+    pub name: String,
+    pub latency: Nanos,
+    pub jitter: Nanos,
+    /// Server-to-client bits per second.
+    pub down_bps: u64,
+    /// Client-to-server bits per second.
+    pub up_bps: u64,
+    /// Loss probability in parts per million (not yet modelled).
+    pub loss_ppm: u32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TcpParams {
+    pub mss: u64,
+    pub header: u64,
+    pub syn: u64,
+    pub delayed_ack: Nanos,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientGroup {
+    pub name: String,
+    pub count: u32,
+    pub link: LinkId,
+    pub ramp: Nanos,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ServerSpec {
+    pub cores: u32,
+    pub cost: CpuCosts,
+    pub memory_per_connection: u64,
+}
+
+/// CPU nanoseconds per server operation.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CpuCosts {
+    pub accept: Nanos,
+    pub request: Nanos,
+    pub push: Nanos,
+    pub ping: Nanos,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkloadSpec {
+    pub source: EventSource,
+    /// Mean events per second.
+    pub rate_per_second: f64,
+    pub payload: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventSource {
+    Poisson,
+    Periodic,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TransportSpec {
+    pub label: String,
+    pub kind: TransportKind,
+}
+
+/// HTTP/1.1 header sizes of a transport's requests and responses.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct HttpHeaders {
+    pub request: u64,
+    pub response: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportKind {
+    Polling {
+        interval: Nanos,
+        jitter: Nanos,
+        http: HttpHeaders,
+    },
+    LongPolling {
+        timeout: Nanos,
+        http: HttpHeaders,
+    },
+    Sse {
+        heartbeat: Option<Nanos>,
+        retry: Option<Nanos>,
+        http: HttpHeaders,
+    },
+    WebSocket {
+        ping: Option<Nanos>,
+        upgrade_request: u64,
+        upgrade_response: u64,
+    },
+}
+
+impl TransportKind {
+    /// The YAML key of this kind.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TransportKind::Polling { .. } => "polling",
+            TransportKind::LongPolling { .. } => "long_polling",
+            TransportKind::Sse { .. } => "sse",
+            TransportKind::WebSocket { .. } => "websocket",
+        }
+    }
+}

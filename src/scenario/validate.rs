@@ -1,0 +1,288 @@
+//! Second phase of loading: resolve names, apply defaults, check ranges. Every error names
+//! the field path and carries the location found by [`super::locate`].
+
+use super::defaults as d;
+use super::error::ScenarioError;
+use super::locate::Locations;
+use super::raw::*;
+use super::spec::*;
+
+/// Context for errors: the file name, its text and the located paths.
+pub(crate) struct Checker<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+    pub locations: &'a Locations,
+    /// `--set` overrides: an error in a field they set names the override, not the file.
+    pub overridden: &'a [super::Override],
+}
+
+impl Checker<'_> {
+    pub(crate) fn error(&self, path: &str, message: impl Into<String>) -> ScenarioError {
+        if let Some(o) = self.overridden.iter().rev().find(|o| o.dotted() == path) {
+            return ScenarioError::new(&format!("--set {}", o.argument), message).field(path);
+        }
+        ScenarioError::new(self.file, message)
+            .at(self.text, self.locations.find(path))
+            .field(path)
+    }
+}
+
+/// Turns a parsed scenario into a runnable one.
+pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, ScenarioError> {
+    let duration = raw.duration.as_nanos();
+    if duration == 0 {
+        return Err(c.error("duration", "must be greater than 0s"));
+    }
+    let warmup = raw.warmup.map_or(0, |w| w.as_nanos());
+    if warmup >= duration {
+        return Err(c.error(
+            "warmup",
+            format!(
+                "must be shorter than duration ({}), found {}",
+                raw.duration,
+                raw.warmup.map(|w| w.to_string()).unwrap_or_default()
+            ),
+        ));
+    }
+    let mut warnings = Vec::new();
+
+    if raw.network.is_empty() {
+        return Err(c.error("network", "needs at least one link profile"));
+    }
+    let mut links = Vec::new();
+    for (name, link) in &raw.network {
+        let path = format!("network.{name}");
+        if link.bandwidth.bits_per_second() == 0 {
+            return Err(c.error(&format!("{path}.bandwidth"), "must be greater than 0"));
+        }
+        if link.upload.is_some_and(|u| u.bits_per_second() == 0) {
+            return Err(c.error(&format!("{path}.upload"), "must be greater than 0"));
+        }
+        let loss_ppm = link.loss.map_or(0, |l| l.parts_per_million());
+        if loss_ppm > 0 {
+            warnings.push(format!(
+                "{path}.loss: packet loss is not yet modelled; this run treats the link as lossless"
+            ));
+        }
+        links.push(LinkProfile {
+            name: name.clone(),
+            latency: link.latency.as_nanos(),
+            jitter: link.jitter.map_or(0, |j| j.as_nanos()),
+            down_bps: link.bandwidth.bits_per_second(),
+            up_bps: link.upload.unwrap_or(link.bandwidth).bits_per_second(),
+            loss_ppm,
+        });
+    }
+
+    let raw_tcp = raw.tcp.clone().unwrap_or_default();
+    let tcp = TcpParams {
+        mss: raw_tcp.mss.map_or(d::TCP_MSS, |v| v.bytes()),
+        header: raw_tcp.header.map_or(d::TCP_HEADER, |v| v.bytes()),
+        syn: raw_tcp.syn.map_or(d::TCP_SYN, |v| v.bytes()),
+        delayed_ack: raw_tcp.delayed_ack.map_or(d::TCP_DELAYED_ACK, |v| v.as_nanos()),
+    };
+    if tcp.mss < 64 {
+        return Err(c.error("tcp.mss", "must be at least 64B"));
+    }
+
+    if raw.clients.is_empty() {
+        return Err(c.error("clients", "needs at least one client group"));
+    }
+    let mut groups = Vec::new();
+    for (name, group) in &raw.clients {
+        let path = format!("clients.{name}");
+        if group.count == 0 {
+            return Err(c.error(&format!("{path}.count"), "must be at least 1"));
+        }
+        let link = links.iter().position(|l| l.name == group.link).ok_or_else(|| {
+            c.error(
+                &format!("{path}.link"),
+                format!(
+                    "unknown link profile \"{}\"; expected one of: {}",
+                    group.link,
+                    names(raw.network.keys())
+                ),
+            )
+        })?;
+        let ramp = group.ramp.map_or(0, |r| r.as_nanos());
+        if ramp >= duration {
+            return Err(c.error(&format!("{path}.ramp"), "must be shorter than duration"));
+        }
+        groups.push(ClientGroup {
+            name: name.clone(),
+            count: group.count,
+            link: LinkId(link as u32),
+            ramp,
+        });
+    }
+
+    let raw_server = raw.server.clone().unwrap_or_default();
+    let cost = raw_server.cost.clone().unwrap_or_default();
+    let server = ServerSpec {
+        cores: raw_server.cores.unwrap_or(d::SERVER_CORES),
+        cost: CpuCosts {
+            accept: cost.accept.map_or(d::COST_ACCEPT, |v| v.as_nanos()),
+            request: cost.request.map_or(d::COST_REQUEST, |v| v.as_nanos()),
+            push: cost.push.map_or(d::COST_PUSH, |v| v.as_nanos()),
+            ping: cost.ping.map_or(d::COST_PING, |v| v.as_nanos()),
+        },
+        memory_per_connection: raw_server
+            .memory_per_connection
+            .map_or(d::MEMORY_PER_CONNECTION, |v| v.bytes()),
+    };
+    if server.cores == 0 || server.cores > 4096 {
+        return Err(c.error("server.cores", "must be between 1 and 4096"));
+    }
+
+    let events = &raw.workload.events;
+    let source = match events.source.as_str() {
+        "poisson" => EventSource::Poisson,
+        "periodic" => EventSource::Periodic,
+        other => {
+            return Err(c.error(
+                "workload.events.source",
+                format!("unknown event source \"{other}\"; expected one of: poisson, periodic"),
+            ));
+        }
+    };
+    let rate_per_second = events.rate.per_second();
+    if !(rate_per_second > 0.0) {
+        return Err(c.error("workload.events.rate", "must be greater than 0"));
+    }
+    if events.payload.bytes() == 0 {
+        return Err(c.error("workload.events.payload", "must be at least 1B"));
+    }
+    if let Some(audience) = &events.audience
+        && audience != "all"
+    {
+        return Err(c.error(
+            "workload.events.audience",
+            format!("unknown audience \"{audience}\"; expected: all"),
+        ));
+    }
+    let workload = WorkloadSpec {
+        source,
+        rate_per_second,
+        payload: events.payload.bytes(),
+    };
+
+    if raw.transports.is_empty() {
+        return Err(c.error("transports", "needs at least one transport variant"));
+    }
+    let mut transports: Vec<TransportSpec> = Vec::new();
+    for (index, t) in raw.transports.iter().enumerate() {
+        let path = format!("transports[{index}]");
+        let spec = transport(t, &path, c)?;
+        if let Some(earlier) = transports.iter().position(|e| e.label == spec.label) {
+            return Err(c.error(
+                &path,
+                format!(
+                    "duplicate label \"{}\" (also transports[{earlier}]); give each variant a unique `label`",
+                    spec.label
+                ),
+            ));
+        }
+        transports.push(spec);
+    }
+
+    Ok(Scenario {
+        name: raw.name.clone(),
+        description: raw.description.clone().unwrap_or_default(),
+        seed: raw.seed.unwrap_or(d::SEED),
+        duration,
+        warmup,
+        links,
+        tcp,
+        groups,
+        server,
+        workload,
+        transports,
+        warnings,
+    })
+}
+
+fn transport(t: &RawTransport, path: &str, c: &Checker) -> Result<TransportSpec, ScenarioError> {
+    let given = [
+        t.polling.is_some(),
+        t.long_polling.is_some(),
+        t.sse.is_some(),
+        t.websocket.is_some(),
+    ];
+    let kinds = "polling, long_polling, sse, websocket";
+    match given.iter().filter(|g| **g).count() {
+        0 => return Err(c.error(path, format!("names no transport; expected one of: {kinds}"))),
+        1 => {}
+        _ => {
+            return Err(c.error(
+                path,
+                format!("names more than one transport; a variant has exactly one of: {kinds}"),
+            ));
+        }
+    }
+    let http = |req: Option<crate::units::ByteSize>, resp: Option<crate::units::ByteSize>| {
+        HttpHeaders {
+            request: req.map_or(d::HTTP_REQUEST_HEADERS, |v| v.bytes()),
+            response: resp.map_or(d::HTTP_RESPONSE_HEADERS, |v| v.bytes()),
+        }
+    };
+    let positive = |value: crate::units::Duration, field: &str| {
+        if value.as_nanos() == 0 {
+            Err(c.error(&format!("{path}.{field}"), "must be greater than 0s"))
+        } else {
+            Ok(value.as_nanos())
+        }
+    };
+    let kind = if let Some(p) = &t.polling {
+        let interval = positive(p.interval, "polling.interval")?;
+        let jitter = p.jitter.map_or(0, |j| j.as_nanos());
+        if jitter >= interval {
+            return Err(c.error(
+                &format!("{path}.polling.jitter"),
+                format!("must be shorter than the interval ({})", p.interval),
+            ));
+        }
+        TransportKind::Polling {
+            interval,
+            jitter,
+            http: http(p.request_headers, p.response_headers),
+        }
+    } else if let Some(p) = &t.long_polling {
+        let timeout = match p.timeout {
+            Some(v) => positive(v, "long_polling.timeout")?,
+            None => d::LONG_POLL_TIMEOUT,
+        };
+        TransportKind::LongPolling {
+            timeout,
+            http: http(p.request_headers, p.response_headers),
+        }
+    } else if let Some(p) = &t.sse {
+        let heartbeat = p.heartbeat.map(|v| positive(v, "sse.heartbeat")).transpose()?;
+        TransportKind::Sse {
+            heartbeat,
+            retry: p.retry.map(|v| v.as_nanos()),
+            http: http(p.request_headers, p.response_headers),
+        }
+    } else if let Some(p) = &t.websocket {
+        let ping = p.ping.map(|v| positive(v, "websocket.ping")).transpose()?;
+        TransportKind::WebSocket {
+            ping,
+            upgrade_request: p
+                .upgrade_request
+                .map_or(d::WS_UPGRADE_REQUEST, |v| v.bytes()),
+            upgrade_response: p
+                .upgrade_response
+                .map_or(d::WS_UPGRADE_RESPONSE, |v| v.bytes()),
+        }
+    } else {
+        unreachable!("exactly one transport kind was checked above")
+    };
+    let label = t.label.clone().unwrap_or_else(|| kind.name().to_string());
+    if label.trim().is_empty() {
+        return Err(c.error(&format!("{path}.label"), "must not be empty"));
+    }
+    Ok(TransportSpec { label, kind })
+}
+
+fn names<'a>(keys: impl Iterator<Item = &'a String>) -> String {
+    keys.map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+}

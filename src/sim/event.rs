@@ -1,0 +1,79 @@
+//! The engine events of a run and the messages that travel on connections.
+//!
+//! Events are small plain values. A message's contents wait in its connection's in-order
+//! queue; the arrival event only names the connection, because TCP delivers in order.
+
+/// Index of a client in the world.
+pub type ClientId = u32;
+
+/// Something that happens at a point in simulated time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A client comes alive.
+    ClientStart(ClientId),
+    /// A client-side timer (the next poll).
+    ClientTimer(ClientId),
+    /// The next message on the client's uplink reaches the server.
+    ArriveAtServer(ClientId),
+    /// The next message on the client's downlink reaches the client.
+    ArriveAtClient(ClientId),
+    /// A CPU job for this client finished on the server.
+    JobDone(ClientId, Job),
+    /// A held long-poll request times out, if it is still the held one (generation).
+    HoldTimeout(ClientId, u32),
+    /// Time for the next heartbeat or ping on the client's stream.
+    Keepalive(ClientId),
+    /// Workload event number `n` is created.
+    WorkloadEvent(u32),
+}
+
+/// Server work whose completion triggers a send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// An HTTP request (poll, long-poll request, SSE subscribe, WebSocket upgrade).
+    Request,
+    /// Write event `n` to the client's stream.
+    Push(u32),
+    /// Answer the held long-poll request.
+    Answer,
+    /// Write a heartbeat or ping.
+    Keepalive,
+}
+
+/// What a message is; its size follows from the protocol's framing rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MsgKind {
+    Syn,
+    SynAck,
+    /// The client's HTTP request (GET or WebSocket upgrade).
+    Request,
+    /// A complete HTTP response carrying `count` events starting at `first`.
+    Response { first: u32, count: u32 },
+    /// The start of a stream: SSE response headers or the WebSocket `101`.
+    StreamOpen,
+    /// One event on a stream.
+    Event(u32),
+    /// SSE heartbeat comment or WebSocket ping.
+    Keepalive,
+    /// WebSocket pong.
+    Pong,
+}
+
+/// A message with its application-layer bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Msg {
+    pub kind: MsgKind,
+    pub payload: u64,
+    pub framing: u64,
+}
+
+impl Msg {
+    /// Events the message carries.
+    pub fn events(&self) -> u32 {
+        match self.kind {
+            MsgKind::Response { count, .. } => count,
+            MsgKind::Event(_) => 1,
+            _ => 0,
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! One run: the world of clients, links and server that a transport variant runs in, and
+//! the glue that turns engine events into protocol steps.
+//!
+//! The world owns the mechanics every transport shares: sending a message over a client's
+//! link with its bytes counted by layer, TCP handshakes and ACKs, CPU jobs on the server,
+//! delivery and the event ledger. A [`Protocol`] (one per transport, in
+//! [`crate::transport`]) decides what to send and when.
+
+mod event;
+mod world;
+
+pub use event::{ClientId, Event, Job, Msg, MsgKind};
+pub use world::{Client, Protocol, World};
+
+use crate::engine::{self, EngineError, Scheduler};
+use crate::metrics::RunResult;
+use crate::scenario::{Scenario, TransportKind, TransportSpec};
+use crate::transport::{LongPolling, Polling, Sse, WebSocket};
+use crate::workload::EventLog;
+
+/// Default limit on events handled in one run.
+pub const DEFAULT_MAX_EVENTS: u64 = 2_000_000_000;
+
+/// Runs one transport variant of `scenario` over the shared event `log`.
+pub fn run_variant(
+    scenario: &Scenario,
+    log: &EventLog,
+    variant: &TransportSpec,
+    max_events: u64,
+) -> Result<RunResult, EngineError> {
+    match &variant.kind {
+        TransportKind::Polling { .. } => drive(Polling::new(&variant.kind), scenario, log, variant, max_events),
+        TransportKind::LongPolling { .. } => {
+            drive(LongPolling::new(&variant.kind), scenario, log, variant, max_events)
+        }
+        TransportKind::Sse { .. } => drive(Sse::new(&variant.kind), scenario, log, variant, max_events),
+        TransportKind::WebSocket { .. } => {
+            drive(WebSocket::new(&variant.kind), scenario, log, variant, max_events)
+        }
+    }
+}
+
+fn drive<P: Protocol>(
+    protocol: P,
+    scenario: &Scenario,
+    log: &EventLog,
+    variant: &TransportSpec,
+    max_events: u64,
+) -> Result<RunResult, EngineError> {
+    let mut world = World::new(scenario, log, protocol);
+    let mut scheduler = Scheduler::new();
+    world.schedule_start(&mut scheduler);
+    let stats = engine::run(&mut world, &mut scheduler, scenario.duration, max_events)?;
+    Ok(world.finish(variant, stats.events))
+}

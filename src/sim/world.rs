@@ -1,0 +1,516 @@
+//! The world of one run and the mechanics shared by every transport.
+
+use std::collections::VecDeque;
+
+use super::event::{ClientId, Event, Job, Msg, MsgKind};
+use crate::engine::rng::{self, Stream, uniform_below};
+use crate::engine::{Model, Nanos, Scheduler};
+use crate::infra::server::Server;
+use crate::metrics::{BytesPerClientHour, EventLedger, LatencyRecorder, RunResult};
+use crate::net::link::{LinkParams, LinkQueue};
+use crate::net::tcp::{AckState, PureAcks, segments};
+use crate::net::wire::{Direction, LayerBytes, WireBytes};
+use crate::scenario::{Scenario, TransportSpec};
+use crate::workload::EventLog;
+
+/// A transport's behaviour: what its client and server do at each step. The world calls
+/// these; they act through the world's helpers ([`World::send_request`],
+/// [`World::respond`], [`World::push_to_subscribers`], ...).
+pub trait Protocol: Sized {
+    /// Application-layer `(payload, framing)` bytes of a message of this protocol.
+    fn size(&self, kind: MsgKind, log: &EventLog) -> (u64, u64);
+    /// Interval of heartbeats or pings on an open stream, if any.
+    fn keepalive(&self) -> Option<Nanos> {
+        None
+    }
+    /// Whether the client answers a keepalive (a WebSocket pong; SSE comments get none).
+    fn keepalive_answered(&self) -> bool {
+        false
+    }
+    /// The client comes alive.
+    fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>);
+    /// A client timer fires.
+    fn client_timer(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {}
+    /// The server finished handling the client's request.
+    fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>);
+    /// Workload event `n` was created (the world has already counted it).
+    fn on_event(_w: &mut World<Self>, _n: u32, _now: Nanos, _s: &mut Scheduler<Event>) {}
+    /// A held request's answer job finished.
+    fn answer(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {}
+    /// A held request's timer fired; `generation` tells which request it was set for.
+    fn hold_timeout(
+        _w: &mut World<Self>,
+        _c: ClientId,
+        _generation: u32,
+        _now: Nanos,
+        _s: &mut Scheduler<Event>,
+    ) {
+    }
+    /// A complete HTTP response reached the client (its events are already delivered).
+    fn response_received(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {}
+}
+
+/// Per-client state: the client, its connection and the server's view of it.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub group: u32,
+    up: LinkQueue,
+    down: LinkQueue,
+    to_server: VecDeque<Msg>,
+    to_client: VecDeque<Msg>,
+    ack_at_client: AckState,
+    ack_at_server: AckState,
+    /// A TCP connection exists or is being opened.
+    pub connected: bool,
+    /// The server has accepted the connection (paid the accept cost).
+    accepted: bool,
+    /// The server counts events for this client from `first_event` on.
+    pub registered: bool,
+    first_event: u32,
+    /// Next event the server has not yet handed to a job or a message for this client.
+    pub cursor: u32,
+    /// An HTTP request is on its way or being answered.
+    pub request_outstanding: bool,
+    /// Long polling: the server holds a request.
+    pub held: bool,
+    /// Long polling: an answer job is queued.
+    pub answer_scheduled: bool,
+    /// Long polling: generation of the held request, to ignore stale timeouts.
+    pub hold_generation: u32,
+    events_in_jobs: u64,
+    events_on_wire: u64,
+    delivered: u64,
+}
+
+/// Counters of the measurement window.
+#[derive(Debug, Default)]
+struct Counters {
+    bytes: WireBytes,
+    requests: u64,
+    responses: u64,
+    empty_responses: u64,
+    polls_skipped: u64,
+    latency: LatencyRecorder,
+}
+
+/// Everything one run of one transport variant simulates.
+pub struct World<'s, P> {
+    pub scenario: &'s Scenario,
+    pub log: &'s EventLog,
+    pub protocol: P,
+    pub clients: Vec<Client>,
+    /// Per group: (downlink, uplink) parameters.
+    links: Vec<(LinkParams, LinkParams)>,
+    /// Per group: jitter streams (downlink, uplink).
+    jitter: Vec<(Stream, Stream)>,
+    /// Per group: polling phase and polling jitter streams.
+    pub poll_rng: Vec<(Stream, Stream)>,
+    pub server: Server,
+    /// Workload events created so far.
+    pub events_so_far: u32,
+    /// Registered clients in registration order.
+    pub subscribers: Vec<ClientId>,
+    counters: Counters,
+}
+
+impl<'s, P: Protocol> World<'s, P> {
+    pub fn new(scenario: &'s Scenario, log: &'s EventLog, protocol: P) -> Self {
+        let mut clients = Vec::with_capacity(scenario.client_count() as usize);
+        let mut links = Vec::new();
+        let mut jitter = Vec::new();
+        let mut poll_rng = Vec::new();
+        for (g, group) in scenario.groups.iter().enumerate() {
+            let profile = &scenario.links[group.link.0 as usize];
+            links.push((
+                LinkParams {
+                    bits_per_second: profile.down_bps,
+                    latency: profile.latency,
+                    jitter: profile.jitter,
+                },
+                LinkParams {
+                    bits_per_second: profile.up_bps,
+                    latency: profile.latency,
+                    jitter: profile.jitter,
+                },
+            ));
+            let name = &group.name;
+            jitter.push((
+                rng::stream(scenario.seed, &format!("link-down:{name}")),
+                rng::stream(scenario.seed, &format!("link-up:{name}")),
+            ));
+            poll_rng.push((
+                rng::stream(scenario.seed, &format!("poll-phase:{name}")),
+                rng::stream(scenario.seed, &format!("poll-jitter:{name}")),
+            ));
+            for _ in 0..group.count {
+                clients.push(Client {
+                    group: g as u32,
+                    ..Client::default()
+                });
+            }
+        }
+        World {
+            scenario,
+            log,
+            protocol,
+            clients,
+            links,
+            jitter,
+            poll_rng,
+            server: Server::new(&scenario.server, scenario.warmup, scenario.duration),
+            events_so_far: 0,
+            subscribers: Vec::new(),
+            counters: Counters::default(),
+        }
+    }
+
+    /// Schedules every client's start and every workload event.
+    pub fn schedule_start(&self, s: &mut Scheduler<Event>) {
+        let mut id = 0u32;
+        for group in &self.scenario.groups {
+            let mut starts = rng::stream(self.scenario.seed, &format!("client-start:{}", group.name));
+            for _ in 0..group.count {
+                s.at(uniform_below(&mut starts, group.ramp), Event::ClientStart(id));
+                id += 1;
+            }
+        }
+        for (n, time) in self.log.times.iter().enumerate() {
+            s.at(*time, Event::WorkloadEvent(n as u32));
+        }
+    }
+
+    fn in_window(&self, time: Nanos) -> bool {
+        time >= self.scenario.warmup && time < self.scenario.duration
+    }
+
+    fn count(&mut self, time: Nanos, direction: Direction, bytes: LayerBytes) {
+        if self.in_window(time) {
+            self.counters.bytes.direction_mut(direction).add(bytes);
+        }
+    }
+
+    fn count_pure_acks(&mut self, acks: PureAcks, now: Nanos, direction: Direction) {
+        let header = self.scenario.tcp.header;
+        if let Some(time) = acks.expired {
+            self.count(time, direction, LayerBytes { tcpip: header, ..LayerBytes::default() });
+        }
+        if acks.immediate > 0 {
+            let tcpip = header * acks.immediate;
+            self.count(now, direction, LayerBytes { tcpip, ..LayerBytes::default() });
+        }
+    }
+
+    fn message(&self, kind: MsgKind) -> Msg {
+        let (payload, framing) = match kind {
+            MsgKind::Syn | MsgKind::SynAck => (0, 0),
+            _ => self.protocol.size(kind, self.log),
+        };
+        Msg {
+            kind,
+            payload,
+            framing,
+        }
+    }
+
+    /// Wire bytes of a message by layer.
+    fn layers(&self, msg: &Msg) -> LayerBytes {
+        let tcp = &self.scenario.tcp;
+        let tcpip = match msg.kind {
+            MsgKind::Syn | MsgKind::SynAck => tcp.syn,
+            _ => segments(msg.payload + msg.framing, tcp.mss) * tcp.header,
+        };
+        LayerBytes {
+            payload: msg.payload,
+            framing: msg.framing,
+            tcpip,
+        }
+    }
+
+    /// Sends a message from the server to client `c` at `now`.
+    pub fn send_down(&mut self, c: ClientId, kind: MsgKind, now: Nanos, s: &mut Scheduler<Event>) {
+        let msg = self.message(kind);
+        let layers = self.layers(&msg);
+        let tcp = self.scenario.tcp;
+        if kind != MsgKind::SynAck {
+            let acks = self.clients[c as usize].ack_at_server.on_send(now, &tcp);
+            self.count_pure_acks(acks, now, Direction::Down);
+        }
+        self.count(now, Direction::Down, layers);
+        let client = &mut self.clients[c as usize];
+        let group = client.group as usize;
+        let arrival = client.down.send(now, layers.total(), &self.links[group].0, &mut self.jitter[group].0);
+        client.events_on_wire += msg.events() as u64;
+        client.to_client.push_back(msg);
+        s.at(arrival, Event::ArriveAtClient(c));
+    }
+
+    /// Sends a message from client `c` to the server at `now`.
+    pub fn send_up(&mut self, c: ClientId, kind: MsgKind, now: Nanos, s: &mut Scheduler<Event>) {
+        let msg = self.message(kind);
+        let layers = self.layers(&msg);
+        let tcp = self.scenario.tcp;
+        if kind != MsgKind::Syn {
+            let acks = self.clients[c as usize].ack_at_client.on_send(now, &tcp);
+            self.count_pure_acks(acks, now, Direction::Up);
+        }
+        self.count(now, Direction::Up, layers);
+        let client = &mut self.clients[c as usize];
+        let group = client.group as usize;
+        let arrival = client.up.send(now, layers.total(), &self.links[group].1, &mut self.jitter[group].1);
+        client.to_server.push_back(msg);
+        s.at(arrival, Event::ArriveAtServer(c));
+    }
+
+    /// The client sends its HTTP request, opening a TCP connection first if it has none
+    /// (the request then leaves when the SYN-ACK arrives).
+    pub fn send_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        self.clients[c as usize].request_outstanding = true;
+        if self.clients[c as usize].connected {
+            self.send_up(c, MsgKind::Request, now, s);
+        } else {
+            self.clients[c as usize].connected = true;
+            self.send_up(c, MsgKind::Syn, now, s);
+        }
+    }
+
+    /// Submits a server job for client `c`; its completion is an event.
+    pub fn run_job(&mut self, c: ClientId, job: Job, cost: Nanos, now: Nanos, s: &mut Scheduler<Event>) {
+        let done = self.server.execute(now, cost);
+        s.at(done, Event::JobDone(c, job));
+    }
+
+    /// The server starts counting events for client `c` from now on.
+    pub fn register(&mut self, c: ClientId) {
+        let client = &mut self.clients[c as usize];
+        if !client.registered {
+            client.registered = true;
+            client.first_event = self.events_so_far;
+            client.cursor = self.events_so_far;
+            self.subscribers.push(c);
+        }
+    }
+
+    /// Events created since the client's cursor, not yet handed to it.
+    pub fn pending_events(&self, c: ClientId) -> u32 {
+        self.events_so_far - self.clients[c as usize].cursor
+    }
+
+    /// Sends an HTTP response carrying every pending event.
+    pub fn respond(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let first = self.clients[c as usize].cursor;
+        let count = self.events_so_far - first;
+        self.clients[c as usize].cursor = self.events_so_far;
+        if self.in_window(now) {
+            self.counters.responses += 1;
+            if count == 0 {
+                self.counters.empty_responses += 1;
+            }
+        }
+        self.send_down(c, MsgKind::Response { first, count }, now, s);
+    }
+
+    /// Queues a push job of event `n` for every registered client.
+    pub fn push_to_subscribers(&mut self, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        let cost = self.scenario.server.cost.push;
+        for i in 0..self.subscribers.len() {
+            let c = self.subscribers[i];
+            let client = &mut self.clients[c as usize];
+            client.cursor = n + 1;
+            client.events_in_jobs += 1;
+            self.run_job(c, Job::Push(n), cost, now, s);
+        }
+    }
+
+    /// Starts the keepalive timer of a newly opened stream, if the protocol has one.
+    pub fn start_keepalive(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
+        if let Some(interval) = self.protocol.keepalive() {
+            s.after(interval, Event::Keepalive(c));
+        }
+    }
+
+    /// Counts a skipped poll tick.
+    pub fn poll_skipped(&mut self, now: Nanos) {
+        if self.in_window(now) {
+            self.counters.polls_skipped += 1;
+        }
+    }
+
+    fn deliver(&mut self, c: ClientId, first: u32, count: u32, now: Nanos) {
+        self.clients[c as usize].delivered += count as u64;
+        for n in first..first + count {
+            let created = self.log.times[n as usize];
+            if created >= self.scenario.warmup {
+                self.counters.latency.record(now - created);
+            }
+        }
+    }
+
+    fn arrive_at_server(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let msg = self.clients[c as usize]
+            .to_server
+            .pop_front()
+            .expect("an arrival event follows every send");
+        if msg.kind != MsgKind::Syn {
+            let tcp = self.scenario.tcp;
+            let segs = segments(msg.payload + msg.framing, tcp.mss);
+            let acks = self.clients[c as usize].ack_at_server.on_data(now, segs, &tcp);
+            self.count_pure_acks(acks, now, Direction::Down);
+        }
+        match msg.kind {
+            MsgKind::Syn => {
+                self.server.connection_opened();
+                self.send_down(c, MsgKind::SynAck, now, s);
+            }
+            MsgKind::Request => {
+                if self.in_window(now) {
+                    self.counters.requests += 1;
+                }
+                let cost = &self.scenario.server.cost;
+                let mut job_cost = cost.request;
+                let client = &mut self.clients[c as usize];
+                if !client.accepted {
+                    client.accepted = true;
+                    job_cost += cost.accept;
+                }
+                self.run_job(c, Job::Request, job_cost, now, s);
+            }
+            MsgKind::Pong => {}
+            other => unreachable!("{other:?} travels only from server to client"),
+        }
+    }
+
+    fn arrive_at_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let msg = self.clients[c as usize]
+            .to_client
+            .pop_front()
+            .expect("an arrival event follows every send");
+        self.clients[c as usize].events_on_wire -= msg.events() as u64;
+        if msg.kind != MsgKind::SynAck {
+            let tcp = self.scenario.tcp;
+            let segs = segments(msg.payload + msg.framing, tcp.mss);
+            let acks = self.clients[c as usize].ack_at_client.on_data(now, segs, &tcp);
+            self.count_pure_acks(acks, now, Direction::Up);
+        }
+        match msg.kind {
+            // The handshake's final ACK rides on the request.
+            MsgKind::SynAck => self.send_up(c, MsgKind::Request, now, s),
+            MsgKind::Response { first, count } => {
+                self.deliver(c, first, count, now);
+                self.clients[c as usize].request_outstanding = false;
+                P::response_received(self, c, now, s);
+            }
+            MsgKind::Event(n) => self.deliver(c, n, 1, now),
+            MsgKind::Keepalive => {
+                if self.protocol.keepalive_answered() {
+                    self.send_up(c, MsgKind::Pong, now, s);
+                }
+            }
+            MsgKind::StreamOpen => {}
+            other => unreachable!("{other:?} travels only from client to server"),
+        }
+    }
+
+    fn job_done(&mut self, c: ClientId, job: Job, now: Nanos, s: &mut Scheduler<Event>) {
+        match job {
+            Job::Request => P::request_handled(self, c, now, s),
+            Job::Push(n) => {
+                self.clients[c as usize].events_in_jobs -= 1;
+                self.send_down(c, MsgKind::Event(n), now, s);
+            }
+            Job::Answer => P::answer(self, c, now, s),
+            Job::Keepalive => self.send_down(c, MsgKind::Keepalive, now, s),
+        }
+    }
+
+    /// Settles the ledger and the counters into the variant's result.
+    pub fn finish(mut self, variant: &TransportSpec, sim_events: u64) -> RunResult {
+        let end = self.scenario.duration;
+        let tcp = self.scenario.tcp;
+        let mut ledger = EventLedger {
+            events: self.events_so_far as u64,
+            generated: 0,
+            delivered: 0,
+            in_flight: 0,
+        };
+        let mut late_acks = Vec::new();
+        for client in &mut self.clients {
+            late_acks.push((client.ack_at_client.finish(end, &tcp), Direction::Up));
+            late_acks.push((client.ack_at_server.finish(end, &tcp), Direction::Down));
+            if client.registered {
+                ledger.generated += (self.events_so_far - client.first_event) as u64;
+                ledger.in_flight += (self.events_so_far - client.cursor) as u64
+                    + client.events_in_jobs
+                    + client.events_on_wire;
+            }
+            ledger.delivered += client.delivered;
+        }
+        for (acks, direction) in late_acks {
+            self.count_pure_acks(acks, end, direction);
+        }
+        let clients = self.clients.len() as u64;
+        let window = self.scenario.window();
+        let bytes = self.counters.bytes;
+        let all = bytes.down.total() + bytes.up.total();
+        let payload = bytes.down.payload + bytes.up.payload;
+        let responses = self.counters.responses;
+        RunResult {
+            label: variant.label.clone(),
+            transport: variant.kind.name().to_string(),
+            seed: self.scenario.seed,
+            clients,
+            latency: self.counters.latency.summary(),
+            bytes_down_per_client_hour: BytesPerClientHour::from_window(bytes.down, clients, window),
+            bytes_up_per_client_hour: BytesPerClientHour::from_window(bytes.up, clients, window),
+            payload_efficiency: if all == 0 { 0.0 } else { payload as f64 / all as f64 },
+            requests_per_second: self.counters.requests as f64 / (window as f64 / 1e9),
+            empty_response_share: (responses > 0)
+                .then(|| self.counters.empty_responses as f64 / responses as f64),
+            polls_skipped: self.counters.polls_skipped,
+            peak_open_connections: self.server.peak_connections(),
+            cpu_utilisation: self.server.utilisation(),
+            mean_cpu_queueing_delay_ms: self.server.mean_queueing_delay() as f64 / 1e6,
+            peak_memory_bytes: self.server.peak_memory(),
+            ledger,
+            sim_events,
+        }
+    }
+
+    /// Per-client (generated, delivered, in flight) at this moment, for conservation tests.
+    pub fn client_ledger(&self, c: ClientId) -> (u64, u64, u64) {
+        let client = &self.clients[c as usize];
+        if !client.registered {
+            return (0, client.delivered, 0);
+        }
+        (
+            (self.events_so_far - client.first_event) as u64,
+            client.delivered,
+            (self.events_so_far - client.cursor) as u64 + client.events_in_jobs + client.events_on_wire,
+        )
+    }
+}
+
+impl<P: Protocol> Model for World<'_, P> {
+    type Event = Event;
+
+    fn handle(&mut self, now: Nanos, event: Event, s: &mut Scheduler<Event>) {
+        match event {
+            Event::ClientStart(c) => P::start(self, c, now, s),
+            Event::ClientTimer(c) => P::client_timer(self, c, now, s),
+            Event::ArriveAtServer(c) => self.arrive_at_server(c, now, s),
+            Event::ArriveAtClient(c) => self.arrive_at_client(c, now, s),
+            Event::JobDone(c, job) => self.job_done(c, job, now, s),
+            Event::HoldTimeout(c, generation) => P::hold_timeout(self, c, generation, now, s),
+            Event::Keepalive(c) => {
+                if let Some(interval) = self.protocol.keepalive() {
+                    s.after(interval, Event::Keepalive(c));
+                    let cost = self.scenario.server.cost.ping;
+                    self.run_job(c, Job::Keepalive, cost, now, s);
+                }
+            }
+            Event::WorkloadEvent(n) => {
+                self.events_so_far = n + 1;
+                P::on_event(self, n, now, s);
+            }
+        }
+    }
+}

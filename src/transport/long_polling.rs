@@ -1,0 +1,88 @@
+//! Long polling: the server holds each request until an event arrives (then answers with
+//! every pending event) or the timeout passes (then answers empty); the client asks again
+//! as soon as an answer arrives, on the same keep-alive connection. Events that land
+//! between two requests wait at the server and go into the next answer.
+
+use crate::engine::{Nanos, Scheduler};
+use crate::scenario::{HttpHeaders, TransportKind};
+use crate::sim::{ClientId, Event, Job, MsgKind, Protocol, World};
+use crate::transport::polling::http_exchange_size;
+use crate::workload::EventLog;
+
+pub struct LongPolling {
+    timeout: Nanos,
+    http: HttpHeaders,
+}
+
+impl LongPolling {
+    pub fn new(kind: &TransportKind) -> Self {
+        match *kind {
+            TransportKind::LongPolling { timeout, http } => LongPolling { timeout, http },
+            _ => unreachable!("LongPolling::new is given a long-polling variant"),
+        }
+    }
+
+    /// Queues the answer to `c`'s held request (writing it costs one push).
+    fn schedule_answer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.clients[c as usize].answer_scheduled = true;
+        let cost = w.scenario.server.cost.push;
+        w.run_job(c, Job::Answer, cost, now, s);
+    }
+}
+
+impl Protocol for LongPolling {
+    fn size(&self, kind: MsgKind, log: &EventLog) -> (u64, u64) {
+        http_exchange_size(&self.http, kind, log)
+    }
+
+    fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.send_request(c, now, s);
+    }
+
+    fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.register(c);
+        if w.pending_events(c) > 0 {
+            w.respond(c, now, s);
+            return;
+        }
+        let client = &mut w.clients[c as usize];
+        client.held = true;
+        client.hold_generation += 1;
+        let generation = client.hold_generation;
+        s.after(w.protocol.timeout, Event::HoldTimeout(c, generation));
+    }
+
+    fn on_event(w: &mut World<Self>, _n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        for i in 0..w.subscribers.len() {
+            let c = w.subscribers[i];
+            let client = &w.clients[c as usize];
+            if client.held && !client.answer_scheduled {
+                Self::schedule_answer(w, c, now, s);
+            }
+        }
+    }
+
+    fn hold_timeout(
+        w: &mut World<Self>,
+        c: ClientId,
+        generation: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let client = &w.clients[c as usize];
+        if client.held && client.hold_generation == generation && !client.answer_scheduled {
+            Self::schedule_answer(w, c, now, s);
+        }
+    }
+
+    fn answer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let client = &mut w.clients[c as usize];
+        client.held = false;
+        client.answer_scheduled = false;
+        w.respond(c, now, s);
+    }
+
+    fn response_received(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.send_request(c, now, s);
+    }
+}

@@ -1,0 +1,76 @@
+//! Server-Sent Events: one `GET` opens a chunked `text/event-stream` response that stays
+//! open; each event is one chunk holding `id:` and `data:` lines; optional `:` comment
+//! heartbeats keep intermediaries from closing an idle stream. With `retry` set, the
+//! server announces the reconnection time in the first chunk.
+
+use crate::engine::{Nanos, Scheduler};
+use crate::scenario::{HttpHeaders, TransportKind};
+use crate::sim::{ClientId, Event, MsgKind, Protocol, World};
+use crate::transport::framing::{SSE_HEARTBEAT, chunk_overhead, sse_event_fields, sse_retry_field};
+use crate::workload::EventLog;
+
+pub struct Sse {
+    heartbeat: Option<Nanos>,
+    retry: Option<Nanos>,
+    http: HttpHeaders,
+}
+
+impl Sse {
+    pub fn new(kind: &TransportKind) -> Self {
+        match *kind {
+            TransportKind::Sse {
+                heartbeat,
+                retry,
+                http,
+            } => Sse {
+                heartbeat,
+                retry,
+                http,
+            },
+            _ => unreachable!("Sse::new is given an SSE variant"),
+        }
+    }
+}
+
+/// Framing bytes of event `n` (SSE id `n + 1`) with a payload of `payload` bytes, chunk
+/// included.
+pub fn sse_event_framing(n: u32, payload: u64) -> u64 {
+    let fields = sse_event_fields(n as u64 + 1);
+    fields + chunk_overhead(fields + payload)
+}
+
+impl Protocol for Sse {
+    fn size(&self, kind: MsgKind, log: &EventLog) -> (u64, u64) {
+        match kind {
+            MsgKind::Request => (0, self.http.request),
+            MsgKind::StreamOpen => {
+                let retry = self.retry.map_or(0, |r| {
+                    let field = sse_retry_field(r / 1_000_000);
+                    field + chunk_overhead(field)
+                });
+                (0, self.http.response + retry)
+            }
+            MsgKind::Event(n) => (log.payload, sse_event_framing(n, log.payload)),
+            MsgKind::Keepalive => (0, SSE_HEARTBEAT + chunk_overhead(SSE_HEARTBEAT)),
+            other => unreachable!("{other:?} is not an SSE message"),
+        }
+    }
+
+    fn keepalive(&self) -> Option<Nanos> {
+        self.heartbeat
+    }
+
+    fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.send_request(c, now, s);
+    }
+
+    fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.register(c);
+        w.send_down(c, MsgKind::StreamOpen, now, s);
+        w.start_keepalive(c, s);
+    }
+
+    fn on_event(w: &mut World<Self>, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        w.push_to_subscribers(n, now, s);
+    }
+}

@@ -1,0 +1,67 @@
+//! WebSocket (RFC 6455): an HTTP/1.1 upgrade, then one unmasked binary-or-text frame per
+//! event from the server; optional server pings, each answered by a masked pong.
+
+use crate::engine::{Nanos, Scheduler};
+use crate::scenario::TransportKind;
+use crate::sim::{ClientId, Event, MsgKind, Protocol, World};
+use crate::transport::framing::websocket_header;
+use crate::workload::EventLog;
+
+pub struct WebSocket {
+    ping: Option<Nanos>,
+    upgrade_request: u64,
+    upgrade_response: u64,
+}
+
+impl WebSocket {
+    pub fn new(kind: &TransportKind) -> Self {
+        match *kind {
+            TransportKind::WebSocket {
+                ping,
+                upgrade_request,
+                upgrade_response,
+            } => WebSocket {
+                ping,
+                upgrade_request,
+                upgrade_response,
+            },
+            _ => unreachable!("WebSocket::new is given a WebSocket variant"),
+        }
+    }
+}
+
+impl Protocol for WebSocket {
+    fn size(&self, kind: MsgKind, log: &EventLog) -> (u64, u64) {
+        match kind {
+            MsgKind::Request => (0, self.upgrade_request),
+            MsgKind::StreamOpen => (0, self.upgrade_response),
+            MsgKind::Event(_) => (log.payload, websocket_header(log.payload, false)),
+            // Empty ping from the server; the pong echoes it from the client, masked.
+            MsgKind::Keepalive => (0, websocket_header(0, false)),
+            MsgKind::Pong => (0, websocket_header(0, true)),
+            other => unreachable!("{other:?} is not a WebSocket message"),
+        }
+    }
+
+    fn keepalive(&self) -> Option<Nanos> {
+        self.ping
+    }
+
+    fn keepalive_answered(&self) -> bool {
+        true
+    }
+
+    fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.send_request(c, now, s);
+    }
+
+    fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.register(c);
+        w.send_down(c, MsgKind::StreamOpen, now, s);
+        w.start_keepalive(c, s);
+    }
+
+    fn on_event(w: &mut World<Self>, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        w.push_to_subscribers(n, now, s);
+    }
+}

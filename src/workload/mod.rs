@@ -1,0 +1,62 @@
+//! The workload: when server-to-client events happen and how large they are.
+//!
+//! The event log is generated once per scenario from the `workload` random stream and
+//! shared by every transport variant, so all variants deliver the very same events
+//! (common random numbers).
+
+use crate::engine::rng::{self, RngExt};
+use crate::scenario::{EventSource, Nanos, Scenario};
+
+/// Every event of a run, in time order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventLog {
+    /// Creation time of each event; event `i` has SSE id `i + 1`.
+    pub times: Vec<Nanos>,
+    /// Payload bytes of every event.
+    pub payload: u64,
+}
+
+impl EventLog {
+    /// The events of `scenario` within `[0, duration]`.
+    pub fn generate(scenario: &Scenario) -> Self {
+        let w = &scenario.workload;
+        let mean_gap_ns = 1e9 / w.rate_per_second;
+        let mut times = Vec::new();
+        match w.source {
+            EventSource::Periodic => {
+                let gap = (mean_gap_ns.round() as Nanos).max(1);
+                let mut t = gap;
+                while t <= scenario.duration {
+                    times.push(t);
+                    t += gap;
+                }
+            }
+            EventSource::Poisson => {
+                let mut stream = rng::stream(scenario.seed, "workload");
+                let mut t: Nanos = 0;
+                loop {
+                    // Exponential gap by inversion; 1 - u lies in (0, 1], so ln is finite.
+                    let u: f64 = stream.random();
+                    let gap = (-(1.0 - u).ln() * mean_gap_ns).round() as Nanos;
+                    t = t.saturating_add(gap.max(1));
+                    if t > scenario.duration {
+                        break;
+                    }
+                    times.push(t);
+                }
+            }
+        }
+        EventLog {
+            times,
+            payload: w.payload,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.times.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.times.is_empty()
+    }
+}
