@@ -17,15 +17,14 @@ pub fn check(args: CheckArgs) -> ExitCode {
         Ok(scenario) => {
             print_warnings(&scenario);
             let labels: Vec<&str> = scenario.transports.iter().map(|t| t.label.as_str()).collect();
-            println!(
-                "ok: scenario `{}`: {} clients in {} group(s), {} s simulated, variants: {}",
+            super::print_stdout(&format!(
+                "ok: scenario `{}`: {} clients in {} group(s), {} s simulated, variants: {}\n",
                 scenario.name,
                 scenario.client_count(),
                 scenario.groups.len(),
                 scenario.duration as f64 / 1e9,
                 labels.join(", ")
-            );
-            ExitCode::SUCCESS
+            ))
         }
         Err(error) => input_error(&error),
     }

@@ -88,3 +88,17 @@ pub fn print_warnings(scenario: &Scenario) {
         eprintln!("warning: {warning}");
     }
 }
+
+/// Prints to standard output; a closed pipe (`rtsim run | head`) is not an error.
+pub fn print_stdout(text: &str) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}

@@ -74,21 +74,19 @@ pub fn run(args: RunArgs) -> ExitCode {
         eprintln!("error: cannot write results to {}: {e}", out.display());
         return ExitCode::from(EXIT_FAILURE);
     }
-    match args.format {
-        Format::Table => {
-            println!(
-                "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n",
-                scenario.name,
-                scenario.client_count(),
-                scenario.duration as f64 / 1e9,
-                scenario.warmup as f64 / 1e9,
-                scenario.seed
-            );
-            print!("{}", report::text_table(&results));
-            println!("\nwrote {}/{{summary.json,summary.md,runs.csv}}", out.display());
-        }
-        Format::Json => print!("{json}"),
-        Format::Markdown => print!("{markdown}"),
-    }
-    ExitCode::SUCCESS
+    let text = match args.format {
+        Format::Table => format!(
+            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}\nwrote {}/{{summary.json,summary.md,runs.csv}}\n",
+            scenario.name,
+            scenario.client_count(),
+            scenario.duration as f64 / 1e9,
+            scenario.warmup as f64 / 1e9,
+            scenario.seed,
+            report::text_table(&results),
+            out.display()
+        ),
+        Format::Json => json,
+        Format::Markdown => markdown,
+    };
+    super::print_stdout(&text)
 }

@@ -80,6 +80,14 @@ impl Locations {
         }
     }
 
+    /// The path of the value at `position`, if one starts exactly there.
+    pub fn path_at(&self, position: Position) -> Option<&str> {
+        self.by_path
+            .iter()
+            .find(|(path, p)| **p == position && !path.is_empty())
+            .map(|(path, _)| path.as_str())
+    }
+
     /// The top-level keys in file order with their positions.
     pub fn top_level_keys(&self) -> &[(String, Position)] {
         &self.top_level_keys

@@ -80,15 +80,8 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
         )
         .at(text, Some(Position { line: 1, column: 1 })));
     }
-    let raw: RawScenario = serde_saphyr::from_str(text).map_err(|e| {
-        let position = e.location().map(|l| Position {
-            line: l.line(),
-            column: l.column(),
-        });
-        let message = e.without_snippet().to_string();
-        ScenarioError::new(file, tidy_parser_message(&message)).at(text, position)
-    })?;
-    // The top level admits `x-` keys, so serde cannot deny unknown fields there: check them.
+    // The top level admits `x-` keys, so serde cannot deny unknown fields there: check them
+    // first, so that a misspelt required field is reported as misspelt, not as missing.
     let locations = Locations::from_text(text);
     for (key, position) in locations.top_level_keys() {
         if !key.starts_with("x-") && !TOP_LEVEL_KEYS.contains(&key.as_str()) {
@@ -103,14 +96,31 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
             .field(key));
         }
     }
+    let raw: RawScenario = serde_saphyr::from_str(text).map_err(|e| {
+        let position = e.location().map(|l| Position {
+            line: l.line(),
+            column: l.column(),
+        });
+        let message = tidy_parser_message(&e.without_snippet().to_string());
+        let mut error = ScenarioError::new(file, message).at(text, position);
+        if let Some(path) = position.and_then(|p| locations.path_at(p)) {
+            error = error.field(path);
+        }
+        error
+    })?;
     Ok(raw)
 }
 
 /// serde-saphyr appends " at line L column C" to some messages; the location is shown
-/// separately, so drop it.
+/// separately, so drop it. Terse integer messages get said in words.
 fn tidy_parser_message(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(cut) => message[..cut].to_string(),
-        None => message.to_string(),
+    let message = match message.rfind(" at line ") {
+        Some(cut) => &message[..cut],
+        None => message,
+    };
+    match message {
+        "invalid u32" => "expected a whole number from 0 to 4294967295".to_string(),
+        "invalid u64" => "expected a whole number from 0 to 18446744073709551615".to_string(),
+        other => other.to_string(),
     }
 }

@@ -1,1 +1,10 @@
+//! rtsim's integration tests, one binary with a module per area.
 
+mod bad_input;
+mod cli;
+mod conservation;
+mod determinism;
+mod snapshot;
+mod support;
+mod theory;
+mod wire;
