@@ -65,7 +65,9 @@ impl HoldQueue for BinaryHeapQueue {
         self.next_seq += 1;
     }
     fn pop(&mut self) -> Option<(u64, u64)> {
-        self.heap.pop().map(|Reverse((time, _, payload))| (time, payload))
+        self.heap
+            .pop()
+            .map(|Reverse((time, _, payload))| (time, payload))
     }
 }
 
@@ -83,7 +85,10 @@ fn hold_loop<'a, Q: HoldQueue + 'a>(
     let mut next_delay = 0usize;
     move || {
         let (time, payload) = queue.pop().expect("the queue never drains");
-        queue.push(time + delays[next_delay & (DELAY_TABLE_LEN - 1)], black_box(payload));
+        queue.push(
+            time + delays[next_delay & (DELAY_TABLE_LEN - 1)],
+            black_box(payload),
+        );
         next_delay += 1;
     }
 }
@@ -94,10 +99,14 @@ fn hold(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     for pending in PENDING_SIZES {
         let mut radix = hold_loop(EventQueue::with_capacity(pending), pending, &delays);
-        group.bench_function(BenchmarkId::new("radix_heap", pending), |b| b.iter(&mut radix));
+        group.bench_function(BenchmarkId::new("radix_heap", pending), |b| {
+            b.iter(&mut radix)
+        });
         drop(radix);
         let mut binary = hold_loop(BinaryHeapQueue::default(), pending, &delays);
-        group.bench_function(BenchmarkId::new("binary_heap", pending), |b| b.iter(&mut binary));
+        group.bench_function(BenchmarkId::new("binary_heap", pending), |b| {
+            b.iter(&mut binary)
+        });
     }
     group.finish();
 }

@@ -16,7 +16,11 @@ pub fn check(args: CheckArgs) -> ExitCode {
     match args.scenario.load() {
         Ok(scenario) => {
             print_warnings(&scenario);
-            let labels: Vec<&str> = scenario.transports.iter().map(|t| t.label.as_str()).collect();
+            let labels: Vec<&str> = scenario
+                .transports
+                .iter()
+                .map(|t| t.label.as_str())
+                .collect();
             super::print_stdout(&format!(
                 "ok: scenario `{}`: {} clients in {} group(s), {} s simulated, variants: {}\n",
                 scenario.name,

@@ -57,7 +57,10 @@ pub fn run(args: RunArgs) -> ExitCode {
     let results = match pool.install(|| rtsim::run(&scenario, args.max_events)) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: scenario `{}` (seed {}): {e}", scenario.name, scenario.seed);
+            eprintln!(
+                "error: scenario `{}` (seed {}): {e}",
+                scenario.name, scenario.seed
+            );
             return ExitCode::from(EXIT_FAILURE);
         }
     };

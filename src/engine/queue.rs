@@ -229,7 +229,8 @@ impl<T> EventQueue<T> {
         let from_source = &mut from_source[source.digit as usize];
         if level == 0 {
             // Level-0 items agree with `now` in every other digit: all are due now.
-            self.due_now.extend(from_source.drain(..).map(|scheduled| scheduled.item));
+            self.due_now
+                .extend(from_source.drain(..).map(|scheduled| scheduled.item));
             return;
         }
         for scheduled in from_source.drain(..) {
@@ -314,7 +315,9 @@ mod tests {
         }
 
         fn pop(&mut self) -> Option<(u64, u64)> {
-            self.heap.pop().map(|Reverse((time, _, event_id))| (time, event_id))
+            self.heap
+                .pop()
+                .map(|Reverse((time, _, event_id))| (time, event_id))
         }
     }
 
@@ -335,7 +338,10 @@ mod tests {
         for seed in 0..300u64 {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let mut queue = EventQueue::new();
-            let mut reference = ReferenceQueue { heap: BinaryHeap::new(), next_seq: 0 };
+            let mut reference = ReferenceQueue {
+                heap: BinaryHeap::new(),
+                next_seq: 0,
+            };
             let mut next_event_id = 0u64;
             // Vary the push/pop mix per seed so the queue both grows and drains.
             let push_percent = rng.random_range(35..75u32);
@@ -349,11 +355,18 @@ mod tests {
                         next_event_id += 1;
                     }
                 } else {
-                    assert_eq!(queue.peek_time(), reference.heap.peek().map(|r| r.0.0), "seed {seed} step {step}");
+                    assert_eq!(
+                        queue.peek_time(),
+                        reference.heap.peek().map(|r| r.0.0),
+                        "seed {seed} step {step}"
+                    );
                     let before = queue.now();
                     let popped = queue.pop();
                     assert_eq!(popped, reference.pop(), "seed {seed} step {step}");
-                    assert!(queue.now() >= before, "seed {seed} step {step}: clock went back");
+                    assert!(
+                        queue.now() >= before,
+                        "seed {seed} step {step}: clock went back"
+                    );
                     if let Some((time, _)) = popped {
                         assert_eq!(queue.now(), time, "seed {seed} step {step}");
                     }

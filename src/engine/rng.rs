@@ -54,7 +54,10 @@ mod tests {
         let a: Vec<u64> = (0..4).map(|_| stream(7, "workload").random()).collect();
         let mut s = stream(7, "workload");
         let b: Vec<u64> = (0..4).map(|_| s.random()).collect();
-        assert_ne!(a, b, "each call starts a fresh stream, so the first draws repeat");
+        assert_ne!(
+            a, b,
+            "each call starts a fresh stream, so the first draws repeat"
+        );
         let mut s1 = stream(7, "workload");
         let mut s2 = stream(7, "workload");
         assert_eq!(s1.random::<u64>(), s2.random::<u64>());

@@ -3,7 +3,7 @@
 
 use hdrhistogram::Histogram;
 
-use super::result::LatencySummary;
+use super::result::{LatencySummary, fixed};
 use crate::scenario::Nanos;
 
 #[derive(Debug, Clone)]
@@ -49,7 +49,8 @@ impl LatencyRecorder {
         if self.count == 0 {
             return None;
         }
-        let ms = |ns: f64| ns / 1e6;
+        // Nanosecond resolution, in milliseconds.
+        let ms = |ns: f64| fixed(ns / 1e6, 6);
         let q = |quantile: f64| ms(self.histogram.value_at_quantile(quantile) as f64);
         Some(LatencySummary {
             samples: self.count,

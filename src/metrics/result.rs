@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::net::wire::LayerBytes;
+use crate::net::wire::{LayerBytes, WireBytes};
 
 /// Delivery latency (event creation to receipt by the client), milliseconds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,13 +27,21 @@ pub struct BytesPerClientHour {
 impl BytesPerClientHour {
     pub fn from_window(bytes: LayerBytes, clients: u64, window_ns: u64) -> Self {
         let scale = 3600e9 / window_ns as f64 / clients.max(1) as f64;
+        let per_hour = |b: u64| fixed(b as f64 * scale, 1);
         BytesPerClientHour {
-            payload: bytes.payload as f64 * scale,
-            framing: bytes.framing as f64 * scale,
-            tcpip: bytes.tcpip as f64 * scale,
-            total: bytes.total() as f64 * scale,
+            payload: per_hour(bytes.payload),
+            framing: per_hour(bytes.framing),
+            tcpip: per_hour(bytes.tcpip),
+            total: per_hour(bytes.total()),
         }
     }
+}
+
+/// `value` rounded to `decimals` places, so reports do not carry floating-point noise
+/// such as `1260823.2000000002` (the exact counts are in [`WindowTotals`]).
+pub fn fixed(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
 }
 
 /// Every generated (event, client) pair is delivered or still in flight at the end.
@@ -45,6 +53,28 @@ pub struct EventLedger {
     pub generated: u64,
     pub delivered: u64,
     /// Waiting at the server, in a CPU job or on the wire when the run ended.
+    pub in_flight: u64,
+}
+
+/// Raw counts of the measurement window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WindowTotals {
+    /// Bytes sent within the window, by direction and layer.
+    pub bytes: WireBytes,
+    /// HTTP requests that reached the server.
+    pub requests: u64,
+    /// Complete HTTP responses sent (polling and long polling).
+    pub responses: u64,
+    /// Of those, responses without events.
+    pub empty_responses: u64,
+}
+
+/// Per-client ledger at the end of a run: (event, client) pairs generated for the client,
+/// delivered to it, and in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientLedger {
+    pub generated: u64,
+    pub delivered: u64,
     pub in_flight: u64,
 }
 
@@ -73,6 +103,8 @@ pub struct RunResult {
     pub mean_cpu_queueing_delay_ms: f64,
     pub peak_memory_bytes: u64,
     pub ledger: EventLedger,
+    /// Raw counts of the measurement window, all clients together.
+    pub totals: WindowTotals,
     /// Simulation events handled (a measure of the run's cost, not of the system).
     pub sim_events: u64,
 }

@@ -13,34 +13,75 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
         rows.push((label.to_string(), results.iter().map(cell).collect()));
     };
     let latency = |pick: fn(&crate::metrics::LatencySummary) -> f64| {
-        move |r: &RunResult| r.latency.as_ref().map_or("-".to_string(), |l| human_ms(pick(l)))
+        move |r: &RunResult| {
+            r.latency
+                .as_ref()
+                .map_or("-".to_string(), |l| human_ms(pick(l)))
+        }
     };
     row("latency mean", &latency(|l| l.mean_ms));
     row("latency p50", &latency(|l| l.p50_ms));
     row("latency p90", &latency(|l| l.p90_ms));
     row("latency p99", &latency(|l| l.p99_ms));
     row("latency max", &latency(|l| l.max_ms));
-    let bytes = |dir: fn(&RunResult) -> &BytesPerClientHour, layer: fn(&BytesPerClientHour) -> f64| {
+    let bytes = |dir: fn(&RunResult) -> &BytesPerClientHour,
+                 layer: fn(&BytesPerClientHour) -> f64| {
         move |r: &RunResult| human_bytes(layer(dir(r)))
     };
-    row("down/client/h payload", &bytes(|r| &r.bytes_down_per_client_hour, |b| b.payload));
-    row("down/client/h framing", &bytes(|r| &r.bytes_down_per_client_hour, |b| b.framing));
-    row("down/client/h tcp/ip", &bytes(|r| &r.bytes_down_per_client_hour, |b| b.tcpip));
-    row("down/client/h total", &bytes(|r| &r.bytes_down_per_client_hour, |b| b.total));
-    row("up/client/h payload", &bytes(|r| &r.bytes_up_per_client_hour, |b| b.payload));
-    row("up/client/h framing", &bytes(|r| &r.bytes_up_per_client_hour, |b| b.framing));
-    row("up/client/h tcp/ip", &bytes(|r| &r.bytes_up_per_client_hour, |b| b.tcpip));
-    row("up/client/h total", &bytes(|r| &r.bytes_up_per_client_hour, |b| b.total));
-    row("payload efficiency", &|r| format!("{:.1}%", r.payload_efficiency * 100.0));
-    row("requests/s at server", &|r| format!("{:.1}", r.requests_per_second));
+    row(
+        "down/client/h payload",
+        &bytes(|r| &r.bytes_down_per_client_hour, |b| b.payload),
+    );
+    row(
+        "down/client/h framing",
+        &bytes(|r| &r.bytes_down_per_client_hour, |b| b.framing),
+    );
+    row(
+        "down/client/h tcp/ip",
+        &bytes(|r| &r.bytes_down_per_client_hour, |b| b.tcpip),
+    );
+    row(
+        "down/client/h total",
+        &bytes(|r| &r.bytes_down_per_client_hour, |b| b.total),
+    );
+    row(
+        "up/client/h payload",
+        &bytes(|r| &r.bytes_up_per_client_hour, |b| b.payload),
+    );
+    row(
+        "up/client/h framing",
+        &bytes(|r| &r.bytes_up_per_client_hour, |b| b.framing),
+    );
+    row(
+        "up/client/h tcp/ip",
+        &bytes(|r| &r.bytes_up_per_client_hour, |b| b.tcpip),
+    );
+    row(
+        "up/client/h total",
+        &bytes(|r| &r.bytes_up_per_client_hour, |b| b.total),
+    );
+    row("payload efficiency", &|r| {
+        format!("{:.1}%", r.payload_efficiency * 100.0)
+    });
+    row("requests/s at server", &|r| {
+        format!("{:.1}", r.requests_per_second)
+    });
     row("empty responses", &|r| {
         r.empty_response_share
             .map_or("-".to_string(), |s| format!("{:.1}%", s * 100.0))
     });
-    row("peak open connections", &|r| r.peak_open_connections.to_string());
-    row("server CPU", &|r| format!("{:.1}%", r.cpu_utilisation * 100.0));
-    row("CPU queueing delay", &|r| human_ms(r.mean_cpu_queueing_delay_ms));
-    row("peak server memory", &|r| human_bytes(r.peak_memory_bytes as f64));
+    row("peak open connections", &|r| {
+        r.peak_open_connections.to_string()
+    });
+    row("server CPU", &|r| {
+        format!("{:.1}%", r.cpu_utilisation * 100.0)
+    });
+    row("CPU queueing delay", &|r| {
+        human_ms(r.mean_cpu_queueing_delay_ms)
+    });
+    row("peak server memory", &|r| {
+        human_bytes(r.peak_memory_bytes as f64)
+    });
     row("events generated", &|r| r.ledger.generated.to_string());
     row("events delivered", &|r| r.ledger.delivered.to_string());
     row("events in flight", &|r| r.ledger.in_flight.to_string());

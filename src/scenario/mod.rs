@@ -54,11 +54,7 @@ pub fn load_file(
 }
 
 /// Parses and validates scenario text; `file` names it in error messages.
-pub fn load_str(
-    file: &str,
-    text: &str,
-    overrides: &[Override],
-) -> Result<Scenario, ScenarioError> {
+pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
     let raw = parse(file, text)?;
     let raw = overrides::apply(&raw, overrides, TOP_LEVEL_KEYS)?;
     let locations = Locations::from_text(text);

@@ -100,9 +100,8 @@ pub(crate) fn apply(
     if overrides.is_empty() {
         return Ok(raw.clone());
     }
-    let mut tree = serde_json::to_value(raw).map_err(|e| {
-        ScenarioError::new("--set", format!("cannot represent the scenario: {e}"))
-    })?;
+    let mut tree = serde_json::to_value(raw)
+        .map_err(|e| ScenarioError::new("--set", format!("cannot represent the scenario: {e}")))?;
     for o in overrides {
         let err = |message: String| ScenarioError::new(&format!("--set {}", o.argument), message);
         if let Some(Segment::Key(first)) = o.path.first()
@@ -115,8 +114,7 @@ pub(crate) fn apply(
         }
         place(&mut tree, &o.path, &o.value).map_err(err)?;
         // Read back after each override so an error names the override that caused it.
-        serde_json::from_value::<RawScenario>(tree.clone())
-            .map_err(|e| err(format!("{e}")))?;
+        serde_json::from_value::<RawScenario>(tree.clone()).map_err(|e| err(format!("{e}")))?;
     }
     serde_json::from_value(tree).map_err(|e| ScenarioError::new("--set", e.to_string()))
 }
@@ -140,13 +138,16 @@ fn place(tree: &mut Value, path: &[Segment], value: &str) -> Result<(), String> 
                     .as_array_mut()
                     .ok_or_else(|| format!("[{index}] is applied to a value that is not a list"))?;
                 let len = list.len();
-                list.get_mut(*index)
-                    .ok_or_else(|| format!("index [{index}] is out of range (the list has {len} items)"))?
+                list.get_mut(*index).ok_or_else(|| {
+                    format!("index [{index}] is out of range (the list has {len} items)")
+                })?
             }
         };
         if last {
             if node.is_object() || node.is_array() {
-                return Err("only scalar fields can be set; this path names a mapping or a list".into());
+                return Err(
+                    "only scalar fields can be set; this path names a mapping or a list".into(),
+                );
             }
             *node = scalar(value, node.is_string());
         }

@@ -79,7 +79,9 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         mss: raw_tcp.mss.map_or(d::TCP_MSS, |v| v.bytes()),
         header: raw_tcp.header.map_or(d::TCP_HEADER, |v| v.bytes()),
         syn: raw_tcp.syn.map_or(d::TCP_SYN, |v| v.bytes()),
-        delayed_ack: raw_tcp.delayed_ack.map_or(d::TCP_DELAYED_ACK, |v| v.as_nanos()),
+        delayed_ack: raw_tcp
+            .delayed_ack
+            .map_or(d::TCP_DELAYED_ACK, |v| v.as_nanos()),
     };
     if tcp.mss < 64 {
         return Err(c.error("tcp.mss", "must be at least 64B"));
@@ -94,16 +96,19 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         if group.count == 0 {
             return Err(c.error(&format!("{path}.count"), "must be at least 1"));
         }
-        let link = links.iter().position(|l| l.name == group.link).ok_or_else(|| {
-            c.error(
-                &format!("{path}.link"),
-                format!(
-                    "unknown link profile \"{}\"; expected one of: {}",
-                    group.link,
-                    names(raw.network.keys())
-                ),
-            )
-        })?;
+        let link = links
+            .iter()
+            .position(|l| l.name == group.link)
+            .ok_or_else(|| {
+                c.error(
+                    &format!("{path}.link"),
+                    format!(
+                        "unknown link profile \"{}\"; expected one of: {}",
+                        group.link,
+                        names(raw.network.keys())
+                    ),
+                )
+            })?;
         let ramp = group.ramp.map_or(0, |r| r.as_nanos());
         if ramp >= duration {
             return Err(c.error(&format!("{path}.ramp"), "must be shorter than duration"));
@@ -146,7 +151,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         }
     };
     let rate_per_second = events.rate.per_second();
-    if !(rate_per_second > 0.0) {
+    if events.rate.is_zero() {
         return Err(c.error("workload.events.rate", "must be greater than 0"));
     }
     if events.payload.bytes() == 0 {
@@ -210,7 +215,12 @@ fn transport(t: &RawTransport, path: &str, c: &Checker) -> Result<TransportSpec,
     ];
     let kinds = "polling, long_polling, sse, websocket";
     match given.iter().filter(|g| **g).count() {
-        0 => return Err(c.error(path, format!("names no transport; expected one of: {kinds}"))),
+        0 => {
+            return Err(c.error(
+                path,
+                format!("names no transport; expected one of: {kinds}"),
+            ));
+        }
         1 => {}
         _ => {
             return Err(c.error(
@@ -219,12 +229,11 @@ fn transport(t: &RawTransport, path: &str, c: &Checker) -> Result<TransportSpec,
             ));
         }
     }
-    let http = |req: Option<crate::units::ByteSize>, resp: Option<crate::units::ByteSize>| {
-        HttpHeaders {
+    let http =
+        |req: Option<crate::units::ByteSize>, resp: Option<crate::units::ByteSize>| HttpHeaders {
             request: req.map_or(d::HTTP_REQUEST_HEADERS, |v| v.bytes()),
             response: resp.map_or(d::HTTP_RESPONSE_HEADERS, |v| v.bytes()),
-        }
-    };
+        };
     let positive = |value: crate::units::Duration, field: &str| {
         if value.as_nanos() == 0 {
             Err(c.error(&format!("{path}.{field}"), "must be greater than 0s"))
@@ -256,7 +265,10 @@ fn transport(t: &RawTransport, path: &str, c: &Checker) -> Result<TransportSpec,
             http: http(p.request_headers, p.response_headers),
         }
     } else if let Some(p) = &t.sse {
-        let heartbeat = p.heartbeat.map(|v| positive(v, "sse.heartbeat")).transpose()?;
+        let heartbeat = p
+            .heartbeat
+            .map(|v| positive(v, "sse.heartbeat"))
+            .transpose()?;
         TransportKind::Sse {
             heartbeat,
             retry: p.retry.map(|v| v.as_nanos()),

@@ -48,7 +48,10 @@ pub enum MsgKind {
     /// The client's HTTP request (GET or WebSocket upgrade).
     Request,
     /// A complete HTTP response carrying `count` events starting at `first`.
-    Response { first: u32, count: u32 },
+    Response {
+        first: u32,
+        count: u32,
+    },
     /// The start of a stream: SSE response headers or the WebSocket `101`.
     StreamOpen,
     /// One event on a stream.

@@ -13,7 +13,7 @@ pub use event::{ClientId, Event, Job, Msg, MsgKind};
 pub use world::{Client, Protocol, World};
 
 use crate::engine::{self, EngineError, Scheduler};
-use crate::metrics::RunResult;
+use crate::metrics::{ClientLedger, RunResult};
 use crate::scenario::{Scenario, TransportKind, TransportSpec};
 use crate::transport::{LongPolling, Polling, Sse, WebSocket};
 use crate::workload::EventLog;
@@ -28,15 +28,41 @@ pub fn run_variant(
     variant: &TransportSpec,
     max_events: u64,
 ) -> Result<RunResult, EngineError> {
+    run_variant_with_ledgers(scenario, log, variant, max_events).map(|(result, _)| result)
+}
+
+/// [`run_variant`], also returning every client's ledger at the end of the run.
+pub fn run_variant_with_ledgers(
+    scenario: &Scenario,
+    log: &EventLog,
+    variant: &TransportSpec,
+    max_events: u64,
+) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
     match &variant.kind {
-        TransportKind::Polling { .. } => drive(Polling::new(&variant.kind), scenario, log, variant, max_events),
-        TransportKind::LongPolling { .. } => {
-            drive(LongPolling::new(&variant.kind), scenario, log, variant, max_events)
+        TransportKind::Polling { .. } => drive(
+            Polling::new(&variant.kind),
+            scenario,
+            log,
+            variant,
+            max_events,
+        ),
+        TransportKind::LongPolling { .. } => drive(
+            LongPolling::new(&variant.kind),
+            scenario,
+            log,
+            variant,
+            max_events,
+        ),
+        TransportKind::Sse { .. } => {
+            drive(Sse::new(&variant.kind), scenario, log, variant, max_events)
         }
-        TransportKind::Sse { .. } => drive(Sse::new(&variant.kind), scenario, log, variant, max_events),
-        TransportKind::WebSocket { .. } => {
-            drive(WebSocket::new(&variant.kind), scenario, log, variant, max_events)
-        }
+        TransportKind::WebSocket { .. } => drive(
+            WebSocket::new(&variant.kind),
+            scenario,
+            log,
+            variant,
+            max_events,
+        ),
     }
 }
 
@@ -46,10 +72,11 @@ fn drive<P: Protocol>(
     log: &EventLog,
     variant: &TransportSpec,
     max_events: u64,
-) -> Result<RunResult, EngineError> {
+) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
     let mut world = World::new(scenario, log, protocol);
     let mut scheduler = Scheduler::new();
     world.schedule_start(&mut scheduler);
     let stats = engine::run(&mut world, &mut scheduler, scenario.duration, max_events)?;
-    Ok(world.finish(variant, stats.events))
+    let ledgers = world.client_ledgers();
+    Ok((world.finish(variant, stats.events), ledgers))
 }

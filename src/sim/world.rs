@@ -6,7 +6,9 @@ use super::event::{ClientId, Event, Job, Msg, MsgKind};
 use crate::engine::rng::{self, Stream, uniform_below};
 use crate::engine::{Model, Nanos, Scheduler};
 use crate::infra::server::Server;
-use crate::metrics::{BytesPerClientHour, EventLedger, LatencyRecorder, RunResult};
+use crate::metrics::{
+    BytesPerClientHour, ClientLedger, EventLedger, LatencyRecorder, RunResult, WindowTotals, fixed,
+};
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::tcp::{AckState, PureAcks, segments};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
@@ -47,7 +49,13 @@ pub trait Protocol: Sized {
     ) {
     }
     /// A complete HTTP response reached the client (its events are already delivered).
-    fn response_received(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {}
+    fn response_received(
+        _w: &mut World<Self>,
+        _c: ClientId,
+        _now: Nanos,
+        _s: &mut Scheduler<Event>,
+    ) {
+    }
 }
 
 /// Per-client state: the client, its connection and the server's view of it.
@@ -168,9 +176,13 @@ impl<'s, P: Protocol> World<'s, P> {
     pub fn schedule_start(&self, s: &mut Scheduler<Event>) {
         let mut id = 0u32;
         for group in &self.scenario.groups {
-            let mut starts = rng::stream(self.scenario.seed, &format!("client-start:{}", group.name));
+            let mut starts =
+                rng::stream(self.scenario.seed, &format!("client-start:{}", group.name));
             for _ in 0..group.count {
-                s.at(uniform_below(&mut starts, group.ramp), Event::ClientStart(id));
+                s.at(
+                    uniform_below(&mut starts, group.ramp),
+                    Event::ClientStart(id),
+                );
                 id += 1;
             }
         }
@@ -192,11 +204,25 @@ impl<'s, P: Protocol> World<'s, P> {
     fn count_pure_acks(&mut self, acks: PureAcks, now: Nanos, direction: Direction) {
         let header = self.scenario.tcp.header;
         if let Some(time) = acks.expired {
-            self.count(time, direction, LayerBytes { tcpip: header, ..LayerBytes::default() });
+            self.count(
+                time,
+                direction,
+                LayerBytes {
+                    tcpip: header,
+                    ..LayerBytes::default()
+                },
+            );
         }
         if acks.immediate > 0 {
             let tcpip = header * acks.immediate;
-            self.count(now, direction, LayerBytes { tcpip, ..LayerBytes::default() });
+            self.count(
+                now,
+                direction,
+                LayerBytes {
+                    tcpip,
+                    ..LayerBytes::default()
+                },
+            );
         }
     }
 
@@ -238,7 +264,12 @@ impl<'s, P: Protocol> World<'s, P> {
         self.count(now, Direction::Down, layers);
         let client = &mut self.clients[c as usize];
         let group = client.group as usize;
-        let arrival = client.down.send(now, layers.total(), &self.links[group].0, &mut self.jitter[group].0);
+        let arrival = client.down.send(
+            now,
+            layers.total(),
+            &self.links[group].0,
+            &mut self.jitter[group].0,
+        );
         client.events_on_wire += msg.events() as u64;
         client.to_client.push_back(msg);
         s.at(arrival, Event::ArriveAtClient(c));
@@ -256,7 +287,12 @@ impl<'s, P: Protocol> World<'s, P> {
         self.count(now, Direction::Up, layers);
         let client = &mut self.clients[c as usize];
         let group = client.group as usize;
-        let arrival = client.up.send(now, layers.total(), &self.links[group].1, &mut self.jitter[group].1);
+        let arrival = client.up.send(
+            now,
+            layers.total(),
+            &self.links[group].1,
+            &mut self.jitter[group].1,
+        );
         client.to_server.push_back(msg);
         s.at(arrival, Event::ArriveAtServer(c));
     }
@@ -274,7 +310,14 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     /// Submits a server job for client `c`; its completion is an event.
-    pub fn run_job(&mut self, c: ClientId, job: Job, cost: Nanos, now: Nanos, s: &mut Scheduler<Event>) {
+    pub fn run_job(
+        &mut self,
+        c: ClientId,
+        job: Job,
+        cost: Nanos,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
         let done = self.server.execute(now, cost);
         s.at(done, Event::JobDone(c, job));
     }
@@ -353,7 +396,9 @@ impl<'s, P: Protocol> World<'s, P> {
         if msg.kind != MsgKind::Syn {
             let tcp = self.scenario.tcp;
             let segs = segments(msg.payload + msg.framing, tcp.mss);
-            let acks = self.clients[c as usize].ack_at_server.on_data(now, segs, &tcp);
+            let acks = self.clients[c as usize]
+                .ack_at_server
+                .on_data(now, segs, &tcp);
             self.count_pure_acks(acks, now, Direction::Down);
         }
         match msg.kind {
@@ -388,7 +433,9 @@ impl<'s, P: Protocol> World<'s, P> {
         if msg.kind != MsgKind::SynAck {
             let tcp = self.scenario.tcp;
             let segs = segments(msg.payload + msg.framing, tcp.mss);
-            let acks = self.clients[c as usize].ack_at_client.on_data(now, segs, &tcp);
+            let acks = self.clients[c as usize]
+                .ack_at_client
+                .on_data(now, segs, &tcp);
             self.count_pure_acks(acks, now, Direction::Up);
         }
         match msg.kind {
@@ -432,17 +479,15 @@ impl<'s, P: Protocol> World<'s, P> {
             delivered: 0,
             in_flight: 0,
         };
+        for l in self.client_ledgers() {
+            ledger.generated += l.generated;
+            ledger.delivered += l.delivered;
+            ledger.in_flight += l.in_flight;
+        }
         let mut late_acks = Vec::new();
         for client in &mut self.clients {
             late_acks.push((client.ack_at_client.finish(end, &tcp), Direction::Up));
             late_acks.push((client.ack_at_server.finish(end, &tcp), Direction::Down));
-            if client.registered {
-                ledger.generated += (self.events_so_far - client.first_event) as u64;
-                ledger.in_flight += (self.events_so_far - client.cursor) as u64
-                    + client.events_in_jobs
-                    + client.events_on_wire;
-            }
-            ledger.delivered += client.delivered;
         }
         for (acks, direction) in late_acks {
             self.count_pure_acks(acks, end, direction);
@@ -459,33 +504,55 @@ impl<'s, P: Protocol> World<'s, P> {
             seed: self.scenario.seed,
             clients,
             latency: self.counters.latency.summary(),
-            bytes_down_per_client_hour: BytesPerClientHour::from_window(bytes.down, clients, window),
+            bytes_down_per_client_hour: BytesPerClientHour::from_window(
+                bytes.down, clients, window,
+            ),
             bytes_up_per_client_hour: BytesPerClientHour::from_window(bytes.up, clients, window),
-            payload_efficiency: if all == 0 { 0.0 } else { payload as f64 / all as f64 },
-            requests_per_second: self.counters.requests as f64 / (window as f64 / 1e9),
+            payload_efficiency: if all == 0 {
+                0.0
+            } else {
+                fixed(payload as f64 / all as f64, 6)
+            },
+            requests_per_second: fixed(self.counters.requests as f64 / (window as f64 / 1e9), 3),
             empty_response_share: (responses > 0)
-                .then(|| self.counters.empty_responses as f64 / responses as f64),
+                .then(|| fixed(self.counters.empty_responses as f64 / responses as f64, 6)),
             polls_skipped: self.counters.polls_skipped,
             peak_open_connections: self.server.peak_connections(),
-            cpu_utilisation: self.server.utilisation(),
+            cpu_utilisation: fixed(self.server.utilisation(), 6),
             mean_cpu_queueing_delay_ms: self.server.mean_queueing_delay() as f64 / 1e6,
             peak_memory_bytes: self.server.peak_memory(),
             ledger,
+            totals: WindowTotals {
+                bytes,
+                requests: self.counters.requests,
+                responses,
+                empty_responses: self.counters.empty_responses,
+            },
             sim_events,
         }
     }
 
-    /// Per-client (generated, delivered, in flight) at this moment, for conservation tests.
-    pub fn client_ledger(&self, c: ClientId) -> (u64, u64, u64) {
-        let client = &self.clients[c as usize];
-        if !client.registered {
-            return (0, client.delivered, 0);
-        }
-        (
-            (self.events_so_far - client.first_event) as u64,
-            client.delivered,
-            (self.events_so_far - client.cursor) as u64 + client.events_in_jobs + client.events_on_wire,
-        )
+    /// Every client's ledger at this moment, in client order.
+    pub fn client_ledgers(&self) -> Vec<ClientLedger> {
+        self.clients
+            .iter()
+            .map(|client| {
+                if !client.registered {
+                    return ClientLedger {
+                        generated: 0,
+                        delivered: client.delivered,
+                        in_flight: 0,
+                    };
+                }
+                ClientLedger {
+                    generated: (self.events_so_far - client.first_event) as u64,
+                    delivered: client.delivered,
+                    in_flight: (self.events_so_far - client.cursor) as u64
+                        + client.events_in_jobs
+                        + client.events_on_wire,
+                }
+            })
+            .collect()
     }
 }
 

@@ -69,10 +69,19 @@ mod tests {
         let payload = "{\"price\":42}";
         let id = 1234u64;
         let text = format!("id: {id}\ndata: {payload}\n\n");
-        assert_eq!(text.len() as u64, payload.len() as u64 + sse_event_fields(id));
+        assert_eq!(
+            text.len() as u64,
+            payload.len() as u64 + sse_event_fields(id)
+        );
         let chunk = format!("{:x}\r\n{text}\r\n", text.len());
-        assert_eq!(chunk.len() as u64, text.len() as u64 + chunk_overhead(text.len() as u64));
-        assert_eq!(format!("retry: {}\n\n", 3000).len() as u64, sse_retry_field(3000));
+        assert_eq!(
+            chunk.len() as u64,
+            text.len() as u64 + chunk_overhead(text.len() as u64)
+        );
+        assert_eq!(
+            format!("retry: {}\n\n", 3000).len() as u64,
+            sse_retry_field(3000)
+        );
     }
 
     #[test]

@@ -41,7 +41,10 @@ pub(crate) fn http_exchange_size(http: &HttpHeaders, kind: MsgKind, log: &EventL
         MsgKind::Request => (0, http.request),
         MsgKind::Response { count, .. } => {
             let count = count as u64;
-            (count * log.payload, http.response + json_array_overhead(count))
+            (
+                count * log.payload,
+                http.response + json_array_overhead(count),
+            )
         }
         other => unreachable!("{other:?} is not part of an HTTP request/response exchange"),
     }

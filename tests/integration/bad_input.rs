@@ -1,1 +1,770 @@
-//! placeholder
+//! Broken scenarios and arguments, run through the real binary: each must exit with code 2
+//! and an error that names the file, the right line, the offending field or value and what
+//! was expected, without a panic.
+//!
+//! Every scenario here is a small valid one ([`BASE`]) with one deliberate mistake; the
+//! expected line is computed from the text written, never hard-coded.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// Exit code of any scenario or argument error.
+const EXIT_INPUT: i32 = 2;
+
+/// A small valid scenario; each test breaks one thing in it.
+const BASE: &str = "\
+name: broken
+seed: 3
+duration: 20s
+warmup: 2s
+network:
+  dsl: { latency: 20ms, bandwidth: 10Mbit/s }
+clients:
+  users: { count: 5, link: dsl }
+workload:
+  events: { source: poisson, rate: 1/s, payload: 100B }
+transports:
+  - { label: poll, polling: { interval: 1s } }
+  - { label: ws, websocket: {} }
+";
+
+/// [`BASE`] with `from` replaced by `to`; `from` must occur exactly once.
+fn broken(from: &str, to: &str) -> String {
+    assert_eq!(
+        BASE.matches(from).count(),
+        1,
+        "test bug: `{from}` must occur once in BASE"
+    );
+    BASE.replacen(from, to, 1)
+}
+
+/// The 1-based number of the only line of `text` containing `token`.
+fn line_of(text: &str, token: &str) -> usize {
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains(token))
+        .map(|(index, _)| index + 1)
+        .collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "test bug: `{token}` must be on exactly one line of:\n{text}"
+    );
+    lines[0]
+}
+
+/// A scenario written to a temporary file.
+struct ScenarioFile {
+    dir: TempDir,
+    path: PathBuf,
+    text: String,
+}
+
+impl ScenarioFile {
+    /// Writes `text` to `<tempdir>/<name>.yaml`; the name makes the file easy to spot in
+    /// error messages.
+    fn new(name: &str, text: &str) -> Self {
+        let dir = tempfile::tempdir().expect("create a temporary folder");
+        let path = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&path, text).expect("write the scenario");
+        ScenarioFile {
+            dir,
+            path,
+            text: text.to_string(),
+        }
+    }
+
+    /// `rtsim check FILE [extra...]`.
+    fn check(&self, extra: &[&str]) -> Failure {
+        let mut cmd = Command::cargo_bin("rtsim").expect("the rtsim binary");
+        cmd.arg("check").arg(&self.path).args(extra);
+        Failure::from(cmd).of_file(self.shown())
+    }
+
+    /// `rtsim run FILE --out <tempdir>/out [extra...]`; also asserts nothing was written.
+    fn run(&self, extra: &[&str]) -> Failure {
+        let out = self.dir.path().join("out");
+        let mut cmd = Command::cargo_bin("rtsim").expect("the rtsim binary");
+        cmd.arg("run")
+            .arg(&self.path)
+            .arg("--out")
+            .arg(&out)
+            .args(extra);
+        let failure = Failure::from(cmd).of_file(self.shown());
+        assert!(
+            !out.join("summary.json").exists(),
+            "a failed run must not write results; found {}",
+            out.join("summary.json").display()
+        );
+        failure
+    }
+
+    /// The file as the binary names it in messages.
+    fn shown(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// Asserts `failure` is located at the line containing `token`, with that line shown.
+    fn assert_at(&self, failure: &Failure, token: &str) {
+        let line = line_of(&self.text, token);
+        failure.assert_location(&self.shown(), line);
+        let source = self.text.lines().nth(line - 1).expect("line exists");
+        failure.assert_contains(&format!(" {line} | {source}"));
+    }
+}
+
+/// The outcome of a command that must fail with an input error.
+struct Failure {
+    stderr: String,
+    /// The scenario's path, left out of substring checks: a file named `tab.yaml` must not
+    /// satisfy a check that the message says "tab".
+    file: Option<String>,
+}
+
+impl Failure {
+    /// Runs the command and checks the properties every input error has: exit code 2, an
+    /// `error:` message, no panic.
+    fn from(mut cmd: Command) -> Self {
+        let output = cmd.output().expect("run rtsim");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(
+            output.status.code(),
+            Some(EXIT_INPUT),
+            "expected exit code {EXIT_INPUT}; stderr:\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "rtsim panicked:\n{stderr}");
+        assert!(
+            stderr.starts_with("error: "),
+            "expected an `error:` message, got:\n{stderr}"
+        );
+        Failure { stderr, file: None }
+    }
+
+    /// Marks `file` as the scenario path, to be left out of substring checks.
+    fn of_file(mut self, file: String) -> Self {
+        self.file = Some(file);
+        self
+    }
+
+    /// stderr with the scenario path replaced by `<file>`.
+    fn text(&self) -> String {
+        match &self.file {
+            Some(file) => self.stderr.replace(file.as_str(), "<file>"),
+            None => self.stderr.clone(),
+        }
+    }
+
+    /// The first line: `error: <where>: <message>`.
+    fn headline(&self) -> &str {
+        self.stderr.lines().next().unwrap_or_default()
+    }
+
+    fn assert_contains(&self, needle: &str) -> &Self {
+        assert!(
+            self.text().contains(needle),
+            "stderr should contain {needle:?}; it is:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    fn assert_lacks(&self, needle: &str) -> &Self {
+        assert!(
+            !self.text().contains(needle),
+            "stderr should not contain {needle:?}; it is:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts the headline starts `error: <file>:<line>:<column>: `.
+    fn assert_location(&self, file: &str, line: usize) -> &Self {
+        let prefix = format!("error: {file}:{line}:");
+        let rest = self.headline().strip_prefix(&prefix).unwrap_or_else(|| {
+            panic!(
+                "expected the error at {file}, line {line}; stderr:\n{}",
+                self.stderr
+            )
+        });
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        assert!(
+            !column.is_empty() && rest[column.len()..].starts_with(": "),
+            "expected `<line>:<column>: ` after the file name; stderr:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+/// Checks a broken copy of [`BASE`] with `check`: located at the line containing `token`,
+/// stderr containing every `expected` substring.
+fn assert_check_fails(name: &str, text: &str, token: &str, expected: &[&str]) -> ScenarioFile {
+    let file = ScenarioFile::new(name, text);
+    let failure = file.check(&[]);
+    file.assert_at(&failure, token);
+    for needle in expected {
+        failure.assert_contains(needle);
+    }
+    file
+}
+
+/// As [`assert_check_fails`], and the same error from `run --out DIR`.
+fn assert_check_and_run_fail(name: &str, text: &str, token: &str, expected: &[&str]) {
+    let file = assert_check_fails(name, text, token, expected);
+    let failure = file.run(&[]);
+    file.assert_at(&failure, token);
+    for needle in expected {
+        failure.assert_contains(needle);
+    }
+}
+
+#[test]
+fn base_scenario_is_valid() {
+    let file = ScenarioFile::new("base", BASE);
+    Command::cargo_bin("rtsim")
+        .expect("the rtsim binary")
+        .arg("check")
+        .arg(&file.path)
+        .assert()
+        .success();
+}
+
+// ---- Unknown fields ----
+
+#[test]
+fn unknown_nested_field() {
+    let text = broken("latency: 20ms", "latncy: 20ms");
+    assert_check_fails(
+        "unknown-nested-field",
+        &text,
+        "latncy",
+        &[
+            "`latncy`",
+            "expected one of latency, jitter, bandwidth, upload, loss",
+        ],
+    );
+}
+
+#[test]
+fn unknown_top_level_field_is_reported_as_misspelt_not_missing() {
+    let text = broken("duration: 20s", "durration: 20s");
+    let file = assert_check_fails(
+        "misspelt-top-level",
+        &text,
+        "durration",
+        &[
+            "field `durration`",
+            "unknown top-level field",
+            "expected one of:",
+            "duration",
+        ],
+    );
+    file.check(&[]).assert_lacks("missing field");
+}
+
+// ---- Types and units ----
+
+#[test]
+fn wrong_type_for_a_count() {
+    let text = broken("count: 5", "count: ten");
+    assert_check_fails(
+        "count-ten",
+        &text,
+        "count: ten",
+        &["field `clients.users.count`", "expected a whole number"],
+    );
+}
+
+#[test]
+fn negative_count() {
+    let text = broken("count: 5", "count: -3");
+    assert_check_fails(
+        "count-negative",
+        &text,
+        "count: -3",
+        &["field `clients.users.count`", "expected a whole number"],
+    );
+}
+
+#[test]
+fn bad_duration_unit() {
+    let text = broken("duration: 20s", "duration: 20 parsecs");
+    assert_check_and_run_fail(
+        "duration-parsecs",
+        &text,
+        "parsecs",
+        &[
+            "field `duration`",
+            "\"20 parsecs\"",
+            "unknown unit \"parsecs\"",
+            "ns, us, ms, s, m, h",
+        ],
+    );
+}
+
+#[test]
+fn negative_duration() {
+    let text = broken("duration: 20s", "duration: -5s");
+    assert_check_fails(
+        "duration-negative",
+        &text,
+        "-5s",
+        &["field `duration`", "cannot be negative"],
+    );
+}
+
+#[test]
+fn bytes_without_a_unit() {
+    let text = broken("payload: 100B", "payload: 180");
+    assert_check_fails(
+        "payload-no-unit",
+        &text,
+        "payload: 180",
+        &[
+            "field `workload.events.payload`",
+            "\"180\"",
+            "missing unit",
+            "B, KB",
+        ],
+    );
+}
+
+#[test]
+fn bad_bandwidth_unit() {
+    let text = broken("bandwidth: 10Mbit/s", "bandwidth: 10Mfurlong/s");
+    assert_check_fails(
+        "bandwidth-unit",
+        &text,
+        "Mfurlong",
+        &[
+            "field `network.dsl.bandwidth`",
+            "\"10Mfurlong/s\"",
+            "Mbit/s",
+        ],
+    );
+}
+
+#[test]
+fn bad_rate_unit() {
+    let text = broken("rate: 1/s", "rate: 1/fortnight");
+    assert_check_fails(
+        "rate-unit",
+        &text,
+        "fortnight",
+        &[
+            "field `workload.events.rate`",
+            "\"1/fortnight\"",
+            "\"10/s\"",
+        ],
+    );
+}
+
+#[test]
+fn rate_without_a_time_unit() {
+    let text = broken("rate: 1/s", "rate: 2");
+    assert_check_fails(
+        "rate-no-slash",
+        &text,
+        "rate: 2,",
+        &["field `workload.events.rate`", "missing unit", "\"/\""],
+    );
+}
+
+#[test]
+fn percent_over_100() {
+    let text = broken("bandwidth: 10Mbit/s }", "bandwidth: 10Mbit/s, loss: 150% }");
+    assert_check_and_run_fail(
+        "loss-150",
+        &text,
+        "150%",
+        &[
+            "field `network.dsl.loss`",
+            "\"150%\"",
+            "between 0% and 100%",
+        ],
+    );
+}
+
+// ---- Names ----
+
+#[test]
+fn unknown_link_in_a_client_group() {
+    let text = broken("link: dsl", "link: fiber");
+    assert_check_and_run_fail(
+        "unknown-link",
+        &text,
+        "fiber",
+        &[
+            "field `clients.users.link`",
+            "\"fiber\"",
+            "expected one of: dsl",
+        ],
+    );
+}
+
+#[test]
+fn unknown_event_source() {
+    let text = broken("source: poisson", "source: bursty");
+    assert_check_fails(
+        "unknown-source",
+        &text,
+        "bursty",
+        &[
+            "field `workload.events.source`",
+            "\"bursty\"",
+            "poisson, periodic",
+        ],
+    );
+}
+
+// ---- Malformed YAML ----
+
+/// Whether the message (the headline after the file name) says a flow mapping was left open.
+fn says_unclosed_mapping(failure: &Failure) -> bool {
+    let headline = failure.text();
+    let headline = headline.lines().next().unwrap_or_default();
+    let message = headline.strip_prefix("error: <file>").unwrap_or(headline);
+    ["'}'", "'{'", "`}`", "`{`", "flow mapping", "unclosed"]
+        .iter()
+        .any(|hint| message.contains(hint))
+}
+
+#[test]
+fn unclosed_flow_mapping_at_end_of_file() {
+    let text = broken("{ label: ws, websocket: {} }", "{ label: ws, websocket: {}");
+    let file = ScenarioFile::new("flow-at-end", &text);
+    let failure = file.check(&[]);
+    file.assert_at(&failure, "label: ws");
+    assert!(
+        says_unclosed_mapping(&failure),
+        "the error should say the `{{` is not closed:\n{}",
+        failure.stderr
+    );
+}
+
+/// The `{` opened on the clients line is never closed: the parser only notices on the next
+/// line, but the mistake (and the place to fix it) is the line with the open `{`.
+#[test]
+fn unclosed_flow_mapping_before_the_next_key() {
+    let text = broken("link: dsl }", "link: dsl");
+    let file = ScenarioFile::new("flow-before-key", &text);
+    let failure = file.check(&[]);
+    assert!(
+        says_unclosed_mapping(&failure),
+        "the error should say the `{{` is not closed:\n{}",
+        failure.stderr
+    );
+    file.assert_at(&failure, "users: {");
+}
+
+/// With the `}` missing after a value with a unit, the next line's key is read into the
+/// value; the error must still say the mapping is unclosed, not blame the unit.
+#[test]
+fn unclosed_flow_mapping_after_a_unit_value() {
+    let text = broken("bandwidth: 10Mbit/s }", "bandwidth: 10Mbit/s");
+    let file = ScenarioFile::new("flow-after-unit", &text);
+    let failure = file.check(&[]);
+    assert!(
+        says_unclosed_mapping(&failure),
+        "the error should say the `{{` is not closed, not complain about a unit:\n{}",
+        failure.stderr
+    );
+    file.assert_at(&failure, "dsl: {");
+}
+
+#[test]
+fn tab_indentation() {
+    let text = broken("  users:", "\tusers:");
+    let file = ScenarioFile::new("tab", &text);
+    let failure = file.check(&[]);
+    file.assert_at(&failure, "\tusers");
+    failure.assert_contains("tab");
+}
+
+#[test]
+fn unknown_anchor_alias() {
+    let text = broken("interval: 1s }", "interval: 1s, <<: *nope }");
+    let file = ScenarioFile::new("unknown-alias", &text);
+    let failure = file.check(&[]);
+    file.assert_at(&failure, "*nope");
+    failure.assert_contains("anchor");
+}
+
+/// The message must speak to the scenario's author, not to the programmer embedding the
+/// YAML library (serde-saphyr suggests "set DuplicateKeyPolicy in Options").
+#[test]
+fn duplicate_key() {
+    let text = broken("seed: 3\n", "seed: 3\nseed: 4\n");
+    let file = ScenarioFile::new("duplicate-key", &text);
+    let failure = file.check(&[]);
+    file.assert_at(&failure, "seed: 4");
+    failure
+        .assert_contains("duplicate")
+        .assert_contains("seed")
+        .assert_lacks("DuplicateKeyPolicy")
+        .assert_lacks("Options");
+}
+
+#[test]
+fn empty_file_is_reported_at_line_1() {
+    for (name, text) in [("empty", ""), ("blank", "\n  \n\n")] {
+        let file = ScenarioFile::new(name, text);
+        for failure in [file.check(&[]), file.run(&[])] {
+            failure
+                .assert_location(&file.shown(), 1)
+                .assert_contains("empty")
+                .assert_contains("name, duration, network, clients, workload and transports");
+        }
+    }
+}
+
+// ---- Ranges and consistency ----
+
+#[test]
+fn zero_duration() {
+    let text = broken("duration: 20s", "duration: 0s");
+    assert_check_fails(
+        "duration-zero",
+        &text,
+        "duration: 0s",
+        &["field `duration`", "greater than 0"],
+    );
+}
+
+#[test]
+fn warmup_not_shorter_than_duration() {
+    for warmup in ["20s", "30s", "1m"] {
+        let text = broken("warmup: 2s", &format!("warmup: {warmup}"));
+        assert_check_fails(
+            &format!("warmup-{warmup}"),
+            &text,
+            "warmup:",
+            &["field `warmup`", "shorter than duration (20s)", warmup],
+        );
+    }
+}
+
+#[test]
+fn polling_jitter_not_shorter_than_interval() {
+    for jitter in ["1s", "1500ms"] {
+        let text = broken(
+            "interval: 1s }",
+            &format!("interval: 1s, jitter: {jitter} }}"),
+        );
+        assert_check_fails(
+            &format!("jitter-{jitter}"),
+            &text,
+            "jitter:",
+            &[
+                "field `transports[0].polling.jitter`",
+                "shorter than the interval (1s)",
+            ],
+        );
+    }
+}
+
+#[test]
+fn transport_entry_naming_two_transports() {
+    let text = broken("websocket: {} }", "websocket: {}, sse: {} }");
+    assert_check_and_run_fail(
+        "two-transports",
+        &text,
+        "label: ws",
+        &[
+            "field `transports[1]`",
+            "more than one transport",
+            "polling, long_polling, sse, websocket",
+        ],
+    );
+}
+
+#[test]
+fn transport_entry_naming_none() {
+    let text = broken("{ label: ws, websocket: {} }", "{ label: ws }");
+    assert_check_fails(
+        "no-transport",
+        &text,
+        "label: ws",
+        &[
+            "field `transports[1]`",
+            "names no transport",
+            "polling, long_polling, sse, websocket",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_labels() {
+    let text = broken("label: ws", "label: poll");
+    assert_check_fails(
+        "duplicate-labels",
+        &text,
+        "websocket",
+        &[
+            "field `transports[1]`",
+            "duplicate label \"poll\"",
+            "transports[0]",
+            "unique",
+        ],
+    );
+}
+
+// ---- YAML anchors and merge keys ----
+
+/// Polling and long polling share their header sizes through an `x-` anchor, once in a
+/// flow mapping and once in a block mapping.
+const WITH_ANCHOR: &str = "\
+name: anchors
+duration: 20s
+x-http: &http
+  request_headers: 450B
+  response_headers: 220B
+network:
+  dsl: { latency: 20ms, bandwidth: 10Mbit/s }
+clients:
+  users: { count: 5, link: dsl }
+workload:
+  events: { source: poisson, rate: 1/s, payload: 100B }
+transports:
+  - { label: poll, polling: { interval: 1s, <<: *http } }
+  - label: lp
+    long_polling:
+      <<: *http
+      timeout: 10s
+";
+
+#[test]
+fn merge_keys_from_an_x_anchor_are_accepted() {
+    let file = ScenarioFile::new("anchors", WITH_ANCHOR);
+    let output = Command::cargo_bin("rtsim")
+        .expect("the rtsim binary")
+        .arg("check")
+        .arg(&file.path)
+        .output()
+        .expect("run rtsim");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "check failed:\n{stderr}");
+    assert!(stdout.contains("variants: poll, lp"), "stdout:\n{stdout}");
+}
+
+#[test]
+fn misspelt_field_inside_a_merged_anchor() {
+    let text = WITH_ANCHOR.replacen("  response_headers: 220B", "  respones_headers: 220B", 1);
+    let file = ScenarioFile::new("anchor-misspelt", &text);
+    let failure = file.check(&[]);
+    file.assert_at(&failure, "respones_headers");
+    failure
+        .assert_contains("`respones_headers`")
+        .assert_contains("response_headers");
+}
+
+/// A bad value inside an anchor: the message must name the field that holds it (not a
+/// sibling merged from the same anchor), say where the value is written, and not be cut
+/// short.
+#[test]
+fn bad_unit_inside_a_merged_anchor() {
+    let text = WITH_ANCHOR.replacen("response_headers: 220B", "response_headers: 220 bytes", 1);
+    let file = ScenarioFile::new("anchor-bad-unit", &text);
+    let failure = file.check(&[]);
+    let value_line = line_of(&text, "220 bytes");
+    let headline = failure.headline().to_string();
+    assert!(
+        headline.starts_with(&format!("error: {}:{value_line}:", file.shown()))
+            || headline.contains(&format!("line {value_line}")),
+        "the error should point at line {value_line}, where the bad value is written:\n{}",
+        failure.stderr
+    );
+    failure
+        .assert_contains("\"220 bytes\"")
+        .assert_contains("response_headers")
+        .assert_lacks("request_headers");
+    assert!(
+        !headline.trim_end().ends_with("(used"),
+        "the message is cut short:\n{}",
+        failure.stderr
+    );
+}
+
+// ---- `--set` ----
+
+#[test]
+fn set_with_an_unknown_field() {
+    let file = ScenarioFile::new("set-unknown", BASE);
+    for failure in [
+        file.check(&["--set", "clients.users.cuont=3"]),
+        file.run(&["--set", "clients.users.cuont=3"]),
+    ] {
+        failure
+            .assert_contains("error: --set clients.users.cuont=3: ")
+            .assert_contains("`cuont`")
+            .assert_contains("`count`");
+    }
+    file.check(&["--set", "durration=5s"])
+        .assert_contains("error: --set durration=5s: ")
+        .assert_contains("unknown top-level field `durration`")
+        .assert_contains("duration");
+}
+
+#[test]
+fn set_with_a_value_of_the_wrong_type() {
+    let file = ScenarioFile::new("set-type", BASE);
+    file.check(&["--set", "clients.users.count=ten"])
+        .assert_contains("error: --set clients.users.count=ten: ")
+        .assert_contains("\"ten\"")
+        .assert_contains("expected");
+    file.check(&["--set", "duration=5parsecs"])
+        .assert_contains("error: --set duration=5parsecs: ")
+        .assert_contains("unknown unit \"parsecs\"")
+        .assert_contains("ns, us, ms, s, m, h");
+}
+
+#[test]
+fn set_with_a_value_out_of_range_names_the_argument() {
+    let file = ScenarioFile::new("set-range", BASE);
+    file.check(&["--set", "clients.users.count=0"])
+        .assert_contains("error: --set clients.users.count=0: ")
+        .assert_contains("field `clients.users.count`")
+        .assert_contains("at least 1");
+}
+
+#[test]
+fn set_without_equals() {
+    let file = ScenarioFile::new("set-no-equals", BASE);
+    file.check(&["--set", "clients.users.count"])
+        .assert_contains("error: --set clients.users.count: ")
+        .assert_contains("missing `=`")
+        .assert_contains("PATH=VALUE");
+}
+
+// ---- Files and arguments ----
+
+#[test]
+fn nonexistent_file() {
+    let dir = tempfile::tempdir().expect("create a temporary folder");
+    let missing = dir.path().join("no-such-scenario.yaml");
+    let out = dir.path().join("out");
+    let mut check = Command::cargo_bin("rtsim").expect("the rtsim binary");
+    check.arg("check").arg(&missing);
+    let mut run = Command::cargo_bin("rtsim").expect("the rtsim binary");
+    run.arg("run").arg(&missing).arg("--out").arg(&out);
+    for cmd in [check, run] {
+        Failure::from(cmd)
+            .assert_contains(&format!("error: {}: ", missing.display()))
+            .assert_contains("cannot read the file");
+    }
+    assert!(
+        !out.exists(),
+        "a failed run must not create its output folder"
+    );
+}
+
+#[test]
+fn bad_command_line_arguments() {
+    let file = ScenarioFile::new("args", BASE);
+    file.run(&["--format", "xml"]).assert_contains("xml");
+    file.check(&["--seed", "many"]).assert_contains("many");
+}

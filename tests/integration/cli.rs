@@ -1,1 +1,453 @@
-//! placeholder
+//! The command line as a user meets it: help texts, `check`, and `run` with its output
+//! folder, formats, `--set`, `--seed` and warnings. Scenarios are tiny so debug builds stay
+//! fast.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// Five clients for twenty seconds, three variants.
+const SMALL: &str = "\
+name: small
+seed: 3
+duration: 20s
+warmup: 2s
+network:
+  dsl: { latency: 20ms, bandwidth: 10Mbit/s }
+clients:
+  users: { count: 5, link: dsl }
+workload:
+  events: { source: poisson, rate: 1/s, payload: 100B }
+transports:
+  - { label: poll-1s, polling: { interval: 1s } }
+  - { label: sse-feed, sse: {} }
+  - { label: ws, websocket: {} }
+";
+
+/// The labels of [`SMALL`]'s variants, in order.
+const SMALL_LABELS: [&str; 3] = ["poll-1s", "sse-feed", "ws"];
+
+/// A finished command's exit status and text output.
+struct Outcome {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Outcome {
+    fn assert_success(self) -> Self {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "expected success; stderr:\n{}\nstdout:\n{}",
+            self.stderr,
+            self.stdout
+        );
+        assert!(
+            !self.stderr.contains("panicked"),
+            "rtsim panicked:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+fn rtsim(args: &[&str]) -> Outcome {
+    rtsim_in(args, Path::new(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// Runs the binary with `dir` as working directory.
+fn rtsim_in(args: &[&str], dir: &Path) -> Outcome {
+    let output = Command::cargo_bin("rtsim")
+        .expect("the rtsim binary")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run rtsim");
+    Outcome {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A temporary folder holding a scenario file and room for output.
+struct Workspace {
+    dir: TempDir,
+    scenario: PathBuf,
+}
+
+impl Workspace {
+    fn new(text: &str) -> Self {
+        let dir = tempfile::tempdir().expect("create a temporary folder");
+        let scenario = dir.path().join("scenario.yaml");
+        std::fs::write(&scenario, text).expect("write the scenario");
+        Workspace { dir, scenario }
+    }
+
+    fn scenario(&self) -> &str {
+        self.scenario.to_str().expect("UTF-8 temporary path")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// `rtsim run SCENARIO --out OUT --format FORMAT [extra...]`.
+    fn run(&self, format: &str, extra: &[&str]) -> Outcome {
+        let out = self.out();
+        let out = out.to_str().expect("UTF-8 temporary path");
+        let mut args = vec!["run", self.scenario(), "--out", out, "--format", format];
+        args.extend_from_slice(extra);
+        rtsim_in(&args, self.dir.path())
+    }
+
+    /// The written summary.json, parsed.
+    fn summary(&self) -> Value {
+        let text = std::fs::read_to_string(self.out().join("summary.json"))
+            .expect("summary.json was written");
+        serde_json::from_str(&text).expect("summary.json is JSON")
+    }
+}
+
+// ---- Help ----
+
+#[test]
+fn help_lists_the_subcommands() {
+    let outcome = rtsim(&["--help"]).assert_success();
+    let commands: Vec<&str> = outcome
+        .stdout
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with(' '))
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    for subcommand in ["run", "check"] {
+        assert!(
+            commands.contains(&subcommand),
+            "`rtsim --help` should list `{subcommand}`; it lists {commands:?}:\n{}",
+            outcome.stdout
+        );
+    }
+}
+
+/// The description of `flag` in a clap help text: the rest of its line and the indented
+/// lines under it, up to the next option.
+fn flag_description(help: &str, flag: &str) -> Option<String> {
+    let lines: Vec<&str> = help.lines().collect();
+    let start = lines.iter().position(|line| {
+        let trimmed = line.trim_start();
+        trimmed
+            .strip_prefix(flag)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '<', '=']))
+    })?;
+    let first = lines[start].trim_start();
+    // The flag and its value name, then (in short help) two spaces and the description.
+    let mut description = first
+        .split_once("  ")
+        .map(|(_, text)| text.trim().to_string())
+        .unwrap_or_default();
+    for line in &lines[start + 1..] {
+        let trimmed = line.trim();
+        if trimmed.starts_with('-') || (!line.starts_with(' ') && !trimmed.is_empty()) {
+            break;
+        }
+        description.push(' ');
+        description.push_str(trimmed);
+    }
+    Some(description)
+}
+
+#[test]
+fn run_help_describes_every_flag() {
+    for help_flag in ["--help", "-h"] {
+        let outcome = rtsim(&["run", help_flag]).assert_success();
+        for flag in [
+            "--out",
+            "--set",
+            "--seed",
+            "--format",
+            "--jobs",
+            "--max-events",
+        ] {
+            let description = flag_description(&outcome.stdout, flag).unwrap_or_else(|| {
+                panic!(
+                    "`rtsim run {help_flag}` does not mention {flag}:\n{}",
+                    outcome.stdout
+                )
+            });
+            let words = description
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count();
+            assert!(
+                words >= 3,
+                "{flag} needs a description in `rtsim run {help_flag}`, found {description:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn check_help_describes_set_and_seed() {
+    let outcome = rtsim(&["check", "--help"]).assert_success();
+    for flag in ["--set", "--seed"] {
+        let description = flag_description(&outcome.stdout, flag)
+            .unwrap_or_else(|| panic!("`rtsim check --help` does not mention {flag}"));
+        assert!(
+            description.split_whitespace().count() >= 3,
+            "{flag}: {description:?}"
+        );
+    }
+}
+
+// ---- check ----
+
+#[test]
+fn check_without_a_file_validates_the_built_in_default() {
+    let default = rtsim::scenario::load_str("<default>", rtsim::scenario::DEFAULT_SCENARIO, &[])
+        .expect("the built-in default scenario is valid");
+    // From a folder without scenario files: the default must not be read from disk.
+    let elsewhere = tempfile::tempdir().expect("create a temporary folder");
+    let outcome = rtsim_in(&["check"], elsewhere.path()).assert_success();
+    assert!(
+        outcome.stdout.contains(&format!("`{}`", default.name)),
+        "`rtsim check` should name the default scenario `{}`:\n{}",
+        default.name,
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.starts_with("ok:"),
+        "stdout:\n{}",
+        outcome.stdout
+    );
+}
+
+#[test]
+fn check_accepts_the_shipped_default_scenario_file() {
+    let outcome = rtsim(&["check", "scenarios/default.yaml"]).assert_success();
+    assert!(
+        outcome.stdout.contains("`default`"),
+        "stdout:\n{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stderr.is_empty(),
+        "no warnings expected:\n{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn check_reports_the_small_scenario() {
+    let workspace = Workspace::new(SMALL);
+    let outcome = rtsim(&["check", workspace.scenario()]).assert_success();
+    assert!(
+        outcome.stdout.contains("`small`"),
+        "stdout:\n{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains("5 clients"),
+        "stdout:\n{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains(&SMALL_LABELS.join(", ")),
+        "stdout should list the variants:\n{}",
+        outcome.stdout
+    );
+    assert!(!workspace.out().exists(), "check must not write output");
+}
+
+// ---- run ----
+
+#[test]
+fn run_json_writes_the_output_folder_and_prints_the_summary() {
+    let workspace = Workspace::new(SMALL);
+    let outcome = workspace.run("json", &[]).assert_success();
+    let out = workspace.out();
+    for file in ["summary.json", "summary.md", "runs.csv"] {
+        let path = out.join(file);
+        let size = std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{} was not written: {e}", path.display()))
+            .len();
+        assert!(size > 0, "{} is empty", path.display());
+    }
+    let printed: Value = serde_json::from_str(&outcome.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", outcome.stdout));
+    assert_eq!(
+        printed,
+        workspace.summary(),
+        "stdout differs from summary.json"
+    );
+    let written = std::fs::read_to_string(out.join("summary.json")).expect("summary.json");
+    assert_eq!(
+        outcome.stdout, written,
+        "stdout should be summary.json byte for byte"
+    );
+
+    assert_eq!(printed["scenario"], "small");
+    assert_eq!(printed["seed"], 3);
+    assert_eq!(printed["clients"], 5);
+    let labels: Vec<&str> = printed["results"]
+        .as_array()
+        .expect("results is a list")
+        .iter()
+        .map(|r| r["label"].as_str().expect("a label"))
+        .collect();
+    assert_eq!(labels, SMALL_LABELS);
+
+    let csv = std::fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
+    assert_eq!(
+        csv.lines().count(),
+        1 + SMALL_LABELS.len(),
+        "runs.csv: a header and one row per variant:\n{csv}"
+    );
+    let markdown = std::fs::read_to_string(out.join("summary.md")).expect("summary.md");
+    for label in SMALL_LABELS {
+        assert!(
+            markdown.contains(label),
+            "summary.md lacks {label}:\n{markdown}"
+        );
+    }
+}
+
+#[test]
+fn run_markdown_prints_a_table_with_a_column_per_variant() {
+    let workspace = Workspace::new(SMALL);
+    let outcome = workspace.run("markdown", &[]).assert_success();
+    let header = outcome
+        .stdout
+        .lines()
+        .find(|line| line.trim_start().starts_with('|'))
+        .unwrap_or_else(|| panic!("no Markdown table in stdout:\n{}", outcome.stdout));
+    let cells: Vec<&str> = header
+        .trim()
+        .trim_matches('|')
+        .split('|')
+        .map(str::trim)
+        .collect();
+    for label in SMALL_LABELS {
+        assert!(
+            cells.contains(&label),
+            "the header row {header:?} lacks a `{label}` column"
+        );
+    }
+    let separator = outcome
+        .stdout
+        .lines()
+        .skip_while(|line| *line != header)
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        separator.starts_with('|') && separator.contains("---"),
+        "the header row must be followed by a separator row, found {separator:?}"
+    );
+    assert!(workspace.out().join("summary.json").exists());
+}
+
+#[test]
+fn run_table_is_the_default_format() {
+    let workspace = Workspace::new(SMALL);
+    let out = workspace.out();
+    let out = out.to_str().expect("UTF-8 temporary path");
+    let outcome = rtsim(&["run", workspace.scenario(), "--out", out]).assert_success();
+    for label in SMALL_LABELS {
+        assert!(
+            outcome.stdout.contains(label),
+            "stdout lacks {label}:\n{}",
+            outcome.stdout
+        );
+    }
+    assert!(
+        outcome.stdout.contains("seed 3"),
+        "stdout:\n{}",
+        outcome.stdout
+    );
+    assert!(serde_json::from_str::<Value>(&outcome.stdout).is_err());
+}
+
+#[test]
+fn set_changes_the_client_count() {
+    let workspace = Workspace::new(SMALL);
+    workspace
+        .run("json", &["--set", "clients.users.count=7"])
+        .assert_success();
+    let summary = workspace.summary();
+    assert_eq!(summary["clients"], 7, "summary.json: {summary:#}");
+    for result in summary["results"].as_array().expect("results is a list") {
+        assert_eq!(result["clients"], 7, "result: {result:#}");
+    }
+}
+
+#[test]
+fn seed_flag_replaces_the_scenario_seed() {
+    let workspace = Workspace::new(SMALL);
+    workspace.run("json", &["--seed", "4242"]).assert_success();
+    let summary = workspace.summary();
+    assert_eq!(summary["seed"], 4242, "summary.json: {summary:#}");
+}
+
+#[test]
+fn jobs_and_max_events_are_accepted() {
+    let workspace = Workspace::new(SMALL);
+    let single = workspace
+        .run("json", &["--jobs", "1", "--max-events", "10000000"])
+        .assert_success();
+    let parallel = workspace.run("json", &["--jobs", "3"]).assert_success();
+    assert_eq!(
+        single.stdout, parallel.stdout,
+        "results must not depend on --jobs"
+    );
+}
+
+// ---- Warnings ----
+
+#[test]
+fn loss_draws_a_warning_that_it_is_not_modelled() {
+    let lossy = SMALL.replacen(
+        "bandwidth: 10Mbit/s }",
+        "bandwidth: 10Mbit/s, loss: 1% }",
+        1,
+    );
+    assert_ne!(lossy, SMALL, "test bug: the replacement did not apply");
+    let workspace = Workspace::new(&lossy);
+
+    let check = rtsim(&["check", workspace.scenario()]).assert_success();
+    let run = workspace.run("json", &[]).assert_success();
+    for (command, outcome) in [("check", &check), ("run", &run)] {
+        let warning = outcome
+            .stderr
+            .lines()
+            .find(|line| line.starts_with("warning:"))
+            .unwrap_or_else(|| panic!("`{command}` printed no warning:\n{}", outcome.stderr));
+        assert!(
+            warning.contains("loss") && warning.contains("not yet modelled"),
+            "`{command}`: the warning should say loss is not yet modelled: {warning:?}"
+        );
+        assert!(
+            warning.contains("network.dsl"),
+            "`{command}`: name the link: {warning:?}"
+        );
+    }
+    let warnings = &workspace.summary()["warnings"];
+    assert!(
+        warnings.as_array().is_some_and(|w| !w.is_empty()),
+        "summary.json should record the warning: {warnings}"
+    );
+}
+
+#[test]
+fn no_loss_no_warning() {
+    let workspace = Workspace::new(SMALL);
+    let check = rtsim(&["check", workspace.scenario()]).assert_success();
+    assert!(
+        !check.stderr.contains("warning:"),
+        "stderr:\n{}",
+        check.stderr
+    );
+}

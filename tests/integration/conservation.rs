@@ -1,1 +1,67 @@
-//! placeholder
+//! Every (event, client) pair generated is delivered or in flight at the end, per client.
+
+use rtsim::scenario::{self, DEFAULT_SCENARIO, Override};
+use rtsim::sim::{DEFAULT_MAX_EVENTS, run_variant_with_ledgers};
+use rtsim::workload::EventLog;
+
+fn check(overrides: &[&str]) {
+    let overrides: Vec<Override> = overrides
+        .iter()
+        .map(|o| Override::parse(o).unwrap())
+        .collect();
+    let s = scenario::load_str("default", DEFAULT_SCENARIO, &overrides).unwrap();
+    let log = EventLog::generate(&s);
+    for variant in &s.transports {
+        let (result, ledgers) =
+            run_variant_with_ledgers(&s, &log, variant, DEFAULT_MAX_EVENTS).unwrap();
+        let mut in_flight = 0;
+        for (c, l) in ledgers.iter().enumerate() {
+            assert_eq!(
+                l.generated,
+                l.delivered + l.in_flight,
+                "{}: client {c} ledger {l:?} (seed {})",
+                variant.label,
+                s.seed
+            );
+            in_flight += l.in_flight;
+        }
+        assert_eq!(
+            result.ledger.generated,
+            result.ledger.delivered + result.ledger.in_flight
+        );
+        assert_eq!(result.ledger.in_flight, in_flight);
+        assert!(
+            result.ledger.delivered > 0,
+            "{} delivered nothing",
+            variant.label
+        );
+    }
+}
+
+#[test]
+fn conservation_holds_per_client_for_every_transport() {
+    check(&["clients.browsers.count=40", "duration=60s"]);
+}
+
+#[test]
+fn conservation_holds_when_the_server_is_overloaded() {
+    // Pushes queue for seconds behind each other, so many events are in CPU jobs at the end.
+    check(&[
+        "clients.browsers.count=300",
+        "duration=40s",
+        "server.cores=1",
+        "server.cost.push=5ms",
+        "server.cost.request=5ms",
+    ]);
+}
+
+#[test]
+fn conservation_holds_across_seeds() {
+    for seed in 1..=5 {
+        check(&[
+            "clients.browsers.count=15",
+            "duration=40s",
+            &format!("seed={seed}"),
+        ]);
+    }
+}

@@ -13,21 +13,34 @@ pub fn run(s: &Scenario) -> Vec<RunResult> {
     rtsim::run(s, rtsim::sim::DEFAULT_MAX_EVENTS).expect("run within limits")
 }
 
-/// A one-group scenario: `clients` clients on a link of `latency` one-way delay, events at
-/// `rate` with `payload`, and the given transport list (YAML flow items, one per line).
-pub fn simple(
-    clients: u32,
-    latency: &str,
-    bandwidth: &str,
-    source: &str,
-    rate: &str,
-    payload: &str,
-    duration: &str,
-    warmup: &str,
-    transports: &[&str],
-) -> String {
-    let mut text = format!(
-        "name: test
+/// A one-group scenario: `clients` clients on a link of `latency` one-way delay and
+/// `bandwidth`, events from `source` at `rate` with `payload`; `yaml` adds the transports.
+pub struct Simple<'a> {
+    pub clients: u32,
+    pub latency: &'a str,
+    pub bandwidth: &'a str,
+    pub source: &'a str,
+    pub rate: &'a str,
+    pub payload: &'a str,
+    pub duration: &'a str,
+    pub warmup: &'a str,
+}
+
+impl Simple<'_> {
+    /// The scenario text with one transport variant per item (YAML flow mappings).
+    pub fn yaml(&self, transports: &[&str]) -> String {
+        let Simple {
+            clients,
+            latency,
+            bandwidth,
+            source,
+            rate,
+            payload,
+            duration,
+            warmup,
+        } = self;
+        let mut text = format!(
+            "name: test
 seed: 11
 duration: {duration}
 warmup: {warmup}
@@ -39,9 +52,10 @@ workload:
   events: {{ source: {source}, rate: {rate}, payload: {payload} }}
 transports:
 "
-    );
-    for t in transports {
-        text.push_str(&format!("  - {t}\n"));
+        );
+        for t in transports {
+            text.push_str(&format!("  - {t}\n"));
+        }
+        text
     }
-    text
 }

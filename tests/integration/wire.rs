@@ -1,1 +1,168 @@
-//! placeholder
+//! Wire arithmetic: bytes per message follow exactly from each protocol's framing rules.
+
+use rtsim::RunResult;
+
+use crate::support::{Simple, run, scenario};
+
+/// One client, one event a second, so every message is accounted for one by one.
+fn one_client(transport: &str, payload: &str) -> RunResult {
+    let text = Simple {
+        clients: 1,
+        latency: "5ms",
+        bandwidth: "100Mbit/s",
+        source: "periodic",
+        rate: "1/s",
+        payload,
+        duration: "100500ms",
+        warmup: "0s",
+    }
+    .yaml(&[transport]);
+    run(&scenario(&text)).remove(0)
+}
+
+#[test]
+fn websocket_event_costs_payload_plus_two_bytes() {
+    for payload in [1u64, 100, 125] {
+        let r = one_client("{ websocket: {} }", &format!("{payload}B"));
+        let down = r.totals.bytes.down;
+        let events = down.payload / payload;
+        assert_eq!(down.payload, events * payload);
+        assert_eq!(events, 100, "one event a second for 100 s");
+        // The 101 response (129 bytes) and a 2-byte header per frame.
+        assert_eq!(down.framing, 129 + 2 * events, "payload {payload}");
+        // TCP/IP: SYN-ACK (60) and one 52-byte segment per message; the server's ACK of the
+        // upgrade request rides on the 101 response.
+        assert_eq!(down.tcpip, 60 + 52 * (events + 1));
+        let up = r.totals.bytes.up;
+        assert_eq!(up.framing, 500, "the upgrade request only");
+        // SYN, the request, and a delayed pure ACK for each message from the server.
+        assert_eq!(up.tcpip, 60 + 52 + 52 * (events + 1));
+    }
+}
+
+#[test]
+fn websocket_length_encodings_and_pings() {
+    let r = one_client("{ websocket: {} }", "126B");
+    let down = r.totals.bytes.down;
+    assert_eq!(
+        down.framing - 129,
+        4 * (down.payload / 126),
+        "16-bit length above 125 B"
+    );
+    let r = one_client("{ websocket: {} }", "70KB");
+    let down = r.totals.bytes.down;
+    let events = down.payload / 70_000;
+    assert_eq!(
+        down.framing - 129,
+        10 * events,
+        "64-bit length above 65535 B"
+    );
+    // 70 KB spans ceil(70010 / 1448) = 49 segments per event.
+    assert_eq!(down.tcpip, 60 + 52 + 52 * 49 * events);
+    // Pings: 2-byte frames down, 6-byte masked pongs up.
+    let r = one_client("{ websocket: { ping: 10s } }", "50B");
+    let pings = (r.totals.bytes.down.framing - 129 - 2 * 100) / 2;
+    assert_eq!(pings, 10, "a ping every 10 s for 100.5 s");
+    assert_eq!(r.totals.bytes.up.framing, 500 + 6 * pings);
+}
+
+#[test]
+fn sse_event_framing_is_exact() {
+    let payload = 180usize;
+    let r = one_client("{ sse: { retry: 2500ms } }", &format!("{payload}B"));
+    let down = r.totals.bytes.down;
+    let events = down.payload / payload as u64;
+    assert_eq!(events, 100);
+    // Build the stream's text as a server would write it and count it.
+    let body = "x".repeat(payload);
+    let retry = "retry: 2500\n\n";
+    let mut expected = 220 + format!("{:x}\r\n{retry}\r\n", retry.len()).len() as u64;
+    for id in 1..=events {
+        let event = format!("id: {id}\ndata: {body}\n\n");
+        let chunk = format!("{:x}\r\n{event}\r\n", event.len());
+        expected += chunk.len() as u64;
+    }
+    assert_eq!(down.payload + down.framing, expected);
+    assert_eq!(
+        r.totals.bytes.up.framing, 450,
+        "one GET for the whole stream"
+    );
+}
+
+#[test]
+fn sse_heartbeats_are_eight_bytes() {
+    let quiet = one_client("{ sse: {} }", "10B");
+    let beating = one_client("{ sse: { heartbeat: 15s } }", "10B");
+    let extra = beating.totals.bytes.down.framing - quiet.totals.bytes.down.framing;
+    // ":\n\n" in a chunk "3\r\n:\n\n\r\n", every 15 s over 100.5 s: 6 of them.
+    assert_eq!(extra, 6 * 8);
+}
+
+#[test]
+fn polling_pays_the_configured_headers_on_every_exchange() {
+    let r = one_client(
+        "{ polling: { interval: 2s, request_headers: 333B, response_headers: 111B } }",
+        "40B",
+    );
+    let t = r.totals;
+    assert!(t.requests >= 49 && t.requests <= 51, "{}", t.requests);
+    assert_eq!(t.responses, t.requests);
+    assert_eq!(t.bytes.up.framing, 333 * t.requests);
+    assert_eq!(t.bytes.up.payload, 0);
+    // Each response: headers and a JSON array `[e1,e2]` around its events.
+    let events = t.bytes.down.payload / 40;
+    let nonempty = t.responses - t.empty_responses;
+    let arrays = 2 * t.responses + (events - nonempty);
+    assert_eq!(t.bytes.down.framing, 111 * t.responses + arrays);
+    // One event a second polled every two seconds: every response carries events except
+    // the first, whose poll registers the client (events are counted from then on).
+    assert_eq!(t.empty_responses, 1);
+    assert!(
+        events >= 2 * (t.responses - 2),
+        "{events} events in {} responses",
+        t.responses
+    );
+}
+
+#[test]
+fn long_polling_answers_each_event_and_re_requests() {
+    let r = one_client("{ long_polling: { timeout: 30s } }", "40B");
+    let t = r.totals;
+    // One answer per event, one new request per answer.
+    assert_eq!(t.bytes.down.payload, 40 * t.responses);
+    assert_eq!(
+        t.requests,
+        t.responses + 1,
+        "the last request is still held"
+    );
+    assert_eq!(t.empty_responses, 0);
+}
+
+#[test]
+fn long_polling_timeout_answers_empty() {
+    let text = Simple {
+        clients: 1,
+        latency: "5ms",
+        bandwidth: "100Mbit/s",
+        source: "periodic",
+        rate: "1/min",
+        payload: "40B",
+        duration: "10m",
+        warmup: "0s",
+    }
+    .yaml(&["{ long_polling: { timeout: 25s } }"]);
+    let r = run(&scenario(&text)).remove(0);
+    let t = r.totals;
+    // Each minute: one event answered, then two 25 s timeouts before the next event. The
+    // tenth event is created at the very end (10 min) and its answer is not yet written.
+    assert_eq!(t.responses - t.empty_responses, 9);
+    assert!(
+        t.empty_responses >= 18 && t.empty_responses <= 20,
+        "{}",
+        t.empty_responses
+    );
+    assert_eq!(
+        r.empty_response_share,
+        Some(t.empty_responses as f64 / t.responses as f64)
+    );
+}
