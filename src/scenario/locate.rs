@@ -23,26 +23,26 @@ pub struct Position {
 #[derive(Debug, Default, Clone)]
 pub struct Locations {
     by_path: BTreeMap<String, Position>,
+    /// Position of each mapping key and the path it names.
+    keys: Vec<(Position, String)>,
     top_level_keys: Vec<(String, Position)>,
 }
 
 impl Locations {
-    /// Builds the map from scenario text. Text that does not parse as YAML gives an empty
-    /// map: the typed pass reports that error with its location.
-    pub fn from_text(text: &str) -> Self {
+    /// Builds the map from scenario text; fails with the parser's error when the text is
+    /// not well-formed YAML (a syntax error, as opposed to a type error).
+    pub fn from_text(text: &str) -> Result<Self, serde_saphyr::Error> {
         let mut locations = Locations::default();
-        if let Ok(root) = serde_saphyr::from_str::<Spanned<Node>>(text) {
-            if let Node::Map(entries) = &root.value {
-                for (key, value) in entries {
-                    locations
-                        .top_level_keys
-                        .push((key.value.clone(), position(&key.referenced)));
-                    let _ = value;
-                }
+        let root = serde_saphyr::from_str::<Spanned<Node>>(text)?;
+        if let Node::Map(entries) = &root.value {
+            for (key, _) in entries {
+                locations
+                    .top_level_keys
+                    .push((key.value.clone(), position(&key.referenced)));
             }
-            locations.walk(String::new(), &root);
         }
-        locations
+        locations.walk(String::new(), &root);
+        Ok(locations)
     }
 
     fn walk(&mut self, path: String, node: &Spanned<Node>) {
@@ -54,6 +54,7 @@ impl Locations {
                     } else {
                         format!("{path}.{}", key.value)
                     };
+                    self.keys.push((position(&key.referenced), child.clone()));
                     self.walk(child, value);
                 }
             }
@@ -63,6 +64,11 @@ impl Locations {
                 }
             }
             Node::Scalar => {}
+        }
+        let defined = position(&node.defined);
+        if defined != position(&node.referenced) && defined.line > 0 {
+            // Merged or aliased: also findable where it is written.
+            self.keys.push((defined, path.clone()));
         }
         self.by_path.insert(path, position(&node.referenced));
     }
@@ -80,18 +86,62 @@ impl Locations {
         }
     }
 
-    /// The path of the value at `position`, if one starts exactly there.
+    /// The path of the key or value at `position`, if exactly one starts there (values
+    /// merged from an anchor all sit at the anchor, so they name no single field).
     pub fn path_at(&self, position: Position) -> Option<&str> {
-        self.by_path
+        let mut found = self
+            .keys
             .iter()
-            .find(|(path, p)| **p == position && !path.is_empty())
-            .map(|(path, _)| path.as_str())
+            .filter(|(p, _)| *p == position)
+            .map(|(_, path)| path.as_str())
+            .chain(
+                self.by_path
+                    .iter()
+                    .filter(|(path, p)| **p == position && !path.is_empty())
+                    .map(|(path, _)| path.as_str()),
+            );
+        let first = found.next()?;
+        found.all(|other| other == first).then_some(first)
     }
 
     /// The top-level keys in file order with their positions.
     pub fn top_level_keys(&self) -> &[(String, Position)] {
         &self.top_level_keys
     }
+}
+
+/// The innermost `{` or `[` left open before `until`: where an unclosed flow collection
+/// began. Quoted strings and comments are skipped.
+pub fn unclosed_bracket(text: &str, until: Position) -> Option<(Position, char)> {
+    let mut open: Vec<(Position, char)> = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line_no = index as u64 + 1;
+        if line_no > until.line {
+            break;
+        }
+        let mut quote: Option<char> = None;
+        for (column, ch) in line.chars().enumerate() {
+            let here = Position {
+                line: line_no,
+                column: column as u64 + 1,
+            };
+            if line_no == until.line && here.column >= until.column {
+                break;
+            }
+            match (quote, ch) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(ch),
+                (None, '#') => break,
+                (None, '{' | '[') => open.push((here, ch)),
+                (None, '}' | ']') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    open.pop()
 }
 
 fn position(location: &serde_saphyr::Location) -> Position {

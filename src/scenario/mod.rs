@@ -57,7 +57,7 @@ pub fn load_file(
 pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
     let raw = parse(file, text)?;
     let raw = overrides::apply(&raw, overrides, TOP_LEVEL_KEYS)?;
-    let locations = Locations::from_text(text);
+    let locations = Locations::from_text(text).unwrap_or_default();
     let checker = validate::Checker {
         file,
         text,
@@ -76,9 +76,11 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
         )
         .at(text, Some(Position { line: 1, column: 1 })));
     }
+    // Syntax first, on the untyped tree, so that a malformed document is reported as such
+    // rather than as whatever type error the typed pass stumbles on.
+    let locations = Locations::from_text(text).map_err(|e| syntax_error(file, text, &e))?;
     // The top level admits `x-` keys, so serde cannot deny unknown fields there: check them
     // first, so that a misspelt required field is reported as misspelt, not as missing.
-    let locations = Locations::from_text(text);
     for (key, position) in locations.top_level_keys() {
         if !key.starts_with("x-") && !TOP_LEVEL_KEYS.contains(&key.as_str()) {
             return Err(ScenarioError::new(
@@ -93,10 +95,17 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
         }
     }
     let raw: RawScenario = serde_saphyr::from_str(text).map_err(|e| {
-        let position = e.location().map(|l| Position {
-            line: l.line(),
-            column: l.column(),
-        });
+        // A value merged from an anchor is reported where it is written, not where merged.
+        let defined = e
+            .locations()
+            .map(|l| l.defined_location)
+            .filter(|l| l.line() > 0);
+        let position = defined
+            .map(|l| Position {
+                line: l.line(),
+                column: l.column(),
+            })
+            .or(error_position(&e));
         let message = tidy_parser_message(&e.without_snippet().to_string());
         let mut error = ScenarioError::new(file, message).at(text, position);
         if let Some(path) = position.and_then(|p| locations.path_at(p)) {
@@ -107,16 +116,64 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
     Ok(raw)
 }
 
-/// serde-saphyr appends " at line L column C" to some messages; the location is shown
-/// separately, so drop it. Terse integer messages get said in words.
-fn tidy_parser_message(message: &str) -> String {
-    let message = match message.rfind(" at line ") {
-        Some(cut) => &message[..cut],
-        None => message,
-    };
-    match message {
-        "invalid u32" => "expected a whole number from 0 to 4294967295".to_string(),
-        "invalid u64" => "expected a whole number from 0 to 18446744073709551615".to_string(),
-        other => other.to_string(),
+fn error_position(e: &serde_saphyr::Error) -> Option<Position> {
+    e.location().map(|l| Position {
+        line: l.line(),
+        column: l.column(),
+    })
+}
+
+/// A YAML syntax error; an unclosed `{` or `[` is reported where it was opened.
+fn syntax_error(file: &str, text: &str, e: &serde_saphyr::Error) -> ScenarioError {
+    let position = error_position(e);
+    let message = tidy_parser_message(&e.without_snippet().to_string());
+    let unclosed = message.contains("expected ',' or '}'")
+        || message.contains("expected ',' or ']'")
+        || message.contains("unclosed");
+    if unclosed
+        && let Some((opened, bracket)) = position.and_then(|p| locate::unclosed_bracket(text, p))
+    {
+        let noticed = position.map_or(String::new(), |p| {
+            format!(" at line {}, column {}", p.line, p.column)
+        });
+        return ScenarioError::new(
+            file,
+            format!("this `{bracket}` is never closed (the parser noticed{noticed}: {message})"),
+        )
+        .at(text, Some(opened));
     }
+    ScenarioError::new(file, format!("malformed YAML: {message}")).at(text, position)
+}
+
+/// Says parser messages in the scenario author's words: drops a trailing location (shown
+/// separately), spells out Rust integer types and library advice.
+pub(crate) fn tidy_parser_message(message: &str) -> String {
+    let mut message = message.to_string();
+    if let Some(cut) = message.rfind(" at line ") {
+        let tail: Vec<&str> = message[cut..].split_whitespace().collect();
+        let number = |w: &str| {
+            let w = w.trim_end_matches(',');
+            !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
+        };
+        if let ["at", "line", l, "column", c] = tail.as_slice()
+            && number(l)
+            && number(c)
+        {
+            message.truncate(cut);
+        }
+    }
+    if let Some(cut) = message.find(", set DuplicateKeyPolicy") {
+        message.truncate(cut);
+        message.push_str("; each key may appear only once in a mapping");
+    }
+    for (rust, words) in [
+        ("u32", "a whole number from 0 to 4294967295"),
+        ("u64", "a whole number from 0 to 18446744073709551615"),
+    ] {
+        if message == format!("invalid {rust}") {
+            return format!("expected {words}");
+        }
+        message = message.replace(&format!("expected {rust}"), &format!("expected {words}"));
+    }
+    message
 }
