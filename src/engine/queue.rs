@@ -75,16 +75,11 @@ pub struct EventQueue<T> {
     /// Items due exactly at `now`, in insertion order. Their time is `now`, so it is not
     /// stored.
     due_now: VecDeque<T>,
-    /// Bucket `level * 64 + digit` holds, in insertion order, the items whose time first
-    /// differs from `now` in digit `level` and has `digit` there. Boxed so that moving the
-    /// queue does not copy 700 vector headers.
+    /// Indexed by [`Bucket::index`]; each bucket holds its items in insertion order. Boxed so
+    /// that moving the queue does not copy 700 vector headers.
     buckets: Box<[Vec<Scheduled<T>>]>,
-    /// Earliest time in each bucket, or `u64::MAX` when it is empty.
-    bucket_earliest: Box<[u64]>,
-    /// Bit `digit` of `occupied_digits[level]` is set iff that bucket is non-empty.
-    occupied_digits: [u64; LEVELS],
-    /// Bit `level` is set iff `occupied_digits[level] != 0`.
-    occupied_levels: u32,
+    /// Which buckets are occupied and their earliest times.
+    occupancy: Occupancy,
     /// Time of the last popped item: the simulation clock.
     now: u64,
     /// Number of pending items (run queue plus buckets).
@@ -110,9 +105,7 @@ impl<T> EventQueue<T> {
         Self {
             due_now: VecDeque::with_capacity(capacity),
             buckets: std::iter::repeat_with(Vec::new).take(BUCKETS).collect(),
-            bucket_earliest: vec![u64::MAX; BUCKETS].into_boxed_slice(),
-            occupied_digits: [0; LEVELS],
-            occupied_levels: 0,
+            occupancy: Occupancy::new(),
             now: 0,
             pending: 0,
             pushed_total: 0,
@@ -133,11 +126,11 @@ impl<T> EventQueue<T> {
         let time = time.max(self.now);
         self.pushed_total += 1;
         self.pending += 1;
-        match bucket_of(time, self.now) {
+        match Bucket::of(time, self.now) {
             None => self.due_now.push_back(item),
             Some(bucket) => {
                 self.buckets[bucket.index()].push(Scheduled { time, item });
-                self.note_arrival(bucket, time);
+                self.occupancy.note_arrival(bucket, time);
             }
         }
     }
@@ -146,7 +139,7 @@ impl<T> EventQueue<T> {
     /// that time. Among items with equal times, the first pushed pops first.
     pub fn pop(&mut self) -> Option<(u64, T)> {
         if self.due_now.is_empty() {
-            let source = self.first_occupied()?;
+            let source = self.occupancy.first()?;
             self.advance_to(source);
         }
         let item = self
@@ -162,11 +155,13 @@ impl<T> EventQueue<T> {
     /// Takes `&self`: the earliest time of each bucket is maintained on push, so peeking
     /// never needs to reorganise the buckets.
     pub fn peek_time(&self) -> Option<u64> {
-        if !self.due_now.is_empty() {
-            return Some(self.now);
+        if self.due_now.is_empty() {
+            self.occupancy
+                .first()
+                .map(|bucket| self.occupancy.earliest[bucket.index()])
+        } else {
+            Some(self.now)
         }
-        self.first_occupied()
-            .map(|bucket| self.bucket_earliest[bucket.index()])
     }
 
     /// Number of pending items.
@@ -190,63 +185,87 @@ impl<T> EventQueue<T> {
         self.pushed_total
     }
 
-    /// The bucket holding the earliest pending item outside the run queue.
-    fn first_occupied(&self) -> Option<Bucket> {
-        if self.occupied_levels == 0 {
-            return None;
-        }
-        let level = self.occupied_levels.trailing_zeros();
-        let digit = self.occupied_digits[level as usize].trailing_zeros();
-        Some(Bucket { level, digit })
-    }
-
-    /// Records that an item at `time` was appended to `bucket`.
-    fn note_arrival(&mut self, bucket: Bucket, time: u64) {
-        let earliest = &mut self.bucket_earliest[bucket.index()];
-        *earliest = (*earliest).min(time);
-        self.occupied_digits[bucket.level as usize] |= 1 << bucket.digit;
-        self.occupied_levels |= 1 << bucket.level;
-    }
-
     /// Moves the clock to the earliest time in `source`, the first occupied bucket, and
     /// redistributes that bucket around it. Requires an empty run queue.
     fn advance_to(&mut self, source: Bucket) {
         debug_assert!(self.due_now.is_empty());
-        let source_index = source.index();
-        let now = self.bucket_earliest[source_index];
+        let now = self.occupancy.take(source);
         self.now = now;
-        self.bucket_earliest[source_index] = u64::MAX;
-        let level = source.level as usize;
-        self.occupied_digits[level] &= !(1 << source.digit);
-        if self.occupied_digits[level] == 0 {
-            self.occupied_levels &= !(1 << level);
-        }
 
         // Every item of `source` lands in a lower level, and all lower levels sit before
         // the source level in `buckets`, so splitting there lets us drain one side into the
         // other.
-        let (lower_levels, from_source) = self.buckets.split_at_mut(level * BUCKETS_PER_LEVEL);
-        let from_source = &mut from_source[source.digit as usize];
-        if level == 0 {
-            // Level-0 items agree with `now` in every other digit: all are due now.
+        let (lower_levels, source_level) = self
+            .buckets
+            .split_at_mut(source.level as usize * BUCKETS_PER_LEVEL);
+        let from_source = &mut source_level[source.digit as usize];
+        if source.level == 0 {
+            // Level-0 items agree with `now` in every other digit, so all are due now.
             self.due_now
                 .extend(from_source.drain(..).map(|scheduled| scheduled.item));
             return;
         }
         for scheduled in from_source.drain(..) {
             let time = scheduled.time;
-            match bucket_of(time, now) {
+            match Bucket::of(time, now) {
                 None => self.due_now.push_back(scheduled.item),
                 Some(bucket) => {
-                    let index = bucket.index();
-                    lower_levels[index].push(scheduled);
-                    let earliest = &mut self.bucket_earliest[index];
-                    *earliest = (*earliest).min(time);
-                    self.occupied_digits[bucket.level as usize] |= 1 << bucket.digit;
-                    self.occupied_levels |= 1 << bucket.level;
+                    lower_levels[bucket.index()].push(scheduled);
+                    self.occupancy.note_arrival(bucket, time);
                 }
             }
         }
+    }
+}
+
+/// Which buckets hold items, and their earliest times; the part of the queue that finds
+/// the next item without touching the buckets themselves.
+struct Occupancy {
+    /// Earliest time in each bucket (by [`Bucket::index`]), or `u64::MAX` when it is empty.
+    earliest: Box<[u64]>,
+    /// Bit `digit` of `digits[level]` is set iff that bucket is non-empty.
+    digits: [u64; LEVELS],
+    /// Bit `level` is set iff `digits[level] != 0`.
+    levels: u32,
+}
+
+impl Occupancy {
+    fn new() -> Self {
+        Self {
+            earliest: vec![u64::MAX; BUCKETS].into_boxed_slice(),
+            digits: [0; LEVELS],
+            levels: 0,
+        }
+    }
+
+    /// The occupied bucket holding the earliest items: lowest level, then lowest digit.
+    fn first(&self) -> Option<Bucket> {
+        if self.levels == 0 {
+            return None;
+        }
+        let level = self.levels.trailing_zeros();
+        let digit = self.digits[level as usize].trailing_zeros();
+        Some(Bucket { level, digit })
+    }
+
+    /// Records that an item at `time` was appended to `bucket`.
+    fn note_arrival(&mut self, bucket: Bucket, time: u64) {
+        let earliest = &mut self.earliest[bucket.index()];
+        *earliest = (*earliest).min(time);
+        self.digits[bucket.level as usize] |= 1 << bucket.digit;
+        self.levels |= 1 << bucket.level;
+    }
+
+    /// Marks `bucket` empty (its items are about to be moved out) and returns its earliest
+    /// time.
+    fn take(&mut self, bucket: Bucket) -> u64 {
+        let earliest = std::mem::replace(&mut self.earliest[bucket.index()], u64::MAX);
+        let level = bucket.level as usize;
+        self.digits[level] &= !(1 << bucket.digit);
+        if self.digits[level] == 0 {
+            self.levels &= !(1 << level);
+        }
+        earliest
     }
 }
 
@@ -259,22 +278,24 @@ struct Bucket {
 }
 
 impl Bucket {
+    /// Bucket of an item at `time` relative to the clock `now` (`time >= now`), or `None`
+    /// when the item is due at `now`.
+    fn of(time: u64, now: u64) -> Option<Self> {
+        let differing_bits = time ^ now;
+        if differing_bits == 0 {
+            return None;
+        }
+        let highest_differing_bit = u64::BITS - 1 - differing_bits.leading_zeros();
+        let level = highest_differing_bit / DIGIT_BITS;
+        let digit = ((time >> (level * DIGIT_BITS)) & DIGIT_MASK) as u32;
+        Some(Self { level, digit })
+    }
+
+    /// Position in `EventQueue::buckets` and `Occupancy::earliest`: levels in order, digits
+    /// in order within a level, which is the order of the times they hold.
     fn index(self) -> usize {
         self.level as usize * BUCKETS_PER_LEVEL + self.digit as usize
     }
-}
-
-/// Bucket of an item at `time` relative to the clock `now` (`time >= now`), or `None` when
-/// the item is due at `now`.
-fn bucket_of(time: u64, now: u64) -> Option<Bucket> {
-    let differing_bits = time ^ now;
-    if differing_bits == 0 {
-        return None;
-    }
-    let highest_differing_bit = u64::BITS - 1 - differing_bits.leading_zeros();
-    let level = highest_differing_bit / DIGIT_BITS;
-    let digit = ((time >> (level * DIGIT_BITS)) & DIGIT_MASK) as u32;
-    Some(Bucket { level, digit })
 }
 
 impl<T> Default for EventQueue<T> {
@@ -333,51 +354,70 @@ mod tests {
         }
     }
 
+    /// Runs a random interleaving of pushes and pops on both queues and checks that they
+    /// agree on every pop, peek and length; `prefill` items are pushed first, then each of
+    /// `steps` steps either pushes a burst of up to `max_burst` items or pops one.
+    fn check_against_reference(seed: u64, prefill: usize, steps: usize, max_burst: u32) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut queue = EventQueue::new();
+        let mut reference = ReferenceQueue {
+            heap: BinaryHeap::new(),
+            next_seq: 0,
+        };
+        // Items are numbered in push order, so a pop sequence names exactly which item came out.
+        let push_one =
+            |queue: &mut EventQueue<u64>, reference: &mut ReferenceQueue, rng: &mut ChaCha8Rng| {
+                let time = queue.now() + random_delay(rng, queue.now());
+                queue.push(time, reference.next_seq);
+                reference.push(time, reference.next_seq);
+            };
+        for _ in 0..prefill {
+            push_one(&mut queue, &mut reference, &mut rng);
+        }
+        // Vary the push/pop mix per seed so the queue both grows and drains.
+        let push_percent = rng.random_range(30..70u32);
+        for step in 0..steps {
+            if rng.random_range(0..100) < push_percent {
+                for _ in 0..rng.random_range(1..=max_burst) {
+                    push_one(&mut queue, &mut reference, &mut rng);
+                }
+            } else {
+                let expected_next = reference.heap.peek().map(|Reverse((time, ..))| *time);
+                assert_eq!(queue.peek_time(), expected_next, "seed {seed} step {step}");
+                let clock_before = queue.now();
+                let popped = queue.pop();
+                assert_eq!(popped, reference.pop(), "seed {seed} step {step}");
+                assert!(
+                    queue.now() >= clock_before,
+                    "seed {seed} step {step}: clock went back"
+                );
+                if let Some((time, _)) = popped {
+                    assert_eq!(queue.now(), time, "seed {seed} step {step}");
+                }
+            }
+            assert_eq!(queue.len(), reference.heap.len(), "seed {seed} step {step}");
+        }
+        while let Some(expected) = reference.pop() {
+            assert_eq!(queue.pop(), Some(expected), "seed {seed} drain");
+        }
+        assert_eq!(queue.pop(), None, "seed {seed}");
+        assert!(queue.is_empty(), "seed {seed}");
+        assert_eq!(queue.pushed_total(), reference.next_seq, "seed {seed}");
+    }
+
     #[test]
     fn matches_reference_heap_over_many_seeds() {
-        for seed in 0..300u64 {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let mut queue = EventQueue::new();
-            let mut reference = ReferenceQueue {
-                heap: BinaryHeap::new(),
-                next_seq: 0,
-            };
-            let mut next_event_id = 0u64;
-            // Vary the push/pop mix per seed so the queue both grows and drains.
-            let push_percent = rng.random_range(35..75u32);
-            for step in 0..2_000 {
-                if rng.random_range(0..100) < push_percent {
-                    let burst = rng.random_range(1..6);
-                    for _ in 0..burst {
-                        let time = queue.now() + random_delay(&mut rng, queue.now());
-                        queue.push(time, next_event_id);
-                        reference.push(time, next_event_id);
-                        next_event_id += 1;
-                    }
-                } else {
-                    assert_eq!(
-                        queue.peek_time(),
-                        reference.heap.peek().map(|r| r.0.0),
-                        "seed {seed} step {step}"
-                    );
-                    let before = queue.now();
-                    let popped = queue.pop();
-                    assert_eq!(popped, reference.pop(), "seed {seed} step {step}");
-                    assert!(
-                        queue.now() >= before,
-                        "seed {seed} step {step}: clock went back"
-                    );
-                    if let Some((time, _)) = popped {
-                        assert_eq!(queue.now(), time, "seed {seed} step {step}");
-                    }
-                }
-                assert_eq!(queue.len(), reference.heap.len(), "seed {seed} step {step}");
-            }
-            while let Some(expected) = reference.pop() {
-                assert_eq!(queue.pop(), Some(expected), "seed {seed} drain");
-            }
-            assert_eq!(queue.pop(), None, "seed {seed}");
-            assert_eq!(queue.pushed_total(), next_event_id, "seed {seed}");
+        for seed in 0..300 {
+            check_against_reference(seed, 0, 2_000, 5);
+        }
+    }
+
+    #[test]
+    fn matches_reference_heap_with_many_pending() {
+        // Large buckets exercise redistribution of long runs, where equal times arrive in
+        // the run queue from many different pushes.
+        for seed in 1_000..1_008 {
+            check_against_reference(seed, 20_000, 20_000, 3);
         }
     }
 
