@@ -11,12 +11,13 @@
 //!   cannot schedule into the past, so a violation is an internal bug. Debug builds panic
 //!   (`debug_assert!`); release builds clamp the time to `now()`, so the item runs as soon as
 //!   possible, after every item already due at `now()` (it still takes the next `seq`).
-//! - **Cost.** `push`, `peek_time`, `len` and `now` are O(1). `pop` is O(1) amortised: over its
-//!   lifetime an item moves at most once per 6-bit digit of the distance between its time and
-//!   `now()` when it was pushed (at most 10 times, typically 2 or 3 for delays of milliseconds
-//!   to seconds). Once the buckets have grown to their working sizes the queue stops
-//!   allocating: a bucket keeps its buffer when it empties. Memory is therefore the high-water
-//!   mark of each bucket, a small multiple of the peak number of pending items.
+//! - **Cost.** `push`, `peek_time`, `len` and `now` are O(1). `pop` is O(1) amortised: an
+//!   item enters at the level of the highest base-64 digit in which its time differs from
+//!   `now()`, and each later move takes it at least one level down, so it moves at most 11
+//!   times, and only a few for delays much shorter than the 2^60 ns of the top level. Once
+//!   the buckets have grown to their working sizes the queue stops allocating: a bucket keeps
+//!   its buffer when it empties. Memory is therefore the sum of the buckets' high-water
+//!   marks, a small multiple of the peak number of pending items.
 //!
 //! # How it works
 //!
@@ -33,7 +34,8 @@
 //! so each lands in a lower level or in the run queue. Every other item keeps its bucket,
 //! because the new `now` agrees with the old one in all digits above `level`, and a bucket is
 //! named by the item's own digit, not by its distance. (Base 2 is the textbook radix heap;
-//! base 64 moves each item about a sixth as often and matches a `u64` occupancy mask.)
+//! base 64 moves items fewer times, each move dropping a whole digit, and one level's
+//! occupancy fits a `u64` mask.)
 //!
 //! # Why FIFO among equal times holds without storing `seq`
 //!
