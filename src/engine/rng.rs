@@ -51,29 +51,18 @@ mod tests {
 
     #[test]
     fn streams_are_reproducible_and_distinct() {
-        let a: Vec<u64> = (0..4).map(|_| stream(7, "workload").random()).collect();
-        let mut s = stream(7, "workload");
-        let b: Vec<u64> = (0..4).map(|_| s.random()).collect();
-        assert_ne!(
-            a, b,
-            "each call starts a fresh stream, so the first draws repeat"
-        );
-        let mut s1 = stream(7, "workload");
-        let mut s2 = stream(7, "workload");
-        assert_eq!(s1.random::<u64>(), s2.random::<u64>());
-        let mut other = stream(7, "link:browsers");
-        let mut again = stream(7, "workload");
-        assert_ne!(other.random::<u64>(), again.random::<u64>());
-        let mut seeded = stream(8, "workload");
-        let mut base = stream(7, "workload");
-        assert_ne!(seeded.random::<u64>(), base.random::<u64>());
+        let draw = |seed, name: &str| stream(seed, name).random::<u64>();
+        assert_eq!(draw(7, "workload"), draw(7, "workload"));
+        assert_ne!(draw(7, "workload"), draw(7, "link-up:browsers"));
+        assert_ne!(draw(7, "workload"), draw(8, "workload"));
     }
 
     #[test]
-    fn the_mix_is_pinned() {
-        // Pinning the derivation: changing it would silently change every result.
-        assert_eq!(mix(1, "workload"), mix(1, "workload"));
-        assert_ne!(mix(1, "workload"), mix(2, "workload"));
-        assert_ne!(mix(1, "a"), mix(1, "b"));
+    fn the_derivation_is_pinned() {
+        // Changing the derivation would silently change every result of every scenario;
+        // this value may only change together with the snapshots, on purpose.
+        assert_eq!(mix(1, "workload"), PINNED_MIX);
     }
+
+    const PINNED_MIX: u64 = 9_161_487_729_734_820_158;
 }

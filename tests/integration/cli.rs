@@ -451,3 +451,37 @@ fn no_loss_no_warning() {
         check.stderr
     );
 }
+
+/// Every example scenario shipped in `scenarios/` is valid and says which question it
+/// answers in its opening comment.
+#[test]
+fn every_shipped_scenario_checks_and_opens_with_its_question() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+    {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(
+            text.starts_with('#'),
+            "{} opens without a comment",
+            path.display()
+        );
+        let scenario = rtsim::scenario::load_file(path, &[])
+            .unwrap_or_else(|e| panic!("{} is invalid: {e}", path.display()));
+        assert!(
+            scenario.warnings.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            scenario.warnings
+        );
+        checked += 1;
+    }
+    assert!(checked >= 3, "only {checked} scenarios found");
+}
