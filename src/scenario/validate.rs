@@ -7,6 +7,11 @@ use super::locate::Locations;
 use super::raw::*;
 use super::spec::*;
 
+/// Most clients a scenario may hold (each costs about 200 bytes of state per run).
+pub const MAX_CLIENTS: u64 = 10_000_000;
+/// Most workload events a run may create (the event log holds each one's time).
+pub const MAX_EVENTS_PER_RUN: u64 = 100_000_000;
+
 /// Context for errors: the file name, its text and the located paths.
 pub(crate) struct Checker<'a> {
     pub file: &'a str,
@@ -121,6 +126,14 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         });
     }
 
+    let total_clients: u64 = groups.iter().map(|g| g.count as u64).sum();
+    if total_clients > MAX_CLIENTS {
+        return Err(c.error(
+            "clients",
+            format!("{total_clients} clients in all; at most {MAX_CLIENTS} per scenario"),
+        ));
+    }
+
     let raw_server = raw.server.clone().unwrap_or_default();
     let cost = raw_server.cost.clone().unwrap_or_default();
     let server = ServerSpec {
@@ -163,6 +176,18 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         return Err(c.error(
             "workload.events.audience",
             format!("unknown audience \"{audience}\"; expected: all"),
+        ));
+    }
+    // The event log is built before the run: bound it so a typo in a rate is a clear error
+    // rather than an out-of-memory crash.
+    let expected_events = rate_per_second * duration as f64 / 1e9;
+    if expected_events > MAX_EVENTS_PER_RUN as f64 {
+        return Err(c.error(
+            "workload.events.rate",
+            format!(
+                "would create about {expected_events:.0} events in {}; at most {MAX_EVENTS_PER_RUN} per run",
+                raw.duration
+            ),
         ));
     }
     let workload = WorkloadSpec {

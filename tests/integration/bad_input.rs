@@ -768,3 +768,22 @@ fn bad_command_line_arguments() {
     file.run(&["--format", "xml"]).assert_contains("xml");
     file.check(&["--seed", "many"]).assert_contains("many");
 }
+
+/// Sizes that would exhaust memory are refused up front, with the limit named.
+#[test]
+fn scenarios_too_large_to_hold_are_refused() {
+    let text = broken("rate: 1/s", "rate: 100000000/s");
+    assert_check_and_run_fail(
+        "huge-rate",
+        &text,
+        "100000000/s",
+        &["would create about", "at most"],
+    );
+    let text = broken("count: 5", "count: 4000000000");
+    assert_check_fails(
+        "huge-count",
+        &text,
+        "users:",
+        &["4000000000 clients", "at most"],
+    );
+}
