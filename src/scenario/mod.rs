@@ -107,6 +107,15 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
             })
             .or(error_position(&e));
         let message = tidy_parser_message(&e.without_snippet().to_string());
+        // serde reports a missing field where the mapping ends, which names no field: a
+        // missing top-level field is reported at the top of the file instead.
+        if let Some(missing) = missing_field(&message) {
+            let top_level = TOP_LEVEL_KEYS.contains(&missing)
+                && !locations.top_level_keys().iter().any(|(k, _)| k == missing);
+            let start = Some(Position { line: 1, column: 1 });
+            return ScenarioError::new(file, format!("missing required field `{missing}`"))
+                .at(text, if top_level { start } else { position });
+        }
         let mut error = ScenarioError::new(file, message).at(text, position);
         if let Some(path) = position.and_then(|p| locations.path_at(p)) {
             error = error.field(path);
@@ -114,6 +123,13 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
         error
     })?;
     Ok(raw)
+}
+
+/// The field name of serde's "missing field `x`" message.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
 }
 
 fn error_position(e: &serde_saphyr::Error) -> Option<Position> {

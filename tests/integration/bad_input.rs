@@ -787,3 +787,23 @@ fn scenarios_too_large_to_hold_are_refused() {
         &["4000000000 clients", "at most"],
     );
 }
+
+/// A missing required field is named as missing, at the top of the file for a top-level
+/// field and at its mapping for a nested one; no unrelated field is blamed.
+#[test]
+fn missing_required_fields() {
+    let text = broken("duration: 20s\n", "");
+    let file = ScenarioFile::new("missing-duration", &text);
+    let failure = file.check(&[]);
+    failure
+        .assert_location(&file.shown(), 1)
+        .assert_contains("missing required field `duration`")
+        .assert_lacks("field `network`");
+    let text = broken("latency: 20ms, ", "");
+    assert_check_fails(
+        "missing-latency",
+        &text,
+        "dsl:",
+        &["missing required field `latency`"],
+    );
+}
