@@ -432,47 +432,37 @@ fn says_unclosed_mapping(failure: &Failure) -> bool {
         .any(|hint| message.contains(hint))
 }
 
+/// An unclosed `{` is reported as unclosed, at the line where it was opened — also when
+/// the parser only notices lines later, and when the next line's key is read into a value
+/// with a unit (the error must not blame the unit).
 #[test]
-fn unclosed_flow_mapping_at_end_of_file() {
-    let text = broken("{ label: ws, websocket: {} }", "{ label: ws, websocket: {}");
-    let file = ScenarioFile::new("flow-at-end", &text);
-    let failure = file.check(&[]);
-    file.assert_at(&failure, "label: ws");
-    assert!(
-        says_unclosed_mapping(&failure),
-        "the error should say the `{{` is not closed:\n{}",
-        failure.stderr
-    );
-}
-
-/// The `{` opened on the clients line is never closed: the parser only notices on the next
-/// line, but the mistake (and the place to fix it) is the line with the open `{`.
-#[test]
-fn unclosed_flow_mapping_before_the_next_key() {
-    let text = broken("link: dsl }", "link: dsl");
-    let file = ScenarioFile::new("flow-before-key", &text);
-    let failure = file.check(&[]);
-    assert!(
-        says_unclosed_mapping(&failure),
-        "the error should say the `{{` is not closed:\n{}",
-        failure.stderr
-    );
-    file.assert_at(&failure, "users: {");
-}
-
-/// With the `}` missing after a value with a unit, the next line's key is read into the
-/// value; the error must still say the mapping is unclosed, not blame the unit.
-#[test]
-fn unclosed_flow_mapping_after_a_unit_value() {
-    let text = broken("bandwidth: 10Mbit/s }", "bandwidth: 10Mbit/s");
-    let file = ScenarioFile::new("flow-after-unit", &text);
-    let failure = file.check(&[]);
-    assert!(
-        says_unclosed_mapping(&failure),
-        "the error should say the `{{` is not closed, not complain about a unit:\n{}",
-        failure.stderr
-    );
-    file.assert_at(&failure, "dsl: {");
+fn unclosed_flow_mappings() {
+    let cases = [
+        (
+            "flow-at-end",
+            "{ label: ws, websocket: {} }",
+            "{ label: ws, websocket: {}",
+            "label: ws",
+        ),
+        ("flow-before-key", "link: dsl }", "link: dsl", "users: {"),
+        (
+            "flow-after-unit",
+            "bandwidth: 10Mbit/s }",
+            "bandwidth: 10Mbit/s",
+            "dsl: {",
+        ),
+    ];
+    for (name, from, to, opened_on) in cases {
+        let text = broken(from, to);
+        let file = ScenarioFile::new(name, &text);
+        let failure = file.check(&[]);
+        assert!(
+            says_unclosed_mapping(&failure),
+            "{name}: the error should say the `{{` is not closed:\n{}",
+            failure.stderr
+        );
+        file.assert_at(&failure, opened_on);
+    }
 }
 
 #[test]
