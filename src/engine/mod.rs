@@ -46,11 +46,6 @@ impl<E> Scheduler<E> {
     pub fn after(&mut self, delay: Nanos, event: E) {
         self.queue.push(self.now.saturating_add(delay), event);
     }
-
-    /// Events waiting in the queue.
-    pub fn pending(&self) -> usize {
-        self.queue.len()
-    }
 }
 
 impl<E> Default for Scheduler<E> {

@@ -87,11 +87,6 @@ impl Server {
         }
     }
 
-    /// Jobs submitted within the window.
-    pub fn jobs_in_window(&self) -> u64 {
-        self.jobs_in_window
-    }
-
     pub fn peak_connections(&self) -> u64 {
         self.peak_connections
     }

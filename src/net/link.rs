@@ -43,11 +43,6 @@ impl LinkQueue {
         self.last_arrival
     }
 
-    /// Occupies the link with bytes whose arrival nobody waits for (pure ACKs).
-    pub fn occupy(&mut self, now: Nanos, bytes: u64, params: &LinkParams) {
-        self.serialize(now, bytes, params);
-    }
-
     fn serialize(&mut self, now: Nanos, bytes: u64, params: &LinkParams) -> Nanos {
         let start = now.max(self.busy_until);
         self.busy_until = start + params.serialization(bytes);
