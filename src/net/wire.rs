@@ -16,6 +16,24 @@ pub enum Direction {
     Up,
 }
 
+impl Direction {
+    /// Index into per-direction arrays: down 0, up 1.
+    pub fn index(self) -> usize {
+        match self {
+            Direction::Down => 0,
+            Direction::Up => 1,
+        }
+    }
+
+    /// The other direction, which ACKs of this direction's data travel.
+    pub fn reverse(self) -> Direction {
+        match self {
+            Direction::Down => Direction::Up,
+            Direction::Up => Direction::Down,
+        }
+    }
+}
+
 /// Byte counts of one direction, by layer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct LayerBytes {

@@ -62,12 +62,8 @@ pub trait Protocol: Sized {
 #[derive(Debug, Clone, Default)]
 pub struct Client {
     pub group: u32,
-    up: LinkQueue,
-    down: LinkQueue,
-    to_server: VecDeque<Msg>,
-    to_client: VecDeque<Msg>,
-    ack_at_client: AckState,
-    ack_at_server: AckState,
+    /// The connection's two directions, indexed by [`Direction::index`].
+    channels: [Channel; 2],
     /// A TCP connection exists or is being opened.
     pub connected: bool,
     /// The server has accepted the connection (paid the accept cost).
@@ -90,6 +86,20 @@ pub struct Client {
     delivered: u64,
 }
 
+/// One direction of a client's connection: its link, the messages on it in order, and the
+/// ACK debt of the side that receives them.
+#[derive(Debug, Clone, Default)]
+struct Channel {
+    link: LinkQueue,
+    in_flight: VecDeque<Msg>,
+    receiver_acks: AckState,
+}
+
+/// SYN and SYN-ACK carry no data and take no part in the delayed-ACK accounting.
+fn is_handshake(kind: MsgKind) -> bool {
+    matches!(kind, MsgKind::Syn | MsgKind::SynAck)
+}
+
 /// Counters of the measurement window.
 #[derive(Debug, Default)]
 struct Counters {
@@ -107,10 +117,10 @@ pub struct World<'s, P> {
     pub log: &'s EventLog,
     pub protocol: P,
     pub clients: Vec<Client>,
-    /// Per group: (downlink, uplink) parameters.
-    links: Vec<(LinkParams, LinkParams)>,
-    /// Per group: jitter streams (downlink, uplink).
-    jitter: Vec<(Stream, Stream)>,
+    /// Per group: link parameters by [`Direction::index`].
+    links: Vec<[LinkParams; 2]>,
+    /// Per group: jitter streams by [`Direction::index`].
+    jitter: Vec<[Stream; 2]>,
     /// Per group: polling phase and polling jitter streams.
     pub poll_rng: Vec<(Stream, Stream)>,
     pub server: Server,
@@ -129,23 +139,17 @@ impl<'s, P: Protocol> World<'s, P> {
         let mut poll_rng = Vec::new();
         for (g, group) in scenario.groups.iter().enumerate() {
             let profile = &scenario.links[group.link.0 as usize];
-            links.push((
-                LinkParams {
-                    bits_per_second: profile.down_bps,
-                    latency: profile.latency,
-                    jitter: profile.jitter,
-                },
-                LinkParams {
-                    bits_per_second: profile.up_bps,
-                    latency: profile.latency,
-                    jitter: profile.jitter,
-                },
-            ));
+            let params = |bits_per_second| LinkParams {
+                bits_per_second,
+                latency: profile.latency,
+                jitter: profile.jitter,
+            };
+            links.push([params(profile.down_bps), params(profile.up_bps)]);
             let name = &group.name;
-            jitter.push((
+            jitter.push([
                 rng::stream(scenario.seed, &format!("link-down:{name}")),
                 rng::stream(scenario.seed, &format!("link-up:{name}")),
-            ));
+            ]);
             poll_rng.push((
                 rng::stream(scenario.seed, &format!("poll-phase:{name}")),
                 rng::stream(scenario.seed, &format!("poll-jitter:{name}")),
@@ -254,47 +258,74 @@ impl<'s, P: Protocol> World<'s, P> {
 
     /// Sends a message from the server to client `c` at `now`.
     pub fn send_down(&mut self, c: ClientId, kind: MsgKind, now: Nanos, s: &mut Scheduler<Event>) {
-        let msg = self.message(kind);
-        let layers = self.layers(&msg);
-        let tcp = self.scenario.tcp;
-        if kind != MsgKind::SynAck {
-            let acks = self.clients[c as usize].ack_at_server.on_send(now, &tcp);
-            self.count_pure_acks(acks, now, Direction::Down);
-        }
-        self.count(now, Direction::Down, layers);
-        let client = &mut self.clients[c as usize];
-        let group = client.group as usize;
-        let arrival = client.down.send(
-            now,
-            layers.total(),
-            &self.links[group].0,
-            &mut self.jitter[group].0,
-        );
-        client.events_on_wire += msg.events() as u64;
-        client.to_client.push_back(msg);
-        s.at(arrival, Event::ArriveAtClient(c));
+        self.send(c, Direction::Down, kind, now, s);
     }
 
     /// Sends a message from client `c` to the server at `now`.
     pub fn send_up(&mut self, c: ClientId, kind: MsgKind, now: Nanos, s: &mut Scheduler<Event>) {
+        self.send(c, Direction::Up, kind, now, s);
+    }
+
+    /// Puts a message on client `c`'s connection in `direction`: counts its bytes, lets it
+    /// carry the sender's owed ACK, and schedules its arrival.
+    fn send(
+        &mut self,
+        c: ClientId,
+        direction: Direction,
+        kind: MsgKind,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
         let msg = self.message(kind);
         let layers = self.layers(&msg);
         let tcp = self.scenario.tcp;
-        if kind != MsgKind::Syn {
-            let acks = self.clients[c as usize].ack_at_client.on_send(now, &tcp);
-            self.count_pure_acks(acks, now, Direction::Up);
+        if !is_handshake(kind) {
+            // The sender is the receiver of the opposite direction.
+            let opposite = direction.reverse().index();
+            let acks = self.clients[c as usize].channels[opposite]
+                .receiver_acks
+                .on_send(now, &tcp);
+            self.count_pure_acks(acks, now, direction);
         }
-        self.count(now, Direction::Up, layers);
+        self.count(now, direction, layers);
         let client = &mut self.clients[c as usize];
         let group = client.group as usize;
-        let arrival = client.up.send(
+        let d = direction.index();
+        let channel = &mut client.channels[d];
+        let arrival = channel.link.send(
             now,
             layers.total(),
-            &self.links[group].1,
-            &mut self.jitter[group].1,
+            &self.links[group][d],
+            &mut self.jitter[group][d],
         );
-        client.to_server.push_back(msg);
-        s.at(arrival, Event::ArriveAtServer(c));
+        channel.in_flight.push_back(msg);
+        client.events_on_wire += msg.events() as u64;
+        s.at(
+            arrival,
+            match direction {
+                Direction::Down => Event::ArriveAtClient(c),
+                Direction::Up => Event::ArriveAtServer(c),
+            },
+        );
+    }
+
+    /// Takes the next message off client `c`'s connection in `direction` at `now`; the
+    /// receiver acknowledges it by the delayed-ACK rule.
+    fn receive(&mut self, c: ClientId, direction: Direction, now: Nanos) -> Msg {
+        let tcp = self.scenario.tcp;
+        let client = &mut self.clients[c as usize];
+        let channel = &mut client.channels[direction.index()];
+        let msg = channel
+            .in_flight
+            .pop_front()
+            .expect("an arrival event follows every send");
+        client.events_on_wire -= msg.events() as u64;
+        if !is_handshake(msg.kind) {
+            let segs = segments(msg.payload + msg.framing, tcp.mss);
+            let acks = channel.receiver_acks.on_data(now, segs, &tcp);
+            self.count_pure_acks(acks, now, direction.reverse());
+        }
+        msg
     }
 
     /// The client sends its HTTP request, opening a TCP connection first if it has none
@@ -389,18 +420,7 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     fn arrive_at_server(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let msg = self.clients[c as usize]
-            .to_server
-            .pop_front()
-            .expect("an arrival event follows every send");
-        if msg.kind != MsgKind::Syn {
-            let tcp = self.scenario.tcp;
-            let segs = segments(msg.payload + msg.framing, tcp.mss);
-            let acks = self.clients[c as usize]
-                .ack_at_server
-                .on_data(now, segs, &tcp);
-            self.count_pure_acks(acks, now, Direction::Down);
-        }
+        let msg = self.receive(c, Direction::Up, now);
         match msg.kind {
             MsgKind::Syn => {
                 self.server.connection_opened();
@@ -425,19 +445,7 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     fn arrive_at_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let msg = self.clients[c as usize]
-            .to_client
-            .pop_front()
-            .expect("an arrival event follows every send");
-        self.clients[c as usize].events_on_wire -= msg.events() as u64;
-        if msg.kind != MsgKind::SynAck {
-            let tcp = self.scenario.tcp;
-            let segs = segments(msg.payload + msg.framing, tcp.mss);
-            let acks = self.clients[c as usize]
-                .ack_at_client
-                .on_data(now, segs, &tcp);
-            self.count_pure_acks(acks, now, Direction::Up);
-        }
+        let msg = self.receive(c, Direction::Down, now);
         match msg.kind {
             // The handshake's final ACK rides on the request.
             MsgKind::SynAck => self.send_up(c, MsgKind::Request, now, s),
@@ -486,8 +494,12 @@ impl<'s, P: Protocol> World<'s, P> {
         }
         let mut late_acks = Vec::new();
         for client in &mut self.clients {
-            late_acks.push((client.ack_at_client.finish(end, &tcp), Direction::Up));
-            late_acks.push((client.ack_at_server.finish(end, &tcp), Direction::Down));
+            for direction in [Direction::Down, Direction::Up] {
+                let acks = client.channels[direction.index()]
+                    .receiver_acks
+                    .finish(end, &tcp);
+                late_acks.push((acks, direction.reverse()));
+            }
         }
         for (acks, direction) in late_acks {
             self.count_pure_acks(acks, end, direction);
