@@ -158,6 +158,10 @@ pub struct RawEvents {
     /// Who receives each event: `all` (every client). Default `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
+    /// `json` (text) or `binary`. Text-only transports carry binary payloads base64-encoded
+    /// (inside a JSON string in polling bodies); WebSocket sends binary frames. Default `json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }
 
 /// One transport variant: a label and exactly one transport block.

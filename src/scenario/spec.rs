@@ -88,9 +88,20 @@ pub struct CpuCosts {
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkloadSpec {
     pub source: EventSource,
+    pub encoding: Encoding,
     /// Mean events per second.
     pub rate_per_second: f64,
     pub payload: u64,
+}
+
+/// How event payloads are encoded by the application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// JSON text: carried as is by every transport.
+    Json,
+    /// Binary: base64 on text-only transports, binary frames on WebSocket.
+    Binary,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

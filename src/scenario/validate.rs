@@ -190,8 +190,19 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             ),
         ));
     }
+    let encoding = match events.encoding.as_deref() {
+        None | Some("json") => Encoding::Json,
+        Some("binary") => Encoding::Binary,
+        Some(other) => {
+            return Err(c.error(
+                "workload.events.encoding",
+                format!("unknown encoding \"{other}\"; expected one of: json, binary"),
+            ));
+        }
+    };
     let workload = WorkloadSpec {
         source,
+        encoding,
         rate_per_second,
         payload: events.payload.bytes(),
     };

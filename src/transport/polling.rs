@@ -6,7 +6,7 @@
 
 use crate::engine::rng::{RngExt, uniform_below};
 use crate::engine::{Nanos, Scheduler};
-use crate::scenario::{HttpHeaders, TransportKind};
+use crate::scenario::{Encoding, HttpHeaders, TransportKind};
 use crate::sim::{ClientId, Event, MsgKind, Protocol, World};
 use crate::transport::framing::json_array_overhead;
 use crate::workload::EventLog;
@@ -41,9 +41,14 @@ pub(crate) fn http_exchange_size(http: &HttpHeaders, kind: MsgKind, log: &EventL
         MsgKind::Request => (0, http.request),
         MsgKind::Response { count, .. } => {
             let count = count as u64;
+            // A binary payload travels as a base64 JSON string: inflation plus two quotes.
+            let per_event = match log.encoding {
+                Encoding::Json => 0,
+                Encoding::Binary => log.text_inflation() + 2,
+            };
             (
                 count * log.payload,
-                http.response + json_array_overhead(count),
+                http.response + json_array_overhead(count) + count * per_event,
             )
         }
         other => unreachable!("{other:?} is not part of an HTTP request/response exchange"),

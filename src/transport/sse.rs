@@ -50,7 +50,14 @@ impl Protocol for Sse {
                 });
                 (0, self.http.response + retry)
             }
-            MsgKind::Event(n) => (log.payload, sse_event_framing(n, log.payload)),
+            MsgKind::Event(n) => {
+                // The data line carries text: a binary payload as base64.
+                let text = log.payload + log.text_inflation();
+                (
+                    log.payload,
+                    sse_event_framing(n, text) + log.text_inflation(),
+                )
+            }
             MsgKind::Keepalive => (0, SSE_HEARTBEAT + chunk_overhead(SSE_HEARTBEAT)),
             other => unreachable!("{other:?} is not an SSE message"),
         }

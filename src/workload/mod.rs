@@ -5,7 +5,8 @@
 //! (common random numbers).
 
 use crate::engine::rng::{self, RngExt};
-use crate::scenario::{EventSource, Nanos, Scenario};
+use crate::scenario::{Encoding, EventSource, Nanos, Scenario};
+use crate::transport::framing::base64_len;
 
 /// Every event of a run, in time order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +15,7 @@ pub struct EventLog {
     pub times: Vec<Nanos>,
     /// Payload bytes of every event.
     pub payload: u64,
+    pub encoding: Encoding,
 }
 
 impl EventLog {
@@ -49,6 +51,16 @@ impl EventLog {
         EventLog {
             times,
             payload: w.payload,
+            encoding: w.encoding,
+        }
+    }
+
+    /// Bytes a text-only transport adds to carry one payload: none for JSON; base64's
+    /// inflation for binary.
+    pub fn text_inflation(&self) -> u64 {
+        match self.encoding {
+            Encoding::Json => 0,
+            Encoding::Binary => base64_len(self.payload) - self.payload,
         }
     }
 

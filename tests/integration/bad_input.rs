@@ -797,3 +797,14 @@ fn missing_required_fields() {
         &["missing required field `latency`"],
     );
 }
+
+#[test]
+fn unknown_payload_encoding() {
+    let text = broken("payload: 100B", "payload: 100B, encoding: protobuf");
+    assert_check_fails(
+        "encoding",
+        &text,
+        "protobuf",
+        &["\"protobuf\"", "json, binary"],
+    );
+}

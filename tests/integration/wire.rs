@@ -164,3 +164,61 @@ fn long_polling_timeout_answers_empty() {
     let share = t.empty_responses as f64 / t.responses as f64;
     assert!((r.empty_response_share.unwrap() - share).abs() < 1e-6);
 }
+
+/// [`one_client`] with binary payloads.
+fn one_client_binary(transport: &str, payload: &str) -> RunResult {
+    let text = Simple {
+        clients: 1,
+        latency: "5ms",
+        bandwidth: "100Mbit/s",
+        source: "periodic",
+        rate: "1/s",
+        payload,
+        duration: "100500ms",
+        warmup: "0s",
+    }
+    .yaml(&[transport])
+    .replace("B }\ntransports:", "B, encoding: binary }\ntransports:");
+    assert!(text.contains("encoding: binary"));
+    run(&scenario(&text)).remove(0)
+}
+
+#[test]
+fn binary_payloads_travel_as_base64_text_on_sse() {
+    // Padded base64: 100 bytes -> 136 characters (one "=" of padding), 101 -> 136 ("="),
+    // 103 -> 140 ("==").
+    for payload in [100usize, 101, 103] {
+        let r = one_client_binary("{ sse: {} }", &format!("{payload}B"));
+        let down = r.totals.bytes.down;
+        let events = down.payload / payload as u64;
+        assert_eq!(events, 100);
+        let text = "A".repeat(4 * payload.div_ceil(3));
+        let mut expected = 220;
+        for id in 1..=events {
+            let event = format!("id: {id}\ndata: {text}\n\n");
+            expected += format!("{:x}\r\n{event}\r\n", event.len()).len() as u64;
+        }
+        assert_eq!(down.payload + down.framing, expected, "payload {payload}");
+    }
+}
+
+#[test]
+fn binary_payloads_are_json_strings_in_polling_bodies() {
+    let json = one_client("{ long_polling: {} }", "100B");
+    let binary = one_client_binary("{ long_polling: {} }", "100B");
+    let (j, b) = (json.totals, binary.totals);
+    assert_eq!(j.responses, b.responses);
+    let events = b.bytes.down.payload / 100;
+    // Each event: 136 base64 characters in quotes instead of 100 bytes of JSON.
+    assert_eq!(
+        b.bytes.down.framing - j.bytes.down.framing,
+        events * (136 + 2 - 100)
+    );
+}
+
+#[test]
+fn binary_payloads_cost_websocket_nothing_extra() {
+    let json = one_client("{ websocket: {} }", "100B");
+    let binary = one_client_binary("{ websocket: {} }", "100B");
+    assert_eq!(json.totals.bytes, binary.totals.bytes);
+}
