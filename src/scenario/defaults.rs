@@ -42,6 +42,9 @@ pub const HTTP_REQUEST_HEADERS: u64 = 450;
 /// HTTP/1.1 response headers (status line, Date, Content-Type, Content-Length or
 /// Transfer-Encoding, Cache-Control, Server).
 pub const HTTP_RESPONSE_HEADERS: u64 = 220;
+/// `304 Not Modified` headers: status line, Date, ETag, Cache-Control, Server, without
+/// Content-Type or Content-Length.
+pub const HTTP_NOT_MODIFIED_HEADERS: u64 = 150;
 /// Long-poll hold time: 30 s, below the 60 s idle timeout common in load balancers.
 pub const LONG_POLL_TIMEOUT: Nanos = 30_000 * MS;
 /// WebSocket upgrade request: a browser's GET with Upgrade, Connection,

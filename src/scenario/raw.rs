@@ -201,6 +201,15 @@ pub struct RawPolling {
     /// HTTP/1.1 response header bytes. Default 220B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<ByteSize>,
+    /// Conditional requests: every poll carries `If-None-Match` with the last entity tag;
+    /// a poll that finds nothing new is answered `304 Not Modified` without a body, and a
+    /// `200` carries an `ETag`. Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditional: Option<bool>,
+    /// Header bytes of a `304 Not Modified` response (status line, Date, ETag,
+    /// Cache-Control, Server; no Content-Type or Content-Length). Default 150B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_modified_headers: Option<ByteSize>,
 }
 
 /// Long polling: the server holds each request until an event or the timeout.

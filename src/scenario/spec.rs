@@ -131,6 +131,8 @@ pub enum TransportKind {
         interval: Nanos,
         jitter: Nanos,
         http: HttpHeaders,
+        /// Header bytes of a `304 Not Modified`, when polls are conditional.
+        not_modified: Option<u64>,
     },
     LongPolling {
         timeout: Nanos,

@@ -286,10 +286,20 @@ fn transport(t: &RawTransport, path: &str, c: &Checker) -> Result<TransportSpec,
                 format!("must be shorter than the interval ({})", p.interval),
             ));
         }
+        if p.not_modified_headers.is_some() && p.conditional != Some(true) {
+            return Err(c.error(
+                &format!("{path}.polling.not_modified_headers"),
+                "applies only to conditional polling; add `conditional: true`",
+            ));
+        }
         TransportKind::Polling {
             interval,
             jitter,
             http: http(p.request_headers, p.response_headers),
+            not_modified: (p.conditional == Some(true)).then(|| {
+                p.not_modified_headers
+                    .map_or(d::HTTP_NOT_MODIFIED_HEADERS, |v| v.bytes())
+            }),
         }
     } else if let Some(p) = &t.long_polling {
         let timeout = match p.timeout {

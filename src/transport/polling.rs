@@ -15,6 +15,8 @@ pub struct Polling {
     interval: Nanos,
     jitter: Nanos,
     http: HttpHeaders,
+    /// `304 Not Modified` header bytes when polls are conditional.
+    not_modified: Option<u64>,
 }
 
 impl Polling {
@@ -24,15 +26,22 @@ impl Polling {
                 interval,
                 jitter,
                 http,
+                not_modified,
             } => Polling {
                 interval,
                 jitter,
                 http,
+                not_modified,
             },
             _ => unreachable!("Polling::new is given a polling variant"),
         }
     }
 }
+
+/// `ETag: "<16 hex digits>"\r\n`, added to a `200` of conditional polling.
+pub const ETAG: u64 = "ETag: \"0123456789abcdef\"\r\n".len() as u64;
+/// `If-None-Match: "<16 hex digits>"\r\n`, added to every conditional poll.
+pub const IF_NONE_MATCH: u64 = "If-None-Match: \"0123456789abcdef\"\r\n".len() as u64;
 
 /// Sizes of the request/response exchange shared by polling and long polling: a GET with
 /// headers only, and a response whose body is a JSON array of the events.
@@ -57,7 +66,19 @@ pub(crate) fn http_exchange_size(http: &HttpHeaders, kind: MsgKind, log: &EventL
 
 impl Protocol for Polling {
     fn size(&self, kind: MsgKind, log: &EventLog) -> (u64, u64) {
-        http_exchange_size(&self.http, kind, log)
+        let Some(not_modified) = self.not_modified else {
+            return http_exchange_size(&self.http, kind, log);
+        };
+        // Conditional: the client holds the entity tag of the state it loaded, so every
+        // poll revalidates it.
+        match kind {
+            MsgKind::Request => (0, self.http.request + IF_NONE_MATCH),
+            MsgKind::Response { count: 0, .. } => (0, not_modified),
+            _ => {
+                let (payload, framing) = http_exchange_size(&self.http, kind, log);
+                (payload, framing + ETAG)
+            }
+        }
     }
 
     fn start(w: &mut World<Self>, c: ClientId, _now: Nanos, s: &mut Scheduler<Event>) {

@@ -808,3 +808,17 @@ fn unknown_payload_encoding() {
         &["\"protobuf\"", "json, binary"],
     );
 }
+
+#[test]
+fn not_modified_headers_without_conditional_polling() {
+    let text = broken(
+        "polling: { interval: 1s }",
+        "polling: { interval: 1s, not_modified_headers: 100B }",
+    );
+    assert_check_fails(
+        "not-modified",
+        &text,
+        "not_modified_headers",
+        &["conditional: true"],
+    );
+}

@@ -222,3 +222,36 @@ fn binary_payloads_cost_websocket_nothing_extra() {
     let binary = one_client_binary("{ websocket: {} }", "100B");
     assert_eq!(json.totals.bytes, binary.totals.bytes);
 }
+
+#[test]
+fn conditional_polling_answers_304_without_a_body() {
+    let text = Simple {
+        clients: 1,
+        latency: "5ms",
+        bandwidth: "100Mbit/s",
+        source: "periodic",
+        rate: "1/min",
+        payload: "40B",
+        duration: "10m",
+        warmup: "0s",
+    }
+    .yaml(&[
+        "{ label: plain, polling: { interval: 10s, request_headers: 333B, response_headers: 111B } }",
+        "{ label: cond, polling: { interval: 10s, request_headers: 333B, response_headers: 111B, conditional: true, not_modified_headers: 77B } }",
+    ]);
+    let results = run(&scenario(&text));
+    let (plain, cond) = (results[0].totals, results[1].totals);
+    assert_eq!(plain.requests, cond.requests);
+    assert_eq!(plain.empty_responses, cond.empty_responses);
+    assert!(cond.empty_responses > 40, "most polls find nothing new");
+    // Every conditional poll carries `If-None-Match: "<16 hex>"\r\n` (35 bytes).
+    assert_eq!(cond.bytes.up.framing, (333 + 35) * cond.requests);
+    // 304s are 77 bytes of headers and nothing else; 200s add `ETag: "<16 hex>"\r\n` (26).
+    let events = cond.bytes.down.payload / 40;
+    let full = cond.responses - cond.empty_responses;
+    assert_eq!(
+        cond.bytes.down.framing,
+        77 * cond.empty_responses + (111 + 26 + 2) * full + (events - full)
+    );
+    assert!(cond.bytes.down.total() < plain.bytes.down.total());
+}
