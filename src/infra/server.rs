@@ -110,6 +110,7 @@ mod tests {
                 request: 0,
                 push: 0,
                 ping: 0,
+                tls_handshake: 0,
             },
             memory_per_connection: 1000,
         }

@@ -20,6 +20,7 @@ pub struct LatencySummary {
 pub struct BytesPerClientHour {
     pub payload: f64,
     pub framing: f64,
+    pub tls: f64,
     pub tcpip: f64,
     pub total: f64,
 }
@@ -31,6 +32,7 @@ impl BytesPerClientHour {
         BytesPerClientHour {
             payload: per_hour(bytes.payload),
             framing: per_hour(bytes.framing),
+            tls: per_hour(bytes.tls),
             tcpip: per_hour(bytes.tcpip),
             total: per_hour(bytes.total()),
         }
@@ -87,6 +89,9 @@ pub struct RunResult {
     pub clients: u64,
     /// Latency of events created within the measurement window.
     pub latency: Option<LatencySummary>,
+    /// From opening a connection to its first response or stream start (TCP and TLS
+    /// handshakes, the request, the server's handling), over every connection of the run.
+    pub first_response: Option<LatencySummary>,
     pub bytes_down_per_client_hour: BytesPerClientHour,
     pub bytes_up_per_client_hour: BytesPerClientHour,
     /// Payload bytes / all bytes, both directions.

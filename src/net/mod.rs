@@ -2,4 +2,5 @@
 
 pub mod link;
 pub mod tcp;
+pub mod tls;
 pub mod wire;

@@ -2,8 +2,8 @@
 //!
 //! Layers: `payload` (the events' own bytes), `framing` (everything the application
 //! protocol adds: HTTP headers, chunk sizes, SSE field names, WebSocket frame headers, JSON
-//! array brackets) and `tcpip` (IP and TCP headers of every segment, handshakes and pure
-//! ACKs).
+//! array brackets, base64 inflation), `tls` (TLS handshakes and record overhead) and `tcpip`
+//! (IP and TCP headers of every segment, handshakes and pure ACKs).
 
 use serde::Serialize;
 
@@ -39,17 +39,19 @@ impl Direction {
 pub struct LayerBytes {
     pub payload: u64,
     pub framing: u64,
+    pub tls: u64,
     pub tcpip: u64,
 }
 
 impl LayerBytes {
     pub fn total(&self) -> u64 {
-        self.payload + self.framing + self.tcpip
+        self.payload + self.framing + self.tls + self.tcpip
     }
 
     pub fn add(&mut self, other: LayerBytes) {
         self.payload += other.payload;
         self.framing += other.framing;
+        self.tls += other.tls;
         self.tcpip += other.tcpip;
     }
 }

@@ -24,42 +24,31 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
     row("latency p90", &latency(|l| l.p90_ms));
     row("latency p99", &latency(|l| l.p99_ms));
     row("latency max", &latency(|l| l.max_ms));
-    let bytes = |dir: fn(&RunResult) -> &BytesPerClientHour,
-                 layer: fn(&BytesPerClientHour) -> f64| {
-        move |r: &RunResult| human_bytes(layer(dir(r)))
-    };
-    row(
-        "down/client/h payload",
-        &bytes(|r| &r.bytes_down_per_client_hour, |b| b.payload),
-    );
-    row(
-        "down/client/h framing",
-        &bytes(|r| &r.bytes_down_per_client_hour, |b| b.framing),
-    );
-    row(
-        "down/client/h tcp/ip",
-        &bytes(|r| &r.bytes_down_per_client_hour, |b| b.tcpip),
-    );
-    row(
-        "down/client/h total",
-        &bytes(|r| &r.bytes_down_per_client_hour, |b| b.total),
-    );
-    row(
-        "up/client/h payload",
-        &bytes(|r| &r.bytes_up_per_client_hour, |b| b.payload),
-    );
-    row(
-        "up/client/h framing",
-        &bytes(|r| &r.bytes_up_per_client_hour, |b| b.framing),
-    );
-    row(
-        "up/client/h tcp/ip",
-        &bytes(|r| &r.bytes_up_per_client_hour, |b| b.tcpip),
-    );
-    row(
-        "up/client/h total",
-        &bytes(|r| &r.bytes_up_per_client_hour, |b| b.total),
-    );
+    row("first response mean", &|r| {
+        r.first_response
+            .as_ref()
+            .map_or("-".to_string(), |l| human_ms(l.mean_ms))
+    });
+    type Direction = fn(&RunResult) -> &BytesPerClientHour;
+    type Layer = fn(&BytesPerClientHour) -> f64;
+    let directions: [(&str, Direction); 2] = [
+        ("down", |r| &r.bytes_down_per_client_hour),
+        ("up", |r| &r.bytes_up_per_client_hour),
+    ];
+    let layers: [(&str, Layer); 5] = [
+        ("payload", |b| b.payload),
+        ("framing", |b| b.framing),
+        ("tls", |b| b.tls),
+        ("tcp/ip", |b| b.tcpip),
+        ("total", |b| b.total),
+    ];
+    for (direction, of_direction) in directions {
+        for (layer, of_layer) in layers {
+            row(&format!("{direction}/client/h {layer}"), &|r| {
+                human_bytes(of_layer(of_direction(r)))
+            });
+        }
+    }
     row("payload efficiency", &|r| {
         format!("{:.1}%", r.payload_efficiency * 100.0)
     });

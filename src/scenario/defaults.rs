@@ -20,6 +20,16 @@ pub const TCP_SYN: u64 = 60;
 /// Linux's minimum delayed-ACK timeout (`TCP_DELACK_MIN`, 40 ms).
 pub const TCP_DELAYED_ACK: Nanos = 40 * MS;
 
+/// A ClientHello as Chrome sent it before post-quantum key shares: 517 bytes, the size
+/// the padding extension (RFC 7685) brings it to.
+pub const TLS_CLIENT_HELLO: u64 = 517;
+/// The server's first flight with a two-certificate chain (RSA-2048 leaf and intermediate,
+/// about 1.3-1.8 KB each) and the handshake messages around it.
+pub const TLS_SERVER_HELLO: u64 = 4000;
+/// Server CPU for a handshake: an ECDHE key exchange and an ECDSA P-256 signature take
+/// on the order of 100-300 us in OpenSSL's `speed` benchmarks on one core.
+pub const COST_TLS_HANDSHAKE: Nanos = 200 * US;
+
 /// Server cores. An assumption: a small application server.
 pub const SERVER_CORES: u32 = 4;
 /// CPU per accepted connection, request, pushed message and heartbeat. rtsim's

@@ -36,6 +36,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "warmup",
     "network",
     "tcp",
+    "tls",
     "clients",
     "server",
     "workload",

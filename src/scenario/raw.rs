@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::net::tls::TlsVersion;
 use crate::units::{Bandwidth, ByteSize, Duration, Percent, Rate};
 
 /// A whole scenario file (format version 1).
@@ -34,6 +35,9 @@ pub struct RawScenario {
     /// TCP parameters shared by every connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcp: Option<RawTcp>,
+    /// TLS handshake sizes, for groups that use TLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<RawTls>,
     /// Named client groups. At least one.
     pub clients: BTreeMap<String, RawClientGroup>,
     /// The server. All fields have defaults.
@@ -89,6 +93,20 @@ pub struct RawTcp {
     pub delayed_ack: Option<Duration>,
 }
 
+/// Sizes of the TLS handshake's first flights.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTls {
+    /// The client's ClientHello record. Default 517B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_hello: Option<ByteSize>,
+    /// The server's first flight: ServerHello and certificate chain (with
+    /// EncryptedExtensions, CertificateVerify and Finished in 1.3; ServerKeyExchange and
+    /// ServerHelloDone in 1.2). Default 4KB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_hello: Option<ByteSize>,
+}
+
 /// A group of identical clients.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -100,6 +118,9 @@ pub struct RawClientGroup {
     /// Clients start uniformly at random within [0, ramp). Default 0s (all at time 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp: Option<Duration>,
+    /// TLS on the group's connections: `none`, `"1.2"` or `"1.3"`. Default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsVersion>,
 }
 
 /// The server: one machine with cores and a FIFO run queue.
@@ -135,6 +156,9 @@ pub struct RawCost {
     /// Sending one heartbeat or ping and handling its pong. Default 5us.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping: Option<Duration>,
+    /// The server's share of a TLS handshake (key exchange and signature). Default 200us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_handshake: Option<Duration>,
 }
 
 /// Server-to-client events.

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+pub use crate::net::tls::TlsVersion;
+
 /// Nanoseconds of simulated time.
 pub type Nanos = u64;
 
@@ -20,6 +22,7 @@ pub struct Scenario {
     pub warmup: Nanos,
     pub links: Vec<LinkProfile>,
     pub tcp: TcpParams,
+    pub tls: TlsSizes,
     pub groups: Vec<ClientGroup>,
     pub server: ServerSpec,
     pub workload: WorkloadSpec,
@@ -67,6 +70,14 @@ pub struct ClientGroup {
     pub count: u32,
     pub link: LinkId,
     pub ramp: Nanos,
+    pub tls: TlsVersion,
+}
+
+/// Bytes of the TLS handshake's first flights.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TlsSizes {
+    pub client_hello: u64,
+    pub server_hello: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -83,6 +94,7 @@ pub struct CpuCosts {
     pub request: Nanos,
     pub push: Nanos,
     pub ping: Nanos,
+    pub tls_handshake: Nanos,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -123,6 +123,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             count: group.count,
             link: LinkId(link as u32),
             ramp,
+            tls: group.tls.unwrap_or_default(),
         });
     }
 
@@ -143,6 +144,9 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             request: cost.request.map_or(d::COST_REQUEST, |v| v.as_nanos()),
             push: cost.push.map_or(d::COST_PUSH, |v| v.as_nanos()),
             ping: cost.ping.map_or(d::COST_PING, |v| v.as_nanos()),
+            tls_handshake: cost
+                .tls_handshake
+                .map_or(d::COST_TLS_HANDSHAKE, |v| v.as_nanos()),
         },
         memory_per_connection: raw_server
             .memory_per_connection
@@ -226,6 +230,16 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         transports.push(spec);
     }
 
+    let raw_tls = raw.tls.clone().unwrap_or_default();
+    let tls = TlsSizes {
+        client_hello: raw_tls
+            .client_hello
+            .map_or(d::TLS_CLIENT_HELLO, |v| v.bytes()),
+        server_hello: raw_tls
+            .server_hello
+            .map_or(d::TLS_SERVER_HELLO, |v| v.bytes()),
+    };
+
     Ok(Scenario {
         name: raw.name.clone(),
         description: raw.description.clone().unwrap_or_default(),
@@ -234,6 +248,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         warmup,
         links,
         tcp,
+        tls,
         groups,
         server,
         workload,

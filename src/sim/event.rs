@@ -38,6 +38,8 @@ pub enum Job {
     Answer,
     /// Write a heartbeat or ping.
     Keepalive,
+    /// The server's part of a TLS handshake; its first flight leaves when it is done.
+    TlsHandshake,
 }
 
 /// What a message is; its size follows from the protocol's framing rules.
@@ -45,6 +47,14 @@ pub enum Job {
 pub enum MsgKind {
     Syn,
     SynAck,
+    /// TLS: the client's first flight.
+    TlsClientHello,
+    /// TLS: the server's first flight (ServerHello, certificates, ...).
+    TlsServerHello,
+    /// TLS: the client's second flight (its Finished; with key exchange in 1.2).
+    TlsClientFinished,
+    /// TLS 1.2: the server's ChangeCipherSpec and Finished.
+    TlsServerFinished,
     /// The client's HTTP request (GET or WebSocket upgrade).
     Request,
     /// A complete HTTP response carrying `count` events starting at `first`.
@@ -68,6 +78,22 @@ pub struct Msg {
     pub kind: MsgKind,
     pub payload: u64,
     pub framing: u64,
+}
+
+impl MsgKind {
+    /// Connection set-up messages: their bytes are all TCP/IP or TLS, and the transport has
+    /// no say in them.
+    pub fn is_setup(self) -> bool {
+        matches!(
+            self,
+            MsgKind::Syn
+                | MsgKind::SynAck
+                | MsgKind::TlsClientHello
+                | MsgKind::TlsServerHello
+                | MsgKind::TlsClientFinished
+                | MsgKind::TlsServerFinished
+        )
+    }
 }
 
 impl Msg {

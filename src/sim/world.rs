@@ -11,6 +11,7 @@ use crate::metrics::{
 };
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::tcp::{AckState, PureAcks, segments};
+use crate::net::tls::{CLIENT_FINISHED_1_2, CLIENT_FINISHED_1_3, SERVER_FINISHED_1_2, TlsVersion};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::scenario::{Scenario, TransportSpec};
 use crate::workload::EventLog;
@@ -68,6 +69,8 @@ pub struct Client {
     pub connected: bool,
     /// The server has accepted the connection (paid the accept cost).
     accepted: bool,
+    /// When the client opened the connection whose first response it still awaits.
+    opened_at: Option<Nanos>,
     /// The server counts events for this client from `first_event` on.
     pub registered: bool,
     first_event: u32,
@@ -109,6 +112,8 @@ struct Counters {
     empty_responses: u64,
     polls_skipped: u64,
     latency: LatencyRecorder,
+    /// Connection opened → first response or stream start, over the whole run.
+    first_response: LatencyRecorder,
 }
 
 /// Everything one run of one transport variant simulates.
@@ -231,9 +236,10 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     fn message(&self, kind: MsgKind) -> Msg {
-        let (payload, framing) = match kind {
-            MsgKind::Syn | MsgKind::SynAck => (0, 0),
-            _ => self.protocol.size(kind, self.log),
+        let (payload, framing) = if kind.is_setup() {
+            (0, 0)
+        } else {
+            self.protocol.size(kind, self.log)
         };
         Msg {
             kind,
@@ -242,18 +248,40 @@ impl<'s, P: Protocol> World<'s, P> {
         }
     }
 
-    /// Wire bytes of a message by layer.
-    fn layers(&self, msg: &Msg) -> LayerBytes {
+    /// Wire bytes of a message on client `c`'s connection, by layer.
+    fn layers(&self, c: ClientId, msg: &Msg) -> LayerBytes {
         let tcp = &self.scenario.tcp;
+        let sizes = &self.scenario.tls;
+        let version = self.tls_version(c);
+        let app = msg.payload + msg.framing;
+        let tls = match msg.kind {
+            MsgKind::Syn | MsgKind::SynAck => 0,
+            MsgKind::TlsClientHello => sizes.client_hello,
+            MsgKind::TlsServerHello => sizes.server_hello,
+            MsgKind::TlsClientFinished if version == TlsVersion::V1_2 => CLIENT_FINISHED_1_2,
+            MsgKind::TlsClientFinished => CLIENT_FINISHED_1_3,
+            MsgKind::TlsServerFinished => SERVER_FINISHED_1_2,
+            _ => version.record_bytes(app),
+        };
         let tcpip = match msg.kind {
             MsgKind::Syn | MsgKind::SynAck => tcp.syn,
-            _ => segments(msg.payload + msg.framing, tcp.mss) * tcp.header,
+            _ => segments(app + tls, tcp.mss) * tcp.header,
         };
         LayerBytes {
             payload: msg.payload,
             framing: msg.framing,
+            tls,
             tcpip,
         }
+    }
+
+    fn tls_version(&self, c: ClientId) -> TlsVersion {
+        self.scenario.groups[self.clients[c as usize].group as usize].tls
+    }
+
+    /// The connection is ready for HTTP: the client sends the request it opened it for.
+    fn connection_ready(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        self.send_up(c, MsgKind::Request, now, s);
     }
 
     /// Sends a message from the server to client `c` at `now`.
@@ -277,7 +305,7 @@ impl<'s, P: Protocol> World<'s, P> {
         s: &mut Scheduler<Event>,
     ) {
         let msg = self.message(kind);
-        let layers = self.layers(&msg);
+        let layers = self.layers(c, &msg);
         let tcp = self.scenario.tcp;
         if !is_handshake(kind) {
             // The sender is the receiver of the opposite direction.
@@ -335,7 +363,9 @@ impl<'s, P: Protocol> World<'s, P> {
         if self.clients[c as usize].connected {
             self.send_up(c, MsgKind::Request, now, s);
         } else {
-            self.clients[c as usize].connected = true;
+            let client = &mut self.clients[c as usize];
+            client.connected = true;
+            client.opened_at = Some(now);
             self.send_up(c, MsgKind::Syn, now, s);
         }
     }
@@ -440,15 +470,40 @@ impl<'s, P: Protocol> World<'s, P> {
                 self.run_job(c, Job::Request, job_cost, now, s);
             }
             MsgKind::Pong => {}
+            MsgKind::TlsClientHello => {
+                let cost = self.scenario.server.cost.tls_handshake;
+                self.run_job(c, Job::TlsHandshake, cost, now, s);
+            }
+            MsgKind::TlsClientFinished => {
+                if self.tls_version(c) == TlsVersion::V1_2 {
+                    self.send_down(c, MsgKind::TlsServerFinished, now, s);
+                }
+            }
             other => unreachable!("{other:?} travels only from server to client"),
         }
     }
 
     fn arrive_at_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let msg = self.receive(c, Direction::Down, now);
+        if matches!(msg.kind, MsgKind::Response { .. } | MsgKind::StreamOpen)
+            && let Some(opened) = self.clients[c as usize].opened_at.take()
+        {
+            self.counters.first_response.record(now - opened);
+        }
         match msg.kind {
-            // The handshake's final ACK rides on the request.
-            MsgKind::SynAck => self.send_up(c, MsgKind::Request, now, s),
+            // The handshake's final ACK rides on the next flight.
+            MsgKind::SynAck => match self.tls_version(c) {
+                TlsVersion::None => self.connection_ready(c, now, s),
+                _ => self.send_up(c, MsgKind::TlsClientHello, now, s),
+            },
+            MsgKind::TlsServerHello => {
+                self.send_up(c, MsgKind::TlsClientFinished, now, s);
+                // TLS 1.3: the request follows the Finished at once (one round trip).
+                if self.tls_version(c) == TlsVersion::V1_3 {
+                    self.connection_ready(c, now, s);
+                }
+            }
+            MsgKind::TlsServerFinished => self.connection_ready(c, now, s),
             MsgKind::Response { first, count } => {
                 self.deliver(c, first, count, now);
                 self.clients[c as usize].request_outstanding = false;
@@ -474,6 +529,7 @@ impl<'s, P: Protocol> World<'s, P> {
             }
             Job::Answer => P::answer(self, c, now, s),
             Job::Keepalive => self.send_down(c, MsgKind::Keepalive, now, s),
+            Job::TlsHandshake => self.send_down(c, MsgKind::TlsServerHello, now, s),
         }
     }
 
@@ -516,6 +572,7 @@ impl<'s, P: Protocol> World<'s, P> {
             seed: self.scenario.seed,
             clients,
             latency: self.counters.latency.summary(),
+            first_response: self.counters.first_response.summary(),
             bytes_down_per_client_hour: BytesPerClientHour::from_window(
                 bytes.down, clients, window,
             ),

@@ -7,4 +7,5 @@ mod determinism;
 mod snapshot;
 mod support;
 mod theory;
+mod tls;
 mod wire;
