@@ -63,6 +63,10 @@ impl Server {
         done
     }
 
+    pub fn connection_closed(&mut self) {
+        self.open_connections -= 1;
+    }
+
     pub fn connection_opened(&mut self) {
         self.open_connections += 1;
         self.peak_connections = self.peak_connections.max(self.open_connections);
@@ -113,6 +117,7 @@ mod tests {
                 tls_handshake: 0,
             },
             memory_per_connection: 1000,
+            keepalive_timeout: None,
         }
     }
 

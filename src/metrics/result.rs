@@ -69,6 +69,10 @@ pub struct WindowTotals {
     pub responses: u64,
     /// Of those, responses without events.
     pub empty_responses: u64,
+    /// TCP connections opened.
+    pub connections_opened: u64,
+    /// Connections the server closed after its keep-alive idle timeout.
+    pub idle_closes: u64,
 }
 
 /// Per-client ledger at the end of a run: (event, client) pairs generated for the client,

@@ -32,6 +32,9 @@ pub const CLIENT_FINISHED_1_3: u64 = 6 + 58;
 /// ChangeCipherSpec (6) and Finished (5-byte header, 8-byte explicit nonce, 16 bytes of
 /// verify data with its 4-byte header, 16-byte tag: 49).
 pub const CLIENT_FINISHED_1_2: u64 = 42 + 6 + 49;
+/// TLS 1.3 EndOfEarlyData after 0-RTT data: 5-byte header, 4-byte handshake header,
+/// content-type byte, 16-byte tag.
+pub const END_OF_EARLY_DATA: u64 = 5 + 4 + 1 + 16;
 /// TLS 1.2 server's second flight: ChangeCipherSpec (6) and Finished (49).
 pub const SERVER_FINISHED_1_2: u64 = 6 + 49;
 

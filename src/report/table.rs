@@ -59,6 +59,9 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
         r.empty_response_share
             .map_or("-".to_string(), |s| format!("{:.1}%", s * 100.0))
     });
+    row("connections opened", &|r| {
+        r.totals.connections_opened.to_string()
+    });
     row("peak open connections", &|r| {
         r.peak_open_connections.to_string()
     });

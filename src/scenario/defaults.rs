@@ -26,6 +26,12 @@ pub const TLS_CLIENT_HELLO: u64 = 517;
 /// The server's first flight with a two-certificate chain (RSA-2048 leaf and intermediate,
 /// about 1.3-1.8 KB each) and the handshake messages around it.
 pub const TLS_SERVER_HELLO: u64 = 4000;
+/// The server's first flight of a resumed handshake: ServerHello (about 120 bytes with its
+/// pre-shared-key extension) plus EncryptedExtensions and Finished (1.3) or ChangeCipherSpec
+/// and Finished (1.2), no certificates.
+pub const TLS_RESUMED_SERVER_HELLO: u64 = 200;
+/// nginx's default `keepalive_timeout` (75 s).
+pub const KEEPALIVE_TIMEOUT: Nanos = 75_000 * MS;
 /// Server CPU for a handshake: an ECDHE key exchange and an ECDSA P-256 signature take
 /// on the order of 100-300 us in OpenSSL's `speed` benchmarks on one core.
 pub const COST_TLS_HANDSHAKE: Nanos = 200 * US;

@@ -105,6 +105,13 @@ pub struct RawTls {
     /// ServerHelloDone in 1.2). Default 4KB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_hello: Option<ByteSize>,
+    /// Whether a client reconnecting resumes its TLS session: one round trip less (TLS 1.3
+    /// then sends its request as 0-RTT early data). Default true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumption: Option<bool>,
+    /// The server's first flight when resuming (no certificate chain). Default 200B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumed_server_hello: Option<ByteSize>,
 }
 
 /// A group of identical clients.
@@ -136,6 +143,11 @@ pub struct RawServer {
     /// Memory held per open connection. Default 32KiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_per_connection: Option<ByteSize>,
+    /// HTTP keep-alive idle timeout: the server closes a connection idle this long after a
+    /// response (streams are never idle-closed). Default 75s (nginx's
+    /// `keepalive_timeout`); `0s` for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keepalive_timeout: Option<Duration>,
 }
 
 /// CPU time per server operation (fixed).

@@ -78,6 +78,8 @@ pub struct ClientGroup {
 pub struct TlsSizes {
     pub client_hello: u64,
     pub server_hello: u64,
+    pub resumption: bool,
+    pub resumed_server_hello: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -85,6 +87,8 @@ pub struct ServerSpec {
     pub cores: u32,
     pub cost: CpuCosts,
     pub memory_per_connection: u64,
+    /// Idle time after which the server closes a keep-alive connection; none: never.
+    pub keepalive_timeout: Option<Nanos>,
 }
 
 /// CPU nanoseconds per server operation.

@@ -151,6 +151,11 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         memory_per_connection: raw_server
             .memory_per_connection
             .map_or(d::MEMORY_PER_CONNECTION, |v| v.bytes()),
+        keepalive_timeout: match raw_server.keepalive_timeout {
+            None => Some(d::KEEPALIVE_TIMEOUT),
+            Some(t) if t.as_nanos() == 0 => None,
+            Some(t) => Some(t.as_nanos()),
+        },
     };
     if server.cores == 0 || server.cores > 4096 {
         return Err(c.error("server.cores", "must be between 1 and 4096"));
@@ -238,6 +243,10 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         server_hello: raw_tls
             .server_hello
             .map_or(d::TLS_SERVER_HELLO, |v| v.bytes()),
+        resumption: raw_tls.resumption.unwrap_or(true),
+        resumed_server_hello: raw_tls
+            .resumed_server_hello
+            .map_or(d::TLS_RESUMED_SERVER_HELLO, |v| v.bytes()),
     };
 
     Ok(Scenario {

@@ -21,6 +21,8 @@ pub enum Event {
     JobDone(ClientId, Job),
     /// A held long-poll request times out, if it is still the held one (generation).
     HoldTimeout(ClientId, u32),
+    /// The server's keep-alive idle timer for the client's connection.
+    IdleTimeout(ClientId),
     /// Time for the next heartbeat or ping on the client's stream.
     Keepalive(ClientId),
     /// Workload event number `n` is created.

@@ -11,7 +11,6 @@ use crate::metrics::{
 };
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::tcp::{AckState, PureAcks, segments};
-use crate::net::tls::{CLIENT_FINISHED_1_2, CLIENT_FINISHED_1_3, SERVER_FINISHED_1_2, TlsVersion};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::scenario::{Scenario, TransportSpec};
 use crate::workload::EventLog;
@@ -65,12 +64,7 @@ pub struct Client {
     pub group: u32,
     /// The connection's two directions, indexed by [`Direction::index`].
     channels: [Channel; 2],
-    /// A TCP connection exists or is being opened.
-    pub connected: bool,
-    /// The server has accepted the connection (paid the accept cost).
-    accepted: bool,
-    /// When the client opened the connection whose first response it still awaits.
-    opened_at: Option<Nanos>,
+    connection: Connection,
     /// The server counts events for this client from `first_event` on.
     pub registered: bool,
     first_event: u32,
@@ -84,10 +78,14 @@ pub struct Client {
     pub answer_scheduled: bool,
     /// Long polling: generation of the held request, to ignore stale timeouts.
     pub hold_generation: u32,
-    events_in_jobs: u64,
+    pub(super) events_in_jobs: u64,
     events_on_wire: u64,
     delivered: u64,
 }
+
+mod connection;
+
+use connection::Connection;
 
 /// One direction of a client's connection: its link, the messages on it in order, and the
 /// ACK debt of the side that receives them.
@@ -114,6 +112,10 @@ struct Counters {
     latency: LatencyRecorder,
     /// Connection opened → first response or stream start, over the whole run.
     first_response: LatencyRecorder,
+    /// Connections opened (SYNs reaching the server).
+    connections_opened: u64,
+    /// Connections the server closed after its keep-alive idle timeout.
+    idle_closes: u64,
 }
 
 /// Everything one run of one transport variant simulates.
@@ -200,11 +202,11 @@ impl<'s, P: Protocol> World<'s, P> {
         }
     }
 
-    fn in_window(&self, time: Nanos) -> bool {
+    pub(super) fn in_window(&self, time: Nanos) -> bool {
         time >= self.scenario.warmup && time < self.scenario.duration
     }
 
-    fn count(&mut self, time: Nanos, direction: Direction, bytes: LayerBytes) {
+    pub(super) fn count(&mut self, time: Nanos, direction: Direction, bytes: LayerBytes) {
         if self.in_window(time) {
             self.counters.bytes.direction_mut(direction).add(bytes);
         }
@@ -251,17 +253,11 @@ impl<'s, P: Protocol> World<'s, P> {
     /// Wire bytes of a message on client `c`'s connection, by layer.
     fn layers(&self, c: ClientId, msg: &Msg) -> LayerBytes {
         let tcp = &self.scenario.tcp;
-        let sizes = &self.scenario.tls;
-        let version = self.tls_version(c);
         let app = msg.payload + msg.framing;
-        let tls = match msg.kind {
-            MsgKind::Syn | MsgKind::SynAck => 0,
-            MsgKind::TlsClientHello => sizes.client_hello,
-            MsgKind::TlsServerHello => sizes.server_hello,
-            MsgKind::TlsClientFinished if version == TlsVersion::V1_2 => CLIENT_FINISHED_1_2,
-            MsgKind::TlsClientFinished => CLIENT_FINISHED_1_3,
-            MsgKind::TlsServerFinished => SERVER_FINISHED_1_2,
-            _ => version.record_bytes(app),
+        let tls = if msg.kind.is_setup() {
+            self.tls_setup_bytes(c, msg.kind)
+        } else {
+            self.tls_version(c).record_bytes(app)
         };
         let tcpip = match msg.kind {
             MsgKind::Syn | MsgKind::SynAck => tcp.syn,
@@ -275,13 +271,17 @@ impl<'s, P: Protocol> World<'s, P> {
         }
     }
 
-    fn tls_version(&self, c: ClientId) -> TlsVersion {
-        self.scenario.groups[self.clients[c as usize].group as usize].tls
-    }
-
-    /// The connection is ready for HTTP: the client sends the request it opened it for.
-    fn connection_ready(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        self.send_up(c, MsgKind::Request, now, s);
+    /// Counts the delayed ACKs of `c`'s connection whose timers fired by `now` and clears
+    /// what is still owed (at a close, the FIN exchange acknowledges it; at the end of a
+    /// run, it was never sent).
+    pub(super) fn settle_acks(&mut self, c: ClientId, now: Nanos) {
+        let tcp = self.scenario.tcp;
+        for direction in [Direction::Down, Direction::Up] {
+            let channel = &mut self.clients[c as usize].channels[direction.index()];
+            let acks = channel.receiver_acks.finish(now, &tcp);
+            channel.receiver_acks = AckState::default();
+            self.count_pure_acks(acks, now, direction.reverse());
+        }
     }
 
     /// Sends a message from the server to client `c` at `now`.
@@ -356,20 +356,6 @@ impl<'s, P: Protocol> World<'s, P> {
         msg
     }
 
-    /// The client sends its HTTP request, opening a TCP connection first if it has none
-    /// (the request then leaves when the SYN-ACK arrives).
-    pub fn send_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        self.clients[c as usize].request_outstanding = true;
-        if self.clients[c as usize].connected {
-            self.send_up(c, MsgKind::Request, now, s);
-        } else {
-            let client = &mut self.clients[c as usize];
-            client.connected = true;
-            client.opened_at = Some(now);
-            self.send_up(c, MsgKind::Syn, now, s);
-        }
-    }
-
     /// Submits a server job for client `c`; its completion is an event.
     pub fn run_job(
         &mut self,
@@ -411,6 +397,7 @@ impl<'s, P: Protocol> World<'s, P> {
             }
         }
         self.send_down(c, MsgKind::Response { first, count }, now, s);
+        self.arm_idle_timer(c, now, s);
     }
 
     /// Queues a push job of event `n` for every registered client.
@@ -451,59 +438,53 @@ impl<'s, P: Protocol> World<'s, P> {
 
     fn arrive_at_server(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let msg = self.receive(c, Direction::Up, now);
+        if msg.kind.is_setup() {
+            self.server_setup(c, msg.kind, now, s);
+            return;
+        }
         match msg.kind {
-            MsgKind::Syn => {
-                self.server.connection_opened();
-                self.send_down(c, MsgKind::SynAck, now, s);
-            }
             MsgKind::Request => {
+                self.touch(c, now);
                 if self.in_window(now) {
                     self.counters.requests += 1;
                 }
-                let cost = &self.scenario.server.cost;
-                let mut job_cost = cost.request;
-                let client = &mut self.clients[c as usize];
-                if !client.accepted {
-                    client.accepted = true;
-                    job_cost += cost.accept;
+                let connection = &mut self.clients[c as usize].connection;
+                if connection.tls_pending {
+                    connection.early_request = true;
+                } else {
+                    self.handle_request(c, now, s);
                 }
-                self.run_job(c, Job::Request, job_cost, now, s);
             }
             MsgKind::Pong => {}
-            MsgKind::TlsClientHello => {
-                let cost = self.scenario.server.cost.tls_handshake;
-                self.run_job(c, Job::TlsHandshake, cost, now, s);
-            }
-            MsgKind::TlsClientFinished => {
-                if self.tls_version(c) == TlsVersion::V1_2 {
-                    self.send_down(c, MsgKind::TlsServerFinished, now, s);
-                }
-            }
             other => unreachable!("{other:?} travels only from server to client"),
         }
+    }
+
+    /// The server starts handling `c`'s request: a CPU job, with the accept cost on a new
+    /// connection's first request.
+    fn handle_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let cost = &self.scenario.server.cost;
+        let mut job_cost = cost.request;
+        let connection = &mut self.clients[c as usize].connection;
+        if !connection.accepted {
+            connection.accepted = true;
+            job_cost += cost.accept;
+        }
+        self.run_job(c, Job::Request, job_cost, now, s);
     }
 
     fn arrive_at_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let msg = self.receive(c, Direction::Down, now);
         if matches!(msg.kind, MsgKind::Response { .. } | MsgKind::StreamOpen)
-            && let Some(opened) = self.clients[c as usize].opened_at.take()
+            && let Some(opened) = self.clients[c as usize].connection.opened_at.take()
         {
             self.counters.first_response.record(now - opened);
         }
+        if msg.kind.is_setup() {
+            self.client_setup(c, msg.kind, now, s);
+            return;
+        }
         match msg.kind {
-            // The handshake's final ACK rides on the next flight.
-            MsgKind::SynAck => match self.tls_version(c) {
-                TlsVersion::None => self.connection_ready(c, now, s),
-                _ => self.send_up(c, MsgKind::TlsClientHello, now, s),
-            },
-            MsgKind::TlsServerHello => {
-                self.send_up(c, MsgKind::TlsClientFinished, now, s);
-                // TLS 1.3: the request follows the Finished at once (one round trip).
-                if self.tls_version(c) == TlsVersion::V1_3 {
-                    self.connection_ready(c, now, s);
-                }
-            }
-            MsgKind::TlsServerFinished => self.connection_ready(c, now, s),
             MsgKind::Response { first, count } => {
                 self.deliver(c, first, count, now);
                 self.clients[c as usize].request_outstanding = false;
@@ -529,14 +510,13 @@ impl<'s, P: Protocol> World<'s, P> {
             }
             Job::Answer => P::answer(self, c, now, s),
             Job::Keepalive => self.send_down(c, MsgKind::Keepalive, now, s),
-            Job::TlsHandshake => self.send_down(c, MsgKind::TlsServerHello, now, s),
+            Job::TlsHandshake => self.tls_handshake_done(c, now, s),
         }
     }
 
     /// Settles the ledger and the counters into the variant's result.
     pub fn finish(mut self, variant: &TransportSpec, sim_events: u64) -> RunResult {
         let end = self.scenario.duration;
-        let tcp = self.scenario.tcp;
         let mut ledger = EventLedger {
             events: self.events_so_far as u64,
             generated: 0,
@@ -548,17 +528,8 @@ impl<'s, P: Protocol> World<'s, P> {
             ledger.delivered += l.delivered;
             ledger.in_flight += l.in_flight;
         }
-        let mut late_acks = Vec::new();
-        for client in &mut self.clients {
-            for direction in [Direction::Down, Direction::Up] {
-                let acks = client.channels[direction.index()]
-                    .receiver_acks
-                    .finish(end, &tcp);
-                late_acks.push((acks, direction.reverse()));
-            }
-        }
-        for (acks, direction) in late_acks {
-            self.count_pure_acks(acks, end, direction);
+        for c in 0..self.clients.len() {
+            self.settle_acks(c as ClientId, end);
         }
         let clients = self.clients.len() as u64;
         let window = self.scenario.window();
@@ -596,6 +567,8 @@ impl<'s, P: Protocol> World<'s, P> {
                 requests: self.counters.requests,
                 responses,
                 empty_responses: self.counters.empty_responses,
+                connections_opened: self.counters.connections_opened,
+                idle_closes: self.counters.idle_closes,
             },
             sim_events,
         }
@@ -636,6 +609,7 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::ArriveAtClient(c) => self.arrive_at_client(c, now, s),
             Event::JobDone(c, job) => self.job_done(c, job, now, s),
             Event::HoldTimeout(c, generation) => P::hold_timeout(self, c, generation, now, s),
+            Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
             Event::Keepalive(c) => {
                 if let Some(interval) = self.protocol.keepalive() {
                     s.after(interval, Event::Keepalive(c));

@@ -65,3 +65,15 @@ fn conservation_holds_across_seeds() {
         ]);
     }
 }
+
+#[test]
+fn conservation_holds_with_tls_and_idle_reconnects() {
+    // Every poll-10s connection is closed between polls and reopened with a resumed TLS
+    // 1.3 handshake whose request travels as early data.
+    check(&[
+        "clients.browsers.count=30",
+        "duration=60s",
+        "clients.browsers.tls=1.3",
+        "server.keepalive_timeout=700ms",
+    ]);
+}

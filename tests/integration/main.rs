@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod connections;
 mod conservation;
 mod determinism;
 mod snapshot;

@@ -1,0 +1,224 @@
+//! A connection's life: TCP and TLS handshakes (full or resumed), the server's keep-alive
+//! idle timeout and the FIN exchange that closes it.
+//!
+//! TLS round trips before the first request: 1.3 one, 1.2 two; a resumed session one less
+//! (1.3 then sends the request as early data with its ClientHello). The server's handshake
+//! CPU runs before its first flight; an early request waits for it.
+
+use super::{Client, Protocol, World};
+use crate::engine::{Nanos, Scheduler};
+use crate::net::tls::{
+    CLIENT_FINISHED_1_2, CLIENT_FINISHED_1_3, END_OF_EARLY_DATA, SERVER_FINISHED_1_2, TlsVersion,
+};
+use crate::net::wire::{Direction, LayerBytes};
+use crate::sim::event::{ClientId, Event, Job, MsgKind};
+
+/// Connection state of one client, on both ends.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Connection {
+    /// A TCP connection exists or is being opened.
+    pub open: bool,
+    /// The server has accepted it (paid the accept cost).
+    pub accepted: bool,
+    /// When the client opened it, until its first response arrives.
+    pub opened_at: Option<Nanos>,
+    /// The client holds a TLS session it can resume.
+    pub tls_session: bool,
+    /// The current connection resumed a session.
+    pub tls_resumed: bool,
+    /// Server: the TLS handshake job has not finished yet.
+    pub tls_pending: bool,
+    /// Server: a request (TLS 1.3 early data) arrived before the handshake job finished.
+    pub early_request: bool,
+    /// Server: the connection's last use (request arrival or response).
+    pub last_active: Nanos,
+    /// Server: an idle-timer event is pending for this connection.
+    pub idle_timer_armed: bool,
+}
+
+impl<P: Protocol> World<'_, P> {
+    pub(super) fn tls_version(&self, c: ClientId) -> TlsVersion {
+        self.scenario.groups[self.clients[c as usize].group as usize].tls
+    }
+
+    /// TLS round trips of `c`'s current handshake.
+    fn tls_round_trips(&self, c: ClientId) -> u32 {
+        let full = self.tls_version(c).handshake_round_trips();
+        if self.clients[c as usize].connection.tls_resumed {
+            full.saturating_sub(1)
+        } else {
+            full
+        }
+    }
+
+    /// TLS bytes of a set-up message on `c`'s connection.
+    pub(super) fn tls_setup_bytes(&self, c: ClientId, kind: MsgKind) -> u64 {
+        let sizes = &self.scenario.tls;
+        let resumed = self.clients[c as usize].connection.tls_resumed;
+        match (kind, self.tls_version(c), resumed) {
+            (MsgKind::TlsClientHello, _, _) => sizes.client_hello,
+            (MsgKind::TlsServerHello, _, false) => sizes.server_hello,
+            (MsgKind::TlsServerHello, _, true) => sizes.resumed_server_hello,
+            (MsgKind::TlsClientFinished, TlsVersion::V1_2, false) => CLIENT_FINISHED_1_2,
+            // Resumed 1.2: the client's ChangeCipherSpec and Finished only.
+            (MsgKind::TlsClientFinished, TlsVersion::V1_2, true) => SERVER_FINISHED_1_2,
+            (MsgKind::TlsClientFinished, _, false) => CLIENT_FINISHED_1_3,
+            (MsgKind::TlsClientFinished, _, true) => CLIENT_FINISHED_1_3 + END_OF_EARLY_DATA,
+            (MsgKind::TlsServerFinished, _, _) => SERVER_FINISHED_1_2,
+            _ => 0,
+        }
+    }
+
+    /// The client sends its HTTP request, opening a connection first if it has none (the
+    /// request then leaves when the handshakes allow).
+    pub fn send_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let client = &mut self.clients[c as usize];
+        client.request_outstanding = true;
+        if client.connection.open {
+            self.send_up(c, MsgKind::Request, now, s);
+        } else {
+            client.connection.open = true;
+            client.connection.opened_at = Some(now);
+            self.send_up(c, MsgKind::Syn, now, s);
+        }
+    }
+
+    /// A set-up message reached the server.
+    pub(super) fn server_setup(
+        &mut self,
+        c: ClientId,
+        kind: MsgKind,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        match kind {
+            MsgKind::Syn => {
+                self.server.connection_opened();
+                self.counters.connections_opened += u64::from(self.in_window(now));
+                self.send_down(c, MsgKind::SynAck, now, s);
+            }
+            MsgKind::TlsClientHello => {
+                self.clients[c as usize].connection.tls_pending = true;
+                let cost = self.scenario.server.cost.tls_handshake;
+                self.run_job(c, Job::TlsHandshake, cost, now, s);
+            }
+            MsgKind::TlsClientFinished => {
+                if self.tls_round_trips(c) == 2 {
+                    self.send_down(c, MsgKind::TlsServerFinished, now, s);
+                }
+            }
+            other => unreachable!("{other:?} is not a client set-up message"),
+        }
+    }
+
+    /// The server's handshake CPU is done: its first flight leaves, and an early request
+    /// may now be handled.
+    pub(super) fn tls_handshake_done(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        self.send_down(c, MsgKind::TlsServerHello, now, s);
+        let connection = &mut self.clients[c as usize].connection;
+        connection.tls_pending = false;
+        if std::mem::take(&mut connection.early_request) {
+            self.handle_request(c, now, s);
+        }
+    }
+
+    /// A set-up message reached the client. The TCP handshake's final ACK rides on the next
+    /// flight.
+    pub(super) fn client_setup(
+        &mut self,
+        c: ClientId,
+        kind: MsgKind,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let rounds = self.tls_round_trips(c);
+        match kind {
+            MsgKind::SynAck => {
+                if self.tls_version(c) == TlsVersion::None {
+                    self.send_up(c, MsgKind::Request, now, s);
+                    return;
+                }
+                let resumed =
+                    self.scenario.tls.resumption && self.clients[c as usize].connection.tls_session;
+                self.clients[c as usize].connection.tls_resumed = resumed;
+                self.send_up(c, MsgKind::TlsClientHello, now, s);
+                if self.tls_round_trips(c) == 0 {
+                    // Early data: the request travels with the ClientHello.
+                    self.send_up(c, MsgKind::Request, now, s);
+                }
+            }
+            MsgKind::TlsServerHello => {
+                self.clients[c as usize].connection.tls_session = true;
+                self.send_up(c, MsgKind::TlsClientFinished, now, s);
+                if rounds == 1 {
+                    self.send_up(c, MsgKind::Request, now, s);
+                }
+            }
+            MsgKind::TlsServerFinished => self.send_up(c, MsgKind::Request, now, s),
+            other => unreachable!("{other:?} is not a server set-up message"),
+        }
+    }
+
+    /// The server answered `c`: its connection may now go idle. One timer event per
+    /// connection is pending at most; it re-arms itself lazily if the connection was used
+    /// since (so a poll every second costs one timer event per timeout, not one per poll).
+    pub(super) fn arm_idle_timer(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        if let Some(timeout) = self.scenario.server.keepalive_timeout {
+            let connection = &mut self.clients[c as usize].connection;
+            connection.last_active = now;
+            if !connection.idle_timer_armed {
+                connection.idle_timer_armed = true;
+                s.after(timeout, Event::IdleTimeout(c));
+            }
+        }
+    }
+
+    /// The connection was used at `now`.
+    pub(super) fn touch(&mut self, c: ClientId, now: Nanos) {
+        self.clients[c as usize].connection.last_active = now;
+    }
+
+    /// The idle timer fired: close the connection if it has been idle for the whole
+    /// timeout. A busy connection (a request being answered, or a message on its way: the
+    /// server cannot see a request still on the wire, and rtsim lets it arrive rather than
+    /// model the reset and retry) is left alone; its next response re-arms the timer.
+    pub(super) fn idle_timeout(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let Some(timeout) = self.scenario.server.keepalive_timeout else {
+            return;
+        };
+        let client = &mut self.clients[c as usize];
+        client.connection.idle_timer_armed = false;
+        if !client.connection.open || client.request_outstanding || !client.is_quiet() {
+            return;
+        }
+        let deadline = client.connection.last_active + timeout;
+        if deadline > now {
+            client.connection.idle_timer_armed = true;
+            s.at(deadline, Event::IdleTimeout(c));
+            return;
+        }
+        // FIN from the server, the client's FIN with its ACK, the server's last ACK.
+        let header = self.scenario.tcp.header;
+        let segment = LayerBytes {
+            tcpip: header,
+            ..LayerBytes::default()
+        };
+        self.count(now, Direction::Down, segment);
+        self.count(now, Direction::Up, segment);
+        self.count(now, Direction::Down, segment);
+        self.server.connection_closed();
+        self.counters.idle_closes += u64::from(self.in_window(now));
+        self.settle_acks(c, now);
+        let connection = &mut self.clients[c as usize].connection;
+        connection.open = false;
+        connection.accepted = false;
+        connection.tls_resumed = false;
+    }
+}
+
+impl Client {
+    /// Nothing in flight in either direction.
+    fn is_quiet(&self) -> bool {
+        self.channels.iter().all(|ch| ch.in_flight.is_empty())
+    }
+}
