@@ -22,6 +22,7 @@ pub struct BytesPerClientHour {
     pub framing: f64,
     pub tls: f64,
     pub tcpip: f64,
+    pub retransmit: f64,
     pub total: f64,
 }
 
@@ -34,6 +35,7 @@ impl BytesPerClientHour {
             framing: per_hour(bytes.framing),
             tls: per_hour(bytes.tls),
             tcpip: per_hour(bytes.tcpip),
+            retransmit: per_hour(bytes.retransmit),
             total: per_hour(bytes.total()),
         }
     }
@@ -71,6 +73,10 @@ pub struct WindowTotals {
     pub empty_responses: u64,
     /// TCP connections opened.
     pub connections_opened: u64,
+    /// Segments sent the first time (not pure ACKs), both directions.
+    pub segments_sent: u64,
+    /// Segments retransmitted after a loss, both directions.
+    pub retransmitted_segments: u64,
     /// Connections the server closed after its keep-alive idle timeout.
     pub idle_closes: u64,
 }

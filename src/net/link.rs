@@ -15,6 +15,8 @@ pub struct LinkParams {
     pub bits_per_second: u64,
     pub latency: Nanos,
     pub jitter: Nanos,
+    /// Segment loss probability, parts per million.
+    pub loss_ppm: u32,
 }
 
 impl LinkParams {
@@ -35,10 +37,18 @@ pub struct LinkQueue {
 }
 
 impl LinkQueue {
-    /// Sends an in-order data message of `bytes` at `now`; returns its arrival time.
-    pub fn send(&mut self, now: Nanos, bytes: u64, params: &LinkParams, rng: &mut Stream) -> Nanos {
+    /// Sends an in-order data message of `bytes` at `now`, delayed by `recovery` more (the
+    /// retransmission of lost segments); returns its arrival time.
+    pub fn send(
+        &mut self,
+        now: Nanos,
+        bytes: u64,
+        recovery: Nanos,
+        params: &LinkParams,
+        rng: &mut Stream,
+    ) -> Nanos {
         let done = self.serialize(now, bytes, params);
-        let arrival = done + params.latency + uniform_below(rng, params.jitter + 1);
+        let arrival = done + params.latency + uniform_below(rng, params.jitter + 1) + recovery;
         self.last_arrival = arrival.max(self.last_arrival);
         self.last_arrival
     }
@@ -61,14 +71,15 @@ mod tests {
             bits_per_second: 8_000_000, // one byte per microsecond
             latency: 10_000,
             jitter: 0,
+            loss_ppm: 0,
         };
         let mut rng = stream(1, "test");
         let mut q = LinkQueue::default();
-        assert_eq!(q.send(0, 1000, &p, &mut rng), 1_000_000 + 10_000);
+        assert_eq!(q.send(0, 1000, 0, &p, &mut rng), 1_000_000 + 10_000);
         // Queued behind the first message.
-        assert_eq!(q.send(500_000, 1000, &p, &mut rng), 2_000_000 + 10_000);
+        assert_eq!(q.send(500_000, 1000, 0, &p, &mut rng), 2_000_000 + 10_000);
         // An idle link starts at once.
-        assert_eq!(q.send(5_000_000, 1, &p, &mut rng), 5_001_000 + 10_000);
+        assert_eq!(q.send(5_000_000, 1, 0, &p, &mut rng), 5_001_000 + 10_000);
     }
 
     #[test]
@@ -77,6 +88,7 @@ mod tests {
             bits_per_second: 1_000_000_000,
             latency: 1_000_000,
             jitter: 5_000_000,
+            loss_ppm: 0,
         };
         let mut rng = stream(3, "test");
         let mut q = LinkQueue::default();
@@ -84,7 +96,7 @@ mod tests {
         let mut spread = Vec::new();
         for i in 0..1000 {
             let now = i * 100_000;
-            let arrival = q.send(now, 100, &p, &mut rng);
+            let arrival = q.send(now, 100, 0, &p, &mut rng);
             assert!(arrival >= last);
             last = arrival;
             spread.push(arrival - now);

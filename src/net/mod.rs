@@ -1,6 +1,7 @@
 //! The network: client access links, TCP segment accounting and byte counters by layer.
 
 pub mod link;
+pub mod loss;
 pub mod tcp;
 pub mod tls;
 pub mod wire;

@@ -3,7 +3,8 @@
 //! Layers: `payload` (the events' own bytes), `framing` (everything the application
 //! protocol adds: HTTP headers, chunk sizes, SSE field names, WebSocket frame headers, JSON
 //! array brackets, base64 inflation), `tls` (TLS handshakes and record overhead) and `tcpip`
-//! (IP and TCP headers of every segment, handshakes and pure ACKs).
+//! (IP and TCP headers of every segment, handshakes and pure ACKs); `retransmit` counts
+//! segments sent again after a loss, whole.
 
 use serde::Serialize;
 
@@ -41,11 +42,13 @@ pub struct LayerBytes {
     pub framing: u64,
     pub tls: u64,
     pub tcpip: u64,
+    /// Segments sent again after a loss, headers included.
+    pub retransmit: u64,
 }
 
 impl LayerBytes {
     pub fn total(&self) -> u64 {
-        self.payload + self.framing + self.tls + self.tcpip
+        self.payload + self.framing + self.tls + self.tcpip + self.retransmit
     }
 
     pub fn add(&mut self, other: LayerBytes) {
@@ -53,6 +56,7 @@ impl LayerBytes {
         self.framing += other.framing;
         self.tls += other.tls;
         self.tcpip += other.tcpip;
+        self.retransmit += other.retransmit;
     }
 }
 

@@ -35,11 +35,12 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
         ("down", |r| &r.bytes_down_per_client_hour),
         ("up", |r| &r.bytes_up_per_client_hour),
     ];
-    let layers: [(&str, Layer); 5] = [
+    let layers: [(&str, Layer); 6] = [
         ("payload", |b| b.payload),
         ("framing", |b| b.framing),
         ("tls", |b| b.tls),
         ("tcp/ip", |b| b.tcpip),
+        ("retransmit", |b| b.retransmit),
         ("total", |b| b.total),
     ];
     for (direction, of_direction) in directions {

@@ -49,7 +49,9 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             ),
         ));
     }
-    let mut warnings = Vec::new();
+    // Nothing in this version warns; the mechanism stays for parameters parsed ahead of
+    // their model.
+    let warnings = Vec::new();
 
     if raw.network.is_empty() {
         return Err(c.error("network", "needs at least one link profile"));
@@ -64,11 +66,6 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             return Err(c.error(&format!("{path}.upload"), "must be greater than 0"));
         }
         let loss_ppm = link.loss.map_or(0, |l| l.parts_per_million());
-        if loss_ppm > 0 {
-            warnings.push(format!(
-                "{path}.loss: packet loss is not yet modelled; this run treats the link as lossless"
-            ));
-        }
         links.push(LinkProfile {
             name: name.clone(),
             latency: link.latency.as_nanos(),

@@ -80,6 +80,12 @@ pub struct Msg {
     pub kind: MsgKind,
     pub payload: u64,
     pub framing: u64,
+    /// TCP segments it took (set when sent).
+    pub segments: u64,
+    /// When it was sent, for the sender's round-trip estimate.
+    pub sent_at: u64,
+    /// Some segment of it was retransmitted (no round-trip sample then: Karn's rule).
+    pub retransmitted: bool,
 }
 
 impl MsgKind {

@@ -10,6 +10,7 @@ use crate::metrics::{
     BytesPerClientHour, ClientLedger, EventLedger, LatencyRecorder, RunResult, WindowTotals, fixed,
 };
 use crate::net::link::{LinkParams, LinkQueue};
+use crate::net::loss::{self, RttEstimator};
 use crate::net::tcp::{AckState, PureAcks, segments};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::scenario::{Scenario, TransportSpec};
@@ -94,6 +95,8 @@ struct Channel {
     link: LinkQueue,
     in_flight: VecDeque<Msg>,
     receiver_acks: AckState,
+    /// The sender's round-trip estimate, for its retransmission timeout.
+    rtt: RttEstimator,
 }
 
 /// SYN and SYN-ACK carry no data and take no part in the delayed-ACK accounting.
@@ -112,6 +115,10 @@ struct Counters {
     latency: LatencyRecorder,
     /// Connection opened → first response or stream start, over the whole run.
     first_response: LatencyRecorder,
+    /// Segments sent (first transmissions, handshakes included).
+    segments_sent: u64,
+    /// Segments sent again after a loss.
+    retransmitted_segments: u64,
     /// Connections opened (SYNs reaching the server).
     connections_opened: u64,
     /// Connections the server closed after its keep-alive idle timeout.
@@ -128,6 +135,8 @@ pub struct World<'s, P> {
     links: Vec<[LinkParams; 2]>,
     /// Per group: jitter streams by [`Direction::index`].
     jitter: Vec<[Stream; 2]>,
+    /// Per group: segment-loss streams by [`Direction::index`].
+    loss: Vec<[Stream; 2]>,
     /// Per group: polling phase and polling jitter streams.
     pub poll_rng: Vec<(Stream, Stream)>,
     pub server: Server,
@@ -143,6 +152,7 @@ impl<'s, P: Protocol> World<'s, P> {
         let mut clients = Vec::with_capacity(scenario.client_count() as usize);
         let mut links = Vec::new();
         let mut jitter = Vec::new();
+        let mut loss = Vec::new();
         let mut poll_rng = Vec::new();
         for (g, group) in scenario.groups.iter().enumerate() {
             let profile = &scenario.links[group.link.0 as usize];
@@ -150,12 +160,17 @@ impl<'s, P: Protocol> World<'s, P> {
                 bits_per_second,
                 latency: profile.latency,
                 jitter: profile.jitter,
+                loss_ppm: profile.loss_ppm,
             };
             links.push([params(profile.down_bps), params(profile.up_bps)]);
             let name = &group.name;
             jitter.push([
                 rng::stream(scenario.seed, &format!("link-down:{name}")),
                 rng::stream(scenario.seed, &format!("link-up:{name}")),
+            ]);
+            loss.push([
+                rng::stream(scenario.seed, &format!("loss-down:{name}")),
+                rng::stream(scenario.seed, &format!("loss-up:{name}")),
             ]);
             poll_rng.push((
                 rng::stream(scenario.seed, &format!("poll-phase:{name}")),
@@ -175,6 +190,7 @@ impl<'s, P: Protocol> World<'s, P> {
             clients,
             links,
             jitter,
+            loss,
             poll_rng,
             server: Server::new(&scenario.server, scenario.warmup, scenario.duration),
             events_so_far: 0,
@@ -247,6 +263,9 @@ impl<'s, P: Protocol> World<'s, P> {
             kind,
             payload,
             framing,
+            segments: 0,
+            sent_at: 0,
+            retransmitted: false,
         }
     }
 
@@ -268,6 +287,7 @@ impl<'s, P: Protocol> World<'s, P> {
             framing: msg.framing,
             tls,
             tcpip,
+            retransmit: 0,
         }
     }
 
@@ -304,7 +324,7 @@ impl<'s, P: Protocol> World<'s, P> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let msg = self.message(kind);
+        let mut msg = self.message(kind);
         let layers = self.layers(c, &msg);
         let tcp = self.scenario.tcp;
         if !is_handshake(kind) {
@@ -316,14 +336,34 @@ impl<'s, P: Protocol> World<'s, P> {
             self.count_pure_acks(acks, now, direction);
         }
         self.count(now, direction, layers);
+        if self.in_window(now) {
+            self.counters.segments_sent +=
+                segments(layers.total() - layers.tcpip, self.scenario.tcp.mss);
+        }
         let client = &mut self.clients[c as usize];
         let group = client.group as usize;
         let d = direction.index();
         let channel = &mut client.channels[d];
+        let params = &self.links[group][d];
+        let tcp = &self.scenario.tcp;
+        // Set-up segments carry no data; data is what the layers add above TCP.
+        let data = layers.total() - layers.tcpip;
+        let recovery = loss::transmit(
+            data,
+            tcp.mss,
+            params.loss_ppm,
+            channel.rtt.srtt().unwrap_or(2 * params.latency),
+            channel.rtt.rto(),
+            &mut self.loss[group][d],
+        );
+        msg.segments = segments(data, tcp.mss);
+        msg.sent_at = now;
+        msg.retransmitted = recovery.retransmitted_segments > 0;
         let arrival = channel.link.send(
             now,
             layers.total(),
-            &self.links[group][d],
+            recovery.delay,
+            params,
             &mut self.jitter[group][d],
         );
         channel.in_flight.push_back(msg);
@@ -335,6 +375,17 @@ impl<'s, P: Protocol> World<'s, P> {
                 Direction::Up => Event::ArriveAtServer(c),
             },
         );
+        if recovery.retransmitted_segments > 0 {
+            let resent = LayerBytes {
+                retransmit: recovery.retransmitted_bytes
+                    + recovery.retransmitted_segments * self.scenario.tcp.header,
+                ..LayerBytes::default()
+            };
+            self.count(now, direction, resent);
+            if self.in_window(now) {
+                self.counters.retransmitted_segments += recovery.retransmitted_segments;
+            }
+        }
     }
 
     /// Takes the next message off client `c`'s connection in `direction` at `now`; the
@@ -348,9 +399,14 @@ impl<'s, P: Protocol> World<'s, P> {
             .pop_front()
             .expect("an arrival event follows every send");
         client.events_on_wire -= msg.events() as u64;
+        if !msg.retransmitted {
+            // The sender learns of the arrival one reverse trip later.
+            let group = client.group as usize;
+            let back = self.links[group][direction.reverse().index()].latency;
+            channel.rtt.sample(now - msg.sent_at + back);
+        }
         if !is_handshake(msg.kind) {
-            let segs = segments(msg.payload + msg.framing, tcp.mss);
-            let acks = channel.receiver_acks.on_data(now, segs, &tcp);
+            let acks = channel.receiver_acks.on_data(now, msg.segments, &tcp);
             self.count_pure_acks(acks, now, direction.reverse());
         }
         msg
@@ -568,6 +624,8 @@ impl<'s, P: Protocol> World<'s, P> {
                 responses,
                 empty_responses: self.counters.empty_responses,
                 connections_opened: self.counters.connections_opened,
+                segments_sent: self.counters.segments_sent,
+                retransmitted_segments: self.counters.retransmitted_segments,
                 idle_closes: self.counters.idle_closes,
             },
             sim_events,

@@ -405,51 +405,34 @@ fn jobs_and_max_events_are_accepted() {
     );
 }
 
-// ---- Warnings ----
+// ---- Loss ----
 
+/// Loss is modelled (issue 3): no warning any more, and the run reports retransmissions.
 #[test]
-fn loss_draws_a_warning_that_it_is_not_modelled() {
+fn loss_is_modelled_without_a_warning() {
     let lossy = SMALL.replacen(
         "bandwidth: 10Mbit/s }",
-        "bandwidth: 10Mbit/s, loss: 1% }",
+        "bandwidth: 10Mbit/s, loss: 5% }",
         1,
     );
     assert_ne!(lossy, SMALL, "test bug: the replacement did not apply");
     let workspace = Workspace::new(&lossy);
-
-    let check = rtsim(&["check", workspace.scenario()]).assert_success();
-    let run = workspace.run("json", &[]).assert_success();
-    for (command, outcome) in [("check", &check), ("run", &run)] {
-        let warning = outcome
-            .stderr
-            .lines()
-            .find(|line| line.starts_with("warning:"))
-            .unwrap_or_else(|| panic!("`{command}` printed no warning:\n{}", outcome.stderr));
-        assert!(
-            warning.contains("loss") && warning.contains("not yet modelled"),
-            "`{command}`: the warning should say loss is not yet modelled: {warning:?}"
-        );
-        assert!(
-            warning.contains("network.dsl"),
-            "`{command}`: name the link: {warning:?}"
-        );
-    }
-    let warnings = &workspace.summary()["warnings"];
-    assert!(
-        warnings.as_array().is_some_and(|w| !w.is_empty()),
-        "summary.json should record the warning: {warnings}"
-    );
-}
-
-#[test]
-fn no_loss_no_warning() {
-    let workspace = Workspace::new(SMALL);
     let check = rtsim(&["check", workspace.scenario()]).assert_success();
     assert!(
         !check.stderr.contains("warning:"),
         "stderr:\n{}",
         check.stderr
     );
+    workspace.run("json", &[]).assert_success();
+    let summary = workspace.summary();
+    assert!(summary["warnings"].as_array().is_some_and(|w| w.is_empty()));
+    let resent: u64 = summary["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["totals"]["retransmitted_segments"].as_u64().unwrap())
+        .sum();
+    assert!(resent > 0, "5% loss retransmits something");
 }
 
 /// Every example scenario shipped in `scenarios/` is valid and says which question it

@@ -5,6 +5,7 @@ mod cli;
 mod connections;
 mod conservation;
 mod determinism;
+mod loss;
 mod snapshot;
 mod support;
 mod theory;
