@@ -81,6 +81,13 @@ pub struct WindowTotals {
     pub idle_closes: u64,
 }
 
+/// Bytes that crossed one hop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HopBytes {
+    pub hop: String,
+    pub bytes: WireBytes,
+}
+
 /// Per-client ledger at the end of a run: (event, client) pairs generated for the client,
 /// delivered to it, and in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +127,9 @@ pub struct RunResult {
     pub ledger: EventLedger,
     /// Raw counts of the measurement window, all clients together.
     pub totals: WindowTotals,
+    /// Bytes per hop of the path (for now each client group's access link, named
+    /// `access:<profile>`), by direction and layer, within the window.
+    pub hops: Vec<HopBytes>,
     /// Simulation events handled (a measure of the run's cost, not of the system).
     pub sim_events: u64,
 }

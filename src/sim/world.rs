@@ -7,7 +7,8 @@ use crate::engine::rng::{self, Stream, uniform_below};
 use crate::engine::{Model, Nanos, Scheduler};
 use crate::infra::server::Server;
 use crate::metrics::{
-    BytesPerClientHour, ClientLedger, EventLedger, LatencyRecorder, RunResult, WindowTotals, fixed,
+    BytesPerClientHour, ClientLedger, EventLedger, HopBytes, LatencyRecorder, RunResult,
+    WindowTotals, fixed,
 };
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, RttEstimator};
@@ -108,6 +109,8 @@ fn is_handshake(kind: MsgKind) -> bool {
 #[derive(Debug, Default)]
 struct Counters {
     bytes: WireBytes,
+    /// Bytes per access-link profile (by [`crate::scenario::LinkId`]).
+    bytes_by_link: Vec<WireBytes>,
     requests: u64,
     responses: u64,
     empty_responses: u64,
@@ -195,7 +198,10 @@ impl<'s, P: Protocol> World<'s, P> {
             server: Server::new(&scenario.server, scenario.warmup, scenario.duration),
             events_so_far: 0,
             subscribers: Vec::new(),
-            counters: Counters::default(),
+            counters: Counters {
+                bytes_by_link: vec![WireBytes::default(); scenario.links.len()],
+                ..Counters::default()
+            },
         }
     }
 
@@ -222,16 +228,29 @@ impl<'s, P: Protocol> World<'s, P> {
         time >= self.scenario.warmup && time < self.scenario.duration
     }
 
-    pub(super) fn count(&mut self, time: Nanos, direction: Direction, bytes: LayerBytes) {
+    /// Counts bytes on client `c`'s connection: in the totals and on its access link.
+    pub(super) fn count(
+        &mut self,
+        c: ClientId,
+        time: Nanos,
+        direction: Direction,
+        bytes: LayerBytes,
+    ) {
         if self.in_window(time) {
             self.counters.bytes.direction_mut(direction).add(bytes);
+            let group = self.clients[c as usize].group as usize;
+            let link = self.scenario.groups[group].link.0 as usize;
+            self.counters.bytes_by_link[link]
+                .direction_mut(direction)
+                .add(bytes);
         }
     }
 
-    fn count_pure_acks(&mut self, acks: PureAcks, now: Nanos, direction: Direction) {
+    fn count_pure_acks(&mut self, c: ClientId, acks: PureAcks, now: Nanos, direction: Direction) {
         let header = self.scenario.tcp.header;
         if let Some(time) = acks.expired {
             self.count(
+                c,
                 time,
                 direction,
                 LayerBytes {
@@ -243,6 +262,7 @@ impl<'s, P: Protocol> World<'s, P> {
         if acks.immediate > 0 {
             let tcpip = header * acks.immediate;
             self.count(
+                c,
                 now,
                 direction,
                 LayerBytes {
@@ -300,7 +320,7 @@ impl<'s, P: Protocol> World<'s, P> {
             let channel = &mut self.clients[c as usize].channels[direction.index()];
             let acks = channel.receiver_acks.finish(now, &tcp);
             channel.receiver_acks = AckState::default();
-            self.count_pure_acks(acks, now, direction.reverse());
+            self.count_pure_acks(c, acks, now, direction.reverse());
         }
     }
 
@@ -333,9 +353,9 @@ impl<'s, P: Protocol> World<'s, P> {
             let acks = self.clients[c as usize].channels[opposite]
                 .receiver_acks
                 .on_send(now, &tcp);
-            self.count_pure_acks(acks, now, direction);
+            self.count_pure_acks(c, acks, now, direction);
         }
-        self.count(now, direction, layers);
+        self.count(c, now, direction, layers);
         if self.in_window(now) {
             self.counters.segments_sent +=
                 segments(layers.total() - layers.tcpip, self.scenario.tcp.mss);
@@ -381,7 +401,7 @@ impl<'s, P: Protocol> World<'s, P> {
                     + recovery.retransmitted_segments * self.scenario.tcp.header,
                 ..LayerBytes::default()
             };
-            self.count(now, direction, resent);
+            self.count(c, now, direction, resent);
             if self.in_window(now) {
                 self.counters.retransmitted_segments += recovery.retransmitted_segments;
             }
@@ -407,7 +427,7 @@ impl<'s, P: Protocol> World<'s, P> {
         }
         if !is_handshake(msg.kind) {
             let acks = channel.receiver_acks.on_data(now, msg.segments, &tcp);
-            self.count_pure_acks(acks, now, direction.reverse());
+            self.count_pure_acks(c, acks, now, direction.reverse());
         }
         msg
     }
@@ -628,6 +648,16 @@ impl<'s, P: Protocol> World<'s, P> {
                 retransmitted_segments: self.counters.retransmitted_segments,
                 idle_closes: self.counters.idle_closes,
             },
+            hops: self
+                .scenario
+                .links
+                .iter()
+                .zip(&self.counters.bytes_by_link)
+                .map(|(link, bytes)| HopBytes {
+                    hop: format!("access:{}", link.name),
+                    bytes: *bytes,
+                })
+                .collect(),
             sim_events,
         }
     }

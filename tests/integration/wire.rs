@@ -255,3 +255,31 @@ fn conditional_polling_answers_304_without_a_body() {
     );
     assert!(cond.bytes.down.total() < plain.bytes.down.total());
 }
+
+#[test]
+fn bytes_are_counted_per_hop() {
+    let text = "name: hops
+duration: 60s
+network:
+  fast: { latency: 5ms, bandwidth: 100Mbit/s }
+  slow: { latency: 40ms, bandwidth: 2Mbit/s }
+clients:
+  office: { count: 1, link: fast }
+  home: { count: 2, link: slow }
+workload:
+  events: { source: periodic, rate: 1/s, payload: 100B }
+transports:
+  - { websocket: {} }
+";
+    let r = run(&scenario(text)).remove(0);
+    let hop = |name: &str| r.hops.iter().find(|h| h.hop == name).unwrap().bytes;
+    let (fast, slow) = (hop("access:fast"), hop("access:slow"));
+    assert_eq!(r.hops.len(), 2);
+    let mut sum = fast;
+    sum.down.add(slow.down);
+    sum.up.add(slow.up);
+    assert_eq!(sum, r.totals.bytes, "the hops add up to the totals");
+    // Two clients on the slow link, one on the fast: the same events, twice the bytes.
+    assert_eq!(slow.down.payload, 2 * fast.down.payload);
+    assert_eq!(slow.down.framing, 2 * fast.down.framing);
+}

@@ -203,9 +203,9 @@ impl<P: Protocol> World<'_, P> {
             tcpip: header,
             ..LayerBytes::default()
         };
-        self.count(now, Direction::Down, segment);
-        self.count(now, Direction::Up, segment);
-        self.count(now, Direction::Down, segment);
+        self.count(c, now, Direction::Down, segment);
+        self.count(c, now, Direction::Up, segment);
+        self.count(c, now, Direction::Down, segment);
         self.server.connection_closed();
         self.counters.idle_closes += u64::from(self.in_window(now));
         self.settle_acks(c, now);
