@@ -61,6 +61,17 @@ pub const HTTP_RESPONSE_HEADERS: u64 = 220;
 /// `304 Not Modified` headers: status line, Date, ETag, Cache-Control, Server, without
 /// Content-Type or Content-Length.
 pub const HTTP_NOT_MODIFIED_HEADERS: u64 = 150;
+/// HPACK's Huffman code shrinks typical header text by about a fifth (RFC 7541
+/// Appendix B assigns 5-6 bits to the most common characters): a first header block is
+/// taken as 80% of its HTTP/1.1 text.
+pub const HTTP2_HUFFMAN_PPM: u32 = 800_000;
+/// A repeated request's header block: one-byte indexed references for the unchanged fields
+/// and short literals for the few that change (e.g. `:path` with a cursor).
+pub const HTTP2_REPEATED_REQUEST_HEADERS: u64 = 30;
+/// A repeated response's header block: indexed references plus a new `date` literal.
+pub const HTTP2_REPEATED_RESPONSE_HEADERS: u64 = 20;
+/// Chrome's HTTP/2 connection window (15 MiB, sent in its first WINDOW_UPDATE).
+pub const HTTP2_WINDOW: u64 = 15 * 1024 * 1024;
 /// Long-poll hold time: 30 s, below the 60 s idle timeout common in load balancers.
 pub const LONG_POLL_TIMEOUT: Nanos = 30_000 * MS;
 /// WebSocket upgrade request: a browser's GET with Upgrade, Connection,

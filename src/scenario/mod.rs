@@ -37,6 +37,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "network",
     "tcp",
     "tls",
+    "http2",
     "clients",
     "server",
     "workload",

@@ -35,6 +35,9 @@ pub struct RawScenario {
     /// TCP parameters shared by every connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcp: Option<RawTcp>,
+    /// HTTP/2 parameters, for variants that use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http2: Option<RawHttp2>,
     /// TLS handshake sizes, for groups that use TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<RawTls>,
@@ -91,6 +94,25 @@ pub struct RawTcp {
     /// (Linux's minimum delayed-ACK timeout, TCP_DELACK_MIN).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delayed_ack: Option<Duration>,
+}
+
+/// HTTP/2 parameters, for variants with `http2: true`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHttp2 {
+    /// A header block's size on first use on a connection, relative to its HTTP/1.1 text
+    /// (HPACK Huffman coding). Default 80%.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub huffman: Option<Percent>,
+    /// A request header block once the dynamic table holds its fields. Default 30B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeated_request_headers: Option<ByteSize>,
+    /// A response header block once the dynamic table holds its fields. Default 20B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeated_response_headers: Option<ByteSize>,
+    /// The client's connection flow-control window. Default 15MiB (Chrome's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<ByteSize>,
 }
 
 /// Sizes of the TLS handshake's first flights.
@@ -237,6 +259,9 @@ pub struct RawPolling {
     /// HTTP/1.1 response header bytes. Default 220B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<ByteSize>,
+    /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http2: Option<bool>,
     /// Conditional requests: every poll carries `If-None-Match` with the last entity tag;
     /// a poll that finds nothing new is answered `304 Not Modified` without a body, and a
     /// `200` carries an `ETag`. Default false.
@@ -262,6 +287,9 @@ pub struct RawLongPolling {
     /// HTTP/1.1 response header bytes. Default 220B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<ByteSize>,
+    /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http2: Option<bool>,
 }
 
 /// Server-Sent Events: one chunked `text/event-stream` response per client.
@@ -281,6 +309,9 @@ pub struct RawSse {
     /// HTTP/1.1 response header bytes. Default 220B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<ByteSize>,
+    /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http2: Option<bool>,
 }
 
 /// WebSocket (RFC 6455): an HTTP upgrade, then one frame per event.

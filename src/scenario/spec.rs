@@ -138,6 +138,23 @@ pub struct TransportSpec {
 pub struct HttpHeaders {
     pub request: u64,
     pub response: u64,
+    /// HTTP/2 instead of HTTP/1.1, with these parameters.
+    pub http2: Option<Http2Params>,
+}
+
+/// HTTP/2 parameters shared by every variant that uses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Http2Params {
+    /// Size of a header block on its first use on a connection, in parts per million of its
+    /// HTTP/1.1 text (Huffman coding).
+    pub huffman_ppm: u32,
+    /// Bytes of a request header block once the dynamic table holds its fields.
+    pub repeated_request_headers: u64,
+    /// Bytes of a response header block once the dynamic table holds its fields.
+    pub repeated_response_headers: u64,
+    /// The client's connection flow-control window: it sends a WINDOW_UPDATE each time it
+    /// has consumed half of it.
+    pub window: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -213,13 +213,30 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         payload: events.payload.bytes(),
     };
 
+    let raw_http2 = raw.http2.clone().unwrap_or_default();
+    let http2 = Http2Params {
+        huffman_ppm: raw_http2
+            .huffman
+            .map_or(d::HTTP2_HUFFMAN_PPM, |p| p.parts_per_million()),
+        repeated_request_headers: raw_http2
+            .repeated_request_headers
+            .map_or(d::HTTP2_REPEATED_REQUEST_HEADERS, |v| v.bytes()),
+        repeated_response_headers: raw_http2
+            .repeated_response_headers
+            .map_or(d::HTTP2_REPEATED_RESPONSE_HEADERS, |v| v.bytes()),
+        window: raw_http2.window.map_or(d::HTTP2_WINDOW, |v| v.bytes()),
+    };
+    if http2.window < 2 {
+        return Err(c.error("http2.window", "must be at least 2B"));
+    }
+
     if raw.transports.is_empty() {
         return Err(c.error("transports", "needs at least one transport variant"));
     }
     let mut transports: Vec<TransportSpec> = Vec::new();
     for (index, t) in raw.transports.iter().enumerate() {
         let path = format!("transports[{index}]");
-        let spec = transport(t, &path, c)?;
+        let spec = transport(t, &path, http2, c)?;
         if let Some(earlier) = transports.iter().position(|e| e.label == spec.label) {
             return Err(c.error(
                 &path,
@@ -263,7 +280,12 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
     })
 }
 
-fn transport(t: &RawTransport, path: &str, c: &Checker) -> Result<TransportSpec, ScenarioError> {
+fn transport(
+    t: &RawTransport,
+    path: &str,
+    http2: Http2Params,
+    c: &Checker,
+) -> Result<TransportSpec, ScenarioError> {
     let given = [
         t.polling.is_some(),
         t.long_polling.is_some(),
@@ -286,11 +308,13 @@ fn transport(t: &RawTransport, path: &str, c: &Checker) -> Result<TransportSpec,
             ));
         }
     }
-    let http =
-        |req: Option<crate::units::ByteSize>, resp: Option<crate::units::ByteSize>| HttpHeaders {
-            request: req.map_or(d::HTTP_REQUEST_HEADERS, |v| v.bytes()),
-            response: resp.map_or(d::HTTP_RESPONSE_HEADERS, |v| v.bytes()),
-        };
+    let http = |req: Option<crate::units::ByteSize>,
+                resp: Option<crate::units::ByteSize>,
+                use_http2: Option<bool>| HttpHeaders {
+        request: req.map_or(d::HTTP_REQUEST_HEADERS, |v| v.bytes()),
+        response: resp.map_or(d::HTTP_RESPONSE_HEADERS, |v| v.bytes()),
+        http2: (use_http2 == Some(true)).then_some(http2),
+    };
     let positive = |value: crate::units::Duration, field: &str| {
         if value.as_nanos() == 0 {
             Err(c.error(&format!("{path}.{field}"), "must be greater than 0s"))
@@ -316,7 +340,7 @@ fn transport(t: &RawTransport, path: &str, c: &Checker) -> Result<TransportSpec,
         TransportKind::Polling {
             interval,
             jitter,
-            http: http(p.request_headers, p.response_headers),
+            http: http(p.request_headers, p.response_headers, p.http2),
             not_modified: (p.conditional == Some(true)).then(|| {
                 p.not_modified_headers
                     .map_or(d::HTTP_NOT_MODIFIED_HEADERS, |v| v.bytes())
@@ -329,7 +353,7 @@ fn transport(t: &RawTransport, path: &str, c: &Checker) -> Result<TransportSpec,
         };
         TransportKind::LongPolling {
             timeout,
-            http: http(p.request_headers, p.response_headers),
+            http: http(p.request_headers, p.response_headers, p.http2),
         }
     } else if let Some(p) = &t.sse {
         let heartbeat = p
@@ -339,7 +363,7 @@ fn transport(t: &RawTransport, path: &str, c: &Checker) -> Result<TransportSpec,
         TransportKind::Sse {
             heartbeat,
             retry: p.retry.map(|v| v.as_nanos()),
-            http: http(p.request_headers, p.response_headers),
+            http: http(p.request_headers, p.response_headers, p.http2),
         }
     } else if let Some(p) = &t.websocket {
         let ping = p.ping.map(|v| positive(v, "websocket.ping")).transpose()?;

@@ -72,6 +72,17 @@ pub enum MsgKind {
     Keepalive,
     /// WebSocket pong.
     Pong,
+    /// HTTP/2: the client returns flow-control credit.
+    WindowUpdate,
+}
+
+/// What a protocol may know of the connection a message travels on when sizing it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConnInfo {
+    /// Requests the client sent on this connection before this message.
+    pub requests_before: u32,
+    /// Responses (or stream starts) the server sent on this connection before.
+    pub responses_before: u32,
 }
 
 /// A message with its application-layer bytes.

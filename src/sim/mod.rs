@@ -9,7 +9,7 @@
 mod event;
 mod world;
 
-pub use event::{ClientId, Event, Job, Msg, MsgKind};
+pub use event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind};
 pub use world::{Client, Protocol, World};
 
 use crate::engine::{self, EngineError, Scheduler};

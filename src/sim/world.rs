@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use super::event::{ClientId, Event, Job, Msg, MsgKind};
+use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind};
 use crate::engine::rng::{self, Stream, uniform_below};
 use crate::engine::{Model, Nanos, Scheduler};
 use crate::infra::server::Server;
@@ -22,9 +22,14 @@ use crate::workload::EventLog;
 /// [`World::respond`], [`World::push_to_subscribers`], ...).
 pub trait Protocol: Sized {
     /// Application-layer `(payload, framing)` bytes of a message of this protocol.
-    fn size(&self, kind: MsgKind, log: &EventLog) -> (u64, u64);
+    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64);
     /// Interval of heartbeats or pings on an open stream, if any.
     fn keepalive(&self) -> Option<Nanos> {
+        None
+    }
+    /// The client's HTTP/2 connection window, if the protocol runs over HTTP/2: it sends a
+    /// WINDOW_UPDATE each time it has consumed half of it.
+    fn http2_window(&self) -> Option<u64> {
         None
     }
     /// Whether the client answers a keepalive (a WebSocket pong; SSE comments get none).
@@ -273,11 +278,12 @@ impl<'s, P: Protocol> World<'s, P> {
         }
     }
 
-    fn message(&self, kind: MsgKind) -> Msg {
+    fn message(&self, c: ClientId, kind: MsgKind) -> Msg {
         let (payload, framing) = if kind.is_setup() {
             (0, 0)
         } else {
-            self.protocol.size(kind, self.log)
+            self.protocol
+                .size(kind, self.log, self.clients[c as usize].connection.info)
         };
         Msg {
             kind,
@@ -344,7 +350,13 @@ impl<'s, P: Protocol> World<'s, P> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let mut msg = self.message(kind);
+        let mut msg = self.message(c, kind);
+        let info = &mut self.clients[c as usize].connection.info;
+        match kind {
+            MsgKind::Request => info.requests_before += 1,
+            MsgKind::Response { .. } | MsgKind::StreamOpen => info.responses_before += 1,
+            _ => {}
+        }
         let layers = self.layers(c, &msg);
         let tcp = self.scenario.tcp;
         if !is_handshake(kind) {
@@ -531,7 +543,7 @@ impl<'s, P: Protocol> World<'s, P> {
                     self.handle_request(c, now, s);
                 }
             }
-            MsgKind::Pong => {}
+            MsgKind::Pong | MsgKind::WindowUpdate => {}
             other => unreachable!("{other:?} travels only from server to client"),
         }
     }
@@ -559,6 +571,16 @@ impl<'s, P: Protocol> World<'s, P> {
         if msg.kind.is_setup() {
             self.client_setup(c, msg.kind, now, s);
             return;
+        }
+        if let Some(window) = self.protocol.http2_window() {
+            // Flow control counts what the client consumed: approximately the message's
+            // application bytes (DATA payloads; header frames are not flow-controlled).
+            let connection = &mut self.clients[c as usize].connection;
+            connection.unacknowledged_data += msg.payload + msg.framing;
+            if connection.unacknowledged_data >= window / 2 {
+                connection.unacknowledged_data = 0;
+                self.send_up(c, MsgKind::WindowUpdate, now, s);
+            }
         }
         match msg.kind {
             MsgKind::Response { first, count } => {

@@ -5,8 +5,8 @@
 
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::{HttpHeaders, TransportKind};
-use crate::sim::{ClientId, Event, Job, MsgKind, Protocol, World};
-use crate::transport::polling::http_exchange_size;
+use crate::sim::{ClientId, ConnInfo, Event, Job, MsgKind, Protocol, World};
+use crate::transport::http::exchange_size;
 use crate::workload::EventLog;
 
 pub struct LongPolling {
@@ -31,8 +31,13 @@ impl LongPolling {
 }
 
 impl Protocol for LongPolling {
-    fn size(&self, kind: MsgKind, log: &EventLog) -> (u64, u64) {
-        http_exchange_size(&self.http, kind, log)
+    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+        let http = &self.http;
+        exchange_size(http, http.request, http.response, kind, log, conn)
+    }
+
+    fn http2_window(&self) -> Option<u64> {
+        self.http.http2_window()
     }
 
     fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {

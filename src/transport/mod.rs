@@ -2,6 +2,8 @@
 //! client and server behaviour that decides what is sent when.
 
 pub mod framing;
+pub mod http;
+pub mod http2;
 mod long_polling;
 mod polling;
 mod sse;

@@ -6,9 +6,9 @@
 
 use crate::engine::rng::{RngExt, uniform_below};
 use crate::engine::{Nanos, Scheduler};
-use crate::scenario::{Encoding, HttpHeaders, TransportKind};
-use crate::sim::{ClientId, Event, MsgKind, Protocol, World};
-use crate::transport::framing::json_array_overhead;
+use crate::scenario::{HttpHeaders, TransportKind};
+use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, World};
+use crate::transport::http::{bodiless_response_size, exchange_size};
 use crate::workload::EventLog;
 
 pub struct Polling {
@@ -43,42 +43,29 @@ pub const ETAG: u64 = "ETag: \"0123456789abcdef\"\r\n".len() as u64;
 /// `If-None-Match: "<16 hex digits>"\r\n`, added to every conditional poll.
 pub const IF_NONE_MATCH: u64 = "If-None-Match: \"0123456789abcdef\"\r\n".len() as u64;
 
-/// Sizes of the request/response exchange shared by polling and long polling: a GET with
-/// headers only, and a response whose body is a JSON array of the events.
-pub(crate) fn http_exchange_size(http: &HttpHeaders, kind: MsgKind, log: &EventLog) -> (u64, u64) {
-    match kind {
-        MsgKind::Request => (0, http.request),
-        MsgKind::Response { count, .. } => {
-            let count = count as u64;
-            // A binary payload travels as a base64 JSON string: inflation plus two quotes.
-            let per_event = match log.encoding {
-                Encoding::Json => 0,
-                Encoding::Binary => log.text_inflation() + 2,
-            };
-            (
-                count * log.payload,
-                http.response + json_array_overhead(count) + count * per_event,
-            )
-        }
-        other => unreachable!("{other:?} is not part of an HTTP request/response exchange"),
-    }
-}
-
 impl Protocol for Polling {
-    fn size(&self, kind: MsgKind, log: &EventLog) -> (u64, u64) {
+    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+        let http = &self.http;
         let Some(not_modified) = self.not_modified else {
-            return http_exchange_size(&self.http, kind, log);
+            return exchange_size(http, http.request, http.response, kind, log, conn);
         };
         // Conditional: the client holds the entity tag of the state it loaded, so every
         // poll revalidates it.
         match kind {
-            MsgKind::Request => (0, self.http.request + IF_NONE_MATCH),
-            MsgKind::Response { count: 0, .. } => (0, not_modified),
-            _ => {
-                let (payload, framing) = http_exchange_size(&self.http, kind, log);
-                (payload, framing + ETAG)
-            }
+            MsgKind::Response { count: 0, .. } => bodiless_response_size(http, not_modified, conn),
+            _ => exchange_size(
+                http,
+                http.request + IF_NONE_MATCH,
+                http.response + ETAG,
+                kind,
+                log,
+                conn,
+            ),
         }
+    }
+
+    fn http2_window(&self) -> Option<u64> {
+        self.http.http2_window()
     }
 
     fn start(w: &mut World<Self>, c: ClientId, _now: Nanos, s: &mut Scheduler<Event>) {

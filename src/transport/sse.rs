@@ -5,8 +5,8 @@
 
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::{HttpHeaders, TransportKind};
-use crate::sim::{ClientId, Event, MsgKind, Protocol, World};
-use crate::transport::framing::{SSE_HEARTBEAT, chunk_overhead, sse_event_fields, sse_retry_field};
+use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, World};
+use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
 use crate::workload::EventLog;
 
 pub struct Sse {
@@ -32,35 +32,35 @@ impl Sse {
     }
 }
 
-/// Framing bytes of event `n` (SSE id `n + 1`) with a payload of `payload` bytes, chunk
-/// included.
-pub fn sse_event_framing(n: u32, payload: u64) -> u64 {
-    let fields = sse_event_fields(n as u64 + 1);
-    fields + chunk_overhead(fields + payload)
-}
-
 impl Protocol for Sse {
-    fn size(&self, kind: MsgKind, log: &EventLog) -> (u64, u64) {
+    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+        let http = &self.http;
         match kind {
-            MsgKind::Request => (0, self.http.request),
+            MsgKind::Request => (0, http.request_bytes(http.request, conn)),
             MsgKind::StreamOpen => {
                 let retry = self.retry.map_or(0, |r| {
                     let field = sse_retry_field(r / 1_000_000);
-                    field + chunk_overhead(field)
+                    field + http.stream_write_bytes(field)
                 });
-                (0, self.http.response + retry)
+                (0, http.response_bytes(http.response, conn) + retry)
             }
             MsgKind::Event(n) => {
                 // The data line carries text: a binary payload as base64.
                 let text = log.payload + log.text_inflation();
+                let fields = sse_event_fields(n as u64 + 1);
                 (
                     log.payload,
-                    sse_event_framing(n, text) + log.text_inflation(),
+                    fields + http.stream_write_bytes(fields + text) + log.text_inflation(),
                 )
             }
-            MsgKind::Keepalive => (0, SSE_HEARTBEAT + chunk_overhead(SSE_HEARTBEAT)),
+            MsgKind::Keepalive => (0, SSE_HEARTBEAT + http.stream_write_bytes(SSE_HEARTBEAT)),
+            MsgKind::WindowUpdate => (0, http.window_update_bytes()),
             other => unreachable!("{other:?} is not an SSE message"),
         }
+    }
+
+    fn http2_window(&self) -> Option<u64> {
+        self.http.http2_window()
     }
 
     fn keepalive(&self) -> Option<Nanos> {

@@ -3,7 +3,7 @@
 
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::TransportKind;
-use crate::sim::{ClientId, Event, MsgKind, Protocol, World};
+use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, World};
 use crate::transport::framing::websocket_header;
 use crate::workload::EventLog;
 
@@ -31,7 +31,7 @@ impl WebSocket {
 }
 
 impl Protocol for WebSocket {
-    fn size(&self, kind: MsgKind, log: &EventLog) -> (u64, u64) {
+    fn size(&self, kind: MsgKind, log: &EventLog, _conn: ConnInfo) -> (u64, u64) {
         match kind {
             MsgKind::Request => (0, self.upgrade_request),
             MsgKind::StreamOpen => (0, self.upgrade_response),

@@ -11,7 +11,7 @@ use crate::net::tls::{
     CLIENT_FINISHED_1_2, CLIENT_FINISHED_1_3, END_OF_EARLY_DATA, SERVER_FINISHED_1_2, TlsVersion,
 };
 use crate::net::wire::{Direction, LayerBytes};
-use crate::sim::event::{ClientId, Event, Job, MsgKind};
+use crate::sim::event::{ClientId, ConnInfo, Event, Job, MsgKind};
 
 /// Connection state of one client, on both ends.
 #[derive(Debug, Clone, Copy, Default)]
@@ -34,6 +34,10 @@ pub(super) struct Connection {
     pub last_active: Nanos,
     /// Server: an idle-timer event is pending for this connection.
     pub idle_timer_armed: bool,
+    /// Requests and responses so far on this connection.
+    pub info: ConnInfo,
+    /// HTTP/2 DATA bytes the client consumed since its last WINDOW_UPDATE.
+    pub unacknowledged_data: u64,
 }
 
 impl<P: Protocol> World<'_, P> {
@@ -77,8 +81,12 @@ impl<P: Protocol> World<'_, P> {
         if client.connection.open {
             self.send_up(c, MsgKind::Request, now, s);
         } else {
-            client.connection.open = true;
-            client.connection.opened_at = Some(now);
+            let connection = &mut client.connection;
+            connection.open = true;
+            connection.opened_at = Some(now);
+            // A new connection: new HTTP/2 state (HPACK tables, settings, window).
+            connection.info = ConnInfo::default();
+            connection.unacknowledged_data = 0;
             self.send_up(c, MsgKind::Syn, now, s);
         }
     }

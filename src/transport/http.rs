@@ -1,0 +1,103 @@
+//! HTTP message sizes shared by polling, long polling and SSE, over HTTP/1.1 or HTTP/2.
+//!
+//! HTTP/1.1 sends header text as configured and streams bodies with chunked coding; HTTP/2
+//! sends HEADERS frames with HPACK-compressed blocks (the connection preface ahead of each
+//! side's first) and bodies in DATA frames.
+
+use crate::scenario::{Encoding, HttpHeaders};
+use crate::sim::{ConnInfo, MsgKind};
+use crate::transport::framing::{chunk_overhead, json_array_overhead};
+use crate::transport::http2::{
+    CLIENT_PREFACE, SERVER_PREFACE, WINDOW_UPDATE, data_frames_overhead,
+};
+use crate::workload::EventLog;
+
+impl HttpHeaders {
+    /// A request's header bytes for `text` bytes of HTTP/1.1 header text.
+    pub fn request_bytes(&self, text: u64, conn: ConnInfo) -> u64 {
+        match self.http2 {
+            None => text,
+            Some(h2) => {
+                let first = conn.requests_before == 0;
+                h2.request_headers(text, first) + if first { CLIENT_PREFACE } else { 0 }
+            }
+        }
+    }
+
+    /// A response's header bytes for `text` bytes of HTTP/1.1 header text.
+    pub fn response_bytes(&self, text: u64, conn: ConnInfo) -> u64 {
+        match self.http2 {
+            None => text,
+            Some(h2) => {
+                let first = conn.responses_before == 0;
+                h2.response_headers(text, first) + if first { SERVER_PREFACE } else { 0 }
+            }
+        }
+    }
+
+    /// Framing around a complete body of `len` bytes: HTTP/1.1 sends it as is (with a
+    /// Content-Length header, counted in the headers); HTTP/2 in DATA frames.
+    pub fn body_bytes(&self, len: u64) -> u64 {
+        match self.http2 {
+            None => 0,
+            Some(_) => data_frames_overhead(len),
+        }
+    }
+
+    /// Framing around one write of `len` bytes on a streamed response: an HTTP/1.1 chunk or
+    /// HTTP/2 DATA frames.
+    pub fn stream_write_bytes(&self, len: u64) -> u64 {
+        match self.http2 {
+            None => chunk_overhead(len),
+            Some(_) => data_frames_overhead(len),
+        }
+    }
+
+    /// HTTP/2 only: the client's WINDOW_UPDATE frame.
+    pub fn window_update_bytes(&self) -> u64 {
+        debug_assert!(self.http2.is_some(), "WINDOW_UPDATE exists only in HTTP/2");
+        WINDOW_UPDATE
+    }
+
+    /// The client's flow-control window, when it speaks HTTP/2.
+    pub fn http2_window(&self) -> Option<u64> {
+        self.http2.map(|h2| h2.window)
+    }
+}
+
+/// Sizes of the request/response exchange of polling and long polling: a GET with headers
+/// only (`request_text` bytes of header text), and a response (`response_text`) whose body is
+/// a JSON array of the events.
+pub fn exchange_size(
+    http: &HttpHeaders,
+    request_text: u64,
+    response_text: u64,
+    kind: MsgKind,
+    log: &EventLog,
+    conn: ConnInfo,
+) -> (u64, u64) {
+    match kind {
+        MsgKind::Request => (0, http.request_bytes(request_text, conn)),
+        MsgKind::Response { count, .. } => {
+            let count = count as u64;
+            // A binary payload travels as a base64 JSON string: inflation plus two quotes.
+            let per_event = match log.encoding {
+                Encoding::Json => 0,
+                Encoding::Binary => log.text_inflation() + 2,
+            };
+            let body_framing = json_array_overhead(count) + count * per_event;
+            let body = count * log.payload + body_framing;
+            (
+                count * log.payload,
+                http.response_bytes(response_text, conn) + body_framing + http.body_bytes(body),
+            )
+        }
+        MsgKind::WindowUpdate => (0, http.window_update_bytes()),
+        other => unreachable!("{other:?} is not part of an HTTP request/response exchange"),
+    }
+}
+
+/// A response without a body (HTTP/2: a HEADERS frame that ends the stream).
+pub fn bodiless_response_size(http: &HttpHeaders, text: u64, conn: ConnInfo) -> (u64, u64) {
+    (0, http.response_bytes(text, conn))
+}
