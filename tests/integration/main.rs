@@ -5,6 +5,7 @@ mod cli;
 mod connections;
 mod conservation;
 mod determinism;
+mod http2;
 mod loss;
 mod snapshot;
 mod support;
