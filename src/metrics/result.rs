@@ -81,6 +81,17 @@ pub struct WindowTotals {
     pub idle_closes: u64,
 }
 
+/// Tabs whose stream had to wait for an HTTP/1.1 connection (the browser's per-origin limit).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BlockedStreams {
+    /// Tabs that had to wait, over the whole run.
+    pub blocked: u64,
+    /// Of those, tabs still waiting when the run ended.
+    pub still_blocked: u64,
+    /// How long they waited; a tab still waiting counts until the end of the run.
+    pub wait: Option<LatencySummary>,
+}
+
 /// Bytes that crossed one hop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HopBytes {
@@ -109,6 +120,8 @@ pub struct RunResult {
     /// From opening a connection to its first response or stream start (TCP and TLS
     /// handshakes, the request, the server's handling), over every connection of the run.
     pub first_response: Option<LatencySummary>,
+    /// Streams blocked by the browser's connection limit.
+    pub blocked_streams: BlockedStreams,
     pub bytes_down_per_client_hour: BytesPerClientHour,
     pub bytes_up_per_client_hour: BytesPerClientHour,
     /// Payload bytes / all bytes, both directions.

@@ -27,18 +27,17 @@ impl LinkParams {
     }
 }
 
-/// The state of one direction of one client's link.
+/// The serializer of one direction of one access link, shared by every connection on it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LinkQueue {
     /// When the serializer finishes what is queued.
     busy_until: Nanos,
-    /// Arrival time of the last in-order data message.
-    last_arrival: Nanos,
 }
 
 impl LinkQueue {
-    /// Sends an in-order data message of `bytes` at `now`, delayed by `recovery` more (the
-    /// retransmission of lost segments); returns its arrival time.
+    /// Sends a data message of `bytes` at `now`, delayed by `recovery` more (the
+    /// retransmission of lost segments), on the connection whose last arrival is `order`;
+    /// returns its arrival time, never before `order` (a TCP stream is not reordered).
     pub fn send(
         &mut self,
         now: Nanos,
@@ -46,11 +45,12 @@ impl LinkQueue {
         recovery: Nanos,
         params: &LinkParams,
         rng: &mut Stream,
+        order: &mut Nanos,
     ) -> Nanos {
         let done = self.serialize(now, bytes, params);
         let arrival = done + params.latency + uniform_below(rng, params.jitter + 1) + recovery;
-        self.last_arrival = arrival.max(self.last_arrival);
-        self.last_arrival
+        *order = arrival.max(*order);
+        *order
     }
 
     fn serialize(&mut self, now: Nanos, bytes: u64, params: &LinkParams) -> Nanos {
@@ -75,11 +75,21 @@ mod tests {
         };
         let mut rng = stream(1, "test");
         let mut q = LinkQueue::default();
-        assert_eq!(q.send(0, 1000, 0, &p, &mut rng), 1_000_000 + 10_000);
+        let mut order = 0;
+        assert_eq!(
+            q.send(0, 1000, 0, &p, &mut rng, &mut order),
+            1_000_000 + 10_000
+        );
         // Queued behind the first message.
-        assert_eq!(q.send(500_000, 1000, 0, &p, &mut rng), 2_000_000 + 10_000);
+        assert_eq!(
+            q.send(500_000, 1000, 0, &p, &mut rng, &mut order),
+            2_000_000 + 10_000
+        );
         // An idle link starts at once.
-        assert_eq!(q.send(5_000_000, 1, 0, &p, &mut rng), 5_001_000 + 10_000);
+        assert_eq!(
+            q.send(5_000_000, 1, 0, &p, &mut rng, &mut order),
+            5_001_000 + 10_000
+        );
     }
 
     #[test]
@@ -92,11 +102,12 @@ mod tests {
         };
         let mut rng = stream(3, "test");
         let mut q = LinkQueue::default();
+        let mut order = 0;
         let mut last = 0;
         let mut spread = Vec::new();
         for i in 0..1000 {
             let now = i * 100_000;
-            let arrival = q.send(now, 100, 0, &p, &mut rng);
+            let arrival = q.send(now, 100, 0, &p, &mut rng, &mut order);
             assert!(arrival >= last);
             last = arrival;
             spread.push(arrival - now);

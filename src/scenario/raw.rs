@@ -147,6 +147,10 @@ pub struct RawClientGroup {
     /// Clients start uniformly at random within [0, ramp). Default 0s (all at time 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp: Option<Duration>,
+    /// Tabs per client (browser), each running the transport; they share the browser's
+    /// access link and, over HTTP/1.1, its six connections per origin. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tabs: Option<u32>,
     /// TLS on the group's connections: `none`, `"1.2"` or `"1.3"`. Default none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsVersion>,

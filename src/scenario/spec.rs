@@ -32,9 +32,12 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Total number of clients over all groups.
+    /// Total number of clients (tabs) over all groups.
     pub fn client_count(&self) -> u64 {
-        self.groups.iter().map(|g| g.count as u64).sum()
+        self.groups
+            .iter()
+            .map(|g| g.count as u64 * g.tabs as u64)
+            .sum()
     }
 
     /// Length of the measurement window (duration less warmup).
@@ -71,6 +74,8 @@ pub struct ClientGroup {
     pub link: LinkId,
     pub ramp: Nanos,
     pub tls: TlsVersion,
+    /// Tabs per browser; each tab is a client of the transport.
+    pub tabs: u32,
 }
 
 /// Bytes of the TLS handshake's first flights.

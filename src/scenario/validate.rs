@@ -9,6 +9,8 @@ use super::spec::*;
 
 /// Most clients a scenario may hold (each costs about 200 bytes of state per run).
 pub const MAX_CLIENTS: u64 = 10_000_000;
+/// Most tabs per browser.
+pub const MAX_TABS: u32 = 100;
 /// Most workload events a run may create (the event log holds each one's time).
 pub const MAX_EVENTS_PER_RUN: u64 = 100_000_000;
 
@@ -121,10 +123,17 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             link: LinkId(link as u32),
             ramp,
             tls: group.tls.unwrap_or_default(),
+            tabs: group.tabs.unwrap_or(1),
         });
+        if !(1..=MAX_TABS).contains(&group.tabs.unwrap_or(1)) {
+            return Err(c.error(
+                &format!("{path}.tabs"),
+                format!("must be between 1 and {MAX_TABS}"),
+            ));
+        }
     }
 
-    let total_clients: u64 = groups.iter().map(|g| g.count as u64).sum();
+    let total_clients: u64 = groups.iter().map(|g| g.count as u64 * g.tabs as u64).sum();
     if total_clients > MAX_CLIENTS {
         return Err(c.error(
             "clients",

@@ -7,10 +7,10 @@ use crate::engine::rng::{self, Stream, uniform_below};
 use crate::engine::{Model, Nanos, Scheduler};
 use crate::infra::server::Server;
 use crate::metrics::{
-    BytesPerClientHour, ClientLedger, EventLedger, HopBytes, LatencyRecorder, RunResult,
-    WindowTotals, fixed,
+    BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, HopBytes, LatencyRecorder,
+    RunResult, WindowTotals, fixed,
 };
-use crate::net::link::{LinkParams, LinkQueue};
+use crate::net::link::LinkParams;
 use crate::net::loss::{self, RttEstimator};
 use crate::net::tcp::{AckState, PureAcks, segments};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
@@ -31,6 +31,10 @@ pub trait Protocol: Sized {
     /// WINDOW_UPDATE each time it has consumed half of it.
     fn http2_window(&self) -> Option<u64> {
         None
+    }
+    /// How a browser's tabs get connections for this protocol.
+    fn sharing(&self) -> Sharing {
+        Sharing::PerTab
     }
     /// Whether the client answers a keepalive (a WebSocket pong; SSE comments get none).
     fn keepalive_answered(&self) -> bool {
@@ -69,6 +73,10 @@ pub trait Protocol: Sized {
 #[derive(Debug, Clone, Default)]
 pub struct Client {
     pub group: u32,
+    /// The browser this client is a tab of.
+    browser: u32,
+    /// Since when the tab waits for a connection (HTTP/1.1's per-origin limit).
+    blocked_since: Option<Nanos>,
     /// The connection's two directions, indexed by [`Direction::index`].
     channels: [Channel; 2],
     connection: Connection,
@@ -90,15 +98,19 @@ pub struct Client {
     delivered: u64,
 }
 
+mod browser;
 mod connection;
 
+use browser::Browser;
+pub use browser::{CONNECTIONS_PER_ORIGIN, Sharing};
 use connection::Connection;
 
 /// One direction of a client's connection: its link, the messages on it in order, and the
 /// ACK debt of the side that receives them.
 #[derive(Debug, Clone, Default)]
 struct Channel {
-    link: LinkQueue,
+    /// Arrival of the last message on this connection direction (for in-order delivery).
+    last_arrival: Nanos,
     in_flight: VecDeque<Msg>,
     receiver_acks: AckState,
     /// The sender's round-trip estimate, for its retransmission timeout.
@@ -131,6 +143,9 @@ struct Counters {
     connections_opened: u64,
     /// Connections the server closed after its keep-alive idle timeout.
     idle_closes: u64,
+    /// Tabs that had to wait for an HTTP/1.1 connection, and how long they waited.
+    blocked_streams: u64,
+    blocked_wait: LatencyRecorder,
 }
 
 /// Everything one run of one transport variant simulates.
@@ -139,6 +154,7 @@ pub struct World<'s, P> {
     pub log: &'s EventLog,
     pub protocol: P,
     pub clients: Vec<Client>,
+    browsers: Vec<Browser>,
     /// Per group: link parameters by [`Direction::index`].
     links: Vec<[LinkParams; 2]>,
     /// Per group: jitter streams by [`Direction::index`].
@@ -162,6 +178,7 @@ impl<'s, P: Protocol> World<'s, P> {
         let mut jitter = Vec::new();
         let mut loss = Vec::new();
         let mut poll_rng = Vec::new();
+        let mut browsers = Vec::new();
         for (g, group) in scenario.groups.iter().enumerate() {
             let profile = &scenario.links[group.link.0 as usize];
             let params = |bits_per_second| LinkParams {
@@ -185,10 +202,14 @@ impl<'s, P: Protocol> World<'s, P> {
                 rng::stream(scenario.seed, &format!("poll-jitter:{name}")),
             ));
             for _ in 0..group.count {
-                clients.push(Client {
-                    group: g as u32,
-                    ..Client::default()
-                });
+                browsers.push(Browser::new(clients.len() as ClientId, group.tabs));
+                for _ in 0..group.tabs {
+                    clients.push(Client {
+                        group: g as u32,
+                        browser: browsers.len() as u32 - 1,
+                        ..Client::default()
+                    });
+                }
             }
         }
         World {
@@ -196,6 +217,7 @@ impl<'s, P: Protocol> World<'s, P> {
             log,
             protocol,
             clients,
+            browsers,
             links,
             jitter,
             loss,
@@ -216,12 +238,13 @@ impl<'s, P: Protocol> World<'s, P> {
         for group in &self.scenario.groups {
             let mut starts =
                 rng::stream(self.scenario.seed, &format!("client-start:{}", group.name));
+            // A browser's tabs start together.
             for _ in 0..group.count {
-                s.at(
-                    uniform_below(&mut starts, group.ramp),
-                    Event::ClientStart(id),
-                );
-                id += 1;
+                let start = uniform_below(&mut starts, group.ramp);
+                for _ in 0..group.tabs {
+                    s.at(start, Event::ClientStart(id));
+                    id += 1;
+                }
             }
         }
         for (n, time) in self.log.times.iter().enumerate() {
@@ -391,13 +414,20 @@ impl<'s, P: Protocol> World<'s, P> {
         msg.segments = segments(data, tcp.mss);
         msg.sent_at = now;
         msg.retransmitted = recovery.retransmitted_segments > 0;
-        let arrival = channel.link.send(
+        let owner = self.connection_owner(c);
+        let browser = self.clients[c as usize].browser as usize;
+        let mut order = self.clients[owner as usize].channels[d].last_arrival;
+        let arrival = self.browsers[browser].link[d].send(
             now,
             layers.total(),
             recovery.delay,
             params,
             &mut self.jitter[group][d],
+            &mut order,
         );
+        self.clients[owner as usize].channels[d].last_arrival = order;
+        let client = &mut self.clients[c as usize];
+        let channel = &mut client.channels[d];
         channel.in_flight.push_back(msg);
         client.events_on_wire += msg.events() as u64;
         s.at(
@@ -629,6 +659,10 @@ impl<'s, P: Protocol> World<'s, P> {
         for c in 0..self.clients.len() {
             self.settle_acks(c as ClientId, end);
         }
+        let still_blocked = self.still_blocked(end);
+        for wait in &still_blocked {
+            self.counters.blocked_wait.record(*wait);
+        }
         let clients = self.clients.len() as u64;
         let window = self.scenario.window();
         let bytes = self.counters.bytes;
@@ -642,6 +676,11 @@ impl<'s, P: Protocol> World<'s, P> {
             clients,
             latency: self.counters.latency.summary(),
             first_response: self.counters.first_response.summary(),
+            blocked_streams: BlockedStreams {
+                blocked: self.counters.blocked_streams,
+                still_blocked: still_blocked.len() as u64,
+                wait: self.counters.blocked_wait.summary(),
+            },
             bytes_down_per_client_hour: BytesPerClientHour::from_window(
                 bytes.down, clients, window,
             ),

@@ -5,7 +5,7 @@
 //! side's first) and bodies in DATA frames.
 
 use crate::scenario::{Encoding, HttpHeaders};
-use crate::sim::{ConnInfo, MsgKind};
+use crate::sim::{CONNECTIONS_PER_ORIGIN, ConnInfo, MsgKind, Sharing};
 use crate::transport::framing::{chunk_overhead, json_array_overhead};
 use crate::transport::http2::{
     CLIENT_PREFACE, SERVER_PREFACE, WINDOW_UPDATE, data_frames_overhead,
@@ -57,6 +57,14 @@ impl HttpHeaders {
     pub fn window_update_bytes(&self) -> u64 {
         debug_assert!(self.http2.is_some(), "WINDOW_UPDATE exists only in HTTP/2");
         WINDOW_UPDATE
+    }
+
+    /// How a browser's tabs get connections: HTTP/2 shares one, HTTP/1.1 has a limit.
+    pub fn sharing(&self) -> Sharing {
+        match self.http2 {
+            Some(_) => Sharing::Shared,
+            None => Sharing::Limited(CONNECTIONS_PER_ORIGIN),
+        }
     }
 
     /// The client's flow-control window, when it speaks HTTP/2.

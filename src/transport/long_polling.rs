@@ -5,7 +5,7 @@
 
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::{HttpHeaders, TransportKind};
-use crate::sim::{ClientId, ConnInfo, Event, Job, MsgKind, Protocol, World};
+use crate::sim::{ClientId, ConnInfo, Event, Job, MsgKind, Protocol, Sharing, World};
 use crate::transport::http::exchange_size;
 use crate::workload::EventLog;
 
@@ -38,6 +38,10 @@ impl Protocol for LongPolling {
 
     fn http2_window(&self) -> Option<u64> {
         self.http.http2_window()
+    }
+
+    fn sharing(&self) -> Sharing {
+        self.http.sharing()
     }
 
     fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {

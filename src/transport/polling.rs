@@ -7,7 +7,7 @@
 use crate::engine::rng::{RngExt, uniform_below};
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::{HttpHeaders, TransportKind};
-use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, World};
+use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
 use crate::transport::http::{bodiless_response_size, exchange_size};
 use crate::workload::EventLog;
 
@@ -66,6 +66,10 @@ impl Protocol for Polling {
 
     fn http2_window(&self) -> Option<u64> {
         self.http.http2_window()
+    }
+
+    fn sharing(&self) -> Sharing {
+        self.http.sharing()
     }
 
     fn start(w: &mut World<Self>, c: ClientId, _now: Nanos, s: &mut Scheduler<Event>) {

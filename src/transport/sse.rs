@@ -5,7 +5,7 @@
 
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::{HttpHeaders, TransportKind};
-use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, World};
+use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
 use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
 use crate::workload::EventLog;
 
@@ -61,6 +61,10 @@ impl Protocol for Sse {
 
     fn http2_window(&self) -> Option<u64> {
         self.http.http2_window()
+    }
+
+    fn sharing(&self) -> Sharing {
+        self.http.sharing()
     }
 
     fn keepalive(&self) -> Option<Nanos> {

@@ -77,3 +77,14 @@ fn conservation_holds_with_tls_and_idle_reconnects() {
         "server.keepalive_timeout=700ms",
     ]);
 }
+
+#[test]
+fn conservation_holds_with_tabs_and_blocked_streams() {
+    // Eight tabs per browser: over HTTP/1.1 two of them wait for a connection.
+    check(&[
+        "clients.browsers.count=10",
+        "clients.browsers.tabs=8",
+        "duration=60s",
+        "server.keepalive_timeout=3s",
+    ]);
+}

@@ -9,6 +9,7 @@ mod http2;
 mod loss;
 mod snapshot;
 mod support;
+mod tabs;
 mod theory;
 mod tls;
 mod wire;

@@ -81,13 +81,7 @@ impl<P: Protocol> World<'_, P> {
         if client.connection.open {
             self.send_up(c, MsgKind::Request, now, s);
         } else {
-            let connection = &mut client.connection;
-            connection.open = true;
-            connection.opened_at = Some(now);
-            // A new connection: new HTTP/2 state (HPACK tables, settings, window).
-            connection.info = ConnInfo::default();
-            connection.unacknowledged_data = 0;
-            self.send_up(c, MsgKind::Syn, now, s);
+            self.request_connection(c, now, s);
         }
     }
 
@@ -143,7 +137,7 @@ impl<P: Protocol> World<'_, P> {
         match kind {
             MsgKind::SynAck => {
                 if self.tls_version(c) == TlsVersion::None {
-                    self.send_up(c, MsgKind::Request, now, s);
+                    self.connection_ready(c, now, s);
                     return;
                 }
                 let resumed =
@@ -152,17 +146,17 @@ impl<P: Protocol> World<'_, P> {
                 self.send_up(c, MsgKind::TlsClientHello, now, s);
                 if self.tls_round_trips(c) == 0 {
                     // Early data: the request travels with the ClientHello.
-                    self.send_up(c, MsgKind::Request, now, s);
+                    self.connection_ready(c, now, s);
                 }
             }
             MsgKind::TlsServerHello => {
                 self.clients[c as usize].connection.tls_session = true;
                 self.send_up(c, MsgKind::TlsClientFinished, now, s);
                 if rounds == 1 {
-                    self.send_up(c, MsgKind::Request, now, s);
+                    self.connection_ready(c, now, s);
                 }
             }
-            MsgKind::TlsServerFinished => self.send_up(c, MsgKind::Request, now, s),
+            MsgKind::TlsServerFinished => self.connection_ready(c, now, s),
             other => unreachable!("{other:?} is not a server set-up message"),
         }
     }
@@ -194,14 +188,22 @@ impl<P: Protocol> World<'_, P> {
         let Some(timeout) = self.scenario.server.keepalive_timeout else {
             return;
         };
-        let client = &mut self.clients[c as usize];
-        client.connection.idle_timer_armed = false;
-        if !client.connection.open || client.request_outstanding || !client.is_quiet() {
+        self.clients[c as usize].connection.idle_timer_armed = false;
+        if !self.clients[c as usize].connection.open {
             return;
         }
-        let deadline = client.connection.last_active + timeout;
+        // Over HTTP/2 the connection is idle only when every tab's stream on it is.
+        let tabs = self.tabs_on_connection(c);
+        let mut deadline = 0;
+        for t in &tabs {
+            let tab = &self.clients[*t as usize];
+            if tab.request_outstanding || !tab.is_quiet() {
+                return;
+            }
+            deadline = deadline.max(tab.connection.last_active + timeout);
+        }
         if deadline > now {
-            client.connection.idle_timer_armed = true;
+            self.clients[c as usize].connection.idle_timer_armed = true;
             s.at(deadline, Event::IdleTimeout(c));
             return;
         }
@@ -216,11 +218,14 @@ impl<P: Protocol> World<'_, P> {
         self.count(c, now, Direction::Down, segment);
         self.server.connection_closed();
         self.counters.idle_closes += u64::from(self.in_window(now));
-        self.settle_acks(c, now);
-        let connection = &mut self.clients[c as usize].connection;
-        connection.open = false;
-        connection.accepted = false;
-        connection.tls_resumed = false;
+        for t in tabs {
+            self.settle_acks(t, now);
+            let connection = &mut self.clients[t as usize].connection;
+            connection.open = false;
+            connection.accepted = false;
+            connection.tls_resumed = false;
+        }
+        self.connection_closed(c, now, s);
     }
 }
 

@@ -1,0 +1,183 @@
+//! Browsers and their tabs: the access link the tabs share, and how their HTTP streams get
+//! connections.
+//!
+//! Over HTTP/1.1 a browser keeps at most six connections per origin (Chrome and Firefox;
+//! RFC 9112 section 9.4 leaves the limit to the client), shared by all its tabs: a tab that
+//! needs a seventh waits until one closes — for SSE, whose stream never ends, possibly for
+//! ever. Over HTTP/2 the tabs share one connection, each tab a stream on it. WebSocket
+//! connections are not in the HTTP pool: each tab has its own.
+
+use std::collections::VecDeque;
+
+use super::{Protocol, World};
+use crate::engine::{Nanos, Scheduler};
+use crate::net::link::LinkQueue;
+use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
+
+/// HTTP/1.1 connections a browser opens to one origin (Chrome's and Firefox's limit).
+pub const CONNECTIONS_PER_ORIGIN: u32 = 6;
+
+/// How a protocol's tabs get connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// Every tab its own connection, without limit (WebSocket).
+    PerTab,
+    /// Every tab its own connection, at most this many per browser (HTTP/1.1).
+    Limited(u32),
+    /// All tabs on one connection (HTTP/2).
+    Shared,
+}
+
+/// One browser: its tabs are consecutive clients.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Browser {
+    /// The access link's serializers by direction, shared by every connection of the tabs.
+    pub link: [LinkQueue; 2],
+    pub first_tab: ClientId,
+    pub tabs: u32,
+    /// HTTP/1.1: connections open.
+    open_connections: u32,
+    /// HTTP/1.1: tabs waiting for a connection, in order.
+    waiting: VecDeque<ClientId>,
+    /// HTTP/2: the tab that opened the shared connection.
+    opener: Option<ClientId>,
+    /// HTTP/2: the shared connection is ready for requests.
+    ready: bool,
+    /// HTTP/2: tabs waiting for it to be ready.
+    waiting_for_shared: Vec<ClientId>,
+}
+
+impl Browser {
+    pub fn new(first_tab: ClientId, tabs: u32) -> Self {
+        Browser {
+            first_tab,
+            tabs,
+            ..Browser::default()
+        }
+    }
+}
+
+impl<P: Protocol> World<'_, P> {
+    fn browser_of(&self, c: ClientId) -> usize {
+        self.clients[c as usize].browser as usize
+    }
+
+    /// The client whose connection carries `c`'s messages (for in-order delivery).
+    pub(super) fn connection_owner(&self, c: ClientId) -> ClientId {
+        match self.protocol.sharing() {
+            Sharing::Shared => self.browsers[self.browser_of(c)].opener.unwrap_or(c),
+            _ => c,
+        }
+    }
+
+    /// `c` needs a connection for its request (it has none).
+    pub(super) fn request_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let b = self.browser_of(c);
+        match self.protocol.sharing() {
+            Sharing::PerTab => self.open_connection(c, now, s),
+            Sharing::Limited(limit) => {
+                if self.browsers[b].open_connections < limit {
+                    self.browsers[b].open_connections += 1;
+                    self.open_connection(c, now, s);
+                } else {
+                    self.browsers[b].waiting.push_back(c);
+                    self.clients[c as usize].blocked_since = Some(now);
+                    self.counters.blocked_streams += 1;
+                }
+            }
+            Sharing::Shared => {
+                let browser = &mut self.browsers[b];
+                if browser.ready {
+                    self.attach(c, now, s);
+                } else if browser.opener.is_none() {
+                    browser.opener = Some(c);
+                    self.open_connection(c, now, s);
+                } else {
+                    browser.waiting_for_shared.push(c);
+                }
+            }
+        }
+    }
+
+    /// Opens a TCP connection for `c`; its request leaves when the handshakes allow.
+    fn open_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let connection = &mut self.clients[c as usize].connection;
+        connection.open = true;
+        connection.opened_at = Some(now);
+        // A new connection: new HTTP/2 state (HPACK tables, settings, window).
+        connection.info = ConnInfo::default();
+        connection.unacknowledged_data = 0;
+        self.send_up(c, MsgKind::Syn, now, s);
+    }
+
+    /// HTTP/2: `c` opens a stream on its browser's ready connection. The connection's
+    /// prefaces and the HPACK table's first entries are already there.
+    fn attach(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let connection = &mut self.clients[c as usize].connection;
+        connection.open = true;
+        connection.accepted = true;
+        connection.opened_at = Some(now);
+        connection.info = ConnInfo {
+            requests_before: 1,
+            responses_before: 1,
+        };
+        self.send_up(c, MsgKind::Request, now, s);
+    }
+
+    /// `c`'s connection finished its handshakes: its request leaves, and over HTTP/2 the
+    /// tabs that waited for the connection open their streams.
+    pub(super) fn connection_ready(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        self.send_up(c, MsgKind::Request, now, s);
+        let b = self.browser_of(c);
+        if self.protocol.sharing() == Sharing::Shared && self.browsers[b].opener == Some(c) {
+            self.browsers[b].ready = true;
+            for waiting in std::mem::take(&mut self.browsers[b].waiting_for_shared) {
+                self.attach(waiting, now, s);
+            }
+        }
+    }
+
+    /// The tabs whose streams ride on `c`'s connection (itself included).
+    pub(super) fn tabs_on_connection(&self, c: ClientId) -> Vec<ClientId> {
+        let browser = &self.browsers[self.browser_of(c)];
+        match self.protocol.sharing() {
+            Sharing::Shared => (browser.first_tab..browser.first_tab + browser.tabs)
+                .filter(|t| self.clients[*t as usize].connection.open)
+                .collect(),
+            _ => vec![c],
+        }
+    }
+
+    /// `c`'s connection was closed: over HTTP/1.1 a waiting tab may open one now; over
+    /// HTTP/2 the next request opens a new shared connection.
+    pub(super) fn connection_closed(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let b = self.browser_of(c);
+        match self.protocol.sharing() {
+            Sharing::PerTab => {}
+            Sharing::Limited(_) => {
+                self.browsers[b].open_connections -= 1;
+                if let Some(next) = self.browsers[b].waiting.pop_front() {
+                    let since = self.clients[next as usize].blocked_since.take();
+                    if let Some(since) = since {
+                        self.counters.blocked_wait.record(now - since);
+                    }
+                    self.browsers[b].open_connections += 1;
+                    self.open_connection(next, now, s);
+                }
+            }
+            Sharing::Shared => {
+                let browser = &mut self.browsers[b];
+                browser.opener = None;
+                browser.ready = false;
+            }
+        }
+    }
+
+    /// At the end of a run: tabs still waiting for a connection, with how long they waited.
+    pub(super) fn still_blocked(&self, end: Nanos) -> Vec<Nanos> {
+        self.clients
+            .iter()
+            .filter_map(|client| client.blocked_since.map(|since| end - since))
+            .collect()
+    }
+}
