@@ -63,6 +63,13 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
     row("connections opened", &|r| {
         r.totals.connections_opened.to_string()
     });
+    row("blocked streams", &|r| {
+        let b = &r.blocked_streams;
+        match &b.wait {
+            None => "0".to_string(),
+            Some(wait) => format!("{} (wait {})", b.blocked, human_ms(wait.mean_ms)),
+        }
+    });
     row("peak open connections", &|r| {
         r.peak_open_connections.to_string()
     });
