@@ -8,7 +8,8 @@ use crate::scenario::Nanos;
 
 #[derive(Debug, Clone)]
 pub struct LatencyRecorder {
-    histogram: Histogram<u64>,
+    /// Made on the first sample: a recorder that never records costs nothing.
+    histogram: Option<Histogram<u64>>,
     sum: u128,
     count: u64,
     max: Nanos,
@@ -17,9 +18,7 @@ pub struct LatencyRecorder {
 impl Default for LatencyRecorder {
     fn default() -> Self {
         LatencyRecorder {
-            // 1 ns to 30 days covers every latency a run can produce.
-            histogram: Histogram::new_with_bounds(1, 30 * 86_400 * 1_000_000_000, 3)
-                .expect("valid histogram bounds and precision"),
+            histogram: None,
             sum: 0,
             count: 0,
             max: 0,
@@ -29,7 +28,13 @@ impl Default for LatencyRecorder {
 
 impl LatencyRecorder {
     pub fn record(&mut self, latency: Nanos) {
-        self.histogram.saturating_record(latency.max(1));
+        self.histogram
+            .get_or_insert_with(|| {
+                // 1 ns to 30 days covers every latency a run can produce.
+                Histogram::new_with_bounds(1, 30 * 86_400 * 1_000_000_000, 3)
+                    .expect("valid histogram bounds and precision")
+            })
+            .saturating_record(latency.max(1));
         self.sum += latency as u128;
         self.count += 1;
         self.max = self.max.max(latency);
@@ -46,12 +51,10 @@ impl LatencyRecorder {
 
     /// The summary in milliseconds, or `None` when nothing was recorded.
     pub fn summary(&self) -> Option<LatencySummary> {
-        if self.count == 0 {
-            return None;
-        }
+        let histogram = self.histogram.as_ref()?;
         // Nanosecond resolution, in milliseconds.
         let ms = |ns: f64| fixed(ns / 1e6, 6);
-        let q = |quantile: f64| ms(self.histogram.value_at_quantile(quantile) as f64);
+        let q = |quantile: f64| ms(histogram.value_at_quantile(quantile) as f64);
         Some(LatencySummary {
             samples: self.count,
             mean_ms: ms(self.sum as f64 / self.count as f64),

@@ -22,8 +22,14 @@ pub struct LinkParams {
 impl LinkParams {
     /// Time to put `bytes` on the wire, rounded up to whole nanoseconds.
     pub fn serialization(&self, bytes: u64) -> Nanos {
-        let ns = (bytes as u128 * 8 * 1_000_000_000).div_ceil(self.bits_per_second as u128);
-        ns.min(u64::MAX as u128) as Nanos
+        // u64 arithmetic while bytes x 8e9 fits (below 2.3 GB), u128 beyond.
+        match bytes.checked_mul(8_000_000_000) {
+            Some(bit_ns) => bit_ns.div_ceil(self.bits_per_second),
+            None => {
+                let ns = (bytes as u128 * 8_000_000_000).div_ceil(self.bits_per_second as u128);
+                ns.min(u64::MAX as u128) as Nanos
+            }
+        }
     }
 }
 

@@ -10,9 +10,10 @@ use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, HopBytes, LatencyRecorder,
     RunResult, WindowTotals, fixed,
 };
-use crate::net::link::LinkParams;
+use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, RttEstimator};
 use crate::net::tcp::{AckState, PureAcks, segments};
+use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::scenario::{Scenario, TransportSpec};
 use crate::workload::EventLog;
@@ -75,6 +76,10 @@ pub struct Client {
     pub group: u32,
     /// The browser this client is a tab of.
     browser: u32,
+    /// Its access link profile (index into the scenario's links).
+    link: u32,
+    /// TLS on its connections (its group's).
+    tls: TlsVersion,
     /// Since when the tab waits for a connection (HTTP/1.1's per-origin limit).
     blocked_since: Option<Nanos>,
     /// The connection's two directions, indexed by [`Direction::index`].
@@ -125,7 +130,6 @@ fn is_handshake(kind: MsgKind) -> bool {
 /// Counters of the measurement window.
 #[derive(Debug, Default)]
 struct Counters {
-    bytes: WireBytes,
     /// Bytes per access-link profile (by [`crate::scenario::LinkId`]).
     bytes_by_link: Vec<WireBytes>,
     requests: u64,
@@ -155,6 +159,10 @@ pub struct World<'s, P> {
     pub protocol: P,
     pub clients: Vec<Client>,
     browsers: Vec<Browser>,
+    /// Per browser: its access link's serializers by [`Direction::index`], shared by every
+    /// connection of its tabs (kept apart from [`Browser`], as they are touched on every
+    /// send).
+    access_links: Vec<[LinkQueue; 2]>,
     /// Per group: link parameters by [`Direction::index`].
     links: Vec<[LinkParams; 2]>,
     /// Per group: jitter streams by [`Direction::index`].
@@ -207,6 +215,8 @@ impl<'s, P: Protocol> World<'s, P> {
                     clients.push(Client {
                         group: g as u32,
                         browser: browsers.len() as u32 - 1,
+                        link: group.link.0,
+                        tls: group.tls,
                         ..Client::default()
                     });
                 }
@@ -217,6 +227,7 @@ impl<'s, P: Protocol> World<'s, P> {
             log,
             protocol,
             clients,
+            access_links: vec![[LinkQueue::default(); 2]; browsers.len()],
             browsers,
             links,
             jitter,
@@ -265,16 +276,18 @@ impl<'s, P: Protocol> World<'s, P> {
         bytes: LayerBytes,
     ) {
         if self.in_window(time) {
-            self.counters.bytes.direction_mut(direction).add(bytes);
-            let group = self.clients[c as usize].group as usize;
-            let link = self.scenario.groups[group].link.0 as usize;
+            let link = self.clients[c as usize].link as usize;
             self.counters.bytes_by_link[link]
                 .direction_mut(direction)
                 .add(bytes);
         }
     }
 
+    #[inline]
     fn count_pure_acks(&mut self, c: ClientId, acks: PureAcks, now: Nanos, direction: Direction) {
+        if acks == PureAcks::default() {
+            return;
+        }
         let header = self.scenario.tcp.header;
         if let Some(time) = acks.expired {
             self.count(
@@ -318,8 +331,9 @@ impl<'s, P: Protocol> World<'s, P> {
         }
     }
 
-    /// Wire bytes of a message on client `c`'s connection, by layer.
-    fn layers(&self, c: ClientId, msg: &Msg) -> LayerBytes {
+    /// Wire bytes of a message on client `c`'s connection, by layer, and the TCP segments
+    /// it takes.
+    fn layers(&self, c: ClientId, msg: &Msg) -> (LayerBytes, u64) {
         let tcp = &self.scenario.tcp;
         let app = msg.payload + msg.framing;
         let tls = if msg.kind.is_setup() {
@@ -327,17 +341,19 @@ impl<'s, P: Protocol> World<'s, P> {
         } else {
             self.tls_version(c).record_bytes(app)
         };
+        let segs = segments(app + tls, tcp.mss);
         let tcpip = match msg.kind {
             MsgKind::Syn | MsgKind::SynAck => tcp.syn,
-            _ => segments(app + tls, tcp.mss) * tcp.header,
+            _ => segs * tcp.header,
         };
-        LayerBytes {
+        let layers = LayerBytes {
             payload: msg.payload,
             framing: msg.framing,
             tls,
             tcpip,
             retransmit: 0,
-        }
+        };
+        (layers, segs)
     }
 
     /// Counts the delayed ACKs of `c`'s connection whose timers fired by `now` and clears
@@ -380,7 +396,7 @@ impl<'s, P: Protocol> World<'s, P> {
             MsgKind::Response { .. } | MsgKind::StreamOpen => info.responses_before += 1,
             _ => {}
         }
-        let layers = self.layers(c, &msg);
+        let (layers, segs) = self.layers(c, &msg);
         let tcp = self.scenario.tcp;
         if !is_handshake(kind) {
             // The sender is the receiver of the opposite direction.
@@ -390,34 +406,36 @@ impl<'s, P: Protocol> World<'s, P> {
                 .on_send(now, &tcp);
             self.count_pure_acks(c, acks, now, direction);
         }
+        // Set-up segments carry no data; data is what the layers add above TCP.
+        let data = layers.total() - layers.tcpip;
         self.count(c, now, direction, layers);
         if self.in_window(now) {
-            self.counters.segments_sent +=
-                segments(layers.total() - layers.tcpip, self.scenario.tcp.mss);
+            self.counters.segments_sent += segs;
         }
         let client = &mut self.clients[c as usize];
         let group = client.group as usize;
         let d = direction.index();
         let channel = &mut client.channels[d];
         let params = &self.links[group][d];
-        let tcp = &self.scenario.tcp;
-        // Set-up segments carry no data; data is what the layers add above TCP.
-        let data = layers.total() - layers.tcpip;
-        let recovery = loss::transmit(
-            data,
-            tcp.mss,
-            params.loss_ppm,
-            channel.rtt.srtt().unwrap_or(2 * params.latency),
-            channel.rtt.rto(),
-            &mut self.loss[group][d],
-        );
-        msg.segments = segments(data, tcp.mss);
+        let recovery = if params.loss_ppm == 0 {
+            loss::Recovery::default()
+        } else {
+            loss::transmit(
+                data,
+                tcp.mss,
+                params.loss_ppm,
+                channel.rtt.srtt().unwrap_or(2 * params.latency),
+                channel.rtt.rto(),
+                &mut self.loss[group][d],
+            )
+        };
+        msg.segments = segs;
         msg.sent_at = now;
         msg.retransmitted = recovery.retransmitted_segments > 0;
         let owner = self.connection_owner(c);
         let browser = self.clients[c as usize].browser as usize;
         let mut order = self.clients[owner as usize].channels[d].last_arrival;
-        let arrival = self.browsers[browser].link[d].send(
+        let arrival = self.access_links[browser][d].send(
             now,
             layers.total(),
             recovery.delay,
@@ -461,9 +479,10 @@ impl<'s, P: Protocol> World<'s, P> {
             .pop_front()
             .expect("an arrival event follows every send");
         client.events_on_wire -= msg.events() as u64;
-        if !msg.retransmitted {
+        let group = client.group as usize;
+        // The round-trip estimate serves loss recovery only.
+        if !msg.retransmitted && self.links[group][direction.index()].loss_ppm > 0 {
             // The sender learns of the arrival one reverse trip later.
-            let group = client.group as usize;
             let back = self.links[group][direction.reverse().index()].latency;
             channel.rtt.sample(now - msg.sent_at + back);
         }
@@ -665,7 +684,12 @@ impl<'s, P: Protocol> World<'s, P> {
         }
         let clients = self.clients.len() as u64;
         let window = self.scenario.window();
-        let bytes = self.counters.bytes;
+        // The totals are the sum over the hops (each byte crosses one access link).
+        let mut bytes = WireBytes::default();
+        for link in &self.counters.bytes_by_link {
+            bytes.down.add(link.down);
+            bytes.up.add(link.up);
+        }
         let all = bytes.down.total() + bytes.up.total();
         let payload = bytes.down.payload + bytes.up.payload;
         let responses = self.counters.responses;

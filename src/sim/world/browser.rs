@@ -11,7 +11,6 @@ use std::collections::VecDeque;
 
 use super::{Protocol, World};
 use crate::engine::{Nanos, Scheduler};
-use crate::net::link::LinkQueue;
 use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
 
 /// HTTP/1.1 connections a browser opens to one origin (Chrome's and Firefox's limit).
@@ -31,8 +30,6 @@ pub enum Sharing {
 /// One browser: its tabs are consecutive clients.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Browser {
-    /// The access link's serializers by direction, shared by every connection of the tabs.
-    pub link: [LinkQueue; 2],
     pub first_tab: ClientId,
     pub tabs: u32,
     /// HTTP/1.1: connections open.

@@ -42,7 +42,7 @@ pub(super) struct Connection {
 
 impl<P: Protocol> World<'_, P> {
     pub(super) fn tls_version(&self, c: ClientId) -> TlsVersion {
-        self.scenario.groups[self.clients[c as usize].group as usize].tls
+        self.clients[c as usize].tls
     }
 
     /// TLS round trips of `c`'s current handshake.
