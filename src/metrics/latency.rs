@@ -6,24 +6,13 @@ use hdrhistogram::Histogram;
 use super::result::{LatencySummary, fixed};
 use crate::scenario::Nanos;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LatencyRecorder {
     /// Made on the first sample: a recorder that never records costs nothing.
     histogram: Option<Histogram<u64>>,
     sum: u128,
     count: u64,
     max: Nanos,
-}
-
-impl Default for LatencyRecorder {
-    fn default() -> Self {
-        LatencyRecorder {
-            histogram: None,
-            sum: 0,
-            count: 0,
-            max: 0,
-        }
-    }
 }
 
 impl LatencyRecorder {
