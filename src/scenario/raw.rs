@@ -113,6 +113,10 @@ pub struct RawHttp2 {
     /// The client's connection flow-control window. Default 15MiB (Chrome's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<ByteSize>,
+    /// Interval of PING frames the server sends on each HTTP/2 connection (the client
+    /// answers each with a PING ACK). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ping: Option<Duration>,
 }
 
 /// Sizes of the TLS handshake's first flights.

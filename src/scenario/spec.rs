@@ -160,6 +160,8 @@ pub struct Http2Params {
     /// The client's connection flow-control window: it sends a WINDOW_UPDATE each time it
     /// has consumed half of it.
     pub window: u64,
+    /// Interval of the server's PING frames on each connection.
+    pub ping: Option<Nanos>,
 }
 
 #[derive(Debug, Clone, Serialize)]

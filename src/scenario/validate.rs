@@ -234,7 +234,11 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             .repeated_response_headers
             .map_or(d::HTTP2_REPEATED_RESPONSE_HEADERS, |v| v.bytes()),
         window: raw_http2.window.map_or(d::HTTP2_WINDOW, |v| v.bytes()),
+        ping: raw_http2.ping.map(|v| v.as_nanos()),
     };
+    if http2.ping == Some(0) {
+        return Err(c.error("http2.ping", "must be greater than 0s"));
+    }
     if http2.window < 2 {
         return Err(c.error("http2.window", "must be at least 2B"));
     }

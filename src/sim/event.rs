@@ -25,6 +25,8 @@ pub enum Event {
     IdleTimeout(ClientId),
     /// Time for the next heartbeat or ping on the client's stream.
     Keepalive(ClientId),
+    /// Time for the server's next HTTP/2 PING on the client's connection (generation).
+    Http2PingTimer(ClientId, u32),
     /// Workload event number `n` is created.
     WorkloadEvent(u32),
 }
@@ -42,6 +44,8 @@ pub enum Job {
     Keepalive,
     /// The server's part of a TLS handshake; its first flight leaves when it is done.
     TlsHandshake,
+    /// Write an HTTP/2 PING.
+    Http2Ping,
 }
 
 /// What a message is; its size follows from the protocol's framing rules.
@@ -74,6 +78,10 @@ pub enum MsgKind {
     Pong,
     /// HTTP/2: the client returns flow-control credit.
     WindowUpdate,
+    /// HTTP/2: the server's PING.
+    Http2Ping,
+    /// HTTP/2: the client's PING ACK.
+    Http2PingAck,
 }
 
 /// What a protocol may know of the connection a message travels on when sizing it.

@@ -33,6 +33,10 @@ pub trait Protocol: Sized {
     fn http2_window(&self) -> Option<u64> {
         None
     }
+    /// Interval of the server's HTTP/2 PINGs on each connection, if any.
+    fn http2_ping(&self) -> Option<Nanos> {
+        None
+    }
     /// How a browser's tabs get connections for this protocol.
     fn sharing(&self) -> Sharing {
         Sharing::PerTab
@@ -592,7 +596,7 @@ impl<'s, P: Protocol> World<'s, P> {
                     self.handle_request(c, now, s);
                 }
             }
-            MsgKind::Pong | MsgKind::WindowUpdate => {}
+            MsgKind::Pong | MsgKind::WindowUpdate | MsgKind::Http2PingAck => {}
             other => unreachable!("{other:?} travels only from server to client"),
         }
     }
@@ -644,6 +648,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 }
             }
             MsgKind::StreamOpen => {}
+            MsgKind::Http2Ping => self.send_up(c, MsgKind::Http2PingAck, now, s),
             other => unreachable!("{other:?} travels only from client to server"),
         }
     }
@@ -658,6 +663,7 @@ impl<'s, P: Protocol> World<'s, P> {
             Job::Answer => P::answer(self, c, now, s),
             Job::Keepalive => self.send_down(c, MsgKind::Keepalive, now, s),
             Job::TlsHandshake => self.tls_handshake_done(c, now, s),
+            Job::Http2Ping => self.send_down(c, MsgKind::Http2Ping, now, s),
         }
     }
 
@@ -783,6 +789,7 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::JobDone(c, job) => self.job_done(c, job, now, s),
             Event::HoldTimeout(c, generation) => P::hold_timeout(self, c, generation, now, s),
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
+            Event::Http2PingTimer(c, generation) => self.http2_ping_timer(c, generation, now, s),
             Event::Keepalive(c) => {
                 if let Some(interval) = self.protocol.keepalive() {
                     s.after(interval, Event::Keepalive(c));

@@ -4,11 +4,11 @@
 //! sends HEADERS frames with HPACK-compressed blocks (the connection preface ahead of each
 //! side's first) and bodies in DATA frames.
 
-use crate::scenario::{Encoding, HttpHeaders};
+use crate::scenario::{Encoding, HttpHeaders, Nanos};
 use crate::sim::{CONNECTIONS_PER_ORIGIN, ConnInfo, MsgKind, Sharing};
 use crate::transport::framing::{chunk_overhead, json_array_overhead};
 use crate::transport::http2::{
-    CLIENT_PREFACE, SERVER_PREFACE, WINDOW_UPDATE, data_frames_overhead,
+    CLIENT_PREFACE, PING, SERVER_PREFACE, WINDOW_UPDATE, data_frames_overhead,
 };
 use crate::workload::EventLog;
 
@@ -67,6 +67,11 @@ impl HttpHeaders {
         }
     }
 
+    /// The interval of the server's HTTP/2 PINGs, if any.
+    pub fn http2_ping(&self) -> Option<Nanos> {
+        self.http2.and_then(|h2| h2.ping)
+    }
+
     /// The client's flow-control window, when it speaks HTTP/2.
     pub fn http2_window(&self) -> Option<u64> {
         self.http2.map(|h2| h2.window)
@@ -101,6 +106,7 @@ pub fn exchange_size(
             )
         }
         MsgKind::WindowUpdate => (0, http.window_update_bytes()),
+        MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
         other => unreachable!("{other:?} is not part of an HTTP request/response exchange"),
     }
 }

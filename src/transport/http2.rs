@@ -17,6 +17,8 @@ pub const MAX_FRAME: u64 = 16_384;
 pub const CLIENT_MAGIC: u64 = 24;
 /// One SETTINGS parameter: identifier (2) and value (4).
 pub const SETTING: u64 = 6;
+/// A PING frame (or its ACK): header and 8 bytes of opaque data.
+pub const PING: u64 = FRAME_HEADER + 8;
 /// A WINDOW_UPDATE frame: header and a 4-byte increment.
 pub const WINDOW_UPDATE: u64 = FRAME_HEADER + 4;
 /// Settings a browser sends (as Chrome does: HEADER_TABLE_SIZE, ENABLE_PUSH,
@@ -76,6 +78,7 @@ mod tests {
             repeated_request_headers: 30,
             repeated_response_headers: 20,
             window: 65_535,
+            ping: None,
         }
     }
 

@@ -44,6 +44,10 @@ impl Protocol for LongPolling {
         self.http.sharing()
     }
 
+    fn http2_ping(&self) -> Option<Nanos> {
+        self.http.http2_ping()
+    }
+
     fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         w.send_request(c, now, s);
     }

@@ -72,6 +72,10 @@ impl Protocol for Polling {
         self.http.sharing()
     }
 
+    fn http2_ping(&self) -> Option<Nanos> {
+        self.http.http2_ping()
+    }
+
     fn start(w: &mut World<Self>, c: ClientId, _now: Nanos, s: &mut Scheduler<Event>) {
         let group = w.clients[c as usize].group as usize;
         let phase = uniform_below(&mut w.poll_rng[group].0, w.protocol.interval);

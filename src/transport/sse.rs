@@ -7,6 +7,7 @@ use crate::engine::{Nanos, Scheduler};
 use crate::scenario::{HttpHeaders, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
 use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
+use crate::transport::http2::PING;
 use crate::workload::EventLog;
 
 pub struct Sse {
@@ -55,6 +56,7 @@ impl Protocol for Sse {
             }
             MsgKind::Keepalive => (0, SSE_HEARTBEAT + http.stream_write_bytes(SSE_HEARTBEAT)),
             MsgKind::WindowUpdate => (0, http.window_update_bytes()),
+            MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
             other => unreachable!("{other:?} is not an SSE message"),
         }
     }
@@ -65,6 +67,10 @@ impl Protocol for Sse {
 
     fn sharing(&self) -> Sharing {
         self.http.sharing()
+    }
+
+    fn http2_ping(&self) -> Option<Nanos> {
+        self.http.http2_ping()
     }
 
     fn keepalive(&self) -> Option<Nanos> {

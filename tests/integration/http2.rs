@@ -88,3 +88,17 @@ fn the_client_returns_flow_control_credit() {
     let large = one_client(&["{ label: h2, sse: { http2: true } }"], "");
     assert_eq!(large[0].totals.bytes.up.framing, 79 + 9 + 360);
 }
+
+#[test]
+fn server_pings_are_answered_with_ping_acks() {
+    let plain = one_client(&["{ sse: { http2: true } }"], "");
+    let pinged = one_client(&["{ sse: { http2: true } }"], "http2: { ping: 10s }\n");
+    let (a, b) = (plain[0].totals.bytes, pinged[0].totals.bytes);
+    // A PING every 10 s for 100.5 s: ten 17-byte frames down, ten PING ACKs up.
+    assert_eq!(b.down.framing - a.down.framing, 10 * 17);
+    assert_eq!(b.up.framing - a.up.framing, 10 * 17);
+    // HTTP/1.1 variants have no PINGs, whatever the http2 section says.
+    let h1 = one_client(&["{ sse: {} }"], "http2: { ping: 10s }\n");
+    let h1_plain = one_client(&["{ sse: {} }"], "");
+    assert_eq!(h1[0].totals.bytes, h1_plain[0].totals.bytes);
+}

@@ -104,6 +104,7 @@ impl<P: Protocol> World<'_, P> {
         // A new connection: new HTTP/2 state (HPACK tables, settings, window).
         connection.info = ConnInfo::default();
         connection.unacknowledged_data = 0;
+        connection.generation += 1;
         self.send_up(c, MsgKind::Syn, now, s);
     }
 
@@ -125,6 +126,7 @@ impl<P: Protocol> World<'_, P> {
     /// tabs that waited for the connection open their streams.
     pub(super) fn connection_ready(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         self.send_up(c, MsgKind::Request, now, s);
+        self.start_http2_pings(c, s);
         let b = self.browser_of(c);
         if self.protocol.sharing() == Sharing::Shared && self.browsers[b].opener == Some(c) {
             self.browsers[b].ready = true;

@@ -38,6 +38,8 @@ pub(super) struct Connection {
     pub info: ConnInfo,
     /// HTTP/2 DATA bytes the client consumed since its last WINDOW_UPDATE.
     pub unacknowledged_data: u64,
+    /// Connections opened so far by this client: the generation of HTTP/2 PING timers.
+    pub generation: u32,
 }
 
 impl<P: Protocol> World<'_, P> {
@@ -159,6 +161,35 @@ impl<P: Protocol> World<'_, P> {
             MsgKind::TlsServerFinished => self.connection_ready(c, now, s),
             other => unreachable!("{other:?} is not a server set-up message"),
         }
+    }
+
+    /// Starts the server's HTTP/2 PINGs on `c`'s new connection.
+    pub(super) fn start_http2_pings(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
+        if let Some(interval) = self.protocol.http2_ping() {
+            let generation = self.clients[c as usize].connection.generation;
+            s.after(interval, Event::Http2PingTimer(c, generation));
+        }
+    }
+
+    /// The PING timer of `c`'s connection fired: if that connection is still open, the
+    /// server writes a PING (costing `ping` CPU) and sets the next timer.
+    pub(super) fn http2_ping_timer(
+        &mut self,
+        c: ClientId,
+        generation: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let connection = &self.clients[c as usize].connection;
+        let (Some(interval), true) = (
+            self.protocol.http2_ping(),
+            connection.open && connection.generation == generation,
+        ) else {
+            return;
+        };
+        s.after(interval, Event::Http2PingTimer(c, generation));
+        let cost = self.scenario.server.cost.ping;
+        self.run_job(c, Job::Http2Ping, cost, now, s);
     }
 
     /// The server answered `c`: its connection may now go idle. One timer event per
