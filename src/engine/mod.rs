@@ -10,24 +10,42 @@ pub mod rng;
 pub use crate::scenario::Nanos;
 use queue::EventQueue;
 
+/// An event that travels through the queue packed into 8 bytes, so that queue entries stay
+/// 16 bytes (time and event) however rich the event type is.
+pub trait Packed: Sized {
+    fn pack(self) -> u64;
+    fn unpack(packed: u64) -> Self;
+}
+
+impl Packed for u32 {
+    fn pack(self) -> u64 {
+        self as u64
+    }
+    fn unpack(packed: u64) -> Self {
+        packed as u32
+    }
+}
+
 /// What a simulated system implements to be driven by [`run`].
 pub trait Model {
-    type Event;
+    type Event: Packed;
     /// Handles one event at time `now`, scheduling any follow-up through `scheduler`.
     fn handle(&mut self, now: Nanos, event: Self::Event, scheduler: &mut Scheduler<Self::Event>);
 }
 
 /// The model's handle on the event queue.
 pub struct Scheduler<E> {
-    queue: EventQueue<E>,
+    queue: EventQueue<u64>,
     now: Nanos,
+    event: std::marker::PhantomData<E>,
 }
 
-impl<E> Scheduler<E> {
+impl<E: Packed> Scheduler<E> {
     pub fn new() -> Self {
         Scheduler {
             queue: EventQueue::new(),
             now: 0,
+            event: std::marker::PhantomData,
         }
     }
 
@@ -39,16 +57,17 @@ impl<E> Scheduler<E> {
     /// Schedules `event` at absolute time `time` (>= now).
     pub fn at(&mut self, time: Nanos, event: E) {
         debug_assert!(time >= self.now, "scheduling in the past");
-        self.queue.push(time.max(self.now), event);
+        self.queue.push(time.max(self.now), event.pack());
     }
 
     /// Schedules `event` after `delay`.
     pub fn after(&mut self, delay: Nanos, event: E) {
-        self.queue.push(self.now.saturating_add(delay), event);
+        self.queue
+            .push(self.now.saturating_add(delay), event.pack());
     }
 }
 
-impl<E> Default for Scheduler<E> {
+impl<E: Packed> Default for Scheduler<E> {
     fn default() -> Self {
         Self::new()
     }
@@ -110,7 +129,7 @@ pub fn run<M: Model>(
                 at: time,
             });
         }
-        model.handle(time, event, scheduler);
+        model.handle(time, M::Event::unpack(event), scheduler);
     }
     scheduler.now = end;
     Ok(RunStats {

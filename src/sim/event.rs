@@ -31,6 +31,55 @@ pub enum Event {
     WorkloadEvent(u32),
 }
 
+impl crate::engine::Packed for Event {
+    /// Kind in the top byte, client in the next three, the rest (generation, event number)
+    /// in the low four. Clients are fewer than 2^24 (the scenario limit is 10^7).
+    fn pack(self) -> u64 {
+        let (kind, client, aux): (u64, ClientId, u32) = match self {
+            Event::ClientStart(c) => (0, c, 0),
+            Event::ClientTimer(c) => (1, c, 0),
+            Event::ArriveAtServer(c) => (2, c, 0),
+            Event::ArriveAtClient(c) => (3, c, 0),
+            Event::HoldTimeout(c, g) => (4, c, g),
+            Event::IdleTimeout(c) => (5, c, 0),
+            Event::Keepalive(c) => (6, c, 0),
+            Event::Http2PingTimer(c, g) => (7, c, g),
+            Event::WorkloadEvent(n) => (8, 0, n),
+            Event::JobDone(c, Job::Request) => (16, c, 0),
+            Event::JobDone(c, Job::Push(n)) => (17, c, n),
+            Event::JobDone(c, Job::Answer) => (18, c, 0),
+            Event::JobDone(c, Job::Keepalive) => (19, c, 0),
+            Event::JobDone(c, Job::TlsHandshake) => (20, c, 0),
+            Event::JobDone(c, Job::Http2Ping) => (21, c, 0),
+        };
+        debug_assert!(client < 1 << 24, "client id {client} does not fit 24 bits");
+        kind << 56 | (client as u64) << 32 | aux as u64
+    }
+
+    fn unpack(packed: u64) -> Self {
+        let client = ((packed >> 32) & 0x00ff_ffff) as ClientId;
+        let aux = packed as u32;
+        match packed >> 56 {
+            0 => Event::ClientStart(client),
+            1 => Event::ClientTimer(client),
+            2 => Event::ArriveAtServer(client),
+            3 => Event::ArriveAtClient(client),
+            4 => Event::HoldTimeout(client, aux),
+            5 => Event::IdleTimeout(client),
+            6 => Event::Keepalive(client),
+            7 => Event::Http2PingTimer(client, aux),
+            8 => Event::WorkloadEvent(aux),
+            16 => Event::JobDone(client, Job::Request),
+            17 => Event::JobDone(client, Job::Push(aux)),
+            18 => Event::JobDone(client, Job::Answer),
+            19 => Event::JobDone(client, Job::Keepalive),
+            20 => Event::JobDone(client, Job::TlsHandshake),
+            21 => Event::JobDone(client, Job::Http2Ping),
+            other => unreachable!("no event kind {other}: only pack() makes these"),
+        }
+    }
+}
+
 /// Server work whose completion triggers a send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
@@ -130,6 +179,37 @@ impl Msg {
             MsgKind::Response { count, .. } => count,
             MsgKind::Event(_) => 1,
             _ => 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Packed;
+
+    #[test]
+    fn every_event_survives_packing() {
+        let c = (1 << 24) - 1;
+        let events = [
+            Event::ClientStart(0),
+            Event::ClientTimer(c),
+            Event::ArriveAtServer(7),
+            Event::ArriveAtClient(c),
+            Event::HoldTimeout(3, u32::MAX),
+            Event::IdleTimeout(c),
+            Event::Keepalive(9),
+            Event::Http2PingTimer(c, 12),
+            Event::WorkloadEvent(u32::MAX),
+            Event::JobDone(c, Job::Request),
+            Event::JobDone(1, Job::Push(u32::MAX)),
+            Event::JobDone(2, Job::Answer),
+            Event::JobDone(3, Job::Keepalive),
+            Event::JobDone(4, Job::TlsHandshake),
+            Event::JobDone(5, Job::Http2Ping),
+        ];
+        for event in events {
+            assert_eq!(Event::unpack(event.pack()), event);
         }
     }
 }
