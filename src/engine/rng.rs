@@ -45,6 +45,13 @@ pub fn uniform_below(rng: &mut Stream, upper: u64) -> u64 {
     }
 }
 
+/// An exponentially distributed draw with the given mean, in nanoseconds (by inversion;
+/// 1 - u lies in (0, 1], so the logarithm is finite).
+pub fn exponential(rng: &mut Stream, mean: f64) -> u64 {
+    let u: f64 = rng.random();
+    (-(1.0 - u).ln() * mean).round() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

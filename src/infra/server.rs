@@ -118,6 +118,7 @@ mod tests {
             },
             memory_per_connection: 1000,
             keepalive_timeout: None,
+            exponential_costs: false,
         }
     }
 

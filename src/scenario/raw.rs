@@ -170,6 +170,10 @@ pub struct RawServer {
     /// CPU time per operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<RawCost>,
+    /// `fixed`: every operation costs exactly its `cost`; `exponential`: each costs an
+    /// exponentially distributed time with that mean. Default `fixed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_distribution: Option<String>,
     /// Memory held per open connection. Default 32KiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_per_connection: Option<ByteSize>,

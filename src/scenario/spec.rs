@@ -91,6 +91,8 @@ pub struct TlsSizes {
 pub struct ServerSpec {
     pub cores: u32,
     pub cost: CpuCosts,
+    /// Whether operation costs are fixed or exponentially distributed around them.
+    pub exponential_costs: bool,
     pub memory_per_connection: u64,
     /// Idle time after which the server closes a keep-alive connection; none: never.
     pub keepalive_timeout: Option<Nanos>,

@@ -143,8 +143,19 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
 
     let raw_server = raw.server.clone().unwrap_or_default();
     let cost = raw_server.cost.clone().unwrap_or_default();
+    let exponential_costs = match raw_server.cost_distribution.as_deref() {
+        None | Some("fixed") => false,
+        Some("exponential") => true,
+        Some(other) => {
+            return Err(c.error(
+                "server.cost_distribution",
+                format!("unknown distribution \"{other}\"; expected one of: fixed, exponential"),
+            ));
+        }
+    };
     let server = ServerSpec {
         cores: raw_server.cores.unwrap_or(d::SERVER_CORES),
+        exponential_costs,
         cost: CpuCosts {
             accept: cost.accept.map_or(d::COST_ACCEPT, |v| v.as_nanos()),
             request: cost.request.map_or(d::COST_REQUEST, |v| v.as_nanos()),

@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind};
-use crate::engine::rng::{self, Stream, uniform_below};
+use crate::engine::rng::{self, Stream, exponential, uniform_below};
 use crate::engine::{Model, Nanos, Scheduler};
 use crate::infra::server::Server;
 use crate::metrics::{
@@ -173,6 +173,8 @@ pub struct World<'s, P> {
     jitter: Vec<[Stream; 2]>,
     /// Per group: segment-loss streams by [`Direction::index`].
     loss: Vec<[Stream; 2]>,
+    /// Draws of exponentially distributed CPU costs.
+    cpu_rng: Stream,
     /// Per group: polling phase and polling jitter streams.
     pub poll_rng: Vec<(Stream, Stream)>,
     pub server: Server,
@@ -237,6 +239,7 @@ impl<'s, P: Protocol> World<'s, P> {
             jitter,
             loss,
             poll_rng,
+            cpu_rng: rng::stream(scenario.seed, "server-cpu"),
             server: Server::new(&scenario.server, scenario.warmup, scenario.duration),
             events_so_far: 0,
             subscribers: Vec::new(),
@@ -506,6 +509,11 @@ impl<'s, P: Protocol> World<'s, P> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
+        let cost = if self.scenario.server.exponential_costs {
+            exponential(&mut self.cpu_rng, cost as f64)
+        } else {
+            cost
+        };
         let done = self.server.execute(now, cost);
         s.at(done, Event::JobDone(c, job));
     }

@@ -4,7 +4,7 @@
 //! shared by every transport variant, so all variants deliver the very same events
 //! (common random numbers).
 
-use crate::engine::rng::{self, RngExt};
+use crate::engine::rng;
 use crate::scenario::{Encoding, EventSource, Nanos, Scenario};
 use crate::transport::framing::base64_len;
 
@@ -37,9 +37,7 @@ impl EventLog {
                 let mut stream = rng::stream(scenario.seed, "workload");
                 let mut t: Nanos = 0;
                 loop {
-                    // Exponential gap by inversion; 1 - u lies in (0, 1], so ln is finite.
-                    let u: f64 = stream.random();
-                    let gap = (-(1.0 - u).ln() * mean_gap_ns).round() as Nanos;
+                    let gap = rng::exponential(&mut stream, mean_gap_ns);
                     t = t.saturating_add(gap.max(1));
                     if t > scenario.duration {
                         break;
