@@ -1,3 +1,4 @@
 //! Infrastructure between clients and the application: for now the server itself.
 
+pub mod balancer;
 pub mod server;

@@ -22,6 +22,11 @@ pub struct Server {
     open_connections: u64,
     peak_connections: u64,
     memory_per_connection: u64,
+    /// Requests that arrived within the window.
+    requests_in_window: u64,
+    /// Start of the current imbalance period (the last scale step) and the busy time since.
+    mark: Nanos,
+    busy_since_mark: u128,
 }
 
 impl Server {
@@ -36,6 +41,9 @@ impl Server {
             open_connections: 0,
             peak_connections: 0,
             memory_per_connection: spec.memory_per_connection,
+            requests_in_window: 0,
+            mark: window_start,
+            busy_since_mark: 0,
         }
     }
 
@@ -51,16 +59,51 @@ impl Server {
         let start = now.max(self.core_free[core]);
         let done = start + cost;
         self.core_free[core] = done;
-        let busy_from = start.max(self.window_start);
         let busy_to = done.min(self.window_end);
+        let busy_from = start.max(self.window_start);
         if busy_to > busy_from {
             self.busy_in_window += (busy_to - busy_from) as u128;
+        }
+        let since_mark = start.max(self.mark);
+        if busy_to > since_mark {
+            self.busy_since_mark += (busy_to - since_mark) as u128;
         }
         if now >= self.window_start && now < self.window_end {
             self.wait_in_window += (start - now) as u128;
             self.jobs_in_window += 1;
         }
         done
+    }
+
+    /// Connections (or, behind a layer-7 balancer, active requests and streams) open now.
+    pub fn open_connections(&self) -> u64 {
+        self.open_connections
+    }
+
+    /// Counts a request.
+    pub fn request_arrived(&mut self, in_window: bool) {
+        self.requests_in_window += u64::from(in_window);
+    }
+
+    pub fn requests_in_window(&self) -> u64 {
+        self.requests_in_window
+    }
+
+    /// Restarts the imbalance period at `now` (a scale step). Busy time already committed
+    /// past `now` by queued jobs is not moved; the period is long against one job.
+    pub fn mark(&mut self, now: Nanos) {
+        self.mark = now.max(self.window_start);
+        self.busy_since_mark = 0;
+    }
+
+    /// CPU utilisation since the last scale step (or the window's start), to `end`.
+    pub fn utilisation_since_mark(&self, end: Nanos) -> f64 {
+        let span = end.saturating_sub(self.mark) as u128 * self.core_free.len() as u128;
+        if span == 0 {
+            0.0
+        } else {
+            self.busy_since_mark as f64 / span as f64
+        }
     }
 
     pub fn connection_closed(&mut self) {
@@ -91,6 +134,20 @@ impl Server {
         }
     }
 
+    /// Core-nanoseconds busy within the window.
+    pub fn busy_in_window(&self) -> u128 {
+        self.busy_in_window
+    }
+
+    /// Total run-queue wait and number of jobs submitted within the window.
+    pub fn queue_totals(&self) -> (u128, u64) {
+        (self.wait_in_window, self.jobs_in_window)
+    }
+
+    pub fn cores(&self) -> u64 {
+        self.core_free.len() as u64
+    }
+
     pub fn peak_connections(&self) -> u64 {
         self.peak_connections
     }
@@ -118,6 +175,7 @@ mod tests {
             },
             memory_per_connection: 1000,
             keepalive_timeout: None,
+            replicas: 1,
             exponential_costs: false,
         }
     }

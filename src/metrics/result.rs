@@ -56,6 +56,8 @@ pub struct EventLedger {
     /// (event, client) pairs: each event is generated for every client subscribed then.
     pub generated: u64,
     pub delivered: u64,
+    /// Never delivered: their replica never received them (no broker).
+    pub lost: u64,
     /// Waiting at the server, in a CPU job or on the wire when the run ended.
     pub in_flight: u64,
 }
@@ -92,6 +94,30 @@ pub struct BlockedStreams {
     pub wait: Option<LatencySummary>,
 }
 
+/// One server replica's load.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReplicaResult {
+    pub replica: u32,
+    /// Open connections (layer 4) or active requests and streams (layer 7) at the end.
+    pub connections_at_end: u64,
+    pub peak_connections: u64,
+    /// Requests it handled within the window.
+    pub requests: u64,
+    /// CPU utilisation over the window (0 before it entered service).
+    pub cpu_utilisation: f64,
+    /// CPU utilisation since the last scale step: the period the imbalance compares.
+    pub cpu_since_last_scale: f64,
+    pub mean_cpu_queueing_delay_ms: f64,
+    pub peak_memory_bytes: u64,
+}
+
+/// How unevenly the replicas in service at the end share the load: max / mean.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Imbalance {
+    pub connections: f64,
+    pub cpu: f64,
+}
+
 /// Bytes that crossed one hop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HopBytes {
@@ -105,6 +131,7 @@ pub struct HopBytes {
 pub struct ClientLedger {
     pub generated: u64,
     pub delivered: u64,
+    pub lost: u64,
     pub in_flight: u64,
 }
 
@@ -137,6 +164,11 @@ pub struct RunResult {
     pub cpu_utilisation: f64,
     pub mean_cpu_queueing_delay_ms: f64,
     pub peak_memory_bytes: u64,
+    /// Each replica ever in service.
+    pub replicas: Vec<ReplicaResult>,
+    pub imbalance: Imbalance,
+    /// Broker messages within the window (one per event per replica with subscribers).
+    pub broker_messages: u64,
     pub ledger: EventLedger,
     /// Raw counts of the measurement window, all clients together.
     pub totals: WindowTotals,

@@ -36,6 +36,13 @@ pub const KEEPALIVE_TIMEOUT: Nanos = 75_000 * MS;
 /// on the order of 100-300 us in OpenSSL's `speed` benchmarks on one core.
 pub const COST_TLS_HANDSHAKE: Nanos = 200 * US;
 
+/// Broker delivery delay: a publish and a delivery within one data centre (Redis pub/sub,
+/// NATS) take well under a millisecond each; 1 ms leaves room for a hop.
+pub const BROKER_LATENCY: Nanos = MS;
+/// CPU a replica spends receiving one broker message (deserialising, routing): an
+/// assumption of the same order as a push.
+pub const BROKER_COST: Nanos = 20 * US;
+
 /// Server cores. An assumption: a small application server.
 pub const SERVER_CORES: u32 = 4;
 /// CPU per accepted connection, request, pushed message and heartbeat. rtsim's

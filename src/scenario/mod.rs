@@ -40,6 +40,8 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "http2",
     "clients",
     "server",
+    "load_balancer",
+    "broker",
     "workload",
     "transports",
 ];

@@ -46,6 +46,12 @@ pub struct RawScenario {
     /// The server. All fields have defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<RawServer>,
+    /// The load balancer in front of the server replicas. Required with more than one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer: Option<RawBalancer>,
+    /// A pub/sub backplane that fans each event out to the replicas. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broker: Option<RawBroker>,
     /// What the server has to deliver.
     pub workload: RawWorkload,
     /// The transport variants to compare. At least one.
@@ -164,7 +170,10 @@ pub struct RawClientGroup {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawServer {
-    /// CPU cores. Default 4.
+    /// Server replicas, each with these cores, costs and limits. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// CPU cores per replica. Default 4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cores: Option<u32>,
     /// CPU time per operation.
@@ -182,6 +191,44 @@ pub struct RawServer {
     /// `keepalive_timeout`); `0s` for none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keepalive_timeout: Option<Duration>,
+}
+
+/// The load balancer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBalancer {
+    /// 4: a connection is pinned to the replica chosen when it opened; 7: each request (or
+    /// HTTP/2 stream) is balanced on its own. Required.
+    pub layer: u8,
+    /// `round_robin`, `least_connections`, `random` or `hash` (of the client). Default
+    /// `round_robin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// Scale-out steps: at a time, the number of replicas in service from then on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Vec<RawScaleStep>>,
+}
+
+/// One scale step.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScaleStep {
+    /// When. Required, < duration.
+    pub at: Duration,
+    /// Replicas in service from then on. Required, more than before.
+    pub replicas: u32,
+}
+
+/// The pub/sub backplane.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBroker {
+    /// Delay from publishing an event to its arrival at a replica. Default 1ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Duration>,
+    /// CPU a replica spends on each broker message. Default 20us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Duration>,
 }
 
 /// CPU time per server operation (fixed).

@@ -25,6 +25,8 @@ pub struct Scenario {
     pub tls: TlsSizes,
     pub groups: Vec<ClientGroup>,
     pub server: ServerSpec,
+    pub balancer: BalancerSpec,
+    pub broker: Option<BrokerSpec>,
     pub workload: WorkloadSpec,
     pub transports: Vec<TransportSpec>,
     /// Things the scenario says that this version does not model; printed by `check`/`run`.
@@ -43,6 +45,15 @@ impl Scenario {
     /// Length of the measurement window (duration less warmup).
     pub fn window(&self) -> Nanos {
         self.duration - self.warmup
+    }
+
+    /// The most replicas ever in service.
+    pub fn max_replicas(&self) -> u32 {
+        self.balancer
+            .scale
+            .iter()
+            .map(|(_, n)| *n)
+            .fold(self.server.replicas, u32::max)
     }
 }
 
@@ -89,6 +100,8 @@ pub struct TlsSizes {
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ServerSpec {
+    /// Replicas in service at the start.
+    pub replicas: u32,
     pub cores: u32,
     pub cost: CpuCosts,
     /// Whether operation costs are fixed or exponentially distributed around them.
@@ -96,6 +109,33 @@ pub struct ServerSpec {
     pub memory_per_connection: u64,
     /// Idle time after which the server closes a keep-alive connection; none: never.
     pub keepalive_timeout: Option<Nanos>,
+}
+
+/// The load balancer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BalancerSpec {
+    /// 4 or 7.
+    pub layer: u8,
+    pub algorithm: LbAlgorithm,
+    /// (time, replicas in service from then on), in time order, each more than before.
+    pub scale: Vec<(Nanos, u32)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LbAlgorithm {
+    RoundRobin,
+    LeastConnections,
+    Random,
+    Hash,
+}
+
+/// The pub/sub backplane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BrokerSpec {
+    pub latency: Nanos,
+    /// CPU per message per replica.
+    pub cost: Nanos,
 }
 
 /// CPU nanoseconds per server operation.

@@ -9,6 +9,8 @@ use super::spec::*;
 
 /// Most clients a scenario may hold (each costs about 200 bytes of state per run).
 pub const MAX_CLIENTS: u64 = 10_000_000;
+/// Most server replicas.
+pub const MAX_REPLICAS: u32 = 1000;
 /// Most tabs per browser.
 pub const MAX_TABS: u32 = 100;
 /// Most workload events a run may create (the event log holds each one's time).
@@ -153,7 +155,15 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             ));
         }
     };
+    let replicas = raw_server.replicas.unwrap_or(1);
+    if !(1..=MAX_REPLICAS).contains(&replicas) {
+        return Err(c.error(
+            "server.replicas",
+            format!("must be between 1 and {MAX_REPLICAS}"),
+        ));
+    }
     let server = ServerSpec {
+        replicas,
         cores: raw_server.cores.unwrap_or(d::SERVER_CORES),
         exponential_costs,
         cost: CpuCosts {
@@ -273,6 +283,12 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         transports.push(spec);
     }
 
+    let balancer = balancer(raw, replicas, duration, c)?;
+    let broker = raw.broker.as_ref().map(|b| BrokerSpec {
+        latency: b.latency.map_or(d::BROKER_LATENCY, |v| v.as_nanos()),
+        cost: b.cost.map_or(d::BROKER_COST, |v| v.as_nanos()),
+    });
+
     let raw_tls = raw.tls.clone().unwrap_or_default();
     let tls = TlsSizes {
         client_hello: raw_tls
@@ -298,6 +314,8 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         tls,
         groups,
         server,
+        balancer,
+        broker,
         workload,
         transports,
         warnings,
@@ -408,6 +426,77 @@ fn transport(
         return Err(c.error(&format!("{path}.label"), "must not be empty"));
     }
     Ok(TransportSpec { label, kind })
+}
+
+fn balancer(
+    raw: &RawScenario,
+    replicas: u32,
+    duration: Nanos,
+    c: &Checker,
+) -> Result<BalancerSpec, ScenarioError> {
+    let Some(lb) = &raw.load_balancer else {
+        if replicas > 1 {
+            return Err(c.error(
+                "server.replicas",
+                format!("{replicas} replicas need a `load_balancer` in front of them"),
+            ));
+        }
+        return Ok(BalancerSpec {
+            layer: 4,
+            algorithm: LbAlgorithm::RoundRobin,
+            scale: Vec::new(),
+        });
+    };
+    if lb.layer != 4 && lb.layer != 7 {
+        return Err(c.error("load_balancer.layer", "expected 4 or 7"));
+    }
+    let algorithm = match lb.algorithm.as_deref() {
+        None | Some("round_robin") => LbAlgorithm::RoundRobin,
+        Some("least_connections") => LbAlgorithm::LeastConnections,
+        Some("random") => LbAlgorithm::Random,
+        Some("hash") => LbAlgorithm::Hash,
+        Some(other) => {
+            return Err(c.error(
+                "load_balancer.algorithm",
+                format!(
+                    "unknown algorithm \"{other}\"; expected one of: round_robin, least_connections, random, hash"
+                ),
+            ));
+        }
+    };
+    let mut scale = Vec::new();
+    let (mut last_at, mut last_count) = (0, replicas);
+    for (i, step) in lb.scale.iter().flatten().enumerate() {
+        let path = format!("load_balancer.scale[{i}]");
+        let at = step.at.as_nanos();
+        if at >= duration || (i > 0 && at <= last_at) {
+            return Err(c.error(
+                &format!("{path}.at"),
+                "steps must be in time order and before the end of the run",
+            ));
+        }
+        if step.replicas <= last_count {
+            return Err(c.error(
+                &format!("{path}.replicas"),
+                format!(
+                    "must be more than the {last_count} replicas before it: removing replicas (draining) needs client reconnects, which this version does not model yet"
+                ),
+            ));
+        }
+        if step.replicas > MAX_REPLICAS {
+            return Err(c.error(
+                &format!("{path}.replicas"),
+                format!("must be at most {MAX_REPLICAS}"),
+            ));
+        }
+        scale.push((at, step.replicas));
+        (last_at, last_count) = (at, step.replicas);
+    }
+    Ok(BalancerSpec {
+        layer: lb.layer,
+        algorithm,
+        scale,
+    })
 }
 
 fn names<'a>(keys: impl Iterator<Item = &'a String>) -> String {

@@ -29,6 +29,12 @@ pub enum Event {
     Http2PingTimer(ClientId, u32),
     /// Workload event number `n` is created.
     WorkloadEvent(u32),
+    /// The broker's message for event `n` reaches replica `r`.
+    BrokerDelivery(u32, u32),
+    /// Replica `r` finished processing the broker's message for event `n`.
+    BrokerDone(u32, u32),
+    /// Scale step `k` of the load balancer takes effect.
+    Scale(u32),
 }
 
 impl crate::engine::Packed for Event {
@@ -45,6 +51,9 @@ impl crate::engine::Packed for Event {
             Event::Keepalive(c) => (6, c, 0),
             Event::Http2PingTimer(c, g) => (7, c, g),
             Event::WorkloadEvent(n) => (8, 0, n),
+            Event::BrokerDelivery(r, n) => (9, r, n),
+            Event::BrokerDone(r, n) => (10, r, n),
+            Event::Scale(k) => (11, 0, k),
             Event::JobDone(c, Job::Request) => (16, c, 0),
             Event::JobDone(c, Job::Push(n)) => (17, c, n),
             Event::JobDone(c, Job::Answer) => (18, c, 0),
@@ -69,6 +78,9 @@ impl crate::engine::Packed for Event {
             6 => Event::Keepalive(client),
             7 => Event::Http2PingTimer(client, aux),
             8 => Event::WorkloadEvent(aux),
+            9 => Event::BrokerDelivery(client, aux),
+            10 => Event::BrokerDone(client, aux),
+            11 => Event::Scale(aux),
             16 => Event::JobDone(client, Job::Request),
             17 => Event::JobDone(client, Job::Push(aux)),
             18 => Event::JobDone(client, Job::Answer),
@@ -201,6 +213,9 @@ mod tests {
             Event::Keepalive(9),
             Event::Http2PingTimer(c, 12),
             Event::WorkloadEvent(u32::MAX),
+            Event::BrokerDelivery(999, 5),
+            Event::BrokerDone(3, u32::MAX),
+            Event::Scale(2),
             Event::JobDone(c, Job::Request),
             Event::JobDone(1, Job::Push(u32::MAX)),
             Event::JobDone(2, Job::Answer),

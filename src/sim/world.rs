@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind};
 use crate::engine::rng::{self, Stream, exponential, uniform_below};
 use crate::engine::{Model, Nanos, Scheduler};
+use crate::infra::balancer::Balancer;
 use crate::infra::server::Server;
 use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, HopBytes, LatencyRecorder,
@@ -51,8 +52,22 @@ pub trait Protocol: Sized {
     fn client_timer(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {}
     /// The server finished handling the client's request.
     fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>);
-    /// Workload event `n` was created (the world has already counted it).
-    fn on_event(_w: &mut World<Self>, _n: u32, _now: Nanos, _s: &mut Scheduler<Event>) {}
+    /// Event `n` is available at replica `replica` (its origin, or delivered by the broker).
+    fn on_event(
+        _w: &mut World<Self>,
+        _replica: u32,
+        _n: u32,
+        _now: Nanos,
+        _s: &mut Scheduler<Event>,
+    ) {
+    }
+    /// Event `n` never reaches replica `replica` (no broker): what its subscribers lose.
+    fn event_missed(_w: &mut World<Self>, _replica: u32, _n: u32) {}
+    /// Whether replica `replica` holds subscribers that need events pushed (so the broker
+    /// sends it each event).
+    fn has_subscribers(_w: &World<Self>, _replica: u32) -> bool {
+        false
+    }
     /// A held request's answer job finished.
     fn answer(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {}
     /// A held request's timer fired; `generation` tells which request it was set for.
@@ -84,6 +99,12 @@ pub struct Client {
     link: u32,
     /// TLS on its connections (its group's).
     tls: TlsVersion,
+    /// The server replica serving it now.
+    pub replica: u32,
+    /// Behind a layer-7 balancer: its request or stream counts as active on the replica.
+    active_on_replica: bool,
+    /// Events it never received because no broker brought them to its replica.
+    lost: u64,
     /// Since when the tab waits for a connection (HTTP/1.1's per-origin limit).
     blocked_since: Option<Nanos>,
     /// The connection's two directions, indexed by [`Direction::index`].
@@ -109,6 +130,7 @@ pub struct Client {
 
 mod browser;
 mod connection;
+mod replicas;
 
 use browser::Browser;
 pub use browser::{CONNECTIONS_PER_ORIGIN, Sharing};
@@ -147,6 +169,8 @@ struct Counters {
     segments_sent: u64,
     /// Segments sent again after a loss.
     retransmitted_segments: u64,
+    /// Broker messages (one per event per replica with subscribers).
+    broker_messages: u64,
     /// Connections opened (SYNs reaching the server).
     connections_opened: u64,
     /// Connections the server closed after its keep-alive idle timeout.
@@ -177,7 +201,16 @@ pub struct World<'s, P> {
     cpu_rng: Stream,
     /// Per group: polling phase and polling jitter streams.
     pub poll_rng: Vec<(Stream, Stream)>,
-    pub server: Server,
+    /// Server replicas (the most ever in service; the balancer says how many are).
+    pub servers: Vec<Server>,
+    balancer: Balancer,
+    /// Client connections open at the front end, and their peak.
+    open_connections: u64,
+    peak_connections: u64,
+    /// Per replica: the streams (SSE, WebSocket) it holds.
+    streams: Vec<Vec<ClientId>>,
+    /// Per replica: long-poll requests it holds.
+    pub held_on: Vec<u32>,
     /// Workload events created so far.
     pub events_so_far: u32,
     /// Registered clients in registration order.
@@ -240,7 +273,18 @@ impl<'s, P: Protocol> World<'s, P> {
             loss,
             poll_rng,
             cpu_rng: rng::stream(scenario.seed, "server-cpu"),
-            server: Server::new(&scenario.server, scenario.warmup, scenario.duration),
+            servers: (0..scenario.max_replicas())
+                .map(|_| Server::new(&scenario.server, scenario.warmup, scenario.duration))
+                .collect(),
+            balancer: Balancer::new(
+                scenario.balancer.clone(),
+                scenario.server.replicas,
+                rng::stream(scenario.seed, "load-balancer"),
+            ),
+            open_connections: 0,
+            peak_connections: 0,
+            streams: vec![Vec::new(); scenario.max_replicas() as usize],
+            held_on: vec![0; scenario.max_replicas() as usize],
             events_so_far: 0,
             subscribers: Vec::new(),
             counters: Counters {
@@ -268,6 +312,7 @@ impl<'s, P: Protocol> World<'s, P> {
         for (n, time) in self.log.times.iter().enumerate() {
             s.at(*time, Event::WorkloadEvent(n as u32));
         }
+        self.schedule_scaling(s);
     }
 
     pub(super) fn in_window(&self, time: Nanos) -> bool {
@@ -509,13 +554,19 @@ impl<'s, P: Protocol> World<'s, P> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let cost = if self.scenario.server.exponential_costs {
+        let cost = self.draw_cost(cost);
+        let r = self.replica_of(c);
+        let done = self.servers[r].execute(now, cost);
+        s.at(done, Event::JobDone(c, job));
+    }
+
+    /// The CPU time of one operation of mean `cost`.
+    fn draw_cost(&mut self, cost: Nanos) -> Nanos {
+        if self.scenario.server.exponential_costs {
             exponential(&mut self.cpu_rng, cost as f64)
         } else {
             cost
-        };
-        let done = self.server.execute(now, cost);
-        s.at(done, Event::JobDone(c, job));
+        }
     }
 
     /// The server starts counting events for client `c` from now on.
@@ -546,19 +597,8 @@ impl<'s, P: Protocol> World<'s, P> {
             }
         }
         self.send_down(c, MsgKind::Response { first, count }, now, s);
+        self.request_completed(c);
         self.arm_idle_timer(c, now, s);
-    }
-
-    /// Queues a push job of event `n` for every registered client.
-    pub fn push_to_subscribers(&mut self, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        let cost = self.scenario.server.cost.push;
-        for i in 0..self.subscribers.len() {
-            let c = self.subscribers[i];
-            let client = &mut self.clients[c as usize];
-            client.cursor = n + 1;
-            client.events_in_jobs += 1;
-            self.run_job(c, Job::Push(n), cost, now, s);
-        }
     }
 
     /// Starts the keepalive timer of a newly opened stream, if the protocol has one.
@@ -594,6 +634,7 @@ impl<'s, P: Protocol> World<'s, P> {
         match msg.kind {
             MsgKind::Request => {
                 self.touch(c, now);
+                self.request_arrived(c, now);
                 if self.in_window(now) {
                     self.counters.requests += 1;
                 }
@@ -682,11 +723,13 @@ impl<'s, P: Protocol> World<'s, P> {
             events: self.events_so_far as u64,
             generated: 0,
             delivered: 0,
+            lost: 0,
             in_flight: 0,
         };
         for l in self.client_ledgers() {
             ledger.generated += l.generated;
             ledger.delivered += l.delivered;
+            ledger.lost += l.lost;
             ledger.in_flight += l.in_flight;
         }
         for c in 0..self.clients.len() {
@@ -732,10 +775,23 @@ impl<'s, P: Protocol> World<'s, P> {
             empty_response_share: (responses > 0)
                 .then(|| fixed(self.counters.empty_responses as f64 / responses as f64, 6)),
             polls_skipped: self.counters.polls_skipped,
-            peak_open_connections: self.server.peak_connections(),
-            cpu_utilisation: fixed(self.server.utilisation(), 6),
-            mean_cpu_queueing_delay_ms: self.server.mean_queueing_delay() as f64 / 1e6,
-            peak_memory_bytes: self.server.peak_memory(),
+            peak_open_connections: self.peak_connections,
+            cpu_utilisation: fixed(self.cpu_utilisation(), 6),
+            mean_cpu_queueing_delay_ms: {
+                let (wait, jobs) = self.servers.iter().fold((0u128, 0u64), |(w, j), s| {
+                    let (sw, sj) = s.queue_totals();
+                    (w + sw, j + sj)
+                });
+                if jobs == 0 {
+                    0.0
+                } else {
+                    (wait / jobs as u128) as f64 / 1e6
+                }
+            },
+            peak_memory_bytes: self.servers.iter().map(|s| s.peak_memory()).sum(),
+            replicas: self.replica_results(),
+            imbalance: self.imbalance(),
+            broker_messages: self.counters.broker_messages,
             ledger,
             totals: WindowTotals {
                 bytes,
@@ -770,12 +826,14 @@ impl<'s, P: Protocol> World<'s, P> {
                     return ClientLedger {
                         generated: 0,
                         delivered: client.delivered,
+                        lost: client.lost,
                         in_flight: 0,
                     };
                 }
                 ClientLedger {
                     generated: (self.events_so_far - client.first_event) as u64,
                     delivered: client.delivered,
+                    lost: client.lost,
                     in_flight: (self.events_so_far - client.cursor) as u64
                         + client.events_in_jobs
                         + client.events_on_wire,
@@ -805,10 +863,10 @@ impl<P: Protocol> Model for World<'_, P> {
                     self.run_job(c, Job::Keepalive, cost, now, s);
                 }
             }
-            Event::WorkloadEvent(n) => {
-                self.events_so_far = n + 1;
-                P::on_event(self, n, now, s);
-            }
+            Event::WorkloadEvent(n) => self.workload_event(n, now, s),
+            Event::BrokerDelivery(r, n) => self.broker_delivery(r, n, now, s),
+            Event::BrokerDone(r, n) => P::on_event(self, r, n, now, s),
+            Event::Scale(step) => self.scale(step, now),
         }
     }
 }

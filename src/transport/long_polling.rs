@@ -61,18 +61,25 @@ impl Protocol for LongPolling {
         let client = &mut w.clients[c as usize];
         client.held = true;
         client.hold_generation += 1;
+        w.held_on[client.replica as usize] += 1;
         let generation = client.hold_generation;
         s.after(w.protocol.timeout, Event::HoldTimeout(c, generation));
     }
 
-    fn on_event(w: &mut World<Self>, _n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    /// Answers the requests held on `replica`. (Requests held elsewhere without a broker
+    /// learn of the event only when their timeout answers them from the shared store.)
+    fn on_event(w: &mut World<Self>, replica: u32, _n: u32, now: Nanos, s: &mut Scheduler<Event>) {
         for i in 0..w.subscribers.len() {
             let c = w.subscribers[i];
             let client = &w.clients[c as usize];
-            if client.held && !client.answer_scheduled {
+            if client.held && !client.answer_scheduled && client.replica == replica {
                 Self::schedule_answer(w, c, now, s);
             }
         }
+    }
+
+    fn has_subscribers(w: &World<Self>, replica: u32) -> bool {
+        w.held_on[replica as usize] > 0
     }
 
     fn hold_timeout(
@@ -92,6 +99,7 @@ impl Protocol for LongPolling {
         let client = &mut w.clients[c as usize];
         client.held = false;
         client.answer_scheduled = false;
+        w.held_on[client.replica as usize] -= 1;
         w.respond(c, now, s);
     }
 

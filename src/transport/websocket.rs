@@ -57,11 +57,20 @@ impl Protocol for WebSocket {
 
     fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         w.register(c);
+        w.register_stream(c);
         w.send_down(c, MsgKind::StreamOpen, now, s);
         w.start_keepalive(c, s);
     }
 
-    fn on_event(w: &mut World<Self>, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        w.push_to_subscribers(n, now, s);
+    fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        w.push_to_streams(replica, n, now, s);
+    }
+
+    fn event_missed(w: &mut World<Self>, replica: u32, n: u32) {
+        w.lose_for_streams(replica, n);
+    }
+
+    fn has_subscribers(w: &World<Self>, replica: u32) -> bool {
+        w.has_streams(replica)
     }
 }

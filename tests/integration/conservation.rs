@@ -18,7 +18,7 @@ fn check(overrides: &[&str]) {
         for (c, l) in ledgers.iter().enumerate() {
             assert_eq!(
                 l.generated,
-                l.delivered + l.in_flight,
+                l.delivered + l.lost + l.in_flight,
                 "{}: client {c} ledger {l:?} (seed {})",
                 variant.label,
                 s.seed
@@ -27,7 +27,7 @@ fn check(overrides: &[&str]) {
         }
         assert_eq!(
             result.ledger.generated,
-            result.ledger.delivered + result.ledger.in_flight
+            result.ledger.delivered + result.ledger.lost + result.ledger.in_flight
         );
         assert_eq!(result.ledger.in_flight, in_flight);
         assert!(

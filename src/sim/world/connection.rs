@@ -97,7 +97,7 @@ impl<P: Protocol> World<'_, P> {
     ) {
         match kind {
             MsgKind::Syn => {
-                self.server.connection_opened();
+                self.client_connection_opened(c);
                 self.counters.connections_opened += u64::from(self.in_window(now));
                 self.send_down(c, MsgKind::SynAck, now, s);
             }
@@ -247,7 +247,7 @@ impl<P: Protocol> World<'_, P> {
         self.count(c, now, Direction::Down, segment);
         self.count(c, now, Direction::Up, segment);
         self.count(c, now, Direction::Down, segment);
-        self.server.connection_closed();
+        self.client_connection_closed(c);
         self.counters.idle_closes += u64::from(self.in_window(now));
         for t in tabs {
             self.settle_acks(t, now);

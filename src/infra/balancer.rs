@@ -1,0 +1,117 @@
+//! The load balancer: which server replica gets a new connection (layer 4) or a request
+//! (layer 7), and how many replicas are in service.
+//!
+//! Layer 4 pins a TCP connection to the replica chosen when it opened, so a long-lived
+//! stream stays where it started even when replicas are added. Layer 7 terminates the
+//! client's connection and balances each HTTP request (or HTTP/2 stream) on its own; a
+//! streaming response or a WebSocket stays on the replica that took its request.
+
+use crate::engine::rng::{RngExt, Stream};
+use crate::scenario::{BalancerSpec, LbAlgorithm};
+
+/// The balancer's state during a run.
+#[derive(Debug, Clone)]
+pub struct Balancer {
+    spec: BalancerSpec,
+    /// Replicas in service: 0..active.
+    active: u32,
+    next_round_robin: u32,
+    rng: Stream,
+}
+
+impl Balancer {
+    pub fn new(spec: BalancerSpec, initial: u32, rng: Stream) -> Self {
+        Balancer {
+            spec,
+            active: initial,
+            next_round_robin: 0,
+            rng,
+        }
+    }
+
+    pub fn layer(&self) -> u8 {
+        self.spec.layer
+    }
+
+    /// Replicas in service.
+    pub fn active(&self) -> u32 {
+        self.active
+    }
+
+    /// Puts replicas `0..count` in service (scale-out adds them empty).
+    pub fn scale_to(&mut self, count: u32) {
+        self.active = count;
+    }
+
+    /// Picks a replica for `client`; `load(r)` is replica r's open connections (layer 4) or
+    /// active requests and streams (layer 7), for least-connections. Ties go to the lowest
+    /// index, so the choice is deterministic.
+    pub fn choose(&mut self, client: u32, load: impl Fn(u32) -> u64) -> u32 {
+        let n = self.active;
+        match self.spec.algorithm {
+            LbAlgorithm::RoundRobin => {
+                let r = self.next_round_robin % n;
+                self.next_round_robin = (r + 1) % n;
+                r
+            }
+            LbAlgorithm::LeastConnections => (0..n).min_by_key(|r| (load(*r), *r)).unwrap_or(0),
+            LbAlgorithm::Random => self.rng.random_range(0..n),
+            // A fixed mix of the client id, modulo the replicas in service (not consistent
+            // hashing: adding replicas moves most clients).
+            LbAlgorithm::Hash => (mix(client) % n as u64) as u32,
+        }
+    }
+}
+
+fn mix(x: u32) -> u64 {
+    let mut z = x as u64 ^ 0x9e37_79b9_7f4a_7c15;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rng::stream;
+
+    fn balancer(algorithm: LbAlgorithm) -> Balancer {
+        let spec = BalancerSpec {
+            layer: 7,
+            algorithm,
+            scale: Vec::new(),
+        };
+        Balancer::new(spec, 3, stream(1, "lb"))
+    }
+
+    #[test]
+    fn round_robin_cycles_through_the_active_replicas() {
+        let mut b = balancer(LbAlgorithm::RoundRobin);
+        let picks: Vec<u32> = (0..7).map(|c| b.choose(c, |_| 0)).collect();
+        assert_eq!(picks, vec![0, 1, 2, 0, 1, 2, 0]);
+        b.scale_to(4);
+        let picks: Vec<u32> = (0..4).map(|c| b.choose(c, |_| 0)).collect();
+        assert_eq!(picks, vec![1, 2, 3, 0]);
+    }
+
+    #[test]
+    fn least_connections_picks_the_emptiest() {
+        let mut b = balancer(LbAlgorithm::LeastConnections);
+        assert_eq!(b.choose(0, |r| [5, 2, 2][r as usize]), 1);
+        assert_eq!(b.choose(0, |r| [0, 2, 2][r as usize]), 0);
+    }
+
+    #[test]
+    fn hashing_is_sticky_and_random_spreads() {
+        let mut b = balancer(LbAlgorithm::Hash);
+        let first: Vec<u32> = (0..50).map(|c| b.choose(c, |_| 0)).collect();
+        let again: Vec<u32> = (0..50).map(|c| b.choose(c, |_| 0)).collect();
+        assert_eq!(first, again);
+        let mut r = balancer(LbAlgorithm::Random);
+        let mut counts = [0; 3];
+        for c in 0..3000 {
+            counts[r.choose(c, |_| 0) as usize] += 1;
+        }
+        assert!(counts.iter().all(|n| (900..1100).contains(n)), "{counts:?}");
+    }
+}

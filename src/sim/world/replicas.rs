@@ -1,0 +1,236 @@
+//! Server replicas behind the load balancer, and how events reach them: through the
+//! broker, or — without one — only on the replica where each event originates.
+//!
+//! Polling and long-polling answers read every event from a shared store, so any replica
+//! can answer them. A push needs the event at the replica that holds the stream (or the
+//! held request): with a broker, every replica with a subscriber receives each event after
+//! the broker's latency and spends its CPU cost on it; without one, an event reaches only
+//! the replica it originates on (events originate round robin), and streams elsewhere miss
+//! it — counted as lost. That is the seeds' "WebSockets need sticky sessions or pub/sub".
+
+use super::{Protocol, World};
+use crate::engine::{Nanos, Scheduler};
+use crate::metrics::{Imbalance, ReplicaResult, fixed};
+use crate::sim::event::{ClientId, Event, Job};
+
+impl<P: Protocol> World<'_, P> {
+    /// Replica serving `c` now.
+    pub(super) fn replica_of(&self, c: ClientId) -> usize {
+        self.clients[c as usize].replica as usize
+    }
+
+    /// A client's TCP connection reached the front end (the balancer, or the only
+    /// replica). Layer 4 pins it to a replica now.
+    pub(super) fn client_connection_opened(&mut self, c: ClientId) {
+        self.open_connections += 1;
+        self.peak_connections = self.peak_connections.max(self.open_connections);
+        if self.balancer.layer() == 4 {
+            let servers = &self.servers;
+            let r = self
+                .balancer
+                .choose(c, |r| servers[r as usize].open_connections());
+            self.clients[c as usize].replica = r;
+            self.servers[r as usize].connection_opened();
+        }
+    }
+
+    /// A client's TCP connection closed.
+    pub(super) fn client_connection_closed(&mut self, c: ClientId) {
+        self.open_connections -= 1;
+        if self.balancer.layer() == 4 {
+            let r = self.replica_of(c);
+            self.servers[r].connection_closed();
+        }
+    }
+
+    /// A request arrived: layer 7 balances it on its own; the replica counts it as active
+    /// until it is answered (a stream stays active).
+    pub(super) fn request_arrived(&mut self, c: ClientId, now: Nanos) {
+        if self.balancer.layer() == 7 {
+            let servers = &self.servers;
+            let r = self
+                .balancer
+                .choose(c, |r| servers[r as usize].open_connections());
+            let client = &mut self.clients[c as usize];
+            client.replica = r;
+            client.active_on_replica = true;
+            self.servers[r as usize].connection_opened();
+        }
+        let r = self.replica_of(c);
+        let in_window = self.in_window(now);
+        self.servers[r].request_arrived(in_window);
+    }
+
+    /// A request was answered (not a stream): layer 7 releases it.
+    pub(super) fn request_completed(&mut self, c: ClientId) {
+        let client = &mut self.clients[c as usize];
+        if client.active_on_replica {
+            client.active_on_replica = false;
+            let r = client.replica as usize;
+            self.servers[r].connection_closed();
+        }
+    }
+
+    /// Client `c`'s stream (SSE, WebSocket) now lives on its replica.
+    pub fn register_stream(&mut self, c: ClientId) {
+        let r = self.replica_of(c);
+        self.streams[r].push(c);
+    }
+
+    /// Workload event `n` was created.
+    pub(super) fn workload_event(&mut self, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        self.events_so_far = n + 1;
+        let active = self.balancer.active();
+        match self.scenario.broker {
+            Some(broker) => {
+                for r in 0..active {
+                    if P::has_subscribers(self, r) {
+                        if self.in_window(now) {
+                            self.counters.broker_messages += 1;
+                        }
+                        s.after(broker.latency, Event::BrokerDelivery(r, n));
+                    }
+                }
+            }
+            None => {
+                let origin = n % active;
+                P::on_event(self, origin, n, now, s);
+                for r in (0..active).filter(|r| *r != origin) {
+                    P::event_missed(self, r, n);
+                }
+            }
+        }
+    }
+
+    /// A broker message for event `n` reached replica `r`: it costs the replica CPU before
+    /// the replica can act on it.
+    pub(super) fn broker_delivery(&mut self, r: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        let cost = self.scenario.broker.map_or(0, |b| b.cost);
+        let cost = self.draw_cost(cost);
+        let done = self.servers[r as usize].execute(now, cost);
+        s.at(done, Event::BrokerDone(r, n));
+    }
+
+    /// Queues a push job of event `n` for every stream on replica `r`.
+    pub fn push_to_streams(&mut self, r: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        let cost = self.scenario.server.cost.push;
+        for i in 0..self.streams[r as usize].len() {
+            let c = self.streams[r as usize][i];
+            let client = &mut self.clients[c as usize];
+            client.cursor = n + 1;
+            client.events_in_jobs += 1;
+            self.run_job(c, Job::Push(n), cost, now, s);
+        }
+    }
+
+    /// Streams on replica `r` never receive event `n` (no broker brought it there).
+    pub fn lose_for_streams(&mut self, r: u32, n: u32) {
+        for i in 0..self.streams[r as usize].len() {
+            let c = self.streams[r as usize][i];
+            let client = &mut self.clients[c as usize];
+            client.cursor = n + 1;
+            client.lost += 1;
+        }
+    }
+
+    /// Whether any stream lives on replica `r`.
+    pub fn has_streams(&self, r: u32) -> bool {
+        !self.streams[r as usize].is_empty()
+    }
+
+    /// Scale step `step` takes effect: more replicas in service; the imbalance window of
+    /// every replica restarts now.
+    pub(super) fn scale(&mut self, step: u32, now: Nanos) {
+        let (_, replicas) = self.scenario.balancer.scale[step as usize];
+        self.balancer.scale_to(replicas);
+        for server in &mut self.servers {
+            server.mark(now);
+        }
+    }
+
+    /// When replica `r` entered service.
+    fn in_service_from(&self, r: u32) -> Nanos {
+        if r < self.scenario.server.replicas {
+            return 0;
+        }
+        self.scenario
+            .balancer
+            .scale
+            .iter()
+            .find(|(_, count)| *count > r)
+            .map_or(Nanos::MAX, |(at, _)| *at)
+    }
+
+    /// CPU utilisation of all replicas over their time in service within the window.
+    pub(super) fn cpu_utilisation(&self) -> f64 {
+        let (start, end) = (self.scenario.warmup, self.scenario.duration);
+        let mut busy = 0u128;
+        let mut capacity = 0u128;
+        for (r, server) in self.servers.iter().enumerate() {
+            let from = self.in_service_from(r as u32).max(start);
+            busy += server.busy_in_window();
+            capacity += end.saturating_sub(from) as u128 * server.cores() as u128;
+        }
+        if capacity == 0 {
+            0.0
+        } else {
+            busy as f64 / capacity as f64
+        }
+    }
+
+    pub(super) fn replica_results(&self) -> Vec<ReplicaResult> {
+        let end = self.scenario.duration;
+        self.servers
+            .iter()
+            .enumerate()
+            .map(|(r, server)| ReplicaResult {
+                replica: r as u32,
+                connections_at_end: server.open_connections(),
+                peak_connections: server.peak_connections(),
+                requests: server.requests_in_window(),
+                cpu_utilisation: fixed(server.utilisation(), 6),
+                cpu_since_last_scale: fixed(server.utilisation_since_mark(end), 6),
+                mean_cpu_queueing_delay_ms: server.mean_queueing_delay() as f64 / 1e6,
+                peak_memory_bytes: server.peak_memory(),
+            })
+            .collect()
+    }
+
+    /// max / mean over the replicas in service at the end (1 when perfectly even; 1 also
+    /// when there is no load at all).
+    pub(super) fn imbalance(&self) -> Imbalance {
+        let active = self.balancer.active() as usize;
+        let end = self.scenario.duration;
+        let ratio = |values: Vec<f64>| {
+            let max = values.iter().cloned().fold(0.0, f64::max);
+            let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+            if mean == 0.0 {
+                1.0
+            } else {
+                fixed(max / mean, 6)
+            }
+        };
+        let servers = &self.servers[..active];
+        Imbalance {
+            connections: ratio(
+                servers
+                    .iter()
+                    .map(|s| s.open_connections() as f64)
+                    .collect(),
+            ),
+            cpu: ratio(
+                servers
+                    .iter()
+                    .map(|s| s.utilisation_since_mark(end))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Schedules the scale steps.
+    pub(super) fn schedule_scaling(&self, s: &mut Scheduler<Event>) {
+        for (step, (at, _)) in self.scenario.balancer.scale.iter().enumerate() {
+            s.at(*at, Event::Scale(step as u32));
+        }
+    }
+}
