@@ -44,8 +44,8 @@ impl Balancer {
     }
 
     /// Picks a replica for `client`; `load(r)` is replica r's open connections (layer 4) or
-    /// active requests and streams (layer 7), for least-connections. Ties go to the lowest
-    /// index, so the choice is deterministic.
+    /// active requests and streams (layer 7), for least-connections, whose ties rotate
+    /// round robin (as nginx's `least_conn` does), so idle replicas share the work.
     pub fn choose(&mut self, client: u32, load: impl Fn(u32) -> u64) -> u32 {
         let n = self.active;
         match self.spec.algorithm {
@@ -54,7 +54,15 @@ impl Balancer {
                 self.next_round_robin = (r + 1) % n;
                 r
             }
-            LbAlgorithm::LeastConnections => (0..n).min_by_key(|r| (load(*r), *r)).unwrap_or(0),
+            LbAlgorithm::LeastConnections => {
+                let start = self.next_round_robin % n;
+                let r = (0..n)
+                    .map(|i| (start + i) % n)
+                    .min_by_key(|r| load(*r))
+                    .unwrap_or(0);
+                self.next_round_robin = (r + 1) % n;
+                r
+            }
             LbAlgorithm::Random => self.rng.random_range(0..n),
             // A fixed mix of the client id, modulo the replicas in service (not consistent
             // hashing: adding replicas moves most clients).
@@ -98,7 +106,11 @@ mod tests {
     fn least_connections_picks_the_emptiest() {
         let mut b = balancer(LbAlgorithm::LeastConnections);
         assert_eq!(b.choose(0, |r| [5, 2, 2][r as usize]), 1);
+        // The tie between 1 and 2 rotates.
+        assert_eq!(b.choose(0, |r| [5, 2, 2][r as usize]), 2);
         assert_eq!(b.choose(0, |r| [0, 2, 2][r as usize]), 0);
+        let picks: Vec<u32> = (0..4).map(|c| b.choose(c, |_| 0)).collect();
+        assert_eq!(picks, vec![1, 2, 0, 1]);
     }
 
     #[test]

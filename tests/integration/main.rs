@@ -8,6 +8,7 @@ mod determinism;
 mod http2;
 mod loss;
 mod queueing;
+mod replicas;
 mod snapshot;
 mod support;
 mod tabs;
