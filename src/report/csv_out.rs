@@ -42,7 +42,11 @@ const HEADER: &[&str] = &[
     "events",
     "generated",
     "delivered",
+    "lost",
     "in_flight",
+    "imbalance_connections",
+    "imbalance_cpu",
+    "broker_messages",
 ];
 
 /// The CSV text.
@@ -93,7 +97,11 @@ pub fn runs_csv(results: &[RunResult]) -> String {
             r.ledger.events.to_string(),
             r.ledger.generated.to_string(),
             r.ledger.delivered.to_string(),
+            r.ledger.lost.to_string(),
             r.ledger.in_flight.to_string(),
+            r.imbalance.connections.to_string(),
+            r.imbalance.cpu.to_string(),
+            r.broker_messages.to_string(),
         ];
         debug_assert_eq!(record.len(), HEADER.len());
         writer.write_record(&record).expect("writing to memory");

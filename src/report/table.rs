@@ -82,8 +82,13 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
     row("peak server memory", &|r| {
         human_bytes(r.peak_memory_bytes as f64)
     });
+    row("replica imbalance conn/cpu", &|r| {
+        format!("{:.2} / {:.2}", r.imbalance.connections, r.imbalance.cpu)
+    });
+    row("broker messages", &|r| r.broker_messages.to_string());
     row("events generated", &|r| r.ledger.generated.to_string());
     row("events delivered", &|r| r.ledger.delivered.to_string());
+    row("events lost", &|r| r.ledger.lost.to_string());
     row("events in flight", &|r| r.ledger.in_flight.to_string());
     rows
 }
