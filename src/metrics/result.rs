@@ -75,6 +75,10 @@ pub struct WindowTotals {
     pub empty_responses: u64,
     /// TCP connections opened.
     pub connections_opened: u64,
+    /// Connections a proxy closed after its idle timeout.
+    pub proxy_closes: u64,
+    /// Requests sent anew after a lost connection (SSE reconnects, long-poll retries).
+    pub reconnects: u64,
     /// Segments sent the first time (not pure ACKs), both directions.
     pub segments_sent: u64,
     /// Segments retransmitted after a loss, both directions.
@@ -169,6 +173,8 @@ pub struct RunResult {
     pub imbalance: Imbalance,
     /// Broker messages within the window (one per event per replica with subscribers).
     pub broker_messages: u64,
+    /// Clients left without a connection at the end (WebSocket has no built-in reconnect).
+    pub disconnected_clients: u64,
     pub ledger: EventLedger,
     /// Raw counts of the measurement window, all clients together.
     pub totals: WindowTotals,

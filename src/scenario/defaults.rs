@@ -43,6 +43,16 @@ pub const BROKER_LATENCY: Nanos = MS;
 /// assumption of the same order as a push.
 pub const BROKER_COST: Nanos = 20 * US;
 
+/// Proxy idle timeout: nginx's `proxy_read_timeout` default (60 s), also the idle timeout
+/// of common cloud load balancers and corporate proxies.
+pub const PROXY_IDLE_TIMEOUT: Nanos = 60_000 * MS;
+/// EventSource's reconnection time when the server sends no `retry:` field (Chromium and
+/// WebKit: 3 s; Firefox 5 s).
+pub const SSE_RETRY: Nanos = 3_000 * MS;
+/// A long-poll client's wait before asking again after a failed request (the seeds'
+/// example: `setTimeout(longPoll, 2000)`).
+pub const LONG_POLL_RETRY: Nanos = 2_000 * MS;
+
 /// Server cores. An assumption: a small application server.
 pub const SERVER_CORES: u32 = 4;
 /// CPU per accepted connection, request, pushed message and heartbeat. rtsim's

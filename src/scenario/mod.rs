@@ -38,6 +38,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "tcp",
     "tls",
     "http2",
+    "proxies",
     "clients",
     "server",
     "load_balancer",

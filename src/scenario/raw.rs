@@ -41,6 +41,9 @@ pub struct RawScenario {
     /// TLS handshake sizes, for groups that use TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<RawTls>,
+    /// Named HTTP proxies that client groups reach the servers through (`via`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxies: Option<BTreeMap<String, RawProxy>>,
     /// Named client groups. At least one.
     pub clients: BTreeMap<String, RawClientGroup>,
     /// The server. All fields have defaults.
@@ -146,6 +149,23 @@ pub struct RawTls {
     pub resumed_server_hello: Option<ByteSize>,
 }
 
+/// An HTTP proxy (a corporate forward proxy, or a reverse proxy in front of the servers).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProxy {
+    /// Closes a connection that carried no bytes for this long. Default 60s (as nginx's
+    /// `proxy_read_timeout` and common corporate proxies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout: Option<Duration>,
+    /// Holds a streamed response's bytes until this many are buffered (nginx's
+    /// `proxy_buffering`): it stalls SSE. Default: none (passes bytes at once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buffering: Option<ByteSize>,
+    /// Added one-way delay of each message through the proxy. Default 0s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Duration>,
+}
+
 /// A group of identical clients.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -161,6 +181,10 @@ pub struct RawClientGroup {
     /// access link and, over HTTP/1.1, its six connections per origin. Default 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tabs: Option<u32>,
+    /// Name of a proxy under `proxies` that the group's connections pass through.
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     /// TLS on the group's connections: `none`, `"1.2"` or `"1.3"`. Default none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsVersion>,

@@ -23,6 +23,7 @@ pub struct Scenario {
     pub links: Vec<LinkProfile>,
     pub tcp: TcpParams,
     pub tls: TlsSizes,
+    pub proxies: Vec<ProxySpec>,
     pub groups: Vec<ClientGroup>,
     pub server: ServerSpec,
     pub balancer: BalancerSpec,
@@ -87,6 +88,18 @@ pub struct ClientGroup {
     pub tls: TlsVersion,
     /// Tabs per browser; each tab is a client of the transport.
     pub tabs: u32,
+    /// Index of the proxy its connections pass through.
+    pub via: Option<u32>,
+}
+
+/// An HTTP proxy on a group's path.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProxySpec {
+    pub name: String,
+    pub idle_timeout: Option<Nanos>,
+    /// Flush size of response buffering (streamed responses wait until this many bytes).
+    pub buffering: Option<u64>,
+    pub latency: Nanos,
 }
 
 /// Bytes of the TLS handshake's first flights.

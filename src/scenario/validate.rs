@@ -96,6 +96,27 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
     if raw.clients.is_empty() {
         return Err(c.error("clients", "needs at least one client group"));
     }
+    let mut proxies = Vec::new();
+    for (name, proxy) in raw.proxies.iter().flatten() {
+        let path = format!("proxies.{name}");
+        if proxy.idle_timeout.is_some_and(|t| t.as_nanos() == 0) {
+            return Err(c.error(&format!("{path}.idle_timeout"), "must be greater than 0s"));
+        }
+        if proxy.buffering.is_some_and(|b| b.bytes() == 0) {
+            return Err(c.error(&format!("{path}.buffering"), "must be at least 1B"));
+        }
+        proxies.push(ProxySpec {
+            name: name.clone(),
+            idle_timeout: Some(
+                proxy
+                    .idle_timeout
+                    .map_or(d::PROXY_IDLE_TIMEOUT, |t| t.as_nanos()),
+            ),
+            buffering: proxy.buffering.map(|b| b.bytes()),
+            latency: proxy.latency.map_or(0, |l| l.as_nanos()),
+        });
+    }
+
     let mut groups = Vec::new();
     for (name, group) in &raw.clients {
         let path = format!("clients.{name}");
@@ -126,6 +147,24 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             ramp,
             tls: group.tls.unwrap_or_default(),
             tabs: group.tabs.unwrap_or(1),
+            via: match &group.via {
+                None => None,
+                Some(proxy) => Some(proxies.iter().position(|p| &p.name == proxy).ok_or_else(
+                    || {
+                        c.error(
+                            &format!("{path}.via"),
+                            if proxies.is_empty() {
+                                format!("unknown proxy \"{proxy}\"; no proxies are defined under `proxies`")
+                            } else {
+                                format!(
+                                    "unknown proxy \"{proxy}\"; expected one of: {}",
+                                    names(raw.proxies.iter().flatten().map(|(k, _)| k))
+                                )
+                            },
+                        )
+                    },
+                )? as u32),
+            },
         });
         if !(1..=MAX_TABS).contains(&group.tabs.unwrap_or(1)) {
             return Err(c.error(
@@ -312,6 +351,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         links,
         tcp,
         tls,
+        proxies,
         groups,
         server,
         balancer,

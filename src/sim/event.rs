@@ -23,8 +23,10 @@ pub enum Event {
     HoldTimeout(ClientId, u32),
     /// The server's keep-alive idle timer for the client's connection.
     IdleTimeout(ClientId),
-    /// Time for the next heartbeat or ping on the client's stream.
-    Keepalive(ClientId),
+    /// Time for the next heartbeat or ping on the client's stream (connection generation).
+    Keepalive(ClientId, u32),
+    /// A proxy's idle timer for the client's connection.
+    ProxyIdle(ClientId),
     /// Time for the server's next HTTP/2 PING on the client's connection (generation).
     Http2PingTimer(ClientId, u32),
     /// Workload event number `n` is created.
@@ -48,7 +50,8 @@ impl crate::engine::Packed for Event {
             Event::ArriveAtClient(c) => (3, c, 0),
             Event::HoldTimeout(c, g) => (4, c, g),
             Event::IdleTimeout(c) => (5, c, 0),
-            Event::Keepalive(c) => (6, c, 0),
+            Event::Keepalive(c, g) => (6, c, g),
+            Event::ProxyIdle(c) => (12, c, 0),
             Event::Http2PingTimer(c, g) => (7, c, g),
             Event::WorkloadEvent(n) => (8, 0, n),
             Event::BrokerDelivery(r, n) => (9, r, n),
@@ -75,7 +78,8 @@ impl crate::engine::Packed for Event {
             3 => Event::ArriveAtClient(client),
             4 => Event::HoldTimeout(client, aux),
             5 => Event::IdleTimeout(client),
-            6 => Event::Keepalive(client),
+            6 => Event::Keepalive(client, aux),
+            12 => Event::ProxyIdle(client),
             7 => Event::Http2PingTimer(client, aux),
             8 => Event::WorkloadEvent(aux),
             9 => Event::BrokerDelivery(client, aux),
@@ -162,6 +166,10 @@ pub struct Msg {
     pub framing: u64,
     /// TCP segments it took (set when sent).
     pub segments: u64,
+    /// Bytes on the wire, all layers (set when sent).
+    pub wire: u64,
+    /// Bytes above TCP: what segment loss can hit (set when sent).
+    pub data: u64,
     /// When it was sent, for the sender's round-trip estimate.
     pub sent_at: u64,
     /// Some segment of it was retransmitted (no round-trip sample then: Karn's rule).
@@ -210,7 +218,8 @@ mod tests {
             Event::ArriveAtClient(c),
             Event::HoldTimeout(3, u32::MAX),
             Event::IdleTimeout(c),
-            Event::Keepalive(9),
+            Event::Keepalive(9, 4),
+            Event::ProxyIdle(c),
             Event::Http2PingTimer(c, 12),
             Event::WorkloadEvent(u32::MAX),
             Event::BrokerDelivery(999, 5),

@@ -42,6 +42,14 @@ pub trait Protocol: Sized {
     fn sharing(&self) -> Sharing {
         Sharing::PerTab
     }
+    /// Whether messages of `kind` are writes of a streamed HTTP response body (which a
+    /// buffering proxy holds back).
+    fn is_stream_body(&self, _kind: MsgKind) -> bool {
+        false
+    }
+    /// The client's connection was lost (a proxy closed it): what the client does now.
+    fn connection_lost(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {
+    }
     /// Whether the client answers a keepalive (a WebSocket pong; SSE comments get none).
     fn keepalive_answered(&self) -> bool {
         false
@@ -105,6 +113,13 @@ pub struct Client {
     active_on_replica: bool,
     /// Events it never received because no broker brought them to its replica.
     lost: u64,
+    /// Its stream (SSE, WebSocket) is open at the server.
+    streaming: bool,
+    /// A WebSocket client whose connection was lost: it has no built-in reconnect.
+    pub disconnected: bool,
+    /// Bytes and messages of its streamed response held by a buffering proxy.
+    proxy_buffered: u64,
+    proxy_held: Vec<Msg>,
     /// Since when the tab waits for a connection (HTTP/1.1's per-origin limit).
     blocked_since: Option<Nanos>,
     /// The connection's two directions, indexed by [`Direction::index`].
@@ -130,6 +145,7 @@ pub struct Client {
 
 mod browser;
 mod connection;
+mod proxy;
 mod replicas;
 
 use browser::Browser;
@@ -171,6 +187,10 @@ struct Counters {
     retransmitted_segments: u64,
     /// Broker messages (one per event per replica with subscribers).
     broker_messages: u64,
+    /// Connections closed by a proxy's idle timeout.
+    proxy_closes: u64,
+    /// Requests sent anew after a lost connection (SSE reconnects, long-poll retries).
+    reconnects: u64,
     /// Connections opened (SYNs reaching the server).
     connections_opened: u64,
     /// Connections the server closed after its keep-alive idle timeout.
@@ -378,6 +398,8 @@ impl<'s, P: Protocol> World<'s, P> {
             payload,
             framing,
             segments: 0,
+            wire: 0,
+            data: 0,
             sent_at: 0,
             retransmitted: false,
         }
@@ -458,12 +480,39 @@ impl<'s, P: Protocol> World<'s, P> {
                 .on_send(now, &tcp);
             self.count_pure_acks(c, acks, now, direction);
         }
-        // Set-up segments carry no data; data is what the layers add above TCP.
-        let data = layers.total() - layers.tcpip;
         self.count(c, now, direction, layers);
         if self.in_window(now) {
             self.counters.segments_sent += segs;
         }
+        msg.segments = segs;
+        msg.wire = layers.total();
+        msg.data = layers.total() - layers.tcpip;
+        self.clients[c as usize].events_on_wire += msg.events() as u64;
+        self.proxy_traffic(c, now, s);
+        if direction == Direction::Down
+            && self.protocol.is_stream_body(kind)
+            && let Some(flush) = self.proxy_of(c).and_then(|p| p.buffering)
+        {
+            for held in self.proxy_buffer(c, msg, flush) {
+                self.transmit(c, direction, held, now, s);
+            }
+            return;
+        }
+        self.transmit(c, direction, msg, now, s);
+    }
+
+    /// Puts a sized message on the access link: loss and retransmission, serialization,
+    /// propagation (plus a proxy's latency), in-order arrival.
+    fn transmit(
+        &mut self,
+        c: ClientId,
+        direction: Direction,
+        mut msg: Msg,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let tcp = self.scenario.tcp;
+        let proxy_latency = self.proxy_of(c).map_or(0, |p| p.latency);
         let client = &mut self.clients[c as usize];
         let group = client.group as usize;
         let d = direction.index();
@@ -473,7 +522,7 @@ impl<'s, P: Protocol> World<'s, P> {
             loss::Recovery::default()
         } else {
             loss::transmit(
-                data,
+                msg.data,
                 tcp.mss,
                 params.loss_ppm,
                 channel.rtt.srtt().unwrap_or(2 * params.latency),
@@ -481,7 +530,6 @@ impl<'s, P: Protocol> World<'s, P> {
                 &mut self.loss[group][d],
             )
         };
-        msg.segments = segs;
         msg.sent_at = now;
         msg.retransmitted = recovery.retransmitted_segments > 0;
         let owner = self.connection_owner(c);
@@ -489,17 +537,16 @@ impl<'s, P: Protocol> World<'s, P> {
         let mut order = self.clients[owner as usize].channels[d].last_arrival;
         let arrival = self.access_links[browser][d].send(
             now,
-            layers.total(),
-            recovery.delay,
+            msg.wire,
+            recovery.delay + proxy_latency,
             params,
             &mut self.jitter[group][d],
             &mut order,
         );
         self.clients[owner as usize].channels[d].last_arrival = order;
-        let client = &mut self.clients[c as usize];
-        let channel = &mut client.channels[d];
-        channel.in_flight.push_back(msg);
-        client.events_on_wire += msg.events() as u64;
+        self.clients[c as usize].channels[d]
+            .in_flight
+            .push_back(msg);
         s.at(
             arrival,
             match direction {
@@ -604,7 +651,21 @@ impl<'s, P: Protocol> World<'s, P> {
     /// Starts the keepalive timer of a newly opened stream, if the protocol has one.
     pub fn start_keepalive(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
         if let Some(interval) = self.protocol.keepalive() {
-            s.after(interval, Event::Keepalive(c));
+            let generation = self.clients[c as usize].connection.generation;
+            s.after(interval, Event::Keepalive(c, generation));
+        }
+    }
+
+    /// Queues push jobs for the events `c` has not received yet (a reconnected stream
+    /// resuming from its `Last-Event-ID`).
+    pub fn replay_pending(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let cost = self.scenario.server.cost.push;
+        let (from, to) = (self.clients[c as usize].cursor, self.events_so_far);
+        for n in from..to {
+            let client = &mut self.clients[c as usize];
+            client.cursor = n + 1;
+            client.events_in_jobs += 1;
+            self.run_job(c, Job::Push(n), cost, now, s);
         }
     }
 
@@ -792,6 +853,7 @@ impl<'s, P: Protocol> World<'s, P> {
             replicas: self.replica_results(),
             imbalance: self.imbalance(),
             broker_messages: self.counters.broker_messages,
+            disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,
             ledger,
             totals: WindowTotals {
                 bytes,
@@ -799,6 +861,8 @@ impl<'s, P: Protocol> World<'s, P> {
                 responses,
                 empty_responses: self.counters.empty_responses,
                 connections_opened: self.counters.connections_opened,
+                proxy_closes: self.counters.proxy_closes,
+                reconnects: self.counters.reconnects,
                 segments_sent: self.counters.segments_sent,
                 retransmitted_segments: self.counters.retransmitted_segments,
                 idle_closes: self.counters.idle_closes,
@@ -830,13 +894,18 @@ impl<'s, P: Protocol> World<'s, P> {
                         in_flight: 0,
                     };
                 }
+                // A disconnected client will never get what waits for it at the server.
+                let pending = (self.events_so_far - client.cursor) as u64;
+                let (waiting, abandoned) = if client.disconnected {
+                    (0, pending)
+                } else {
+                    (pending, 0)
+                };
                 ClientLedger {
                     generated: (self.events_so_far - client.first_event) as u64,
                     delivered: client.delivered,
-                    lost: client.lost,
-                    in_flight: (self.events_so_far - client.cursor) as u64
-                        + client.events_in_jobs
-                        + client.events_on_wire,
+                    lost: client.lost + abandoned,
+                    in_flight: waiting + client.events_in_jobs + client.events_on_wire,
                 }
             })
             .collect()
@@ -855,10 +924,13 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::JobDone(c, job) => self.job_done(c, job, now, s),
             Event::HoldTimeout(c, generation) => P::hold_timeout(self, c, generation, now, s),
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
+            Event::ProxyIdle(c) => self.proxy_idle(c, now, s),
             Event::Http2PingTimer(c, generation) => self.http2_ping_timer(c, generation, now, s),
-            Event::Keepalive(c) => {
-                if let Some(interval) = self.protocol.keepalive() {
-                    s.after(interval, Event::Keepalive(c));
+            Event::Keepalive(c, generation) => {
+                let client = &self.clients[c as usize];
+                let current = client.streaming && client.connection.generation == generation;
+                if let (Some(interval), true) = (self.protocol.keepalive(), current) {
+                    s.after(interval, Event::Keepalive(c, generation));
                     let cost = self.scenario.server.cost.ping;
                     self.run_job(c, Job::Keepalive, cost, now, s);
                 }

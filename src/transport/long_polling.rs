@@ -4,6 +4,7 @@
 //! between two requests wait at the server and go into the next answer.
 
 use crate::engine::{Nanos, Scheduler};
+use crate::scenario::defaults::LONG_POLL_RETRY;
 use crate::scenario::{HttpHeaders, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, Job, MsgKind, Protocol, Sharing, World};
 use crate::transport::http::exchange_size;
@@ -101,6 +102,17 @@ impl Protocol for LongPolling {
         client.answer_scheduled = false;
         w.held_on[client.replica as usize] -= 1;
         w.respond(c, now, s);
+    }
+
+    /// A failed request is asked again after a pause (the seeds' `setTimeout(longPoll, 2000)`).
+    fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        if w.clients[c as usize].request_outstanding {
+            w.reconnect_after(c, LONG_POLL_RETRY, now, s);
+        }
+    }
+
+    fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.send_request(c, now, s);
     }
 
     fn response_received(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {

@@ -4,6 +4,7 @@
 //! server announces the reconnection time in the first chunk.
 
 use crate::engine::{Nanos, Scheduler};
+use crate::scenario::defaults::SSE_RETRY;
 use crate::scenario::{HttpHeaders, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
 use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
@@ -77,6 +78,21 @@ impl Protocol for Sse {
         self.heartbeat
     }
 
+    fn is_stream_body(&self, kind: MsgKind) -> bool {
+        matches!(kind, MsgKind::Event(_) | MsgKind::Keepalive)
+    }
+
+    /// EventSource reconnects after its retry time and sends `Last-Event-ID`; the server
+    /// resumes from there.
+    fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let retry = w.protocol.retry.unwrap_or(SSE_RETRY);
+        w.reconnect_after(c, retry, now, s);
+    }
+
+    fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.send_request(c, now, s);
+    }
+
     fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         w.send_request(c, now, s);
     }
@@ -86,6 +102,7 @@ impl Protocol for Sse {
         w.register_stream(c);
         w.send_down(c, MsgKind::StreamOpen, now, s);
         w.start_keepalive(c, s);
+        w.replay_pending(c, now, s);
     }
 
     fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {

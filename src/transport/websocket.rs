@@ -51,6 +51,12 @@ impl Protocol for WebSocket {
         true
     }
 
+    /// Browsers' WebSocket API has no reconnect: without an application policy (a later
+    /// issue), the client stays disconnected and misses every later event.
+    fn connection_lost(w: &mut World<Self>, c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {
+        w.clients[c as usize].disconnected = true;
+    }
+
     fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         w.send_request(c, now, s);
     }

@@ -88,3 +88,16 @@ fn conservation_holds_with_tabs_and_blocked_streams() {
         "server.keepalive_timeout=3s",
     ]);
 }
+
+#[test]
+fn conservation_holds_through_proxy_closes_and_reconnects() {
+    // A proxy closing quiet connections after 12 s: SSE reconnects, long polls retry,
+    // WebSockets stay disconnected (their missed events count as lost).
+    check(&[
+        "clients.browsers.count=30",
+        "duration=90s",
+        "proxies.corp.idle_timeout=12s",
+        "clients.browsers.via=corp",
+        "workload.events.rate=0.2/s",
+    ]);
+}

@@ -7,6 +7,7 @@ mod conservation;
 mod determinism;
 mod http2;
 mod loss;
+mod proxies;
 mod queueing;
 mod replicas;
 mod snapshot;

@@ -38,8 +38,12 @@ pub(super) struct Connection {
     pub info: ConnInfo,
     /// HTTP/2 DATA bytes the client consumed since its last WINDOW_UPDATE.
     pub unacknowledged_data: u64,
-    /// Connections opened so far by this client: the generation of HTTP/2 PING timers.
+    /// Connections opened so far by this client: the generation of per-connection timers
+    /// (HTTP/2 PINGs, heartbeats).
     pub generation: u32,
+    /// The last bytes through a proxy, and whether the proxy's idle timer is pending.
+    pub last_traffic: Nanos,
+    pub proxy_timer_armed: bool,
 }
 
 impl<P: Protocol> World<'_, P> {
@@ -238,7 +242,20 @@ impl<P: Protocol> World<'_, P> {
             s.at(deadline, Event::IdleTimeout(c));
             return;
         }
-        // FIN from the server, the client's FIN with its ACK, the server's last ACK.
+        self.counters.idle_closes += u64::from(self.in_window(now));
+        self.close_connection(c, &tabs, now, s);
+    }
+
+    /// Closes `c`'s connection (carrying `tabs`' streams) with a FIN exchange: FIN from the
+    /// closing side, the other's FIN with its ACK, the last ACK — three segments, counted
+    /// on the access link. Owed delayed ACKs are settled first.
+    pub(super) fn close_connection(
+        &mut self,
+        c: ClientId,
+        tabs: &[ClientId],
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
         let header = self.scenario.tcp.header;
         let segment = LayerBytes {
             tcpip: header,
@@ -248,10 +265,9 @@ impl<P: Protocol> World<'_, P> {
         self.count(c, now, Direction::Up, segment);
         self.count(c, now, Direction::Down, segment);
         self.client_connection_closed(c);
-        self.counters.idle_closes += u64::from(self.in_window(now));
         for t in tabs {
-            self.settle_acks(t, now);
-            let connection = &mut self.clients[t as usize].connection;
+            self.settle_acks(*t, now);
+            let connection = &mut self.clients[*t as usize].connection;
             connection.open = false;
             connection.accepted = false;
             connection.tls_resumed = false;
@@ -261,8 +277,8 @@ impl<P: Protocol> World<'_, P> {
 }
 
 impl Client {
-    /// Nothing in flight in either direction.
-    fn is_quiet(&self) -> bool {
-        self.channels.iter().all(|ch| ch.in_flight.is_empty())
+    /// Nothing in flight in either direction, nothing held at a proxy.
+    pub(super) fn is_quiet(&self) -> bool {
+        self.channels.iter().all(|ch| ch.in_flight.is_empty()) && self.proxy_held.is_empty()
     }
 }

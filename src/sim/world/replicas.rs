@@ -75,6 +75,7 @@ impl<P: Protocol> World<'_, P> {
     pub fn register_stream(&mut self, c: ClientId) {
         let r = self.replica_of(c);
         self.streams[r].push(c);
+        self.clients[c as usize].streaming = true;
     }
 
     /// Workload event `n` was created.

@@ -1,0 +1,117 @@
+//! HTTP proxies on a group's path: added latency, the idle timeout that closes quiet
+//! connections, and response buffering that holds a streamed response's bytes.
+//!
+//! A proxy closes a connection that carried no bytes for its idle timeout: a silent SSE
+//! stream or WebSocket, a held long poll, an idle keep-alive connection. Closes are taken
+//! only when nothing is on the wire or in the server's CPU for the connection (the
+//! timer looks again later otherwise), so no message is cut in half. The client then does
+//! what its transport does on a lost connection ([`Protocol::connection_lost`]):
+//! EventSource reconnects after its retry time with `Last-Event-ID`, long polling asks
+//! again after a pause, polling opens a new connection at its next poll, and a WebSocket
+//! client — which has no built-in reconnect — is left disconnected.
+
+use super::{Protocol, World};
+use crate::engine::{Nanos, Scheduler};
+use crate::scenario::ProxySpec;
+use crate::sim::event::{ClientId, Event, Msg};
+
+impl<P: Protocol> World<'_, P> {
+    /// The proxy on `c`'s path, if any.
+    pub(super) fn proxy_of(&self, c: ClientId) -> Option<&ProxySpec> {
+        let group = self.clients[c as usize].group as usize;
+        self.scenario.groups[group]
+            .via
+            .map(|p| &self.scenario.proxies[p as usize])
+    }
+
+    /// Bytes crossed the proxy for `c` at `now`: the connection is not idle.
+    pub(super) fn proxy_traffic(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let Some(timeout) = self.proxy_of(c).and_then(|p| p.idle_timeout) else {
+            return;
+        };
+        let connection = &mut self.clients[c as usize].connection;
+        connection.last_traffic = now;
+        if !connection.proxy_timer_armed {
+            connection.proxy_timer_armed = true;
+            s.after(timeout, Event::ProxyIdle(c));
+        }
+    }
+
+    /// The proxy's idle timer for `c` fired: close the connection if it has been silent for
+    /// the whole timeout and is quiet; otherwise look again when it could be.
+    pub(super) fn proxy_idle(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let Some(timeout) = self.proxy_of(c).and_then(|p| p.idle_timeout) else {
+            return;
+        };
+        let client = &mut self.clients[c as usize];
+        client.connection.proxy_timer_armed = false;
+        if !client.connection.open {
+            return;
+        }
+        let deadline = client.connection.last_traffic + timeout;
+        let busy = !client.is_quiet() || client.events_in_jobs > 0 || client.answer_scheduled;
+        if deadline > now || busy {
+            client.connection.proxy_timer_armed = true;
+            s.at(deadline.max(now + 1), Event::ProxyIdle(c));
+            return;
+        }
+        if self.in_window(now) {
+            self.counters.proxy_closes += 1;
+        }
+        self.drop_connection(c, now, s);
+    }
+
+    /// Closes `c`'s connection from the middle of the path and tells its transport.
+    fn drop_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let tabs = self.tabs_on_connection(c);
+        self.close_connection(c, &tabs, now, s);
+        for t in tabs {
+            self.server_forgets(t);
+            P::connection_lost(self, t, now, s);
+        }
+    }
+
+    /// The server drops what it held for `c`'s connection: its stream, its held request.
+    fn server_forgets(&mut self, c: ClientId) {
+        let r = self.replica_of(c);
+        let client = &mut self.clients[c as usize];
+        if std::mem::take(&mut client.streaming) {
+            self.streams[r].retain(|t| *t != c);
+        }
+        if std::mem::take(&mut client.held) {
+            self.held_on[r] -= 1;
+        }
+        self.request_completed(c);
+    }
+
+    /// The client tries again after `delay`: its transport's timer sends the request anew
+    /// (on a new connection).
+    pub fn reconnect_after(
+        &mut self,
+        c: ClientId,
+        delay: Nanos,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        self.clients[c as usize].request_outstanding = false;
+        if self.in_window(now) {
+            self.counters.reconnects += 1;
+        }
+        s.after(delay, Event::ClientTimer(c));
+    }
+
+    /// Response buffering: `msg`, a write of a streamed response to `c`, waits at the proxy
+    /// until `flush` bytes have gathered; returns the messages to forward now (none while
+    /// the buffer fills, all of them in order when it is full).
+    pub(super) fn proxy_buffer(&mut self, c: ClientId, msg: Msg, flush: u64) -> Vec<Msg> {
+        let client = &mut self.clients[c as usize];
+        client.proxy_buffered += msg.payload + msg.framing;
+        client.proxy_held.push(msg);
+        if client.proxy_buffered >= flush {
+            client.proxy_buffered = 0;
+            std::mem::take(&mut client.proxy_held)
+        } else {
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Proxies: the idle timeout and what each transport does when it closes a connection;
+//! response buffering.
+
+use rtsim::RunResult;
+
+use crate::support::{run, scenario};
+
+/// 20 clients behind proxy `corp` (YAML of its fields), periodic events at `rate`.
+fn behind_proxy(proxy: &str, rate: &str, duration: &str, transports: &[&str]) -> Vec<RunResult> {
+    let mut text = format!(
+        "name: proxied
+seed: 21
+duration: {duration}
+warmup: 0s
+network:
+  office: {{ latency: 10ms, bandwidth: 50Mbit/s }}
+proxies:
+  corp: {{ {proxy} }}
+clients:
+  staff: {{ count: 20, link: office, via: corp }}
+workload:
+  events: {{ source: periodic, rate: {rate}, payload: 200B }}
+transports:
+"
+    );
+    for t in transports {
+        text.push_str(&format!("  - {t}\n"));
+    }
+    run(&scenario(&text))
+}
+
+#[test]
+fn a_60s_idle_timeout_closes_silent_sse_streams_but_not_heartbeating_ones() {
+    let results = behind_proxy(
+        "idle_timeout: 60s",
+        "12/h",
+        "20m",
+        &[
+            "{ label: beating, sse: { heartbeat: 15s } }",
+            "{ label: silent, sse: {} }",
+        ],
+    );
+    let (beating, silent) = (&results[0], &results[1]);
+    assert_eq!(beating.totals.proxy_closes, 0);
+    assert_eq!(beating.totals.connections_opened, 20);
+    // Without heartbeats the stream is closed after 60 s of silence and EventSource
+    // reconnects 3 s later: about every 63 s while no event comes (one every 5 minutes).
+    let per_client = silent.totals.proxy_closes as f64 / 20.0;
+    assert!(
+        (15.0..=20.0).contains(&per_client),
+        "{per_client} closes per client"
+    );
+    assert_eq!(silent.totals.reconnects, silent.totals.proxy_closes);
+    assert_eq!(
+        silent.totals.connections_opened,
+        20 + silent.totals.proxy_closes
+    );
+    // Every event still arrives (Last-Event-ID resumes the stream).
+    for r in [beating, silent] {
+        assert_eq!(r.ledger.lost, 0);
+        assert_eq!(r.ledger.generated, r.ledger.delivered + r.ledger.in_flight);
+        assert!(r.ledger.delivered >= 20 * 3);
+    }
+}
+
+#[test]
+fn a_websocket_without_pings_is_closed_and_stays_disconnected() {
+    let results = behind_proxy(
+        "idle_timeout: 60s",
+        "30/h",
+        "10m",
+        &[
+            "{ label: pinging, websocket: { ping: 30s } }",
+            "{ label: silent, websocket: {} }",
+        ],
+    );
+    let (pinging, silent) = (&results[0], &results[1]);
+    assert_eq!(pinging.disconnected_clients, 0);
+    assert_eq!(pinging.ledger.lost, 0);
+    // The first event comes at 2 min: by then the silent sockets are gone, for good.
+    assert_eq!(silent.disconnected_clients, 20);
+    assert_eq!(silent.ledger.delivered, 0);
+    assert_eq!(silent.ledger.lost, silent.ledger.generated);
+}
+
+#[test]
+fn long_polls_held_past_the_proxy_timeout_are_retried() {
+    let results = behind_proxy(
+        "idle_timeout: 20s",
+        "12/h",
+        "10m",
+        &["{ long_polling: { timeout: 30s } }"],
+    );
+    let r = &results[0];
+    // A request held 20 s without bytes is cut; the client asks again 2 s later.
+    assert!(
+        r.totals.proxy_closes >= 20 * 10,
+        "{}",
+        r.totals.proxy_closes
+    );
+    assert_eq!(r.totals.reconnects, r.totals.proxy_closes);
+    assert_eq!(
+        r.totals.empty_responses, 0,
+        "the 30 s timeout never answers: the proxy cuts first"
+    );
+    assert_eq!(r.ledger.lost, 0);
+    assert_eq!(r.ledger.generated, r.ledger.delivered + r.ledger.in_flight);
+}
+
+#[test]
+fn a_buffering_proxy_holds_sse_events_until_its_flush_size() {
+    let results = behind_proxy(
+        "buffering: 4KiB, idle_timeout: 10m",
+        "1/s",
+        "5m",
+        &["{ sse: {} }"],
+    );
+    let unbuffered = behind_proxy("idle_timeout: 10m", "1/s", "5m", &["{ sse: {} }"]);
+    let (held, direct) = (
+        results[0].latency.as_ref().unwrap(),
+        unbuffered[0].latency.as_ref().unwrap(),
+    );
+    // Each event is a chunk of about 225 bytes: 4 KiB gathers 19 of them, 19 s of events,
+    // so an event waits about 9 s on average; without buffering it passes in milliseconds.
+    assert!(direct.mean_ms < 50.0, "{direct:?}");
+    assert!((held.mean_ms - 9_000.0).abs() < 1_500.0, "{held:?}");
+    assert!(held.max_ms > 17_000.0, "{held:?}");
+    let r = &results[0];
+    assert_eq!(r.ledger.generated, r.ledger.delivered + r.ledger.in_flight);
+}
