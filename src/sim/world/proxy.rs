@@ -51,8 +51,11 @@ impl<P: Protocol> World<'_, P> {
         let deadline = client.connection.last_traffic + timeout;
         let busy = !client.is_quiet() || client.events_in_jobs > 0 || client.answer_scheduled;
         if deadline > now || busy {
+            // Silent but busy (bytes held at the proxy, a job in the server's CPU): look
+            // again a full timeout later.
+            let next = if busy { now + timeout } else { deadline };
             client.connection.proxy_timer_armed = true;
-            s.at(deadline.max(now + 1), Event::ProxyIdle(c));
+            s.at(next, Event::ProxyIdle(c));
             return;
         }
         if self.in_window(now) {
