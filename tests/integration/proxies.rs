@@ -128,3 +128,19 @@ fn a_buffering_proxy_holds_sse_events_until_its_flush_size() {
     let r = &results[0];
     assert_eq!(r.ledger.generated, r.ledger.delivered + r.ledger.in_flight);
 }
+
+/// Regression: with events held in a buffer that never fills, the idle timer found the
+/// connection busy and looked again 1 ns later, for ever.
+#[test]
+fn an_idle_timer_on_a_busy_connection_does_not_spin() {
+    let results = behind_proxy(
+        "buffering: 64KiB, idle_timeout: 30s",
+        "12/h",
+        "20m",
+        &["{ sse: {} }"],
+    );
+    let r = &results[0];
+    assert!(r.sim_events < 20_000, "{} simulation events", r.sim_events);
+    assert_eq!(r.ledger.delivered, 0, "64 KiB never fills");
+    assert_eq!(r.ledger.generated, r.ledger.in_flight);
+}
