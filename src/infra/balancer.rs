@@ -88,6 +88,7 @@ mod tests {
             layer: 7,
             algorithm,
             scale: Vec::new(),
+            idle_timeout: None,
         };
         Balancer::new(spec, 3, stream(1, "lb"))
     }

@@ -228,6 +228,10 @@ pub struct RawBalancer {
     /// `round_robin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<String>,
+    /// Closes a connection that carried no bytes this long. Default 60s (the default of
+    /// AWS's Application and Classic Load Balancers); `0s` for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout: Option<Duration>,
     /// Scale-out steps: at a time, the number of replicas in service from then on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Vec<RawScaleStep>>,

@@ -132,6 +132,8 @@ pub struct BalancerSpec {
     pub algorithm: LbAlgorithm,
     /// (time, replicas in service from then on), in time order, each more than before.
     pub scale: Vec<(Nanos, u32)>,
+    /// Idle timeout on every connection; none without a `load_balancer` section.
+    pub idle_timeout: Option<Nanos>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -485,6 +485,7 @@ fn balancer(
             layer: 4,
             algorithm: LbAlgorithm::RoundRobin,
             scale: Vec::new(),
+            idle_timeout: None,
         });
     };
     if lb.layer != 4 && lb.layer != 7 {
@@ -536,6 +537,11 @@ fn balancer(
         layer: lb.layer,
         algorithm,
         scale,
+        idle_timeout: match lb.idle_timeout {
+            None => Some(d::BALANCER_IDLE_TIMEOUT),
+            Some(t) if t.as_nanos() == 0 => None,
+            Some(t) => Some(t.as_nanos()),
+        },
     })
 }
 

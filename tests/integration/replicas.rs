@@ -125,3 +125,34 @@ fn one_replica_without_balancer_or_broker_is_the_plain_server() {
     assert_eq!(plain[0].latency, explicit[0].latency);
     assert_eq!(plain[0].ledger, explicit[0].ledger);
 }
+
+#[test]
+fn the_balancer_idle_timeout_closes_silent_connections() {
+    // Default 60 s (AWS's load balancers): a WebSocket without pings, with one event every
+    // two minutes, is cut after its first quiet minute; `idle_timeout: 0s` turns it off.
+    let rare = |extra: &str| {
+        let text = format!(
+            "name: lb-idle
+duration: 6m
+network:
+  net: {{ latency: 10ms, bandwidth: 50Mbit/s }}
+clients:
+  users: {{ count: 10, link: net }}
+workload:
+  events: {{ source: periodic, rate: 30/h, payload: 100B }}
+load_balancer: {{ layer: 4{extra} }}
+transports:
+  - {{ label: silent, websocket: {{}} }}
+  - {{ label: pinging, websocket: {{ ping: 25s }} }}
+"
+        );
+        run(&scenario(&text))
+    };
+    let default = rare("");
+    assert_eq!(default[0].disconnected_clients, 10);
+    assert!(default[0].ledger.lost > 0);
+    assert_eq!(default[1].disconnected_clients, 0);
+    let off = rare(", idle_timeout: 0s");
+    assert_eq!(off[0].disconnected_clients, 0);
+    assert_eq!(off[0].ledger.lost, 0);
+}

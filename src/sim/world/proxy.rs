@@ -1,5 +1,6 @@
 //! HTTP proxies on a group's path: added latency, the idle timeout that closes quiet
-//! connections, and response buffering that holds a streamed response's bytes.
+//! connections, and response buffering that holds a streamed response's bytes. The load
+//! balancer's idle timeout works the same way, on every connection.
 //!
 //! A proxy closes a connection that carried no bytes for its idle timeout: a silent SSE
 //! stream or WebSocket, a held long poll, an idle keep-alive connection. Closes are taken
@@ -24,9 +25,19 @@ impl<P: Protocol> World<'_, P> {
             .map(|p| &self.scenario.proxies[p as usize])
     }
 
-    /// Bytes crossed the proxy for `c` at `now`: the connection is not idle.
+    /// The shortest idle timeout on `c`'s path: its proxy's and the load balancer's.
+    fn middlebox_idle_timeout(&self, c: ClientId) -> Option<Nanos> {
+        let proxy = self.proxy_of(c).and_then(|p| p.idle_timeout);
+        let balancer = self.scenario.balancer.idle_timeout;
+        match (proxy, balancer) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Bytes crossed the proxy or balancer for `c` at `now`: the connection is not idle.
     pub(super) fn proxy_traffic(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let Some(timeout) = self.proxy_of(c).and_then(|p| p.idle_timeout) else {
+        let Some(timeout) = self.middlebox_idle_timeout(c) else {
             return;
         };
         let connection = &mut self.clients[c as usize].connection;
@@ -40,7 +51,7 @@ impl<P: Protocol> World<'_, P> {
     /// The proxy's idle timer for `c` fired: close the connection if it has been silent for
     /// the whole timeout and is quiet; otherwise look again when it could be.
     pub(super) fn proxy_idle(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let Some(timeout) = self.proxy_of(c).and_then(|p| p.idle_timeout) else {
+        let Some(timeout) = self.middlebox_idle_timeout(c) else {
             return;
         };
         let client = &mut self.clients[c as usize];
