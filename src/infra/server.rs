@@ -27,6 +27,9 @@ pub struct Server {
     /// Start of the current imbalance period (the last scale step) and the busy time since.
     mark: Nanos,
     busy_since_mark: u128,
+    /// Bytes waiting in send buffers now, and the peak of connection memory plus them.
+    buffered: u64,
+    peak_memory: u64,
 }
 
 impl Server {
@@ -44,6 +47,8 @@ impl Server {
             requests_in_window: 0,
             mark: window_start,
             busy_since_mark: 0,
+            buffered: 0,
+            peak_memory: 0,
         }
     }
 
@@ -113,6 +118,7 @@ impl Server {
     pub fn connection_opened(&mut self) {
         self.open_connections += 1;
         self.peak_connections = self.peak_connections.max(self.open_connections);
+        self.note_memory();
     }
 
     /// Share of the cores' time busy within the window, 0 to 1.
@@ -152,9 +158,20 @@ impl Server {
         self.peak_connections
     }
 
-    /// Peak memory held for connections.
+    /// Bytes waiting in connections' send buffers changed by `delta`.
+    pub fn buffered_changed(&mut self, delta: i64) {
+        self.buffered = self.buffered.saturating_add_signed(delta);
+        self.note_memory();
+    }
+
+    fn note_memory(&mut self) {
+        let now = self.open_connections * self.memory_per_connection + self.buffered;
+        self.peak_memory = self.peak_memory.max(now);
+    }
+
+    /// Peak memory held for connections and their buffered bytes.
     pub fn peak_memory(&self) -> u64 {
-        self.peak_connections * self.memory_per_connection
+        self.peak_memory
     }
 }
 
@@ -175,6 +192,7 @@ mod tests {
             },
             memory_per_connection: 1000,
             keepalive_timeout: None,
+            send_buffer: None,
             replicas: 1,
             exponential_costs: false,
         }

@@ -122,6 +122,17 @@ pub struct Imbalance {
     pub cpu: f64,
 }
 
+/// Slow consumers: what the streams' send buffers did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlowConsumers {
+    /// Messages dropped from full send buffers (`drop_oldest`).
+    pub dropped_messages: u64,
+    /// Streams disconnected for a full send buffer (`disconnect`).
+    pub disconnects: u64,
+    /// The largest send buffer of any stream.
+    pub peak_send_buffer_bytes: u64,
+}
+
 /// Bytes that crossed one hop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HopBytes {
@@ -175,6 +186,7 @@ pub struct RunResult {
     pub broker_messages: u64,
     /// Clients left without a connection at the end (WebSocket has no built-in reconnect).
     pub disconnected_clients: u64,
+    pub slow_consumers: SlowConsumers,
     pub ledger: EventLedger,
     /// Raw counts of the measurement window, all clients together.
     pub totals: WindowTotals,

@@ -41,6 +41,11 @@ pub struct LinkQueue {
 }
 
 impl LinkQueue {
+    /// When the serializer finishes what is queued.
+    pub fn busy_until(&self) -> Nanos {
+        self.busy_until
+    }
+
     /// Sends a data message of `bytes` at `now`, delayed by `recovery` more (the
     /// retransmission of lost segments), on the connection whose last arrival is `order`;
     /// returns its arrival time, never before `order` (a TCP stream is not reordered).

@@ -210,11 +210,28 @@ pub struct RawServer {
     /// Memory held per open connection. Default 32KiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_per_connection: Option<ByteSize>,
+    /// Per-connection send buffer of streams (SSE, WebSocket): what waits for a slow
+    /// client's link, and what happens when it overflows. Default: none (unbounded, not
+    /// counted in memory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_buffer: Option<RawSendBuffer>,
     /// HTTP keep-alive idle timeout: the server closes a connection idle this long after a
     /// response (streams are never idle-closed). Default 75s (nginx's
     /// `keepalive_timeout`); `0s` for none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keepalive_timeout: Option<Duration>,
+}
+
+/// A stream's send buffer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSendBuffer {
+    /// Bytes a stream may have waiting for its client's link. Required.
+    pub limit: ByteSize,
+    /// Past the limit: `buffer` (keep everything; memory grows), `drop_oldest` (discard the
+    /// oldest waiting messages; their events are lost) or `disconnect` (close the stream).
+    /// Required.
+    pub policy: String,
 }
 
 /// The load balancer.

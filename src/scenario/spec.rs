@@ -122,6 +122,23 @@ pub struct ServerSpec {
     pub memory_per_connection: u64,
     /// Idle time after which the server closes a keep-alive connection; none: never.
     pub keepalive_timeout: Option<Nanos>,
+    /// Streams' send buffer, if modelled.
+    pub send_buffer: Option<SendBuffer>,
+}
+
+/// A stream's send buffer and its overflow policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SendBuffer {
+    pub limit: u64,
+    pub policy: SlowConsumerPolicy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlowConsumerPolicy {
+    Buffer,
+    DropOldest,
+    Disconnect,
 }
 
 /// The load balancer.

@@ -217,6 +217,25 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         memory_per_connection: raw_server
             .memory_per_connection
             .map_or(d::MEMORY_PER_CONNECTION, |v| v.bytes()),
+        send_buffer: match &raw_server.send_buffer {
+            None => None,
+            Some(b) => Some(SendBuffer {
+                limit: b.limit.bytes(),
+                policy: match b.policy.as_str() {
+                    "buffer" => SlowConsumerPolicy::Buffer,
+                    "drop_oldest" => SlowConsumerPolicy::DropOldest,
+                    "disconnect" => SlowConsumerPolicy::Disconnect,
+                    other => {
+                        return Err(c.error(
+                            "server.send_buffer.policy",
+                            format!(
+                                "unknown policy \"{other}\"; expected one of: buffer, drop_oldest, disconnect"
+                            ),
+                        ));
+                    }
+                },
+            }),
+        },
         keepalive_timeout: match raw_server.keepalive_timeout {
             None => Some(d::KEEPALIVE_TIMEOUT),
             Some(t) if t.as_nanos() == 0 => None,

@@ -27,6 +27,8 @@ pub enum Event {
     Keepalive(ClientId, u32),
     /// A proxy's idle timer for the client's connection.
     ProxyIdle(ClientId),
+    /// The client's downlink may be free for the next message of its send buffer.
+    LinkFree(ClientId),
     /// Time for the server's next HTTP/2 PING on the client's connection (generation).
     Http2PingTimer(ClientId, u32),
     /// Workload event number `n` is created.
@@ -52,6 +54,7 @@ impl crate::engine::Packed for Event {
             Event::IdleTimeout(c) => (5, c, 0),
             Event::Keepalive(c, g) => (6, c, g),
             Event::ProxyIdle(c) => (12, c, 0),
+            Event::LinkFree(c) => (13, c, 0),
             Event::Http2PingTimer(c, g) => (7, c, g),
             Event::WorkloadEvent(n) => (8, 0, n),
             Event::BrokerDelivery(r, n) => (9, r, n),
@@ -80,6 +83,7 @@ impl crate::engine::Packed for Event {
             5 => Event::IdleTimeout(client),
             6 => Event::Keepalive(client, aux),
             12 => Event::ProxyIdle(client),
+            13 => Event::LinkFree(client),
             7 => Event::Http2PingTimer(client, aux),
             8 => Event::WorkloadEvent(aux),
             9 => Event::BrokerDelivery(client, aux),
@@ -220,6 +224,7 @@ mod tests {
             Event::IdleTimeout(c),
             Event::Keepalive(9, 4),
             Event::ProxyIdle(c),
+            Event::LinkFree(c),
             Event::Http2PingTimer(c, 12),
             Event::WorkloadEvent(u32::MAX),
             Event::BrokerDelivery(999, 5),

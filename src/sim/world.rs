@@ -9,7 +9,7 @@ use crate::infra::balancer::Balancer;
 use crate::infra::server::Server;
 use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, HopBytes, LatencyRecorder,
-    RunResult, WindowTotals, fixed,
+    RunResult, SlowConsumers, WindowTotals, fixed,
 };
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, RttEstimator};
@@ -120,6 +120,15 @@ pub struct Client {
     /// Bytes and messages of its streamed response held by a buffering proxy.
     proxy_buffered: u64,
     proxy_held: Vec<Msg>,
+    /// Its stream's send buffer at the server: messages waiting for its link, their bytes,
+    /// and whether a link-free event is pending.
+    send_queue: VecDeque<Msg>,
+    send_queued: u64,
+    link_free_armed: bool,
+    /// The server is ending its stream (slow consumer): close when drained.
+    closing: bool,
+    /// Push jobs of an ended stream still in the CPU (dropped when they finish).
+    stale_jobs: u64,
     /// Since when the tab waits for a connection (HTTP/1.1's per-origin limit).
     blocked_since: Option<Nanos>,
     /// The connection's two directions, indexed by [`Direction::index`].
@@ -147,6 +156,7 @@ mod browser;
 mod connection;
 mod proxy;
 mod replicas;
+mod send_buffer;
 
 use browser::Browser;
 pub use browser::{CONNECTIONS_PER_ORIGIN, Sharing};
@@ -191,6 +201,11 @@ struct Counters {
     proxy_closes: u64,
     /// Requests sent anew after a lost connection (SSE reconnects, long-poll retries).
     reconnects: u64,
+    /// Slow consumers: messages dropped from send buffers, streams disconnected, and the
+    /// largest send buffer.
+    slow_consumer_drops: u64,
+    slow_consumer_disconnects: u64,
+    peak_send_buffer: u64,
     /// Connections opened (SYNs reaching the server).
     connections_opened: u64,
     /// Connections the server closed after its keep-alive idle timeout.
@@ -494,11 +509,11 @@ impl<'s, P: Protocol> World<'s, P> {
             && let Some(flush) = self.proxy_of(c).and_then(|p| p.buffering)
         {
             for held in self.proxy_buffer(c, msg, flush) {
-                self.transmit(c, direction, held, now, s);
+                self.transmit_or_buffer(c, direction, held, now, s);
             }
             return;
         }
-        self.transmit(c, direction, msg, now, s);
+        self.transmit_or_buffer(c, direction, msg, now, s);
     }
 
     /// Puts a sized message on the access link: loss and retransmission, serialization,
@@ -735,6 +750,9 @@ impl<'s, P: Protocol> World<'s, P> {
             self.client_setup(c, msg.kind, now, s);
             return;
         }
+        if self.clients[c as usize].closing {
+            self.finish_close_if_drained(c, now, s);
+        }
         if let Some(window) = self.protocol.http2_window() {
             // Flow control counts what the client consumed: approximately the message's
             // application bytes (DATA payloads; header frames are not flow-controlled).
@@ -766,10 +784,12 @@ impl<'s, P: Protocol> World<'s, P> {
     fn job_done(&mut self, c: ClientId, job: Job, now: Nanos, s: &mut Scheduler<Event>) {
         match job {
             Job::Request => P::request_handled(self, c, now, s),
+            Job::Push(n) if !self.clients[c as usize].streaming => self.discard_push(c, n, now, s),
             Job::Push(n) => {
                 self.clients[c as usize].events_in_jobs -= 1;
                 self.send_down(c, MsgKind::Event(n), now, s);
             }
+            Job::Keepalive if !self.clients[c as usize].streaming => {}
             Job::Answer => P::answer(self, c, now, s),
             Job::Keepalive => self.send_down(c, MsgKind::Keepalive, now, s),
             Job::TlsHandshake => self.tls_handshake_done(c, now, s),
@@ -854,6 +874,11 @@ impl<'s, P: Protocol> World<'s, P> {
             imbalance: self.imbalance(),
             broker_messages: self.counters.broker_messages,
             disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,
+            slow_consumers: SlowConsumers {
+                dropped_messages: self.counters.slow_consumer_drops,
+                disconnects: self.counters.slow_consumer_disconnects,
+                peak_send_buffer_bytes: self.counters.peak_send_buffer,
+            },
             ledger,
             totals: WindowTotals {
                 bytes,
@@ -925,6 +950,7 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::HoldTimeout(c, generation) => P::hold_timeout(self, c, generation, now, s),
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
             Event::ProxyIdle(c) => self.proxy_idle(c, now, s),
+            Event::LinkFree(c) => self.link_free(c, now, s),
             Event::Http2PingTimer(c, generation) => self.http2_ping_timer(c, generation, now, s),
             Event::Keepalive(c, generation) => {
                 let client = &self.clients[c as usize];

@@ -10,6 +10,7 @@ mod loss;
 mod proxies;
 mod queueing;
 mod replicas;
+mod slow_consumers;
 mod snapshot;
 mod support;
 mod tabs;

@@ -37,6 +37,7 @@ fn simulated_wait(c: u32, rho: f64, jobs: u64, seed: u64) -> f64 {
         exponential_costs: true,
         memory_per_connection: 0,
         keepalive_timeout: None,
+        send_buffer: None,
         replicas: 1,
     };
     let mut server = Server::new(&spec, 0, u64::MAX);

@@ -76,7 +76,7 @@ impl<P: Protocol> World<'_, P> {
     }
 
     /// Closes `c`'s connection from the middle of the path and tells its transport.
-    fn drop_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn drop_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let tabs = self.tabs_on_connection(c);
         self.close_connection(c, &tabs, now, s);
         for t in tabs {
@@ -86,7 +86,7 @@ impl<P: Protocol> World<'_, P> {
     }
 
     /// The server drops what it held for `c`'s connection: its stream, its held request.
-    fn server_forgets(&mut self, c: ClientId) {
+    pub(super) fn server_forgets(&mut self, c: ClientId) {
         let r = self.replica_of(c);
         let client = &mut self.clients[c as usize];
         if std::mem::take(&mut client.streaming) {

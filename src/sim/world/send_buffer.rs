@@ -1,0 +1,166 @@
+//! Slow consumers: a stream's send buffer at the server, where writes wait for a client's
+//! busy link, and the policy when it overflows its limit — keep buffering (memory grows),
+//! drop the oldest waiting messages (their events are lost), or disconnect the stream.
+//!
+//! A disconnected stream's waiting messages are discarded, its queued push jobs are
+//! dropped as they finish, and the connection closes once the bytes already on the wire
+//! have arrived; the client then does what its transport does on a lost connection (SSE
+//! reconnects and resumes from its last event, a WebSocket client stays disconnected).
+
+use super::{Protocol, World};
+use crate::engine::{Nanos, Scheduler};
+use crate::net::wire::Direction;
+use crate::scenario::SlowConsumerPolicy;
+use crate::sim::event::{ClientId, Event, Msg, MsgKind};
+
+impl<P: Protocol> World<'_, P> {
+    /// Transmits `msg` now, or — for a stream with a send buffer whose link is busy — puts
+    /// it in the buffer.
+    pub(super) fn transmit_or_buffer(
+        &mut self,
+        c: ClientId,
+        direction: Direction,
+        msg: Msg,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let buffer = self.scenario.server.send_buffer;
+        let client = &self.clients[c as usize];
+        let (Some(buffer), Direction::Down, true) = (buffer, direction, client.streaming) else {
+            self.transmit(c, direction, msg, now, s);
+            return;
+        };
+        let browser = client.browser as usize;
+        let free_at = self.access_links[browser][Direction::Down.index()].busy_until();
+        if free_at <= now && client.send_queue.is_empty() {
+            self.transmit(c, direction, msg, now, s);
+            return;
+        }
+        let r = self.replica_of(c);
+        let client = &mut self.clients[c as usize];
+        client.send_queue.push_back(msg);
+        client.send_queued += msg.wire;
+        let queued = client.send_queued;
+        self.servers[r].buffered_changed(msg.wire as i64);
+        self.counters.peak_send_buffer = self.counters.peak_send_buffer.max(queued);
+        self.arm_link_free(c, free_at.max(now), s);
+        if queued > buffer.limit {
+            self.overflow(c, buffer.limit, buffer.policy, now);
+        }
+    }
+
+    fn arm_link_free(&mut self, c: ClientId, at: Nanos, s: &mut Scheduler<Event>) {
+        let client = &mut self.clients[c as usize];
+        if !client.link_free_armed {
+            client.link_free_armed = true;
+            s.at(at, Event::LinkFree(c));
+        }
+    }
+
+    /// The link may be free for `c`'s next waiting message.
+    pub(super) fn link_free(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        self.clients[c as usize].link_free_armed = false;
+        let browser = self.clients[c as usize].browser as usize;
+        let free_at = self.access_links[browser][Direction::Down.index()].busy_until();
+        if self.clients[c as usize].send_queue.is_empty() {
+            return;
+        }
+        if free_at > now {
+            // Another tab's bytes took the link meanwhile.
+            self.arm_link_free(c, free_at, s);
+            return;
+        }
+        let msg = self.pop_waiting(c).expect("checked non-empty");
+        self.transmit(c, Direction::Down, msg, now, s);
+        if !self.clients[c as usize].send_queue.is_empty() {
+            let free_at = self.access_links[browser][Direction::Down.index()].busy_until();
+            self.arm_link_free(c, free_at, s);
+        }
+    }
+
+    fn pop_waiting(&mut self, c: ClientId) -> Option<Msg> {
+        let r = self.replica_of(c);
+        let client = &mut self.clients[c as usize];
+        let msg = client.send_queue.pop_front()?;
+        client.send_queued -= msg.wire;
+        self.servers[r].buffered_changed(-(msg.wire as i64));
+        Some(msg)
+    }
+
+    fn overflow(&mut self, c: ClientId, limit: u64, policy: SlowConsumerPolicy, now: Nanos) {
+        match policy {
+            SlowConsumerPolicy::Buffer => {}
+            SlowConsumerPolicy::DropOldest => {
+                while self.clients[c as usize].send_queued > limit {
+                    let Some(msg) = self.pop_waiting(c) else {
+                        break;
+                    };
+                    let client = &mut self.clients[c as usize];
+                    client.events_on_wire -= msg.events() as u64;
+                    client.lost += msg.events() as u64;
+                    if self.in_window(now) {
+                        self.counters.slow_consumer_drops += 1;
+                    }
+                }
+            }
+            SlowConsumerPolicy::Disconnect => {
+                if self.in_window(now) {
+                    self.counters.slow_consumer_disconnects += 1;
+                }
+                // The stream ends: its waiting events, and those in its push jobs (the
+                // last ones handed out, just before the cursor), go back to the server's
+                // pending ones: a reconnecting EventSource gets them again from its
+                // Last-Event-ID.
+                let client = &mut self.clients[c as usize];
+                let in_jobs = std::mem::take(&mut client.events_in_jobs);
+                client.cursor -= in_jobs as u32;
+                client.stale_jobs += in_jobs;
+                while let Some(msg) = self.pop_waiting(c) {
+                    let client = &mut self.clients[c as usize];
+                    client.events_on_wire -= msg.events() as u64;
+                    if let MsgKind::Event(n) = msg.kind {
+                        client.cursor = client.cursor.min(n);
+                    }
+                }
+                self.clients[c as usize].closing = true;
+                self.server_forgets(c);
+            }
+        }
+    }
+
+    /// A push job of event `n` finished for a stream that no longer exists: dropped.
+    pub(super) fn discard_push(
+        &mut self,
+        c: ClientId,
+        n: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let client = &mut self.clients[c as usize];
+        if client.stale_jobs > 0 {
+            client.stale_jobs -= 1;
+        } else {
+            client.events_in_jobs -= 1;
+        }
+        client.cursor = client.cursor.min(n);
+        self.finish_close_if_drained(c, now, s);
+    }
+
+    /// A closing stream closes once nothing of it is left on the wire or in the CPU.
+    pub(super) fn finish_close_if_drained(
+        &mut self,
+        c: ClientId,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let client = &self.clients[c as usize];
+        if client.closing
+            && client.is_quiet()
+            && client.stale_jobs == 0
+            && client.events_in_jobs == 0
+        {
+            self.clients[c as usize].closing = false;
+            self.drop_connection(c, now, s);
+        }
+    }
+}
