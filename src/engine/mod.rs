@@ -55,12 +55,14 @@ impl<E: Packed> Scheduler<E> {
     }
 
     /// Schedules `event` at absolute time `time` (>= now).
+    #[inline]
     pub fn at(&mut self, time: Nanos, event: E) {
         debug_assert!(time >= self.now, "scheduling in the past");
         self.queue.push(time.max(self.now), event.pack());
     }
 
     /// Schedules `event` after `delay`.
+    #[inline]
     pub fn after(&mut self, delay: Nanos, event: E) {
         self.queue
             .push(self.now.saturating_add(delay), event.pack());

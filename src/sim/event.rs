@@ -44,6 +44,7 @@ pub enum Event {
 impl crate::engine::Packed for Event {
     /// Kind in the top byte, client in the next three, the rest (generation, event number)
     /// in the low four. Clients are fewer than 2^24 (the scenario limit is 10^7).
+    #[inline]
     fn pack(self) -> u64 {
         let (kind, client, aux): (u64, ClientId, u32) = match self {
             Event::ClientStart(c) => (0, c, 0),
@@ -71,6 +72,7 @@ impl crate::engine::Packed for Event {
         kind << 56 | (client as u64) << 32 | aux as u64
     }
 
+    #[inline]
     fn unpack(packed: u64) -> Self {
         let client = ((packed >> 32) & 0x00ff_ffff) as ClientId;
         let aux = packed as u32;

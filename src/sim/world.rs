@@ -226,6 +226,8 @@ pub struct World<'s, P> {
     /// connection of its tabs (kept apart from [`Browser`], as they are touched on every
     /// send).
     access_links: Vec<[LinkQueue; 2]>,
+    /// Per group: what the middleboxes on its path do.
+    paths: Vec<proxy::PathProperties>,
     /// Per group: link parameters by [`Direction::index`].
     links: Vec<[LinkParams; 2]>,
     /// Per group: jitter streams by [`Direction::index`].
@@ -303,6 +305,7 @@ impl<'s, P: Protocol> World<'s, P> {
             clients,
             access_links: vec![[LinkQueue::default(); 2]; browsers.len()],
             browsers,
+            paths: Self::paths_of(scenario),
             links,
             jitter,
             loss,
@@ -506,7 +509,7 @@ impl<'s, P: Protocol> World<'s, P> {
         self.proxy_traffic(c, now, s);
         if direction == Direction::Down
             && self.protocol.is_stream_body(kind)
-            && let Some(flush) = self.proxy_of(c).and_then(|p| p.buffering)
+            && let Some(flush) = self.paths[self.clients[c as usize].group as usize].buffering
         {
             for held in self.proxy_buffer(c, msg, flush) {
                 self.transmit_or_buffer(c, direction, held, now, s);
@@ -527,7 +530,7 @@ impl<'s, P: Protocol> World<'s, P> {
         s: &mut Scheduler<Event>,
     ) {
         let tcp = self.scenario.tcp;
-        let proxy_latency = self.proxy_of(c).map_or(0, |p| p.latency);
+        let proxy_latency = self.paths[self.clients[c as usize].group as usize].latency;
         let client = &mut self.clients[c as usize];
         let group = client.group as usize;
         let d = direction.index();

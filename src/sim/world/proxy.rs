@@ -12,27 +12,48 @@
 //! client — which has no built-in reconnect — is left disconnected.
 
 use super::{Protocol, World};
+
+/// The middleboxes on a group's path, as the hot path needs them.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PathProperties {
+    /// The shortest idle timeout of the proxy and the load balancer.
+    pub idle_timeout: Option<Nanos>,
+    /// One-way delay the proxy adds.
+    pub latency: Nanos,
+    /// The proxy's response-buffering flush size.
+    pub buffering: Option<u64>,
+}
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::ProxySpec;
 use crate::sim::event::{ClientId, Event, Msg};
 
 impl<P: Protocol> World<'_, P> {
-    /// The proxy on `c`'s path, if any.
-    pub(super) fn proxy_of(&self, c: ClientId) -> Option<&ProxySpec> {
-        let group = self.clients[c as usize].group as usize;
-        self.scenario.groups[group]
-            .via
-            .map(|p| &self.scenario.proxies[p as usize])
+    /// What the middleboxes on each group's path do, looked up once per run (they are
+    /// consulted on every message).
+    pub(super) fn paths_of(scenario: &crate::scenario::Scenario) -> Vec<PathProperties> {
+        scenario
+            .groups
+            .iter()
+            .map(|group| {
+                let proxy: Option<&ProxySpec> = group.via.map(|p| &scenario.proxies[p as usize]);
+                let proxy_idle = proxy.and_then(|p| p.idle_timeout);
+                let idle_timeout = match (proxy_idle, scenario.balancer.idle_timeout) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                PathProperties {
+                    idle_timeout,
+                    latency: proxy.map_or(0, |p| p.latency),
+                    buffering: proxy.and_then(|p| p.buffering),
+                }
+            })
+            .collect()
     }
 
     /// The shortest idle timeout on `c`'s path: its proxy's and the load balancer's.
+    #[inline]
     fn middlebox_idle_timeout(&self, c: ClientId) -> Option<Nanos> {
-        let proxy = self.proxy_of(c).and_then(|p| p.idle_timeout);
-        let balancer = self.scenario.balancer.idle_timeout;
-        match (proxy, balancer) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        self.paths[self.clients[c as usize].group as usize].idle_timeout
     }
 
     /// Bytes crossed the proxy or balancer for `c` at `now`: the connection is not idle.
