@@ -12,6 +12,7 @@ pub mod locate;
 pub mod overrides;
 pub mod raw;
 pub mod spec;
+pub mod topology;
 pub mod validate;
 
 pub use error::ScenarioError;
@@ -39,6 +40,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "tls",
     "http2",
     "proxies",
+    "topology",
     "clients",
     "server",
     "load_balancer",

@@ -44,6 +44,11 @@ pub struct RawScenario {
     /// Named HTTP proxies that client groups reach the servers through (`via`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxies: Option<BTreeMap<String, RawProxy>>,
+    /// Links between named nodes (client groups, proxies, `balancer`, `servers`) and the
+    /// paths groups take. Default: each group reaches the servers directly (through its
+    /// `via` proxy, if any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology: Option<RawTopology>,
     /// Named client groups. At least one.
     pub clients: BTreeMap<String, RawClientGroup>,
     /// The server. All fields have defaults.
@@ -147,6 +152,30 @@ pub struct RawTls {
     /// The server's first flight when resuming (no certificate chain). Default 200B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resumed_server_hello: Option<ByteSize>,
+}
+
+/// The topology: links between nodes and, optionally, explicit paths.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopology {
+    /// Undirected links between nodes, each with a one-way latency.
+    #[serde(default)]
+    pub links: Vec<RawTopologyLink>,
+    /// Per group: the nodes after the group, ending with `servers`. Default: the path of
+    /// least latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paths: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// A link between two nodes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopologyLink {
+    pub from: String,
+    pub to: String,
+    /// One-way delay on the link. Default 0s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Duration>,
 }
 
 /// An HTTP proxy (a corporate forward proxy, or a reverse proxy in front of the servers).

@@ -24,6 +24,7 @@ pub struct Scenario {
     pub tcp: TcpParams,
     pub tls: TlsSizes,
     pub proxies: Vec<ProxySpec>,
+    pub topology_links: Vec<TopologyLink>,
     pub groups: Vec<ClientGroup>,
     pub server: ServerSpec,
     pub balancer: BalancerSpec,
@@ -88,8 +89,27 @@ pub struct ClientGroup {
     pub tls: TlsVersion,
     /// Tabs per browser; each tab is a client of the transport.
     pub tabs: u32,
-    /// Index of the proxy its connections pass through.
-    pub via: Option<u32>,
+    /// How its connections reach the servers.
+    pub path: GroupPath,
+}
+
+/// A group's way to the servers, past its access link.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GroupPath {
+    /// Proxies on the path (indices into [`Scenario::proxies`]), in order.
+    pub proxies: Vec<u32>,
+    /// Topology links on the path (indices into [`Scenario::topology_links`]).
+    pub links: Vec<u32>,
+    /// One-way latency of those links together.
+    pub latency: Nanos,
+}
+
+/// A link of the topology.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopologyLink {
+    pub from: String,
+    pub to: String,
+    pub latency: Nanos,
 }
 
 /// An HTTP proxy on a group's path.

@@ -147,24 +147,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             ramp,
             tls: group.tls.unwrap_or_default(),
             tabs: group.tabs.unwrap_or(1),
-            via: match &group.via {
-                None => None,
-                Some(proxy) => Some(proxies.iter().position(|p| &p.name == proxy).ok_or_else(
-                    || {
-                        c.error(
-                            &format!("{path}.via"),
-                            if proxies.is_empty() {
-                                format!("unknown proxy \"{proxy}\"; no proxies are defined under `proxies`")
-                            } else {
-                                format!(
-                                    "unknown proxy \"{proxy}\"; expected one of: {}",
-                                    names(raw.proxies.iter().flatten().map(|(k, _)| k))
-                                )
-                            },
-                        )
-                    },
-                )? as u32),
-            },
+            path: GroupPath::default(),
         });
         if !(1..=MAX_TABS).contains(&group.tabs.unwrap_or(1)) {
             return Err(c.error(
@@ -172,6 +155,11 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
                 format!("must be between 1 and {MAX_TABS}"),
             ));
         }
+    }
+
+    let (topology_links, mut group_paths) = super::topology::paths(raw, &proxies, c)?;
+    for group in &mut groups {
+        group.path = group_paths.remove(&group.name).unwrap_or_default();
     }
 
     let total_clients: u64 = groups.iter().map(|g| g.count as u64 * g.tabs as u64).sum();
@@ -371,6 +359,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         tcp,
         tls,
         proxies,
+        topology_links,
         groups,
         server,
         balancer,

@@ -103,8 +103,6 @@ pub struct Client {
     pub group: u32,
     /// The browser this client is a tab of.
     browser: u32,
-    /// Its access link profile (index into the scenario's links).
-    link: u32,
     /// TLS on its connections (its group's).
     tls: TlsVersion,
     /// The server replica serving it now.
@@ -182,8 +180,8 @@ fn is_handshake(kind: MsgKind) -> bool {
 /// Counters of the measurement window.
 #[derive(Debug, Default)]
 struct Counters {
-    /// Bytes per access-link profile (by [`crate::scenario::LinkId`]).
-    bytes_by_link: Vec<WireBytes>,
+    /// Bytes per client group: every hop on the group's path carries them.
+    bytes_by_group: Vec<WireBytes>,
     requests: u64,
     responses: u64,
     empty_responses: u64,
@@ -291,7 +289,6 @@ impl<'s, P: Protocol> World<'s, P> {
                     clients.push(Client {
                         group: g as u32,
                         browser: browsers.len() as u32 - 1,
-                        link: group.link.0,
                         tls: group.tls,
                         ..Client::default()
                     });
@@ -326,7 +323,7 @@ impl<'s, P: Protocol> World<'s, P> {
             events_so_far: 0,
             subscribers: Vec::new(),
             counters: Counters {
-                bytes_by_link: vec![WireBytes::default(); scenario.links.len()],
+                bytes_by_group: vec![WireBytes::default(); scenario.groups.len()],
                 ..Counters::default()
             },
         }
@@ -366,8 +363,8 @@ impl<'s, P: Protocol> World<'s, P> {
         bytes: LayerBytes,
     ) {
         if self.in_window(time) {
-            let link = self.clients[c as usize].link as usize;
-            self.counters.bytes_by_link[link]
+            let group = self.clients[c as usize].group as usize;
+            self.counters.bytes_by_group[group]
                 .direction_mut(direction)
                 .add(bytes);
         }
@@ -825,11 +822,11 @@ impl<'s, P: Protocol> World<'s, P> {
         }
         let clients = self.clients.len() as u64;
         let window = self.scenario.window();
-        // The totals are the sum over the hops (each byte crosses one access link).
+        // The totals are the sum over the groups (each byte crosses one access link).
         let mut bytes = WireBytes::default();
-        for link in &self.counters.bytes_by_link {
-            bytes.down.add(link.down);
-            bytes.up.add(link.up);
+        for group in &self.counters.bytes_by_group {
+            bytes.down.add(group.down);
+            bytes.up.add(group.up);
         }
         let all = bytes.down.total() + bytes.up.total();
         let payload = bytes.down.payload + bytes.up.payload;
@@ -895,18 +892,41 @@ impl<'s, P: Protocol> World<'s, P> {
                 retransmitted_segments: self.counters.retransmitted_segments,
                 idle_closes: self.counters.idle_closes,
             },
-            hops: self
-                .scenario
-                .links
-                .iter()
-                .zip(&self.counters.bytes_by_link)
-                .map(|(link, bytes)| HopBytes {
-                    hop: format!("access:{}", link.name),
-                    bytes: *bytes,
-                })
-                .collect(),
+            hops: self.hops(),
             sim_events,
         }
+    }
+
+    /// Bytes per hop: each access-link profile, then each topology link, with the bytes of
+    /// every group whose path crosses it (a connection's bytes are the same on every hop:
+    /// TLS termination and re-encryption at middleboxes are not modelled).
+    fn hops(&self) -> Vec<HopBytes> {
+        let sum = |groups: &mut dyn Iterator<Item = usize>| {
+            let mut total = WireBytes::default();
+            for g in groups {
+                total.down.add(self.counters.bytes_by_group[g].down);
+                total.up.add(self.counters.bytes_by_group[g].up);
+            }
+            total
+        };
+        let groups = &self.scenario.groups;
+        let mut hops = Vec::new();
+        for (l, link) in self.scenario.links.iter().enumerate() {
+            let mut using = (0..groups.len()).filter(|g| groups[*g].link.0 as usize == l);
+            hops.push(HopBytes {
+                hop: format!("access:{}", link.name),
+                bytes: sum(&mut using),
+            });
+        }
+        for (l, link) in self.scenario.topology_links.iter().enumerate() {
+            let mut using =
+                (0..groups.len()).filter(|g| groups[*g].path.links.contains(&(l as u32)));
+            hops.push(HopBytes {
+                hop: format!("link:{}-{}", link.from, link.to),
+                bytes: sum(&mut using),
+            });
+        }
+        hops
     }
 
     /// Every client's ledger at this moment, in client order.

@@ -16,4 +16,5 @@ mod support;
 mod tabs;
 mod theory;
 mod tls;
+mod topology;
 mod wire;

@@ -16,11 +16,11 @@ use super::{Protocol, World};
 /// The middleboxes on a group's path, as the hot path needs them.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PathProperties {
-    /// The shortest idle timeout of the proxy and the load balancer.
+    /// The shortest idle timeout of the proxies and the load balancer.
     pub idle_timeout: Option<Nanos>,
-    /// One-way delay the proxy adds.
+    /// One-way delay of the topology links and the proxies on the path.
     pub latency: Nanos,
-    /// The proxy's response-buffering flush size.
+    /// The smallest response-buffering flush size of the proxies on the path.
     pub buffering: Option<u64>,
 }
 use crate::engine::{Nanos, Scheduler};
@@ -35,16 +35,21 @@ impl<P: Protocol> World<'_, P> {
             .groups
             .iter()
             .map(|group| {
-                let proxy: Option<&ProxySpec> = group.via.map(|p| &scenario.proxies[p as usize]);
-                let proxy_idle = proxy.and_then(|p| p.idle_timeout);
-                let idle_timeout = match (proxy_idle, scenario.balancer.idle_timeout) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
+                let proxies: Vec<&ProxySpec> = group
+                    .path
+                    .proxies
+                    .iter()
+                    .map(|p| &scenario.proxies[*p as usize])
+                    .collect();
+                let idle_timeout = proxies
+                    .iter()
+                    .filter_map(|p| p.idle_timeout)
+                    .chain(scenario.balancer.idle_timeout)
+                    .min();
                 PathProperties {
                     idle_timeout,
-                    latency: proxy.map_or(0, |p| p.latency),
-                    buffering: proxy.and_then(|p| p.buffering),
+                    latency: group.path.latency + proxies.iter().map(|p| p.latency).sum::<Nanos>(),
+                    buffering: proxies.iter().filter_map(|p| p.buffering).min(),
                 }
             })
             .collect()

@@ -1,0 +1,193 @@
+//! The topology: named nodes (client groups, proxies, the `balancer`, the `servers`) and
+//! links between them, as a petgraph graph; each group's path to the servers, given or the
+//! one of least latency; and its validation (unknown names, unreachable servers, loops).
+
+use std::collections::BTreeMap;
+
+use petgraph::algo::astar;
+use petgraph::graph::{NodeIndex, UnGraph};
+
+use super::error::ScenarioError;
+use super::raw::RawScenario;
+use super::spec::{GroupPath, Nanos, ProxySpec, TopologyLink};
+use super::validate::Checker;
+
+/// The node every path ends at.
+pub const SERVERS: &str = "servers";
+/// The load balancer's node, when there is one.
+pub const BALANCER: &str = "balancer";
+
+/// Builds the links and every group's path. Without a `topology` section a group goes
+/// straight to the servers, through its `via` proxy if it names one.
+pub(crate) fn paths(
+    raw: &RawScenario,
+    proxies: &[ProxySpec],
+    c: &Checker,
+) -> Result<(Vec<TopologyLink>, BTreeMap<String, GroupPath>), ScenarioError> {
+    let proxy_index = |name: &str| {
+        proxies
+            .iter()
+            .position(|p| p.name == name)
+            .map(|i| i as u32)
+    };
+    let Some(topology) = &raw.topology else {
+        let mut paths = BTreeMap::new();
+        for (name, group) in &raw.clients {
+            let mut path = GroupPath::default();
+            if let Some(via) = &group.via {
+                let proxy = proxy_index(via).ok_or_else(|| {
+                    c.error(
+                        &format!("clients.{name}.via"),
+                        if proxies.is_empty() {
+                            format!(
+                                "unknown proxy \"{via}\"; no proxies are defined under `proxies`"
+                            )
+                        } else {
+                            format!(
+                                "unknown proxy \"{via}\"; expected one of: {}",
+                                proxies
+                                    .iter()
+                                    .map(|p| p.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        },
+                    )
+                })?;
+                path.proxies.push(proxy);
+            }
+            paths.insert(name.clone(), path);
+        }
+        return Ok((Vec::new(), paths));
+    };
+
+    // The nodes, in a fixed order: groups, proxies, balancer, servers.
+    let mut graph: UnGraph<String, Nanos> = UnGraph::new_undirected();
+    let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
+    let mut add = |graph: &mut UnGraph<String, Nanos>, name: &str| {
+        index.insert(name.to_string(), graph.add_node(name.to_string()));
+    };
+    for name in raw.clients.keys() {
+        add(&mut graph, name);
+    }
+    for proxy in proxies {
+        add(&mut graph, &proxy.name);
+    }
+    let has_balancer = raw.load_balancer.is_some();
+    if has_balancer {
+        add(&mut graph, BALANCER);
+    }
+    add(&mut graph, SERVERS);
+    let known = index.keys().cloned().collect::<Vec<_>>().join(", ");
+
+    let mut links = Vec::new();
+    for (i, link) in topology.links.iter().enumerate() {
+        let path = format!("topology.links[{i}]");
+        let node = |name: &str, field: &str| {
+            index.get(name).copied().ok_or_else(|| {
+                c.error(
+                    &format!("{path}.{field}"),
+                    format!("unknown node \"{name}\"; expected one of: {known}"),
+                )
+            })
+        };
+        let (a, b) = (node(&link.from, "from")?, node(&link.to, "to")?);
+        if a == b {
+            return Err(c.error(
+                &format!("{path}.to"),
+                "a link must join two different nodes",
+            ));
+        }
+        let latency = link.latency.map_or(0, |l| l.as_nanos());
+        graph.add_edge(a, b, latency);
+        links.push(TopologyLink {
+            from: link.from.clone(),
+            to: link.to.clone(),
+            latency,
+        });
+    }
+    let link_between = |a: &str, b: &str| {
+        links
+            .iter()
+            .position(|l| (l.from == a && l.to == b) || (l.from == b && l.to == a))
+    };
+
+    let servers = index[SERVERS];
+    let explicit = topology.paths.clone().unwrap_or_default();
+    for name in explicit.keys() {
+        if !raw.clients.contains_key(name) {
+            return Err(c.error(
+                &format!("topology.paths.{name}"),
+                format!(
+                    "unknown client group \"{name}\"; expected one of: {}",
+                    raw.clients.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+    let mut paths = BTreeMap::new();
+    for (name, group) in &raw.clients {
+        if group.via.is_some() {
+            return Err(c.error(
+                &format!("clients.{name}.via"),
+                "with a `topology`, a group's proxies are the ones on its path; remove `via`",
+            ));
+        }
+        let field = format!("topology.paths.{name}");
+        let nodes: Vec<String> = match explicit.get(name) {
+            Some(nodes) => nodes.clone(),
+            None => {
+                let start = index[name];
+                let found = astar(&graph, start, |n| n == servers, |e| *e.weight(), |_| 0);
+                let Some((_, route)) = found else {
+                    return Err(c.error(
+                        &format!("clients.{name}"),
+                        "cannot reach the servers: no chain of `topology.links` joins this group to `servers`",
+                    ));
+                };
+                route[1..].iter().map(|n| graph[*n].clone()).collect()
+            }
+        };
+        let mut path = GroupPath::default();
+        let mut previous = name.clone();
+        let mut seen = vec![name.clone()];
+        for node in &nodes {
+            if !index.contains_key(node) {
+                return Err(c.error(
+                    &field,
+                    format!("unknown node \"{node}\"; expected one of: {known}"),
+                ));
+            }
+            if seen.contains(node) {
+                return Err(c.error(&field, format!("the path loops: \"{node}\" comes twice")));
+            }
+            if raw.clients.contains_key(node) {
+                return Err(c.error(
+                    &field,
+                    format!("a path cannot pass through another client group (\"{node}\")"),
+                ));
+            }
+            let link = link_between(&previous, node).ok_or_else(|| {
+                c.error(
+                    &field,
+                    format!("no link joins \"{previous}\" and \"{node}\""),
+                )
+            })?;
+            path.links.push(link as u32);
+            path.latency += links[link].latency;
+            if let Some(proxy) = proxy_index(node) {
+                path.proxies.push(proxy);
+            }
+            seen.push(node.clone());
+            previous = node.clone();
+        }
+        if previous != SERVERS {
+            return Err(c.error(&field, "a path must end at `servers`"));
+        }
+        if has_balancer && !seen.iter().any(|n| n == BALANCER) {
+            return Err(c.error(&field, "the path must pass through the `balancer`"));
+        }
+        paths.insert(name.clone(), path);
+    }
+    Ok((links, paths))
+}
