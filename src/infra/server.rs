@@ -194,6 +194,7 @@ mod tests {
             keepalive_timeout: None,
             send_buffer: None,
             replicas: 1,
+            max_connections: None,
             exponential_costs: false,
         }
     }

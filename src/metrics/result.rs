@@ -77,6 +77,12 @@ pub struct WindowTotals {
     pub connections_opened: u64,
     /// Connections a proxy closed after its idle timeout.
     pub proxy_closes: u64,
+    /// Connections a proxy closed at its maximum lifetime.
+    pub lifetime_closes: u64,
+    /// Connection attempts refused (a proxy or replica at its limit).
+    pub refused: u64,
+    /// WebSocket upgrades a proxy denied.
+    pub denied: u64,
     /// Requests sent anew after a lost connection (SSE reconnects, long-poll retries).
     pub reconnects: u64,
     /// Segments sent the first time (not pure ACKs), both directions.

@@ -193,6 +193,17 @@ pub struct RawProxy {
     /// Added one-way delay of each message through the proxy. Default 0s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Duration>,
+    /// Closes a connection this long after it opened (at its next quiet moment). Default:
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lifetime: Option<Duration>,
+    /// Connections the proxy carries at most; more are refused. Default: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+    /// `allow` or `deny` WebSocket upgrades (a denied upgrade gets `403 Forbidden`).
+    /// Default `allow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<String>,
 }
 
 /// A group of identical clients.
@@ -226,6 +237,10 @@ pub struct RawServer {
     /// Server replicas, each with these cores, costs and limits. Default 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
+    /// Connections a replica accepts at most behind a layer-4 balancer (or alone); more are
+    /// refused. Default: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<u32>,
     /// CPU cores per replica. Default 4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cores: Option<u32>,

@@ -120,6 +120,10 @@ pub struct ProxySpec {
     /// Flush size of response buffering (streamed responses wait until this many bytes).
     pub buffering: Option<u64>,
     pub latency: Nanos,
+    pub max_lifetime: Option<Nanos>,
+    pub capacity: Option<u32>,
+    /// WebSocket upgrades are refused with `403 Forbidden`.
+    pub deny_websocket: bool,
 }
 
 /// Bytes of the TLS handshake's first flights.
@@ -135,6 +139,8 @@ pub struct TlsSizes {
 pub struct ServerSpec {
     /// Replicas in service at the start.
     pub replicas: u32,
+    /// Connections a replica accepts at most (layer 4).
+    pub max_connections: Option<u32>,
     pub cores: u32,
     pub cost: CpuCosts,
     /// Whether operation costs are fixed or exponentially distributed around them.

@@ -105,6 +105,22 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         if proxy.buffering.is_some_and(|b| b.bytes() == 0) {
             return Err(c.error(&format!("{path}.buffering"), "must be at least 1B"));
         }
+        if proxy.max_lifetime.is_some_and(|t| t.as_nanos() == 0) {
+            return Err(c.error(&format!("{path}.max_lifetime"), "must be greater than 0s"));
+        }
+        if proxy.capacity == Some(0) {
+            return Err(c.error(&format!("{path}.capacity"), "must be at least 1"));
+        }
+        let deny_websocket = match proxy.websocket.as_deref() {
+            None | Some("allow") => false,
+            Some("deny") => true,
+            Some(other) => {
+                return Err(c.error(
+                    &format!("{path}.websocket"),
+                    format!("unknown setting \"{other}\"; expected one of: allow, deny"),
+                ));
+            }
+        };
         proxies.push(ProxySpec {
             name: name.clone(),
             idle_timeout: Some(
@@ -114,6 +130,9 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             ),
             buffering: proxy.buffering.map(|b| b.bytes()),
             latency: proxy.latency.map_or(0, |l| l.as_nanos()),
+            max_lifetime: proxy.max_lifetime.map(|t| t.as_nanos()),
+            capacity: proxy.capacity,
+            deny_websocket,
         });
     }
 
@@ -189,8 +208,20 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             format!("must be between 1 and {MAX_REPLICAS}"),
         ));
     }
+    if raw_server.max_connections == Some(0) {
+        return Err(c.error("server.max_connections", "must be at least 1"));
+    }
+    if raw_server.max_connections.is_some()
+        && raw.load_balancer.as_ref().is_some_and(|lb| lb.layer == 7)
+    {
+        return Err(c.error(
+            "server.max_connections",
+            "a connection limit behind a layer-7 balancer (whose connections end at the balancer) is not modelled yet; use layer 4",
+        ));
+    }
     let server = ServerSpec {
         replicas,
+        max_connections: raw_server.max_connections,
         cores: raw_server.cores.unwrap_or(d::SERVER_CORES),
         exponential_costs,
         cost: CpuCosts {

@@ -27,6 +27,8 @@ pub enum Event {
     Keepalive(ClientId, u32),
     /// A proxy's idle timer for the client's connection.
     ProxyIdle(ClientId),
+    /// A proxy's maximum connection lifetime passed (connection generation).
+    ProxyLifetime(ClientId, u32),
     /// The client's downlink may be free for the next message of its send buffer.
     LinkFree(ClientId),
     /// Time for the server's next HTTP/2 PING on the client's connection (generation).
@@ -56,6 +58,7 @@ impl crate::engine::Packed for Event {
             Event::Keepalive(c, g) => (6, c, g),
             Event::ProxyIdle(c) => (12, c, 0),
             Event::LinkFree(c) => (13, c, 0),
+            Event::ProxyLifetime(c, g) => (14, c, g),
             Event::Http2PingTimer(c, g) => (7, c, g),
             Event::WorkloadEvent(n) => (8, 0, n),
             Event::BrokerDelivery(r, n) => (9, r, n),
@@ -86,6 +89,7 @@ impl crate::engine::Packed for Event {
             6 => Event::Keepalive(client, aux),
             12 => Event::ProxyIdle(client),
             13 => Event::LinkFree(client),
+            14 => Event::ProxyLifetime(client, aux),
             7 => Event::Http2PingTimer(client, aux),
             8 => Event::WorkloadEvent(aux),
             9 => Event::BrokerDelivery(client, aux),
@@ -132,6 +136,10 @@ pub enum MsgKind {
     TlsClientFinished,
     /// TLS 1.2: the server's ChangeCipherSpec and Finished.
     TlsServerFinished,
+    /// A reset answering a SYN: the connection is refused (a proxy or replica is full).
+    Refused,
+    /// `403 Forbidden` answering a WebSocket upgrade a proxy denies.
+    Denied,
     /// The client's HTTP request (GET or WebSocket upgrade).
     Request,
     /// A complete HTTP response carrying `count` events starting at `first`.
@@ -194,6 +202,7 @@ impl MsgKind {
                 | MsgKind::TlsServerHello
                 | MsgKind::TlsClientFinished
                 | MsgKind::TlsServerFinished
+                | MsgKind::Refused
         )
     }
 }
@@ -227,6 +236,7 @@ mod tests {
             Event::Keepalive(9, 4),
             Event::ProxyIdle(c),
             Event::LinkFree(c),
+            Event::ProxyLifetime(c, 77),
             Event::Http2PingTimer(c, 12),
             Event::WorkloadEvent(u32::MAX),
             Event::BrokerDelivery(999, 5),

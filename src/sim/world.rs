@@ -42,6 +42,10 @@ pub trait Protocol: Sized {
     fn sharing(&self) -> Sharing {
         Sharing::PerTab
     }
+    /// Whether the client's request is a WebSocket upgrade (which a proxy may deny).
+    fn is_upgrade(&self) -> bool {
+        false
+    }
     /// Whether messages of `kind` are writes of a streamed HTTP response body (which a
     /// buffering proxy holds back).
     fn is_stream_body(&self, _kind: MsgKind) -> bool {
@@ -153,6 +157,10 @@ pub struct Client {
 mod browser;
 mod connection;
 mod proxy;
+
+/// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
+/// denying a WebSocket upgrade.
+const FORBIDDEN_RESPONSE: u64 = 64;
 mod replicas;
 mod send_buffer;
 
@@ -197,6 +205,11 @@ struct Counters {
     broker_messages: u64,
     /// Connections closed by a proxy's idle timeout.
     proxy_closes: u64,
+    /// Connections closed at a proxy's maximum lifetime.
+    lifetime_closes: u64,
+    /// Connections refused (a proxy or replica full), and WebSocket upgrades denied.
+    refused: u64,
+    denied: u64,
     /// Requests sent anew after a lost connection (SSE reconnects, long-poll retries).
     reconnects: u64,
     /// Slow consumers: messages dropped from send buffers, streams disconnected, and the
@@ -246,6 +259,8 @@ pub struct World<'s, P> {
     streams: Vec<Vec<ClientId>>,
     /// Per replica: long-poll requests it holds.
     pub held_on: Vec<u32>,
+    /// Per proxy: connections through it.
+    proxy_open: Vec<u32>,
     /// Workload events created so far.
     pub events_so_far: u32,
     /// Registered clients in registration order.
@@ -320,6 +335,7 @@ impl<'s, P: Protocol> World<'s, P> {
             peak_connections: 0,
             streams: vec![Vec::new(); scenario.max_replicas() as usize],
             held_on: vec![0; scenario.max_replicas() as usize],
+            proxy_open: vec![0; scenario.proxies.len()],
             events_so_far: 0,
             subscribers: Vec::new(),
             counters: Counters {
@@ -404,6 +420,8 @@ impl<'s, P: Protocol> World<'s, P> {
     fn message(&self, c: ClientId, kind: MsgKind) -> Msg {
         let (payload, framing) = if kind.is_setup() {
             (0, 0)
+        } else if kind == MsgKind::Denied {
+            (0, FORBIDDEN_RESPONSE)
         } else {
             self.protocol
                 .size(kind, self.log, self.clients[c as usize].connection.info)
@@ -708,6 +726,12 @@ impl<'s, P: Protocol> World<'s, P> {
             return;
         }
         match msg.kind {
+            MsgKind::Request
+                if self.protocol.is_upgrade()
+                    && self.paths[self.clients[c as usize].group as usize].deny_websocket =>
+            {
+                self.send_down(c, MsgKind::Denied, now, s);
+            }
             MsgKind::Request => {
                 self.touch(c, now);
                 self.request_arrived(c, now);
@@ -776,6 +800,14 @@ impl<'s, P: Protocol> World<'s, P> {
                 }
             }
             MsgKind::StreamOpen => {}
+            MsgKind::Denied => {
+                if self.in_window(now) {
+                    self.counters.denied += 1;
+                }
+                let tabs = self.tabs_on_connection(c);
+                self.close_connection(c, &tabs, now, s);
+                P::connection_lost(self, c, now, s);
+            }
             MsgKind::Http2Ping => self.send_up(c, MsgKind::Http2PingAck, now, s),
             other => unreachable!("{other:?} travels only from client to server"),
         }
@@ -887,6 +919,9 @@ impl<'s, P: Protocol> World<'s, P> {
                 empty_responses: self.counters.empty_responses,
                 connections_opened: self.counters.connections_opened,
                 proxy_closes: self.counters.proxy_closes,
+                lifetime_closes: self.counters.lifetime_closes,
+                refused: self.counters.refused,
+                denied: self.counters.denied,
                 reconnects: self.counters.reconnects,
                 segments_sent: self.counters.segments_sent,
                 retransmitted_segments: self.counters.retransmitted_segments,
@@ -974,6 +1009,7 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
             Event::ProxyIdle(c) => self.proxy_idle(c, now, s),
             Event::LinkFree(c) => self.link_free(c, now, s),
+            Event::ProxyLifetime(c, generation) => self.proxy_lifetime(c, generation, now, s),
             Event::Http2PingTimer(c, generation) => self.http2_ping_timer(c, generation, now, s),
             Event::Keepalive(c, generation) => {
                 let client = &self.clients[c as usize];

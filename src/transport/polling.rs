@@ -99,6 +99,11 @@ impl Protocol for Polling {
         }
     }
 
+    /// A failed poll: the next tick tries again.
+    fn connection_lost(w: &mut World<Self>, c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {
+        w.clients[c as usize].request_outstanding = false;
+    }
+
     fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         w.register(c);
         w.respond(c, now, s);

@@ -51,6 +51,10 @@ impl Protocol for WebSocket {
         true
     }
 
+    fn is_upgrade(&self) -> bool {
+        true
+    }
+
     /// Browsers' WebSocket API has no reconnect: without an application policy (a later
     /// issue), the client stays disconnected and misses every later event.
     fn connection_lost(w: &mut World<Self>, c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {

@@ -144,3 +144,68 @@ fn an_idle_timer_on_a_busy_connection_does_not_spin() {
     assert_eq!(r.ledger.delivered, 0, "64 KiB never fills");
     assert_eq!(r.ledger.generated, r.ledger.in_flight);
 }
+
+#[test]
+fn a_full_proxy_refuses_connections() {
+    let results = behind_proxy(
+        "capacity: 12, idle_timeout: 10m",
+        "60/h",
+        "5m",
+        &["{ label: ws, websocket: {} }", "{ label: sse, sse: {} }"],
+    );
+    let (ws, sse) = (&results[0], &results[1]);
+    // Twenty clients, room for twelve: eight WebSocket clients are refused and give up.
+    assert_eq!(ws.totals.refused, 8);
+    assert_eq!(ws.disconnected_clients, 8);
+    assert_eq!(ws.peak_open_connections, 12);
+    // EventSource retries every 3 s, refused each time while the twelve stay.
+    assert_eq!(sse.peak_open_connections, 12);
+    assert!(sse.totals.refused > 8 * 50, "{}", sse.totals.refused);
+    assert_eq!(sse.totals.reconnects, sse.totals.refused);
+    for r in [ws, sse] {
+        assert_eq!(
+            r.ledger.generated,
+            r.ledger.delivered + r.ledger.lost + r.ledger.in_flight
+        );
+    }
+}
+
+#[test]
+fn a_proxy_denying_websocket_upgrades_leaves_sse_alone() {
+    let results = behind_proxy(
+        "websocket: deny",
+        "60/h",
+        "5m",
+        &[
+            "{ label: ws, websocket: {} }",
+            "{ label: sse, sse: { heartbeat: 15s } }",
+        ],
+    );
+    let (ws, sse) = (&results[0], &results[1]);
+    assert_eq!(ws.totals.denied, 20);
+    assert_eq!(ws.disconnected_clients, 20);
+    assert_eq!(ws.ledger.delivered, 0);
+    assert_eq!(
+        ws.totals.requests, 0,
+        "the upgrade never reaches the server"
+    );
+    assert_eq!(sse.totals.denied, 0);
+    assert_eq!(sse.ledger.lost, 0);
+    assert!(sse.ledger.delivered > 0);
+}
+
+#[test]
+fn a_maximum_lifetime_recycles_long_lived_connections() {
+    let results = behind_proxy(
+        "max_lifetime: 60s, idle_timeout: 10m",
+        "60/h",
+        "10m",
+        &["{ label: sse, sse: { heartbeat: 15s } }"],
+    );
+    let r = &results[0];
+    // Closed about every 63 s (60 s of life, 3 s to reconnect): 9 times per client in 10 min.
+    let per_client = r.totals.lifetime_closes as f64 / 20.0;
+    assert!((8.0..=10.0).contains(&per_client), "{per_client}");
+    assert_eq!(r.ledger.lost, 0);
+    assert_eq!(r.ledger.generated, r.ledger.delivered + r.ledger.in_flight);
+}

@@ -39,6 +39,7 @@ fn simulated_wait(c: u32, rho: f64, jobs: u64, seed: u64) -> f64 {
         keepalive_timeout: None,
         send_buffer: None,
         replicas: 1,
+        max_connections: None,
     };
     let mut server = Server::new(&spec, 0, u64::MAX);
     let mut arrivals = stream(seed, "arrivals");

@@ -156,3 +156,14 @@ transports:
     assert_eq!(off[0].disconnected_clients, 0);
     assert_eq!(off[0].ledger.lost, 0);
 }
+
+#[test]
+fn a_replica_at_its_connection_limit_refuses_more() {
+    let extra = "server: { replicas: 2, max_connections: 15 }\nbroker: {}\nload_balancer: { layer: 4, algorithm: least_connections }\n";
+    let results = cluster(40, extra, &["{ websocket: {} }"]);
+    let r = &results[0];
+    // (The refusals happen during the warmup, so the window's `refused` is 0.)
+    assert_eq!(r.peak_open_connections, 30);
+    assert!(r.replicas.iter().all(|p| p.peak_connections == 15));
+    assert_eq!(r.disconnected_clients, 10);
+}

@@ -168,6 +168,10 @@ impl<P: Protocol> World<'_, P> {
                 let browser = &mut self.browsers[b];
                 browser.opener = None;
                 browser.ready = false;
+                // Tabs that waited for a connection that never became ready fail with it.
+                for waiting in std::mem::take(&mut browser.waiting_for_shared) {
+                    P::connection_lost(self, waiting, now, s);
+                }
             }
         }
     }

@@ -101,8 +101,13 @@ impl<P: Protocol> World<'_, P> {
     ) {
         match kind {
             MsgKind::Syn => {
-                self.client_connection_opened(c);
+                if !self.client_connection_opened(c) {
+                    self.counters.refused += u64::from(self.in_window(now));
+                    self.send_down(c, MsgKind::Refused, now, s);
+                    return;
+                }
                 self.counters.connections_opened += u64::from(self.in_window(now));
+                self.start_lifetime(c, s);
                 self.send_down(c, MsgKind::SynAck, now, s);
             }
             MsgKind::TlsClientHello => {
@@ -163,6 +168,12 @@ impl<P: Protocol> World<'_, P> {
                 }
             }
             MsgKind::TlsServerFinished => self.connection_ready(c, now, s),
+            MsgKind::Refused => {
+                // The SYN met a reset: no connection, and the transport's failure path.
+                self.clients[c as usize].connection.open = false;
+                self.connection_closed(c, now, s);
+                P::connection_lost(self, c, now, s);
+            }
             other => unreachable!("{other:?} is not a server set-up message"),
         }
     }

@@ -22,6 +22,10 @@ pub(super) struct PathProperties {
     pub latency: Nanos,
     /// The smallest response-buffering flush size of the proxies on the path.
     pub buffering: Option<u64>,
+    /// The shortest maximum connection lifetime of the proxies on the path.
+    pub max_lifetime: Option<Nanos>,
+    /// A proxy on the path denies WebSocket upgrades.
+    pub deny_websocket: bool,
 }
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::ProxySpec;
@@ -50,6 +54,8 @@ impl<P: Protocol> World<'_, P> {
                     idle_timeout,
                     latency: group.path.latency + proxies.iter().map(|p| p.latency).sum::<Nanos>(),
                     buffering: proxies.iter().filter_map(|p| p.buffering).min(),
+                    max_lifetime: proxies.iter().filter_map(|p| p.max_lifetime).min(),
+                    deny_websocket: proxies.iter().any(|p| p.deny_websocket),
                 }
             })
             .collect()
@@ -122,6 +128,39 @@ impl<P: Protocol> World<'_, P> {
             self.held_on[r] -= 1;
         }
         self.request_completed(c);
+    }
+
+    /// A new connection of `c` was accepted: its proxies' maximum lifetime starts.
+    pub(super) fn start_lifetime(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
+        let group = self.clients[c as usize].group as usize;
+        if let Some(lifetime) = self.paths[group].max_lifetime {
+            let generation = self.clients[c as usize].connection.generation;
+            s.after(lifetime, Event::ProxyLifetime(c, generation));
+        }
+    }
+
+    /// `c`'s connection reached its maximum lifetime: closed at its next quiet moment
+    /// (looked for every second).
+    pub(super) fn proxy_lifetime(
+        &mut self,
+        c: ClientId,
+        generation: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let client = &self.clients[c as usize];
+        if !client.connection.open || client.connection.generation != generation {
+            return;
+        }
+        let busy = !client.is_quiet() || client.events_in_jobs > 0 || client.answer_scheduled;
+        if busy {
+            s.after(1_000_000_000, Event::ProxyLifetime(c, generation));
+            return;
+        }
+        if self.in_window(now) {
+            self.counters.lifetime_closes += 1;
+        }
+        self.drop_connection(c, now, s);
     }
 
     /// The client tries again after `delay`: its transport's timer sends the request anew

@@ -21,22 +21,47 @@ impl<P: Protocol> World<'_, P> {
 
     /// A client's TCP connection reached the front end (the balancer, or the only
     /// replica). Layer 4 pins it to a replica now.
-    pub(super) fn client_connection_opened(&mut self, c: ClientId) {
-        self.open_connections += 1;
-        self.peak_connections = self.peak_connections.max(self.open_connections);
+    /// Returns false when the connection is refused: a proxy on the path or the chosen
+    /// replica is at its limit.
+    pub(super) fn client_connection_opened(&mut self, c: ClientId) -> bool {
+        let group = self.clients[c as usize].group as usize;
+        let path = &self.scenario.groups[group].path;
+        for p in &path.proxies {
+            let proxy = &self.scenario.proxies[*p as usize];
+            if proxy
+                .capacity
+                .is_some_and(|cap| self.proxy_open[*p as usize] >= cap)
+            {
+                return false;
+            }
+        }
         if self.balancer.layer() == 4 {
             let servers = &self.servers;
             let r = self
                 .balancer
                 .choose(c, |r| servers[r as usize].open_connections());
+            let limit = self.scenario.server.max_connections;
+            if limit.is_some_and(|max| self.servers[r as usize].open_connections() >= max as u64) {
+                return false;
+            }
             self.clients[c as usize].replica = r;
             self.servers[r as usize].connection_opened();
         }
+        for p in &self.scenario.groups[group].path.proxies {
+            self.proxy_open[*p as usize] += 1;
+        }
+        self.open_connections += 1;
+        self.peak_connections = self.peak_connections.max(self.open_connections);
+        true
     }
 
     /// A client's TCP connection closed.
     pub(super) fn client_connection_closed(&mut self, c: ClientId) {
         self.open_connections -= 1;
+        let group = self.clients[c as usize].group as usize;
+        for p in &self.scenario.groups[group].path.proxies {
+            self.proxy_open[*p as usize] -= 1;
+        }
         if self.balancer.layer() == 4 {
             let r = self.replica_of(c);
             self.servers[r].connection_closed();
