@@ -89,6 +89,7 @@ mod tests {
             algorithm,
             scale: Vec::new(),
             idle_timeout: None,
+            drain: 0,
         };
         Balancer::new(spec, 3, stream(1, "lb"))
     }

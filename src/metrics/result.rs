@@ -79,6 +79,8 @@ pub struct WindowTotals {
     pub proxy_closes: u64,
     /// Connections a proxy closed at its maximum lifetime.
     pub lifetime_closes: u64,
+    /// Connections closed when their replica's drain period ended (scale-in).
+    pub drain_closes: u64,
     /// Connection attempts refused (a proxy or replica at its limit).
     pub refused: u64,
     /// WebSocket upgrades a proxy denied.

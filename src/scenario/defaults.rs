@@ -48,6 +48,8 @@ pub const BROKER_COST: Nanos = 20 * US;
 pub const PROXY_IDLE_TIMEOUT: Nanos = 60_000 * MS;
 /// Load-balancer idle timeout: AWS Application and Classic Load Balancers default to 60 s.
 pub const BALANCER_IDLE_TIMEOUT: Nanos = 60_000 * MS;
+/// Drain period of a removed replica: AWS target groups' default deregistration delay.
+pub const BALANCER_DRAIN: Nanos = 300_000 * MS;
 /// EventSource's reconnection time when the server sends no `retry:` field (Chromium and
 /// WebKit: 3 s; Firefox 5 s).
 pub const SSE_RETRY: Nanos = 3_000 * MS;

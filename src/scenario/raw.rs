@@ -293,7 +293,12 @@ pub struct RawBalancer {
     /// AWS's Application and Classic Load Balancers); `0s` for none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_timeout: Option<Duration>,
-    /// Scale-out steps: at a time, the number of replicas in service from then on.
+    /// How long a replica removed by a scale step keeps its connections before they are
+    /// closed. Default 300s (AWS target groups' deregistration delay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drain: Option<Duration>,
+    /// Scale steps: at a time, the number of replicas in service from then on (fewer
+    /// replicas drain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Vec<RawScaleStep>>,
 }
@@ -304,7 +309,7 @@ pub struct RawBalancer {
 pub struct RawScaleStep {
     /// When. Required, < duration.
     pub at: Duration,
-    /// Replicas in service from then on. Required, more than before.
+    /// Replicas in service from then on. Required, different from before.
     pub replicas: u32,
 }
 

@@ -173,8 +173,10 @@ pub struct BalancerSpec {
     /// 4 or 7.
     pub layer: u8,
     pub algorithm: LbAlgorithm,
-    /// (time, replicas in service from then on), in time order, each more than before.
+    /// (time, replicas in service from then on), in time order.
     pub scale: Vec<(Nanos, u32)>,
+    /// How long removed replicas keep their connections.
+    pub drain: Nanos,
     /// Idle timeout on every connection; none without a `load_balancer` section.
     pub idle_timeout: Option<Nanos>,
 }

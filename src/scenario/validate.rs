@@ -525,6 +525,7 @@ fn balancer(
             algorithm: LbAlgorithm::RoundRobin,
             scale: Vec::new(),
             idle_timeout: None,
+            drain: d::BALANCER_DRAIN,
         });
     };
     if lb.layer != 4 && lb.layer != 7 {
@@ -555,12 +556,10 @@ fn balancer(
                 "steps must be in time order and before the end of the run",
             ));
         }
-        if step.replicas <= last_count {
+        if step.replicas == last_count || step.replicas == 0 {
             return Err(c.error(
                 &format!("{path}.replicas"),
-                format!(
-                    "must be more than the {last_count} replicas before it: removing replicas (draining) needs client reconnects, which this version does not model yet"
-                ),
+                format!("must differ from the {last_count} replicas before it and be at least 1"),
             ));
         }
         if step.replicas > MAX_REPLICAS {
@@ -576,6 +575,7 @@ fn balancer(
         layer: lb.layer,
         algorithm,
         scale,
+        drain: lb.drain.map_or(d::BALANCER_DRAIN, |t| t.as_nanos()),
         idle_timeout: match lb.idle_timeout {
             None => Some(d::BALANCER_IDLE_TIMEOUT),
             Some(t) if t.as_nanos() == 0 => None,

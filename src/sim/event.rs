@@ -27,8 +27,11 @@ pub enum Event {
     Keepalive(ClientId, u32),
     /// A proxy's idle timer for the client's connection.
     ProxyIdle(ClientId),
-    /// A proxy's maximum connection lifetime passed (connection generation).
-    ProxyLifetime(ClientId, u32),
+    /// Close the client's connection (of this generation) at its next quiet moment, for a
+    /// [`CloseReason`].
+    CloseWhenQuiet(ClientId, u32, u32),
+    /// The drain period of the replicas from this index on ended.
+    DrainEnd(u32),
     /// The client's downlink may be free for the next message of its send buffer.
     LinkFree(ClientId),
     /// Time for the server's next HTTP/2 PING on the client's connection (generation).
@@ -58,7 +61,11 @@ impl crate::engine::Packed for Event {
             Event::Keepalive(c, g) => (6, c, g),
             Event::ProxyIdle(c) => (12, c, 0),
             Event::LinkFree(c) => (13, c, 0),
-            Event::ProxyLifetime(c, g) => (14, c, g),
+            Event::CloseWhenQuiet(c, g, reason) => {
+                debug_assert!(g < 1 << 24 && reason < 256);
+                (14, c, g | reason << 24)
+            }
+            Event::DrainEnd(r) => (15, 0, r),
             Event::Http2PingTimer(c, g) => (7, c, g),
             Event::WorkloadEvent(n) => (8, 0, n),
             Event::BrokerDelivery(r, n) => (9, r, n),
@@ -89,7 +96,8 @@ impl crate::engine::Packed for Event {
             6 => Event::Keepalive(client, aux),
             12 => Event::ProxyIdle(client),
             13 => Event::LinkFree(client),
-            14 => Event::ProxyLifetime(client, aux),
+            14 => Event::CloseWhenQuiet(client, aux & 0x00ff_ffff, aux >> 24),
+            15 => Event::DrainEnd(aux),
             7 => Event::Http2PingTimer(client, aux),
             8 => Event::WorkloadEvent(aux),
             9 => Event::BrokerDelivery(client, aux),
@@ -104,6 +112,16 @@ impl crate::engine::Packed for Event {
             other => unreachable!("no event kind {other}: only pack() makes these"),
         }
     }
+}
+
+/// Why a connection is closed at its next quiet moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum CloseReason {
+    /// A proxy's maximum connection lifetime.
+    Lifetime = 0,
+    /// Its replica was removed and drained.
+    Drain = 1,
 }
 
 /// Server work whose completion triggers a send.
@@ -236,7 +254,8 @@ mod tests {
             Event::Keepalive(9, 4),
             Event::ProxyIdle(c),
             Event::LinkFree(c),
-            Event::ProxyLifetime(c, 77),
+            Event::CloseWhenQuiet(c, 77, CloseReason::Drain as u32),
+            Event::DrainEnd(3),
             Event::Http2PingTimer(c, 12),
             Event::WorkloadEvent(u32::MAX),
             Event::BrokerDelivery(999, 5),

@@ -207,6 +207,8 @@ struct Counters {
     proxy_closes: u64,
     /// Connections closed at a proxy's maximum lifetime.
     lifetime_closes: u64,
+    /// Connections closed when their replica's drain period ended.
+    drain_closes: u64,
     /// Connections refused (a proxy or replica full), and WebSocket upgrades denied.
     refused: u64,
     denied: u64,
@@ -920,6 +922,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 connections_opened: self.counters.connections_opened,
                 proxy_closes: self.counters.proxy_closes,
                 lifetime_closes: self.counters.lifetime_closes,
+                drain_closes: self.counters.drain_closes,
                 refused: self.counters.refused,
                 denied: self.counters.denied,
                 reconnects: self.counters.reconnects,
@@ -1009,7 +1012,10 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
             Event::ProxyIdle(c) => self.proxy_idle(c, now, s),
             Event::LinkFree(c) => self.link_free(c, now, s),
-            Event::ProxyLifetime(c, generation) => self.proxy_lifetime(c, generation, now, s),
+            Event::CloseWhenQuiet(c, generation, reason) => {
+                self.close_when_quiet(c, generation, reason, now, s)
+            }
+            Event::DrainEnd(first_removed) => self.drain_end(first_removed, s),
             Event::Http2PingTimer(c, generation) => self.http2_ping_timer(c, generation, now, s),
             Event::Keepalive(c, generation) => {
                 let client = &self.clients[c as usize];
@@ -1023,7 +1029,7 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::WorkloadEvent(n) => self.workload_event(n, now, s),
             Event::BrokerDelivery(r, n) => self.broker_delivery(r, n, now, s),
             Event::BrokerDone(r, n) => P::on_event(self, r, n, now, s),
-            Event::Scale(step) => self.scale(step, now),
+            Event::Scale(step) => self.scale(step, now, s),
         }
     }
 }

@@ -167,3 +167,44 @@ fn a_replica_at_its_connection_limit_refuses_more() {
     assert!(r.replicas.iter().all(|p| p.peak_connections == 15));
     assert_eq!(r.disconnected_clients, 10);
 }
+
+#[test]
+fn scaling_in_drains_the_removed_replicas() {
+    let extra = "server: { replicas: 4 }
+broker: {}
+load_balancer: { layer: 4, algorithm: round_robin, drain: 30s, scale: [ { at: 1m, replicas: 2 } ] }
+";
+    let results = cluster(
+        80,
+        extra,
+        &[
+            "{ label: sse, sse: { heartbeat: 15s } }",
+            "{ label: ws, websocket: { ping: 20s } }",
+        ],
+    );
+    let (sse, ws) = (&results[0], &results[1]);
+    // Half the streams sat on replicas 2 and 3; 30 s after the scale-in they are closed.
+    assert_eq!(sse.totals.drain_closes, 40);
+    // EventSource reconnects to the two replicas left, and loses nothing.
+    assert_eq!(
+        sse.replicas[2].connections_at_end + sse.replicas[3].connections_at_end,
+        0
+    );
+    assert_eq!(
+        sse.replicas[0].connections_at_end + sse.replicas[1].connections_at_end,
+        80
+    );
+    assert_eq!(sse.ledger.lost, 0);
+    assert_eq!(
+        sse.ledger.generated,
+        sse.ledger.delivered + sse.ledger.in_flight
+    );
+    // A WebSocket client has no reconnect: the drained half is gone.
+    assert_eq!(ws.totals.drain_closes, 40);
+    assert_eq!(ws.disconnected_clients, 40);
+    assert!(ws.ledger.lost > 0);
+    assert_eq!(
+        ws.ledger.generated,
+        ws.ledger.delivered + ws.ledger.lost + ws.ledger.in_flight
+    );
+}

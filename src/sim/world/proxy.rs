@@ -29,7 +29,7 @@ pub(super) struct PathProperties {
 }
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::ProxySpec;
-use crate::sim::event::{ClientId, Event, Msg};
+use crate::sim::event::{ClientId, CloseReason, Event, Msg};
 
 impl<P: Protocol> World<'_, P> {
     /// What the middleboxes on each group's path do, looked up once per run (they are
@@ -135,16 +135,20 @@ impl<P: Protocol> World<'_, P> {
         let group = self.clients[c as usize].group as usize;
         if let Some(lifetime) = self.paths[group].max_lifetime {
             let generation = self.clients[c as usize].connection.generation;
-            s.after(lifetime, Event::ProxyLifetime(c, generation));
+            s.after(
+                lifetime,
+                Event::CloseWhenQuiet(c, generation, CloseReason::Lifetime as u32),
+            );
         }
     }
 
-    /// `c`'s connection reached its maximum lifetime: closed at its next quiet moment
-    /// (looked for every second).
-    pub(super) fn proxy_lifetime(
+    /// `c`'s connection (of `generation`) is to close for `reason`: now if it is quiet,
+    /// else at its next quiet moment (looked for every second).
+    pub(super) fn close_when_quiet(
         &mut self,
         c: ClientId,
         generation: u32,
+        reason: u32,
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
@@ -154,11 +158,15 @@ impl<P: Protocol> World<'_, P> {
         }
         let busy = !client.is_quiet() || client.events_in_jobs > 0 || client.answer_scheduled;
         if busy {
-            s.after(1_000_000_000, Event::ProxyLifetime(c, generation));
+            s.after(1_000_000_000, Event::CloseWhenQuiet(c, generation, reason));
             return;
         }
         if self.in_window(now) {
-            self.counters.lifetime_closes += 1;
+            if reason == CloseReason::Lifetime as u32 {
+                self.counters.lifetime_closes += 1;
+            } else {
+                self.counters.drain_closes += 1;
+            }
         }
         self.drop_connection(c, now, s);
     }

@@ -11,7 +11,7 @@
 use super::{Protocol, World};
 use crate::engine::{Nanos, Scheduler};
 use crate::metrics::{Imbalance, ReplicaResult, fixed};
-use crate::sim::event::{ClientId, Event, Job};
+use crate::sim::event::{ClientId, CloseReason, Event, Job};
 
 impl<P: Protocol> World<'_, P> {
     /// Replica serving `c` now.
@@ -166,11 +166,39 @@ impl<P: Protocol> World<'_, P> {
 
     /// Scale step `step` takes effect: more replicas in service; the imbalance window of
     /// every replica restarts now.
-    pub(super) fn scale(&mut self, step: u32, now: Nanos) {
+    pub(super) fn scale(&mut self, step: u32, now: Nanos, s: &mut Scheduler<Event>) {
         let (_, replicas) = self.scenario.balancer.scale[step as usize];
+        let before = self.balancer.active();
         self.balancer.scale_to(replicas);
         for server in &mut self.servers {
             server.mark(now);
+        }
+        if replicas < before {
+            // Removed replicas take no new work; after the drain period their connections
+            // are closed.
+            s.after(self.scenario.balancer.drain, Event::DrainEnd(replicas));
+        }
+    }
+
+    /// The drain period of the replicas from `first_removed` on ended: every connection
+    /// still on them is closed at its next quiet moment.
+    pub(super) fn drain_end(&mut self, first_removed: u32, s: &mut Scheduler<Event>) {
+        for c in 0..self.clients.len() as ClientId {
+            let client = &self.clients[c as usize];
+            let on_removed =
+                client.replica >= first_removed && client.replica >= self.balancer.active();
+            let holds_work = client.connection.open
+                && (self.balancer.layer() == 4 || client.streaming || client.held);
+            if on_removed && holds_work {
+                s.after(
+                    0,
+                    Event::CloseWhenQuiet(
+                        c,
+                        client.connection.generation,
+                        CloseReason::Drain as u32,
+                    ),
+                );
+            }
         }
     }
 
