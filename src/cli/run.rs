@@ -91,5 +91,18 @@ pub fn run(args: RunArgs) -> ExitCode {
         Format::Json => json,
         Format::Markdown => markdown,
     };
-    super::print_stdout(&text)
+    let outcomes = report::checks::check(&scenario, &results);
+    let printed = super::print_stdout(&text);
+    if !outcomes.is_empty() {
+        eprint!("{}", report::checks::describe(&outcomes));
+    }
+    if outcomes.iter().any(|o| !o.passed) {
+        eprintln!(
+            "error: {} of {} thresholds failed",
+            outcomes.iter().filter(|o| !o.passed).count(),
+            outcomes.len()
+        );
+        return ExitCode::from(EXIT_FAILURE);
+    }
+    printed
 }

@@ -1,11 +1,11 @@
 //! The result of one run of one transport variant: every number the reports show.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::net::wire::{LayerBytes, WireBytes};
 
 /// Delivery latency (event creation to receipt by the client), milliseconds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatencySummary {
     pub samples: u64,
     pub mean_ms: f64,
@@ -16,7 +16,7 @@ pub struct LatencySummary {
 }
 
 /// Bytes per client per hour of one direction, by layer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BytesPerClientHour {
     pub payload: f64,
     pub framing: f64,
@@ -49,7 +49,7 @@ pub fn fixed(value: f64, decimals: i32) -> f64 {
 }
 
 /// Every generated (event, client) pair is delivered or still in flight at the end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventLedger {
     /// Events created during the run.
     pub events: u64,
@@ -63,7 +63,7 @@ pub struct EventLedger {
 }
 
 /// Raw counts of the measurement window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WindowTotals {
     /// Bytes sent within the window, by direction and layer.
     pub bytes: WireBytes,
@@ -96,7 +96,7 @@ pub struct WindowTotals {
 }
 
 /// Tabs whose stream had to wait for an HTTP/1.1 connection (the browser's per-origin limit).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlockedStreams {
     /// Tabs that had to wait, over the whole run.
     pub blocked: u64,
@@ -107,7 +107,7 @@ pub struct BlockedStreams {
 }
 
 /// One server replica's load.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReplicaResult {
     pub replica: u32,
     /// Open connections (layer 4) or active requests and streams (layer 7) at the end.
@@ -124,14 +124,14 @@ pub struct ReplicaResult {
 }
 
 /// How unevenly the replicas in service at the end share the load: max / mean.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Imbalance {
     pub connections: f64,
     pub cpu: f64,
 }
 
 /// Slow consumers: what the streams' send buffers did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlowConsumers {
     /// Messages dropped from full send buffers (`drop_oldest`).
     pub dropped_messages: u64,
@@ -142,7 +142,7 @@ pub struct SlowConsumers {
 }
 
 /// Bytes that crossed one hop.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HopBytes {
     pub hop: String,
     pub bytes: WireBytes,
@@ -159,7 +159,7 @@ pub struct ClientLedger {
 }
 
 /// One transport variant's results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
     pub label: String,
     pub transport: String,

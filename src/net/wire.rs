@@ -36,7 +36,7 @@ impl Direction {
 }
 
 /// Byte counts of one direction, by layer.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct LayerBytes {
     pub payload: u64,
     pub framing: u64,
@@ -61,7 +61,7 @@ impl LayerBytes {
 }
 
 /// Byte counts of both directions.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct WireBytes {
     pub down: LayerBytes,
     pub up: LayerBytes,

@@ -16,6 +16,8 @@ pub struct Summary<'a> {
     pub clients: u64,
     pub warnings: &'a [String],
     pub results: &'a [RunResult],
+    /// The thresholds' verdicts.
+    pub assertions: Vec<super::checks::CheckOutcome>,
 }
 
 /// Pretty-printed JSON; keys in a fixed order, so equal results give equal bytes.
@@ -29,6 +31,7 @@ pub fn summary_json(scenario: &Scenario, results: &[RunResult]) -> String {
         clients: scenario.client_count(),
         warnings: &scenario.warnings,
         results,
+        assertions: super::checks::check(scenario, results),
     };
     let mut text = serde_json::to_string_pretty(&summary).expect("results serialize to JSON");
     text.push('\n');

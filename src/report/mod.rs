@@ -2,6 +2,7 @@
 //! summary and the CSV of runs. All output is deterministic: fixed row order, fixed number
 //! formatting, variants in scenario order.
 
+pub mod checks;
 mod csv_out;
 mod json;
 mod table;

@@ -6,6 +6,7 @@
 //! saphyr's line and column), then [`validate`] resolves names and checks ranges, reporting
 //! the field path and the location found by [`locate`].
 
+pub mod assertions;
 pub mod defaults;
 pub mod error;
 pub mod locate;
@@ -47,6 +48,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "broker",
     "workload",
     "transports",
+    "assert",
 ];
 
 /// Reads and validates a scenario file, applying `--set` overrides.

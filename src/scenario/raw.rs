@@ -64,6 +64,9 @@ pub struct RawScenario {
     pub workload: RawWorkload,
     /// The transport variants to compare. At least one.
     pub transports: Vec<RawTransport>,
+    /// Thresholds checked on every run: `<label>.<metric> <op> <value>`.
+    #[serde(default, rename = "assert", skip_serializing_if = "Option::is_none")]
+    pub assertions: Option<Vec<String>>,
 }
 
 /// One client access link profile: each client of a group gets its own link with these

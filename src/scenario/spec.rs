@@ -31,6 +31,8 @@ pub struct Scenario {
     pub broker: Option<BrokerSpec>,
     pub workload: WorkloadSpec,
     pub transports: Vec<TransportSpec>,
+    /// Thresholds checked on every run.
+    pub assertions: Vec<super::assertions::Assertion>,
     /// Things the scenario says that this version does not model; printed by `check`/`run`.
     pub warnings: Vec<String>,
 }

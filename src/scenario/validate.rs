@@ -380,6 +380,10 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             .map_or(d::TLS_RESUMED_SERVER_HELLO, |v| v.bytes()),
     };
 
+    let labels: Vec<String> = transports.iter().map(|t| t.label.clone()).collect();
+    let assertions =
+        super::assertions::parse(raw.assertions.as_deref().unwrap_or(&[]), &labels, c)?;
+
     Ok(Scenario {
         name: raw.name.clone(),
         description: raw.description.clone().unwrap_or_default(),
@@ -397,6 +401,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         broker,
         workload,
         transports,
+        assertions,
         warnings,
     })
 }

@@ -468,3 +468,59 @@ fn every_shipped_scenario_checks_and_opens_with_its_question() {
     }
     assert!(checked >= 3, "only {checked} scenarios found");
 }
+
+/// Thresholds: each is reported pass or fail, and one failure makes `run` exit 1.
+#[test]
+fn thresholds_pass_or_fail_the_run() {
+    let passing =
+        format!("{SMALL}assert:\n  - \"sse-feed.latency.p99 < 1s\"\n  - \"ws.events.lost <= 0\"\n");
+    let workspace = Workspace::new(&passing);
+    let ok = workspace.run("table", &[]).assert_success();
+    assert!(
+        ok.stderr.contains("PASS sse-feed.latency.p99 < 1s"),
+        "{}",
+        ok.stderr
+    );
+    let summary = workspace.summary();
+    assert_eq!(summary["assertions"].as_array().unwrap().len(), 2);
+    assert!(
+        summary["assertions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["passed"] == true)
+    );
+
+    let failing = format!("{SMALL}assert:\n  - \"poll-1s.bytes_down_per_client_hour < 1KB\"\n");
+    let workspace = Workspace::new(&failing);
+    let out = workspace.run("table", &[]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("FAIL poll-1s.bytes_down_per_client_hour < 1KB"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("1 of 1 thresholds failed"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// An unknown label or metric in a threshold is an input error listing the valid names.
+#[test]
+fn thresholds_with_unknown_names_are_input_errors() {
+    for (threshold, expected) in [
+        ("\"ssefeed.latency.p99 < 1s\"", "poll-1s, sse-feed, ws"),
+        ("\"ws.latency.p98 < 1s\"", "latency.p99"),
+        ("\"ws.latency.p99 < 1 parsec\"", "invalid duration"),
+    ] {
+        let text = format!("{SMALL}assert:\n  - {threshold}\n");
+        let workspace = Workspace::new(&text);
+        let out = rtsim(&["check", workspace.scenario()]);
+        assert_eq!(out.code, Some(2), "{}", out.stderr);
+        assert!(out.stderr.contains(expected), "{threshold}: {}", out.stderr);
+        assert!(out.stderr.contains("assert[0]"), "{}", out.stderr);
+    }
+}

@@ -1,0 +1,115 @@
+//! Metrics by name, for thresholds (`assert:`) and charts: each name reads one number
+//! from a [`RunResult`] in a base unit (nanoseconds, bytes, a plain number or a fraction).
+
+use super::RunResult;
+
+/// What a metric's number is, so a threshold's value is read with the right unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricUnit {
+    /// Nanoseconds: thresholds are durations (`250ms`).
+    Duration,
+    /// Bytes: thresholds are sizes (`5MB`).
+    Bytes,
+    /// A share from 0 to 1: thresholds are percentages (`80%`) or plain numbers.
+    Fraction,
+    /// A plain number (`1000`).
+    Number,
+}
+
+type Reader = fn(&RunResult) -> Option<f64>;
+
+/// Every metric a threshold or a chart can name.
+pub const METRICS: &[(&str, MetricUnit, Reader)] = &[
+    ("latency.mean", MetricUnit::Duration, |r| {
+        r.latency.as_ref().map(|l| l.mean_ms * 1e6)
+    }),
+    ("latency.p50", MetricUnit::Duration, |r| {
+        r.latency.as_ref().map(|l| l.p50_ms * 1e6)
+    }),
+    ("latency.p90", MetricUnit::Duration, |r| {
+        r.latency.as_ref().map(|l| l.p90_ms * 1e6)
+    }),
+    ("latency.p99", MetricUnit::Duration, |r| {
+        r.latency.as_ref().map(|l| l.p99_ms * 1e6)
+    }),
+    ("latency.max", MetricUnit::Duration, |r| {
+        r.latency.as_ref().map(|l| l.max_ms * 1e6)
+    }),
+    ("first_response.mean", MetricUnit::Duration, |r| {
+        r.first_response.as_ref().map(|l| l.mean_ms * 1e6)
+    }),
+    ("bytes_down_per_client_hour", MetricUnit::Bytes, |r| {
+        Some(r.bytes_down_per_client_hour.total)
+    }),
+    ("bytes_up_per_client_hour", MetricUnit::Bytes, |r| {
+        Some(r.bytes_up_per_client_hour.total)
+    }),
+    ("bytes_per_client_hour", MetricUnit::Bytes, |r| {
+        Some(r.bytes_down_per_client_hour.total + r.bytes_up_per_client_hour.total)
+    }),
+    ("payload_efficiency", MetricUnit::Fraction, |r| {
+        Some(r.payload_efficiency)
+    }),
+    ("requests_per_second", MetricUnit::Number, |r| {
+        Some(r.requests_per_second)
+    }),
+    ("empty_response_share", MetricUnit::Fraction, |r| {
+        r.empty_response_share
+    }),
+    ("peak_open_connections", MetricUnit::Number, |r| {
+        Some(r.peak_open_connections as f64)
+    }),
+    ("cpu_utilisation", MetricUnit::Fraction, |r| {
+        Some(r.cpu_utilisation)
+    }),
+    ("cpu_queueing_delay", MetricUnit::Duration, |r| {
+        Some(r.mean_cpu_queueing_delay_ms * 1e6)
+    }),
+    ("peak_memory", MetricUnit::Bytes, |r| {
+        Some(r.peak_memory_bytes as f64)
+    }),
+    ("imbalance.connections", MetricUnit::Number, |r| {
+        Some(r.imbalance.connections)
+    }),
+    ("imbalance.cpu", MetricUnit::Number, |r| {
+        Some(r.imbalance.cpu)
+    }),
+    ("events.delivered", MetricUnit::Number, |r| {
+        Some(r.ledger.delivered as f64)
+    }),
+    ("events.lost", MetricUnit::Number, |r| {
+        Some(r.ledger.lost as f64)
+    }),
+    ("events.in_flight", MetricUnit::Number, |r| {
+        Some(r.ledger.in_flight as f64)
+    }),
+    ("delivered_share", MetricUnit::Fraction, |r| {
+        (r.ledger.generated > 0).then(|| r.ledger.delivered as f64 / r.ledger.generated as f64)
+    }),
+    ("disconnected_clients", MetricUnit::Number, |r| {
+        Some(r.disconnected_clients as f64)
+    }),
+    ("blocked_streams", MetricUnit::Number, |r| {
+        Some(r.blocked_streams.blocked as f64)
+    }),
+    ("retransmitted_segments", MetricUnit::Number, |r| {
+        Some(r.totals.retransmitted_segments as f64)
+    }),
+];
+
+/// The metric named `name`.
+pub fn metric(name: &str) -> Option<(MetricUnit, Reader)> {
+    METRICS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, unit, read)| (*unit, *read))
+}
+
+/// The names, for error messages.
+pub fn names() -> String {
+    METRICS
+        .iter()
+        .map(|(n, _, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,123 @@
+//! Thresholds (`assert:`): `<label>.<metric> <op> <value>`, e.g. `sse.latency.p99 < 250ms`
+//! or `poll-1s.bytes_down_per_client_hour < 5MB`. Parsed and checked against the labels
+//! and metric names when the scenario loads, so a typo is an input error.
+
+use serde::Serialize;
+
+use super::error::ScenarioError;
+use super::validate::Checker;
+use crate::metrics::registry::{self, MetricUnit};
+use crate::units::{ByteSize, Duration, Percent};
+
+/// A comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Op {
+    #[serde(rename = "<")]
+    Less,
+    #[serde(rename = "<=")]
+    LessOrEqual,
+    #[serde(rename = ">")]
+    Greater,
+    #[serde(rename = ">=")]
+    GreaterOrEqual,
+}
+
+impl Op {
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Op::Less => value < threshold,
+            Op::LessOrEqual => value <= threshold,
+            Op::Greater => value > threshold,
+            Op::GreaterOrEqual => value >= threshold,
+        }
+    }
+}
+
+/// One threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assertion {
+    /// As written.
+    pub text: String,
+    pub label: String,
+    pub metric: String,
+    pub op: Op,
+    /// In the metric's base unit (nanoseconds, bytes, a fraction or a number).
+    pub threshold: f64,
+}
+
+/// Parses every `assert:` entry against the variants' labels.
+pub(crate) fn parse(
+    entries: &[String],
+    labels: &[String],
+    c: &Checker,
+) -> Result<Vec<Assertion>, ScenarioError> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, text)| parse_one(text, labels).map_err(|m| c.error(&format!("assert[{i}]"), m)))
+        .collect()
+}
+
+fn parse_one(text: &str, labels: &[String]) -> Result<Assertion, String> {
+    let expected = "expected `<label>.<metric> <op> <value>`, e.g. `sse.latency.p99 < 250ms`";
+    let (at, op, len) = ["<=", ">=", "<", ">"]
+        .iter()
+        .find_map(|sym| {
+            text.find(sym).map(|at| {
+                let op = match *sym {
+                    "<=" => Op::LessOrEqual,
+                    ">=" => Op::GreaterOrEqual,
+                    "<" => Op::Less,
+                    _ => Op::Greater,
+                };
+                (at, op, sym.len())
+            })
+        })
+        .ok_or_else(|| format!("\"{text}\" has no comparison (<, <=, >, >=); {expected}"))?;
+    let left = text[..at].trim();
+    let right = text[at + len..].trim();
+    // The longest label that prefixes the left side, followed by a dot.
+    let label = labels
+        .iter()
+        .filter(|l| left.len() > l.len() && left.starts_with(l.as_str()) && left[l.len()..].starts_with('.'))
+        .max_by_key(|l| l.len())
+        .ok_or_else(|| {
+            format!(
+                "\"{left}\" names no transport variant; expected `<label>.<metric>` with a label among: {}",
+                labels.join(", ")
+            )
+        })?;
+    let metric = &left[label.len() + 1..];
+    let (unit, _) = registry::metric(metric).ok_or_else(|| {
+        format!(
+            "unknown metric \"{metric}\"; expected one of: {}",
+            registry::names()
+        )
+    })?;
+    let threshold = match unit {
+        MetricUnit::Duration => right
+            .parse::<Duration>()
+            .map(|d| d.as_nanos() as f64)
+            .map_err(|e| e.to_string())?,
+        MetricUnit::Bytes => right
+            .parse::<ByteSize>()
+            .map(|b| b.bytes() as f64)
+            .map_err(|e| e.to_string())?,
+        MetricUnit::Fraction if right.ends_with('%') => right
+            .parse::<Percent>()
+            .map(|p| p.fraction())
+            .map_err(|e| e.to_string())?,
+        MetricUnit::Fraction | MetricUnit::Number => right
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("\"{right}\" is not a number"))?,
+    };
+    Ok(Assertion {
+        text: text.to_string(),
+        label: label.clone(),
+        metric: metric.to_string(),
+        op,
+        threshold,
+    })
+}
