@@ -13,6 +13,7 @@ pub mod locate;
 pub mod overrides;
 pub mod raw;
 pub mod spec;
+pub mod sweep;
 pub mod topology;
 pub mod validate;
 
@@ -48,6 +49,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "broker",
     "workload",
     "transports",
+    "sweep",
     "assert",
 ];
 
@@ -62,10 +64,42 @@ pub fn load_file(
     load_str(&file, &text, overrides)
 }
 
-/// Parses and validates scenario text; `file` names it in error messages.
+/// Parses and validates scenario text; `file` names it in error messages. A scenario with a
+/// `sweep:` block gives its first point here; [`plan`] gives them all.
 pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    let plan = plan(file, text, overrides)?;
+    Ok(plan
+        .points
+        .into_iter()
+        .next()
+        .expect("a plan has at least one point")
+        .scenario)
+}
+
+/// Parses scenario text and expands its sweep into validated points.
+pub fn plan(file: &str, text: &str, overrides: &[Override]) -> Result<sweep::Plan, ScenarioError> {
     let raw = parse(file, text)?;
-    let raw = overrides::apply(&raw, overrides, TOP_LEVEL_KEYS)?;
+    sweep::plan(file, text, &raw, overrides)
+}
+
+/// Reads a scenario file and expands its sweep.
+pub fn plan_file(
+    path: &std::path::Path,
+    overrides: &[Override],
+) -> Result<sweep::Plan, ScenarioError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::new(&file, format!("cannot read the file: {e}")))?;
+    plan(&file, &text, overrides)
+}
+
+/// Phase two for one point: validation of raw types that already carry the overrides.
+pub(crate) fn validate_raw(
+    file: &str,
+    text: &str,
+    raw: &RawScenario,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
     let locations = Locations::from_text(text).unwrap_or_default();
     let checker = validate::Checker {
         file,
@@ -73,7 +107,7 @@ pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Scenar
         locations: &locations,
         overridden: overrides,
     };
-    validate::validate(&raw, &checker)
+    validate::validate(raw, &checker)
 }
 
 /// Phase one: YAML text to the raw serde types.

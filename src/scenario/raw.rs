@@ -64,6 +64,10 @@ pub struct RawScenario {
     pub workload: RawWorkload,
     /// The transport variants to compare. At least one.
     pub transports: Vec<RawTransport>,
+    /// Parameters to sweep: field path → a list of values, or a range. Every combination
+    /// of values is one point of the sweep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<BTreeMap<String, RawAxis>>,
     /// Thresholds checked on every run: `<label>.<metric> <op> <value>`.
     #[serde(default, rename = "assert", skip_serializing_if = "Option::is_none")]
     pub assertions: Option<Vec<String>>,
@@ -483,4 +487,29 @@ pub struct RawWebSocket {
     /// `101 Switching Protocols` response bytes. Default 129B (RFC 6455 section 1.3's example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_response: Option<ByteSize>,
+}
+
+/// One swept parameter: a list of values, or a range.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum RawAxis {
+    /// The values, as they would be written in the field (`[100, 1000]`, `[1s, 10s]`).
+    List(Vec<serde_json::Value>),
+    /// `from` to `to` in `steps` values, linear or logarithmic.
+    Range(RawRange),
+}
+
+/// A range of values for a swept parameter.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRange {
+    /// First value: a number or a quantity with its unit (`1s`, `1KB`, `1Mbit/s`).
+    pub from: serde_json::Value,
+    /// Last value, in the same kind.
+    pub to: serde_json::Value,
+    /// Values from `from` to `to` inclusive; at least 2.
+    pub steps: u32,
+    /// `linear` or `log`. Default `linear`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<String>,
 }

@@ -1,0 +1,218 @@
+//! Sweeps: a scenario's `sweep:` block expanded into a grid of points, each a scenario with
+//! some fields set. Points are numbered in row-major order (the last parameter changes
+//! fastest), so a point's number is stable whatever machine or shard runs it.
+
+use serde_json::Value;
+
+use super::error::ScenarioError;
+use super::overrides::{self, Override};
+use super::raw::{RawAxis, RawScenario};
+use super::{Scenario, TOP_LEVEL_KEYS};
+use crate::units::{Bandwidth, ByteSize, Duration};
+
+/// One swept parameter and its values, as field text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Axis {
+    pub path: String,
+    pub values: Vec<String>,
+}
+
+/// One point of a sweep: its number, the values it sets, and the scenario they give.
+#[derive(Debug, Clone)]
+pub struct Point {
+    pub index: usize,
+    /// (path, value) for every axis, in axis order.
+    pub params: Vec<(String, String)>,
+    pub scenario: Scenario,
+}
+
+/// A scenario and its sweep: one point when it sweeps nothing.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub axes: Vec<Axis>,
+    pub points: Vec<Point>,
+}
+
+/// Expands the sweep of `raw` (parsed from `file`/`text`), with command-line `overrides`
+/// applied to every point; an override of a swept field fixes it (the axis goes).
+pub fn plan(
+    file: &str,
+    text: &str,
+    raw: &RawScenario,
+    cli: &[Override],
+) -> Result<Plan, ScenarioError> {
+    let mut axes = axes(file, raw)?;
+    axes.retain(|axis| {
+        !cli.iter()
+            .any(|o| o.dotted() == axis.path || o.argument.starts_with(&format!("{}=", axis.path)))
+    });
+    let mut base = raw.clone();
+    base.sweep = None;
+    let count: usize = axes.iter().map(|a| a.values.len()).product();
+    let mut points = Vec::with_capacity(count);
+    for index in 0..count {
+        let mut rest = index;
+        let mut params = vec![(String::new(), String::new()); axes.len()];
+        for (a, axis) in axes.iter().enumerate().rev() {
+            let n = axis.values.len();
+            params[a] = (axis.path.clone(), axis.values[rest % n].clone());
+            rest /= n;
+        }
+        let mut all = Vec::new();
+        for (path, value) in &params {
+            let o = Override::parse(&format!("{path}={value}")).map_err(|e| {
+                ScenarioError::new(
+                    file,
+                    format!("sweep: `{path}` is not a field path: {}", e.message),
+                )
+                .field(&format!("sweep.{path}"))
+            })?;
+            all.push(o);
+        }
+        all.extend(cli.iter().cloned());
+        let point_raw = overrides::apply(&base, &all, TOP_LEVEL_KEYS).map_err(|mut e| {
+            e.message = format!("sweep point {index} ({}): {}", describe(&params), e.message);
+            e
+        })?;
+        let scenario = super::validate_raw(file, text, &point_raw, &all).map_err(|mut e| {
+            e.message = format!("sweep point {index} ({}): {}", describe(&params), e.message);
+            e
+        })?;
+        points.push(Point {
+            index,
+            params,
+            scenario,
+        });
+    }
+    Ok(Plan { axes, points })
+}
+
+/// `a=1, b=2`.
+pub fn describe(params: &[(String, String)]) -> String {
+    params
+        .iter()
+        .map(|(p, v)| format!("{p}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn axes(file: &str, raw: &RawScenario) -> Result<Vec<Axis>, ScenarioError> {
+    let mut axes = Vec::new();
+    for (path, axis) in raw.sweep.iter().flatten() {
+        let bad =
+            |message: String| ScenarioError::new(file, message).field(&format!("sweep.{path}"));
+        let values = match axis {
+            RawAxis::List(values) => {
+                if values.is_empty() {
+                    return Err(bad("needs at least one value".into()));
+                }
+                values
+                    .iter()
+                    .map(scalar_text)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(bad)?
+            }
+            RawAxis::Range(range) => {
+                if range.steps < 2 {
+                    return Err(bad("`steps` must be at least 2".into()));
+                }
+                let log = match range.scale.as_deref() {
+                    None | Some("linear") => false,
+                    Some("log") => true,
+                    Some(other) => {
+                        return Err(bad(format!(
+                            "unknown scale \"{other}\"; expected linear or log"
+                        )));
+                    }
+                };
+                let from = scalar_text(&range.from).map_err(bad)?;
+                let to = scalar_text(&range.to).map_err(bad)?;
+                steps(&from, &to, range.steps, log).map_err(bad)?
+            }
+        };
+        axes.push(Axis {
+            path: path.clone(),
+            values,
+        });
+    }
+    Ok(axes)
+}
+
+fn scalar_text(value: &Value) -> Result<String, String> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => Err(format!("sweep values must be scalars, found {other}")),
+    }
+}
+
+/// `steps` values from `from` to `to`: numbers, or quantities of one kind (durations, sizes,
+/// bandwidths) computed in their base unit and written back with their unit.
+fn steps(from: &str, to: &str, steps: u32, log: bool) -> Result<Vec<String>, String> {
+    let spread = |a: f64, b: f64| -> Result<Vec<f64>, String> {
+        if log && (a <= 0.0 || b <= 0.0) {
+            return Err("a logarithmic range needs values above zero".into());
+        }
+        Ok((0..steps)
+            .map(|i| {
+                let t = i as f64 / (steps - 1) as f64;
+                if log {
+                    a * (b / a).powf(t)
+                } else {
+                    a + (b - a) * t
+                }
+            })
+            .collect())
+    };
+    if let (Ok(a), Ok(b)) = (from.parse::<f64>(), to.parse::<f64>()) {
+        let integers = from.parse::<i64>().is_ok() && to.parse::<i64>().is_ok();
+        return Ok(spread(a, b)?
+            .into_iter()
+            .map(|x| {
+                if integers {
+                    format!("{}", x.round() as i64)
+                } else {
+                    format!("{x}")
+                }
+            })
+            .collect());
+    }
+    macro_rules! quantity {
+        ($ty:ty, $get:ident, $make:expr) => {
+            if let (Ok(a), Ok(b)) = (from.parse::<$ty>(), to.parse::<$ty>()) {
+                return Ok(spread(a.$get() as f64, b.$get() as f64)?
+                    .into_iter()
+                    .map(|x| ($make)(x.round() as u64).to_string())
+                    .collect());
+            }
+        };
+    }
+    quantity!(Duration, as_nanos, Duration::from_nanos);
+    quantity!(ByteSize, bytes, ByteSize);
+    quantity!(Bandwidth, bits_per_second, Bandwidth);
+    Err(format!(
+        "cannot make a range from \"{from}\" to \"{to}\": expected two numbers, durations, sizes or bandwidths of the same kind"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_of_numbers_and_quantities() {
+        assert_eq!(
+            steps("100", "100000", 4, true).unwrap(),
+            ["100", "1000", "10000", "100000"]
+        );
+        assert_eq!(steps("1", "3", 3, false).unwrap(), ["1", "2", "3"]);
+        assert_eq!(steps("1s", "3s", 3, false).unwrap(), ["1s", "2s", "3s"]);
+        assert_eq!(
+            steps("1KB", "100KB", 3, true).unwrap(),
+            ["1KB", "10KB", "100KB"]
+        );
+        assert!(steps("1s", "3KB", 3, false).is_err());
+        assert!(steps("0", "10", 3, true).is_err());
+    }
+}
