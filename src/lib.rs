@@ -40,3 +40,62 @@ pub fn run(scenario: &Scenario, max_events: u64) -> Result<Vec<RunResult>, engin
         .map(|variant| sim::run_variant(scenario, &log, variant, max_events))
         .collect()
 }
+
+/// The results of one sweep point.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PointResult {
+    pub point: usize,
+    /// (parameter path, value), in the sweep's axis order.
+    pub params: Vec<(String, String)>,
+    pub seed: u64,
+    pub results: Vec<RunResult>,
+    pub assertions: Vec<report::checks::CheckOutcome>,
+}
+
+/// Runs the points of `plan` numbered in `indices`, every variant of every point in
+/// parallel; `progress` is called once per finished run. Results come back in point order
+/// and do not depend on the thread count.
+pub fn run_points(
+    plan: &scenario::sweep::Plan,
+    indices: &[usize],
+    max_events: u64,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<PointResult>, (usize, engine::EngineError)> {
+    let logs: Vec<workload::EventLog> = indices
+        .par_iter()
+        .map(|i| workload::EventLog::generate(&plan.points[*i].scenario))
+        .collect();
+    let jobs: Vec<(usize, usize)> = indices
+        .iter()
+        .enumerate()
+        .flat_map(|(k, i)| (0..plan.points[*i].scenario.transports.len()).map(move |v| (k, v)))
+        .collect();
+    let runs: Vec<Result<RunResult, (usize, engine::EngineError)>> = jobs
+        .par_iter()
+        .map(|(k, v)| {
+            let point = &plan.points[indices[*k]];
+            let scenario = &point.scenario;
+            let result =
+                sim::run_variant(scenario, &logs[*k], &scenario.transports[*v], max_events)
+                    .map_err(|e| (point.index, e));
+            progress();
+            result
+        })
+        .collect();
+    let mut runs = runs.into_iter();
+    let mut out = Vec::with_capacity(indices.len());
+    for i in indices {
+        let point = &plan.points[*i];
+        let results = (0..point.scenario.transports.len())
+            .map(|_| runs.next().expect("one run per variant"))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(PointResult {
+            point: point.index,
+            params: point.params.clone(),
+            seed: point.scenario.seed,
+            assertions: report::checks::check(&point.scenario, &results),
+            results,
+        });
+    }
+    Ok(out)
+}

@@ -13,9 +13,22 @@ pub struct CheckArgs {
 }
 
 pub fn check(args: CheckArgs) -> ExitCode {
-    match args.scenario.load() {
-        Ok(scenario) => {
-            print_warnings(&scenario);
+    match args.scenario.plan() {
+        Ok(plan) => {
+            let scenario = &plan.points[0].scenario;
+            print_warnings(scenario);
+            if plan.points.len() > 1 {
+                let axes: Vec<String> = plan
+                    .axes
+                    .iter()
+                    .map(|a| format!("{} ({} values)", a.path, a.values.len()))
+                    .collect();
+                eprintln!(
+                    "sweep: {} points over {}",
+                    plan.points.len(),
+                    axes.join(", ")
+                );
+            }
             let labels: Vec<&str> = scenario
                 .transports
                 .iter()

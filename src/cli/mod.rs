@@ -1,12 +1,15 @@
 //! Subcommands and the arguments they share.
 
 mod check;
+mod merge;
 mod run;
+mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use rtsim::scenario::sweep::Plan;
 use rtsim::scenario::{self, Override, Scenario, ScenarioError};
 
 /// Exit code for a bad scenario or bad arguments.
@@ -30,6 +33,11 @@ pub enum Command {
     Run(run::RunArgs),
     /// Validate a scenario without running it; exit code 2 if it is invalid.
     Check(check::CheckArgs),
+    /// Run every point of a scenario's `sweep:` (or one shard of them) in parallel; write
+    /// sweep.json and sweep.csv.
+    Sweep(sweep::SweepArgs),
+    /// Join the outputs of sweep shards into what one unsharded sweep writes.
+    Merge(merge::MergeArgs),
 }
 
 /// Which scenario to load and how to change it.
@@ -48,25 +56,27 @@ pub struct ScenarioArgs {
 }
 
 impl ScenarioArgs {
-    /// Loads, overrides and validates the scenario.
-    pub fn load(&self) -> Result<Scenario, ScenarioError> {
+    /// Loads, overrides and validates the scenario and expands its sweep.
+    pub fn plan(&self) -> Result<Plan, ScenarioError> {
         let overrides = self
             .set
             .iter()
             .map(|arg| Override::parse(arg))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut scenario = match &self.file {
-            Some(path) => scenario::load_file(path, &overrides)?,
-            None => scenario::load_str(
+        let mut plan = match &self.file {
+            Some(path) => scenario::plan_file(path, &overrides)?,
+            None => scenario::plan(
                 scenario::DEFAULT_SCENARIO_NAME,
                 scenario::DEFAULT_SCENARIO,
                 &overrides,
             )?,
         };
         if let Some(seed) = self.seed {
-            scenario.seed = seed;
+            for point in &mut plan.points {
+                point.scenario.seed = seed;
+            }
         }
-        Ok(scenario)
+        Ok(plan)
     }
 }
 
@@ -74,6 +84,8 @@ pub fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => merge::merge(args),
     }
 }
 

@@ -36,13 +36,40 @@ pub struct RunArgs {
     /// Stop a run with an error after this many simulation events.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS)]
     pub max_events: u64,
+    /// Run only point K (from 0) of the scenario's sweep: the same numbers as that point's
+    /// rows of `rtsim sweep`.
+    #[arg(long, value_name = "K")]
+    pub point: Option<usize>,
 }
 
 pub fn run(args: RunArgs) -> ExitCode {
-    let scenario = match args.scenario.load() {
-        Ok(s) => s,
+    let plan = match args.scenario.plan() {
+        Ok(plan) => plan,
         Err(e) => return input_error(&e),
     };
+    let count = plan.points.len();
+    let index = match (args.point, count) {
+        (Some(p), _) if p < count => p,
+        (Some(p), _) => {
+            eprintln!("error: --point {p}: the scenario has {count} point(s), numbered from 0");
+            return ExitCode::from(super::EXIT_INPUT);
+        }
+        (None, 1) => 0,
+        (None, _) => {
+            eprintln!(
+                "error: this scenario sweeps {count} points: run them all with `rtsim sweep`, or one with `--point K`"
+            );
+            return ExitCode::from(super::EXIT_INPUT);
+        }
+    };
+    let point = &plan.points[index];
+    if count > 1 {
+        eprintln!(
+            "point {index}: {}",
+            rtsim::scenario::sweep::describe(&point.params)
+        );
+    }
+    let scenario = point.scenario.clone();
     print_warnings(&scenario);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))

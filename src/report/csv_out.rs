@@ -49,62 +49,84 @@ const HEADER: &[&str] = &[
     "broker_messages",
 ];
 
-/// The CSV text.
+/// The CSV text of one scenario's runs.
 pub fn runs_csv(results: &[RunResult]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(HEADER).expect("writing to memory");
     for (index, r) in results.iter().enumerate() {
-        let l = r.latency.as_ref();
-        let opt = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
-        let (d, u) = (&r.bytes_down_per_client_hour, &r.bytes_up_per_client_hour);
-        let record = vec![
-            index.to_string(),
-            r.label.clone(),
-            r.transport.clone(),
-            r.seed.to_string(),
-            r.clients.to_string(),
-            opt(l.map(|l| l.mean_ms)),
-            opt(l.map(|l| l.p50_ms)),
-            opt(l.map(|l| l.p90_ms)),
-            opt(l.map(|l| l.p99_ms)),
-            opt(l.map(|l| l.max_ms)),
-            opt(r.first_response.as_ref().map(|l| l.mean_ms)),
-            d.payload.to_string(),
-            d.framing.to_string(),
-            d.tls.to_string(),
-            d.tcpip.to_string(),
-            d.retransmit.to_string(),
-            d.total.to_string(),
-            u.payload.to_string(),
-            u.framing.to_string(),
-            u.tls.to_string(),
-            u.tcpip.to_string(),
-            u.retransmit.to_string(),
-            u.total.to_string(),
-            r.payload_efficiency.to_string(),
-            r.requests_per_second.to_string(),
-            opt(r.empty_response_share),
-            r.polls_skipped.to_string(),
-            r.blocked_streams.blocked.to_string(),
-            r.blocked_streams.still_blocked.to_string(),
-            r.totals.connections_opened.to_string(),
-            r.totals.retransmitted_segments.to_string(),
-            r.totals.idle_closes.to_string(),
-            r.peak_open_connections.to_string(),
-            r.cpu_utilisation.to_string(),
-            r.mean_cpu_queueing_delay_ms.to_string(),
-            r.peak_memory_bytes.to_string(),
-            r.ledger.events.to_string(),
-            r.ledger.generated.to_string(),
-            r.ledger.delivered.to_string(),
-            r.ledger.lost.to_string(),
-            r.ledger.in_flight.to_string(),
-            r.imbalance.connections.to_string(),
-            r.imbalance.cpu.to_string(),
-            r.broker_messages.to_string(),
-        ];
-        debug_assert_eq!(record.len(), HEADER.len());
+        let mut record = vec![index.to_string()];
+        record.extend(measures(r));
         writer.write_record(&record).expect("writing to memory");
     }
     String::from_utf8(writer.into_inner().expect("flushing memory")).expect("CSV of UTF-8 fields")
+}
+
+/// The CSV text of a sweep: run index, point, the swept parameters, then every measure.
+pub fn sweep_csv(axes: &[String], rows: &[(usize, usize, Vec<String>, &RunResult)]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["run".to_string(), "point".to_string()];
+    header.extend(axes.iter().cloned());
+    header.extend(HEADER[1..].iter().map(|h| h.to_string()));
+    writer.write_record(&header).expect("writing to memory");
+    for (run, point, params, r) in rows {
+        let mut record = vec![run.to_string(), point.to_string()];
+        record.extend(params.iter().cloned());
+        record.extend(measures(r));
+        writer.write_record(&record).expect("writing to memory");
+    }
+    String::from_utf8(writer.into_inner().expect("flushing memory")).expect("CSV of UTF-8 fields")
+}
+
+/// Every measure of a run after the run index, in [`HEADER`]'s order.
+fn measures(r: &RunResult) -> Vec<String> {
+    let l = r.latency.as_ref();
+    let opt = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
+    let (d, u) = (&r.bytes_down_per_client_hour, &r.bytes_up_per_client_hour);
+    let record = vec![
+        r.label.clone(),
+        r.transport.clone(),
+        r.seed.to_string(),
+        r.clients.to_string(),
+        opt(l.map(|l| l.mean_ms)),
+        opt(l.map(|l| l.p50_ms)),
+        opt(l.map(|l| l.p90_ms)),
+        opt(l.map(|l| l.p99_ms)),
+        opt(l.map(|l| l.max_ms)),
+        opt(r.first_response.as_ref().map(|l| l.mean_ms)),
+        d.payload.to_string(),
+        d.framing.to_string(),
+        d.tls.to_string(),
+        d.tcpip.to_string(),
+        d.retransmit.to_string(),
+        d.total.to_string(),
+        u.payload.to_string(),
+        u.framing.to_string(),
+        u.tls.to_string(),
+        u.tcpip.to_string(),
+        u.retransmit.to_string(),
+        u.total.to_string(),
+        r.payload_efficiency.to_string(),
+        r.requests_per_second.to_string(),
+        opt(r.empty_response_share),
+        r.polls_skipped.to_string(),
+        r.blocked_streams.blocked.to_string(),
+        r.blocked_streams.still_blocked.to_string(),
+        r.totals.connections_opened.to_string(),
+        r.totals.retransmitted_segments.to_string(),
+        r.totals.idle_closes.to_string(),
+        r.peak_open_connections.to_string(),
+        r.cpu_utilisation.to_string(),
+        r.mean_cpu_queueing_delay_ms.to_string(),
+        r.peak_memory_bytes.to_string(),
+        r.ledger.events.to_string(),
+        r.ledger.generated.to_string(),
+        r.ledger.delivered.to_string(),
+        r.ledger.lost.to_string(),
+        r.ledger.in_flight.to_string(),
+        r.imbalance.connections.to_string(),
+        r.imbalance.cpu.to_string(),
+        r.broker_messages.to_string(),
+    ];
+    debug_assert_eq!(record.len() + 1, HEADER.len());
+    record
 }

@@ -3,8 +3,9 @@
 //! formatting, variants in scenario order.
 
 pub mod checks;
-mod csv_out;
+pub(crate) mod csv_out;
 mod json;
+pub mod sweep;
 mod table;
 
 pub use csv_out::runs_csv;

@@ -13,6 +13,7 @@ mod replicas;
 mod slow_consumers;
 mod snapshot;
 mod support;
+mod sweeps;
 mod tabs;
 mod theory;
 mod tls;

@@ -1,0 +1,51 @@
+//! `rtsim merge`: join the sweep.json of several shards into the whole sweep's outputs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use rtsim::report::sweep::SweepSummary;
+
+use super::{EXIT_FAILURE, EXIT_INPUT};
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output folders of the shards (each holding a sweep.json).
+    #[arg(required = true, value_name = "DIR")]
+    pub parts: Vec<PathBuf>,
+    /// Where to write the merged sweep.json and sweep.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+pub fn merge(args: MergeArgs) -> ExitCode {
+    let mut parts = Vec::new();
+    for dir in &args.parts {
+        let file = dir.join("sweep.json");
+        let part = std::fs::read_to_string(&file)
+            .map_err(|e| format!("{}: cannot read: {e}", file.display()))
+            .and_then(|text| {
+                serde_json::from_str::<SweepSummary>(&text)
+                    .map_err(|e| format!("{}: not a sweep.json: {e}", file.display()))
+            });
+        match part {
+            Ok(part) => parts.push(part),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(EXIT_INPUT);
+            }
+        }
+    }
+    let merged = match SweepSummary::merge(parts) {
+        Ok(merged) => merged,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    if let Err(e) = super::sweep::write(&args.out, &merged) {
+        eprintln!("error: cannot write results to {}: {e}", args.out.display());
+        return ExitCode::from(EXIT_FAILURE);
+    }
+    super::sweep::report(&merged, &args.out)
+}

@@ -1,0 +1,223 @@
+//! `rtsim sweep`: run every point of a scenario's sweep (or a shard of them) in parallel.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rtsim::report::sweep::{Shard, SweepSummary};
+use rtsim::sim::DEFAULT_MAX_EVENTS;
+
+use super::{EXIT_FAILURE, EXIT_INPUT, ScenarioArgs, input_error, print_warnings};
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Output folder for sweep.json and sweep.csv [default: out/<scenario name>]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (results do not depend on it) [default: the number of cores]
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Run only shard K of N (1-based): points K-1, K-1+N, K-1+2N, ...
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Take the shard from a batch array's environment: Slurm's SLURM_ARRAY_TASK_ID (less
+    /// SLURM_ARRAY_TASK_MIN) and SLURM_ARRAY_TASK_COUNT, or Kubernetes' JOB_COMPLETION_INDEX
+    /// with --shard-count.
+    #[arg(long)]
+    pub shard_from_env: bool,
+    /// The number of shards, with --shard-from-env when the environment does not say it.
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<usize>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Stop a run with an error after this many simulation events.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS)]
+    pub max_events: u64,
+}
+
+pub fn sweep(args: SweepArgs) -> ExitCode {
+    let plan = match args.scenario.plan() {
+        Ok(plan) => plan,
+        Err(e) => return input_error(&e),
+    };
+    let first = &plan.points[0].scenario;
+    print_warnings(first);
+    let shard = match shard(&args) {
+        Ok(shard) => shard,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let indices: Vec<usize> = (0..plan.points.len())
+        .filter(|p| shard.is_none_or(|s| s.holds(*p)))
+        .collect();
+    let runs: usize = indices
+        .iter()
+        .map(|i| plan.points[*i].scenario.transports.len())
+        .sum();
+    let bar = ProgressBar::with_draw_target(Some(runs as u64), ProgressDrawTarget::stderr());
+    if args.quiet {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} ({eta} left)")
+            .expect("a valid template"),
+    );
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("error: cannot start worker threads: {e}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    let progress = || bar.inc(1);
+    let points =
+        match pool.install(|| rtsim::run_points(&plan, &indices, args.max_events, &progress)) {
+            Ok(points) => points,
+            Err((point, e)) => {
+                bar.abandon();
+                eprintln!(
+                    "error: scenario `{}` point {point} (seed {}): {e}",
+                    first.name, first.seed
+                );
+                return ExitCode::from(EXIT_FAILURE);
+            }
+        };
+    bar.finish_and_clear();
+    let summary = SweepSummary {
+        scenario: first.name.clone(),
+        seed: first.seed,
+        axes: plan.axes.clone(),
+        points_total: plan.points.len(),
+        shard,
+        points,
+    };
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("out").join(&first.name));
+    if let Err(e) = write(&out, &summary) {
+        eprintln!("error: cannot write results to {}: {e}", out.display());
+        return ExitCode::from(EXIT_FAILURE);
+    }
+    report(&summary, &out)
+}
+
+/// Writes sweep.json and sweep.csv.
+pub fn write(out: &std::path::Path, summary: &SweepSummary) -> std::io::Result<()> {
+    std::fs::create_dir_all(out)?;
+    std::fs::write(out.join("sweep.json"), summary.json())?;
+    std::fs::write(out.join("sweep.csv"), summary.csv())
+}
+
+/// One line per run on standard output, the thresholds' verdicts on standard error; exit 1
+/// if any failed.
+pub fn report(summary: &SweepSummary, out: &std::path::Path) -> ExitCode {
+    let mut text = String::new();
+    let mut failed = 0;
+    let mut checked = 0;
+    for point in &summary.points {
+        let params = rtsim::scenario::sweep::describe(&point.params);
+        for r in &point.results {
+            let p99 = r
+                .latency
+                .as_ref()
+                .map_or("-".to_string(), |l| rtsim::report::human_ms(l.p99_ms));
+            let bytes = rtsim::report::human_bytes(
+                r.bytes_down_per_client_hour.total + r.bytes_up_per_client_hour.total,
+            );
+            text.push_str(&format!(
+                "point {:>3}  {params:<40}  {:<16} p99 {p99:>9}  bytes/client/h {bytes:>9}  cpu {:>5.1}%\n",
+                point.point,
+                r.label,
+                r.cpu_utilisation * 100.0
+            ));
+        }
+        for check in &point.assertions {
+            checked += 1;
+            if !check.passed {
+                failed += 1;
+                eprintln!("FAIL point {} ({params}): {}", point.point, check.assertion);
+            }
+        }
+    }
+    text.push_str(&format!(
+        "\nwrote {}/{{sweep.json,sweep.csv}}\n",
+        out.display()
+    ));
+    let printed = super::print_stdout(&text);
+    if failed > 0 {
+        eprintln!("error: {failed} of {checked} threshold checks failed");
+        return ExitCode::from(EXIT_FAILURE);
+    }
+    if checked > 0 {
+        eprintln!("all {checked} threshold checks passed");
+    }
+    printed
+}
+
+fn shard(args: &SweepArgs) -> Result<Option<Shard>, String> {
+    let parse_count = |n: usize| {
+        if n == 0 {
+            Err("the shard count must be at least 1".to_string())
+        } else {
+            Ok(n)
+        }
+    };
+    if let Some(text) = &args.shard {
+        let (k, n) = text
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.parse::<usize>().ok()?, n.parse::<usize>().ok()?)))
+            .ok_or_else(|| format!("--shard {text}: expected K/N, e.g. 2/8"))?;
+        let n = parse_count(n)?;
+        if k == 0 || k > n {
+            return Err(format!("--shard {text}: K must be between 1 and N"));
+        }
+        return Ok(Some(Shard { index: k, count: n }));
+    }
+    if !args.shard_from_env {
+        return Ok(None);
+    }
+    let var = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    let (index0, count) = if let Some(id) = var("SLURM_ARRAY_TASK_ID") {
+        let min = var("SLURM_ARRAY_TASK_MIN").unwrap_or(0);
+        let count = var("SLURM_ARRAY_TASK_COUNT").or(args.shard_count).ok_or(
+            "SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT; give --shard-count",
+        )?;
+        (
+            id.checked_sub(min)
+                .ok_or("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")?,
+            count,
+        )
+    } else if let Some(index) = var("JOB_COMPLETION_INDEX") {
+        let count = args
+            .shard_count
+            .ok_or("JOB_COMPLETION_INDEX is set; give the number of shards with --shard-count")?;
+        (index, count)
+    } else {
+        return Err(
+            "--shard-from-env: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set".into(),
+        );
+    };
+    let count = parse_count(count)?;
+    if index0 >= count {
+        return Err(format!(
+            "shard index {index0} (0-based) is not below the count {count}"
+        ));
+    }
+    Ok(Some(Shard {
+        index: index0 + 1,
+        count,
+    }))
+}

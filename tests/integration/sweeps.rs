@@ -1,0 +1,275 @@
+//! Sweeps: the grid, parallel and sharded runs that give the same bytes, reruns of one
+//! point, shards from batch-array environments.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const SWEEP: &str = "name: sw
+duration: 20s
+network: { n: { latency: 10ms, bandwidth: 10Mbit/s } }
+clients: { u: { count: 10, link: n } }
+workload: { events: { source: poisson, rate: 1/s, payload: 100B } }
+transports:
+  - { label: poll, polling: { interval: 1s } }
+  - { label: sse, sse: {} }
+sweep:
+  clients.u.count: { from: 10, to: 1000, steps: 3, scale: log }
+  workload.events.payload: [100B, 1KB]
+";
+
+fn rtsim(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::cargo_bin("rtsim").unwrap();
+    cmd.current_dir(dir).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn setup(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.yaml"), text).unwrap();
+    dir
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap()
+}
+
+#[test]
+fn the_grid_has_every_combination_in_row_major_order() {
+    let dir = setup(SWEEP);
+    let (code, _, err) = rtsim(
+        dir.path(),
+        &["sweep", "s.yaml", "--out", "o", "--quiet"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&read(&dir.path().join("o"), "sweep.json")).unwrap();
+    let points = json["points"].as_array().unwrap();
+    assert_eq!(points.len(), 6);
+    let params: Vec<(String, String)> = points
+        .iter()
+        .map(|p| {
+            (
+                p["params"][0][1].as_str().unwrap().into(),
+                p["params"][1][1].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("10", "100B"),
+        ("10", "1KB"),
+        ("100", "100B"),
+        ("100", "1KB"),
+        ("1000", "100B"),
+        ("1000", "1KB"),
+    ];
+    for (got, want) in params.iter().zip(expected) {
+        assert_eq!((got.0.as_str(), got.1.as_str()), want);
+    }
+    // Each point really has its parameters.
+    assert_eq!(points[4]["results"][0]["clients"], 1000);
+    let csv = read(&dir.path().join("o"), "sweep.csv");
+    assert_eq!(csv.lines().count(), 1 + 12);
+    assert!(csv.starts_with("run,point,clients.u.count,workload.events.payload,label,"));
+}
+
+#[test]
+fn one_and_two_threads_write_the_same_bytes() {
+    let dir = setup(SWEEP);
+    rtsim(
+        dir.path(),
+        &["sweep", "s.yaml", "--out", "one", "--jobs", "1", "--quiet"],
+        &[],
+    );
+    rtsim(
+        dir.path(),
+        &["sweep", "s.yaml", "--out", "two", "--jobs", "2", "--quiet"],
+        &[],
+    );
+    for file in ["sweep.json", "sweep.csv"] {
+        assert_eq!(
+            read(&dir.path().join("one"), file),
+            read(&dir.path().join("two"), file)
+        );
+    }
+}
+
+#[test]
+fn merged_shards_are_byte_identical_to_one_run() {
+    let dir = setup(SWEEP);
+    let d = dir.path();
+    rtsim(d, &["sweep", "s.yaml", "--out", "all", "--quiet"], &[]);
+    for k in 1..=3 {
+        let (code, _, err) = rtsim(
+            d,
+            &[
+                "sweep",
+                "s.yaml",
+                "--out",
+                &format!("part{k}"),
+                "--shard",
+                &format!("{k}/3"),
+                "--quiet",
+            ],
+            &[],
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+    let part1: Value = serde_json::from_str(&read(&d.join("part1"), "sweep.json")).unwrap();
+    assert_eq!(
+        part1["points"].as_array().unwrap().len(),
+        2,
+        "points 0 and 3"
+    );
+    let (code, _, err) = rtsim(
+        d,
+        &["merge", "part3", "part1", "part2", "--out", "merged"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    for file in ["sweep.json", "sweep.csv"] {
+        assert_eq!(
+            read(&d.join("all"), file),
+            read(&d.join("merged"), file),
+            "{file}"
+        );
+    }
+    // A missing shard is an error naming the missing points.
+    let (code, _, err) = rtsim(d, &["merge", "part1", "part2", "--out", "partial"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("points missing") && err.contains('2') && err.contains('5'),
+        "{err}"
+    );
+}
+
+#[test]
+fn batch_array_environments_give_the_shard() {
+    let dir = setup(SWEEP);
+    let d = dir.path();
+    rtsim(
+        d,
+        &[
+            "sweep", "s.yaml", "--out", "direct", "--shard", "2/3", "--quiet",
+        ],
+        &[],
+    );
+    rtsim(
+        d,
+        &[
+            "sweep",
+            "s.yaml",
+            "--out",
+            "slurm",
+            "--shard-from-env",
+            "--quiet",
+        ],
+        &[
+            ("SLURM_ARRAY_TASK_ID", "1"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ],
+    );
+    rtsim(
+        d,
+        &[
+            "sweep",
+            "s.yaml",
+            "--out",
+            "k8s",
+            "--shard-from-env",
+            "--shard-count",
+            "3",
+            "--quiet",
+        ],
+        &[("JOB_COMPLETION_INDEX", "1")],
+    );
+    let direct = read(&d.join("direct"), "sweep.json");
+    assert_eq!(direct, read(&d.join("slurm"), "sweep.json"));
+    assert_eq!(direct, read(&d.join("k8s"), "sweep.json"));
+    let (code, _, err) = rtsim(d, &["sweep", "s.yaml", "--shard-from-env", "--quiet"], &[]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn one_point_reruns_alone_with_the_same_numbers() {
+    let dir = setup(SWEEP);
+    let d = dir.path();
+    rtsim(d, &["sweep", "s.yaml", "--out", "all", "--quiet"], &[]);
+    let (code, _, err) = rtsim(
+        d,
+        &[
+            "run", "s.yaml", "--point", "3", "--out", "p3", "--format", "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("point 3: clients.u.count=100, workload.events.payload=1KB"),
+        "{err}"
+    );
+    let sweep: Value = serde_json::from_str(&read(&d.join("all"), "sweep.json")).unwrap();
+    let single: Value = serde_json::from_str(&read(&d.join("p3"), "summary.json")).unwrap();
+    assert_eq!(sweep["points"][3]["results"], single["results"]);
+    // Without --point, `run` refuses to guess.
+    let (code, _, err) = rtsim(d, &["run", "s.yaml"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("sweeps 6 points"), "{err}");
+}
+
+#[test]
+fn set_fixes_a_swept_parameter() {
+    let dir = setup(SWEEP);
+    let d = dir.path();
+    let (code, _, err) = rtsim(
+        d,
+        &[
+            "sweep",
+            "s.yaml",
+            "--out",
+            "o",
+            "--quiet",
+            "--set",
+            "clients.u.count=50",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&read(&d.join("o"), "sweep.json")).unwrap();
+    assert_eq!(json["points"].as_array().unwrap().len(), 2);
+    assert_eq!(json["points"][0]["results"][0]["clients"], 50);
+}
+
+#[test]
+fn bad_sweeps_are_input_errors() {
+    for (axis, expected) in [
+        ("clients.u.cuont: [1, 2]", "cuont"),
+        (
+            "clients.u.count: { from: 1s, to: 3KB, steps: 3 }",
+            "cannot make a range",
+        ),
+        (
+            "clients.u.count: { from: 0, to: 10, steps: 3, scale: log }",
+            "above zero",
+        ),
+        ("clients.u.count: []", "at least one value"),
+    ] {
+        let text = SWEEP.replace(
+            "  clients.u.count: { from: 10, to: 1000, steps: 3, scale: log }",
+            &format!("  {axis}"),
+        );
+        let dir = setup(&text);
+        let (code, _, err) = rtsim(dir.path(), &["check", "s.yaml"], &[]);
+        assert_eq!(code, 2, "{axis}: {err}");
+        assert!(err.contains(expected), "{axis}: {err}");
+        assert!(!err.contains("panicked"));
+    }
+}
