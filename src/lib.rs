@@ -18,6 +18,7 @@ pub mod engine;
 pub mod infra;
 pub mod metrics;
 pub mod net;
+pub mod plot;
 pub mod report;
 pub mod scenario;
 pub mod sim;

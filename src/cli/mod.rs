@@ -2,6 +2,7 @@
 
 mod check;
 mod merge;
+mod plot;
 mod run;
 mod sweep;
 
@@ -38,6 +39,8 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Join the outputs of sweep shards into what one unsharded sweep writes.
     Merge(merge::MergeArgs),
+    /// Draw a results folder's charts (SVG) again from its saved JSON.
+    Plot(plot::PlotArgs),
 }
 
 /// Which scenario to load and how to change it.
@@ -86,6 +89,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Check(args) => check::check(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
+        Command::Plot(args) => plot::plot(args),
     }
 }
 

@@ -114,7 +114,13 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
 pub fn write(out: &std::path::Path, summary: &SweepSummary) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
     std::fs::write(out.join("sweep.json"), summary.json())?;
-    std::fs::write(out.join("sweep.csv"), summary.csv())
+    std::fs::write(out.join("sweep.csv"), summary.csv())?;
+    // A shard's charts would show a slice: only whole sweeps are drawn.
+    if summary.shard.is_none() {
+        let charts = rtsim::plot::charts::sweep_charts(summary).map_err(std::io::Error::other)?;
+        super::plot::write_charts(out, &charts)?;
+    }
+    Ok(())
 }
 
 /// One line per run on standard output, the thresholds' verdicts on standard error; exit 1

@@ -38,6 +38,22 @@ impl LatencyRecorder {
         (self.count > 0).then(|| self.sum as f64 / self.count as f64)
     }
 
+    /// The distribution as (quantile, milliseconds) pairs: every percent, then 99.5%,
+    /// 99.9% and the maximum; empty when nothing was recorded.
+    pub fn cdf(&self) -> Vec<(f64, f64)> {
+        let Some(histogram) = self.histogram.as_ref() else {
+            return Vec::new();
+        };
+        let mut quantiles: Vec<f64> = (0..100).map(|p| p as f64 / 100.0).collect();
+        quantiles.extend([0.995, 0.999]);
+        let mut cdf: Vec<(f64, f64)> = quantiles
+            .into_iter()
+            .map(|q| (q, fixed(histogram.value_at_quantile(q) as f64 / 1e6, 6)))
+            .collect();
+        cdf.push((1.0, fixed(self.max as f64 / 1e6, 6)));
+        cdf
+    }
+
     /// The summary in milliseconds, or `None` when nothing was recorded.
     pub fn summary(&self) -> Option<LatencySummary> {
         let histogram = self.histogram.as_ref()?;

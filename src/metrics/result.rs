@@ -167,6 +167,8 @@ pub struct RunResult {
     pub clients: u64,
     /// Latency of events created within the measurement window.
     pub latency: Option<LatencySummary>,
+    /// Its distribution: (quantile, milliseconds) at every percent, 99.5%, 99.9% and 100%.
+    pub latency_cdf: Vec<(f64, f64)>,
     /// From opening a connection to its first response or stream start (TCP and TLS
     /// handshakes, the request, the server's handling), over every connection of the run.
     pub first_response: Option<LatencySummary>,

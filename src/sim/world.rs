@@ -871,6 +871,7 @@ impl<'s, P: Protocol> World<'s, P> {
             seed: self.scenario.seed,
             clients,
             latency: self.counters.latency.summary(),
+            latency_cdf: self.counters.latency.cdf(),
             first_response: self.counters.first_response.summary(),
             blocked_streams: BlockedStreams {
                 blocked: self.counters.blocked_streams,

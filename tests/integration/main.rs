@@ -1,6 +1,7 @@
 //! rtsim's integration tests, one binary with a module per area.
 
 mod bad_input;
+mod charts;
 mod cli;
 mod connections;
 mod conservation;

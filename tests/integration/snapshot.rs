@@ -22,3 +22,15 @@ fn default_scenario_file_is_the_built_in_text() {
     .unwrap();
     assert_eq!(file, DEFAULT_SCENARIO);
 }
+
+/// The default scenario's charts, byte for byte: any change in the numbers or the drawing
+/// shows up here as a diff to review.
+#[test]
+fn default_scenario_charts() {
+    let s = scenario::load_str(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO, &[]).unwrap();
+    let charts = rtsim::plot::charts::run_charts(&s.name, &run(&s)).unwrap();
+    let names: Vec<&str> = charts.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["latency-cdf.svg", "frontier.svg"]);
+    insta::assert_snapshot!("default_latency_cdf_svg", charts[0].1);
+    insta::assert_snapshot!("default_frontier_svg", charts[1].1);
+}

@@ -1,0 +1,164 @@
+//! Line charts: latency distributions, and a metric against a swept parameter.
+
+use plotters::prelude::*;
+
+use super::{SIZE, colour, failed, tick, wants_log};
+
+/// One line: its legend, its colour index, its points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub label: String,
+    pub colour: usize,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// The latency CDF of each variant: share of events delivered within x milliseconds.
+pub fn latency_cdf(title: &str, lines: &[Line]) -> Result<String, String> {
+    // The CDF comes as (quantile, ms): draw x = ms, y = quantile.
+    let flipped: Vec<Line> = lines
+        .iter()
+        .map(|l| Line {
+            label: l.label.clone(),
+            colour: l.colour,
+            points: l.points.iter().map(|(q, ms)| (ms.max(1e-3), *q)).collect(),
+        })
+        .collect();
+    draw(
+        title,
+        "delivery latency (ms)",
+        "share of events delivered",
+        &flipped,
+        Some((0.0, 1.0)),
+        SeriesLabelPosition::LowerRight,
+    )
+}
+
+/// A metric (`y_label`, with its unit) against a swept parameter (`x_label`).
+pub fn metric_against_parameter(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    lines: &[Line],
+) -> Result<String, String> {
+    draw(
+        title,
+        x_label,
+        y_label,
+        lines,
+        None,
+        SeriesLabelPosition::UpperLeft,
+    )
+}
+
+fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if lo == hi {
+        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        return (lo - pad, hi + pad);
+    }
+    (lo, hi)
+}
+
+fn draw(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    lines: &[Line],
+    y_fixed: Option<(f64, f64)>,
+    legend: SeriesLabelPosition,
+) -> Result<String, String> {
+    let (x0, x1) = bounds(lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)));
+    let (y0, y1) =
+        y_fixed.unwrap_or_else(|| bounds(lines.iter().flat_map(|l| l.points.iter().map(|p| p.1))));
+    let x_log = wants_log(x0, x1);
+    let y_log = y_fixed.is_none() && wants_log(y0, y1);
+    let y0 = if y_log || y_fixed.is_some() {
+        y0
+    } else {
+        y0.min(0.0)
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(failed)?;
+        let mut builder = ChartBuilder::on(&root);
+        builder
+            .caption(title, ("sans-serif", 20))
+            .margin(15)
+            .x_label_area_size(45)
+            .y_label_area_size(75);
+        // Four combinations of linear and logarithmic axes, one code path each.
+        macro_rules! plot {
+            ($x:expr, $y:expr) => {{
+                let mut chart = builder.build_cartesian_2d($x, $y).map_err(failed)?;
+                chart
+                    .configure_mesh()
+                    .x_desc(x_label)
+                    .y_desc(y_label)
+                    .x_label_formatter(&|v| tick(*v))
+                    .y_label_formatter(&|v| tick(*v))
+                    .draw()
+                    .map_err(failed)?;
+                for line in lines_to_draw(lines, &x_log, &y_log) {
+                    let style = colour(line.colour).stroke_width(2);
+                    chart
+                        .draw_series(LineSeries::new(line.points.clone(), style))
+                        .map_err(failed)?
+                        .label(line.label.clone())
+                        .legend(move |(x, y)| {
+                            PathElement::new(
+                                vec![(x, y), (x + 20, y)],
+                                colour(line.colour).stroke_width(2),
+                            )
+                        });
+                    chart
+                        .draw_series(
+                            line.points
+                                .iter()
+                                .map(|p| Circle::new(*p, 3, colour(line.colour).filled())),
+                        )
+                        .map_err(failed)?;
+                }
+                chart
+                    .configure_series_labels()
+                    .position(legend)
+                    .background_style(WHITE.mix(0.8))
+                    .border_style(BLACK)
+                    .draw()
+                    .map_err(failed)?;
+            }};
+        }
+        match (x_log, y_log) {
+            (false, false) => plot!(x0..x1, y0..y1),
+            (true, false) => plot!((x0..x1).log_scale(), y0..y1),
+            (false, true) => plot!(x0..x1, (y0..y1).log_scale()),
+            (true, true) => plot!((x0..x1).log_scale(), (y0..y1).log_scale()),
+        }
+        root.present().map_err(failed)?;
+    }
+    Ok(svg)
+}
+
+/// On a logarithmic axis, points at or below zero cannot be drawn: leave them out.
+fn lines_to_draw<'a>(lines: &'a [Line], x_log: &bool, y_log: &bool) -> Vec<Line> {
+    lines
+        .iter()
+        .map(|l: &'a Line| Line {
+            label: l.label.clone(),
+            colour: l.colour,
+            points: l
+                .points
+                .iter()
+                .copied()
+                .filter(|(x, y)| (!*x_log || *x > 0.0) && (!*y_log || *y > 0.0))
+                .collect(),
+        })
+        .collect()
+}
