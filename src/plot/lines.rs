@@ -84,6 +84,12 @@ fn draw(
     } else {
         y0.min(0.0)
     };
+    // Headroom above the highest point, so a line along the top stays visible.
+    let y1 = match (y_fixed, y_log) {
+        (Some(_), _) => y1,
+        (None, true) => y1 * 1.5,
+        (None, false) => y1 + (y1 - y0) * 0.08,
+    };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();

@@ -63,9 +63,9 @@ pub(crate) fn tick(value: f64) -> String {
     format!("{text}{suffix}")
 }
 
-/// Whether values spanning `min..max` want a logarithmic axis (more than 100x).
+/// Whether values spanning `min..max` want a logarithmic axis (100x or more).
 pub(crate) fn wants_log(min: f64, max: f64) -> bool {
-    min > 0.0 && max / min > 100.0
+    min > 0.0 && max / min >= 100.0
 }
 
 #[cfg(test)]
