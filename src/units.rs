@@ -1010,6 +1010,62 @@ impl fmt::Display for Percent {
 
 serde_as_string!(Percent, Quantity::Percent);
 
+/// JSON Schema of the unit types: strings of a number and a unit, as the parsers take them.
+mod schema {
+    use std::borrow::Cow;
+
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+    macro_rules! unit_schema {
+        ($ty:ty, $name:literal, $description:literal, $examples:expr) => {
+            impl JsonSchema for $ty {
+                fn schema_name() -> Cow<'static, str> {
+                    $name.into()
+                }
+
+                fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                    json_schema!({
+                        "type": "string",
+                        "description": $description,
+                        "examples": $examples,
+                    })
+                }
+            }
+        };
+    }
+
+    unit_schema!(
+        super::Duration,
+        "Duration",
+        "A duration: a number and one of ns, us, ms, s, m, h (a bare 0 is allowed).",
+        ["20ms", "1.5s", "5m"]
+    );
+    unit_schema!(
+        super::ByteSize,
+        "ByteSize",
+        "A size: a number and one of B, KB, MB, GB (powers of 1000), KiB, MiB, GiB (powers of 1024).",
+        ["180B", "32KiB", "5MB"]
+    );
+    unit_schema!(
+        super::Bandwidth,
+        "Bandwidth",
+        "A bandwidth: a number and one of bit/s, kbit/s, Mbit/s, Gbit/s (also bps, kbps, Mbps, Gbps) or B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s.",
+        ["50Mbit/s", "10Mbps", "1MB/s"]
+    );
+    unit_schema!(
+        super::Rate,
+        "Rate",
+        "A rate: a number, / and one of ms, s, sec, min, m, h.",
+        ["2/s", "3/min", "100/h"]
+    );
+    unit_schema!(
+        super::Percent,
+        "Percent",
+        "A percentage from 0% to 100%, at most four decimals.",
+        ["0%", "2%", "0.5%"]
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ mod check;
 mod merge;
 mod plot;
 mod run;
+mod schema;
 mod sweep;
 
 use std::path::PathBuf;
@@ -41,6 +42,9 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Draw a results folder's charts (SVG) again from its saved JSON.
     Plot(plot::PlotArgs),
+    /// Print the JSON Schema of the scenario format (for editors: see the
+    /// `yaml-language-server` comment at the top of each example scenario).
+    Schema(schema::SchemaArgs),
 }
 
 /// Which scenario to load and how to change it.
@@ -90,6 +94,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
         Command::Plot(args) => plot::plot(args),
+        Command::Schema(args) => schema::schema(args),
     }
 }
 

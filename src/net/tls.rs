@@ -129,6 +129,19 @@ impl<'de> Deserialize<'de> for TlsVersion {
     }
 }
 
+impl schemars::JsonSchema for TlsVersion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TlsVersion".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "TLS version: none, \"1.2\" or \"1.3\" (unquoted numbers work too).",
+            "enum": ["none", "1.2", "1.3", 1.2, 1.3],
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -236,3 +236,11 @@ pub(crate) fn tidy_parser_message(message: &str) -> String {
     }
     message
 }
+
+/// The JSON Schema of the scenario format (pretty-printed, with a trailing newline).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(raw::RawScenario);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes to JSON");
+    text.push('\n');
+    text
+}

@@ -14,7 +14,7 @@ use crate::net::tls::TlsVersion;
 use crate::units::{Bandwidth, ByteSize, Duration, Percent, Rate};
 
 /// A whole scenario file (format version 1).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct RawScenario {
     /// Scenario name; names the default output folder `out/<name>/`. Required.
     pub name: String,
@@ -75,7 +75,7 @@ pub struct RawScenario {
 
 /// One client access link profile: each client of a group gets its own link with these
 /// properties, one FIFO queue per direction.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLink {
     /// One-way propagation delay. Required.
@@ -96,7 +96,7 @@ pub struct RawLink {
 }
 
 /// TCP/IP parameters.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTcp {
     /// Maximum segment size. Default 1448B (1500-byte MTU less 52 bytes of headers).
@@ -118,7 +118,7 @@ pub struct RawTcp {
 }
 
 /// HTTP/2 parameters, for variants with `http2: true`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHttp2 {
     /// A header block's size on first use on a connection, relative to its HTTP/1.1 text
@@ -141,7 +141,7 @@ pub struct RawHttp2 {
 }
 
 /// Sizes of the TLS handshake's first flights.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTls {
     /// The client's ClientHello record. Default 517B.
@@ -162,7 +162,7 @@ pub struct RawTls {
 }
 
 /// The topology: links between nodes and, optionally, explicit paths.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTopology {
     /// Undirected links between nodes, each with a one-way latency.
@@ -175,7 +175,7 @@ pub struct RawTopology {
 }
 
 /// A link between two nodes.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTopologyLink {
     pub from: String,
@@ -186,7 +186,7 @@ pub struct RawTopologyLink {
 }
 
 /// An HTTP proxy (a corporate forward proxy, or a reverse proxy in front of the servers).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProxy {
     /// Closes a connection that carried no bytes for this long. Default 60s (as nginx's
@@ -214,7 +214,7 @@ pub struct RawProxy {
 }
 
 /// A group of identical clients.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawClientGroup {
     /// Number of clients. Required, >= 1.
@@ -238,7 +238,7 @@ pub struct RawClientGroup {
 }
 
 /// The server: one machine with cores and a FIFO run queue.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawServer {
     /// Server replicas, each with these cores, costs and limits. Default 1.
@@ -274,7 +274,7 @@ pub struct RawServer {
 }
 
 /// A stream's send buffer.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSendBuffer {
     /// Bytes a stream may have waiting for its client's link. Required.
@@ -286,7 +286,7 @@ pub struct RawSendBuffer {
 }
 
 /// The load balancer.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBalancer {
     /// 4: a connection is pinned to the replica chosen when it opened; 7: each request (or
@@ -311,7 +311,7 @@ pub struct RawBalancer {
 }
 
 /// One scale step.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScaleStep {
     /// When. Required, < duration.
@@ -321,7 +321,7 @@ pub struct RawScaleStep {
 }
 
 /// The pub/sub backplane.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBroker {
     /// Delay from publishing an event to its arrival at a replica. Default 1ms.
@@ -333,7 +333,7 @@ pub struct RawBroker {
 }
 
 /// CPU time per server operation (fixed).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCost {
     /// Accepting a new connection. Default 40us.
@@ -356,7 +356,7 @@ pub struct RawCost {
 }
 
 /// Server-to-client events.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkload {
     /// The event source.
@@ -364,7 +364,7 @@ pub struct RawWorkload {
 }
 
 /// An event source.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvents {
     /// `poisson` (exponential gaps) or `periodic` (fixed gaps). Required.
@@ -383,7 +383,7 @@ pub struct RawEvents {
 }
 
 /// One transport variant: a label and exactly one transport block.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTransport {
     /// Column name in the reports; unique. Default: the transport's kind (`polling`, ...).
@@ -404,7 +404,7 @@ pub struct RawTransport {
 }
 
 /// Short polling: `GET` every interval; each response carries every event since the last.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolling {
     /// Time between polls. Required, > 0.
@@ -434,7 +434,7 @@ pub struct RawPolling {
 }
 
 /// Long polling: the server holds each request until an event or the timeout.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLongPolling {
     /// How long the server holds a request without events before answering empty.
@@ -453,7 +453,7 @@ pub struct RawLongPolling {
 }
 
 /// Server-Sent Events: one chunked `text/event-stream` response per client.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSse {
     /// Interval of `:` comment heartbeats on the stream. Default: none.
@@ -475,7 +475,7 @@ pub struct RawSse {
 }
 
 /// WebSocket (RFC 6455): an HTTP upgrade, then one frame per event.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWebSocket {
     /// Interval of server pings (each answered by a pong). Default: none.
@@ -490,7 +490,7 @@ pub struct RawWebSocket {
 }
 
 /// One swept parameter: a list of values, or a range.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum RawAxis {
     /// The values, as they would be written in the field (`[100, 1000]`, `[1s, 10s]`).
@@ -500,7 +500,7 @@ pub enum RawAxis {
 }
 
 /// A range of values for a swept parameter.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRange {
     /// First value: a number or a quantity with its unit (`1s`, `1KB`, `1Mbit/s`).

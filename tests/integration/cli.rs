@@ -524,3 +524,42 @@ fn thresholds_with_unknown_names_are_input_errors() {
         assert!(out.stderr.contains("assert[0]"), "{}", out.stderr);
     }
 }
+
+/// The committed schema is what `rtsim schema` prints, and every example scenario points
+/// editors at it.
+#[test]
+fn the_schema_is_current_and_every_scenario_uses_it() {
+    let printed = rtsim(&["schema"]).assert_success().stdout;
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/rtsim.schema.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        printed, committed,
+        "regenerate: rtsim schema > schema/rtsim.schema.json"
+    );
+    let schema: Value = serde_json::from_str(&printed).unwrap();
+    for field in [
+        "duration",
+        "network",
+        "clients",
+        "transports",
+        "sweep",
+        "assert",
+    ] {
+        assert!(
+            schema["properties"][field].is_object(),
+            "{field} is in the schema"
+        );
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("# yaml-language-server: $schema=../schema/rtsim.schema.json\n"),
+            "{}",
+            path.display()
+        );
+    }
+}
