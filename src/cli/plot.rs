@@ -42,6 +42,17 @@ pub fn plot(args: PlotArgs) -> ExitCode {
             Err(e) => return fail(&e),
         }
     }
+    let series = args.dir.join("series.json");
+    if summary.exists() && series.exists() {
+        let drawn = read::<Saved>(&summary).and_then(|s| {
+            let runs = read::<Vec<charts::LabelledSeries>>(&series)?;
+            charts::series_charts(&s.scenario, &runs)
+        });
+        match drawn {
+            Ok(more) => charts.extend(more),
+            Err(e) => return fail(&e),
+        }
+    }
     if sweep.exists() {
         match read::<SweepSummary>(&sweep).and_then(|s| charts::sweep_charts(&s)) {
             Ok(more) => charts.extend(more),

@@ -96,17 +96,30 @@ pub fn run(args: RunArgs) -> ExitCode {
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
-    let charts = match rtsim::plot::charts::run_charts(&scenario.name, &results) {
-        Ok(charts) => charts,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_FAILURE);
-        }
-    };
+    let series: Vec<rtsim::plot::charts::LabelledSeries> = results
+        .iter()
+        .map(|r| rtsim::plot::charts::LabelledSeries {
+            label: r.label.clone(),
+            series: r.series.clone(),
+        })
+        .collect();
+    let series_json = serde_json::to_string(&series).expect("series serialize to JSON") + "\n";
+    let charts =
+        match rtsim::plot::charts::run_charts(&scenario.name, &results).and_then(|mut c| {
+            c.extend(rtsim::plot::charts::series_charts(&scenario.name, &series)?);
+            Ok(c)
+        }) {
+            Ok(charts) => charts,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_FAILURE);
+            }
+        };
     let written = std::fs::create_dir_all(&out)
         .and_then(|_| std::fs::write(out.join("summary.json"), &json))
         .and_then(|_| std::fs::write(out.join("summary.md"), &markdown))
         .and_then(|_| std::fs::write(out.join("runs.csv"), report::runs_csv(&results)))
+        .and_then(|_| std::fs::write(out.join("series.json"), &series_json))
         .and_then(|_| super::plot::write_charts(&out, &charts));
     if let Err(e) = written {
         eprintln!("error: cannot write results to {}: {e}", out.display());
@@ -114,7 +127,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     }
     let text = match args.format {
         Format::Table => format!(
-            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}\nwrote {}/{{summary.json,summary.md,runs.csv,latency-cdf.svg,frontier.svg}}\n",
+            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}\nwrote {}/{{summary.json,summary.md,runs.csv,series.json,*.svg}}\n",
             scenario.name,
             scenario.client_count(),
             scenario.duration as f64 / 1e9,

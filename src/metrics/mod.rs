@@ -4,6 +4,7 @@
 pub mod latency;
 pub mod registry;
 pub mod result;
+pub mod series;
 
 pub use latency::LatencyRecorder;
 pub use result::*;

@@ -203,6 +203,9 @@ pub struct RunResult {
     /// Bytes per hop of the path (for now each client group's access link, named
     /// `access:<profile>`), by direction and layer, within the window.
     pub hops: Vec<HopBytes>,
+    /// What happened each simulated second (written to series.json, not summary.json).
+    #[serde(skip)]
+    pub series: super::series::TimeSeries,
     /// Simulation events handled (a measure of the run's cost, not of the system).
     pub sim_events: u64,
 }

@@ -148,3 +148,62 @@ fn file_part(name: &str) -> String {
         .trim_matches('-')
         .to_string()
 }
+
+/// One variant's time series, as saved in series.json.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LabelledSeries {
+    pub label: String,
+    pub series: crate::metrics::series::TimeSeries,
+}
+
+/// The time-series charts of a run: connections, requests per second, CPU and mean latency
+/// over simulated time, one line per variant.
+pub fn series_charts(scenario: &str, runs: &[LabelledSeries]) -> Result<Vec<Chart>, String> {
+    type Pick = fn(&crate::metrics::series::TimeSeries, usize) -> Option<f64>;
+    let charts: [(&str, &str, &str, Pick); 4] = [
+        (
+            "connections-over-time.svg",
+            "open connections",
+            "connections",
+            |s, i| Some(s.connections[i] as f64),
+        ),
+        (
+            "requests-over-time.svg",
+            "requests per second",
+            "requests/s",
+            |s, i| Some(s.requests[i] as f64),
+        ),
+        (
+            "cpu-over-time.svg",
+            "server CPU",
+            "CPU utilisation (%)",
+            |s, i| s.cpu_utilisation.get(i).map(|u| u * 100.0),
+        ),
+        (
+            "latency-over-time.svg",
+            "mean delivery latency",
+            "latency (ms)",
+            |s, i| s.latency_mean_ms.get(i).copied().flatten(),
+        ),
+    ];
+    let mut out = Vec::new();
+    for (file, what, y_label, pick) in charts {
+        let lines: Vec<Line> = runs
+            .iter()
+            .enumerate()
+            .map(|(v, run)| Line {
+                label: run.label.clone(),
+                colour: v,
+                points: (0..run.series.connections.len())
+                    .filter_map(|i| pick(&run.series, i).map(|y| (i as f64, y)))
+                    .collect(),
+            })
+            .collect();
+        let title = format!("{scenario}: {what} over time");
+        out.push((
+            file.to_string(),
+            metric_against_parameter(&title, "simulated time (s)", y_label, &lines)?,
+        ));
+    }
+    Ok(out)
+}

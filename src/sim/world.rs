@@ -268,6 +268,8 @@ pub struct World<'s, P> {
     /// Registered clients in registration order.
     pub subscribers: Vec<ClientId>,
     counters: Counters,
+    /// Per-second counters.
+    series: crate::metrics::series::TimeSeries,
 }
 
 impl<'s, P: Protocol> World<'s, P> {
@@ -340,6 +342,7 @@ impl<'s, P: Protocol> World<'s, P> {
             proxy_open: vec![0; scenario.proxies.len()],
             events_so_far: 0,
             subscribers: Vec::new(),
+            series: crate::metrics::series::TimeSeries::new(scenario.duration),
             counters: Counters {
                 bytes_by_group: vec![WireBytes::default(); scenario.groups.len()],
                 ..Counters::default()
@@ -639,6 +642,7 @@ impl<'s, P: Protocol> World<'s, P> {
         let cost = self.draw_cost(cost);
         let r = self.replica_of(c);
         let done = self.servers[r].execute(now, cost);
+        self.series.cpu(now, cost);
         s.at(done, Event::JobDone(c, job));
     }
 
@@ -718,6 +722,7 @@ impl<'s, P: Protocol> World<'s, P> {
             if created >= self.scenario.warmup {
                 self.counters.latency.record(now - created);
             }
+            self.series.delivered(now, now - created);
         }
     }
 
@@ -932,6 +937,20 @@ impl<'s, P: Protocol> World<'s, P> {
                 idle_closes: self.counters.idle_closes,
             },
             hops: self.hops(),
+            series: {
+                let cores = self.scenario.server.cores as u64;
+                let steps = &self.scenario.balancer.scale;
+                let initial = self.scenario.server.replicas;
+                self.series.finish(|second| {
+                    let t = second as u64 * 1_000_000_000;
+                    let replicas = steps
+                        .iter()
+                        .rfind(|(at, _)| *at <= t)
+                        .map_or(initial, |(_, n)| *n);
+                    cores * replicas as u64
+                });
+                std::mem::take(&mut self.series)
+            },
             sim_events,
         }
     }

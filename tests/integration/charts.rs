@@ -39,7 +39,7 @@ fn run_charts_are_labelled_and_identical_each_time() {
     std::fs::write(d.join("s.yaml"), SMALL).unwrap();
     assert_eq!(rtsim(d, &["run", "s.yaml", "--out", "a"]), 0);
     assert_eq!(rtsim(d, &["run", "s.yaml", "--out", "b"]), 0);
-    for name in ["latency-cdf.svg", "frontier.svg"] {
+    for name in CHARTS {
         let a = svg(&d.join("a"), name);
         assert_eq!(a, svg(&d.join("b"), name), "{name} differs between runs");
         assert!(a.starts_with("<svg"), "{name}");
@@ -56,7 +56,29 @@ fn run_charts_are_labelled_and_identical_each_time() {
         frontier.contains("(optimal)"),
         "the Pareto-optimal variants are marked"
     );
+    assert!(svg(&d.join("a"), "connections-over-time.svg").contains("simulated time (s)"));
+    // `rtsim plot` redraws every run chart, time series included, from the saved JSON.
+    for name in CHARTS {
+        std::fs::remove_file(d.join("a").join(name)).unwrap();
+    }
+    assert_eq!(rtsim(d, &["plot", "a"]), 0);
+    for name in CHARTS {
+        assert_eq!(
+            svg(&d.join("a"), name),
+            svg(&d.join("b"), name),
+            "{name} redrawn"
+        );
+    }
 }
+
+const CHARTS: [&str; 6] = [
+    "latency-cdf.svg",
+    "frontier.svg",
+    "connections-over-time.svg",
+    "requests-over-time.svg",
+    "cpu-over-time.svg",
+    "latency-over-time.svg",
+];
 
 #[test]
 fn plot_draws_the_same_charts_from_saved_results() {

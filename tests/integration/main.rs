@@ -11,6 +11,7 @@ mod loss;
 mod proxies;
 mod queueing;
 mod replicas;
+mod series;
 mod slow_consumers;
 mod snapshot;
 mod support;

@@ -107,6 +107,8 @@ impl<P: Protocol> World<'_, P> {
                     return;
                 }
                 self.counters.connections_opened += u64::from(self.in_window(now));
+                self.series.connection_opened(now);
+                self.series.connections_now(now, self.open_connections);
                 self.start_lifetime(c, s);
                 self.send_down(c, MsgKind::SynAck, now, s);
             }
@@ -276,6 +278,7 @@ impl<P: Protocol> World<'_, P> {
         self.count(c, now, Direction::Up, segment);
         self.count(c, now, Direction::Down, segment);
         self.client_connection_closed(c);
+        self.series.connections_now(now, self.open_connections);
         for t in tabs {
             self.settle_acks(*t, now);
             let connection = &mut self.clients[*t as usize].connection;

@@ -184,6 +184,7 @@ impl<P: Protocol> World<'_, P> {
         if self.in_window(now) {
             self.counters.reconnects += 1;
         }
+        self.series.reconnect(now);
         s.after(delay, Event::ClientTimer(c));
     }
 

@@ -84,6 +84,7 @@ impl<P: Protocol> World<'_, P> {
         let r = self.replica_of(c);
         let in_window = self.in_window(now);
         self.servers[r].request_arrived(in_window);
+        self.series.request(now);
     }
 
     /// A request was answered (not a stream): layer 7 releases it.

@@ -1,0 +1,147 @@
+//! Time series: what happened in each simulated second of a run (connections, new
+//! connections, requests, reconnects, CPU, delivery latency), for the charts around a fault
+//! or a ramp.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::Nanos;
+
+const SECOND: Nanos = 1_000_000_000;
+
+/// Per-second counters of one run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimeSeries {
+    /// Most client connections open during the second.
+    pub connections: Vec<u64>,
+    pub new_connections: Vec<u64>,
+    pub requests: Vec<u64>,
+    pub reconnects: Vec<u64>,
+    /// CPU time started in the second, over all replicas' cores in service (a job counts in
+    /// the second it starts).
+    #[serde(skip)]
+    cpu_busy: Vec<u64>,
+    /// Share of the cores busy, 0 to 1 (computed at the end).
+    pub cpu_utilisation: Vec<f64>,
+    #[serde(skip)]
+    latency_sum: Vec<u128>,
+    /// Connections open after the last change, and the second of that change.
+    #[serde(skip)]
+    level: u64,
+    #[serde(skip)]
+    level_bin: usize,
+    #[serde(skip)]
+    deliveries: Vec<u64>,
+    /// Mean latency (ms) of the events delivered in the second, when any were.
+    pub latency_mean_ms: Vec<Option<f64>>,
+}
+
+impl TimeSeries {
+    pub fn new(duration: Nanos) -> Self {
+        let seconds = (duration / SECOND + 1) as usize;
+        TimeSeries {
+            connections: vec![0; seconds],
+            new_connections: vec![0; seconds],
+            requests: vec![0; seconds],
+            reconnects: vec![0; seconds],
+            cpu_busy: vec![0; seconds],
+            cpu_utilisation: Vec::new(),
+            latency_sum: vec![0; seconds],
+            deliveries: vec![0; seconds],
+            latency_mean_ms: Vec::new(),
+            level: 0,
+            level_bin: 0,
+        }
+    }
+
+    fn bin(&self, now: Nanos) -> usize {
+        ((now / SECOND) as usize).min(self.connections.len().saturating_sub(1))
+    }
+
+    /// The number of open connections changed to `open` at `now`: the seconds since the
+    /// last change kept the previous number.
+    pub fn connections_now(&mut self, now: Nanos, open: u64) {
+        let b = self.bin(now);
+        self.carry_level(b);
+        self.connections[b] = self.connections[b].max(open);
+        self.level = open;
+        self.level_bin = b;
+    }
+
+    fn carry_level(&mut self, to: usize) {
+        for k in self.level_bin..=to.min(self.connections.len() - 1) {
+            self.connections[k] = self.connections[k].max(self.level);
+        }
+    }
+
+    pub fn connection_opened(&mut self, now: Nanos) {
+        let b = self.bin(now);
+        self.new_connections[b] += 1;
+    }
+
+    pub fn request(&mut self, now: Nanos) {
+        let b = self.bin(now);
+        self.requests[b] += 1;
+    }
+
+    pub fn reconnect(&mut self, now: Nanos) {
+        let b = self.bin(now);
+        self.reconnects[b] += 1;
+    }
+
+    pub fn cpu(&mut self, now: Nanos, cost: Nanos) {
+        let b = self.bin(now);
+        self.cpu_busy[b] += cost;
+    }
+
+    pub fn delivered(&mut self, now: Nanos, latency: Nanos) {
+        let b = self.bin(now);
+        self.latency_sum[b] += latency as u128;
+        self.deliveries[b] += 1;
+    }
+
+    /// Turns the raw sums into utilisation and means; `cores_at(second)` is the number of
+    /// cores in service then.
+    pub fn finish(&mut self, cores_at: impl Fn(usize) -> u64) {
+        self.carry_level(self.connections.len() - 1);
+        self.cpu_utilisation = self
+            .cpu_busy
+            .iter()
+            .enumerate()
+            .map(|(s, busy)| {
+                let capacity = cores_at(s) as f64 * SECOND as f64;
+                super::fixed(*busy as f64 / capacity, 6)
+            })
+            .collect();
+        self.latency_mean_ms = self
+            .latency_sum
+            .iter()
+            .zip(&self.deliveries)
+            .map(|(sum, n)| (*n > 0).then(|| super::fixed(*sum as f64 / *n as f64 / 1e6, 6)))
+            .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_carry_over_quiet_seconds() {
+        let mut series = TimeSeries::new(5 * SECOND);
+        series.connections_now(SECOND / 2, 3);
+        series.connections_now(3 * SECOND + 1, 1);
+        series.finish(|_| 1);
+        assert_eq!(series.connections, vec![3, 3, 3, 3, 1, 1]);
+    }
+
+    #[test]
+    fn cpu_and_latency_per_second() {
+        let mut series = TimeSeries::new(2 * SECOND);
+        series.cpu(0, SECOND / 2);
+        series.delivered(SECOND + 5, 10_000_000);
+        series.delivered(SECOND + 9, 30_000_000);
+        series.finish(|_| 2);
+        assert_eq!(series.cpu_utilisation[0], 0.25);
+        assert_eq!(series.latency_mean_ms, vec![None, Some(20.0), None]);
+    }
+}
