@@ -468,19 +468,13 @@ fn unclosed_flow_mappings() {
 #[test]
 fn tab_indentation() {
     let text = broken("  users:", "\tusers:");
-    let file = ScenarioFile::new("tab", &text);
-    let failure = file.check(&[]);
-    file.assert_at(&failure, "\tusers");
-    failure.assert_contains("tab");
+    assert_check_fails("tab", &text, "\tusers", &["tab"]);
 }
 
 #[test]
 fn unknown_anchor_alias() {
     let text = broken("interval: 1s }", "interval: 1s, <<: *nope }");
-    let file = ScenarioFile::new("unknown-alias", &text);
-    let failure = file.check(&[]);
-    file.assert_at(&failure, "*nope");
-    failure.assert_contains("anchor");
+    assert_check_fails("unknown-alias", &text, "*nope", &["anchor"]);
 }
 
 /// The message must speak to the scenario's author, not to the programmer embedding the
@@ -644,12 +638,12 @@ fn merge_keys_from_an_x_anchor_are_accepted() {
 #[test]
 fn misspelt_field_inside_a_merged_anchor() {
     let text = WITH_ANCHOR.replacen("  response_headers: 220B", "  respones_headers: 220B", 1);
-    let file = ScenarioFile::new("anchor-misspelt", &text);
-    let failure = file.check(&[]);
-    file.assert_at(&failure, "respones_headers");
-    failure
-        .assert_contains("`respones_headers`")
-        .assert_contains("response_headers");
+    assert_check_fails(
+        "anchor-misspelt",
+        &text,
+        "respones_headers",
+        &["`respones_headers`", "response_headers"],
+    );
 }
 
 /// A bad value inside an anchor: the message must name the field that holds it (not a
