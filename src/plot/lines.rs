@@ -4,6 +4,10 @@ use plotters::prelude::*;
 
 use super::{SIZE, colour, failed, tick, wants_log};
 
+/// Lines with more points than this (long time series) are drawn without point markers,
+/// which would merge into a band.
+const MARKERS_UP_TO: usize = 120;
+
 /// One line: its legend, its colour index, its points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
@@ -124,13 +128,15 @@ fn draw(
                                 colour(line.colour).stroke_width(2),
                             )
                         });
-                    chart
-                        .draw_series(
-                            line.points
-                                .iter()
-                                .map(|p| Circle::new(*p, 3, colour(line.colour).filled())),
-                        )
-                        .map_err(failed)?;
+                    if line.points.len() <= MARKERS_UP_TO {
+                        chart
+                            .draw_series(
+                                line.points
+                                    .iter()
+                                    .map(|p| Circle::new(*p, 3, colour(line.colour).filled())),
+                            )
+                            .map_err(failed)?;
+                    }
                 }
                 chart
                     .configure_series_labels()

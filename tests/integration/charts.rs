@@ -98,3 +98,21 @@ fn plot_draws_the_same_charts_from_saved_results() {
     std::fs::create_dir(d.join("empty")).unwrap();
     assert_eq!(rtsim(d, &["plot", "empty"]), 2);
 }
+
+#[test]
+fn long_time_series_are_drawn_without_point_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let markers = |name: &str| svg(&d.join("o"), name).matches("<circle").count();
+    // 30 s: 31 points a line, each marked.
+    std::fs::write(d.join("s.yaml"), SMALL).unwrap();
+    assert_eq!(rtsim(d, &["run", "s.yaml", "--out", "o"]), 0);
+    assert_eq!(markers("connections-over-time.svg"), 3 * 31);
+    // 200 s: 201 points a line would merge into a band; lines only.
+    let long = SMALL.replace("duration: 30s", "duration: 200s");
+    std::fs::write(d.join("s.yaml"), long).unwrap();
+    assert_eq!(rtsim(d, &["run", "s.yaml", "--out", "o"]), 0);
+    assert_eq!(markers("connections-over-time.svg"), 0);
+    // The frontier keeps its points (one per variant, ringed when optimal).
+    assert!(markers("frontier.svg") >= 3);
+}
