@@ -563,3 +563,25 @@ fn the_schema_is_current_and_every_scenario_uses_it() {
         );
     }
 }
+
+/// The README's table of `runs.csv` columns lists every column, in order.
+#[test]
+fn readme_documents_every_runs_csv_column() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("`runs.csv` columns, in order")
+        .expect("the columns table");
+    let documented: Vec<&str> = readme[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with("| column"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .flat_map(|row| row.split('|').nth(1).unwrap().split(", "))
+        .map(|cell| cell.trim().trim_matches('`'))
+        .collect();
+    let scenario = crate::support::scenario(SMALL);
+    let csv = rtsim::report::runs_csv(&crate::support::run(&scenario));
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert_eq!(documented, header);
+}
