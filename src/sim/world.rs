@@ -939,17 +939,11 @@ impl<'s, P: Protocol> World<'s, P> {
             hops: self.hops(),
             series: {
                 let cores = self.scenario.server.cores as u64;
-                let steps = &self.scenario.balancer.scale;
-                let initial = self.scenario.server.replicas;
-                self.series.finish(|second| {
-                    let t = second as u64 * 1_000_000_000;
-                    let replicas = steps
-                        .iter()
-                        .rfind(|(at, _)| *at <= t)
-                        .map_or(initial, |(_, n)| *n);
-                    cores * replicas as u64
+                let mut series = std::mem::take(&mut self.series);
+                series.finish(|second| {
+                    cores * u64::from(self.replicas_at(second as u64 * 1_000_000_000))
                 });
-                std::mem::take(&mut self.series)
+                series
             },
             sim_events,
         }

@@ -216,6 +216,17 @@ impl<P: Protocol> World<'_, P> {
             .map_or(Nanos::MAX, |(at, _)| *at)
     }
 
+    /// Replicas in service at `t`: the latest scale step at or before it, else the initial
+    /// count.
+    pub(super) fn replicas_at(&self, t: Nanos) -> u32 {
+        self.scenario
+            .balancer
+            .scale
+            .iter()
+            .rfind(|(at, _)| *at <= t)
+            .map_or(self.scenario.server.replicas, |(_, n)| *n)
+    }
+
     /// CPU utilisation of all replicas over their time in service within the window.
     pub(super) fn cpu_utilisation(&self) -> f64 {
         let (start, end) = (self.scenario.warmup, self.scenario.duration);
