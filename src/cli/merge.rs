@@ -16,9 +16,18 @@ pub struct MergeArgs {
     /// Where to write the merged sweep.json and sweep.csv.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub charts: super::plot::ChartArgs,
 }
 
 pub fn merge(args: MergeArgs) -> ExitCode {
+    let formats = match args.charts.formats() {
+        Ok(formats) => formats,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
     let mut parts = Vec::new();
     for dir in &args.parts {
         let file = dir.join("sweep.json");
@@ -43,7 +52,7 @@ pub fn merge(args: MergeArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
-    if let Err(e) = super::sweep::write(&args.out, &merged) {
+    if let Err(e) = super::sweep::write(&args.out, &merged, &formats) {
         eprintln!("error: cannot write results to {}: {e}", args.out.display());
         return ExitCode::from(EXIT_FAILURE);
     }

@@ -1,13 +1,16 @@
 //! `rtsim plot`: draw a results folder's charts again from its saved summary.json or
-//! sweep.json, without running anything.
+//! sweep.json, without running anything; and the chart options every command shares.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use rtsim::RunResult;
-use rtsim::plot::charts::{self, Chart};
+use rtsim::plot::charts;
+use rtsim::plot::render::NO_PNG;
+use rtsim::plot::{Chart, ImageFormat};
 use rtsim::report::sweep::SweepSummary;
+use rtsim::scenario::charts::ChartRequest;
 
 use super::{EXIT_FAILURE, EXIT_INPUT};
 
@@ -16,6 +19,31 @@ pub struct PlotArgs {
     /// A folder written by `rtsim run` (summary.json) or `rtsim sweep` (sweep.json).
     #[arg(value_name = "RESULTS_DIR")]
     pub dir: PathBuf,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+/// Chart options of `run`, `sweep`, `merge` and `plot`.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// Write each chart as PNG as well as SVG (800x500 pixels, DejaVu Sans built in). Needs
+    /// rtsim built with `--features png`.
+    #[arg(long)]
+    pub png: bool,
+}
+
+impl ChartArgs {
+    /// The formats to write, or an error if this build cannot write one of them.
+    pub fn formats(&self) -> Result<Vec<ImageFormat>, String> {
+        let mut formats = vec![ImageFormat::Svg];
+        if self.png {
+            formats.push(ImageFormat::Png);
+        }
+        match formats.iter().find(|f| !f.available()) {
+            Some(_) => Err(format!("--png: {NO_PNG}")),
+            None => Ok(formats),
+        }
+    }
 }
 
 /// The part of summary.json the charts need.
@@ -23,9 +51,15 @@ pub struct PlotArgs {
 struct Saved {
     scenario: String,
     results: Vec<RunResult>,
+    #[serde(default)]
+    charts: Option<Vec<ChartRequest>>,
 }
 
 pub fn plot(args: PlotArgs) -> ExitCode {
+    let formats = match args.charts.formats() {
+        Ok(formats) => formats,
+        Err(e) => return fail(&e),
+    };
     let mut charts: Vec<Chart> = Vec::new();
     let summary = args.dir.join("summary.json");
     let sweep = args.dir.join("sweep.json");
@@ -37,31 +71,29 @@ pub fn plot(args: PlotArgs) -> ExitCode {
         return ExitCode::from(EXIT_INPUT);
     }
     if summary.exists() {
-        match read::<Saved>(&summary).and_then(|s| charts::run_charts(&s.scenario, &s.results)) {
-            Ok(more) => charts.extend(more),
+        let saved = match read::<Saved>(&summary) {
+            Ok(saved) => saved,
             Err(e) => return fail(&e),
+        };
+        let mut run = charts::run_charts(&saved.scenario, &saved.results);
+        let series = args.dir.join("series.json");
+        if series.exists() {
+            match read::<Vec<charts::LabelledSeries>>(&series) {
+                Ok(runs) => run.extend(charts::series_charts(&saved.scenario, &runs)),
+                Err(e) => return fail(&e),
+            }
         }
-    }
-    let series = args.dir.join("series.json");
-    if summary.exists() && series.exists() {
-        let drawn = read::<Saved>(&summary).and_then(|s| {
-            let runs = read::<Vec<charts::LabelledSeries>>(&series)?;
-            charts::series_charts(&s.scenario, &runs)
-        });
-        match drawn {
-            Ok(more) => charts.extend(more),
-            Err(e) => return fail(&e),
-        }
+        charts.extend(charts::chosen(run, saved.charts.as_deref()));
     }
     if sweep.exists() {
-        match read::<SweepSummary>(&sweep).and_then(|s| charts::sweep_charts(&s)) {
-            Ok(more) => charts.extend(more),
+        match read::<SweepSummary>(&sweep) {
+            Ok(s) => charts.extend(charts::sweep_charts(&s)),
             Err(e) => return fail(&e),
         }
     }
-    match write_charts(&args.dir, &charts) {
-        Ok(()) => {
-            for (name, _) in &charts {
+    match write_charts(&args.dir, &charts, &formats) {
+        Ok(written) => {
+            for name in written {
                 println!("wrote {}", args.dir.join(name).display());
             }
             ExitCode::SUCCESS
@@ -83,11 +115,21 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::from(EXIT_INPUT)
 }
 
-/// Writes each chart into `dir`.
-pub fn write_charts(dir: &Path, charts: &[Chart]) -> std::io::Result<()> {
+/// Writes each chart into `dir` in each format; returns the file names written.
+pub fn write_charts(
+    dir: &Path,
+    charts: &[Chart],
+    formats: &[ImageFormat],
+) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
-    for (name, svg) in charts {
-        std::fs::write(dir.join(name), svg)?;
+    let mut written = Vec::new();
+    for chart in charts {
+        for format in formats {
+            let bytes = chart.render(*format).map_err(std::io::Error::other)?;
+            let name = chart.file_name(*format);
+            std::fs::write(dir.join(&name), bytes)?;
+            written.push(name);
+        }
     }
-    Ok(())
+    Ok(written)
 }

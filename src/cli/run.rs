@@ -40,9 +40,18 @@ pub struct RunArgs {
     /// rows of `rtsim sweep`.
     #[arg(long, value_name = "K")]
     pub point: Option<usize>,
+    #[command(flatten)]
+    pub charts: super::plot::ChartArgs,
 }
 
 pub fn run(args: RunArgs) -> ExitCode {
+    let formats = match args.charts.formats() {
+        Ok(formats) => formats,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(super::EXIT_INPUT);
+        }
+    };
     let plan = match args.scenario.plan() {
         Ok(plan) => plan,
         Err(e) => return input_error(&e),
@@ -104,23 +113,15 @@ pub fn run(args: RunArgs) -> ExitCode {
         })
         .collect();
     let series_json = serde_json::to_string(&series).expect("series serialize to JSON") + "\n";
-    let charts =
-        match rtsim::plot::charts::run_charts(&scenario.name, &results).and_then(|mut c| {
-            c.extend(rtsim::plot::charts::series_charts(&scenario.name, &series)?);
-            Ok(c)
-        }) {
-            Ok(charts) => charts,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(EXIT_FAILURE);
-            }
-        };
+    let mut charts = rtsim::plot::charts::run_charts(&scenario.name, &results);
+    charts.extend(rtsim::plot::charts::series_charts(&scenario.name, &series));
+    let charts = rtsim::plot::charts::chosen(charts, scenario.charts.as_deref());
     let written = std::fs::create_dir_all(&out)
         .and_then(|_| std::fs::write(out.join("summary.json"), &json))
         .and_then(|_| std::fs::write(out.join("summary.md"), &markdown))
         .and_then(|_| std::fs::write(out.join("runs.csv"), report::runs_csv(&results)))
         .and_then(|_| std::fs::write(out.join("series.json"), &series_json))
-        .and_then(|_| super::plot::write_charts(&out, &charts));
+        .and_then(|_| super::plot::write_charts(&out, &charts, &formats));
     if let Err(e) = written {
         eprintln!("error: cannot write results to {}: {e}", out.display());
         return ExitCode::from(EXIT_FAILURE);

@@ -37,9 +37,18 @@ pub struct SweepArgs {
     /// Stop a run with an error after this many simulation events.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS)]
     pub max_events: u64,
+    #[command(flatten)]
+    pub charts: super::plot::ChartArgs,
 }
 
 pub fn sweep(args: SweepArgs) -> ExitCode {
+    let formats = match args.charts.formats() {
+        Ok(formats) => formats,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
     let plan = match args.scenario.plan() {
         Ok(plan) => plan,
         Err(e) => return input_error(&e),
@@ -98,27 +107,32 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
         axes: plan.axes.clone(),
         points_total: plan.points.len(),
         shard,
+        charts: first.charts.clone(),
         points,
     };
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&first.name));
-    if let Err(e) = write(&out, &summary) {
+    if let Err(e) = write(&out, &summary, &formats) {
         eprintln!("error: cannot write results to {}: {e}", out.display());
         return ExitCode::from(EXIT_FAILURE);
     }
     report(&summary, &out)
 }
 
-/// Writes sweep.json and sweep.csv.
-pub fn write(out: &std::path::Path, summary: &SweepSummary) -> std::io::Result<()> {
+/// Writes sweep.json, sweep.csv and (for a whole sweep) its charts in `formats`.
+pub fn write(
+    out: &std::path::Path,
+    summary: &SweepSummary,
+    formats: &[rtsim::plot::ImageFormat],
+) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
     std::fs::write(out.join("sweep.json"), summary.json())?;
     std::fs::write(out.join("sweep.csv"), summary.csv())?;
     // A shard's charts would show a slice: only whole sweeps are drawn.
     if summary.shard.is_none() {
-        let charts = rtsim::plot::charts::sweep_charts(summary).map_err(std::io::Error::other)?;
-        super::plot::write_charts(out, &charts)?;
+        let charts = rtsim::plot::charts::sweep_charts(summary);
+        super::plot::write_charts(out, &charts, formats)?;
     }
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! Which charts a run or a sweep gets, built from saved results (so `rtsim plot` can draw
-//! them again without running anything).
+//! them again without running anything), and the scenario's `charts:` choice among them.
 
-use super::{Line, frontier, latency_cdf, metric_against_parameter};
+use super::{Chart, Line, frontier, latency_cdf, metric_against_parameter};
 use crate::metrics::RunResult;
 use crate::metrics::registry::{self, MetricUnit};
 use crate::report::sweep::SweepSummary;
-use crate::units::{Bandwidth, ByteSize, Duration};
+use crate::scenario::charts::ChartRequest;
+use crate::scenario::sweep::numeric;
 
 /// The metrics drawn against every swept parameter: the "at scale" charts.
 pub const HEADLINE_METRICS: [&str; 4] = [
@@ -15,11 +16,20 @@ pub const HEADLINE_METRICS: [&str; 4] = [
     "peak_open_connections",
 ];
 
-/// A file name and its SVG text.
-pub type Chart = (String, String);
+/// The run charts among `charts` that `wanted` names (all of them when the scenario lists
+/// no charts).
+pub fn chosen(charts: Vec<Chart>, wanted: Option<&[ChartRequest]>) -> Vec<Chart> {
+    let Some(wanted) = wanted else {
+        return charts;
+    };
+    charts
+        .into_iter()
+        .filter(|c| wanted.contains(&ChartRequest::Run(c.name.clone())))
+        .collect()
+}
 
 /// A run's charts: the latency CDF and the tradeoff frontier.
-pub fn run_charts(scenario: &str, results: &[RunResult]) -> Result<Vec<Chart>, String> {
+pub fn run_charts(scenario: &str, results: &[RunResult]) -> Vec<Chart> {
     let cdf: Vec<Line> = results
         .iter()
         .enumerate()
@@ -39,88 +49,89 @@ pub fn run_charts(scenario: &str, results: &[RunResult]) -> Result<Vec<Chart>, S
             Some((r.label.clone(), i, bytes, p99))
         })
         .collect();
-    Ok(vec![
-        (
-            "latency-cdf.svg".into(),
-            latency_cdf(&format!("{scenario}: delivery latency"), &cdf)?,
-        ),
-        (
-            "frontier.svg".into(),
-            frontier(&format!("{scenario}: latency against bytes"), &points)?,
-        ),
-    ])
+    vec![
+        Chart {
+            name: "latency-cdf".into(),
+            figure: latency_cdf(&format!("{scenario}: delivery latency"), &cdf),
+        },
+        Chart {
+            name: "frontier".into(),
+            figure: frontier(&format!("{scenario}: latency against bytes"), &points),
+        },
+    ]
 }
 
-/// A sweep's charts: each headline metric against each numeric parameter, one line per
-/// variant (and per value of the other parameters).
-pub fn sweep_charts(summary: &SweepSummary) -> Result<Vec<Chart>, String> {
-    let mut charts = Vec::new();
-    for (a, axis) in summary.axes.iter().enumerate() {
-        let Some((_, x_unit)) = axis.values.first().and_then(|v| numeric(v)) else {
-            continue;
-        };
-        if axis.values.iter().any(|v| numeric(v).is_none()) {
-            continue;
-        }
-        for metric in HEADLINE_METRICS {
-            let (unit, read) = registry::metric(metric).expect("headline metrics exist");
-            let mut lines: Vec<Line> = Vec::new();
-            for point in &summary.points {
-                let others: Vec<String> = point
-                    .params
+/// A sweep's charts: those its scenario listed, or else each headline metric against each
+/// numeric parameter; one line per variant (and per value of the other parameters).
+pub fn sweep_charts(summary: &SweepSummary) -> Vec<Chart> {
+    let numeric_axes = summary
+        .axes
+        .iter()
+        .enumerate()
+        .filter(|(_, axis)| axis.values.iter().all(|v| numeric(v).is_some()));
+    let pairs: Vec<(&str, usize)> = match &summary.charts {
+        None => numeric_axes
+            .flat_map(|(a, _)| HEADLINE_METRICS.iter().map(move |m| (*m, a)))
+            .collect(),
+        Some(wanted) => wanted
+            .iter()
+            .filter_map(|request| match request {
+                ChartRequest::Against { metric, parameter } => summary
+                    .axes
                     .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != a)
-                    .map(|(_, (p, v))| format!("{p}={v}"))
-                    .collect();
-                let x = numeric(&point.params[a].1).expect("checked numeric").0;
-                for (v, r) in point.results.iter().enumerate() {
-                    let Some(y) = read(r) else { continue };
-                    let label = if others.is_empty() {
-                        r.label.clone()
-                    } else {
-                        format!("{} ({})", r.label, others.join(", "))
-                    };
-                    match lines.iter_mut().find(|l| l.label == label) {
-                        Some(line) => line.points.push((x, shown(y, unit))),
-                        None => lines.push(Line {
-                            label,
-                            colour: v,
-                            points: vec![(x, shown(y, unit))],
-                        }),
-                    }
-                }
-            }
-            for line in &mut lines {
-                line.points.sort_by(|p, q| p.0.total_cmp(&q.0));
-            }
-            let name = format!("{}-vs-{}.svg", file_part(metric), file_part(&axis.path));
-            let title = format!("{}: {metric} against {}", summary.scenario, axis.path);
-            let x_label = format!("{}{x_unit}", axis.path);
-            charts.push((
-                name,
-                metric_against_parameter(&title, &x_label, &y_label(metric, unit), &lines)?,
-            ));
-        }
-    }
-    Ok(charts)
+                    .position(|axis| axis.path == *parameter)
+                    .map(|a| (metric.as_str(), a)),
+                ChartRequest::Run(_) => None,
+            })
+            .collect(),
+    };
+    pairs
+        .into_iter()
+        .filter_map(|(metric, a)| against(summary, metric, a))
+        .collect()
 }
 
-/// A swept value as a number and the unit its axis is labelled in.
-fn numeric(value: &str) -> Option<(f64, &'static str)> {
-    if let Ok(x) = value.parse::<f64>() {
-        return Some((x, ""));
+/// `metric` against axis `a`; `None` when the metric is unknown or the axis not numeric.
+fn against(summary: &SweepSummary, metric: &str, a: usize) -> Option<Chart> {
+    let axis = &summary.axes[a];
+    let (_, x_unit) = axis.values.first().and_then(|v| numeric(v))?;
+    let (unit, read) = registry::metric(metric)?;
+    let mut lines: Vec<Line> = Vec::new();
+    for point in &summary.points {
+        let others: Vec<String> = point
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != a)
+            .map(|(_, (p, v))| format!("{p}={v}"))
+            .collect();
+        let x = numeric(&point.params[a].1)?.0;
+        for (v, r) in point.results.iter().enumerate() {
+            let Some(y) = read(r) else { continue };
+            let label = if others.is_empty() {
+                r.label.clone()
+            } else {
+                format!("{} ({})", r.label, others.join(", "))
+            };
+            match lines.iter_mut().find(|l| l.label == label) {
+                Some(line) => line.points.push((x, shown(y, unit))),
+                None => lines.push(Line {
+                    label,
+                    colour: v,
+                    points: vec![(x, shown(y, unit))],
+                }),
+            }
+        }
     }
-    if let Ok(d) = value.parse::<Duration>() {
-        return Some((d.as_nanos() as f64 / 1e9, " (s)"));
+    for line in &mut lines {
+        line.points.sort_by(|p, q| p.0.total_cmp(&q.0));
     }
-    if let Ok(b) = value.parse::<ByteSize>() {
-        return Some((b.bytes() as f64, " (bytes)"));
-    }
-    if let Ok(b) = value.parse::<Bandwidth>() {
-        return Some((b.bits_per_second() as f64, " (bit/s)"));
-    }
-    None
+    let title = format!("{}: {metric} against {}", summary.scenario, axis.path);
+    let x_label = format!("{}{x_unit}", axis.path);
+    Some(Chart {
+        name: format!("{}-vs-{}", file_part(metric), file_part(&axis.path)),
+        figure: metric_against_parameter(&title, &x_label, &y_label(metric, unit), &lines),
+    })
 }
 
 /// A metric value in its chart unit: milliseconds, bytes, percent or a number.
@@ -158,36 +169,36 @@ pub struct LabelledSeries {
 
 /// The time-series charts of a run: connections, requests per second, CPU and mean latency
 /// over simulated time, one line per variant.
-pub fn series_charts(scenario: &str, runs: &[LabelledSeries]) -> Result<Vec<Chart>, String> {
+pub fn series_charts(scenario: &str, runs: &[LabelledSeries]) -> Vec<Chart> {
     type Pick = fn(&crate::metrics::series::TimeSeries, usize) -> Option<f64>;
     let charts: [(&str, &str, &str, Pick); 4] = [
         (
-            "connections-over-time.svg",
+            "connections-over-time",
             "open connections",
             "connections",
             |s, i| Some(s.connections[i] as f64),
         ),
         (
-            "requests-over-time.svg",
+            "requests-over-time",
             "requests per second",
             "requests/s",
             |s, i| Some(s.requests[i] as f64),
         ),
         (
-            "cpu-over-time.svg",
+            "cpu-over-time",
             "server CPU",
             "CPU utilisation (%)",
             |s, i| s.cpu_utilisation.get(i).map(|u| u * 100.0),
         ),
         (
-            "latency-over-time.svg",
+            "latency-over-time",
             "mean delivery latency",
             "latency (ms)",
             |s, i| s.latency_mean_ms.get(i).copied().flatten(),
         ),
     ];
     let mut out = Vec::new();
-    for (file, what, y_label, pick) in charts {
+    for (name, what, y_label, pick) in charts {
         let lines: Vec<Line> = runs
             .iter()
             .enumerate()
@@ -200,10 +211,10 @@ pub fn series_charts(scenario: &str, runs: &[LabelledSeries]) -> Result<Vec<Char
             })
             .collect();
         let title = format!("{scenario}: {what} over time");
-        out.push((
-            file.to_string(),
-            metric_against_parameter(&title, "simulated time (s)", y_label, &lines)?,
-        ));
+        out.push(Chart {
+            name: name.to_string(),
+            figure: metric_against_parameter(&title, "simulated time (s)", y_label, &lines),
+        });
     }
-    Ok(out)
+    out
 }

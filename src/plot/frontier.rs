@@ -2,9 +2,10 @@
 //! variant; the Pareto-optimal ones (no other variant both faster and cheaper) are filled
 //! and named "optimal" in the legend.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{SIZE, colour, failed, wants_log};
+use super::{Figure, colour, failed, wants_log};
 
 /// Indices of the Pareto-optimal points among (cost, latency) pairs: lower is better in
 /// both; a point is dominated when another is no worse in both and better in one.
@@ -20,8 +21,36 @@ pub fn pareto_front(points: &[(f64, f64)]) -> Vec<usize> {
         .collect()
 }
 
+/// The frontier chart, ready to draw in any format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontierFigure {
+    title: String,
+    /// (label, colour index, bytes per client per hour, p99 latency in ms).
+    points: Vec<(String, usize, f64, f64)>,
+}
+
 /// `points`: (label, colour index, bytes per client per hour, p99 latency in ms).
-pub fn frontier(title: &str, points: &[(String, usize, f64, f64)]) -> Result<String, String> {
+pub fn frontier(title: &str, points: &[(String, usize, f64, f64)]) -> Figure {
+    Figure::Frontier(FrontierFigure {
+        title: title.into(),
+        points: points.to_vec(),
+    })
+}
+
+impl FrontierFigure {
+    pub(crate) fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), String> {
+        draw(&self.title, &self.points, root)
+    }
+}
+
+fn draw<DB: DrawingBackend>(
+    title: &str,
+    points: &[(String, usize, f64, f64)],
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
     let pairs: Vec<(f64, f64)> = points.iter().map(|p| (p.2, p.3)).collect();
     let optimal = pareto_front(&pairs);
     let bound = |v: Vec<f64>| {
@@ -35,11 +64,9 @@ pub fn frontier(title: &str, points: &[(String, usize, f64, f64)]) -> Result<Str
     };
     let (x0, x1) = bound(pairs.iter().map(|p| p.0).collect());
     let (y0, y1) = bound(pairs.iter().map(|p| p.1).collect());
-    let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(failed)?;
-        let mut builder = ChartBuilder::on(&root);
+        let mut builder = ChartBuilder::on(root);
         builder
             .caption(title, ("sans-serif", 20))
             .margin(15)
@@ -91,7 +118,7 @@ pub fn frontier(title: &str, points: &[(String, usize, f64, f64)]) -> Result<Str
         }
         root.present().map_err(failed)?;
     }
-    Ok(svg)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Line charts: latency distributions, and a metric against a swept parameter.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{SIZE, colour, failed, tick, wants_log};
+use super::{Figure, colour, failed, tick, wants_log};
 
 /// Lines with more points than this (long time series) are drawn without point markers,
 /// which would merge into a band.
@@ -16,8 +17,21 @@ pub struct Line {
     pub points: Vec<(f64, f64)>,
 }
 
+/// A line chart, ready to draw in any format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinesFigure {
+    title: String,
+    x_label: String,
+    y_label: String,
+    lines: Vec<Line>,
+    /// A fixed y range (a share from 0 to 1) instead of one fitted to the points.
+    y_fixed: Option<(f64, f64)>,
+    /// The legend at the lower right (under a rising CDF) instead of the upper left.
+    legend_lower_right: bool,
+}
+
 /// The latency CDF of each variant: share of events delivered within x milliseconds.
-pub fn latency_cdf(title: &str, lines: &[Line]) -> Result<String, String> {
+pub fn latency_cdf(title: &str, lines: &[Line]) -> Figure {
     // The CDF comes as (quantile, ms): draw x = ms, y = quantile.
     let flipped: Vec<Line> = lines
         .iter()
@@ -27,14 +41,14 @@ pub fn latency_cdf(title: &str, lines: &[Line]) -> Result<String, String> {
             points: l.points.iter().map(|(q, ms)| (ms.max(1e-3), *q)).collect(),
         })
         .collect();
-    draw(
-        title,
-        "delivery latency (ms)",
-        "share of events delivered",
-        &flipped,
-        Some((0.0, 1.0)),
-        SeriesLabelPosition::LowerRight,
-    )
+    Figure::Lines(LinesFigure {
+        title: title.into(),
+        x_label: "delivery latency (ms)".into(),
+        y_label: "share of events delivered".into(),
+        lines: flipped,
+        y_fixed: Some((0.0, 1.0)),
+        legend_lower_right: true,
+    })
 }
 
 /// A metric (`y_label`, with its unit) against a swept parameter (`x_label`).
@@ -43,15 +57,15 @@ pub fn metric_against_parameter(
     x_label: &str,
     y_label: &str,
     lines: &[Line],
-) -> Result<String, String> {
-    draw(
-        title,
-        x_label,
-        y_label,
-        lines,
-        None,
-        SeriesLabelPosition::UpperLeft,
-    )
+) -> Figure {
+    Figure::Lines(LinesFigure {
+        title: title.into(),
+        x_label: x_label.into(),
+        y_label: y_label.into(),
+        lines: lines.to_vec(),
+        y_fixed: None,
+        legend_lower_right: false,
+    })
 }
 
 fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
@@ -70,14 +84,33 @@ fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo, hi)
 }
 
-fn draw(
-    title: &str,
-    x_label: &str,
-    y_label: &str,
-    lines: &[Line],
-    y_fixed: Option<(f64, f64)>,
-    legend: SeriesLabelPosition,
-) -> Result<String, String> {
+impl LinesFigure {
+    pub(crate) fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), String> {
+        draw(self, root)
+    }
+}
+
+fn draw<DB: DrawingBackend>(
+    figure: &LinesFigure,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
+    let LinesFigure {
+        title,
+        x_label,
+        y_label,
+        lines,
+        y_fixed,
+        legend_lower_right,
+    } = figure;
+    let y_fixed = *y_fixed;
+    let legend = if *legend_lower_right {
+        SeriesLabelPosition::LowerRight
+    } else {
+        SeriesLabelPosition::UpperLeft
+    };
     let (x0, x1) = bounds(lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)));
     let (y0, y1) =
         y_fixed.unwrap_or_else(|| bounds(lines.iter().flat_map(|l| l.points.iter().map(|p| p.1))));
@@ -94,11 +127,9 @@ fn draw(
         (None, true) => y1 * 1.5,
         (None, false) => y1 + (y1 - y0) * 0.08,
     };
-    let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(failed)?;
-        let mut builder = ChartBuilder::on(&root);
+        let mut builder = ChartBuilder::on(root);
         builder
             .caption(title, ("sans-serif", 20))
             .margin(15)
@@ -110,8 +141,8 @@ fn draw(
                 let mut chart = builder.build_cartesian_2d($x, $y).map_err(failed)?;
                 chart
                     .configure_mesh()
-                    .x_desc(x_label)
-                    .y_desc(y_label)
+                    .x_desc(x_label.as_str())
+                    .y_desc(y_label.as_str())
                     .x_label_formatter(&|v| tick(*v))
                     .y_label_formatter(&|v| tick(*v))
                     .draw()
@@ -155,7 +186,7 @@ fn draw(
         }
         root.present().map_err(failed)?;
     }
-    Ok(svg)
+    Ok(())
 }
 
 /// On a logarithmic axis, points at or below zero cannot be drawn: leave them out.

@@ -1,5 +1,5 @@
-//! Charts, as SVG text: byte-identical for identical inputs (no fonts are read: the SVG names
-//! its font family and the viewer draws the text).
+//! Charts: built from results as [`Figure`]s, drawn as SVG (byte-identical for identical
+//! inputs) or, with the `png` feature, PNG (see [`render`]).
 //!
 //! Every chart has a title, axis labels with units and a legend; transports are drawn in
 //! the colour-blind-safe Okabe–Ito palette, in scenario order, so one variant keeps its
@@ -8,9 +8,11 @@
 pub mod charts;
 mod frontier;
 mod lines;
+pub mod render;
 
-pub use frontier::{frontier, pareto_front};
-pub use lines::{Line, latency_cdf, metric_against_parameter};
+pub use frontier::{FrontierFigure, frontier, pareto_front};
+pub use lines::{Line, LinesFigure, latency_cdf, metric_against_parameter};
+pub use render::{Chart, Figure, ImageFormat};
 
 use plotters::style::RGBColor;
 

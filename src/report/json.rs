@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::metrics::RunResult;
 use crate::scenario::Scenario;
+use crate::scenario::charts::ChartRequest;
 
 /// The JSON summary of a scenario run.
 #[derive(Debug, Serialize)]
@@ -18,6 +19,9 @@ pub struct Summary<'a> {
     pub results: &'a [RunResult],
     /// The thresholds' verdicts.
     pub assertions: Vec<super::checks::CheckOutcome>,
+    /// The scenario's `charts:` list, when it has one (`rtsim plot` draws those).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charts: Option<&'a [ChartRequest]>,
 }
 
 /// Pretty-printed JSON; keys in a fixed order, so equal results give equal bytes.
@@ -32,6 +36,7 @@ pub fn summary_json(scenario: &Scenario, results: &[RunResult]) -> String {
         warnings: &scenario.warnings,
         results,
         assertions: super::checks::check(scenario, results),
+        charts: scenario.charts.as_deref(),
     };
     let mut text = serde_json::to_string_pretty(&summary).expect("results serialize to JSON");
     text.push('\n');

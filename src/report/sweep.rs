@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::PointResult;
+use crate::scenario::charts::ChartRequest;
 use crate::scenario::sweep::Axis;
 
 /// Which slice of a sweep a file holds.
@@ -32,6 +33,9 @@ pub struct SweepSummary {
     pub points_total: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<Shard>,
+    /// The scenario's `charts:` list, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charts: Option<Vec<ChartRequest>>,
     pub points: Vec<PointResult>,
 }
 
@@ -69,9 +73,10 @@ impl SweepSummary {
                 || part.seed != merged.seed
                 || part.axes != merged.axes
                 || part.points_total != merged.points_total
+                || part.charts != merged.charts
             {
                 return Err(format!(
-                    "the parts come from different sweeps (scenario `{}` against `{}`, or other axes or seed)",
+                    "the parts come from different sweeps (scenario `{}` against `{}`, or other axes, seed or charts)",
                     part.scenario, merged.scenario
                 ));
             }

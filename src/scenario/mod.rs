@@ -7,6 +7,7 @@
 //! the field path and the location found by [`locate`].
 
 pub mod assertions;
+pub mod charts;
 pub mod defaults;
 pub mod error;
 pub mod locate;
@@ -51,6 +52,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "transports",
     "sweep",
     "assert",
+    "charts",
 ];
 
 /// Reads and validates a scenario file, applying `--set` overrides.

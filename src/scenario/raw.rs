@@ -71,6 +71,11 @@ pub struct RawScenario {
     /// Thresholds checked on every run: `<label>.<metric> <op> <value>`.
     #[serde(default, rename = "assert", skip_serializing_if = "Option::is_none")]
     pub assertions: Option<Vec<String>>,
+    /// The charts to draw, instead of the default set: run charts by name (latency-cdf,
+    /// frontier, connections-over-time, requests-over-time, cpu-over-time,
+    /// latency-over-time), sweep charts as `<metric> vs <swept parameter>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charts: Option<Vec<String>>,
 }
 
 /// One client access link profile: each client of a group gets its own link with these

@@ -33,6 +33,8 @@ pub struct Scenario {
     pub transports: Vec<TransportSpec>,
     /// Thresholds checked on every run.
     pub assertions: Vec<super::assertions::Assertion>,
+    /// The charts the scenario asks for; `None` for the default set.
+    pub charts: Option<Vec<super::charts::ChartRequest>>,
     /// Things the scenario says that this version does not model; printed by `check`/`run`.
     pub warnings: Vec<String>,
 }

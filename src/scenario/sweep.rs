@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::charts::ChartRequest;
 use super::error::ScenarioError;
 use super::overrides::{self, Override};
 use super::raw::{RawAxis, RawScenario};
@@ -42,10 +43,8 @@ pub fn plan(
     cli: &[Override],
 ) -> Result<Plan, ScenarioError> {
     let mut axes = axes(file, raw)?;
-    axes.retain(|axis| {
-        !cli.iter()
-            .any(|o| o.dotted() == axis.path || o.argument.starts_with(&format!("{}=", axis.path)))
-    });
+    let unplotted = check_chart_axes(file, text, raw, &axes, cli)?;
+    axes.retain(|axis| !fixed(cli, &axis.path));
     let mut base = raw.clone();
     base.sweep = None;
     let count: usize = axes.iter().map(|a| a.values.len()).product();
@@ -78,6 +77,8 @@ pub fn plan(
             e.message = format!("sweep point {index} ({}): {}", describe(&params), e.message);
             e
         })?;
+        let mut scenario = scenario;
+        scenario.warnings.extend(unplotted.iter().cloned());
         points.push(Point {
             index,
             params,
@@ -85,6 +86,78 @@ pub fn plan(
         });
     }
     Ok(Plan { axes, points })
+}
+
+/// Checks that every `<metric> vs <parameter>` chart names a numeric swept parameter;
+/// returns a warning for each one whose parameter `--set` fixed (it cannot be drawn).
+fn check_chart_axes(
+    file: &str,
+    text: &str,
+    raw: &RawScenario,
+    axes: &[Axis],
+    cli: &[Override],
+) -> Result<Vec<String>, ScenarioError> {
+    let mut warnings = Vec::new();
+    let locations = super::locate::Locations::from_text(text).unwrap_or_default();
+    for (i, entry) in raw.charts.iter().flatten().enumerate() {
+        // A malformed entry is reported by validation, with the other fields.
+        let Ok(ChartRequest::Against { parameter, .. }) = ChartRequest::parse(entry) else {
+            continue;
+        };
+        let field = format!("charts[{i}]");
+        let bad = |message: String| {
+            ScenarioError::new(file, message)
+                .at(text, locations.find(&field))
+                .field(&field)
+        };
+        let Some(axis) = axes.iter().find(|a| a.path == parameter) else {
+            let swept: Vec<&str> = axes.iter().map(|a| a.path.as_str()).collect();
+            return Err(bad(if swept.is_empty() {
+                format!("\"{entry}\" plots against `{parameter}`, but the scenario has no `sweep:`")
+            } else {
+                format!(
+                    "\"{entry}\" plots against `{parameter}`, which is not swept; swept parameters: {}",
+                    swept.join(", ")
+                )
+            }));
+        };
+        if axis.values.iter().any(|v| numeric(v).is_none()) {
+            return Err(bad(format!(
+                "\"{entry}\": the values of `{parameter}` ({}) are not all numbers, durations, sizes or bandwidths, so they make no axis",
+                axis.values.join(", ")
+            )));
+        }
+        if fixed(cli, &parameter) {
+            warnings.push(format!(
+                "charts[{i}] \"{entry}\" is not drawn: --set fixes `{parameter}`"
+            ));
+        }
+    }
+    Ok(warnings)
+}
+
+/// Whether a command-line override sets the swept field `path` (which then is not swept).
+fn fixed(cli: &[Override], path: &str) -> bool {
+    cli.iter()
+        .any(|o| o.dotted() == path || o.argument.starts_with(&format!("{path}=")))
+}
+
+/// A swept value as a number, and the unit its chart axis is labelled in: plain numbers,
+/// durations in seconds, sizes in bytes, bandwidths in bit/s.
+pub fn numeric(value: &str) -> Option<(f64, &'static str)> {
+    if let Ok(x) = value.parse::<f64>() {
+        return Some((x, ""));
+    }
+    if let Ok(d) = value.parse::<Duration>() {
+        return Some((d.as_nanos() as f64 / 1e9, " (s)"));
+    }
+    if let Ok(b) = value.parse::<ByteSize>() {
+        return Some((b.bytes() as f64, " (bytes)"));
+    }
+    if let Ok(b) = value.parse::<Bandwidth>() {
+        return Some((b.bits_per_second() as f64, " (bit/s)"));
+    }
+    None
 }
 
 /// `a=1, b=2`.

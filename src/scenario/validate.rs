@@ -383,6 +383,20 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
     let labels: Vec<String> = transports.iter().map(|t| t.label.clone()).collect();
     let assertions =
         super::assertions::parse(raw.assertions.as_deref().unwrap_or(&[]), &labels, c)?;
+    let charts = raw
+        .charts
+        .as_ref()
+        .map(|entries| {
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    super::charts::ChartRequest::parse(text)
+                        .map_err(|m| c.error(&format!("charts[{i}]"), m))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
 
     Ok(Scenario {
         name: raw.name.clone(),
@@ -402,6 +416,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         workload,
         transports,
         assertions,
+        charts,
         warnings,
     })
 }

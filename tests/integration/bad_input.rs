@@ -816,3 +816,51 @@ fn not_modified_headers_without_conditional_polling() {
         &["conditional: true"],
     );
 }
+
+/// `charts:` entries: an unknown chart or metric lists the valid names; a chart against a
+/// parameter that is not swept, or swept over values that make no axis, is refused at the
+/// entry's line.
+#[test]
+fn charts_name_known_charts_and_swept_parameters() {
+    for (name, charts, token, expected) in [
+        (
+            "chart-kind",
+            "charts: [latency-cdf, latency_cdf]\n",
+            "latency_cdf]",
+            vec![
+                "charts[1]",
+                "unknown chart \"latency_cdf\"",
+                "latency-cdf, frontier",
+            ],
+        ),
+        (
+            "chart-metric",
+            "charts:\n  - latency.p98 vs clients.users.count\n",
+            "latency.p98",
+            vec!["charts[0]", "unknown metric \"latency.p98\"", "latency.p99"],
+        ),
+        (
+            "chart-no-sweep",
+            "charts:\n  - latency.p99 vs clients.users.count\n",
+            "latency.p99 vs",
+            vec!["`clients.users.count`", "the scenario has no `sweep:`"],
+        ),
+        (
+            "chart-not-swept",
+            "sweep: { clients.users.count: [5, 10] }\ncharts:\n  - latency.p99 vs seed\n",
+            "latency.p99 vs",
+            vec![
+                "`seed`, which is not swept",
+                "swept parameters: clients.users.count",
+            ],
+        ),
+        (
+            "chart-not-numeric",
+            "sweep: { network.dsl.latency: [20ms, fast] }\ncharts:\n  - latency.p99 vs network.dsl.latency\n",
+            "latency.p99 vs",
+            vec!["20ms, fast", "not all numbers"],
+        ),
+    ] {
+        assert_check_fails(name, &format!("{BASE}{charts}"), token, &expected);
+    }
+}

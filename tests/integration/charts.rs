@@ -116,3 +116,116 @@ fn long_time_series_are_drawn_without_point_markers() {
     // The frontier keeps its points (one per variant, ringed when optimal).
     assert!(markers("frontier.svg") >= 3);
 }
+
+fn files(dir: &Path, extension: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(extension))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A scenario's `charts:` list picks the run charts; the list is saved in summary.json, so
+/// `rtsim plot` redraws the same ones.
+#[test]
+fn a_run_draws_the_charts_its_scenario_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = format!("{SMALL}charts: [frontier, cpu-over-time]\n");
+    std::fs::write(d.join("s.yaml"), text).unwrap();
+    assert_eq!(rtsim(d, &["run", "s.yaml", "--out", "o"]), 0);
+    assert_eq!(
+        files(&d.join("o"), ".svg"),
+        ["cpu-over-time.svg", "frontier.svg"]
+    );
+    let frontier = svg(&d.join("o"), "frontier.svg");
+    std::fs::remove_file(d.join("o/frontier.svg")).unwrap();
+    std::fs::remove_file(d.join("o/cpu-over-time.svg")).unwrap();
+    assert_eq!(rtsim(d, &["plot", "o"]), 0);
+    assert_eq!(
+        files(&d.join("o"), ".svg"),
+        ["cpu-over-time.svg", "frontier.svg"]
+    );
+    assert_eq!(svg(&d.join("o"), "frontier.svg"), frontier);
+}
+
+/// In a sweep, `<metric> vs <parameter>` draws any registered metric (not only the headline
+/// ones); shards merged draw the same chart as one run.
+#[test]
+fn a_sweep_draws_any_metric_it_lists_against_its_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = format!(
+        "{SMALL}sweep:\n  clients.u.count: [5, 50]\ncharts:\n  - latency.p50 vs clients.u.count\n  - requests_per_second vs clients.u.count\n"
+    );
+    std::fs::write(d.join("s.yaml"), text).unwrap();
+    assert_eq!(rtsim(d, &["sweep", "s.yaml", "--out", "all", "--quiet"]), 0);
+    let wanted = [
+        "latency-p50-vs-clients-u-count.svg",
+        "requests-per-second-vs-clients-u-count.svg",
+    ];
+    assert_eq!(files(&d.join("all"), ".svg"), wanted);
+    let rps = svg(&d.join("all"), wanted[1]);
+    assert!(rps.contains("small: requests_per_second against clients.u.count"));
+    for shard in ["1/2", "2/2"] {
+        let out = format!("part{}", &shard[..1]);
+        let args = [
+            "sweep", "s.yaml", "--shard", shard, "--out", &out, "--quiet",
+        ];
+        assert_eq!(rtsim(d, &args), 0);
+        assert!(
+            files(&d.join(&out), ".svg").is_empty(),
+            "shards draw no charts"
+        );
+    }
+    assert_eq!(rtsim(d, &["merge", "part1", "part2", "--out", "m"]), 0);
+    assert_eq!(files(&d.join("m"), ".svg"), wanted);
+    for name in wanted {
+        assert_eq!(svg(&d.join("m"), name), svg(&d.join("all"), name));
+    }
+}
+
+/// `--png` in a build without the `png` feature says how to get it, before running.
+#[test]
+#[cfg(not(feature = "png"))]
+fn png_without_the_feature_is_an_input_error() {
+    let out = Command::cargo_bin("rtsim")
+        .unwrap()
+        .args(["run", "--png", "--out", "/nonexistent/never-written"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--features png"), "{stderr}");
+}
+
+/// With the `png` feature, `--png` writes each chart as an 800x500 PNG beside its SVG,
+/// identical from run to run, with text drawn (dark pixels in the title band).
+#[test]
+#[cfg(feature = "png")]
+fn png_charts_are_written_beside_the_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("s.yaml"), SMALL).unwrap();
+    assert_eq!(rtsim(d, &["run", "s.yaml", "--out", "a", "--png"]), 0);
+    assert_eq!(rtsim(d, &["run", "s.yaml", "--out", "b", "--png"]), 0);
+    let svgs: Vec<String> = files(&d.join("a"), ".svg")
+        .iter()
+        .map(|n| n.replace(".svg", ".png"))
+        .collect();
+    assert_eq!(files(&d.join("a"), ".png"), svgs);
+    for name in &svgs {
+        let a = std::fs::read(d.join("a").join(name)).unwrap();
+        assert_eq!(a, std::fs::read(d.join("b").join(name)).unwrap(), "{name}");
+        let image = image::load_from_memory(&a).unwrap().to_rgb8();
+        assert_eq!(image.dimensions(), (800, 500), "{name}");
+        // The title (20 px text, 15 px margin) darkens pixels in rows 15..40.
+        let dark = (15..40)
+            .flat_map(|y| (0..800).map(move |x| (x, y)))
+            .filter(|(x, y)| image.get_pixel(*x, *y).0.iter().all(|c| *c < 100))
+            .count();
+        assert!(dark > 100, "{name}: {dark} dark pixels in the title band");
+    }
+}

@@ -6,6 +6,7 @@ mod cli;
 mod connections;
 mod conservation;
 mod determinism;
+mod examples;
 mod http2;
 mod loss;
 mod proxies;

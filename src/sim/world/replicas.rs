@@ -138,12 +138,17 @@ impl<P: Protocol> World<'_, P> {
         s.at(done, Event::BrokerDone(r, n));
     }
 
-    /// Queues a push job of event `n` for every stream on replica `r`.
+    /// Queues a push job of event `n` for every stream on replica `r` that has not passed
+    /// it: a stream that subscribed after `n` was created (while the broker carried `n` to
+    /// this replica) starts after it.
     pub fn push_to_streams(&mut self, r: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
         let cost = self.scenario.server.cost.push;
         for i in 0..self.streams[r as usize].len() {
             let c = self.streams[r as usize][i];
             let client = &mut self.clients[c as usize];
+            if client.cursor > n {
+                continue;
+            }
             client.cursor = n + 1;
             client.events_in_jobs += 1;
             self.run_job(c, Job::Push(n), cost, now, s);
@@ -155,6 +160,9 @@ impl<P: Protocol> World<'_, P> {
         for i in 0..self.streams[r as usize].len() {
             let c = self.streams[r as usize][i];
             let client = &mut self.clients[c as usize];
+            if client.cursor > n {
+                continue;
+            }
             client.cursor = n + 1;
             client.lost += 1;
         }

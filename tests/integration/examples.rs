@@ -1,0 +1,126 @@
+//! Every example scenario in `scenarios/`: its summary table is snapshotted (a change in any
+//! number shows up as a diff to review) and every client's ledger balances. The large ones
+//! run scaled down with `--set`-style overrides, listed here, so the debug-build test suite
+//! stays quick; the snapshot names the overrides it used.
+
+use rtsim::report::markdown;
+use rtsim::scenario::{self, Override};
+use rtsim::sim::{DEFAULT_MAX_EVENTS, run_variant_with_ledgers};
+use rtsim::workload::EventLog;
+
+/// Each example (file name without `.yaml`) and the overrides it runs with here.
+const EXAMPLES: &[(&str, &[&str])] = &[
+    ("default", &[]),
+    ("buffering-proxy", &[]),
+    ("corporate-proxy", &[]),
+    ("network-fidelity", &[]),
+    ("no-broker", &[]),
+    ("topology", &[]),
+    ("slow-consumers", &[]),
+    ("scale-out", &["clients.browsers.count=1000"]),
+    (
+        "dashboard",
+        &[
+            "clients.office.count=80",
+            "clients.home.count=20",
+            "duration=2m",
+            "warmup=30s",
+        ],
+    ),
+    (
+        "notification-feed",
+        &["clients.users.count=200", "duration=15m", "warmup=1m"],
+    ),
+    ("at-scale", &["clients.browsers.count=200", "duration=1m"]),
+    (
+        "bench-polling-10k",
+        &["clients.browsers.count=100", "duration=2m"],
+    ),
+    (
+        "bench-websocket-100k",
+        &["clients.browsers.count=200", "duration=1m"],
+    ),
+];
+
+/// Runs one example: checks every client's ledger and returns the summary table with the
+/// overrides above it.
+fn summary(name: &str) -> String {
+    let (_, sets) = EXAMPLES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("listed in EXAMPLES");
+    let path = format!("{}/scenarios/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let overrides: Vec<Override> = sets.iter().map(|o| Override::parse(o).unwrap()).collect();
+    let s = scenario::load_str(&path, &text, &overrides).unwrap_or_else(|e| panic!("{e}"));
+    let log = EventLog::generate(&s);
+    let mut results = Vec::new();
+    for variant in &s.transports {
+        let (result, ledgers) =
+            run_variant_with_ledgers(&s, &log, variant, DEFAULT_MAX_EVENTS).unwrap();
+        for (c, l) in ledgers.iter().enumerate() {
+            assert_eq!(
+                l.generated,
+                l.delivered + l.lost + l.in_flight,
+                "{name} {}: client {c} ledger {l:?}",
+                variant.label
+            );
+        }
+        results.push(result);
+    }
+    let sets = if sets.is_empty() {
+        "none".to_string()
+    } else {
+        sets.join(" ")
+    };
+    format!(
+        "overrides: {sets}\n\n{}",
+        markdown(&s.name, &s.description, &results)
+    )
+}
+
+macro_rules! examples {
+    ($($test:ident => $name:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                insta::assert_snapshot!(concat!("example_", $name), summary($name));
+            }
+        )*
+
+        /// Every file in `scenarios/` has a test above and an entry in [`EXAMPLES`].
+        #[test]
+        fn every_example_scenario_is_covered() {
+            let tested = [$($name),*];
+            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+            let mut files: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter_map(|n| n.strip_suffix(".yaml").map(str::to_string))
+                .collect();
+            files.sort();
+            let mut listed: Vec<String> = EXAMPLES.iter().map(|(n, _)| n.to_string()).collect();
+            listed.sort();
+            let mut tested: Vec<String> = tested.iter().map(|n| n.to_string()).collect();
+            tested.sort();
+            assert_eq!(files, listed, "EXAMPLES lists every scenario file");
+            assert_eq!(files, tested, "every scenario file has a snapshot test");
+        }
+    };
+}
+
+examples! {
+    default_example => "default",
+    buffering_proxy => "buffering-proxy",
+    corporate_proxy => "corporate-proxy",
+    network_fidelity => "network-fidelity",
+    no_broker => "no-broker",
+    topology => "topology",
+    slow_consumers => "slow-consumers",
+    scale_out => "scale-out",
+    dashboard => "dashboard",
+    notification_feed => "notification-feed",
+    at_scale => "at-scale",
+    bench_polling_10k => "bench-polling-10k",
+    bench_websocket_100k => "bench-websocket-100k",
+}
