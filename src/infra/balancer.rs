@@ -43,30 +43,48 @@ impl Balancer {
         self.active = count;
     }
 
-    /// Picks a replica for `client`; `load(r)` is replica r's open connections (layer 4) or
-    /// active requests and streams (layer 7), for least-connections, whose ties rotate
-    /// round robin (as nginx's `least_conn` does), so idle replicas share the work.
-    pub fn choose(&mut self, client: u32, load: impl Fn(u32) -> u64) -> u32 {
+    /// Picks a replica for `client` among those in service that are not `full` (at their
+    /// connection limit), as nginx skips an upstream at its `max_conns`; `None` when every
+    /// one is full. `load(r)` is replica r's open connections (layer 4) or active requests
+    /// and streams (layer 7), for least-connections, whose ties rotate round robin (as
+    /// nginx's `least_conn` does), so idle replicas share the work.
+    pub fn choose(
+        &mut self,
+        client: u32,
+        load: impl Fn(u32) -> u64,
+        full: impl Fn(u32) -> bool,
+    ) -> Option<u32> {
         let n = self.active;
         match self.spec.algorithm {
             LbAlgorithm::RoundRobin => {
-                let r = self.next_round_robin % n;
+                let start = self.next_round_robin % n;
+                let r = (0..n).map(|i| (start + i) % n).find(|r| !full(*r))?;
                 self.next_round_robin = (r + 1) % n;
-                r
+                Some(r)
             }
             LbAlgorithm::LeastConnections => {
                 let start = self.next_round_robin % n;
                 let r = (0..n)
                     .map(|i| (start + i) % n)
-                    .min_by_key(|r| load(*r))
-                    .unwrap_or(0);
+                    .filter(|r| !full(*r))
+                    .min_by_key(|r| load(*r))?;
                 self.next_round_robin = (r + 1) % n;
-                r
+                Some(r)
             }
-            LbAlgorithm::Random => self.rng.random_range(0..n),
+            LbAlgorithm::Random => {
+                let open: Vec<u32> = (0..n).filter(|r| !full(*r)).collect();
+                if open.is_empty() {
+                    return None;
+                }
+                Some(open[self.rng.random_range(0..open.len())])
+            }
             // A fixed mix of the client id, modulo the replicas in service (not consistent
-            // hashing: adding replicas moves most clients).
-            LbAlgorithm::Hash => (mix(client) % n as u64) as u32,
+            // hashing: adding replicas moves most clients); a full replica passes the client
+            // to the next one.
+            LbAlgorithm::Hash => {
+                let home = (mix(client) % n as u64) as u32;
+                (0..n).map(|i| (home + i) % n).find(|r| !full(*r))
+            }
         }
     }
 }
@@ -97,35 +115,81 @@ mod tests {
     #[test]
     fn round_robin_cycles_through_the_active_replicas() {
         let mut b = balancer(LbAlgorithm::RoundRobin);
-        let picks: Vec<u32> = (0..7).map(|c| b.choose(c, |_| 0)).collect();
+        let picks: Vec<u32> = (0..7)
+            .map(|c| b.choose(c, |_| 0, |_| false).unwrap())
+            .collect();
         assert_eq!(picks, vec![0, 1, 2, 0, 1, 2, 0]);
         b.scale_to(4);
-        let picks: Vec<u32> = (0..4).map(|c| b.choose(c, |_| 0)).collect();
+        let picks: Vec<u32> = (0..4)
+            .map(|c| b.choose(c, |_| 0, |_| false).unwrap())
+            .collect();
         assert_eq!(picks, vec![1, 2, 3, 0]);
     }
 
     #[test]
     fn least_connections_picks_the_emptiest() {
         let mut b = balancer(LbAlgorithm::LeastConnections);
-        assert_eq!(b.choose(0, |r| [5, 2, 2][r as usize]), 1);
+        assert_eq!(
+            b.choose(0, |r| [5, 2, 2][r as usize], |_| false).unwrap(),
+            1
+        );
         // The tie between 1 and 2 rotates.
-        assert_eq!(b.choose(0, |r| [5, 2, 2][r as usize]), 2);
-        assert_eq!(b.choose(0, |r| [0, 2, 2][r as usize]), 0);
-        let picks: Vec<u32> = (0..4).map(|c| b.choose(c, |_| 0)).collect();
+        assert_eq!(
+            b.choose(0, |r| [5, 2, 2][r as usize], |_| false).unwrap(),
+            2
+        );
+        assert_eq!(
+            b.choose(0, |r| [0, 2, 2][r as usize], |_| false).unwrap(),
+            0
+        );
+        let picks: Vec<u32> = (0..4)
+            .map(|c| b.choose(c, |_| 0, |_| false).unwrap())
+            .collect();
         assert_eq!(picks, vec![1, 2, 0, 1]);
     }
 
     #[test]
     fn hashing_is_sticky_and_random_spreads() {
         let mut b = balancer(LbAlgorithm::Hash);
-        let first: Vec<u32> = (0..50).map(|c| b.choose(c, |_| 0)).collect();
-        let again: Vec<u32> = (0..50).map(|c| b.choose(c, |_| 0)).collect();
+        let first: Vec<u32> = (0..50)
+            .map(|c| b.choose(c, |_| 0, |_| false).unwrap())
+            .collect();
+        let again: Vec<u32> = (0..50)
+            .map(|c| b.choose(c, |_| 0, |_| false).unwrap())
+            .collect();
         assert_eq!(first, again);
         let mut r = balancer(LbAlgorithm::Random);
         let mut counts = [0; 3];
         for c in 0..3000 {
-            counts[r.choose(c, |_| 0) as usize] += 1;
+            counts[r.choose(c, |_| 0, |_| false).unwrap() as usize] += 1;
         }
         assert!(counts.iter().all(|n| (900..1100).contains(n)), "{counts:?}");
+    }
+
+    #[test]
+    fn full_replicas_are_passed_over() {
+        let full = |r: u32| r == 1;
+        let mut b = balancer(LbAlgorithm::RoundRobin);
+        let picks: Vec<Option<u32>> = (0..4).map(|c| b.choose(c, |_| 0, full)).collect();
+        assert_eq!(picks, [Some(0), Some(2), Some(0), Some(2)]);
+        let mut b = balancer(LbAlgorithm::LeastConnections);
+        assert_eq!(b.choose(0, |r| [5, 0, 2][r as usize], full), Some(2));
+        let mut b = balancer(LbAlgorithm::Hash);
+        for c in 0..50 {
+            let pick = b.choose(c, |_| 0, full).unwrap();
+            assert_ne!(pick, 1);
+            let home = b.choose(c, |_| 0, |_| false).unwrap();
+            assert!(pick == home || (home == 1 && pick == 2), "client {c}");
+        }
+        let mut b = balancer(LbAlgorithm::Random);
+        assert!((0..100).all(|c| b.choose(c, |_| 0, full) != Some(1)));
+        for algorithm in [
+            LbAlgorithm::RoundRobin,
+            LbAlgorithm::LeastConnections,
+            LbAlgorithm::Random,
+            LbAlgorithm::Hash,
+        ] {
+            assert_eq!(balancer(algorithm).choose(0, |_| 0, |_| true), None);
+        }
     }
 }

@@ -81,7 +81,8 @@ pub struct WindowTotals {
     pub lifetime_closes: u64,
     /// Connections closed when their replica's drain period ended (scale-in).
     pub drain_closes: u64,
-    /// Connection attempts refused (a proxy or replica at its limit).
+    /// Connection attempts refused (a proxy or replica at its limit) and requests a layer-7
+    /// balancer answered `503` (every replica at its limit).
     pub refused: u64,
     /// WebSocket upgrades a proxy denied.
     pub denied: u64,

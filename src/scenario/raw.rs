@@ -249,8 +249,10 @@ pub struct RawServer {
     /// Server replicas, each with these cores, costs and limits. Default 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
-    /// Connections a replica accepts at most behind a layer-4 balancer (or alone); more are
-    /// refused. Default: no limit.
+    /// Connections a replica accepts at most: TCP connections behind a layer-4 balancer (or
+    /// alone), refused with a reset beyond it; behind layer 7, requests and streams in
+    /// progress (each holds one of the balancer's connections to the replica), answered
+    /// `503` by the balancer when every replica is full. Default: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<u32>,
     /// CPU cores per replica. Default 4.

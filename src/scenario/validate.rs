@@ -211,14 +211,6 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
     if raw_server.max_connections == Some(0) {
         return Err(c.error("server.max_connections", "must be at least 1"));
     }
-    if raw_server.max_connections.is_some()
-        && raw.load_balancer.as_ref().is_some_and(|lb| lb.layer == 7)
-    {
-        return Err(c.error(
-            "server.max_connections",
-            "a connection limit behind a layer-7 balancer (whose connections end at the balancer) is not modelled yet; use layer 4",
-        ));
-    }
     let server = ServerSpec {
         replicas,
         max_connections: raw_server.max_connections,

@@ -158,6 +158,8 @@ pub enum MsgKind {
     Refused,
     /// `403 Forbidden` answering a WebSocket upgrade a proxy denies.
     Denied,
+    /// `503 Service Unavailable` from a layer-7 balancer whose replicas are all full.
+    Unavailable,
     /// The client's HTTP request (GET or WebSocket upgrade).
     Request,
     /// A complete HTTP response carrying `count` events starting at `first`.

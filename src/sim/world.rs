@@ -161,6 +161,9 @@ mod proxy;
 /// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
 /// denying a WebSocket upgrade.
 const FORBIDDEN_RESPONSE: u64 = 64;
+/// `HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`:
+/// a layer-7 balancer whose replicas are all at their connection limit.
+const UNAVAILABLE_RESPONSE: u64 = 74;
 mod replicas;
 mod send_buffer;
 
@@ -427,6 +430,8 @@ impl<'s, P: Protocol> World<'s, P> {
             (0, 0)
         } else if kind == MsgKind::Denied {
             (0, FORBIDDEN_RESPONSE)
+        } else if kind == MsgKind::Unavailable {
+            (0, UNAVAILABLE_RESPONSE)
         } else {
             self.protocol
                 .size(kind, self.log, self.clients[c as usize].connection.info)
@@ -741,7 +746,11 @@ impl<'s, P: Protocol> World<'s, P> {
             }
             MsgKind::Request => {
                 self.touch(c, now);
-                self.request_arrived(c, now);
+                if !self.request_arrived(c, now) {
+                    self.counters.refused += u64::from(self.in_window(now));
+                    self.send_down(c, MsgKind::Unavailable, now, s);
+                    return;
+                }
                 if self.in_window(now) {
                     self.counters.requests += 1;
                 }
@@ -807,10 +816,11 @@ impl<'s, P: Protocol> World<'s, P> {
                 }
             }
             MsgKind::StreamOpen => {}
-            MsgKind::Denied => {
-                if self.in_window(now) {
+            MsgKind::Denied | MsgKind::Unavailable => {
+                if msg.kind == MsgKind::Denied && self.in_window(now) {
                     self.counters.denied += 1;
                 }
+                // Both close the connection; the transport takes its failure path.
                 let tabs = self.tabs_on_connection(c);
                 self.close_connection(c, &tabs, now, s);
                 P::connection_lost(self, c, now, s);

@@ -168,6 +168,43 @@ fn a_replica_at_its_connection_limit_refuses_more() {
     assert_eq!(r.disconnected_clients, 10);
 }
 
+/// Behind layer 7 the limit counts requests and streams in progress on a replica (each
+/// holds one of the balancer's connections to it): streams fill both replicas and the rest
+/// get `503` (WebSocket gives up; EventSource retries and is refused again while full),
+/// while 40 clients polling never come near 30 requests at once.
+#[test]
+fn a_layer_7_balancer_answers_503_when_every_replica_is_full() {
+    let extra = "server: { replicas: 2, max_connections: 15 }\nbroker: {}\nload_balancer: { layer: 7, algorithm: round_robin }\n";
+    let results = cluster(
+        40,
+        extra,
+        &[
+            "{ label: ws, websocket: {} }",
+            "{ label: sse, sse: {} }",
+            "{ label: poll, polling: { interval: 2s } }",
+        ],
+    );
+    let (ws, sse, poll) = (&results[0], &results[1], &results[2]);
+    for streams in [ws, sse] {
+        assert!(streams.replicas.iter().all(|r| r.peak_connections == 15));
+        assert!(streams.replicas.iter().all(|r| r.connections_at_end == 15));
+    }
+    assert_eq!(ws.disconnected_clients, 10);
+    // Ten EventSources retry every 3 s (plus the round trip) for the 230 s window.
+    assert!(
+        (650..=770).contains(&sse.totals.refused),
+        "{}",
+        sse.totals.refused
+    );
+    assert_eq!(sse.ledger.lost, 0);
+    assert_eq!(poll.totals.refused, 0);
+    assert_eq!(
+        poll.ledger.delivered + poll.ledger.in_flight,
+        poll.ledger.generated
+    );
+    assert!(poll.replicas.iter().all(|r| r.peak_connections < 15));
+}
+
 #[test]
 fn scaling_in_drains_the_removed_replicas() {
     let extra = "server: { replicas: 4 }

@@ -36,14 +36,9 @@ impl<P: Protocol> World<'_, P> {
             }
         }
         if self.balancer.layer() == 4 {
-            let servers = &self.servers;
-            let r = self
-                .balancer
-                .choose(c, |r| servers[r as usize].open_connections());
-            let limit = self.scenario.server.max_connections;
-            if limit.is_some_and(|max| self.servers[r as usize].open_connections() >= max as u64) {
+            let Some(r) = self.choose_replica(c) else {
                 return false;
-            }
+            };
             self.clients[c as usize].replica = r;
             self.servers[r as usize].connection_opened();
         }
@@ -68,14 +63,27 @@ impl<P: Protocol> World<'_, P> {
         }
     }
 
+    /// The balancer's pick for `c` among the replicas below `server.max_connections`
+    /// (TCP connections at layer 4; requests and streams in progress at layer 7, each
+    /// holding one of the balancer's connections to the replica); `None` if all are full.
+    fn choose_replica(&mut self, c: ClientId) -> Option<u32> {
+        let servers = &self.servers;
+        let limit = self.scenario.server.max_connections.map(u64::from);
+        self.balancer.choose(
+            c,
+            |r| servers[r as usize].open_connections(),
+            |r| limit.is_some_and(|max| servers[r as usize].open_connections() >= max),
+        )
+    }
+
     /// A request arrived: layer 7 balances it on its own; the replica counts it as active
-    /// until it is answered (a stream stays active).
-    pub(super) fn request_arrived(&mut self, c: ClientId, now: Nanos) {
+    /// until it is answered (a stream stays active). Returns false when layer 7 finds every
+    /// replica at its connection limit (the balancer answers 503).
+    pub(super) fn request_arrived(&mut self, c: ClientId, now: Nanos) -> bool {
         if self.balancer.layer() == 7 {
-            let servers = &self.servers;
-            let r = self
-                .balancer
-                .choose(c, |r| servers[r as usize].open_connections());
+            let Some(r) = self.choose_replica(c) else {
+                return false;
+            };
             let client = &mut self.clients[c as usize];
             client.replica = r;
             client.active_on_replica = true;
@@ -85,6 +93,7 @@ impl<P: Protocol> World<'_, P> {
         let in_window = self.in_window(now);
         self.servers[r].request_arrived(in_window);
         self.series.request(now);
+        true
     }
 
     /// A request was answered (not a stream): layer 7 releases it.
