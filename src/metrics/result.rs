@@ -124,6 +124,27 @@ pub struct ReplicaResult {
     pub peak_memory_bytes: u64,
 }
 
+/// One proxy: the connections through it and what it did to them. A close, refusal or
+/// denial is credited to the proxy that caused it (the one with the shortest idle timeout
+/// or lifetime on the path; the balancer's idle closes go to no proxy).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProxyResult {
+    pub proxy: String,
+    /// Client connections open through it at the end, and at most.
+    pub connections_at_end: u64,
+    pub peak_connections: u64,
+    /// HTTP requests (and WebSocket upgrades) through it per second of the window.
+    pub requests_per_second: f64,
+    /// Within the window: connections it closed at its idle timeout and its maximum
+    /// lifetime, connections it refused at its capacity, upgrades it denied.
+    pub idle_closes: u64,
+    pub lifetime_closes: u64,
+    pub refused: u64,
+    pub denied: u64,
+    /// The most response bytes it held at once for buffering (all connections).
+    pub peak_buffered_bytes: u64,
+}
+
 /// How unevenly the replicas in service at the end share the load: max / mean.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Imbalance {
@@ -192,6 +213,8 @@ pub struct RunResult {
     pub peak_memory_bytes: u64,
     /// Each replica ever in service.
     pub replicas: Vec<ReplicaResult>,
+    /// Each proxy of the scenario, in scenario order (empty without proxies).
+    pub proxies: Vec<ProxyResult>,
     pub imbalance: Imbalance,
     /// Broker messages within the window (one per event per replica with subscribers).
     pub broker_messages: u64,

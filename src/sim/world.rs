@@ -265,7 +265,7 @@ pub struct World<'s, P> {
     /// Per replica: long-poll requests it holds.
     pub held_on: Vec<u32>,
     /// Per proxy: connections through it.
-    proxy_open: Vec<u32>,
+    proxy_stats: Vec<proxy::ProxyStats>,
     /// Workload events created so far.
     pub events_so_far: u32,
     /// Registered clients in registration order.
@@ -342,7 +342,7 @@ impl<'s, P: Protocol> World<'s, P> {
             peak_connections: 0,
             streams: vec![Vec::new(); scenario.max_replicas() as usize],
             held_on: vec![0; scenario.max_replicas() as usize],
-            proxy_open: vec![0; scenario.proxies.len()],
+            proxy_stats: vec![proxy::ProxyStats::default(); scenario.proxies.len()],
             events_so_far: 0,
             subscribers: Vec::new(),
             series: crate::metrics::series::TimeSeries::new(scenario.duration),
@@ -753,6 +753,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 }
                 if self.in_window(now) {
                     self.counters.requests += 1;
+                    self.proxies_saw_request(c);
                 }
                 let connection = &mut self.clients[c as usize].connection;
                 if connection.tls_pending {
@@ -819,6 +820,10 @@ impl<'s, P: Protocol> World<'s, P> {
             MsgKind::Denied | MsgKind::Unavailable => {
                 if msg.kind == MsgKind::Denied && self.in_window(now) {
                     self.counters.denied += 1;
+                    let group = self.clients[c as usize].group as usize;
+                    if let Some(p) = self.paths[group].denier {
+                        self.proxy_stats[p as usize].denied += 1;
+                    }
                 }
                 // Both close the connection; the transport takes its failure path.
                 let tabs = self.tabs_on_connection(c);
@@ -921,6 +926,7 @@ impl<'s, P: Protocol> World<'s, P> {
             },
             peak_memory_bytes: self.servers.iter().map(|s| s.peak_memory()).sum(),
             replicas: self.replica_results(),
+            proxies: self.proxy_results(),
             imbalance: self.imbalance(),
             broker_messages: self.counters.broker_messages,
             disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,

@@ -209,3 +209,56 @@ fn a_maximum_lifetime_recycles_long_lived_connections() {
     assert_eq!(r.ledger.lost, 0);
     assert_eq!(r.ledger.generated, r.ledger.delivered + r.ledger.in_flight);
 }
+
+/// Per-proxy figures: two groups behind two proxies; each proxy reports its own
+/// connections, requests, idle closes, refusals and buffered bytes, and together they add
+/// up to the run's totals.
+#[test]
+fn each_proxy_reports_its_own_connections_and_what_it_did() {
+    let text = "name: two-proxies
+seed: 5
+duration: 10m
+warmup: 0s
+network:
+  net: { latency: 10ms, bandwidth: 50Mbit/s }
+proxies:
+  corp: { capacity: 12, idle_timeout: 20s }
+  edge: { buffering: 1KiB, idle_timeout: 10m }
+clients:
+  office: { count: 20, link: net, via: corp }
+  home: { count: 10, link: net, via: edge }
+workload:
+  events: { source: periodic, rate: 2/min, payload: 200B }
+transports:
+  - { label: sse, sse: {} }
+";
+    let r = &run(&scenario(text))[0];
+    let names: Vec<&str> = r.proxies.iter().map(|p| p.proxy.as_str()).collect();
+    assert_eq!(names, ["corp", "edge"]);
+    let (corp, edge) = (&r.proxies[0], &r.proxies[1]);
+    // corp: twelve streams at most; the other eight are refused on every retry; a stream
+    // silent for 20 s is closed (events come every 30 s).
+    assert_eq!(corp.peak_connections, 12);
+    assert_eq!(corp.refused, r.totals.refused);
+    assert!(corp.refused > 8 * 100, "{}", corp.refused);
+    assert!(corp.idle_closes > 100, "{}", corp.idle_closes);
+    assert_eq!(corp.idle_closes, r.totals.proxy_closes);
+    assert_eq!(corp.peak_buffered_bytes, 0);
+    // edge: all ten streams stay; each holds events until 1 KiB has gathered (five chunks
+    // of about 220 bytes). The most held at once: the first stream's fifth chunk arrives
+    // (microseconds before the others') while the nine others hold four each: 41 chunks.
+    assert_eq!((edge.peak_connections, edge.connections_at_end), (10, 10));
+    assert_eq!((edge.refused, edge.idle_closes), (0, 0));
+    let chunk = edge.peak_buffered_bytes / 41;
+    assert_eq!(chunk * 41, edge.peak_buffered_bytes);
+    assert!((200..=260).contains(&chunk), "{chunk}");
+    assert!(4 * chunk < 1024 && 5 * chunk >= 1024);
+    // One request per stream opened; the two proxies carry every request of the run.
+    assert!((edge.requests_per_second * 600.0 - 10.0).abs() < 0.5);
+    let through = (corp.requests_per_second + edge.requests_per_second) * 600.0;
+    assert!(
+        (through - r.totals.requests as f64).abs() < 1.0,
+        "{through} against {}",
+        r.totals.requests
+    );
+}

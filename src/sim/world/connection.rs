@@ -101,7 +101,7 @@ impl<P: Protocol> World<'_, P> {
     ) {
         match kind {
             MsgKind::Syn => {
-                if !self.client_connection_opened(c) {
+                if !self.client_connection_opened(c, now) {
                     self.counters.refused += u64::from(self.in_window(now));
                     self.send_down(c, MsgKind::Refused, now, s);
                     return;

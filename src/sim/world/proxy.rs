@@ -26,8 +26,32 @@ pub(super) struct PathProperties {
     pub max_lifetime: Option<Nanos>,
     /// A proxy on the path denies WebSocket upgrades.
     pub deny_websocket: bool,
+    /// The proxies credited with what the path does (indices into the scenario's proxies):
+    /// the one whose idle timeout is shortest (`None` when the balancer's is shorter), whose
+    /// lifetime is shortest, which buffers with the smallest flush size, which denies.
+    pub idle_closer: Option<u32>,
+    pub lifetime_closer: Option<u32>,
+    pub buffering_proxy: Option<u32>,
+    pub denier: Option<u32>,
+}
+
+/// What happened at one proxy during a run.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ProxyStats {
+    pub open: u32,
+    pub peak: u32,
+    /// Within the window.
+    pub requests: u64,
+    pub idle_closes: u64,
+    pub lifetime_closes: u64,
+    pub refused: u64,
+    pub denied: u64,
+    /// Response bytes held for buffering now, and at most.
+    pub buffered: u64,
+    pub peak_buffered: u64,
 }
 use crate::engine::{Nanos, Scheduler};
+use crate::metrics::{ProxyResult, fixed};
 use crate::scenario::ProxySpec;
 use crate::sim::event::{ClientId, CloseReason, Event, Msg};
 
@@ -45,17 +69,42 @@ impl<P: Protocol> World<'_, P> {
                     .iter()
                     .map(|p| &scenario.proxies[*p as usize])
                     .collect();
-                let idle_timeout = proxies
-                    .iter()
-                    .filter_map(|p| p.idle_timeout)
+                // The smallest value of a proxy setting on the path, and the proxy with it.
+                let least = |value: fn(&ProxySpec) -> Option<u64>| {
+                    group
+                        .path
+                        .proxies
+                        .iter()
+                        .filter_map(|p| value(&scenario.proxies[*p as usize]).map(|v| (v, *p)))
+                        .min()
+                };
+                let proxy_idle = least(|p| p.idle_timeout);
+                let idle_timeout = proxy_idle
+                    .map(|(t, _)| t)
+                    .into_iter()
                     .chain(scenario.balancer.idle_timeout)
                     .min();
+                let idle_closer = proxy_idle
+                    .filter(|(t, _)| Some(*t) == idle_timeout)
+                    .map(|(_, p)| p);
+                let buffering = least(|p| p.buffering);
+                let lifetime = least(|p| p.max_lifetime);
+                let denier = group
+                    .path
+                    .proxies
+                    .iter()
+                    .copied()
+                    .find(|p| scenario.proxies[*p as usize].deny_websocket);
                 PathProperties {
                     idle_timeout,
                     latency: group.path.latency + proxies.iter().map(|p| p.latency).sum::<Nanos>(),
-                    buffering: proxies.iter().filter_map(|p| p.buffering).min(),
-                    max_lifetime: proxies.iter().filter_map(|p| p.max_lifetime).min(),
-                    deny_websocket: proxies.iter().any(|p| p.deny_websocket),
+                    buffering: buffering.map(|(b, _)| b),
+                    max_lifetime: lifetime.map(|(t, _)| t),
+                    deny_websocket: denier.is_some(),
+                    idle_closer,
+                    lifetime_closer: lifetime.map(|(_, p)| p),
+                    buffering_proxy: buffering.map(|(_, p)| p),
+                    denier,
                 }
             })
             .collect()
@@ -103,6 +152,10 @@ impl<P: Protocol> World<'_, P> {
         }
         if self.in_window(now) {
             self.counters.proxy_closes += 1;
+            let group = self.clients[c as usize].group as usize;
+            if let Some(p) = self.paths[group].idle_closer {
+                self.proxy_stats[p as usize].idle_closes += 1;
+            }
         }
         self.drop_connection(c, now, s);
     }
@@ -164,6 +217,10 @@ impl<P: Protocol> World<'_, P> {
         if self.in_window(now) {
             if reason == CloseReason::Lifetime as u32 {
                 self.counters.lifetime_closes += 1;
+                let group = self.clients[c as usize].group as usize;
+                if let Some(p) = self.paths[group].lifetime_closer {
+                    self.proxy_stats[p as usize].lifetime_closes += 1;
+                }
             } else {
                 self.counters.drain_closes += 1;
             }
@@ -193,13 +250,56 @@ impl<P: Protocol> World<'_, P> {
     /// the buffer fills, all of them in order when it is full).
     pub(super) fn proxy_buffer(&mut self, c: ClientId, msg: Msg, flush: u64) -> Vec<Msg> {
         let client = &mut self.clients[c as usize];
-        client.proxy_buffered += msg.payload + msg.framing;
+        let bytes = msg.payload + msg.framing;
+        client.proxy_buffered += bytes;
         client.proxy_held.push(msg);
-        if client.proxy_buffered >= flush {
+        let held = client.proxy_buffered;
+        let full = held >= flush;
+        if full {
             client.proxy_buffered = 0;
-            std::mem::take(&mut client.proxy_held)
+        }
+        let group = client.group as usize;
+        if let Some(p) = self.paths[group].buffering_proxy {
+            let stats = &mut self.proxy_stats[p as usize];
+            stats.buffered += bytes;
+            stats.peak_buffered = stats.peak_buffered.max(stats.buffered);
+            if full {
+                stats.buffered -= held;
+            }
+        }
+        if full {
+            std::mem::take(&mut self.clients[c as usize].proxy_held)
         } else {
             Vec::new()
         }
+    }
+
+    /// Counts a request through each proxy on `c`'s path.
+    pub(super) fn proxies_saw_request(&mut self, c: ClientId) {
+        let group = self.clients[c as usize].group as usize;
+        for p in &self.scenario.groups[group].path.proxies {
+            self.proxy_stats[*p as usize].requests += 1;
+        }
+    }
+
+    /// Each proxy's figures for the result.
+    pub(super) fn proxy_results(&self) -> Vec<ProxyResult> {
+        let seconds = self.scenario.window() as f64 / 1e9;
+        self.scenario
+            .proxies
+            .iter()
+            .zip(&self.proxy_stats)
+            .map(|(spec, stats)| ProxyResult {
+                proxy: spec.name.clone(),
+                connections_at_end: stats.open.into(),
+                peak_connections: stats.peak.into(),
+                requests_per_second: fixed(stats.requests as f64 / seconds, 3),
+                idle_closes: stats.idle_closes,
+                lifetime_closes: stats.lifetime_closes,
+                refused: stats.refused,
+                denied: stats.denied,
+                peak_buffered_bytes: stats.peak_buffered,
+            })
+            .collect()
     }
 }

@@ -23,15 +23,15 @@ impl<P: Protocol> World<'_, P> {
     /// replica). Layer 4 pins it to a replica now.
     /// Returns false when the connection is refused: a proxy on the path or the chosen
     /// replica is at its limit.
-    pub(super) fn client_connection_opened(&mut self, c: ClientId) -> bool {
+    pub(super) fn client_connection_opened(&mut self, c: ClientId, now: Nanos) -> bool {
         let group = self.clients[c as usize].group as usize;
         let path = &self.scenario.groups[group].path;
+        let in_window = self.in_window(now);
         for p in &path.proxies {
             let proxy = &self.scenario.proxies[*p as usize];
-            if proxy
-                .capacity
-                .is_some_and(|cap| self.proxy_open[*p as usize] >= cap)
-            {
+            let stats = &mut self.proxy_stats[*p as usize];
+            if proxy.capacity.is_some_and(|cap| stats.open >= cap) {
+                stats.refused += u64::from(in_window);
                 return false;
             }
         }
@@ -43,7 +43,9 @@ impl<P: Protocol> World<'_, P> {
             self.servers[r as usize].connection_opened();
         }
         for p in &self.scenario.groups[group].path.proxies {
-            self.proxy_open[*p as usize] += 1;
+            let stats = &mut self.proxy_stats[*p as usize];
+            stats.open += 1;
+            stats.peak = stats.peak.max(stats.open);
         }
         self.open_connections += 1;
         self.peak_connections = self.peak_connections.max(self.open_connections);
@@ -55,7 +57,7 @@ impl<P: Protocol> World<'_, P> {
         self.open_connections -= 1;
         let group = self.clients[c as usize].group as usize;
         for p in &self.scenario.groups[group].path.proxies {
-            self.proxy_open[*p as usize] -= 1;
+            self.proxy_stats[*p as usize].open -= 1;
         }
         if self.balancer.layer() == 4 {
             let r = self.replica_of(c);
