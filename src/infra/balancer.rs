@@ -108,6 +108,7 @@ mod tests {
             scale: Vec::new(),
             idle_timeout: None,
             drain: 0,
+            health_check: None,
         };
         Balancer::new(spec, 3, stream(1, "lb"))
     }

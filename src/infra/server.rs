@@ -80,6 +80,32 @@ impl Server {
         done
     }
 
+    /// The process crashes at `now`: the work queued on its cores is lost (and its busy
+    /// time past `now` no longer counts).
+    pub fn crash(&mut self, now: Nanos) {
+        for core in 0..self.core_free.len() {
+            let free = self.core_free[core];
+            if free <= now {
+                continue;
+            }
+            let window_from = now.max(self.window_start);
+            let window_to = free.min(self.window_end);
+            if window_to > window_from {
+                self.busy_in_window = self
+                    .busy_in_window
+                    .saturating_sub((window_to - window_from) as u128);
+            }
+            let mark_from = now.max(self.mark);
+            if window_to > mark_from {
+                // (Work queued before the last mark was never counted since it.)
+                self.busy_since_mark = self
+                    .busy_since_mark
+                    .saturating_sub((window_to - mark_from) as u128);
+            }
+            self.core_free[core] = now;
+        }
+    }
+
     /// Connections (or, behind a layer-7 balancer, active requests and streams) open now.
     pub fn open_connections(&self) -> u64 {
         self.open_connections

@@ -56,10 +56,54 @@ pub struct EventLedger {
     /// (event, client) pairs: each event is generated for every client subscribed then.
     pub generated: u64,
     pub delivered: u64,
-    /// Never delivered: their replica never received them (no broker).
+    /// Never delivered, for one of the reasons in `lost_by_reason`.
     pub lost: u64,
     /// Waiting at the server, in a CPU job or on the wire when the run ended.
     pub in_flight: u64,
+    pub lost_by_reason: LostByReason,
+}
+
+/// Lost (event, client) pairs by reason; they add up to the ledger's `lost`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LostByReason {
+    /// The client's replica never received the event (no broker).
+    pub no_broker: u64,
+    /// Dropped from a full send buffer (`drop_oldest`).
+    pub slow_consumer: u64,
+    /// Sent while a WebSocket client without replay was away (or still away at the end).
+    pub outage: u64,
+    /// Older than the SSE replay buffer reached when the client came back.
+    pub replay_buffer: u64,
+    /// Waiting for a client that will never reconnect.
+    pub disconnected: u64,
+}
+
+impl LostByReason {
+    pub fn total(&self) -> u64 {
+        self.no_broker + self.slow_consumer + self.outage + self.replay_buffer + self.disconnected
+    }
+}
+
+/// One scheduled fault and the recovery from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultResult {
+    pub at_s: f64,
+    /// What happened, in words.
+    pub fault: String,
+    /// Clients whose connection, request or stream the fault cut.
+    pub clients_affected: u64,
+    /// Of those, clients connected again by the end (a stream open again, or a response
+    /// received).
+    pub clients_recovered: u64,
+    /// Seconds from the fault until 99% of the affected clients were connected again;
+    /// `null` if that never happened.
+    pub recovered_after_s: Option<f64>,
+    /// The most new connections in one second, from the fault's second on.
+    pub peak_new_connections_per_s: u64,
+    /// The busiest second's CPU utilisation (over the cores in service), from the fault on.
+    pub peak_cpu_utilisation: f64,
+    /// Seconds from the fault on with CPU utilisation of 95% or more.
+    pub seconds_cpu_saturated: u64,
 }
 
 /// Raw counts of the measurement window.
@@ -215,6 +259,8 @@ pub struct RunResult {
     pub replicas: Vec<ReplicaResult>,
     /// Each proxy of the scenario, in scenario order (empty without proxies).
     pub proxies: Vec<ProxyResult>,
+    /// Each scheduled fault, in time order (empty without faults).
+    pub faults: Vec<FaultResult>,
     pub imbalance: Imbalance,
     /// Broker messages within the window (one per event per replica with subscribers).
     pub broker_messages: u64,

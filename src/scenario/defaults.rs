@@ -56,6 +56,17 @@ pub const SSE_RETRY: Nanos = 3_000 * MS;
 /// A long-poll client's wait before asking again after a failed request (the seeds'
 /// example: `setTimeout(longPoll, 2000)`).
 pub const LONG_POLL_RETRY: Nanos = 2_000 * MS;
+/// A WebSocket application's first reconnect delay: socket.io's client default
+/// `reconnectionDelay` (1000 ms).
+pub const WS_RECONNECT_DELAY: Nanos = 1_000 * MS;
+/// The cap of exponential reconnect backoff: socket.io's client default
+/// `reconnectionDelayMax` (5000 ms).
+pub const RECONNECT_MAX: Nanos = 5_000 * MS;
+/// Load-balancer health checks: AWS target groups' defaults (a probe every 30 s; 2
+/// failures take a target out of service, 5 successes put it back).
+pub const HEALTH_CHECK_INTERVAL: Nanos = 30_000 * MS;
+pub const HEALTH_CHECK_UNHEALTHY: u32 = 2;
+pub const HEALTH_CHECK_HEALTHY: u32 = 5;
 
 /// Server cores. An assumption: a small application server.
 pub const SERVER_CORES: u32 = 4;

@@ -10,6 +10,7 @@ pub mod assertions;
 pub mod charts;
 pub mod defaults;
 pub mod error;
+pub mod faults;
 pub mod locate;
 pub mod overrides;
 pub mod raw;
@@ -51,6 +52,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "workload",
     "transports",
     "sweep",
+    "faults",
     "assert",
     "charts",
 ];

@@ -68,6 +68,9 @@ pub struct RawScenario {
     /// of values is one point of the sweep.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<BTreeMap<String, RawAxis>>,
+    /// Scheduled faults: replica crashes and restarts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faults: Option<Vec<RawFault>>,
     /// Thresholds checked on every run: `<label>.<metric> <op> <value>`.
     #[serde(default, rename = "assert", skip_serializing_if = "Option::is_none")]
     pub assertions: Option<Vec<String>>,
@@ -315,6 +318,11 @@ pub struct RawBalancer {
     /// replicas drain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Vec<RawScaleStep>>,
+    /// Active health checks: how long a crashed replica keeps getting new connections,
+    /// and a restarted one waits to get them again. Default: none (the balancer knows at
+    /// once, an idealisation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<RawHealthCheck>,
 }
 
 /// One scale step.
@@ -457,6 +465,9 @@ pub struct RawLongPolling {
     /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http2: Option<bool>,
+    /// How the client asks again after losing its connection. Default: a fixed 2s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconnect: Option<RawReconnect>,
 }
 
 /// Server-Sent Events: one chunked `text/event-stream` response per client.
@@ -479,6 +490,14 @@ pub struct RawSse {
     /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http2: Option<bool>,
+    /// How the client reconnects. Default: EventSource's own, a fixed delay of `retry` (3s
+    /// without it); a `reconnect` block models an application wrapper with backoff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconnect: Option<RawReconnect>,
+    /// Events the server keeps for replaying to a client that reconnects with
+    /// `Last-Event-ID`; older ones are lost to it. Default: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_buffer: Option<u32>,
 }
 
 /// WebSocket (RFC 6455): an HTTP upgrade, then one frame per event.
@@ -494,6 +513,74 @@ pub struct RawWebSocket {
     /// `101 Switching Protocols` response bytes. Default 129B (RFC 6455 section 1.3's example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_response: Option<ByteSize>,
+    /// The application's reconnect policy. The browser API has none: without this block a
+    /// client whose connection is lost stays disconnected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconnect: Option<RawReconnect>,
+    /// After a reconnect: `none` (events sent while disconnected are lost) or `replay` (the
+    /// application resumes from its last event, like SSE's `Last-Event-ID`). Default `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<String>,
+}
+
+/// A reconnect policy: the delay before each new attempt after a connection is lost or
+/// refused.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReconnect {
+    /// `fixed` (every attempt waits `delay`) or `exponential` (attempt k waits
+    /// `delay` x 2^k, at most `max`). Default `fixed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff: Option<String>,
+    /// The first (or every) delay. Default: the transport's (SSE: `retry`, else 3s; long
+    /// polling 2s; WebSocket 1s, socket.io's `reconnectionDelay`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<Duration>,
+    /// The cap of exponential backoff. Default 5s (socket.io's `reconnectionDelayMax`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Duration>,
+    /// `none`, `full` (a uniform draw in [0, delay]) or `equal` (delay/2 plus a uniform draw
+    /// in [0, delay/2]), as in AWS's "Exponential Backoff And Jitter". Default `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter: Option<String>,
+}
+
+/// A scheduled fault: `at` a time, exactly one of the kinds below.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFault {
+    /// When it happens. Required, < duration.
+    pub at: Duration,
+    /// A server replica's process crashes: its connections close and its work is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash: Option<RawCrash>,
+}
+
+/// A replica crash.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCrash {
+    /// Which replica (from 0). Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica: Option<u32>,
+    /// When it is back in service (empty). Default: it stays down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_after: Option<Duration>,
+}
+
+/// Active health checks of the load balancer on its replicas.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHealthCheck {
+    /// Time between probes of each replica. Default 30s (AWS target groups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Duration>,
+    /// Consecutive failed probes before a replica is taken out of service. Default 2 (AWS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unhealthy_threshold: Option<u32>,
+    /// Consecutive passed probes before it is back in service. Default 5 (AWS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthy_threshold: Option<u32>,
 }
 
 /// One swept parameter: a list of values, or a range.

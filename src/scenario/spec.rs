@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+pub use super::faults::ReconnectPolicy;
+
 pub use crate::net::tls::TlsVersion;
 
 /// Nanoseconds of simulated time.
@@ -33,6 +35,8 @@ pub struct Scenario {
     pub transports: Vec<TransportSpec>,
     /// Thresholds checked on every run.
     pub assertions: Vec<super::assertions::Assertion>,
+    /// Scheduled faults, in time order.
+    pub faults: Vec<super::faults::FaultSpec>,
     /// The charts the scenario asks for; `None` for the default set.
     pub charts: Option<Vec<super::charts::ChartRequest>>,
     /// Things the scenario says that this version does not model; printed by `check`/`run`.
@@ -183,6 +187,8 @@ pub struct BalancerSpec {
     pub drain: Nanos,
     /// Idle timeout on every connection; none without a `load_balancer` section.
     pub idle_timeout: Option<Nanos>,
+    /// Active health checks; `None`: the balancer knows of a crash or restart at once.
+    pub health_check: Option<super::faults::HealthCheck>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -283,16 +289,24 @@ pub enum TransportKind {
     LongPolling {
         timeout: Nanos,
         http: HttpHeaders,
+        reconnect: ReconnectPolicy,
     },
     Sse {
         heartbeat: Option<Nanos>,
         retry: Option<Nanos>,
         http: HttpHeaders,
+        reconnect: ReconnectPolicy,
+        /// Events kept for `Last-Event-ID` replay; `None`: all.
+        replay_buffer: Option<u32>,
     },
     WebSocket {
         ping: Option<Nanos>,
         upgrade_request: u64,
         upgrade_response: u64,
+        /// The application's policy; `None`: a lost client stays disconnected.
+        reconnect: Option<ReconnectPolicy>,
+        /// Resume from the last event after a reconnect (else the outage's events are lost).
+        replay: bool,
     },
 }
 

@@ -353,6 +353,20 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
     }
 
     let balancer = balancer(raw, replicas, duration, c)?;
+    let most_replicas = balancer
+        .scale
+        .iter()
+        .map(|(_, n)| *n)
+        .chain([replicas])
+        .max()
+        .unwrap_or(replicas);
+    let mut faults = super::faults::faults(
+        raw.faults.as_deref().unwrap_or(&[]),
+        most_replicas,
+        duration,
+        c,
+    )?;
+    faults.sort_by_key(|f| f.at);
     let broker = raw.broker.as_ref().map(|b| BrokerSpec {
         latency: b.latency.map_or(d::BROKER_LATENCY, |v| v.as_nanos()),
         cost: b.cost.map_or(d::BROKER_COST, |v| v.as_nanos()),
@@ -409,6 +423,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         transports,
         assertions,
         charts,
+        faults,
         warnings,
     })
 }
@@ -484,23 +499,79 @@ fn transport(
             Some(v) => positive(v, "long_polling.timeout")?,
             None => d::LONG_POLL_TIMEOUT,
         };
+        let reconnect = match &p.reconnect {
+            Some(r) => super::faults::reconnect(
+                r,
+                &format!("{path}.long_polling.reconnect"),
+                d::LONG_POLL_RETRY,
+                c,
+            )?,
+            None => ReconnectPolicy::fixed(d::LONG_POLL_RETRY),
+        };
         TransportKind::LongPolling {
             timeout,
             http: http(p.request_headers, p.response_headers, p.http2),
+            reconnect,
         }
     } else if let Some(p) = &t.sse {
         let heartbeat = p
             .heartbeat
             .map(|v| positive(v, "sse.heartbeat"))
             .transpose()?;
+        let retry = p.retry.map(|v| v.as_nanos());
+        let browser_delay = retry.unwrap_or(d::SSE_RETRY);
+        let reconnect = match &p.reconnect {
+            Some(r) => {
+                super::faults::reconnect(r, &format!("{path}.sse.reconnect"), browser_delay, c)?
+            }
+            None => ReconnectPolicy::fixed(browser_delay),
+        };
+        if p.replay_buffer == Some(0) {
+            return Err(c.error(
+                &format!("{path}.sse.replay_buffer"),
+                "must be at least 1 event (leave it out for no limit)",
+            ));
+        }
         TransportKind::Sse {
             heartbeat,
-            retry: p.retry.map(|v| v.as_nanos()),
+            retry,
             http: http(p.request_headers, p.response_headers, p.http2),
+            reconnect,
+            replay_buffer: p.replay_buffer,
         }
     } else if let Some(p) = &t.websocket {
         let ping = p.ping.map(|v| positive(v, "websocket.ping")).transpose()?;
+        let reconnect = p
+            .reconnect
+            .as_ref()
+            .map(|r| {
+                super::faults::reconnect(
+                    r,
+                    &format!("{path}.websocket.reconnect"),
+                    d::WS_RECONNECT_DELAY,
+                    c,
+                )
+            })
+            .transpose()?;
+        let replay = match p.resume.as_deref() {
+            None | Some("none") => false,
+            Some("replay") => true,
+            Some(other) => {
+                return Err(c.error(
+                    &format!("{path}.websocket.resume"),
+                    format!("unknown resume \"{other}\"; expected none or replay"),
+                ));
+            }
+        };
+        if p.resume.is_some() && reconnect.is_none() {
+            return Err(c.error(
+                &format!("{path}.websocket.resume"),
+                "applies only with a `reconnect` policy (without one a lost client stays disconnected)",
+            ));
+        }
         TransportKind::WebSocket {
+            reconnect,
+            replay,
             ping,
             upgrade_request: p
                 .upgrade_request
@@ -538,6 +609,7 @@ fn balancer(
             scale: Vec::new(),
             idle_timeout: None,
             drain: d::BALANCER_DRAIN,
+            health_check: None,
         });
     };
     if lb.layer != 4 && lb.layer != 7 {
@@ -593,6 +665,11 @@ fn balancer(
             Some(t) if t.as_nanos() == 0 => None,
             Some(t) => Some(t.as_nanos()),
         },
+        health_check: lb
+            .health_check
+            .as_ref()
+            .map(|h| super::faults::health_check(h, c))
+            .transpose()?,
     })
 }
 

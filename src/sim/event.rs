@@ -17,8 +17,9 @@ pub enum Event {
     ArriveAtServer(ClientId),
     /// The next message on the client's downlink reaches the client.
     ArriveAtClient(ClientId),
-    /// A CPU job for this client finished on the server.
-    JobDone(ClientId, Job),
+    /// A CPU job for this client finished on the server; the third field is the client's
+    /// job epoch when the job started (a crash voids older jobs).
+    JobDone(ClientId, Job, u32),
     /// A held long-poll request times out, if it is still the held one (generation).
     HoldTimeout(ClientId, u32),
     /// The server's keep-alive idle timer for the client's connection.
@@ -44,7 +45,20 @@ pub enum Event {
     BrokerDone(u32, u32),
     /// Scale step `k` of the load balancer takes effect.
     Scale(u32),
+    /// Scheduled fault `k` happens.
+    Fault(u32),
+    /// Replica `r` is back after a crash.
+    Restart(u32),
+    /// The load balancer probes replica `r`.
+    HealthProbe(u32),
 }
+
+/// Bits of a push job's event number; the epoch takes the rest of the 32 (5 bits, so it
+/// wraps after 32 crashes: a job would have to wait through 32 crashes to be mistaken).
+const EVENT_BITS: u32 = 27;
+const EVENT_MASK: u32 = (1 << EVENT_BITS) - 1;
+/// The epoch bits a push job keeps: compare epochs of push jobs under this mask.
+pub const PUSH_EPOCH_MASK: u32 = (1 << (32 - EVENT_BITS)) - 1;
 
 impl crate::engine::Packed for Event {
     /// Kind in the top byte, client in the next three, the rest (generation, event number)
@@ -71,12 +85,18 @@ impl crate::engine::Packed for Event {
             Event::BrokerDelivery(r, n) => (9, r, n),
             Event::BrokerDone(r, n) => (10, r, n),
             Event::Scale(k) => (11, 0, k),
-            Event::JobDone(c, Job::Request) => (16, c, 0),
-            Event::JobDone(c, Job::Push(n)) => (17, c, n),
-            Event::JobDone(c, Job::Answer) => (18, c, 0),
-            Event::JobDone(c, Job::Keepalive) => (19, c, 0),
-            Event::JobDone(c, Job::TlsHandshake) => (20, c, 0),
-            Event::JobDone(c, Job::Http2Ping) => (21, c, 0),
+            Event::JobDone(c, Job::Request, e) => (16, c, e),
+            Event::JobDone(c, Job::Push(n), e) => {
+                debug_assert!(n <= EVENT_MASK, "event {n} does not fit {EVENT_BITS} bits");
+                (17, c, n | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
+            }
+            Event::JobDone(c, Job::Answer, e) => (18, c, e),
+            Event::JobDone(c, Job::Keepalive, e) => (19, c, e),
+            Event::JobDone(c, Job::TlsHandshake, e) => (20, c, e),
+            Event::JobDone(c, Job::Http2Ping, e) => (21, c, e),
+            Event::Fault(k) => (22, 0, k),
+            Event::Restart(r) => (23, 0, r),
+            Event::HealthProbe(r) => (24, 0, r),
         };
         debug_assert!(client < 1 << 24, "client id {client} does not fit 24 bits");
         kind << 56 | (client as u64) << 32 | aux as u64
@@ -103,12 +123,15 @@ impl crate::engine::Packed for Event {
             9 => Event::BrokerDelivery(client, aux),
             10 => Event::BrokerDone(client, aux),
             11 => Event::Scale(aux),
-            16 => Event::JobDone(client, Job::Request),
-            17 => Event::JobDone(client, Job::Push(aux)),
-            18 => Event::JobDone(client, Job::Answer),
-            19 => Event::JobDone(client, Job::Keepalive),
-            20 => Event::JobDone(client, Job::TlsHandshake),
-            21 => Event::JobDone(client, Job::Http2Ping),
+            16 => Event::JobDone(client, Job::Request, aux),
+            17 => Event::JobDone(client, Job::Push(aux & EVENT_MASK), aux >> EVENT_BITS),
+            18 => Event::JobDone(client, Job::Answer, aux),
+            19 => Event::JobDone(client, Job::Keepalive, aux),
+            20 => Event::JobDone(client, Job::TlsHandshake, aux),
+            21 => Event::JobDone(client, Job::Http2Ping, aux),
+            22 => Event::Fault(aux),
+            23 => Event::Restart(aux),
+            24 => Event::HealthProbe(aux),
             other => unreachable!("no event kind {other}: only pack() makes these"),
         }
     }
@@ -263,12 +286,16 @@ mod tests {
             Event::BrokerDelivery(999, 5),
             Event::BrokerDone(3, u32::MAX),
             Event::Scale(2),
-            Event::JobDone(c, Job::Request),
-            Event::JobDone(1, Job::Push(u32::MAX)),
-            Event::JobDone(2, Job::Answer),
-            Event::JobDone(3, Job::Keepalive),
-            Event::JobDone(4, Job::TlsHandshake),
-            Event::JobDone(5, Job::Http2Ping),
+            Event::JobDone(c, Job::Request, 7),
+            Event::JobDone(1, Job::Push(EVENT_MASK), PUSH_EPOCH_MASK),
+            Event::JobDone(1, Job::Push(99_999_999), 3),
+            Event::JobDone(2, Job::Answer, u32::MAX),
+            Event::JobDone(3, Job::Keepalive, 0),
+            Event::JobDone(4, Job::TlsHandshake, 1),
+            Event::JobDone(5, Job::Http2Ping, 2),
+            Event::Fault(3),
+            Event::Restart(9),
+            Event::HealthProbe(1),
         ];
         for event in events {
             assert_eq!(Event::unpack(event.pack()), event);

@@ -2,14 +2,14 @@
 
 use std::collections::VecDeque;
 
-use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind};
+use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
 use crate::engine::rng::{self, Stream, exponential, uniform_below};
 use crate::engine::{Model, Nanos, Scheduler};
 use crate::infra::balancer::Balancer;
 use crate::infra::server::Server;
 use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, HopBytes, LatencyRecorder,
-    RunResult, SlowConsumers, WindowTotals, fixed,
+    LostByReason, RunResult, SlowConsumers, WindowTotals, fixed,
 };
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, RttEstimator};
@@ -53,6 +53,11 @@ pub trait Protocol: Sized {
     }
     /// The client's connection was lost (a proxy closed it): what the client does now.
     fn connection_lost(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {
+    }
+    /// Whether a client that reconnects loses the events of its outage (a WebSocket without
+    /// replay): while it is away they count as lost, not in flight.
+    fn loses_outage(&self) -> bool {
+        false
     }
     /// Whether the client answers a keepalive (a WebSocket pong; SSE comments get none).
     fn keepalive_answered(&self) -> bool {
@@ -152,10 +157,20 @@ pub struct Client {
     pub(super) events_in_jobs: u64,
     events_on_wire: u64,
     delivered: u64,
+    /// Reconnect attempts since it was last connected.
+    attempts: u32,
+    /// Bumped when its replica crashes: CPU jobs started before carry an older epoch and
+    /// are void.
+    job_epoch: u32,
+    /// Its connection died with its replica and closes once the wire is quiet.
+    crashed: bool,
+    /// 1 + the fault it has not yet recovered from; 0 for none.
+    awaiting_recovery: u32,
 }
 
 mod browser;
 mod connection;
+mod faults;
 mod proxy;
 
 /// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
@@ -273,6 +288,18 @@ pub struct World<'s, P> {
     counters: Counters,
     /// Per-second counters.
     series: crate::metrics::series::TimeSeries,
+    /// Per replica: its process is down; the balancer leaves it out of service.
+    down: Vec<bool>,
+    lb_out: Vec<bool>,
+    /// Per replica: health-check streaks.
+    health: Vec<faults::Health>,
+    /// Draws of reconnect jitter.
+    reconnect_rng: Stream,
+    /// Per fault: affected and recovered clients.
+    fault_stats: Vec<faults::FaultStats>,
+    /// Lost (event, client) pairs by reason, over the whole run (the end's abandoned ones
+    /// are added when the run finishes).
+    lost_by: LostByReason,
 }
 
 impl<'s, P: Protocol> World<'s, P> {
@@ -346,6 +373,12 @@ impl<'s, P: Protocol> World<'s, P> {
             events_so_far: 0,
             subscribers: Vec::new(),
             series: crate::metrics::series::TimeSeries::new(scenario.duration),
+            down: vec![false; scenario.max_replicas() as usize],
+            lb_out: vec![false; scenario.max_replicas() as usize],
+            health: vec![faults::Health::default(); scenario.max_replicas() as usize],
+            reconnect_rng: rng::stream(scenario.seed, "reconnect"),
+            fault_stats: vec![faults::FaultStats::default(); scenario.faults.len()],
+            lost_by: LostByReason::default(),
             counters: Counters {
                 bytes_by_group: vec![WireBytes::default(); scenario.groups.len()],
                 ..Counters::default()
@@ -372,6 +405,7 @@ impl<'s, P: Protocol> World<'s, P> {
             s.at(*time, Event::WorkloadEvent(n as u32));
         }
         self.schedule_scaling(s);
+        self.schedule_faults(s);
     }
 
     pub(super) fn in_window(&self, time: Nanos) -> bool {
@@ -648,7 +682,10 @@ impl<'s, P: Protocol> World<'s, P> {
         let r = self.replica_of(c);
         let done = self.servers[r].execute(now, cost);
         self.series.cpu(now, cost);
-        s.at(done, Event::JobDone(c, job));
+        s.at(
+            done,
+            Event::JobDone(c, job, self.clients[c as usize].job_epoch),
+        );
     }
 
     /// The CPU time of one operation of mean `cost`.
@@ -701,16 +738,40 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     /// Queues push jobs for the events `c` has not received yet (a reconnected stream
-    /// resuming from its `Last-Event-ID`).
-    pub fn replay_pending(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    /// resuming from its `Last-Event-ID`), as far back as the server keeps (`limit`
+    /// events; older ones are lost to it).
+    pub fn replay_pending(
+        &mut self,
+        c: ClientId,
+        limit: Option<u32>,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
         let cost = self.scenario.server.cost.push;
-        let (from, to) = (self.clients[c as usize].cursor, self.events_so_far);
+        let (mut from, to) = (self.clients[c as usize].cursor, self.events_so_far);
+        if let Some(limit) = limit
+            && to - from > limit
+        {
+            let gone = (to - from - limit) as u64;
+            self.clients[c as usize].lost += gone;
+            self.lost_by.replay_buffer += gone;
+            from = to - limit;
+        }
         for n in from..to {
             let client = &mut self.clients[c as usize];
             client.cursor = n + 1;
             client.events_in_jobs += 1;
             self.run_job(c, Job::Push(n), cost, now, s);
         }
+    }
+
+    /// A reconnected stream starts from now: the events it missed are lost to it.
+    pub fn skip_pending(&mut self, c: ClientId) {
+        let missed = self.pending_events(c) as u64;
+        let client = &mut self.clients[c as usize];
+        client.lost += missed;
+        client.cursor = self.events_so_far;
+        self.lost_by.outage += missed;
     }
 
     /// Counts a skipped poll tick.
@@ -733,6 +794,11 @@ impl<'s, P: Protocol> World<'s, P> {
 
     fn arrive_at_server(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let msg = self.receive(c, Direction::Up, now);
+        if self.clients[c as usize].crashed {
+            // Its replica crashed: nobody reads it (the reset is on its way).
+            self.finish_close_if_drained(c, now, s);
+            return;
+        }
         if msg.kind.is_setup() {
             self.server_setup(c, msg.kind, now, s);
             return;
@@ -807,6 +873,7 @@ impl<'s, P: Protocol> World<'s, P> {
         match msg.kind {
             MsgKind::Response { first, count } => {
                 self.deliver(c, first, count, now);
+                self.connected_again(c, now);
                 self.clients[c as usize].request_outstanding = false;
                 P::response_received(self, c, now, s);
             }
@@ -816,7 +883,7 @@ impl<'s, P: Protocol> World<'s, P> {
                     self.send_up(c, MsgKind::Pong, now, s);
                 }
             }
-            MsgKind::StreamOpen => {}
+            MsgKind::StreamOpen => self.connected_again(c, now),
             MsgKind::Denied | MsgKind::Unavailable => {
                 if msg.kind == MsgKind::Denied && self.in_window(now) {
                     self.counters.denied += 1;
@@ -860,6 +927,7 @@ impl<'s, P: Protocol> World<'s, P> {
             delivered: 0,
             lost: 0,
             in_flight: 0,
+            lost_by_reason: self.lost_by_reason(),
         };
         for l in self.client_ledgers() {
             ledger.generated += l.generated;
@@ -885,6 +953,10 @@ impl<'s, P: Protocol> World<'s, P> {
         let all = bytes.down.total() + bytes.up.total();
         let payload = bytes.down.payload + bytes.up.payload;
         let responses = self.counters.responses;
+        let cores = self.scenario.server.cores as u64;
+        let mut series = std::mem::take(&mut self.series);
+        series.finish(|second| cores * u64::from(self.replicas_at(second as u64 * 1_000_000_000)));
+        let faults = self.fault_results(&series);
         RunResult {
             label: variant.label.clone(),
             transport: variant.kind.name().to_string(),
@@ -927,6 +999,7 @@ impl<'s, P: Protocol> World<'s, P> {
             peak_memory_bytes: self.servers.iter().map(|s| s.peak_memory()).sum(),
             replicas: self.replica_results(),
             proxies: self.proxy_results(),
+            faults,
             imbalance: self.imbalance(),
             broker_messages: self.counters.broker_messages,
             disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,
@@ -953,14 +1026,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 idle_closes: self.counters.idle_closes,
             },
             hops: self.hops(),
-            series: {
-                let cores = self.scenario.server.cores as u64;
-                let mut series = std::mem::take(&mut self.series);
-                series.finish(|second| {
-                    cores * u64::from(self.replicas_at(second as u64 * 1_000_000_000))
-                });
-                series
-            },
+            series,
             sim_events,
         }
     }
@@ -997,6 +1063,25 @@ impl<'s, P: Protocol> World<'s, P> {
         hops
     }
 
+    /// Whether the events waiting at the server for `client` will never reach it.
+    fn abandons(&self, client: &Client) -> bool {
+        client.disconnected || (self.protocol.loses_outage() && !client.streaming)
+    }
+
+    /// Lost by reason, with the events waiting for clients that will never get them.
+    fn lost_by_reason(&self) -> LostByReason {
+        let mut lost = self.lost_by;
+        for client in self.clients.iter().filter(|c| c.registered) {
+            let pending = (self.events_so_far - client.cursor) as u64;
+            if client.disconnected {
+                lost.disconnected += pending;
+            } else if self.abandons(client) {
+                lost.outage += pending;
+            }
+        }
+        lost
+    }
+
     /// Every client's ledger at this moment, in client order.
     pub fn client_ledgers(&self) -> Vec<ClientLedger> {
         self.clients
@@ -1010,9 +1095,10 @@ impl<'s, P: Protocol> World<'s, P> {
                         in_flight: 0,
                     };
                 }
-                // A disconnected client will never get what waits for it at the server.
+                // A disconnected client will never get what waits for it at the server, nor
+                // will one that is away and resumes without replay.
                 let pending = (self.events_so_far - client.cursor) as u64;
-                let (waiting, abandoned) = if client.disconnected {
+                let (waiting, abandoned) = if self.abandons(client) {
                     (0, pending)
                 } else {
                     (pending, 0)
@@ -1037,7 +1123,18 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::ClientTimer(c) => P::client_timer(self, c, now, s),
             Event::ArriveAtServer(c) => self.arrive_at_server(c, now, s),
             Event::ArriveAtClient(c) => self.arrive_at_client(c, now, s),
-            Event::JobDone(c, job) => self.job_done(c, job, now, s),
+            Event::JobDone(c, job, epoch) => {
+                let current = self.clients[c as usize].job_epoch;
+                let current = if matches!(job, Job::Push(_)) {
+                    current & PUSH_EPOCH_MASK
+                } else {
+                    current
+                };
+                // Work of a crashed replica: voided at the crash.
+                if epoch == current {
+                    self.job_done(c, job, now, s);
+                }
+            }
             Event::HoldTimeout(c, generation) => P::hold_timeout(self, c, generation, now, s),
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
             Event::ProxyIdle(c) => self.proxy_idle(c, now, s),
@@ -1060,6 +1157,9 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::BrokerDelivery(r, n) => self.broker_delivery(r, n, now, s),
             Event::BrokerDone(r, n) => P::on_event(self, r, n, now, s),
             Event::Scale(step) => self.scale(step, now, s),
+            Event::Fault(k) => self.fault(k, now, s),
+            Event::Restart(r) => self.restart(r),
+            Event::HealthProbe(r) => self.health_probe(r, s),
         }
     }
 }

@@ -4,8 +4,7 @@
 //! between two requests wait at the server and go into the next answer.
 
 use crate::engine::{Nanos, Scheduler};
-use crate::scenario::defaults::LONG_POLL_RETRY;
-use crate::scenario::{HttpHeaders, TransportKind};
+use crate::scenario::{HttpHeaders, ReconnectPolicy, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, Job, MsgKind, Protocol, Sharing, World};
 use crate::transport::http::exchange_size;
 use crate::workload::EventLog;
@@ -13,12 +12,21 @@ use crate::workload::EventLog;
 pub struct LongPolling {
     timeout: Nanos,
     http: HttpHeaders,
+    reconnect: ReconnectPolicy,
 }
 
 impl LongPolling {
     pub fn new(kind: &TransportKind) -> Self {
         match *kind {
-            TransportKind::LongPolling { timeout, http } => LongPolling { timeout, http },
+            TransportKind::LongPolling {
+                timeout,
+                http,
+                reconnect,
+            } => LongPolling {
+                timeout,
+                http,
+                reconnect,
+            },
             _ => unreachable!("LongPolling::new is given a long-polling variant"),
         }
     }
@@ -107,7 +115,8 @@ impl Protocol for LongPolling {
     /// A failed request is asked again after a pause (the seeds' `setTimeout(longPoll, 2000)`).
     fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         if w.clients[c as usize].request_outstanding {
-            w.reconnect_after(c, LONG_POLL_RETRY, now, s);
+            let policy = w.protocol.reconnect;
+            w.reconnect(c, &policy, now, s);
         }
     }
 

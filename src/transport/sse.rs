@@ -4,8 +4,7 @@
 //! server announces the reconnection time in the first chunk.
 
 use crate::engine::{Nanos, Scheduler};
-use crate::scenario::defaults::SSE_RETRY;
-use crate::scenario::{HttpHeaders, TransportKind};
+use crate::scenario::{HttpHeaders, ReconnectPolicy, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
 use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
 use crate::transport::http2::PING;
@@ -15,6 +14,8 @@ pub struct Sse {
     heartbeat: Option<Nanos>,
     retry: Option<Nanos>,
     http: HttpHeaders,
+    reconnect: ReconnectPolicy,
+    replay_buffer: Option<u32>,
 }
 
 impl Sse {
@@ -24,10 +25,14 @@ impl Sse {
                 heartbeat,
                 retry,
                 http,
+                reconnect,
+                replay_buffer,
             } => Sse {
                 heartbeat,
                 retry,
                 http,
+                reconnect,
+                replay_buffer,
             },
             _ => unreachable!("Sse::new is given an SSE variant"),
         }
@@ -82,11 +87,11 @@ impl Protocol for Sse {
         matches!(kind, MsgKind::Event(_) | MsgKind::Keepalive)
     }
 
-    /// EventSource reconnects after its retry time and sends `Last-Event-ID`; the server
-    /// resumes from there.
+    /// EventSource reconnects after its retry time (or the scenario's policy) and sends
+    /// `Last-Event-ID`; the server resumes from there, as far as its replay buffer reaches.
     fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let retry = w.protocol.retry.unwrap_or(SSE_RETRY);
-        w.reconnect_after(c, retry, now, s);
+        let policy = w.protocol.reconnect;
+        w.reconnect(c, &policy, now, s);
     }
 
     fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
@@ -102,7 +107,8 @@ impl Protocol for Sse {
         w.register_stream(c);
         w.send_down(c, MsgKind::StreamOpen, now, s);
         w.start_keepalive(c, s);
-        w.replay_pending(c, now, s);
+        let limit = w.protocol.replay_buffer;
+        w.replay_pending(c, limit, now, s);
     }
 
     fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {

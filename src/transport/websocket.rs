@@ -2,7 +2,7 @@
 //! event from the server; optional server pings, each answered by a masked pong.
 
 use crate::engine::{Nanos, Scheduler};
-use crate::scenario::TransportKind;
+use crate::scenario::{ReconnectPolicy, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, World};
 use crate::transport::framing::websocket_header;
 use crate::workload::EventLog;
@@ -11,6 +11,8 @@ pub struct WebSocket {
     ping: Option<Nanos>,
     upgrade_request: u64,
     upgrade_response: u64,
+    reconnect: Option<ReconnectPolicy>,
+    replay: bool,
 }
 
 impl WebSocket {
@@ -20,10 +22,14 @@ impl WebSocket {
                 ping,
                 upgrade_request,
                 upgrade_response,
+                reconnect,
+                replay,
             } => WebSocket {
                 ping,
                 upgrade_request,
                 upgrade_response,
+                reconnect,
+                replay,
             },
             _ => unreachable!("WebSocket::new is given a WebSocket variant"),
         }
@@ -55,10 +61,22 @@ impl Protocol for WebSocket {
         true
     }
 
-    /// Browsers' WebSocket API has no reconnect: without an application policy (a later
-    /// issue), the client stays disconnected and misses every later event.
-    fn connection_lost(w: &mut World<Self>, c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {
-        w.clients[c as usize].disconnected = true;
+    /// Browsers' WebSocket API has no reconnect: without an application policy the client
+    /// stays disconnected and misses every later event; with one it opens a new socket.
+    fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        match w.protocol.reconnect {
+            Some(policy) => w.reconnect(c, &policy, now, s),
+            None => w.clients[c as usize].disconnected = true,
+        }
+    }
+
+    fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.send_request(c, now, s);
+    }
+
+    /// Without replay, the events sent while the client was away are lost to it.
+    fn loses_outage(&self) -> bool {
+        self.reconnect.is_some() && !self.replay
     }
 
     fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
@@ -70,6 +88,11 @@ impl Protocol for WebSocket {
         w.register_stream(c);
         w.send_down(c, MsgKind::StreamOpen, now, s);
         w.start_keepalive(c, s);
+        if w.protocol.replay {
+            w.replay_pending(c, None, now, s);
+        } else {
+            w.skip_pending(c);
+        }
     }
 
     fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {

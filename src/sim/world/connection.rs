@@ -281,6 +281,7 @@ impl<P: Protocol> World<'_, P> {
         self.series.connections_now(now, self.open_connections);
         for t in tabs {
             self.settle_acks(*t, now);
+            self.clients[*t as usize].crashed = false;
             let connection = &mut self.clients[*t as usize].connection;
             connection.open = false;
             connection.accepted = false;

@@ -68,14 +68,22 @@ impl<P: Protocol> World<'_, P> {
     /// The balancer's pick for `c` among the replicas below `server.max_connections`
     /// (TCP connections at layer 4; requests and streams in progress at layer 7, each
     /// holding one of the balancer's connections to the replica); `None` if all are full.
+    /// Replicas the balancer leaves out of service (crashed, as far as it knows) are passed
+    /// over too. The pick may still be a crashed replica the balancer has not noticed:
+    /// `None` then as well (the connection is refused, the request answered 502).
     fn choose_replica(&mut self, c: ClientId) -> Option<u32> {
         let servers = &self.servers;
+        let out = &self.lb_out;
         let limit = self.scenario.server.max_connections.map(u64::from);
-        self.balancer.choose(
+        let r = self.balancer.choose(
             c,
             |r| servers[r as usize].open_connections(),
-            |r| limit.is_some_and(|max| servers[r as usize].open_connections() >= max),
-        )
+            |r| {
+                out[r as usize]
+                    || limit.is_some_and(|max| servers[r as usize].open_connections() >= max)
+            },
+        )?;
+        (!self.replica_down(r)).then_some(r)
     }
 
     /// A request arrived: layer 7 balances it on its own; the replica counts it as active
@@ -143,6 +151,9 @@ impl<P: Protocol> World<'_, P> {
     /// A broker message for event `n` reached replica `r`: it costs the replica CPU before
     /// the replica can act on it.
     pub(super) fn broker_delivery(&mut self, r: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        if self.replica_down(r) {
+            return;
+        }
         let cost = self.scenario.broker.map_or(0, |b| b.cost);
         let cost = self.draw_cost(cost);
         let done = self.servers[r as usize].execute(now, cost);
@@ -176,6 +187,7 @@ impl<P: Protocol> World<'_, P> {
             }
             client.cursor = n + 1;
             client.lost += 1;
+            self.lost_by.no_broker += 1;
         }
     }
 

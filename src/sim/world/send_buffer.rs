@@ -98,6 +98,7 @@ impl<P: Protocol> World<'_, P> {
                     let client = &mut self.clients[c as usize];
                     client.events_on_wire -= msg.events() as u64;
                     client.lost += msg.events() as u64;
+                    self.lost_by.slow_consumer += msg.events() as u64;
                     if self.in_window(now) {
                         self.counters.slow_consumer_drops += 1;
                     }
@@ -115,15 +116,21 @@ impl<P: Protocol> World<'_, P> {
                 let in_jobs = std::mem::take(&mut client.events_in_jobs);
                 client.cursor -= in_jobs as u32;
                 client.stale_jobs += in_jobs;
-                while let Some(msg) = self.pop_waiting(c) {
-                    let client = &mut self.clients[c as usize];
-                    client.events_on_wire -= msg.events() as u64;
-                    if let MsgKind::Event(n) = msg.kind {
-                        client.cursor = client.cursor.min(n);
-                    }
-                }
+                self.discard_waiting(c);
                 self.clients[c as usize].closing = true;
                 self.server_forgets(c);
+            }
+        }
+    }
+
+    /// The stream's waiting messages are dropped; their events go back to waiting at the
+    /// server (the cursor moves back to the first of them).
+    pub(super) fn discard_waiting(&mut self, c: ClientId) {
+        while let Some(msg) = self.pop_waiting(c) {
+            let client = &mut self.clients[c as usize];
+            client.events_on_wire -= msg.events() as u64;
+            if let MsgKind::Event(n) = msg.kind {
+                client.cursor = client.cursor.min(n);
             }
         }
     }
