@@ -9,11 +9,13 @@
 //! - [`workload`]: the event log every variant shares (common random numbers).
 //! - [`engine`]: simulated time, the `(time, seq)` event queue, random streams, run loop.
 //! - [`net`], [`infra`]: links, TCP accounting, bytes by layer; the server's CPU and memory.
+//! - [`energy`]: a mobile radio's state machine (LTE, 3G, WiFi) turning transfers into joules.
 //! - [`transport`]: one file per transport: framing rules and behaviour.
 //! - [`sim`]: the world of one run, gluing the above together.
 //! - [`metrics`]: what a run measured → [`RunResult`].
 //! - [`report`]: terminal table, JSON, Markdown and CSV.
 
+pub mod energy;
 pub mod engine;
 pub mod infra;
 pub mod metrics;
