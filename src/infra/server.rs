@@ -81,8 +81,15 @@ impl Server {
     }
 
     /// The process crashes at `now`: the work queued on its cores is lost (and its busy
-    /// time past `now` no longer counts).
-    pub fn crash(&mut self, now: Nanos) {
+    /// time past `now` no longer counts). Returns each core's voided busy interval (a core
+    /// is busy without a gap from `now` until it would have been free).
+    pub fn crash(&mut self, now: Nanos) -> Vec<(Nanos, Nanos)> {
+        let voided = self
+            .core_free
+            .iter()
+            .filter(|free| **free > now)
+            .map(|free| (now, *free))
+            .collect();
         for core in 0..self.core_free.len() {
             let free = self.core_free[core];
             if free <= now {
@@ -104,6 +111,7 @@ impl Server {
             }
             self.core_free[core] = now;
         }
+        voided
     }
 
     /// Connections (or, behind a layer-7 balancer, active requests and streams) open now.

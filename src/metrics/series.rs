@@ -33,6 +33,9 @@ pub struct TimeSeries {
     deliveries: Vec<u64>,
     /// Mean latency (ms) of the events delivered in the second, when any were.
     pub latency_mean_ms: Vec<Option<f64>>,
+    /// The run's end.
+    #[serde(skip)]
+    end: Nanos,
 }
 
 impl TimeSeries {
@@ -50,6 +53,7 @@ impl TimeSeries {
             latency_mean_ms: Vec::new(),
             level: 0,
             level_bin: 0,
+            end: duration,
         }
     }
 
@@ -88,9 +92,28 @@ impl TimeSeries {
         self.reconnects[b] += 1;
     }
 
-    pub fn cpu(&mut self, now: Nanos, cost: Nanos) {
-        let b = self.bin(now);
-        self.cpu_busy[b] += cost;
+    /// A core was busy from `start` to `end`: each second gets its share.
+    pub fn cpu(&mut self, start: Nanos, end: Nanos) {
+        self.each_second(start, end, |busy, ns| *busy += ns);
+    }
+
+    /// Busy time from `start` to `end` that will not happen after all (a crash voided the
+    /// queued work).
+    pub fn cpu_void(&mut self, start: Nanos, end: Nanos) {
+        self.each_second(start, end, |busy, ns| *busy = busy.saturating_sub(ns));
+    }
+
+    fn each_second(&mut self, start: Nanos, end: Nanos, mut apply: impl FnMut(&mut u64, u64)) {
+        // Work past the run's end (a queue still draining) belongs to no second.
+        let end = end.min(self.end);
+        let mut t = start;
+        while t < end {
+            let b = self.bin(t);
+            let second_end = (t / SECOND + 1) * SECOND;
+            let until = end.min(second_end);
+            apply(&mut self.cpu_busy[b], until - t);
+            t = until;
+        }
     }
 
     pub fn delivered(&mut self, now: Nanos, latency: Nanos) {
@@ -109,7 +132,12 @@ impl TimeSeries {
             .enumerate()
             .map(|(s, busy)| {
                 let capacity = cores_at(s) as f64 * SECOND as f64;
-                super::fixed(*busy as f64 / capacity, 6)
+                // No core in service (every replica down): no utilisation to speak of.
+                if capacity == 0.0 {
+                    0.0
+                } else {
+                    super::fixed(*busy as f64 / capacity, 6)
+                }
             })
             .collect();
         self.latency_mean_ms = self
@@ -143,5 +171,17 @@ mod tests {
         series.finish(|_| 2);
         assert_eq!(series.cpu_utilisation[0], 0.25);
         assert_eq!(series.latency_mean_ms, vec![None, Some(20.0), None]);
+    }
+
+    #[test]
+    fn busy_time_is_split_across_seconds_and_can_be_voided() {
+        let mut series = TimeSeries::new(3 * SECOND);
+        // 0.75 s to 2.5 s on one core, of one core in service.
+        series.cpu(3 * SECOND / 4, 5 * SECOND / 2);
+        series.cpu(5 * SECOND / 2, 10 * SECOND);
+        // A crash at 2 s voids the queued work after it.
+        series.cpu_void(2 * SECOND, 3 * SECOND);
+        series.finish(|_| 1);
+        assert_eq!(series.cpu_utilisation, vec![0.25, 1.0, 0.0, 0.0]);
     }
 }

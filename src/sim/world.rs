@@ -681,7 +681,7 @@ impl<'s, P: Protocol> World<'s, P> {
         let cost = self.draw_cost(cost);
         let r = self.replica_of(c);
         let done = self.servers[r].execute(now, cost);
-        self.series.cpu(now, cost);
+        self.series.cpu(done - cost, done);
         s.at(
             done,
             Event::JobDone(c, job, self.clients[c as usize].job_epoch),
@@ -955,7 +955,11 @@ impl<'s, P: Protocol> World<'s, P> {
         let responses = self.counters.responses;
         let cores = self.scenario.server.cores as u64;
         let mut series = std::mem::take(&mut self.series);
-        series.finish(|second| cores * u64::from(self.replicas_at(second as u64 * 1_000_000_000)));
+        series.finish(|second| {
+            let t = second as u64 * 1_000_000_000;
+            let in_service = self.replicas_at(t);
+            cores * u64::from(in_service - self.down_at(t, in_service))
+        });
         let faults = self.fault_results(&series);
         RunResult {
             label: variant.label.clone(),

@@ -7,6 +7,7 @@ mod connections;
 mod conservation;
 mod determinism;
 mod examples;
+mod faults;
 mod http2;
 mod loss;
 mod proxies;

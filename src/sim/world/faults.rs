@@ -97,23 +97,27 @@ impl<P: Protocol> World<'_, P> {
                 replica,
                 restart_after,
             } => {
-                self.crash(k, replica, now, s);
-                if let Some(delay) = restart_after {
+                if self.crash(k, replica, now, s)
+                    && let Some(delay) = restart_after
+                {
                     s.after(delay, Event::Restart(replica));
                 }
             }
         }
     }
 
-    fn crash(&mut self, k: u32, r: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    /// Replica `r`'s process crashes; false if it was down already (nothing happens).
+    fn crash(&mut self, k: u32, r: u32, now: Nanos, s: &mut Scheduler<Event>) -> bool {
         if self.down[r as usize] {
-            return;
+            return false;
         }
         self.down[r as usize] = true;
         if self.scenario.balancer.health_check.is_none() {
             self.lb_out[r as usize] = true;
         }
-        self.servers[r as usize].crash(now);
+        for (from, to) in self.servers[r as usize].crash(now) {
+            self.series.cpu_void(from, to);
+        }
         let layer7 = self.balancer.layer() == 7;
         for c in 0..self.clients.len() as ClientId {
             let client = &self.clients[c as usize];
@@ -129,6 +133,39 @@ impl<P: Protocol> World<'_, P> {
                 self.crash_client(c, now, s);
             }
         }
+        true
+    }
+
+    /// When replica `r` is down, from the fault list: a crash while it is down changes
+    /// nothing (as [`Self::crash`] does).
+    pub(super) fn down_intervals(&self, r: u32) -> Vec<(Nanos, Nanos)> {
+        let end = self.scenario.duration;
+        let mut out: Vec<(Nanos, Nanos)> = Vec::new();
+        for fault in &self.scenario.faults {
+            let FaultKind::Crash {
+                replica,
+                restart_after,
+            } = fault.kind;
+            if replica != r || out.last().is_some_and(|(_, to)| *to > fault.at) {
+                continue;
+            }
+            out.push((
+                fault.at,
+                restart_after.map_or(end, |d| (fault.at + d).min(end)),
+            ));
+        }
+        out
+    }
+
+    /// Replicas among the first `in_service` that are down at `t`.
+    pub(super) fn down_at(&self, t: Nanos, in_service: u32) -> u32 {
+        (0..in_service)
+            .filter(|r| {
+                self.down_intervals(*r)
+                    .iter()
+                    .any(|(from, to)| *from <= t && t < *to)
+            })
+            .count() as u32
     }
 
     /// `c`'s connection dies with its replica: what the server held for it is gone, what

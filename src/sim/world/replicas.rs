@@ -157,6 +157,7 @@ impl<P: Protocol> World<'_, P> {
         let cost = self.scenario.broker.map_or(0, |b| b.cost);
         let cost = self.draw_cost(cost);
         let done = self.servers[r as usize].execute(now, cost);
+        self.series.cpu(done - cost, done);
         s.at(done, Event::BrokerDone(r, n));
     }
 
@@ -266,7 +267,14 @@ impl<P: Protocol> World<'_, P> {
         for (r, server) in self.servers.iter().enumerate() {
             let from = self.in_service_from(r as u32).max(start);
             busy += server.busy_in_window();
-            capacity += end.saturating_sub(from) as u128 * server.cores() as u128;
+            // A crashed replica is out of service until it restarts.
+            let down: Nanos = self
+                .down_intervals(r as u32)
+                .iter()
+                .map(|(a, b)| (*b).min(end).saturating_sub((*a).max(from)))
+                .sum();
+            let up = end.saturating_sub(from).saturating_sub(down);
+            capacity += up as u128 * server.cores() as u128;
         }
         if capacity == 0 {
             0.0

@@ -1,0 +1,163 @@
+//! Faults: a replica crash and its reconnect storm, resuming across an outage, health
+//! checks, and conservation of every event through all of it.
+
+use rtsim::RunResult;
+
+use crate::support::{run, scenario};
+
+/// Every client's events are accounted for: generated = delivered + lost + in flight, and
+/// the reasons add up to the lost ones.
+fn balanced(r: &RunResult) {
+    let l = &r.ledger;
+    assert_eq!(
+        l.generated,
+        l.delivered + l.lost + l.in_flight,
+        "{}: {l:?}",
+        r.label
+    );
+    assert_eq!(l.lost, l.lost_by_reason.total(), "{}: {l:?}", r.label);
+}
+
+/// 10,000 WebSocket clients on two replicas; replica 0 crashes at 30 s and its 5,000
+/// clients come back after exponential backoff from 10 s: all at once without jitter, spread
+/// over the first delay with full jitter.
+#[test]
+fn full_jitter_flattens_the_reconnect_storm_after_a_crash() {
+    let text = "name: storm
+seed: 4
+duration: 80s
+warmup: 0s
+network: { net: { latency: 20ms, bandwidth: 50Mbit/s } }
+clients: { users: { count: 10000, link: net, ramp: 10s } }
+server: { replicas: 2, cores: 2, cost: { accept: 400us, request: 600us } }
+broker: {}
+load_balancer: { layer: 4, algorithm: least_connections }
+workload: { events: { source: periodic, rate: 6/min, payload: 100B } }
+faults: [ { at: 30500ms, crash: { replica: 0, restart_after: 20s } } ]
+transports:
+  - { label: sync, websocket: { reconnect: { backoff: exponential, delay: 10s, max: 60s } } }
+  - { label: jitter, websocket: { reconnect: { backoff: exponential, delay: 10s, max: 60s, jitter: full } } }
+";
+    let results = run(&scenario(text));
+    let (sync, jitter) = (&results[0].faults[0], &results[1].faults[0]);
+    for (r, f) in results.iter().zip([sync, jitter]) {
+        balanced(r);
+        assert_eq!(f.clients_affected, 5000, "{}", r.label);
+        assert_eq!(f.clients_recovered, 5000, "{}", r.label);
+        assert_eq!(r.disconnected_clients, 0);
+        // Without replay, the events sent while a client was away are lost to it.
+        assert!(r.ledger.lost_by_reason.outage > 0);
+        assert_eq!(r.ledger.lost, r.ledger.lost_by_reason.outage);
+    }
+    // Without jitter the 5,000 come back within one second, 10 s after the crash; the
+    // last of their upgrades waits 2.5 s for the CPU.
+    assert!(sync.peak_new_connections_per_s >= 4900, "{sync:?}");
+    let back = sync.recovered_after_s.unwrap();
+    assert!((12.0..13.0).contains(&back), "{sync:?}");
+    // With full jitter the same backoff spreads them over 10 s: about 500 a second.
+    assert!(
+        sync.peak_new_connections_per_s >= 5 * jitter.peak_new_connections_per_s,
+        "{sync:?} against {jitter:?}"
+    );
+    assert!(jitter.recovered_after_s.unwrap() < back);
+    // 5,000 accepts and upgrades (5 s of CPU) at once saturate two cores for 2.5 s;
+    // spread, never.
+    assert!(sync.seconds_cpu_saturated >= 2, "{sync:?}");
+    assert_eq!(jitter.seconds_cpu_saturated, 0, "{jitter:?}");
+    assert!(sync.peak_cpu_utilisation > 2.0 * jitter.peak_cpu_utilisation);
+}
+
+/// One replica down for 30 s. SSE resumes with `Last-Event-ID`: nothing lost when the
+/// replay buffer holds the outage's events, exactly those beyond it when it does not.
+/// WebSocket reconnecting at the same moments without replay loses exactly the outage.
+#[test]
+fn resuming_across_a_30s_outage() {
+    let text = "name: outage
+seed: 8
+duration: 150s
+warmup: 0s
+network: { net: { latency: 10ms, bandwidth: 50Mbit/s } }
+clients: { users: { count: 50, link: net } }
+workload: { events: { source: periodic, rate: 1/s, payload: 100B } }
+faults: [ { at: 60500ms, crash: { restart_after: 30s } } ]
+transports:
+  - { label: sse, sse: {} }
+  - { label: sse-10, sse: { replay_buffer: 10 } }
+  - { label: ws, websocket: { reconnect: { delay: 3s } } }
+  - { label: ws-replay, websocket: { reconnect: { delay: 3s }, resume: replay } }
+";
+    let results = run(&scenario(text));
+    let (sse, sse10, ws, replay) = (&results[0], &results[1], &results[2], &results[3]);
+    for r in &results {
+        balanced(r);
+        assert_eq!(r.faults[0].clients_affected, 50);
+        assert_eq!(r.faults[0].clients_recovered, 50);
+        // Every attempt during the outage is refused (no replica in service).
+        assert!(
+            r.totals.refused >= 50 * 9,
+            "{}: {}",
+            r.label,
+            r.totals.refused
+        );
+    }
+    assert_eq!(sse.ledger.lost, 0);
+    assert_eq!(replay.ledger.lost, 0);
+    // The clients came back at the same moment: each missed the same events, 30 to 34.
+    let missed = ws.ledger.lost_by_reason.outage;
+    assert_eq!(ws.ledger.lost, missed);
+    assert_eq!(missed % 50, 0, "{missed}");
+    assert!((30..=34).contains(&(missed / 50)), "{missed}");
+    assert_eq!(sse.ledger.delivered - ws.ledger.delivered, missed);
+    // The 10-event buffer replays the last 10 of them.
+    assert_eq!(sse10.ledger.lost_by_reason.replay_buffer, missed - 50 * 10);
+    assert_eq!(sse10.ledger.lost, sse10.ledger.lost_by_reason.replay_buffer);
+    assert_eq!(sse.ledger.delivered - sse10.ledger.delivered, missed - 500);
+}
+
+/// Health checks every 5 s, two failures to take a replica out: for about 10 s after the
+/// crash, reconnects routed to the dead replica are refused and recovery waits; without
+/// health checks the balancer knows at once.
+#[test]
+fn health_checks_decide_how_long_a_dead_replica_gets_connections() {
+    let scenario_with = |check: &str| {
+        format!(
+            "name: health
+seed: 6
+duration: 60s
+warmup: 0s
+network: {{ net: {{ latency: 10ms, bandwidth: 50Mbit/s }} }}
+clients: {{ users: {{ count: 200, link: net }} }}
+server: {{ replicas: 2 }}
+broker: {{}}
+load_balancer: {{ layer: 4, algorithm: round_robin{check} }}
+workload: {{ events: {{ source: periodic, rate: 1/s, payload: 100B }} }}
+faults: [ {{ at: 30500ms, crash: {{ replica: 0 }} }} ]
+transports:
+  - {{ label: ws, websocket: {{ reconnect: {{ delay: 1s }}, resume: replay }} }}
+"
+        )
+    };
+    let with = &run(&scenario(&scenario_with(
+        ", health_check: { interval: 5s, unhealthy_threshold: 2 }",
+    )))[0];
+    let without = &run(&scenario(&scenario_with("")))[0];
+    for r in [with, without] {
+        balanced(r);
+        assert_eq!(r.faults[0].clients_affected, 100);
+        assert_eq!(r.faults[0].clients_recovered, 100);
+        assert_eq!(r.ledger.lost, 0);
+    }
+    assert_eq!(without.totals.refused, 0);
+    let quick = without.faults[0].recovered_after_s.unwrap();
+    assert!(quick < 1.5, "{quick}");
+    // Probes at 35 s and 40 s fail; until 40 s, round robin sends every other attempt to
+    // the dead replica, refused.
+    // 50 of the 100 on the first attempt, 25 on the second, ...: about 100 in all.
+    assert!(
+        (90..=110).contains(&with.totals.refused),
+        "{}",
+        with.totals.refused
+    );
+    let slow = with.faults[0].recovered_after_s.unwrap();
+    assert!((5.0..=10.5).contains(&slow), "{slow}");
+}
