@@ -56,6 +56,28 @@ pub const METRICS: &[(&str, MetricUnit, Reader)] = &[
     ("empty_response_share", MetricUnit::Fraction, |r| {
         r.empty_response_share
     }),
+    ("energy.joules_per_client_hour", MetricUnit::Number, |r| {
+        // Over every device with a radio, whatever its group.
+        let devices: u64 = r.energy.iter().map(|g| g.report.radios).sum();
+        (devices > 0).then(|| {
+            let joules: f64 = r
+                .energy
+                .iter()
+                .map(|g| g.joules_per_client_hour * g.report.radios as f64)
+                .sum();
+            joules / devices as f64
+        })
+    }),
+    ("energy.high_power_share", MetricUnit::Fraction, |r| {
+        let devices: u64 = r.energy.iter().map(|g| g.report.radios).sum();
+        (devices > 0).then(|| {
+            r.energy
+                .iter()
+                .map(|g| g.high_power_share * g.report.radios as f64)
+                .sum::<f64>()
+                / devices as f64
+        })
+    }),
     ("peak_open_connections", MetricUnit::Number, |r| {
         Some(r.peak_open_connections as f64)
     }),

@@ -84,6 +84,20 @@ impl LostByReason {
     }
 }
 
+/// The mobile radios of one client group: their energy over the whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupEnergy {
+    pub group: String,
+    /// `lte`, `3g` or `wifi`.
+    pub technology: String,
+    /// Joules per device per hour of the run.
+    pub joules_per_client_hour: f64,
+    /// Share of the devices' time out of idle (promotion, active, tail, FACH).
+    pub high_power_share: f64,
+    /// Time and energy per radio state, summed over the group's devices.
+    pub report: crate::energy::RadioReport,
+}
+
 /// One scheduled fault and the recovery from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaultResult {
@@ -261,6 +275,8 @@ pub struct RunResult {
     pub proxies: Vec<ProxyResult>,
     /// Each scheduled fault, in time order (empty without faults).
     pub faults: Vec<FaultResult>,
+    /// Per client group on a link with a mobile radio (empty without any).
+    pub energy: Vec<GroupEnergy>,
     pub imbalance: Imbalance,
     /// Broker messages within the window (one per event per replica with subscribers).
     pub broker_messages: u64,

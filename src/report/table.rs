@@ -90,6 +90,22 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
     row("events delivered", &|r| r.ledger.delivered.to_string());
     row("events lost", &|r| r.ledger.lost.to_string());
     row("events in flight", &|r| r.ledger.in_flight.to_string());
+    if results.iter().any(|r| !r.energy.is_empty()) {
+        row("radio energy/client/h", &|r| {
+            r.energy
+                .iter()
+                .map(|g| format!("{:.0} J", g.joules_per_client_hour))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        });
+        row("radio high-power time", &|r| {
+            r.energy
+                .iter()
+                .map(|g| format!("{:.1}%", g.high_power_share * 100.0))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        });
+    }
     rows
 }
 

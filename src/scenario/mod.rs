@@ -13,6 +13,7 @@ pub mod error;
 pub mod faults;
 pub mod locate;
 pub mod overrides;
+pub mod radio;
 pub mod raw;
 pub mod spec;
 pub mod sweep;

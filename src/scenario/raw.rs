@@ -97,10 +97,52 @@ pub struct RawLink {
     /// Upload bandwidth when it differs from `bandwidth` (e.g. ADSL). Default: `bandwidth`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload: Option<Bandwidth>,
-    /// Packet loss. Parsed and checked; not yet modelled (the network-fidelity issue adds
-    /// retransmission), so anything but 0% draws a warning. Default 0%.
+    /// Probability that a TCP segment (or its retransmission) is lost; lost segments are
+    /// retransmitted by fast retransmit or after the RTO. Default 0%.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loss: Option<Percent>,
+    /// The clients' mobile radio on this link, whose energy is reported. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radio: Option<RawRadio>,
+}
+
+/// A mobile radio: a technology's published state machine, with any figure overridden.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRadio {
+    /// `lte`, `3g` or `wifi`. Required.
+    pub technology: String,
+    /// Power while idle, in milliwatts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_mw: Option<f64>,
+    /// Idle to connected: how long, and the power meanwhile (mW).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_mw: Option<f64>,
+    /// Power while data moves (mW), plus these per Mbit/s of throughput up and down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_mw: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_mw_per_mbps: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_mw_per_mbps: Option<f64>,
+    /// How long the radio stays at high power after the last transfer, and that power (mW)
+    /// (3G: the DCH tail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_mw: Option<f64>,
+    /// 3G: the FACH state after the DCH tail, and its power (mW).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach_mw: Option<f64>,
+    /// 3G: FACH to DCH promotion, and its power (mW).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach_promotion: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach_promotion_mw: Option<f64>,
 }
 
 /// TCP/IP parameters.

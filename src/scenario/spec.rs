@@ -76,8 +76,10 @@ pub struct LinkProfile {
     pub down_bps: u64,
     /// Client-to-server bits per second.
     pub up_bps: u64,
-    /// Loss probability in parts per million (not yet modelled).
+    /// Segment loss probability in parts per million.
     pub loss_ppm: u32,
+    /// The clients' mobile radio, if the link has one.
+    pub radio: Option<super::radio::RadioSpec>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]

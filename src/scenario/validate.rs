@@ -70,6 +70,11 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             return Err(c.error(&format!("{path}.upload"), "must be greater than 0"));
         }
         let loss_ppm = link.loss.map_or(0, |l| l.parts_per_million());
+        let radio = link
+            .radio
+            .as_ref()
+            .map(|r| super::radio::radio(r, &format!("{path}.radio"), c))
+            .transpose()?;
         links.push(LinkProfile {
             name: name.clone(),
             latency: link.latency.as_nanos(),
@@ -77,6 +82,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
             down_bps: link.bandwidth.bits_per_second(),
             up_bps: link.upload.unwrap_or(link.bandwidth).bits_per_second(),
             loss_ppm,
+            radio,
         });
     }
 

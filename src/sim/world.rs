@@ -170,6 +170,7 @@ pub struct Client {
 
 mod browser;
 mod connection;
+mod energy;
 mod faults;
 mod proxy;
 
@@ -300,6 +301,8 @@ pub struct World<'s, P> {
     /// Lost (event, client) pairs by reason, over the whole run (the end's abandoned ones
     /// are added when the run finishes).
     lost_by: LostByReason,
+    /// Per browser: its device's radio, on links with one (empty when no link has one).
+    radios: Vec<Option<crate::energy::Radio>>,
 }
 
 impl<'s, P: Protocol> World<'s, P> {
@@ -379,6 +382,7 @@ impl<'s, P: Protocol> World<'s, P> {
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             fault_stats: vec![faults::FaultStats::default(); scenario.faults.len()],
             lost_by: LostByReason::default(),
+            radios: Self::radios_of(scenario),
             counters: Counters {
                 bytes_by_group: vec![WireBytes::default(); scenario.groups.len()],
                 ..Counters::default()
@@ -609,6 +613,7 @@ impl<'s, P: Protocol> World<'s, P> {
         };
         msg.sent_at = now;
         msg.retransmitted = recovery.retransmitted_segments > 0;
+        let wire = msg.wire;
         let owner = self.connection_owner(c);
         let browser = self.clients[c as usize].browser as usize;
         let mut order = self.clients[owner as usize].channels[d].last_arrival;
@@ -631,6 +636,9 @@ impl<'s, P: Protocol> World<'s, P> {
                 Direction::Up => Event::ArriveAtServer(c),
             },
         );
+        if direction == Direction::Up {
+            self.radio_transfer(c, direction, wire, now);
+        }
         if recovery.retransmitted_segments > 0 {
             let resent = LayerBytes {
                 retransmit: recovery.retransmitted_bytes
@@ -848,6 +856,7 @@ impl<'s, P: Protocol> World<'s, P> {
 
     fn arrive_at_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let msg = self.receive(c, Direction::Down, now);
+        self.radio_transfer(c, Direction::Down, msg.wire, now);
         if matches!(msg.kind, MsgKind::Response { .. } | MsgKind::StreamOpen)
             && let Some(opened) = self.clients[c as usize].connection.opened_at.take()
         {
@@ -1004,6 +1013,7 @@ impl<'s, P: Protocol> World<'s, P> {
             replicas: self.replica_results(),
             proxies: self.proxy_results(),
             faults,
+            energy: self.energy_results(),
             imbalance: self.imbalance(),
             broker_messages: self.counters.broker_messages,
             disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,

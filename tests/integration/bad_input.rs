@@ -864,3 +864,74 @@ fn charts_name_known_charts_and_swept_parameters() {
         assert_check_fails(name, &format!("{BASE}{charts}"), token, &expected);
     }
 }
+
+/// Faults, reconnect policies, health checks and radios: each mistake is named at its line
+/// with what was expected.
+#[test]
+fn faults_reconnects_and_radios_are_checked() {
+    let cases: [(&str, &str, &str, &str, &[&str]); 8] = [
+        (
+            "crash-replica",
+            "  - { label: ws, websocket: {} }\n",
+            "  - { label: ws, websocket: {} }\nfaults: [ { at: 5s, crash: { replica: 3 } } ]\n",
+            "replica: 3",
+            &[
+                "faults[0].crash.replica",
+                "no replica 3",
+                "1 (numbered from 0)",
+            ],
+        ),
+        (
+            "fault-late",
+            "  - { label: ws, websocket: {} }\n",
+            "  - { label: ws, websocket: {} }\nfaults: [ { at: 25s, crash: {} } ]\n",
+            "at: 25s",
+            &["faults[0].at", "before the end of the run"],
+        ),
+        (
+            "fault-kind",
+            "  - { label: ws, websocket: {} }\n",
+            "  - { label: ws, websocket: {} }\nfaults: [ { at: 5s } ]\n",
+            "at: 5s",
+            &["names no fault", "crash"],
+        ),
+        (
+            "backoff",
+            "websocket: {} }",
+            "websocket: { reconnect: { backoff: linear } } }",
+            "linear",
+            &["unknown backoff \"linear\"", "fixed or exponential"],
+        ),
+        (
+            "max-fixed",
+            "websocket: {} }",
+            "websocket: { reconnect: { delay: 1s, max: 10s } } }",
+            "max: 10s",
+            &["reconnect.max", "only to `backoff: exponential`"],
+        ),
+        (
+            "resume-alone",
+            "websocket: {} }",
+            "websocket: { resume: replay } }",
+            "resume: replay",
+            &["websocket.resume", "only with a `reconnect` policy"],
+        ),
+        (
+            "radio-tech",
+            "dsl: { latency: 20ms, bandwidth: 10Mbit/s }",
+            "dsl: { latency: 20ms, bandwidth: 10Mbit/s, radio: { technology: 5g } }",
+            "5g",
+            &["unknown radio technology \"5g\"", "lte, 3g or wifi"],
+        ),
+        (
+            "radio-power",
+            "dsl: { latency: 20ms, bandwidth: 10Mbit/s }",
+            "dsl: { latency: 20ms, bandwidth: 10Mbit/s, radio: { technology: lte, tail_mw: -5 } }",
+            "tail_mw",
+            &["network.dsl.radio.tail_mw", "at least 0, found -5"],
+        ),
+    ];
+    for (name, from, to, token, expected) in cases {
+        assert_check_fails(name, &broken(from, to), token, expected);
+    }
+}

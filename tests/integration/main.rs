@@ -6,6 +6,7 @@ mod cli;
 mod connections;
 mod conservation;
 mod determinism;
+mod energy;
 mod examples;
 mod faults;
 mod http2;
