@@ -67,6 +67,11 @@ pub const RECONNECT_MAX: Nanos = 5_000 * MS;
 pub const HEALTH_CHECK_INTERVAL: Nanos = 30_000 * MS;
 pub const HEALTH_CHECK_UNHEALTHY: u32 = 2;
 pub const HEALTH_CHECK_HEALTHY: u32 = 5;
+/// A deploy's drain of each replica: Kubernetes' default termination grace period (30 s).
+pub const DEPLOY_DRAIN: Nanos = 30_000 * MS;
+/// How long a restarting proxy or load balancer refuses connections: an assumption (a
+/// process restart of a few seconds); set your own.
+pub const MIDDLEBOX_RESTART: Nanos = 5_000 * MS;
 
 /// Server cores. An assumption: a small application server.
 pub const SERVER_CORES: u32 = 4;

@@ -151,15 +151,31 @@ pub enum FaultKind {
         replica: u32,
         restart_after: Option<Nanos>,
     },
+    /// The replicas in service, one after another: out of service, `drain`, closed,
+    /// `restart`, back.
+    Deploy { drain: Nanos, restart: Nanos },
+    /// Group `group`'s access links carry nothing for `lasts`.
+    Partition { group: u32, lasts: Nanos },
+    /// Proxy `proxy` (or, with `None`, the load balancer) restarts, down for `down_for`.
+    Restart { proxy: Option<u32>, down_for: Nanos },
 }
 
 /// Reads `faults:` against the replicas the scenario can have.
+/// What the faults may name: replicas, groups, proxies.
+pub(crate) struct FaultTargets<'a> {
+    pub replicas: u32,
+    pub groups: &'a [String],
+    pub proxies: &'a [String],
+}
+
 pub(crate) fn faults(
     raw: &[RawFault],
-    replicas: u32,
+    targets: &FaultTargets,
     duration: Nanos,
     c: &Checker,
 ) -> Result<Vec<FaultSpec>, ScenarioError> {
+    let replicas = targets.replicas;
+    let kinds = "crash, deploy, partition, restart";
     let mut faults = Vec::with_capacity(raw.len());
     for (i, fault) in raw.iter().enumerate() {
         let path = format!("faults[{i}]");
@@ -167,8 +183,98 @@ pub(crate) fn faults(
         if at >= duration {
             return Err(c.error(&format!("{path}.at"), "must be before the end of the run"));
         }
+        let given = [
+            fault.crash.is_some(),
+            fault.deploy.is_some(),
+            fault.partition.is_some(),
+            fault.restart.is_some(),
+        ];
+        match given.iter().filter(|g| **g).count() {
+            0 => return Err(c.error(&path, format!("names no fault; expected one of: {kinds}"))),
+            1 => {}
+            _ => {
+                return Err(c.error(
+                    &path,
+                    format!("names more than one fault; each entry has exactly one of: {kinds}"),
+                ));
+            }
+        }
+        let positive = |value: crate::units::Duration, field: &str| {
+            if value.as_nanos() == 0 {
+                Err(c.error(&format!("{path}.{field}"), "must be greater than 0s"))
+            } else {
+                Ok(value.as_nanos())
+            }
+        };
+        if let Some(deploy) = &fault.deploy {
+            faults.push(FaultSpec {
+                at,
+                kind: FaultKind::Deploy {
+                    drain: deploy.drain.map_or(d::DEPLOY_DRAIN, |v| v.as_nanos()),
+                    restart: positive(deploy.restart, "deploy.restart")?,
+                },
+            });
+            continue;
+        }
+        if let Some(partition) = &fault.partition {
+            let group = targets
+                .groups
+                .iter()
+                .position(|g| *g == partition.group)
+                .ok_or_else(|| {
+                    c.error(
+                        &format!("{path}.partition.group"),
+                        format!(
+                            "unknown client group \"{}\"; expected one of: {}",
+                            partition.group,
+                            targets.groups.join(", ")
+                        ),
+                    )
+                })?;
+            faults.push(FaultSpec {
+                at,
+                kind: FaultKind::Partition {
+                    group: group as u32,
+                    lasts: positive(partition.lasts, "partition.for")?,
+                },
+            });
+            continue;
+        }
+        if let Some(restart) = &fault.restart {
+            let proxy = if restart.node == "load_balancer" {
+                None
+            } else {
+                let p = targets
+                    .proxies
+                    .iter()
+                    .position(|p| *p == restart.node)
+                    .ok_or_else(|| {
+                        let mut names: Vec<&str> =
+                            targets.proxies.iter().map(|p| p.as_str()).collect();
+                        names.push("load_balancer");
+                        c.error(
+                            &format!("{path}.restart.node"),
+                            format!(
+                                "unknown node \"{}\"; expected a proxy or the balancer: {}",
+                                restart.node,
+                                names.join(", ")
+                            ),
+                        )
+                    })?;
+                Some(p as u32)
+            };
+            let down_for = match restart.down_for {
+                Some(v) => positive(v, "restart.down_for")?,
+                None => d::MIDDLEBOX_RESTART,
+            };
+            faults.push(FaultSpec {
+                at,
+                kind: FaultKind::Restart { proxy, down_for },
+            });
+            continue;
+        }
         let Some(crash) = &fault.crash else {
-            return Err(c.error(&path, "names no fault; expected one of: crash"));
+            unreachable!("exactly one fault kind was checked above")
         };
         let replica = crash.replica.unwrap_or(0);
         if replica >= replicas {

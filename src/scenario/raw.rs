@@ -596,6 +596,52 @@ pub struct RawFault {
     /// A server replica's process crashes: its connections close and its work is lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash: Option<RawCrash>,
+    /// A rolling deploy: the replicas in service, one at a time, leave service, drain,
+    /// restart and come back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<RawDeploy>,
+    /// A client group's access links carry nothing for a while; TCP retransmits what was
+    /// sent, with exponential backoff, until they are back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<RawPartition>,
+    /// A proxy (by name) or the load balancer (`load_balancer`) restarts: every connection
+    /// through it closes, and new ones are refused until it is back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<RawRestart>,
+}
+
+/// A rolling deploy.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeploy {
+    /// How long a replica out of service keeps its connections before they are closed.
+    /// Default 30s (Kubernetes' default termination grace period).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drain: Option<Duration>,
+    /// How long the new version takes to start and be back in service. Required.
+    pub restart: Duration,
+}
+
+/// A partition of one client group's access links.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPartition {
+    /// The client group. Required.
+    pub group: String,
+    /// How long nothing gets through. Required, > 0.
+    #[serde(rename = "for")]
+    pub lasts: Duration,
+}
+
+/// A middlebox restart.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRestart {
+    /// A proxy's name, or `load_balancer`. Required.
+    pub node: String,
+    /// How long it refuses connections. Default 5s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub down_for: Option<Duration>,
 }
 
 /// A replica crash.

@@ -366,9 +366,15 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         .chain([replicas])
         .max()
         .unwrap_or(replicas);
+    let group_names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
+    let proxy_names: Vec<String> = proxies.iter().map(|p| p.name.clone()).collect();
     let mut faults = super::faults::faults(
         raw.faults.as_deref().unwrap_or(&[]),
-        most_replicas,
+        &super::faults::FaultTargets {
+            replicas: most_replicas,
+            groups: &group_names,
+            proxies: &proxy_names,
+        },
         duration,
         c,
     )?;

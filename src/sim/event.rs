@@ -51,6 +51,11 @@ pub enum Event {
     Restart(u32),
     /// The load balancer probes replica `r`.
     HealthProbe(u32),
+    /// Step `s` of deploy fault `k`: replica s/3 leaves service (s%3 = 0), is closed (1),
+    /// is back (2).
+    Deploy(u32, u32),
+    /// The proxy or balancer restarted by fault `k` is back.
+    MiddleboxBack(u32),
 }
 
 /// Bits of a push job's event number; the epoch takes the rest of the 32 (5 bits, so it
@@ -97,6 +102,8 @@ impl crate::engine::Packed for Event {
             Event::Fault(k) => (22, 0, k),
             Event::Restart(r) => (23, 0, r),
             Event::HealthProbe(r) => (24, 0, r),
+            Event::Deploy(k, step) => (25, k, step),
+            Event::MiddleboxBack(k) => (26, 0, k),
         };
         debug_assert!(client < 1 << 24, "client id {client} does not fit 24 bits");
         kind << 56 | (client as u64) << 32 | aux as u64
@@ -132,6 +139,8 @@ impl crate::engine::Packed for Event {
             22 => Event::Fault(aux),
             23 => Event::Restart(aux),
             24 => Event::HealthProbe(aux),
+            25 => Event::Deploy(client, aux),
+            26 => Event::MiddleboxBack(aux),
             other => unreachable!("no event kind {other}: only pack() makes these"),
         }
     }
@@ -296,6 +305,8 @@ mod tests {
             Event::Fault(3),
             Event::Restart(9),
             Event::HealthProbe(1),
+            Event::Deploy(3, 8),
+            Event::MiddleboxBack(2),
         ];
         for event in events {
             assert_eq!(Event::unpack(event.pack()), event);

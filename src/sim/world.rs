@@ -197,6 +197,9 @@ struct Channel {
     receiver_acks: AckState,
     /// The sender's round-trip estimate, for its retransmission timeout.
     rtt: RttEstimator,
+    /// Under a partition: (its end, when the first segment lost in it gets through); the
+    /// rest of the connection's data follows it then.
+    partition_release: (Nanos, Nanos),
 }
 
 /// SYN and SYN-ACK carry no data and take no part in the delayed-ACK accounting.
@@ -298,6 +301,11 @@ pub struct World<'s, P> {
     reconnect_rng: Stream,
     /// Per fault: affected and recovered clients.
     fault_stats: Vec<faults::FaultStats>,
+    /// Proxies and the balancer restarting now (refusing connections).
+    proxy_down: Vec<bool>,
+    balancer_down: bool,
+    /// Per group: when its access links are partitioned, in time order.
+    partitions: Vec<Vec<(Nanos, Nanos)>>,
     /// Lost (event, client) pairs by reason, over the whole run (the end's abandoned ones
     /// are added when the run finishes).
     lost_by: LostByReason,
@@ -381,6 +389,9 @@ impl<'s, P: Protocol> World<'s, P> {
             health: vec![faults::Health::default(); scenario.max_replicas() as usize],
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             fault_stats: vec![faults::FaultStats::default(); scenario.faults.len()],
+            proxy_down: vec![false; scenario.proxies.len()],
+            balancer_down: false,
+            partitions: faults::partitions_of(scenario),
             lost_by: LostByReason::default(),
             radios: Self::radios_of(scenario),
             counters: Counters {
@@ -614,18 +625,32 @@ impl<'s, P: Protocol> World<'s, P> {
         msg.sent_at = now;
         msg.retransmitted = recovery.retransmitted_segments > 0;
         let wire = msg.wire;
+        let msg_segments = msg.segments;
         let owner = self.connection_owner(c);
         let browser = self.clients[c as usize].browser as usize;
-        let mut order = self.clients[owner as usize].channels[d].last_arrival;
+        let previous = self.clients[owner as usize].channels[d].last_arrival;
+        let rto = self.clients[c as usize].channels[d].rtt.rto();
+        // This message's own arrival; a TCP stream then delivers it after the one before.
+        let mut own = 0;
         let arrival = self.access_links[browser][d].send(
             now,
             msg.wire,
             recovery.delay + proxy_latency,
             params,
             &mut self.jitter[group][d],
-            &mut order,
+            &mut own,
         );
-        self.clients[owner as usize].channels[d].last_arrival = order;
+        let (arrival, partition_resends) = if self.partitions[group].is_empty() {
+            (arrival, 0)
+        } else {
+            let mut release = self.clients[c as usize].channels[d].partition_release;
+            let (held, resends) =
+                self.through_partitions(group as u32, now, arrival, rto, &mut release);
+            self.clients[c as usize].channels[d].partition_release = release;
+            (held, resends * msg.segments.max(1))
+        };
+        let arrival = arrival.max(previous);
+        self.clients[owner as usize].channels[d].last_arrival = arrival;
         self.clients[c as usize].channels[d]
             .in_flight
             .push_back(msg);
@@ -639,15 +664,23 @@ impl<'s, P: Protocol> World<'s, P> {
         if direction == Direction::Up {
             self.radio_transfer(c, direction, wire, now);
         }
-        if recovery.retransmitted_segments > 0 {
+        // Segments resent for loss, and for a partition (each attempt resends the message).
+        let resent_segments = recovery.retransmitted_segments + partition_resends;
+        if resent_segments > 0 {
+            let partition_bytes = if partition_resends > 0 {
+                partition_resends / msg_segments.max(1) * wire
+            } else {
+                0
+            };
             let resent = LayerBytes {
                 retransmit: recovery.retransmitted_bytes
-                    + recovery.retransmitted_segments * self.scenario.tcp.header,
+                    + recovery.retransmitted_segments * self.scenario.tcp.header
+                    + partition_bytes,
                 ..LayerBytes::default()
             };
             self.count(c, now, direction, resent);
             if self.in_window(now) {
-                self.counters.retransmitted_segments += recovery.retransmitted_segments;
+                self.counters.retransmitted_segments += resent_segments;
             }
         }
     }
@@ -857,6 +890,7 @@ impl<'s, P: Protocol> World<'s, P> {
     fn arrive_at_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let msg = self.receive(c, Direction::Down, now);
         self.radio_transfer(c, Direction::Down, msg.wire, now);
+        self.heard_from_server(c, now);
         if matches!(msg.kind, MsgKind::Response { .. } | MsgKind::StreamOpen)
             && let Some(opened) = self.clients[c as usize].connection.opened_at.take()
         {
@@ -1174,6 +1208,8 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::Fault(k) => self.fault(k, now, s),
             Event::Restart(r) => self.restart(r),
             Event::HealthProbe(r) => self.health_probe(r, s),
+            Event::Deploy(k, step) => self.deploy_step(k, step, s),
+            Event::MiddleboxBack(k) => self.middlebox_back(k),
         }
     }
 }

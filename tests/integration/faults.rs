@@ -161,3 +161,111 @@ transports:
     let slow = with.faults[0].recovered_after_s.unwrap();
     assert!((5.0..=10.5).contains(&slow), "{slow}");
 }
+
+/// A rolling deploy over three replicas: each in turn leaves service, its streams are
+/// closed after the drain and reconnect to the others, and nothing is lost.
+#[test]
+fn a_rolling_deploy_moves_every_stream_without_losing_events() {
+    let text = "name: deploy
+seed: 12
+duration: 3m
+warmup: 0s
+network: { net: { latency: 10ms, bandwidth: 50Mbit/s } }
+clients: { users: { count: 300, link: net } }
+server: { replicas: 3 }
+broker: {}
+load_balancer: { layer: 4, algorithm: least_connections }
+workload: { events: { source: poisson, rate: 2/s, payload: 100B } }
+faults: [ { at: 60s, deploy: { drain: 10s, restart: 10s } } ]
+transports:
+  - { label: sse, sse: { heartbeat: 15s } }
+  - { label: ws, websocket: { ping: 15s, reconnect: { delay: 1s }, resume: replay } }
+";
+    for r in run(&scenario(text)) {
+        balanced(&r);
+        let f = &r.faults[0];
+        assert_eq!(
+            f.fault,
+            "rolling deploy of 3 replicas (drain 10s, restart 10s)"
+        );
+        // Replica 0's 100 streams, then replica 1's (its own and half of replica 0's),
+        // then replica 2's: every close is one reconnect.
+        assert_eq!(f.clients_affected, r.totals.drain_closes, "{}", r.label);
+        assert!(f.clients_affected >= 300, "{f:?}");
+        assert_eq!(f.clients_recovered, f.clients_affected);
+        assert_eq!(r.ledger.lost, 0, "{}", r.label);
+        // Streams do not move back: the replica deployed last ends up empty, the others
+        // hold 150 each.
+        let at_end: Vec<u64> = r.replicas.iter().map(|p| p.connections_at_end).collect();
+        assert_eq!(at_end, [150, 150, 0], "{}", r.label);
+    }
+}
+
+/// A 30 s partition of one group: nothing gets through, TCP retransmits with backoff, and
+/// the connections survive: no reconnect, no loss; the events wait and arrive at the first
+/// retransmission after the partition. The other group does not notice.
+#[test]
+fn a_partition_holds_messages_until_the_first_retransmission_after_it() {
+    let text = "name: partition
+seed: 2
+duration: 2m
+warmup: 0s
+network: { net: { latency: 20ms, bandwidth: 50Mbit/s } }
+clients:
+  cut: { count: 20, link: net }
+  fine: { count: 20, link: net }
+workload: { events: { source: periodic, rate: 1/s, payload: 100B } }
+faults: [ { at: 40500ms, partition: { group: cut, for: 30s } } ]
+transports:
+  - { label: sse, sse: {} }
+";
+    let r = &run(&scenario(text))[0];
+    balanced(r);
+    assert_eq!(r.ledger.lost, 0);
+    assert_eq!(r.totals.reconnects, 0);
+    assert!(r.totals.retransmitted_segments > 0);
+    let f = &r.faults[0];
+    assert_eq!(f.fault, "partition of group cut for 30s");
+    assert_eq!((f.clients_affected, f.clients_recovered), (20, 20));
+    // The first event sent into the partition is retried after 1, 3, 7, 15 and 31 s (the
+    // RTO doubling from its initial 1 s): it gets through 31 s after it was sent, and the
+    // later ones with it.
+    let back = f.recovered_after_s.unwrap();
+    assert!((30.5..32.0).contains(&back), "{back}");
+    let latency = r.latency.as_ref().unwrap();
+    assert!(
+        (30_000.0..32_000.0).contains(&latency.max_ms),
+        "{latency:?}"
+    );
+}
+
+/// A proxy restart closes every connection through it and refuses new ones while it is
+/// down: EventSource is refused once, reconnects, and loses nothing.
+#[test]
+fn a_proxy_restart_closes_its_connections_and_refuses_new_ones_while_down() {
+    let text = "name: proxy-restart
+seed: 5
+duration: 2m
+warmup: 0s
+network: { net: { latency: 10ms, bandwidth: 50Mbit/s } }
+proxies: { corp: {} }
+clients:
+  office: { count: 20, link: net, via: corp }
+  home: { count: 10, link: net }
+workload: { events: { source: periodic, rate: 1/s, payload: 100B } }
+faults: [ { at: 60s, restart: { node: corp, down_for: 5s } } ]
+transports:
+  - { label: sse, sse: {} }
+";
+    let r = &run(&scenario(text))[0];
+    balanced(r);
+    let f = &r.faults[0];
+    assert_eq!(f.fault, "restart of proxy corp (down 5s)");
+    assert_eq!((f.clients_affected, f.clients_recovered), (20, 20));
+    assert_eq!(r.ledger.lost, 0);
+    // Retry at 63 s: refused (down until 65 s); at 66 s: back.
+    assert_eq!(r.totals.refused, 20);
+    assert_eq!(r.proxies[0].refused, 0, "a down proxy is not at capacity");
+    let back = f.recovered_after_s.unwrap();
+    assert!((6.0..6.5).contains(&back), "{back}");
+}

@@ -1,5 +1,6 @@
-//! Faults and recovery: replica crashes and restarts, the load balancer's health checks,
-//! the clients' reconnect policies, and how long the clients take to come back.
+//! Faults and recovery: replica crashes and restarts, rolling deploys, partitions of a
+//! group's links, proxy and balancer restarts; the load balancer's health checks, the
+//! clients' reconnect policies, and how long the clients take to come back.
 //!
 //! A crash is a process crash on a host that stays up: the kernel closes the replica's
 //! sockets, so each client learns of it one trip after what was already on the wire to it
@@ -9,6 +10,14 @@
 //! of service — at once without health checks, after `unhealthy_threshold` failed probes
 //! with them — new connections routed to it are refused (layer 4) or answered 502 (layer
 //! 7), and the clients take their failure path again.
+//!
+//! A rolling deploy takes the replicas in service out one at a time: no new work, its
+//! connections closed at their next quiet moment after `drain`, back `restart` later. A
+//! partition holds every message on a group's access links: TCP retransmits with
+//! exponential backoff, so a message gets through at its first retransmission after the
+//! partition ends; connections survive it. A proxy or balancer restart closes every
+//! connection through it like a crash does (the server side's work for them is void) and
+//! refuses new ones until it is back.
 
 use super::{Protocol, World};
 use crate::engine::rng::RngExt;
@@ -29,6 +38,8 @@ pub(super) struct FaultStats {
     affected: u64,
     recovered: u64,
     recovered_at: Option<Nanos>,
+    /// A deploy: the replicas it went through.
+    deploy_replicas: u32,
 }
 
 /// The balancer's view of a replica under health checks: consecutive failed and passed
@@ -37,6 +48,17 @@ pub(super) struct FaultStats {
 pub(super) struct Health {
     fails: u32,
     passes: u32,
+}
+
+/// Per group: its partitions' windows, in time order.
+pub(super) fn partitions_of(scenario: &crate::scenario::Scenario) -> Vec<Vec<(Nanos, Nanos)>> {
+    let mut out = vec![Vec::new(); scenario.groups.len()];
+    for fault in &scenario.faults {
+        if let FaultKind::Partition { group, lasts } = fault.kind {
+            out[group as usize].push((fault.at, fault.at + lasts));
+        }
+    }
+    out
 }
 
 impl<P: Protocol> World<'_, P> {
@@ -72,9 +94,13 @@ impl<P: Protocol> World<'_, P> {
     /// `c` is connected again (its stream opened, or a response arrived): its backoff
     /// restarts, and a fault waiting for it counts it as recovered.
     pub(super) fn connected_again(&mut self, c: ClientId, now: Nanos) {
-        let client = &mut self.clients[c as usize];
-        client.attempts = 0;
-        let awaiting = std::mem::take(&mut client.awaiting_recovery);
+        self.clients[c as usize].attempts = 0;
+        self.recovered(c, now);
+    }
+
+    /// `c` is back from the fault it was waiting on, if any.
+    fn recovered(&mut self, c: ClientId, now: Nanos) {
+        let awaiting = std::mem::take(&mut self.clients[c as usize].awaiting_recovery);
         if awaiting == 0 {
             return;
         }
@@ -103,7 +129,122 @@ impl<P: Protocol> World<'_, P> {
                     s.after(delay, Event::Restart(replica));
                 }
             }
+            FaultKind::Deploy { drain, restart } => {
+                let replicas = self.balancer.active();
+                self.fault_stats[k as usize].deploy_replicas = replicas;
+                for i in 0..replicas {
+                    let start = now + i as Nanos * (drain + restart);
+                    s.at(start, Event::Deploy(k, 3 * i));
+                    s.at(start + drain, Event::Deploy(k, 3 * i + 1));
+                    s.at(start + drain + restart, Event::Deploy(k, 3 * i + 2));
+                }
+            }
+            FaultKind::Partition { group, .. } => {
+                for c in 0..self.clients.len() as ClientId {
+                    let client = &self.clients[c as usize];
+                    if client.group == group && client.registered {
+                        self.fault_stats[k as usize].affected += 1;
+                        self.clients[c as usize].awaiting_recovery = k + 1;
+                    }
+                }
+            }
+            FaultKind::Restart { proxy, down_for } => {
+                match proxy {
+                    Some(p) => self.proxy_down[p as usize] = true,
+                    None => self.balancer_down = true,
+                }
+                for c in 0..self.clients.len() as ClientId {
+                    let client = &self.clients[c as usize];
+                    let through = match proxy {
+                        Some(p) => self.scenario.groups[client.group as usize]
+                            .path
+                            .proxies
+                            .contains(&p),
+                        None => true,
+                    };
+                    if through && client.connection.open && !client.crashed {
+                        self.fault_stats[k as usize].affected += 1;
+                        self.clients[c as usize].awaiting_recovery = k + 1;
+                        self.crash_client(c, now, s);
+                    }
+                }
+                s.after(down_for, Event::MiddleboxBack(k));
+            }
         }
+    }
+
+    /// A step of a rolling deploy (see [`Event::Deploy`]).
+    pub(super) fn deploy_step(&mut self, k: u32, step: u32, s: &mut Scheduler<Event>) {
+        let r = step / 3;
+        match step % 3 {
+            0 => self.lb_out[r as usize] = true,
+            1 => {
+                let closed = self.close_on_replicas(|rep| rep == r, k + 1, s);
+                self.fault_stats[k as usize].affected += closed;
+            }
+            _ => self.lb_out[r as usize] = false,
+        }
+    }
+
+    /// The proxy or balancer restarted by fault `k` takes connections again.
+    pub(super) fn middlebox_back(&mut self, k: u32) {
+        if let FaultKind::Restart { proxy, .. } = self.scenario.faults[k as usize].kind {
+            match proxy {
+                Some(p) => self.proxy_down[p as usize] = false,
+                None => self.balancer_down = false,
+            }
+        }
+    }
+
+    /// A message reached client `c`: if it was cut off by a partition, it is back.
+    pub(super) fn heard_from_server(&mut self, c: ClientId, now: Nanos) {
+        let awaiting = self.clients[c as usize].awaiting_recovery;
+        if awaiting != 0
+            && matches!(
+                self.scenario.faults[awaiting as usize - 1].kind,
+                FaultKind::Partition { .. }
+            )
+        {
+            self.recovered(c, now);
+        }
+    }
+
+    /// When the message sent at `sent` on group `group`'s link, due at `arrival`, really
+    /// arrives: a partition over its way holds it until the connection's first lost
+    /// segment gets through — TCP retries it after its RTO, doubling from `rto` (at most
+    /// 120 s, as in Linux), and the first retry after the partition succeeds — and the data
+    /// behind it follows. `release` is the connection's (partition end, release time).
+    /// Returns the arrival and the retransmissions this message caused.
+    pub(super) fn through_partitions(
+        &self,
+        group: u32,
+        sent: Nanos,
+        arrival: Nanos,
+        rto: Nanos,
+        release: &mut (Nanos, Nanos),
+    ) -> (Nanos, u64) {
+        const RTO_MAX: Nanos = 120_000_000_000;
+        let mut arrival = arrival;
+        let mut resent = 0;
+        for (from, to) in &self.partitions[group as usize] {
+            if arrival <= *from || sent >= *to {
+                continue;
+            }
+            let trip = arrival - sent;
+            if release.0 != *to {
+                // The connection's first segment lost in this partition.
+                let mut attempt = sent.max(*from);
+                let mut wait = rto.max(1);
+                while attempt < *to {
+                    attempt += wait;
+                    wait = (wait * 2).min(RTO_MAX);
+                    resent += 1;
+                }
+                *release = (*to, attempt);
+            }
+            arrival = arrival.max(release.1 + trip);
+        }
+        (arrival, resent)
     }
 
     /// Replica `r`'s process crashes; false if it was down already (nothing happens).
@@ -145,7 +286,10 @@ impl<P: Protocol> World<'_, P> {
             let FaultKind::Crash {
                 replica,
                 restart_after,
-            } = fault.kind;
+            } = fault.kind
+            else {
+                continue;
+            };
             if replica != r || out.last().is_some_and(|(_, to)| *to > fault.at) {
                 continue;
             }
@@ -217,6 +361,40 @@ impl<P: Protocol> World<'_, P> {
         s.after(check.interval, Event::HealthProbe(r));
     }
 
+    /// A fault in words.
+    fn describe(&self, kind: FaultKind, stats: &FaultStats) -> String {
+        let time = |t: Nanos| crate::units::Duration::from_nanos(t).to_string();
+        match kind {
+            FaultKind::Crash {
+                replica,
+                restart_after,
+            } => {
+                let restart =
+                    restart_after.map_or(String::new(), |d| format!(", restart after {}", time(d)));
+                format!("crash of replica {replica}{restart}")
+            }
+            FaultKind::Deploy { drain, restart } => format!(
+                "rolling deploy of {} replicas (drain {}, restart {})",
+                stats.deploy_replicas,
+                time(drain),
+                time(restart)
+            ),
+            FaultKind::Partition { group, lasts } => format!(
+                "partition of group {} for {}",
+                self.scenario.groups[group as usize].name,
+                time(lasts)
+            ),
+            FaultKind::Restart { proxy, down_for } => match proxy {
+                Some(p) => format!(
+                    "restart of proxy {} (down {})",
+                    self.scenario.proxies[p as usize].name,
+                    time(down_for)
+                ),
+                None => format!("restart of the load balancer (down {})", time(down_for)),
+            },
+        }
+    }
+
     /// Each fault's result, read from the counters and the finished time series.
     pub(super) fn fault_results(
         &self,
@@ -229,16 +407,9 @@ impl<P: Protocol> World<'_, P> {
             .map(|(fault, stats)| {
                 let from = (fault.at / 1_000_000_000) as usize;
                 let cpu = series.cpu_utilisation.get(from..).unwrap_or(&[]);
-                let FaultKind::Crash {
-                    replica,
-                    restart_after,
-                } = fault.kind;
-                let restart = restart_after.map_or(String::new(), |d| {
-                    format!(", restart after {}", crate::units::Duration::from_nanos(d))
-                });
                 FaultResult {
                     at_s: fault.at as f64 / 1e9,
-                    fault: format!("crash of replica {replica}{restart}"),
+                    fault: self.describe(fault.kind, stats),
                     clients_affected: stats.affected,
                     clients_recovered: stats.recovered,
                     recovered_after_s: stats.recovered_at.map(|t| (t - fault.at) as f64 / 1e9),

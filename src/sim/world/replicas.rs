@@ -27,6 +27,10 @@ impl<P: Protocol> World<'_, P> {
         let group = self.clients[c as usize].group as usize;
         let path = &self.scenario.groups[group].path;
         let in_window = self.in_window(now);
+        // A restarting balancer or proxy on the way refuses it.
+        if self.balancer_down || path.proxies.iter().any(|p| self.proxy_down[*p as usize]) {
+            return false;
+        }
         for p in &path.proxies {
             let proxy = &self.scenario.proxies[*p as usize];
             let stats = &mut self.proxy_stats[*p as usize];
@@ -216,13 +220,26 @@ impl<P: Protocol> World<'_, P> {
     /// The drain period of the replicas from `first_removed` on ended: every connection
     /// still on them is closed at its next quiet moment.
     pub(super) fn drain_end(&mut self, first_removed: u32, s: &mut Scheduler<Event>) {
+        let active = self.balancer.active();
+        self.close_on_replicas(|r| r >= first_removed && r >= active, 0, s);
+    }
+
+    /// Closes, each at its next quiet moment, every connection (layer 4) or stream and held
+    /// request (layer 7) on the replicas `which` picks; marks those clients as awaiting
+    /// recovery from fault `awaiting` - 1 (0: none). Returns how many.
+    pub(super) fn close_on_replicas(
+        &mut self,
+        which: impl Fn(u32) -> bool,
+        awaiting: u32,
+        s: &mut Scheduler<Event>,
+    ) -> u64 {
+        let mut closed = 0;
         for c in 0..self.clients.len() as ClientId {
             let client = &self.clients[c as usize];
-            let on_removed =
-                client.replica >= first_removed && client.replica >= self.balancer.active();
             let holds_work = client.connection.open
                 && (self.balancer.layer() == 4 || client.streaming || client.held);
-            if on_removed && holds_work {
+            if which(client.replica) && holds_work {
+                closed += 1;
                 s.after(
                     0,
                     Event::CloseWhenQuiet(
@@ -231,8 +248,12 @@ impl<P: Protocol> World<'_, P> {
                         CloseReason::Drain as u32,
                     ),
                 );
+                if awaiting != 0 {
+                    self.clients[c as usize].awaiting_recovery = awaiting;
+                }
             }
         }
+        closed
     }
 
     /// When replica `r` entered service.
