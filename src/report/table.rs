@@ -90,6 +90,24 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
     row("events delivered", &|r| r.ledger.delivered.to_string());
     row("events lost", &|r| r.ledger.lost.to_string());
     row("events in flight", &|r| r.ledger.in_flight.to_string());
+    if results.iter().any(|r| !r.faults.is_empty()) {
+        let each = |r: &RunResult, cell: &dyn Fn(&crate::metrics::FaultResult) -> String| {
+            r.faults.iter().map(cell).collect::<Vec<_>>().join(" / ")
+        };
+        row("fault: clients back (99%)", &|r| {
+            each(r, &|f| match f.recovered_after_s {
+                Some(s) => format!("{s:.1} s"),
+                None => format!("never ({} of {})", f.clients_recovered, f.clients_affected),
+            })
+        });
+        row("fault: peak new conn/s", &|r| {
+            each(r, &|f| f.peak_new_connections_per_s.to_string())
+        });
+        row("fault: CPU-saturated s", &|r| {
+            each(r, &|f| f.seconds_cpu_saturated.to_string())
+        });
+        row("reconnects", &|r| r.totals.reconnects.to_string());
+    }
     if results.iter().any(|r| !r.energy.is_empty()) {
         row("radio energy/client/h", &|r| {
             r.energy

@@ -18,6 +18,13 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("topology", &[]),
     ("slow-consumers", &[]),
     ("scale-out", &["clients.browsers.count=1000"]),
+    ("replica-crash", &["clients.browsers.count=400"]),
+    ("deploy-under-load", &["clients.browsers.count=300"]),
+    (
+        "partition",
+        &["clients.branch.count=100", "clients.head.count=100"],
+    ),
+    ("flaky-mobile", &["clients.phones.count=100"]),
     (
         "dashboard",
         &[
@@ -118,6 +125,10 @@ examples! {
     topology => "topology",
     slow_consumers => "slow-consumers",
     scale_out => "scale-out",
+    replica_crash => "replica-crash",
+    deploy_under_load => "deploy-under-load",
+    partition => "partition",
+    flaky_mobile => "flaky-mobile",
     dashboard => "dashboard",
     notification_feed => "notification-feed",
     at_scale => "at-scale",

@@ -180,7 +180,12 @@ impl<P: Protocol> World<'_, P> {
             0 => self.lb_out[r as usize] = true,
             1 => {
                 let closed = self.close_on_replicas(|rep| rep == r, k + 1, s);
-                self.fault_stats[k as usize].affected += closed;
+                let stats = &mut self.fault_stats[k as usize];
+                stats.affected += closed;
+                // Recovery is from the whole deploy: wait for these too.
+                if closed > 0 {
+                    stats.recovered_at = None;
+                }
             }
             _ => self.lb_out[r as usize] = false,
         }
