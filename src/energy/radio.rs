@@ -81,6 +81,15 @@ impl Radio {
         }
     }
 
+    /// A radio IDLE from `start` on (a device that changed networks then): its account
+    /// covers `[start, end)`.
+    pub fn idle_from(params: RadioParams, start: Nanos) -> Radio {
+        Radio {
+            settled: start,
+            ..Radio::new(params)
+        }
+    }
+
     pub fn params(&self) -> &RadioParams {
         &self.params
     }

@@ -88,7 +88,7 @@ impl LostByReason {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupEnergy {
     pub group: String,
-    /// `lte`, `3g` or `wifi`.
+    /// `lte`, `3g` or `wifi`; after network switches, each one used, in order (`wifi, lte`).
     pub technology: String,
     /// Joules per device per hour of the run.
     pub joules_per_client_hour: f64,

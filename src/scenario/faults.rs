@@ -158,6 +158,8 @@ pub enum FaultKind {
     Partition { group: u32, lasts: Nanos },
     /// Proxy `proxy` (or, with `None`, the load balancer) restarts, down for `down_for`.
     Restart { proxy: Option<u32>, down_for: Nanos },
+    /// Group `group`'s devices move to link profile `to`; their connections die.
+    NetworkSwitch { group: u32, to: u32 },
 }
 
 /// Reads `faults:` against the replicas the scenario can have.
@@ -166,6 +168,7 @@ pub(crate) struct FaultTargets<'a> {
     pub replicas: u32,
     pub groups: &'a [String],
     pub proxies: &'a [String],
+    pub links: &'a [String],
 }
 
 pub(crate) fn faults(
@@ -175,7 +178,7 @@ pub(crate) fn faults(
     c: &Checker,
 ) -> Result<Vec<FaultSpec>, ScenarioError> {
     let replicas = targets.replicas;
-    let kinds = "crash, deploy, partition, restart";
+    let kinds = "crash, deploy, partition, restart, network_switch";
     let mut faults = Vec::with_capacity(raw.len());
     for (i, fault) in raw.iter().enumerate() {
         let path = format!("faults[{i}]");
@@ -188,6 +191,7 @@ pub(crate) fn faults(
             fault.deploy.is_some(),
             fault.partition.is_some(),
             fault.restart.is_some(),
+            fault.network_switch.is_some(),
         ];
         match given.iter().filter(|g| **g).count() {
             0 => return Err(c.error(&path, format!("names no fault; expected one of: {kinds}"))),
@@ -216,25 +220,53 @@ pub(crate) fn faults(
             });
             continue;
         }
-        if let Some(partition) = &fault.partition {
-            let group = targets
+        let group_named = |name: &str, field: &str| {
+            targets
                 .groups
                 .iter()
-                .position(|g| *g == partition.group)
+                .position(|g| g == name)
+                .map(|g| g as u32)
                 .ok_or_else(|| {
                     c.error(
-                        &format!("{path}.partition.group"),
+                        &format!("{path}.{field}"),
                         format!(
-                            "unknown client group \"{}\"; expected one of: {}",
-                            partition.group,
+                            "unknown client group \"{name}\"; expected one of: {}",
                             targets.groups.join(", ")
+                        ),
+                    )
+                })
+        };
+        if let Some(switch) = &fault.network_switch {
+            let group = group_named(&switch.group, "network_switch.group")?;
+            let to = targets
+                .links
+                .iter()
+                .position(|l| *l == switch.to)
+                .ok_or_else(|| {
+                    c.error(
+                        &format!("{path}.network_switch.to"),
+                        format!(
+                            "unknown link profile \"{}\"; expected one of: {}",
+                            switch.to,
+                            targets.links.join(", ")
                         ),
                     )
                 })?;
             faults.push(FaultSpec {
                 at,
+                kind: FaultKind::NetworkSwitch {
+                    group,
+                    to: to as u32,
+                },
+            });
+            continue;
+        }
+        if let Some(partition) = &fault.partition {
+            let group = group_named(&partition.group, "partition.group")?;
+            faults.push(FaultSpec {
+                at,
                 kind: FaultKind::Partition {
-                    group: group as u32,
+                    group,
                     lasts: positive(partition.lasts, "partition.for")?,
                 },
             });

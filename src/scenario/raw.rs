@@ -608,6 +608,20 @@ pub struct RawFault {
     /// through it closes, and new ones are refused until it is back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<RawRestart>,
+    /// A client group's devices change networks (e.g. WiFi to LTE): their connections die
+    /// and they reconnect over another link profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_switch: Option<RawNetworkSwitch>,
+}
+
+/// A network switch.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetworkSwitch {
+    /// The client group. Required.
+    pub group: String,
+    /// The link profile (a `network` entry) it uses from then on. Required.
+    pub to: String,
 }
 
 /// A rolling deploy.

@@ -368,12 +368,14 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         .unwrap_or(replicas);
     let group_names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
     let proxy_names: Vec<String> = proxies.iter().map(|p| p.name.clone()).collect();
+    let link_names: Vec<String> = links.iter().map(|l| l.name.clone()).collect();
     let mut faults = super::faults::faults(
         raw.faults.as_deref().unwrap_or(&[]),
         &super::faults::FaultTargets {
             replicas: most_replicas,
             groups: &group_names,
             proxies: &proxy_names,
+            links: &link_names,
         },
         duration,
         c,

@@ -202,6 +202,17 @@ struct Channel {
     partition_release: (Nanos, Nanos),
 }
 
+/// A link profile's parameters by [`Direction::index`].
+fn link_params(profile: &crate::scenario::LinkProfile) -> [LinkParams; 2] {
+    let params = |bits_per_second| LinkParams {
+        bits_per_second,
+        latency: profile.latency,
+        jitter: profile.jitter,
+        loss_ppm: profile.loss_ppm,
+    };
+    [params(profile.down_bps), params(profile.up_bps)]
+}
+
 /// SYN and SYN-ACK carry no data and take no part in the delayed-ACK accounting.
 fn is_handshake(kind: MsgKind) -> bool {
     matches!(kind, MsgKind::Syn | MsgKind::SynAck)
@@ -309,8 +320,10 @@ pub struct World<'s, P> {
     /// Lost (event, client) pairs by reason, over the whole run (the end's abandoned ones
     /// are added when the run finishes).
     lost_by: LostByReason,
-    /// Per browser: its device's radio, on links with one (empty when no link has one).
+    /// Per browser: its device's radio, on links with one (empty when no link has one),
+    /// and the account of the radios it had before a network switch.
     radios: Vec<Option<crate::energy::Radio>>,
+    radio_past: Vec<Option<crate::energy::RadioReport>>,
 }
 
 impl<'s, P: Protocol> World<'s, P> {
@@ -322,14 +335,7 @@ impl<'s, P: Protocol> World<'s, P> {
         let mut poll_rng = Vec::new();
         let mut browsers = Vec::new();
         for (g, group) in scenario.groups.iter().enumerate() {
-            let profile = &scenario.links[group.link.0 as usize];
-            let params = |bits_per_second| LinkParams {
-                bits_per_second,
-                latency: profile.latency,
-                jitter: profile.jitter,
-                loss_ppm: profile.loss_ppm,
-            };
-            links.push([params(profile.down_bps), params(profile.up_bps)]);
+            links.push(link_params(&scenario.links[group.link.0 as usize]));
             let name = &group.name;
             jitter.push([
                 rng::stream(scenario.seed, &format!("link-down:{name}")),
@@ -394,6 +400,7 @@ impl<'s, P: Protocol> World<'s, P> {
             partitions: faults::partitions_of(scenario),
             lost_by: LostByReason::default(),
             radios: Self::radios_of(scenario),
+            radio_past: Vec::new(),
             counters: Counters {
                 bytes_by_group: vec![WireBytes::default(); scenario.groups.len()],
                 ..Counters::default()

@@ -269,3 +269,50 @@ transports:
     let back = f.recovered_after_s.unwrap();
     assert!((6.0..6.5).contains(&back), "{back}");
 }
+
+/// Phones leave WiFi for LTE at 60 s: their connections die, EventSource reconnects over
+/// LTE and resumes from Last-Event-ID, a WebSocket without a policy is gone; the radio
+/// account covers WiFi then LTE.
+#[test]
+fn a_network_switch_moves_phones_from_wifi_to_lte() {
+    let text = "name: switch
+seed: 9
+duration: 3m
+warmup: 0s
+network:
+  wifi: { latency: 5ms, bandwidth: 50Mbit/s, radio: { technology: wifi } }
+  lte: { latency: 50ms, bandwidth: 20Mbit/s, radio: { technology: lte } }
+clients: { phones: { count: 30, link: wifi, ramp: 2s } }
+workload: { events: { source: periodic, rate: 1/s, payload: 100B } }
+faults: [ { at: 60500ms, network_switch: { group: phones, to: lte } } ]
+transports:
+  - { label: sse, sse: {} }
+  - { label: ws, websocket: {} }
+";
+    let results = run(&scenario(text));
+    let (sse, ws) = (&results[0], &results[1]);
+    for r in [sse, ws] {
+        balanced(r);
+        let f = &r.faults[0];
+        assert_eq!(f.fault, "network switch of group phones to lte");
+        assert_eq!(f.clients_affected, 30);
+        let e = &r.energy[0];
+        assert_eq!(e.technology, "wifi, lte");
+        assert_eq!(e.report.radios, 30);
+        // Every second of the run is in the account: WiFi's then LTE's.
+        let s = &e.report.seconds_in;
+        let total = s.idle + s.promotion + s.active + s.tail + s.fach + s.fach_promotion;
+        assert!((total - 30.0 * 180.0).abs() < 1e-6, "{total}");
+    }
+    assert_eq!(sse.faults[0].clients_recovered, 30);
+    assert_eq!(sse.ledger.lost, 0);
+    // Over LTE the one-way delay is 50 ms instead of 5.
+    assert!(sse.latency.as_ref().unwrap().p99_ms > 50.0);
+    assert!(
+        sse.energy[0].report.promotions >= 30,
+        "LTE wakes after the switch"
+    );
+    assert_eq!(ws.faults[0].clients_recovered, 0);
+    assert_eq!(ws.disconnected_clients, 30);
+    assert!(ws.ledger.lost_by_reason.disconnected > 0);
+}

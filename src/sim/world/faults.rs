@@ -148,6 +148,18 @@ impl<P: Protocol> World<'_, P> {
                     }
                 }
             }
+            FaultKind::NetworkSwitch { group, to } => {
+                self.links[group as usize] = super::link_params(&self.scenario.links[to as usize]);
+                self.switch_radios(group, to, now);
+                for c in 0..self.clients.len() as ClientId {
+                    let client = &self.clients[c as usize];
+                    if client.group == group && client.connection.open && !client.crashed {
+                        self.fault_stats[k as usize].affected += 1;
+                        self.clients[c as usize].awaiting_recovery = k + 1;
+                        self.crash_client(c, now, s);
+                    }
+                }
+            }
             FaultKind::Restart { proxy, down_for } => {
                 match proxy {
                     Some(p) => self.proxy_down[p as usize] = true,
@@ -388,6 +400,10 @@ impl<P: Protocol> World<'_, P> {
                 "partition of group {} for {}",
                 self.scenario.groups[group as usize].name,
                 time(lasts)
+            ),
+            FaultKind::NetworkSwitch { group, to } => format!(
+                "network switch of group {} to {}",
+                self.scenario.groups[group as usize].name, self.scenario.links[to as usize].name
             ),
             FaultKind::Restart { proxy, down_for } => match proxy {
                 Some(p) => format!(
