@@ -78,6 +78,9 @@ pub const METRICS: &[(&str, MetricUnit, Reader)] = &[
                 / devices as f64
         })
     }),
+    ("events.out_of_order", MetricUnit::Number, |r| {
+        Some(r.ledger.out_of_order as f64)
+    }),
     ("peak_open_connections", MetricUnit::Number, |r| {
         Some(r.peak_open_connections as f64)
     }),

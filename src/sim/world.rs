@@ -166,6 +166,8 @@ pub struct Client {
     crashed: bool,
     /// 1 + the fault it has not yet recovered from; 0 for none.
     awaiting_recovery: u32,
+    /// 1 + the highest event number delivered to it; 0 before any.
+    highest_delivered: u32,
 }
 
 mod browser;
@@ -223,6 +225,8 @@ fn is_handshake(kind: MsgKind) -> bool {
 struct Counters {
     /// Bytes per client group: every hop on the group's path carries them.
     bytes_by_group: Vec<WireBytes>,
+    /// Deliveries of an event at or below the highest its client already had (whole run).
+    out_of_order: u64,
     requests: u64,
     responses: u64,
     empty_responses: u64,
@@ -830,7 +834,15 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     fn deliver(&mut self, c: ClientId, first: u32, count: u32, now: Nanos) {
-        self.clients[c as usize].delivered += count as u64;
+        let client = &mut self.clients[c as usize];
+        client.delivered += count as u64;
+        if count > 0 {
+            // An event at or below the highest already delivered arrives out of order (or
+            // again).
+            let late = client.highest_delivered.saturating_sub(first).min(count);
+            self.counters.out_of_order += late as u64;
+            client.highest_delivered = client.highest_delivered.max(first + count);
+        }
         for n in first..first + count {
             let created = self.log.times[n as usize];
             if created >= self.scenario.warmup {
@@ -978,6 +990,7 @@ impl<'s, P: Protocol> World<'s, P> {
             lost: 0,
             in_flight: 0,
             lost_by_reason: self.lost_by_reason(),
+            out_of_order: self.counters.out_of_order,
         };
         for l in self.client_ledgers() {
             ledger.generated += l.generated;
