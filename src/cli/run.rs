@@ -128,7 +128,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     }
     let text = match args.format {
         Format::Table => format!(
-            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}\nwrote {}/{{summary.json,summary.md,runs.csv,series.json,*.svg}}\n",
+            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}\nwrote {}/{{summary.json,summary.md,runs.csv,series.json,*.svg}} (summary.md also lists each transport's documented properties, with sources)\n",
             scenario.name,
             scenario.client_count(),
             scenario.duration as f64 / 1e9,

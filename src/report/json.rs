@@ -19,6 +19,8 @@ pub struct Summary<'a> {
     pub results: &'a [RunResult],
     /// The thresholds' verdicts.
     pub assertions: Vec<super::checks::CheckOutcome>,
+    /// Each variant's documented properties (not simulated), with sources.
+    pub properties: Vec<super::properties::PropertyRow>,
     /// The scenario's `charts:` list, when it has one (`rtsim plot` draws those).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charts: Option<&'a [ChartRequest]>,
@@ -36,6 +38,7 @@ pub fn summary_json(scenario: &Scenario, results: &[RunResult]) -> String {
         warnings: &scenario.warnings,
         results,
         assertions: super::checks::check(scenario, results),
+        properties: super::properties::property_rows(results),
         charts: scenario.charts.as_deref(),
     };
     let mut text = serde_json::to_string_pretty(&summary).expect("results serialize to JSON");

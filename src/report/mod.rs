@@ -5,6 +5,7 @@
 pub mod checks;
 pub(crate) mod csv_out;
 mod json;
+pub mod properties;
 pub mod sweep;
 mod table;
 

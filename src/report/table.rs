@@ -183,5 +183,7 @@ pub fn markdown(title: &str, description: &str, results: &[RunResult]) -> String
         }
         out.push('\n');
     }
+    out.push('\n');
+    out.push_str(&super::properties::properties_markdown(results));
     out
 }

@@ -316,6 +316,34 @@ fn run_json_writes_the_output_folder_and_prints_the_summary() {
     }
 }
 
+/// The documented (not simulated) properties sit under the measured table, one column per
+/// variant with its kind's values, each property with its source; summary.json carries them.
+#[test]
+fn summaries_list_each_transport_s_documented_properties_with_sources() {
+    let workspace = Workspace::new(SMALL);
+    workspace.run("table", &[]).assert_success();
+    let out = workspace.out();
+    let markdown = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let (measured, documented) = markdown
+        .split_once("## Documented properties (not simulated)")
+        .expect("a properties section");
+    assert!(measured.contains("| latency p99 |"));
+    assert!(documented.contains("| property | poll-1s | sse-feed | ws |"));
+    assert!(
+        documented.contains("| browser API | fetch / XMLHttpRequest | EventSource | WebSocket |")
+    );
+    assert!(documented.contains(
+        "| binary payloads | yes (a binary body; base64 inside JSON) | no: UTF-8 text only"
+    ));
+    assert!(documented.contains("- built-in reconnect: WHATWG HTML 9.2.3"));
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let direction = &json["properties"][0];
+    assert_eq!(direction["property"], "direction");
+    assert_eq!(direction["values"][1], "server to client only");
+    assert_eq!(direction["values"][2], "both ways, full duplex");
+}
+
 #[test]
 fn run_markdown_prints_a_table_with_a_column_per_variant() {
     let workspace = Workspace::new(SMALL);
