@@ -12,7 +12,7 @@ use crate::metrics::RunResult;
 struct Property {
     name: &'static str,
     /// (transport kind, value), for every kind rtsim runs.
-    values: [(&'static str, &'static str); 4],
+    values: [(&'static str, &'static str); 5],
     source: &'static str,
 }
 
@@ -27,8 +27,12 @@ const PROPERTIES: &[Property] = &[
             ),
             ("sse", "server to client only"),
             ("websocket", "both ways, full duplex"),
+            (
+                "grpc",
+                "server to client on this stream; the protocol also streams both ways",
+            ),
         ],
-        source: "WHATWG HTML Living Standard, server-sent events (9.2); RFC 6455 section 1.1",
+        source: "WHATWG HTML Living Standard, server-sent events (9.2); RFC 6455 section 1.1; gRPC core concepts (four RPC kinds)",
     },
     Property {
         name: "browser API",
@@ -37,6 +41,7 @@ const PROPERTIES: &[Property] = &[
             ("long_polling", "fetch / XMLHttpRequest"),
             ("sse", "EventSource"),
             ("websocket", "WebSocket"),
+            ("grpc", "none: native clients, or gRPC-Web through a proxy"),
         ],
         source: "WHATWG Fetch, HTML (EventSource) and WebSockets standards",
     },
@@ -50,8 +55,12 @@ const PROPERTIES: &[Property] = &[
                 "websocket",
                 "every current browser (Internet Explorer from 10)",
             ),
+            (
+                "grpc",
+                "browsers only through gRPC-Web and a translating proxy",
+            ),
         ],
-        source: "MDN Web Docs browser compatibility tables for EventSource and WebSocket",
+        source: "MDN Web Docs browser compatibility tables for EventSource and WebSocket; grpc.io, gRPC-Web",
     },
     Property {
         name: "binary payloads",
@@ -60,6 +69,7 @@ const PROPERTIES: &[Property] = &[
             ("long_polling", "yes (a binary body; base64 inside JSON)"),
             ("sse", "no: UTF-8 text only (base64; measured as framing)"),
             ("websocket", "yes: binary frames"),
+            ("grpc", "yes: protobuf messages"),
         ],
         source: "WHATWG HTML 9.2.5 (the event stream is UTF-8); RFC 6455 section 5.6 (opcode 0x2)",
     },
@@ -73,8 +83,12 @@ const PROPERTIES: &[Property] = &[
             ),
             ("sse", "yes, after `retry` (default 3 s; measured)"),
             ("websocket", "no: the application's policy (measured)"),
+            (
+                "grpc",
+                "the channel reconnects with backoff; the stream is re-opened (measured)",
+            ),
         ],
-        source: "WHATWG HTML 9.2.3 (EventSource reestablishes the connection); WHATWG WebSockets (no reconnect)",
+        source: "WHATWG HTML 9.2.3 (EventSource reestablishes the connection); WHATWG WebSockets (no reconnect); gRPC connection-backoff spec",
     },
     Property {
         name: "resume after a gap",
@@ -86,6 +100,7 @@ const PROPERTIES: &[Property] = &[
                 "Last-Event-ID header, sent by the browser (measured)",
             ),
             ("websocket", "application-defined (measured: resume)"),
+            ("grpc", "application-defined cursor (measured: resume)"),
         ],
         source: "WHATWG HTML 9.2.4 (Last-Event-ID)",
     },
@@ -102,6 +117,7 @@ const PROPERTIES: &[Property] = &[
                 "websocket",
                 "needs the proxy to pass Upgrade (measured: denied)",
             ),
+            ("grpc", "needs HTTP/2 end to end (trailers)"),
         ],
         source: "RFC 9110 section 7.8 (Upgrade); RFC 6455 section 4.1",
     },
@@ -115,6 +131,7 @@ const PROPERTIES: &[Property] = &[
                 "holds 1 of the 6 per origin per tab (measured: blocked streams)",
             ),
             ("websocket", "outside the 6-per-origin limit"),
+            ("grpc", "one HTTP/2 connection, streams multiplexed"),
         ],
         source: "Chromium and Firefox: 6 connections per host over HTTP/1.1; MDN EventSource notes",
     },
@@ -184,7 +201,7 @@ mod tests {
             let kinds: Vec<&str> = p.values.iter().map(|(k, _)| *k).collect();
             assert_eq!(
                 kinds,
-                ["polling", "long_polling", "sse", "websocket"],
+                ["polling", "long_polling", "sse", "websocket", "grpc"],
                 "{}",
                 p.name
             );

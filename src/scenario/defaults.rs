@@ -107,6 +107,25 @@ pub const HTTP2_HUFFMAN_PPM: u32 = 800_000;
 pub const HTTP2_REPEATED_REQUEST_HEADERS: u64 = 30;
 /// A repeated response's header block: indexed references plus a new `date` literal.
 pub const HTTP2_REPEATED_RESPONSE_HEADERS: u64 = 20;
+/// gRPC request header text before HPACK: :method, :scheme, :path, :authority,
+/// content-type, te, user-agent, grpc-accept-encoding, grpc-timeout (the gRPC over HTTP/2
+/// protocol's request headers, with a short service path): an estimate.
+pub const GRPC_REQUEST_HEADERS: u64 = 200;
+/// gRPC response header text: :status, content-type, grpc-encoding, grpc-accept-encoding.
+pub const GRPC_RESPONSE_HEADERS: u64 = 80;
+/// A subscription request message (a topic and a cursor): an estimate.
+pub const GRPC_REQUEST_MESSAGE: u64 = 16;
+/// gRPC core's server keepalive time (GRPC_ARG_KEEPALIVE_TIME_MS for servers: 2 hours);
+/// clients send none by default.
+pub const GRPC_KEEPALIVE: Nanos = 2 * 3_600_000 * MS;
+/// gRPC's connection backoff (doc/connection-backoff.md: 1 s initial, x1.6, +-20 %
+/// jitter, 120 s max), approximated by doubling from 1 s with equal jitter, capped at 120 s.
+pub const GRPC_RECONNECT_DELAY: Nanos = 1_000 * MS;
+pub const GRPC_RECONNECT_MAX: Nanos = 120_000 * MS;
+/// Protobuf size against the JSON text of the same event: 22-37 % in N. Larsgård's
+/// comparison ("Comparing sizes of protobuf vs json", a record with a string and numbers);
+/// field names are gone and numbers are varints. 35 % is used.
+pub const PROTOBUF_FACTOR_PERCENT: u64 = 35;
 /// Chrome's HTTP/2 connection window (15 MiB, sent in its first WINDOW_UPDATE).
 pub const HTTP2_WINDOW: u64 = 15 * 1024 * 1024;
 /// Long-poll hold time: 30 s, below the 60 s idle timeout common in load balancers.

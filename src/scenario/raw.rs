@@ -437,6 +437,9 @@ pub struct RawEvents {
     /// (inside a JSON string in polling bodies); WebSocket sends binary frames. Default `json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// The event's size as a protobuf message (gRPC). Default: `payload` x 0.35.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protobuf_size: Option<ByteSize>,
 }
 
 /// One transport variant: a label and exactly one transport block.
@@ -458,6 +461,41 @@ pub struct RawTransport {
     /// WebSocket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub websocket: Option<RawWebSocket>,
+    /// gRPC over HTTP/2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grpc: Option<RawGrpc>,
+}
+
+/// gRPC over HTTP/2: a stream of protobuf messages, each in a DATA frame with gRPC's 5-byte
+/// prefix.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawGrpc {
+    /// `server_streaming`: one request opens a stream of events. Default and, for now, the
+    /// only mode (unary, client and bidirectional streaming come with two-way workloads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// Interval of the server's keepalive PINGs. Default 2h (gRPC core's server default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keepalive: Option<Duration>,
+    /// Request header text before HPACK (:method, :scheme, :path, :authority,
+    /// content-type, te, user-agent, grpc-accept-encoding, grpc-timeout). Default 200B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// Response header text before HPACK (:status, content-type, grpc-encoding,
+    /// grpc-accept-encoding). Default 80B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<ByteSize>,
+    /// The subscription request's protobuf message. Default 16B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_message: Option<ByteSize>,
+    /// How the channel reconnects. Default: exponential from 1s to 120s with equal jitter
+    /// (gRPC's connection backoff: 1s, x1.6, +-20%, 120s, approximated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconnect: Option<RawReconnect>,
+    /// After a reconnect: `replay` (re-subscribe with a cursor) or `none`. Default `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<String>,
 }
 
 /// Short polling: `GET` every interval; each response carries every event since the last.

@@ -227,6 +227,8 @@ pub struct WorkloadSpec {
     /// Mean events per second.
     pub rate_per_second: f64,
     pub payload: u64,
+    /// The event as a protobuf message (gRPC).
+    pub protobuf_size: u64,
 }
 
 /// How event payloads are encoded by the application.
@@ -310,6 +312,14 @@ pub enum TransportKind {
         /// Resume from the last event after a reconnect (else the outage's events are lost).
         replay: bool,
     },
+    /// gRPC server streaming over HTTP/2 (`http.http2` is always set).
+    Grpc {
+        http: HttpHeaders,
+        keepalive: Option<Nanos>,
+        request_message: u64,
+        reconnect: ReconnectPolicy,
+        replay: bool,
+    },
 }
 
 impl TransportKind {
@@ -320,6 +330,7 @@ impl TransportKind {
             TransportKind::LongPolling { .. } => "long_polling",
             TransportKind::Sse { .. } => "sse",
             TransportKind::WebSocket { .. } => "websocket",
+            TransportKind::Grpc { .. } => "grpc",
         }
     }
 }

@@ -15,7 +15,7 @@ pub use world::{CONNECTIONS_PER_ORIGIN, Client, Protocol, Sharing, World};
 use crate::engine::{self, EngineError, Scheduler};
 use crate::metrics::{ClientLedger, RunResult};
 use crate::scenario::{Scenario, TransportKind, TransportSpec};
-use crate::transport::{LongPolling, Polling, Sse, WebSocket};
+use crate::transport::{GrpcStream, LongPolling, Polling, Sse, WebSocket};
 use crate::workload::EventLog;
 
 /// Default limit on events handled in one run.
@@ -58,6 +58,13 @@ pub fn run_variant_with_ledgers(
         }
         TransportKind::WebSocket { .. } => drive(
             WebSocket::new(&variant.kind),
+            scenario,
+            log,
+            variant,
+            max_events,
+        ),
+        TransportKind::Grpc { .. } => drive(
+            GrpcStream::new(&variant.kind),
             scenario,
             log,
             variant,

@@ -2,6 +2,7 @@
 //! client and server behaviour that decides what is sent when.
 
 pub mod framing;
+pub mod grpc;
 pub mod http;
 pub mod http2;
 mod long_polling;
@@ -9,6 +10,7 @@ mod polling;
 mod sse;
 mod websocket;
 
+pub use grpc::GrpcStream;
 pub use long_polling::LongPolling;
 pub use polling::Polling;
 pub use sse::Sse;

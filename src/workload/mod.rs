@@ -16,6 +16,8 @@ pub struct EventLog {
     /// Payload bytes of every event.
     pub payload: u64,
     pub encoding: Encoding,
+    /// Bytes of every event as a protobuf message (gRPC).
+    pub protobuf_size: u64,
 }
 
 impl EventLog {
@@ -50,6 +52,7 @@ impl EventLog {
             times,
             payload: w.payload,
             encoding: w.encoding,
+            protobuf_size: w.protobuf_size,
         }
     }
 

@@ -9,6 +9,7 @@ mod determinism;
 mod energy;
 mod examples;
 mod faults;
+mod grpc;
 mod http2;
 mod loss;
 mod proxies;

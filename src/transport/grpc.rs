@@ -1,0 +1,122 @@
+//! gRPC server streaming over HTTP/2 (gRPC over HTTP/2 protocol; RFC 9113): the client's
+//! HEADERS and one DATA frame with the subscription request open a stream; the server
+//! answers HEADERS, then writes each event as a protobuf message in its own DATA frame:
+//! 9 bytes of frame header, gRPC's 5-byte message prefix (compressed flag and length), the
+//! message. The server PINGs the connection at its keepalive interval; the channel
+//! reconnects with backoff and may re-subscribe with a cursor.
+
+use crate::engine::{Nanos, Scheduler};
+use crate::scenario::{HttpHeaders, ReconnectPolicy, TransportKind};
+use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
+use crate::transport::http2::{FRAME_HEADER, PING, WINDOW_UPDATE};
+use crate::workload::EventLog;
+
+/// gRPC's length prefix: a compressed flag (1 byte) and the message length (4 bytes).
+pub const MESSAGE_PREFIX: u64 = 5;
+
+pub struct GrpcStream {
+    http: HttpHeaders,
+    keepalive: Option<Nanos>,
+    request_message: u64,
+    reconnect: ReconnectPolicy,
+    replay: bool,
+}
+
+impl GrpcStream {
+    pub fn new(kind: &TransportKind) -> Self {
+        match *kind {
+            TransportKind::Grpc {
+                http,
+                keepalive,
+                request_message,
+                reconnect,
+                replay,
+            } => GrpcStream {
+                http,
+                keepalive,
+                request_message,
+                reconnect,
+                replay,
+            },
+            _ => unreachable!("GrpcStream::new is given a gRPC variant"),
+        }
+    }
+}
+
+impl Protocol for GrpcStream {
+    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+        let http = &self.http;
+        match kind {
+            // HEADERS, then a DATA frame with the prefixed request message.
+            MsgKind::Request => (
+                0,
+                http.request_bytes(http.request, conn)
+                    + FRAME_HEADER
+                    + MESSAGE_PREFIX
+                    + self.request_message,
+            ),
+            MsgKind::StreamOpen => (0, http.response_bytes(http.response, conn)),
+            MsgKind::Event(_) => (log.protobuf_size, FRAME_HEADER + MESSAGE_PREFIX),
+            MsgKind::WindowUpdate => (0, WINDOW_UPDATE),
+            MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
+            other => unreachable!("{other:?} is not a gRPC message"),
+        }
+    }
+
+    fn http2_window(&self) -> Option<u64> {
+        self.http.http2_window()
+    }
+
+    fn http2_ping(&self) -> Option<Nanos> {
+        self.keepalive
+    }
+
+    fn sharing(&self) -> Sharing {
+        Sharing::Shared
+    }
+
+    fn is_stream_body(&self, kind: MsgKind) -> bool {
+        matches!(kind, MsgKind::Event(_))
+    }
+
+    fn loses_outage(&self) -> bool {
+        !self.replay
+    }
+
+    /// The channel reconnects after its backoff and subscribes again.
+    fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let policy = w.protocol.reconnect;
+        w.reconnect(c, &policy, now, s);
+    }
+
+    fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.send_request(c, now, s);
+    }
+
+    fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.send_request(c, now, s);
+    }
+
+    fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        w.register(c);
+        w.register_stream(c);
+        w.send_down(c, MsgKind::StreamOpen, now, s);
+        if w.protocol.replay {
+            w.replay_pending(c, None, now, s);
+        } else {
+            w.skip_pending(c);
+        }
+    }
+
+    fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        w.push_to_streams(replica, n, now, s);
+    }
+
+    fn event_missed(w: &mut World<Self>, replica: u32, n: u32) {
+        w.lose_for_streams(replica, n);
+    }
+
+    fn has_subscribers(w: &World<Self>, replica: u32) -> bool {
+        w.has_streams(replica)
+    }
+}

@@ -1,0 +1,113 @@
+//! gRPC server streaming over HTTP/2: exact bytes per message, TLS records, reconnects.
+
+use rtsim::RunResult;
+
+use crate::support::{Simple, run, scenario};
+
+/// One gRPC client, one 200-byte event a second for 100 s, with the protobuf size given.
+fn one_client(tls: &str, transport: &str) -> RunResult {
+    let text = Simple {
+        clients: 1,
+        latency: "5ms",
+        bandwidth: "100Mbit/s",
+        source: "periodic",
+        rate: "1/s",
+        payload: "200B, protobuf_size: 70B",
+        duration: "100500ms",
+        warmup: "0s",
+    }
+    .yaml(&[transport]);
+    let text = text.replace(
+        "users: { count: 1, link: link }",
+        &format!("users: {{ count: 1, link: link, tls: {tls} }}"),
+    );
+    run(&scenario(&text)).remove(0)
+}
+
+/// Downstream, each event is exactly its protobuf message plus gRPC's 5-byte prefix plus
+/// one 9-byte DATA frame header; the stream opens with the server preface and one HEADERS
+/// frame. With TLS 1.3 each message adds one 22-byte record overhead, nothing else.
+#[test]
+fn server_streaming_costs_payload_plus_5_plus_9_per_event() {
+    let plain = one_client("none", "{ grpc: {} }");
+    let down = plain.totals.bytes.down;
+    let events = down.payload / 70;
+    assert_eq!(events, 100);
+    assert_eq!(down.payload, 70 * events);
+    // Server preface (SETTINGS 9 + 18, its ACK 9) and the response HEADERS (9 + 80 x 0.8
+    // for the Huffman-coded first header block), then 14 bytes per event; the client's
+    // WINDOW_UPDATE frames go up.
+    let open = 36 + 9 + 64;
+    assert_eq!(down.framing, open + (5 + 9) * events);
+    // Up: the client preface (79), the request HEADERS (9 + 160) and one DATA frame with
+    // the 16-byte request message and its prefix.
+    let window_updates = plain.totals.bytes.up.framing - (79 + 9 + 160 + 9 + 5 + 16);
+    assert_eq!(window_updates % 13, 0, "WINDOW_UPDATE frames of 13 bytes");
+    // 65,535-byte window, an update each time half is consumed: 84 bytes an event.
+    assert_eq!(window_updates / 13, (open + 84 * events) / (65_535 / 2));
+
+    let tls = one_client("\"1.3\"", "{ grpc: {} }");
+    let t = tls.totals.bytes.down;
+    assert_eq!(t.payload + t.framing, down.payload + down.framing);
+    // The server's 4,000-byte flight, then one 22-byte record per write: the preface with
+    // the HEADERS, and each event's DATA frame.
+    assert_eq!(t.tls, 4000 + 22 * (1 + events));
+}
+
+/// gRPC's payload is the protobuf message: 35 % of the JSON payload unless the scenario
+/// says otherwise, so it moves fewer bytes than SSE for the same events.
+#[test]
+fn protobuf_messages_default_to_a_third_of_the_json_text() {
+    let text = Simple {
+        clients: 10,
+        latency: "20ms",
+        bandwidth: "10Mbit/s",
+        source: "periodic",
+        rate: "1/s",
+        payload: "400B",
+        duration: "60s",
+        warmup: "0s",
+    }
+    .yaml(&[
+        "{ label: grpc, grpc: {} }",
+        "{ label: sse, sse: { http2: true } }",
+    ]);
+    let results = run(&scenario(&text));
+    let (grpc, sse) = (&results[0], &results[1]);
+    assert_eq!(
+        grpc.totals.bytes.down.payload % 140,
+        0,
+        "400 B x 0.35 = 140 B"
+    );
+    assert_eq!(
+        grpc.totals.bytes.down.payload / 140,
+        sse.totals.bytes.down.payload / 400,
+        "the same events"
+    );
+    assert!(grpc.bytes_down_per_client_hour.total < 0.6 * sse.bytes_down_per_client_hour.total);
+    assert_eq!(grpc.ledger.lost, 0);
+    assert_eq!(
+        grpc.ledger.generated,
+        grpc.ledger.delivered + grpc.ledger.in_flight
+    );
+}
+
+/// Unimplemented modes are refused by name, not run as something else.
+#[test]
+fn grpc_modes_other_than_server_streaming_are_refused() {
+    let text = Simple {
+        clients: 1,
+        latency: "5ms",
+        bandwidth: "10Mbit/s",
+        source: "periodic",
+        rate: "1/s",
+        payload: "10B",
+        duration: "10s",
+        warmup: "0s",
+    }
+    .yaml(&["{ grpc: { mode: bidirectional } }"]);
+    let e = rtsim::scenario::load_str("t.yaml", &text, &[]).unwrap_err();
+    let message = e.to_string();
+    assert!(message.contains("transports[0].grpc.mode"), "{message}");
+    assert!(message.contains("not modelled yet"), "{message}");
+}
