@@ -142,6 +142,8 @@ pub struct WindowTotals {
     pub lifetime_closes: u64,
     /// Connections closed when their replica's drain period ended (scale-in).
     pub drain_closes: u64,
+    /// Connections the server closed at their maximum age (gRPC `max_connection_age`).
+    pub age_closes: u64,
     /// Connection attempts refused (a proxy or replica at its limit) and requests a layer-7
     /// balancer answered `503` (every replica at its limit).
     pub refused: u64,

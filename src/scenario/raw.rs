@@ -496,6 +496,11 @@ pub struct RawGrpc {
     /// After a reconnect: `replay` (re-subscribe with a cursor) or `none`. Default `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume: Option<String>,
+    /// The server closes a connection this old (+-10 %) at its next quiet moment and the
+    /// client reconnects, which re-spreads connections behind a layer-4 balancer. Default:
+    /// none (gRPC core's default is infinite).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connection_age: Option<Duration>,
 }
 
 /// Short polling: `GET` every interval; each response carries every event since the last.

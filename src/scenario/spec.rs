@@ -319,6 +319,7 @@ pub enum TransportKind {
         request_message: u64,
         reconnect: ReconnectPolicy,
         replay: bool,
+        max_connection_age: Option<Nanos>,
     },
 }
 

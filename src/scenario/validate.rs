@@ -394,6 +394,19 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         latency: b.latency.map_or(d::BROKER_LATENCY, |v| v.as_nanos()),
         cost: b.cost.map_or(d::BROKER_COST, |v| v.as_nanos()),
     });
+    // A gRPC stream held back by flow control keeps a backlog of pending events, which only
+    // a broker (every event at every replica with subscribers) can serve in order.
+    if broker.is_none()
+        && most_replicas > 1
+        && let Some(i) = transports
+            .iter()
+            .position(|t| matches!(t.kind, TransportKind::Grpc { .. }))
+    {
+        return Err(c.error(
+            &format!("transports[{i}].grpc"),
+            "gRPC streams on several replicas need a `broker` (without one, events reach one replica each)",
+        ));
+    }
 
     let raw_tls = raw.tls.clone().unwrap_or_default();
     let tls = TlsSizes {
@@ -673,6 +686,10 @@ fn transport(
                 .map_or(d::GRPC_REQUEST_MESSAGE, |v| v.bytes()),
             reconnect,
             replay,
+            max_connection_age: p
+                .max_connection_age
+                .map(|v| positive(v, "grpc.max_connection_age"))
+                .transpose()?,
         }
     } else {
         unreachable!("exactly one transport kind was checked above")

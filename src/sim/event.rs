@@ -154,6 +154,8 @@ pub enum CloseReason {
     Lifetime = 0,
     /// Its replica was removed and drained.
     Drain = 1,
+    /// The server's maximum connection age (gRPC `max_connection_age`).
+    Age = 2,
 }
 
 /// Server work whose completion triggers a send.
@@ -207,8 +209,8 @@ pub enum MsgKind {
     Keepalive,
     /// WebSocket pong.
     Pong,
-    /// HTTP/2: the client returns flow-control credit.
-    WindowUpdate,
+    /// HTTP/2: the client returns this many bytes of flow-control credit.
+    WindowUpdate(u32),
     /// HTTP/2: the server's PING.
     Http2Ping,
     /// HTTP/2: the client's PING ACK.

@@ -54,10 +54,24 @@ pub trait Protocol: Sized {
     /// The client's connection was lost (a proxy closed it): what the client does now.
     fn connection_lost(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {
     }
+    /// The server's maximum connection age (gRPC), after which it closes a connection at
+    /// its next quiet moment and the client reconnects.
+    fn max_connection_age(&self) -> Option<Nanos> {
+        None
+    }
     /// Whether a client that reconnects loses the events of its outage (a WebSocket without
     /// replay): while it is away they count as lost, not in flight.
     fn loses_outage(&self) -> bool {
         false
+    }
+    /// A WINDOW_UPDATE returning `credit` bytes reached the server (HTTP/2).
+    fn window_update(
+        _w: &mut World<Self>,
+        _c: ClientId,
+        _credit: u64,
+        _now: Nanos,
+        _s: &mut Scheduler<Event>,
+    ) {
     }
     /// Whether the client answers a keepalive (a WebSocket pong; SSE comments get none).
     fn keepalive_answered(&self) -> bool {
@@ -168,12 +182,15 @@ pub struct Client {
     awaiting_recovery: u32,
     /// 1 + the highest event number delivered to it; 0 before any.
     highest_delivered: u32,
+    /// HTTP/2 flow control (gRPC): stream bytes written and not yet credited back.
+    window_used: u64,
 }
 
 mod browser;
 mod connection;
 mod energy;
 mod faults;
+mod flow_control;
 mod proxy;
 
 /// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
@@ -246,6 +263,7 @@ struct Counters {
     lifetime_closes: u64,
     /// Connections closed when their replica's drain period ended.
     drain_closes: u64,
+    age_closes: u64,
     /// Connections refused (a proxy or replica full), and WebSocket upgrades denied.
     refused: u64,
     denied: u64,
@@ -298,6 +316,8 @@ pub struct World<'s, P> {
     streams: Vec<Vec<ClientId>>,
     /// Per replica: long-poll requests it holds.
     pub held_on: Vec<u32>,
+    /// Per replica: events up to this number (exclusive) have reached it.
+    available: Vec<u32>,
     /// Per proxy: connections through it.
     proxy_stats: Vec<proxy::ProxyStats>,
     /// Workload events created so far.
@@ -312,8 +332,9 @@ pub struct World<'s, P> {
     lb_out: Vec<bool>,
     /// Per replica: health-check streaks.
     health: Vec<faults::Health>,
-    /// Draws of reconnect jitter.
+    /// Draws of reconnect jitter, and of the jitter of maximum connection ages.
     reconnect_rng: Stream,
+    age_rng: Stream,
     /// Per fault: affected and recovered clients.
     fault_stats: Vec<faults::FaultStats>,
     /// Proxies and the balancer restarting now (refusing connections).
@@ -390,6 +411,7 @@ impl<'s, P: Protocol> World<'s, P> {
             peak_connections: 0,
             streams: vec![Vec::new(); scenario.max_replicas() as usize],
             held_on: vec![0; scenario.max_replicas() as usize],
+            available: vec![0; scenario.max_replicas() as usize],
             proxy_stats: vec![proxy::ProxyStats::default(); scenario.proxies.len()],
             events_so_far: 0,
             subscribers: Vec::new(),
@@ -398,6 +420,7 @@ impl<'s, P: Protocol> World<'s, P> {
             lb_out: vec![false; scenario.max_replicas() as usize],
             health: vec![faults::Health::default(); scenario.max_replicas() as usize],
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
+            age_rng: rng::stream(scenario.seed, "connection-age"),
             fault_stats: vec![faults::FaultStats::default(); scenario.faults.len()],
             proxy_down: vec![false; scenario.proxies.len()],
             balancer_down: false,
@@ -888,7 +911,8 @@ impl<'s, P: Protocol> World<'s, P> {
                     self.handle_request(c, now, s);
                 }
             }
-            MsgKind::Pong | MsgKind::WindowUpdate | MsgKind::Http2PingAck => {}
+            MsgKind::WindowUpdate(credit) => P::window_update(self, c, credit as u64, now, s),
+            MsgKind::Pong | MsgKind::Http2PingAck => {}
             other => unreachable!("{other:?} travels only from server to client"),
         }
     }
@@ -928,8 +952,9 @@ impl<'s, P: Protocol> World<'s, P> {
             let connection = &mut self.clients[c as usize].connection;
             connection.unacknowledged_data += msg.payload + msg.framing;
             if connection.unacknowledged_data >= window / 2 {
-                connection.unacknowledged_data = 0;
-                self.send_up(c, MsgKind::WindowUpdate, now, s);
+                let credit = std::mem::take(&mut connection.unacknowledged_data);
+                let credit = u32::try_from(credit).unwrap_or(u32::MAX);
+                self.send_up(c, MsgKind::WindowUpdate(credit), now, s);
             }
         }
         match msg.kind {
@@ -1086,6 +1111,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 proxy_closes: self.counters.proxy_closes,
                 lifetime_closes: self.counters.lifetime_closes,
                 drain_closes: self.counters.drain_closes,
+                age_closes: self.counters.age_closes,
                 refused: self.counters.refused,
                 denied: self.counters.denied,
                 reconnects: self.counters.reconnects,

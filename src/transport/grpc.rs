@@ -20,6 +20,7 @@ pub struct GrpcStream {
     request_message: u64,
     reconnect: ReconnectPolicy,
     replay: bool,
+    max_connection_age: Option<Nanos>,
 }
 
 impl GrpcStream {
@@ -31,15 +32,24 @@ impl GrpcStream {
                 request_message,
                 reconnect,
                 replay,
+                max_connection_age,
             } => GrpcStream {
                 http,
                 keepalive,
                 request_message,
                 reconnect,
                 replay,
+                max_connection_age,
             },
             _ => unreachable!("GrpcStream::new is given a gRPC variant"),
         }
+    }
+}
+
+impl GrpcStream {
+    /// The stream's flow-control window.
+    fn window(&self) -> u64 {
+        self.http.http2_window().unwrap_or(u64::MAX)
     }
 }
 
@@ -57,7 +67,7 @@ impl Protocol for GrpcStream {
             ),
             MsgKind::StreamOpen => (0, http.response_bytes(http.response, conn)),
             MsgKind::Event(_) => (log.protobuf_size, FRAME_HEADER + MESSAGE_PREFIX),
-            MsgKind::WindowUpdate => (0, WINDOW_UPDATE),
+            MsgKind::WindowUpdate(_) => (0, WINDOW_UPDATE),
             MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
             other => unreachable!("{other:?} is not a gRPC message"),
         }
@@ -77,6 +87,10 @@ impl Protocol for GrpcStream {
 
     fn is_stream_body(&self, kind: MsgKind) -> bool {
         matches!(kind, MsgKind::Event(_))
+    }
+
+    fn max_connection_age(&self) -> Option<Nanos> {
+        self.max_connection_age
     }
 
     fn loses_outage(&self) -> bool {
@@ -100,16 +114,29 @@ impl Protocol for GrpcStream {
     fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         w.register(c);
         w.register_stream(c);
+        w.open_window(c);
         w.send_down(c, MsgKind::StreamOpen, now, s);
-        if w.protocol.replay {
-            w.replay_pending(c, None, now, s);
-        } else {
+        if !w.protocol.replay {
             w.skip_pending(c);
         }
+        let window = w.protocol.window();
+        w.push_within_window(c, window, now, s);
     }
 
     fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        w.push_to_streams(replica, n, now, s);
+        let window = w.protocol.window();
+        w.push_to_streams_windowed(replica, n, window, now, s);
+    }
+
+    fn window_update(
+        w: &mut World<Self>,
+        c: ClientId,
+        credit: u64,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let window = w.protocol.window();
+        w.window_credit(c, credit, window, now, s);
     }
 
     fn event_missed(w: &mut World<Self>, replica: u32, n: u32) {

@@ -105,7 +105,7 @@ pub fn exchange_size(
                 http.response_bytes(response_text, conn) + body_framing + http.body_bytes(body),
             )
         }
-        MsgKind::WindowUpdate => (0, http.window_update_bytes()),
+        MsgKind::WindowUpdate(_) => (0, http.window_update_bytes()),
         MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
         other => unreachable!("{other:?} is not part of an HTTP request/response exchange"),
     }

@@ -61,7 +61,7 @@ impl Protocol for Sse {
                 )
             }
             MsgKind::Keepalive => (0, SSE_HEARTBEAT + http.stream_write_bytes(SSE_HEARTBEAT)),
-            MsgKind::WindowUpdate => (0, http.window_update_bytes()),
+            MsgKind::WindowUpdate(_) => (0, http.window_update_bytes()),
             MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
             other => unreachable!("{other:?} is not an SSE message"),
         }

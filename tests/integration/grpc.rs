@@ -111,3 +111,102 @@ fn grpc_modes_other_than_server_streaming_are_refused() {
     assert!(message.contains("transports[0].grpc.mode"), "{message}");
     assert!(message.contains("not modelled yet"), "{message}");
 }
+
+/// A slow consumer: events come faster than the client's link drains them. gRPC's flow
+/// control stops the server at the stream's 65,535-byte window, so its send buffer never
+/// holds more than the window (plus the one message that crossed it) and the backlog waits
+/// as pending events; a WebSocket with the `buffer` policy queues the whole backlog.
+#[test]
+fn flow_control_stops_a_grpc_sender_while_a_websocket_buffer_grows() {
+    let text = "name: slow
+seed: 2
+duration: 3m
+warmup: 0s
+network:
+  thin: { latency: 30ms, bandwidth: 64kbit/s }
+clients:
+  phones: { count: 5, link: thin }
+server: { send_buffer: { limit: 100MB, policy: buffer } }
+workload:
+  events: { source: periodic, rate: 5/s, payload: 2KB, protobuf_size: 2KB }
+transports:
+  - { label: ws, websocket: {} }
+  - { label: grpc, grpc: {} }
+";
+    let results = run(&scenario(text));
+    let (ws, grpc) = (&results[0], &results[1]);
+    for r in [ws, grpc] {
+        assert_eq!(
+            r.ledger.generated,
+            r.ledger.delivered + r.ledger.lost + r.ledger.in_flight,
+            "{}",
+            r.label
+        );
+        assert_eq!(r.ledger.lost, 0);
+        assert_eq!(r.ledger.out_of_order, 0);
+    }
+    // 80 kbit/s of events on a 64 kbit/s link: about 2 KB a second more than it drains.
+    assert!(
+        ws.slow_consumers.peak_send_buffer_bytes > 250_000,
+        "{:?}",
+        ws.slow_consumers
+    );
+    // The window counts application bytes; the send buffer counts wire bytes, so each
+    // message of 2,014 bytes also brings its two segments' 52-byte TCP/IP headers.
+    let one_message: u64 = 2_000 + 5 + 9;
+    let messages = (65_535 + one_message).div_ceil(one_message);
+    let bound = 65_535 + one_message + messages * 2 * 52;
+    let peak = grpc.slow_consumers.peak_send_buffer_bytes;
+    assert!(peak <= bound, "{peak} > {bound}");
+    assert!(peak > 60_000, "the window fills: {peak}");
+    // The same backlog, held as pending events at the server instead.
+    assert!(grpc.ledger.in_flight > 5 * 100, "{:?}", grpc.ledger);
+    assert!(grpc.peak_memory_bytes < ws.peak_memory_bytes / 2);
+}
+
+/// Behind a layer-4 balancer scaled from 2 to 4 replicas, long-lived streams stay where
+/// they opened; `max_connection_age` makes the clients reconnect now and then, and each new
+/// connection goes to the emptiest replica, so the load spreads.
+#[test]
+fn max_connection_age_re_spreads_streams_after_scale_out() {
+    let text = |age: &str| {
+        format!(
+            "name: age
+seed: 4
+duration: 5m
+warmup: 0s
+network: {{ net: {{ latency: 10ms, bandwidth: 50Mbit/s }} }}
+clients: {{ users: {{ count: 200, link: net, ramp: 5s }} }}
+server: {{ replicas: 2 }}
+broker: {{}}
+load_balancer: {{ layer: 4, algorithm: least_connections, scale: [ {{ at: 60s, replicas: 4 }} ] }}
+workload: {{ events: {{ source: periodic, rate: 1/s, payload: 100B }} }}
+transports:
+  - {{ label: grpc, grpc: {{ resume: replay{age} }} }}
+"
+        )
+    };
+    let pinned = &run(&scenario(&text("")))[0];
+    let aged = &run(&scenario(&text(", max_connection_age: 30s")))[0];
+    for r in [pinned, aged] {
+        assert_eq!(r.ledger.lost, 0);
+        assert_eq!(r.ledger.generated, r.ledger.delivered + r.ledger.in_flight);
+    }
+    assert_eq!(pinned.totals.age_closes, 0);
+    assert_eq!(
+        pinned.replicas[2].connections_at_end + pinned.replicas[3].connections_at_end,
+        0
+    );
+    assert!((pinned.imbalance.connections - 2.0).abs() < 0.01);
+    // Every connection is closed about every 30 s (27 to 33 s with the jitter): about 9
+    // times per client in 5 minutes.
+    let per_client = aged.totals.age_closes as f64 / 200.0;
+    assert!((8.0..=11.0).contains(&per_client), "{per_client}");
+    // Four minutes after the scale-out (eight ages), the streams are spread.
+    assert!(aged.imbalance.connections < 1.2, "{:?}", aged.imbalance);
+    assert!(
+        aged.replicas.iter().all(|r| r.connections_at_end >= 40),
+        "{:?}",
+        aged.replicas
+    );
+}

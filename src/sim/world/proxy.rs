@@ -184,13 +184,24 @@ impl<P: Protocol> World<'_, P> {
     }
 
     /// A new connection of `c` was accepted: its proxies' maximum lifetime starts.
+    /// So does the server's maximum connection age, if the protocol has one, with gRPC
+    /// core's jitter of +-10 % so that connections opened together do not close together.
     pub(super) fn start_lifetime(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
         let group = self.clients[c as usize].group as usize;
+        let generation = self.clients[c as usize].connection.generation;
         if let Some(lifetime) = self.paths[group].max_lifetime {
-            let generation = self.clients[c as usize].connection.generation;
             s.after(
                 lifetime,
                 Event::CloseWhenQuiet(c, generation, CloseReason::Lifetime as u32),
+            );
+        }
+        if let Some(age) = self.protocol.max_connection_age() {
+            let spread = age / 5;
+            let age =
+                age - age / 10 + crate::engine::rng::uniform_below(&mut self.age_rng, spread + 1);
+            s.after(
+                age,
+                Event::CloseWhenQuiet(c, generation, CloseReason::Age as u32),
             );
         }
     }
@@ -221,6 +232,8 @@ impl<P: Protocol> World<'_, P> {
                 if let Some(p) = self.paths[group].lifetime_closer {
                     self.proxy_stats[p as usize].lifetime_closes += 1;
                 }
+            } else if reason == CloseReason::Age as u32 {
+                self.counters.age_closes += 1;
             } else {
                 self.counters.drain_closes += 1;
             }

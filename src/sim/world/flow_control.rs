@@ -1,0 +1,83 @@
+//! HTTP/2 flow control as backpressure (gRPC): the server writes a stream's events only
+//! while the bytes it has written and the client has not yet credited back (with
+//! WINDOW_UPDATE) are under the stream's window. Events it may not write yet stay pending
+//! at the server, in the shared event store, not in the connection's send buffer: a slow
+//! consumer stops the sender instead of growing the server's memory. A write that starts
+//! under the window may end past it (HTTP/2 would split the frame; the model sends it
+//! whole), so the outstanding bytes stay under the window plus one message.
+
+use super::{Protocol, World};
+use crate::engine::{Nanos, Scheduler};
+use crate::sim::event::{ClientId, Event, Job, MsgKind};
+
+impl<P: Protocol> World<'_, P> {
+    /// Event `n` is at replica `r`: each stream there gets its pending events, `n` last,
+    /// as far as its window allows.
+    pub fn push_to_streams_windowed(
+        &mut self,
+        r: u32,
+        n: u32,
+        window: u64,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let available = &mut self.available[r as usize];
+        *available = (*available).max(n + 1);
+        for i in 0..self.streams[r as usize].len() {
+            let c = self.streams[r as usize][i];
+            if self.clients[c as usize].cursor <= n {
+                self.push_within_window(c, window, now, s);
+            }
+        }
+    }
+
+    /// Queues push jobs for `c`'s pending events that have reached its replica, in order,
+    /// while its window has room.
+    pub fn push_within_window(
+        &mut self,
+        c: ClientId,
+        window: u64,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let cost = self.scenario.server.cost.push;
+        let limit = self.available[self.replica_of(c)].min(self.events_so_far);
+        loop {
+            let client = &self.clients[c as usize];
+            let n = client.cursor;
+            if n >= limit || client.window_used >= window {
+                return;
+            }
+            let (payload, framing) =
+                self.protocol
+                    .size(MsgKind::Event(n), self.log, client.connection.info);
+            let client = &mut self.clients[c as usize];
+            client.cursor = n + 1;
+            client.events_in_jobs += 1;
+            client.window_used += payload + framing;
+            self.run_job(c, Job::Push(n), cost, now, s);
+        }
+    }
+
+    /// The client credited `credit` bytes back: room for more of its pending events.
+    pub fn window_credit(
+        &mut self,
+        c: ClientId,
+        credit: u64,
+        window: u64,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let client = &mut self.clients[c as usize];
+        // The client also counts header and PING bytes, which are not flow-controlled.
+        client.window_used = client.window_used.saturating_sub(credit);
+        if client.streaming {
+            self.push_within_window(c, window, now, s);
+        }
+    }
+
+    /// A new stream of `c` starts with a fresh window.
+    pub fn open_window(&mut self, c: ClientId) {
+        self.clients[c as usize].window_used = 0;
+    }
+}
