@@ -26,6 +26,10 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     ("flaky-mobile", &["clients.phones.count=100"]),
     (
+        "grpc-streaming",
+        &["clients.fast.count=180", "clients.slow.count=20", "duration=4m"],
+    ),
+    (
         "dashboard",
         &[
             "clients.office.count=80",
@@ -129,6 +133,7 @@ examples! {
     deploy_under_load => "deploy-under-load",
     partition => "partition",
     flaky_mobile => "flaky-mobile",
+    grpc_streaming => "grpc-streaming",
     dashboard => "dashboard",
     notification_feed => "notification-feed",
     at_scale => "at-scale",
