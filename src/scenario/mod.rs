@@ -19,6 +19,7 @@ pub mod spec;
 pub mod sweep;
 pub mod topology;
 pub mod validate;
+pub mod workload;
 
 pub use error::ScenarioError;
 pub use overrides::Override;

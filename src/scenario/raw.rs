@@ -424,12 +424,21 @@ pub struct RawWorkload {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvents {
-    /// `poisson` (exponential gaps) or `periodic` (fixed gaps). Required.
+    /// `poisson` (exponential gaps), `periodic` (fixed gaps) or `bursty` (Poisson at `rate`
+    /// during `on` periods, silent during `off` ones). Required.
     pub source: String,
+    /// `bursty`: how long each burst lasts. Required with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<Duration>,
+    /// `bursty`: the silence between bursts. Required with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub off: Option<Duration>,
     /// Mean events per unit time, e.g. `2/s`. Required, > 0.
     pub rate: Rate,
-    /// Payload bytes per event (the JSON text of the event). Required, >= 1B.
-    pub payload: ByteSize,
+    /// Payload bytes per event (the JSON text of the event): a size (`300B`), or a
+    /// distribution: `{ uniform: [100B, 1KB] }` or `{ lognormal: { median: 300B, sigma: 0.8 } }`.
+    /// Required, >= 1B.
+    pub payload: RawPayload,
     /// Who receives each event: `all` (every client). Default `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
@@ -440,6 +449,53 @@ pub struct RawEvents {
     /// The event's size as a protobuf message (gRPC). Default: `payload` x 0.35.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protobuf_size: Option<ByteSize>,
+}
+
+/// An event's payload size: fixed, or drawn per event. (Read by hand rather than as an
+/// untagged enum, so that a bad size keeps its own message: "missing unit", ...)
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum RawPayload {
+    /// Every event has this size.
+    Fixed(ByteSize),
+    /// Each event's size is drawn from a distribution.
+    Distribution(RawPayloadDistribution),
+}
+
+impl<'de> Deserialize<'de> for RawPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object() {
+            serde_json::from_value(value)
+                .map(RawPayload::Distribution)
+                .map_err(|e| D::Error::custom(e.to_string()))
+        } else {
+            ByteSize::deserialize(value)
+                .map(RawPayload::Fixed)
+                .map_err(|e| D::Error::custom(e.to_string()))
+        }
+    }
+}
+
+/// Exactly one distribution.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPayloadDistribution {
+    /// Uniform between the two sizes, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uniform: Option<[ByteSize; 2]>,
+    /// Log-normal: `median` size and `sigma`, the standard deviation of its logarithm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lognormal: Option<RawLogNormal>,
+}
+
+/// A log-normal size distribution.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLogNormal {
+    pub median: ByteSize,
+    pub sigma: f64,
 }
 
 /// One transport variant: a label and exactly one transport block.

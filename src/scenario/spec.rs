@@ -224,11 +224,29 @@ pub struct CpuCosts {
 pub struct WorkloadSpec {
     pub source: EventSource,
     pub encoding: Encoding,
-    /// Mean events per second.
+    /// Mean events per second (during bursts, for a bursty source).
     pub rate_per_second: f64,
-    pub payload: u64,
-    /// The event as a protobuf message (gRPC).
-    pub protobuf_size: u64,
+    pub payload: PayloadSpec,
+    /// The event as a protobuf message (gRPC), when the scenario fixes it; otherwise 35 % of
+    /// each event's payload.
+    pub protobuf_size: Option<u64>,
+}
+
+/// Event payload sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayloadSpec {
+    Fixed(u64),
+    /// Uniform in [min, max] bytes.
+    Uniform {
+        min: u64,
+        max: u64,
+    },
+    /// Log-normal with this median and log standard deviation.
+    LogNormal {
+        median: u64,
+        sigma: f64,
+    },
 }
 
 /// How event payloads are encoded by the application.
@@ -246,6 +264,11 @@ pub enum Encoding {
 pub enum EventSource {
     Poisson,
     Periodic,
+    /// Poisson during `on`, nothing during `off`, from time 0.
+    Bursty {
+        on: Nanos,
+        off: Nanos,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -69,14 +69,15 @@ pub fn plan(
             all.push(o);
         }
         all.extend(cli.iter().cloned());
-        let point_raw = overrides::apply(&base, &all, TOP_LEVEL_KEYS).map_err(|mut e| {
-            e.message = format!("sweep point {index} ({}): {}", describe(&params), e.message);
+        // Errors name the point, when there is a sweep.
+        let at_point = |mut e: ScenarioError| {
+            if !params.is_empty() {
+                e.message = format!("sweep point {index} ({}): {}", describe(&params), e.message);
+            }
             e
-        })?;
-        let scenario = super::validate_raw(file, text, &point_raw, &all).map_err(|mut e| {
-            e.message = format!("sweep point {index} ({}): {}", describe(&params), e.message);
-            e
-        })?;
+        };
+        let point_raw = overrides::apply(&base, &all, TOP_LEVEL_KEYS).map_err(at_point)?;
+        let scenario = super::validate_raw(file, text, &point_raw, &all).map_err(at_point)?;
         let mut scenario = scenario;
         scenario.warnings.extend(unplotted.iter().cloned());
         points.push(Point {

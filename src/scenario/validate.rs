@@ -263,69 +263,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         return Err(c.error("server.cores", "must be between 1 and 4096"));
     }
 
-    let events = &raw.workload.events;
-    let source = match events.source.as_str() {
-        "poisson" => EventSource::Poisson,
-        "periodic" => EventSource::Periodic,
-        other => {
-            return Err(c.error(
-                "workload.events.source",
-                format!("unknown event source \"{other}\"; expected one of: poisson, periodic"),
-            ));
-        }
-    };
-    let rate_per_second = events.rate.per_second();
-    if events.rate.is_zero() {
-        return Err(c.error("workload.events.rate", "must be greater than 0"));
-    }
-    if events.payload.bytes() == 0 {
-        return Err(c.error("workload.events.payload", "must be at least 1B"));
-    }
-    if let Some(audience) = &events.audience
-        && audience != "all"
-    {
-        return Err(c.error(
-            "workload.events.audience",
-            format!("unknown audience \"{audience}\"; expected: all"),
-        ));
-    }
-    // The event log is built before the run: bound it so a typo in a rate is a clear error
-    // rather than an out-of-memory crash.
-    let expected_events = rate_per_second * duration as f64 / 1e9;
-    if expected_events > MAX_EVENTS_PER_RUN as f64 {
-        return Err(c.error(
-            "workload.events.rate",
-            format!(
-                "would create about {expected_events:.0} events in {}; at most {MAX_EVENTS_PER_RUN} per run",
-                raw.duration
-            ),
-        ));
-    }
-    let encoding = match events.encoding.as_deref() {
-        None | Some("json") => Encoding::Json,
-        Some("binary") => Encoding::Binary,
-        Some(other) => {
-            return Err(c.error(
-                "workload.events.encoding",
-                format!("unknown encoding \"{other}\"; expected one of: json, binary"),
-            ));
-        }
-    };
-    let workload = WorkloadSpec {
-        source,
-        encoding,
-        rate_per_second,
-        payload: events.payload.bytes(),
-        protobuf_size: match events.protobuf_size {
-            Some(size) if size.bytes() == 0 => {
-                return Err(c.error("workload.events.protobuf_size", "must be at least 1B"));
-            }
-            Some(size) => size.bytes(),
-            None => (events.payload.bytes() * d::PROTOBUF_FACTOR_PERCENT)
-                .div_ceil(100)
-                .max(1),
-        },
-    };
+    let workload = super::workload::workload(raw, duration, c)?;
 
     let raw_http2 = raw.http2.clone().unwrap_or_default();
     let http2 = Http2Params {

@@ -66,7 +66,7 @@ impl Protocol for GrpcStream {
                     + self.request_message,
             ),
             MsgKind::StreamOpen => (0, http.response_bytes(http.response, conn)),
-            MsgKind::Event(_) => (log.protobuf_size, FRAME_HEADER + MESSAGE_PREFIX),
+            MsgKind::Event(n) => (log.protobuf(n), FRAME_HEADER + MESSAGE_PREFIX),
             MsgKind::WindowUpdate(_) => (0, WINDOW_UPDATE),
             MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
             other => unreachable!("{other:?} is not a gRPC message"),

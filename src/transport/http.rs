@@ -91,17 +91,18 @@ pub fn exchange_size(
 ) -> (u64, u64) {
     match kind {
         MsgKind::Request => (0, http.request_bytes(request_text, conn)),
-        MsgKind::Response { count, .. } => {
+        MsgKind::Response { first, count } => {
+            let payload = log.payloads(first, count);
             let count = count as u64;
             // A binary payload travels as a base64 JSON string: inflation plus two quotes.
-            let per_event = match log.encoding {
+            let strings = match log.encoding {
                 Encoding::Json => 0,
-                Encoding::Binary => log.text_inflation() + 2,
+                Encoding::Binary => log.text_inflations(first, count as u32) + 2 * count,
             };
-            let body_framing = json_array_overhead(count) + count * per_event;
-            let body = count * log.payload + body_framing;
+            let body_framing = json_array_overhead(count) + strings;
+            let body = payload + body_framing;
             (
-                count * log.payload,
+                payload,
                 http.response_bytes(response_text, conn) + body_framing + http.body_bytes(body),
             )
         }

@@ -53,11 +53,11 @@ impl Protocol for Sse {
             }
             MsgKind::Event(n) => {
                 // The data line carries text: a binary payload as base64.
-                let text = log.payload + log.text_inflation();
+                let (payload, inflation) = (log.payload(n), log.text_inflation(n));
                 let fields = sse_event_fields(n as u64 + 1);
                 (
-                    log.payload,
-                    fields + http.stream_write_bytes(fields + text) + log.text_inflation(),
+                    payload,
+                    fields + http.stream_write_bytes(fields + payload + inflation) + inflation,
                 )
             }
             MsgKind::Keepalive => (0, SSE_HEARTBEAT + http.stream_write_bytes(SSE_HEARTBEAT)),

@@ -41,7 +41,10 @@ impl Protocol for WebSocket {
         match kind {
             MsgKind::Request => (0, self.upgrade_request),
             MsgKind::StreamOpen => (0, self.upgrade_response),
-            MsgKind::Event(_) => (log.payload, websocket_header(log.payload, false)),
+            MsgKind::Event(n) => {
+                let payload = log.payload(n);
+                (payload, websocket_header(payload, false))
+            }
             // Empty ping from the server; the pong echoes it from the client, masked.
             MsgKind::Keepalive => (0, websocket_header(0, false)),
             MsgKind::Pong => (0, websocket_header(0, true)),

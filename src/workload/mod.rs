@@ -1,11 +1,13 @@
 //! The workload: when server-to-client events happen and how large they are.
 //!
-//! The event log is generated once per scenario from the `workload` random stream and
-//! shared by every transport variant, so all variants deliver the very same events
-//! (common random numbers).
+//! The event log is generated once per scenario and shared by every transport variant, so
+//! all variants deliver the very same events (common random numbers). Event times come from
+//! the `workload` random stream and sizes from `payload-size`, so drawing sizes does not
+//! move the times.
 
-use crate::engine::rng;
-use crate::scenario::{Encoding, EventSource, Nanos, Scenario};
+use crate::engine::rng::{self, RngExt, Stream};
+use crate::scenario::defaults::PROTOBUF_FACTOR_PERCENT;
+use crate::scenario::{Encoding, EventSource, Nanos, PayloadSpec, Scenario};
 use crate::transport::framing::base64_len;
 
 /// Every event of a run, in time order.
@@ -13,55 +15,92 @@ use crate::transport::framing::base64_len;
 pub struct EventLog {
     /// Creation time of each event; event `i` has SSE id `i + 1`.
     pub times: Vec<Nanos>,
-    /// Payload bytes of every event.
-    pub payload: u64,
     pub encoding: Encoding,
-    /// Bytes of every event as a protobuf message (gRPC).
-    pub protobuf_size: u64,
+    sizes: Sizes,
+    /// The protobuf size of every event, when the scenario fixes it.
+    protobuf: Option<u64>,
+}
+
+/// Payload sizes: one for all, or cumulative sums (`cum[n]` is the bytes of events before
+/// `n`), so that a range's total is one subtraction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sizes {
+    Fixed(u64),
+    Varying(Vec<u64>),
 }
 
 impl EventLog {
     /// The events of `scenario` within `[0, duration]`.
     pub fn generate(scenario: &Scenario) -> Self {
         let w = &scenario.workload;
-        let mean_gap_ns = 1e9 / w.rate_per_second;
-        let mut times = Vec::new();
-        match w.source {
-            EventSource::Periodic => {
-                let gap = (mean_gap_ns.round() as Nanos).max(1);
-                let mut t = gap;
-                while t <= scenario.duration {
-                    times.push(t);
-                    t += gap;
+        let times = times(scenario);
+        let sizes = match w.payload {
+            PayloadSpec::Fixed(bytes) => Sizes::Fixed(bytes),
+            spec => {
+                let mut stream = rng::stream(scenario.seed, "payload-size");
+                let mut cum = Vec::with_capacity(times.len() + 1);
+                let mut total = 0u64;
+                cum.push(0);
+                for _ in 0..times.len() {
+                    total += draw_size(spec, &mut stream);
+                    cum.push(total);
                 }
+                Sizes::Varying(cum)
             }
-            EventSource::Poisson => {
-                let mut stream = rng::stream(scenario.seed, "workload");
-                let mut t: Nanos = 0;
-                loop {
-                    let gap = rng::exponential(&mut stream, mean_gap_ns);
-                    t = t.saturating_add(gap.max(1));
-                    if t > scenario.duration {
-                        break;
-                    }
-                    times.push(t);
-                }
-            }
-        }
+        };
         EventLog {
             times,
-            payload: w.payload,
             encoding: w.encoding,
-            protobuf_size: w.protobuf_size,
+            sizes,
+            protobuf: w.protobuf_size,
         }
     }
 
-    /// Bytes a text-only transport adds to carry one payload: none for JSON; base64's
-    /// inflation for binary.
-    pub fn text_inflation(&self) -> u64 {
+    /// Payload bytes of event `n`.
+    pub fn payload(&self, n: u32) -> u64 {
+        match &self.sizes {
+            Sizes::Fixed(bytes) => *bytes,
+            Sizes::Varying(cum) => cum[n as usize + 1] - cum[n as usize],
+        }
+    }
+
+    /// Payload bytes of events `first..first + count`.
+    pub fn payloads(&self, first: u32, count: u32) -> u64 {
+        match &self.sizes {
+            Sizes::Fixed(bytes) => bytes * count as u64,
+            Sizes::Varying(cum) => cum[(first + count) as usize] - cum[first as usize],
+        }
+    }
+
+    /// Event `n` as a protobuf message: the scenario's size, or 35 % of its payload.
+    pub fn protobuf(&self, n: u32) -> u64 {
+        self.protobuf.unwrap_or_else(|| {
+            (self.payload(n) * PROTOBUF_FACTOR_PERCENT)
+                .div_ceil(100)
+                .max(1)
+        })
+    }
+
+    /// Bytes a text-only transport adds to carry event `n`'s payload: none for JSON;
+    /// base64's inflation for binary.
+    pub fn text_inflation(&self, n: u32) -> u64 {
         match self.encoding {
             Encoding::Json => 0,
-            Encoding::Binary => base64_len(self.payload) - self.payload,
+            Encoding::Binary => {
+                let payload = self.payload(n);
+                base64_len(payload) - payload
+            }
+        }
+    }
+
+    /// [`Self::text_inflation`] of events `first..first + count`.
+    pub fn text_inflations(&self, first: u32, count: u32) -> u64 {
+        match (self.encoding, &self.sizes) {
+            (Encoding::Json, _) => 0,
+            (Encoding::Binary, Sizes::Fixed(_)) => self.text_inflation(first) * count as u64,
+            (Encoding::Binary, Sizes::Varying(_)) => {
+                (first..first + count).map(|n| self.text_inflation(n)).sum()
+            }
         }
     }
 
@@ -71,5 +110,97 @@ impl EventLog {
 
     pub fn is_empty(&self) -> bool {
         self.times.is_empty()
+    }
+}
+
+/// Event times within `[0, duration]`.
+fn times(scenario: &Scenario) -> Vec<Nanos> {
+    let w = &scenario.workload;
+    let mean_gap_ns = 1e9 / w.rate_per_second;
+    let mut times = Vec::new();
+    match w.source {
+        EventSource::Periodic => {
+            let gap = (mean_gap_ns.round() as Nanos).max(1);
+            let mut t = gap;
+            while t <= scenario.duration {
+                times.push(t);
+                t += gap;
+            }
+        }
+        EventSource::Poisson => {
+            let mut stream = rng::stream(scenario.seed, "workload");
+            let mut t: Nanos = 0;
+            loop {
+                let gap = rng::exponential(&mut stream, mean_gap_ns);
+                t = t.saturating_add(gap.max(1));
+                if t > scenario.duration {
+                    break;
+                }
+                times.push(t);
+            }
+        }
+        EventSource::Bursty { on, off } => {
+            // A Poisson process at the rate, run only during the bursts: its clock skips
+            // each silence.
+            let mut stream = rng::stream(scenario.seed, "workload");
+            let mut busy: Nanos = 0;
+            loop {
+                let gap = rng::exponential(&mut stream, mean_gap_ns);
+                busy = busy.saturating_add(gap.max(1));
+                let t = busy / on * (on + off) + busy % on;
+                if t > scenario.duration {
+                    break;
+                }
+                times.push(t);
+            }
+        }
+    }
+    times
+}
+
+/// One event's size in bytes (at least 1).
+fn draw_size(spec: PayloadSpec, stream: &mut Stream) -> u64 {
+    match spec {
+        PayloadSpec::Fixed(bytes) => bytes,
+        PayloadSpec::Uniform { min, max } => stream.random_range(min..=max),
+        PayloadSpec::LogNormal { median, sigma } => {
+            // Box-Muller: a standard normal from two uniforms (1 - u lies in (0, 1]).
+            let u1: f64 = 1.0 - stream.random::<f64>();
+            let u2: f64 = stream.random::<f64>();
+            let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+            ((median as f64) * (sigma * z).exp()).round().max(1.0) as u64
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_normal_sizes_have_their_median_and_spread() {
+        let mut stream = rng::stream(1, "test");
+        let spec = PayloadSpec::LogNormal {
+            median: 1000,
+            sigma: 0.5,
+        };
+        let mut sizes: Vec<u64> = (0..20_001).map(|_| draw_size(spec, &mut stream)).collect();
+        sizes.sort_unstable();
+        let median = sizes[10_000] as f64;
+        assert!((median / 1000.0 - 1.0).abs() < 0.03, "{median}");
+        // exp(0.5 x 1.2816) = 1.899: the 90th percentile.
+        let p90 = sizes[18_000] as f64;
+        assert!((p90 / 1899.0 - 1.0).abs() < 0.04, "{p90}");
+    }
+
+    #[test]
+    fn uniform_sizes_cover_their_range() {
+        let mut stream = rng::stream(2, "test");
+        let spec = PayloadSpec::Uniform { min: 10, max: 20 };
+        let sizes: Vec<u64> = (0..10_000).map(|_| draw_size(spec, &mut stream)).collect();
+        assert_eq!(sizes.iter().min(), Some(&10));
+        assert_eq!(sizes.iter().max(), Some(&20));
+        let mean = sizes.iter().sum::<u64>() as f64 / 10_000.0;
+        assert!((mean - 15.0).abs() < 0.1, "{mean}");
     }
 }

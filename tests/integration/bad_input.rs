@@ -407,16 +407,63 @@ fn unknown_link_in_a_client_group() {
 
 #[test]
 fn unknown_event_source() {
-    let text = broken("source: poisson", "source: bursty");
-    assert_check_fails(
+    let text = broken("source: poisson", "source: gaussian");
+    let file = assert_check_fails(
         "unknown-source",
         &text,
-        "bursty",
+        "gaussian",
         &[
             "field `workload.events.source`",
-            "\"bursty\"",
-            "poisson, periodic",
+            "\"gaussian\"",
+            "poisson, periodic, bursty",
         ],
+    );
+    // A scenario without a sweep has no sweep points to name.
+    file.check(&[]).assert_lacks("sweep point");
+}
+
+/// Payload distributions and bursty sources: each mistake named at its line.
+#[test]
+fn payload_distributions_and_bursts_are_checked() {
+    for (name, to, token, expected) in [
+        (
+            "payload-two-dists",
+            "payload: { uniform: [1B, 2B], lognormal: { median: 1B, sigma: 1 } }",
+            "uniform",
+            vec!["exactly one distribution", "lognormal"],
+        ),
+        (
+            "payload-uniform",
+            "payload: { uniform: [2KB, 1KB] }",
+            "uniform",
+            vec!["maximum (1000 B) is below the minimum (2000 B)"],
+        ),
+        (
+            "payload-sigma",
+            "payload: { lognormal: { median: 300B, sigma: -1 } }",
+            "lognormal",
+            vec!["sigma must be a number from 0 to 5, found -1"],
+        ),
+        (
+            "payload-unit",
+            "payload: { uniform: [100, 1KB] }",
+            "uniform",
+            vec!["missing unit"],
+        ),
+    ] {
+        assert_check_fails(name, &broken("payload: 100B", to), token, &expected);
+    }
+    assert_check_fails(
+        "bursty-no-on",
+        &broken("source: poisson", "source: bursty, off: 5s"),
+        "bursty",
+        &["a bursty source needs `on`"],
+    );
+    assert_check_fails(
+        "on-not-bursty",
+        &broken("source: poisson", "source: poisson, on: 5s"),
+        "on: 5s",
+        &["workload.events.on", "only to `source: bursty`"],
     );
 }
 

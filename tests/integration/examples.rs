@@ -27,7 +27,11 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("flaky-mobile", &["clients.phones.count=100"]),
     (
         "grpc-streaming",
-        &["clients.fast.count=180", "clients.slow.count=20", "duration=4m"],
+        &[
+            "clients.fast.count=180",
+            "clients.slow.count=20",
+            "duration=4m",
+        ],
     ),
     (
         "dashboard",

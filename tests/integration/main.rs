@@ -25,3 +25,4 @@ mod theory;
 mod tls;
 mod topology;
 mod wire;
+mod workload;

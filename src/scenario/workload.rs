@@ -1,0 +1,148 @@
+//! The workload section (`workload.events`): when events happen and how large they are.
+
+use super::error::ScenarioError;
+use super::raw::{RawPayload, RawScenario};
+use super::spec::{Encoding, EventSource, PayloadSpec, WorkloadSpec};
+use super::validate::{Checker, MAX_EVENTS_PER_RUN};
+use crate::engine::Nanos;
+
+/// Reads `workload.events`; `duration` bounds the number of events a run may create.
+pub(crate) fn workload(
+    raw: &RawScenario,
+    duration: Nanos,
+    c: &Checker,
+) -> Result<WorkloadSpec, ScenarioError> {
+    let events = &raw.workload.events;
+    let burst = |field: &str, value: Option<crate::units::Duration>| match value {
+        Some(v) if v.as_nanos() > 0 => Ok(v.as_nanos()),
+        Some(_) => Err(c.error(
+            &format!("workload.events.{field}"),
+            "must be greater than 0s",
+        )),
+        None => Err(c.error(
+            "workload.events.source",
+            format!("a bursty source needs `{field}` (how long its bursts and silences last)"),
+        )),
+    };
+    let source = match events.source.as_str() {
+        "poisson" => EventSource::Poisson,
+        "periodic" => EventSource::Periodic,
+        "bursty" => EventSource::Bursty {
+            on: burst("on", events.on)?,
+            off: burst("off", events.off)?,
+        },
+        other => {
+            return Err(c.error(
+                "workload.events.source",
+                format!(
+                    "unknown event source \"{other}\"; expected one of: poisson, periodic, bursty"
+                ),
+            ));
+        }
+    };
+    if !matches!(source, EventSource::Bursty { .. }) {
+        for (field, value) in [("on", events.on), ("off", events.off)] {
+            if value.is_some() {
+                return Err(c.error(
+                    &format!("workload.events.{field}"),
+                    "applies only to `source: bursty`",
+                ));
+            }
+        }
+    }
+    let rate_per_second = events.rate.per_second();
+    if events.rate.is_zero() {
+        return Err(c.error("workload.events.rate", "must be greater than 0"));
+    }
+    let payload = payload(&events.payload, c)?;
+    if let Some(audience) = &events.audience
+        && audience != "all"
+    {
+        return Err(c.error(
+            "workload.events.audience",
+            format!("unknown audience \"{audience}\"; expected: all"),
+        ));
+    }
+    // The event log is built before the run: bound it so a typo in a rate is a clear error
+    // rather than an out-of-memory crash.
+    let expected_events = rate_per_second * duration as f64 / 1e9;
+    if expected_events > MAX_EVENTS_PER_RUN as f64 {
+        return Err(c.error(
+            "workload.events.rate",
+            format!(
+                "would create about {expected_events:.0} events in {}; at most {MAX_EVENTS_PER_RUN} per run",
+                raw.duration
+            ),
+        ));
+    }
+    let encoding = match events.encoding.as_deref() {
+        None | Some("json") => Encoding::Json,
+        Some("binary") => Encoding::Binary,
+        Some(other) => {
+            return Err(c.error(
+                "workload.events.encoding",
+                format!("unknown encoding \"{other}\"; expected one of: json, binary"),
+            ));
+        }
+    };
+    let protobuf_size = match events.protobuf_size {
+        Some(size) if size.bytes() == 0 => {
+            return Err(c.error("workload.events.protobuf_size", "must be at least 1B"));
+        }
+        other => other.map(|v| v.bytes()),
+    };
+    Ok(WorkloadSpec {
+        source,
+        encoding,
+        rate_per_second,
+        payload,
+        protobuf_size,
+    })
+}
+
+fn payload(raw: &RawPayload, c: &Checker) -> Result<PayloadSpec, ScenarioError> {
+    let field = "workload.events.payload";
+    let at_least_one = |bytes: u64, what: &str| {
+        if bytes == 0 {
+            Err(c.error(field, format!("{what} must be at least 1B")))
+        } else {
+            Ok(bytes)
+        }
+    };
+    match raw {
+        RawPayload::Fixed(size) => Ok(PayloadSpec::Fixed(at_least_one(size.bytes(), "the payload")?)),
+        RawPayload::Distribution(dist) => match (&dist.uniform, &dist.lognormal) {
+            (Some([min, max]), None) => {
+                let (min, max) = (at_least_one(min.bytes(), "the minimum")?, max.bytes());
+                if max < min {
+                    return Err(c.error(
+                        field,
+                        format!("uniform: the maximum ({max} B) is below the minimum ({min} B)"),
+                    ));
+                }
+                Ok(PayloadSpec::Uniform { min, max })
+            }
+            (None, Some(lognormal)) => {
+                let median = at_least_one(lognormal.median.bytes(), "the median")?;
+                if !(lognormal.sigma.is_finite() && lognormal.sigma >= 0.0 && lognormal.sigma <= 5.0)
+                {
+                    return Err(c.error(
+                        field,
+                        format!(
+                            "lognormal: sigma must be a number from 0 to 5, found {}",
+                            lognormal.sigma
+                        ),
+                    ));
+                }
+                Ok(PayloadSpec::LogNormal {
+                    median,
+                    sigma: lognormal.sigma,
+                })
+            }
+            _ => Err(c.error(
+                field,
+                "expected a size (e.g. 300B) or exactly one distribution: { uniform: [100B, 1KB] } or { lognormal: { median: 300B, sigma: 0.8 } }",
+            )),
+        },
+    }
+}
