@@ -26,6 +26,10 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     ("flaky-mobile", &["clients.phones.count=100"]),
     (
+        "live-scores",
+        &["clients.desktop.count=90", "clients.phones.count=60"],
+    ),
+    (
         "grpc-streaming",
         &[
             "clients.fast.count=180",
@@ -138,6 +142,7 @@ examples! {
     partition => "partition",
     flaky_mobile => "flaky-mobile",
     grpc_streaming => "grpc-streaming",
+    live_scores => "live-scores",
     dashboard => "dashboard",
     notification_feed => "notification-feed",
     at_scale => "at-scale",
