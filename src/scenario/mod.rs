@@ -18,6 +18,7 @@ pub mod raw;
 pub mod spec;
 pub mod sweep;
 pub mod topology;
+pub mod trace;
 pub mod validate;
 pub mod workload;
 

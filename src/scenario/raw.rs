@@ -424,8 +424,9 @@ pub struct RawWorkload {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvents {
-    /// `poisson` (exponential gaps), `periodic` (fixed gaps) or `bursty` (Poisson at `rate`
-    /// during `on` periods, silent during `off` ones). Required.
+    /// `poisson` (exponential gaps), `periodic` (fixed gaps), `bursty` (Poisson at `rate`
+    /// during `on` periods, silent during `off` ones) or `trace` (the rows of `trace`).
+    /// Required.
     pub source: String,
     /// `bursty`: how long each burst lasts. Required with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -433,12 +434,17 @@ pub struct RawEvents {
     /// `bursty`: the silence between bursts. Required with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub off: Option<Duration>,
-    /// Mean events per unit time, e.g. `2/s`. Required, > 0.
-    pub rate: Rate,
+    /// Mean events per unit time, e.g. `2/s`. Required, > 0 (except with a trace).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Rate>,
+    /// `trace`: the CSV file to replay (`time,size,audience`), relative to the scenario.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
     /// Payload bytes per event (the JSON text of the event): a size (`300B`), or a
     /// distribution: `{ uniform: [100B, 1KB] }` or `{ lognormal: { median: 300B, sigma: 0.8 } }`.
-    /// Required, >= 1B.
-    pub payload: RawPayload,
+    /// Required, >= 1B (except with a trace, whose rows give the sizes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<RawPayload>,
     /// Who receives each event: `all` (every client). Default `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,

@@ -230,6 +230,8 @@ pub struct WorkloadSpec {
     /// The event as a protobuf message (gRPC), when the scenario fixes it; otherwise 35 % of
     /// each event's payload.
     pub protobuf_size: Option<u64>,
+    /// The replayed trace, with `EventSource::Trace`.
+    pub trace: Option<super::trace::Trace>,
 }
 
 /// Event payload sizes.
@@ -247,6 +249,8 @@ pub enum PayloadSpec {
         median: u64,
         sigma: f64,
     },
+    /// Each event's size is its trace row's.
+    FromTrace,
 }
 
 /// How event payloads are encoded by the application.
@@ -269,6 +273,8 @@ pub enum EventSource {
         on: Nanos,
         off: Nanos,
     },
+    /// The rows of a trace file (`WorkloadSpec::trace`).
+    Trace,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -55,7 +55,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
     }
     // Nothing in this version warns; the mechanism stays for parameters parsed ahead of
     // their model.
-    let warnings = Vec::new();
+    let mut warnings = Vec::new();
 
     if raw.network.is_empty() {
         return Err(c.error("network", "needs at least one link profile"));
@@ -264,6 +264,12 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
     }
 
     let workload = super::workload::workload(raw, duration, c)?;
+    if let Some(trace) = workload.trace.as_ref().filter(|t| t.beyond_end > 0) {
+        warnings.push(format!(
+            "the trace {} has {} events after the run's end ({}); they are left out",
+            trace.file, trace.beyond_end, raw.duration
+        ));
+    }
 
     let raw_http2 = raw.http2.clone().unwrap_or_default();
     let http2 = Http2Params {

@@ -31,11 +31,12 @@ pub(crate) fn workload(
             on: burst("on", events.on)?,
             off: burst("off", events.off)?,
         },
+        "trace" => return trace_workload(raw, duration, c),
         other => {
             return Err(c.error(
                 "workload.events.source",
                 format!(
-                    "unknown event source \"{other}\"; expected one of: poisson, periodic, bursty"
+                    "unknown event source \"{other}\"; expected one of: poisson, periodic, bursty, trace"
                 ),
             ));
         }
@@ -50,19 +51,25 @@ pub(crate) fn workload(
             }
         }
     }
-    let rate_per_second = events.rate.per_second();
-    if events.rate.is_zero() {
+    if events.trace.is_some() {
+        return Err(c.error("workload.events.trace", "applies only to `source: trace`"));
+    }
+    let missing = |name: &str| {
+        c.error(
+            "workload.events",
+            format!("missing required field `{name}`"),
+        )
+    };
+    let rate = events.rate.ok_or_else(|| missing("rate"))?;
+    let rate_per_second = rate.per_second();
+    if rate.is_zero() {
         return Err(c.error("workload.events.rate", "must be greater than 0"));
     }
-    let payload = payload(&events.payload, c)?;
-    if let Some(audience) = &events.audience
-        && audience != "all"
-    {
-        return Err(c.error(
-            "workload.events.audience",
-            format!("unknown audience \"{audience}\"; expected: all"),
-        ));
-    }
+    let payload = payload(
+        events.payload.as_ref().ok_or_else(|| missing("payload"))?,
+        c,
+    )?;
+    audience_is_all(raw, c)?;
     // The event log is built before the run: bound it so a typo in a rate is a clear error
     // rather than an out-of-memory crash.
     let expected_events = rate_per_second * duration as f64 / 1e9;
@@ -75,6 +82,77 @@ pub(crate) fn workload(
             ),
         ));
     }
+    let (encoding, protobuf_size) = encoding_and_protobuf(raw, c)?;
+    Ok(WorkloadSpec {
+        source,
+        encoding,
+        rate_per_second,
+        payload,
+        protobuf_size,
+        trace: None,
+    })
+}
+
+fn audience_is_all(raw: &RawScenario, c: &Checker) -> Result<(), ScenarioError> {
+    match &raw.workload.events.audience {
+        Some(audience) if audience != "all" => Err(c.error(
+            "workload.events.audience",
+            format!("unknown audience \"{audience}\"; expected: all"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A workload replayed from a trace file: no `rate` or `payload` (the rows give them).
+fn trace_workload(
+    raw: &RawScenario,
+    duration: Nanos,
+    c: &Checker,
+) -> Result<WorkloadSpec, ScenarioError> {
+    let events = &raw.workload.events;
+    for (field, given) in [
+        ("rate", events.rate.is_some()),
+        ("payload", events.payload.is_some()),
+        ("on", events.on.is_some()),
+        ("off", events.off.is_some()),
+    ] {
+        if given {
+            return Err(c.error(
+                &format!("workload.events.{field}"),
+                "does not apply to `source: trace` (the trace's rows give the times and sizes)",
+            ));
+        }
+    }
+    let name = events.trace.as_deref().ok_or_else(|| {
+        c.error(
+            "workload.events.source",
+            "`source: trace` needs `trace: <file.csv>`",
+        )
+    })?;
+    audience_is_all(raw, c)?;
+    let trace = super::trace::read(name, c.file, duration, c)?;
+    if trace.events.len() as u64 > MAX_EVENTS_PER_RUN {
+        return Err(c.error(
+            "workload.events.trace",
+            format!("has more than {MAX_EVENTS_PER_RUN} events in the run"),
+        ));
+    }
+    let (encoding, protobuf_size) = encoding_and_protobuf(raw, c)?;
+    Ok(WorkloadSpec {
+        source: EventSource::Trace,
+        encoding,
+        rate_per_second: trace.events.len() as f64 / (duration as f64 / 1e9),
+        payload: PayloadSpec::FromTrace,
+        protobuf_size,
+        trace: Some(trace),
+    })
+}
+
+fn encoding_and_protobuf(
+    raw: &RawScenario,
+    c: &Checker,
+) -> Result<(Encoding, Option<u64>), ScenarioError> {
+    let events = &raw.workload.events;
     let encoding = match events.encoding.as_deref() {
         None | Some("json") => Encoding::Json,
         Some("binary") => Encoding::Binary,
@@ -91,13 +169,7 @@ pub(crate) fn workload(
         }
         other => other.map(|v| v.bytes()),
     };
-    Ok(WorkloadSpec {
-        source,
-        encoding,
-        rate_per_second,
-        payload,
-        protobuf_size,
-    })
+    Ok((encoding, protobuf_size))
 }
 
 fn payload(raw: &RawPayload, c: &Checker) -> Result<PayloadSpec, ScenarioError> {

@@ -33,6 +33,21 @@ impl EventLog {
     /// The events of `scenario` within `[0, duration]`.
     pub fn generate(scenario: &Scenario) -> Self {
         let w = &scenario.workload;
+        if let Some(trace) = &w.trace {
+            let mut cum = Vec::with_capacity(trace.events.len() + 1);
+            cum.push(0);
+            let mut total = 0u64;
+            for (_, size) in &trace.events {
+                total += size;
+                cum.push(total);
+            }
+            return EventLog {
+                times: trace.events.iter().map(|(t, _)| *t).collect(),
+                encoding: w.encoding,
+                sizes: Sizes::Varying(cum),
+                protobuf: w.protobuf_size,
+            };
+        }
         let times = times(scenario);
         let sizes = match w.payload {
             PayloadSpec::Fixed(bytes) => Sizes::Fixed(bytes),
@@ -139,6 +154,8 @@ fn times(scenario: &Scenario) -> Vec<Nanos> {
                 times.push(t);
             }
         }
+        // The log of a trace is read from it (see `EventLog::generate`).
+        EventSource::Trace => {}
         EventSource::Bursty { on, off } => {
             // A Poisson process at the rate, run only during the bursts: its clock skips
             // each silence.
@@ -162,6 +179,7 @@ fn times(scenario: &Scenario) -> Vec<Nanos> {
 fn draw_size(spec: PayloadSpec, stream: &mut Stream) -> u64 {
     match spec {
         PayloadSpec::Fixed(bytes) => bytes,
+        PayloadSpec::FromTrace => unreachable!("a trace's sizes are its rows'"),
         PayloadSpec::Uniform { min, max } => stream.random_range(min..=max),
         PayloadSpec::LogNormal { median, sigma } => {
             // Box-Muller: a standard normal from two uniforms (1 - u lies in (0, 1]).

@@ -982,3 +982,70 @@ fn faults_reconnects_and_radios_are_checked() {
         assert_check_fails(name, &broken(from, to), token, expected);
     }
 }
+
+/// A trace's mistakes are named by file and line.
+#[test]
+fn trace_files_are_checked_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "bad-time",
+            "time,size\n1,10\nsoon,10\n",
+            "line 3: time: \"soon\"",
+        ),
+        (
+            "backwards",
+            "time,size\n2,10\n1,10\n",
+            "line 3: times must not decrease",
+        ),
+        (
+            "audience",
+            "time,size,audience\n1,10,topic:scores\n",
+            "audience \"topic:scores\": only `all`",
+        ),
+        (
+            "header",
+            "when,bytes\n1,10\n",
+            "line 1: expected the header `time,size,audience`",
+        ),
+        (
+            "size",
+            "time,size\n1,0\n",
+            "line 2: size: an event has at least 1 byte",
+        ),
+    ];
+    for (name, csv, expected) in cases {
+        std::fs::write(dir.path().join(format!("{name}.csv")), csv).unwrap();
+        let text = BASE.replace(
+            "events: { source: poisson, rate: 1/s, payload: 100B }",
+            &format!("events: {{ source: trace, trace: {name}.csv }}"),
+        );
+        let file = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&file, text).unwrap();
+        let e = rtsim::scenario::load_file(&file, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(expected), "{name}: {e}");
+        assert!(e.contains("workload.events.trace"), "{name}: {e}");
+    }
+    // A trace gives the times and sizes: `rate` with it is a mistake; without a trace, a
+    // missing `rate` is named.
+    assert_check_fails(
+        "trace-rate",
+        &broken(
+            "source: poisson, rate: 1/s, payload: 100B",
+            "source: trace, trace: x.csv, rate: 1/s",
+        ),
+        "source: trace",
+        &["workload.events.rate", "does not apply to `source: trace`"],
+    );
+    assert_check_fails(
+        "no-rate",
+        &broken(
+            "source: poisson, rate: 1/s, payload: 100B",
+            "source: poisson, payload: 100B",
+        ),
+        "source: poisson",
+        &["missing required field `rate`"],
+    );
+}

@@ -25,6 +25,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         &["clients.branch.count=100", "clients.head.count=100"],
     ),
     ("flaky-mobile", &["clients.phones.count=100"]),
+    ("trace-replay", &["clients.members.count=50"]),
     (
         "live-scores",
         &["clients.desktop.count=90", "clients.phones.count=60"],
@@ -143,6 +144,7 @@ examples! {
     flaky_mobile => "flaky-mobile",
     grpc_streaming => "grpc-streaming",
     live_scores => "live-scores",
+    trace_replay => "trace-replay",
     dashboard => "dashboard",
     notification_feed => "notification-feed",
     at_scale => "at-scale",

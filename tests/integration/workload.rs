@@ -113,3 +113,41 @@ fn bursty_sources_are_silent_between_bursts() {
     assert_eq!(r.ledger.events, log.len() as u64);
     assert_eq!(r.ledger.generated, r.ledger.delivered + r.ledger.in_flight);
 }
+
+/// A trace file's rows are the events: their times and sizes, in order; rows after the
+/// run's end are left out with a warning; the path is relative to the scenario file.
+#[test]
+fn a_trace_file_replays_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("traces")).unwrap();
+    std::fs::write(
+        dir.path().join("traces/t.csv"),
+        "time,size,audience\n0.5,100,all\n1.25,2KB,all\n\n1.25,300,\n7,40,all\n25,10,all\n",
+    )
+    .unwrap();
+    let text = "name: trace
+duration: 20s
+warmup: 0s
+network: { net: { latency: 5ms, bandwidth: 100Mbit/s } }
+clients: { users: { count: 2, link: net } }
+workload: { events: { source: trace, trace: traces/t.csv } }
+transports:
+  - { label: ws, websocket: {} }
+";
+    let file = dir.path().join("s.yaml");
+    std::fs::write(&file, text).unwrap();
+    let s = rtsim::scenario::load_file(&file, &[]).unwrap();
+    assert_eq!(
+        s.warnings,
+        ["the trace traces/t.csv has 1 events after the run's end (20s); they are left out"]
+    );
+    let log = EventLog::generate(&s);
+    let ms = 1_000_000u64;
+    assert_eq!(log.times, [500 * ms, 1_250 * ms, 1_250 * ms, 7_000 * ms]);
+    let sizes: Vec<u64> = (0..4).map(|n| log.payload(n)).collect();
+    assert_eq!(sizes, [100, 2_000, 300, 40]);
+    let r = &run(&s)[0];
+    // Both clients get every event, of its own size.
+    assert_eq!(r.totals.bytes.down.payload, 2 * 2_440);
+    assert_eq!(r.ledger.delivered, 8);
+}
