@@ -11,6 +11,7 @@ pub mod charts;
 pub mod defaults;
 pub mod error;
 pub mod faults;
+pub mod grpc;
 pub mod locate;
 pub mod overrides;
 pub mod radio;

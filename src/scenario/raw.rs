@@ -533,10 +533,17 @@ pub struct RawTransport {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGrpc {
-    /// `server_streaming`: one request opens a stream of events. Default and, for now, the
-    /// only mode (unary, client and bidirectional streaming come with two-way workloads).
+    /// `server_streaming` (one request opens a stream of events) or `unary` (a call every
+    /// `interval` answered with the events since the last: gRPC polling). Default
+    /// `server_streaming`. (Client and bidirectional streaming come with two-way workloads.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
+    /// `unary`: time between calls. Required with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Duration>,
+    /// `unary`: each gap is `interval` plus a uniform draw from [-jitter, +jitter]. Default 0s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter: Option<Duration>,
     /// Interval of the server's keepalive PINGs. Default 2h (gRPC core's server default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keepalive: Option<Duration>,

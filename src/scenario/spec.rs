@@ -234,6 +234,17 @@ pub struct WorkloadSpec {
     pub trace: Option<super::trace::Trace>,
 }
 
+/// How a poll travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollFraming {
+    /// An HTTP GET answered with a JSON array.
+    Http,
+    /// A gRPC unary call: the request message in a prefixed DATA frame, the events as one
+    /// protobuf message with a repeated field, then trailers.
+    GrpcUnary { request_message: u64 },
+}
+
 /// Event payload sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -318,6 +329,8 @@ pub enum TransportKind {
         http: HttpHeaders,
         /// Header bytes of a `304 Not Modified`, when polls are conditional.
         not_modified: Option<u64>,
+        /// Plain HTTP, or gRPC unary calls (over HTTP/2).
+        framing: PollFraming,
     },
     LongPolling {
         timeout: Nanos,
@@ -356,6 +369,10 @@ impl TransportKind {
     /// The YAML key of this kind.
     pub fn name(&self) -> &'static str {
         match self {
+            TransportKind::Polling {
+                framing: PollFraming::GrpcUnary { .. },
+                ..
+            } => "grpc",
             TransportKind::Polling { .. } => "polling",
             TransportKind::LongPolling { .. } => "long_polling",
             TransportKind::Sse { .. } => "sse",

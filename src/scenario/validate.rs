@@ -467,6 +467,7 @@ fn transport(
             ));
         }
         TransportKind::Polling {
+            framing: PollFraming::Http,
             interval,
             jitter,
             http: http(p.request_headers, p.response_headers, p.http2),
@@ -562,79 +563,7 @@ fn transport(
                 .map_or(d::WS_UPGRADE_RESPONSE, |v| v.bytes()),
         }
     } else if let Some(p) = &t.grpc {
-        match p.mode.as_deref() {
-            None | Some("server_streaming") => {}
-            Some(other @ ("unary" | "client_streaming" | "bidirectional")) => {
-                return Err(c.error(
-                    &format!("{path}.grpc.mode"),
-                    format!(
-                        "mode \"{other}\" is not modelled yet (it needs client-to-server workloads); use server_streaming"
-                    ),
-                ));
-            }
-            Some(other) => {
-                return Err(c.error(
-                    &format!("{path}.grpc.mode"),
-                    format!(
-                        "unknown mode \"{other}\"; expected server_streaming, unary, client_streaming or bidirectional"
-                    ),
-                ));
-            }
-        }
-        let keepalive = match p.keepalive {
-            Some(v) => positive(v, "grpc.keepalive")?,
-            None => d::GRPC_KEEPALIVE,
-        };
-        let reconnect = match &p.reconnect {
-            Some(r) => super::faults::reconnect(
-                r,
-                &format!("{path}.grpc.reconnect"),
-                d::GRPC_RECONNECT_DELAY,
-                c,
-            )?,
-            None => ReconnectPolicy {
-                backoff: super::faults::Backoff::Exponential,
-                delay: d::GRPC_RECONNECT_DELAY,
-                max: d::GRPC_RECONNECT_MAX,
-                jitter: super::faults::Jitter::Equal,
-            },
-        };
-        let replay = match p.resume.as_deref() {
-            None | Some("none") => false,
-            Some("replay") => true,
-            Some(other) => {
-                return Err(c.error(
-                    &format!("{path}.grpc.resume"),
-                    format!("unknown resume \"{other}\"; expected none or replay"),
-                ));
-            }
-        };
-        TransportKind::Grpc {
-            http: HttpHeaders {
-                request: p
-                    .request_headers
-                    .map_or(d::GRPC_REQUEST_HEADERS, |v| v.bytes()),
-                response: p
-                    .response_headers
-                    .map_or(d::GRPC_RESPONSE_HEADERS, |v| v.bytes()),
-                // gRPC's initial stream window is HTTP/2's 65,535 bytes (RFC 9113 6.9.2).
-                http2: Some(Http2Params {
-                    window: 65_535,
-                    ping: None,
-                    ..http2
-                }),
-            },
-            keepalive: Some(keepalive),
-            request_message: p
-                .request_message
-                .map_or(d::GRPC_REQUEST_MESSAGE, |v| v.bytes()),
-            reconnect,
-            replay,
-            max_connection_age: p
-                .max_connection_age
-                .map(|v| positive(v, "grpc.max_connection_age"))
-                .transpose()?,
-        }
+        super::grpc::grpc(p, path, http2, c)?
     } else {
         unreachable!("exactly one transport kind was checked above")
     };

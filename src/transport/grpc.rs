@@ -8,11 +8,66 @@
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::{HttpHeaders, ReconnectPolicy, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
-use crate::transport::http2::{FRAME_HEADER, PING, WINDOW_UPDATE};
+use crate::transport::http2::{FRAME_HEADER, PING, WINDOW_UPDATE, data_frames_overhead};
 use crate::workload::EventLog;
 
 /// gRPC's length prefix: a compressed flag (1 byte) and the message length (4 bytes).
 pub const MESSAGE_PREFIX: u64 = 5;
+/// A unary response's trailers (`grpc-status: 0`) in a HEADERS frame: the first on a
+/// connection spells the field with Huffman-coded name and value (13 bytes of HPACK), later
+/// ones index it (1 byte).
+pub const TRAILERS_FIRST: u64 = FRAME_HEADER + 13;
+pub const TRAILERS_REPEATED: u64 = FRAME_HEADER + 1;
+
+/// Bytes of a protobuf varint holding `value`.
+pub fn varint_len(value: u64) -> u64 {
+    (64 - value.max(1).leading_zeros() as u64).div_ceil(7)
+}
+
+/// Sizes of a gRPC unary call used for polling: the request message in a prefixed DATA
+/// frame after the HEADERS; the answer is HEADERS, one message whose repeated field holds
+/// every event since the last call (a tag byte and a length varint each), and trailers.
+pub fn unary_exchange_size(
+    http: &HttpHeaders,
+    request_message: u64,
+    kind: MsgKind,
+    log: &EventLog,
+    conn: ConnInfo,
+) -> (u64, u64) {
+    match kind {
+        MsgKind::Request => (
+            0,
+            http.request_bytes(http.request, conn)
+                + FRAME_HEADER
+                + MESSAGE_PREFIX
+                + request_message,
+        ),
+        MsgKind::Response { first, count } => {
+            let (mut payload, mut fields) = (0, 0);
+            for n in first..first + count {
+                let message = log.protobuf(n);
+                payload += message;
+                fields += 1 + varint_len(message);
+            }
+            let trailers = if conn.responses_before == 0 {
+                TRAILERS_FIRST
+            } else {
+                TRAILERS_REPEATED
+            };
+            (
+                payload,
+                http.response_bytes(http.response, conn)
+                    + data_frames_overhead(MESSAGE_PREFIX + fields + payload)
+                    + MESSAGE_PREFIX
+                    + fields
+                    + trailers,
+            )
+        }
+        MsgKind::WindowUpdate(_) => (0, WINDOW_UPDATE),
+        MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
+        other => unreachable!("{other:?} is not part of a gRPC unary call"),
+    }
+}
 
 pub struct GrpcStream {
     http: HttpHeaders,
@@ -145,5 +200,19 @@ impl Protocol for GrpcStream {
 
     fn has_subscribers(w: &World<Self>, replica: u32) -> bool {
         w.has_streams(replica)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::varint_len;
+
+    #[test]
+    fn varints_take_seven_bits_a_byte() {
+        assert_eq!(varint_len(0), 1);
+        assert_eq!(varint_len(127), 1);
+        assert_eq!(varint_len(128), 2);
+        assert_eq!(varint_len(16_383), 2);
+        assert_eq!(varint_len(16_384), 3);
     }
 }

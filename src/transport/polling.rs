@@ -6,8 +6,9 @@
 
 use crate::engine::rng::{RngExt, uniform_below};
 use crate::engine::{Nanos, Scheduler};
-use crate::scenario::{HttpHeaders, TransportKind};
+use crate::scenario::{HttpHeaders, PollFraming, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
+use crate::transport::grpc::unary_exchange_size;
 use crate::transport::http::{bodiless_response_size, exchange_size};
 use crate::workload::EventLog;
 
@@ -17,6 +18,7 @@ pub struct Polling {
     http: HttpHeaders,
     /// `304 Not Modified` header bytes when polls are conditional.
     not_modified: Option<u64>,
+    framing: PollFraming,
 }
 
 impl Polling {
@@ -27,11 +29,13 @@ impl Polling {
                 jitter,
                 http,
                 not_modified,
+                framing,
             } => Polling {
                 interval,
                 jitter,
                 http,
                 not_modified,
+                framing,
             },
             _ => unreachable!("Polling::new is given a polling variant"),
         }
@@ -46,6 +50,9 @@ pub const IF_NONE_MATCH: u64 = "If-None-Match: \"0123456789abcdef\"\r\n".len() a
 impl Protocol for Polling {
     fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
         let http = &self.http;
+        if let PollFraming::GrpcUnary { request_message } = self.framing {
+            return unary_exchange_size(http, request_message, kind, log, conn);
+        }
         let Some(not_modified) = self.not_modified else {
             return exchange_size(http, http.request, http.response, kind, log, conn);
         };

@@ -210,3 +210,48 @@ transports:
         aged.replicas
     );
 }
+
+/// Unary gRPC calls made every second against REST polling over HTTP/2 with the same header
+/// text, polling at the same moments: they differ by exactly gRPC's framing. Up: each call
+/// adds a DATA frame (9) with the prefixed (5) 16-byte request message. Down: the events
+/// travel as one message with a repeated field (a tag and a one-byte length each) after a
+/// 5-byte prefix, then trailers (22 bytes the first time, 10 after), where REST sends a
+/// JSON array (brackets and commas).
+#[test]
+fn unary_grpc_and_rest_polling_differ_by_exactly_their_framing() {
+    let text = Simple {
+        clients: 1,
+        latency: "5ms",
+        bandwidth: "100Mbit/s",
+        source: "periodic",
+        rate: "1/s",
+        payload: "200B, protobuf_size: 70B",
+        duration: "100500ms",
+        warmup: "0s",
+    }
+    .yaml(&[
+        "{ label: rest, polling: { interval: 1s, http2: true, request_headers: 200B, response_headers: 80B } }",
+        "{ label: unary, grpc: { mode: unary, interval: 1s } }",
+    ]);
+    let results = run(&scenario(&text));
+    let (rest, unary) = (&results[0].totals, &results[1].totals);
+    assert_eq!(results[1].transport, "grpc");
+    // The same calls at the same moments, carrying the same events.
+    assert_eq!(rest.requests, unary.requests);
+    assert_eq!(rest.responses, unary.responses);
+    assert_eq!(rest.empty_responses, unary.empty_responses);
+    let events = unary.bytes.down.payload / 70;
+    assert_eq!(rest.bytes.down.payload, 200 * events);
+    let (r, e) = (unary.responses, unary.empty_responses);
+    assert!(r >= 99 && events >= 99, "{r} responses, {events} events");
+    assert_eq!(
+        unary.bytes.up.framing - rest.bytes.up.framing,
+        r * (9 + 5 + 16)
+    );
+    let grpc_extra = 5 * r + 2 * events + 22 + 10 * (r - 1);
+    let json_array = r + events + e;
+    assert_eq!(
+        unary.bytes.down.framing + json_array,
+        rest.bytes.down.framing + grpc_extra
+    );
+}
