@@ -7,16 +7,13 @@ use crate::engine::rng::{self, Stream, exponential, uniform_below};
 use crate::engine::{Model, Nanos, Scheduler};
 use crate::infra::balancer::Balancer;
 use crate::infra::server::Server;
-use crate::metrics::{
-    BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, HopBytes, LatencyRecorder,
-    LostByReason, RunResult, SlowConsumers, WindowTotals, fixed,
-};
+use crate::metrics::{LatencyRecorder, LostByReason};
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, RttEstimator};
 use crate::net::tcp::{AckState, PureAcks, segments};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
-use crate::scenario::{Scenario, TransportSpec};
+use crate::scenario::Scenario;
 use crate::workload::EventLog;
 
 /// A transport's behaviour: what its client and server do at each step. The world calls
@@ -192,6 +189,7 @@ mod energy;
 mod faults;
 mod flow_control;
 mod proxy;
+mod results;
 
 /// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
 /// denying a WebSocket upgrade.
@@ -1003,208 +1001,6 @@ impl<'s, P: Protocol> World<'s, P> {
             Job::TlsHandshake => self.tls_handshake_done(c, now, s),
             Job::Http2Ping => self.send_down(c, MsgKind::Http2Ping, now, s),
         }
-    }
-
-    /// Settles the ledger and the counters into the variant's result.
-    pub fn finish(mut self, variant: &TransportSpec, sim_events: u64) -> RunResult {
-        let end = self.scenario.duration;
-        let mut ledger = EventLedger {
-            events: self.events_so_far as u64,
-            generated: 0,
-            delivered: 0,
-            lost: 0,
-            in_flight: 0,
-            lost_by_reason: self.lost_by_reason(),
-            out_of_order: self.counters.out_of_order,
-        };
-        for l in self.client_ledgers() {
-            ledger.generated += l.generated;
-            ledger.delivered += l.delivered;
-            ledger.lost += l.lost;
-            ledger.in_flight += l.in_flight;
-        }
-        for c in 0..self.clients.len() {
-            self.settle_acks(c as ClientId, end);
-        }
-        let still_blocked = self.still_blocked(end);
-        for wait in &still_blocked {
-            self.counters.blocked_wait.record(*wait);
-        }
-        let clients = self.clients.len() as u64;
-        let window = self.scenario.window();
-        // The totals are the sum over the groups (each byte crosses one access link).
-        let mut bytes = WireBytes::default();
-        for group in &self.counters.bytes_by_group {
-            bytes.down.add(group.down);
-            bytes.up.add(group.up);
-        }
-        let all = bytes.down.total() + bytes.up.total();
-        let payload = bytes.down.payload + bytes.up.payload;
-        let responses = self.counters.responses;
-        let cores = self.scenario.server.cores as u64;
-        let mut series = std::mem::take(&mut self.series);
-        series.finish(|second| {
-            let t = second as u64 * 1_000_000_000;
-            let in_service = self.replicas_at(t);
-            cores * u64::from(in_service - self.down_at(t, in_service))
-        });
-        let faults = self.fault_results(&series);
-        RunResult {
-            label: variant.label.clone(),
-            transport: variant.kind.name().to_string(),
-            seed: self.scenario.seed,
-            clients,
-            latency: self.counters.latency.summary(),
-            latency_cdf: self.counters.latency.cdf(),
-            first_response: self.counters.first_response.summary(),
-            blocked_streams: BlockedStreams {
-                blocked: self.counters.blocked_streams,
-                still_blocked: still_blocked.len() as u64,
-                wait: self.counters.blocked_wait.summary(),
-            },
-            bytes_down_per_client_hour: BytesPerClientHour::from_window(
-                bytes.down, clients, window,
-            ),
-            bytes_up_per_client_hour: BytesPerClientHour::from_window(bytes.up, clients, window),
-            payload_efficiency: if all == 0 {
-                0.0
-            } else {
-                fixed(payload as f64 / all as f64, 6)
-            },
-            requests_per_second: fixed(self.counters.requests as f64 / (window as f64 / 1e9), 3),
-            empty_response_share: (responses > 0)
-                .then(|| fixed(self.counters.empty_responses as f64 / responses as f64, 6)),
-            polls_skipped: self.counters.polls_skipped,
-            peak_open_connections: self.peak_connections,
-            cpu_utilisation: fixed(self.cpu_utilisation(), 6),
-            mean_cpu_queueing_delay_ms: {
-                let (wait, jobs) = self.servers.iter().fold((0u128, 0u64), |(w, j), s| {
-                    let (sw, sj) = s.queue_totals();
-                    (w + sw, j + sj)
-                });
-                if jobs == 0 {
-                    0.0
-                } else {
-                    (wait / jobs as u128) as f64 / 1e6
-                }
-            },
-            peak_memory_bytes: self.servers.iter().map(|s| s.peak_memory()).sum(),
-            replicas: self.replica_results(),
-            proxies: self.proxy_results(),
-            faults,
-            energy: self.energy_results(),
-            imbalance: self.imbalance(),
-            broker_messages: self.counters.broker_messages,
-            disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,
-            slow_consumers: SlowConsumers {
-                dropped_messages: self.counters.slow_consumer_drops,
-                disconnects: self.counters.slow_consumer_disconnects,
-                peak_send_buffer_bytes: self.counters.peak_send_buffer,
-            },
-            ledger,
-            totals: WindowTotals {
-                bytes,
-                requests: self.counters.requests,
-                responses,
-                empty_responses: self.counters.empty_responses,
-                connections_opened: self.counters.connections_opened,
-                proxy_closes: self.counters.proxy_closes,
-                lifetime_closes: self.counters.lifetime_closes,
-                drain_closes: self.counters.drain_closes,
-                age_closes: self.counters.age_closes,
-                refused: self.counters.refused,
-                denied: self.counters.denied,
-                reconnects: self.counters.reconnects,
-                segments_sent: self.counters.segments_sent,
-                retransmitted_segments: self.counters.retransmitted_segments,
-                idle_closes: self.counters.idle_closes,
-            },
-            hops: self.hops(),
-            series,
-            sim_events,
-        }
-    }
-
-    /// Bytes per hop: each access-link profile, then each topology link, with the bytes of
-    /// every group whose path crosses it (a connection's bytes are the same on every hop:
-    /// TLS termination and re-encryption at middleboxes are not modelled).
-    fn hops(&self) -> Vec<HopBytes> {
-        let sum = |groups: &mut dyn Iterator<Item = usize>| {
-            let mut total = WireBytes::default();
-            for g in groups {
-                total.down.add(self.counters.bytes_by_group[g].down);
-                total.up.add(self.counters.bytes_by_group[g].up);
-            }
-            total
-        };
-        let groups = &self.scenario.groups;
-        let mut hops = Vec::new();
-        for (l, link) in self.scenario.links.iter().enumerate() {
-            let mut using = (0..groups.len()).filter(|g| groups[*g].link.0 as usize == l);
-            hops.push(HopBytes {
-                hop: format!("access:{}", link.name),
-                bytes: sum(&mut using),
-            });
-        }
-        for (l, link) in self.scenario.topology_links.iter().enumerate() {
-            let mut using =
-                (0..groups.len()).filter(|g| groups[*g].path.links.contains(&(l as u32)));
-            hops.push(HopBytes {
-                hop: format!("link:{}-{}", link.from, link.to),
-                bytes: sum(&mut using),
-            });
-        }
-        hops
-    }
-
-    /// Whether the events waiting at the server for `client` will never reach it.
-    fn abandons(&self, client: &Client) -> bool {
-        client.disconnected || (self.protocol.loses_outage() && !client.streaming)
-    }
-
-    /// Lost by reason, with the events waiting for clients that will never get them.
-    fn lost_by_reason(&self) -> LostByReason {
-        let mut lost = self.lost_by;
-        for client in self.clients.iter().filter(|c| c.registered) {
-            let pending = (self.events_so_far - client.cursor) as u64;
-            if client.disconnected {
-                lost.disconnected += pending;
-            } else if self.abandons(client) {
-                lost.outage += pending;
-            }
-        }
-        lost
-    }
-
-    /// Every client's ledger at this moment, in client order.
-    pub fn client_ledgers(&self) -> Vec<ClientLedger> {
-        self.clients
-            .iter()
-            .map(|client| {
-                if !client.registered {
-                    return ClientLedger {
-                        generated: 0,
-                        delivered: client.delivered,
-                        lost: client.lost,
-                        in_flight: 0,
-                    };
-                }
-                // A disconnected client will never get what waits for it at the server, nor
-                // will one that is away and resumes without replay.
-                let pending = (self.events_so_far - client.cursor) as u64;
-                let (waiting, abandoned) = if self.abandons(client) {
-                    (0, pending)
-                } else {
-                    (pending, 0)
-                };
-                ClientLedger {
-                    generated: (self.events_so_far - client.first_event) as u64,
-                    delivered: client.delivered,
-                    lost: client.lost + abandoned,
-                    in_flight: waiting + client.events_in_jobs + client.events_on_wire,
-                }
-            })
-            .collect()
     }
 }
 
