@@ -2,6 +2,7 @@
 //! ledger, gathered into a [`RunResult`].
 
 pub mod latency;
+pub mod order;
 pub mod registry;
 pub mod result;
 pub mod series;

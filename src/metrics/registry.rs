@@ -81,6 +81,9 @@ pub const METRICS: &[(&str, MetricUnit, Reader)] = &[
     ("events.out_of_order", MetricUnit::Number, |r| {
         Some(r.ledger.out_of_order as f64)
     }),
+    ("events.duplicates", MetricUnit::Number, |r| {
+        Some(r.ledger.duplicates as f64)
+    }),
     ("peak_open_connections", MetricUnit::Number, |r| {
         Some(r.peak_open_connections as f64)
     }),

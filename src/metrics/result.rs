@@ -61,9 +61,11 @@ pub struct EventLedger {
     /// Waiting at the server, in a CPU job or on the wire when the run ended.
     pub in_flight: u64,
     pub lost_by_reason: LostByReason,
-    /// Deliveries of an event at or below the highest event number its client already
-    /// had: out of order, or a duplicate. No transport modelled so far produces either.
+    /// Deliveries of an event after a later one had reached the same client.
     pub out_of_order: u64,
+    /// Deliveries of an event that had already reached the same client. (They would also
+    /// break generated = delivered + lost + in flight.)
+    pub duplicates: u64,
 }
 
 /// Lost (event, client) pairs by reason; they add up to the ledger's `lost`.

@@ -7,6 +7,7 @@ use crate::engine::rng::{self, Stream, exponential, uniform_below};
 use crate::engine::{Model, Nanos, Scheduler};
 use crate::infra::balancer::Balancer;
 use crate::infra::server::Server;
+use crate::metrics::order::Arrival;
 use crate::metrics::{LatencyRecorder, LostByReason};
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, RttEstimator};
@@ -177,8 +178,8 @@ pub struct Client {
     crashed: bool,
     /// 1 + the fault it has not yet recovered from; 0 for none.
     awaiting_recovery: u32,
-    /// 1 + the highest event number delivered to it; 0 before any.
-    highest_delivered: u32,
+    /// Which events reached it, for late and repeated arrivals.
+    order: crate::metrics::order::DeliveryOrder,
     /// HTTP/2 flow control (gRPC): stream bytes written and not yet credited back.
     window_used: u64,
 }
@@ -240,8 +241,9 @@ fn is_handshake(kind: MsgKind) -> bool {
 struct Counters {
     /// Bytes per client group: every hop on the group's path carries them.
     bytes_by_group: Vec<WireBytes>,
-    /// Deliveries of an event at or below the highest its client already had (whole run).
+    /// Deliveries after a later event, and deliveries of an event again (whole run).
     out_of_order: u64,
+    duplicates: u64,
     requests: u64,
     responses: u64,
     empty_responses: u64,
@@ -777,6 +779,7 @@ impl<'s, P: Protocol> World<'s, P> {
             client.registered = true;
             client.first_event = self.events_so_far;
             client.cursor = self.events_so_far;
+            client.order = crate::metrics::order::DeliveryOrder::starting_at(self.events_so_far);
             self.subscribers.push(c);
         }
     }
@@ -857,12 +860,12 @@ impl<'s, P: Protocol> World<'s, P> {
     fn deliver(&mut self, c: ClientId, first: u32, count: u32, now: Nanos) {
         let client = &mut self.clients[c as usize];
         client.delivered += count as u64;
-        if count > 0 {
-            // An event at or below the highest already delivered arrives out of order (or
-            // again).
-            let late = client.highest_delivered.saturating_sub(first).min(count);
-            self.counters.out_of_order += late as u64;
-            client.highest_delivered = client.highest_delivered.max(first + count);
+        for n in first..first + count {
+            match client.order.receive(n) {
+                Arrival::InOrder => {}
+                Arrival::Late => self.counters.out_of_order += 1,
+                Arrival::Duplicate => self.counters.duplicates += 1,
+            }
         }
         for n in first..first + count {
             let created = self.log.times[n as usize];

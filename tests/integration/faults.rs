@@ -17,7 +17,7 @@ fn balanced(r: &RunResult) {
     );
     assert_eq!(l.lost, l.lost_by_reason.total(), "{}: {l:?}", r.label);
     // Resuming after a fault never delivers an event twice or out of order.
-    assert_eq!(l.out_of_order, 0, "{}: {l:?}", r.label);
+    assert_eq!((l.out_of_order, l.duplicates), (0, 0), "{}: {l:?}", r.label);
 }
 
 /// 10,000 WebSocket clients on two replicas; replica 0 crashes at 30 s and its 5,000

@@ -22,6 +22,7 @@ impl<P: Protocol> World<'_, P> {
             in_flight: 0,
             lost_by_reason: self.lost_by_reason(),
             out_of_order: self.counters.out_of_order,
+            duplicates: self.counters.duplicates,
         };
         for l in self.client_ledgers() {
             ledger.generated += l.generated;
