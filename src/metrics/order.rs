@@ -30,6 +30,7 @@ impl DeliveryOrder {
     }
 
     /// Event `n` arrives.
+    #[inline]
     pub fn receive(&mut self, n: u32) -> Arrival {
         if n >= self.next {
             if n > self.next {
