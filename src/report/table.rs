@@ -109,19 +109,25 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
         row("reconnects", &|r| r.totals.reconnects.to_string());
     }
     if results.iter().any(|r| !r.energy.is_empty()) {
-        row("radio energy/client/h", &|r| {
+        // With several groups on radios, each value is named by its group.
+        let each = |r: &RunResult, value: &dyn Fn(&crate::metrics::GroupEnergy) -> String| {
             r.energy
                 .iter()
-                .map(|g| format!("{:.0} J", g.joules_per_client_hour))
+                .map(|g| {
+                    if r.energy.len() > 1 {
+                        format!("{} {}", g.group, value(g))
+                    } else {
+                        value(g)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(" / ")
+        };
+        row("radio energy/client/h", &|r| {
+            each(r, &|g| format!("{:.0} J", g.joules_per_client_hour))
         });
         row("radio high-power time", &|r| {
-            r.energy
-                .iter()
-                .map(|g| format!("{:.1}%", g.high_power_share * 100.0))
-                .collect::<Vec<_>>()
-                .join(" / ")
+            each(r, &|g| format!("{:.1}%", g.high_power_share * 100.0))
         });
     }
     rows

@@ -24,7 +24,10 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         "partition",
         &["clients.branch.count=100", "clients.head.count=100"],
     ),
-    ("flaky-mobile", &["clients.phones.count=100"]),
+    (
+        "flaky-mobile",
+        &["clients.phones.count=100", "clients.commuters.count=25"],
+    ),
     ("trace-replay", &["clients.members.count=50"]),
     (
         "live-scores",
