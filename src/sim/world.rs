@@ -731,8 +731,11 @@ impl<'s, P: Protocol> World<'s, P> {
             .expect("an arrival event follows every send");
         client.events_on_wire -= msg.events() as u64;
         let group = client.group as usize;
-        // The round-trip estimate serves loss recovery only.
-        if !msg.retransmitted && self.links[group][direction.index()].loss_ppm > 0 {
+        // The round-trip estimate serves loss recovery and partitions only (its RTO paces
+        // the retransmissions).
+        let needs_rtt =
+            self.links[group][direction.index()].loss_ppm > 0 || !self.partitions[group].is_empty();
+        if !msg.retransmitted && needs_rtt {
             // The sender learns of the arrival one reverse trip later.
             let back = self.links[group][direction.reverse().index()].latency;
             channel.rtt.sample(now - msg.sent_at + back);
