@@ -65,13 +65,7 @@ fn draw<DB: DrawingBackend>(
     let (x0, x1) = bound(pairs.iter().map(|p| p.0).collect());
     let (y0, y1) = bound(pairs.iter().map(|p| p.1).collect());
     {
-        root.fill(&WHITE).map_err(failed)?;
-        let mut builder = ChartBuilder::on(root);
-        builder
-            .caption(title, ("sans-serif", 20))
-            .margin(15)
-            .x_label_area_size(45)
-            .y_label_area_size(75);
+        let mut builder = super::chart_builder(root, title)?;
         macro_rules! plot {
             ($x:expr, $y:expr) => {{
                 let mut chart = builder.build_cartesian_2d($x, $y).map_err(failed)?;

@@ -128,13 +128,7 @@ fn draw<DB: DrawingBackend>(
         (None, false) => y1 + (y1 - y0) * 0.08,
     };
     {
-        root.fill(&WHITE).map_err(failed)?;
-        let mut builder = ChartBuilder::on(root);
-        builder
-            .caption(title, ("sans-serif", 20))
-            .margin(15)
-            .x_label_area_size(45)
-            .y_label_area_size(75);
+        let mut builder = super::chart_builder(root, title)?;
         // Four combinations of linear and logarithmic axes, one code path each.
         macro_rules! plot {
             ($x:expr, $y:expr) => {{

@@ -37,6 +37,23 @@ pub fn colour(index: usize) -> RGBColor {
 /// Chart size in pixels.
 pub const SIZE: (u32, u32) = (800, 500);
 
+/// The frame every chart shares: a white background, the title, margins and room for the
+/// axis labels.
+pub(crate) fn chart_builder<'a, 'b, DB: plotters::prelude::DrawingBackend>(
+    root: &'a plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+) -> Result<plotters::prelude::ChartBuilder<'a, 'b, DB>, String> {
+    use plotters::prelude::*;
+    root.fill(&WHITE).map_err(failed)?;
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .caption(title, ("sans-serif", 20))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(75);
+    Ok(builder)
+}
+
 /// A drawing error as text (plotters' errors carry the backend's error type).
 pub(crate) fn failed(e: impl std::fmt::Display) -> String {
     format!("cannot draw the chart: {e}")

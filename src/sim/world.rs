@@ -861,16 +861,13 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     fn deliver(&mut self, c: ClientId, first: u32, count: u32, now: Nanos) {
-        let client = &mut self.clients[c as usize];
-        client.delivered += count as u64;
+        self.clients[c as usize].delivered += count as u64;
         for n in first..first + count {
-            match client.order.receive(n) {
+            match self.clients[c as usize].order.receive(n) {
                 Arrival::InOrder => {}
                 Arrival::Late => self.counters.out_of_order += 1,
                 Arrival::Duplicate => self.counters.duplicates += 1,
             }
-        }
-        for n in first..first + count {
             let created = self.log.times[n as usize];
             if created >= self.scenario.warmup {
                 self.counters.latency.record(now - created);
