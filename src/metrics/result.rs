@@ -48,6 +48,27 @@ pub fn fixed(value: f64, decimals: i32) -> f64 {
     (value * scale).round() / scale
 }
 
+/// The clients' messages of a two-way workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageResult {
+    /// Messages the clients wrote during the run: each was published by the server, lost
+    /// (in a crashed replica, or on a stream that died), or still on its way at the end.
+    pub written: u64,
+    pub published: u64,
+    pub lost: u64,
+    pub in_flight: u64,
+    /// From a client's writing a message to the server's publishing it (messages written
+    /// within the window).
+    pub to_server: Option<LatencySummary>,
+    /// From a client's writing a message to another client's receiving it.
+    pub end_to_end: Option<LatencySummary>,
+    /// Bytes on the wire per message written within the window, all layers: the uploads
+    /// (the frame or the request with its headers); over REST also the answers,
+    /// handshakes, ACKs and closes of the REST connections.
+    pub bytes_up_per_message: f64,
+    pub bytes_down_per_message: f64,
+}
+
 /// Every generated (event, client) pair is delivered or still in flight at the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventLedger {
@@ -284,6 +305,9 @@ pub struct RunResult {
     pub faults: Vec<FaultResult>,
     /// Per client group on a link with a mobile radio (empty without any).
     pub energy: Vec<GroupEnergy>,
+    /// The clients' messages, in a two-way workload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<MessageResult>,
     pub imbalance: Imbalance,
     /// Broker messages within the window (one per event per replica with subscribers).
     pub broker_messages: u64,

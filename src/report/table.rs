@@ -90,6 +90,37 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
     row("events delivered", &|r| r.ledger.delivered.to_string());
     row("events lost", &|r| r.ledger.lost.to_string());
     row("events in flight", &|r| r.ledger.in_flight.to_string());
+    if results.iter().any(|r| r.messages.is_some()) {
+        type Latency =
+            fn(&crate::metrics::MessageResult) -> Option<&crate::metrics::LatencySummary>;
+        let latencies: [(&str, Latency); 2] = [
+            ("to server", |m| m.to_server.as_ref()),
+            ("end to end", |m| m.end_to_end.as_ref()),
+        ];
+        for (name, of) in latencies {
+            row(
+                &format!("messages: {name} p50 / p99"),
+                &|r| match r.messages.as_ref().and_then(of) {
+                    Some(l) => format!("{} / {}", human_ms(l.p50_ms), human_ms(l.p99_ms)),
+                    None => "-".to_string(),
+                },
+            );
+        }
+        row("messages: bytes up / down", &|r| {
+            r.messages.as_ref().map_or("-".to_string(), |m| {
+                format!(
+                    "{} / {}",
+                    human_bytes(m.bytes_up_per_message),
+                    human_bytes(m.bytes_down_per_message)
+                )
+            })
+        });
+        row("messages: written / lost", &|r| {
+            r.messages
+                .as_ref()
+                .map_or("-".to_string(), |m| format!("{} / {}", m.written, m.lost))
+        });
+    }
     if results.iter().any(|r| !r.faults.is_empty()) {
         let each = |r: &RunResult, cell: &dyn Fn(&crate::metrics::FaultResult) -> String| {
             r.faults.iter().map(cell).collect::<Vec<_>>().join(" / ")

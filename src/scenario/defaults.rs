@@ -95,6 +95,11 @@ pub const HTTP_REQUEST_HEADERS: u64 = 450;
 /// HTTP/1.1 response headers (status line, Date, Content-Type, Content-Length or
 /// Transfer-Encoding, Cache-Control, Server).
 pub const HTTP_RESPONSE_HEADERS: u64 = 220;
+/// A REST `POST` of a JSON message from a browser's `fetch()`: the request headers above
+/// plus `Content-Type: application/json` (32 bytes) and `Content-Length` (about 20).
+pub const REST_REQUEST_HEADERS: u64 = 500;
+/// Its answer, `204 No Content`: status line, Date, Server, Cache-Control (as a `304`).
+pub const REST_RESPONSE_HEADERS: u64 = 150;
 /// `304 Not Modified` headers: status line, Date, ETag, Cache-Control, Server, without
 /// Content-Type or Content-Length.
 pub const HTTP_NOT_MODIFIED_HEADERS: u64 = 150;

@@ -5,7 +5,7 @@ use super::defaults as d;
 use super::error::ScenarioError;
 use super::faults::{Backoff, Jitter, ReconnectPolicy};
 use super::raw::RawGrpc;
-use super::spec::{Http2Params, HttpHeaders, PollFraming, TransportKind};
+use super::spec::{GrpcMode, Http2Params, HttpHeaders, PollFraming, TransportKind};
 use super::validate::Checker;
 
 pub(crate) fn grpc(
@@ -49,12 +49,26 @@ pub(crate) fn grpc(
             Ok(())
         }
     };
-    match p.mode.as_deref() {
-        None | Some("server_streaming") => {
+    let mode = match p.mode.as_deref() {
+        None | Some("server_streaming") => GrpcMode::ServerStreaming,
+        Some("bidirectional") => GrpcMode::Bidirectional,
+        Some("client_streaming") => GrpcMode::ClientStreaming,
+        Some("unary") => GrpcMode::Unary,
+        Some(other) => {
+            return Err(c.error(
+                &format!("{path}.grpc.mode"),
+                format!(
+                    "unknown mode \"{other}\"; expected server_streaming, unary, client_streaming or bidirectional"
+                ),
+            ));
+        }
+    };
+    match mode {
+        GrpcMode::ServerStreaming | GrpcMode::Bidirectional | GrpcMode::ClientStreaming => {
             only(p.interval.is_some(), "interval", "unary")?;
             only(p.jitter.is_some(), "jitter", "unary")?;
         }
-        Some("unary") => {
+        GrpcMode::Unary => {
             only(p.keepalive.is_some(), "keepalive", "server_streaming")?;
             only(p.reconnect.is_some(), "reconnect", "server_streaming")?;
             only(p.resume.is_some(), "resume", "server_streaming")?;
@@ -86,22 +100,6 @@ pub(crate) fn grpc(
                 not_modified: None,
                 framing: PollFraming::GrpcUnary { request_message },
             });
-        }
-        Some(other @ ("client_streaming" | "bidirectional")) => {
-            return Err(c.error(
-                &format!("{path}.grpc.mode"),
-                format!(
-                    "mode \"{other}\" is not modelled yet (it needs client-to-server workloads); use server_streaming or unary"
-                ),
-            ));
-        }
-        Some(other) => {
-            return Err(c.error(
-                &format!("{path}.grpc.mode"),
-                format!(
-                    "unknown mode \"{other}\"; expected server_streaming, unary, client_streaming or bidirectional"
-                ),
-            ));
         }
     }
     let keepalive = match p.keepalive {
@@ -138,6 +136,7 @@ pub(crate) fn grpc(
         request_message,
         reconnect,
         replay,
+        mode,
         max_connection_age: p
             .max_connection_age
             .map(|v| positive(v, "max_connection_age"))

@@ -20,6 +20,7 @@ pub mod spec;
 pub mod sweep;
 pub mod topology;
 pub mod trace;
+pub mod two_way;
 pub mod validate;
 pub mod workload;
 
@@ -54,6 +55,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "load_balancer",
     "broker",
     "workload",
+    "rest",
     "transports",
     "sweep",
     "faults",

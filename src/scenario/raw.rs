@@ -62,6 +62,9 @@ pub struct RawScenario {
     pub broker: Option<RawBroker>,
     /// What the server has to deliver.
     pub workload: RawWorkload,
+    /// The REST endpoint beside push-only transports, for the clients' messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest: Option<RawRest>,
     /// The transport variants to compare. At least one.
     pub transports: Vec<RawTransport>,
     /// Parameters to sweep: field path → a list of values, or a range. Every combination
@@ -412,12 +415,50 @@ pub struct RawCost {
     pub tls_handshake: Option<Duration>,
 }
 
-/// Server-to-client events.
+/// What the server has to deliver, and what the clients send.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkload {
-    /// The event source.
-    pub events: RawEvents,
+    /// Server-originated events (to every client). Required unless `messages` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<RawEvents>,
+    /// Messages the clients send (a chat, an editor, a game): each reaches the server over
+    /// the variant's connection (WebSocket, gRPC bidirectional or client streaming) or a
+    /// REST request beside its stream (SSE, polling, long polling). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<RawMessages>,
+}
+
+/// Client-to-server messages.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMessages {
+    /// Mean messages per client per unit time (Poisson), e.g. `1/min`. Required, > 0.
+    pub rate: Rate,
+    /// Payload bytes per message: a size or a distribution, as for events. Required.
+    pub payload: RawPayload,
+    /// Who receives each message once the server has it: `all` (every client, the sender
+    /// included, as a chat room echoes) or `none` (uploads only: telemetry). Default `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliver_to: Option<String>,
+}
+
+/// The REST endpoint that clients of push-only transports (SSE, polling, long polling)
+/// send their messages to, on a keep-alive HTTP/1.1 connection of its own.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRest {
+    /// Request line and headers of a `POST` with a JSON body (a `fetch()` from a browser
+    /// with Content-Type and Content-Length). Default 500B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// The answer, a `204 No Content` (status line, Date, Server, Cache-Control).
+    /// Default 150B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<ByteSize>,
+    /// Server CPU per REST request. Default: `server.cost.request`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Duration>,
 }
 
 /// An event source.

@@ -32,6 +32,7 @@ pub struct Scenario {
     pub balancer: BalancerSpec,
     pub broker: Option<BrokerSpec>,
     pub workload: WorkloadSpec,
+    pub rest: RestSpec,
     pub transports: Vec<TransportSpec>,
     /// Thresholds checked on every run.
     pub assertions: Vec<super::assertions::Assertion>,
@@ -232,6 +233,41 @@ pub struct WorkloadSpec {
     pub protobuf_size: Option<u64>,
     /// The replayed trace, with `EventSource::Trace`.
     pub trace: Option<super::trace::Trace>,
+    /// What the clients send, in a two-way workload.
+    pub messages: Option<MessageSpec>,
+}
+
+/// Client-to-server messages (a chat, an editor, a game).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MessageSpec {
+    /// Mean messages per client per second (Poisson).
+    pub rate_per_second: f64,
+    pub payload: PayloadSpec,
+    /// The server forwards each message to every client as an event; `false`: uploads only.
+    pub broadcast: bool,
+}
+
+/// The REST endpoint beside push-only transports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RestSpec {
+    pub request_headers: u64,
+    pub response_headers: u64,
+    /// Server CPU per request.
+    pub cost: Nanos,
+}
+
+/// The gRPC call a variant makes (RPC types of the gRPC core concepts guide).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrpcMode {
+    /// One request, then the server's messages: the events.
+    ServerStreaming,
+    /// Both sides stream: events down, the clients' messages up, on one call.
+    Bidirectional,
+    /// The clients stream their messages up; the server answers once, at the end.
+    ClientStreaming,
+    /// One request, one response (polled at an interval: `TransportKind::Polling`).
+    Unary,
 }
 
 /// How a poll travels.
@@ -286,6 +322,8 @@ pub enum EventSource {
     },
     /// The rows of a trace file (`WorkloadSpec::trace`).
     Trace,
+    /// No server-originated events: the clients' messages are the only ones.
+    None,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -362,6 +400,8 @@ pub enum TransportKind {
         reconnect: ReconnectPolicy,
         replay: bool,
         max_connection_age: Option<Nanos>,
+        /// Server streaming, or a stream the clients also send their messages on.
+        mode: GrpcMode,
     },
 }
 

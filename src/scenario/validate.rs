@@ -263,7 +263,9 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         return Err(c.error("server.cores", "must be between 1 and 4096"));
     }
 
-    let workload = super::workload::workload(raw, duration, c)?;
+    let client_count = groups.iter().map(|g| g.count as u64 * g.tabs as u64).sum();
+    let workload = super::workload::workload(raw, duration, client_count, c)?;
+    let rest = super::two_way::rest(raw, &server, c)?;
     if let Some(trace) = workload.trace.as_ref().filter(|t| t.beyond_end > 0) {
         warnings.push(format!(
             "the trace {} has {} events after the run's end ({}); they are left out",
@@ -310,6 +312,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         }
         transports.push(spec);
     }
+    super::two_way::check_transports(&transports, &workload, c)?;
 
     let balancer = balancer(raw, replicas, duration, c)?;
     let most_replicas = balancer
@@ -400,6 +403,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         balancer,
         broker,
         workload,
+        rest,
         transports,
         assertions,
         charts,

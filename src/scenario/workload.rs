@@ -1,18 +1,90 @@
-//! The workload section (`workload.events`): when events happen and how large they are.
+//! The workload section: when server events happen and how large they are
+//! (`workload.events`), and what the clients send (`workload.messages`).
 
 use super::error::ScenarioError;
-use super::raw::{RawPayload, RawScenario};
-use super::spec::{Encoding, EventSource, PayloadSpec, WorkloadSpec};
+use super::raw::{RawEvents, RawPayload, RawScenario};
+use super::spec::{Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec};
 use super::validate::{Checker, MAX_EVENTS_PER_RUN};
 use crate::engine::Nanos;
 
-/// Reads `workload.events`; `duration` bounds the number of events a run may create.
+/// Reads `workload`; `duration` bounds the number of events a run may create.
 pub(crate) fn workload(
     raw: &RawScenario,
     duration: Nanos,
+    clients: u64,
     c: &Checker,
 ) -> Result<WorkloadSpec, ScenarioError> {
-    let events = &raw.workload.events;
+    let messages = messages(raw, duration, clients, c)?;
+    let mut spec = match &raw.workload.events {
+        Some(events) => events_workload(raw, events, duration, c)?,
+        None if messages.is_some() => WorkloadSpec {
+            source: EventSource::None,
+            encoding: Encoding::Json,
+            rate_per_second: 0.0,
+            payload: PayloadSpec::Fixed(1),
+            protobuf_size: None,
+            trace: None,
+            messages: None,
+        },
+        None => {
+            return Err(c.error(
+                "workload",
+                "missing `events` (what the server sends); it may be left out only when `messages` (what the clients send) is given",
+            ));
+        }
+    };
+    spec.messages = messages;
+    Ok(spec)
+}
+
+/// Reads `workload.messages`: every client sends at the rate.
+fn messages(
+    raw: &RawScenario,
+    duration: Nanos,
+    clients: u64,
+    c: &Checker,
+) -> Result<Option<MessageSpec>, ScenarioError> {
+    let Some(messages) = &raw.workload.messages else {
+        return Ok(None);
+    };
+    if messages.rate.is_zero() {
+        return Err(c.error("workload.messages.rate", "must be greater than 0"));
+    }
+    let rate_per_second = messages.rate.per_second();
+    let expected = rate_per_second * clients as f64 * duration as f64 / 1e9;
+    if expected > MAX_EVENTS_PER_RUN as f64 {
+        return Err(c.error(
+            "workload.messages.rate",
+            format!(
+                "would have the {clients} clients send about {expected:.0} messages in {}; at most {MAX_EVENTS_PER_RUN} per run",
+                raw.duration
+            ),
+        ));
+    }
+    let broadcast = match messages.deliver_to.as_deref() {
+        None | Some("all") => true,
+        Some("none") => false,
+        Some(other) => {
+            return Err(c.error(
+                "workload.messages.deliver_to",
+                format!("unknown audience \"{other}\"; expected one of: all, none"),
+            ));
+        }
+    };
+    Ok(Some(MessageSpec {
+        rate_per_second,
+        payload: payload(&messages.payload, "workload.messages.payload", c)?,
+        broadcast,
+    }))
+}
+
+/// Reads `workload.events`.
+fn events_workload(
+    raw: &RawScenario,
+    events: &RawEvents,
+    duration: Nanos,
+    c: &Checker,
+) -> Result<WorkloadSpec, ScenarioError> {
     let burst = |field: &str, value: Option<crate::units::Duration>| match value {
         Some(v) if v.as_nanos() > 0 => Ok(v.as_nanos()),
         Some(_) => Err(c.error(
@@ -31,7 +103,7 @@ pub(crate) fn workload(
             on: burst("on", events.on)?,
             off: burst("off", events.off)?,
         },
-        "trace" => return trace_workload(raw, duration, c),
+        "trace" => return trace_workload(events, duration, c),
         other => {
             return Err(c.error(
                 "workload.events.source",
@@ -67,9 +139,10 @@ pub(crate) fn workload(
     }
     let payload = payload(
         events.payload.as_ref().ok_or_else(|| missing("payload"))?,
+        "workload.events.payload",
         c,
     )?;
-    audience_is_all(raw, c)?;
+    audience_is_all(events, c)?;
     // The event log is built before the run: bound it so a typo in a rate is a clear error
     // rather than an out-of-memory crash.
     let expected_events = rate_per_second * duration as f64 / 1e9;
@@ -82,7 +155,7 @@ pub(crate) fn workload(
             ),
         ));
     }
-    let (encoding, protobuf_size) = encoding_and_protobuf(raw, c)?;
+    let (encoding, protobuf_size) = encoding_and_protobuf(events, c)?;
     Ok(WorkloadSpec {
         source,
         encoding,
@@ -90,11 +163,12 @@ pub(crate) fn workload(
         payload,
         protobuf_size,
         trace: None,
+        messages: None,
     })
 }
 
-fn audience_is_all(raw: &RawScenario, c: &Checker) -> Result<(), ScenarioError> {
-    match &raw.workload.events.audience {
+fn audience_is_all(events: &RawEvents, c: &Checker) -> Result<(), ScenarioError> {
+    match &events.audience {
         Some(audience) if audience != "all" => Err(c.error(
             "workload.events.audience",
             format!("unknown audience \"{audience}\"; expected: all"),
@@ -105,11 +179,10 @@ fn audience_is_all(raw: &RawScenario, c: &Checker) -> Result<(), ScenarioError> 
 
 /// A workload replayed from a trace file: no `rate` or `payload` (the rows give them).
 fn trace_workload(
-    raw: &RawScenario,
+    events: &RawEvents,
     duration: Nanos,
     c: &Checker,
 ) -> Result<WorkloadSpec, ScenarioError> {
-    let events = &raw.workload.events;
     for (field, given) in [
         ("rate", events.rate.is_some()),
         ("payload", events.payload.is_some()),
@@ -129,7 +202,7 @@ fn trace_workload(
             "`source: trace` needs `trace: <file.csv>`",
         )
     })?;
-    audience_is_all(raw, c)?;
+    audience_is_all(events, c)?;
     let trace = super::trace::read(name, c.file, duration, c)?;
     if trace.events.len() as u64 > MAX_EVENTS_PER_RUN {
         return Err(c.error(
@@ -137,7 +210,7 @@ fn trace_workload(
             format!("has more than {MAX_EVENTS_PER_RUN} events in the run"),
         ));
     }
-    let (encoding, protobuf_size) = encoding_and_protobuf(raw, c)?;
+    let (encoding, protobuf_size) = encoding_and_protobuf(events, c)?;
     Ok(WorkloadSpec {
         source: EventSource::Trace,
         encoding,
@@ -145,14 +218,14 @@ fn trace_workload(
         payload: PayloadSpec::FromTrace,
         protobuf_size,
         trace: Some(trace),
+        messages: None,
     })
 }
 
 fn encoding_and_protobuf(
-    raw: &RawScenario,
+    events: &RawEvents,
     c: &Checker,
 ) -> Result<(Encoding, Option<u64>), ScenarioError> {
-    let events = &raw.workload.events;
     let encoding = match events.encoding.as_deref() {
         None | Some("json") => Encoding::Json,
         Some("binary") => Encoding::Binary,
@@ -172,8 +245,7 @@ fn encoding_and_protobuf(
     Ok((encoding, protobuf_size))
 }
 
-fn payload(raw: &RawPayload, c: &Checker) -> Result<PayloadSpec, ScenarioError> {
-    let field = "workload.events.payload";
+fn payload(raw: &RawPayload, field: &str, c: &Checker) -> Result<PayloadSpec, ScenarioError> {
     let at_least_one = |bytes: u64, what: &str| {
         if bytes == 0 {
             Err(c.error(field, format!("{what} must be at least 1B")))

@@ -56,6 +56,8 @@ pub enum Event {
     Deploy(u32, u32),
     /// The proxy or balancer restarted by fault `k` is back.
     MiddleboxBack(u32),
+    /// Client message `k` (of the workload's messages) is written by its client.
+    ClientMessage(u32),
 }
 
 /// Bits of a push job's event number; the epoch takes the rest of the 32 (5 bits, so it
@@ -104,6 +106,14 @@ impl crate::engine::Packed for Event {
             Event::HealthProbe(r) => (24, 0, r),
             Event::Deploy(k, step) => (25, k, step),
             Event::MiddleboxBack(k) => (26, 0, k),
+            Event::ClientMessage(k) => (27, 0, k),
+            Event::JobDone(c, Job::Message(k), e) => {
+                debug_assert!(
+                    k <= EVENT_MASK,
+                    "message {k} does not fit {EVENT_BITS} bits"
+                );
+                (28, c, k | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
+            }
         };
         debug_assert!(client < 1 << 24, "client id {client} does not fit 24 bits");
         kind << 56 | (client as u64) << 32 | aux as u64
@@ -141,6 +151,8 @@ impl crate::engine::Packed for Event {
             24 => Event::HealthProbe(aux),
             25 => Event::Deploy(client, aux),
             26 => Event::MiddleboxBack(aux),
+            27 => Event::ClientMessage(aux),
+            28 => Event::JobDone(client, Job::Message(aux & EVENT_MASK), aux >> EVENT_BITS),
             other => unreachable!("no event kind {other}: only pack() makes these"),
         }
     }
@@ -173,6 +185,15 @@ pub enum Job {
     TlsHandshake,
     /// Write an HTTP/2 PING.
     Http2Ping,
+    /// Handle client message `k` that arrived on a stream (WebSocket, gRPC), and publish it.
+    Message(u32),
+}
+
+impl Job {
+    /// Jobs that keep only [`PUSH_EPOCH_MASK`]'s bits of the epoch (their aux holds a number).
+    pub fn short_epoch(self) -> bool {
+        matches!(self, Job::Push(_) | Job::Message(_))
+    }
 }
 
 /// What a message is; its size follows from the protocol's framing rules.
@@ -215,6 +236,14 @@ pub enum MsgKind {
     Http2Ping,
     /// HTTP/2: the client's PING ACK.
     Http2PingAck,
+    /// Client message `message` of `payload` bytes, on the client's stream (a WebSocket
+    /// frame, a gRPC message) or as a REST `POST` on its REST connection.
+    Upload {
+        message: u32,
+        payload: u32,
+    },
+    /// The REST endpoint's answer to an upload (`204 No Content`).
+    RestResponse,
 }
 
 /// What a protocol may know of the connection a message travels on when sizing it.
@@ -309,6 +338,9 @@ mod tests {
             Event::HealthProbe(1),
             Event::Deploy(3, 8),
             Event::MiddleboxBack(2),
+            Event::ClientMessage(u32::MAX),
+            Event::JobDone(c, Job::Message(EVENT_MASK), PUSH_EPOCH_MASK),
+            Event::JobDone(6, Job::Message(12), 1),
         ];
         for event in events {
             assert_eq!(Event::unpack(event.pack()), event);

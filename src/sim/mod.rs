@@ -10,7 +10,7 @@ mod event;
 mod world;
 
 pub use event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind};
-pub use world::{CONNECTIONS_PER_ORIGIN, Client, Protocol, Sharing, World};
+pub use world::{CONNECTIONS_PER_ORIGIN, Client, Protocol, REST_RETRY, Sharing, Uploads, World};
 
 use crate::engine::{self, EngineError, Scheduler};
 use crate::metrics::{ClientLedger, RunResult};

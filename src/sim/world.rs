@@ -1,9 +1,10 @@
 //! The world of one run and the mechanics shared by every transport.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
-use crate::engine::rng::{self, Stream, exponential, uniform_below};
+use crate::engine::rng::{self, Stream, exponential};
 use crate::engine::{Model, Nanos, Scheduler};
 use crate::infra::balancer::Balancer;
 use crate::infra::server::Server;
@@ -74,6 +75,10 @@ pub trait Protocol: Sized {
     /// Whether the client answers a keepalive (a WebSocket pong; SSE comments get none).
     fn keepalive_answered(&self) -> bool {
         false
+    }
+    /// How the clients send their messages (two-way workloads).
+    fn uploads(&self) -> Uploads {
+        Uploads::Rest
     }
     /// The client comes alive.
     fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>);
@@ -191,6 +196,9 @@ mod faults;
 mod flow_control;
 mod proxy;
 mod results;
+mod two_way;
+
+pub use two_way::{REST_RETRY, Uploads};
 
 /// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
 /// denying a WebSocket upgrade.
@@ -286,7 +294,11 @@ struct Counters {
 /// Everything one run of one transport variant simulates.
 pub struct World<'s, P> {
     pub scenario: &'s Scenario,
-    pub log: &'s EventLog,
+    /// The scenario's workload: its events and the clients' messages.
+    pub source: &'s EventLog,
+    /// The events of this run by number: the workload's, or (when the clients' messages
+    /// are published) the run's own, numbered as they are created.
+    pub log: Cow<'s, EventLog>,
     pub protocol: P,
     pub clients: Vec<Client>,
     browsers: Vec<Browser>,
@@ -349,6 +361,10 @@ pub struct World<'s, P> {
     /// and the account of the radios it had before a network switch.
     radios: Vec<Option<crate::energy::Radio>>,
     radio_past: Vec<Option<crate::energy::RadioReport>>,
+    /// The clients' messages and the REST clients beside push-only transports.
+    two_way: two_way::TwoWay,
+    /// Clients of the scenario (REST clients come after them).
+    visible_clients: usize,
 }
 
 impl<'s, P: Protocol> World<'s, P> {
@@ -386,10 +402,29 @@ impl<'s, P: Protocol> World<'s, P> {
                 }
             }
         }
+        let visible_clients = clients.len();
+        let rest = scenario.workload.messages.is_some() && protocol.uploads() == Uploads::Rest;
+        if rest {
+            // Each client's REST client: same group, browser and TLS.
+            clients.extend_from_within(..);
+        }
+        let two_way = if scenario.workload.messages.is_some() {
+            two_way::TwoWay::new(visible_clients, rest)
+        } else {
+            two_way::TwoWay::default()
+        };
+        let numbers_at_run_time = scenario.workload.messages.is_some_and(|m| m.broadcast);
         World {
             scenario,
-            log,
+            source: log,
+            log: if numbers_at_run_time {
+                Cow::Owned(log.empty_like())
+            } else {
+                Cow::Borrowed(log)
+            },
             protocol,
+            two_way,
+            visible_clients,
             clients,
             access_links: vec![[LinkQueue::default(); 2]; browsers.len()],
             browsers,
@@ -435,23 +470,17 @@ impl<'s, P: Protocol> World<'s, P> {
         }
     }
 
-    /// Schedules every client's start and every workload event.
+    /// Schedules every client's start, every workload event and every client message.
     pub fn schedule_start(&self, s: &mut Scheduler<Event>) {
-        let mut id = 0u32;
-        for group in &self.scenario.groups {
-            let mut starts =
-                rng::stream(self.scenario.seed, &format!("client-start:{}", group.name));
-            // A browser's tabs start together.
-            for _ in 0..group.count {
-                let start = uniform_below(&mut starts, group.ramp);
-                for _ in 0..group.tabs {
-                    s.at(start, Event::ClientStart(id));
-                    id += 1;
-                }
-            }
+        let starts = crate::workload::messages::client_starts(self.scenario);
+        for (c, start) in starts.iter().enumerate() {
+            s.at(*start, Event::ClientStart(c as ClientId));
         }
-        for (n, time) in self.log.times.iter().enumerate() {
+        for (n, time) in self.source.times.iter().enumerate() {
             s.at(*time, Event::WorkloadEvent(n as u32));
+        }
+        for (k, message) in self.source.messages.iter().enumerate() {
+            s.at(message.at, Event::ClientMessage(k as u32));
         }
         self.schedule_scaling(s);
         self.schedule_faults(s);
@@ -474,6 +503,9 @@ impl<'s, P: Protocol> World<'s, P> {
             self.counters.bytes_by_group[group]
                 .direction_mut(direction)
                 .add(bytes);
+            if self.is_rest(c) {
+                self.count_message_bytes(direction, bytes);
+            }
         }
     }
 
@@ -515,9 +547,11 @@ impl<'s, P: Protocol> World<'s, P> {
             (0, FORBIDDEN_RESPONSE)
         } else if kind == MsgKind::Unavailable {
             (0, UNAVAILABLE_RESPONSE)
+        } else if let Some(size) = self.rest_size(c, kind) {
+            size
         } else {
             self.protocol
-                .size(kind, self.log, self.clients[c as usize].connection.info)
+                .size(kind, &self.log, self.clients[c as usize].connection.info)
         };
         Msg {
             kind,
@@ -609,6 +643,9 @@ impl<'s, P: Protocol> World<'s, P> {
         self.count(c, now, direction, layers);
         if self.in_window(now) {
             self.counters.segments_sent += segs;
+            if matches!(kind, MsgKind::Upload { .. }) && !self.is_rest(c) {
+                self.count_message_bytes(direction, layers);
+            }
         }
         msg.segments = segs;
         msg.wire = layers.total();
@@ -873,6 +910,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 self.counters.latency.record(now - created);
             }
             self.series.delivered(now, now - created);
+            self.message_delivered(c, n, now);
         }
     }
 
@@ -880,6 +918,9 @@ impl<'s, P: Protocol> World<'s, P> {
         let msg = self.receive(c, Direction::Up, now);
         if self.clients[c as usize].crashed {
             // Its replica crashed: nobody reads it (the reset is on its way).
+            if matches!(msg.kind, MsgKind::Upload { .. }) {
+                self.upload_dropped(c);
+            }
             self.finish_close_if_drained(c, now, s);
             return;
         }
@@ -894,7 +935,13 @@ impl<'s, P: Protocol> World<'s, P> {
             {
                 self.send_down(c, MsgKind::Denied, now, s);
             }
-            MsgKind::Request => {
+            MsgKind::Upload { message, .. } if !self.is_rest(c) => {
+                self.upload_arrived(c, message, now, s);
+            }
+            MsgKind::Request | MsgKind::Upload { .. } => {
+                if let MsgKind::Upload { message, .. } = msg.kind {
+                    self.rest_request_read(c, message);
+                }
                 self.touch(c, now);
                 if !self.request_arrived(c, now) {
                     self.counters.refused += u64::from(self.in_window(now));
@@ -922,7 +969,11 @@ impl<'s, P: Protocol> World<'s, P> {
     /// connection's first request.
     fn handle_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let cost = &self.scenario.server.cost;
-        let mut job_cost = cost.request;
+        let mut job_cost = if self.is_rest(c) {
+            self.scenario.rest.cost
+        } else {
+            cost.request
+        };
         let connection = &mut self.clients[c as usize].connection;
         if !connection.accepted {
             connection.accepted = true;
@@ -947,7 +998,7 @@ impl<'s, P: Protocol> World<'s, P> {
         if self.clients[c as usize].closing {
             self.finish_close_if_drained(c, now, s);
         }
-        if let Some(window) = self.protocol.http2_window() {
+        if let (Some(window), false) = (self.protocol.http2_window(), self.is_rest(c)) {
             // Flow control counts what the client consumed: approximately the message's
             // application bytes (DATA payloads; header frames are not flow-controlled).
             let connection = &mut self.clients[c as usize].connection;
@@ -971,7 +1022,11 @@ impl<'s, P: Protocol> World<'s, P> {
                     self.send_up(c, MsgKind::Pong, now, s);
                 }
             }
-            MsgKind::StreamOpen => self.connected_again(c, now),
+            MsgKind::StreamOpen => {
+                self.connected_again(c, now);
+                self.stream_opened(c, now, s);
+            }
+            MsgKind::RestResponse => self.rest_answered(c, now, s),
             MsgKind::Denied | MsgKind::Unavailable => {
                 if msg.kind == MsgKind::Denied && self.in_window(now) {
                     self.counters.denied += 1;
@@ -983,7 +1038,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 // Both close the connection; the transport takes its failure path.
                 let tabs = self.tabs_on_connection(c);
                 self.close_connection(c, &tabs, now, s);
-                P::connection_lost(self, c, now, s);
+                self.connection_lost(c, now, s);
             }
             MsgKind::Http2Ping => self.send_up(c, MsgKind::Http2PingAck, now, s),
             other => unreachable!("{other:?} travels only from client to server"),
@@ -992,7 +1047,9 @@ impl<'s, P: Protocol> World<'s, P> {
 
     fn job_done(&mut self, c: ClientId, job: Job, now: Nanos, s: &mut Scheduler<Event>) {
         match job {
+            Job::Request if self.is_rest(c) => self.rest_handled(c, now, s),
             Job::Request => P::request_handled(self, c, now, s),
+            Job::Message(k) => self.message_handled(c, k, now, s),
             Job::Push(n) if !self.clients[c as usize].streaming => self.discard_push(c, n, now, s),
             Job::Push(n) => {
                 self.clients[c as usize].events_in_jobs -= 1;
@@ -1013,12 +1070,13 @@ impl<P: Protocol> Model for World<'_, P> {
     fn handle(&mut self, now: Nanos, event: Event, s: &mut Scheduler<Event>) {
         match event {
             Event::ClientStart(c) => P::start(self, c, now, s),
+            Event::ClientTimer(c) if self.is_rest(c) => self.rest_timer(c, now, s),
             Event::ClientTimer(c) => P::client_timer(self, c, now, s),
             Event::ArriveAtServer(c) => self.arrive_at_server(c, now, s),
             Event::ArriveAtClient(c) => self.arrive_at_client(c, now, s),
             Event::JobDone(c, job, epoch) => {
                 let current = self.clients[c as usize].job_epoch;
-                let current = if matches!(job, Job::Push(_)) {
+                let current = if job.short_epoch() {
                     current & PUSH_EPOCH_MASK
                 } else {
                     current
@@ -1055,6 +1113,7 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::HealthProbe(r) => self.health_probe(r, s),
             Event::Deploy(k, step) => self.deploy_step(k, step, s),
             Event::MiddleboxBack(k) => self.middlebox_back(k),
+            Event::ClientMessage(k) => self.message_written(k, now, s),
         }
     }
 }

@@ -4,10 +4,14 @@
 //! 9 bytes of frame header, gRPC's 5-byte message prefix (compressed flag and length), the
 //! message. The server PINGs the connection at its keepalive interval; the channel
 //! reconnects with backoff and may re-subscribe with a cursor.
+//!
+//! Bidirectional and client-streaming calls open the same way; the clients' messages then
+//! go up the stream, each in its own DATA frame (9 + 5 + the protobuf message). A client
+//! stream carries uploads only: its single response would come at the end.
 
 use crate::engine::{Nanos, Scheduler};
-use crate::scenario::{HttpHeaders, ReconnectPolicy, TransportKind};
-use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
+use crate::scenario::{GrpcMode, HttpHeaders, ReconnectPolicy, TransportKind};
+use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, Uploads, World};
 use crate::transport::http2::{FRAME_HEADER, PING, WINDOW_UPDATE, data_frames_overhead};
 use crate::workload::EventLog;
 
@@ -76,6 +80,7 @@ pub struct GrpcStream {
     reconnect: ReconnectPolicy,
     replay: bool,
     max_connection_age: Option<Nanos>,
+    mode: GrpcMode,
 }
 
 impl GrpcStream {
@@ -88,6 +93,7 @@ impl GrpcStream {
                 reconnect,
                 replay,
                 max_connection_age,
+                mode,
             } => GrpcStream {
                 http,
                 keepalive,
@@ -95,6 +101,7 @@ impl GrpcStream {
                 reconnect,
                 replay,
                 max_connection_age,
+                mode,
             },
             _ => unreachable!("GrpcStream::new is given a gRPC variant"),
         }
@@ -122,6 +129,11 @@ impl Protocol for GrpcStream {
             ),
             MsgKind::StreamOpen => (0, http.response_bytes(http.response, conn)),
             MsgKind::Event(n) => (log.protobuf(n), FRAME_HEADER + MESSAGE_PREFIX),
+            // A client's message on a bidirectional or client stream: one DATA frame.
+            MsgKind::Upload { payload, .. } => (
+                log.protobuf_of(payload as u64),
+                FRAME_HEADER + MESSAGE_PREFIX,
+            ),
             MsgKind::WindowUpdate(_) => (0, WINDOW_UPDATE),
             MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
             other => unreachable!("{other:?} is not a gRPC message"),
@@ -138,6 +150,13 @@ impl Protocol for GrpcStream {
 
     fn sharing(&self) -> Sharing {
         Sharing::Shared
+    }
+
+    fn uploads(&self) -> Uploads {
+        match self.mode {
+            GrpcMode::Bidirectional | GrpcMode::ClientStreaming => Uploads::Stream,
+            GrpcMode::ServerStreaming | GrpcMode::Unary => Uploads::Rest,
+        }
     }
 
     fn is_stream_body(&self, kind: MsgKind) -> bool {

@@ -1,9 +1,10 @@
 //! WebSocket (RFC 6455): an HTTP/1.1 upgrade, then one unmasked binary-or-text frame per
-//! event from the server; optional server pings, each answered by a masked pong.
+//! event from the server; optional server pings, each answered by a masked pong. The
+//! clients' messages go up the same connection as masked frames.
 
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::{ReconnectPolicy, TransportKind};
-use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, World};
+use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Uploads, World};
 use crate::transport::framing::websocket_header;
 use crate::workload::EventLog;
 
@@ -48,6 +49,10 @@ impl Protocol for WebSocket {
             // Empty ping from the server; the pong echoes it from the client, masked.
             MsgKind::Keepalive => (0, websocket_header(0, false)),
             MsgKind::Pong => (0, websocket_header(0, true)),
+            // A client's message: a masked frame (RFC 6455 5.3).
+            MsgKind::Upload { payload, .. } => {
+                (payload as u64, websocket_header(payload as u64, true))
+            }
             other => unreachable!("{other:?} is not a WebSocket message"),
         }
     }
@@ -58,6 +63,10 @@ impl Protocol for WebSocket {
 
     fn keepalive_answered(&self) -> bool {
         true
+    }
+
+    fn uploads(&self) -> Uploads {
+        Uploads::Stream
     }
 
     fn is_upgrade(&self) -> bool {

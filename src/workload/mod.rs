@@ -5,6 +5,10 @@
 //! the `workload` random stream and sizes from `payload-size`, so drawing sizes does not
 //! move the times.
 
+pub mod messages;
+
+pub use messages::ClientMessage;
+
 use crate::engine::rng::{self, RngExt, Stream};
 use crate::scenario::defaults::PROTOBUF_FACTOR_PERCENT;
 use crate::scenario::{Encoding, EventSource, Nanos, PayloadSpec, Scenario};
@@ -19,6 +23,8 @@ pub struct EventLog {
     sizes: Sizes,
     /// The protobuf size of every event, when the scenario fixes it.
     protobuf: Option<u64>,
+    /// What the clients send (two-way workloads), client by client.
+    pub messages: Vec<ClientMessage>,
 }
 
 /// Payload sizes: one for all, or cumulative sums (`cum[n]` is the bytes of events before
@@ -46,6 +52,7 @@ impl EventLog {
                 encoding: w.encoding,
                 sizes: Sizes::Varying(cum),
                 protobuf: w.protobuf_size,
+                messages: messages::generate(scenario),
             };
         }
         let times = times(scenario);
@@ -68,6 +75,7 @@ impl EventLog {
             encoding: w.encoding,
             sizes,
             protobuf: w.protobuf_size,
+            messages: messages::generate(scenario),
         }
     }
 
@@ -89,11 +97,43 @@ impl EventLog {
 
     /// Event `n` as a protobuf message: the scenario's size, or 35 % of its payload.
     pub fn protobuf(&self, n: u32) -> u64 {
-        self.protobuf.unwrap_or_else(|| {
-            (self.payload(n) * PROTOBUF_FACTOR_PERCENT)
-                .div_ceil(100)
-                .max(1)
-        })
+        self.protobuf_of(self.payload(n))
+    }
+
+    /// A message of `payload` JSON bytes as protobuf: the scenario's size, or 35 % of it.
+    pub fn protobuf_of(&self, payload: u64) -> u64 {
+        self.protobuf
+            .unwrap_or_else(|| (payload * PROTOBUF_FACTOR_PERCENT).div_ceil(100).max(1))
+    }
+
+    /// A log with no events yet and this one's encoding rules, for a run that numbers its
+    /// events as it creates them (clients' messages among the workload's).
+    pub fn empty_like(&self) -> Self {
+        EventLog {
+            times: Vec::new(),
+            encoding: self.encoding,
+            sizes: Sizes::Fixed(0),
+            protobuf: self.protobuf,
+            messages: Vec::new(),
+        }
+    }
+
+    /// Appends an event created at `time` with `payload` bytes; returns its number.
+    pub fn push(&mut self, time: Nanos, payload: u64) -> u32 {
+        let n = self.times.len();
+        self.times.push(time);
+        if let Sizes::Fixed(bytes) = self.sizes {
+            if bytes == payload || n == 0 {
+                self.sizes = Sizes::Fixed(payload);
+                return n as u32;
+            }
+            self.sizes = Sizes::Varying((0..=n as u64).map(|i| i * bytes).collect());
+        }
+        if let Sizes::Varying(cum) = &mut self.sizes {
+            let total = cum.last().copied().unwrap_or(0) + payload;
+            cum.push(total);
+        }
+        n as u32
     }
 
     /// Bytes a text-only transport adds to carry event `n`'s payload: none for JSON;
@@ -154,8 +194,9 @@ fn times(scenario: &Scenario) -> Vec<Nanos> {
                 times.push(t);
             }
         }
-        // The log of a trace is read from it (see `EventLog::generate`).
-        EventSource::Trace => {}
+        // The log of a trace is read from it (see `EventLog::generate`); without a source
+        // the run's only events are the clients' messages.
+        EventSource::Trace | EventSource::None => {}
         EventSource::Bursty { on, off } => {
             // A Poisson process at the rate, run only during the bursts: its clock skips
             // each silence.
@@ -176,7 +217,7 @@ fn times(scenario: &Scenario) -> Vec<Nanos> {
 }
 
 /// One event's size in bytes (at least 1).
-fn draw_size(spec: PayloadSpec, stream: &mut Stream) -> u64 {
+pub(crate) fn draw_size(spec: PayloadSpec, stream: &mut Stream) -> u64 {
     match spec {
         PayloadSpec::Fixed(bytes) => bytes,
         PayloadSpec::FromTrace => unreachable!("a trace's sizes are its rows'"),
@@ -209,6 +250,30 @@ mod tests {
         // exp(0.5 x 1.2816) = 1.899: the 90th percentile.
         let p90 = sizes[18_000] as f64;
         assert!((p90 / 1899.0 - 1.0).abs() < 0.04, "{p90}");
+    }
+
+    #[test]
+    fn pushed_events_keep_their_own_sizes() {
+        let mut log = EventLog {
+            times: Vec::new(),
+            encoding: Encoding::Json,
+            sizes: Sizes::Fixed(7),
+            protobuf: None,
+            messages: Vec::new(),
+        }
+        .empty_like();
+        assert_eq!(log.push(5, 100), 0);
+        assert_eq!(log.push(6, 100), 1);
+        assert_eq!(log.sizes, Sizes::Fixed(100));
+        assert_eq!(log.push(9, 40), 2);
+        assert_eq!(log.push(9, 1), 3);
+        assert_eq!(
+            (0..4).map(|n| log.payload(n)).collect::<Vec<_>>(),
+            [100, 100, 40, 1]
+        );
+        assert_eq!(log.payloads(1, 3), 141);
+        assert_eq!(log.times, [5, 6, 9, 9]);
+        assert_eq!(log.protobuf_of(100), 35);
     }
 
     #[test]

@@ -92,10 +92,11 @@ fn protobuf_messages_default_to_a_third_of_the_json_text() {
     );
 }
 
-/// Unimplemented modes are refused by name, not run as something else.
+/// Each gRPC mode carries what it can: a stream the clients send on needs their
+/// messages; a server stream cannot carry them; a client stream has no way back.
 #[test]
-fn grpc_modes_other_than_server_streaming_are_refused() {
-    let text = Simple {
+fn grpc_modes_refuse_workloads_they_cannot_carry() {
+    let simple = Simple {
         clients: 1,
         latency: "5ms",
         bandwidth: "10Mbit/s",
@@ -104,12 +105,35 @@ fn grpc_modes_other_than_server_streaming_are_refused() {
         payload: "10B",
         duration: "10s",
         warmup: "0s",
-    }
-    .yaml(&["{ grpc: { mode: bidirectional } }"]);
-    let e = rtsim::scenario::load_str("t.yaml", &text, &[]).unwrap_err();
-    let message = e.to_string();
-    assert!(message.contains("transports[0].grpc.mode"), "{message}");
-    assert!(message.contains("not modelled yet"), "{message}");
+    };
+    let error = |text: &str| {
+        rtsim::scenario::load_str("t.yaml", text, &[])
+            .unwrap_err()
+            .to_string()
+    };
+    let message = error(&simple.yaml(&["{ grpc: { mode: bidirectional } }"]));
+    assert!(message.contains("transports[0].grpc"), "{message}");
+    assert!(message.contains("needs `workload.messages`"), "{message}");
+    let with_messages = |transport: &str| {
+        simple.yaml(&[transport]).replace(
+            "workload:\n",
+            "workload:\n  messages: { rate: 1/s, payload: 20B }\n",
+        )
+    };
+    let message = error(&with_messages("{ grpc: {} }"));
+    assert!(message.contains("use `mode: bidirectional`"), "{message}");
+    let message = error(&with_messages("{ grpc: { mode: client_streaming } }"));
+    assert!(message.contains("uploads only"), "{message}");
+    let message = error(&with_messages("{ grpc: { mode: unary, interval: 1s } }"));
+    assert!(message.contains("unary polling has no way"), "{message}");
+    assert!(
+        rtsim::scenario::load_str(
+            "t.yaml",
+            &with_messages("{ grpc: { mode: bidirectional } }"),
+            &[]
+        )
+        .is_ok()
+    );
 }
 
 /// A slow consumer: events come faster than the client's link drains them. gRPC's flow

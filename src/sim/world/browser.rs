@@ -55,13 +55,31 @@ impl Browser {
 }
 
 impl<P: Protocol> World<'_, P> {
+    /// How `c` gets connections: as its protocol's tabs do, except that a REST client
+    /// beside an HTTP/2 stream opens its own (rtsim does not multiplex it on the stream's).
+    fn sharing_of(&self, c: ClientId) -> Sharing {
+        match self.protocol.sharing() {
+            Sharing::Shared if self.is_rest(c) => Sharing::PerTab,
+            sharing => sharing,
+        }
+    }
+
+    /// `c` lost its connection (refused, reset, closed under it): what its client does.
+    pub(super) fn connection_lost(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        if self.is_rest(c) {
+            self.rest_connection_lost(c, s);
+        } else {
+            P::connection_lost(self, c, now, s);
+        }
+    }
+
     fn browser_of(&self, c: ClientId) -> usize {
         self.clients[c as usize].browser as usize
     }
 
     /// The client whose connection carries `c`'s messages (for in-order delivery).
     pub(super) fn connection_owner(&self, c: ClientId) -> ClientId {
-        match self.protocol.sharing() {
+        match self.sharing_of(c) {
             Sharing::Shared => self.browsers[self.browser_of(c)].opener.unwrap_or(c),
             _ => c,
         }
@@ -70,7 +88,7 @@ impl<P: Protocol> World<'_, P> {
     /// `c` needs a connection for its request (it has none).
     pub(super) fn request_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let b = self.browser_of(c);
-        match self.protocol.sharing() {
+        match self.sharing_of(c) {
             Sharing::PerTab => self.open_connection(c, now, s),
             Sharing::Limited(limit) => {
                 if self.browsers[b].open_connections < limit {
@@ -125,10 +143,13 @@ impl<P: Protocol> World<'_, P> {
     /// `c`'s connection finished its handshakes: its request leaves, and over HTTP/2 the
     /// tabs that waited for the connection open their streams.
     pub(super) fn connection_ready(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        self.send_up(c, MsgKind::Request, now, s);
-        self.start_http2_pings(c, s);
+        let request = self.request_kind(c);
+        self.send_up(c, request, now, s);
+        if !self.is_rest(c) {
+            self.start_http2_pings(c, s);
+        }
         let b = self.browser_of(c);
-        if self.protocol.sharing() == Sharing::Shared && self.browsers[b].opener == Some(c) {
+        if self.sharing_of(c) == Sharing::Shared && self.browsers[b].opener == Some(c) {
             self.browsers[b].ready = true;
             for waiting in std::mem::take(&mut self.browsers[b].waiting_for_shared) {
                 self.attach(waiting, now, s);
@@ -139,7 +160,7 @@ impl<P: Protocol> World<'_, P> {
     /// The tabs whose streams ride on `c`'s connection (itself included).
     pub(super) fn tabs_on_connection(&self, c: ClientId) -> Vec<ClientId> {
         let browser = &self.browsers[self.browser_of(c)];
-        match self.protocol.sharing() {
+        match self.sharing_of(c) {
             Sharing::Shared => (browser.first_tab..browser.first_tab + browser.tabs)
                 .filter(|t| self.clients[*t as usize].connection.open)
                 .collect(),
@@ -151,7 +172,7 @@ impl<P: Protocol> World<'_, P> {
     /// HTTP/2 the next request opens a new shared connection.
     pub(super) fn connection_closed(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let b = self.browser_of(c);
-        match self.protocol.sharing() {
+        match self.sharing_of(c) {
             Sharing::PerTab => {}
             Sharing::Limited(_) => {
                 self.browsers[b].open_connections -= 1;
@@ -170,7 +191,7 @@ impl<P: Protocol> World<'_, P> {
                 browser.ready = false;
                 // Tabs that waited for a connection that never became ready fail with it.
                 for waiting in std::mem::take(&mut browser.waiting_for_shared) {
-                    P::connection_lost(self, waiting, now, s);
+                    self.connection_lost(waiting, now, s);
                 }
             }
         }

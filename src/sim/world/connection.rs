@@ -174,7 +174,7 @@ impl<P: Protocol> World<'_, P> {
                 // The SYN met a reset: no connection, and the transport's failure path.
                 self.clients[c as usize].connection.open = false;
                 self.connection_closed(c, now, s);
-                P::connection_lost(self, c, now, s);
+                self.connection_lost(c, now, s);
             }
             other => unreachable!("{other:?} is not a server set-up message"),
         }

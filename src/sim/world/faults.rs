@@ -143,8 +143,7 @@ impl<P: Protocol> World<'_, P> {
                 for c in 0..self.clients.len() as ClientId {
                     let client = &self.clients[c as usize];
                     if client.group == group && client.registered {
-                        self.fault_stats[k as usize].affected += 1;
-                        self.clients[c as usize].awaiting_recovery = k + 1;
+                        self.affect(k, c);
                     }
                 }
             }
@@ -154,8 +153,7 @@ impl<P: Protocol> World<'_, P> {
                 for c in 0..self.clients.len() as ClientId {
                     let client = &self.clients[c as usize];
                     if client.group == group && client.connection.open && !client.crashed {
-                        self.fault_stats[k as usize].affected += 1;
-                        self.clients[c as usize].awaiting_recovery = k + 1;
+                        self.affect(k, c);
                         self.crash_client(c, now, s);
                     }
                 }
@@ -175,8 +173,7 @@ impl<P: Protocol> World<'_, P> {
                         None => true,
                     };
                     if through && client.connection.open && !client.crashed {
-                        self.fault_stats[k as usize].affected += 1;
-                        self.clients[c as usize].awaiting_recovery = k + 1;
+                        self.affect(k, c);
                         self.crash_client(c, now, s);
                     }
                 }
@@ -286,8 +283,7 @@ impl<P: Protocol> World<'_, P> {
                     client.connection.open && !client.crashed
                 };
             if on_it {
-                self.fault_stats[k as usize].affected += 1;
-                self.clients[c as usize].awaiting_recovery = k + 1;
+                self.affect(k, c);
                 self.crash_client(c, now, s);
             }
         }
@@ -331,7 +327,17 @@ impl<P: Protocol> World<'_, P> {
 
     /// `c`'s connection dies with its replica: what the server held for it is gone, what
     /// is on the wire still arrives, then the connection closes.
+    /// Fault `k` hits client `c`, which counts until it recovers; REST clients' faults
+    /// show in the messages' metrics instead.
+    fn affect(&mut self, k: u32, c: ClientId) {
+        if !self.is_rest(c) {
+            self.fault_stats[k as usize].affected += 1;
+            self.clients[c as usize].awaiting_recovery = k + 1;
+        }
+    }
+
     fn crash_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        self.messages_crashed(c);
         let client = &mut self.clients[c as usize];
         client.job_epoch = client.job_epoch.wrapping_add(1);
         client.answer_scheduled = false;

@@ -50,7 +50,7 @@ impl<P: Protocol> World<'_, P> {
             }
             let (payload, framing) =
                 self.protocol
-                    .size(MsgKind::Event(n), self.log, client.connection.info);
+                    .size(MsgKind::Event(n), &self.log, client.connection.info);
             let client = &mut self.clients[c as usize];
             client.cursor = n + 1;
             client.events_in_jobs += 1;

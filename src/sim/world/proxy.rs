@@ -166,7 +166,7 @@ impl<P: Protocol> World<'_, P> {
         self.close_connection(c, &tabs, now, s);
         for t in tabs {
             self.server_forgets(t);
-            P::connection_lost(self, t, now, s);
+            self.connection_lost(t, now, s);
         }
     }
 
@@ -195,7 +195,7 @@ impl<P: Protocol> World<'_, P> {
                 Event::CloseWhenQuiet(c, generation, CloseReason::Lifetime as u32),
             );
         }
-        if let Some(age) = self.protocol.max_connection_age() {
+        if let (Some(age), false) = (self.protocol.max_connection_age(), self.is_rest(c)) {
             let spread = age / 5;
             let age =
                 age - age / 10 + crate::engine::rng::uniform_below(&mut self.age_rng, spread + 1);

@@ -127,8 +127,23 @@ impl<P: Protocol> World<'_, P> {
         self.clients[c as usize].streaming = true;
     }
 
-    /// Workload event `n` was created.
-    pub(super) fn workload_event(&mut self, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    /// Workload event `k` happens; without a broker it reaches one replica (each event
+    /// its own, in turn).
+    pub(super) fn workload_event(&mut self, k: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        let n = self.number_workload_event(k, now);
+        let origin = n % self.balancer.active();
+        self.event_created(n, origin, now, s);
+    }
+
+    /// Event `n` was created at replica `origin`: the broker brings it to every replica
+    /// with subscribers; without one, only `origin`'s subscribers get it.
+    pub(super) fn event_created(
+        &mut self,
+        n: u32,
+        origin: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
         self.events_so_far = n + 1;
         let active = self.balancer.active();
         match self.scenario.broker {
@@ -143,7 +158,6 @@ impl<P: Protocol> World<'_, P> {
                 }
             }
             None => {
-                let origin = n % active;
                 P::on_event(self, origin, n, now, s);
                 for r in (0..active).filter(|r| *r != origin) {
                     P::event_missed(self, r, n);
@@ -239,7 +253,8 @@ impl<P: Protocol> World<'_, P> {
             let holds_work = client.connection.open
                 && (self.balancer.layer() == 4 || client.streaming || client.held);
             if which(client.replica) && holds_work {
-                closed += 1;
+                let visible = !self.is_rest(c);
+                closed += u64::from(visible);
                 s.after(
                     0,
                     Event::CloseWhenQuiet(
@@ -248,7 +263,7 @@ impl<P: Protocol> World<'_, P> {
                         CloseReason::Drain as u32,
                     ),
                 );
-                if awaiting != 0 {
+                if awaiting != 0 && visible {
                     self.clients[c as usize].awaiting_recovery = awaiting;
                 }
             }

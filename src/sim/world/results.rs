@@ -37,7 +37,7 @@ impl<P: Protocol> World<'_, P> {
         for wait in &still_blocked {
             self.counters.blocked_wait.record(*wait);
         }
-        let clients = self.clients.len() as u64;
+        let clients = self.visible_clients as u64;
         let window = self.scenario.window();
         // The totals are the sum over the groups (each byte crosses one access link).
         let mut bytes = WireBytes::default();
@@ -100,6 +100,7 @@ impl<P: Protocol> World<'_, P> {
             proxies: self.proxy_results(),
             faults,
             energy: self.energy_results(),
+            messages: self.message_result(),
             imbalance: self.imbalance(),
             broker_messages: self.counters.broker_messages,
             disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,
@@ -185,7 +186,7 @@ impl<P: Protocol> World<'_, P> {
 
     /// Every client's ledger at this moment, in client order.
     pub fn client_ledgers(&self) -> Vec<ClientLedger> {
-        self.clients
+        self.clients[..self.visible_clients]
             .iter()
             .map(|client| {
                 if !client.registered {

@@ -1,0 +1,83 @@
+//! Two-way workloads: the REST endpoint (`rest`) beside push-only transports, and which
+//! transports can carry what the clients send (`workload.messages`).
+
+use super::defaults as d;
+use super::error::ScenarioError;
+use super::raw::RawScenario;
+use super::spec::{EventSource, WorkloadSpec};
+use super::spec::{GrpcMode, PollFraming, RestSpec, ServerSpec, TransportKind, TransportSpec};
+use super::validate::Checker;
+
+/// Reads `rest`; its CPU cost defaults to the server's per-request cost.
+pub(crate) fn rest(
+    raw: &RawScenario,
+    server: &ServerSpec,
+    c: &Checker,
+) -> Result<RestSpec, ScenarioError> {
+    let given = raw.rest.clone();
+    if given.is_some() && raw.workload.messages.is_none() {
+        return Err(c.error(
+            "rest",
+            "the REST endpoint carries the clients' messages: it needs `workload.messages`",
+        ));
+    }
+    let raw = given.unwrap_or_default();
+    Ok(RestSpec {
+        request_headers: raw
+            .request_headers
+            .map_or(d::REST_REQUEST_HEADERS, |v| v.bytes()),
+        response_headers: raw
+            .response_headers
+            .map_or(d::REST_RESPONSE_HEADERS, |v| v.bytes()),
+        cost: raw.cost.map_or(server.cost.request, |v| v.as_nanos()),
+    })
+}
+
+/// Checks that every variant can carry the workload: gRPC sends the clients' messages
+/// only on a bidirectional or client-streaming call, and those calls need messages to
+/// send; a client stream has no way back, so it carries uploads only.
+pub(crate) fn check_transports(
+    transports: &[TransportSpec],
+    workload: &WorkloadSpec,
+    c: &Checker,
+) -> Result<(), ScenarioError> {
+    for (i, t) in transports.iter().enumerate() {
+        let path = format!("transports[{i}].grpc");
+        let error = |message: &str| Err(c.error(&path, message));
+        match (&t.kind, &workload.messages) {
+            (
+                TransportKind::Polling {
+                    framing: PollFraming::GrpcUnary { .. },
+                    ..
+                },
+                Some(_),
+            ) => {
+                return error(
+                    "unary polling has no way to send the clients' messages; use `mode: bidirectional`",
+                );
+            }
+            (TransportKind::Grpc { mode, .. }, messages) => match (mode, messages) {
+                (GrpcMode::ServerStreaming, Some(_)) => {
+                    return error(
+                        "a server-streaming call cannot carry the clients' messages; use `mode: bidirectional` (or `client_streaming` for uploads only)",
+                    );
+                }
+                (GrpcMode::Bidirectional | GrpcMode::ClientStreaming, None) => {
+                    return error(
+                        "this mode streams the clients' messages: it needs `workload.messages`",
+                    );
+                }
+                (GrpcMode::ClientStreaming, Some(m))
+                    if m.broadcast || workload.source != EventSource::None =>
+                {
+                    return error(
+                        "a client-streaming call carries uploads only (the server answers once, at the end): it needs `workload.messages.deliver_to: none` and no `workload.events`",
+                    );
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    Ok(())
+}
