@@ -24,5 +24,6 @@ mod tabs;
 mod theory;
 mod tls;
 mod topology;
+mod two_way;
 mod wire;
 mod workload;
