@@ -271,6 +271,9 @@ pub struct ClientLedger {
 pub struct RunResult {
     pub label: String,
     pub transport: String,
+    /// The gRPC call, for gRPC variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grpc_mode: Option<crate::scenario::GrpcMode>,
     pub seed: u64,
     pub clients: u64,
     /// Latency of events created within the measurement window.

@@ -13,6 +13,8 @@ struct Property {
     name: &'static str,
     /// (transport kind, value), for every kind rtsim runs.
     values: [(&'static str, &'static str); 5],
+    /// (gRPC mode, value) where the mode changes the gRPC value.
+    grpc_modes: &'static [(&'static str, &'static str)],
     source: &'static str,
 }
 
@@ -27,9 +29,17 @@ const PROPERTIES: &[Property] = &[
             ),
             ("sse", "server to client only"),
             ("websocket", "both ways, full duplex"),
+            ("grpc", "server to client (server streaming)"),
+        ],
+        grpc_modes: &[
+            ("unary", "client asks, server answers (unary calls)"),
             (
-                "grpc",
-                "server to client on this stream; the protocol also streams both ways",
+                "bidirectional",
+                "both ways on one stream (bidirectional streaming)",
+            ),
+            (
+                "client_streaming",
+                "client to server; one answer at the end (client streaming)",
             ),
         ],
         source: "WHATWG HTML Living Standard, server-sent events (9.2); RFC 6455 section 1.1; gRPC core concepts (four RPC kinds)",
@@ -43,6 +53,7 @@ const PROPERTIES: &[Property] = &[
             ("websocket", "WebSocket"),
             ("grpc", "none: native clients, or gRPC-Web through a proxy"),
         ],
+        grpc_modes: &[],
         source: "WHATWG Fetch, HTML (EventSource) and WebSockets standards",
     },
     Property {
@@ -60,6 +71,7 @@ const PROPERTIES: &[Property] = &[
                 "browsers only through gRPC-Web and a translating proxy",
             ),
         ],
+        grpc_modes: &[],
         source: "MDN Web Docs browser compatibility tables for EventSource and WebSocket; grpc.io, gRPC-Web",
     },
     Property {
@@ -71,6 +83,7 @@ const PROPERTIES: &[Property] = &[
             ("websocket", "yes: binary frames"),
             ("grpc", "yes: protobuf messages"),
         ],
+        grpc_modes: &[],
         source: "WHATWG HTML 9.2.5 (the event stream is UTF-8); RFC 6455 section 5.6 (opcode 0x2)",
     },
     Property {
@@ -88,6 +101,7 @@ const PROPERTIES: &[Property] = &[
                 "the channel reconnects with backoff; the stream is re-opened (measured)",
             ),
         ],
+        grpc_modes: &[],
         source: "WHATWG HTML 9.2.3 (EventSource reestablishes the connection); WHATWG WebSockets (no reconnect); gRPC connection-backoff spec",
     },
     Property {
@@ -102,6 +116,7 @@ const PROPERTIES: &[Property] = &[
             ("websocket", "application-defined (measured: resume)"),
             ("grpc", "application-defined cursor (measured: resume)"),
         ],
+        grpc_modes: &[],
         source: "WHATWG HTML 9.2.4 (Last-Event-ID)",
     },
     Property {
@@ -119,6 +134,7 @@ const PROPERTIES: &[Property] = &[
             ),
             ("grpc", "needs HTTP/2 end to end (trailers)"),
         ],
+        grpc_modes: &[],
         source: "RFC 9110 section 7.8 (Upgrade); RFC 6455 section 4.1",
     },
     Property {
@@ -133,6 +149,7 @@ const PROPERTIES: &[Property] = &[
             ("websocket", "outside the 6-per-origin limit"),
             ("grpc", "one HTTP/2 connection, streams multiplexed"),
         ],
+        grpc_modes: &[],
         source: "Chromium and Firefox: 6 connections per host over HTTP/1.1; MDN EventSource notes",
     },
 ];
@@ -154,10 +171,18 @@ pub fn property_rows(results: &[RunResult]) -> Vec<PropertyRow> {
             values: results
                 .iter()
                 .map(|r| {
-                    p.values
-                        .iter()
-                        .find(|(kind, _)| *kind == r.transport)
-                        .map_or("-", |(_, v)| *v)
+                    let by_mode = r.grpc_mode.and_then(|mode| {
+                        p.grpc_modes
+                            .iter()
+                            .find(|(m, _)| *m == mode.name())
+                            .map(|(_, v)| *v)
+                    });
+                    by_mode.unwrap_or_else(|| {
+                        p.values
+                            .iter()
+                            .find(|(kind, _)| *kind == r.transport)
+                            .map_or("-", |(_, v)| *v)
+                    })
                 })
                 .collect(),
             source: p.source,

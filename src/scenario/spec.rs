@@ -257,7 +257,7 @@ pub struct RestSpec {
 }
 
 /// The gRPC call a variant makes (RPC types of the gRPC core concepts guide).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GrpcMode {
     /// One request, then the server's messages: the events.
@@ -405,7 +405,31 @@ pub enum TransportKind {
     },
 }
 
+impl GrpcMode {
+    /// The YAML name of the mode.
+    pub fn name(self) -> &'static str {
+        match self {
+            GrpcMode::ServerStreaming => "server_streaming",
+            GrpcMode::Bidirectional => "bidirectional",
+            GrpcMode::ClientStreaming => "client_streaming",
+            GrpcMode::Unary => "unary",
+        }
+    }
+}
+
 impl TransportKind {
+    /// The gRPC call of a gRPC variant.
+    pub fn grpc_mode(&self) -> Option<GrpcMode> {
+        match self {
+            TransportKind::Grpc { mode, .. } => Some(*mode),
+            TransportKind::Polling {
+                framing: PollFraming::GrpcUnary { .. },
+                ..
+            } => Some(GrpcMode::Unary),
+            _ => None,
+        }
+    }
+
     /// The YAML key of this kind.
     pub fn name(&self) -> &'static str {
         match self {

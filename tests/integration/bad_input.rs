@@ -1049,3 +1049,53 @@ fn trace_files_are_checked_row_by_row() {
         &["missing required field `rate`"],
     );
 }
+
+/// Two-way workloads: each mistake in `workload.messages` and `rest` is named with its
+/// line.
+#[test]
+fn two_way_mistakes_are_located_and_named() {
+    let events = "events: { source: poisson, rate: 1/s, payload: 100B }";
+    let messages = |m: &str| broken(events, &format!("messages: {m}"));
+    assert_check_fails(
+        "nothing-to-send",
+        &broken(&format!("workload:\n  {events}"), "workload: {}"),
+        "workload: {}",
+        &["missing `events`", "`messages`"],
+    );
+    assert_check_fails(
+        "message-rate-zero",
+        &messages("{ rate: 0/s, payload: 100B }"),
+        "messages:",
+        &["workload.messages.rate", "must be greater than 0"],
+    );
+    assert_check_fails(
+        "message-audience",
+        &messages("{ rate: 1/s, payload: 100B, deliver_to: room }"),
+        "messages:",
+        &["workload.messages.deliver_to", "expected one of: all, none"],
+    );
+    assert_check_fails(
+        "message-payload",
+        &messages("{ rate: 1/s, payload: { uniform: [100B, 10B] } }"),
+        "messages:",
+        &["workload.messages.payload", "below the minimum"],
+    );
+    assert_check_fails(
+        "message-field",
+        &messages("{ rate: 1/s, payload: 100B, sizes: 3 }"),
+        "sizes",
+        &["unknown field `sizes`", "deliver_to"],
+    );
+    assert_check_fails(
+        "message-flood",
+        &messages("{ rate: 10000000/s, payload: 100B }"),
+        "messages:",
+        &["workload.messages.rate", "at most"],
+    );
+    assert_check_fails(
+        "rest-without-messages",
+        &broken("transports:", "rest: { cost: 1ms }\ntransports:"),
+        "rest:",
+        &["field `rest`", "needs `workload.messages`"],
+    );
+}

@@ -30,6 +30,14 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     ("trace-replay", &["clients.members.count=50"]),
     (
+        "chat",
+        &[
+            "clients.desktop.count=60",
+            "clients.phones.count=20",
+            "duration=2m",
+        ],
+    ),
+    (
         "live-scores",
         &["clients.desktop.count=90", "clients.phones.count=60"],
     ),
@@ -148,6 +156,7 @@ examples! {
     grpc_streaming => "grpc-streaming",
     live_scores => "live-scores",
     trace_replay => "trace-replay",
+    chat => "chat",
     dashboard => "dashboard",
     notification_feed => "notification-feed",
     at_scale => "at-scale",

@@ -59,6 +59,7 @@ impl<P: Protocol> World<'_, P> {
         RunResult {
             label: variant.label.clone(),
             transport: variant.kind.name().to_string(),
+            grpc_mode: variant.kind.grpc_mode(),
             seed: self.scenario.seed,
             clients,
             latency: self.counters.latency.summary(),
