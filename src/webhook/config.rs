@@ -101,8 +101,9 @@ pub struct ReceiverConfig {
     /// Share of responses lost after the receiver processed the event, parts per million:
     /// the connection breaks silently and the sender's timeout fires. Default 0.
     pub response_loss_ppm: u32,
-    /// The receiver closes a keep-alive connection idle this long; `None`: never.
-    /// Default [`defaults::KEEPALIVE_TIMEOUT`] (nginx's 75 s).
+    /// The receiver closes a keep-alive connection idle this long (counted from the
+    /// response's arrival at the sender, which then never picks a connection about to
+    /// close); `None`: never. Default [`defaults::KEEPALIVE_TIMEOUT`] (nginx's 75 s).
     pub keepalive_timeout: Option<Nanos>,
 }
 

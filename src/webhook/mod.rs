@@ -29,8 +29,8 @@
 //! has its serializer per direction); segment loss is not modelled (only whole responses
 //! are lost); pure ACKs are not counted; TLS sessions are never resumed; the receiver's
 //! handshake CPU is free; a sender's reset of an abandoned connection is counted as one
-//! segment and otherwise has no effect (requests already queued at the receiver are still
-//! processed).
+//! segment: requests already queued at the receiver are still processed, while anything
+//! still on its way on that connection is dropped with it.
 
 pub mod config;
 mod connection;

@@ -63,9 +63,11 @@ pub struct DeliveryCounts {
     /// Delivered pairs by the number of the attempt that delivered them: index 0 counts
     /// pairs first processed from attempt 1, index 1 from attempt 2, ...
     pub delivering_attempt: Vec<u64>,
-    /// TCP connections opened within the window.
+    /// TCP connections the sender opened (SYNs sent, refused ones included) within the
+    /// window.
     pub connections_opened: u64,
-    /// Attempts that went on the network within the window (any pair's).
+    /// Attempts that went on the network within the window (any pair's; an attempt whose
+    /// SYN is refused counts, though its POST never leaves).
     pub requests_in_window: u64,
 }
 
