@@ -14,6 +14,7 @@
 //! - [`sim`]: the world of one run, gluing the above together.
 //! - [`metrics`]: what a run measured → [`RunResult`].
 //! - [`report`]: terminal table, JSON, Markdown and CSV.
+//! - [`webhook`]: server-to-server POSTs per event with retries (at least once), its own model.
 
 pub mod energy;
 pub mod engine;
@@ -26,6 +27,7 @@ pub mod scenario;
 pub mod sim;
 pub mod transport;
 pub mod units;
+pub mod webhook;
 pub mod workload;
 
 pub use metrics::RunResult;

@@ -1,0 +1,204 @@
+//! The webhook model's events and their 8-byte packing for the engine's queue.
+//!
+//! Layout: the top 3 bits are the variant; ids below it. Pair and connection-slot ids get
+//! 26 bits (the configuration is checked against [`super::config::MAX_PAIRS`]); attempt
+//! numbers, connection generations and receiver epochs a full 32 bits.
+
+use crate::engine::Packed;
+
+/// An (event, receiver) delivery: index `receiver × events + event`.
+pub(super) type PairId = u32;
+
+/// A connection: its slot in the arena and the slot's generation when it was opened, so
+/// that a message for a connection since closed (its slot reused) is recognised and dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ConnRef {
+    pub slot: u32,
+    pub generation: u32,
+}
+
+/// What the sender puts on a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SenderMsg {
+    Syn,
+    /// TLS: the client's first flight.
+    ClientHello,
+    /// TLS: the client's second flight (its Finished; with key exchange in 1.2).
+    ClientFinished,
+    /// The POST carrying one event.
+    Request,
+}
+
+/// What the receiver puts on a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ReceiverMsg {
+    SynAck,
+    /// TLS: the server's first flight (ServerHello, certificates, ...).
+    ServerHello,
+    /// TLS 1.2: the server's ChangeCipherSpec and Finished.
+    ServerFinished,
+    /// The HTTP response to the POST.
+    Response,
+    /// A TCP reset: the SYN was refused or the connection was reset.
+    Reset,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Event {
+    /// Event `n` of the log was created: its deliveries start.
+    Created(u32),
+    /// A retry of the pair starts (its CPU work is submitted).
+    Attempt(PairId),
+    /// The sender's CPU work for the pair's attempt is done: it goes on the network.
+    Send(PairId),
+    /// The response timer of the pair's attempt with this number fired.
+    Timeout(PairId, u32),
+    /// A message reached the receiver.
+    AtReceiver(ConnRef, SenderMsg),
+    /// A message reached the sender.
+    AtSender(ConnRef, ReceiverMsg),
+    /// The receiver with this index finished its oldest request in service, unless it has
+    /// been reset since (its epoch differs).
+    ServiceDone(u32, u32),
+    /// The receiver with this index goes down (`true`) or comes back up (`false`).
+    Downtime(u32, bool),
+}
+
+const TAG_SHIFT: u32 = 61;
+const MSG_SHIFT: u32 = 58;
+const ID_MASK: u64 = (1 << 26) - 1;
+
+impl SenderMsg {
+    fn code(self) -> u64 {
+        match self {
+            SenderMsg::Syn => 0,
+            SenderMsg::ClientHello => 1,
+            SenderMsg::ClientFinished => 2,
+            SenderMsg::Request => 3,
+        }
+    }
+
+    fn from_code(code: u64) -> Self {
+        match code {
+            0 => SenderMsg::Syn,
+            1 => SenderMsg::ClientHello,
+            2 => SenderMsg::ClientFinished,
+            3 => SenderMsg::Request,
+            other => unreachable!("sender message code {other} was never packed"),
+        }
+    }
+}
+
+impl ReceiverMsg {
+    fn code(self) -> u64 {
+        match self {
+            ReceiverMsg::SynAck => 0,
+            ReceiverMsg::ServerHello => 1,
+            ReceiverMsg::ServerFinished => 2,
+            ReceiverMsg::Response => 3,
+            ReceiverMsg::Reset => 4,
+        }
+    }
+
+    fn from_code(code: u64) -> Self {
+        match code {
+            0 => ReceiverMsg::SynAck,
+            1 => ReceiverMsg::ServerHello,
+            2 => ReceiverMsg::ServerFinished,
+            3 => ReceiverMsg::Response,
+            4 => ReceiverMsg::Reset,
+            other => unreachable!("receiver message code {other} was never packed"),
+        }
+    }
+}
+
+/// An id of at most 26 bits and a 32-bit value.
+fn id_and_word(id: u32, word: u32) -> u64 {
+    debug_assert!(u64::from(id) <= ID_MASK, "id {id} exceeds 26 bits");
+    ((u64::from(id) & ID_MASK) << 32) | u64::from(word)
+}
+
+fn conn_bits(conn: ConnRef, msg_code: u64) -> u64 {
+    (msg_code << MSG_SHIFT) | id_and_word(conn.slot, conn.generation)
+}
+
+fn unpack_conn(packed: u64) -> (ConnRef, u64) {
+    let conn = ConnRef {
+        slot: ((packed >> 32) & ID_MASK) as u32,
+        generation: packed as u32,
+    };
+    (conn, (packed >> MSG_SHIFT) & 0b111)
+}
+
+impl Packed for Event {
+    fn pack(self) -> u64 {
+        let (tag, bits) = match self {
+            Event::Created(n) => (0, u64::from(n)),
+            Event::Attempt(pair) => (1, u64::from(pair)),
+            Event::Send(pair) => (2, u64::from(pair)),
+            Event::Timeout(pair, attempt) => (3, id_and_word(pair, attempt)),
+            Event::AtReceiver(conn, msg) => (4, conn_bits(conn, msg.code())),
+            Event::AtSender(conn, msg) => (5, conn_bits(conn, msg.code())),
+            Event::ServiceDone(receiver, epoch) => (6, id_and_word(receiver, epoch)),
+            Event::Downtime(receiver, starts) => (7, id_and_word(receiver, u32::from(starts))),
+        };
+        (tag << TAG_SHIFT) | bits
+    }
+
+    fn unpack(packed: u64) -> Self {
+        let id = ((packed >> 32) & ID_MASK) as u32;
+        let word = packed as u32;
+        match packed >> TAG_SHIFT {
+            0 => Event::Created(word),
+            1 => Event::Attempt(word),
+            2 => Event::Send(word),
+            3 => Event::Timeout(id, word),
+            4 => {
+                let (conn, code) = unpack_conn(packed);
+                Event::AtReceiver(conn, SenderMsg::from_code(code))
+            }
+            5 => {
+                let (conn, code) = unpack_conn(packed);
+                Event::AtSender(conn, ReceiverMsg::from_code(code))
+            }
+            6 => Event::ServiceDone(id, word),
+            _ => Event::Downtime(id, word != 0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_survives_packing_at_its_limits() {
+        let top = (1 << 26) - 1;
+        let conn = ConnRef {
+            slot: top,
+            generation: u32::MAX,
+        };
+        let events = [
+            Event::Created(u32::MAX),
+            Event::Attempt(top),
+            Event::Send(0),
+            Event::Timeout(top, u32::MAX),
+            Event::AtReceiver(conn, SenderMsg::Syn),
+            Event::AtReceiver(conn, SenderMsg::Request),
+            Event::AtSender(conn, ReceiverMsg::Reset),
+            Event::AtSender(
+                ConnRef {
+                    slot: 3,
+                    generation: 0,
+                },
+                ReceiverMsg::SynAck,
+            ),
+            Event::ServiceDone(top, u32::MAX),
+            Event::Downtime(top, true),
+            Event::Downtime(0, false),
+        ];
+        for event in events {
+            assert_eq!(Event::unpack(event.pack()), event);
+        }
+    }
+}

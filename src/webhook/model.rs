@@ -1,0 +1,637 @@
+//! The webhook world: the sender, its connections and the receivers, driven by the
+//! engine through [`Event`]s.
+//!
+//! One attempt of a pair goes: CPU at the sender (`send_cost`), then a connection (an idle
+//! one from the pool, or SYN / SYN-ACK and the TLS flights), the POST, the receiver's queue
+//! and workers, the response. The attempt fails when its timer fires first or a reset
+//! arrives; the retry schedule then decides. Handlers change only this model's state and
+//! schedule follow-ups; the engine alone owns the queue.
+
+use super::config::WebhookConfig;
+use super::connection::{Arena, Peer, Pool};
+use super::event::{ConnRef, Event, PairId, ReceiverMsg, SenderMsg};
+use super::message::{bare_segment, receiver_bytes, sender_bytes};
+use super::outcome::{DeliveryCounts, PairRecord, ReceiverOutcome, WebhookOutcome};
+use super::receiver::{Receiver, Request};
+use crate::engine::rng::{self, Stream, uniform_below};
+use crate::engine::{Model, Nanos, Scheduler};
+use crate::infra::server::Server;
+use crate::metrics::latency::LatencyRecorder;
+use crate::net::link::LinkQueue;
+use crate::net::wire::{Direction, LayerBytes, WireBytes};
+use crate::scenario::{CpuCosts, ServerSpec};
+use crate::workload::EventLog;
+
+/// A pair's state at the sender, with its public record.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pair {
+    record: PairRecord,
+    /// An attempt is under way (from its CPU work to its success or failure).
+    pending: bool,
+    /// The connection the current attempt uses, once it has one.
+    conn: Option<ConnRef>,
+}
+
+/// The network between the sender and one receiver, and the sender's pool for it.
+#[derive(Debug, Clone)]
+struct Path {
+    links: [LinkQueue; 2],
+    jitter: [Stream; 2],
+    /// Draws which responses are lost.
+    loss: Stream,
+    pool: Pool,
+}
+
+/// What is counted per receiver as it happens (the ledger comes from the pair records at
+/// the end).
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    bytes: WireBytes,
+    counts: DeliveryCounts,
+    latency: LatencyRecorder,
+    acknowledged_latency: LatencyRecorder,
+}
+
+pub(super) struct Webhook<'a> {
+    config: &'a WebhookConfig,
+    log: &'a EventLog,
+    /// Events in the log: the stride of pair ids.
+    events: u32,
+    /// By [`PairId`]: receiver-major.
+    pairs: Vec<Pair>,
+    conns: Arena,
+    receivers: Vec<Receiver>,
+    paths: Vec<Path>,
+    sender: Server,
+    tallies: Vec<Tally>,
+    latency: LatencyRecorder,
+    acknowledged_latency: LatencyRecorder,
+}
+
+impl<'a> Webhook<'a> {
+    /// The world at time 0. The configuration must have passed `validate`.
+    pub fn new(config: &'a WebhookConfig, log: &'a EventLog) -> Self {
+        let events = log.len() as u32;
+        let receivers = &config.receivers;
+        let sender_spec = ServerSpec {
+            replicas: 1,
+            max_connections: None,
+            cores: config.sender_cores,
+            cost: CpuCosts {
+                accept: 0,
+                request: 0,
+                push: 0,
+                ping: 0,
+                tls_handshake: 0,
+            },
+            exponential_costs: false,
+            memory_per_connection: 0,
+            keepalive_timeout: None,
+            send_buffer: None,
+        };
+        Webhook {
+            config,
+            log,
+            events,
+            pairs: vec![Pair::default(); events as usize * receivers.len()],
+            conns: Arena::default(),
+            receivers: receivers
+                .iter()
+                .map(|r| Receiver::new(r.capacity, r.service_time))
+                .collect(),
+            paths: receivers
+                .iter()
+                .map(|r| {
+                    let stream = |purpose: &str| {
+                        rng::stream(config.seed, &format!("webhook-{purpose}:{}", r.name))
+                    };
+                    Path {
+                        links: [LinkQueue::default(); 2],
+                        jitter: [stream("link-down"), stream("link-up")],
+                        loss: stream("response-loss"),
+                        pool: Pool::default(),
+                    }
+                })
+                .collect(),
+            sender: Server::new(&sender_spec, config.warmup, config.duration),
+            tallies: vec![Tally::default(); receivers.len()],
+            latency: LatencyRecorder::default(),
+            acknowledged_latency: LatencyRecorder::default(),
+        }
+    }
+
+    /// Schedules the outages and the events' creation. Outages go first, so an event
+    /// created at the very instant an outage starts meets the receiver down.
+    pub fn schedule_start(&self, s: &mut Scheduler<Event>) {
+        for (r, receiver) in self.config.receivers.iter().enumerate() {
+            for (start, end) in &receiver.downtime {
+                s.at(*start, Event::Downtime(r as u32, true));
+                s.at(*end, Event::Downtime(r as u32, false));
+            }
+        }
+        for (n, time) in self.log.times.iter().enumerate() {
+            if *time <= self.config.duration {
+                s.at(*time, Event::Created(n as u32));
+            }
+        }
+    }
+
+    fn pair_id(&self, receiver: usize, n: u32) -> PairId {
+        receiver as u32 * self.events + n
+    }
+
+    /// (receiver, event number) of a pair.
+    fn split(&self, pair: PairId) -> (usize, u32) {
+        ((pair / self.events) as usize, pair % self.events)
+    }
+
+    fn created(&self, pair: PairId) -> Nanos {
+        self.log.times[(pair % self.events) as usize]
+    }
+
+    /// The pair's event was created within the window: it is counted.
+    fn counted(&self, pair: PairId) -> bool {
+        self.config.in_window(self.created(pair))
+    }
+
+    fn count_bytes(&mut self, receiver: usize, direction: Direction, bytes: LayerBytes, at: Nanos) {
+        if self.config.in_window(at) {
+            self.tallies[receiver]
+                .bytes
+                .direction_mut(direction)
+                .add(bytes);
+        }
+    }
+
+    /// A FIN exchange closing a connection: FIN, FIN-ACK, ACK, starting from `closer`.
+    fn count_close(&mut self, receiver: usize, closer: Direction, at: Nanos) {
+        let segment = bare_segment(self.config);
+        self.count_bytes(receiver, closer, segment, at);
+        self.count_bytes(receiver, closer.reverse(), segment, at);
+        self.count_bytes(receiver, closer, segment, at);
+    }
+
+    /// Puts `bytes` on `conn` in `direction` at `now`: counts them and returns their
+    /// arrival (serialization behind the link's queue, latency, jitter, stream order).
+    fn transmit(
+        &mut self,
+        conn: ConnRef,
+        direction: Direction,
+        bytes: LayerBytes,
+        now: Nanos,
+    ) -> Option<Nanos> {
+        let open = self.conns.get(conn)?;
+        let r = open.receiver as usize;
+        let d = direction.index();
+        let mut order = open.last_arrival[d];
+        self.count_bytes(r, direction, bytes, now);
+        let path = &mut self.paths[r];
+        let arrival = path.links[d].send(
+            now,
+            bytes.total(),
+            0,
+            &self.config.receivers[r].link[d],
+            &mut path.jitter[d],
+            &mut order,
+        );
+        if let Some(open) = self.conns.get_mut(conn) {
+            open.last_arrival[d] = order;
+        }
+        Some(arrival)
+    }
+
+    fn sender_sends(
+        &mut self,
+        conn: ConnRef,
+        msg: SenderMsg,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let Some(open) = self.conns.get(conn) else {
+            return;
+        };
+        let payload = match (msg, open.pair) {
+            (SenderMsg::Request, Some(pair)) => self.log.payload(pair % self.events),
+            _ => 0,
+        };
+        let bytes = sender_bytes(self.config, msg, payload);
+        if let Some(arrival) = self.transmit(conn, Direction::Down, bytes, now) {
+            s.at(arrival, Event::AtReceiver(conn, msg));
+        }
+    }
+
+    fn receiver_sends(
+        &mut self,
+        conn: ConnRef,
+        msg: ReceiverMsg,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let bytes = receiver_bytes(self.config, msg);
+        if let Some(arrival) = self.transmit(conn, Direction::Up, bytes, now) {
+            s.at(arrival, Event::AtSender(conn, msg));
+        }
+    }
+
+    /// An attempt of `pair` starts: its CPU work is queued on the sender's cores.
+    fn start_attempt(&mut self, pair: PairId, now: Nanos, s: &mut Scheduler<Event>) {
+        let state = &mut self.pairs[pair as usize];
+        state.record.attempts += 1;
+        state.pending = true;
+        let done = self.sender.execute(now, self.config.send_cost);
+        s.at(done, Event::Send(pair));
+    }
+
+    /// The attempt goes on the network: its timer starts, and it takes an idle connection
+    /// or opens one.
+    fn send_attempt(&mut self, pair: PairId, now: Nanos, s: &mut Scheduler<Event>) {
+        let (r, _) = self.split(pair);
+        let attempt = self.pairs[pair as usize].record.attempts;
+        s.at(
+            now.saturating_add(self.config.timeout),
+            Event::Timeout(pair, attempt),
+        );
+        if self.config.in_window(now) {
+            self.tallies[r].counts.requests_in_window += 1;
+        }
+        let idle = if self.config.reuse_connections {
+            self.take_idle(r, now)
+        } else {
+            None
+        };
+        match idle {
+            Some(conn) => {
+                if let Some(open) = self.conns.get_mut(conn) {
+                    open.pair = Some(pair);
+                }
+                self.pairs[pair as usize].conn = Some(conn);
+                self.sender_sends(conn, SenderMsg::Request, now, s);
+            }
+            None => {
+                let conn = self.conns.open(r as u32, pair);
+                self.pairs[pair as usize].conn = Some(conn);
+                if self.config.in_window(now) {
+                    self.tallies[r].counts.connections_opened += 1;
+                }
+                self.sender_sends(conn, SenderMsg::Syn, now, s);
+            }
+        }
+    }
+
+    /// The receiver closes pooled connections idle for its keep-alive timeout by `now`
+    /// (lazily: the close is counted at the time it happened).
+    fn expire_idle(&mut self, r: usize, now: Nanos) {
+        let Some(keepalive) = self.config.receivers[r].keepalive_timeout else {
+            return;
+        };
+        while let Some((conn, since)) = self.paths[r].pool.oldest() {
+            let idle = self.conns.get(conn).is_some_and(|c| c.pair.is_none());
+            if idle {
+                let expiry = since.saturating_add(keepalive);
+                if expiry > now {
+                    return;
+                }
+                self.count_close(r, Direction::Up, expiry);
+                self.conns.close(conn);
+            }
+            self.paths[r].pool.drop_oldest();
+        }
+    }
+
+    /// The most recently used idle connection to receiver `r`, if any is still open.
+    fn take_idle(&mut self, r: usize, now: Nanos) -> Option<ConnRef> {
+        self.expire_idle(r, now);
+        while let Some(conn) = self.paths[r].pool.take_newest() {
+            let usable = self
+                .conns
+                .get(conn)
+                .is_some_and(|c| c.pair.is_none() && c.peer == Peer::Open);
+            if usable {
+                return Some(conn);
+            }
+        }
+        None
+    }
+
+    fn at_receiver(&mut self, conn: ConnRef, msg: SenderMsg, now: Nanos, s: &mut Scheduler<Event>) {
+        // A closed connection: the sender gave up on it, and whatever it still carried is
+        // dropped with it.
+        let Some(open) = self.conns.get_mut(conn) else {
+            return;
+        };
+        let r = open.receiver as usize;
+        match msg {
+            SenderMsg::Syn => {
+                if self.receivers[r].down {
+                    open.peer = Peer::Gone;
+                    self.receiver_sends(conn, ReceiverMsg::Reset, now, s);
+                } else {
+                    open.peer = Peer::Open;
+                    self.receiver_sends(conn, ReceiverMsg::SynAck, now, s);
+                }
+            }
+            // Reset or broken: the reset already sent fails the attempt.
+            _ if open.peer != Peer::Open => {}
+            SenderMsg::ClientHello => self.receiver_sends(conn, ReceiverMsg::ServerHello, now, s),
+            SenderMsg::ClientFinished => {
+                if self.config.tls.handshake_round_trips() == 2 {
+                    self.receiver_sends(conn, ReceiverMsg::ServerFinished, now, s);
+                }
+            }
+            SenderMsg::Request => {
+                let Some(pair) = open.pair else {
+                    return;
+                };
+                let request = Request {
+                    conn,
+                    pair,
+                    attempt: self.pairs[pair as usize].record.attempts,
+                };
+                let receiver = &mut self.receivers[r];
+                if let Some(done) = receiver.admit(request, now) {
+                    s.at(done, Event::ServiceDone(r as u32, receiver.epoch));
+                }
+            }
+        }
+    }
+
+    /// Receiver `r` finished its oldest request: the event is processed, the next waiting
+    /// request starts, and the response goes back (or is lost).
+    fn service_done(&mut self, r: usize, epoch: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        let receiver = &mut self.receivers[r];
+        if epoch != receiver.epoch {
+            return;
+        }
+        let Some((request, next)) = receiver.finish(now) else {
+            return;
+        };
+        if let Some(done) = next {
+            s.at(done, Event::ServiceDone(r as u32, epoch));
+        }
+        self.process(r, request, now);
+        // The sender may have given up on this connection: the response has nowhere to go.
+        let Some(open) = self.conns.get(request.conn) else {
+            return;
+        };
+        if open.peer != Peer::Open {
+            return;
+        }
+        let loss_ppm = self.config.receivers[r].response_loss_ppm;
+        let lost =
+            loss_ppm > 0 && uniform_below(&mut self.paths[r].loss, 1_000_000) < loss_ppm as u64;
+        if lost {
+            // The response leaves but never arrives; the connection is broken and the
+            // sender's timer will fire.
+            let bytes = receiver_bytes(self.config, ReceiverMsg::Response);
+            self.transmit(request.conn, Direction::Up, bytes, now);
+            if let Some(open) = self.conns.get_mut(request.conn) {
+                open.peer = Peer::Gone;
+            }
+        } else {
+            self.receiver_sends(request.conn, ReceiverMsg::Response, now, s);
+        }
+    }
+
+    /// The receiver processed `request`'s event: delivered the first time, a duplicate
+    /// after.
+    fn process(&mut self, r: usize, request: Request, now: Nanos) {
+        let pair = request.pair;
+        let counted = self.counted(pair);
+        let created = self.created(pair);
+        let (_, n) = self.split(pair);
+        let record = &mut self.pairs[pair as usize].record;
+        record.processings += 1;
+        if record.processed_at.is_some() {
+            return;
+        }
+        record.processed_at = Some(now);
+        record.delivered_by = request.attempt;
+        let late = self.receivers[r].note_processed(n);
+        if counted {
+            let tally = &mut self.tallies[r];
+            tally.counts.out_of_order += u64::from(late);
+            tally.latency.record(now - created);
+            self.latency.record(now - created);
+        }
+    }
+
+    fn at_sender(&mut self, conn: ConnRef, msg: ReceiverMsg, now: Nanos, s: &mut Scheduler<Event>) {
+        // A closed connection: the attempt was abandoned, and a late answer is ignored.
+        let Some(open) = self.conns.get_mut(conn) else {
+            return;
+        };
+        if msg == ReceiverMsg::Reset {
+            self.reset_arrived(conn, now, s);
+            return;
+        }
+        if open.pair.is_none() {
+            return;
+        }
+        let round_trips = self.config.tls.handshake_round_trips();
+        match msg {
+            ReceiverMsg::SynAck => {
+                open.established = true;
+                let next = if round_trips == 0 {
+                    SenderMsg::Request
+                } else {
+                    SenderMsg::ClientHello
+                };
+                self.sender_sends(conn, next, now, s);
+            }
+            ReceiverMsg::ServerHello => {
+                self.sender_sends(conn, SenderMsg::ClientFinished, now, s);
+                // TLS 1.3: the request follows the client's Finished at once.
+                if round_trips == 1 {
+                    self.sender_sends(conn, SenderMsg::Request, now, s);
+                }
+            }
+            ReceiverMsg::ServerFinished => self.sender_sends(conn, SenderMsg::Request, now, s),
+            ReceiverMsg::Response => self.succeed(conn, now),
+            ReceiverMsg::Reset => {}
+        }
+    }
+
+    /// The response arrived in time: the pair is done, and the connection goes back to the
+    /// pool or is closed.
+    fn succeed(&mut self, conn: ConnRef, now: Nanos) {
+        let Some(open) = self.conns.get_mut(conn) else {
+            return;
+        };
+        let Some(pair) = open.pair else {
+            return;
+        };
+        let r = open.receiver as usize;
+        let keep = self.config.reuse_connections && open.peer == Peer::Open;
+        if keep {
+            open.pair = None;
+        }
+        let peer = open.peer;
+        let counted = self.counted(pair);
+        let created = self.created(pair);
+        let state = &mut self.pairs[pair as usize];
+        state.pending = false;
+        state.conn = None;
+        state.record.acknowledged_at = Some(now);
+        if counted {
+            self.tallies[r].acknowledged_latency.record(now - created);
+            self.acknowledged_latency.record(now - created);
+        }
+        if keep {
+            self.paths[r].pool.put(conn, now);
+        } else {
+            // A connection the receiver reset meanwhile just goes; its reset follows.
+            if peer == Peer::Open {
+                self.count_close(r, Direction::Down, now);
+            }
+            self.conns.close(conn);
+        }
+    }
+
+    /// A reset arrived: the SYN was refused or the connection reset; its attempt fails.
+    fn reset_arrived(&mut self, conn: ConnRef, now: Nanos, s: &mut Scheduler<Event>) {
+        let Some(open) = self.conns.get(conn) else {
+            return;
+        };
+        let (pair, established, r) = (open.pair, open.established, open.receiver as usize);
+        self.conns.close(conn);
+        let Some(pair) = pair else {
+            return;
+        };
+        if self.counted(pair) {
+            let counts = &mut self.tallies[r].counts;
+            if established {
+                counts.resets += 1;
+            } else {
+                counts.refusals += 1;
+            }
+        }
+        self.fail(pair, now, s);
+    }
+
+    /// The timer of `pair`'s attempt number `attempt` fired: unless that attempt already
+    /// ended, the sender abandons it and its connection (one reset segment).
+    fn timeout(&mut self, pair: PairId, attempt: u32, now: Nanos, s: &mut Scheduler<Event>) {
+        let state = self.pairs[pair as usize];
+        if !state.pending || state.record.attempts != attempt {
+            return;
+        }
+        let (r, _) = self.split(pair);
+        if let Some(conn) = state.conn
+            && self.conns.get(conn).is_some()
+        {
+            self.count_bytes(r, Direction::Down, bare_segment(self.config), now);
+            self.conns.close(conn);
+        }
+        if self.counted(pair) {
+            self.tallies[r].counts.timeouts += 1;
+        }
+        self.fail(pair, now, s);
+    }
+
+    /// The current attempt failed at `now`: retry per the schedule, or give up.
+    fn fail(&mut self, pair: PairId, now: Nanos, s: &mut Scheduler<Event>) {
+        let created = self.created(pair);
+        let state = &mut self.pairs[pair as usize];
+        state.pending = false;
+        state.conn = None;
+        match self
+            .config
+            .retry
+            .next_attempt(state.record.attempts, created, now)
+        {
+            Some(at) => s.at(at, Event::Attempt(pair)),
+            None => state.record.gave_up = true,
+        }
+    }
+
+    /// Receiver `r` goes down: what it holds is lost, its connections are reset (idle
+    /// pooled ones die at once, so the pool never hands them out; busy ones get a reset
+    /// that fails their attempt when it arrives).
+    fn outage_starts(&mut self, r: usize, now: Nanos, s: &mut Scheduler<Event>) {
+        self.receivers[r].go_down();
+        self.expire_idle(r, now);
+        for conn in self.conns.open_to(r as u32) {
+            let Some(open) = self.conns.get_mut(conn) else {
+                continue;
+            };
+            // A SYN still on its way will be refused; a broken one sends nothing.
+            if open.peer != Peer::Open {
+                continue;
+            }
+            open.peer = Peer::Gone;
+            if open.pair.is_none() {
+                let reset = receiver_bytes(self.config, ReceiverMsg::Reset);
+                self.count_bytes(r, Direction::Up, reset, now);
+                self.conns.close(conn);
+            } else {
+                self.receiver_sends(conn, ReceiverMsg::Reset, now, s);
+            }
+        }
+    }
+
+    /// The outcome at the end of a run that handled `sim_events` events.
+    pub fn finish(mut self, sim_events: u64) -> WebhookOutcome {
+        let config = self.config;
+        for r in 0..self.receivers.len() {
+            self.expire_idle(r, config.duration);
+        }
+        let events = self.events as usize;
+        let mut total = DeliveryCounts::default();
+        let mut bytes = WireBytes::default();
+        let mut receivers = Vec::with_capacity(self.tallies.len());
+        let tallies = std::mem::take(&mut self.tallies);
+        for (r, tally) in tallies.into_iter().enumerate() {
+            let pairs: Vec<PairRecord> = self.pairs[r * events..(r + 1) * events]
+                .iter()
+                .map(|p| p.record)
+                .collect();
+            let mut counts = tally.counts;
+            counts.add_pairs(&pairs, &self.log.times, |t| config.in_window(t));
+            total.add(&counts);
+            bytes.down.add(tally.bytes.down);
+            bytes.up.add(tally.bytes.up);
+            receivers.push(ReceiverOutcome {
+                name: config.receivers[r].name.clone(),
+                counts,
+                bytes: tally.bytes,
+                latency: tally.latency,
+                acknowledged_latency: tally.acknowledged_latency,
+                pairs,
+            });
+        }
+        WebhookOutcome {
+            seed: config.seed,
+            window: config.duration - config.warmup,
+            receivers,
+            total,
+            bytes,
+            latency: self.latency,
+            acknowledged_latency: self.acknowledged_latency,
+            sender_utilisation: self.sender.utilisation(),
+            sim_events,
+        }
+    }
+}
+
+impl Model for Webhook<'_> {
+    type Event = Event;
+
+    fn handle(&mut self, now: Nanos, event: Event, s: &mut Scheduler<Event>) {
+        match event {
+            Event::Created(n) => {
+                for r in 0..self.receivers.len() {
+                    let pair = self.pair_id(r, n);
+                    self.start_attempt(pair, now, s);
+                }
+            }
+            Event::Attempt(pair) => self.start_attempt(pair, now, s),
+            Event::Send(pair) => self.send_attempt(pair, now, s),
+            Event::Timeout(pair, attempt) => self.timeout(pair, attempt, now, s),
+            Event::AtReceiver(conn, msg) => self.at_receiver(conn, msg, now, s),
+            Event::AtSender(conn, msg) => self.at_sender(conn, msg, now, s),
+            Event::ServiceDone(r, epoch) => self.service_done(r as usize, epoch, now, s),
+            Event::Downtime(r, true) => self.outage_starts(r as usize, now, s),
+            Event::Downtime(r, false) => self.receivers[r as usize].down = false,
+        }
+    }
+}
