@@ -89,6 +89,8 @@ pub struct RunStats {
 pub enum EngineError {
     /// More than `max_events` events were handled before the end time.
     TooManyEvents { max_events: u64, at: Nanos },
+    /// The model cannot run this configuration (the text says why).
+    Refused(String),
 }
 
 impl std::fmt::Display for EngineError {
@@ -100,6 +102,7 @@ impl std::fmt::Display for EngineError {
                  shorten the duration, reduce the clients or raise --max-events",
                 *at as f64 / 1e9
             ),
+            EngineError::Refused(reason) => write!(f, "the run cannot start: {reason}"),
         }
     }
 }

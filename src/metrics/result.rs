@@ -48,6 +48,45 @@ pub fn fixed(value: f64, decimals: i32) -> f64 {
     (value * scale).round() / scale
 }
 
+/// Webhook delivery: how the (event, receiver) pairs of events created within the window
+/// fared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookResult {
+    /// Attempts started per pair.
+    pub attempts_per_delivery: f64,
+    /// The attempt that first reached the receiver: mean and largest number.
+    pub delivering_attempt_mean: f64,
+    pub delivering_attempt_max: u32,
+    /// Attempts that failed: no response within the timeout; a refused SYN; a reset of
+    /// an open connection (an outage began).
+    pub timeouts: u64,
+    pub refusals: u64,
+    pub resets: u64,
+    /// Processings beyond each pair's first, and their share of the deliveries.
+    pub duplicates: u64,
+    pub duplicate_share: f64,
+    /// Pairs the sender gave up on: never processed (lost), or processed though the
+    /// sender never heard back.
+    pub given_up: u64,
+    pub given_up_after_delivery: u64,
+    /// From an event's creation to the sender's receiving a response.
+    pub acknowledged: Option<LatencySummary>,
+    pub receivers: Vec<ReceiverResult>,
+}
+
+/// One webhook receiver's ledger and latency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceiverResult {
+    pub name: String,
+    pub generated: u64,
+    pub delivered: u64,
+    pub given_up: u64,
+    pub in_flight: u64,
+    pub duplicates: u64,
+    pub out_of_order: u64,
+    pub latency: Option<LatencySummary>,
+}
+
 /// The clients' messages of a two-way workload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageResult {
@@ -102,11 +141,23 @@ pub struct LostByReason {
     pub replay_buffer: u64,
     /// Waiting for a client that will never reconnect.
     pub disconnected: u64,
+    /// A webhook sender gave up (its retry schedule ran out) and the receiver never had it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub given_up: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 impl LostByReason {
     pub fn total(&self) -> u64 {
-        self.no_broker + self.slow_consumer + self.outage + self.replay_buffer + self.disconnected
+        self.no_broker
+            + self.slow_consumer
+            + self.outage
+            + self.replay_buffer
+            + self.disconnected
+            + self.given_up
     }
 }
 
@@ -311,6 +362,9 @@ pub struct RunResult {
     /// The clients' messages, in a two-way workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<MessageResult>,
+    /// Webhook delivery, for webhook variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<WebhookResult>,
     pub imbalance: Imbalance,
     /// Broker messages within the window (one per event per replica with subscribers).
     pub broker_messages: u64,

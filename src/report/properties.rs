@@ -12,7 +12,7 @@ use crate::metrics::RunResult;
 struct Property {
     name: &'static str,
     /// (transport kind, value), for every kind rtsim runs.
-    values: [(&'static str, &'static str); 5],
+    values: [(&'static str, &'static str); 6],
     /// (gRPC mode, value) where the mode changes the gRPC value.
     grpc_modes: &'static [(&'static str, &'static str)],
     source: &'static str,
@@ -30,6 +30,10 @@ const PROPERTIES: &[Property] = &[
             ("sse", "server to client only"),
             ("websocket", "both ways, full duplex"),
             ("grpc", "server to client (server streaming)"),
+            (
+                "webhook",
+                "server to server: a POST per event to each receiver",
+            ),
         ],
         grpc_modes: &[
             ("unary", "client asks, server answers (unary calls)"),
@@ -42,7 +46,7 @@ const PROPERTIES: &[Property] = &[
                 "client to server; one answer at the end (client streaming)",
             ),
         ],
-        source: "WHATWG HTML Living Standard, server-sent events (9.2); RFC 6455 section 1.1; gRPC core concepts (four RPC kinds)",
+        source: "WHATWG HTML Living Standard, server-sent events (9.2); RFC 6455 section 1.1; gRPC core concepts (four RPC kinds); GitHub and Stripe webhook documentation",
     },
     Property {
         name: "browser API",
@@ -52,6 +56,10 @@ const PROPERTIES: &[Property] = &[
             ("sse", "EventSource"),
             ("websocket", "WebSocket"),
             ("grpc", "none: native clients, or gRPC-Web through a proxy"),
+            (
+                "webhook",
+                "none: the receivers are other services' HTTP endpoints",
+            ),
         ],
         grpc_modes: &[],
         source: "WHATWG Fetch, HTML (EventSource) and WebSockets standards",
@@ -70,6 +78,7 @@ const PROPERTIES: &[Property] = &[
                 "grpc",
                 "browsers only through gRPC-Web and a translating proxy",
             ),
+            ("webhook", "not applicable: server to server"),
         ],
         grpc_modes: &[],
         source: "MDN Web Docs browser compatibility tables for EventSource and WebSocket; grpc.io, gRPC-Web",
@@ -82,6 +91,7 @@ const PROPERTIES: &[Property] = &[
             ("sse", "no: UTF-8 text only (base64; measured as framing)"),
             ("websocket", "yes: binary frames"),
             ("grpc", "yes: protobuf messages"),
+            ("webhook", "yes: any request body"),
         ],
         grpc_modes: &[],
         source: "WHATWG HTML 9.2.5 (the event stream is UTF-8); RFC 6455 section 5.6 (opcode 0x2)",
@@ -100,6 +110,10 @@ const PROPERTIES: &[Property] = &[
                 "grpc",
                 "the channel reconnects with backoff; the stream is re-opened (measured)",
             ),
+            (
+                "webhook",
+                "the sender retries each event on its schedule (measured: attempts, given up)",
+            ),
         ],
         grpc_modes: &[],
         source: "WHATWG HTML 9.2.3 (EventSource reestablishes the connection); WHATWG WebSockets (no reconnect); gRPC connection-backoff spec",
@@ -115,6 +129,10 @@ const PROPERTIES: &[Property] = &[
             ),
             ("websocket", "application-defined (measured: resume)"),
             ("grpc", "application-defined cursor (measured: resume)"),
+            (
+                "webhook",
+                "retries until the schedule's maximum age; at least once (measured: duplicates)",
+            ),
         ],
         grpc_modes: &[],
         source: "WHATWG HTML 9.2.4 (Last-Event-ID)",
@@ -133,6 +151,10 @@ const PROPERTIES: &[Property] = &[
                 "needs the proxy to pass Upgrade (measured: denied)",
             ),
             ("grpc", "needs HTTP/2 end to end (trailers)"),
+            (
+                "webhook",
+                "plain HTTPS POST; the receiver must be reachable from the sender",
+            ),
         ],
         grpc_modes: &[],
         source: "RFC 9110 section 7.8 (Upgrade); RFC 6455 section 4.1",
@@ -148,6 +170,10 @@ const PROPERTIES: &[Property] = &[
             ),
             ("websocket", "outside the 6-per-origin limit"),
             ("grpc", "one HTTP/2 connection, streams multiplexed"),
+            (
+                "webhook",
+                "not applicable: the sender keeps a keep-alive pool per receiver",
+            ),
         ],
         grpc_modes: &[],
         source: "Chromium and Firefox: 6 connections per host over HTTP/1.1; MDN EventSource notes",
@@ -226,7 +252,14 @@ mod tests {
             let kinds: Vec<&str> = p.values.iter().map(|(k, _)| *k).collect();
             assert_eq!(
                 kinds,
-                ["polling", "long_polling", "sse", "websocket", "grpc"],
+                [
+                    "polling",
+                    "long_polling",
+                    "sse",
+                    "websocket",
+                    "grpc",
+                    "webhook"
+                ],
                 "{}",
                 p.name
             );

@@ -121,6 +121,35 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
                 .map_or("-".to_string(), |m| format!("{} / {}", m.written, m.lost))
         });
     }
+    if results.iter().any(|r| r.webhooks.is_some()) {
+        let webhook = |cell: fn(&crate::metrics::WebhookResult) -> String| {
+            move |r: &RunResult| r.webhooks.as_ref().map_or("-".to_string(), cell)
+        };
+        row(
+            "webhook: attempts per event",
+            &webhook(|w| format!("{:.2}", w.attempts_per_delivery)),
+        );
+        row(
+            "webhook: latest delivering attempt",
+            &webhook(|w| w.delivering_attempt_max.to_string()),
+        );
+        row(
+            "webhook: acknowledged p50 / p99",
+            &webhook(|w| match &w.acknowledged {
+                Some(l) => format!("{} / {}", human_ms(l.p50_ms), human_ms(l.p99_ms)),
+                None => "-".to_string(),
+            }),
+        );
+        row(
+            "webhook: duplicates",
+            &webhook(|w| format!("{} ({:.1}%)", w.duplicates, w.duplicate_share * 100.0)),
+        );
+        row(
+            "webhook: timeouts / refused",
+            &webhook(|w| format!("{} / {}", w.timeouts, w.refusals + w.resets)),
+        );
+        row("webhook: given up", &webhook(|w| w.given_up.to_string()));
+    }
     if results.iter().any(|r| !r.faults.is_empty()) {
         let each = |r: &RunResult, cell: &dyn Fn(&crate::metrics::FaultResult) -> String| {
             r.faults.iter().map(cell).collect::<Vec<_>>().join(" / ")

@@ -22,6 +22,7 @@ pub mod topology;
 pub mod trace;
 pub mod two_way;
 pub mod validate;
+pub mod webhook;
 pub mod workload;
 
 pub use error::ScenarioError;
@@ -56,6 +57,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "broker",
     "workload",
     "rest",
+    "receivers",
     "transports",
     "sweep",
     "faults",

@@ -33,6 +33,8 @@ pub struct Scenario {
     pub broker: Option<BrokerSpec>,
     pub workload: WorkloadSpec,
     pub rest: RestSpec,
+    /// Webhook receivers, in name order.
+    pub receivers: Vec<ReceiverSpec>,
     pub transports: Vec<TransportSpec>,
     /// Thresholds checked on every run.
     pub assertions: Vec<super::assertions::Assertion>,
@@ -247,6 +249,22 @@ pub struct MessageSpec {
     pub broadcast: bool,
 }
 
+/// A webhook receiver: another service's endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiverSpec {
+    pub name: String,
+    /// The path from the server: down carries the POSTs, up the responses.
+    pub link: LinkId,
+    /// Requests processed at once.
+    pub capacity: u32,
+    pub service_time: Nanos,
+    /// Outages, `[start, end)`, in time order, not overlapping.
+    pub downtime: Vec<(Nanos, Nanos)>,
+    /// Responses lost after processing, parts per million.
+    pub response_loss_ppm: u32,
+    pub keepalive_timeout: Option<Nanos>,
+}
+
 /// The REST endpoint beside push-only transports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RestSpec {
@@ -403,6 +421,17 @@ pub enum TransportKind {
         /// Server streaming, or a stream the clients also send their messages on.
         mode: GrpcMode,
     },
+    /// Webhooks: a POST per event to each of the scenario's receivers.
+    Webhook {
+        timeout: Nanos,
+        retry: crate::webhook::RetrySchedule,
+        reuse_connections: bool,
+        request_headers: u64,
+        response: u64,
+        /// Sender CPU per attempt.
+        cost: Nanos,
+        tls: TlsVersion,
+    },
 }
 
 impl GrpcMode {
@@ -442,6 +471,7 @@ impl TransportKind {
             TransportKind::Sse { .. } => "sse",
             TransportKind::WebSocket { .. } => "websocket",
             TransportKind::Grpc { .. } => "grpc",
+            TransportKind::Webhook { .. } => "webhook",
         }
     }
 }

@@ -313,6 +313,10 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         transports.push(spec);
     }
     super::two_way::check_transports(&transports, &workload, c)?;
+    let receivers = super::webhook::receivers(raw.receivers.as_ref(), &links, duration, c)?;
+    if let Some(warning) = super::webhook::check(raw, &transports, &receivers, &workload, c)? {
+        warnings.push(warning);
+    }
 
     let balancer = balancer(raw, replicas, duration, c)?;
     let most_replicas = balancer
@@ -404,6 +408,7 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         broker,
         workload,
         rest,
+        receivers,
         transports,
         assertions,
         charts,
@@ -424,8 +429,9 @@ fn transport(
         t.sse.is_some(),
         t.websocket.is_some(),
         t.grpc.is_some(),
+        t.webhook.is_some(),
     ];
-    let kinds = "polling, long_polling, sse, websocket, grpc";
+    let kinds = "polling, long_polling, sse, websocket, grpc, webhook";
     match given.iter().filter(|g| **g).count() {
         0 => {
             return Err(c.error(
@@ -568,6 +574,8 @@ fn transport(
         }
     } else if let Some(p) = &t.grpc {
         super::grpc::grpc(p, path, http2, c)?
+    } else if let Some(p) = &t.webhook {
+        super::webhook::webhook(p, path, c)?
     } else {
         unreachable!("exactly one transport kind was checked above")
     };

@@ -7,6 +7,7 @@
 //! [`crate::transport`]) decides what to send and when.
 
 mod event;
+mod webhook;
 mod world;
 
 pub use event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind};
@@ -70,6 +71,7 @@ pub fn run_variant_with_ledgers(
             variant,
             max_events,
         ),
+        TransportKind::Webhook { .. } => webhook::run(scenario, log, variant, max_events),
     }
 }
 

@@ -82,6 +82,12 @@ impl Arena {
         }
     }
 
+    /// The most connections open at once so far: a slot is added only when every slot is
+    /// in use.
+    pub fn peak(&self) -> usize {
+        self.slots.len()
+    }
+
     /// The connection, if it is still open.
     pub fn get(&self, conn: ConnRef) -> Option<&Conn> {
         let slot = self.slots.get(conn.slot as usize)?;

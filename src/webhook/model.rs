@@ -608,6 +608,8 @@ impl<'a> Webhook<'a> {
             latency: self.latency,
             acknowledged_latency: self.acknowledged_latency,
             sender_utilisation: self.sender.utilisation(),
+            sender_queueing_delay: self.sender.mean_queueing_delay(),
+            peak_open_connections: self.conns.peak() as u64,
             sim_events,
         }
     }

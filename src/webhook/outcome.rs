@@ -201,6 +201,10 @@ pub struct WebhookOutcome {
     pub acknowledged_latency: LatencyRecorder,
     /// Share of the sender's cores busy within the window, 0 to 1.
     pub sender_utilisation: f64,
+    /// Mean wait of an attempt for a sender core.
+    pub sender_queueing_delay: Nanos,
+    /// Most connections open at once, all receivers.
+    pub peak_open_connections: u64,
     /// Engine events handled.
     pub sim_events: u64,
 }
@@ -237,6 +241,8 @@ impl PartialEq for WebhookOutcome {
             && self.total == other.total
             && self.bytes == other.bytes
             && same_latency(&self.latency, &other.latency)
+            && self.sender_queueing_delay == other.sender_queueing_delay
+            && self.peak_open_connections == other.peak_open_connections
             && same_latency(&self.acknowledged_latency, &other.acknowledged_latency)
             && self.sender_utilisation == other.sender_utilisation
             && self.sim_events == other.sim_events

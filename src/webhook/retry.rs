@@ -9,7 +9,8 @@ const SECOND: Nanos = 1_000_000_000;
 const HOUR: Nanos = 3_600 * SECOND;
 
 /// How failed deliveries are retried.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RetrySchedule {
     /// Attempt k+2 starts `delays[k]` after attempt k+1 failed; the sender gives up when
     /// the list is exhausted, or when the next attempt would start later than the event's

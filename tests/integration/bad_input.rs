@@ -1099,3 +1099,74 @@ fn two_way_mistakes_are_located_and_named() {
         &["field `rest`", "needs `workload.messages`"],
     );
 }
+
+/// Webhooks: receivers and the webhook block are checked with their lines.
+#[test]
+fn webhook_mistakes_are_located_and_named() {
+    let with_receivers = |receivers: &str, webhook: &str| {
+        broken(
+            "transports:\n",
+            &format!(
+                "receivers:\n{receivers}\ntransports:\n  - {{ label: hook, webhook: {webhook} }}\n"
+            ),
+        )
+    };
+    assert_check_fails(
+        "webhook-without-receivers",
+        &broken(
+            "transports:\n",
+            "transports:\n  - { label: hook, webhook: {} }\n",
+        ),
+        "label: hook",
+        &["transports[0].webhook", "need `receivers`"],
+    );
+    assert_check_fails(
+        "receivers-without-webhook",
+        &broken(
+            "transports:",
+            "receivers:\n  partner: { link: dsl }\ntransports:",
+        ),
+        "partner: { link: dsl }",
+        &["field `receivers`", "only by `webhook` variants"],
+    );
+    assert_check_fails(
+        "receiver-link",
+        &with_receivers("  partner: { link: fibre }", "{}"),
+        "fibre",
+        &[
+            "receivers.partner.link",
+            "unknown link profile \"fibre\"",
+            "dsl",
+        ],
+    );
+    assert_check_fails(
+        "receiver-overlap",
+        &with_receivers(
+            "  partner: { link: dsl, downtime: [{ at: 5s, for: 10s }, { at: 8s, for: 1s }] }",
+            "{}",
+        ),
+        "downtime",
+        &["receivers.partner.downtime", "overlap"],
+    );
+    assert_check_fails(
+        "retry-mixed",
+        &with_receivers(
+            "  partner: { link: dsl }",
+            "{ retry: { schedule: [1s, 5s], initial: 1s } }",
+        ),
+        "retry",
+        &["retry.initial", "a `schedule` lists every delay"],
+    );
+    assert_check_fails(
+        "retry-empty",
+        &with_receivers("  partner: { link: dsl }", "{ retry: { max_age: 1h } }"),
+        "retry",
+        &["expected `schedule: [delays...]` or exponential backoff"],
+    );
+    assert_check_fails(
+        "webhook-field",
+        &with_receivers("  partner: { link: dsl }", "{ timout: 5s }"),
+        "timout",
+        &["unknown field `timout`", "timeout"],
+    );
+}

@@ -29,6 +29,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         &["clients.phones.count=100", "clients.commuters.count=25"],
     ),
     ("trace-replay", &["clients.members.count=50"]),
+    ("webhooks", &["clients.dashboards.count=40", "duration=20m"]),
     (
         "chat",
         &[
@@ -157,6 +158,7 @@ examples! {
     live_scores => "live-scores",
     trace_replay => "trace-replay",
     chat => "chat",
+    webhooks => "webhooks",
     dashboard => "dashboard",
     notification_feed => "notification-feed",
     at_scale => "at-scale",

@@ -25,5 +25,6 @@ mod theory;
 mod tls;
 mod topology;
 mod two_way;
+mod webhooks;
 mod wire;
 mod workload;

@@ -102,6 +102,7 @@ impl<P: Protocol> World<'_, P> {
             faults,
             energy: self.energy_results(),
             messages: self.message_result(),
+            webhooks: None,
             imbalance: self.imbalance(),
             broker_messages: self.counters.broker_messages,
             disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,

@@ -1,0 +1,236 @@
+//! Webhooks: the `webhook` transport block (timeout, retry schedule, connection reuse,
+//! sizes) and the `receivers` it posts to.
+
+use std::collections::BTreeMap;
+
+use super::error::ScenarioError;
+use super::raw::{RawReceiver, RawRetry, RawScenario, RawWebhook};
+use super::spec::{EventSource, LinkProfile, ReceiverSpec, TransportKind, TransportSpec};
+use super::spec::{LinkId, TlsVersion, WorkloadSpec};
+use super::validate::Checker;
+use crate::engine::Nanos;
+use crate::webhook::RetrySchedule;
+use crate::webhook::config as w;
+
+/// Reads a `webhook` block at `path`.
+pub(crate) fn webhook(
+    p: &RawWebhook,
+    path: &str,
+    c: &Checker,
+) -> Result<TransportKind, ScenarioError> {
+    let timeout = match p.timeout {
+        Some(t) if t.as_nanos() == 0 => {
+            return Err(c.error(
+                &format!("{path}.webhook.timeout"),
+                "must be greater than 0s",
+            ));
+        }
+        Some(t) => t.as_nanos(),
+        None => w::DEFAULT_TIMEOUT,
+    };
+    let retry = match &p.retry {
+        Some(r) => retry(r, &format!("{path}.webhook.retry"), c)?,
+        None => RetrySchedule::default(),
+    };
+    Ok(TransportKind::Webhook {
+        timeout,
+        retry,
+        reuse_connections: p.reuse_connections.unwrap_or(true),
+        request_headers: p
+            .request_headers
+            .map_or(w::DEFAULT_REQUEST_HEADERS, |v| v.bytes()),
+        response: p.response.map_or(w::DEFAULT_RESPONSE_BYTES, |v| v.bytes()),
+        cost: p.cost.map_or(w::DEFAULT_SEND_COST, |v| v.as_nanos()),
+        tls: p.tls.unwrap_or(TlsVersion::V1_3),
+    })
+}
+
+/// A retry schedule: `schedule` (fixed delays) or the exponential fields, not both.
+fn retry(r: &RawRetry, path: &str, c: &Checker) -> Result<RetrySchedule, ScenarioError> {
+    let max_age = r.max_age.map(|v| v.as_nanos());
+    if max_age == Some(0) {
+        return Err(c.error(&format!("{path}.max_age"), "must be greater than 0s"));
+    }
+    if let Some(delays) = &r.schedule {
+        for (field, given) in [
+            ("initial", r.initial.is_some()),
+            ("factor", r.factor.is_some()),
+            ("max", r.max.is_some()),
+            ("attempts", r.attempts.is_some()),
+        ] {
+            if given {
+                return Err(c.error(
+                    &format!("{path}.{field}"),
+                    "belongs to exponential backoff; a `schedule` lists every delay itself",
+                ));
+            }
+        }
+        return Ok(RetrySchedule::Fixed {
+            delays: delays.iter().map(|d| d.as_nanos()).collect(),
+            max_age,
+        });
+    }
+    let RetrySchedule::Exponential {
+        cap,
+        max_attempts,
+        max_age: default_age,
+        factor,
+        ..
+    } = RetrySchedule::default()
+    else {
+        unreachable!("the default schedule is exponential")
+    };
+    let initial = match r.initial {
+        Some(v) if v.as_nanos() > 0 => v.as_nanos(),
+        Some(_) => return Err(c.error(&format!("{path}.initial"), "must be greater than 0s")),
+        None => {
+            return Err(c.error(
+                path,
+                "expected `schedule: [delays...]` or exponential backoff with `initial` (and optionally factor, max, attempts, max_age)",
+            ));
+        }
+    };
+    let factor = r.factor.unwrap_or(factor);
+    if factor == 0 {
+        return Err(c.error(&format!("{path}.factor"), "must be at least 1"));
+    }
+    let attempts = r.attempts.unwrap_or(max_attempts);
+    if attempts == 0 {
+        return Err(c.error(
+            &format!("{path}.attempts"),
+            "must be at least 1 (the first attempt)",
+        ));
+    }
+    Ok(RetrySchedule::Exponential {
+        initial,
+        factor,
+        cap: r.max.map_or(cap, |v| v.as_nanos()).max(initial),
+        max_attempts: attempts,
+        max_age: max_age.unwrap_or(default_age),
+    })
+}
+
+/// Reads `receivers`: each names a link profile without loss; outages within the run, in
+/// order, not overlapping.
+pub(crate) fn receivers(
+    raw: Option<&BTreeMap<String, RawReceiver>>,
+    links: &[LinkProfile],
+    duration: Nanos,
+    c: &Checker,
+) -> Result<Vec<ReceiverSpec>, ScenarioError> {
+    let Some(raw) = raw else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (name, r) in raw {
+        let path = format!("receivers.{name}");
+        let Some(link) = links.iter().position(|l| l.name == r.link) else {
+            let names: Vec<&str> = links.iter().map(|l| l.name.as_str()).collect();
+            return Err(c.error(
+                &format!("{path}.link"),
+                format!(
+                    "unknown link profile \"{}\"; expected one of: {}",
+                    r.link,
+                    names.join(", ")
+                ),
+            ));
+        };
+        if links[link].loss_ppm > 0 {
+            return Err(c.error(
+                &format!("{path}.link"),
+                format!(
+                    "the link profile \"{}\" has `loss`; webhook paths model lost responses instead (`response_loss`)",
+                    r.link
+                ),
+            ));
+        }
+        let capacity = r.capacity.unwrap_or(w::DEFAULT_CAPACITY);
+        if capacity == 0 {
+            return Err(c.error(&format!("{path}.capacity"), "must be at least 1"));
+        }
+        let mut downtime = Vec::new();
+        for (i, d) in r.downtime.iter().flatten().enumerate() {
+            let field = format!("{path}.downtime[{i}]");
+            let (at, lasts) = (d.at.as_nanos(), d.lasts.as_nanos());
+            if lasts == 0 {
+                return Err(c.error(&format!("{field}.for"), "must be greater than 0s"));
+            }
+            if at >= duration {
+                return Err(c.error(&format!("{field}.at"), "must be before the end of the run"));
+            }
+            downtime.push((at, at.saturating_add(lasts)));
+        }
+        downtime.sort_unstable();
+        if let Some(pair) = downtime.windows(2).find(|p| p[1].0 < p[0].1) {
+            return Err(c.error(
+                &format!("{path}.downtime"),
+                format!(
+                    "outages overlap (one from {} s until {} s, the next from {} s); merge them",
+                    pair[0].0 as f64 / 1e9,
+                    pair[0].1 as f64 / 1e9,
+                    pair[1].0 as f64 / 1e9
+                ),
+            ));
+        }
+        out.push(ReceiverSpec {
+            name: name.clone(),
+            link: LinkId(link as u32),
+            capacity,
+            service_time: r
+                .service_time
+                .map_or(w::DEFAULT_SERVICE_TIME, |v| v.as_nanos()),
+            downtime,
+            response_loss_ppm: r.response_loss.map_or(0, |v| v.parts_per_million()),
+            keepalive_timeout: match r.keepalive_timeout {
+                None => Some(super::defaults::KEEPALIVE_TIMEOUT),
+                Some(t) if t.as_nanos() == 0 => None,
+                Some(t) => Some(t.as_nanos()),
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// Webhook variants need receivers and server events; receivers need a webhook variant;
+/// returns the warning that the webhook variants leave the browsers' infrastructure aside.
+pub(crate) fn check(
+    raw: &RawScenario,
+    transports: &[TransportSpec],
+    receivers: &[ReceiverSpec],
+    workload: &WorkloadSpec,
+    c: &Checker,
+) -> Result<Option<String>, ScenarioError> {
+    let first = transports
+        .iter()
+        .position(|t| matches!(t.kind, TransportKind::Webhook { .. }));
+    let Some(i) = first else {
+        if !receivers.is_empty() {
+            return Err(c.error(
+                "receivers",
+                "receivers are posted to only by `webhook` variants; add one or remove them",
+            ));
+        }
+        return Ok(None);
+    };
+    let path = format!("transports[{i}].webhook");
+    if receivers.is_empty() {
+        return Err(c.error(&path, "webhooks need `receivers` to post to"));
+    }
+    if workload.messages.is_some() {
+        return Err(c.error(
+            &path,
+            "webhooks carry the server's events only; they cannot carry `workload.messages`",
+        ));
+    }
+    if workload.source == EventSource::None {
+        return Err(c.error(&path, "webhooks need `workload.events` to post"));
+    }
+    let infrastructure = raw.proxies.is_some()
+        || raw.load_balancer.is_some()
+        || raw.broker.is_some()
+        || raw.faults.is_some()
+        || raw.topology.is_some();
+    Ok(infrastructure.then(|| {
+        "webhook variants post from the server to the receivers: the browsers' proxies, balancer, broker, topology and faults do not apply to them (a receiver's outages are its `downtime`)".to_string()
+    }))
+}
