@@ -28,6 +28,7 @@ pub mod workload;
 pub use error::ScenarioError;
 pub use overrides::Override;
 pub use spec::*;
+pub use trace::TraceAudience;
 
 use locate::{Locations, Position};
 use raw::RawScenario;

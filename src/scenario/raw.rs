@@ -489,9 +489,14 @@ pub struct RawEvents {
     /// Required, >= 1B (except with a trace, whose rows give the sizes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<RawPayload>,
-    /// Who receives each event: `all` (every client). Default `all`.
+    /// Who receives each event: `all` (every client), `user` (one client, drawn uniformly
+    /// per event: a personal notification) or topics:
+    /// `{ topics: 50, subscriptions: 3, zipf: 0.8 }` (each event belongs to one topic, drawn
+    /// uniformly; each client subscribes to `subscriptions` distinct topics drawn by a Zipf
+    /// law of exponent `zipf`). With a trace, its rows may name `user:<n>` or `topic:<n>`.
+    /// Default `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
+    pub audience: Option<RawAudience>,
     /// `json` (text) or `binary`. Text-only transports carry binary payloads base64-encoded
     /// (inside a JSON string in polling bodies); WebSocket sends binary frames. Default `json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -526,6 +531,47 @@ impl<'de> Deserialize<'de> for RawPayload {
                 .map_err(|e| D::Error::custom(e.to_string()))
         }
     }
+}
+
+/// An audience: a name, or topics.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum RawAudience {
+    /// `all` or `user`.
+    Named(String),
+    Topics(RawTopics),
+}
+
+impl<'de> Deserialize<'de> for RawAudience {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object() {
+            serde_json::from_value(value)
+                .map(RawAudience::Topics)
+                .map_err(|e| D::Error::custom(e.to_string()))
+        } else {
+            String::deserialize(value)
+                .map(RawAudience::Named)
+                .map_err(|e| D::Error::custom(e.to_string()))
+        }
+    }
+}
+
+/// Topics with a subscriber distribution.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopics {
+    /// Number of topics. Required, >= 1.
+    pub topics: u32,
+    /// Distinct topics each client subscribes to. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscriptions: Option<u32>,
+    /// Exponent of the Zipf law of the topics' popularity among subscribers (topic k is
+    /// chosen with weight 1/k^zipf; 0: uniform). Default 0.8 (Breslau et al. 1999 measured
+    /// 0.64-0.83 for web requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zipf: Option<f64>,
 }
 
 /// Exactly one distribution.

@@ -237,6 +237,24 @@ pub struct WorkloadSpec {
     pub trace: Option<super::trace::Trace>,
     /// What the clients send, in a two-way workload.
     pub messages: Option<MessageSpec>,
+    /// Who receives each event.
+    pub audience: AudienceSpec,
+}
+
+/// Who receives the workload's events.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AudienceSpec {
+    All,
+    /// Each event to one client, drawn uniformly.
+    User,
+    /// Each event to the subscribers of its topic (drawn uniformly); each client subscribes
+    /// to `subscriptions` distinct topics drawn by a Zipf law of `exponent`.
+    Topics {
+        topics: u32,
+        subscriptions: u32,
+        exponent: f64,
+    },
 }
 
 /// Client-to-server messages (a chat, an editor, a game).

@@ -1,7 +1,8 @@
 //! Trace replay (`workload.events.source: trace`): the events of a CSV file with a header
 //! row `time,size,audience`, one event per row, in time order. `time` is seconds from the
 //! start (`12.5`) or a duration (`12500ms`); `size` is bytes (`300`) or a size (`1.5KB`);
-//! `audience` is `all` (or empty). The path is relative to the scenario file.
+//! `audience` is `all` (or empty), `user:<client index>` or `topic:<topic index>`. The path
+//! is relative to the scenario file.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +13,14 @@ use super::validate::Checker;
 use crate::engine::Nanos;
 use crate::units::{ByteSize, Duration};
 
+/// Who a trace row's event is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TraceAudience {
+    All,
+    User(u32),
+    Topic(u32),
+}
+
 /// The events of a trace that fall within the run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Trace {
@@ -19,15 +28,19 @@ pub struct Trace {
     pub file: String,
     /// (time, payload bytes), in time order.
     pub events: Vec<(Nanos, u64)>,
+    /// Each event's audience.
+    pub audiences: Vec<TraceAudience>,
     /// Rows after the end of the run, left out.
     pub beyond_end: usize,
 }
 
 /// Reads the trace `name` (relative to `scenario_file`'s folder) for a run of `duration`.
+/// `user:<n>` rows must name one of the `clients`; `topic:<n>` rows one of the `topics`.
 pub(crate) fn read(
     name: &str,
     scenario_file: &str,
     duration: Nanos,
+    (clients, topics): (u64, Option<u32>),
     c: &Checker,
 ) -> Result<Trace, ScenarioError> {
     let field = "workload.events.trace";
@@ -64,6 +77,7 @@ pub(crate) fn read(
         ));
     }
     let mut events = Vec::new();
+    let mut audiences = Vec::new();
     let mut beyond_end = 0;
     let mut last = 0;
     for (line, row) in lines {
@@ -82,15 +96,10 @@ pub(crate) fn read(
         }
         let time = parse_time(cells[0]).map_err(|m| at(line, format!("time: {m}")))?;
         let size = parse_size(cells[1]).map_err(|m| at(line, format!("size: {m}")))?;
-        if let Some(audience) = cells.get(2)
-            && !audience.is_empty()
-            && *audience != "all"
-        {
-            return Err(at(
-                line,
-                format!("audience \"{audience}\": only `all` is modelled so far"),
-            ));
-        }
+        let audience = match cells.get(2).copied() {
+            None | Some("" | "all") => TraceAudience::All,
+            Some(text) => audience(text, clients, topics).map_err(|m| at(line, m))?,
+        };
         if time < last {
             return Err(at(line, "times must not decrease".into()));
         }
@@ -99,13 +108,43 @@ pub(crate) fn read(
             beyond_end += 1;
         } else {
             events.push((time, size));
+            audiences.push(audience);
         }
     }
     Ok(Trace {
         file: name.to_string(),
         events,
+        audiences,
         beyond_end,
     })
+}
+
+/// A row's audience: `user:<client index>` or `topic:<topic index>`.
+fn audience(text: &str, clients: u64, topics: Option<u32>) -> Result<TraceAudience, String> {
+    let expected = "expected `all`, `user:<client index>` or `topic:<topic index>`";
+    let (kind, index) = text
+        .split_once(':')
+        .ok_or_else(|| format!("audience \"{text}\": {expected}"))?;
+    let index: u32 = index
+        .trim()
+        .parse()
+        .map_err(|_| format!("audience \"{text}\": {expected}"))?;
+    match kind.trim() {
+        "user" if (index as u64) < clients => Ok(TraceAudience::User(index)),
+        "user" => Err(format!(
+            "audience \"{text}\": the scenario has {clients} clients (numbered from 0)"
+        )),
+        "topic" => match topics {
+            Some(n) if index < n => Ok(TraceAudience::Topic(index)),
+            Some(n) => Err(format!(
+                "audience \"{text}\": the scenario has {n} topics (numbered from 0)"
+            )),
+            None => Err(format!(
+                "audience \"{text}\": topics need `workload.events.audience: {{ topics: N, ... }}`"
+            )),
+        },
+        _ => Err(format!("audience \"{text}\": {expected}")),
+    }
 }
 
 fn parse_time(text: &str) -> Result<Nanos, String> {

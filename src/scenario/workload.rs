@@ -2,8 +2,8 @@
 //! (`workload.events`), and what the clients send (`workload.messages`).
 
 use super::error::ScenarioError;
-use super::raw::{RawEvents, RawPayload, RawScenario};
-use super::spec::{Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec};
+use super::raw::{RawAudience, RawEvents, RawPayload, RawScenario};
+use super::spec::{AudienceSpec, Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec};
 use super::validate::{Checker, MAX_EVENTS_PER_RUN};
 use crate::engine::Nanos;
 
@@ -16,7 +16,7 @@ pub(crate) fn workload(
 ) -> Result<WorkloadSpec, ScenarioError> {
     let messages = messages(raw, duration, clients, c)?;
     let mut spec = match &raw.workload.events {
-        Some(events) => events_workload(raw, events, duration, c)?,
+        Some(events) => events_workload(raw, events, duration, clients, c)?,
         None if messages.is_some() => WorkloadSpec {
             source: EventSource::None,
             encoding: Encoding::Json,
@@ -25,6 +25,7 @@ pub(crate) fn workload(
             protobuf_size: None,
             trace: None,
             messages: None,
+            audience: AudienceSpec::All,
         },
         None => {
             return Err(c.error(
@@ -83,6 +84,7 @@ fn events_workload(
     raw: &RawScenario,
     events: &RawEvents,
     duration: Nanos,
+    clients: u64,
     c: &Checker,
 ) -> Result<WorkloadSpec, ScenarioError> {
     let burst = |field: &str, value: Option<crate::units::Duration>| match value {
@@ -103,7 +105,7 @@ fn events_workload(
             on: burst("on", events.on)?,
             off: burst("off", events.off)?,
         },
-        "trace" => return trace_workload(events, duration, c),
+        "trace" => return trace_workload(events, duration, clients, c),
         other => {
             return Err(c.error(
                 "workload.events.source",
@@ -142,7 +144,7 @@ fn events_workload(
         "workload.events.payload",
         c,
     )?;
-    audience_is_all(events, c)?;
+    let audience = audience(events, c)?;
     // The event log is built before the run: bound it so a typo in a rate is a clear error
     // rather than an out-of-memory crash.
     let expected_events = rate_per_second * duration as f64 / 1e9;
@@ -164,16 +166,46 @@ fn events_workload(
         protobuf_size,
         trace: None,
         messages: None,
+        audience,
     })
 }
 
-fn audience_is_all(events: &RawEvents, c: &Checker) -> Result<(), ScenarioError> {
+/// Reads `workload.events.audience`.
+fn audience(events: &RawEvents, c: &Checker) -> Result<AudienceSpec, ScenarioError> {
+    let field = "workload.events.audience";
     match &events.audience {
-        Some(audience) if audience != "all" => Err(c.error(
-            "workload.events.audience",
-            format!("unknown audience \"{audience}\"; expected: all"),
-        )),
-        _ => Ok(()),
+        None => Ok(AudienceSpec::All),
+        Some(RawAudience::Named(name)) => match name.as_str() {
+            "all" => Ok(AudienceSpec::All),
+            "user" => Ok(AudienceSpec::User),
+            other => Err(c.error(
+                field,
+                format!(
+                    "unknown audience \"{other}\"; expected all, user or {{ topics: N, subscriptions: K, zipf: S }}"
+                ),
+            )),
+        },
+        Some(RawAudience::Topics(t)) => {
+            if t.topics == 0 {
+                return Err(c.error(field, "topics: must be at least 1"));
+            }
+            let subscriptions = t.subscriptions.unwrap_or(1);
+            if subscriptions == 0 {
+                return Err(c.error(field, "subscriptions: must be at least 1"));
+            }
+            let exponent = t.zipf.unwrap_or(super::defaults::TOPIC_ZIPF);
+            if !(exponent.is_finite() && (0.0..=10.0).contains(&exponent)) {
+                return Err(c.error(
+                    field,
+                    format!("zipf: expected an exponent from 0 to 10, found {exponent}"),
+                ));
+            }
+            Ok(AudienceSpec::Topics {
+                topics: t.topics,
+                subscriptions: subscriptions.min(t.topics),
+                exponent,
+            })
+        }
     }
 }
 
@@ -181,6 +213,7 @@ fn audience_is_all(events: &RawEvents, c: &Checker) -> Result<(), ScenarioError>
 fn trace_workload(
     events: &RawEvents,
     duration: Nanos,
+    clients: u64,
     c: &Checker,
 ) -> Result<WorkloadSpec, ScenarioError> {
     for (field, given) in [
@@ -202,8 +235,18 @@ fn trace_workload(
             "`source: trace` needs `trace: <file.csv>`",
         )
     })?;
-    audience_is_all(events, c)?;
-    let trace = super::trace::read(name, c.file, duration, c)?;
+    let audience = audience(events, c)?;
+    let topics = match audience {
+        AudienceSpec::Topics { topics, .. } => Some(topics),
+        _ => None,
+    };
+    if audience == AudienceSpec::User {
+        return Err(c.error(
+            "workload.events.audience",
+            "with a trace, its rows name each event's user (`user:<n>`); use `all` or topics here",
+        ));
+    }
+    let trace = super::trace::read(name, c.file, duration, (clients, topics), c)?;
     if trace.events.len() as u64 > MAX_EVENTS_PER_RUN {
         return Err(c.error(
             "workload.events.trace",
@@ -219,6 +262,7 @@ fn trace_workload(
         protobuf_size,
         trace: Some(trace),
         messages: None,
+        audience,
     })
 }
 

@@ -253,12 +253,16 @@ pub struct ConnInfo {
     pub requests_before: u32,
     /// Responses (or stream starts) the server sent on this connection before.
     pub responses_before: u32,
+    /// The client the message is for or from (a response carries its events only).
+    pub client: ClientId,
 }
 
 /// A message with its application-layer bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Msg {
     pub kind: MsgKind,
+    /// Events it carries for its client (a response's range may hold others' events).
+    pub events: u32,
     pub payload: u64,
     pub framing: u64,
     /// TCP segments it took (set when sent).
@@ -291,13 +295,9 @@ impl MsgKind {
 }
 
 impl Msg {
-    /// Events the message carries.
+    /// Events the message carries for its client.
     pub fn events(&self) -> u32 {
-        match self.kind {
-            MsgKind::Response { count, .. } => count,
-            MsgKind::Event(_) => 1,
-            _ => 0,
-        }
+        self.events
     }
 }
 

@@ -550,11 +550,20 @@ impl<'s, P: Protocol> World<'s, P> {
         } else if let Some(size) = self.rest_size(c, kind) {
             size
         } else {
-            self.protocol
-                .size(kind, &self.log, self.clients[c as usize].connection.info)
+            let info = ConnInfo {
+                client: c,
+                ..self.clients[c as usize].connection.info
+            };
+            self.protocol.size(kind, &self.log, info)
+        };
+        let events = match kind {
+            MsgKind::Response { first, count } => self.log.count_for(c, first, first + count),
+            MsgKind::Event(_) => 1,
+            _ => 0,
         };
         Msg {
             kind,
+            events,
             payload,
             framing,
             segments: 0,
@@ -819,24 +828,57 @@ impl<'s, P: Protocol> World<'s, P> {
             client.registered = true;
             client.first_event = self.events_so_far;
             client.cursor = self.events_so_far;
-            client.order = crate::metrics::order::DeliveryOrder::starting_at(self.events_so_far);
+            let first = self.order_key(c, self.events_so_far);
+            self.clients[c as usize].order =
+                crate::metrics::order::DeliveryOrder::starting_at(first);
             self.subscribers.push(c);
         }
     }
 
-    /// Events created since the client's cursor, not yet handed to it.
+    /// Moves `c`'s cursor back over its last `k` events (handed to push jobs that will not
+    /// deliver them), so that they are pending again.
+    pub(super) fn rewind_cursor(&mut self, c: ClientId, k: u32) {
+        let mut cursor = self.clients[c as usize].cursor;
+        if self.log.audiences.is_none() {
+            cursor -= k;
+        } else {
+            let mut left = k;
+            while left > 0 {
+                cursor -= 1;
+                if self.log.is_for(cursor, c) {
+                    left -= 1;
+                }
+            }
+        }
+        self.clients[c as usize].cursor = cursor;
+    }
+
+    /// Event `n`'s place in `c`'s own sequence of events, for order tracking: its number,
+    /// or with audiences how many of `c`'s events come before it (so that the events of
+    /// others leave no gaps).
+    #[inline]
+    fn order_key(&self, c: ClientId, n: u32) -> u32 {
+        match self.log.audiences {
+            None => n,
+            Some(_) => self.log.count_for(c, 0, n),
+        }
+    }
+
+    /// Events for the client created since its cursor, not yet handed to it.
     pub fn pending_events(&self, c: ClientId) -> u32 {
-        self.events_so_far - self.clients[c as usize].cursor
+        self.log
+            .count_for(c, self.clients[c as usize].cursor, self.events_so_far)
     }
 
     /// Sends an HTTP response carrying every pending event.
     pub fn respond(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let first = self.clients[c as usize].cursor;
         let count = self.events_so_far - first;
+        let empty = self.pending_events(c) == 0;
         self.clients[c as usize].cursor = self.events_so_far;
         if self.in_window(now) {
             self.counters.responses += 1;
-            if count == 0 {
+            if empty {
                 self.counters.empty_responses += 1;
             }
         }
@@ -864,21 +906,18 @@ impl<'s, P: Protocol> World<'s, P> {
         s: &mut Scheduler<Event>,
     ) {
         let cost = self.scenario.server.cost.push;
-        let (mut from, to) = (self.clients[c as usize].cursor, self.events_so_far);
-        if let Some(limit) = limit
-            && to - from > limit
-        {
-            let gone = (to - from - limit) as u64;
-            self.clients[c as usize].lost += gone;
-            self.lost_by.replay_buffer += gone;
-            from = to - limit;
-        }
-        for n in from..to {
+        let (from, to) = (self.clients[c as usize].cursor, self.events_so_far);
+        let pending: Vec<u32> = self.log.matching(c, from, to - from).collect();
+        let kept = limit.map_or(pending.len(), |l| pending.len().min(l as usize));
+        let gone = (pending.len() - kept) as u64;
+        self.clients[c as usize].lost += gone;
+        self.lost_by.replay_buffer += gone;
+        for n in &pending[pending.len() - kept..] {
             let client = &mut self.clients[c as usize];
-            client.cursor = n + 1;
             client.events_in_jobs += 1;
-            self.run_job(c, Job::Push(n), cost, now, s);
+            self.run_job(c, Job::Push(*n), cost, now, s);
         }
+        self.clients[c as usize].cursor = to;
     }
 
     /// A reconnected stream starts from now: the events it missed are lost to it.
@@ -898,9 +937,13 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     fn deliver(&mut self, c: ClientId, first: u32, count: u32, now: Nanos) {
-        self.clients[c as usize].delivered += count as u64;
         for n in first..first + count {
-            match self.clients[c as usize].order.receive(n) {
+            if !self.log.is_for(n, c) {
+                continue;
+            }
+            self.clients[c as usize].delivered += 1;
+            let key = self.order_key(c, n);
+            match self.clients[c as usize].order.receive(key) {
                 Arrival::InOrder => {}
                 Arrival::Late => self.counters.out_of_order += 1,
                 Arrival::Duplicate => self.counters.duplicates += 1,

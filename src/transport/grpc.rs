@@ -48,7 +48,7 @@ pub fn unary_exchange_size(
         ),
         MsgKind::Response { first, count } => {
             let (mut payload, mut fields) = (0, 0);
-            for n in first..first + count {
+            for n in log.matching(conn.client, first, count) {
                 let message = log.protobuf(n);
                 payload += message;
                 fields += 1 + varint_len(message);

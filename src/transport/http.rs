@@ -92,13 +92,17 @@ pub fn exchange_size(
     match kind {
         MsgKind::Request => (0, http.request_bytes(request_text, conn)),
         MsgKind::Response { first, count } => {
-            let payload = log.payloads(first, count);
-            let count = count as u64;
+            // The events of the range that are for this client.
+            let payload = log.payloads_for(conn.client, first, count);
+            let matched = log.count_for(conn.client, first, first + count) as u64;
             // A binary payload travels as a base64 JSON string: inflation plus two quotes.
             let strings = match log.encoding {
                 Encoding::Json => 0,
-                Encoding::Binary => log.text_inflations(first, count as u32) + 2 * count,
+                Encoding::Binary => {
+                    log.text_inflations_for(conn.client, first, count) + 2 * matched
+                }
             };
+            let count = matched;
             let body_framing = json_array_overhead(count) + strings;
             let body = payload + body_framing;
             (

@@ -31,6 +31,7 @@ fn log_of(events: Vec<(Nanos, u64)>) -> EventLog {
             .expect("the built-in scenario is valid");
     scenario.workload.trace = Some(Trace {
         file: "<webhook test>".into(),
+        audiences: vec![crate::scenario::TraceAudience::All; events.len()],
         events,
         beyond_end: 0,
     });

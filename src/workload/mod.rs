@@ -5,8 +5,10 @@
 //! the `workload` random stream and sizes from `payload-size`, so drawing sizes does not
 //! move the times.
 
+pub mod audience;
 pub mod messages;
 
+pub use audience::{Audience, Audiences};
 pub use messages::ClientMessage;
 
 use crate::engine::rng::{self, RngExt, Stream};
@@ -25,6 +27,8 @@ pub struct EventLog {
     protobuf: Option<u64>,
     /// What the clients send (two-way workloads), client by client.
     pub messages: Vec<ClientMessage>,
+    /// Who receives each event, when not every client receives every event.
+    pub audiences: Option<Audiences>,
 }
 
 /// Payload sizes: one for all, or cumulative sums (`cum[n]` is the bytes of events before
@@ -53,9 +57,11 @@ impl EventLog {
                 sizes: Sizes::Varying(cum),
                 protobuf: w.protobuf_size,
                 messages: messages::generate(scenario),
+                audiences: Audiences::generate(scenario, trace.events.len()),
             };
         }
         let times = times(scenario);
+        let count = times.len();
         let sizes = match w.payload {
             PayloadSpec::Fixed(bytes) => Sizes::Fixed(bytes),
             spec => {
@@ -76,6 +82,7 @@ impl EventLog {
             sizes,
             protobuf: w.protobuf_size,
             messages: messages::generate(scenario),
+            audiences: Audiences::generate(scenario, count),
         }
     }
 
@@ -115,13 +122,18 @@ impl EventLog {
             sizes: Sizes::Fixed(0),
             protobuf: self.protobuf,
             messages: Vec::new(),
+            audiences: self.audiences.as_ref().map(Audiences::empty_like),
         }
     }
 
-    /// Appends an event created at `time` with `payload` bytes; returns its number.
-    pub fn push(&mut self, time: Nanos, payload: u64) -> u32 {
+    /// Appends an event created at `time` with `payload` bytes for `audience`; returns its
+    /// number.
+    pub fn push(&mut self, time: Nanos, payload: u64, audience: Audience) -> u32 {
         let n = self.times.len();
         self.times.push(time);
+        if let Some(audiences) = &mut self.audiences {
+            audiences.push(audience);
+        }
         if let Sizes::Fixed(bytes) = self.sizes {
             if bytes == payload || n == 0 {
                 self.sizes = Sizes::Fixed(payload);
@@ -156,6 +168,53 @@ impl EventLog {
             (Encoding::Binary, Sizes::Varying(_)) => {
                 (first..first + count).map(|n| self.text_inflation(n)).sum()
             }
+        }
+    }
+
+    /// Event `n`'s audience.
+    pub fn audience(&self, n: u32) -> Audience {
+        self.audiences.as_ref().map_or(Audience::All, |a| a.of(n))
+    }
+
+    /// Whether event `n` is for client `c`.
+    #[inline]
+    pub fn is_for(&self, n: u32, c: u32) -> bool {
+        self.audiences.as_ref().is_none_or(|a| a.is_for(n, c))
+    }
+
+    /// How many events numbered in `[from, to)` are for client `c`.
+    #[inline]
+    pub fn count_for(&self, c: u32, from: u32, to: u32) -> u32 {
+        match &self.audiences {
+            None => to - from,
+            Some(a) => a.count_for(c, from, to),
+        }
+    }
+
+    /// The numbers of the events in `first..first + count` that are for client `c`.
+    pub fn matching(&self, c: u32, first: u32, count: u32) -> impl Iterator<Item = u32> + '_ {
+        (first..first + count).filter(move |n| self.is_for(*n, c))
+    }
+
+    /// [`Self::payloads`] of the events for client `c`.
+    pub fn payloads_for(&self, c: u32, first: u32, count: u32) -> u64 {
+        match &self.audiences {
+            None => self.payloads(first, count),
+            Some(_) => self
+                .matching(c, first, count)
+                .map(|n| self.payload(n))
+                .sum(),
+        }
+    }
+
+    /// [`Self::text_inflations`] of the events for client `c`.
+    pub fn text_inflations_for(&self, c: u32, first: u32, count: u32) -> u64 {
+        match &self.audiences {
+            None => self.text_inflations(first, count),
+            Some(_) => self
+                .matching(c, first, count)
+                .map(|n| self.text_inflation(n))
+                .sum(),
         }
     }
 
@@ -260,13 +319,14 @@ mod tests {
             sizes: Sizes::Fixed(7),
             protobuf: None,
             messages: Vec::new(),
+            audiences: None,
         }
         .empty_like();
-        assert_eq!(log.push(5, 100), 0);
-        assert_eq!(log.push(6, 100), 1);
+        assert_eq!(log.push(5, 100, Audience::All), 0);
+        assert_eq!(log.push(6, 100, Audience::All), 1);
         assert_eq!(log.sizes, Sizes::Fixed(100));
-        assert_eq!(log.push(9, 40), 2);
-        assert_eq!(log.push(9, 1), 3);
+        assert_eq!(log.push(9, 40, Audience::All), 2);
+        assert_eq!(log.push(9, 1, Audience::All), 3);
         assert_eq!(
             (0..4).map(|n| log.payload(n)).collect::<Vec<_>>(),
             [100, 100, 40, 1]

@@ -1001,7 +1001,17 @@ fn trace_files_are_checked_row_by_row() {
         (
             "audience",
             "time,size,audience\n1,10,topic:scores\n",
-            "audience \"topic:scores\": only `all`",
+            "audience \"topic:scores\": expected `all`, `user:<client index>` or `topic:<topic index>`",
+        ),
+        (
+            "audience-topics",
+            "time,size,audience\n1,10,topic:3\n",
+            "topics need `workload.events.audience: { topics: N, ... }`",
+        ),
+        (
+            "audience-user",
+            "time,size,audience\n1,10,user:5\n",
+            "the scenario has 5 clients (numbered from 0)",
         ),
         (
             "header",

@@ -1,5 +1,6 @@
 //! rtsim's integration tests, one binary with a module per area.
 
+mod audiences;
 mod bad_input;
 mod charts;
 mod cli;

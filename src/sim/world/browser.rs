@@ -136,6 +136,7 @@ impl<P: Protocol> World<'_, P> {
         connection.info = ConnInfo {
             requests_before: 1,
             responses_before: 1,
+            client: c,
         };
         self.send_up(c, MsgKind::Request, now, s);
     }

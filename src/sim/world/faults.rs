@@ -345,7 +345,7 @@ impl<P: Protocol> World<'_, P> {
         client.connection.early_request = false;
         // Push jobs hold the last events handed out, just before the cursor.
         let in_jobs = std::mem::take(&mut client.events_in_jobs);
-        client.cursor -= in_jobs as u32;
+        self.rewind_cursor(c, in_jobs as u32);
         self.discard_waiting(c);
         self.server_forgets(c);
         let client = &mut self.clients[c as usize];

@@ -48,6 +48,10 @@ impl<P: Protocol> World<'_, P> {
             if n >= limit || client.window_used >= window {
                 return;
             }
+            if !self.log.is_for(n, c) {
+                self.clients[c as usize].cursor = n + 1;
+                continue;
+            }
             let (payload, framing) =
                 self.protocol
                     .size(MsgKind::Event(n), &self.log, client.connection.info);

@@ -186,13 +186,16 @@ impl<P: Protocol> World<'_, P> {
         let cost = self.scenario.server.cost.push;
         for i in 0..self.streams[r as usize].len() {
             let c = self.streams[r as usize][i];
+            let for_it = self.log.is_for(n, c);
             let client = &mut self.clients[c as usize];
             if client.cursor > n {
                 continue;
             }
             client.cursor = n + 1;
-            client.events_in_jobs += 1;
-            self.run_job(c, Job::Push(n), cost, now, s);
+            if for_it {
+                client.events_in_jobs += 1;
+                self.run_job(c, Job::Push(n), cost, now, s);
+            }
         }
     }
 
@@ -200,13 +203,16 @@ impl<P: Protocol> World<'_, P> {
     pub fn lose_for_streams(&mut self, r: u32, n: u32) {
         for i in 0..self.streams[r as usize].len() {
             let c = self.streams[r as usize][i];
+            let for_it = self.log.is_for(n, c);
             let client = &mut self.clients[c as usize];
             if client.cursor > n {
                 continue;
             }
             client.cursor = n + 1;
-            client.lost += 1;
-            self.lost_by.no_broker += 1;
+            if for_it {
+                client.lost += 1;
+                self.lost_by.no_broker += 1;
+            }
         }
     }
 

@@ -175,8 +175,16 @@ impl<P: Protocol> World<'_, P> {
     /// Lost by reason, with the events waiting for clients that will never get them.
     fn lost_by_reason(&self) -> LostByReason {
         let mut lost = self.lost_by;
-        for client in self.clients.iter().filter(|c| c.registered) {
-            let pending = (self.events_so_far - client.cursor) as u64;
+        for (c, client) in self
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.registered)
+        {
+            let pending = self
+                .log
+                .count_for(c as ClientId, client.cursor, self.events_so_far)
+                as u64;
             if client.disconnected {
                 lost.disconnected += pending;
             } else if self.abandons(client) {
@@ -190,7 +198,9 @@ impl<P: Protocol> World<'_, P> {
     pub fn client_ledgers(&self) -> Vec<ClientLedger> {
         self.clients[..self.visible_clients]
             .iter()
-            .map(|client| {
+            .enumerate()
+            .map(|(c, client)| {
+                let c = c as ClientId;
                 if !client.registered {
                     return ClientLedger {
                         generated: 0,
@@ -201,14 +211,17 @@ impl<P: Protocol> World<'_, P> {
                 }
                 // A disconnected client will never get what waits for it at the server, nor
                 // will one that is away and resumes without replay.
-                let pending = (self.events_so_far - client.cursor) as u64;
+                let pending = self.log.count_for(c, client.cursor, self.events_so_far) as u64;
                 let (waiting, abandoned) = if self.abandons(client) {
                     (0, pending)
                 } else {
                     (pending, 0)
                 };
                 ClientLedger {
-                    generated: (self.events_so_far - client.first_event) as u64,
+                    generated: self
+                        .log
+                        .count_for(c, client.first_event, self.events_so_far)
+                        as u64,
                     delivered: client.delivered,
                     lost: client.lost + abandoned,
                     in_flight: waiting + client.events_in_jobs + client.events_on_wire,

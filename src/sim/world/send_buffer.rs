@@ -114,8 +114,8 @@ impl<P: Protocol> World<'_, P> {
                 // Last-Event-ID.
                 let client = &mut self.clients[c as usize];
                 let in_jobs = std::mem::take(&mut client.events_in_jobs);
-                client.cursor -= in_jobs as u32;
                 client.stale_jobs += in_jobs;
+                self.rewind_cursor(c, in_jobs as u32);
                 self.discard_waiting(c);
                 self.clients[c as usize].closing = true;
                 self.server_forgets(c);

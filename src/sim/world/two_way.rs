@@ -20,6 +20,7 @@ use crate::engine::{Nanos, Scheduler};
 use crate::metrics::{LatencyRecorder, MessageResult, fixed};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
+use crate::workload::Audience;
 
 /// A REST client's wait before sending a failed request again: an assumption (a `fetch()`
 /// has no retry of its own; applications retry after about a second).
@@ -284,7 +285,10 @@ impl<P: Protocol> World<'_, P> {
             self.two_way.to_server.record(now - message.at);
         }
         if self.numbers_at_run_time() {
-            let n = self.log.to_mut().push(now, message.payload as u64);
+            let n = self
+                .log
+                .to_mut()
+                .push(now, message.payload as u64, Audience::All);
             self.two_way.event_message.push(k);
             self.event_created(n, origin, now, s);
         }
@@ -297,7 +301,8 @@ impl<P: Protocol> World<'_, P> {
         }
         let payload = self.source.payload(k);
         self.two_way.event_message.push(NO_MESSAGE);
-        self.log.to_mut().push(now, payload)
+        let audience = self.source.audience(k);
+        self.log.to_mut().push(now, payload, audience)
     }
 
     /// Event `n` reached client `c` at `now`: if it carries another client's message, the
