@@ -145,7 +145,7 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
             &webhook(|w| format!("{} ({:.1}%)", w.duplicates, w.duplicate_share * 100.0)),
         );
         row(
-            "webhook: timeouts / refused",
+            "webhook: timeouts / refused or reset",
             &webhook(|w| format!("{} / {}", w.timeouts, w.refusals + w.resets)),
         );
         row("webhook: given up", &webhook(|w| w.given_up.to_string()));

@@ -631,7 +631,7 @@ pub struct RawWebhook {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Duration>,
     /// When failed attempts are retried. Default: exponential from 10s, doubling to at
-    /// most 1h, 16 attempts, for at most 3 days (Stripe retries for up to three days).
+    /// most 1h, for at most 3 days (Stripe retries for up to three days; 100 attempts at most).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RawRetry>,
     /// Keep connections to a receiver alive and reuse them; `false`: a new TCP and TLS
@@ -670,7 +670,7 @@ pub struct RawRetry {
     /// Exponential: the longest delay. Default 1h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Duration>,
-    /// Exponential: attempts in all, the first included. Default 16.
+    /// Exponential: attempts in all, the first included. Default 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<u32>,
     /// No attempt starts later than this after the event was created. Default 3 days with

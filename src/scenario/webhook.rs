@@ -101,10 +101,17 @@ fn retry(r: &RawRetry, path: &str, c: &Checker) -> Result<RetrySchedule, Scenari
             "must be at least 1 (the first attempt)",
         ));
     }
+    let cap = r.max.map_or(cap.max(initial), |v| v.as_nanos());
+    if cap < initial {
+        return Err(c.error(
+            &format!("{path}.max"),
+            "must be at least `initial` (the longest delay cannot be shorter than the first)",
+        ));
+    }
     Ok(RetrySchedule::Exponential {
         initial,
         factor,
-        cap: r.max.map_or(cap, |v| v.as_nanos()).max(initial),
+        cap,
         max_attempts: attempts,
         max_age: max_age.unwrap_or(default_age),
     })

@@ -982,14 +982,14 @@ impl<'s, P: Protocol> World<'s, P> {
                 self.upload_arrived(c, message, now, s);
             }
             MsgKind::Request | MsgKind::Upload { .. } => {
-                if let MsgKind::Upload { message, .. } = msg.kind {
-                    self.rest_request_read(c, message);
-                }
                 self.touch(c, now);
                 if !self.request_arrived(c, now) {
                     self.counters.refused += u64::from(self.in_window(now));
                     self.send_down(c, MsgKind::Unavailable, now, s);
                     return;
+                }
+                if let MsgKind::Upload { message, .. } = msg.kind {
+                    self.rest_request_read(c, message);
                 }
                 if self.in_window(now) {
                     self.counters.requests += 1;

@@ -75,13 +75,18 @@ impl Protocol for LongPolling {
         s.after(w.protocol.timeout, Event::HoldTimeout(c, generation));
     }
 
-    /// Answers the requests held on `replica`. (Requests held elsewhere without a broker
-    /// learn of the event only when their timeout answers them from the shared store.)
-    fn on_event(w: &mut World<Self>, replica: u32, _n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    /// Answers the requests held on `replica` by clients the event is for. (Requests held
+    /// elsewhere without a broker learn of the event only when their timeout answers them
+    /// from the shared store.)
+    fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
         for i in 0..w.subscribers.len() {
             let c = w.subscribers[i];
             let client = &w.clients[c as usize];
-            if client.held && !client.answer_scheduled && client.replica == replica {
+            if client.held
+                && !client.answer_scheduled
+                && client.replica == replica
+                && w.log.is_for(n, c)
+            {
                 Self::schedule_answer(w, c, now, s);
             }
         }

@@ -31,15 +31,17 @@ pub enum RetrySchedule {
     },
 }
 
-/// Exponential from 10 s doubling to at most 1 h, 16 attempts, for up to 3 days (Stripe
-/// documents retrying webhooks with exponential back-off for up to three days).
+/// Exponential from 10 s doubling to at most 1 h, for up to 3 days: Stripe documents
+/// retrying webhooks with exponential back-off for up to three days, so the age binds
+/// (after about 80 attempts); the attempt limit of 100 only bounds the work. The first
+/// delay and the cap are assumptions.
 impl Default for RetrySchedule {
     fn default() -> Self {
         RetrySchedule::Exponential {
             initial: 10 * SECOND,
             factor: 2,
             cap: HOUR,
-            max_attempts: 16,
+            max_attempts: 100,
             max_age: 72 * HOUR,
         }
     }

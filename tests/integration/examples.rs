@@ -31,6 +31,14 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("trace-replay", &["clients.members.count=50"]),
     ("webhooks", &["clients.dashboards.count=40", "duration=20m"]),
     (
+        "team-feeds",
+        &[
+            "clients.desktop.count=120",
+            "clients.phones.count=80",
+            "duration=2m",
+        ],
+    ),
+    (
         "chat",
         &[
             "clients.desktop.count=60",
@@ -159,6 +167,7 @@ examples! {
     trace_replay => "trace-replay",
     chat => "chat",
     webhooks => "webhooks",
+    team_feeds => "team-feeds",
     dashboard => "dashboard",
     notification_feed => "notification-feed",
     at_scale => "at-scale",
