@@ -87,6 +87,17 @@ pub struct ReceiverResult {
     pub latency: Option<LatencySummary>,
 }
 
+/// Where the clients of a variant with a fallback ended: on its own transport, or on the
+/// fallback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FallbackResult {
+    /// The transport each count is for (`websocket`, `long_polling`).
+    pub primary: String,
+    pub fallback: String,
+    pub on_primary: u64,
+    pub on_fallback: u64,
+}
+
 /// The clients' messages of a two-way workload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageResult {
@@ -362,6 +373,9 @@ pub struct RunResult {
     /// The clients' messages, in a two-way workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<MessageResult>,
+    /// Clients per final transport, for variants with a fallback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<FallbackResult>,
     /// Webhook delivery, for webhook variants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<WebhookResult>,

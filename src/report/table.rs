@@ -121,6 +121,18 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
                 .map_or("-".to_string(), |m| format!("{} / {}", m.written, m.lost))
         });
     }
+    if results.iter().any(|r| r.fallback.is_some()) {
+        row("clients on fallback", &|r| {
+            r.fallback.as_ref().map_or("-".to_string(), |f| {
+                format!(
+                    "{} of {} ({})",
+                    f.on_fallback,
+                    f.on_primary + f.on_fallback,
+                    f.fallback
+                )
+            })
+        });
+    }
     if results.iter().any(|r| r.webhooks.is_some()) {
         let webhook = |cell: fn(&crate::metrics::WebhookResult) -> String| {
             move |r: &RunResult| r.webhooks.as_ref().map_or("-".to_string(), cell)

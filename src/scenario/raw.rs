@@ -619,6 +619,23 @@ pub struct RawTransport {
     /// Webhooks: the server POSTs every event to every receiver in `receivers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<RawWebhook>,
+    /// The transport a `websocket` client falls back to when a proxy denies its upgrade
+    /// or its connection attempts keep failing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<RawFallback>,
+}
+
+/// A fallback: the transport to use instead, and when.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFallback {
+    /// Long polling, with its own settings (the only fallback modelled). Required.
+    pub long_polling: RawLongPolling,
+    /// Failed connection attempts in a row (refused, reset, or closed before the upgrade
+    /// answered) after which the client falls back; a denied upgrade falls back at once.
+    /// Default 1 (SignalR's client moves to its next transport when one fails to start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<u32>,
 }
 
 /// Webhook delivery: a POST per event per receiver over HTTP/1.1 and TLS, retried until a

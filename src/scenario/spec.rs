@@ -267,6 +267,16 @@ pub struct MessageSpec {
     pub broadcast: bool,
 }
 
+/// Long polling that a WebSocket client falls back to, and after how many failed attempts.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Fallback {
+    pub timeout: Nanos,
+    pub http: HttpHeaders,
+    pub reconnect: ReconnectPolicy,
+    /// Failed connection attempts in a row before falling back (a denied upgrade: at once).
+    pub after: u32,
+}
+
 /// A webhook receiver: another service's endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReceiverSpec {
@@ -427,6 +437,8 @@ pub enum TransportKind {
         reconnect: Option<ReconnectPolicy>,
         /// Resume from the last event after a reconnect (else the outage's events are lost).
         replay: bool,
+        /// Long polling to fall back to.
+        fallback: Option<Fallback>,
     },
     /// gRPC server streaming over HTTP/2 (`http.http2` is always set).
     Grpc {

@@ -561,9 +561,46 @@ fn transport(
                 "applies only with a `reconnect` policy (without one a lost client stays disconnected)",
             ));
         }
+        let fallback = match &t.fallback {
+            None => None,
+            Some(f) => {
+                let lp = RawTransport {
+                    long_polling: Some(f.long_polling.clone()),
+                    ..RawTransport::default()
+                };
+                let TransportKind::LongPolling {
+                    timeout,
+                    http,
+                    reconnect,
+                } = transport(&lp, &format!("{path}.fallback"), http2, c)?.kind
+                else {
+                    unreachable!("a long_polling block reads as long polling")
+                };
+                if http.http2.is_some() {
+                    return Err(c.error(
+                        &format!("{path}.fallback.long_polling.http2"),
+                        "a fallback to long polling over HTTP/2 is not modelled; the fallback uses HTTP/1.1",
+                    ));
+                }
+                let after = f.after.unwrap_or(1);
+                if after == 0 {
+                    return Err(c.error(
+                        &format!("{path}.fallback.after"),
+                        "must be at least 1 (a denied upgrade falls back at once anyway)",
+                    ));
+                }
+                Some(Fallback {
+                    timeout,
+                    http,
+                    reconnect,
+                    after,
+                })
+            }
+        };
         TransportKind::WebSocket {
             reconnect,
             replay,
+            fallback,
             ping,
             upgrade_request: p
                 .upgrade_request
@@ -579,6 +616,12 @@ fn transport(
     } else {
         unreachable!("exactly one transport kind was checked above")
     };
+    if t.fallback.is_some() && !matches!(kind, TransportKind::WebSocket { .. }) {
+        return Err(c.error(
+            &format!("{path}.fallback"),
+            "a fallback is modelled for `websocket` variants only (falling back to long polling)",
+        ));
+    }
     let label = t.label.clone().unwrap_or_else(|| kind.name().to_string());
     if label.trim().is_empty() {
         return Err(c.error(&format!("{path}.label"), "must not be empty"));

@@ -86,6 +86,7 @@ pub fn run(
         faults: Vec::new(),
         energy: Vec::new(),
         messages: None,
+        fallback: None,
         imbalance: Imbalance {
             connections: 1.0,
             cpu: 1.0,

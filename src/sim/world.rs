@@ -41,6 +41,11 @@ pub trait Protocol: Sized {
     fn sharing(&self) -> Sharing {
         Sharing::PerTab
     }
+    /// How the tabs of clients that fell back to long polling get connections, if the
+    /// variant has a fallback.
+    fn fallback_sharing(&self) -> Option<Sharing> {
+        None
+    }
     /// Whether the client's request is a WebSocket upgrade (which a proxy may deny).
     fn is_upgrade(&self) -> bool {
         false
@@ -187,6 +192,12 @@ pub struct Client {
     order: crate::metrics::order::DeliveryOrder,
     /// HTTP/2 flow control (gRPC): stream bytes written and not yet credited back.
     window_used: u64,
+    /// It fell back from its variant's transport to long polling.
+    pub fell_back: bool,
+    /// Connection attempts that failed in a row (reset when it is connected), and whether
+    /// the last was a denied upgrade.
+    failed_attempts: u32,
+    upgrade_denied: bool,
 }
 
 mod browser;
@@ -552,6 +563,7 @@ impl<'s, P: Protocol> World<'s, P> {
         } else {
             let info = ConnInfo {
                 client: c,
+                fallback: self.clients[c as usize].fell_back,
                 ..self.clients[c as usize].connection.info
             };
             self.protocol.size(kind, &self.log, info)
@@ -974,9 +986,15 @@ impl<'s, P: Protocol> World<'s, P> {
         match msg.kind {
             MsgKind::Request
                 if self.protocol.is_upgrade()
+                    && !self.clients[c as usize].fell_back
                     && self.paths[self.clients[c as usize].group as usize].deny_websocket =>
             {
-                self.send_down(c, MsgKind::Denied, now, s);
+                let connection = &mut self.clients[c as usize].connection;
+                if connection.tls_pending {
+                    connection.early_denied = true;
+                } else {
+                    self.send_down(c, MsgKind::Denied, now, s);
+                }
             }
             MsgKind::Upload { message, .. } if !self.is_rest(c) => {
                 self.upload_arrived(c, message, now, s);
@@ -1079,6 +1097,7 @@ impl<'s, P: Protocol> World<'s, P> {
                     }
                 }
                 // Both close the connection; the transport takes its failure path.
+                self.clients[c as usize].upgrade_denied = msg.kind == MsgKind::Denied;
                 let tabs = self.tabs_on_connection(c);
                 self.close_connection(c, &tabs, now, s);
                 self.connection_lost(c, now, s);

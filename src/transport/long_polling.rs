@@ -9,6 +9,9 @@ use crate::sim::{ClientId, ConnInfo, Event, Job, MsgKind, Protocol, Sharing, Wor
 use crate::transport::http::exchange_size;
 use crate::workload::EventLog;
 
+/// Long polling's settings; its behaviour works in any world (a WebSocket variant falls
+/// back to it), so it is written over the world's protocol type `Q`.
+#[derive(Debug, Clone, Copy)]
 pub struct LongPolling {
     timeout: Nanos,
     http: HttpHeaders,
@@ -31,18 +34,128 @@ impl LongPolling {
         }
     }
 
+    /// The long polling a WebSocket variant falls back to.
+    pub fn fallback(f: &crate::scenario::Fallback) -> Self {
+        LongPolling {
+            timeout: f.timeout,
+            http: f.http,
+            reconnect: f.reconnect,
+        }
+    }
+
+    /// Application-layer sizes of its messages.
+    pub fn message_size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+        let http = &self.http;
+        exchange_size(http, http.request, http.response, kind, log, conn)
+    }
+
+    /// How its tabs get connections.
+    pub fn connection_sharing(&self) -> Sharing {
+        self.http.sharing()
+    }
+
     /// Queues the answer to `c`'s held request (writing it costs one push).
-    fn schedule_answer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn schedule_answer<Q: Protocol>(
+        c: ClientId,
+        w: &mut World<Q>,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
         w.clients[c as usize].answer_scheduled = true;
         let cost = w.scenario.server.cost.push;
         w.run_job(c, Job::Answer, cost, now, s);
+    }
+
+    /// The server handled `c`'s request: answer at once if events wait, else hold it.
+    pub fn handled<Q: Protocol>(
+        &self,
+        w: &mut World<Q>,
+        c: ClientId,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        w.register(c);
+        if w.pending_events(c) > 0 {
+            w.respond(c, now, s);
+            return;
+        }
+        let client = &mut w.clients[c as usize];
+        client.held = true;
+        client.hold_generation += 1;
+        w.held_on[client.replica as usize] += 1;
+        let generation = client.hold_generation;
+        s.after(self.timeout, Event::HoldTimeout(c, generation));
+    }
+
+    /// Event `n` is at `replica`: answers the requests held there by clients it is for.
+    /// (Requests held elsewhere without a broker learn of the event only when their
+    /// timeout answers them from the shared store.)
+    pub fn event_at<Q: Protocol>(
+        w: &mut World<Q>,
+        replica: u32,
+        n: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        for i in 0..w.subscribers.len() {
+            let c = w.subscribers[i];
+            let client = &w.clients[c as usize];
+            if client.held
+                && !client.answer_scheduled
+                && client.replica == replica
+                && w.log.is_for(n, c)
+            {
+                Self::schedule_answer(c, w, now, s);
+            }
+        }
+    }
+
+    /// `c`'s held request timed out (if it is still the one held).
+    pub fn timed_out<Q: Protocol>(
+        w: &mut World<Q>,
+        c: ClientId,
+        generation: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let client = &w.clients[c as usize];
+        if client.held && client.hold_generation == generation && !client.answer_scheduled {
+            Self::schedule_answer(c, w, now, s);
+        }
+    }
+
+    /// The answer job is done: the held request is answered.
+    pub fn answered<Q: Protocol>(
+        w: &mut World<Q>,
+        c: ClientId,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let client = &mut w.clients[c as usize];
+        client.held = false;
+        client.answer_scheduled = false;
+        w.held_on[client.replica as usize] -= 1;
+        w.respond(c, now, s);
+    }
+
+    /// A failed request is asked again after a pause (the seeds' `setTimeout(longPoll,
+    /// 2000)`).
+    pub fn lost<Q: Protocol>(
+        &self,
+        w: &mut World<Q>,
+        c: ClientId,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        if w.clients[c as usize].request_outstanding {
+            w.reconnect(c, &self.reconnect, now, s);
+        }
     }
 }
 
 impl Protocol for LongPolling {
     fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
-        let http = &self.http;
-        exchange_size(http, http.request, http.response, kind, log, conn)
+        self.message_size(kind, log, conn)
     }
 
     fn http2_window(&self) -> Option<u64> {
@@ -50,7 +163,7 @@ impl Protocol for LongPolling {
     }
 
     fn sharing(&self) -> Sharing {
-        self.http.sharing()
+        self.connection_sharing()
     }
 
     fn http2_ping(&self) -> Option<Nanos> {
@@ -62,34 +175,12 @@ impl Protocol for LongPolling {
     }
 
     fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.register(c);
-        if w.pending_events(c) > 0 {
-            w.respond(c, now, s);
-            return;
-        }
-        let client = &mut w.clients[c as usize];
-        client.held = true;
-        client.hold_generation += 1;
-        w.held_on[client.replica as usize] += 1;
-        let generation = client.hold_generation;
-        s.after(w.protocol.timeout, Event::HoldTimeout(c, generation));
+        let me = w.protocol;
+        me.handled(w, c, now, s);
     }
 
-    /// Answers the requests held on `replica` by clients the event is for. (Requests held
-    /// elsewhere without a broker learn of the event only when their timeout answers them
-    /// from the shared store.)
     fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        for i in 0..w.subscribers.len() {
-            let c = w.subscribers[i];
-            let client = &w.clients[c as usize];
-            if client.held
-                && !client.answer_scheduled
-                && client.replica == replica
-                && w.log.is_for(n, c)
-            {
-                Self::schedule_answer(w, c, now, s);
-            }
-        }
+        Self::event_at(w, replica, n, now, s);
     }
 
     fn has_subscribers(w: &World<Self>, replica: u32) -> bool {
@@ -103,26 +194,16 @@ impl Protocol for LongPolling {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let client = &w.clients[c as usize];
-        if client.held && client.hold_generation == generation && !client.answer_scheduled {
-            Self::schedule_answer(w, c, now, s);
-        }
+        Self::timed_out(w, c, generation, now, s);
     }
 
     fn answer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let client = &mut w.clients[c as usize];
-        client.held = false;
-        client.answer_scheduled = false;
-        w.held_on[client.replica as usize] -= 1;
-        w.respond(c, now, s);
+        Self::answered(w, c, now, s);
     }
 
-    /// A failed request is asked again after a pause (the seeds' `setTimeout(longPoll, 2000)`).
     fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        if w.clients[c as usize].request_outstanding {
-            let policy = w.protocol.reconnect;
-            w.reconnect(c, &policy, now, s);
-        }
+        let me = w.protocol;
+        me.lost(w, c, now, s);
     }
 
     fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {

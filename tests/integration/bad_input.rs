@@ -1180,3 +1180,44 @@ fn webhook_mistakes_are_located_and_named() {
         &["unknown field `timout`", "timeout"],
     );
 }
+
+/// Fallbacks: only from WebSocket, to HTTP/1.1 long polling, after at least one failure.
+#[test]
+fn fallback_mistakes_are_located_and_named() {
+    assert_check_fails(
+        "fallback-from-polling",
+        &broken(
+            "{ label: poll, polling: { interval: 1s } }",
+            "{ label: poll, polling: { interval: 1s }, fallback: { long_polling: {} } }",
+        ),
+        "label: poll",
+        &["transports[0].fallback", "`websocket` variants only"],
+    );
+    assert_check_fails(
+        "fallback-after-zero",
+        &broken(
+            "{ label: ws, websocket: {} }",
+            "{ label: ws, websocket: {}, fallback: { long_polling: {}, after: 0 } }",
+        ),
+        "label: ws",
+        &["transports[1].fallback.after", "at least 1"],
+    );
+    assert_check_fails(
+        "fallback-http2",
+        &broken(
+            "{ label: ws, websocket: {} }",
+            "{ label: ws, websocket: {}, fallback: { long_polling: { http2: true } } }",
+        ),
+        "label: ws",
+        &["fallback.long_polling.http2", "not modelled"],
+    );
+    assert_check_fails(
+        "fallback-target",
+        &broken(
+            "{ label: ws, websocket: {} }",
+            "{ label: ws, websocket: {}, fallback: { sse: {} } }",
+        ),
+        "sse",
+        &["unknown field `sse`", "long_polling"],
+    );
+}

@@ -31,6 +31,14 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("trace-replay", &["clients.members.count=50"]),
     ("webhooks", &["clients.dashboards.count=40", "duration=20m"]),
     (
+        "locked-down-office",
+        &[
+            "clients.office.count=60",
+            "clients.home.count=60",
+            "duration=3m",
+        ],
+    ),
+    (
         "team-feeds",
         &[
             "clients.desktop.count=120",
@@ -168,6 +176,7 @@ examples! {
     chat => "chat",
     webhooks => "webhooks",
     team_feeds => "team-feeds",
+    locked_down_office => "locked-down-office",
     dashboard => "dashboard",
     notification_feed => "notification-feed",
     at_scale => "at-scale",

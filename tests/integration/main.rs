@@ -9,6 +9,7 @@ mod conservation;
 mod determinism;
 mod energy;
 mod examples;
+mod fallback;
 mod faults;
 mod grpc;
 mod http2;

@@ -262,3 +262,37 @@ transports:
         r.totals.requests
     );
 }
+
+/// A denied upgrade that travelled as TLS 1.3 early data (a resumed session) is answered
+/// after the handshake, inside the session: the client sees one `403` per attempt and
+/// backs off. (It was once answered before the server's TLS flight, which then reached a
+/// closed connection and set off a storm of requests on dead connections: 1.7 million
+/// reconnects in 3 minutes for one client, and a negative connection count.)
+#[test]
+fn a_denied_upgrade_in_early_data_is_answered_once_per_attempt() {
+    let text = "name: early
+seed: 73
+duration: 3m
+network:
+  office: { latency: 8ms, bandwidth: 100Mbit/s }
+proxies:
+  corp: { websocket: deny }
+clients:
+  office: { count: 1, link: office, via: corp, tls: \"1.3\" }
+workload:
+  events: { source: poisson, rate: 0.5/s, payload: 300B }
+transports:
+  - { websocket: { reconnect: { backoff: exponential, delay: 1s, max: 5s, jitter: full } } }
+";
+    let results = crate::support::run(&crate::support::scenario(text));
+    let r = &results[0];
+    assert_eq!(r.peak_open_connections, 1);
+    // Full jitter up to 5 s: one attempt every 2.5 s on average, about 72 in 3 minutes.
+    assert!(
+        (40..110).contains(&r.totals.reconnects),
+        "{}",
+        r.totals.reconnects
+    );
+    // Each attempt is denied once (the last may still be on its way at the end).
+    assert!(r.totals.denied.abs_diff(r.totals.reconnects) <= 1);
+}

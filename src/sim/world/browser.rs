@@ -58,6 +58,11 @@ impl<P: Protocol> World<'_, P> {
     /// How `c` gets connections: as its protocol's tabs do, except that a REST client
     /// beside an HTTP/2 stream opens its own (rtsim does not multiplex it on the stream's).
     fn sharing_of(&self, c: ClientId) -> Sharing {
+        if self.clients[c as usize].fell_back
+            && let Some(sharing) = self.protocol.fallback_sharing()
+        {
+            return sharing;
+        }
         match self.protocol.sharing() {
             Sharing::Shared if self.is_rest(c) => Sharing::PerTab,
             sharing => sharing,
@@ -137,6 +142,7 @@ impl<P: Protocol> World<'_, P> {
             requests_before: 1,
             responses_before: 1,
             client: c,
+            fallback: false,
         };
         self.send_up(c, MsgKind::Request, now, s);
     }

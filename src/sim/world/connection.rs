@@ -30,6 +30,9 @@ pub(super) struct Connection {
     pub tls_pending: bool,
     /// Server: a request (TLS 1.3 early data) arrived before the handshake job finished.
     pub early_request: bool,
+    /// A proxy denies the upgrade that came as early data: its `403` follows the
+    /// handshake (a proxy answers inside the TLS session it terminates).
+    pub early_denied: bool,
     /// Server: the connection's last use (request arrival or response).
     pub last_active: Nanos,
     /// Server: an idle-timer event is pending for this connection.
@@ -132,7 +135,9 @@ impl<P: Protocol> World<'_, P> {
         self.send_down(c, MsgKind::TlsServerHello, now, s);
         let connection = &mut self.clients[c as usize].connection;
         connection.tls_pending = false;
-        if std::mem::take(&mut connection.early_request) {
+        if std::mem::take(&mut connection.early_denied) {
+            self.send_down(c, MsgKind::Denied, now, s);
+        } else if std::mem::take(&mut connection.early_request) {
             self.handle_request(c, now, s);
         }
     }

@@ -91,10 +91,38 @@ impl<P: Protocol> World<'_, P> {
         self.reconnect_after(c, delay, now, s);
     }
 
+    /// Whether `c`'s lost connection was a failed attempt (it closed before its first
+    /// response or stream start), and whether a proxy denied its upgrade.
+    pub fn attempt_failed(&mut self, c: ClientId) -> (bool, bool) {
+        let client = &mut self.clients[c as usize];
+        let denied = std::mem::take(&mut client.upgrade_denied);
+        (client.connection.opened_at.is_some() || denied, denied)
+    }
+
+    /// Counts a failed attempt of `c`; returns the failures in a row.
+    pub fn note_failed_attempt(&mut self, c: ClientId) -> u32 {
+        let client = &mut self.clients[c as usize];
+        client.failed_attempts += 1;
+        client.failed_attempts
+    }
+
+    /// Whether `c` fell back to long polling.
+    pub fn fell_back(&self, c: ClientId) -> bool {
+        self.clients[c as usize].fell_back
+    }
+
+    /// `c` falls back to long polling for the rest of the run.
+    pub fn fall_back(&mut self, c: ClientId) {
+        let client = &mut self.clients[c as usize];
+        client.fell_back = true;
+        client.request_outstanding = false;
+    }
+
     /// `c` is connected again (its stream opened, or a response arrived): its backoff
     /// restarts, and a fault waiting for it counts it as recovered.
     pub(super) fn connected_again(&mut self, c: ClientId, now: Nanos) {
         self.clients[c as usize].attempts = 0;
+        self.clients[c as usize].failed_attempts = 0;
         self.recovered(c, now);
     }
 
@@ -343,6 +371,7 @@ impl<P: Protocol> World<'_, P> {
         client.answer_scheduled = false;
         client.connection.tls_pending = false;
         client.connection.early_request = false;
+        client.connection.early_denied = false;
         // Push jobs hold the last events handed out, just before the cursor.
         let in_jobs = std::mem::take(&mut client.events_in_jobs);
         self.rewind_cursor(c, in_jobs as u32);

@@ -3,8 +3,8 @@
 
 use super::{Client, Protocol, World};
 use crate::metrics::{
-    BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, HopBytes, LostByReason,
-    RunResult, SlowConsumers, WindowTotals, fixed,
+    BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackResult, HopBytes,
+    LostByReason, RunResult, SlowConsumers, WindowTotals, fixed,
 };
 use crate::net::wire::WireBytes;
 use crate::scenario::TransportSpec;
@@ -103,6 +103,25 @@ impl<P: Protocol> World<'_, P> {
             energy: self.energy_results(),
             messages: self.message_result(),
             webhooks: None,
+            fallback: matches!(
+                variant.kind,
+                crate::scenario::TransportKind::WebSocket {
+                    fallback: Some(_),
+                    ..
+                }
+            )
+            .then(|| {
+                let fell_back = self.clients[..self.visible_clients]
+                    .iter()
+                    .filter(|c| c.fell_back)
+                    .count() as u64;
+                FallbackResult {
+                    primary: "websocket".into(),
+                    fallback: "long_polling".into(),
+                    on_primary: self.visible_clients as u64 - fell_back,
+                    on_fallback: fell_back,
+                }
+            }),
             imbalance: self.imbalance(),
             broker_messages: self.counters.broker_messages,
             disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,
@@ -169,7 +188,8 @@ impl<P: Protocol> World<'_, P> {
 
     /// Whether the events waiting at the server for `client` will never reach it.
     fn abandons(&self, client: &Client) -> bool {
-        client.disconnected || (self.protocol.loses_outage() && !client.streaming)
+        client.disconnected
+            || (self.protocol.loses_outage() && !client.streaming && !client.fell_back)
     }
 
     /// Lost by reason, with the events waiting for clients that will never get them.
