@@ -98,6 +98,19 @@ pub struct FallbackResult {
     pub on_fallback: u64,
 }
 
+/// History over REST (`rest.history`), over the whole run (first connects come early).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryResult {
+    /// History answers received.
+    pub fetches: u64,
+    /// Events fetched that came before the client subscribed (outside the ledger).
+    pub events_fetched: u64,
+    /// Missed events delivered over REST after a reconnect (in the ledger's delivered).
+    pub events_recovered: u64,
+    /// From the stream's opening at the client to its history's arrival.
+    pub latency: Option<LatencySummary>,
+}
+
 /// The clients' messages of a two-way workload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageResult {
@@ -373,6 +386,9 @@ pub struct RunResult {
     /// The clients' messages, in a two-way workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<MessageResult>,
+    /// History over REST, when the scenario fetches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryResult>,
     /// Clients per final transport, for variants with a fallback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<FallbackResult>,

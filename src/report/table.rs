@@ -121,6 +121,25 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
                 .map_or("-".to_string(), |m| format!("{} / {}", m.written, m.lost))
         });
     }
+    if results.iter().any(|r| r.history.is_some()) {
+        row("history: fetches / old events", &|r| {
+            r.history.as_ref().map_or("-".to_string(), |h| {
+                format!("{} / {}", h.fetches, h.events_fetched)
+            })
+        });
+        row("history: missed events recovered", &|r| {
+            r.history
+                .as_ref()
+                .map_or("-".to_string(), |h| h.events_recovered.to_string())
+        });
+        row(
+            "history: p50 / p99",
+            &|r| match r.history.as_ref().and_then(|h| h.latency.as_ref()) {
+                Some(l) => format!("{} / {}", human_ms(l.p50_ms), human_ms(l.p99_ms)),
+                None => "-".to_string(),
+            },
+        );
+    }
     if results.iter().any(|r| r.fallback.is_some()) {
         row("clients on fallback", &|r| {
             r.fallback.as_ref().map_or("-".to_string(), |f| {

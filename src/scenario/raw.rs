@@ -462,6 +462,12 @@ pub struct RawRest {
     /// Server CPU per REST request. Default: `server.cost.request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<Duration>,
+    /// History over REST: when a client's stream opens (and when a poller's first answer
+    /// arrives), it GETs up to this many events: on first connect the latest ones before
+    /// it subscribed; after a reconnect the ones it missed (a WebSocket or gRPC stream
+    /// without replay recovers them this way instead of losing them). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<u32>,
 }
 
 /// An event source.

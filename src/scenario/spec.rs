@@ -300,6 +300,8 @@ pub struct RestSpec {
     pub response_headers: u64,
     /// Server CPU per request.
     pub cost: Nanos,
+    /// Events fetched as history when a stream opens; `None`: no history fetch.
+    pub history: Option<u32>,
 }
 
 /// The gRPC call a variant makes (RPC types of the gRPC core concepts guide).

@@ -15,11 +15,15 @@ pub(crate) fn rest(
     c: &Checker,
 ) -> Result<RestSpec, ScenarioError> {
     let given = raw.rest.clone();
-    if given.is_some() && raw.workload.messages.is_none() {
+    let history = given.as_ref().and_then(|r| r.history);
+    if given.is_some() && raw.workload.messages.is_none() && history.is_none() {
         return Err(c.error(
             "rest",
-            "the REST endpoint carries the clients' messages: it needs `workload.messages`",
+            "the REST endpoint carries the clients' messages or their history: it needs `workload.messages` or `rest.history`",
         ));
+    }
+    if history == Some(0) {
+        return Err(c.error("rest.history", "must be at least 1 (leave it out for none)"));
     }
     let raw = given.unwrap_or_default();
     Ok(RestSpec {
@@ -30,6 +34,7 @@ pub(crate) fn rest(
             .response_headers
             .map_or(d::REST_RESPONSE_HEADERS, |v| v.bytes()),
         cost: raw.cost.map_or(server.cost.request, |v| v.as_nanos()),
+        history,
     })
 }
 

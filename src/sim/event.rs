@@ -244,6 +244,8 @@ pub enum MsgKind {
     },
     /// The REST endpoint's answer to an upload (`204 No Content`).
     RestResponse,
+    /// A REST client's GET of its client's history (answered by a `Response`).
+    HistoryRequest,
 }
 
 /// What a protocol may know of the connection a message travels on when sizing it.

@@ -87,6 +87,7 @@ pub fn run(
         energy: Vec::new(),
         messages: None,
         fallback: None,
+        history: None,
         imbalance: Imbalance {
             connections: 1.0,
             cpu: 1.0,

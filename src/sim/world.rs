@@ -205,6 +205,7 @@ mod connection;
 mod energy;
 mod faults;
 mod flow_control;
+mod history;
 mod proxy;
 mod results;
 mod two_way;
@@ -374,6 +375,8 @@ pub struct World<'s, P> {
     radio_past: Vec<Option<crate::energy::RadioReport>>,
     /// The clients' messages and the REST clients beside push-only transports.
     two_way: two_way::TwoWay,
+    /// History over REST, when the scenario fetches it.
+    history: Option<history::History>,
     /// Clients of the scenario (REST clients come after them).
     visible_clients: usize,
 }
@@ -414,13 +417,15 @@ impl<'s, P: Protocol> World<'s, P> {
             }
         }
         let visible_clients = clients.len();
-        let rest = scenario.workload.messages.is_some() && protocol.uploads() == Uploads::Rest;
+        let uploads_rest =
+            scenario.workload.messages.is_some() && protocol.uploads() == Uploads::Rest;
+        let rest = uploads_rest || scenario.rest.history.is_some();
         if rest {
             // Each client's REST client: same group, browser and TLS.
             clients.extend_from_within(..);
         }
-        let two_way = if scenario.workload.messages.is_some() {
-            two_way::TwoWay::new(visible_clients, rest)
+        let two_way = if scenario.workload.messages.is_some() || rest {
+            two_way::TwoWay::new(visible_clients, rest, uploads_rest)
         } else {
             two_way::TwoWay::default()
         };
@@ -435,6 +440,10 @@ impl<'s, P: Protocol> World<'s, P> {
             },
             protocol,
             two_way,
+            history: scenario
+                .rest
+                .history
+                .map(|_| history::History::new(visible_clients)),
             visible_clients,
             clients,
             access_links: vec![[LinkQueue::default(); 2]; browsers.len()],
@@ -514,7 +523,7 @@ impl<'s, P: Protocol> World<'s, P> {
             self.counters.bytes_by_group[group]
                 .direction_mut(direction)
                 .add(bytes);
-            if self.is_rest(c) {
+            if self.is_rest(c) && self.two_way.uploads_rest() {
                 self.count_message_bytes(direction, bytes);
             }
         }
@@ -569,6 +578,7 @@ impl<'s, P: Protocol> World<'s, P> {
             self.protocol.size(kind, &self.log, info)
         };
         let events = match kind {
+            _ if self.is_rest(c) => 0,
             MsgKind::Response { first, count } => self.log.count_for(c, first, first + count),
             MsgKind::Event(_) => 1,
             _ => 0,
@@ -932,9 +942,11 @@ impl<'s, P: Protocol> World<'s, P> {
         self.clients[c as usize].cursor = to;
     }
 
-    /// A reconnected stream starts from now: the events it missed are lost to it.
-    pub fn skip_pending(&mut self, c: ClientId) {
-        let missed = self.pending_events(c) as u64;
+    /// A reconnected stream starts from now: the events it missed are lost to it (unless
+    /// it fetches them as history over REST).
+    pub fn skip_pending(&mut self, c: ClientId, now: Nanos) {
+        let missed = self.pending_events(c);
+        let missed = self.recover_missed(c, missed, now) as u64;
         let client = &mut self.clients[c as usize];
         client.lost += missed;
         client.cursor = self.events_so_far;
@@ -999,15 +1011,17 @@ impl<'s, P: Protocol> World<'s, P> {
             MsgKind::Upload { message, .. } if !self.is_rest(c) => {
                 self.upload_arrived(c, message, now, s);
             }
-            MsgKind::Request | MsgKind::Upload { .. } => {
+            MsgKind::Request | MsgKind::Upload { .. } | MsgKind::HistoryRequest => {
                 self.touch(c, now);
                 if !self.request_arrived(c, now) {
                     self.counters.refused += u64::from(self.in_window(now));
                     self.send_down(c, MsgKind::Unavailable, now, s);
                     return;
                 }
-                if let MsgKind::Upload { message, .. } = msg.kind {
-                    self.rest_request_read(c, message);
+                match msg.kind {
+                    MsgKind::Upload { message, .. } => self.rest_request_read(c, message),
+                    MsgKind::HistoryRequest => self.rest_history_read(c),
+                    _ => {}
                 }
                 if self.in_window(now) {
                     self.counters.requests += 1;
@@ -1048,6 +1062,7 @@ impl<'s, P: Protocol> World<'s, P> {
         self.radio_transfer(c, Direction::Down, msg.wire, now);
         self.heard_from_server(c, now);
         if matches!(msg.kind, MsgKind::Response { .. } | MsgKind::StreamOpen)
+            && !self.is_rest(c)
             && let Some(opened) = self.clients[c as usize].connection.opened_at.take()
         {
             self.counters.first_response.record(now - opened);
@@ -1071,7 +1086,9 @@ impl<'s, P: Protocol> World<'s, P> {
             }
         }
         match msg.kind {
+            MsgKind::Response { .. } if self.is_rest(c) => self.rest_history_received(c, now, s),
             MsgKind::Response { first, count } => {
+                self.history_on_open(c, now, s);
                 self.deliver(c, first, count, now);
                 self.connected_again(c, now);
                 self.clients[c as usize].request_outstanding = false;
@@ -1086,6 +1103,7 @@ impl<'s, P: Protocol> World<'s, P> {
             MsgKind::StreamOpen => {
                 self.connected_again(c, now);
                 self.stream_opened(c, now, s);
+                self.history_on_open(c, now, s);
             }
             MsgKind::RestResponse => self.rest_answered(c, now, s),
             MsgKind::Denied | MsgKind::Unavailable => {

@@ -191,7 +191,7 @@ impl Protocol for GrpcStream {
         w.open_window(c);
         w.send_down(c, MsgKind::StreamOpen, now, s);
         if !w.protocol.replay {
-            w.skip_pending(c);
+            w.skip_pending(c, now);
         }
         let window = w.protocol.window();
         w.push_within_window(c, window, now, s);

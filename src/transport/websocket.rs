@@ -165,7 +165,7 @@ impl Protocol for WebSocket {
         if w.protocol.replay {
             w.replay_pending(c, None, now, s);
         } else {
-            w.skip_pending(c);
+            w.skip_pending(c, now);
         }
     }
 

@@ -12,6 +12,7 @@ mod examples;
 mod fallback;
 mod faults;
 mod grpc;
+mod history;
 mod http2;
 mod loss;
 mod proxies;

@@ -103,6 +103,7 @@ impl<P: Protocol> World<'_, P> {
             energy: self.energy_results(),
             messages: self.message_result(),
             webhooks: None,
+            history: self.history_result(),
             fallback: matches!(
                 variant.kind,
                 crate::scenario::TransportKind::WebSocket {
@@ -244,7 +245,10 @@ impl<P: Protocol> World<'_, P> {
                         as u64,
                     delivered: client.delivered,
                     lost: client.lost + abandoned,
-                    in_flight: waiting + client.events_in_jobs + client.events_on_wire,
+                    in_flight: waiting
+                        + client.events_in_jobs
+                        + client.events_on_wire
+                        + self.history_in_flight(c),
                 }
             })
             .collect()

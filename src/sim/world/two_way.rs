@@ -28,6 +28,8 @@ pub const REST_RETRY: Nanos = 1_000_000_000;
 
 /// No message: the event is the workload's.
 const NO_MESSAGE: u32 = u32::MAX;
+/// A REST client's request being served is a history request.
+const HISTORY: u32 = u32::MAX - 1;
 
 /// How a protocol's clients send their messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +46,8 @@ pub(super) struct TwoWay {
     /// The first REST client (one per client, in client order), when the variant sends
     /// over REST.
     pub first_rest: Option<ClientId>,
+    /// The clients send their messages with REST requests (not on their streams).
+    uploads_rest: bool,
     /// Per client: its messages waiting to be sent (the stream is not open, or a REST
     /// request is on its way), in order; a REST client's front is the one it is sending.
     outbox: Vec<VecDeque<u32>>,
@@ -71,15 +75,23 @@ pub(super) struct TwoWay {
 }
 
 impl TwoWay {
-    pub fn new(clients: usize, rest: bool) -> Self {
+    pub fn new(clients: usize, rest: bool, uploads_rest: bool) -> Self {
         TwoWay {
             first_rest: rest.then_some(clients as ClientId),
+            uploads_rest,
             outbox: vec![VecDeque::new(); clients],
             stream_open_on: vec![0; clients],
             serving: vec![NO_MESSAGE; clients],
             in_jobs: vec![0; if rest { 2 * clients } else { clients }],
             ..TwoWay::default()
         }
+    }
+}
+
+impl TwoWay {
+    /// Whether the clients' messages go as REST requests.
+    pub fn uploads_rest(&self) -> bool {
+        self.uploads_rest
     }
 }
 
@@ -110,7 +122,11 @@ impl<P: Protocol> World<'_, P> {
         if self.in_window(now) {
             self.two_way.written_in_window += 1;
         }
-        match self.two_way.first_rest {
+        match self
+            .two_way
+            .first_rest
+            .filter(|_| self.two_way.uploads_rest)
+        {
             Some(first) => {
                 self.two_way.outbox[c as usize].push_back(k);
                 let r = first + c;
@@ -144,7 +160,7 @@ impl<P: Protocol> World<'_, P> {
 
     /// `c`'s stream is open at the client: what waited for it goes now.
     pub(super) fn stream_opened(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        if self.source.messages.is_empty() || self.two_way.first_rest.is_some() {
+        if self.source.messages.is_empty() || self.two_way.uploads_rest {
             return;
         }
         self.two_way.stream_open_on[c as usize] =
@@ -159,6 +175,9 @@ impl<P: Protocol> World<'_, P> {
     pub(super) fn request_kind(&self, c: ClientId) -> MsgKind {
         if self.is_rest(c) {
             let owner = self.owner_of(c);
+            if self.history_pending(owner) {
+                return MsgKind::HistoryRequest;
+            }
             match self.two_way.outbox[owner as usize].front() {
                 Some(k) => self.upload(*k),
                 None => unreachable!("a REST client connects only to send"),
@@ -169,9 +188,9 @@ impl<P: Protocol> World<'_, P> {
     }
 
     /// REST client `r` sends the first message waiting in its outbox, if any.
-    fn rest_send_next(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn rest_send_next(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let owner = self.owner_of(r);
-        if self.two_way.outbox[owner as usize].is_empty() {
+        if self.two_way.outbox[owner as usize].is_empty() && !self.history_pending(owner) {
             return;
         }
         let client = &mut self.clients[r as usize];
@@ -207,6 +226,25 @@ impl<P: Protocol> World<'_, P> {
         self.two_way.in_jobs[r as usize] += 1;
     }
 
+    /// The server read REST client `r`'s history request.
+    pub(super) fn rest_history_read(&mut self, r: ClientId) {
+        let owner = self.owner_of(r);
+        self.two_way.serving[owner as usize] = HISTORY;
+    }
+
+    /// REST client `r`'s history arrived: its client has it; the next request goes.
+    pub(super) fn rest_history_received(
+        &mut self,
+        r: ClientId,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let owner = self.owner_of(r);
+        self.clients[r as usize].request_outstanding = false;
+        self.history_arrived(owner, now);
+        self.rest_send_next(r, now, s);
+    }
+
     /// The server handled `c`'s stream message `k`.
     pub(super) fn message_handled(
         &mut self,
@@ -224,6 +262,13 @@ impl<P: Protocol> World<'_, P> {
     pub(super) fn rest_handled(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let owner = self.owner_of(r);
         let k = std::mem::replace(&mut self.two_way.serving[owner as usize], NO_MESSAGE);
+        if k == HISTORY {
+            let answer = self.history_answer(owner);
+            self.send_down(r, answer, now, s);
+            self.request_completed(r);
+            self.arm_idle_timer(r, now, s);
+            return;
+        }
         self.two_way.in_jobs[r as usize] -= 1;
         let origin = self.replica_of(r) as u32;
         self.publish(k, origin, now, s);
@@ -336,6 +381,9 @@ impl<P: Protocol> World<'_, P> {
         Some(match kind {
             MsgKind::Upload { payload, .. } => (payload as u64, rest.request_headers),
             MsgKind::RestResponse => (0, rest.response_headers),
+            MsgKind::HistoryRequest | MsgKind::Response { .. } => {
+                self.history_size(self.owner_of(c), kind)
+            }
             other => unreachable!("{other:?} is not a REST message"),
         })
     }

@@ -1,0 +1,215 @@
+//! History over REST (`rest.history`): when a client's stream opens, its REST client
+//! GETs the events it should see but has not: the first time, the latest ones created
+//! before it subscribed (what a chat shows on opening: outside the ledger, a cost only);
+//! after a reconnect without replay, the ones it missed while away (recovered: delivered
+//! over REST instead of lost, the newest `history` of them; older ones stay lost). A
+//! poller asks once, when its first answer arrives. Streams that resume (SSE's
+//! Last-Event-ID, replay) miss nothing and ask nothing on a reconnect.
+
+use super::{Protocol, World};
+use crate::engine::{Nanos, Scheduler};
+use crate::metrics::{HistoryResult, LatencyRecorder};
+use crate::scenario::HttpHeaders;
+use crate::scenario::defaults as d;
+use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
+use crate::transport::http::exchange_size;
+
+/// A history request: the events numbered in `[first, first + count)` that are for the
+/// client; `recover`: they are the client's missed events (delivered), not old ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Ask {
+    first: u32,
+    count: u32,
+    recover: bool,
+    /// When the client asked.
+    at: Nanos,
+}
+
+/// Per client: its pending ask, whether it asked its first history yet, and its missed
+/// events travelling over REST (in flight in its ledger).
+#[derive(Debug, Default)]
+pub(super) struct History {
+    asks: Vec<Option<Ask>>,
+    started: Vec<bool>,
+    in_flight: Vec<u32>,
+    fetches: u64,
+    fetched: u64,
+    recovered: u64,
+    latency: LatencyRecorder,
+}
+
+impl History {
+    pub fn new(clients: usize) -> Self {
+        History {
+            asks: vec![None; clients],
+            started: vec![false; clients],
+            in_flight: vec![0; clients],
+            ..History::default()
+        }
+    }
+}
+
+/// A plain HTTP/1.1 GET and its JSON answer.
+const HISTORY_HTTP: HttpHeaders = HttpHeaders {
+    request: d::HTTP_REQUEST_HEADERS,
+    response: d::HTTP_RESPONSE_HEADERS,
+    http2: None,
+};
+
+impl<P: Protocol> World<'_, P> {
+    /// The last `limit` of `c`'s events numbered below `to` and from `from` on: the
+    /// first number of the range holding exactly them, and how many there are.
+    fn newest(&self, c: ClientId, from: u32, to: u32, limit: u32) -> (u32, u32) {
+        let mut first = to;
+        let mut found = 0;
+        while first > from && found < limit {
+            first -= 1;
+            if self.log.is_for(first, c) {
+                found += 1;
+            }
+        }
+        (first, found)
+    }
+
+    /// A stream that starts from now (no replay): with history, its missed events are
+    /// fetched over REST, the newest `history` of them; returns how many stay lost.
+    pub(super) fn recover_missed(&mut self, c: ClientId, missed: u32, now: Nanos) -> u32 {
+        let (Some(limit), Some(history)) = (self.scenario.rest.history, &self.history) else {
+            return missed;
+        };
+        if missed == 0 || history.asks[c as usize].is_some() {
+            return missed;
+        }
+        let (from, to) = (self.clients[c as usize].cursor, self.events_so_far);
+        let (first, count) = self.newest(c, from, to, limit);
+        let history = self.history.as_mut().expect("checked above");
+        history.asks[c as usize] = Some(Ask {
+            first,
+            count: to - first,
+            recover: true,
+            at: now,
+        });
+        history.in_flight[c as usize] += count;
+        missed - count
+    }
+
+    /// `c`'s stream opened at the client (or a poller's first answer arrived): it asks
+    /// for its first history, or for what it missed.
+    pub(super) fn history_on_open(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let (Some(limit), Some(first_rest)) = (self.scenario.rest.history, self.two_way.first_rest)
+        else {
+            return;
+        };
+        if self.is_rest(c) {
+            return;
+        }
+        let history = self.history.as_ref().expect("history is on");
+        if !history.started[c as usize] {
+            let registered = self.clients[c as usize].first_event;
+            let (first, _) = self.newest(c, 0, registered, limit);
+            let history = self.history.as_mut().expect("history is on");
+            history.started[c as usize] = true;
+            if history.asks[c as usize].is_none() {
+                history.asks[c as usize] = Some(Ask {
+                    first,
+                    count: registered - first,
+                    recover: false,
+                    at: now,
+                });
+            }
+        }
+        let history = self.history.as_mut().expect("history is on");
+        match &mut history.asks[c as usize] {
+            Some(ask) => ask.at = now,
+            None => return,
+        }
+        let r = first_rest + c;
+        if !self.clients[r as usize].request_outstanding {
+            self.rest_send_next(r, now, s);
+        }
+    }
+
+    /// Whether the visible client `owner` has a history ask waiting.
+    pub(super) fn history_pending(&self, owner: ClientId) -> bool {
+        self.history
+            .as_ref()
+            .is_some_and(|h| h.asks[owner as usize].is_some())
+    }
+
+    /// The server answers REST client `r`'s history request for `owner`.
+    pub(super) fn history_answer(&mut self, owner: ClientId) -> MsgKind {
+        let ask = self
+            .history
+            .as_ref()
+            .and_then(|h| h.asks[owner as usize])
+            .expect("a history request has its ask");
+        MsgKind::Response {
+            first: ask.first,
+            count: ask.count,
+        }
+    }
+
+    /// Sizes of a history exchange for `owner`: a GET, answered by a JSON array.
+    pub(super) fn history_size(&self, owner: ClientId, kind: MsgKind) -> (u64, u64) {
+        let conn = ConnInfo {
+            client: owner,
+            ..ConnInfo::default()
+        };
+        let request = match kind {
+            MsgKind::HistoryRequest => MsgKind::Request,
+            other => other,
+        };
+        exchange_size(
+            &HISTORY_HTTP,
+            HISTORY_HTTP.request,
+            HISTORY_HTTP.response,
+            request,
+            &self.log,
+            conn,
+        )
+    }
+
+    /// `owner`'s history arrived at `now`: missed events are delivered; old ones are
+    /// counted as fetched.
+    pub(super) fn history_arrived(&mut self, owner: ClientId, now: Nanos) {
+        let Some(ask) = self
+            .history
+            .as_mut()
+            .and_then(|h| h.asks[owner as usize].take())
+        else {
+            return;
+        };
+        let events = self.log.count_for(owner, ask.first, ask.first + ask.count);
+        if ask.recover {
+            self.history.as_mut().expect("history is on").in_flight[owner as usize] -= events;
+            self.deliver(owner, ask.first, ask.count, now);
+        }
+        // Over the whole run: first connects come early, often before the window.
+        let history = self.history.as_mut().expect("history is on");
+        history.fetches += 1;
+        history.latency.record(now - ask.at);
+        if ask.recover {
+            history.recovered += events as u64;
+        } else {
+            history.fetched += events as u64;
+        }
+    }
+
+    /// `c`'s missed events on their way over REST (in flight in its ledger).
+    pub(super) fn history_in_flight(&self, c: ClientId) -> u64 {
+        self.history
+            .as_ref()
+            .map_or(0, |h| h.in_flight[c as usize] as u64)
+    }
+
+    /// What the history fetches did (`None` without history).
+    pub(super) fn history_result(&self) -> Option<HistoryResult> {
+        let h = self.history.as_ref()?;
+        Some(HistoryResult {
+            fetches: h.fetches,
+            events_fetched: h.fetched,
+            events_recovered: h.recovered,
+            latency: h.latency.summary(),
+        })
+    }
+}
