@@ -38,6 +38,15 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "duration=3m",
         ],
     ),
+    ("telemetry", &["clients.devices.count=200", "duration=2m"]),
+    (
+        "personal-alerts",
+        &[
+            "clients.phones.count=300",
+            "workload.events.rate=3/s",
+            "duration=3m",
+        ],
+    ),
     (
         "team-feeds",
         &[
@@ -176,6 +185,8 @@ examples! {
     chat => "chat",
     webhooks => "webhooks",
     team_feeds => "team-feeds",
+    telemetry => "telemetry",
+    personal_alerts => "personal-alerts",
     locked_down_office => "locked-down-office",
     dashboard => "dashboard",
     notification_feed => "notification-feed",
