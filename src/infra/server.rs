@@ -217,13 +217,7 @@ mod tests {
     fn spec(cores: u32) -> ServerSpec {
         ServerSpec {
             cores,
-            cost: CpuCosts {
-                accept: 0,
-                request: 0,
-                push: 0,
-                ping: 0,
-                tls_handshake: 0,
-            },
+            cost: CpuCosts::FREE,
             memory_per_connection: 1000,
             keepalive_timeout: None,
             send_buffer: None,

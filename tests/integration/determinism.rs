@@ -4,7 +4,7 @@
 use rtsim::report::summary_json;
 use rtsim::scenario::{self, DEFAULT_SCENARIO, Override};
 
-use crate::support::run;
+use crate::support::{run, summary_on_threads};
 
 fn small_default(extra: &[&str]) -> rtsim::Scenario {
     let mut overrides = vec![
@@ -50,14 +50,7 @@ fn reordering_variants_changes_no_result() {
 #[test]
 fn thread_count_does_not_change_results() {
     let s = small_default(&[]);
-    let in_pool = |threads| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| summary_json(&s, &run(&s)))
-    };
-    assert_eq!(in_pool(1), in_pool(2));
+    assert_eq!(summary_on_threads(&s, 1), summary_on_threads(&s, 2));
 }
 
 #[test]

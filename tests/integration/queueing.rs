@@ -27,13 +27,7 @@ fn simulated_wait(c: u32, rho: f64, jobs: u64, seed: u64) -> f64 {
     let lambda = rho * c as f64 / mean_service; // per ns
     let spec = ServerSpec {
         cores: c,
-        cost: CpuCosts {
-            accept: 0,
-            request: 0,
-            push: 0,
-            ping: 0,
-            tls_handshake: 0,
-        },
+        cost: CpuCosts::FREE,
         exponential_costs: true,
         memory_per_connection: 0,
         keepalive_timeout: None,

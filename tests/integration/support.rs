@@ -13,6 +13,15 @@ pub fn run(s: &Scenario) -> Vec<RunResult> {
     rtsim::run(s, rtsim::sim::DEFAULT_MAX_EVENTS).expect("run within limits")
 }
 
+/// The summary JSON of a run of `s` on a pool of `threads` threads.
+pub fn summary_on_threads(s: &Scenario, threads: usize) -> String {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(|| rtsim::report::summary_json(s, &run(s)))
+}
+
 /// A one-group scenario: `clients` clients on a link of `latency` one-way delay and
 /// `bandwidth`, events from `source` at `rate` with `payload`; `yaml` adds the transports.
 pub struct Simple<'a> {

@@ -3,11 +3,10 @@
 
 use rtsim::RunResult;
 use rtsim::metrics::MessageResult;
-use rtsim::report::summary_json;
 use rtsim::sim::{DEFAULT_MAX_EVENTS, run_variant_with_ledgers};
 use rtsim::workload::EventLog;
 
-use crate::support::{run, scenario};
+use crate::support::{run, scenario, summary_on_threads};
 
 /// `clients` chat users on a 10 ms link (no TLS), each writing `rate` messages of 100
 /// bytes; `extra` is added at the top level; one variant per transport.
@@ -220,12 +219,5 @@ fn two_way_runs_are_deterministic() {
             "{ label: lp, long_polling: {} }",
         ],
     ));
-    let in_pool = |threads| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| summary_json(&s, &run(&s)))
-    };
-    assert_eq!(in_pool(1), in_pool(2));
+    assert_eq!(summary_on_threads(&s, 1), summary_on_threads(&s, 2));
 }
