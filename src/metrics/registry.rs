@@ -123,6 +123,43 @@ pub const METRICS: &[(&str, MetricUnit, Reader)] = &[
     ("retransmitted_segments", MetricUnit::Number, |r| {
         Some(r.totals.retransmitted_segments as f64)
     }),
+    ("messages.to_server_p99", MetricUnit::Duration, |r| {
+        let m = r.messages.as_ref()?;
+        m.to_server.as_ref().map(|l| l.p99_ms * 1e6)
+    }),
+    ("messages.end_to_end_p50", MetricUnit::Duration, |r| {
+        let m = r.messages.as_ref()?;
+        m.end_to_end.as_ref().map(|l| l.p50_ms * 1e6)
+    }),
+    ("messages.end_to_end_p99", MetricUnit::Duration, |r| {
+        let m = r.messages.as_ref()?;
+        m.end_to_end.as_ref().map(|l| l.p99_ms * 1e6)
+    }),
+    ("messages.lost", MetricUnit::Number, |r| {
+        r.messages.as_ref().map(|m| m.lost as f64)
+    }),
+    ("messages.bytes_up", MetricUnit::Bytes, |r| {
+        r.messages.as_ref().map(|m| m.bytes_up_per_message)
+    }),
+    ("webhooks.attempts_per_delivery", MetricUnit::Number, |r| {
+        r.webhooks.as_ref().map(|w| w.attempts_per_delivery)
+    }),
+    ("webhooks.duplicate_share", MetricUnit::Fraction, |r| {
+        r.webhooks.as_ref().map(|w| w.duplicate_share)
+    }),
+    ("webhooks.given_up", MetricUnit::Number, |r| {
+        r.webhooks.as_ref().map(|w| w.given_up as f64)
+    }),
+    ("webhooks.acknowledged_p99", MetricUnit::Duration, |r| {
+        let w = r.webhooks.as_ref()?;
+        w.acknowledged.as_ref().map(|l| l.p99_ms * 1e6)
+    }),
+    ("history.recovered", MetricUnit::Number, |r| {
+        r.history.as_ref().map(|h| h.events_recovered as f64)
+    }),
+    ("fallback.clients", MetricUnit::Number, |r| {
+        r.fallback.as_ref().map(|f| f.on_fallback as f64)
+    }),
 ];
 
 /// The metric named `name`.

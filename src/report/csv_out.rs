@@ -47,6 +47,16 @@ const HEADER: &[&str] = &[
     "imbalance_connections",
     "imbalance_cpu",
     "broker_messages",
+    "messages_to_server_p99_ms",
+    "messages_end_to_end_p99_ms",
+    "messages_lost",
+    "message_bytes_up",
+    "message_bytes_down",
+    "webhook_attempts_per_delivery",
+    "webhook_duplicates",
+    "webhook_given_up",
+    "history_events_recovered",
+    "clients_on_fallback",
 ];
 
 /// The CSV text of one scenario's runs.
@@ -82,6 +92,7 @@ fn measures(r: &RunResult) -> Vec<String> {
     let l = r.latency.as_ref();
     let opt = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
     let (d, u) = (&r.bytes_down_per_client_hour, &r.bytes_up_per_client_hour);
+    let (m, w) = (r.messages.as_ref(), r.webhooks.as_ref());
     let record = vec![
         r.label.clone(),
         r.transport.clone(),
@@ -126,6 +137,16 @@ fn measures(r: &RunResult) -> Vec<String> {
         r.imbalance.connections.to_string(),
         r.imbalance.cpu.to_string(),
         r.broker_messages.to_string(),
+        opt(m.and_then(|m| m.to_server.as_ref()).map(|l| l.p99_ms)),
+        opt(m.and_then(|m| m.end_to_end.as_ref()).map(|l| l.p99_ms)),
+        opt(m.map(|m| m.lost as f64)),
+        opt(m.map(|m| m.bytes_up_per_message)),
+        opt(m.map(|m| m.bytes_down_per_message)),
+        opt(w.map(|w| w.attempts_per_delivery)),
+        opt(w.map(|w| w.duplicates as f64)),
+        opt(w.map(|w| w.given_up as f64)),
+        opt(r.history.as_ref().map(|h| h.events_recovered as f64)),
+        opt(r.fallback.as_ref().map(|f| f.on_fallback as f64)),
     ];
     debug_assert_eq!(record.len() + 1, HEADER.len());
     record

@@ -221,3 +221,27 @@ fn two_way_runs_are_deterministic() {
     ));
     assert_eq!(summary_on_threads(&s, 1), summary_on_threads(&s, 2));
 }
+
+/// The messages' figures are metrics for thresholds: a WebSocket message reaches the other
+/// clients within 25 ms on a 10 ms link; REST's bytes per message exceed 600 B; a variant
+/// without messages' REST client has none of history's figures (no value: the check
+/// fails).
+#[test]
+fn message_metrics_gate_thresholds() {
+    let text = chat(
+        10,
+        "1/s",
+        "assert:
+  - \"ws.messages.end_to_end_p99 < 25ms\"
+  - \"ws.messages.lost <= 0\"
+  - \"sse.messages.bytes_up > 600B\"
+  - \"ws.messages.end_to_end_p50 < 15ms\"
+  - \"ws.history.recovered <= 0\"",
+        &["{ label: ws, websocket: {} }", "{ label: sse, sse: {} }"],
+    );
+    let s = scenario(&text);
+    let outcomes = rtsim::report::checks::check(&s, &run(&s));
+    let passed: Vec<bool> = outcomes.iter().map(|o| o.passed).collect();
+    assert_eq!(passed, [true, true, true, false, false], "{outcomes:?}");
+    assert_eq!(outcomes[4].value, None);
+}
