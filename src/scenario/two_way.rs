@@ -47,6 +47,18 @@ pub(crate) fn check_transports(
     c: &Checker,
 ) -> Result<(), ScenarioError> {
     for (i, t) in transports.iter().enumerate() {
+        if let (
+            TransportKind::WebSocket {
+                fallback: Some(_), ..
+            },
+            Some(_),
+        ) = (&t.kind, &workload.messages)
+        {
+            return Err(c.error(
+                &format!("transports[{i}].fallback"),
+                "a fallback with `workload.messages` is not modelled (a client that fell back to long polling would need a REST client for its messages)",
+            ));
+        }
         let path = format!("transports[{i}].grpc");
         let error = |message: &str| Err(c.error(&path, message));
         match (&t.kind, &workload.messages) {

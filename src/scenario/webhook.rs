@@ -236,8 +236,10 @@ pub(crate) fn check(
         || raw.load_balancer.is_some()
         || raw.broker.is_some()
         || raw.faults.is_some()
-        || raw.topology.is_some();
+        || raw.topology.is_some()
+        || raw.rest.is_some()
+        || workload.audience != super::spec::AudienceSpec::All;
     Ok(infrastructure.then(|| {
-        "webhook variants post from the server to the receivers: the browsers' proxies, balancer, broker, topology and faults do not apply to them (a receiver's outages are its `downtime`)".to_string()
+        "webhook variants post every event from the server to every receiver: the browsers' proxies, balancer, broker, topology, faults, REST endpoint and audiences do not apply to them (a receiver's outages are its `downtime`)".to_string()
     }))
 }

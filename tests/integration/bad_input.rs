@@ -1221,3 +1221,21 @@ fn fallback_mistakes_are_located_and_named() {
         &["unknown field `sse`", "long_polling"],
     );
 }
+
+/// A fallback and client messages together are refused (not modelled), by name.
+#[test]
+fn a_fallback_with_messages_is_refused() {
+    assert_check_fails(
+        "fallback-messages",
+        &broken(
+            "{ label: ws, websocket: {} }",
+            "{ label: ws, websocket: {}, fallback: { long_polling: {} } }",
+        )
+        .replace(
+            "  events: { source: poisson, rate: 1/s, payload: 100B }",
+            "  events: { source: poisson, rate: 1/s, payload: 100B }\n  messages: { rate: 1/s, payload: 10B }",
+        ),
+        "label: ws",
+        &["transports[1].fallback", "not modelled"],
+    );
+}
