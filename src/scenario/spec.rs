@@ -294,6 +294,10 @@ pub struct ReceiverSpec {
     pub name: String,
     /// The path from the server: down carries the POSTs, up the responses.
     pub link: LinkId,
+    /// Its path through the topology from `servers` (when a topology link names it): the
+    /// links' latency, added to the link profile's, and the links, for the bytes per hop.
+    pub path_latency: Nanos,
+    pub path_links: Vec<u32>,
     /// Requests processed at once.
     pub capacity: u32,
     pub service_time: Nanos,

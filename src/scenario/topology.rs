@@ -1,6 +1,8 @@
-//! The topology: named nodes (client groups, proxies, the `balancer`, the `servers`) and
-//! links between them, as a petgraph graph; each group's path to the servers, given or the
-//! one of least latency; and its validation (unknown names, unreachable servers, loops).
+//! The topology: named nodes (client groups, proxies, the `balancer`, the `servers`, and
+//! webhook receivers) and links between them, as a petgraph graph; each group's path to
+//! the servers, given or the one of least latency; each linked receiver's path from the
+//! servers, the one of least latency; and its validation (unknown names, unreachable
+//! servers or receivers, loops).
 
 use std::collections::BTreeMap;
 
@@ -17,13 +19,21 @@ pub const SERVERS: &str = "servers";
 /// The load balancer's node, when there is one.
 pub const BALANCER: &str = "balancer";
 
+/// The links, every group's path, and the path from the servers of every receiver that a
+/// link names (others reach the servers directly).
+pub(crate) type Paths = (
+    Vec<TopologyLink>,
+    BTreeMap<String, GroupPath>,
+    BTreeMap<String, GroupPath>,
+);
+
 /// Builds the links and every group's path. Without a `topology` section a group goes
 /// straight to the servers, through its `via` proxy if it names one.
 pub(crate) fn paths(
     raw: &RawScenario,
     proxies: &[ProxySpec],
     c: &Checker,
-) -> Result<(Vec<TopologyLink>, BTreeMap<String, GroupPath>), ScenarioError> {
+) -> Result<Paths, ScenarioError> {
     let proxy_index = |name: &str| {
         proxies
             .iter()
@@ -58,7 +68,7 @@ pub(crate) fn paths(
             }
             paths.insert(name.clone(), path);
         }
-        return Ok((Vec::new(), paths));
+        return Ok((Vec::new(), paths, BTreeMap::new()));
     };
 
     // The nodes, in a fixed order: groups, proxies, balancer, servers.
@@ -78,6 +88,24 @@ pub(crate) fn paths(
         add(&mut graph, BALANCER);
     }
     add(&mut graph, SERVERS);
+    let receivers: Vec<String> = raw
+        .receivers
+        .as_ref()
+        .map(|r| r.keys().cloned().collect())
+        .unwrap_or_default();
+    for name in &receivers {
+        let taken = raw.clients.contains_key(name)
+            || proxies.iter().any(|p| &p.name == name)
+            || name == BALANCER
+            || name == SERVERS;
+        if taken {
+            return Err(c.error(
+                &format!("receivers.{name}"),
+                format!("the name \"{name}\" is already a node of the topology; give the receiver another"),
+            ));
+        }
+        add(&mut graph, name);
+    }
     let known = index.keys().cloned().collect::<Vec<_>>().join(", ");
 
     let mut links = Vec::new();
@@ -167,6 +195,12 @@ pub(crate) fn paths(
                     format!("a path cannot pass through another client group (\"{node}\")"),
                 ));
             }
+            if receivers.contains(node) {
+                return Err(c.error(
+                    &field,
+                    format!("a path cannot pass through a webhook receiver (\"{node}\")"),
+                ));
+            }
             let link = link_between(&previous, node).ok_or_else(|| {
                 c.error(
                     &field,
@@ -189,5 +223,33 @@ pub(crate) fn paths(
         }
         paths.insert(name.clone(), path);
     }
-    Ok((links, paths))
+    let mut receiver_paths = BTreeMap::new();
+    for name in &receivers {
+        if !links.iter().any(|l| &l.from == name || &l.to == name) {
+            continue;
+        }
+        let target = index[name];
+        let found = astar(&graph, servers, |n| n == target, |e| *e.weight(), |_| 0);
+        let Some((_, route)) = found else {
+            return Err(c.error(
+                &format!("receivers.{name}"),
+                "cannot be reached: no chain of `topology.links` joins `servers` to this receiver",
+            ));
+        };
+        let mut path = GroupPath::default();
+        for pair in route.windows(2) {
+            let (a, b) = (&graph[pair[0]], &graph[pair[1]]);
+            if raw.clients.contains_key(a) || raw.clients.contains_key(b) {
+                return Err(c.error(
+                    &format!("receivers.{name}"),
+                    "its shortest path from `servers` passes through a client group; link it to `servers` (or a proxy) directly",
+                ));
+            }
+            let link = link_between(a, b).expect("an edge of the graph is a link");
+            path.links.push(link as u32);
+            path.latency += links[link].latency;
+        }
+        receiver_paths.insert(name.clone(), path);
+    }
+    Ok((links, paths, receiver_paths))
 }

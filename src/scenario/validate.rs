@@ -182,7 +182,8 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         }
     }
 
-    let (topology_links, mut group_paths) = super::topology::paths(raw, &proxies, c)?;
+    let (topology_links, mut group_paths, receiver_paths) =
+        super::topology::paths(raw, &proxies, c)?;
     for group in &mut groups {
         group.path = group_paths.remove(&group.name).unwrap_or_default();
     }
@@ -313,7 +314,8 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
         transports.push(spec);
     }
     super::two_way::check_transports(&transports, &workload, c)?;
-    let receivers = super::webhook::receivers(raw.receivers.as_ref(), &links, duration, c)?;
+    let receivers =
+        super::webhook::receivers(raw.receivers.as_ref(), &links, &receiver_paths, duration, c)?;
     if let Some(warning) = super::webhook::check(raw, &transports, &receivers, &workload, c)? {
         warnings.push(warning);
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::error::ScenarioError;
 use super::raw::{RawReceiver, RawRetry, RawScenario, RawWebhook};
 use super::spec::{EventSource, LinkProfile, ReceiverSpec, TransportKind, TransportSpec};
-use super::spec::{LinkId, TlsVersion, WorkloadSpec};
+use super::spec::{GroupPath, LinkId, TlsVersion, WorkloadSpec};
 use super::validate::Checker;
 use crate::engine::Nanos;
 use crate::webhook::RetrySchedule;
@@ -122,6 +122,7 @@ fn retry(r: &RawRetry, path: &str, c: &Checker) -> Result<RetrySchedule, Scenari
 pub(crate) fn receivers(
     raw: Option<&BTreeMap<String, RawReceiver>>,
     links: &[LinkProfile],
+    paths: &BTreeMap<String, GroupPath>,
     duration: Nanos,
     c: &Checker,
 ) -> Result<Vec<ReceiverSpec>, ScenarioError> {
@@ -179,9 +180,12 @@ pub(crate) fn receivers(
                 ),
             ));
         }
+        let path = paths.get(name).cloned().unwrap_or_default();
         out.push(ReceiverSpec {
             name: name.clone(),
             link: LinkId(link as u32),
+            path_latency: path.latency,
+            path_links: path.links,
             capacity,
             service_time: r
                 .service_time

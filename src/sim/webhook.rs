@@ -9,6 +9,7 @@ use crate::metrics::{
     LostByReason, ReceiverResult, RunResult, SlowConsumers, WebhookResult, WindowTotals, fixed,
 };
 use crate::net::link::LinkParams;
+use crate::net::wire::WireBytes;
 use crate::scenario::{Scenario, TransportKind, TransportSpec};
 use crate::webhook::{self, ReceiverConfig, WebhookConfig, WebhookError};
 use crate::workload::EventLog;
@@ -129,14 +130,7 @@ pub fn run(
             retransmitted_segments: 0,
             idle_closes: 0,
         },
-        hops: outcome
-            .receivers
-            .iter()
-            .map(|r| HopBytes {
-                hop: format!("receiver:{}", r.name),
-                bytes: r.bytes,
-            })
-            .collect(),
+        hops: hops(scenario, &outcome),
         webhooks: Some(WebhookResult {
             attempts_per_delivery: fixed(total.attempts_per_pair().unwrap_or(0.0), 4),
             delivering_attempt_mean: fixed(total.mean_delivering_attempt().unwrap_or(0.0), 4),
@@ -170,6 +164,37 @@ pub fn run(
     Ok((result, ledgers))
 }
 
+/// Bytes per hop: each receiver's path, then each topology link with the bytes of the
+/// receivers whose path crosses it.
+fn hops(scenario: &Scenario, outcome: &webhook::WebhookOutcome) -> Vec<HopBytes> {
+    let mut hops: Vec<HopBytes> = outcome
+        .receivers
+        .iter()
+        .map(|r| HopBytes {
+            hop: format!("receiver:{}", r.name),
+            bytes: r.bytes,
+        })
+        .collect();
+    for (l, link) in scenario.topology_links.iter().enumerate() {
+        let mut bytes = WireBytes::default();
+        let mut crossed = false;
+        for (spec, r) in scenario.receivers.iter().zip(&outcome.receivers) {
+            if spec.path_links.contains(&(l as u32)) {
+                crossed = true;
+                bytes.down.add(r.bytes.down);
+                bytes.up.add(r.bytes.up);
+            }
+        }
+        if crossed {
+            hops.push(HopBytes {
+                hop: format!("link:{}-{}", link.from, link.to),
+                bytes,
+            });
+        }
+    }
+    hops
+}
+
 /// The webhook model's configuration for `variant` of `scenario`: the server's cores send,
 /// the scenario's TCP and TLS sizes apply (TLS sessions are not resumed).
 fn config(scenario: &Scenario, variant: &TransportSpec) -> WebhookConfig {
@@ -192,7 +217,7 @@ fn config(scenario: &Scenario, variant: &TransportSpec) -> WebhookConfig {
             let profile = &scenario.links[r.link.0 as usize];
             let params = |bits_per_second| LinkParams {
                 bits_per_second,
-                latency: profile.latency,
+                latency: profile.latency + r.path_latency,
                 jitter: profile.jitter,
                 loss_ppm: 0,
             };

@@ -1239,3 +1239,35 @@ fn a_fallback_with_messages_is_refused() {
         &["transports[1].fallback", "not modelled"],
     );
 }
+
+/// Receivers in the topology: a receiver must be reachable from `servers`, and its name
+/// must not be another node's.
+#[test]
+fn receiver_topology_mistakes_are_named() {
+    let with = |receivers: &str, links: &str| {
+        broken(
+            "transports:\n",
+            &format!(
+                "topology:\n  links:\n    - {{ from: users, to: servers }}\n{links}receivers:\n{receivers}\ntransports:\n  - {{ label: hook, webhook: {{}} }}\n"
+            ),
+        )
+    };
+    assert_check_fails(
+        "receiver-unreachable",
+        &with(
+            "  partner: { link: dsl }\n  other: { link: dsl }",
+            "    - { from: partner, to: other }\n",
+        ),
+        "other: { link: dsl }",
+        &[
+            "receivers.other",
+            "no chain of `topology.links` joins `servers`",
+        ],
+    );
+    assert_check_fails(
+        "receiver-name",
+        &with("  users: { link: dsl }", ""),
+        "users: { link: dsl }",
+        &["receivers.users", "already a node of the topology"],
+    );
+}

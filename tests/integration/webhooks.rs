@@ -148,3 +148,31 @@ fn fresh_connections_pay_a_handshake_per_event() {
         p50(reuse)
     );
 }
+
+/// Receivers are nodes of the topology: a link from `servers` to a receiver adds its
+/// latency to the receiver's path (each way), and its hop carries the receiver's bytes.
+#[test]
+fn a_topology_link_to_a_receiver_adds_its_latency() {
+    let direct = hooks("10m", "", &["{ label: hook, webhook: {} }"]);
+    let linked = direct.replace(
+        "receivers:",
+        "topology:
+  links:
+    - { from: users, to: servers }
+    - { from: servers, to: partner, latency: 30ms }
+receivers:",
+    );
+    let (direct, linked) = (&run(&scenario(&direct))[0], &run(&scenario(&linked))[0]);
+    let p50 = |r: &RunResult| r.latency.as_ref().unwrap().p50_ms;
+    let gap = p50(linked) - p50(direct);
+    assert!((29.5..30.5).contains(&gap), "{gap}");
+    let ack = |r: &RunResult| webhooks(r).acknowledged.as_ref().unwrap().p50_ms;
+    let gap = ack(linked) - ack(direct);
+    assert!((59.5..60.5).contains(&gap), "{gap}");
+    let hop = linked
+        .hops
+        .iter()
+        .find(|h| h.hop == "link:servers-partner")
+        .expect("the receiver's topology hop");
+    assert_eq!(hop.bytes, linked.totals.bytes);
+}
