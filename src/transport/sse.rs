@@ -10,6 +10,9 @@ use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field
 use crate::transport::http2::PING;
 use crate::workload::EventLog;
 
+/// SSE's settings; its behaviour works in any world (a WebSocket variant may fall back to
+/// it), so it is written over the world's protocol type `Q`.
+#[derive(Debug, Clone, Copy)]
 pub struct Sse {
     heartbeat: Option<Nanos>,
     retry: Option<Nanos>,
@@ -37,10 +40,9 @@ impl Sse {
             _ => unreachable!("Sse::new is given an SSE variant"),
         }
     }
-}
 
-impl Protocol for Sse {
-    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+    /// Application-layer sizes of its messages.
+    pub fn message_size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
         let http = &self.http;
         match kind {
             MsgKind::Request => (0, http.request_bytes(http.request, conn)),
@@ -67,12 +69,61 @@ impl Protocol for Sse {
         }
     }
 
+    /// How its tabs get connections.
+    pub fn connection_sharing(&self) -> Sharing {
+        self.http.sharing()
+    }
+
+    /// The heartbeat interval.
+    pub fn heartbeat(&self) -> Option<Nanos> {
+        self.heartbeat
+    }
+
+    /// Whether a message is a write of the stream's body (held by a buffering proxy).
+    pub fn writes_body(kind: MsgKind) -> bool {
+        matches!(kind, MsgKind::Event(_) | MsgKind::Keepalive)
+    }
+
+    /// The server handled `c`'s request: its stream opens and resumes from its
+    /// `Last-Event-ID`, as far as the replay buffer reaches.
+    pub fn handled<Q: Protocol>(
+        &self,
+        w: &mut World<Q>,
+        c: ClientId,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        w.register(c);
+        w.register_stream(c);
+        w.send_down(c, MsgKind::StreamOpen, now, s);
+        w.start_keepalive(c, s);
+        w.replay_pending(c, self.replay_buffer, now, s);
+    }
+
+    /// EventSource reconnects after its retry time (or the scenario's policy) and sends
+    /// `Last-Event-ID`.
+    pub fn lost<Q: Protocol>(
+        &self,
+        w: &mut World<Q>,
+        c: ClientId,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        w.reconnect(c, &self.reconnect, now, s);
+    }
+}
+
+impl Protocol for Sse {
+    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+        self.message_size(kind, log, conn)
+    }
+
     fn http2_window(&self) -> Option<u64> {
         self.http.http2_window()
     }
 
     fn sharing(&self) -> Sharing {
-        self.http.sharing()
+        self.connection_sharing()
     }
 
     fn http2_ping(&self) -> Option<Nanos> {
@@ -84,14 +135,12 @@ impl Protocol for Sse {
     }
 
     fn is_stream_body(&self, kind: MsgKind) -> bool {
-        matches!(kind, MsgKind::Event(_) | MsgKind::Keepalive)
+        Self::writes_body(kind)
     }
 
-    /// EventSource reconnects after its retry time (or the scenario's policy) and sends
-    /// `Last-Event-ID`; the server resumes from there, as far as its replay buffer reaches.
     fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let policy = w.protocol.reconnect;
-        w.reconnect(c, &policy, now, s);
+        let me = w.protocol;
+        me.lost(w, c, now, s);
     }
 
     fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
@@ -103,12 +152,8 @@ impl Protocol for Sse {
     }
 
     fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.register(c);
-        w.register_stream(c);
-        w.send_down(c, MsgKind::StreamOpen, now, s);
-        w.start_keepalive(c, s);
-        let limit = w.protocol.replay_buffer;
-        w.replay_pending(c, limit, now, s);
+        let me = w.protocol;
+        me.handled(w, c, now, s);
     }
 
     fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
