@@ -87,15 +87,23 @@ pub struct ReceiverResult {
     pub latency: Option<LatencySummary>,
 }
 
-/// Where the clients of a variant with a fallback ended: on its own transport, or on the
-/// fallback.
+/// Where the clients of a variant with a fallback chain ended: on its own transport, or
+/// on each step of the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FallbackResult {
-    /// The transport each count is for (`websocket`, `long_polling`).
+    /// The variant's own transport (`websocket`) and the clients still on it.
     pub primary: String,
-    pub fallback: String,
     pub on_primary: u64,
+    /// Clients on any step of the chain, and on each.
     pub on_fallback: u64,
+    pub steps: Vec<FallbackCount>,
+}
+
+/// Clients that ended on one step of a fallback chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FallbackCount {
+    pub transport: String,
+    pub clients: u64,
 }
 
 /// History over REST (`rest.history`), over the whole run (first connects come early).

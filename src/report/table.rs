@@ -143,11 +143,16 @@ pub fn comparison_rows(results: &[RunResult]) -> Vec<Row> {
     if results.iter().any(|r| r.fallback.is_some()) {
         row("clients on fallback", &|r| {
             r.fallback.as_ref().map_or("-".to_string(), |f| {
+                let steps: Vec<String> = f
+                    .steps
+                    .iter()
+                    .map(|s| format!("{} {}", s.transport, s.clients))
+                    .collect();
                 format!(
                     "{} of {} ({})",
                     f.on_fallback,
                     f.on_primary + f.on_fallback,
-                    f.fallback
+                    steps.join(", ")
                 )
             })
         });

@@ -625,21 +625,62 @@ pub struct RawTransport {
     /// Webhooks: the server POSTs every event to every receiver in `receivers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<RawWebhook>,
-    /// The transport a `websocket` client falls back to when a proxy denies its upgrade
-    /// or its connection attempts keep failing.
+    /// What a `websocket` client falls back to when a proxy denies its upgrade or its
+    /// connection attempts keep failing: one step, or a list of steps in order (SignalR's
+    /// client tries WebSockets, then Server-Sent Events, then long polling).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fallback: Option<RawFallback>,
+    pub fallback: Option<RawFallbacks>,
 }
 
-/// A fallback: the transport to use instead, and when.
+/// One fallback step, or a chain of them.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum RawFallbacks {
+    One(Box<RawFallback>),
+    Chain(Vec<RawFallback>),
+}
+
+impl<'de> Deserialize<'de> for RawFallbacks {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_array() {
+            serde_json::from_value(value)
+                .map(RawFallbacks::Chain)
+                .map_err(|e| D::Error::custom(e.to_string()))
+        } else {
+            serde_json::from_value(value)
+                .map(|step| RawFallbacks::One(Box::new(step)))
+                .map_err(|e| D::Error::custom(e.to_string()))
+        }
+    }
+}
+
+impl RawFallbacks {
+    /// The steps, in order.
+    pub fn steps(&self) -> &[RawFallback] {
+        match self {
+            RawFallbacks::One(step) => std::slice::from_ref(step.as_ref()),
+            RawFallbacks::Chain(steps) => steps,
+        }
+    }
+}
+
+/// A fallback step: the transport to use instead (exactly one of `sse` and
+/// `long_polling`, with its own settings), and when.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFallback {
-    /// Long polling, with its own settings (the only fallback modelled). Required.
-    pub long_polling: RawLongPolling,
-    /// Failed connection attempts in a row (refused, reset, or closed before the upgrade
-    /// answered) after which the client falls back; a denied upgrade falls back at once.
-    /// Default 1 (SignalR's client moves to its next transport when one fails to start).
+    /// Server-Sent Events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sse: Option<RawSse>,
+    /// Long polling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_polling: Option<RawLongPolling>,
+    /// Failed connection attempts in a row of the step before (refused, reset, or closed
+    /// before the first answer) after which the client moves to this step; a denied
+    /// WebSocket upgrade moves on at once. Default 1 (SignalR's client moves to its next
+    /// transport when one fails to start).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<u32>,
 }

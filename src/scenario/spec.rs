@@ -278,13 +278,12 @@ pub struct MessageSpec {
     pub broadcast: bool,
 }
 
-/// Long polling that a WebSocket client falls back to, and after how many failed attempts.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Fallback {
-    pub timeout: Nanos,
-    pub http: HttpHeaders,
-    pub reconnect: ReconnectPolicy,
-    /// Failed connection attempts in a row before falling back (a denied upgrade: at once).
+/// One step of a WebSocket variant's fallback chain: the transport (SSE or long polling)
+/// and after how many failed attempts in a row of the step before it is taken.
+#[derive(Debug, Clone, Serialize)]
+pub struct FallbackStep {
+    pub kind: TransportKind,
+    /// Failed attempts in a row before taking this step (a denied upgrade: at once).
     pub after: u32,
 }
 
@@ -454,8 +453,8 @@ pub enum TransportKind {
         reconnect: Option<ReconnectPolicy>,
         /// Resume from the last event after a reconnect (else the outage's events are lost).
         replay: bool,
-        /// Long polling to fall back to.
-        fallback: Option<Fallback>,
+        /// The fallback chain, in order (empty: none).
+        fallback: Vec<FallbackStep>,
     },
     /// gRPC server streaming over HTTP/2 (`http.http2` is always set).
     Grpc {

@@ -47,12 +47,8 @@ pub(crate) fn check_transports(
     c: &Checker,
 ) -> Result<(), ScenarioError> {
     for (i, t) in transports.iter().enumerate() {
-        if let (
-            TransportKind::WebSocket {
-                fallback: Some(_), ..
-            },
-            Some(_),
-        ) = (&t.kind, &workload.messages)
+        if let (TransportKind::WebSocket { fallback, .. }, Some(_)) = (&t.kind, &workload.messages)
+            && !fallback.is_empty()
         {
             return Err(c.error(
                 &format!("transports[{i}].fallback"),

@@ -419,6 +419,70 @@ pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, Scena
     })
 }
 
+/// Reads a WebSocket variant's fallback chain: one to two steps, SSE and long polling at
+/// most once each, over HTTP/1.1.
+fn fallback_chain(
+    steps: &[super::raw::RawFallback],
+    path: &str,
+    http2: Http2Params,
+    c: &Checker,
+) -> Result<Vec<FallbackStep>, ScenarioError> {
+    if steps.is_empty() || steps.len() > 2 {
+        return Err(c.error(
+            &format!("{path}.fallback"),
+            "expected one or two steps (sse, long_polling)",
+        ));
+    }
+    let mut chain: Vec<FallbackStep> = Vec::new();
+    for (k, step) in steps.iter().enumerate() {
+        let here = if steps.len() == 1 {
+            format!("{path}.fallback")
+        } else {
+            format!("{path}.fallback[{k}]")
+        };
+        let raw = match (&step.sse, &step.long_polling) {
+            (Some(sse), None) => RawTransport {
+                sse: Some(sse.clone()),
+                ..RawTransport::default()
+            },
+            (None, Some(lp)) => RawTransport {
+                long_polling: Some(lp.clone()),
+                ..RawTransport::default()
+            },
+            _ => {
+                return Err(c.error(
+                    &here,
+                    "a step names exactly one transport: `sse` or `long_polling`",
+                ));
+            }
+        };
+        let kind = transport(&raw, &here, http2, c)?.kind;
+        let (name, http) = match &kind {
+            TransportKind::Sse { http, .. } => ("sse", http),
+            TransportKind::LongPolling { http, .. } => ("long_polling", http),
+            _ => unreachable!("a step reads as SSE or long polling"),
+        };
+        if http.http2.is_some() {
+            return Err(c.error(
+                &format!("{here}.{name}.http2"),
+                "a fallback over HTTP/2 is not modelled; fallbacks use HTTP/1.1",
+            ));
+        }
+        if chain.iter().any(|s| s.kind.name() == name) {
+            return Err(c.error(&here, format!("`{name}` comes twice in the chain")));
+        }
+        let after = step.after.unwrap_or(1);
+        if after == 0 {
+            return Err(c.error(
+                &format!("{here}.after"),
+                "must be at least 1 (a denied upgrade falls back at once anyway)",
+            ));
+        }
+        chain.push(FallbackStep { kind, after });
+    }
+    Ok(chain)
+}
+
 fn transport(
     t: &RawTransport,
     path: &str,
@@ -564,40 +628,8 @@ fn transport(
             ));
         }
         let fallback = match &t.fallback {
-            None => None,
-            Some(f) => {
-                let lp = RawTransport {
-                    long_polling: Some(f.long_polling.clone()),
-                    ..RawTransport::default()
-                };
-                let TransportKind::LongPolling {
-                    timeout,
-                    http,
-                    reconnect,
-                } = transport(&lp, &format!("{path}.fallback"), http2, c)?.kind
-                else {
-                    unreachable!("a long_polling block reads as long polling")
-                };
-                if http.http2.is_some() {
-                    return Err(c.error(
-                        &format!("{path}.fallback.long_polling.http2"),
-                        "a fallback to long polling over HTTP/2 is not modelled; the fallback uses HTTP/1.1",
-                    ));
-                }
-                let after = f.after.unwrap_or(1);
-                if after == 0 {
-                    return Err(c.error(
-                        &format!("{path}.fallback.after"),
-                        "must be at least 1 (a denied upgrade falls back at once anyway)",
-                    ));
-                }
-                Some(Fallback {
-                    timeout,
-                    http,
-                    reconnect,
-                    after,
-                })
-            }
+            None => Vec::new(),
+            Some(f) => fallback_chain(f.steps(), path, http2, c)?,
         };
         TransportKind::WebSocket {
             reconnect,
@@ -621,7 +653,7 @@ fn transport(
     if t.fallback.is_some() && !matches!(kind, TransportKind::WebSocket { .. }) {
         return Err(c.error(
             &format!("{path}.fallback"),
-            "a fallback is modelled for `websocket` variants only (falling back to long polling)",
+            "a fallback is modelled for `websocket` variants only (falling back to SSE or long polling)",
         ));
     }
     let label = t.label.clone().unwrap_or_else(|| kind.name().to_string());

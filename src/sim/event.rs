@@ -257,8 +257,8 @@ pub struct ConnInfo {
     pub responses_before: u32,
     /// The client the message is for or from (a response carries its events only).
     pub client: ClientId,
-    /// The client fell back from its variant's transport to long polling.
-    pub fallback: bool,
+    /// The client's step in its variant's fallback chain (0: the variant's own transport).
+    pub stage: u8,
 }
 
 /// A message with its application-layer bytes.

@@ -41,10 +41,24 @@ pub trait Protocol: Sized {
     fn sharing(&self) -> Sharing {
         Sharing::PerTab
     }
-    /// How the tabs of clients that fell back to long polling get connections, if the
-    /// variant has a fallback.
-    fn fallback_sharing(&self) -> Option<Sharing> {
-        None
+    /// The same questions for a client at `stage` of the variant's fallback chain (0: the
+    /// variant's own transport): how its tabs get connections, its keepalive interval,
+    /// whether it answers keepalives, which writes are stream body, whether it loses its
+    /// outages.
+    fn sharing_at(&self, _stage: u8) -> Sharing {
+        self.sharing()
+    }
+    fn keepalive_at(&self, _stage: u8) -> Option<Nanos> {
+        self.keepalive()
+    }
+    fn keepalive_answered_at(&self, _stage: u8) -> bool {
+        self.keepalive_answered()
+    }
+    fn is_stream_body_at(&self, _stage: u8, kind: MsgKind) -> bool {
+        self.is_stream_body(kind)
+    }
+    fn loses_outage_at(&self, _stage: u8) -> bool {
+        self.loses_outage()
     }
     /// Whether the client's request is a WebSocket upgrade (which a proxy may deny).
     fn is_upgrade(&self) -> bool {
@@ -192,8 +206,8 @@ pub struct Client {
     order: crate::metrics::order::DeliveryOrder,
     /// HTTP/2 flow control (gRPC): stream bytes written and not yet credited back.
     window_used: u64,
-    /// It fell back from its variant's transport to long polling.
-    pub fell_back: bool,
+    /// Its step in the variant's fallback chain (0: the variant's own transport).
+    pub stage: u8,
     /// Connection attempts that failed in a row (reset when it is connected), and whether
     /// the last was a denied upgrade.
     failed_attempts: u32,
@@ -572,7 +586,7 @@ impl<'s, P: Protocol> World<'s, P> {
         } else {
             let info = ConnInfo {
                 client: c,
-                fallback: self.clients[c as usize].fell_back,
+                stage: self.clients[c as usize].stage,
                 ..self.clients[c as usize].connection.info
             };
             self.protocol.size(kind, &self.log, info)
@@ -684,7 +698,9 @@ impl<'s, P: Protocol> World<'s, P> {
         self.clients[c as usize].events_on_wire += msg.events() as u64;
         self.proxy_traffic(c, now, s);
         if direction == Direction::Down
-            && self.protocol.is_stream_body(kind)
+            && self
+                .protocol
+                .is_stream_body_at(self.clients[c as usize].stage, kind)
             && let Some(flush) = self.paths[self.clients[c as usize].group as usize].buffering
         {
             for held in self.proxy_buffer(c, msg, flush) {
@@ -911,7 +927,7 @@ impl<'s, P: Protocol> World<'s, P> {
 
     /// Starts the keepalive timer of a newly opened stream, if the protocol has one.
     pub fn start_keepalive(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
-        if let Some(interval) = self.protocol.keepalive() {
+        if let Some(interval) = self.protocol.keepalive_at(self.clients[c as usize].stage) {
             let generation = self.clients[c as usize].connection.generation;
             s.after(interval, Event::Keepalive(c, generation));
         }
@@ -998,7 +1014,7 @@ impl<'s, P: Protocol> World<'s, P> {
         match msg.kind {
             MsgKind::Request
                 if self.protocol.is_upgrade()
-                    && !self.clients[c as usize].fell_back
+                    && self.clients[c as usize].stage == 0
                     && self.paths[self.clients[c as usize].group as usize].deny_websocket =>
             {
                 let connection = &mut self.clients[c as usize].connection;
@@ -1096,7 +1112,10 @@ impl<'s, P: Protocol> World<'s, P> {
             }
             MsgKind::Event(n) => self.deliver(c, n, 1, now),
             MsgKind::Keepalive => {
-                if self.protocol.keepalive_answered() {
+                if self
+                    .protocol
+                    .keepalive_answered_at(self.clients[c as usize].stage)
+                {
                     self.send_up(c, MsgKind::Pong, now, s);
                 }
             }
@@ -1178,7 +1197,8 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::Keepalive(c, generation) => {
                 let client = &self.clients[c as usize];
                 let current = client.streaming && client.connection.generation == generation;
-                if let (Some(interval), true) = (self.protocol.keepalive(), current) {
+                let interval = self.protocol.keepalive_at(client.stage);
+                if let (Some(interval), true) = (interval, current) {
                     s.after(interval, Event::Keepalive(c, generation));
                     let cost = self.scenario.server.cost.ping;
                     self.run_job(c, Job::Keepalive, cost, now, s);

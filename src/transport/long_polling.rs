@@ -34,15 +34,6 @@ impl LongPolling {
         }
     }
 
-    /// The long polling a WebSocket variant falls back to.
-    pub fn fallback(f: &crate::scenario::Fallback) -> Self {
-        LongPolling {
-            timeout: f.timeout,
-            http: f.http,
-            reconnect: f.reconnect,
-        }
-    }
-
     /// Application-layer sizes of its messages.
     pub fn message_size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
         let http = &self.http;

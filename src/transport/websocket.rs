@@ -1,16 +1,17 @@
 //! WebSocket (RFC 6455): an HTTP/1.1 upgrade, then one unmasked binary-or-text frame per
 //! event from the server; optional server pings, each answered by a masked pong. The
-//! clients' messages go up the same connection as masked frames. A variant may fall back
-//! to long polling (as SignalR's and socket.io's clients do) when a proxy denies the
-//! upgrade or attempts keep failing; such a client then behaves exactly as long polling.
+//! clients' messages go up the same connection as masked frames. A variant may list
+//! fallbacks (SSE, long polling; SignalR's client tries WebSockets, then Server-Sent
+//! Events, then long polling) taken when a proxy denies the upgrade or attempts keep
+//! failing; a client that fell back behaves exactly as a client of that transport.
 
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::defaults::WS_RECONNECT_DELAY;
 use crate::scenario::faults::{Backoff, Jitter};
 use crate::scenario::{ReconnectPolicy, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, Uploads, World};
-use crate::transport::LongPolling;
 use crate::transport::framing::websocket_header;
+use crate::transport::{LongPolling, Sse};
 use crate::workload::EventLog;
 
 #[derive(Debug, Clone, Copy)]
@@ -20,8 +21,25 @@ pub struct WebSocket {
     upgrade_response: u64,
     reconnect: Option<ReconnectPolicy>,
     replay: bool,
-    /// Long polling to fall back to, after this many failed attempts in a row.
-    fallback: Option<(LongPolling, u32)>,
+    /// The fallback chain, in order (`None` past its end).
+    steps: [Option<Step>; MAX_STEPS],
+}
+
+/// Most steps of a fallback chain (SSE and long polling, once each).
+pub const MAX_STEPS: usize = 2;
+
+/// A transport a client may fall back to.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Sse(Sse),
+    LongPolling(LongPolling),
+}
+
+/// One step of the chain: taken after `after` failed attempts in a row of the step before.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    target: Target,
+    after: u32,
 }
 
 impl WebSocket {
@@ -33,39 +51,59 @@ impl WebSocket {
                 upgrade_response,
                 reconnect,
                 replay,
-                fallback,
-            } => WebSocket {
-                ping,
-                upgrade_request,
-                upgrade_response,
-                reconnect,
-                replay,
-                fallback: fallback.map(|f| (LongPolling::fallback(&f), f.after)),
-            },
+                ref fallback,
+            } => {
+                let mut steps = [None; MAX_STEPS];
+                for (slot, step) in steps.iter_mut().zip(fallback) {
+                    let target = match step.kind {
+                        TransportKind::Sse { .. } => Target::Sse(Sse::new(&step.kind)),
+                        _ => Target::LongPolling(LongPolling::new(&step.kind)),
+                    };
+                    *slot = Some(Step {
+                        target,
+                        after: step.after,
+                    });
+                }
+                WebSocket {
+                    ping,
+                    upgrade_request,
+                    upgrade_response,
+                    reconnect,
+                    replay,
+                    steps,
+                }
+            }
             _ => unreachable!("WebSocket::new is given a WebSocket variant"),
         }
     }
 }
 
 impl WebSocket {
-    /// The client's connection failed (`failed`: before its upgrade was answered; `denied`:
-    /// a proxy refused the upgrade): whether it now falls back to long polling.
-    fn falls_back(&self, w: &mut World<Self>, c: ClientId, failed: bool, denied: bool) -> bool {
-        let Some((_, after)) = self.fallback else {
-            return false;
-        };
-        if !failed {
-            return false;
-        }
-        let failures = w.note_failed_attempt(c);
-        denied || failures >= after
+    /// The transport of a client at `stage` (`None`: WebSocket itself).
+    fn target(&self, stage: u8) -> Option<Target> {
+        let index = usize::from(stage).checked_sub(1)?;
+        self.steps.get(index).copied().flatten().map(|s| s.target)
+    }
+
+    /// The step after `stage`, if the chain has one.
+    fn next(&self, stage: u8) -> Option<Step> {
+        self.steps.get(usize::from(stage)).copied().flatten()
+    }
+
+    fn has_long_polling(&self) -> bool {
+        self.steps
+            .iter()
+            .flatten()
+            .any(|s| matches!(s.target, Target::LongPolling(_)))
     }
 }
 
 impl Protocol for WebSocket {
     fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
-        if let (true, Some((lp, _))) = (conn.fallback, &self.fallback) {
-            return lp.message_size(kind, log, conn);
+        match self.target(conn.stage) {
+            Some(Target::Sse(sse)) => return sse.message_size(kind, log, conn),
+            Some(Target::LongPolling(lp)) => return lp.message_size(kind, log, conn),
+            None => {}
         }
         match kind {
             MsgKind::Request => (0, self.upgrade_request),
@@ -101,31 +139,60 @@ impl Protocol for WebSocket {
         true
     }
 
-    fn fallback_sharing(&self) -> Option<Sharing> {
-        self.fallback.map(|(lp, _)| lp.connection_sharing())
+    fn sharing_at(&self, stage: u8) -> Sharing {
+        match self.target(stage) {
+            Some(Target::Sse(sse)) => sse.connection_sharing(),
+            Some(Target::LongPolling(lp)) => lp.connection_sharing(),
+            None => self.sharing(),
+        }
+    }
+
+    fn keepalive_at(&self, stage: u8) -> Option<Nanos> {
+        match self.target(stage) {
+            Some(Target::Sse(sse)) => sse.heartbeat(),
+            Some(Target::LongPolling(_)) => None,
+            None => self.ping,
+        }
+    }
+
+    fn keepalive_answered_at(&self, stage: u8) -> bool {
+        stage == 0
+    }
+
+    fn is_stream_body_at(&self, stage: u8, kind: MsgKind) -> bool {
+        matches!(self.target(stage), Some(Target::Sse(_))) && Sse::writes_body(kind)
+    }
+
+    fn loses_outage_at(&self, stage: u8) -> bool {
+        stage == 0 && self.loses_outage()
     }
 
     /// Browsers' WebSocket API has no reconnect: without an application policy the client
     /// stays disconnected and misses every later event; with one it opens a new socket.
-    /// With a fallback, a denied upgrade, or `after` failed attempts in a row, move the
-    /// client to long polling instead; a client on long polling retries as long polling
-    /// does. Without a policy, attempts before the fallback are retried after socket.io's
-    /// first delay.
+    /// With a fallback chain, a denied upgrade (at once) or `after` failed attempts in a
+    /// row move the client to the next step; a client on a step retries as that transport
+    /// does until its own failures reach the next step's `after`. Without a policy,
+    /// WebSocket attempts before a fallback are retried after socket.io's first delay.
     fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let me = w.protocol;
-        if w.fell_back(c) {
-            if let Some((lp, _)) = me.fallback {
-                lp.lost(w, c, now, s);
-            }
-            return;
-        }
+        let stage = w.stage(c);
         let (failed, denied) = w.attempt_failed(c);
-        if me.falls_back(w, c, failed, denied) {
-            w.fall_back(c);
-            w.send_request(c, now, s);
-            return;
+        if let Some(next) = me.next(stage)
+            && failed
+        {
+            let failures = w.note_failed_attempt(c);
+            if (denied && stage == 0) || failures >= next.after {
+                w.fall_back(c);
+                w.send_request(c, now, s);
+                return;
+            }
         }
-        match (me.reconnect, me.fallback.is_some() && failed) {
+        match me.target(stage) {
+            Some(Target::Sse(sse)) => return sse.lost(w, c, now, s),
+            Some(Target::LongPolling(lp)) => return lp.lost(w, c, now, s),
+            None => {}
+        }
+        match (me.reconnect, me.next(0).is_some() && failed) {
             (Some(policy), _) => w.reconnect(c, &policy, now, s),
             (None, true) => {
                 let policy = ReconnectPolicy {
@@ -154,9 +221,10 @@ impl Protocol for WebSocket {
     }
 
     fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        if let (true, Some((lp, _))) = (w.fell_back(c), w.protocol.fallback) {
-            lp.handled(w, c, now, s);
-            return;
+        match w.protocol.target(w.stage(c)) {
+            Some(Target::Sse(sse)) => return sse.handled(w, c, now, s),
+            Some(Target::LongPolling(lp)) => return lp.handled(w, c, now, s),
+            None => {}
         }
         w.register(c);
         w.register_stream(c);
@@ -171,7 +239,7 @@ impl Protocol for WebSocket {
 
     fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
         w.push_to_streams(replica, n, now, s);
-        if w.protocol.fallback.is_some() {
+        if w.protocol.has_long_polling() {
             LongPolling::event_at(w, replica, n, now, s);
         }
     }

@@ -1212,13 +1212,31 @@ fn fallback_mistakes_are_located_and_named() {
         &["fallback.long_polling.http2", "not modelled"],
     );
     assert_check_fails(
+        "fallback-two-transports",
+        &broken(
+            "{ label: ws, websocket: {} }",
+            "{ label: ws, websocket: {}, fallback: { sse: {}, long_polling: {} } }",
+        ),
+        "label: ws",
+        &["transports[1].fallback", "exactly one transport"],
+    );
+    assert_check_fails(
+        "fallback-twice",
+        &broken(
+            "{ label: ws, websocket: {} }",
+            "{ label: ws, websocket: {}, fallback: [{ sse: {} }, { sse: {} }] }",
+        ),
+        "label: ws",
+        &["transports[1].fallback[1]", "`sse` comes twice"],
+    );
+    assert_check_fails(
         "fallback-target",
         &broken(
             "{ label: ws, websocket: {} }",
-            "{ label: ws, websocket: {}, fallback: { sse: {} } }",
+            "{ label: ws, websocket: {}, fallback: { polling: { interval: 1s } } }",
         ),
-        "sse",
-        &["unknown field `sse`", "long_polling"],
+        "label: ws",
+        &["unknown field `polling`", "long_polling"],
     );
 }
 

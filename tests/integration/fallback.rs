@@ -113,3 +113,52 @@ fn repeated_failures_fall_back_after_the_given_number() {
         assert_eq!(r.disconnected_clients, 0);
     }
 }
+
+/// A chain, as SignalR's client has it: WebSocket, then SSE, then long polling. Behind a
+/// proxy that denies upgrades the office clients stop at SSE (plain HTTP passes); while a
+/// proxy refuses every connection for 20 s, they leave WebSocket at its first failure and
+/// SSE after three of its own (EventSource retries every 3 s), ending on long polling —
+/// unless long polling's step asks for ten SSE failures, which the 20 s never reach.
+#[test]
+fn a_chain_moves_step_by_step() {
+    let chain = |label: &str, after: u32| {
+        format!(
+            "{{ label: {label}, websocket: {{}}, fallback: [{{ sse: {{ heartbeat: 15s }} }}, {{ long_polling: {{}}, after: {after} }}] }}"
+        )
+    };
+    let steps = |r: &RunResult| -> Vec<(String, u64)> {
+        let f = r.fallback.as_ref().unwrap();
+        f.steps
+            .iter()
+            .map(|s| (s.transport.clone(), s.clients))
+            .collect()
+    };
+    let denied = run(&scenario(&offices(
+        "websocket: deny",
+        "",
+        &[&chain("chain", 3)],
+    )));
+    assert_eq!(
+        steps(&denied[0]),
+        [("sse".to_string(), 100), ("long_polling".to_string(), 0)]
+    );
+    assert_eq!(denied[0].ledger.lost, 0);
+
+    let restart = run(&scenario(&offices(
+        "idle_timeout: 10m",
+        "faults:\n  - { at: 0s, restart: { node: corp, down_for: 20s } }",
+        &[&chain("three", 3), &chain("ten", 10)],
+    )));
+    assert_eq!(
+        steps(&restart[0]),
+        [("sse".to_string(), 0), ("long_polling".to_string(), 100)]
+    );
+    assert_eq!(
+        steps(&restart[1]),
+        [("sse".to_string(), 100), ("long_polling".to_string(), 0)]
+    );
+    for r in &restart {
+        assert_eq!(r.ledger.lost, 0, "{}", r.label);
+        assert_eq!(r.fallback.as_ref().unwrap().on_primary, 100);
+    }
+}

@@ -58,12 +58,7 @@ impl<P: Protocol> World<'_, P> {
     /// How `c` gets connections: as its protocol's tabs do, except that a REST client
     /// beside an HTTP/2 stream opens its own (rtsim does not multiplex it on the stream's).
     fn sharing_of(&self, c: ClientId) -> Sharing {
-        if self.clients[c as usize].fell_back
-            && let Some(sharing) = self.protocol.fallback_sharing()
-        {
-            return sharing;
-        }
-        match self.protocol.sharing() {
+        match self.protocol.sharing_at(self.clients[c as usize].stage) {
             Sharing::Shared if self.is_rest(c) => Sharing::PerTab,
             sharing => sharing,
         }
@@ -142,7 +137,7 @@ impl<P: Protocol> World<'_, P> {
             requests_before: 1,
             responses_before: 1,
             client: c,
-            fallback: false,
+            stage: 0,
         };
         self.send_up(c, MsgKind::Request, now, s);
     }

@@ -106,15 +106,17 @@ impl<P: Protocol> World<'_, P> {
         client.failed_attempts
     }
 
-    /// Whether `c` fell back to long polling.
-    pub fn fell_back(&self, c: ClientId) -> bool {
-        self.clients[c as usize].fell_back
+    /// `c`'s step in its variant's fallback chain (0: the variant's own transport).
+    pub fn stage(&self, c: ClientId) -> u8 {
+        self.clients[c as usize].stage
     }
 
-    /// `c` falls back to long polling for the rest of the run.
+    /// `c` moves to the next step of its fallback chain for the rest of the run; its
+    /// failure count starts again.
     pub fn fall_back(&mut self, c: ClientId) {
         let client = &mut self.clients[c as usize];
-        client.fell_back = true;
+        client.stage += 1;
+        client.failed_attempts = 0;
         client.request_outstanding = false;
     }
 

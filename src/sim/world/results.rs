@@ -3,8 +3,8 @@
 
 use super::{Client, Protocol, World};
 use crate::metrics::{
-    BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackResult, HopBytes,
-    LostByReason, RunResult, SlowConsumers, WindowTotals, fixed,
+    BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackCount, FallbackResult,
+    HopBytes, LostByReason, RunResult, SlowConsumers, WindowTotals, fixed,
 };
 use crate::net::wire::WireBytes;
 use crate::scenario::TransportSpec;
@@ -104,25 +104,7 @@ impl<P: Protocol> World<'_, P> {
             messages: self.message_result(),
             webhooks: None,
             history: self.history_result(),
-            fallback: matches!(
-                variant.kind,
-                crate::scenario::TransportKind::WebSocket {
-                    fallback: Some(_),
-                    ..
-                }
-            )
-            .then(|| {
-                let fell_back = self.clients[..self.visible_clients]
-                    .iter()
-                    .filter(|c| c.fell_back)
-                    .count() as u64;
-                FallbackResult {
-                    primary: "websocket".into(),
-                    fallback: "long_polling".into(),
-                    on_primary: self.visible_clients as u64 - fell_back,
-                    on_fallback: fell_back,
-                }
-            }),
+            fallback: self.fallback_result(variant),
             imbalance: self.imbalance(),
             broker_messages: self.counters.broker_messages,
             disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,
@@ -187,10 +169,35 @@ impl<P: Protocol> World<'_, P> {
         hops
     }
 
+    /// Clients per final transport, for a variant with a fallback chain.
+    fn fallback_result(&self, variant: &TransportSpec) -> Option<FallbackResult> {
+        let crate::scenario::TransportKind::WebSocket { fallback, .. } = &variant.kind else {
+            return None;
+        };
+        if fallback.is_empty() {
+            return None;
+        }
+        let visible = &self.clients[..self.visible_clients];
+        let steps: Vec<FallbackCount> = fallback
+            .iter()
+            .enumerate()
+            .map(|(k, step)| FallbackCount {
+                transport: step.kind.name().to_string(),
+                clients: visible.iter().filter(|c| c.stage as usize == k + 1).count() as u64,
+            })
+            .collect();
+        let on_fallback = steps.iter().map(|s| s.clients).sum::<u64>();
+        Some(FallbackResult {
+            primary: variant.kind.name().to_string(),
+            on_primary: self.visible_clients as u64 - on_fallback,
+            on_fallback,
+            steps,
+        })
+    }
+
     /// Whether the events waiting at the server for `client` will never reach it.
     fn abandons(&self, client: &Client) -> bool {
-        client.disconnected
-            || (self.protocol.loses_outage() && !client.streaming && !client.fell_back)
+        client.disconnected || (self.protocol.loses_outage_at(client.stage) && !client.streaming)
     }
 
     /// Lost by reason, with the events waiting for clients that will never get them.
