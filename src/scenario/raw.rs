@@ -523,19 +523,38 @@ pub enum RawPayload {
     Distribution(RawPayloadDistribution),
 }
 
+/// Reads a field that takes one of two shapes, chosen by the value's own shape (`first`
+/// when `is_first` holds), so that each shape keeps its own error message (an untagged
+/// enum would only say that no variant matched).
+fn either_shape<'de, D, A, B, T>(
+    deserializer: D,
+    is_first: fn(&serde_json::Value) -> bool,
+    first: fn(A) -> T,
+    second: fn(B) -> T,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    A: serde::de::DeserializeOwned,
+    B: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let value = serde_json::Value::deserialize(deserializer)?;
+    let read = if is_first(&value) {
+        serde_json::from_value(value).map(first)
+    } else {
+        serde_json::from_value(value).map(second)
+    };
+    read.map_err(|e| D::Error::custom(e.to_string()))
+}
+
 impl<'de> Deserialize<'de> for RawPayload {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_object() {
-            serde_json::from_value(value)
-                .map(RawPayload::Distribution)
-                .map_err(|e| D::Error::custom(e.to_string()))
-        } else {
-            ByteSize::deserialize(value)
-                .map(RawPayload::Fixed)
-                .map_err(|e| D::Error::custom(e.to_string()))
-        }
+        either_shape(
+            deserializer,
+            serde_json::Value::is_object,
+            RawPayload::Distribution,
+            RawPayload::Fixed,
+        )
     }
 }
 
@@ -550,17 +569,12 @@ pub enum RawAudience {
 
 impl<'de> Deserialize<'de> for RawAudience {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_object() {
-            serde_json::from_value(value)
-                .map(RawAudience::Topics)
-                .map_err(|e| D::Error::custom(e.to_string()))
-        } else {
-            String::deserialize(value)
-                .map(RawAudience::Named)
-                .map_err(|e| D::Error::custom(e.to_string()))
-        }
+        either_shape(
+            deserializer,
+            serde_json::Value::is_object,
+            RawAudience::Topics,
+            RawAudience::Named,
+        )
     }
 }
 
@@ -642,17 +656,12 @@ pub enum RawFallbacks {
 
 impl<'de> Deserialize<'de> for RawFallbacks {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_array() {
-            serde_json::from_value(value)
-                .map(RawFallbacks::Chain)
-                .map_err(|e| D::Error::custom(e.to_string()))
-        } else {
-            serde_json::from_value(value)
-                .map(|step| RawFallbacks::One(Box::new(step)))
-                .map_err(|e| D::Error::custom(e.to_string()))
-        }
+        either_shape(
+            deserializer,
+            serde_json::Value::is_array,
+            RawFallbacks::Chain,
+            |step| RawFallbacks::One(Box::new(step)),
+        )
     }
 }
 
