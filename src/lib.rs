@@ -1,12 +1,13 @@
 //! rtsim: a deterministic discrete-event simulator that compares how real-time updates
-//! reach users — short polling, long polling, Server-Sent Events and WebSocket — by
-//! running each over the same workload and measuring latency, bytes, server load and
-//! delivery.
+//! reach users — short polling, long polling, Server-Sent Events, WebSocket, gRPC and
+//! webhooks — by running each over the same workload and measuring latency, bytes, server
+//! load and delivery.
 //!
 //! Map of the code (data flows one way, top to bottom):
 //! - [`units`]: `"20ms"`, `"32KiB"`, `"50Mbit/s"`, `"2/s"`, `"1%"` parsed exactly.
 //! - [`scenario`]: the YAML format, its validation and `--set` overrides → [`Scenario`].
-//! - [`workload`]: the event log every variant shares (common random numbers).
+//! - [`workload`]: the event log, the clients' messages and the audiences every variant
+//!   shares (common random numbers).
 //! - [`engine`]: simulated time, the `(time, seq)` event queue, random streams, run loop.
 //! - [`net`], [`infra`]: links, TCP accounting, bytes by layer; the server's CPU and memory.
 //! - [`energy`]: a mobile radio's state machine (LTE, 3G, WiFi) turning transfers into joules.
