@@ -4,9 +4,10 @@ use rtsim::RunResult;
 
 use crate::support::{Simple, run, scenario};
 
-/// One gRPC client, one 200-byte event a second for 100 s, with the protobuf size given.
-fn one_client(tls: &str, transport: &str) -> RunResult {
-    let text = Simple {
+/// One client, one 200-byte event a second (70 bytes as protobuf) for 100 s, with
+/// `transports`.
+fn one_client_text(transports: &[&str]) -> String {
+    Simple {
         clients: 1,
         latency: "5ms",
         bandwidth: "100Mbit/s",
@@ -16,7 +17,12 @@ fn one_client(tls: &str, transport: &str) -> RunResult {
         duration: "100500ms",
         warmup: "0s",
     }
-    .yaml(&[transport]);
+    .yaml(transports)
+}
+
+/// One gRPC client as above, with TLS `tls`.
+fn one_client(tls: &str, transport: &str) -> RunResult {
+    let text = one_client_text(&[transport]);
     let text = text.replace(
         "users: { count: 1, link: link }",
         &format!("users: {{ count: 1, link: link, tls: {tls} }}"),
@@ -243,17 +249,7 @@ transports:
 /// JSON array (brackets and commas).
 #[test]
 fn unary_grpc_and_rest_polling_differ_by_exactly_their_framing() {
-    let text = Simple {
-        clients: 1,
-        latency: "5ms",
-        bandwidth: "100Mbit/s",
-        source: "periodic",
-        rate: "1/s",
-        payload: "200B, protobuf_size: 70B",
-        duration: "100500ms",
-        warmup: "0s",
-    }
-    .yaml(&[
+    let text = one_client_text(&[
         "{ label: rest, polling: { interval: 1s, http2: true, request_headers: 200B, response_headers: 80B } }",
         "{ label: unary, grpc: { mode: unary, interval: 1s } }",
     ]);
