@@ -60,10 +60,10 @@ pub enum Event {
     ClientMessage(u32),
 }
 
-/// Bits of a push job's event number; the epoch takes the rest of the 32 (5 bits, so it
+/// Bits of a push job's event number (and of an answer job's hold generation); the epoch takes the rest of the 32 (5 bits, so it
 /// wraps after 32 crashes: a job would have to wait through 32 crashes to be mistaken).
 const EVENT_BITS: u32 = 27;
-const EVENT_MASK: u32 = (1 << EVENT_BITS) - 1;
+pub const EVENT_MASK: u32 = (1 << EVENT_BITS) - 1;
 /// The epoch bits a push job keeps: compare epochs of push jobs under this mask.
 pub const PUSH_EPOCH_MASK: u32 = (1 << (32 - EVENT_BITS)) - 1;
 
@@ -92,12 +92,16 @@ impl crate::engine::Packed for Event {
             Event::BrokerDelivery(r, n) => (9, r, n),
             Event::BrokerDone(r, n) => (10, r, n),
             Event::Scale(k) => (11, 0, k),
-            Event::JobDone(c, Job::Request, e) => (16, c, e),
+            Event::JobDone(c, Job::Request(g), e) => {
+                (16, c, g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
+            }
             Event::JobDone(c, Job::Push(n), e) => {
                 debug_assert!(n <= EVENT_MASK, "event {n} does not fit {EVENT_BITS} bits");
                 (17, c, n | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
             }
-            Event::JobDone(c, Job::Answer, e) => (18, c, e),
+            Event::JobDone(c, Job::Answer(g), e) => {
+                (18, c, g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
+            }
             Event::JobDone(c, Job::Keepalive, e) => (19, c, e),
             Event::JobDone(c, Job::TlsHandshake, e) => (20, c, e),
             Event::JobDone(c, Job::Http2Ping, e) => (21, c, e),
@@ -140,9 +144,9 @@ impl crate::engine::Packed for Event {
             9 => Event::BrokerDelivery(client, aux),
             10 => Event::BrokerDone(client, aux),
             11 => Event::Scale(aux),
-            16 => Event::JobDone(client, Job::Request, aux),
+            16 => Event::JobDone(client, Job::Request(aux & EVENT_MASK), aux >> EVENT_BITS),
             17 => Event::JobDone(client, Job::Push(aux & EVENT_MASK), aux >> EVENT_BITS),
-            18 => Event::JobDone(client, Job::Answer, aux),
+            18 => Event::JobDone(client, Job::Answer(aux & EVENT_MASK), aux >> EVENT_BITS),
             19 => Event::JobDone(client, Job::Keepalive, aux),
             20 => Event::JobDone(client, Job::TlsHandshake, aux),
             21 => Event::JobDone(client, Job::Http2Ping, aux),
@@ -173,12 +177,15 @@ pub enum CloseReason {
 /// Server work whose completion triggers a send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
-    /// An HTTP request (poll, long-poll request, SSE subscribe, WebSocket upgrade).
-    Request,
+    /// An HTTP request (poll, long-poll request, SSE subscribe, WebSocket upgrade) that
+    /// came on the client's connection of this generation (its low [`EVENT_BITS`] bits):
+    /// if that connection is gone when the job ends, nobody is there to answer.
+    Request(u32),
     /// Write event `n` to the client's stream.
     Push(u32),
-    /// Answer the held long-poll request.
-    Answer,
+    /// Answer the held long-poll request of this hold generation (its low
+    /// [`EVENT_BITS`] bits): a job for a request the server has since dropped is void.
+    Answer(u32),
     /// Write a heartbeat or ping.
     Keepalive,
     /// The server's part of a TLS handshake; its first flight leaves when it is done.
@@ -192,7 +199,10 @@ pub enum Job {
 impl Job {
     /// Jobs that keep only [`PUSH_EPOCH_MASK`]'s bits of the epoch (their aux holds a number).
     pub fn short_epoch(self) -> bool {
-        matches!(self, Job::Push(_) | Job::Message(_))
+        matches!(
+            self,
+            Job::Push(_) | Job::Message(_) | Job::Answer(_) | Job::Request(_)
+        )
     }
 }
 
@@ -330,10 +340,10 @@ mod tests {
             Event::BrokerDelivery(999, 5),
             Event::BrokerDone(3, u32::MAX),
             Event::Scale(2),
-            Event::JobDone(c, Job::Request, 7),
+            Event::JobDone(c, Job::Request(EVENT_MASK), 7),
             Event::JobDone(1, Job::Push(EVENT_MASK), PUSH_EPOCH_MASK),
             Event::JobDone(1, Job::Push(99_999_999), 3),
-            Event::JobDone(2, Job::Answer, u32::MAX),
+            Event::JobDone(2, Job::Answer(EVENT_MASK), PUSH_EPOCH_MASK),
             Event::JobDone(3, Job::Keepalive, 0),
             Event::JobDone(4, Job::TlsHandshake, 1),
             Event::JobDone(5, Job::Http2Ping, 2),

@@ -10,7 +10,7 @@ mod event;
 mod webhook;
 mod world;
 
-pub use event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind};
+pub use event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind};
 pub use world::{CONNECTIONS_PER_ORIGIN, Client, Protocol, REST_RETRY, Sharing, Uploads, World};
 
 use crate::engine::{self, EngineError, Scheduler};

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 
-use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
+use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
 use crate::engine::rng::{self, Stream, exponential};
 use crate::engine::{Model, Nanos, Scheduler};
 use crate::infra::balancer::Balancer;
@@ -121,8 +121,16 @@ pub trait Protocol: Sized {
     fn has_subscribers(_w: &World<Self>, _replica: u32) -> bool {
         false
     }
-    /// A held request's answer job finished.
-    fn answer(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {}
+    /// A held request's answer job finished; `generation` (its low bits) tells which
+    /// held request it was written for.
+    fn answer(
+        _w: &mut World<Self>,
+        _c: ClientId,
+        _generation: u32,
+        _now: Nanos,
+        _s: &mut Scheduler<Event>,
+    ) {
+    }
     /// A held request's timer fired; `generation` tells which request it was set for.
     fn hold_timeout(
         _w: &mut World<Self>,
@@ -1017,12 +1025,7 @@ impl<'s, P: Protocol> World<'s, P> {
                     && self.clients[c as usize].stage == 0
                     && self.paths[self.clients[c as usize].group as usize].deny_websocket =>
             {
-                let connection = &mut self.clients[c as usize].connection;
-                if connection.tls_pending {
-                    connection.early_denied = true;
-                } else {
-                    self.send_down(c, MsgKind::Denied, now, s);
-                }
+                self.refuse_request(c, MsgKind::Denied, now, s);
             }
             MsgKind::Upload { message, .. } if !self.is_rest(c) => {
                 self.upload_arrived(c, message, now, s);
@@ -1031,7 +1034,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 self.touch(c, now);
                 if !self.request_arrived(c, now) {
                     self.counters.refused += u64::from(self.in_window(now));
-                    self.send_down(c, MsgKind::Unavailable, now, s);
+                    self.refuse_request(c, MsgKind::Unavailable, now, s);
                     return;
                 }
                 match msg.kind {
@@ -1056,6 +1059,23 @@ impl<'s, P: Protocol> World<'s, P> {
         }
     }
 
+    /// `c`'s request is refused with `refusal` (a `403` or a `503`), after the server's
+    /// TLS flight when the request came as early data.
+    fn refuse_request(
+        &mut self,
+        c: ClientId,
+        refusal: MsgKind,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let connection = &mut self.clients[c as usize].connection;
+        if connection.tls_pending {
+            connection.early_refusal = Some(refusal);
+        } else {
+            self.send_down(c, refusal, now, s);
+        }
+    }
+
     /// The server starts handling `c`'s request: a CPU job, with the accept cost on a new
     /// connection's first request.
     fn handle_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
@@ -1070,10 +1090,33 @@ impl<'s, P: Protocol> World<'s, P> {
             connection.accepted = true;
             job_cost += cost.accept;
         }
-        self.run_job(c, Job::Request, job_cost, now, s);
+        connection.request_in_job = true;
+        let generation = connection.generation & EVENT_MASK;
+        self.run_job(c, Job::Request(generation), job_cost, now, s);
+    }
+
+    /// The next message on `c`'s downlink reaches the client. A connection the server is
+    /// closing (its replica crashed, or a slow consumer's stream ended) closes once the
+    /// last of what was on the wire has arrived and been acted on: the client reads a
+    /// response before it sees the reset behind it.
+    /// `c`'s request job ended after its connection closed: no answer; the balancer
+    /// releases it, and a REST client's message waits to be sent again.
+    fn request_voided(&mut self, c: ClientId) {
+        if self.is_rest(c) {
+            self.rest_request_voided(c);
+        }
+        self.request_completed(c);
     }
 
     fn arrive_at_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        self.client_reads(c, now, s);
+        if self.clients[c as usize].closing {
+            self.finish_close_if_drained(c, now, s);
+        }
+    }
+
+    /// `c` reads the next message on its downlink.
+    fn client_reads(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let msg = self.receive(c, Direction::Down, now);
         self.radio_transfer(c, Direction::Down, msg.wire, now);
         self.heard_from_server(c, now);
@@ -1086,9 +1129,6 @@ impl<'s, P: Protocol> World<'s, P> {
         if msg.kind.is_setup() {
             self.client_setup(c, msg.kind, now, s);
             return;
-        }
-        if self.clients[c as usize].closing {
-            self.finish_close_if_drained(c, now, s);
         }
         if let (Some(window), false) = (self.protocol.http2_window(), self.is_rest(c)) {
             // Flow control counts what the client consumed: approximately the message's
@@ -1146,8 +1186,20 @@ impl<'s, P: Protocol> World<'s, P> {
 
     fn job_done(&mut self, c: ClientId, job: Job, now: Nanos, s: &mut Scheduler<Event>) {
         match job {
-            Job::Request if self.is_rest(c) => self.rest_handled(c, now, s),
-            Job::Request => P::request_handled(self, c, now, s),
+            Job::Request(generation) => {
+                let connection = &mut self.clients[c as usize].connection;
+                connection.request_in_job = false;
+                let current = connection.open && connection.generation & EVENT_MASK == generation;
+                if !current {
+                    // Its connection closed under it (a refusal on a shared HTTP/2
+                    // connection): the client has taken its failure path already.
+                    self.request_voided(c);
+                } else if self.is_rest(c) {
+                    self.rest_handled(c, now, s);
+                } else {
+                    P::request_handled(self, c, now, s);
+                }
+            }
             Job::Message(k) => self.message_handled(c, k, now, s),
             Job::Push(n) if !self.clients[c as usize].streaming => self.discard_push(c, n, now, s),
             Job::Push(n) => {
@@ -1155,9 +1207,10 @@ impl<'s, P: Protocol> World<'s, P> {
                 self.send_down(c, MsgKind::Event(n), now, s);
             }
             Job::Keepalive if !self.clients[c as usize].streaming => {}
-            Job::Answer => P::answer(self, c, now, s),
+            Job::Answer(generation) => P::answer(self, c, generation, now, s),
             Job::Keepalive => self.send_down(c, MsgKind::Keepalive, now, s),
             Job::TlsHandshake => self.tls_handshake_done(c, now, s),
+            Job::Http2Ping if !self.clients[c as usize].connection.open => {}
             Job::Http2Ping => self.send_down(c, MsgKind::Http2Ping, now, s),
         }
     }

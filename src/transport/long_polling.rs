@@ -5,7 +5,7 @@
 
 use crate::engine::{Nanos, Scheduler};
 use crate::scenario::{HttpHeaders, ReconnectPolicy, TransportKind};
-use crate::sim::{ClientId, ConnInfo, Event, Job, MsgKind, Protocol, Sharing, World};
+use crate::sim::{ClientId, ConnInfo, EVENT_MASK, Event, Job, MsgKind, Protocol, Sharing, World};
 use crate::transport::http::exchange_size;
 use crate::workload::EventLog;
 
@@ -52,9 +52,11 @@ impl LongPolling {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        w.clients[c as usize].answer_scheduled = true;
+        let client = &mut w.clients[c as usize];
+        client.answer_scheduled = true;
+        let generation = client.hold_generation & EVENT_MASK;
         let cost = w.scenario.server.cost.push;
-        w.run_job(c, Job::Answer, cost, now, s);
+        w.run_job(c, Job::Answer(generation), cost, now, s);
     }
 
     /// The server handled `c`'s request: answer at once if events wait, else hold it.
@@ -115,14 +117,20 @@ impl LongPolling {
         }
     }
 
-    /// The answer job is done: the held request is answered.
+    /// The answer job for the request of hold `generation` is done: that request is
+    /// answered, if the server still holds it (a dropped connection voids its answer).
     pub fn answered<Q: Protocol>(
         w: &mut World<Q>,
         c: ClientId,
+        generation: u32,
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
         let client = &mut w.clients[c as usize];
+        let current = client.hold_generation & EVENT_MASK == generation;
+        if !(client.held && client.answer_scheduled && current) {
+            return;
+        }
         client.held = false;
         client.answer_scheduled = false;
         w.held_on[client.replica as usize] -= 1;
@@ -188,8 +196,14 @@ impl Protocol for LongPolling {
         Self::timed_out(w, c, generation, now, s);
     }
 
-    fn answer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        Self::answered(w, c, now, s);
+    fn answer(
+        w: &mut World<Self>,
+        c: ClientId,
+        generation: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        Self::answered(w, c, generation, now, s);
     }
 
     fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {

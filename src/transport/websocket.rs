@@ -254,8 +254,14 @@ impl Protocol for WebSocket {
         LongPolling::timed_out(w, c, generation, now, s);
     }
 
-    fn answer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        LongPolling::answered(w, c, now, s);
+    fn answer(
+        w: &mut World<Self>,
+        c: ClientId,
+        generation: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        LongPolling::answered(w, c, generation, now, s);
     }
 
     /// A long-polling answer arrived (a client that fell back): ask again.

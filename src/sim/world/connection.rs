@@ -18,6 +18,9 @@ use crate::sim::event::{ClientId, ConnInfo, Event, Job, MsgKind};
 pub(super) struct Connection {
     /// A TCP connection exists or is being opened.
     pub open: bool,
+    /// The front end admitted its SYN: it counts among the open connections of the front
+    /// end, of the proxies on its path and (layer 4) of its replica until it closes.
+    pub admitted: bool,
     /// The server has accepted it (paid the accept cost).
     pub accepted: bool,
     /// When the client opened it, until its first response arrives.
@@ -28,11 +31,16 @@ pub(super) struct Connection {
     pub tls_resumed: bool,
     /// Server: the TLS handshake job has not finished yet.
     pub tls_pending: bool,
+    /// Server: a request of this connection is in the CPU.
+    pub request_in_job: bool,
     /// Server: a request (TLS 1.3 early data) arrived before the handshake job finished.
     pub early_request: bool,
-    /// A proxy denies the upgrade that came as early data: its `403` follows the
-    /// handshake (a proxy answers inside the TLS session it terminates).
-    pub early_denied: bool,
+    /// A request that came as early data is refused (a proxy's `403` to a WebSocket
+    /// upgrade, a layer-7 balancer's `503` when no replica can take it): the refusal
+    /// follows the handshake, as the refusing hop answers inside the TLS session it
+    /// terminates. Answering before the server's TLS flight would let that flight reach a
+    /// closed connection.
+    pub early_refusal: Option<MsgKind>,
     /// Server: the connection's last use (request arrival or response).
     pub last_active: Nanos,
     /// Server: an idle-timer event is pending for this connection.
@@ -135,8 +143,8 @@ impl<P: Protocol> World<'_, P> {
         self.send_down(c, MsgKind::TlsServerHello, now, s);
         let connection = &mut self.clients[c as usize].connection;
         connection.tls_pending = false;
-        if std::mem::take(&mut connection.early_denied) {
-            self.send_down(c, MsgKind::Denied, now, s);
+        if let Some(refusal) = connection.early_refusal.take() {
+            self.send_down(c, refusal, now, s);
         } else if std::mem::take(&mut connection.early_request) {
             self.handle_request(c, now, s);
         }
@@ -282,7 +290,9 @@ impl<P: Protocol> World<'_, P> {
         self.count(c, now, Direction::Down, segment);
         self.count(c, now, Direction::Up, segment);
         self.count(c, now, Direction::Down, segment);
-        self.client_connection_closed(c);
+        for t in tabs {
+            self.client_connection_closed(*t);
+        }
         self.series.connections_now(now, self.open_connections);
         for t in tabs {
             self.settle_acks(*t, now);
@@ -300,5 +310,16 @@ impl Client {
     /// Nothing in flight in either direction, nothing held at a proxy.
     pub(super) fn is_quiet(&self) -> bool {
         self.channels.iter().all(|ch| ch.in_flight.is_empty()) && self.proxy_held.is_empty()
+    }
+
+    /// Something of the connection is on the wire, at a proxy or in the server's CPU (a
+    /// request, a TLS handshake, pushes, a held request's answer): a proxy's idle or
+    /// lifetime close waits for it to finish, as a graceful close between requests does.
+    pub(super) fn is_busy(&self) -> bool {
+        !self.is_quiet()
+            || self.events_in_jobs > 0
+            || self.answer_scheduled
+            || self.connection.request_in_job
+            || self.connection.tls_pending
     }
 }

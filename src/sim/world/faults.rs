@@ -372,8 +372,9 @@ impl<P: Protocol> World<'_, P> {
         client.job_epoch = client.job_epoch.wrapping_add(1);
         client.answer_scheduled = false;
         client.connection.tls_pending = false;
+        client.connection.request_in_job = false;
         client.connection.early_request = false;
-        client.connection.early_denied = false;
+        client.connection.early_refusal = None;
         // Push jobs hold the last events handed out, just before the cursor.
         let in_jobs = std::mem::take(&mut client.events_in_jobs);
         self.rewind_cursor(c, in_jobs as u32);

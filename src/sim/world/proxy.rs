@@ -141,7 +141,7 @@ impl<P: Protocol> World<'_, P> {
             return;
         }
         let deadline = client.connection.last_traffic + timeout;
-        let busy = !client.is_quiet() || client.events_in_jobs > 0 || client.answer_scheduled;
+        let busy = client.is_busy();
         if deadline > now || busy {
             // Silent but busy (bytes held at the proxy, a job in the server's CPU): look
             // again a full timeout later.
@@ -179,6 +179,8 @@ impl<P: Protocol> World<'_, P> {
         }
         if std::mem::take(&mut client.held) {
             self.held_on[r] -= 1;
+            // An answer being written for it is void.
+            client.answer_scheduled = false;
         }
         self.request_completed(c);
     }
@@ -220,7 +222,7 @@ impl<P: Protocol> World<'_, P> {
         if !client.connection.open || client.connection.generation != generation {
             return;
         }
-        let busy = !client.is_quiet() || client.events_in_jobs > 0 || client.answer_scheduled;
+        let busy = client.is_busy();
         if busy {
             s.after(1_000_000_000, Event::CloseWhenQuiet(c, generation, reason));
             return;

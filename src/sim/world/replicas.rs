@@ -53,11 +53,16 @@ impl<P: Protocol> World<'_, P> {
         }
         self.open_connections += 1;
         self.peak_connections = self.peak_connections.max(self.open_connections);
+        self.clients[c as usize].connection.admitted = true;
         true
     }
 
-    /// A client's TCP connection closed.
+    /// A client's TCP connection closed: if the front end had admitted it, it no longer
+    /// counts there (a connection closed before its SYN arrived, or refused, never did).
     pub(super) fn client_connection_closed(&mut self, c: ClientId) {
+        if !std::mem::take(&mut self.clients[c as usize].connection.admitted) {
+            return;
+        }
         self.open_connections -= 1;
         let group = self.clients[c as usize].group as usize;
         for p in &self.scenario.groups[group].path.proxies {

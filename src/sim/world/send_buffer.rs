@@ -160,7 +160,12 @@ impl<P: Protocol> World<'_, P> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let client = &self.clients[c as usize];
+        let client = &mut self.clients[c as usize];
+        if client.closing && !client.connection.open {
+            // Closed already (refused, denied, dropped under it): nothing left to close.
+            client.closing = false;
+            return;
+        }
         if client.closing
             && client.is_quiet()
             && client.stale_jobs == 0

@@ -285,6 +285,16 @@ impl<P: Protocol> World<'_, P> {
         self.rest_send_next(r, now, s);
     }
 
+    /// REST client `r`'s request job ended with its connection gone: the server never
+    /// published its message (the client sends it again, as after a crash).
+    pub(super) fn rest_request_voided(&mut self, r: ClientId) {
+        let owner = self.owner_of(r);
+        let k = std::mem::replace(&mut self.two_way.serving[owner as usize], NO_MESSAGE);
+        if k != HISTORY && k != NO_MESSAGE {
+            self.two_way.in_jobs[r as usize] -= 1;
+        }
+    }
+
     /// REST client `r`'s connection failed (refused, reset, closed under it): the message
     /// it carried goes again after [`REST_RETRY`].
     pub(super) fn rest_connection_lost(&mut self, r: ClientId, s: &mut Scheduler<Event>) {
