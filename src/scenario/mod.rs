@@ -12,10 +12,12 @@ pub mod defaults;
 pub mod error;
 pub mod faults;
 pub mod grpc;
+pub mod limits;
 pub mod locate;
 pub mod overrides;
 pub mod radio;
 pub mod raw;
+mod source;
 pub mod spec;
 pub mod sweep;
 pub mod topology;
@@ -72,8 +74,7 @@ pub fn load_file(
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::new(&file, format!("cannot read the file: {e}")))?;
+    let text = source::read(path, &file)?;
     load_str(&file, &text, overrides)
 }
 
@@ -101,8 +102,7 @@ pub fn plan_file(
     overrides: &[Override],
 ) -> Result<sweep::Plan, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::new(&file, format!("cannot read the file: {e}")))?;
+    let text = source::read(path, &file)?;
     plan(&file, &text, overrides)
 }
 

@@ -77,6 +77,18 @@ impl ScenarioFile {
         }
     }
 
+    /// Writes `bytes`, which need not be text, to `<tempdir>/<name>.yaml`.
+    fn from_bytes(name: &str, bytes: &[u8]) -> Self {
+        let dir = tempfile::tempdir().expect("create a temporary folder");
+        let path = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&path, bytes).expect("write the scenario");
+        ScenarioFile {
+            dir,
+            path,
+            text: String::from_utf8_lossy(bytes).into_owned(),
+        }
+    }
+
     /// `rtsim check FILE [extra...]`.
     fn check(&self, extra: &[&str]) -> Failure {
         let mut cmd = Command::cargo_bin("rtsim").expect("the rtsim binary");
@@ -1288,4 +1300,42 @@ fn receiver_topology_mistakes_are_named() {
         "users: { link: dsl }",
         &["receivers.users", "already a node of the topology"],
     );
+}
+
+// ---- Every input error says where and what ----
+
+/// A file that is not UTF-8 is located at its first bad byte (line, column and byte
+/// offset), not refused as a whole.
+#[test]
+fn a_file_that_is_not_utf8_is_located_at_its_first_bad_byte() {
+    let text = broken("seed: 3\n", "seed: 3\ndescription: caf\u{e9} au lait\n");
+    let mut bytes = text.into_bytes();
+    // é as Latin-1: one byte 0xE9 instead of UTF-8's two.
+    let at = bytes
+        .windows(2)
+        .position(|w| w == [0xC3, 0xA9])
+        .expect("the é");
+    bytes.splice(at..at + 2, [0xE9]);
+    let file = ScenarioFile::from_bytes("latin1", &bytes);
+    let failure = file.check(&[]);
+    failure
+        .assert_location(&file.shown(), line_of(&file.text, "description"))
+        .assert_contains(&format!("byte offset {at}"))
+        .assert_contains("not UTF-8")
+        .assert_lacks("stream did not contain valid UTF-8");
+    assert!(
+        failure.headline().contains(":3:17: "),
+        "expected the column of the byte (17):\n{}",
+        failure.stderr
+    );
+}
+
+/// A file far larger than any scenario is refused before it is read, with the limit.
+#[test]
+fn a_file_larger_than_the_limit_is_refused_with_it() {
+    let huge = format!("{BASE}{}", "# padding\n".repeat(17 * 1024 * 1024 / 10));
+    let file = ScenarioFile::new("huge", &huge);
+    file.check(&[])
+        .assert_contains("larger than 16 MiB")
+        .assert_contains("the limit");
 }
