@@ -115,7 +115,7 @@ pub(crate) fn apply(
         place(&mut tree, &o.path, &o.value).map_err(err)?;
         // Read back after each override so an error names the override that caused it.
         serde_json::from_value::<RawScenario>(tree.clone())
-            .map_err(|e| err(super::tidy_parser_message(&e.to_string())))?;
+            .map_err(|e| err(super::yaml_error::tidy_parser_message(&e.to_string())))?;
     }
     serde_json::from_value(tree).map_err(|e| ScenarioError::new("--set", e.to_string()))
 }

@@ -723,7 +723,7 @@ fn bad_unit_inside_a_merged_anchor() {
     );
     failure
         .assert_contains("\"220 bytes\"")
-        .assert_contains("response_headers")
+        .assert_contains("field `transports[0].polling.response_headers`")
         .assert_lacks("request_headers");
     assert!(
         !headline.trim_end().ends_with("(used"),
@@ -1338,4 +1338,236 @@ fn a_file_larger_than_the_limit_is_refused_with_it() {
     file.check(&[])
         .assert_contains("larger than 16 MiB")
         .assert_contains("the limit");
+}
+
+/// YAML's `.nan` and `.inf` are valid YAML: the field they were written for says it must
+/// be finite (not "malformed YAML", not the parser's "configured policy").
+#[test]
+fn non_finite_numbers_name_their_field_and_say_finite() {
+    for (name, from, to, field) in [
+        (
+            "nan-duration",
+            "duration: 20s",
+            "duration: .nan",
+            "field `duration`",
+        ),
+        (
+            "inf-rate",
+            "rate: 1/s",
+            "rate: .inf",
+            "field `workload.events.rate`",
+        ),
+        (
+            "nan-size",
+            "payload: 100B",
+            "payload: .NaN",
+            "field `workload.events.payload`",
+        ),
+    ] {
+        let file = assert_check_fails(
+            name,
+            &broken(from, to),
+            to,
+            &[field, "must be a finite number"],
+        );
+        file.check(&[])
+            .assert_lacks("configured policy")
+            .assert_lacks("malformed");
+    }
+}
+
+/// The parser's limits are named in words with their values, at the place where they were
+/// exceeded, never as its debug output (`budget breached: Depth { depth: 65 }`).
+#[test]
+fn parser_limits_are_named_in_words() {
+    // The top-level mapping is the first level: 63 more pass, 64 more do not.
+    let nested = |levels: usize| {
+        format!(
+            "{BASE}x-deep: {}1{}\n",
+            "{a: ".repeat(levels),
+            "}".repeat(levels)
+        )
+    };
+    let file = ScenarioFile::new("nested-63", &nested(63));
+    Command::cargo_bin("rtsim")
+        .expect("the rtsim binary")
+        .arg("check")
+        .arg(&file.path)
+        .assert()
+        .success();
+    let file = assert_check_fails(
+        "nested-64",
+        &nested(64),
+        "x-deep",
+        &["nested more than 64 levels deep", "the limit is 64 levels"],
+    );
+    file.check(&[])
+        .assert_lacks("budget breached")
+        .assert_lacks("Depth {");
+    let values = vec!["1"; 250_001].join(", ");
+    assert_check_fails(
+        "too-many-nodes",
+        &format!("{BASE}x-many: [{values}]\n"),
+        "x-many",
+        &["more than 250000 YAML nodes", "the limit is 250000"],
+    );
+    // Counted once the whole file is read, so located where it ends.
+    let aliases = vec!["*one"; 101].join(", ");
+    let file = ScenarioFile::new(
+        "alias-ratio",
+        &format!("{BASE}x-one: &one 1\nx-uses: [{aliases}]\n"),
+    );
+    let failure = file.check(&[]);
+    assert!(
+        failure
+            .headline()
+            .starts_with(&format!("error: {}:", file.shown())),
+        "expected a location:\n{}",
+        failure.stderr
+    );
+    failure
+        .assert_contains("101 aliases")
+        .assert_contains("for 1 anchors")
+        .assert_contains("the limit is 10 aliases per anchor");
+}
+
+/// An unclosed `[` is reported where it opens, like an unclosed `{`, also when the parser
+/// only notices lines later with a message about something else.
+#[test]
+fn an_unclosed_list_is_reported_where_it_opens() {
+    let text = broken(
+        "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n",
+        "transports: [ { label: poll, polling: { interval: 1s } },\n  { label: ws, websocket: {} }\nfaults: []\n",
+    );
+    assert_check_fails(
+        "unclosed-list",
+        &text,
+        "transports: [",
+        &["this `[` is never closed", "the parser noticed at line 13"],
+    );
+}
+
+/// A value of the wrong shape names its field, the shape expected (and how to write it)
+/// and the shape found.
+#[test]
+fn a_value_of_the_wrong_shape_names_its_field_and_the_shape_expected() {
+    let text = broken(
+        "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n",
+        "transports:\n  poll: { polling: { interval: 1s } }\n",
+    );
+    let file = ScenarioFile::new("transports-as-mapping", &text);
+    let failure = file.check(&[]);
+    failure
+        .assert_location(&file.shown(), line_of(&text, "poll:"))
+        .assert_contains(
+            "field `transports`: expected a list (`- item` lines, or `[a, b]`), found a mapping",
+        )
+        .assert_lacks("sequence start");
+    assert_check_fails(
+        "network-as-list",
+        &broken("  dsl: { latency", "  - dsl: { latency"),
+        "- dsl",
+        &["field `network`", "expected a mapping", "found a list"],
+    );
+    assert_check_fails(
+        "link-as-value",
+        &broken("{ latency: 20ms, bandwidth: 10Mbit/s }", "fast"),
+        "dsl: fast",
+        &[
+            "field `network.dsl`",
+            "expected a mapping",
+            "found a single value",
+        ],
+    );
+    assert_check_fails(
+        "count-as-list",
+        &broken("count: 5", "count: [5]"),
+        "count: [5]",
+        &[
+            "field `clients.users.count`",
+            "expected a single value",
+            "found a list",
+        ],
+    );
+    assert_check_fails(
+        "duration-as-list",
+        &broken("duration: 20s", "duration: [20s]"),
+        "duration: [20s]",
+        &["field `duration`", "expected a duration", "found a list"],
+    );
+}
+
+/// A misspelt first key of a block mapping keeps its full path (the mapping starts where
+/// its first key does, which used to make the position name two fields).
+#[test]
+fn a_misspelt_first_key_of_a_block_keeps_its_path() {
+    let cases = [
+        (
+            "  dsl: { latency: 20ms, bandwidth: 10Mbit/s }",
+            "  dsl:\n    latncy: 20ms\n    bandwidth: 10Mbit/s",
+            "latncy",
+            "field `network.dsl.latncy`",
+        ),
+        (
+            "  users: { count: 5, link: dsl }",
+            "  users:\n    cuont: 5\n    link: dsl",
+            "cuont",
+            "field `clients.users.cuont`",
+        ),
+        (
+            "  events: { source: poisson, rate: 1/s, payload: 100B }",
+            "  events:\n    sorce: poisson\n    rate: 1/s",
+            "sorce",
+            "field `workload.events.sorce`",
+        ),
+        (
+            "  - { label: ws, websocket: {} }",
+            "  - label: ws\n    websocket:\n      heartbeats: 1s",
+            "heartbeats",
+            "field `transports[1].websocket.heartbeats`",
+        ),
+    ];
+    for (from, to, token, field) in cases {
+        assert_check_fails(
+            "first-key",
+            &broken(from, to),
+            token,
+            &[field, "unknown field"],
+        );
+    }
+    assert_check_fails(
+        "server-first-key",
+        &format!("{BASE}server:\n  coers: 2\n"),
+        "coers",
+        &["field `server.coers`", "unknown field"],
+    );
+}
+
+/// A file with no YAML in it, or with something other than a mapping, says so at line 1.
+#[test]
+fn a_file_without_a_scenario_mapping_says_what_it_holds() {
+    for (name, text, says) in [
+        (
+            "comments-only",
+            "# a scenario\n#\n  # to be written\n",
+            "the file holds only comments",
+        ),
+        (
+            "list",
+            "- name: x\n",
+            "the file holds a list, not a mapping",
+        ),
+        (
+            "value",
+            "hello\n",
+            "the file holds a single value, not a mapping",
+        ),
+    ] {
+        let file = ScenarioFile::new(name, text);
+        file.check(&[])
+            .assert_location(&file.shown(), 1)
+            .assert_contains(says)
+            .assert_contains("expected a YAML mapping with at least name, duration, network, clients, workload and transports")
+            .assert_lacks("unexpected end of input");
+    }
 }
