@@ -1304,6 +1304,13 @@ fn receiver_topology_mistakes_are_named() {
 
 // ---- Every input error says where and what ----
 
+/// `rtsim check` of the built-in default scenario with `args`.
+fn check_default(args: &[&str]) -> Failure {
+    let mut cmd = Command::cargo_bin("rtsim").expect("the rtsim binary");
+    cmd.arg("check").args(args);
+    Failure::from(cmd)
+}
+
 /// A file that is not UTF-8 is located at its first bad byte (line, column and byte
 /// offset), not refused as a whole.
 #[test]
@@ -1374,6 +1381,25 @@ fn non_finite_numbers_name_their_field_and_say_finite() {
             .assert_lacks("configured policy")
             .assert_lacks("malformed");
     }
+}
+
+/// The same through `--set` (on a file and on the built-in scenario) and a sweep value.
+#[test]
+fn non_finite_numbers_through_set_and_sweep_say_finite() {
+    let file = ScenarioFile::new("set-nan", BASE);
+    file.check(&["--set", "duration=.nan"])
+        .assert_contains("error: --set duration=.nan: field `duration`: ")
+        .assert_contains("must be a finite number");
+    check_default(&["--set", "network.broadband.latency=.inf"])
+        .assert_contains("field `network.broadband.latency`")
+        .assert_contains("must be a finite number, not infinity");
+    let text = format!("{BASE}sweep:\n  network.dsl.latency: [10ms, .nan]\n");
+    assert_check_fails(
+        "sweep-nan",
+        &text,
+        ".nan]",
+        &["field `network.dsl.latency`", "must be a finite number"],
+    );
 }
 
 /// The parser's limits are named in words with their values, at the place where they were
@@ -1570,4 +1596,48 @@ fn a_file_without_a_scenario_mapping_says_what_it_holds() {
             .assert_contains("expected a YAML mapping with at least name, duration, network, clients, workload and transports")
             .assert_lacks("unexpected end of input");
     }
+}
+
+/// `--set` errors name the field path as well as the argument.
+#[test]
+fn set_errors_name_the_field_path() {
+    let file = ScenarioFile::new("set-path", BASE);
+    file.check(&["--set", "network.dsl.latncy=20ms"])
+        .assert_contains("error: --set network.dsl.latncy=20ms: field `network.dsl.latncy`: ")
+        .assert_contains("unknown field `latncy`");
+    check_default(&["--set", "clients.browsers.count=ten"])
+        .assert_contains("field `clients.browsers.count`")
+        .assert_contains("\"ten\"");
+}
+
+/// A bad value in `sweep:` is reported at its line in the file, not as a `--set` argument
+/// the user never gave; so is a bad axis.
+#[test]
+fn sweep_mistakes_are_located_in_the_file() {
+    let text = format!("{BASE}sweep:\n  network.dsl.latency: [10ms, 20 parsecs]\n");
+    let file = assert_check_fails(
+        "sweep-bad-unit",
+        &text,
+        "20 parsecs",
+        &[
+            "field `network.dsl.latency`",
+            "sweep point 1",
+            "unknown unit \"parsecs\"",
+        ],
+    );
+    file.check(&[]).assert_lacks("--set");
+    let text = format!("{BASE}sweep:\n  network.dsl.latncy: [10ms, 20ms]\n");
+    let file = assert_check_fails(
+        "sweep-bad-field",
+        &text,
+        "latncy",
+        &["field `network.dsl.latncy`", "unknown field `latncy`"],
+    );
+    file.check(&[]).assert_lacks("--set");
+    assert_check_fails(
+        "sweep-empty-axis",
+        &format!("{BASE}sweep:\n  network.dsl.latency: []\n"),
+        "latency: []",
+        &["field `sweep.network.dsl.latency`", "at least one value"],
+    );
 }
