@@ -149,6 +149,9 @@ pub enum UnitErrorKind {
     TooManyDecimals { max: u32 },
     /// A percentage above 100%.
     OutOfRange,
+    /// Not a number or an infinity (`.nan`, `.inf`, `-.inf`, `NaN`, `inf`): YAML's
+    /// spellings, which the parser hands over as text where the type is open.
+    NotFinite,
 }
 
 /// A unit string that could not be parsed: which quantity it was meant to be, the text
@@ -213,6 +216,14 @@ impl fmt::Display for UnitError {
             UnitErrorKind::TooManyDecimals { max } => write!(f, "more than {max} decimal places")?,
             UnitErrorKind::OutOfRange => {
                 write!(f, "{} must be between 0% and 100%", quantity.plural())?
+            }
+            UnitErrorKind::NotFinite => {
+                let what = if self.input.to_ascii_lowercase().contains("nan") {
+                    "NaN (not a number)"
+                } else {
+                    "infinity"
+                };
+                write!(f, "must be a finite number, not {what}")?
             }
         }
         write!(f, "; expected {}", quantity.expected())
@@ -326,6 +337,9 @@ fn lex(text: &str) -> Result<(Decimal<'_>, &str), UnitErrorKind> {
     if text.is_empty() {
         return Err(UnitErrorKind::Empty);
     }
+    if starts_non_finite(text) {
+        return Err(UnitErrorKind::NotFinite);
+    }
     if let Some(rest) = text.strip_prefix('-')
         && rest.starts_with(|c: char| c.is_ascii_digit() || c == '.')
     {
@@ -341,6 +355,19 @@ fn lex(text: &str) -> Result<(Decimal<'_>, &str), UnitErrorKind> {
         });
     }
     Ok((Decimal::parse(number)?, unit.trim_start()))
+}
+
+/// Whether `text` starts with a spelling of not-a-number or infinity, as YAML (`.nan`,
+/// `-.Inf`) or a programming language (`NaN`, `inf`, `Infinity`) writes it, followed by
+/// nothing or a unit (`.inf/s`), but not by more letters (`info`).
+fn starts_non_finite(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let bare = unsigned.strip_prefix('.').unwrap_or(unsigned);
+    ["infinity", "nan", "inf"].iter().any(|word| {
+        bare.get(..word.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(word))
+            && !bare[word.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+    })
 }
 
 /// Looks `unit` up in `table`. On a miss, suggests a unit that differs only in letter case
@@ -1311,6 +1338,27 @@ mod tests {
         assert!(boxed.to_string().contains("parsecs"));
     }
 
+    /// YAML's `.nan` and `.inf` reach a quantity as text (the parser's policy); each is
+    /// refused as not finite, in the quantity's own words, never as "no number".
+    #[test]
+    fn non_finite_values_are_refused_as_such() {
+        for text in [
+            ".nan", ".NaN", "-.inf", "+.Inf", ".INF", "nan", "inf", "Infinity",
+        ] {
+            let error = error::<Duration>(text);
+            assert_eq!(error.kind(), &UnitErrorKind::NotFinite, "{text}");
+            assert!(
+                error.to_string().contains("must be a finite number"),
+                "{error}"
+            );
+        }
+        assert!(error::<Rate>(".inf/s").to_string().contains("not infinity"));
+        assert!(error::<ByteSize>(".nan").to_string().contains("not NaN"));
+        assert_eq!(error::<Percent>(".nan%").kind(), &UnitErrorKind::NotFinite);
+        // A word that merely starts like one is not a number at all.
+        assert_ne!(error::<Duration>("info").kind(), &UnitErrorKind::NotFinite);
+    }
+
     // --- ByteSize ------------------------------------------------------------------------
 
     #[test]
@@ -1577,8 +1625,8 @@ mod tests {
             ("10 s", r#"unknown unit "s""#),
             ("10/parsec", r#"unknown unit "parsec""#),
             ("10/S", r#"unknown unit "S" (did you mean "s"?)"#),
-            ("inf/s", "does not start with a number"),
-            ("NaN/s", "does not start with a number"),
+            ("inf/s", "must be a finite number, not infinity"),
+            ("NaN/s", "must be a finite number, not NaN"),
             ("1e3/s", r#"unknown unit "e3/s""#),
             ("1.0000000001/s", "more than 9 decimal places"),
             ("18446744073709551616/s", "count is too large"),

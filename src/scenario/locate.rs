@@ -4,7 +4,9 @@
 //! Serde's typed pass reports its own errors with locations; this map serves the second
 //! phase (name resolution and range checks), whose errors name a path. It is built by a
 //! separate pass over the same text with serde-saphyr's `Spanned`, so merge keys and
-//! anchors resolve exactly as in the typed pass.
+//! anchors resolve exactly as in the typed pass, and with the same limits
+//! ([`super::limits::options`]). It also records each value's shape (mapping, list,
+//! single value), so that a type error can say what was found.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -19,12 +21,47 @@ pub struct Position {
     pub column: u64,
 }
 
-/// Field path → position of its value, plus the top-level keys in file order.
+/// The shape of a YAML value, as a type error names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Mapping,
+    List,
+    /// A number, a string, a boolean.
+    Single,
+    /// `~`, `null` or nothing after the colon.
+    Empty,
+}
+
+impl Shape {
+    /// The shape in words, after "found".
+    pub fn words(self) -> &'static str {
+        match self {
+            Shape::Mapping => "a mapping",
+            Shape::List => "a list",
+            Shape::Single => "a single value",
+            Shape::Empty => "an empty value",
+        }
+    }
+}
+
+/// Whether an error is about a mapping key (an unknown or duplicate field) or about a value
+/// (its type or its unit): a block mapping starts where its first key does, so one position
+/// can name both the mapping and its first key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Key,
+    Value,
+}
+
+/// Field path → position and shape of its value, plus the top-level keys in file order.
 #[derive(Debug, Default, Clone)]
 pub struct Locations {
-    by_path: BTreeMap<String, Position>,
+    by_path: BTreeMap<String, (Position, Shape)>,
     /// Position of each mapping key and the path it names.
     keys: Vec<(Position, String)>,
+    /// Values merged or aliased from an anchor: where the anchor wrote them, and the path
+    /// of each copy.
+    copies: Vec<(Position, String)>,
     top_level_keys: Vec<(String, Position)>,
 }
 
@@ -33,7 +70,8 @@ impl Locations {
     /// not well-formed YAML (a syntax error, as opposed to a type error).
     pub fn from_text(text: &str) -> Result<Self, serde_saphyr::Error> {
         let mut locations = Locations::default();
-        let root = serde_saphyr::from_str::<Spanned<Node>>(text)?;
+        let root =
+            serde_saphyr::from_str_with_options::<Spanned<Node>>(text, super::limits::options())?;
         if let Node::Map(entries) = &root.value {
             for (key, _) in entries {
                 locations
@@ -46,6 +84,12 @@ impl Locations {
     }
 
     fn walk(&mut self, path: String, node: &Spanned<Node>) {
+        let shape = match &node.value {
+            Node::Map(_) => Shape::Mapping,
+            Node::Seq(_) => Shape::List,
+            Node::Scalar => Shape::Single,
+            Node::Null => Shape::Empty,
+        };
         match &node.value {
             Node::Map(entries) => {
                 for (key, value) in entries {
@@ -63,14 +107,15 @@ impl Locations {
                     self.walk(format!("{path}[{index}]"), item);
                 }
             }
-            Node::Scalar => {}
+            Node::Scalar | Node::Null => {}
         }
         let defined = position(&node.defined);
         if defined != position(&node.referenced) && defined.line > 0 {
             // Merged or aliased: also findable where it is written.
-            self.keys.push((defined, path.clone()));
+            self.copies.push((defined, path.clone()));
         }
-        self.by_path.insert(path, position(&node.referenced));
+        self.by_path
+            .insert(path, (position(&node.referenced), shape));
     }
 
     /// Position of the value at `path`, or of its nearest located ancestor (a default that
@@ -78,7 +123,7 @@ impl Locations {
     pub fn find(&self, path: &str) -> Option<Position> {
         let mut probe = path;
         loop {
-            if let Some(found) = self.by_path.get(probe) {
+            if let Some((found, _)) = self.by_path.get(probe) {
                 return Some(*found);
             }
             let cut = probe.rfind(['.', '['])?;
@@ -87,61 +132,64 @@ impl Locations {
     }
 
     /// The path of the key or value at `position`, if exactly one starts there (values
-    /// merged from an anchor all sit at the anchor, so they name no single field).
-    pub fn path_at(&self, position: Position) -> Option<&str> {
-        let mut found = self
+    /// merged from an anchor all sit at the anchor, so they name no single field). `role`
+    /// decides between a block mapping and its first key, which start at the same place:
+    /// a key error names the key, a value error the mapping.
+    pub fn path_at(&self, position: Position, role: Role) -> Option<&str> {
+        let keys: Vec<&str> = self
             .keys
             .iter()
             .filter(|(p, _)| *p == position)
             .map(|(_, path)| path.as_str())
-            .chain(
-                self.by_path
-                    .iter()
-                    .filter(|(path, p)| **p == position && !path.is_empty())
-                    .map(|(path, _)| path.as_str()),
-            );
+            .collect();
+        let values: Vec<&str> = self
+            .by_path
+            .iter()
+            .filter(|(path, (p, _))| *p == position && !path.is_empty())
+            .map(|(path, _)| path.as_str())
+            .collect();
+        let (preferred, fallback) = match role {
+            Role::Key => (keys, values),
+            Role::Value => (values, keys),
+        };
+        let mut found = if preferred.is_empty() {
+            fallback
+        } else {
+            preferred
+        };
+        found.extend(
+            self.copies
+                .iter()
+                .filter(|(p, _)| *p == position)
+                .map(|(_, path)| path.as_str()),
+        );
+        let first = *found.first()?;
+        found.iter().all(|path| *path == first).then_some(first)
+    }
+
+    /// The path of the value written at `defined` (inside an anchor) and used through the
+    /// alias or merge key at `used`, if one such copy is found.
+    pub fn copy_path(&self, defined: Position, used: Position) -> Option<&str> {
+        let mut found = self
+            .copies
+            .iter()
+            .filter(|(p, path)| {
+                *p == defined && self.by_path.get(path).is_some_and(|(at, _)| *at == used)
+            })
+            .map(|(_, path)| path.as_str());
         let first = found.next()?;
         found.all(|other| other == first).then_some(first)
+    }
+
+    /// The shape of the value at `path` (`""` is the whole file), if it was written.
+    pub fn shape(&self, path: &str) -> Option<Shape> {
+        self.by_path.get(path).map(|(_, shape)| *shape)
     }
 
     /// The top-level keys in file order with their positions.
     pub fn top_level_keys(&self) -> &[(String, Position)] {
         &self.top_level_keys
     }
-}
-
-/// The innermost `{` or `[` left open before `until`: where an unclosed flow collection
-/// began. Quoted strings and comments are skipped.
-pub fn unclosed_bracket(text: &str, until: Position) -> Option<(Position, char)> {
-    let mut open: Vec<(Position, char)> = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line_no = index as u64 + 1;
-        if line_no > until.line {
-            break;
-        }
-        let mut quote: Option<char> = None;
-        for (column, ch) in line.chars().enumerate() {
-            let here = Position {
-                line: line_no,
-                column: column as u64 + 1,
-            };
-            if line_no == until.line && here.column >= until.column {
-                break;
-            }
-            match (quote, ch) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '"' | '\'') => quote = Some(ch),
-                (None, '#') => break,
-                (None, '{' | '[') => open.push((here, ch)),
-                (None, '}' | ']') => {
-                    open.pop();
-                }
-                _ => {}
-            }
-        }
-    }
-    open.pop()
 }
 
 fn position(location: &serde_saphyr::Location) -> Position {
@@ -156,6 +204,7 @@ enum Node {
     Map(Vec<(Spanned<String>, Spanned<Node>)>),
     Seq(Vec<Spanned<Node>>),
     Scalar,
+    Null,
 }
 
 impl<'de> Deserialize<'de> for Node {
@@ -206,9 +255,64 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Scalar)
     }
     fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Scalar)
+        Ok(Node::Null)
     }
     fn visit_none<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Scalar)
+        Ok(Node::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u64, column: u64) -> Position {
+        Position { line, column }
+    }
+
+    /// A block mapping starts where its first key does: a key error names the key, a value
+    /// error the mapping.
+    #[test]
+    fn one_position_names_a_key_or_a_mapping_by_role() {
+        let locations = Locations::from_text("network:\n  broadband:\n    latncy: 20ms\n").unwrap();
+        assert_eq!(
+            locations.path_at(at(3, 5), Role::Key),
+            Some("network.broadband.latncy")
+        );
+        assert_eq!(
+            locations.path_at(at(3, 5), Role::Value),
+            Some("network.broadband")
+        );
+        assert_eq!(
+            locations.path_at(at(3, 13), Role::Value),
+            Some("network.broadband.latncy")
+        );
+    }
+
+    #[test]
+    fn shapes_are_recorded() {
+        let text = "a: {b: 1}\nc: [1]\nd: x\ne:\n";
+        let locations = Locations::from_text(text).unwrap();
+        assert_eq!(locations.shape(""), Some(Shape::Mapping));
+        assert_eq!(locations.shape("a"), Some(Shape::Mapping));
+        assert_eq!(locations.shape("c"), Some(Shape::List));
+        assert_eq!(locations.shape("c[0]"), Some(Shape::Single));
+        assert_eq!(locations.shape("d"), Some(Shape::Single));
+        assert_eq!(locations.shape("e"), Some(Shape::Empty));
+        assert_eq!(locations.shape("f"), None);
+    }
+
+    /// A value merged from an anchor into two places is written once; where it is used
+    /// tells the copies apart.
+    #[test]
+    fn a_merged_value_is_named_by_where_it_is_used() {
+        let text = "x: &h\n  size: 1\na: { <<: *h }\nb:\n  <<: *h\n";
+        let locations = Locations::from_text(text).unwrap();
+        assert_eq!(locations.path_at(at(2, 9), Role::Value), None);
+        let used_in_a = locations.find("a.size").unwrap();
+        let used_in_b = locations.find("b.size").unwrap();
+        assert_ne!(used_in_a, used_in_b);
+        assert_eq!(locations.copy_path(at(2, 9), used_in_a), Some("a.size"));
+        assert_eq!(locations.copy_path(at(2, 9), used_in_b), Some("b.size"));
     }
 }

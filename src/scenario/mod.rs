@@ -5,17 +5,24 @@
 //! [`raw::RawScenario`] (unknown fields, wrong types and bad units fail here with serde-
 //! saphyr's line and column), then [`validate`] resolves names and checks ranges, reporting
 //! the field path and the location found by [`locate`].
+//!
+//! Every input error is located: a file is read by [`source`] (size, UTF-8), parsed within
+//! the [`limits`], and the parser's errors are put in the author's words by
+//! [`yaml_error`]; a `--set` error names its argument, a sweep value's error its line.
 
 pub mod assertions;
 pub mod charts;
 pub mod defaults;
 pub mod error;
 pub mod faults;
+mod flow;
 pub mod grpc;
+pub mod limits;
 pub mod locate;
 pub mod overrides;
 pub mod radio;
 pub mod raw;
+mod source;
 pub mod spec;
 pub mod sweep;
 pub mod topology;
@@ -24,13 +31,14 @@ pub mod two_way;
 pub mod validate;
 pub mod webhook;
 pub mod workload;
+mod yaml_error;
 
 pub use error::ScenarioError;
 pub use overrides::Override;
 pub use spec::*;
 pub use trace::TraceAudience;
 
-use locate::{Locations, Position};
+use locate::{Locations, Position, Shape};
 use raw::RawScenario;
 
 /// The built-in default scenario (the text of `scenarios/default.yaml`).
@@ -72,8 +80,7 @@ pub fn load_file(
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::new(&file, format!("cannot read the file: {e}")))?;
+    let text = source::read(path, &file)?;
     load_str(&file, &text, overrides)
 }
 
@@ -101,8 +108,7 @@ pub fn plan_file(
     overrides: &[Override],
 ) -> Result<sweep::Plan, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::new(&file, format!("cannot read the file: {e}")))?;
+    let text = source::read(path, &file)?;
     plan(&file, &text, overrides)
 }
 
@@ -125,16 +131,31 @@ pub(crate) fn validate_raw(
 
 /// Phase one: YAML text to the raw serde types.
 pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
-    if text.trim().is_empty() {
+    let start = Some(Position { line: 1, column: 1 });
+    if let Some(what) = nothing_written(text) {
         return Err(ScenarioError::new(
             file,
-            "the file is empty; expected a YAML mapping with at least name, duration, network, clients, workload and transports",
+            format!("the file {what}; {}", yaml_error::EXPECTED_TOP_LEVEL),
         )
-        .at(text, Some(Position { line: 1, column: 1 })));
+        .at(text, start));
     }
     // Syntax first, on the untyped tree, so that a malformed document is reported as such
     // rather than as whatever type error the typed pass stumbles on.
-    let locations = Locations::from_text(text).map_err(|e| syntax_error(file, text, &e))?;
+    let locations = Locations::from_text(text).map_err(|e| yaml_error::untyped(file, text, &e))?;
+    match locations.shape("") {
+        Some(Shape::Mapping) => {}
+        other => {
+            let found = other.map_or("no value", Shape::words);
+            return Err(ScenarioError::new(
+                file,
+                format!(
+                    "the file holds {found}, not a mapping; {}",
+                    yaml_error::EXPECTED_TOP_LEVEL
+                ),
+            )
+            .at(text, locations.find("").or(start)));
+        }
+    }
     // The top level admits `x-` keys, so serde cannot deny unknown fields there: check them
     // first, so that a misspelt required field is reported as misspelt, not as missing.
     for (key, position) in locations.top_level_keys() {
@@ -150,104 +171,27 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
             .field(key));
         }
     }
-    let raw: RawScenario = serde_saphyr::from_str(text).map_err(|e| {
-        // A value merged from an anchor is reported where it is written, not where merged.
-        let defined = e
-            .locations()
-            .map(|l| l.defined_location)
-            .filter(|l| l.line() > 0);
-        let position = defined
-            .map(|l| Position {
-                line: l.line(),
-                column: l.column(),
-            })
-            .or(error_position(&e));
-        let message = tidy_parser_message(&e.without_snippet().to_string());
-        // serde reports a missing field where the mapping ends, which names no field: a
-        // missing top-level field is reported at the top of the file instead.
-        if let Some(missing) = missing_field(&message) {
-            let top_level = TOP_LEVEL_KEYS.contains(&missing)
-                && !locations.top_level_keys().iter().any(|(k, _)| k == missing);
-            let start = Some(Position { line: 1, column: 1 });
-            return ScenarioError::new(file, format!("missing required field `{missing}`"))
-                .at(text, if top_level { start } else { position });
-        }
-        let mut error = ScenarioError::new(file, message).at(text, position);
-        if let Some(path) = position.and_then(|p| locations.path_at(p)) {
-            error = error.field(path);
-        }
-        error
-    })?;
-    Ok(raw)
+    serde_saphyr::from_str_with_options(text, limits::options())
+        .map_err(|e| yaml_error::typed(file, text, &locations, &e))
 }
 
-/// The field name of serde's "missing field `x`" message.
-fn missing_field(message: &str) -> Option<&str> {
-    message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.strip_suffix('`'))
-}
-
-fn error_position(e: &serde_saphyr::Error) -> Option<Position> {
-    e.location().map(|l| Position {
-        line: l.line(),
-        column: l.column(),
+/// What the file holds when it holds no YAML at all ("is empty", "holds only comments"):
+/// nothing but blank lines, comments and document markers.
+fn nothing_written(text: &str) -> Option<&'static str> {
+    let mut comments = false;
+    for line in text.trim_start_matches('\u{FEFF}').lines() {
+        let line = line.trim();
+        match line {
+            "" | "---" | "..." => {}
+            _ if line.starts_with('#') => comments = true,
+            _ => return None,
+        }
+    }
+    Some(if comments {
+        "holds only comments"
+    } else {
+        "is empty"
     })
-}
-
-/// A YAML syntax error; an unclosed `{` or `[` is reported where it was opened.
-fn syntax_error(file: &str, text: &str, e: &serde_saphyr::Error) -> ScenarioError {
-    let position = error_position(e);
-    let message = tidy_parser_message(&e.without_snippet().to_string());
-    let unclosed = message.contains("expected ',' or '}'")
-        || message.contains("expected ',' or ']'")
-        || message.contains("unclosed");
-    if unclosed
-        && let Some((opened, bracket)) = position.and_then(|p| locate::unclosed_bracket(text, p))
-    {
-        let noticed = position.map_or(String::new(), |p| {
-            format!(" at line {}, column {}", p.line, p.column)
-        });
-        return ScenarioError::new(
-            file,
-            format!("this `{bracket}` is never closed (the parser noticed{noticed}: {message})"),
-        )
-        .at(text, Some(opened));
-    }
-    ScenarioError::new(file, format!("malformed YAML: {message}")).at(text, position)
-}
-
-/// Says parser messages in the scenario author's words: drops a trailing location (shown
-/// separately), spells out Rust integer types and library advice.
-pub(crate) fn tidy_parser_message(message: &str) -> String {
-    let mut message = message.to_string();
-    if let Some(cut) = message.rfind(" at line ") {
-        let tail: Vec<&str> = message[cut..].split_whitespace().collect();
-        let number = |w: &str| {
-            let w = w.trim_end_matches(',');
-            !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
-        };
-        if let ["at", "line", l, "column", c] = tail.as_slice()
-            && number(l)
-            && number(c)
-        {
-            message.truncate(cut);
-        }
-    }
-    if let Some(cut) = message.find(", set DuplicateKeyPolicy") {
-        message.truncate(cut);
-        message.push_str("; each key may appear only once in a mapping");
-    }
-    for (rust, words) in [
-        ("u32", "a whole number from 0 to 4294967295"),
-        ("u64", "a whole number from 0 to 18446744073709551615"),
-    ] {
-        if message == format!("invalid {rust}") {
-            return format!("expected {words}");
-        }
-        message = message.replace(&format!("expected {rust}"), &format!("expected {words}"));
-    }
-    message
 }
 
 /// The JSON Schema of the scenario format (pretty-printed, with a trailing newline).

@@ -3,14 +3,17 @@
 //!
 //! The parsed scenario is turned into a JSON tree, the value is placed at the path, and the
 //! tree is read back through the same serde types, so an override is checked exactly like
-//! the file (unknown field, wrong type, bad unit) and its errors name the `--set` argument.
+//! the file (unknown field, wrong type, bad unit). Its errors name the field path and where
+//! the override came from: the `--set` argument, or the line of a `sweep:` value.
 
 use serde_json::Value;
 
 use super::error::ScenarioError;
+use super::limits::MAX_DEPTH;
+use super::locate::Position;
 use super::raw::RawScenario;
 
-/// One parsed `--set` argument.
+/// One parsed `--set` argument, or one value of a sweep.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Override {
     /// The argument as given, for error messages.
@@ -18,6 +21,22 @@ pub struct Override {
     /// Path segments: keys and sequence indices.
     pub path: Vec<Segment>,
     pub value: String,
+    /// Where it was written, which is where its errors point.
+    pub origin: Origin,
+}
+
+/// Where an override was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `--set PATH=VALUE` on the command line.
+    CommandLine,
+    /// A value in the scenario file (of its `sweep:` block): the file, the position and
+    /// the text of its line.
+    File {
+        file: String,
+        position: Option<Position>,
+        source_line: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,11 +86,56 @@ impl Override {
         if path.is_empty() {
             return Err(bad("empty path"));
         }
+        if path.len() > MAX_DEPTH {
+            return Err(bad(&format!(
+                "the path has {} parts, more than a scenario nests (the limit is {MAX_DEPTH})",
+                path.len()
+            )));
+        }
         Ok(Override {
             argument: argument.to_string(),
             path,
             value: value.to_string(),
+            origin: Origin::CommandLine,
         })
+    }
+
+    /// The same override, written in the scenario `file` at `position` (a sweep value):
+    /// its errors point there rather than at a `--set` argument.
+    pub(crate) fn written_at(mut self, file: &str, text: &str, position: Option<Position>) -> Self {
+        let source_line = position.and_then(|p| {
+            text.lines()
+                .nth(p.line.saturating_sub(1) as usize)
+                .map(str::to_string)
+        });
+        self.origin = Origin::File {
+            file: file.to_string(),
+            position,
+            source_line,
+        };
+        self
+    }
+
+    /// An error caused by this override, about the field at `path` (its own path, or one
+    /// whose check it changed).
+    pub(crate) fn error(&self, path: &str, message: impl Into<String>) -> ScenarioError {
+        let mut error = match &self.origin {
+            Origin::CommandLine => ScenarioError::new(&format!("--set {}", self.argument), message),
+            Origin::File {
+                file,
+                position,
+                source_line,
+            } => {
+                let mut error = ScenarioError::new(file, message);
+                error.position = *position;
+                error.source_line = source_line.clone();
+                error
+            }
+        };
+        if !path.is_empty() {
+            error = error.field(path);
+        }
+        error
     }
 
     /// The path in the notation of error messages (`transports[1].polling.interval`).
@@ -103,19 +167,22 @@ pub(crate) fn apply(
     let mut tree = serde_json::to_value(raw)
         .map_err(|e| ScenarioError::new("--set", format!("cannot represent the scenario: {e}")))?;
     for o in overrides {
-        let err = |message: String| ScenarioError::new(&format!("--set {}", o.argument), message);
+        let err = |message: String| o.error(&o.dotted(), message);
         if let Some(Segment::Key(first)) = o.path.first()
             && !top_level.contains(&first.as_str())
         {
-            return Err(err(format!(
-                "unknown top-level field `{first}`; expected one of: {}",
-                top_level.join(", ")
-            )));
+            return Err(o.error(
+                first,
+                format!(
+                    "unknown top-level field `{first}`; expected one of: {}",
+                    top_level.join(", ")
+                ),
+            ));
         }
         place(&mut tree, &o.path, &o.value).map_err(err)?;
         // Read back after each override so an error names the override that caused it.
         serde_json::from_value::<RawScenario>(tree.clone())
-            .map_err(|e| err(super::tidy_parser_message(&e.to_string())))?;
+            .map_err(|e| err(super::yaml_error::tidy_parser_message(&e.to_string())))?;
     }
     serde_json::from_value(tree).map_err(|e| ScenarioError::new("--set", e.to_string()))
 }
@@ -208,5 +275,16 @@ mod tests {
         assert!(Override::parse("a..b=1").is_err());
         assert!(Override::parse("a[x]=1").is_err());
         assert!(Override::parse("=1").is_err());
+    }
+
+    /// A path deeper than any scenario nests is refused before it builds a tree that deep
+    /// (reading that back would recurse once per level).
+    #[test]
+    fn rejects_paths_deeper_than_the_nesting_limit() {
+        let deep = format!("sweep{}=1", ".a".repeat(MAX_DEPTH));
+        let error = Override::parse(&deep).unwrap_err();
+        assert!(error.message.contains("the limit is 64"), "{error}");
+        let deepest = format!("sweep{}=1", ".a".repeat(MAX_DEPTH - 1));
+        assert!(Override::parse(&deepest).is_ok());
     }
 }

@@ -42,7 +42,8 @@ pub fn plan(
     raw: &RawScenario,
     cli: &[Override],
 ) -> Result<Plan, ScenarioError> {
-    let mut axes = axes(file, raw)?;
+    let locations = super::locate::Locations::from_text(text).unwrap_or_default();
+    let mut axes = axes(file, text, &locations, raw)?;
     let unplotted = check_chart_axes(file, text, raw, &axes, cli)?;
     axes.retain(|axis| !fixed(cli, &axis.path));
     let mut base = raw.clone();
@@ -52,21 +53,27 @@ pub fn plan(
     for index in 0..count {
         let mut rest = index;
         let mut params = vec![(String::new(), String::new()); axes.len()];
+        // Which value of each axis: its errors point at that value in the file.
+        let mut chosen = vec![0; axes.len()];
         for (a, axis) in axes.iter().enumerate().rev() {
             let n = axis.values.len();
+            chosen[a] = rest % n;
             params[a] = (axis.path.clone(), axis.values[rest % n].clone());
             rest /= n;
         }
         let mut all = Vec::new();
-        for (path, value) in &params {
+        for ((path, value), which) in params.iter().zip(&chosen) {
+            let axis_field = format!("sweep.{path}");
             let o = Override::parse(&format!("{path}={value}")).map_err(|e| {
                 ScenarioError::new(
                     file,
                     format!("sweep: `{path}` is not a field path: {}", e.message),
                 )
-                .field(&format!("sweep.{path}"))
+                .at(text, locations.find(&axis_field))
+                .field(&axis_field)
             })?;
-            all.push(o);
+            let written = locations.find(&format!("{axis_field}[{which}]"));
+            all.push(o.written_at(file, text, written));
         }
         all.extend(cli.iter().cloned());
         // Errors name the point, when there is a sweep.
@@ -170,11 +177,20 @@ pub fn describe(params: &[(String, String)]) -> String {
         .join(", ")
 }
 
-fn axes(file: &str, raw: &RawScenario) -> Result<Vec<Axis>, ScenarioError> {
+fn axes(
+    file: &str,
+    text: &str,
+    locations: &super::locate::Locations,
+    raw: &RawScenario,
+) -> Result<Vec<Axis>, ScenarioError> {
     let mut axes = Vec::new();
     for (path, axis) in raw.sweep.iter().flatten() {
-        let bad =
-            |message: String| ScenarioError::new(file, message).field(&format!("sweep.{path}"));
+        let field = format!("sweep.{path}");
+        let bad = |message: String| {
+            ScenarioError::new(file, message)
+                .at(text, locations.find(&field))
+                .field(&field)
+        };
         let values = match axis {
             RawAxis::List(values) => {
                 if values.is_empty() {

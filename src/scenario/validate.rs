@@ -28,7 +28,7 @@ pub(crate) struct Checker<'a> {
 impl Checker<'_> {
     pub(crate) fn error(&self, path: &str, message: impl Into<String>) -> ScenarioError {
         if let Some(o) = self.overridden.iter().rev().find(|o| o.dotted() == path) {
-            return ScenarioError::new(&format!("--set {}", o.argument), message).field(path);
+            return o.error(path, message);
         }
         ScenarioError::new(self.file, message)
             .at(self.text, self.locations.find(path))

@@ -77,6 +77,18 @@ impl ScenarioFile {
         }
     }
 
+    /// Writes `bytes`, which need not be text, to `<tempdir>/<name>.yaml`.
+    fn from_bytes(name: &str, bytes: &[u8]) -> Self {
+        let dir = tempfile::tempdir().expect("create a temporary folder");
+        let path = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&path, bytes).expect("write the scenario");
+        ScenarioFile {
+            dir,
+            path,
+            text: String::from_utf8_lossy(bytes).into_owned(),
+        }
+    }
+
     /// `rtsim check FILE [extra...]`.
     fn check(&self, extra: &[&str]) -> Failure {
         let mut cmd = Command::cargo_bin("rtsim").expect("the rtsim binary");
@@ -711,7 +723,7 @@ fn bad_unit_inside_a_merged_anchor() {
     );
     failure
         .assert_contains("\"220 bytes\"")
-        .assert_contains("response_headers")
+        .assert_contains("field `transports[0].polling.response_headers`")
         .assert_lacks("request_headers");
     assert!(
         !headline.trim_end().ends_with("(used"),
@@ -1287,5 +1299,345 @@ fn receiver_topology_mistakes_are_named() {
         &with("  users: { link: dsl }", ""),
         "users: { link: dsl }",
         &["receivers.users", "already a node of the topology"],
+    );
+}
+
+// ---- Every input error says where and what ----
+
+/// `rtsim check` of the built-in default scenario with `args`.
+fn check_default(args: &[&str]) -> Failure {
+    let mut cmd = Command::cargo_bin("rtsim").expect("the rtsim binary");
+    cmd.arg("check").args(args);
+    Failure::from(cmd)
+}
+
+/// A file that is not UTF-8 is located at its first bad byte (line, column and byte
+/// offset), not refused as a whole.
+#[test]
+fn a_file_that_is_not_utf8_is_located_at_its_first_bad_byte() {
+    let text = broken("seed: 3\n", "seed: 3\ndescription: caf\u{e9} au lait\n");
+    let mut bytes = text.into_bytes();
+    // é as Latin-1: one byte 0xE9 instead of UTF-8's two.
+    let at = bytes
+        .windows(2)
+        .position(|w| w == [0xC3, 0xA9])
+        .expect("the é");
+    bytes.splice(at..at + 2, [0xE9]);
+    let file = ScenarioFile::from_bytes("latin1", &bytes);
+    let failure = file.check(&[]);
+    failure
+        .assert_location(&file.shown(), line_of(&file.text, "description"))
+        .assert_contains(&format!("byte offset {at}"))
+        .assert_contains("not UTF-8")
+        .assert_lacks("stream did not contain valid UTF-8");
+    assert!(
+        failure.headline().contains(":3:17: "),
+        "expected the column of the byte (17):\n{}",
+        failure.stderr
+    );
+}
+
+/// A file far larger than any scenario is refused before it is read, with the limit.
+#[test]
+fn a_file_larger_than_the_limit_is_refused_with_it() {
+    let huge = format!("{BASE}{}", "# padding\n".repeat(17 * 1024 * 1024 / 10));
+    let file = ScenarioFile::new("huge", &huge);
+    file.check(&[])
+        .assert_contains("larger than 16 MiB")
+        .assert_contains("the limit");
+}
+
+/// YAML's `.nan` and `.inf` are valid YAML: the field they were written for says it must
+/// be finite (not "malformed YAML", not the parser's "configured policy").
+#[test]
+fn non_finite_numbers_name_their_field_and_say_finite() {
+    for (name, from, to, field) in [
+        (
+            "nan-duration",
+            "duration: 20s",
+            "duration: .nan",
+            "field `duration`",
+        ),
+        (
+            "inf-rate",
+            "rate: 1/s",
+            "rate: .inf",
+            "field `workload.events.rate`",
+        ),
+        (
+            "nan-size",
+            "payload: 100B",
+            "payload: .NaN",
+            "field `workload.events.payload`",
+        ),
+    ] {
+        let file = assert_check_fails(
+            name,
+            &broken(from, to),
+            to,
+            &[field, "must be a finite number"],
+        );
+        file.check(&[])
+            .assert_lacks("configured policy")
+            .assert_lacks("malformed");
+    }
+}
+
+/// The same through `--set` (on a file and on the built-in scenario) and a sweep value.
+#[test]
+fn non_finite_numbers_through_set_and_sweep_say_finite() {
+    let file = ScenarioFile::new("set-nan", BASE);
+    file.check(&["--set", "duration=.nan"])
+        .assert_contains("error: --set duration=.nan: field `duration`: ")
+        .assert_contains("must be a finite number");
+    check_default(&["--set", "network.broadband.latency=.inf"])
+        .assert_contains("field `network.broadband.latency`")
+        .assert_contains("must be a finite number, not infinity");
+    let text = format!("{BASE}sweep:\n  network.dsl.latency: [10ms, .nan]\n");
+    assert_check_fails(
+        "sweep-nan",
+        &text,
+        ".nan]",
+        &["field `network.dsl.latency`", "must be a finite number"],
+    );
+}
+
+/// The parser's limits are named in words with their values, at the place where they were
+/// exceeded, never as its debug output (`budget breached: Depth { depth: 65 }`).
+#[test]
+fn parser_limits_are_named_in_words() {
+    // The top-level mapping is the first level: 63 more pass, 64 more do not.
+    let nested = |levels: usize| {
+        format!(
+            "{BASE}x-deep: {}1{}\n",
+            "{a: ".repeat(levels),
+            "}".repeat(levels)
+        )
+    };
+    let file = ScenarioFile::new("nested-63", &nested(63));
+    Command::cargo_bin("rtsim")
+        .expect("the rtsim binary")
+        .arg("check")
+        .arg(&file.path)
+        .assert()
+        .success();
+    let file = assert_check_fails(
+        "nested-64",
+        &nested(64),
+        "x-deep",
+        &["nested more than 64 levels deep", "the limit is 64 levels"],
+    );
+    file.check(&[])
+        .assert_lacks("budget breached")
+        .assert_lacks("Depth {");
+    let values = vec!["1"; 250_001].join(", ");
+    assert_check_fails(
+        "too-many-nodes",
+        &format!("{BASE}x-many: [{values}]\n"),
+        "x-many",
+        &["more than 250000 YAML nodes", "the limit is 250000"],
+    );
+    // Counted once the whole file is read, so located where it ends.
+    let aliases = vec!["*one"; 101].join(", ");
+    let file = ScenarioFile::new(
+        "alias-ratio",
+        &format!("{BASE}x-one: &one 1\nx-uses: [{aliases}]\n"),
+    );
+    let failure = file.check(&[]);
+    assert!(
+        failure
+            .headline()
+            .starts_with(&format!("error: {}:", file.shown())),
+        "expected a location:\n{}",
+        failure.stderr
+    );
+    failure
+        .assert_contains("101 aliases")
+        .assert_contains("for 1 anchors")
+        .assert_contains("the limit is 10 aliases per anchor");
+}
+
+/// An unclosed `[` is reported where it opens, like an unclosed `{`, also when the parser
+/// only notices lines later with a message about something else.
+#[test]
+fn an_unclosed_list_is_reported_where_it_opens() {
+    let text = broken(
+        "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n",
+        "transports: [ { label: poll, polling: { interval: 1s } },\n  { label: ws, websocket: {} }\nfaults: []\n",
+    );
+    assert_check_fails(
+        "unclosed-list",
+        &text,
+        "transports: [",
+        &["this `[` is never closed", "the parser noticed at line 13"],
+    );
+}
+
+/// A value of the wrong shape names its field, the shape expected (and how to write it)
+/// and the shape found.
+#[test]
+fn a_value_of_the_wrong_shape_names_its_field_and_the_shape_expected() {
+    let text = broken(
+        "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n",
+        "transports:\n  poll: { polling: { interval: 1s } }\n",
+    );
+    let file = ScenarioFile::new("transports-as-mapping", &text);
+    let failure = file.check(&[]);
+    failure
+        .assert_location(&file.shown(), line_of(&text, "poll:"))
+        .assert_contains(
+            "field `transports`: expected a list (`- item` lines, or `[a, b]`), found a mapping",
+        )
+        .assert_lacks("sequence start");
+    assert_check_fails(
+        "network-as-list",
+        &broken("  dsl: { latency", "  - dsl: { latency"),
+        "- dsl",
+        &["field `network`", "expected a mapping", "found a list"],
+    );
+    assert_check_fails(
+        "link-as-value",
+        &broken("{ latency: 20ms, bandwidth: 10Mbit/s }", "fast"),
+        "dsl: fast",
+        &[
+            "field `network.dsl`",
+            "expected a mapping",
+            "found a single value",
+        ],
+    );
+    assert_check_fails(
+        "count-as-list",
+        &broken("count: 5", "count: [5]"),
+        "count: [5]",
+        &[
+            "field `clients.users.count`",
+            "expected a single value",
+            "found a list",
+        ],
+    );
+    assert_check_fails(
+        "duration-as-list",
+        &broken("duration: 20s", "duration: [20s]"),
+        "duration: [20s]",
+        &["field `duration`", "expected a duration", "found a list"],
+    );
+}
+
+/// A misspelt first key of a block mapping keeps its full path (the mapping starts where
+/// its first key does, which used to make the position name two fields).
+#[test]
+fn a_misspelt_first_key_of_a_block_keeps_its_path() {
+    let cases = [
+        (
+            "  dsl: { latency: 20ms, bandwidth: 10Mbit/s }",
+            "  dsl:\n    latncy: 20ms\n    bandwidth: 10Mbit/s",
+            "latncy",
+            "field `network.dsl.latncy`",
+        ),
+        (
+            "  users: { count: 5, link: dsl }",
+            "  users:\n    cuont: 5\n    link: dsl",
+            "cuont",
+            "field `clients.users.cuont`",
+        ),
+        (
+            "  events: { source: poisson, rate: 1/s, payload: 100B }",
+            "  events:\n    sorce: poisson\n    rate: 1/s",
+            "sorce",
+            "field `workload.events.sorce`",
+        ),
+        (
+            "  - { label: ws, websocket: {} }",
+            "  - label: ws\n    websocket:\n      heartbeats: 1s",
+            "heartbeats",
+            "field `transports[1].websocket.heartbeats`",
+        ),
+    ];
+    for (from, to, token, field) in cases {
+        assert_check_fails(
+            "first-key",
+            &broken(from, to),
+            token,
+            &[field, "unknown field"],
+        );
+    }
+    assert_check_fails(
+        "server-first-key",
+        &format!("{BASE}server:\n  coers: 2\n"),
+        "coers",
+        &["field `server.coers`", "unknown field"],
+    );
+}
+
+/// A file with no YAML in it, or with something other than a mapping, says so at line 1.
+#[test]
+fn a_file_without_a_scenario_mapping_says_what_it_holds() {
+    for (name, text, says) in [
+        (
+            "comments-only",
+            "# a scenario\n#\n  # to be written\n",
+            "the file holds only comments",
+        ),
+        (
+            "list",
+            "- name: x\n",
+            "the file holds a list, not a mapping",
+        ),
+        (
+            "value",
+            "hello\n",
+            "the file holds a single value, not a mapping",
+        ),
+    ] {
+        let file = ScenarioFile::new(name, text);
+        file.check(&[])
+            .assert_location(&file.shown(), 1)
+            .assert_contains(says)
+            .assert_contains("expected a YAML mapping with at least name, duration, network, clients, workload and transports")
+            .assert_lacks("unexpected end of input");
+    }
+}
+
+/// `--set` errors name the field path as well as the argument.
+#[test]
+fn set_errors_name_the_field_path() {
+    let file = ScenarioFile::new("set-path", BASE);
+    file.check(&["--set", "network.dsl.latncy=20ms"])
+        .assert_contains("error: --set network.dsl.latncy=20ms: field `network.dsl.latncy`: ")
+        .assert_contains("unknown field `latncy`");
+    check_default(&["--set", "clients.browsers.count=ten"])
+        .assert_contains("field `clients.browsers.count`")
+        .assert_contains("\"ten\"");
+}
+
+/// A bad value in `sweep:` is reported at its line in the file, not as a `--set` argument
+/// the user never gave; so is a bad axis.
+#[test]
+fn sweep_mistakes_are_located_in_the_file() {
+    let text = format!("{BASE}sweep:\n  network.dsl.latency: [10ms, 20 parsecs]\n");
+    let file = assert_check_fails(
+        "sweep-bad-unit",
+        &text,
+        "20 parsecs",
+        &[
+            "field `network.dsl.latency`",
+            "sweep point 1",
+            "unknown unit \"parsecs\"",
+        ],
+    );
+    file.check(&[]).assert_lacks("--set");
+    let text = format!("{BASE}sweep:\n  network.dsl.latncy: [10ms, 20ms]\n");
+    let file = assert_check_fails(
+        "sweep-bad-field",
+        &text,
+        "latncy",
+        &["field `network.dsl.latncy`", "unknown field `latncy`"],
+    );
+    file.check(&[]).assert_lacks("--set");
+    assert_check_fails(
+        "sweep-empty-axis",
+        &format!("{BASE}sweep:\n  network.dsl.latency: []\n"),
+        "latency: []",
+        &["field `sweep.network.dsl.latency`", "at least one value"],
     );
 }
