@@ -984,7 +984,14 @@ impl<'s, P: Protocol> World<'s, P> {
         }
     }
 
+    /// `c` receives its events among `[first, first + count)` at `now`. While it waits
+    /// for the missed events of its outage over REST, it applies none of them yet (see
+    /// [`history`]).
     fn deliver(&mut self, c: ClientId, first: u32, count: u32, now: Nanos) {
+        if self.holds_for_history(c) {
+            self.hold_for_history(c, first, count);
+            return;
+        }
         for n in first..first + count {
             if !self.log.is_for(n, c) {
                 continue;

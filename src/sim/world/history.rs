@@ -5,6 +5,12 @@
 //! over REST instead of lost, the newest `history` of them; older ones stay lost). A
 //! poller asks once, when its first answer arrives. Streams that resume (SSE's
 //! Last-Event-ID, replay) miss nothing and ask nothing on a reconnect.
+//!
+//! A client recovering missed events applies them before the live events that reach it
+//! while the fetch is on its way, as a chat client merges history before the live feed:
+//! those live events wait at the client (in flight in its ledger) and are delivered, in
+//! order, when the history arrives. So a reconnect with history never delivers out of
+//! order; the live events pay the fetch's time in their latency instead.
 
 use super::{Protocol, World};
 use crate::engine::{Nanos, Scheduler};
@@ -32,6 +38,10 @@ pub(super) struct History {
     asks: Vec<Option<Ask>>,
     started: Vec<bool>,
     in_flight: Vec<u32>,
+    /// Per client: live events that reached it while it waits for its missed ones, as
+    /// `(first, count)` ranges in arrival order, and how many of its events they hold.
+    held: Vec<Vec<(u32, u32)>>,
+    held_events: Vec<u32>,
     fetches: u64,
     fetched: u64,
     recovered: u64,
@@ -44,6 +54,8 @@ impl History {
             asks: vec![None; clients],
             started: vec![false; clients],
             in_flight: vec![0; clients],
+            held: vec![Vec::new(); clients],
+            held_events: vec![0; clients],
             ..History::default()
         }
     }
@@ -181,8 +193,14 @@ impl<P: Protocol> World<'_, P> {
         };
         let events = self.log.count_for(owner, ask.first, ask.first + ask.count);
         if ask.recover {
-            self.history.as_mut().expect("history is on").in_flight[owner as usize] -= events;
+            let history = self.history.as_mut().expect("history is on");
+            history.in_flight[owner as usize] -= events;
+            history.held_events[owner as usize] = 0;
+            let held = std::mem::take(&mut history.held[owner as usize]);
             self.deliver(owner, ask.first, ask.count, now);
+            for (first, count) in held {
+                self.deliver(owner, first, count, now);
+            }
         }
         // Over the whole run: first connects come early, often before the window.
         let history = self.history.as_mut().expect("history is on");
@@ -195,11 +213,31 @@ impl<P: Protocol> World<'_, P> {
         }
     }
 
-    /// `c`'s missed events on their way over REST (in flight in its ledger).
+    /// `c`'s missed events on their way over REST, and the live ones it holds until they
+    /// arrive (in flight in its ledger).
     pub(super) fn history_in_flight(&self, c: ClientId) -> u64 {
-        self.history
-            .as_ref()
-            .map_or(0, |h| h.in_flight[c as usize] as u64)
+        self.history.as_ref().map_or(0, |h| {
+            h.in_flight[c as usize] as u64 + h.held_events[c as usize] as u64
+        })
+    }
+
+    /// Whether visible client `c` waits for its missed events over REST: it holds back
+    /// live ones meanwhile.
+    #[inline]
+    pub(super) fn holds_for_history(&self, c: ClientId) -> bool {
+        self.history.as_ref().is_some_and(|h| {
+            h.asks
+                .get(c as usize)
+                .is_some_and(|ask| ask.is_some_and(|ask| ask.recover))
+        })
+    }
+
+    /// `c` holds the live events among `[first, first + count)` until its history arrives.
+    pub(super) fn hold_for_history(&mut self, c: ClientId, first: u32, count: u32) {
+        let events = self.log.count_for(c, first, first + count);
+        let history = self.history.as_mut().expect("holding needs history");
+        history.held[c as usize].push((first, count));
+        history.held_events[c as usize] += events;
     }
 
     /// What the history fetches did (`None` without history).

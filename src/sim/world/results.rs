@@ -224,40 +224,40 @@ impl<P: Protocol> World<'_, P> {
 
     /// Every client's ledger at this moment, in client order.
     pub fn client_ledgers(&self) -> Vec<ClientLedger> {
-        self.clients[..self.visible_clients]
-            .iter()
-            .enumerate()
-            .map(|(c, client)| {
-                let c = c as ClientId;
-                if !client.registered {
-                    return ClientLedger {
-                        generated: 0,
-                        delivered: client.delivered,
-                        lost: client.lost,
-                        in_flight: 0,
-                    };
-                }
-                // A disconnected client will never get what waits for it at the server, nor
-                // will one that is away and resumes without replay.
-                let pending = self.log.count_for(c, client.cursor, self.events_so_far) as u64;
-                let (waiting, abandoned) = if self.abandons(client) {
-                    (0, pending)
-                } else {
-                    (pending, 0)
-                };
-                ClientLedger {
-                    generated: self
-                        .log
-                        .count_for(c, client.first_event, self.events_so_far)
-                        as u64,
-                    delivered: client.delivered,
-                    lost: client.lost + abandoned,
-                    in_flight: waiting
-                        + client.events_in_jobs
-                        + client.events_on_wire
-                        + self.history_in_flight(c),
-                }
-            })
+        (0..self.visible_clients as ClientId)
+            .map(|c| self.client_ledger(c))
             .collect()
+    }
+
+    /// Visible client `c`'s ledger at this moment.
+    pub(super) fn client_ledger(&self, c: ClientId) -> ClientLedger {
+        let client = &self.clients[c as usize];
+        if !client.registered {
+            return ClientLedger {
+                generated: 0,
+                delivered: client.delivered,
+                lost: client.lost,
+                in_flight: 0,
+            };
+        }
+        // A disconnected client will never get what waits for it at the server, nor will
+        // one that is away and resumes without replay.
+        let pending = self.log.count_for(c, client.cursor, self.events_so_far) as u64;
+        let (waiting, abandoned) = if self.abandons(client) {
+            (0, pending)
+        } else {
+            (pending, 0)
+        };
+        ClientLedger {
+            generated: self
+                .log
+                .count_for(c, client.first_event, self.events_so_far) as u64,
+            delivered: client.delivered,
+            lost: client.lost + abandoned,
+            in_flight: waiting
+                + client.events_in_jobs
+                + client.events_on_wire
+                + self.history_in_flight(c),
+        }
     }
 }
