@@ -91,6 +91,9 @@ pub enum EngineError {
     TooManyEvents { max_events: u64, at: Nanos },
     /// The model cannot run this configuration (the text says why).
     Refused(String),
+    /// The run was asked to check its invariants and one broke (the text says which, when
+    /// and after what event): a defect of the model, not of the scenario.
+    InvariantBroken(String),
 }
 
 impl std::fmt::Display for EngineError {
@@ -103,6 +106,11 @@ impl std::fmt::Display for EngineError {
                 *at as f64 / 1e9
             ),
             EngineError::Refused(reason) => write!(f, "the run cannot start: {reason}"),
+            EngineError::InvariantBroken(what) => write!(
+                f,
+                "an invariant of the simulation broke (a defect of rtsim: please report it \
+                 with the scenario and seed): {what}"
+            ),
         }
     }
 }

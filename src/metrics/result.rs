@@ -176,6 +176,10 @@ pub struct LostByReason {
     /// A webhook sender gave up (its retry schedule ran out) and the receiver never had it.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub given_up: u64,
+    /// Still in a push job or send buffer when its stream ended, behind a later event the
+    /// client had already been sent (or lost): the stream resumes after that later one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub overtaken: u64,
 }
 
 fn is_zero(value: &u64) -> bool {
@@ -190,6 +194,7 @@ impl LostByReason {
             + self.replay_buffer
             + self.disconnected
             + self.given_up
+            + self.overtaken
     }
 }
 

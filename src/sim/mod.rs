@@ -39,38 +39,40 @@ pub fn run_variant_with_ledgers(
     variant: &TransportSpec,
     max_events: u64,
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
-    match &variant.kind {
-        TransportKind::Polling { .. } => drive(
-            Polling::new(&variant.kind),
-            scenario,
-            log,
-            variant,
-            max_events,
-        ),
-        TransportKind::LongPolling { .. } => drive(
-            LongPolling::new(&variant.kind),
-            scenario,
-            log,
-            variant,
-            max_events,
-        ),
-        TransportKind::Sse { .. } => {
-            drive(Sse::new(&variant.kind), scenario, log, variant, max_events)
+    dispatch(scenario, log, variant, max_events, false)
+}
+
+/// [`run_variant_with_ledgers`], checking the run's invariants after every event (see
+/// `world/invariants.rs`): a broken one ends in [`EngineError::InvariantBroken`]. A pass
+/// over every client per event: for tests and for hunting a defect.
+pub fn run_variant_checked(
+    scenario: &Scenario,
+    log: &EventLog,
+    variant: &TransportSpec,
+    max_events: u64,
+) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
+    dispatch(scenario, log, variant, max_events, true)
+}
+
+fn dispatch(
+    scenario: &Scenario,
+    log: &EventLog,
+    variant: &TransportSpec,
+    max_events: u64,
+    checked: bool,
+) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
+    let kind = &variant.kind;
+    let limits = (max_events, checked);
+    match kind {
+        TransportKind::Polling { .. } => drive(Polling::new(kind), scenario, log, variant, limits),
+        TransportKind::LongPolling { .. } => {
+            drive(LongPolling::new(kind), scenario, log, variant, limits)
         }
-        TransportKind::WebSocket { .. } => drive(
-            WebSocket::new(&variant.kind),
-            scenario,
-            log,
-            variant,
-            max_events,
-        ),
-        TransportKind::Grpc { .. } => drive(
-            GrpcStream::new(&variant.kind),
-            scenario,
-            log,
-            variant,
-            max_events,
-        ),
+        TransportKind::Sse { .. } => drive(Sse::new(kind), scenario, log, variant, limits),
+        TransportKind::WebSocket { .. } => {
+            drive(WebSocket::new(kind), scenario, log, variant, limits)
+        }
+        TransportKind::Grpc { .. } => drive(GrpcStream::new(kind), scenario, log, variant, limits),
         TransportKind::Webhook { .. } => webhook::run(scenario, log, variant, max_events),
     }
 }
@@ -80,12 +82,18 @@ fn drive<P: Protocol>(
     scenario: &Scenario,
     log: &EventLog,
     variant: &TransportSpec,
-    max_events: u64,
+    (max_events, checked): (u64, bool),
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
     let mut world = World::new(scenario, log, protocol);
     let mut scheduler = Scheduler::new();
     world.schedule_start(&mut scheduler);
+    if checked {
+        world.check_invariants_every_event();
+    }
     let stats = engine::run(&mut world, &mut scheduler, scenario.duration, max_events)?;
+    if let Some(what) = world.broken_invariant() {
+        return Err(EngineError::InvariantBroken(what.to_string()));
+    }
     let ledgers = world.client_ledgers();
     Ok((world.finish(variant, stats.events), ledgers))
 }

@@ -190,6 +190,10 @@ pub struct Client {
     first_event: u32,
     /// Next event the server has not yet handed to a job or a message for this client.
     pub cursor: u32,
+    /// One past the last of its events that the server has put on the wire or counted
+    /// lost. Its events from here to the cursor are all still in push jobs or in its send
+    /// buffer: the ones an ended stream can hand back (see [`World::rewind_cursor`]).
+    settled_to: u32,
     /// An HTTP request is on its way or being answered.
     pub request_outstanding: bool,
     /// Long polling: the server holds a request.
@@ -228,6 +232,7 @@ mod energy;
 mod faults;
 mod flow_control;
 mod history;
+mod invariants;
 mod proxy;
 mod results;
 mod two_way;
@@ -358,6 +363,8 @@ pub struct World<'s, P> {
     /// Client connections open at the front end, and their peak.
     open_connections: u64,
     peak_connections: u64,
+    /// Connections the front end ever admitted (whole run).
+    connections_admitted: u64,
     /// Per replica: the streams (SSE, WebSocket) it holds.
     streams: Vec<Vec<ClientId>>,
     /// Per replica: long-poll requests it holds.
@@ -401,6 +408,8 @@ pub struct World<'s, P> {
     history: Option<history::History>,
     /// Clients of the scenario (REST clients come after them).
     visible_clients: usize,
+    /// The invariants checked after every event, when the run asks for it.
+    invariants: Option<invariants::Invariants>,
 }
 
 impl<'s, P: Protocol> World<'s, P> {
@@ -486,6 +495,7 @@ impl<'s, P: Protocol> World<'s, P> {
             ),
             open_connections: 0,
             peak_connections: 0,
+            connections_admitted: 0,
             streams: vec![Vec::new(); scenario.max_replicas() as usize],
             held_on: vec![0; scenario.max_replicas() as usize],
             available: vec![0; scenario.max_replicas() as usize],
@@ -505,6 +515,7 @@ impl<'s, P: Protocol> World<'s, P> {
             lost_by: LostByReason::default(),
             radios: Self::radios_of(scenario),
             radio_past: Vec::new(),
+            invariants: None,
             counters: Counters {
                 bytes_by_group: vec![WireBytes::default(); scenario.groups.len()],
                 ..Counters::default()
@@ -729,6 +740,13 @@ impl<'s, P: Protocol> World<'s, P> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
+        if direction == Direction::Down {
+            match msg.kind {
+                MsgKind::Event(n) => self.settle(c, n + 1),
+                MsgKind::Response { first, count } => self.settle(c, first + count),
+                _ => {}
+            }
+        }
         let tcp = self.scenario.tcp;
         let proxy_latency = self.paths[self.clients[c as usize].group as usize].latency;
         let client = &mut self.clients[c as usize];
@@ -874,6 +892,7 @@ impl<'s, P: Protocol> World<'s, P> {
             client.registered = true;
             client.first_event = self.events_so_far;
             client.cursor = self.events_so_far;
+            client.settled_to = self.events_so_far;
             let first = self.order_key(c, self.events_so_far);
             self.clients[c as usize].order =
                 crate::metrics::order::DeliveryOrder::starting_at(first);
@@ -881,22 +900,37 @@ impl<'s, P: Protocol> World<'s, P> {
         }
     }
 
-    /// Moves `c`'s cursor back over its last `k` events (handed to push jobs that will not
-    /// deliver them), so that they are pending again.
+    /// Moves `c`'s cursor back over its last `k` events (handed to push jobs or send
+    /// buffer writes of a stream that ended), so that they are pending again, as far back
+    /// as its last event on the wire or lost: a stream resumes after the last event the
+    /// client got (its `Last-Event-ID`), so the ones handed out before that one (push
+    /// jobs finish out of order when CPU costs vary) cannot be sent again and are lost.
     pub(super) fn rewind_cursor(&mut self, c: ClientId, k: u32) {
-        let mut cursor = self.clients[c as usize].cursor;
+        let client = &self.clients[c as usize];
+        let (mut cursor, floor) = (client.cursor, client.settled_to);
+        let mut left = k;
         if self.log.audiences.is_none() {
-            cursor -= k;
+            let back = left.min(cursor.saturating_sub(floor));
+            cursor -= back;
+            left -= back;
         } else {
-            let mut left = k;
-            while left > 0 {
+            while left > 0 && cursor > floor {
                 cursor -= 1;
                 if self.log.is_for(cursor, c) {
                     left -= 1;
                 }
             }
         }
-        self.clients[c as usize].cursor = cursor;
+        let client = &mut self.clients[c as usize];
+        client.cursor = cursor;
+        client.lost += u64::from(left);
+        self.lost_by.overtaken += u64::from(left);
+    }
+
+    /// `c`'s events before `end` are on the wire or lost: none of them can be handed back.
+    pub(super) fn settle(&mut self, c: ClientId, end: u32) {
+        let client = &mut self.clients[c as usize];
+        client.settled_to = client.settled_to.max(end);
     }
 
     /// Event `n`'s place in `c`'s own sequence of events, for order tracking: its number,
@@ -958,6 +992,9 @@ impl<'s, P: Protocol> World<'s, P> {
         let gone = (pending.len() - kept) as u64;
         self.clients[c as usize].lost += gone;
         self.lost_by.replay_buffer += gone;
+        if gone > 0 {
+            self.settle(c, pending[gone as usize - 1] + 1);
+        }
         for n in &pending[pending.len() - kept..] {
             let client = &mut self.clients[c as usize];
             client.events_in_jobs += 1;
@@ -975,6 +1012,7 @@ impl<'s, P: Protocol> World<'s, P> {
         client.lost += missed;
         client.cursor = self.events_so_far;
         self.lost_by.outage += missed;
+        self.settle(c, self.events_so_far);
     }
 
     /// Counts a skipped poll tick.
@@ -1208,7 +1246,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 }
             }
             Job::Message(k) => self.message_handled(c, k, now, s),
-            Job::Push(n) if !self.clients[c as usize].streaming => self.discard_push(c, n, now, s),
+            Job::Push(_) if !self.clients[c as usize].streaming => self.discard_push(c, now, s),
             Job::Push(n) => {
                 self.clients[c as usize].events_in_jobs -= 1;
                 self.send_down(c, MsgKind::Event(n), now, s);
@@ -1274,6 +1312,9 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::Deploy(k, step) => self.deploy_step(k, step, s),
             Event::MiddleboxBack(k) => self.middlebox_back(k),
             Event::ClientMessage(k) => self.message_written(k, now, s),
+        }
+        if self.invariants.is_some() {
+            self.check_invariants(now, event);
         }
     }
 }

@@ -21,6 +21,7 @@ mod replicas;
 mod series;
 mod slow_consumers;
 mod snapshot;
+mod stress;
 mod support;
 mod sweeps;
 mod tabs;

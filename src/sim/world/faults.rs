@@ -375,10 +375,8 @@ impl<P: Protocol> World<'_, P> {
         client.connection.request_in_job = false;
         client.connection.early_request = false;
         client.connection.early_refusal = None;
-        // Push jobs hold the last events handed out, just before the cursor.
-        let in_jobs = std::mem::take(&mut client.events_in_jobs);
-        self.rewind_cursor(c, in_jobs as u32);
-        self.discard_waiting(c);
+        // Its push jobs died with the process.
+        self.withdraw_handed_out(c, true);
         self.server_forgets(c);
         let client = &mut self.clients[c as usize];
         client.crashed = true;

@@ -176,7 +176,9 @@ impl<P: Protocol> World<'_, P> {
         let client = &mut self.clients[c as usize];
         if std::mem::take(&mut client.streaming) {
             self.streams[r].retain(|t| *t != c);
+            self.withdraw_handed_out(c, false);
         }
+        let client = &mut self.clients[c as usize];
         if std::mem::take(&mut client.held) {
             self.held_on[r] -= 1;
             // An answer being written for it is void.

@@ -52,6 +52,7 @@ impl<P: Protocol> World<'_, P> {
             stats.peak = stats.peak.max(stats.open);
         }
         self.open_connections += 1;
+        self.connections_admitted += 1;
         self.peak_connections = self.peak_connections.max(self.open_connections);
         self.clients[c as usize].connection.admitted = true;
         true
@@ -217,6 +218,7 @@ impl<P: Protocol> World<'_, P> {
             if for_it {
                 client.lost += 1;
                 self.lost_by.no_broker += 1;
+                self.settle(c, n + 1);
             }
         }
     }

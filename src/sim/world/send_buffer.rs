@@ -95,6 +95,9 @@ impl<P: Protocol> World<'_, P> {
                     let Some(msg) = self.pop_waiting(c) else {
                         break;
                     };
+                    if let MsgKind::Event(n) = msg.kind {
+                        self.settle(c, n + 1);
+                    }
                     let client = &mut self.clients[c as usize];
                     client.events_on_wire -= msg.events() as u64;
                     client.lost += msg.events() as u64;
@@ -108,48 +111,45 @@ impl<P: Protocol> World<'_, P> {
                 if self.in_window(now) {
                     self.counters.slow_consumer_disconnects += 1;
                 }
-                // The stream ends: its waiting events, and those in its push jobs (the
-                // last ones handed out, just before the cursor), go back to the server's
-                // pending ones: a reconnecting EventSource gets them again from its
-                // Last-Event-ID.
-                let client = &mut self.clients[c as usize];
-                let in_jobs = std::mem::take(&mut client.events_in_jobs);
-                client.stale_jobs += in_jobs;
-                self.rewind_cursor(c, in_jobs as u32);
-                self.discard_waiting(c);
+                // The stream ends: a reconnecting EventSource gets its waiting events again
+                // from its Last-Event-ID.
                 self.clients[c as usize].closing = true;
                 self.server_forgets(c);
             }
         }
     }
 
-    /// The stream's waiting messages are dropped; their events go back to waiting at the
-    /// server (the cursor moves back to the first of them).
-    pub(super) fn discard_waiting(&mut self, c: ClientId) {
+    /// `c`'s stream ended at the server: the events handed to it and not yet on the wire
+    /// (in push jobs, waiting in its send buffer) go back to the server's pending ones (see
+    /// [`World::rewind_cursor`]). Push jobs still running are dropped as they finish,
+    /// unless `jobs_void` (the process that ran them is gone).
+    pub(super) fn withdraw_handed_out(&mut self, c: ClientId, jobs_void: bool) {
+        let client = &mut self.clients[c as usize];
+        let in_jobs = std::mem::take(&mut client.events_in_jobs);
+        if !jobs_void {
+            client.stale_jobs += in_jobs;
+        }
+        let mut handed_back = in_jobs;
         while let Some(msg) = self.pop_waiting(c) {
             let client = &mut self.clients[c as usize];
             client.events_on_wire -= msg.events() as u64;
-            if let MsgKind::Event(n) = msg.kind {
-                client.cursor = client.cursor.min(n);
-            }
+            handed_back += msg.events() as u64;
         }
+        self.rewind_cursor(c, handed_back as u32);
     }
 
-    /// A push job of event `n` finished for a stream that no longer exists: dropped.
-    pub(super) fn discard_push(
-        &mut self,
-        c: ClientId,
-        n: u32,
-        now: Nanos,
-        s: &mut Scheduler<Event>,
-    ) {
+    /// A push job finished for a stream that no longer exists: dropped (its event went
+    /// back to pending when the stream ended).
+    pub(super) fn discard_push(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let client = &mut self.clients[c as usize];
         if client.stale_jobs > 0 {
             client.stale_jobs -= 1;
-        } else {
+        } else if client.events_in_jobs > 0 {
+            // Not handed back when its stream ended (no stream has ended without that
+            // today): hand it back now.
             client.events_in_jobs -= 1;
+            self.rewind_cursor(c, 1);
         }
-        client.cursor = client.cursor.min(n);
         self.finish_close_if_drained(c, now, s);
     }
 

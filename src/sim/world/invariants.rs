@@ -1,0 +1,112 @@
+//! The run's invariants, checked after every event when a run asks for it
+//! (`rtsim run --check-invariants`, and the property tests in `tests/invariants.rs`).
+//!
+//! Checked: simulated time never goes back; every client's ledger balances (each (event,
+//! client) pair generated is delivered, lost or in flight, exactly once); no count of
+//! open connections or waiting work is below zero (an unsigned count that went below zero
+//! shows as more than could ever have been opened); no link carried more bytes than its
+//! capacity allows in the time it had.
+//!
+//! What it does not own: the quantities themselves (the world keeps them) and what a run
+//! does with a broken invariant (the run reports it as an error, see
+//! [`crate::engine::EngineError::InvariantBroken`]). Checking costs a pass over every client
+//! per event, so it is for tests and for hunting a defect, not for production runs.
+
+use super::{Protocol, World};
+use crate::engine::Nanos;
+use crate::sim::event::{ClientId, Event};
+
+/// The state the checks keep between events.
+#[derive(Debug, Default)]
+pub(super) struct Invariants {
+    last_time: Nanos,
+    /// The first invariant found broken, in words.
+    broken: Option<String>,
+}
+
+impl<P: Protocol> World<'_, P> {
+    /// Checks every invariant after `event` at `now`; keeps the first broken one.
+    pub(super) fn check_invariants(&mut self, now: Nanos, event: Event) {
+        let Some(state) = &self.invariants else {
+            return;
+        };
+        if state.broken.is_some() {
+            return;
+        }
+        let found = self.first_broken(state.last_time, now);
+        let state = self.invariants.as_mut().expect("checked above");
+        state.last_time = now;
+        if let Some(what) = found {
+            state.broken = Some(format!(
+                "at simulated time {:.9} s, after {event:?}: {what}",
+                now as f64 / 1e9
+            ));
+        }
+    }
+
+    /// The first invariant broken by the run, in words, if it checked them.
+    pub fn broken_invariant(&self) -> Option<&str> {
+        self.invariants.as_ref()?.broken.as_deref()
+    }
+
+    /// Asks the run to check its invariants after every event.
+    pub fn check_invariants_every_event(&mut self) {
+        self.invariants = Some(Invariants::default());
+    }
+
+    fn first_broken(&self, last_time: Nanos, now: Nanos) -> Option<String> {
+        if now < last_time {
+            return Some(format!("time went back from {last_time} ns"));
+        }
+        for c in 0..self.visible_clients as ClientId {
+            let l = self.client_ledger(c);
+            if l.generated != l.delivered + l.lost + l.in_flight {
+                return Some(format!(
+                    "client {c}'s ledger does not balance: generated {} != delivered {} + lost {} + in flight {}",
+                    l.generated, l.delivered, l.lost, l.in_flight
+                ));
+            }
+        }
+        // Every count of things open or waiting is at most what could ever have been
+        // created: an unsigned count that went below zero wraps far above it.
+        let opened = self.connections_admitted;
+        let generated = u64::from(self.events_so_far) * self.clients.len() as u64;
+        if self.open_connections > opened {
+            return Some(format!(
+                "{} connections open at the front end, but only {opened} were ever admitted",
+                self.open_connections
+            ));
+        }
+        for (r, server) in self.servers.iter().enumerate() {
+            if server.open_connections() > opened {
+                return Some(format!(
+                    "{} connections open at replica {r}, but only {opened} were ever admitted",
+                    server.open_connections()
+                ));
+            }
+        }
+        for (p, stats) in self.proxy_stats.iter().enumerate() {
+            if u64::from(stats.open) > opened {
+                return Some(format!(
+                    "{} connections open at proxy {p}, but only {opened} were ever admitted",
+                    stats.open
+                ));
+            }
+        }
+        for (c, client) in self.clients.iter().enumerate() {
+            let waiting = [
+                ("in push jobs", client.events_in_jobs),
+                ("on the wire", client.events_on_wire),
+                ("in stale jobs", client.stale_jobs),
+            ];
+            for (place, count) in waiting {
+                if count > generated {
+                    return Some(format!(
+                        "client {c} has {count} events {place}, more than the {generated} (event, client) pairs created"
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
