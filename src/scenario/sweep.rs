@@ -538,3 +538,81 @@ mod tests {
         assert!(steps("0", "10", 3, true).is_err());
     }
 }
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+
+    const GRID: &str = "name: grid
+duration: 10s
+network: { n: { latency: 10ms, bandwidth: 10Mbit/s } }
+clients: { u: { count: 10, link: n } }
+workload: { events: { source: poisson, rate: 1/s, payload: 100B } }
+transports:
+  - { label: sse, sse: {} }
+sweep:
+  clients.u.count: [3, 4, 5]
+  network.n.latency: { from: 1ms, to: 4ms, steps: 4 }
+  workload.events.payload: [100B, 1KB]
+";
+
+    /// Point numbers are unchanged by building points on demand: row-major over the axes in
+    /// their (alphabetical) order, the last axis fastest, as the grid was expanded before.
+    #[test]
+    fn points_are_numbered_row_major() {
+        let plan = crate::scenario::plan("grid.yaml", GRID, &[]).unwrap();
+        assert_eq!(plan.point_count(), 24);
+        let mut expected = Vec::new();
+        for count in ["3", "4", "5"] {
+            for latency in ["1ms", "2ms", "3ms", "4ms"] {
+                for payload in ["100B", "1KB"] {
+                    expected.push(vec![
+                        ("clients.u.count".to_string(), count.to_string()),
+                        ("network.n.latency".to_string(), latency.to_string()),
+                        ("workload.events.payload".to_string(), payload.to_string()),
+                    ]);
+                }
+            }
+        }
+        for (i, params) in expected.iter().enumerate() {
+            let point = plan.point(i).unwrap();
+            assert_eq!(point.index, i);
+            assert_eq!(&point.params, params, "point {i}");
+        }
+        assert_eq!(plan.point(23).unwrap().scenario.client_count(), 5);
+    }
+
+    #[test]
+    fn grid_sizes_are_checked_not_wrapped() {
+        let axis = |n: u32| Axis {
+            path: "a".into(),
+            values: AxisValues::Range(Range::new("1", "2", n, false).unwrap()),
+        };
+        assert_eq!(grid_size(&[]), Ok(1));
+        assert_eq!(
+            grid_size(&[axis(1000), axis(1000), axis(1000)]),
+            Ok(1_000_000_000)
+        );
+        let over = grid_size(&[axis(1000), axis(1000), axis(1001)]).unwrap_err();
+        assert!(over.contains("1001000000 points"), "{over}");
+        // 2^64 wraps a u64 product to 0; 65536^8 = 2^128 overflows even a u128.
+        let wraps = grid_size(&[axis(65536), axis(65536), axis(65536), axis(65536)]).unwrap_err();
+        assert!(wraps.contains("18446744073709551616 points"), "{wraps}");
+        let huge = grid_size(&vec![axis(65536); 8]).unwrap_err();
+        assert!(
+            huge.contains("more than 340282366920938463463374607431768211455"),
+            "{huge}"
+        );
+    }
+
+    #[test]
+    fn ranges_serialize_as_their_values() {
+        let values = AxisValues::Range(Range::new("1s", "3s", 3, false).unwrap());
+        assert_eq!(
+            serde_json::to_string(&values).unwrap(),
+            r#"["1s","2s","3s"]"#
+        );
+        let list: AxisValues = serde_json::from_str(r#"["1s","2s","3s"]"#).unwrap();
+        assert_eq!(list, values);
+    }
+}
