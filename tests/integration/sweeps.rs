@@ -314,7 +314,7 @@ fn grids_above_the_point_limit_are_refused_at_the_sweep_block() {
             assert_eq!(code, 2, "{args:?}: {err}");
             let first = err.lines().next().unwrap();
             assert!(
-                first.starts_with("error: s.yaml:11:3: field `sweep`:"),
+                first.starts_with("error: s.yaml:10:3: field `sweep`:"),
                 "{args:?}: {err}"
             );
             assert!(
