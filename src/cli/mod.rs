@@ -33,12 +33,14 @@ pub enum Command {
     /// Run every transport variant of a scenario and print the comparison table; write
     /// summary.json, summary.md and runs.csv to the output folder.
     Run(run::RunArgs),
-    /// Validate a scenario without running it; exit code 2 if it is invalid.
+    /// Validate a scenario without running it; exit code 2 if it is invalid. A sweep's
+    /// points are counted, not built; a sweep of more than 1,000,000,000 points is refused.
     Check(check::CheckArgs),
-    /// Run every point of a scenario's `sweep:` (or one shard of them) in parallel; write
-    /// sweep.json and sweep.csv.
+    /// Run every point of a scenario's `sweep:` (or one shard of them) in parallel, building
+    /// points a batch at a time; write sweep.json and sweep.csv.
     Sweep(sweep::SweepArgs),
-    /// Join the outputs of sweep shards into what one unsharded sweep writes.
+    /// Join the outputs of sweep shards into what one unsharded sweep writes; shards of
+    /// different sweeps, or two different copies of a point, are refused (exit 2).
     Merge(merge::MergeArgs),
     /// Draw a results folder's charts (SVG) again from its saved JSON.
     Plot(plot::PlotArgs),

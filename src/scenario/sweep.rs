@@ -63,10 +63,13 @@ enum RangeKind {
     Bandwidth,
 }
 
+/// Reads a quantity of one kind in its base unit (nanoseconds, bytes, bit/s).
+type ReadQuantity = fn(&str) -> Option<f64>;
+
 impl Range {
     /// The range from `from` to `to` (numbers, or quantities of one kind).
     fn new(from: &str, to: &str, steps: u32, log: bool) -> Result<Range, String> {
-        let kinds: [(RangeKind, fn(&str) -> Option<f64>); 3] = [
+        let kinds: [(RangeKind, ReadQuantity); 3] = [
             (RangeKind::Duration, |s| {
                 s.parse::<Duration>().ok().map(|d| d.as_nanos() as f64)
             }),
