@@ -156,7 +156,7 @@ pub fn write(
     formats: &[rtsim::plot::ImageFormat],
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
-    std::fs::write(out.join("sweep.json"), summary.json())?;
+    summary.write_json(std::fs::File::create(out.join("sweep.json"))?)?;
     std::fs::write(out.join("sweep.csv"), summary.csv())?;
     // A shard's charts would show a slice: only whole sweeps are drawn.
     if summary.shard.is_none() {

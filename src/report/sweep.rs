@@ -7,6 +7,8 @@
 //! sweep. Numbers are written in their shortest form that reads back to the same `f64`, and
 //! read back exactly (serde_json's `float_roundtrip`), so a merge writes the same bytes.
 
+use std::io::Write as _;
+
 use serde::{Deserialize, Serialize};
 
 use crate::PointResult;
@@ -81,9 +83,19 @@ pub struct SweepSummary {
 
 impl SweepSummary {
     pub fn json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).expect("results serialize to JSON");
-        text.push('\n');
-        text
+        let mut text = Vec::new();
+        self.write_json(&mut text)
+            .expect("results serialize to JSON in memory");
+        String::from_utf8(text).expect("serde_json writes UTF-8")
+    }
+
+    /// Writes [`json`](Self::json)'s text to `out` as it is made: a sweep of millions of
+    /// points (each a value of `axes`) is never held as one string.
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(out);
+        serde_json::to_writer_pretty(&mut out, self)?;
+        out.write_all(b"\n")?;
+        out.flush()
     }
 
     pub fn csv(&self) -> String {
