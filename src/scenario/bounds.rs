@@ -14,7 +14,7 @@
 //!
 //! The walk is generic: the raw scenario is turned back into its JSON form (values with
 //! units serialize as their text, `300B`, `20ms`), and every value is checked by its kind
-//! (a size, a duration, a rate, a bandwidth, an integer) and its field name, so a field
+//! (a size, a duration, a bandwidth, an integer) and its field name, so a field
 //! added to the format is bounded without being listed here.
 
 use serde_json::Value;
@@ -48,10 +48,6 @@ pub const MAX_TCP_HEADER_BYTES: u64 = 256;
 pub const MAX_HTTP2_WINDOW_BYTES: u64 = (1 << 31) - 1;
 /// A link's bandwidth: 1 Tbit/s, above the fastest Ethernet standard (800 Gbit/s).
 pub const MAX_BANDWIDTH_BITS_PER_SECOND: u64 = 1_000_000_000_000;
-/// Any rate (events, client messages): a million a second. No real-time feed publishes
-/// faster, and each event is simulated one by one (the events of a whole run are bounded
-/// separately by [`super::validate::MAX_EVENTS_PER_RUN`]).
-pub const MAX_RATE_PER_SECOND: f64 = 1_000_000.0;
 /// Any other count (server connections, proxy and receiver capacities, replay buffers,
 /// REST history, fallback thresholds, health-check thresholds): 10 million, the most
 /// clients a scenario holds ([`super::validate::MAX_CLIENTS`]).
@@ -83,8 +79,9 @@ pub const MAX_PAYLOAD_BYTES_PER_RUN: f64 = (1u64 << 60) as f64;
 const SKIPPED: &[&str] = &["sweep", "assert", "charts", "topology.paths"];
 /// Text fields whose value may look like a quantity (a label `5s`) without being one.
 const TEXT_FIELDS: &[&str] = &["name", "description", "label", "trace", "link", "via"];
-/// Integers with no bound of their own: the seed takes any `u64`; `layer` is 4 or 7.
-const UNBOUNDED_INTEGERS: &[&str] = &["seed", "layer"];
+/// Integers with no bound here: the seed takes any `u64`; `layer` is 4 or 7; a group's
+/// `count` is bounded with the others' (`validate::MAX_CLIENTS` clients in all).
+const UNBOUNDED_INTEGERS: &[&str] = &["seed", "layer", "count"];
 
 /// Checks every value of `raw` against its bound; the first value above one is the error.
 pub(crate) fn check(raw: &RawScenario, c: &Checker) -> Result<(), ScenarioError> {
@@ -175,16 +172,9 @@ fn quantity(text: &str, path: &str, key: &str, c: &Checker) -> Result<(), Scenar
                 ),
             ));
         }
-    } else if let Ok(rate) = text.parse::<Rate>() {
-        if rate.per_second() > MAX_RATE_PER_SECOND {
-            return Err(c.error(
-                path,
-                format!(
-                    "is {rate} ({} per second); the limit is {MAX_RATE_PER_SECOND:.0}/s",
-                    rate.per_second()
-                ),
-            ));
-        }
+    } else if text.parse::<Rate>().is_ok() {
+        // A rate is bounded by what it makes over the run: the events and messages per run
+        // (`validate::MAX_EVENTS_PER_RUN`), checked with the duration and the clients.
     } else if let Ok(bandwidth) = text.parse::<Bandwidth>()
         && bandwidth.bits_per_second() > MAX_BANDWIDTH_BITS_PER_SECOND
     {

@@ -128,9 +128,9 @@ fn payloads_and_other_sizes_are_bounded() {
         ),
         (
             "rate: 2/s",
-            "rate: 2000000/s",
+            "rate: 20000000/s",
             "workload.events.rate",
-            "the limit is 1000000/s",
+            "at most 100000000 per run",
         ),
         (
             "sse: {}",
