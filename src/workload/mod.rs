@@ -98,7 +98,8 @@ impl EventLog {
     /// Payload bytes of events `first..first + count`.
     pub fn payloads(&self, first: u32, count: u32) -> u64 {
         match &self.sizes {
-            Sizes::Fixed(bytes) => bytes * count as u64,
+            // At most 2^30 × 2^32 with the payload bound; saturating beyond, never wrapping.
+            Sizes::Fixed(bytes) => bytes.saturating_mul(count as u64),
             Sizes::Varying(cum) => cum[(first + count) as usize] - cum[first as usize],
         }
     }
@@ -165,7 +166,9 @@ impl EventLog {
     pub fn text_inflations(&self, first: u32, count: u32) -> u64 {
         match (self.encoding, &self.sizes) {
             (Encoding::Json, _) => 0,
-            (Encoding::Binary, Sizes::Fixed(_)) => self.text_inflation(first) * count as u64,
+            (Encoding::Binary, Sizes::Fixed(_)) => {
+                self.text_inflation(first).saturating_mul(count as u64)
+            }
             (Encoding::Binary, Sizes::Varying(_)) => {
                 (first..first + count).map(|n| self.text_inflation(n)).sum()
             }
