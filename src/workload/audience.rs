@@ -236,21 +236,28 @@ impl DistinctTopics {
         if self.tree.is_empty() {
             self.build();
         }
+        let mut remaining = self.tree_total();
         for t in picked.iter() {
-            self.add(*t as usize, self.weights[*t as usize].wrapping_neg());
+            let weight = self.weights[*t as usize];
+            self.add(*t as usize, weight.wrapping_neg());
+            remaining -= weight;
         }
+        // Where to look for the first topic not chosen, once only weights of 0 are left.
+        let mut unchosen = 0;
         while picked.len() < k {
-            let remaining = self.tree_total();
             let t = if remaining == 0 {
                 // Only topics of weight 0 are left: the first, which is the heaviest.
-                (0..self.chosen.len())
-                    .find(|t| !self.chosen[*t])
-                    .expect("fewer topics are chosen than exist")
+                while self.chosen[unchosen] {
+                    unchosen += 1;
+                }
+                unchosen
             } else {
                 self.find(stream.random_range(0..remaining))
             };
             self.chosen[t] = true;
-            self.add(t, self.weights[t].wrapping_neg());
+            let weight = self.weights[t];
+            self.add(t, weight.wrapping_neg());
+            remaining -= weight;
             picked.push(t as u32);
         }
         // Restore the tree for the next client: integer sums come back exactly.

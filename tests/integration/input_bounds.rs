@@ -68,16 +68,16 @@ fn topics_and_subscriptions_are_bounded() {
         "workload.events.audience.subscriptions",
         &["the limit is 10000"],
     );
-    // 2 clients × 10000 is within; 3000 clients × 10000 is not.
+    // 2 clients × 10000 is within; 600 clients × 10000 is not.
     let within_bounds = scenario(
         "{ source: poisson, rate: 1/s, payload: 180B, audience: { topics: 1000000, subscriptions: 10000 } }",
     );
     load_str("bounds.yaml", &within_bounds, &[]).expect("at the bounds");
-    let text = within_bounds.replace("count: 2,", "count: 3000,");
+    let text = within_bounds.replace("count: 2,", "count: 600,");
     assert_refused(
         &text,
         "workload.events.audience.subscriptions",
-        &["30000000 subscriptions in all", "the limit is 20000000"],
+        &["6000000 subscriptions in all", "the limit is 5000000"],
     );
 }
 
