@@ -11,6 +11,7 @@
 //! [`yaml_error`]; a `--set` error names its argument, a sweep value's error its line.
 
 pub mod assertions;
+pub mod bounds;
 pub mod charts;
 pub mod defaults;
 pub mod error;
