@@ -58,28 +58,27 @@ pub struct PointResult {
     pub assertions: Vec<report::checks::CheckOutcome>,
 }
 
-/// Runs the points of `plan` numbered in `indices`, every variant of every point in
-/// parallel; `progress` is called once per finished run. Results come back in point order
-/// and do not depend on the thread count.
+/// Runs `points`, every variant of every point in parallel; `progress` is called once per
+/// finished run. Results come back in the order of `points` and do not depend on the thread
+/// count; an error is the first failing run's in that order.
 pub fn run_points(
-    plan: &scenario::sweep::Plan,
-    indices: &[usize],
+    points: &[scenario::sweep::Point],
     max_events: u64,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<PointResult>, (usize, engine::EngineError)> {
-    let logs: Vec<workload::EventLog> = indices
+    let logs: Vec<workload::EventLog> = points
         .par_iter()
-        .map(|i| workload::EventLog::generate(&plan.points[*i].scenario))
+        .map(|point| workload::EventLog::generate(&point.scenario))
         .collect();
-    let jobs: Vec<(usize, usize)> = indices
+    let jobs: Vec<(usize, usize)> = points
         .iter()
         .enumerate()
-        .flat_map(|(k, i)| (0..plan.points[*i].scenario.transports.len()).map(move |v| (k, v)))
+        .flat_map(|(k, point)| (0..point.scenario.transports.len()).map(move |v| (k, v)))
         .collect();
     let runs: Vec<Result<RunResult, (usize, engine::EngineError)>> = jobs
         .par_iter()
         .map(|(k, v)| {
-            let point = &plan.points[indices[*k]];
+            let point = &points[*k];
             let scenario = &point.scenario;
             let result =
                 sim::run_variant(scenario, &logs[*k], &scenario.transports[*v], max_events)
@@ -89,9 +88,8 @@ pub fn run_points(
         })
         .collect();
     let mut runs = runs.into_iter();
-    let mut out = Vec::with_capacity(indices.len());
-    for i in indices {
-        let point = &plan.points[*i];
+    let mut out = Vec::with_capacity(points.len());
+    for point in points {
         let results = (0..point.scenario.transports.len())
             .map(|_| runs.next().expect("one run per variant"))
             .collect::<Result<Vec<_>, _>>()?;

@@ -12,37 +12,57 @@ pub struct CheckArgs {
     pub scenario: ScenarioArgs,
 }
 
+/// Up to this many points, `check` builds and validates every point of a sweep (a few
+/// seconds at most); beyond, the first and the last, and each other point is validated when
+/// `sweep` or `run --point` builds it.
+pub const CHECK_EVERY_POINT_UP_TO: usize = 10_000;
+
 pub fn check(args: CheckArgs) -> ExitCode {
-    match args.scenario.plan() {
-        Ok(plan) => {
-            let scenario = &plan.points[0].scenario;
-            print_warnings(scenario);
-            if plan.points.len() > 1 {
-                let axes: Vec<String> = plan
-                    .axes
-                    .iter()
-                    .map(|a| format!("{} ({} values)", a.path, a.values.len()))
-                    .collect();
-                eprintln!(
-                    "sweep: {} points over {}",
-                    plan.points.len(),
-                    axes.join(", ")
-                );
+    let plan = match args.scenario.plan() {
+        Ok(plan) => plan,
+        Err(error) => return input_error(&error),
+    };
+    let count = plan.point_count();
+    let checked: Vec<usize> = if count <= CHECK_EVERY_POINT_UP_TO {
+        (0..count).collect()
+    } else {
+        vec![0, count - 1]
+    };
+    let mut first = None;
+    for index in checked {
+        match plan.point(index) {
+            Ok(point) => {
+                first.get_or_insert(point);
             }
-            let labels: Vec<&str> = scenario
-                .transports
-                .iter()
-                .map(|t| t.label.as_str())
-                .collect();
-            super::print_stdout(&format!(
-                "ok: scenario `{}`: {} clients in {} group(s), {} s simulated, variants: {}\n",
-                scenario.name,
-                scenario.client_count(),
-                scenario.groups.len(),
-                scenario.duration as f64 / 1e9,
-                labels.join(", ")
-            ))
+            Err(error) => return input_error(&error),
         }
-        Err(error) => input_error(&error),
     }
+    let scenario = &first.expect("a plan has at least one point").scenario;
+    print_warnings(scenario);
+    if count > 1 {
+        let axes: Vec<String> = plan
+            .axes
+            .iter()
+            .map(|a| format!("{} ({} values)", a.path, a.values.len()))
+            .collect();
+        eprintln!("sweep: {count} points over {}", axes.join(", "));
+    }
+    if count > CHECK_EVERY_POINT_UP_TO {
+        eprintln!(
+            "note: of more than {CHECK_EVERY_POINT_UP_TO} points, the first and the last were validated; the others are when they run"
+        );
+    }
+    let labels: Vec<&str> = scenario
+        .transports
+        .iter()
+        .map(|t| t.label.as_str())
+        .collect();
+    super::print_stdout(&format!(
+        "ok: scenario `{}`: {} clients in {} group(s), {} s simulated, variants: {}\n",
+        scenario.name,
+        scenario.client_count(),
+        scenario.groups.len(),
+        scenario.duration as f64 / 1e9,
+        labels.join(", ")
+    ))
 }

@@ -10,7 +10,9 @@ use super::{EXIT_FAILURE, EXIT_INPUT};
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Output folders of the shards (each holding a sweep.json).
+    /// Output folders of the shards (each holding a sweep.json). Shards of different
+    /// sweeps (another scenario text, --set, --seed or rtsim version) and two different
+    /// copies of the same points are refused (exit 2); identical copies are taken once.
     #[arg(required = true, value_name = "DIR")]
     pub parts: Vec<PathBuf>,
     /// Where to write the merged sweep.json and sweep.csv.
@@ -38,7 +40,7 @@ pub fn merge(args: MergeArgs) -> ExitCode {
                     .map_err(|e| format!("{}: not a sweep.json: {e}", file.display()))
             });
         match part {
-            Ok(part) => parts.push(part),
+            Ok(part) => parts.push((file.display().to_string(), part)),
             Err(message) => {
                 eprintln!("error: {message}");
                 return ExitCode::from(EXIT_INPUT);

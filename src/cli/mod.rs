@@ -33,12 +33,14 @@ pub enum Command {
     /// Run every transport variant of a scenario and print the comparison table; write
     /// summary.json, summary.md and runs.csv to the output folder.
     Run(run::RunArgs),
-    /// Validate a scenario without running it; exit code 2 if it is invalid.
+    /// Validate a scenario without running it; exit code 2 if it is invalid. A sweep's
+    /// points are counted, not built; a sweep of more than 1,000,000,000 points is refused.
     Check(check::CheckArgs),
-    /// Run every point of a scenario's `sweep:` (or one shard of them) in parallel; write
-    /// sweep.json and sweep.csv.
+    /// Run every point of a scenario's `sweep:` (or one shard of them) in parallel, building
+    /// points a batch at a time; write sweep.json and sweep.csv.
     Sweep(sweep::SweepArgs),
-    /// Join the outputs of sweep shards into what one unsharded sweep writes.
+    /// Join the outputs of sweep shards into what one unsharded sweep writes; shards of
+    /// different sweeps, or two different copies of a point, are refused (exit 2).
     Merge(merge::MergeArgs),
     /// Draw a results folder's charts (SVG) again from its saved JSON.
     Plot(plot::PlotArgs),
@@ -57,13 +59,14 @@ pub struct ScenarioArgs {
     /// `--set transports[0].polling.interval=2s`. Repeatable; applied in order.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
-    /// Master seed, replacing the scenario's `seed`.
-    #[arg(long)]
+    /// Master seed, replacing the scenario's `seed`: a whole number from 0 to
+    /// 18446744073709551615 (a negative one is refused, naming the flag).
+    #[arg(long, allow_negative_numbers = true, value_parser = u64_flag)]
     pub seed: Option<u64>,
 }
 
 impl ScenarioArgs {
-    /// Loads, overrides and validates the scenario and expands its sweep.
+    /// Loads and overrides the scenario and reads its sweep (points are built on demand).
     pub fn plan(&self) -> Result<Plan, ScenarioError> {
         let overrides = self
             .set
@@ -79,11 +82,43 @@ impl ScenarioArgs {
             )?,
         };
         if let Some(seed) = self.seed {
-            for point in &mut plan.points {
-                point.scenario.seed = seed;
-            }
+            plan.set_seed(seed);
         }
         Ok(plan)
+    }
+}
+
+/// Parses a whole-number flag (`--seed`, `--max-events`, `--point`, ...) of at most `max`.
+/// The flags that use it take negative numbers as values (`allow_negative_numbers`), so
+/// that `--seed -1` is refused by this parser, which clap reports naming the flag, rather
+/// than read as an unknown option `-1`.
+fn whole_number(text: &str, max: u128) -> Result<u128, String> {
+    let expected = || format!("expected a whole number from 0 to {max}, not {text}");
+    if !text.bytes().all(|b| b.is_ascii_digit()) || text.is_empty() {
+        return Err(expected());
+    }
+    match text.parse::<u128>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(expected()),
+    }
+}
+
+/// A `u64` flag: see [`whole_number`].
+pub fn u64_flag(text: &str) -> Result<u64, String> {
+    whole_number(text, u64::MAX as u128).map(|n| n as u64)
+}
+
+/// A `usize` flag: see [`whole_number`].
+pub fn usize_flag(text: &str) -> Result<usize, String> {
+    whole_number(text, usize::MAX as u128).map(|n| n as usize)
+}
+
+/// `--jobs`: a number of worker threads, at least 1 (0 is refused, not read as "all cores":
+/// leaving the flag out means that).
+pub fn jobs_flag(text: &str) -> Result<usize, String> {
+    match usize_flag(text)? {
+        0 => Err("0 worker threads cannot run anything: give at least 1, or leave --jobs out to use every core".into()),
+        n => Ok(n),
     }
 }
 

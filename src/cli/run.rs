@@ -30,15 +30,16 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Worker threads for running variants in parallel (results do not depend on it)
-    /// [default: the number of cores]
-    #[arg(long, value_name = "N")]
+    /// [default: the number of cores]; at least 1.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = super::jobs_flag)]
     pub jobs: Option<usize>,
     /// Stop a run with an error after this many simulation events.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS,
+          allow_negative_numbers = true, value_parser = super::u64_flag)]
     pub max_events: u64,
     /// Run only point K (from 0) of the scenario's sweep: the same numbers as that point's
-    /// rows of `rtsim sweep`.
-    #[arg(long, value_name = "K")]
+    /// rows of `rtsim sweep`. Only that point is built, however big the sweep.
+    #[arg(long, value_name = "K", allow_negative_numbers = true, value_parser = super::usize_flag)]
     pub point: Option<usize>,
     #[command(flatten)]
     pub charts: super::plot::ChartArgs,
@@ -56,7 +57,7 @@ pub fn run(args: RunArgs) -> ExitCode {
         Ok(plan) => plan,
         Err(e) => return input_error(&e),
     };
-    let count = plan.points.len();
+    let count = plan.point_count();
     let index = match (args.point, count) {
         (Some(p), _) if p < count => p,
         (Some(p), _) => {
@@ -71,14 +72,17 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(super::EXIT_INPUT);
         }
     };
-    let point = &plan.points[index];
+    let point = match plan.point(index) {
+        Ok(point) => point,
+        Err(e) => return input_error(&e),
+    };
     if count > 1 {
         eprintln!(
             "point {index}: {}",
             rtsim::scenario::sweep::describe(&point.params)
         );
     }
-    let scenario = point.scenario.clone();
+    let scenario = point.scenario;
     print_warnings(&scenario);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))

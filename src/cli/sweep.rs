@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rtsim::report::sweep::{Shard, SweepSummary};
+use rayon::prelude::*;
+use rtsim::report::sweep::{Origin, Shard, SweepSummary};
 use rtsim::sim::DEFAULT_MAX_EVENTS;
 
 use super::{EXIT_FAILURE, EXIT_INPUT, ScenarioArgs, input_error, print_warnings};
@@ -17,11 +18,14 @@ pub struct SweepArgs {
     /// Output folder for sweep.json and sweep.csv [default: out/<scenario name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads (results do not depend on it) [default: the number of cores]
-    #[arg(long, value_name = "N")]
+    /// Worker threads (results do not depend on it) [default: the number of cores]; at
+    /// least 1.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = super::jobs_flag)]
     pub jobs: Option<usize>,
-    /// Run only shard K of N (1-based): points K-1, K-1+N, K-1+2N, ...
-    #[arg(long, value_name = "K/N")]
+    /// Run only shard K of N (1-based): points K-1, K-1+N, K-1+2N, ... Its sweep.json
+    /// records the rtsim version, the scenario's fingerprint and the --set overrides, which
+    /// `rtsim merge` compares.
+    #[arg(long, value_name = "K/N", allow_hyphen_values = true)]
     pub shard: Option<String>,
     /// Take the shard from a batch array's environment: Slurm's SLURM_ARRAY_TASK_ID (less
     /// SLURM_ARRAY_TASK_MIN) and SLURM_ARRAY_TASK_COUNT, or Kubernetes' JOB_COMPLETION_INDEX
@@ -29,17 +33,23 @@ pub struct SweepArgs {
     #[arg(long)]
     pub shard_from_env: bool,
     /// The number of shards, with --shard-from-env when the environment does not say it.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = super::usize_flag)]
     pub shard_count: Option<usize>,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
     /// Stop a run with an error after this many simulation events.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS,
+          allow_negative_numbers = true, value_parser = super::u64_flag)]
     pub max_events: u64,
     #[command(flatten)]
     pub charts: super::plot::ChartArgs,
 }
+
+/// Points built and run at a time. A batch's scenarios and event logs are held until its
+/// runs finish, so this bounds a sweep's memory (besides its results) whatever its size,
+/// while keeping every core busy: a batch holds many more runs than there are cores.
+const POINTS_AT_A_TIME: usize = 256;
 
 pub fn sweep(args: SweepArgs) -> ExitCode {
     let formats = match args.charts.formats() {
@@ -53,8 +63,11 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
         Ok(plan) => plan,
         Err(e) => return input_error(&e),
     };
-    let first = &plan.points[0].scenario;
-    print_warnings(first);
+    let first = match plan.point(0) {
+        Ok(point) => point.scenario,
+        Err(e) => return input_error(&e),
+    };
+    print_warnings(&first);
     let shard = match shard(&args) {
         Ok(shard) => shard,
         Err(message) => {
@@ -62,14 +75,12 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
-    let indices: Vec<usize> = (0..plan.points.len())
-        .filter(|p| shard.is_none_or(|s| s.holds(*p)))
-        .collect();
-    let runs: usize = indices
-        .iter()
-        .map(|i| plan.points[*i].scenario.transports.len())
-        .sum();
-    let bar = ProgressBar::with_draw_target(Some(runs as u64), ProgressDrawTarget::stderr());
+    // The shard's points, counted and then built a batch at a time: never the whole grid.
+    let count = plan.point_count();
+    let (start, step) = shard.map_or((0, 1), |s| (s.index - 1, s.count));
+    let in_shard = count.saturating_sub(start).div_ceil(step);
+    let runs = in_shard as u64 * first.transports.len() as u64;
+    let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr());
     if args.quiet {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
@@ -88,9 +99,24 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
         }
     };
     let progress = || bar.inc(1);
-    let points =
-        match pool.install(|| rtsim::run_points(&plan, &indices, args.max_events, &progress)) {
-            Ok(points) => points,
+    let mut indices = (start..count).step_by(step);
+    let mut points = Vec::new();
+    loop {
+        let batch: Vec<usize> = indices.by_ref().take(POINTS_AT_A_TIME).collect();
+        if batch.is_empty() {
+            break;
+        }
+        // Built in parallel, the first invalid point (in point order) reported.
+        let built: Vec<_> = pool.install(|| batch.par_iter().map(|i| plan.point(*i)).collect());
+        let built = match built.into_iter().collect::<Result<Vec<_>, _>>() {
+            Ok(built) => built,
+            Err(e) => {
+                bar.abandon();
+                return input_error(&e);
+            }
+        };
+        match pool.install(|| rtsim::run_points(&built, args.max_events, &progress)) {
+            Ok(results) => points.extend(results),
             Err((point, e)) => {
                 bar.abandon();
                 eprintln!(
@@ -99,14 +125,17 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
                 );
                 return ExitCode::from(EXIT_FAILURE);
             }
-        };
+        }
+    }
     bar.finish_and_clear();
+    let origin = shard.map(|_| Origin::new(plan.text(), &args.scenario.set));
     let summary = SweepSummary {
         scenario: first.name.clone(),
         seed: first.seed,
         axes: plan.axes.clone(),
-        points_total: plan.points.len(),
+        points_total: count,
         shard,
+        origin,
         charts: first.charts.clone(),
         points,
     };
@@ -127,7 +156,7 @@ pub fn write(
     formats: &[rtsim::plot::ImageFormat],
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
-    std::fs::write(out.join("sweep.json"), summary.json())?;
+    summary.write_json(std::fs::File::create(out.join("sweep.json"))?)?;
     std::fs::write(out.join("sweep.csv"), summary.csv())?;
     // A shard's charts would show a slice: only whole sweeps are drawn.
     if summary.shard.is_none() {

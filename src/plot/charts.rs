@@ -68,7 +68,7 @@ pub fn sweep_charts(summary: &SweepSummary) -> Vec<Chart> {
         .axes
         .iter()
         .enumerate()
-        .filter(|(_, axis)| axis.values.iter().all(|v| numeric(v).is_some()));
+        .filter(|(_, axis)| axis.values.all_numeric());
     let pairs: Vec<(&str, usize)> = match &summary.charts {
         None => numeric_axes
             .flat_map(|(a, _)| HEADLINE_METRICS.iter().map(move |m| (*m, a)))
@@ -94,7 +94,7 @@ pub fn sweep_charts(summary: &SweepSummary) -> Vec<Chart> {
 /// `metric` against axis `a`; `None` when the metric is unknown or the axis not numeric.
 fn against(summary: &SweepSummary, metric: &str, a: usize) -> Option<Chart> {
     let axis = &summary.axes[a];
-    let (_, x_unit) = axis.values.first().and_then(|v| numeric(v))?;
+    let (_, x_unit) = axis.values.first().and_then(|v| numeric(&v))?;
     let (unit, read) = registry::metric(metric)?;
     let mut lines: Vec<Line> = Vec::new();
     for point in &summary.points {

@@ -7,11 +7,20 @@
 //! the limit is 64"), never as the parser's debug output. Both YAML passes (the untyped
 //! one of [`super::locate`] and the typed one) read with [`options`], so both stop at the
 //! same limits. README.md's Errors section lists them from this file.
+//!
+//! The bounds on the values a scenario gives (sizes, counts, rates, durations, topics and
+//! subscriptions) are in [`super::bounds`]; the most clients, replicas, tabs and events per
+//! run in [`super::validate`].
 
 use serde_saphyr::budget::BudgetBreach;
 
 /// Size of a scenario file, checked before it is read into memory.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Size of a trace file (`workload.events.trace`), checked before it is read: 64 MiB holds
+/// several million rows (a row is 10 to 30 bytes), more than the events a run may create
+/// ([`super::validate::MAX_EVENTS_PER_RUN`]) at the sizes traces are exported at; a larger
+/// file is most likely not a trace.
+pub const MAX_TRACE_BYTES: u64 = 64 * 1024 * 1024;
 /// Mappings and lists inside each other, the top-level mapping included (serde's
 /// recursion, and so the stack, grows with it).
 pub const MAX_DEPTH: usize = 64;

@@ -11,6 +11,7 @@
 //! [`yaml_error`]; a `--set` error names its argument, a sweep value's error its line.
 
 pub mod assertions;
+pub mod bounds;
 pub mod charts;
 pub mod defaults;
 pub mod error;
@@ -87,22 +88,17 @@ pub fn load_file(
 /// Parses and validates scenario text; `file` names it in error messages. A scenario with a
 /// `sweep:` block gives its first point here; [`plan`] gives them all.
 pub fn load_str(file: &str, text: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
-    let plan = plan(file, text, overrides)?;
-    Ok(plan
-        .points
-        .into_iter()
-        .next()
-        .expect("a plan has at least one point")
-        .scenario)
+    Ok(plan(file, text, overrides)?.point(0)?.scenario)
 }
 
-/// Parses scenario text and expands its sweep into validated points.
+/// Parses scenario text and reads its sweep: the axes and the number of points, each point
+/// built and validated when asked for ([`sweep::Plan::point`]).
 pub fn plan(file: &str, text: &str, overrides: &[Override]) -> Result<sweep::Plan, ScenarioError> {
     let raw = parse(file, text)?;
     sweep::plan(file, text, &raw, overrides)
 }
 
-/// Reads a scenario file and expands its sweep.
+/// Reads a scenario file and its sweep (see [`plan`]).
 pub fn plan_file(
     path: &std::path::Path,
     overrides: &[Override],

@@ -12,20 +12,67 @@ use super::locate::Position;
 /// Reads the scenario file at `path`; `file` names it in messages.
 pub(crate) fn read(path: &Path, file: &str) -> Result<String, ScenarioError> {
     let cannot = |e: std::io::Error| ScenarioError::new(file, format!("cannot read the file: {e}"));
+    // Asked before opening: `metadata` does not block, while opening a FIFO with no writer
+    // would wait for one, and a device such as `/dev/zero` never ends.
+    let metadata = std::fs::metadata(path).map_err(cannot)?;
+    if let Some(kind) = not_a_regular_file(&metadata) {
+        return Err(ScenarioError::new(
+            file,
+            format!("cannot read the file: it is {kind}, not a regular file"),
+        ));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(too_large(file));
+    }
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(cannot)?;
+    // The file may have grown since `metadata`: the read stops one byte past the limit.
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ScenarioError::new(
-            file,
-            format!(
-                "the file is larger than {}, the limit for a scenario (scenarios are a few kilobytes; is this the right file?)",
-                mebibytes(MAX_FILE_BYTES)
-            ),
-        ));
+        return Err(too_large(file));
     }
     decode(file, bytes)
+}
+
+fn too_large(file: &str) -> ScenarioError {
+    ScenarioError::new(
+        file,
+        format!(
+            "the file is larger than {}, the limit for a scenario (scenarios are a few kilobytes; is this the right file?)",
+            mebibytes(MAX_FILE_BYTES)
+        ),
+    )
+}
+
+/// What the path is when it is not a regular file ("a directory", "a named pipe (FIFO)"):
+/// such a path is refused before it is opened, since opening a FIFO waits for a writer and
+/// reading a device may never end. Symbolic links are followed.
+pub(crate) fn not_a_regular_file(metadata: &std::fs::Metadata) -> Option<&'static str> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if kind.is_char_device() {
+            return Some("a character device");
+        }
+        if kind.is_block_device() {
+            return Some("a block device");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("a special file")
 }
 
 /// The bytes as text, or an error at the first byte that is not UTF-8.
@@ -110,6 +157,19 @@ mod tests {
         let error = decode("f.yaml", vec![0xFF, 0xFE, b'n', 0]).unwrap_err();
         assert!(error.message.contains("UTF-16"), "{error}");
         assert_eq!(error.position, Some(Position { line: 1, column: 1 }));
+    }
+
+    #[test]
+    fn devices_and_directories_are_refused_before_reading() {
+        // Regression: `rtsim check /dev/zero` read until the size limit, and a FIFO
+        // scenario path waited for a writer forever.
+        for (path, kind) in [("/dev/zero", "character device"), ("/", "directory")] {
+            if std::path::Path::new(path).exists() {
+                let error = read(Path::new(path), path).unwrap_err();
+                assert!(error.message.contains(kind), "{error}");
+                assert!(error.message.contains("not a regular file"), "{error}");
+            }
+        }
     }
 
     #[test]

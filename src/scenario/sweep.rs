@@ -1,21 +1,209 @@
-//! Sweeps: a scenario's `sweep:` block expanded into a grid of points, each a scenario with
-//! some fields set. Points are numbered in row-major order (the last parameter changes
-//! fastest), so a point's number is stable whatever machine or shard runs it.
+//! Sweeps: a scenario's `sweep:` block, a grid of points, each a scenario with some fields
+//! set. Points are numbered in row-major order (the last parameter changes fastest), so a
+//! point's number is stable whatever machine or shard runs it.
+//!
+//! The grid is never built: a [`Plan`] holds the base scenario and the axes, counts the
+//! points with checked arithmetic, and builds point `i` on demand by reading `i` as a
+//! mixed-radix number (one digit per axis). So `check` of a sweep of millions of points
+//! counts them, `run --point K` builds one, and `sweep` builds a few at a time.
 
 use serde_json::Value;
 
 use super::charts::ChartRequest;
 use super::error::ScenarioError;
+use super::locate::Locations;
 use super::overrides::{self, Override};
 use super::raw::{RawAxis, RawScenario};
 use super::{Scenario, TOP_LEVEL_KEYS};
 use crate::units::{Bandwidth, ByteSize, Duration};
 
+/// The most points a sweep may have; a bigger grid is refused at its `sweep:` block.
+///
+/// Why 10^9: even at a millisecond of simulation per point and variant, a billion points
+/// are eleven days of one core's work, and their `sweep.json` hundreds of gigabytes, so no
+/// useful sweep comes near it, while a grid that does is almost always a typo (`steps:
+/// 1000000` for `100`) or several long axes multiplied. Point numbers then fit in 32 bits
+/// and are exact in a JSON reader's double. Nothing is allocated per point to enforce it:
+/// the count is a checked product of the axes' lengths.
+pub const MAX_SWEEP_POINTS: usize = 1_000_000_000;
+
 /// One swept parameter and its values, as field text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Axis {
     pub path: String,
-    pub values: Vec<String>,
+    pub values: AxisValues,
+}
+
+/// The values of an axis: written out, or a range computed value by value (a range of
+/// millions of steps is never held in memory). Serialized as the list of values either way.
+#[derive(Debug, Clone)]
+pub enum AxisValues {
+    List(Vec<String>),
+    Range(Range),
+}
+
+/// `steps` values from `from` to `to` in one kind of quantity, computed in its base unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Range {
+    from: f64,
+    to: f64,
+    steps: u32,
+    log: bool,
+    kind: RangeKind,
+}
+
+/// What a range's values are, which says how each is written back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RangeKind {
+    /// Whole numbers at both ends: every value rounded to a whole number.
+    Integer,
+    Number,
+    Duration,
+    Size,
+    Bandwidth,
+}
+
+/// Reads a quantity of one kind in its base unit (nanoseconds, bytes, bit/s).
+type ReadQuantity = fn(&str) -> Option<f64>;
+
+impl Range {
+    /// The range from `from` to `to` (numbers, or quantities of one kind).
+    fn new(from: &str, to: &str, steps: u32, log: bool) -> Result<Range, String> {
+        let kinds: [(RangeKind, ReadQuantity); 3] = [
+            (RangeKind::Duration, |s| {
+                s.parse::<Duration>().ok().map(|d| d.as_nanos() as f64)
+            }),
+            (RangeKind::Size, |s| {
+                s.parse::<ByteSize>().ok().map(|b| b.bytes() as f64)
+            }),
+            (RangeKind::Bandwidth, |s| {
+                s.parse::<Bandwidth>()
+                    .ok()
+                    .map(|b| b.bits_per_second() as f64)
+            }),
+        ];
+        let found = if let (Ok(a), Ok(b)) = (from.parse::<f64>(), to.parse::<f64>()) {
+            let integers = from.parse::<i64>().is_ok() && to.parse::<i64>().is_ok();
+            let kind = if integers {
+                RangeKind::Integer
+            } else {
+                RangeKind::Number
+            };
+            Some((kind, a, b))
+        } else {
+            kinds
+                .iter()
+                .find_map(|(kind, read)| Some((*kind, read(from)?, read(to)?)))
+        };
+        let Some((kind, a, b)) = found else {
+            return Err(format!(
+                "cannot make a range from \"{from}\" to \"{to}\": expected two numbers, durations, sizes or bandwidths of the same kind"
+            ));
+        };
+        if log && (a <= 0.0 || b <= 0.0) {
+            return Err("a logarithmic range needs values above zero".into());
+        }
+        Ok(Range {
+            from: a,
+            to: b,
+            steps,
+            log,
+            kind,
+        })
+    }
+
+    /// Value `i` (below `steps`), written as a value of the field.
+    fn value(&self, i: usize) -> String {
+        let (a, b) = (self.from, self.to);
+        let t = i as f64 / (self.steps - 1) as f64;
+        let x = if self.log {
+            a * (b / a).powf(t)
+        } else {
+            a + (b - a) * t
+        };
+        match self.kind {
+            RangeKind::Integer => format!("{}", x.round() as i64),
+            RangeKind::Number => format!("{x}"),
+            RangeKind::Duration => Duration::from_nanos(x.round() as u64).to_string(),
+            RangeKind::Size => ByteSize(x.round() as u64).to_string(),
+            RangeKind::Bandwidth => Bandwidth(x.round() as u64).to_string(),
+        }
+    }
+}
+
+impl AxisValues {
+    pub fn len(&self) -> usize {
+        match self {
+            AxisValues::List(values) => values.len(),
+            AxisValues::Range(range) => range.steps as usize,
+        }
+    }
+
+    /// Never true for a scenario's axis (an empty axis is refused); here for completeness.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Value `i`; panics when `i` is not below [`len`](Self::len).
+    pub fn get(&self, i: usize) -> String {
+        match self {
+            AxisValues::List(values) => values[i].clone(),
+            AxisValues::Range(range) => {
+                assert!(
+                    i < range.steps as usize,
+                    "value {i} of a range of {}",
+                    range.steps
+                );
+                range.value(i)
+            }
+        }
+    }
+
+    pub fn first(&self) -> Option<String> {
+        (!self.is_empty()).then(|| self.get(0))
+    }
+
+    /// The values in order, each computed when reached.
+    pub fn iter(&self) -> impl Iterator<Item = String> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Whether every value is a number, duration, size or bandwidth (a range's always are).
+    pub fn all_numeric(&self) -> bool {
+        match self {
+            AxisValues::List(values) => values.iter().all(|v| numeric(v).is_some()),
+            AxisValues::Range(_) => true,
+        }
+    }
+}
+
+impl From<Vec<String>> for AxisValues {
+    fn from(values: Vec<String>) -> Self {
+        AxisValues::List(values)
+    }
+}
+
+/// Equal when they hold the same values in the same order, however they are stored.
+impl PartialEq for AxisValues {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (AxisValues::List(a), AxisValues::List(b)) => a == b,
+            (AxisValues::Range(a), AxisValues::Range(b)) if a == b => true,
+            _ => self.len() == other.len() && self.iter().eq(other.iter()),
+        }
+    }
+}
+
+impl serde::Serialize for AxisValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AxisValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<String>::deserialize(deserializer).map(AxisValues::List)
+    }
 }
 
 /// One point of a sweep: its number, the values it sets, and the scenario they give.
@@ -27,40 +215,65 @@ pub struct Point {
     pub scenario: Scenario,
 }
 
-/// A scenario and its sweep: one point when it sweeps nothing.
+/// A scenario and its sweep (one point when it sweeps nothing): the base scenario and the
+/// axes, from which any point is built on demand.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub axes: Vec<Axis>,
-    pub points: Vec<Point>,
+    /// The number of points: the product of the axes' lengths, at most [`MAX_SWEEP_POINTS`].
+    count: usize,
+    file: String,
+    text: String,
+    locations: Locations,
+    /// The scenario without its `sweep:` block.
+    base: RawScenario,
+    /// The command-line overrides, applied to every point after the swept values.
+    cli: Vec<Override>,
+    /// Warnings every point carries (charts whose parameter `--set` fixed).
+    unplotted: Vec<String>,
+    /// `--seed`, replacing every point's seed.
+    seed: Option<u64>,
 }
 
-/// Expands the sweep of `raw` (parsed from `file`/`text`), with command-line `overrides`
-/// applied to every point; an override of a swept field fixes it (the axis goes).
-pub fn plan(
-    file: &str,
-    text: &str,
-    raw: &RawScenario,
-    cli: &[Override],
-) -> Result<Plan, ScenarioError> {
-    let locations = super::locate::Locations::from_text(text).unwrap_or_default();
-    let mut axes = axes(file, text, &locations, raw)?;
-    let unplotted = check_chart_axes(file, text, raw, &axes, cli)?;
-    axes.retain(|axis| !fixed(cli, &axis.path));
-    let mut base = raw.clone();
-    base.sweep = None;
-    let count: usize = axes.iter().map(|a| a.values.len()).product();
-    let mut points = Vec::with_capacity(count);
-    for index in 0..count {
+impl Plan {
+    /// How many points the sweep has (1 without a sweep).
+    pub fn point_count(&self) -> usize {
+        self.count
+    }
+
+    /// The scenario text the plan was made from, as read.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Gives every point the master seed `seed` (the `--seed` option).
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = Some(seed);
+    }
+
+    /// Point `index` (below [`point_count`](Self::point_count)), validated; its errors name
+    /// the point and point at the swept values in the file.
+    pub fn point(&self, index: usize) -> Result<Point, ScenarioError> {
+        assert!(
+            index < self.count,
+            "point {index} of a sweep of {}",
+            self.count
+        );
+        let (file, text) = (self.file.as_str(), self.text.as_str());
+        // Row-major: the last axis is the lowest digit of the point number.
         let mut rest = index;
-        let mut params = vec![(String::new(), String::new()); axes.len()];
-        // Which value of each axis: its errors point at that value in the file.
-        let mut chosen = vec![0; axes.len()];
-        for (a, axis) in axes.iter().enumerate().rev() {
+        let mut chosen = vec![0; self.axes.len()];
+        for (a, axis) in self.axes.iter().enumerate().rev() {
             let n = axis.values.len();
             chosen[a] = rest % n;
-            params[a] = (axis.path.clone(), axis.values[rest % n].clone());
             rest /= n;
         }
+        let params: Vec<(String, String)> = self
+            .axes
+            .iter()
+            .zip(&chosen)
+            .map(|(axis, which)| (axis.path.clone(), axis.values.get(*which)))
+            .collect();
         let mut all = Vec::new();
         for ((path, value), which) in params.iter().zip(&chosen) {
             let axis_field = format!("sweep.{path}");
@@ -69,13 +282,14 @@ pub fn plan(
                     file,
                     format!("sweep: `{path}` is not a field path: {}", e.message),
                 )
-                .at(text, locations.find(&axis_field))
+                .at(text, self.locations.find(&axis_field))
                 .field(&axis_field)
             })?;
-            let written = locations.find(&format!("{axis_field}[{which}]"));
+            // Which value of the axis: its errors point at that value in the file.
+            let written = self.locations.find(&format!("{axis_field}[{which}]"));
             all.push(o.written_at(file, text, written));
         }
-        all.extend(cli.iter().cloned());
+        all.extend(self.cli.iter().cloned());
         // Errors name the point, when there is a sweep.
         let at_point = |mut e: ScenarioError| {
             if !params.is_empty() {
@@ -83,17 +297,77 @@ pub fn plan(
             }
             e
         };
-        let point_raw = overrides::apply(&base, &all, TOP_LEVEL_KEYS).map_err(at_point)?;
-        let scenario = super::validate_raw(file, text, &point_raw, &all).map_err(at_point)?;
-        let mut scenario = scenario;
-        scenario.warnings.extend(unplotted.iter().cloned());
-        points.push(Point {
+        let point_raw = overrides::apply(&self.base, &all, TOP_LEVEL_KEYS).map_err(at_point)?;
+        let mut scenario = super::validate_raw(file, text, &point_raw, &all).map_err(at_point)?;
+        scenario.warnings.extend(self.unplotted.iter().cloned());
+        if let Some(seed) = self.seed {
+            scenario.seed = seed;
+        }
+        Ok(Point {
             index,
             params,
             scenario,
-        });
+        })
     }
-    Ok(Plan { axes, points })
+}
+
+/// Reads the sweep of `raw` (parsed from `file`/`text`), with command-line `overrides`
+/// applied to every point; an override of a swept field fixes it (the axis goes). Checks the
+/// axes and the grid's size, and builds no point.
+pub fn plan(
+    file: &str,
+    text: &str,
+    raw: &RawScenario,
+    cli: &[Override],
+) -> Result<Plan, ScenarioError> {
+    let locations = Locations::from_text(text).unwrap_or_default();
+    let mut axes = axes(file, text, &locations, raw)?;
+    let unplotted = check_chart_axes(file, text, raw, &axes, cli)?;
+    axes.retain(|axis| !fixed(cli, &axis.path));
+    let count = grid_size(&axes).map_err(|message| {
+        ScenarioError::new(file, message)
+            .at(text, locations.find("sweep"))
+            .field("sweep")
+    })?;
+    let mut base = raw.clone();
+    base.sweep = None;
+    Ok(Plan {
+        axes,
+        count,
+        file: file.to_string(),
+        text: text.to_string(),
+        locations,
+        base,
+        cli: cli.to_vec(),
+        unplotted,
+        seed: None,
+    })
+}
+
+/// The number of points of a grid over `axes`, or why it is refused: more than
+/// [`MAX_SWEEP_POINTS`]. The product is checked, so no grid wraps around to a small count.
+fn grid_size(axes: &[Axis]) -> Result<usize, String> {
+    let lengths: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
+    let count = lengths
+        .iter()
+        .try_fold(1u128, |product, n| product.checked_mul(*n as u128));
+    match count {
+        Some(count) if count <= MAX_SWEEP_POINTS as u128 => Ok(count as usize),
+        _ => {
+            let count = count.map_or_else(
+                || format!("more than {}", u128::MAX),
+                |count| count.to_string(),
+            );
+            let each: Vec<String> = axes
+                .iter()
+                .map(|a| format!("{} ({})", a.path, a.values.len()))
+                .collect();
+            Err(format!(
+                "the sweep has {count} points ({}), more than the limit of {MAX_SWEEP_POINTS} points; sweep fewer values, or split the sweep into several files",
+                each.join(" × ")
+            ))
+        }
+    }
 }
 
 /// Checks that every `<metric> vs <parameter>` chart names a numeric swept parameter;
@@ -106,7 +380,7 @@ fn check_chart_axes(
     cli: &[Override],
 ) -> Result<Vec<String>, ScenarioError> {
     let mut warnings = Vec::new();
-    let locations = super::locate::Locations::from_text(text).unwrap_or_default();
+    let locations = Locations::from_text(text).unwrap_or_default();
     for (i, entry) in raw.charts.iter().flatten().enumerate() {
         // A malformed entry is reported by validation, with the other fields.
         let Ok(ChartRequest::Against { parameter, .. }) = ChartRequest::parse(entry) else {
@@ -129,10 +403,11 @@ fn check_chart_axes(
                 )
             }));
         };
-        if axis.values.iter().any(|v| numeric(v).is_none()) {
+        if !axis.values.all_numeric() {
+            let values: Vec<String> = axis.values.iter().collect();
             return Err(bad(format!(
                 "\"{entry}\": the values of `{parameter}` ({}) are not all numbers, durations, sizes or bandwidths, so they make no axis",
-                axis.values.join(", ")
+                values.join(", ")
             )));
         }
         if fixed(cli, &parameter) {
@@ -180,7 +455,7 @@ pub fn describe(params: &[(String, String)]) -> String {
 fn axes(
     file: &str,
     text: &str,
-    locations: &super::locate::Locations,
+    locations: &Locations,
     raw: &RawScenario,
 ) -> Result<Vec<Axis>, ScenarioError> {
     let mut axes = Vec::new();
@@ -196,11 +471,13 @@ fn axes(
                 if values.is_empty() {
                     return Err(bad("needs at least one value".into()));
                 }
-                values
-                    .iter()
-                    .map(scalar_text)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(bad)?
+                AxisValues::List(
+                    values
+                        .iter()
+                        .map(scalar_text)
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(bad)?,
+                )
             }
             RawAxis::Range(range) => {
                 if range.steps < 2 {
@@ -217,7 +494,7 @@ fn axes(
                 };
                 let from = scalar_text(&range.from).map_err(bad)?;
                 let to = scalar_text(&range.to).map_err(bad)?;
-                steps(&from, &to, range.steps, log).map_err(bad)?
+                AxisValues::Range(Range::new(&from, &to, range.steps, log).map_err(bad)?)
             }
         };
         axes.push(Axis {
@@ -237,53 +514,11 @@ fn scalar_text(value: &Value) -> Result<String, String> {
     }
 }
 
-/// `steps` values from `from` to `to`: numbers, or quantities of one kind (durations, sizes,
-/// bandwidths) computed in their base unit and written back with their unit.
+/// `steps` values from `from` to `to`, all of them (the tests' view of a range).
+#[cfg(test)]
 fn steps(from: &str, to: &str, steps: u32, log: bool) -> Result<Vec<String>, String> {
-    let spread = |a: f64, b: f64| -> Result<Vec<f64>, String> {
-        if log && (a <= 0.0 || b <= 0.0) {
-            return Err("a logarithmic range needs values above zero".into());
-        }
-        Ok((0..steps)
-            .map(|i| {
-                let t = i as f64 / (steps - 1) as f64;
-                if log {
-                    a * (b / a).powf(t)
-                } else {
-                    a + (b - a) * t
-                }
-            })
-            .collect())
-    };
-    if let (Ok(a), Ok(b)) = (from.parse::<f64>(), to.parse::<f64>()) {
-        let integers = from.parse::<i64>().is_ok() && to.parse::<i64>().is_ok();
-        return Ok(spread(a, b)?
-            .into_iter()
-            .map(|x| {
-                if integers {
-                    format!("{}", x.round() as i64)
-                } else {
-                    format!("{x}")
-                }
-            })
-            .collect());
-    }
-    macro_rules! quantity {
-        ($ty:ty, $get:ident, $make:expr) => {
-            if let (Ok(a), Ok(b)) = (from.parse::<$ty>(), to.parse::<$ty>()) {
-                return Ok(spread(a.$get() as f64, b.$get() as f64)?
-                    .into_iter()
-                    .map(|x| ($make)(x.round() as u64).to_string())
-                    .collect());
-            }
-        };
-    }
-    quantity!(Duration, as_nanos, Duration::from_nanos);
-    quantity!(ByteSize, bytes, ByteSize);
-    quantity!(Bandwidth, bits_per_second, Bandwidth);
-    Err(format!(
-        "cannot make a range from \"{from}\" to \"{to}\": expected two numbers, durations, sizes or bandwidths of the same kind"
-    ))
+    let range = AxisValues::Range(Range::new(from, to, steps, log)?);
+    Ok(range.iter().collect())
 }
 
 #[cfg(test)]
@@ -304,5 +539,83 @@ mod tests {
         );
         assert!(steps("1s", "3KB", 3, false).is_err());
         assert!(steps("0", "10", 3, true).is_err());
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+
+    const GRID: &str = "name: grid
+duration: 10s
+network: { n: { latency: 10ms, bandwidth: 10Mbit/s } }
+clients: { u: { count: 10, link: n } }
+workload: { events: { source: poisson, rate: 1/s, payload: 100B } }
+transports:
+  - { label: sse, sse: {} }
+sweep:
+  clients.u.count: [3, 4, 5]
+  network.n.latency: { from: 1ms, to: 4ms, steps: 4 }
+  workload.events.payload: [100B, 1KB]
+";
+
+    /// Point numbers are unchanged by building points on demand: row-major over the axes in
+    /// their (alphabetical) order, the last axis fastest, as the grid was expanded before.
+    #[test]
+    fn points_are_numbered_row_major() {
+        let plan = crate::scenario::plan("grid.yaml", GRID, &[]).unwrap();
+        assert_eq!(plan.point_count(), 24);
+        let mut expected = Vec::new();
+        for count in ["3", "4", "5"] {
+            for latency in ["1ms", "2ms", "3ms", "4ms"] {
+                for payload in ["100B", "1KB"] {
+                    expected.push(vec![
+                        ("clients.u.count".to_string(), count.to_string()),
+                        ("network.n.latency".to_string(), latency.to_string()),
+                        ("workload.events.payload".to_string(), payload.to_string()),
+                    ]);
+                }
+            }
+        }
+        for (i, params) in expected.iter().enumerate() {
+            let point = plan.point(i).unwrap();
+            assert_eq!(point.index, i);
+            assert_eq!(&point.params, params, "point {i}");
+        }
+        assert_eq!(plan.point(23).unwrap().scenario.client_count(), 5);
+    }
+
+    #[test]
+    fn grid_sizes_are_checked_not_wrapped() {
+        let axis = |n: u32| Axis {
+            path: "a".into(),
+            values: AxisValues::Range(Range::new("1", "2", n, false).unwrap()),
+        };
+        assert_eq!(grid_size(&[]), Ok(1));
+        assert_eq!(
+            grid_size(&[axis(1000), axis(1000), axis(1000)]),
+            Ok(1_000_000_000)
+        );
+        let over = grid_size(&[axis(1000), axis(1000), axis(1001)]).unwrap_err();
+        assert!(over.contains("1001000000 points"), "{over}");
+        // 2^64 wraps a u64 product to 0; 65536^8 = 2^128 overflows even a u128.
+        let wraps = grid_size(&[axis(65536), axis(65536), axis(65536), axis(65536)]).unwrap_err();
+        assert!(wraps.contains("18446744073709551616 points"), "{wraps}");
+        let huge = grid_size(&vec![axis(65536); 8]).unwrap_err();
+        assert!(
+            huge.contains("more than 340282366920938463463374607431768211455"),
+            "{huge}"
+        );
+    }
+
+    #[test]
+    fn ranges_serialize_as_their_values() {
+        let values = AxisValues::Range(Range::new("1s", "3s", 3, false).unwrap());
+        assert_eq!(
+            serde_json::to_string(&values).unwrap(),
+            r#"["1s","2s","3s"]"#
+        );
+        let list: AxisValues = serde_json::from_str(r#"["1s","2s","3s"]"#).unwrap();
+        assert_eq!(list, values);
     }
 }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::bounds::MAX_PAYLOAD_BYTES;
 use super::error::ScenarioError;
+use super::limits::{MAX_TRACE_BYTES, mebibytes};
 use super::validate::Checker;
 use crate::engine::Nanos;
 use crate::units::{ByteSize, Duration};
@@ -34,6 +36,40 @@ pub struct Trace {
     pub beyond_end: usize,
 }
 
+/// The text of the trace at `path`, or why not: a path that is not a regular file (a FIFO,
+/// a device such as `/dev/zero`, a directory) is refused before it is opened (opening a
+/// FIFO waits for a writer; a device may never end), and a file is read up to
+/// [`MAX_TRACE_BYTES`], one byte more telling that it is larger.
+fn read_bounded(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let too_large = || {
+        format!(
+            "the file is larger than {}, the limit for a trace",
+            mebibytes(MAX_TRACE_BYTES)
+        )
+    };
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if let Some(kind) = super::source::not_a_regular_file(&metadata) {
+        return Err(format!("it is {kind}, not a regular file"));
+    }
+    if metadata.len() > MAX_TRACE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_TRACE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_TRACE_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "the file is not UTF-8 (byte offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
 /// Reads the trace `name` (relative to `scenario_file`'s folder) for a run of `duration`.
 /// `user:<n>` rows must name one of the `clients`; `topic:<n>` rows one of the `topics`.
 pub(crate) fn read(
@@ -47,10 +83,10 @@ pub(crate) fn read(
     let path: PathBuf = Path::new(scenario_file)
         .parent()
         .map_or_else(|| PathBuf::from(name), |dir| dir.join(name));
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let text = read_bounded(&path).map_err(|m| {
         c.error(
             field,
-            format!("cannot read the trace {}: {e}", path.display()),
+            format!("cannot read the trace {}: {m}", path.display()),
         )
     })?;
     let at = |line: usize, message: String| {
@@ -169,6 +205,11 @@ fn parse_size(text: &str) -> Result<u64, String> {
     };
     if bytes == 0 {
         return Err("an event has at least 1 byte".into());
+    }
+    if bytes > MAX_PAYLOAD_BYTES {
+        return Err(format!(
+            "{bytes} bytes; the limit is {MAX_PAYLOAD_BYTES} bytes (1 GiB) for a payload"
+        ));
     }
     Ok(bytes)
 }

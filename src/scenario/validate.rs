@@ -38,6 +38,9 @@ impl Checker<'_> {
 
 /// Turns a parsed scenario into a runnable one.
 pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, ScenarioError> {
+    // Every size, count, rate and duration within its bound first, so that nothing below
+    // computes with a value its arithmetic cannot hold.
+    super::bounds::check(raw, c)?;
     let duration = raw.duration.as_nanos();
     if duration == 0 {
         return Err(c.error("duration", "must be greater than 0s"));

@@ -1,6 +1,7 @@
 //! The workload section: when server events happen and how large they are
 //! (`workload.events`), and what the clients send (`workload.messages`).
 
+use super::bounds::{MAX_PAYLOAD_BYTES_PER_RUN, MAX_SUBSCRIPTIONS};
 use super::error::ScenarioError;
 use super::raw::{RawAudience, RawEvents, RawPayload, RawScenario};
 use super::spec::{AudienceSpec, Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec};
@@ -72,11 +73,44 @@ fn messages(
             ));
         }
     };
+    let field = "workload.messages.payload";
+    let payload = payload(&messages.payload, field, c)?;
+    // A broadcast message reaches every client.
+    let receivers = if broadcast { clients.max(1) } else { 1 };
+    payload_per_run(
+        expected * mean_payload(&payload) * receivers as f64,
+        field,
+        c,
+    )?;
     Ok(Some(MessageSpec {
         rate_per_second,
-        payload: payload(&messages.payload, "workload.messages.payload", c)?,
+        payload,
         broadcast,
     }))
+}
+
+/// The mean of a payload distribution, in bytes.
+fn mean_payload(payload: &PayloadSpec) -> f64 {
+    match *payload {
+        PayloadSpec::Fixed(bytes) => bytes as f64,
+        PayloadSpec::Uniform { min, max } => (min as f64 + max as f64) / 2.0,
+        PayloadSpec::LogNormal { median, sigma } => median as f64 * (sigma * sigma / 2.0).exp(),
+        PayloadSpec::FromTrace => 0.0,
+    }
+}
+
+/// Refuses a workload whose expected payload bytes over a run exceed
+/// [`MAX_PAYLOAD_BYTES_PER_RUN`], which keeps the run's byte totals far from wrapping.
+fn payload_per_run(expected_bytes: f64, field: &str, c: &Checker) -> Result<(), ScenarioError> {
+    if expected_bytes > MAX_PAYLOAD_BYTES_PER_RUN {
+        return Err(c.error(
+            field,
+            format!(
+                "the run would deliver about {expected_bytes:.3e} payload bytes in all (events × mean payload × receiving clients); the limit is 2^60 (about {MAX_PAYLOAD_BYTES_PER_RUN:.3e}) per run"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads `workload.events`.
@@ -144,7 +178,7 @@ fn events_workload(
         "workload.events.payload",
         c,
     )?;
-    let audience = audience(events, c)?;
+    let audience = audience(events, clients, c)?;
     // The event log is built before the run: bound it so a typo in a rate is a clear error
     // rather than an out-of-memory crash.
     let expected_events = rate_per_second * duration as f64 / 1e9;
@@ -157,6 +191,12 @@ fn events_workload(
             ),
         ));
     }
+    // Every client may receive every event (an upper bound for topics and users).
+    payload_per_run(
+        expected_events * mean_payload(&payload) * clients as f64,
+        "workload.events.payload",
+        c,
+    )?;
     let (encoding, protobuf_size) = encoding_and_protobuf(events, c)?;
     Ok(WorkloadSpec {
         source,
@@ -171,7 +211,7 @@ fn events_workload(
 }
 
 /// Reads `workload.events.audience`.
-fn audience(events: &RawEvents, c: &Checker) -> Result<AudienceSpec, ScenarioError> {
+fn audience(events: &RawEvents, clients: u64, c: &Checker) -> Result<AudienceSpec, ScenarioError> {
     let field = "workload.events.audience";
     match &events.audience {
         None => Ok(AudienceSpec::All),
@@ -192,6 +232,18 @@ fn audience(events: &RawEvents, c: &Checker) -> Result<AudienceSpec, ScenarioErr
             let subscriptions = t.subscriptions.unwrap_or(1);
             if subscriptions == 0 {
                 return Err(c.error(field, "subscriptions: must be at least 1"));
+            }
+            // `topics` and `subscriptions` alone are bounded by `bounds::check`; together
+            // they make the subscription lists, one per client.
+            let total = clients.saturating_mul(u64::from(subscriptions.min(t.topics)));
+            if total > MAX_SUBSCRIPTIONS {
+                return Err(c.error(
+                    &format!("{field}.subscriptions"),
+                    format!(
+                        "{clients} clients with {} subscriptions each make {total} subscriptions in all; the limit is {MAX_SUBSCRIPTIONS}",
+                        subscriptions.min(t.topics)
+                    ),
+                ));
             }
             let exponent = t.zipf.unwrap_or(super::defaults::TOPIC_ZIPF);
             if !(exponent.is_finite() && (0.0..=10.0).contains(&exponent)) {
@@ -235,7 +287,7 @@ fn trace_workload(
             "`source: trace` needs `trace: <file.csv>`",
         )
     })?;
-    let audience = audience(events, c)?;
+    let audience = audience(events, clients, c)?;
     let topics = match audience {
         AudienceSpec::Topics { topics, .. } => Some(topics),
         _ => None,
@@ -253,6 +305,8 @@ fn trace_workload(
             format!("has more than {MAX_EVENTS_PER_RUN} events in the run"),
         ));
     }
+    let trace_bytes: f64 = trace.events.iter().map(|(_, size)| *size as f64).sum();
+    payload_per_run(trace_bytes * clients as f64, "workload.events.trace", c)?;
     let (encoding, protobuf_size) = encoding_and_protobuf(events, c)?;
     Ok(WorkloadSpec {
         source: EventSource::Trace,

@@ -56,9 +56,9 @@ impl Audiences {
         {
             audiences.topics = vec![Vec::new(); topics as usize];
             let mut stream = rng::stream(scenario.seed, "subscriptions");
-            let weights = zipf_cumulative(topics, exponent);
+            let mut topics = DistinctTopics::new(topics, subscriptions, exponent);
             for chosen in &mut audiences.subscriptions {
-                *chosen = draw_distinct(&weights, subscriptions, &mut stream);
+                *chosen = topics.draw(subscriptions, &mut stream);
             }
         }
         let mut stream = rng::stream(scenario.seed, "audience");
@@ -154,23 +154,174 @@ fn zipf_cumulative(n: u32, exponent: f64) -> Vec<f64> {
     cumulative
 }
 
-/// `k` distinct topics drawn by the weights (all of them when `k` reaches their number),
-/// ascending.
-fn draw_distinct(cumulative: &[f64], k: u32, stream: &mut Stream) -> Vec<u32> {
-    let n = cumulative.len() as u32;
-    if k >= n {
-        return (0..n).collect();
-    }
-    let mut chosen: Vec<u32> = Vec::with_capacity(k as usize);
-    while chosen.len() < k as usize {
-        let u: f64 = stream.random();
-        let t = cumulative.partition_point(|w| *w <= u).min(n as usize - 1) as u32;
-        if !chosen.contains(&t) {
-            chosen.push(t);
+/// Draws each client's distinct topics from the Zipf weights, in one of two regimes chosen
+/// by the weights alone (so the same scenario always takes the same one):
+///
+/// - **Redrawing** while the `k` heaviest topics hold at most half the weight: a draw is
+///   taken from all topics and drawn again when already chosen. Each draw is then new with
+///   probability at least 1/2, so a client takes fewer than `2k` draws on average. Every
+///   scenario that ran before this regime split (such as `team-feeds`, 3 of 60 topics at
+///   exponent 0.8: 29 % of the weight) keeps its subscriptions draw for draw.
+/// - **Removing** drawn topics' weights otherwise (a Fenwick tree over integer weights):
+///   exactly `k` draws of O(log n) each, however close `k` is to `n` and however light the
+///   last topics (at exponent 10, topic 99 of 100 has a weight of 10^-20, which redrawing
+///   never reaches). As a safeguard, the redrawing regime also switches to removal after
+///   [`REDRAWS_PER_TOPIC`] draws per topic wanted, keeping the topics already chosen.
+///
+/// Both regimes draw from the same law, that of weighted sampling without replacement:
+/// each next topic with probability proportional to its weight among those not yet chosen.
+/// The integer weights (2^52 in all) differ from the `f64` ones by at most 2^-52 of the
+/// total; a topic whose weight rounds to 0 is chosen only once every heavier one is.
+struct DistinctTopics {
+    cumulative: Vec<f64>,
+    /// Fenwick tree (1-based) of the integer weights, built on first use.
+    tree: Vec<u64>,
+    weights: Vec<u64>,
+    /// Per topic: chosen by the client being drawn.
+    chosen: Vec<bool>,
+    redraw: bool,
+}
+
+/// Draws per wanted topic after which redrawing gives way to removal.
+const REDRAWS_PER_TOPIC: usize = 64;
+
+impl DistinctTopics {
+    fn new(topics: u32, k: u32, exponent: f64) -> Self {
+        let cumulative = zipf_cumulative(topics, exponent);
+        let heaviest = match k as usize {
+            0 => 0.0,
+            k => cumulative[k.min(cumulative.len()) - 1],
+        };
+        DistinctTopics {
+            redraw: heaviest <= 0.5,
+            chosen: vec![false; cumulative.len()],
+            cumulative,
+            tree: Vec::new(),
+            weights: Vec::new(),
         }
     }
-    chosen.sort_unstable();
-    chosen
+
+    /// `k` distinct topics (all of them when `k` reaches their number), ascending.
+    fn draw(&mut self, k: u32, stream: &mut Stream) -> Vec<u32> {
+        let n = self.cumulative.len();
+        if k as usize >= n {
+            return (0..n as u32).collect();
+        }
+        let k = k as usize;
+        let mut picked: Vec<u32> = Vec::with_capacity(k);
+        if self.redraw {
+            let mut draws = 0;
+            while picked.len() < k && draws < REDRAWS_PER_TOPIC * k {
+                draws += 1;
+                let u: f64 = stream.random();
+                let t = self.cumulative.partition_point(|w| *w <= u).min(n - 1);
+                if !self.chosen[t] {
+                    self.chosen[t] = true;
+                    picked.push(t as u32);
+                }
+            }
+        }
+        if picked.len() < k {
+            self.remove_and_draw(&mut picked, k, stream);
+        }
+        for t in &picked {
+            self.chosen[*t as usize] = false;
+        }
+        picked.sort_unstable();
+        picked
+    }
+
+    /// Completes `picked` to `k` topics by drawing from the weights of the others.
+    fn remove_and_draw(&mut self, picked: &mut Vec<u32>, k: usize, stream: &mut Stream) {
+        if self.tree.is_empty() {
+            self.build();
+        }
+        let mut remaining = self.tree_total();
+        for t in picked.iter() {
+            let weight = self.weights[*t as usize];
+            self.add(*t as usize, weight.wrapping_neg());
+            remaining -= weight;
+        }
+        // Where to look for the first topic not chosen, once only weights of 0 are left.
+        let mut unchosen = 0;
+        while picked.len() < k {
+            let t = if remaining == 0 {
+                // Only topics of weight 0 are left: the first, which is the heaviest.
+                while self.chosen[unchosen] {
+                    unchosen += 1;
+                }
+                unchosen
+            } else {
+                self.find(stream.random_range(0..remaining))
+            };
+            self.chosen[t] = true;
+            let weight = self.weights[t];
+            self.add(t, weight.wrapping_neg());
+            remaining -= weight;
+            picked.push(t as u32);
+        }
+        // Restore the tree for the next client: integer sums come back exactly.
+        for t in picked.iter() {
+            self.add(*t as usize, self.weights[*t as usize]);
+        }
+    }
+
+    fn build(&mut self) {
+        const SCALE: f64 = (1u64 << 52) as f64;
+        let mut below = 0.0;
+        self.weights = self
+            .cumulative
+            .iter()
+            .map(|c| {
+                let w = ((c - below).max(0.0) * SCALE) as u64;
+                below = *c;
+                w
+            })
+            .collect();
+        let n = self.weights.len();
+        self.tree = vec![0; n + 1];
+        for i in 1..=n {
+            self.tree[i] = self.tree[i].wrapping_add(self.weights[i - 1]);
+            let parent = i + (i & i.wrapping_neg());
+            if parent <= n {
+                self.tree[parent] = self.tree[parent].wrapping_add(self.tree[i]);
+            }
+        }
+    }
+
+    /// Adds `delta` (two's complement for a removal) to topic `t`'s weight.
+    fn add(&mut self, t: usize, delta: u64) {
+        let mut i = t + 1;
+        while i < self.tree.len() {
+            self.tree[i] = self.tree[i].wrapping_add(delta);
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    fn tree_total(&self) -> u64 {
+        let mut i = self.tree.len() - 1;
+        let mut sum = 0u64;
+        while i > 0 {
+            sum = sum.wrapping_add(self.tree[i]);
+            i &= i - 1;
+        }
+        sum
+    }
+
+    /// The topic whose weight interval holds `r` (the first whose running sum exceeds it).
+    fn find(&self, mut r: u64) -> usize {
+        let n = self.tree.len() - 1;
+        let mut pos = 0;
+        let mut step = 1usize << (usize::BITS - 1 - n.leading_zeros());
+        while step > 0 {
+            if pos + step <= n && self.tree[pos + step] <= r {
+                pos += step;
+                r -= self.tree[pos];
+            }
+            step >>= 1;
+        }
+        pos
+    }
 }
 
 #[cfg(test)]
@@ -215,11 +366,11 @@ mod tests {
 
     #[test]
     fn zipf_subscriptions_favour_the_first_topics() {
-        let weights = zipf_cumulative(10, 1.0);
+        let mut topics = DistinctTopics::new(10, 2, 1.0);
         let mut stream = rng::stream(3, "test");
         let mut counts = [0u32; 10];
         for _ in 0..10_000 {
-            for t in draw_distinct(&weights, 2, &mut stream) {
+            for t in topics.draw(2, &mut stream) {
                 counts[t as usize] += 1;
             }
         }
@@ -228,11 +379,82 @@ mod tests {
             counts.windows(2).filter(|w| w[0] < w[1]).count() <= 2,
             "{counts:?}"
         );
-        assert_eq!(
-            draw_distinct(&weights, 12, &mut stream),
-            (0..10).collect::<Vec<_>>()
-        );
+        assert_eq!(topics.draw(12, &mut stream), (0..10).collect::<Vec<_>>());
         let uniform = zipf_cumulative(4, 0.0);
         assert_eq!(uniform, [0.25, 0.5, 0.75, 1.0]);
+    }
+    /// Regression (reproducer `zipf-subscriptions-hang`): 99 of 100 topics at exponent 10
+    /// never ended, redrawing for topics of weight 10^-20.
+    #[test]
+    fn nearly_every_topic_of_a_steep_law_is_drawn_at_once() {
+        let mut topics = DistinctTopics::new(100, 99, 10.0);
+        assert!(!topics.redraw);
+        let mut stream = rng::stream(1, "subscriptions");
+        for _ in 0..100 {
+            let chosen = topics.draw(99, &mut stream);
+            assert_eq!(chosen.len(), 99);
+            assert!(chosen.windows(2).all(|w| w[0] < w[1]), "{chosen:?}");
+            // The heaviest topics are always among them.
+            assert!(chosen.starts_with(&[0, 1, 2, 3, 4]), "{chosen:?}");
+        }
+        let again = |seed| {
+            let mut topics = DistinctTopics::new(1000, 700, 1.0);
+            let mut stream = rng::stream(seed, "subscriptions");
+            (0..5)
+                .map(|_| topics.draw(700, &mut stream))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(again(7), again(7));
+        assert_ne!(again(7), again(8));
+    }
+
+    /// Redrawing and removal draw from the same law: compared on every pair of 4 topics.
+    #[test]
+    fn both_regimes_draw_pairs_with_the_same_frequencies() {
+        let frequencies = |redraw: bool| {
+            let mut topics = DistinctTopics::new(4, 2, 1.0);
+            topics.redraw = redraw;
+            let mut stream = rng::stream(11, "test");
+            let mut pairs = std::collections::BTreeMap::new();
+            for _ in 0..40_000 {
+                *pairs.entry(topics.draw(2, &mut stream)).or_insert(0.0f64) += 1.0 / 40_000.0;
+            }
+            pairs
+        };
+        let (redrawn, removed) = (frequencies(true), frequencies(false));
+        assert_eq!(redrawn.len(), 6);
+        for (pair, p) in &redrawn {
+            let q = removed.get(pair).copied().unwrap_or(0.0);
+            assert!((p - q).abs() < 0.015, "{pair:?}: {p} vs {q}");
+        }
+    }
+
+    /// The Fenwick tree against a plain scan of the weights, with topics removed.
+    #[test]
+    fn the_weight_tree_finds_what_a_scan_finds() {
+        let mut topics = DistinctTopics::new(37, 30, 0.7);
+        topics.build();
+        let total: u64 = topics.weights.iter().sum();
+        assert_eq!(topics.tree_total(), total);
+        for removed in [3usize, 0, 36, 17] {
+            topics.add(removed, topics.weights[removed].wrapping_neg());
+            topics.weights[removed] = 0;
+            let total: u64 = topics.weights.iter().sum();
+            assert_eq!(topics.tree_total(), total);
+            let mut stream = rng::stream(5, "test");
+            for _ in 0..2000 {
+                let r = stream.random_range(0..total);
+                let mut running = 0;
+                let scan = topics
+                    .weights
+                    .iter()
+                    .position(|w| {
+                        running += w;
+                        running > r
+                    })
+                    .unwrap();
+                assert_eq!(topics.find(r), scan, "r = {r}");
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ pub use audience::{Audience, Audiences};
 pub use messages::ClientMessage;
 
 use crate::engine::rng::{self, RngExt, Stream};
+use crate::scenario::bounds::MAX_PAYLOAD_BYTES;
 use crate::scenario::defaults::PROTOBUF_FACTOR_PERCENT;
 use crate::scenario::{Encoding, EventSource, Nanos, PayloadSpec, Scenario};
 use crate::transport::framing::base64_len;
@@ -97,7 +98,8 @@ impl EventLog {
     /// Payload bytes of events `first..first + count`.
     pub fn payloads(&self, first: u32, count: u32) -> u64 {
         match &self.sizes {
-            Sizes::Fixed(bytes) => bytes * count as u64,
+            // At most 2^30 × 2^32 with the payload bound; saturating beyond, never wrapping.
+            Sizes::Fixed(bytes) => bytes.saturating_mul(count as u64),
             Sizes::Varying(cum) => cum[(first + count) as usize] - cum[first as usize],
         }
     }
@@ -164,7 +166,9 @@ impl EventLog {
     pub fn text_inflations(&self, first: u32, count: u32) -> u64 {
         match (self.encoding, &self.sizes) {
             (Encoding::Json, _) => 0,
-            (Encoding::Binary, Sizes::Fixed(_)) => self.text_inflation(first) * count as u64,
+            (Encoding::Binary, Sizes::Fixed(_)) => {
+                self.text_inflation(first).saturating_mul(count as u64)
+            }
             (Encoding::Binary, Sizes::Varying(_)) => {
                 (first..first + count).map(|n| self.text_inflation(n)).sum()
             }
@@ -286,7 +290,10 @@ pub(crate) fn draw_size(spec: PayloadSpec, stream: &mut Stream) -> u64 {
             let u1: f64 = 1.0 - stream.random::<f64>();
             let u2: f64 = stream.random::<f64>();
             let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-            ((median as f64) * (sigma * z).exp()).round().max(1.0) as u64
+            // The tail is cut at the payload bound, so that a wide law (sigma 5 reaches
+            // e^25 times the median) never makes a size the byte counts cannot hold.
+            let bytes = ((median as f64) * (sigma * z).exp()).round();
+            bytes.clamp(1.0, MAX_PAYLOAD_BYTES as f64) as u64
         }
     }
 }
@@ -309,6 +316,20 @@ mod tests {
         // exp(0.5 x 1.2816) = 1.899: the 90th percentile.
         let p90 = sizes[18_000] as f64;
         assert!((p90 / 1899.0 - 1.0).abs() < 0.04, "{p90}");
+    }
+
+    /// Regression (reproducer `payload-u64-max`): no drawn size exceeds the payload bound,
+    /// even at the widest law a scenario may ask for.
+    #[test]
+    fn log_normal_sizes_stay_within_the_payload_bound() {
+        let mut stream = rng::stream(2, "test");
+        let spec = PayloadSpec::LogNormal {
+            median: MAX_PAYLOAD_BYTES,
+            sigma: 5.0,
+        };
+        let sizes: Vec<u64> = (0..1000).map(|_| draw_size(spec, &mut stream)).collect();
+        assert!(sizes.iter().all(|s| (1..=MAX_PAYLOAD_BYTES).contains(s)));
+        assert!(sizes.contains(&MAX_PAYLOAD_BYTES));
     }
 
     #[test]

@@ -617,3 +617,72 @@ fn readme_documents_every_runs_csv_column() {
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     assert_eq!(documented, header);
 }
+
+// ---- Numeric flags ----
+
+/// Issue jobs-0: `--jobs 0` was accepted (rayon reads 0 as "all cores"); it is refused by
+/// name, in `run` and in `sweep`.
+#[test]
+fn jobs_zero_is_refused_naming_the_flag() {
+    let workspace = Workspace::new(SMALL);
+    let out = workspace.run("json", &["--jobs", "0"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: invalid value '0' for '--jobs <N>'"),
+        "{}",
+        out.stderr
+    );
+    let sweep = format!("{SMALL}sweep:\n  clients.users.count: [5, 6]\n");
+    let workspace = Workspace::new(&sweep);
+    let out = rtsim_in(
+        &["sweep", workspace.scenario(), "--jobs", "0", "--quiet"],
+        workspace.dir.path(),
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("'--jobs <N>'"), "{}", out.stderr);
+    assert!(!workspace.dir.path().join("out").exists());
+}
+
+/// Issue seed-negative: `--seed -1` was read as an unknown option `-1`, with clap's tip to
+/// write `-- -1` (which makes -1 the scenario file). Every numeric flag now says which flag
+/// takes what.
+#[test]
+fn negative_numbers_are_refused_naming_the_flag() {
+    let workspace = Workspace::new(SMALL);
+    let file = workspace.scenario();
+    for (args, flag) in [
+        (vec!["check", file, "--seed", "-1"], "--seed <SEED>"),
+        (vec!["run", file, "--seed", "-1"], "--seed <SEED>"),
+        (vec!["run", file, "--max-events", "-5"], "--max-events <N>"),
+        (vec!["run", file, "--point", "-1"], "--point <K>"),
+        (vec!["run", file, "--jobs", "-2"], "--jobs <N>"),
+        (
+            vec!["sweep", file, "--shard-count", "-3"],
+            "--shard-count <N>",
+        ),
+        (
+            vec!["sweep", file, "--max-events", "1.5"],
+            "--max-events <N>",
+        ),
+    ] {
+        let out = rtsim_in(&args, workspace.dir.path());
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        let first = out.stderr.lines().next().unwrap_or("");
+        let value = args.last().unwrap();
+        assert!(
+            first.starts_with(&format!("error: invalid value '{value}' for '{flag}'"))
+                && first.contains("expected a whole number from 0 to"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("'-- "), "{args:?}: {}", out.stderr);
+    }
+    let out = rtsim_in(&["sweep", file, "--shard", "-1/3"], workspace.dir.path());
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--shard -1/3: expected K/N"),
+        "{}",
+        out.stderr
+    );
+}

@@ -14,6 +14,7 @@ mod faults;
 mod grpc;
 mod history;
 mod http2;
+mod input_bounds;
 mod loss;
 mod proxies;
 mod queueing;
