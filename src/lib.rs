@@ -39,11 +39,20 @@ use rayon::prelude::*;
 /// Runs every transport variant of `scenario` (in parallel) over one shared event log.
 /// Results come back in the scenario's order and do not depend on the thread count.
 pub fn run(scenario: &Scenario, max_events: u64) -> Result<Vec<RunResult>, engine::EngineError> {
+    run_within(scenario, &engine::Limits::events(max_events))
+}
+
+/// [`run`] within `limits`: a variant that reaches one stops cleanly, its result marked
+/// [`RunResult::stopped`].
+pub fn run_within(
+    scenario: &Scenario,
+    limits: &engine::Limits,
+) -> Result<Vec<RunResult>, engine::EngineError> {
     let log = workload::EventLog::generate(scenario);
     scenario
         .transports
         .par_iter()
-        .map(|variant| sim::run_variant(scenario, &log, variant, max_events))
+        .map(|variant| sim::run_variant(scenario, &log, variant, limits))
         .collect()
 }
 
@@ -64,7 +73,7 @@ pub struct PointResult {
 pub fn run_points(
     plan: &scenario::sweep::Plan,
     indices: &[usize],
-    max_events: u64,
+    limits: &engine::Limits,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<PointResult>, (usize, engine::EngineError)> {
     let logs: Vec<workload::EventLog> = indices
@@ -82,7 +91,7 @@ pub fn run_points(
             let point = &plan.points[indices[*k]];
             let scenario = &point.scenario;
             let result =
-                sim::run_variant(scenario, &logs[*k], &scenario.transports[*v], max_events)
+                sim::run_variant(scenario, &logs[*k], &scenario.transports[*v], limits)
                     .map_err(|e| (point.index, e));
             progress();
             result

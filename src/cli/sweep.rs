@@ -6,9 +6,8 @@ use std::process::ExitCode;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rtsim::report::sweep::{Shard, SweepSummary};
-use rtsim::sim::DEFAULT_MAX_EVENTS;
 
-use super::{EXIT_FAILURE, EXIT_INPUT, ScenarioArgs, input_error, print_warnings};
+use super::{EXIT_FAILURE, EXIT_INPUT, EXIT_STOPPED, ScenarioArgs, input_error, print_warnings};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -34,14 +33,14 @@ pub struct SweepArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
-    /// Stop a run with an error after this many simulation events.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS)]
-    pub max_events: u64,
+    #[command(flatten)]
+    pub budget: super::BudgetArgs,
     #[command(flatten)]
     pub charts: super::plot::ChartArgs,
 }
 
 pub fn sweep(args: SweepArgs) -> ExitCode {
+    let started = std::time::Instant::now();
     let formats = match args.charts.formats() {
         Ok(formats) => formats,
         Err(e) => {
@@ -69,6 +68,16 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
         .iter()
         .map(|i| plan.points[*i].scenario.transports.len())
         .sum();
+    let scenarios: Vec<&rtsim::Scenario> =
+        indices.iter().map(|i| &plan.points[*i].scenario).collect();
+    let limits = match args
+        .budget
+        .limits(&scenarios, super::jobs(args.jobs), started)
+    {
+        Ok(limits) => limits,
+        Err(code) => return code,
+    };
+    drop(scenarios);
     let bar = ProgressBar::with_draw_target(Some(runs as u64), ProgressDrawTarget::stderr());
     if args.quiet {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -89,7 +98,7 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
     };
     let progress = || bar.inc(1);
     let points =
-        match pool.install(|| rtsim::run_points(&plan, &indices, args.max_events, &progress)) {
+        match pool.install(|| rtsim::run_points(&plan, &indices, &limits, &progress)) {
             Ok(points) => points,
             Err((point, e)) => {
                 bar.abandon();
@@ -138,11 +147,13 @@ pub fn write(
 }
 
 /// One line per run on standard output, the thresholds' verdicts on standard error; exit 1
-/// if any failed.
+/// if any failed or a server saturated, 3 if a run stopped at a budget.
 pub fn report(summary: &SweepSummary, out: &std::path::Path) -> ExitCode {
     let mut text = String::new();
     let mut failed = 0;
     let mut checked = 0;
+    let mut stopped = 0;
+    let mut saturated = false;
     for point in &summary.points {
         let params = rtsim::scenario::sweep::describe(&point.params);
         for r in &point.results {
@@ -159,6 +170,20 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> ExitCode {
                 r.label,
                 r.cpu_utilisation * 100.0
             ));
+            if let Some(stop) = &r.stopped {
+                stopped += 1;
+                saturated |= stop.reason == rtsim::engine::StopReason::Saturated;
+                let line = format!(
+                    "INCOMPLETE: point {} variant `{}` stopped at {:.3} s simulated ({}): {}",
+                    point.point,
+                    r.label,
+                    stop.simulated_s,
+                    stop.reason.as_str(),
+                    stop.detail
+                );
+                text.push_str(&format!("  {line}\n"));
+                eprintln!("error: {line}");
+            }
         }
         for check in &point.assertions {
             checked += 1;
@@ -175,10 +200,15 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> ExitCode {
     let printed = super::print_stdout(&text);
     if failed > 0 {
         eprintln!("error: {failed} of {checked} threshold checks failed");
+    } else if checked > 0 {
+        eprintln!("all {checked} threshold checks passed");
+    }
+    if failed > 0 || saturated {
         return ExitCode::from(EXIT_FAILURE);
     }
-    if checked > 0 {
-        eprintln!("all {checked} threshold checks passed");
+    if stopped > 0 {
+        eprintln!("error: {stopped} run(s) stopped before their end: the sweep is incomplete");
+        return ExitCode::from(EXIT_STOPPED);
     }
     printed
 }
