@@ -33,9 +33,8 @@ fn default_scenario(c: &mut Criterion) {
         group.throughput(Throughput::Elements(sim_events));
         group.bench_function(variant.label.as_str(), |b| {
             b.iter(|| {
-                let result =
-                    sim::run_variant(&scenario, black_box(&log), variant, &DEFAULT_LIMITS)
-                        .expect("the variant ran once already");
+                let result = sim::run_variant(&scenario, black_box(&log), variant, &DEFAULT_LIMITS)
+                    .expect("the variant ran once already");
                 assert_eq!(result.sim_events, sim_events, "a run is deterministic");
                 result
             })

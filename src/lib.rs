@@ -90,9 +90,8 @@ pub fn run_points(
         .map(|(k, v)| {
             let point = &plan.points[indices[*k]];
             let scenario = &point.scenario;
-            let result =
-                sim::run_variant(scenario, &logs[*k], &scenario.transports[*v], limits)
-                    .map_err(|e| (point.index, e));
+            let result = sim::run_variant(scenario, &logs[*k], &scenario.transports[*v], limits)
+                .map_err(|e| (point.index, e));
             progress();
             result
         })

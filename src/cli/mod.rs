@@ -23,6 +23,16 @@ pub const EXIT_FAILURE: u8 = 1;
 /// the report was written but is incomplete.
 pub const EXIT_STOPPED: u8 = 3;
 
+/// The exit codes, for `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success: every run complete, every threshold passed
+  1  a threshold failed, a simulated server saturated (report written, marked incomplete),
+     a run refused for want of memory, or output that could not be written
+  2  invalid scenario or arguments
+  3  a run stopped by a budget (--max-events, --max-wall, the memory budget): the report
+     is written, marked incomplete";
+
 /// The budgets of `run` and `sweep`.
 #[derive(Debug, Args)]
 pub struct BudgetArgs {
@@ -43,7 +53,11 @@ pub struct BudgetArgs {
 }
 
 fn parse_wall(text: &str) -> Result<std::time::Duration, String> {
-    let seconds = text.trim().parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0);
+    let seconds = text
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0);
     if let Some(seconds) = seconds {
         return Ok(std::time::Duration::from_secs_f64(seconds));
     }
@@ -101,7 +115,7 @@ pub fn jobs(jobs: Option<usize>) -> usize {
 /// rtsim: compare how real-time updates reach users (short polling, long polling,
 /// Server-Sent Events, WebSocket) by deterministic simulation of a YAML scenario.
 #[derive(Debug, Parser)]
-#[command(name = "rtsim", version, about, long_about = None)]
+#[command(name = "rtsim", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

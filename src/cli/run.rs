@@ -20,6 +20,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES)]
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
@@ -111,7 +112,10 @@ pub fn run(args: RunArgs) -> ExitCode {
     if !incomplete.is_empty() {
         // Right under the title.
         let title_end = markdown.find("\n\n").map_or(0, |i| i + 2);
-        let notes: String = incomplete.iter().map(|l| format!("> **{l}**\n\n")).collect();
+        let notes: String = incomplete
+            .iter()
+            .map(|l| format!("> **{l}**\n\n"))
+            .collect();
         markdown.insert_str(title_end, &notes);
     }
     let out = args
@@ -147,7 +151,10 @@ pub fn run(args: RunArgs) -> ExitCode {
             scenario.warmup as f64 / 1e9,
             scenario.seed,
             report::text_table(&results),
-            incomplete.iter().map(|l| format!("\n{l}\n")).collect::<String>(),
+            incomplete
+                .iter()
+                .map(|l| format!("\n{l}\n"))
+                .collect::<String>(),
             out.display()
         ),
         Format::Json => json,

@@ -10,6 +10,7 @@ use rtsim::report::sweep::{Shard, SweepSummary};
 use super::{EXIT_FAILURE, EXIT_INPUT, EXIT_STOPPED, ScenarioArgs, input_error, print_warnings};
 
 #[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES)]
 pub struct SweepArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
@@ -97,18 +98,17 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
         }
     };
     let progress = || bar.inc(1);
-    let points =
-        match pool.install(|| rtsim::run_points(&plan, &indices, &limits, &progress)) {
-            Ok(points) => points,
-            Err((point, e)) => {
-                bar.abandon();
-                eprintln!(
-                    "error: scenario `{}` point {point} (seed {}): {e}",
-                    first.name, first.seed
-                );
-                return ExitCode::from(EXIT_FAILURE);
-            }
-        };
+    let points = match pool.install(|| rtsim::run_points(&plan, &indices, &limits, &progress)) {
+        Ok(points) => points,
+        Err((point, e)) => {
+            bar.abandon();
+            eprintln!(
+                "error: scenario `{}` point {point} (seed {}): {e}",
+                first.name, first.seed
+            );
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
     bar.finish_and_clear();
     let summary = SweepSummary {
         scenario: first.name.clone(),

@@ -38,6 +38,12 @@ pub trait Model {
     fn halt(&self, _now: Nanos) -> Option<(StopReason, String)> {
         None
     }
+
+    /// Bytes held now by what grows with overload besides the event queue (send buffers,
+    /// say), counted against [`Limits::memory_bytes`]. Asked every [`CHECK_EVERY`] events.
+    fn grown_bytes(&self) -> u64 {
+        0
+    }
 }
 
 /// The model's handle on the event queue.
@@ -113,8 +119,10 @@ pub struct Limits {
     /// The wall-clock instant after which the run stops (not deterministic: where it stops
     /// depends on the machine and its load).
     pub deadline: Option<std::time::Instant>,
-    /// Pending events at most (the queue's share of the memory budget).
-    pub max_pending: u64,
+    /// Bytes this run may grow by: its pending events ([`BYTES_PER_PENDING_EVENT`] each)
+    /// and what the model reports in [`Model::grown_bytes`] (its share of the memory
+    /// budget once its fixed state is counted).
+    pub memory_bytes: u64,
 }
 
 impl Limits {
@@ -123,7 +131,7 @@ impl Limits {
         Limits {
             max_events,
             deadline: None,
-            max_pending: u64::MAX,
+            memory_bytes: u64::MAX,
         }
     }
 }
@@ -204,7 +212,10 @@ pub fn run<M: Model>(
             stopped = Some(Stop {
                 reason: StopReason::MaxEvents,
                 at: time,
-                detail: format!("the run reached its limit of {} events (--max-events)", limits.max_events),
+                detail: format!(
+                    "the run reached its limit of {} events (--max-events)",
+                    limits.max_events
+                ),
             });
             break;
         }
@@ -244,13 +255,18 @@ fn check<M: Model>(
         });
     }
     let pending = scheduler.queue.len() as u64;
-    if pending > limits.max_pending {
+    let queued = pending.saturating_mul(BYTES_PER_PENDING_EVENT);
+    let grown = model.grown_bytes();
+    if queued.saturating_add(grown) > limits.memory_bytes {
         return Some(Stop {
             reason: StopReason::Memory,
             at: now,
             detail: format!(
-                "{pending} events pending ({} MiB) reached the run's share of the memory budget (--memory-limit)",
-                pending * BYTES_PER_PENDING_EVENT >> 20
+                "the run reached its share of the memory budget ({} MiB, see --memory-limit) \
+                 with {pending} events pending ({} MiB) and {} MiB in buffers",
+                limits.memory_bytes >> 20,
+                queued >> 20,
+                grown >> 20
             ),
         });
     }
@@ -290,7 +306,7 @@ mod tests {
         let mut scheduler = Scheduler::new();
         scheduler.at(0, 1);
         scheduler.at(0, 2);
-        let stats = run(&mut model, &mut scheduler, 20, 1_000).unwrap();
+        let stats = run(&mut model, &mut scheduler, 20, &Limits::events(1_000));
         assert_eq!(
             model.seen,
             vec![(0, 1), (0, 2), (10, 1), (10, 2), (20, 1), (20, 2)]
@@ -299,7 +315,8 @@ mod tests {
             stats,
             RunStats {
                 events: 6,
-                pending: 2
+                pending: 2,
+                stopped: None,
             }
         );
         assert_eq!(scheduler.now(), 20);
@@ -310,12 +327,7 @@ mod tests {
         let mut model = Ticker { seen: Vec::new() };
         let mut scheduler = Scheduler::new();
         scheduler.at(0, 1);
-        let stats = run(
-            &mut model,
-            &mut scheduler,
-            u64::MAX / 2,
-            &Limits::events(5),
-        );
+        let stats = run(&mut model, &mut scheduler, u64::MAX / 2, &Limits::events(5));
         assert_eq!(stats.events, 5);
         assert_eq!(model.seen.len(), 5);
         let stop = stats.stopped.expect("stopped by the event limit");
@@ -357,7 +369,12 @@ mod tests {
         let mut model = Halting { seen: 0, after: 10 };
         let mut scheduler = Scheduler::new();
         scheduler.at(0, 1);
-        let stats = run(&mut model, &mut scheduler, u64::MAX / 2, &Limits::events(u64::MAX));
+        let stats = run(
+            &mut model,
+            &mut scheduler,
+            u64::MAX / 2,
+            &Limits::events(u64::MAX),
+        );
         let stop = stats.stopped.expect("halted");
         assert_eq!(stop.reason, StopReason::Saturated);
         assert_eq!(stats.events, CHECK_EVERY);
@@ -372,7 +389,7 @@ mod tests {
             scheduler.at(0, 1);
         }
         let limits = Limits {
-            max_pending: 50,
+            memory_bytes: 50 * BYTES_PER_PENDING_EVENT,
             ..Limits::events(u64::MAX)
         };
         let stats = run(&mut model, &mut scheduler, u64::MAX / 2, &limits);

@@ -34,7 +34,7 @@
 //! overshoots there; that errs on the side of refusing rather than aborting. The example
 //! scenarios (a few thousand clients each) all estimate under 100 MiB and measure 10-90 MB.
 
-use crate::engine::{BYTES_PER_PENDING_EVENT, Limits};
+use crate::engine::Limits;
 use crate::scenario::{AudienceSpec, EventSource, Scenario, TransportKind};
 
 /// Memory of one client (tab) during a run: its state, its connection's buffers and its
@@ -120,7 +120,9 @@ fn address_space_limit() -> Option<u64> {
 
 fn parse_limits(text: &str) -> Option<u64> {
     let line = text.lines().find(|l| l.starts_with("Max address space"))?;
-    let soft = line["Max address space".len()..].split_whitespace().next()?;
+    let soft = line["Max address space".len()..]
+        .split_whitespace()
+        .next()?;
     soft.parse().ok()
 }
 
@@ -178,15 +180,16 @@ impl Estimate {
     }
 
     /// The run limits that keep the runs at once within `budget`: the budget left over by
-    /// the estimate, shared between the runs at once, bounds each one's pending events
-    /// (never fewer than 65,536, so a tight budget still lets a run start).
+    /// the estimate, shared between the runs at once, bounds what each one grows by
+    /// (pending events and send buffers; never less than 2 MiB, so a tight budget still
+    /// lets a run start).
     pub fn limits(&self, budget: &Budget, max_events: u64) -> Limits {
         let spare = budget.bytes.saturating_sub(self.total());
         let per_run = spare / self.concurrent_runs.max(1);
         Limits {
             max_events,
             deadline: None,
-            max_pending: (per_run / BYTES_PER_PENDING_EVENT).max(1 << 16),
+            memory_bytes: per_run.max(2 << 20),
         }
     }
 }
@@ -345,8 +348,63 @@ mod tests {
         let limits = "Limit                     Soft Limit           Hard Limit           Units\n\
                       Max address space         4294967296           unlimited            bytes\n";
         assert_eq!(parse_limits(limits), Some(4_294_967_296));
-        let unlimited = "Max address space         unlimited            unlimited            bytes\n";
+        let unlimited =
+            "Max address space         unlimited            unlimited            bytes\n";
         assert_eq!(parse_limits(unlimited), None);
+    }
+
+    fn scenario(clients: u64, variants: usize) -> Scenario {
+        let transports: String = (0..variants)
+            .map(|v| format!("  - {{ label: ws{v}, websocket: {{}} }}\n"))
+            .collect();
+        let text = format!(
+            "name: big\nduration: 60s\nnetwork:\n  dsl: {{ latency: 20ms, bandwidth: 50Mbit/s }}\n\
+             clients:\n  users: {{ count: {clients}, link: dsl }}\n\
+             workload:\n  events: {{ source: poisson, rate: 2/s, payload: 180B }}\n\
+             transports:\n{transports}"
+        );
+        let plan = crate::scenario::plan("big.yaml", &text, &[]).expect("a valid scenario");
+        plan.points[0].scenario.clone()
+    }
+
+    #[test]
+    fn ten_million_clients_do_not_fit_four_gib_and_the_clients_are_named() {
+        let s = scenario(10_000_000, 1);
+        let estimate = estimate(&[&s], 2);
+        assert_eq!(estimate.concurrent_runs, 1, "one variant: one run at once");
+        assert_eq!(estimate.dominant().name, "clients");
+        let budget = Budget::given(3 << 30);
+        let error = estimate.check(&budget).unwrap_err();
+        assert!(error.contains("not enough memory"), "{error}");
+        assert!(
+            error.contains("the largest part is clients: 10000000 clients"),
+            "{error}"
+        );
+        assert!(
+            error.contains("budget of 3.0 GiB (--memory-limit)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn runs_at_once_multiply_the_clients_and_leave_less_for_the_queue() {
+        let s = scenario(100_000, 3);
+        let one = estimate(&[&s], 1);
+        let three = estimate(&[&s], 8);
+        assert_eq!(three.concurrent_runs, 3);
+        assert_eq!(
+            three.dominant().bytes,
+            3 * one.dominant().bytes,
+            "{three:?}"
+        );
+        let budget = Budget::given(2 << 30);
+        assert!(one.check(&budget).is_ok());
+        let pending_one = one.limits(&budget, 10).memory_bytes;
+        let pending_three = three.limits(&budget, 10).memory_bytes;
+        assert!(
+            pending_three < pending_one / 3,
+            "{pending_one} {pending_three}"
+        );
     }
 
     #[test]

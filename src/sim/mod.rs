@@ -27,7 +27,7 @@ pub const DEFAULT_MAX_EVENTS: u64 = 2_000_000_000;
 pub const DEFAULT_LIMITS: Limits = Limits {
     max_events: DEFAULT_MAX_EVENTS,
     deadline: None,
-    max_pending: u64::MAX,
+    memory_bytes: u64::MAX,
 };
 
 /// Runs one transport variant of `scenario` over the shared event `log`.
@@ -48,13 +48,9 @@ pub fn run_variant_with_ledgers(
     limits: &Limits,
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
     match &variant.kind {
-        TransportKind::Polling { .. } => drive(
-            Polling::new(&variant.kind),
-            scenario,
-            log,
-            variant,
-            limits,
-        ),
+        TransportKind::Polling { .. } => {
+            drive(Polling::new(&variant.kind), scenario, log, variant, limits)
+        }
         TransportKind::LongPolling { .. } => drive(
             LongPolling::new(&variant.kind),
             scenario,
@@ -62,9 +58,7 @@ pub fn run_variant_with_ledgers(
             variant,
             limits,
         ),
-        TransportKind::Sse { .. } => {
-            drive(Sse::new(&variant.kind), scenario, log, variant, limits)
-        }
+        TransportKind::Sse { .. } => drive(Sse::new(&variant.kind), scenario, log, variant, limits),
         TransportKind::WebSocket { .. } => drive(
             WebSocket::new(&variant.kind),
             scenario,

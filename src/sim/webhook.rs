@@ -160,7 +160,10 @@ pub fn run(
         }),
         series,
         sim_events: outcome.sim_events,
-        stopped: outcome.stopped.as_ref().map(crate::metrics::Stopped::from_stop),
+        stopped: outcome
+            .stopped
+            .as_ref()
+            .map(crate::metrics::Stopped::from_stop),
     };
     Ok((result, ledgers))
 }

@@ -1226,6 +1226,12 @@ impl<'s, P: Protocol> World<'s, P> {
 impl<P: Protocol> Model for World<'_, P> {
     type Event = Event;
 
+    /// Bytes waiting in the replicas' send buffers (they grow without bound under
+    /// `policy: buffer`).
+    fn grown_bytes(&self) -> u64 {
+        self.servers.iter().map(Server::buffered).sum()
+    }
+
     /// A saturated replica stops the run (see [`crate::infra::server`]).
     fn halt(&self, _now: Nanos) -> Option<(crate::engine::StopReason, String)> {
         let (r, saturation) = self
