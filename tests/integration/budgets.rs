@@ -76,7 +76,7 @@ fn the_event_limit_writes_an_incomplete_report_naming_the_variant() {
             "--out",
             "a",
             "--max-events",
-            "300",
+            "50",
             "--jobs",
             "1",
         ],
@@ -94,7 +94,7 @@ fn the_event_limit_writes_an_incomplete_report_naming_the_variant() {
     assert_eq!(stopped[0]["reason"], "max-events");
     let at = stopped[0]["simulated_s"].as_f64().unwrap();
     assert!(at > 0.0 && at < 20.0, "{at}");
-    assert_eq!(summary["results"][0]["sim_events"], 300);
+    assert_eq!(summary["results"][0]["sim_events"], 50);
     assert_eq!(summary["results"][1]["stopped"]["reason"], "max-events");
     let markdown = std::fs::read_to_string(d.join("a/summary.md")).unwrap();
     assert!(markdown.contains("INCOMPLETE"), "{markdown}");
@@ -107,7 +107,7 @@ fn the_event_limit_writes_an_incomplete_report_naming_the_variant() {
             "--out",
             "b",
             "--max-events",
-            "300",
+            "50",
             "--jobs",
             "2",
         ],
@@ -202,7 +202,7 @@ fn a_sweep_point_stopped_by_a_budget_is_reported_incomplete() {
             "--out",
             "a",
             "--max-events",
-            "300",
+            "50",
         ],
     );
     assert_eq!(code, 3, "{stderr}");
