@@ -221,7 +221,7 @@ pub fn run<M: Model>(
         }
         events += 1;
         model.handle(time, M::Event::unpack(event), scheduler);
-        if events % CHECK_EVERY == 0 {
+        if events.is_multiple_of(CHECK_EVERY) {
             stopped = check(model, scheduler, limits, time);
             if stopped.is_some() {
                 break;
