@@ -414,3 +414,34 @@ mod tests {
         assert!(!budget.source.is_empty());
     }
 }
+
+#[cfg(test)]
+mod examples {
+    use super::*;
+
+    /// The example scenarios' estimates at two runs at once (see them with `--nocapture`):
+    /// none comes near a small machine's budget.
+    #[test]
+    fn example_scenarios_estimate_within_reason() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("the scenarios folder")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        files.sort();
+        for file in files {
+            let plan = crate::scenario::plan_file(&file, &[]).expect("a valid example");
+            let points: Vec<&Scenario> = plan.points.iter().map(|p| &p.scenario).collect();
+            let estimate = estimate(&points, 2);
+            eprintln!(
+                "{}: {} MiB ({}: {} MiB)",
+                file.file_name().unwrap().to_string_lossy(),
+                estimate.total() >> 20,
+                estimate.dominant().name,
+                estimate.dominant().bytes >> 20
+            );
+            assert!(estimate.total() < 1 << 30, "{file:?}: {estimate:?}");
+        }
+    }
+}
