@@ -3,6 +3,12 @@
 //! Time is integer nanoseconds ([`Nanos`]). Events run in `(time, seq)` order: equal times
 //! run in the order they were scheduled. A model never touches the queue directly; it gets a
 //! [`Scheduler`] that only lets it schedule at or after the current time.
+//!
+//! A run stops early, cleanly, when it reaches a limit of its [`Limits`] (events, wall
+//! clock, memory for pending events) or when the model asks to ([`Model::halt`]); [`run`]
+//! then returns what it did with [`RunStats::stopped`] saying why and at what simulated time,
+//! and the caller reports the run as incomplete. The event limit and the model's halt are
+//! deterministic (same stop at any thread count); the wall clock is not.
 
 pub mod queue;
 pub mod rng;
@@ -379,6 +385,22 @@ mod tests {
         assert_eq!(stop.reason, StopReason::Saturated);
         assert_eq!(stats.events, CHECK_EVERY);
         assert_eq!(stop.at, CHECK_EVERY - 1);
+    }
+
+    #[test]
+    fn a_passed_deadline_stops_the_run_at_the_first_check() {
+        let mut model = Ticker { seen: Vec::new() };
+        let mut scheduler = Scheduler::new();
+        scheduler.at(0, 1);
+        let limits = Limits {
+            deadline: Some(std::time::Instant::now()),
+            ..Limits::events(u64::MAX)
+        };
+        let stats = run(&mut model, &mut scheduler, u64::MAX / 2, &limits);
+        let stop = stats.stopped.expect("stopped by the wall clock");
+        assert_eq!(stop.reason, StopReason::MaxWall);
+        assert!(stop.detail.contains("--max-wall"));
+        assert_eq!(stats.events, CHECK_EVERY);
     }
 
     #[test]
