@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use rtsim::scenario::{self, DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME};
-use rtsim::sim::{self, DEFAULT_MAX_EVENTS};
+use rtsim::sim::{self, DEFAULT_LIMITS};
 use rtsim::workload::EventLog;
 
 fn default_scenario(c: &mut Criterion) {
@@ -27,15 +27,14 @@ fn default_scenario(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     for variant in &scenario.transports {
         // One untimed run gives the event count criterion divides by.
-        let sim_events = sim::run_variant(&scenario, &log, variant, DEFAULT_MAX_EVENTS)
+        let sim_events = sim::run_variant(&scenario, &log, variant, &DEFAULT_LIMITS)
             .unwrap_or_else(|e| panic!("variant `{}` (seed {}): {e}", variant.label, scenario.seed))
             .sim_events;
         group.throughput(Throughput::Elements(sim_events));
         group.bench_function(variant.label.as_str(), |b| {
             b.iter(|| {
-                let result =
-                    sim::run_variant(&scenario, black_box(&log), variant, DEFAULT_MAX_EVENTS)
-                        .expect("the variant ran once already");
+                let result = sim::run_variant(&scenario, black_box(&log), variant, &DEFAULT_LIMITS)
+                    .expect("the variant ran once already");
                 assert_eq!(result.sim_events, sim_events, "a run is deterministic");
                 result
             })

@@ -39,11 +39,20 @@ use rayon::prelude::*;
 /// Runs every transport variant of `scenario` (in parallel) over one shared event log.
 /// Results come back in the scenario's order and do not depend on the thread count.
 pub fn run(scenario: &Scenario, max_events: u64) -> Result<Vec<RunResult>, engine::EngineError> {
+    run_within(scenario, &engine::Limits::events(max_events))
+}
+
+/// [`run`] within `limits`: a variant that reaches one stops cleanly, its result marked
+/// [`RunResult::stopped`].
+pub fn run_within(
+    scenario: &Scenario,
+    limits: &engine::Limits,
+) -> Result<Vec<RunResult>, engine::EngineError> {
     let log = workload::EventLog::generate(scenario);
     scenario
         .transports
         .par_iter()
-        .map(|variant| sim::run_variant(scenario, &log, variant, max_events))
+        .map(|variant| sim::run_variant(scenario, &log, variant, limits))
         .collect()
 }
 
@@ -63,7 +72,7 @@ pub struct PointResult {
 /// count; an error is the first failing run's in that order.
 pub fn run_points(
     points: &[scenario::sweep::Point],
-    max_events: u64,
+    limits: &engine::Limits,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<PointResult>, (usize, engine::EngineError)> {
     let logs: Vec<workload::EventLog> = points
@@ -80,9 +89,8 @@ pub fn run_points(
         .map(|(k, v)| {
             let point = &points[*k];
             let scenario = &point.scenario;
-            let result =
-                sim::run_variant(scenario, &logs[*k], &scenario.transports[*v], max_events)
-                    .map_err(|e| (point.index, e));
+            let result = sim::run_variant(scenario, &logs[*k], &scenario.transports[*v], limits)
+                .map_err(|e| (point.index, e));
             progress();
             result
         })

@@ -16,13 +16,107 @@ use rtsim::scenario::{self, Override, Scenario, ScenarioError};
 
 /// Exit code for a bad scenario or bad arguments.
 pub const EXIT_INPUT: u8 = 2;
-/// Exit code for a run that could not finish (a limit was hit, output could not be written).
+/// Exit code for a failure: a threshold broken, a saturated server, a run refused for want
+/// of memory, output that could not be written.
 pub const EXIT_FAILURE: u8 = 1;
+/// Exit code for a run stopped by a budget (--max-events, --max-wall, the memory budget):
+/// the report was written but is incomplete.
+pub const EXIT_STOPPED: u8 = 3;
+
+/// The exit codes, for `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success: every run complete, every threshold passed
+  1  a threshold failed, a simulated server saturated (report written, marked incomplete),
+     a run refused for want of memory, or output that could not be written
+  2  invalid scenario or arguments
+  3  a run stopped by a budget (--max-events, --max-wall, the memory budget): the report
+     is written, marked incomplete";
+
+/// The budgets of `run` and `sweep`.
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    /// Stop a run after this many simulation events: the report is written, marked
+    /// incomplete, and rtsim exits 3. Deterministic: the same stop point at any --jobs.
+    #[arg(long, value_name = "N", default_value_t = rtsim::sim::DEFAULT_MAX_EVENTS,
+          allow_negative_numbers = true, value_parser = u64_flag)]
+    pub max_events: u64,
+    /// Stop a run after this much wall-clock time (`30s`, `5m` or plain seconds): the
+    /// report is written, marked incomplete, and rtsim exits 3. Where it stops depends on
+    /// the machine and its load, so its results are not reproducible.
+    #[arg(long, value_name = "DURATION", value_parser = parse_wall)]
+    pub max_wall: Option<std::time::Duration>,
+    /// Memory rtsim may take (`2GiB`, `512MiB`) [default: 80% of physical memory, or 75% of
+    /// `ulimit -v` when lower]. A run estimated to need more is refused (exit 1); a run that
+    /// grows past it stops, marked incomplete (exit 3).
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
+    pub memory_limit: Option<u64>,
+}
+
+fn parse_wall(text: &str) -> Result<std::time::Duration, String> {
+    let seconds = text
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0);
+    if let Some(seconds) = seconds {
+        return Ok(std::time::Duration::from_secs_f64(seconds));
+    }
+    match text.parse::<rtsim::units::Duration>() {
+        Ok(d) if d.0 > 0 => Ok(std::time::Duration::from_nanos(d.0)),
+        Ok(_) => Err("the wall-clock limit must be more than 0".to_string()),
+        Err(e) => Err(format!("{e} (or a plain number of seconds)")),
+    }
+}
+
+fn parse_memory(text: &str) -> Result<u64, String> {
+    match text.parse::<rtsim::units::ByteSize>() {
+        Ok(size) if size.0 > 0 => Ok(size.0),
+        Ok(_) => Err("the memory limit must be more than 0".to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+impl BudgetArgs {
+    /// The memory budget: --memory-limit, or this machine's share.
+    pub fn budget(&self) -> rtsim::sim::budget::Budget {
+        match self.memory_limit {
+            Some(bytes) => rtsim::sim::budget::Budget::given(bytes),
+            None => rtsim::sim::budget::Budget::default_for_this_machine(),
+        }
+    }
+
+    /// Estimates `points` run `jobs` at once against the budget: the run limits, or (having
+    /// printed an `error:` line) the exit code of a refusal.
+    pub fn limits(
+        &self,
+        points: &[&Scenario],
+        jobs: usize,
+        started: std::time::Instant,
+    ) -> Result<rtsim::engine::Limits, ExitCode> {
+        let budget = self.budget();
+        let estimate = rtsim::sim::budget::estimate(points, jobs);
+        if let Err(message) = estimate.check(&budget) {
+            eprintln!("error: {message}");
+            return Err(ExitCode::from(EXIT_FAILURE));
+        }
+        let mut limits = estimate.limits(&budget, self.max_events);
+        limits.deadline = self.max_wall.map(|wall| started + wall);
+        Ok(limits)
+    }
+}
+
+/// Worker threads for `--jobs` (the number of cores without it).
+pub fn jobs(jobs: Option<usize>) -> usize {
+    jobs.filter(|j| *j > 0).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    })
+}
 
 /// rtsim: compare how real-time updates reach users (short polling, long polling,
 /// Server-Sent Events, WebSocket) by deterministic simulation of a YAML scenario.
 #[derive(Debug, Parser)]
-#[command(name = "rtsim", version, about, long_about = None)]
+#[command(name = "rtsim", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use rtsim::engine::StopReason;
 use rtsim::report;
-use rtsim::sim::DEFAULT_MAX_EVENTS;
 
-use super::{EXIT_FAILURE, ScenarioArgs, input_error, print_warnings};
+use super::{EXIT_FAILURE, EXIT_STOPPED, ScenarioArgs, input_error, print_warnings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -20,6 +20,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES)]
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
@@ -33,10 +34,8 @@ pub struct RunArgs {
     /// [default: the number of cores]; at least 1.
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = super::jobs_flag)]
     pub jobs: Option<usize>,
-    /// Stop a run with an error after this many simulation events.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS,
-          allow_negative_numbers = true, value_parser = super::u64_flag)]
-    pub max_events: u64,
+    #[command(flatten)]
+    pub budget: super::BudgetArgs,
     /// Run only point K (from 0) of the scenario's sweep: the same numbers as that point's
     /// rows of `rtsim sweep`. Only that point is built, however big the sweep.
     #[arg(long, value_name = "K", allow_negative_numbers = true, value_parser = super::usize_flag)]
@@ -46,6 +45,7 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> ExitCode {
+    let started = std::time::Instant::now();
     let formats = match args.charts.formats() {
         Ok(formats) => formats,
         Err(e) => {
@@ -84,6 +84,11 @@ pub fn run(args: RunArgs) -> ExitCode {
     }
     let scenario = point.scenario;
     print_warnings(&scenario);
+    let jobs = super::jobs(args.jobs);
+    let limits = match args.budget.limits(&[&scenario], jobs, started) {
+        Ok(limits) => limits,
+        Err(code) => return code,
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build();
@@ -94,7 +99,7 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(EXIT_FAILURE);
         }
     };
-    let results = match pool.install(|| rtsim::run(&scenario, args.max_events)) {
+    let results = match pool.install(|| rtsim::run_within(&scenario, &limits)) {
         Ok(r) => r,
         Err(e) => {
             eprintln!(
@@ -105,7 +110,17 @@ pub fn run(args: RunArgs) -> ExitCode {
         }
     };
     let json = report::summary_json(&scenario, &results);
-    let markdown = report::markdown(&scenario.name, &scenario.description, &results);
+    let incomplete = report::incomplete_lines(&results, scenario.duration as f64 / 1e9);
+    let mut markdown = report::markdown(&scenario.name, &scenario.description, &results);
+    if !incomplete.is_empty() {
+        // Right under the title.
+        let title_end = markdown.find("\n\n").map_or(0, |i| i + 2);
+        let notes: String = incomplete
+            .iter()
+            .map(|l| format!("> **{l}**\n\n"))
+            .collect();
+        markdown.insert_str(title_end, &notes);
+    }
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
@@ -132,13 +147,17 @@ pub fn run(args: RunArgs) -> ExitCode {
     }
     let text = match args.format {
         Format::Table => format!(
-            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}\nwrote {}/{{summary.json,summary.md,runs.csv,series.json,*.svg}} (summary.md also lists each transport's documented properties, with sources)\n",
+            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}{}\nwrote {}/{{summary.json,summary.md,runs.csv,series.json,*.svg}} (summary.md also lists each transport's documented properties, with sources)\n",
             scenario.name,
             scenario.client_count(),
             scenario.duration as f64 / 1e9,
             scenario.warmup as f64 / 1e9,
             scenario.seed,
             report::text_table(&results),
+            incomplete
+                .iter()
+                .map(|l| format!("\n{l}\n"))
+                .collect::<String>(),
             out.display()
         ),
         Format::Json => json,
@@ -149,13 +168,23 @@ pub fn run(args: RunArgs) -> ExitCode {
     if !outcomes.is_empty() {
         eprint!("{}", report::checks::describe(&outcomes));
     }
-    if outcomes.iter().any(|o| !o.passed) {
-        eprintln!(
-            "error: {} of {} thresholds failed",
-            outcomes.iter().filter(|o| !o.passed).count(),
-            outcomes.len()
-        );
+    for line in &incomplete {
+        eprintln!("error: {line}");
+    }
+    let saturated = results.iter().any(|r| {
+        r.stopped
+            .as_ref()
+            .is_some_and(|s| s.reason == StopReason::Saturated)
+    });
+    let failed = outcomes.iter().filter(|o| !o.passed).count();
+    if failed > 0 {
+        eprintln!("error: {failed} of {} thresholds failed", outcomes.len());
+    }
+    if saturated || failed > 0 {
         return ExitCode::from(EXIT_FAILURE);
+    }
+    if !incomplete.is_empty() {
+        return ExitCode::from(EXIT_STOPPED);
     }
     printed
 }

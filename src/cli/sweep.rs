@@ -7,11 +7,11 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use rtsim::report::sweep::{Origin, Shard, SweepSummary};
-use rtsim::sim::DEFAULT_MAX_EVENTS;
 
-use super::{EXIT_FAILURE, EXIT_INPUT, ScenarioArgs, input_error, print_warnings};
+use super::{EXIT_FAILURE, EXIT_INPUT, EXIT_STOPPED, ScenarioArgs, input_error, print_warnings};
 
 #[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES)]
 pub struct SweepArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
@@ -38,10 +38,8 @@ pub struct SweepArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
-    /// Stop a run with an error after this many simulation events.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS,
-          allow_negative_numbers = true, value_parser = super::u64_flag)]
-    pub max_events: u64,
+    #[command(flatten)]
+    pub budget: super::BudgetArgs,
     #[command(flatten)]
     pub charts: super::plot::ChartArgs,
 }
@@ -52,6 +50,7 @@ pub struct SweepArgs {
 const POINTS_AT_A_TIME: usize = 256;
 
 pub fn sweep(args: SweepArgs) -> ExitCode {
+    let started = std::time::Instant::now();
     let formats = match args.charts.formats() {
         Ok(formats) => formats,
         Err(e) => {
@@ -115,7 +114,20 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
                 return input_error(&e);
             }
         };
-        match pool.install(|| rtsim::run_points(&built, args.max_events, &progress)) {
+        // The batch's memory, estimated before it runs (a batch is what is held at once).
+        let scenarios: Vec<&rtsim::Scenario> = built.iter().map(|p| &p.scenario).collect();
+        let limits = match args
+            .budget
+            .limits(&scenarios, super::jobs(args.jobs), started)
+        {
+            Ok(limits) => limits,
+            Err(code) => {
+                bar.abandon();
+                return code;
+            }
+        };
+        drop(scenarios);
+        match pool.install(|| rtsim::run_points(&built, &limits, &progress)) {
             Ok(results) => points.extend(results),
             Err((point, e)) => {
                 bar.abandon();
@@ -167,11 +179,13 @@ pub fn write(
 }
 
 /// One line per run on standard output, the thresholds' verdicts on standard error; exit 1
-/// if any failed.
+/// if any failed or a server saturated, 3 if a run stopped at a budget.
 pub fn report(summary: &SweepSummary, out: &std::path::Path) -> ExitCode {
     let mut text = String::new();
     let mut failed = 0;
     let mut checked = 0;
+    let mut stopped = 0;
+    let mut saturated = false;
     for point in &summary.points {
         let params = rtsim::scenario::sweep::describe(&point.params);
         for r in &point.results {
@@ -188,6 +202,20 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> ExitCode {
                 r.label,
                 r.cpu_utilisation * 100.0
             ));
+            if let Some(stop) = &r.stopped {
+                stopped += 1;
+                saturated |= stop.reason == rtsim::engine::StopReason::Saturated;
+                let line = format!(
+                    "INCOMPLETE: point {} variant `{}` stopped at {:.3} s simulated ({}): {}",
+                    point.point,
+                    r.label,
+                    stop.simulated_s,
+                    stop.reason.as_str(),
+                    stop.detail
+                );
+                text.push_str(&format!("  {line}\n"));
+                eprintln!("error: {line}");
+            }
         }
         for check in &point.assertions {
             checked += 1;
@@ -204,10 +232,15 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> ExitCode {
     let printed = super::print_stdout(&text);
     if failed > 0 {
         eprintln!("error: {failed} of {checked} threshold checks failed");
+    } else if checked > 0 {
+        eprintln!("all {checked} threshold checks passed");
+    }
+    if failed > 0 || saturated {
         return ExitCode::from(EXIT_FAILURE);
     }
-    if checked > 0 {
-        eprintln!("all {checked} threshold checks passed");
+    if stopped > 0 {
+        eprintln!("error: {stopped} run(s) stopped before their end: the sweep is incomplete");
+        return ExitCode::from(EXIT_STOPPED);
     }
     printed
 }

@@ -3,6 +3,12 @@
 //! Time is integer nanoseconds ([`Nanos`]). Events run in `(time, seq)` order: equal times
 //! run in the order they were scheduled. A model never touches the queue directly; it gets a
 //! [`Scheduler`] that only lets it schedule at or after the current time.
+//!
+//! A run stops early, cleanly, when it reaches a limit of its [`Limits`] (events, wall
+//! clock, memory for pending events) or when the model asks to ([`Model::halt`]); [`run`]
+//! then returns what it did with [`RunStats::stopped`] saying why and at what simulated time,
+//! and the caller reports the run as incomplete. The event limit and the model's halt are
+//! deterministic (same stop at any thread count); the wall clock is not.
 
 pub mod queue;
 pub mod rng;
@@ -31,6 +37,19 @@ pub trait Model {
     type Event: Packed;
     /// Handles one event at time `now`, scheduling any follow-up through `scheduler`.
     fn handle(&mut self, now: Nanos, event: Self::Event, scheduler: &mut Scheduler<Self::Event>);
+
+    /// Asked every [`CHECK_EVERY`] events: `Some` stops the run at `now` for the reason
+    /// given, with a sentence for the report (a saturated server, a structure grown past its
+    /// memory share). Must depend only on the model's state, so runs stay deterministic.
+    fn halt(&self, _now: Nanos) -> Option<(StopReason, String)> {
+        None
+    }
+
+    /// Bytes held now by what grows with overload besides the event queue (send buffers,
+    /// say), counted against [`Limits::memory_bytes`]. Asked every [`CHECK_EVERY`] events.
+    fn grown_bytes(&self) -> u64 {
+        0
+    }
 }
 
 /// The model's handle on the event queue.
@@ -76,19 +95,90 @@ impl<E: Packed> Default for Scheduler<E> {
 }
 
 /// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunStats {
     /// Events handled.
     pub events: u64,
-    /// Events still queued at the end (scheduled after the end time).
+    /// Events still queued at the end (scheduled after the end time, or not reached when
+    /// the run stopped early).
     pub pending: u64,
+    /// Why the run stopped before its end time; `None` for a complete run.
+    pub stopped: Option<Stop>,
 }
 
-/// A run stopped by a limit.
+/// How often (in events) [`run`] looks at the wall clock, the queue's size and
+/// [`Model::halt`]. A power of two, so the test is one mask; at this interval the checks
+/// cost nothing measurable. Being a count of events, the points where a run can stop for
+/// its queue or its model are the same at any thread count.
+pub const CHECK_EVERY: u64 = 4096;
+
+/// Bytes of memory one pending event holds in the queue: a 16-byte entry, and room for the
+/// buckets' high-water marks (see [`queue`]'s contract).
+pub const BYTES_PER_PENDING_EVENT: u64 = 32;
+
+/// What a run may spend. A run that reaches a limit stops cleanly: [`run`] returns what it
+/// had done, with [`RunStats::stopped`] saying why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Events handled at most (deterministic: the same stop point at any thread count).
+    pub max_events: u64,
+    /// The wall-clock instant after which the run stops (not deterministic: where it stops
+    /// depends on the machine and its load).
+    pub deadline: Option<std::time::Instant>,
+    /// Bytes this run may grow by: its pending events ([`BYTES_PER_PENDING_EVENT`] each)
+    /// and what the model reports in [`Model::grown_bytes`] (its share of the memory
+    /// budget once its fixed state is counted).
+    pub memory_bytes: u64,
+}
+
+impl Limits {
+    /// Only an event limit.
+    pub fn events(max_events: u64) -> Self {
+        Limits {
+            max_events,
+            deadline: None,
+            memory_bytes: u64::MAX,
+        }
+    }
+}
+
+/// Why a run stopped before its end time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StopReason {
+    /// `--max-events` reached.
+    MaxEvents,
+    /// `--max-wall` reached.
+    MaxWall,
+    /// The memory budget reached (pending events or other state grown with overload).
+    Memory,
+    /// The simulated server cannot keep up: its CPU backlog only grows.
+    Saturated,
+}
+
+impl StopReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::MaxEvents => "max-events",
+            StopReason::MaxWall => "max-wall",
+            StopReason::Memory => "memory",
+            StopReason::Saturated => "saturated",
+        }
+    }
+}
+
+/// A run stopped early: why, at what simulated time, and a sentence for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stop {
+    pub reason: StopReason,
+    /// Simulated time reached.
+    pub at: Nanos,
+    pub detail: String,
+}
+
+/// A run that could not start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngineError {
-    /// More than `max_events` events were handled before the end time.
-    TooManyEvents { max_events: u64, at: Nanos },
     /// The model cannot run this configuration (the text says why).
     Refused(String),
     /// The run was asked to check its invariants and one broke (the text says which, when
@@ -99,12 +189,6 @@ pub enum EngineError {
 impl std::fmt::Display for EngineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EngineError::TooManyEvents { max_events, at } => write!(
-                f,
-                "the run reached its limit of {max_events} events at simulated time {:.3} s; \
-                 shorten the duration, reduce the clients or raise --max-events",
-                *at as f64 / 1e9
-            ),
             EngineError::Refused(reason) => write!(f, "the run cannot start: {reason}"),
             EngineError::InvariantBroken(what) => write!(
                 f,
@@ -117,16 +201,17 @@ impl std::fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
-/// Runs `model` until simulated time `end` (events at exactly `end` still run) or the
-/// queue empties.
+/// Runs `model` until simulated time `end` (events at exactly `end` still run), the queue
+/// empties, or a limit of `limits` (or the model's [`Model::halt`]) stops it.
 pub fn run<M: Model>(
     model: &mut M,
     scheduler: &mut Scheduler<M::Event>,
     end: Nanos,
-    max_events: u64,
-) -> Result<RunStats, EngineError> {
+    limits: &Limits,
+) -> RunStats {
     let mut events = 0u64;
     let mut pending_after_end = 0;
+    let mut stopped = None;
     // Pop first and look at the time after: one search of the queue per event instead of a
     // peek and a pop. The one event found beyond `end` is dropped with the rest.
     while let Some((time, event)) = scheduler.queue.pop() {
@@ -135,20 +220,81 @@ pub fn run<M: Model>(
             break;
         }
         scheduler.now = time;
-        events += 1;
-        if events > max_events {
-            return Err(EngineError::TooManyEvents {
-                max_events,
+        if events == limits.max_events {
+            // This event is not handled: it is counted as pending.
+            pending_after_end = 1;
+            stopped = Some(Stop {
+                reason: StopReason::MaxEvents,
                 at: time,
+                detail: format!(
+                    "the run reached its limit of {} events (--max-events)",
+                    limits.max_events
+                ),
             });
+            break;
         }
+        events += 1;
         model.handle(time, M::Event::unpack(event), scheduler);
+        if events.is_multiple_of(CHECK_EVERY) {
+            stopped = check(model, scheduler, limits, time);
+            if stopped.is_some() {
+                break;
+            }
+        }
     }
-    scheduler.now = end;
-    Ok(RunStats {
+    match &stopped {
+        None => scheduler.now = end,
+        Some(stop) => scheduler.now = stop.at,
+    }
+    RunStats {
         events,
         pending: scheduler.queue.len() as u64 + pending_after_end,
-    })
+        stopped,
+    }
+}
+
+/// The periodic checks of [`run`]: the model first and the queue next (both deterministic),
+/// the wall clock last.
+fn check<M: Model>(
+    model: &M,
+    scheduler: &Scheduler<M::Event>,
+    limits: &Limits,
+    now: Nanos,
+) -> Option<Stop> {
+    if let Some((reason, detail)) = model.halt(now) {
+        return Some(Stop {
+            reason,
+            at: now,
+            detail,
+        });
+    }
+    let pending = scheduler.queue.len() as u64;
+    let queued = pending.saturating_mul(BYTES_PER_PENDING_EVENT);
+    let grown = model.grown_bytes();
+    if queued.saturating_add(grown) > limits.memory_bytes {
+        return Some(Stop {
+            reason: StopReason::Memory,
+            at: now,
+            detail: format!(
+                "the run reached its share of the memory budget ({} MiB, see --memory-limit) \
+                 with {pending} events pending ({} MiB) and {} MiB in buffers",
+                limits.memory_bytes >> 20,
+                queued >> 20,
+                grown >> 20
+            ),
+        });
+    }
+    if limits
+        .deadline
+        .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+    {
+        return Some(Stop {
+            reason: StopReason::MaxWall,
+            at: now,
+            detail: "the run reached its wall-clock limit (--max-wall)".to_string(),
+        });
+    }
+    None
 }
 
 #[cfg(test)]
@@ -174,7 +320,7 @@ mod tests {
         let mut scheduler = Scheduler::new();
         scheduler.at(0, 1);
         scheduler.at(0, 2);
-        let stats = run(&mut model, &mut scheduler, 20, 1_000).unwrap();
+        let stats = run(&mut model, &mut scheduler, 20, &Limits::events(1_000));
         assert_eq!(
             model.seen,
             vec![(0, 1), (0, 2), (10, 1), (10, 2), (20, 1), (20, 2)]
@@ -183,25 +329,100 @@ mod tests {
             stats,
             RunStats {
                 events: 6,
-                pending: 2
+                pending: 2,
+                stopped: None,
             }
         );
         assert_eq!(scheduler.now(), 20);
     }
 
     #[test]
-    fn the_event_limit_stops_a_run_with_an_error() {
+    fn the_event_limit_stops_a_run_cleanly_at_a_fixed_point() {
         let mut model = Ticker { seen: Vec::new() };
         let mut scheduler = Scheduler::new();
         scheduler.at(0, 1);
-        let error = run(&mut model, &mut scheduler, u64::MAX / 2, 5).unwrap_err();
-        assert_eq!(
-            error,
-            EngineError::TooManyEvents {
-                max_events: 5,
-                at: 50
-            }
+        let stats = run(&mut model, &mut scheduler, u64::MAX / 2, &Limits::events(5));
+        assert_eq!(stats.events, 5);
+        assert_eq!(model.seen.len(), 5);
+        let stop = stats.stopped.expect("stopped by the event limit");
+        assert_eq!(stop.reason, StopReason::MaxEvents);
+        assert_eq!(stop.at, 50);
+        assert!(stop.detail.contains("--max-events"));
+        assert_eq!(scheduler.now(), 50);
+    }
+
+    #[test]
+    fn a_run_that_ends_within_its_limit_is_complete() {
+        let mut model = Ticker { seen: Vec::new() };
+        let mut scheduler = Scheduler::new();
+        scheduler.at(0, 1);
+        let stats = run(&mut model, &mut scheduler, 40, &Limits::events(5));
+        assert_eq!(stats.events, 5);
+        assert_eq!(stats.stopped, None);
+    }
+
+    /// Halts once it has seen `after` events.
+    struct Halting {
+        seen: u64,
+        after: u64,
+    }
+
+    impl Model for Halting {
+        type Event = u32;
+        fn handle(&mut self, _now: Nanos, event: u32, scheduler: &mut Scheduler<u32>) {
+            self.seen += 1;
+            scheduler.after(1, event);
+        }
+        fn halt(&self, _now: Nanos) -> Option<(StopReason, String)> {
+            (self.seen >= self.after).then(|| (StopReason::Saturated, "full".to_string()))
+        }
+    }
+
+    #[test]
+    fn the_model_halts_a_run_at_the_next_check() {
+        let mut model = Halting { seen: 0, after: 10 };
+        let mut scheduler = Scheduler::new();
+        scheduler.at(0, 1);
+        let stats = run(
+            &mut model,
+            &mut scheduler,
+            u64::MAX / 2,
+            &Limits::events(u64::MAX),
         );
-        assert!(error.to_string().contains("--max-events"));
+        let stop = stats.stopped.expect("halted");
+        assert_eq!(stop.reason, StopReason::Saturated);
+        assert_eq!(stats.events, CHECK_EVERY);
+        assert_eq!(stop.at, CHECK_EVERY - 1);
+    }
+
+    #[test]
+    fn a_passed_deadline_stops_the_run_at_the_first_check() {
+        let mut model = Ticker { seen: Vec::new() };
+        let mut scheduler = Scheduler::new();
+        scheduler.at(0, 1);
+        let limits = Limits {
+            deadline: Some(std::time::Instant::now()),
+            ..Limits::events(u64::MAX)
+        };
+        let stats = run(&mut model, &mut scheduler, u64::MAX / 2, &limits);
+        let stop = stats.stopped.expect("stopped by the wall clock");
+        assert_eq!(stop.reason, StopReason::MaxWall);
+        assert!(stop.detail.contains("--max-wall"));
+        assert_eq!(stats.events, CHECK_EVERY);
+    }
+
+    #[test]
+    fn a_queue_past_its_share_of_memory_stops_the_run() {
+        let mut model = Ticker { seen: Vec::new() };
+        let mut scheduler = Scheduler::new();
+        for _ in 0..100 {
+            scheduler.at(0, 1);
+        }
+        let limits = Limits {
+            memory_bytes: 50 * BYTES_PER_PENDING_EVENT,
+            ..Limits::events(u64::MAX)
+        };
+        let stats = run(&mut model, &mut scheduler, u64::MAX / 2, &limits);
+        assert_eq!(stats.stopped.expect("stopped").reason, StopReason::Memory);
     }
 }

@@ -4,8 +4,36 @@
 //! arrives faster than the cores finish it, it waits: CPU cost becomes queueing delay.
 //! Because jobs arrive in simulated-time order, a job's start and end are known the moment
 //! it is submitted; only its completion needs an event.
+//!
+//! A server whose jobs wait more than [`SATURATION_WAIT`] for a core is *saturated*: work
+//! arrives faster than the cores finish it and nothing in the model sheds it, so the wait
+//! (and the simulator's pending events with it) would only grow. The server records the
+//! first moment, with the load offered to it, in [`Server::saturation`]; the run stops there
+//! (see [`crate::engine::Model::halt`]) rather than simulate an unbounded queue. A real
+//! server would refuse work instead (a full listen backlog, 503s); modelling that would
+//! change every overloaded scenario's results, so saturation ends the run.
 
 use crate::scenario::{Nanos, ServerSpec};
+
+/// The longest a job may wait for a core before the server counts as saturated: half a
+/// minute, past a user's patience and the usual request timeouts of proxies and clients, and
+/// far beyond the queueing of a server that is only briefly overloaded (no example scenario
+/// comes near it).
+pub const SATURATION_WAIT: Nanos = 30 * 1_000_000_000;
+
+const SECOND: Nanos = 1_000_000_000;
+
+/// The moment a server became saturated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Saturation {
+    /// Simulated time of the first job that had to wait longer than [`SATURATION_WAIT`].
+    pub at: Nanos,
+    /// How long it would have waited for a core.
+    pub wait: Nanos,
+    /// CPU work offered per second over the last whole second before it, in cores (a
+    /// server of `cores` cores keeps up only while this stays below `cores`).
+    pub offered_cores: f64,
+}
 
 /// CPU and connection state of the server.
 #[derive(Debug, Clone)]
@@ -30,6 +58,11 @@ pub struct Server {
     /// Bytes waiting in send buffers now, and the peak of connection memory plus them.
     buffered: u64,
     peak_memory: u64,
+    /// CPU work submitted in the current simulated second and in the one before it.
+    second: u64,
+    work_this_second: u128,
+    work_last_second: u128,
+    saturation: Option<Saturation>,
 }
 
 impl Server {
@@ -49,6 +82,10 @@ impl Server {
             busy_since_mark: 0,
             buffered: 0,
             peak_memory: 0,
+            second: 0,
+            work_this_second: 0,
+            work_last_second: 0,
+            saturation: None,
         }
     }
 
@@ -62,6 +99,7 @@ impl Server {
             }
         }
         let start = now.max(self.core_free[core]);
+        self.offer(now, start, cost);
         let done = start + cost;
         self.core_free[core] = done;
         let busy_to = done.min(self.window_end);
@@ -78,6 +116,35 @@ impl Server {
             self.jobs_in_window += 1;
         }
         done
+    }
+
+    /// Counts `cost` of work offered at `now`, and notes saturation when it must wait until
+    /// `start`.
+    #[inline]
+    fn offer(&mut self, now: Nanos, start: Nanos, cost: Nanos) {
+        let second = now / SECOND;
+        if second != self.second {
+            self.work_last_second = if second == self.second + 1 {
+                self.work_this_second
+            } else {
+                0
+            };
+            self.work_this_second = 0;
+            self.second = second;
+        }
+        self.work_this_second += cost as u128;
+        if start - now > SATURATION_WAIT && self.saturation.is_none() {
+            self.saturation = Some(Saturation {
+                at: now,
+                wait: start - now,
+                offered_cores: self.work_last_second as f64 / SECOND as f64,
+            });
+        }
+    }
+
+    /// When the server became saturated, if it did (see the module's doc).
+    pub fn saturation(&self) -> Option<Saturation> {
+        self.saturation
     }
 
     /// The process crashes at `now`: the work queued on its cores is lost (and its busy
@@ -203,6 +270,11 @@ impl Server {
         self.peak_memory = self.peak_memory.max(now);
     }
 
+    /// Bytes waiting in send buffers now.
+    pub fn buffered(&self) -> u64 {
+        self.buffered
+    }
+
     /// Peak memory held for connections and their buffered bytes.
     pub fn peak_memory(&self) -> u64 {
         self.peak_memory
@@ -243,6 +315,35 @@ mod tests {
         let mut s = Server::new(&spec(1), 100, 200);
         s.execute(50, 100); // busy 50..150, of which 50 in the window
         assert!((s.utilisation() - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_run_queue_that_only_grows_is_saturation() {
+        let mut s = Server::new(&spec(1), 0, 1_000 * SECOND);
+        // 1 ms jobs, 2 a millisecond: twice what one core does.
+        let mut now = 0;
+        while s.saturation().is_none() {
+            s.execute(now, 1_000_000);
+            s.execute(now, 1_000_000);
+            now += 1_000_000;
+            assert!(now < 200 * SECOND, "never saturated");
+        }
+        let saturation = s.saturation().unwrap();
+        assert!(saturation.wait > SATURATION_WAIT);
+        // The wait grows by one second a second.
+        assert!((SATURATION_WAIT..SATURATION_WAIT + SECOND).contains(&saturation.at));
+        assert!((saturation.offered_cores - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_briefly_overloaded_server_is_not_saturated() {
+        let mut s = Server::new(&spec(1), 0, 1_000 * SECOND);
+        // 20 s of work at once, then it drains.
+        for _ in 0..20_000 {
+            s.execute(0, 1_000_000);
+        }
+        s.execute(25 * SECOND, 1_000_000);
+        assert_eq!(s.saturation(), None);
     }
 
     #[test]

@@ -425,4 +425,31 @@ pub struct RunResult {
     pub series: super::series::TimeSeries,
     /// Simulation events handled (a measure of the run's cost, not of the system).
     pub sim_events: u64,
+    /// Why the run stopped before the scenario's end; absent for a complete run. The figures
+    /// of a stopped run count what happened up to `simulated_s`; its rates (per second, per
+    /// client-hour, utilisation) are still over the scenario's whole window, so they are
+    /// understated: compare only complete runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<Stopped>,
+}
+
+/// A run that stopped before the scenario's end (see [`RunResult::stopped`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stopped {
+    pub reason: crate::engine::StopReason,
+    /// Simulated time reached, in seconds.
+    pub simulated_s: f64,
+    /// What happened, in a sentence (the load and capacity of a saturated server, the limit
+    /// reached).
+    pub detail: String,
+}
+
+impl Stopped {
+    pub fn from_stop(stop: &crate::engine::Stop) -> Self {
+        Stopped {
+            reason: stop.reason,
+            simulated_s: fixed(stop.at as f64 / 1e9, 3),
+            detail: stop.detail.clone(),
+        }
+    }
 }

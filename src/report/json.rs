@@ -15,6 +15,13 @@ pub struct Summary<'a> {
     pub duration_s: f64,
     pub warmup_s: f64,
     pub clients: u64,
+    /// `false` when a variant's run stopped before the end (absent when every run is
+    /// complete, so complete runs read as they always have).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complete: Option<bool>,
+    /// The variants that stopped early: which, why, at what simulated time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stopped: Vec<StoppedVariant<'a>>,
     pub warnings: &'a [String],
     pub results: &'a [RunResult],
     /// The thresholds' verdicts.
@@ -26,6 +33,45 @@ pub struct Summary<'a> {
     pub charts: Option<&'a [ChartRequest]>,
 }
 
+/// A variant whose run stopped before the scenario's end.
+#[derive(Debug, Serialize)]
+pub struct StoppedVariant<'a> {
+    pub variant: &'a str,
+    pub reason: &'static str,
+    pub simulated_s: f64,
+    pub detail: &'a str,
+}
+
+/// The variants of `results` that stopped early, in scenario order.
+pub fn stopped_variants(results: &[RunResult]) -> Vec<StoppedVariant<'_>> {
+    results
+        .iter()
+        .filter_map(|r| {
+            r.stopped.as_ref().map(|s| StoppedVariant {
+                variant: &r.label,
+                reason: s.reason.as_str(),
+                simulated_s: s.simulated_s,
+                detail: &s.detail,
+            })
+        })
+        .collect()
+}
+
+/// One line per variant that stopped early, saying so, for the text and Markdown reports;
+/// empty when every run is complete.
+pub fn incomplete_lines(results: &[RunResult], duration_s: f64) -> Vec<String> {
+    stopped_variants(results)
+        .iter()
+        .map(|s| {
+            format!(
+                "INCOMPLETE: variant `{}` stopped at {:.3} s of {} s simulated ({}): {}. Its \
+                 figures cover only that time; rates are over the whole window.",
+                s.variant, s.simulated_s, duration_s, s.reason, s.detail
+            )
+        })
+        .collect()
+}
+
 /// Pretty-printed JSON; keys in a fixed order, so equal results give equal bytes.
 pub fn summary_json(scenario: &Scenario, results: &[RunResult]) -> String {
     let summary = Summary {
@@ -35,6 +81,8 @@ pub fn summary_json(scenario: &Scenario, results: &[RunResult]) -> String {
         duration_s: scenario.duration as f64 / 1e9,
         warmup_s: scenario.warmup as f64 / 1e9,
         clients: scenario.client_count(),
+        complete: results.iter().any(|r| r.stopped.is_some()).then_some(false),
+        stopped: stopped_variants(results),
         warnings: &scenario.warnings,
         results,
         assertions: super::checks::check(scenario, results),

@@ -10,7 +10,7 @@ pub mod sweep;
 mod table;
 
 pub use csv_out::runs_csv;
-pub use json::{Summary, summary_json};
+pub use json::{StoppedVariant, Summary, incomplete_lines, stopped_variants, summary_json};
 pub use table::{comparison_rows, markdown, text_table};
 
 /// Bytes in human units (SI), three significant figures where possible.

@@ -6,6 +6,7 @@
 //! delivery and the event ledger. A [`Protocol`] (one per transport, in
 //! [`crate::transport`]) decides what to send and when.
 
+pub mod budget;
 mod event;
 mod webhook;
 mod world;
@@ -13,8 +14,8 @@ mod world;
 pub use event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind};
 pub use world::{CONNECTIONS_PER_ORIGIN, Client, Protocol, REST_RETRY, Sharing, Uploads, World};
 
-use crate::engine::{self, EngineError, Scheduler};
-use crate::metrics::{ClientLedger, RunResult};
+use crate::engine::{self, EngineError, Limits, Scheduler};
+use crate::metrics::{ClientLedger, RunResult, Stopped};
 use crate::scenario::{Scenario, TransportKind, TransportSpec};
 use crate::transport::{GrpcStream, LongPolling, Polling, Sse, WebSocket};
 use crate::workload::EventLog;
@@ -22,14 +23,21 @@ use crate::workload::EventLog;
 /// Default limit on events handled in one run.
 pub const DEFAULT_MAX_EVENTS: u64 = 2_000_000_000;
 
+/// The limits of a run given no budget but the default event limit.
+pub const DEFAULT_LIMITS: Limits = Limits {
+    max_events: DEFAULT_MAX_EVENTS,
+    deadline: None,
+    memory_bytes: u64::MAX,
+};
+
 /// Runs one transport variant of `scenario` over the shared event `log`.
 pub fn run_variant(
     scenario: &Scenario,
     log: &EventLog,
     variant: &TransportSpec,
-    max_events: u64,
+    limits: &Limits,
 ) -> Result<RunResult, EngineError> {
-    run_variant_with_ledgers(scenario, log, variant, max_events).map(|(result, _)| result)
+    run_variant_with_ledgers(scenario, log, variant, limits).map(|(result, _)| result)
 }
 
 /// [`run_variant`], also returning every client's ledger at the end of the run.
@@ -37,9 +45,9 @@ pub fn run_variant_with_ledgers(
     scenario: &Scenario,
     log: &EventLog,
     variant: &TransportSpec,
-    max_events: u64,
+    limits: &Limits,
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
-    dispatch(scenario, log, variant, max_events, false)
+    dispatch(scenario, log, variant, limits, false)
 }
 
 /// [`run_variant_with_ledgers`], checking the run's invariants after every event (see
@@ -49,20 +57,20 @@ pub fn run_variant_checked(
     scenario: &Scenario,
     log: &EventLog,
     variant: &TransportSpec,
-    max_events: u64,
+    limits: &Limits,
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
-    dispatch(scenario, log, variant, max_events, true)
+    dispatch(scenario, log, variant, limits, true)
 }
 
 fn dispatch(
     scenario: &Scenario,
     log: &EventLog,
     variant: &TransportSpec,
-    max_events: u64,
+    limits: &Limits,
     checked: bool,
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
     let kind = &variant.kind;
-    let limits = (max_events, checked);
+    let limits = (limits, checked);
     match kind {
         TransportKind::Polling { .. } => drive(Polling::new(kind), scenario, log, variant, limits),
         TransportKind::LongPolling { .. } => {
@@ -73,7 +81,7 @@ fn dispatch(
             drive(WebSocket::new(kind), scenario, log, variant, limits)
         }
         TransportKind::Grpc { .. } => drive(GrpcStream::new(kind), scenario, log, variant, limits),
-        TransportKind::Webhook { .. } => webhook::run(scenario, log, variant, max_events),
+        TransportKind::Webhook { .. } => webhook::run(scenario, log, variant, limits.0),
     }
 }
 
@@ -82,7 +90,7 @@ fn drive<P: Protocol>(
     scenario: &Scenario,
     log: &EventLog,
     variant: &TransportSpec,
-    (max_events, checked): (u64, bool),
+    (limits, checked): (&Limits, bool),
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
     let mut world = World::new(scenario, log, protocol);
     let mut scheduler = Scheduler::new();
@@ -90,10 +98,12 @@ fn drive<P: Protocol>(
     if checked {
         world.check_invariants_every_event();
     }
-    let stats = engine::run(&mut world, &mut scheduler, scenario.duration, max_events)?;
+    let stats = engine::run(&mut world, &mut scheduler, scenario.duration, limits);
     if let Some(what) = world.broken_invariant() {
         return Err(EngineError::InvariantBroken(what.to_string()));
     }
     let ledgers = world.client_ledgers();
-    Ok((world.finish(variant, stats.events), ledgers))
+    let mut result = world.finish(variant, stats.events);
+    result.stopped = stats.stopped.as_ref().map(Stopped::from_stop);
+    Ok((result, ledgers))
 }

@@ -19,10 +19,10 @@ pub fn run(
     scenario: &Scenario,
     log: &EventLog,
     variant: &TransportSpec,
-    max_events: u64,
+    limits: &crate::engine::Limits,
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
     let config = config(scenario, variant);
-    let outcome = webhook::run(&config, log, max_events).map_err(|e| match e {
+    let outcome = webhook::run(&config, log, limits).map_err(|e| match e {
         WebhookError::Engine(e) => e,
         WebhookError::InvalidConfig(reason) => EngineError::Refused(reason),
     })?;
@@ -160,6 +160,10 @@ pub fn run(
         }),
         series,
         sim_events: outcome.sim_events,
+        stopped: outcome
+            .stopped
+            .as_ref()
+            .map(crate::metrics::Stopped::from_stop),
     };
     Ok((result, ledgers))
 }

@@ -1264,6 +1264,39 @@ impl<'s, P: Protocol> World<'s, P> {
 impl<P: Protocol> Model for World<'_, P> {
     type Event = Event;
 
+    /// Bytes waiting in the replicas' send buffers (they grow without bound under
+    /// `policy: buffer`).
+    fn grown_bytes(&self) -> u64 {
+        self.servers.iter().map(Server::buffered).sum()
+    }
+
+    /// A saturated replica stops the run (see [`crate::infra::server`]).
+    fn halt(&self, _now: Nanos) -> Option<(crate::engine::StopReason, String)> {
+        let (r, saturation) = self
+            .servers
+            .iter()
+            .enumerate()
+            .find_map(|(r, server)| server.saturation().map(|s| (r, s)))?;
+        let which = if self.servers.len() > 1 {
+            format!("replica {r} of the server")
+        } else {
+            "the server".to_string()
+        };
+        let cores = self.scenario.server.cores;
+        Some((
+            crate::engine::StopReason::Saturated,
+            format!(
+                "{which} is saturated: at {:.3} s simulated it was offered {:.2} cores' worth of \
+                 CPU work per second on {cores} core(s), and a job would wait {:.1} s for a core \
+                 (more than {} s); its run queue only grows",
+                saturation.at as f64 / 1e9,
+                saturation.offered_cores,
+                saturation.wait as f64 / 1e9,
+                crate::infra::server::SATURATION_WAIT / 1_000_000_000,
+            ),
+        ))
+    }
+
     fn handle(&mut self, now: Nanos, event: Event, s: &mut Scheduler<Event>) {
         match event {
             Event::ClientStart(c) => P::start(self, c, now, s),

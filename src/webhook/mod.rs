@@ -82,11 +82,12 @@ impl From<EngineError> for WebhookError {
 }
 
 /// Delivers every event of `log` to every receiver of `config` until `config.duration`,
-/// handling at most `max_events` engine events.
+/// within `limits` (a run stopped by
+/// one says so in [`WebhookOutcome::stopped`]).
 pub fn run(
     config: &WebhookConfig,
     log: &EventLog,
-    max_events: u64,
+    limits: &engine::Limits,
 ) -> Result<WebhookOutcome, WebhookError> {
     config
         .validate(log.len())
@@ -94,6 +95,8 @@ pub fn run(
     let mut world = model::Webhook::new(config, log);
     let mut scheduler = Scheduler::new();
     world.schedule_start(&mut scheduler);
-    let stats = engine::run(&mut world, &mut scheduler, config.duration, max_events)?;
-    Ok(world.finish(stats.events))
+    let stats = engine::run(&mut world, &mut scheduler, config.duration, limits);
+    let mut outcome = world.finish(stats.events);
+    outcome.stopped = stats.stopped;
+    Ok(outcome)
 }

@@ -605,6 +605,7 @@ impl<'a> Webhook<'a> {
             sender_queueing_delay: self.sender.mean_queueing_delay(),
             peak_open_connections: self.conns.peak() as u64,
             sim_events,
+            stopped: None,
         }
     }
 }

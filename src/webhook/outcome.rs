@@ -207,6 +207,9 @@ pub struct WebhookOutcome {
     pub peak_open_connections: u64,
     /// Engine events handled.
     pub sim_events: u64,
+    /// Why the run stopped before its end (a limit of [`crate::engine::Limits`]); `None`
+    /// for a complete run.
+    pub stopped: Option<crate::engine::Stop>,
 }
 
 impl WebhookOutcome {
@@ -246,6 +249,7 @@ impl PartialEq for WebhookOutcome {
             && same_latency(&self.acknowledged_latency, &other.acknowledged_latency)
             && self.sender_utilisation == other.sender_utilisation
             && self.sim_events == other.sim_events
+            && self.stopped == other.stopped
     }
 }
 

@@ -18,6 +18,7 @@ const MS: Nanos = 1_000_000;
 const SECOND: Nanos = 1_000_000_000;
 const MINUTE: Nanos = 60 * SECOND;
 const MAX_EVENTS: u64 = 50_000_000;
+use crate::engine::Limits;
 
 /// An event log with events at `times`, each of `payload` bytes.
 fn log(times: &[Nanos], payload: u64) -> EventLog {
@@ -55,7 +56,7 @@ fn on_wire(config: &WebhookConfig, bytes: u64) -> u64 {
 }
 
 fn run_ok(config: &WebhookConfig, log: &EventLog) -> WebhookOutcome {
-    run(config, log, MAX_EVENTS)
+    run(config, log, &Limits::events(MAX_EVENTS))
         .unwrap_or_else(|e| panic!("run failed (seed {}): {e}", config.seed))
 }
 
@@ -449,13 +450,14 @@ fn runs_are_reproducible_and_follow_the_seed() {
 fn a_bad_configuration_is_an_error_not_a_panic() {
     let (mut config, events) = messy(1);
     config.receivers[1].capacity = 0;
-    let error = run(&config, &events, MAX_EVENTS).unwrap_err();
+    let error = run(&config, &events, &Limits::events(MAX_EVENTS)).unwrap_err();
     assert!(error.to_string().contains("capacity"), "{error}");
     let (config, events) = messy(1);
-    assert!(matches!(
-        run(&config, &events, 10),
-        Err(WebhookError::Engine(_))
-    ));
+    let stopped = run(&config, &events, &Limits::events(10)).expect("stops cleanly");
+    assert_eq!(
+        stopped.stopped.map(|s| s.reason),
+        Some(crate::engine::StopReason::MaxEvents)
+    );
 }
 
 /// 100,000 events to three receivers: for timing by hand in release

@@ -2,7 +2,7 @@
 //! clients on every transport, and each client pays only for its own events.
 
 use rtsim::scenario::Override;
-use rtsim::sim::{DEFAULT_MAX_EVENTS, run_variant_with_ledgers};
+use rtsim::sim::{DEFAULT_LIMITS, run_variant_with_ledgers};
 use rtsim::workload::{Audience, EventLog};
 
 use crate::support::scenario;
@@ -58,7 +58,7 @@ fn check_exact(text: &str) {
     assert!(expected > 0);
     for variant in &s.transports {
         let (result, ledgers) =
-            run_variant_with_ledgers(&s, &log, variant, DEFAULT_MAX_EVENTS).unwrap();
+            run_variant_with_ledgers(&s, &log, variant, &DEFAULT_LIMITS).unwrap();
         let l = &result.ledger;
         if variant.label == "poll" || variant.label == "unary" {
             // A poller registers at its first poll, up to an interval after its start.
@@ -170,7 +170,7 @@ faults:
     let log = EventLog::generate(&s);
     for variant in &s.transports {
         let (result, ledgers) =
-            run_variant_with_ledgers(&s, &log, variant, DEFAULT_MAX_EVENTS).unwrap();
+            run_variant_with_ledgers(&s, &log, variant, &DEFAULT_LIMITS).unwrap();
         let l = &result.ledger;
         assert_eq!(l.lost, 0, "{}: {l:?}", variant.label);
         assert_eq!((l.out_of_order, l.duplicates), (0, 0), "{}", variant.label);
@@ -204,6 +204,6 @@ fn trace_rows_name_their_audience() {
     let subscribers = log.audiences.as_ref().unwrap().subscribers_per_topic()[1];
     assert_eq!(pairs(&log, 40), 40 + 1 + subscribers + 1);
     let (result, _) =
-        run_variant_with_ledgers(&s, &log, &s.transports[2], DEFAULT_MAX_EVENTS).unwrap();
+        run_variant_with_ledgers(&s, &log, &s.transports[2], &DEFAULT_LIMITS).unwrap();
     assert_eq!(result.ledger.delivered, 40 + 1 + subscribers + 1);
 }

@@ -1,7 +1,7 @@
 //! Every (event, client) pair generated is delivered or in flight at the end, per client.
 
 use rtsim::scenario::{self, DEFAULT_SCENARIO, Override};
-use rtsim::sim::{DEFAULT_MAX_EVENTS, run_variant_with_ledgers};
+use rtsim::sim::{DEFAULT_LIMITS, run_variant_with_ledgers};
 use rtsim::workload::EventLog;
 
 fn check(overrides: &[&str]) {
@@ -13,7 +13,7 @@ fn check(overrides: &[&str]) {
     let log = EventLog::generate(&s);
     for variant in &s.transports {
         let (result, ledgers) =
-            run_variant_with_ledgers(&s, &log, variant, DEFAULT_MAX_EVENTS).unwrap();
+            run_variant_with_ledgers(&s, &log, variant, &DEFAULT_LIMITS).unwrap();
         let mut in_flight = 0;
         for (c, l) in ledgers.iter().enumerate() {
             assert_eq!(

@@ -5,7 +5,7 @@
 
 use rtsim::report::markdown;
 use rtsim::scenario::{self, Override};
-use rtsim::sim::{DEFAULT_MAX_EVENTS, run_variant_with_ledgers};
+use rtsim::sim::{DEFAULT_LIMITS, run_variant_with_ledgers};
 use rtsim::workload::EventLog;
 
 /// Each example (file name without `.yaml`) and the overrides it runs with here.
@@ -114,7 +114,7 @@ fn summary(name: &str) -> String {
     let mut results = Vec::new();
     for variant in &s.transports {
         let (result, ledgers) =
-            run_variant_with_ledgers(&s, &log, variant, DEFAULT_MAX_EVENTS).unwrap();
+            run_variant_with_ledgers(&s, &log, variant, &DEFAULT_LIMITS).unwrap();
         for (c, l) in ledgers.iter().enumerate() {
             assert_eq!(
                 l.generated,

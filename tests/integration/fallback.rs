@@ -2,7 +2,7 @@
 //! denies the upgrade, or when their attempts fail a given number of times in a row.
 
 use rtsim::RunResult;
-use rtsim::sim::{DEFAULT_MAX_EVENTS, run_variant_with_ledgers};
+use rtsim::sim::{DEFAULT_LIMITS, run_variant_with_ledgers};
 use rtsim::workload::EventLog;
 
 use crate::support::{run, scenario};
@@ -61,7 +61,7 @@ fn a_denied_upgrade_falls_back_to_long_polling() {
     let results: Vec<_> = s
         .transports
         .iter()
-        .map(|v| run_variant_with_ledgers(&s, &log, v, DEFAULT_MAX_EVENTS).unwrap())
+        .map(|v| run_variant_with_ledgers(&s, &log, v, &DEFAULT_LIMITS).unwrap())
         .collect();
     let (ws, fell) = (&results[0].0, &results[1].0);
     assert_eq!(ws.fallback, None);

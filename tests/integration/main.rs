@@ -2,6 +2,7 @@
 
 mod audiences;
 mod bad_input;
+mod budgets;
 mod charts;
 mod cli;
 mod connections;

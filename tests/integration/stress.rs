@@ -8,7 +8,7 @@
 use rtsim::RunResult;
 use rtsim::metrics::ClientLedger;
 use rtsim::scenario::{self, Scenario};
-use rtsim::sim::{DEFAULT_MAX_EVENTS, run_variant_checked, run_variant_with_ledgers};
+use rtsim::sim::{DEFAULT_LIMITS, run_variant_checked, run_variant_with_ledgers};
 use rtsim::workload::EventLog;
 
 fn with_seed(yaml: &str, seed: u64) -> Scenario {
@@ -24,9 +24,9 @@ fn run_balanced(s: &Scenario, checked: bool) -> Vec<RunResult> {
     let mut results = Vec::new();
     for variant in &s.transports {
         let run = if checked {
-            run_variant_checked(s, &log, variant, DEFAULT_MAX_EVENTS)
+            run_variant_checked(s, &log, variant, &DEFAULT_LIMITS)
         } else {
-            run_variant_with_ledgers(s, &log, variant, DEFAULT_MAX_EVENTS)
+            run_variant_with_ledgers(s, &log, variant, &DEFAULT_LIMITS)
         };
         let (result, ledgers) =
             run.unwrap_or_else(|e| panic!("{} (seed {}): {e}", variant.label, s.seed));

@@ -3,7 +3,7 @@
 
 use rtsim::RunResult;
 use rtsim::metrics::MessageResult;
-use rtsim::sim::{DEFAULT_MAX_EVENTS, run_variant_with_ledgers};
+use rtsim::sim::{DEFAULT_LIMITS, run_variant_with_ledgers};
 use rtsim::workload::EventLog;
 
 use crate::support::{run, scenario, summary_on_threads};
@@ -144,7 +144,7 @@ faults:
     let log = EventLog::generate(&s);
     for variant in &s.transports {
         let (result, ledgers) =
-            run_variant_with_ledgers(&s, &log, variant, DEFAULT_MAX_EVENTS).unwrap();
+            run_variant_with_ledgers(&s, &log, variant, &DEFAULT_LIMITS).unwrap();
         let m = messages(&result);
         assert_eq!(m.written, log.messages.len() as u64, "{}", variant.label);
         assert_eq!(m.written, m.published + m.lost + m.in_flight, "{m:?}");

@@ -3,7 +3,7 @@
 
 use rtsim::RunResult;
 use rtsim::metrics::WebhookResult;
-use rtsim::sim::{DEFAULT_MAX_EVENTS, run_variant_with_ledgers};
+use rtsim::sim::{DEFAULT_LIMITS, run_variant_with_ledgers};
 use rtsim::workload::EventLog;
 
 use crate::support::{run, scenario};
@@ -55,7 +55,7 @@ fn a_five_minute_outage_is_bridged_by_the_retry_schedule() {
     let s = scenario(&text);
     let log = EventLog::generate(&s);
     let (result, ledgers) =
-        run_variant_with_ledgers(&s, &log, &s.transports[0], DEFAULT_MAX_EVENTS).unwrap();
+        run_variant_with_ledgers(&s, &log, &s.transports[0], &DEFAULT_LIMITS).unwrap();
     let w = webhooks(&result);
     assert_eq!(w.given_up, 0);
     assert_eq!(result.ledger.lost, 0);

@@ -134,6 +134,7 @@ impl<P: Protocol> World<'_, P> {
             hops: self.hops(),
             series,
             sim_events,
+            stopped: None,
         }
     }
 
