@@ -16,6 +16,7 @@ mod grpc;
 mod history;
 mod http2;
 mod input_bounds;
+mod invariants;
 mod loss;
 mod proxies;
 mod queueing;
