@@ -268,6 +268,24 @@ pub struct WindowTotals {
     pub retransmitted_segments: u64,
     /// Connections the server closed after its keep-alive idle timeout.
     pub idle_closes: u64,
+    /// Bytes not yet carried when the run ended, by direction: still to serialize on the
+    /// access links, or waiting in the server's send buffers (bytes count as the link
+    /// carries them, so these are in no window total). Written only when not 0.
+    #[serde(default, skip_serializing_if = "QueuedBytes::is_empty")]
+    pub queued_at_end: QueuedBytes,
+}
+
+/// Bytes still queued when a run ends, by direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedBytes {
+    pub down: u64,
+    pub up: u64,
+}
+
+impl QueuedBytes {
+    fn is_empty(&self) -> bool {
+        self.down == 0 && self.up == 0
+    }
 }
 
 /// Tabs whose stream had to wait for an HTTP/1.1 connection (the browser's per-origin limit).

@@ -5,6 +5,12 @@
 //! serialize, and arrives after the one-way latency plus a uniform draw from `[0, jitter]`.
 //! Data on the link belongs to one TCP stream, which jitter must not reorder: a message
 //! never arrives before the one sent ahead of it.
+//!
+//! A message's bytes are carried while it serializes: [`carried_within`] gives the part of
+//! them that falls within a measurement window, so that the bytes a window reports never
+//! exceed what the link can carry in it (the part serialized after the end is still
+//! queued). Pure ACKs and the segments resent after a loss are counted by the caller but
+//! take no serializer time (their time shows as delay instead).
 
 use crate::engine::rng::{Stream, uniform_below};
 use crate::scenario::Nanos;
@@ -40,6 +46,31 @@ pub struct LinkQueue {
     busy_until: Nanos,
 }
 
+/// One message on a link: when it started and finished serializing, and when it arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transmission {
+    pub start: Nanos,
+    pub done: Nanos,
+    pub arrival: Nanos,
+}
+
+/// The part of `bytes`, serialized evenly over `[start, done)`, that the link carries within
+/// `[from, to)` (rounded down). A message that takes no time is carried at `start`.
+pub fn carried_within(bytes: u64, start: Nanos, done: Nanos, from: Nanos, to: Nanos) -> u64 {
+    if done <= start {
+        return if (from..to).contains(&start) {
+            bytes
+        } else {
+            0
+        };
+    }
+    let overlap = done.min(to).saturating_sub(start.max(from));
+    if overlap == done - start {
+        return bytes;
+    }
+    (bytes as u128 * overlap as u128 / (done - start) as u128) as u64
+}
+
 impl LinkQueue {
     /// When the serializer finishes what is queued.
     pub fn busy_until(&self) -> Nanos {
@@ -58,16 +89,30 @@ impl LinkQueue {
         rng: &mut Stream,
         order: &mut Nanos,
     ) -> Nanos {
-        let done = self.serialize(now, bytes, params);
-        let arrival = done + params.latency + uniform_below(rng, params.jitter + 1) + recovery;
-        *order = arrival.max(*order);
-        *order
+        self.transmit(now, bytes, recovery, params, rng, order)
+            .arrival
     }
 
-    fn serialize(&mut self, now: Nanos, bytes: u64, params: &LinkParams) -> Nanos {
+    /// [`LinkQueue::send`], also telling when the message serialized.
+    pub fn transmit(
+        &mut self,
+        now: Nanos,
+        bytes: u64,
+        recovery: Nanos,
+        params: &LinkParams,
+        rng: &mut Stream,
+        order: &mut Nanos,
+    ) -> Transmission {
         let start = now.max(self.busy_until);
-        self.busy_until = start + params.serialization(bytes);
-        self.busy_until
+        let done = start.saturating_add(params.serialization(bytes));
+        self.busy_until = done;
+        let arrival = done + params.latency + uniform_below(rng, params.jitter + 1) + recovery;
+        *order = arrival.max(*order);
+        Transmission {
+            start,
+            done,
+            arrival: *order,
+        }
     }
 }
 
@@ -101,6 +146,38 @@ mod tests {
             q.send(5_000_000, 1, 0, &p, &mut rng, &mut order),
             5_001_000 + 10_000
         );
+    }
+
+    #[test]
+    fn a_window_gets_the_bytes_serialized_within_it() {
+        // 1000 bytes over [100, 200): a quarter of the time falls in [175, 300).
+        assert_eq!(carried_within(1000, 100, 200, 175, 300), 250);
+        assert_eq!(carried_within(1000, 100, 200, 0, 150), 500);
+        assert_eq!(carried_within(1000, 100, 200, 100, 200), 1000);
+        assert_eq!(carried_within(1000, 100, 200, 200, 300), 0);
+        // Taking no time: carried at its start.
+        assert_eq!(carried_within(40, 100, 100, 100, 101), 40);
+        assert_eq!(carried_within(40, 100, 100, 101, 200), 0);
+    }
+
+    #[test]
+    fn a_busy_link_carries_no_more_than_its_capacity_in_a_window() {
+        let p = LinkParams {
+            bits_per_second: 8_000_000, // one byte per microsecond
+            latency: 0,
+            jitter: 0,
+            loss_ppm: 0,
+        };
+        let mut rng = stream(1, "test");
+        let mut q = LinkQueue::default();
+        let mut order = 0;
+        // 100 messages of 1 MB offered in the first second: a second carries 1 MB.
+        let mut carried = 0;
+        for i in 0..100 {
+            let t = q.transmit(i * 10_000_000, 1_000_000, 0, &p, &mut rng, &mut order);
+            carried += carried_within(1_000_000, t.start, t.done, 0, 1_000_000_000);
+        }
+        assert_eq!(carried, 1_000_000);
     }
 
     #[test]

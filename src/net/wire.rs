@@ -51,6 +51,19 @@ impl LayerBytes {
         self.payload + self.framing + self.tls + self.tcpip + self.retransmit
     }
 
+    /// The part of these bytes, serialized evenly over `[start, done)`, that falls within
+    /// `[from, to)`, layer by layer (see [`super::link::carried_within`]).
+    pub fn within(&self, start: u64, done: u64, from: u64, to: u64) -> LayerBytes {
+        let share = |bytes| super::link::carried_within(bytes, start, done, from, to);
+        LayerBytes {
+            payload: share(self.payload),
+            framing: share(self.framing),
+            tls: share(self.tls),
+            tcpip: share(self.tcpip),
+            retransmit: share(self.retransmit),
+        }
+    }
+
     pub fn add(&mut self, other: LayerBytes) {
         self.payload += other.payload;
         self.framing += other.framing;

@@ -129,6 +129,7 @@ pub fn run(
             segments_sent: 0,
             retransmitted_segments: 0,
             idle_closes: 0,
+            queued_at_end: Default::default(),
         },
         hops: hops(scenario, &outcome),
         webhooks: Some(WebhookResult {

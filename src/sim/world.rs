@@ -10,7 +10,7 @@ use crate::infra::balancer::Balancer;
 use crate::infra::server::Server;
 use crate::metrics::order::Arrival;
 use crate::metrics::{LatencyRecorder, LostByReason};
-use crate::net::link::{LinkParams, LinkQueue};
+use crate::net::link::{LinkParams, LinkQueue, carried_within};
 use crate::net::loss::{self, RttEstimator};
 use crate::net::tcp::{AckState, PureAcks, segments};
 use crate::net::tls::TlsVersion;
@@ -323,6 +323,9 @@ struct Counters {
     peak_send_buffer: u64,
     /// Connections opened (SYNs reaching the server).
     connections_opened: u64,
+    /// Bytes still to serialize on the access links when the run ends, by direction (all
+    /// layers, summed in `payload`).
+    queued_at_end: WireBytes,
     /// Connections the server closed after its keep-alive idle timeout.
     idle_closes: u64,
     /// Tabs that had to wait for an HTTP/1.1 connection, and how long they waited.
@@ -562,6 +565,52 @@ impl<'s, P: Protocol> World<'s, P> {
         }
     }
 
+    /// Counts `msg`'s bytes, serialized on `c`'s access link over `[start, done)`, as the
+    /// link carries them: the part within the window is the window's, the part after the
+    /// end is still queued when the run ends.
+    fn count_carried(
+        &mut self,
+        c: ClientId,
+        direction: Direction,
+        msg: &Msg,
+        start: Nanos,
+        done: Nanos,
+    ) {
+        let (from, to) = (self.scenario.warmup, self.scenario.duration);
+        let layers = LayerBytes {
+            payload: msg.payload,
+            framing: msg.framing,
+            tls: msg.data - msg.payload - msg.framing,
+            tcpip: msg.wire - msg.data,
+            retransmit: 0,
+        }
+        .within(start, done, from, to);
+        let queued = carried_within(msg.wire, start, done, to, Nanos::MAX);
+        self.counters
+            .queued_at_end
+            .direction_mut(direction)
+            .add(LayerBytes {
+                payload: queued,
+                ..LayerBytes::default()
+            });
+        if let Some(invariants) = &mut self.invariants {
+            let browser = self.clients[c as usize].browser as usize;
+            invariants.carried(browser, direction, layers.total());
+        }
+        if layers.total() == 0 {
+            return;
+        }
+        let group = self.clients[c as usize].group as usize;
+        self.counters.bytes_by_group[group]
+            .direction_mut(direction)
+            .add(layers);
+        let rest_upload = self.is_rest(c) && self.two_way.uploads_rest();
+        let stream_upload = matches!(msg.kind, MsgKind::Upload { .. }) && !self.is_rest(c);
+        if rest_upload || stream_upload {
+            self.count_message_bytes(direction, layers);
+        }
+    }
+
     #[inline]
     fn count_pure_acks(&mut self, c: ClientId, acks: PureAcks, now: Nanos, direction: Direction) {
         if acks == PureAcks::default() {
@@ -704,12 +753,9 @@ impl<'s, P: Protocol> World<'s, P> {
                 .on_send(now, &tcp);
             self.count_pure_acks(c, acks, now, direction);
         }
-        self.count(c, now, direction, layers);
+        // Its bytes count as the link carries them (see `transmit`).
         if self.in_window(now) {
             self.counters.segments_sent += segs;
-            if matches!(kind, MsgKind::Upload { .. }) && !self.is_rest(c) {
-                self.count_message_bytes(direction, layers);
-            }
         }
         msg.segments = segs;
         msg.wire = layers.total();
@@ -776,7 +822,7 @@ impl<'s, P: Protocol> World<'s, P> {
         let rto = self.clients[c as usize].channels[d].rtt.rto();
         // This message's own arrival; a TCP stream then delivers it after the one before.
         let mut own = 0;
-        let arrival = self.access_links[browser][d].send(
+        let sent = self.access_links[browser][d].transmit(
             now,
             msg.wire,
             recovery.delay + proxy_latency,
@@ -784,6 +830,8 @@ impl<'s, P: Protocol> World<'s, P> {
             &mut self.jitter[group][d],
             &mut own,
         );
+        let arrival = sent.arrival;
+        self.count_carried(c, direction, &msg, sent.start, sent.done);
         let (arrival, partition_resends) = if self.partitions[group].is_empty() {
             (arrival, 0)
         } else {

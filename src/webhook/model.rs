@@ -165,8 +165,9 @@ impl<'a> Webhook<'a> {
         self.count_bytes(receiver, closer, segment, at);
     }
 
-    /// Puts `bytes` on `conn` in `direction` at `now`: counts them and returns their
-    /// arrival (serialization behind the link's queue, latency, jitter, stream order).
+    /// Puts `bytes` on `conn` in `direction` at `now`: counts them as the link carries
+    /// them and returns their arrival (serialization behind the link's queue, latency,
+    /// jitter, stream order).
     fn transmit(
         &mut self,
         conn: ConnRef,
@@ -178,9 +179,8 @@ impl<'a> Webhook<'a> {
         let r = open.receiver as usize;
         let d = direction.index();
         let mut order = open.last_arrival[d];
-        self.count_bytes(r, direction, bytes, now);
         let path = &mut self.paths[r];
-        let arrival = path.links[d].send(
+        let sent = path.links[d].transmit(
             now,
             bytes.total(),
             0,
@@ -188,10 +188,18 @@ impl<'a> Webhook<'a> {
             &mut path.jitter[d],
             &mut order,
         );
+        // Counted as the link carries them: the part serialized within the window.
+        let carried = bytes.within(
+            sent.start,
+            sent.done,
+            self.config.warmup,
+            self.config.duration,
+        );
+        self.tallies[r].bytes.direction_mut(direction).add(carried);
         if let Some(open) = self.conns.get_mut(conn) {
             open.last_arrival[d] = order;
         }
-        Some(arrival)
+        Some(sent.arrival)
     }
 
     fn sender_sends(

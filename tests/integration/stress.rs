@@ -193,3 +193,39 @@ transports:
         );
     }
 }
+
+#[test]
+fn a_link_never_carries_more_than_its_capacity() {
+    // Two 10 MB events a second to one client on a 50 Mbit/s link, which carries at most
+    // 50e6 / 8 × 3600 = 22.5 GB an hour: bytes were counted when queued (79 GB an hour).
+    let yaml = "name: bytes-exceed-link-capacity
+duration: 30s
+warmup: 5s
+network:
+  broadband: { latency: 20ms, bandwidth: 50Mbit/s }
+clients:
+  browsers: { count: 1, link: broadband }
+workload:
+  events: { source: poisson, rate: 2/s, payload: 10MB }
+transports:
+  - { label: sse, sse: {} }
+  - { label: ws, websocket: {} }
+";
+    for r in run_balanced(&with_seed(yaml, 1), true) {
+        let per_hour = r.bytes_down_per_client_hour.total;
+        assert!(
+            per_hour <= 22.5e9,
+            "{}: {per_hour} B per client-hour",
+            r.label
+        );
+        // The link was busy the whole window: it carried its capacity, to rounding.
+        assert!(
+            per_hour > 22.49e9,
+            "{}: {per_hour} B per client-hour",
+            r.label
+        );
+        // What it had not carried by the end is reported as queued, in no window total.
+        let queued = r.totals.queued_at_end.down;
+        assert!(queued > 10_000_000, "{}: {queued} B queued", r.label);
+    }
+}

@@ -14,6 +14,8 @@
 
 use super::{Protocol, World};
 use crate::engine::Nanos;
+use crate::net::wire::Direction;
+use crate::scenario::faults::FaultKind;
 use crate::sim::event::{ClientId, Event};
 
 /// The state the checks keep between events.
@@ -22,6 +24,18 @@ pub(super) struct Invariants {
     last_time: Nanos,
     /// The first invariant found broken, in words.
     broken: Option<String>,
+    /// Per browser, by [`Direction::index`]: bytes its access link carried in the window.
+    carried: Vec<[u64; 2]>,
+}
+
+impl Invariants {
+    /// Browser `b`'s access link carried `bytes` in the window, in `direction`.
+    pub(super) fn carried(&mut self, b: usize, direction: Direction, bytes: u64) {
+        if self.carried.len() <= b {
+            self.carried.resize(b + 1, [0; 2]);
+        }
+        self.carried[b][direction.index()] += bytes;
+    }
 }
 
 impl<P: Protocol> World<'_, P> {
@@ -93,6 +107,9 @@ impl<P: Protocol> World<'_, P> {
                 ));
             }
         }
+        if let Some(what) = self.link_over_capacity() {
+            return Some(what);
+        }
         for (c, client) in self.clients.iter().enumerate() {
             let waiting = [
                 ("in push jobs", client.events_in_jobs),
@@ -103,6 +120,40 @@ impl<P: Protocol> World<'_, P> {
                 if count > generated {
                     return Some(format!(
                         "client {c} has {count} events {place}, more than the {generated} (event, client) pairs created"
+                    ));
+                }
+            }
+        }
+        None
+    }
+
+    /// An access link that carried more bytes in the window than its bandwidth allows in
+    /// it. After a network switch a group's links differ over time: the fastest one bounds.
+    fn link_over_capacity(&self) -> Option<String> {
+        let state = self.invariants.as_ref()?;
+        let window = u128::from(self.scenario.duration - self.scenario.warmup);
+        let switched = self
+            .scenario
+            .faults
+            .iter()
+            .any(|f| matches!(f.kind, FaultKind::NetworkSwitch { .. }));
+        for (b, carried) in state.carried.iter().enumerate() {
+            let group = self.clients[self.browsers[b].first_tab as usize].group as usize;
+            for d in 0..2 {
+                let bits_per_second = if switched {
+                    self.links
+                        .iter()
+                        .map(|l| l[d].bits_per_second)
+                        .max()
+                        .unwrap_or(0)
+                } else {
+                    self.links[group][d].bits_per_second
+                };
+                let capacity = u128::from(bits_per_second) * window / 8_000_000_000;
+                if u128::from(carried[d]) > capacity {
+                    return Some(format!(
+                        "browser {b}'s access link carried {} bytes in direction {d} within the window, more than the {capacity} its bandwidth allows",
+                        carried[d]
                     ));
                 }
             }

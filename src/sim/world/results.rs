@@ -4,7 +4,7 @@
 use super::{Client, Protocol, World};
 use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackCount, FallbackResult,
-    HopBytes, LostByReason, RunResult, SlowConsumers, WindowTotals, fixed,
+    HopBytes, LostByReason, QueuedBytes, RunResult, SlowConsumers, WindowTotals, fixed,
 };
 use crate::net::wire::WireBytes;
 use crate::scenario::TransportSpec;
@@ -130,6 +130,11 @@ impl<P: Protocol> World<'_, P> {
                 segments_sent: self.counters.segments_sent,
                 retransmitted_segments: self.counters.retransmitted_segments,
                 idle_closes: self.counters.idle_closes,
+                queued_at_end: QueuedBytes {
+                    down: self.counters.queued_at_end.down.payload
+                        + self.clients.iter().map(|c| c.send_queued).sum::<u64>(),
+                    up: self.counters.queued_at_end.up.payload,
+                },
             },
             hops: self.hops(),
             series,
