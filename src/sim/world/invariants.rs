@@ -128,7 +128,8 @@ impl<P: Protocol> World<'_, P> {
     }
 
     /// An access link that carried more bytes in the window than its bandwidth allows in
-    /// it. After a network switch a group's links differ over time: the fastest one bounds.
+    /// it. After a network switch a group's links differ over time: the fastest profile of
+    /// the scenario bounds.
     fn link_over_capacity(&self) -> Option<String> {
         let state = self.invariants.as_ref()?;
         let window = u128::from(self.scenario.duration - self.scenario.warmup);
@@ -141,9 +142,8 @@ impl<P: Protocol> World<'_, P> {
             let group = self.clients[self.browsers[b].first_tab as usize].group as usize;
             for d in 0..2 {
                 let bits_per_second = if switched {
-                    self.links
-                        .iter()
-                        .map(|l| l[d].bits_per_second)
+                    (self.scenario.links.iter())
+                        .map(|profile| super::link_params(profile)[d].bits_per_second)
                         .max()
                         .unwrap_or(0)
                 } else {
