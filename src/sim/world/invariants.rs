@@ -140,7 +140,7 @@ impl<P: Protocol> World<'_, P> {
             .any(|f| matches!(f.kind, FaultKind::NetworkSwitch { .. }));
         for (b, carried) in state.carried.iter().enumerate() {
             let group = self.clients[self.browsers[b].first_tab as usize].group as usize;
-            for d in 0..2 {
+            for (d, carried) in carried.iter().enumerate() {
                 let bits_per_second = if switched {
                     (self.scenario.links.iter())
                         .map(|profile| super::link_params(profile)[d].bits_per_second)
@@ -150,10 +150,9 @@ impl<P: Protocol> World<'_, P> {
                     self.links[group][d].bits_per_second
                 };
                 let capacity = u128::from(bits_per_second) * window / 8_000_000_000;
-                if u128::from(carried[d]) > capacity {
+                if u128::from(*carried) > capacity {
                     return Some(format!(
-                        "browser {b}'s access link carried {} bytes in direction {d} within the window, more than the {capacity} its bandwidth allows",
-                        carried[d]
+                        "browser {b}'s access link carried {carried} bytes in direction {d} within the window, more than the {capacity} its bandwidth allows"
                     ));
                 }
             }
