@@ -56,6 +56,22 @@ pub fn run_within(
         .collect()
 }
 
+/// [`run_within`], checking every run's invariants after every event (ledgers balance, no
+/// count below zero, no link beyond its bandwidth, time moves on): a broken one is an
+/// [`engine::EngineError::InvariantBroken`]. A pass over every client per event: slow, for
+/// tests and for hunting a defect (`rtsim run --check-invariants`).
+pub fn run_checked(
+    scenario: &Scenario,
+    limits: &engine::Limits,
+) -> Result<Vec<RunResult>, engine::EngineError> {
+    let log = workload::EventLog::generate(scenario);
+    scenario
+        .transports
+        .par_iter()
+        .map(|variant| sim::run_variant_checked(scenario, &log, variant, limits).map(|r| r.0))
+        .collect()
+}
+
 /// The results of one sweep point.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PointResult {

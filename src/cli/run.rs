@@ -36,6 +36,12 @@ pub struct RunArgs {
     pub jobs: Option<usize>,
     #[command(flatten)]
     pub budget: super::BudgetArgs,
+    /// Check the simulation's invariants after every event (every client's ledger balances,
+    /// no count below zero, no link carries more than its bandwidth, time moves on); a
+    /// broken one ends the run with an error (exit 1). Slow: a pass over every client per
+    /// event. Results are the same as without it.
+    #[arg(long)]
+    pub check_invariants: bool,
     /// Run only point K (from 0) of the scenario's sweep: the same numbers as that point's
     /// rows of `rtsim sweep`. Only that point is built, however big the sweep.
     #[arg(long, value_name = "K", allow_negative_numbers = true, value_parser = super::usize_flag)]
@@ -99,7 +105,14 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(EXIT_FAILURE);
         }
     };
-    let results = match pool.install(|| rtsim::run_within(&scenario, &limits)) {
+    let run = || {
+        if args.check_invariants {
+            rtsim::run_checked(&scenario, &limits)
+        } else {
+            rtsim::run_within(&scenario, &limits)
+        }
+    };
+    let results = match pool.install(run) {
         Ok(r) => r,
         Err(e) => {
             eprintln!(

@@ -266,6 +266,17 @@ fn check_reports_the_small_scenario() {
 // ---- run ----
 
 #[test]
+fn checking_invariants_changes_no_result() {
+    let plain = Workspace::new(SMALL);
+    plain.run("json", &[]).assert_success();
+    let checked = Workspace::new(SMALL);
+    checked
+        .run("json", &["--check-invariants"])
+        .assert_success();
+    assert_eq!(plain.summary(), checked.summary());
+}
+
+#[test]
 fn run_json_writes_the_output_folder_and_prints_the_summary() {
     let workspace = Workspace::new(SMALL);
     let outcome = workspace.run("json", &[]).assert_success();
