@@ -48,12 +48,9 @@ pub fn run_within(
     scenario: &Scenario,
     limits: &engine::Limits,
 ) -> Result<Vec<RunResult>, engine::EngineError> {
-    let log = workload::EventLog::generate(scenario);
-    scenario
-        .transports
-        .par_iter()
-        .map(|variant| sim::run_variant(scenario, &log, variant, limits))
-        .collect()
+    run_variants(scenario, |log, variant| {
+        sim::run_variant(scenario, log, variant, limits)
+    })
 }
 
 /// [`run_within`], checking every run's invariants after every event (ledgers balance, no
@@ -64,11 +61,25 @@ pub fn run_checked(
     scenario: &Scenario,
     limits: &engine::Limits,
 ) -> Result<Vec<RunResult>, engine::EngineError> {
+    run_variants(scenario, |log, variant| {
+        sim::run_variant_checked(scenario, log, variant, limits).map(|(result, _)| result)
+    })
+}
+
+/// Runs every variant of `scenario` with `run`, in parallel over one shared event log.
+fn run_variants(
+    scenario: &Scenario,
+    run: impl Fn(
+        &workload::EventLog,
+        &scenario::TransportSpec,
+    ) -> Result<RunResult, engine::EngineError>
+    + Sync,
+) -> Result<Vec<RunResult>, engine::EngineError> {
     let log = workload::EventLog::generate(scenario);
     scenario
         .transports
         .par_iter()
-        .map(|variant| sim::run_variant_checked(scenario, &log, variant, limits).map(|r| r.0))
+        .map(|variant| run(&log, variant))
         .collect()
 }
 

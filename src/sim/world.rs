@@ -323,9 +323,8 @@ struct Counters {
     peak_send_buffer: u64,
     /// Connections opened (SYNs reaching the server).
     connections_opened: u64,
-    /// Bytes still to serialize on the access links when the run ends, by direction (all
-    /// layers, summed in `payload`).
-    queued_at_end: WireBytes,
+    /// Bytes still to serialize on the access links when the run ends, by direction.
+    queued_at_end: crate::metrics::QueuedBytes,
     /// Connections the server closed after its keep-alive idle timeout.
     idle_closes: u64,
     /// Tabs that had to wait for an HTTP/1.1 connection, and how long they waited.
@@ -586,13 +585,10 @@ impl<'s, P: Protocol> World<'s, P> {
         }
         .within(start, done, from, to);
         let queued = carried_within(msg.wire, start, done, to, Nanos::MAX);
-        self.counters
-            .queued_at_end
-            .direction_mut(direction)
-            .add(LayerBytes {
-                payload: queued,
-                ..LayerBytes::default()
-            });
+        match direction {
+            Direction::Down => self.counters.queued_at_end.down += queued,
+            Direction::Up => self.counters.queued_at_end.up += queued,
+        }
         if let Some(invariants) = &mut self.invariants {
             let browser = self.clients[c as usize].browser as usize;
             invariants.carried(browser, direction, layers.total());

@@ -131,9 +131,9 @@ impl<P: Protocol> World<'_, P> {
                 retransmitted_segments: self.counters.retransmitted_segments,
                 idle_closes: self.counters.idle_closes,
                 queued_at_end: QueuedBytes {
-                    down: self.counters.queued_at_end.down.payload
+                    down: self.counters.queued_at_end.down
                         + self.clients.iter().map(|c| c.send_queued).sum::<u64>(),
-                    up: self.counters.queued_at_end.up.payload,
+                    up: self.counters.queued_at_end.up,
                 },
             },
             hops: self.hops(),
