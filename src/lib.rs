@@ -26,6 +26,7 @@ pub mod plot;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod time;
 pub mod transport;
 pub mod units;
 pub mod webhook;

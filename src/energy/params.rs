@@ -22,7 +22,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Nanos;
+use crate::time::Nanos;
 
 const US: Nanos = 1_000;
 const MS: Nanos = 1_000_000;

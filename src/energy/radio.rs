@@ -22,7 +22,7 @@
 
 use super::params::RadioParams;
 use super::report::{PerState, RadioReport, high_power_share};
-use crate::engine::Nanos;
+use crate::time::Nanos;
 
 /// Nanoseconds spent in each state (see [`PerState`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::iter::Sum;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Nanos;
+use crate::time::Nanos;
 
 /// One number per radio state. `tail` is the LTE DRX tail, the UMTS DCH tail or the WiFi
 /// tail; `fach` and `fach_promotion` are UMTS only (zero elsewhere).

@@ -13,7 +13,7 @@
 pub mod queue;
 pub mod rng;
 
-pub use crate::scenario::Nanos;
+pub use crate::time::Nanos;
 use queue::EventQueue;
 
 /// An event that travels through the queue packed into 8 bytes, so that queue entries stay

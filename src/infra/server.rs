@@ -13,7 +13,8 @@
 //! server would refuse work instead (a full listen backlog, 503s); modelling that would
 //! change every overloaded scenario's results, so saturation ends the run.
 
-use crate::scenario::{Nanos, ServerSpec};
+use crate::scenario::ServerSpec;
+use crate::time::Nanos;
 
 /// The longest a job may wait for a core before the server counts as saturated: half a
 /// minute, past a user's patience and the usual request timeouts of proxies and clients, and

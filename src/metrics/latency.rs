@@ -4,7 +4,7 @@
 use hdrhistogram::Histogram;
 
 use super::result::{LatencySummary, fixed};
-use crate::scenario::Nanos;
+use crate::time::Nanos;
 
 #[derive(Debug, Clone, Default)]
 pub struct LatencyRecorder {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::Nanos;
+use crate::time::Nanos;
 
 const SECOND: Nanos = 1_000_000_000;
 

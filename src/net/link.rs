@@ -13,7 +13,7 @@
 //! take no serializer time (their time shows as delay instead).
 
 use crate::engine::rng::{Stream, uniform_below};
-use crate::scenario::Nanos;
+use crate::time::Nanos;
 
 /// Transmission parameters of one direction.
 #[derive(Debug, Clone, Copy)]

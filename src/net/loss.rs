@@ -10,7 +10,7 @@
 //! (head-of-line blocking, kept by the link's in-order rule).
 
 use crate::engine::rng::{RngExt, Stream};
-use crate::scenario::Nanos;
+use crate::time::Nanos;
 
 const MS: Nanos = 1_000_000;
 /// RTO before any round-trip sample (RFC 6298 section 2.1).

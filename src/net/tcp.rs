@@ -6,7 +6,8 @@
 //! once; a lone segment is acknowledged after the delayed-ACK timer unless data flowing
 //! the other way carries the ACK first (piggybacking).
 
-use crate::scenario::{Nanos, TcpParams};
+use crate::scenario::TcpParams;
+use crate::time::Nanos;
 
 /// Segments needed for `bytes` of application data (at least one).
 pub fn segments(bytes: u64, mss: u64) -> u64 {

@@ -1,7 +1,7 @@
 //! Default values of every optional scenario field, with where each figure comes from.
 //! The README's model section lists the same table.
 
-use super::spec::Nanos;
+use crate::time::Nanos;
 
 const MS: Nanos = 1_000_000;
 const US: Nanos = 1_000;

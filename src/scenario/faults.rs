@@ -8,7 +8,7 @@ use super::defaults as d;
 use super::error::ScenarioError;
 use super::raw::{RawFault, RawHealthCheck, RawReconnect};
 use super::validate::Checker;
-use crate::engine::Nanos;
+use crate::time::Nanos;
 
 /// How long a client waits before each new attempt after losing its connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -7,8 +7,7 @@ pub use super::faults::ReconnectPolicy;
 
 pub use crate::net::tls::TlsVersion;
 
-/// Nanoseconds of simulated time.
-pub type Nanos = u64;
+pub use crate::time::Nanos;
 
 /// Index of a link profile in [`Scenario::links`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

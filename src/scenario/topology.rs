@@ -11,8 +11,9 @@ use petgraph::graph::{NodeIndex, UnGraph};
 
 use super::error::ScenarioError;
 use super::raw::RawScenario;
-use super::spec::{GroupPath, Nanos, ProxySpec, TopologyLink};
+use super::spec::{GroupPath, ProxySpec, TopologyLink};
 use super::validate::Checker;
+use crate::time::Nanos;
 
 /// The node every path ends at.
 pub const SERVERS: &str = "servers";

@@ -12,7 +12,7 @@ use super::bounds::MAX_PAYLOAD_BYTES;
 use super::error::ScenarioError;
 use super::limits::{MAX_TRACE_BYTES, mebibytes};
 use super::validate::Checker;
-use crate::engine::Nanos;
+use crate::time::Nanos;
 use crate::units::{ByteSize, Duration};
 
 /// Who a trace row's event is for.

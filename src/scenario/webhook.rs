@@ -8,7 +8,7 @@ use super::raw::{RawReceiver, RawRetry, RawScenario, RawWebhook};
 use super::spec::{EventSource, LinkProfile, ReceiverSpec, TransportKind, TransportSpec};
 use super::spec::{GroupPath, LinkId, TlsVersion, WorkloadSpec};
 use super::validate::Checker;
-use crate::engine::Nanos;
+use crate::time::Nanos;
 use crate::webhook::RetrySchedule;
 use crate::webhook::config as w;
 

@@ -6,7 +6,7 @@ use super::error::ScenarioError;
 use super::raw::{RawAudience, RawEvents, RawPayload, RawScenario};
 use super::spec::{AudienceSpec, Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec};
 use super::validate::{Checker, MAX_EVENTS_PER_RUN};
-use crate::engine::Nanos;
+use crate::time::Nanos;
 
 /// Reads `workload`; `duration` bounds the number of events a run may create.
 pub(crate) fn workload(

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
 use crate::engine::rng::{self, Stream, exponential};
-use crate::engine::{Model, Nanos, Scheduler};
+use crate::engine::{Model, Scheduler};
 use crate::infra::balancer::Balancer;
 use crate::infra::server::Server;
 use crate::metrics::order::Arrival;
@@ -16,6 +16,7 @@ use crate::net::tcp::{AckState, PureAcks, segments};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::scenario::Scenario;
+use crate::time::Nanos;
 use crate::workload::EventLog;
 
 /// A transport's behaviour: what its client and server do at each step. The world calls

@@ -9,9 +9,10 @@
 //! go up the stream, each in its own DATA frame (9 + 5 + the protobuf message). A client
 //! stream carries uploads only: its single response would come at the end.
 
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::scenario::{GrpcMode, HttpHeaders, ReconnectPolicy, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, Uploads, World};
+use crate::time::Nanos;
 use crate::transport::http2::{FRAME_HEADER, PING, WINDOW_UPDATE, data_frames_overhead};
 use crate::workload::EventLog;
 

@@ -3,9 +3,10 @@
 //! as soon as an answer arrives, on the same keep-alive connection. Events that land
 //! between two requests wait at the server and go into the next answer.
 
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::scenario::{HttpHeaders, ReconnectPolicy, TransportKind};
 use crate::sim::{ClientId, ConnInfo, EVENT_MASK, Event, Job, MsgKind, Protocol, Sharing, World};
+use crate::time::Nanos;
 use crate::transport::http::exchange_size;
 use crate::workload::EventLog;
 

@@ -4,10 +4,11 @@
 //! The schedule is fixed like `setInterval`: a tick that finds the previous poll still
 //! unanswered is skipped (and counted), since HTTP/1.1 carries one request at a time.
 
+use crate::engine::Scheduler;
 use crate::engine::rng::{RngExt, uniform_below};
-use crate::engine::{Nanos, Scheduler};
 use crate::scenario::{HttpHeaders, PollFraming, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
+use crate::time::Nanos;
 use crate::transport::grpc::unary_exchange_size;
 use crate::transport::http::{bodiless_response_size, exchange_size};
 use crate::workload::EventLog;

@@ -3,9 +3,10 @@
 //! heartbeats keep intermediaries from closing an idle stream. With `retry` set, the
 //! server announces the reconnection time in the first chunk.
 
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::scenario::{HttpHeaders, ReconnectPolicy, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
+use crate::time::Nanos;
 use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
 use crate::transport::http2::PING;
 use crate::workload::EventLog;

@@ -5,11 +5,12 @@
 //! Events, then long polling) taken when a proxy denies the upgrade or attempts keep
 //! failing; a client that fell back behaves exactly as a client of that transport.
 
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::scenario::defaults::WS_RECONNECT_DELAY;
 use crate::scenario::faults::{Backoff, Jitter};
 use crate::scenario::{ReconnectPolicy, TransportKind};
 use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, Uploads, World};
+use crate::time::Nanos;
 use crate::transport::framing::websocket_header;
 use crate::transport::{LongPolling, Sse};
 use crate::workload::EventLog;

@@ -6,7 +6,8 @@ use super::retry::RetrySchedule;
 use crate::net::link::LinkParams;
 use crate::net::tls::TlsVersion;
 use crate::scenario::defaults;
-use crate::scenario::{Nanos, TcpParams, TlsSizes};
+use crate::scenario::{TcpParams, TlsSizes};
+use crate::time::Nanos;
 
 const MS: Nanos = 1_000_000;
 const SECOND: Nanos = 1_000 * MS;

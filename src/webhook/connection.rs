@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 
 use super::event::{ConnRef, PairId};
-use crate::scenario::Nanos;
+use crate::time::Nanos;
 
 /// What the receiver's end knows of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

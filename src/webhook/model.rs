@@ -14,12 +14,13 @@ use super::message::{bare_segment, receiver_bytes, sender_bytes};
 use super::outcome::{DeliveryCounts, PairRecord, ReceiverOutcome, WebhookOutcome};
 use super::receiver::{Receiver, Request};
 use crate::engine::rng::{self, Stream, uniform_below};
-use crate::engine::{Model, Nanos, Scheduler};
+use crate::engine::{Model, Scheduler};
 use crate::infra::server::Server;
 use crate::metrics::latency::LatencyRecorder;
 use crate::net::link::LinkQueue;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::scenario::{CpuCosts, ServerSpec};
+use crate::time::Nanos;
 use crate::workload::EventLog;
 
 /// A pair's state at the sender, with its public record.

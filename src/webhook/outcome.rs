@@ -12,7 +12,7 @@
 
 use crate::metrics::latency::LatencyRecorder;
 use crate::net::wire::WireBytes;
-use crate::scenario::Nanos;
+use crate::time::Nanos;
 
 /// What happened to one (event, receiver) pair over the whole run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 
 use super::event::{ConnRef, PairId};
-use crate::scenario::Nanos;
+use crate::time::Nanos;
 
 /// A request the receiver holds, with what it needs to answer it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

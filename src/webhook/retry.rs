@@ -3,7 +3,7 @@
 //! Delays count from the moment the previous attempt failed (its timeout fired or its
 //! reset arrived), as senders that retry from a queue do. Attempts are numbered from 1.
 
-use crate::scenario::Nanos;
+use crate::time::Nanos;
 
 const SECOND: Nanos = 1_000_000_000;
 const HOUR: Nanos = 3_600 * SECOND;

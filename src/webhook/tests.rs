@@ -5,12 +5,12 @@
 //! the built-in scenario, so no constructor is needed on `EventLog`.
 
 use super::*;
-use crate::engine::Nanos;
 use crate::engine::rng::{self, RngExt};
 use crate::net::link::LinkParams;
 use crate::net::tcp::segments;
 use crate::net::tls::{CLIENT_FINISHED_1_3, TlsVersion};
 use crate::scenario::trace::Trace;
+use crate::time::Nanos;
 use crate::workload::EventLog;
 
 const US: Nanos = 1_000;

@@ -7,7 +7,8 @@
 
 use super::draw_size;
 use crate::engine::rng::{self, exponential, uniform_below};
-use crate::scenario::{Nanos, Scenario};
+use crate::scenario::Scenario;
+use crate::time::Nanos;
 
 /// One message: who sends it, when, and its payload bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

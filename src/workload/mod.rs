@@ -14,7 +14,8 @@ pub use messages::ClientMessage;
 use crate::engine::rng::{self, RngExt, Stream};
 use crate::scenario::bounds::MAX_PAYLOAD_BYTES;
 use crate::scenario::defaults::PROTOBUF_FACTOR_PERCENT;
-use crate::scenario::{Encoding, EventSource, Nanos, PayloadSpec, Scenario};
+use crate::scenario::{Encoding, EventSource, PayloadSpec, Scenario};
+use crate::time::Nanos;
 use crate::transport::framing::base64_len;
 
 /// Every event of a run, in time order.

@@ -10,8 +10,9 @@
 use std::collections::VecDeque;
 
 use super::{Protocol, World};
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
+use crate::time::Nanos;
 
 /// HTTP/1.1 connections a browser opens to one origin (Chrome's and Firefox's limit).
 pub const CONNECTIONS_PER_ORIGIN: u32 = 6;

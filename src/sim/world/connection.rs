@@ -6,12 +6,13 @@
 //! CPU runs before its first flight; an early request waits for it.
 
 use super::{Client, Protocol, World};
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::net::tls::{
     CLIENT_FINISHED_1_2, CLIENT_FINISHED_1_3, END_OF_EARLY_DATA, SERVER_FINISHED_1_2, TlsVersion,
 };
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, ConnInfo, Event, Job, MsgKind};
+use crate::time::Nanos;
 
 /// Connection state of one client, on both ends.
 #[derive(Debug, Clone, Copy, Default)]

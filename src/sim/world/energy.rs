@@ -6,10 +6,10 @@
 
 use super::{Protocol, World};
 use crate::energy::{Radio, RadioReport};
-use crate::engine::Nanos;
 use crate::metrics::{GroupEnergy, fixed};
 use crate::net::wire::Direction;
 use crate::sim::event::ClientId;
+use crate::time::Nanos;
 
 impl<P: Protocol> World<'_, P> {
     /// One radio per browser of a group whose link has one (empty without any).

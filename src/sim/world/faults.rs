@@ -20,12 +20,13 @@
 //! refuses new ones until it is back.
 
 use super::{Protocol, World};
+use crate::engine::Scheduler;
 use crate::engine::rng::RngExt;
-use crate::engine::{Nanos, Scheduler};
 use crate::metrics::{FaultResult, fixed};
 use crate::scenario::ReconnectPolicy;
 use crate::scenario::faults::FaultKind;
 use crate::sim::event::{ClientId, Event};
+use crate::time::Nanos;
 
 /// Share of the affected clients that counts as recovered.
 const RECOVERED_SHARE: f64 = 0.99;

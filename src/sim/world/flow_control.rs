@@ -7,8 +7,9 @@
 //! whole), so the outstanding bytes stay under the window plus one message.
 
 use super::{Protocol, World};
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
+use crate::time::Nanos;
 
 impl<P: Protocol> World<'_, P> {
     /// Event `n` is at replica `r`: each stream there gets its pending events, `n` last,

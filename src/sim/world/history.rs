@@ -13,11 +13,12 @@
 //! order; the live events pay the fetch's time in their latency instead.
 
 use super::{Protocol, World};
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::metrics::{HistoryResult, LatencyRecorder};
 use crate::scenario::HttpHeaders;
 use crate::scenario::defaults as d;
 use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
+use crate::time::Nanos;
 use crate::transport::http::exchange_size;
 
 /// A history request: the events numbered in `[first, first + count)` that are for the

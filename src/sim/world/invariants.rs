@@ -13,10 +13,10 @@
 //! per event, so it is for tests and for hunting a defect, not for production runs.
 
 use super::{Protocol, World};
-use crate::engine::Nanos;
 use crate::net::wire::Direction;
 use crate::scenario::faults::FaultKind;
 use crate::sim::event::{ClientId, Event};
+use crate::time::Nanos;
 
 /// The state the checks keep between events.
 #[derive(Debug, Default)]

@@ -50,10 +50,11 @@ pub(super) struct ProxyStats {
     pub buffered: u64,
     pub peak_buffered: u64,
 }
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::metrics::{ProxyResult, fixed};
 use crate::scenario::ProxySpec;
 use crate::sim::event::{ClientId, CloseReason, Event, Msg};
+use crate::time::Nanos;
 
 impl<P: Protocol> World<'_, P> {
     /// What the middleboxes on each group's path do, looked up once per run (they are

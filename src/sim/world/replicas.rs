@@ -9,9 +9,10 @@
 //! it — counted as lost. That is the seeds' "WebSockets need sticky sessions or pub/sub".
 
 use super::{Protocol, World};
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::metrics::{Imbalance, ReplicaResult, fixed};
 use crate::sim::event::{ClientId, CloseReason, Event, Job};
+use crate::time::Nanos;
 
 impl<P: Protocol> World<'_, P> {
     /// Replica serving `c` now.

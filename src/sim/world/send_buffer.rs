@@ -8,10 +8,11 @@
 //! reconnects and resumes from its last event, a WebSocket client stays disconnected).
 
 use super::{Protocol, World};
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::net::wire::Direction;
 use crate::scenario::SlowConsumerPolicy;
 use crate::sim::event::{ClientId, Event, Msg, MsgKind};
+use crate::time::Nanos;
 
 impl<P: Protocol> World<'_, P> {
     /// Transmits `msg` now, or — for a stream with a send buffer whose link is busy — puts

@@ -16,10 +16,11 @@
 use std::collections::VecDeque;
 
 use super::{Protocol, World};
-use crate::engine::{Nanos, Scheduler};
+use crate::engine::Scheduler;
 use crate::metrics::{LatencyRecorder, MessageResult, fixed};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
+use crate::time::Nanos;
 use crate::workload::Audience;
 
 /// A REST client's wait before sending a failed request again: an assumption (a `fetch()`
