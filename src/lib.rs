@@ -19,6 +19,7 @@
 
 pub mod energy;
 pub mod engine;
+pub mod ids;
 pub mod infra;
 pub mod metrics;
 pub mod net;

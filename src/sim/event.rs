@@ -3,8 +3,8 @@
 //! Events are small plain values. A message's contents wait in its connection's in-order
 //! queue; the arrival event only names the connection, because TCP delivers in order.
 
-/// Index of a client in the world.
-pub type ClientId = u32;
+pub use crate::ids::ClientId;
+pub use crate::transport::message::{ConnInfo, MsgKind};
 
 /// Something that happens at a point in simulated time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub enum Event {
     /// Time for the server's next HTTP/2 PING on the client's connection (generation).
     Http2PingTimer(ClientId, u32),
     /// Workload event number `n` is created.
-    WorkloadEvent(u32),
+    Created(u32),
     /// The broker's message for event `n` reaches replica `r`.
     BrokerDelivery(u32, u32),
     /// Replica `r` finished processing the broker's message for event `n`.
@@ -88,7 +88,7 @@ impl crate::engine::Packed for Event {
             }
             Event::DrainEnd(r) => (15, 0, r),
             Event::Http2PingTimer(c, g) => (7, c, g),
-            Event::WorkloadEvent(n) => (8, 0, n),
+            Event::Created(n) => (8, 0, n),
             Event::BrokerDelivery(r, n) => (9, r, n),
             Event::BrokerDone(r, n) => (10, r, n),
             Event::Scale(k) => (11, 0, k),
@@ -140,7 +140,7 @@ impl crate::engine::Packed for Event {
             14 => Event::CloseWhenQuiet(client, aux & 0x00ff_ffff, aux >> 24),
             15 => Event::DrainEnd(aux),
             7 => Event::Http2PingTimer(client, aux),
-            8 => Event::WorkloadEvent(aux),
+            8 => Event::Created(aux),
             9 => Event::BrokerDelivery(client, aux),
             10 => Event::BrokerDone(client, aux),
             11 => Event::Scale(aux),
@@ -206,71 +206,6 @@ impl Job {
     }
 }
 
-/// What a message is; its size follows from the protocol's framing rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MsgKind {
-    Syn,
-    SynAck,
-    /// TLS: the client's first flight.
-    TlsClientHello,
-    /// TLS: the server's first flight (ServerHello, certificates, ...).
-    TlsServerHello,
-    /// TLS: the client's second flight (its Finished; with key exchange in 1.2).
-    TlsClientFinished,
-    /// TLS 1.2: the server's ChangeCipherSpec and Finished.
-    TlsServerFinished,
-    /// A reset answering a SYN: the connection is refused (a proxy or replica is full).
-    Refused,
-    /// `403 Forbidden` answering a WebSocket upgrade a proxy denies.
-    Denied,
-    /// `503 Service Unavailable` from a layer-7 balancer whose replicas are all full.
-    Unavailable,
-    /// The client's HTTP request (GET or WebSocket upgrade).
-    Request,
-    /// A complete HTTP response carrying `count` events starting at `first`.
-    Response {
-        first: u32,
-        count: u32,
-    },
-    /// The start of a stream: SSE response headers or the WebSocket `101`.
-    StreamOpen,
-    /// One event on a stream.
-    Event(u32),
-    /// SSE heartbeat comment or WebSocket ping.
-    Keepalive,
-    /// WebSocket pong.
-    Pong,
-    /// HTTP/2: the client returns this many bytes of flow-control credit.
-    WindowUpdate(u32),
-    /// HTTP/2: the server's PING.
-    Http2Ping,
-    /// HTTP/2: the client's PING ACK.
-    Http2PingAck,
-    /// Client message `message` of `payload` bytes, on the client's stream (a WebSocket
-    /// frame, a gRPC message) or as a REST `POST` on its REST connection.
-    Upload {
-        message: u32,
-        payload: u32,
-    },
-    /// The REST endpoint's answer to an upload (`204 No Content`).
-    RestResponse,
-    /// A REST client's GET of its client's history (answered by a `Response`).
-    HistoryRequest,
-}
-
-/// What a protocol may know of the connection a message travels on when sizing it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ConnInfo {
-    /// Requests the client sent on this connection before this message.
-    pub requests_before: u32,
-    /// Responses (or stream starts) the server sent on this connection before.
-    pub responses_before: u32,
-    /// The client the message is for or from (a response carries its events only).
-    pub client: ClientId,
-    /// The client's step in its variant's fallback chain (0: the variant's own transport).
-    pub stage: u8,
-}
-
 /// A message with its application-layer bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Msg {
@@ -289,23 +224,6 @@ pub struct Msg {
     pub sent_at: u64,
     /// Some segment of it was retransmitted (no round-trip sample then: Karn's rule).
     pub retransmitted: bool,
-}
-
-impl MsgKind {
-    /// Connection set-up messages: their bytes are all TCP/IP or TLS, and the transport has
-    /// no say in them.
-    pub fn is_setup(self) -> bool {
-        matches!(
-            self,
-            MsgKind::Syn
-                | MsgKind::SynAck
-                | MsgKind::TlsClientHello
-                | MsgKind::TlsServerHello
-                | MsgKind::TlsClientFinished
-                | MsgKind::TlsServerFinished
-                | MsgKind::Refused
-        )
-    }
 }
 
 impl Msg {
@@ -336,7 +254,7 @@ mod tests {
             Event::CloseWhenQuiet(c, 77, CloseReason::Drain as u32),
             Event::DrainEnd(3),
             Event::Http2PingTimer(c, 12),
-            Event::WorkloadEvent(u32::MAX),
+            Event::Created(u32::MAX),
             Event::BrokerDelivery(999, 5),
             Event::BrokerDone(3, u32::MAX),
             Event::Scale(2),

@@ -3,21 +3,21 @@
 //!
 //! The world owns the mechanics every transport shares: sending a message over a client's
 //! link with its bytes counted by layer, TCP handshakes and ACKs, CPU jobs on the server,
-//! delivery and the event ledger. A [`Protocol`] (one per transport, in
-//! [`crate::transport`]) decides what to send and when.
+//! delivery and the event ledger. A transport machine (one per transport, in
+//! [`crate::transport`]) decides what to send and when; the world tells it what happened
+//! and carries out its commands.
 
 pub mod budget;
 mod event;
 mod webhook;
 mod world;
 
-pub use event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind};
-pub use world::{CONNECTIONS_PER_ORIGIN, Client, Protocol, REST_RETRY, Sharing, Uploads, World};
+use world::World;
 
 use crate::engine::{self, EngineError, Limits, Scheduler};
 use crate::metrics::{ClientLedger, RunResult, Stopped};
-use crate::scenario::{Scenario, TransportKind, TransportSpec};
-use crate::transport::{GrpcStream, LongPolling, Polling, Sse, WebSocket};
+use crate::scenario::{Scenario, TransportSpec};
+use crate::transport::Chain;
 use crate::workload::EventLog;
 
 /// Default limit on events handled in one run.
@@ -69,30 +69,21 @@ fn dispatch(
     limits: &Limits,
     checked: bool,
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
-    let kind = &variant.kind;
     let limits = (limits, checked);
-    match kind {
-        TransportKind::Polling { .. } => drive(Polling::new(kind), scenario, log, variant, limits),
-        TransportKind::LongPolling { .. } => {
-            drive(LongPolling::new(kind), scenario, log, variant, limits)
-        }
-        TransportKind::Sse { .. } => drive(Sse::new(kind), scenario, log, variant, limits),
-        TransportKind::WebSocket { .. } => {
-            drive(WebSocket::new(kind), scenario, log, variant, limits)
-        }
-        TransportKind::Grpc { .. } => drive(GrpcStream::new(kind), scenario, log, variant, limits),
-        TransportKind::Webhook { .. } => webhook::run(scenario, log, variant, limits.0),
+    match Chain::new(&variant.kind) {
+        Some(chain) => drive(chain, scenario, log, variant, limits),
+        None => webhook::run(scenario, log, variant, limits.0),
     }
 }
 
-fn drive<P: Protocol>(
-    protocol: P,
+fn drive(
+    chain: Chain,
     scenario: &Scenario,
     log: &EventLog,
     variant: &TransportSpec,
     (limits, checked): (&Limits, bool),
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
-    let mut world = World::new(scenario, log, protocol);
+    let mut world = World::new(scenario, log, chain);
     let mut scheduler = Scheduler::new();
     world.schedule_start(&mut scheduler);
     if checked {

@@ -17,150 +17,19 @@ use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::scenario::Scenario;
 use crate::time::Nanos;
+use crate::transport::{Chain, Delivery, Input, Out, PollRng};
 use crate::workload::EventLog;
-
-/// A transport's behaviour: what its client and server do at each step. The world calls
-/// these; they act through the world's helpers ([`World::send_request`],
-/// [`World::respond`], [`World::push_to_subscribers`], ...).
-pub trait Protocol: Sized {
-    /// Application-layer `(payload, framing)` bytes of a message of this protocol.
-    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64);
-    /// Interval of heartbeats or pings on an open stream, if any.
-    fn keepalive(&self) -> Option<Nanos> {
-        None
-    }
-    /// The client's HTTP/2 connection window, if the protocol runs over HTTP/2: it sends a
-    /// WINDOW_UPDATE each time it has consumed half of it.
-    fn http2_window(&self) -> Option<u64> {
-        None
-    }
-    /// Interval of the server's HTTP/2 PINGs on each connection, if any.
-    fn http2_ping(&self) -> Option<Nanos> {
-        None
-    }
-    /// How a browser's tabs get connections for this protocol.
-    fn sharing(&self) -> Sharing {
-        Sharing::PerTab
-    }
-    /// The same questions for a client at `stage` of the variant's fallback chain (0: the
-    /// variant's own transport): how its tabs get connections, its keepalive interval,
-    /// whether it answers keepalives, which writes are stream body, whether it loses its
-    /// outages.
-    fn sharing_at(&self, _stage: u8) -> Sharing {
-        self.sharing()
-    }
-    fn keepalive_at(&self, _stage: u8) -> Option<Nanos> {
-        self.keepalive()
-    }
-    fn keepalive_answered_at(&self, _stage: u8) -> bool {
-        self.keepalive_answered()
-    }
-    fn is_stream_body_at(&self, _stage: u8, kind: MsgKind) -> bool {
-        self.is_stream_body(kind)
-    }
-    fn loses_outage_at(&self, _stage: u8) -> bool {
-        self.loses_outage()
-    }
-    /// Whether the client's request is a WebSocket upgrade (which a proxy may deny).
-    fn is_upgrade(&self) -> bool {
-        false
-    }
-    /// Whether messages of `kind` are writes of a streamed HTTP response body (which a
-    /// buffering proxy holds back).
-    fn is_stream_body(&self, _kind: MsgKind) -> bool {
-        false
-    }
-    /// The client's connection was lost (a proxy closed it): what the client does now.
-    fn connection_lost(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {
-    }
-    /// The server's maximum connection age (gRPC), after which it closes a connection at
-    /// its next quiet moment and the client reconnects.
-    fn max_connection_age(&self) -> Option<Nanos> {
-        None
-    }
-    /// Whether a client that reconnects loses the events of its outage (a WebSocket without
-    /// replay): while it is away they count as lost, not in flight.
-    fn loses_outage(&self) -> bool {
-        false
-    }
-    /// A WINDOW_UPDATE returning `credit` bytes reached the server (HTTP/2).
-    fn window_update(
-        _w: &mut World<Self>,
-        _c: ClientId,
-        _credit: u64,
-        _now: Nanos,
-        _s: &mut Scheduler<Event>,
-    ) {
-    }
-    /// Whether the client answers a keepalive (a WebSocket pong; SSE comments get none).
-    fn keepalive_answered(&self) -> bool {
-        false
-    }
-    /// How the clients send their messages (two-way workloads).
-    fn uploads(&self) -> Uploads {
-        Uploads::Rest
-    }
-    /// The client comes alive.
-    fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>);
-    /// A client timer fires.
-    fn client_timer(_w: &mut World<Self>, _c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {}
-    /// The server finished handling the client's request.
-    fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>);
-    /// Event `n` is available at replica `replica` (its origin, or delivered by the broker).
-    fn on_event(
-        _w: &mut World<Self>,
-        _replica: u32,
-        _n: u32,
-        _now: Nanos,
-        _s: &mut Scheduler<Event>,
-    ) {
-    }
-    /// Event `n` never reaches replica `replica` (no broker): what its subscribers lose.
-    fn event_missed(_w: &mut World<Self>, _replica: u32, _n: u32) {}
-    /// Whether replica `replica` holds subscribers that need events pushed (so the broker
-    /// sends it each event).
-    fn has_subscribers(_w: &World<Self>, _replica: u32) -> bool {
-        false
-    }
-    /// A held request's answer job finished; `generation` (its low bits) tells which
-    /// held request it was written for.
-    fn answer(
-        _w: &mut World<Self>,
-        _c: ClientId,
-        _generation: u32,
-        _now: Nanos,
-        _s: &mut Scheduler<Event>,
-    ) {
-    }
-    /// A held request's timer fired; `generation` tells which request it was set for.
-    fn hold_timeout(
-        _w: &mut World<Self>,
-        _c: ClientId,
-        _generation: u32,
-        _now: Nanos,
-        _s: &mut Scheduler<Event>,
-    ) {
-    }
-    /// A complete HTTP response reached the client (its events are already delivered).
-    fn response_received(
-        _w: &mut World<Self>,
-        _c: ClientId,
-        _now: Nanos,
-        _s: &mut Scheduler<Event>,
-    ) {
-    }
-}
 
 /// Per-client state: the client, its connection and the server's view of it.
 #[derive(Debug, Clone, Default)]
 pub struct Client {
-    pub group: u32,
+    group: u32,
     /// The browser this client is a tab of.
     browser: u32,
     /// TLS on its connections (its group's).
     tls: TlsVersion,
     /// The server replica serving it now.
-    pub replica: u32,
+    replica: u32,
     /// Behind a layer-7 balancer: its request or stream counts as active on the replica.
     active_on_replica: bool,
     /// Events it never received because no broker brought them to its replica.
@@ -168,7 +37,7 @@ pub struct Client {
     /// Its stream (SSE, WebSocket) is open at the server.
     streaming: bool,
     /// A WebSocket client whose connection was lost: it has no built-in reconnect.
-    pub disconnected: bool,
+    disconnected: bool,
     /// Bytes and messages of its streamed response held by a buffering proxy.
     proxy_buffered: u64,
     proxy_held: Vec<Msg>,
@@ -187,22 +56,22 @@ pub struct Client {
     channels: [Channel; 2],
     connection: Connection,
     /// The server counts events for this client from `first_event` on.
-    pub registered: bool,
+    registered: bool,
     first_event: u32,
     /// Next event the server has not yet handed to a job or a message for this client.
-    pub cursor: u32,
+    cursor: u32,
     /// One past the last of its events that the server has put on the wire or counted
     /// lost. Its events from here to the cursor are all still in push jobs or in its send
     /// buffer: the ones an ended stream can hand back (see [`World::rewind_cursor`]).
     settled_to: u32,
     /// An HTTP request is on its way or being answered.
-    pub request_outstanding: bool,
+    request_outstanding: bool,
     /// Long polling: the server holds a request.
-    pub held: bool,
+    held: bool,
     /// Long polling: an answer job is queued.
-    pub answer_scheduled: bool,
+    answer_scheduled: bool,
     /// Long polling: generation of the held request, to ignore stale timeouts.
-    pub hold_generation: u32,
+    hold_generation: u32,
     pub(super) events_in_jobs: u64,
     events_on_wire: u64,
     delivered: u64,
@@ -220,7 +89,7 @@ pub struct Client {
     /// HTTP/2 flow control (gRPC): stream bytes written and not yet credited back.
     window_used: u64,
     /// Its step in the variant's fallback chain (0: the variant's own transport).
-    pub stage: u8,
+    stage: u8,
     /// Connection attempts that failed in a row (reset when it is connected), and whether
     /// the last was a denied upgrade.
     failed_attempts: u32,
@@ -236,9 +105,10 @@ mod history;
 mod invariants;
 mod proxy;
 mod results;
+mod transport;
 mod two_way;
 
-pub use two_way::{REST_RETRY, Uploads};
+use crate::transport::Uploads;
 
 /// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
 /// denying a WebSocket upgrade.
@@ -250,7 +120,6 @@ mod replicas;
 mod send_buffer;
 
 use browser::Browser;
-pub use browser::{CONNECTIONS_PER_ORIGIN, Sharing};
 use connection::Connection;
 
 /// One direction of a client's connection: its link, the messages on it in order, and the
@@ -334,15 +203,20 @@ struct Counters {
 }
 
 /// Everything one run of one transport variant simulates.
-pub struct World<'s, P> {
-    pub scenario: &'s Scenario,
+pub struct World<'s> {
+    scenario: &'s Scenario,
     /// The scenario's workload: its events and the clients' messages.
-    pub source: &'s EventLog,
+    source: &'s EventLog,
     /// The events of this run by number: the workload's, or (when the clients' messages
     /// are published) the run's own, numbered as they are created.
-    pub log: Cow<'s, EventLog>,
-    pub protocol: P,
-    pub clients: Vec<Client>,
+    log: Cow<'s, EventLog>,
+    /// The variant's transports in fallback order: what each client does.
+    chain: Chain,
+    /// How a replica hands a new event to the clients (from the chain).
+    delivery: Delivery,
+    /// The commands of the transport's current decision (kept to reuse its buffer).
+    out: Out,
+    clients: Vec<Client>,
     browsers: Vec<Browser>,
     /// Per browser: its access link's serializers by [`Direction::index`], shared by every
     /// connection of its tabs (kept apart from [`Browser`], as they are touched on every
@@ -359,9 +233,9 @@ pub struct World<'s, P> {
     /// Draws of exponentially distributed CPU costs.
     cpu_rng: Stream,
     /// Per group: polling phase and polling jitter streams.
-    pub poll_rng: Vec<(Stream, Stream)>,
+    poll_rng: Vec<PollRng>,
     /// Server replicas (the most ever in service; the balancer says how many are).
-    pub servers: Vec<Server>,
+    servers: Vec<Server>,
     balancer: Balancer,
     /// Client connections open at the front end, and their peak.
     open_connections: u64,
@@ -371,15 +245,15 @@ pub struct World<'s, P> {
     /// Per replica: the streams (SSE, WebSocket) it holds.
     streams: Vec<Vec<ClientId>>,
     /// Per replica: long-poll requests it holds.
-    pub held_on: Vec<u32>,
+    held_on: Vec<u32>,
     /// Per replica: events up to this number (exclusive) have reached it.
     available: Vec<u32>,
     /// Per proxy: connections through it.
     proxy_stats: Vec<proxy::ProxyStats>,
     /// Workload events created so far.
-    pub events_so_far: u32,
+    events_so_far: u32,
     /// Registered clients in registration order.
-    pub subscribers: Vec<ClientId>,
+    subscribers: Vec<ClientId>,
     counters: Counters,
     /// Per-second counters.
     series: crate::metrics::series::TimeSeries,
@@ -415,8 +289,8 @@ pub struct World<'s, P> {
     invariants: Option<invariants::Invariants>,
 }
 
-impl<'s, P: Protocol> World<'s, P> {
-    pub fn new(scenario: &'s Scenario, log: &'s EventLog, protocol: P) -> Self {
+impl<'s> World<'s> {
+    pub(super) fn new(scenario: &'s Scenario, log: &'s EventLog, chain: Chain) -> Self {
         let mut clients = Vec::with_capacity(scenario.client_count() as usize);
         let mut links = Vec::new();
         let mut jitter = Vec::new();
@@ -434,10 +308,10 @@ impl<'s, P: Protocol> World<'s, P> {
                 rng::stream(scenario.seed, &format!("loss-down:{name}")),
                 rng::stream(scenario.seed, &format!("loss-up:{name}")),
             ]);
-            poll_rng.push((
-                rng::stream(scenario.seed, &format!("poll-phase:{name}")),
-                rng::stream(scenario.seed, &format!("poll-jitter:{name}")),
-            ));
+            poll_rng.push(PollRng {
+                phase: rng::stream(scenario.seed, &format!("poll-phase:{name}")),
+                jitter: rng::stream(scenario.seed, &format!("poll-jitter:{name}")),
+            });
             for _ in 0..group.count {
                 browsers.push(Browser::new(clients.len() as ClientId, group.tabs));
                 for _ in 0..group.tabs {
@@ -452,7 +326,7 @@ impl<'s, P: Protocol> World<'s, P> {
         }
         let visible_clients = clients.len();
         let uploads_rest =
-            scenario.workload.messages.is_some() && protocol.uploads() == Uploads::Rest;
+            scenario.workload.messages.is_some() && chain.primary().uploads() == Uploads::Rest;
         let rest = uploads_rest || scenario.rest.history.is_some();
         if rest {
             // Each client's REST client: same group, browser and TLS.
@@ -472,7 +346,9 @@ impl<'s, P: Protocol> World<'s, P> {
             } else {
                 Cow::Borrowed(log)
             },
-            protocol,
+            chain,
+            delivery: chain.delivery(),
+            out: Out::default(),
             two_way,
             history: scenario
                 .rest
@@ -527,13 +403,13 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     /// Schedules every client's start, every workload event and every client message.
-    pub fn schedule_start(&self, s: &mut Scheduler<Event>) {
+    pub(super) fn schedule_start(&self, s: &mut Scheduler<Event>) {
         let starts = crate::workload::messages::client_starts(self.scenario);
         for (c, start) in starts.iter().enumerate() {
             s.at(*start, Event::ClientStart(c as ClientId));
         }
         for (n, time) in self.source.times.iter().enumerate() {
-            s.at(*time, Event::WorkloadEvent(n as u32));
+            s.at(*time, Event::Created(n as u32));
         }
         for (k, message) in self.source.messages.iter().enumerate() {
             s.at(message.at, Event::ClientMessage(k as u32));
@@ -654,7 +530,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 stage: self.clients[c as usize].stage,
                 ..self.clients[c as usize].connection.info
             };
-            self.protocol.size(kind, &self.log, info)
+            self.chain.at(info.stage).size(kind, &self.log, info)
         };
         let events = match kind {
             _ if self.is_rest(c) => 0,
@@ -714,12 +590,24 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     /// Sends a message from the server to client `c` at `now`.
-    pub fn send_down(&mut self, c: ClientId, kind: MsgKind, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn send_down(
+        &mut self,
+        c: ClientId,
+        kind: MsgKind,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
         self.send(c, Direction::Down, kind, now, s);
     }
 
     /// Sends a message from client `c` to the server at `now`.
-    pub fn send_up(&mut self, c: ClientId, kind: MsgKind, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn send_up(
+        &mut self,
+        c: ClientId,
+        kind: MsgKind,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
         self.send(c, Direction::Up, kind, now, s);
     }
 
@@ -761,8 +649,9 @@ impl<'s, P: Protocol> World<'s, P> {
         self.proxy_traffic(c, now, s);
         if direction == Direction::Down
             && self
-                .protocol
-                .is_stream_body_at(self.clients[c as usize].stage, kind)
+                .chain
+                .at(self.clients[c as usize].stage)
+                .is_stream_body(kind)
             && let Some(flush) = self.paths[self.clients[c as usize].group as usize].buffering
         {
             for held in self.proxy_buffer(c, msg, flush) {
@@ -903,7 +792,7 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     /// Submits a server job for client `c`; its completion is an event.
-    pub fn run_job(
+    pub(super) fn run_job(
         &mut self,
         c: ClientId,
         job: Job,
@@ -931,7 +820,7 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     /// The server starts counting events for client `c` from now on.
-    pub fn register(&mut self, c: ClientId) {
+    pub(super) fn register(&mut self, c: ClientId) {
         let client = &mut self.clients[c as usize];
         if !client.registered {
             client.registered = true;
@@ -990,13 +879,13 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     /// Events for the client created since its cursor, not yet handed to it.
-    pub fn pending_events(&self, c: ClientId) -> u32 {
+    pub(super) fn pending_events(&self, c: ClientId) -> u32 {
         self.log
             .count_for(c, self.clients[c as usize].cursor, self.events_so_far)
     }
 
     /// Sends an HTTP response carrying every pending event.
-    pub fn respond(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn respond(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let first = self.clients[c as usize].cursor;
         let count = self.events_so_far - first;
         let empty = self.pending_events(c) == 0;
@@ -1013,8 +902,8 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     /// Starts the keepalive timer of a newly opened stream, if the protocol has one.
-    pub fn start_keepalive(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
-        if let Some(interval) = self.protocol.keepalive_at(self.clients[c as usize].stage) {
+    pub(super) fn start_keepalive(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
+        if let Some(interval) = self.chain.at(self.clients[c as usize].stage).keepalive() {
             let generation = self.clients[c as usize].connection.generation;
             s.after(interval, Event::Keepalive(c, generation));
         }
@@ -1023,7 +912,7 @@ impl<'s, P: Protocol> World<'s, P> {
     /// Queues push jobs for the events `c` has not received yet (a reconnected stream
     /// resuming from its `Last-Event-ID`), as far back as the server keeps (`limit`
     /// events; older ones are lost to it).
-    pub fn replay_pending(
+    pub(super) fn replay_pending(
         &mut self,
         c: ClientId,
         limit: Option<u32>,
@@ -1050,7 +939,7 @@ impl<'s, P: Protocol> World<'s, P> {
 
     /// A reconnected stream starts from now: the events it missed are lost to it (unless
     /// it fetches them as history over REST).
-    pub fn skip_pending(&mut self, c: ClientId, now: Nanos) {
+    pub(super) fn skip_pending(&mut self, c: ClientId, now: Nanos) {
         let missed = self.pending_events(c);
         let missed = self.recover_missed(c, missed, now) as u64;
         let client = &mut self.clients[c as usize];
@@ -1061,7 +950,7 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 
     /// Counts a skipped poll tick.
-    pub fn poll_skipped(&mut self, now: Nanos) {
+    pub(super) fn poll_skipped(&mut self, now: Nanos) {
         if self.in_window(now) {
             self.counters.polls_skipped += 1;
         }
@@ -1111,7 +1000,7 @@ impl<'s, P: Protocol> World<'s, P> {
         }
         match msg.kind {
             MsgKind::Request
-                if self.protocol.is_upgrade()
+                if self.chain.primary().is_upgrade()
                     && self.clients[c as usize].stage == 0
                     && self.paths[self.clients[c as usize].group as usize].deny_websocket =>
             {
@@ -1143,7 +1032,10 @@ impl<'s, P: Protocol> World<'s, P> {
                     self.handle_request(c, now, s);
                 }
             }
-            MsgKind::WindowUpdate(credit) => P::window_update(self, c, credit as u64, now, s),
+            MsgKind::WindowUpdate(credit) => {
+                let credit = u64::from(credit);
+                self.tell(c, Input::WindowUpdate { credit }, now, s)
+            }
             MsgKind::Pong | MsgKind::Http2PingAck => {}
             other => unreachable!("{other:?} travels only from server to client"),
         }
@@ -1220,7 +1112,7 @@ impl<'s, P: Protocol> World<'s, P> {
             self.client_setup(c, msg.kind, now, s);
             return;
         }
-        if let (Some(window), false) = (self.protocol.http2_window(), self.is_rest(c)) {
+        if let (Some(window), false) = (self.chain.primary().http2_window(), self.is_rest(c)) {
             // Flow control counts what the client consumed: approximately the message's
             // application bytes (DATA payloads; header frames are not flow-controlled).
             let connection = &mut self.clients[c as usize].connection;
@@ -1238,13 +1130,14 @@ impl<'s, P: Protocol> World<'s, P> {
                 self.deliver(c, first, count, now);
                 self.connected_again(c, now);
                 self.clients[c as usize].request_outstanding = false;
-                P::response_received(self, c, now, s);
+                self.tell(c, Input::ResponseReceived, now, s);
             }
             MsgKind::Event(n) => self.deliver(c, n, 1, now),
             MsgKind::Keepalive => {
                 if self
-                    .protocol
-                    .keepalive_answered_at(self.clients[c as usize].stage)
+                    .chain
+                    .at(self.clients[c as usize].stage)
+                    .keepalive_answered()
                 {
                     self.send_up(c, MsgKind::Pong, now, s);
                 }
@@ -1287,7 +1180,7 @@ impl<'s, P: Protocol> World<'s, P> {
                 } else if self.is_rest(c) {
                     self.rest_handled(c, now, s);
                 } else {
-                    P::request_handled(self, c, now, s);
+                    self.tell(c, Input::RequestHandled, now, s);
                 }
             }
             Job::Message(k) => self.message_handled(c, k, now, s),
@@ -1297,7 +1190,11 @@ impl<'s, P: Protocol> World<'s, P> {
                 self.send_down(c, MsgKind::Event(n), now, s);
             }
             Job::Keepalive if !self.clients[c as usize].streaming => {}
-            Job::Answer(generation) => P::answer(self, c, generation, now, s),
+            Job::Answer(generation) => {
+                let held = self.clients[c as usize].hold_generation;
+                let current = held & EVENT_MASK == generation;
+                self.tell(c, Input::AnswerReady { current }, now, s)
+            }
             Job::Keepalive => self.send_down(c, MsgKind::Keepalive, now, s),
             Job::TlsHandshake => self.tls_handshake_done(c, now, s),
             Job::Http2Ping if !self.clients[c as usize].connection.open => {}
@@ -1306,7 +1203,7 @@ impl<'s, P: Protocol> World<'s, P> {
     }
 }
 
-impl<P: Protocol> Model for World<'_, P> {
+impl Model for World<'_> {
     type Event = Event;
 
     /// Bytes waiting in the replicas' send buffers (they grow without bound under
@@ -1344,9 +1241,9 @@ impl<P: Protocol> Model for World<'_, P> {
 
     fn handle(&mut self, now: Nanos, event: Event, s: &mut Scheduler<Event>) {
         match event {
-            Event::ClientStart(c) => P::start(self, c, now, s),
+            Event::ClientStart(c) => self.tell(c, Input::Start, now, s),
             Event::ClientTimer(c) if self.is_rest(c) => self.rest_timer(c, now, s),
-            Event::ClientTimer(c) => P::client_timer(self, c, now, s),
+            Event::ClientTimer(c) => self.tell(c, Input::Timer, now, s),
             Event::ArriveAtServer(c) => self.arrive_at_server(c, now, s),
             Event::ArriveAtClient(c) => self.arrive_at_client(c, now, s),
             Event::JobDone(c, job, epoch) => {
@@ -1361,7 +1258,10 @@ impl<P: Protocol> Model for World<'_, P> {
                     self.job_done(c, job, now, s);
                 }
             }
-            Event::HoldTimeout(c, generation) => P::hold_timeout(self, c, generation, now, s),
+            Event::HoldTimeout(c, generation) => {
+                let current = self.clients[c as usize].hold_generation == generation;
+                self.tell(c, Input::HoldTimeout { current }, now, s)
+            }
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
             Event::ProxyIdle(c) => self.proxy_idle(c, now, s),
             Event::LinkFree(c) => self.link_free(c, now, s),
@@ -1373,16 +1273,16 @@ impl<P: Protocol> Model for World<'_, P> {
             Event::Keepalive(c, generation) => {
                 let client = &self.clients[c as usize];
                 let current = client.streaming && client.connection.generation == generation;
-                let interval = self.protocol.keepalive_at(client.stage);
+                let interval = self.chain.at(client.stage).keepalive();
                 if let (Some(interval), true) = (interval, current) {
                     s.after(interval, Event::Keepalive(c, generation));
                     let cost = self.scenario.server.cost.ping;
                     self.run_job(c, Job::Keepalive, cost, now, s);
                 }
             }
-            Event::WorkloadEvent(n) => self.workload_event(n, now, s),
+            Event::Created(n) => self.workload_event(n, now, s),
             Event::BrokerDelivery(r, n) => self.broker_delivery(r, n, now, s),
-            Event::BrokerDone(r, n) => P::on_event(self, r, n, now, s),
+            Event::BrokerDone(r, n) => self.event_at_replica(r, n, now, s),
             Event::Scale(step) => self.scale(step, now, s),
             Event::Fault(k) => self.fault(k, now, s),
             Event::Restart(r) => self.restart(r),

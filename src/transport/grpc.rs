@@ -9,11 +9,11 @@
 //! go up the stream, each in its own DATA frame (9 + 5 + the protobuf message). A client
 //! stream carries uploads only: its single response would come at the end.
 
-use crate::engine::Scheduler;
-use crate::scenario::{GrpcMode, HttpHeaders, ReconnectPolicy, TransportKind};
-use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, Uploads, World};
+use crate::scenario::{GrpcMode, HttpHeaders, ReconnectPolicy};
 use crate::time::Nanos;
 use crate::transport::http2::{FRAME_HEADER, PING, WINDOW_UPDATE, data_frames_overhead};
+use crate::transport::machine::{Command, Input, Out, Uploads};
+use crate::transport::message::{ConnInfo, MsgKind};
 use crate::workload::EventLog;
 
 /// gRPC's length prefix: a compressed flag (1 byte) and the message length (4 bytes).
@@ -74,50 +74,34 @@ pub fn unary_exchange_size(
     }
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct GrpcStream {
-    http: HttpHeaders,
-    keepalive: Option<Nanos>,
-    request_message: u64,
-    reconnect: ReconnectPolicy,
-    replay: bool,
-    max_connection_age: Option<Nanos>,
-    mode: GrpcMode,
+    pub(super) http: HttpHeaders,
+    pub(super) keepalive: Option<Nanos>,
+    pub(super) request_message: u64,
+    pub(super) reconnect: ReconnectPolicy,
+    pub(super) replay: bool,
+    pub(super) max_connection_age: Option<Nanos>,
+    pub(super) mode: GrpcMode,
 }
 
 impl GrpcStream {
-    pub fn new(kind: &TransportKind) -> Self {
-        match *kind {
-            TransportKind::Grpc {
-                http,
-                keepalive,
-                request_message,
-                reconnect,
-                replay,
-                max_connection_age,
-                mode,
-            } => GrpcStream {
-                http,
-                keepalive,
-                request_message,
-                reconnect,
-                replay,
-                max_connection_age,
-                mode,
-            },
-            _ => unreachable!("GrpcStream::new is given a gRPC variant"),
-        }
-    }
-}
-
-impl GrpcStream {
-    /// The stream's flow-control window.
-    fn window(&self) -> u64 {
+    /// The stream's flow-control window (unbounded without HTTP/2 settings).
+    pub(super) fn window(&self) -> u64 {
         self.http.http2_window().unwrap_or(u64::MAX)
     }
-}
 
-impl Protocol for GrpcStream {
-    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+    /// How the clients send their messages: on the stream when the call streams from the
+    /// client, else over REST beside it.
+    pub(super) fn uploads(&self) -> Uploads {
+        match self.mode {
+            GrpcMode::Bidirectional | GrpcMode::ClientStreaming => Uploads::Stream,
+            GrpcMode::ServerStreaming | GrpcMode::Unary => Uploads::Rest,
+        }
+    }
+
+    /// Application-layer sizes of its messages.
+    pub fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
         let http = &self.http;
         match kind {
             // HEADERS, then a DATA frame with the prefixed request message.
@@ -141,85 +125,32 @@ impl Protocol for GrpcStream {
         }
     }
 
-    fn http2_window(&self) -> Option<u64> {
-        self.http.http2_window()
-    }
-
-    fn http2_ping(&self) -> Option<Nanos> {
-        self.keepalive
-    }
-
-    fn sharing(&self) -> Sharing {
-        Sharing::Shared
-    }
-
-    fn uploads(&self) -> Uploads {
-        match self.mode {
-            GrpcMode::Bidirectional | GrpcMode::ClientStreaming => Uploads::Stream,
-            GrpcMode::ServerStreaming | GrpcMode::Unary => Uploads::Rest,
+    /// The channel subscribes at once. The server registers the stream, opens its
+    /// flow-control window, sends HEADERS and, with replay, resumes from the client's
+    /// cursor (else starts at the newest event), then pushes what fits the window; each
+    /// WINDOW_UPDATE lets more through. A lost channel reconnects with backoff.
+    pub fn on(&self, input: Input, out: &mut Out) {
+        match input {
+            Input::Start | Input::Timer => out.push(Command::SendRequest),
+            Input::RequestHandled => {
+                out.push(Command::Register);
+                out.push(Command::RegisterStream);
+                out.push(Command::OpenWindow);
+                out.push(Command::SendStreamOpen);
+                if !self.replay {
+                    out.push(Command::SkipPending);
+                }
+                out.push(Command::PushWithinWindow {
+                    window: self.window(),
+                });
+            }
+            Input::WindowUpdate { credit } => out.push(Command::WindowCredit {
+                credit,
+                window: self.window(),
+            }),
+            Input::Lost { .. } => out.push(Command::Reconnect(self.reconnect)),
+            Input::ResponseReceived | Input::HoldTimeout { .. } | Input::AnswerReady { .. } => {}
         }
-    }
-
-    fn is_stream_body(&self, kind: MsgKind) -> bool {
-        matches!(kind, MsgKind::Event(_))
-    }
-
-    fn max_connection_age(&self) -> Option<Nanos> {
-        self.max_connection_age
-    }
-
-    fn loses_outage(&self) -> bool {
-        !self.replay
-    }
-
-    /// The channel reconnects after its backoff and subscribes again.
-    fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let policy = w.protocol.reconnect;
-        w.reconnect(c, &policy, now, s);
-    }
-
-    fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.send_request(c, now, s);
-    }
-
-    fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.send_request(c, now, s);
-    }
-
-    fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.register(c);
-        w.register_stream(c);
-        w.open_window(c);
-        w.send_down(c, MsgKind::StreamOpen, now, s);
-        if !w.protocol.replay {
-            w.skip_pending(c, now);
-        }
-        let window = w.protocol.window();
-        w.push_within_window(c, window, now, s);
-    }
-
-    fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        let window = w.protocol.window();
-        w.push_to_streams_windowed(replica, n, window, now, s);
-    }
-
-    fn window_update(
-        w: &mut World<Self>,
-        c: ClientId,
-        credit: u64,
-        now: Nanos,
-        s: &mut Scheduler<Event>,
-    ) {
-        let window = w.protocol.window();
-        w.window_credit(c, credit, window, now, s);
-    }
-
-    fn event_missed(w: &mut World<Self>, replica: u32, n: u32) {
-        w.lose_for_streams(replica, n);
-    }
-
-    fn has_subscribers(w: &World<Self>, replica: u32) -> bool {
-        w.has_streams(replica)
     }
 }
 
@@ -234,5 +165,77 @@ mod tests {
         assert_eq!(varint_len(128), 2);
         assert_eq!(varint_len(16_383), 2);
         assert_eq!(varint_len(16_384), 3);
+    }
+}
+
+#[cfg(test)]
+mod machine_tests {
+    use crate::transport::machine::testing::{chain, decide};
+    use crate::transport::{Command, Delivery, Facts, Input, Sharing, Uploads};
+
+    const SECOND: u64 = 1_000_000_000;
+
+    #[test]
+    fn the_stream_opens_within_its_flow_control_window() {
+        let grpc = chain("grpc: { resume: replay }");
+        let window = match grpc.delivery() {
+            Delivery {
+                streams: true,
+                window: Some(window),
+                held_requests: false,
+            } => window,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            decide(&grpc, 0, Input::RequestHandled, Facts::default()),
+            [
+                Command::Register,
+                Command::RegisterStream,
+                Command::OpenWindow,
+                Command::SendStreamOpen,
+                Command::PushWithinWindow { window },
+            ]
+        );
+        assert_eq!(
+            decide(
+                &grpc,
+                0,
+                Input::WindowUpdate { credit: 500 },
+                Facts::default()
+            ),
+            [Command::WindowCredit {
+                credit: 500,
+                window
+            }]
+        );
+        let plain = chain("grpc: {}");
+        let opened = decide(&plain, 0, Input::RequestHandled, Facts::default());
+        assert!(opened.contains(&Command::SkipPending), "{opened:?}");
+        assert!(plain.primary().loses_outage());
+    }
+
+    #[test]
+    fn keepalive_pings_and_max_age_are_the_channel_s() {
+        let grpc = chain("grpc: { keepalive: 20s, max_connection_age: 1m }");
+        let grpc = grpc.primary();
+        assert_eq!(grpc.http2_ping(), Some(20 * SECOND));
+        assert_eq!(grpc.max_connection_age(), Some(60 * SECOND));
+        assert_eq!(grpc.keepalive(), None, "no stream-level heartbeat");
+        assert_eq!(grpc.sharing(), Sharing::Shared);
+    }
+
+    #[test]
+    fn a_lost_channel_reconnects_and_a_server_stream_uploads_over_rest() {
+        let grpc = chain("grpc: {}");
+        let lost = Input::Lost {
+            failed: false,
+            denied: false,
+        };
+        let decided = decide(&grpc, 0, lost, Facts::default());
+        assert!(
+            matches!(decided[..], [Command::Reconnect(_)]),
+            "{decided:?}"
+        );
+        assert_eq!(grpc.primary().uploads(), Uploads::Rest);
     }
 }

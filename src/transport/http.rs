@@ -5,12 +5,13 @@
 //! side's first) and bodies in DATA frames.
 
 use crate::scenario::{Encoding, HttpHeaders};
-use crate::sim::{CONNECTIONS_PER_ORIGIN, ConnInfo, MsgKind, Sharing};
 use crate::time::Nanos;
 use crate::transport::framing::{chunk_overhead, json_array_overhead};
 use crate::transport::http2::{
     CLIENT_PREFACE, PING, SERVER_PREFACE, WINDOW_UPDATE, data_frames_overhead,
 };
+use crate::transport::machine::{CONNECTIONS_PER_ORIGIN, Sharing};
+use crate::transport::message::{ConnInfo, MsgKind};
 use crate::workload::EventLog;
 
 impl HttpHeaders {

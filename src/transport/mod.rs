@@ -1,17 +1,28 @@
-//! The transports, one file each: the framing rules that size their messages and the
-//! client and server behaviour that decides what is sent when.
+//! The transports, one file each: the framing rules that size their messages and their
+//! client and server behaviour as a state machine ([`Machine`]: told what happened, it
+//! answers with commands). A variant's transports in fallback order form a [`Chain`].
+//! Nothing here touches the simulation's world; `sim` executes the commands.
 
+pub mod chain;
 pub mod framing;
 pub mod grpc;
 pub mod http;
 pub mod http2;
 mod long_polling;
+pub mod machine;
+pub mod message;
 mod polling;
 mod sse;
 mod websocket;
 
+pub use chain::Chain;
 pub use grpc::GrpcStream;
 pub use long_polling::LongPolling;
+pub use machine::{
+    CONNECTIONS_PER_ORIGIN, Command, Delivery, Facts, Input, Machine, Out, PollRng, Sharing,
+    Uploads,
+};
+pub use message::MsgKind;
 pub use polling::Polling;
 pub use sse::Sse;
 pub use websocket::WebSocket;

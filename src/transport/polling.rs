@@ -4,43 +4,23 @@
 //! The schedule is fixed like `setInterval`: a tick that finds the previous poll still
 //! unanswered is skipped (and counted), since HTTP/1.1 carries one request at a time.
 
-use crate::engine::Scheduler;
 use crate::engine::rng::{RngExt, uniform_below};
-use crate::scenario::{HttpHeaders, PollFraming, TransportKind};
-use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
+use crate::scenario::{HttpHeaders, PollFraming};
 use crate::time::Nanos;
 use crate::transport::grpc::unary_exchange_size;
 use crate::transport::http::{bodiless_response_size, exchange_size};
+use crate::transport::machine::{Command, Facts, Input, Out, PollRng};
+use crate::transport::message::{ConnInfo, MsgKind};
 use crate::workload::EventLog;
 
+#[derive(Debug, Clone, Copy)]
 pub struct Polling {
-    interval: Nanos,
-    jitter: Nanos,
-    http: HttpHeaders,
+    pub(super) interval: Nanos,
+    pub(super) jitter: Nanos,
+    pub(super) http: HttpHeaders,
     /// `304 Not Modified` header bytes when polls are conditional.
-    not_modified: Option<u64>,
-    framing: PollFraming,
-}
-
-impl Polling {
-    pub fn new(kind: &TransportKind) -> Self {
-        match *kind {
-            TransportKind::Polling {
-                interval,
-                jitter,
-                http,
-                not_modified,
-                framing,
-            } => Polling {
-                interval,
-                jitter,
-                http,
-                not_modified,
-                framing,
-            },
-            _ => unreachable!("Polling::new is given a polling variant"),
-        }
-    }
+    pub(super) not_modified: Option<u64>,
+    pub(super) framing: PollFraming,
 }
 
 /// `ETag: "<16 hex digits>"\r\n`, added to a `200` of conditional polling.
@@ -48,8 +28,9 @@ pub const ETAG: u64 = "ETag: \"0123456789abcdef\"\r\n".len() as u64;
 /// `If-None-Match: "<16 hex digits>"\r\n`, added to every conditional poll.
 pub const IF_NONE_MATCH: u64 = "If-None-Match: \"0123456789abcdef\"\r\n".len() as u64;
 
-impl Protocol for Polling {
-    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+impl Polling {
+    /// Application-layer sizes of its messages.
+    pub fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
         let http = &self.http;
         if let PollFraming::GrpcUnary { request_message } = self.framing {
             return unary_exchange_size(http, request_message, kind, log, conn);
@@ -72,48 +53,128 @@ impl Protocol for Polling {
         }
     }
 
-    fn http2_window(&self) -> Option<u64> {
-        self.http.http2_window()
-    }
-
-    fn sharing(&self) -> Sharing {
-        self.http.sharing()
-    }
-
-    fn http2_ping(&self) -> Option<Nanos> {
-        self.http.http2_ping()
-    }
-
-    fn start(w: &mut World<Self>, c: ClientId, _now: Nanos, s: &mut Scheduler<Event>) {
-        let group = w.clients[c as usize].group as usize;
-        let phase = uniform_below(&mut w.poll_rng[group].0, w.protocol.interval);
-        s.after(phase, Event::ClientTimer(c));
-    }
-
-    fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let group = w.clients[c as usize].group as usize;
-        let (interval, jitter) = (w.protocol.interval, w.protocol.jitter);
-        let gap = if jitter == 0 {
-            interval
-        } else {
-            let offset: u64 = w.poll_rng[group].1.random_range(0..=2 * jitter);
-            interval - jitter + offset
-        };
-        s.after(gap, Event::ClientTimer(c));
-        if w.clients[c as usize].request_outstanding {
-            w.poll_skipped(now);
-        } else {
-            w.send_request(c, now, s);
+    /// The client starts at a random phase of the interval, then ticks every interval
+    /// (plus or minus the jitter); a tick that finds its poll unanswered is skipped. The
+    /// server answers every poll at once. A failed poll is not retried: the next tick asks.
+    pub fn on(&self, input: Input, facts: &Facts, rng: &mut PollRng, out: &mut Out) {
+        match input {
+            Input::Start => out.push(Command::SetTimer(uniform_below(
+                &mut rng.phase,
+                self.interval,
+            ))),
+            Input::Timer => {
+                let gap = if self.jitter == 0 {
+                    self.interval
+                } else {
+                    let offset: u64 = rng.jitter.random_range(0..=2 * self.jitter);
+                    self.interval - self.jitter + offset
+                };
+                out.push(Command::SetTimer(gap));
+                out.push(if facts.request_outstanding {
+                    Command::PollSkipped
+                } else {
+                    Command::SendRequest
+                });
+            }
+            Input::Lost { .. } => out.push(Command::RequestFailed),
+            Input::RequestHandled => {
+                out.push(Command::Register);
+                out.push(Command::Respond);
+            }
+            Input::ResponseReceived
+            | Input::HoldTimeout { .. }
+            | Input::AnswerReady { .. }
+            | Input::WindowUpdate { .. } => {}
         }
     }
+}
 
-    /// A failed poll: the next tick tries again.
-    fn connection_lost(w: &mut World<Self>, c: ClientId, _now: Nanos, _s: &mut Scheduler<Event>) {
-        w.clients[c as usize].request_outstanding = false;
+#[cfg(test)]
+mod tests {
+    use crate::transport::machine::testing::{chain, decide, rng};
+    use crate::transport::{Command, Facts, Input, Out, Sharing};
+
+    const MS: u64 = 1_000_000;
+
+    #[test]
+    fn starts_at_a_random_phase_of_the_interval() {
+        let polling = chain("polling: { interval: 1s }");
+        let mut phases = Vec::new();
+        let mut rng = rng();
+        for _ in 0..200 {
+            let mut out = Out::default();
+            polling.on(0, Input::Start, &Facts::default(), &mut rng, &mut out);
+            let [Command::SetTimer(phase)] = out.as_slice() else {
+                panic!("a start sets one timer: {:?}", out.as_slice());
+            };
+            assert!(*phase < 1000 * MS);
+            phases.push(*phase);
+        }
+        // Spread over the interval, not bunched (a uniform phase's mean is half of it).
+        let mean = phases.iter().sum::<u64>() / phases.len() as u64;
+        assert!((400 * MS..600 * MS).contains(&mean), "mean phase {mean}");
     }
 
-    fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.register(c);
-        w.respond(c, now, s);
+    #[test]
+    fn ticks_every_interval_plus_or_minus_the_jitter() {
+        let exact = chain("polling: { interval: 2s }");
+        let idle = Facts::default();
+        assert_eq!(
+            decide(&exact, 0, Input::Timer, idle),
+            [Command::SetTimer(2000 * MS), Command::SendRequest]
+        );
+        let jittered = chain("polling: { interval: 1s, jitter: 100ms }");
+        let mut rng = rng();
+        let (mut low, mut high) = (u64::MAX, 0);
+        for _ in 0..500 {
+            let mut out = Out::default();
+            jittered.on(0, Input::Timer, &idle, &mut rng, &mut out);
+            let [Command::SetTimer(gap), Command::SendRequest] = out.as_slice() else {
+                panic!("{:?}", out.as_slice());
+            };
+            low = low.min(*gap);
+            high = high.max(*gap);
+        }
+        assert!(low >= 900 * MS && high <= 1100 * MS, "{low}..{high}");
+        assert!(
+            low < 920 * MS && high > 1080 * MS,
+            "the whole range is drawn"
+        );
+    }
+
+    #[test]
+    fn a_tick_with_the_poll_unanswered_is_skipped() {
+        let polling = chain("polling: { interval: 1s }");
+        let waiting = Facts {
+            request_outstanding: true,
+            ..Facts::default()
+        };
+        assert_eq!(
+            decide(&polling, 0, Input::Timer, waiting),
+            [Command::SetTimer(1000 * MS), Command::PollSkipped]
+        );
+    }
+
+    #[test]
+    fn the_server_answers_at_once_and_a_failed_poll_waits_for_the_next_tick() {
+        let polling = chain("polling: { interval: 1s }");
+        let facts = Facts::default();
+        assert_eq!(
+            decide(&polling, 0, Input::RequestHandled, facts),
+            [Command::Register, Command::Respond]
+        );
+        let lost = Input::Lost {
+            failed: true,
+            denied: false,
+        };
+        assert_eq!(decide(&polling, 0, lost, facts), [Command::RequestFailed]);
+        assert_eq!(decide(&polling, 0, Input::ResponseReceived, facts), []);
+    }
+
+    #[test]
+    fn http1_polls_share_six_connections_per_browser() {
+        let polling = chain("polling: { interval: 1s }");
+        assert_eq!(polling.primary().sharing(), Sharing::Limited(6));
+        assert_eq!(polling.primary().keepalive(), None);
     }
 }

@@ -3,47 +3,27 @@
 //! heartbeats keep intermediaries from closing an idle stream. With `retry` set, the
 //! server announces the reconnection time in the first chunk.
 
-use crate::engine::Scheduler;
-use crate::scenario::{HttpHeaders, ReconnectPolicy, TransportKind};
-use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, World};
+use crate::scenario::{HttpHeaders, ReconnectPolicy};
 use crate::time::Nanos;
 use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
 use crate::transport::http2::PING;
+use crate::transport::machine::{Command, Input, Out};
+use crate::transport::message::{ConnInfo, MsgKind};
 use crate::workload::EventLog;
 
-/// SSE's settings; its behaviour works in any world (a WebSocket variant may fall back to
-/// it), so it is written over the world's protocol type `Q`.
+/// SSE's settings and behaviour (a WebSocket variant may fall back to it).
 #[derive(Debug, Clone, Copy)]
 pub struct Sse {
-    heartbeat: Option<Nanos>,
-    retry: Option<Nanos>,
-    http: HttpHeaders,
-    reconnect: ReconnectPolicy,
-    replay_buffer: Option<u32>,
+    pub(super) heartbeat: Option<Nanos>,
+    pub(super) retry: Option<Nanos>,
+    pub(super) http: HttpHeaders,
+    pub(super) reconnect: ReconnectPolicy,
+    pub(super) replay_buffer: Option<u32>,
 }
 
 impl Sse {
-    pub fn new(kind: &TransportKind) -> Self {
-        match *kind {
-            TransportKind::Sse {
-                heartbeat,
-                retry,
-                http,
-                reconnect,
-                replay_buffer,
-            } => Sse {
-                heartbeat,
-                retry,
-                http,
-                reconnect,
-                replay_buffer,
-            },
-            _ => unreachable!("Sse::new is given an SSE variant"),
-        }
-    }
-
     /// Application-layer sizes of its messages.
-    pub fn message_size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+    pub fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
         let http = &self.http;
         match kind {
             MsgKind::Request => (0, http.request_bytes(http.request, conn)),
@@ -70,102 +50,85 @@ impl Sse {
         }
     }
 
-    /// How its tabs get connections.
-    pub fn connection_sharing(&self) -> Sharing {
-        self.http.sharing()
-    }
-
-    /// The heartbeat interval.
-    pub fn heartbeat(&self) -> Option<Nanos> {
-        self.heartbeat
-    }
-
     /// Whether a message is a write of the stream's body (held by a buffering proxy).
     pub fn writes_body(kind: MsgKind) -> bool {
         matches!(kind, MsgKind::Event(_) | MsgKind::Keepalive)
     }
 
-    /// The server handled `c`'s request: its stream opens and resumes from its
-    /// `Last-Event-ID`, as far as the replay buffer reaches.
-    pub fn handled<Q: Protocol>(
-        &self,
-        w: &mut World<Q>,
-        c: ClientId,
-        now: Nanos,
-        s: &mut Scheduler<Event>,
-    ) {
-        w.register(c);
-        w.register_stream(c);
-        w.send_down(c, MsgKind::StreamOpen, now, s);
-        w.start_keepalive(c, s);
-        w.replay_pending(c, self.replay_buffer, now, s);
-    }
-
-    /// EventSource reconnects after its retry time (or the scenario's policy) and sends
-    /// `Last-Event-ID`.
-    pub fn lost<Q: Protocol>(
-        &self,
-        w: &mut World<Q>,
-        c: ClientId,
-        now: Nanos,
-        s: &mut Scheduler<Event>,
-    ) {
-        w.reconnect(c, &self.reconnect, now, s);
+    /// The client opens the stream at once. The server registers it, starts the stream
+    /// (announcing `retry` in its first chunk) and its heartbeats, and resumes from the
+    /// client's `Last-Event-ID` as far as the replay buffer reaches. EventSource
+    /// reconnects after its retry time (or the scenario's policy).
+    pub fn on(&self, input: Input, out: &mut Out) {
+        match input {
+            Input::Start | Input::Timer => out.push(Command::SendRequest),
+            Input::RequestHandled => {
+                out.push(Command::Register);
+                out.push(Command::RegisterStream);
+                out.push(Command::SendStreamOpen);
+                out.push(Command::StartKeepalive);
+                out.push(Command::ReplayPending {
+                    buffer: self.replay_buffer,
+                });
+            }
+            Input::Lost { .. } => out.push(Command::Reconnect(self.reconnect)),
+            Input::ResponseReceived
+            | Input::HoldTimeout { .. }
+            | Input::AnswerReady { .. }
+            | Input::WindowUpdate { .. } => {}
+        }
     }
 }
 
-impl Protocol for Sse {
-    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
-        self.message_size(kind, log, conn)
+#[cfg(test)]
+mod tests {
+    use crate::transport::machine::testing::{chain, decide};
+    use crate::transport::{Command, Facts, Input, MsgKind};
+
+    const SECOND: u64 = 1_000_000_000;
+
+    #[test]
+    fn the_stream_opens_with_heartbeats_and_resumes_from_last_event_id() {
+        let sse = chain("sse: { heartbeat: 15s, replay_buffer: 100 }");
+        assert_eq!(
+            decide(&sse, 0, Input::Start, Facts::default()),
+            [Command::SendRequest]
+        );
+        assert_eq!(
+            decide(&sse, 0, Input::RequestHandled, Facts::default()),
+            [
+                Command::Register,
+                Command::RegisterStream,
+                Command::SendStreamOpen,
+                Command::StartKeepalive,
+                Command::ReplayPending { buffer: Some(100) },
+            ]
+        );
+        assert_eq!(sse.primary().keepalive(), Some(15 * SECOND));
+        // Heartbeats are comments: nobody answers them.
+        assert!(!sse.primary().keepalive_answered());
     }
 
-    fn http2_window(&self) -> Option<u64> {
-        self.http.http2_window()
+    #[test]
+    fn event_source_reconnects_after_its_retry_time() {
+        let sse = chain("sse: { retry: 3s }");
+        let lost = Input::Lost {
+            failed: false,
+            denied: false,
+        };
+        let [Command::Reconnect(policy)] = decide(&sse, 0, lost, Facts::default())[..] else {
+            panic!("EventSource reconnects");
+        };
+        assert_eq!(policy.delay, 3 * SECOND);
     }
 
-    fn sharing(&self) -> Sharing {
-        self.connection_sharing()
-    }
-
-    fn http2_ping(&self) -> Option<Nanos> {
-        self.http.http2_ping()
-    }
-
-    fn keepalive(&self) -> Option<Nanos> {
-        self.heartbeat
-    }
-
-    fn is_stream_body(&self, kind: MsgKind) -> bool {
-        Self::writes_body(kind)
-    }
-
-    fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let me = w.protocol;
-        me.lost(w, c, now, s);
-    }
-
-    fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.send_request(c, now, s);
-    }
-
-    fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.send_request(c, now, s);
-    }
-
-    fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let me = w.protocol;
-        me.handled(w, c, now, s);
-    }
-
-    fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        w.push_to_streams(replica, n, now, s);
-    }
-
-    fn event_missed(w: &mut World<Self>, replica: u32, n: u32) {
-        w.lose_for_streams(replica, n);
-    }
-
-    fn has_subscribers(w: &World<Self>, replica: u32) -> bool {
-        w.has_streams(replica)
+    #[test]
+    fn events_and_heartbeats_are_stream_body() {
+        let sse = chain("sse: { heartbeat: 15s }");
+        let sse = sse.primary();
+        assert!(sse.is_stream_body(MsgKind::Event(0)));
+        assert!(sse.is_stream_body(MsgKind::Keepalive));
+        assert!(!sse.is_stream_body(MsgKind::StreamOpen));
+        assert!(!sse.loses_outage(), "Last-Event-ID resumes it");
     }
 }

@@ -5,107 +5,31 @@
 //! Events, then long polling) taken when a proxy denies the upgrade or attempts keep
 //! failing; a client that fell back behaves exactly as a client of that transport.
 
-use crate::engine::Scheduler;
+use crate::scenario::ReconnectPolicy;
 use crate::scenario::defaults::WS_RECONNECT_DELAY;
 use crate::scenario::faults::{Backoff, Jitter};
-use crate::scenario::{ReconnectPolicy, TransportKind};
-use crate::sim::{ClientId, ConnInfo, Event, MsgKind, Protocol, Sharing, Uploads, World};
 use crate::time::Nanos;
 use crate::transport::framing::websocket_header;
-use crate::transport::{LongPolling, Sse};
+use crate::transport::machine::{Command, Input, Out};
+use crate::transport::message::{ConnInfo, MsgKind};
 use crate::workload::EventLog;
 
+/// WebSocket's settings and behaviour. The fallback chain is its variant's
+/// ([`crate::transport::Chain`]); a WebSocket only knows whether it has one.
 #[derive(Debug, Clone, Copy)]
 pub struct WebSocket {
-    ping: Option<Nanos>,
-    upgrade_request: u64,
-    upgrade_response: u64,
-    reconnect: Option<ReconnectPolicy>,
-    replay: bool,
-    /// The fallback chain, in order (`None` past its end).
-    steps: [Option<Step>; MAX_STEPS],
-}
-
-/// Most steps of a fallback chain (SSE and long polling, once each).
-pub const MAX_STEPS: usize = 2;
-
-/// A transport a client may fall back to.
-#[derive(Debug, Clone, Copy)]
-enum Target {
-    Sse(Sse),
-    LongPolling(LongPolling),
-}
-
-/// One step of the chain: taken after `after` failed attempts in a row of the step before.
-#[derive(Debug, Clone, Copy)]
-struct Step {
-    target: Target,
-    after: u32,
+    pub(super) ping: Option<Nanos>,
+    pub(super) upgrade_request: u64,
+    pub(super) upgrade_response: u64,
+    pub(super) reconnect: Option<ReconnectPolicy>,
+    pub(super) replay: bool,
+    /// Its variant lists fallbacks.
+    pub(super) has_fallback: bool,
 }
 
 impl WebSocket {
-    pub fn new(kind: &TransportKind) -> Self {
-        match *kind {
-            TransportKind::WebSocket {
-                ping,
-                upgrade_request,
-                upgrade_response,
-                reconnect,
-                replay,
-                ref fallback,
-            } => {
-                let mut steps = [None; MAX_STEPS];
-                for (slot, step) in steps.iter_mut().zip(fallback) {
-                    let target = match step.kind {
-                        TransportKind::Sse { .. } => Target::Sse(Sse::new(&step.kind)),
-                        _ => Target::LongPolling(LongPolling::new(&step.kind)),
-                    };
-                    *slot = Some(Step {
-                        target,
-                        after: step.after,
-                    });
-                }
-                WebSocket {
-                    ping,
-                    upgrade_request,
-                    upgrade_response,
-                    reconnect,
-                    replay,
-                    steps,
-                }
-            }
-            _ => unreachable!("WebSocket::new is given a WebSocket variant"),
-        }
-    }
-}
-
-impl WebSocket {
-    /// The transport of a client at `stage` (`None`: WebSocket itself).
-    fn target(&self, stage: u8) -> Option<Target> {
-        let index = usize::from(stage).checked_sub(1)?;
-        self.steps.get(index).copied().flatten().map(|s| s.target)
-    }
-
-    /// The step after `stage`, if the chain has one.
-    fn next(&self, stage: u8) -> Option<Step> {
-        self.steps.get(usize::from(stage)).copied().flatten()
-    }
-
-    fn has_long_polling(&self) -> bool {
-        self.steps
-            .iter()
-            .flatten()
-            .any(|s| matches!(s.target, Target::LongPolling(_)))
-    }
-}
-
-impl Protocol for WebSocket {
-    fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
-        match self.target(conn.stage) {
-            Some(Target::Sse(sse)) => return sse.message_size(kind, log, conn),
-            Some(Target::LongPolling(lp)) => return lp.message_size(kind, log, conn),
-            None => {}
-        }
+    /// Application-layer sizes of its messages.
+    pub fn size(&self, kind: MsgKind, log: &EventLog, _conn: ConnInfo) -> (u64, u64) {
         match kind {
             MsgKind::Request => (0, self.upgrade_request),
             MsgKind::StreamOpen => (0, self.upgrade_response),
@@ -124,157 +48,121 @@ impl Protocol for WebSocket {
         }
     }
 
-    fn keepalive(&self) -> Option<Nanos> {
-        self.ping
-    }
-
-    fn keepalive_answered(&self) -> bool {
-        true
-    }
-
-    fn uploads(&self) -> Uploads {
-        Uploads::Stream
-    }
-
-    fn is_upgrade(&self) -> bool {
-        true
-    }
-
-    fn sharing_at(&self, stage: u8) -> Sharing {
-        match self.target(stage) {
-            Some(Target::Sse(sse)) => sse.connection_sharing(),
-            Some(Target::LongPolling(lp)) => lp.connection_sharing(),
-            None => self.sharing(),
-        }
-    }
-
-    fn keepalive_at(&self, stage: u8) -> Option<Nanos> {
-        match self.target(stage) {
-            Some(Target::Sse(sse)) => sse.heartbeat(),
-            Some(Target::LongPolling(_)) => None,
-            None => self.ping,
-        }
-    }
-
-    fn keepalive_answered_at(&self, stage: u8) -> bool {
-        stage == 0
-    }
-
-    fn is_stream_body_at(&self, stage: u8, kind: MsgKind) -> bool {
-        matches!(self.target(stage), Some(Target::Sse(_))) && Sse::writes_body(kind)
-    }
-
-    fn loses_outage_at(&self, stage: u8) -> bool {
-        stage == 0 && self.loses_outage()
-    }
-
-    /// Browsers' WebSocket API has no reconnect: without an application policy the client
-    /// stays disconnected and misses every later event; with one it opens a new socket.
-    /// With a fallback chain, a denied upgrade (at once) or `after` failed attempts in a
-    /// row move the client to the next step; a client on a step retries as that transport
-    /// does until its own failures reach the next step's `after`. Without a policy,
-    /// WebSocket attempts before a fallback are retried after socket.io's first delay.
-    fn connection_lost(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let me = w.protocol;
-        let stage = w.stage(c);
-        let (failed, denied) = w.attempt_failed(c);
-        if let Some(next) = me.next(stage)
-            && failed
-        {
-            let failures = w.note_failed_attempt(c);
-            if (denied && stage == 0) || failures >= next.after {
-                w.fall_back(c);
-                w.send_request(c, now, s);
-                return;
+    /// The client sends the upgrade at once. The server registers the stream, sends the
+    /// `101`, starts its pings and, with replay, resumes from the client's last event;
+    /// without, the client starts at the newest event.
+    ///
+    /// Browsers' WebSocket API has no reconnect: without an application policy a lost
+    /// client stays disconnected and misses every later event; with one it opens a new
+    /// socket. Before a fallback, failed attempts without a policy are retried after
+    /// socket.io's first delay.
+    pub fn on(&self, input: Input, out: &mut Out) {
+        match input {
+            Input::Start | Input::Timer => out.push(Command::SendRequest),
+            Input::RequestHandled => {
+                out.push(Command::Register);
+                out.push(Command::RegisterStream);
+                out.push(Command::SendStreamOpen);
+                out.push(Command::StartKeepalive);
+                out.push(if self.replay {
+                    Command::ReplayPending { buffer: None }
+                } else {
+                    Command::SkipPending
+                });
             }
-        }
-        match me.target(stage) {
-            Some(Target::Sse(sse)) => return sse.lost(w, c, now, s),
-            Some(Target::LongPolling(lp)) => return lp.lost(w, c, now, s),
-            None => {}
-        }
-        match (me.reconnect, me.next(0).is_some() && failed) {
-            (Some(policy), _) => w.reconnect(c, &policy, now, s),
-            (None, true) => {
-                let policy = ReconnectPolicy {
-                    backoff: Backoff::Fixed,
-                    delay: WS_RECONNECT_DELAY,
-                    max: WS_RECONNECT_DELAY,
-                    jitter: Jitter::None,
-                };
-                w.reconnect(c, &policy, now, s)
+            Input::Lost { failed, .. } => {
+                out.push(match (self.reconnect, self.has_fallback && failed) {
+                    (Some(policy), _) => Command::Reconnect(policy),
+                    (None, true) => Command::Reconnect(ReconnectPolicy {
+                        backoff: Backoff::Fixed,
+                        delay: WS_RECONNECT_DELAY,
+                        max: WS_RECONNECT_DELAY,
+                        jitter: Jitter::None,
+                    }),
+                    (None, false) => Command::Disconnect,
+                })
             }
-            (None, false) => w.clients[c as usize].disconnected = true,
+            Input::ResponseReceived
+            | Input::HoldTimeout { .. }
+            | Input::AnswerReady { .. }
+            | Input::WindowUpdate { .. } => {}
         }
     }
+}
 
-    fn client_timer(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.send_request(c, now, s);
+#[cfg(test)]
+mod tests {
+    use crate::scenario::defaults::WS_RECONNECT_DELAY;
+    use crate::transport::machine::testing::{chain, decide};
+    use crate::transport::{Command, Facts, Input, Sharing};
+
+    const SECOND: u64 = 1_000_000_000;
+    const LOST: Input = Input::Lost {
+        failed: false,
+        denied: false,
+    };
+
+    #[test]
+    fn pings_are_answered_by_pongs() {
+        let ws = chain("websocket: { ping: 30s }");
+        let ws = ws.primary();
+        assert_eq!(ws.keepalive(), Some(30 * SECOND));
+        assert!(ws.keepalive_answered());
+        assert!(ws.is_upgrade());
+        assert_eq!(ws.sharing(), Sharing::PerTab);
     }
 
-    /// Without replay, the events sent while the client was away are lost to it.
-    fn loses_outage(&self) -> bool {
-        self.reconnect.is_some() && !self.replay
+    #[test]
+    fn without_a_policy_a_lost_socket_stays_closed() {
+        let ws = chain("websocket: { ping: 30s }");
+        assert_eq!(
+            decide(&ws, 0, LOST, Facts::default()),
+            [Command::Disconnect]
+        );
     }
 
-    fn start(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.send_request(c, now, s);
+    #[test]
+    fn with_replay_the_stream_resumes_and_without_it_skips_the_outage() {
+        let policy = "reconnect: { backoff: fixed, delay: 1s }";
+        let replay = chain(&format!("websocket: {{ {policy}, resume: replay }}"));
+        let opened = decide(&replay, 0, Input::RequestHandled, Facts::default());
+        assert_eq!(
+            opened.last(),
+            Some(&Command::ReplayPending { buffer: None })
+        );
+        assert!(!replay.primary().loses_outage());
+        let plain = chain(&format!("websocket: {{ {policy} }}"));
+        let opened = decide(&plain, 0, Input::RequestHandled, Facts::default());
+        assert_eq!(
+            opened,
+            [
+                Command::Register,
+                Command::RegisterStream,
+                Command::SendStreamOpen,
+                Command::StartKeepalive,
+                Command::SkipPending,
+            ]
+        );
+        assert!(plain.primary().loses_outage());
+        let [Command::Reconnect(p)] = decide(&plain, 0, LOST, Facts::default())[..] else {
+            panic!("a policy reconnects");
+        };
+        assert_eq!(p.delay, SECOND);
     }
 
-    fn request_handled(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        match w.protocol.target(w.stage(c)) {
-            Some(Target::Sse(sse)) => return sse.handled(w, c, now, s),
-            Some(Target::LongPolling(lp)) => return lp.handled(w, c, now, s),
-            None => {}
-        }
-        w.register(c);
-        w.register_stream(c);
-        w.send_down(c, MsgKind::StreamOpen, now, s);
-        w.start_keepalive(c, s);
-        if w.protocol.replay {
-            w.replay_pending(c, None, now, s);
-        } else {
-            w.skip_pending(c, now);
-        }
-    }
-
-    fn on_event(w: &mut World<Self>, replica: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        w.push_to_streams(replica, n, now, s);
-        if w.protocol.has_long_polling() {
-            LongPolling::event_at(w, replica, n, now, s);
-        }
-    }
-
-    fn hold_timeout(
-        w: &mut World<Self>,
-        c: ClientId,
-        generation: u32,
-        now: Nanos,
-        s: &mut Scheduler<Event>,
-    ) {
-        LongPolling::timed_out(w, c, generation, now, s);
-    }
-
-    fn answer(
-        w: &mut World<Self>,
-        c: ClientId,
-        generation: u32,
-        now: Nanos,
-        s: &mut Scheduler<Event>,
-    ) {
-        LongPolling::answered(w, c, generation, now, s);
-    }
-
-    /// A long-polling answer arrived (a client that fell back): ask again.
-    fn response_received(w: &mut World<Self>, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        w.send_request(c, now, s);
-    }
-
-    fn event_missed(w: &mut World<Self>, replica: u32, n: u32) {
-        w.lose_for_streams(replica, n);
-    }
-
-    fn has_subscribers(w: &World<Self>, replica: u32) -> bool {
-        w.has_streams(replica) || w.held_on[replica as usize] > 0
+    #[test]
+    fn before_a_fallback_failed_attempts_retry_after_socket_io_s_delay() {
+        let ws = chain(
+            "websocket: { ping: 30s }\n    fallback: { long_polling: { timeout: 30s }, after: 3 }",
+        );
+        let failed = Input::Lost {
+            failed: true,
+            denied: false,
+        };
+        let decided = decide(&ws, 0, failed, Facts::default());
+        let [Command::CountFailedAttempt, Command::Reconnect(p)] = decided[..] else {
+            panic!("{decided:?}");
+        };
+        assert_eq!(p.delay, WS_RECONNECT_DELAY);
     }
 }

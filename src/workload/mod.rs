@@ -16,7 +16,6 @@ use crate::scenario::bounds::MAX_PAYLOAD_BYTES;
 use crate::scenario::defaults::PROTOBUF_FACTOR_PERCENT;
 use crate::scenario::{Encoding, EventSource, PayloadSpec, Scenario};
 use crate::time::Nanos;
-use crate::transport::framing::base64_len;
 
 /// Every event of a run, in time order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -299,6 +298,12 @@ pub(crate) fn draw_size(spec: PayloadSpec, stream: &mut Stream) -> u64 {
     }
 }
 
+/// Length of the padded base64 encoding of `n` bytes (RFC 4648 section 4): every started
+/// group of three bytes becomes four characters.
+pub fn base64_len(n: u64) -> u64 {
+    4 * n.div_ceil(3)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,5 +372,17 @@ mod tests {
         assert_eq!(sizes.iter().max(), Some(&20));
         let mean = sizes.iter().sum::<u64>() as f64 / 10_000.0;
         assert!((mean - 15.0).abs() < 0.1, "{mean}");
+    }
+
+    #[test]
+    fn base64_lengths_include_padding() {
+        // RFC 4648 section 10's test vectors: "f" -> "Zg==", "fo" -> "Zm8=", "foo" -> "Zm9v",
+        // "foob" -> "Zm9vYg==", "fooba" -> "Zm9vYmE=", "foobar" -> "Zm9vYmFy".
+        let vectors = [
+            "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy",
+        ];
+        for (n, encoded) in vectors.iter().enumerate() {
+            assert_eq!(base64_len(n as u64), encoded.len() as u64, "{n} bytes");
+        }
     }
 }

@@ -9,24 +9,13 @@
 
 use std::collections::VecDeque;
 
-use super::{Protocol, World};
+use super::World;
 use crate::engine::Scheduler;
 use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
 use crate::time::Nanos;
+use crate::transport::Input;
 
-/// HTTP/1.1 connections a browser opens to one origin (Chrome's and Firefox's limit).
-pub const CONNECTIONS_PER_ORIGIN: u32 = 6;
-
-/// How a protocol's tabs get connections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sharing {
-    /// Every tab its own connection, without limit (WebSocket).
-    PerTab,
-    /// Every tab its own connection, at most this many per browser (HTTP/1.1).
-    Limited(u32),
-    /// All tabs on one connection (HTTP/2).
-    Shared,
-}
+use crate::transport::Sharing;
 
 /// One browser: its tabs are consecutive clients.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +35,7 @@ pub(super) struct Browser {
 }
 
 impl Browser {
-    pub fn new(first_tab: ClientId, tabs: u32) -> Self {
+    pub(super) fn new(first_tab: ClientId, tabs: u32) -> Self {
         Browser {
             first_tab,
             tabs,
@@ -55,11 +44,11 @@ impl Browser {
     }
 }
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// How `c` gets connections: as its protocol's tabs do, except that a REST client
     /// beside an HTTP/2 stream opens its own (rtsim does not multiplex it on the stream's).
     fn sharing_of(&self, c: ClientId) -> Sharing {
-        match self.protocol.sharing_at(self.clients[c as usize].stage) {
+        match self.chain.at(self.clients[c as usize].stage).sharing() {
             Sharing::Shared if self.is_rest(c) => Sharing::PerTab,
             sharing => sharing,
         }
@@ -70,7 +59,8 @@ impl<P: Protocol> World<'_, P> {
         if self.is_rest(c) {
             self.rest_connection_lost(c, s);
         } else {
-            P::connection_lost(self, c, now, s);
+            let (failed, denied) = self.attempt_failed(c);
+            self.tell(c, Input::Lost { failed, denied }, now, s);
         }
     }
 

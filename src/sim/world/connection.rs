@@ -5,7 +5,7 @@
 //! (1.3 then sends the request as early data with its ClientHello). The server's handshake
 //! CPU runs before its first flight; an early request waits for it.
 
-use super::{Client, Protocol, World};
+use super::{Client, World};
 use crate::engine::Scheduler;
 use crate::net::tls::{
     CLIENT_FINISHED_1_2, CLIENT_FINISHED_1_3, END_OF_EARLY_DATA, SERVER_FINISHED_1_2, TlsVersion,
@@ -58,7 +58,7 @@ pub(super) struct Connection {
     pub proxy_timer_armed: bool,
 }
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     pub(super) fn tls_version(&self, c: ClientId) -> TlsVersion {
         self.clients[c as usize].tls
     }
@@ -93,7 +93,7 @@ impl<P: Protocol> World<'_, P> {
 
     /// The client sends its HTTP request, opening a connection first if it has none (the
     /// request then leaves when the handshakes allow).
-    pub fn send_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn send_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let client = &mut self.clients[c as usize];
         client.request_outstanding = true;
         if client.connection.open {
@@ -196,7 +196,7 @@ impl<P: Protocol> World<'_, P> {
 
     /// Starts the server's HTTP/2 PINGs on `c`'s new connection.
     pub(super) fn start_http2_pings(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
-        if let Some(interval) = self.protocol.http2_ping() {
+        if let Some(interval) = self.chain.primary().http2_ping() {
             let generation = self.clients[c as usize].connection.generation;
             s.after(interval, Event::Http2PingTimer(c, generation));
         }
@@ -213,7 +213,7 @@ impl<P: Protocol> World<'_, P> {
     ) {
         let connection = &self.clients[c as usize].connection;
         let (Some(interval), true) = (
-            self.protocol.http2_ping(),
+            self.chain.primary().http2_ping(),
             connection.open && connection.generation == generation,
         ) else {
             return;

@@ -4,14 +4,14 @@
 //! lasts its serialization time on the link. Pure ACKs are not fed to it (they travel
 //! within the tail that their data opened).
 
-use super::{Protocol, World};
+use super::World;
 use crate::energy::{Radio, RadioReport};
 use crate::metrics::{GroupEnergy, fixed};
 use crate::net::wire::Direction;
 use crate::sim::event::ClientId;
 use crate::time::Nanos;
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// One radio per browser of a group whose link has one (empty without any).
     pub(super) fn radios_of(scenario: &crate::scenario::Scenario) -> Vec<Option<Radio>> {
         if scenario.links.iter().all(|l| l.radio.is_none()) {

@@ -19,7 +19,7 @@
 //! connection through it like a crash does (the server side's work for them is void) and
 //! refuses new ones until it is back.
 
-use super::{Protocol, World};
+use super::World;
 use crate::engine::Scheduler;
 use crate::engine::rng::RngExt;
 use crate::metrics::{FaultResult, fixed};
@@ -62,7 +62,7 @@ pub(super) fn partitions_of(scenario: &crate::scenario::Scenario) -> Vec<Vec<(Na
     out
 }
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// Schedules the faults and, with health checks, each replica's probes.
     pub(super) fn schedule_faults(&self, s: &mut Scheduler<Event>) {
         for (k, fault) in self.scenario.faults.iter().enumerate() {
@@ -77,7 +77,7 @@ impl<P: Protocol> World<'_, P> {
 
     /// The client tries again after its policy's delay for this attempt (attempts count
     /// from the last time it was connected).
-    pub fn reconnect(
+    pub(super) fn reconnect(
         &mut self,
         c: ClientId,
         policy: &ReconnectPolicy,
@@ -94,27 +94,15 @@ impl<P: Protocol> World<'_, P> {
 
     /// Whether `c`'s lost connection was a failed attempt (it closed before its first
     /// response or stream start), and whether a proxy denied its upgrade.
-    pub fn attempt_failed(&mut self, c: ClientId) -> (bool, bool) {
+    pub(super) fn attempt_failed(&mut self, c: ClientId) -> (bool, bool) {
         let client = &mut self.clients[c as usize];
         let denied = std::mem::take(&mut client.upgrade_denied);
         (client.connection.opened_at.is_some() || denied, denied)
     }
 
-    /// Counts a failed attempt of `c`; returns the failures in a row.
-    pub fn note_failed_attempt(&mut self, c: ClientId) -> u32 {
-        let client = &mut self.clients[c as usize];
-        client.failed_attempts += 1;
-        client.failed_attempts
-    }
-
-    /// `c`'s step in its variant's fallback chain (0: the variant's own transport).
-    pub fn stage(&self, c: ClientId) -> u8 {
-        self.clients[c as usize].stage
-    }
-
     /// `c` moves to the next step of its fallback chain for the rest of the run; its
     /// failure count starts again.
-    pub fn fall_back(&mut self, c: ClientId) {
+    pub(super) fn fall_back(&mut self, c: ClientId) {
         let client = &mut self.clients[c as usize];
         client.stage += 1;
         client.failed_attempts = 0;

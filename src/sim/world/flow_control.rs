@@ -6,15 +6,15 @@
 //! under the window may end past it (HTTP/2 would split the frame; the model sends it
 //! whole), so the outstanding bytes stay under the window plus one message.
 
-use super::{Protocol, World};
+use super::World;
 use crate::engine::Scheduler;
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
 use crate::time::Nanos;
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// Event `n` is at replica `r`: each stream there gets its pending events, `n` last,
     /// as far as its window allows.
-    pub fn push_to_streams_windowed(
+    pub(super) fn push_to_streams_windowed(
         &mut self,
         r: u32,
         n: u32,
@@ -34,7 +34,7 @@ impl<P: Protocol> World<'_, P> {
 
     /// Queues push jobs for `c`'s pending events that have reached its replica, in order,
     /// while its window has room.
-    pub fn push_within_window(
+    pub(super) fn push_within_window(
         &mut self,
         c: ClientId,
         window: u64,
@@ -53,9 +53,11 @@ impl<P: Protocol> World<'_, P> {
                 self.clients[c as usize].cursor = n + 1;
                 continue;
             }
-            let (payload, framing) =
-                self.protocol
-                    .size(MsgKind::Event(n), &self.log, client.connection.info);
+            let info = client.connection.info;
+            let (payload, framing) = self
+                .chain
+                .primary()
+                .size(MsgKind::Event(n), &self.log, info);
             let client = &mut self.clients[c as usize];
             client.cursor = n + 1;
             client.events_in_jobs += 1;
@@ -65,7 +67,7 @@ impl<P: Protocol> World<'_, P> {
     }
 
     /// The client credited `credit` bytes back: room for more of its pending events.
-    pub fn window_credit(
+    pub(super) fn window_credit(
         &mut self,
         c: ClientId,
         credit: u64,
@@ -82,7 +84,7 @@ impl<P: Protocol> World<'_, P> {
     }
 
     /// A new stream of `c` starts with a fresh window.
-    pub fn open_window(&mut self, c: ClientId) {
+    pub(super) fn open_window(&mut self, c: ClientId) {
         self.clients[c as usize].window_used = 0;
     }
 }

@@ -12,7 +12,7 @@
 //! order, when the history arrives. So a reconnect with history never delivers out of
 //! order; the live events pay the fetch's time in their latency instead.
 
-use super::{Protocol, World};
+use super::World;
 use crate::engine::Scheduler;
 use crate::metrics::{HistoryResult, LatencyRecorder};
 use crate::scenario::HttpHeaders;
@@ -50,7 +50,7 @@ pub(super) struct History {
 }
 
 impl History {
-    pub fn new(clients: usize) -> Self {
+    pub(super) fn new(clients: usize) -> Self {
         History {
             asks: vec![None; clients],
             started: vec![false; clients],
@@ -69,7 +69,7 @@ const HISTORY_HTTP: HttpHeaders = HttpHeaders {
     http2: None,
 };
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// The last `limit` of `c`'s events numbered below `to` and from `from` on: the
     /// first number of the range holding exactly them, and how many there are.
     fn newest(&self, c: ClientId, from: u32, to: u32, limit: u32) -> (u32, u32) {

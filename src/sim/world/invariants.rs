@@ -12,7 +12,7 @@
 //! [`crate::engine::EngineError::InvariantBroken`]). Checking costs a pass over every client
 //! per event, so it is for tests and for hunting a defect, not for production runs.
 
-use super::{Protocol, World};
+use super::World;
 use crate::net::wire::Direction;
 use crate::scenario::faults::FaultKind;
 use crate::sim::event::{ClientId, Event};
@@ -38,7 +38,7 @@ impl Invariants {
     }
 }
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// Checks every invariant after `event` at `now`; keeps the first broken one.
     pub(super) fn check_invariants(&mut self, now: Nanos, event: Event) {
         let Some(state) = &self.invariants else {

@@ -6,12 +6,12 @@
 //! stream or WebSocket, a held long poll, an idle keep-alive connection. Closes are taken
 //! only when nothing is on the wire or in the server's CPU for the connection (the
 //! timer looks again later otherwise), so no message is cut in half. The client then does
-//! what its transport does on a lost connection ([`Protocol::connection_lost`]):
+//! what its transport does on a lost connection ([`crate::transport::Input::Lost`]):
 //! EventSource reconnects after its retry time with `Last-Event-ID`, long polling asks
 //! again after a pause, polling opens a new connection at its next poll, and a WebSocket
 //! client — which has no built-in reconnect — is left disconnected.
 
-use super::{Protocol, World};
+use super::World;
 
 /// The middleboxes on a group's path, as the hot path needs them.
 #[derive(Debug, Clone, Copy)]
@@ -56,7 +56,7 @@ use crate::scenario::ProxySpec;
 use crate::sim::event::{ClientId, CloseReason, Event, Msg};
 use crate::time::Nanos;
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// What the middleboxes on each group's path do, looked up once per run (they are
     /// consulted on every message).
     pub(super) fn paths_of(scenario: &crate::scenario::Scenario) -> Vec<PathProperties> {
@@ -200,7 +200,7 @@ impl<P: Protocol> World<'_, P> {
                 Event::CloseWhenQuiet(c, generation, CloseReason::Lifetime as u32),
             );
         }
-        if let (Some(age), false) = (self.protocol.max_connection_age(), self.is_rest(c)) {
+        if let (Some(age), false) = (self.chain.primary().max_connection_age(), self.is_rest(c)) {
             let spread = age / 5;
             let age =
                 age - age / 10 + crate::engine::rng::uniform_below(&mut self.age_rng, spread + 1);
@@ -248,7 +248,7 @@ impl<P: Protocol> World<'_, P> {
 
     /// The client tries again after `delay`: its transport's timer sends the request anew
     /// (on a new connection).
-    pub fn reconnect_after(
+    pub(super) fn reconnect_after(
         &mut self,
         c: ClientId,
         delay: Nanos,

@@ -8,13 +8,13 @@
 //! the replica it originates on (events originate round robin), and streams elsewhere miss
 //! it — counted as lost. That is the seeds' "WebSockets need sticky sessions or pub/sub".
 
-use super::{Protocol, World};
+use super::World;
 use crate::engine::Scheduler;
 use crate::metrics::{Imbalance, ReplicaResult, fixed};
 use crate::sim::event::{ClientId, CloseReason, Event, Job};
 use crate::time::Nanos;
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// Replica serving `c` now.
     pub(super) fn replica_of(&self, c: ClientId) -> usize {
         self.clients[c as usize].replica as usize
@@ -128,7 +128,7 @@ impl<P: Protocol> World<'_, P> {
     }
 
     /// Client `c`'s stream (SSE, WebSocket) now lives on its replica.
-    pub fn register_stream(&mut self, c: ClientId) {
+    pub(super) fn register_stream(&mut self, c: ClientId) {
         let r = self.replica_of(c);
         self.streams[r].push(c);
         self.clients[c as usize].streaming = true;
@@ -156,7 +156,7 @@ impl<P: Protocol> World<'_, P> {
         match self.scenario.broker {
             Some(broker) => {
                 for r in 0..active {
-                    if P::has_subscribers(self, r) {
+                    if self.has_subscribers(r) {
                         if self.in_window(now) {
                             self.counters.broker_messages += 1;
                         }
@@ -165,9 +165,9 @@ impl<P: Protocol> World<'_, P> {
                 }
             }
             None => {
-                P::on_event(self, origin, n, now, s);
+                self.event_at_replica(origin, n, now, s);
                 for r in (0..active).filter(|r| *r != origin) {
-                    P::event_missed(self, r, n);
+                    self.event_missed(r, n);
                 }
             }
         }
@@ -189,7 +189,7 @@ impl<P: Protocol> World<'_, P> {
     /// Queues a push job of event `n` for every stream on replica `r` that has not passed
     /// it: a stream that subscribed after `n` was created (while the broker carried `n` to
     /// this replica) starts after it.
-    pub fn push_to_streams(&mut self, r: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn push_to_streams(&mut self, r: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
         let cost = self.scenario.server.cost.push;
         for i in 0..self.streams[r as usize].len() {
             let c = self.streams[r as usize][i];
@@ -207,7 +207,7 @@ impl<P: Protocol> World<'_, P> {
     }
 
     /// Streams on replica `r` never receive event `n` (no broker brought it there).
-    pub fn lose_for_streams(&mut self, r: u32, n: u32) {
+    pub(super) fn lose_for_streams(&mut self, r: u32, n: u32) {
         for i in 0..self.streams[r as usize].len() {
             let c = self.streams[r as usize][i];
             let for_it = self.log.is_for(n, c);
@@ -225,7 +225,7 @@ impl<P: Protocol> World<'_, P> {
     }
 
     /// Whether any stream lives on replica `r`.
-    pub fn has_streams(&self, r: u32) -> bool {
+    pub(super) fn has_streams(&self, r: u32) -> bool {
         !self.streams[r as usize].is_empty()
     }
 

@@ -1,7 +1,7 @@
 //! The end of a run: the per-client ledgers and the counters settled into the variant's
 //! [`RunResult`].
 
-use super::{Client, Protocol, World};
+use super::{Client, World};
 use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackCount, FallbackResult,
     HopBytes, LostByReason, QueuedBytes, RunResult, SlowConsumers, WindowTotals, fixed,
@@ -10,7 +10,7 @@ use crate::net::wire::WireBytes;
 use crate::scenario::TransportSpec;
 use crate::sim::event::ClientId;
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// Settles the ledger and the counters into the variant's result.
     pub fn finish(mut self, variant: &TransportSpec, sim_events: u64) -> RunResult {
         let end = self.scenario.duration;
@@ -203,7 +203,7 @@ impl<P: Protocol> World<'_, P> {
 
     /// Whether the events waiting at the server for `client` will never reach it.
     fn abandons(&self, client: &Client) -> bool {
-        client.disconnected || (self.protocol.loses_outage_at(client.stage) && !client.streaming)
+        client.disconnected || (self.chain.at(client.stage).loses_outage() && !client.streaming)
     }
 
     /// Lost by reason, with the events waiting for clients that will never get them.

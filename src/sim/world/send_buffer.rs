@@ -7,14 +7,14 @@
 //! have arrived; the client then does what its transport does on a lost connection (SSE
 //! reconnects and resumes from its last event, a WebSocket client stays disconnected).
 
-use super::{Protocol, World};
+use super::World;
 use crate::engine::Scheduler;
 use crate::net::wire::Direction;
 use crate::scenario::SlowConsumerPolicy;
 use crate::sim::event::{ClientId, Event, Msg, MsgKind};
 use crate::time::Nanos;
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// Transmits `msg` now, or — for a stream with a send buffer whose link is busy — puts
     /// it in the buffer.
     pub(super) fn transmit_or_buffer(

@@ -15,7 +15,7 @@
 
 use std::collections::VecDeque;
 
-use super::{Protocol, World};
+use super::World;
 use crate::engine::Scheduler;
 use crate::metrics::{LatencyRecorder, MessageResult, fixed};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
@@ -31,15 +31,6 @@ pub const REST_RETRY: Nanos = 1_000_000_000;
 const NO_MESSAGE: u32 = u32::MAX;
 /// A REST client's request being served is a history request.
 const HISTORY: u32 = u32::MAX - 1;
-
-/// How a protocol's clients send their messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Uploads {
-    /// On the open stream (WebSocket, gRPC bidirectional and client streaming).
-    Stream,
-    /// With a REST request beside the stream (SSE, polling, long polling).
-    Rest,
-}
 
 /// The two-way state of a run (empty when the workload has no messages).
 #[derive(Debug, Default)]
@@ -76,7 +67,7 @@ pub(super) struct TwoWay {
 }
 
 impl TwoWay {
-    pub fn new(clients: usize, rest: bool, uploads_rest: bool) -> Self {
+    pub(super) fn new(clients: usize, rest: bool, uploads_rest: bool) -> Self {
         TwoWay {
             first_rest: rest.then_some(clients as ClientId),
             uploads_rest,
@@ -91,12 +82,12 @@ impl TwoWay {
 
 impl TwoWay {
     /// Whether the clients' messages go as REST requests.
-    pub fn uploads_rest(&self) -> bool {
+    pub(super) fn uploads_rest(&self) -> bool {
         self.uploads_rest
     }
 }
 
-impl<P: Protocol> World<'_, P> {
+impl World<'_> {
     /// Whether `c` is a REST client.
     #[inline]
     pub(super) fn is_rest(&self, c: ClientId) -> bool {

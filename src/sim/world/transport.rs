@@ -1,0 +1,152 @@
+//! The adapter between the world and the transport machines ([`crate::transport`]): it
+//! tells a client's transport what happened, with the facts it may read, and carries out
+//! the commands it answers, in order. Also the server's side of handing a new event to a
+//! replica's clients, as the variant's [`crate::transport::Delivery`] says.
+//!
+//! Owns: the meaning of each [`Command`] in the world. Does not own: any decision of a
+//! transport (those are the machines'), nor connections, bytes or CPU jobs, which the
+//! commands reach through the world's other parts.
+
+use super::World;
+use crate::engine::Scheduler;
+use crate::sim::event::{ClientId, EVENT_MASK, Event, Job, MsgKind};
+use crate::time::Nanos;
+use crate::transport::{Command, Facts, Input};
+
+impl World<'_> {
+    /// Tells `c`'s transport about `input` and carries out what it decides.
+    pub(super) fn tell(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
+        let client = &self.clients[c as usize];
+        let facts = Facts {
+            request_outstanding: client.request_outstanding,
+            held: client.held,
+            answer_scheduled: client.answer_scheduled,
+            failed_attempts: client.failed_attempts,
+        };
+        let (stage, group) = (client.stage, client.group as usize);
+        // A command may tell a transport again (a refused connection is lost at once): the
+        // inner decision then fills a buffer of its own.
+        let mut out = std::mem::take(&mut self.out);
+        self.chain
+            .on(stage, input, &facts, &mut self.poll_rng[group], &mut out);
+        for command in out.drain() {
+            self.obey(c, command, now, s);
+        }
+        self.out = out;
+    }
+
+    /// Carries out one command of `c`'s transport.
+    fn obey(&mut self, c: ClientId, command: Command, now: Nanos, s: &mut Scheduler<Event>) {
+        match command {
+            Command::SendRequest => self.send_request(c, now, s),
+            Command::SetTimer(after) => s.after(after, Event::ClientTimer(c)),
+            Command::PollSkipped => self.poll_skipped(now),
+            Command::RequestFailed => self.clients[c as usize].request_outstanding = false,
+            Command::Register => self.register(c),
+            Command::Respond => self.respond(c, now, s),
+            Command::RespondOrHold { timeout } => self.respond_or_hold(c, timeout, now, s),
+            Command::ScheduleAnswer => self.schedule_answer(c, now, s),
+            Command::AnswerHeld => self.answer_held(c, now, s),
+            Command::RegisterStream => self.register_stream(c),
+            Command::SendStreamOpen => self.send_down(c, MsgKind::StreamOpen, now, s),
+            Command::StartKeepalive => self.start_keepalive(c, s),
+            Command::ReplayPending { buffer } => self.replay_pending(c, buffer, now, s),
+            Command::SkipPending => self.skip_pending(c, now),
+            Command::OpenWindow => self.open_window(c),
+            Command::PushWithinWindow { window } => self.push_within_window(c, window, now, s),
+            Command::WindowCredit { credit, window } => {
+                self.window_credit(c, credit, window, now, s)
+            }
+            Command::Reconnect(policy) => self.reconnect(c, &policy, now, s),
+            Command::Disconnect => self.clients[c as usize].disconnected = true,
+            Command::CountFailedAttempt => self.clients[c as usize].failed_attempts += 1,
+            Command::FallBack => self.fall_back(c),
+        }
+    }
+
+    /// Long polling: answers `c`'s request at once if events wait for it, else holds it
+    /// until an event arrives at its replica or `timeout` passes.
+    fn respond_or_hold(
+        &mut self,
+        c: ClientId,
+        timeout: Nanos,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        if self.pending_events(c) > 0 {
+            self.respond(c, now, s);
+            return;
+        }
+        let client = &mut self.clients[c as usize];
+        client.held = true;
+        client.hold_generation += 1;
+        self.held_on[client.replica as usize] += 1;
+        let generation = client.hold_generation;
+        s.after(timeout, Event::HoldTimeout(c, generation));
+    }
+
+    /// Queues the answer to `c`'s held request (writing it costs one push).
+    fn schedule_answer(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let client = &mut self.clients[c as usize];
+        client.answer_scheduled = true;
+        let generation = client.hold_generation & EVENT_MASK;
+        let cost = self.scenario.server.cost.push;
+        self.run_job(c, Job::Answer(generation), cost, now, s);
+    }
+
+    /// The answer to `c`'s held request is written: the request is answered.
+    fn answer_held(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let client = &mut self.clients[c as usize];
+        client.held = false;
+        client.answer_scheduled = false;
+        self.held_on[client.replica as usize] -= 1;
+        self.respond(c, now, s);
+    }
+
+    /// Event `n` is available at replica `r` (its origin, or delivered by the broker): it
+    /// is pushed to the streams there and answers the long-poll requests held there by
+    /// clients it is for. (Requests held elsewhere without a broker learn of the event only
+    /// when their timeout answers them from the shared store.)
+    pub(super) fn event_at_replica(
+        &mut self,
+        r: u32,
+        n: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
+        let delivery = self.delivery;
+        if delivery.streams {
+            match delivery.window {
+                Some(window) => self.push_to_streams_windowed(r, n, window, now, s),
+                None => self.push_to_streams(r, n, now, s),
+            }
+        }
+        if delivery.held_requests {
+            for i in 0..self.subscribers.len() {
+                let c = self.subscribers[i];
+                let client = &self.clients[c as usize];
+                if client.held
+                    && !client.answer_scheduled
+                    && client.replica == r
+                    && self.log.is_for(n, c)
+                {
+                    self.schedule_answer(c, now, s);
+                }
+            }
+        }
+    }
+
+    /// Event `n` never reaches replica `r` (no broker): its streams' clients lose it.
+    pub(super) fn event_missed(&mut self, r: u32, n: u32) {
+        if self.delivery.streams {
+            self.lose_for_streams(r, n);
+        }
+    }
+
+    /// Whether replica `r` holds clients that need events pushed (so the broker sends it
+    /// each event).
+    pub(super) fn has_subscribers(&self, r: u32) -> bool {
+        (self.delivery.streams && self.has_streams(r))
+            || (self.delivery.held_requests && self.held_on[r as usize] > 0)
+    }
+}

@@ -1,0 +1,223 @@
+//! A variant's transports in fallback order: its own transport, then the ones its clients
+//! may fall back to (SignalR's client tries WebSockets, then Server-Sent Events, then long
+//! polling). A client is at one step of the chain; a fallback moves it to the next step for
+//! the rest of the run, and from then on it behaves exactly as a client of that transport.
+//!
+//! Owns: when a client falls back (a denied upgrade at once, or `after` failed attempts in
+//! a row of the step before), and which step answers an input. Does not own: the steps'
+//! behaviour ([`Machine`]) or the client's step, which the simulation keeps.
+
+use crate::scenario::TransportKind;
+use crate::transport::machine::{Command, Delivery, Facts, Input, Machine, Out, PollRng};
+
+/// Most steps of a chain: the transport itself, then SSE and long polling once each.
+pub const MAX_STEPS: usize = 3;
+
+/// A variant's transports in fallback order.
+#[derive(Debug, Clone, Copy)]
+pub struct Chain {
+    /// The steps; slots past `len` repeat the first.
+    steps: [Machine; MAX_STEPS],
+    /// Per step: failed attempts in a row of the step before that move a client to it.
+    after: [u32; MAX_STEPS],
+    len: u8,
+}
+
+impl Chain {
+    /// The chain of a variant's transport; `None` for webhooks, which have their own model.
+    pub fn new(kind: &TransportKind) -> Option<Chain> {
+        let fallback = match kind {
+            TransportKind::WebSocket { fallback, .. } => fallback.as_slice(),
+            _ => &[],
+        };
+        let first = Machine::of(kind, !fallback.is_empty())?;
+        let mut chain = Chain {
+            steps: [first; MAX_STEPS],
+            after: [0; MAX_STEPS],
+            len: 1,
+        };
+        // Validation allows only SSE and long polling as fallbacks, once each.
+        for step in fallback.iter().take(MAX_STEPS - 1) {
+            if let Some(machine) = Machine::of(&step.kind, false) {
+                let k = usize::from(chain.len);
+                chain.steps[k] = machine;
+                chain.after[k] = step.after;
+                chain.len += 1;
+            }
+        }
+        Some(chain)
+    }
+
+    /// The variant's own transport: it alone decides the variant-wide properties
+    /// (HTTP/2 window and pings, how messages go up, whether a request is an upgrade).
+    pub fn primary(&self) -> &Machine {
+        &self.steps[0]
+    }
+
+    /// The transport of a client at `stage` (0: the variant's own).
+    #[inline]
+    pub fn at(&self, stage: u8) -> &Machine {
+        &self.steps[usize::from(stage.min(self.len - 1))]
+    }
+
+    /// Decides what to do about `input` to a client at `stage` whose state is `facts`.
+    pub fn on(&self, stage: u8, input: Input, facts: &Facts, rng: &mut PollRng, out: &mut Out) {
+        if let Input::Lost {
+            failed: true,
+            denied,
+        } = input
+            && stage + 1 < self.len
+        {
+            out.push(Command::CountFailedAttempt);
+            let failures = facts.failed_attempts + 1;
+            if (denied && stage == 0) || failures >= self.after[usize::from(stage) + 1] {
+                out.push(Command::FallBack);
+                out.push(Command::SendRequest);
+                return;
+            }
+        }
+        match input {
+            // A held request is long polling's, whatever step the client is at now.
+            Input::HoldTimeout { .. } | Input::AnswerReady { .. } => {
+                if let Some(long_polling) = self.long_polling() {
+                    long_polling.on(input, facts, rng, out);
+                }
+            }
+            _ => self.at(stage).on(input, facts, rng, out),
+        }
+    }
+
+    /// How a replica hands a new event to the variant's clients, whatever their step.
+    pub fn delivery(&self) -> Delivery {
+        let mut delivery = Delivery::default();
+        for step in &self.steps[..usize::from(self.len)] {
+            let d = step.delivery();
+            delivery.streams |= d.streams;
+            delivery.window = delivery.window.or(d.window);
+            delivery.held_requests |= d.held_requests;
+        }
+        delivery
+    }
+
+    /// The chain's long-polling step, if it has one.
+    fn long_polling(&self) -> Option<&Machine> {
+        self.steps[..usize::from(self.len)]
+            .iter()
+            .find(|m| matches!(m, Machine::LongPolling(_)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::machine::testing::{chain, decide};
+    use crate::transport::{Sharing, Uploads};
+
+    const FAILED: Input = Input::Lost {
+        failed: true,
+        denied: false,
+    };
+    const DENIED: Input = Input::Lost {
+        failed: true,
+        denied: true,
+    };
+
+    fn ws_chain() -> Chain {
+        chain(
+            "websocket: { ping: 30s, reconnect: { backoff: fixed, delay: 2s } }\n    fallback:\n      \
+             - { sse: { heartbeat: 15s } }\n      - { long_polling: { timeout: 30s }, after: 3 }",
+        )
+    }
+
+    #[test]
+    fn a_denied_upgrade_falls_back_at_once() {
+        assert_eq!(
+            decide(&ws_chain(), 0, DENIED, Facts::default()),
+            [
+                Command::CountFailedAttempt,
+                Command::FallBack,
+                Command::SendRequest
+            ]
+        );
+    }
+
+    #[test]
+    fn failures_in_a_row_reach_the_next_step() {
+        let chain = ws_chain();
+        // At SSE (stage 1), the third failure in a row moves the client to long polling.
+        let two_before = Facts {
+            failed_attempts: 1,
+            ..Facts::default()
+        };
+        let decided = decide(&chain, 1, FAILED, two_before);
+        let [Command::CountFailedAttempt, Command::Reconnect(_)] = decided[..] else {
+            panic!("the second failure retries as SSE does: {decided:?}");
+        };
+        let three = Facts {
+            failed_attempts: 2,
+            ..Facts::default()
+        };
+        assert_eq!(
+            decide(&chain, 1, FAILED, three),
+            [
+                Command::CountFailedAttempt,
+                Command::FallBack,
+                Command::SendRequest
+            ]
+        );
+        // The last step has nowhere to go: it retries as long polling does.
+        let waiting = Facts {
+            request_outstanding: true,
+            failed_attempts: 9,
+            ..Facts::default()
+        };
+        let decided = decide(&chain, 2, FAILED, waiting);
+        let [Command::Reconnect(_)] = decided[..] else {
+            panic!("{decided:?}");
+        };
+    }
+
+    #[test]
+    fn a_client_behaves_as_a_client_of_its_step() {
+        let chain = ws_chain();
+        assert_eq!(chain.at(0).sharing(), Sharing::PerTab);
+        assert_eq!(chain.at(1).sharing(), Sharing::Limited(6));
+        assert_eq!(chain.at(1).keepalive(), Some(15_000_000_000));
+        assert_eq!(chain.at(2).keepalive(), None);
+        assert!(chain.at(0).keepalive_answered() && !chain.at(1).keepalive_answered());
+        assert_eq!(
+            decide(&chain, 2, Input::ResponseReceived, Facts::default()),
+            [Command::SendRequest]
+        );
+        // The variant-wide properties are the WebSocket's.
+        assert!(chain.primary().is_upgrade());
+        assert_eq!(chain.primary().uploads(), Uploads::Stream);
+        // Replicas push to streams and answer held requests.
+        assert_eq!(
+            chain.delivery(),
+            Delivery {
+                streams: true,
+                window: None,
+                held_requests: true
+            }
+        );
+    }
+
+    #[test]
+    fn held_requests_are_long_polling_s_at_any_step() {
+        let chain = ws_chain();
+        let held = Facts {
+            held: true,
+            ..Facts::default()
+        };
+        let timeout = Input::HoldTimeout { current: true };
+        assert_eq!(decide(&chain, 1, timeout, held), [Command::ScheduleAnswer]);
+        // Without long polling in the chain nobody holds requests.
+        let plain = chain_of("websocket: { ping: 30s }");
+        assert_eq!(decide(&plain, 0, timeout, held), []);
+    }
+
+    fn chain_of(transport: &str) -> Chain {
+        chain(transport)
+    }
+}

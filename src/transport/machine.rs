@@ -1,0 +1,439 @@
+//! A transport as a state machine over one client: it is told what happened to the client
+//! ([`Input`]) and answers with what to do ([`Command`]s pushed into an [`Out`]), in the
+//! order they are to be done. It reads the client only through [`Facts`], draws its
+//! randomness only from the streams it is handed, and never touches the world, the
+//! connection or the queue: the simulation executes the commands (stateright's actors
+//! work the same way).
+//!
+//! Owns: each transport's client and server behaviour (when to ask, what the server does
+//! with a request, how a lost connection is retried) and its per-stage properties
+//! (connection sharing, keepalives, which writes are stream body). Does not own: how a
+//! command is carried out (connections, bytes, CPU jobs, fan-out of events to a replica's
+//! streams and held requests), which is the simulation's.
+
+use crate::engine::rng::Stream;
+use crate::scenario::{ReconnectPolicy, TransportKind};
+use crate::time::Nanos;
+use crate::transport::message::{ConnInfo, MsgKind};
+use crate::transport::{GrpcStream, LongPolling, Polling, Sse, WebSocket};
+use crate::workload::EventLog;
+
+/// What happened to a client, as its transport is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// The client comes alive.
+    Start,
+    /// Its timer (set with [`Command::SetTimer`], or a reconnect delay) fired.
+    Timer,
+    /// The server finished handling its request.
+    RequestHandled,
+    /// A complete HTTP response reached it (its events are already delivered).
+    ResponseReceived,
+    /// Its connection was lost (refused, reset, denied, closed under it). `failed`: the
+    /// connection closed before its first response or stream start, or a proxy denied the
+    /// upgrade (`denied`).
+    Lost { failed: bool, denied: bool },
+    /// The timer of a held long-poll request fired; `current`: it was set for the request
+    /// held now.
+    HoldTimeout { current: bool },
+    /// The job writing a held request's answer finished; `current`: it was written for the
+    /// request held now.
+    AnswerReady { current: bool },
+    /// An HTTP/2 WINDOW_UPDATE returning `credit` bytes reached the server.
+    WindowUpdate { credit: u64 },
+}
+
+/// What a transport may read of its client when it decides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Its last request is unanswered.
+    pub request_outstanding: bool,
+    /// Long polling: the server holds its request, and an answer job for it is queued.
+    pub held: bool,
+    pub answer_scheduled: bool,
+    /// Connection attempts that failed in a row since it was last connected.
+    pub failed_attempts: u32,
+}
+
+/// What the simulation is to do for the client, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// The client sends its request (opening a connection first if it has none).
+    SendRequest,
+    /// The client's timer fires after this long.
+    SetTimer(Nanos),
+    /// A poll tick found the previous poll unanswered and was skipped.
+    PollSkipped,
+    /// Its request failed: it has none outstanding any more.
+    RequestFailed,
+    /// The server counts events for it from now on (once).
+    Register,
+    /// The server answers its request with every event waiting for it.
+    Respond,
+    /// The server answers at once if events wait for it, else holds the request until one
+    /// arrives or `timeout` passes.
+    RespondOrHold { timeout: Nanos },
+    /// The server writes the answer to the held request (a CPU job, then
+    /// [`Input::AnswerReady`]).
+    ScheduleAnswer,
+    /// The held request's answer is written: it is no longer held, and it is answered.
+    AnswerHeld,
+    /// The server keeps its stream among its replica's streams (events are pushed to it).
+    RegisterStream,
+    /// The server starts the stream's response (SSE headers, the WebSocket `101`, gRPC
+    /// HEADERS).
+    SendStreamOpen,
+    /// The server's heartbeats or pings on the stream start.
+    StartKeepalive,
+    /// The stream resumes from the client's last event, as far back as `buffer` events
+    /// (`None`: all of them).
+    ReplayPending { buffer: Option<u32> },
+    /// The stream starts at the newest event: what the client missed is lost to it.
+    SkipPending,
+    /// HTTP/2 flow control: the stream's window opens.
+    OpenWindow,
+    /// Pushes what waits for the client, within a flow-control window of `window` bytes.
+    PushWithinWindow { window: u64 },
+    /// `credit` bytes come back to a window of `window` bytes; pushes what now fits.
+    WindowCredit { credit: u64, window: u64 },
+    /// The client tries again after `policy`'s delay for this attempt.
+    Reconnect(ReconnectPolicy),
+    /// The client gives up: it stays disconnected for the rest of the run.
+    Disconnect,
+    /// One more failed attempt in a row.
+    CountFailedAttempt,
+    /// The client moves to the next transport of its variant's fallback chain.
+    FallBack,
+}
+
+/// The commands of one decision, in order. The simulation keeps one and reuses it.
+#[derive(Debug, Default)]
+pub struct Out {
+    commands: Vec<Command>,
+}
+
+impl Out {
+    pub fn push(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// The commands, in the order pushed; the buffer is empty afterwards.
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Command> {
+        self.commands.drain(..)
+    }
+
+    /// The commands pushed so far (for tests).
+    pub fn as_slice(&self) -> &[Command] {
+        &self.commands
+    }
+}
+
+/// The random streams of a client's group that a transport draws from: the polling phase
+/// and the polling jitter.
+#[derive(Debug, Clone)]
+pub struct PollRng {
+    pub phase: Stream,
+    pub jitter: Stream,
+}
+
+/// HTTP/1.1 connections a browser opens to one origin (Chrome's and Firefox's limit; RFC
+/// 9112 section 9.4 leaves it to the client).
+pub const CONNECTIONS_PER_ORIGIN: u32 = 6;
+
+/// How a transport's tabs get connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// Every tab its own connection, without limit (WebSocket).
+    PerTab,
+    /// Every tab its own connection, at most this many per browser (HTTP/1.1).
+    Limited(u32),
+    /// All tabs on one connection (HTTP/2).
+    Shared,
+}
+
+/// How a transport's clients send their messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uploads {
+    /// On the open stream (WebSocket, gRPC bidirectional and client streaming).
+    Stream,
+    /// With a REST request beside the stream (SSE, polling, long polling).
+    Rest,
+}
+
+/// How a replica hands a new event to a transport's clients.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// Pushed to the open streams it holds; within a flow-control window of this many
+    /// bytes when set (gRPC).
+    pub streams: bool,
+    pub window: Option<u64>,
+    /// Answers the long-poll requests it holds.
+    pub held_requests: bool,
+}
+
+/// One transport's behaviour.
+#[derive(Debug, Clone, Copy)]
+pub enum Machine {
+    Polling(Polling),
+    LongPolling(LongPolling),
+    Sse(Sse),
+    WebSocket(WebSocket),
+    Grpc(GrpcStream),
+}
+
+impl Machine {
+    /// The machine of a variant's transport; `None` for webhooks, which have their own
+    /// model. `has_fallback`: the variant lists fallbacks after it.
+    pub fn of(kind: &TransportKind, has_fallback: bool) -> Option<Machine> {
+        Some(match kind {
+            TransportKind::Polling {
+                interval,
+                jitter,
+                http,
+                not_modified,
+                framing,
+            } => Machine::Polling(Polling {
+                interval: *interval,
+                jitter: *jitter,
+                http: *http,
+                not_modified: *not_modified,
+                framing: *framing,
+            }),
+            TransportKind::LongPolling {
+                timeout,
+                http,
+                reconnect,
+            } => Machine::LongPolling(LongPolling {
+                timeout: *timeout,
+                http: *http,
+                reconnect: *reconnect,
+            }),
+            TransportKind::Sse {
+                heartbeat,
+                retry,
+                http,
+                reconnect,
+                replay_buffer,
+            } => Machine::Sse(Sse {
+                heartbeat: *heartbeat,
+                retry: *retry,
+                http: *http,
+                reconnect: *reconnect,
+                replay_buffer: *replay_buffer,
+            }),
+            TransportKind::WebSocket {
+                ping,
+                upgrade_request,
+                upgrade_response,
+                reconnect,
+                replay,
+                fallback: _,
+            } => Machine::WebSocket(WebSocket {
+                ping: *ping,
+                upgrade_request: *upgrade_request,
+                upgrade_response: *upgrade_response,
+                reconnect: *reconnect,
+                replay: *replay,
+                has_fallback,
+            }),
+            TransportKind::Grpc {
+                http,
+                keepalive,
+                request_message,
+                reconnect,
+                replay,
+                max_connection_age,
+                mode,
+            } => Machine::Grpc(GrpcStream {
+                http: *http,
+                keepalive: *keepalive,
+                request_message: *request_message,
+                reconnect: *reconnect,
+                replay: *replay,
+                max_connection_age: *max_connection_age,
+                mode: *mode,
+            }),
+            TransportKind::Webhook { .. } => return None,
+        })
+    }
+
+    /// Decides what to do about `input` to a client whose state is `facts`.
+    pub fn on(&self, input: Input, facts: &Facts, rng: &mut PollRng, out: &mut Out) {
+        match self {
+            Machine::Polling(m) => m.on(input, facts, rng, out),
+            Machine::LongPolling(m) => m.on(input, facts, out),
+            Machine::Sse(m) => m.on(input, out),
+            Machine::WebSocket(m) => m.on(input, out),
+            Machine::Grpc(m) => m.on(input, out),
+        }
+    }
+
+    /// Application-layer `(payload, framing)` bytes of a message of this transport.
+    #[inline]
+    pub fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
+        match self {
+            Machine::Polling(m) => m.size(kind, log, conn),
+            Machine::LongPolling(m) => m.size(kind, log, conn),
+            Machine::Sse(m) => m.size(kind, log, conn),
+            Machine::WebSocket(m) => m.size(kind, log, conn),
+            Machine::Grpc(m) => m.size(kind, log, conn),
+        }
+    }
+
+    /// How its tabs get connections.
+    pub fn sharing(&self) -> Sharing {
+        match self {
+            Machine::Polling(m) => m.http.sharing(),
+            Machine::LongPolling(m) => m.http.sharing(),
+            Machine::Sse(m) => m.http.sharing(),
+            Machine::WebSocket(_) => Sharing::PerTab,
+            Machine::Grpc(_) => Sharing::Shared,
+        }
+    }
+
+    /// Interval of heartbeats or pings on an open stream, if any.
+    pub fn keepalive(&self) -> Option<Nanos> {
+        match self {
+            Machine::Sse(m) => m.heartbeat,
+            Machine::WebSocket(m) => m.ping,
+            Machine::Polling(_) | Machine::LongPolling(_) | Machine::Grpc(_) => None,
+        }
+    }
+
+    /// Whether the client answers a keepalive (a WebSocket pong; SSE comments get none).
+    pub fn keepalive_answered(&self) -> bool {
+        matches!(self, Machine::WebSocket(_))
+    }
+
+    /// Whether messages of `kind` are writes of a streamed HTTP response body (which a
+    /// buffering proxy holds back).
+    pub fn is_stream_body(&self, kind: MsgKind) -> bool {
+        match self {
+            Machine::Sse(_) => Sse::writes_body(kind),
+            Machine::Grpc(_) => matches!(kind, MsgKind::Event(_)),
+            Machine::Polling(_) | Machine::LongPolling(_) | Machine::WebSocket(_) => false,
+        }
+    }
+
+    /// Whether a client that reconnects loses the events of its outage (a WebSocket or
+    /// gRPC stream without replay): while it is away they count as lost, not in flight.
+    pub fn loses_outage(&self) -> bool {
+        match self {
+            Machine::WebSocket(m) => m.reconnect.is_some() && !m.replay,
+            Machine::Grpc(m) => !m.replay,
+            Machine::Polling(_) | Machine::LongPolling(_) | Machine::Sse(_) => false,
+        }
+    }
+
+    /// The client's HTTP/2 connection window, if the transport runs over HTTP/2: it sends
+    /// a WINDOW_UPDATE each time it has consumed half of it.
+    pub fn http2_window(&self) -> Option<u64> {
+        match self {
+            Machine::Polling(m) => m.http.http2_window(),
+            Machine::LongPolling(m) => m.http.http2_window(),
+            Machine::Sse(m) => m.http.http2_window(),
+            Machine::Grpc(m) => m.http.http2_window(),
+            Machine::WebSocket(_) => None,
+        }
+    }
+
+    /// Interval of the server's HTTP/2 PINGs on each connection, if any.
+    pub fn http2_ping(&self) -> Option<Nanos> {
+        match self {
+            Machine::Polling(m) => m.http.http2_ping(),
+            Machine::LongPolling(m) => m.http.http2_ping(),
+            Machine::Sse(m) => m.http.http2_ping(),
+            Machine::Grpc(m) => m.keepalive,
+            Machine::WebSocket(_) => None,
+        }
+    }
+
+    /// How the clients send their messages (two-way workloads).
+    pub fn uploads(&self) -> Uploads {
+        match self {
+            Machine::WebSocket(_) => Uploads::Stream,
+            Machine::Grpc(m) => m.uploads(),
+            Machine::Polling(_) | Machine::LongPolling(_) | Machine::Sse(_) => Uploads::Rest,
+        }
+    }
+
+    /// Whether the client's request is a WebSocket upgrade (which a proxy may deny).
+    pub fn is_upgrade(&self) -> bool {
+        matches!(self, Machine::WebSocket(_))
+    }
+
+    /// The server's maximum connection age (gRPC), after which it closes a connection at
+    /// its next quiet moment and the client reconnects.
+    pub fn max_connection_age(&self) -> Option<Nanos> {
+        match self {
+            Machine::Grpc(m) => m.max_connection_age,
+            _ => None,
+        }
+    }
+
+    /// How a replica hands a new event to this transport's clients.
+    pub fn delivery(&self) -> Delivery {
+        match self {
+            Machine::Polling(_) => Delivery::default(),
+            Machine::LongPolling(_) => Delivery {
+                held_requests: true,
+                ..Delivery::default()
+            },
+            Machine::Sse(_) | Machine::WebSocket(_) => Delivery {
+                streams: true,
+                ..Delivery::default()
+            },
+            Machine::Grpc(m) => Delivery {
+                streams: true,
+                window: Some(m.window()),
+                held_requests: false,
+            },
+        }
+    }
+}
+
+/// Machines built from real scenario text, and a way to ask them one question, for the
+/// transports' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::transport::Chain;
+
+    /// The chains of the variants in `transports` (YAML list items of a scenario's
+    /// `transports:`), with every default the scenario applies.
+    pub fn chains(transports: &str) -> Vec<Chain> {
+        let text = format!(
+            "name: machine-test\nduration: 1m\nnetwork:\n  lan: {{ latency: 1ms, bandwidth: 100Mbit/s }}\n\
+             clients:\n  c: {{ count: 1, link: lan }}\nserver: {{ cores: 1 }}\n\
+             workload:\n  events: {{ source: poisson, rate: 1/s, payload: 100B }}\n\
+             transports:\n{transports}"
+        );
+        let scenario = crate::scenario::load_str("<machine test>", &text, &[])
+            .unwrap_or_else(|e| panic!("test scenario: {e}"));
+        scenario
+            .transports
+            .iter()
+            .map(|v| Chain::new(&v.kind).expect("not a webhook"))
+            .collect()
+    }
+
+    /// The chain of the one variant in `transport`.
+    pub fn chain(transport: &str) -> Chain {
+        chains(&format!("  - label: t\n    {transport}\n")).remove(0)
+    }
+
+    /// The random streams of a test client.
+    pub fn rng() -> PollRng {
+        PollRng {
+            phase: crate::engine::rng::stream(1, "poll-phase:test"),
+            jitter: crate::engine::rng::stream(1, "poll-jitter:test"),
+        }
+    }
+
+    /// What a client at `stage` of `chain` in state `facts` is told to do about `input`.
+    pub fn decide(chain: &Chain, stage: u8, input: Input, facts: Facts) -> Vec<Command> {
+        let mut out = Out::default();
+        chain.on(stage, input, &facts, &mut rng(), &mut out);
+        out.as_slice().to_vec()
+    }
+}
