@@ -17,7 +17,7 @@ use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::scenario::Scenario;
 use crate::time::Nanos;
-use crate::transport::{Chain, Delivery, Input, Out, PollRng};
+use crate::transport::{Chain, Delivery, Input, PollRng};
 use crate::workload::EventLog;
 
 /// Per-client state: the client, its connection and the server's view of it.
@@ -214,8 +214,6 @@ pub struct World<'s> {
     chain: Chain,
     /// How a replica hands a new event to the clients (from the chain).
     delivery: Delivery,
-    /// The commands of the transport's current decision (kept to reuse its buffer).
-    out: Out,
     clients: Vec<Client>,
     browsers: Vec<Browser>,
     /// Per browser: its access link's serializers by [`Direction::index`], shared by every
@@ -348,7 +346,6 @@ impl<'s> World<'s> {
             },
             chain,
             delivery: chain.delivery(),
-            out: Out::default(),
             two_way,
             history: scenario
                 .rest
@@ -648,11 +645,11 @@ impl<'s> World<'s> {
         self.clients[c as usize].events_on_wire += msg.events() as u64;
         self.proxy_traffic(c, now, s);
         if direction == Direction::Down
+            && let Some(flush) = self.paths[self.clients[c as usize].group as usize].buffering
             && self
                 .chain
                 .at(self.clients[c as usize].stage)
                 .is_stream_body(kind)
-            && let Some(flush) = self.paths[self.clients[c as usize].group as usize].buffering
         {
             for held in self.proxy_buffer(c, msg, flush) {
                 self.transmit_or_buffer(c, direction, held, now, s);
@@ -903,7 +900,7 @@ impl<'s> World<'s> {
 
     /// Starts the keepalive timer of a newly opened stream, if the protocol has one.
     pub(super) fn start_keepalive(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
-        if let Some(interval) = self.chain.at(self.clients[c as usize].stage).keepalive() {
+        if let Some(interval) = self.chain.profile(self.clients[c as usize].stage).keepalive {
             let generation = self.clients[c as usize].connection.generation;
             s.after(interval, Event::Keepalive(c, generation));
         }
@@ -1112,7 +1109,7 @@ impl<'s> World<'s> {
             self.client_setup(c, msg.kind, now, s);
             return;
         }
-        if let (Some(window), false) = (self.chain.primary().http2_window(), self.is_rest(c)) {
+        if let (Some(window), false) = (self.chain.http2_window(), self.is_rest(c)) {
             // Flow control counts what the client consumed: approximately the message's
             // application bytes (DATA payloads; header frames are not flow-controlled).
             let connection = &mut self.clients[c as usize].connection;
@@ -1136,8 +1133,8 @@ impl<'s> World<'s> {
             MsgKind::Keepalive => {
                 if self
                     .chain
-                    .at(self.clients[c as usize].stage)
-                    .keepalive_answered()
+                    .profile(self.clients[c as usize].stage)
+                    .keepalive_answered
                 {
                     self.send_up(c, MsgKind::Pong, now, s);
                 }
@@ -1273,7 +1270,7 @@ impl Model for World<'_> {
             Event::Keepalive(c, generation) => {
                 let client = &self.clients[c as usize];
                 let current = client.streaming && client.connection.generation == generation;
-                let interval = self.chain.at(client.stage).keepalive();
+                let interval = self.chain.profile(client.stage).keepalive;
                 if let (Some(interval), true) = (interval, current) {
                     s.after(interval, Event::Keepalive(c, generation));
                     let cost = self.scenario.server.cost.ping;

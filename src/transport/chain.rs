@@ -8,7 +8,8 @@
 //! behaviour ([`Machine`]) or the client's step, which the simulation keeps.
 
 use crate::scenario::TransportKind;
-use crate::transport::machine::{Command, Delivery, Facts, Input, Machine, Out, PollRng};
+use crate::time::Nanos;
+use crate::transport::machine::{Command, Delivery, Facts, Input, Machine, Out, PollRng, Sharing};
 
 /// Most steps of a chain: the transport itself, then SSE and long polling once each.
 pub const MAX_STEPS: usize = 3;
@@ -20,7 +21,40 @@ pub struct Chain {
     steps: [Machine; MAX_STEPS],
     /// Per step: failed attempts in a row of the step before that move a client to it.
     after: [u32; MAX_STEPS],
+    /// Per step: its properties, read once.
+    profiles: [Profile; MAX_STEPS],
+    /// The variant's HTTP/2 connection window, if any (asked on every message received).
+    http2_window: Option<u64>,
     len: u8,
+}
+
+/// A step's properties, read from its machine once when the chain is built: the world asks
+/// for them on every message and connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Profile {
+    /// How its tabs get connections.
+    pub sharing: Sharing,
+    /// Interval of heartbeats or pings on an open stream, if any.
+    pub keepalive: Option<Nanos>,
+    /// The client answers a keepalive (a WebSocket pong).
+    pub keepalive_answered: bool,
+    /// A client that reconnects loses the events of its outage.
+    pub loses_outage: bool,
+    /// The inputs a client at this step may answer ([`Machine::hears`], with the chain's
+    /// fallback and held requests).
+    pub hears: u8,
+}
+
+impl Profile {
+    fn of(machine: &Machine) -> Profile {
+        Profile {
+            sharing: machine.sharing(),
+            keepalive: machine.keepalive(),
+            keepalive_answered: machine.keepalive_answered(),
+            loses_outage: machine.loses_outage(),
+            hears: machine.hears(),
+        }
+    }
 }
 
 impl Chain {
@@ -34,6 +68,8 @@ impl Chain {
         let mut chain = Chain {
             steps: [first; MAX_STEPS],
             after: [0; MAX_STEPS],
+            profiles: [Profile::of(&first); MAX_STEPS],
+            http2_window: first.http2_window(),
             len: 1,
         };
         // Validation allows only SSE and long polling as fallbacks, once each.
@@ -42,7 +78,25 @@ impl Chain {
                 let k = usize::from(chain.len);
                 chain.steps[k] = machine;
                 chain.after[k] = step.after;
+                chain.profiles[k] = Profile::of(&machine);
                 chain.len += 1;
+            }
+        }
+        // Every step hears a lost connection before the last (it may fall back), and
+        // the held requests of the chain's long polling whatever its step.
+        let lost = Input::Lost {
+            failed: false,
+            denied: false,
+        };
+        let held = chain.long_polling().map_or(0, |m| {
+            m.hears()
+                & (Input::HoldTimeout { current: false }.bit()
+                    | Input::AnswerReady { current: false }.bit())
+        });
+        for k in 0..usize::from(chain.len) {
+            chain.profiles[k].hears |= held;
+            if k + 1 < usize::from(chain.len) {
+                chain.profiles[k].hears |= lost.bit();
             }
         }
         Some(chain)
@@ -54,13 +108,34 @@ impl Chain {
         &self.steps[0]
     }
 
-    /// The transport of a client at `stage` (0: the variant's own).
+    /// The transport of a client at `stage` (0: the variant's own). A client only reaches
+    /// a stage the chain has ([`Command::FallBack`] is decided only before the last).
     #[inline]
     pub fn at(&self, stage: u8) -> &Machine {
-        &self.steps[usize::from(stage.min(self.len - 1))]
+        &self.steps[usize::from(stage)]
+    }
+
+    /// The properties of the transport at `stage`.
+    #[inline]
+    pub fn profile(&self, stage: u8) -> &Profile {
+        &self.profiles[usize::from(stage)]
+    }
+
+    /// The variant's HTTP/2 connection window, if it runs over HTTP/2.
+    #[inline]
+    pub fn http2_window(&self) -> Option<u64> {
+        self.http2_window
+    }
+
+    /// Whether a client at `stage` may answer `input` with a command (if not, telling it
+    /// is a no-op).
+    #[inline]
+    pub fn hears(&self, stage: u8, input: Input) -> bool {
+        self.profile(stage).hears & input.bit() != 0
     }
 
     /// Decides what to do about `input` to a client at `stage` whose state is `facts`.
+    #[inline]
     pub fn on(&self, stage: u8, input: Input, facts: &Facts, rng: &mut PollRng, out: &mut Out) {
         if let Input::Lost {
             failed: true,
@@ -219,5 +294,57 @@ mod tests {
 
     fn chain_of(transport: &str) -> Chain {
         chain(transport)
+    }
+
+    #[test]
+    fn a_step_hears_every_input_it_answers() {
+        let chains = crate::transport::machine::testing::chains(
+            "  - { label: p, polling: { interval: 1s, jitter: 100ms } }\n\
+             \x20 - { label: l, long_polling: { timeout: 30s } }\n\
+             \x20 - { label: s, sse: { heartbeat: 15s } }\n\
+             \x20 - { label: w, websocket: { ping: 30s } }\n\
+             \x20 - { label: g, grpc: {} }\n",
+        );
+        let mut all = chains;
+        all.push(ws_chain());
+        let inputs = [
+            Input::Start,
+            Input::Timer,
+            Input::RequestHandled,
+            Input::ResponseReceived,
+            FAILED,
+            DENIED,
+            Input::Lost {
+                failed: false,
+                denied: false,
+            },
+            Input::HoldTimeout { current: true },
+            Input::AnswerReady { current: true },
+            Input::WindowUpdate { credit: 1 },
+        ];
+        let mut silent = 0;
+        for chain in &all {
+            for stage in 0..chain.len {
+                for input in inputs {
+                    for bits in 0..8u32 {
+                        let facts = Facts {
+                            request_outstanding: bits & 1 != 0,
+                            held: bits & 2 != 0,
+                            answer_scheduled: bits & 4 != 0,
+                            failed_attempts: bits,
+                        };
+                        if !chain.hears(stage, input) {
+                            silent += 1;
+                            assert_eq!(
+                                decide(chain, stage, input, facts),
+                                [],
+                                "{input:?} at {stage}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(silent > 0, "some inputs are skipped");
     }
 }

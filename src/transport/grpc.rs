@@ -129,6 +129,7 @@ impl GrpcStream {
     /// flow-control window, sends HEADERS and, with replay, resumes from the client's
     /// cursor (else starts at the newest event), then pushes what fits the window; each
     /// WINDOW_UPDATE lets more through. A lost channel reconnects with backoff.
+    #[inline]
     pub fn on(&self, input: Input, out: &mut Out) {
         match input {
             Input::Start | Input::Timer => out.push(Command::SendRequest),

@@ -30,6 +30,7 @@ impl LongPolling {
     /// answers the requests a replica holds when it gets an event) or the timeout passes;
     /// writing the answer is a CPU job. A failed request is asked again after the
     /// reconnect policy's pause (the seeds' `setTimeout(longPoll, 2000)`).
+    #[inline]
     pub fn on(&self, input: Input, facts: &Facts, out: &mut Out) {
         match input {
             Input::Start | Input::Timer | Input::ResponseReceived => out.push(Command::SendRequest),

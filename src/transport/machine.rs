@@ -43,6 +43,23 @@ pub enum Input {
     WindowUpdate { credit: u64 },
 }
 
+impl Input {
+    /// The input's kind, as a bit of [`Machine::hears`]'s set.
+    #[inline]
+    pub fn bit(self) -> u8 {
+        1 << match self {
+            Input::Start => 0,
+            Input::Timer => 1,
+            Input::RequestHandled => 2,
+            Input::ResponseReceived => 3,
+            Input::Lost { .. } => 4,
+            Input::HoldTimeout { .. } => 5,
+            Input::AnswerReady { .. } => 6,
+            Input::WindowUpdate { .. } => 7,
+        }
+    }
+}
+
 /// What a transport may read of its client when it decides.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Facts {
@@ -106,25 +123,38 @@ pub enum Command {
     FallBack,
 }
 
-/// The commands of one decision, in order. The simulation keeps one and reuses it.
-#[derive(Debug, Default)]
+/// Most commands of one decision (gRPC's stream opening takes six).
+pub const MAX_COMMANDS: usize = 6;
+
+/// The commands of one decision, in order. A fixed array on the stack: deciding costs no
+/// allocation, and a decision made while another's commands run gets its own.
+#[derive(Debug, Clone, Copy)]
 pub struct Out {
-    commands: Vec<Command>,
+    commands: [Command; MAX_COMMANDS],
+    len: usize,
+}
+
+impl Default for Out {
+    fn default() -> Self {
+        Out {
+            commands: [Command::Disconnect; MAX_COMMANDS],
+            len: 0,
+        }
+    }
 }
 
 impl Out {
+    /// Adds a command. More than [`MAX_COMMANDS`] in one decision is a defect of a machine.
+    #[inline]
     pub fn push(&mut self, command: Command) {
-        self.commands.push(command);
+        self.commands[self.len] = command;
+        self.len += 1;
     }
 
-    /// The commands, in the order pushed; the buffer is empty afterwards.
-    pub fn drain(&mut self) -> std::vec::Drain<'_, Command> {
-        self.commands.drain(..)
-    }
-
-    /// The commands pushed so far (for tests).
+    /// The commands, in the order pushed.
+    #[inline]
     pub fn as_slice(&self) -> &[Command] {
-        &self.commands
+        &self.commands[..self.len]
     }
 }
 
@@ -258,6 +288,7 @@ impl Machine {
     }
 
     /// Decides what to do about `input` to a client whose state is `facts`.
+    #[inline]
     pub fn on(&self, input: Input, facts: &Facts, rng: &mut PollRng, out: &mut Out) {
         match self {
             Machine::Polling(m) => m.on(input, facts, rng, out),
@@ -368,6 +399,30 @@ impl Machine {
         match self {
             Machine::Grpc(m) => m.max_connection_age,
             _ => None,
+        }
+    }
+
+    /// The inputs (as [`Input::bit`]s) this transport may answer with a command: telling
+    /// it any other is a no-op, which the simulation skips (it is told of every response,
+    /// timer and lost connection). A test holds every machine to it.
+    pub fn hears(&self) -> u8 {
+        let common = Input::Start.bit()
+            | Input::Timer.bit()
+            | Input::RequestHandled.bit()
+            | Input::Lost {
+                failed: false,
+                denied: false,
+            }
+            .bit();
+        match self {
+            Machine::Polling(_) | Machine::Sse(_) | Machine::WebSocket(_) => common,
+            Machine::LongPolling(_) => {
+                common
+                    | Input::ResponseReceived.bit()
+                    | Input::HoldTimeout { current: false }.bit()
+                    | Input::AnswerReady { current: false }.bit()
+            }
+            Machine::Grpc(_) => common | Input::WindowUpdate { credit: 0 }.bit(),
         }
     }
 

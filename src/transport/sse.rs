@@ -59,6 +59,7 @@ impl Sse {
     /// (announcing `retry` in its first chunk) and its heartbeats, and resumes from the
     /// client's `Last-Event-ID` as far as the replay buffer reaches. EventSource
     /// reconnects after its retry time (or the scenario's policy).
+    #[inline]
     pub fn on(&self, input: Input, out: &mut Out) {
         match input {
             Input::Start | Input::Timer => out.push(Command::SendRequest),

@@ -56,6 +56,7 @@ impl WebSocket {
     /// client stays disconnected and misses every later event; with one it opens a new
     /// socket. Before a fallback, failed attempts without a policy are retried after
     /// socket.io's first delay.
+    #[inline]
     pub fn on(&self, input: Input, out: &mut Out) {
         match input {
             Input::Start | Input::Timer => out.push(Command::SendRequest),

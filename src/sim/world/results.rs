@@ -203,7 +203,7 @@ impl World<'_> {
 
     /// Whether the events waiting at the server for `client` will never reach it.
     fn abandons(&self, client: &Client) -> bool {
-        client.disconnected || (self.chain.at(client.stage).loses_outage() && !client.streaming)
+        client.disconnected || (self.chain.profile(client.stage).loses_outage && !client.streaming)
     }
 
     /// Lost by reason, with the events waiting for clients that will never get them.

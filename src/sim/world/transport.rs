@@ -11,11 +11,20 @@ use super::World;
 use crate::engine::Scheduler;
 use crate::sim::event::{ClientId, EVENT_MASK, Event, Job, MsgKind};
 use crate::time::Nanos;
-use crate::transport::{Command, Facts, Input};
+use crate::transport::{Command, Facts, Input, Out};
 
 impl World<'_> {
-    /// Tells `c`'s transport about `input` and carries out what it decides.
+    /// Tells `c`'s transport about `input` and carries out what it decides (nothing, when
+    /// its step does not hear such inputs).
+    #[inline]
     pub(super) fn tell(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
+        if self.chain.hears(self.clients[c as usize].stage, input) {
+            self.decide(c, input, now, s);
+        }
+    }
+
+    /// [`Self::tell`] for an input `c`'s step hears.
+    fn decide(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
         let client = &self.clients[c as usize];
         let facts = Facts {
             request_outstanding: client.request_outstanding,
@@ -25,17 +34,17 @@ impl World<'_> {
         };
         let (stage, group) = (client.stage, client.group as usize);
         // A command may tell a transport again (a refused connection is lost at once): the
-        // inner decision then fills a buffer of its own.
-        let mut out = std::mem::take(&mut self.out);
+        // inner decision has its own `Out`.
+        let mut out = Out::default();
         self.chain
             .on(stage, input, &facts, &mut self.poll_rng[group], &mut out);
-        for command in out.drain() {
-            self.obey(c, command, now, s);
+        for command in out.as_slice() {
+            self.obey(c, *command, now, s);
         }
-        self.out = out;
     }
 
     /// Carries out one command of `c`'s transport.
+    #[inline]
     fn obey(&mut self, c: ClientId, command: Command, now: Nanos, s: &mut Scheduler<Event>) {
         match command {
             Command::SendRequest => self.send_request(c, now, s),
