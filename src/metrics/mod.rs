@@ -3,6 +3,7 @@
 
 pub mod latency;
 pub mod order;
+pub mod recorder;
 pub mod registry;
 pub mod result;
 pub mod series;

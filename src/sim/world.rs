@@ -8,13 +8,12 @@ use crate::engine::rng::{self, Stream, exponential};
 use crate::engine::{Model, Scheduler};
 use crate::infra::balancer::Balancer;
 use crate::infra::server::Server;
-use crate::metrics::order::Arrival;
-use crate::metrics::{LatencyRecorder, LostByReason};
+use crate::metrics::recorder::{Count, Recorder};
 use crate::net::link::{LinkParams, LinkQueue, carried_within};
 use crate::net::loss::{self, RttEstimator};
 use crate::net::tcp::{AckState, PureAcks, segments};
 use crate::net::tls::TlsVersion;
-use crate::net::wire::{Direction, LayerBytes, WireBytes};
+use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
 use crate::time::Nanos;
 use crate::transport::{Chain, Delivery, Input, PollRng};
@@ -153,55 +152,6 @@ fn is_handshake(kind: MsgKind) -> bool {
     matches!(kind, MsgKind::Syn | MsgKind::SynAck)
 }
 
-/// Counters of the measurement window.
-#[derive(Debug, Default)]
-struct Counters {
-    /// Bytes per client group: every hop on the group's path carries them.
-    bytes_by_group: Vec<WireBytes>,
-    /// Deliveries after a later event, and deliveries of an event again (whole run).
-    out_of_order: u64,
-    duplicates: u64,
-    requests: u64,
-    responses: u64,
-    empty_responses: u64,
-    polls_skipped: u64,
-    latency: LatencyRecorder,
-    /// Connection opened → first response or stream start, over the whole run.
-    first_response: LatencyRecorder,
-    /// Segments sent (first transmissions, handshakes included).
-    segments_sent: u64,
-    /// Segments sent again after a loss.
-    retransmitted_segments: u64,
-    /// Broker messages (one per event per replica with subscribers).
-    broker_messages: u64,
-    /// Connections closed by a proxy's idle timeout.
-    proxy_closes: u64,
-    /// Connections closed at a proxy's maximum lifetime.
-    lifetime_closes: u64,
-    /// Connections closed when their replica's drain period ended.
-    drain_closes: u64,
-    age_closes: u64,
-    /// Connections refused (a proxy or replica full), and WebSocket upgrades denied.
-    refused: u64,
-    denied: u64,
-    /// Requests sent anew after a lost connection (SSE reconnects, long-poll retries).
-    reconnects: u64,
-    /// Slow consumers: messages dropped from send buffers, streams disconnected, and the
-    /// largest send buffer.
-    slow_consumer_drops: u64,
-    slow_consumer_disconnects: u64,
-    peak_send_buffer: u64,
-    /// Connections opened (SYNs reaching the server).
-    connections_opened: u64,
-    /// Bytes still to serialize on the access links when the run ends, by direction.
-    queued_at_end: crate::metrics::QueuedBytes,
-    /// Connections the server closed after its keep-alive idle timeout.
-    idle_closes: u64,
-    /// Tabs that had to wait for an HTTP/1.1 connection, and how long they waited.
-    blocked_streams: u64,
-    blocked_wait: LatencyRecorder,
-}
-
 /// Everything one run of one transport variant simulates.
 pub struct World<'s> {
     scenario: &'s Scenario,
@@ -252,9 +202,8 @@ pub struct World<'s> {
     events_so_far: u32,
     /// Registered clients in registration order.
     subscribers: Vec<ClientId>,
-    counters: Counters,
-    /// Per-second counters.
-    series: crate::metrics::series::TimeSeries,
+    /// What the run counts.
+    recorder: Recorder,
     /// Per replica: its process is down; the balancer leaves it out of service.
     down: Vec<bool>,
     lb_out: Vec<bool>,
@@ -270,9 +219,6 @@ pub struct World<'s> {
     balancer_down: bool,
     /// Per group: when its access links are partitioned, in time order.
     partitions: Vec<Vec<(Nanos, Nanos)>>,
-    /// Lost (event, client) pairs by reason, over the whole run (the end's abandoned ones
-    /// are added when the run finishes).
-    lost_by: LostByReason,
     /// Per browser: its device's radio, on links with one (empty when no link has one),
     /// and the account of the radios it had before a network switch.
     radios: Vec<Option<crate::energy::Radio>>,
@@ -378,7 +324,6 @@ impl<'s> World<'s> {
             proxy_stats: vec![proxy::ProxyStats::default(); scenario.proxies.len()],
             events_so_far: 0,
             subscribers: Vec::new(),
-            series: crate::metrics::series::TimeSeries::new(scenario.duration),
             down: vec![false; scenario.max_replicas() as usize],
             lb_out: vec![false; scenario.max_replicas() as usize],
             health: vec![faults::Health::default(); scenario.max_replicas() as usize],
@@ -388,14 +333,10 @@ impl<'s> World<'s> {
             proxy_down: vec![false; scenario.proxies.len()],
             balancer_down: false,
             partitions: faults::partitions_of(scenario),
-            lost_by: LostByReason::default(),
             radios: Self::radios_of(scenario),
             radio_past: Vec::new(),
             invariants: None,
-            counters: Counters {
-                bytes_by_group: vec![WireBytes::default(); scenario.groups.len()],
-                ..Counters::default()
-            },
+            recorder: Recorder::new(scenario.warmup, scenario.duration, scenario.groups.len()),
         }
     }
 
@@ -416,7 +357,7 @@ impl<'s> World<'s> {
     }
 
     pub(super) fn in_window(&self, time: Nanos) -> bool {
-        time >= self.scenario.warmup && time < self.scenario.duration
+        self.recorder.in_window(time)
     }
 
     /// Counts bytes on client `c`'s connection: in the totals and on its access link.
@@ -429,9 +370,7 @@ impl<'s> World<'s> {
     ) {
         if self.in_window(time) {
             let group = self.clients[c as usize].group as usize;
-            self.counters.bytes_by_group[group]
-                .direction_mut(direction)
-                .add(bytes);
+            self.recorder.bytes(group, direction, bytes);
             if self.is_rest(c) && self.two_way.uploads_rest() {
                 self.count_message_bytes(direction, bytes);
             }
@@ -459,10 +398,7 @@ impl<'s> World<'s> {
         }
         .within(start, done, from, to);
         let queued = carried_within(msg.wire, start, done, to, Nanos::MAX);
-        match direction {
-            Direction::Down => self.counters.queued_at_end.down += queued,
-            Direction::Up => self.counters.queued_at_end.up += queued,
-        }
+        self.recorder.queued_at_end(direction, queued);
         if let Some(invariants) = &mut self.invariants {
             let browser = self.clients[c as usize].browser as usize;
             invariants.carried(browser, direction, layers.total());
@@ -471,9 +407,7 @@ impl<'s> World<'s> {
             return;
         }
         let group = self.clients[c as usize].group as usize;
-        self.counters.bytes_by_group[group]
-            .direction_mut(direction)
-            .add(layers);
+        self.recorder.bytes(group, direction, layers);
         let rest_upload = self.is_rest(c) && self.two_way.uploads_rest();
         let stream_upload = matches!(msg.kind, MsgKind::Upload { .. }) && !self.is_rest(c);
         if rest_upload || stream_upload {
@@ -636,9 +570,7 @@ impl<'s> World<'s> {
             self.count_pure_acks(c, acks, now, direction);
         }
         // Its bytes count as the link carries them (see `transmit`).
-        if self.in_window(now) {
-            self.counters.segments_sent += segs;
-        }
+        self.recorder.add(Count::SegmentsSent, now, segs);
         msg.segments = segs;
         msg.wire = layers.total();
         msg.data = layers.total() - layers.tcpip;
@@ -754,9 +686,8 @@ impl<'s> World<'s> {
                 ..LayerBytes::default()
             };
             self.count(c, now, direction, resent);
-            if self.in_window(now) {
-                self.counters.retransmitted_segments += resent_segments;
-            }
+            self.recorder
+                .add(Count::RetransmittedSegments, now, resent_segments);
         }
     }
 
@@ -800,7 +731,7 @@ impl<'s> World<'s> {
         let cost = self.draw_cost(cost);
         let r = self.replica_of(c);
         let done = self.servers[r].execute(now, cost);
-        self.series.cpu(done - cost, done);
+        self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
             Event::JobDone(c, job, self.clients[c as usize].job_epoch),
@@ -855,7 +786,7 @@ impl<'s> World<'s> {
         let client = &mut self.clients[c as usize];
         client.cursor = cursor;
         client.lost += u64::from(left);
-        self.lost_by.overtaken += u64::from(left);
+        self.recorder.lost().overtaken += u64::from(left);
     }
 
     /// `c`'s events before `end` are on the wire or lost: none of them can be handed back.
@@ -888,9 +819,9 @@ impl<'s> World<'s> {
         let empty = self.pending_events(c) == 0;
         self.clients[c as usize].cursor = self.events_so_far;
         if self.in_window(now) {
-            self.counters.responses += 1;
+            self.recorder.count(Count::Responses, now);
             if empty {
-                self.counters.empty_responses += 1;
+                self.recorder.count(Count::EmptyResponses, now);
             }
         }
         self.send_down(c, MsgKind::Response { first, count }, now, s);
@@ -922,7 +853,7 @@ impl<'s> World<'s> {
         let kept = limit.map_or(pending.len(), |l| pending.len().min(l as usize));
         let gone = (pending.len() - kept) as u64;
         self.clients[c as usize].lost += gone;
-        self.lost_by.replay_buffer += gone;
+        self.recorder.lost().replay_buffer += gone;
         if gone > 0 {
             self.settle(c, pending[gone as usize - 1] + 1);
         }
@@ -942,15 +873,13 @@ impl<'s> World<'s> {
         let client = &mut self.clients[c as usize];
         client.lost += missed;
         client.cursor = self.events_so_far;
-        self.lost_by.outage += missed;
+        self.recorder.lost().outage += missed;
         self.settle(c, self.events_so_far);
     }
 
     /// Counts a skipped poll tick.
     pub(super) fn poll_skipped(&mut self, now: Nanos) {
-        if self.in_window(now) {
-            self.counters.polls_skipped += 1;
-        }
+        self.recorder.count(Count::PollsSkipped, now);
     }
 
     /// `c` receives its events among `[first, first + count)` at `now`. While it waits
@@ -967,16 +896,9 @@ impl<'s> World<'s> {
             }
             self.clients[c as usize].delivered += 1;
             let key = self.order_key(c, n);
-            match self.clients[c as usize].order.receive(key) {
-                Arrival::InOrder => {}
-                Arrival::Late => self.counters.out_of_order += 1,
-                Arrival::Duplicate => self.counters.duplicates += 1,
-            }
-            let created = self.log.times[n as usize];
-            if created >= self.scenario.warmup {
-                self.counters.latency.record(now - created);
-            }
-            self.series.delivered(now, now - created);
+            let arrival = self.clients[c as usize].order.receive(key);
+            self.recorder
+                .delivered(self.log.times[n as usize], now, arrival);
             self.message_delivered(c, n, now);
         }
     }
@@ -1009,7 +931,7 @@ impl<'s> World<'s> {
             MsgKind::Request | MsgKind::Upload { .. } | MsgKind::HistoryRequest => {
                 self.touch(c, now);
                 if !self.request_arrived(c, now) {
-                    self.counters.refused += u64::from(self.in_window(now));
+                    self.recorder.count(Count::Refused, now);
                     self.refuse_request(c, MsgKind::Unavailable, now, s);
                     return;
                 }
@@ -1019,7 +941,7 @@ impl<'s> World<'s> {
                     _ => {}
                 }
                 if self.in_window(now) {
-                    self.counters.requests += 1;
+                    self.recorder.count(Count::Requests, now);
                     self.proxies_saw_request(c);
                 }
                 let connection = &mut self.clients[c as usize].connection;
@@ -1103,7 +1025,7 @@ impl<'s> World<'s> {
             && !self.is_rest(c)
             && let Some(opened) = self.clients[c as usize].connection.opened_at.take()
         {
-            self.counters.first_response.record(now - opened);
+            self.recorder.first_response(now - opened);
         }
         if msg.kind.is_setup() {
             self.client_setup(c, msg.kind, now, s);
@@ -1147,7 +1069,7 @@ impl<'s> World<'s> {
             MsgKind::RestResponse => self.rest_answered(c, now, s),
             MsgKind::Denied | MsgKind::Unavailable => {
                 if msg.kind == MsgKind::Denied && self.in_window(now) {
-                    self.counters.denied += 1;
+                    self.recorder.count(Count::Denied, now);
                     let group = self.clients[c as usize].group as usize;
                     if let Some(p) = self.paths[group].denier {
                         self.proxy_stats[p as usize].denied += 1;

@@ -88,7 +88,7 @@ impl World<'_> {
                 } else {
                     self.browsers[b].waiting.push_back(c);
                     self.clients[c as usize].blocked_since = Some(now);
-                    self.counters.blocked_streams += 1;
+                    self.recorder.blocked();
                 }
             }
             Sharing::Shared => {
@@ -172,7 +172,7 @@ impl World<'_> {
                 if let Some(next) = self.browsers[b].waiting.pop_front() {
                     let since = self.clients[next as usize].blocked_since.take();
                     if let Some(since) = since {
-                        self.counters.blocked_wait.record(now - since);
+                        self.recorder.unblocked(now - since);
                     }
                     self.browsers[b].open_connections += 1;
                     self.open_connection(next, now, s);

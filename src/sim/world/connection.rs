@@ -7,6 +7,7 @@
 
 use super::{Client, World};
 use crate::engine::Scheduler;
+use crate::metrics::recorder::Count;
 use crate::net::tls::{
     CLIENT_FINISHED_1_2, CLIENT_FINISHED_1_3, END_OF_EARLY_DATA, SERVER_FINISHED_1_2, TlsVersion,
 };
@@ -114,13 +115,15 @@ impl World<'_> {
         match kind {
             MsgKind::Syn => {
                 if !self.client_connection_opened(c, now) {
-                    self.counters.refused += u64::from(self.in_window(now));
+                    self.recorder.count(Count::Refused, now);
                     self.send_down(c, MsgKind::Refused, now, s);
                     return;
                 }
-                self.counters.connections_opened += u64::from(self.in_window(now));
-                self.series.connection_opened(now);
-                self.series.connections_now(now, self.open_connections);
+                self.recorder.count(Count::ConnectionsOpened, now);
+                self.recorder.series().connection_opened(now);
+                self.recorder
+                    .series()
+                    .connections_now(now, self.open_connections);
                 self.start_lifetime(c, s);
                 self.send_down(c, MsgKind::SynAck, now, s);
             }
@@ -269,7 +272,7 @@ impl World<'_> {
             s.at(deadline, Event::IdleTimeout(c));
             return;
         }
-        self.counters.idle_closes += u64::from(self.in_window(now));
+        self.recorder.count(Count::IdleCloses, now);
         self.close_connection(c, &tabs, now, s);
     }
 
@@ -294,7 +297,9 @@ impl World<'_> {
         for t in tabs {
             self.client_connection_closed(*t);
         }
-        self.series.connections_now(now, self.open_connections);
+        self.recorder
+            .series()
+            .connections_now(now, self.open_connections);
         for t in tabs {
             self.settle_acks(*t, now);
             self.clients[*t as usize].crashed = false;

@@ -290,7 +290,7 @@ impl World<'_> {
             self.lb_out[r as usize] = true;
         }
         for (from, to) in self.servers[r as usize].crash(now) {
-            self.series.cpu_void(from, to);
+            self.recorder.series().cpu_void(from, to);
         }
         let layer7 = self.balancer.layer() == 7;
         for c in 0..self.clients.len() as ClientId {

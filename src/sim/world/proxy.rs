@@ -51,6 +51,7 @@ pub(super) struct ProxyStats {
     pub peak_buffered: u64,
 }
 use crate::engine::Scheduler;
+use crate::metrics::recorder::Count;
 use crate::metrics::{ProxyResult, fixed};
 use crate::scenario::ProxySpec;
 use crate::sim::event::{ClientId, CloseReason, Event, Msg};
@@ -152,7 +153,7 @@ impl World<'_> {
             return;
         }
         if self.in_window(now) {
-            self.counters.proxy_closes += 1;
+            self.recorder.count(Count::ProxyCloses, now);
             let group = self.clients[c as usize].group as usize;
             if let Some(p) = self.paths[group].idle_closer {
                 self.proxy_stats[p as usize].idle_closes += 1;
@@ -232,15 +233,15 @@ impl World<'_> {
         }
         if self.in_window(now) {
             if reason == CloseReason::Lifetime as u32 {
-                self.counters.lifetime_closes += 1;
+                self.recorder.count(Count::LifetimeCloses, now);
                 let group = self.clients[c as usize].group as usize;
                 if let Some(p) = self.paths[group].lifetime_closer {
                     self.proxy_stats[p as usize].lifetime_closes += 1;
                 }
             } else if reason == CloseReason::Age as u32 {
-                self.counters.age_closes += 1;
+                self.recorder.count(Count::AgeCloses, now);
             } else {
-                self.counters.drain_closes += 1;
+                self.recorder.count(Count::DrainCloses, now);
             }
         }
         self.drop_connection(c, now, s);
@@ -256,10 +257,8 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         self.clients[c as usize].request_outstanding = false;
-        if self.in_window(now) {
-            self.counters.reconnects += 1;
-        }
-        self.series.reconnect(now);
+        self.recorder.count(Count::Reconnects, now);
+        self.recorder.series().reconnect(now);
         s.after(delay, Event::ClientTimer(c));
     }
 

@@ -10,6 +10,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
+use crate::metrics::recorder::Count;
 use crate::metrics::{Imbalance, ReplicaResult, fixed};
 use crate::sim::event::{ClientId, CloseReason, Event, Job};
 use crate::time::Nanos;
@@ -113,7 +114,7 @@ impl World<'_> {
         let r = self.replica_of(c);
         let in_window = self.in_window(now);
         self.servers[r].request_arrived(in_window);
-        self.series.request(now);
+        self.recorder.series().request(now);
         true
     }
 
@@ -157,9 +158,7 @@ impl World<'_> {
             Some(broker) => {
                 for r in 0..active {
                     if self.has_subscribers(r) {
-                        if self.in_window(now) {
-                            self.counters.broker_messages += 1;
-                        }
+                        self.recorder.count(Count::BrokerMessages, now);
                         s.after(broker.latency, Event::BrokerDelivery(r, n));
                     }
                 }
@@ -182,7 +181,7 @@ impl World<'_> {
         let cost = self.scenario.broker.map_or(0, |b| b.cost);
         let cost = self.draw_cost(cost);
         let done = self.servers[r as usize].execute(now, cost);
-        self.series.cpu(done - cost, done);
+        self.recorder.series().cpu(done - cost, done);
         s.at(done, Event::BrokerDone(r, n));
     }
 
@@ -218,7 +217,7 @@ impl World<'_> {
             client.cursor = n + 1;
             if for_it {
                 client.lost += 1;
-                self.lost_by.no_broker += 1;
+                self.recorder.lost().no_broker += 1;
                 self.settle(c, n + 1);
             }
         }

@@ -2,6 +2,7 @@
 //! [`RunResult`].
 
 use super::{Client, World};
+use crate::metrics::recorder::{Count, Recorder};
 use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackCount, FallbackResult,
     HopBytes, LostByReason, QueuedBytes, RunResult, SlowConsumers, WindowTotals, fixed,
@@ -14,15 +15,25 @@ impl World<'_> {
     /// Settles the ledger and the counters into the variant's result.
     pub fn finish(mut self, variant: &TransportSpec, sim_events: u64) -> RunResult {
         let end = self.scenario.duration;
+        for c in 0..self.clients.len() {
+            self.settle_acks(c as ClientId, end);
+        }
+        let still_blocked = self.still_blocked(end);
+        for wait in &still_blocked {
+            self.recorder.unblocked(*wait);
+        }
+        // The world still answers questions below; its recorder is done.
+        let recorder = std::mem::replace(&mut self.recorder, Recorder::new(0, 0, 0));
+        let mut recorded = recorder.finish();
         let mut ledger = EventLedger {
             events: self.events_so_far as u64,
             generated: 0,
             delivered: 0,
             lost: 0,
             in_flight: 0,
-            lost_by_reason: self.lost_by_reason(),
-            out_of_order: self.counters.out_of_order,
-            duplicates: self.counters.duplicates,
+            lost_by_reason: self.lost_by_reason(recorded.lost),
+            out_of_order: recorded.out_of_order,
+            duplicates: recorded.duplicates,
         };
         for l in self.client_ledgers() {
             ledger.generated += l.generated;
@@ -30,26 +41,16 @@ impl World<'_> {
             ledger.lost += l.lost;
             ledger.in_flight += l.in_flight;
         }
-        for c in 0..self.clients.len() {
-            self.settle_acks(c as ClientId, end);
-        }
-        let still_blocked = self.still_blocked(end);
-        for wait in &still_blocked {
-            self.counters.blocked_wait.record(*wait);
-        }
         let clients = self.visible_clients as u64;
         let window = self.scenario.window();
-        // The totals are the sum over the groups (each byte crosses one access link).
-        let mut bytes = WireBytes::default();
-        for group in &self.counters.bytes_by_group {
-            bytes.down.add(group.down);
-            bytes.up.add(group.up);
-        }
+        let bytes = recorded.bytes;
         let all = bytes.down.total() + bytes.up.total();
         let payload = bytes.down.payload + bytes.up.payload;
-        let responses = self.counters.responses;
+        let responses = recorded.get(Count::Responses);
+        let requests = recorded.get(Count::Requests);
+        let empty_responses = recorded.get(Count::EmptyResponses);
         let cores = self.scenario.server.cores as u64;
-        let mut series = std::mem::take(&mut self.series);
+        let mut series = std::mem::take(&mut recorded.series);
         series.finish(|second| {
             let t = second as u64 * 1_000_000_000;
             let in_service = self.replicas_at(t);
@@ -62,13 +63,13 @@ impl World<'_> {
             grpc_mode: variant.kind.grpc_mode(),
             seed: self.scenario.seed,
             clients,
-            latency: self.counters.latency.summary(),
-            latency_cdf: self.counters.latency.cdf(),
-            first_response: self.counters.first_response.summary(),
+            latency: recorded.latency.summary(),
+            latency_cdf: recorded.latency.cdf(),
+            first_response: recorded.first_response.summary(),
             blocked_streams: BlockedStreams {
-                blocked: self.counters.blocked_streams,
+                blocked: recorded.blocked_streams,
                 still_blocked: still_blocked.len() as u64,
-                wait: self.counters.blocked_wait.summary(),
+                wait: recorded.blocked_wait.summary(),
             },
             bytes_down_per_client_hour: BytesPerClientHour::from_window(
                 bytes.down, clients, window,
@@ -79,10 +80,10 @@ impl World<'_> {
             } else {
                 fixed(payload as f64 / all as f64, 6)
             },
-            requests_per_second: fixed(self.counters.requests as f64 / (window as f64 / 1e9), 3),
+            requests_per_second: fixed(requests as f64 / (window as f64 / 1e9), 3),
             empty_response_share: (responses > 0)
-                .then(|| fixed(self.counters.empty_responses as f64 / responses as f64, 6)),
-            polls_skipped: self.counters.polls_skipped,
+                .then(|| fixed(empty_responses as f64 / responses as f64, 6)),
+            polls_skipped: recorded.get(Count::PollsSkipped),
             peak_open_connections: self.peak_connections,
             cpu_utilisation: fixed(self.cpu_utilisation(), 6),
             mean_cpu_queueing_delay_ms: {
@@ -106,37 +107,37 @@ impl World<'_> {
             history: self.history_result(),
             fallback: self.fallback_result(variant),
             imbalance: self.imbalance(),
-            broker_messages: self.counters.broker_messages,
+            broker_messages: recorded.get(Count::BrokerMessages),
             disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,
             slow_consumers: SlowConsumers {
-                dropped_messages: self.counters.slow_consumer_drops,
-                disconnects: self.counters.slow_consumer_disconnects,
-                peak_send_buffer_bytes: self.counters.peak_send_buffer,
+                dropped_messages: recorded.get(Count::SlowConsumerDrops),
+                disconnects: recorded.get(Count::SlowConsumerDisconnects),
+                peak_send_buffer_bytes: recorded.peak_send_buffer,
             },
             ledger,
             totals: WindowTotals {
                 bytes,
-                requests: self.counters.requests,
+                requests,
                 responses,
-                empty_responses: self.counters.empty_responses,
-                connections_opened: self.counters.connections_opened,
-                proxy_closes: self.counters.proxy_closes,
-                lifetime_closes: self.counters.lifetime_closes,
-                drain_closes: self.counters.drain_closes,
-                age_closes: self.counters.age_closes,
-                refused: self.counters.refused,
-                denied: self.counters.denied,
-                reconnects: self.counters.reconnects,
-                segments_sent: self.counters.segments_sent,
-                retransmitted_segments: self.counters.retransmitted_segments,
-                idle_closes: self.counters.idle_closes,
+                empty_responses,
+                connections_opened: recorded.get(Count::ConnectionsOpened),
+                proxy_closes: recorded.get(Count::ProxyCloses),
+                lifetime_closes: recorded.get(Count::LifetimeCloses),
+                drain_closes: recorded.get(Count::DrainCloses),
+                age_closes: recorded.get(Count::AgeCloses),
+                refused: recorded.get(Count::Refused),
+                denied: recorded.get(Count::Denied),
+                reconnects: recorded.get(Count::Reconnects),
+                segments_sent: recorded.get(Count::SegmentsSent),
+                retransmitted_segments: recorded.get(Count::RetransmittedSegments),
+                idle_closes: recorded.get(Count::IdleCloses),
                 queued_at_end: QueuedBytes {
-                    down: self.counters.queued_at_end.down
+                    down: recorded.queued_at_end.down
                         + self.clients.iter().map(|c| c.send_queued).sum::<u64>(),
-                    up: self.counters.queued_at_end.up,
+                    up: recorded.queued_at_end.up,
                 },
             },
-            hops: self.hops(),
+            hops: self.hops(&recorded.bytes_by_group),
             series,
             sim_events,
             stopped: None,
@@ -146,12 +147,12 @@ impl World<'_> {
     /// Bytes per hop: each access-link profile, then each topology link, with the bytes of
     /// every group whose path crosses it (a connection's bytes are the same on every hop:
     /// TLS termination and re-encryption at middleboxes are not modelled).
-    fn hops(&self) -> Vec<HopBytes> {
+    fn hops(&self, bytes_by_group: &[WireBytes]) -> Vec<HopBytes> {
         let sum = |groups: &mut dyn Iterator<Item = usize>| {
             let mut total = WireBytes::default();
             for g in groups {
-                total.down.add(self.counters.bytes_by_group[g].down);
-                total.up.add(self.counters.bytes_by_group[g].up);
+                total.down.add(bytes_by_group[g].down);
+                total.up.add(bytes_by_group[g].up);
             }
             total
         };
@@ -207,8 +208,8 @@ impl World<'_> {
     }
 
     /// Lost by reason, with the events waiting for clients that will never get them.
-    fn lost_by_reason(&self) -> LostByReason {
-        let mut lost = self.lost_by;
+    fn lost_by_reason(&self, counted: LostByReason) -> LostByReason {
+        let mut lost = counted;
         for (c, client) in self
             .clients
             .iter()

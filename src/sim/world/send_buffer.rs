@@ -9,6 +9,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
+use crate::metrics::recorder::Count;
 use crate::net::wire::Direction;
 use crate::scenario::SlowConsumerPolicy;
 use crate::sim::event::{ClientId, Event, Msg, MsgKind};
@@ -43,7 +44,7 @@ impl World<'_> {
         client.send_queued += msg.wire;
         let queued = client.send_queued;
         self.servers[r].buffered_changed(msg.wire as i64);
-        self.counters.peak_send_buffer = self.counters.peak_send_buffer.max(queued);
+        self.recorder.send_buffer(queued);
         self.arm_link_free(c, free_at.max(now), s);
         if queued > buffer.limit {
             self.overflow(c, buffer.limit, buffer.policy, now);
@@ -102,16 +103,12 @@ impl World<'_> {
                     let client = &mut self.clients[c as usize];
                     client.events_on_wire -= msg.events() as u64;
                     client.lost += msg.events() as u64;
-                    self.lost_by.slow_consumer += msg.events() as u64;
-                    if self.in_window(now) {
-                        self.counters.slow_consumer_drops += 1;
-                    }
+                    self.recorder.lost().slow_consumer += msg.events() as u64;
+                    self.recorder.count(Count::SlowConsumerDrops, now);
                 }
             }
             SlowConsumerPolicy::Disconnect => {
-                if self.in_window(now) {
-                    self.counters.slow_consumer_disconnects += 1;
-                }
+                self.recorder.count(Count::SlowConsumerDisconnects, now);
                 // The stream ends: a reconnecting EventSource gets its waiting events again
                 // from its Last-Event-ID.
                 self.clients[c as usize].closing = true;
