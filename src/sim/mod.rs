@@ -47,7 +47,8 @@ pub fn run_variant_with_ledgers(
     variant: &TransportSpec,
     limits: &Limits,
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
-    dispatch(scenario, log, variant, limits, false)
+    let run = dispatch(scenario, log, variant, limits, Watch::default())?;
+    Ok((run.result, run.ledgers))
 }
 
 /// [`run_variant_with_ledgers`], checking the run's invariants after every event (see
@@ -59,7 +60,43 @@ pub fn run_variant_checked(
     variant: &TransportSpec,
     limits: &Limits,
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
-    dispatch(scenario, log, variant, limits, true)
+    let watch = Watch {
+        check_invariants: true,
+        trace: false,
+    };
+    let run = dispatch(scenario, log, variant, limits, watch)?;
+    Ok((run.result, run.ledgers))
+}
+
+/// [`run_variant`], also returning the run's event trace: one line per event handled, its
+/// simulated time and the event, in the order handled. For tests that pin the order of
+/// events of small scenarios; a webhook variant (its own model) gives no trace.
+pub fn run_variant_traced(
+    scenario: &Scenario,
+    log: &EventLog,
+    variant: &TransportSpec,
+    limits: &Limits,
+) -> Result<(RunResult, Vec<String>), EngineError> {
+    let watch = Watch {
+        check_invariants: false,
+        trace: true,
+    };
+    let run = dispatch(scenario, log, variant, limits, watch)?;
+    Ok((run.result, run.trace))
+}
+
+/// What a run watches besides its result.
+#[derive(Debug, Clone, Copy, Default)]
+struct Watch {
+    check_invariants: bool,
+    trace: bool,
+}
+
+/// A run's result, its clients' ledgers and, when asked, its trace.
+struct Run {
+    result: RunResult,
+    ledgers: Vec<ClientLedger>,
+    trace: Vec<String>,
 }
 
 fn dispatch(
@@ -67,12 +104,18 @@ fn dispatch(
     log: &EventLog,
     variant: &TransportSpec,
     limits: &Limits,
-    checked: bool,
-) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
-    let limits = (limits, checked);
+    watch: Watch,
+) -> Result<Run, EngineError> {
     match Chain::new(&variant.kind) {
-        Some(chain) => drive(chain, scenario, log, variant, limits),
-        None => webhook::run(scenario, log, variant, limits.0),
+        Some(chain) => drive(chain, scenario, log, variant, limits, watch),
+        None => {
+            let (result, ledgers) = webhook::run(scenario, log, variant, limits)?;
+            Ok(Run {
+                result,
+                ledgers,
+                trace: Vec::new(),
+            })
+        }
     }
 }
 
@@ -81,20 +124,29 @@ fn drive(
     scenario: &Scenario,
     log: &EventLog,
     variant: &TransportSpec,
-    (limits, checked): (&Limits, bool),
-) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
+    limits: &Limits,
+    watch: Watch,
+) -> Result<Run, EngineError> {
     let mut world = World::new(scenario, log, chain);
     let mut scheduler = Scheduler::new();
     world.schedule_start(&mut scheduler);
-    if checked {
+    if watch.check_invariants {
         world.check_invariants_every_event();
+    }
+    if watch.trace {
+        world.trace_every_event();
     }
     let stats = engine::run(&mut world, &mut scheduler, scenario.duration, limits);
     if let Some(what) = world.broken_invariant() {
         return Err(EngineError::InvariantBroken(what.to_string()));
     }
     let ledgers = world.client_ledgers();
+    let trace = world.take_trace();
     let mut result = world.finish(variant, stats.events);
     result.stopped = stats.stopped.as_ref().map(Stopped::from_stop);
-    Ok((result, ledgers))
+    Ok(Run {
+        result,
+        ledgers,
+        trace,
+    })
 }

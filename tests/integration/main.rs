@@ -31,6 +31,7 @@ mod tabs;
 mod theory;
 mod tls;
 mod topology;
+mod traces;
 mod two_way;
 mod webhooks;
 mod wire;
