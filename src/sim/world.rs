@@ -7,13 +7,14 @@ use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUS
 use crate::engine::rng::{self, Stream, exponential};
 use crate::engine::{Model, Scheduler};
 use crate::infra::balancer::Balancer;
-use crate::infra::server::Server;
+use crate::infra::server::{Server, Work};
 use crate::metrics::recorder::{Count, Recorder};
 use crate::net::link::{LinkParams, LinkQueue, carried_within};
 use crate::net::loss::{self, RttEstimator};
 use crate::net::tcp::{AckState, PureAcks, segments};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
+use crate::scenario::CpuCosts;
 use crate::scenario::Scenario;
 use crate::time::Nanos;
 use crate::transport::{Chain, Delivery, Input, PollRng};
@@ -723,14 +724,20 @@ impl<'s> World<'s> {
     }
 
     /// Submits a server job for client `c`; its completion is an event.
-    pub(super) fn run_job(
+    pub(super) fn run_job(&mut self, c: ClientId, job: Job, now: Nanos, s: &mut Scheduler<Event>) {
+        self.start_job(c, job, false, now, s);
+    }
+
+    /// [`Self::run_job`]; `accept`: a request that is the first on its connection.
+    fn start_job(
         &mut self,
         c: ClientId,
         job: Job,
-        cost: Nanos,
+        accept: bool,
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
+        let cost = self.job_cost(c, job, accept);
         let cost = self.draw_cost(cost);
         let r = self.replica_of(c);
         let done = self.servers[r].execute(now, cost);
@@ -739,6 +746,27 @@ impl<'s> World<'s> {
             done,
             Event::JobDone(c, job, self.clients[c as usize].job_epoch),
         );
+    }
+
+    /// The mean CPU time of `job` for `c`, from the server's cost model; a REST client's
+    /// requests cost the REST endpoint's request cost instead.
+    fn job_cost(&self, c: ClientId, job: Job, accept: bool) -> Nanos {
+        let work = match job {
+            Job::Request(_) => Work::Request { accept },
+            Job::Push(_) | Job::Answer(_) | Job::Message(_) => Work::Push,
+            Job::Keepalive | Job::Http2Ping => Work::Ping,
+            Job::TlsHandshake => Work::TlsHandshake,
+        };
+        let server = &self.scenario.server.cost;
+        if self.is_rest(c) {
+            let rest = CpuCosts {
+                request: self.scenario.rest.cost,
+                ..*server
+            };
+            rest.of(work)
+        } else {
+            server.of(work)
+        }
     }
 
     /// The CPU time of one operation of mean `cost`.
@@ -850,7 +878,6 @@ impl<'s> World<'s> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let cost = self.scenario.server.cost.push;
         let (from, to) = (self.clients[c as usize].cursor, self.events_so_far);
         let pending: Vec<u32> = self.log.matching(c, from, to - from).collect();
         let kept = limit.map_or(pending.len(), |l| pending.len().min(l as usize));
@@ -863,7 +890,7 @@ impl<'s> World<'s> {
         for n in &pending[pending.len() - kept..] {
             let client = &mut self.clients[c as usize];
             client.events_in_jobs += 1;
-            self.run_job(c, Job::Push(*n), cost, now, s);
+            self.run_job(c, Job::Push(*n), now, s);
         }
         self.clients[c as usize].cursor = to;
     }
@@ -983,20 +1010,11 @@ impl<'s> World<'s> {
     /// The server starts handling `c`'s request: a CPU job, with the accept cost on a new
     /// connection's first request.
     fn handle_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let cost = &self.scenario.server.cost;
-        let mut job_cost = if self.is_rest(c) {
-            self.scenario.rest.cost
-        } else {
-            cost.request
-        };
         let connection = &mut self.clients[c as usize].connection;
-        if !connection.accepted {
-            connection.accepted = true;
-            job_cost += cost.accept;
-        }
+        let accept = !std::mem::replace(&mut connection.accepted, true);
         connection.request_in_job = true;
         let generation = connection.generation & EVENT_MASK;
-        self.run_job(c, Job::Request(generation), job_cost, now, s);
+        self.start_job(c, Job::Request(generation), accept, now, s);
     }
 
     /// The next message on `c`'s downlink reaches the client. A connection the server is
@@ -1222,8 +1240,7 @@ impl Model for World<'_> {
                 let interval = self.chain.profile(client.stage).keepalive;
                 if let (Some(interval), true) = (interval, current) {
                     s.after(interval, Event::Keepalive(c, generation));
-                    let cost = self.scenario.server.cost.ping;
-                    self.run_job(c, Job::Keepalive, cost, now, s);
+                    self.run_job(c, Job::Keepalive, now, s);
                 }
             }
             Event::Created(n) => self.workload_event(n, now, s),

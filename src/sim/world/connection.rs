@@ -129,8 +129,7 @@ impl World<'_> {
             }
             MsgKind::TlsClientHello => {
                 self.clients[c as usize].connection.tls_pending = true;
-                let cost = self.scenario.server.cost.tls_handshake;
-                self.run_job(c, Job::TlsHandshake, cost, now, s);
+                self.run_job(c, Job::TlsHandshake, now, s);
             }
             MsgKind::TlsClientFinished => {
                 if self.tls_round_trips(c) == 2 {
@@ -222,8 +221,7 @@ impl World<'_> {
             return;
         };
         s.after(interval, Event::Http2PingTimer(c, generation));
-        let cost = self.scenario.server.cost.ping;
-        self.run_job(c, Job::Http2Ping, cost, now, s);
+        self.run_job(c, Job::Http2Ping, now, s);
     }
 
     /// The server answered `c`: its connection may now go idle. One timer event per

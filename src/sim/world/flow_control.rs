@@ -41,7 +41,6 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let cost = self.scenario.server.cost.push;
         let limit = self.available[self.replica_of(c)].min(self.events_so_far);
         loop {
             let client = &self.clients[c as usize];
@@ -62,7 +61,7 @@ impl World<'_> {
             client.cursor = n + 1;
             client.events_in_jobs += 1;
             client.window_used += payload + framing;
-            self.run_job(c, Job::Push(n), cost, now, s);
+            self.run_job(c, Job::Push(n), now, s);
         }
     }
 

@@ -189,7 +189,6 @@ impl World<'_> {
     /// it: a stream that subscribed after `n` was created (while the broker carried `n` to
     /// this replica) starts after it.
     pub(super) fn push_to_streams(&mut self, r: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        let cost = self.scenario.server.cost.push;
         for i in 0..self.streams[r as usize].len() {
             let c = self.streams[r as usize][i];
             let for_it = self.log.is_for(n, c);
@@ -200,7 +199,7 @@ impl World<'_> {
             client.cursor = n + 1;
             if for_it {
                 client.events_in_jobs += 1;
-                self.run_job(c, Job::Push(n), cost, now, s);
+                self.run_job(c, Job::Push(n), now, s);
             }
         }
     }

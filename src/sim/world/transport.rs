@@ -99,8 +99,7 @@ impl World<'_> {
         let client = &mut self.clients[c as usize];
         client.answer_scheduled = true;
         let generation = client.hold_generation & EVENT_MASK;
-        let cost = self.scenario.server.cost.push;
-        self.run_job(c, Job::Answer(generation), cost, now, s);
+        self.run_job(c, Job::Answer(generation), now, s);
     }
 
     /// The answer to `c`'s held request is written: the request is answered.

@@ -206,8 +206,7 @@ impl World<'_> {
     ) {
         self.touch(c, now);
         self.two_way.in_jobs[c as usize] += 1;
-        let cost = self.scenario.server.cost.push;
-        self.run_job(c, Job::Message(k), cost, now, s);
+        self.run_job(c, Job::Message(k), now, s);
     }
 
     /// The server read REST client `r`'s request for message `k` (its handling follows
