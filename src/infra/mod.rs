@@ -1,4 +1,5 @@
 //! Infrastructure between clients and the application: for now the server itself.
 
 pub mod balancer;
+pub mod middleboxes;
 pub mod server;

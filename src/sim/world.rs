@@ -7,6 +7,7 @@ use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUS
 use crate::engine::rng::{self, Stream, exponential};
 use crate::engine::{Model, Scheduler};
 use crate::infra::balancer::Balancer;
+use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::{Server, Work};
 use crate::metrics::recorder::{Count, Recorder};
 use crate::net::link::{LinkParams, LinkQueue, carried_within};
@@ -171,8 +172,8 @@ pub struct World<'s> {
     /// connection of its tabs (kept apart from [`Browser`], as they are touched on every
     /// send).
     access_links: Vec<[LinkQueue; 2]>,
-    /// Per group: what the middleboxes on its path do.
-    paths: Vec<proxy::PathProperties>,
+    /// The proxies and the balancer's front door, and what each group's path does.
+    middleboxes: Middleboxes,
     /// Per group: link parameters by [`Direction::index`].
     links: Vec<[LinkParams; 2]>,
     /// Per group: jitter streams by [`Direction::index`].
@@ -197,8 +198,6 @@ pub struct World<'s> {
     held_on: Vec<u32>,
     /// Per replica: events up to this number (exclusive) have reached it.
     available: Vec<u32>,
-    /// Per proxy: connections through it.
-    proxy_stats: Vec<proxy::ProxyStats>,
     /// Workload events created so far.
     events_so_far: u32,
     /// Registered clients in registration order.
@@ -215,9 +214,6 @@ pub struct World<'s> {
     age_rng: Stream,
     /// Per fault: affected and recovered clients.
     fault_stats: Vec<faults::FaultStats>,
-    /// Proxies and the balancer restarting now (refusing connections).
-    proxy_down: Vec<bool>,
-    balancer_down: bool,
     /// Per group: when its access links are partitioned, in time order.
     partitions: Vec<Vec<(Nanos, Nanos)>>,
     /// Per browser: its device's radio, on links with one (empty when no link has one),
@@ -304,7 +300,7 @@ impl<'s> World<'s> {
             clients,
             access_links: vec![[LinkQueue::default(); 2]; browsers.len()],
             browsers,
-            paths: Self::paths_of(scenario),
+            middleboxes: Self::middleboxes_of(scenario),
             links,
             jitter,
             loss,
@@ -324,7 +320,6 @@ impl<'s> World<'s> {
             streams: vec![Vec::new(); scenario.max_replicas() as usize],
             held_on: vec![0; scenario.max_replicas() as usize],
             available: vec![0; scenario.max_replicas() as usize],
-            proxy_stats: vec![proxy::ProxyStats::default(); scenario.proxies.len()],
             events_so_far: 0,
             subscribers: Vec::new(),
             down: vec![false; scenario.max_replicas() as usize],
@@ -333,8 +328,6 @@ impl<'s> World<'s> {
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             age_rng: rng::stream(scenario.seed, "connection-age"),
             fault_stats: vec![faults::FaultStats::default(); scenario.faults.len()],
-            proxy_down: vec![false; scenario.proxies.len()],
-            balancer_down: false,
             partitions: faults::partitions_of(scenario),
             radios: Self::radios_of(scenario),
             radio_past: Vec::new(),
@@ -581,7 +574,10 @@ impl<'s> World<'s> {
         self.clients[c as usize].events_on_wire += msg.events() as u64;
         self.proxy_traffic(c, now, s);
         if direction == Direction::Down
-            && let Some(flush) = self.paths[self.clients[c as usize].group as usize].buffering
+            && let Some(flush) = self
+                .middleboxes
+                .path(self.clients[c as usize].group as usize)
+                .buffering
             && self
                 .chain
                 .at(self.clients[c as usize].stage)
@@ -613,7 +609,8 @@ impl<'s> World<'s> {
             }
         }
         let tcp = self.scenario.tcp;
-        let proxy_latency = self.paths[self.clients[c as usize].group as usize].latency;
+        let group = self.clients[c as usize].group as usize;
+        let proxy_latency = self.middleboxes.path(group).latency;
         let client = &mut self.clients[c as usize];
         let group = client.group as usize;
         let d = direction.index();
@@ -951,7 +948,10 @@ impl<'s> World<'s> {
             MsgKind::Request
                 if self.chain.primary().is_upgrade()
                     && self.clients[c as usize].stage == 0
-                    && self.paths[self.clients[c as usize].group as usize].deny_websocket =>
+                    && self
+                        .middleboxes
+                        .path(self.clients[c as usize].group as usize)
+                        .deny_websocket =>
             {
                 self.refuse_request(c, MsgKind::Denied, now, s);
             }
@@ -1092,9 +1092,7 @@ impl<'s> World<'s> {
                 if msg.kind == MsgKind::Denied && self.in_window(now) {
                     self.recorder.count(Count::Denied, now);
                     let group = self.clients[c as usize].group as usize;
-                    if let Some(p) = self.paths[group].denier {
-                        self.proxy_stats[p as usize].denied += 1;
-                    }
+                    self.middleboxes.denied(group);
                 }
                 // Both close the connection; the transport takes its failure path.
                 self.clients[c as usize].upgrade_denied = msg.kind == MsgKind::Denied;

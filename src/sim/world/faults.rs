@@ -178,10 +178,7 @@ impl World<'_> {
                 }
             }
             FaultKind::Restart { proxy, down_for } => {
-                match proxy {
-                    Some(p) => self.proxy_down[p as usize] = true,
-                    None => self.balancer_down = true,
-                }
+                self.middleboxes.set_down(proxy, true);
                 for c in 0..self.clients.len() as ClientId {
                     let client = &self.clients[c as usize];
                     let through = match proxy {
@@ -222,10 +219,7 @@ impl World<'_> {
     /// The proxy or balancer restarted by fault `k` takes connections again.
     pub(super) fn middlebox_back(&mut self, k: u32) {
         if let FaultKind::Restart { proxy, .. } = self.scenario.faults[k as usize].kind {
-            match proxy {
-                Some(p) => self.proxy_down[p as usize] = false,
-                None => self.balancer_down = false,
-            }
+            self.middleboxes.set_down(proxy, false);
         }
     }
 

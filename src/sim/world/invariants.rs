@@ -99,11 +99,10 @@ impl World<'_> {
                 ));
             }
         }
-        for (p, stats) in self.proxy_stats.iter().enumerate() {
-            if u64::from(stats.open) > opened {
+        for (p, open) in self.middleboxes.open().enumerate() {
+            if u64::from(open) > opened {
                 return Some(format!(
-                    "{} connections open at proxy {p}, but only {opened} were ever admitted",
-                    stats.open
+                    "{open} connections open at proxy {p}, but only {opened} were ever admitted"
                 ));
             }
         }

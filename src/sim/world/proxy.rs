@@ -13,46 +13,10 @@
 
 use super::World;
 
-/// The middleboxes on a group's path, as the hot path needs them.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct PathProperties {
-    /// The shortest idle timeout of the proxies and the load balancer.
-    pub idle_timeout: Option<Nanos>,
-    /// One-way delay of the topology links and the proxies on the path.
-    pub latency: Nanos,
-    /// The smallest response-buffering flush size of the proxies on the path.
-    pub buffering: Option<u64>,
-    /// The shortest maximum connection lifetime of the proxies on the path.
-    pub max_lifetime: Option<Nanos>,
-    /// A proxy on the path denies WebSocket upgrades.
-    pub deny_websocket: bool,
-    /// The proxies credited with what the path does (indices into the scenario's proxies):
-    /// the one whose idle timeout is shortest (`None` when the balancer's is shorter), whose
-    /// lifetime is shortest, which buffers with the smallest flush size, which denies.
-    pub idle_closer: Option<u32>,
-    pub lifetime_closer: Option<u32>,
-    pub buffering_proxy: Option<u32>,
-    pub denier: Option<u32>,
-}
-
-/// What happened at one proxy during a run.
-#[derive(Debug, Clone, Default)]
-pub(super) struct ProxyStats {
-    pub open: u32,
-    pub peak: u32,
-    /// Within the window.
-    pub requests: u64,
-    pub idle_closes: u64,
-    pub lifetime_closes: u64,
-    pub refused: u64,
-    pub denied: u64,
-    /// Response bytes held for buffering now, and at most.
-    pub buffered: u64,
-    pub peak_buffered: u64,
-}
 use crate::engine::Scheduler;
+use crate::infra::middleboxes::{Middleboxes, Path};
+use crate::metrics::ProxyResult;
 use crate::metrics::recorder::Count;
-use crate::metrics::{ProxyResult, fixed};
 use crate::scenario::ProxySpec;
 use crate::sim::event::{ClientId, CloseReason, Event, Msg};
 use crate::time::Nanos;
@@ -60,7 +24,12 @@ use crate::time::Nanos;
 impl World<'_> {
     /// What the middleboxes on each group's path do, looked up once per run (they are
     /// consulted on every message).
-    pub(super) fn paths_of(scenario: &crate::scenario::Scenario) -> Vec<PathProperties> {
+    pub(super) fn middleboxes_of(scenario: &crate::scenario::Scenario) -> Middleboxes {
+        let capacity = scenario.proxies.iter().map(|p| p.capacity).collect();
+        Middleboxes::new(Self::paths_of(scenario), capacity)
+    }
+
+    fn paths_of(scenario: &crate::scenario::Scenario) -> Vec<Path> {
         scenario
             .groups
             .iter()
@@ -97,7 +66,8 @@ impl World<'_> {
                     .iter()
                     .copied()
                     .find(|p| scenario.proxies[*p as usize].deny_websocket);
-                PathProperties {
+                Path {
+                    proxies: group.path.proxies.clone(),
                     idle_timeout,
                     latency: group.path.latency + proxies.iter().map(|p| p.latency).sum::<Nanos>(),
                     buffering: buffering.map(|(b, _)| b),
@@ -115,7 +85,9 @@ impl World<'_> {
     /// The shortest idle timeout on `c`'s path: its proxy's and the load balancer's.
     #[inline]
     fn middlebox_idle_timeout(&self, c: ClientId) -> Option<Nanos> {
-        self.paths[self.clients[c as usize].group as usize].idle_timeout
+        self.middleboxes
+            .path(self.clients[c as usize].group as usize)
+            .idle_timeout
     }
 
     /// Bytes crossed the proxy or balancer for `c` at `now`: the connection is not idle.
@@ -155,9 +127,7 @@ impl World<'_> {
         if self.in_window(now) {
             self.recorder.count(Count::ProxyCloses, now);
             let group = self.clients[c as usize].group as usize;
-            if let Some(p) = self.paths[group].idle_closer {
-                self.proxy_stats[p as usize].idle_closes += 1;
-            }
+            self.middleboxes.idle_closed(group);
         }
         self.drop_connection(c, now, s);
     }
@@ -195,7 +165,7 @@ impl World<'_> {
     pub(super) fn start_lifetime(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
         let group = self.clients[c as usize].group as usize;
         let generation = self.clients[c as usize].connection.generation;
-        if let Some(lifetime) = self.paths[group].max_lifetime {
+        if let Some(lifetime) = self.middleboxes.path(group).max_lifetime {
             s.after(
                 lifetime,
                 Event::CloseWhenQuiet(c, generation, CloseReason::Lifetime as u32),
@@ -235,9 +205,7 @@ impl World<'_> {
             if reason == CloseReason::Lifetime as u32 {
                 self.recorder.count(Count::LifetimeCloses, now);
                 let group = self.clients[c as usize].group as usize;
-                if let Some(p) = self.paths[group].lifetime_closer {
-                    self.proxy_stats[p as usize].lifetime_closes += 1;
-                }
+                self.middleboxes.lifetime_closed(group);
             } else if reason == CloseReason::Age as u32 {
                 self.recorder.count(Count::AgeCloses, now);
             } else {
@@ -276,14 +244,8 @@ impl World<'_> {
             client.proxy_buffered = 0;
         }
         let group = client.group as usize;
-        if let Some(p) = self.paths[group].buffering_proxy {
-            let stats = &mut self.proxy_stats[p as usize];
-            stats.buffered += bytes;
-            stats.peak_buffered = stats.peak_buffered.max(stats.buffered);
-            if full {
-                stats.buffered -= held;
-            }
-        }
+        self.middleboxes
+            .buffered(group, bytes, full.then_some(held));
         if full {
             std::mem::take(&mut self.clients[c as usize].proxy_held)
         } else {
@@ -294,29 +256,13 @@ impl World<'_> {
     /// Counts a request through each proxy on `c`'s path.
     pub(super) fn proxies_saw_request(&mut self, c: ClientId) {
         let group = self.clients[c as usize].group as usize;
-        for p in &self.scenario.groups[group].path.proxies {
-            self.proxy_stats[*p as usize].requests += 1;
-        }
+        self.middleboxes.saw_request(group);
     }
 
     /// Each proxy's figures for the result.
     pub(super) fn proxy_results(&self) -> Vec<ProxyResult> {
         let seconds = self.scenario.window() as f64 / 1e9;
-        self.scenario
-            .proxies
-            .iter()
-            .zip(&self.proxy_stats)
-            .map(|(spec, stats)| ProxyResult {
-                proxy: spec.name.clone(),
-                connections_at_end: stats.open.into(),
-                peak_connections: stats.peak.into(),
-                requests_per_second: fixed(stats.requests as f64 / seconds, 3),
-                idle_closes: stats.idle_closes,
-                lifetime_closes: stats.lifetime_closes,
-                refused: stats.refused,
-                denied: stats.denied,
-                peak_buffered_bytes: stats.peak_buffered,
-            })
-            .collect()
+        let names = self.scenario.proxies.iter().map(|p| p.name.as_str());
+        self.middleboxes.results(names, seconds)
     }
 }

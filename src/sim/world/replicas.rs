@@ -27,19 +27,9 @@ impl World<'_> {
     /// replica is at its limit.
     pub(super) fn client_connection_opened(&mut self, c: ClientId, now: Nanos) -> bool {
         let group = self.clients[c as usize].group as usize;
-        let path = &self.scenario.groups[group].path;
-        let in_window = self.in_window(now);
-        // A restarting balancer or proxy on the way refuses it.
-        if self.balancer_down || path.proxies.iter().any(|p| self.proxy_down[*p as usize]) {
+        // A restarting balancer or proxy on the way refuses it, as does a full proxy.
+        if !self.middleboxes.admits(group, self.in_window(now)) {
             return false;
-        }
-        for p in &path.proxies {
-            let proxy = &self.scenario.proxies[*p as usize];
-            let stats = &mut self.proxy_stats[*p as usize];
-            if proxy.capacity.is_some_and(|cap| stats.open >= cap) {
-                stats.refused += u64::from(in_window);
-                return false;
-            }
         }
         if self.balancer.layer() == 4 {
             let Some(r) = self.choose_replica(c) else {
@@ -48,11 +38,7 @@ impl World<'_> {
             self.clients[c as usize].replica = r;
             self.servers[r as usize].connection_opened();
         }
-        for p in &self.scenario.groups[group].path.proxies {
-            let stats = &mut self.proxy_stats[*p as usize];
-            stats.open += 1;
-            stats.peak = stats.peak.max(stats.open);
-        }
+        self.middleboxes.opened(group);
         self.open_connections += 1;
         self.connections_admitted += 1;
         self.peak_connections = self.peak_connections.max(self.open_connections);
@@ -68,9 +54,7 @@ impl World<'_> {
         }
         self.open_connections -= 1;
         let group = self.clients[c as usize].group as usize;
-        for p in &self.scenario.groups[group].path.proxies {
-            self.proxy_stats[*p as usize].open -= 1;
-        }
+        self.middleboxes.closed(group);
         if self.balancer.layer() == 4 {
             let r = self.replica_of(c);
             self.servers[r].connection_closed();

@@ -1,0 +1,279 @@
+//! The HTTP proxies and the load balancer's front door between the clients and the
+//! replicas: which connections they let through (capacity, a restart in progress), what
+//! each group's path does to its connections (latency, idle timeout, maximum lifetime,
+//! response buffering, denied WebSocket upgrades) and what happened at each proxy.
+//!
+//! Owns: the per-path properties, the per-proxy connection counts and statistics, and the
+//! restart state of the proxies and the balancer. Does not own: the connections (their
+//! timers, bytes and buffered messages are the simulation's), nor how a path is read from
+//! the scenario (the simulation hands each group's [`Path`] in, already resolved).
+
+use crate::metrics::{ProxyResult, fixed};
+use crate::time::Nanos;
+
+/// What the middleboxes on a group's path do, as the hot path needs it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Path {
+    /// The proxies on the path (indices into the run's proxies), client side first.
+    pub proxies: Vec<u32>,
+    /// The shortest idle timeout of the proxies and the load balancer.
+    pub idle_timeout: Option<Nanos>,
+    /// One-way delay of the topology links and the proxies on the path.
+    pub latency: Nanos,
+    /// The smallest response-buffering flush size of the proxies on the path.
+    pub buffering: Option<u64>,
+    /// The shortest maximum connection lifetime of the proxies on the path.
+    pub max_lifetime: Option<Nanos>,
+    /// A proxy on the path denies WebSocket upgrades.
+    pub deny_websocket: bool,
+    /// The proxies credited with what the path does: the one whose idle timeout is
+    /// shortest (`None` when the balancer's is shorter), whose lifetime is shortest, which
+    /// buffers with the smallest flush size, which denies.
+    pub idle_closer: Option<u32>,
+    pub lifetime_closer: Option<u32>,
+    pub buffering_proxy: Option<u32>,
+    pub denier: Option<u32>,
+}
+
+/// What happened at one proxy during a run.
+#[derive(Debug, Clone, Default)]
+struct ProxyStats {
+    open: u32,
+    peak: u32,
+    /// Within the window.
+    requests: u64,
+    idle_closes: u64,
+    lifetime_closes: u64,
+    refused: u64,
+    denied: u64,
+    /// Response bytes held for buffering now, and at most.
+    buffered: u64,
+    peak_buffered: u64,
+}
+
+/// The proxies and the balancer's front door of one run.
+#[derive(Debug, Clone)]
+pub struct Middleboxes {
+    /// Per client group.
+    paths: Vec<Path>,
+    /// Per proxy: the most connections it holds, if limited.
+    capacity: Vec<Option<u32>>,
+    stats: Vec<ProxyStats>,
+    /// Per proxy, and the balancer: restarting now (refusing connections).
+    proxy_down: Vec<bool>,
+    balancer_down: bool,
+}
+
+impl Middleboxes {
+    /// The middleboxes of a run: each group's path, and each proxy's capacity.
+    pub fn new(paths: Vec<Path>, capacity: Vec<Option<u32>>) -> Self {
+        Middleboxes {
+            paths,
+            stats: vec![ProxyStats::default(); capacity.len()],
+            proxy_down: vec![false; capacity.len()],
+            capacity,
+            balancer_down: false,
+        }
+    }
+
+    /// What group `group`'s path does.
+    #[inline]
+    pub fn path(&self, group: usize) -> &Path {
+        &self.paths[group]
+    }
+
+    /// Whether a new connection of group `group` gets through: not while the balancer or a
+    /// proxy on the path restarts, nor past a proxy's capacity (counted as a refusal when
+    /// `in_window`). An admitted connection still has to be [`Self::opened`].
+    pub fn admits(&mut self, group: usize, in_window: bool) -> bool {
+        let path = &self.paths[group];
+        if self.balancer_down || path.proxies.iter().any(|p| self.proxy_down[*p as usize]) {
+            return false;
+        }
+        for p in &path.proxies {
+            let p = *p as usize;
+            if self.capacity[p].is_some_and(|cap| self.stats[p].open >= cap) {
+                self.stats[p].refused += u64::from(in_window);
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A connection of group `group` is open through its proxies.
+    pub fn opened(&mut self, group: usize) {
+        for p in &self.paths[group].proxies {
+            let stats = &mut self.stats[*p as usize];
+            stats.open += 1;
+            stats.peak = stats.peak.max(stats.open);
+        }
+    }
+
+    /// A connection of group `group` that was [`Self::opened`] closed.
+    pub fn closed(&mut self, group: usize) {
+        for p in &self.paths[group].proxies {
+            self.stats[*p as usize].open -= 1;
+        }
+    }
+
+    /// A request of group `group` went through its proxies (in the window).
+    pub fn saw_request(&mut self, group: usize) {
+        for p in &self.paths[group].proxies {
+            self.stats[*p as usize].requests += 1;
+        }
+    }
+
+    /// The path's idle timeout, its maximum lifetime or its denial closed a connection of
+    /// group `group` (in the window): the proxy responsible counts it.
+    pub fn idle_closed(&mut self, group: usize) {
+        if let Some(p) = self.paths[group].idle_closer {
+            self.stats[p as usize].idle_closes += 1;
+        }
+    }
+
+    pub fn lifetime_closed(&mut self, group: usize) {
+        if let Some(p) = self.paths[group].lifetime_closer {
+            self.stats[p as usize].lifetime_closes += 1;
+        }
+    }
+
+    pub fn denied(&mut self, group: usize) {
+        if let Some(p) = self.paths[group].denier {
+            self.stats[p as usize].denied += 1;
+        }
+    }
+
+    /// The buffering proxy on group `group`'s path took `bytes` more of a streamed
+    /// response; `flushed`: it then forwarded this many held bytes.
+    pub fn buffered(&mut self, group: usize, bytes: u64, flushed: Option<u64>) {
+        if let Some(p) = self.paths[group].buffering_proxy {
+            let stats = &mut self.stats[p as usize];
+            stats.buffered += bytes;
+            stats.peak_buffered = stats.peak_buffered.max(stats.buffered);
+            if let Some(flushed) = flushed {
+                stats.buffered -= flushed;
+            }
+        }
+    }
+
+    /// Proxy `proxy` (or, with `None`, the balancer) goes down for a restart, or is back.
+    pub fn set_down(&mut self, proxy: Option<u32>, down: bool) {
+        match proxy {
+            Some(p) => self.proxy_down[p as usize] = down,
+            None => self.balancer_down = down,
+        }
+    }
+
+    /// Connections open through each proxy now, in proxy order.
+    pub fn open(&self) -> impl Iterator<Item = u32> + '_ {
+        self.stats.iter().map(|s| s.open)
+    }
+
+    /// Each proxy's figures, named by `names` in proxy order, over a window of `seconds`.
+    pub fn results<'n>(
+        &self,
+        names: impl Iterator<Item = &'n str>,
+        seconds: f64,
+    ) -> Vec<ProxyResult> {
+        names
+            .zip(&self.stats)
+            .map(|(name, stats)| ProxyResult {
+                proxy: name.to_string(),
+                connections_at_end: stats.open.into(),
+                peak_connections: stats.peak.into(),
+                requests_per_second: fixed(stats.requests as f64 / seconds, 3),
+                idle_closes: stats.idle_closes,
+                lifetime_closes: stats.lifetime_closes,
+                refused: stats.refused,
+                denied: stats.denied,
+                peak_buffered_bytes: stats.peak_buffered,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two proxies: group 0 through both (the first holds at most two connections),
+    /// group 1 direct.
+    fn office() -> Middleboxes {
+        let through = Path {
+            proxies: vec![0, 1],
+            idle_closer: Some(1),
+            lifetime_closer: Some(0),
+            buffering_proxy: Some(1),
+            denier: Some(0),
+            ..Path::default()
+        };
+        Middleboxes::new(vec![through, Path::default()], vec![Some(2), None])
+    }
+
+    fn result(m: &Middleboxes) -> Vec<ProxyResult> {
+        m.results(["corp", "isp"].into_iter(), 10.0)
+    }
+
+    #[test]
+    fn a_full_proxy_refuses_and_counts_in_the_window() {
+        let mut m = office();
+        for _ in 0..2 {
+            assert!(m.admits(0, true));
+            m.opened(0);
+        }
+        assert!(!m.admits(0, true));
+        assert!(!m.admits(0, false), "refused, but outside the window");
+        assert!(m.admits(1, true), "the direct group passes no proxy");
+        m.closed(0);
+        assert!(m.admits(0, true));
+        let r = result(&m);
+        assert_eq!(
+            (r[0].refused, r[0].peak_connections, r[0].connections_at_end),
+            (1, 2, 1)
+        );
+        assert_eq!(m.open().collect::<Vec<_>>(), [1, 1]);
+    }
+
+    #[test]
+    fn a_restart_refuses_everything_through_it() {
+        let mut m = office();
+        m.set_down(Some(1), true);
+        assert!(!m.admits(0, true));
+        assert!(m.admits(1, true));
+        m.set_down(None, true);
+        assert!(!m.admits(1, true), "the balancer is on every path");
+        m.set_down(None, false);
+        m.set_down(Some(1), false);
+        assert!(m.admits(0, true));
+        assert_eq!(
+            result(&m)[0].refused,
+            0,
+            "a restart is not a capacity refusal"
+        );
+    }
+
+    #[test]
+    fn closes_denials_and_buffering_are_credited_to_the_responsible_proxy() {
+        let mut m = office();
+        m.idle_closed(0);
+        m.lifetime_closed(0);
+        m.denied(0);
+        m.idle_closed(1);
+        m.saw_request(0);
+        m.saw_request(0);
+        m.buffered(0, 300, None);
+        m.buffered(0, 500, Some(800));
+        m.buffered(0, 100, None);
+        let r = result(&m);
+        assert_eq!(
+            (r[0].lifetime_closes, r[0].denied, r[0].idle_closes),
+            (1, 1, 0)
+        );
+        assert_eq!(r[1].idle_closes, 1);
+        assert_eq!(r[1].peak_buffered_bytes, 800);
+        assert_eq!(
+            (r[0].requests_per_second, r[1].requests_per_second),
+            (0.2, 0.2)
+        );
+    }
+}
