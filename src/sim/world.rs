@@ -4,9 +4,9 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
-use crate::engine::rng::{self, Stream, exponential};
+use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
-use crate::infra::balancer::Balancer;
+use crate::infra::fleet::Fleet;
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::{Server, Work};
 use crate::metrics::recorder::{Count, Recorder};
@@ -180,18 +180,10 @@ pub struct World<'s> {
     jitter: Vec<[Stream; 2]>,
     /// Per group: segment-loss streams by [`Direction::index`].
     loss: Vec<[Stream; 2]>,
-    /// Draws of exponentially distributed CPU costs.
-    cpu_rng: Stream,
     /// Per group: polling phase and polling jitter streams.
     poll_rng: Vec<PollRng>,
-    /// Server replicas (the most ever in service; the balancer says how many are).
-    servers: Vec<Server>,
-    balancer: Balancer,
-    /// Client connections open at the front end, and their peak.
-    open_connections: u64,
-    peak_connections: u64,
-    /// Connections the front end ever admitted (whole run).
-    connections_admitted: u64,
+    /// The server replicas and their balancer.
+    fleet: Fleet,
     /// Per replica: the streams (SSE, WebSocket) it holds.
     streams: Vec<Vec<ClientId>>,
     /// Per replica: long-poll requests it holds.
@@ -204,11 +196,6 @@ pub struct World<'s> {
     subscribers: Vec<ClientId>,
     /// What the run counts.
     recorder: Recorder,
-    /// Per replica: its process is down; the balancer leaves it out of service.
-    down: Vec<bool>,
-    lb_out: Vec<bool>,
-    /// Per replica: health-check streaks.
-    health: Vec<faults::Health>,
     /// Draws of reconnect jitter, and of the jitter of maximum connection ages.
     reconnect_rng: Stream,
     age_rng: Stream,
@@ -305,26 +292,19 @@ impl<'s> World<'s> {
             jitter,
             loss,
             poll_rng,
-            cpu_rng: rng::stream(scenario.seed, "server-cpu"),
-            servers: (0..scenario.max_replicas())
-                .map(|_| Server::new(&scenario.server, scenario.warmup, scenario.duration))
-                .collect(),
-            balancer: Balancer::new(
+            fleet: Fleet::new(
+                &scenario.server,
                 scenario.balancer.clone(),
-                scenario.server.replicas,
+                scenario.max_replicas(),
+                (scenario.warmup, scenario.duration),
                 rng::stream(scenario.seed, "load-balancer"),
+                rng::stream(scenario.seed, "server-cpu"),
             ),
-            open_connections: 0,
-            peak_connections: 0,
-            connections_admitted: 0,
             streams: vec![Vec::new(); scenario.max_replicas() as usize],
             held_on: vec![0; scenario.max_replicas() as usize],
             available: vec![0; scenario.max_replicas() as usize],
             events_so_far: 0,
             subscribers: Vec::new(),
-            down: vec![false; scenario.max_replicas() as usize],
-            lb_out: vec![false; scenario.max_replicas() as usize],
-            health: vec![faults::Health::default(); scenario.max_replicas() as usize],
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             age_rng: rng::stream(scenario.seed, "connection-age"),
             fault_stats: vec![faults::FaultStats::default(); scenario.faults.len()],
@@ -734,10 +714,9 @@ impl<'s> World<'s> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let cost = self.job_cost(c, job, accept);
-        let cost = self.draw_cost(cost);
+        let mean = self.job_cost(c, job, accept);
         let r = self.replica_of(c);
-        let done = self.servers[r].execute(now, cost);
+        let (cost, done) = self.fleet.run(r, mean, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
@@ -763,15 +742,6 @@ impl<'s> World<'s> {
             rest.of(work)
         } else {
             server.of(work)
-        }
-    }
-
-    /// The CPU time of one operation of mean `cost`.
-    fn draw_cost(&mut self, cost: Nanos) -> Nanos {
-        if self.scenario.server.exponential_costs {
-            exponential(&mut self.cpu_rng, cost as f64)
-        } else {
-            cost
         }
     }
 
@@ -1168,17 +1138,18 @@ impl Model for World<'_> {
     /// Bytes waiting in the replicas' send buffers (they grow without bound under
     /// `policy: buffer`).
     fn grown_bytes(&self) -> u64 {
-        self.servers.iter().map(Server::buffered).sum()
+        self.fleet.servers().iter().map(Server::buffered).sum()
     }
 
     /// A saturated replica stops the run (see [`crate::infra::server`]).
     fn halt(&self, _now: Nanos) -> Option<(crate::engine::StopReason, String)> {
         let (r, saturation) = self
-            .servers
+            .fleet
+            .servers()
             .iter()
             .enumerate()
             .find_map(|(r, server)| server.saturation().map(|s| (r, s)))?;
-        let which = if self.servers.len() > 1 {
+        let which = if self.fleet.servers().len() > 1 {
             format!("replica {r} of the server")
         } else {
             "the server".to_string()

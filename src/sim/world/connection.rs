@@ -123,7 +123,7 @@ impl World<'_> {
                 self.recorder.series().connection_opened(now);
                 self.recorder
                     .series()
-                    .connections_now(now, self.open_connections);
+                    .connections_now(now, self.fleet.open_connections());
                 self.start_lifetime(c, s);
                 self.send_down(c, MsgKind::SynAck, now, s);
             }
@@ -297,7 +297,7 @@ impl World<'_> {
         }
         self.recorder
             .series()
-            .connections_now(now, self.open_connections);
+            .connections_now(now, self.fleet.open_connections());
         for t in tabs {
             self.settle_acks(*t, now);
             self.clients[*t as usize].crashed = false;

@@ -43,14 +43,6 @@ pub(super) struct FaultStats {
     deploy_replicas: u32,
 }
 
-/// The balancer's view of a replica under health checks: consecutive failed and passed
-/// probes.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Health {
-    fails: u32,
-    passes: u32,
-}
-
 /// Per group: its partitions' windows, in time order.
 pub(super) fn partitions_of(scenario: &crate::scenario::Scenario) -> Vec<Vec<(Nanos, Nanos)>> {
     let mut out = vec![Vec::new(); scenario.groups.len()];
@@ -69,7 +61,7 @@ impl World<'_> {
             s.at(fault.at, Event::Fault(k as u32));
         }
         if let Some(check) = self.scenario.balancer.health_check {
-            for r in 0..self.servers.len() as u32 {
+            for r in 0..self.fleet.servers().len() as u32 {
                 s.at(check.interval, Event::HealthProbe(r));
             }
         }
@@ -133,7 +125,7 @@ impl World<'_> {
 
     /// Whether replica `r`'s process is down.
     pub(super) fn replica_down(&self, r: u32) -> bool {
-        self.down[r as usize]
+        self.fleet.is_down(r)
     }
 
     pub(super) fn fault(&mut self, k: u32, now: Nanos, s: &mut Scheduler<Event>) {
@@ -149,7 +141,7 @@ impl World<'_> {
                 }
             }
             FaultKind::Deploy { drain, restart } => {
-                let replicas = self.balancer.active();
+                let replicas = self.fleet.active();
                 self.fault_stats[k as usize].deploy_replicas = replicas;
                 for i in 0..replicas {
                     let start = now + i as Nanos * (drain + restart);
@@ -202,7 +194,7 @@ impl World<'_> {
     pub(super) fn deploy_step(&mut self, k: u32, step: u32, s: &mut Scheduler<Event>) {
         let r = step / 3;
         match step % 3 {
-            0 => self.lb_out[r as usize] = true,
+            0 => self.fleet.set_out(r, true),
             1 => {
                 let closed = self.close_on_replicas(|rep| rep == r, k + 1, s);
                 let stats = &mut self.fault_stats[k as usize];
@@ -212,7 +204,7 @@ impl World<'_> {
                     stats.recovered_at = None;
                 }
             }
-            _ => self.lb_out[r as usize] = false,
+            _ => self.fleet.set_out(r, false),
         }
     }
 
@@ -276,17 +268,13 @@ impl World<'_> {
 
     /// Replica `r`'s process crashes; false if it was down already (nothing happens).
     fn crash(&mut self, k: u32, r: u32, now: Nanos, s: &mut Scheduler<Event>) -> bool {
-        if self.down[r as usize] {
+        let Some(voided) = self.fleet.crash(r, now) else {
             return false;
-        }
-        self.down[r as usize] = true;
-        if self.scenario.balancer.health_check.is_none() {
-            self.lb_out[r as usize] = true;
-        }
-        for (from, to) in self.servers[r as usize].crash(now) {
+        };
+        for (from, to) in voided {
             self.recorder.series().cpu_void(from, to);
         }
-        let layer7 = self.balancer.layer() == 7;
+        let layer7 = self.fleet.layer() == 7;
         for c in 0..self.clients.len() as ClientId {
             let client = &self.clients[c as usize];
             let on_it = client.replica == r
@@ -368,33 +356,15 @@ impl World<'_> {
     }
 
     pub(super) fn restart(&mut self, r: u32) {
-        self.down[r as usize] = false;
-        if self.scenario.balancer.health_check.is_none() {
-            self.lb_out[r as usize] = false;
-        }
+        self.fleet.restart(r);
     }
 
     /// A health probe of replica `r`: a crashed process refuses it at once; a running one
     /// passes.
     pub(super) fn health_probe(&mut self, r: u32, s: &mut Scheduler<Event>) {
-        let Some(check) = self.scenario.balancer.health_check else {
-            return;
-        };
-        let health = &mut self.health[r as usize];
-        if self.down[r as usize] {
-            health.fails += 1;
-            health.passes = 0;
-            if health.fails >= check.unhealthy_threshold {
-                self.lb_out[r as usize] = true;
-            }
-        } else {
-            health.passes += 1;
-            health.fails = 0;
-            if health.passes >= check.healthy_threshold {
-                self.lb_out[r as usize] = false;
-            }
+        if let Some(next) = self.fleet.probe(r) {
+            s.after(next, Event::HealthProbe(r));
         }
-        s.after(check.interval, Event::HealthProbe(r));
     }
 
     /// A fault in words.

@@ -83,15 +83,15 @@ impl World<'_> {
         }
         // Every count of things open or waiting is at most what could ever have been
         // created: an unsigned count that went below zero wraps far above it.
-        let opened = self.connections_admitted;
+        let opened = self.fleet.connections_admitted();
         let generated = u64::from(self.events_so_far) * self.clients.len() as u64;
-        if self.open_connections > opened {
+        if self.fleet.open_connections() > opened {
             return Some(format!(
                 "{} connections open at the front end, but only {opened} were ever admitted",
-                self.open_connections
+                self.fleet.open_connections()
             ));
         }
-        for (r, server) in self.servers.iter().enumerate() {
+        for (r, server) in self.fleet.servers().iter().enumerate() {
             if server.open_connections() > opened {
                 return Some(format!(
                     "{} connections open at replica {r}, but only {opened} were ever admitted",

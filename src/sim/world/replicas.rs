@@ -31,17 +31,15 @@ impl World<'_> {
         if !self.middleboxes.admits(group, self.in_window(now)) {
             return false;
         }
-        if self.balancer.layer() == 4 {
-            let Some(r) = self.choose_replica(c) else {
+        if self.fleet.layer() == 4 {
+            let Some(r) = self.fleet.choose(c) else {
                 return false;
             };
             self.clients[c as usize].replica = r;
-            self.servers[r as usize].connection_opened();
+            self.fleet.server(r as usize).connection_opened();
         }
         self.middleboxes.opened(group);
-        self.open_connections += 1;
-        self.connections_admitted += 1;
-        self.peak_connections = self.peak_connections.max(self.open_connections);
+        self.fleet.admit();
         self.clients[c as usize].connection.admitted = true;
         true
     }
@@ -52,52 +50,31 @@ impl World<'_> {
         if !std::mem::take(&mut self.clients[c as usize].connection.admitted) {
             return;
         }
-        self.open_connections -= 1;
+        self.fleet.release();
         let group = self.clients[c as usize].group as usize;
         self.middleboxes.closed(group);
-        if self.balancer.layer() == 4 {
+        if self.fleet.layer() == 4 {
             let r = self.replica_of(c);
-            self.servers[r].connection_closed();
+            self.fleet.server(r).connection_closed();
         }
-    }
-
-    /// The balancer's pick for `c` among the replicas below `server.max_connections`
-    /// (TCP connections at layer 4; requests and streams in progress at layer 7, each
-    /// holding one of the balancer's connections to the replica); `None` if all are full.
-    /// Replicas the balancer leaves out of service (crashed, as far as it knows) are passed
-    /// over too. The pick may still be a crashed replica the balancer has not noticed:
-    /// `None` then as well (the connection is refused, the request answered 502).
-    fn choose_replica(&mut self, c: ClientId) -> Option<u32> {
-        let servers = &self.servers;
-        let out = &self.lb_out;
-        let limit = self.scenario.server.max_connections.map(u64::from);
-        let r = self.balancer.choose(
-            c,
-            |r| servers[r as usize].open_connections(),
-            |r| {
-                out[r as usize]
-                    || limit.is_some_and(|max| servers[r as usize].open_connections() >= max)
-            },
-        )?;
-        (!self.replica_down(r)).then_some(r)
     }
 
     /// A request arrived: layer 7 balances it on its own; the replica counts it as active
     /// until it is answered (a stream stays active). Returns false when layer 7 finds every
     /// replica at its connection limit (the balancer answers 503).
     pub(super) fn request_arrived(&mut self, c: ClientId, now: Nanos) -> bool {
-        if self.balancer.layer() == 7 {
-            let Some(r) = self.choose_replica(c) else {
+        if self.fleet.layer() == 7 {
+            let Some(r) = self.fleet.choose(c) else {
                 return false;
             };
             let client = &mut self.clients[c as usize];
             client.replica = r;
             client.active_on_replica = true;
-            self.servers[r as usize].connection_opened();
+            self.fleet.server(r as usize).connection_opened();
         }
         let r = self.replica_of(c);
         let in_window = self.in_window(now);
-        self.servers[r].request_arrived(in_window);
+        self.fleet.server(r).request_arrived(in_window);
         self.recorder.series().request(now);
         true
     }
@@ -108,7 +85,7 @@ impl World<'_> {
         if client.active_on_replica {
             client.active_on_replica = false;
             let r = client.replica as usize;
-            self.servers[r].connection_closed();
+            self.fleet.server(r).connection_closed();
         }
     }
 
@@ -123,7 +100,7 @@ impl World<'_> {
     /// its own, in turn).
     pub(super) fn workload_event(&mut self, k: u32, now: Nanos, s: &mut Scheduler<Event>) {
         let n = self.number_workload_event(k, now);
-        let origin = n % self.balancer.active();
+        let origin = n % self.fleet.active();
         self.event_created(n, origin, now, s);
     }
 
@@ -137,7 +114,7 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         self.events_so_far = n + 1;
-        let active = self.balancer.active();
+        let active = self.fleet.active();
         match self.scenario.broker {
             Some(broker) => {
                 for r in 0..active {
@@ -162,9 +139,8 @@ impl World<'_> {
         if self.replica_down(r) {
             return;
         }
-        let cost = self.scenario.broker.map_or(0, |b| b.cost);
-        let cost = self.draw_cost(cost);
-        let done = self.servers[r as usize].execute(now, cost);
+        let mean = self.scenario.broker.map_or(0, |b| b.cost);
+        let (cost, done) = self.fleet.run(r as usize, mean, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(done, Event::BrokerDone(r, n));
     }
@@ -215,11 +191,8 @@ impl World<'_> {
     /// every replica restarts now.
     pub(super) fn scale(&mut self, step: u32, now: Nanos, s: &mut Scheduler<Event>) {
         let (_, replicas) = self.scenario.balancer.scale[step as usize];
-        let before = self.balancer.active();
-        self.balancer.scale_to(replicas);
-        for server in &mut self.servers {
-            server.mark(now);
-        }
+        let before = self.fleet.active();
+        self.fleet.scale_to(replicas, now);
         if replicas < before {
             // Removed replicas take no new work; after the drain period their connections
             // are closed.
@@ -230,7 +203,7 @@ impl World<'_> {
     /// The drain period of the replicas from `first_removed` on ended: every connection
     /// still on them is closed at its next quiet moment.
     pub(super) fn drain_end(&mut self, first_removed: u32, s: &mut Scheduler<Event>) {
-        let active = self.balancer.active();
+        let active = self.fleet.active();
         self.close_on_replicas(|r| r >= first_removed && r >= active, 0, s);
     }
 
@@ -247,7 +220,7 @@ impl World<'_> {
         for c in 0..self.clients.len() as ClientId {
             let client = &self.clients[c as usize];
             let holds_work = client.connection.open
-                && (self.balancer.layer() == 4 || client.streaming || client.held);
+                && (self.fleet.layer() == 4 || client.streaming || client.held);
             if which(client.replica) && holds_work {
                 let visible = !self.is_rest(c);
                 closed += u64::from(visible);
@@ -296,7 +269,7 @@ impl World<'_> {
         let (start, end) = (self.scenario.warmup, self.scenario.duration);
         let mut busy = 0u128;
         let mut capacity = 0u128;
-        for (r, server) in self.servers.iter().enumerate() {
+        for (r, server) in self.fleet.servers().iter().enumerate() {
             let from = self.in_service_from(r as u32).max(start);
             busy += server.busy_in_window();
             // A crashed replica is out of service until it restarts.
@@ -317,7 +290,8 @@ impl World<'_> {
 
     pub(super) fn replica_results(&self) -> Vec<ReplicaResult> {
         let end = self.scenario.duration;
-        self.servers
+        self.fleet
+            .servers()
             .iter()
             .enumerate()
             .map(|(r, server)| ReplicaResult {
@@ -336,7 +310,7 @@ impl World<'_> {
     /// max / mean over the replicas in service at the end (1 when perfectly even; 1 also
     /// when there is no load at all).
     pub(super) fn imbalance(&self) -> Imbalance {
-        let active = self.balancer.active() as usize;
+        let active = self.fleet.active() as usize;
         let end = self.scenario.duration;
         let ratio = |values: Vec<f64>| {
             let max = values.iter().cloned().fold(0.0, f64::max);
@@ -347,7 +321,7 @@ impl World<'_> {
                 fixed(max / mean, 6)
             }
         };
-        let servers = &self.servers[..active];
+        let servers = &self.fleet.servers()[..active];
         Imbalance {
             connections: ratio(
                 servers

@@ -84,20 +84,24 @@ impl World<'_> {
             empty_response_share: (responses > 0)
                 .then(|| fixed(empty_responses as f64 / responses as f64, 6)),
             polls_skipped: recorded.get(Count::PollsSkipped),
-            peak_open_connections: self.peak_connections,
+            peak_open_connections: self.fleet.peak_connections(),
             cpu_utilisation: fixed(self.cpu_utilisation(), 6),
             mean_cpu_queueing_delay_ms: {
-                let (wait, jobs) = self.servers.iter().fold((0u128, 0u64), |(w, j), s| {
-                    let (sw, sj) = s.queue_totals();
-                    (w + sw, j + sj)
-                });
+                let (wait, jobs) = self
+                    .fleet
+                    .servers()
+                    .iter()
+                    .fold((0u128, 0u64), |(w, j), s| {
+                        let (sw, sj) = s.queue_totals();
+                        (w + sw, j + sj)
+                    });
                 if jobs == 0 {
                     0.0
                 } else {
                     (wait / jobs as u128) as f64 / 1e6
                 }
             },
-            peak_memory_bytes: self.servers.iter().map(|s| s.peak_memory()).sum(),
+            peak_memory_bytes: self.fleet.servers().iter().map(|s| s.peak_memory()).sum(),
             replicas: self.replica_results(),
             proxies: self.proxy_results(),
             faults,

@@ -43,7 +43,7 @@ impl World<'_> {
         client.send_queue.push_back(msg);
         client.send_queued += msg.wire;
         let queued = client.send_queued;
-        self.servers[r].buffered_changed(msg.wire as i64);
+        self.fleet.server(r).buffered_changed(msg.wire as i64);
         self.recorder.send_buffer(queued);
         self.arm_link_free(c, free_at.max(now), s);
         if queued > buffer.limit {
@@ -85,7 +85,7 @@ impl World<'_> {
         let client = &mut self.clients[c as usize];
         let msg = client.send_queue.pop_front()?;
         client.send_queued -= msg.wire;
-        self.servers[r].buffered_changed(-(msg.wire as i64));
+        self.fleet.server(r).buffered_changed(-(msg.wire as i64));
         Some(msg)
     }
 
