@@ -119,6 +119,7 @@ impl Fleet {
 
     /// Runs a job of mean cost `mean` on replica `r` from `now`: its drawn cost, and when
     /// it is done.
+    #[inline]
     pub fn run(&mut self, r: usize, mean: Nanos, now: Nanos) -> (Nanos, Nanos) {
         let cost = if self.exponential_costs {
             exponential(&mut self.cpu_rng, mean as f64)

@@ -57,12 +57,14 @@ impl TimeSeries {
         }
     }
 
+    #[inline]
     fn bin(&self, now: Nanos) -> usize {
         ((now / SECOND) as usize).min(self.connections.len().saturating_sub(1))
     }
 
     /// The number of open connections changed to `open` at `now`: the seconds since the
     /// last change kept the previous number.
+    #[inline]
     pub fn connections_now(&mut self, now: Nanos, open: u64) {
         let b = self.bin(now);
         self.carry_level(b);
@@ -77,22 +79,26 @@ impl TimeSeries {
         }
     }
 
+    #[inline]
     pub fn connection_opened(&mut self, now: Nanos) {
         let b = self.bin(now);
         self.new_connections[b] += 1;
     }
 
+    #[inline]
     pub fn request(&mut self, now: Nanos) {
         let b = self.bin(now);
         self.requests[b] += 1;
     }
 
+    #[inline]
     pub fn reconnect(&mut self, now: Nanos) {
         let b = self.bin(now);
         self.reconnects[b] += 1;
     }
 
     /// A core was busy from `start` to `end`: each second gets its share.
+    #[inline]
     pub fn cpu(&mut self, start: Nanos, end: Nanos) {
         self.each_second(start, end, |busy, ns| *busy += ns);
     }
@@ -116,6 +122,7 @@ impl TimeSeries {
         }
     }
 
+    #[inline]
     pub fn delivered(&mut self, now: Nanos, latency: Nanos) {
         let b = self.bin(now);
         self.latency_sum[b] += latency as u128;

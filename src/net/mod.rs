@@ -2,6 +2,7 @@
 
 pub mod link;
 pub mod loss;
+pub mod network;
 pub mod tcp;
 pub mod tls;
 pub mod wire;

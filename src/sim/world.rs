@@ -10,8 +10,9 @@ use crate::infra::fleet::Fleet;
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::{Server, Work};
 use crate::metrics::recorder::{Count, Recorder};
-use crate::net::link::{LinkParams, LinkQueue, carried_within};
-use crate::net::loss::{self, RttEstimator};
+use crate::net::link::{LinkParams, carried_within};
+use crate::net::loss::RttEstimator;
+use crate::net::network::{Network, Transfer};
 use crate::net::tcp::{AckState, PureAcks, segments};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
@@ -168,18 +169,10 @@ pub struct World<'s> {
     delivery: Delivery,
     clients: Vec<Client>,
     browsers: Vec<Browser>,
-    /// Per browser: its access link's serializers by [`Direction::index`], shared by every
-    /// connection of its tabs (kept apart from [`Browser`], as they are touched on every
-    /// send).
-    access_links: Vec<[LinkQueue; 2]>,
+    /// The access network: links, access-link serializers, loss, jitter, partitions.
+    network: Network,
     /// The proxies and the balancer's front door, and what each group's path does.
     middleboxes: Middleboxes,
-    /// Per group: link parameters by [`Direction::index`].
-    links: Vec<[LinkParams; 2]>,
-    /// Per group: jitter streams by [`Direction::index`].
-    jitter: Vec<[Stream; 2]>,
-    /// Per group: segment-loss streams by [`Direction::index`].
-    loss: Vec<[Stream; 2]>,
     /// Per group: polling phase and polling jitter streams.
     poll_rng: Vec<PollRng>,
     /// The server replicas and their balancer.
@@ -201,8 +194,6 @@ pub struct World<'s> {
     age_rng: Stream,
     /// Per fault: affected and recovered clients.
     fault_stats: Vec<faults::FaultStats>,
-    /// Per group: when its access links are partitioned, in time order.
-    partitions: Vec<Vec<(Nanos, Nanos)>>,
     /// Per browser: its device's radio, on links with one (empty when no link has one),
     /// and the account of the radios it had before a network switch.
     radios: Vec<Option<crate::energy::Radio>>,
@@ -285,12 +276,15 @@ impl<'s> World<'s> {
                 .map(|_| history::History::new(visible_clients)),
             visible_clients,
             clients,
-            access_links: vec![[LinkQueue::default(); 2]; browsers.len()],
+            network: Network::new(
+                links,
+                (jitter, loss),
+                faults::partitions_of(scenario),
+                browsers.len(),
+                scenario.tcp.mss,
+            ),
             browsers,
             middleboxes: Self::middleboxes_of(scenario),
-            links,
-            jitter,
-            loss,
             poll_rng,
             fleet: Fleet::new(
                 &scenario.server,
@@ -308,7 +302,6 @@ impl<'s> World<'s> {
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             age_rng: rng::stream(scenario.seed, "connection-age"),
             fault_stats: vec![faults::FaultStats::default(); scenario.faults.len()],
-            partitions: faults::partitions_of(scenario),
             radios: Self::radios_of(scenario),
             radio_past: Vec::new(),
             invariants: None,
@@ -588,56 +581,32 @@ impl<'s> World<'s> {
                 _ => {}
             }
         }
-        let tcp = self.scenario.tcp;
-        let group = self.clients[c as usize].group as usize;
-        let proxy_latency = self.middleboxes.path(group).latency;
         let client = &mut self.clients[c as usize];
-        let group = client.group as usize;
+        let (group, browser) = (client.group as usize, client.browser as usize);
+        let transfer = Transfer {
+            group,
+            browser,
+            direction,
+            data: msg.data,
+            wire: msg.wire,
+            segments: msg.segments,
+            path_latency: self.middleboxes.path(group).latency,
+        };
         let d = direction.index();
         let channel = &mut client.channels[d];
-        let params = &self.links[group][d];
-        let recovery = if params.loss_ppm == 0 {
-            loss::Recovery::default()
-        } else {
-            loss::transmit(
-                msg.data,
-                tcp.mss,
-                params.loss_ppm,
-                channel.rtt.srtt().unwrap_or(2 * params.latency),
-                channel.rtt.rto(),
-                &mut self.loss[group][d],
-            )
-        };
+        let sent = self
+            .network
+            .send(transfer, &channel.rtt, &mut channel.partition_release, now);
+        let recovery = sent.recovery;
         msg.sent_at = now;
         msg.retransmitted = recovery.retransmitted_segments > 0;
         let wire = msg.wire;
         let msg_segments = msg.segments;
-        let owner = self.connection_owner(c);
-        let browser = self.clients[c as usize].browser as usize;
-        let previous = self.clients[owner as usize].channels[d].last_arrival;
-        let rto = self.clients[c as usize].channels[d].rtt.rto();
-        // This message's own arrival; a TCP stream then delivers it after the one before.
-        let mut own = 0;
-        let sent = self.access_links[browser][d].transmit(
-            now,
-            msg.wire,
-            recovery.delay + proxy_latency,
-            params,
-            &mut self.jitter[group][d],
-            &mut own,
-        );
-        let arrival = sent.arrival;
         self.count_carried(c, direction, &msg, sent.start, sent.done);
-        let (arrival, partition_resends) = if self.partitions[group].is_empty() {
-            (arrival, 0)
-        } else {
-            let mut release = self.clients[c as usize].channels[d].partition_release;
-            let (held, resends) =
-                self.through_partitions(group as u32, now, arrival, rto, &mut release);
-            self.clients[c as usize].channels[d].partition_release = release;
-            (held, resends * msg.segments.max(1))
-        };
-        let arrival = arrival.max(previous);
+        let partition_resends = sent.partition_resends;
+        let owner = self.connection_owner(c);
+        let previous = self.clients[owner as usize].channels[d].last_arrival;
+        let arrival = sent.arrival.max(previous);
         self.clients[owner as usize].channels[d].last_arrival = arrival;
         self.clients[c as usize].channels[d]
             .in_flight
@@ -686,11 +655,10 @@ impl<'s> World<'s> {
         let group = client.group as usize;
         // The round-trip estimate serves loss recovery and partitions only (its RTO paces
         // the retransmissions).
-        let needs_rtt =
-            self.links[group][direction.index()].loss_ppm > 0 || !self.partitions[group].is_empty();
+        let needs_rtt = self.network.needs_rtt(group, direction);
         if !msg.retransmitted && needs_rtt {
             // The sender learns of the arrival one reverse trip later.
-            let back = self.links[group][direction.reverse().index()].latency;
+            let back = self.network.link(group, direction.reverse()).latency;
             channel.rtt.sample(now - msg.sent_at + back);
         }
         if !is_handshake(msg.kind) {

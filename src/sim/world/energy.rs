@@ -43,7 +43,7 @@ impl World<'_> {
         let Some(radio) = self.radios[browser].as_mut() else {
             return;
         };
-        let params = &self.links[client.group as usize][direction.index()];
+        let params = self.network.link(client.group as usize, direction);
         let end = now + params.serialization(bytes);
         radio.transfer(now, end, direction == Direction::Up, bytes);
     }

@@ -159,7 +159,10 @@ impl World<'_> {
                 }
             }
             FaultKind::NetworkSwitch { group, to } => {
-                self.links[group as usize] = super::link_params(&self.scenario.links[to as usize]);
+                self.network.switch_links(
+                    group as usize,
+                    super::link_params(&self.scenario.links[to as usize]),
+                );
                 self.switch_radios(group, to, now);
                 for c in 0..self.clients.len() as ClientId {
                     let client = &self.clients[c as usize];
@@ -226,44 +229,6 @@ impl World<'_> {
         {
             self.recovered(c, now);
         }
-    }
-
-    /// When the message sent at `sent` on group `group`'s link, due at `arrival`, really
-    /// arrives: a partition over its way holds it until the connection's first lost
-    /// segment gets through — TCP retries it after its RTO, doubling from `rto` (at most
-    /// 120 s, as in Linux), and the first retry after the partition succeeds — and the data
-    /// behind it follows. `release` is the connection's (partition end, release time).
-    /// Returns the arrival and the retransmissions this message caused.
-    pub(super) fn through_partitions(
-        &self,
-        group: u32,
-        sent: Nanos,
-        arrival: Nanos,
-        rto: Nanos,
-        release: &mut (Nanos, Nanos),
-    ) -> (Nanos, u64) {
-        const RTO_MAX: Nanos = 120_000_000_000;
-        let mut arrival = arrival;
-        let mut resent = 0;
-        for (from, to) in &self.partitions[group as usize] {
-            if arrival <= *from || sent >= *to {
-                continue;
-            }
-            let trip = arrival - sent;
-            if release.0 != *to {
-                // The connection's first segment lost in this partition.
-                let mut attempt = sent.max(*from);
-                let mut wait = rto.max(1);
-                while attempt < *to {
-                    attempt += wait;
-                    wait = (wait * 2).min(RTO_MAX);
-                    resent += 1;
-                }
-                *release = (*to, attempt);
-            }
-            arrival = arrival.max(release.1 + trip);
-        }
-        (arrival, resent)
     }
 
     /// Replica `r`'s process crashes; false if it was down already (nothing happens).

@@ -146,7 +146,8 @@ impl World<'_> {
                         .max()
                         .unwrap_or(0)
                 } else {
-                    self.links[group][d].bits_per_second
+                    let direction = [Direction::Down, Direction::Up][d];
+                    self.network.link(group, direction).bits_per_second
                 };
                 let capacity = u128::from(bits_per_second) * window / 8_000_000_000;
                 if u128::from(*carried) > capacity {

@@ -33,7 +33,7 @@ impl World<'_> {
             return;
         };
         let browser = client.browser as usize;
-        let free_at = self.access_links[browser][Direction::Down.index()].busy_until();
+        let free_at = self.network.busy_until(browser, Direction::Down);
         if free_at <= now && client.send_queue.is_empty() {
             self.transmit(c, direction, msg, now, s);
             return;
@@ -63,7 +63,7 @@ impl World<'_> {
     pub(super) fn link_free(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         self.clients[c as usize].link_free_armed = false;
         let browser = self.clients[c as usize].browser as usize;
-        let free_at = self.access_links[browser][Direction::Down.index()].busy_until();
+        let free_at = self.network.busy_until(browser, Direction::Down);
         if self.clients[c as usize].send_queue.is_empty() {
             return;
         }
@@ -75,7 +75,7 @@ impl World<'_> {
         let msg = self.pop_waiting(c).expect("checked non-empty");
         self.transmit(c, Direction::Down, msg, now, s);
         if !self.clients[c as usize].send_queue.is_empty() {
-            let free_at = self.access_links[browser][Direction::Down.index()].busy_until();
+            let free_at = self.network.busy_until(browser, Direction::Down);
             self.arm_link_free(c, free_at, s);
         }
     }

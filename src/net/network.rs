@@ -1,0 +1,278 @@
+//! The clients' access network of one run: each group's link parameters, each browser's
+//! access link (one serializer per direction, shared by every connection of its tabs), the
+//! segment-loss and jitter draws, and the partitions that cut a group off for a while.
+//!
+//! Owns: when a message sent on a connection serializes, when it arrives, and what loss
+//! and partitions cost it in delay and retransmissions ([`Network::send`]). Does not own:
+//! the connections (their in-order queues, round-trip estimates and ACK debts are the
+//! simulation's, handed in where a send needs them), nor the byte counters.
+
+use crate::engine::rng::Stream;
+use crate::net::link::{LinkParams, LinkQueue};
+use crate::net::loss::{self, Recovery, RttEstimator};
+use crate::net::wire::Direction;
+use crate::time::Nanos;
+
+/// The longest retransmission timeout TCP backs off to (Linux's `TCP_RTO_MAX`, 120 s).
+const RTO_MAX: Nanos = 120_000_000_000;
+
+/// One message put on a connection, as the network needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Transfer {
+    /// The client's group (its link profile) and browser (its access link).
+    pub group: usize,
+    pub browser: usize,
+    pub direction: Direction,
+    /// Bytes above TCP (what segment loss can hit), bytes on the wire, TCP segments.
+    pub data: u64,
+    pub wire: u64,
+    pub segments: u64,
+    /// One-way delay added on the path (topology links, proxies).
+    pub path_latency: Nanos,
+}
+
+/// What became of a [`Transfer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sent {
+    /// When it serialized on the access link.
+    pub start: Nanos,
+    pub done: Nanos,
+    /// When it arrives (before the connection's in-order delivery).
+    pub arrival: Nanos,
+    /// What segment loss did to it.
+    pub recovery: Recovery,
+    /// Segments resent because a partition was in the way.
+    pub partition_resends: u64,
+}
+
+/// The access network of one run.
+#[derive(Debug, Clone)]
+pub struct Network {
+    /// Per group: link parameters by [`Direction::index`].
+    links: Vec<[LinkParams; 2]>,
+    /// Per browser: its access link's serializers by [`Direction::index`].
+    access: Vec<[LinkQueue; 2]>,
+    /// Per group: jitter and segment-loss streams by [`Direction::index`].
+    jitter: Vec<[Stream; 2]>,
+    loss: Vec<[Stream; 2]>,
+    /// Per group: when its access links are partitioned, in time order.
+    partitions: Vec<Vec<(Nanos, Nanos)>>,
+    /// TCP's maximum segment size.
+    mss: u64,
+}
+
+impl Network {
+    /// A network of groups with `links`, `jitter` and `loss` streams and `partitions`
+    /// (each per group), for `browsers` browsers, with segments of `mss` bytes.
+    pub fn new(
+        links: Vec<[LinkParams; 2]>,
+        (jitter, loss): (Vec<[Stream; 2]>, Vec<[Stream; 2]>),
+        partitions: Vec<Vec<(Nanos, Nanos)>>,
+        browsers: usize,
+        mss: u64,
+    ) -> Self {
+        Network {
+            links,
+            access: vec![[LinkQueue::default(); 2]; browsers],
+            jitter,
+            loss,
+            partitions,
+            mss,
+        }
+    }
+
+    /// Group `group`'s link in `direction`.
+    #[inline]
+    pub fn link(&self, group: usize, direction: Direction) -> &LinkParams {
+        &self.links[group][direction.index()]
+    }
+
+    /// Group `group` moves to other links (a network switch).
+    pub fn switch_links(&mut self, group: usize, links: [LinkParams; 2]) {
+        self.links[group] = links;
+    }
+
+    /// Whether a connection of group `group` in `direction` needs its round-trip estimate
+    /// (it paces the retransmissions of loss and partitions).
+    #[inline]
+    pub fn needs_rtt(&self, group: usize, direction: Direction) -> bool {
+        self.links[group][direction.index()].loss_ppm > 0 || !self.partitions[group].is_empty()
+    }
+
+    /// When browser `browser`'s access link in `direction` is free.
+    #[inline]
+    pub fn busy_until(&self, browser: usize, direction: Direction) -> Nanos {
+        self.access[browser][direction.index()].busy_until()
+    }
+
+    /// Sends `transfer` at `now` on a connection whose sender estimates `rtt`:
+    /// segment loss and its recovery, serialization on the browser's access link,
+    /// propagation, jitter and the path's delay, then any partition in its way.
+    /// `partition_release` is the connection's (partition end, release time): data behind
+    /// a segment held by a partition follows it.
+    #[inline]
+    pub fn send(
+        &mut self,
+        transfer: Transfer,
+        rtt: &RttEstimator,
+        partition_release: &mut (Nanos, Nanos),
+        now: Nanos,
+    ) -> Sent {
+        let Transfer { group, browser, .. } = transfer;
+        let d = transfer.direction.index();
+        let params = &self.links[group][d];
+        let recovery = if params.loss_ppm == 0 {
+            Recovery::default()
+        } else {
+            loss::transmit(
+                transfer.data,
+                self.mss,
+                params.loss_ppm,
+                rtt.srtt().unwrap_or(2 * params.latency),
+                rtt.rto(),
+                &mut self.loss[group][d],
+            )
+        };
+        // The message's own arrival; the connection delivers in order after this.
+        let mut own = 0;
+        let sent = self.access[browser][d].transmit(
+            now,
+            transfer.wire,
+            recovery.delay + transfer.path_latency,
+            params,
+            &mut self.jitter[group][d],
+            &mut own,
+        );
+        let (arrival, partition_resends) = if self.partitions[group].is_empty() {
+            (sent.arrival, 0)
+        } else {
+            let (held, resends) =
+                self.through_partitions(group, now, sent.arrival, rtt.rto(), partition_release);
+            (held, resends * transfer.segments.max(1))
+        };
+        Sent {
+            start: sent.start,
+            done: sent.done,
+            arrival,
+            recovery,
+            partition_resends,
+        }
+    }
+
+    /// When the message sent at `sent` on group `group`'s link, due at `arrival`, really
+    /// arrives: a partition over its way holds it until the connection's first lost
+    /// segment gets through — TCP retries it after its RTO, doubling from `rto` (at most
+    /// 120 s, as in Linux), and the first retry after the partition succeeds — and the data
+    /// behind it follows. `release` is the connection's (partition end, release time).
+    /// Returns the arrival and the retransmissions this message caused.
+    fn through_partitions(
+        &self,
+        group: usize,
+        sent: Nanos,
+        arrival: Nanos,
+        rto: Nanos,
+        release: &mut (Nanos, Nanos),
+    ) -> (Nanos, u64) {
+        let mut arrival = arrival;
+        let mut resent = 0;
+        for (from, to) in &self.partitions[group] {
+            if arrival <= *from || sent >= *to {
+                continue;
+            }
+            let trip = arrival - sent;
+            if release.0 != *to {
+                // The connection's first segment lost in this partition.
+                let mut attempt = sent.max(*from);
+                let mut wait = rto.max(1);
+                while attempt < *to {
+                    attempt += wait;
+                    wait = (wait * 2).min(RTO_MAX);
+                    resent += 1;
+                }
+                *release = (*to, attempt);
+            }
+            arrival = arrival.max(release.1 + trip);
+        }
+        (arrival, resent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rng::stream;
+
+    const MS: Nanos = 1_000_000;
+    const S: Nanos = 1_000_000_000;
+
+    /// One group on a 8 Mbit/s (a byte a microsecond) link of 10 ms each way, two browsers.
+    fn network(partitions: Vec<(Nanos, Nanos)>) -> Network {
+        let link = LinkParams {
+            bits_per_second: 8_000_000,
+            latency: 10 * MS,
+            jitter: 0,
+            loss_ppm: 0,
+        };
+        let streams = || vec![[stream(1, "a"), stream(1, "b")]];
+        Network::new(
+            vec![[link; 2]],
+            (streams(), streams()),
+            vec![partitions],
+            2,
+            1448,
+        )
+    }
+
+    fn transfer(browser: usize, wire: u64) -> Transfer {
+        Transfer {
+            group: 0,
+            browser,
+            direction: Direction::Down,
+            data: wire,
+            wire,
+            segments: 1,
+            path_latency: 2 * MS,
+        }
+    }
+
+    #[test]
+    fn a_browser_s_messages_queue_on_its_access_link() {
+        let mut net = network(Vec::new());
+        let rtt = RttEstimator::default();
+        let mut release = (0, 0);
+        let first = net.send(transfer(0, 1000), &rtt, &mut release, 0);
+        // 1000 bytes take 1 ms, then 10 ms of latency and 2 ms on the path.
+        assert_eq!((first.start, first.done, first.arrival), (0, MS, 13 * MS));
+        let second = net.send(transfer(0, 1000), &rtt, &mut release, 0);
+        assert_eq!(
+            (second.start, second.done),
+            (MS, 2 * MS),
+            "it waits for the first"
+        );
+        let other = net.send(transfer(1, 1000), &rtt, &mut release, 0);
+        assert_eq!(other.start, 0, "another browser has its own access link");
+        assert_eq!(net.busy_until(0, Direction::Down), 2 * MS);
+        assert!(!net.needs_rtt(0, Direction::Down));
+    }
+
+    #[test]
+    fn a_partition_holds_data_until_a_retry_after_it_gets_through() {
+        // Cut off from 0.5 s to 3 s; the RTO is 1 s (the estimator's initial value).
+        let mut net = network(vec![(S / 2, 3 * S)]);
+        assert!(net.needs_rtt(0, Direction::Down));
+        let rtt = RttEstimator::default();
+        let mut release = (0, 0);
+        let sent = net.send(transfer(0, 1000), &rtt, &mut release, S);
+        // Retries at 2 s and 4 s (the RTO doubles): the second gets through.
+        assert_eq!(sent.partition_resends, 2);
+        assert_eq!(release, (3 * S, 4 * S));
+        assert_eq!(sent.arrival, 4 * S + 13 * MS);
+        // Data sent behind it on the same connection follows the released segment.
+        let behind = net.send(transfer(0, 1000), &rtt, &mut release, 2 * S);
+        assert_eq!(behind.partition_resends, 0);
+        assert_eq!(behind.arrival, 4 * S + 13 * MS);
+        // After the partition, nothing is held.
+        let after = net.send(transfer(0, 1000), &rtt, &mut release, 5 * S);
+        assert_eq!(after.arrival, 5 * S + 13 * MS);
+    }
+}
