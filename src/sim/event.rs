@@ -233,6 +233,29 @@ impl Msg {
     }
 }
 
+impl crate::net::connections::Carried for Msg {
+    fn segments(&self) -> u64 {
+        self.segments
+    }
+    fn wire(&self) -> u64 {
+        self.wire
+    }
+    fn sent_at(&self) -> u64 {
+        self.sent_at
+    }
+    fn retransmitted(&self) -> bool {
+        self.retransmitted
+    }
+    /// SYN and SYN-ACK carry no data and take no part in the delayed-ACK accounting.
+    fn acknowledged(&self) -> bool {
+        !matches!(self.kind, MsgKind::Syn | MsgKind::SynAck)
+    }
+    fn sent(&mut self, at: u64, retransmitted: bool) {
+        self.sent_at = at;
+        self.retransmitted = retransmitted;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

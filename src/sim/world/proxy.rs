@@ -115,12 +115,12 @@ impl World<'_> {
             return;
         }
         let deadline = client.connection.last_traffic + timeout;
-        let busy = client.is_busy();
+        let busy = self.is_busy(c);
         if deadline > now || busy {
             // Silent but busy (bytes held at the proxy, a job in the server's CPU): look
             // again a full timeout later.
             let next = if busy { now + timeout } else { deadline };
-            client.connection.proxy_timer_armed = true;
+            self.clients[c as usize].connection.proxy_timer_armed = true;
             s.at(next, Event::ProxyIdle(c));
             return;
         }
@@ -196,7 +196,7 @@ impl World<'_> {
         if !client.connection.open || client.connection.generation != generation {
             return;
         }
-        let busy = client.is_busy();
+        let busy = self.is_busy(c);
         if busy {
             s.after(1_000_000_000, Event::CloseWhenQuiet(c, generation, reason));
             return;

@@ -137,7 +137,9 @@ impl World<'_> {
                 idle_closes: recorded.get(Count::IdleCloses),
                 queued_at_end: QueuedBytes {
                     down: recorded.queued_at_end.down
-                        + self.clients.iter().map(|c| c.send_queued).sum::<u64>(),
+                        + (0..self.clients.len())
+                            .map(|c| self.connections.buffered(c))
+                            .sum::<u64>(),
                     up: recorded.queued_at_end.up,
                 },
             },
