@@ -639,7 +639,11 @@ impl<'s> World<'s> {
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
-            Event::JobDone(c, job, self.clients[c as usize].job_epoch),
+            Event::JobDone {
+                client: c,
+                job,
+                epoch: self.clients[c as usize].job_epoch,
+            },
         );
     }
 
@@ -750,7 +754,13 @@ impl<'s> World<'s> {
     pub(super) fn start_keepalive(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
         if let Some(interval) = self.chain.profile(self.clients[c as usize].stage).keepalive {
             let generation = self.clients[c as usize].connection.generation;
-            s.after(interval, Event::Keepalive(c, generation));
+            s.after(
+                interval,
+                Event::Keepalive {
+                    client: c,
+                    generation,
+                },
+            );
         }
     }
 
@@ -1098,7 +1108,11 @@ impl Model for World<'_> {
             Event::ClientTimer(c) => self.tell(c, Input::Timer, now, s),
             Event::ArriveAtServer(c) => self.arrive_at_server(c, now, s),
             Event::ArriveAtClient(c) => self.arrive_at_client(c, now, s),
-            Event::JobDone(c, job, epoch) => {
+            Event::JobDone {
+                client: c,
+                job,
+                epoch,
+            } => {
                 let current = self.clients[c as usize].job_epoch;
                 let current = if job.short_epoch() {
                     current & PUSH_EPOCH_MASK
@@ -1110,35 +1124,58 @@ impl Model for World<'_> {
                     self.job_done(c, job, now, s);
                 }
             }
-            Event::HoldTimeout(c, generation) => {
+            Event::HoldTimeout {
+                client: c,
+                generation,
+            } => {
                 let current = self.clients[c as usize].hold_generation == generation;
                 self.tell(c, Input::HoldTimeout { current }, now, s)
             }
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
             Event::ProxyIdle(c) => self.proxy_idle(c, now, s),
             Event::LinkFree(c) => self.link_free(c, now, s),
-            Event::CloseWhenQuiet(c, generation, reason) => {
-                self.close_when_quiet(c, generation, reason, now, s)
-            }
+            Event::CloseWhenQuiet {
+                client: c,
+                generation,
+                reason,
+            } => self.close_when_quiet(c, generation, reason, now, s),
             Event::DrainEnd(first_removed) => self.drain_end(first_removed, s),
-            Event::Http2PingTimer(c, generation) => self.http2_ping_timer(c, generation, now, s),
-            Event::Keepalive(c, generation) => {
+            Event::Http2PingTimer {
+                client: c,
+                generation,
+            } => self.http2_ping_timer(c, generation, now, s),
+            Event::Keepalive {
+                client: c,
+                generation,
+            } => {
                 let client = &self.clients[c as usize];
                 let current = client.streaming && client.connection.generation == generation;
                 let interval = self.chain.profile(client.stage).keepalive;
                 if let (Some(interval), true) = (interval, current) {
-                    s.after(interval, Event::Keepalive(c, generation));
+                    s.after(
+                        interval,
+                        Event::Keepalive {
+                            client: c,
+                            generation,
+                        },
+                    );
                     self.run_job(c, Job::Keepalive, now, s);
                 }
             }
             Event::Created(n) => self.workload_event(n, now, s),
-            Event::BrokerDelivery(r, n) => self.broker_delivery(r, n, now, s),
-            Event::BrokerDone(r, n) => self.event_at_replica(r, n, now, s),
+            Event::BrokerDelivery {
+                replica: r,
+                event: n,
+            } => self.broker_delivery(r, n, now, s),
+            Event::BrokerDone {
+                replica: r,
+                event: n,
+            } => self.event_at_replica(r, n, now, s),
             Event::Scale(step) => self.scale(step, now, s),
             Event::Fault(k) => self.fault(k, now, s),
             Event::Restart(r) => self.restart(r),
             Event::HealthProbe(r) => self.health_probe(r, s),
-            Event::Deploy(k, step) => self.deploy_step(k, step, s),
+            Event::Deploy { fault: k, step } => self.deploy_step(k, step, s),
             Event::MiddleboxBack(k) => self.middlebox_back(k),
             Event::ClientMessage(k) => self.message_written(k, now, s),
         }

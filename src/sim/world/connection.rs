@@ -200,7 +200,13 @@ impl World<'_> {
     pub(super) fn start_http2_pings(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
         if let Some(interval) = self.chain.primary().http2_ping() {
             let generation = self.clients[c as usize].connection.generation;
-            s.after(interval, Event::Http2PingTimer(c, generation));
+            s.after(
+                interval,
+                Event::Http2PingTimer {
+                    client: c,
+                    generation,
+                },
+            );
         }
     }
 
@@ -220,7 +226,13 @@ impl World<'_> {
         ) else {
             return;
         };
-        s.after(interval, Event::Http2PingTimer(c, generation));
+        s.after(
+            interval,
+            Event::Http2PingTimer {
+                client: c,
+                generation,
+            },
+        );
         self.run_job(c, Job::Http2Ping, now, s);
     }
 

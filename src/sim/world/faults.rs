@@ -145,9 +145,27 @@ impl World<'_> {
                 self.fault_stats[k as usize].deploy_replicas = replicas;
                 for i in 0..replicas {
                     let start = now + i as Nanos * (drain + restart);
-                    s.at(start, Event::Deploy(k, 3 * i));
-                    s.at(start + drain, Event::Deploy(k, 3 * i + 1));
-                    s.at(start + drain + restart, Event::Deploy(k, 3 * i + 2));
+                    s.at(
+                        start,
+                        Event::Deploy {
+                            fault: k,
+                            step: 3 * i,
+                        },
+                    );
+                    s.at(
+                        start + drain,
+                        Event::Deploy {
+                            fault: k,
+                            step: 3 * i + 1,
+                        },
+                    );
+                    s.at(
+                        start + drain + restart,
+                        Event::Deploy {
+                            fault: k,
+                            step: 3 * i + 2,
+                        },
+                    );
                 }
             }
             FaultKind::Partition { group, .. } => {
