@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
+use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
 use crate::infra::fleet::Fleet;
@@ -90,7 +91,6 @@ pub struct Client {
 
 mod browser;
 mod connection;
-mod energy;
 mod faults;
 mod flow_control;
 mod history;
@@ -167,10 +167,8 @@ pub struct World<'s> {
     age_rng: Stream,
     /// Per fault: affected and recovered clients.
     fault_stats: Vec<faults::FaultStats>,
-    /// Per browser: its device's radio, on links with one (empty when no link has one),
-    /// and the account of the radios it had before a network switch.
-    radios: Vec<Option<crate::energy::Radio>>,
-    radio_past: Vec<Option<crate::energy::RadioReport>>,
+    /// Per browser: its device's radio, on links with one (none when no link has one).
+    devices: Devices,
     /// The clients' messages and the REST clients beside push-only transports.
     two_way: two_way::TwoWay,
     /// History over REST, when the scenario fetches it.
@@ -276,8 +274,16 @@ impl<'s> World<'s> {
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             age_rng: rng::stream(scenario.seed, "connection-age"),
             fault_stats: vec![faults::FaultStats::default(); scenario.faults.len()],
-            radios: Self::radios_of(scenario),
-            radio_past: Vec::new(),
+            devices: Devices::new(
+                &scenario
+                    .groups
+                    .iter()
+                    .map(|group| {
+                        let radio = scenario.links[group.link.0 as usize].radio;
+                        (group.count as usize, radio.map(|r| r.params))
+                    })
+                    .collect::<Vec<_>>(),
+            ),
             invariants: None,
             trace: None,
             recorder: Recorder::new(scenario.warmup, scenario.duration, scenario.groups.len()),
@@ -388,6 +394,22 @@ impl<'s> World<'s> {
                 },
             );
         }
+    }
+
+    /// `bytes` leave or reach client `c`'s device at `now`, for as long as they take on its
+    /// link (the radio model accounts energy; it does not delay them). Pure ACKs are not
+    /// fed to it: they travel within the tail that their data opened.
+    #[inline]
+    fn radio_transfer(&mut self, c: ClientId, direction: Direction, bytes: u64, now: Nanos) {
+        if self.devices.is_empty() {
+            return;
+        }
+        let client = &self.clients[c as usize];
+        let params = self.network.link(client.group as usize, direction);
+        let end = now + params.serialization(bytes);
+        let upload = direction == Direction::Up;
+        self.devices
+            .transfer(client.browser as usize, now, end, upload, bytes);
     }
 
     fn message(&self, c: ClientId, kind: MsgKind) -> Msg {

@@ -181,7 +181,9 @@ impl World<'_> {
                     group as usize,
                     super::link_params(&self.scenario.links[to as usize]),
                 );
-                self.switch_radios(group, to, now);
+                let radio = self.scenario.links[to as usize].radio;
+                self.devices
+                    .switch(group as usize, radio.map(|r| r.params), now);
                 for c in 0..self.clients.len() as ClientId {
                     let client = &self.clients[c as usize];
                     if client.group == group && client.connection.open && !client.crashed {
