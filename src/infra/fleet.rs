@@ -9,6 +9,7 @@
 //! which client sits on which replica (the simulation keeps that and asks the fleet).
 
 use crate::engine::rng::{Stream, exponential};
+use crate::ids::ClientId;
 use crate::infra::balancer::Balancer;
 use crate::infra::server::Server;
 use crate::scenario::{BalancerSpec, ServerSpec};
@@ -102,12 +103,12 @@ impl Fleet {
     /// The balancer's pick for `client` among the replicas in rotation and below their
     /// connection limit; `None` if all are full, or if the pick is a crashed replica the
     /// balancer has not noticed yet (the connection is refused, the request answered 502).
-    pub fn choose(&mut self, client: u32) -> Option<u32> {
+    pub fn choose(&mut self, client: ClientId) -> Option<u32> {
         let servers = &self.servers;
         let out = &self.out;
         let limit = self.max_connections;
         let r = self.balancer.choose(
-            client,
+            client.get(),
             |r| servers[r as usize].open_connections(),
             |r| {
                 out[r as usize]
@@ -264,22 +265,22 @@ mod tests {
     fn round_robin_passes_over_full_and_crashed_replicas() {
         let mut f = fleet(None);
         assert_eq!(f.active(), 2);
-        assert_eq!(f.choose(0), Some(0));
+        assert_eq!(f.choose(ClientId::new(0)), Some(0));
         f.server(0).connection_opened();
         // Replica 0 is at its limit of one: the next picks go to 1.
-        assert_eq!(f.choose(1), Some(1));
+        assert_eq!(f.choose(ClientId::new(1)), Some(1));
         f.server(1).connection_opened();
-        assert_eq!(f.choose(2), None, "every replica is full");
+        assert_eq!(f.choose(ClientId::new(2)), None, "every replica is full");
         f.server(1).connection_closed();
         assert_eq!(f.crash(1, S).map(|v| v.len()), Some(0));
         assert_eq!(f.crash(1, S), None, "down already");
         assert_eq!(
-            f.choose(3),
+            f.choose(ClientId::new(3)),
             None,
             "out of rotation at once without health checks"
         );
         f.restart(1);
-        assert_eq!(f.choose(4), Some(1));
+        assert_eq!(f.choose(ClientId::new(4)), Some(1));
     }
 
     #[test]
@@ -293,17 +294,21 @@ mod tests {
         f.crash(0, S);
         assert!(f.is_down(0));
         // Still in rotation until two probes fail: the pick lands on it and is refused.
-        assert_eq!(f.choose(0), None);
+        assert_eq!(f.choose(ClientId::new(0)), None);
         assert_eq!(f.probe(0), Some(5 * S));
         assert_eq!(f.probe(0), Some(5 * S));
         assert_eq!(
-            f.choose(1),
+            f.choose(ClientId::new(1)),
             Some(1),
             "out of rotation after the second failure"
         );
         f.restart(0);
         f.probe(0);
-        assert_eq!(f.choose(2), Some(0), "back after one passing probe");
+        assert_eq!(
+            f.choose(ClientId::new(2)),
+            Some(0),
+            "back after one passing probe"
+        );
     }
 
     #[test]

@@ -82,35 +82,35 @@ impl crate::engine::Packed for Event {
     /// in the low four. Clients are fewer than 2^24 (the scenario limit is 10^7).
     #[inline]
     fn pack(self) -> u64 {
-        let (kind, client, aux): (u64, ClientId, u32) = match self {
-            Event::ClientStart(c) => (0, c, 0),
-            Event::ClientTimer(c) => (1, c, 0),
-            Event::ArriveAtServer(c) => (2, c, 0),
-            Event::ArriveAtClient(c) => (3, c, 0),
+        let (kind, slot, aux): (u64, u32, u32) = match self {
+            Event::ClientStart(c) => (0, c.get(), 0),
+            Event::ClientTimer(c) => (1, c.get(), 0),
+            Event::ArriveAtServer(c) => (2, c.get(), 0),
+            Event::ArriveAtClient(c) => (3, c.get(), 0),
             Event::HoldTimeout {
                 client: c,
                 generation: g,
-            } => (4, c, g),
-            Event::IdleTimeout(c) => (5, c, 0),
+            } => (4, c.get(), g),
+            Event::IdleTimeout(c) => (5, c.get(), 0),
             Event::Keepalive {
                 client: c,
                 generation: g,
-            } => (6, c, g),
-            Event::ProxyIdle(c) => (12, c, 0),
-            Event::LinkFree(c) => (13, c, 0),
+            } => (6, c.get(), g),
+            Event::ProxyIdle(c) => (12, c.get(), 0),
+            Event::LinkFree(c) => (13, c.get(), 0),
             Event::CloseWhenQuiet {
                 client: c,
                 generation: g,
                 reason,
             } => {
                 debug_assert!(g < 1 << 24 && reason < 256);
-                (14, c, g | reason << 24)
+                (14, c.get(), g | reason << 24)
             }
             Event::DrainEnd(r) => (15, 0, r),
             Event::Http2PingTimer {
                 client: c,
                 generation: g,
-            } => (7, c, g),
+            } => (7, c.get(), g),
             Event::Created(n) => (8, 0, n),
             Event::BrokerDelivery {
                 replica: r,
@@ -125,35 +125,43 @@ impl crate::engine::Packed for Event {
                 client: c,
                 job: Job::Request(g),
                 epoch: e,
-            } => (16, c, g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS),
+            } => (
+                16,
+                c.get(),
+                g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS,
+            ),
             Event::JobDone {
                 client: c,
                 job: Job::Push(n),
                 epoch: e,
             } => {
                 debug_assert!(n <= EVENT_MASK, "event {n} does not fit {EVENT_BITS} bits");
-                (17, c, n | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
+                (17, c.get(), n | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
             }
             Event::JobDone {
                 client: c,
                 job: Job::Answer(g),
                 epoch: e,
-            } => (18, c, g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS),
+            } => (
+                18,
+                c.get(),
+                g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS,
+            ),
             Event::JobDone {
                 client: c,
                 job: Job::Keepalive,
                 epoch: e,
-            } => (19, c, e),
+            } => (19, c.get(), e),
             Event::JobDone {
                 client: c,
                 job: Job::TlsHandshake,
                 epoch: e,
-            } => (20, c, e),
+            } => (20, c.get(), e),
             Event::JobDone {
                 client: c,
                 job: Job::Http2Ping,
                 epoch: e,
-            } => (21, c, e),
+            } => (21, c.get(), e),
             Event::Fault(k) => (22, 0, k),
             Event::Restart(r) => (23, 0, r),
             Event::HealthProbe(r) => (24, 0, r),
@@ -169,16 +177,17 @@ impl crate::engine::Packed for Event {
                     k <= EVENT_MASK,
                     "message {k} does not fit {EVENT_BITS} bits"
                 );
-                (28, c, k | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
+                (28, c.get(), k | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
             }
         };
-        debug_assert!(client < 1 << 24, "client id {client} does not fit 24 bits");
-        kind << 56 | (client as u64) << 32 | aux as u64
+        debug_assert!(slot < 1 << 24, "client id {slot} does not fit 24 bits");
+        kind << 56 | (slot as u64) << 32 | aux as u64
     }
 
     #[inline]
     fn unpack(packed: u64) -> Self {
-        let client = ((packed >> 32) & 0x00ff_ffff) as ClientId;
+        let slot = ((packed >> 32) & 0x00ff_ffff) as u32;
+        let client = ClientId::new(slot);
         let aux = packed as u32;
         match packed >> 56 {
             0 => Event::ClientStart(client),
@@ -208,11 +217,11 @@ impl crate::engine::Packed for Event {
             },
             8 => Event::Created(aux),
             9 => Event::BrokerDelivery {
-                replica: client,
+                replica: slot,
                 event: aux,
             },
             10 => Event::BrokerDone {
-                replica: client,
+                replica: slot,
                 event: aux,
             },
             11 => Event::Scale(aux),
@@ -250,7 +259,7 @@ impl crate::engine::Packed for Event {
             23 => Event::Restart(aux),
             24 => Event::HealthProbe(aux),
             25 => Event::Deploy {
-                fault: client,
+                fault: slot,
                 step: aux,
             },
             26 => Event::MiddleboxBack(aux),
@@ -366,19 +375,19 @@ mod tests {
 
     #[test]
     fn every_event_survives_packing() {
-        let c = (1 << 24) - 1;
+        let c = ClientId::new((1 << 24) - 1);
         let events = [
-            Event::ClientStart(0),
+            Event::ClientStart(ClientId::new(0)),
             Event::ClientTimer(c),
-            Event::ArriveAtServer(7),
+            Event::ArriveAtServer(ClientId::new(7)),
             Event::ArriveAtClient(c),
             Event::HoldTimeout {
-                client: 3,
+                client: ClientId::new(3),
                 generation: u32::MAX,
             },
             Event::IdleTimeout(c),
             Event::Keepalive {
-                client: 9,
+                client: ClientId::new(9),
                 generation: 4,
             },
             Event::ProxyIdle(c),
@@ -409,32 +418,32 @@ mod tests {
                 epoch: 7,
             },
             Event::JobDone {
-                client: 1,
+                client: ClientId::new(1),
                 job: Job::Push(EVENT_MASK),
                 epoch: PUSH_EPOCH_MASK,
             },
             Event::JobDone {
-                client: 1,
+                client: ClientId::new(1),
                 job: Job::Push(99_999_999),
                 epoch: 3,
             },
             Event::JobDone {
-                client: 2,
+                client: ClientId::new(2),
                 job: Job::Answer(EVENT_MASK),
                 epoch: PUSH_EPOCH_MASK,
             },
             Event::JobDone {
-                client: 3,
+                client: ClientId::new(3),
                 job: Job::Keepalive,
                 epoch: 0,
             },
             Event::JobDone {
-                client: 4,
+                client: ClientId::new(4),
                 job: Job::TlsHandshake,
                 epoch: 1,
             },
             Event::JobDone {
-                client: 5,
+                client: ClientId::new(5),
                 job: Job::Http2Ping,
                 epoch: 2,
             },
@@ -450,7 +459,7 @@ mod tests {
                 epoch: PUSH_EPOCH_MASK,
             },
             Event::JobDone {
-                client: 6,
+                client: ClientId::new(6),
                 job: Job::Message(12),
                 epoch: 1,
             },

@@ -205,7 +205,7 @@ impl<'s> World<'s> {
                 jitter: rng::stream(scenario.seed, &format!("poll-jitter:{name}")),
             });
             for _ in 0..group.count {
-                browsers.push(Browser::new(clients.len() as ClientId, group.tabs));
+                browsers.push(Browser::new(ClientId::at(clients.len()), group.tabs));
                 for _ in 0..group.tabs {
                     clients.push(Client {
                         group: g as u32,
@@ -294,7 +294,7 @@ impl<'s> World<'s> {
     pub(super) fn schedule_start(&self, s: &mut Scheduler<Event>) {
         let starts = crate::workload::messages::client_starts(self.scenario);
         for (c, start) in starts.iter().enumerate() {
-            s.at(*start, Event::ClientStart(c as ClientId));
+            s.at(*start, Event::ClientStart(ClientId::at(c)));
         }
         for (n, time) in self.source.times.iter().enumerate() {
             s.at(*time, Event::Created(n as u32));
@@ -319,7 +319,7 @@ impl<'s> World<'s> {
         bytes: LayerBytes,
     ) {
         if self.in_window(time) {
-            let group = self.clients[c as usize].group as usize;
+            let group = self.clients[c].group as usize;
             self.recorder.bytes(group, direction, bytes);
             if self.is_rest(c) && self.two_way.uploads_rest() {
                 self.count_message_bytes(direction, bytes);
@@ -350,13 +350,13 @@ impl<'s> World<'s> {
         let queued = carried_within(msg.wire, start, done, to, Nanos::MAX);
         self.recorder.queued_at_end(direction, queued);
         if let Some(invariants) = &mut self.invariants {
-            let browser = self.clients[c as usize].browser as usize;
+            let browser = self.clients[c].browser as usize;
             invariants.carried(browser, direction, layers.total());
         }
         if layers.total() == 0 {
             return;
         }
-        let group = self.clients[c as usize].group as usize;
+        let group = self.clients[c].group as usize;
         self.recorder.bytes(group, direction, layers);
         let rest_upload = self.is_rest(c) && self.two_way.uploads_rest();
         let stream_upload = matches!(msg.kind, MsgKind::Upload { .. }) && !self.is_rest(c);
@@ -404,7 +404,7 @@ impl<'s> World<'s> {
         if self.devices.is_empty() {
             return;
         }
-        let client = &self.clients[c as usize];
+        let client = &self.clients[c];
         let params = self.network.link(client.group as usize, direction);
         let end = now + params.serialization(bytes);
         let upload = direction == Direction::Up;
@@ -424,8 +424,8 @@ impl<'s> World<'s> {
         } else {
             let info = ConnInfo {
                 client: c,
-                stage: self.clients[c as usize].stage,
-                ..self.clients[c as usize].connection.info
+                stage: self.clients[c].stage,
+                ..self.clients[c].connection.info
             };
             self.chain.at(info.stage).size(kind, &self.log, info)
         };
@@ -479,7 +479,7 @@ impl<'s> World<'s> {
     pub(super) fn settle_acks(&mut self, c: ClientId, now: Nanos) {
         let owed = self
             .connections
-            .settle_acks(c as usize, now, &self.scenario.tcp);
+            .settle_acks(c.index(), now, &self.scenario.tcp);
         for direction in [Direction::Down, Direction::Up] {
             self.count_pure_acks(c, owed[direction.index()], now, direction.reverse());
         }
@@ -518,7 +518,7 @@ impl<'s> World<'s> {
         s: &mut Scheduler<Event>,
     ) {
         let mut msg = self.message(c, kind);
-        let info = &mut self.clients[c as usize].connection.info;
+        let info = &mut self.clients[c].connection.info;
         match kind {
             MsgKind::Request => info.requests_before += 1,
             MsgKind::Response { .. } | MsgKind::StreamOpen => info.responses_before += 1,
@@ -528,7 +528,7 @@ impl<'s> World<'s> {
         if msg.acknowledged() {
             let acks = self
                 .connections
-                .before_send(c as usize, direction, now, &self.scenario.tcp);
+                .before_send(c.index(), direction, now, &self.scenario.tcp);
             self.count_pure_acks(c, acks, now, direction);
         }
         // Its bytes count as the link carries them (see `transmit`).
@@ -536,17 +536,14 @@ impl<'s> World<'s> {
         msg.segments = segs;
         msg.wire = layers.total();
         msg.data = layers.total() - layers.tcpip;
-        self.clients[c as usize].events_on_wire += msg.events() as u64;
+        self.clients[c].events_on_wire += msg.events() as u64;
         self.proxy_traffic(c, now, s);
         if direction == Direction::Down
             && let Some(flush) = self
                 .middleboxes
-                .path(self.clients[c as usize].group as usize)
+                .path(self.clients[c].group as usize)
                 .buffering
-            && self
-                .chain
-                .at(self.clients[c as usize].stage)
-                .is_stream_body(kind)
+            && self.chain.at(self.clients[c].stage).is_stream_body(kind)
         {
             for held in self.proxy_buffer(c, msg, flush) {
                 self.transmit_or_buffer(c, direction, held, now, s);
@@ -573,7 +570,7 @@ impl<'s> World<'s> {
                 _ => {}
             }
         }
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         let (group, browser) = (client.group as usize, client.browser as usize);
         let transfer = Transfer {
             group,
@@ -584,10 +581,10 @@ impl<'s> World<'s> {
             segments: msg.segments,
             path_latency: self.middleboxes.path(group).latency,
         };
-        let owner = self.connection_owner(c) as usize;
+        let owner = self.connection_owner(c).index();
         let (sent, arrival) =
             self.connections
-                .transmit(c as usize, owner, &mut self.network, transfer, msg, now);
+                .transmit(c.index(), owner, &mut self.network, transfer, msg, now);
         let recovery = sent.recovery;
         let wire = msg.wire;
         let msg_segments = msg.segments;
@@ -626,7 +623,7 @@ impl<'s> World<'s> {
     /// Takes the next message off client `c`'s connection in `direction` at `now`; the
     /// receiver acknowledges it by the delayed-ACK rule.
     fn receive(&mut self, c: ClientId, direction: Direction, now: Nanos) -> Msg {
-        let group = self.clients[c as usize].group as usize;
+        let group = self.clients[c].group as usize;
         // The round-trip estimate serves loss recovery and partitions only (its RTO paces
         // the retransmissions).
         let back = self
@@ -635,8 +632,8 @@ impl<'s> World<'s> {
             .then(|| self.network.link(group, direction.reverse()).latency);
         let (msg, acks) =
             self.connections
-                .receive(c as usize, direction, now, back, &self.scenario.tcp);
-        self.clients[c as usize].events_on_wire -= msg.events() as u64;
+                .receive(c.index(), direction, now, back, &self.scenario.tcp);
+        self.clients[c].events_on_wire -= msg.events() as u64;
         self.count_pure_acks(c, acks, now, direction.reverse());
         msg
     }
@@ -664,7 +661,7 @@ impl<'s> World<'s> {
             Event::JobDone {
                 client: c,
                 job,
-                epoch: self.clients[c as usize].job_epoch,
+                epoch: self.clients[c].job_epoch,
             },
         );
     }
@@ -692,15 +689,14 @@ impl<'s> World<'s> {
 
     /// The server starts counting events for client `c` from now on.
     pub(super) fn register(&mut self, c: ClientId) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         if !client.registered {
             client.registered = true;
             client.first_event = self.events_so_far;
             client.cursor = self.events_so_far;
             client.settled_to = self.events_so_far;
             let first = self.order_key(c, self.events_so_far);
-            self.clients[c as usize].order =
-                crate::metrics::order::DeliveryOrder::starting_at(first);
+            self.clients[c].order = crate::metrics::order::DeliveryOrder::starting_at(first);
             self.subscribers.push(c);
         }
     }
@@ -711,7 +707,7 @@ impl<'s> World<'s> {
     /// client got (its `Last-Event-ID`), so the ones handed out before that one (push
     /// jobs finish out of order when CPU costs vary) cannot be sent again and are lost.
     pub(super) fn rewind_cursor(&mut self, c: ClientId, k: u32) {
-        let client = &self.clients[c as usize];
+        let client = &self.clients[c];
         let (mut cursor, floor) = (client.cursor, client.settled_to);
         let mut left = k;
         if self.log.audiences.is_none() {
@@ -726,7 +722,7 @@ impl<'s> World<'s> {
                 }
             }
         }
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.cursor = cursor;
         client.lost += u64::from(left);
         self.recorder.lost().overtaken += u64::from(left);
@@ -734,7 +730,7 @@ impl<'s> World<'s> {
 
     /// `c`'s events before `end` are on the wire or lost: none of them can be handed back.
     pub(super) fn settle(&mut self, c: ClientId, end: u32) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.settled_to = client.settled_to.max(end);
     }
 
@@ -752,15 +748,15 @@ impl<'s> World<'s> {
     /// Events for the client created since its cursor, not yet handed to it.
     pub(super) fn pending_events(&self, c: ClientId) -> u32 {
         self.log
-            .count_for(c, self.clients[c as usize].cursor, self.events_so_far)
+            .count_for(c, self.clients[c].cursor, self.events_so_far)
     }
 
     /// Sends an HTTP response carrying every pending event.
     pub(super) fn respond(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let first = self.clients[c as usize].cursor;
+        let first = self.clients[c].cursor;
         let count = self.events_so_far - first;
         let empty = self.pending_events(c) == 0;
-        self.clients[c as usize].cursor = self.events_so_far;
+        self.clients[c].cursor = self.events_so_far;
         if self.in_window(now) {
             self.recorder.count(Count::Responses, now);
             if empty {
@@ -774,8 +770,8 @@ impl<'s> World<'s> {
 
     /// Starts the keepalive timer of a newly opened stream, if the protocol has one.
     pub(super) fn start_keepalive(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
-        if let Some(interval) = self.chain.profile(self.clients[c as usize].stage).keepalive {
-            let generation = self.clients[c as usize].connection.generation;
+        if let Some(interval) = self.chain.profile(self.clients[c].stage).keepalive {
+            let generation = self.clients[c].connection.generation;
             s.after(
                 interval,
                 Event::Keepalive {
@@ -796,21 +792,21 @@ impl<'s> World<'s> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let (from, to) = (self.clients[c as usize].cursor, self.events_so_far);
+        let (from, to) = (self.clients[c].cursor, self.events_so_far);
         let pending: Vec<u32> = self.log.matching(c, from, to - from).collect();
         let kept = limit.map_or(pending.len(), |l| pending.len().min(l as usize));
         let gone = (pending.len() - kept) as u64;
-        self.clients[c as usize].lost += gone;
+        self.clients[c].lost += gone;
         self.recorder.lost().replay_buffer += gone;
         if gone > 0 {
             self.settle(c, pending[gone as usize - 1] + 1);
         }
         for n in &pending[pending.len() - kept..] {
-            let client = &mut self.clients[c as usize];
+            let client = &mut self.clients[c];
             client.events_in_jobs += 1;
             self.run_job(c, Job::Push(*n), now, s);
         }
-        self.clients[c as usize].cursor = to;
+        self.clients[c].cursor = to;
     }
 
     /// A reconnected stream starts from now: the events it missed are lost to it (unless
@@ -818,7 +814,7 @@ impl<'s> World<'s> {
     pub(super) fn skip_pending(&mut self, c: ClientId, now: Nanos) {
         let missed = self.pending_events(c);
         let missed = self.recover_missed(c, missed, now) as u64;
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.lost += missed;
         client.cursor = self.events_so_far;
         self.recorder.lost().outage += missed;
@@ -842,9 +838,9 @@ impl<'s> World<'s> {
             if !self.log.is_for(n, c) {
                 continue;
             }
-            self.clients[c as usize].delivered += 1;
+            self.clients[c].delivered += 1;
             let key = self.order_key(c, n);
-            let arrival = self.clients[c as usize].order.receive(key);
+            let arrival = self.clients[c].order.receive(key);
             self.recorder
                 .delivered(self.log.times[n as usize], now, arrival);
             self.message_delivered(c, n, now);
@@ -853,7 +849,7 @@ impl<'s> World<'s> {
 
     fn arrive_at_server(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let msg = self.receive(c, Direction::Up, now);
-        if self.clients[c as usize].crashed {
+        if self.clients[c].crashed {
             // Its replica crashed: nobody reads it (the reset is on its way).
             if matches!(msg.kind, MsgKind::Upload { .. }) {
                 self.upload_dropped(c);
@@ -868,10 +864,10 @@ impl<'s> World<'s> {
         match msg.kind {
             MsgKind::Request
                 if self.chain.primary().is_upgrade()
-                    && self.clients[c as usize].stage == 0
+                    && self.clients[c].stage == 0
                     && self
                         .middleboxes
-                        .path(self.clients[c as usize].group as usize)
+                        .path(self.clients[c].group as usize)
                         .deny_websocket =>
             {
                 self.refuse_request(c, MsgKind::Denied, now, s);
@@ -895,7 +891,7 @@ impl<'s> World<'s> {
                     self.recorder.count(Count::Requests, now);
                     self.proxies_saw_request(c);
                 }
-                let connection = &mut self.clients[c as usize].connection;
+                let connection = &mut self.clients[c].connection;
                 if connection.tls_pending {
                     connection.early_request = true;
                 } else {
@@ -920,7 +916,7 @@ impl<'s> World<'s> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let connection = &mut self.clients[c as usize].connection;
+        let connection = &mut self.clients[c].connection;
         if connection.tls_pending {
             connection.early_refusal = Some(refusal);
         } else {
@@ -931,7 +927,7 @@ impl<'s> World<'s> {
     /// The server starts handling `c`'s request: a CPU job, with the accept cost on a new
     /// connection's first request.
     fn handle_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let connection = &mut self.clients[c as usize].connection;
+        let connection = &mut self.clients[c].connection;
         let accept = !std::mem::replace(&mut connection.accepted, true);
         connection.request_in_job = true;
         let generation = connection.generation & EVENT_MASK;
@@ -953,7 +949,7 @@ impl<'s> World<'s> {
 
     fn arrive_at_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         self.client_reads(c, now, s);
-        if self.clients[c as usize].closing {
+        if self.clients[c].closing {
             self.finish_close_if_drained(c, now, s);
         }
     }
@@ -965,7 +961,7 @@ impl<'s> World<'s> {
         self.heard_from_server(c, now);
         if matches!(msg.kind, MsgKind::Response { .. } | MsgKind::StreamOpen)
             && !self.is_rest(c)
-            && let Some(opened) = self.clients[c as usize].connection.opened_at.take()
+            && let Some(opened) = self.clients[c].connection.opened_at.take()
         {
             self.recorder.first_response(now - opened);
         }
@@ -976,7 +972,7 @@ impl<'s> World<'s> {
         if let (Some(window), false) = (self.chain.http2_window(), self.is_rest(c)) {
             // Flow control counts what the client consumed: approximately the message's
             // application bytes (DATA payloads; header frames are not flow-controlled).
-            let connection = &mut self.clients[c as usize].connection;
+            let connection = &mut self.clients[c].connection;
             connection.unacknowledged_data += msg.payload + msg.framing;
             if connection.unacknowledged_data >= window / 2 {
                 let credit = std::mem::take(&mut connection.unacknowledged_data);
@@ -990,16 +986,12 @@ impl<'s> World<'s> {
                 self.history_on_open(c, now, s);
                 self.deliver(c, first, count, now);
                 self.connected_again(c, now);
-                self.clients[c as usize].request_outstanding = false;
+                self.clients[c].request_outstanding = false;
                 self.tell(c, Input::ResponseReceived, now, s);
             }
             MsgKind::Event(n) => self.deliver(c, n, 1, now),
             MsgKind::Keepalive => {
-                if self
-                    .chain
-                    .profile(self.clients[c as usize].stage)
-                    .keepalive_answered
-                {
+                if self.chain.profile(self.clients[c].stage).keepalive_answered {
                     self.send_up(c, MsgKind::Pong, now, s);
                 }
             }
@@ -1012,11 +1004,11 @@ impl<'s> World<'s> {
             MsgKind::Denied | MsgKind::Unavailable => {
                 if msg.kind == MsgKind::Denied && self.in_window(now) {
                     self.recorder.count(Count::Denied, now);
-                    let group = self.clients[c as usize].group as usize;
+                    let group = self.clients[c].group as usize;
                     self.middleboxes.denied(group);
                 }
                 // Both close the connection; the transport takes its failure path.
-                self.clients[c as usize].upgrade_denied = msg.kind == MsgKind::Denied;
+                self.clients[c].upgrade_denied = msg.kind == MsgKind::Denied;
                 let tabs = self.tabs_on_connection(c);
                 self.close_connection(c, &tabs, now, s);
                 self.connection_lost(c, now, s);
@@ -1029,7 +1021,7 @@ impl<'s> World<'s> {
     fn job_done(&mut self, c: ClientId, job: Job, now: Nanos, s: &mut Scheduler<Event>) {
         match job {
             Job::Request(generation) => {
-                let connection = &mut self.clients[c as usize].connection;
+                let connection = &mut self.clients[c].connection;
                 connection.request_in_job = false;
                 let current = connection.open && connection.generation & EVENT_MASK == generation;
                 if !current {
@@ -1043,20 +1035,20 @@ impl<'s> World<'s> {
                 }
             }
             Job::Message(k) => self.message_handled(c, k, now, s),
-            Job::Push(_) if !self.clients[c as usize].streaming => self.discard_push(c, now, s),
+            Job::Push(_) if !self.clients[c].streaming => self.discard_push(c, now, s),
             Job::Push(n) => {
-                self.clients[c as usize].events_in_jobs -= 1;
+                self.clients[c].events_in_jobs -= 1;
                 self.send_down(c, MsgKind::Event(n), now, s);
             }
-            Job::Keepalive if !self.clients[c as usize].streaming => {}
+            Job::Keepalive if !self.clients[c].streaming => {}
             Job::Answer(generation) => {
-                let held = self.clients[c as usize].hold_generation;
+                let held = self.clients[c].hold_generation;
                 let current = held & EVENT_MASK == generation;
                 self.tell(c, Input::AnswerReady { current }, now, s)
             }
             Job::Keepalive => self.send_down(c, MsgKind::Keepalive, now, s),
             Job::TlsHandshake => self.tls_handshake_done(c, now, s),
-            Job::Http2Ping if !self.clients[c as usize].connection.open => {}
+            Job::Http2Ping if !self.clients[c].connection.open => {}
             Job::Http2Ping => self.send_down(c, MsgKind::Http2Ping, now, s),
         }
     }
@@ -1135,7 +1127,7 @@ impl Model for World<'_> {
                 job,
                 epoch,
             } => {
-                let current = self.clients[c as usize].job_epoch;
+                let current = self.clients[c].job_epoch;
                 let current = if job.short_epoch() {
                     current & PUSH_EPOCH_MASK
                 } else {
@@ -1150,7 +1142,7 @@ impl Model for World<'_> {
                 client: c,
                 generation,
             } => {
-                let current = self.clients[c as usize].hold_generation == generation;
+                let current = self.clients[c].hold_generation == generation;
                 self.tell(c, Input::HoldTimeout { current }, now, s)
             }
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
@@ -1170,7 +1162,7 @@ impl Model for World<'_> {
                 client: c,
                 generation,
             } => {
-                let client = &self.clients[c as usize];
+                let client = &self.clients[c];
                 let current = client.streaming && client.connection.generation == generation;
                 let interval = self.chain.profile(client.stage).keepalive;
                 if let (Some(interval), true) = (interval, current) {

@@ -5,6 +5,7 @@
 //! the `workload` random stream and sizes from `payload-size`, so drawing sizes does not
 //! move the times.
 
+use crate::ids::ClientId;
 pub mod audience;
 pub mod messages;
 
@@ -182,26 +183,26 @@ impl EventLog {
 
     /// Whether event `n` is for client `c`.
     #[inline]
-    pub fn is_for(&self, n: u32, c: u32) -> bool {
-        self.audiences.as_ref().is_none_or(|a| a.is_for(n, c))
+    pub fn is_for(&self, n: u32, c: ClientId) -> bool {
+        self.audiences.as_ref().is_none_or(|a| a.is_for(n, c.get()))
     }
 
     /// How many events numbered in `[from, to)` are for client `c`.
     #[inline]
-    pub fn count_for(&self, c: u32, from: u32, to: u32) -> u32 {
+    pub fn count_for(&self, c: ClientId, from: u32, to: u32) -> u32 {
         match &self.audiences {
             None => to - from,
-            Some(a) => a.count_for(c, from, to),
+            Some(a) => a.count_for(c.get(), from, to),
         }
     }
 
     /// The numbers of the events in `first..first + count` that are for client `c`.
-    pub fn matching(&self, c: u32, first: u32, count: u32) -> impl Iterator<Item = u32> + '_ {
+    pub fn matching(&self, c: ClientId, first: u32, count: u32) -> impl Iterator<Item = u32> + '_ {
         (first..first + count).filter(move |n| self.is_for(*n, c))
     }
 
     /// [`Self::payloads`] of the events for client `c`.
-    pub fn payloads_for(&self, c: u32, first: u32, count: u32) -> u64 {
+    pub fn payloads_for(&self, c: ClientId, first: u32, count: u32) -> u64 {
         match &self.audiences {
             None => self.payloads(first, count),
             Some(_) => self
@@ -212,7 +213,7 @@ impl EventLog {
     }
 
     /// [`Self::text_inflations`] of the events for client `c`.
-    pub fn text_inflations_for(&self, c: u32, first: u32, count: u32) -> u64 {
+    pub fn text_inflations_for(&self, c: ClientId, first: u32, count: u32) -> u64 {
         match &self.audiences {
             None => self.text_inflations(first, count),
             Some(_) => self

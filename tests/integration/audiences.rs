@@ -1,6 +1,7 @@
 //! Audiences: events for the subscribers of a topic, or for one user, reach exactly those
 //! clients on every transport, and each client pays only for its own events.
 
+use rtsim::ids::ClientId;
 use rtsim::scenario::Override;
 use rtsim::sim::{DEFAULT_LIMITS, run_variant_with_ledgers};
 use rtsim::workload::{Audience, EventLog};
@@ -43,7 +44,11 @@ fn pairs(log: &EventLog, clients: u32) -> u64 {
 fn pairs_from(log: &EventLog, clients: u32, from: u64) -> u64 {
     (0..log.len() as u32)
         .filter(|n| log.times[*n as usize] >= from)
-        .map(|n| (0..clients).filter(|c| log.is_for(n, *c)).count() as u64)
+        .map(|n| {
+            (0..clients)
+                .filter(|c| log.is_for(n, ClientId::new(*c)))
+                .count() as u64
+        })
         .sum()
 }
 

@@ -48,7 +48,7 @@ impl World<'_> {
     /// How `c` gets connections: as its protocol's tabs do, except that a REST client
     /// beside an HTTP/2 stream opens its own (rtsim does not multiplex it on the stream's).
     fn sharing_of(&self, c: ClientId) -> Sharing {
-        match self.chain.profile(self.clients[c as usize].stage).sharing {
+        match self.chain.profile(self.clients[c].stage).sharing {
             Sharing::Shared if self.is_rest(c) => Sharing::PerTab,
             sharing => sharing,
         }
@@ -65,7 +65,7 @@ impl World<'_> {
     }
 
     fn browser_of(&self, c: ClientId) -> usize {
-        self.clients[c as usize].browser as usize
+        self.clients[c].browser as usize
     }
 
     /// The client whose connection carries `c`'s messages (for in-order delivery).
@@ -87,7 +87,7 @@ impl World<'_> {
                     self.open_connection(c, now, s);
                 } else {
                     self.browsers[b].waiting.push_back(c);
-                    self.clients[c as usize].blocked_since = Some(now);
+                    self.clients[c].blocked_since = Some(now);
                     self.recorder.blocked();
                 }
             }
@@ -107,7 +107,7 @@ impl World<'_> {
 
     /// Opens a TCP connection for `c`; its request leaves when the handshakes allow.
     fn open_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let connection = &mut self.clients[c as usize].connection;
+        let connection = &mut self.clients[c].connection;
         connection.open = true;
         connection.opened_at = Some(now);
         // A new connection: new HTTP/2 state (HPACK tables, settings, window).
@@ -120,7 +120,7 @@ impl World<'_> {
     /// HTTP/2: `c` opens a stream on its browser's ready connection. The connection's
     /// prefaces and the HPACK table's first entries are already there.
     fn attach(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let connection = &mut self.clients[c as usize].connection;
+        let connection = &mut self.clients[c].connection;
         connection.open = true;
         connection.accepted = true;
         connection.opened_at = Some(now);
@@ -154,8 +154,10 @@ impl World<'_> {
     pub(super) fn tabs_on_connection(&self, c: ClientId) -> Vec<ClientId> {
         let browser = &self.browsers[self.browser_of(c)];
         match self.sharing_of(c) {
-            Sharing::Shared => (browser.first_tab..browser.first_tab + browser.tabs)
-                .filter(|t| self.clients[*t as usize].connection.open)
+            Sharing::Shared => browser
+                .first_tab
+                .up_to(browser.first_tab.plus(browser.tabs))
+                .filter(|t| self.clients[*t].connection.open)
                 .collect(),
             _ => vec![c],
         }
@@ -170,7 +172,7 @@ impl World<'_> {
             Sharing::Limited(_) => {
                 self.browsers[b].open_connections -= 1;
                 if let Some(next) = self.browsers[b].waiting.pop_front() {
-                    let since = self.clients[next as usize].blocked_since.take();
+                    let since = self.clients[next].blocked_since.take();
                     if let Some(since) = since {
                         self.recorder.unblocked(now - since);
                     }

@@ -61,13 +61,13 @@ pub(super) struct Connection {
 
 impl World<'_> {
     pub(super) fn tls_version(&self, c: ClientId) -> TlsVersion {
-        self.clients[c as usize].tls
+        self.clients[c].tls
     }
 
     /// TLS round trips of `c`'s current handshake.
     fn tls_round_trips(&self, c: ClientId) -> u32 {
         let full = self.tls_version(c).handshake_round_trips();
-        if self.clients[c as usize].connection.tls_resumed {
+        if self.clients[c].connection.tls_resumed {
             full.saturating_sub(1)
         } else {
             full
@@ -77,7 +77,7 @@ impl World<'_> {
     /// TLS bytes of a set-up message on `c`'s connection.
     pub(super) fn tls_setup_bytes(&self, c: ClientId, kind: MsgKind) -> u64 {
         let sizes = &self.scenario.tls;
-        let resumed = self.clients[c as usize].connection.tls_resumed;
+        let resumed = self.clients[c].connection.tls_resumed;
         match (kind, self.tls_version(c), resumed) {
             (MsgKind::TlsClientHello, _, _) => sizes.client_hello,
             (MsgKind::TlsServerHello, _, false) => sizes.server_hello,
@@ -95,7 +95,7 @@ impl World<'_> {
     /// The client sends its HTTP request, opening a connection first if it has none (the
     /// request then leaves when the handshakes allow).
     pub(super) fn send_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.request_outstanding = true;
         if client.connection.open {
             self.send_up(c, MsgKind::Request, now, s);
@@ -128,7 +128,7 @@ impl World<'_> {
                 self.send_down(c, MsgKind::SynAck, now, s);
             }
             MsgKind::TlsClientHello => {
-                self.clients[c as usize].connection.tls_pending = true;
+                self.clients[c].connection.tls_pending = true;
                 self.run_job(c, Job::TlsHandshake, now, s);
             }
             MsgKind::TlsClientFinished => {
@@ -144,7 +144,7 @@ impl World<'_> {
     /// may now be handled.
     pub(super) fn tls_handshake_done(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         self.send_down(c, MsgKind::TlsServerHello, now, s);
-        let connection = &mut self.clients[c as usize].connection;
+        let connection = &mut self.clients[c].connection;
         connection.tls_pending = false;
         if let Some(refusal) = connection.early_refusal.take() {
             self.send_down(c, refusal, now, s);
@@ -170,8 +170,8 @@ impl World<'_> {
                     return;
                 }
                 let resumed =
-                    self.scenario.tls.resumption && self.clients[c as usize].connection.tls_session;
-                self.clients[c as usize].connection.tls_resumed = resumed;
+                    self.scenario.tls.resumption && self.clients[c].connection.tls_session;
+                self.clients[c].connection.tls_resumed = resumed;
                 self.send_up(c, MsgKind::TlsClientHello, now, s);
                 if self.tls_round_trips(c) == 0 {
                     // Early data: the request travels with the ClientHello.
@@ -179,7 +179,7 @@ impl World<'_> {
                 }
             }
             MsgKind::TlsServerHello => {
-                self.clients[c as usize].connection.tls_session = true;
+                self.clients[c].connection.tls_session = true;
                 self.send_up(c, MsgKind::TlsClientFinished, now, s);
                 if rounds == 1 {
                     self.connection_ready(c, now, s);
@@ -188,7 +188,7 @@ impl World<'_> {
             MsgKind::TlsServerFinished => self.connection_ready(c, now, s),
             MsgKind::Refused => {
                 // The SYN met a reset: no connection, and the transport's failure path.
-                self.clients[c as usize].connection.open = false;
+                self.clients[c].connection.open = false;
                 self.connection_closed(c, now, s);
                 self.connection_lost(c, now, s);
             }
@@ -199,7 +199,7 @@ impl World<'_> {
     /// Starts the server's HTTP/2 PINGs on `c`'s new connection.
     pub(super) fn start_http2_pings(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
         if let Some(interval) = self.chain.primary().http2_ping() {
-            let generation = self.clients[c as usize].connection.generation;
+            let generation = self.clients[c].connection.generation;
             s.after(
                 interval,
                 Event::Http2PingTimer {
@@ -219,7 +219,7 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let connection = &self.clients[c as usize].connection;
+        let connection = &self.clients[c].connection;
         let (Some(interval), true) = (
             self.chain.primary().http2_ping(),
             connection.open && connection.generation == generation,
@@ -241,7 +241,7 @@ impl World<'_> {
     /// since (so a poll every second costs one timer event per timeout, not one per poll).
     pub(super) fn arm_idle_timer(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         if let Some(timeout) = self.scenario.server.keepalive_timeout {
-            let connection = &mut self.clients[c as usize].connection;
+            let connection = &mut self.clients[c].connection;
             connection.last_active = now;
             if !connection.idle_timer_armed {
                 connection.idle_timer_armed = true;
@@ -252,7 +252,7 @@ impl World<'_> {
 
     /// The connection was used at `now`.
     pub(super) fn touch(&mut self, c: ClientId, now: Nanos) {
-        self.clients[c as usize].connection.last_active = now;
+        self.clients[c].connection.last_active = now;
     }
 
     /// The idle timer fired: close the connection if it has been idle for the whole
@@ -263,22 +263,22 @@ impl World<'_> {
         let Some(timeout) = self.scenario.server.keepalive_timeout else {
             return;
         };
-        self.clients[c as usize].connection.idle_timer_armed = false;
-        if !self.clients[c as usize].connection.open {
+        self.clients[c].connection.idle_timer_armed = false;
+        if !self.clients[c].connection.open {
             return;
         }
         // Over HTTP/2 the connection is idle only when every tab's stream on it is.
         let tabs = self.tabs_on_connection(c);
         let mut deadline = 0;
         for t in &tabs {
-            let tab = &self.clients[*t as usize];
+            let tab = &self.clients[*t];
             if tab.request_outstanding || !self.is_quiet(*t) {
                 return;
             }
             deadline = deadline.max(tab.connection.last_active + timeout);
         }
         if deadline > now {
-            self.clients[c as usize].connection.idle_timer_armed = true;
+            self.clients[c].connection.idle_timer_armed = true;
             s.at(deadline, Event::IdleTimeout(c));
             return;
         }
@@ -312,8 +312,8 @@ impl World<'_> {
             .connections_now(now, self.fleet.open_connections());
         for t in tabs {
             self.settle_acks(*t, now);
-            self.clients[*t as usize].crashed = false;
-            let connection = &mut self.clients[*t as usize].connection;
+            self.clients[*t].crashed = false;
+            let connection = &mut self.clients[*t].connection;
             connection.open = false;
             connection.accepted = false;
             connection.tls_resumed = false;
@@ -325,14 +325,14 @@ impl World<'_> {
 impl World<'_> {
     /// Nothing of `c`'s connection is in flight in either direction or held at a proxy.
     pub(super) fn is_quiet(&self, c: ClientId) -> bool {
-        self.connections.is_quiet(c as usize) && self.clients[c as usize].proxy_held.is_empty()
+        self.connections.is_quiet(c.index()) && self.clients[c].proxy_held.is_empty()
     }
 
     /// Something of `c`'s connection is on the wire, at a proxy or in the server's CPU (a
     /// request, a TLS handshake, pushes, a held request's answer): a proxy's idle or
     /// lifetime close waits for it to finish, as a graceful close between requests does.
     pub(super) fn is_busy(&self, c: ClientId) -> bool {
-        let client = &self.clients[c as usize];
+        let client = &self.clients[c];
         !self.is_quiet(c)
             || client.events_in_jobs > 0
             || client.answer_scheduled

@@ -76,7 +76,7 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         let attempt = client.attempts;
         client.attempts = attempt.saturating_add(1);
         let rng = &mut self.reconnect_rng;
@@ -87,7 +87,7 @@ impl World<'_> {
     /// Whether `c`'s lost connection was a failed attempt (it closed before its first
     /// response or stream start), and whether a proxy denied its upgrade.
     pub(super) fn attempt_failed(&mut self, c: ClientId) -> (bool, bool) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         let denied = std::mem::take(&mut client.upgrade_denied);
         (client.connection.opened_at.is_some() || denied, denied)
     }
@@ -95,7 +95,7 @@ impl World<'_> {
     /// `c` moves to the next step of its fallback chain for the rest of the run; its
     /// failure count starts again.
     pub(super) fn fall_back(&mut self, c: ClientId) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.stage += 1;
         client.failed_attempts = 0;
         client.request_outstanding = false;
@@ -104,14 +104,14 @@ impl World<'_> {
     /// `c` is connected again (its stream opened, or a response arrived): its backoff
     /// restarts, and a fault waiting for it counts it as recovered.
     pub(super) fn connected_again(&mut self, c: ClientId, now: Nanos) {
-        self.clients[c as usize].attempts = 0;
-        self.clients[c as usize].failed_attempts = 0;
+        self.clients[c].attempts = 0;
+        self.clients[c].failed_attempts = 0;
         self.recovered(c, now);
     }
 
     /// `c` is back from the fault it was waiting on, if any.
     fn recovered(&mut self, c: ClientId, now: Nanos) {
-        let awaiting = std::mem::take(&mut self.clients[c as usize].awaiting_recovery);
+        let awaiting = std::mem::take(&mut self.clients[c].awaiting_recovery);
         if awaiting == 0 {
             return;
         }
@@ -169,8 +169,8 @@ impl World<'_> {
                 }
             }
             FaultKind::Partition { group, .. } => {
-                for c in 0..self.clients.len() as ClientId {
-                    let client = &self.clients[c as usize];
+                for c in ClientId::all(self.clients.len()) {
+                    let client = &self.clients[c];
                     if client.group == group && client.registered {
                         self.affect(k, c);
                     }
@@ -184,8 +184,8 @@ impl World<'_> {
                 let radio = self.scenario.links[to as usize].radio;
                 self.devices
                     .switch(group as usize, radio.map(|r| r.params), now);
-                for c in 0..self.clients.len() as ClientId {
-                    let client = &self.clients[c as usize];
+                for c in ClientId::all(self.clients.len()) {
+                    let client = &self.clients[c];
                     if client.group == group && client.connection.open && !client.crashed {
                         self.affect(k, c);
                         self.crash_client(c, now, s);
@@ -194,8 +194,8 @@ impl World<'_> {
             }
             FaultKind::Restart { proxy, down_for } => {
                 self.middleboxes.set_down(proxy, true);
-                for c in 0..self.clients.len() as ClientId {
-                    let client = &self.clients[c as usize];
+                for c in ClientId::all(self.clients.len()) {
+                    let client = &self.clients[c];
                     let through = match proxy {
                         Some(p) => self.scenario.groups[client.group as usize]
                             .path
@@ -240,7 +240,7 @@ impl World<'_> {
 
     /// A message reached client `c`: if it was cut off by a partition, it is back.
     pub(super) fn heard_from_server(&mut self, c: ClientId, now: Nanos) {
-        let awaiting = self.clients[c as usize].awaiting_recovery;
+        let awaiting = self.clients[c].awaiting_recovery;
         if awaiting != 0
             && matches!(
                 self.scenario.faults[awaiting as usize - 1].kind,
@@ -260,8 +260,8 @@ impl World<'_> {
             self.recorder.series().cpu_void(from, to);
         }
         let layer7 = self.fleet.layer() == 7;
-        for c in 0..self.clients.len() as ClientId {
-            let client = &self.clients[c as usize];
+        for c in ClientId::all(self.clients.len()) {
+            let client = &self.clients[c];
             let on_it = client.replica == r
                 && if layer7 {
                     client.active_on_replica
@@ -318,13 +318,13 @@ impl World<'_> {
     fn affect(&mut self, k: u32, c: ClientId) {
         if !self.is_rest(c) {
             self.fault_stats[k as usize].affected += 1;
-            self.clients[c as usize].awaiting_recovery = k + 1;
+            self.clients[c].awaiting_recovery = k + 1;
         }
     }
 
     fn crash_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         self.messages_crashed(c);
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.job_epoch = client.job_epoch.wrapping_add(1);
         client.answer_scheduled = false;
         client.connection.tls_pending = false;
@@ -334,7 +334,7 @@ impl World<'_> {
         // Its push jobs died with the process.
         self.withdraw_handed_out(c, true);
         self.server_forgets(c);
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.crashed = true;
         client.closing = true;
         self.finish_close_if_drained(c, now, s);

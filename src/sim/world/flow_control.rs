@@ -26,7 +26,7 @@ impl World<'_> {
         *available = (*available).max(n + 1);
         for i in 0..self.streams[r as usize].len() {
             let c = self.streams[r as usize][i];
-            if self.clients[c as usize].cursor <= n {
+            if self.clients[c].cursor <= n {
                 self.push_within_window(c, window, now, s);
             }
         }
@@ -43,13 +43,13 @@ impl World<'_> {
     ) {
         let limit = self.available[self.replica_of(c)].min(self.events_so_far);
         loop {
-            let client = &self.clients[c as usize];
+            let client = &self.clients[c];
             let n = client.cursor;
-            if n >= limit || self.connections.window_used(c as usize) >= window {
+            if n >= limit || self.connections.window_used(c.index()) >= window {
                 return;
             }
             if !self.log.is_for(n, c) {
-                self.clients[c as usize].cursor = n + 1;
+                self.clients[c].cursor = n + 1;
                 continue;
             }
             let info = client.connection.info;
@@ -57,10 +57,10 @@ impl World<'_> {
                 .chain
                 .primary()
                 .size(MsgKind::Event(n), &self.log, info);
-            let client = &mut self.clients[c as usize];
+            let client = &mut self.clients[c];
             client.cursor = n + 1;
             client.events_in_jobs += 1;
-            self.connections.window_wrote(c as usize, payload + framing);
+            self.connections.window_wrote(c.index(), payload + framing);
             self.run_job(c, Job::Push(n), now, s);
         }
     }
@@ -74,14 +74,14 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        self.connections.window_credit(c as usize, credit);
-        if self.clients[c as usize].streaming {
+        self.connections.window_credit(c.index(), credit);
+        if self.clients[c].streaming {
             self.push_within_window(c, window, now, s);
         }
     }
 
     /// A new stream of `c` starts with a fresh window.
     pub(super) fn open_window(&mut self, c: ClientId) {
-        self.connections.window_open(c as usize);
+        self.connections.window_open(c.index());
     }
 }

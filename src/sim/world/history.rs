@@ -90,19 +90,19 @@ impl World<'_> {
         let (Some(limit), Some(history)) = (self.scenario.rest.history, &self.history) else {
             return missed;
         };
-        if missed == 0 || history.asks[c as usize].is_some() {
+        if missed == 0 || history.asks[c].is_some() {
             return missed;
         }
-        let (from, to) = (self.clients[c as usize].cursor, self.events_so_far);
+        let (from, to) = (self.clients[c].cursor, self.events_so_far);
         let (first, count) = self.newest(c, from, to, limit);
         let history = self.history.as_mut().expect("checked above");
-        history.asks[c as usize] = Some(Ask {
+        history.asks[c] = Some(Ask {
             first,
             count: to - first,
             recover: true,
             at: now,
         });
-        history.in_flight[c as usize] += count;
+        history.in_flight[c] += count;
         missed - count
     }
 
@@ -117,13 +117,13 @@ impl World<'_> {
             return;
         }
         let history = self.history.as_ref().expect("history is on");
-        if !history.started[c as usize] {
-            let registered = self.clients[c as usize].first_event;
+        if !history.started[c] {
+            let registered = self.clients[c].first_event;
             let (first, _) = self.newest(c, 0, registered, limit);
             let history = self.history.as_mut().expect("history is on");
-            history.started[c as usize] = true;
-            if history.asks[c as usize].is_none() {
-                history.asks[c as usize] = Some(Ask {
+            history.started[c] = true;
+            if history.asks[c].is_none() {
+                history.asks[c] = Some(Ask {
                     first,
                     count: registered - first,
                     recover: false,
@@ -132,12 +132,12 @@ impl World<'_> {
             }
         }
         let history = self.history.as_mut().expect("history is on");
-        match &mut history.asks[c as usize] {
+        match &mut history.asks[c] {
             Some(ask) => ask.at = now,
             None => return,
         }
-        let r = first_rest + c;
-        if !self.clients[r as usize].request_outstanding {
+        let r = first_rest.plus(c.get());
+        if !self.clients[r].request_outstanding {
             self.rest_send_next(r, now, s);
         }
     }
@@ -146,7 +146,7 @@ impl World<'_> {
     pub(super) fn history_pending(&self, owner: ClientId) -> bool {
         self.history
             .as_ref()
-            .is_some_and(|h| h.asks[owner as usize].is_some())
+            .is_some_and(|h| h.asks[owner].is_some())
     }
 
     /// The server answers REST client `r`'s history request for `owner`.
@@ -154,7 +154,7 @@ impl World<'_> {
         let ask = self
             .history
             .as_ref()
-            .and_then(|h| h.asks[owner as usize])
+            .and_then(|h| h.asks[owner])
             .expect("a history request has its ask");
         MsgKind::Response {
             first: ask.first,
@@ -185,19 +185,15 @@ impl World<'_> {
     /// `owner`'s history arrived at `now`: missed events are delivered; old ones are
     /// counted as fetched.
     pub(super) fn history_arrived(&mut self, owner: ClientId, now: Nanos) {
-        let Some(ask) = self
-            .history
-            .as_mut()
-            .and_then(|h| h.asks[owner as usize].take())
-        else {
+        let Some(ask) = self.history.as_mut().and_then(|h| h.asks[owner].take()) else {
             return;
         };
         let events = self.log.count_for(owner, ask.first, ask.first + ask.count);
         if ask.recover {
             let history = self.history.as_mut().expect("history is on");
-            history.in_flight[owner as usize] -= events;
-            history.held_events[owner as usize] = 0;
-            let held = std::mem::take(&mut history.held[owner as usize]);
+            history.in_flight[owner] -= events;
+            history.held_events[owner] = 0;
+            let held = std::mem::take(&mut history.held[owner]);
             self.deliver(owner, ask.first, ask.count, now);
             for (first, count) in held {
                 self.deliver(owner, first, count, now);
@@ -217,9 +213,9 @@ impl World<'_> {
     /// `c`'s missed events on their way over REST, and the live ones it holds until they
     /// arrive (in flight in its ledger).
     pub(super) fn history_in_flight(&self, c: ClientId) -> u64 {
-        self.history.as_ref().map_or(0, |h| {
-            h.in_flight[c as usize] as u64 + h.held_events[c as usize] as u64
-        })
+        self.history
+            .as_ref()
+            .map_or(0, |h| h.in_flight[c] as u64 + h.held_events[c] as u64)
     }
 
     /// Whether visible client `c` waits for its missed events over REST: it holds back
@@ -228,7 +224,7 @@ impl World<'_> {
     pub(super) fn holds_for_history(&self, c: ClientId) -> bool {
         self.history.as_ref().is_some_and(|h| {
             h.asks
-                .get(c as usize)
+                .get(c.index())
                 .is_some_and(|ask| ask.is_some_and(|ask| ask.recover))
         })
     }
@@ -237,8 +233,8 @@ impl World<'_> {
     pub(super) fn hold_for_history(&mut self, c: ClientId, first: u32, count: u32) {
         let events = self.log.count_for(c, first, first + count);
         let history = self.history.as_mut().expect("holding needs history");
-        history.held[c as usize].push((first, count));
-        history.held_events[c as usize] += events;
+        history.held[c].push((first, count));
+        history.held_events[c] += events;
     }
 
     /// What the history fetches did (`None` without history).

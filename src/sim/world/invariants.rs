@@ -72,7 +72,7 @@ impl World<'_> {
         if now < last_time {
             return Some(format!("time went back from {last_time} ns"));
         }
-        for c in 0..self.visible_clients as ClientId {
+        for c in ClientId::all(self.visible_clients) {
             let l = self.client_ledger(c);
             if l.generated != l.delivered + l.lost + l.in_flight {
                 return Some(format!(
@@ -138,7 +138,7 @@ impl World<'_> {
             .iter()
             .any(|f| matches!(f.kind, FaultKind::NetworkSwitch { .. }));
         for (b, carried) in state.carried.iter().enumerate() {
-            let group = self.clients[self.browsers[b].first_tab as usize].group as usize;
+            let group = self.clients[self.browsers[b].first_tab].group as usize;
             for (d, carried) in carried.iter().enumerate() {
                 let bits_per_second = if switched {
                     (self.scenario.links.iter())

@@ -86,7 +86,7 @@ impl World<'_> {
     #[inline]
     fn middlebox_idle_timeout(&self, c: ClientId) -> Option<Nanos> {
         self.middleboxes
-            .path(self.clients[c as usize].group as usize)
+            .path(self.clients[c].group as usize)
             .idle_timeout
     }
 
@@ -95,7 +95,7 @@ impl World<'_> {
         let Some(timeout) = self.middlebox_idle_timeout(c) else {
             return;
         };
-        let connection = &mut self.clients[c as usize].connection;
+        let connection = &mut self.clients[c].connection;
         connection.last_traffic = now;
         if !connection.proxy_timer_armed {
             connection.proxy_timer_armed = true;
@@ -109,7 +109,7 @@ impl World<'_> {
         let Some(timeout) = self.middlebox_idle_timeout(c) else {
             return;
         };
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.connection.proxy_timer_armed = false;
         if !client.connection.open {
             return;
@@ -120,13 +120,13 @@ impl World<'_> {
             // Silent but busy (bytes held at the proxy, a job in the server's CPU): look
             // again a full timeout later.
             let next = if busy { now + timeout } else { deadline };
-            self.clients[c as usize].connection.proxy_timer_armed = true;
+            self.clients[c].connection.proxy_timer_armed = true;
             s.at(next, Event::ProxyIdle(c));
             return;
         }
         if self.in_window(now) {
             self.recorder.count(Count::ProxyCloses, now);
-            let group = self.clients[c as usize].group as usize;
+            let group = self.clients[c].group as usize;
             self.middleboxes.idle_closed(group);
         }
         self.drop_connection(c, now, s);
@@ -145,12 +145,12 @@ impl World<'_> {
     /// The server drops what it held for `c`'s connection: its stream, its held request.
     pub(super) fn server_forgets(&mut self, c: ClientId) {
         let r = self.replica_of(c);
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         if std::mem::take(&mut client.streaming) {
             self.streams[r].retain(|t| *t != c);
             self.withdraw_handed_out(c, false);
         }
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         if std::mem::take(&mut client.held) {
             self.held_on[r] -= 1;
             // An answer being written for it is void.
@@ -163,8 +163,8 @@ impl World<'_> {
     /// So does the server's maximum connection age, if the protocol has one, with gRPC
     /// core's jitter of +-10 % so that connections opened together do not close together.
     pub(super) fn start_lifetime(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
-        let group = self.clients[c as usize].group as usize;
-        let generation = self.clients[c as usize].connection.generation;
+        let group = self.clients[c].group as usize;
+        let generation = self.clients[c].connection.generation;
         if let Some(lifetime) = self.middleboxes.path(group).max_lifetime {
             s.after(
                 lifetime,
@@ -200,7 +200,7 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let client = &self.clients[c as usize];
+        let client = &self.clients[c];
         if !client.connection.open || client.connection.generation != generation {
             return;
         }
@@ -219,7 +219,7 @@ impl World<'_> {
         if self.in_window(now) {
             if reason == CloseReason::Lifetime as u32 {
                 self.recorder.count(Count::LifetimeCloses, now);
-                let group = self.clients[c as usize].group as usize;
+                let group = self.clients[c].group as usize;
                 self.middleboxes.lifetime_closed(group);
             } else if reason == CloseReason::Age as u32 {
                 self.recorder.count(Count::AgeCloses, now);
@@ -239,7 +239,7 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        self.clients[c as usize].request_outstanding = false;
+        self.clients[c].request_outstanding = false;
         self.recorder.count(Count::Reconnects, now);
         self.recorder.series().reconnect(now);
         s.after(delay, Event::ClientTimer(c));
@@ -249,7 +249,7 @@ impl World<'_> {
     /// until `flush` bytes have gathered; returns the messages to forward now (none while
     /// the buffer fills, all of them in order when it is full).
     pub(super) fn proxy_buffer(&mut self, c: ClientId, msg: Msg, flush: u64) -> Vec<Msg> {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         let bytes = msg.payload + msg.framing;
         client.proxy_buffered += bytes;
         client.proxy_held.push(msg);
@@ -262,7 +262,7 @@ impl World<'_> {
         self.middleboxes
             .buffered(group, bytes, full.then_some(held));
         if full {
-            std::mem::take(&mut self.clients[c as usize].proxy_held)
+            std::mem::take(&mut self.clients[c].proxy_held)
         } else {
             Vec::new()
         }
@@ -270,7 +270,7 @@ impl World<'_> {
 
     /// Counts a request through each proxy on `c`'s path.
     pub(super) fn proxies_saw_request(&mut self, c: ClientId) {
-        let group = self.clients[c as usize].group as usize;
+        let group = self.clients[c].group as usize;
         self.middleboxes.saw_request(group);
     }
 

@@ -18,7 +18,7 @@ use crate::time::Nanos;
 impl World<'_> {
     /// Replica serving `c` now.
     pub(super) fn replica_of(&self, c: ClientId) -> usize {
-        self.clients[c as usize].replica as usize
+        self.clients[c].replica as usize
     }
 
     /// A client's TCP connection reached the front end (the balancer, or the only
@@ -26,7 +26,7 @@ impl World<'_> {
     /// Returns false when the connection is refused: a proxy on the path or the chosen
     /// replica is at its limit.
     pub(super) fn client_connection_opened(&mut self, c: ClientId, now: Nanos) -> bool {
-        let group = self.clients[c as usize].group as usize;
+        let group = self.clients[c].group as usize;
         // A restarting balancer or proxy on the way refuses it, as does a full proxy.
         if !self.middleboxes.admits(group, self.in_window(now)) {
             return false;
@@ -35,23 +35,23 @@ impl World<'_> {
             let Some(r) = self.fleet.choose(c) else {
                 return false;
             };
-            self.clients[c as usize].replica = r;
+            self.clients[c].replica = r;
             self.fleet.server(r as usize).connection_opened();
         }
         self.middleboxes.opened(group);
         self.fleet.admit();
-        self.clients[c as usize].connection.admitted = true;
+        self.clients[c].connection.admitted = true;
         true
     }
 
     /// A client's TCP connection closed: if the front end had admitted it, it no longer
     /// counts there (a connection closed before its SYN arrived, or refused, never did).
     pub(super) fn client_connection_closed(&mut self, c: ClientId) {
-        if !std::mem::take(&mut self.clients[c as usize].connection.admitted) {
+        if !std::mem::take(&mut self.clients[c].connection.admitted) {
             return;
         }
         self.fleet.release();
-        let group = self.clients[c as usize].group as usize;
+        let group = self.clients[c].group as usize;
         self.middleboxes.closed(group);
         if self.fleet.layer() == 4 {
             let r = self.replica_of(c);
@@ -67,7 +67,7 @@ impl World<'_> {
             let Some(r) = self.fleet.choose(c) else {
                 return false;
             };
-            let client = &mut self.clients[c as usize];
+            let client = &mut self.clients[c];
             client.replica = r;
             client.active_on_replica = true;
             self.fleet.server(r as usize).connection_opened();
@@ -81,7 +81,7 @@ impl World<'_> {
 
     /// A request was answered (not a stream): layer 7 releases it.
     pub(super) fn request_completed(&mut self, c: ClientId) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         if client.active_on_replica {
             client.active_on_replica = false;
             let r = client.replica as usize;
@@ -93,7 +93,7 @@ impl World<'_> {
     pub(super) fn register_stream(&mut self, c: ClientId) {
         let r = self.replica_of(c);
         self.streams[r].push(c);
-        self.clients[c as usize].streaming = true;
+        self.clients[c].streaming = true;
     }
 
     /// Workload event `k` happens; without a broker it reaches one replica (each event
@@ -164,7 +164,7 @@ impl World<'_> {
         for i in 0..self.streams[r as usize].len() {
             let c = self.streams[r as usize][i];
             let for_it = self.log.is_for(n, c);
-            let client = &mut self.clients[c as usize];
+            let client = &mut self.clients[c];
             if client.cursor > n {
                 continue;
             }
@@ -181,7 +181,7 @@ impl World<'_> {
         for i in 0..self.streams[r as usize].len() {
             let c = self.streams[r as usize][i];
             let for_it = self.log.is_for(n, c);
-            let client = &mut self.clients[c as usize];
+            let client = &mut self.clients[c];
             if client.cursor > n {
                 continue;
             }
@@ -229,8 +229,8 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) -> u64 {
         let mut closed = 0;
-        for c in 0..self.clients.len() as ClientId {
-            let client = &self.clients[c as usize];
+        for c in ClientId::all(self.clients.len()) {
+            let client = &self.clients[c];
             let holds_work = client.connection.open
                 && (self.fleet.layer() == 4 || client.streaming || client.held);
             if which(client.replica) && holds_work {
@@ -245,7 +245,7 @@ impl World<'_> {
                     },
                 );
                 if awaiting != 0 && visible {
-                    self.clients[c as usize].awaiting_recovery = awaiting;
+                    self.clients[c].awaiting_recovery = awaiting;
                 }
             }
         }

@@ -17,7 +17,7 @@ impl World<'_> {
     pub fn finish(mut self, variant: &TransportSpec, sim_events: u64) -> RunResult {
         let end = self.scenario.duration;
         for c in 0..self.clients.len() {
-            self.settle_acks(c as ClientId, end);
+            self.settle_acks(ClientId::at(c), end);
         }
         let still_blocked = self.still_blocked(end);
         for wait in &still_blocked {
@@ -225,7 +225,7 @@ impl World<'_> {
         {
             let pending = self
                 .log
-                .count_for(c as ClientId, client.cursor, self.events_so_far)
+                .count_for(ClientId::at(c), client.cursor, self.events_so_far)
                 as u64;
             if client.disconnected {
                 lost.disconnected += pending;
@@ -238,14 +238,14 @@ impl World<'_> {
 
     /// Every client's ledger at this moment, in client order.
     pub fn client_ledgers(&self) -> Vec<ClientLedger> {
-        (0..self.visible_clients as ClientId)
+        ClientId::all(self.visible_clients)
             .map(|c| self.client_ledger(c))
             .collect()
     }
 
     /// Visible client `c`'s ledger at this moment.
     pub(super) fn client_ledger(&self, c: ClientId) -> ClientLedger {
-        let client = &self.clients[c as usize];
+        let client = &self.clients[c];
         if !client.registered {
             return ClientLedger {
                 generated: 0,

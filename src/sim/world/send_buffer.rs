@@ -27,19 +27,19 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         let buffer = self.scenario.server.send_buffer;
-        let client = &self.clients[c as usize];
+        let client = &self.clients[c];
         let (Some(buffer), Direction::Down, true) = (buffer, direction, client.streaming) else {
             self.transmit(c, direction, msg, now, s);
             return;
         };
         let browser = client.browser as usize;
         let free_at = self.network.busy_until(browser, Direction::Down);
-        if free_at <= now && self.connections.buffer_empty(c as usize) {
+        if free_at <= now && self.connections.buffer_empty(c.index()) {
             self.transmit(c, direction, msg, now, s);
             return;
         }
         let r = self.replica_of(c);
-        let queued = self.connections.buffer(c as usize, msg);
+        let queued = self.connections.buffer(c.index(), msg);
         self.fleet.server(r).buffered_changed(msg.wire as i64);
         self.recorder.send_buffer(queued);
         self.arm_link_free(c, free_at.max(now), s);
@@ -49,17 +49,17 @@ impl World<'_> {
     }
 
     fn arm_link_free(&mut self, c: ClientId, at: Nanos, s: &mut Scheduler<Event>) {
-        if self.connections.arm_link_free(c as usize) {
+        if self.connections.arm_link_free(c.index()) {
             s.at(at, Event::LinkFree(c));
         }
     }
 
     /// The link may be free for `c`'s next waiting message.
     pub(super) fn link_free(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        self.connections.link_free_fired(c as usize);
-        let browser = self.clients[c as usize].browser as usize;
+        self.connections.link_free_fired(c.index());
+        let browser = self.clients[c].browser as usize;
         let free_at = self.network.busy_until(browser, Direction::Down);
-        if self.connections.buffer_empty(c as usize) {
+        if self.connections.buffer_empty(c.index()) {
             return;
         }
         if free_at > now {
@@ -69,7 +69,7 @@ impl World<'_> {
         }
         let msg = self.pop_waiting(c).expect("checked non-empty");
         self.transmit(c, Direction::Down, msg, now, s);
-        if !self.connections.buffer_empty(c as usize) {
+        if !self.connections.buffer_empty(c.index()) {
             let free_at = self.network.busy_until(browser, Direction::Down);
             self.arm_link_free(c, free_at, s);
         }
@@ -77,7 +77,7 @@ impl World<'_> {
 
     fn pop_waiting(&mut self, c: ClientId) -> Option<Msg> {
         let r = self.replica_of(c);
-        let msg = self.connections.unbuffer(c as usize)?;
+        let msg = self.connections.unbuffer(c.index())?;
         self.fleet.server(r).buffered_changed(-(msg.wire as i64));
         Some(msg)
     }
@@ -86,14 +86,14 @@ impl World<'_> {
         match policy {
             SlowConsumerPolicy::Buffer => {}
             SlowConsumerPolicy::DropOldest => {
-                while self.connections.buffered(c as usize) > limit {
+                while self.connections.buffered(c.index()) > limit {
                     let Some(msg) = self.pop_waiting(c) else {
                         break;
                     };
                     if let MsgKind::Event(n) = msg.kind {
                         self.settle(c, n + 1);
                     }
-                    let client = &mut self.clients[c as usize];
+                    let client = &mut self.clients[c];
                     client.events_on_wire -= msg.events() as u64;
                     client.lost += msg.events() as u64;
                     self.recorder.lost().slow_consumer += msg.events() as u64;
@@ -104,7 +104,7 @@ impl World<'_> {
                 self.recorder.count(Count::SlowConsumerDisconnects, now);
                 // The stream ends: a reconnecting EventSource gets its waiting events again
                 // from its Last-Event-ID.
-                self.clients[c as usize].closing = true;
+                self.clients[c].closing = true;
                 self.server_forgets(c);
             }
         }
@@ -115,14 +115,14 @@ impl World<'_> {
     /// [`World::rewind_cursor`]). Push jobs still running are dropped as they finish,
     /// unless `jobs_void` (the process that ran them is gone).
     pub(super) fn withdraw_handed_out(&mut self, c: ClientId, jobs_void: bool) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         let in_jobs = std::mem::take(&mut client.events_in_jobs);
         if !jobs_void {
             client.stale_jobs += in_jobs;
         }
         let mut handed_back = in_jobs;
         while let Some(msg) = self.pop_waiting(c) {
-            let client = &mut self.clients[c as usize];
+            let client = &mut self.clients[c];
             client.events_on_wire -= msg.events() as u64;
             handed_back += msg.events() as u64;
         }
@@ -132,7 +132,7 @@ impl World<'_> {
     /// A push job finished for a stream that no longer exists: dropped (its event went
     /// back to pending when the stream ended).
     pub(super) fn discard_push(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         if client.stale_jobs > 0 {
             client.stale_jobs -= 1;
         } else if client.events_in_jobs > 0 {
@@ -151,7 +151,7 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         if client.closing && !client.connection.open {
             // Closed already (refused, denied, dropped under it): nothing left to close.
             client.closing = false;
@@ -159,7 +159,7 @@ impl World<'_> {
         }
         let drained = client.stale_jobs == 0 && client.events_in_jobs == 0;
         if client.closing && drained && self.is_quiet(c) {
-            self.clients[c as usize].closing = false;
+            self.clients[c].closing = false;
             self.drop_connection(c, now, s);
         }
     }

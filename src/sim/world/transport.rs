@@ -18,14 +18,14 @@ impl World<'_> {
     /// its step does not hear such inputs).
     #[inline]
     pub(super) fn tell(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
-        if self.chain.hears(self.clients[c as usize].stage, input) {
+        if self.chain.hears(self.clients[c].stage, input) {
             self.decide(c, input, now, s);
         }
     }
 
     /// [`Self::tell`] for an input `c`'s step hears.
     fn decide(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
-        let client = &self.clients[c as usize];
+        let client = &self.clients[c];
         let facts = Facts {
             request_outstanding: client.request_outstanding,
             held: client.held,
@@ -50,7 +50,7 @@ impl World<'_> {
             Command::SendRequest => self.send_request(c, now, s),
             Command::SetTimer(after) => s.after(after, Event::ClientTimer(c)),
             Command::PollSkipped => self.poll_skipped(now),
-            Command::RequestFailed => self.clients[c as usize].request_outstanding = false,
+            Command::RequestFailed => self.clients[c].request_outstanding = false,
             Command::Register => self.register(c),
             Command::Respond => self.respond(c, now, s),
             Command::RespondOrHold { timeout } => self.respond_or_hold(c, timeout, now, s),
@@ -67,8 +67,8 @@ impl World<'_> {
                 self.window_credit(c, credit, window, now, s)
             }
             Command::Reconnect(policy) => self.reconnect(c, &policy, now, s),
-            Command::Disconnect => self.clients[c as usize].disconnected = true,
-            Command::CountFailedAttempt => self.clients[c as usize].failed_attempts += 1,
+            Command::Disconnect => self.clients[c].disconnected = true,
+            Command::CountFailedAttempt => self.clients[c].failed_attempts += 1,
             Command::FallBack => self.fall_back(c),
         }
     }
@@ -86,7 +86,7 @@ impl World<'_> {
             self.respond(c, now, s);
             return;
         }
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.held = true;
         client.hold_generation += 1;
         self.held_on[client.replica as usize] += 1;
@@ -102,7 +102,7 @@ impl World<'_> {
 
     /// Queues the answer to `c`'s held request (writing it costs one push).
     fn schedule_answer(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.answer_scheduled = true;
         let generation = client.hold_generation & EVENT_MASK;
         self.run_job(c, Job::Answer(generation), now, s);
@@ -110,7 +110,7 @@ impl World<'_> {
 
     /// The answer to `c`'s held request is written: the request is answered.
     fn answer_held(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let client = &mut self.clients[c as usize];
+        let client = &mut self.clients[c];
         client.held = false;
         client.answer_scheduled = false;
         self.held_on[client.replica as usize] -= 1;
@@ -138,7 +138,7 @@ impl World<'_> {
         if delivery.held_requests {
             for i in 0..self.subscribers.len() {
                 let c = self.subscribers[i];
-                let client = &self.clients[c as usize];
+                let client = &self.clients[c];
                 if client.held
                     && !client.answer_scheduled
                     && client.replica == r

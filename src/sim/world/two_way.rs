@@ -69,7 +69,7 @@ pub(super) struct TwoWay {
 impl TwoWay {
     pub(super) fn new(clients: usize, rest: bool, uploads_rest: bool) -> Self {
         TwoWay {
-            first_rest: rest.then_some(clients as ClientId),
+            first_rest: rest.then_some(ClientId::at(clients)),
             uploads_rest,
             outbox: vec![VecDeque::new(); clients],
             stream_open_on: vec![0; clients],
@@ -97,7 +97,7 @@ impl World<'_> {
     /// The visible client a REST client sends for (itself for a visible one).
     fn owner_of(&self, c: ClientId) -> ClientId {
         match self.two_way.first_rest {
-            Some(first) if c >= first => c - first,
+            Some(first) if c >= first => ClientId::new(c.get() - first.get()),
             _ => c,
         }
     }
@@ -109,7 +109,7 @@ impl World<'_> {
 
     /// Client message `k` is written.
     pub(super) fn message_written(&mut self, k: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        let c = self.source.messages[k as usize].client;
+        let c = ClientId::new(self.source.messages[k as usize].client);
         self.two_way.written += 1;
         if self.in_window(now) {
             self.two_way.written_in_window += 1;
@@ -120,22 +120,22 @@ impl World<'_> {
             .filter(|_| self.two_way.uploads_rest)
         {
             Some(first) => {
-                self.two_way.outbox[c as usize].push_back(k);
-                let r = first + c;
-                if !self.clients[r as usize].request_outstanding {
+                self.two_way.outbox[c].push_back(k);
+                let r = first.plus(c.get());
+                if !self.clients[r].request_outstanding {
                     self.rest_send_next(r, now, s);
                 }
             }
-            None if self.stream_ready(c) && self.two_way.outbox[c as usize].is_empty() => {
+            None if self.stream_ready(c) && self.two_way.outbox[c].is_empty() => {
                 self.send_upload(c, k, now, s);
             }
-            None => self.two_way.outbox[c as usize].push_back(k),
+            None => self.two_way.outbox[c].push_back(k),
         }
     }
 
     fn stream_ready(&self, c: ClientId) -> bool {
-        let connection = &self.clients[c as usize].connection;
-        connection.open && self.two_way.stream_open_on[c as usize] == connection.generation + 1
+        let connection = &self.clients[c].connection;
+        connection.open && self.two_way.stream_open_on[c] == connection.generation + 1
     }
 
     fn upload(&self, k: u32) -> MsgKind {
@@ -155,9 +155,8 @@ impl World<'_> {
         if self.source.messages.is_empty() || self.two_way.uploads_rest {
             return;
         }
-        self.two_way.stream_open_on[c as usize] =
-            self.clients[c as usize].connection.generation + 1;
-        while let Some(k) = self.two_way.outbox[c as usize].pop_front() {
+        self.two_way.stream_open_on[c] = self.clients[c].connection.generation + 1;
+        while let Some(k) = self.two_way.outbox[c].pop_front() {
             self.send_upload(c, k, now, s);
         }
     }
@@ -170,7 +169,7 @@ impl World<'_> {
             if self.history_pending(owner) {
                 return MsgKind::HistoryRequest;
             }
-            match self.two_way.outbox[owner as usize].front() {
+            match self.two_way.outbox[owner].front() {
                 Some(k) => self.upload(*k),
                 None => unreachable!("a REST client connects only to send"),
             }
@@ -182,10 +181,10 @@ impl World<'_> {
     /// REST client `r` sends the first message waiting in its outbox, if any.
     pub(super) fn rest_send_next(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let owner = self.owner_of(r);
-        if self.two_way.outbox[owner as usize].is_empty() && !self.history_pending(owner) {
+        if self.two_way.outbox[owner].is_empty() && !self.history_pending(owner) {
             return;
         }
-        let client = &mut self.clients[r as usize];
+        let client = &mut self.clients[r];
         client.request_outstanding = true;
         if client.connection.open {
             let upload = self.request_kind(r);
@@ -205,7 +204,7 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         self.touch(c, now);
-        self.two_way.in_jobs[c as usize] += 1;
+        self.two_way.in_jobs[c] += 1;
         self.run_job(c, Job::Message(k), now, s);
     }
 
@@ -213,14 +212,14 @@ impl World<'_> {
     /// the request path).
     pub(super) fn rest_request_read(&mut self, r: ClientId, k: u32) {
         let owner = self.owner_of(r);
-        self.two_way.serving[owner as usize] = k;
-        self.two_way.in_jobs[r as usize] += 1;
+        self.two_way.serving[owner] = k;
+        self.two_way.in_jobs[r] += 1;
     }
 
     /// The server read REST client `r`'s history request.
     pub(super) fn rest_history_read(&mut self, r: ClientId) {
         let owner = self.owner_of(r);
-        self.two_way.serving[owner as usize] = HISTORY;
+        self.two_way.serving[owner] = HISTORY;
     }
 
     /// REST client `r`'s history arrived: its client has it; the next request goes.
@@ -231,7 +230,7 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         let owner = self.owner_of(r);
-        self.clients[r as usize].request_outstanding = false;
+        self.clients[r].request_outstanding = false;
         self.history_arrived(owner, now);
         self.rest_send_next(r, now, s);
     }
@@ -244,7 +243,7 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        self.two_way.in_jobs[c as usize] -= 1;
+        self.two_way.in_jobs[c] -= 1;
         let origin = self.replica_of(c) as u32;
         self.publish(k, origin, now, s);
     }
@@ -252,7 +251,7 @@ impl World<'_> {
     /// The server handled REST client `r`'s request: it publishes the message and answers.
     pub(super) fn rest_handled(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let owner = self.owner_of(r);
-        let k = std::mem::replace(&mut self.two_way.serving[owner as usize], NO_MESSAGE);
+        let k = std::mem::replace(&mut self.two_way.serving[owner], NO_MESSAGE);
         if k == HISTORY {
             let answer = self.history_answer(owner);
             self.send_down(r, answer, now, s);
@@ -260,7 +259,7 @@ impl World<'_> {
             self.arm_idle_timer(r, now, s);
             return;
         }
-        self.two_way.in_jobs[r as usize] -= 1;
+        self.two_way.in_jobs[r] -= 1;
         let origin = self.replica_of(r) as u32;
         self.publish(k, origin, now, s);
         self.send_down(r, MsgKind::RestResponse, now, s);
@@ -271,8 +270,8 @@ impl World<'_> {
     /// REST client `r` got its answer: the message is done; the next one goes.
     pub(super) fn rest_answered(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let owner = self.owner_of(r);
-        self.clients[r as usize].request_outstanding = false;
-        self.two_way.outbox[owner as usize].pop_front();
+        self.clients[r].request_outstanding = false;
+        self.two_way.outbox[owner].pop_front();
         self.rest_send_next(r, now, s);
     }
 
@@ -280,16 +279,16 @@ impl World<'_> {
     /// published its message (the client sends it again, as after a crash).
     pub(super) fn rest_request_voided(&mut self, r: ClientId) {
         let owner = self.owner_of(r);
-        let k = std::mem::replace(&mut self.two_way.serving[owner as usize], NO_MESSAGE);
+        let k = std::mem::replace(&mut self.two_way.serving[owner], NO_MESSAGE);
         if k != HISTORY && k != NO_MESSAGE {
-            self.two_way.in_jobs[r as usize] -= 1;
+            self.two_way.in_jobs[r] -= 1;
         }
     }
 
     /// REST client `r`'s connection failed (refused, reset, closed under it): the message
     /// it carried goes again after [`REST_RETRY`].
     pub(super) fn rest_connection_lost(&mut self, r: ClientId, s: &mut Scheduler<Event>) {
-        let client = &mut self.clients[r as usize];
+        let client = &mut self.clients[r];
         if client.request_outstanding {
             client.request_outstanding = false;
             s.after(REST_RETRY, Event::ClientTimer(r));
@@ -298,7 +297,7 @@ impl World<'_> {
 
     /// REST client `r`'s retry timer.
     pub(super) fn rest_timer(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        if !self.clients[r as usize].request_outstanding {
+        if !self.clients[r].request_outstanding {
             self.rest_send_next(r, now, s);
         }
     }
@@ -309,7 +308,7 @@ impl World<'_> {
         if self.two_way.in_jobs.is_empty() {
             return;
         }
-        let in_jobs = std::mem::take(&mut self.two_way.in_jobs[c as usize]);
+        let in_jobs = std::mem::take(&mut self.two_way.in_jobs[c]);
         if !self.is_rest(c) {
             self.two_way.lost += in_jobs as u64;
         }
@@ -362,7 +361,7 @@ impl World<'_> {
             return;
         }
         let message = self.source.messages[k as usize];
-        if message.client != c && message.at >= self.scenario.warmup {
+        if message.client != c.get() && message.at >= self.scenario.warmup {
             self.two_way.end_to_end.record(now - message.at);
         }
     }
