@@ -29,6 +29,7 @@ pub use crate::net::tls::{
     DEFAULT_RESUMED_SERVER_HELLO as TLS_RESUMED_SERVER_HELLO,
     DEFAULT_SERVER_HELLO as TLS_SERVER_HELLO,
 };
+pub use crate::workload::{DEFAULT_TOPIC_ZIPF as TOPIC_ZIPF, PROTOBUF_FACTOR_PERCENT};
 
 use crate::time::Nanos;
 
@@ -102,13 +103,6 @@ pub const GRPC_KEEPALIVE: Nanos = 2 * 3_600_000 * MS;
 /// jitter, 120 s max), approximated by doubling from 1 s with equal jitter, capped at 120 s.
 pub const GRPC_RECONNECT_DELAY: Nanos = 1_000 * MS;
 pub const GRPC_RECONNECT_MAX: Nanos = 120_000 * MS;
-/// Protobuf size against the JSON text of the same event: 22-37 % in N. Larsgård's
-/// comparison ("Comparing sizes of protobuf vs json", a record with a string and numbers);
-/// field names are gone and numbers are varints. 35 % is used.
-pub const PROTOBUF_FACTOR_PERCENT: u64 = 35;
-/// Exponent of the topics' Zipf popularity: Breslau et al., "Web Caching and Zipf-like
-/// Distributions" (INFOCOM 1999), measured 0.64 to 0.83 for web requests.
-pub const TOPIC_ZIPF: f64 = 0.8;
 /// Chrome's HTTP/2 connection window (15 MiB, sent in its first WINDOW_UPDATE).
 pub const HTTP2_WINDOW: u64 = 15 * 1024 * 1024;
 /// Long-poll hold time: 30 s, below the 60 s idle timeout common in load balancers.

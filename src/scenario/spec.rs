@@ -2,7 +2,7 @@
 //! (nanoseconds, bytes, bits per second). Everything downstream reads only this.
 //!
 //! A type that a lower layer reads too (the TCP and TLS figures, the server, the balancer,
-//! the gRPC call) is defined in that layer and re-exported here, so that nothing below the
+//! the gRPC call, the workload) is defined in that layer and re-exported here, so that nothing below the
 //! scenario imports it for a type.
 
 use serde::Serialize;
@@ -16,6 +16,9 @@ pub use crate::net::tcp::TcpParams;
 pub use crate::net::tls::{TlsSizes, TlsVersion};
 
 pub use crate::time::Nanos;
+pub use crate::workload::{
+    AudienceSpec, Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec,
+};
 
 /// Index of a link profile in [`Scenario::links`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -74,6 +77,27 @@ impl Scenario {
             .iter()
             .map(|(_, n)| *n)
             .fold(self.server.replicas, u32::max)
+    }
+}
+
+impl<'a> From<&'a Scenario> for crate::workload::Inputs<'a> {
+    /// The scenario as its workload sees it.
+    fn from(scenario: &'a Scenario) -> Self {
+        crate::workload::Inputs {
+            seed: scenario.seed,
+            duration: scenario.duration,
+            spec: &scenario.workload,
+            groups: scenario
+                .groups
+                .iter()
+                .map(|g| crate::workload::Cohort {
+                    name: &g.name,
+                    count: g.count,
+                    tabs: g.tabs,
+                    ramp: g.ramp,
+                })
+                .collect(),
+        }
     }
 }
 
@@ -146,50 +170,6 @@ pub struct BrokerSpec {
     pub cost: Nanos,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct WorkloadSpec {
-    pub source: EventSource,
-    pub encoding: Encoding,
-    /// Mean events per second (during bursts, for a bursty source).
-    pub rate_per_second: f64,
-    pub payload: PayloadSpec,
-    /// The event as a protobuf message (gRPC), when the scenario fixes it; otherwise 35 % of
-    /// each event's payload.
-    pub protobuf_size: Option<u64>,
-    /// The replayed trace, with `EventSource::Trace`.
-    pub trace: Option<super::trace::Trace>,
-    /// What the clients send, in a two-way workload.
-    pub messages: Option<MessageSpec>,
-    /// Who receives each event.
-    pub audience: AudienceSpec,
-}
-
-/// Who receives the workload's events.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AudienceSpec {
-    All,
-    /// Each event to one client, drawn uniformly.
-    User,
-    /// Each event to the subscribers of its topic (drawn uniformly); each client subscribes
-    /// to `subscriptions` distinct topics drawn by a Zipf law of `exponent`.
-    Topics {
-        topics: u32,
-        subscriptions: u32,
-        exponent: f64,
-    },
-}
-
-/// Client-to-server messages (a chat, an editor, a game).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct MessageSpec {
-    /// Mean messages per client per second (Poisson).
-    pub rate_per_second: f64,
-    pub payload: PayloadSpec,
-    /// The server forwards each message to every client as an event; `false`: uploads only.
-    pub broadcast: bool,
-}
-
 /// One step of a WebSocket variant's fallback chain: the transport (SSE or long polling)
 /// and after how many failed attempts in a row of the step before it is taken.
 #[derive(Debug, Clone, Serialize)]
@@ -239,51 +219,6 @@ pub enum PollFraming {
     /// A gRPC unary call: the request message in a prefixed DATA frame, the events as one
     /// protobuf message with a repeated field, then trailers.
     GrpcUnary { request_message: u64 },
-}
-
-/// Event payload sizes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PayloadSpec {
-    Fixed(u64),
-    /// Uniform in [min, max] bytes.
-    Uniform {
-        min: u64,
-        max: u64,
-    },
-    /// Log-normal with this median and log standard deviation.
-    LogNormal {
-        median: u64,
-        sigma: f64,
-    },
-    /// Each event's size is its trace row's.
-    FromTrace,
-}
-
-/// How event payloads are encoded by the application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Encoding {
-    /// JSON text: carried as is by every transport.
-    Json,
-    /// Binary: base64 on text-only transports, binary frames on WebSocket.
-    Binary,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventSource {
-    Poisson,
-    Periodic,
-    /// Poisson during `on`, nothing during `off`, from time 0.
-    Bursty {
-        on: Nanos,
-        off: Nanos,
-    },
-    /// The rows of a trace file (`WorkloadSpec::trace`).
-    Trace,
-    /// No server-originated events: the clients' messages are the only ones.
-    None,
 }
 
 #[derive(Debug, Clone, Serialize)]
