@@ -16,6 +16,33 @@
 //! - [`metrics`]: what a run measured → [`RunResult`].
 //! - [`report`]: terminal table, JSON, Markdown and CSV.
 //! - [`webhook`]: server-to-server POSTs per event with retries (at least once), its own model.
+//!
+//! # Using rtsim as a library
+//!
+//! Load a scenario (parsed, overridden and validated: a mistake is a [`ScenarioError`]
+//! naming the file, line and field), run every transport variant over one shared event
+//! log, and read each variant's [`RunResult`] — the figures `rtsim run` writes to
+//! `summary.json`:
+//!
+//! ```no_run
+//! use rtsim::scenario::{self, Override};
+//!
+//! let overrides = [Override::parse("clients.browsers.count=200")?];
+//! let scenario = scenario::load_file("scenarios/default.yaml".as_ref(), &overrides)?;
+//! let results = rtsim::run(&scenario, rtsim::sim::DEFAULT_MAX_EVENTS)?;
+//! for result in &results {
+//!     let p99 = result.latency.as_ref().map(|l| l.p99_ms);
+//!     println!("{}: p99 {p99:?} ms, {} delivered", result.label, result.ledger.delivered);
+//! }
+//! print!("{}", rtsim::report::text_table(&results));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! `examples/run_scenario.rs` is the same as a complete program
+//! (`cargo run --release --example run_scenario -- scenarios/chat.yaml`). For sweeps,
+//! [`scenario::plan_file`] gives the points of a `sweep:` block and [`run_points`] runs
+//! them; [`report`] turns results into the CLI's table, JSON, Markdown and CSV. The
+//! scenario format and the outputs are documented in `docs/` (an mdBook).
 
 pub mod energy;
 pub mod engine;

@@ -6,6 +6,8 @@
 //! - [`radio`]: the state machine ([`Radio`]): IDLE → promotion → active → tail
 //!   (→ FACH) → IDLE.
 //! - [`report`]: what it spent ([`RadioReport`]), summed over clients.
+//! - [`devices`]: the run's devices ([`Devices`]): a radio per browser, network switches,
+//!   each group's total.
 //!
 //! Promises: time is integer nanoseconds and the state machine is exact in it; energy is
 //! computed from integer totals (nanoseconds per state, bytes per direction), so a radio's
@@ -13,10 +15,12 @@
 //! The model only accounts energy: it never delays a transfer, and a promotion is counted
 //! just before the transfer that needed it (see [`radio`]).
 
+pub mod devices;
 pub mod params;
 pub mod radio;
 pub mod report;
 
+pub use devices::Devices;
 pub use params::{InvalidRadioParam, RadioParams};
 pub use radio::Radio;
 pub use report::{PerState, RadioReport, joules_per_client_hour};

@@ -17,32 +17,42 @@ pub enum Event {
     ArriveAtServer(ClientId),
     /// The next message on the client's downlink reaches the client.
     ArriveAtClient(ClientId),
-    /// A CPU job for this client finished on the server; the third field is the client's
-    /// job epoch when the job started (a crash voids older jobs).
-    JobDone(ClientId, Job, u32),
-    /// A held long-poll request times out, if it is still the held one (generation).
-    HoldTimeout(ClientId, u32),
+    /// A CPU job for this client finished on the server.
+    JobDone {
+        client: ClientId,
+        job: Job,
+        /// The client's job epoch when the job started (a crash voids older jobs).
+        epoch: u32,
+    },
+    /// A held long-poll request times out, if it is still the held one.
+    HoldTimeout { client: ClientId, generation: u32 },
     /// The server's keep-alive idle timer for the client's connection.
     IdleTimeout(ClientId),
-    /// Time for the next heartbeat or ping on the client's stream (connection generation).
-    Keepalive(ClientId, u32),
+    /// Time for the next heartbeat or ping on the client's stream, if its connection is
+    /// still of this generation.
+    Keepalive { client: ClientId, generation: u32 },
     /// A proxy's idle timer for the client's connection.
     ProxyIdle(ClientId),
     /// Close the client's connection (of this generation) at its next quiet moment, for a
-    /// [`CloseReason`].
-    CloseWhenQuiet(ClientId, u32, u32),
+    /// [`CloseReason`] (as its `u32`).
+    CloseWhenQuiet {
+        client: ClientId,
+        generation: u32,
+        reason: u32,
+    },
     /// The drain period of the replicas from this index on ended.
     DrainEnd(u32),
     /// The client's downlink may be free for the next message of its send buffer.
     LinkFree(ClientId),
-    /// Time for the server's next HTTP/2 PING on the client's connection (generation).
-    Http2PingTimer(ClientId, u32),
+    /// Time for the server's next HTTP/2 PING on the client's connection, if it is still of
+    /// this generation.
+    Http2PingTimer { client: ClientId, generation: u32 },
     /// Workload event number `n` is created.
     Created(u32),
-    /// The broker's message for event `n` reaches replica `r`.
-    BrokerDelivery(u32, u32),
-    /// Replica `r` finished processing the broker's message for event `n`.
-    BrokerDone(u32, u32),
+    /// The broker's message for workload event `event` reaches replica `replica`.
+    BrokerDelivery { replica: u32, event: u32 },
+    /// Replica `replica` finished processing the broker's message for event `event`.
+    BrokerDone { replica: u32, event: u32 },
     /// Scale step `k` of the load balancer takes effect.
     Scale(u32),
     /// Scheduled fault `k` happens.
@@ -51,9 +61,9 @@ pub enum Event {
     Restart(u32),
     /// The load balancer probes replica `r`.
     HealthProbe(u32),
-    /// Step `s` of deploy fault `k`: replica s/3 leaves service (s%3 = 0), is closed (1),
-    /// is back (2).
-    Deploy(u32, u32),
+    /// Step `step` of deploy fault `fault`: replica step/3 leaves service (step % 3 = 0),
+    /// is closed (1), is back (2).
+    Deploy { fault: u32, step: u32 },
     /// The proxy or balancer restarted by fault `k` is back.
     MiddleboxBack(u32),
     /// Client message `k` (of the workload's messages) is written by its client.
@@ -77,41 +87,84 @@ impl crate::engine::Packed for Event {
             Event::ClientTimer(c) => (1, c, 0),
             Event::ArriveAtServer(c) => (2, c, 0),
             Event::ArriveAtClient(c) => (3, c, 0),
-            Event::HoldTimeout(c, g) => (4, c, g),
+            Event::HoldTimeout {
+                client: c,
+                generation: g,
+            } => (4, c, g),
             Event::IdleTimeout(c) => (5, c, 0),
-            Event::Keepalive(c, g) => (6, c, g),
+            Event::Keepalive {
+                client: c,
+                generation: g,
+            } => (6, c, g),
             Event::ProxyIdle(c) => (12, c, 0),
             Event::LinkFree(c) => (13, c, 0),
-            Event::CloseWhenQuiet(c, g, reason) => {
+            Event::CloseWhenQuiet {
+                client: c,
+                generation: g,
+                reason,
+            } => {
                 debug_assert!(g < 1 << 24 && reason < 256);
                 (14, c, g | reason << 24)
             }
             Event::DrainEnd(r) => (15, 0, r),
-            Event::Http2PingTimer(c, g) => (7, c, g),
+            Event::Http2PingTimer {
+                client: c,
+                generation: g,
+            } => (7, c, g),
             Event::Created(n) => (8, 0, n),
-            Event::BrokerDelivery(r, n) => (9, r, n),
-            Event::BrokerDone(r, n) => (10, r, n),
+            Event::BrokerDelivery {
+                replica: r,
+                event: n,
+            } => (9, r, n),
+            Event::BrokerDone {
+                replica: r,
+                event: n,
+            } => (10, r, n),
             Event::Scale(k) => (11, 0, k),
-            Event::JobDone(c, Job::Request(g), e) => {
-                (16, c, g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
-            }
-            Event::JobDone(c, Job::Push(n), e) => {
+            Event::JobDone {
+                client: c,
+                job: Job::Request(g),
+                epoch: e,
+            } => (16, c, g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS),
+            Event::JobDone {
+                client: c,
+                job: Job::Push(n),
+                epoch: e,
+            } => {
                 debug_assert!(n <= EVENT_MASK, "event {n} does not fit {EVENT_BITS} bits");
                 (17, c, n | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
             }
-            Event::JobDone(c, Job::Answer(g), e) => {
-                (18, c, g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
-            }
-            Event::JobDone(c, Job::Keepalive, e) => (19, c, e),
-            Event::JobDone(c, Job::TlsHandshake, e) => (20, c, e),
-            Event::JobDone(c, Job::Http2Ping, e) => (21, c, e),
+            Event::JobDone {
+                client: c,
+                job: Job::Answer(g),
+                epoch: e,
+            } => (18, c, g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS),
+            Event::JobDone {
+                client: c,
+                job: Job::Keepalive,
+                epoch: e,
+            } => (19, c, e),
+            Event::JobDone {
+                client: c,
+                job: Job::TlsHandshake,
+                epoch: e,
+            } => (20, c, e),
+            Event::JobDone {
+                client: c,
+                job: Job::Http2Ping,
+                epoch: e,
+            } => (21, c, e),
             Event::Fault(k) => (22, 0, k),
             Event::Restart(r) => (23, 0, r),
             Event::HealthProbe(r) => (24, 0, r),
-            Event::Deploy(k, step) => (25, k, step),
+            Event::Deploy { fault: k, step } => (25, k, step),
             Event::MiddleboxBack(k) => (26, 0, k),
             Event::ClientMessage(k) => (27, 0, k),
-            Event::JobDone(c, Job::Message(k), e) => {
+            Event::JobDone {
+                client: c,
+                job: Job::Message(k),
+                epoch: e,
+            } => {
                 debug_assert!(
                     k <= EVENT_MASK,
                     "message {k} does not fit {EVENT_BITS} bits"
@@ -132,31 +185,81 @@ impl crate::engine::Packed for Event {
             1 => Event::ClientTimer(client),
             2 => Event::ArriveAtServer(client),
             3 => Event::ArriveAtClient(client),
-            4 => Event::HoldTimeout(client, aux),
+            4 => Event::HoldTimeout {
+                client,
+                generation: aux,
+            },
             5 => Event::IdleTimeout(client),
-            6 => Event::Keepalive(client, aux),
+            6 => Event::Keepalive {
+                client,
+                generation: aux,
+            },
             12 => Event::ProxyIdle(client),
             13 => Event::LinkFree(client),
-            14 => Event::CloseWhenQuiet(client, aux & 0x00ff_ffff, aux >> 24),
+            14 => Event::CloseWhenQuiet {
+                client,
+                generation: aux & 0x00ff_ffff,
+                reason: aux >> 24,
+            },
             15 => Event::DrainEnd(aux),
-            7 => Event::Http2PingTimer(client, aux),
+            7 => Event::Http2PingTimer {
+                client,
+                generation: aux,
+            },
             8 => Event::Created(aux),
-            9 => Event::BrokerDelivery(client, aux),
-            10 => Event::BrokerDone(client, aux),
+            9 => Event::BrokerDelivery {
+                replica: client,
+                event: aux,
+            },
+            10 => Event::BrokerDone {
+                replica: client,
+                event: aux,
+            },
             11 => Event::Scale(aux),
-            16 => Event::JobDone(client, Job::Request(aux & EVENT_MASK), aux >> EVENT_BITS),
-            17 => Event::JobDone(client, Job::Push(aux & EVENT_MASK), aux >> EVENT_BITS),
-            18 => Event::JobDone(client, Job::Answer(aux & EVENT_MASK), aux >> EVENT_BITS),
-            19 => Event::JobDone(client, Job::Keepalive, aux),
-            20 => Event::JobDone(client, Job::TlsHandshake, aux),
-            21 => Event::JobDone(client, Job::Http2Ping, aux),
+            16 => Event::JobDone {
+                client,
+                job: Job::Request(aux & EVENT_MASK),
+                epoch: aux >> EVENT_BITS,
+            },
+            17 => Event::JobDone {
+                client,
+                job: Job::Push(aux & EVENT_MASK),
+                epoch: aux >> EVENT_BITS,
+            },
+            18 => Event::JobDone {
+                client,
+                job: Job::Answer(aux & EVENT_MASK),
+                epoch: aux >> EVENT_BITS,
+            },
+            19 => Event::JobDone {
+                client,
+                job: Job::Keepalive,
+                epoch: aux,
+            },
+            20 => Event::JobDone {
+                client,
+                job: Job::TlsHandshake,
+                epoch: aux,
+            },
+            21 => Event::JobDone {
+                client,
+                job: Job::Http2Ping,
+                epoch: aux,
+            },
             22 => Event::Fault(aux),
             23 => Event::Restart(aux),
             24 => Event::HealthProbe(aux),
-            25 => Event::Deploy(client, aux),
+            25 => Event::Deploy {
+                fault: client,
+                step: aux,
+            },
             26 => Event::MiddleboxBack(aux),
             27 => Event::ClientMessage(aux),
-            28 => Event::JobDone(client, Job::Message(aux & EVENT_MASK), aux >> EVENT_BITS),
+            28 => Event::JobDone {
+                client,
+                job: Job::Message(aux & EVENT_MASK),
+                epoch: aux >> EVENT_BITS,
+            },
             other => unreachable!("no event kind {other}: only pack() makes these"),
         }
     }
@@ -233,6 +336,29 @@ impl Msg {
     }
 }
 
+impl crate::net::connections::Carried for Msg {
+    fn segments(&self) -> u64 {
+        self.segments
+    }
+    fn wire(&self) -> u64 {
+        self.wire
+    }
+    fn sent_at(&self) -> u64 {
+        self.sent_at
+    }
+    fn retransmitted(&self) -> bool {
+        self.retransmitted
+    }
+    /// SYN and SYN-ACK carry no data and take no part in the delayed-ACK accounting.
+    fn acknowledged(&self) -> bool {
+        !matches!(self.kind, MsgKind::Syn | MsgKind::SynAck)
+    }
+    fn sent(&mut self, at: u64, retransmitted: bool) {
+        self.sent_at = at;
+        self.retransmitted = retransmitted;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,33 +372,88 @@ mod tests {
             Event::ClientTimer(c),
             Event::ArriveAtServer(7),
             Event::ArriveAtClient(c),
-            Event::HoldTimeout(3, u32::MAX),
+            Event::HoldTimeout {
+                client: 3,
+                generation: u32::MAX,
+            },
             Event::IdleTimeout(c),
-            Event::Keepalive(9, 4),
+            Event::Keepalive {
+                client: 9,
+                generation: 4,
+            },
             Event::ProxyIdle(c),
             Event::LinkFree(c),
-            Event::CloseWhenQuiet(c, 77, CloseReason::Drain as u32),
+            Event::CloseWhenQuiet {
+                client: c,
+                generation: 77,
+                reason: CloseReason::Drain as u32,
+            },
             Event::DrainEnd(3),
-            Event::Http2PingTimer(c, 12),
+            Event::Http2PingTimer {
+                client: c,
+                generation: 12,
+            },
             Event::Created(u32::MAX),
-            Event::BrokerDelivery(999, 5),
-            Event::BrokerDone(3, u32::MAX),
+            Event::BrokerDelivery {
+                replica: 999,
+                event: 5,
+            },
+            Event::BrokerDone {
+                replica: 3,
+                event: u32::MAX,
+            },
             Event::Scale(2),
-            Event::JobDone(c, Job::Request(EVENT_MASK), 7),
-            Event::JobDone(1, Job::Push(EVENT_MASK), PUSH_EPOCH_MASK),
-            Event::JobDone(1, Job::Push(99_999_999), 3),
-            Event::JobDone(2, Job::Answer(EVENT_MASK), PUSH_EPOCH_MASK),
-            Event::JobDone(3, Job::Keepalive, 0),
-            Event::JobDone(4, Job::TlsHandshake, 1),
-            Event::JobDone(5, Job::Http2Ping, 2),
+            Event::JobDone {
+                client: c,
+                job: Job::Request(EVENT_MASK),
+                epoch: 7,
+            },
+            Event::JobDone {
+                client: 1,
+                job: Job::Push(EVENT_MASK),
+                epoch: PUSH_EPOCH_MASK,
+            },
+            Event::JobDone {
+                client: 1,
+                job: Job::Push(99_999_999),
+                epoch: 3,
+            },
+            Event::JobDone {
+                client: 2,
+                job: Job::Answer(EVENT_MASK),
+                epoch: PUSH_EPOCH_MASK,
+            },
+            Event::JobDone {
+                client: 3,
+                job: Job::Keepalive,
+                epoch: 0,
+            },
+            Event::JobDone {
+                client: 4,
+                job: Job::TlsHandshake,
+                epoch: 1,
+            },
+            Event::JobDone {
+                client: 5,
+                job: Job::Http2Ping,
+                epoch: 2,
+            },
             Event::Fault(3),
             Event::Restart(9),
             Event::HealthProbe(1),
-            Event::Deploy(3, 8),
+            Event::Deploy { fault: 3, step: 8 },
             Event::MiddleboxBack(2),
             Event::ClientMessage(u32::MAX),
-            Event::JobDone(c, Job::Message(EVENT_MASK), PUSH_EPOCH_MASK),
-            Event::JobDone(6, Job::Message(12), 1),
+            Event::JobDone {
+                client: c,
+                job: Job::Message(EVENT_MASK),
+                epoch: PUSH_EPOCH_MASK,
+            },
+            Event::JobDone {
+                client: 6,
+                job: Job::Message(12),
+                epoch: 1,
+            },
         ];
         for event in events {
             assert_eq!(Event::unpack(event.pack()), event);

@@ -1,19 +1,19 @@
 //! The world of one run and the mechanics shared by every transport.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 
 use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
+use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
 use crate::infra::fleet::Fleet;
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::{Server, Work};
 use crate::metrics::recorder::{Count, Recorder};
+use crate::net::connections::{Carried, Connections};
 use crate::net::link::{LinkParams, carried_within};
-use crate::net::loss::RttEstimator;
 use crate::net::network::{Network, Transfer};
-use crate::net::tcp::{AckState, PureAcks, segments};
+use crate::net::tcp::{PureAcks, segments};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::CpuCosts;
@@ -43,19 +43,12 @@ pub struct Client {
     /// Bytes and messages of its streamed response held by a buffering proxy.
     proxy_buffered: u64,
     proxy_held: Vec<Msg>,
-    /// Its stream's send buffer at the server: messages waiting for its link, their bytes,
-    /// and whether a link-free event is pending.
-    send_queue: VecDeque<Msg>,
-    send_queued: u64,
-    link_free_armed: bool,
     /// The server is ending its stream (slow consumer): close when drained.
     closing: bool,
     /// Push jobs of an ended stream still in the CPU (dropped when they finish).
     stale_jobs: u64,
     /// Since when the tab waits for a connection (HTTP/1.1's per-origin limit).
     blocked_since: Option<Nanos>,
-    /// The connection's two directions, indexed by [`Direction::index`].
-    channels: [Channel; 2],
     connection: Connection,
     /// The server counts events for this client from `first_event` on.
     registered: bool,
@@ -88,8 +81,6 @@ pub struct Client {
     awaiting_recovery: u32,
     /// Which events reached it, for late and repeated arrivals.
     order: crate::metrics::order::DeliveryOrder,
-    /// HTTP/2 flow control (gRPC): stream bytes written and not yet credited back.
-    window_used: u64,
     /// Its step in the variant's fallback chain (0: the variant's own transport).
     stage: u8,
     /// Connection attempts that failed in a row (reset when it is connected), and whether
@@ -100,7 +91,6 @@ pub struct Client {
 
 mod browser;
 mod connection;
-mod energy;
 mod faults;
 mod flow_control;
 mod history;
@@ -124,21 +114,6 @@ mod send_buffer;
 use browser::Browser;
 use connection::Connection;
 
-/// One direction of a client's connection: its link, the messages on it in order, and the
-/// ACK debt of the side that receives them.
-#[derive(Debug, Clone, Default)]
-struct Channel {
-    /// Arrival of the last message on this connection direction (for in-order delivery).
-    last_arrival: Nanos,
-    in_flight: VecDeque<Msg>,
-    receiver_acks: AckState,
-    /// The sender's round-trip estimate, for its retransmission timeout.
-    rtt: RttEstimator,
-    /// Under a partition: (its end, when the first segment lost in it gets through); the
-    /// rest of the connection's data follows it then.
-    partition_release: (Nanos, Nanos),
-}
-
 /// A link profile's parameters by [`Direction::index`].
 fn link_params(profile: &crate::scenario::LinkProfile) -> [LinkParams; 2] {
     let params = |bits_per_second| LinkParams {
@@ -148,11 +123,6 @@ fn link_params(profile: &crate::scenario::LinkProfile) -> [LinkParams; 2] {
         loss_ppm: profile.loss_ppm,
     };
     [params(profile.down_bps), params(profile.up_bps)]
-}
-
-/// SYN and SYN-ACK carry no data and take no part in the delayed-ACK accounting.
-fn is_handshake(kind: MsgKind) -> bool {
-    matches!(kind, MsgKind::Syn | MsgKind::SynAck)
 }
 
 /// Everything one run of one transport variant simulates.
@@ -171,6 +141,9 @@ pub struct World<'s> {
     browsers: Vec<Browser>,
     /// The access network: links, access-link serializers, loss, jitter, partitions.
     network: Network,
+    /// Per client: its connection on the wire (messages on their way, ACK debts, round-trip
+    /// estimates, its stream's send buffer and flow-control window).
+    connections: Connections<Msg>,
     /// The proxies and the balancer's front door, and what each group's path does.
     middleboxes: Middleboxes,
     /// Per group: polling phase and polling jitter streams.
@@ -194,10 +167,8 @@ pub struct World<'s> {
     age_rng: Stream,
     /// Per fault: affected and recovered clients.
     fault_stats: Vec<faults::FaultStats>,
-    /// Per browser: its device's radio, on links with one (empty when no link has one),
-    /// and the account of the radios it had before a network switch.
-    radios: Vec<Option<crate::energy::Radio>>,
-    radio_past: Vec<Option<crate::energy::RadioReport>>,
+    /// Per browser: its device's radio, on links with one (none when no link has one).
+    devices: Devices,
     /// The clients' messages and the REST clients beside push-only transports.
     two_way: two_way::TwoWay,
     /// History over REST, when the scenario fetches it.
@@ -275,6 +246,7 @@ impl<'s> World<'s> {
                 .history
                 .map(|_| history::History::new(visible_clients)),
             visible_clients,
+            connections: Connections::new(clients.len()),
             clients,
             network: Network::new(
                 links,
@@ -302,8 +274,16 @@ impl<'s> World<'s> {
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             age_rng: rng::stream(scenario.seed, "connection-age"),
             fault_stats: vec![faults::FaultStats::default(); scenario.faults.len()],
-            radios: Self::radios_of(scenario),
-            radio_past: Vec::new(),
+            devices: Devices::new(
+                &scenario
+                    .groups
+                    .iter()
+                    .map(|group| {
+                        let radio = scenario.links[group.link.0 as usize].radio;
+                        (group.count as usize, radio.map(|r| r.params))
+                    })
+                    .collect::<Vec<_>>(),
+            ),
             invariants: None,
             trace: None,
             recorder: Recorder::new(scenario.warmup, scenario.duration, scenario.groups.len()),
@@ -416,6 +396,22 @@ impl<'s> World<'s> {
         }
     }
 
+    /// `bytes` leave or reach client `c`'s device at `now`, for as long as they take on its
+    /// link (the radio model accounts energy; it does not delay them). Pure ACKs are not
+    /// fed to it: they travel within the tail that their data opened.
+    #[inline]
+    fn radio_transfer(&mut self, c: ClientId, direction: Direction, bytes: u64, now: Nanos) {
+        if self.devices.is_empty() {
+            return;
+        }
+        let client = &self.clients[c as usize];
+        let params = self.network.link(client.group as usize, direction);
+        let end = now + params.serialization(bytes);
+        let upload = direction == Direction::Up;
+        self.devices
+            .transfer(client.browser as usize, now, end, upload, bytes);
+    }
+
     fn message(&self, c: ClientId, kind: MsgKind) -> Msg {
         let (payload, framing) = if kind.is_setup() {
             (0, 0)
@@ -481,12 +477,11 @@ impl<'s> World<'s> {
     /// what is still owed (at a close, the FIN exchange acknowledges it; at the end of a
     /// run, it was never sent).
     pub(super) fn settle_acks(&mut self, c: ClientId, now: Nanos) {
-        let tcp = self.scenario.tcp;
+        let owed = self
+            .connections
+            .settle_acks(c as usize, now, &self.scenario.tcp);
         for direction in [Direction::Down, Direction::Up] {
-            let channel = &mut self.clients[c as usize].channels[direction.index()];
-            let acks = channel.receiver_acks.finish(now, &tcp);
-            channel.receiver_acks = AckState::default();
-            self.count_pure_acks(c, acks, now, direction.reverse());
+            self.count_pure_acks(c, owed[direction.index()], now, direction.reverse());
         }
     }
 
@@ -530,13 +525,10 @@ impl<'s> World<'s> {
             _ => {}
         }
         let (layers, segs) = self.layers(c, &msg);
-        let tcp = self.scenario.tcp;
-        if !is_handshake(kind) {
-            // The sender is the receiver of the opposite direction.
-            let opposite = direction.reverse().index();
-            let acks = self.clients[c as usize].channels[opposite]
-                .receiver_acks
-                .on_send(now, &tcp);
+        if msg.acknowledged() {
+            let acks = self
+                .connections
+                .before_send(c as usize, direction, now, &self.scenario.tcp);
             self.count_pure_acks(c, acks, now, direction);
         }
         // Its bytes count as the link carries them (see `transmit`).
@@ -570,7 +562,7 @@ impl<'s> World<'s> {
         &mut self,
         c: ClientId,
         direction: Direction,
-        mut msg: Msg,
+        msg: Msg,
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
@@ -592,25 +584,15 @@ impl<'s> World<'s> {
             segments: msg.segments,
             path_latency: self.middleboxes.path(group).latency,
         };
-        let d = direction.index();
-        let channel = &mut client.channels[d];
-        let sent = self
-            .network
-            .send(transfer, &channel.rtt, &mut channel.partition_release, now);
+        let owner = self.connection_owner(c) as usize;
+        let (sent, arrival) =
+            self.connections
+                .transmit(c as usize, owner, &mut self.network, transfer, msg, now);
         let recovery = sent.recovery;
-        msg.sent_at = now;
-        msg.retransmitted = recovery.retransmitted_segments > 0;
         let wire = msg.wire;
         let msg_segments = msg.segments;
         self.count_carried(c, direction, &msg, sent.start, sent.done);
         let partition_resends = sent.partition_resends;
-        let owner = self.connection_owner(c);
-        let previous = self.clients[owner as usize].channels[d].last_arrival;
-        let arrival = sent.arrival.max(previous);
-        self.clients[owner as usize].channels[d].last_arrival = arrival;
-        self.clients[c as usize].channels[d]
-            .in_flight
-            .push_back(msg);
         s.at(
             arrival,
             match direction {
@@ -644,27 +626,18 @@ impl<'s> World<'s> {
     /// Takes the next message off client `c`'s connection in `direction` at `now`; the
     /// receiver acknowledges it by the delayed-ACK rule.
     fn receive(&mut self, c: ClientId, direction: Direction, now: Nanos) -> Msg {
-        let tcp = self.scenario.tcp;
-        let client = &mut self.clients[c as usize];
-        let channel = &mut client.channels[direction.index()];
-        let msg = channel
-            .in_flight
-            .pop_front()
-            .expect("an arrival event follows every send");
-        client.events_on_wire -= msg.events() as u64;
-        let group = client.group as usize;
+        let group = self.clients[c as usize].group as usize;
         // The round-trip estimate serves loss recovery and partitions only (its RTO paces
         // the retransmissions).
-        let needs_rtt = self.network.needs_rtt(group, direction);
-        if !msg.retransmitted && needs_rtt {
-            // The sender learns of the arrival one reverse trip later.
-            let back = self.network.link(group, direction.reverse()).latency;
-            channel.rtt.sample(now - msg.sent_at + back);
-        }
-        if !is_handshake(msg.kind) {
-            let acks = channel.receiver_acks.on_data(now, msg.segments, &tcp);
-            self.count_pure_acks(c, acks, now, direction.reverse());
-        }
+        let back = self
+            .network
+            .needs_rtt(group, direction)
+            .then(|| self.network.link(group, direction.reverse()).latency);
+        let (msg, acks) =
+            self.connections
+                .receive(c as usize, direction, now, back, &self.scenario.tcp);
+        self.clients[c as usize].events_on_wire -= msg.events() as u64;
+        self.count_pure_acks(c, acks, now, direction.reverse());
         msg
     }
 
@@ -688,7 +661,11 @@ impl<'s> World<'s> {
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
-            Event::JobDone(c, job, self.clients[c as usize].job_epoch),
+            Event::JobDone {
+                client: c,
+                job,
+                epoch: self.clients[c as usize].job_epoch,
+            },
         );
     }
 
@@ -799,7 +776,13 @@ impl<'s> World<'s> {
     pub(super) fn start_keepalive(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
         if let Some(interval) = self.chain.profile(self.clients[c as usize].stage).keepalive {
             let generation = self.clients[c as usize].connection.generation;
-            s.after(interval, Event::Keepalive(c, generation));
+            s.after(
+                interval,
+                Event::Keepalive {
+                    client: c,
+                    generation,
+                },
+            );
         }
     }
 
@@ -1147,7 +1130,11 @@ impl Model for World<'_> {
             Event::ClientTimer(c) => self.tell(c, Input::Timer, now, s),
             Event::ArriveAtServer(c) => self.arrive_at_server(c, now, s),
             Event::ArriveAtClient(c) => self.arrive_at_client(c, now, s),
-            Event::JobDone(c, job, epoch) => {
+            Event::JobDone {
+                client: c,
+                job,
+                epoch,
+            } => {
                 let current = self.clients[c as usize].job_epoch;
                 let current = if job.short_epoch() {
                     current & PUSH_EPOCH_MASK
@@ -1159,35 +1146,58 @@ impl Model for World<'_> {
                     self.job_done(c, job, now, s);
                 }
             }
-            Event::HoldTimeout(c, generation) => {
+            Event::HoldTimeout {
+                client: c,
+                generation,
+            } => {
                 let current = self.clients[c as usize].hold_generation == generation;
                 self.tell(c, Input::HoldTimeout { current }, now, s)
             }
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
             Event::ProxyIdle(c) => self.proxy_idle(c, now, s),
             Event::LinkFree(c) => self.link_free(c, now, s),
-            Event::CloseWhenQuiet(c, generation, reason) => {
-                self.close_when_quiet(c, generation, reason, now, s)
-            }
+            Event::CloseWhenQuiet {
+                client: c,
+                generation,
+                reason,
+            } => self.close_when_quiet(c, generation, reason, now, s),
             Event::DrainEnd(first_removed) => self.drain_end(first_removed, s),
-            Event::Http2PingTimer(c, generation) => self.http2_ping_timer(c, generation, now, s),
-            Event::Keepalive(c, generation) => {
+            Event::Http2PingTimer {
+                client: c,
+                generation,
+            } => self.http2_ping_timer(c, generation, now, s),
+            Event::Keepalive {
+                client: c,
+                generation,
+            } => {
                 let client = &self.clients[c as usize];
                 let current = client.streaming && client.connection.generation == generation;
                 let interval = self.chain.profile(client.stage).keepalive;
                 if let (Some(interval), true) = (interval, current) {
-                    s.after(interval, Event::Keepalive(c, generation));
+                    s.after(
+                        interval,
+                        Event::Keepalive {
+                            client: c,
+                            generation,
+                        },
+                    );
                     self.run_job(c, Job::Keepalive, now, s);
                 }
             }
             Event::Created(n) => self.workload_event(n, now, s),
-            Event::BrokerDelivery(r, n) => self.broker_delivery(r, n, now, s),
-            Event::BrokerDone(r, n) => self.event_at_replica(r, n, now, s),
+            Event::BrokerDelivery {
+                replica: r,
+                event: n,
+            } => self.broker_delivery(r, n, now, s),
+            Event::BrokerDone {
+                replica: r,
+                event: n,
+            } => self.event_at_replica(r, n, now, s),
             Event::Scale(step) => self.scale(step, now, s),
             Event::Fault(k) => self.fault(k, now, s),
             Event::Restart(r) => self.restart(r),
             Event::HealthProbe(r) => self.health_probe(r, s),
-            Event::Deploy(k, step) => self.deploy_step(k, step, s),
+            Event::Deploy { fault: k, step } => self.deploy_step(k, step, s),
             Event::MiddleboxBack(k) => self.middlebox_back(k),
             Event::ClientMessage(k) => self.message_written(k, now, s),
         }

@@ -8,6 +8,7 @@ mod cli;
 mod connections;
 mod conservation;
 mod determinism;
+mod docs;
 mod energy;
 mod examples;
 mod fallback;

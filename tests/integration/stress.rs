@@ -161,7 +161,8 @@ transports:
 #[test]
 fn a_websocket_fetching_history_after_a_crash_delivers_in_order() {
     // Seeds 1, 2 and 4 reported out_of_order > 0: live events were applied before the
-    // missed ones fetched over REST. A client applies the history first, as the README says.
+    // missed ones fetched over REST. A client applies the history first, as
+    // docs/outputs.md says.
     let yaml = "name: ooo-history
 duration: 3m
 network:

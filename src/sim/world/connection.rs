@@ -5,7 +5,7 @@
 //! (1.3 then sends the request as early data with its ClientHello). The server's handshake
 //! CPU runs before its first flight; an early request waits for it.
 
-use super::{Client, World};
+use super::World;
 use crate::engine::Scheduler;
 use crate::metrics::recorder::Count;
 use crate::net::tls::{
@@ -200,7 +200,13 @@ impl World<'_> {
     pub(super) fn start_http2_pings(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
         if let Some(interval) = self.chain.primary().http2_ping() {
             let generation = self.clients[c as usize].connection.generation;
-            s.after(interval, Event::Http2PingTimer(c, generation));
+            s.after(
+                interval,
+                Event::Http2PingTimer {
+                    client: c,
+                    generation,
+                },
+            );
         }
     }
 
@@ -220,7 +226,13 @@ impl World<'_> {
         ) else {
             return;
         };
-        s.after(interval, Event::Http2PingTimer(c, generation));
+        s.after(
+            interval,
+            Event::Http2PingTimer {
+                client: c,
+                generation,
+            },
+        );
         self.run_job(c, Job::Http2Ping, now, s);
     }
 
@@ -260,7 +272,7 @@ impl World<'_> {
         let mut deadline = 0;
         for t in &tabs {
             let tab = &self.clients[*t as usize];
-            if tab.request_outstanding || !tab.is_quiet() {
+            if tab.request_outstanding || !self.is_quiet(*t) {
                 return;
             }
             deadline = deadline.max(tab.connection.last_active + timeout);
@@ -310,20 +322,21 @@ impl World<'_> {
     }
 }
 
-impl Client {
-    /// Nothing in flight in either direction, nothing held at a proxy.
-    pub(super) fn is_quiet(&self) -> bool {
-        self.channels.iter().all(|ch| ch.in_flight.is_empty()) && self.proxy_held.is_empty()
+impl World<'_> {
+    /// Nothing of `c`'s connection is in flight in either direction or held at a proxy.
+    pub(super) fn is_quiet(&self, c: ClientId) -> bool {
+        self.connections.is_quiet(c as usize) && self.clients[c as usize].proxy_held.is_empty()
     }
 
-    /// Something of the connection is on the wire, at a proxy or in the server's CPU (a
+    /// Something of `c`'s connection is on the wire, at a proxy or in the server's CPU (a
     /// request, a TLS handshake, pushes, a held request's answer): a proxy's idle or
     /// lifetime close waits for it to finish, as a graceful close between requests does.
-    pub(super) fn is_busy(&self) -> bool {
-        !self.is_quiet()
-            || self.events_in_jobs > 0
-            || self.answer_scheduled
-            || self.connection.request_in_job
-            || self.connection.tls_pending
+    pub(super) fn is_busy(&self, c: ClientId) -> bool {
+        let client = &self.clients[c as usize];
+        !self.is_quiet(c)
+            || client.events_in_jobs > 0
+            || client.answer_scheduled
+            || client.connection.request_in_job
+            || client.connection.tls_pending
     }
 }

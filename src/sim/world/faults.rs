@@ -145,9 +145,27 @@ impl World<'_> {
                 self.fault_stats[k as usize].deploy_replicas = replicas;
                 for i in 0..replicas {
                     let start = now + i as Nanos * (drain + restart);
-                    s.at(start, Event::Deploy(k, 3 * i));
-                    s.at(start + drain, Event::Deploy(k, 3 * i + 1));
-                    s.at(start + drain + restart, Event::Deploy(k, 3 * i + 2));
+                    s.at(
+                        start,
+                        Event::Deploy {
+                            fault: k,
+                            step: 3 * i,
+                        },
+                    );
+                    s.at(
+                        start + drain,
+                        Event::Deploy {
+                            fault: k,
+                            step: 3 * i + 1,
+                        },
+                    );
+                    s.at(
+                        start + drain + restart,
+                        Event::Deploy {
+                            fault: k,
+                            step: 3 * i + 2,
+                        },
+                    );
                 }
             }
             FaultKind::Partition { group, .. } => {
@@ -163,7 +181,9 @@ impl World<'_> {
                     group as usize,
                     super::link_params(&self.scenario.links[to as usize]),
                 );
-                self.switch_radios(group, to, now);
+                let radio = self.scenario.links[to as usize].radio;
+                self.devices
+                    .switch(group as usize, radio.map(|r| r.params), now);
                 for c in 0..self.clients.len() as ClientId {
                     let client = &self.clients[c as usize];
                     if client.group == group && client.connection.open && !client.crashed {

@@ -45,7 +45,7 @@ impl World<'_> {
         loop {
             let client = &self.clients[c as usize];
             let n = client.cursor;
-            if n >= limit || client.window_used >= window {
+            if n >= limit || self.connections.window_used(c as usize) >= window {
                 return;
             }
             if !self.log.is_for(n, c) {
@@ -60,7 +60,7 @@ impl World<'_> {
             let client = &mut self.clients[c as usize];
             client.cursor = n + 1;
             client.events_in_jobs += 1;
-            client.window_used += payload + framing;
+            self.connections.window_wrote(c as usize, payload + framing);
             self.run_job(c, Job::Push(n), now, s);
         }
     }
@@ -74,16 +74,14 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let client = &mut self.clients[c as usize];
-        // The client also counts header and PING bytes, which are not flow-controlled.
-        client.window_used = client.window_used.saturating_sub(credit);
-        if client.streaming {
+        self.connections.window_credit(c as usize, credit);
+        if self.clients[c as usize].streaming {
             self.push_within_window(c, window, now, s);
         }
     }
 
     /// A new stream of `c` starts with a fresh window.
     pub(super) fn open_window(&mut self, c: ClientId) {
-        self.clients[c as usize].window_used = 0;
+        self.connections.window_open(c as usize);
     }
 }

@@ -115,12 +115,12 @@ impl World<'_> {
             return;
         }
         let deadline = client.connection.last_traffic + timeout;
-        let busy = client.is_busy();
+        let busy = self.is_busy(c);
         if deadline > now || busy {
             // Silent but busy (bytes held at the proxy, a job in the server's CPU): look
             // again a full timeout later.
             let next = if busy { now + timeout } else { deadline };
-            client.connection.proxy_timer_armed = true;
+            self.clients[c as usize].connection.proxy_timer_armed = true;
             s.at(next, Event::ProxyIdle(c));
             return;
         }
@@ -168,7 +168,11 @@ impl World<'_> {
         if let Some(lifetime) = self.middleboxes.path(group).max_lifetime {
             s.after(
                 lifetime,
-                Event::CloseWhenQuiet(c, generation, CloseReason::Lifetime as u32),
+                Event::CloseWhenQuiet {
+                    client: c,
+                    generation,
+                    reason: CloseReason::Lifetime as u32,
+                },
             );
         }
         if let (Some(age), false) = (self.chain.primary().max_connection_age(), self.is_rest(c)) {
@@ -177,7 +181,11 @@ impl World<'_> {
                 age - age / 10 + crate::engine::rng::uniform_below(&mut self.age_rng, spread + 1);
             s.after(
                 age,
-                Event::CloseWhenQuiet(c, generation, CloseReason::Age as u32),
+                Event::CloseWhenQuiet {
+                    client: c,
+                    generation,
+                    reason: CloseReason::Age as u32,
+                },
             );
         }
     }
@@ -196,9 +204,16 @@ impl World<'_> {
         if !client.connection.open || client.connection.generation != generation {
             return;
         }
-        let busy = client.is_busy();
+        let busy = self.is_busy(c);
         if busy {
-            s.after(1_000_000_000, Event::CloseWhenQuiet(c, generation, reason));
+            s.after(
+                1_000_000_000,
+                Event::CloseWhenQuiet {
+                    client: c,
+                    generation,
+                    reason,
+                },
+            );
             return;
         }
         if self.in_window(now) {

@@ -120,7 +120,13 @@ impl World<'_> {
                 for r in 0..active {
                     if self.has_subscribers(r) {
                         self.recorder.count(Count::BrokerMessages, now);
-                        s.after(broker.latency, Event::BrokerDelivery(r, n));
+                        s.after(
+                            broker.latency,
+                            Event::BrokerDelivery {
+                                replica: r,
+                                event: n,
+                            },
+                        );
                     }
                 }
             }
@@ -142,7 +148,13 @@ impl World<'_> {
         let mean = self.scenario.broker.map_or(0, |b| b.cost);
         let (cost, done) = self.fleet.run(r as usize, mean, now);
         self.recorder.series().cpu(done - cost, done);
-        s.at(done, Event::BrokerDone(r, n));
+        s.at(
+            done,
+            Event::BrokerDone {
+                replica: r,
+                event: n,
+            },
+        );
     }
 
     /// Queues a push job of event `n` for every stream on replica `r` that has not passed
@@ -226,11 +238,11 @@ impl World<'_> {
                 closed += u64::from(visible);
                 s.after(
                     0,
-                    Event::CloseWhenQuiet(
-                        c,
-                        client.connection.generation,
-                        CloseReason::Drain as u32,
-                    ),
+                    Event::CloseWhenQuiet {
+                        client: c,
+                        generation: client.connection.generation,
+                        reason: CloseReason::Drain as u32,
+                    },
                 );
                 if awaiting != 0 && visible {
                     self.clients[c as usize].awaiting_recovery = awaiting;

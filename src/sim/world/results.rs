@@ -5,7 +5,8 @@ use super::{Client, World};
 use crate::metrics::recorder::{Count, Recorder};
 use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackCount, FallbackResult,
-    HopBytes, LostByReason, QueuedBytes, RunResult, SlowConsumers, WindowTotals, fixed,
+    GroupEnergy, HopBytes, LostByReason, QueuedBytes, RunResult, SlowConsumers, WindowTotals,
+    fixed,
 };
 use crate::net::wire::WireBytes;
 use crate::scenario::TransportSpec;
@@ -137,7 +138,9 @@ impl World<'_> {
                 idle_closes: recorded.get(Count::IdleCloses),
                 queued_at_end: QueuedBytes {
                     down: recorded.queued_at_end.down
-                        + self.clients.iter().map(|c| c.send_queued).sum::<u64>(),
+                        + (0..self.clients.len())
+                            .map(|c| self.connections.buffered(c))
+                            .sum::<u64>(),
                     up: recorded.queued_at_end.up,
                 },
             },
@@ -270,5 +273,49 @@ impl World<'_> {
                 + client.events_on_wire
                 + self.history_in_flight(c),
         }
+    }
+    /// Per group with a radio: what its devices spent over the whole run.
+    fn energy_results(&self) -> Vec<GroupEnergy> {
+        let end = self.scenario.duration;
+        let mut out = Vec::new();
+        for (g, group) in self.scenario.groups.iter().enumerate() {
+            let Some(total) = self.devices.group_report(g, end) else {
+                continue;
+            };
+            out.push(GroupEnergy {
+                group: group.name.clone(),
+                technology: self.technologies(g).join(", "),
+                joules_per_client_hour: fixed(total.joules_per_client_hour(end), 6),
+                high_power_share: fixed(total.high_power_share, 6),
+                report: total,
+            });
+        }
+        out
+    }
+
+    /// The radio technologies group `g`'s devices used: its link's, then those of the
+    /// profiles it switched to.
+    fn technologies(&self, g: usize) -> Vec<&'static str> {
+        let group = &self.scenario.groups[g];
+        let mut out: Vec<&'static str> = Vec::new();
+        let profiles =
+            std::iter::once(group.link.0).chain(self.scenario.faults.iter().filter_map(|f| {
+                match f.kind {
+                    crate::scenario::faults::FaultKind::NetworkSwitch { group, to }
+                        if group as usize == g =>
+                    {
+                        Some(to)
+                    }
+                    _ => None,
+                }
+            }));
+        for p in profiles {
+            if let Some(spec) = self.scenario.links[p as usize].radio
+                && !out.contains(&spec.technology)
+            {
+                out.push(spec.technology);
+            }
+        }
+        out
     }
 }

@@ -34,15 +34,12 @@ impl World<'_> {
         };
         let browser = client.browser as usize;
         let free_at = self.network.busy_until(browser, Direction::Down);
-        if free_at <= now && client.send_queue.is_empty() {
+        if free_at <= now && self.connections.buffer_empty(c as usize) {
             self.transmit(c, direction, msg, now, s);
             return;
         }
         let r = self.replica_of(c);
-        let client = &mut self.clients[c as usize];
-        client.send_queue.push_back(msg);
-        client.send_queued += msg.wire;
-        let queued = client.send_queued;
+        let queued = self.connections.buffer(c as usize, msg);
         self.fleet.server(r).buffered_changed(msg.wire as i64);
         self.recorder.send_buffer(queued);
         self.arm_link_free(c, free_at.max(now), s);
@@ -52,19 +49,17 @@ impl World<'_> {
     }
 
     fn arm_link_free(&mut self, c: ClientId, at: Nanos, s: &mut Scheduler<Event>) {
-        let client = &mut self.clients[c as usize];
-        if !client.link_free_armed {
-            client.link_free_armed = true;
+        if self.connections.arm_link_free(c as usize) {
             s.at(at, Event::LinkFree(c));
         }
     }
 
     /// The link may be free for `c`'s next waiting message.
     pub(super) fn link_free(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        self.clients[c as usize].link_free_armed = false;
+        self.connections.link_free_fired(c as usize);
         let browser = self.clients[c as usize].browser as usize;
         let free_at = self.network.busy_until(browser, Direction::Down);
-        if self.clients[c as usize].send_queue.is_empty() {
+        if self.connections.buffer_empty(c as usize) {
             return;
         }
         if free_at > now {
@@ -74,7 +69,7 @@ impl World<'_> {
         }
         let msg = self.pop_waiting(c).expect("checked non-empty");
         self.transmit(c, Direction::Down, msg, now, s);
-        if !self.clients[c as usize].send_queue.is_empty() {
+        if !self.connections.buffer_empty(c as usize) {
             let free_at = self.network.busy_until(browser, Direction::Down);
             self.arm_link_free(c, free_at, s);
         }
@@ -82,9 +77,7 @@ impl World<'_> {
 
     fn pop_waiting(&mut self, c: ClientId) -> Option<Msg> {
         let r = self.replica_of(c);
-        let client = &mut self.clients[c as usize];
-        let msg = client.send_queue.pop_front()?;
-        client.send_queued -= msg.wire;
+        let msg = self.connections.unbuffer(c as usize)?;
         self.fleet.server(r).buffered_changed(-(msg.wire as i64));
         Some(msg)
     }
@@ -93,7 +86,7 @@ impl World<'_> {
         match policy {
             SlowConsumerPolicy::Buffer => {}
             SlowConsumerPolicy::DropOldest => {
-                while self.clients[c as usize].send_queued > limit {
+                while self.connections.buffered(c as usize) > limit {
                     let Some(msg) = self.pop_waiting(c) else {
                         break;
                     };
@@ -164,11 +157,8 @@ impl World<'_> {
             client.closing = false;
             return;
         }
-        if client.closing
-            && client.is_quiet()
-            && client.stale_jobs == 0
-            && client.events_in_jobs == 0
-        {
+        let drained = client.stale_jobs == 0 && client.events_in_jobs == 0;
+        if client.closing && drained && self.is_quiet(c) {
             self.clients[c as usize].closing = false;
             self.drop_connection(c, now, s);
         }

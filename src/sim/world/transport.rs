@@ -91,7 +91,13 @@ impl World<'_> {
         client.hold_generation += 1;
         self.held_on[client.replica as usize] += 1;
         let generation = client.hold_generation;
-        s.after(timeout, Event::HoldTimeout(c, generation));
+        s.after(
+            timeout,
+            Event::HoldTimeout {
+                client: c,
+                generation,
+            },
+        );
     }
 
     /// Queues the answer to `c`'s held request (writing it costs one push).

@@ -1,0 +1,135 @@
+//! The documentation's scenarios are real: the walk-through in `docs/first-scenario.md`
+//! builds, block by block, exactly the file it shows at the end, and that file loads and
+//! runs with its thresholds passing.
+
+use rtsim::scenario::{self, Override};
+
+fn read_doc(page: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs")
+        .join(page);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The contents of every ```yaml block of `text`, in order.
+fn yaml_blocks(text: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match current.as_mut() {
+            None if line == "```yaml" => current = Some(String::new()),
+            None => {}
+            Some(block) if line == "```" => {
+                blocks.push(std::mem::take(block));
+                current = None;
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    assert!(current.is_none(), "an unclosed ```yaml block");
+    blocks
+}
+
+/// A YAML text cut into its top-level entries: (key, text). Comment lines before the first
+/// key belong to an entry with an empty key.
+fn top_level(text: &str) -> Vec<(String, String)> {
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        let starts_entry = line
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && c != '#');
+        if starts_entry {
+            let key = line.split(':').next().unwrap().to_string();
+            entries.push((key, String::new()));
+        } else if entries.is_empty() {
+            entries.push((String::new(), String::new()));
+        }
+        let text = &mut entries.last_mut().unwrap().1;
+        text.push_str(line);
+        text.push('\n');
+    }
+    entries
+}
+
+/// Applies one block of the walk-through: an entry whose key the file has replaces it,
+/// any other is added at the end (what the page tells the reader to do).
+fn apply(file: &mut Vec<(String, String)>, block: &str) {
+    for (key, text) in top_level(block) {
+        match file.iter_mut().find(|(k, _)| !k.is_empty() && *k == key) {
+            Some(entry) => entry.1 = text,
+            None => file.push((key, text)),
+        }
+    }
+}
+
+fn joined(file: &[(String, String)]) -> String {
+    file.iter().map(|(_, text)| text.as_str()).collect()
+}
+
+#[test]
+fn first_scenario_builds_the_file_it_shows_and_that_file_runs() {
+    let page = read_doc("first-scenario.md");
+    let (steps, end) = page
+        .split_once("\n## The whole file\n")
+        .expect("the page ends with `## The whole file`");
+    let blocks = yaml_blocks(steps);
+    let whole = yaml_blocks(end);
+    assert_eq!(whole.len(), 1, "one block under `## The whole file`");
+    let whole = &whole[0];
+    assert!(blocks.len() >= 10, "the walk-through has its steps");
+
+    // Every state of the file from the first with transports on is a valid scenario: the
+    // reader can run `rtsim check` after any block.
+    let mut file = Vec::new();
+    for (k, block) in blocks.iter().enumerate() {
+        apply(&mut file, block);
+        if file.iter().any(|(key, _)| key == "transports") {
+            let text = joined(&file);
+            let plan = scenario::plan("dashboard.yaml", &text, &[]).unwrap_or_else(|e| {
+                panic!("after block {} the file is invalid: {e}\n{text}", k + 1)
+            });
+            for point in 0..plan.point_count() {
+                plan.point(point)
+                    .unwrap_or_else(|e| panic!("block {}: {e}", k + 1));
+            }
+        }
+    }
+    assert_eq!(&joined(&file), whole, "the blocks make the whole file");
+
+    // The whole file runs, scaled down for the debug build: every variant delivers, and
+    // its thresholds pass (the WebSocket's reconnect policy recovers from the crash).
+    let overrides: Vec<Override> = ["clients.home.count=40", "clients.office.count=20"]
+        .iter()
+        .map(|o| Override::parse(o).unwrap())
+        .collect();
+    assert_eq!(
+        scenario::plan("dashboard.yaml", whole, &[])
+            .unwrap()
+            .point_count(),
+        3
+    );
+    let plan = scenario::plan("dashboard.yaml", whole, &overrides).unwrap();
+    assert_eq!(plan.point_count(), 1, "a --set of the swept field fixes it");
+    let scenario = plan.point(0).unwrap().scenario;
+    let results = crate::support::run(&scenario);
+    assert_eq!(results.len(), 4);
+    for result in &results {
+        assert!(
+            result.ledger.delivered > 0,
+            "{} delivered nothing",
+            result.label
+        );
+        assert!(result.stopped.is_none(), "{} stopped", result.label);
+    }
+    let checks = rtsim::report::checks::check(&scenario, &results);
+    assert_eq!(checks.len(), 3);
+    assert!(
+        checks.iter().all(|c| c.passed),
+        "{}",
+        rtsim::report::checks::describe(&checks)
+    );
+}
