@@ -9,5 +9,5 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    cli::dispatch(args)
+    cli::run(args).unwrap_or_else(cli::CliError::report)
 }

@@ -1,10 +1,8 @@
 //! `rtsim check`: validate a scenario without running it.
 
-use std::process::ExitCode;
-
 use clap::Args;
 
-use super::{ScenarioArgs, input_error, print_warnings};
+use super::{CliError, ScenarioArgs, print_warnings};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -17,11 +15,8 @@ pub struct CheckArgs {
 /// `sweep` or `run --point` builds it.
 pub const CHECK_EVERY_POINT_UP_TO: usize = 10_000;
 
-pub fn check(args: CheckArgs) -> ExitCode {
-    let plan = match args.scenario.plan() {
-        Ok(plan) => plan,
-        Err(error) => return input_error(&error),
-    };
+pub fn check(args: CheckArgs) -> Result<(), CliError> {
+    let plan = args.scenario.plan()?;
     let count = plan.point_count();
     let checked: Vec<usize> = if count <= CHECK_EVERY_POINT_UP_TO {
         (0..count).collect()
@@ -30,12 +25,8 @@ pub fn check(args: CheckArgs) -> ExitCode {
     };
     let mut first = None;
     for index in checked {
-        match plan.point(index) {
-            Ok(point) => {
-                first.get_or_insert(point);
-            }
-            Err(error) => return input_error(&error),
-        }
+        let point = plan.point(index)?;
+        first.get_or_insert(point);
     }
     let scenario = &first.expect("a plan has at least one point").scenario;
     print_warnings(scenario);

@@ -1,12 +1,11 @@
 //! `rtsim merge`: join the sweep.json of several shards into the whole sweep's outputs.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Args;
 use rtsim::report::sweep::SweepSummary;
 
-use super::{EXIT_FAILURE, EXIT_INPUT};
+use super::CliError;
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -22,14 +21,8 @@ pub struct MergeArgs {
     pub charts: super::plot::ChartArgs,
 }
 
-pub fn merge(args: MergeArgs) -> ExitCode {
-    let formats = match args.charts.formats() {
-        Ok(formats) => formats,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_INPUT);
-        }
-    };
+pub fn merge(args: MergeArgs) -> Result<(), CliError> {
+    let formats = args.charts.formats().map_err(CliError::input)?;
     let mut parts = Vec::new();
     for dir in &args.parts {
         let file = dir.join("sweep.json");
@@ -39,24 +32,14 @@ pub fn merge(args: MergeArgs) -> ExitCode {
                 serde_json::from_str::<SweepSummary>(&text)
                     .map_err(|e| format!("{}: not a sweep.json: {e}", file.display()))
             });
-        match part {
-            Ok(part) => parts.push((file.display().to_string(), part)),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(EXIT_INPUT);
-            }
-        }
+        parts.push((file.display().to_string(), part.map_err(CliError::input)?));
     }
-    let merged = match SweepSummary::merge(parts) {
-        Ok(merged) => merged,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_INPUT);
-        }
-    };
-    if let Err(e) = super::sweep::write(&args.out, &merged, &formats) {
-        eprintln!("error: cannot write results to {}: {e}", args.out.display());
-        return ExitCode::from(EXIT_FAILURE);
-    }
+    let merged = SweepSummary::merge(parts).map_err(CliError::input)?;
+    super::sweep::write(&args.out, &merged, &formats).map_err(|e| {
+        CliError::failure(format!(
+            "cannot write results to {}: {e}",
+            args.out.display()
+        ))
+    })?;
     super::sweep::report(&merged, &args.out)
 }

@@ -1,6 +1,7 @@
 //! Subcommands and the arguments they share.
 
 mod check;
+mod error;
 mod merge;
 mod plot;
 mod run;
@@ -14,16 +15,9 @@ use clap::{Args, Parser, Subcommand};
 use rtsim::scenario::sweep::Plan;
 use rtsim::scenario::{self, Override, Scenario, ScenarioError};
 
-/// Exit code for a bad scenario or bad arguments.
-pub const EXIT_INPUT: u8 = 2;
-/// Exit code for a failure: a threshold broken, a saturated server, a run refused for want
-/// of memory, output that could not be written.
-pub const EXIT_FAILURE: u8 = 1;
-/// Exit code for a run stopped by a budget (--max-events, --max-wall, the memory budget):
-/// the report was written but is incomplete.
-pub const EXIT_STOPPED: u8 = 3;
+pub use error::{CliError, Exit};
 
-/// The exit codes, for `--help`.
+/// The exit codes, for `--help` (each is an [`Exit`]).
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success: every run complete, every threshold passed
@@ -86,20 +80,17 @@ impl BudgetArgs {
         }
     }
 
-    /// Estimates `points` run `jobs` at once against the budget: the run limits, or (having
-    /// printed an `error:` line) the exit code of a refusal.
+    /// Estimates `points` run `jobs` at once against the budget: the run limits, or the
+    /// refusal (a failure).
     pub fn limits(
         &self,
         points: &[&Scenario],
         jobs: usize,
         started: std::time::Instant,
-    ) -> Result<rtsim::engine::Limits, ExitCode> {
+    ) -> Result<rtsim::engine::Limits, CliError> {
         let budget = self.budget();
         let estimate = rtsim::sim::budget::estimate(points, jobs);
-        if let Err(message) = estimate.check(&budget) {
-            eprintln!("error: {message}");
-            return Err(ExitCode::from(EXIT_FAILURE));
-        }
+        estimate.check(&budget).map_err(CliError::failure)?;
         let mut limits = estimate.limits(&budget, self.max_events);
         limits.deadline = self.max_wall.map(|wall| started + wall);
         Ok(limits)
@@ -216,7 +207,8 @@ pub fn jobs_flag(text: &str) -> Result<usize, String> {
     }
 }
 
-pub fn dispatch(cli: Cli) -> ExitCode {
+/// Runs the command: success, or the error `main` prints and exits with.
+pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
@@ -224,13 +216,8 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Merge(args) => merge::merge(args),
         Command::Plot(args) => plot::plot(args),
         Command::Schema(args) => schema::schema(args),
-    }
-}
-
-/// Prints a scenario error and returns the input-error exit code.
-pub fn input_error(error: &ScenarioError) -> ExitCode {
-    eprintln!("error: {error}");
-    ExitCode::from(EXIT_INPUT)
+    }?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn print_warnings(scenario: &Scenario) {
@@ -240,18 +227,25 @@ pub fn print_warnings(scenario: &Scenario) {
 }
 
 /// Prints to standard output; a closed pipe (`rtsim run | head`) is not an error.
-pub fn print_stdout(text: &str) -> ExitCode {
+pub fn print_stdout(text: &str) -> Result<(), CliError> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush())
     {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write to standard output: {e}");
-            ExitCode::from(EXIT_FAILURE)
-        }
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::failure(format!(
+            "cannot write to standard output: {e}"
+        ))),
     }
+}
+
+/// Starts the worker threads of `--jobs` (every core without it).
+pub fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError::failure(format!("cannot start worker threads: {e}")))
 }

@@ -2,7 +2,6 @@
 //! sweep.json, without running anything; and the chart options every command shares.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::Args;
 use rtsim::RunResult;
@@ -12,7 +11,7 @@ use rtsim::plot::{Chart, ImageFormat};
 use rtsim::report::sweep::SweepSummary;
 use rtsim::scenario::charts::ChartRequest;
 
-use super::{EXIT_FAILURE, EXIT_INPUT};
+use super::CliError;
 
 #[derive(Debug, Args)]
 pub struct PlotArgs {
@@ -55,64 +54,47 @@ struct Saved {
     charts: Option<Vec<ChartRequest>>,
 }
 
-pub fn plot(args: PlotArgs) -> ExitCode {
-    let formats = match args.charts.formats() {
-        Ok(formats) => formats,
-        Err(e) => return fail(&e),
-    };
+pub fn plot(args: PlotArgs) -> Result<(), CliError> {
+    let formats = args.charts.formats().map_err(CliError::input)?;
     let mut charts: Vec<Chart> = Vec::new();
     let summary = args.dir.join("summary.json");
     let sweep = args.dir.join("sweep.json");
     if !summary.exists() && !sweep.exists() {
-        eprintln!(
-            "error: {} holds neither summary.json nor sweep.json",
+        return Err(CliError::input(format!(
+            "{} holds neither summary.json nor sweep.json",
             args.dir.display()
-        );
-        return ExitCode::from(EXIT_INPUT);
+        )));
     }
     if summary.exists() {
-        let saved = match read::<Saved>(&summary) {
-            Ok(saved) => saved,
-            Err(e) => return fail(&e),
-        };
+        let saved = read::<Saved>(&summary)?;
         let mut run = charts::run_charts(&saved.scenario, &saved.results);
         let series = args.dir.join("series.json");
         if series.exists() {
-            match read::<Vec<charts::LabelledSeries>>(&series) {
-                Ok(runs) => run.extend(charts::series_charts(&saved.scenario, &runs)),
-                Err(e) => return fail(&e),
-            }
+            let runs = read::<Vec<charts::LabelledSeries>>(&series)?;
+            run.extend(charts::series_charts(&saved.scenario, &runs));
         }
         charts.extend(charts::chosen(run, saved.charts.as_deref()));
     }
     if sweep.exists() {
-        match read::<SweepSummary>(&sweep) {
-            Ok(s) => charts.extend(charts::sweep_charts(&s)),
-            Err(e) => return fail(&e),
-        }
+        charts.extend(charts::sweep_charts(&read::<SweepSummary>(&sweep)?));
     }
-    match write_charts(&args.dir, &charts, &formats) {
-        Ok(written) => {
-            for name in written {
-                println!("wrote {}", args.dir.join(name).display());
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: cannot write charts to {}: {e}", args.dir.display());
-            ExitCode::from(EXIT_FAILURE)
-        }
+    let written = write_charts(&args.dir, &charts, &formats).map_err(|e| {
+        CliError::failure(format!(
+            "cannot write charts to {}: {e}",
+            args.dir.display()
+        ))
+    })?;
+    for name in written {
+        println!("wrote {}", args.dir.join(name).display());
     }
+    Ok(())
 }
 
-fn read<T: serde::de::DeserializeOwned>(file: &Path) -> Result<T, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))
-}
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(EXIT_INPUT)
+/// A saved JSON file; one that cannot be read or parsed is an input error.
+fn read<T: serde::de::DeserializeOwned>(file: &Path) -> Result<T, CliError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
+    serde_json::from_str(&text).map_err(|e| CliError::input(format!("{}: {e}", file.display())))
 }
 
 /// Writes each chart into `dir` in each format; returns the file names written.

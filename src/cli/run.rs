@@ -1,13 +1,12 @@
 //! `rtsim run`: run a scenario, print the comparison, write the output files.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use rtsim::engine::StopReason;
 use rtsim::report;
 
-use super::{EXIT_FAILURE, EXIT_STOPPED, ScenarioArgs, input_error, print_warnings};
+use super::{CliError, Exit, ScenarioArgs, print_warnings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -50,38 +49,26 @@ pub struct RunArgs {
     pub charts: super::plot::ChartArgs,
 }
 
-pub fn run(args: RunArgs) -> ExitCode {
+pub fn run(args: RunArgs) -> Result<(), CliError> {
     let started = std::time::Instant::now();
-    let formats = match args.charts.formats() {
-        Ok(formats) => formats,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(super::EXIT_INPUT);
-        }
-    };
-    let plan = match args.scenario.plan() {
-        Ok(plan) => plan,
-        Err(e) => return input_error(&e),
-    };
+    let formats = args.charts.formats().map_err(CliError::input)?;
+    let plan = args.scenario.plan()?;
     let count = plan.point_count();
     let index = match (args.point, count) {
         (Some(p), _) if p < count => p,
         (Some(p), _) => {
-            eprintln!("error: --point {p}: the scenario has {count} point(s), numbered from 0");
-            return ExitCode::from(super::EXIT_INPUT);
+            return Err(CliError::input(format!(
+                "--point {p}: the scenario has {count} point(s), numbered from 0"
+            )));
         }
         (None, 1) => 0,
         (None, _) => {
-            eprintln!(
-                "error: this scenario sweeps {count} points: run them all with `rtsim sweep`, or one with `--point K`"
-            );
-            return ExitCode::from(super::EXIT_INPUT);
+            return Err(CliError::input(format!(
+                "this scenario sweeps {count} points: run them all with `rtsim sweep`, or one with `--point K`"
+            )));
         }
     };
-    let point = match plan.point(index) {
-        Ok(point) => point,
-        Err(e) => return input_error(&e),
-    };
+    let point = plan.point(index)?;
     if count > 1 {
         eprintln!(
             "point {index}: {}",
@@ -91,20 +78,8 @@ pub fn run(args: RunArgs) -> ExitCode {
     let scenario = point.scenario;
     print_warnings(&scenario);
     let jobs = super::jobs(args.jobs);
-    let limits = match args.budget.limits(&[&scenario], jobs, started) {
-        Ok(limits) => limits,
-        Err(code) => return code,
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build();
-    let pool = match pool {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("error: cannot start worker threads: {e}");
-            return ExitCode::from(EXIT_FAILURE);
-        }
-    };
+    let limits = args.budget.limits(&[&scenario], jobs, started)?;
+    let pool = super::thread_pool(args.jobs)?;
     let run = || {
         if args.check_invariants {
             rtsim::run_checked(&scenario, &limits)
@@ -112,16 +87,12 @@ pub fn run(args: RunArgs) -> ExitCode {
             rtsim::run_within(&scenario, &limits)
         }
     };
-    let results = match pool.install(run) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!(
-                "error: scenario `{}` (seed {}): {e}",
-                scenario.name, scenario.seed
-            );
-            return ExitCode::from(EXIT_FAILURE);
-        }
-    };
+    let results = pool.install(run).map_err(|e| {
+        CliError::failure(format!(
+            "scenario `{}` (seed {}): {e}",
+            scenario.name, scenario.seed
+        ))
+    })?;
     let json = report::summary_json(&scenario, &results);
     let incomplete = report::incomplete_lines(&results, scenario.duration as f64 / 1e9);
     let mut markdown = report::markdown(&scenario.name, &scenario.description, &results);
@@ -154,10 +125,9 @@ pub fn run(args: RunArgs) -> ExitCode {
         .and_then(|_| std::fs::write(out.join("runs.csv"), report::runs_csv(&results)))
         .and_then(|_| std::fs::write(out.join("series.json"), &series_json))
         .and_then(|_| super::plot::write_charts(&out, &charts, &formats));
-    if let Err(e) = written {
-        eprintln!("error: cannot write results to {}: {e}", out.display());
-        return ExitCode::from(EXIT_FAILURE);
-    }
+    written.map_err(|e| {
+        CliError::failure(format!("cannot write results to {}: {e}", out.display()))
+    })?;
     let text = match args.format {
         Format::Table => format!(
             "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}{}\nwrote {}/{{summary.json,summary.md,runs.csv,series.json,*.svg}} (summary.md also lists each transport's documented properties, with sources)\n",
@@ -177,7 +147,8 @@ pub fn run(args: RunArgs) -> ExitCode {
         Format::Markdown => markdown,
     };
     let outcomes = report::checks::check(&scenario, &results);
-    let printed = super::print_stdout(&text);
+    // A failure to print is said at once, before the verdicts below.
+    let printed = super::print_stdout(&text).map_err(CliError::print_now);
     if !outcomes.is_empty() {
         eprint!("{}", report::checks::describe(&outcomes));
     }
@@ -191,13 +162,17 @@ pub fn run(args: RunArgs) -> ExitCode {
     });
     let failed = outcomes.iter().filter(|o| !o.passed).count();
     if failed > 0 {
-        eprintln!("error: {failed} of {} thresholds failed", outcomes.len());
+        return Err(CliError::failure(format!(
+            "{failed} of {} thresholds failed",
+            outcomes.len()
+        )));
     }
-    if saturated || failed > 0 {
-        return ExitCode::from(EXIT_FAILURE);
+    // The incomplete runs' `error:` lines above give the reasons.
+    if saturated {
+        return Err(CliError::reported(Exit::Failure));
     }
     if !incomplete.is_empty() {
-        return ExitCode::from(EXIT_STOPPED);
+        return Err(CliError::reported(Exit::Stopped));
     }
     printed
 }

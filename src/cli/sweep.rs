@@ -1,14 +1,13 @@
 //! `rtsim sweep`: run every point of a scenario's sweep (or a shard of them) in parallel.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use rtsim::report::sweep::{Origin, Shard, SweepSummary};
 
-use super::{EXIT_FAILURE, EXIT_INPUT, EXIT_STOPPED, ScenarioArgs, input_error, print_warnings};
+use super::{CliError, ScenarioArgs, print_warnings};
 
 #[derive(Debug, Args)]
 #[command(after_help = super::EXIT_CODES)]
@@ -49,31 +48,13 @@ pub struct SweepArgs {
 /// while keeping every core busy: a batch holds many more runs than there are cores.
 const POINTS_AT_A_TIME: usize = 256;
 
-pub fn sweep(args: SweepArgs) -> ExitCode {
+pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let started = std::time::Instant::now();
-    let formats = match args.charts.formats() {
-        Ok(formats) => formats,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_INPUT);
-        }
-    };
-    let plan = match args.scenario.plan() {
-        Ok(plan) => plan,
-        Err(e) => return input_error(&e),
-    };
-    let first = match plan.point(0) {
-        Ok(point) => point.scenario,
-        Err(e) => return input_error(&e),
-    };
+    let formats = args.charts.formats().map_err(CliError::input)?;
+    let plan = args.scenario.plan()?;
+    let first = plan.point(0)?.scenario;
     print_warnings(&first);
-    let shard = match shard(&args) {
-        Ok(shard) => shard,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_INPUT);
-        }
-    };
+    let shard = shard(&args).map_err(CliError::input)?;
     // The shard's points, counted and then built a batch at a time: never the whole grid.
     let count = plan.point_count();
     let (start, step) = shard.map_or((0, 1), |s| (s.index - 1, s.count));
@@ -87,17 +68,13 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
         ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} ({eta} left)")
             .expect("a valid template"),
     );
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-    {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("error: cannot start worker threads: {e}");
-            return ExitCode::from(EXIT_FAILURE);
-        }
-    };
+    let pool = super::thread_pool(args.jobs)?;
     let progress = || bar.inc(1);
+    // An error ends the sweep: the bar stays as it was, and the error is printed below it.
+    let abandon = |e: CliError| {
+        bar.abandon();
+        e
+    };
     let mut indices = (start..count).step_by(step);
     let mut points = Vec::new();
     loop {
@@ -107,37 +84,26 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
         }
         // Built in parallel, the first invalid point (in point order) reported.
         let built: Vec<_> = pool.install(|| batch.par_iter().map(|i| plan.point(*i)).collect());
-        let built = match built.into_iter().collect::<Result<Vec<_>, _>>() {
-            Ok(built) => built,
-            Err(e) => {
-                bar.abandon();
-                return input_error(&e);
-            }
-        };
+        let built = built
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| abandon(e.into()))?;
         // The batch's memory, estimated before it runs (a batch is what is held at once).
         let scenarios: Vec<&rtsim::Scenario> = built.iter().map(|p| &p.scenario).collect();
-        let limits = match args
+        let limits = args
             .budget
             .limits(&scenarios, super::jobs(args.jobs), started)
-        {
-            Ok(limits) => limits,
-            Err(code) => {
-                bar.abandon();
-                return code;
-            }
-        };
+            .map_err(abandon)?;
         drop(scenarios);
-        match pool.install(|| rtsim::run_points(&built, &limits, &progress)) {
-            Ok(results) => points.extend(results),
-            Err((point, e)) => {
-                bar.abandon();
-                eprintln!(
-                    "error: scenario `{}` point {point} (seed {}): {e}",
+        let results = pool
+            .install(|| rtsim::run_points(&built, &limits, &progress))
+            .map_err(|(point, e)| {
+                abandon(CliError::failure(format!(
+                    "scenario `{}` point {point} (seed {}): {e}",
                     first.name, first.seed
-                );
-                return ExitCode::from(EXIT_FAILURE);
-            }
-        }
+                )))
+            })?;
+        points.extend(results);
     }
     bar.finish_and_clear();
     let origin = shard.map(|_| Origin::new(plan.text(), &args.scenario.set));
@@ -154,10 +120,9 @@ pub fn sweep(args: SweepArgs) -> ExitCode {
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&first.name));
-    if let Err(e) = write(&out, &summary, &formats) {
-        eprintln!("error: cannot write results to {}: {e}", out.display());
-        return ExitCode::from(EXIT_FAILURE);
-    }
+    write(&out, &summary, &formats).map_err(|e| {
+        CliError::failure(format!("cannot write results to {}: {e}", out.display()))
+    })?;
     report(&summary, &out)
 }
 
@@ -180,7 +145,7 @@ pub fn write(
 
 /// One line per run on standard output, the thresholds' verdicts on standard error; exit 1
 /// if any failed or a server saturated, 3 if a run stopped at a budget.
-pub fn report(summary: &SweepSummary, out: &std::path::Path) -> ExitCode {
+pub fn report(summary: &SweepSummary, out: &std::path::Path) -> Result<(), CliError> {
     let mut text = String::new();
     let mut failed = 0;
     let mut checked = 0;
@@ -229,18 +194,24 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> ExitCode {
         "\nwrote {}/{{sweep.json,sweep.csv}}\n",
         out.display()
     ));
-    let printed = super::print_stdout(&text);
+    // A failure to print is said at once, before the verdicts below.
+    let printed = super::print_stdout(&text).map_err(CliError::print_now);
     if failed > 0 {
-        eprintln!("error: {failed} of {checked} threshold checks failed");
-    } else if checked > 0 {
+        return Err(CliError::failure(format!(
+            "{failed} of {checked} threshold checks failed"
+        )));
+    }
+    if checked > 0 {
         eprintln!("all {checked} threshold checks passed");
     }
-    if failed > 0 || saturated {
-        return ExitCode::from(EXIT_FAILURE);
+    if saturated {
+        // The saturated runs' `error:` lines above give the reason.
+        return Err(CliError::reported(super::Exit::Failure));
     }
     if stopped > 0 {
-        eprintln!("error: {stopped} run(s) stopped before their end: the sweep is incomplete");
-        return ExitCode::from(EXIT_STOPPED);
+        return Err(CliError::stopped(format!(
+            "{stopped} run(s) stopped before their end: the sweep is incomplete"
+        )));
     }
     printed
 }

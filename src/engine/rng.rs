@@ -10,6 +10,9 @@ use rand_chacha::ChaCha8Rng;
 
 pub use rand::RngExt;
 
+/// Master seed when the scenario gives none.
+pub const DEFAULT_SEED: u64 = 1;
+
 /// The generator type of every stream.
 pub type Stream = ChaCha8Rng;
 

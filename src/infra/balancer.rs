@@ -6,8 +6,57 @@
 //! client's connection and balances each HTTP request (or HTTP/2 stream) on its own; a
 //! streaming response or a WebSocket stays on the replica that took its request.
 
+use serde::Serialize;
+
 use crate::engine::rng::{RngExt, Stream};
-use crate::scenario::{BalancerSpec, LbAlgorithm};
+use crate::time::Nanos;
+
+const MS: Nanos = 1_000_000;
+
+/// Load-balancer idle timeout: AWS Application and Classic Load Balancers default to 60 s.
+pub const DEFAULT_IDLE_TIMEOUT: Nanos = 60_000 * MS;
+/// Drain period of a removed replica: AWS target groups' default deregistration delay.
+pub const DEFAULT_DRAIN: Nanos = 300_000 * MS;
+/// Load-balancer health checks: AWS target groups' defaults (a probe every 30 s; 2
+/// failures take a target out of service, 5 successes put it back).
+pub const DEFAULT_HEALTH_CHECK_INTERVAL: Nanos = 30_000 * MS;
+pub const DEFAULT_HEALTH_CHECK_UNHEALTHY: u32 = 2;
+pub const DEFAULT_HEALTH_CHECK_HEALTHY: u32 = 5;
+
+/// The load balancer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BalancerSpec {
+    /// 4 or 7.
+    pub layer: u8,
+    pub algorithm: LbAlgorithm,
+    /// (time, replicas in service from then on), in time order.
+    pub scale: Vec<(Nanos, u32)>,
+    /// How long removed replicas keep their connections. Default [`DEFAULT_DRAIN`].
+    pub drain: Nanos,
+    /// Idle timeout on every connection; none without a `load_balancer` section. Default
+    /// [`DEFAULT_IDLE_TIMEOUT`].
+    pub idle_timeout: Option<Nanos>,
+    /// Active health checks; `None`: the balancer knows of a crash or restart at once.
+    pub health_check: Option<HealthCheck>,
+}
+
+/// How the balancer picks a replica.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LbAlgorithm {
+    RoundRobin,
+    LeastConnections,
+    Random,
+    Hash,
+}
+
+/// Active health checks (defaults: the `DEFAULT_HEALTH_CHECK_*` above).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HealthCheck {
+    pub interval: Nanos,
+    pub unhealthy_threshold: u32,
+    pub healthy_threshold: u32,
+}
 
 /// The balancer's state during a run.
 #[derive(Debug, Clone)]

@@ -11,8 +11,9 @@
 use crate::engine::rng::{Stream, exponential};
 use crate::ids::ClientId;
 use crate::infra::balancer::Balancer;
+use crate::infra::balancer::BalancerSpec;
 use crate::infra::server::Server;
-use crate::scenario::{BalancerSpec, ServerSpec};
+use crate::infra::server::ServerSpec;
 use crate::time::Nanos;
 
 /// The balancer's view of a replica under health checks: consecutive failed and passed
@@ -225,7 +226,8 @@ impl Fleet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{CpuCosts, LbAlgorithm};
+    use crate::infra::balancer::{HealthCheck, LbAlgorithm};
+    use crate::infra::server::CpuCosts;
 
     const S: Nanos = 1_000_000_000;
 
@@ -242,7 +244,7 @@ mod tests {
         }
     }
 
-    fn fleet(health_check: Option<crate::scenario::faults::HealthCheck>) -> Fleet {
+    fn fleet(health_check: Option<HealthCheck>) -> Fleet {
         let spec = BalancerSpec {
             layer: 4,
             algorithm: LbAlgorithm::RoundRobin,
@@ -285,7 +287,7 @@ mod tests {
 
     #[test]
     fn health_checks_take_a_crashed_replica_out_after_failed_probes() {
-        let check = crate::scenario::faults::HealthCheck {
+        let check = HealthCheck {
             interval: 5 * S,
             unhealthy_threshold: 2,
             healthy_threshold: 1,

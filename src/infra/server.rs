@@ -13,7 +13,8 @@
 //! server would refuse work instead (a full listen backlog, 503s); modelling that would
 //! change every overloaded scenario's results, so saturation ends the run.
 
-use crate::scenario::ServerSpec;
+use serde::Serialize;
+
 use crate::time::Nanos;
 
 /// The longest a job may wait for a core before the server counts as saturated: half a
@@ -23,6 +24,76 @@ use crate::time::Nanos;
 pub const SATURATION_WAIT: Nanos = 30 * 1_000_000_000;
 
 const SECOND: Nanos = 1_000_000_000;
+const MS: Nanos = 1_000_000;
+const US: Nanos = 1_000;
+
+/// Server cores. An assumption: a small application server.
+pub const DEFAULT_CORES: u32 = 4;
+/// CPU per accepted connection, request, pushed message and heartbeat. rtsim's
+/// assumptions for an event-loop application server (order of magnitude of published
+/// Node.js / Go HTTP benchmarks: a few thousand to tens of thousands of requests per
+/// second per core); every scenario that asks a CPU question should set its own.
+pub const DEFAULT_COST_ACCEPT: Nanos = 40 * US;
+pub const DEFAULT_COST_REQUEST: Nanos = 120 * US;
+pub const DEFAULT_COST_PUSH: Nanos = 15 * US;
+pub const DEFAULT_COST_PING: Nanos = 5 * US;
+/// Server CPU for a handshake: an ECDHE key exchange and an ECDSA P-256 signature take
+/// on the order of 100-300 us in OpenSSL's `speed` benchmarks on one core.
+pub const DEFAULT_COST_TLS_HANDSHAKE: Nanos = 200 * US;
+/// Memory per open connection: kernel socket buffers plus a user-space connection
+/// object; an assumption in the range reported for tuned Linux servers holding a million
+/// connections (roughly 10 to 50 KiB each).
+pub const DEFAULT_MEMORY_PER_CONNECTION: u64 = 32 * 1024;
+/// nginx's default `keepalive_timeout` (75 s).
+pub const DEFAULT_KEEPALIVE_TIMEOUT: Nanos = 75_000 * MS;
+
+/// A server replica's resources and costs (every replica has the same).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ServerSpec {
+    /// Replicas in service at the start.
+    pub replicas: u32,
+    /// Connections a replica accepts at most (layer 4).
+    pub max_connections: Option<u32>,
+    /// Default [`DEFAULT_CORES`].
+    pub cores: u32,
+    pub cost: CpuCosts,
+    /// Whether operation costs are fixed or exponentially distributed around them.
+    pub exponential_costs: bool,
+    /// Bytes. Default [`DEFAULT_MEMORY_PER_CONNECTION`].
+    pub memory_per_connection: u64,
+    /// Idle time after which the server closes a keep-alive connection; none: never.
+    /// Default [`DEFAULT_KEEPALIVE_TIMEOUT`].
+    pub keepalive_timeout: Option<Nanos>,
+    /// Streams' send buffer, if modelled.
+    pub send_buffer: Option<SendBuffer>,
+}
+
+/// A stream's send buffer and its overflow policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SendBuffer {
+    /// Bytes.
+    pub limit: u64,
+    pub policy: SlowConsumerPolicy,
+}
+
+/// What a stream's send buffer does when it is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlowConsumerPolicy {
+    Buffer,
+    DropOldest,
+    Disconnect,
+}
+
+/// CPU nanoseconds per server operation (defaults: the `DEFAULT_COST_*` above).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CpuCosts {
+    pub accept: Nanos,
+    pub request: Nanos,
+    pub push: Nanos,
+    pub ping: Nanos,
+    pub tls_handshake: Nanos,
+}
 
 /// The moment a server became saturated.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -285,7 +356,6 @@ impl Server {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::CpuCosts;
 
     #[test]
     fn a_job_costs_what_its_work_costs() {
@@ -388,7 +458,16 @@ pub enum Work {
     TlsHandshake,
 }
 
-impl crate::scenario::CpuCosts {
+impl CpuCosts {
+    /// Every operation free: for a server whose work is costed elsewhere (or not at all).
+    pub const FREE: CpuCosts = CpuCosts {
+        accept: 0,
+        request: 0,
+        push: 0,
+        ping: 0,
+        tls_handshake: 0,
+    };
+
     /// The mean CPU time of `work`: the one place the cost model is read.
     pub fn of(&self, work: Work) -> Nanos {
         match work {

@@ -379,7 +379,7 @@ pub struct RunResult {
     pub transport: String,
     /// The gRPC call, for gRPC variants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grpc_mode: Option<crate::scenario::GrpcMode>,
+    pub grpc_mode: Option<crate::net::grpc::GrpcMode>,
     pub seed: u64,
     pub clients: u64,
     /// Latency of events created within the measurement window.

@@ -19,9 +19,9 @@ use std::collections::VecDeque;
 
 use crate::net::loss::RttEstimator;
 use crate::net::network::{Network, Sent, Transfer};
+use crate::net::tcp::TcpParams;
 use crate::net::tcp::{AckState, PureAcks};
 use crate::net::wire::Direction;
-use crate::scenario::TcpParams;
 use crate::time::Nanos;
 
 /// What the connection needs to know of a message it carries.

@@ -1,6 +1,7 @@
 //! The network: client access links, TCP segment accounting and byte counters by layer.
 
 pub mod connections;
+pub mod grpc;
 pub mod link;
 pub mod loss;
 pub mod network;

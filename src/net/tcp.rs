@@ -6,8 +6,48 @@
 //! once; a lone segment is acknowledged after the delayed-ACK timer unless data flowing
 //! the other way carries the ACK first (piggybacking).
 
-use crate::scenario::TcpParams;
+use serde::Serialize;
+
 use crate::time::Nanos;
+
+const MS: Nanos = 1_000_000;
+
+/// TCP maximum segment size: a 1500-byte Ethernet MTU less [`DEFAULT_HEADER`].
+pub const DEFAULT_MSS: u64 = 1448;
+/// IPv4 (20, RFC 791) + TCP (20, RFC 9293) + timestamps option (12, RFC 7323; Linux
+/// enables timestamps by default).
+pub const DEFAULT_HEADER: u64 = 52;
+/// SYN / SYN-ACK: IPv4 20 + TCP 20 + 20 bytes of options (MSS, SACK-permitted, timestamps,
+/// window scale, padding), as Linux sends them.
+pub const DEFAULT_SYN: u64 = 60;
+/// Linux's minimum delayed-ACK timeout (`TCP_DELACK_MIN`, 40 ms).
+pub const DEFAULT_DELAYED_ACK: Nanos = 40 * MS;
+
+/// The TCP figures every connection of a run shares.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TcpParams {
+    /// Maximum segment size, bytes of payload. Default [`DEFAULT_MSS`].
+    pub mss: u64,
+    /// Header bytes added to every segment (IP, TCP and its options). Default
+    /// [`DEFAULT_HEADER`].
+    pub header: u64,
+    /// Bytes of a SYN or SYN-ACK. Default [`DEFAULT_SYN`].
+    pub syn: u64,
+    /// The delayed-ACK timeout. Default [`DEFAULT_DELAYED_ACK`].
+    pub delayed_ack: Nanos,
+}
+
+impl Default for TcpParams {
+    /// Linux's figures over Ethernet (the defaults above).
+    fn default() -> Self {
+        TcpParams {
+            mss: DEFAULT_MSS,
+            header: DEFAULT_HEADER,
+            syn: DEFAULT_SYN,
+            delayed_ack: DEFAULT_DELAYED_ACK,
+        }
+    }
+}
 
 /// Segments needed for `bytes` of application data (at least one).
 pub fn segments(bytes: u64, mss: u64) -> u64 {

@@ -38,6 +38,30 @@ pub const END_OF_EARLY_DATA: u64 = 5 + 4 + 1 + 16;
 /// TLS 1.2 server's second flight: ChangeCipherSpec (6) and Finished (49).
 pub const SERVER_FINISHED_1_2: u64 = 6 + 49;
 
+/// A ClientHello as Chrome sent it before post-quantum key shares: 517 bytes, the size
+/// the padding extension (RFC 7685) brings it to.
+pub const DEFAULT_CLIENT_HELLO: u64 = 517;
+/// The server's first flight with a two-certificate chain (RSA-2048 leaf and intermediate,
+/// about 1.3-1.8 KB each) and the handshake messages around it.
+pub const DEFAULT_SERVER_HELLO: u64 = 4000;
+/// The server's first flight of a resumed handshake: ServerHello (about 120 bytes with its
+/// pre-shared-key extension) plus EncryptedExtensions and Finished (1.3) or ChangeCipherSpec
+/// and Finished (1.2), no certificates.
+pub const DEFAULT_RESUMED_SERVER_HELLO: u64 = 200;
+
+/// Bytes of the TLS handshake's first flights.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TlsSizes {
+    /// Default [`DEFAULT_CLIENT_HELLO`].
+    pub client_hello: u64,
+    /// Default [`DEFAULT_SERVER_HELLO`].
+    pub server_hello: u64,
+    /// Whether a client that held a session before resumes it (no certificates sent).
+    pub resumption: bool,
+    /// Default [`DEFAULT_RESUMED_SERVER_HELLO`].
+    pub resumed_server_hello: u64,
+}
+
 impl TlsVersion {
     /// Bytes each record adds with AES-GCM: TLS 1.3 a 5-byte header, the inner content-type
     /// byte and a 16-byte tag (22); TLS 1.2 a 5-byte header, an 8-byte explicit nonce and a

@@ -33,7 +33,7 @@ pub const MAX_DURATION: u64 = 7 * 24 * 3600 * 1_000_000_000;
 /// Larger than any HTTP message a browser or server accepts by default (nginx
 /// `client_max_body_size` 1 MiB, a WebSocket frame in browsers, gRPC's 4 MiB message limit);
 /// 2^30 bytes leave 2^34 messages of headroom in a `u64` byte count.
-pub const MAX_PAYLOAD_BYTES: u64 = 1 << 30;
+pub use crate::workload::MAX_PAYLOAD_BYTES;
 /// A header block (HTTP request and response headers, TLS hellos, a WebSocket upgrade):
 /// 1 MiB, 16 times the largest header section servers accept (nginx 4 × 8 KiB, Node.js
 /// 16 KiB, Apache 8 KiB per line).

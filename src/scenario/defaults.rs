@@ -1,40 +1,40 @@
 //! Default values of every optional scenario field, with where each figure comes from.
 //! The README's model section lists the same table.
+//!
+//! A default that belongs to a type of a lower layer (TCP and TLS in `net`, the server and
+//! the balancer in `infra`, the random streams, the workload) is defined there, beside its
+//! type and with its source, and re-exported here under its scenario name, so that this
+//! module still names every default.
+
+pub use crate::engine::rng::DEFAULT_SEED as SEED;
+pub use crate::infra::balancer::{
+    DEFAULT_DRAIN as BALANCER_DRAIN, DEFAULT_HEALTH_CHECK_HEALTHY as HEALTH_CHECK_HEALTHY,
+    DEFAULT_HEALTH_CHECK_INTERVAL as HEALTH_CHECK_INTERVAL,
+    DEFAULT_HEALTH_CHECK_UNHEALTHY as HEALTH_CHECK_UNHEALTHY,
+    DEFAULT_IDLE_TIMEOUT as BALANCER_IDLE_TIMEOUT,
+};
+pub use crate::infra::server::{
+    DEFAULT_CORES as SERVER_CORES, DEFAULT_COST_ACCEPT as COST_ACCEPT,
+    DEFAULT_COST_PING as COST_PING, DEFAULT_COST_PUSH as COST_PUSH,
+    DEFAULT_COST_REQUEST as COST_REQUEST, DEFAULT_COST_TLS_HANDSHAKE as COST_TLS_HANDSHAKE,
+    DEFAULT_KEEPALIVE_TIMEOUT as KEEPALIVE_TIMEOUT,
+    DEFAULT_MEMORY_PER_CONNECTION as MEMORY_PER_CONNECTION,
+};
+pub use crate::net::tcp::{
+    DEFAULT_DELAYED_ACK as TCP_DELAYED_ACK, DEFAULT_HEADER as TCP_HEADER, DEFAULT_MSS as TCP_MSS,
+    DEFAULT_SYN as TCP_SYN,
+};
+pub use crate::net::tls::{
+    DEFAULT_CLIENT_HELLO as TLS_CLIENT_HELLO,
+    DEFAULT_RESUMED_SERVER_HELLO as TLS_RESUMED_SERVER_HELLO,
+    DEFAULT_SERVER_HELLO as TLS_SERVER_HELLO,
+};
+pub use crate::workload::{DEFAULT_TOPIC_ZIPF as TOPIC_ZIPF, PROTOBUF_FACTOR_PERCENT};
 
 use crate::time::Nanos;
 
 const MS: Nanos = 1_000_000;
 const US: Nanos = 1_000;
-
-/// Master seed when the scenario gives none.
-pub const SEED: u64 = 1;
-
-/// TCP maximum segment size: a 1500-byte Ethernet MTU less [`TCP_HEADER`].
-pub const TCP_MSS: u64 = 1448;
-/// IPv4 (20, RFC 791) + TCP (20, RFC 9293) + timestamps option (12, RFC 7323; Linux
-/// enables timestamps by default).
-pub const TCP_HEADER: u64 = 52;
-/// SYN / SYN-ACK: IPv4 20 + TCP 20 + 20 bytes of options (MSS, SACK-permitted, timestamps,
-/// window scale, padding), as Linux sends them.
-pub const TCP_SYN: u64 = 60;
-/// Linux's minimum delayed-ACK timeout (`TCP_DELACK_MIN`, 40 ms).
-pub const TCP_DELAYED_ACK: Nanos = 40 * MS;
-
-/// A ClientHello as Chrome sent it before post-quantum key shares: 517 bytes, the size
-/// the padding extension (RFC 7685) brings it to.
-pub const TLS_CLIENT_HELLO: u64 = 517;
-/// The server's first flight with a two-certificate chain (RSA-2048 leaf and intermediate,
-/// about 1.3-1.8 KB each) and the handshake messages around it.
-pub const TLS_SERVER_HELLO: u64 = 4000;
-/// The server's first flight of a resumed handshake: ServerHello (about 120 bytes with its
-/// pre-shared-key extension) plus EncryptedExtensions and Finished (1.3) or ChangeCipherSpec
-/// and Finished (1.2), no certificates.
-pub const TLS_RESUMED_SERVER_HELLO: u64 = 200;
-/// nginx's default `keepalive_timeout` (75 s).
-pub const KEEPALIVE_TIMEOUT: Nanos = 75_000 * MS;
-/// Server CPU for a handshake: an ECDHE key exchange and an ECDSA P-256 signature take
-/// on the order of 100-300 us in OpenSSL's `speed` benchmarks on one core.
-pub const COST_TLS_HANDSHAKE: Nanos = 200 * US;
 
 /// Broker delivery delay: a publish and a delivery within one data centre (Redis pub/sub,
 /// NATS) take well under a millisecond each; 1 ms leaves room for a hop.
@@ -46,10 +46,6 @@ pub const BROKER_COST: Nanos = 20 * US;
 /// Proxy idle timeout: nginx's `proxy_read_timeout` default (60 s), also the idle timeout
 /// of common cloud load balancers and corporate proxies.
 pub const PROXY_IDLE_TIMEOUT: Nanos = 60_000 * MS;
-/// Load-balancer idle timeout: AWS Application and Classic Load Balancers default to 60 s.
-pub const BALANCER_IDLE_TIMEOUT: Nanos = 60_000 * MS;
-/// Drain period of a removed replica: AWS target groups' default deregistration delay.
-pub const BALANCER_DRAIN: Nanos = 300_000 * MS;
 /// EventSource's reconnection time when the server sends no `retry:` field (Chromium and
 /// WebKit: 3 s; Firefox 5 s).
 pub const SSE_RETRY: Nanos = 3_000 * MS;
@@ -62,31 +58,11 @@ pub const WS_RECONNECT_DELAY: Nanos = 1_000 * MS;
 /// The cap of exponential reconnect backoff: socket.io's client default
 /// `reconnectionDelayMax` (5000 ms).
 pub const RECONNECT_MAX: Nanos = 5_000 * MS;
-/// Load-balancer health checks: AWS target groups' defaults (a probe every 30 s; 2
-/// failures take a target out of service, 5 successes put it back).
-pub const HEALTH_CHECK_INTERVAL: Nanos = 30_000 * MS;
-pub const HEALTH_CHECK_UNHEALTHY: u32 = 2;
-pub const HEALTH_CHECK_HEALTHY: u32 = 5;
 /// A deploy's drain of each replica: Kubernetes' default termination grace period (30 s).
 pub const DEPLOY_DRAIN: Nanos = 30_000 * MS;
 /// How long a restarting proxy or load balancer refuses connections: an assumption (a
 /// process restart of a few seconds); set your own.
 pub const MIDDLEBOX_RESTART: Nanos = 5_000 * MS;
-
-/// Server cores. An assumption: a small application server.
-pub const SERVER_CORES: u32 = 4;
-/// CPU per accepted connection, request, pushed message and heartbeat. rtsim's
-/// assumptions for an event-loop application server (order of magnitude of published
-/// Node.js / Go HTTP benchmarks: a few thousand to tens of thousands of requests per
-/// second per core); every scenario that asks a CPU question should set its own.
-pub const COST_ACCEPT: Nanos = 40 * US;
-pub const COST_REQUEST: Nanos = 120 * US;
-pub const COST_PUSH: Nanos = 15 * US;
-pub const COST_PING: Nanos = 5 * US;
-/// Memory per open connection: kernel socket buffers plus a user-space connection
-/// object; an assumption in the range reported for tuned Linux servers holding a million
-/// connections (roughly 10 to 50 KiB each).
-pub const MEMORY_PER_CONNECTION: u64 = 32 * 1024;
 
 /// HTTP/1.1 request headers of a cookie-less `fetch()` to an API from a browser (request
 /// line, Host, User-Agent, Accept, Accept-Encoding, Accept-Language, Origin, Referer,
@@ -127,13 +103,6 @@ pub const GRPC_KEEPALIVE: Nanos = 2 * 3_600_000 * MS;
 /// jitter, 120 s max), approximated by doubling from 1 s with equal jitter, capped at 120 s.
 pub const GRPC_RECONNECT_DELAY: Nanos = 1_000 * MS;
 pub const GRPC_RECONNECT_MAX: Nanos = 120_000 * MS;
-/// Protobuf size against the JSON text of the same event: 22-37 % in N. Larsgård's
-/// comparison ("Comparing sizes of protobuf vs json", a record with a string and numbers);
-/// field names are gone and numbers are varints. 35 % is used.
-pub const PROTOBUF_FACTOR_PERCENT: u64 = 35;
-/// Exponent of the topics' Zipf popularity: Breslau et al., "Web Caching and Zipf-like
-/// Distributions" (INFOCOM 1999), measured 0.64 to 0.83 for web requests.
-pub const TOPIC_ZIPF: f64 = 0.8;
 /// Chrome's HTTP/2 connection window (15 MiB, sent in its first WINDOW_UPDATE).
 pub const HTTP2_WINDOW: u64 = 15 * 1024 * 1024;
 /// Long-poll hold time: 30 s, below the 60 s idle timeout common in load balancers.

@@ -10,6 +10,8 @@ use super::raw::{RawFault, RawHealthCheck, RawReconnect};
 use super::validate::Checker;
 use crate::time::Nanos;
 
+pub use crate::infra::balancer::HealthCheck;
+
 /// How long a client waits before each new attempt after losing its connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ReconnectPolicy {
@@ -339,14 +341,6 @@ pub(crate) fn faults(
         });
     }
     Ok(faults)
-}
-
-/// Active health checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct HealthCheck {
-    pub interval: Nanos,
-    pub unhealthy_threshold: u32,
-    pub healthy_threshold: u32,
 }
 
 pub(crate) fn health_check(

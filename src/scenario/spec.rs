@@ -1,13 +1,24 @@
 //! The validated scenario: names resolved to indices, defaults applied, units as integers
 //! (nanoseconds, bytes, bits per second). Everything downstream reads only this.
+//!
+//! A type that a lower layer reads too (the TCP and TLS figures, the server, the balancer,
+//! the gRPC call, the workload) is defined in that layer and re-exported here, so that nothing below the
+//! scenario imports it for a type.
 
 use serde::Serialize;
 
 pub use super::faults::ReconnectPolicy;
 
-pub use crate::net::tls::TlsVersion;
+pub use crate::infra::balancer::{BalancerSpec, LbAlgorithm};
+pub use crate::infra::server::{CpuCosts, SendBuffer, ServerSpec, SlowConsumerPolicy};
+pub use crate::net::grpc::GrpcMode;
+pub use crate::net::tcp::TcpParams;
+pub use crate::net::tls::{TlsSizes, TlsVersion};
 
 pub use crate::time::Nanos;
+pub use crate::workload::{
+    AudienceSpec, Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec,
+};
 
 /// Index of a link profile in [`Scenario::links`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -69,6 +80,27 @@ impl Scenario {
     }
 }
 
+impl<'a> From<&'a Scenario> for crate::workload::Inputs<'a> {
+    /// The scenario as its workload sees it.
+    fn from(scenario: &'a Scenario) -> Self {
+        crate::workload::Inputs {
+            seed: scenario.seed,
+            duration: scenario.duration,
+            spec: &scenario.workload,
+            groups: scenario
+                .groups
+                .iter()
+                .map(|g| crate::workload::Cohort {
+                    name: &g.name,
+                    count: g.count,
+                    tabs: g.tabs,
+                    ramp: g.ramp,
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkProfile {
     pub name: String,
@@ -82,14 +114,6 @@ pub struct LinkProfile {
     pub loss_ppm: u32,
     /// The clients' mobile radio, if the link has one.
     pub radio: Option<super::radio::RadioSpec>,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct TcpParams {
-    pub mss: u64,
-    pub header: u64,
-    pub syn: u64,
-    pub delayed_ack: Nanos,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,143 +162,12 @@ pub struct ProxySpec {
     pub deny_websocket: bool,
 }
 
-/// Bytes of the TLS handshake's first flights.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct TlsSizes {
-    pub client_hello: u64,
-    pub server_hello: u64,
-    pub resumption: bool,
-    pub resumed_server_hello: u64,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct ServerSpec {
-    /// Replicas in service at the start.
-    pub replicas: u32,
-    /// Connections a replica accepts at most (layer 4).
-    pub max_connections: Option<u32>,
-    pub cores: u32,
-    pub cost: CpuCosts,
-    /// Whether operation costs are fixed or exponentially distributed around them.
-    pub exponential_costs: bool,
-    pub memory_per_connection: u64,
-    /// Idle time after which the server closes a keep-alive connection; none: never.
-    pub keepalive_timeout: Option<Nanos>,
-    /// Streams' send buffer, if modelled.
-    pub send_buffer: Option<SendBuffer>,
-}
-
-/// A stream's send buffer and its overflow policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SendBuffer {
-    pub limit: u64,
-    pub policy: SlowConsumerPolicy,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SlowConsumerPolicy {
-    Buffer,
-    DropOldest,
-    Disconnect,
-}
-
-/// The load balancer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BalancerSpec {
-    /// 4 or 7.
-    pub layer: u8,
-    pub algorithm: LbAlgorithm,
-    /// (time, replicas in service from then on), in time order.
-    pub scale: Vec<(Nanos, u32)>,
-    /// How long removed replicas keep their connections.
-    pub drain: Nanos,
-    /// Idle timeout on every connection; none without a `load_balancer` section.
-    pub idle_timeout: Option<Nanos>,
-    /// Active health checks; `None`: the balancer knows of a crash or restart at once.
-    pub health_check: Option<super::faults::HealthCheck>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LbAlgorithm {
-    RoundRobin,
-    LeastConnections,
-    Random,
-    Hash,
-}
-
 /// The pub/sub backplane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct BrokerSpec {
     pub latency: Nanos,
     /// CPU per message per replica.
     pub cost: Nanos,
-}
-
-/// CPU nanoseconds per server operation.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct CpuCosts {
-    pub accept: Nanos,
-    pub request: Nanos,
-    pub push: Nanos,
-    pub ping: Nanos,
-    pub tls_handshake: Nanos,
-}
-
-impl CpuCosts {
-    /// Every operation free: for a server whose work is costed elsewhere (or not at all).
-    pub const FREE: CpuCosts = CpuCosts {
-        accept: 0,
-        request: 0,
-        push: 0,
-        ping: 0,
-        tls_handshake: 0,
-    };
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct WorkloadSpec {
-    pub source: EventSource,
-    pub encoding: Encoding,
-    /// Mean events per second (during bursts, for a bursty source).
-    pub rate_per_second: f64,
-    pub payload: PayloadSpec,
-    /// The event as a protobuf message (gRPC), when the scenario fixes it; otherwise 35 % of
-    /// each event's payload.
-    pub protobuf_size: Option<u64>,
-    /// The replayed trace, with `EventSource::Trace`.
-    pub trace: Option<super::trace::Trace>,
-    /// What the clients send, in a two-way workload.
-    pub messages: Option<MessageSpec>,
-    /// Who receives each event.
-    pub audience: AudienceSpec,
-}
-
-/// Who receives the workload's events.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AudienceSpec {
-    All,
-    /// Each event to one client, drawn uniformly.
-    User,
-    /// Each event to the subscribers of its topic (drawn uniformly); each client subscribes
-    /// to `subscriptions` distinct topics drawn by a Zipf law of `exponent`.
-    Topics {
-        topics: u32,
-        subscriptions: u32,
-        exponent: f64,
-    },
-}
-
-/// Client-to-server messages (a chat, an editor, a game).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct MessageSpec {
-    /// Mean messages per client per second (Poisson).
-    pub rate_per_second: f64,
-    pub payload: PayloadSpec,
-    /// The server forwards each message to every client as an event; `false`: uploads only.
-    pub broadcast: bool,
 }
 
 /// One step of a WebSocket variant's fallback chain: the transport (SSE or long polling)
@@ -317,20 +210,6 @@ pub struct RestSpec {
     pub history: Option<u32>,
 }
 
-/// The gRPC call a variant makes (RPC types of the gRPC core concepts guide).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GrpcMode {
-    /// One request, then the server's messages: the events.
-    ServerStreaming,
-    /// Both sides stream: events down, the clients' messages up, on one call.
-    Bidirectional,
-    /// The clients stream their messages up; the server answers once, at the end.
-    ClientStreaming,
-    /// One request, one response (polled at an interval: `TransportKind::Polling`).
-    Unary,
-}
-
 /// How a poll travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -340,51 +219,6 @@ pub enum PollFraming {
     /// A gRPC unary call: the request message in a prefixed DATA frame, the events as one
     /// protobuf message with a repeated field, then trailers.
     GrpcUnary { request_message: u64 },
-}
-
-/// Event payload sizes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PayloadSpec {
-    Fixed(u64),
-    /// Uniform in [min, max] bytes.
-    Uniform {
-        min: u64,
-        max: u64,
-    },
-    /// Log-normal with this median and log standard deviation.
-    LogNormal {
-        median: u64,
-        sigma: f64,
-    },
-    /// Each event's size is its trace row's.
-    FromTrace,
-}
-
-/// How event payloads are encoded by the application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Encoding {
-    /// JSON text: carried as is by every transport.
-    Json,
-    /// Binary: base64 on text-only transports, binary frames on WebSocket.
-    Binary,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventSource {
-    Poisson,
-    Periodic,
-    /// Poisson during `on`, nothing during `off`, from time 0.
-    Bursty {
-        on: Nanos,
-        off: Nanos,
-    },
-    /// The rows of a trace file (`WorkloadSpec::trace`).
-    Trace,
-    /// No server-originated events: the clients' messages are the only ones.
-    None,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -477,18 +311,6 @@ pub enum TransportKind {
         cost: Nanos,
         tls: TlsVersion,
     },
-}
-
-impl GrpcMode {
-    /// The YAML name of the mode.
-    pub fn name(self) -> &'static str {
-        match self {
-            GrpcMode::ServerStreaming => "server_streaming",
-            GrpcMode::Bidirectional => "bidirectional",
-            GrpcMode::ClientStreaming => "client_streaming",
-            GrpcMode::Unary => "unary",
-        }
-    }
 }
 
 impl TransportKind {

@@ -6,8 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::bounds::MAX_PAYLOAD_BYTES;
 use super::error::ScenarioError;
 use super::limits::{MAX_TRACE_BYTES, mebibytes};
@@ -15,26 +13,7 @@ use super::validate::Checker;
 use crate::time::Nanos;
 use crate::units::{ByteSize, Duration};
 
-/// Who a trace row's event is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum TraceAudience {
-    All,
-    User(u32),
-    Topic(u32),
-}
-
-/// The events of a trace that fall within the run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Trace {
-    /// The file, as given.
-    pub file: String,
-    /// (time, payload bytes), in time order.
-    pub events: Vec<(Nanos, u64)>,
-    /// Each event's audience.
-    pub audiences: Vec<TraceAudience>,
-    /// Rows after the end of the run, left out.
-    pub beyond_end: usize,
-}
+pub use crate::workload::{Trace, TraceAudience};
 
 /// The text of the trace at `path`, or why not: a path that is not a regular file (a FIFO,
 /// a device such as `/dev/zero`, a directory) is refused before it is opened (opening a

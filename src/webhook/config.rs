@@ -3,10 +3,11 @@
 //! validation that turns every impossible setting into an error instead of a panic.
 
 use super::retry::RetrySchedule;
+use crate::engine::rng;
+use crate::infra::server;
 use crate::net::link::LinkParams;
-use crate::net::tls::TlsVersion;
-use crate::scenario::defaults;
-use crate::scenario::{TcpParams, TlsSizes};
+use crate::net::tcp::TcpParams;
+use crate::net::tls::{self, TlsSizes, TlsVersion};
 use crate::time::Nanos;
 
 const MS: Nanos = 1_000_000;
@@ -59,7 +60,7 @@ pub struct WebhookConfig {
     pub response_bytes: u64,
     /// TLS version of every connection. Default 1.3.
     pub tls: TlsVersion,
-    /// Segment size and header sizes. Defaults as in scenarios ([`defaults::TCP_MSS`], ...).
+    /// Segment size and header sizes. Default [`TcpParams::default`], as in scenarios.
     pub tcp: TcpParams,
     /// Sizes of the TLS handshake's first flights (resumption is not modelled: every
     /// handshake is full). Defaults as in scenarios.
@@ -72,7 +73,7 @@ pub struct WebhookConfig {
     /// The endpoints every event is posted to; names must be unique (they name the
     /// random streams).
     pub receivers: Vec<ReceiverConfig>,
-    /// Master seed of the run's random streams. Default [`defaults::SEED`].
+    /// Master seed of the run's random streams. Default [`rng::DEFAULT_SEED`].
     pub seed: u64,
     /// Start of the measurement window. Default 0.
     pub warmup: Nanos,
@@ -104,7 +105,7 @@ pub struct ReceiverConfig {
     pub response_loss_ppm: u32,
     /// The receiver closes a keep-alive connection idle this long (counted from the
     /// response's arrival at the sender, which then never picks a connection about to
-    /// close); `None`: never. Default [`defaults::KEEPALIVE_TIMEOUT`] (nginx's 75 s).
+    /// close); `None`: never. Default [`server::DEFAULT_KEEPALIVE_TIMEOUT`] (nginx's 75 s).
     pub keepalive_timeout: Option<Nanos>,
 }
 
@@ -118,7 +119,7 @@ impl ReceiverConfig {
             service_time: DEFAULT_SERVICE_TIME,
             downtime: Vec::new(),
             response_loss_ppm: 0,
-            keepalive_timeout: Some(defaults::KEEPALIVE_TIMEOUT),
+            keepalive_timeout: Some(server::DEFAULT_KEEPALIVE_TIMEOUT),
         }
     }
 }
@@ -133,22 +134,17 @@ impl WebhookConfig {
             request_headers: DEFAULT_REQUEST_HEADERS,
             response_bytes: DEFAULT_RESPONSE_BYTES,
             tls: TlsVersion::V1_3,
-            tcp: TcpParams {
-                mss: defaults::TCP_MSS,
-                header: defaults::TCP_HEADER,
-                syn: defaults::TCP_SYN,
-                delayed_ack: defaults::TCP_DELAYED_ACK,
-            },
+            tcp: TcpParams::default(),
             tls_sizes: TlsSizes {
-                client_hello: defaults::TLS_CLIENT_HELLO,
-                server_hello: defaults::TLS_SERVER_HELLO,
+                client_hello: tls::DEFAULT_CLIENT_HELLO,
+                server_hello: tls::DEFAULT_SERVER_HELLO,
                 resumption: false,
-                resumed_server_hello: defaults::TLS_RESUMED_SERVER_HELLO,
+                resumed_server_hello: tls::DEFAULT_RESUMED_SERVER_HELLO,
             },
             sender_cores: DEFAULT_SENDER_CORES,
             send_cost: DEFAULT_SEND_COST,
             receivers,
-            seed: defaults::SEED,
+            seed: rng::DEFAULT_SEED,
             warmup: 0,
             duration: 3_600 * SECOND,
         }

@@ -15,11 +15,10 @@ use super::outcome::{DeliveryCounts, PairRecord, ReceiverOutcome, WebhookOutcome
 use super::receiver::{Receiver, Request};
 use crate::engine::rng::{self, Stream, uniform_below};
 use crate::engine::{Model, Scheduler};
-use crate::infra::server::Server;
+use crate::infra::server::{CpuCosts, Server, ServerSpec};
 use crate::metrics::latency::LatencyRecorder;
 use crate::net::link::LinkQueue;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
-use crate::scenario::{CpuCosts, ServerSpec};
 use crate::time::Nanos;
 use crate::workload::EventLog;
 

@@ -1,17 +1,19 @@
 //! Behaviour of whole webhook runs: retries across an outage, duplicates from lost
 //! responses, the cost of connections, slow receivers, queueing, determinism, the ledger.
 //!
-//! Event logs are built as traces (exact times and sizes) through `EventLog::generate`, on
-//! the built-in scenario, so no constructor is needed on `EventLog`.
+//! Event logs are built as traces (exact times and sizes) through `EventLog::generate`, so
+//! no constructor is needed on `EventLog`.
 
 use super::*;
 use crate::engine::rng::{self, RngExt};
 use crate::net::link::LinkParams;
 use crate::net::tcp::segments;
 use crate::net::tls::{CLIENT_FINISHED_1_3, TlsVersion};
-use crate::scenario::trace::Trace;
 use crate::time::Nanos;
-use crate::workload::EventLog;
+use crate::workload::{
+    AudienceSpec, Encoding, EventLog, EventSource, Inputs, PayloadSpec, Trace, TraceAudience,
+    WorkloadSpec,
+};
 
 const US: Nanos = 1_000;
 const MS: Nanos = 1_000_000;
@@ -27,16 +29,27 @@ fn log(times: &[Nanos], payload: u64) -> EventLog {
 
 /// An event log of (time, payload bytes) rows.
 fn log_of(events: Vec<(Nanos, u64)>) -> EventLog {
-    let mut scenario =
-        crate::scenario::load_str("<webhook test>", crate::scenario::DEFAULT_SCENARIO, &[])
-            .expect("the built-in scenario is valid");
-    scenario.workload.trace = Some(Trace {
-        file: "<webhook test>".into(),
-        audiences: vec![crate::scenario::TraceAudience::All; events.len()],
-        events,
-        beyond_end: 0,
-    });
-    EventLog::generate(&scenario)
+    let spec = WorkloadSpec {
+        source: EventSource::Trace,
+        encoding: Encoding::Json,
+        rate_per_second: 0.0,
+        payload: PayloadSpec::FromTrace,
+        protobuf_size: None,
+        trace: Some(Trace {
+            file: "<webhook test>".into(),
+            audiences: vec![TraceAudience::All; events.len()],
+            events,
+            beyond_end: 0,
+        }),
+        messages: None,
+        audience: AudienceSpec::All,
+    };
+    EventLog::generate(Inputs {
+        seed: 1,
+        duration: u64::MAX,
+        spec: &spec,
+        groups: Vec::new(),
+    })
 }
 
 /// A symmetric path of `bits_per_second`, one-way `latency` and `jitter`.

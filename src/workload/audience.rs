@@ -6,8 +6,8 @@
 //! numbers: counts over a range of numbers are answered from per-audience lists of event
 //! numbers by binary search, so they stay cheap however long the range.
 
+use super::{AudienceSpec, Inputs, TraceAudience};
 use crate::engine::rng::{self, RngExt, Stream};
-use crate::scenario::{AudienceSpec, Scenario, TraceAudience};
 
 /// The receivers of one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,11 +30,11 @@ pub struct Audiences {
 }
 
 impl Audiences {
-    /// The audiences of `count` events of `scenario` (its `audience`, or a trace's rows):
+    /// The audiences of `count` events of a workload (its `audience`, or a trace's rows):
     /// `None` when every event is for every client.
-    pub fn generate(scenario: &Scenario, count: usize) -> Option<Self> {
-        let w = &scenario.workload;
-        let clients = scenario.client_count() as usize;
+    pub fn generate(inputs: &Inputs, count: usize) -> Option<Self> {
+        let w = inputs.spec;
+        let clients = inputs.client_count() as usize;
         let by_row = w
             .trace
             .as_ref()
@@ -55,13 +55,13 @@ impl Audiences {
         } = w.audience
         {
             audiences.topics = vec![Vec::new(); topics as usize];
-            let mut stream = rng::stream(scenario.seed, "subscriptions");
+            let mut stream = rng::stream(inputs.seed, "subscriptions");
             let mut topics = DistinctTopics::new(topics, subscriptions, exponent);
             for chosen in &mut audiences.subscriptions {
                 *chosen = topics.draw(subscriptions, &mut stream);
             }
         }
-        let mut stream = rng::stream(scenario.seed, "audience");
+        let mut stream = rng::stream(inputs.seed, "audience");
         for n in 0..count {
             let audience = match (by_row, w.audience) {
                 (Some(rows), _) => match rows[n] {

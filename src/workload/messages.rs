@@ -5,9 +5,8 @@
 //! every transport carries the very same messages: from the `messages:<group>` stream for
 //! the times and `message-size:<group>` for the sizes.
 
-use super::draw_size;
+use super::{Inputs, draw_size};
 use crate::engine::rng::{self, exponential, uniform_below};
-use crate::scenario::Scenario;
 use crate::time::Nanos;
 
 /// One message: who sends it, when, and its payload bytes.
@@ -20,10 +19,14 @@ pub struct ClientMessage {
 
 /// When each client (tab) starts: a browser's tabs start together, at a uniform draw from
 /// its group's ramp (`client-start:<group>`).
-pub fn client_starts(scenario: &Scenario) -> Vec<Nanos> {
-    let mut starts = Vec::with_capacity(scenario.client_count() as usize);
-    for group in &scenario.groups {
-        let mut stream = rng::stream(scenario.seed, &format!("client-start:{}", group.name));
+pub fn client_starts<'a>(inputs: impl Into<Inputs<'a>>) -> Vec<Nanos> {
+    starts(&inputs.into())
+}
+
+fn starts(inputs: &Inputs) -> Vec<Nanos> {
+    let mut starts = Vec::with_capacity(inputs.client_count() as usize);
+    for group in &inputs.groups {
+        let mut stream = rng::stream(inputs.seed, &format!("client-start:{}", group.name));
         for _ in 0..group.count {
             let start = uniform_below(&mut stream, group.ramp);
             starts.extend(std::iter::repeat_n(start, group.tabs as usize));
@@ -33,22 +36,22 @@ pub fn client_starts(scenario: &Scenario) -> Vec<Nanos> {
 }
 
 /// Every client's messages within the run, client by client (each client's in time order).
-pub fn generate(scenario: &Scenario) -> Vec<ClientMessage> {
-    let Some(spec) = scenario.workload.messages else {
+pub fn generate(inputs: &Inputs) -> Vec<ClientMessage> {
+    let Some(spec) = inputs.spec.messages else {
         return Vec::new();
     };
-    let starts = client_starts(scenario);
+    let starts = starts(inputs);
     let mean_gap = 1e9 / spec.rate_per_second;
     let mut messages = Vec::new();
     let mut client = 0u32;
-    for group in &scenario.groups {
-        let mut times = rng::stream(scenario.seed, &format!("messages:{}", group.name));
-        let mut sizes = rng::stream(scenario.seed, &format!("message-size:{}", group.name));
+    for group in &inputs.groups {
+        let mut times = rng::stream(inputs.seed, &format!("messages:{}", group.name));
+        let mut sizes = rng::stream(inputs.seed, &format!("message-size:{}", group.name));
         for _ in 0..group.count * group.tabs {
             let mut t = starts[client as usize];
             loop {
                 t = t.saturating_add(exponential(&mut times, mean_gap).max(1));
-                if t >= scenario.duration {
+                if t >= inputs.duration {
                     break;
                 }
                 let payload = draw_size(spec.payload, &mut sizes);

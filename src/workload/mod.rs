@@ -8,15 +8,51 @@
 use crate::ids::ClientId;
 pub mod audience;
 pub mod messages;
+pub mod spec;
 
 pub use audience::{Audience, Audiences};
 pub use messages::ClientMessage;
+pub use spec::{
+    AudienceSpec, DEFAULT_TOPIC_ZIPF, Encoding, EventSource, MAX_PAYLOAD_BYTES, MessageSpec,
+    PROTOBUF_FACTOR_PERCENT, PayloadSpec, Trace, TraceAudience, WorkloadSpec,
+};
 
 use crate::engine::rng::{self, RngExt, Stream};
-use crate::scenario::bounds::MAX_PAYLOAD_BYTES;
-use crate::scenario::defaults::PROTOBUF_FACTOR_PERCENT;
-use crate::scenario::{Encoding, EventSource, PayloadSpec, Scenario};
 use crate::time::Nanos;
+
+/// What a workload is drawn from: the master seed, the run's length, the workload and the
+/// client groups in the scenario's order (their names name the groups' random streams).
+/// The scenario converts into it (`From<&Scenario>`), so `EventLog::generate(&scenario)`
+/// reads as before.
+#[derive(Debug, Clone)]
+pub struct Inputs<'a> {
+    pub seed: u64,
+    pub duration: Nanos,
+    pub spec: &'a WorkloadSpec,
+    pub groups: Vec<Cohort<'a>>,
+}
+
+/// A client group as the workload sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cohort<'a> {
+    pub name: &'a str,
+    /// Browsers.
+    pub count: u32,
+    /// Tabs per browser; each tab is a client.
+    pub tabs: u32,
+    /// A browser starts at a uniform draw from `[0, ramp)`.
+    pub ramp: Nanos,
+}
+
+impl Inputs<'_> {
+    /// Total number of clients (tabs) over all groups.
+    pub fn client_count(&self) -> u64 {
+        self.groups
+            .iter()
+            .map(|g| g.count as u64 * g.tabs as u64)
+            .sum()
+    }
+}
 
 /// Every event of a run, in time order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,9 +78,13 @@ enum Sizes {
 }
 
 impl EventLog {
-    /// The events of `scenario` within `[0, duration]`.
-    pub fn generate(scenario: &Scenario) -> Self {
-        let w = &scenario.workload;
+    /// The events of a scenario (or of any [`Inputs`]) within `[0, duration]`.
+    pub fn generate<'a>(inputs: impl Into<Inputs<'a>>) -> Self {
+        Self::from_inputs(&inputs.into())
+    }
+
+    fn from_inputs(inputs: &Inputs) -> Self {
+        let w = inputs.spec;
         if let Some(trace) = &w.trace {
             let mut cum = Vec::with_capacity(trace.events.len() + 1);
             cum.push(0);
@@ -58,16 +98,16 @@ impl EventLog {
                 encoding: w.encoding,
                 sizes: Sizes::Varying(cum),
                 protobuf: w.protobuf_size,
-                messages: messages::generate(scenario),
-                audiences: Audiences::generate(scenario, trace.events.len()),
+                messages: messages::generate(inputs),
+                audiences: Audiences::generate(inputs, trace.events.len()),
             };
         }
-        let times = times(scenario);
+        let times = times(inputs);
         let count = times.len();
         let sizes = match w.payload {
             PayloadSpec::Fixed(bytes) => Sizes::Fixed(bytes),
             spec => {
-                let mut stream = rng::stream(scenario.seed, "payload-size");
+                let mut stream = rng::stream(inputs.seed, "payload-size");
                 let mut cum = Vec::with_capacity(times.len() + 1);
                 let mut total = 0u64;
                 cum.push(0);
@@ -83,8 +123,8 @@ impl EventLog {
             encoding: w.encoding,
             sizes,
             protobuf: w.protobuf_size,
-            messages: messages::generate(scenario),
-            audiences: Audiences::generate(scenario, count),
+            messages: messages::generate(inputs),
+            audiences: Audiences::generate(inputs, count),
         }
     }
 
@@ -233,26 +273,26 @@ impl EventLog {
 }
 
 /// Event times within `[0, duration]`.
-fn times(scenario: &Scenario) -> Vec<Nanos> {
-    let w = &scenario.workload;
+fn times(inputs: &Inputs) -> Vec<Nanos> {
+    let w = inputs.spec;
     let mean_gap_ns = 1e9 / w.rate_per_second;
     let mut times = Vec::new();
     match w.source {
         EventSource::Periodic => {
             let gap = (mean_gap_ns.round() as Nanos).max(1);
             let mut t = gap;
-            while t <= scenario.duration {
+            while t <= inputs.duration {
                 times.push(t);
                 t += gap;
             }
         }
         EventSource::Poisson => {
-            let mut stream = rng::stream(scenario.seed, "workload");
+            let mut stream = rng::stream(inputs.seed, "workload");
             let mut t: Nanos = 0;
             loop {
                 let gap = rng::exponential(&mut stream, mean_gap_ns);
                 t = t.saturating_add(gap.max(1));
-                if t > scenario.duration {
+                if t > inputs.duration {
                     break;
                 }
                 times.push(t);
@@ -264,13 +304,13 @@ fn times(scenario: &Scenario) -> Vec<Nanos> {
         EventSource::Bursty { on, off } => {
             // A Poisson process at the rate, run only during the bursts: its clock skips
             // each silence.
-            let mut stream = rng::stream(scenario.seed, "workload");
+            let mut stream = rng::stream(inputs.seed, "workload");
             let mut busy: Nanos = 0;
             loop {
                 let gap = rng::exponential(&mut stream, mean_gap_ns);
                 busy = busy.saturating_add(gap.max(1));
                 let t = busy / on * (on + off) + busy % on;
-                if t > scenario.duration {
+                if t > inputs.duration {
                     break;
                 }
                 times.push(t);
