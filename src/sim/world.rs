@@ -19,6 +19,7 @@ use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::CpuCosts;
 use crate::scenario::Scenario;
 use crate::time::Nanos;
+use crate::transport::pool::Pools;
 use crate::transport::{Chain, Delivery, Input, PollRng};
 use crate::workload::EventLog;
 
@@ -111,7 +112,6 @@ const UNAVAILABLE_RESPONSE: u64 = 74;
 mod replicas;
 mod send_buffer;
 
-use browser::Browser;
 use connection::Connection;
 
 /// A link profile's parameters by [`Direction::index`].
@@ -138,7 +138,8 @@ pub struct World<'s> {
     /// How a replica hands a new event to the clients (from the chain).
     delivery: Delivery,
     clients: Vec<Client>,
-    browsers: Vec<Browser>,
+    /// The browsers' connection pools (their tabs are consecutive clients).
+    browsers: Pools,
     /// The access network: links, access-link serializers, loss, jitter, partitions.
     network: Network,
     /// Per client: its connection on the wire (messages on their way, ACK debts, round-trip
@@ -188,7 +189,7 @@ impl<'s> World<'s> {
         let mut jitter = Vec::new();
         let mut loss = Vec::new();
         let mut poll_rng = Vec::new();
-        let mut browsers = Vec::new();
+        let mut browsers = Pools::default();
         for (g, group) in scenario.groups.iter().enumerate() {
             links.push(link_params(&scenario.links[group.link.0 as usize]));
             let name = &group.name;
@@ -205,11 +206,11 @@ impl<'s> World<'s> {
                 jitter: rng::stream(scenario.seed, &format!("poll-jitter:{name}")),
             });
             for _ in 0..group.count {
-                browsers.push(Browser::new(ClientId::at(clients.len()), group.tabs));
+                let browser = browsers.add(ClientId::at(clients.len()), group.tabs) as u32;
                 for _ in 0..group.tabs {
                     clients.push(Client {
                         group: g as u32,
-                        browser: browsers.len() as u32 - 1,
+                        browser,
                         tls: group.tls,
                         ..Client::default()
                     });

@@ -1,48 +1,14 @@
-//! Browsers and their tabs: the access link the tabs share, and how their HTTP streams get
-//! connections.
-//!
-//! Over HTTP/1.1 a browser keeps at most six connections per origin (Chrome and Firefox;
-//! RFC 9112 section 9.4 leaves the limit to the client), shared by all its tabs: a tab that
-//! needs a seventh waits until one closes — for SSE, whose stream never ends, possibly for
-//! ever. Over HTTP/2 the tabs share one connection, each tab a stream on it. WebSocket
-//! connections are not in the HTTP pool: each tab has its own.
-
-use std::collections::VecDeque;
+//! The world's side of the browsers' connection pools ([`crate::transport::pool`]): a tab
+//! that needs a connection asks its browser's pool and does what the pool grants; a closed
+//! connection lets a waiting tab open one, or fails the tabs that waited for a shared one.
 
 use super::World;
 use crate::engine::Scheduler;
 use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
 use crate::time::Nanos;
 use crate::transport::Input;
-
 use crate::transport::Sharing;
-
-/// One browser: its tabs are consecutive clients.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Browser {
-    pub first_tab: ClientId,
-    pub tabs: u32,
-    /// HTTP/1.1: connections open.
-    open_connections: u32,
-    /// HTTP/1.1: tabs waiting for a connection, in order.
-    waiting: VecDeque<ClientId>,
-    /// HTTP/2: the tab that opened the shared connection.
-    opener: Option<ClientId>,
-    /// HTTP/2: the shared connection is ready for requests.
-    ready: bool,
-    /// HTTP/2: tabs waiting for it to be ready.
-    waiting_for_shared: Vec<ClientId>,
-}
-
-impl Browser {
-    pub(super) fn new(first_tab: ClientId, tabs: u32) -> Self {
-        Browser {
-            first_tab,
-            tabs,
-            ..Browser::default()
-        }
-    }
-}
+use crate::transport::pool::{Freed, Grant};
 
 impl World<'_> {
     /// How `c` gets connections: as its protocol's tabs do, except that a REST client
@@ -71,7 +37,7 @@ impl World<'_> {
     /// The client whose connection carries `c`'s messages (for in-order delivery).
     pub(super) fn connection_owner(&self, c: ClientId) -> ClientId {
         match self.sharing_of(c) {
-            Sharing::Shared => self.browsers[self.browser_of(c)].opener.unwrap_or(c),
+            Sharing::Shared => self.browsers.shared_owner(self.browser_of(c), c),
             _ => c,
         }
     }
@@ -79,29 +45,14 @@ impl World<'_> {
     /// `c` needs a connection for its request (it has none).
     pub(super) fn request_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let b = self.browser_of(c);
-        match self.sharing_of(c) {
-            Sharing::PerTab => self.open_connection(c, now, s),
-            Sharing::Limited(limit) => {
-                if self.browsers[b].open_connections < limit {
-                    self.browsers[b].open_connections += 1;
-                    self.open_connection(c, now, s);
-                } else {
-                    self.browsers[b].waiting.push_back(c);
-                    self.clients[c].blocked_since = Some(now);
-                    self.recorder.blocked();
-                }
+        match self.browsers.request(b, c, self.sharing_of(c)) {
+            Grant::Open => self.open_connection(c, now, s),
+            Grant::Wait => {
+                self.clients[c].blocked_since = Some(now);
+                self.recorder.blocked();
             }
-            Sharing::Shared => {
-                let browser = &mut self.browsers[b];
-                if browser.ready {
-                    self.attach(c, now, s);
-                } else if browser.opener.is_none() {
-                    browser.opener = Some(c);
-                    self.open_connection(c, now, s);
-                } else {
-                    browser.waiting_for_shared.push(c);
-                }
-            }
+            Grant::Attach => self.attach(c, now, s),
+            Grant::WaitShared => {}
         }
     }
 
@@ -142,21 +93,17 @@ impl World<'_> {
             self.start_http2_pings(c, s);
         }
         let b = self.browser_of(c);
-        if self.sharing_of(c) == Sharing::Shared && self.browsers[b].opener == Some(c) {
-            self.browsers[b].ready = true;
-            for waiting in std::mem::take(&mut self.browsers[b].waiting_for_shared) {
-                self.attach(waiting, now, s);
-            }
+        for waiting in self.browsers.ready(b, c, self.sharing_of(c)) {
+            self.attach(waiting, now, s);
         }
     }
 
     /// The tabs whose streams ride on `c`'s connection (itself included).
     pub(super) fn tabs_on_connection(&self, c: ClientId) -> Vec<ClientId> {
-        let browser = &self.browsers[self.browser_of(c)];
         match self.sharing_of(c) {
-            Sharing::Shared => browser
-                .first_tab
-                .up_to(browser.first_tab.plus(browser.tabs))
+            Sharing::Shared => self
+                .browsers
+                .tabs(self.browser_of(c))
                 .filter(|t| self.clients[*t].connection.open)
                 .collect(),
             _ => vec![c],
@@ -167,26 +114,18 @@ impl World<'_> {
     /// HTTP/2 the next request opens a new shared connection.
     pub(super) fn connection_closed(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let b = self.browser_of(c);
-        match self.sharing_of(c) {
-            Sharing::PerTab => {}
-            Sharing::Limited(_) => {
-                self.browsers[b].open_connections -= 1;
-                if let Some(next) = self.browsers[b].waiting.pop_front() {
-                    let since = self.clients[next].blocked_since.take();
-                    if let Some(since) = since {
-                        self.recorder.unblocked(now - since);
-                    }
-                    self.browsers[b].open_connections += 1;
-                    self.open_connection(next, now, s);
+        match self.browsers.closed(b, self.sharing_of(c)) {
+            Freed::Nothing => {}
+            Freed::Next(next) => {
+                if let Some(since) = self.clients[next].blocked_since.take() {
+                    self.recorder.unblocked(now - since);
                 }
+                self.open_connection(next, now, s);
             }
-            Sharing::Shared => {
-                let browser = &mut self.browsers[b];
-                browser.opener = None;
-                browser.ready = false;
+            Freed::Failed(waiting) => {
                 // Tabs that waited for a connection that never became ready fail with it.
-                for waiting in std::mem::take(&mut browser.waiting_for_shared) {
-                    self.connection_lost(waiting, now, s);
+                for tab in waiting {
+                    self.connection_lost(tab, now, s);
                 }
             }
         }

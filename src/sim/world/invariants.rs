@@ -138,7 +138,7 @@ impl World<'_> {
             .iter()
             .any(|f| matches!(f.kind, FaultKind::NetworkSwitch { .. }));
         for (b, carried) in state.carried.iter().enumerate() {
-            let group = self.clients[self.browsers[b].first_tab].group as usize;
+            let group = self.clients[self.browsers.first_tab(b)].group as usize;
             for (d, carried) in carried.iter().enumerate() {
                 let bits_per_second = if switched {
                     (self.scenario.links.iter())
