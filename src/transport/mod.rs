@@ -1,8 +1,9 @@
 //! The transports, one file each: the framing rules that size their messages and their
 //! client and server behaviour as a state machine ([`Machine`]: told what happened, it
 //! answers with commands). A variant's transports in fallback order form a [`Chain`].
-//! Nothing here touches the simulation's world; `sim` executes the commands. [`pool`] holds the
-//! browsers' connection pools (six per origin over HTTP/1.1, one shared over HTTP/2).
+//! Nothing here touches the simulation's world; `sim` executes the commands. [`pool`]
+//! holds the browsers' connection pools (six per origin over HTTP/1.1, one shared over
+//! HTTP/2).
 
 pub mod chain;
 pub mod framing;
