@@ -1,6 +1,9 @@
-//! Infrastructure between clients and the application: for now the server itself.
+//! Infrastructure between clients and the application: the replicas and their balancer
+//! ([`fleet`], [`server`], [`balancer`]), the proxies in front of them ([`middleboxes`]),
+//! and who each replica serves a new event to ([`fanout`]).
 
 pub mod balancer;
+pub mod fanout;
 pub mod fleet;
 pub mod middleboxes;
 pub mod server;

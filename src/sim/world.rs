@@ -6,6 +6,7 @@ use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUS
 use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
+use crate::infra::fanout::Fanout;
 use crate::infra::fleet::Fleet;
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::{Server, Work};
@@ -151,12 +152,9 @@ pub struct World<'s> {
     poll_rng: Vec<PollRng>,
     /// The server replicas and their balancer.
     fleet: Fleet,
-    /// Per replica: the streams (SSE, WebSocket) it holds.
-    streams: Vec<Vec<ClientId>>,
-    /// Per replica: long-poll requests it holds.
-    held_on: Vec<u32>,
-    /// Per replica: events up to this number (exclusive) have reached it.
-    available: Vec<u32>,
+    /// Per replica: the streams and long-poll requests it holds, and how far the events
+    /// have reached it.
+    fanout: Fanout,
     /// Workload events created so far.
     events_so_far: u32,
     /// Registered clients in registration order.
@@ -267,9 +265,7 @@ impl<'s> World<'s> {
                 rng::stream(scenario.seed, "load-balancer"),
                 rng::stream(scenario.seed, "server-cpu"),
             ),
-            streams: vec![Vec::new(); scenario.max_replicas() as usize],
-            held_on: vec![0; scenario.max_replicas() as usize],
-            available: vec![0; scenario.max_replicas() as usize],
+            fanout: Fanout::new(scenario.max_replicas() as usize),
             events_so_far: 0,
             subscribers: Vec::new(),
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),

@@ -22,10 +22,10 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let available = &mut self.available[r as usize];
-        *available = (*available).max(n + 1);
-        for i in 0..self.streams[r as usize].len() {
-            let c = self.streams[r as usize][i];
+        self.fanout.reached(r as usize, n);
+        let mut i = 0;
+        while let Some(c) = self.fanout.stream(r as usize, i) {
+            i += 1;
             if self.clients[c].cursor <= n {
                 self.push_within_window(c, window, now, s);
             }
@@ -41,7 +41,10 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let limit = self.available[self.replica_of(c)].min(self.events_so_far);
+        let limit = self
+            .fanout
+            .reached_below(self.replica_of(c))
+            .min(self.events_so_far);
         loop {
             let client = &self.clients[c];
             let n = client.cursor;

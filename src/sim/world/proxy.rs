@@ -147,12 +147,12 @@ impl World<'_> {
         let r = self.replica_of(c);
         let client = &mut self.clients[c];
         if std::mem::take(&mut client.streaming) {
-            self.streams[r].retain(|t| *t != c);
+            self.fanout.stream_ended(r, c);
             self.withdraw_handed_out(c, false);
         }
         let client = &mut self.clients[c];
         if std::mem::take(&mut client.held) {
-            self.held_on[r] -= 1;
+            self.fanout.release(r);
             // An answer being written for it is void.
             client.answer_scheduled = false;
         }

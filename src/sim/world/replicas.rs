@@ -92,7 +92,7 @@ impl World<'_> {
     /// Client `c`'s stream (SSE, WebSocket) now lives on its replica.
     pub(super) fn register_stream(&mut self, c: ClientId) {
         let r = self.replica_of(c);
-        self.streams[r].push(c);
+        self.fanout.stream_opened(r, c);
         self.clients[c].streaming = true;
     }
 
@@ -161,8 +161,9 @@ impl World<'_> {
     /// it: a stream that subscribed after `n` was created (while the broker carried `n` to
     /// this replica) starts after it.
     pub(super) fn push_to_streams(&mut self, r: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        for i in 0..self.streams[r as usize].len() {
-            let c = self.streams[r as usize][i];
+        let mut i = 0;
+        while let Some(c) = self.fanout.stream(r as usize, i) {
+            i += 1;
             let for_it = self.log.is_for(n, c);
             let client = &mut self.clients[c];
             if client.cursor > n {
@@ -178,8 +179,9 @@ impl World<'_> {
 
     /// Streams on replica `r` never receive event `n` (no broker brought it there).
     pub(super) fn lose_for_streams(&mut self, r: u32, n: u32) {
-        for i in 0..self.streams[r as usize].len() {
-            let c = self.streams[r as usize][i];
+        let mut i = 0;
+        while let Some(c) = self.fanout.stream(r as usize, i) {
+            i += 1;
             let for_it = self.log.is_for(n, c);
             let client = &mut self.clients[c];
             if client.cursor > n {
@@ -196,7 +198,7 @@ impl World<'_> {
 
     /// Whether any stream lives on replica `r`.
     pub(super) fn has_streams(&self, r: u32) -> bool {
-        !self.streams[r as usize].is_empty()
+        self.fanout.has_streams(r as usize)
     }
 
     /// Scale step `step` takes effect: more replicas in service; the imbalance window of

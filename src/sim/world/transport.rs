@@ -89,7 +89,7 @@ impl World<'_> {
         let client = &mut self.clients[c];
         client.held = true;
         client.hold_generation += 1;
-        self.held_on[client.replica as usize] += 1;
+        self.fanout.hold(client.replica as usize);
         let generation = client.hold_generation;
         s.after(
             timeout,
@@ -113,7 +113,7 @@ impl World<'_> {
         let client = &mut self.clients[c];
         client.held = false;
         client.answer_scheduled = false;
-        self.held_on[client.replica as usize] -= 1;
+        self.fanout.release(client.replica as usize);
         self.respond(c, now, s);
     }
 
@@ -161,6 +161,6 @@ impl World<'_> {
     /// each event).
     pub(super) fn has_subscribers(&self, r: u32) -> bool {
         (self.delivery.streams && self.has_streams(r))
-            || (self.delivery.held_requests && self.held_on[r as usize] > 0)
+            || (self.delivery.held_requests && self.fanout.holds_requests(r as usize))
     }
 }
