@@ -16,7 +16,7 @@ use crate::transport::{Command, Facts, Input, Out};
 impl World<'_> {
     /// Tells `c`'s transport about `input` and carries out what it decides (nothing, when
     /// its step does not hear such inputs).
-    #[inline]
+    #[inline(always)]
     pub(super) fn tell(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
         if self.chain.hears(self.clients[c].stage, input) {
             self.decide(c, input, now, s);
@@ -24,6 +24,7 @@ impl World<'_> {
     }
 
     /// [`Self::tell`] for an input `c`'s step hears.
+    #[inline(never)]
     fn decide(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
         let client = &self.clients[c];
         let facts = Facts {
