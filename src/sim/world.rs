@@ -21,7 +21,7 @@ use crate::scenario::CpuCosts;
 use crate::scenario::Scenario;
 use crate::time::Nanos;
 use crate::transport::pool::Pools;
-use crate::transport::{Chain, Delivery, Input, PollRng};
+use crate::transport::{Chain, Delivery, Hold, Input, PollRng};
 use crate::workload::EventLog;
 
 /// Per-client state: the client, its connection and the server's view of it.
@@ -63,10 +63,8 @@ pub struct Client {
     settled_to: u32,
     /// An HTTP request is on its way or being answered.
     request_outstanding: bool,
-    /// Long polling: the server holds a request.
-    held: bool,
-    /// Long polling: an answer job is queued.
-    answer_scheduled: bool,
+    /// Long polling: whether the server holds its request and writes its answer.
+    hold: Hold,
     /// Long polling: generation of the held request, to ignore stale timeouts.
     hold_generation: u32,
     pub(super) events_in_jobs: u64,

@@ -185,6 +185,7 @@ impl Chain {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::Hold;
     use crate::transport::machine::testing::{chain, decide};
     use crate::transport::{Sharing, Uploads};
 
@@ -282,7 +283,7 @@ mod tests {
     fn held_requests_are_long_polling_s_at_any_step() {
         let chain = ws_chain();
         let held = Facts {
-            held: true,
+            hold: Hold::Held,
             ..Facts::default()
         };
         let timeout = Input::HoldTimeout { current: true };
@@ -329,8 +330,7 @@ mod tests {
                     for bits in 0..8u32 {
                         let facts = Facts {
                             request_outstanding: bits & 1 != 0,
-                            held: bits & 2 != 0,
-                            answer_scheduled: bits & 4 != 0,
+                            hold: [Hold::Free, Hold::Held, Hold::Answering][bits as usize % 3],
                             failed_attempts: bits,
                         };
                         if !chain.hears(stage, input) {

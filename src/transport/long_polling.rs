@@ -6,7 +6,7 @@
 use crate::scenario::{HttpHeaders, ReconnectPolicy};
 use crate::time::Nanos;
 use crate::transport::http::exchange_size;
-use crate::transport::machine::{Command, Facts, Input, Out};
+use crate::transport::machine::{Command, Facts, Hold, Input, Out};
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::workload::EventLog;
 
@@ -41,13 +41,13 @@ impl LongPolling {
                 });
             }
             Input::HoldTimeout { current } => {
-                if facts.held && current && !facts.answer_scheduled {
+                if facts.hold == Hold::Held && current {
                     out.push(Command::ScheduleAnswer);
                 }
             }
             Input::AnswerReady { current } => {
                 // A dropped connection voids its answer.
-                if facts.held && facts.answer_scheduled && current {
+                if facts.hold == Hold::Answering && current {
                     out.push(Command::AnswerHeld);
                 }
             }
@@ -64,7 +64,7 @@ impl LongPolling {
 #[cfg(test)]
 mod tests {
     use crate::transport::machine::testing::{chain, decide};
-    use crate::transport::{Command, Delivery, Facts, Input};
+    use crate::transport::{Command, Delivery, Facts, Hold, Input};
 
     const SECOND: u64 = 1_000_000_000;
 
@@ -104,7 +104,7 @@ mod tests {
     fn a_timeout_answers_only_the_request_held_now() {
         let lp = chain("long_polling: { timeout: 30s }");
         let held = Facts {
-            held: true,
+            hold: Hold::Held,
             ..Facts::default()
         };
         let timeout = |current| Input::HoldTimeout { current };
@@ -115,7 +115,7 @@ mod tests {
         // A timer set for an earlier request, or a request already being answered.
         assert_eq!(decide(&lp, 0, timeout(false), held), []);
         let answering = Facts {
-            answer_scheduled: true,
+            hold: Hold::Answering,
             ..held
         };
         assert_eq!(decide(&lp, 0, timeout(true), answering), []);
@@ -126,8 +126,7 @@ mod tests {
     fn a_written_answer_is_sent_unless_its_request_was_dropped() {
         let lp = chain("long_polling: { timeout: 30s }");
         let answering = Facts {
-            held: true,
-            answer_scheduled: true,
+            hold: Hold::Answering,
             ..Facts::default()
         };
         let ready = |current| Input::AnswerReady { current };

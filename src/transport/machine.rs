@@ -60,14 +60,33 @@ impl Input {
     }
 }
 
+/// Long polling: the server's hold on a client's request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Hold {
+    /// No request held.
+    #[default]
+    Free,
+    /// A request is held, waiting for an event or its timeout.
+    Held,
+    /// A held request's answer is being written (a CPU job); it is still held until then.
+    Answering,
+}
+
+impl Hold {
+    /// A request is held (waiting or being answered).
+    #[inline]
+    pub fn is_held(self) -> bool {
+        self != Hold::Free
+    }
+}
+
 /// What a transport may read of its client when it decides.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Facts {
     /// Its last request is unanswered.
     pub request_outstanding: bool,
-    /// Long polling: the server holds its request, and an answer job for it is queued.
-    pub held: bool,
-    pub answer_scheduled: bool,
+    /// Long polling: whether the server holds its request, and writes its answer.
+    pub hold: Hold,
     /// Connection attempts that failed in a row since it was last connected.
     pub failed_attempts: u32,
 }

@@ -22,7 +22,7 @@ pub use chain::Chain;
 pub use grpc::GrpcStream;
 pub use long_polling::LongPolling;
 pub use machine::{
-    CONNECTIONS_PER_ORIGIN, Command, Delivery, Facts, Input, Machine, Out, PollRng, Sharing,
+    CONNECTIONS_PER_ORIGIN, Command, Delivery, Facts, Hold, Input, Machine, Out, PollRng, Sharing,
     Uploads,
 };
 pub use message::MsgKind;

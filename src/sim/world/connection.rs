@@ -14,6 +14,7 @@ use crate::net::tls::{
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, ConnInfo, Event, Job, MsgKind};
 use crate::time::Nanos;
+use crate::transport::Hold;
 
 /// Connection state of one client, on both ends.
 #[derive(Debug, Clone, Copy, Default)]
@@ -335,7 +336,7 @@ impl World<'_> {
         let client = &self.clients[c];
         !self.is_quiet(c)
             || client.events_in_jobs > 0
-            || client.answer_scheduled
+            || client.hold == Hold::Answering
             || client.connection.request_in_job
             || client.connection.tls_pending
     }

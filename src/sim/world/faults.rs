@@ -27,6 +27,7 @@ use crate::scenario::ReconnectPolicy;
 use crate::scenario::faults::FaultKind;
 use crate::sim::event::{ClientId, Event};
 use crate::time::Nanos;
+use crate::transport::Hold;
 
 /// Share of the affected clients that counts as recovered.
 const RECOVERED_SHARE: f64 = 0.99;
@@ -326,7 +327,10 @@ impl World<'_> {
         self.messages_crashed(c);
         let client = &mut self.clients[c];
         client.job_epoch = client.job_epoch.wrapping_add(1);
-        client.answer_scheduled = false;
+        // The job writing a held request's answer died with the process.
+        if client.hold == Hold::Answering {
+            client.hold = Hold::Held;
+        }
         client.connection.tls_pending = false;
         client.connection.request_in_job = false;
         client.connection.early_request = false;

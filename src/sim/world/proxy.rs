@@ -151,10 +151,9 @@ impl World<'_> {
             self.withdraw_handed_out(c, false);
         }
         let client = &mut self.clients[c];
-        if std::mem::take(&mut client.held) {
+        // An answer being written for a held request is void.
+        if std::mem::take(&mut client.hold).is_held() {
             self.fanout.release(r);
-            // An answer being written for it is void.
-            client.answer_scheduled = false;
         }
         self.request_completed(c);
     }

@@ -234,7 +234,7 @@ impl World<'_> {
         for c in ClientId::all(self.clients.len()) {
             let client = &self.clients[c];
             let holds_work = client.connection.open
-                && (self.fleet.layer() == 4 || client.streaming || client.held);
+                && (self.fleet.layer() == 4 || client.streaming || client.hold.is_held());
             if which(client.replica) && holds_work {
                 let visible = !self.is_rest(c);
                 closed += u64::from(visible);

@@ -11,7 +11,7 @@ use super::World;
 use crate::engine::Scheduler;
 use crate::sim::event::{ClientId, EVENT_MASK, Event, Job, MsgKind};
 use crate::time::Nanos;
-use crate::transport::{Command, Facts, Input, Out};
+use crate::transport::{Command, Facts, Hold, Input, Out};
 
 impl World<'_> {
     /// Tells `c`'s transport about `input` and carries out what it decides (nothing, when
@@ -29,8 +29,7 @@ impl World<'_> {
         let client = &self.clients[c];
         let facts = Facts {
             request_outstanding: client.request_outstanding,
-            held: client.held,
-            answer_scheduled: client.answer_scheduled,
+            hold: client.hold,
             failed_attempts: client.failed_attempts,
         };
         let (stage, group) = (client.stage, client.group as usize);
@@ -88,7 +87,7 @@ impl World<'_> {
             return;
         }
         let client = &mut self.clients[c];
-        client.held = true;
+        client.hold = Hold::Held;
         client.hold_generation += 1;
         self.fanout.hold(client.replica as usize);
         let generation = client.hold_generation;
@@ -104,7 +103,7 @@ impl World<'_> {
     /// Queues the answer to `c`'s held request (writing it costs one push).
     fn schedule_answer(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let client = &mut self.clients[c];
-        client.answer_scheduled = true;
+        client.hold = Hold::Answering;
         let generation = client.hold_generation & EVENT_MASK;
         self.run_job(c, Job::Answer(generation), now, s);
     }
@@ -112,8 +111,7 @@ impl World<'_> {
     /// The answer to `c`'s held request is written: the request is answered.
     fn answer_held(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let client = &mut self.clients[c];
-        client.held = false;
-        client.answer_scheduled = false;
+        client.hold = Hold::Free;
         self.fanout.release(client.replica as usize);
         self.respond(c, now, s);
     }
@@ -140,11 +138,7 @@ impl World<'_> {
             for i in 0..self.subscribers.len() {
                 let c = self.subscribers[i];
                 let client = &self.clients[c];
-                if client.held
-                    && !client.answer_scheduled
-                    && client.replica == r
-                    && self.log.is_for(n, c)
-                {
+                if client.hold == Hold::Held && client.replica == r && self.log.is_for(n, c) {
                     self.schedule_answer(c, now, s);
                 }
             }
