@@ -164,7 +164,7 @@ fn a_run_writes_an_escaped_self_contained_report_the_same_at_any_jobs() {
     // How to reproduce it: version, seed, command, the scenario as read.
     assert!(html.contains(&format!("version {}", env!("CARGO_PKG_VERSION"))));
     assert!(html.contains("<pre><code>rtsim run scenario.yaml</code></pre>"));
-    assert!(html.contains("11 (master seed)"));
+    assert!(html.contains("<dd>11 (every variant runs with it"));
     assert_eq!(
         std::fs::read_to_string(d.join("one/scenario.yaml")).unwrap(),
         HOSTILE

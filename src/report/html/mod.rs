@@ -166,7 +166,12 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e2e4e8; vertical-align: top; }
 thead th { border-bottom: 2px solid #9a9aa2; background: #f6f7f9; position: sticky; top: 0; }
 th { text-align: left; font-weight: 600; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
+td.long { white-space: normal; }
+tbody th { white-space: nowrap; }
+.mark { display: inline-block; min-width: 20px; height: 20px; border-radius: 10px; background: #d55e00;
+  color: #fff; font-size: 12px; text-align: center; line-height: 20px; margin-right: 4px; }
 tbody tr:nth-child(even) { background: #fafafb; }
 td.text { max-width: 26ch; }
 .pass { color: #0b6b34; font-weight: 700; }
@@ -285,16 +290,15 @@ fn question(description: &str, source: Source) -> String {
 /// A table: header cells, then rows; `numeric[i]` right-aligns column `i`. Cells are
 /// escaped HTML already.
 fn table(header: &[String], numeric: &[bool], rows: &[Vec<String>]) -> String {
-    let class = |i: usize| {
-        if numeric.get(i).copied().unwrap_or(false) {
-            " class=\"num\""
-        } else {
-            ""
-        }
+    // Numbers stay on one line; a long compound value ("32.8 s / 10.1 s / ...") may wrap.
+    let class = |i: usize, cell: &str| match numeric.get(i).copied().unwrap_or(false) {
+        true if cell.len() > 24 => " class=\"num long\"",
+        true => " class=\"num\"",
+        false => "",
     };
     let mut out = String::from("<div class=\"scroll\">\n<table>\n<thead><tr>");
     for (i, cell) in header.iter().enumerate() {
-        let _ = write!(out, "<th scope=\"col\"{}>{cell}</th>", class(i));
+        let _ = write!(out, "<th scope=\"col\"{}>{cell}</th>", class(i, ""));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in rows {
@@ -303,7 +307,7 @@ fn table(header: &[String], numeric: &[bool], rows: &[Vec<String>]) -> String {
             if i == 0 {
                 let _ = write!(out, "<th scope=\"row\">{cell}</th>");
             } else {
-                let _ = write!(out, "<td{}>{cell}</td>", class(i));
+                let _ = write!(out, "<td{}>{cell}</td>", class(i, cell));
             }
         }
         out.push_str("</tr>\n");
@@ -390,7 +394,7 @@ fn seconds(s: f64) -> String {
 }
 
 /// The fault timeline: a strip of the run's time with each fault marked (when the run's
-/// length is known), then one row per fault and variant with what it did.
+/// length is known), then per fault a table of what it did to each variant.
 fn faults(results: &[RunResult], window: Option<(f64, f64)>) -> String {
     let Some(first) = results.iter().find(|r| !r.faults.is_empty()) else {
         return "<p class=\"muted\">No faults: the scenario schedules none (<code>faults:</code>).</p>\n".to_string();
@@ -400,9 +404,6 @@ fn faults(results: &[RunResult], window: Option<(f64, f64)>) -> String {
         out.push_str(&timeline(duration_s, warmup_s, &first.faults));
     }
     let header: Vec<String> = [
-        "#",
-        "at",
-        "fault",
         "variant",
         "clients cut",
         "back (99 %) after",
@@ -413,45 +414,64 @@ fn faults(results: &[RunResult], window: Option<(f64, f64)>) -> String {
     .iter()
     .map(|h| h.to_string())
     .collect();
-    let numeric = [false, true, false, false, true, true, true, true, true];
-    let mut rows = Vec::new();
+    let numeric = [false, true, true, true, true, true];
     for (i, fault) in first.faults.iter().enumerate() {
-        for r in results {
-            let Some(f) = r.faults.get(i) else { continue };
-            let back = match f.recovered_after_s {
-                Some(s) => seconds(s),
-                None => format!(
-                    "never ({} of {} back)",
-                    f.clients_recovered, f.clients_affected
-                ),
-            };
-            rows.push(vec![
-                (i + 1).to_string(),
-                seconds(fault.at_s),
-                escape(&fault.fault),
-                escape(&r.label),
-                f.clients_affected.to_string(),
-                back,
-                f.peak_new_connections_per_s.to_string(),
-                format!("{:.1} %", f.peak_cpu_utilisation * 100.0),
-                f.seconds_cpu_saturated.to_string(),
-            ]);
-        }
+        let _ = writeln!(
+            out,
+            "<h3><span class=\"mark\">{}</span> at {}: {}</h3>",
+            i + 1,
+            seconds(fault.at_s),
+            escape(&fault.fault)
+        );
+        let rows: Vec<Vec<String>> = results
+            .iter()
+            .filter_map(|r| {
+                let f = r.faults.get(i)?;
+                let back = match f.recovered_after_s {
+                    Some(s) => seconds(s),
+                    None => format!(
+                        "never ({} of {} back)",
+                        f.clients_recovered, f.clients_affected
+                    ),
+                };
+                Some(vec![
+                    escape(&r.label),
+                    f.clients_affected.to_string(),
+                    back,
+                    f.peak_new_connections_per_s.to_string(),
+                    format!("{:.1} %", f.peak_cpu_utilisation * 100.0),
+                    f.seconds_cpu_saturated.to_string(),
+                ])
+            })
+            .collect();
+        out.push_str(&table(&header, &numeric, &rows));
     }
-    out.push_str(&table(&header, &numeric, &rows));
     out.push_str("<p class=\"muted\">Clients cut: whose connection, request or stream the fault ended. Back after: until 99 % of them were connected again. Peaks and CPU-saturated seconds (95 % or more) count from the fault's second on.</p>\n");
     out
 }
 
-/// An SVG strip of simulated time from 0 to `duration_s`: the warmup shaded, each fault a
-/// numbered mark (the numbers of the table below it).
+/// A step between ticks that gives at most ten ticks over `span`: 1, 2 or 5 times a power
+/// of ten.
+fn tick_step(span: f64) -> f64 {
+    let raw = (span / 10.0).max(1e-9);
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|step| *step >= raw)
+        .unwrap_or(10.0 * power)
+}
+
+/// An SVG strip of simulated time from 0 to `duration_s`: ticks, the warmup shaded, each
+/// fault a numbered mark (the numbers of the tables below it).
 fn timeline(duration_s: f64, warmup_s: f64, faults: &[crate::metrics::FaultResult]) -> String {
-    const WIDTH: f64 = 800.0;
     const LEFT: f64 = 30.0;
     const RIGHT: f64 = 770.0;
+    const AXIS: f64 = 62.0;
     let x = |s: f64| LEFT + (RIGHT - LEFT) * (s / duration_s.max(1e-9)).clamp(0.0, 1.0);
+    let text = "font-family=\"sans-serif\" fill=\"#3d3d42\"";
     let mut out = format!(
-        "<svg class=\"timeline\" role=\"img\" width=\"{WIDTH}\" height=\"96\" viewBox=\"0 0 {WIDTH} 96\" \
+        "<svg class=\"timeline\" role=\"img\" width=\"800\" height=\"100\" viewBox=\"0 0 800 100\" \
          aria-label=\"Fault timeline: {} fault(s) over {} of simulated time\">\n",
         faults.len(),
         seconds(duration_s)
@@ -459,30 +479,40 @@ fn timeline(duration_s: f64, warmup_s: f64, faults: &[crate::metrics::FaultResul
     if warmup_s > 0.0 {
         let _ = writeln!(
             out,
-            "<rect x=\"{LEFT}\" y=\"46\" width=\"{:.1}\" height=\"16\" fill=\"#e2e4e8\"/>\
-             <text x=\"{:.1}\" y=\"58\" font-size=\"11\" text-anchor=\"middle\" fill=\"#3d3d42\" font-family=\"sans-serif\">warmup</text>",
-            x(warmup_s) - LEFT,
-            (LEFT + x(warmup_s)) / 2.0
+            "<rect x=\"{LEFT}\" y=\"{}\" width=\"{:.1}\" height=\"14\" fill=\"#d9dce1\"/>",
+            AXIS - 14.0,
+            x(warmup_s) - LEFT
         );
     }
     let _ = writeln!(
         out,
-        "<line x1=\"{LEFT}\" y1=\"62\" x2=\"{RIGHT}\" y2=\"62\" stroke=\"#1d1d1f\" stroke-width=\"1.5\"/>"
+        "<line x1=\"{LEFT}\" y1=\"{AXIS}\" x2=\"{RIGHT}\" y2=\"{AXIS}\" stroke=\"#1d1d1f\" stroke-width=\"1.5\"/>"
     );
-    for (s, anchor) in [(0.0, "start"), (duration_s, "end")] {
+    let step = tick_step(duration_s);
+    let ticks = (duration_s / step).floor() as usize;
+    for k in 0..=ticks {
+        let s = k as f64 * step;
         let _ = writeln!(
             out,
-            "<text x=\"{:.1}\" y=\"80\" font-size=\"12\" text-anchor=\"{anchor}\" fill=\"#3d3d42\" font-family=\"sans-serif\">{}</text>",
+            "<line x1=\"{0:.1}\" y1=\"{AXIS}\" x2=\"{0:.1}\" y2=\"{1}\" stroke=\"#1d1d1f\"/>\
+             <text x=\"{0:.1}\" y=\"{2}\" font-size=\"12\" text-anchor=\"middle\" {text}>{3}</text>",
             x(s),
-            seconds(s)
+            AXIS + 5.0,
+            AXIS + 19.0,
+            tick_label(s)
         );
     }
+    let _ = writeln!(
+        out,
+        "<text x=\"{RIGHT}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" {text}>simulated time (s); grey: warmup, not measured</text>",
+        AXIS + 35.0
+    );
     for (i, f) in faults.iter().enumerate() {
         // Alternate heights, so that faults close in time keep their numbers readable.
-        let label_y = if i % 2 == 0 { 20.0 } else { 36.0 };
+        let label_y = if i % 2 == 0 { 18.0 } else { 34.0 };
         let _ = writeln!(
             out,
-            "<line x1=\"{0:.1}\" y1=\"{1}\" x2=\"{0:.1}\" y2=\"62\" stroke=\"#d55e00\" stroke-width=\"2\"/>\
+            "<line x1=\"{0:.1}\" y1=\"{1}\" x2=\"{0:.1}\" y2=\"{AXIS}\" stroke=\"#d55e00\" stroke-width=\"2\"/>\
              <circle cx=\"{0:.1}\" cy=\"{2}\" r=\"8\" fill=\"#d55e00\"/>\
              <text x=\"{0:.1}\" y=\"{3}\" font-size=\"11\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#fff\" font-family=\"sans-serif\">{4}</text>",
             x(f.at_s),
@@ -494,6 +524,11 @@ fn timeline(duration_s: f64, warmup_s: f64, faults: &[crate::metrics::FaultResul
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// A tick's number of seconds: whole where it is whole.
+fn tick_label(s: f64) -> String {
+    seconds(s).trim_end_matches(" s").to_string()
 }
 
 /// A property of the transports: name, one value per variant, source.
@@ -646,6 +681,14 @@ name: x
         assert!(!inline.contains("http"), "{inline}");
         assert!(inline.starts_with("<svg role=\"img\" width=\"800\""));
         assert!(inline.contains("id=\"c3-a\"") && inline.contains("url(#c3-a)"));
+    }
+
+    #[test]
+    fn timeline_ticks_are_round() {
+        assert_eq!(tick_step(1200.0), 200.0);
+        assert_eq!(tick_step(20.0), 2.0);
+        assert_eq!(tick_step(300.0), 50.0);
+        assert_eq!(tick_step(7.0), 1.0);
     }
 
     #[test]

@@ -96,22 +96,32 @@ pub fn run_report(run: &SavedRun, series: Option<&[LabelledSeries]>, source: Sou
     if let Some(warnings) = super::warnings(&run.warnings) {
         page.section("warnings", "Warnings", warnings);
     }
-    let mut seeds = String::from(
-        "<p>Each variant runs with a seed derived from the master seed and its place in the scenario:</p>\n<ul>\n",
-    );
-    for r in &run.results {
-        let _ = writeln!(
-            seeds,
-            "<li>{}: <code>{}</code></li>",
-            escape(&r.label),
-            r.seed
-        );
+    // The variants share the master seed (one event log for all); list them if not.
+    let mut seeds = String::new();
+    if run.results.iter().any(|r| r.seed != run.seed) {
+        seeds.push_str("<p>Each variant's run seed:</p>\n<ul>\n");
+        for r in &run.results {
+            let _ = writeln!(
+                seeds,
+                "<li>{}: <code>{}</code></li>",
+                escape(&r.label),
+                r.seed
+            );
+        }
+        seeds.push_str("</ul>\n");
     }
-    seeds.push_str("</ul>\n");
+    let seed_line = if seeds.is_empty() {
+        format!(
+            "{} (every variant runs with it, over the same events)",
+            run.seed
+        )
+    } else {
+        format!("{} (master seed)", run.seed)
+    };
     page.section(
         "reproduce",
         "Reproduce",
-        super::reproduce(source, &format!("{} (master seed)", run.seed), &seeds),
+        super::reproduce(source, &seed_line, &seeds),
     );
     page.finish()
 }
