@@ -103,6 +103,7 @@ impl Page {
         });
         let mut out = format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              {generator}<title>{title} — rtsim report</title>\n<style>\n{STYLE}</style>\n\
              </head>\n<body>\n<header>\n<p class=\"kicker\">rtsim report</p>\n\
@@ -134,6 +135,10 @@ impl Page {
         out
     }
 }
+
+/// The page's content security policy: nothing may load or run; only the inline `<style>`
+/// applies. A browser refuses (and reports) anything else, should the page ever ask.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
 
 /// The page's CSS: plain, readable on screen and on paper, no web fonts.
 const STYLE: &str = "\
