@@ -446,3 +446,23 @@ fn the_report_loads_in_headless_chromium_with_every_part() {
     assert!(png.starts_with(b"\x89PNG") && png.len() > 50_000, "{log}");
     eprintln!("screenshot of the report: {}", shot.display());
 }
+
+/// A run stopped by a budget says so at the top of its page, and the command to reproduce
+/// it carries the budget that decided where it stopped.
+#[test]
+fn an_incomplete_run_s_page_says_so_and_keeps_its_budget() {
+    let dir = setup(HOSTILE);
+    let d = dir.path();
+    let (code, _, err) = rtsim(d, &["run", "s.yaml", "--out", "out", "--max-events", "50"]);
+    // (A failed threshold's exit 1 comes before a stop's 3.)
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("INCOMPLETE"), "{err}");
+    let html = read(&d.join("out"));
+    let notice = html.find("<div class=\"notice\"").expect("a notice");
+    assert!(
+        notice < html.find("<section").unwrap(),
+        "above every section"
+    );
+    assert!(html[notice..].contains("INCOMPLETE: variant `poll-1s` stopped at"));
+    assert!(html.contains("<pre><code>rtsim run scenario.yaml --max-events 50</code></pre>"));
+}
