@@ -14,7 +14,7 @@
 //! - [`transport`]: one file per transport: framing rules and behaviour.
 //! - [`sim`]: the world of one run, gluing the above together.
 //! - [`metrics`]: what a run measured → [`RunResult`].
-//! - [`report`]: terminal table, JSON, Markdown and CSV.
+//! - [`report`]: terminal table, JSON, Markdown, CSV and the self-contained HTML report.
 //! - [`webhook`]: server-to-server POSTs per event with retries (at least once), its own model.
 //!
 //! # Using rtsim as a library
@@ -41,7 +41,7 @@
 //! `examples/run_scenario.rs` is the same as a complete program
 //! (`cargo run --release --example run_scenario -- scenarios/chat.yaml`). For sweeps,
 //! [`scenario::plan_file`] gives the points of a `sweep:` block and [`run_points`] runs
-//! them; [`report`] turns results into the CLI's table, JSON, Markdown and CSV. The
+//! them; [`report`] turns results into the CLI's table, JSON, Markdown, CSV and HTML. The
 //! scenario format and the outputs are documented in `docs/` (an mdBook).
 
 pub mod energy;

@@ -4,6 +4,7 @@ mod check;
 mod error;
 mod merge;
 mod plot;
+mod report;
 mod run;
 mod schema;
 mod sweep;
@@ -116,19 +117,22 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run every transport variant of a scenario and print the comparison table; write
-    /// summary.json, summary.md and runs.csv to the output folder.
+    /// summary.json, summary.md, runs.csv, the charts and report.html to the output folder.
     Run(run::RunArgs),
     /// Validate a scenario without running it; exit code 2 if it is invalid. A sweep's
     /// points are counted, not built; a sweep of more than 1,000,000,000 points is refused.
     Check(check::CheckArgs),
     /// Run every point of a scenario's `sweep:` (or one shard of them) in parallel, building
-    /// points a batch at a time; write sweep.json and sweep.csv.
+    /// points a batch at a time; write sweep.json, sweep.csv, the charts and report.html.
     Sweep(sweep::SweepArgs),
     /// Join the outputs of sweep shards into what one unsharded sweep writes; shards of
     /// different sweeps, or two different copies of a point, are refused (exit 2).
     Merge(merge::MergeArgs),
     /// Draw a results folder's charts (SVG) again from its saved JSON.
     Plot(plot::PlotArgs),
+    /// Write a results folder's report.html again from its saved files: the same bytes as
+    /// the run or sweep wrote.
+    Report(report::ReportArgs),
     /// Print the JSON Schema of the scenario format (for editors: see the
     /// `yaml-language-server` comment at the top of each example scenario).
     Schema(schema::SchemaArgs),
@@ -215,6 +219,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
         Command::Plot(args) => plot::plot(args),
+        Command::Report(args) => report::report(args),
         Command::Schema(args) => schema::schema(args),
     }?;
     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use rtsim::engine::StopReason;
 use rtsim::report;
+use rtsim::report::provenance::{Command, Provenance};
 
 use super::{CliError, Exit, ScenarioArgs, print_warnings};
 
@@ -23,7 +24,8 @@ pub enum Format {
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Output folder for summary.json, summary.md and runs.csv [default: out/<scenario name>]
+    /// Output folder for summary.json, summary.md, runs.csv, report.html and the charts
+    /// [default: out/<scenario name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// What to print on standard output.
@@ -119,18 +121,27 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let mut charts = rtsim::plot::charts::run_charts(&scenario.name, &results);
     charts.extend(rtsim::plot::charts::series_charts(&scenario.name, &series));
     let charts = rtsim::plot::charts::chosen(charts, scenario.charts.as_deref());
+    let mut provenance = Provenance::new(Command::Run, &scenario.description);
+    provenance.set = args.scenario.set.clone();
+    provenance.seed = args.scenario.seed;
+    provenance.point = args.point;
+    provenance.max_events = (args.budget.max_events != rtsim::sim::DEFAULT_MAX_EVENTS)
+        .then_some(args.budget.max_events);
     let written = std::fs::create_dir_all(&out)
         .and_then(|_| std::fs::write(out.join("summary.json"), &json))
         .and_then(|_| std::fs::write(out.join("summary.md"), &markdown))
         .and_then(|_| std::fs::write(out.join("runs.csv"), report::runs_csv(&results)))
         .and_then(|_| std::fs::write(out.join("series.json"), &series_json))
-        .and_then(|_| super::plot::write_charts(&out, &charts, &formats));
+        .and_then(|_| super::plot::write_charts(&out, &charts, &formats))
+        .and_then(|_| {
+            super::report::write_run(&out, plan.text(), &provenance, &json, &series_json)
+        });
     written.map_err(|e| {
         CliError::failure(format!("cannot write results to {}: {e}", out.display()))
     })?;
     let text = match args.format {
         Format::Table => format!(
-            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}{}\nwrote {}/{{summary.json,summary.md,runs.csv,series.json,*.svg}} (summary.md also lists each transport's documented properties, with sources)\n",
+            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}{}\nwrote {}/{{report.html,summary.json,summary.md,runs.csv,series.json,*.svg}} (summary.md also lists each transport's documented properties, with sources)\n",
             scenario.name,
             scenario.client_count(),
             scenario.duration as f64 / 1e9,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use rtsim::report::provenance::{Command, Provenance};
 use rtsim::report::sweep::{Origin, Shard, SweepSummary};
 
 use super::{CliError, ScenarioArgs, print_warnings};
@@ -14,7 +15,8 @@ use super::{CliError, ScenarioArgs, print_warnings};
 pub struct SweepArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Output folder for sweep.json and sweep.csv [default: out/<scenario name>]
+    /// Output folder for sweep.json, sweep.csv, report.html and the charts [default:
+    /// out/<scenario name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads (results do not depend on it) [default: the number of cores]; at
@@ -120,9 +122,18 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&first.name));
-    write(&out, &summary, &formats).map_err(|e| {
-        CliError::failure(format!("cannot write results to {}: {e}", out.display()))
-    })?;
+    let mut provenance = Provenance::new(Command::Sweep, &first.description);
+    provenance.set = args.scenario.set.clone();
+    provenance.seed = args.scenario.seed;
+    provenance.max_events = (args.budget.max_events != rtsim::sim::DEFAULT_MAX_EVENTS)
+        .then_some(args.budget.max_events);
+    write(&out, &summary, &formats)
+        .and_then(|_| {
+            super::report::write_sweep(&out, &summary, Some(plan.text()), Some(&provenance))
+        })
+        .map_err(|e| {
+            CliError::failure(format!("cannot write results to {}: {e}", out.display()))
+        })?;
     report(&summary, &out)
 }
 
@@ -190,10 +201,12 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> Result<(), CliEr
             }
         }
     }
-    text.push_str(&format!(
-        "\nwrote {}/{{sweep.json,sweep.csv}}\n",
-        out.display()
-    ));
+    let files = if summary.shard.is_none() {
+        "report.html,sweep.json,sweep.csv"
+    } else {
+        "sweep.json,sweep.csv"
+    };
+    text.push_str(&format!("\nwrote {}/{{{files}}}\n", out.display()));
     // A failure to print is said at once, before the verdicts below.
     let printed = super::print_stdout(&text).map_err(CliError::print_now);
     if failed > 0 {

@@ -125,7 +125,7 @@ fn help_lists_the_subcommands() {
         .take_while(|line| line.starts_with(' '))
         .filter_map(|line| line.split_whitespace().next())
         .collect();
-    for subcommand in ["run", "check"] {
+    for subcommand in ["run", "check", "sweep", "merge", "plot", "report"] {
         assert!(
             commands.contains(&subcommand),
             "`rtsim --help` should list `{subcommand}`; it lists {commands:?}:\n{}",

@@ -22,6 +22,7 @@ mod loss;
 mod proxies;
 mod queueing;
 mod replicas;
+mod report;
 mod series;
 mod slow_consumers;
 mod snapshot;
