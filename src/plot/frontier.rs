@@ -1,11 +1,16 @@
-//! The tradeoff frontier: p99 latency against bytes per client per hour, one point per
-//! variant; the Pareto-optimal ones (no other variant both faster and cheaper) are filled
-//! and named "optimal" in the legend.
+//! The tradeoff frontier: p99 latency against bytes per client per hour, one labelled point
+//! per variant. The Pareto-optimal ones (no other variant both faster and cheaper) are
+//! filled and joined by a dashed line; the lower left corner, which is better, says so. A
+//! variant that delivered nothing has no latency: it is listed in the legend, greyed.
 
 use plotters::coord::Shift;
+use plotters::element::{DashedPathElement, EmptyElement, PathElement, Polygon};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Figure, colour, failed, wants_log};
+use super::axis::{Axis, Scale};
+use super::legend::{self, Entry};
+use super::{Figure, colour, failed};
 
 /// Indices of the Pareto-optimal points among (cost, latency) pairs: lower is better in
 /// both; a point is dominated when another is no worse in both and better in one.
@@ -21,20 +26,40 @@ pub fn pareto_front(points: &[(f64, f64)]) -> Vec<usize> {
         .collect()
 }
 
+/// One variant on the frontier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontierPoint {
+    pub label: String,
+    /// The variant's index: colour and marker.
+    pub colour: usize,
+    /// Bytes per client per hour, both directions.
+    pub bytes: f64,
+    /// p99 delivery latency in milliseconds; `None` when the variant delivered nothing.
+    pub p99_ms: Option<f64>,
+}
+
 /// The frontier chart, ready to draw in any format.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontierFigure {
     title: String,
-    /// (label, colour index, bytes per client per hour, p99 latency in ms).
-    points: Vec<(String, usize, f64, f64)>,
+    points: Vec<FrontierPoint>,
 }
 
-/// `points`: (label, colour index, bytes per client per hour, p99 latency in ms).
-pub fn frontier(title: &str, points: &[(String, usize, f64, f64)]) -> Figure {
+pub fn frontier(title: &str, points: &[FrontierPoint]) -> Figure {
     Figure::Frontier(FrontierFigure {
         title: title.into(),
         points: points.to_vec(),
     })
+}
+
+/// Bytes in the unit their largest value reads best in: the divisor and the unit.
+pub(crate) fn bytes_unit(largest: f64) -> (f64, &'static str) {
+    match largest {
+        v if v >= 1e9 => (1e9, "GB"),
+        v if v >= 1e6 => (1e6, "MB"),
+        v if v >= 1e3 => (1e3, "kB"),
+        _ => (1.0, "bytes"),
+    }
 }
 
 impl FrontierFigure {
@@ -42,76 +67,184 @@ impl FrontierFigure {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), String> {
-        draw(&self.title, &self.points, root)
+        draw(self, root)
     }
 }
 
 fn draw<DB: DrawingBackend>(
-    title: &str,
-    points: &[(String, usize, f64, f64)],
+    figure: &FrontierFigure,
     root: &DrawingArea<DB, Shift>,
 ) -> Result<(), String> {
-    let pairs: Vec<(f64, f64)> = points.iter().map(|p| (p.2, p.3)).collect();
-    let optimal = pareto_front(&pairs);
-    let bound = |v: Vec<f64>| {
-        let lo = v.iter().cloned().fold(f64::INFINITY, f64::min);
-        let hi = v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    // (index into figure.points, bytes in the unit, p99 ms) of the variants with a latency.
+    let largest = figure.points.iter().map(|p| p.bytes).fold(0.0, f64::max);
+    let (divisor, unit) = bytes_unit(largest);
+    let drawn: Vec<(usize, f64, f64)> = figure
+        .points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((i, p.bytes / divisor, p.p99_ms?)))
+        .collect();
+    let pairs: Vec<(f64, f64)> = drawn.iter().map(|d| (d.1, d.2)).collect();
+    let optimal: Vec<usize> = pareto_front(&pairs)
+        .into_iter()
+        .map(|k| drawn[k].0)
+        .collect();
+
+    root.fill(&WHITE).map_err(failed)?;
+    let body = root
+        .titled(&figure.title, ("sans-serif", 20))
+        .map_err(failed)?;
+    let entries: Vec<Entry> = figure
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Entry {
+            label: match (p.p99_ms, optimal.contains(&i)) {
+                (None, _) => format!("{} (delivered nothing)", p.label),
+                (Some(_), true) => format!("{} (optimal)", p.label),
+                (Some(_), false) => p.label.clone(),
+            },
+            index: p.colour,
+            line: false,
+            filled: optimal.contains(&i),
+            absent: p.p99_ms.is_none(),
+        })
+        .collect();
+    let (width, _) = body.dim_in_pixel();
+    let legend_width = legend::width(&body, &entries);
+    let (plot, legend_area) = body.split_horizontally(width - legend_width);
+
+    // Room around the points: a tenth of the span (linear) or widened decades (log).
+    let padded = |values: Vec<f64>| {
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if !lo.is_finite() {
-            (1.0, 10.0)
-        } else {
-            (lo * 0.8, hi * 1.25)
+            return vec![1.0, 10.0];
         }
+        vec![lo * 0.8, hi * 1.25]
     };
-    let (x0, x1) = bound(pairs.iter().map(|p| p.0).collect());
-    let (y0, y1) = bound(pairs.iter().map(|p| p.1).collect());
-    {
-        let mut builder = super::chart_builder(root, title)?;
-        macro_rules! plot {
-            ($x:expr, $y:expr) => {{
-                let mut chart = builder.build_cartesian_2d($x, $y).map_err(failed)?;
-                chart
-                    .configure_mesh()
-                    .x_desc("bytes per client per hour (both directions)")
-                    .y_desc("p99 delivery latency (ms)")
-                    .x_label_formatter(&|v| crate::report::human_bytes(*v))
-                    .y_label_formatter(&|v| super::tick(*v))
-                    .draw()
-                    .map_err(failed)?;
-                for (i, (label, c, x, y)) in points.iter().enumerate() {
-                    let best = optimal.contains(&i);
-                    let style = if best {
-                        colour(*c).filled()
-                    } else {
-                        colour(*c).stroke_width(2)
-                    };
-                    let name = if best {
-                        format!("{label} (optimal)")
-                    } else {
-                        label.clone()
-                    };
-                    chart
-                        .draw_series(std::iter::once(Circle::new((*x, *y), 7, style)))
-                        .map_err(failed)?
-                        .label(name)
-                        .legend(move |(lx, ly)| Circle::new((lx + 10, ly), 5, style));
-                }
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperRight)
-                    .background_style(WHITE.mix(0.8))
-                    .border_style(BLACK)
-                    .draw()
-                    .map_err(failed)?;
-            }};
-        }
-        match (wants_log(x0, x1), wants_log(y0, y1)) {
-            (false, false) => plot!(x0..x1, y0..y1),
-            (true, false) => plot!((x0..x1).log_scale(), y0..y1),
-            (false, true) => plot!(x0..x1, (y0..y1).log_scale()),
-            (true, true) => plot!((x0..x1).log_scale(), (y0..y1).log_scale()),
-        }
-        root.present().map_err(failed)?;
+    let x = Axis::fit(
+        Scale::Auto,
+        padded(pairs.iter().map(|p| p.0).collect()).into_iter(),
+    );
+    let y = Axis::fit(
+        Scale::Auto,
+        padded(pairs.iter().map(|p| p.1).collect()).into_iter(),
+    );
+    let x_label = format!("bytes per client per hour, both directions ({unit})");
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(10)
+        .x_label_area_size(45)
+        .y_label_area_size(75)
+        .build_cartesian_2d(x.clone(), y.clone())
+        .map_err(failed)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label.as_str())
+        .y_desc("p99 delivery latency (ms)")
+        .x_label_formatter(&|v| x.label(*v))
+        .y_label_formatter(&|v| y.label(*v))
+        .draw()
+        .map_err(failed)?;
+
+    let coord = |bx: f64, ms: f64| (x.coord(bx).unwrap_or(x.lo), y.coord(ms).unwrap_or(y.lo));
+    // The front, left to right.
+    let mut front: Vec<(f64, f64)> = drawn
+        .iter()
+        .filter(|d| optimal.contains(&d.0))
+        .map(|d| coord(d.1, d.2))
+        .collect();
+    front.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    if front.len() > 1 {
+        chart
+            .draw_series(std::iter::once(DashedPathElement::new(
+                front,
+                6,
+                4,
+                RGBColor(150, 150, 150).stroke_width(1),
+            )))
+            .map_err(failed)?;
     }
+    for (i, bx, ms) in &drawn {
+        let p = &figure.points[*i];
+        let c = colour(p.colour);
+        let outline: Vec<(i32, i32)> = legend::marker_outline(p.colour)
+            .into_iter()
+            .map(|(dx, dy)| (dx * 3 / 2, dy * 3 / 2))
+            .collect();
+        let at = coord(*bx, *ms);
+        if optimal.contains(i) {
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at(at) + Polygon::new(outline.clone(), c.filled()),
+                ))
+                .map_err(failed)?;
+        }
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at(at) + PathElement::new(outline, c.stroke_width(2)),
+            ))
+            .map_err(failed)?;
+    }
+
+    // Labels beside the points, moved down (or up) a line when they would overlap.
+    let style = ("sans-serif", legend::FONT).into_text_style(root);
+    let area = chart.plotting_area().get_pixel_range();
+    let mut taken: Vec<(i32, i32, i32, i32)> = Vec::new();
+    for (i, bx, ms) in &drawn {
+        let label = &figure.points[*i].label;
+        let (px, py) = chart.backend_coord(&coord(*bx, *ms));
+        let (w, h) = root.estimate_text_size(label, &style).map_err(failed)?;
+        let (w, h) = (w as i32, h as i32);
+        let left = if px + 12 + w < area.0.end {
+            px + 12
+        } else {
+            px - 12 - w
+        };
+        let overlaps = |top: i32, taken: &[(i32, i32, i32, i32)]| {
+            taken
+                .iter()
+                .any(|t| left < t.2 && t.0 < left + w && top < t.3 && t.1 < top + h)
+        };
+        let mut top = py - h / 2;
+        for k in 1..8 {
+            if !overlaps(top, &taken) {
+                break;
+            }
+            let shift = (k + 1) / 2 * (h + 2);
+            top = if k % 2 == 1 {
+                py - h / 2 + shift
+            } else {
+                py - h / 2 - shift
+            };
+        }
+        taken.push((left, top, left + w, top + h));
+        root.draw_text(
+            label,
+            &style.pos(Pos::new(HPos::Left, VPos::Top)),
+            (left, top),
+        )
+        .map_err(failed)?;
+    }
+    // Which corner is better, in the lower left corner.
+    let better = ("sans-serif", legend::FONT)
+        .into_font()
+        .color(&RGBColor(60, 60, 60))
+        .pos(Pos::new(HPos::Left, VPos::Bottom));
+    root.draw_text(
+        "\u{2199} better: fewer bytes and lower latency",
+        &better,
+        (area.0.start + 6, area.1.end - 6),
+    )
+    .map_err(failed)?;
+
+    let notes = vec![
+        "Filled and joined by the dashed line: Pareto-optimal, no other variant both \
+         cheaper and faster."
+            .to_string(),
+    ];
+    legend::draw(&legend_area, 16, &entries, &notes)?;
+    root.present().map_err(failed)?;
     Ok(())
 }
 

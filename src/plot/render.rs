@@ -9,7 +9,6 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::SIZE;
 use super::frontier::FrontierFigure;
 use super::lines::LinesFigure;
 
@@ -64,6 +63,14 @@ impl Chart {
 }
 
 impl Figure {
+    /// The image size in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        match self {
+            Figure::Lines(figure) => figure.size(),
+            Figure::Frontier(_) => super::SIZE,
+        }
+    }
+
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         fonts::register()?;
         match self {
@@ -76,7 +83,7 @@ impl Figure {
     pub fn svg(&self) -> Result<String, String> {
         let mut svg = String::new();
         {
-            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+            let root = SVGBackend::with_string(&mut svg, self.size()).into_drawing_area();
             self.draw(&root)?;
         }
         Ok(svg)
@@ -86,10 +93,10 @@ impl Figure {
     #[cfg(feature = "png")]
     pub fn png(&self) -> Result<Vec<u8>, String> {
         use image::ImageEncoder;
-        let (w, h) = SIZE;
+        let (w, h) = self.size();
         let mut pixels = vec![0u8; (w * h * 3) as usize];
         {
-            let root = plotters::backend::BitMapBackend::with_buffer(&mut pixels, SIZE)
+            let root = plotters::backend::BitMapBackend::with_buffer(&mut pixels, (w, h))
                 .into_drawing_area();
             self.draw(&root)?;
         }
