@@ -1,12 +1,51 @@
 //! A link's mobile radio (`network.<profile>.radio`): a technology's published profile
 //! from [`crate::energy::RadioParams`], with any figure the scenario overrides.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::checker::Checker;
 use super::error::ScenarioError;
-use super::raw::RawRadio;
-use super::validate::Checker;
 use crate::energy::RadioParams;
+use crate::units::Duration;
+
+/// A mobile radio: a technology's published state machine, with any figure overridden.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRadio {
+    /// `lte`, `3g` or `wifi`. Required.
+    pub technology: String,
+    /// Power while idle, in milliwatts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_mw: Option<f64>,
+    /// Idle to connected: how long, and the power meanwhile (mW).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_mw: Option<f64>,
+    /// Power while data moves (mW), plus these per Mbit/s of throughput up and down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_mw: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_mw_per_mbps: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_mw_per_mbps: Option<f64>,
+    /// How long the radio stays at high power after the last transfer, and that power (mW)
+    /// (3G: the DCH tail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_mw: Option<f64>,
+    /// 3G: the FACH state after the DCH tail, and its power (mW).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach_mw: Option<f64>,
+    /// 3G: FACH to DCH promotion, and its power (mW).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach_promotion: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach_promotion_mw: Option<f64>,
+}
 
 /// The radio of a link profile's clients.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

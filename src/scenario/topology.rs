@@ -8,12 +8,38 @@ use std::collections::BTreeMap;
 
 use petgraph::algo::astar;
 use petgraph::graph::{NodeIndex, UnGraph};
+use serde::{Deserialize, Serialize};
 
+use super::checker::Checker;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
 use super::spec::{GroupPath, ProxySpec, TopologyLink};
-use super::validate::Checker;
 use crate::time::Nanos;
+use crate::units::Duration;
+
+/// The topology: links between nodes and, optionally, explicit paths.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopology {
+    /// Undirected links between nodes, each with a one-way latency.
+    #[serde(default)]
+    pub links: Vec<RawTopologyLink>,
+    /// Per group: the nodes after the group, ending with `servers`. Default: the path of
+    /// least latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paths: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// A link between two nodes.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopologyLink {
+    pub from: String,
+    pub to: String,
+    /// One-way delay on the link. Default 0s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Duration>,
+}
 
 /// The node every path ends at.
 pub const SERVERS: &str = "servers";
