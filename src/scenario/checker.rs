@@ -49,6 +49,24 @@ where
     check(&sections[key], &checker)
 }
 
+/// For the unit tests of sections that read the whole scenario (the workload, the
+/// topology, ...): parses `text` as a scenario and runs `check` on it with a [`Checker`].
+#[cfg(test)]
+pub(crate) fn check_scenario<R>(
+    text: &str,
+    check: impl FnOnce(&super::raw::RawScenario, &Checker) -> R,
+) -> R {
+    let raw = super::parse("test.yaml", text).expect("the test's scenario parses");
+    let locations = Locations::from_text(text).expect("the test's text is YAML");
+    let checker = Checker {
+        file: "test.yaml",
+        text,
+        locations: &locations,
+        overridden: &[],
+    };
+    check(&raw, &checker)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

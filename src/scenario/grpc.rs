@@ -192,3 +192,52 @@ pub(crate) fn grpc(
             .transpose()?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_section;
+
+    fn http2() -> Http2Params {
+        Http2Params {
+            huffman_ppm: d::HTTP2_HUFFMAN_PPM,
+            repeated_request_headers: d::HTTP2_REPEATED_REQUEST_HEADERS,
+            repeated_response_headers: d::HTTP2_REPEATED_RESPONSE_HEADERS,
+            window: d::HTTP2_WINDOW,
+            ping: None,
+        }
+    }
+
+    #[test]
+    fn unary_calls_poll_at_their_interval() {
+        let text = "grpc: { mode: unary, interval: 2s }\n";
+        let kind =
+            check_section(text, "grpc", |g, c| grpc(g, "transports[0]", http2(), c)).unwrap();
+        let TransportKind::Polling {
+            interval, framing, ..
+        } = kind
+        else {
+            panic!("unary gRPC polls");
+        };
+        assert_eq!(interval, 2_000_000_000);
+        assert!(matches!(framing, PollFraming::GrpcUnary { .. }));
+    }
+
+    #[test]
+    fn refuses_unary_calls_without_an_interval_and_an_unknown_mode() {
+        let error = check_section("grpc: { mode: unary }\n", "grpc", |g, c| {
+            grpc(g, "transports[0]", http2(), c)
+        })
+        .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("transports[0].grpc"));
+        assert_eq!(error.message, "`mode: unary` polls: it needs `interval`");
+        let error = check_section("grpc: { mode: duplex }\n", "grpc", |g, c| {
+            grpc(g, "transports[0]", http2(), c)
+        })
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "unknown mode \"duplex\"; expected server_streaming, unary, client_streaming or bidirectional"
+        );
+    }
+}

@@ -103,3 +103,37 @@ pub(crate) fn radio(raw: &RawRadio, path: &str, c: &Checker) -> Result<RadioSpec
         params: p,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_section;
+
+    #[test]
+    fn a_technology_with_a_figure_overridden() {
+        let text = "radio: { technology: lte, tail: 5s }\n";
+        let spec = check_section(text, "radio", |r, c| radio(r, "network.lte.radio", c)).unwrap();
+        assert_eq!(spec.technology, "lte");
+        assert_eq!(spec.params.tail_time, 5_000_000_000);
+    }
+
+    #[test]
+    fn refuses_an_unknown_technology_and_a_negative_power() {
+        let text = "radio: { technology: 5g }\n";
+        let error =
+            check_section(text, "radio", |r, c| radio(r, "network.m.radio", c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("network.m.radio.technology"));
+        assert_eq!(
+            error.message,
+            "unknown radio technology \"5g\"; expected lte, 3g or wifi"
+        );
+        let text = "radio: { technology: wifi, idle_mw: -1 }\n";
+        let error =
+            check_section(text, "radio", |r, c| radio(r, "network.m.radio", c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("network.m.radio.idle_mw"));
+        assert_eq!(
+            error.message,
+            "must be a finite number of at least 0, found -1"
+        );
+    }
+}

@@ -280,3 +280,33 @@ pub(crate) fn paths(
     }
     Ok((links, paths, receiver_paths))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_scenario;
+
+    const BASE: &str = "name: t\nduration: 1m\nnetwork: { dsl: { latency: 10ms, bandwidth: 10Mbit/s } }\nclients: { web: { count: 10, link: dsl } }\ntransports: [{ sse: {} }]\n";
+    const EVENTS: &str = "workload: { events: { source: poisson, rate: 1/s, payload: 1B } }\n";
+
+    #[test]
+    fn a_group_takes_the_path_of_least_latency() {
+        let text = format!(
+            "{BASE}{EVENTS}topology:\n  links: [{{ from: web, to: servers, latency: 5ms }}]\n"
+        );
+        let (links, groups, _) = check_scenario(&text, |raw, c| paths(raw, &[], c)).unwrap();
+        assert_eq!(links.len(), 1);
+        assert_eq!(groups["web"].latency, 5_000_000);
+    }
+
+    #[test]
+    fn refuses_a_link_to_an_unknown_node() {
+        let text = format!("{BASE}{EVENTS}topology:\n  links: [{{ from: web, to: cloud }}]\n");
+        let error = check_scenario(&text, |raw, c| paths(raw, &[], c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("topology.links[0].to"));
+        assert!(
+            error.message.starts_with("unknown node \"cloud\""),
+            "{error}"
+        );
+    }
+}

@@ -122,3 +122,45 @@ pub(crate) fn check_transports(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_scenario;
+
+    const BASE: &str = "name: t\nduration: 1m\nnetwork: { dsl: { latency: 10ms, bandwidth: 10Mbit/s } }\nclients: { web: { count: 10, link: dsl } }\ntransports: [{ sse: {} }]\n";
+
+    fn server(request: u64) -> ServerSpec {
+        let text = format!(
+            "{BASE}workload: {{ events: {{ source: poisson, rate: 1/s, payload: 1B }} }}\n"
+        );
+        let mut server = check_scenario(&text, |raw, c| {
+            super::super::server::server(raw.server.as_ref(), c)
+        })
+        .unwrap();
+        server.cost.request = request;
+        server
+    }
+
+    #[test]
+    fn rest_costs_a_request_unless_told() {
+        let text = format!(
+            "{BASE}workload: {{ messages: {{ rate: 1/s, payload: 10B }} }}\nrest: {{ history: 5 }}\n"
+        );
+        let spec = check_scenario(&text, |raw, c| rest(raw, &server(7), c)).unwrap();
+        assert_eq!((spec.cost, spec.history), (7, Some(5)));
+    }
+
+    #[test]
+    fn refuses_rest_with_nothing_to_carry() {
+        let text = format!(
+            "{BASE}workload: {{ events: {{ source: poisson, rate: 1/s, payload: 1B }} }}\nrest: {{}}\n"
+        );
+        let error = check_scenario(&text, |raw, c| rest(raw, &server(7), c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("rest"));
+        assert!(
+            error.message.starts_with("the REST endpoint carries"),
+            "{error}"
+        );
+    }
+}

@@ -347,3 +347,81 @@ pub(crate) fn check(
         "webhook variants post every event from the server to every receiver: the browsers' proxies, balancer, broker, topology, faults, REST endpoint and audiences do not apply to them (a receiver's outages are its `downtime`)".to_string()
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_section;
+
+    fn dsl(loss_ppm: u32) -> Vec<LinkProfile> {
+        vec![LinkProfile {
+            name: "dsl".into(),
+            latency: 0,
+            jitter: 0,
+            down_bps: 1,
+            up_bps: 1,
+            loss_ppm,
+            radio: None,
+        }]
+    }
+
+    fn read(text: &str, loss_ppm: u32) -> Result<Vec<ReceiverSpec>, ScenarioError> {
+        check_section(text, "receivers", |r, c| {
+            receivers(Some(r), &dsl(loss_ppm), &BTreeMap::new(), 60_000_000_000, c)
+        })
+    }
+
+    #[test]
+    fn a_webhook_block_and_a_receiver_with_their_defaults() {
+        let text = "webhook: { retry: { schedule: [1s, 5s] }, tls: none }\n";
+        let kind = check_section(text, "webhook", |w, c| webhook(w, "transports[0]", c)).unwrap();
+        let TransportKind::Webhook {
+            timeout,
+            retry,
+            tls,
+            ..
+        } = kind
+        else {
+            panic!("a webhook variant");
+        };
+        assert_eq!((timeout, tls), (w::DEFAULT_TIMEOUT, TlsVersion::None));
+        assert_eq!(
+            retry,
+            RetrySchedule::Fixed {
+                delays: vec![1_000_000_000, 5_000_000_000],
+                max_age: None
+            }
+        );
+        let receivers = read(
+            "receivers: { crm: { link: dsl, downtime: [{ at: 1s, for: 2s }] } }\n",
+            0,
+        )
+        .unwrap();
+        assert_eq!(receivers[0].capacity, w::DEFAULT_CAPACITY);
+        assert_eq!(receivers[0].downtime, vec![(1_000_000_000, 3_000_000_000)]);
+    }
+
+    #[test]
+    fn refuses_mixed_retry_fields_a_lossy_link_and_overlapping_outages() {
+        let text = "webhook: { retry: { schedule: [1s], factor: 3 } }\n";
+        let error =
+            check_section(text, "webhook", |w, c| webhook(w, "transports[0]", c)).unwrap_err();
+        assert_eq!(
+            error.field.as_deref(),
+            Some("transports[0].webhook.retry.factor")
+        );
+        assert_eq!(
+            error.message,
+            "belongs to exponential backoff; a `schedule` lists every delay itself"
+        );
+        let error = read("receivers: { crm: { link: dsl } }\n", 5).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("receivers.crm.link"));
+        assert!(error.message.contains("has `loss`"), "{error}");
+        let text = "receivers: { crm: { link: dsl, downtime: [{ at: 1s, for: 5s }, { at: 2s, for: 1s }] } }\n";
+        let error = read(text, 0).unwrap_err();
+        assert_eq!(
+            error.message,
+            "outages overlap (one from 1 s until 6 s, the next from 2 s); merge them"
+        );
+    }
+}

@@ -543,3 +543,40 @@ fn payload(raw: &RawPayload, field: &str, c: &Checker) -> Result<PayloadSpec, Sc
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_scenario;
+
+    const BASE: &str = "name: t\nduration: 1m\nnetwork: { dsl: { latency: 10ms, bandwidth: 10Mbit/s } }\nclients: { web: { count: 10, link: dsl } }\ntransports: [{ sse: {} }]\n";
+
+    #[test]
+    fn poisson_events_with_a_fixed_payload() {
+        let text = format!(
+            "{BASE}workload: {{ events: {{ source: poisson, rate: 2/s, payload: 300B }} }}\n"
+        );
+        let spec = check_scenario(&text, |raw, c| workload(raw, 60_000_000_000, 10, c)).unwrap();
+        assert_eq!(spec.source, EventSource::Poisson);
+        assert_eq!(spec.rate_per_second, 2.0);
+        assert!(matches!(spec.payload, PayloadSpec::Fixed(300)));
+    }
+
+    #[test]
+    fn refuses_no_events_without_messages_and_a_bursty_source_without_bursts() {
+        let text = format!("{BASE}workload: {{}}\n");
+        let error =
+            check_scenario(&text, |raw, c| workload(raw, 60_000_000_000, 10, c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("workload"));
+        assert!(error.message.starts_with("missing `events`"), "{error}");
+        let text =
+            format!("{BASE}workload: {{ events: {{ source: bursty, rate: 2/s, payload: 1B }} }}\n");
+        let error =
+            check_scenario(&text, |raw, c| workload(raw, 60_000_000_000, 10, c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("workload.events.source"));
+        assert!(
+            error.message.starts_with("a bursty source needs `on`"),
+            "{error}"
+        );
+    }
+}
