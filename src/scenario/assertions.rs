@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
+use super::checker::Checker;
 use super::error::ScenarioError;
-use super::validate::Checker;
 use crate::metrics::registry::{self, MetricUnit};
 use crate::units::{ByteSize, Duration, Percent};
 

@@ -19,9 +19,9 @@
 
 use serde_json::Value;
 
+use super::checker::Checker;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
-use super::validate::Checker;
 use crate::units::{Bandwidth, ByteSize, Duration, Rate};
 
 /// Any duration (the run's, a timeout, a delay, an interval): 7 days. A week covers the

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::checker::Checker;
+use super::error::ScenarioError;
 use crate::metrics::registry;
 
 /// The charts of a single run, by name (the file name without `.svg`).
@@ -83,9 +85,41 @@ impl From<ChartRequest> for String {
     }
 }
 
+/// Reads `charts:` (`None` without it: the default set); an entry's error names its index.
+pub(crate) fn requests(
+    entries: Option<&[String]>,
+    c: &Checker,
+) -> Result<Option<Vec<ChartRequest>>, ScenarioError> {
+    entries
+        .map(|entries| {
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    ChartRequest::parse(text).map_err(|m| c.error(&format!("charts[{i}]"), m))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_reads_entry_by_entry_and_an_error_names_its_index() {
+        use crate::scenario::checker::check_section;
+        let read = |text| check_section(text, "charts", |e: &Vec<String>, c| requests(Some(e), c));
+        let charts = read("charts: [latency-cdf, frontier]\n").unwrap().unwrap();
+        assert_eq!(charts[1], ChartRequest::Run("frontier".into()));
+        let error = read("charts: [latency-cdf, pie]\n").unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("charts[1]"));
+        assert!(
+            error.message.starts_with("unknown chart \"pie\""),
+            "{error}"
+        );
+    }
 
     #[test]
     fn entries_parse_and_print_back() {

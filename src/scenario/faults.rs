@@ -1,141 +1,99 @@
-//! Failure and recovery in the scenario: scheduled faults (`faults:`), the load balancer's
-//! health checks, and each transport's reconnect policy — read from the raw types and
-//! checked, with defaults and their sources.
+//! `faults:` scheduled faults (replica crashes, rolling deploys, partitions, middlebox
+//! restarts, network switches), read from the raw types and checked against the
+//! scenario's replicas, groups, proxies and link profiles.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::checker::Checker;
 use super::defaults as d;
 use super::error::ScenarioError;
-use super::raw::{RawFault, RawHealthCheck, RawReconnect};
-use super::validate::Checker;
 use crate::time::Nanos;
+use crate::units::Duration;
 
+pub use super::reconnect::{Backoff, Jitter, ReconnectPolicy};
 pub use crate::infra::balancer::HealthCheck;
 
-/// How long a client waits before each new attempt after losing its connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ReconnectPolicy {
-    pub backoff: Backoff,
-    /// The first delay (every delay when fixed).
-    pub delay: Nanos,
-    /// The cap of exponential backoff.
-    pub max: Nanos,
-    pub jitter: Jitter,
+/// A scheduled fault: `at` a time, exactly one of the kinds below.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFault {
+    /// When it happens. Required, < duration.
+    pub at: Duration,
+    /// A server replica's process crashes: its connections close and its work is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash: Option<RawCrash>,
+    /// A rolling deploy: the replicas in service, one at a time, leave service, drain,
+    /// restart and come back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<RawDeploy>,
+    /// A client group's access links carry nothing for a while; TCP retransmits what was
+    /// sent, with exponential backoff, until they are back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<RawPartition>,
+    /// A proxy (by name) or the load balancer (`load_balancer`) restarts: every connection
+    /// through it closes, and new ones are refused until it is back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<RawRestart>,
+    /// A client group's devices change networks (e.g. WiFi to LTE): their connections die
+    /// and they reconnect over another link profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_switch: Option<RawNetworkSwitch>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Backoff {
-    Fixed,
-    Exponential,
+/// A network switch.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetworkSwitch {
+    /// The client group. Required.
+    pub group: String,
+    /// The link profile (a `network` entry) it uses from then on. Required.
+    pub to: String,
 }
 
-/// Randomisation of each delay (AWS Architecture Blog, "Exponential Backoff And Jitter",
-/// 2015).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Jitter {
-    None,
-    /// Uniform in [0, delay].
-    Full,
-    /// delay/2 plus uniform in [0, delay/2].
-    Equal,
+/// A rolling deploy.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeploy {
+    /// How long a replica out of service keeps its connections before they are closed.
+    /// Default 30s (Kubernetes' default termination grace period).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drain: Option<Duration>,
+    /// How long the new version takes to start and be back in service. Required.
+    pub restart: Duration,
 }
 
-impl ReconnectPolicy {
-    /// A fixed delay without jitter (EventSource's own policy, long polling's retry).
-    pub fn fixed(delay: Nanos) -> Self {
-        ReconnectPolicy {
-            backoff: Backoff::Fixed,
-            delay,
-            max: delay,
-            jitter: Jitter::None,
-        }
-    }
-
-    /// The delay before attempt `attempt` (0 for the first after a loss), before jitter.
-    pub fn base_delay(&self, attempt: u32) -> Nanos {
-        match self.backoff {
-            Backoff::Fixed => self.delay,
-            Backoff::Exponential => {
-                let factor = 1u64.checked_shl(attempt.min(63)).unwrap_or(u64::MAX);
-                self.delay.saturating_mul(factor).min(self.max)
-            }
-        }
-    }
-
-    /// The delay before attempt `attempt`, with jitter drawn from `uniform`, which maps an
-    /// upper bound `b` to a uniform draw in [0, b].
-    pub fn delay(&self, attempt: u32, uniform: impl FnOnce(Nanos) -> Nanos) -> Nanos {
-        let base = self.base_delay(attempt);
-        match self.jitter {
-            Jitter::None => base,
-            Jitter::Full => uniform(base),
-            Jitter::Equal => base / 2 + uniform(base - base / 2),
-        }
-    }
+/// A partition of one client group's access links.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPartition {
+    /// The client group. Required.
+    pub group: String,
+    /// How long nothing gets through. Required, > 0.
+    #[serde(rename = "for")]
+    pub lasts: Duration,
 }
 
-/// Reads a `reconnect:` block; `default_delay` is the transport's own first delay.
-pub(crate) fn reconnect(
-    raw: &RawReconnect,
-    path: &str,
-    default_delay: Nanos,
-    c: &Checker,
-) -> Result<ReconnectPolicy, ScenarioError> {
-    let backoff = match raw.backoff.as_deref() {
-        None | Some("fixed") => Backoff::Fixed,
-        Some("exponential") => Backoff::Exponential,
-        Some(other) => {
-            return Err(c.error(
-                &format!("{path}.backoff"),
-                format!("unknown backoff \"{other}\"; expected fixed or exponential"),
-            ));
-        }
-    };
-    let jitter = match raw.jitter.as_deref() {
-        None | Some("none") => Jitter::None,
-        Some("full") => Jitter::Full,
-        Some("equal") => Jitter::Equal,
-        Some(other) => {
-            return Err(c.error(
-                &format!("{path}.jitter"),
-                format!("unknown jitter \"{other}\"; expected none, full or equal"),
-            ));
-        }
-    };
-    let delay = raw.delay.map_or(default_delay, |v| v.as_nanos());
-    if delay == 0 && backoff == Backoff::Exponential {
-        return Err(c.error(
-            &format!("{path}.delay"),
-            "exponential backoff needs a first delay greater than 0s",
-        ));
-    }
-    if raw.max.is_some() && backoff == Backoff::Fixed {
-        return Err(c.error(
-            &format!("{path}.max"),
-            "applies only to `backoff: exponential`",
-        ));
-    }
-    let max = match backoff {
-        Backoff::Fixed => delay,
-        Backoff::Exponential => raw.max.map_or(d::RECONNECT_MAX, |v| v.as_nanos()),
-    };
-    if max < delay {
-        return Err(c.error(
-            &format!("{path}.max"),
-            format!(
-                "must be at least the first delay ({})",
-                crate::units::Duration::from_nanos(delay)
-            ),
-        ));
-    }
-    Ok(ReconnectPolicy {
-        backoff,
-        delay,
-        max,
-        jitter,
-    })
+/// A middlebox restart.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRestart {
+    /// A proxy's name, or `load_balancer`. Required.
+    pub node: String,
+    /// How long it refuses connections. Default 5s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub down_for: Option<Duration>,
+}
+
+/// A replica crash.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCrash {
+    /// Which replica (from 0). Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica: Option<u32>,
+    /// When it is back in service (empty). Default: it stays down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_after: Option<Duration>,
 }
 
 /// A scheduled fault.
@@ -343,77 +301,53 @@ pub(crate) fn faults(
     Ok(faults)
 }
 
-pub(crate) fn health_check(
-    raw: &RawHealthCheck,
-    c: &Checker,
-) -> Result<HealthCheck, ScenarioError> {
-    let interval = raw
-        .interval
-        .map_or(d::HEALTH_CHECK_INTERVAL, |v| v.as_nanos());
-    if interval == 0 {
-        return Err(c.error(
-            "load_balancer.health_check.interval",
-            "must be greater than 0s",
-        ));
-    }
-    let threshold = |value: Option<u32>, default: u32, field: &str| {
-        let v = value.unwrap_or(default);
-        if v == 0 {
-            Err(c.error(
-                &format!("load_balancer.health_check.{field}"),
-                "must be at least 1",
-            ))
-        } else {
-            Ok(v)
-        }
-    };
-    Ok(HealthCheck {
-        interval,
-        unhealthy_threshold: threshold(
-            raw.unhealthy_threshold,
-            d::HEALTH_CHECK_UNHEALTHY,
-            "unhealthy_threshold",
-        )?,
-        healthy_threshold: threshold(
-            raw.healthy_threshold,
-            d::HEALTH_CHECK_HEALTHY,
-            "healthy_threshold",
-        )?,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::checker::check_section;
 
-    #[test]
-    fn exponential_backoff_doubles_up_to_its_cap() {
-        let p = ReconnectPolicy {
-            backoff: Backoff::Exponential,
-            delay: 1_000,
-            max: 5_000,
-            jitter: Jitter::None,
-        };
-        let delays: Vec<Nanos> = (0..5).map(|k| p.base_delay(k)).collect();
-        assert_eq!(delays, [1_000, 2_000, 4_000, 5_000, 5_000]);
-        assert_eq!(p.base_delay(200), 5_000, "no overflow for long outages");
-        assert_eq!(ReconnectPolicy::fixed(3_000).base_delay(7), 3_000);
+    const MINUTE: Nanos = 60_000_000_000;
+
+    fn targets<'a>(groups: &'a [String], links: &'a [String]) -> FaultTargets<'a> {
+        FaultTargets {
+            replicas: 2,
+            groups,
+            proxies: &[],
+            links,
+        }
     }
 
     #[test]
-    fn jitter_draws_within_its_range() {
-        let mut p = ReconnectPolicy {
-            backoff: Backoff::Fixed,
-            delay: 1_000,
-            max: 1_000,
-            jitter: Jitter::Full,
-        };
-        assert_eq!(p.delay(0, |b| b), 1_000);
-        assert_eq!(p.delay(0, |_| 0), 0);
-        p.jitter = Jitter::Equal;
-        assert_eq!(p.delay(0, |_| 0), 500);
-        assert_eq!(p.delay(0, |b| b), 1_000);
-        p.jitter = Jitter::None;
-        assert_eq!(p.delay(0, |_| 0), 1_000);
+    fn reads_a_crash_and_a_partition() {
+        let (groups, links) = (vec!["phones".to_string()], vec!["lte".to_string()]);
+        let text = "faults:\n  - { at: 10s, crash: { replica: 1 } }\n  - { at: 20s, partition: { group: phones, for: 5s } }\n";
+        let faults = check_section(text, "faults", |f: &Vec<RawFault>, c| {
+            faults(f, &targets(&groups, &links), MINUTE, c)
+        })
+        .unwrap();
+        assert_eq!(faults.len(), 2);
+        assert_eq!(faults[0].at, 10_000_000_000);
+        assert!(matches!(faults[1].kind, FaultKind::Partition { .. }));
+    }
+
+    #[test]
+    fn refuses_a_fault_after_the_end_and_one_naming_two_kinds() {
+        let (groups, links) = (vec!["phones".to_string()], vec!["lte".to_string()]);
+        let text = "faults:\n  - { at: 2m, crash: {} }\n";
+        let error = check_section(text, "faults", |f: &Vec<RawFault>, c| {
+            faults(f, &targets(&groups, &links), MINUTE, c)
+        })
+        .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("faults[0].at"));
+        assert_eq!(error.message, "must be before the end of the run");
+        let text = "faults:\n  - { at: 1s, crash: {}, deploy: { restart: 1s } }\n";
+        let error = check_section(text, "faults", |f: &Vec<RawFault>, c| {
+            faults(f, &targets(&groups, &links), MINUTE, c)
+        })
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "names more than one fault; each entry has exactly one of: crash, deploy, partition, restart, network_switch"
+        );
     }
 }

@@ -1,12 +1,60 @@
 //! The `grpc` transport block: server streaming, or unary calls made at an interval (gRPC
 //! polling); gRPC always runs over HTTP/2.
 
+use serde::{Deserialize, Serialize};
+
+use super::checker::Checker;
 use super::defaults as d;
 use super::error::ScenarioError;
-use super::faults::{Backoff, Jitter, ReconnectPolicy};
-use super::raw::RawGrpc;
+use super::reconnect::{Backoff, Jitter, RawReconnect, ReconnectPolicy};
 use super::spec::{GrpcMode, Http2Params, HttpHeaders, PollFraming, TransportKind};
-use super::validate::Checker;
+use crate::units::{ByteSize, Duration};
+
+/// gRPC over HTTP/2: a stream of protobuf messages, each in a DATA frame with gRPC's 5-byte
+/// prefix.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawGrpc {
+    /// `server_streaming` (one request opens a stream of events), `unary` (a call every
+    /// `interval` answered with the events since the last: gRPC polling),
+    /// `bidirectional` (events down and the clients' messages up one stream) or
+    /// `client_streaming` (the clients' messages up, nothing back: `workload.messages`
+    /// with `deliver_to: none`). Default `server_streaming`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// `unary`: time between calls. Required with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Duration>,
+    /// `unary`: each gap is `interval` plus a uniform draw from [-jitter, +jitter]. Default 0s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter: Option<Duration>,
+    /// Interval of the server's keepalive PINGs. Default 2h (gRPC core's server default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keepalive: Option<Duration>,
+    /// Request header text before HPACK (:method, :scheme, :path, :authority,
+    /// content-type, te, user-agent, grpc-accept-encoding, grpc-timeout). Default 200B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// Response header text before HPACK (:status, content-type, grpc-encoding,
+    /// grpc-accept-encoding). Default 80B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<ByteSize>,
+    /// The subscription request's protobuf message. Default 16B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_message: Option<ByteSize>,
+    /// How the channel reconnects. Default: exponential from 1s to 120s with equal jitter
+    /// (gRPC's connection backoff: 1s, x1.6, +-20%, 120s, approximated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconnect: Option<RawReconnect>,
+    /// After a reconnect: `replay` (re-subscribe with a cursor) or `none`. Default `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<String>,
+    /// The server closes a connection this old (+-10 %) at its next quiet moment and the
+    /// client reconnects, which re-spreads connections behind a layer-4 balancer. Default:
+    /// none (gRPC core's default is infinite).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connection_age: Option<Duration>,
+}
 
 pub(crate) fn grpc(
     p: &RawGrpc,
@@ -21,6 +69,7 @@ pub(crate) fn grpc(
             Ok(value.as_nanos())
         }
     };
+
     let http = HttpHeaders {
         request: p
             .request_headers
@@ -107,7 +156,7 @@ pub(crate) fn grpc(
         None => d::GRPC_KEEPALIVE,
     };
     let reconnect = match &p.reconnect {
-        Some(r) => super::faults::reconnect(
+        Some(r) => super::reconnect::reconnect(
             r,
             &format!("{path}.grpc.reconnect"),
             d::GRPC_RECONNECT_DELAY,
@@ -142,4 +191,53 @@ pub(crate) fn grpc(
             .map(|v| positive(v, "max_connection_age"))
             .transpose()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_section;
+
+    fn http2() -> Http2Params {
+        Http2Params {
+            huffman_ppm: d::HTTP2_HUFFMAN_PPM,
+            repeated_request_headers: d::HTTP2_REPEATED_REQUEST_HEADERS,
+            repeated_response_headers: d::HTTP2_REPEATED_RESPONSE_HEADERS,
+            window: d::HTTP2_WINDOW,
+            ping: None,
+        }
+    }
+
+    #[test]
+    fn unary_calls_poll_at_their_interval() {
+        let text = "grpc: { mode: unary, interval: 2s }\n";
+        let kind =
+            check_section(text, "grpc", |g, c| grpc(g, "transports[0]", http2(), c)).unwrap();
+        let TransportKind::Polling {
+            interval, framing, ..
+        } = kind
+        else {
+            panic!("unary gRPC polls");
+        };
+        assert_eq!(interval, 2_000_000_000);
+        assert!(matches!(framing, PollFraming::GrpcUnary { .. }));
+    }
+
+    #[test]
+    fn refuses_unary_calls_without_an_interval_and_an_unknown_mode() {
+        let error = check_section("grpc: { mode: unary }\n", "grpc", |g, c| {
+            grpc(g, "transports[0]", http2(), c)
+        })
+        .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("transports[0].grpc"));
+        assert_eq!(error.message, "`mode: unary` polls: it needs `interval`");
+        let error = check_section("grpc: { mode: duplex }\n", "grpc", |g, c| {
+            grpc(g, "transports[0]", http2(), c)
+        })
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "unknown mode \"duplex\"; expected server_streaming, unary, client_streaming or bidirectional"
+        );
+    }
 }

@@ -11,8 +11,11 @@
 //! [`yaml_error`]; a `--set` error names its argument, a sweep value's error its line.
 
 pub mod assertions;
+pub mod balancer;
 pub mod bounds;
 pub mod charts;
+mod checker;
+pub mod clients;
 pub mod defaults;
 pub mod error;
 pub mod faults;
@@ -20,14 +23,20 @@ mod flow;
 pub mod grpc;
 pub mod limits;
 pub mod locate;
+pub mod network;
 pub mod overrides;
+pub mod proxies;
 pub mod radio;
 pub mod raw;
+pub mod reconnect;
+pub mod server;
 mod source;
 pub mod spec;
+pub mod stack;
 pub mod sweep;
 pub mod topology;
 pub mod trace;
+pub mod transports;
 pub mod two_way;
 pub mod validate;
 pub mod webhook;
@@ -116,7 +125,7 @@ pub(crate) fn validate_raw(
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
     let locations = Locations::from_text(text).unwrap_or_default();
-    let checker = validate::Checker {
+    let checker = checker::Checker {
         file,
         text,
         locations: &locations,

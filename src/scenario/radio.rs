@@ -1,12 +1,51 @@
 //! A link's mobile radio (`network.<profile>.radio`): a technology's published profile
 //! from [`crate::energy::RadioParams`], with any figure the scenario overrides.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::checker::Checker;
 use super::error::ScenarioError;
-use super::raw::RawRadio;
-use super::validate::Checker;
 use crate::energy::RadioParams;
+use crate::units::Duration;
+
+/// A mobile radio: a technology's published state machine, with any figure overridden.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRadio {
+    /// `lte`, `3g` or `wifi`. Required.
+    pub technology: String,
+    /// Power while idle, in milliwatts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_mw: Option<f64>,
+    /// Idle to connected: how long, and the power meanwhile (mW).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_mw: Option<f64>,
+    /// Power while data moves (mW), plus these per Mbit/s of throughput up and down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_mw: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_mw_per_mbps: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_mw_per_mbps: Option<f64>,
+    /// How long the radio stays at high power after the last transfer, and that power (mW)
+    /// (3G: the DCH tail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_mw: Option<f64>,
+    /// 3G: the FACH state after the DCH tail, and its power (mW).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach_mw: Option<f64>,
+    /// 3G: FACH to DCH promotion, and its power (mW).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach_promotion: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fach_promotion_mw: Option<f64>,
+}
 
 /// The radio of a link profile's clients.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -63,4 +102,38 @@ pub(crate) fn radio(raw: &RawRadio, path: &str, c: &Checker) -> Result<RadioSpec
         technology,
         params: p,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_section;
+
+    #[test]
+    fn a_technology_with_a_figure_overridden() {
+        let text = "radio: { technology: lte, tail: 5s }\n";
+        let spec = check_section(text, "radio", |r, c| radio(r, "network.lte.radio", c)).unwrap();
+        assert_eq!(spec.technology, "lte");
+        assert_eq!(spec.params.tail_time, 5_000_000_000);
+    }
+
+    #[test]
+    fn refuses_an_unknown_technology_and_a_negative_power() {
+        let text = "radio: { technology: 5g }\n";
+        let error =
+            check_section(text, "radio", |r, c| radio(r, "network.m.radio", c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("network.m.radio.technology"));
+        assert_eq!(
+            error.message,
+            "unknown radio technology \"5g\"; expected lte, 3g or wifi"
+        );
+        let text = "radio: { technology: wifi, idle_mw: -1 }\n";
+        let error =
+            check_section(text, "radio", |r, c| radio(r, "network.m.radio", c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("network.m.radio.idle_mw"));
+        assert_eq!(
+            error.message,
+            "must be a finite number of at least 0, found -1"
+        );
+    }
 }

@@ -7,15 +7,41 @@
 //! mixed-radix number (one digit per axis). So `check` of a sweep of millions of points
 //! counts them, `run --point K` builds one, and `sweep` builds a few at a time.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::charts::ChartRequest;
 use super::error::ScenarioError;
 use super::locate::Locations;
 use super::overrides::{self, Override};
-use super::raw::{RawAxis, RawScenario};
+use super::raw::RawScenario;
 use super::{Scenario, TOP_LEVEL_KEYS};
 use crate::units::{Bandwidth, ByteSize, Duration};
+
+/// One swept parameter: a list of values, or a range.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum RawAxis {
+    /// The values, as they would be written in the field (`[100, 1000]`, `[1s, 10s]`).
+    List(Vec<serde_json::Value>),
+    /// `from` to `to` in `steps` values, linear or logarithmic.
+    Range(RawRange),
+}
+
+/// A range of values for a swept parameter.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRange {
+    /// First value: a number or a quantity with its unit (`1s`, `1KB`, `1Mbit/s`).
+    pub from: serde_json::Value,
+    /// Last value, in the same kind.
+    pub to: serde_json::Value,
+    /// Values from `from` to `to` inclusive; at least 2.
+    pub steps: u32,
+    /// `linear` or `log`. Default `linear`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<String>,
+}
 
 /// The most points a sweep may have; a bigger grid is refused at its `sweep:` block.
 ///

@@ -8,12 +8,38 @@ use std::collections::BTreeMap;
 
 use petgraph::algo::astar;
 use petgraph::graph::{NodeIndex, UnGraph};
+use serde::{Deserialize, Serialize};
 
+use super::checker::Checker;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
 use super::spec::{GroupPath, ProxySpec, TopologyLink};
-use super::validate::Checker;
 use crate::time::Nanos;
+use crate::units::Duration;
+
+/// The topology: links between nodes and, optionally, explicit paths.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopology {
+    /// Undirected links between nodes, each with a one-way latency.
+    #[serde(default)]
+    pub links: Vec<RawTopologyLink>,
+    /// Per group: the nodes after the group, ending with `servers`. Default: the path of
+    /// least latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paths: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// A link between two nodes.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopologyLink {
+    pub from: String,
+    pub to: String,
+    /// One-way delay on the link. Default 0s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Duration>,
+}
 
 /// The node every path ends at.
 pub const SERVERS: &str = "servers";
@@ -253,4 +279,34 @@ pub(crate) fn paths(
         receiver_paths.insert(name.clone(), path);
     }
     Ok((links, paths, receiver_paths))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_scenario;
+
+    const BASE: &str = "name: t\nduration: 1m\nnetwork: { dsl: { latency: 10ms, bandwidth: 10Mbit/s } }\nclients: { web: { count: 10, link: dsl } }\ntransports: [{ sse: {} }]\n";
+    const EVENTS: &str = "workload: { events: { source: poisson, rate: 1/s, payload: 1B } }\n";
+
+    #[test]
+    fn a_group_takes_the_path_of_least_latency() {
+        let text = format!(
+            "{BASE}{EVENTS}topology:\n  links: [{{ from: web, to: servers, latency: 5ms }}]\n"
+        );
+        let (links, groups, _) = check_scenario(&text, |raw, c| paths(raw, &[], c)).unwrap();
+        assert_eq!(links.len(), 1);
+        assert_eq!(groups["web"].latency, 5_000_000);
+    }
+
+    #[test]
+    fn refuses_a_link_to_an_unknown_node() {
+        let text = format!("{BASE}{EVENTS}topology:\n  links: [{{ from: web, to: cloud }}]\n");
+        let error = check_scenario(&text, |raw, c| paths(raw, &[], c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("topology.links[0].to"));
+        assert!(
+            error.message.starts_with("unknown node \"cloud\""),
+            "{error}"
+        );
+    }
 }

@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use super::bounds::MAX_PAYLOAD_BYTES;
+use super::checker::Checker;
 use super::error::ScenarioError;
 use super::limits::{MAX_TRACE_BYTES, mebibytes};
-use super::validate::Checker;
 use crate::time::Nanos;
 use crate::units::{ByteSize, Duration};
 

@@ -1,12 +1,39 @@
 //! Two-way workloads: the REST endpoint (`rest`) beside push-only transports, and which
 //! transports can carry what the clients send (`workload.messages`).
 
+use serde::{Deserialize, Serialize};
+
+use super::checker::Checker;
 use super::defaults as d;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
 use super::spec::{EventSource, WorkloadSpec};
 use super::spec::{GrpcMode, PollFraming, RestSpec, ServerSpec, TransportKind, TransportSpec};
-use super::validate::Checker;
+use crate::units::{ByteSize, Duration};
+
+/// The REST endpoint that clients of push-only transports (SSE, polling, long polling)
+/// send their messages to, on a keep-alive HTTP/1.1 connection of its own.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRest {
+    /// Request line and headers of a `POST` with a JSON body (a `fetch()` from a browser
+    /// with Content-Type and Content-Length). Default 500B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// The answer, a `204 No Content` (status line, Date, Server, Cache-Control).
+    /// Default 150B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<ByteSize>,
+    /// Server CPU per REST request. Default: `server.cost.request`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Duration>,
+    /// History over REST: when a client's stream opens (and when a poller's first answer
+    /// arrives), it GETs up to this many events: on first connect the latest ones before
+    /// it subscribed; after a reconnect the ones it missed (a WebSocket or gRPC stream
+    /// without replay recovers them this way instead of losing them). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<u32>,
+}
 
 /// Reads `rest`; its CPU cost defaults to the server's per-request cost.
 pub(crate) fn rest(
@@ -15,6 +42,7 @@ pub(crate) fn rest(
     c: &Checker,
 ) -> Result<RestSpec, ScenarioError> {
     let given = raw.rest.clone();
+
     let history = given.as_ref().and_then(|r| r.history);
     if given.is_some() && raw.workload.messages.is_none() && history.is_none() {
         return Err(c.error(
@@ -93,4 +121,46 @@ pub(crate) fn check_transports(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_scenario;
+
+    const BASE: &str = "name: t\nduration: 1m\nnetwork: { dsl: { latency: 10ms, bandwidth: 10Mbit/s } }\nclients: { web: { count: 10, link: dsl } }\ntransports: [{ sse: {} }]\n";
+
+    fn server(request: u64) -> ServerSpec {
+        let text = format!(
+            "{BASE}workload: {{ events: {{ source: poisson, rate: 1/s, payload: 1B }} }}\n"
+        );
+        let mut server = check_scenario(&text, |raw, c| {
+            super::super::server::server(raw.server.as_ref(), c)
+        })
+        .unwrap();
+        server.cost.request = request;
+        server
+    }
+
+    #[test]
+    fn rest_costs_a_request_unless_told() {
+        let text = format!(
+            "{BASE}workload: {{ messages: {{ rate: 1/s, payload: 10B }} }}\nrest: {{ history: 5 }}\n"
+        );
+        let spec = check_scenario(&text, |raw, c| rest(raw, &server(7), c)).unwrap();
+        assert_eq!((spec.cost, spec.history), (7, Some(5)));
+    }
+
+    #[test]
+    fn refuses_rest_with_nothing_to_carry() {
+        let text = format!(
+            "{BASE}workload: {{ events: {{ source: poisson, rate: 1/s, payload: 1B }} }}\nrest: {{}}\n"
+        );
+        let error = check_scenario(&text, |raw, c| rest(raw, &server(7), c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("rest"));
+        assert!(
+            error.message.starts_with("the REST endpoint carries"),
+            "{error}"
+        );
+    }
 }

@@ -3,14 +3,114 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
+use super::checker::Checker;
+
 use super::error::ScenarioError;
-use super::raw::{RawReceiver, RawRetry, RawScenario, RawWebhook};
+use super::raw::RawScenario;
 use super::spec::{EventSource, LinkProfile, ReceiverSpec, TransportKind, TransportSpec};
 use super::spec::{GroupPath, LinkId, TlsVersion, WorkloadSpec};
-use super::validate::Checker;
 use crate::time::Nanos;
+use crate::units::{ByteSize, Duration, Percent};
 use crate::webhook::RetrySchedule;
 use crate::webhook::config as w;
+
+/// Webhook delivery: a POST per event per receiver over HTTP/1.1 and TLS, retried until a
+/// response arrives in time (at least once: a lost response makes a duplicate).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawWebhook {
+    /// How long the sender waits for a response, from the attempt's first packet
+    /// (handshakes included). Default 10s (GitHub expects an answer within 10 s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+    /// When failed attempts are retried. Default: exponential from 10s, doubling to at
+    /// most 1h, for at most 3 days (Stripe retries for up to three days; 100 attempts at most).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RawRetry>,
+    /// Keep connections to a receiver alive and reuse them; `false`: a new TCP and TLS
+    /// connection per attempt. Default true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reuse_connections: Option<bool>,
+    /// Request line and headers of the POST (with an event type, a delivery id and a
+    /// signature). Default 700B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// The receiver's whole response (`200 OK`, headers, a tiny body). Default 150B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ByteSize>,
+    /// Sender CPU per attempt (serialising, signing, the HTTP client). Default 50us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Duration>,
+    /// TLS of the connections: `none`, `"1.2"` or `"1.3"`. Default `"1.3"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsVersion>,
+}
+
+/// A webhook retry schedule: a fixed list of delays, or exponential backoff.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetry {
+    /// Fixed delays: attempt k+2 starts the k-th delay after attempt k+1 failed; the
+    /// sender gives up after the last. Not with the exponential fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Vec<Duration>>,
+    /// Exponential: the first delay. Required for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial: Option<Duration>,
+    /// Exponential: each delay is the previous times this. Default 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<u32>,
+    /// Exponential: the longest delay. Default 1h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Duration>,
+    /// Exponential: attempts in all, the first included. Default 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// No attempt starts later than this after the event was created. Default 3 days with
+    /// exponential backoff, none with a schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<Duration>,
+}
+
+/// A webhook receiver: an endpoint of another service that every event is POSTed to.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReceiver {
+    /// Link profile (from `network`) of the path from the server to the receiver:
+    /// `bandwidth` carries the POSTs, `upload` the responses; no `loss` (use
+    /// `response_loss`). Required.
+    pub link: String,
+    /// Requests processed at once; more wait in line. Default 16.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+    /// Processing time of one request. Default 5ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_time: Option<Duration>,
+    /// Outages: connections are refused, and those open are reset. Default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downtime: Option<Vec<RawDowntime>>,
+    /// Share of responses lost after the receiver processed the event (the sender times
+    /// out and sends it again: a duplicate). Default 0%.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_loss: Option<Percent>,
+    /// The receiver closes a keep-alive connection idle this long; `0s`: never.
+    /// Default 75s (nginx).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keepalive_timeout: Option<Duration>,
+}
+
+/// One outage of a receiver.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDowntime {
+    /// When it starts. Required.
+    pub at: Duration,
+    /// How long it lasts. Required, > 0.
+    #[serde(rename = "for")]
+    pub lasts: Duration,
+}
 
 /// Reads a `webhook` block at `path`.
 pub(crate) fn webhook(
@@ -246,4 +346,82 @@ pub(crate) fn check(
     Ok(infrastructure.then(|| {
         "webhook variants post every event from the server to every receiver: the browsers' proxies, balancer, broker, topology, faults, REST endpoint and audiences do not apply to them (a receiver's outages are its `downtime`)".to_string()
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_section;
+
+    fn dsl(loss_ppm: u32) -> Vec<LinkProfile> {
+        vec![LinkProfile {
+            name: "dsl".into(),
+            latency: 0,
+            jitter: 0,
+            down_bps: 1,
+            up_bps: 1,
+            loss_ppm,
+            radio: None,
+        }]
+    }
+
+    fn read(text: &str, loss_ppm: u32) -> Result<Vec<ReceiverSpec>, ScenarioError> {
+        check_section(text, "receivers", |r, c| {
+            receivers(Some(r), &dsl(loss_ppm), &BTreeMap::new(), 60_000_000_000, c)
+        })
+    }
+
+    #[test]
+    fn a_webhook_block_and_a_receiver_with_their_defaults() {
+        let text = "webhook: { retry: { schedule: [1s, 5s] }, tls: none }\n";
+        let kind = check_section(text, "webhook", |w, c| webhook(w, "transports[0]", c)).unwrap();
+        let TransportKind::Webhook {
+            timeout,
+            retry,
+            tls,
+            ..
+        } = kind
+        else {
+            panic!("a webhook variant");
+        };
+        assert_eq!((timeout, tls), (w::DEFAULT_TIMEOUT, TlsVersion::None));
+        assert_eq!(
+            retry,
+            RetrySchedule::Fixed {
+                delays: vec![1_000_000_000, 5_000_000_000],
+                max_age: None
+            }
+        );
+        let receivers = read(
+            "receivers: { crm: { link: dsl, downtime: [{ at: 1s, for: 2s }] } }\n",
+            0,
+        )
+        .unwrap();
+        assert_eq!(receivers[0].capacity, w::DEFAULT_CAPACITY);
+        assert_eq!(receivers[0].downtime, vec![(1_000_000_000, 3_000_000_000)]);
+    }
+
+    #[test]
+    fn refuses_mixed_retry_fields_a_lossy_link_and_overlapping_outages() {
+        let text = "webhook: { retry: { schedule: [1s], factor: 3 } }\n";
+        let error =
+            check_section(text, "webhook", |w, c| webhook(w, "transports[0]", c)).unwrap_err();
+        assert_eq!(
+            error.field.as_deref(),
+            Some("transports[0].webhook.retry.factor")
+        );
+        assert_eq!(
+            error.message,
+            "belongs to exponential backoff; a `schedule` lists every delay itself"
+        );
+        let error = read("receivers: { crm: { link: dsl } }\n", 5).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("receivers.crm.link"));
+        assert!(error.message.contains("has `loss`"), "{error}");
+        let text = "receivers: { crm: { link: dsl, downtime: [{ at: 1s, for: 5s }, { at: 2s, for: 1s }] } }\n";
+        let error = read(text, 0).unwrap_err();
+        assert_eq!(
+            error.message,
+            "outages overlap (one from 1 s until 6 s, the next from 2 s); merge them"
+        );
+    }
 }

@@ -1,12 +1,166 @@
 //! The workload section: when server events happen and how large they are
 //! (`workload.events`), and what the clients send (`workload.messages`).
 
+use serde::{Deserialize, Serialize};
+
 use super::bounds::{MAX_PAYLOAD_BYTES_PER_RUN, MAX_SUBSCRIPTIONS};
+use super::checker::Checker;
 use super::error::ScenarioError;
-use super::raw::{RawAudience, RawEvents, RawPayload, RawScenario};
+use super::raw::{RawScenario, either_shape};
 use super::spec::{AudienceSpec, Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec};
-use super::validate::{Checker, MAX_EVENTS_PER_RUN};
 use crate::time::Nanos;
+use crate::units::{ByteSize, Duration, Rate};
+
+/// What the server has to deliver, and what the clients send.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkload {
+    /// Server-originated events (to every client). Required unless `messages` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<RawEvents>,
+    /// Messages the clients send (a chat, an editor, a game): each reaches the server over
+    /// the variant's connection (WebSocket, gRPC bidirectional or client streaming) or a
+    /// REST request beside its stream (SSE, polling, long polling). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<RawMessages>,
+}
+
+/// Client-to-server messages.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMessages {
+    /// Mean messages per client per unit time (Poisson), e.g. `1/min`. Required, > 0.
+    pub rate: Rate,
+    /// Payload bytes per message: a size or a distribution, as for events. Required.
+    pub payload: RawPayload,
+    /// Who receives each message once the server has it: `all` (every client, the sender
+    /// included, as a chat room echoes) or `none` (uploads only: telemetry). Default `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliver_to: Option<String>,
+}
+
+/// An event source.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvents {
+    /// `poisson` (exponential gaps), `periodic` (fixed gaps), `bursty` (Poisson at `rate`
+    /// during `on` periods, silent during `off` ones) or `trace` (the rows of `trace`).
+    /// Required.
+    pub source: String,
+    /// `bursty`: how long each burst lasts. Required with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<Duration>,
+    /// `bursty`: the silence between bursts. Required with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub off: Option<Duration>,
+    /// Mean events per unit time, e.g. `2/s`. Required, > 0 (except with a trace).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Rate>,
+    /// `trace`: the CSV file to replay (`time,size,audience`), relative to the scenario.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
+    /// Payload bytes per event (the JSON text of the event): a size (`300B`), or a
+    /// distribution: `{ uniform: [100B, 1KB] }` or `{ lognormal: { median: 300B, sigma: 0.8 } }`.
+    /// Required, >= 1B (except with a trace, whose rows give the sizes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<RawPayload>,
+    /// Who receives each event: `all` (every client), `user` (one client, drawn uniformly
+    /// per event: a personal notification) or topics:
+    /// `{ topics: 50, subscriptions: 3, zipf: 0.8 }` (each event belongs to one topic, drawn
+    /// uniformly; each client subscribes to `subscriptions` distinct topics drawn by a Zipf
+    /// law of exponent `zipf`). With a trace, its rows may name `user:<n>` or `topic:<n>`.
+    /// Default `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<RawAudience>,
+    /// `json` (text) or `binary`. Text-only transports carry binary payloads base64-encoded
+    /// (inside a JSON string in polling bodies); WebSocket sends binary frames. Default `json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// The event's size as a protobuf message (gRPC). Default: `payload` x 0.35.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protobuf_size: Option<ByteSize>,
+}
+
+/// An event's payload size: fixed, or drawn per event. (Read by hand rather than as an
+/// untagged enum, so that a bad size keeps its own message: "missing unit", ...)
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum RawPayload {
+    /// Every event has this size.
+    Fixed(ByteSize),
+    /// Each event's size is drawn from a distribution.
+    Distribution(RawPayloadDistribution),
+}
+
+impl<'de> Deserialize<'de> for RawPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        either_shape(
+            deserializer,
+            serde_json::Value::is_object,
+            RawPayload::Distribution,
+            RawPayload::Fixed,
+        )
+    }
+}
+
+/// An audience: a name, or topics.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum RawAudience {
+    /// `all` or `user`.
+    Named(String),
+    Topics(RawTopics),
+}
+
+impl<'de> Deserialize<'de> for RawAudience {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        either_shape(
+            deserializer,
+            serde_json::Value::is_object,
+            RawAudience::Topics,
+            RawAudience::Named,
+        )
+    }
+}
+
+/// Topics with a subscriber distribution.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopics {
+    /// Number of topics. Required, >= 1.
+    pub topics: u32,
+    /// Distinct topics each client subscribes to. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscriptions: Option<u32>,
+    /// Exponent of the Zipf law of the topics' popularity among subscribers (topic k is
+    /// chosen with weight 1/k^zipf; 0: uniform). Default 0.8 (Breslau et al. 1999 measured
+    /// 0.64-0.83 for web requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zipf: Option<f64>,
+}
+
+/// Exactly one distribution.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPayloadDistribution {
+    /// Uniform between the two sizes, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uniform: Option<[ByteSize; 2]>,
+    /// Log-normal: `median` size and `sigma`, the standard deviation of its logarithm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lognormal: Option<RawLogNormal>,
+}
+
+/// A log-normal size distribution.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLogNormal {
+    pub median: ByteSize,
+    pub sigma: f64,
+}
+
+/// Most workload events a run may create (the event log holds each one's time).
+pub const MAX_EVENTS_PER_RUN: u64 = 100_000_000;
 
 /// Reads `workload`; `duration` bounds the number of events a run may create.
 pub(crate) fn workload(
@@ -16,6 +170,7 @@ pub(crate) fn workload(
     c: &Checker,
 ) -> Result<WorkloadSpec, ScenarioError> {
     let messages = messages(raw, duration, clients, c)?;
+
     let mut spec = match &raw.workload.events {
         Some(events) => events_workload(raw, events, duration, clients, c)?,
         None if messages.is_some() => WorkloadSpec {
@@ -386,5 +541,42 @@ fn payload(raw: &RawPayload, field: &str, c: &Checker) -> Result<PayloadSpec, Sc
                 "expected a size (e.g. 300B) or exactly one distribution: { uniform: [100B, 1KB] } or { lognormal: { median: 300B, sigma: 0.8 } }",
             )),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_scenario;
+
+    const BASE: &str = "name: t\nduration: 1m\nnetwork: { dsl: { latency: 10ms, bandwidth: 10Mbit/s } }\nclients: { web: { count: 10, link: dsl } }\ntransports: [{ sse: {} }]\n";
+
+    #[test]
+    fn poisson_events_with_a_fixed_payload() {
+        let text = format!(
+            "{BASE}workload: {{ events: {{ source: poisson, rate: 2/s, payload: 300B }} }}\n"
+        );
+        let spec = check_scenario(&text, |raw, c| workload(raw, 60_000_000_000, 10, c)).unwrap();
+        assert_eq!(spec.source, EventSource::Poisson);
+        assert_eq!(spec.rate_per_second, 2.0);
+        assert!(matches!(spec.payload, PayloadSpec::Fixed(300)));
+    }
+
+    #[test]
+    fn refuses_no_events_without_messages_and_a_bursty_source_without_bursts() {
+        let text = format!("{BASE}workload: {{}}\n");
+        let error =
+            check_scenario(&text, |raw, c| workload(raw, 60_000_000_000, 10, c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("workload"));
+        assert!(error.message.starts_with("missing `events`"), "{error}");
+        let text =
+            format!("{BASE}workload: {{ events: {{ source: bursty, rate: 2/s, payload: 1B }} }}\n");
+        let error =
+            check_scenario(&text, |raw, c| workload(raw, 60_000_000_000, 10, c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("workload.events.source"));
+        assert!(
+            error.message.starts_with("a bursty source needs `on`"),
+            "{error}"
+        );
     }
 }

@@ -1,0 +1,155 @@
+//! `clients:` named groups of identical clients: how many, on which link profile, how
+//! they ramp up, their browser tabs, proxy and TLS.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::checker::Checker;
+use super::error::ScenarioError;
+use super::spec::{ClientGroup, GroupPath, LinkId, LinkProfile};
+use crate::net::tls::TlsVersion;
+use crate::time::Nanos;
+use crate::units::Duration;
+
+/// Most clients a scenario may hold (each costs about 200 bytes of state per run).
+pub const MAX_CLIENTS: u64 = 10_000_000;
+/// Most tabs per browser.
+pub const MAX_TABS: u32 = 100;
+
+/// A group of identical clients.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawClientGroup {
+    /// Number of clients. Required, >= 1.
+    pub count: u32,
+    /// Name of a profile under `network`. Required.
+    pub link: String,
+    /// Clients start uniformly at random within [0, ramp). Default 0s (all at time 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp: Option<Duration>,
+    /// Tabs per client (browser), each running the transport; they share the browser's
+    /// access link and, over HTTP/1.1, its six connections per origin. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tabs: Option<u32>,
+    /// Name of a proxy under `proxies` that the group's connections pass through.
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// TLS on the group's connections: `none`, `"1.2"` or `"1.3"`. Default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsVersion>,
+}
+
+/// Reads `clients` (its paths through the topology come later): at least one client per
+/// group, a known link profile, a ramp shorter than the run, 1 to [`MAX_TABS`] tabs.
+pub(crate) fn groups(
+    clients: &BTreeMap<String, RawClientGroup>,
+    links: &[LinkProfile],
+    duration: Nanos,
+    c: &Checker,
+) -> Result<Vec<ClientGroup>, ScenarioError> {
+    let mut groups = Vec::new();
+    for (name, group) in clients {
+        let path = format!("clients.{name}");
+        if group.count == 0 {
+            return Err(c.error(&format!("{path}.count"), "must be at least 1"));
+        }
+        let link = links
+            .iter()
+            .position(|l| l.name == group.link)
+            .ok_or_else(|| {
+                let names: Vec<&str> = links.iter().map(|l| l.name.as_str()).collect();
+                c.error(
+                    &format!("{path}.link"),
+                    format!(
+                        "unknown link profile \"{}\"; expected one of: {}",
+                        group.link,
+                        names.join(", ")
+                    ),
+                )
+            })?;
+        let ramp = group.ramp.map_or(0, |r| r.as_nanos());
+        if ramp >= duration {
+            return Err(c.error(&format!("{path}.ramp"), "must be shorter than duration"));
+        }
+        if !(1..=MAX_TABS).contains(&group.tabs.unwrap_or(1)) {
+            return Err(c.error(
+                &format!("{path}.tabs"),
+                format!("must be between 1 and {MAX_TABS}"),
+            ));
+        }
+        groups.push(ClientGroup {
+            name: name.clone(),
+            count: group.count,
+            link: LinkId(link as u32),
+            ramp,
+            tls: group.tls.unwrap_or_default(),
+            tabs: group.tabs.unwrap_or(1),
+            path: GroupPath::default(),
+        });
+    }
+    Ok(groups)
+}
+
+/// Checks the number of clients over all groups (tabs counted): at most [`MAX_CLIENTS`].
+pub(crate) fn check_total(groups: &[ClientGroup], c: &Checker) -> Result<(), ScenarioError> {
+    let total_clients: u64 = groups.iter().map(|g| g.count as u64 * g.tabs as u64).sum();
+    if total_clients > MAX_CLIENTS {
+        return Err(c.error(
+            "clients",
+            format!("{total_clients} clients in all; at most {MAX_CLIENTS} per scenario"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_section;
+
+    fn dsl() -> Vec<LinkProfile> {
+        vec![LinkProfile {
+            name: "dsl".into(),
+            latency: 0,
+            jitter: 0,
+            down_bps: 1,
+            up_bps: 1,
+            loss_ppm: 0,
+            radio: None,
+        }]
+    }
+
+    #[test]
+    fn a_group_names_its_link_and_tabs() {
+        let text = "clients:\n  office: { count: 5, link: dsl, tabs: 3, ramp: 1s }\n";
+        let error = check_section(text, "clients", |g, c| groups(g, &dsl(), 10, c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("clients.office.ramp"));
+        assert_eq!(error.message, "must be shorter than duration");
+        let read =
+            check_section(text, "clients", |g, c| groups(g, &dsl(), 2_000_000_000, c)).unwrap();
+        assert_eq!((read[0].count, read[0].tabs), (5, 3));
+        assert_eq!(read[0].link, LinkId(0));
+    }
+
+    #[test]
+    fn refuses_an_unknown_link_and_too_many_clients() {
+        let text = "clients:\n  office: { count: 5, link: lte }\n";
+        let error = check_section(text, "clients", |g, c| groups(g, &dsl(), 10, c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("clients.office.link"));
+        assert_eq!(
+            error.message,
+            "unknown link profile \"lte\"; expected one of: dsl"
+        );
+        let text = "clients:\n  all: { count: 5000000, link: dsl, tabs: 3 }\n";
+        let error = check_section(text, "clients", |g, c| {
+            check_total(&groups(g, &dsl(), 10, c).unwrap(), c)
+        })
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "15000000 clients in all; at most 10000000 per scenario"
+        );
+    }
+}

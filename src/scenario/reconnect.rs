@@ -1,0 +1,223 @@
+//! `reconnect:` blocks of the transports: the delay before each new attempt after a
+//! connection is lost or refused, fixed or exponential, with jitter.
+
+use serde::{Deserialize, Serialize};
+
+use super::checker::Checker;
+use super::defaults as d;
+use super::error::ScenarioError;
+use crate::time::Nanos;
+use crate::units::Duration;
+
+/// A reconnect policy: the delay before each new attempt after a connection is lost or
+/// refused.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReconnect {
+    /// `fixed` (every attempt waits `delay`) or `exponential` (attempt k waits
+    /// `delay` x 2^k, at most `max`). Default `fixed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff: Option<String>,
+    /// The first (or every) delay. Default: the transport's (SSE: `retry`, else 3s; long
+    /// polling 2s; WebSocket 1s, socket.io's `reconnectionDelay`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<Duration>,
+    /// The cap of exponential backoff. Default 5s (socket.io's `reconnectionDelayMax`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Duration>,
+    /// `none`, `full` (a uniform draw in [0, delay]) or `equal` (delay/2 plus a uniform draw
+    /// in [0, delay/2]), as in AWS's "Exponential Backoff And Jitter". Default `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter: Option<String>,
+}
+
+/// How long a client waits before each new attempt after losing its connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ReconnectPolicy {
+    pub backoff: Backoff,
+    /// The first delay (every delay when fixed).
+    pub delay: Nanos,
+    /// The cap of exponential backoff.
+    pub max: Nanos,
+    pub jitter: Jitter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backoff {
+    Fixed,
+    Exponential,
+}
+
+/// Randomisation of each delay (AWS Architecture Blog, "Exponential Backoff And Jitter",
+/// 2015).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Jitter {
+    None,
+    /// Uniform in [0, delay].
+    Full,
+    /// delay/2 plus uniform in [0, delay/2].
+    Equal,
+}
+
+impl ReconnectPolicy {
+    /// A fixed delay without jitter (EventSource's own policy, long polling's retry).
+    pub fn fixed(delay: Nanos) -> Self {
+        ReconnectPolicy {
+            backoff: Backoff::Fixed,
+            delay,
+            max: delay,
+            jitter: Jitter::None,
+        }
+    }
+
+    /// The delay before attempt `attempt` (0 for the first after a loss), before jitter.
+    pub fn base_delay(&self, attempt: u32) -> Nanos {
+        match self.backoff {
+            Backoff::Fixed => self.delay,
+            Backoff::Exponential => {
+                let factor = 1u64.checked_shl(attempt.min(63)).unwrap_or(u64::MAX);
+                self.delay.saturating_mul(factor).min(self.max)
+            }
+        }
+    }
+
+    /// The delay before attempt `attempt`, with jitter drawn from `uniform`, which maps an
+    /// upper bound `b` to a uniform draw in [0, b].
+    pub fn delay(&self, attempt: u32, uniform: impl FnOnce(Nanos) -> Nanos) -> Nanos {
+        let base = self.base_delay(attempt);
+        match self.jitter {
+            Jitter::None => base,
+            Jitter::Full => uniform(base),
+            Jitter::Equal => base / 2 + uniform(base - base / 2),
+        }
+    }
+}
+
+/// Reads a `reconnect:` block; `default_delay` is the transport's own first delay.
+pub(crate) fn reconnect(
+    raw: &RawReconnect,
+    path: &str,
+    default_delay: Nanos,
+    c: &Checker,
+) -> Result<ReconnectPolicy, ScenarioError> {
+    let backoff = match raw.backoff.as_deref() {
+        None | Some("fixed") => Backoff::Fixed,
+        Some("exponential") => Backoff::Exponential,
+        Some(other) => {
+            return Err(c.error(
+                &format!("{path}.backoff"),
+                format!("unknown backoff \"{other}\"; expected fixed or exponential"),
+            ));
+        }
+    };
+    let jitter = match raw.jitter.as_deref() {
+        None | Some("none") => Jitter::None,
+        Some("full") => Jitter::Full,
+        Some("equal") => Jitter::Equal,
+        Some(other) => {
+            return Err(c.error(
+                &format!("{path}.jitter"),
+                format!("unknown jitter \"{other}\"; expected none, full or equal"),
+            ));
+        }
+    };
+    let delay = raw.delay.map_or(default_delay, |v| v.as_nanos());
+    if delay == 0 && backoff == Backoff::Exponential {
+        return Err(c.error(
+            &format!("{path}.delay"),
+            "exponential backoff needs a first delay greater than 0s",
+        ));
+    }
+    if raw.max.is_some() && backoff == Backoff::Fixed {
+        return Err(c.error(
+            &format!("{path}.max"),
+            "applies only to `backoff: exponential`",
+        ));
+    }
+    let max = match backoff {
+        Backoff::Fixed => delay,
+        Backoff::Exponential => raw.max.map_or(d::RECONNECT_MAX, |v| v.as_nanos()),
+    };
+    if max < delay {
+        return Err(c.error(
+            &format!("{path}.max"),
+            format!(
+                "must be at least the first delay ({})",
+                crate::units::Duration::from_nanos(delay)
+            ),
+        ));
+    }
+    Ok(ReconnectPolicy {
+        backoff,
+        delay,
+        max,
+        jitter,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponential_backoff_doubles_up_to_its_cap() {
+        let p = ReconnectPolicy {
+            backoff: Backoff::Exponential,
+            delay: 1_000,
+            max: 5_000,
+            jitter: Jitter::None,
+        };
+        let delays: Vec<Nanos> = (0..5).map(|k| p.base_delay(k)).collect();
+        assert_eq!(delays, [1_000, 2_000, 4_000, 5_000, 5_000]);
+        assert_eq!(p.base_delay(200), 5_000, "no overflow for long outages");
+        assert_eq!(ReconnectPolicy::fixed(3_000).base_delay(7), 3_000);
+    }
+
+    #[test]
+    fn jitter_draws_within_its_range() {
+        let mut p = ReconnectPolicy {
+            backoff: Backoff::Fixed,
+            delay: 1_000,
+            max: 1_000,
+            jitter: Jitter::Full,
+        };
+        assert_eq!(p.delay(0, |b| b), 1_000);
+        assert_eq!(p.delay(0, |_| 0), 0);
+        p.jitter = Jitter::Equal;
+        assert_eq!(p.delay(0, |_| 0), 500);
+        assert_eq!(p.delay(0, |b| b), 1_000);
+        p.jitter = Jitter::None;
+        assert_eq!(p.delay(0, |_| 0), 1_000);
+    }
+
+    #[test]
+    fn a_block_reads_with_the_transports_default_delay() {
+        use crate::scenario::checker::check_section;
+        let text = "reconnect: { backoff: exponential, jitter: full }\n";
+        let p = check_section(text, "reconnect", |r, c| {
+            reconnect(r, "reconnect", 1_000, c)
+        })
+        .unwrap();
+        assert_eq!((p.backoff, p.jitter), (Backoff::Exponential, Jitter::Full));
+        assert_eq!((p.delay, p.max), (1_000, d::RECONNECT_MAX));
+    }
+
+    #[test]
+    fn refuses_a_cap_on_fixed_delays_and_an_unknown_jitter() {
+        use crate::scenario::checker::check_section;
+        let text = "reconnect: { delay: 1s, max: 5s }\n";
+        let error =
+            check_section(text, "reconnect", |r, c| reconnect(r, "reconnect", 1, c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("reconnect.max"));
+        assert_eq!(error.message, "applies only to `backoff: exponential`");
+        let text = "reconnect: { jitter: half }\n";
+        let error =
+            check_section(text, "reconnect", |r, c| reconnect(r, "reconnect", 1, c)).unwrap_err();
+        assert_eq!(
+            error.message,
+            "unknown jitter \"half\"; expected none, full or equal"
+        );
+    }
+}

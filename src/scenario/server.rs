@@ -1,0 +1,212 @@
+//! `server:` the replicas' cores, CPU costs, limits, send buffers and keep-alive, and
+//! `broker:` the pub/sub backplane between replicas.
+
+use serde::{Deserialize, Serialize};
+
+use super::checker::Checker;
+use super::defaults as d;
+use super::error::ScenarioError;
+use super::spec::{BrokerSpec, CpuCosts, SendBuffer, ServerSpec, SlowConsumerPolicy};
+use crate::units::{ByteSize, Duration};
+
+/// Most server replicas.
+pub const MAX_REPLICAS: u32 = 1000;
+
+/// The server: one machine with cores and a FIFO run queue.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawServer {
+    /// Server replicas, each with these cores, costs and limits. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// Connections a replica accepts at most: TCP connections behind a layer-4 balancer (or
+    /// alone), refused with a reset beyond it; behind layer 7, requests and streams in
+    /// progress (each holds one of the balancer's connections to the replica), answered
+    /// `503` by the balancer when every replica is full. Default: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<u32>,
+    /// CPU cores per replica. Default 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cores: Option<u32>,
+    /// CPU time per operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<RawCost>,
+    /// `fixed`: every operation costs exactly its `cost`; `exponential`: each costs an
+    /// exponentially distributed time with that mean. Default `fixed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_distribution: Option<String>,
+    /// Memory held per open connection. Default 32KiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_per_connection: Option<ByteSize>,
+    /// Per-connection send buffer of streams (SSE, WebSocket): what waits for a slow
+    /// client's link, and what happens when it overflows. Default: none (unbounded, not
+    /// counted in memory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_buffer: Option<RawSendBuffer>,
+    /// HTTP keep-alive idle timeout: the server closes a connection idle this long after a
+    /// response (streams are never idle-closed). Default 75s (nginx's
+    /// `keepalive_timeout`); `0s` for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keepalive_timeout: Option<Duration>,
+}
+
+/// A stream's send buffer.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSendBuffer {
+    /// Bytes a stream may have waiting for its client's link. Required.
+    pub limit: ByteSize,
+    /// Past the limit: `buffer` (keep everything; memory grows), `drop_oldest` (discard the
+    /// oldest waiting messages; their events are lost) or `disconnect` (close the stream).
+    /// Required.
+    pub policy: String,
+}
+
+/// The pub/sub backplane.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBroker {
+    /// Delay from publishing an event to its arrival at a replica. Default 1ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Duration>,
+    /// CPU a replica spends on each broker message. Default 20us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Duration>,
+}
+
+/// CPU time per server operation (fixed).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCost {
+    /// Accepting a new connection. Default 40us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept: Option<Duration>,
+    /// Handling one HTTP request (a poll, a long-poll request, an SSE subscribe, a WebSocket
+    /// upgrade). Default 120us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<Duration>,
+    /// Writing one message to an open connection (an SSE event, a WebSocket frame, the answer
+    /// to a held long-poll request). Default 15us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push: Option<Duration>,
+    /// Sending one heartbeat or ping and handling its pong. Default 5us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ping: Option<Duration>,
+    /// The server's share of a TLS handshake (key exchange and signature). Default 200us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_handshake: Option<Duration>,
+}
+
+/// Reads `server` (all fields have defaults): a known cost distribution, 1 to
+/// [`MAX_REPLICAS`] replicas, a connection limit of at least one, a known send-buffer
+/// policy, 1 to 4096 cores.
+pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec, ScenarioError> {
+    let raw_server = raw.cloned().unwrap_or_default();
+    let cost = raw_server.cost.clone().unwrap_or_default();
+    let exponential_costs = match raw_server.cost_distribution.as_deref() {
+        None | Some("fixed") => false,
+        Some("exponential") => true,
+        Some(other) => {
+            return Err(c.error(
+                "server.cost_distribution",
+                format!("unknown distribution \"{other}\"; expected one of: fixed, exponential"),
+            ));
+        }
+    };
+    let replicas = raw_server.replicas.unwrap_or(1);
+    if !(1..=MAX_REPLICAS).contains(&replicas) {
+        return Err(c.error(
+            "server.replicas",
+            format!("must be between 1 and {MAX_REPLICAS}"),
+        ));
+    }
+    if raw_server.max_connections == Some(0) {
+        return Err(c.error("server.max_connections", "must be at least 1"));
+    }
+    let server = ServerSpec {
+        replicas,
+        max_connections: raw_server.max_connections,
+        cores: raw_server.cores.unwrap_or(d::SERVER_CORES),
+        exponential_costs,
+        cost: CpuCosts {
+            accept: cost.accept.map_or(d::COST_ACCEPT, |v| v.as_nanos()),
+            request: cost.request.map_or(d::COST_REQUEST, |v| v.as_nanos()),
+            push: cost.push.map_or(d::COST_PUSH, |v| v.as_nanos()),
+            ping: cost.ping.map_or(d::COST_PING, |v| v.as_nanos()),
+            tls_handshake: cost
+                .tls_handshake
+                .map_or(d::COST_TLS_HANDSHAKE, |v| v.as_nanos()),
+        },
+        memory_per_connection: raw_server
+            .memory_per_connection
+            .map_or(d::MEMORY_PER_CONNECTION, |v| v.bytes()),
+        send_buffer: match &raw_server.send_buffer {
+            None => None,
+            Some(b) => Some(SendBuffer {
+                limit: b.limit.bytes(),
+                policy: match b.policy.as_str() {
+                    "buffer" => SlowConsumerPolicy::Buffer,
+                    "drop_oldest" => SlowConsumerPolicy::DropOldest,
+                    "disconnect" => SlowConsumerPolicy::Disconnect,
+                    other => {
+                        return Err(c.error(
+                            "server.send_buffer.policy",
+                            format!(
+                                "unknown policy \"{other}\"; expected one of: buffer, drop_oldest, disconnect"
+                            ),
+                        ));
+                    }
+                },
+            }),
+        },
+        keepalive_timeout: match raw_server.keepalive_timeout {
+            None => Some(d::KEEPALIVE_TIMEOUT),
+            Some(t) if t.as_nanos() == 0 => None,
+            Some(t) => Some(t.as_nanos()),
+        },
+    };
+    if server.cores == 0 || server.cores > 4096 {
+        return Err(c.error("server.cores", "must be between 1 and 4096"));
+    }
+    Ok(server)
+}
+
+/// Reads `broker`: every field has a default, nothing to refuse.
+pub(crate) fn broker(raw: Option<&RawBroker>) -> Option<BrokerSpec> {
+    raw.map(|b| BrokerSpec {
+        latency: b.latency.map_or(d::BROKER_LATENCY, |v| v.as_nanos()),
+        cost: b.cost.map_or(d::BROKER_COST, |v| v.as_nanos()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_section;
+
+    #[test]
+    fn a_server_gets_its_defaults_and_a_zero_keepalive_is_none() {
+        let text = "server: { replicas: 3, keepalive_timeout: 0s, cost: { push: 1ms } }\n";
+        let server = check_section(text, "server", |s, c| server(Some(s), c)).unwrap();
+        assert_eq!((server.replicas, server.cores), (3, d::SERVER_CORES));
+        assert_eq!(server.cost.push, 1_000_000);
+        assert_eq!(server.cost.accept, d::COST_ACCEPT);
+        assert_eq!(server.keepalive_timeout, None);
+        let broker = broker(Some(&RawBroker::default())).unwrap();
+        assert_eq!(broker.latency, d::BROKER_LATENCY);
+    }
+
+    #[test]
+    fn refuses_an_unknown_policy_and_too_many_cores() {
+        let text = "server: { send_buffer: { limit: 1KB, policy: drop } }\n";
+        let error = check_section(text, "server", |s, c| server(Some(s), c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("server.send_buffer.policy"));
+        assert_eq!(
+            error.message,
+            "unknown policy \"drop\"; expected one of: buffer, drop_oldest, disconnect"
+        );
+        let text = "server: { cores: 5000 }\n";
+        let error = check_section(text, "server", |s, c| server(Some(s), c)).unwrap_err();
+        assert_eq!(error.message, "must be between 1 and 4096");
+    }
+}

@@ -1,0 +1,172 @@
+//! `tcp:`, `tls:` and `http2:`: the protocol stack's parameters, shared by every
+//! connection (or every variant that uses HTTP/2), each with a sourced default.
+
+use serde::{Deserialize, Serialize};
+
+use super::checker::Checker;
+use super::defaults as d;
+use super::error::ScenarioError;
+use super::spec::{Http2Params, TcpParams, TlsSizes};
+use crate::units::{ByteSize, Duration, Percent};
+
+/// TCP/IP parameters.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTcp {
+    /// Maximum segment size. Default 1448B (1500-byte MTU less 52 bytes of headers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mss: Option<ByteSize>,
+    /// IP + TCP header bytes per segment. Default 52B: IPv4 20 (RFC 791) + TCP 20
+    /// (RFC 9293) + the timestamps option 12 (RFC 7323, on by default in Linux).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<ByteSize>,
+    /// Bytes of a SYN or SYN-ACK segment. Default 60B: IPv4 20 + TCP 20 + options 20
+    /// (MSS 4, SACK-permitted 2, timestamps 10, window scale 3, one NOP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syn: Option<ByteSize>,
+    /// Delayed-ACK timer: a receiver acknowledges every second segment at once and a lone
+    /// segment after this delay unless data it sends carries the ACK first. Default 40ms
+    /// (Linux's minimum delayed-ACK timeout, TCP_DELACK_MIN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delayed_ack: Option<Duration>,
+}
+
+/// HTTP/2 parameters, for variants with `http2: true`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHttp2 {
+    /// A header block's size on first use on a connection, relative to its HTTP/1.1 text
+    /// (HPACK Huffman coding). Default 80%.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub huffman: Option<Percent>,
+    /// A request header block once the dynamic table holds its fields. Default 30B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeated_request_headers: Option<ByteSize>,
+    /// A response header block once the dynamic table holds its fields. Default 20B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeated_response_headers: Option<ByteSize>,
+    /// The client's connection flow-control window. Default 15MiB (Chrome's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<ByteSize>,
+    /// Interval of PING frames the server sends on each HTTP/2 connection (the client
+    /// answers each with a PING ACK). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ping: Option<Duration>,
+}
+
+/// Sizes of the TLS handshake's first flights.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTls {
+    /// The client's ClientHello record. Default 517B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_hello: Option<ByteSize>,
+    /// The server's first flight: ServerHello and certificate chain (with
+    /// EncryptedExtensions, CertificateVerify and Finished in 1.3; ServerKeyExchange and
+    /// ServerHelloDone in 1.2). Default 4KB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_hello: Option<ByteSize>,
+    /// Whether a client reconnecting resumes its TLS session: one round trip less (TLS 1.3
+    /// then sends its request as 0-RTT early data). Default true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumption: Option<bool>,
+    /// The server's first flight when resuming (no certificate chain). Default 200B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumed_server_hello: Option<ByteSize>,
+}
+
+/// Reads `tcp`: a segment of at least 64 bytes.
+pub(crate) fn tcp(raw: Option<&RawTcp>, c: &Checker) -> Result<TcpParams, ScenarioError> {
+    let raw_tcp = raw.cloned().unwrap_or_default();
+    let tcp = TcpParams {
+        mss: raw_tcp.mss.map_or(d::TCP_MSS, |v| v.bytes()),
+        header: raw_tcp.header.map_or(d::TCP_HEADER, |v| v.bytes()),
+        syn: raw_tcp.syn.map_or(d::TCP_SYN, |v| v.bytes()),
+        delayed_ack: raw_tcp
+            .delayed_ack
+            .map_or(d::TCP_DELAYED_ACK, |v| v.as_nanos()),
+    };
+    if tcp.mss < 64 {
+        return Err(c.error("tcp.mss", "must be at least 64B"));
+    }
+    Ok(tcp)
+}
+
+/// Reads `http2`: PINGs at an interval above zero, a window of at least 2 bytes.
+pub(crate) fn http2(raw: Option<&RawHttp2>, c: &Checker) -> Result<Http2Params, ScenarioError> {
+    let raw_http2 = raw.cloned().unwrap_or_default();
+    let http2 = Http2Params {
+        huffman_ppm: raw_http2
+            .huffman
+            .map_or(d::HTTP2_HUFFMAN_PPM, |p| p.parts_per_million()),
+        repeated_request_headers: raw_http2
+            .repeated_request_headers
+            .map_or(d::HTTP2_REPEATED_REQUEST_HEADERS, |v| v.bytes()),
+        repeated_response_headers: raw_http2
+            .repeated_response_headers
+            .map_or(d::HTTP2_REPEATED_RESPONSE_HEADERS, |v| v.bytes()),
+        window: raw_http2.window.map_or(d::HTTP2_WINDOW, |v| v.bytes()),
+        ping: raw_http2.ping.map(|v| v.as_nanos()),
+    };
+    if http2.ping == Some(0) {
+        return Err(c.error("http2.ping", "must be greater than 0s"));
+    }
+    if http2.window < 2 {
+        return Err(c.error("http2.window", "must be at least 2B"));
+    }
+    Ok(http2)
+}
+
+/// Reads `tls`: every size has a default, nothing to refuse.
+pub(crate) fn tls(raw: Option<&RawTls>) -> TlsSizes {
+    let raw_tls = raw.cloned().unwrap_or_default();
+    TlsSizes {
+        client_hello: raw_tls
+            .client_hello
+            .map_or(d::TLS_CLIENT_HELLO, |v| v.bytes()),
+        server_hello: raw_tls
+            .server_hello
+            .map_or(d::TLS_SERVER_HELLO, |v| v.bytes()),
+        resumption: raw_tls.resumption.unwrap_or(true),
+        resumed_server_hello: raw_tls
+            .resumed_server_hello
+            .map_or(d::TLS_RESUMED_SERVER_HELLO, |v| v.bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_section;
+
+    #[test]
+    fn defaults_fill_what_is_not_given() {
+        let tcp = check_section("tcp: { mss: 1000B }\n", "tcp", |t, c| tcp(Some(t), c)).unwrap();
+        assert_eq!((tcp.mss, tcp.header), (1000, d::TCP_HEADER));
+        let http2 =
+            check_section("http2: { ping: 10s }\n", "http2", |h, c| http2(Some(h), c)).unwrap();
+        assert_eq!(
+            (http2.ping, http2.window),
+            (Some(10_000_000_000), d::HTTP2_WINDOW)
+        );
+        let tls = tls(Some(&RawTls {
+            resumption: Some(false),
+            ..RawTls::default()
+        }));
+        assert!(!tls.resumption);
+        assert_eq!(tls.client_hello, d::TLS_CLIENT_HELLO);
+    }
+
+    #[test]
+    fn refuses_a_tiny_segment_and_a_zero_ping() {
+        let mss = check_section("tcp: { mss: 63B }\n", "tcp", |t, c| tcp(Some(t), c)).unwrap_err();
+        assert_eq!(mss.field.as_deref(), Some("tcp.mss"));
+        assert_eq!(mss.message, "must be at least 64B");
+        let ping =
+            check_section("http2: { ping: 0s }\n", "http2", |h, c| http2(Some(h), c)).unwrap_err();
+        assert_eq!(ping.message, "must be greater than 0s");
+        let window = check_section("http2: { window: 1B }\n", "http2", |h, c| http2(Some(h), c))
+            .unwrap_err();
+        assert_eq!(window.message, "must be at least 2B");
+    }
+}

@@ -1,0 +1,548 @@
+//! `transports:` the variants to compare, each a label and exactly one transport block
+//! (polling, long polling, SSE, WebSocket with its fallback chain, gRPC, webhook).
+
+use serde::{Deserialize, Serialize};
+
+use super::checker::Checker;
+use super::defaults as d;
+use super::error::ScenarioError;
+use super::grpc::RawGrpc;
+use super::raw::either_shape;
+use super::reconnect::{RawReconnect, ReconnectPolicy};
+use super::spec::{
+    FallbackStep, Http2Params, HttpHeaders, PollFraming, TransportKind, TransportSpec,
+};
+use super::webhook::RawWebhook;
+use crate::units::{ByteSize, Duration};
+
+/// One transport variant: a label and exactly one transport block.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransport {
+    /// Column name in the reports; unique. Default: the transport's kind (`polling`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Short polling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub polling: Option<RawPolling>,
+    /// Long polling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_polling: Option<RawLongPolling>,
+    /// Server-Sent Events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sse: Option<RawSse>,
+    /// WebSocket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<RawWebSocket>,
+    /// gRPC over HTTP/2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grpc: Option<RawGrpc>,
+    /// Webhooks: the server POSTs every event to every receiver in `receivers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<RawWebhook>,
+    /// What a `websocket` client falls back to when a proxy denies its upgrade or its
+    /// connection attempts keep failing: one step, or a list of steps in order (SignalR's
+    /// client tries WebSockets, then Server-Sent Events, then long polling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<RawFallbacks>,
+}
+
+/// One fallback step, or a chain of them.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum RawFallbacks {
+    One(Box<RawFallback>),
+    Chain(Vec<RawFallback>),
+}
+
+impl<'de> Deserialize<'de> for RawFallbacks {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        either_shape(
+            deserializer,
+            serde_json::Value::is_array,
+            RawFallbacks::Chain,
+            |step| RawFallbacks::One(Box::new(step)),
+        )
+    }
+}
+
+impl RawFallbacks {
+    /// The steps, in order.
+    pub fn steps(&self) -> &[RawFallback] {
+        match self {
+            RawFallbacks::One(step) => std::slice::from_ref(step.as_ref()),
+            RawFallbacks::Chain(steps) => steps,
+        }
+    }
+}
+
+/// A fallback step: the transport to use instead (exactly one of `sse` and
+/// `long_polling`, with its own settings), and when.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFallback {
+    /// Server-Sent Events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sse: Option<RawSse>,
+    /// Long polling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_polling: Option<RawLongPolling>,
+    /// Failed connection attempts in a row of the step before (refused, reset, or closed
+    /// before the first answer) after which the client moves to this step; a denied
+    /// WebSocket upgrade moves on at once. Default 1 (SignalR's client moves to its next
+    /// transport when one fails to start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<u32>,
+}
+
+/// Short polling: `GET` every interval; each response carries every event since the last.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolling {
+    /// Time between polls. Required, > 0.
+    pub interval: Duration,
+    /// Each gap is `interval` plus a uniform draw from [-jitter, +jitter]. Default 0s;
+    /// must be < interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter: Option<Duration>,
+    /// HTTP/1.1 request header bytes (request line to the blank line). Default 450B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// HTTP/1.1 response header bytes. Default 220B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<ByteSize>,
+    /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http2: Option<bool>,
+    /// Conditional requests: every poll carries `If-None-Match` with the last entity tag;
+    /// a poll that finds nothing new is answered `304 Not Modified` without a body, and a
+    /// `200` carries an `ETag`. Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditional: Option<bool>,
+    /// Header bytes of a `304 Not Modified` response (status line, Date, ETag,
+    /// Cache-Control, Server; no Content-Type or Content-Length). Default 150B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_modified_headers: Option<ByteSize>,
+}
+
+/// Long polling: the server holds each request until an event or the timeout.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLongPolling {
+    /// How long the server holds a request without events before answering empty.
+    /// Default 30s; > 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+    /// HTTP/1.1 request header bytes. Default 450B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// HTTP/1.1 response header bytes. Default 220B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<ByteSize>,
+    /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http2: Option<bool>,
+    /// How the client asks again after losing its connection. Default: a fixed 2s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconnect: Option<RawReconnect>,
+}
+
+/// Server-Sent Events: one chunked `text/event-stream` response per client.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSse {
+    /// Interval of `:` comment heartbeats on the stream. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat: Option<Duration>,
+    /// Reconnection time the server announces with a `retry:` field at the start of the
+    /// stream (its bytes are counted). Default: none sent, browsers then use 3s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<Duration>,
+    /// HTTP/1.1 request header bytes. Default 450B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<ByteSize>,
+    /// HTTP/1.1 response header bytes. Default 220B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<ByteSize>,
+    /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http2: Option<bool>,
+    /// How the client reconnects. Default: EventSource's own, a fixed delay of `retry` (3s
+    /// without it); a `reconnect` block models an application wrapper with backoff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconnect: Option<RawReconnect>,
+    /// Events the server keeps for replaying to a client that reconnects with
+    /// `Last-Event-ID`; older ones are lost to it. Default: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_buffer: Option<u32>,
+}
+
+/// WebSocket (RFC 6455): an HTTP upgrade, then one frame per event.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawWebSocket {
+    /// Interval of server pings (each answered by a pong). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ping: Option<Duration>,
+    /// Upgrade request bytes. Default 500B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_request: Option<ByteSize>,
+    /// `101 Switching Protocols` response bytes. Default 129B (RFC 6455 section 1.3's example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_response: Option<ByteSize>,
+    /// The application's reconnect policy. The browser API has none: without this block a
+    /// client whose connection is lost stays disconnected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconnect: Option<RawReconnect>,
+    /// After a reconnect: `none` (events sent while disconnected are lost) or `replay` (the
+    /// application resumes from its last event, like SSE's `Last-Event-ID`). Default `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<String>,
+}
+
+/// Reads `transports`: at least one variant, labels unique.
+pub(crate) fn transports(
+    raw: &[RawTransport],
+    http2: Http2Params,
+    c: &Checker,
+) -> Result<Vec<TransportSpec>, ScenarioError> {
+    if raw.is_empty() {
+        return Err(c.error("transports", "needs at least one transport variant"));
+    }
+    let mut transports: Vec<TransportSpec> = Vec::new();
+    for (index, t) in raw.iter().enumerate() {
+        let path = format!("transports[{index}]");
+        let spec = transport(t, &path, http2, c)?;
+        if let Some(earlier) = transports.iter().position(|e| e.label == spec.label) {
+            return Err(c.error(
+                &path,
+                format!(
+                    "duplicate label \"{}\" (also transports[{earlier}]); give each variant a unique `label`",
+                    spec.label
+                ),
+            ));
+        }
+        transports.push(spec);
+    }
+    Ok(transports)
+}
+
+/// A gRPC stream held back by flow control keeps a backlog of pending events, which only
+/// a broker (every event at every replica with subscribers) can serve in order: gRPC
+/// variants on several replicas need one.
+pub(crate) fn check_grpc_broker(
+    transports: &[TransportSpec],
+    broker: bool,
+    most_replicas: u32,
+    c: &Checker,
+) -> Result<(), ScenarioError> {
+    if !broker
+        && most_replicas > 1
+        && let Some(i) = transports
+            .iter()
+            .position(|t| matches!(t.kind, TransportKind::Grpc { .. }))
+    {
+        return Err(c.error(
+            &format!("transports[{i}].grpc"),
+            "gRPC streams on several replicas need a `broker` (without one, events reach one replica each)",
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a WebSocket variant's fallback chain: one to two steps, SSE and long polling at
+/// most once each, over HTTP/1.1.
+fn fallback_chain(
+    steps: &[RawFallback],
+    path: &str,
+    http2: Http2Params,
+    c: &Checker,
+) -> Result<Vec<FallbackStep>, ScenarioError> {
+    if steps.is_empty() || steps.len() > 2 {
+        return Err(c.error(
+            &format!("{path}.fallback"),
+            "expected one or two steps (sse, long_polling)",
+        ));
+    }
+    let mut chain: Vec<FallbackStep> = Vec::new();
+    for (k, step) in steps.iter().enumerate() {
+        let here = if steps.len() == 1 {
+            format!("{path}.fallback")
+        } else {
+            format!("{path}.fallback[{k}]")
+        };
+        let raw = match (&step.sse, &step.long_polling) {
+            (Some(sse), None) => RawTransport {
+                sse: Some(sse.clone()),
+                ..RawTransport::default()
+            },
+            (None, Some(lp)) => RawTransport {
+                long_polling: Some(lp.clone()),
+                ..RawTransport::default()
+            },
+            _ => {
+                return Err(c.error(
+                    &here,
+                    "a step names exactly one transport: `sse` or `long_polling`",
+                ));
+            }
+        };
+        let kind = transport(&raw, &here, http2, c)?.kind;
+        let (name, http) = match &kind {
+            TransportKind::Sse { http, .. } => ("sse", http),
+            TransportKind::LongPolling { http, .. } => ("long_polling", http),
+            _ => unreachable!("a step reads as SSE or long polling"),
+        };
+        if http.http2.is_some() {
+            return Err(c.error(
+                &format!("{here}.{name}.http2"),
+                "a fallback over HTTP/2 is not modelled; fallbacks use HTTP/1.1",
+            ));
+        }
+        if chain.iter().any(|s| s.kind.name() == name) {
+            return Err(c.error(&here, format!("`{name}` comes twice in the chain")));
+        }
+        let after = step.after.unwrap_or(1);
+        if after == 0 {
+            return Err(c.error(
+                &format!("{here}.after"),
+                "must be at least 1 (a denied upgrade falls back at once anyway)",
+            ));
+        }
+        chain.push(FallbackStep { kind, after });
+    }
+    Ok(chain)
+}
+
+/// Reads one variant at `path`: exactly one transport block, its settings, its fallback
+/// chain (WebSocket only), and its label (default: the transport's kind).
+fn transport(
+    t: &RawTransport,
+    path: &str,
+    http2: Http2Params,
+    c: &Checker,
+) -> Result<TransportSpec, ScenarioError> {
+    let given = [
+        t.polling.is_some(),
+        t.long_polling.is_some(),
+        t.sse.is_some(),
+        t.websocket.is_some(),
+        t.grpc.is_some(),
+        t.webhook.is_some(),
+    ];
+    let kinds = "polling, long_polling, sse, websocket, grpc, webhook";
+    match given.iter().filter(|g| **g).count() {
+        0 => {
+            return Err(c.error(
+                path,
+                format!("names no transport; expected one of: {kinds}"),
+            ));
+        }
+        1 => {}
+        _ => {
+            return Err(c.error(
+                path,
+                format!("names more than one transport; a variant has exactly one of: {kinds}"),
+            ));
+        }
+    }
+    let http =
+        |req: Option<ByteSize>, resp: Option<ByteSize>, use_http2: Option<bool>| HttpHeaders {
+            request: req.map_or(d::HTTP_REQUEST_HEADERS, |v| v.bytes()),
+            response: resp.map_or(d::HTTP_RESPONSE_HEADERS, |v| v.bytes()),
+            http2: (use_http2 == Some(true)).then_some(http2),
+        };
+    let positive = |value: Duration, field: &str| {
+        if value.as_nanos() == 0 {
+            Err(c.error(&format!("{path}.{field}"), "must be greater than 0s"))
+        } else {
+            Ok(value.as_nanos())
+        }
+    };
+    let kind = if let Some(p) = &t.polling {
+        let interval = positive(p.interval, "polling.interval")?;
+        let jitter = p.jitter.map_or(0, |j| j.as_nanos());
+        if jitter >= interval {
+            return Err(c.error(
+                &format!("{path}.polling.jitter"),
+                format!("must be shorter than the interval ({})", p.interval),
+            ));
+        }
+        if p.not_modified_headers.is_some() && p.conditional != Some(true) {
+            return Err(c.error(
+                &format!("{path}.polling.not_modified_headers"),
+                "applies only to conditional polling; add `conditional: true`",
+            ));
+        }
+        TransportKind::Polling {
+            framing: PollFraming::Http,
+            interval,
+            jitter,
+            http: http(p.request_headers, p.response_headers, p.http2),
+            not_modified: (p.conditional == Some(true)).then(|| {
+                p.not_modified_headers
+                    .map_or(d::HTTP_NOT_MODIFIED_HEADERS, |v| v.bytes())
+            }),
+        }
+    } else if let Some(p) = &t.long_polling {
+        let timeout = match p.timeout {
+            Some(v) => positive(v, "long_polling.timeout")?,
+            None => d::LONG_POLL_TIMEOUT,
+        };
+        let reconnect = match &p.reconnect {
+            Some(r) => super::reconnect::reconnect(
+                r,
+                &format!("{path}.long_polling.reconnect"),
+                d::LONG_POLL_RETRY,
+                c,
+            )?,
+            None => ReconnectPolicy::fixed(d::LONG_POLL_RETRY),
+        };
+        TransportKind::LongPolling {
+            timeout,
+            http: http(p.request_headers, p.response_headers, p.http2),
+            reconnect,
+        }
+    } else if let Some(p) = &t.sse {
+        let heartbeat = p
+            .heartbeat
+            .map(|v| positive(v, "sse.heartbeat"))
+            .transpose()?;
+        let retry = p.retry.map(|v| v.as_nanos());
+        let browser_delay = retry.unwrap_or(d::SSE_RETRY);
+        let reconnect = match &p.reconnect {
+            Some(r) => {
+                super::reconnect::reconnect(r, &format!("{path}.sse.reconnect"), browser_delay, c)?
+            }
+            None => ReconnectPolicy::fixed(browser_delay),
+        };
+        if p.replay_buffer == Some(0) {
+            return Err(c.error(
+                &format!("{path}.sse.replay_buffer"),
+                "must be at least 1 event (leave it out for no limit)",
+            ));
+        }
+        TransportKind::Sse {
+            heartbeat,
+            retry,
+            http: http(p.request_headers, p.response_headers, p.http2),
+            reconnect,
+            replay_buffer: p.replay_buffer,
+        }
+    } else if let Some(p) = &t.websocket {
+        let ping = p.ping.map(|v| positive(v, "websocket.ping")).transpose()?;
+        let reconnect = p
+            .reconnect
+            .as_ref()
+            .map(|r| {
+                super::reconnect::reconnect(
+                    r,
+                    &format!("{path}.websocket.reconnect"),
+                    d::WS_RECONNECT_DELAY,
+                    c,
+                )
+            })
+            .transpose()?;
+        let replay = match p.resume.as_deref() {
+            None | Some("none") => false,
+            Some("replay") => true,
+            Some(other) => {
+                return Err(c.error(
+                    &format!("{path}.websocket.resume"),
+                    format!("unknown resume \"{other}\"; expected none or replay"),
+                ));
+            }
+        };
+        if p.resume.is_some() && reconnect.is_none() {
+            return Err(c.error(
+                &format!("{path}.websocket.resume"),
+                "applies only with a `reconnect` policy (without one a lost client stays disconnected)",
+            ));
+        }
+        let fallback = match &t.fallback {
+            None => Vec::new(),
+            Some(f) => fallback_chain(f.steps(), path, http2, c)?,
+        };
+        TransportKind::WebSocket {
+            reconnect,
+            replay,
+            fallback,
+            ping,
+            upgrade_request: p
+                .upgrade_request
+                .map_or(d::WS_UPGRADE_REQUEST, |v| v.bytes()),
+            upgrade_response: p
+                .upgrade_response
+                .map_or(d::WS_UPGRADE_RESPONSE, |v| v.bytes()),
+        }
+    } else if let Some(p) = &t.grpc {
+        super::grpc::grpc(p, path, http2, c)?
+    } else if let Some(p) = &t.webhook {
+        super::webhook::webhook(p, path, c)?
+    } else {
+        unreachable!("exactly one transport kind was checked above")
+    };
+    if t.fallback.is_some() && !matches!(kind, TransportKind::WebSocket { .. }) {
+        return Err(c.error(
+            &format!("{path}.fallback"),
+            "a fallback is modelled for `websocket` variants only (falling back to SSE or long polling)",
+        ));
+    }
+    let label = t.label.clone().unwrap_or_else(|| kind.name().to_string());
+    if label.trim().is_empty() {
+        return Err(c.error(&format!("{path}.label"), "must not be empty"));
+    }
+    Ok(TransportSpec { label, kind })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::checker::check_section;
+
+    fn http2() -> Http2Params {
+        Http2Params {
+            huffman_ppm: d::HTTP2_HUFFMAN_PPM,
+            repeated_request_headers: d::HTTP2_REPEATED_REQUEST_HEADERS,
+            repeated_response_headers: d::HTTP2_REPEATED_RESPONSE_HEADERS,
+            window: d::HTTP2_WINDOW,
+            ping: None,
+        }
+    }
+
+    fn read(text: &str) -> Result<Vec<TransportSpec>, ScenarioError> {
+        check_section(text, "transports", |t: &Vec<RawTransport>, c| {
+            transports(t, http2(), c)
+        })
+    }
+
+    #[test]
+    fn variants_take_their_kind_as_label_and_a_fallback_chain() {
+        let text = "transports:\n  - { polling: { interval: 1s, jitter: 100ms } }\n  - websocket: { reconnect: { delay: 1s } }\n    fallback: [{ sse: {} }, { long_polling: {}, after: 3 }]\n";
+        let variants = read(text).unwrap();
+        assert_eq!(variants[0].label, "polling");
+        assert_eq!(variants[1].label, "websocket");
+        let TransportKind::WebSocket { fallback, .. } = &variants[1].kind else {
+            panic!("a websocket variant");
+        };
+        assert_eq!(fallback.len(), 2);
+        assert_eq!((fallback[0].after, fallback[1].after), (1, 3));
+    }
+
+    #[test]
+    fn refuses_duplicate_labels_and_a_jitter_as_long_as_the_interval() {
+        let text = "transports:\n  - { sse: {} }\n  - { sse: {} }\n";
+        let error = read(text).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("transports[1]"));
+        assert_eq!(
+            error.message,
+            "duplicate label \"sse\" (also transports[0]); give each variant a unique `label`"
+        );
+        let text = "transports:\n  - { polling: { interval: 1s, jitter: 1s } }\n";
+        let error = read(text).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("transports[0].polling.jitter"));
+        assert_eq!(error.message, "must be shorter than the interval (1s)");
+        let error = read("transports: []\n").unwrap_err();
+        assert_eq!(error.message, "needs at least one transport variant");
+    }
+}
