@@ -71,7 +71,12 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
         let series = args.dir.join("series.json");
         if series.exists() {
             let runs = read::<Vec<charts::LabelledSeries>>(&series)?;
-            run.extend(charts::series_charts(&saved.scenario, &runs));
+            let faults = saved.results.first().map_or(&[][..], |r| &r.faults[..]);
+            run.extend(charts::series_charts_with_faults(
+                &saved.scenario,
+                &runs,
+                faults,
+            ));
         }
         charts.extend(charts::chosen(run, saved.charts.as_deref()));
     }

@@ -119,7 +119,13 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         .collect();
     let series_json = serde_json::to_string(&series).expect("series serialize to JSON") + "\n";
     let mut charts = rtsim::plot::charts::run_charts(&scenario.name, &results);
-    charts.extend(rtsim::plot::charts::series_charts(&scenario.name, &series));
+    // Every variant runs the same faults: the first one's results name them.
+    let faults = results.first().map_or(&[][..], |r| &r.faults[..]);
+    charts.extend(rtsim::plot::charts::series_charts_with_faults(
+        &scenario.name,
+        &series,
+        faults,
+    ));
     let charts = rtsim::plot::charts::chosen(charts, scenario.charts.as_deref());
     let mut provenance = Provenance::new(Command::Run, &scenario.description);
     provenance.set = args.scenario.set.clone();

@@ -69,7 +69,12 @@ pub fn run_report(run: &SavedRun, series: Option<&[LabelledSeries]>, source: Sou
     page.section("thresholds", "Thresholds", thresholds(&run.assertions));
     let mut drawn = charts::run_charts(&run.scenario, &run.results);
     if let Some(series) = series {
-        drawn.extend(charts::series_charts(&run.scenario, series));
+        let faults = run.results.first().map_or(&[][..], |r| &r.faults[..]);
+        drawn.extend(charts::series_charts_with_faults(
+            &run.scenario,
+            series,
+            faults,
+        ));
     }
     let drawn = charts::chosen(drawn, run.charts.as_deref());
     page.section("charts", "Charts", super::charts(&drawn));
