@@ -14,7 +14,8 @@
 //! - [`transport`]: one file per transport: framing rules and behaviour.
 //! - [`sim`]: the world of one run, gluing the above together.
 //! - [`metrics`]: what a run measured → [`RunResult`].
-//! - [`report`]: terminal table, JSON, Markdown, CSV and the self-contained HTML report.
+//! - [`report`]: terminal table, JSON, Markdown and CSV.
+//! - [`page`]: the self-contained HTML report, `report.html` (tables and charts together).
 //! - [`webhook`]: server-to-server POSTs per event with retries (at least once), its own model.
 //!
 //! # Using rtsim as a library
@@ -50,6 +51,7 @@ pub mod ids;
 pub mod infra;
 pub mod metrics;
 pub mod net;
+pub mod page;
 pub mod plot;
 pub mod report;
 pub mod scenario;

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use rtsim::page::{self as html, REPORT_FILE, SavedRun, Source};
 use rtsim::plot::charts::LabelledSeries;
-use rtsim::report::html::{self, REPORT_FILE, SavedRun, Source};
 use rtsim::report::provenance::{Command, PROVENANCE_FILE, Provenance, SCENARIO_FILE};
 use rtsim::report::sweep::SweepSummary;
 

@@ -1,11 +1,10 @@
 //! Reports of a scenario's results: the comparison table (terminal and Markdown), the JSON
-//! summary, the CSV of runs and the HTML report (with the provenance it is built from). All
-//! output is deterministic: fixed row order, fixed number formatting, variants in scenario
-//! order.
+//! summary, the CSV of runs and the provenance that the HTML report ([`crate::page`]) is
+//! built from. All output is deterministic: fixed row order, fixed number formatting,
+//! variants in scenario order.
 
 pub mod checks;
 pub(crate) mod csv_out;
-pub mod html;
 mod json;
 pub mod properties;
 pub mod provenance;

@@ -52,9 +52,7 @@ pub const SSE_RETRY: Nanos = 3_000 * MS;
 /// A long-poll client's wait before asking again after a failed request (the seeds'
 /// example: `setTimeout(longPoll, 2000)`).
 pub const LONG_POLL_RETRY: Nanos = 2_000 * MS;
-/// A WebSocket application's first reconnect delay: socket.io's client default
-/// `reconnectionDelay` (1000 ms).
-pub const WS_RECONNECT_DELAY: Nanos = 1_000 * MS;
+pub use crate::transport::spec::WS_RECONNECT_DELAY;
 /// The cap of exponential reconnect backoff: socket.io's client default
 /// `reconnectionDelayMax` (5000 ms).
 pub const RECONNECT_MAX: Nanos = 5_000 * MS;

@@ -7,6 +7,7 @@ use super::checker::Checker;
 use super::defaults as d;
 use super::error::ScenarioError;
 use crate::time::Nanos;
+pub use crate::transport::spec::{Backoff, Jitter, ReconnectPolicy};
 use crate::units::Duration;
 
 /// A reconnect policy: the delay before each new attempt after a connection is lost or
@@ -29,70 +30,6 @@ pub struct RawReconnect {
     /// in [0, delay/2]), as in AWS's "Exponential Backoff And Jitter". Default `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter: Option<String>,
-}
-
-/// How long a client waits before each new attempt after losing its connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ReconnectPolicy {
-    pub backoff: Backoff,
-    /// The first delay (every delay when fixed).
-    pub delay: Nanos,
-    /// The cap of exponential backoff.
-    pub max: Nanos,
-    pub jitter: Jitter,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Backoff {
-    Fixed,
-    Exponential,
-}
-
-/// Randomisation of each delay (AWS Architecture Blog, "Exponential Backoff And Jitter",
-/// 2015).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Jitter {
-    None,
-    /// Uniform in [0, delay].
-    Full,
-    /// delay/2 plus uniform in [0, delay/2].
-    Equal,
-}
-
-impl ReconnectPolicy {
-    /// A fixed delay without jitter (EventSource's own policy, long polling's retry).
-    pub fn fixed(delay: Nanos) -> Self {
-        ReconnectPolicy {
-            backoff: Backoff::Fixed,
-            delay,
-            max: delay,
-            jitter: Jitter::None,
-        }
-    }
-
-    /// The delay before attempt `attempt` (0 for the first after a loss), before jitter.
-    pub fn base_delay(&self, attempt: u32) -> Nanos {
-        match self.backoff {
-            Backoff::Fixed => self.delay,
-            Backoff::Exponential => {
-                let factor = 1u64.checked_shl(attempt.min(63)).unwrap_or(u64::MAX);
-                self.delay.saturating_mul(factor).min(self.max)
-            }
-        }
-    }
-
-    /// The delay before attempt `attempt`, with jitter drawn from `uniform`, which maps an
-    /// upper bound `b` to a uniform draw in [0, b].
-    pub fn delay(&self, attempt: u32, uniform: impl FnOnce(Nanos) -> Nanos) -> Nanos {
-        let base = self.base_delay(attempt);
-        match self.jitter {
-            Jitter::None => base,
-            Jitter::Full => uniform(base),
-            Jitter::Equal => base / 2 + uniform(base - base / 2),
-        }
-    }
 }
 
 /// Reads a `reconnect:` block; `default_delay` is the transport's own first delay.

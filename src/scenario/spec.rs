@@ -16,6 +16,7 @@ pub use crate::net::tcp::TcpParams;
 pub use crate::net::tls::{TlsSizes, TlsVersion};
 
 pub use crate::time::Nanos;
+pub use crate::transport::spec::{Http2Params, HttpHeaders, PollFraming};
 pub use crate::workload::{
     AudienceSpec, Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec,
 };
@@ -210,47 +211,10 @@ pub struct RestSpec {
     pub history: Option<u32>,
 }
 
-/// How a poll travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PollFraming {
-    /// An HTTP GET answered with a JSON array.
-    Http,
-    /// A gRPC unary call: the request message in a prefixed DATA frame, the events as one
-    /// protobuf message with a repeated field, then trailers.
-    GrpcUnary { request_message: u64 },
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct TransportSpec {
     pub label: String,
     pub kind: TransportKind,
-}
-
-/// HTTP/1.1 header sizes of a transport's requests and responses.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct HttpHeaders {
-    pub request: u64,
-    pub response: u64,
-    /// HTTP/2 instead of HTTP/1.1, with these parameters.
-    pub http2: Option<Http2Params>,
-}
-
-/// HTTP/2 parameters shared by every variant that uses it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Http2Params {
-    /// Size of a header block on its first use on a connection, in parts per million of its
-    /// HTTP/1.1 text (Huffman coding).
-    pub huffman_ppm: u32,
-    /// Bytes of a request header block once the dynamic table holds its fields.
-    pub repeated_request_headers: u64,
-    /// Bytes of a response header block once the dynamic table holds its fields.
-    pub repeated_response_headers: u64,
-    /// The client's connection flow-control window: it sends a WINDOW_UPDATE each time it
-    /// has consumed half of it.
-    pub window: u64,
-    /// Interval of the server's PING frames on each connection.
-    pub ping: Option<Nanos>,
 }
 
 #[derive(Debug, Clone, Serialize)]

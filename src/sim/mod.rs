@@ -106,7 +106,7 @@ fn dispatch(
     limits: &Limits,
     watch: Watch,
 ) -> Result<Run, EngineError> {
-    match Chain::new(&variant.kind) {
+    match variant.kind.chain() {
         Some(chain) => drive(chain, scenario, log, variant, limits, watch),
         None => {
             let (result, ledgers) = webhook::run(scenario, log, variant, limits)?;

@@ -7,7 +7,6 @@
 //! a row of the step before), and which step answers an input. Does not own: the steps'
 //! behaviour ([`Machine`]) or the client's step, which the simulation keeps.
 
-use crate::scenario::TransportKind;
 use crate::time::Nanos;
 use crate::transport::machine::{Command, Delivery, Facts, Input, Machine, Out, PollRng, Sharing};
 
@@ -58,13 +57,10 @@ impl Profile {
 }
 
 impl Chain {
-    /// The chain of a variant's transport; `None` for webhooks, which have their own model.
-    pub fn new(kind: &TransportKind) -> Option<Chain> {
-        let fallback = match kind {
-            TransportKind::WebSocket { fallback, .. } => fallback.as_slice(),
-            _ => &[],
-        };
-        let first = Machine::of(kind, !fallback.is_empty())?;
+    /// The chain that starts with `first` and falls back to `fallback`'s machines in order,
+    /// each after its count of failed attempts in a row of the step before (at most
+    /// [`MAX_STEPS`] steps in all; later ones are ignored).
+    pub fn new(first: Machine, fallback: &[(Machine, u32)]) -> Chain {
         let mut chain = Chain {
             steps: [first; MAX_STEPS],
             after: [0; MAX_STEPS],
@@ -72,15 +68,12 @@ impl Chain {
             http2_window: first.http2_window(),
             len: 1,
         };
-        // Validation allows only SSE and long polling as fallbacks, once each.
-        for step in fallback.iter().take(MAX_STEPS - 1) {
-            if let Some(machine) = Machine::of(&step.kind, false) {
-                let k = usize::from(chain.len);
-                chain.steps[k] = machine;
-                chain.after[k] = step.after;
-                chain.profiles[k] = Profile::of(&machine);
-                chain.len += 1;
-            }
+        for (machine, after) in fallback.iter().take(MAX_STEPS - 1) {
+            let k = usize::from(chain.len);
+            chain.steps[k] = *machine;
+            chain.after[k] = *after;
+            chain.profiles[k] = Profile::of(machine);
+            chain.len += 1;
         }
         // Every step hears a lost connection before the last (it may fall back), and
         // the held requests of the chain's long polling whatever its step.
@@ -99,7 +92,7 @@ impl Chain {
                 chain.profiles[k].hears |= lost.bit();
             }
         }
-        Some(chain)
+        chain
     }
 
     /// The variant's own transport: it alone decides the variant-wide properties

@@ -9,11 +9,12 @@
 //! go up the stream, each in its own DATA frame (9 + 5 + the protobuf message). A client
 //! stream carries uploads only: its single response would come at the end.
 
-use crate::scenario::{GrpcMode, HttpHeaders, ReconnectPolicy};
+use crate::net::grpc::GrpcMode;
 use crate::time::Nanos;
 use crate::transport::http2::{FRAME_HEADER, PING, WINDOW_UPDATE, data_frames_overhead};
 use crate::transport::machine::{Command, Input, Out, Uploads};
 use crate::transport::message::{ConnInfo, MsgKind};
+use crate::transport::spec::{HttpHeaders, ReconnectPolicy};
 use crate::workload::EventLog;
 
 /// gRPC's length prefix: a compressed flag (1 byte) and the message length (4 bytes).
@@ -76,13 +77,13 @@ pub fn unary_exchange_size(
 
 #[derive(Debug, Clone, Copy)]
 pub struct GrpcStream {
-    pub(super) http: HttpHeaders,
-    pub(super) keepalive: Option<Nanos>,
-    pub(super) request_message: u64,
-    pub(super) reconnect: ReconnectPolicy,
-    pub(super) replay: bool,
-    pub(super) max_connection_age: Option<Nanos>,
-    pub(super) mode: GrpcMode,
+    pub http: HttpHeaders,
+    pub keepalive: Option<Nanos>,
+    pub request_message: u64,
+    pub reconnect: ReconnectPolicy,
+    pub replay: bool,
+    pub max_connection_age: Option<Nanos>,
+    pub mode: GrpcMode,
 }
 
 impl GrpcStream {

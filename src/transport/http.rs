@@ -4,7 +4,6 @@
 //! sends HEADERS frames with HPACK-compressed blocks (the connection preface ahead of each
 //! side's first) and bodies in DATA frames.
 
-use crate::scenario::{Encoding, HttpHeaders};
 use crate::time::Nanos;
 use crate::transport::framing::{chunk_overhead, json_array_overhead};
 use crate::transport::http2::{
@@ -12,6 +11,8 @@ use crate::transport::http2::{
 };
 use crate::transport::machine::{CONNECTIONS_PER_ORIGIN, Sharing};
 use crate::transport::message::{ConnInfo, MsgKind};
+use crate::transport::spec::HttpHeaders;
+use crate::workload::Encoding;
 use crate::workload::EventLog;
 
 impl HttpHeaders {

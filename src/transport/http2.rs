@@ -7,7 +7,7 @@
 //! dynamic table, so they shrink to a few bytes per changing field. Bodies travel in DATA
 //! frames of at most 16,384 bytes (the default SETTINGS_MAX_FRAME_SIZE).
 
-use crate::scenario::Http2Params;
+use crate::transport::spec::Http2Params;
 
 /// Every frame's header: length (3), type, flags, stream identifier (4).
 pub const FRAME_HEADER: u64 = 9;

@@ -3,19 +3,19 @@
 //! as soon as an answer arrives, on the same keep-alive connection. Events that land
 //! between two requests wait at the server and go into the next answer.
 
-use crate::scenario::{HttpHeaders, ReconnectPolicy};
 use crate::time::Nanos;
 use crate::transport::http::exchange_size;
 use crate::transport::machine::{Command, Facts, Hold, Input, Out};
 use crate::transport::message::{ConnInfo, MsgKind};
+use crate::transport::spec::{HttpHeaders, ReconnectPolicy};
 use crate::workload::EventLog;
 
 /// Long polling's settings and behaviour (a WebSocket variant may fall back to it).
 #[derive(Debug, Clone, Copy)]
 pub struct LongPolling {
-    pub(super) timeout: Nanos,
-    pub(super) http: HttpHeaders,
-    pub(super) reconnect: ReconnectPolicy,
+    pub timeout: Nanos,
+    pub http: HttpHeaders,
+    pub reconnect: ReconnectPolicy,
 }
 
 impl LongPolling {

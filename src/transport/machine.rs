@@ -12,9 +12,9 @@
 //! streams and held requests), which is the simulation's.
 
 use crate::engine::rng::Stream;
-use crate::scenario::{ReconnectPolicy, TransportKind};
 use crate::time::Nanos;
 use crate::transport::message::{ConnInfo, MsgKind};
+use crate::transport::spec::ReconnectPolicy;
 use crate::transport::{GrpcStream, LongPolling, Polling, Sse, WebSocket};
 use crate::workload::EventLog;
 
@@ -231,81 +231,6 @@ pub enum Machine {
 }
 
 impl Machine {
-    /// The machine of a variant's transport; `None` for webhooks, which have their own
-    /// model. `has_fallback`: the variant lists fallbacks after it.
-    pub fn of(kind: &TransportKind, has_fallback: bool) -> Option<Machine> {
-        Some(match kind {
-            TransportKind::Polling {
-                interval,
-                jitter,
-                http,
-                not_modified,
-                framing,
-            } => Machine::Polling(Polling {
-                interval: *interval,
-                jitter: *jitter,
-                http: *http,
-                not_modified: *not_modified,
-                framing: *framing,
-            }),
-            TransportKind::LongPolling {
-                timeout,
-                http,
-                reconnect,
-            } => Machine::LongPolling(LongPolling {
-                timeout: *timeout,
-                http: *http,
-                reconnect: *reconnect,
-            }),
-            TransportKind::Sse {
-                heartbeat,
-                retry,
-                http,
-                reconnect,
-                replay_buffer,
-            } => Machine::Sse(Sse {
-                heartbeat: *heartbeat,
-                retry: *retry,
-                http: *http,
-                reconnect: *reconnect,
-                replay_buffer: *replay_buffer,
-            }),
-            TransportKind::WebSocket {
-                ping,
-                upgrade_request,
-                upgrade_response,
-                reconnect,
-                replay,
-                fallback: _,
-            } => Machine::WebSocket(WebSocket {
-                ping: *ping,
-                upgrade_request: *upgrade_request,
-                upgrade_response: *upgrade_response,
-                reconnect: *reconnect,
-                replay: *replay,
-                has_fallback,
-            }),
-            TransportKind::Grpc {
-                http,
-                keepalive,
-                request_message,
-                reconnect,
-                replay,
-                max_connection_age,
-                mode,
-            } => Machine::Grpc(GrpcStream {
-                http: *http,
-                keepalive: *keepalive,
-                request_message: *request_message,
-                reconnect: *reconnect,
-                replay: *replay,
-                max_connection_age: *max_connection_age,
-                mode: *mode,
-            }),
-            TransportKind::Webhook { .. } => return None,
-        })
-    }
-
     /// Decides what to do about `input` to a client whose state is `facts`.
     #[inline]
     pub fn on(&self, input: Input, facts: &Facts, rng: &mut PollRng, out: &mut Out) {
@@ -487,7 +412,7 @@ pub(crate) mod testing {
         scenario
             .transports
             .iter()
-            .map(|v| Chain::new(&v.kind).expect("not a webhook"))
+            .map(|v| v.kind.chain().expect("not a webhook"))
             .collect()
     }
 

@@ -15,6 +15,7 @@ pub mod machine;
 pub mod message;
 mod polling;
 pub mod pool;
+pub mod spec;
 mod sse;
 mod websocket;
 

@@ -5,22 +5,22 @@
 //! unanswered is skipped (and counted), since HTTP/1.1 carries one request at a time.
 
 use crate::engine::rng::{RngExt, uniform_below};
-use crate::scenario::{HttpHeaders, PollFraming};
 use crate::time::Nanos;
 use crate::transport::grpc::unary_exchange_size;
 use crate::transport::http::{bodiless_response_size, exchange_size};
 use crate::transport::machine::{Command, Facts, Input, Out, PollRng};
 use crate::transport::message::{ConnInfo, MsgKind};
+use crate::transport::spec::{HttpHeaders, PollFraming};
 use crate::workload::EventLog;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Polling {
-    pub(super) interval: Nanos,
-    pub(super) jitter: Nanos,
-    pub(super) http: HttpHeaders,
+    pub interval: Nanos,
+    pub jitter: Nanos,
+    pub http: HttpHeaders,
     /// `304 Not Modified` header bytes when polls are conditional.
-    pub(super) not_modified: Option<u64>,
-    pub(super) framing: PollFraming,
+    pub not_modified: Option<u64>,
+    pub framing: PollFraming,
 }
 
 /// `ETag: "<16 hex digits>"\r\n`, added to a `200` of conditional polling.

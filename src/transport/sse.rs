@@ -3,22 +3,22 @@
 //! heartbeats keep intermediaries from closing an idle stream. With `retry` set, the
 //! server announces the reconnection time in the first chunk.
 
-use crate::scenario::{HttpHeaders, ReconnectPolicy};
 use crate::time::Nanos;
 use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
 use crate::transport::http2::PING;
 use crate::transport::machine::{Command, Input, Out};
 use crate::transport::message::{ConnInfo, MsgKind};
+use crate::transport::spec::{HttpHeaders, ReconnectPolicy};
 use crate::workload::EventLog;
 
 /// SSE's settings and behaviour (a WebSocket variant may fall back to it).
 #[derive(Debug, Clone, Copy)]
 pub struct Sse {
-    pub(super) heartbeat: Option<Nanos>,
-    pub(super) retry: Option<Nanos>,
-    pub(super) http: HttpHeaders,
-    pub(super) reconnect: ReconnectPolicy,
-    pub(super) replay_buffer: Option<u32>,
+    pub heartbeat: Option<Nanos>,
+    pub retry: Option<Nanos>,
+    pub http: HttpHeaders,
+    pub reconnect: ReconnectPolicy,
+    pub replay_buffer: Option<u32>,
 }
 
 impl Sse {

@@ -5,26 +5,26 @@
 //! Events, then long polling) taken when a proxy denies the upgrade or attempts keep
 //! failing; a client that fell back behaves exactly as a client of that transport.
 
-use crate::scenario::ReconnectPolicy;
-use crate::scenario::defaults::WS_RECONNECT_DELAY;
-use crate::scenario::faults::{Backoff, Jitter};
 use crate::time::Nanos;
 use crate::transport::framing::websocket_header;
 use crate::transport::machine::{Command, Input, Out};
 use crate::transport::message::{ConnInfo, MsgKind};
+use crate::transport::spec::ReconnectPolicy;
+use crate::transport::spec::WS_RECONNECT_DELAY;
+use crate::transport::spec::{Backoff, Jitter};
 use crate::workload::EventLog;
 
 /// WebSocket's settings and behaviour. The fallback chain is its variant's
 /// ([`crate::transport::Chain`]); a WebSocket only knows whether it has one.
 #[derive(Debug, Clone, Copy)]
 pub struct WebSocket {
-    pub(super) ping: Option<Nanos>,
-    pub(super) upgrade_request: u64,
-    pub(super) upgrade_response: u64,
-    pub(super) reconnect: Option<ReconnectPolicy>,
-    pub(super) replay: bool,
+    pub ping: Option<Nanos>,
+    pub upgrade_request: u64,
+    pub upgrade_response: u64,
+    pub reconnect: Option<ReconnectPolicy>,
+    pub replay: bool,
     /// Its variant lists fallbacks.
-    pub(super) has_fallback: bool,
+    pub has_fallback: bool,
 }
 
 impl WebSocket {
@@ -93,8 +93,8 @@ impl WebSocket {
 
 #[cfg(test)]
 mod tests {
-    use crate::scenario::defaults::WS_RECONNECT_DELAY;
     use crate::transport::machine::testing::{chain, decide};
+    use crate::transport::spec::WS_RECONNECT_DELAY;
     use crate::transport::{Command, Facts, Input, Sharing};
 
     const SECOND: u64 = 1_000_000_000;

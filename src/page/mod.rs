@@ -19,11 +19,11 @@ pub mod sweep;
 
 use std::fmt::Write as _;
 
-use super::checks::shown;
-use super::provenance::{Provenance, SCENARIO_FILE};
 use crate::metrics::RunResult;
 use crate::metrics::registry;
 use crate::plot::Chart;
+use crate::report::checks::shown;
+use crate::report::provenance::{Provenance, SCENARIO_FILE};
 
 pub use run::{SavedRun, run_report};
 pub use sweep::sweep_report;
@@ -326,7 +326,7 @@ fn comparison(results: &[RunResult]) -> String {
     let mut header = vec!["measure".to_string()];
     header.extend(results.iter().map(|r| escape(&r.label)));
     let numeric: Vec<bool> = (0..header.len()).map(|i| i > 0).collect();
-    let rows: Vec<Vec<String>> = super::comparison_rows(results)
+    let rows: Vec<Vec<String>> = crate::report::comparison_rows(results)
         .into_iter()
         .map(|(label, cells)| {
             std::iter::once(escape(&label))
