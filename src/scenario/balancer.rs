@@ -19,11 +19,13 @@ pub struct RawBalancer {
     /// 4: a client connection is pinned to the replica chosen when it opened; 7: each
     /// request (or HTTP/2 stream) is balanced on its own, and a stream stays where its
     /// request went. Required.
+    #[schemars(extend("enum" = [4, 7]))]
     pub layer: u8,
     /// `round_robin`, `least_connections` (counts open connections at layer 4, active
     /// requests and streams at layer 7; ties rotate round robin), `random` or `hash` (of
     /// the client id, modulo the replicas in service). Default `round_robin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["round_robin", "least_connections", "random", "hash", null]))]
     pub algorithm: Option<String>,
     /// Closes a connection that carried no bytes this long. Default 60s (the default of
     /// AWS's Application and Classic Load Balancers); `0s` for none.

@@ -21,6 +21,7 @@ pub struct RawGrpc {
     /// `client_streaming` (the clients' messages up, nothing back: `workload.messages`
     /// with `deliver_to: none`). Default `server_streaming`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["server_streaming", "unary", "bidirectional", "client_streaming", null]))]
     pub mode: Option<String>,
     /// `unary`: time between calls, as for polling; only with `mode: unary` (the
     /// stream-only fields are errors with it, and this with streaming). Required with it, >
@@ -51,6 +52,7 @@ pub struct RawGrpc {
     pub reconnect: Option<RawReconnect>,
     /// After a reconnect: `replay` (re-subscribe with a cursor) or `none`. Default `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["none", "replay", null]))]
     pub resume: Option<String>,
     /// The server closes a connection this old (+-10 % jitter, as gRPC core) at its next
     /// quiet moment and the client reconnects (`totals.age_closes`), which re-spreads

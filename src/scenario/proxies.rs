@@ -35,6 +35,7 @@ pub struct RawProxy {
     /// `allow` or `deny` WebSocket upgrades: a denied upgrade gets `403 Forbidden` (64
     /// bytes) and the connection closes. Default `allow`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["allow", "deny", null]))]
     pub websocket: Option<String>,
 }
 

@@ -15,6 +15,7 @@ pub struct RawRadio {
     /// `lte`, `3g` or `wifi`: the clients on this link are mobile devices whose radio
     /// energy is reported (see the Energy page). Required. Every other field overrides one
     /// figure of the technology's published profile; each defaults to the technology's.
+    #[schemars(extend("enum" = ["lte", "3g", "wifi"]))]
     pub technology: String,
     /// Power while idle, in milliwatts (≥ 0). Default: the technology's.
     #[serde(default, skip_serializing_if = "Option::is_none")]

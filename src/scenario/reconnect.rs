@@ -18,6 +18,7 @@ pub struct RawReconnect {
     /// since the client was last connected, waits `delay` x 2^k, at most `max`). Default
     /// `fixed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["fixed", "exponential", null]))]
     pub backoff: Option<String>,
     /// The first (or every) delay. Default: the transport's (SSE: `retry`, else 3s; long
     /// polling 2s; WebSocket 1s, socket.io's `reconnectionDelay`).
@@ -30,6 +31,7 @@ pub struct RawReconnect {
     /// `none`, `full` (a uniform draw in [0, delay]) or `equal` (delay/2 plus a uniform draw
     /// in [0, delay/2]), as in AWS's "Exponential Backoff And Jitter". Default `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["none", "full", "equal", null]))]
     pub jitter: Option<String>,
 }
 

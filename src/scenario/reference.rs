@@ -342,7 +342,8 @@ impl<'a> Writer<'a> {
         }
         if let Some(values) = schema["enum"].as_array() {
             let mut shown: Vec<String> = Vec::new();
-            for value in values {
+            // `null` stands for leaving an optional field out: not a value to write.
+            for value in values.iter().filter(|value| !value.is_null()) {
                 let value = format!("`{}`", value_text(value));
                 if !shown.contains(&value) {
                     shown.push(value);

@@ -36,6 +36,7 @@ pub struct RawServer {
     /// `fixed`: every operation costs exactly its `cost`; `exponential`: each costs an
     /// exponentially distributed time with that mean. Default `fixed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["fixed", "exponential", null]))]
     pub cost_distribution: Option<String>,
     /// Memory held per open connection. Default 32KiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,6 +62,7 @@ pub struct RawSendBuffer {
     /// Past the limit: `buffer` (keep everything; memory grows), `drop_oldest` (discard the
     /// oldest waiting messages; their events are lost) or `disconnect` (close the stream).
     /// Required.
+    #[schemars(extend("enum" = ["buffer", "drop_oldest", "disconnect"]))]
     pub policy: String,
 }
 

@@ -204,6 +204,7 @@ pub struct RawWebSocket {
     /// `lost_by_reason.outage`) or `replay` (the application resumes from its cursor, like
     /// SSE's `Last-Event-ID`). Only with `reconnect`. Default `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["none", "replay", null]))]
     pub resume: Option<String>,
 }
 

@@ -39,6 +39,7 @@ pub struct RawMessages {
     /// Who receives each message once the server has it: `all` (every client, the sender
     /// included, as a chat room echoes) or `none` (uploads only: telemetry). Default `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["all", "none", null]))]
     pub deliver_to: Option<String>,
 }
 
@@ -49,6 +50,7 @@ pub struct RawEvents {
     /// `poisson` (exponential gaps), `periodic` (fixed gaps), `bursty` (Poisson at `rate`
     /// during `on` periods, silent during `off` ones) or `trace` (the rows of `trace`).
     /// Required.
+    #[schemars(extend("enum" = ["poisson", "periodic", "bursty", "trace"]))]
     pub source: String,
     /// `bursty`: how long each burst lasts (from time 0: on, off, on, ...). Required with
     /// it, > 0.
@@ -91,6 +93,7 @@ pub struct RawEvents {
     /// and long-polling bodies, as the `data:` line of SSE; WebSocket sends binary frames.
     /// The inflation is counted as framing. Default `json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["json", "binary", null]))]
     pub encoding: Option<String>,
     /// The event's size as a protobuf message, for gRPC; when given, the clients' messages
     /// on a gRPC stream take this size too. Default: `payload` x 0.35 (22–37 % of the JSON
