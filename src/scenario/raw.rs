@@ -100,7 +100,9 @@ pub struct RawScenario {
     /// of values is one point of the sweep.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<BTreeMap<String, RawAxis>>,
-    /// Scheduled faults: replica crashes and restarts.
+    /// Scheduled faults: replica crashes, rolling deploys, restarts of a proxy or the load
+    /// balancer, partitions of a client group's links and network switches (see the Faults
+    /// page). Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faults: Option<Vec<RawFault>>,
     /// Thresholds checked on every run: `<label>.<metric> <op> <value>`.

@@ -10,7 +10,8 @@
 //! - unit / format: the unit type's examples, an integer's format, a list's bounds;
 //! - default: `required` for a required property, else the schema's `default`, else the
 //!   value of the doc comment's `Default ...` sentence (by the convention of the raw types:
-//!   "Default 40ms (Linux's ...)."), else its `Required ...` sentence, else `none`;
+//!   "Default 40ms (Linux's ...)."), else its `Required ...` sentence, else `—` for a block
+//!   (its fields have their defaults) and `none` for a value;
 //! - description: the whole doc comment, so the default's source stays beside its value.
 //!
 //! The output is deterministic: the top-level keys in the order of [`super::TOP_LEVEL_KEYS`],
@@ -258,7 +259,8 @@ impl<'a> Writer<'a> {
         } else if let Some(sentence) = required_sentence(description) {
             cell(&sentence)
         } else if shape.is_object {
-            "see its fields".to_string()
+            // A block has no default of its own: its fields have theirs.
+            "—".to_string()
         } else {
             "none".to_string()
         };

@@ -15,7 +15,9 @@ use super::spec::{
 use super::webhook::RawWebhook;
 use crate::units::{ByteSize, Duration};
 
-/// One transport variant: a label and exactly one transport block.
+/// One transport variant: a label and exactly one transport block (`polling`,
+/// `long_polling`, `sse`, `websocket`, `grpc` or `webhook`); the same kind may appear in
+/// several variants with different parameters.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTransport {
