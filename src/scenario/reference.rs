@@ -43,9 +43,11 @@ language server complete and check fields. A step-by-step introduction is
 A scenario is one YAML mapping. Values with units are strings: a number and its unit, with
 exact decimals (`1.5KiB` is 1536 bytes); a number without its unit is an error (only a bare
 `0` is accepted as a zero duration). YAML anchors and merge keys (`<<: *defaults`) work;
-top-level keys starting with `x-` hold anchors and are otherwise ignored. `sweep:` (a grid
-of parameters) and `assert:` (thresholds) are described in [Sweeps, thresholds and CI](ci.md);
-`charts:` in [Charts](charts.md).
+top-level keys starting with `x-` hold anchors and are otherwise ignored. Every value has an
+upper bound (7 days for any duration, 1 GiB for a payload, ...): the bounds and their
+reasons are under [Errors](limits.md#errors). `sweep:` (a grid of parameters) and `assert:`
+(thresholds) are described in [Sweeps, thresholds and CI](ci.md); `charts:` in
+[Charts](charts.md).
 ";
 
 /// The Markdown reference of the scenario format (with a trailing newline).
