@@ -128,19 +128,19 @@ impl<'a> Writer<'a> {
             properties.len(),
             "TOP_LEVEL_KEYS names every property of the schema"
         );
-        // The sections' anchors are known before their tables are written: reserve them.
-        let sections: Vec<(&str, Shape<'a>)> = ordered
+        // Every key's shape first: the top-level table links to the sections below it.
+        let sections: Vec<Shape<'a>> = ordered
             .iter()
-            .map(|(key, property)| (*key, self.shape(key, property)))
+            .map(|(key, property)| self.shape(key, property))
             .collect();
         let mut table = Vec::new();
-        for ((key, property), (_, shape)) in ordered.iter().zip(&sections) {
+        for ((key, property), shape) in ordered.iter().zip(&sections) {
             let link = (!shape.objects.is_empty()).then(|| slug(&format!("`{key}`")));
             table.push(self.row(key, property, shape, required(root, key), link));
         }
         self.table(&table);
 
-        for ((key, property), (_, shape)) in ordered.iter().zip(sections) {
+        for ((key, property), shape) in ordered.iter().zip(sections) {
             if shape.objects.is_empty() {
                 continue;
             }
