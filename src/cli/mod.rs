@@ -134,7 +134,8 @@ pub enum Command {
     /// the run or sweep wrote.
     Report(report::ReportArgs),
     /// Print the JSON Schema of the scenario format (for editors: see the
-    /// `yaml-language-server` comment at the top of each example scenario).
+    /// `yaml-language-server` comment at the top of each example scenario), or with
+    /// `--markdown` the scenario reference written from it.
     Schema(schema::SchemaArgs),
 }
 

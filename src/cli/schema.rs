@@ -1,13 +1,23 @@
 //! `rtsim schema`: the JSON Schema of the scenario format, from the same types (and doc
-//! comments) that read it.
+//! comments) that read it; with `--markdown`, the scenario reference written from it
+//! (`docs/scenario-reference.md`).
 
 use clap::Args;
 
 use super::CliError;
 
 #[derive(Debug, Args)]
-pub struct SchemaArgs {}
+pub struct SchemaArgs {
+    /// Print the scenario reference in Markdown instead (every field's type, unit, default
+    /// and description, from the same schema): the text of docs/scenario-reference.md.
+    #[arg(long)]
+    pub markdown: bool,
+}
 
-pub fn schema(_: SchemaArgs) -> Result<(), CliError> {
-    super::print_stdout(&rtsim::scenario::json_schema())
+pub fn schema(args: SchemaArgs) -> Result<(), CliError> {
+    if args.markdown {
+        super::print_stdout(&rtsim::scenario::reference::markdown())
+    } else {
+        super::print_stdout(&rtsim::scenario::json_schema())
+    }
 }

@@ -16,12 +16,16 @@ use crate::units::Duration;
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBalancer {
-    /// 4: a connection is pinned to the replica chosen when it opened; 7: each request (or
-    /// HTTP/2 stream) is balanced on its own. Required.
+    /// 4: a client connection is pinned to the replica chosen when it opened; 7: each
+    /// request (or HTTP/2 stream) is balanced on its own, and a stream stays where its
+    /// request went. Required.
+    #[schemars(extend("enum" = [4, 7]))]
     pub layer: u8,
-    /// `round_robin`, `least_connections`, `random` or `hash` (of the client). Default
-    /// `round_robin`.
+    /// `round_robin`, `least_connections` (counts open connections at layer 4, active
+    /// requests and streams at layer 7; ties rotate round robin), `random` or `hash` (of
+    /// the client id, modulo the replicas in service). Default `round_robin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["round_robin", "least_connections", "random", "hash", null]))]
     pub algorithm: Option<String>,
     /// Closes a connection that carried no bytes this long. Default 60s (the default of
     /// AWS's Application and Classic Load Balancers); `0s` for none.
@@ -31,8 +35,9 @@ pub struct RawBalancer {
     /// closed. Default 300s (AWS target groups' deregistration delay).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drain: Option<Duration>,
-    /// Scale steps: at a time, the number of replicas in service from then on (fewer
-    /// replicas drain).
+    /// Scale steps: from `at` on, that many replicas are in service; added ones start
+    /// empty, removed ones (the highest-numbered) take no new work and drain (see `drain`).
+    /// Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Vec<RawScaleStep>>,
     /// Active health checks: how long a crashed replica keeps getting new connections,

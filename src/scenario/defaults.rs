@@ -1,5 +1,6 @@
 //! Default values of every optional scenario field, with where each figure comes from.
-//! The README's model section lists the same table.
+//! `docs/defaults-and-sources.md` lists the same figures; the scenario reference
+//! (`rtsim schema --markdown`) shows each beside its field, from the raw types' doc comments.
 //!
 //! A default that belongs to a type of a lower layer (TCP and TLS in `net`, the server and
 //! the balancer in `infra`, the random streams, the workload) is defined there, beside its

@@ -44,7 +44,7 @@ pub struct RawFault {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNetworkSwitch {
-    /// The client group. Required.
+    /// The client group whose devices change networks (e.g. WiFi to LTE). Required.
     pub group: String,
     /// The link profile (a `network` entry) it uses from then on. Required.
     pub to: String,
@@ -54,11 +54,13 @@ pub struct RawNetworkSwitch {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDeploy {
-    /// How long a replica out of service keeps its connections before they are closed.
-    /// Default 30s (Kubernetes' default termination grace period).
+    /// A rolling deploy takes the replicas in service out one at a time: each replica out
+    /// of service keeps its connections this long, then they are closed at their next quiet
+    /// moment. Default 30s (Kubernetes' default termination grace period).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drain: Option<Duration>,
-    /// How long the new version takes to start and be back in service. Required.
+    /// How long the new version takes to start and be back in service (the next replica
+    /// starts then). Required, > 0.
     pub restart: Duration,
 }
 
@@ -66,7 +68,7 @@ pub struct RawDeploy {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPartition {
-    /// The client group. Required.
+    /// The client group whose access links carry nothing. Required.
     pub group: String,
     /// How long nothing gets through. Required, > 0.
     #[serde(rename = "for")]
@@ -79,7 +81,7 @@ pub struct RawPartition {
 pub struct RawRestart {
     /// A proxy's name, or `load_balancer`. Required.
     pub node: String,
-    /// How long it refuses connections. Default 5s.
+    /// How long it refuses new connections. Default 5s (an assumption).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub down_for: Option<Duration>,
 }
@@ -88,7 +90,7 @@ pub struct RawRestart {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCrash {
-    /// Which replica (from 0). Default 0.
+    /// Which replica (from 0; any that is ever in service). Default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica: Option<u32>,
     /// When it is back in service (empty). Default: it stays down.

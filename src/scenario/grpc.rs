@@ -21,18 +21,22 @@ pub struct RawGrpc {
     /// `client_streaming` (the clients' messages up, nothing back: `workload.messages`
     /// with `deliver_to: none`). Default `server_streaming`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["server_streaming", "unary", "bidirectional", "client_streaming", null]))]
     pub mode: Option<String>,
-    /// `unary`: time between calls. Required with it.
+    /// `unary`: time between calls, as for polling; only with `mode: unary` (the
+    /// stream-only fields are errors with it, and this with streaming). Required with it, >
+    /// 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<Duration>,
     /// `unary`: each gap is `interval` plus a uniform draw from [-jitter, +jitter]. Default 0s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter: Option<Duration>,
-    /// Interval of the server's keepalive PINGs. Default 2h (gRPC core's server default).
+    /// Interval of the server's keepalive PINGs (clients send none by default). Default 2h
+    /// (gRPC core's server default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keepalive: Option<Duration>,
-    /// Request header text before HPACK (:method, :scheme, :path, :authority,
-    /// content-type, te, user-agent, grpc-accept-encoding, grpc-timeout). Default 200B.
+    /// Request header text before HPACK (:method, :scheme, :path, :authority, content-type,
+    /// te, user-agent, grpc-accept-encoding, grpc-timeout). Default 200B (an estimate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<ByteSize>,
     /// Response header text before HPACK (:status, content-type, grpc-encoding,
@@ -48,10 +52,12 @@ pub struct RawGrpc {
     pub reconnect: Option<RawReconnect>,
     /// After a reconnect: `replay` (re-subscribe with a cursor) or `none`. Default `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["none", "replay", null]))]
     pub resume: Option<String>,
-    /// The server closes a connection this old (+-10 %) at its next quiet moment and the
-    /// client reconnects, which re-spreads connections behind a layer-4 balancer. Default:
-    /// none (gRPC core's default is infinite).
+    /// The server closes a connection this old (+-10 % jitter, as gRPC core) at its next
+    /// quiet moment and the client reconnects (`totals.age_closes`), which re-spreads
+    /// connections behind a layer-4 balancer. Default: none (gRPC core's default is
+    /// infinite).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connection_age: Option<Duration>,
 }

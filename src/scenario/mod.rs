@@ -30,6 +30,7 @@ pub mod proxies;
 pub mod radio;
 pub mod raw;
 pub mod reconnect;
+pub mod reference;
 pub mod server;
 mod source;
 pub mod spec;

@@ -25,16 +25,17 @@ pub struct RawProxy {
     /// Added one-way delay of each message through the proxy. Default 0s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Duration>,
-    /// Closes a connection this long after it opened (at its next quiet moment). Default:
-    /// none.
+    /// Closes a connection this long after it opened, at its next quiet moment (looked for
+    /// every second). Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_lifetime: Option<Duration>,
-    /// Connections the proxy carries at most; more are refused. Default: no limit.
+    /// Connections the proxy carries at most; a SYN beyond gets a reset. Default: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<u32>,
-    /// `allow` or `deny` WebSocket upgrades (a denied upgrade gets `403 Forbidden`).
-    /// Default `allow`.
+    /// `allow` or `deny` WebSocket upgrades: a denied upgrade gets `403 Forbidden` (64
+    /// bytes) and the connection closes. Default `allow`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["allow", "deny", null]))]
     pub websocket: Option<String>,
 }
 

@@ -6,7 +6,9 @@
 //! [`super::parse`], because it also admits `x-` anchor keys). Values with units are the
 //! newtypes of [`crate::units`], so a bad unit is reported by the YAML parser with its line
 //! and column. Names are resolved and defaults applied later, in [`super::validate`].
-//! Every field's doc says its unit and default; the README's reference is written from them.
+//! Every field's doc says its unit and default (a `Default ...` sentence, with the figure's
+//! source); the JSON Schema and the scenario reference (`docs/scenario-reference.md`, see
+//! [`super::reference`]) are written from them.
 
 use std::collections::BTreeMap;
 
@@ -98,7 +100,9 @@ pub struct RawScenario {
     /// of values is one point of the sweep.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<BTreeMap<String, RawAxis>>,
-    /// Scheduled faults: replica crashes and restarts.
+    /// Scheduled faults: replica crashes, rolling deploys, restarts of a proxy or the load
+    /// balancer, partitions of a client group's links and network switches (see the Faults
+    /// page). Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faults: Option<Vec<RawFault>>,
     /// Thresholds checked on every run: `<label>.<metric> <op> <value>`.

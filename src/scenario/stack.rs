@@ -45,11 +45,12 @@ pub struct RawHttp2 {
     /// A response header block once the dynamic table holds its fields. Default 20B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeated_response_headers: Option<ByteSize>,
-    /// The client's connection flow-control window. Default 15MiB (Chrome's).
+    /// The client's connection flow-control window; the client sends a 13-byte
+    /// WINDOW_UPDATE each time it has consumed half of it. Default 15MiB (Chrome's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<ByteSize>,
-    /// Interval of PING frames the server sends on each HTTP/2 connection (the client
-    /// answers each with a PING ACK). Default: none.
+    /// Interval of the PING frames (17 bytes) the server sends on each HTTP/2 connection,
+    /// each answered by a PING ACK; each costs `server.cost.ping`. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping: Option<Duration>,
 }
@@ -67,7 +68,7 @@ pub struct RawTls {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_hello: Option<ByteSize>,
     /// Whether a client reconnecting resumes its TLS session: one round trip less (TLS 1.3
-    /// then sends its request as 0-RTT early data). Default true.
+    /// then sends its request as 0-RTT early data with the ClientHello). Default true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resumption: Option<bool>,
     /// The server's first flight when resuming (no certificate chain). Default 200B.

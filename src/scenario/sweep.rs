@@ -40,6 +40,7 @@ pub struct RawRange {
     pub steps: u32,
     /// `linear` or `log`. Default `linear`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["linear", "log", null]))]
     pub scale: Option<String>,
 }
 

@@ -21,11 +21,16 @@ use crate::units::Duration;
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTopology {
-    /// Undirected links between nodes, each with a one-way latency.
+    /// Undirected links between named nodes: client groups, proxies, `balancer` (when there
+    /// is a `load_balancer`), `servers` and webhook `receivers`, each with a one-way
+    /// latency. A receiver that a link names is reached from `servers` by the path of least
+    /// latency, whose latency adds to its `link` profile's (each way); a group's path may
+    /// not pass through a receiver. Default: none.
     #[serde(default)]
     pub links: Vec<RawTopologyLink>,
-    /// Per group: the nodes after the group, ending with `servers`. Default: the path of
-    /// least latency.
+    /// Per group: the nodes after the group, ending with `servers`; a path must follow
+    /// links, not loop, not cross another group, and pass the `balancer` if there is one.
+    /// Default: the path of least latency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paths: Option<BTreeMap<String, Vec<String>>>,
 }

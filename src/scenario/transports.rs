@@ -15,7 +15,9 @@ use super::spec::{
 use super::webhook::RawWebhook;
 use crate::units::{ByteSize, Duration};
 
-/// One transport variant: a label and exactly one transport block.
+/// One transport variant: a label and exactly one transport block (`polling`,
+/// `long_polling`, `sse`, `websocket`, `grpc` or `webhook`); the same kind may appear in
+/// several variants with different parameters.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTransport {
@@ -41,8 +43,11 @@ pub struct RawTransport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<RawWebhook>,
     /// What a `websocket` client falls back to when a proxy denies its upgrade or its
-    /// connection attempts keep failing: one step, or a list of steps in order (SignalR's
-    /// client tries WebSockets, then Server-Sent Events, then long polling).
+    /// connection attempts keep failing: one step, or a list of one or two steps in order
+    /// (SignalR's client tries WebSockets, then Server-Sent Events, then long polling: `[{
+    /// sse: ... }, { long_polling: ... }]`). Only beside `websocket`. Each step names
+    /// exactly one of `sse` and `long_polling` (each at most once), with that transport's
+    /// own settings, over HTTP/1.1 (`http2` is an error). Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<RawFallbacks>,
 }
@@ -114,13 +119,15 @@ pub struct RawPolling {
     /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http2: Option<bool>,
-    /// Conditional requests: every poll carries `If-None-Match` with the last entity tag;
-    /// a poll that finds nothing new is answered `304 Not Modified` without a body, and a
-    /// `200` carries an `ETag`. Default false.
+    /// Conditional requests: every poll carries `If-None-Match: "<16 hex>"` (35 B; the
+    /// client holds the entity tag of the state it loaded); a poll that finds nothing new
+    /// is answered `304 Not Modified` without a body, and a `200` adds `ETag: "<16 hex>"`
+    /// (26 B). Default false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditional: Option<bool>,
     /// Header bytes of a `304 Not Modified` response (status line, Date, ETag,
-    /// Cache-Control, Server; no Content-Type or Content-Length). Default 150B.
+    /// Cache-Control, Server; no Content-Type or Content-Length); only with `conditional:
+    /// true`. Default 150B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_modified_headers: Option<ByteSize>,
 }
@@ -172,7 +179,8 @@ pub struct RawSse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconnect: Option<RawReconnect>,
     /// Events the server keeps for replaying to a client that reconnects with
-    /// `Last-Event-ID`; older ones are lost to it. Default: no limit.
+    /// `Last-Event-ID`: a client coming back later than that loses the older ones
+    /// (`lost_by_reason.replay_buffer`). Default: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_buffer: Option<u32>,
 }
@@ -194,9 +202,11 @@ pub struct RawWebSocket {
     /// client whose connection is lost stays disconnected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconnect: Option<RawReconnect>,
-    /// After a reconnect: `none` (events sent while disconnected are lost) or `replay` (the
-    /// application resumes from its last event, like SSE's `Last-Event-ID`). Default `none`.
+    /// After a reconnect: `none` (the events sent while the client was away are lost,
+    /// `lost_by_reason.outage`) or `replay` (the application resumes from its cursor, like
+    /// SSE's `Last-Event-ID`). Only with `reconnect`. Default `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["none", "replay", null]))]
     pub resume: Option<String>,
 }
 

@@ -16,15 +16,18 @@ use crate::units::{ByteSize, Duration};
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRest {
-    /// Request line and headers of a `POST` with a JSON body (a `fetch()` from a browser
-    /// with Content-Type and Content-Length). Default 500B.
+    /// Request line and headers of the `POST` that carries one message from an SSE, polling
+    /// or long-polling client: the 450 B of a browser `fetch()` plus Content-Type (32 B)
+    /// and Content-Length (about 20 B). `rest` without `workload.messages` or `history` is
+    /// an error. Default 500B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<ByteSize>,
     /// The answer, a `204 No Content` (status line, Date, Server, Cache-Control).
     /// Default 150B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<ByteSize>,
-    /// Server CPU per REST request. Default: `server.cost.request`.
+    /// Server CPU per REST request (plus `server.cost.accept` on a new connection's first).
+    /// Default: `server.cost.request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<Duration>,
     /// History over REST: when a client's stream opens (and when a poller's first answer

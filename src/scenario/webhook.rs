@@ -21,29 +21,35 @@ use crate::webhook::config as w;
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWebhook {
-    /// How long the sender waits for a response, from the attempt's first packet
-    /// (handshakes included). Default 10s (GitHub expects an answer within 10 s).
+    /// How long the sender waits for a response to an attempt, from the attempt's first
+    /// packet (its SYN, or the POST on a reused connection): the handshakes count toward
+    /// it. Default 10s (GitHub expects a webhook's response within 10 s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Duration>,
     /// When failed attempts are retried. Default: exponential from 10s, doubling to at
     /// most 1h, for at most 3 days (Stripe retries for up to three days; 100 attempts at most).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RawRetry>,
-    /// Keep connections to a receiver alive and reuse them; `false`: a new TCP and TLS
-    /// connection per attempt. Default true.
+    /// Keep connections to a receiver open after a response and reuse them (most recently
+    /// used first); `false`: a new TCP and TLS connection per attempt, closed after its
+    /// response. Default true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_connections: Option<bool>,
-    /// Request line and headers of the POST (with an event type, a delivery id and a
-    /// signature). Default 700B.
+    /// Request line and headers of the POST (Host, User-Agent, Content-Type,
+    /// Content-Length, an event type, a delivery id and a signature); the event's payload
+    /// is its body. Default 700B (roughly 600–800 B in the wild: an estimate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<ByteSize>,
-    /// The receiver's whole response (`200 OK`, headers, a tiny body). Default 150B.
+    /// The receiver's whole response (`200 OK`, Date, Content-Length, Content-Type and a
+    /// tiny body). Default 150B (an estimate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ByteSize>,
-    /// Sender CPU per attempt (serialising, signing, the HTTP client). Default 50us.
+    /// Sender CPU per attempt (serialising and signing the body, the HTTP client, TLS of a
+    /// new connection), on the `server.cores` cores. Default 50us (an assumption).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<Duration>,
-    /// TLS of the connections: `none`, `"1.2"` or `"1.3"`. Default `"1.3"`.
+    /// TLS of the webhook connections: `none`, `"1.2"` or `"1.3"`; the handshakes use
+    /// `tls.client_hello` and `tls.server_hello` and are never resumed. Default `"1.3"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsVersion>,
 }
@@ -56,20 +62,23 @@ pub struct RawRetry {
     /// sender gives up after the last. Not with the exponential fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Vec<Duration>>,
-    /// Exponential: the first delay. Required for it.
+    /// Exponential backoff: the first delay, counted from the failure (10s without a
+    /// `retry` block). Required in a `retry` block unless `schedule` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial: Option<Duration>,
-    /// Exponential: each delay is the previous times this. Default 2.
+    /// Exponential: each delay is the previous one times this (≥ 1). Default 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factor: Option<u32>,
-    /// Exponential: the longest delay. Default 1h.
+    /// Exponential: the longest delay (raised to `initial` if below it). Default 1h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Duration>,
-    /// Exponential: attempts in all, the first included. Default 100.
+    /// Exponential: attempts in all, the first included (≥ 1; with the defaults the 3-day
+    /// age binds first, after about 80). Default 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<u32>,
-    /// No attempt starts later than this after the event was created. Default 3 days with
-    /// exponential backoff, none with a schedule.
+    /// No attempt starts later than this after the event was created; > 0. Default 72h with
+    /// exponential backoff (Stripe retries webhooks for up to three days), none with a
+    /// schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<Duration>,
 }
@@ -78,14 +87,16 @@ pub struct RawRetry {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReceiver {
-    /// Link profile (from `network`) of the path from the server to the receiver:
-    /// `bandwidth` carries the POSTs, `upload` the responses; no `loss` (use
-    /// `response_loss`). Required.
+    /// Link profile (from `network`) of the path between the server and this receiver:
+    /// `bandwidth` carries the POSTs, `upload` the responses, `latency` and `jitter` apply;
+    /// a profile with `loss` is an error (use `response_loss`). `receivers` are required
+    /// with a `webhook` variant and an error without one. Required.
     pub link: String,
-    /// Requests processed at once; more wait in line. Default 16.
+    /// Requests the receiver processes at once (≥ 1); more wait in an unbounded FIFO queue.
+    /// Default 16 (an assumption).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<u32>,
-    /// Processing time of one request. Default 5ms.
+    /// Processing time of every request. Default 5ms (an assumption).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_time: Option<Duration>,
     /// Outages: connections are refused, and those open are reset. Default none.
@@ -95,8 +106,9 @@ pub struct RawReceiver {
     /// out and sends it again: a duplicate). Default 0%.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_loss: Option<Percent>,
-    /// The receiver closes a keep-alive connection idle this long; `0s`: never.
-    /// Default 75s (nginx).
+    /// The receiver closes a keep-alive connection idle this long, counted from the
+    /// response's arrival at the sender; `0s`: never. Default 75s (nginx's
+    /// `keepalive_timeout`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keepalive_timeout: Option<Duration>,
 }
@@ -105,9 +117,11 @@ pub struct RawReceiver {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDowntime {
-    /// When it starts. Required.
+    /// When an outage starts: the receiver's open connections are reset, its queued and
+    /// in-service requests are lost unprocessed. Required, < duration.
     pub at: Duration,
-    /// How long it lasts. Required, > 0.
+    /// How long it lasts; meanwhile every SYN is refused with a reset. Outages may not
+    /// overlap. Required, > 0.
     #[serde(rename = "for")]
     pub lasts: Duration,
 }

@@ -29,13 +29,17 @@ pub struct RawWorkload {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMessages {
-    /// Mean messages per client per unit time (Poisson), e.g. `1/min`. Required, > 0.
+    /// Mean messages each client (each tab) writes per unit time, e.g. `1/min`: a Poisson
+    /// process from the client's start, the same messages for every variant (see Two-way
+    /// workloads on the Transports page). Required, > 0.
     pub rate: Rate,
-    /// Payload bytes per message: a size or a distribution, as for events. Required.
+    /// Payload bytes per message (its JSON text): a size or a distribution, as for events.
+    /// Required, >= 1B.
     pub payload: RawPayload,
     /// Who receives each message once the server has it: `all` (every client, the sender
     /// included, as a chat room echoes) or `none` (uploads only: telemetry). Default `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["all", "none", null]))]
     pub deliver_to: Option<String>,
 }
 
@@ -46,37 +50,54 @@ pub struct RawEvents {
     /// `poisson` (exponential gaps), `periodic` (fixed gaps), `bursty` (Poisson at `rate`
     /// during `on` periods, silent during `off` ones) or `trace` (the rows of `trace`).
     /// Required.
+    #[schemars(extend("enum" = ["poisson", "periodic", "bursty", "trace"]))]
     pub source: String,
-    /// `bursty`: how long each burst lasts. Required with it.
+    /// `bursty`: how long each burst lasts (from time 0: on, off, on, ...). Required with
+    /// it, > 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on: Option<Duration>,
-    /// `bursty`: the silence between bursts. Required with it.
+    /// `bursty`: the silence between bursts. Required with it, > 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub off: Option<Duration>,
     /// Mean events per unit time, e.g. `2/s`. Required, > 0 (except with a trace).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<Rate>,
-    /// `trace`: the CSV file to replay (`time,size,audience`), relative to the scenario.
+    /// `trace`: the CSV file to replay, relative to the scenario, with the header
+    /// `time,size,audience` and one event per row: `time` in seconds (`12.5`) or a duration
+    /// (`12500ms`), non-decreasing; `size` in bytes (`300`) or a size (`1.5KB`); `audience`
+    /// `all` or empty, `user:<n>` (client number n, from 0, in group order) or `topic:<n>`
+    /// (topic n, from 0, of `audience`'s topics). `rate` and `payload` do not apply; rows
+    /// after the run's end are left out with a warning; a bad row is an error naming the
+    /// file and line. Required with `source: trace`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
     /// Payload bytes per event (the JSON text of the event): a size (`300B`), or a
-    /// distribution: `{ uniform: [100B, 1KB] }` or `{ lognormal: { median: 300B, sigma: 0.8 } }`.
+    /// distribution drawn per event: `{ uniform: [100B, 1KB] }` (inclusive) or `{
+    /// lognormal: { median: 300B, sigma: 0.8 } }` (`sigma` the standard deviation of the
+    /// logarithm, 0 to 5). Sizes come from their own random stream (`payload-size`), so
+    /// every variant gets the same sizes and drawing them does not move the event times.
     /// Required, >= 1B (except with a trace, whose rows give the sizes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<RawPayload>,
     /// Who receives each event: `all` (every client), `user` (one client, drawn uniformly
-    /// per event: a personal notification) or topics:
-    /// `{ topics: 50, subscriptions: 3, zipf: 0.8 }` (each event belongs to one topic, drawn
-    /// uniformly; each client subscribes to `subscriptions` distinct topics drawn by a Zipf
-    /// law of exponent `zipf`). With a trace, its rows may name `user:<n>` or `topic:<n>`.
-    /// Default `all`.
+    /// per event: a personal notification; not with a trace, whose rows name their user) or
+    /// topics: `{ topics: 50, subscriptions: 3, zipf: 0.8 }` (each event belongs to one
+    /// topic, drawn uniformly, and goes to its subscribers; each client subscribes to
+    /// `subscriptions` distinct topics drawn by a Zipf law of exponent `zipf`; see
+    /// Audiences on the Workload page). With a trace, its rows may name `user:<n>` or
+    /// `topic:<n>`. Default `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<RawAudience>,
     /// `json` (text) or `binary`. Text-only transports carry binary payloads base64-encoded
-    /// (inside a JSON string in polling bodies); WebSocket sends binary frames. Default `json`.
+    /// (RFC 4648, padded: 4 x ceil(P/3) characters): inside a quoted JSON string in polling
+    /// and long-polling bodies, as the `data:` line of SSE; WebSocket sends binary frames.
+    /// The inflation is counted as framing. Default `json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["json", "binary", null]))]
     pub encoding: Option<String>,
-    /// The event's size as a protobuf message (gRPC). Default: `payload` x 0.35.
+    /// The event's size as a protobuf message, for gRPC; when given, the clients' messages
+    /// on a gRPC stream take this size too. Default: `payload` x 0.35 (22–37 % of the JSON
+    /// in N. Larsgård's comparison of protobuf and JSON sizes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protobuf_size: Option<ByteSize>,
 }
@@ -129,12 +150,13 @@ impl<'de> Deserialize<'de> for RawAudience {
 pub struct RawTopics {
     /// Number of topics. Required, >= 1.
     pub topics: u32,
-    /// Distinct topics each client subscribes to. Default 1.
+    /// Distinct topics each client subscribes to (at most `topics`). Default 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<u32>,
-    /// Exponent of the Zipf law of the topics' popularity among subscribers (topic k is
-    /// chosen with weight 1/k^zipf; 0: uniform). Default 0.8 (Breslau et al. 1999 measured
-    /// 0.64-0.83 for web requests).
+    /// Exponent of the Zipf law of the topics' popularity among subscribers, 0 to 10: topic
+    /// k (from 1) is chosen with weight 1/k^zipf; 0 spreads them evenly. Default 0.8
+    /// (Breslau et al., "Web Caching and Zipf-like Distributions", INFOCOM 1999, measured
+    /// 0.64 to 0.83 for web requests).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zipf: Option<f64>,
 }

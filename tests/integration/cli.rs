@@ -564,6 +564,37 @@ fn thresholds_with_unknown_names_are_input_errors() {
     }
 }
 
+/// The scenario reference in `docs/` is what `rtsim schema --markdown` prints: it is written
+/// from the schema, never by hand (issue 16).
+#[test]
+fn the_scenario_reference_is_generated_and_current() {
+    let printed = rtsim(&["schema", "--markdown"]).assert_success().stdout;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenario-reference.md");
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        printed == committed,
+        "{} is stale: run `cargo run -- schema --markdown > docs/scenario-reference.md`",
+        path.display()
+    );
+    // Every field of the schema has its row.
+    let schema: Value = serde_json::from_str(&rtsim(&["schema"]).assert_success().stdout).unwrap();
+    for field in schema["properties"].as_object().unwrap().keys() {
+        assert!(printed.contains(&format!("| `{field}` |")), "{field}");
+    }
+    for (name, def) in schema["$defs"].as_object().unwrap() {
+        for field in def["properties"]
+            .as_object()
+            .into_iter()
+            .flat_map(|p| p.keys())
+        {
+            assert!(
+                printed.contains(&format!(".{field}` |")),
+                "{name}.{field} has no row"
+            );
+        }
+    }
+}
+
 /// The committed schema is what `rtsim schema` prints, and every example scenario points
 /// editors at it.
 #[test]
