@@ -17,6 +17,7 @@ pub use crate::net::tls::{TlsSizes, TlsVersion};
 
 pub use crate::time::Nanos;
 pub use crate::transport::spec::{Http2Params, HttpHeaders, PollFraming};
+pub use crate::webhook::WebhookSpec;
 pub use crate::workload::{
     AudienceSpec, Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec,
 };
@@ -264,17 +265,9 @@ pub enum TransportKind {
         /// Server streaming, or a stream the clients also send their messages on.
         mode: GrpcMode,
     },
-    /// Webhooks: a POST per event to each of the scenario's receivers.
-    Webhook {
-        timeout: Nanos,
-        retry: crate::webhook::RetrySchedule,
-        reuse_connections: bool,
-        request_headers: u64,
-        response: u64,
-        /// Sender CPU per attempt.
-        cost: Nanos,
-        tls: TlsVersion,
-    },
+    /// Webhooks: a POST per event to each of the scenario's receivers, with the sender's
+    /// settings.
+    Webhook(WebhookSpec),
 }
 
 impl TransportKind {

@@ -10,7 +10,7 @@ use super::checker::Checker;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
 use super::spec::{EventSource, LinkProfile, ReceiverSpec, TransportKind, TransportSpec};
-use super::spec::{GroupPath, LinkId, TlsVersion, WorkloadSpec};
+use super::spec::{GroupPath, LinkId, TlsVersion, WebhookSpec, WorkloadSpec};
 use crate::time::Nanos;
 use crate::units::{ByteSize, Duration, Percent};
 use crate::webhook::RetrySchedule;
@@ -126,12 +126,13 @@ pub struct RawDowntime {
     pub lasts: Duration,
 }
 
-/// Reads a `webhook` block at `path`.
+/// Reads a `webhook` block at `path` into the sender's settings, with their defaults.
 pub(crate) fn webhook(
     p: &RawWebhook,
     path: &str,
     c: &Checker,
 ) -> Result<TransportKind, ScenarioError> {
+    let defaults = WebhookSpec::default();
     let timeout = match p.timeout {
         Some(t) if t.as_nanos() == 0 => {
             return Err(c.error(
@@ -140,23 +141,23 @@ pub(crate) fn webhook(
             ));
         }
         Some(t) => t.as_nanos(),
-        None => w::DEFAULT_TIMEOUT,
+        None => defaults.timeout,
     };
     let retry = match &p.retry {
         Some(r) => retry(r, &format!("{path}.webhook.retry"), c)?,
-        None => RetrySchedule::default(),
+        None => defaults.retry,
     };
-    Ok(TransportKind::Webhook {
+    Ok(TransportKind::Webhook(WebhookSpec {
         timeout,
         retry,
-        reuse_connections: p.reuse_connections.unwrap_or(true),
+        reuse_connections: p.reuse_connections.unwrap_or(defaults.reuse_connections),
         request_headers: p
             .request_headers
-            .map_or(w::DEFAULT_REQUEST_HEADERS, |v| v.bytes()),
-        response: p.response.map_or(w::DEFAULT_RESPONSE_BYTES, |v| v.bytes()),
-        cost: p.cost.map_or(w::DEFAULT_SEND_COST, |v| v.as_nanos()),
-        tls: p.tls.unwrap_or(TlsVersion::V1_3),
-    })
+            .map_or(defaults.request_headers, |v| v.bytes()),
+        response_bytes: p.response.map_or(defaults.response_bytes, |v| v.bytes()),
+        send_cost: p.cost.map_or(defaults.send_cost, |v| v.as_nanos()),
+        tls: p.tls.unwrap_or(defaults.tls),
+    }))
 }
 
 /// A retry schedule: `schedule` (fixed delays) or the exponential fields, not both.
@@ -389,21 +390,18 @@ mod tests {
     fn a_webhook_block_and_a_receiver_with_their_defaults() {
         let text = "webhook: { retry: { schedule: [1s, 5s] }, tls: none }\n";
         let kind = check_section(text, "webhook", |w, c| webhook(w, "transports[0]", c)).unwrap();
-        let TransportKind::Webhook {
-            timeout,
-            retry,
-            tls,
-            ..
-        } = kind
-        else {
+        let TransportKind::Webhook(spec) = kind else {
             panic!("a webhook variant");
         };
-        assert_eq!((timeout, tls), (w::DEFAULT_TIMEOUT, TlsVersion::None));
         assert_eq!(
-            retry,
-            RetrySchedule::Fixed {
-                delays: vec![1_000_000_000, 5_000_000_000],
-                max_age: None
+            spec,
+            WebhookSpec {
+                retry: RetrySchedule::Fixed {
+                    delays: vec![1_000_000_000, 5_000_000_000],
+                    max_age: None
+                },
+                tls: TlsVersion::None,
+                ..WebhookSpec::default()
             }
         );
         let receivers = read(
@@ -437,5 +435,38 @@ mod tests {
             error.message,
             "outages overlap (one from 1 s until 6 s, the next from 2 s); merge them"
         );
+    }
+
+    /// The checks the webhook model once repeated at run time as a plain string (zero
+    /// timeout, factor or attempts, a receiver without capacity): each is made here, located.
+    #[test]
+    fn settings_the_model_relies_on_are_refused_with_their_field() {
+        let refused = |text: &str| {
+            check_section(text, "webhook", |w, c| webhook(w, "transports[0]", c)).unwrap_err()
+        };
+        for (text, field, message) in [
+            (
+                "webhook: { timeout: 0s }\n",
+                "transports[0].webhook.timeout",
+                "must be greater than 0s",
+            ),
+            (
+                "webhook: { retry: { initial: 1s, factor: 0 } }\n",
+                "transports[0].webhook.retry.factor",
+                "must be at least 1",
+            ),
+            (
+                "webhook: { retry: { initial: 1s, attempts: 0 } }\n",
+                "transports[0].webhook.retry.attempts",
+                "must be at least 1 (the first attempt)",
+            ),
+        ] {
+            let error = refused(text);
+            assert_eq!(error.field.as_deref(), Some(field), "{text}");
+            assert_eq!(error.message, message, "{text}");
+        }
+        let error = read("receivers: { crm: { link: dsl, capacity: 0 } }\n", 0).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("receivers.crm.capacity"));
+        assert_eq!(error.message, "must be at least 1");
     }
 }

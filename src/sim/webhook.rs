@@ -203,16 +203,7 @@ fn hops(scenario: &Scenario, outcome: &webhook::WebhookOutcome) -> Vec<HopBytes>
 /// The webhook model's configuration for `variant` of `scenario`: the server's cores send,
 /// the scenario's TCP and TLS sizes apply (TLS sessions are not resumed).
 fn config(scenario: &Scenario, variant: &TransportSpec) -> WebhookConfig {
-    let TransportKind::Webhook {
-        timeout,
-        ref retry,
-        reuse_connections,
-        request_headers,
-        response,
-        cost,
-        tls,
-    } = variant.kind
-    else {
+    let TransportKind::Webhook(sender) = &variant.kind else {
         unreachable!("sim::webhook::run is given a webhook variant")
     };
     let receivers = scenario
@@ -238,16 +229,10 @@ fn config(scenario: &Scenario, variant: &TransportSpec) -> WebhookConfig {
         })
         .collect();
     WebhookConfig {
-        timeout,
-        retry: retry.clone(),
-        reuse_connections,
-        request_headers,
-        response_bytes: response,
-        tls,
+        sender: sender.clone(),
         tcp: scenario.tcp,
         tls_sizes: scenario.tls,
         sender_cores: scenario.server.cores,
-        send_cost: cost,
         receivers,
         seed: scenario.seed,
         warmup: scenario.warmup,

@@ -1,6 +1,11 @@
-//! What a webhook run is given: the sender's HTTP client settings, the retry policy and the
-//! receivers, in integer units (nanoseconds, bytes), with documented defaults and a
-//! validation that turns every impossible setting into an error instead of a panic.
+//! What a webhook run is given: the sender's settings ([`WebhookSpec`], the one validated
+//! form of a scenario's `webhook` block), the receivers and the run's window, in integer
+//! units (nanoseconds, bytes), with documented defaults.
+//!
+//! Contract: the scenario's validation (`scenario/webhook.rs` and its neighbours) checks
+//! every setting with its YAML location before a run, so a [`WebhookConfig`] built from a
+//! scenario is valid. Only the limit on events × receivers depends on the event log and is
+//! checked when the run starts ([`WebhookConfig::validate`]).
 
 use super::retry::RetrySchedule;
 use crate::engine::rng;
@@ -37,13 +42,15 @@ pub const DEFAULT_SERVICE_TIME: Nanos = 5 * MS;
 /// event queue in 26 bits (see `event.rs`). Live connections never outnumber pairs.
 pub const MAX_PAIRS: u64 = 1 << 26;
 
-/// Everything one webhook run needs besides the event log.
-#[derive(Debug, Clone)]
-pub struct WebhookConfig {
+/// The sender's settings of a webhook variant: the HTTP client, the retry policy and the
+/// sizes. Built once, validated, from a scenario's `webhook` block; the scenario's
+/// `TransportKind::Webhook` carries it and the run reads it as it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WebhookSpec {
     /// Time the sender waits for a response, per attempt, counted from the moment the
     /// attempt starts using the network (its SYN, or its POST on a reused connection):
     /// the handshakes count toward it, as with a total request deadline (Go's
-    /// `http.Client.Timeout`). Default [`DEFAULT_TIMEOUT`] (10 s).
+    /// `http.Client.Timeout`). Above 0. Default [`DEFAULT_TIMEOUT`] (10 s).
     pub timeout: Nanos,
     /// When failed attempts are retried and when the sender gives up.
     /// Default [`RetrySchedule::default`].
@@ -56,10 +63,37 @@ pub struct WebhookConfig {
     /// [`DEFAULT_REQUEST_HEADERS`].
     pub request_headers: u64,
     /// Bytes of the receiver's whole response: status line, headers and small body
-    /// (framing). Default [`DEFAULT_RESPONSE_BYTES`].
+    /// (framing). Default [`DEFAULT_RESPONSE_BYTES`]. Serialized as `response`, its key in
+    /// the scenario.
+    #[serde(rename = "response")]
     pub response_bytes: u64,
+    /// CPU time per attempt at the sender, spent before the attempt touches the network.
+    /// Default [`DEFAULT_SEND_COST`]. Serialized as `cost`, its key in the scenario.
+    #[serde(rename = "cost")]
+    pub send_cost: Nanos,
     /// TLS version of every connection. Default 1.3.
     pub tls: TlsVersion,
+}
+
+impl Default for WebhookSpec {
+    fn default() -> Self {
+        WebhookSpec {
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetrySchedule::default(),
+            reuse_connections: true,
+            request_headers: DEFAULT_REQUEST_HEADERS,
+            response_bytes: DEFAULT_RESPONSE_BYTES,
+            send_cost: DEFAULT_SEND_COST,
+            tls: TlsVersion::V1_3,
+        }
+    }
+}
+
+/// Everything one webhook run needs besides the event log.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// The sender's settings. Default [`WebhookSpec::default`].
+    pub sender: WebhookSpec,
     /// Segment size and header sizes. Default [`TcpParams::default`], as in scenarios.
     pub tcp: TcpParams,
     /// Sizes of the TLS handshake's first flights (resumption is not modelled: every
@@ -67,9 +101,6 @@ pub struct WebhookConfig {
     pub tls_sizes: TlsSizes,
     /// Cores of the sender's CPU. Default [`DEFAULT_SENDER_CORES`].
     pub sender_cores: u32,
-    /// CPU time per attempt at the sender, spent before the attempt touches the network.
-    /// Default [`DEFAULT_SEND_COST`].
-    pub send_cost: Nanos,
     /// The endpoints every event is posted to; names must be unique (they name the
     /// random streams).
     pub receivers: Vec<ReceiverConfig>,
@@ -128,12 +159,7 @@ impl WebhookConfig {
     /// A configuration posting to `receivers`, with every other field at its default.
     pub fn new(receivers: Vec<ReceiverConfig>) -> Self {
         WebhookConfig {
-            timeout: DEFAULT_TIMEOUT,
-            retry: RetrySchedule::default(),
-            reuse_connections: true,
-            request_headers: DEFAULT_REQUEST_HEADERS,
-            response_bytes: DEFAULT_RESPONSE_BYTES,
-            tls: TlsVersion::V1_3,
+            sender: WebhookSpec::default(),
             tcp: TcpParams::default(),
             tls_sizes: TlsSizes {
                 client_hello: tls::DEFAULT_CLIENT_HELLO,
@@ -142,7 +168,6 @@ impl WebhookConfig {
                 resumed_server_hello: tls::DEFAULT_RESUMED_SERVER_HELLO,
             },
             sender_cores: DEFAULT_SENDER_CORES,
-            send_cost: DEFAULT_SEND_COST,
             receivers,
             seed: rng::DEFAULT_SEED,
             warmup: 0,
@@ -155,80 +180,18 @@ impl WebhookConfig {
         time >= self.warmup && time < self.duration
     }
 
-    /// Checks what the model relies on; `events` is the length of the event log.
+    /// Checks the one thing the scenario's validation cannot know: that the `events` of
+    /// the event log times the receivers fit [`MAX_PAIRS`]. Everything else this model
+    /// relies on (a window, a segment size, cores, a timeout, a retry schedule that ends,
+    /// receivers with unique names, capacity, bandwidth, no segment loss, outages in order)
+    /// is checked with its location when the scenario is read; see the module's contract.
     pub fn validate(&self, events: usize) -> Result<(), String> {
-        if self.warmup >= self.duration {
-            return Err(format!(
-                "warmup ({} ns) must be shorter than duration ({} ns)",
-                self.warmup, self.duration
-            ));
-        }
-        if self.tcp.mss == 0 {
-            return Err("tcp.mss must be at least 1 byte".into());
-        }
-        if self.sender_cores == 0 {
-            return Err("sender_cores must be at least 1".into());
-        }
-        if self.timeout == 0 {
-            return Err("timeout must be longer than 0".into());
-        }
-        self.retry.validate()?;
         let pairs = events as u64 * self.receivers.len() as u64;
         if pairs > MAX_PAIRS {
             return Err(format!(
                 "{events} events x {} receivers = {pairs} deliveries; at most {MAX_PAIRS} fit one run",
                 self.receivers.len()
             ));
-        }
-        for (i, receiver) in self.receivers.iter().enumerate() {
-            if self.receivers[..i].iter().any(|r| r.name == receiver.name) {
-                return Err(format!("receiver name \"{}\" is used twice", receiver.name));
-            }
-            receiver
-                .validate()
-                .map_err(|e| format!("receiver \"{}\": {e}", receiver.name))?;
-        }
-        Ok(())
-    }
-}
-
-impl ReceiverConfig {
-    fn validate(&self) -> Result<(), String> {
-        if self.capacity == 0 {
-            return Err("capacity must be at least 1".into());
-        }
-        for (direction, link) in ["down", "up"].iter().zip(&self.link) {
-            if link.bits_per_second == 0 {
-                return Err(format!("the {direction} link needs a bandwidth above 0"));
-            }
-            if link.loss_ppm != 0 {
-                return Err(format!(
-                    "the {direction} link has loss_ppm {}; segment loss is not modelled for \
-                     webhooks (use response_loss_ppm)",
-                    link.loss_ppm
-                ));
-            }
-        }
-        if self.response_loss_ppm > 1_000_000 {
-            return Err(format!(
-                "response_loss_ppm {} exceeds 1000000 (100 %)",
-                self.response_loss_ppm
-            ));
-        }
-        let mut previous_end = 0;
-        for (i, (start, end)) in self.downtime.iter().enumerate() {
-            if start >= end {
-                return Err(format!(
-                    "downtime {i} is empty or reversed ({start}..{end} ns)"
-                ));
-            }
-            if i > 0 && *start < previous_end {
-                return Err(format!(
-                    "downtime {i} starts before the previous one ends; expected windows in \
-                     time order, not overlapping"
-                ));
-            }
-            previous_end = *end;
         }
         Ok(())
     }
@@ -249,36 +212,17 @@ mod tests {
     }
 
     #[test]
-    fn defaults_validate_and_mistakes_are_named() {
+    fn defaults_validate_and_too_many_deliveries_are_refused() {
         let config = WebhookConfig::new(vec![ReceiverConfig::new("a", link())]);
         assert_eq!(config.validate(10), Ok(()));
-
-        let mut twice = config.clone();
-        twice.receivers.push(ReceiverConfig::new("a", link()));
-        assert!(twice.validate(10).unwrap_err().contains("used twice"));
-
-        let mut overlapping = config.clone();
-        overlapping.receivers[0].downtime = vec![(10, 20), (15, 30)];
-        assert!(
-            overlapping
-                .validate(10)
-                .unwrap_err()
-                .contains("not overlapping")
+        assert_eq!(config.validate(MAX_PAIRS as usize), Ok(()));
+        assert_eq!(
+            config.validate(MAX_PAIRS as usize + 1),
+            Err(format!(
+                "{} events x 1 receivers = {} deliveries; at most {MAX_PAIRS} fit one run",
+                MAX_PAIRS + 1,
+                MAX_PAIRS + 1
+            ))
         );
-
-        let mut lossy = config.clone();
-        lossy.receivers[0].link[1].loss_ppm = 5;
-        assert!(
-            lossy
-                .validate(10)
-                .unwrap_err()
-                .contains("response_loss_ppm")
-        );
-
-        let mut no_window = config.clone();
-        no_window.warmup = no_window.duration;
-        assert!(no_window.validate(10).is_err());
-
-        assert!(config.validate(MAX_PAIRS as usize + 1).is_err());
     }
 }

@@ -35,7 +35,7 @@ pub(super) fn bare_segment(config: &WebhookConfig) -> LayerBytes {
 /// Application data: `payload` and `framing` bytes in TLS records (if any), in segments.
 fn data(config: &WebhookConfig, payload: u64, framing: u64) -> LayerBytes {
     let app = payload + framing;
-    let tls = config.tls.record_bytes(app);
+    let tls = config.sender.tls.record_bytes(app);
     LayerBytes {
         payload,
         framing,
@@ -55,12 +55,12 @@ pub(super) fn sender_bytes(config: &WebhookConfig, msg: SenderMsg, payload: u64)
         SenderMsg::ClientHello => handshake(config, config.tls_sizes.client_hello),
         SenderMsg::ClientFinished => handshake(
             config,
-            match config.tls {
+            match config.sender.tls {
                 TlsVersion::V1_2 => CLIENT_FINISHED_1_2,
                 _ => CLIENT_FINISHED_1_3,
             },
         ),
-        SenderMsg::Request => data(config, payload, config.request_headers),
+        SenderMsg::Request => data(config, payload, config.sender.request_headers),
     }
 }
 
@@ -73,7 +73,7 @@ pub(super) fn receiver_bytes(config: &WebhookConfig, msg: ReceiverMsg) -> LayerB
         },
         ReceiverMsg::ServerHello => handshake(config, config.tls_sizes.server_hello),
         ReceiverMsg::ServerFinished => handshake(config, SERVER_FINISHED_1_2),
-        ReceiverMsg::Response => data(config, 0, config.response_bytes),
+        ReceiverMsg::Response => data(config, 0, config.sender.response_bytes),
         ReceiverMsg::Reset => bare_segment(config),
     }
 }
@@ -85,7 +85,7 @@ mod tests {
     #[test]
     fn sizes_follow_the_main_simulators_rules() {
         let mut config = WebhookConfig::new(Vec::new());
-        config.request_headers = 700;
+        config.sender.request_headers = 700;
         // A 1000-byte event: 1700 bytes of HTTP, one TLS 1.3 record (22), two segments.
         let request = sender_bytes(&config, SenderMsg::Request, 1000);
         assert_eq!(
@@ -106,7 +106,7 @@ mod tests {
             sender_bytes(&config, SenderMsg::ClientFinished, 0).tls,
             CLIENT_FINISHED_1_3
         );
-        config.tls = TlsVersion::None;
+        config.sender.tls = TlsVersion::None;
         assert_eq!(receiver_bytes(&config, ReceiverMsg::Response).tls, 0);
         assert_eq!(receiver_bytes(&config, ReceiverMsg::Reset).total(), 52);
     }

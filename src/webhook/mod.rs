@@ -46,7 +46,7 @@ mod tests;
 
 use std::fmt;
 
-pub use config::{ReceiverConfig, WebhookConfig};
+pub use config::{ReceiverConfig, WebhookConfig, WebhookSpec};
 pub use outcome::{DeliveryCounts, PairRecord, ReceiverOutcome, WebhookOutcome};
 pub use retry::RetrySchedule;
 

@@ -240,7 +240,7 @@ impl<'a> Webhook<'a> {
         let state = &mut self.pairs[pair as usize];
         state.record.attempts += 1;
         state.pending = true;
-        let done = self.sender.execute(now, self.config.send_cost);
+        let done = self.sender.execute(now, self.config.sender.send_cost);
         s.at(done, Event::Send(pair));
     }
 
@@ -250,13 +250,13 @@ impl<'a> Webhook<'a> {
         let (r, _) = self.split(pair);
         let attempt = self.pairs[pair as usize].record.attempts;
         s.at(
-            now.saturating_add(self.config.timeout),
+            now.saturating_add(self.config.sender.timeout),
             Event::Timeout(pair, attempt),
         );
         if self.config.in_window(now) {
             self.tallies[r].counts.requests_in_window += 1;
         }
-        let idle = if self.config.reuse_connections {
+        let idle = if self.config.sender.reuse_connections {
             self.take_idle(r, now)
         } else {
             None
@@ -336,7 +336,7 @@ impl<'a> Webhook<'a> {
             _ if open.peer != Peer::Open => {}
             SenderMsg::ClientHello => self.receiver_sends(conn, ReceiverMsg::ServerHello, now, s),
             SenderMsg::ClientFinished => {
-                if self.config.tls.handshake_round_trips() == 2 {
+                if self.config.sender.tls.handshake_round_trips() == 2 {
                     self.receiver_sends(conn, ReceiverMsg::ServerFinished, now, s);
                 }
             }
@@ -429,7 +429,7 @@ impl<'a> Webhook<'a> {
         if open.pair.is_none() {
             return;
         }
-        let round_trips = self.config.tls.handshake_round_trips();
+        let round_trips = self.config.sender.tls.handshake_round_trips();
         match msg {
             ReceiverMsg::SynAck => {
                 open.established = true;
@@ -463,7 +463,7 @@ impl<'a> Webhook<'a> {
             return;
         };
         let r = open.receiver as usize;
-        let keep = self.config.reuse_connections && open.peer == Peer::Open;
+        let keep = self.config.sender.reuse_connections && open.peer == Peer::Open;
         if keep {
             open.pair = None;
         }
@@ -538,6 +538,7 @@ impl<'a> Webhook<'a> {
         state.conn = None;
         match self
             .config
+            .sender
             .retry
             .next_attempt(state.record.attempts, created, now)
         {

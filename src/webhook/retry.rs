@@ -77,25 +77,6 @@ impl RetrySchedule {
             _ => Some(next),
         }
     }
-
-    pub(super) fn validate(&self) -> Result<(), String> {
-        match self {
-            RetrySchedule::Fixed { .. } => Ok(()),
-            RetrySchedule::Exponential {
-                factor,
-                max_attempts,
-                ..
-            } => {
-                if *factor == 0 {
-                    Err("retry factor must be at least 1".into())
-                } else if *max_attempts == 0 {
-                    Err("retry max_attempts must be at least 1 (the first attempt)".into())
-                } else {
-                    Ok(())
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -98,10 +98,10 @@ fn an_outage_is_bridged_by_the_exponential_schedule_exactly() {
     receiver.downtime = vec![(5 * MINUTE, 10 * MINUTE)];
     receiver.service_time = 2 * MS;
     let mut config = WebhookConfig::new(vec![receiver]);
-    config.reuse_connections = false;
+    config.sender.reuse_connections = false;
     config.sender_cores = 1;
-    config.send_cost = 50 * US;
-    config.retry = RetrySchedule::Exponential {
+    config.sender.send_cost = 50 * US;
+    config.sender.retry = RetrySchedule::Exponential {
         initial: 10 * SECOND,
         factor: 2,
         cap: 10 * MINUTE,
@@ -130,20 +130,20 @@ fn an_outage_is_bridged_by_the_exponential_schedule_exactly() {
         down.serialization(tcp.syn) + down.latency + up.serialization(tcp.header) + up.latency;
     let mut starts = vec![5 * MINUTE];
     for delay in [10, 20, 40, 80, 160] {
-        let failed = starts[starts.len() - 1] + config.send_cost + refused;
+        let failed = starts[starts.len() - 1] + config.sender.send_cost + refused;
         starts.push(failed + delay * SECOND);
     }
     assert!(starts[4] < 10 * MINUTE && starts[5] > 10 * MINUTE);
     // Attempt 6: TCP and TLS 1.3 handshakes, the client's Finished and the POST together.
-    let request = config.request_headers + 300;
+    let request = config.sender.request_headers + 300;
     let request = on_wire(&config, request + TlsVersion::V1_3.record_bytes(request));
-    let response = config.response_bytes;
+    let response = config.sender.response_bytes;
     let response = on_wire(&config, response + TlsVersion::V1_3.record_bytes(response));
     let client_hello = on_wire(&config, config.tls_sizes.client_hello);
     let server_hello = on_wire(&config, config.tls_sizes.server_hello);
     let finished = on_wire(&config, CLIENT_FINISHED_1_3);
     let syn_ack_at = starts[5]
-        + config.send_cost
+        + config.sender.send_cost
         + down.serialization(tcp.syn)
         + down.latency
         + up.serialization(tcp.syn)
@@ -190,7 +190,7 @@ fn lossy(loss_ppm: u32) -> (WebhookConfig, EventLog) {
     let mut receiver = ReceiverConfig::new("lossy", path(100_000_000, 20 * MS, 2 * MS));
     receiver.response_loss_ppm = loss_ppm;
     let mut config = WebhookConfig::new(vec![receiver]);
-    config.retry = RetrySchedule::Exponential {
+    config.sender.retry = RetrySchedule::Exponential {
         initial: SECOND,
         factor: 2,
         cap: MINUTE,
@@ -237,7 +237,7 @@ fn steady(reuse: bool, warmup: Nanos) -> (WebhookConfig, EventLog) {
     let mut receiver = ReceiverConfig::new("steady", path(100_000_000, 20 * MS, 0));
     receiver.keepalive_timeout = None;
     let mut config = WebhookConfig::new(vec![receiver]);
-    config.reuse_connections = reuse;
+    config.sender.reuse_connections = reuse;
     config.warmup = warmup;
     config.duration = 100 * SECOND;
     let times: Vec<Nanos> = (0..100).map(|k| k * SECOND + 500 * MS).collect();
@@ -286,8 +286,8 @@ fn reuse_saves_exactly_the_handshakes() {
         90 * tls.server_hello
     );
     // With reuse, a delivery is just the POST and its response.
-    let request = 1_000 + config.request_headers;
-    let response = config.response_bytes;
+    let request = 1_000 + config.sender.request_headers;
+    let response = config.sender.response_bytes;
     assert_eq!(
         reused.bytes.down.total() + reused.bytes.up.total(),
         90 * (on_wire(&config, request + 22) + on_wire(&config, response + 22))
@@ -301,8 +301,8 @@ fn slow(capacity: u32, max_attempts: u32, duration: Nanos) -> WebhookOutcome {
     receiver.service_time = 15 * SECOND;
     receiver.capacity = capacity;
     let mut config = WebhookConfig::new(vec![receiver]);
-    config.timeout = 10 * SECOND;
-    config.retry = RetrySchedule::Exponential {
+    config.sender.timeout = 10 * SECOND;
+    config.sender.retry = RetrySchedule::Exponential {
         initial: SECOND,
         factor: 2,
         cap: MINUTE,
@@ -392,8 +392,8 @@ fn messy(seed: u64) -> (WebhookConfig, EventLog) {
     flaky.keepalive_timeout = Some(2 * SECOND);
     let steady = ReceiverConfig::new("steady", path(1_000_000_000, 5 * MS, MS));
     let mut config = WebhookConfig::new(vec![flaky, steady]);
-    config.timeout = 2 * SECOND;
-    config.retry = RetrySchedule::Fixed {
+    config.sender.timeout = 2 * SECOND;
+    config.sender.retry = RetrySchedule::Fixed {
         delays: vec![SECOND, 5 * SECOND, 20 * SECOND],
         max_age: Some(MINUTE),
     };
@@ -459,12 +459,20 @@ fn runs_are_reproducible_and_follow_the_seed() {
     assert_ne!(run_ok(&other, &events), first);
 }
 
+/// The settings themselves are checked, located, when the scenario is read; what only the
+/// event log decides, the deliveries of one run, is an error at its start, and a limit
+/// stops a run cleanly.
 #[test]
-fn a_bad_configuration_is_an_error_not_a_panic() {
-    let (mut config, events) = messy(1);
-    config.receivers[1].capacity = 0;
-    let error = run(&config, &events, &Limits::events(MAX_EVENTS)).unwrap_err();
-    assert!(error.to_string().contains("capacity"), "{error}");
+fn too_many_deliveries_are_an_error_not_a_panic() {
+    let receiver = ReceiverConfig::new("r", path(100_000_000, 20 * MS, 0));
+    let config = WebhookConfig::new(vec![receiver; 1 << 13]);
+    let times: Vec<Nanos> = (1..=(1 << 13) + 1).map(|k| k * MS).collect();
+    let error = run(&config, &log(&times, 100), &Limits::events(MAX_EVENTS)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid webhook configuration: 8193 events x 8192 receivers = 67117056 deliveries; \
+         at most 67108864 fit one run"
+    );
     let (config, events) = messy(1);
     let stopped = run(&config, &events, &Limits::events(10)).expect("stops cleanly");
     assert_eq!(
