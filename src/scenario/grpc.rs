@@ -1,6 +1,7 @@
 //! The `grpc` transport block: server streaming, or unary calls made at an interval (gRPC
 //! polling); gRPC always runs over HTTP/2.
 
+use super::spec::{GrpcStream, Polling};
 use serde::{Deserialize, Serialize};
 
 use super::checker::Checker;
@@ -148,13 +149,13 @@ pub(crate) fn grpc(
                     "must be shorter than the interval",
                 ));
             }
-            return Ok(TransportKind::Polling {
+            return Ok(TransportKind::Polling(Polling {
                 interval,
                 jitter,
                 http,
                 not_modified: None,
                 framing: PollFraming::GrpcUnary { request_message },
-            });
+            }));
         }
     }
     let keepalive = match p.keepalive {
@@ -185,7 +186,7 @@ pub(crate) fn grpc(
             ));
         }
     };
-    Ok(TransportKind::Grpc {
+    Ok(TransportKind::Grpc(GrpcStream {
         http,
         keepalive: Some(keepalive),
         request_message,
@@ -196,7 +197,7 @@ pub(crate) fn grpc(
             .max_connection_age
             .map(|v| positive(v, "max_connection_age"))
             .transpose()?,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -219,9 +220,9 @@ mod tests {
         let text = "grpc: { mode: unary, interval: 2s }\n";
         let kind =
             check_section(text, "grpc", |g, c| grpc(g, "transports[0]", http2(), c)).unwrap();
-        let TransportKind::Polling {
+        let TransportKind::Polling(Polling {
             interval, framing, ..
-        } = kind
+        }) = kind
         else {
             panic!("unary gRPC polls");
         };

@@ -17,6 +17,7 @@ pub use crate::net::tls::{TlsSizes, TlsVersion};
 
 pub use crate::time::Nanos;
 pub use crate::transport::spec::{Http2Params, HttpHeaders, PollFraming};
+pub use crate::transport::{GrpcStream, LongPolling, Polling, Sse};
 pub use crate::webhook::WebhookSpec;
 pub use crate::workload::{
     AudienceSpec, Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec,
@@ -221,64 +222,41 @@ pub struct TransportSpec {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TransportKind {
-    Polling {
-        interval: Nanos,
-        jitter: Nanos,
-        http: HttpHeaders,
-        /// Header bytes of a `304 Not Modified`, when polls are conditional.
-        not_modified: Option<u64>,
-        /// Plain HTTP, or gRPC unary calls (over HTTP/2).
-        framing: PollFraming,
-    },
-    LongPolling {
-        timeout: Nanos,
-        http: HttpHeaders,
-        reconnect: ReconnectPolicy,
-    },
-    Sse {
-        heartbeat: Option<Nanos>,
-        retry: Option<Nanos>,
-        http: HttpHeaders,
-        reconnect: ReconnectPolicy,
-        /// Events kept for `Last-Event-ID` replay; `None`: all.
-        replay_buffer: Option<u32>,
-    },
-    WebSocket {
-        ping: Option<Nanos>,
-        upgrade_request: u64,
-        upgrade_response: u64,
-        /// The application's policy; `None`: a lost client stays disconnected.
-        reconnect: Option<ReconnectPolicy>,
-        /// Resume from the last event after a reconnect (else the outage's events are lost).
-        replay: bool,
-        /// The fallback chain, in order (empty: none).
-        fallback: Vec<FallbackStep>,
-    },
-    /// gRPC server streaming over HTTP/2 (`http.http2` is always set).
-    Grpc {
-        http: HttpHeaders,
-        keepalive: Option<Nanos>,
-        request_message: u64,
-        reconnect: ReconnectPolicy,
-        replay: bool,
-        max_connection_age: Option<Nanos>,
-        /// Server streaming, or a stream the clients also send their messages on.
-        mode: GrpcMode,
-    },
+    /// Short polling (or gRPC unary calls at an interval, by its framing).
+    Polling(Polling),
+    LongPolling(LongPolling),
+    Sse(Sse),
+    WebSocket(WebSocketSpec),
+    /// A gRPC stream over HTTP/2 (`http.http2` is always set).
+    Grpc(GrpcStream),
     /// Webhooks: a POST per event to each of the scenario's receivers, with the sender's
     /// settings.
     Webhook(WebhookSpec),
+}
+
+/// A WebSocket variant: its machine's settings and the fallback chain it may take.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebSocketSpec {
+    pub ping: Option<Nanos>,
+    pub upgrade_request: u64,
+    pub upgrade_response: u64,
+    /// The application's policy; `None`: a lost client stays disconnected.
+    pub reconnect: Option<ReconnectPolicy>,
+    /// Resume from the last event after a reconnect (else the outage's events are lost).
+    pub replay: bool,
+    /// The fallback chain, in order (empty: none).
+    pub fallback: Vec<FallbackStep>,
 }
 
 impl TransportKind {
     /// The gRPC call of a gRPC variant.
     pub fn grpc_mode(&self) -> Option<GrpcMode> {
         match self {
-            TransportKind::Grpc { mode, .. } => Some(*mode),
-            TransportKind::Polling {
+            TransportKind::Grpc(GrpcStream { mode, .. }) => Some(*mode),
+            TransportKind::Polling(Polling {
                 framing: PollFraming::GrpcUnary { .. },
                 ..
-            } => Some(GrpcMode::Unary),
+            }) => Some(GrpcMode::Unary),
             _ => None,
         }
     }
@@ -286,15 +264,15 @@ impl TransportKind {
     /// The YAML key of this kind.
     pub fn name(&self) -> &'static str {
         match self {
-            TransportKind::Polling {
+            TransportKind::Polling(Polling {
                 framing: PollFraming::GrpcUnary { .. },
                 ..
-            } => "grpc",
-            TransportKind::Polling { .. } => "polling",
-            TransportKind::LongPolling { .. } => "long_polling",
-            TransportKind::Sse { .. } => "sse",
-            TransportKind::WebSocket { .. } => "websocket",
-            TransportKind::Grpc { .. } => "grpc",
+            }) => "grpc",
+            TransportKind::Polling(Polling { .. }) => "polling",
+            TransportKind::LongPolling(LongPolling { .. }) => "long_polling",
+            TransportKind::Sse(Sse { .. }) => "sse",
+            TransportKind::WebSocket(WebSocketSpec { .. }) => "websocket",
+            TransportKind::Grpc(GrpcStream { .. }) => "grpc",
             TransportKind::Webhook { .. } => "webhook",
         }
     }

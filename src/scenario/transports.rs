@@ -1,6 +1,7 @@
 //! `transports:` the variants to compare, each a label and exactly one transport block
 //! (polling, long polling, SSE, WebSocket with its fallback chain, gRPC, webhook).
 
+use super::spec::{GrpcStream, LongPolling, Polling, Sse, WebSocketSpec};
 use serde::{Deserialize, Serialize};
 
 use super::checker::Checker;
@@ -250,7 +251,7 @@ pub(crate) fn check_grpc_broker(
         && most_replicas > 1
         && let Some(i) = transports
             .iter()
-            .position(|t| matches!(t.kind, TransportKind::Grpc { .. }))
+            .position(|t| matches!(t.kind, TransportKind::Grpc(GrpcStream { .. })))
     {
         return Err(c.error(
             &format!("transports[{i}].grpc"),
@@ -299,8 +300,8 @@ fn fallback_chain(
         };
         let kind = transport(&raw, &here, http2, c)?.kind;
         let (name, http) = match &kind {
-            TransportKind::Sse { http, .. } => ("sse", http),
-            TransportKind::LongPolling { http, .. } => ("long_polling", http),
+            TransportKind::Sse(Sse { http, .. }) => ("sse", http),
+            TransportKind::LongPolling(LongPolling { http, .. }) => ("long_polling", http),
             _ => unreachable!("a step reads as SSE or long polling"),
         };
         if http.http2.is_some() {
@@ -384,7 +385,7 @@ fn transport(
                 "applies only to conditional polling; add `conditional: true`",
             ));
         }
-        TransportKind::Polling {
+        TransportKind::Polling(Polling {
             framing: PollFraming::Http,
             interval,
             jitter,
@@ -393,7 +394,7 @@ fn transport(
                 p.not_modified_headers
                     .map_or(d::HTTP_NOT_MODIFIED_HEADERS, |v| v.bytes())
             }),
-        }
+        })
     } else if let Some(p) = &t.long_polling {
         let timeout = match p.timeout {
             Some(v) => positive(v, "long_polling.timeout")?,
@@ -408,11 +409,11 @@ fn transport(
             )?,
             None => ReconnectPolicy::fixed(d::LONG_POLL_RETRY),
         };
-        TransportKind::LongPolling {
+        TransportKind::LongPolling(LongPolling {
             timeout,
             http: http(p.request_headers, p.response_headers, p.http2),
             reconnect,
-        }
+        })
     } else if let Some(p) = &t.sse {
         let heartbeat = p
             .heartbeat
@@ -432,13 +433,13 @@ fn transport(
                 "must be at least 1 event (leave it out for no limit)",
             ));
         }
-        TransportKind::Sse {
+        TransportKind::Sse(Sse {
             heartbeat,
             retry,
             http: http(p.request_headers, p.response_headers, p.http2),
             reconnect,
             replay_buffer: p.replay_buffer,
-        }
+        })
     } else if let Some(p) = &t.websocket {
         let ping = p.ping.map(|v| positive(v, "websocket.ping")).transpose()?;
         let reconnect = p
@@ -473,7 +474,7 @@ fn transport(
             None => Vec::new(),
             Some(f) => fallback_chain(f.steps(), path, http2, c)?,
         };
-        TransportKind::WebSocket {
+        TransportKind::WebSocket(WebSocketSpec {
             reconnect,
             replay,
             fallback,
@@ -484,7 +485,7 @@ fn transport(
             upgrade_response: p
                 .upgrade_response
                 .map_or(d::WS_UPGRADE_RESPONSE, |v| v.bytes()),
-        }
+        })
     } else if let Some(p) = &t.grpc {
         super::grpc::grpc(p, path, http2, c)?
     } else if let Some(p) = &t.webhook {
@@ -492,7 +493,7 @@ fn transport(
     } else {
         unreachable!("exactly one transport kind was checked above")
     };
-    if t.fallback.is_some() && !matches!(kind, TransportKind::WebSocket { .. }) {
+    if t.fallback.is_some() && !matches!(kind, TransportKind::WebSocket(WebSocketSpec { .. })) {
         return Err(c.error(
             &format!("{path}.fallback"),
             "a fallback is modelled for `websocket` variants only (falling back to SSE or long polling)",
@@ -532,7 +533,7 @@ mod tests {
         let variants = read(text).unwrap();
         assert_eq!(variants[0].label, "polling");
         assert_eq!(variants[1].label, "websocket");
-        let TransportKind::WebSocket { fallback, .. } = &variants[1].kind else {
+        let TransportKind::WebSocket(WebSocketSpec { fallback, .. }) = &variants[1].kind else {
             panic!("a websocket variant");
         };
         assert_eq!(fallback.len(), 2);

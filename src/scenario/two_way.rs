@@ -1,6 +1,7 @@
 //! Two-way workloads: the REST endpoint (`rest`) beside push-only transports, and which
 //! transports can carry what the clients send (`workload.messages`).
 
+use super::spec::{GrpcStream, Polling, WebSocketSpec};
 use serde::{Deserialize, Serialize};
 
 use super::checker::Checker;
@@ -78,7 +79,8 @@ pub(crate) fn check_transports(
     c: &Checker,
 ) -> Result<(), ScenarioError> {
     for (i, t) in transports.iter().enumerate() {
-        if let (TransportKind::WebSocket { fallback, .. }, Some(_)) = (&t.kind, &workload.messages)
+        if let (TransportKind::WebSocket(WebSocketSpec { fallback, .. }), Some(_)) =
+            (&t.kind, &workload.messages)
             && !fallback.is_empty()
         {
             return Err(c.error(
@@ -90,17 +92,17 @@ pub(crate) fn check_transports(
         let error = |message: &str| Err(c.error(&path, message));
         match (&t.kind, &workload.messages) {
             (
-                TransportKind::Polling {
+                TransportKind::Polling(Polling {
                     framing: PollFraming::GrpcUnary { .. },
                     ..
-                },
+                }),
                 Some(_),
             ) => {
                 return error(
                     "unary polling has no way to send the clients' messages; use `mode: bidirectional`",
                 );
             }
-            (TransportKind::Grpc { mode, .. }, messages) => match (mode, messages) {
+            (TransportKind::Grpc(GrpcStream { mode, .. }), messages) => match (mode, messages) {
                 (GrpcMode::ServerStreaming, Some(_)) => {
                     return error(
                         "a server-streaming call cannot carry the clients' messages; use `mode: bidirectional` (or `client_streaming` for uploads only)",

@@ -9,6 +9,8 @@
 //! go up the stream, each in its own DATA frame (9 + 5 + the protobuf message). A client
 //! stream carries uploads only: its single response would come at the end.
 
+use serde::Serialize;
+
 use crate::net::grpc::GrpcMode;
 use crate::time::Nanos;
 use crate::transport::http2::{FRAME_HEADER, PING, WINDOW_UPDATE, data_frames_overhead};
@@ -75,7 +77,7 @@ pub fn unary_exchange_size(
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct GrpcStream {
     pub http: HttpHeaders,
     pub keepalive: Option<Nanos>,

@@ -3,6 +3,8 @@
 //! as soon as an answer arrives, on the same keep-alive connection. Events that land
 //! between two requests wait at the server and go into the next answer.
 
+use serde::Serialize;
+
 use crate::time::Nanos;
 use crate::transport::http::exchange_size;
 use crate::transport::machine::{Command, Facts, Hold, Input, Out};
@@ -11,7 +13,7 @@ use crate::transport::spec::{HttpHeaders, ReconnectPolicy};
 use crate::workload::EventLog;
 
 /// Long polling's settings and behaviour (a WebSocket variant may fall back to it).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct LongPolling {
     pub timeout: Nanos,
     pub http: HttpHeaders,

@@ -4,6 +4,8 @@
 //! The schedule is fixed like `setInterval`: a tick that finds the previous poll still
 //! unanswered is skipped (and counted), since HTTP/1.1 carries one request at a time.
 
+use serde::Serialize;
+
 use crate::engine::rng::{RngExt, uniform_below};
 use crate::time::Nanos;
 use crate::transport::grpc::unary_exchange_size;
@@ -13,7 +15,7 @@ use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::{HttpHeaders, PollFraming};
 use crate::workload::EventLog;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Polling {
     pub interval: Nanos,
     pub jitter: Nanos,

@@ -3,6 +3,8 @@
 //! heartbeats keep intermediaries from closing an idle stream. With `retry` set, the
 //! server announces the reconnection time in the first chunk.
 
+use serde::Serialize;
+
 use crate::time::Nanos;
 use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
 use crate::transport::http2::PING;
@@ -12,7 +14,7 @@ use crate::transport::spec::{HttpHeaders, ReconnectPolicy};
 use crate::workload::EventLog;
 
 /// SSE's settings and behaviour (a WebSocket variant may fall back to it).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Sse {
     pub heartbeat: Option<Nanos>,
     pub retry: Option<Nanos>,

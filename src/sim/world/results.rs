@@ -185,7 +185,11 @@ impl World<'_> {
 
     /// Clients per final transport, for a variant with a fallback chain.
     fn fallback_result(&self, variant: &TransportSpec) -> Option<FallbackResult> {
-        let crate::scenario::TransportKind::WebSocket { fallback, .. } = &variant.kind else {
+        let crate::scenario::TransportKind::WebSocket(crate::scenario::WebSocketSpec {
+            fallback,
+            ..
+        }) = &variant.kind
+        else {
             return None;
         };
         if fallback.is_empty() {
