@@ -79,12 +79,20 @@ pub fn unary_exchange_size(
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct GrpcStream {
+    /// Header sizes of the call (`http.http2` is always set).
     pub http: HttpHeaders,
+    /// Interval of the server's keepalive PINGs, if any.
     pub keepalive: Option<Nanos>,
+    /// Bytes of the request message that opens the call.
     pub request_message: u64,
     pub reconnect: ReconnectPolicy,
+    /// Resume from the last event after a reconnect (else the outage's events are lost).
     pub replay: bool,
+    /// The server closes the connection after this long, ±10 % (gRPC's
+    /// `MAX_CONNECTION_AGE` with its jitter), at its next quiet moment; the client calls
+    /// again.
     pub max_connection_age: Option<Nanos>,
+    /// Server streaming, or a stream the clients also send their messages on.
     pub mode: GrpcMode,
 }
 

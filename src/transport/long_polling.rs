@@ -15,7 +15,9 @@ use crate::workload::EventLog;
 /// Long polling's settings and behaviour (a WebSocket variant may fall back to it).
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct LongPolling {
+    /// How long the server holds a request before answering it empty.
     pub timeout: Nanos,
+    /// Header sizes of a request and its answer.
     pub http: HttpHeaders,
     pub reconnect: ReconnectPolicy,
 }

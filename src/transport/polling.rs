@@ -17,11 +17,14 @@ use crate::workload::EventLog;
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Polling {
+    /// Time between polls, and the largest random shift of each (uniform in ±jitter).
     pub interval: Nanos,
     pub jitter: Nanos,
+    /// Header sizes of a poll and its answer.
     pub http: HttpHeaders,
     /// `304 Not Modified` header bytes when polls are conditional.
     pub not_modified: Option<u64>,
+    /// Plain HTTP, or gRPC unary calls (over HTTP/2).
     pub framing: PollFraming,
 }
 

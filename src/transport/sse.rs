@@ -16,10 +16,14 @@ use crate::workload::EventLog;
 /// SSE's settings and behaviour (a WebSocket variant may fall back to it).
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Sse {
+    /// Interval of the server's heartbeat comments on an open stream, if any.
     pub heartbeat: Option<Nanos>,
+    /// The `retry:` field the server sends: the EventSource's reconnect delay.
     pub retry: Option<Nanos>,
+    /// Header sizes of the stream's request and response.
     pub http: HttpHeaders,
     pub reconnect: ReconnectPolicy,
+    /// Events kept for `Last-Event-ID` replay; `None`: all.
     pub replay_buffer: Option<u32>,
 }
 
