@@ -394,11 +394,16 @@ impl<'s> World<'s> {
     /// `bytes` leave or reach client `c`'s device at `now`, for as long as they take on its
     /// link (the radio model accounts energy; it does not delay them). Pure ACKs are not
     /// fed to it: they travel within the tail that their data opened.
-    #[inline]
+    #[inline(always)]
     fn radio_transfer(&mut self, c: ClientId, direction: Direction, bytes: u64, now: Nanos) {
-        if self.devices.is_empty() {
-            return;
+        if !self.devices.is_empty() {
+            self.radio_transfer_on(c, direction, bytes, now);
         }
+    }
+
+    /// [`Self::radio_transfer`] in a run with radios.
+    #[inline(never)]
+    fn radio_transfer_on(&mut self, c: ClientId, direction: Direction, bytes: u64, now: Nanos) {
         let client = &self.clients[c];
         let params = self.network.link(client.group as usize, direction);
         let end = now + params.serialization(bytes);
