@@ -23,7 +23,7 @@ mod flow;
 pub mod grpc;
 pub mod limits;
 pub mod locate;
-mod machines;
+pub mod machines;
 pub mod network;
 pub mod overrides;
 pub mod proxies;

@@ -16,6 +16,7 @@ use world::World;
 
 use crate::engine::{self, EngineError, Limits, Scheduler};
 use crate::metrics::{ClientLedger, RunResult, Stopped};
+use crate::scenario::machines::Driver;
 use crate::scenario::{Scenario, TransportSpec};
 use crate::transport::Chain;
 use crate::workload::EventLog;
@@ -106,10 +107,10 @@ fn dispatch(
     limits: &Limits,
     watch: Watch,
 ) -> Result<Run, EngineError> {
-    match variant.kind.chain() {
-        Some(chain) => drive(chain, scenario, log, variant, limits, watch),
-        None => {
-            let (result, ledgers) = webhook::run(scenario, log, variant, limits)?;
+    match variant.kind.driver() {
+        Driver::Chain(chain) => drive(*chain, scenario, log, variant, limits, watch),
+        Driver::Webhook(sender) => {
+            let (result, ledgers) = webhook::run(scenario, log, variant, sender, limits)?;
             Ok(Run {
                 result,
                 ledgers,

@@ -10,18 +10,20 @@ use crate::metrics::{
 };
 use crate::net::link::LinkParams;
 use crate::net::wire::WireBytes;
-use crate::scenario::{Scenario, TransportKind, TransportSpec};
-use crate::webhook::{self, ReceiverConfig, WebhookConfig, WebhookError};
+use crate::scenario::{Scenario, TransportSpec};
+use crate::webhook::{self, ReceiverConfig, WebhookConfig, WebhookError, WebhookSpec};
 use crate::workload::EventLog;
 
-/// Runs webhook variant `variant` of `scenario` over `log`; one ledger per receiver.
+/// Runs webhook variant `variant` of `scenario`, whose sender has the settings `sender`,
+/// over `log`; one ledger per receiver.
 pub fn run(
     scenario: &Scenario,
     log: &EventLog,
     variant: &TransportSpec,
+    sender: &WebhookSpec,
     limits: &crate::engine::Limits,
 ) -> Result<(RunResult, Vec<ClientLedger>), EngineError> {
-    let config = config(scenario, variant);
+    let config = config(scenario, sender);
     let outcome = webhook::run(&config, log, limits).map_err(|e| match e {
         WebhookError::Engine(e) => e,
         WebhookError::InvalidConfig(reason) => EngineError::Refused(reason),
@@ -200,12 +202,10 @@ fn hops(scenario: &Scenario, outcome: &webhook::WebhookOutcome) -> Vec<HopBytes>
     hops
 }
 
-/// The webhook model's configuration for `variant` of `scenario`: the server's cores send,
-/// the scenario's TCP and TLS sizes apply (TLS sessions are not resumed).
-fn config(scenario: &Scenario, variant: &TransportSpec) -> WebhookConfig {
-    let TransportKind::Webhook(sender) = &variant.kind else {
-        unreachable!("sim::webhook::run is given a webhook variant")
-    };
+/// The webhook model's configuration for a variant of `scenario` whose sender has the
+/// settings `sender`: the server's cores send, the scenario's TCP and TLS sizes apply (TLS
+/// sessions are not resumed).
+fn config(scenario: &Scenario, sender: &WebhookSpec) -> WebhookConfig {
     let receivers = scenario
         .receivers
         .iter()
