@@ -284,8 +284,6 @@ impl<M: Carried> Connections<M> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rng;
-    use crate::net::link::LinkParams;
 
     /// Linux's defaults: 1448-byte segments, 52-byte headers, 40 ms delayed ACKs.
     const TCP: TcpParams = TcpParams {
@@ -333,22 +331,8 @@ mod tests {
         }
     }
 
-    /// One group on a 10 ms, 8 Mbit/s link with no loss or jitter, two browsers.
     fn network() -> Network {
-        let params = LinkParams {
-            bits_per_second: 8_000_000,
-            latency: 10_000_000,
-            jitter: 0,
-            loss_ppm: 0,
-        };
-        let streams = || [rng::stream(1, "a"), rng::stream(1, "b")];
-        Network::new(
-            vec![[params; 2]],
-            (vec![streams()], vec![streams()]),
-            vec![Vec::new()],
-            2,
-            1448,
-        )
+        crate::net::network::tests::network(Vec::new())
     }
 
     fn transfer(browser: usize, wire: u64) -> Transfer {

@@ -198,15 +198,16 @@ impl Network {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::engine::rng::stream;
 
     const MS: Nanos = 1_000_000;
     const S: Nanos = 1_000_000_000;
 
-    /// One group on a 8 Mbit/s (a byte a microsecond) link of 10 ms each way, two browsers.
-    fn network(partitions: Vec<(Nanos, Nanos)>) -> Network {
+    /// One group on a 8 Mbit/s (a byte a microsecond) link of 10 ms each way, without loss
+    /// or jitter, two browsers (also the connections' tests' network).
+    pub(crate) fn network(partitions: Vec<(Nanos, Nanos)>) -> Network {
         let link = LinkParams {
             bits_per_second: 8_000_000,
             latency: 10 * MS,

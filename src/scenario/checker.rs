@@ -32,6 +32,19 @@ impl Checker<'_> {
 /// For the sections' unit tests: reads the section `key` of `text` (a scenario fragment
 /// holding that one top-level key) as `T`, and runs `check` on it with a [`Checker`] over
 /// the text, named `test.yaml`.
+/// HTTP/2 with every default (`http2: true` and nothing else), for tests.
+#[cfg(test)]
+pub(crate) fn default_http2() -> crate::transport::spec::Http2Params {
+    use super::defaults as d;
+    crate::transport::spec::Http2Params {
+        huffman_ppm: d::HTTP2_HUFFMAN_PPM,
+        repeated_request_headers: d::HTTP2_REPEATED_REQUEST_HEADERS,
+        repeated_response_headers: d::HTTP2_REPEATED_RESPONSE_HEADERS,
+        window: d::HTTP2_WINDOW,
+        ping: None,
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn check_section<T, R>(text: &str, key: &str, check: impl FnOnce(&T, &Checker) -> R) -> R
 where

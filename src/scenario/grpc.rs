@@ -203,17 +203,7 @@ pub(crate) fn grpc(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::checker::check_section;
-
-    fn http2() -> Http2Params {
-        Http2Params {
-            huffman_ppm: d::HTTP2_HUFFMAN_PPM,
-            repeated_request_headers: d::HTTP2_REPEATED_REQUEST_HEADERS,
-            repeated_response_headers: d::HTTP2_REPEATED_RESPONSE_HEADERS,
-            window: d::HTTP2_WINDOW,
-            ping: None,
-        }
-    }
+    use crate::scenario::checker::{check_section, default_http2 as http2};
 
     #[test]
     fn unary_calls_poll_at_their_interval() {

@@ -509,17 +509,7 @@ fn transport(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::checker::check_section;
-
-    fn http2() -> Http2Params {
-        Http2Params {
-            huffman_ppm: d::HTTP2_HUFFMAN_PPM,
-            repeated_request_headers: d::HTTP2_REPEATED_REQUEST_HEADERS,
-            repeated_response_headers: d::HTTP2_REPEATED_RESPONSE_HEADERS,
-            window: d::HTTP2_WINDOW,
-            ping: None,
-        }
-    }
+    use crate::scenario::checker::{check_section, default_http2 as http2};
 
     fn read(text: &str) -> Result<Vec<TransportSpec>, ScenarioError> {
         check_section(text, "transports", |t: &Vec<RawTransport>, c| {

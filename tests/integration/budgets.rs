@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::support::{folder_with as setup, rtsim_in as rtsim};
 use serde_json::Value;
 
 /// Five clients for twenty seconds, two variants.
@@ -38,27 +38,6 @@ workload:
 transports:
   - { label: ws, websocket: {} }
 ";
-
-/// Exit code, standard output, standard error.
-fn rtsim(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("rtsim")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn setup(text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("s.yaml"), text).unwrap();
-    dir
-}
 
 fn json(dir: &Path, file: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap()

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::support::{folder_with as setup, rtsim_in as rtsim};
 
 /// A scenario whose name and description try to inject markup, with a threshold that
 /// passes, one that fails and a fault.
@@ -48,26 +48,6 @@ assert:
 sweep:
   clients.u.count: [2, 3, 4]
 ";
-
-fn rtsim(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("rtsim")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn setup(text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("s.yaml"), text).unwrap();
-    dir
-}
 
 fn read(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("report.html")).expect("report.html was written")

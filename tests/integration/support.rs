@@ -1,5 +1,8 @@
 //! Shared helpers: build scenarios from YAML text and run them.
 
+use std::path::Path;
+
+use assert_cmd::Command;
 use rtsim::RunResult;
 use rtsim::scenario::{self, Scenario};
 
@@ -67,4 +70,32 @@ transports:
         }
         text
     }
+}
+
+/// Runs the `rtsim` binary in `dir` with `args` and the environment variables `env`: its
+/// exit code, standard output and standard error.
+pub fn rtsim_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::cargo_bin("rtsim").unwrap();
+    cmd.current_dir(dir).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// [`rtsim_env`] without extra environment.
+pub fn rtsim_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    rtsim_env(dir, args, &[])
+}
+
+/// A fresh folder holding `text` as `s.yaml`.
+pub fn folder_with(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.yaml"), text).unwrap();
+    dir
 }

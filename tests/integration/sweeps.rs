@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::support::{folder_with as setup, rtsim_env as rtsim};
 use serde_json::Value;
 
 const SWEEP: &str = "name: sw
@@ -18,26 +18,6 @@ sweep:
   clients.u.count: { from: 10, to: 1000, steps: 3, scale: log }
   workload.events.payload: [100B, 1KB]
 ";
-
-fn rtsim(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let mut cmd = Command::cargo_bin("rtsim").unwrap();
-    cmd.current_dir(dir).args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn setup(text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("s.yaml"), text).unwrap();
-    dir
-}
 
 fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap()
