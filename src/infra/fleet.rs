@@ -7,13 +7,17 @@
 //! replicas are down or out of rotation, the CPU cost draws, and the front end's open /
 //! peak / admitted connection counts. Does not own: the clients and their connections, nor
 //! which client sits on which replica (the simulation keeps that and asks the fleet).
+//!
+//! The CPU cost table is read here and nowhere else ([`Fleet::cost`]): the simulation
+//! says what work a job is and for which endpoint, the fleet says what it costs.
 
 use crate::engine::rng::{Stream, exponential};
 use crate::ids::ClientId;
 use crate::infra::balancer::Balancer;
 use crate::infra::balancer::BalancerSpec;
-use crate::infra::server::Server;
 use crate::infra::server::ServerSpec;
+use crate::infra::server::{CpuCosts, Server};
+use crate::metrics::{Imbalance, ReplicaResult, fixed};
 use crate::time::Nanos;
 
 /// The balancer's view of a replica under health checks: consecutive failed and passed
@@ -45,17 +49,54 @@ pub struct Fleet {
     open: u64,
     peak: u64,
     admitted: u64,
+    /// The server's costs per operation, a REST endpoint's cost per request, and a
+    /// broker message's.
+    costs: CpuCosts,
+    rest_request: Nanos,
+    broker_message: Nanos,
+    /// Replicas in service at the start.
+    initial: u32,
+    /// The measurement window `[warmup, duration)`.
+    window: (Nanos, Nanos),
+}
+
+/// One job of a replica's CPU, as the cost table sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// Parse and answer a request; `accept`: the first on a new connection, which also
+    /// pays the accept.
+    Request { accept: bool },
+    /// Write one message on a connection (an event, a long-poll answer, a client's message
+    /// read and published).
+    Push,
+    /// Write a heartbeat, ping or HTTP/2 PING.
+    Ping,
+    /// The server's part of a TLS handshake.
+    TlsHandshake,
+    /// Take in one message from the broker (`broker.cost`).
+    BrokerMessage,
+}
+
+/// Which endpoint of the server a job is for: the transport's, or the REST endpoint beside
+/// it (`rest.cost` replaces the request cost there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Transport,
+    Rest,
 }
 
 impl Fleet {
     /// `replicas` replicas (the most ever in service) of `server`, measured over
     /// `[warmup, duration)`, behind a balancer of `spec` in service with
-    /// `server.replicas`; `balancer_rng` and `cpu_rng` are the run's streams for them.
+    /// `server.replicas`; `(rest_request, broker_message)`: the CPU a REST endpoint's
+    /// request and a broker message cost; `balancer_rng` and `cpu_rng` are the run's
+    /// streams for them.
     pub fn new(
         server: &ServerSpec,
         spec: BalancerSpec,
         replicas: u32,
         (warmup, duration): (Nanos, Nanos),
+        (rest_request, broker_message): (Nanos, Nanos),
         balancer_rng: Stream,
         cpu_rng: Stream,
     ) -> Self {
@@ -75,6 +116,34 @@ impl Fleet {
             open: 0,
             peak: 0,
             admitted: 0,
+            costs: server.cost,
+            rest_request,
+            broker_message,
+            initial: server.replicas,
+            window: (warmup, duration),
+        }
+    }
+
+    /// The mean CPU time of `work` for `endpoint`: the one place the cost table is read.
+    #[inline]
+    pub fn cost(&self, work: Work, endpoint: Endpoint) -> Nanos {
+        let costs = &self.costs;
+        match work {
+            Work::Request { accept } => {
+                let request = match endpoint {
+                    Endpoint::Transport => costs.request,
+                    Endpoint::Rest => self.rest_request,
+                };
+                if accept {
+                    request + costs.accept
+                } else {
+                    request
+                }
+            }
+            Work::Push => costs.push,
+            Work::Ping => costs.ping,
+            Work::TlsHandshake => costs.tls_handshake,
+            Work::BrokerMessage => self.broker_message,
         }
     }
 
@@ -119,10 +188,11 @@ impl Fleet {
         (!self.down[r as usize]).then_some(r)
     }
 
-    /// Runs a job of mean cost `mean` on replica `r` from `now`: its drawn cost, and when
-    /// it is done.
+    /// Runs `work` for `endpoint` on replica `r` from `now`: its drawn cost, and when it
+    /// is done.
     #[inline]
-    pub fn run(&mut self, r: usize, mean: Nanos, now: Nanos) -> (Nanos, Nanos) {
+    pub fn run(&mut self, r: usize, work: Work, endpoint: Endpoint, now: Nanos) -> (Nanos, Nanos) {
+        let mean = self.cost(work, endpoint);
         let cost = if self.exponential_costs {
             exponential(&mut self.cpu_rng, mean as f64)
         } else {
@@ -223,6 +293,123 @@ impl Fleet {
     }
 }
 
+/// What the fleet measured, for the run's result.
+impl Fleet {
+    /// When replica `r` entered service.
+    fn in_service_from(&self, r: u32) -> Nanos {
+        if r < self.initial {
+            return 0;
+        }
+        self.spec
+            .scale
+            .iter()
+            .find(|(_, count)| *count > r)
+            .map_or(Nanos::MAX, |(at, _)| *at)
+    }
+
+    /// Replicas in service at `t`: the latest scale step at or before it, else the initial
+    /// count.
+    pub fn replicas_at(&self, t: Nanos) -> u32 {
+        self.spec
+            .scale
+            .iter()
+            .rfind(|(at, _)| *at <= t)
+            .map_or(self.initial, |(_, n)| *n)
+    }
+
+    /// CPU utilisation of all replicas over their time in service within the window; a
+    /// replica is out of service while it is down (`down(r)`: the intervals replica `r`
+    /// is down).
+    pub fn cpu_utilisation(&self, down: impl Fn(u32) -> Vec<(Nanos, Nanos)>) -> f64 {
+        let (start, end) = self.window;
+        let mut busy = 0u128;
+        let mut capacity = 0u128;
+        for (r, server) in self.servers.iter().enumerate() {
+            let from = self.in_service_from(r as u32).max(start);
+            busy += server.busy_in_window();
+            let down: Nanos = down(r as u32)
+                .iter()
+                .map(|(a, b)| (*b).min(end).saturating_sub((*a).max(from)))
+                .sum();
+            let up = end.saturating_sub(from).saturating_sub(down);
+            capacity += up as u128 * server.cores() as u128;
+        }
+        if capacity == 0 {
+            0.0
+        } else {
+            busy as f64 / capacity as f64
+        }
+    }
+
+    /// Mean wait of a job for a core over every replica, in milliseconds.
+    pub fn mean_queueing_delay_ms(&self) -> f64 {
+        let (wait, jobs) = self.servers.iter().fold((0u128, 0u64), |(w, j), s| {
+            let (sw, sj) = s.queue_totals();
+            (w + sw, j + sj)
+        });
+        if jobs == 0 {
+            0.0
+        } else {
+            (wait / jobs as u128) as f64 / 1e6
+        }
+    }
+
+    /// The peak memory of every replica, summed (bytes).
+    pub fn peak_memory(&self) -> u64 {
+        self.servers.iter().map(|s| s.peak_memory()).sum()
+    }
+
+    /// Each replica's figures.
+    pub fn replica_results(&self) -> Vec<ReplicaResult> {
+        let end = self.window.1;
+        self.servers
+            .iter()
+            .enumerate()
+            .map(|(r, server)| ReplicaResult {
+                replica: r as u32,
+                connections_at_end: server.open_connections(),
+                peak_connections: server.peak_connections(),
+                requests: server.requests_in_window(),
+                cpu_utilisation: fixed(server.utilisation(), 6),
+                cpu_since_last_scale: fixed(server.utilisation_since_mark(end), 6),
+                mean_cpu_queueing_delay_ms: server.mean_queueing_delay() as f64 / 1e6,
+                peak_memory_bytes: server.peak_memory(),
+            })
+            .collect()
+    }
+
+    /// max / mean over the replicas in service at the end (1 when perfectly even; 1 also
+    /// when there is no load at all).
+    pub fn imbalance(&self) -> Imbalance {
+        let active = self.active() as usize;
+        let end = self.window.1;
+        let ratio = |values: Vec<f64>| {
+            let max = values.iter().cloned().fold(0.0, f64::max);
+            let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+            if mean == 0.0 {
+                1.0
+            } else {
+                fixed(max / mean, 6)
+            }
+        };
+        let servers = &self.servers[..active];
+        Imbalance {
+            connections: ratio(
+                servers
+                    .iter()
+                    .map(|s| s.open_connections() as f64)
+                    .collect(),
+            ),
+            cpu: ratio(
+                servers
+                    .iter()
+                    .map(|s| s.utilisation_since_mark(end))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,9 +445,67 @@ mod tests {
             spec,
             3,
             (0, 60 * S),
+            (0, 7),
             crate::engine::rng::stream(1, "lb"),
             crate::engine::rng::stream(1, "cpu"),
         )
+    }
+
+    #[test]
+    fn a_job_costs_what_its_work_costs_at_its_endpoint() {
+        let mut spec = server(1);
+        spec.cost = CpuCosts {
+            accept: 40,
+            request: 120,
+            push: 15,
+            ping: 5,
+            tls_handshake: 900,
+        };
+        let balancer = fleet(None).spec;
+        let rng = || crate::engine::rng::stream(1, "x");
+        let f = Fleet::new(&spec, balancer, 1, (0, S), (70, 25), rng(), rng());
+        let at = |work| {
+            (
+                f.cost(work, Endpoint::Transport),
+                f.cost(work, Endpoint::Rest),
+            )
+        };
+        assert_eq!(at(Work::Request { accept: false }), (120, 70));
+        assert_eq!(at(Work::Request { accept: true }), (160, 110));
+        assert_eq!(at(Work::Push), (15, 15));
+        assert_eq!(at(Work::Ping), (5, 5));
+        assert_eq!(at(Work::TlsHandshake), (900, 900));
+        assert_eq!(at(Work::BrokerMessage), (25, 25));
+    }
+
+    #[test]
+    fn utilisation_counts_each_replica_only_while_in_service_and_up() {
+        let mut spec = fleet(None).spec;
+        spec.scale = vec![(10 * S, 3)];
+        let rng = || crate::engine::rng::stream(1, "x");
+        let mut f = Fleet::new(&server(2), spec, 3, (0, 60 * S), (0, 0), rng(), rng());
+        assert_eq!(
+            [
+                f.replicas_at(0),
+                f.replicas_at(10 * S - 1),
+                f.replicas_at(10 * S)
+            ],
+            [2, 2, 3]
+        );
+        let mut push = server(2);
+        push.cost.push = 6 * S;
+        f.costs = push.cost;
+        f.run(0, Work::Push, Endpoint::Transport, 0);
+        // Capacity: replica 0 the whole minute, replica 1 less its 10 s down, replica 2
+        // from its scale step at 10 s: 60 + 50 + 50 core-seconds for 6 busy.
+        let down = |r| {
+            if r == 1 {
+                vec![(20 * S, 30 * S)]
+            } else {
+                vec![]
+            }
+        };
+        assert!((f.cpu_utilisation(down) - 6.0 / 160.0).abs() < 1e-12);
     }
 
     #[test]
@@ -328,7 +573,7 @@ mod tests {
             ),
             (2, 2, 3)
         );
-        let (cost, done) = f.run(0, 7, 10);
+        let (cost, done) = f.run(0, Work::BrokerMessage, Endpoint::Transport, 10);
         assert_eq!((cost, done), (7, 17), "a fixed cost on an idle core");
     }
 }

@@ -353,25 +353,20 @@ impl Server {
     }
 }
 
+impl CpuCosts {
+    /// Every operation free: for a server whose work is costed elsewhere (or not at all).
+    pub const FREE: CpuCosts = CpuCosts {
+        accept: 0,
+        request: 0,
+        push: 0,
+        ping: 0,
+        tls_handshake: 0,
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_job_costs_what_its_work_costs() {
-        let costs = CpuCosts {
-            accept: 40,
-            request: 120,
-            push: 15,
-            ping: 5,
-            tls_handshake: 900,
-        };
-        assert_eq!(costs.of(Work::Request { accept: false }), 120);
-        assert_eq!(costs.of(Work::Request { accept: true }), 160);
-        assert_eq!(costs.of(Work::Push), 15);
-        assert_eq!(costs.of(Work::Ping), 5);
-        assert_eq!(costs.of(Work::TlsHandshake), 900);
-    }
 
     fn spec(cores: u32) -> ServerSpec {
         ServerSpec {
@@ -440,42 +435,5 @@ mod tests {
         s.connection_opened();
         assert_eq!(s.peak_connections(), 2);
         assert_eq!(s.peak_memory(), 2000);
-    }
-}
-
-/// One job of a replica's CPU, as its cost model sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Work {
-    /// Parse and answer a request; `accept`: the first on a new connection, which also
-    /// pays the accept.
-    Request { accept: bool },
-    /// Write one message on a connection (an event, a long-poll answer, a client's message
-    /// read and published).
-    Push,
-    /// Write a heartbeat, ping or HTTP/2 PING.
-    Ping,
-    /// The server's part of a TLS handshake.
-    TlsHandshake,
-}
-
-impl CpuCosts {
-    /// Every operation free: for a server whose work is costed elsewhere (or not at all).
-    pub const FREE: CpuCosts = CpuCosts {
-        accept: 0,
-        request: 0,
-        push: 0,
-        ping: 0,
-        tls_handshake: 0,
-    };
-
-    /// The mean CPU time of `work`: the one place the cost model is read.
-    pub fn of(&self, work: Work) -> Nanos {
-        match work {
-            Work::Request { accept: false } => self.request,
-            Work::Request { accept: true } => self.request + self.accept,
-            Work::Push => self.push,
-            Work::Ping => self.ping,
-            Work::TlsHandshake => self.tls_handshake,
-        }
     }
 }

@@ -7,9 +7,9 @@ use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
 use crate::infra::fanout::Fanout;
-use crate::infra::fleet::Fleet;
+use crate::infra::fleet::{Endpoint, Fleet, Work};
 use crate::infra::middleboxes::Middleboxes;
-use crate::infra::server::{Server, Work};
+use crate::infra::server::Server;
 use crate::metrics::recorder::{Count, Recorder};
 use crate::net::connections::{Carried, Connections};
 use crate::net::link::{LinkParams, carried_within};
@@ -17,7 +17,6 @@ use crate::net::network::{Network, Transfer};
 use crate::net::tcp::{PureAcks, segments};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
-use crate::scenario::CpuCosts;
 use crate::scenario::Scenario;
 use crate::time::Nanos;
 use crate::transport::pool::Pools;
@@ -260,6 +259,7 @@ impl<'s> World<'s> {
                 scenario.balancer.clone(),
                 scenario.max_replicas(),
                 (scenario.warmup, scenario.duration),
+                (scenario.rest.cost, scenario.broker.map_or(0, |b| b.cost)),
                 rng::stream(scenario.seed, "load-balancer"),
                 rng::stream(scenario.seed, "server-cpu"),
             ),
@@ -652,9 +652,20 @@ impl<'s> World<'s> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let mean = self.job_cost(c, job, accept);
+        let work = match job {
+            Job::Request(_) => Work::Request { accept },
+            Job::Push(_) | Job::Answer(_) | Job::Message(_) => Work::Push,
+            Job::Keepalive | Job::Http2Ping => Work::Ping,
+            Job::TlsHandshake => Work::TlsHandshake,
+        };
+        // A REST client's requests go to the REST endpoint beside the transport's.
+        let endpoint = if self.is_rest(c) {
+            Endpoint::Rest
+        } else {
+            Endpoint::Transport
+        };
         let r = self.replica_of(c);
-        let (cost, done) = self.fleet.run(r, mean, now);
+        let (cost, done) = self.fleet.run(r, work, endpoint, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
@@ -664,27 +675,6 @@ impl<'s> World<'s> {
                 epoch: self.clients[c].job_epoch,
             },
         );
-    }
-
-    /// The mean CPU time of `job` for `c`, from the server's cost model; a REST client's
-    /// requests cost the REST endpoint's request cost instead.
-    fn job_cost(&self, c: ClientId, job: Job, accept: bool) -> Nanos {
-        let work = match job {
-            Job::Request(_) => Work::Request { accept },
-            Job::Push(_) | Job::Answer(_) | Job::Message(_) => Work::Push,
-            Job::Keepalive | Job::Http2Ping => Work::Ping,
-            Job::TlsHandshake => Work::TlsHandshake,
-        };
-        let server = &self.scenario.server.cost;
-        if self.is_rest(c) {
-            let rest = CpuCosts {
-                request: self.scenario.rest.cost,
-                ..*server
-            };
-            rest.of(work)
-        } else {
-            server.of(work)
-        }
     }
 
     /// The server starts counting events for client `c` from now on.

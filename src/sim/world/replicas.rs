@@ -10,8 +10,8 @@
 
 use super::World;
 use crate::engine::Scheduler;
+use crate::infra::fleet::{Endpoint, Work};
 use crate::metrics::recorder::Count;
-use crate::metrics::{Imbalance, ReplicaResult, fixed};
 use crate::sim::event::{ClientId, CloseReason, Event, Job};
 use crate::time::Nanos;
 
@@ -145,8 +145,9 @@ impl World<'_> {
         if self.replica_down(r) {
             return;
         }
-        let mean = self.scenario.broker.map_or(0, |b| b.cost);
-        let (cost, done) = self.fleet.run(r as usize, mean, now);
+        let (cost, done) =
+            self.fleet
+                .run(r as usize, Work::BrokerMessage, Endpoint::Transport, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
@@ -252,104 +253,6 @@ impl World<'_> {
             }
         }
         closed
-    }
-
-    /// When replica `r` entered service.
-    fn in_service_from(&self, r: u32) -> Nanos {
-        if r < self.scenario.server.replicas {
-            return 0;
-        }
-        self.scenario
-            .balancer
-            .scale
-            .iter()
-            .find(|(_, count)| *count > r)
-            .map_or(Nanos::MAX, |(at, _)| *at)
-    }
-
-    /// Replicas in service at `t`: the latest scale step at or before it, else the initial
-    /// count.
-    pub(super) fn replicas_at(&self, t: Nanos) -> u32 {
-        self.scenario
-            .balancer
-            .scale
-            .iter()
-            .rfind(|(at, _)| *at <= t)
-            .map_or(self.scenario.server.replicas, |(_, n)| *n)
-    }
-
-    /// CPU utilisation of all replicas over their time in service within the window.
-    pub(super) fn cpu_utilisation(&self) -> f64 {
-        let (start, end) = (self.scenario.warmup, self.scenario.duration);
-        let mut busy = 0u128;
-        let mut capacity = 0u128;
-        for (r, server) in self.fleet.servers().iter().enumerate() {
-            let from = self.in_service_from(r as u32).max(start);
-            busy += server.busy_in_window();
-            // A crashed replica is out of service until it restarts.
-            let down: Nanos = self
-                .down_intervals(r as u32)
-                .iter()
-                .map(|(a, b)| (*b).min(end).saturating_sub((*a).max(from)))
-                .sum();
-            let up = end.saturating_sub(from).saturating_sub(down);
-            capacity += up as u128 * server.cores() as u128;
-        }
-        if capacity == 0 {
-            0.0
-        } else {
-            busy as f64 / capacity as f64
-        }
-    }
-
-    pub(super) fn replica_results(&self) -> Vec<ReplicaResult> {
-        let end = self.scenario.duration;
-        self.fleet
-            .servers()
-            .iter()
-            .enumerate()
-            .map(|(r, server)| ReplicaResult {
-                replica: r as u32,
-                connections_at_end: server.open_connections(),
-                peak_connections: server.peak_connections(),
-                requests: server.requests_in_window(),
-                cpu_utilisation: fixed(server.utilisation(), 6),
-                cpu_since_last_scale: fixed(server.utilisation_since_mark(end), 6),
-                mean_cpu_queueing_delay_ms: server.mean_queueing_delay() as f64 / 1e6,
-                peak_memory_bytes: server.peak_memory(),
-            })
-            .collect()
-    }
-
-    /// max / mean over the replicas in service at the end (1 when perfectly even; 1 also
-    /// when there is no load at all).
-    pub(super) fn imbalance(&self) -> Imbalance {
-        let active = self.fleet.active() as usize;
-        let end = self.scenario.duration;
-        let ratio = |values: Vec<f64>| {
-            let max = values.iter().cloned().fold(0.0, f64::max);
-            let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
-            if mean == 0.0 {
-                1.0
-            } else {
-                fixed(max / mean, 6)
-            }
-        };
-        let servers = &self.fleet.servers()[..active];
-        Imbalance {
-            connections: ratio(
-                servers
-                    .iter()
-                    .map(|s| s.open_connections() as f64)
-                    .collect(),
-            ),
-            cpu: ratio(
-                servers
-                    .iter()
-                    .map(|s| s.utilisation_since_mark(end))
-                    .collect(),
-            ),
-        }
     }
 
     /// Schedules the scale steps.

@@ -54,7 +54,7 @@ impl World<'_> {
         let mut series = std::mem::take(&mut recorded.series);
         series.finish(|second| {
             let t = second as u64 * 1_000_000_000;
-            let in_service = self.replicas_at(t);
+            let in_service = self.fleet.replicas_at(t);
             cores * u64::from(in_service - self.down_at(t, in_service))
         });
         let faults = self.fault_results(&series);
@@ -86,24 +86,10 @@ impl World<'_> {
                 .then(|| fixed(empty_responses as f64 / responses as f64, 6)),
             polls_skipped: recorded.get(Count::PollsSkipped),
             peak_open_connections: self.fleet.peak_connections(),
-            cpu_utilisation: fixed(self.cpu_utilisation(), 6),
-            mean_cpu_queueing_delay_ms: {
-                let (wait, jobs) = self
-                    .fleet
-                    .servers()
-                    .iter()
-                    .fold((0u128, 0u64), |(w, j), s| {
-                        let (sw, sj) = s.queue_totals();
-                        (w + sw, j + sj)
-                    });
-                if jobs == 0 {
-                    0.0
-                } else {
-                    (wait / jobs as u128) as f64 / 1e6
-                }
-            },
-            peak_memory_bytes: self.fleet.servers().iter().map(|s| s.peak_memory()).sum(),
-            replicas: self.replica_results(),
+            cpu_utilisation: fixed(self.fleet.cpu_utilisation(|r| self.down_intervals(r)), 6),
+            mean_cpu_queueing_delay_ms: self.fleet.mean_queueing_delay_ms(),
+            peak_memory_bytes: self.fleet.peak_memory(),
+            replicas: self.fleet.replica_results(),
             proxies: self.proxy_results(),
             faults,
             energy: self.energy_results(),
@@ -111,7 +97,7 @@ impl World<'_> {
             webhooks: None,
             history: self.history_result(),
             fallback: self.fallback_result(variant),
-            imbalance: self.imbalance(),
+            imbalance: self.fleet.imbalance(),
             broker_messages: recorded.get(Count::BrokerMessages),
             disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,
             slow_consumers: SlowConsumers {
