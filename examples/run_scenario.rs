@@ -73,7 +73,7 @@ fn main() -> ExitCode {
     }
 
     // The same results as the CLI's outputs: its table, summary.json and runs.csv.
-    let csv = rtsim::report::runs_csv(&results);
+    let csv = rtsim::report::runs_csv(&scenario.name, &results);
     println!(
         "\nruns.csv has {} columns",
         csv.lines().next().map_or(0, |h| h.split(',').count())

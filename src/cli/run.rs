@@ -136,8 +136,19 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let written = std::fs::create_dir_all(&out)
         .and_then(|_| std::fs::write(out.join("summary.json"), &json))
         .and_then(|_| std::fs::write(out.join("summary.md"), &markdown))
-        .and_then(|_| std::fs::write(out.join("runs.csv"), report::runs_csv(&results)))
+        .and_then(|_| {
+            std::fs::write(
+                out.join("runs.csv"),
+                report::runs_csv(&scenario.name, &results),
+            )
+        })
         .and_then(|_| std::fs::write(out.join("series.json"), &series_json))
+        .and_then(|_| {
+            std::fs::write(
+                out.join("series.csv"),
+                report::series_csv(&scenario.name, &results),
+            )
+        })
         .and_then(|_| super::plot::write_charts(&out, &charts, &formats))
         .and_then(|_| {
             super::report::write_run(&out, plan.text(), &provenance, &json, &series_json)
@@ -147,7 +158,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     })?;
     let text = match args.format {
         Format::Table => format!(
-            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}{}\nwrote {}/{{report.html,summary.json,summary.md,runs.csv,series.json,*.svg}} (summary.md also lists each transport's documented properties, with sources)\n",
+            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}{}\nwrote {}/{{report.html,summary.json,summary.md,runs.csv,series.json,series.csv,*.svg}} (summary.md also lists each transport's documented properties, with sources)\n",
             scenario.name,
             scenario.client_count(),
             scenario.duration as f64 / 1e9,

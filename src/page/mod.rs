@@ -20,9 +20,7 @@ pub mod sweep;
 use std::fmt::Write as _;
 
 use crate::metrics::RunResult;
-use crate::metrics::registry;
 use crate::plot::Chart;
-use crate::report::checks::shown;
 use crate::report::provenance::{Provenance, SCENARIO_FILE};
 
 pub use run::{SavedRun, run_report};
@@ -339,10 +337,7 @@ fn comparison(results: &[RunResult]) -> String {
 
 /// A threshold's measured value in readable units, or "no value".
 fn measured(metric: &str, value: Option<f64>) -> String {
-    match (value, registry::metric(metric)) {
-        (Some(v), Some((unit, _))) => escape(&shown(v, unit)),
-        _ => "no value".to_string(),
-    }
+    escape(&crate::report::checks::measured(metric, value))
 }
 
 fn verdict(passed: bool) -> &'static str {

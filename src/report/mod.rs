@@ -11,7 +11,7 @@ pub mod provenance;
 pub mod sweep;
 mod table;
 
-pub use csv_out::runs_csv;
+pub use csv_out::{SERIES, SERIES_HEADER, runs_csv, runs_header, series_csv};
 pub use json::{StoppedVariant, Summary, incomplete_lines, stopped_variants, summary_json};
 pub use table::{comparison_rows, markdown, text_table};
 

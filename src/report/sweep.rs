@@ -99,21 +99,7 @@ impl SweepSummary {
     }
 
     pub fn csv(&self) -> String {
-        let axes: Vec<String> = self.axes.iter().map(|a| a.path.clone()).collect();
-        let mut rows = Vec::new();
-        for point in &self.points {
-            for (v, r) in point.results.iter().enumerate() {
-                // Run numbers count every earlier point's variants, shard or not.
-                let index = point.point * point.results.len() + v;
-                let params = point
-                    .params
-                    .iter()
-                    .map(|(_, value)| value.clone())
-                    .collect();
-                rows.push((index, point.point, params, r));
-            }
-        }
-        super::csv_out::sweep_csv(&axes, &rows)
+        super::csv_out::sweep_csv(&self.scenario, &self.axes, &self.points)
     }
 
     /// Joins shards' summaries, each named by its file, into the summary of the whole sweep.
@@ -255,11 +241,19 @@ mod tests {
                 label: "sse".into(),
                 metric: "latency.p99".into(),
                 value: Some(x),
+                threshold: Some(x * 3.0),
+                unit: Some("ns".into()),
                 passed: true,
             };
             let text = serde_json::to_string(&outcome).unwrap();
             let back: crate::report::checks::CheckOutcome = serde_json::from_str(&text).unwrap();
             assert_eq!(back.value.unwrap().to_bits(), x.to_bits(), "{text}");
+            assert_eq!(
+                back.threshold.unwrap().to_bits(),
+                (x * 3.0).to_bits(),
+                "{text}"
+            );
+            assert_eq!(back, outcome);
             x = (i as f64) / 7919.0 * 1e-3 + (i as f64).sqrt() / 1e6;
         }
     }

@@ -638,28 +638,7 @@ fn the_schema_is_current_and_every_scenario_uses_it() {
     }
 }
 
-/// The outputs page's table of `runs.csv` columns (`docs/outputs.md`) lists every column,
-/// in order.
-#[test]
-fn docs_document_every_runs_csv_column() {
-    let outputs =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/outputs.md")).unwrap();
-    let start = outputs
-        .find("`runs.csv` columns, in order")
-        .expect("the columns table");
-    let documented: Vec<&str> = outputs[start..]
-        .lines()
-        .skip_while(|l| !l.starts_with("| column"))
-        .skip(2)
-        .take_while(|l| l.starts_with('|'))
-        .flat_map(|row| row.split('|').nth(1).unwrap().split(", "))
-        .map(|cell| cell.trim().trim_matches('`'))
-        .collect();
-    let scenario = crate::support::scenario(SMALL);
-    let csv = rtsim::report::runs_csv(&crate::support::run(&scenario));
-    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
-    assert_eq!(documented, header);
-}
+// The outputs page's tables of columns are checked in `outputs.rs`.
 
 // ---- Numeric flags ----
 

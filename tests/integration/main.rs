@@ -19,6 +19,7 @@ mod http2;
 mod input_bounds;
 mod invariants;
 mod loss;
+mod outputs;
 mod proxies;
 mod queueing;
 mod replicas;

@@ -59,7 +59,9 @@ fn the_grid_has_every_combination_in_row_major_order() {
     assert_eq!(points[4]["results"][0]["clients"], 1000);
     let csv = read(&dir.path().join("o"), "sweep.csv");
     assert_eq!(csv.lines().count(), 1 + 12);
-    assert!(csv.starts_with("run,point,clients.u.count,workload.events.payload,label,"));
+    assert!(csv.starts_with(
+        "scenario,run,point,clients.u.count,workload.events.payload,workload.events.payload_bytes,variant,label,"
+    ));
 }
 
 #[test]
