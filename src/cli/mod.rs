@@ -2,6 +2,7 @@
 
 mod check;
 mod error;
+mod init;
 mod merge;
 mod plot;
 mod report;
@@ -116,6 +117,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented starter scenario (a dashboard, a chat, notifications or phones on
+    /// LTE) that passes `check`; an existing file is not overwritten without --force.
+    Init(init::InitArgs),
     /// Run every transport variant of a scenario and print the comparison table; write
     /// summary.json, summary.md, runs.csv, the charts and report.html to the output folder.
     Run(run::RunArgs),
@@ -215,6 +219,7 @@ pub fn jobs_flag(text: &str) -> Result<usize, String> {
 /// Runs the command: success, or the error `main` prints and exits with.
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
+        Command::Init(args) => init::init(args),
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
         Command::Sweep(args) => sweep::sweep(args),

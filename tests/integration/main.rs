@@ -16,6 +16,7 @@ mod faults;
 mod grpc;
 mod history;
 mod http2;
+mod init;
 mod input_bounds;
 mod invariants;
 mod loss;
