@@ -1,6 +1,7 @@
 //! Subcommands and the arguments they share.
 
 mod check;
+mod diff;
 mod error;
 mod init;
 mod merge;
@@ -141,6 +142,10 @@ pub enum Command {
     /// `yaml-language-server` comment at the top of each example scenario), or with
     /// `--markdown` the scenario reference written from it.
     Schema(schema::SchemaArgs),
+    /// Compare two results folders (of `run` or `sweep`) metric by metric: each variant's
+    /// (and sweep point's) numbers in A and B and the relative change; with --threshold,
+    /// exit 1 when any moves by more than that, for regression checks in CI.
+    Diff(diff::DiffArgs),
 }
 
 /// Which scenario to load and how to change it.
@@ -227,6 +232,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Plot(args) => plot::plot(args),
         Command::Report(args) => report::report(args),
         Command::Schema(args) => schema::schema(args),
+        Command::Diff(args) => diff::diff(args),
     }?;
     Ok(ExitCode::SUCCESS)
 }

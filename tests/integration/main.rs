@@ -8,6 +8,7 @@ mod cli;
 mod connections;
 mod conservation;
 mod determinism;
+mod diff;
 mod docs;
 mod energy;
 mod examples;
