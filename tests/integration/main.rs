@@ -5,6 +5,7 @@ mod bad_input;
 mod budgets;
 mod charts;
 mod cli;
+mod completions;
 mod connections;
 mod conservation;
 mod determinism;
