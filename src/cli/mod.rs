@@ -1,7 +1,11 @@
 //! Subcommands and the arguments they share.
 
 mod check;
+mod completions;
+mod diff;
 mod error;
+mod init;
+mod man;
 mod merge;
 mod plot;
 mod report;
@@ -105,8 +109,9 @@ pub fn jobs(jobs: Option<usize>) -> usize {
     })
 }
 
-/// rtsim: compare how real-time updates reach users (short polling, long polling,
-/// Server-Sent Events, WebSocket) by deterministic simulation of a YAML scenario.
+/// rtsim: compare how real-time updates reach users (short and long polling, Server-Sent
+/// Events, WebSocket, gRPC, webhooks) by deterministic simulation of a YAML scenario. The
+/// text of `--help` above the commands is the package's `description` in Cargo.toml.
 #[derive(Debug, Parser)]
 #[command(name = "rtsim", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
@@ -116,14 +121,19 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented starter scenario (a dashboard, a chat, notifications or phones on
+    /// LTE) that passes `check`; an existing file is not overwritten without --force.
+    Init(init::InitArgs),
     /// Run every transport variant of a scenario and print the comparison table; write
-    /// summary.json, summary.md, runs.csv, the charts and report.html to the output folder.
+    /// summary.json, summary.md, runs.csv, series.json, the charts and report.html (with
+    /// the scenario.yaml and provenance.json it is built from) to the output folder.
     Run(run::RunArgs),
     /// Validate a scenario without running it; exit code 2 if it is invalid. A sweep's
     /// points are counted, not built; a sweep of more than 1,000,000,000 points is refused.
     Check(check::CheckArgs),
     /// Run every point of a scenario's `sweep:` (or one shard of them) in parallel, building
-    /// points a batch at a time; write sweep.json, sweep.csv, the charts and report.html.
+    /// points a batch at a time; write sweep.json, sweep.csv, the charts and report.html
+    /// (with scenario.yaml and provenance.json) to the output folder.
     Sweep(sweep::SweepArgs),
     /// Join the outputs of sweep shards into what one unsharded sweep writes; shards of
     /// different sweeps, or two different copies of a point, are refused (exit 2).
@@ -137,6 +147,14 @@ pub enum Command {
     /// `yaml-language-server` comment at the top of each example scenario), or with
     /// `--markdown` the scenario reference written from it.
     Schema(schema::SchemaArgs),
+    /// Compare two results folders (of `run` or `sweep`) metric by metric: each variant's
+    /// (and sweep point's) numbers in A and B and the relative change; with --threshold,
+    /// exit 1 when any moves by more than that, for regression checks in CI.
+    Diff(diff::DiffArgs),
+    /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff: `rtsim man | man -l -`), or write every page with --out.
+    Man(man::ManArgs),
 }
 
 /// Which scenario to load and how to change it.
@@ -215,6 +233,7 @@ pub fn jobs_flag(text: &str) -> Result<usize, String> {
 /// Runs the command: success, or the error `main` prints and exits with.
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
+        Command::Init(args) => init::init(args),
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
         Command::Sweep(args) => sweep::sweep(args),
@@ -222,6 +241,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Plot(args) => plot::plot(args),
         Command::Report(args) => report::report(args),
         Command::Schema(args) => schema::schema(args),
+        Command::Diff(args) => diff::diff(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => man::man(args),
     }?;
     Ok(ExitCode::SUCCESS)
 }
