@@ -1,9 +1,11 @@
 //! Subcommands and the arguments they share.
 
 mod check;
+mod colour;
 mod error;
 mod merge;
 mod plot;
+mod progress;
 mod report;
 mod run;
 mod schema;
@@ -228,7 +230,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
 
 pub fn print_warnings(scenario: &Scenario) {
     for warning in &scenario.warnings {
-        eprintln!("warning: {warning}");
+        let label = colour::paint("warning:", colour::Tone::Warning);
+        eprintln!("{label} {warning}");
     }
 }
 
