@@ -126,12 +126,13 @@ pub struct PointResult {
 }
 
 /// Runs `points`, every variant of every point in parallel; `progress` is called once per
-/// finished run. Results come back in the order of `points` and do not depend on the thread
-/// count; an error is the first failing run's in that order.
+/// finished run, with the place in `points` of the run's point. Results come back in the
+/// order of `points` and do not depend on the thread count; an error is the first failing
+/// run's in that order.
 pub fn run_points(
     points: &[scenario::sweep::Point],
     limits: &engine::Limits,
-    progress: &(dyn Fn() + Sync),
+    progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<PointResult>, (usize, engine::EngineError)> {
     let logs: Vec<workload::EventLog> = points
         .par_iter()
@@ -149,7 +150,7 @@ pub fn run_points(
             let scenario = &point.scenario;
             let result = sim::run_variant(scenario, &logs[*k], &scenario.transports[*v], limits)
                 .map_err(|e| (point.index, e));
-            progress();
+            progress(*k);
             result
         })
         .collect();

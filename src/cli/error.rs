@@ -85,9 +85,11 @@ impl CliError {
         ExitCode::from(self.code())
     }
 
+    /// [`line`](Self::line), its `error:` in colour on a terminal (see [`super::colour`]).
     fn print(&self) {
         if let Some(line) = self.line() {
-            eprint!("{line}");
+            let error = super::colour::paint("error:", super::colour::Tone::Bad);
+            eprint!("{}", line.replacen("error:", &error, 1));
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Subcommands and the arguments they share.
 
 mod check;
+mod colour;
 mod completions;
 mod diff;
 mod error;
@@ -8,6 +9,7 @@ mod init;
 mod man;
 mod merge;
 mod plot;
+mod progress;
 mod report;
 mod run;
 mod schema;
@@ -250,7 +252,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
 
 pub fn print_warnings(scenario: &Scenario) {
     for warning in &scenario.warnings {
-        eprintln!("warning: {warning}");
+        let label = colour::paint("warning:", colour::Tone::Warning);
+        eprintln!("{label} {warning}");
     }
 }
 

@@ -49,7 +49,12 @@ pub struct RunArgs {
     pub point: Option<usize>,
     #[command(flatten)]
     pub charts: super::plot::ChartArgs,
+    #[command(flatten)]
+    pub progress: super::progress::ProgressArgs,
 }
+
+/// The simulated time the variants of this process's run have done, for its progress.
+static SIMULATED: rtsim::engine::Progress = rtsim::engine::Progress::new();
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
     let started = std::time::Instant::now();
@@ -80,8 +85,24 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let scenario = point.scenario;
     print_warnings(&scenario);
     let jobs = super::jobs(args.jobs);
-    let limits = args.budget.limits(&[&scenario], jobs, started)?;
+    let mut limits = args.budget.limits(&[&scenario], jobs, started)?;
     let pool = super::thread_pool(args.jobs)?;
+    limits.progress = Some(&SIMULATED);
+    let display = {
+        let variants = scenario.transports.len() as u64;
+        let seconds = scenario.duration as f64 / 1e9;
+        let total = scenario.duration.saturating_mul(variants).max(1);
+        super::progress::Progress::start("run", &args.progress, move || {
+            let done = SIMULATED.simulated().min(total);
+            super::progress::Reading {
+                share: done as f64 / total as f64,
+                words: format!(
+                    "{:.1} of {variants} × {seconds} s simulated",
+                    done as f64 / 1e9
+                ),
+            }
+        })
+    };
     let run = || {
         if args.check_invariants {
             rtsim::run_checked(&scenario, &limits)
@@ -89,12 +110,19 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             rtsim::run_within(&scenario, &limits)
         }
     };
-    let results = pool.install(run).map_err(|e| {
-        CliError::failure(format!(
-            "scenario `{}` (seed {}): {e}",
-            scenario.name, scenario.seed
-        ))
-    })?;
+    let results = match pool.install(run) {
+        Ok(results) => {
+            display.finish();
+            results
+        }
+        Err(e) => {
+            display.abandon();
+            return Err(CliError::failure(format!(
+                "scenario `{}` (seed {}): {e}",
+                scenario.name, scenario.seed
+            )));
+        }
+    };
     let json = report::summary_json(&scenario, &results);
     let incomplete = report::incomplete_lines(&results, scenario.duration as f64 / 1e9);
     let mut markdown = report::markdown(&scenario.name, &scenario.description, &results);

@@ -1,13 +1,17 @@
 //! `rtsim sweep`: run every point of a scenario's sweep (or a shard of them) in parallel.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use rtsim::report::provenance::{Command, Provenance};
 use rtsim::report::sweep::{Origin, Shard, SweepSummary};
+use rtsim::scenario::shard::Costs;
 
+use super::colour::{Tone, paint};
+use super::progress::{Progress, ProgressArgs, Reading};
 use super::{CliError, ScenarioArgs, print_warnings};
 
 #[derive(Debug, Args)]
@@ -23,7 +27,8 @@ pub struct SweepArgs {
     /// least 1.
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = super::jobs_flag)]
     pub jobs: Option<usize>,
-    /// Run only shard K of N (1-based): points K-1, K-1+N, K-1+2N, ... Its sweep.json
+    /// Run only shard K of N (1-based). Shards are balanced by each point's estimated cost
+    /// (clients × duration × variants), the same split on every machine. Its sweep.json
     /// records the rtsim version, the scenario's fingerprint and the --set overrides, which
     /// `rtsim merge` compares.
     #[arg(long, value_name = "K/N", allow_hyphen_values = true)]
@@ -36,9 +41,8 @@ pub struct SweepArgs {
     /// The number of shards, with --shard-from-env when the environment does not say it.
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = super::usize_flag)]
     pub shard_count: Option<usize>,
-    /// No progress bar.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
     #[command(flatten)]
     pub budget: super::BudgetArgs,
     #[command(flatten)]
@@ -57,63 +61,41 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let first = plan.point(0)?.scenario;
     print_warnings(&first);
     let shard = shard(&args).map_err(CliError::input)?;
-    // The shard's points, counted and then built a batch at a time: never the whole grid.
-    let count = plan.point_count();
-    let (start, step) = shard.map_or((0, 1), |s| (s.index - 1, s.count));
-    let in_shard = count.saturating_sub(start).div_ceil(step);
-    let runs = in_shard as u64 * first.transports.len() as u64;
-    let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr());
-    if args.quiet {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} ({eta} left)")
-            .expect("a valid template"),
-    );
+    // The shard's points (all of them without --shard), each built when its batch comes:
+    // never the whole grid.
+    let costs = Costs::new(&plan, &first);
+    let (shard_index, shard_count) = shard.map_or((1, 1), |s| (s.index, s.count));
+    let assignment = costs.assign(shard_index, shard_count);
     let pool = super::thread_pool(args.jobs)?;
-    let progress = || bar.inc(1);
-    // An error ends the sweep: the bar stays as it was, and the error is printed below it.
-    let abandon = |e: CliError| {
-        bar.abandon();
-        e
+    let progress = SweepProgress::new(&assignment.points, &costs, first.transports.len());
+    let display = {
+        let progress = Arc::clone(&progress);
+        Progress::start("sweep", &args.progress, move || progress.reading())
     };
-    let mut indices = (start..count).step_by(step);
     let mut points = Vec::new();
-    loop {
-        let batch: Vec<usize> = indices.by_ref().take(POINTS_AT_A_TIME).collect();
-        if batch.is_empty() {
-            break;
+    let mut error = None;
+    for batch in assignment.points.chunks(POINTS_AT_A_TIME) {
+        progress.begin_batch(batch.iter().map(|p| costs.point(*p)));
+        match run_batch(&args, &plan, batch, &pool, started, &progress, &display) {
+            Ok(results) => points.extend(results),
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
         }
-        // Built in parallel, the first invalid point (in point order) reported.
-        let built: Vec<_> = pool.install(|| batch.par_iter().map(|i| plan.point(*i)).collect());
-        let built = built
-            .into_iter()
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| abandon(e.into()))?;
-        // The batch's memory, estimated before it runs (a batch is what is held at once).
-        let scenarios: Vec<&rtsim::Scenario> = built.iter().map(|p| &p.scenario).collect();
-        let limits = args
-            .budget
-            .limits(&scenarios, super::jobs(args.jobs), started)
-            .map_err(abandon)?;
-        drop(scenarios);
-        let results = pool
-            .install(|| rtsim::run_points(&built, &limits, &progress))
-            .map_err(|(point, e)| {
-                abandon(CliError::failure(format!(
-                    "scenario `{}` point {point} (seed {}): {e}",
-                    first.name, first.seed
-                )))
-            })?;
-        points.extend(results);
     }
-    bar.finish_and_clear();
+    if let Some(e) = error {
+        // The bar stays as it was, and the error is printed below it.
+        display.abandon();
+        return Err(e);
+    }
+    display.finish();
     let origin = shard.map(|_| Origin::new(plan.text(), &args.scenario.set));
     let summary = SweepSummary {
         scenario: first.name.clone(),
         seed: first.seed,
         axes: plan.axes.clone(),
-        points_total: count,
+        points_total: plan.point_count(),
         shard,
         origin,
         charts: first.charts.clone(),
@@ -135,6 +117,110 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
             CliError::failure(format!("cannot write results to {}: {e}", out.display()))
         })?;
     report(&summary, &out)
+}
+
+/// Builds and runs the points `batch` (point numbers, in order).
+fn run_batch(
+    args: &SweepArgs,
+    plan: &rtsim::scenario::sweep::Plan,
+    batch: &[usize],
+    pool: &rayon::ThreadPool,
+    started: std::time::Instant,
+    progress: &SweepProgress,
+    display: &Progress,
+) -> Result<Vec<rtsim::PointResult>, CliError> {
+    // Built in parallel, the first invalid point (in point order) reported.
+    let built: Vec<_> = pool.install(|| batch.par_iter().map(|i| plan.point(*i)).collect());
+    let built = built.into_iter().collect::<Result<Vec<_>, _>>()?;
+    // The batch's memory, estimated before it runs (a batch is what is held at once).
+    let scenarios: Vec<&rtsim::Scenario> = built.iter().map(|p| &p.scenario).collect();
+    let limits = args
+        .budget
+        .limits(&scenarios, super::jobs(args.jobs), started)?;
+    drop(scenarios);
+    let finished = |k: usize| {
+        progress.finished_run(k);
+        display.tick();
+    };
+    pool.install(|| rtsim::run_points(&built, &limits, &finished))
+        .map_err(|(point, e)| {
+            let first = &built[0].scenario;
+            CliError::failure(format!(
+                "scenario `{}` point {point} (seed {}): {e}",
+                first.name, first.seed
+            ))
+        })
+}
+
+/// What a sweep (or shard) has done, for its progress display: points and runs finished,
+/// and the share of the estimated cost they make, which the time left is reckoned from.
+struct SweepProgress {
+    points: usize,
+    runs: u64,
+    variants: usize,
+    /// The estimated cost of the shard's points.
+    total: u128,
+    /// Each point of the running batch, by place in the batch: (estimated cost, runs
+    /// finished).
+    batch: Mutex<Vec<(u64, usize)>>,
+    points_done: AtomicUsize,
+    runs_done: AtomicU64,
+    /// Estimated cost of the finished runs, in billionths of `total`.
+    cost_done: AtomicU64,
+}
+
+impl SweepProgress {
+    fn new(points: &[usize], costs: &Costs, variants: usize) -> Arc<SweepProgress> {
+        let total = points.iter().map(|p| u128::from(costs.point(*p))).sum();
+        Arc::new(SweepProgress {
+            points: points.len(),
+            runs: points.len() as u64 * variants as u64,
+            variants,
+            total,
+            batch: Mutex::new(Vec::new()),
+            points_done: AtomicUsize::new(0),
+            runs_done: AtomicU64::new(0),
+            cost_done: AtomicU64::new(0),
+        })
+    }
+
+    /// A batch of points starts, with these estimated costs.
+    fn begin_batch(&self, costs: impl Iterator<Item = u64>) {
+        *self.batch.lock().unwrap_or_else(|e| e.into_inner()) = costs.map(|c| (c, 0)).collect();
+    }
+
+    /// A run of the batch's point `k` has finished.
+    fn finished_run(&self, k: usize) {
+        let mut batch = self.batch.lock().unwrap_or_else(|e| e.into_inner());
+        let (cost, runs) = &mut batch[k];
+        *runs += 1;
+        if *runs == self.variants {
+            self.points_done.fetch_add(1, Ordering::Relaxed);
+        }
+        let per_run = self.total.max(1) * self.variants.max(1) as u128;
+        let billionths = u128::from(*cost) * 1_000_000_000 / per_run;
+        self.cost_done
+            .fetch_add(billionths as u64, Ordering::Relaxed);
+        self.runs_done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn reading(&self) -> Reading {
+        let runs_done = self.runs_done.load(Ordering::Relaxed);
+        let share = if self.total > 0 {
+            self.cost_done.load(Ordering::Relaxed) as f64 / 1e9
+        } else {
+            runs_done as f64 / self.runs.max(1) as f64
+        };
+        Reading {
+            share: if runs_done == self.runs { 1.0 } else { share },
+            words: format!(
+                "{}/{} points, {runs_done}/{} runs",
+                self.points_done.load(Ordering::Relaxed),
+                self.points,
+                self.runs
+            ),
+        }
+    }
 }
 
 /// Writes sweep.json, sweep.csv and (for a whole sweep) its charts in `formats`.
@@ -190,14 +276,20 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> Result<(), CliEr
                     stop.detail
                 );
                 text.push_str(&format!("  {line}\n"));
-                eprintln!("error: {line}");
+                eprintln!("{} {line}", paint("error:", Tone::Bad));
             }
         }
         for check in &point.assertions {
             checked += 1;
             if !check.passed {
                 failed += 1;
-                eprintln!("FAIL point {} ({params}): {}", point.point, check.assertion);
+                eprintln!(
+                    "{} point {} ({params}): {}: {}",
+                    paint("FAIL", Tone::Bad),
+                    point.point,
+                    check.assertion,
+                    measured_against_limit(check)
+                );
             }
         }
     }
@@ -215,7 +307,13 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> Result<(), CliEr
         )));
     }
     if checked > 0 {
-        eprintln!("all {checked} threshold checks passed");
+        eprintln!(
+            "{}",
+            paint(
+                &format!("all {checked} threshold checks passed"),
+                Tone::Good
+            )
+        );
     }
     if saturated {
         // The saturated runs' `error:` lines above give the reason.
@@ -229,10 +327,37 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> Result<(), CliEr
     printed
 }
 
+/// `measured 1420 ms, limit < 1000 ms`: a threshold's measured value and its limit, both in
+/// the metric's units (those of `PASS`/`FAIL` after `rtsim run`).
+fn measured_against_limit(check: &rtsim::report::checks::CheckOutcome) -> String {
+    use rtsim::report::checks::shown;
+    let unit = rtsim::metrics::registry::metric(&check.metric).map(|(unit, _)| unit);
+    let measured = match (check.value, unit) {
+        (Some(value), Some(unit)) => format!("measured {}", shown(value, unit)),
+        _ => "no value measured".to_string(),
+    };
+    match (
+        rtsim::scenario::assertions::read(&check.assertion, &check.label),
+        unit,
+    ) {
+        (Ok(a), Some(unit)) => format!(
+            "{measured}, limit {} {}",
+            a.op.symbol(),
+            shown(a.threshold, unit)
+        ),
+        _ => measured,
+    }
+}
+
 fn shard(args: &SweepArgs) -> Result<Option<Shard>, String> {
     let parse_count = |n: usize| {
+        use rtsim::scenario::shard::MAX_SHARDS;
         if n == 0 {
             Err("the shard count must be at least 1".to_string())
+        } else if n > MAX_SHARDS {
+            Err(format!(
+                "the shard count must be at most {MAX_SHARDS}, the most points a sweep can have"
+            ))
         } else {
             Ok(n)
         }
@@ -242,7 +367,7 @@ fn shard(args: &SweepArgs) -> Result<Option<Shard>, String> {
             .split_once('/')
             .and_then(|(k, n)| Some((k.parse::<usize>().ok()?, n.parse::<usize>().ok()?)))
             .ok_or_else(|| format!("--shard {text}: expected K/N, e.g. 2/8"))?;
-        let n = parse_count(n)?;
+        let n = parse_count(n).map_err(|e| format!("--shard {text}: {e}"))?;
         if k == 0 || k > n {
             return Err(format!("--shard {text}: K must be between 1 and N"));
         }

@@ -129,6 +129,9 @@ pub struct Limits {
     /// and what the model reports in [`Model::grown_bytes`] (its share of the memory
     /// budget once its fixed state is counted).
     pub memory_bytes: u64,
+    /// Where the run adds the simulated time it has done, for a progress display; not a
+    /// limit, and nothing in the run reads it back.
+    pub progress: Option<&'static Progress>,
 }
 
 impl Limits {
@@ -138,9 +141,46 @@ impl Limits {
             max_events,
             deadline: None,
             memory_bytes: u64::MAX,
+            progress: None,
         }
     }
 }
+
+/// Simulated time done so far by the runs that share it (summed over them), for showing
+/// progress: [`run`] adds to it at each of its periodic checks and, at its end, the rest of
+/// its time up to its end time (so a run that stops early, or runs out of events, counts in
+/// full). Only ever written by a run, so it cannot change a result.
+#[derive(Debug, Default)]
+pub struct Progress {
+    simulated: std::sync::atomic::AtomicU64,
+}
+
+impl Progress {
+    pub const fn new() -> Self {
+        Progress {
+            simulated: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Nanoseconds of simulated time done, summed over the runs.
+    pub fn simulated(&self) -> u64 {
+        self.simulated.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn advance(&self, nanos: Nanos) {
+        self.simulated
+            .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Two displays are the same display only if they are one object.
+impl PartialEq for Progress {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Progress {}
 
 /// Why a run stopped before its end time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -212,6 +252,8 @@ pub fn run<M: Model>(
     let mut events = 0u64;
     let mut pending_after_end = 0;
     let mut stopped = None;
+    // Simulated time already added to `limits.progress`.
+    let mut shown = scheduler.now;
     // Pop first and look at the time after: one search of the queue per event instead of a
     // peek and a pop. The one event found beyond `end` is dropped with the rest.
     while let Some((time, event)) = scheduler.queue.pop() {
@@ -236,6 +278,10 @@ pub fn run<M: Model>(
         events += 1;
         model.handle(time, M::Event::unpack(event), scheduler);
         if events.is_multiple_of(CHECK_EVERY) {
+            if let Some(progress) = limits.progress {
+                progress.advance(time - shown);
+                shown = time;
+            }
             stopped = check(model, scheduler, limits, time);
             if stopped.is_some() {
                 break;
@@ -245,6 +291,9 @@ pub fn run<M: Model>(
     match &stopped {
         None => scheduler.now = end,
         Some(stop) => scheduler.now = stop.at,
+    }
+    if let Some(progress) = limits.progress {
+        progress.advance(end.saturating_sub(shown));
     }
     RunStats {
         events,
@@ -393,6 +442,36 @@ mod tests {
         assert_eq!(stop.reason, StopReason::Saturated);
         assert_eq!(stats.events, CHECK_EVERY);
         assert_eq!(stop.at, CHECK_EVERY - 1);
+    }
+
+    /// The progress display is told the run's simulated time, all of it by the end (also
+    /// when the queue empties early), and the run is the same as without one.
+    #[test]
+    fn a_run_tells_its_progress_display_its_simulated_time() {
+        static PROGRESS: Progress = Progress::new();
+        let end = 100 * CHECK_EVERY;
+        let mut with = Ticker { seen: Vec::new() };
+        let mut scheduler = Scheduler::new();
+        scheduler.at(0, 1);
+        let limits = Limits {
+            progress: Some(&PROGRESS),
+            ..Limits::events(u64::MAX)
+        };
+        let stats = run(&mut with, &mut scheduler, end, &limits);
+        assert_eq!(PROGRESS.simulated(), end);
+        let mut without = Ticker { seen: Vec::new() };
+        let mut scheduler = Scheduler::new();
+        scheduler.at(0, 1);
+        assert_eq!(
+            run(&mut without, &mut scheduler, end, &Limits::events(u64::MAX)),
+            stats
+        );
+        assert_eq!(with.seen, without.seen);
+        // A run whose events run out early (here: it has none) still counts its whole time.
+        let mut idle = Ticker { seen: Vec::new() };
+        run(&mut idle, &mut Scheduler::new(), 500, &limits);
+        assert!(idle.seen.is_empty());
+        assert_eq!(PROGRESS.simulated(), end + 500);
     }
 
     #[test]

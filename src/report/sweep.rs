@@ -15,19 +15,13 @@ use crate::PointResult;
 use crate::scenario::charts::ChartRequest;
 use crate::scenario::sweep::Axis;
 
-/// Which slice of a sweep a file holds.
+/// Which slice of a sweep a file holds: shard `index` of `count`, whose points
+/// [`crate::scenario::shard`] chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shard {
     /// 1-based.
     pub index: usize,
     pub count: usize,
-}
-
-impl Shard {
-    /// Whether point `p` belongs to this shard: points are dealt round robin.
-    pub fn holds(&self, p: usize) -> bool {
-        p % self.count == self.index - 1
-    }
 }
 
 /// Where a shard's points come from: what must be equal for shards to be merged. Only a

@@ -58,6 +58,24 @@ pub(crate) fn parse(
         .collect()
 }
 
+/// Reads one threshold as written (`sse.latency.p99 < 250ms`) of the variant `label`, as
+/// a sweep.json records it: its metric, comparison and limit in the metric's base unit.
+pub fn read(text: &str, label: &str) -> Result<Assertion, String> {
+    parse_one(text, &[label.to_string()])
+}
+
+impl Op {
+    /// `<`, `<=`, `>` or `>=`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Less => "<",
+            Op::LessOrEqual => "<=",
+            Op::Greater => ">",
+            Op::GreaterOrEqual => ">=",
+        }
+    }
+}
+
 fn parse_one(text: &str, labels: &[String]) -> Result<Assertion, String> {
     let expected = "expected `<label>.<metric> <op> <value>`, e.g. `sse.latency.p99 < 250ms`";
     let (at, op, len) = ["<=", ">=", "<", ">"]

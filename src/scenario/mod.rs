@@ -32,6 +32,7 @@ pub mod raw;
 pub mod reconnect;
 pub mod reference;
 pub mod server;
+pub mod shard;
 mod source;
 pub mod spec;
 pub mod stack;

@@ -26,7 +26,7 @@ pub use super::radio::RawRadio;
 pub use super::reconnect::RawReconnect;
 pub use super::server::{RawBroker, RawCost, RawSendBuffer, RawServer};
 pub use super::stack::{RawHttp2, RawTcp, RawTls};
-pub use super::sweep::{RawAxis, RawRange};
+pub use super::sweep::{RawAxis, RawRange, RawSweep};
 pub use super::topology::{RawTopology, RawTopologyLink};
 pub use super::transports::{
     RawFallback, RawFallbacks, RawLongPolling, RawPolling, RawSse, RawTransport, RawWebSocket,
@@ -97,9 +97,11 @@ pub struct RawScenario {
     /// The transport variants to compare. At least one.
     pub transports: Vec<RawTransport>,
     /// Parameters to sweep: field path → a list of values, or a range. Every combination
-    /// of values is one point of the sweep.
+    /// of values is one point of the sweep; points are numbered over the parameters in the
+    /// order written (the last one changes fastest).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sweep: Option<BTreeMap<String, RawAxis>>,
+    #[schemars(with = "Option<BTreeMap<String, RawAxis>>")]
+    pub sweep: Option<RawSweep>,
     /// Scheduled faults: replica crashes, rolling deploys, restarts of a proxy or the load
     /// balancer, partitions of a client group's links and network switches (see the Faults
     /// page). Default: none.

@@ -1,6 +1,7 @@
 //! Sweeps: a scenario's `sweep:` block, a grid of points, each a scenario with some fields
-//! set. Points are numbered in row-major order (the last parameter changes fastest), so a
-//! point's number is stable whatever machine or shard runs it.
+//! set. The axes are taken in the order they are written in the file ([`RawSweep`] keeps
+//! it), and points are numbered in row-major order over them (the last parameter written
+//! changes fastest), so a point's number is stable whatever machine or shard runs it.
 //!
 //! The grid is never built: a [`Plan`] holds the base scenario and the axes, counts the
 //! points with checked arithmetic, and builds point `i` on demand by reading `i` as a
@@ -17,6 +18,58 @@ use super::overrides::{self, Override};
 use super::raw::RawScenario;
 use super::{Scenario, TOP_LEVEL_KEYS};
 use crate::units::{Bandwidth, ByteSize, Duration};
+
+/// A `sweep:` block as written: (field path, axis) in the order of the file. It reads from
+/// and writes to a YAML/JSON mapping (its JSON Schema is a map's); unlike a `BTreeMap` it
+/// keeps the author's order, which is the order of the axes, of `params` and of the columns.
+#[derive(Debug, Clone, Default)]
+pub struct RawSweep(pub Vec<(String, RawAxis)>);
+
+impl RawSweep {
+    /// The axes, in the order written.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &RawAxis)> {
+        self.0.iter().map(|(path, axis)| (path, axis))
+    }
+}
+
+impl Serialize for RawSweep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (path, axis) in &self.0 {
+            map.serialize_entry(path, axis)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RawSweep {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct InOrder;
+        impl<'de> serde::de::Visitor<'de> for InOrder {
+            type Value = RawSweep;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping of field paths to a list of values or a range")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawSweep, A::Error> {
+                let mut axes: Vec<(String, RawAxis)> = Vec::new();
+                while let Some((path, axis)) = map.next_entry::<String, RawAxis>()? {
+                    // The YAML reader refuses a repeated key already; a map from elsewhere
+                    // (JSON) is held to the same rule rather than keeping the last copy.
+                    if axes.iter().any(|(p, _)| *p == path) {
+                        return Err(serde::de::Error::custom(format!("`{path}` is swept twice")));
+                    }
+                    axes.push((path, axis));
+                }
+                Ok(RawSweep(axes))
+            }
+        }
+        deserializer.deserialize_map(InOrder)
+    }
+}
 
 /// One swept parameter: a list of values, or a range.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -139,15 +192,20 @@ impl Range {
         })
     }
 
-    /// Value `i` (below `steps`), written as a value of the field.
-    fn value(&self, i: usize) -> String {
+    /// Value `i` (below `steps`) in the base unit, before it is rounded to one.
+    fn x(&self, i: usize) -> f64 {
         let (a, b) = (self.from, self.to);
         let t = i as f64 / (self.steps - 1) as f64;
-        let x = if self.log {
+        if self.log {
             a * (b / a).powf(t)
         } else {
             a + (b - a) * t
-        };
+        }
+    }
+
+    /// Value `i` (below `steps`), written as a value of the field.
+    fn value(&self, i: usize) -> String {
+        let x = self.x(i);
         match self.kind {
             RangeKind::Integer => format!("{}", x.round() as i64),
             RangeKind::Number => format!("{x}"),
@@ -182,6 +240,40 @@ impl AxisValues {
                     range.steps
                 );
                 range.value(i)
+            }
+        }
+    }
+
+    /// Value `i` as a whole number in its base unit (a count, or nanoseconds for a
+    /// duration) when it is one: the number [`get`](Self::get)'s text reads as, without
+    /// writing the text (for estimates over many points).
+    pub fn whole(&self, i: usize) -> Option<u64> {
+        match self {
+            AxisValues::List(values) => {
+                let text = values[i].as_str();
+                text.parse::<u64>()
+                    .ok()
+                    .or_else(|| text.parse::<Duration>().ok().map(|d| d.as_nanos()))
+                    .or_else(|| {
+                        // A YAML float written back (`1000.0`).
+                        text.parse::<f64>()
+                            .ok()
+                            .filter(|x| x.is_finite() && *x >= 0.0 && x.fract() == 0.0)
+                            .map(|x| x as u64)
+                    })
+            }
+            AxisValues::Range(range) => {
+                assert!(
+                    i < range.steps as usize,
+                    "value {i} of a range of {}",
+                    range.steps
+                );
+                let x = range.x(i);
+                match range.kind {
+                    RangeKind::Number if x.fract() != 0.0 => None,
+                    _ if x < 0.0 => None,
+                    _ => Some(x.round() as u64),
+                }
             }
         }
     }
@@ -486,7 +578,8 @@ fn axes(
     raw: &RawScenario,
 ) -> Result<Vec<Axis>, ScenarioError> {
     let mut axes = Vec::new();
-    for (path, axis) in raw.sweep.iter().flatten() {
+    // In the order written: the first axis is the highest digit of the point number.
+    for (path, axis) in raw.sweep.iter().flat_map(RawSweep::iter) {
         let field = format!("sweep.{path}");
         let bad = |message: String| {
             ScenarioError::new(file, message)
@@ -587,7 +680,7 @@ sweep:
 ";
 
     /// Point numbers are unchanged by building points on demand: row-major over the axes in
-    /// their (alphabetical) order, the last axis fastest, as the grid was expanded before.
+    /// the order written, the last axis fastest, as the grid was expanded before.
     #[test]
     fn points_are_numbered_row_major() {
         let plan = crate::scenario::plan("grid.yaml", GRID, &[]).unwrap();
@@ -610,6 +703,44 @@ sweep:
             assert_eq!(&point.params, params, "point {i}");
         }
         assert_eq!(plan.point(23).unwrap().scenario.client_count(), 5);
+    }
+
+    /// The axes keep the order of the file, not the alphabetical one; a map from elsewhere
+    /// naming an axis twice is refused rather than keeping one copy.
+    #[test]
+    fn axes_keep_the_order_written() {
+        let reversed = GRID.replace(
+            "  clients.u.count: [3, 4, 5]\n  network.n.latency: { from: 1ms, to: 4ms, steps: 4 }\n  workload.events.payload: [100B, 1KB]\n",
+            "  workload.events.payload: [100B, 1KB]\n  clients.u.count: [3, 4, 5]\n  network.n.latency: { from: 1ms, to: 4ms, steps: 4 }\n",
+        );
+        assert_ne!(reversed, GRID);
+        let plan = crate::scenario::plan("grid.yaml", &reversed, &[]).unwrap();
+        let paths: Vec<&str> = plan.axes.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "workload.events.payload",
+                "clients.u.count",
+                "network.n.latency"
+            ]
+        );
+        let params = plan.point(5).unwrap().params;
+        assert_eq!(
+            params,
+            [
+                ("workload.events.payload".to_string(), "100B".to_string()),
+                ("clients.u.count".to_string(), "4".to_string()),
+                ("network.n.latency".to_string(), "2ms".to_string()),
+            ]
+        );
+        // Written back in the same order.
+        let sweep: RawSweep = serde_json::from_str(r#"{"b": [1, 2], "a": [3], "c": [4]}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&sweep).unwrap(),
+            r#"{"b":[1,2],"a":[3],"c":[4]}"#
+        );
+        let twice = serde_json::from_str::<RawSweep>(r#"{"a": [1], "a": [2]}"#).unwrap_err();
+        assert!(twice.to_string().contains("`a` is swept twice"), "{twice}");
     }
 
     #[test]

@@ -205,6 +205,7 @@ impl Estimate {
             max_events,
             deadline: None,
             memory_bytes: per_run.max(2 << 20),
+            progress: None,
         }
     }
 }

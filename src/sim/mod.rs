@@ -29,6 +29,7 @@ pub const DEFAULT_LIMITS: Limits = Limits {
     max_events: DEFAULT_MAX_EVENTS,
     deadline: None,
     memory_bytes: u64::MAX,
+    progress: None,
 };
 
 /// Runs one transport variant of `scenario` over the shared event `log`.
