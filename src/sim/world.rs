@@ -19,6 +19,7 @@ use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
 use crate::time::Nanos;
+use crate::transport::history::History;
 use crate::transport::pool::Pools;
 use crate::transport::{Chain, Delivery, Hold, Input, PollRng};
 use crate::workload::EventLog;
@@ -168,7 +169,7 @@ pub struct World<'s> {
     /// The clients' messages and the REST clients beside push-only transports.
     two_way: two_way::TwoWay,
     /// History over REST, when the scenario fetches it.
-    history: Option<history::History>,
+    history: Option<History>,
     /// Clients of the scenario (REST clients come after them).
     visible_clients: usize,
     /// The invariants checked after every event, when the run asks for it.
@@ -237,10 +238,7 @@ impl<'s> World<'s> {
             chain,
             delivery: chain.delivery(),
             two_way,
-            history: scenario
-                .rest
-                .history
-                .map(|_| history::History::new(visible_clients)),
+            history: scenario.rest.history.map(|_| History::new(visible_clients)),
             visible_clients,
             connections: Connections::new(clients.len()),
             clients,

@@ -3,11 +3,12 @@
 //! answers with commands). A variant's transports in fallback order form a [`Chain`].
 //! Nothing here touches the simulation's world; `sim` executes the commands. [`pool`]
 //! holds the browsers' connection pools (six per origin over HTTP/1.1, one shared over
-//! HTTP/2).
+//! HTTP/2); [`history`] each client's history over REST.
 
 pub mod chain;
 pub mod framing;
 pub mod grpc;
+pub mod history;
 pub mod http;
 pub mod http2;
 mod long_polling;

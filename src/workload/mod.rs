@@ -236,6 +236,20 @@ impl EventLog {
         }
     }
 
+    /// The last `limit` of `c`'s events numbered below `to` and from `from` on: the first
+    /// number of the range holding exactly them, and how many there are.
+    pub fn newest_for(&self, c: ClientId, from: u32, to: u32, limit: u32) -> (u32, u32) {
+        let mut first = to;
+        let mut found = 0;
+        while first > from && found < limit {
+            first -= 1;
+            if self.is_for(first, c) {
+                found += 1;
+            }
+        }
+        (first, found)
+    }
+
     /// The numbers of the events in `first..first + count` that are for client `c`.
     pub fn matching(&self, c: ClientId, first: u32, count: u32) -> impl Iterator<Item = u32> + '_ {
         (first..first + count).filter(move |n| self.is_for(*n, c))
