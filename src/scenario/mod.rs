@@ -31,6 +31,7 @@ pub mod radio;
 pub mod raw;
 pub mod reconnect;
 pub mod reference;
+pub mod schema;
 pub mod server;
 mod source;
 pub mod spec;
@@ -39,6 +40,7 @@ pub mod sweep;
 pub mod topology;
 pub mod trace;
 pub mod transports;
+mod tree;
 pub mod two_way;
 pub mod validate;
 pub mod webhook;
@@ -119,11 +121,11 @@ pub fn plan_file(
     plan(&file, &text, overrides)
 }
 
-/// Phase two for one point: validation of raw types that already carry the overrides.
+/// Phase two for one point: validation of a scenario that already carries the overrides.
 pub(crate) fn validate_raw(
     file: &str,
     text: &str,
-    raw: &RawScenario,
+    point: &overrides::Patched,
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
     let locations = Locations::from_text(text).unwrap_or_default();
@@ -133,7 +135,7 @@ pub(crate) fn validate_raw(
         locations: &locations,
         overridden: overrides,
     };
-    validate::validate(raw, &checker)
+    validate::validate(&point.raw, &point.tree, &checker)
 }
 
 /// Phase one: YAML text to the raw serde types.
@@ -201,10 +203,4 @@ fn nothing_written(text: &str) -> Option<&'static str> {
     })
 }
 
-/// The JSON Schema of the scenario format (pretty-printed, with a trailing newline).
-pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(raw::RawScenario);
-    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes to JSON");
-    text.push('\n');
-    text
-}
+pub use schema::json_schema;

@@ -467,15 +467,48 @@ fn payload_distributions_and_bursts_are_checked() {
     }
     assert_check_fails(
         "bursty-no-on",
-        &broken("source: poisson", "source: bursty, off: 5s"),
+        &broken("source: poisson", "source: bursty, off_time: 5s"),
         "bursty",
-        &["a bursty source needs `on`"],
+        &["a bursty source needs `on_time`"],
     );
     assert_check_fails(
         "on-not-bursty",
-        &broken("source: poisson", "source: poisson, on: 5s"),
-        "on: 5s",
-        &["workload.events.on", "only to `source: bursty`"],
+        &broken("source: poisson", "source: poisson, on_time: 5s"),
+        "on_time: 5s",
+        &["workload.events.on_time", "only to `source: bursty`"],
+    );
+}
+
+/// Issue 16: `on` and `off` were renamed `on_time` and `off_time` (YAML 1.1 tools read the
+/// old keys as booleans); the old spelling is refused, located, naming the new one, in the
+/// file, through `--set` and in a sweep.
+#[test]
+fn the_old_bursty_keys_name_their_new_spelling() {
+    for (old, new) in [("on", "on_time"), ("off", "off_time")] {
+        let to = format!("source: bursty, {old}: 5s");
+        let file = assert_check_fails(
+            &format!("renamed-{old}"),
+            &broken("source: poisson", &to),
+            &format!("{old}: 5s"),
+            &[
+                &format!("field `workload.events.{old}`"),
+                &format!("`{old}` is now `{new}`"),
+                "as a boolean",
+            ],
+        );
+        file.check(&[]).assert_lacks("--set");
+        let base = ScenarioFile::new(&format!("renamed-set-{old}"), BASE);
+        base.check(&["--set", &format!("workload.events.{old}=5s")])
+            .assert_contains(&format!(
+                "error: --set workload.events.{old}=5s: field `workload.events.{old}`: `{old}` is now `{new}`"
+            ));
+    }
+    let swept = format!("{BASE}sweep:\n  workload.events.on: [1s, 2s]\n");
+    assert_check_fails(
+        "renamed-swept",
+        &swept,
+        "[1s, 2s]",
+        &["`on` is now `on_time`"],
     );
 }
 
