@@ -457,6 +457,27 @@ mod tests {
 mod tree_tests {
     use super::*;
 
+    /// The value text takes the kind its field takes, and keeps the YAML reading otherwise
+    /// (so that the raw types refuse it as they would in a file).
+    #[test]
+    fn values_are_typed_by_their_field() {
+        let value = |text: &str, kinds: Kinds| typed(text, kinds).value;
+        let text = Kinds::STRING.union(Kinds::NULL);
+        assert_eq!(value("5", Kinds::INTEGER), Value::from(5));
+        assert_eq!(value("5", text), Value::from("5"));
+        assert_eq!(value("2.5", Kinds::NUMBER), Value::from(2.5));
+        assert_eq!(value("60s", text), Value::from("60s"));
+        assert_eq!(value("true", Kinds::BOOLEAN), Value::Bool(true));
+        assert_eq!(value("true", text), Value::from("true"));
+        assert_eq!(value("ten", Kinds::INTEGER), Value::from("ten"));
+        assert_eq!(value("5.5", Kinds::INTEGER), Value::from(5.5));
+        assert_eq!(value("null", text), Value::Null);
+        assert_eq!(value("\"5\"", Kinds::INTEGER), Value::from("\"5\""));
+        assert_eq!(value("a: b", text), Value::from("a: b"));
+        // Where the schema says nothing (an unknown field): the YAML reading.
+        assert_eq!(value("5", Kinds::ANY), Value::from(5));
+    }
+
     /// Every example scenario, written back from its tree, reads as the file does: the
     /// same raw scenario, field for field (issue 15: a sweep point or a `--set` changes
     /// nothing but what it sets).

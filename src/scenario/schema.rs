@@ -104,7 +104,7 @@ impl Kinds {
         self.0 & other.0 == other.0
     }
 
-    fn union(self, other: Kinds) -> Kinds {
+    pub(crate) fn union(self, other: Kinds) -> Kinds {
         Kinds(self.0 | other.0)
     }
 }
