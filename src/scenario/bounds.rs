@@ -12,7 +12,7 @@
 //! creates; and the expected payload bytes a run delivers (events × mean payload ×
 //! receivers, see [`MAX_PAYLOAD_BYTES_PER_RUN`]) are checked against 2^60 before it starts.
 //!
-//! The walk is generic: it goes over the scenario's value tree ([`super::tree`], the file
+//! The walk is generic: it goes over the scenario's value tree (`tree.rs`, the file
 //! with its overrides, values with units as their text, `300B`, `20ms`), and every value is
 //! checked by its kind (a size, a duration, a bandwidth, an integer where the JSON Schema
 //! says the field takes one) and its field name, so a field added to the format is bounded

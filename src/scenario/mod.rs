@@ -6,6 +6,10 @@
 //! saphyr's line and column), then [`validate`] resolves names and checks ranges, reporting
 //! the field path and the location found by [`locate`].
 //!
+//! `--set` overrides and a sweep's values are set in the file's YAML value tree (`tree`,
+//! [`overrides`]), typed by the JSON Schema ([`schema`]), and the tree is read by the same
+//! typed pass as the file, so they are checked with the same types and messages.
+//!
 //! Every input error is located: a file is read by [`source`] (size, UTF-8), parsed within
 //! the [`limits`], and the parser's errors are put in the author's words by
 //! [`yaml_error`]; a `--set` error names its argument, a sweep value's error its line.

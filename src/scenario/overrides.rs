@@ -2,14 +2,15 @@
 //! (`clients.browsers.count=5000`, `transports[1].polling.interval=2s`); a sweep's values
 //! are set the same way.
 //!
-//! An override is applied to the scenario's value tree ([`super::tree`]) before the tree is
+//! An override is applied to the scenario's value tree (`tree.rs`) before the tree is
 //! read into the raw types, so it is checked exactly like the file (unknown field, wrong
 //! type, bad unit, the same messages). The text of the value is typed by what the JSON
-//! Schema says the field takes ([`super::schema::Cursor`]): `count=5` is a number,
+//! Schema says the field takes (`schema::Cursor`): `count=5` is a number,
 //! `interval=60s` text, `http2=true` a boolean, `label=5` the text `5`. Mappings on the
-//! way are added where the field is not written yet; a named entry (a client group, a
-//! link profile) is not: a `--set` on a group that does not exist says so and lists those
-//! that do. Errors name the override, the field path and what was expected there, and
+//! way are added where the field is not written yet; a named entry that needs fields (a
+//! client group, a link profile) is not: a `--set` on a group that does not exist says so
+//! and lists those that do (a proxy, whose fields all have defaults, is made by its first
+//! value). Errors name the override, the field path and what was expected there, and
 //! where the override came from: the `--set` argument, or the line of a `sweep:` value.
 
 use std::borrow::Cow;

@@ -7,7 +7,7 @@
 //! `deny_unknown_fields` gives). The unit types (`Duration`, `ByteSize`, ...) carry the
 //! pattern of the text their parser accepts, from [`crate::units`].
 //!
-//! [`Cursor`] reads the schema along a field path: what kinds of value a field takes (a
+//! `Cursor` reads the schema along a field path: what kinds of value a field takes (a
 //! `--set` value is typed by it: `count=5` a number, `interval=60s` text, `http2=true` a
 //! boolean) and whether a mapping holds named entries (client groups, link profiles)
 //! rather than fields.
