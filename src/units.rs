@@ -1037,25 +1037,88 @@ impl fmt::Display for Percent {
 
 serde_as_string!(Percent, Quantity::Percent);
 
-/// JSON Schema of the unit types: strings of a number and a unit, as the parsers take them.
+// ---------------------------------------------------------------------------------------
+// Patterns: the written forms, for the JSON Schema
+// ---------------------------------------------------------------------------------------
+
+/// Whitespace as [`str::trim`] removes it (Unicode `White_Space`), in a notation that
+/// ECMA-262 (JSON Schema's regular expressions) and the `regex` crate read alike.
+const PATTERN_SPACE: &str =
+    r"[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+/// A number as [`lex`] and [`Decimal::parse`] take it: digits, and a fraction after a
+/// single point (no sign, no exponent, no leading or trailing point).
+const PATTERN_NUMBER: &str = r"[0-9]+(\.[0-9]+)?";
+
+impl Quantity {
+    /// The regular expression (ECMA-262, anchored) of every text this quantity's parser
+    /// accepts the form of: surrounding whitespace, a number, optional spaces and a unit of
+    /// the parser's own table (for a duration also a bare `0`). A text it matches is
+    /// refused only for its value: a fraction finer than the base unit (`0.3B`,
+    /// `1.0000000001s`), more decimals than a rate or percentage keeps, a value above 100 %
+    /// or too large for 64 bits. A text it does not match is refused for its form.
+    pub fn pattern(self) -> String {
+        let units = |table: &[&str]| table.join("|");
+        let names = |table: &[(&'static str, u64)]| -> Vec<&'static str> {
+            table.iter().map(|(name, _)| *name).collect()
+        };
+        let (space, number) = (PATTERN_SPACE, PATTERN_NUMBER);
+        match self {
+            Quantity::Duration => format!(
+                "^{space}*(0|{number}{space}*({})){space}*$",
+                units(&names(DURATION_UNITS))
+            ),
+            Quantity::ByteSize => format!(
+                "^{space}*{number}{space}*({}){space}*$",
+                units(&names(BYTE_UNITS))
+            ),
+            Quantity::Bandwidth => format!(
+                "^{space}*{number}{space}*({}){space}*$",
+                units(&names(BANDWIDTH_UNITS))
+            ),
+            Quantity::Rate => {
+                let per: Vec<&str> = RATE_UNITS.iter().map(|(name, _)| *name).collect();
+                format!(
+                    "^{space}*{number}{space}*/{space}*({}){space}*$",
+                    units(&per)
+                )
+            }
+            Quantity::Percent => format!("^{space}*{number}{space}*%{space}*$"),
+        }
+    }
+}
+
+/// JSON Schema of the unit types: strings of a number and a unit, as the parsers take them,
+/// with the [pattern](Quantity::pattern) of their written forms. A duration may also be the
+/// number `0` (a bare zero is the only number a unit field takes).
 mod schema {
     use std::borrow::Cow;
 
     use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
+    use super::Quantity;
+
     macro_rules! unit_schema {
-        ($ty:ty, $name:literal, $description:literal, $examples:expr) => {
+        ($ty:ty, $quantity:expr, $name:literal, $description:literal, $examples:expr) => {
             impl JsonSchema for $ty {
                 fn schema_name() -> Cow<'static, str> {
                     $name.into()
                 }
 
                 fn json_schema(_: &mut SchemaGenerator) -> Schema {
-                    json_schema!({
+                    let mut schema = json_schema!({
                         "type": "string",
                         "description": $description,
+                        "pattern": $quantity.pattern(),
                         "examples": $examples,
-                    })
+                    });
+                    if $quantity == Quantity::Duration {
+                        // `0`, the number: `type` admits integers, and the bounds pin them
+                        // to zero (`pattern` applies to strings only).
+                        schema.insert("type".into(), serde_json::json!(["string", "integer"]));
+                        schema.insert("minimum".into(), 0.into());
+                        schema.insert("maximum".into(), 0.into());
+                    }
+                    schema
                 }
             }
         };
@@ -1063,30 +1126,35 @@ mod schema {
 
     unit_schema!(
         super::Duration,
+        Quantity::Duration,
         "Duration",
         "A duration: a number and one of ns, us, ms, s, m, h (a bare 0 is allowed).",
         ["20ms", "1.5s", "5m"]
     );
     unit_schema!(
         super::ByteSize,
+        Quantity::ByteSize,
         "ByteSize",
         "A size: a number and one of B, KB, MB, GB (powers of 1000), KiB, MiB, GiB (powers of 1024).",
         ["180B", "32KiB", "5MB"]
     );
     unit_schema!(
         super::Bandwidth,
+        Quantity::Bandwidth,
         "Bandwidth",
         "A bandwidth: a number and one of bit/s, kbit/s, Mbit/s, Gbit/s (also bps, kbps, Mbps, Gbps) or B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s.",
         ["50Mbit/s", "10Mbps", "1MB/s"]
     );
     unit_schema!(
         super::Rate,
+        Quantity::Rate,
         "Rate",
         "A rate: a number, / and one of ms, s, sec, min, m, h.",
         ["2/s", "3/min", "100/h"]
     );
     unit_schema!(
         super::Percent,
+        Quantity::Percent,
         "Percent",
         "A percentage from 0% to 100%, at most four decimals.",
         ["0%", "2%", "0.5%"]

@@ -165,8 +165,10 @@ pub struct ScenarioArgs {
     /// Scenario file (YAML). Without it, the built-in default scenario
     /// (the same text as scenarios/default.yaml).
     pub file: Option<PathBuf>,
-    /// Override a scalar field by its path, e.g. `--set clients.browsers.count=5000` or
-    /// `--set transports[0].polling.interval=2s`. Repeatable; applied in order.
+    /// Set a field by its path before the scenario is read, e.g. `--set
+    /// clients.browsers.count=5000` or `--set transports[0].polling.interval=2s`; missing
+    /// sections are created, and the value is checked as if the file said it. Repeatable;
+    /// applied in order.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
     /// Master seed, replacing the scenario's `seed`: a whole number from 0 to

@@ -1,7 +1,7 @@
 //! `load_balancer:` the balancer in front of the replicas: layer, algorithm, idle timeout,
 //! drain, scale steps and active health checks.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::defaults as d;
@@ -13,7 +13,7 @@ use crate::time::Nanos;
 use crate::units::Duration;
 
 /// The load balancer.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBalancer {
     /// 4: a client connection is pinned to the replica chosen when it opened; 7: each
@@ -24,31 +24,26 @@ pub struct RawBalancer {
     /// `round_robin`, `least_connections` (counts open connections at layer 4, active
     /// requests and streams at layer 7; ties rotate round robin), `random` or `hash` (of
     /// the client id, modulo the replicas in service). Default `round_robin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["round_robin", "least_connections", "random", "hash", null]))]
     pub algorithm: Option<String>,
     /// Closes a connection that carried no bytes this long. Default 60s (the default of
     /// AWS's Application and Classic Load Balancers); `0s` for none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_timeout: Option<Duration>,
     /// How long a replica removed by a scale step keeps its connections before they are
     /// closed. Default 300s (AWS target groups' deregistration delay).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drain: Option<Duration>,
     /// Scale steps: from `at` on, that many replicas are in service; added ones start
     /// empty, removed ones (the highest-numbered) take no new work and drain (see `drain`).
     /// Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Vec<RawScaleStep>>,
     /// Active health checks: how long a crashed replica keeps getting new connections,
     /// and a restarted one waits to get them again. Default: none (the balancer knows at
     /// once, an idealisation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<RawHealthCheck>,
 }
 
 /// One scale step.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScaleStep {
     /// When. Required, < duration.
@@ -58,17 +53,14 @@ pub struct RawScaleStep {
 }
 
 /// Active health checks of the load balancer on its replicas.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHealthCheck {
     /// Time between probes of each replica. Default 30s (AWS target groups).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<Duration>,
     /// Consecutive failed probes before a replica is taken out of service. Default 2 (AWS).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unhealthy_threshold: Option<u32>,
     /// Consecutive passed probes before it is back in service. Default 5 (AWS).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub healthy_threshold: Option<u32>,
 }
 

@@ -12,16 +12,18 @@
 //! creates; and the expected payload bytes a run delivers (events × mean payload ×
 //! receivers, see [`MAX_PAYLOAD_BYTES_PER_RUN`]) are checked against 2^60 before it starts.
 //!
-//! The walk is generic: the raw scenario is turned back into its JSON form (values with
-//! units serialize as their text, `300B`, `20ms`), and every value is checked by its kind
-//! (a size, a duration, a bandwidth, an integer) and its field name, so a field
-//! added to the format is bounded without being listed here.
+//! The walk is generic: it goes over the scenario's value tree (`tree.rs`, the file
+//! with its overrides, values with units as their text, `300B`, `20ms`), and every value is
+//! checked by its kind (a size, a duration, a bandwidth, an integer where the JSON Schema
+//! says the field takes one) and its field name, so a field added to the format is bounded
+//! without being listed here.
 
 use serde_json::Value;
 
 use super::checker::Checker;
 use super::error::ScenarioError;
-use super::raw::RawScenario;
+use super::schema::{Cursor, Kinds};
+use super::tree::Node;
 use crate::units::{Bandwidth, ByteSize, Duration, Rate};
 
 /// Any duration (the run's, a timeout, a delay, an interval): 7 days. A week covers the
@@ -86,29 +88,35 @@ const TEXT_FIELDS: &[&str] = &["name", "description", "label", "trace", "link", 
 /// `count` is bounded with the others' (`validate::MAX_CLIENTS` clients in all).
 const UNBOUNDED_INTEGERS: &[&str] = &["seed", "layer", "count"];
 
-/// Checks every value of `raw` against its bound; the first value above one is the error.
-pub(crate) fn check(raw: &RawScenario, c: &Checker) -> Result<(), ScenarioError> {
-    let value = serde_json::to_value(raw).expect("a raw scenario serializes to JSON");
-    walk(&value, "", "", c)
+/// Checks every value of the scenario `tree` against its bound; the first value above one
+/// is the error.
+pub(crate) fn check(tree: &Node, c: &Checker) -> Result<(), ScenarioError> {
+    walk(tree, &Cursor::root(), "", "", c)
 }
 
-fn walk(value: &Value, path: &str, key: &str, c: &Checker) -> Result<(), ScenarioError> {
+fn walk(
+    node: &Node,
+    schema: &Cursor,
+    path: &str,
+    key: &str,
+    c: &Checker,
+) -> Result<(), ScenarioError> {
     if SKIPPED.contains(&path) {
         return Ok(());
     }
-    match value {
-        Value::Object(fields) => {
+    match node {
+        Node::Map(fields) => {
             for (name, field) in fields {
                 let inner = if path.is_empty() {
                     name.clone()
                 } else {
                     format!("{path}.{name}")
                 };
-                walk(field, &inner, name, c)?;
+                walk(field, &schema.field(name), &inner, name, c)?;
             }
             Ok(())
         }
-        Value::Array(items) => {
+        Node::List(items) => {
             if key == "schedule" && items.len() as u64 > MAX_RETRY_ATTEMPTS {
                 return Err(c.error(
                     path,
@@ -118,17 +126,25 @@ fn walk(value: &Value, path: &str, key: &str, c: &Checker) -> Result<(), Scenari
                     ),
                 ));
             }
-            for (index, item) in items.iter().enumerate() {
-                walk(item, &format!("{path}[{index}]"), key, c)?;
+            let item = schema.item();
+            for (index, value) in items.iter().enumerate() {
+                walk(value, &item, &format!("{path}[{index}]"), key, c)?;
             }
             Ok(())
         }
-        Value::Number(number) => match number.as_u64() {
-            Some(n) if !UNBOUNDED_INTEGERS.contains(&key) => integer(n, path, key, c),
+        // A text field may hold what looks like a quantity or a number (a label `5s`).
+        Node::Scalar(_) if TEXT_FIELDS.contains(&key) => Ok(()),
+        Node::Scalar(scalar) => match &scalar.value {
+            // Only where the field takes an integer: a float field (`sigma: 2`) is no count.
+            Value::Number(number) if schema.kinds().contains(Kinds::INTEGER) => {
+                match number.as_u64() {
+                    Some(n) if !UNBOUNDED_INTEGERS.contains(&key) => integer(n, path, key, c),
+                    _ => Ok(()),
+                }
+            }
+            Value::String(text) => quantity(text, path, key, c),
             _ => Ok(()),
         },
-        Value::String(text) if !TEXT_FIELDS.contains(&key) => quantity(text, path, key, c),
-        _ => Ok(()),
     }
 }
 

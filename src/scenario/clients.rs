@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::error::ScenarioError;
@@ -18,7 +18,7 @@ pub const MAX_CLIENTS: u64 = 10_000_000;
 pub const MAX_TABS: u32 = 100;
 
 /// A group of identical clients.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawClientGroup {
     /// Number of clients in the group. Required, ≥ 1.
@@ -26,20 +26,16 @@ pub struct RawClientGroup {
     /// Name of a profile under `network`. Required.
     pub link: String,
     /// Clients start uniformly at random within [0, ramp). Default 0s (all at time 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp: Option<Duration>,
     /// Tabs per client (browser), each running the transport and counted as a client; they
     /// share the browser's access link and, over HTTP/1.1, its six connections per origin
     /// (see Browsers and tabs on the TCP, TLS and HTTP page). Default 1; at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tabs: Option<u32>,
     /// Name of a proxy under `proxies` that the group's connections pass through: shorthand
     /// for a path without a `topology` (with one, the proxies are those on the group's
     /// path). Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
     /// TLS on the group's connections: `none`, `"1.2"` or `"1.3"`. Default none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsVersion>,
 }
 

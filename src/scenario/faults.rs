@@ -14,34 +14,29 @@ pub use super::reconnect::{Backoff, Jitter, ReconnectPolicy};
 pub use crate::infra::balancer::HealthCheck;
 
 /// A scheduled fault: `at` a time, exactly one of the kinds below.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFault {
     /// When it happens. Required, < duration.
     pub at: Duration,
     /// A server replica's process crashes: its connections close and its work is lost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash: Option<RawCrash>,
     /// A rolling deploy: the replicas in service, one at a time, leave service, drain,
     /// restart and come back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deploy: Option<RawDeploy>,
     /// A client group's access links carry nothing for a while; TCP retransmits what was
     /// sent, with exponential backoff, until they are back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<RawPartition>,
     /// A proxy (by name) or the load balancer (`load_balancer`) restarts: every connection
     /// through it closes, and new ones are refused until it is back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<RawRestart>,
     /// A client group's devices change networks (e.g. WiFi to LTE): their connections die
     /// and they reconnect over another link profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_switch: Option<RawNetworkSwitch>,
 }
 
 /// A network switch.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNetworkSwitch {
     /// The client group whose devices change networks (e.g. WiFi to LTE). Required.
@@ -51,13 +46,12 @@ pub struct RawNetworkSwitch {
 }
 
 /// A rolling deploy.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDeploy {
     /// A rolling deploy takes the replicas in service out one at a time: each replica out
     /// of service keeps its connections this long, then they are closed at their next quiet
     /// moment. Default 30s (Kubernetes' default termination grace period).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drain: Option<Duration>,
     /// How long the new version takes to start and be back in service (the next replica
     /// starts then). Required, > 0.
@@ -65,7 +59,7 @@ pub struct RawDeploy {
 }
 
 /// A partition of one client group's access links.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPartition {
     /// The client group whose access links carry nothing. Required.
@@ -76,25 +70,22 @@ pub struct RawPartition {
 }
 
 /// A middlebox restart.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRestart {
     /// A proxy's name, or `load_balancer`. Required.
     pub node: String,
     /// How long it refuses new connections. Default 5s (an assumption).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub down_for: Option<Duration>,
 }
 
 /// A replica crash.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCrash {
     /// Which replica (from 0; any that is ever in service). Default 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica: Option<u32>,
     /// When it is back in service (empty). Default: it stays down.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_after: Option<Duration>,
 }
 

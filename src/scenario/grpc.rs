@@ -2,7 +2,7 @@
 //! polling); gRPC always runs over HTTP/2.
 
 use super::spec::{GrpcStream, Polling};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::defaults as d;
@@ -13,7 +13,7 @@ use crate::units::{ByteSize, Duration};
 
 /// gRPC over HTTP/2: a stream of protobuf messages, each in a DATA frame with gRPC's 5-byte
 /// prefix.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGrpc {
     /// `server_streaming` (one request opens a stream of events), `unary` (a call every
@@ -21,45 +21,35 @@ pub struct RawGrpc {
     /// `bidirectional` (events down and the clients' messages up one stream) or
     /// `client_streaming` (the clients' messages up, nothing back: `workload.messages`
     /// with `deliver_to: none`). Default `server_streaming`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["server_streaming", "unary", "bidirectional", "client_streaming", null]))]
     pub mode: Option<String>,
     /// `unary`: time between calls, as for polling; only with `mode: unary` (the
     /// stream-only fields are errors with it, and this with streaming). Required with it, >
     /// 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<Duration>,
     /// `unary`: each gap is `interval` plus a uniform draw from [-jitter, +jitter]. Default 0s.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter: Option<Duration>,
     /// Interval of the server's keepalive PINGs (clients send none by default). Default 2h
     /// (gRPC core's server default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keepalive: Option<Duration>,
     /// Request header text before HPACK (:method, :scheme, :path, :authority, content-type,
     /// te, user-agent, grpc-accept-encoding, grpc-timeout). Default 200B (an estimate).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<ByteSize>,
     /// Response header text before HPACK (:status, content-type, grpc-encoding,
     /// grpc-accept-encoding). Default 80B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<ByteSize>,
     /// The subscription request's protobuf message. Default 16B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_message: Option<ByteSize>,
     /// How the channel reconnects. Default: exponential from 1s to 120s with equal jitter
     /// (gRPC's connection backoff: 1s, x1.6, +-20%, 120s, approximated).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconnect: Option<RawReconnect>,
     /// After a reconnect: `replay` (re-subscribe with a cursor) or `none`. Default `none`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["none", "replay", null]))]
     pub resume: Option<String>,
     /// The server closes a connection this old (+-10 % jitter, as gRPC core) at its next
     /// quiet moment and the client reconnects (`totals.age_closes`), which re-spreads
     /// connections behind a layer-4 balancer. Default: none (gRPC core's default is
     /// infinite).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connection_age: Option<Duration>,
 }
 

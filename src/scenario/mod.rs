@@ -6,6 +6,10 @@
 //! saphyr's line and column), then [`validate`] resolves names and checks ranges, reporting
 //! the field path and the location found by [`locate`].
 //!
+//! `--set` overrides and a sweep's values are set in the file's YAML value tree (`tree`,
+//! [`overrides`]), typed by the JSON Schema ([`schema`]), and the tree is read by the same
+//! typed pass as the file, so they are checked with the same types and messages.
+//!
 //! Every input error is located: a file is read by [`source`] (size, UTF-8), parsed within
 //! the [`limits`], and the parser's errors are put in the author's words by
 //! [`yaml_error`]; a `--set` error names its argument, a sweep value's error its line.
@@ -31,6 +35,7 @@ pub mod radio;
 pub mod raw;
 pub mod reconnect;
 pub mod reference;
+pub mod schema;
 pub mod server;
 pub mod shard;
 mod source;
@@ -40,6 +45,7 @@ pub mod sweep;
 pub mod topology;
 pub mod trace;
 pub mod transports;
+mod tree;
 pub mod two_way;
 pub mod validate;
 pub mod webhook;
@@ -120,11 +126,11 @@ pub fn plan_file(
     plan(&file, &text, overrides)
 }
 
-/// Phase two for one point: validation of raw types that already carry the overrides.
+/// Phase two for one point: validation of a scenario that already carries the overrides.
 pub(crate) fn validate_raw(
     file: &str,
     text: &str,
-    raw: &RawScenario,
+    point: &overrides::Patched,
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
     let locations = Locations::from_text(text).unwrap_or_default();
@@ -134,7 +140,7 @@ pub(crate) fn validate_raw(
         locations: &locations,
         overridden: overrides,
     };
-    validate::validate(raw, &checker)
+    validate::validate(&point.raw, &point.tree, &checker)
 }
 
 /// Phase one: YAML text to the raw serde types.
@@ -202,10 +208,4 @@ fn nothing_written(text: &str) -> Option<&'static str> {
     })
 }
 
-/// The JSON Schema of the scenario format (pretty-printed, with a trailing newline).
-pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(raw::RawScenario);
-    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes to JSON");
-    text.push('\n');
-    text
-}
+pub use schema::json_schema;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::error::ScenarioError;
@@ -13,28 +13,24 @@ use crate::units::{Bandwidth, Duration, Percent};
 
 /// One client access link profile: each client of a group gets its own link with these
 /// properties, one FIFO queue per direction.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLink {
     /// One-way propagation delay of the client's access link. Required.
     pub latency: Duration,
     /// Extra one-way delay drawn uniformly from [0, jitter] per message; a TCP stream is
     /// never reordered by it. Default 0s.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter: Option<Duration>,
     /// Link rate from the server to the client, and from the client to the server unless
     /// `upload` is given. Required, > 0.
     pub bandwidth: Bandwidth,
     /// Upload bandwidth when it differs from `bandwidth` (e.g. ADSL). Default: `bandwidth`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload: Option<Bandwidth>,
     /// Probability that a TCP segment (or its retransmission) is lost, each direction
     /// independently; lost segments are retransmitted by fast retransmit or after the RTO.
     /// Default 0%.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loss: Option<Percent>,
     /// The clients' mobile radio on this link, whose energy is reported. Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub radio: Option<RawRadio>,
 }
 

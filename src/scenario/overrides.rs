@@ -1,17 +1,29 @@
-//! `--set PATH=VALUE`: override one scalar field of a parsed scenario by its path
-//! (`clients.browsers.count=5000`, `transports[1].polling.interval=2s`).
+//! `--set PATH=VALUE`: override one single value of a scenario by its path
+//! (`clients.browsers.count=5000`, `transports[1].polling.interval=2s`); a sweep's values
+//! are set the same way.
 //!
-//! The parsed scenario is turned into a JSON tree, the value is placed at the path, and the
-//! tree is read back through the same serde types, so an override is checked exactly like
-//! the file (unknown field, wrong type, bad unit). Its errors name the field path and where
-//! the override came from: the `--set` argument, or the line of a `sweep:` value.
+//! An override is applied to the scenario's value tree (`tree.rs`) before the tree is
+//! read into the raw types, so it is checked exactly like the file (unknown field, wrong
+//! type, bad unit, the same messages). The text of the value is typed by what the JSON
+//! Schema says the field takes (`schema::Cursor`): `count=5` is a number,
+//! `interval=60s` text, `http2=true` a boolean, `label=5` the text `5`. Mappings on the
+//! way are added where the field is not written yet; a named entry that needs fields (a
+//! client group, a link profile) is not: a `--set` on a group that does not exist says so
+//! and lists those that do (a proxy, whose fields all have defaults, is made by its first
+//! value). Errors name the override, the field path and what was expected there, and
+//! where the override came from: the `--set` argument, or the line of a `sweep:` value.
+
+use std::borrow::Cow;
 
 use serde_json::Value;
 
+use super::TOP_LEVEL_KEYS;
 use super::error::ScenarioError;
 use super::limits::MAX_DEPTH;
-use super::locate::Position;
+use super::locate::{Locations, Position};
 use super::raw::RawScenario;
+use super::schema::{Cursor, Kinds};
+use super::tree::{Node, Scalar};
 
 /// One parsed `--set` argument, or one value of a sweep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,95 +167,248 @@ impl Override {
     }
 }
 
-/// Applies overrides in order. `top_level` lists the valid top-level keys.
-pub(crate) fn apply(
-    raw: &RawScenario,
-    overrides: &[Override],
-    top_level: &[&str],
-) -> Result<RawScenario, ScenarioError> {
-    if overrides.is_empty() {
-        return Ok(raw.clone());
+/// A scenario ready for overrides: the raw scenario read from the file and its value tree,
+/// both without the `sweep:` block (each point of a sweep is this base with its values
+/// set).
+#[derive(Debug, Clone)]
+pub(crate) struct Base {
+    raw: RawScenario,
+    tree: Node,
+}
+
+/// A scenario with its overrides applied: the raw scenario and the tree it was read from.
+/// Without overrides, the base's own.
+pub(crate) struct Patched<'a> {
+    pub raw: Cow<'a, RawScenario>,
+    pub tree: Cow<'a, Node>,
+}
+
+impl Base {
+    /// The base of `raw`, read from the scenario `text` of `file`.
+    pub(crate) fn new(file: &str, text: &str, raw: &RawScenario) -> Result<Base, ScenarioError> {
+        let mut tree =
+            Node::from_text(text).map_err(|e| super::yaml_error::untyped(file, text, &e))?;
+        tree.remove("sweep");
+        let mut raw = raw.clone();
+        raw.sweep = None;
+        Ok(Base { raw, tree })
     }
-    let mut tree = serde_json::to_value(raw)
-        .map_err(|e| ScenarioError::new("--set", format!("cannot represent the scenario: {e}")))?;
-    for o in overrides {
-        let err = |message: String| o.error(&o.dotted(), message);
-        if let Some(Segment::Key(first)) = o.path.first()
-            && !top_level.contains(&first.as_str())
-        {
+
+    /// The scenario with `overrides` set in order, each at its path in the tree, and the
+    /// tree read into the raw types as the file is. An error names the override that
+    /// caused it: the first whose value the raw types refuse, with the field and what was
+    /// expected there.
+    pub(crate) fn apply(&self, overrides: &[Override]) -> Result<Patched<'_>, ScenarioError> {
+        if overrides.is_empty() {
+            return Ok(Patched {
+                raw: Cow::Borrowed(&self.raw),
+                tree: Cow::Borrowed(&self.tree),
+            });
+        }
+        let mut tree = self.tree.clone();
+        for o in overrides {
+            set(&mut tree, o)?;
+        }
+        match read(&tree) {
+            Ok(raw) => Ok(Patched {
+                raw: Cow::Owned(raw),
+                tree: Cow::Owned(tree),
+            }),
+            Err(last) => Err(self.blame(overrides, last)),
+        }
+    }
+
+    /// Which override the error `last` (of the tree with all of them set) is due to: the
+    /// last one that set the field it is about (or a field inside it, or one of its
+    /// fields); else the first after which the tree gives that error; else the last.
+    fn blame(&self, overrides: &[Override], last: (Option<String>, String)) -> ScenarioError {
+        let named = |o: &Override, (field, message): (Option<String>, String)| {
+            let field = field.unwrap_or_else(|| o.dotted());
+            // A file's error shows the value in the quoted line; a `--set` has no line, so
+            // an error that says what was expected says what was found too.
+            let shown = message.contains(&o.value) || o.origin != Origin::CommandLine;
+            if field == o.dotted() && message.starts_with("expected ") && !shown {
+                return o.error(&field, format!("{message}, found \"{}\"", o.value));
+            }
+            o.error(&field, message)
+        };
+        if let Some(field) = &last.0 {
+            let related = |o: &&Override| {
+                let path = o.dotted();
+                within(field, &path) || within(&path, field)
+            };
+            if let Some(o) = overrides.iter().rev().find(related) {
+                return named(o, last);
+            }
+        }
+        let mut tree = self.tree.clone();
+        for o in overrides {
+            if set(&mut tree, o).is_ok() && read(&tree).err().as_ref() == Some(&last) {
+                return named(o, last);
+            }
+        }
+        named(overrides.last().expect("some override was set"), last)
+    }
+}
+
+/// Whether the field `path` is `outer` or inside it.
+fn within(path: &str, outer: &str) -> bool {
+    path.strip_prefix(outer)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+/// Reads the tree into the raw types, through the YAML text it writes, with the file's
+/// options; an error is the field path (in the tree) and the message, as
+/// [`super::yaml_error::typed`] words them for a file.
+fn read(tree: &Node) -> Result<RawScenario, (Option<String>, String)> {
+    let yaml = tree.to_yaml();
+    serde_saphyr::from_str_with_options(&yaml, super::limits::options()).map_err(|e| {
+        let locations = Locations::from_text(&yaml).unwrap_or_default();
+        let error = super::yaml_error::typed("", &yaml, &locations, &e);
+        (error.field, error.message)
+    })
+}
+
+/// Sets the single value at the override's path: through mappings (adding a field that is
+/// not written yet) and list items; not into a named entry that does not exist and needs
+/// fields (a client group, a link profile: one value cannot make it), nor over a mapping or
+/// a list.
+fn set(tree: &mut Node, o: &Override) -> Result<(), ScenarioError> {
+    if let Some(Segment::Key(first)) = o.path.first() {
+        if !TOP_LEVEL_KEYS.contains(&first.as_str()) {
             return Err(o.error(
                 first,
                 format!(
                     "unknown top-level field `{first}`; expected one of: {}",
-                    top_level.join(", ")
+                    TOP_LEVEL_KEYS.join(", ")
                 ),
             ));
         }
-        place(&mut tree, &o.path, &o.value).map_err(err)?;
-        // Read back after each override so an error names the override that caused it.
-        serde_json::from_value::<RawScenario>(tree.clone())
-            .map_err(|e| err(super::yaml_error::tidy_parser_message(&e.to_string())))?;
-    }
-    serde_json::from_value(tree).map_err(|e| ScenarioError::new("--set", e.to_string()))
-}
-
-fn place(tree: &mut Value, path: &[Segment], value: &str) -> Result<(), String> {
-    let mut node = tree;
-    for (depth, segment) in path.iter().enumerate() {
-        let last = depth + 1 == path.len();
-        node = match segment {
-            Segment::Key(key) => {
-                if node.is_null() {
-                    *node = Value::Object(Default::default());
-                }
-                let map = node
-                    .as_object_mut()
-                    .ok_or_else(|| format!("`{key}` is inside a value that is not a mapping"))?;
-                map.entry(key.clone()).or_insert(Value::Null)
-            }
-            Segment::Index(index) => {
-                let list = node
-                    .as_array_mut()
-                    .ok_or_else(|| format!("[{index}] is applied to a value that is not a list"))?;
-                let len = list.len();
-                list.get_mut(*index).ok_or_else(|| {
-                    format!("index [{index}] is out of range (the list has {len} items)")
-                })?
-            }
-        };
-        if last {
-            if node.is_object() || node.is_array() {
-                return Err(
-                    "only scalar fields can be set; this path names a mapping or a list".into(),
-                );
-            }
-            *node = scalar(value, node.is_string());
+        if first == "sweep" {
+            return Err(o.error(
+                first,
+                "the sweep cannot be set; set a swept field itself to fix it (the axis then goes)",
+            ));
         }
     }
-    Ok(())
+    let mut node = tree;
+    let mut cursor = Cursor::root();
+    let mut path = String::new();
+    for segment in &o.path {
+        if node.is_null() && matches!(segment, Segment::Key(_)) {
+            *node = Node::Map(Vec::new());
+        }
+        node = match (segment, node) {
+            (Segment::Key(key), Node::Map(entries)) => {
+                let field = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                let at = match entries.iter().position(|(k, _)| k == key) {
+                    Some(at) => at,
+                    // A new entry whose fields all have defaults (a proxy) is made by its
+                    // first value; one that needs fields (a client group, a link profile)
+                    // is most likely a misspelt name.
+                    None if cursor.is_named_entries() && cursor.field(key).needs_fields() => {
+                        return Err(o.error(&field, no_entry(&path, key, entries)));
+                    }
+                    None => {
+                        entries.push((key.clone(), Node::Scalar(Scalar::null())));
+                        entries.len() - 1
+                    }
+                };
+                cursor = cursor.field(key);
+                path = field;
+                &mut entries[at].1
+            }
+            (Segment::Index(index), Node::List(items)) => {
+                let len = items.len();
+                let Some(item) = items.get_mut(*index) else {
+                    return Err(o.error(
+                        &path,
+                        format!(
+                            "has {len} item{}, so there is no [{index}]{}",
+                            if len == 1 { "" } else { "s" },
+                            if len == 0 {
+                                String::new()
+                            } else {
+                                format!(" (items are [0] to [{}])", len - 1)
+                            }
+                        ),
+                    ));
+                };
+                cursor = cursor.item();
+                path = format!("{path}[{index}]");
+                item
+            }
+            (Segment::Key(key), Node::List(items)) => {
+                return Err(o.error(
+                    &path,
+                    format!(
+                        "is a list of {} items, not a mapping: choose an item by its index, e.g. `{path}[0].{key}`",
+                        items.len()
+                    ),
+                ));
+            }
+            (Segment::Key(key), Node::Scalar(_)) => {
+                return Err(o.error(
+                    &path,
+                    format!("holds a single value, not a mapping, so it has no field `{key}`"),
+                ));
+            }
+            (Segment::Index(index), _) => {
+                return Err(o.error(&path, format!("is not a list, so it has no item [{index}]")));
+            }
+        };
+    }
+    match node {
+        Node::Scalar(_) => {
+            *node = Node::Scalar(typed(&o.value, cursor.kinds()));
+            Ok(())
+        }
+        Node::Map(_) => Err(o.error(
+            &path,
+            "is a mapping; --set sets single values: name a field inside it",
+        )),
+        Node::List(_) => Err(o.error(
+            &path,
+            "is a list; --set sets single values: name an item inside it, e.g. `[0]`",
+        )),
+    }
 }
 
-/// A command-line value as a YAML-like scalar: numbers and booleans by their look, unless
-/// the field already holds a string (a name such as `link`).
-fn scalar(text: &str, keep_string: bool) -> Value {
-    if keep_string {
-        return Value::String(text.to_string());
+/// Why a named entry cannot be set: it does not exist, and which do.
+fn no_entry(map: &str, key: &str, entries: &[(String, Node)]) -> String {
+    let (one, many) = match map {
+        "clients" => ("client group", "client groups"),
+        "network" => ("link profile", "link profiles"),
+        "proxies" => ("proxy", "proxies"),
+        "receivers" => ("receiver", "receivers"),
+        _ => ("entry", "entries"),
+    };
+    let names: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+    if names.is_empty() {
+        format!("there is no {one} `{key}`: the scenario has no {many} under `{map}`")
+    } else {
+        format!(
+            "there is no {one} `{key}`; the {many} are: {}",
+            names.join(", ")
+        )
     }
-    if let Ok(n) = text.parse::<u64>() {
-        return Value::from(n);
-    }
-    if let Ok(n) = text.parse::<i64>() {
-        return Value::from(n);
-    }
-    if let Ok(x) = text.parse::<f64>()
-        && x.is_finite()
-    {
-        return Value::from(x);
-    }
-    match text {
-        "true" => Value::Bool(true),
-        "false" => Value::Bool(false),
-        _ => Value::String(text.to_string()),
+}
+
+/// A command-line value as the value of a field that takes `kinds`, as the JSON Schema
+/// says: the YAML reading of the text where the field takes it (`5` a number, `true` a
+/// boolean), else the text where the field takes text (`label=5` is the text `5`), else
+/// the YAML reading all the same, which the raw types then refuse as they would in the
+/// file (`count=ten`: "expected a whole number, found string").
+fn typed(text: &str, kinds: Kinds) -> Scalar {
+    match Scalar::read(text) {
+        Some(read) if kinds.admits(&read.value) => read,
+        _ if kinds.contains(Kinds::STRING) => Scalar::of(Value::String(text.to_string())),
+        Some(read) => read,
+        None => Scalar::of(Value::String(text.to_string())),
     }
 }
 
@@ -286,5 +451,54 @@ mod tests {
         assert!(error.message.contains("the limit is 64"), "{error}");
         let deepest = format!("sweep{}=1", ".a".repeat(MAX_DEPTH - 1));
         assert!(Override::parse(&deepest).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod tree_tests {
+    use super::*;
+
+    /// The value text takes the kind its field takes, and keeps the YAML reading otherwise
+    /// (so that the raw types refuse it as they would in a file).
+    #[test]
+    fn values_are_typed_by_their_field() {
+        let value = |text: &str, kinds: Kinds| typed(text, kinds).value;
+        let text = Kinds::STRING.union(Kinds::NULL);
+        assert_eq!(value("5", Kinds::INTEGER), Value::from(5));
+        assert_eq!(value("5", text), Value::from("5"));
+        assert_eq!(value("2.5", Kinds::NUMBER), Value::from(2.5));
+        assert_eq!(value("60s", text), Value::from("60s"));
+        assert_eq!(value("true", Kinds::BOOLEAN), Value::Bool(true));
+        assert_eq!(value("true", text), Value::from("true"));
+        assert_eq!(value("ten", Kinds::INTEGER), Value::from("ten"));
+        assert_eq!(value("5.5", Kinds::INTEGER), Value::from(5.5));
+        assert_eq!(value("null", text), Value::Null);
+        assert_eq!(value("\"5\"", Kinds::INTEGER), Value::from("\"5\""));
+        assert_eq!(value("a: b", text), Value::from("a: b"));
+        // Where the schema says nothing (an unknown field): the YAML reading.
+        assert_eq!(value("5", Kinds::ANY), Value::from(5));
+    }
+
+    /// Every example scenario, written back from its tree, reads as the file does: the
+    /// same raw scenario, field for field (issue 15: a sweep point or a `--set` changes
+    /// nothing but what it sets).
+    #[test]
+    fn every_example_reads_back_from_its_tree_as_from_its_file() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let file = path.display().to_string();
+            let raw = crate::scenario::parse(&file, &text).unwrap();
+            let base = Base::new(&file, &text, &raw).unwrap();
+            let again = read(&base.tree).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+            assert_eq!(format!("{again:?}"), format!("{:?}", base.raw), "{file}");
+            checked += 1;
+        }
+        assert!(checked > 20, "{checked} scenarios");
     }
 }

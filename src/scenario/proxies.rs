@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::defaults as d;
@@ -11,30 +11,24 @@ use super::spec::ProxySpec;
 use crate::units::{ByteSize, Duration};
 
 /// An HTTP proxy (a corporate forward proxy, or a reverse proxy in front of the servers).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProxy {
     /// Closes a connection that carried no bytes for this long. Default 60s (as nginx's
     /// `proxy_read_timeout` and common corporate proxies).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_timeout: Option<Duration>,
     /// Holds a streamed response's bytes until this many are buffered (nginx's
     /// `proxy_buffering`): it stalls SSE. Default: none (passes bytes at once).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buffering: Option<ByteSize>,
     /// Added one-way delay of each message through the proxy. Default 0s.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Duration>,
     /// Closes a connection this long after it opened, at its next quiet moment (looked for
     /// every second). Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_lifetime: Option<Duration>,
     /// Connections the proxy carries at most; a SYN beyond gets a reset. Default: no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<u32>,
     /// `allow` or `deny` WebSocket upgrades: a denied upgrade gets `403 Forbidden` (64
     /// bytes) and the connection closes. Default `allow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["allow", "deny", null]))]
     pub websocket: Option<String>,
 }

@@ -9,7 +9,7 @@ use crate::energy::RadioParams;
 use crate::units::Duration;
 
 /// A mobile radio: a technology's published state machine, with any figure overridden.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRadio {
     /// `lte`, `3g` or `wifi`: the clients on this link are mobile devices whose radio
@@ -18,45 +18,33 @@ pub struct RawRadio {
     #[schemars(extend("enum" = ["lte", "3g", "wifi"]))]
     pub technology: String,
     /// Power while idle, in milliwatts (≥ 0). Default: the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_mw: Option<f64>,
     /// Idle to connected: how long the promotion takes. Default: the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion: Option<Duration>,
     /// Power during the promotion, in milliwatts (≥ 0). Default: the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_mw: Option<f64>,
     /// Power while data moves, in milliwatts (≥ 0), before the data term
     /// (`upload_mw_per_mbps`, `download_mw_per_mbps`). Default: the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_mw: Option<f64>,
     /// The data term up: extra milliwatts per Mbit/s of upload throughput (≥ 0). Default:
     /// the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_mw_per_mbps: Option<f64>,
     /// The data term down: extra milliwatts per Mbit/s of download throughput (≥ 0).
     /// Default: the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_mw_per_mbps: Option<f64>,
     /// How long the radio stays at high power after the last transfer (3G: the DCH tail).
     /// Default: the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail: Option<Duration>,
     /// Power during the tail, in milliwatts (≥ 0). Default: the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_mw: Option<f64>,
     /// 3G: how long the FACH state after the DCH tail lasts. Default: the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fach: Option<Duration>,
     /// 3G: power in the FACH state, in milliwatts (≥ 0). Default: the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fach_mw: Option<f64>,
     /// 3G: how long the FACH to DCH promotion takes. Default: the technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fach_promotion: Option<Duration>,
     /// 3G: power during the FACH to DCH promotion, in milliwatts (≥ 0). Default: the
     /// technology's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fach_promotion_mw: Option<f64>,
 }
 

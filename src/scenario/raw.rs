@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 pub use super::balancer::{RawBalancer, RawHealthCheck, RawScaleStep};
 pub use super::clients::RawClientGroup;
@@ -39,81 +39,72 @@ pub use super::workload::{
 };
 use crate::units::Duration;
 
+/// Keys of the format that were renamed, old spelling → new: the old one is refused with a
+/// message that names the new one. `on` and `off` (of `workload.events`) were renamed
+/// because YAML 1.1 tools (PyYAML, yamllint's `truthy` rule, many editors' highlighters)
+/// read those keys, as they read `yes`, `no`, `y` and `n`, as booleans; no key of the
+/// format is any of them now.
+pub(crate) const RENAMED_KEYS: &[(&str, &str)] = &[("on", "on_time"), ("off", "off_time")];
+
 /// A whole scenario file (format version 1).
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct RawScenario {
     /// Scenario name; names the default output folder `out/<name>/`. Required.
     pub name: String,
     /// Free text: which question the scenario answers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Master seed of every random stream. Default 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     /// Simulated time of a run. Required, > 0.
     pub duration: Duration,
     /// Start of the measurement window: latencies of earlier events and bytes, requests and
     /// CPU before it are excluded from the metrics. Default 0s; must be < duration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warmup: Option<Duration>,
     /// Named link profiles. At least one.
     pub network: BTreeMap<String, RawLink>,
     /// TCP parameters shared by every connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcp: Option<RawTcp>,
     /// HTTP/2 parameters, for variants that use it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http2: Option<RawHttp2>,
     /// TLS handshake sizes, for groups that use TLS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<RawTls>,
     /// Named HTTP proxies that client groups reach the servers through (`via`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxies: Option<BTreeMap<String, RawProxy>>,
     /// Links between named nodes (client groups, proxies, `balancer`, `servers`) and the
     /// paths groups take. Default: each group reaches the servers directly (through its
     /// `via` proxy, if any).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology: Option<RawTopology>,
     /// Named client groups. At least one.
     pub clients: BTreeMap<String, RawClientGroup>,
     /// The server. All fields have defaults.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<RawServer>,
     /// The load balancer in front of the server replicas. Required with more than one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer: Option<RawBalancer>,
     /// A pub/sub backplane that fans each event out to the replicas. Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broker: Option<RawBroker>,
     /// What the server has to deliver.
     pub workload: RawWorkload,
     /// The REST endpoint beside push-only transports, for the clients' messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rest: Option<RawRest>,
     /// Webhook receivers (other services' endpoints), for `webhook` variants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receivers: Option<BTreeMap<String, RawReceiver>>,
     /// The transport variants to compare. At least one.
     pub transports: Vec<RawTransport>,
     /// Parameters to sweep: field path → a list of values, or a range. Every combination
     /// of values is one point of the sweep; points are numbered over the parameters in the
     /// order written (the last one changes fastest).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<BTreeMap<String, RawAxis>>")]
     pub sweep: Option<RawSweep>,
     /// Scheduled faults: replica crashes, rolling deploys, restarts of a proxy or the load
     /// balancer, partitions of a client group's links and network switches (see the Faults
     /// page). Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faults: Option<Vec<RawFault>>,
     /// Thresholds checked on every run: `<label>.<metric> <op> <value>`.
-    #[serde(default, rename = "assert", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "assert")]
     pub assertions: Option<Vec<String>>,
     /// The charts to draw, instead of the default set: run charts by name (latency-cdf,
     /// frontier, connections-over-time, requests-over-time, cpu-over-time,
     /// latency-over-time), sweep charts as `<metric> vs <swept parameter>`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charts: Option<Vec<String>>,
 }
 

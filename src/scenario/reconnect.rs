@@ -1,7 +1,7 @@
 //! `reconnect:` blocks of the transports: the delay before each new attempt after a
 //! connection is lost or refused, fixed or exponential, with jitter.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::defaults as d;
@@ -12,26 +12,22 @@ use crate::units::Duration;
 
 /// A reconnect policy: the delay before each new attempt after a connection is lost or
 /// refused.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReconnect {
     /// `fixed` (every attempt waits `delay`) or `exponential` (attempt k, from 0, counted
     /// since the client was last connected, waits `delay` x 2^k, at most `max`). Default
     /// `fixed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["fixed", "exponential", null]))]
     pub backoff: Option<String>,
     /// The first (or every) delay. Default: the transport's (SSE: `retry`, else 3s; long
     /// polling 2s; WebSocket 1s, socket.io's `reconnectionDelay`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<Duration>,
     /// The cap of exponential backoff; only with `exponential`. Default 5s (socket.io's
     /// `reconnectionDelayMax`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Duration>,
     /// `none`, `full` (a uniform draw in [0, delay]) or `equal` (delay/2 plus a uniform draw
     /// in [0, delay/2]), as in AWS's "Exponential Backoff And Jitter". Default `none`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["none", "full", "equal", null]))]
     pub jitter: Option<String>,
 }

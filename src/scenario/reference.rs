@@ -42,25 +42,29 @@ language server complete and check fields. A step-by-step introduction is
 
 A scenario is one YAML mapping. Values with units are strings: a number and its unit, with
 exact decimals (`1.5KiB` is 1536 bytes); a number without its unit is an error (only a bare
-`0` is accepted as a zero duration). YAML anchors and merge keys (`<<: *defaults`) work;
-top-level keys starting with `x-` hold anchors and are otherwise ignored. Every value has an
+`0` is accepted as a zero duration). In the schema, each unit has the pattern of the forms
+its parser accepts, and the top level admits its own keys and `x-` keys only. YAML anchors
+and merge keys (`<<: *defaults`) work; top-level keys starting with `x-` hold anchors and
+are otherwise ignored. No key of the format is one that YAML 1.1 tools read as a boolean
+(`on`, `off`, `yes`, `no`, `y`, `n`): the bursty source's `on` and `off` are now `on_time`
+and `off_time`, and the old spelling is refused with the new one named. Every value has an
 upper bound (7 days for any duration, 1 GiB for a payload, ...): the bounds and their
 reasons are under [Errors](limits.md#errors). `sweep:` (a grid of parameters) and `assert:`
 (thresholds) are described in [Sweeps, thresholds and CI](ci.md); `charts:` in
 [Charts](charts.md).
+
 ";
 
 /// The Markdown reference of the scenario format (with a trailing newline).
 pub fn markdown() -> String {
-    let schema = serde_json::to_value(schemars::schema_for!(super::raw::RawScenario))
-        .expect("a schema serializes to JSON");
+    let schema = super::schema::schema();
     // Two passes: the first finds where each object type's table goes, so that links
     // written before that table (from an earlier row) point at it.
-    let mut plan = Writer::new(&schema);
-    plan.page(&schema);
-    let mut writer = Writer::new(&schema);
+    let mut plan = Writer::new(schema);
+    plan.page(schema);
+    let mut writer = Writer::new(schema);
     writer.planned = plan.tabled;
-    writer.page(&schema)
+    writer.page(schema)
 }
 
 struct Writer<'a> {
@@ -471,7 +475,13 @@ fn is_null(schema: &Value) -> bool {
 
 /// A unit newtype: a string written with its unit, with examples.
 fn is_unit(def: &Value) -> bool {
-    def["type"] == "string" && def.get("examples").is_some()
+    let text = match &def["type"] {
+        Value::String(kind) => kind == "string",
+        // A duration is text or the number 0.
+        Value::Array(kinds) => kinds.iter().any(|kind| kind == "string"),
+        _ => false,
+    };
+    text && def.get("examples").is_some()
 }
 
 /// A unit type's name in words: `ByteSize` → `size`.

@@ -1,7 +1,7 @@
 //! `server:` the replicas' cores, CPU costs, limits, send buffers and keep-alive, and
 //! `broker:` the pub/sub backplane between replicas.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::defaults as d;
@@ -13,48 +13,40 @@ use crate::units::{ByteSize, Duration};
 pub const MAX_REPLICAS: u32 = 1000;
 
 /// The server: one machine with cores and a FIFO run queue.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawServer {
     /// Server replicas, each with these cores, costs and limits; more than one needs a
     /// `load_balancer`. Default 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
     /// Connections a replica accepts at most: TCP connections behind a layer-4 balancer (or
     /// alone), refused with a reset beyond it; behind layer 7, requests and streams in
     /// progress (each holds one of the balancer's connections to the replica), answered
     /// `503` by the balancer when every replica is full. Default: no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<u32>,
     /// CPU cores per replica, behind one FIFO run queue. Default 4 (an assumption for an
     /// event-loop application server).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cores: Option<u32>,
     /// CPU time per operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<RawCost>,
     /// `fixed`: every operation costs exactly its `cost`; `exponential`: each costs an
     /// exponentially distributed time with that mean. Default `fixed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["fixed", "exponential", null]))]
     pub cost_distribution: Option<String>,
     /// Memory held per open connection. Default 32KiB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_per_connection: Option<ByteSize>,
     /// A stream's (SSE, WebSocket) send buffer: the bytes that may wait at the server for a
     /// slow client's link. Default: none (the wait is unbounded and not counted).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_buffer: Option<RawSendBuffer>,
     /// HTTP keep-alive idle timeout: the server closes a connection idle this long after
     /// its last response (a FIN exchange: 3 segments), and the next request opens a new
     /// connection with new TCP and TLS handshakes. Streams (SSE, WebSocket) and held long
     /// polls are never idle. Default 75s (nginx's `keepalive_timeout`); `0s` for none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keepalive_timeout: Option<Duration>,
 }
 
 /// A stream's send buffer.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSendBuffer {
     /// Bytes a stream may have waiting for its client's link. Required.
@@ -67,41 +59,34 @@ pub struct RawSendBuffer {
 }
 
 /// The pub/sub backplane.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBroker {
     /// Delay from publishing an event to its arrival at each replica with subscribers.
     /// Default 1ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Duration>,
     /// CPU a replica spends on each broker message. Default 20us.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<Duration>,
 }
 
 /// CPU time per server operation (fixed).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCost {
     /// CPU to accept a new connection. Default 40us (an assumption).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept: Option<Duration>,
     /// Handling one HTTP request (a poll, a long-poll request, an SSE subscribe, a WebSocket
     /// upgrade). Default 120us.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Duration>,
     /// Writing one message to an open connection (an SSE event, a WebSocket frame, the
     /// answer to a held long-poll request, including an empty one at its timeout). Default
     /// 15us (an assumption).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<Duration>,
     /// Sending one heartbeat or ping and handling its pong. Default 5us.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping: Option<Duration>,
     /// The server's share of a TLS handshake (key exchange and signature); the server's
     /// first flight leaves when it is done. Default 200us (an ECDHE key exchange and an
     /// ECDSA P-256 signature: 100–300 µs per core in OpenSSL's `speed` figures).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_handshake: Option<Duration>,
 }
 

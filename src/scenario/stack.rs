@@ -1,7 +1,7 @@
 //! `tcp:`, `tls:` and `http2:`: the protocol stack's parameters, shared by every
 //! connection (or every variant that uses HTTP/2), each with a sourced default.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::defaults as d;
@@ -10,69 +10,56 @@ use super::spec::{Http2Params, TcpParams, TlsSizes};
 use crate::units::{ByteSize, Duration, Percent};
 
 /// TCP/IP parameters.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTcp {
     /// Maximum segment size. Default 1448B (1500-byte MTU less 52 bytes of headers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mss: Option<ByteSize>,
     /// IP + TCP header bytes per segment. Default 52B: IPv4 20 (RFC 791) + TCP 20
     /// (RFC 9293) + the timestamps option 12 (RFC 7323, on by default in Linux).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<ByteSize>,
     /// Bytes of a SYN or SYN-ACK segment. Default 60B: IPv4 20 + TCP 20 + options 20
     /// (MSS 4, SACK-permitted 2, timestamps 10, window scale 3, one NOP).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syn: Option<ByteSize>,
     /// Delayed-ACK timer: a receiver acknowledges every second segment at once and a lone
     /// segment after this delay unless data it sends carries the ACK first. Default 40ms
     /// (Linux's minimum delayed-ACK timeout, TCP_DELACK_MIN).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delayed_ack: Option<Duration>,
 }
 
 /// HTTP/2 parameters, for variants with `http2: true`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHttp2 {
     /// A header block's size on first use on a connection, relative to its HTTP/1.1 text
     /// (HPACK Huffman coding). Default 80%.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huffman: Option<Percent>,
     /// A request header block once the dynamic table holds its fields. Default 30B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeated_request_headers: Option<ByteSize>,
     /// A response header block once the dynamic table holds its fields. Default 20B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeated_response_headers: Option<ByteSize>,
     /// The client's connection flow-control window; the client sends a 13-byte
     /// WINDOW_UPDATE each time it has consumed half of it. Default 15MiB (Chrome's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<ByteSize>,
     /// Interval of the PING frames (17 bytes) the server sends on each HTTP/2 connection,
     /// each answered by a PING ACK; each costs `server.cost.ping`. Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping: Option<Duration>,
 }
 
 /// Sizes of the TLS handshake's first flights.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTls {
     /// The client's ClientHello record. Default 517B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_hello: Option<ByteSize>,
     /// The server's first flight: ServerHello and certificate chain (with
     /// EncryptedExtensions, CertificateVerify and Finished in 1.3; ServerKeyExchange and
     /// ServerHelloDone in 1.2). Default 4KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_hello: Option<ByteSize>,
     /// Whether a client reconnecting resumes its TLS session: one round trip less (TLS 1.3
     /// then sends its request as 0-RTT early data with the ClientHello). Default true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resumption: Option<bool>,
     /// The server's first flight when resuming (no certificate chain). Default 200B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resumed_server_hello: Option<ByteSize>,
 }
 

@@ -11,12 +11,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::Scenario;
 use super::charts::ChartRequest;
 use super::error::ScenarioError;
 use super::locate::Locations;
 use super::overrides::{self, Override};
 use super::raw::RawScenario;
-use super::{Scenario, TOP_LEVEL_KEYS};
 use crate::units::{Bandwidth, ByteSize, Duration};
 
 /// A `sweep:` block as written: (field path, axis) in the order of the file. It reads from
@@ -344,8 +344,8 @@ pub struct Plan {
     file: String,
     text: String,
     locations: Locations,
-    /// The scenario without its `sweep:` block.
-    base: RawScenario,
+    /// The scenario without its `sweep:` block, ready for each point's values.
+    base: overrides::Base,
     /// The command-line overrides, applied to every point after the swept values.
     cli: Vec<Override>,
     /// Warnings every point carries (charts whose parameter `--set` fixed).
@@ -416,8 +416,8 @@ impl Plan {
             }
             e
         };
-        let point_raw = overrides::apply(&self.base, &all, TOP_LEVEL_KEYS).map_err(at_point)?;
-        let mut scenario = super::validate_raw(file, text, &point_raw, &all).map_err(at_point)?;
+        let patched = self.base.apply(&all).map_err(at_point)?;
+        let mut scenario = super::validate_raw(file, text, &patched, &all).map_err(at_point)?;
         scenario.warnings.extend(self.unplotted.iter().cloned());
         if let Some(seed) = self.seed {
             scenario.seed = seed;
@@ -448,8 +448,7 @@ pub fn plan(
             .at(text, locations.find("sweep"))
             .field("sweep")
     })?;
-    let mut base = raw.clone();
-    base.sweep = None;
+    let base = overrides::Base::new(file, text, raw)?;
     Ok(Plan {
         axes,
         count,

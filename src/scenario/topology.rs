@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use petgraph::algo::astar;
 use petgraph::graph::{NodeIndex, UnGraph};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::error::ScenarioError;
@@ -18,7 +18,7 @@ use crate::time::Nanos;
 use crate::units::Duration;
 
 /// The topology: links between nodes and, optionally, explicit paths.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTopology {
     /// Undirected links between named nodes: client groups, proxies, `balancer` (when there
@@ -27,22 +27,21 @@ pub struct RawTopology {
     /// latency, whose latency adds to its `link` profile's (each way); a group's path may
     /// not pass through a receiver. Default: none.
     #[serde(default)]
+    #[schemars(extend("default" = []))]
     pub links: Vec<RawTopologyLink>,
     /// Per group: the nodes after the group, ending with `servers`; a path must follow
     /// links, not loop, not cross another group, and pass the `balancer` if there is one.
     /// Default: the path of least latency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paths: Option<BTreeMap<String, Vec<String>>>,
 }
 
 /// A link between two nodes.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTopologyLink {
     pub from: String,
     pub to: String,
     /// One-way delay on the link. Default 0s.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Duration>,
 }
 

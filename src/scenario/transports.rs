@@ -2,7 +2,7 @@
 //! (polling, long polling, SSE, WebSocket with its fallback chain, gRPC, webhook).
 
 use super::spec::{GrpcStream, LongPolling, Polling, Sse, WebSocketSpec};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::defaults as d;
@@ -19,29 +19,22 @@ use crate::units::{ByteSize, Duration};
 /// One transport variant: a label and exactly one transport block (`polling`,
 /// `long_polling`, `sse`, `websocket`, `grpc` or `webhook`); the same kind may appear in
 /// several variants with different parameters.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTransport {
     /// Column name in the reports; unique. Default: the transport's kind (`polling`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Short polling.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub polling: Option<RawPolling>,
     /// Long polling.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_polling: Option<RawLongPolling>,
     /// Server-Sent Events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sse: Option<RawSse>,
     /// WebSocket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub websocket: Option<RawWebSocket>,
     /// gRPC over HTTP/2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grpc: Option<RawGrpc>,
     /// Webhooks: the server POSTs every event to every receiver in `receivers`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<RawWebhook>,
     /// What a `websocket` client falls back to when a proxy denies its upgrade or its
     /// connection attempts keep failing: one step, or a list of one or two steps in order
@@ -49,12 +42,11 @@ pub struct RawTransport {
     /// sse: ... }, { long_polling: ... }]`). Only beside `websocket`. Each step names
     /// exactly one of `sse` and `long_polling` (each at most once), with that transport's
     /// own settings, over HTTP/1.1 (`http2` is an error). Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<RawFallbacks>,
 }
 
 /// One fallback step, or a chain of them.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum RawFallbacks {
     One(Box<RawFallback>),
@@ -84,129 +76,103 @@ impl RawFallbacks {
 
 /// A fallback step: the transport to use instead (exactly one of `sse` and
 /// `long_polling`, with its own settings), and when.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFallback {
     /// Server-Sent Events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sse: Option<RawSse>,
     /// Long polling.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_polling: Option<RawLongPolling>,
     /// Failed connection attempts in a row of the step before (refused, reset, or closed
     /// before the first answer) after which the client moves to this step; a denied
     /// WebSocket upgrade moves on at once. Default 1 (SignalR's client moves to its next
     /// transport when one fails to start).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<u32>,
 }
 
 /// Short polling: `GET` every interval; each response carries every event since the last.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolling {
     /// Time between polls. Required, > 0.
     pub interval: Duration,
     /// Each gap is `interval` plus a uniform draw from [-jitter, +jitter]. Default 0s;
     /// must be < interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter: Option<Duration>,
     /// HTTP/1.1 request header bytes (request line to the blank line). Default 450B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<ByteSize>,
     /// HTTP/1.1 response header bytes. Default 220B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<ByteSize>,
     /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http2: Option<bool>,
     /// Conditional requests: every poll carries `If-None-Match: "<16 hex>"` (35 B; the
     /// client holds the entity tag of the state it loaded); a poll that finds nothing new
     /// is answered `304 Not Modified` without a body, and a `200` adds `ETag: "<16 hex>"`
     /// (26 B). Default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditional: Option<bool>,
     /// Header bytes of a `304 Not Modified` response (status line, Date, ETag,
     /// Cache-Control, Server; no Content-Type or Content-Length); only with `conditional:
     /// true`. Default 150B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_modified_headers: Option<ByteSize>,
 }
 
 /// Long polling: the server holds each request until an event or the timeout.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLongPolling {
     /// How long the server holds a request without events before answering empty.
     /// Default 30s; > 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Duration>,
     /// HTTP/1.1 request header bytes. Default 450B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<ByteSize>,
     /// HTTP/1.1 response header bytes. Default 220B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<ByteSize>,
     /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http2: Option<bool>,
     /// How the client asks again after losing its connection. Default: a fixed 2s.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconnect: Option<RawReconnect>,
 }
 
 /// Server-Sent Events: one chunked `text/event-stream` response per client.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSse {
     /// Interval of `:` comment heartbeats on the stream. Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heartbeat: Option<Duration>,
     /// Reconnection time the server announces with a `retry:` field at the start of the
     /// stream (its bytes are counted). Default: none sent, browsers then use 3s.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<Duration>,
     /// HTTP/1.1 request header bytes. Default 450B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<ByteSize>,
     /// HTTP/1.1 response header bytes. Default 220B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<ByteSize>,
     /// HTTP/2 instead of HTTP/1.1 (framing, HPACK, one connection). Default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http2: Option<bool>,
     /// How the client reconnects. Default: EventSource's own, a fixed delay of `retry` (3s
     /// without it); a `reconnect` block models an application wrapper with backoff.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconnect: Option<RawReconnect>,
     /// Events the server keeps for replaying to a client that reconnects with
     /// `Last-Event-ID`: a client coming back later than that loses the older ones
     /// (`lost_by_reason.replay_buffer`). Default: no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_buffer: Option<u32>,
 }
 
 /// WebSocket (RFC 6455): an HTTP upgrade, then one frame per event.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWebSocket {
     /// Interval of server pings (each answered by a pong). Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping: Option<Duration>,
     /// Upgrade request bytes. Default 500B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_request: Option<ByteSize>,
     /// `101 Switching Protocols` response bytes. Default 129B (RFC 6455 section 1.3's example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_response: Option<ByteSize>,
     /// The application's reconnect policy. The browser API has none: without this block a
     /// client whose connection is lost stays disconnected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconnect: Option<RawReconnect>,
     /// After a reconnect: `none` (the events sent while the client was away are lost,
     /// `lost_by_reason.outage`) or `replay` (the application resumes from its cursor, like
     /// SSE's `Last-Event-ID`). Only with `reconnect`. Default `none`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["none", "replay", null]))]
     pub resume: Option<String>,
 }

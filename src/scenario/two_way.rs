@@ -2,7 +2,7 @@
 //! transports can carry what the clients send (`workload.messages`).
 
 use super::spec::{GrpcStream, Polling, WebSocketSpec};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::defaults as d;
@@ -14,28 +14,24 @@ use crate::units::{ByteSize, Duration};
 
 /// The REST endpoint that clients of push-only transports (SSE, polling, long polling)
 /// send their messages to, on a keep-alive HTTP/1.1 connection of its own.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRest {
     /// Request line and headers of the `POST` that carries one message from an SSE, polling
     /// or long-polling client: the 450 B of a browser `fetch()` plus Content-Type (32 B)
     /// and Content-Length (about 20 B). `rest` without `workload.messages` or `history` is
     /// an error. Default 500B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<ByteSize>,
     /// The answer, a `204 No Content` (status line, Date, Server, Cache-Control).
     /// Default 150B.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<ByteSize>,
     /// Server CPU per REST request (plus `server.cost.accept` on a new connection's first).
     /// Default: `server.cost.request`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<Duration>,
     /// History over REST: when a client's stream opens (and when a poller's first answer
     /// arrives), it GETs up to this many events: on first connect the latest ones before
     /// it subscribed; after a reconnect the ones it missed (a WebSocket or gRPC stream
     /// without replay recovers them this way instead of losing them). Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<u32>,
 }
 

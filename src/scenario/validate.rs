@@ -9,6 +9,7 @@ use super::defaults as d;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
 use super::spec::Scenario;
+use super::tree::Node;
 use super::{balancer, clients, network, proxies, server, stack, transports};
 
 pub(crate) use super::checker::Checker;
@@ -16,11 +17,16 @@ pub use super::clients::{MAX_CLIENTS, MAX_TABS};
 pub use super::server::MAX_REPLICAS;
 pub use super::workload::MAX_EVENTS_PER_RUN;
 
-/// Turns a parsed scenario into a runnable one.
-pub(crate) fn validate(raw: &RawScenario, c: &Checker) -> Result<Scenario, ScenarioError> {
+/// Turns a parsed scenario into a runnable one; `tree` is the value tree `raw` was read
+/// from (with the same overrides).
+pub(crate) fn validate(
+    raw: &RawScenario,
+    tree: &Node,
+    c: &Checker,
+) -> Result<Scenario, ScenarioError> {
     // Every size, count, rate and duration within its bound first, so that nothing below
     // computes with a value its arithmetic cannot hold.
-    super::bounds::check(raw, c)?;
+    super::bounds::check(tree, c)?;
     let duration = raw.duration.as_nanos();
     if duration == 0 {
         return Err(c.error("duration", "must be greater than 0s"));

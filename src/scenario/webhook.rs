@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 
@@ -18,73 +18,60 @@ use crate::webhook::config as w;
 
 /// Webhook delivery: a POST per event per receiver over HTTP/1.1 and TLS, retried until a
 /// response arrives in time (at least once: a lost response makes a duplicate).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWebhook {
     /// How long the sender waits for a response to an attempt, from the attempt's first
     /// packet (its SYN, or the POST on a reused connection): the handshakes count toward
     /// it. Default 10s (GitHub expects a webhook's response within 10 s).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Duration>,
     /// When failed attempts are retried. Default: exponential from 10s, doubling to at
     /// most 1h, for at most 3 days (Stripe retries for up to three days; 100 attempts at most).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RawRetry>,
     /// Keep connections to a receiver open after a response and reuse them (most recently
     /// used first); `false`: a new TCP and TLS connection per attempt, closed after its
     /// response. Default true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_connections: Option<bool>,
     /// Request line and headers of the POST (Host, User-Agent, Content-Type,
     /// Content-Length, an event type, a delivery id and a signature); the event's payload
     /// is its body. Default 700B (roughly 600–800 B in the wild: an estimate).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<ByteSize>,
     /// The receiver's whole response (`200 OK`, Date, Content-Length, Content-Type and a
     /// tiny body). Default 150B (an estimate).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ByteSize>,
     /// Sender CPU per attempt (serialising and signing the body, the HTTP client, TLS of a
     /// new connection), on the `server.cores` cores. Default 50us (an assumption).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<Duration>,
     /// TLS of the webhook connections: `none`, `"1.2"` or `"1.3"`; the handshakes use
     /// `tls.client_hello` and `tls.server_hello` and are never resumed. Default `"1.3"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsVersion>,
 }
 
 /// A webhook retry schedule: a fixed list of delays, or exponential backoff.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRetry {
     /// Fixed delays: attempt k+2 starts the k-th delay after attempt k+1 failed; the
     /// sender gives up after the last. Not with the exponential fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Vec<Duration>>,
     /// Exponential backoff: the first delay, counted from the failure (10s without a
     /// `retry` block). Required in a `retry` block unless `schedule` is given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial: Option<Duration>,
     /// Exponential: each delay is the previous one times this (≥ 1). Default 2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factor: Option<u32>,
     /// Exponential: the longest delay (raised to `initial` if below it). Default 1h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Duration>,
     /// Exponential: attempts in all, the first included (≥ 1; with the defaults the 3-day
     /// age binds first, after about 80). Default 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<u32>,
     /// No attempt starts later than this after the event was created; > 0. Default 72h with
     /// exponential backoff (Stripe retries webhooks for up to three days), none with a
     /// schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<Duration>,
 }
 
 /// A webhook receiver: an endpoint of another service that every event is POSTed to.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReceiver {
     /// Link profile (from `network`) of the path between the server and this receiver:
@@ -94,27 +81,22 @@ pub struct RawReceiver {
     pub link: String,
     /// Requests the receiver processes at once (≥ 1); more wait in an unbounded FIFO queue.
     /// Default 16 (an assumption).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<u32>,
     /// Processing time of every request. Default 5ms (an assumption).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_time: Option<Duration>,
     /// Outages: connections are refused, and those open are reset. Default none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downtime: Option<Vec<RawDowntime>>,
     /// Share of responses lost after the receiver processed the event (the sender times
     /// out and sends it again: a duplicate). Default 0%.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_loss: Option<Percent>,
     /// The receiver closes a keep-alive connection idle this long, counted from the
     /// response's arrival at the sender; `0s`: never. Default 75s (nginx's
     /// `keepalive_timeout`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keepalive_timeout: Option<Duration>,
 }
 
 /// One outage of a receiver.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDowntime {
     /// When an outage starts: the receiver's open connections are reset, its queued and

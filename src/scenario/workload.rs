@@ -1,7 +1,7 @@
 //! The workload section: when server events happen and how large they are
 //! (`workload.events`), and what the clients send (`workload.messages`).
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::bounds::{MAX_PAYLOAD_BYTES_PER_RUN, MAX_SUBSCRIPTIONS};
 use super::checker::Checker;
@@ -12,21 +12,19 @@ use crate::time::Nanos;
 use crate::units::{ByteSize, Duration, Rate};
 
 /// What the server has to deliver, and what the clients send.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkload {
     /// Server-originated events (to every client). Required unless `messages` is given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<RawEvents>,
     /// Messages the clients send (a chat, an editor, a game): each reaches the server over
     /// the variant's connection (WebSocket, gRPC bidirectional or client streaming) or a
     /// REST request beside its stream (SSE, polling, long polling). Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<RawMessages>,
 }
 
 /// Client-to-server messages.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMessages {
     /// Mean messages each client (each tab) writes per unit time, e.g. `1/min`: a Poisson
@@ -38,29 +36,27 @@ pub struct RawMessages {
     pub payload: RawPayload,
     /// Who receives each message once the server has it: `all` (every client, the sender
     /// included, as a chat room echoes) or `none` (uploads only: telemetry). Default `all`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["all", "none", null]))]
     pub deliver_to: Option<String>,
 }
 
 /// An event source.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvents {
     /// `poisson` (exponential gaps), `periodic` (fixed gaps), `bursty` (Poisson at `rate`
-    /// during `on` periods, silent during `off` ones) or `trace` (the rows of `trace`).
-    /// Required.
+    /// for `on_time`, then silent for `off_time`, and again) or `trace` (the rows of
+    /// `trace`). Required.
     #[schemars(extend("enum" = ["poisson", "periodic", "bursty", "trace"]))]
     pub source: String,
-    /// `bursty`: how long each burst lasts (from time 0: on, off, on, ...). Required with
-    /// it, > 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on: Option<Duration>,
-    /// `bursty`: the silence between bursts. Required with it, > 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub off: Option<Duration>,
+    /// `bursty`: how long each burst lasts (from time 0: on, off, on, ...), as ns-3's
+    /// on/off source names it (`OnTime`). Formerly `on`, a key YAML 1.1 tools read as the
+    /// boolean true. Required with it, > 0.
+    pub on_time: Option<Duration>,
+    /// `bursty`: the silence between bursts (ns-3's `OffTime`; formerly `off`). Required
+    /// with it, > 0.
+    pub off_time: Option<Duration>,
     /// Mean events per unit time, e.g. `2/s`. Required, > 0 (except with a trace).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<Rate>,
     /// `trace`: the CSV file to replay, relative to the scenario, with the header
     /// `time,size,audience` and one event per row: `time` in seconds (`12.5`) or a duration
@@ -69,7 +65,6 @@ pub struct RawEvents {
     /// (topic n, from 0, of `audience`'s topics). `rate` and `payload` do not apply; rows
     /// after the run's end are left out with a warning; a bad row is an error naming the
     /// file and line. Required with `source: trace`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
     /// Payload bytes per event (the JSON text of the event): a size (`300B`), or a
     /// distribution drawn per event: `{ uniform: [100B, 1KB] }` (inclusive) or `{
@@ -77,7 +72,6 @@ pub struct RawEvents {
     /// logarithm, 0 to 5). Sizes come from their own random stream (`payload-size`), so
     /// every variant gets the same sizes and drawing them does not move the event times.
     /// Required, >= 1B (except with a trace, whose rows give the sizes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<RawPayload>,
     /// Who receives each event: `all` (every client), `user` (one client, drawn uniformly
     /// per event: a personal notification; not with a trace, whose rows name their user) or
@@ -86,25 +80,22 @@ pub struct RawEvents {
     /// `subscriptions` distinct topics drawn by a Zipf law of exponent `zipf`; see
     /// Audiences on the Workload page). With a trace, its rows may name `user:<n>` or
     /// `topic:<n>`. Default `all`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<RawAudience>,
     /// `json` (text) or `binary`. Text-only transports carry binary payloads base64-encoded
     /// (RFC 4648, padded: 4 x ceil(P/3) characters): inside a quoted JSON string in polling
     /// and long-polling bodies, as the `data:` line of SSE; WebSocket sends binary frames.
     /// The inflation is counted as framing. Default `json`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["json", "binary", null]))]
     pub encoding: Option<String>,
     /// The event's size as a protobuf message, for gRPC; when given, the clients' messages
     /// on a gRPC stream take this size too. Default: `payload` x 0.35 (22–37 % of the JSON
     /// in N. Larsgård's comparison of protobuf and JSON sizes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protobuf_size: Option<ByteSize>,
 }
 
 /// An event's payload size: fixed, or drawn per event. (Read by hand rather than as an
 /// untagged enum, so that a bad size keeps its own message: "missing unit", ...)
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum RawPayload {
     /// Every event has this size.
@@ -125,7 +116,7 @@ impl<'de> Deserialize<'de> for RawPayload {
 }
 
 /// An audience: a name, or topics.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum RawAudience {
     /// `all` or `user`.
@@ -145,36 +136,32 @@ impl<'de> Deserialize<'de> for RawAudience {
 }
 
 /// Topics with a subscriber distribution.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTopics {
     /// Number of topics. Required, >= 1.
     pub topics: u32,
     /// Distinct topics each client subscribes to (at most `topics`). Default 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<u32>,
     /// Exponent of the Zipf law of the topics' popularity among subscribers, 0 to 10: topic
     /// k (from 1) is chosen with weight 1/k^zipf; 0 spreads them evenly. Default 0.8
     /// (Breslau et al., "Web Caching and Zipf-like Distributions", INFOCOM 1999, measured
     /// 0.64 to 0.83 for web requests).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zipf: Option<f64>,
 }
 
 /// Exactly one distribution.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPayloadDistribution {
     /// Uniform between the two sizes, inclusive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uniform: Option<[ByteSize; 2]>,
     /// Log-normal: `median` size and `sigma`, the standard deviation of its logarithm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lognormal: Option<RawLogNormal>,
 }
 
 /// A log-normal size distribution.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLogNormal {
     pub median: ByteSize,
@@ -313,8 +300,8 @@ fn events_workload(
         "poisson" => EventSource::Poisson,
         "periodic" => EventSource::Periodic,
         "bursty" => EventSource::Bursty {
-            on: burst("on", events.on)?,
-            off: burst("off", events.off)?,
+            on: burst("on_time", events.on_time)?,
+            off: burst("off_time", events.off_time)?,
         },
         "trace" => return trace_workload(events, duration, clients, c),
         other => {
@@ -327,7 +314,7 @@ fn events_workload(
         }
     };
     if !matches!(source, EventSource::Bursty { .. }) {
-        for (field, value) in [("on", events.on), ("off", events.off)] {
+        for (field, value) in [("on_time", events.on_time), ("off_time", events.off_time)] {
             if value.is_some() {
                 return Err(c.error(
                     &format!("workload.events.{field}"),
@@ -448,8 +435,8 @@ fn trace_workload(
     for (field, given) in [
         ("rate", events.rate.is_some()),
         ("payload", events.payload.is_some()),
-        ("on", events.on.is_some()),
-        ("off", events.off.is_some()),
+        ("on_time", events.on_time.is_some()),
+        ("off_time", events.off_time.is_some()),
     ] {
         if given {
             return Err(c.error(
@@ -597,7 +584,7 @@ mod tests {
             check_scenario(&text, |raw, c| workload(raw, 60_000_000_000, 10, c)).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("workload.events.source"));
         assert!(
-            error.message.starts_with("a bursty source needs `on`"),
+            error.message.starts_with("a bursty source needs `on_time`"),
             "{error}"
         );
     }

@@ -111,6 +111,17 @@ pub(crate) fn typed(file: &str, text: &str, locations: &Locations, e: &Error) ->
         Error::NonFiniteFloat { value, .. } => {
             format!("must be a finite number, not `{value}`")
         }
+        Error::SerdeUnknownField {
+            field, expected, ..
+        } => match renamed(field, expected) {
+            Some(new) => format!(
+                "`{field}` is now `{new}` (YAML 1.1 tools read the key `{field}` as a boolean); write `{new}:`"
+            ),
+            None => match closest(field, expected) {
+                Some(name) => format!("{message}; did you mean `{name}`?"),
+                None => message,
+            },
+        },
         _ => message,
     };
     let error = ScenarioError::new(file, message).at(text, position);
@@ -118,6 +129,52 @@ pub(crate) fn typed(file: &str, text: &str, locations: &Locations, e: &Error) ->
         Some(path) => error.field(path),
         None => error,
     }
+}
+
+/// The new name of a renamed key, where the mapping it is written in takes that name.
+fn renamed(field: &str, expected: &[&str]) -> Option<&'static str> {
+    super::raw::RENAMED_KEYS
+        .iter()
+        .find(|(old, new)| *old == field && expected.contains(new))
+        .map(|(_, new)| *new)
+}
+
+/// The expected name a misspelt `field` most likely meant: the nearest by edit distance
+/// (letters added, dropped, changed or swapped), if it is near enough (at most a third of
+/// the name's letters, and at least one).
+fn closest<'a>(field: &str, expected: &[&'a str]) -> Option<&'a str> {
+    let most = (field.chars().count() / 3).max(1);
+    expected
+        .iter()
+        .map(|name| (edit_distance(field, name), *name))
+        .filter(|(distance, _)| *distance <= most)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
+}
+
+/// Optimal string alignment distance between `a` and `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut rows = vec![vec![0; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 /// The words for a structural expectation of serde-saphyr (`expected sequence start`).
@@ -218,6 +275,9 @@ pub(crate) fn tidy_parser_message(message: &str) -> String {
     {
         return format!("must be a finite number, not {value}");
     }
+    if message == "invalid boolean" {
+        return "expected true or false".to_string();
+    }
     if message == "simple key expected ':'" {
         return "a key must be followed by `:` on its own line (and be at most 1024 characters long)"
             .to_string();
@@ -262,6 +322,16 @@ mod tests {
             ),
             "duplicate mapping key: seed; each key may appear only once in a mapping"
         );
+        assert_eq!(
+            tidy_parser_message("invalid boolean"),
+            "expected true or false"
+        );
+        let fields = ["count", "link", "ramp", "tabs", "via", "tls"];
+        assert_eq!(closest("cuont", &fields), Some("count"));
+        assert_eq!(closest("lnk", &fields), Some("link"));
+        assert_eq!(closest("rmap", &fields), Some("ramp"));
+        assert_eq!(closest("colour", &fields), None);
+        assert_eq!(closest("x", &fields), None);
         assert_eq!(
             tidy_parser_message("bad thing at line 3 column 4"),
             "bad thing"

@@ -467,15 +467,48 @@ fn payload_distributions_and_bursts_are_checked() {
     }
     assert_check_fails(
         "bursty-no-on",
-        &broken("source: poisson", "source: bursty, off: 5s"),
+        &broken("source: poisson", "source: bursty, off_time: 5s"),
         "bursty",
-        &["a bursty source needs `on`"],
+        &["a bursty source needs `on_time`"],
     );
     assert_check_fails(
         "on-not-bursty",
-        &broken("source: poisson", "source: poisson, on: 5s"),
-        "on: 5s",
-        &["workload.events.on", "only to `source: bursty`"],
+        &broken("source: poisson", "source: poisson, on_time: 5s"),
+        "on_time: 5s",
+        &["workload.events.on_time", "only to `source: bursty`"],
+    );
+}
+
+/// Issue 16: `on` and `off` were renamed `on_time` and `off_time` (YAML 1.1 tools read the
+/// old keys as booleans); the old spelling is refused, located, naming the new one, in the
+/// file, through `--set` and in a sweep.
+#[test]
+fn the_old_bursty_keys_name_their_new_spelling() {
+    for (old, new) in [("on", "on_time"), ("off", "off_time")] {
+        let to = format!("source: bursty, {old}: 5s");
+        let file = assert_check_fails(
+            &format!("renamed-{old}"),
+            &broken("source: poisson", &to),
+            &format!("{old}: 5s"),
+            &[
+                &format!("field `workload.events.{old}`"),
+                &format!("`{old}` is now `{new}`"),
+                "as a boolean",
+            ],
+        );
+        file.check(&[]).assert_lacks("--set");
+        let base = ScenarioFile::new(&format!("renamed-set-{old}"), BASE);
+        base.check(&["--set", &format!("workload.events.{old}=5s")])
+            .assert_contains(&format!(
+                "error: --set workload.events.{old}=5s: field `workload.events.{old}`: `{old}` is now `{new}`"
+            ));
+    }
+    let swept = format!("{BASE}sweep:\n  workload.events.on: [1s, 2s]\n");
+    assert_check_fails(
+        "renamed-swept",
+        &swept,
+        "[1s, 2s]",
+        &["`on` is now `on_time`"],
     );
 }
 
@@ -1608,6 +1641,70 @@ fn set_errors_name_the_field_path() {
     check_default(&["--set", "clients.browsers.count=ten"])
         .assert_contains("field `clients.browsers.count`")
         .assert_contains("\"ten\"");
+}
+
+/// Issue 16: a `--set` on a client group or link profile that does not exist says so and
+/// lists those that do, rather than making half a group ("missing field `link`"); an index
+/// past a list's end and a path through a single value say what is there.
+#[test]
+fn set_on_a_missing_group_lists_the_groups() {
+    let file = ScenarioFile::new(
+        "set-groups",
+        &broken(
+            "  users: { count: 5, link: dsl }\n",
+            "  users: { count: 5, link: dsl }\n  phones: { count: 2, link: dsl }\n",
+        ),
+    );
+    file.check(&["--set", "clients.usres.count=3"])
+        .assert_contains("error: --set clients.usres.count=3: field `clients.usres`: ")
+        .assert_contains("there is no client group `usres`; the client groups are: users, phones")
+        .assert_lacks("missing field");
+    file.check(&["--set", "network.fibre.latency=5ms"])
+        .assert_contains(
+            "field `network.fibre`: there is no link profile `fibre`; the link profiles are: dsl",
+        );
+    file.check(&["--set", "transports[3].polling.interval=2s"])
+        .assert_contains(
+            "field `transports`: has 2 items, so there is no [3] (items are [0] to [1])",
+        );
+    file.check(&["--set", "duration.seconds=5"])
+        .assert_contains("field `duration`: holds a single value, not a mapping");
+    file.check(&["--set", "clients.users=5"])
+        .assert_contains("field `clients.users`: is a mapping; --set sets single values");
+    // The same in a sweep, located at the swept path.
+    let swept = format!("{BASE}sweep:\n  clients.usres.count: [1, 2]\n");
+    assert_check_fails(
+        "sweep-missing-group",
+        &swept,
+        "[1, 2]",
+        &["there is no client group `usres`; the client groups are: users"],
+    );
+}
+
+/// Issue 15: a `--set` value is typed by what the schema says the field takes, and refused
+/// with the words a file gets: what was expected, and (there being no line to show) what
+/// was found.
+#[test]
+fn set_values_are_typed_by_the_schema_and_refused_as_in_a_file() {
+    let file = ScenarioFile::new("set-types", BASE);
+    file.check(&["--set", "clients.users.count=5.5"])
+        .assert_contains("field `clients.users.count`: expected a whole number from 0 to 4294967295, found \"5.5\"");
+    file.check(&["--set", "transports[0].polling.http2=maybe"])
+        .assert_contains(
+            "field `transports[0].polling.http2`: expected true or false, found \"maybe\"",
+        );
+    file.check(&["--set", "transports[0].polling.interval=true"])
+        .assert_contains("invalid duration \"true\"");
+    // The file's own words for the same mistake.
+    assert_check_fails(
+        "file-count-float",
+        &broken("count: 5", "count: 5.5"),
+        "5.5",
+        &[
+            "field `clients.users.count`",
+            "expected a whole number from 0 to 4294967295",
+        ],
+    );
 }
 
 /// A bad value in `sweep:` is reported at its line in the file, not as a `--set` argument

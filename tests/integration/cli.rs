@@ -410,6 +410,51 @@ fn run_table_is_the_default_format() {
     assert!(serde_json::from_str::<Value>(&outcome.stdout).is_err());
 }
 
+/// Issue 15: `--set` works on the YAML tree, typed by the schema: a text field takes a
+/// number-looking value as text, a block the file does not write is added, a boolean is a
+/// boolean, and a proxy (all of whose fields default) is made by its first value.
+#[test]
+fn set_values_take_the_type_of_their_field() {
+    let workspace = Workspace::new(SMALL);
+    let out = rtsim(&[
+        "check",
+        workspace.scenario(),
+        "--set",
+        "transports[0].label=5",
+        "--set",
+        "server.cost.push=30us",
+        "--set",
+        "transports[1].sse.http2=true",
+        "--set",
+        "proxies.corp.idle_timeout=30s",
+        "--set",
+        "clients.users.via=corp",
+        "--set",
+        "description=2024.10",
+    ])
+    .assert_success();
+    assert!(
+        out.stdout.contains("variants: 5, sse-feed, ws"),
+        "{}",
+        out.stdout
+    );
+    workspace
+        .run(
+            "json",
+            &[
+                "--set",
+                "description=2024.10",
+                "--set",
+                "transports[0].label=0x10",
+            ],
+        )
+        .assert_success();
+    let summary = workspace.summary();
+    // As written, not as the numbers YAML reads them as (2024.1, 16).
+    assert_eq!(summary["description"], "2024.10", "{summary:#}");
+    assert_eq!(summary["results"][0]["label"], "0x10", "{summary:#}");
+}
+
 #[test]
 fn set_changes_the_client_count() {
     let workspace = Workspace::new(SMALL);

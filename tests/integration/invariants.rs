@@ -77,7 +77,7 @@ server:
     }
     text += &format!(
         "workload:\n  events: {{ source: {}, rate: {}/s, payload: {} }}\n",
-        pick(&mut rng, &["poisson", "bursty, on: 5s, off: 10s"]),
+        pick(&mut rng, &["poisson", "bursty, on_time: 5s, off_time: 10s"]),
         rng.random_range(1..=20),
         pick(
             &mut rng,

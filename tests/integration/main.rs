@@ -29,6 +29,7 @@ mod proxies;
 mod queueing;
 mod replicas;
 mod report;
+mod schema;
 mod series;
 mod slow_consumers;
 mod snapshot;

@@ -72,7 +72,7 @@ server:
   cores: 2
 {extra}load_balancer: {{ layer: 7, algorithm: least_connections, health_check: {{ interval: 5s, unhealthy_threshold: 2, healthy_threshold: 2 }} }}
 workload:
-  events: {{ source: bursty, rate: 20/s, on: 5s, off: 10s, payload: {{ lognormal: {{ median: 2KB, sigma: 1 }} }} }}
+  events: {{ source: bursty, rate: 20/s, on_time: 5s, off_time: 10s, payload: {{ lognormal: {{ median: 2KB, sigma: 1 }} }} }}
   messages: {{ rate: 0.05/s, payload: 200B }}
 rest: {{ history: 50 }}
 faults:

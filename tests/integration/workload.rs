@@ -79,15 +79,15 @@ fn uniform_payloads_stay_within_their_bounds() {
     assert_eq!(log.payloads(0, 10), sizes[..10].iter().sum::<u64>());
 }
 
-/// A bursty source is a Poisson process at `rate` during each `on` period and silent in
-/// each `off`: every event falls in a burst, and the count follows the time spent bursting.
+/// A bursty source is a Poisson process at `rate` for each `on_time` and silent for each
+/// `off_time`: every event falls in a burst, and the count follows the time spent bursting.
 #[test]
 fn bursty_sources_are_silent_between_bursts() {
     let text = Simple {
         clients: 5,
         latency: "5ms",
         bandwidth: "100Mbit/s",
-        source: "bursty, on: 10s, off: 50s",
+        source: "bursty, on_time: 10s, off_time: 50s",
         rate: "20/s",
         payload: "100B",
         duration: "10m",
