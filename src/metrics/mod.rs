@@ -1,6 +1,7 @@
 //! What a run measured: latency distribution, bytes by layer, server load and the event
 //! ledger, gathered into a [`RunResult`].
 
+pub mod faults;
 pub mod latency;
 pub mod order;
 pub mod recorder;

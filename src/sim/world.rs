@@ -10,6 +10,7 @@ use crate::infra::fanout::Fanout;
 use crate::infra::fleet::{Endpoint, Fleet, Work};
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::Server;
+use crate::metrics::faults::FaultRecovery;
 use crate::metrics::recorder::{Count, Recorder};
 use crate::net::connections::{Carried, Connections};
 use crate::net::link::{LinkParams, carried_within};
@@ -163,7 +164,7 @@ pub struct World<'s> {
     reconnect_rng: Stream,
     age_rng: Stream,
     /// Per fault: affected and recovered clients.
-    fault_stats: Vec<faults::FaultStats>,
+    fault_recovery: FaultRecovery,
     /// Per browser: its device's radio, on links with one (none when no link has one).
     devices: Devices,
     /// The clients' messages and the REST clients beside push-only transports.
@@ -266,7 +267,7 @@ impl<'s> World<'s> {
             subscribers: Vec::new(),
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             age_rng: rng::stream(scenario.seed, "connection-age"),
-            fault_stats: vec![faults::FaultStats::default(); scenario.faults.len()],
+            fault_recovery: FaultRecovery::new(scenario.faults.len()),
             devices: Devices::new(
                 &scenario
                     .groups

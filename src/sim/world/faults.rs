@@ -22,27 +22,12 @@
 use super::World;
 use crate::engine::Scheduler;
 use crate::engine::rng::RngExt;
-use crate::metrics::{FaultResult, fixed};
+use crate::metrics::FaultResult;
 use crate::scenario::ReconnectPolicy;
 use crate::scenario::faults::FaultKind;
 use crate::sim::event::{ClientId, Event};
 use crate::time::Nanos;
 use crate::transport::Hold;
-
-/// Share of the affected clients that counts as recovered.
-const RECOVERED_SHARE: f64 = 0.99;
-/// CPU utilisation of a second that counts as saturated.
-const SATURATED: f64 = 0.95;
-
-/// What happened to one fault's clients.
-#[derive(Debug, Clone, Default)]
-pub(super) struct FaultStats {
-    affected: u64,
-    recovered: u64,
-    recovered_at: Option<Nanos>,
-    /// A deploy: the replicas it went through.
-    deploy_replicas: u32,
-}
 
 /// Per group: its partitions' windows, in time order.
 pub(super) fn partitions_of(scenario: &crate::scenario::Scenario) -> Vec<Vec<(Nanos, Nanos)>> {
@@ -116,12 +101,7 @@ impl World<'_> {
         if awaiting == 0 {
             return;
         }
-        let stats = &mut self.fault_stats[awaiting as usize - 1];
-        stats.recovered += 1;
-        let needed = (stats.affected as f64 * RECOVERED_SHARE).ceil() as u64;
-        if stats.recovered_at.is_none() && stats.recovered >= needed {
-            stats.recovered_at = Some(now);
-        }
+        self.fault_recovery.recovered(awaiting - 1, now);
     }
 
     /// Whether replica `r`'s process is down.
@@ -143,7 +123,7 @@ impl World<'_> {
             }
             FaultKind::Deploy { drain, restart } => {
                 let replicas = self.fleet.active();
-                self.fault_stats[k as usize].deploy_replicas = replicas;
+                self.fault_recovery.deploys(k, replicas);
                 for i in 0..replicas {
                     let start = now + i as Nanos * (drain + restart);
                     s.at(
@@ -221,12 +201,7 @@ impl World<'_> {
             0 => self.fleet.set_out(r, true),
             1 => {
                 let closed = self.close_on_replicas(|rep| rep == r, k + 1, s);
-                let stats = &mut self.fault_stats[k as usize];
-                stats.affected += closed;
-                // Recovery is from the whole deploy: wait for these too.
-                if closed > 0 {
-                    stats.recovered_at = None;
-                }
+                self.fault_recovery.cut_off_later(k, closed);
             }
             _ => self.fleet.set_out(r, false),
         }
@@ -318,7 +293,7 @@ impl World<'_> {
     /// show in the messages' metrics instead.
     fn affect(&mut self, k: u32, c: ClientId) {
         if !self.is_rest(c) {
-            self.fault_stats[k as usize].affected += 1;
+            self.fault_recovery.cut_off(k);
             self.clients[c].awaiting_recovery = k + 1;
         }
     }
@@ -356,10 +331,11 @@ impl World<'_> {
         }
     }
 
-    /// A fault in words.
-    fn describe(&self, kind: FaultKind, stats: &FaultStats) -> String {
+    /// Fault `k` in words.
+    fn describe(&self, k: usize) -> String {
         let time = |t: Nanos| crate::units::Duration::from_nanos(t).to_string();
-        match kind {
+        let fault = &self.scenario.faults[k];
+        match fault.kind {
             FaultKind::Crash {
                 replica,
                 restart_after,
@@ -370,7 +346,7 @@ impl World<'_> {
             }
             FaultKind::Deploy { drain, restart } => format!(
                 "rolling deploy of {} replicas (drain {}, restart {})",
-                stats.deploy_replicas,
+                self.fault_recovery.deployed(k as u32),
                 time(drain),
                 time(restart)
             ),
@@ -399,31 +375,8 @@ impl World<'_> {
         &self,
         series: &crate::metrics::series::TimeSeries,
     ) -> Vec<FaultResult> {
-        self.scenario
-            .faults
-            .iter()
-            .zip(&self.fault_stats)
-            .map(|(fault, stats)| {
-                let from = (fault.at / 1_000_000_000) as usize;
-                let cpu = series.cpu_utilisation.get(from..).unwrap_or(&[]);
-                FaultResult {
-                    at_s: fault.at as f64 / 1e9,
-                    fault: self.describe(fault.kind, stats),
-                    clients_affected: stats.affected,
-                    clients_recovered: stats.recovered,
-                    recovered_after_s: stats.recovered_at.map(|t| (t - fault.at) as f64 / 1e9),
-                    peak_new_connections_per_s: series
-                        .new_connections
-                        .get(from..)
-                        .unwrap_or(&[])
-                        .iter()
-                        .copied()
-                        .max()
-                        .unwrap_or(0),
-                    peak_cpu_utilisation: fixed(cpu.iter().copied().fold(0.0, f64::max), 6),
-                    seconds_cpu_saturated: cpu.iter().filter(|u| **u >= SATURATED).count() as u64,
-                }
-            })
-            .collect()
+        let faults =
+            (0..self.scenario.faults.len()).map(|k| (self.scenario.faults[k].at, self.describe(k)));
+        self.fault_recovery.results(faults, series)
     }
 }
