@@ -7,6 +7,7 @@ use rtsim::engine::StopReason;
 use rtsim::report;
 use rtsim::report::provenance::{Command, Provenance};
 
+use super::colour::{Tone, paint};
 use super::{CliError, Exit, ScenarioArgs, print_warnings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -24,8 +25,9 @@ pub enum Format {
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Output folder for summary.json, summary.md, runs.csv, report.html and the charts
-    /// [default: out/<scenario name>]
+    /// Output folder for summary.json, summary.md, runs.csv, series.json, series.csv,
+    /// report.html, scenario.yaml, provenance.json and the charts (*.svg; *.png too with
+    /// --png) [default: out/<scenario name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// What to print on standard output.
@@ -206,7 +208,13 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     // A failure to print is said at once, before the verdicts below.
     let printed = super::print_stdout(&text).map_err(CliError::print_now);
     if !outcomes.is_empty() {
-        eprint!("{}", report::checks::describe(&outcomes));
+        eprint!(
+            "{}",
+            report::checks::describe_painted(&outcomes, &|verdict, passed| {
+                let tone = if passed { Tone::Good } else { Tone::Bad };
+                paint(verdict, tone)
+            })
+        );
     }
     for line in &incomplete {
         eprintln!("error: {line}");

@@ -19,8 +19,9 @@ use super::{CliError, ScenarioArgs, print_warnings};
 pub struct SweepArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Output folder for sweep.json, sweep.csv, report.html and the charts [default:
-    /// out/<scenario name>]
+    /// Output folder for sweep.json, sweep.csv, scenario.yaml, provenance.json and, for a
+    /// whole sweep (not a shard), report.html and the charts (*.svg; *.png too with --png)
+    /// [default: out/<scenario name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads (results do not depend on it) [default: the number of cores]; at
@@ -288,7 +289,7 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> Result<(), CliEr
                     paint("FAIL", Tone::Bad),
                     point.point,
                     check.assertion,
-                    measured_against_limit(check)
+                    rtsim::report::checks::measured_against_limit(check)
                 );
             }
         }
@@ -325,28 +326,6 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> Result<(), CliEr
         )));
     }
     printed
-}
-
-/// `measured 1420 ms, limit < 1000 ms`: a threshold's measured value and its limit, both in
-/// the metric's units (those of `PASS`/`FAIL` after `rtsim run`).
-fn measured_against_limit(check: &rtsim::report::checks::CheckOutcome) -> String {
-    use rtsim::report::checks::shown;
-    let unit = rtsim::metrics::registry::metric(&check.metric).map(|(unit, _)| unit);
-    let measured = match (check.value, unit) {
-        (Some(value), Some(unit)) => format!("measured {}", shown(value, unit)),
-        _ => "no value measured".to_string(),
-    };
-    match (
-        rtsim::scenario::assertions::read(&check.assertion, &check.label),
-        unit,
-    ) {
-        (Ok(a), Some(unit)) => format!(
-            "{measured}, limit {} {}",
-            a.op.symbol(),
-            shown(a.threshold, unit)
-        ),
-        _ => measured,
-    }
 }
 
 fn shard(args: &SweepArgs) -> Result<Option<Shard>, String> {

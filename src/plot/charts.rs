@@ -7,7 +7,7 @@
 
 use super::axis::Scale;
 use super::frontier::{FrontierPoint, bytes_unit};
-use super::lines::{Mark, Panel};
+use super::lines::{Mark, Panel, and_list};
 use super::{Chart, Figure, Line, LinesFigure, frontier, latency_cdf, words};
 use crate::metrics::registry::{self, MetricUnit};
 use crate::metrics::{FaultResult, RunResult};
@@ -75,7 +75,8 @@ pub fn run_charts(scenario: &str, results: &[RunResult]) -> Vec<Chart> {
 }
 
 /// A sweep's charts: those its scenario listed, or else each headline metric against each
-/// numeric parameter; one line per variant, one panel per value of the other parameters.
+/// numeric parameter; one line per variant, one panel per value of the other parameters (a
+/// variant those do not change drawn once, in a panel of its own).
 pub fn sweep_charts(summary: &SweepSummary) -> Vec<Chart> {
     let numeric_axes = summary
         .axes
@@ -227,31 +228,70 @@ fn against(summary: &SweepSummary, metric: &str, a: usize) -> Option<Chart> {
         })
         .unwrap_or_default();
     let mut notes = Vec::new();
+    // A variant whose values are the same at every combination of the other parameters
+    // (the polling interval of one variant leaves the others alone) is drawn once.
+    let unaffected: Vec<bool> = (0..variants.len())
+        .map(|v| groups.len() > 1 && raw.iter().all(|g| g[v] == raw[0][v]))
+        .collect();
+    let others_words = and_list(&other_words);
     let panels: Vec<Panel> = if groups.len() <= MAX_PANELS {
-        groups
-            .iter()
-            .zip(&raw)
-            .map(|(key, lines)| Panel {
-                title: if groups.len() == 1 {
-                    String::new()
-                } else {
-                    describe(key)
-                },
-                lines: variants
-                    .iter()
-                    .zip(lines)
-                    .enumerate()
-                    .map(|(v, (label, points))| line(label, v, points))
-                    .collect(),
-            })
-            .collect()
+        let lines_of = |lines: &[Vec<(f64, f64)>], keep: &dyn Fn(usize) -> bool| -> Vec<Line> {
+            variants
+                .iter()
+                .zip(lines)
+                .enumerate()
+                .filter(|(v, _)| keep(*v))
+                .map(|(v, (label, points))| line(label, v, points))
+                .collect()
+        };
+        let once: Vec<&str> = (0..variants.len())
+            .filter(|v| unaffected[*v])
+            .map(|v| variants[v])
+            .collect();
+        if groups.len() > 1 && once.len() == variants.len() {
+            // Nothing changes from panel to panel: one panel.
+            notes.push(format!(
+                "The same at any {others_words}: each line drawn once."
+            ));
+            vec![Panel {
+                title: String::new(),
+                lines: lines_of(&raw[0], &|_| true),
+            }]
+        } else {
+            let mut panels: Vec<Panel> = groups
+                .iter()
+                .zip(&raw)
+                .map(|(key, lines)| Panel {
+                    title: if groups.len() == 1 {
+                        String::new()
+                    } else {
+                        describe(key)
+                    },
+                    lines: lines_of(lines, &|v| !unaffected[v]),
+                })
+                .collect();
+            if !once.is_empty() {
+                let title = format!("any {others_words}");
+                notes.push(format!(
+                    "{} the same at any {others_words}: drawn once, in the panel \"{title}\".",
+                    match once.as_slice() {
+                        [one] => format!("{one} is"),
+                        many => format!("{} are", and_list(many)),
+                    }
+                ));
+                panels.push(Panel {
+                    title,
+                    lines: lines_of(&raw[0], &|v| unaffected[v]),
+                });
+            }
+            panels
+        }
     } else {
         // Too many combinations for panels: one line per variant and combination, and one
         // line for a variant the other parameters do not change.
         let mut lines = Vec::new();
         for (v, label) in variants.iter().enumerate() {
-            let unaffected = raw.iter().all(|g| g[v] == raw[0][v]);
-            if unaffected {
+            if unaffected[v] {
                 let label = format!("{label} (any {})", other_words.join(", "));
                 lines.push(line(&label, lines.len(), &raw[0][v]));
                 continue;

@@ -125,13 +125,16 @@ impl LinesFigure {
         draw(self, root)
     }
 
-    /// One legend entry a label, in order of first appearance.
+    /// One legend entry a label, in the variants' order (a variant drawn once in a panel of
+    /// its own, after the others, keeps its place).
     fn entries(&self) -> Vec<Entry> {
         let mut entries: Vec<Entry> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
         for line in self.panels.iter().flat_map(|p| &p.lines) {
-            if entries.iter().any(|e| e.label.starts_with(&line.label)) {
+            if seen.contains(&line.label.as_str()) {
                 continue;
             }
+            seen.push(&line.label);
             let absent = line.points.is_empty();
             let label = match (&line.empty_because, absent) {
                 (Some(why), true) => format!("{} ({why})", line.label),
@@ -145,6 +148,7 @@ impl LinesFigure {
                 absent,
             });
         }
+        entries.sort_by_key(|e| e.index);
         entries
     }
 }
@@ -248,11 +252,14 @@ fn coincidences(panels: &[Panel]) -> Vec<String> {
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn and_list(names: &[&str]) -> String {
+pub(super) fn and_list<S: AsRef<str>>(names: &[S]) -> String {
     match names {
         [] => String::new(),
-        [one] => one.to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
     }
 }
 

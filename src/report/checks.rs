@@ -86,9 +86,15 @@ pub fn check(scenario: &Scenario, results: &[RunResult]) -> Vec<CheckOutcome> {
 
 /// Lines for the terminal: `PASS sse.latency.p99 < 250ms (measured 26.3 ms)`.
 pub fn describe(outcomes: &[CheckOutcome]) -> String {
+    describe_painted(outcomes, &|verdict, _| verdict.to_string())
+}
+
+/// [`describe`] with each verdict (`PASS`, `FAIL`) as `paint` writes it, given whether the
+/// check passed: the command line colours it on a terminal.
+pub fn describe_painted(outcomes: &[CheckOutcome], paint: &dyn Fn(&str, bool) -> String) -> String {
     let mut out = String::new();
     for o in outcomes {
-        let verdict = if o.passed { "PASS" } else { "FAIL" };
+        let verdict = paint(if o.passed { "PASS" } else { "FAIL" }, o.passed);
         let value = match o.value {
             Some(_) => format!("measured {}", o.measured()),
             None => "no value".to_string(),
@@ -96,6 +102,53 @@ pub fn describe(outcomes: &[CheckOutcome]) -> String {
         out.push_str(&format!("{verdict} {} ({value})\n", o.assertion));
     }
     out
+}
+
+/// `measured 1420 ms, limit < 1000 ms`: a threshold's measured value, in the units of
+/// [`describe`]'s lines ([`measured`]: `26.3 ms`, `1.20 MB`, `999.8/s`), and its limit in
+/// the same units, as precise as it was written (`limit < 0.001/s`, not `< 0/s`).
+pub fn measured_against_limit(check: &CheckOutcome) -> String {
+    let measured = match check.value {
+        Some(_) => format!("measured {}", check.measured()),
+        None => "no value measured".to_string(),
+    };
+    match crate::scenario::assertions::read(&check.assertion, &check.label) {
+        Ok(a) if registry::metric(&check.metric).is_some() => format!(
+            "{measured}, limit {} {}",
+            a.op.symbol(),
+            limit(&check.metric, a.threshold)
+        ),
+        _ => measured,
+    }
+}
+
+/// A threshold of `metric` in the units [`measured`] shows it in, without rounding away
+/// what was written (`0.0001%`, `0.001/s`).
+fn limit(metric: &str, threshold: f64) -> String {
+    let shown = measured(metric, Some(threshold));
+    let Some((unit, _)) = registry::metric(metric) else {
+        return shown;
+    };
+    match unit {
+        MetricUnit::Fraction => format!("{}%", plain(threshold * 100.0)),
+        MetricUnit::Number => match number_unit(metric) {
+            "per_s" => format!("{}/s", plain(threshold)),
+            "joules" => format!("{} J", plain(threshold)),
+            _ => plain(threshold),
+        },
+        MetricUnit::Duration | MetricUnit::Bytes => shown,
+    }
+}
+
+/// `v` with up to 6 decimals, without trailing zeros (`0.001`, `80`, `0.0001`).
+fn plain(v: f64) -> String {
+    let text = format!("{v:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
 }
 
 /// The value of `metric` in readable units, with the unit of a plain number where it has
@@ -126,5 +179,72 @@ pub fn shown(value: f64, unit: MetricUnit) -> String {
         MetricUnit::Bytes => super::human_bytes(value),
         MetricUnit::Fraction => format!("{:.1}%", value * 100.0),
         MetricUnit::Number => format!("{value}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(assertion: &str, metric: &str, value: Option<f64>, passed: bool) -> CheckOutcome {
+        CheckOutcome {
+            assertion: assertion.into(),
+            label: "ws".into(),
+            metric: metric.into(),
+            value,
+            threshold: None,
+            unit: unit_name(metric).map(str::to_string),
+            passed,
+        }
+    }
+
+    #[test]
+    fn fail_lines_give_the_value_and_the_limit_in_units() {
+        let latency = outcome("ws.latency.p99 < 1ms", "latency.p99", Some(10.2e6), false);
+        assert_eq!(
+            measured_against_limit(&latency),
+            "measured 10.2 ms, limit < 1.00 ms"
+        );
+        let rate = outcome(
+            "ws.requests_per_second < 0.001",
+            "requests_per_second",
+            Some(0.667),
+            false,
+        );
+        assert_eq!(
+            measured_against_limit(&rate),
+            "measured 0.7/s, limit < 0.001/s"
+        );
+        let cpu = outcome(
+            "ws.cpu_utilisation < 0.0001%",
+            "cpu_utilisation",
+            Some(0.0002),
+            false,
+        );
+        assert_eq!(
+            measured_against_limit(&cpu),
+            "measured 0.0%, limit < 0.0001%"
+        );
+        let none = outcome("ws.latency.p99 < 1ms", "latency.p99", None, false);
+        assert_eq!(
+            measured_against_limit(&none),
+            "no value measured, limit < 1.00 ms"
+        );
+    }
+
+    #[test]
+    fn verdicts_are_painted_as_asked() {
+        let lines = describe_painted(
+            &[
+                outcome("ws.latency.p99 < 1ms", "latency.p99", Some(10.2e6), false),
+                outcome("ws.latency.p99 < 1s", "latency.p99", Some(10.2e6), true),
+            ],
+            &|v, passed| format!("<{v}:{passed}>"),
+        );
+        assert_eq!(
+            lines,
+            "<FAIL:false> ws.latency.p99 < 1ms (measured 10.2 ms)\n\
+             <PASS:true> ws.latency.p99 < 1s (measured 10.2 ms)\n"
+        );
     }
 }

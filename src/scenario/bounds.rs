@@ -1,8 +1,8 @@
 //! Upper bounds on every size, count, rate and duration a scenario gives, so that the
 //! simulator's integer arithmetic (nanoseconds and bytes in `u64`) cannot wrap and a run's
 //! memory stays within reach. Each bound is reported at the value that exceeds it, with its
-//! field path and its value ("is 16 EiB; the limit is 1 GiB"); README.md's Errors section
-//! lists them from this file, each with its reason.
+//! field path and its value ("is 16 EiB; the limit is 1 GiB"); the table of
+//! `docs/limits.md` is written from this file ([`super::doc_tables`]), each with its reason.
 //!
 //! The bounds hold the arithmetic as follows. Times are `u64` nanoseconds (584 years):
 //! every duration is at most [`MAX_DURATION`] (7 days, 2^49.1 ns), so a sum of a few of

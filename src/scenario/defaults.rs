@@ -1,6 +1,7 @@
 //! Default values of every optional scenario field, with where each figure comes from.
-//! `docs/defaults-and-sources.md` lists the same figures; the scenario reference
-//! (`rtsim schema --markdown`) shows each beside its field, from the raw types' doc comments.
+//! `docs/defaults-and-sources.md` is written from them (by [`super::doc_tables`]); the
+//! scenario reference (`rtsim schema --markdown`) shows each beside its field, from the raw
+//! types' doc comments.
 //!
 //! A default that belongs to a type of a lower layer (TCP and TLS in `net`, the server and
 //! the balancer in `infra`, the random streams, the workload) is defined there, beside its

@@ -6,7 +6,7 @@
 //! with its value, at the place where it was exceeded ("nested more than 64 levels deep;
 //! the limit is 64"), never as the parser's debug output. Both YAML passes (the untyped
 //! one of [`super::locate`] and the typed one) read with [`options`], so both stop at the
-//! same limits. README.md's Errors section lists them from this file.
+//! same limits. The table of `docs/limits.md` is written from this file ([`super::doc_tables`]).
 //!
 //! The bounds on the values a scenario gives (sizes, counts, rates, durations, topics and
 //! subscriptions) are in [`super::bounds`]; the most clients, replicas, tabs and events per

@@ -21,6 +21,7 @@ pub mod charts;
 mod checker;
 pub mod clients;
 pub mod defaults;
+pub mod doc_tables;
 pub mod error;
 pub mod faults;
 mod flow;

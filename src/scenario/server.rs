@@ -11,6 +11,8 @@ use crate::units::{ByteSize, Duration};
 
 /// Most server replicas.
 pub const MAX_REPLICAS: u32 = 1000;
+/// Most cores per replica.
+pub const MAX_CORES: u32 = 4096;
 
 /// The server: one machine with cores and a FIFO run queue.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -92,7 +94,7 @@ pub struct RawCost {
 
 /// Reads `server` (all fields have defaults): a known cost distribution, 1 to
 /// [`MAX_REPLICAS`] replicas, a connection limit of at least one, a known send-buffer
-/// policy, 1 to 4096 cores.
+/// policy, 1 to [`MAX_CORES`] cores.
 pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec, ScenarioError> {
     let raw_server = raw.cloned().unwrap_or_default();
     let cost = raw_server.cost.clone().unwrap_or_default();
@@ -158,8 +160,8 @@ pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec,
             Some(t) => Some(t.as_nanos()),
         },
     };
-    if server.cores == 0 || server.cores > 4096 {
-        return Err(c.error("server.cores", "must be between 1 and 4096"));
+    if server.cores == 0 || server.cores > MAX_CORES {
+        return Err(c.error("server.cores", format!("must be between 1 and {MAX_CORES}")));
     }
     Ok(server)
 }

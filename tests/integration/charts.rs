@@ -279,8 +279,9 @@ transports:
 /// Every kind of chart byte for byte (issue 16, "charts that read at a glance"): the
 /// latency distribution and the frontier with a variant that delivered nothing, the time
 /// series with a fault marked and spiky rates smoothed, a metric against one swept
-/// parameter, against one of two (a panel per value of the other), and against one of
-/// several (one line per value, a variant they do not change drawn once). A change here is
+/// parameter, against one of two (a panel per value of the other; a variant the other does
+/// not change drawn once, in a panel of its own), and against one of several (one line per
+/// value, a variant they do not change drawn once). A change here is
 /// a change in the pictures: review it as one. (Not with the `png` feature, which measures
 /// SVG text with the embedded font.)
 #[test]
@@ -333,6 +334,10 @@ fn every_chart_kind() {
             "  clients.u.count: [5, 50, 500]\n  server.cores: [1, 2]\n",
         ),
         (
+            "own",
+            "  clients.u.count: [5, 50, 500]\n  transports.0.polling.interval: [1s, 5s]\n",
+        ),
+        (
             "many",
             "  clients.u.count: [5, 50]\n  transports.0.polling.interval: [1s, 2s, 3s, 4s, 5s, 6s, 7s]\n",
         ),
@@ -356,7 +361,67 @@ fn every_chart_kind() {
             "cpu-utilisation-vs-clients-u-count",
         ] {
             let svg = svg(&d.join(&out), &format!("{chart}.svg"));
+            if name == "own" {
+                // sse-feed and ws do not poll: drawn once, in a panel of their own.
+                assert!(
+                    svg.contains(">\nany polling interval of poll-1s\n<"),
+                    "{chart}"
+                );
+            }
             insta::assert_snapshot!(format!("sweep_{name}_{chart}"), svg);
+        }
+    }
+}
+
+/// Against one of two parameters, a variant the other does not change is drawn once: in a
+/// panel of its own when others change (sse-feed and ws do not poll, so the polling
+/// interval of poll-1s leaves them alone), in a single panel when none does (every client
+/// holds one connection, whatever the server's cores).
+#[test]
+fn a_variant_the_other_parameter_does_not_change_is_drawn_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let small = SMALL.replace("duration: 30s", "duration: 15s");
+    for (name, other, metric) in [
+        (
+            "own",
+            "transports.0.polling.interval: [1s, 5s]",
+            "latency.p99",
+        ),
+        ("none", "server.cores: [1, 2]", "peak_open_connections"),
+    ] {
+        let text = format!(
+            "{small}sweep:\n  clients.u.count: [5, 50]\n  {other}\ncharts:\n  - {metric} vs clients.u.count\n"
+        );
+        std::fs::write(d.join(format!("{name}.yaml")), text).unwrap();
+        let out = format!("{name}-out");
+        let args = ["sweep", &format!("{name}.yaml"), "--out", &out, "--quiet"];
+        assert_eq!(rtsim(d, &args), 0);
+        let drawn = files(&d.join(&out), ".svg");
+        assert_eq!(drawn.len(), 1, "{drawn:?}");
+        let chart = svg(&d.join(&out), &drawn[0]);
+        let panel = |title: &str| chart.contains(&format!(">\n{title}\n<"));
+        // The text of the chart, its wrapped lines joined (the legend's notes wrap).
+        let text: String = chart
+            .split('<')
+            .filter_map(|piece| piece.split_once('>').map(|(_, t)| t.trim()))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if name == "own" {
+            assert!(panel("polling interval of poll-1s = 1s"), "{chart}");
+            assert!(panel("polling interval of poll-1s = 5s"), "{chart}");
+            assert!(panel("any polling interval of poll-1s"), "{chart}");
+            assert!(
+                text.contains("sse-feed and ws are the same at any polling interval of poll-1s"),
+                "{text}"
+            );
+        } else {
+            assert!(!panel("server cores = 1"), "one panel: {chart}");
+            assert!(
+                text.contains("The same at any server cores: each line drawn once."),
+                "{text}"
+            );
         }
     }
 }

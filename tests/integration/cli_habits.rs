@@ -269,3 +269,43 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     let help = on_a_terminal(d, &["--help"], &[("NO_COLOR", "1")]).unwrap();
     assert!(help.contains("Usage:") && !has_colour(&help), "{help:?}");
 }
+
+/// `rtsim run`'s verdicts are coloured on a terminal as a sweep's are (`PASS` green, `FAIL`
+/// bold red), never into a pipe or with NO_COLOR; the text is the same either way.
+#[test]
+fn run_verdicts_are_coloured_on_a_terminal_only() {
+    let text = FAILING.replace(
+        "  - sse.latency.p99 < 1ms\n",
+        "  - sse.latency.p99 < 1ms\n  - sse.latency.p99 < 10s\n",
+    );
+    let dir = setup(&text);
+    let d = dir.path();
+    let run = ["run", "s.yaml", "--point", "0", "--out", "o"];
+    let (code, _, piped) = rtsim(d, &run);
+    assert_eq!(code, 1, "{piped}");
+    assert!(!has_colour(&piped), "{piped:?}");
+    assert!(
+        piped.contains("FAIL sse.latency.p99 < 1ms (measured ")
+            && piped.contains("PASS sse.latency.p99 < 10s (measured "),
+        "{piped}"
+    );
+    let Some(coloured) = on_a_terminal(d, &run, &[]) else {
+        eprintln!(
+            "skipped: the terminal half of this test needs util-linux's `script` (apt-get install bsdutils)"
+        );
+        return;
+    };
+    assert!(
+        coloured.contains("\x1b[1;31mFAIL\x1b[0m sse.latency.p99 < 1ms (measured "),
+        "{coloured:?}"
+    );
+    assert!(
+        coloured.contains("\x1b[32mPASS\x1b[0m sse.latency.p99 < 10s (measured "),
+        "{coloured:?}"
+    );
+    let plain = on_a_terminal(d, &run, &[("NO_COLOR", "1")]).unwrap();
+    assert!(
+        plain.contains("FAIL sse.latency.p99 < 1ms") && !has_colour(&plain),
+        "{plain:?}"
+    );
+}

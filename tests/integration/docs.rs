@@ -133,3 +133,49 @@ fn first_scenario_builds_the_file_it_shows_and_that_file_runs() {
         rtsim::report::checks::describe(&checks)
     );
 }
+
+/// `docs/defaults-and-sources.md` and the bounds table of `docs/limits.md` are written from
+/// the constants of the code (`rtsim::scenario::doc_tables`), never by hand: this fails when
+/// a committed page differs from what the code writes, and with `RTSIM_WRITE_DOCS` set it
+/// writes them instead.
+#[test]
+fn generated_docs_are_current() {
+    use rtsim::scenario::doc_tables;
+
+    let write = std::env::var_os("RTSIM_WRITE_DOCS").is_some();
+    let limits = doc_tables::limits_page(&read_doc("limits.md")).unwrap();
+    let mut stale = Vec::new();
+    for (page, generated) in [
+        ("defaults-and-sources.md", doc_tables::defaults_page()),
+        ("limits.md", limits),
+    ] {
+        if read_doc(page) == generated {
+            continue;
+        }
+        if write {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs")
+                .join(page);
+            std::fs::write(&path, generated).unwrap();
+        } else {
+            stale.push(format!("docs/{page}"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{} stale: run `{}`",
+        stale.join(" and "),
+        doc_tables::REGENERATE
+    );
+    // Every value is in the page as the code has it.
+    let defaults = read_doc("defaults-and-sources.md");
+    assert!(defaults.contains("| TCP header | 52 B |"));
+    assert!(defaults.contains("| HTTP/2 window | 15 MiB |"));
+    let limits = read_doc("limits.md");
+    assert!(limits.contains("| server cores | 4096 |"));
+    assert!(
+        limits.contains(
+            "| any duration (the run's, latencies, timeouts, intervals, delays) | 7 days |"
+        )
+    );
+}

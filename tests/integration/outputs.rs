@@ -312,6 +312,39 @@ fn docs_list_every_file_and_every_column_written_and_no_other() {
     assert_eq!(documented, written);
 }
 
+/// `--out`'s help names every file `run` and `sweep` write there (charts as `*.svg`), a
+/// shard's included.
+#[test]
+fn the_out_help_lists_every_file_written() {
+    let dir = outputs();
+    let d = dir.path();
+    for (command, folders) in [("run", &["run"][..]), ("sweep", &["sweep", "part1"][..])] {
+        let (code, help, err) = rtsim(d, &[command, "--help"]);
+        assert_eq!(code, 0, "{err}");
+        let out = help
+            .split("--out <DIR>")
+            .nth(1)
+            .and_then(|rest| rest.split("\n      --").next())
+            .unwrap_or_else(|| panic!("no --out in {command} --help: {help}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for folder in folders {
+            for entry in std::fs::read_dir(d.join(folder)).unwrap() {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                let named = match name.rsplit_once('.') {
+                    Some((_, "svg")) => "*.svg".to_string(),
+                    _ => name.clone(),
+                };
+                assert!(
+                    out.contains(&named),
+                    "`rtsim {command} --help` does not name {folder}/{name} under --out: {out}"
+                );
+            }
+        }
+    }
+}
+
 /// The CSV files hold the JSON's numbers, in the units their names say.
 #[test]
 fn csv_columns_hold_the_json_numbers_in_the_units_they_name() {

@@ -1,0 +1,888 @@
+//! Two tables of the docs, written from the code rather than by hand:
+//! `docs/defaults-and-sources.md` (every default of the model, its value and where it comes
+//! from) and the bounds table of `docs/limits.md` (every limit on a scenario, its value and
+//! its reason).
+//!
+//! Each value is formatted from the constant the simulator uses ([`super::defaults`], the
+//! webhook defaults, [`super::limits`], [`super::bounds`] and the totals beside their
+//! sections), so a changed constant changes the page; the sources and reasons are the
+//! constants' citations, kept here beside the value they explain. Each row names the
+//! constants it shows, and a test fails when a constant of `defaults.rs`, the webhook
+//! defaults, `limits.rs` or `bounds.rs` has no row; another (in `tests/integration/docs.rs`)
+//! fails when the committed pages differ from what this module writes. Regenerate them with
+//!
+//! ```text
+//! RTSIM_WRITE_DOCS=1 cargo test --test integration generated_docs
+//! ```
+
+use super::{bounds, clients, defaults as d, limits, server, sweep, workload};
+use crate::net::tls::TlsVersion;
+use crate::time::Nanos;
+use crate::webhook::{RetrySchedule, config as webhook};
+
+/// The command that rewrites the generated pages, as the pages and the test say it.
+pub const REGENERATE: &str = "RTSIM_WRITE_DOCS=1 cargo test --test integration generated_docs";
+
+/// The line before the generated bounds table in `docs/limits.md`.
+pub const BOUNDS_BEGIN: &str = "<!-- The table below is generated from the constants of src/scenario/limits.rs, bounds.rs and the sections' totals (by src/scenario/doc_tables.rs); do not edit it by hand. Regenerate with `RTSIM_WRITE_DOCS=1 cargo test --test integration generated_docs`. -->";
+/// The line after it.
+pub const BOUNDS_END: &str = "<!-- End of the generated table. -->";
+
+/// The REST client's wait before sending a failed request's message again. The run's
+/// constant (`REST_RETRY` in `src/sim/world/two_way.rs`) is private to the simulation, so
+/// its value is repeated here; keep the two equal.
+const REST_RETRY: Nanos = 1_000_000_000;
+
+/// One row of a table: what it is, its value (from the constants), where the value comes
+/// from, and the names of the constants it shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub what: &'static str,
+    pub value: String,
+    pub source: String,
+    pub constants: &'static [&'static str],
+}
+
+fn row(what: &'static str, value: String, source: &str, constants: &'static [&'static str]) -> Row {
+    Row {
+        what,
+        value,
+        source: source.to_string(),
+        constants,
+    }
+}
+
+/// Every default of the model, in the order of the page: the network, HTTP and TLS sizes,
+/// the transports' timers, the infrastructure, the server, two-way and webhooks.
+pub fn defaults() -> Vec<Row> {
+    let retries = match RetrySchedule::default() {
+        RetrySchedule::Exponential {
+            initial,
+            factor,
+            cap,
+            max_attempts,
+            max_age,
+        } => format!(
+            "from {}, ×{factor} each time, at most {} apart, within {} (at most {max_attempts} attempts)",
+            duration(initial),
+            duration(cap),
+            duration(max_age)
+        ),
+        RetrySchedule::Fixed { delays, .. } => {
+            let delays: Vec<String> = delays.iter().map(|d| duration(*d)).collect();
+            format!("after {}", delays.join(", "))
+        }
+    };
+    vec![
+        row(
+            "TCP header",
+            bytes(d::TCP_HEADER),
+            "IPv4 20 (RFC 791) + TCP 20 (RFC 9293) + timestamps option 12 (RFC 7323, on by default in Linux)",
+            &["TCP_HEADER"],
+        ),
+        row(
+            "MSS",
+            bytes(d::TCP_MSS),
+            &format!("1500-byte Ethernet MTU − {}", d::TCP_HEADER),
+            &["TCP_MSS"],
+        ),
+        row(
+            "SYN / SYN-ACK",
+            bytes(d::TCP_SYN),
+            "40 bytes of headers + 20 of options (MSS, SACK-permitted, timestamps, window scale) as Linux sends them",
+            &["TCP_SYN"],
+        ),
+        row(
+            "delayed ACK",
+            duration(d::TCP_DELAYED_ACK),
+            "Linux's minimum delayed-ACK timeout (`TCP_DELACK_MIN`)",
+            &["TCP_DELAYED_ACK"],
+        ),
+        row(
+            "HTTP request headers",
+            bytes(d::HTTP_REQUEST_HEADERS),
+            "a cookie-less browser `fetch()` to an API (request line, Host, User-Agent, Accept*, Origin, Referer, Connection); the SPDY white paper measured 700–800 B with cookies",
+            &["HTTP_REQUEST_HEADERS"],
+        ),
+        row(
+            "HTTP response headers",
+            bytes(d::HTTP_RESPONSE_HEADERS),
+            "status line, Date, Content-Type, Content-Length or Transfer-Encoding, Cache-Control, Server",
+            &["HTTP_RESPONSE_HEADERS"],
+        ),
+        row(
+            "`304 Not Modified` headers",
+            bytes(d::HTTP_NOT_MODIFIED_HEADERS),
+            "status line, Date, ETag, Cache-Control, Server, without Content-Type or Content-Length",
+            &["HTTP_NOT_MODIFIED_HEADERS"],
+        ),
+        row(
+            "WebSocket upgrade request",
+            bytes(d::WS_UPGRADE_REQUEST),
+            "a browser's GET with Upgrade, Connection, Sec-WebSocket-Key/Version/Extensions, Origin, User-Agent",
+            &["WS_UPGRADE_REQUEST"],
+        ),
+        row(
+            "WebSocket `101` response",
+            bytes(d::WS_UPGRADE_RESPONSE),
+            "exactly the example response of RFC 6455 section 1.3",
+            &["WS_UPGRADE_RESPONSE"],
+        ),
+        row(
+            "TLS ClientHello",
+            bytes(d::TLS_CLIENT_HELLO),
+            &format!(
+                "Chrome's ClientHello before post-quantum key shares, padded to {} bytes by the padding extension (RFC 7685)",
+                d::TLS_CLIENT_HELLO
+            ),
+            &["TLS_CLIENT_HELLO"],
+        ),
+        row(
+            "TLS server flight",
+            bytes(d::TLS_SERVER_HELLO),
+            "ServerHello and handshake messages around a two-certificate chain (RSA-2048 leaf and intermediate, about 1.3–1.8 KB each)",
+            &["TLS_SERVER_HELLO"],
+        ),
+        row(
+            "resumed TLS server flight",
+            bytes(d::TLS_RESUMED_SERVER_HELLO),
+            "ServerHello with its pre-shared-key extension (about 120 B) plus EncryptedExtensions and Finished, or ChangeCipherSpec and Finished",
+            &["TLS_RESUMED_SERVER_HELLO"],
+        ),
+        row(
+            "TLS record overhead",
+            format!(
+                "{} (1.3), {} (1.2)",
+                bytes(TlsVersion::V1_3.record_overhead()),
+                bytes(TlsVersion::V1_2.record_overhead())
+            ),
+            "RFC 8446 section 5.2 and RFC 5246 section 6.2.3.3 with AES-GCM (RFC 5288)",
+            &[],
+        ),
+        row(
+            "TLS handshake CPU",
+            duration(d::COST_TLS_HANDSHAKE),
+            "an ECDHE key exchange and an ECDSA P-256 signature: on the order of 100–300 µs per core in OpenSSL's `speed` figures",
+            &["COST_TLS_HANDSHAKE"],
+        ),
+        row(
+            "HPACK first use",
+            format!("{} % of the header text", d::HTTP2_HUFFMAN_PPM / 10_000),
+            "HPACK's Huffman code (RFC 7541 Appendix B) gives the most common header characters 5–6 bits",
+            &["HTTP2_HUFFMAN_PPM"],
+        ),
+        row(
+            "HPACK repeated blocks",
+            format!(
+                "{} request, {} response",
+                bytes(d::HTTP2_REPEATED_REQUEST_HEADERS),
+                bytes(d::HTTP2_REPEATED_RESPONSE_HEADERS)
+            ),
+            "one-byte indexed references for unchanged fields plus short literals for the few that change (`:path` with a cursor, `date`)",
+            &[
+                "HTTP2_REPEATED_REQUEST_HEADERS",
+                "HTTP2_REPEATED_RESPONSE_HEADERS",
+            ],
+        ),
+        row(
+            "HTTP/2 window",
+            bytes(d::HTTP2_WINDOW),
+            "Chrome's connection window (sent in its first WINDOW_UPDATE)",
+            &["HTTP2_WINDOW"],
+        ),
+        row(
+            "gRPC header text (before HPACK)",
+            format!(
+                "{} request, {} response",
+                bytes(d::GRPC_REQUEST_HEADERS),
+                bytes(d::GRPC_RESPONSE_HEADERS)
+            ),
+            "estimates: the request headers of the gRPC over HTTP/2 protocol (:method, :scheme, :path, :authority, content-type, te, user-agent, grpc-accept-encoding, grpc-timeout) with a short service path; the response's :status, content-type, grpc-encoding, grpc-accept-encoding",
+            &["GRPC_REQUEST_HEADERS", "GRPC_RESPONSE_HEADERS"],
+        ),
+        row(
+            "gRPC subscription request",
+            bytes(d::GRPC_REQUEST_MESSAGE),
+            "a topic and a cursor: an estimate",
+            &["GRPC_REQUEST_MESSAGE"],
+        ),
+        row(
+            "gRPC keepalive",
+            duration(d::GRPC_KEEPALIVE),
+            "gRPC core's server keepalive time (`GRPC_ARG_KEEPALIVE_TIME_MS` for servers); clients send none by default",
+            &["GRPC_KEEPALIVE"],
+        ),
+        row(
+            "gRPC reconnect",
+            format!(
+                "{} first delay, doubling, {} cap",
+                duration(d::GRPC_RECONNECT_DELAY),
+                duration(d::GRPC_RECONNECT_MAX)
+            ),
+            "gRPC's connection backoff (doc/connection-backoff.md: 1 s initial, ×1.6, ±20 % jitter, 120 s max), approximated by doubling with equal jitter",
+            &["GRPC_RECONNECT_DELAY", "GRPC_RECONNECT_MAX"],
+        ),
+        row(
+            "keep-alive idle timeout",
+            duration(d::KEEPALIVE_TIMEOUT),
+            "nginx's default `keepalive_timeout`",
+            &["KEEPALIVE_TIMEOUT"],
+        ),
+        row(
+            "long-poll timeout",
+            duration(d::LONG_POLL_TIMEOUT),
+            "below the 60 s idle timeout common in load balancers",
+            &["LONG_POLL_TIMEOUT"],
+        ),
+        row(
+            "EventSource reconnection time",
+            duration(d::SSE_RETRY),
+            "Chromium and WebKit (Firefox: 5 s); the server's `retry:` field overrides it",
+            &["SSE_RETRY"],
+        ),
+        row(
+            "long-poll retry after a failure",
+            duration(d::LONG_POLL_RETRY),
+            "the seeds' example, `setTimeout(longPoll, 2000)`",
+            &["LONG_POLL_RETRY"],
+        ),
+        row(
+            "WebSocket reconnect (when the scenario asks for one)",
+            format!(
+                "{} first delay, {} cap",
+                duration(d::WS_RECONNECT_DELAY),
+                duration(d::RECONNECT_MAX)
+            ),
+            "socket.io client's `reconnectionDelay` and `reconnectionDelayMax`",
+            &["WS_RECONNECT_DELAY", "RECONNECT_MAX"],
+        ),
+        row(
+            "proxy idle timeout",
+            duration(d::PROXY_IDLE_TIMEOUT),
+            "nginx's `proxy_read_timeout` default, also the idle timeout of common cloud load balancers and corporate proxies",
+            &["PROXY_IDLE_TIMEOUT"],
+        ),
+        row(
+            "load-balancer idle timeout",
+            duration(d::BALANCER_IDLE_TIMEOUT),
+            "AWS Application and Classic Load Balancers' default",
+            &["BALANCER_IDLE_TIMEOUT"],
+        ),
+        row(
+            "load-balancer drain of a removed replica",
+            duration(d::BALANCER_DRAIN),
+            "AWS target groups' default deregistration delay",
+            &["BALANCER_DRAIN"],
+        ),
+        row(
+            "health checks",
+            format!(
+                "every {}; out after {} failures, back after {} passes",
+                duration(d::HEALTH_CHECK_INTERVAL),
+                d::HEALTH_CHECK_UNHEALTHY,
+                d::HEALTH_CHECK_HEALTHY
+            ),
+            "AWS target groups' defaults",
+            &[
+                "HEALTH_CHECK_INTERVAL",
+                "HEALTH_CHECK_UNHEALTHY",
+                "HEALTH_CHECK_HEALTHY",
+            ],
+        ),
+        row(
+            "deploy: drain of each replica",
+            duration(d::DEPLOY_DRAIN),
+            "Kubernetes' default termination grace period",
+            &["DEPLOY_DRAIN"],
+        ),
+        row(
+            "restart of a proxy or load balancer",
+            duration(d::MIDDLEBOX_RESTART),
+            "an assumption (a process restart of a few seconds); set your own",
+            &["MIDDLEBOX_RESTART"],
+        ),
+        row(
+            "server cores, CPU costs",
+            format!(
+                "{}; {}/{}/{}/{} µs (accept/request/push/ping)",
+                d::SERVER_CORES,
+                d::COST_ACCEPT / 1_000,
+                d::COST_REQUEST / 1_000,
+                d::COST_PUSH / 1_000,
+                d::COST_PING / 1_000
+            ),
+            "rtsim's assumptions for an event-loop application server (a few thousand to tens of thousands of requests per second per core); set your own for a CPU question",
+            &[
+                "SERVER_CORES",
+                "COST_ACCEPT",
+                "COST_REQUEST",
+                "COST_PUSH",
+                "COST_PING",
+            ],
+        ),
+        row(
+            "memory per connection",
+            bytes(d::MEMORY_PER_CONNECTION),
+            "an assumption within the 10–50 KiB per connection reported for tuned Linux servers holding many connections",
+            &["MEMORY_PER_CONNECTION"],
+        ),
+        row(
+            "broker delivery delay",
+            duration(d::BROKER_LATENCY),
+            "a publish and a delivery within one data centre (Redis pub/sub, NATS) take well under a millisecond each; 1 ms leaves room for a hop",
+            &["BROKER_LATENCY"],
+        ),
+        row(
+            "broker message CPU",
+            duration(d::BROKER_COST),
+            "an assumption of the same order as a push",
+            &["BROKER_COST"],
+        ),
+        row(
+            "REST `POST` headers",
+            bytes(d::REST_REQUEST_HEADERS),
+            &format!(
+                "the {} of a browser `fetch()` plus `Content-Type: application/json` (32 B) and `Content-Length` (about 20 B)",
+                bytes(d::HTTP_REQUEST_HEADERS)
+            ),
+            &["REST_REQUEST_HEADERS"],
+        ),
+        row(
+            "REST answer",
+            bytes(d::REST_RESPONSE_HEADERS),
+            "`204 No Content`: status line, Date, Server, Cache-Control (as a `304`)",
+            &["REST_RESPONSE_HEADERS"],
+        ),
+        row(
+            "REST retry after a failure",
+            duration(REST_RETRY),
+            "an assumption: `fetch()` has no retry of its own; applications retry after about a second",
+            &[],
+        ),
+        row(
+            "protobuf size",
+            format!("{} % of the JSON payload", d::PROTOBUF_FACTOR_PERCENT),
+            "22–37 % in N. Larsgård's comparison of protobuf and JSON sizes (field names gone, numbers as varints)",
+            &["PROTOBUF_FACTOR_PERCENT"],
+        ),
+        row(
+            "topic popularity (Zipf exponent)",
+            d::TOPIC_ZIPF.to_string(),
+            "Breslau et al., \"Web Caching and Zipf-like Distributions\" (INFOCOM 1999), measured 0.64 to 0.83 for web requests",
+            &["TOPIC_ZIPF"],
+        ),
+        row(
+            "webhook timeout",
+            duration(webhook::DEFAULT_TIMEOUT),
+            "GitHub expects a webhook's 2XX response within 10 s",
+            &["webhook::DEFAULT_TIMEOUT"],
+        ),
+        row(
+            "webhook retries",
+            retries,
+            "Stripe retries webhooks with exponential backoff for up to three days; the first delay, the cap and the attempt limit are rtsim's choice",
+            &[],
+        ),
+        row(
+            "webhook POST headers",
+            bytes(webhook::DEFAULT_REQUEST_HEADERS),
+            "Host, User-Agent, Content-Type, Content-Length, an event type, a delivery id and a signature: roughly 600–800 B in the wild (an estimate)",
+            &["webhook::DEFAULT_REQUEST_HEADERS"],
+        ),
+        row(
+            "webhook response",
+            bytes(webhook::DEFAULT_RESPONSE_BYTES),
+            "`200 OK`, Date, Content-Length, Content-Type and a tiny body (an estimate)",
+            &["webhook::DEFAULT_RESPONSE_BYTES"],
+        ),
+        row(
+            "webhook sender cores, CPU",
+            format!(
+                "{}; {} per attempt",
+                webhook::DEFAULT_SENDER_CORES,
+                duration(webhook::DEFAULT_SEND_COST)
+            ),
+            "assumptions (serialising and signing the body, the HTTP client)",
+            &[
+                "webhook::DEFAULT_SENDER_CORES",
+                "webhook::DEFAULT_SEND_COST",
+            ],
+        ),
+        row(
+            "receiver workers, service time",
+            format!(
+                "{}; {}",
+                webhook::DEFAULT_CAPACITY,
+                duration(webhook::DEFAULT_SERVICE_TIME)
+            ),
+            "assumptions; set the receiver's own",
+            &["webhook::DEFAULT_CAPACITY", "webhook::DEFAULT_SERVICE_TIME"],
+        ),
+        row(
+            "receiver keep-alive timeout",
+            duration(d::KEEPALIVE_TIMEOUT),
+            "nginx's default `keepalive_timeout`",
+            &["KEEPALIVE_TIMEOUT"],
+        ),
+        row(
+            "seed",
+            d::SEED.to_string(),
+            "fixed, so an unseeded scenario is still reproducible",
+            &["SEED"],
+        ),
+    ]
+}
+
+/// Every bound on a scenario, in the order of the table: the file, the values, the totals.
+pub fn bounds() -> Vec<Row> {
+    use bounds as b;
+    use limits as l;
+    vec![
+        row(
+            "scenario file size",
+            mebibytes(l::MAX_FILE_BYTES),
+            "scenarios are a few kilobytes; a log file or `/dev/zero` given by mistake is refused, not loaded",
+            &["MAX_FILE_BYTES"],
+        ),
+        row(
+            "trace file size (`workload.events.trace`)",
+            mebibytes(l::MAX_TRACE_BYTES),
+            "several million rows of 10 to 30 bytes, more than a run's events; read with this limit, never all at once",
+            &["MAX_TRACE_BYTES"],
+        ),
+        row(
+            "YAML nesting",
+            format!("{} levels", l::MAX_DEPTH),
+            "serde's recursion, and so the stack, grows with it",
+            &["MAX_DEPTH"],
+        ),
+        row(
+            "YAML nodes / parser events",
+            format!("{} / {}", l::MAX_NODES, l::MAX_EVENTS),
+            "a scenario has a few hundred",
+            &["MAX_NODES", "MAX_EVENTS"],
+        ),
+        row(
+            "aliases / anchors / merge keys",
+            format!(
+                "{} / {} / {}",
+                l::MAX_ALIASES,
+                l::MAX_ANCHORS,
+                l::MAX_MERGE_KEYS
+            ),
+            "as above",
+            &["MAX_ALIASES", "MAX_ANCHORS", "MAX_MERGE_KEYS"],
+        ),
+        row(
+            "text of all values",
+            mebibytes(l::MAX_SCALAR_BYTES as u64),
+            "as the file",
+            &["MAX_SCALAR_BYTES"],
+        ),
+        row(
+            "alias expansion",
+            format!(
+                "{} nodes, {} levels of nesting, {} aliases per anchor from {} aliases on",
+                l::MAX_ALIAS_EXPANSION,
+                l::MAX_ALIAS_NESTING,
+                l::MAX_ALIASES_PER_ANCHOR,
+                l::ALIAS_RATIO_FROM
+            ),
+            "what an alias bomb exceeds",
+            &[
+                "MAX_ALIAS_EXPANSION",
+                "MAX_ALIAS_NESTING",
+                "MAX_ALIASES_PER_ANCHOR",
+                "ALIAS_RATIO_FROM",
+            ],
+        ),
+        row(
+            "any duration (the run's, latencies, timeouts, intervals, delays)",
+            duration(b::MAX_DURATION),
+            &format!(
+                "a weekly cycle is the longest question asked of a feed; {} of nanoseconds (2^{:.1}) leave 2^{} of headroom in the `u64` time arithmetic",
+                duration(b::MAX_DURATION),
+                (b::MAX_DURATION as f64).log2(),
+                (u64::MAX / b::MAX_DURATION).ilog2()
+            ),
+            &["MAX_DURATION"],
+        ),
+        row(
+            "payload of an event or message (a size, a `uniform` bound, a `lognormal` median, a trace row), and every other size not below (buffers, memory per connection, `protobuf_size`, gRPC `request_message`, a webhook `response`)",
+            binary_bytes(b::MAX_PAYLOAD_BYTES),
+            &format!(
+                "larger than any HTTP message a browser or server accepts by default (nginx `client_max_body_size` 1 MiB, gRPC 4 MiB); 2^{} bytes leave 2^{} messages of headroom in a `u64` byte count. `lognormal` draws are cut at it",
+                b::MAX_PAYLOAD_BYTES.ilog2(),
+                64 - b::MAX_PAYLOAD_BYTES.ilog2()
+            ),
+            &["MAX_PAYLOAD_BYTES"],
+        ),
+        row(
+            "header blocks (`*_headers`, TLS hellos, WebSocket `upgrade_*`)",
+            binary_bytes(b::MAX_HEADER_BYTES),
+            "16 times the largest header section servers accept (nginx 4 × 8 KiB, Node.js 16 KiB)",
+            &["MAX_HEADER_BYTES"],
+        ),
+        row(
+            "`tcp.mss`",
+            format!("{} B", b::MAX_MSS_BYTES),
+            "the largest IPv4 datagram (65535 B) less the IPv4 and TCP headers (20 B each)",
+            &["MAX_MSS_BYTES"],
+        ),
+        row(
+            "`tcp.header`, `tcp.syn`",
+            format!("{} B", b::MAX_TCP_HEADER_BYTES),
+            "more than IPv6 (40 B) plus the longest TCP header (60 B) plus link framing",
+            &["MAX_TCP_HEADER_BYTES"],
+        ),
+        row(
+            "`http2.window`",
+            format!("{} B", b::MAX_HTTP2_WINDOW_BYTES),
+            "the largest flow-control window RFC 9113 (§6.9.1) allows",
+            &["MAX_HTTP2_WINDOW_BYTES"],
+        ),
+        row(
+            "link bandwidth",
+            bandwidth(b::MAX_BANDWIDTH_BITS_PER_SECOND),
+            "above the fastest Ethernet standard (800 Gbit/s)",
+            &["MAX_BANDWIDTH_BITS_PER_SECOND"],
+        ),
+        row(
+            "workload events per run (rate × duration, or a trace's rows)",
+            workload::MAX_EVENTS_PER_RUN.to_string(),
+            "the event log holds each event's time before the run; this bounds every rate",
+            &["MAX_EVENTS_PER_RUN"],
+        ),
+        row(
+            "client messages per run (rate × clients × duration)",
+            workload::MAX_EVENTS_PER_RUN.to_string(),
+            "as events",
+            &["MAX_EVENTS_PER_RUN"],
+        ),
+        row(
+            "expected payload bytes per run (events × mean payload × clients, plus messages × mean payload × receivers)",
+            format!(
+                "2^{} ({})",
+                b::MAX_PAYLOAD_BYTES_PER_RUN.log2(),
+                binary_bytes(b::MAX_PAYLOAD_BYTES_PER_RUN as u64)
+            ),
+            &format!(
+                "{} times below the `u64` limit, leaving headroom for headers and retransmissions in byte totals",
+                (u64::MAX as f64 + 1.0) / b::MAX_PAYLOAD_BYTES_PER_RUN
+            ),
+            &["MAX_PAYLOAD_BYTES_PER_RUN"],
+        ),
+        row(
+            "clients (counts × tabs, summed over groups)",
+            clients::MAX_CLIENTS.to_string(),
+            "each costs about 200 bytes of state per run",
+            &["MAX_CLIENTS"],
+        ),
+        row(
+            "tabs per browser",
+            clients::MAX_TABS.to_string(),
+            "",
+            &["MAX_TABS"],
+        ),
+        row(
+            "server replicas (also in `load_balancer.scale`)",
+            server::MAX_REPLICAS.to_string(),
+            "",
+            &["MAX_REPLICAS"],
+        ),
+        row(
+            "server cores",
+            server::MAX_CORES.to_string(),
+            "",
+            &["MAX_CORES"],
+        ),
+        row(
+            "topics (`workload.events.audience.topics`)",
+            b::MAX_TOPICS.to_string(),
+            "a list per topic (24 bytes each); a Zipf law over a million topics gives the last a weight of 1/14 millionth of the first's",
+            &["MAX_TOPICS"],
+        ),
+        row(
+            "subscriptions per client",
+            b::MAX_SUBSCRIPTIONS_PER_CLIENT.to_string(),
+            "more than any feed lets a user follow (X allows 5000 accounts)",
+            &["MAX_SUBSCRIPTIONS_PER_CLIENT"],
+        ),
+        row(
+            "subscriptions in all (clients × subscriptions)",
+            b::MAX_SUBSCRIPTIONS.to_string(),
+            "a million clients following 5 topics; 20 MB of topic numbers, drawn in about 4 s of CPU at worst, and each delivery looks subscriptions up",
+            &["MAX_SUBSCRIPTIONS"],
+        ),
+        row(
+            "webhook `retry.attempts`, entries of `retry.schedule`",
+            b::MAX_RETRY_ATTEMPTS.to_string(),
+            "ten times the default of 100 (three days of backoff capped at 1 h)",
+            &["MAX_RETRY_ATTEMPTS"],
+        ),
+        row(
+            "webhook `retry.factor`",
+            b::MAX_RETRY_FACTOR.to_string(),
+            "each delay is the previous times it, capped by `max`; senders use 2",
+            &["MAX_RETRY_FACTOR"],
+        ),
+        row(
+            "any other count (`max_connections`, capacities, `replay_buffer`, `history`, `after`, health-check thresholds)",
+            b::MAX_COUNT.to_string(),
+            "the most clients a scenario holds",
+            &["MAX_COUNT"],
+        ),
+        row(
+            "sweep points (the product of the axes' sizes, `MAX_SWEEP_POINTS` in `src/scenario/sweep.rs`)",
+            sweep::MAX_SWEEP_POINTS.to_string(),
+            "a billion points are days of work even at a millisecond each; counted with checked arithmetic and built one at a time, never as a whole grid",
+            &["MAX_SWEEP_POINTS"],
+        ),
+        row(
+            "memory of a run (estimated before it starts, and its pending events and send buffers while it runs)",
+            "`--memory-limit`; by default 80 % of `MemTotal`, or 75 % of `ulimit -v` when lower"
+                .to_string(),
+            "a run that would not fit is refused (exit 1) naming the largest term; one that grows past it stops, marked incomplete (exit 3); see [Runs under budgets](limits.md#runs-under-budgets)",
+            &[],
+        ),
+    ]
+}
+
+/// The hand-written part of `docs/defaults-and-sources.md`, above the table.
+const DEFAULTS_INTRO: &str = "\
+# Defaults and their sources
+
+<!-- Generated from the constants of the code by src/scenario/doc_tables.rs; do not edit by
+hand. Regenerate with `RTSIM_WRITE_DOCS=1 cargo test --test integration generated_docs`. -->
+
+Every default of the model, its value and where it comes from. A default marked as an
+assumption is rtsim's choice where no measurement settles it: set your own when the
+question depends on it. The defaults of each field are also in the
+[scenario reference](scenario-reference.md); the mobile radios' parameters and their
+sources are in [Mobile radio energy](energy.md). The values are written from the constants
+the simulator uses, so this page cannot fall behind them.
+";
+
+/// The whole of `docs/defaults-and-sources.md` (with a trailing newline).
+pub fn defaults_page() -> String {
+    format!(
+        "{DEFAULTS_INTRO}\n{}",
+        table(["default", "value", "source"], &defaults())
+    )
+}
+
+/// The bounds table of `docs/limits.md`, between [`BOUNDS_BEGIN`] and [`BOUNDS_END`].
+pub fn bounds_table() -> String {
+    table(["limit", "value", "reason"], &bounds())
+}
+
+/// `page` (the text of `docs/limits.md`) with its bounds table written afresh; an error
+/// when the page lacks the lines around the table.
+pub fn limits_page(page: &str) -> Result<String, String> {
+    let (before, rest) = page
+        .split_once(&format!("{BOUNDS_BEGIN}\n\n"))
+        .ok_or_else(|| format!("docs/limits.md lacks the line `{BOUNDS_BEGIN}`"))?;
+    let (_, after) = rest
+        .split_once(&format!("\n{BOUNDS_END}\n"))
+        .ok_or_else(|| format!("docs/limits.md lacks the line `{BOUNDS_END}`"))?;
+    Ok(format!(
+        "{before}{BOUNDS_BEGIN}\n\n{}\n{BOUNDS_END}\n{after}",
+        bounds_table()
+    ))
+}
+
+fn table(header: [&str; 3], rows: &[Row]) -> String {
+    let mut out = format!(
+        "| {} | {} | {} |\n|---|---|---|\n",
+        header[0], header[1], header[2]
+    );
+    for r in rows {
+        let cells = [r.what, &r.value, &r.source];
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|c| {
+                if c.is_empty() {
+                    " ".into()
+                } else {
+                    format!(" {c} ")
+                }
+            })
+            .collect();
+        out.push_str(&format!("|{}|\n", cells.join("|")));
+    }
+    out
+}
+
+/// `52 B`, `4,000 B`, `32 KiB`, `15 MiB`: whole kibibytes and mebibytes named as such.
+fn bytes(n: u64) -> String {
+    const KIB: u64 = 1024;
+    match n {
+        _ if n >= KIB * KIB && n.is_multiple_of(KIB * KIB) => format!("{} MiB", n / (KIB * KIB)),
+        _ if n >= 16 * KIB && n.is_multiple_of(KIB) => format!("{} KiB", n / KIB),
+        _ => format!("{} B", grouped(n)),
+    }
+}
+
+/// `1 GiB`, `1 EiB`, `1 MiB`: a power of two in its binary unit.
+fn binary_bytes(n: u64) -> String {
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut value = n;
+    let mut unit = 0;
+    while unit + 1 < UNITS.len() && value >= 1024 && value.is_multiple_of(1024) {
+        value /= 1024;
+        unit += 1;
+    }
+    format!("{} {}", grouped(value), UNITS[unit])
+}
+
+/// `16 MiB`, or the exact bytes.
+fn mebibytes(n: u64) -> String {
+    limits::mebibytes(n)
+}
+
+/// `200 µs`, `40 ms`, `75 s`, `2 h`, `3 days`, `7 days`: the largest unit it is a whole
+/// number of.
+fn duration(ns: Nanos) -> String {
+    const US: Nanos = 1_000;
+    const MS: Nanos = 1_000 * US;
+    const S: Nanos = 1_000 * MS;
+    const H: Nanos = 3_600 * S;
+    const DAY: Nanos = 24 * H;
+    let whole = |unit: Nanos| ns >= unit && ns.is_multiple_of(unit);
+    match ns {
+        _ if whole(DAY) && ns / DAY > 1 => format!("{} days", ns / DAY),
+        _ if whole(H) => format!("{} h", ns / H),
+        _ if whole(S) => format!("{} s", ns / S),
+        _ if whole(MS) => format!("{} ms", ns / MS),
+        _ if whole(US) => format!("{} µs", ns / US),
+        _ => format!("{ns} ns"),
+    }
+}
+
+/// `1 Tbit/s`, `800 Gbit/s`.
+fn bandwidth(bits_per_second: u64) -> String {
+    let mut value = bits_per_second;
+    for unit in ["bit/s", "kbit/s", "Mbit/s", "Gbit/s"] {
+        if value < 1000 || !value.is_multiple_of(1000) {
+            return format!("{value} {unit}");
+        }
+        value /= 1000;
+    }
+    format!("{value} Tbit/s")
+}
+
+/// `4,000`: thousands grouped.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The constants a source file declares: `pub const NAME` and `pub use ...::{A as B, C}`
+    /// (the name it is known by here).
+    fn declared(source: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut rest = source;
+        while let Some(at) = rest.find("pub ") {
+            rest = &rest[at + 4..];
+            if let Some(after) = rest.strip_prefix("const ") {
+                let name: String = after
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                names.push(name);
+            } else if let Some(after) = rest.strip_prefix("use ") {
+                let statement = &after[..after.find(';').unwrap()];
+                let list = match statement.find('{') {
+                    Some(open) => &statement[open + 1..statement.rfind('}').unwrap()],
+                    None => &statement[statement.rfind("::").unwrap() + 2..],
+                };
+                for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                    names.push(item.rsplit(' ').next().unwrap().to_string());
+                }
+            }
+        }
+        names
+    }
+
+    fn shown(rows: &[Row]) -> Vec<&'static str> {
+        rows.iter()
+            .flat_map(|r| r.constants.iter().copied())
+            .collect()
+    }
+
+    /// A default added to `defaults.rs` or to the webhook's defaults needs a row (else this
+    /// fails), so the page lists every default.
+    #[test]
+    fn every_default_has_a_row() {
+        let rows = defaults();
+        let shown = shown(&rows);
+        let mut expected = declared(include_str!("defaults.rs"));
+        expected.extend(
+            declared(include_str!("../webhook/config.rs"))
+                .into_iter()
+                .filter(|n| n.starts_with("DEFAULT_"))
+                .map(|n| format!("webhook::{n}")),
+        );
+        assert!(expected.len() > 40, "{expected:?}");
+        for name in &expected {
+            assert!(
+                shown.contains(&name.as_str()),
+                "{name} has no row in doc_tables::defaults()"
+            );
+        }
+    }
+
+    /// A limit added to `limits.rs` or `bounds.rs` needs a row (else this fails).
+    #[test]
+    fn every_bound_has_a_row() {
+        let rows = bounds();
+        let shown = shown(&rows);
+        let mut expected = declared(include_str!("limits.rs"));
+        expected.extend(declared(include_str!("bounds.rs")));
+        assert!(expected.len() > 20, "{expected:?}");
+        for name in &expected {
+            assert!(
+                shown.contains(&name.as_str()),
+                "{name} has no row in doc_tables::bounds()"
+            );
+        }
+    }
+
+    /// The pages say how to regenerate them, as the failing test does.
+    #[test]
+    fn the_pages_name_the_command() {
+        assert!(BOUNDS_BEGIN.contains(REGENERATE));
+        assert!(DEFAULTS_INTRO.replace('\n', " ").contains(REGENERATE));
+        let page = format!("intro\n\n{BOUNDS_BEGIN}\n\n| old |\n\n{BOUNDS_END}\nrest\n");
+        let written = limits_page(&page).unwrap();
+        assert!(written.starts_with(&format!("intro\n\n{BOUNDS_BEGIN}\n\n| limit |")));
+        assert!(written.ends_with(&format!("|\n\n{BOUNDS_END}\nrest\n")));
+        assert!(limits_page("no markers").is_err());
+    }
+
+    #[test]
+    fn values_read_as_written() {
+        assert_eq!(bytes(1448), "1,448 B");
+        assert_eq!(bytes(32 * 1024), "32 KiB");
+        assert_eq!(bytes(15 * 1024 * 1024), "15 MiB");
+        assert_eq!(binary_bytes(1 << 60), "1 EiB");
+        assert_eq!(binary_bytes((1 << 31) - 1), "2,147,483,647 B");
+        assert_eq!(duration(40_000_000), "40 ms");
+        assert_eq!(duration(7 * 24 * 3_600_000_000_000), "7 days");
+        assert_eq!(duration(2 * 3_600_000_000_000), "2 h");
+        assert_eq!(duration(200_000), "200 µs");
+        assert_eq!(bandwidth(1_000_000_000_000), "1 Tbit/s");
+        assert_eq!(bandwidth(800_000_000_000), "800 Gbit/s");
+    }
+}
