@@ -962,11 +962,12 @@ impl<'s> World<'s> {
         if let (Some(window), false) = (self.chain.http2_window(), self.is_rest(c)) {
             // Flow control counts what the client consumed: approximately the message's
             // application bytes (DATA payloads; header frames are not flow-controlled).
-            let connection = &mut self.clients[c].connection;
-            connection.unacknowledged_data += msg.payload + msg.framing;
-            if connection.unacknowledged_data >= window / 2 {
-                let credit = std::mem::take(&mut connection.unacknowledged_data);
-                let credit = u32::try_from(credit).unwrap_or(u32::MAX);
+            let consumed = msg.payload + msg.framing;
+            if let Some(credit) = self
+                .connections
+                .window_mut(c.index())
+                .consumed(consumed, window)
+            {
                 self.send_up(c, MsgKind::WindowUpdate(credit), now, s);
             }
         }

@@ -1,5 +1,6 @@
-//! A connection's life: TCP and TLS handshakes (full or resumed), the server's keep-alive
-//! idle timeout and the FIN exchange that closes it.
+//! A connection's life: TCP and TLS handshakes (full or resumed), the FIN exchange that
+//! closes it, and the routing of the server's keep-alive idle timeout (whose timer and
+//! decision are [`crate::net::idle`]'s).
 //!
 //! TLS round trips before the first request: 1.3 one, 1.2 two; a resumed session one less
 //! (1.3 then sends the request as early data with its ClientHello). The server's handshake
@@ -8,6 +9,7 @@
 use super::World;
 use crate::engine::Scheduler;
 use crate::metrics::recorder::Count;
+use crate::net::idle::IdleVerdict;
 use crate::net::tls::{
     CLIENT_FINISHED_1_2, CLIENT_FINISHED_1_3, END_OF_EARLY_DATA, SERVER_FINISHED_1_2, TlsVersion,
 };
@@ -44,14 +46,8 @@ pub(super) struct Connection {
     /// terminates. Answering before the server's TLS flight would let that flight reach a
     /// closed connection.
     pub early_refusal: Option<MsgKind>,
-    /// Server: the connection's last use (request arrival or response).
-    pub last_active: Nanos,
-    /// Server: an idle-timer event is pending for this connection.
-    pub idle_timer_armed: bool,
     /// Requests and responses so far on this connection.
     pub info: ConnInfo,
-    /// HTTP/2 DATA bytes the client consumed since its last WINDOW_UPDATE.
-    pub unacknowledged_data: u64,
     /// Connections opened so far by this client: the generation of per-connection timers
     /// (HTTP/2 PINGs, heartbeats).
     pub generation: u32,
@@ -237,54 +233,54 @@ impl World<'_> {
         self.run_job(c, Job::Http2Ping, now, s);
     }
 
-    /// The server answered `c`: its connection may now go idle. One timer event per
-    /// connection is pending at most; it re-arms itself lazily if the connection was used
-    /// since (so a poll every second costs one timer event per timeout, not one per poll).
+    /// The server answered `c`: its connection may now go idle (see [`crate::net::idle`]).
     pub(super) fn arm_idle_timer(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        if let Some(timeout) = self.scenario.server.keepalive_timeout {
-            let connection = &mut self.clients[c].connection;
-            connection.last_active = now;
-            if !connection.idle_timer_armed {
-                connection.idle_timer_armed = true;
-                s.after(timeout, Event::IdleTimeout(c));
-            }
+        if let Some(timeout) = self.scenario.server.keepalive_timeout
+            && self.connections.idle_mut(c.index()).answered(now)
+        {
+            s.after(timeout, Event::IdleTimeout(c));
         }
     }
 
     /// The connection was used at `now`.
     pub(super) fn touch(&mut self, c: ClientId, now: Nanos) {
-        self.clients[c].connection.last_active = now;
+        self.connections.idle_mut(c.index()).touch(now);
     }
 
-    /// The idle timer fired: close the connection if it has been idle for the whole
-    /// timeout. A busy connection (a request being answered, or a message on its way: the
-    /// server cannot see a request still on the wire, and rtsim lets it arrive rather than
-    /// model the reset and retry) is left alone; its next response re-arms the timer.
+    /// The idle timer fired: the connection closes if it has been idle for the whole
+    /// timeout (see [`crate::net::idle`]).
     pub(super) fn idle_timeout(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let Some(timeout) = self.scenario.server.keepalive_timeout else {
             return;
         };
-        self.clients[c].connection.idle_timer_armed = false;
-        if !self.clients[c].connection.open {
-            return;
-        }
+        let open = self.clients[c].connection.open;
         // Over HTTP/2 the connection is idle only when every tab's stream on it is.
-        let tabs = self.tabs_on_connection(c);
-        let mut deadline = 0;
-        for t in &tabs {
-            let tab = &self.clients[*t];
-            if tab.request_outstanding || !self.is_quiet(*t) {
-                return;
+        let tabs = if open {
+            self.tabs_on_connection(c)
+        } else {
+            Vec::new()
+        };
+        let busy: Vec<(usize, bool)> = tabs
+            .iter()
+            .map(|t| {
+                let tab = &self.clients[*t];
+                (
+                    t.index(),
+                    tab.request_outstanding || !tab.proxy_held.is_empty(),
+                )
+            })
+            .collect();
+        match self
+            .connections
+            .idle_fired(c.index(), open, &busy, now, timeout)
+        {
+            IdleVerdict::Gone | IdleVerdict::Busy => {}
+            IdleVerdict::Rearm(deadline) => s.at(deadline, Event::IdleTimeout(c)),
+            IdleVerdict::Close => {
+                self.recorder.count(Count::IdleCloses, now);
+                self.close_connection(c, &tabs, now, s);
             }
-            deadline = deadline.max(tab.connection.last_active + timeout);
         }
-        if deadline > now {
-            self.clients[c].connection.idle_timer_armed = true;
-            s.at(deadline, Event::IdleTimeout(c));
-            return;
-        }
-        self.recorder.count(Count::IdleCloses, now);
-        self.close_connection(c, &tabs, now, s);
     }
 
     /// Closes `c`'s connection (carrying `tabs`' streams) with a FIN exchange: FIN from the
