@@ -1,18 +1,19 @@
 //! The clients' TCP connections as the wire sees them. Per client: its connection's two
 //! directions (the messages on their way, delivered in order; the receiver's delayed-ACK
 //! debt; the sender's round-trip estimate; where a partition releases its data), the
-//! server's send buffer for its stream, the stream's HTTP/2 flow-control window and the
-//! server's keep-alive idle timer.
+//! server's send buffer for its stream, the stream's HTTP/2 flow-control window, the
+//! server's keep-alive idle timer and the client's TLS session.
 //!
 //! Owns: in-order arrival, which message an arrival is, the pure ACKs that sending and
 //! receiving owe (returned to the caller to count), the round-trip samples (Karn's rule:
 //! none from a retransmitted message), and each client's part of every concept below,
 //! which decides for it: the send buffer and its overflow policy
 //! ([`crate::net::send_buffer`]), the window's credit arithmetic
-//! ([`crate::net::flow_control`]), the idle timeout ([`crate::net::idle`]). Does not own:
-//! the access links and what loss and partitions do on them
+//! ([`crate::net::flow_control`]), the idle timeout ([`crate::net::idle`]), the TLS
+//! handshake's flights, full or resumed ([`crate::net::handshake`]). Does not own: the
+//! access links and what loss and partitions do on them
 //! ([`crate::net::network::Network`], called from [`Connections::transmit`]); a
-//! connection's handshakes and TLS (the simulation's); the byte counters
+//! message's bytes by layer ([`crate::net::tcp::TcpParams::message`]); the byte counters
 //! (the caller counts what these functions return); scheduling (the caller sets the
 //! timers and link-free events it is told to); what a connection carries for its client
 //! (events, requests, the server's CPU).
@@ -23,6 +24,7 @@
 use std::collections::VecDeque;
 
 use crate::net::flow_control::FlowWindow;
+use crate::net::handshake::TlsSession;
 use crate::net::idle::{self, IdleTimer, IdleVerdict};
 use crate::net::loss::RttEstimator;
 use crate::net::network::{Network, Sent, Transfer};
@@ -86,6 +88,8 @@ struct Slot<M> {
     window: FlowWindow,
     /// The server's keep-alive idle timer.
     idle: IdleTimer,
+    /// The client's TLS session, across its connections.
+    tls: TlsSession,
 }
 
 impl<M> Default for Slot<M> {
@@ -95,6 +99,7 @@ impl<M> Default for Slot<M> {
             send_buffer: Waiting::default(),
             window: FlowWindow::default(),
             idle: IdleTimer::default(),
+            tls: TlsSession::default(),
         }
     }
 }
@@ -227,6 +232,18 @@ impl<M: Carried> Connections<M> {
     #[inline]
     pub fn buffered(&self, c: usize) -> u64 {
         self.slots[c].send_buffer.queued()
+    }
+
+    /// `c`'s TLS session: held, resumed, and its handshake's answers and bytes.
+    #[inline]
+    pub fn tls(&self, c: usize) -> &TlsSession {
+        &self.slots[c].tls
+    }
+
+    /// [`Self::tls`], for a flight that reaches the client or a close.
+    #[inline]
+    pub fn tls_mut(&mut self, c: usize) -> &mut TlsSession {
+        &mut self.slots[c].tls
     }
 
     /// The server's keep-alive idle timer of `c`'s connection (over HTTP/2: of its

@@ -12,7 +12,7 @@
 //!
 //! Does not own: the timeout (the server's `keepalive_timeout`, handed in), what makes a
 //! tab busy beyond its messages on the wire (the caller says), scheduling the event, or the
-//! close itself (the FIN exchange).
+//! close itself (the FIN exchange, [`crate::net::handshake::fin_exchange`]).
 
 use crate::time::Nanos;
 

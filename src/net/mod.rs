@@ -3,6 +3,7 @@
 pub mod connections;
 pub mod flow_control;
 pub mod grpc;
+pub mod handshake;
 pub mod idle;
 pub mod link;
 pub mod loss;
