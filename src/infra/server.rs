@@ -15,6 +15,9 @@
 
 use serde::Serialize;
 
+/// The send buffer's spec is the connection layer's (it applies the policy); the server's
+/// spec names it.
+pub use crate::net::send_buffer::{SendBuffer, SlowConsumerPolicy};
 use crate::time::Nanos;
 
 /// The longest a job may wait for a core before the server counts as saturated: half a
@@ -66,23 +69,6 @@ pub struct ServerSpec {
     pub keepalive_timeout: Option<Nanos>,
     /// Streams' send buffer, if modelled.
     pub send_buffer: Option<SendBuffer>,
-}
-
-/// A stream's send buffer and its overflow policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SendBuffer {
-    /// Bytes.
-    pub limit: u64,
-    pub policy: SlowConsumerPolicy,
-}
-
-/// What a stream's send buffer does when it is full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SlowConsumerPolicy {
-    Buffer,
-    DropOldest,
-    Disconnect,
 }
 
 /// CPU nanoseconds per server operation (defaults: the `DEFAULT_COST_*` above).

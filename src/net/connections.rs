@@ -1,24 +1,34 @@
 //! The clients' TCP connections as the wire sees them. Per client: its connection's two
 //! directions (the messages on their way, delivered in order; the receiver's delayed-ACK
 //! debt; the sender's round-trip estimate; where a partition releases its data), the
-//! server's send buffer for its stream, and the stream's HTTP/2 flow-control window.
+//! server's send buffer for its stream, the stream's HTTP/2 flow-control window, the
+//! server's keep-alive idle timer and the client's TLS session.
 //!
 //! Owns: in-order arrival, which message an arrival is, the pure ACKs that sending and
 //! receiving owe (returned to the caller to count), the round-trip samples (Karn's rule:
-//! none from a retransmitted message), the send buffer's queue and byte count, and the
-//! bytes written and not yet credited back. Does not own: the access links and what loss
-//! and partitions do on them ([`crate::net::network::Network`], called from
-//! [`Connections::transmit`]); a connection's life (handshakes, TLS, idle timers: the
-//! simulation's); the byte counters (the caller counts what these functions return); the
-//! policy when a send buffer overflows (the simulation's, it needs the stream).
+//! none from a retransmitted message), and each client's part of every concept below,
+//! which decides for it: the send buffer and its overflow policy
+//! ([`crate::net::send_buffer`]), the window's credit arithmetic
+//! ([`crate::net::flow_control`]), the idle timeout ([`crate::net::idle`]), the TLS
+//! handshake's flights, full or resumed ([`crate::net::handshake`]). Does not own: the
+//! access links and what loss and partitions do on them
+//! ([`crate::net::network::Network`], called from [`Connections::transmit`]); a
+//! message's bytes by layer ([`crate::net::tcp::TcpParams::message`]); the byte counters
+//! (the caller counts what these functions return); scheduling (the caller sets the
+//! timers and link-free events it is told to); what a connection carries for its client
+//! (events, requests, the server's CPU).
 //!
 //! Generic over the message type `M`: the wire needs of a message only what [`Carried`]
 //! says, so this layer does not know what an HTTP response or a WebSocket frame is.
 
 use std::collections::VecDeque;
 
+use crate::net::flow_control::FlowWindow;
+use crate::net::handshake::TlsSession;
+use crate::net::idle::{self, IdleTimer, IdleVerdict};
 use crate::net::loss::RttEstimator;
 use crate::net::network::{Network, Sent, Transfer};
+use crate::net::send_buffer::Waiting;
 use crate::net::tcp::TcpParams;
 use crate::net::tcp::{AckState, PureAcks};
 use crate::net::wire::Direction;
@@ -67,42 +77,29 @@ impl<M> Default for Channel<M> {
     }
 }
 
-/// The server's send buffer of one stream: messages waiting for the client's busy link.
-#[derive(Debug, Clone)]
-struct SendBuffer<M> {
-    waiting: VecDeque<M>,
-    /// Their bytes on the wire.
-    queued: u64,
-    /// A link-free event is pending.
-    armed: bool,
-}
-
-impl<M> Default for SendBuffer<M> {
-    fn default() -> Self {
-        SendBuffer {
-            waiting: VecDeque::new(),
-            queued: 0,
-            armed: false,
-        }
-    }
-}
-
 /// One client's connection.
 #[derive(Debug, Clone)]
 struct Slot<M> {
     /// By [`Direction::index`].
     channels: [Channel<M>; 2],
-    send_buffer: SendBuffer<M>,
-    /// HTTP/2 flow control: stream bytes written and not yet credited back.
-    window_used: u64,
+    /// The server's send buffer of its stream.
+    send_buffer: Waiting<M>,
+    /// HTTP/2 flow control of its stream.
+    window: FlowWindow,
+    /// The server's keep-alive idle timer.
+    idle: IdleTimer,
+    /// The client's TLS session, across its connections.
+    tls: TlsSession,
 }
 
 impl<M> Default for Slot<M> {
     fn default() -> Self {
         Slot {
             channels: [Channel::default(), Channel::default()],
-            send_buffer: SendBuffer::default(),
-            window_used: 0,
+            send_buffer: Waiting::default(),
+            window: FlowWindow::default(),
+            idle: IdleTimer::default(),
+            tls: TlsSession::default(),
         }
     }
 }
@@ -219,65 +216,74 @@ impl<M: Carried> Connections<M> {
             .all(|ch| ch.in_flight.is_empty())
     }
 
-    /// Puts `msg` in `c`'s send buffer; returns the bytes waiting there now.
-    pub fn buffer(&mut self, c: usize, msg: M) -> u64 {
-        let buffer = &mut self.slots[c].send_buffer;
-        buffer.queued += msg.wire();
-        buffer.waiting.push_back(msg);
-        buffer.queued
+    /// The server's send buffer of `c`'s stream.
+    #[inline]
+    pub fn send_buffer(&self, c: usize) -> &Waiting<M> {
+        &self.slots[c].send_buffer
     }
 
-    /// The oldest message in `c`'s send buffer, taken out.
-    pub fn unbuffer(&mut self, c: usize) -> Option<M> {
-        let buffer = &mut self.slots[c].send_buffer;
-        let msg = buffer.waiting.pop_front()?;
-        buffer.queued -= msg.wire();
-        Some(msg)
+    /// [`Self::send_buffer`], to offer, drain or wake.
+    #[inline]
+    pub fn send_buffer_mut(&mut self, c: usize) -> &mut Waiting<M> {
+        &mut self.slots[c].send_buffer
     }
 
     /// Bytes waiting in `c`'s send buffer.
     #[inline]
     pub fn buffered(&self, c: usize) -> u64 {
-        self.slots[c].send_buffer.queued
+        self.slots[c].send_buffer.queued()
     }
 
-    /// Nothing waits in `c`'s send buffer.
+    /// `c`'s TLS session: held, resumed, and its handshake's answers and bytes.
     #[inline]
-    pub fn buffer_empty(&self, c: usize) -> bool {
-        self.slots[c].send_buffer.waiting.is_empty()
+    pub fn tls(&self, c: usize) -> &TlsSession {
+        &self.slots[c].tls
     }
 
-    /// Arms `c`'s link-free event; false if one was pending already.
-    pub fn arm_link_free(&mut self, c: usize) -> bool {
-        !std::mem::replace(&mut self.slots[c].send_buffer.armed, true)
-    }
-
-    /// `c`'s link-free event fired.
-    pub fn link_free_fired(&mut self, c: usize) {
-        self.slots[c].send_buffer.armed = false;
-    }
-
-    /// Bytes written on `c`'s stream and not yet credited back.
+    /// [`Self::tls`], for a flight that reaches the client or a close.
     #[inline]
-    pub fn window_used(&self, c: usize) -> u64 {
-        self.slots[c].window_used
+    pub fn tls_mut(&mut self, c: usize) -> &mut TlsSession {
+        &mut self.slots[c].tls
     }
 
-    /// `c`'s stream wrote `bytes` more.
-    pub fn window_wrote(&mut self, c: usize, bytes: u64) {
-        self.slots[c].window_used += bytes;
+    /// The server's keep-alive idle timer of `c`'s connection (over HTTP/2: of its
+    /// stream, for when it was last used).
+    #[inline]
+    pub fn idle_mut(&mut self, c: usize) -> &mut IdleTimer {
+        &mut self.slots[c].idle
     }
 
-    /// The client credited `bytes` back (it also counts header and PING bytes, which are
-    /// not flow-controlled, so a credit can exceed what is outstanding).
-    pub fn window_credit(&mut self, c: usize, bytes: u64) {
-        let used = &mut self.slots[c].window_used;
-        *used = used.saturating_sub(bytes);
+    /// The idle timer of `c`'s connection fired at `now`: see [`idle::fired`]. `tabs`: the
+    /// streams on the connection, each with whether something of it beyond the wire keeps
+    /// it busy (a request outstanding, messages held at a proxy); a message of theirs on
+    /// the wire does too.
+    pub fn idle_fired(
+        &mut self,
+        c: usize,
+        open: bool,
+        tabs: &[(usize, bool)],
+        now: Nanos,
+        timeout: Nanos,
+    ) -> IdleVerdict {
+        let mut timer = self.slots[c].idle;
+        let streams = tabs
+            .iter()
+            .map(|&(t, busy)| (self.slots[t].idle, busy || !self.is_quiet(t)));
+        let verdict = idle::fired(&mut timer, open, streams, now, timeout);
+        self.slots[c].idle = timer;
+        verdict
     }
 
-    /// A new stream of `c` starts with a fresh window.
-    pub fn window_open(&mut self, c: usize) {
-        self.slots[c].window_used = 0;
+    /// The HTTP/2 flow-control window of `c`'s stream, both ends' accounts.
+    #[inline]
+    pub fn window(&self, c: usize) -> &FlowWindow {
+        &self.slots[c].window
+    }
+
+    /// [`Self::window`], to write, credit or consume.
+    #[inline]
+    pub fn window_mut(&mut self, c: usize) -> &mut FlowWindow {
+        &mut self.slots[c].window
     }
 }
 
@@ -425,32 +431,32 @@ mod tests {
     }
 
     #[test]
-    fn the_send_buffer_counts_its_bytes_and_gives_messages_back_in_order() {
-        let mut conns = Connections::new(1);
-        assert!(conns.buffer_empty(0));
-        assert_eq!(conns.buffer(0, piece(1, 1)), 1500);
-        assert_eq!(conns.buffer(0, piece(2, 2)), 4500);
-        assert!(conns.arm_link_free(0));
-        assert!(!conns.arm_link_free(0), "one link-free event at a time");
-        conns.link_free_fired(0);
-        assert!(conns.arm_link_free(0));
-        assert_eq!(conns.unbuffer(0).map(|m| m.id), Some(1));
-        assert_eq!(conns.buffered(0), 3000);
-        assert_eq!(conns.unbuffer(0).map(|m| m.id), Some(2));
-        assert_eq!(conns.buffered(0), 0);
-        assert_eq!(conns.unbuffer(0), None);
-    }
-
-    #[test]
-    fn the_window_never_goes_below_zero() {
-        let mut conns: Connections<Piece> = Connections::new(1);
-        conns.window_wrote(0, 1000);
-        conns.window_credit(0, 400);
-        assert_eq!(conns.window_used(0), 600);
-        conns.window_credit(0, 5000);
-        assert_eq!(conns.window_used(0), 0);
-        conns.window_wrote(0, 70);
-        conns.window_open(0);
-        assert_eq!(conns.window_used(0), 0);
+    fn a_message_on_the_wire_keeps_a_shared_connection_from_going_idle() {
+        const TIMEOUT: Nanos = 75_000_000_000;
+        let tcp = TCP;
+        let mut net = network();
+        let mut conns = Connections::new(2);
+        assert!(conns.idle_mut(0).answered(0));
+        // Tab 1's message is on its way over tab 0's connection when the timer fires.
+        conns.transmit(1, 0, &mut net, transfer(1, 1000), piece(1, 1), 0);
+        let tabs = [(0, false), (1, false)];
+        assert_eq!(
+            conns.idle_fired(0, true, &tabs, TIMEOUT, TIMEOUT),
+            IdleVerdict::Busy
+        );
+        // It arrived and tab 1 answered at 10 s: the connection is idle from 85 s.
+        conns.receive(1, Direction::Down, 11_000_000, None, &tcp);
+        conns.idle_mut(1).touch(10_000_000_000);
+        assert!(conns.idle_mut(0).answered(TIMEOUT), "disarmed when busy");
+        assert_eq!(
+            conns.idle_fired(0, true, &tabs, 2 * TIMEOUT, TIMEOUT),
+            IdleVerdict::Close
+        );
+        let tabs = [(0, false), (1, true)];
+        assert_eq!(
+            conns.idle_fired(0, true, &tabs, 3 * TIMEOUT, TIMEOUT),
+            IdleVerdict::Busy,
+            "a request outstanding keeps it too"
+        );
     }
 }

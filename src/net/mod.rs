@@ -1,10 +1,14 @@
 //! The network: client access links, TCP segment accounting and byte counters by layer.
 
 pub mod connections;
+pub mod flow_control;
 pub mod grpc;
+pub mod handshake;
+pub mod idle;
 pub mod link;
 pub mod loss;
 pub mod network;
+pub mod send_buffer;
 pub mod tcp;
 pub mod tls;
 pub mod wire;

@@ -1,5 +1,6 @@
-//! TCP segment accounting: how many segments a message takes, and when the receiver sends
-//! pure ACKs.
+//! TCP segment accounting: how many segments a message takes, its bytes by layer (the one
+//! rule every connection's messages are counted by, the browsers' and the webhooks'), and
+//! when the receiver sends pure ACKs.
 //!
 //! Timing of the byte stream is modelled by [`super::link`]; this module only counts. The
 //! ACK rule follows Linux's delayed ACKs: every second full segment is acknowledged at
@@ -8,6 +9,7 @@
 
 use serde::Serialize;
 
+use crate::net::wire::LayerBytes;
 use crate::time::Nanos;
 
 const MS: Nanos = 1_000_000;
@@ -52,6 +54,44 @@ impl Default for TcpParams {
 /// Segments needed for `bytes` of application data (at least one).
 pub fn segments(bytes: u64, mss: u64) -> u64 {
     bytes.div_ceil(mss).max(1)
+}
+
+/// What a message is to TCP: a SYN or SYN-ACK, or a segment of the byte stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segmenting {
+    /// A SYN or SYN-ACK: one segment of [`TcpParams::syn`] bytes.
+    Syn,
+    /// Data (or a bare FIN or reset, with none): cut into segments of at most
+    /// [`TcpParams::mss`] bytes, each with [`TcpParams::header`] bytes.
+    Stream,
+}
+
+impl TcpParams {
+    /// A message's bytes on the wire by layer, and the segments it takes: `payload` and
+    /// `framing` bytes of application data and `tls` bytes of TLS (handshake flights, or
+    /// the records' overhead), no retransmissions.
+    #[inline]
+    pub fn message(
+        &self,
+        payload: u64,
+        framing: u64,
+        tls: u64,
+        kind: Segmenting,
+    ) -> (LayerBytes, u64) {
+        let segs = segments(payload + framing + tls, self.mss);
+        let tcpip = match kind {
+            Segmenting::Syn => self.syn,
+            Segmenting::Stream => segs * self.header,
+        };
+        let layers = LayerBytes {
+            payload,
+            framing,
+            tls,
+            tcpip,
+            retransmit: 0,
+        };
+        (layers, segs)
+    }
 }
 
 /// Pure ACKs a side sends as the result of one step: at most one whose delayed-ACK timer
@@ -124,6 +164,27 @@ mod tests {
         syn: 60,
         delayed_ack: 40_000_000,
     };
+
+    #[test]
+    fn a_message_is_counted_by_layer_with_a_header_per_segment() {
+        // 3000 bytes of HTTP in one TLS 1.3 record (22): 3022 bytes, three segments.
+        let (layers, segs) = TCP.message(2500, 500, 22, Segmenting::Stream);
+        assert_eq!(segs, 3);
+        assert_eq!(layers.tcpip, 3 * 52);
+        assert_eq!(layers.total(), 3022 + 156);
+        // A SYN is one segment of its own size; a bare FIN one header.
+        assert_eq!(
+            TCP.message(0, 0, 0, Segmenting::Syn),
+            (
+                LayerBytes {
+                    tcpip: 60,
+                    ..LayerBytes::default()
+                },
+                1
+            )
+        );
+        assert_eq!(TCP.message(0, 0, 0, Segmenting::Stream).0.total(), 52);
+    }
 
     #[test]
     fn segment_counts() {

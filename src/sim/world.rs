@@ -15,7 +15,7 @@ use crate::metrics::recorder::{Count, Recorder};
 use crate::net::connections::{Carried, Connections};
 use crate::net::link::{LinkParams, carried_within};
 use crate::net::network::{Network, Transfer};
-use crate::net::tcp::{PureAcks, segments};
+use crate::net::tcp::{PureAcks, Segmenting};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
@@ -450,26 +450,18 @@ impl<'s> World<'s> {
     /// Wire bytes of a message on client `c`'s connection, by layer, and the TCP segments
     /// it takes.
     fn layers(&self, c: ClientId, msg: &Msg) -> (LayerBytes, u64) {
-        let tcp = &self.scenario.tcp;
-        let app = msg.payload + msg.framing;
         let tls = if msg.kind.is_setup() {
             self.tls_setup_bytes(c, msg.kind)
         } else {
-            self.tls_version(c).record_bytes(app)
+            self.tls_version(c).record_bytes(msg.payload + msg.framing)
         };
-        let segs = segments(app + tls, tcp.mss);
-        let tcpip = match msg.kind {
-            MsgKind::Syn | MsgKind::SynAck => tcp.syn,
-            _ => segs * tcp.header,
+        let kind = match msg.kind {
+            MsgKind::Syn | MsgKind::SynAck => Segmenting::Syn,
+            _ => Segmenting::Stream,
         };
-        let layers = LayerBytes {
-            payload: msg.payload,
-            framing: msg.framing,
-            tls,
-            tcpip,
-            retransmit: 0,
-        };
-        (layers, segs)
+        self.scenario
+            .tcp
+            .message(msg.payload, msg.framing, tls, kind)
     }
 
     /// Counts the delayed ACKs of `c`'s connection whose timers fired by `now` and clears
@@ -961,11 +953,12 @@ impl<'s> World<'s> {
         if let (Some(window), false) = (self.chain.http2_window(), self.is_rest(c)) {
             // Flow control counts what the client consumed: approximately the message's
             // application bytes (DATA payloads; header frames are not flow-controlled).
-            let connection = &mut self.clients[c].connection;
-            connection.unacknowledged_data += msg.payload + msg.framing;
-            if connection.unacknowledged_data >= window / 2 {
-                let credit = std::mem::take(&mut connection.unacknowledged_data);
-                let credit = u32::try_from(credit).unwrap_or(u32::MAX);
+            let consumed = msg.payload + msg.framing;
+            if let Some(credit) = self
+                .connections
+                .window_mut(c.index())
+                .consumed(consumed, window)
+            {
                 self.send_up(c, MsgKind::WindowUpdate(credit), now, s);
             }
         }

@@ -17,6 +17,7 @@ use crate::engine::rng::{self, Stream, uniform_below};
 use crate::engine::{Model, Scheduler};
 use crate::infra::server::{CpuCosts, Server, ServerSpec};
 use crate::metrics::latency::LatencyRecorder;
+use crate::net::handshake::fin_exchange;
 use crate::net::link::LinkQueue;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::time::Nanos;
@@ -160,9 +161,9 @@ impl<'a> Webhook<'a> {
     /// A FIN exchange closing a connection: FIN, FIN-ACK, ACK, starting from `closer`.
     fn count_close(&mut self, receiver: usize, closer: Direction, at: Nanos) {
         let segment = bare_segment(self.config);
-        self.count_bytes(receiver, closer, segment, at);
-        self.count_bytes(receiver, closer.reverse(), segment, at);
-        self.count_bytes(receiver, closer, segment, at);
+        for direction in fin_exchange(closer) {
+            self.count_bytes(receiver, direction, segment, at);
+        }
     }
 
     /// Puts `bytes` on `conn` in `direction` at `now`: counts them as the link carries

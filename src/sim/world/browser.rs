@@ -63,8 +63,8 @@ impl World<'_> {
         connection.opened_at = Some(now);
         // A new connection: new HTTP/2 state (HPACK tables, settings, window).
         connection.info = ConnInfo::default();
-        connection.unacknowledged_data = 0;
         connection.generation += 1;
+        self.connections.window_mut(c.index()).open_connection();
         self.send_up(c, MsgKind::Syn, now, s);
     }
 

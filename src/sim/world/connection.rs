@@ -1,16 +1,15 @@
-//! A connection's life: TCP and TLS handshakes (full or resumed), the server's keep-alive
-//! idle timeout and the FIN exchange that closes it.
-//!
-//! TLS round trips before the first request: 1.3 one, 1.2 two; a resumed session one less
-//! (1.3 then sends the request as early data with its ClientHello). The server's handshake
-//! CPU runs before its first flight; an early request waits for it.
+//! Routing for a connection's life: the handshakes' flights and the TLS session are
+//! [`crate::net::handshake`]'s and the keep-alive idle timer [`crate::net::idle`]'s, kept
+//! per client in [`crate::net::connections::Connections`]; here the world sends the
+//! flights it is told to, admits a SYN at the front end, runs the server's handshake CPU
+//! (an early request waits for it), and closes the connection with the FIN exchange.
 
 use super::World;
 use crate::engine::Scheduler;
 use crate::metrics::recorder::Count;
-use crate::net::tls::{
-    CLIENT_FINISHED_1_2, CLIENT_FINISHED_1_3, END_OF_EARLY_DATA, SERVER_FINISHED_1_2, TlsVersion,
-};
+use crate::net::handshake::{Flight, ServerStep, fin_exchange};
+use crate::net::idle::IdleVerdict;
+use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, ConnInfo, Event, Job, MsgKind};
 use crate::time::Nanos;
@@ -28,10 +27,6 @@ pub(super) struct Connection {
     pub accepted: bool,
     /// When the client opened it, until its first response arrives.
     pub opened_at: Option<Nanos>,
-    /// The client holds a TLS session it can resume.
-    pub tls_session: bool,
-    /// The current connection resumed a session.
-    pub tls_resumed: bool,
     /// Server: the TLS handshake job has not finished yet.
     pub tls_pending: bool,
     /// Server: a request of this connection is in the CPU.
@@ -44,14 +39,8 @@ pub(super) struct Connection {
     /// terminates. Answering before the server's TLS flight would let that flight reach a
     /// closed connection.
     pub early_refusal: Option<MsgKind>,
-    /// Server: the connection's last use (request arrival or response).
-    pub last_active: Nanos,
-    /// Server: an idle-timer event is pending for this connection.
-    pub idle_timer_armed: bool,
     /// Requests and responses so far on this connection.
     pub info: ConnInfo,
-    /// HTTP/2 DATA bytes the client consumed since its last WINDOW_UPDATE.
-    pub unacknowledged_data: u64,
     /// Connections opened so far by this client: the generation of per-connection timers
     /// (HTTP/2 PINGs, heartbeats).
     pub generation: u32,
@@ -65,32 +54,14 @@ impl World<'_> {
         self.clients[c].tls
     }
 
-    /// TLS round trips of `c`'s current handshake.
-    fn tls_round_trips(&self, c: ClientId) -> u32 {
-        let full = self.tls_version(c).handshake_round_trips();
-        if self.clients[c].connection.tls_resumed {
-            full.saturating_sub(1)
-        } else {
-            full
-        }
-    }
-
     /// TLS bytes of a set-up message on `c`'s connection.
     pub(super) fn tls_setup_bytes(&self, c: ClientId, kind: MsgKind) -> u64 {
-        let sizes = &self.scenario.tls;
-        let resumed = self.clients[c].connection.tls_resumed;
-        match (kind, self.tls_version(c), resumed) {
-            (MsgKind::TlsClientHello, _, _) => sizes.client_hello,
-            (MsgKind::TlsServerHello, _, false) => sizes.server_hello,
-            (MsgKind::TlsServerHello, _, true) => sizes.resumed_server_hello,
-            (MsgKind::TlsClientFinished, TlsVersion::V1_2, false) => CLIENT_FINISHED_1_2,
-            // Resumed 1.2: the client's ChangeCipherSpec and Finished only.
-            (MsgKind::TlsClientFinished, TlsVersion::V1_2, true) => SERVER_FINISHED_1_2,
-            (MsgKind::TlsClientFinished, _, false) => CLIENT_FINISHED_1_3,
-            (MsgKind::TlsClientFinished, _, true) => CLIENT_FINISHED_1_3 + END_OF_EARLY_DATA,
-            (MsgKind::TlsServerFinished, _, _) => SERVER_FINISHED_1_2,
-            _ => 0,
-        }
+        flight(kind).map_or(0, |flight| {
+            let version = self.tls_version(c);
+            self.connections
+                .tls(c.index())
+                .tls_bytes(flight, version, &self.scenario.tls)
+        })
     }
 
     /// The client sends its HTTP request, opening a connection first if it has none (the
@@ -113,8 +84,16 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        match kind {
-            MsgKind::Syn => {
+        let Some(flight) = flight(kind) else {
+            unreachable!("{kind:?} is not a client set-up message")
+        };
+        let version = self.tls_version(c);
+        match self
+            .connections
+            .tls(c.index())
+            .server_receives(flight, version)
+        {
+            ServerStep::Accept => {
                 if !self.client_connection_opened(c, now) {
                     self.recorder.count(Count::Refused, now);
                     self.send_down(c, MsgKind::Refused, now, s);
@@ -128,16 +107,12 @@ impl World<'_> {
                 self.start_lifetime(c, s);
                 self.send_down(c, MsgKind::SynAck, now, s);
             }
-            MsgKind::TlsClientHello => {
+            ServerStep::Handshake => {
                 self.clients[c].connection.tls_pending = true;
                 self.run_job(c, Job::TlsHandshake, now, s);
             }
-            MsgKind::TlsClientFinished => {
-                if self.tls_round_trips(c) == 2 {
-                    self.send_down(c, MsgKind::TlsServerFinished, now, s);
-                }
-            }
-            other => unreachable!("{other:?} is not a client set-up message"),
+            ServerStep::Send(reply) => self.send_down(c, kind_of(reply), now, s),
+            ServerStep::Nothing => {}
         }
     }
 
@@ -163,37 +138,26 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let rounds = self.tls_round_trips(c);
-        match kind {
-            MsgKind::SynAck => {
-                if self.tls_version(c) == TlsVersion::None {
-                    self.connection_ready(c, now, s);
-                    return;
-                }
-                let resumed =
-                    self.scenario.tls.resumption && self.clients[c].connection.tls_session;
-                self.clients[c].connection.tls_resumed = resumed;
-                self.send_up(c, MsgKind::TlsClientHello, now, s);
-                if self.tls_round_trips(c) == 0 {
-                    // Early data: the request travels with the ClientHello.
-                    self.connection_ready(c, now, s);
-                }
-            }
-            MsgKind::TlsServerHello => {
-                self.clients[c].connection.tls_session = true;
-                self.send_up(c, MsgKind::TlsClientFinished, now, s);
-                if rounds == 1 {
-                    self.connection_ready(c, now, s);
-                }
-            }
-            MsgKind::TlsServerFinished => self.connection_ready(c, now, s),
-            MsgKind::Refused => {
-                // The SYN met a reset: no connection, and the transport's failure path.
-                self.clients[c].connection.open = false;
-                self.connection_closed(c, now, s);
-                self.connection_lost(c, now, s);
-            }
-            other => unreachable!("{other:?} is not a server set-up message"),
+        if kind == MsgKind::Refused {
+            // The SYN met a reset: no connection, and the transport's failure path.
+            self.clients[c].connection.open = false;
+            self.connection_closed(c, now, s);
+            self.connection_lost(c, now, s);
+            return;
+        }
+        let Some(flight) = flight(kind) else {
+            unreachable!("{kind:?} is not a server set-up message")
+        };
+        let (version, resumption) = (self.tls_version(c), self.scenario.tls.resumption);
+        let step = self
+            .connections
+            .tls_mut(c.index())
+            .client_receives(flight, version, resumption);
+        if let Some(reply) = step.send {
+            self.send_up(c, kind_of(reply), now, s);
+        }
+        if step.ready {
+            self.connection_ready(c, now, s);
         }
     }
 
@@ -237,54 +201,54 @@ impl World<'_> {
         self.run_job(c, Job::Http2Ping, now, s);
     }
 
-    /// The server answered `c`: its connection may now go idle. One timer event per
-    /// connection is pending at most; it re-arms itself lazily if the connection was used
-    /// since (so a poll every second costs one timer event per timeout, not one per poll).
+    /// The server answered `c`: its connection may now go idle (see [`crate::net::idle`]).
     pub(super) fn arm_idle_timer(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        if let Some(timeout) = self.scenario.server.keepalive_timeout {
-            let connection = &mut self.clients[c].connection;
-            connection.last_active = now;
-            if !connection.idle_timer_armed {
-                connection.idle_timer_armed = true;
-                s.after(timeout, Event::IdleTimeout(c));
-            }
+        if let Some(timeout) = self.scenario.server.keepalive_timeout
+            && self.connections.idle_mut(c.index()).answered(now)
+        {
+            s.after(timeout, Event::IdleTimeout(c));
         }
     }
 
     /// The connection was used at `now`.
     pub(super) fn touch(&mut self, c: ClientId, now: Nanos) {
-        self.clients[c].connection.last_active = now;
+        self.connections.idle_mut(c.index()).touch(now);
     }
 
-    /// The idle timer fired: close the connection if it has been idle for the whole
-    /// timeout. A busy connection (a request being answered, or a message on its way: the
-    /// server cannot see a request still on the wire, and rtsim lets it arrive rather than
-    /// model the reset and retry) is left alone; its next response re-arms the timer.
+    /// The idle timer fired: the connection closes if it has been idle for the whole
+    /// timeout (see [`crate::net::idle`]).
     pub(super) fn idle_timeout(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let Some(timeout) = self.scenario.server.keepalive_timeout else {
             return;
         };
-        self.clients[c].connection.idle_timer_armed = false;
-        if !self.clients[c].connection.open {
-            return;
-        }
+        let open = self.clients[c].connection.open;
         // Over HTTP/2 the connection is idle only when every tab's stream on it is.
-        let tabs = self.tabs_on_connection(c);
-        let mut deadline = 0;
-        for t in &tabs {
-            let tab = &self.clients[*t];
-            if tab.request_outstanding || !self.is_quiet(*t) {
-                return;
+        let tabs = if open {
+            self.tabs_on_connection(c)
+        } else {
+            Vec::new()
+        };
+        let busy: Vec<(usize, bool)> = tabs
+            .iter()
+            .map(|t| {
+                let tab = &self.clients[*t];
+                (
+                    t.index(),
+                    tab.request_outstanding || !tab.proxy_held.is_empty(),
+                )
+            })
+            .collect();
+        match self
+            .connections
+            .idle_fired(c.index(), open, &busy, now, timeout)
+        {
+            IdleVerdict::Gone | IdleVerdict::Busy => {}
+            IdleVerdict::Rearm(deadline) => s.at(deadline, Event::IdleTimeout(c)),
+            IdleVerdict::Close => {
+                self.recorder.count(Count::IdleCloses, now);
+                self.close_connection(c, &tabs, now, s);
             }
-            deadline = deadline.max(tab.connection.last_active + timeout);
         }
-        if deadline > now {
-            self.clients[c].connection.idle_timer_armed = true;
-            s.at(deadline, Event::IdleTimeout(c));
-            return;
-        }
-        self.recorder.count(Count::IdleCloses, now);
-        self.close_connection(c, &tabs, now, s);
     }
 
     /// Closes `c`'s connection (carrying `tabs`' streams) with a FIN exchange: FIN from the
@@ -302,9 +266,10 @@ impl World<'_> {
             tcpip: header,
             ..LayerBytes::default()
         };
-        self.count(c, now, Direction::Down, segment);
-        self.count(c, now, Direction::Up, segment);
-        self.count(c, now, Direction::Down, segment);
+        // Counted as the server's close, whichever side closes.
+        for direction in fin_exchange(Direction::Down) {
+            self.count(c, now, direction, segment);
+        }
         for t in tabs {
             self.client_connection_closed(*t);
         }
@@ -317,7 +282,7 @@ impl World<'_> {
             let connection = &mut self.clients[*t].connection;
             connection.open = false;
             connection.accepted = false;
-            connection.tls_resumed = false;
+            self.connections.tls_mut(t.index()).closed();
         }
         self.connection_closed(c, now, s);
     }
@@ -339,5 +304,30 @@ impl World<'_> {
             || client.hold == Hold::Answering
             || client.connection.request_in_job
             || client.connection.tls_pending
+    }
+}
+
+/// The handshake flight a set-up message is (a refusal is none).
+fn flight(kind: MsgKind) -> Option<Flight> {
+    Some(match kind {
+        MsgKind::Syn => Flight::Syn,
+        MsgKind::SynAck => Flight::SynAck,
+        MsgKind::TlsClientHello => Flight::ClientHello,
+        MsgKind::TlsServerHello => Flight::ServerHello,
+        MsgKind::TlsClientFinished => Flight::ClientFinished,
+        MsgKind::TlsServerFinished => Flight::ServerFinished,
+        _ => return None,
+    })
+}
+
+/// The set-up message that carries `flight`.
+fn kind_of(flight: Flight) -> MsgKind {
+    match flight {
+        Flight::Syn => MsgKind::Syn,
+        Flight::SynAck => MsgKind::SynAck,
+        Flight::ClientHello => MsgKind::TlsClientHello,
+        Flight::ServerHello => MsgKind::TlsServerHello,
+        Flight::ClientFinished => MsgKind::TlsClientFinished,
+        Flight::ServerFinished => MsgKind::TlsServerFinished,
     }
 }

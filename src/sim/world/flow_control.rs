@@ -1,10 +1,9 @@
-//! HTTP/2 flow control as backpressure (gRPC): the server writes a stream's events only
-//! while the bytes it has written and the client has not yet credited back (with
-//! WINDOW_UPDATE) are under the stream's window. Events it may not write yet stay pending
+//! Routing for HTTP/2 flow control as backpressure (gRPC): the window's arithmetic is
+//! [`crate::net::flow_control::FlowWindow`]'s, kept per client in
+//! [`crate::net::connections::Connections`]; here the world hands a stream its pending
+//! events, in order, while the window has room. Events it may not write yet stay pending
 //! at the server, in the shared event store, not in the connection's send buffer: a slow
-//! consumer stops the sender instead of growing the server's memory. A write that starts
-//! under the window may end past it (HTTP/2 would split the frame; the model sends it
-//! whole), so the outstanding bytes stay under the window plus one message.
+//! consumer stops the sender instead of growing the server's memory.
 
 use super::World;
 use crate::engine::Scheduler;
@@ -48,7 +47,7 @@ impl World<'_> {
         loop {
             let client = &self.clients[c];
             let n = client.cursor;
-            if n >= limit || self.connections.window_used(c.index()) >= window {
+            if n >= limit || !self.connections.window(c.index()).has_room(window) {
                 return;
             }
             if !self.log.is_for(n, c) {
@@ -63,7 +62,9 @@ impl World<'_> {
             let client = &mut self.clients[c];
             client.cursor = n + 1;
             client.events_in_jobs += 1;
-            self.connections.window_wrote(c.index(), payload + framing);
+            self.connections
+                .window_mut(c.index())
+                .wrote(payload + framing);
             self.run_job(c, Job::Push(n), now, s);
         }
     }
@@ -77,7 +78,7 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        self.connections.window_credit(c.index(), credit);
+        self.connections.window_mut(c.index()).credited(credit);
         if self.clients[c].streaming {
             self.push_within_window(c, window, now, s);
         }
@@ -85,6 +86,6 @@ impl World<'_> {
 
     /// A new stream of `c` starts with a fresh window.
     pub(super) fn open_window(&mut self, c: ClientId) {
-        self.connections.window_open(c.index());
+        self.connections.window_mut(c.index()).open_stream();
     }
 }

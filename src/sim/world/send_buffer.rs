@@ -1,6 +1,9 @@
-//! Slow consumers: a stream's send buffer at the server, where writes wait for a client's
-//! busy link, and the policy when it overflows its limit — keep buffering (memory grows),
-//! drop the oldest waiting messages (their events are lost), or disconnect the stream.
+//! Routing for slow consumers: a stream's send buffer and its overflow policy are
+//! [`crate::net::send_buffer::Waiting`]'s, kept per client in
+//! [`crate::net::connections::Connections`]; here the world offers each write, schedules
+//! the link-free events it is told to, keeps the replica's buffered bytes, and does what
+//! an overflow means for the stream: dropped messages' events are lost, a disconnect ends
+//! the stream.
 //!
 //! A disconnected stream's waiting messages are discarded, its queued push jobs are
 //! dropped as they finish, and the connection closes once the bytes already on the wire
@@ -10,8 +13,8 @@
 use super::World;
 use crate::engine::Scheduler;
 use crate::metrics::recorder::Count;
+use crate::net::send_buffer::{LinkFree, Offer, Overflow};
 use crate::net::wire::Direction;
-use crate::scenario::SlowConsumerPolicy;
 use crate::sim::event::{ClientId, Event, Msg, MsgKind};
 use crate::time::Nanos;
 
@@ -26,70 +29,44 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let buffer = self.scenario.server.send_buffer;
+        let spec = self.scenario.server.send_buffer;
         let client = &self.clients[c];
-        let (Some(buffer), Direction::Down, true) = (buffer, direction, client.streaming) else {
+        let (Some(spec), Direction::Down, true) = (spec, direction, client.streaming) else {
             self.transmit(c, direction, msg, now, s);
             return;
         };
         let browser = client.browser as usize;
         let free_at = self.network.busy_until(browser, Direction::Down);
-        if free_at <= now && self.connections.buffer_empty(c.index()) {
-            self.transmit(c, direction, msg, now, s);
-            return;
-        }
+        let wire = msg.wire;
+        let (queued, wake, overflow) = match self
+            .connections
+            .send_buffer_mut(c.index())
+            .offer(msg, free_at, now, spec)
+        {
+            Offer::Transmit(msg) => {
+                self.transmit(c, direction, msg, now, s);
+                return;
+            }
+            Offer::Waits {
+                queued,
+                wake,
+                overflow,
+            } => (queued, wake, overflow),
+        };
         let r = self.replica_of(c);
-        let queued = self.connections.buffer(c.index(), msg);
-        self.fleet.server(r).buffered_changed(msg.wire as i64);
+        self.fleet.server(r).buffered_changed(wire as i64);
         self.recorder.send_buffer(queued);
-        self.arm_link_free(c, free_at.max(now), s);
-        if queued > buffer.limit {
-            self.overflow(c, buffer.limit, buffer.policy, now);
-        }
-    }
-
-    fn arm_link_free(&mut self, c: ClientId, at: Nanos, s: &mut Scheduler<Event>) {
-        if self.connections.arm_link_free(c.index()) {
+        if let Some(at) = wake {
             s.at(at, Event::LinkFree(c));
         }
-    }
-
-    /// The link may be free for `c`'s next waiting message.
-    pub(super) fn link_free(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        self.connections.link_free_fired(c.index());
-        let browser = self.clients[c].browser as usize;
-        let free_at = self.network.busy_until(browser, Direction::Down);
-        if self.connections.buffer_empty(c.index()) {
+        if !overflow {
             return;
         }
-        if free_at > now {
-            // Another tab's bytes took the link meanwhile.
-            self.arm_link_free(c, free_at, s);
-            return;
-        }
-        let msg = self.pop_waiting(c).expect("checked non-empty");
-        self.transmit(c, Direction::Down, msg, now, s);
-        if !self.connections.buffer_empty(c.index()) {
-            let free_at = self.network.busy_until(browser, Direction::Down);
-            self.arm_link_free(c, free_at, s);
-        }
-    }
-
-    fn pop_waiting(&mut self, c: ClientId) -> Option<Msg> {
-        let r = self.replica_of(c);
-        let msg = self.connections.unbuffer(c.index())?;
-        self.fleet.server(r).buffered_changed(-(msg.wire as i64));
-        Some(msg)
-    }
-
-    fn overflow(&mut self, c: ClientId, limit: u64, policy: SlowConsumerPolicy, now: Nanos) {
-        match policy {
-            SlowConsumerPolicy::Buffer => {}
-            SlowConsumerPolicy::DropOldest => {
-                while self.connections.buffered(c.index()) > limit {
-                    let Some(msg) = self.pop_waiting(c) else {
-                        break;
-                    };
+        match self.connections.send_buffer_mut(c.index()).overflow(spec) {
+            Overflow::Keep => {}
+            Overflow::Dropped(dropped) => {
+                for msg in dropped {
+                    self.fleet.server(r).buffered_changed(-(msg.wire as i64));
                     if let MsgKind::Event(n) = msg.kind {
                         self.settle(c, n + 1);
                     }
@@ -100,7 +77,7 @@ impl World<'_> {
                     self.recorder.count(Count::SlowConsumerDrops, now);
                 }
             }
-            SlowConsumerPolicy::Disconnect => {
+            Overflow::Disconnect => {
                 self.recorder.count(Count::SlowConsumerDisconnects, now);
                 // The stream ends: a reconnecting EventSource gets its waiting events again
                 // from its Last-Event-ID.
@@ -108,6 +85,36 @@ impl World<'_> {
                 self.server_forgets(c);
             }
         }
+    }
+
+    /// The link may be free for `c`'s next waiting message.
+    pub(super) fn link_free(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+        let browser = self.clients[c].browser as usize;
+        let free_at = self.network.busy_until(browser, Direction::Down);
+        match self
+            .connections
+            .send_buffer_mut(c.index())
+            .link_free(free_at, now)
+        {
+            LinkFree::Idle => {}
+            LinkFree::Busy(at) => s.at(at, Event::LinkFree(c)),
+            LinkFree::Send(msg) => {
+                let r = self.replica_of(c);
+                self.fleet.server(r).buffered_changed(-(msg.wire as i64));
+                self.transmit(c, Direction::Down, msg, now, s);
+                let free_at = self.network.busy_until(browser, Direction::Down);
+                if let Some(at) = self.connections.send_buffer_mut(c.index()).sent(free_at) {
+                    s.at(at, Event::LinkFree(c));
+                }
+            }
+        }
+    }
+
+    fn pop_waiting(&mut self, c: ClientId) -> Option<Msg> {
+        let r = self.replica_of(c);
+        let msg = self.connections.send_buffer_mut(c.index()).pop()?;
+        self.fleet.server(r).buffered_changed(-(msg.wire as i64));
+        Some(msg)
     }
 
     /// `c`'s stream ended at the server: the events handed to it and not yet on the wire
