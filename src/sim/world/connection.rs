@@ -97,7 +97,7 @@ impl World<'_> {
     /// request then leaves when the handshakes allow).
     pub(super) fn send_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let client = &mut self.clients[c];
-        client.request_outstanding = true;
+        self.transports[c].request_sent();
         if client.connection.open {
             self.send_up(c, MsgKind::Request, now, s);
         } else {
@@ -273,7 +273,7 @@ impl World<'_> {
         let mut deadline = 0;
         for t in &tabs {
             let tab = &self.clients[*t];
-            if tab.request_outstanding || !self.is_quiet(*t) {
+            if self.transports[*t].request_outstanding() || !self.is_quiet(*t) {
                 return;
             }
             deadline = deadline.max(tab.connection.last_active + timeout);
@@ -336,7 +336,7 @@ impl World<'_> {
         let client = &self.clients[c];
         !self.is_quiet(c)
             || client.events_in_jobs > 0
-            || client.hold == Hold::Answering
+            || self.transports[c].hold() == Hold::Answering
             || client.connection.request_in_job
             || client.connection.tls_pending
     }

@@ -78,7 +78,7 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         self.connections.window_credit(c.index(), credit);
-        if self.clients[c].streaming {
+        if self.transports[c].is_streaming() {
             self.push_within_window(c, window, now, s);
         }
     }

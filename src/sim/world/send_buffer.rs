@@ -27,12 +27,13 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         let buffer = self.scenario.server.send_buffer;
-        let client = &self.clients[c];
-        let (Some(buffer), Direction::Down, true) = (buffer, direction, client.streaming) else {
+        // Without a send buffer (the usual case) the stream's state is not read at all.
+        let streaming = || direction == Direction::Down && self.transports[c].is_streaming();
+        let Some(buffer) = buffer.filter(|_| streaming()) else {
             self.transmit(c, direction, msg, now, s);
             return;
         };
-        let browser = client.browser as usize;
+        let browser = self.clients[c].browser as usize;
         let free_at = self.network.busy_until(browser, Direction::Down);
         if free_at <= now && self.connections.buffer_empty(c.index()) {
             self.transmit(c, direction, msg, now, s);
