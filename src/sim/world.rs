@@ -22,7 +22,7 @@ use crate::scenario::Scenario;
 use crate::time::Nanos;
 use crate::transport::history::History;
 use crate::transport::pool::Pools;
-use crate::transport::{Chain, Delivery, Hold, Input, PollRng};
+use crate::transport::{Chain, Clients, Delivery, Input, PollRng};
 use crate::workload::EventLog;
 
 /// Per-client state: the client, its connection and the server's view of it.
@@ -39,8 +39,6 @@ pub struct Client {
     active_on_replica: bool,
     /// Events it never received because no broker brought them to its replica.
     lost: u64,
-    /// Its stream (SSE, WebSocket) is open at the server.
-    streaming: bool,
     /// A WebSocket client whose connection was lost: it has no built-in reconnect.
     disconnected: bool,
     /// Bytes and messages of its streamed response held by a buffering proxy.
@@ -62,17 +60,9 @@ pub struct Client {
     /// lost. Its events from here to the cursor are all still in push jobs or in its send
     /// buffer: the ones an ended stream can hand back (see [`World::rewind_cursor`]).
     settled_to: u32,
-    /// An HTTP request is on its way or being answered.
-    request_outstanding: bool,
-    /// Long polling: whether the server holds its request and writes its answer.
-    hold: Hold,
-    /// Long polling: generation of the held request, to ignore stale timeouts.
-    hold_generation: u32,
     pub(super) events_in_jobs: u64,
     events_on_wire: u64,
     delivered: u64,
-    /// Reconnect attempts since it was last connected.
-    attempts: u32,
     /// Bumped when its replica crashes: CPU jobs started before carry an older epoch and
     /// are void.
     job_epoch: u32,
@@ -82,12 +72,6 @@ pub struct Client {
     awaiting_recovery: u32,
     /// Which events reached it, for late and repeated arrivals.
     order: crate::metrics::order::DeliveryOrder,
-    /// Its step in the variant's fallback chain (0: the variant's own transport).
-    stage: u8,
-    /// Connection attempts that failed in a row (reset when it is connected), and whether
-    /// the last was a denied upgrade.
-    failed_attempts: u32,
-    upgrade_denied: bool,
 }
 
 mod browser;
@@ -138,6 +122,8 @@ pub struct World<'s> {
     /// How a replica hands a new event to the clients (from the chain).
     delivery: Delivery,
     clients: Vec<Client>,
+    /// Per client: its transport's state (fallback step, request, stream, long-poll hold).
+    transports: Clients,
     /// The browsers' connection pools (their tabs are consecutive clients).
     browsers: Pools,
     /// The access network: links, access-link serializers, loss, jitter, partitions.
@@ -242,6 +228,7 @@ impl<'s> World<'s> {
             history: scenario.rest.history.map(|_| History::new(visible_clients)),
             visible_clients,
             connections: Connections::new(clients.len()),
+            transports: Clients::new(clients.len()),
             clients,
             network: Network::new(
                 links,
@@ -423,7 +410,7 @@ impl<'s> World<'s> {
         } else {
             let info = ConnInfo {
                 client: c,
-                stage: self.clients[c].stage,
+                stage: self.transports[c].stage(),
                 ..self.clients[c].connection.info
             };
             self.chain.at(info.stage).size(kind, &self.log, info)
@@ -534,7 +521,10 @@ impl<'s> World<'s> {
                 .middleboxes
                 .path(self.clients[c].group as usize)
                 .buffering
-            && self.chain.at(self.clients[c].stage).is_stream_body(kind)
+            && self
+                .chain
+                .at(self.transports[c].stage())
+                .is_stream_body(kind)
         {
             for held in self.proxy_buffer(c, msg, flush) {
                 self.transmit_or_buffer(c, direction, held, now, s);
@@ -751,7 +741,7 @@ impl<'s> World<'s> {
 
     /// Starts the keepalive timer of a newly opened stream, if the protocol has one.
     pub(super) fn start_keepalive(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
-        if let Some(interval) = self.chain.profile(self.clients[c].stage).keepalive {
+        if let Some(interval) = self.chain.profile(self.transports[c].stage()).keepalive {
             let generation = self.clients[c].connection.generation;
             s.after(
                 interval,
@@ -845,7 +835,7 @@ impl<'s> World<'s> {
         match msg.kind {
             MsgKind::Request
                 if self.chain.primary().is_upgrade()
-                    && self.clients[c].stage == 0
+                    && self.transports[c].stage() == 0
                     && self
                         .middleboxes
                         .path(self.clients[c].group as usize)
@@ -968,12 +958,16 @@ impl<'s> World<'s> {
                 self.history_on_open(c, now, s);
                 self.deliver(c, first, count, now);
                 self.connected_again(c, now);
-                self.clients[c].request_outstanding = false;
+                self.transports[c].request_answered();
                 self.tell(c, Input::ResponseReceived, now, s);
             }
             MsgKind::Event(n) => self.deliver(c, n, 1, now),
             MsgKind::Keepalive => {
-                if self.chain.profile(self.clients[c].stage).keepalive_answered {
+                if self
+                    .chain
+                    .profile(self.transports[c].stage())
+                    .keepalive_answered
+                {
                     self.send_up(c, MsgKind::Pong, now, s);
                 }
             }
@@ -990,7 +984,7 @@ impl<'s> World<'s> {
                     self.middleboxes.denied(group);
                 }
                 // Both close the connection; the transport takes its failure path.
-                self.clients[c].upgrade_denied = msg.kind == MsgKind::Denied;
+                self.transports[c].refused(msg.kind == MsgKind::Denied);
                 let tabs = self.tabs_on_connection(c);
                 self.close_connection(c, &tabs, now, s);
                 self.connection_lost(c, now, s);
@@ -1017,14 +1011,14 @@ impl<'s> World<'s> {
                 }
             }
             Job::Message(k) => self.message_handled(c, k, now, s),
-            Job::Push(_) if !self.clients[c].streaming => self.discard_push(c, now, s),
+            Job::Push(_) if !self.transports[c].is_streaming() => self.discard_push(c, now, s),
             Job::Push(n) => {
                 self.clients[c].events_in_jobs -= 1;
                 self.send_down(c, MsgKind::Event(n), now, s);
             }
-            Job::Keepalive if !self.clients[c].streaming => {}
+            Job::Keepalive if !self.transports[c].is_streaming() => {}
             Job::Answer(generation) => {
-                let held = self.clients[c].hold_generation;
+                let held = self.transports[c].hold_generation();
                 let current = held & EVENT_MASK == generation;
                 self.tell(c, Input::AnswerReady { current }, now, s)
             }
@@ -1124,7 +1118,7 @@ impl Model for World<'_> {
                 client: c,
                 generation,
             } => {
-                let current = self.clients[c].hold_generation == generation;
+                let current = self.transports[c].hold_generation() == generation;
                 self.tell(c, Input::HoldTimeout { current }, now, s)
             }
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),
@@ -1145,8 +1139,9 @@ impl Model for World<'_> {
                 generation,
             } => {
                 let client = &self.clients[c];
-                let current = client.streaming && client.connection.generation == generation;
-                let interval = self.chain.profile(client.stage).keepalive;
+                let current =
+                    self.transports[c].is_streaming() && client.connection.generation == generation;
+                let interval = self.chain.profile(self.transports[c].stage()).keepalive;
                 if let (Some(interval), true) = (interval, current) {
                     s.after(
                         interval,
@@ -1177,6 +1172,24 @@ impl Model for World<'_> {
         }
         if self.invariants.is_some() {
             self.check_invariants(now, event);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Client;
+    use crate::transport::ClientState;
+
+    /// Memory per client (issue 15): the transport's state left `Client` for
+    /// `transport::Clients`; a client and its transport state together take no more than a
+    /// `Client` took with those fields (264 bytes on a 64-bit target).
+    #[test]
+    fn a_client_with_its_transport_state_is_no_larger_than_before() {
+        let (client, transport) = (size_of::<Client>(), size_of::<ClientState>());
+        eprintln!("size_of::<Client>() = {client}, size_of::<ClientState>() = {transport}");
+        if size_of::<usize>() == 8 {
+            assert!(client + transport <= 264, "{client} + {transport} bytes");
         }
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! Owns: when a client falls back (a denied upgrade at once, or `after` failed attempts in
 //! a row of the step before), and which step answers an input. Does not own: the steps'
-//! behaviour ([`Machine`]) or the client's step, which the simulation keeps.
+//! behaviour ([`Machine`]) or the client's step, which its
+//! [`ClientState`](crate::transport::ClientState) keeps.
 
 use crate::time::Nanos;
 use crate::transport::machine::{Command, Delivery, Facts, Input, Machine, Out, PollRng, Sharing};

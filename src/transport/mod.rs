@@ -1,11 +1,14 @@
 //! The transports, one file each: the framing rules that size their messages and their
 //! client and server behaviour as a state machine ([`Machine`]: told what happened, it
-//! answers with commands). A variant's transports in fallback order form a [`Chain`].
+//! answers with commands). A variant's transports in fallback order form a [`Chain`];
+//! each client's place in it and the state its machine reads are a [`ClientState`] of
+//! [`Clients`].
 //! Nothing here touches the simulation's world; `sim` executes the commands. [`pool`]
 //! holds the browsers' connection pools (six per origin over HTTP/1.1, one shared over
 //! HTTP/2); [`history`] each client's history over REST.
 
 pub mod chain;
+pub mod clients;
 pub mod framing;
 pub mod grpc;
 pub mod history;
@@ -21,6 +24,7 @@ mod sse;
 mod websocket;
 
 pub use chain::Chain;
+pub use clients::{ClientState, Clients};
 pub use grpc::GrpcStream;
 pub use long_polling::LongPolling;
 pub use machine::{

@@ -14,7 +14,7 @@ impl World<'_> {
     /// How `c` gets connections: as its protocol's tabs do, except that a REST client
     /// beside an HTTP/2 stream opens its own (rtsim does not multiplex it on the stream's).
     fn sharing_of(&self, c: ClientId) -> Sharing {
-        match self.chain.profile(self.clients[c].stage).sharing {
+        match self.chain.profile(self.transports[c].stage()).sharing {
             Sharing::Shared if self.is_rest(c) => Sharing::PerTab,
             sharing => sharing,
         }

@@ -68,7 +68,7 @@ impl World<'_> {
     /// request then leaves when the handshakes allow).
     pub(super) fn send_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let client = &mut self.clients[c];
-        client.request_outstanding = true;
+        self.transports[c].request_sent();
         if client.connection.open {
             self.send_up(c, MsgKind::Request, now, s);
         } else {
@@ -231,10 +231,10 @@ impl World<'_> {
         let busy: Vec<(usize, bool)> = tabs
             .iter()
             .map(|t| {
-                let tab = &self.clients[*t];
                 (
                     t.index(),
-                    tab.request_outstanding || !tab.proxy_held.is_empty(),
+                    self.transports[*t].request_outstanding()
+                        || !self.clients[*t].proxy_held.is_empty(),
                 )
             })
             .collect();
@@ -301,7 +301,7 @@ impl World<'_> {
         let client = &self.clients[c];
         !self.is_quiet(c)
             || client.events_in_jobs > 0
-            || client.hold == Hold::Answering
+            || self.transports[c].hold() == Hold::Answering
             || client.connection.request_in_job
             || client.connection.tls_pending
     }

@@ -27,7 +27,6 @@ use crate::scenario::ReconnectPolicy;
 use crate::scenario::faults::FaultKind;
 use crate::sim::event::{ClientId, Event};
 use crate::time::Nanos;
-use crate::transport::Hold;
 
 /// Per group: its partitions' windows, in time order.
 pub(super) fn partitions_of(scenario: &crate::scenario::Scenario) -> Vec<Vec<(Nanos, Nanos)>> {
@@ -62,9 +61,7 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let client = &mut self.clients[c];
-        let attempt = client.attempts;
-        client.attempts = attempt.saturating_add(1);
+        let attempt = self.transports[c].reconnect_attempt();
         let rng = &mut self.reconnect_rng;
         let delay = policy.delay(attempt, |bound| rng.random_range(0..=bound));
         self.reconnect_after(c, delay, now, s);
@@ -74,24 +71,21 @@ impl World<'_> {
     /// response or stream start), and whether a proxy denied its upgrade.
     pub(super) fn attempt_failed(&mut self, c: ClientId) -> (bool, bool) {
         let client = &mut self.clients[c];
-        let denied = std::mem::take(&mut client.upgrade_denied);
+        let denied = self.transports[c].take_denied();
         (client.connection.opened_at.is_some() || denied, denied)
     }
 
     /// `c` moves to the next step of its fallback chain for the rest of the run; its
     /// failure count starts again.
     pub(super) fn fall_back(&mut self, c: ClientId) {
-        let client = &mut self.clients[c];
-        client.stage += 1;
-        client.failed_attempts = 0;
-        client.request_outstanding = false;
+        self.transports[c].fall_back();
     }
 
     /// `c` is connected again (its stream opened, or a response arrived): its backoff
     /// restarts, and a fault waiting for it counts it as recovered.
+    #[inline]
     pub(super) fn connected_again(&mut self, c: ClientId, now: Nanos) {
-        self.clients[c].attempts = 0;
-        self.clients[c].failed_attempts = 0;
+        self.transports[c].connected();
         self.recovered(c, now);
     }
 
@@ -303,9 +297,7 @@ impl World<'_> {
         let client = &mut self.clients[c];
         client.job_epoch = client.job_epoch.wrapping_add(1);
         // The job writing a held request's answer died with the process.
-        if client.hold == Hold::Answering {
-            client.hold = Hold::Held;
-        }
+        self.transports[c].answer_lost();
         client.connection.tls_pending = false;
         client.connection.request_in_job = false;
         client.connection.early_request = false;

@@ -79,7 +79,7 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         self.connections.window_mut(c.index()).credited(credit);
-        if self.clients[c].streaming {
+        if self.transports[c].is_streaming() {
             self.push_within_window(c, window, now, s);
         }
     }

@@ -58,7 +58,7 @@ impl World<'_> {
             return;
         }
         let r = first_rest.plus(c.get());
-        if !self.clients[r].request_outstanding {
+        if !self.transports[r].request_outstanding() {
             self.rest_send_next(r, now, s);
         }
     }

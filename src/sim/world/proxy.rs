@@ -145,14 +145,12 @@ impl World<'_> {
     /// The server drops what it held for `c`'s connection: its stream, its held request.
     pub(super) fn server_forgets(&mut self, c: ClientId) {
         let r = self.replica_of(c);
-        let client = &mut self.clients[c];
-        if std::mem::take(&mut client.streaming) {
+        if self.transports[c].stream_ended() {
             self.fanout.stream_ended(r, c);
             self.withdraw_handed_out(c, false);
         }
-        let client = &mut self.clients[c];
         // An answer being written for a held request is void.
-        if std::mem::take(&mut client.hold).is_held() {
+        if self.transports[c].release() {
             self.fanout.release(r);
         }
         self.request_completed(c);
@@ -238,7 +236,7 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        self.clients[c].request_outstanding = false;
+        self.transports[c].request_answered();
         self.recorder.count(Count::Reconnects, now);
         self.recorder.series().reconnect(now);
         s.after(delay, Event::ClientTimer(c));

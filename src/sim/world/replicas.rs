@@ -93,7 +93,7 @@ impl World<'_> {
     pub(super) fn register_stream(&mut self, c: ClientId) {
         let r = self.replica_of(c);
         self.fanout.stream_opened(r, c);
-        self.clients[c].streaming = true;
+        self.transports[c].stream_opened();
     }
 
     /// Workload event `k` happens; without a broker it reaches one replica (each event
@@ -235,7 +235,9 @@ impl World<'_> {
         for c in ClientId::all(self.clients.len()) {
             let client = &self.clients[c];
             let holds_work = client.connection.open
-                && (self.fleet.layer() == 4 || client.streaming || client.hold.is_held());
+                && (self.fleet.layer() == 4
+                    || self.transports[c].is_streaming()
+                    || self.transports[c].hold().is_held());
             if which(client.replica) && holds_work {
                 let visible = !self.is_rest(c);
                 closed += u64::from(visible);

@@ -1,7 +1,7 @@
 //! The end of a run: the per-client ledgers and the counters settled into the variant's
 //! [`RunResult`].
 
-use super::{Client, World};
+use super::World;
 use crate::metrics::recorder::{Count, Recorder};
 use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackCount, FallbackResult,
@@ -181,13 +181,12 @@ impl World<'_> {
         if fallback.is_empty() {
             return None;
         }
-        let visible = &self.clients[..self.visible_clients];
         let steps: Vec<FallbackCount> = fallback
             .iter()
             .enumerate()
             .map(|(k, step)| FallbackCount {
                 transport: step.kind.name().to_string(),
-                clients: visible.iter().filter(|c| c.stage as usize == k + 1).count() as u64,
+                clients: self.transports.count_at(k as u8 + 1, self.visible_clients) as u64,
             })
             .collect();
         let on_fallback = steps.iter().map(|s| s.clients).sum::<u64>();
@@ -200,8 +199,10 @@ impl World<'_> {
     }
 
     /// Whether the events waiting at the server for `client` will never reach it.
-    fn abandons(&self, client: &Client) -> bool {
-        client.disconnected || (self.chain.profile(client.stage).loses_outage && !client.streaming)
+    fn abandons(&self, c: ClientId) -> bool {
+        let transport = &self.transports[c];
+        self.clients[c].disconnected
+            || (self.chain.profile(transport.stage()).loses_outage && !transport.is_streaming())
     }
 
     /// Lost by reason, with the events waiting for clients that will never get them.
@@ -219,7 +220,7 @@ impl World<'_> {
                 as u64;
             if client.disconnected {
                 lost.disconnected += pending;
-            } else if self.abandons(client) {
+            } else if self.abandons(ClientId::at(c)) {
                 lost.outage += pending;
             }
         }
@@ -247,7 +248,7 @@ impl World<'_> {
         // A disconnected client will never get what waits for it at the server, nor will
         // one that is away and resumes without replay.
         let pending = self.log.count_for(c, client.cursor, self.events_so_far) as u64;
-        let (waiting, abandoned) = if self.abandons(client) {
+        let (waiting, abandoned) = if self.abandons(c) {
             (0, pending)
         } else {
             (pending, 0)

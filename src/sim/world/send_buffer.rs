@@ -30,12 +30,13 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         let spec = self.scenario.server.send_buffer;
-        let client = &self.clients[c];
-        let (Some(spec), Direction::Down, true) = (spec, direction, client.streaming) else {
+        // Without a send buffer (the usual case) the stream's state is not read at all.
+        let streaming = || direction == Direction::Down && self.transports[c].is_streaming();
+        let Some(spec) = spec.filter(|_| streaming()) else {
             self.transmit(c, direction, msg, now, s);
             return;
         };
-        let browser = client.browser as usize;
+        let browser = self.clients[c].browser as usize;
         let free_at = self.network.busy_until(browser, Direction::Down);
         let wire = msg.wire;
         let (queued, wake, overflow) = match self

@@ -1,6 +1,7 @@
 //! The adapter between the world and the transport machines ([`crate::transport`]): it
-//! tells a client's transport what happened, with the facts it may read, and carries out
-//! the commands it answers, in order. Also the server's side of handing a new event to a
+//! tells a client's transport what happened, with the facts its
+//! [`ClientState`](crate::transport::ClientState) reports, and carries out the commands it
+//! answers, in order. Also the server's side of handing a new event to a
 //! replica's clients, as the variant's [`crate::transport::Delivery`] says.
 //!
 //! Owns: the meaning of each [`Command`] in the world. Does not own: any decision of a
@@ -11,14 +12,14 @@ use super::World;
 use crate::engine::Scheduler;
 use crate::sim::event::{ClientId, EVENT_MASK, Event, Job, MsgKind};
 use crate::time::Nanos;
-use crate::transport::{Command, Facts, Hold, Input, Out};
+use crate::transport::{Command, Hold, Input, Out};
 
 impl World<'_> {
     /// Tells `c`'s transport about `input` and carries out what it decides (nothing, when
     /// its step does not hear such inputs).
     #[inline(always)]
     pub(super) fn tell(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
-        if self.chain.hears(self.clients[c].stage, input) {
+        if self.chain.hears(self.transports[c].stage(), input) {
             self.decide(c, input, now, s);
         }
     }
@@ -26,13 +27,9 @@ impl World<'_> {
     /// [`Self::tell`] for an input `c`'s step hears.
     #[inline(never)]
     fn decide(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
-        let client = &self.clients[c];
-        let facts = Facts {
-            request_outstanding: client.request_outstanding,
-            hold: client.hold,
-            failed_attempts: client.failed_attempts,
-        };
-        let (stage, group) = (client.stage, client.group as usize);
+        let transport = &self.transports[c];
+        let (facts, stage) = (transport.facts(), transport.stage());
+        let group = self.clients[c].group as usize;
         // A command may tell a transport again (a refused connection is lost at once): the
         // inner decision has its own `Out`.
         let mut out = Out::default();
@@ -50,7 +47,7 @@ impl World<'_> {
             Command::SendRequest => self.send_request(c, now, s),
             Command::SetTimer(after) => s.after(after, Event::ClientTimer(c)),
             Command::PollSkipped => self.poll_skipped(now),
-            Command::RequestFailed => self.clients[c].request_outstanding = false,
+            Command::RequestFailed => self.transports[c].request_answered(),
             Command::Register => self.register(c),
             Command::Respond => self.respond(c, now, s),
             Command::RespondOrHold { timeout } => self.respond_or_hold(c, timeout, now, s),
@@ -68,7 +65,7 @@ impl World<'_> {
             }
             Command::Reconnect(policy) => self.reconnect(c, &policy, now, s),
             Command::Disconnect => self.clients[c].disconnected = true,
-            Command::CountFailedAttempt => self.clients[c].failed_attempts += 1,
+            Command::CountFailedAttempt => self.transports[c].count_failed_attempt(),
             Command::FallBack => self.fall_back(c),
         }
     }
@@ -86,11 +83,8 @@ impl World<'_> {
             self.respond(c, now, s);
             return;
         }
-        let client = &mut self.clients[c];
-        client.hold = Hold::Held;
-        client.hold_generation += 1;
-        self.fanout.hold(client.replica as usize);
-        let generation = client.hold_generation;
+        let generation = self.transports[c].hold_request();
+        self.fanout.hold(self.clients[c].replica as usize);
         s.after(
             timeout,
             Event::HoldTimeout {
@@ -102,17 +96,14 @@ impl World<'_> {
 
     /// Queues the answer to `c`'s held request (writing it costs one push).
     fn schedule_answer(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let client = &mut self.clients[c];
-        client.hold = Hold::Answering;
-        let generation = client.hold_generation & EVENT_MASK;
+        let generation = self.transports[c].answer_scheduled() & EVENT_MASK;
         self.run_job(c, Job::Answer(generation), now, s);
     }
 
     /// The answer to `c`'s held request is written: the request is answered.
     fn answer_held(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let client = &mut self.clients[c];
-        client.hold = Hold::Free;
-        self.fanout.release(client.replica as usize);
+        self.transports[c].release();
+        self.fanout.release(self.clients[c].replica as usize);
         self.respond(c, now, s);
     }
 
@@ -138,7 +129,10 @@ impl World<'_> {
             for i in 0..self.subscribers.len() {
                 let c = self.subscribers[i];
                 let client = &self.clients[c];
-                if client.hold == Hold::Held && client.replica == r && self.log.is_for(n, c) {
+                if self.transports[c].hold() == Hold::Held
+                    && client.replica == r
+                    && self.log.is_for(n, c)
+                {
                     self.schedule_answer(c, now, s);
                 }
             }

@@ -122,7 +122,7 @@ impl World<'_> {
             Some(first) => {
                 self.two_way.outbox[c].push_back(k);
                 let r = first.plus(c.get());
-                if !self.clients[r].request_outstanding {
+                if !self.transports[r].request_outstanding() {
                     self.rest_send_next(r, now, s);
                 }
             }
@@ -185,7 +185,7 @@ impl World<'_> {
             return;
         }
         let client = &mut self.clients[r];
-        client.request_outstanding = true;
+        self.transports[r].request_sent();
         if client.connection.open {
             let upload = self.request_kind(r);
             self.send_up(r, upload, now, s);
@@ -230,7 +230,7 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         let owner = self.owner_of(r);
-        self.clients[r].request_outstanding = false;
+        self.transports[r].request_answered();
         self.history_arrived(owner, now);
         self.rest_send_next(r, now, s);
     }
@@ -270,7 +270,7 @@ impl World<'_> {
     /// REST client `r` got its answer: the message is done; the next one goes.
     pub(super) fn rest_answered(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         let owner = self.owner_of(r);
-        self.clients[r].request_outstanding = false;
+        self.transports[r].request_answered();
         self.two_way.outbox[owner].pop_front();
         self.rest_send_next(r, now, s);
     }
@@ -288,16 +288,16 @@ impl World<'_> {
     /// REST client `r`'s connection failed (refused, reset, closed under it): the message
     /// it carried goes again after [`REST_RETRY`].
     pub(super) fn rest_connection_lost(&mut self, r: ClientId, s: &mut Scheduler<Event>) {
-        let client = &mut self.clients[r];
-        if client.request_outstanding {
-            client.request_outstanding = false;
+        let client = &mut self.transports[r];
+        if client.request_outstanding() {
+            client.request_answered();
             s.after(REST_RETRY, Event::ClientTimer(r));
         }
     }
 
     /// REST client `r`'s retry timer.
     pub(super) fn rest_timer(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        if !self.clients[r].request_outstanding {
+        if !self.transports[r].request_outstanding() {
             self.rest_send_next(r, now, s);
         }
     }
