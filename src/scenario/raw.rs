@@ -39,13 +39,6 @@ pub use super::workload::{
 };
 use crate::units::Duration;
 
-/// Keys of the format that were renamed, old spelling → new: the old one is refused with a
-/// message that names the new one. `on` and `off` (of `workload.events`) were renamed
-/// because YAML 1.1 tools (PyYAML, yamllint's `truthy` rule, many editors' highlighters)
-/// read those keys, as they read `yes`, `no`, `y` and `n`, as booleans; no key of the
-/// format is any of them now.
-pub(crate) const RENAMED_KEYS: &[(&str, &str)] = &[("on", "on_time"), ("off", "off_time")];
-
 /// A whole scenario file (format version 1).
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct RawScenario {

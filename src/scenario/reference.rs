@@ -47,7 +47,7 @@ its parser accepts, and the top level admits its own keys and `x-` keys only. YA
 and merge keys (`<<: *defaults`) work; top-level keys starting with `x-` hold anchors and
 are otherwise ignored. No key of the format is one that YAML 1.1 tools read as a boolean
 (`on`, `off`, `yes`, `no`, `y`, `n`): the bursty source's `on` and `off` are now `on_time`
-and `off_time`, and the old spelling is refused with the new one named. Every value has an
+and `off_time` (the old spelling is still read, with a warning naming the new one). Every value has an
 upper bound (7 days for any duration, 1 GiB for a payload, ...): the bounds and their
 reasons are under [Errors](limits.md#errors). `sweep:` (a grid of parameters) and `assert:`
 (thresholds) are described in [Sweeps, thresholds and CI](ci.md); `charts:` in

@@ -42,9 +42,12 @@ pub(crate) fn validate(
             ),
         ));
     }
-    // Nothing in this version warns; the mechanism stays for parameters parsed ahead of
-    // their model.
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = raw
+        .workload
+        .events
+        .as_ref()
+        .map(|events| events.renamed_keys_warnings())
+        .unwrap_or_default();
 
     let links = network::links(&raw.network, c)?;
     let tcp = stack::tcp(raw.tcp.as_ref(), c)?;

@@ -56,6 +56,13 @@ pub struct RawEvents {
     /// `bursty`: the silence between bursts (ns-3's `OffTime`; formerly `off`). Required
     /// with it, > 0.
     pub off_time: Option<Duration>,
+    /// The old names of `on_time` and `off_time`, still read so that scenarios written
+    /// before the rename run, with a warning that names the new key. Left out of the
+    /// schema: no key of the format is one YAML 1.1 tools read as a boolean.
+    #[schemars(skip)]
+    pub on: Option<Duration>,
+    #[schemars(skip)]
+    pub off: Option<Duration>,
     /// Mean events per unit time, e.g. `2/s`. Required, > 0 (except with a trace).
     pub rate: Option<Rate>,
     /// `trace`: the CSV file to replay, relative to the scenario, with the header
@@ -277,6 +284,43 @@ fn payload_per_run(expected_bytes: f64, field: &str, c: &Checker) -> Result<(), 
     Ok(())
 }
 
+impl RawEvents {
+    /// The events with a value written under an old key name (`on`, `off`: renamed because
+    /// YAML 1.1 tools read them as booleans) moved to its new one; both written is refused.
+    fn renamed_keys_read(&self, c: &Checker) -> Result<RawEvents, ScenarioError> {
+        let mut events = self.clone();
+        for (old, new, value, renamed) in [
+            ("on", "on_time", events.on.take(), &mut events.on_time),
+            ("off", "off_time", events.off.take(), &mut events.off_time),
+        ] {
+            if value.is_some() {
+                if renamed.is_some() {
+                    return Err(c.error(
+                        &format!("workload.events.{old}"),
+                        format!("`{old}` is the old name of `{new}`, which is also given: write only `{new}`"),
+                    ));
+                }
+                *renamed = value;
+            }
+        }
+        Ok(events)
+    }
+
+    /// A warning for each value written under an old key name.
+    pub(super) fn renamed_keys_warnings(&self) -> Vec<String> {
+        [("on", self.on.is_some()), ("off", self.off.is_some())]
+            .into_iter()
+            .filter(|(_, given)| *given)
+            .map(|(old, _)| {
+                let new = format!("{old}_time");
+                format!(
+                    "`workload.events.{old}` is the old name of `{new}` (YAML 1.1 tools read the key `{old}` as a boolean): write `{new}:`; the old name is read for now"
+                )
+            })
+            .collect()
+    }
+}
+
 /// Reads `workload.events`.
 fn events_workload(
     raw: &RawScenario,
@@ -285,6 +329,7 @@ fn events_workload(
     clients: u64,
     c: &Checker,
 ) -> Result<WorkloadSpec, ScenarioError> {
+    let events = &events.renamed_keys_read(c)?;
     let burst = |field: &str, value: Option<crate::units::Duration>| match value {
         Some(v) if v.as_nanos() > 0 => Ok(v.as_nanos()),
         Some(_) => Err(c.error(

@@ -113,14 +113,9 @@ pub(crate) fn typed(file: &str, text: &str, locations: &Locations, e: &Error) ->
         }
         Error::SerdeUnknownField {
             field, expected, ..
-        } => match renamed(field, expected) {
-            Some(new) => format!(
-                "`{field}` is now `{new}` (YAML 1.1 tools read the key `{field}` as a boolean); write `{new}:`"
-            ),
-            None => match closest(field, expected) {
-                Some(name) => format!("{message}; did you mean `{name}`?"),
-                None => message,
-            },
+        } => match closest(field, expected) {
+            Some(name) => format!("{message}; did you mean `{name}`?"),
+            None => message,
         },
         _ => message,
     };
@@ -129,14 +124,6 @@ pub(crate) fn typed(file: &str, text: &str, locations: &Locations, e: &Error) ->
         Some(path) => error.field(path),
         None => error,
     }
-}
-
-/// The new name of a renamed key, where the mapping it is written in takes that name.
-fn renamed(field: &str, expected: &[&str]) -> Option<&'static str> {
-    super::raw::RENAMED_KEYS
-        .iter()
-        .find(|(old, new)| *old == field && expected.contains(new))
-        .map(|(_, new)| *new)
 }
 
 /// The expected name a misspelt `field` most likely meant: the nearest by edit distance
