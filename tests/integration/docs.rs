@@ -1,6 +1,7 @@
 //! The documentation's scenarios are real: the walk-through in `docs/first-scenario.md`
 //! builds, block by block, exactly the file it shows at the end, and that file loads and
-//! runs with its thresholds passing.
+//! runs with its thresholds passing; the README opens with the two commands and shows
+//! today's table and chart.
 
 use rtsim::scenario::{self, Override};
 
@@ -177,5 +178,64 @@ fn generated_docs_are_current() {
         limits.contains(
             "| any duration (the run's, latencies, timeouts, intervals, delays) | 7 days |"
         )
+    );
+}
+
+/// The README is a front door (issue 16): 150 to 250 lines, opening with the two commands
+/// (run the default scenario, run the tests) before any section, with no issue numbers;
+/// the table it shows is what `rtsim run` prints for the default scenario today, and the
+/// chart it shows is the default's frontier as the gallery holds it.
+#[test]
+fn the_readme_opens_with_the_two_commands_and_shows_todays_table_and_chart() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!((150..=250).contains(&lines), "README.md has {lines} lines");
+    let opening = readme.split("\n## ").next().unwrap();
+    let block = opening
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a ```sh block before the first section");
+    let commands: Vec<&str> = block
+        .lines()
+        .map(|l| l.split(" #").next().unwrap().trim())
+        .collect();
+    assert_eq!(commands, ["cargo run --release -- run", "cargo test"]);
+    for (i, line) in readme.lines().enumerate() {
+        let lower = line.to_lowercase();
+        assert!(
+            !lower.contains("issue ") && !lower.contains("issues/"),
+            "README.md:{}: names an issue: {line}",
+            i + 1
+        );
+    }
+
+    let s = scenario::load_str(
+        scenario::DEFAULT_SCENARIO_NAME,
+        scenario::DEFAULT_SCENARIO,
+        &[],
+    )
+    .unwrap();
+    let results = crate::support::run(&s);
+    let table = rtsim::report::text_table(&results);
+    assert!(
+        readme.contains(table.trim_end()),
+        "README.md's table is not today's `rtsim run`:\n{table}"
+    );
+    let frontier = rtsim::plot::charts::run_charts(&s.name, &results)
+        .into_iter()
+        .find(|c| c.name == "frontier")
+        .unwrap();
+    assert!(readme.contains("](plots/default/frontier.svg)"));
+    // (With the `png` feature the SVG's legend boxes are measured with the embedded font.)
+    if cfg!(feature = "png") {
+        return;
+    }
+    let gallery = std::fs::read_to_string(root.join("plots/default/frontier.svg")).unwrap();
+    assert_eq!(
+        gallery,
+        frontier.figure.svg().unwrap(),
+        "plots/default/frontier.svg is stale: bash tools/regenerate-plots.sh default"
     );
 }
