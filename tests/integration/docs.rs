@@ -239,3 +239,29 @@ fn the_readme_opens_with_the_two_commands_and_shows_todays_table_and_chart() {
         "plots/default/frontier.svg is stale: bash tools/regenerate-plots.sh default"
     );
 }
+
+/// The README states the oldest Rust that builds rtsim, the `rust-version` of `Cargo.toml`,
+/// wherever it names one, and says how to install (`cargo install --locked --path .` and the
+/// git form).
+#[test]
+fn the_readme_states_cargo_s_rust_version_and_how_to_install() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let wanted = env!("CARGO_PKG_RUST_VERSION");
+    assert!(!wanted.is_empty(), "Cargo.toml sets no rust-version");
+    let stated: Vec<&str> = readme
+        .split("Rust ")
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .filter(|word| word.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert!(!stated.is_empty(), "README.md states no Rust version");
+    for version in stated {
+        assert_eq!(version, wanted, "README.md says Rust {version}");
+    }
+    assert!(
+        readme.contains("cargo install --locked --path .\n")
+            || readme.contains("cargo install --locked --path . ")
+    );
+    assert!(readme.contains("cargo install --locked --git "));
+}
