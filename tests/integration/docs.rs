@@ -265,3 +265,47 @@ fn the_readme_states_cargo_s_rust_version_and_how_to_install() {
     );
     assert!(readme.contains("cargo install --locked --git "));
 }
+
+/// Every `rtsim …` line in the README's shell blocks works as written, from a folder that
+/// holds the clone's `scenarios/`, in the order written (`init` before the `check` of its
+/// file). A `run` or `sweep` line is checked as `check` of the same file and overrides, so
+/// the test stays fast (`rtsim sweep scenarios/at-scale.yaml` runs 100,000 clients); what
+/// they print is covered by the snapshot and sweep tests.
+#[test]
+fn every_rtsim_command_in_the_readme_works_as_written() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root.join("scenarios"), &dir.path().join("scenarios"));
+    let mut ran = Vec::new();
+    for block in readme.split("```sh\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        for line in block.lines() {
+            let command = line.split(" #").next().unwrap().trim();
+            let Some(args) = command.strip_prefix("rtsim ") else {
+                continue;
+            };
+            let mut args: Vec<&str> = args.split_whitespace().collect();
+            if matches!(args[0], "run" | "sweep") {
+                args[0] = "check";
+            }
+            let (code, _, err) = crate::support::rtsim_env(dir.path(), &args, &[]);
+            assert_eq!(code, 0, "README.md: `{command}` (as {args:?}): {err}");
+            ran.push(args[0]);
+        }
+    }
+    assert_eq!(ran, ["check", "check", "init", "check", "check", "--help"]);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
