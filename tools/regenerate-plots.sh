@@ -26,7 +26,7 @@ for file in "${files[@]}"; do
   if grep -q '^sweep:' "$file"; then
     "$rtsim" sweep "$file" --out "$work/$name" --quiet > /dev/null
   else
-    "$rtsim" run "$file" --out "$work/$name" > /dev/null
+    "$rtsim" run "$file" --out "$work/$name" --quiet > /dev/null
   fi
   mkdir -p "plots/$name"
   cp "$work/$name"/*.svg "plots/$name/"

@@ -1,8 +1,9 @@
-//! Colour in what rtsim writes on standard error (`error:`, `warning:`, a sweep's `FAIL`
-//! lines and verdict, the progress bar): only when standard error is a terminal, never when
-//! `NO_COLOR` is set to anything but the empty string (<https://no-color.org>), and never
-//! on a `TERM=dumb` terminal. Pipes, files and CI logs get plain text. (Clap colours
-//! `--help` and its own errors by the same `NO_COLOR` rule.)
+//! Colour in what rtsim writes on standard error (`error:`, `warning:`, run's `PASS` and
+//! `FAIL` threshold verdicts, a sweep's `FAIL` lines and verdict, the progress bar): only
+//! when standard error is a terminal, never when `NO_COLOR` is set to anything but the
+//! empty string (<https://no-color.org>), and never on a `TERM=dumb` terminal. Pipes, files
+//! and CI logs get plain text. (Clap colours `--help` and its own errors by the same
+//! `NO_COLOR` rule.)
 
 use std::ffi::OsStr;
 use std::io::IsTerminal;

@@ -127,8 +127,9 @@ pub enum Command {
     /// LTE) that passes `check`; an existing file is not overwritten without --force.
     Init(init::InitArgs),
     /// Run every transport variant of a scenario and print the comparison table; write
-    /// summary.json, summary.md, runs.csv, series.json, the charts and report.html (with
-    /// the scenario.yaml and provenance.json it is built from) to the output folder.
+    /// summary.json, summary.md, runs.csv, series.json, series.csv, the charts and
+    /// report.html (with the scenario.yaml and provenance.json it is built from) to the
+    /// output folder.
     Run(run::RunArgs),
     /// Validate a scenario without running it; exit code 2 if it is invalid. A sweep's
     /// points are counted, not built; a sweep of more than 1,000,000,000 points is refused.

@@ -1,7 +1,7 @@
 //! Which charts a run or a sweep gets, built from saved results (so `rtsim plot` can draw
 //! them again without running anything), and the scenario's `charts:` choice among them.
 //!
-//! Charts speak in words and units (see [`words`](super::words)), scale values to the unit
+//! Charts speak in words and units (see `plot/words.rs`), scale values to the unit
 //! they read best in (ms, MB, %), keep variants that have nothing to show in the legend, and
 //! leave out a chart whose every value is one and the same number: it would say nothing.
 

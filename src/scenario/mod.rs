@@ -10,9 +10,9 @@
 //! [`overrides`]), typed by the JSON Schema ([`schema`]), and the tree is read by the same
 //! typed pass as the file, so they are checked with the same types and messages.
 //!
-//! Every input error is located: a file is read by [`source`] (size, UTF-8), parsed within
+//! Every input error is located: a file is read by `source.rs` (size, UTF-8), parsed within
 //! the [`limits`], and the parser's errors are put in the author's words by
-//! [`yaml_error`]; a `--set` error names its argument, a sweep value's error its line.
+//! `yaml_error.rs`; a `--set` error names its argument, a sweep value's error its line.
 
 pub mod assertions;
 pub mod balancer;

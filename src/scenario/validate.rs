@@ -3,7 +3,7 @@
 //! `clients.rs`, `server.rs`, `transports.rs`, ...); here are the order they run in (an
 //! input with several mistakes reports the first in this order), the top-level fields and
 //! the checks that span sections. Every error names the field path and carries the
-//! location found by [`super::locate`], through the [`Checker`].
+//! location found by [`super::locate`], through the `Checker`.
 
 use super::defaults as d;
 use super::error::ScenarioError;

@@ -3,10 +3,11 @@
 //!
 //! # Contract
 //!
-//! - [`Budget::default`] is 80 % of physical memory (`MemTotal` in `/proc/meminfo`), or 75 %
-//!   of the address-space limit (`ulimit -v`, read from `/proc/self/limits`) when that is
-//!   lower: under an address-space cap, thread stacks and the allocator's per-thread arenas
-//!   reserve address space beyond what the run touches. `--memory-limit` replaces it.
+//! - [`Budget::default_for_this_machine`] is 80 % of physical memory (`MemTotal` in
+//!   `/proc/meminfo`), or 75 % of the address-space limit (`ulimit -v`, read from
+//!   `/proc/self/limits`) when that is lower: under an address-space cap, thread stacks and
+//!   the allocator's per-thread arenas reserve address space beyond what the run touches.
+//!   `--memory-limit` replaces it.
 //! - [`estimate`] is a sum of named terms, each a count from the scenario times a size per
 //!   item. A run whose estimate exceeds the budget is refused before it starts, naming the
 //!   largest term; what remains of the budget bounds the pending events of each run at once

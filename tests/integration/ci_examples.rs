@@ -3,7 +3,8 @@
 //! page promises: rtsim built once, every shard's results uploaded whatever its exit code,
 //! the merge always run, and the failure left to the merge. The shell each example runs is
 //! run here too, with stand-ins for rtsim, `sbatch` and `cargo`: a shard whose threshold
-//! failed (exit 1) or stopped (3) passes, a bad scenario (2) fails.
+//! failed (exit 1) or stopped (3) passes, a bad scenario (2) fails. Both YAML files pass
+//! a lint of yamllint's layout rules.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -115,6 +116,76 @@ fn run_script(shell: &[&str], script: &str, dir: &Path, env: &[(&str, &str)]) ->
     }
     let out = cmd.output().expect("run the shell");
     out.status.code().unwrap_or(-1)
+}
+
+/// The layout rules of yamllint's default configuration that a reader of these files meets
+/// (its `line-length` at this repository's 100 columns, not 80): no tab, no trailing space,
+/// indentation in steps of two, at most two blank lines in a row and none at the end, a
+/// single newline at the end, a space after a comment's `#`. Duplicate keys are refused by
+/// the parser (serde-saphyr's default). Each problem in `text` as `name:line: rule`.
+fn lint(name: &str, text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut blank_run = 0;
+    for (i, line) in text.lines().enumerate() {
+        let at = format!("{name}:{}", i + 1);
+        if line.contains('\t') {
+            problems.push(format!("{at}: tab"));
+        }
+        if line.ends_with(' ') {
+            problems.push(format!("{at}: trailing spaces"));
+        }
+        if line.chars().count() > 100 {
+            problems.push(format!("{at}: longer than 100 characters"));
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if indent % 2 != 0 {
+            problems.push(format!("{at}: indented by {indent}, not a multiple of 2"));
+        }
+        let content = line.trim_start();
+        if content.starts_with('#') && !content.starts_with("#!") {
+            let after = &content[1..];
+            if !(after.is_empty() || after.starts_with(' ') || after.starts_with('#')) {
+                problems.push(format!("{at}: no space after the comment's #"));
+            }
+        }
+        blank_run = if line.trim().is_empty() {
+            blank_run + 1
+        } else {
+            0
+        };
+        if blank_run > 2 {
+            problems.push(format!("{at}: more than 2 blank lines"));
+        }
+    }
+    if !text.ends_with('\n') || text.ends_with("\n\n") {
+        problems.push(format!("{name}: not ended by exactly one newline"));
+    }
+    problems
+}
+
+/// The workflow and the Kubernetes Jobs pass the lint above and parse (duplicate keys
+/// refused); a file with a tab, a trailing space and an odd indent fails it.
+#[test]
+fn the_ci_examples_pass_a_yaml_lint() {
+    for name in ["github-actions-sweep.yml", "kubernetes-sweep-job.yaml"] {
+        let problems = lint(&format!("docs/{name}"), &doc(name));
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        assert!(!yaml(name).is_empty());
+    }
+    let duplicated = "a: 1\nb: 2\na: 3\n";
+    assert!(serde_saphyr::from_str::<Value>(duplicated).is_err());
+    let bad = "a:\n   b: 1\n\t#c \n\n\n\n";
+    assert_eq!(
+        lint("bad.yaml", bad),
+        [
+            "bad.yaml:2: indented by 3, not a multiple of 2",
+            "bad.yaml:3: tab",
+            "bad.yaml:3: trailing spaces",
+            "bad.yaml:3: no space after the comment's #",
+            "bad.yaml:6: more than 2 blank lines",
+            "bad.yaml: not ended by exactly one newline",
+        ]
+    );
 }
 
 #[test]

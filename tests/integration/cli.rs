@@ -134,6 +134,33 @@ fn help_lists_the_subcommands() {
     }
 }
 
+/// `Cargo.toml`'s description, which is also the first line of `rtsim --help`, names every
+/// transport rtsim compares and the files it writes (it once listed four transports and
+/// no files).
+#[test]
+fn the_description_names_every_transport_and_the_outputs() {
+    let outcome = rtsim(&["--help"]).assert_success();
+    let description = env!("CARGO_PKG_DESCRIPTION");
+    assert!(
+        outcome.stdout.starts_with(description),
+        "{}",
+        outcome.stdout
+    );
+    for named in [
+        "short and long polling",
+        "SSE",
+        "WebSocket",
+        "gRPC",
+        "webhooks",
+        "JSON",
+        "CSV",
+        "SVG charts",
+        "HTML report",
+    ] {
+        assert!(description.contains(named), "{named}: {description}");
+    }
+}
+
 /// The description of `flag` in a clap help text: the rest of its line and the indented
 /// lines under it, up to the next option.
 fn flag_description(help: &str, flag: &str) -> Option<String> {

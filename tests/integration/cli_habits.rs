@@ -1,6 +1,6 @@
 //! Habits of the command line: progress lines when standard error is not a terminal (a CI
 //! log), colour only on a terminal and never with `NO_COLOR`, and sweep `FAIL` lines that
-//! give the measured value and the limit.
+//! give the measured value and the limit; the gallery script runs rtsim quietly.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -308,4 +308,23 @@ fn run_verdicts_are_coloured_on_a_terminal_only() {
         plain.contains("FAIL sse.latency.p99 < 1ms") && !has_colour(&plain),
         "{plain:?}"
     );
+}
+
+/// `tools/regenerate-plots.sh` runs rtsim for every scenario; its output is the charts, so
+/// each `run` and `sweep` it starts is `--quiet` (no progress lines interleaved with its own
+/// one line per scenario).
+#[test]
+fn the_gallery_script_runs_rtsim_quietly() {
+    let script = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/regenerate-plots.sh"),
+    )
+    .unwrap();
+    let calls: Vec<&str> = script
+        .lines()
+        .filter(|l| l.trim_start().starts_with("\"$rtsim\""))
+        .collect();
+    assert_eq!(calls.len(), 2, "a run and a sweep: {calls:?}");
+    for call in calls {
+        assert!(call.contains(" --quiet"), "{call}");
+    }
 }

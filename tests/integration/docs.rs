@@ -1,6 +1,7 @@
 //! The documentation's scenarios are real: the walk-through in `docs/first-scenario.md`
 //! builds, block by block, exactly the file it shows at the end, and that file loads and
-//! runs with its thresholds passing.
+//! runs with its thresholds passing; the README opens with the two commands and shows
+//! today's table and chart.
 
 use rtsim::scenario::{self, Override};
 
@@ -178,4 +179,133 @@ fn generated_docs_are_current() {
             "| any duration (the run's, latencies, timeouts, intervals, delays) | 7 days |"
         )
     );
+}
+
+/// The README is a front door (issue 16): 150 to 250 lines, opening with the two commands
+/// (run the default scenario, run the tests) before any section, with no issue numbers;
+/// the table it shows is what `rtsim run` prints for the default scenario today, and the
+/// chart it shows is the default's frontier as the gallery holds it.
+#[test]
+fn the_readme_opens_with_the_two_commands_and_shows_todays_table_and_chart() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!((150..=250).contains(&lines), "README.md has {lines} lines");
+    let opening = readme.split("\n## ").next().unwrap();
+    let block = opening
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a ```sh block before the first section");
+    let commands: Vec<&str> = block
+        .lines()
+        .map(|l| l.split(" #").next().unwrap().trim())
+        .collect();
+    assert_eq!(commands, ["cargo run --release -- run", "cargo test"]);
+    for (i, line) in readme.lines().enumerate() {
+        let lower = line.to_lowercase();
+        assert!(
+            !lower.contains("issue ") && !lower.contains("issues/"),
+            "README.md:{}: names an issue: {line}",
+            i + 1
+        );
+    }
+
+    let s = scenario::load_str(
+        scenario::DEFAULT_SCENARIO_NAME,
+        scenario::DEFAULT_SCENARIO,
+        &[],
+    )
+    .unwrap();
+    let results = crate::support::run(&s);
+    let table = rtsim::report::text_table(&results);
+    assert!(
+        readme.contains(table.trim_end()),
+        "README.md's table is not today's `rtsim run`:\n{table}"
+    );
+    let frontier = rtsim::plot::charts::run_charts(&s.name, &results)
+        .into_iter()
+        .find(|c| c.name == "frontier")
+        .unwrap();
+    assert!(readme.contains("](plots/default/frontier.svg)"));
+    // (With the `png` feature the SVG's legend boxes are measured with the embedded font.)
+    if cfg!(feature = "png") {
+        return;
+    }
+    let gallery = std::fs::read_to_string(root.join("plots/default/frontier.svg")).unwrap();
+    assert_eq!(
+        gallery,
+        frontier.figure.svg().unwrap(),
+        "plots/default/frontier.svg is stale: bash tools/regenerate-plots.sh default"
+    );
+}
+
+/// The README states the oldest Rust that builds rtsim, the `rust-version` of `Cargo.toml`,
+/// wherever it names one, and says how to install (`cargo install --locked --path .` and the
+/// git form).
+#[test]
+fn the_readme_states_cargo_s_rust_version_and_how_to_install() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let wanted = env!("CARGO_PKG_RUST_VERSION");
+    assert!(!wanted.is_empty(), "Cargo.toml sets no rust-version");
+    let stated: Vec<&str> = readme
+        .split("Rust ")
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .filter(|word| word.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert!(!stated.is_empty(), "README.md states no Rust version");
+    for version in stated {
+        assert_eq!(version, wanted, "README.md says Rust {version}");
+    }
+    assert!(
+        readme.contains("cargo install --locked --path .\n")
+            || readme.contains("cargo install --locked --path . ")
+    );
+    assert!(readme.contains("cargo install --locked --git "));
+}
+
+/// Every `rtsim …` line in the README's shell blocks works as written, from a folder that
+/// holds the clone's `scenarios/`, in the order written (`init` before the `check` of its
+/// file). A `run` or `sweep` line is checked as `check` of the same file and overrides, so
+/// the test stays fast (`rtsim sweep scenarios/at-scale.yaml` runs 100,000 clients); what
+/// they print is covered by the snapshot and sweep tests.
+#[test]
+fn every_rtsim_command_in_the_readme_works_as_written() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root.join("scenarios"), &dir.path().join("scenarios"));
+    let mut ran = Vec::new();
+    for block in readme.split("```sh\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        for line in block.lines() {
+            let command = line.split(" #").next().unwrap().trim();
+            let Some(args) = command.strip_prefix("rtsim ") else {
+                continue;
+            };
+            let mut args: Vec<&str> = args.split_whitespace().collect();
+            if matches!(args[0], "run" | "sweep") {
+                args[0] = "check";
+            }
+            let (code, _, err) = crate::support::rtsim_env(dir.path(), &args, &[]);
+            assert_eq!(code, 0, "README.md: `{command}` (as {args:?}): {err}");
+            ran.push(args[0]);
+        }
+    }
+    assert_eq!(ran, ["check", "check", "init", "check", "check", "--help"]);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }

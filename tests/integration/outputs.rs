@@ -313,7 +313,7 @@ fn docs_list_every_file_and_every_column_written_and_no_other() {
 }
 
 /// `--out`'s help names every file `run` and `sweep` write there (charts as `*.svg`), a
-/// shard's included.
+/// shard's included, and so does the command's description.
 #[test]
 fn the_out_help_lists_every_file_written() {
     let dir = outputs();
@@ -329,6 +329,15 @@ fn the_out_help_lists_every_file_written() {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
+        // The command's one-paragraph description (also in `rtsim --help`) names them too,
+        // the SVG files as "the charts".
+        let about = help
+            .split("\n\nUsage:")
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for folder in folders {
             for entry in std::fs::read_dir(d.join(folder)).unwrap() {
                 let name = entry.unwrap().file_name().into_string().unwrap();
@@ -339,6 +348,15 @@ fn the_out_help_lists_every_file_written() {
                 assert!(
                     out.contains(&named),
                     "`rtsim {command} --help` does not name {folder}/{name} under --out: {out}"
+                );
+                let described = if named == "*.svg" {
+                    "the charts"
+                } else {
+                    &name
+                };
+                assert!(
+                    about.contains(described),
+                    "`rtsim {command} --help` does not name {folder}/{name} in its description: {about}"
                 );
             }
         }

@@ -350,9 +350,50 @@ fn headless(chromium: &Path, page: &Path, args: &[&str]) -> (String, String) {
     (read(&stdout), read(&stderr))
 }
 
+/// Measures a report's sections, tables, figures and SVGs in headless Chromium: the ones
+/// laid out with no area, `visibility` other than visible, or opacity 0, by tag and id
+/// (empty when all are visible). Runs a copy of `html` without its content security policy
+/// and with a measuring script at the end of the body; checks that it saw `parts` of them.
+fn invisible_parts(chromium: &Path, html: &str, parts: usize) -> String {
+    const POLICY: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">";
+    const MEASURE: &str = "<script>
+const parts = document.querySelectorAll('section, table, figure, svg');
+const hidden = [];
+for (const el of parts) {
+  const box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  if (box.width < 1 || box.height < 1 || style.visibility !== 'visible'
+      || Number(style.opacity) === 0) {
+    hidden.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''));
+  }
+}
+document.body.setAttribute('data-parts', String(parts.length));
+document.body.setAttribute('data-hidden', hidden.join(' '));
+</script></body>";
+    assert!(
+        html.contains(POLICY),
+        "the report's policy changed: update this test"
+    );
+    let measured = html.replace(POLICY, "").replace("</body>", MEASURE);
+    let scratch = tempfile::tempdir().unwrap();
+    let copy = scratch.path().join("measured.html");
+    std::fs::write(&copy, measured).unwrap();
+    let (dom, log) = headless(chromium, &copy, &["--window-size=1200,6000", "--dump-dom"]);
+    let attribute = |name: &str| {
+        let start = format!("{name}=\"");
+        dom.split_once(&start)
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(value, _)| value.to_string())
+            .unwrap_or_else(|| panic!("the measuring script did not run ({name}): {log}"))
+    };
+    assert_eq!(attribute("data-parts"), parts.to_string(), "parts measured");
+    attribute("data-hidden")
+}
+
 /// Issue 16: the report in a real browser. Headless Chromium loads it with no console
 /// message (the page's content security policy makes any load it attempted one), its DOM
-/// holds every section, table and chart, and a screenshot is saved to look at
+/// holds every section, table and chart, each laid out visible (with an area, not hidden,
+/// not transparent), and a screenshot is saved to look at
 /// (`target/tmp/report.png`). Without Chromium the test says how to get it and passes,
 /// unless RTSIM_REQUIRE_CHROMIUM is set (as CI should).
 #[test]
@@ -411,6 +452,15 @@ fn the_report_loads_in_headless_chromium_with_every_part() {
     // Comparison, thresholds, one per fault, properties.
     assert_eq!(dom.matches("<table>").count(), 4);
     assert!(!dom.contains("<script"));
+    // Visible, not only present: a copy of the page with a script (the report has none, and
+    // its policy forbids one) that measures every section, table, chart and SVG as laid out
+    // in a 1200-pixel window and lists those with no area, hidden or transparent.
+    let parts = ["<section", "<table", "<figure", "<svg"]
+        .iter()
+        .map(|tag| dom.matches(tag).count())
+        .sum();
+    let hidden = invisible_parts(&chromium, &std::fs::read_to_string(&page).unwrap(), parts);
+    assert!(hidden.is_empty(), "laid out but not visible: {hidden}");
     let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
     let _ = std::fs::remove_file(&shot);
     let (_, log) = headless(

@@ -1,7 +1,7 @@
 //! The JSON Schema (`rtsim schema`) checked by an independent validator, the `jsonschema`
-//! crate (issue 16): every example scenario validates; a misspelt key, at the top level or
-//! in a section, does not; unit strings are checked by a pattern that accepts the forms the
-//! parsers accept and no others.
+//! crate (issue 16): every example scenario and every `rtsim init` template validates; a
+//! misspelt key, at the top level or in a section, does not; unit strings are checked by a
+//! pattern that accepts the forms the parsers accept and no others.
 
 use std::path::Path;
 
@@ -54,6 +54,32 @@ fn every_example_scenario_validates_against_the_schema() {
     assert!(checked >= 20, "only {checked} scenarios");
     // The built-in scenario too (it is scenarios/default.yaml, but say so).
     assert!(validator.is_valid(&as_json(rtsim::scenario::DEFAULT_SCENARIO)));
+}
+
+/// The `rtsim init` templates are scenarios users start from: the schema an editor applies
+/// must accept them as written, comments and all.
+#[test]
+fn every_init_template_validates_against_the_schema() {
+    let validator = validator(&schema());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let template = as_json(&std::fs::read_to_string(&path).unwrap());
+        let found = errors(&validator, &template);
+        assert!(
+            found.is_empty(),
+            "{}:\n{}",
+            path.display(),
+            found.join("\n")
+        );
+        names.push(path.file_stem().unwrap().to_string_lossy().into_owned());
+    }
+    names.sort();
+    assert_eq!(names, ["chat", "dashboard", "mobile", "notifications"]);
 }
 
 #[test]
