@@ -8,6 +8,7 @@
 //! and carries out its commands.
 
 pub mod budget;
+mod build;
 mod event;
 mod webhook;
 mod world;

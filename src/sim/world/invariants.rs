@@ -142,7 +142,7 @@ impl World<'_> {
             for (d, carried) in carried.iter().enumerate() {
                 let bits_per_second = if switched {
                     (self.scenario.links.iter())
-                        .map(|profile| super::link_params(profile)[d].bits_per_second)
+                        .map(|profile| crate::sim::build::link_params(profile)[d].bits_per_second)
                         .max()
                         .unwrap_or(0)
                 } else {
