@@ -147,7 +147,7 @@ pub struct World<'s> {
     /// Clients of the scenario (REST clients come after them).
     visible_clients: usize,
     /// The invariants checked after every event, when the run asks for it.
-    invariants: Option<invariants::Invariants>,
+    invariants: Option<super::invariants::Invariants>,
     /// Every event handled, when the run asks for its trace.
     trace: Option<Vec<String>>,
 }
