@@ -3,11 +3,14 @@
 //! each group's path does to its connections (latency, idle timeout, maximum lifetime,
 //! response buffering, denied WebSocket upgrades) and what happened at each proxy.
 //!
-//! Owns: the per-path properties, the per-proxy connection counts and statistics, and the
-//! restart state of the proxies and the balancer. Does not own: the connections (their
-//! timers, bytes and buffered messages are the simulation's), nor how a path is read from
-//! the scenario (the simulation hands each group's [`Path`] in, already resolved).
+//! Owns: the per-path properties, the per-proxy connection counts and statistics, the
+//! restart state of the proxies and the balancer, and the streamed responses a buffering
+//! proxy holds per client ([`crate::infra::buffering`]; generic over the message type `M`,
+//! of which it needs only the byte count the caller gives). Does not own: the connections
+//! (their timers and bytes are the simulation's), nor how a path is read from the scenario
+//! (the simulation hands each group's [`Path`] in, already resolved).
 
+use crate::infra::buffering::{Buffers, Flush};
 use crate::metrics::{ProxyResult, fixed};
 use crate::time::Nanos;
 
@@ -51,9 +54,9 @@ struct ProxyStats {
     peak_buffered: u64,
 }
 
-/// The proxies and the balancer's front door of one run.
+/// The proxies and the balancer's front door of one run, carrying messages of type `M`.
 #[derive(Debug, Clone)]
-pub struct Middleboxes {
+pub struct Middleboxes<M> {
     /// Per client group.
     paths: Vec<Path>,
     /// Per proxy: the most connections it holds, if limited.
@@ -62,9 +65,11 @@ pub struct Middleboxes {
     /// Per proxy, and the balancer: restarting now (refusing connections).
     proxy_down: Vec<bool>,
     balancer_down: bool,
+    /// Per client: what a buffering proxy on its path holds of its streamed response.
+    buffers: Buffers<M>,
 }
 
-impl Middleboxes {
+impl<M> Middleboxes<M> {
     /// The middleboxes of a run: each group's path, and each proxy's capacity.
     pub fn new(paths: Vec<Path>, capacity: Vec<Option<u32>>) -> Self {
         Middleboxes {
@@ -73,6 +78,7 @@ impl Middleboxes {
             proxy_down: vec![false; capacity.len()],
             capacity,
             balancer_down: false,
+            buffers: Buffers::default(),
         }
     }
 
@@ -143,17 +149,35 @@ impl Middleboxes {
         }
     }
 
-    /// The buffering proxy on group `group`'s path took `bytes` more of a streamed
-    /// response; `flushed`: it then forwarded this many held bytes.
-    pub fn buffered(&mut self, group: usize, bytes: u64, flushed: Option<u64>) {
-        if let Some(p) = self.paths[group].buffering_proxy {
+    /// Response buffering: `msg`, `bytes` of a streamed response to client `c` of group
+    /// `group`, waits at the buffering proxy on the path until the path's flush size has
+    /// gathered. Returns the messages to forward now: none while the buffer fills, all of
+    /// them in the order they came when it is full (`msg` alone on a path that does not
+    /// buffer).
+    pub fn buffer(&mut self, group: usize, c: usize, msg: M, bytes: u64) -> Vec<M> {
+        let path = &self.paths[group];
+        let Some(flush) = path.buffering else {
+            return vec![msg];
+        };
+        let flushed = self.buffers.hold(c, msg, bytes, flush);
+        if let Some(p) = path.buffering_proxy {
             let stats = &mut self.stats[p as usize];
             stats.buffered += bytes;
             stats.peak_buffered = stats.peak_buffered.max(stats.buffered);
-            if let Some(flushed) = flushed {
-                stats.buffered -= flushed;
+            if let Flush::Full { bytes, .. } = flushed {
+                stats.buffered -= bytes;
             }
         }
+        match flushed {
+            Flush::Holding => Vec::new(),
+            Flush::Full { messages, .. } => messages,
+        }
+    }
+
+    /// Whether a buffering proxy holds something of client `c`'s streamed response.
+    #[inline]
+    pub fn holds(&self, c: usize) -> bool {
+        self.buffers.holds(c)
     }
 
     /// Proxy `proxy` (or, with `None`, the balancer) goes down for a restart, or is back.
@@ -198,9 +222,10 @@ mod tests {
 
     /// Two proxies: group 0 through both (the first holds at most two connections),
     /// group 1 direct.
-    fn office() -> Middleboxes {
+    fn office() -> Middleboxes<&'static str> {
         let through = Path {
             proxies: vec![0, 1],
+            buffering: Some(800),
             idle_closer: Some(1),
             lifetime_closer: Some(0),
             buffering_proxy: Some(1),
@@ -210,7 +235,7 @@ mod tests {
         Middleboxes::new(vec![through, Path::default()], vec![Some(2), None])
     }
 
-    fn result(m: &Middleboxes) -> Vec<ProxyResult> {
+    fn result(m: &Middleboxes<&str>) -> Vec<ProxyResult> {
         m.results(["corp", "isp"].into_iter(), 10.0)
     }
 
@@ -261,9 +286,9 @@ mod tests {
         m.idle_closed(1);
         m.saw_request(0);
         m.saw_request(0);
-        m.buffered(0, 300, None);
-        m.buffered(0, 500, Some(800));
-        m.buffered(0, 100, None);
+        assert!(m.buffer(0, 7, "a", 300).is_empty());
+        assert_eq!(m.buffer(0, 7, "b", 500), ["a", "b"]);
+        assert!(m.buffer(0, 7, "c", 100).is_empty());
         let r = result(&m);
         assert_eq!(
             (r[0].lifetime_closes, r[0].denied, r[0].idle_closes),
@@ -275,5 +300,36 @@ mod tests {
             (r[0].requests_per_second, r[1].requests_per_second),
             (0.2, 0.2)
         );
+    }
+
+    #[test]
+    fn buffering_holds_until_the_flush_size_and_keeps_the_peak_per_proxy() {
+        let mut m = office();
+        assert!(m.buffer(0, 1, "a", 500).is_empty());
+        assert!(m.buffer(0, 2, "b", 700).is_empty());
+        assert!(m.holds(1) && m.holds(2));
+        assert_eq!(
+            m.buffer(0, 1, "c", 300),
+            ["a", "c"],
+            "client 1's buffer filled: its bytes leave in order"
+        );
+        assert!(!m.holds(1));
+        assert!(m.holds(2), "client 2's bytes are still held");
+        assert_eq!(
+            result(&m)[1].peak_buffered_bytes,
+            1500,
+            "at the peak the proxy held both clients' bytes"
+        );
+        assert_eq!(
+            result(&m)[0].peak_buffered_bytes,
+            0,
+            "the other proxy buffers nothing"
+        );
+        assert_eq!(
+            m.buffer(1, 3, "d", 10),
+            ["d"],
+            "a direct path passes at once"
+        );
+        assert!(!m.holds(3));
     }
 }

@@ -8,7 +8,9 @@
 //! and carries out its commands.
 
 pub mod budget;
+mod build;
 mod event;
+mod invariants;
 mod webhook;
 mod world;
 
@@ -54,7 +56,7 @@ pub fn run_variant_with_ledgers(
 }
 
 /// [`run_variant_with_ledgers`], checking the run's invariants after every event (see
-/// `world/invariants.rs`): a broken one ends in [`EngineError::InvariantBroken`]. A pass
+/// `invariants.rs`): a broken one ends in [`EngineError::InvariantBroken`]. A pass
 /// over every client per event: for tests and for hunting a defect.
 pub fn run_variant_checked(
     scenario: &Scenario,

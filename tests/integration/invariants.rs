@@ -2,7 +2,7 @@
 //! faults (crashes, restarts, deploys, partitions, proxy restarts, network switches), TLS,
 //! layer-4 and layer-7 balancing with health checks, replicas, send-buffer policies, REST
 //! messages and history, each run with its invariants checked after every event (see
-//! `src/sim/world/invariants.rs`): ledgers balance, no count below zero, time moves on.
+//! `src/sim/invariants.rs`): ledgers balance, no count below zero, time moves on.
 //!
 //! `cargo test` runs a slice of [`QUICK`] scenarios; CI runs [`LONG`] of them optimised with
 //! overflow checks on (`cargo test --profile checked --test integration -- --ignored

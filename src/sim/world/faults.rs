@@ -28,17 +28,6 @@ use crate::scenario::faults::FaultKind;
 use crate::sim::event::{ClientId, Event};
 use crate::time::Nanos;
 
-/// Per group: its partitions' windows, in time order.
-pub(super) fn partitions_of(scenario: &crate::scenario::Scenario) -> Vec<Vec<(Nanos, Nanos)>> {
-    let mut out = vec![Vec::new(); scenario.groups.len()];
-    for fault in &scenario.faults {
-        if let FaultKind::Partition { group, lasts } = fault.kind {
-            out[group as usize].push((fault.at, fault.at + lasts));
-        }
-    }
-    out
-}
-
 impl World<'_> {
     /// Schedules the faults and, with health checks, each replica's probes.
     pub(super) fn schedule_faults(&self, s: &mut Scheduler<Event>) {
@@ -154,7 +143,7 @@ impl World<'_> {
             FaultKind::NetworkSwitch { group, to } => {
                 self.network.switch_links(
                     group as usize,
-                    super::link_params(&self.scenario.links[to as usize]),
+                    crate::sim::build::link_params(&self.scenario.links[to as usize]),
                 );
                 let radio = self.scenario.links[to as usize].radio;
                 self.devices

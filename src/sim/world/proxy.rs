@@ -1,6 +1,8 @@
-//! HTTP proxies on a group's path: added latency, the idle timeout that closes quiet
-//! connections, and response buffering that holds a streamed response's bytes. The load
-//! balancer's idle timeout works the same way, on every connection.
+//! HTTP proxies on a group's path as the world routes to them: added latency, the idle
+//! timeout that closes quiet connections, a maximum lifetime. The load balancer's idle
+//! timeout works the same way, on every connection. Response buffering (which messages a
+//! buffering proxy holds, when it flushes) is [`crate::infra::middleboxes::Middleboxes`]'s;
+//! the paths are built from the scenario in [`crate::sim::build`].
 //!
 //! A proxy closes a connection that carried no bytes for its idle timeout: a silent SSE
 //! stream or WebSocket, a held long poll, an idle keep-alive connection. Closes are taken
@@ -14,74 +16,12 @@
 use super::World;
 
 use crate::engine::Scheduler;
-use crate::infra::middleboxes::{Middleboxes, Path};
 use crate::metrics::ProxyResult;
 use crate::metrics::recorder::Count;
-use crate::scenario::ProxySpec;
-use crate::sim::event::{ClientId, CloseReason, Event, Msg};
+use crate::sim::event::{ClientId, CloseReason, Event};
 use crate::time::Nanos;
 
 impl World<'_> {
-    /// What the middleboxes on each group's path do, looked up once per run (they are
-    /// consulted on every message).
-    pub(super) fn middleboxes_of(scenario: &crate::scenario::Scenario) -> Middleboxes {
-        let capacity = scenario.proxies.iter().map(|p| p.capacity).collect();
-        Middleboxes::new(Self::paths_of(scenario), capacity)
-    }
-
-    fn paths_of(scenario: &crate::scenario::Scenario) -> Vec<Path> {
-        scenario
-            .groups
-            .iter()
-            .map(|group| {
-                let proxies: Vec<&ProxySpec> = group
-                    .path
-                    .proxies
-                    .iter()
-                    .map(|p| &scenario.proxies[*p as usize])
-                    .collect();
-                // The smallest value of a proxy setting on the path, and the proxy with it.
-                let least = |value: fn(&ProxySpec) -> Option<u64>| {
-                    group
-                        .path
-                        .proxies
-                        .iter()
-                        .filter_map(|p| value(&scenario.proxies[*p as usize]).map(|v| (v, *p)))
-                        .min()
-                };
-                let proxy_idle = least(|p| p.idle_timeout);
-                let idle_timeout = proxy_idle
-                    .map(|(t, _)| t)
-                    .into_iter()
-                    .chain(scenario.balancer.idle_timeout)
-                    .min();
-                let idle_closer = proxy_idle
-                    .filter(|(t, _)| Some(*t) == idle_timeout)
-                    .map(|(_, p)| p);
-                let buffering = least(|p| p.buffering);
-                let lifetime = least(|p| p.max_lifetime);
-                let denier = group
-                    .path
-                    .proxies
-                    .iter()
-                    .copied()
-                    .find(|p| scenario.proxies[*p as usize].deny_websocket);
-                Path {
-                    proxies: group.path.proxies.clone(),
-                    idle_timeout,
-                    latency: group.path.latency + proxies.iter().map(|p| p.latency).sum::<Nanos>(),
-                    buffering: buffering.map(|(b, _)| b),
-                    max_lifetime: lifetime.map(|(t, _)| t),
-                    deny_websocket: denier.is_some(),
-                    idle_closer,
-                    lifetime_closer: lifetime.map(|(_, p)| p),
-                    buffering_proxy: buffering.map(|(_, p)| p),
-                    denier,
-                }
-            })
-            .collect()
-    }
-
     /// The shortest idle timeout on `c`'s path: its proxy's and the load balancer's.
     #[inline]
     fn middlebox_idle_timeout(&self, c: ClientId) -> Option<Nanos> {
@@ -240,29 +180,6 @@ impl World<'_> {
         self.recorder.count(Count::Reconnects, now);
         self.recorder.series().reconnect(now);
         s.after(delay, Event::ClientTimer(c));
-    }
-
-    /// Response buffering: `msg`, a write of a streamed response to `c`, waits at the proxy
-    /// until `flush` bytes have gathered; returns the messages to forward now (none while
-    /// the buffer fills, all of them in order when it is full).
-    pub(super) fn proxy_buffer(&mut self, c: ClientId, msg: Msg, flush: u64) -> Vec<Msg> {
-        let client = &mut self.clients[c];
-        let bytes = msg.payload + msg.framing;
-        client.proxy_buffered += bytes;
-        client.proxy_held.push(msg);
-        let held = client.proxy_buffered;
-        let full = held >= flush;
-        if full {
-            client.proxy_buffered = 0;
-        }
-        let group = client.group as usize;
-        self.middleboxes
-            .buffered(group, bytes, full.then_some(held));
-        if full {
-            std::mem::take(&mut self.clients[c].proxy_held)
-        } else {
-            Vec::new()
-        }
     }
 
     /// Counts a request through each proxy on `c`'s path.

@@ -1,0 +1,98 @@
+//! The composition root: the parts of a run built from its scenario, before the first
+//! event (each group's middlebox path, its partitions, its links' parameters).
+//!
+//! Owns: how scenario fields become the parts' inputs (a path's smallest proxy settings and
+//! the proxies credited with them, a partition's window, a link profile's parameters by
+//! direction). Does not own: the parts themselves (each keeps its own state and rules) nor
+//! the run's state (the [`super::world::World`] builds itself from what these return).
+//! Every function here is pure: the same scenario gives the same parts.
+
+use crate::infra::middleboxes::{Middleboxes, Path};
+use crate::net::link::LinkParams;
+use crate::scenario::faults::FaultKind;
+use crate::scenario::{LinkProfile, ProxySpec, Scenario};
+use crate::time::Nanos;
+
+/// A link profile's parameters by [`crate::net::wire::Direction::index`].
+pub(super) fn link_params(profile: &LinkProfile) -> [LinkParams; 2] {
+    let params = |bits_per_second| LinkParams {
+        bits_per_second,
+        latency: profile.latency,
+        jitter: profile.jitter,
+        loss_ppm: profile.loss_ppm,
+    };
+    [params(profile.down_bps), params(profile.up_bps)]
+}
+
+/// Per group: its partitions' windows, in time order.
+pub(super) fn partitions_of(scenario: &Scenario) -> Vec<Vec<(Nanos, Nanos)>> {
+    let mut out = vec![Vec::new(); scenario.groups.len()];
+    for fault in &scenario.faults {
+        if let FaultKind::Partition { group, lasts } = fault.kind {
+            out[group as usize].push((fault.at, fault.at + lasts));
+        }
+    }
+    out
+}
+
+/// What the middleboxes on each group's path do, looked up once per run (they are
+/// consulted on every message).
+pub(super) fn middleboxes_of<M>(scenario: &Scenario) -> Middleboxes<M> {
+    let capacity = scenario.proxies.iter().map(|p| p.capacity).collect();
+    Middleboxes::new(paths_of(scenario), capacity)
+}
+
+/// Each group's [`Path`]: its proxies' latencies added to the topology's, and each proxy
+/// setting at its smallest value on the path with the proxy that has it.
+fn paths_of(scenario: &Scenario) -> Vec<Path> {
+    scenario
+        .groups
+        .iter()
+        .map(|group| {
+            let proxies: Vec<&ProxySpec> = group
+                .path
+                .proxies
+                .iter()
+                .map(|p| &scenario.proxies[*p as usize])
+                .collect();
+            // The smallest value of a proxy setting on the path, and the proxy with it.
+            let least = |value: fn(&ProxySpec) -> Option<u64>| {
+                group
+                    .path
+                    .proxies
+                    .iter()
+                    .filter_map(|p| value(&scenario.proxies[*p as usize]).map(|v| (v, *p)))
+                    .min()
+            };
+            let proxy_idle = least(|p| p.idle_timeout);
+            let idle_timeout = proxy_idle
+                .map(|(t, _)| t)
+                .into_iter()
+                .chain(scenario.balancer.idle_timeout)
+                .min();
+            let idle_closer = proxy_idle
+                .filter(|(t, _)| Some(*t) == idle_timeout)
+                .map(|(_, p)| p);
+            let buffering = least(|p| p.buffering);
+            let lifetime = least(|p| p.max_lifetime);
+            let denier = group
+                .path
+                .proxies
+                .iter()
+                .copied()
+                .find(|p| scenario.proxies[*p as usize].deny_websocket);
+            Path {
+                proxies: group.path.proxies.clone(),
+                idle_timeout,
+                latency: group.path.latency + proxies.iter().map(|p| p.latency).sum::<Nanos>(),
+                buffering: buffering.map(|(b, _)| b),
+                max_lifetime: lifetime.map(|(t, _)| t),
+                deny_websocket: denier.is_some(),
+                idle_closer,
+                lifetime_closer: lifetime.map(|(_, p)| p),
+                buffering_proxy: buffering.map(|(_, p)| p),
+                denier,
+            }
+        })
+        .collect()
+}
