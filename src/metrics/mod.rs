@@ -3,6 +3,7 @@
 
 pub mod faults;
 pub mod latency;
+pub mod messages;
 pub mod order;
 pub mod recorder;
 pub mod registry;

@@ -4,11 +4,12 @@
 //! its reason).
 //!
 //! Each value is formatted from the constant the simulator uses ([`super::defaults`], the
-//! webhook defaults, [`super::limits`], [`super::bounds`] and the totals beside their
-//! sections), so a changed constant changes the page; the sources and reasons are the
-//! constants' citations, kept here beside the value they explain. Each row names the
-//! constants it shows, and a test fails when a constant of `defaults.rs`, the webhook
-//! defaults, `limits.rs` or `bounds.rs` has no row; another (in `tests/integration/docs.rs`)
+//! webhook defaults, the REST retry delay [`crate::transport::outbox::REST_RETRY`],
+//! [`super::limits`], [`super::bounds`] and the totals beside their sections), so a
+//! changed constant changes the page; the sources and reasons are the constants'
+//! citations, kept here beside the value they explain. Each row names the constants it
+//! shows, and a test fails when a constant of `defaults.rs`, the webhook defaults, the
+//! outbox, `limits.rs` or `bounds.rs` has no row; another (in `tests/integration/docs.rs`)
 //! fails when the committed pages differ from what this module writes. Regenerate them with
 //!
 //! ```text
@@ -18,6 +19,7 @@
 use super::{bounds, clients, defaults as d, limits, server, sweep, workload};
 use crate::net::tls::TlsVersion;
 use crate::time::Nanos;
+use crate::transport::outbox::REST_RETRY;
 use crate::webhook::{RetrySchedule, config as webhook};
 
 /// The command that rewrites the generated pages, as the pages and the test say it.
@@ -27,11 +29,6 @@ pub const REGENERATE: &str = "RTSIM_WRITE_DOCS=1 cargo test --test integration g
 pub const BOUNDS_BEGIN: &str = "<!-- The table below is generated from the constants of src/scenario/limits.rs, bounds.rs and the sections' totals (by src/scenario/doc_tables.rs); do not edit it by hand. Regenerate with `RTSIM_WRITE_DOCS=1 cargo test --test integration generated_docs`. -->";
 /// The line after it.
 pub const BOUNDS_END: &str = "<!-- End of the generated table. -->";
-
-/// The REST client's wait before sending a failed request's message again. The run's
-/// constant (`REST_RETRY` in `src/sim/world/two_way.rs`) is private to the simulation, so
-/// its value is repeated here; keep the two equal.
-const REST_RETRY: Nanos = 1_000_000_000;
 
 /// One row of a table: what it is, its value (from the constants), where the value comes
 /// from, and the names of the constants it shows.
@@ -357,7 +354,7 @@ pub fn defaults() -> Vec<Row> {
             "REST retry after a failure",
             duration(REST_RETRY),
             "an assumption: `fetch()` has no retry of its own; applications retry after about a second",
-            &[],
+            &["REST_RETRY"],
         ),
         row(
             "protobuf size",
@@ -834,6 +831,9 @@ mod tests {
                 .filter(|n| n.starts_with("DEFAULT_"))
                 .map(|n| format!("webhook::{n}")),
         );
+        // The REST client's retry delay lives with the outbox that retries.
+        expected.extend(declared(include_str!("../transport/outbox.rs")));
+        assert!(expected.contains(&"REST_RETRY".to_string()));
         assert!(expected.len() > 40, "{expected:?}");
         for name in &expected {
             assert!(

@@ -5,7 +5,8 @@
 //! [`Clients`].
 //! Nothing here touches the simulation's world; `sim` executes the commands. [`pool`]
 //! holds the browsers' connection pools (six per origin over HTTP/1.1, one shared over
-//! HTTP/2); [`history`] each client's history over REST.
+//! HTTP/2); [`history`] each client's history over REST; [`outbox`] each client's messages
+//! on their way up in a two-way workload (over its stream or its REST client).
 
 pub mod chain;
 pub mod clients;
@@ -17,6 +18,7 @@ pub mod http2;
 mod long_polling;
 pub mod machine;
 pub mod message;
+pub mod outbox;
 mod polling;
 pub mod pool;
 pub mod spec;

@@ -39,8 +39,10 @@ impl World<'_> {
     /// `c`'s stream opened at the client (or a poller's first answer arrived): it asks
     /// for its first history, or for what it missed.
     pub(super) fn history_on_open(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let (Some(limit), Some(first_rest)) = (self.scenario.rest.history, self.two_way.first_rest)
-        else {
+        let (Some(limit), Some(r)) = (
+            self.scenario.rest.history,
+            self.two_way.outbox.rest_client_of(c),
+        ) else {
             return;
         };
         if self.is_rest(c) {
@@ -57,7 +59,6 @@ impl World<'_> {
         if !history.send(c, now) {
             return;
         }
-        let r = first_rest.plus(c.get());
         if !self.transports[r].request_outstanding() {
             self.rest_send_next(r, now, s);
         }

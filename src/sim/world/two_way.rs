@@ -1,89 +1,43 @@
-//! Two-way workloads: the clients' messages reach the server over their stream (a
-//! WebSocket frame, a gRPC message) or as a REST `POST` beside it (SSE, polling, long
-//! polling), and the server publishes each to every client as an event.
+//! The world's side of two-way workloads: routing only. The clients' messages reach the
+//! server over their stream or as a REST `POST` beside it, and the server publishes each
+//! to every client as an event.
 //!
-//! A REST request travels on a connection of its own: each client has a *REST client*
-//! beside it (a hidden client of the same browser, after all the visible ones), which
-//! shares its access link, radio and (over HTTP/1.1) the browser's six connections per
-//! origin, and goes through the same proxies and balancer. It sends one request at a time,
-//! keeps its connection alive between them (until an idle timeout closes it), and retries a
-//! failed request after [`REST_RETRY`].
-//!
-//! Events are numbered as the server creates them: a published message gets the next
-//! number, so in a two-way run the run keeps its own event log (workload events and
-//! messages in creation order).
-
-use std::collections::VecDeque;
+//! [`crate::transport::outbox`] decides the way up (which REST client is whose, what
+//! waits, what a REST request carries, when a lost one goes again);
+//! [`crate::metrics::messages`] counts and times the messages and notes which event
+//! carries which. This file asks them and carries out what they say: it sends uploads and
+//! REST requests, runs the server's CPU job, publishes a message into the run's event log
+//! and answers a REST request.
 
 use super::World;
 use crate::engine::Scheduler;
-use crate::metrics::{LatencyRecorder, MessageResult, fixed};
-use crate::net::wire::{Direction, LayerBytes, WireBytes};
+use crate::metrics::MessageResult;
+use crate::metrics::messages::MessageMetrics;
+use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
 use crate::time::Nanos;
+use crate::transport::outbox::{Outbox, Route, Serving};
 use crate::workload::Audience;
 
-/// A REST client's wait before sending a failed request again: an assumption (a `fetch()`
-/// has no retry of its own; applications retry after about a second).
-pub const REST_RETRY: Nanos = 1_000_000_000;
-
-/// No message: the event is the workload's.
-const NO_MESSAGE: u32 = u32::MAX;
-/// A REST client's request being served is a history request.
-const HISTORY: u32 = u32::MAX - 1;
-
-/// The two-way state of a run (empty when the workload has no messages).
+/// The two-way parts of a run (empty when the workload has no messages and no REST).
 #[derive(Debug, Default)]
 pub(super) struct TwoWay {
-    /// The first REST client (one per client, in client order), when the variant sends
-    /// over REST.
-    pub first_rest: Option<ClientId>,
-    /// The clients send their messages with REST requests (not on their streams).
-    uploads_rest: bool,
-    /// Per client: its messages waiting to be sent (the stream is not open, or a REST
-    /// request is on its way), in order; a REST client's front is the one it is sending.
-    outbox: Vec<VecDeque<u32>>,
-    /// Per client: 1 + the generation of the connection whose stream the client saw open
-    /// (messages may go on it); 0 for none.
-    stream_open_on: Vec<u32>,
-    /// Per client: the message its REST request carries, as the server read it.
-    serving: Vec<u32>,
-    /// Per client or REST client: its messages in the server's CPU (a crash voids them).
-    in_jobs: Vec<u32>,
-    /// Per event of the run: the message it publishes, or [`NO_MESSAGE`].
-    event_message: Vec<u32>,
-    /// Messages written by the clients, published by the server, lost on the way (whole
-    /// run).
-    written: u64,
-    published: u64,
-    lost: u64,
-    /// Within the window: messages written, and their bytes by direction and layer (the
-    /// uploads; for REST also its answers, handshakes and ACKs).
-    written_in_window: u64,
-    bytes: WireBytes,
-    /// Written → published at the server; written → delivered to another client.
-    to_server: LatencyRecorder,
-    end_to_end: LatencyRecorder,
+    pub outbox: Outbox,
+    pub metrics: MessageMetrics,
 }
 
 impl TwoWay {
     pub(super) fn new(clients: usize, rest: bool, uploads_rest: bool) -> Self {
         TwoWay {
-            first_rest: rest.then_some(ClientId::at(clients)),
-            uploads_rest,
-            outbox: vec![VecDeque::new(); clients],
-            stream_open_on: vec![0; clients],
-            serving: vec![NO_MESSAGE; clients],
-            in_jobs: vec![0; if rest { 2 * clients } else { clients }],
-            ..TwoWay::default()
+            outbox: Outbox::new(clients, rest, uploads_rest),
+            metrics: MessageMetrics::new(if rest { 2 * clients } else { clients }),
         }
     }
-}
 
-impl TwoWay {
     /// Whether the clients' messages go as REST requests.
+    #[inline]
     pub(super) fn uploads_rest(&self) -> bool {
-        self.uploads_rest
+        self.outbox.uploads_rest()
     }
 }
 
@@ -91,15 +45,7 @@ impl World<'_> {
     /// Whether `c` is a REST client.
     #[inline]
     pub(super) fn is_rest(&self, c: ClientId) -> bool {
-        self.two_way.first_rest.is_some_and(|first| c >= first)
-    }
-
-    /// The visible client a REST client sends for (itself for a visible one).
-    fn owner_of(&self, c: ClientId) -> ClientId {
-        match self.two_way.first_rest {
-            Some(first) if c >= first => ClientId::new(c.get() - first.get()),
-            _ => c,
-        }
+        self.two_way.outbox.is_rest(c)
     }
 
     /// Whether the run numbers its events as it creates them (messages are published).
@@ -110,32 +56,22 @@ impl World<'_> {
     /// Client message `k` is written.
     pub(super) fn message_written(&mut self, k: u32, now: Nanos, s: &mut Scheduler<Event>) {
         let c = ClientId::new(self.source.messages[k as usize].client);
-        self.two_way.written += 1;
-        if self.in_window(now) {
-            self.two_way.written_in_window += 1;
-        }
-        match self
+        let in_window = self.in_window(now);
+        self.two_way.metrics.written(in_window);
+        let connection = &self.clients[c].connection;
+        let ready = self
             .two_way
-            .first_rest
-            .filter(|_| self.two_way.uploads_rest)
-        {
-            Some(first) => {
-                self.two_way.outbox[c].push_back(k);
-                let r = first.plus(c.get());
+            .outbox
+            .stream_ready(c, connection.open, connection.generation);
+        match self.two_way.outbox.written(c, k, ready) {
+            Route::Rest(r) => {
                 if !self.transports[r].request_outstanding() {
                     self.rest_send_next(r, now, s);
                 }
             }
-            None if self.stream_ready(c) && self.two_way.outbox[c].is_empty() => {
-                self.send_upload(c, k, now, s);
-            }
-            None => self.two_way.outbox[c].push_back(k),
+            Route::Stream => self.send_upload(c, k, now, s),
+            Route::Wait => {}
         }
-    }
-
-    fn stream_ready(&self, c: ClientId) -> bool {
-        let connection = &self.clients[c].connection;
-        connection.open && self.two_way.stream_open_on[c] == connection.generation + 1
     }
 
     fn upload(&self, k: u32) -> MsgKind {
@@ -152,11 +88,11 @@ impl World<'_> {
 
     /// `c`'s stream is open at the client: what waited for it goes now.
     pub(super) fn stream_opened(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        if self.source.messages.is_empty() || self.two_way.uploads_rest {
+        if self.source.messages.is_empty() {
             return;
         }
-        self.two_way.stream_open_on[c] = self.clients[c].connection.generation + 1;
-        while let Some(k) = self.two_way.outbox[c].pop_front() {
+        let generation = self.clients[c].connection.generation;
+        for k in self.two_way.outbox.stream_opened(c, generation) {
             self.send_upload(c, k, now, s);
         }
     }
@@ -165,12 +101,12 @@ impl World<'_> {
     /// the transport's request.
     pub(super) fn request_kind(&self, c: ClientId) -> MsgKind {
         if self.is_rest(c) {
-            let owner = self.owner_of(c);
+            let owner = self.two_way.outbox.owner_of(c);
             if self.history_pending(owner) {
                 return MsgKind::HistoryRequest;
             }
-            match self.two_way.outbox[owner].front() {
-                Some(k) => self.upload(*k),
+            match self.two_way.outbox.next(owner) {
+                Some(k) => self.upload(k),
                 None => unreachable!("a REST client connects only to send"),
             }
         } else {
@@ -178,15 +114,14 @@ impl World<'_> {
         }
     }
 
-    /// REST client `r` sends the first message waiting in its outbox, if any.
+    /// REST client `r` sends the first message waiting for it, if any.
     pub(super) fn rest_send_next(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let owner = self.owner_of(r);
-        if self.two_way.outbox[owner].is_empty() && !self.history_pending(owner) {
+        let owner = self.two_way.outbox.owner_of(r);
+        if self.two_way.outbox.next(owner).is_none() && !self.history_pending(owner) {
             return;
         }
-        let client = &mut self.clients[r];
         self.transports[r].request_sent();
-        if client.connection.open {
+        if self.clients[r].connection.open {
             let upload = self.request_kind(r);
             self.send_up(r, upload, now, s);
         } else {
@@ -204,22 +139,22 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         self.touch(c, now);
-        self.two_way.in_jobs[c] += 1;
+        self.two_way.metrics.job_started(c);
         self.run_job(c, Job::Message(k), now, s);
     }
 
     /// The server read REST client `r`'s request for message `k` (its handling follows
     /// the request path).
     pub(super) fn rest_request_read(&mut self, r: ClientId, k: u32) {
-        let owner = self.owner_of(r);
-        self.two_way.serving[owner] = k;
-        self.two_way.in_jobs[r] += 1;
+        let owner = self.two_way.outbox.owner_of(r);
+        self.two_way.outbox.read(owner, k);
+        self.two_way.metrics.job_started(r);
     }
 
     /// The server read REST client `r`'s history request.
     pub(super) fn rest_history_read(&mut self, r: ClientId) {
-        let owner = self.owner_of(r);
-        self.two_way.serving[owner] = HISTORY;
+        let owner = self.two_way.outbox.owner_of(r);
+        self.two_way.outbox.read_history(owner);
     }
 
     /// REST client `r`'s history arrived: its client has it; the next request goes.
@@ -229,7 +164,7 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let owner = self.owner_of(r);
+        let owner = self.two_way.outbox.owner_of(r);
         self.transports[r].request_answered();
         self.history_arrived(owner, now);
         self.rest_send_next(r, now, s);
@@ -243,55 +178,53 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        self.two_way.in_jobs[c] -= 1;
+        self.two_way.metrics.job_ended(c);
         let origin = self.replica_of(c) as u32;
         self.publish(k, origin, now, s);
     }
 
     /// The server handled REST client `r`'s request: it publishes the message and answers.
     pub(super) fn rest_handled(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let owner = self.owner_of(r);
-        let k = std::mem::replace(&mut self.two_way.serving[owner], NO_MESSAGE);
-        if k == HISTORY {
-            let answer = self.history_answer(owner);
-            self.send_down(r, answer, now, s);
-            self.request_completed(r);
-            self.arm_idle_timer(r, now, s);
-            return;
-        }
-        self.two_way.in_jobs[r] -= 1;
-        let origin = self.replica_of(r) as u32;
-        self.publish(k, origin, now, s);
-        self.send_down(r, MsgKind::RestResponse, now, s);
+        let owner = self.two_way.outbox.owner_of(r);
+        let answer = match self.two_way.outbox.take_serving(owner) {
+            Serving::History => self.history_answer(owner),
+            Serving::Message(k) => {
+                self.two_way.metrics.job_ended(r);
+                let origin = self.replica_of(r) as u32;
+                self.publish(k, origin, now, s);
+                MsgKind::RestResponse
+            }
+            Serving::Nothing => unreachable!("a REST request is handled after it is read"),
+        };
+        self.send_down(r, answer, now, s);
         self.request_completed(r);
         self.arm_idle_timer(r, now, s);
     }
 
     /// REST client `r` got its answer: the message is done; the next one goes.
     pub(super) fn rest_answered(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
-        let owner = self.owner_of(r);
+        let owner = self.two_way.outbox.owner_of(r);
         self.transports[r].request_answered();
-        self.two_way.outbox[owner].pop_front();
+        self.two_way.outbox.answered(owner);
         self.rest_send_next(r, now, s);
     }
 
     /// REST client `r`'s request job ended with its connection gone: the server never
     /// published its message (the client sends it again, as after a crash).
     pub(super) fn rest_request_voided(&mut self, r: ClientId) {
-        let owner = self.owner_of(r);
-        let k = std::mem::replace(&mut self.two_way.serving[owner], NO_MESSAGE);
-        if k != HISTORY && k != NO_MESSAGE {
-            self.two_way.in_jobs[r] -= 1;
+        let owner = self.two_way.outbox.owner_of(r);
+        if let Serving::Message(_) = self.two_way.outbox.take_serving(owner) {
+            self.two_way.metrics.job_ended(r);
         }
     }
 
     /// REST client `r`'s connection failed (refused, reset, closed under it): the message
-    /// it carried goes again after [`REST_RETRY`].
+    /// it carried goes again after the outbox's retry delay.
     pub(super) fn rest_connection_lost(&mut self, r: ClientId, s: &mut Scheduler<Event>) {
         let client = &mut self.transports[r];
-        if client.request_outstanding() {
+        if let Some(delay) = Outbox::retry_after(client.request_outstanding()) {
             client.request_answered();
-            s.after(REST_RETRY, Event::ClientTimer(r));
+            s.after(delay, Event::ClientTimer(r));
         }
     }
 
@@ -305,19 +238,14 @@ impl World<'_> {
     /// `c`'s replica crashed: the messages in its CPU are gone; REST clients send theirs
     /// again (they never got an answer), stream clients' are lost.
     pub(super) fn messages_crashed(&mut self, c: ClientId) {
-        if self.two_way.in_jobs.is_empty() {
-            return;
-        }
-        let in_jobs = std::mem::take(&mut self.two_way.in_jobs[c]);
-        if !self.is_rest(c) {
-            self.two_way.lost += in_jobs as u64;
-        }
+        let lost = !self.is_rest(c);
+        self.two_way.metrics.crashed(c, lost);
     }
 
     /// An upload reached a crashed connection: nobody reads it.
     pub(super) fn upload_dropped(&mut self, c: ClientId) {
         if !self.is_rest(c) {
-            self.two_way.lost += 1;
+            self.two_way.metrics.dropped();
         }
     }
 
@@ -325,16 +253,14 @@ impl World<'_> {
     /// the workload broadcasts), from replica `origin`.
     fn publish(&mut self, k: u32, origin: u32, now: Nanos, s: &mut Scheduler<Event>) {
         let message = self.source.messages[k as usize];
-        self.two_way.published += 1;
-        if message.at >= self.scenario.warmup && message.at < self.scenario.duration {
-            self.two_way.to_server.record(now - message.at);
-        }
+        let window = (self.scenario.warmup, self.scenario.duration);
+        self.two_way.metrics.published(message.at, now, window);
         if self.numbers_at_run_time() {
             let n = self
                 .log
                 .to_mut()
                 .push(now, message.payload as u64, Audience::All);
-            self.two_way.event_message.push(k);
+            self.two_way.metrics.numbered_message(k);
             self.event_created(n, origin, now, s);
         }
     }
@@ -345,7 +271,7 @@ impl World<'_> {
             return k;
         }
         let payload = self.source.payload(k);
-        self.two_way.event_message.push(NO_MESSAGE);
+        self.two_way.metrics.numbered_workload_event();
         let audience = self.source.audience(k);
         self.log.to_mut().push(now, payload, audience)
     }
@@ -354,22 +280,19 @@ impl World<'_> {
     /// end-to-end latency from that client's writing it.
     #[inline]
     pub(super) fn message_delivered(&mut self, c: ClientId, n: u32, now: Nanos) {
-        let Some(&k) = self.two_way.event_message.get(n as usize) else {
+        let Some(k) = self.two_way.metrics.message_of(n) else {
             return;
         };
-        if k == NO_MESSAGE {
-            return;
-        }
         let message = self.source.messages[k as usize];
-        if message.client != c.get() && message.at >= self.scenario.warmup {
-            self.two_way.end_to_end.record(now - message.at);
-        }
+        let writer = (ClientId::new(message.client), message.at);
+        let warmup = self.scenario.warmup;
+        self.two_way.metrics.delivered(writer, c, now, warmup);
     }
 
     /// Counts `bytes` of message traffic (an upload, or anything of a REST client's).
     #[inline]
     pub(super) fn count_message_bytes(&mut self, direction: Direction, bytes: LayerBytes) {
-        self.two_way.bytes.direction_mut(direction).add(bytes);
+        self.two_way.metrics.count_bytes(direction, bytes);
     }
 
     /// The sizes of a REST client's messages (`None` for other clients).
@@ -382,7 +305,7 @@ impl World<'_> {
             MsgKind::Upload { payload, .. } => (payload as u64, rest.request_headers),
             MsgKind::RestResponse => (0, rest.response_headers),
             MsgKind::HistoryRequest | MsgKind::Response { .. } => {
-                self.history_size(self.owner_of(c), kind)
+                self.history_size(self.two_way.outbox.owner_of(c), kind)
             }
             other => unreachable!("{other:?} is not a REST message"),
         })
@@ -391,23 +314,6 @@ impl World<'_> {
     /// What the run measured of the clients' messages (`None` without any).
     pub(super) fn message_result(&self) -> Option<MessageResult> {
         self.scenario.workload.messages?;
-        let t = &self.two_way;
-        let per_message = |bytes: u64| {
-            if t.written_in_window == 0 {
-                0.0
-            } else {
-                fixed(bytes as f64 / t.written_in_window as f64, 1)
-            }
-        };
-        Some(MessageResult {
-            written: t.written,
-            published: t.published,
-            lost: t.lost,
-            in_flight: t.written - t.published - t.lost,
-            to_server: t.to_server.summary(),
-            end_to_end: t.end_to_end.summary(),
-            bytes_up_per_message: per_message(t.bytes.up.total()),
-            bytes_down_per_message: per_message(t.bytes.down.total()),
-        })
+        Some(self.two_way.metrics.result())
     }
 }

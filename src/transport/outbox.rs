@@ -1,0 +1,271 @@
+//! Each client's outbox in a two-way workload: the messages it wrote that the server has
+//! not yet accepted, and the way they go up — over the client's stream (a WebSocket frame,
+//! a gRPC message) once the client has seen it open, or as a REST `POST` sent by the
+//! *REST client* beside it (SSE, polling, long polling).
+//!
+//! A REST client is a hidden client of the same browser, numbered after all the visible
+//! ones (the REST client of `c` is `first + c`). It sends one request at a time, the first
+//! message of its client's outbox (or a history ask, which goes first): the message leaves
+//! the outbox only when the answer arrives, so a request lost with its connection carries
+//! the same message again after [`REST_RETRY`]. Which connection a message takes and when
+//! it may go is a transport matter, so this lives beside the transports; the messages'
+//! counts and latencies are [`crate::metrics::messages`]'s.
+//!
+//! Owns: which clients are REST clients and whose, whether uploads go over REST, each
+//! client's outbox, the connection generation whose stream each client saw open, and what
+//! each REST client's request carries as the server read it. Does not own: whether a
+//! request is on its way (the client's transport state, [`crate::transport::Clients`],
+//! says), the connections, the sizes of the requests, the history asks
+//! ([`crate::transport::History`]), or the retry timer (the simulation sets the timer this
+//! module names).
+
+use std::collections::VecDeque;
+
+use crate::ids::ClientId;
+use crate::time::Nanos;
+
+/// A REST client's wait before sending a failed request's message again: an assumption (a
+/// browser `fetch()` has no retry of its own; applications retry after about a second).
+pub const REST_RETRY: Nanos = 1_000_000_000;
+
+/// No message: the REST client's request carries nothing the server has read.
+const NO_MESSAGE: u32 = u32::MAX;
+/// The REST client's request being served is a history request.
+const HISTORY: u32 = u32::MAX - 1;
+
+/// What happens to a message a client has just written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// It goes now on the client's open stream.
+    Stream,
+    /// It waits in the client's queue for its stream to open.
+    Wait,
+    /// It waits in the client's queue for this REST client, which sends it unless a
+    /// request of its own is already on its way.
+    Rest(ClientId),
+}
+
+/// What the server was serving on a REST client's request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serving {
+    /// Nothing read (or already handled).
+    Nothing,
+    /// The client's message `k`.
+    Message(u32),
+    /// A history ask.
+    History,
+}
+
+/// The outboxes of one run (empty when the workload has no messages and no REST).
+#[derive(Debug, Default)]
+pub struct Outbox {
+    /// The first REST client (one per client, in client order), when the variant has any.
+    first_rest: Option<ClientId>,
+    /// The clients send their messages with REST requests (not on their streams).
+    uploads_rest: bool,
+    /// Per client: its messages waiting to go up, in order; over REST the front is the
+    /// one its REST client is sending.
+    queue: Vec<VecDeque<u32>>,
+    /// Per client: 1 + the generation of the connection whose stream the client saw open
+    /// (messages may go on it); 0 for none.
+    stream_open_on: Vec<u32>,
+    /// Per client: what its REST client's request carries, as the server read it
+    /// (a message, [`HISTORY`] or [`NO_MESSAGE`]).
+    serving: Vec<u32>,
+}
+
+impl Outbox {
+    /// The outboxes of `clients` visible clients; `rest`: each has a REST client beside it;
+    /// `uploads_rest`: their messages go over it.
+    pub fn new(clients: usize, rest: bool, uploads_rest: bool) -> Self {
+        Outbox {
+            first_rest: rest.then_some(ClientId::at(clients)),
+            uploads_rest,
+            queue: vec![VecDeque::new(); clients],
+            stream_open_on: vec![0; clients],
+            serving: vec![NO_MESSAGE; clients],
+        }
+    }
+
+    /// Whether the clients' messages go as REST requests.
+    #[inline]
+    pub fn uploads_rest(&self) -> bool {
+        self.uploads_rest
+    }
+
+    /// Whether `c` is a REST client.
+    #[inline]
+    pub fn is_rest(&self, c: ClientId) -> bool {
+        self.first_rest.is_some_and(|first| c >= first)
+    }
+
+    /// The visible client a REST client sends for (itself for a visible one).
+    #[inline]
+    pub fn owner_of(&self, c: ClientId) -> ClientId {
+        match self.first_rest {
+            Some(first) if c >= first => ClientId::new(c.get() - first.get()),
+            _ => c,
+        }
+    }
+
+    /// Visible client `c`'s REST client, when the variant has them.
+    #[inline]
+    pub fn rest_client_of(&self, c: ClientId) -> Option<ClientId> {
+        self.first_rest.map(|first| first.plus(c.get()))
+    }
+
+    /// Whether `c` may send on its stream: its connection is `open` and, in `generation`,
+    /// the client has seen the stream open.
+    pub fn stream_ready(&self, c: ClientId, open: bool, generation: u32) -> bool {
+        open && self.stream_open_on[c] == generation + 1
+    }
+
+    /// Client `c` wrote message `k`; `stream_ready`: it may send on its stream now (see
+    /// [`Outbox::stream_ready`]). Messages keep their order: one goes on the stream only
+    /// when none waits before it.
+    pub fn written(&mut self, c: ClientId, k: u32, stream_ready: bool) -> Route {
+        if self.uploads_rest
+            && let Some(r) = self.rest_client_of(c)
+        {
+            self.queue[c].push_back(k);
+            return Route::Rest(r);
+        }
+        if stream_ready && self.queue[c].is_empty() {
+            return Route::Stream;
+        }
+        self.queue[c].push_back(k);
+        Route::Wait
+    }
+
+    /// `c` saw its stream open on the connection of `generation`: the messages that waited
+    /// for it, in order, to go now (none over REST, whose messages never wait for a stream).
+    pub fn stream_opened(&mut self, c: ClientId, generation: u32) -> VecDeque<u32> {
+        if self.uploads_rest {
+            return VecDeque::new();
+        }
+        self.stream_open_on[c] = generation + 1;
+        std::mem::take(&mut self.queue[c])
+    }
+
+    /// The message `owner`'s REST client sends next (the front of its queue), if any.
+    #[inline]
+    pub fn next(&self, owner: ClientId) -> Option<u32> {
+        self.queue[owner].front().copied()
+    }
+
+    /// The server read `owner`'s REST request carrying message `k`.
+    pub fn read(&mut self, owner: ClientId, k: u32) {
+        self.serving[owner] = k;
+    }
+
+    /// The server read `owner`'s REST history request.
+    pub fn read_history(&mut self, owner: ClientId) {
+        self.serving[owner] = HISTORY;
+    }
+
+    /// What the server was serving on `owner`'s REST request; it serves nothing after.
+    pub fn take_serving(&mut self, owner: ClientId) -> Serving {
+        match std::mem::replace(&mut self.serving[owner], NO_MESSAGE) {
+            NO_MESSAGE => Serving::Nothing,
+            HISTORY => Serving::History,
+            k => Serving::Message(k),
+        }
+    }
+
+    /// `owner`'s REST client got the answer to its message: the message is done.
+    pub fn answered(&mut self, owner: ClientId) {
+        self.queue[owner].pop_front();
+    }
+
+    /// A REST client's connection failed with `request_outstanding` or not: when it sends
+    /// again (its message stays at the front of the queue), `None` when nothing was on its
+    /// way.
+    pub fn retry_after(request_outstanding: bool) -> Option<Nanos> {
+        request_outstanding.then_some(REST_RETRY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(c: u32) -> ClientId {
+        ClientId::new(c)
+    }
+
+    #[test]
+    fn rest_clients_follow_the_visible_ones() {
+        let outbox = Outbox::new(3, true, true);
+        assert!(!outbox.is_rest(id(2)));
+        assert!(outbox.is_rest(id(3)) && outbox.is_rest(id(5)));
+        assert_eq!(outbox.rest_client_of(id(1)), Some(id(4)));
+        assert_eq!(outbox.owner_of(id(4)), id(1));
+        assert_eq!(outbox.owner_of(id(2)), id(2));
+        let none = Outbox::new(3, false, false);
+        assert!(!none.is_rest(id(5)));
+        assert_eq!(none.rest_client_of(id(1)), None);
+        assert_eq!(none.owner_of(id(5)), id(5));
+    }
+
+    /// One request at a time: the front message is sent until its answer arrives, then
+    /// the next; a lost request keeps its message at the front for the retry.
+    #[test]
+    fn a_rest_client_sends_its_queue_in_order_and_retries_the_front() {
+        let mut outbox = Outbox::new(2, true, true);
+        assert_eq!(outbox.written(id(1), 7, true), Route::Rest(id(3)));
+        assert_eq!(outbox.written(id(1), 8, true), Route::Rest(id(3)));
+        assert_eq!(outbox.next(id(1)), Some(7));
+        assert_eq!(outbox.next(id(0)), None);
+
+        outbox.read(id(1), 7);
+        // The connection dies before the answer: the server's read is void, the message
+        // goes again after the retry delay.
+        assert_eq!(outbox.take_serving(id(1)), Serving::Message(7));
+        assert_eq!(outbox.take_serving(id(1)), Serving::Nothing);
+        assert_eq!(Outbox::retry_after(true), Some(REST_RETRY));
+        assert_eq!(Outbox::retry_after(false), None);
+        assert_eq!(outbox.next(id(1)), Some(7));
+
+        outbox.answered(id(1));
+        assert_eq!(outbox.next(id(1)), Some(8));
+        outbox.answered(id(1));
+        assert_eq!(outbox.next(id(1)), None);
+    }
+
+    #[test]
+    fn a_history_request_is_served_as_history() {
+        let mut outbox = Outbox::new(1, true, false);
+        outbox.read_history(id(0));
+        assert_eq!(outbox.take_serving(id(0)), Serving::History);
+        assert_eq!(outbox.take_serving(id(0)), Serving::Nothing);
+    }
+
+    /// Over a stream, messages wait for the client to see it open on its current
+    /// connection, and keep their order when it does.
+    #[test]
+    fn stream_messages_wait_for_the_stream_and_keep_order() {
+        let mut outbox = Outbox::new(1, true, false);
+        let c = id(0);
+        assert!(!outbox.stream_ready(c, true, 0));
+        assert_eq!(outbox.written(c, 1, false), Route::Wait);
+        assert_eq!(outbox.written(c, 2, false), Route::Wait);
+        assert_eq!(outbox.stream_opened(c, 4), VecDeque::from([1, 2]));
+        assert!(outbox.stream_ready(c, true, 4));
+        assert!(!outbox.stream_ready(c, false, 4));
+        // A new connection: the client has not seen its stream open yet.
+        assert!(!outbox.stream_ready(c, true, 5));
+        assert_eq!(outbox.written(c, 3, true), Route::Stream);
+        assert_eq!(outbox.written(c, 4, false), Route::Wait);
+        // Ready again, but 4 waits: 5 goes after it, not before.
+        assert_eq!(outbox.written(c, 5, true), Route::Wait);
+        assert_eq!(outbox.stream_opened(c, 5), VecDeque::from([4, 5]));
+    }
+
+    #[test]
+    fn rest_uploads_never_wait_for_a_stream() {
+        let mut outbox = Outbox::new(1, true, true);
+        outbox.written(id(0), 1, false);
+        assert!(outbox.stream_opened(id(0), 0).is_empty());
+        assert_eq!(outbox.next(id(0)), Some(1));
+    }
+}
