@@ -305,12 +305,12 @@ mod tests {
         assert!(!ws_chain().shares_connections());
         // gRPC runs over HTTP/2: a browser's tabs share one connection.
         assert!(chain_of("grpc: {}").shares_connections());
-        // So does a fallback to SSE over HTTP/2.
-        let over_h2 = chain(
-            "websocket: { ping: 30s }\n    fallback:\n      - { sse: { heartbeat: 15s, http2: true } }",
-        );
-        assert_eq!(over_h2.at(1).sharing(), Sharing::Shared);
+        // So does SSE over HTTP/2, and not polling over HTTP/1.1 (fallbacks are HTTP/1.1
+        // only, so only the first step can share).
+        let over_h2 = chain_of("sse: { heartbeat: 15s, http2: true }");
+        assert_eq!(over_h2.at(0).sharing(), Sharing::Shared);
         assert!(over_h2.shares_connections());
+        assert!(!chain_of("polling: { interval: 1s }").shares_connections());
     }
 
     #[test]
