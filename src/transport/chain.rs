@@ -14,15 +14,29 @@ use crate::transport::machine::{Command, Delivery, Facts, Input, Machine, Out, P
 /// Most steps of a chain: the transport itself, then SSE and long polling once each.
 pub const MAX_STEPS: usize = 3;
 
+/// Slots of the per-step arrays: [`MAX_STEPS`] rounded up to a power of two, so that the
+/// world's lookups of a step (on every message and decision) mask the index instead of
+/// checking its bounds. Slots past the chain's length repeat the first step.
+const SLOTS: usize = MAX_STEPS.next_power_of_two();
+
+/// The slot of `stage`: the stage itself for every stage a chain has.
+#[inline(always)]
+fn slot(stage: u8) -> usize {
+    usize::from(stage) & (SLOTS - 1)
+}
+
 /// A variant's transports in fallback order.
 #[derive(Debug, Clone, Copy)]
 pub struct Chain {
     /// The steps; slots past `len` repeat the first.
-    steps: [Machine; MAX_STEPS],
+    steps: [Machine; SLOTS],
     /// Per step: failed attempts in a row of the step before that move a client to it.
-    after: [u32; MAX_STEPS],
+    after: [u32; SLOTS],
     /// Per step: its properties, read once.
-    profiles: [Profile; MAX_STEPS],
+    profiles: [Profile; SLOTS],
+    /// Whether any step shares one connection among a browser's tabs (if none does, a
+    /// client's messages travel on its own connection).
+    shares_connections: bool,
     /// The variant's HTTP/2 connection window, if any (asked on every message received).
     http2_window: Option<u64>,
     len: u8,
@@ -63,9 +77,10 @@ impl Chain {
     /// [`MAX_STEPS`] steps in all; later ones are ignored).
     pub fn new(first: Machine, fallback: &[(Machine, u32)]) -> Chain {
         let mut chain = Chain {
-            steps: [first; MAX_STEPS],
-            after: [0; MAX_STEPS],
-            profiles: [Profile::of(&first); MAX_STEPS],
+            steps: [first; SLOTS],
+            after: [0; SLOTS],
+            profiles: [Profile::of(&first); SLOTS],
+            shares_connections: false,
             http2_window: first.http2_window(),
             len: 1,
         };
@@ -93,6 +108,11 @@ impl Chain {
                 chain.profiles[k].hears |= lost.bit();
             }
         }
+        let first = chain.profiles[0];
+        chain.profiles[MAX_STEPS..].fill(first);
+        chain.shares_connections = chain.profiles[..usize::from(chain.len)]
+            .iter()
+            .any(|p| p.sharing == Sharing::Shared);
         chain
     }
 
@@ -106,13 +126,19 @@ impl Chain {
     /// a stage the chain has ([`Command::FallBack`] is decided only before the last).
     #[inline]
     pub fn at(&self, stage: u8) -> &Machine {
-        &self.steps[usize::from(stage)]
+        &self.steps[slot(stage)]
     }
 
     /// The properties of the transport at `stage`.
     #[inline]
     pub fn profile(&self, stage: u8) -> &Profile {
-        &self.profiles[usize::from(stage)]
+        &self.profiles[slot(stage)]
+    }
+
+    /// Whether any step shares one connection among a browser's tabs.
+    #[inline]
+    pub fn shares_connections(&self) -> bool {
+        self.shares_connections
     }
 
     /// The variant's HTTP/2 connection window, if it runs over HTTP/2.
@@ -139,7 +165,7 @@ impl Chain {
         {
             out.push(Command::CountFailedAttempt);
             let failures = facts.failed_attempts + 1;
-            if (denied && stage == 0) || failures >= self.after[usize::from(stage) + 1] {
+            if (denied && stage == 0) || failures >= self.after[slot(stage + 1)] {
                 out.push(Command::FallBack);
                 out.push(Command::SendRequest);
                 return;
@@ -271,6 +297,20 @@ mod tests {
                 held_requests: true
             }
         );
+    }
+
+    #[test]
+    fn a_chain_shares_connections_if_any_step_does() {
+        // WebSocket, SSE and long polling over HTTP/1.1: every tab its own connection.
+        assert!(!ws_chain().shares_connections());
+        // gRPC runs over HTTP/2: a browser's tabs share one connection.
+        assert!(chain_of("grpc: {}").shares_connections());
+        // So does SSE over HTTP/2, and not polling over HTTP/1.1 (fallbacks are HTTP/1.1
+        // only, so only the first step can share).
+        let over_h2 = chain_of("sse: { heartbeat: 15s, http2: true }");
+        assert_eq!(over_h2.at(0).sharing(), Sharing::Shared);
+        assert!(over_h2.shares_connections());
+        assert!(!chain_of("polling: { interval: 1s }").shares_connections());
     }
 
     #[test]

@@ -35,7 +35,11 @@ impl World<'_> {
     }
 
     /// The client whose connection carries `c`'s messages (for in-order delivery).
+    #[inline]
     pub(super) fn connection_owner(&self, c: ClientId) -> ClientId {
+        if !self.chain.shares_connections() {
+            return c;
+        }
         match self.sharing_of(c) {
             Sharing::Shared => self.browsers.shared_owner(self.browser_of(c), c),
             _ => c,
