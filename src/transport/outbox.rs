@@ -16,8 +16,8 @@
 //! each REST client's request carries as the server read it. Does not own: whether a
 //! request is on its way (the client's transport state, [`crate::transport::Clients`],
 //! says), the connections, the sizes of the requests, the history asks
-//! ([`crate::transport::History`]), or the retry timer (the simulation sets the timer this
-//! module names).
+//! ([`crate::transport::history::History`]), or the retry timer (the simulation sets the
+//! timer this module names).
 
 use std::collections::VecDeque;
 
