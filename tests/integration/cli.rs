@@ -8,23 +8,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-/// Five clients for twenty seconds, three variants.
-const SMALL: &str = "\
-name: small
-seed: 3
-duration: 20s
-warmup: 2s
-network:
-  dsl: { latency: 20ms, bandwidth: 10Mbit/s }
-clients:
-  users: { count: 5, link: dsl }
-workload:
-  events: { source: poisson, rate: 1/s, payload: 100B }
-transports:
-  - { label: poll-1s, polling: { interval: 1s } }
-  - { label: sse-feed, sse: {} }
-  - { label: ws, websocket: {} }
-";
+use crate::support::SMALL;
 
 /// The labels of [`SMALL`]'s variants, in order.
 const SMALL_LABELS: [&str; 3] = ["poll-1s", "sse-feed", "ws"];

@@ -4,27 +4,11 @@
 
 use std::path::Path;
 
-use crate::support::rtsim_in;
+use crate::support::{SMALL, rtsim_in};
 
 /// Five clients for twenty seconds, three variants; `sweep` adds a 2 x 1 grid.
 fn small(sweep: bool) -> String {
-    let mut text = "\
-name: small
-seed: 3
-duration: 20s
-warmup: 2s
-network:
-  dsl: { latency: 20ms, bandwidth: 10Mbit/s }
-clients:
-  users: { count: 5, link: dsl }
-workload:
-  events: { source: poisson, rate: 1/s, payload: 100B }
-transports:
-  - { label: poll-1s, polling: { interval: 1s } }
-  - { label: sse-feed, sse: {} }
-  - { label: ws, websocket: {} }
-"
-    .to_string();
+    let mut text = SMALL.to_string();
     if sweep {
         text.push_str("sweep:\n  clients.users.count: [5, 8]\n");
     }

@@ -99,3 +99,21 @@ pub fn folder_with(text: &str) -> tempfile::TempDir {
     std::fs::write(dir.path().join("s.yaml"), text).unwrap();
     dir
 }
+
+/// Five clients for twenty seconds, three variants.
+pub const SMALL: &str = "\
+name: small
+seed: 3
+duration: 20s
+warmup: 2s
+network:
+  dsl: { latency: 20ms, bandwidth: 10Mbit/s }
+clients:
+  users: { count: 5, link: dsl }
+workload:
+  events: { source: poisson, rate: 1/s, payload: 100B }
+transports:
+  - { label: poll-1s, polling: { interval: 1s } }
+  - { label: sse-feed, sse: {} }
+  - { label: ws, websocket: {} }
+";
