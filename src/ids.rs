@@ -1,43 +1,152 @@
 //! Ids of the things a run simulates, at the ground so that every layer can name them
 //! without importing the layer that owns them.
+//!
+//! Each id is a `u32` index in a type of its own, so that a replica cannot be passed where
+//! a proxy, a fault or an event number is meant: [`ClientId`] (a client), [`ReplicaId`] (a
+//! server replica), [`ProxyId`] (an HTTP proxy), [`TopicId`] (a workload topic),
+//! [`EventNo`] (a workload event's number, in creation order) and [`FaultId`] (a scheduled
+//! fault, in the scenario's order). They are `#[repr(transparent)]` and `Copy`, and their
+//! accessors `#[inline]`, so they compile to the bare number. Per-id vectors are indexed
+//! by the id directly (`v[r]`). Each prints (`Debug` and `Display`) as its bare number, so
+//! an event trace reads `Restart(2)`, as it did when the ids were bare numbers.
+//!
+//! Owns: the id types and their conversions. Does not own: what the ids index (the
+//! fleet, the middleboxes, the workload, the scenario's faults).
 
 use std::fmt;
 use std::ops::{Index, IndexMut};
 
-/// A client of a run (its tabs and REST clients are clients too): its index among the
-/// run's clients, as a type of its own so that it cannot be mixed up with a replica, an
-/// event number or a group. Per-client vectors are indexed by it directly (`v[c]`).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct ClientId(u32);
+/// Declares an id type: a `u32` index with `new`/`at`/`get`/`index`, printing as its bare
+/// number, indexing `Vec<T>` directly.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        #[repr(transparent)]
+        pub struct $name(u32);
+
+        impl $name {
+            #[doc = concat!("The ", $what, " with number `n`.")]
+            #[inline]
+            pub const fn new(n: u32) -> Self {
+                $name(n)
+            }
+
+            #[doc = concat!("The ", $what, " at position `index`.")]
+            ///
+            /// # Panics
+            /// When `index` does not fit 32 bits (the scenario limits keep every count far
+            /// below).
+            #[inline]
+            pub fn at(index: usize) -> Self {
+                $name(u32::try_from(index).expect(concat!("fewer than 2^32 of ", $what, "s")))
+            }
+
+            /// Its number.
+            #[inline]
+            pub const fn get(self) -> u32 {
+                self.0
+            }
+
+            #[doc = concat!("Its position in per-", $what, " vectors.")]
+            #[inline]
+            pub const fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+
+        /// Printed as its bare number.
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl From<$name> for u32 {
+            #[inline]
+            fn from(id: $name) -> u32 {
+                id.0
+            }
+        }
+
+        impl<T> Index<$name> for Vec<T> {
+            type Output = T;
+            #[inline]
+            fn index(&self, id: $name) -> &T {
+                &self[id.index()]
+            }
+        }
+
+        impl<T> IndexMut<$name> for Vec<T> {
+            #[inline]
+            fn index_mut(&mut self, id: $name) -> &mut T {
+                &mut self[id.index()]
+            }
+        }
+
+        impl<T> Index<$name> for [T] {
+            type Output = T;
+            #[inline]
+            fn index(&self, id: $name) -> &T {
+                &self[id.index()]
+            }
+        }
+
+        impl<T> IndexMut<$name> for [T] {
+            #[inline]
+            fn index_mut(&mut self, id: $name) -> &mut T {
+                &mut self[id.index()]
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A client of a run (its tabs and REST clients are clients too): its index among the
+    /// run's clients.
+    ClientId,
+    "client"
+);
+
+id_type!(
+    /// A server replica behind the load balancer: its index among the most replicas a run
+    /// ever has in service (`infra::Fleet`, `infra::Fanout`).
+    ReplicaId,
+    "replica"
+);
+
+id_type!(
+    /// An HTTP proxy: its index among the scenario's proxies (`infra::Middleboxes`).
+    ProxyId,
+    "proxy"
+);
+
+id_type!(
+    /// A topic of the workload's audience: its index among the scenario's topics.
+    TopicId,
+    "topic"
+);
+
+id_type!(
+    /// A workload event's number: events are numbered in the order they are created, from
+    /// 0, and a client's cursor is the number of the next event it has not passed.
+    EventNo,
+    "event"
+);
+
+id_type!(
+    /// A scheduled fault: its index in the scenario's fault list.
+    FaultId,
+    "fault"
+);
 
 impl ClientId {
-    /// The client with index `n`.
-    #[inline]
-    pub const fn new(n: u32) -> Self {
-        ClientId(n)
-    }
-
-    /// The client at position `index` of a run's clients.
-    ///
-    /// # Panics
-    /// When `index` does not fit 32 bits (a scenario has at most 10^7 clients).
-    #[inline]
-    pub fn at(index: usize) -> Self {
-        ClientId(u32::try_from(index).expect("a run has fewer than 2^32 clients"))
-    }
-
-    /// Its number.
-    #[inline]
-    pub const fn get(self) -> u32 {
-        self.0
-    }
-
-    /// Its position in per-client vectors.
-    #[inline]
-    pub const fn index(self) -> usize {
-        self.0 as usize
-    }
-
     /// The clients `0..count`, in order.
     pub fn all(count: usize) -> impl DoubleEndedIterator<Item = ClientId> + Clone {
         (0..count).map(ClientId::at)
@@ -55,37 +164,18 @@ impl ClientId {
     }
 }
 
-/// Printed as its bare number (event traces read `ArriveAtClient(3)`).
-impl fmt::Debug for ClientId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
+impl ReplicaId {
+    /// The replicas `0..count`, in order.
+    pub fn all(count: u32) -> impl DoubleEndedIterator<Item = ReplicaId> + Clone {
+        (0..count).map(ReplicaId)
     }
 }
 
-impl fmt::Display for ClientId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl From<ClientId> for u32 {
-    fn from(c: ClientId) -> u32 {
-        c.0
-    }
-}
-
-impl<T> Index<ClientId> for Vec<T> {
-    type Output = T;
+impl EventNo {
+    /// The event after this one.
     #[inline]
-    fn index(&self, c: ClientId) -> &T {
-        &self[c.index()]
-    }
-}
-
-impl<T> IndexMut<ClientId> for Vec<T> {
-    #[inline]
-    fn index_mut(&mut self, c: ClientId) -> &mut T {
-        &mut self[c.index()]
+    pub fn next(self) -> Self {
+        EventNo(self.0 + 1)
     }
 }
 
@@ -113,5 +203,46 @@ mod tests {
             [2, 3]
         );
         assert_eq!(ClientId::new(2).plus(3), ClientId::new(5));
+    }
+
+    #[test]
+    fn every_id_indexes_vectors_and_slices_and_prints_as_its_number() {
+        let mut v = vec!['a', 'b', 'c'];
+        v[ReplicaId::new(2)] = 'z';
+        assert_eq!(v[ReplicaId::new(2)], 'z');
+        assert_eq!(v.as_slice()[ProxyId::new(0)], 'a');
+        v.as_mut_slice()[TopicId::new(1)] = 'y';
+        assert_eq!(v[EventNo::new(1)], 'y');
+        assert_eq!(v[FaultId::at(0)], 'a');
+        // An event trace prints `Restart(2)`, `Fault(7)`, `Created(11)`: bare numbers.
+        assert_eq!(format!("{:?}", Some(ReplicaId::new(2))), "Some(2)");
+        assert_eq!(format!("{:?} {}", FaultId::new(7), FaultId::new(7)), "7 7");
+        assert_eq!(
+            format!("{:?}", (EventNo::new(11), ProxyId::new(3))),
+            "(11, 3)"
+        );
+    }
+
+    #[test]
+    fn ids_order_and_convert_like_their_numbers() {
+        assert!(ReplicaId::new(1) < ReplicaId::new(2));
+        assert_eq!(ReplicaId::default(), ReplicaId::new(0));
+        assert_eq!(u32::from(TopicId::new(9)), 9);
+        assert_eq!(ProxyId::at(4).index(), 4);
+        assert_eq!(EventNo::new(4).next(), EventNo::new(5));
+        assert_eq!(
+            ReplicaId::all(3)
+                .rev()
+                .map(ReplicaId::get)
+                .collect::<Vec<_>>(),
+            [2, 1, 0]
+        );
+        assert_eq!(size_of::<ReplicaId>(), size_of::<u32>());
+    }
+
+    #[test]
+    #[should_panic(expected = "fewer than 2^32 of replicas")]
+    fn an_index_past_32_bits_is_refused() {
+        ReplicaId::at(1 << 32);
     }
 }

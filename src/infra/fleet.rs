@@ -12,7 +12,7 @@
 //! says what work a job is and for which endpoint, the fleet says what it costs.
 
 use crate::engine::rng::{Stream, exponential};
-use crate::ids::ClientId;
+use crate::ids::{ClientId, ReplicaId};
 use crate::infra::balancer::Balancer;
 use crate::infra::balancer::BalancerSpec;
 use crate::infra::server::ServerSpec;
@@ -166,14 +166,14 @@ impl Fleet {
 
     /// Replica `r`.
     #[inline]
-    pub fn server(&mut self, r: usize) -> &mut Server {
+    pub fn server(&mut self, r: ReplicaId) -> &mut Server {
         &mut self.servers[r]
     }
 
     /// The balancer's pick for `client` among the replicas in rotation and below their
     /// connection limit; `None` if all are full, or if the pick is a crashed replica the
     /// balancer has not noticed yet (the connection is refused, the request answered 502).
-    pub fn choose(&mut self, client: ClientId) -> Option<u32> {
+    pub fn choose(&mut self, client: ClientId) -> Option<ReplicaId> {
         let servers = &self.servers;
         let out = &self.out;
         let limit = self.max_connections;
@@ -185,13 +185,20 @@ impl Fleet {
                     || limit.is_some_and(|max| servers[r as usize].open_connections() >= max)
             },
         )?;
-        (!self.down[r as usize]).then_some(r)
+        let r = ReplicaId::new(r);
+        (!self.down[r]).then_some(r)
     }
 
     /// Runs `work` for `endpoint` on replica `r` from `now`: its drawn cost, and when it
     /// is done.
     #[inline]
-    pub fn run(&mut self, r: usize, work: Work, endpoint: Endpoint, now: Nanos) -> (Nanos, Nanos) {
+    pub fn run(
+        &mut self,
+        r: ReplicaId,
+        work: Work,
+        endpoint: Endpoint,
+        now: Nanos,
+    ) -> (Nanos, Nanos) {
         let mean = self.cost(work, endpoint);
         let cost = if self.exponential_costs {
             exponential(&mut self.cpu_rng, mean as f64)
@@ -212,15 +219,14 @@ impl Fleet {
 
     /// Whether replica `r`'s process is down.
     #[inline]
-    pub fn is_down(&self, r: u32) -> bool {
-        self.down[r as usize]
+    pub fn is_down(&self, r: ReplicaId) -> bool {
+        self.down[r]
     }
 
     /// Replica `r`'s process crashes at `now`: the CPU time its unfinished jobs would have
     /// used, `(from, to)` each, or `None` if it was down already (nothing happens).
     /// Without health checks the balancer takes it out of rotation at once.
-    pub fn crash(&mut self, r: u32, now: Nanos) -> Option<Vec<(Nanos, Nanos)>> {
-        let r = r as usize;
+    pub fn crash(&mut self, r: ReplicaId, now: Nanos) -> Option<Vec<(Nanos, Nanos)>> {
         if self.down[r] {
             return None;
         }
@@ -232,24 +238,23 @@ impl Fleet {
     }
 
     /// Replica `r`'s process is back; without health checks, in rotation at once.
-    pub fn restart(&mut self, r: u32) {
-        self.down[r as usize] = false;
+    pub fn restart(&mut self, r: ReplicaId) {
+        self.down[r] = false;
         if self.spec.health_check.is_none() {
-            self.out[r as usize] = false;
+            self.out[r] = false;
         }
     }
 
     /// Replica `r` leaves rotation (a deploy drains it) or comes back.
-    pub fn set_out(&mut self, r: u32, out: bool) {
-        self.out[r as usize] = out;
+    pub fn set_out(&mut self, r: ReplicaId, out: bool) {
+        self.out[r] = out;
     }
 
     /// The balancer probes replica `r`: a crashed process fails, a running one passes;
     /// enough in a row take it out of or back into rotation. Returns when to probe next
     /// (`None` without health checks).
-    pub fn probe(&mut self, r: u32) -> Option<Nanos> {
+    pub fn probe(&mut self, r: ReplicaId) -> Option<Nanos> {
         let check = self.spec.health_check?;
-        let r = r as usize;
         let health = &mut self.health[r];
         if self.down[r] {
             health.fails += 1;
@@ -296,7 +301,8 @@ impl Fleet {
 /// What the fleet measured, for the run's result.
 impl Fleet {
     /// When replica `r` entered service.
-    fn in_service_from(&self, r: u32) -> Nanos {
+    fn in_service_from(&self, r: ReplicaId) -> Nanos {
+        let r = r.get();
         if r < self.initial {
             return 0;
         }
@@ -320,14 +326,15 @@ impl Fleet {
     /// CPU utilisation of all replicas over their time in service within the window; a
     /// replica is out of service while it is down (`down(r)`: the intervals replica `r`
     /// is down).
-    pub fn cpu_utilisation(&self, down: impl Fn(u32) -> Vec<(Nanos, Nanos)>) -> f64 {
+    pub fn cpu_utilisation(&self, down: impl Fn(ReplicaId) -> Vec<(Nanos, Nanos)>) -> f64 {
         let (start, end) = self.window;
         let mut busy = 0u128;
         let mut capacity = 0u128;
         for (r, server) in self.servers.iter().enumerate() {
-            let from = self.in_service_from(r as u32).max(start);
+            let r = ReplicaId::at(r);
+            let from = self.in_service_from(r).max(start);
             busy += server.busy_in_window();
-            let down: Nanos = down(r as u32)
+            let down: Nanos = down(r)
                 .iter()
                 .map(|(a, b)| (*b).min(end).saturating_sub((*a).max(from)))
                 .sum();
@@ -495,11 +502,11 @@ mod tests {
         let mut push = server(2);
         push.cost.push = 6 * S;
         f.costs = push.cost;
-        f.run(0, Work::Push, Endpoint::Transport, 0);
+        f.run(ReplicaId::new(0), Work::Push, Endpoint::Transport, 0);
         // Capacity: replica 0 the whole minute, replica 1 less its 10 s down, replica 2
         // from its scale step at 10 s: 60 + 50 + 50 core-seconds for 6 busy.
         let down = |r| {
-            if r == 1 {
+            if r == ReplicaId::new(1) {
                 vec![(20 * S, 30 * S)]
             } else {
                 vec![]
@@ -512,22 +519,22 @@ mod tests {
     fn round_robin_passes_over_full_and_crashed_replicas() {
         let mut f = fleet(None);
         assert_eq!(f.active(), 2);
-        assert_eq!(f.choose(ClientId::new(0)), Some(0));
-        f.server(0).connection_opened();
+        assert_eq!(f.choose(ClientId::new(0)), Some(ReplicaId::new(0)));
+        f.server(ReplicaId::new(0)).connection_opened();
         // Replica 0 is at its limit of one: the next picks go to 1.
-        assert_eq!(f.choose(ClientId::new(1)), Some(1));
-        f.server(1).connection_opened();
+        assert_eq!(f.choose(ClientId::new(1)), Some(ReplicaId::new(1)));
+        f.server(ReplicaId::new(1)).connection_opened();
         assert_eq!(f.choose(ClientId::new(2)), None, "every replica is full");
-        f.server(1).connection_closed();
-        assert_eq!(f.crash(1, S).map(|v| v.len()), Some(0));
-        assert_eq!(f.crash(1, S), None, "down already");
+        f.server(ReplicaId::new(1)).connection_closed();
+        assert_eq!(f.crash(ReplicaId::new(1), S).map(|v| v.len()), Some(0));
+        assert_eq!(f.crash(ReplicaId::new(1), S), None, "down already");
         assert_eq!(
             f.choose(ClientId::new(3)),
             None,
             "out of rotation at once without health checks"
         );
-        f.restart(1);
-        assert_eq!(f.choose(ClientId::new(4)), Some(1));
+        f.restart(ReplicaId::new(1));
+        assert_eq!(f.choose(ClientId::new(4)), Some(ReplicaId::new(1)));
     }
 
     #[test]
@@ -538,22 +545,22 @@ mod tests {
             healthy_threshold: 1,
         };
         let mut f = fleet(Some(check));
-        f.crash(0, S);
-        assert!(f.is_down(0));
+        f.crash(ReplicaId::new(0), S);
+        assert!(f.is_down(ReplicaId::new(0)));
         // Still in rotation until two probes fail: the pick lands on it and is refused.
         assert_eq!(f.choose(ClientId::new(0)), None);
-        assert_eq!(f.probe(0), Some(5 * S));
-        assert_eq!(f.probe(0), Some(5 * S));
+        assert_eq!(f.probe(ReplicaId::new(0)), Some(5 * S));
+        assert_eq!(f.probe(ReplicaId::new(0)), Some(5 * S));
         assert_eq!(
             f.choose(ClientId::new(1)),
-            Some(1),
+            Some(ReplicaId::new(1)),
             "out of rotation after the second failure"
         );
-        f.restart(0);
-        f.probe(0);
+        f.restart(ReplicaId::new(0));
+        f.probe(ReplicaId::new(0));
         assert_eq!(
             f.choose(ClientId::new(2)),
-            Some(0),
+            Some(ReplicaId::new(0)),
             "back after one passing probe"
         );
     }
@@ -573,7 +580,12 @@ mod tests {
             ),
             (2, 2, 3)
         );
-        let (cost, done) = f.run(0, Work::BrokerMessage, Endpoint::Transport, 10);
+        let (cost, done) = f.run(
+            ReplicaId::new(0),
+            Work::BrokerMessage,
+            Endpoint::Transport,
+            10,
+        );
         assert_eq!((cost, done), (7, 17), "a fixed cost on an idle core");
     }
 }

@@ -10,6 +10,7 @@
 //! (their timers and bytes are the simulation's), nor how a path is read from the scenario
 //! (the simulation hands each group's [`Path`] in, already resolved).
 
+use crate::ids::{ClientId, ProxyId};
 use crate::infra::buffering::{Buffers, Flush};
 use crate::metrics::{ProxyResult, fixed};
 use crate::time::Nanos;
@@ -18,7 +19,7 @@ use crate::time::Nanos;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Path {
     /// The proxies on the path (indices into the run's proxies), client side first.
-    pub proxies: Vec<u32>,
+    pub proxies: Vec<ProxyId>,
     /// The shortest idle timeout of the proxies and the load balancer.
     pub idle_timeout: Option<Nanos>,
     /// One-way delay of the topology links and the proxies on the path.
@@ -32,10 +33,10 @@ pub struct Path {
     /// The proxies credited with what the path does: the one whose idle timeout is
     /// shortest (`None` when the balancer's is shorter), whose lifetime is shortest, which
     /// buffers with the smallest flush size, which denies.
-    pub idle_closer: Option<u32>,
-    pub lifetime_closer: Option<u32>,
-    pub buffering_proxy: Option<u32>,
-    pub denier: Option<u32>,
+    pub idle_closer: Option<ProxyId>,
+    pub lifetime_closer: Option<ProxyId>,
+    pub buffering_proxy: Option<ProxyId>,
+    pub denier: Option<ProxyId>,
 }
 
 /// What happened at one proxy during a run.
@@ -93,11 +94,10 @@ impl<M> Middleboxes<M> {
     /// `in_window`). An admitted connection still has to be [`Self::opened`].
     pub fn admits(&mut self, group: usize, in_window: bool) -> bool {
         let path = &self.paths[group];
-        if self.balancer_down || path.proxies.iter().any(|p| self.proxy_down[*p as usize]) {
+        if self.balancer_down || path.proxies.iter().any(|p| self.proxy_down[*p]) {
             return false;
         }
-        for p in &path.proxies {
-            let p = *p as usize;
+        for &p in &path.proxies {
             if self.capacity[p].is_some_and(|cap| self.stats[p].open >= cap) {
                 self.stats[p].refused += u64::from(in_window);
                 return false;
@@ -109,7 +109,7 @@ impl<M> Middleboxes<M> {
     /// A connection of group `group` is open through its proxies.
     pub fn opened(&mut self, group: usize) {
         for p in &self.paths[group].proxies {
-            let stats = &mut self.stats[*p as usize];
+            let stats = &mut self.stats[*p];
             stats.open += 1;
             stats.peak = stats.peak.max(stats.open);
         }
@@ -118,14 +118,14 @@ impl<M> Middleboxes<M> {
     /// A connection of group `group` that was [`Self::opened`] closed.
     pub fn closed(&mut self, group: usize) {
         for p in &self.paths[group].proxies {
-            self.stats[*p as usize].open -= 1;
+            self.stats[*p].open -= 1;
         }
     }
 
     /// A request of group `group` went through its proxies (in the window).
     pub fn saw_request(&mut self, group: usize) {
         for p in &self.paths[group].proxies {
-            self.stats[*p as usize].requests += 1;
+            self.stats[*p].requests += 1;
         }
     }
 
@@ -133,19 +133,19 @@ impl<M> Middleboxes<M> {
     /// group `group` (in the window): the proxy responsible counts it.
     pub fn idle_closed(&mut self, group: usize) {
         if let Some(p) = self.paths[group].idle_closer {
-            self.stats[p as usize].idle_closes += 1;
+            self.stats[p].idle_closes += 1;
         }
     }
 
     pub fn lifetime_closed(&mut self, group: usize) {
         if let Some(p) = self.paths[group].lifetime_closer {
-            self.stats[p as usize].lifetime_closes += 1;
+            self.stats[p].lifetime_closes += 1;
         }
     }
 
     pub fn denied(&mut self, group: usize) {
         if let Some(p) = self.paths[group].denier {
-            self.stats[p as usize].denied += 1;
+            self.stats[p].denied += 1;
         }
     }
 
@@ -154,14 +154,14 @@ impl<M> Middleboxes<M> {
     /// gathered. Returns the messages to forward now: none while the buffer fills, all of
     /// them in the order they came when it is full (`msg` alone on a path that does not
     /// buffer).
-    pub fn buffer(&mut self, group: usize, c: usize, msg: M, bytes: u64) -> Vec<M> {
+    pub fn buffer(&mut self, group: usize, c: ClientId, msg: M, bytes: u64) -> Vec<M> {
         let path = &self.paths[group];
         let Some(flush) = path.buffering else {
             return vec![msg];
         };
-        let flushed = self.buffers.hold(c, msg, bytes, flush);
+        let flushed = self.buffers.hold(c.index(), msg, bytes, flush);
         if let Some(p) = path.buffering_proxy {
-            let stats = &mut self.stats[p as usize];
+            let stats = &mut self.stats[p];
             stats.buffered += bytes;
             stats.peak_buffered = stats.peak_buffered.max(stats.buffered);
             if let Flush::Full { bytes, .. } = flushed {
@@ -176,14 +176,14 @@ impl<M> Middleboxes<M> {
 
     /// Whether a buffering proxy holds something of client `c`'s streamed response.
     #[inline]
-    pub fn holds(&self, c: usize) -> bool {
-        self.buffers.holds(c)
+    pub fn holds(&self, c: ClientId) -> bool {
+        self.buffers.holds(c.index())
     }
 
     /// Proxy `proxy` (or, with `None`, the balancer) goes down for a restart, or is back.
-    pub fn set_down(&mut self, proxy: Option<u32>, down: bool) {
+    pub fn set_down(&mut self, proxy: Option<ProxyId>, down: bool) {
         match proxy {
-            Some(p) => self.proxy_down[p as usize] = down,
+            Some(p) => self.proxy_down[p] = down,
             None => self.balancer_down = down,
         }
     }
@@ -224,12 +224,12 @@ mod tests {
     /// group 1 direct.
     fn office() -> Middleboxes<&'static str> {
         let through = Path {
-            proxies: vec![0, 1],
+            proxies: vec![ProxyId::new(0), ProxyId::new(1)],
             buffering: Some(800),
-            idle_closer: Some(1),
-            lifetime_closer: Some(0),
-            buffering_proxy: Some(1),
-            denier: Some(0),
+            idle_closer: Some(ProxyId::new(1)),
+            lifetime_closer: Some(ProxyId::new(0)),
+            buffering_proxy: Some(ProxyId::new(1)),
+            denier: Some(ProxyId::new(0)),
             ..Path::default()
         };
         Middleboxes::new(vec![through, Path::default()], vec![Some(2), None])
@@ -262,13 +262,13 @@ mod tests {
     #[test]
     fn a_restart_refuses_everything_through_it() {
         let mut m = office();
-        m.set_down(Some(1), true);
+        m.set_down(Some(ProxyId::new(1)), true);
         assert!(!m.admits(0, true));
         assert!(m.admits(1, true));
         m.set_down(None, true);
         assert!(!m.admits(1, true), "the balancer is on every path");
         m.set_down(None, false);
-        m.set_down(Some(1), false);
+        m.set_down(Some(ProxyId::new(1)), false);
         assert!(m.admits(0, true));
         assert_eq!(
             result(&m)[0].refused,
@@ -286,9 +286,9 @@ mod tests {
         m.idle_closed(1);
         m.saw_request(0);
         m.saw_request(0);
-        assert!(m.buffer(0, 7, "a", 300).is_empty());
-        assert_eq!(m.buffer(0, 7, "b", 500), ["a", "b"]);
-        assert!(m.buffer(0, 7, "c", 100).is_empty());
+        assert!(m.buffer(0, ClientId::new(7), "a", 300).is_empty());
+        assert_eq!(m.buffer(0, ClientId::new(7), "b", 500), ["a", "b"]);
+        assert!(m.buffer(0, ClientId::new(7), "c", 100).is_empty());
         let r = result(&m);
         assert_eq!(
             (r[0].lifetime_closes, r[0].denied, r[0].idle_closes),
@@ -305,16 +305,16 @@ mod tests {
     #[test]
     fn buffering_holds_until_the_flush_size_and_keeps_the_peak_per_proxy() {
         let mut m = office();
-        assert!(m.buffer(0, 1, "a", 500).is_empty());
-        assert!(m.buffer(0, 2, "b", 700).is_empty());
-        assert!(m.holds(1) && m.holds(2));
+        assert!(m.buffer(0, ClientId::new(1), "a", 500).is_empty());
+        assert!(m.buffer(0, ClientId::new(2), "b", 700).is_empty());
+        assert!(m.holds(ClientId::new(1)) && m.holds(ClientId::new(2)));
         assert_eq!(
-            m.buffer(0, 1, "c", 300),
+            m.buffer(0, ClientId::new(1), "c", 300),
             ["a", "c"],
             "client 1's buffer filled: its bytes leave in order"
         );
-        assert!(!m.holds(1));
-        assert!(m.holds(2), "client 2's bytes are still held");
+        assert!(!m.holds(ClientId::new(1)));
+        assert!(m.holds(ClientId::new(2)), "client 2's bytes are still held");
         assert_eq!(
             result(&m)[1].peak_buffered_bytes,
             1500,
@@ -326,10 +326,10 @@ mod tests {
             "the other proxy buffers nothing"
         );
         assert_eq!(
-            m.buffer(1, 3, "d", 10),
+            m.buffer(1, ClientId::new(3), "d", 10),
             ["d"],
             "a direct path passes at once"
         );
-        assert!(!m.holds(3));
+        assert!(!m.holds(ClientId::new(3)));
     }
 }

@@ -7,6 +7,7 @@
 //! nor the words that describe a fault (the simulation names its replicas, groups and
 //! proxies).
 
+use crate::ids::FaultId;
 use crate::metrics::series::TimeSeries;
 use crate::metrics::{FaultResult, fixed};
 use crate::time::Nanos;
@@ -41,25 +42,25 @@ impl FaultRecovery {
     }
 
     /// Fault `k`, a rolling deploy, goes through `replicas` replicas.
-    pub fn deploys(&mut self, k: u32, replicas: u32) {
-        self.stats[k as usize].deployed = replicas;
+    pub fn deploys(&mut self, k: FaultId, replicas: u32) {
+        self.stats[k].deployed = replicas;
     }
 
     /// The replicas fault `k` deployed to (0 unless it is a rolling deploy).
-    pub fn deployed(&self, k: u32) -> u32 {
-        self.stats[k as usize].deployed
+    pub fn deployed(&self, k: FaultId) -> u32 {
+        self.stats[k].deployed
     }
 
     /// Fault `k` cut off one more client, as it struck.
-    pub fn cut_off(&mut self, k: u32) {
-        self.stats[k as usize].affected += 1;
+    pub fn cut_off(&mut self, k: FaultId) {
+        self.stats[k].affected += 1;
     }
 
     /// A later step of fault `k` cut off `clients` more clients, and its recovery waits
     /// for them too (a rolling deploy takes each replica in turn, and recovers from the
     /// whole of it).
-    pub fn cut_off_later(&mut self, k: u32, clients: u64) {
-        let stats = &mut self.stats[k as usize];
+    pub fn cut_off_later(&mut self, k: FaultId, clients: u64) {
+        let stats = &mut self.stats[k];
         stats.affected += clients;
         if clients > 0 {
             stats.recovered_at = None;
@@ -68,8 +69,8 @@ impl FaultRecovery {
 
     /// A client fault `k` cut off is back at `now`; the fault has recovered once
     /// [`RECOVERED_SHARE`] of its clients are.
-    pub fn recovered(&mut self, k: u32, now: Nanos) {
-        let stats = &mut self.stats[k as usize];
+    pub fn recovered(&mut self, k: FaultId, now: Nanos) {
+        let stats = &mut self.stats[k];
         stats.recovered += 1;
         let needed = (stats.affected as f64 * RECOVERED_SHARE).ceil() as u64;
         if stats.recovered_at.is_none() && stats.recovered >= needed {
@@ -122,21 +123,21 @@ mod tests {
     fn a_fault_recovers_when_99_percent_of_its_clients_are_back() {
         let mut faults = FaultRecovery::new(1);
         for _ in 0..200 {
-            faults.cut_off(0);
+            faults.cut_off(FaultId::new(0));
         }
         for k in 0..198 {
-            faults.recovered(0, 10 * S + k);
+            faults.recovered(FaultId::new(0), 10 * S + k);
         }
         // ceil(0.99 × 200) = 198: the 198th client back is the recovery.
         let at = |f: &FaultRecovery| f.stats[0].recovered_at;
         assert_eq!(at(&faults), Some(10 * S + 197));
-        faults.recovered(0, 20 * S);
+        faults.recovered(FaultId::new(0), 20 * S);
         assert_eq!(at(&faults), Some(10 * S + 197), "the first time counts");
         // A deploy step cutting off more clients: recovery waits for them again.
-        faults.cut_off_later(0, 100);
+        faults.cut_off_later(FaultId::new(0), 100);
         assert_eq!(at(&faults), None);
-        faults.cut_off_later(0, 0);
-        faults.recovered(0, 30 * S);
+        faults.cut_off_later(FaultId::new(0), 0);
+        faults.recovered(FaultId::new(0), 30 * S);
         // 200 back of 300, needed ceil(297) = 297.
         assert_eq!(at(&faults), None);
     }
@@ -144,8 +145,8 @@ mod tests {
     #[test]
     fn a_result_reads_the_series_from_the_faults_second_on() {
         let mut faults = FaultRecovery::new(1);
-        faults.cut_off(0);
-        faults.recovered(0, 7 * S + S / 2);
+        faults.cut_off(FaultId::new(0));
+        faults.recovered(FaultId::new(0), 7 * S + S / 2);
         let mut series = TimeSeries::default();
         series.cpu_utilisation = vec![1.0, 0.2, 0.96, 0.5];
         series.new_connections = vec![50, 3, 9, 4];

@@ -7,6 +7,7 @@
 //! the run's state (the [`super::world::World`] builds itself from what these return).
 //! Every function here is pure: the same scenario gives the same parts.
 
+use crate::ids::ProxyId;
 use crate::infra::middleboxes::{Middleboxes, Path};
 use crate::net::link::LinkParams;
 use crate::scenario::faults::FaultKind;
@@ -61,7 +62,9 @@ fn paths_of(scenario: &Scenario) -> Vec<Path> {
                     .path
                     .proxies
                     .iter()
-                    .filter_map(|p| value(&scenario.proxies[*p as usize]).map(|v| (v, *p)))
+                    .filter_map(|p| {
+                        value(&scenario.proxies[*p as usize]).map(|v| (v, ProxyId::new(*p)))
+                    })
                     .min()
             };
             let proxy_idle = least(|p| p.idle_timeout);
@@ -80,9 +83,16 @@ fn paths_of(scenario: &Scenario) -> Vec<Path> {
                 .proxies
                 .iter()
                 .copied()
-                .find(|p| scenario.proxies[*p as usize].deny_websocket);
+                .find(|p| scenario.proxies[*p as usize].deny_websocket)
+                .map(ProxyId::new);
             Path {
-                proxies: group.path.proxies.clone(),
+                proxies: group
+                    .path
+                    .proxies
+                    .iter()
+                    .copied()
+                    .map(ProxyId::new)
+                    .collect(),
                 idle_timeout,
                 latency: group.path.latency + proxies.iter().map(|p| p.latency).sum::<Nanos>(),
                 buffering: buffering.map(|(b, _)| b),

@@ -4,6 +4,7 @@
 //! queue; the arrival event only names the connection, because TCP delivers in order.
 
 pub use crate::ids::ClientId;
+use crate::ids::{EventNo, FaultId, ReplicaId};
 pub use crate::transport::message::{ConnInfo, MsgKind};
 
 /// Something that happens at a point in simulated time.
@@ -40,32 +41,32 @@ pub enum Event {
         generation: u32,
         reason: u32,
     },
-    /// The drain period of the replicas from this index on ended.
-    DrainEnd(u32),
+    /// The drain period of the replicas from this one on ended.
+    DrainEnd(ReplicaId),
     /// The client's downlink may be free for the next message of its send buffer.
     LinkFree(ClientId),
     /// Time for the server's next HTTP/2 PING on the client's connection, if it is still of
     /// this generation.
     Http2PingTimer { client: ClientId, generation: u32 },
-    /// Workload event number `n` is created.
-    Created(u32),
+    /// The workload's event `k` (in its source's order) is created.
+    Created(EventNo),
     /// The broker's message for workload event `event` reaches replica `replica`.
-    BrokerDelivery { replica: u32, event: u32 },
+    BrokerDelivery { replica: ReplicaId, event: EventNo },
     /// Replica `replica` finished processing the broker's message for event `event`.
-    BrokerDone { replica: u32, event: u32 },
+    BrokerDone { replica: ReplicaId, event: EventNo },
     /// Scale step `k` of the load balancer takes effect.
     Scale(u32),
     /// Scheduled fault `k` happens.
-    Fault(u32),
+    Fault(FaultId),
     /// Replica `r` is back after a crash.
-    Restart(u32),
+    Restart(ReplicaId),
     /// The load balancer probes replica `r`.
-    HealthProbe(u32),
+    HealthProbe(ReplicaId),
     /// Step `step` of deploy fault `fault`: replica step/3 leaves service (step % 3 = 0),
     /// is closed (1), is back (2).
-    Deploy { fault: u32, step: u32 },
+    Deploy { fault: FaultId, step: u32 },
     /// The proxy or balancer restarted by fault `k` is back.
-    MiddleboxBack(u32),
+    MiddleboxBack(FaultId),
     /// Client message `k` (of the workload's messages) is written by its client.
     ClientMessage(u32),
 }
@@ -106,20 +107,20 @@ impl crate::engine::Packed for Event {
                 debug_assert!(g < 1 << 24 && reason < 256);
                 (14, c.get(), g | reason << 24)
             }
-            Event::DrainEnd(r) => (15, 0, r),
+            Event::DrainEnd(r) => (15, 0, r.get()),
             Event::Http2PingTimer {
                 client: c,
                 generation: g,
             } => (7, c.get(), g),
-            Event::Created(n) => (8, 0, n),
+            Event::Created(n) => (8, 0, n.get()),
             Event::BrokerDelivery {
                 replica: r,
                 event: n,
-            } => (9, r, n),
+            } => (9, r.get(), n.get()),
             Event::BrokerDone {
                 replica: r,
                 event: n,
-            } => (10, r, n),
+            } => (10, r.get(), n.get()),
             Event::Scale(k) => (11, 0, k),
             Event::JobDone {
                 client: c,
@@ -162,11 +163,11 @@ impl crate::engine::Packed for Event {
                 job: Job::Http2Ping,
                 epoch: e,
             } => (21, c.get(), e),
-            Event::Fault(k) => (22, 0, k),
-            Event::Restart(r) => (23, 0, r),
-            Event::HealthProbe(r) => (24, 0, r),
-            Event::Deploy { fault: k, step } => (25, k, step),
-            Event::MiddleboxBack(k) => (26, 0, k),
+            Event::Fault(k) => (22, 0, k.get()),
+            Event::Restart(r) => (23, 0, r.get()),
+            Event::HealthProbe(r) => (24, 0, r.get()),
+            Event::Deploy { fault: k, step } => (25, k.get(), step),
+            Event::MiddleboxBack(k) => (26, 0, k.get()),
             Event::ClientMessage(k) => (27, 0, k),
             Event::JobDone {
                 client: c,
@@ -210,19 +211,19 @@ impl crate::engine::Packed for Event {
                 generation: aux & 0x00ff_ffff,
                 reason: aux >> 24,
             },
-            15 => Event::DrainEnd(aux),
+            15 => Event::DrainEnd(ReplicaId::new(aux)),
             7 => Event::Http2PingTimer {
                 client,
                 generation: aux,
             },
-            8 => Event::Created(aux),
+            8 => Event::Created(EventNo::new(aux)),
             9 => Event::BrokerDelivery {
-                replica: slot,
-                event: aux,
+                replica: ReplicaId::new(slot),
+                event: EventNo::new(aux),
             },
             10 => Event::BrokerDone {
-                replica: slot,
-                event: aux,
+                replica: ReplicaId::new(slot),
+                event: EventNo::new(aux),
             },
             11 => Event::Scale(aux),
             16 => Event::JobDone {
@@ -255,14 +256,14 @@ impl crate::engine::Packed for Event {
                 job: Job::Http2Ping,
                 epoch: aux,
             },
-            22 => Event::Fault(aux),
-            23 => Event::Restart(aux),
-            24 => Event::HealthProbe(aux),
+            22 => Event::Fault(FaultId::new(aux)),
+            23 => Event::Restart(ReplicaId::new(aux)),
+            24 => Event::HealthProbe(ReplicaId::new(aux)),
             25 => Event::Deploy {
-                fault: slot,
+                fault: FaultId::new(slot),
                 step: aux,
             },
-            26 => Event::MiddleboxBack(aux),
+            26 => Event::MiddleboxBack(FaultId::new(aux)),
             27 => Event::ClientMessage(aux),
             28 => Event::JobDone {
                 client,
@@ -397,19 +398,19 @@ mod tests {
                 generation: 77,
                 reason: CloseReason::Drain as u32,
             },
-            Event::DrainEnd(3),
+            Event::DrainEnd(ReplicaId::new(3)),
             Event::Http2PingTimer {
                 client: c,
                 generation: 12,
             },
-            Event::Created(u32::MAX),
+            Event::Created(EventNo::new(u32::MAX)),
             Event::BrokerDelivery {
-                replica: 999,
-                event: 5,
+                replica: ReplicaId::new(999),
+                event: EventNo::new(5),
             },
             Event::BrokerDone {
-                replica: 3,
-                event: u32::MAX,
+                replica: ReplicaId::new(3),
+                event: EventNo::new(u32::MAX),
             },
             Event::Scale(2),
             Event::JobDone {
@@ -447,11 +448,14 @@ mod tests {
                 job: Job::Http2Ping,
                 epoch: 2,
             },
-            Event::Fault(3),
-            Event::Restart(9),
-            Event::HealthProbe(1),
-            Event::Deploy { fault: 3, step: 8 },
-            Event::MiddleboxBack(2),
+            Event::Fault(FaultId::new(3)),
+            Event::Restart(ReplicaId::new(9)),
+            Event::HealthProbe(ReplicaId::new(1)),
+            Event::Deploy {
+                fault: FaultId::new(3),
+                step: 8,
+            },
+            Event::MiddleboxBack(FaultId::new(2)),
             Event::ClientMessage(u32::MAX),
             Event::JobDone {
                 client: c,
@@ -467,5 +471,60 @@ mod tests {
         for event in events {
             assert_eq!(Event::unpack(event.pack()), event);
         }
+    }
+
+    /// The queue orders equal times by packed value, so typed ids must keep the bit
+    /// layout they had as bare numbers: kind in the top byte, replica or fault in the
+    /// next three, event number, replica or step in the low four.
+    #[test]
+    fn typed_ids_keep_the_bit_layout_of_bare_numbers() {
+        let at = |kind: u64, slot: u64, aux: u64| kind << 56 | slot << 32 | aux;
+        let cases = [
+            (Event::Created(EventNo::new(77)), at(8, 0, 77)),
+            (
+                Event::BrokerDelivery {
+                    replica: ReplicaId::new(5),
+                    event: EventNo::new(9),
+                },
+                at(9, 5, 9),
+            ),
+            (
+                Event::BrokerDone {
+                    replica: ReplicaId::new(2),
+                    event: EventNo::new(u32::MAX),
+                },
+                at(10, 2, u32::MAX as u64),
+            ),
+            (Event::DrainEnd(ReplicaId::new(3)), at(15, 0, 3)),
+            (Event::Fault(FaultId::new(4)), at(22, 0, 4)),
+            (Event::Restart(ReplicaId::new(6)), at(23, 0, 6)),
+            (Event::HealthProbe(ReplicaId::new(1)), at(24, 0, 1)),
+            (
+                Event::Deploy {
+                    fault: FaultId::new(7),
+                    step: 11,
+                },
+                at(25, 7, 11),
+            ),
+            (Event::MiddleboxBack(FaultId::new(8)), at(26, 0, 8)),
+        ];
+        for (event, packed) in cases {
+            assert_eq!(event.pack(), packed, "{event:?}");
+        }
+        // Their traces read as they did with bare numbers.
+        assert_eq!(
+            format!(
+                "{:?}",
+                Event::Deploy {
+                    fault: FaultId::new(7),
+                    step: 11
+                }
+            ),
+            "Deploy { fault: 7, step: 11 }"
+        );
+        assert_eq!(
+            format!("{:?}", Event::Restart(ReplicaId::new(6))),
+            "Restart(6)"
+        );
     }
 }

@@ -7,6 +7,7 @@ use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUS
 use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
+use crate::ids::{EventNo, ReplicaId};
 use crate::infra::fanout::Fanout;
 use crate::infra::fleet::{Endpoint, Fleet, Work};
 use crate::infra::middleboxes::Middleboxes;
@@ -35,7 +36,7 @@ pub struct Client {
     /// TLS on its connections (its group's).
     tls: TlsVersion,
     /// The server replica serving it now.
-    replica: u32,
+    replica: ReplicaId,
     /// Behind a layer-7 balancer: its request or stream counts as active on the replica.
     active_on_replica: bool,
     /// Events it never received because no broker brought them to its replica.
@@ -265,7 +266,7 @@ impl<'s> World<'s> {
             s.at(*start, Event::ClientStart(ClientId::at(c)));
         }
         for (n, time) in self.source.times.iter().enumerate() {
-            s.at(*time, Event::Created(n as u32));
+            s.at(*time, Event::Created(EventNo::at(n)));
         }
         for (k, message) in self.source.messages.iter().enumerate() {
             s.at(message.at, Event::ClientMessage(k as u32));
@@ -515,7 +516,7 @@ impl<'s> World<'s> {
         {
             let group = self.clients[c].group as usize;
             let bytes = msg.payload + msg.framing;
-            for held in self.middleboxes.buffer(group, c.index(), msg, bytes) {
+            for held in self.middleboxes.buffer(group, c, msg, bytes) {
                 self.transmit_or_buffer(c, direction, held, now, s);
             }
             return;
@@ -1150,7 +1151,7 @@ impl Model for World<'_> {
             Event::BrokerDone {
                 replica: r,
                 event: n,
-            } => self.event_at_replica(r, n, now, s),
+            } => self.event_at_replica(r, n.get(), now, s),
             Event::Scale(step) => self.scale(step, now, s),
             Event::Fault(k) => self.fault(k, now, s),
             Event::Restart(r) => self.restart(r),

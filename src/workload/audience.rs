@@ -8,12 +8,13 @@
 
 use super::{AudienceSpec, Inputs, TraceAudience};
 use crate::engine::rng::{self, RngExt, Stream};
+use crate::ids::TopicId;
 
 /// The receivers of one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     All,
-    Topic(u32),
+    Topic(TopicId),
     User(u32),
 }
 
@@ -26,7 +27,7 @@ pub struct Audiences {
     topics: Vec<Vec<u32>>,
     users: Vec<Vec<u32>>,
     /// Per client: the topics it subscribes to, ascending.
-    subscriptions: Vec<Vec<u32>>,
+    subscriptions: Vec<Vec<TopicId>>,
 }
 
 impl Audiences {
@@ -58,7 +59,9 @@ impl Audiences {
             let mut stream = rng::stream(inputs.seed, "subscriptions");
             let mut topics = DistinctTopics::new(topics, subscriptions, exponent);
             for chosen in &mut audiences.subscriptions {
-                *chosen = topics.draw(subscriptions, &mut stream);
+                *chosen = (topics.draw(subscriptions, &mut stream).into_iter())
+                    .map(TopicId::new)
+                    .collect();
             }
         }
         let mut stream = rng::stream(inputs.seed, "audience");
@@ -66,7 +69,7 @@ impl Audiences {
             let audience = match (by_row, w.audience) {
                 (Some(rows), _) => match rows[n] {
                     TraceAudience::All => Audience::All,
-                    TraceAudience::Topic(t) => Audience::Topic(t),
+                    TraceAudience::Topic(t) => Audience::Topic(TopicId::new(t)),
                     TraceAudience::User(u) => Audience::User(u),
                 },
                 (None, AudienceSpec::All) => Audience::All,
@@ -74,7 +77,7 @@ impl Audiences {
                     Audience::User(stream.random_range(0..clients as u32))
                 }
                 (None, AudienceSpec::Topics { topics, .. }) => {
-                    Audience::Topic(stream.random_range(0..topics))
+                    Audience::Topic(TopicId::new(stream.random_range(0..topics)))
                 }
             };
             audiences.push(audience);
@@ -98,7 +101,7 @@ impl Audiences {
         self.by_event.push(audience);
         match audience {
             Audience::All => self.all.push(n),
-            Audience::Topic(t) => self.topics[t as usize].push(n),
+            Audience::Topic(t) => self.topics[t].push(n),
             Audience::User(u) => self.users[u as usize].push(n),
         }
     }
@@ -123,7 +126,7 @@ impl Audiences {
         };
         let mut count = within(&self.all) + within(&self.users[c as usize]);
         for t in &self.subscriptions[c as usize] {
-            count += within(&self.topics[*t as usize]);
+            count += within(&self.topics[*t]);
         }
         count
     }
@@ -133,7 +136,7 @@ impl Audiences {
         let mut counts = vec![0u64; self.topics.len()];
         for chosen in &self.subscriptions {
             for t in chosen {
-                counts[*t as usize] += 1;
+                counts[*t] += 1;
             }
         }
         counts
@@ -332,15 +335,18 @@ mod tests {
         let mut a = Audiences {
             topics: vec![Vec::new(); 3],
             users: vec![Vec::new(); 2],
-            subscriptions: vec![vec![0, 2], vec![1]],
+            subscriptions: vec![
+                vec![TopicId::new(0), TopicId::new(2)],
+                vec![TopicId::new(1)],
+            ],
             ..Audiences::default()
         };
         for audience in [
             Audience::All,
-            Audience::Topic(0),
-            Audience::Topic(1),
+            Audience::Topic(TopicId::new(0)),
+            Audience::Topic(TopicId::new(1)),
             Audience::User(1),
-            Audience::Topic(2),
+            Audience::Topic(TopicId::new(2)),
             Audience::All,
         ] {
             a.push(audience);

@@ -1,7 +1,7 @@
 //! Audiences: events for the subscribers of a topic, or for one user, reach exactly those
 //! clients on every transport, and each client pays only for its own events.
 
-use rtsim::ids::ClientId;
+use rtsim::ids::{ClientId, TopicId};
 use rtsim::scenario::Override;
 use rtsim::sim::{DEFAULT_LIMITS, run_variant_with_ledgers};
 use rtsim::workload::{Audience, EventLog};
@@ -205,7 +205,7 @@ fn trace_rows_name_their_audience() {
     let log = EventLog::generate(&s);
     assert_eq!(log.audience(0), Audience::All);
     assert_eq!(log.audience(1), Audience::User(3));
-    assert_eq!(log.audience(2), Audience::Topic(1));
+    assert_eq!(log.audience(2), Audience::Topic(TopicId::new(1)));
     let subscribers = log.audiences.as_ref().unwrap().subscribers_per_topic()[1];
     assert_eq!(pairs(&log, 40), 40 + 1 + subscribers + 1);
     let (result, _) =

@@ -233,7 +233,7 @@ impl World<'_> {
             .map(|t| {
                 (
                     t.index(),
-                    self.transports[*t].request_outstanding() || self.middleboxes.holds(t.index()),
+                    self.transports[*t].request_outstanding() || self.middleboxes.holds(*t),
                 )
             })
             .collect();
@@ -290,7 +290,7 @@ impl World<'_> {
 impl World<'_> {
     /// Nothing of `c`'s connection is in flight in either direction or held at a proxy.
     pub(super) fn is_quiet(&self, c: ClientId) -> bool {
-        self.connections.is_quiet(c.index()) && !self.middleboxes.holds(c.index())
+        self.connections.is_quiet(c.index()) && !self.middleboxes.holds(c)
     }
 
     /// Something of `c`'s connection is on the wire, at a proxy or in the server's CPU (a

@@ -22,6 +22,7 @@
 use super::World;
 use crate::engine::Scheduler;
 use crate::engine::rng::RngExt;
+use crate::ids::{FaultId, ProxyId, ReplicaId};
 use crate::metrics::FaultResult;
 use crate::scenario::ReconnectPolicy;
 use crate::scenario::faults::FaultKind;
@@ -32,10 +33,10 @@ impl World<'_> {
     /// Schedules the faults and, with health checks, each replica's probes.
     pub(super) fn schedule_faults(&self, s: &mut Scheduler<Event>) {
         for (k, fault) in self.scenario.faults.iter().enumerate() {
-            s.at(fault.at, Event::Fault(k as u32));
+            s.at(fault.at, Event::Fault(FaultId::at(k)));
         }
         if let Some(check) = self.scenario.balancer.health_check {
-            for r in 0..self.fleet.servers().len() as u32 {
+            for r in ReplicaId::all(self.fleet.servers().len() as u32) {
                 s.at(check.interval, Event::HealthProbe(r));
             }
         }
@@ -84,20 +85,22 @@ impl World<'_> {
         if awaiting == 0 {
             return;
         }
-        self.fault_recovery.recovered(awaiting - 1, now);
+        self.fault_recovery
+            .recovered(FaultId::new(awaiting - 1), now);
     }
 
     /// Whether replica `r`'s process is down.
-    pub(super) fn replica_down(&self, r: u32) -> bool {
+    pub(super) fn replica_down(&self, r: ReplicaId) -> bool {
         self.fleet.is_down(r)
     }
 
-    pub(super) fn fault(&mut self, k: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        match self.scenario.faults[k as usize].kind {
+    pub(super) fn fault(&mut self, k: FaultId, now: Nanos, s: &mut Scheduler<Event>) {
+        match self.scenario.faults[k].kind {
             FaultKind::Crash {
                 replica,
                 restart_after,
             } => {
+                let replica = ReplicaId::new(replica);
                 if self.crash(k, replica, now, s)
                     && let Some(delay) = restart_after
                 {
@@ -157,7 +160,7 @@ impl World<'_> {
                 }
             }
             FaultKind::Restart { proxy, down_for } => {
-                self.middleboxes.set_down(proxy, true);
+                self.middleboxes.set_down(proxy.map(ProxyId::new), true);
                 for c in ClientId::all(self.clients.len()) {
                     let client = &self.clients[c];
                     let through = match proxy {
@@ -178,12 +181,12 @@ impl World<'_> {
     }
 
     /// A step of a rolling deploy (see [`Event::Deploy`]).
-    pub(super) fn deploy_step(&mut self, k: u32, step: u32, s: &mut Scheduler<Event>) {
-        let r = step / 3;
+    pub(super) fn deploy_step(&mut self, k: FaultId, step: u32, s: &mut Scheduler<Event>) {
+        let r = ReplicaId::new(step / 3);
         match step % 3 {
             0 => self.fleet.set_out(r, true),
             1 => {
-                let closed = self.close_on_replicas(|rep| rep == r, k + 1, s);
+                let closed = self.close_on_replicas(|rep| rep == r, k.get() + 1, s);
                 self.fault_recovery.cut_off_later(k, closed);
             }
             _ => self.fleet.set_out(r, false),
@@ -191,9 +194,9 @@ impl World<'_> {
     }
 
     /// The proxy or balancer restarted by fault `k` takes connections again.
-    pub(super) fn middlebox_back(&mut self, k: u32) {
-        if let FaultKind::Restart { proxy, .. } = self.scenario.faults[k as usize].kind {
-            self.middleboxes.set_down(proxy, false);
+    pub(super) fn middlebox_back(&mut self, k: FaultId) {
+        if let FaultKind::Restart { proxy, .. } = self.scenario.faults[k].kind {
+            self.middleboxes.set_down(proxy.map(ProxyId::new), false);
         }
     }
 
@@ -211,7 +214,7 @@ impl World<'_> {
     }
 
     /// Replica `r`'s process crashes; false if it was down already (nothing happens).
-    fn crash(&mut self, k: u32, r: u32, now: Nanos, s: &mut Scheduler<Event>) -> bool {
+    fn crash(&mut self, k: FaultId, r: ReplicaId, now: Nanos, s: &mut Scheduler<Event>) -> bool {
         let Some(voided) = self.fleet.crash(r, now) else {
             return false;
         };
@@ -237,7 +240,7 @@ impl World<'_> {
 
     /// When replica `r` is down, from the fault list: a crash while it is down changes
     /// nothing (as [`Self::crash`] does).
-    pub(super) fn down_intervals(&self, r: u32) -> Vec<(Nanos, Nanos)> {
+    pub(super) fn down_intervals(&self, r: ReplicaId) -> Vec<(Nanos, Nanos)> {
         let end = self.scenario.duration;
         let mut out: Vec<(Nanos, Nanos)> = Vec::new();
         for fault in &self.scenario.faults {
@@ -248,7 +251,7 @@ impl World<'_> {
             else {
                 continue;
             };
-            if replica != r || out.last().is_some_and(|(_, to)| *to > fault.at) {
+            if replica != r.get() || out.last().is_some_and(|(_, to)| *to > fault.at) {
                 continue;
             }
             out.push((
@@ -261,7 +264,7 @@ impl World<'_> {
 
     /// Replicas among the first `in_service` that are down at `t`.
     pub(super) fn down_at(&self, t: Nanos, in_service: u32) -> u32 {
-        (0..in_service)
+        ReplicaId::all(in_service)
             .filter(|r| {
                 self.down_intervals(*r)
                     .iter()
@@ -274,10 +277,10 @@ impl World<'_> {
     /// is on the wire still arrives, then the connection closes.
     /// Fault `k` hits client `c`, which counts until it recovers; REST clients' faults
     /// show in the messages' metrics instead.
-    fn affect(&mut self, k: u32, c: ClientId) {
+    fn affect(&mut self, k: FaultId, c: ClientId) {
         if !self.is_rest(c) {
             self.fault_recovery.cut_off(k);
-            self.clients[c].awaiting_recovery = k + 1;
+            self.clients[c].awaiting_recovery = k.get() + 1;
         }
     }
 
@@ -300,20 +303,20 @@ impl World<'_> {
         self.finish_close_if_drained(c, now, s);
     }
 
-    pub(super) fn restart(&mut self, r: u32) {
+    pub(super) fn restart(&mut self, r: ReplicaId) {
         self.fleet.restart(r);
     }
 
     /// A health probe of replica `r`: a crashed process refuses it at once; a running one
     /// passes.
-    pub(super) fn health_probe(&mut self, r: u32, s: &mut Scheduler<Event>) {
+    pub(super) fn health_probe(&mut self, r: ReplicaId, s: &mut Scheduler<Event>) {
         if let Some(next) = self.fleet.probe(r) {
             s.after(next, Event::HealthProbe(r));
         }
     }
 
     /// Fault `k` in words.
-    fn describe(&self, k: usize) -> String {
+    fn describe(&self, k: FaultId) -> String {
         let time = |t: Nanos| crate::units::Duration::from_nanos(t).to_string();
         let fault = &self.scenario.faults[k];
         match fault.kind {
@@ -327,7 +330,7 @@ impl World<'_> {
             }
             FaultKind::Deploy { drain, restart } => format!(
                 "rolling deploy of {} replicas (drain {}, restart {})",
-                self.fault_recovery.deployed(k as u32),
+                self.fault_recovery.deployed(k),
                 time(drain),
                 time(restart)
             ),
@@ -356,8 +359,9 @@ impl World<'_> {
         &self,
         series: &crate::metrics::series::TimeSeries,
     ) -> Vec<FaultResult> {
-        let faults =
-            (0..self.scenario.faults.len()).map(|k| (self.scenario.faults[k].at, self.describe(k)));
+        let faults = (0..self.scenario.faults.len())
+            .map(FaultId::at)
+            .map(|k| (self.scenario.faults[k].at, self.describe(k)));
         self.fault_recovery.results(faults, series)
     }
 }

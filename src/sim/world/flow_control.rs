@@ -7,6 +7,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
+use crate::ids::{EventNo, ReplicaId};
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
 use crate::time::Nanos;
 
@@ -15,15 +16,15 @@ impl World<'_> {
     /// as far as its window allows.
     pub(super) fn push_to_streams_windowed(
         &mut self,
-        r: u32,
+        r: ReplicaId,
         n: u32,
         window: u64,
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        self.fanout.reached(r as usize, n);
+        self.fanout.reached(r, EventNo::new(n));
         let mut i = 0;
-        while let Some(c) = self.fanout.stream(r as usize, i) {
+        while let Some(c) = self.fanout.stream(r, i) {
             i += 1;
             if self.clients[c].cursor <= n {
                 self.push_within_window(c, window, now, s);
@@ -43,6 +44,7 @@ impl World<'_> {
         let limit = self
             .fanout
             .reached_below(self.replica_of(c))
+            .get()
             .min(self.events_so_far);
         loop {
             let client = &self.clients[c];

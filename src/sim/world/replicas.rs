@@ -10,6 +10,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
+use crate::ids::{EventNo, ReplicaId};
 use crate::infra::fleet::{Endpoint, Work};
 use crate::metrics::recorder::Count;
 use crate::sim::event::{ClientId, CloseReason, Event, Job};
@@ -17,8 +18,8 @@ use crate::time::Nanos;
 
 impl World<'_> {
     /// Replica serving `c` now.
-    pub(super) fn replica_of(&self, c: ClientId) -> usize {
-        self.clients[c].replica as usize
+    pub(super) fn replica_of(&self, c: ClientId) -> ReplicaId {
+        self.clients[c].replica
     }
 
     /// A client's TCP connection reached the front end (the balancer, or the only
@@ -36,7 +37,7 @@ impl World<'_> {
                 return false;
             };
             self.clients[c].replica = r;
-            self.fleet.server(r as usize).connection_opened();
+            self.fleet.server(r).connection_opened();
         }
         self.middleboxes.opened(group);
         self.fleet.admit();
@@ -70,7 +71,7 @@ impl World<'_> {
             let client = &mut self.clients[c];
             client.replica = r;
             client.active_on_replica = true;
-            self.fleet.server(r as usize).connection_opened();
+            self.fleet.server(r).connection_opened();
         }
         let r = self.replica_of(c);
         let in_window = self.in_window(now);
@@ -84,7 +85,7 @@ impl World<'_> {
         let client = &mut self.clients[c];
         if client.active_on_replica {
             client.active_on_replica = false;
-            let r = client.replica as usize;
+            let r = client.replica;
             self.fleet.server(r).connection_closed();
         }
     }
@@ -98,9 +99,9 @@ impl World<'_> {
 
     /// Workload event `k` happens; without a broker it reaches one replica (each event
     /// its own, in turn).
-    pub(super) fn workload_event(&mut self, k: u32, now: Nanos, s: &mut Scheduler<Event>) {
-        let n = self.number_workload_event(k, now);
-        let origin = n % self.fleet.active();
+    pub(super) fn workload_event(&mut self, k: EventNo, now: Nanos, s: &mut Scheduler<Event>) {
+        let n = self.number_workload_event(k.get(), now);
+        let origin = ReplicaId::new(n % self.fleet.active());
         self.event_created(n, origin, now, s);
     }
 
@@ -109,7 +110,7 @@ impl World<'_> {
     pub(super) fn event_created(
         &mut self,
         n: u32,
-        origin: u32,
+        origin: ReplicaId,
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
@@ -117,14 +118,14 @@ impl World<'_> {
         let active = self.fleet.active();
         match self.scenario.broker {
             Some(broker) => {
-                for r in 0..active {
+                for r in ReplicaId::all(active) {
                     if self.has_subscribers(r) {
                         self.recorder.count(Count::BrokerMessages, now);
                         s.after(
                             broker.latency,
                             Event::BrokerDelivery {
                                 replica: r,
-                                event: n,
+                                event: EventNo::new(n),
                             },
                         );
                     }
@@ -132,7 +133,7 @@ impl World<'_> {
             }
             None => {
                 self.event_at_replica(origin, n, now, s);
-                for r in (0..active).filter(|r| *r != origin) {
+                for r in ReplicaId::all(active).filter(|r| *r != origin) {
                     self.event_missed(r, n);
                 }
             }
@@ -141,13 +142,19 @@ impl World<'_> {
 
     /// A broker message for event `n` reached replica `r`: it costs the replica CPU before
     /// the replica can act on it.
-    pub(super) fn broker_delivery(&mut self, r: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn broker_delivery(
+        &mut self,
+        r: ReplicaId,
+        n: EventNo,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
         if self.replica_down(r) {
             return;
         }
-        let (cost, done) =
-            self.fleet
-                .run(r as usize, Work::BrokerMessage, Endpoint::Transport, now);
+        let (cost, done) = self
+            .fleet
+            .run(r, Work::BrokerMessage, Endpoint::Transport, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
@@ -161,9 +168,15 @@ impl World<'_> {
     /// Queues a push job of event `n` for every stream on replica `r` that has not passed
     /// it: a stream that subscribed after `n` was created (while the broker carried `n` to
     /// this replica) starts after it.
-    pub(super) fn push_to_streams(&mut self, r: u32, n: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn push_to_streams(
+        &mut self,
+        r: ReplicaId,
+        n: u32,
+        now: Nanos,
+        s: &mut Scheduler<Event>,
+    ) {
         let mut i = 0;
-        while let Some(c) = self.fanout.stream(r as usize, i) {
+        while let Some(c) = self.fanout.stream(r, i) {
             i += 1;
             let for_it = self.log.is_for(n, c);
             let client = &mut self.clients[c];
@@ -179,9 +192,9 @@ impl World<'_> {
     }
 
     /// Streams on replica `r` never receive event `n` (no broker brought it there).
-    pub(super) fn lose_for_streams(&mut self, r: u32, n: u32) {
+    pub(super) fn lose_for_streams(&mut self, r: ReplicaId, n: u32) {
         let mut i = 0;
-        while let Some(c) = self.fanout.stream(r as usize, i) {
+        while let Some(c) = self.fanout.stream(r, i) {
             i += 1;
             let for_it = self.log.is_for(n, c);
             let client = &mut self.clients[c];
@@ -198,8 +211,8 @@ impl World<'_> {
     }
 
     /// Whether any stream lives on replica `r`.
-    pub(super) fn has_streams(&self, r: u32) -> bool {
-        self.fanout.has_streams(r as usize)
+    pub(super) fn has_streams(&self, r: ReplicaId) -> bool {
+        self.fanout.has_streams(r)
     }
 
     /// Scale step `step` takes effect: more replicas in service; the imbalance window of
@@ -211,14 +224,17 @@ impl World<'_> {
         if replicas < before {
             // Removed replicas take no new work; after the drain period their connections
             // are closed.
-            s.after(self.scenario.balancer.drain, Event::DrainEnd(replicas));
+            s.after(
+                self.scenario.balancer.drain,
+                Event::DrainEnd(ReplicaId::new(replicas)),
+            );
         }
     }
 
     /// The drain period of the replicas from `first_removed` on ended: every connection
     /// still on them is closed at its next quiet moment.
-    pub(super) fn drain_end(&mut self, first_removed: u32, s: &mut Scheduler<Event>) {
-        let active = self.fleet.active();
+    pub(super) fn drain_end(&mut self, first_removed: ReplicaId, s: &mut Scheduler<Event>) {
+        let active = ReplicaId::new(self.fleet.active());
         self.close_on_replicas(|r| r >= first_removed && r >= active, 0, s);
     }
 
@@ -227,7 +243,7 @@ impl World<'_> {
     /// recovery from fault `awaiting` - 1 (0: none). Returns how many.
     pub(super) fn close_on_replicas(
         &mut self,
-        which: impl Fn(u32) -> bool,
+        which: impl Fn(ReplicaId) -> bool,
         awaiting: u32,
         s: &mut Scheduler<Event>,
     ) -> u64 {

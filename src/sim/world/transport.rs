@@ -10,6 +10,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
+use crate::ids::ReplicaId;
 use crate::sim::event::{ClientId, EVENT_MASK, Event, Job, MsgKind};
 use crate::time::Nanos;
 use crate::transport::{Command, Hold, Input, Out};
@@ -84,7 +85,7 @@ impl World<'_> {
             return;
         }
         let generation = self.transports[c].hold_request();
-        self.fanout.hold(self.clients[c].replica as usize);
+        self.fanout.hold(self.clients[c].replica);
         s.after(
             timeout,
             Event::HoldTimeout {
@@ -103,7 +104,7 @@ impl World<'_> {
     /// The answer to `c`'s held request is written: the request is answered.
     fn answer_held(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         self.transports[c].release();
-        self.fanout.release(self.clients[c].replica as usize);
+        self.fanout.release(self.clients[c].replica);
         self.respond(c, now, s);
     }
 
@@ -113,7 +114,7 @@ impl World<'_> {
     /// when their timeout answers them from the shared store.)
     pub(super) fn event_at_replica(
         &mut self,
-        r: u32,
+        r: ReplicaId,
         n: u32,
         now: Nanos,
         s: &mut Scheduler<Event>,
@@ -140,7 +141,7 @@ impl World<'_> {
     }
 
     /// Event `n` never reaches replica `r` (no broker): its streams' clients lose it.
-    pub(super) fn event_missed(&mut self, r: u32, n: u32) {
+    pub(super) fn event_missed(&mut self, r: ReplicaId, n: u32) {
         if self.delivery.streams {
             self.lose_for_streams(r, n);
         }
@@ -148,8 +149,8 @@ impl World<'_> {
 
     /// Whether replica `r` holds clients that need events pushed (so the broker sends it
     /// each event).
-    pub(super) fn has_subscribers(&self, r: u32) -> bool {
+    pub(super) fn has_subscribers(&self, r: ReplicaId) -> bool {
         (self.delivery.streams && self.has_streams(r))
-            || (self.delivery.held_requests && self.fanout.holds_requests(r as usize))
+            || (self.delivery.held_requests && self.fanout.holds_requests(r))
     }
 }

@@ -11,6 +11,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
+use crate::ids::ReplicaId;
 use crate::metrics::MessageResult;
 use crate::metrics::messages::MessageMetrics;
 use crate::net::wire::{Direction, LayerBytes};
@@ -179,7 +180,7 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         self.two_way.metrics.job_ended(c);
-        let origin = self.replica_of(c) as u32;
+        let origin = self.replica_of(c);
         self.publish(k, origin, now, s);
     }
 
@@ -190,7 +191,7 @@ impl World<'_> {
             Serving::History => self.history_answer(owner),
             Serving::Message(k) => {
                 self.two_way.metrics.job_ended(r);
-                let origin = self.replica_of(r) as u32;
+                let origin = self.replica_of(r);
                 self.publish(k, origin, now, s);
                 MsgKind::RestResponse
             }
@@ -251,7 +252,7 @@ impl World<'_> {
 
     /// Message `k` reached the application at `now`: to every client as an event (when
     /// the workload broadcasts), from replica `origin`.
-    fn publish(&mut self, k: u32, origin: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    fn publish(&mut self, k: u32, origin: ReplicaId, now: Nanos, s: &mut Scheduler<Event>) {
         let message = self.source.messages[k as usize];
         let window = (self.scenario.warmup, self.scenario.duration);
         self.two_way.metrics.published(message.at, now, window);
