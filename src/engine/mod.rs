@@ -1,6 +1,7 @@
 //! The discrete-event engine: simulated clock, event queue and the run loop.
 //!
-//! Time is integer nanoseconds ([`Nanos`]). Events run in `(time, seq)` order: equal times
+//! Events are scheduled at instants ([`SimTime`]) or after durations ([`Nanos`]); the queue
+//! keys them by the instant's nanoseconds. Events run in `(time, seq)` order: equal times
 //! run in the order they were scheduled. A model never touches the queue directly; it gets a
 //! [`Scheduler`] that only lets it schedule at or after the current time.
 //!
@@ -13,7 +14,7 @@
 pub mod queue;
 pub mod rng;
 
-pub use crate::time::Nanos;
+pub use crate::time::{Nanos, SimTime};
 use queue::EventQueue;
 
 /// An event that travels through the queue packed into 8 bytes, so that queue entries stay
@@ -36,12 +37,12 @@ impl Packed for u32 {
 pub trait Model {
     type Event: Packed;
     /// Handles one event at time `now`, scheduling any follow-up through `scheduler`.
-    fn handle(&mut self, now: Nanos, event: Self::Event, scheduler: &mut Scheduler<Self::Event>);
+    fn handle(&mut self, now: SimTime, event: Self::Event, scheduler: &mut Scheduler<Self::Event>);
 
     /// Asked every [`CHECK_EVERY`] events: `Some` stops the run at `now` for the reason
     /// given, with a sentence for the report (a saturated server, a structure grown past its
     /// memory share). Must depend only on the model's state, so runs stay deterministic.
-    fn halt(&self, _now: Nanos) -> Option<(StopReason, String)> {
+    fn halt(&self, _now: SimTime) -> Option<(StopReason, String)> {
         None
     }
 
@@ -55,7 +56,7 @@ pub trait Model {
 /// The model's handle on the event queue.
 pub struct Scheduler<E> {
     queue: EventQueue<u64>,
-    now: Nanos,
+    now: SimTime,
     event: std::marker::PhantomData<E>,
 }
 
@@ -63,28 +64,29 @@ impl<E: Packed> Scheduler<E> {
     pub fn new() -> Self {
         Scheduler {
             queue: EventQueue::new(),
-            now: 0,
+            now: SimTime::ZERO,
             event: std::marker::PhantomData,
         }
     }
 
     /// Current simulated time.
-    pub fn now(&self) -> Nanos {
+    #[inline]
+    pub fn now(&self) -> SimTime {
         self.now
     }
 
     /// Schedules `event` at absolute time `time` (>= now).
     #[inline]
-    pub fn at(&mut self, time: Nanos, event: E) {
+    pub fn at(&mut self, time: SimTime, event: E) {
         debug_assert!(time >= self.now, "scheduling in the past");
-        self.queue.push(time.max(self.now), event.pack());
+        self.queue.push(time.max(self.now).as_nanos(), event.pack());
     }
 
     /// Schedules `event` after `delay`.
     #[inline]
     pub fn after(&mut self, delay: Nanos, event: E) {
         self.queue
-            .push(self.now.saturating_add(delay), event.pack());
+            .push(self.now.saturating_add(delay).as_nanos(), event.pack());
     }
 }
 
@@ -212,7 +214,7 @@ impl StopReason {
 pub struct Stop {
     pub reason: StopReason,
     /// Simulated time reached.
-    pub at: Nanos,
+    pub at: SimTime,
     pub detail: String,
 }
 
@@ -246,7 +248,7 @@ impl std::error::Error for EngineError {}
 pub fn run<M: Model>(
     model: &mut M,
     scheduler: &mut Scheduler<M::Event>,
-    end: Nanos,
+    end: SimTime,
     limits: &Limits,
 ) -> RunStats {
     let mut events = 0u64;
@@ -257,6 +259,7 @@ pub fn run<M: Model>(
     // Pop first and look at the time after: one search of the queue per event instead of a
     // peek and a pop. The one event found beyond `end` is dropped with the rest.
     while let Some((time, event)) = scheduler.queue.pop() {
+        let time = SimTime::from_nanos(time);
         if time > end {
             pending_after_end = 1;
             break;
@@ -279,7 +282,7 @@ pub fn run<M: Model>(
         model.handle(time, M::Event::unpack(event), scheduler);
         if events.is_multiple_of(CHECK_EVERY) {
             if let Some(progress) = limits.progress {
-                progress.advance(time - shown);
+                progress.advance(time.since(shown));
                 shown = time;
             }
             stopped = check(model, scheduler, limits, time);
@@ -293,7 +296,7 @@ pub fn run<M: Model>(
         Some(stop) => scheduler.now = stop.at,
     }
     if let Some(progress) = limits.progress {
-        progress.advance(end.saturating_sub(shown));
+        progress.advance(end.saturating_since(shown));
     }
     RunStats {
         events,
@@ -308,7 +311,7 @@ fn check<M: Model>(
     model: &M,
     scheduler: &Scheduler<M::Event>,
     limits: &Limits,
-    now: Nanos,
+    now: SimTime,
 ) -> Option<Stop> {
     if let Some((reason, detail)) = model.halt(now) {
         return Some(Stop {
@@ -350,14 +353,18 @@ fn check<M: Model>(
 mod tests {
     use super::*;
 
+    const fn t(nanos: u64) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
+
     /// Records the times it sees and reschedules itself every 10 ns.
     struct Ticker {
-        seen: Vec<(Nanos, u32)>,
+        seen: Vec<(SimTime, u32)>,
     }
 
     impl Model for Ticker {
         type Event = u32;
-        fn handle(&mut self, now: Nanos, event: u32, scheduler: &mut Scheduler<u32>) {
+        fn handle(&mut self, now: SimTime, event: u32, scheduler: &mut Scheduler<u32>) {
             self.seen.push((now, event));
             scheduler.after(10, event);
         }
@@ -367,12 +374,19 @@ mod tests {
     fn runs_up_to_and_including_the_end_in_time_then_fifo_order() {
         let mut model = Ticker { seen: Vec::new() };
         let mut scheduler = Scheduler::new();
-        scheduler.at(0, 1);
-        scheduler.at(0, 2);
-        let stats = run(&mut model, &mut scheduler, 20, &Limits::events(1_000));
+        scheduler.at(SimTime::ZERO, 1);
+        scheduler.at(SimTime::ZERO, 2);
+        let stats = run(&mut model, &mut scheduler, t(20), &Limits::events(1_000));
         assert_eq!(
             model.seen,
-            vec![(0, 1), (0, 2), (10, 1), (10, 2), (20, 1), (20, 2)]
+            vec![
+                (t(0), 1),
+                (t(0), 2),
+                (t(10), 1),
+                (t(10), 2),
+                (t(20), 1),
+                (t(20), 2)
+            ]
         );
         assert_eq!(
             stats,
@@ -382,30 +396,35 @@ mod tests {
                 stopped: None,
             }
         );
-        assert_eq!(scheduler.now(), 20);
+        assert_eq!(scheduler.now(), t(20));
     }
 
     #[test]
     fn the_event_limit_stops_a_run_cleanly_at_a_fixed_point() {
         let mut model = Ticker { seen: Vec::new() };
         let mut scheduler = Scheduler::new();
-        scheduler.at(0, 1);
-        let stats = run(&mut model, &mut scheduler, u64::MAX / 2, &Limits::events(5));
+        scheduler.at(SimTime::ZERO, 1);
+        let stats = run(
+            &mut model,
+            &mut scheduler,
+            t(u64::MAX / 2),
+            &Limits::events(5),
+        );
         assert_eq!(stats.events, 5);
         assert_eq!(model.seen.len(), 5);
         let stop = stats.stopped.expect("stopped by the event limit");
         assert_eq!(stop.reason, StopReason::MaxEvents);
-        assert_eq!(stop.at, 50);
+        assert_eq!(stop.at, t(50));
         assert!(stop.detail.contains("--max-events"));
-        assert_eq!(scheduler.now(), 50);
+        assert_eq!(scheduler.now(), t(50));
     }
 
     #[test]
     fn a_run_that_ends_within_its_limit_is_complete() {
         let mut model = Ticker { seen: Vec::new() };
         let mut scheduler = Scheduler::new();
-        scheduler.at(0, 1);
-        let stats = run(&mut model, &mut scheduler, 40, &Limits::events(5));
+        scheduler.at(SimTime::ZERO, 1);
+        let stats = run(&mut model, &mut scheduler, t(40), &Limits::events(5));
         assert_eq!(stats.events, 5);
         assert_eq!(stats.stopped, None);
     }
@@ -418,11 +437,11 @@ mod tests {
 
     impl Model for Halting {
         type Event = u32;
-        fn handle(&mut self, _now: Nanos, event: u32, scheduler: &mut Scheduler<u32>) {
+        fn handle(&mut self, _now: SimTime, event: u32, scheduler: &mut Scheduler<u32>) {
             self.seen += 1;
             scheduler.after(1, event);
         }
-        fn halt(&self, _now: Nanos) -> Option<(StopReason, String)> {
+        fn halt(&self, _now: SimTime) -> Option<(StopReason, String)> {
             (self.seen >= self.after).then(|| (StopReason::Saturated, "full".to_string()))
         }
     }
@@ -431,17 +450,17 @@ mod tests {
     fn the_model_halts_a_run_at_the_next_check() {
         let mut model = Halting { seen: 0, after: 10 };
         let mut scheduler = Scheduler::new();
-        scheduler.at(0, 1);
+        scheduler.at(SimTime::ZERO, 1);
         let stats = run(
             &mut model,
             &mut scheduler,
-            u64::MAX / 2,
+            t(u64::MAX / 2),
             &Limits::events(u64::MAX),
         );
         let stop = stats.stopped.expect("halted");
         assert_eq!(stop.reason, StopReason::Saturated);
         assert_eq!(stats.events, CHECK_EVERY);
-        assert_eq!(stop.at, CHECK_EVERY - 1);
+        assert_eq!(stop.at, t(CHECK_EVERY - 1));
     }
 
     /// The progress display is told the run's simulated time, all of it by the end (also
@@ -452,24 +471,29 @@ mod tests {
         let end = 100 * CHECK_EVERY;
         let mut with = Ticker { seen: Vec::new() };
         let mut scheduler = Scheduler::new();
-        scheduler.at(0, 1);
+        scheduler.at(SimTime::ZERO, 1);
         let limits = Limits {
             progress: Some(&PROGRESS),
             ..Limits::events(u64::MAX)
         };
-        let stats = run(&mut with, &mut scheduler, end, &limits);
+        let stats = run(&mut with, &mut scheduler, t(end), &limits);
         assert_eq!(PROGRESS.simulated(), end);
         let mut without = Ticker { seen: Vec::new() };
         let mut scheduler = Scheduler::new();
-        scheduler.at(0, 1);
+        scheduler.at(SimTime::ZERO, 1);
         assert_eq!(
-            run(&mut without, &mut scheduler, end, &Limits::events(u64::MAX)),
+            run(
+                &mut without,
+                &mut scheduler,
+                t(end),
+                &Limits::events(u64::MAX)
+            ),
             stats
         );
         assert_eq!(with.seen, without.seen);
         // A run whose events run out early (here: it has none) still counts its whole time.
         let mut idle = Ticker { seen: Vec::new() };
-        run(&mut idle, &mut Scheduler::new(), 500, &limits);
+        run(&mut idle, &mut Scheduler::new(), t(500), &limits);
         assert!(idle.seen.is_empty());
         assert_eq!(PROGRESS.simulated(), end + 500);
     }
@@ -478,12 +502,12 @@ mod tests {
     fn a_passed_deadline_stops_the_run_at_the_first_check() {
         let mut model = Ticker { seen: Vec::new() };
         let mut scheduler = Scheduler::new();
-        scheduler.at(0, 1);
+        scheduler.at(SimTime::ZERO, 1);
         let limits = Limits {
             deadline: Some(std::time::Instant::now()),
             ..Limits::events(u64::MAX)
         };
-        let stats = run(&mut model, &mut scheduler, u64::MAX / 2, &limits);
+        let stats = run(&mut model, &mut scheduler, t(u64::MAX / 2), &limits);
         let stop = stats.stopped.expect("stopped by the wall clock");
         assert_eq!(stop.reason, StopReason::MaxWall);
         assert!(stop.detail.contains("--max-wall"));
@@ -495,13 +519,13 @@ mod tests {
         let mut model = Ticker { seen: Vec::new() };
         let mut scheduler = Scheduler::new();
         for _ in 0..100 {
-            scheduler.at(0, 1);
+            scheduler.at(SimTime::ZERO, 1);
         }
         let limits = Limits {
             memory_bytes: 50 * BYTES_PER_PENDING_EVENT,
             ..Limits::events(u64::MAX)
         };
-        let stats = run(&mut model, &mut scheduler, u64::MAX / 2, &limits);
+        let stats = run(&mut model, &mut scheduler, t(u64::MAX / 2), &limits);
         assert_eq!(stats.stopped.expect("stopped").reason, StopReason::Memory);
     }
 }

@@ -466,7 +466,7 @@ impl Stopped {
     pub fn from_stop(stop: &crate::engine::Stop) -> Self {
         Stopped {
             reason: stop.reason,
-            simulated_s: fixed(stop.at as f64 / 1e9, 3),
+            simulated_s: fixed(stop.at.as_nanos() as f64 / 1e9, 3),
             detail: stop.detail.clone(),
         }
     }

@@ -20,6 +20,7 @@ use crate::engine::{self, EngineError, Limits, Scheduler};
 use crate::metrics::{ClientLedger, RunResult, Stopped};
 use crate::scenario::machines::Driver;
 use crate::scenario::{Scenario, TransportSpec};
+use crate::time::SimTime;
 use crate::transport::Chain;
 use crate::workload::EventLog;
 
@@ -140,7 +141,8 @@ fn drive(
     if watch.trace {
         world.trace_every_event();
     }
-    let stats = engine::run(&mut world, &mut scheduler, scenario.duration, limits);
+    let end = SimTime::ZERO + scenario.duration;
+    let stats = engine::run(&mut world, &mut scheduler, end, limits);
     if let Some(what) = world.broken_invariant() {
         return Err(EngineError::InvariantBroken(what.to_string()));
     }

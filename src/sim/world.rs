@@ -21,7 +21,7 @@ use crate::net::tcp::{PureAcks, Segmenting};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 use crate::transport::history::History;
 use crate::transport::pool::Pools;
 use crate::transport::{Chain, Clients, Delivery, Input, PollRng};
@@ -263,13 +263,19 @@ impl<'s> World<'s> {
     pub(super) fn schedule_start(&self, s: &mut Scheduler<Event>) {
         let starts = crate::workload::messages::client_starts(self.scenario);
         for (c, start) in starts.iter().enumerate() {
-            s.at(*start, Event::ClientStart(ClientId::at(c)));
+            s.at(
+                SimTime::from_nanos(*start),
+                Event::ClientStart(ClientId::at(c)),
+            );
         }
         for (n, time) in self.source.times.iter().enumerate() {
-            s.at(*time, Event::Created(EventNo::at(n)));
+            s.at(SimTime::from_nanos(*time), Event::Created(EventNo::at(n)));
         }
         for (k, message) in self.source.messages.iter().enumerate() {
-            s.at(message.at, Event::ClientMessage(k as u32));
+            s.at(
+                SimTime::from_nanos(message.at),
+                Event::ClientMessage(k as u32),
+            );
         }
         self.schedule_scaling(s);
         self.schedule_faults(s);
@@ -562,7 +568,7 @@ impl<'s> World<'s> {
         self.count_carried(c, direction, &msg, sent.start, sent.done);
         let partition_resends = sent.partition_resends;
         s.at(
-            arrival,
+            SimTime::from_nanos(arrival),
             match direction {
                 Direction::Down => Event::ArriveAtClient(c),
                 Direction::Up => Event::ArriveAtServer(c),
@@ -639,7 +645,7 @@ impl<'s> World<'s> {
         let (cost, done) = self.fleet.run(r, work, endpoint, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(
-            done,
+            SimTime::from_nanos(done),
             Event::JobDone {
                 client: c,
                 job,
@@ -1051,7 +1057,7 @@ impl Model for World<'_> {
     }
 
     /// A saturated replica stops the run (see [`crate::infra::server`]).
-    fn halt(&self, _now: Nanos) -> Option<(crate::engine::StopReason, String)> {
+    fn halt(&self, _now: SimTime) -> Option<(crate::engine::StopReason, String)> {
         let (r, saturation) = self
             .fleet
             .servers()
@@ -1078,7 +1084,9 @@ impl Model for World<'_> {
         ))
     }
 
-    fn handle(&mut self, now: Nanos, event: Event, s: &mut Scheduler<Event>) {
+    fn handle(&mut self, now: SimTime, event: Event, s: &mut Scheduler<Event>) {
+        // The world's parts still take instants as nanoseconds since the run began.
+        let now = now.as_nanos();
         if let Some(trace) = &mut self.trace {
             trace.push(trace_line(now, event));
         }

@@ -51,6 +51,7 @@ pub use outcome::{DeliveryCounts, PairRecord, ReceiverOutcome, WebhookOutcome};
 pub use retry::RetrySchedule;
 
 use crate::engine::{self, EngineError, Scheduler};
+use crate::time::SimTime;
 use crate::workload::EventLog;
 
 /// Why a webhook run did not produce an outcome.
@@ -95,7 +96,8 @@ pub fn run(
     let mut world = model::Webhook::new(config, log);
     let mut scheduler = Scheduler::new();
     world.schedule_start(&mut scheduler);
-    let stats = engine::run(&mut world, &mut scheduler, config.duration, limits);
+    let end = SimTime::ZERO + config.duration;
+    let stats = engine::run(&mut world, &mut scheduler, end, limits);
     let mut outcome = world.finish(stats.events);
     outcome.stopped = stats.stopped;
     Ok(outcome)

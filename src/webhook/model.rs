@@ -20,7 +20,7 @@ use crate::metrics::latency::LatencyRecorder;
 use crate::net::handshake::fin_exchange;
 use crate::net::link::LinkQueue;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 use crate::workload::EventLog;
 
 /// A pair's state at the sender, with its public record.
@@ -120,13 +120,13 @@ impl<'a> Webhook<'a> {
     pub fn schedule_start(&self, s: &mut Scheduler<Event>) {
         for (r, receiver) in self.config.receivers.iter().enumerate() {
             for (start, end) in &receiver.downtime {
-                s.at(*start, Event::Downtime(r as u32, true));
-                s.at(*end, Event::Downtime(r as u32, false));
+                s.at(SimTime::from_nanos(*start), Event::Downtime(r as u32, true));
+                s.at(SimTime::from_nanos(*end), Event::Downtime(r as u32, false));
             }
         }
         for (n, time) in self.log.times.iter().enumerate() {
             if *time <= self.config.duration {
-                s.at(*time, Event::Created(n as u32));
+                s.at(SimTime::from_nanos(*time), Event::Created(n as u32));
             }
         }
     }
@@ -219,7 +219,7 @@ impl<'a> Webhook<'a> {
         };
         let bytes = sender_bytes(self.config, msg, payload);
         if let Some(arrival) = self.transmit(conn, Direction::Down, bytes, now) {
-            s.at(arrival, Event::AtReceiver(conn, msg));
+            s.at(SimTime::from_nanos(arrival), Event::AtReceiver(conn, msg));
         }
     }
 
@@ -232,7 +232,7 @@ impl<'a> Webhook<'a> {
     ) {
         let bytes = receiver_bytes(self.config, msg);
         if let Some(arrival) = self.transmit(conn, Direction::Up, bytes, now) {
-            s.at(arrival, Event::AtSender(conn, msg));
+            s.at(SimTime::from_nanos(arrival), Event::AtSender(conn, msg));
         }
     }
 
@@ -242,7 +242,7 @@ impl<'a> Webhook<'a> {
         state.record.attempts += 1;
         state.pending = true;
         let done = self.sender.execute(now, self.config.sender.send_cost);
-        s.at(done, Event::Send(pair));
+        s.at(SimTime::from_nanos(done), Event::Send(pair));
     }
 
     /// The attempt goes on the network: its timer starts, and it takes an idle connection
@@ -251,7 +251,7 @@ impl<'a> Webhook<'a> {
         let (r, _) = self.split(pair);
         let attempt = self.pairs[pair as usize].record.attempts;
         s.at(
-            now.saturating_add(self.config.sender.timeout),
+            SimTime::from_nanos(now.saturating_add(self.config.sender.timeout)),
             Event::Timeout(pair, attempt),
         );
         if self.config.in_window(now) {
@@ -352,7 +352,10 @@ impl<'a> Webhook<'a> {
                 };
                 let receiver = &mut self.receivers[r];
                 if let Some(done) = receiver.admit(request, now) {
-                    s.at(done, Event::ServiceDone(r as u32, receiver.epoch));
+                    s.at(
+                        SimTime::from_nanos(done),
+                        Event::ServiceDone(r as u32, receiver.epoch),
+                    );
                 }
             }
         }
@@ -369,7 +372,10 @@ impl<'a> Webhook<'a> {
             return;
         };
         if let Some(done) = next {
-            s.at(done, Event::ServiceDone(r as u32, epoch));
+            s.at(
+                SimTime::from_nanos(done),
+                Event::ServiceDone(r as u32, epoch),
+            );
         }
         self.process(r, request, now);
         // The sender may have given up on this connection: the response has nowhere to go.
@@ -543,7 +549,7 @@ impl<'a> Webhook<'a> {
             .retry
             .next_attempt(state.record.attempts, created, now)
         {
-            Some(at) => s.at(at, Event::Attempt(pair)),
+            Some(at) => s.at(SimTime::from_nanos(at), Event::Attempt(pair)),
             None => state.record.gave_up = true,
         }
     }
@@ -623,7 +629,9 @@ impl<'a> Webhook<'a> {
 impl Model for Webhook<'_> {
     type Event = Event;
 
-    fn handle(&mut self, now: Nanos, event: Event, s: &mut Scheduler<Event>) {
+    fn handle(&mut self, now: SimTime, event: Event, s: &mut Scheduler<Event>) {
+        // The model's own arithmetic is in nanoseconds since the run began.
+        let now = now.as_nanos();
         match event {
             Event::Created(n) => {
                 for r in 0..self.receivers.len() {

@@ -12,7 +12,7 @@ use crate::net::idle::IdleVerdict;
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, ConnInfo, Event, Job, MsgKind};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 use crate::transport::Hold;
 
 /// Connection state of one client, on both ends.
@@ -242,7 +242,9 @@ impl World<'_> {
             .idle_fired(c.index(), open, &busy, now, timeout)
         {
             IdleVerdict::Gone | IdleVerdict::Busy => {}
-            IdleVerdict::Rearm(deadline) => s.at(deadline, Event::IdleTimeout(c)),
+            IdleVerdict::Rearm(deadline) => {
+                s.at(SimTime::from_nanos(deadline), Event::IdleTimeout(c))
+            }
             IdleVerdict::Close => {
                 self.recorder.count(Count::IdleCloses, now);
                 self.close_connection(c, &tabs, now, s);

@@ -27,17 +27,17 @@ use crate::metrics::FaultResult;
 use crate::scenario::ReconnectPolicy;
 use crate::scenario::faults::FaultKind;
 use crate::sim::event::{ClientId, Event};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 impl World<'_> {
     /// Schedules the faults and, with health checks, each replica's probes.
     pub(super) fn schedule_faults(&self, s: &mut Scheduler<Event>) {
         for (k, fault) in self.scenario.faults.iter().enumerate() {
-            s.at(fault.at, Event::Fault(FaultId::at(k)));
+            s.at(SimTime::from_nanos(fault.at), Event::Fault(FaultId::at(k)));
         }
         if let Some(check) = self.scenario.balancer.health_check {
             for r in ReplicaId::all(self.fleet.servers().len() as u32) {
-                s.at(check.interval, Event::HealthProbe(r));
+                s.at(SimTime::ZERO + check.interval, Event::HealthProbe(r));
             }
         }
     }
@@ -113,21 +113,21 @@ impl World<'_> {
                 for i in 0..replicas {
                     let start = now + i as Nanos * (drain + restart);
                     s.at(
-                        start,
+                        SimTime::from_nanos(start),
                         Event::Deploy {
                             fault: k,
                             step: 3 * i,
                         },
                     );
                     s.at(
-                        start + drain,
+                        SimTime::from_nanos(start + drain),
                         Event::Deploy {
                             fault: k,
                             step: 3 * i + 1,
                         },
                     );
                     s.at(
-                        start + drain + restart,
+                        SimTime::from_nanos(start + drain + restart),
                         Event::Deploy {
                             fault: k,
                             step: 3 * i + 2,

@@ -19,7 +19,7 @@ use crate::engine::Scheduler;
 use crate::metrics::ProxyResult;
 use crate::metrics::recorder::Count;
 use crate::sim::event::{ClientId, CloseReason, Event};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 impl World<'_> {
     /// The shortest idle timeout on `c`'s path: its proxy's and the load balancer's.
@@ -61,7 +61,7 @@ impl World<'_> {
             // again a full timeout later.
             let next = if busy { now + timeout } else { deadline };
             self.clients[c].connection.proxy_timer_armed = true;
-            s.at(next, Event::ProxyIdle(c));
+            s.at(SimTime::from_nanos(next), Event::ProxyIdle(c));
             return;
         }
         if self.in_window(now) {

@@ -14,7 +14,7 @@ use crate::ids::{EventNo, ReplicaId};
 use crate::infra::fleet::{Endpoint, Work};
 use crate::metrics::recorder::Count;
 use crate::sim::event::{ClientId, CloseReason, Event, Job};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 impl World<'_> {
     /// Replica serving `c` now.
@@ -157,7 +157,7 @@ impl World<'_> {
             .run(r, Work::BrokerMessage, Endpoint::Transport, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(
-            done,
+            SimTime::from_nanos(done),
             Event::BrokerDone {
                 replica: r,
                 event: n,
@@ -276,7 +276,7 @@ impl World<'_> {
     /// Schedules the scale steps.
     pub(super) fn schedule_scaling(&self, s: &mut Scheduler<Event>) {
         for (step, (at, _)) in self.scenario.balancer.scale.iter().enumerate() {
-            s.at(*at, Event::Scale(step as u32));
+            s.at(SimTime::from_nanos(*at), Event::Scale(step as u32));
         }
     }
 }

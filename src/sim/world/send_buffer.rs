@@ -16,7 +16,7 @@ use crate::metrics::recorder::Count;
 use crate::net::send_buffer::{LinkFree, Offer, Overflow};
 use crate::net::wire::Direction;
 use crate::sim::event::{ClientId, Event, Msg, MsgKind};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 impl World<'_> {
     /// Transmits `msg` now, or — for a stream with a send buffer whose link is busy — puts
@@ -58,7 +58,7 @@ impl World<'_> {
         self.fleet.server(r).buffered_changed(wire as i64);
         self.recorder.send_buffer(queued);
         if let Some(at) = wake {
-            s.at(at, Event::LinkFree(c));
+            s.at(SimTime::from_nanos(at), Event::LinkFree(c));
         }
         if !overflow {
             return;
@@ -98,14 +98,14 @@ impl World<'_> {
             .link_free(free_at, now)
         {
             LinkFree::Idle => {}
-            LinkFree::Busy(at) => s.at(at, Event::LinkFree(c)),
+            LinkFree::Busy(at) => s.at(SimTime::from_nanos(at), Event::LinkFree(c)),
             LinkFree::Send(msg) => {
                 let r = self.replica_of(c);
                 self.fleet.server(r).buffered_changed(-(msg.wire as i64));
                 self.transmit(c, Direction::Down, msg, now, s);
                 let free_at = self.network.busy_until(browser, Direction::Down);
                 if let Some(at) = self.connections.send_buffer_mut(c.index()).sent(free_at) {
-                    s.at(at, Event::LinkFree(c));
+                    s.at(SimTime::from_nanos(at), Event::LinkFree(c));
                 }
             }
         }
