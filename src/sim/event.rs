@@ -54,8 +54,8 @@ pub enum Event {
     BrokerDelivery { replica: ReplicaId, event: EventNo },
     /// Replica `replica` finished processing the broker's message for event `event`.
     BrokerDone { replica: ReplicaId, event: EventNo },
-    /// Scale step `k` of the load balancer takes effect.
-    Scale(u32),
+    /// Scale step `step` of the load balancer takes effect.
+    Scale { step: u32 },
     /// Scheduled fault `k` happens.
     Fault(FaultId),
     /// Replica `r` is back after a crash.
@@ -67,8 +67,9 @@ pub enum Event {
     Deploy { fault: FaultId, step: u32 },
     /// The proxy or balancer restarted by fault `k` is back.
     MiddleboxBack(FaultId),
-    /// Client message `k` (of the workload's messages) is written by its client.
-    ClientMessage(u32),
+    /// Client message `message` (an index into the workload's messages) is written by its
+    /// client.
+    ClientMessage { message: u32 },
 }
 
 /// Bits of a push job's event number (and of an answer job's hold generation); the epoch takes the rest of the 32 (5 bits, so it
@@ -121,7 +122,7 @@ impl crate::engine::Packed for Event {
                 replica: r,
                 event: n,
             } => (10, r.get(), n.get()),
-            Event::Scale(k) => (11, 0, k),
+            Event::Scale { step } => (11, 0, step),
             Event::JobDone {
                 client: c,
                 job: Job::Request(g),
@@ -168,7 +169,7 @@ impl crate::engine::Packed for Event {
             Event::HealthProbe(r) => (24, 0, r.get()),
             Event::Deploy { fault: k, step } => (25, k.get(), step),
             Event::MiddleboxBack(k) => (26, 0, k.get()),
-            Event::ClientMessage(k) => (27, 0, k),
+            Event::ClientMessage { message } => (27, 0, message),
             Event::JobDone {
                 client: c,
                 job: Job::Message(k),
@@ -225,7 +226,7 @@ impl crate::engine::Packed for Event {
                 replica: ReplicaId::new(slot),
                 event: EventNo::new(aux),
             },
-            11 => Event::Scale(aux),
+            11 => Event::Scale { step: aux },
             16 => Event::JobDone {
                 client,
                 job: Job::Request(aux & EVENT_MASK),
@@ -264,7 +265,7 @@ impl crate::engine::Packed for Event {
                 step: aux,
             },
             26 => Event::MiddleboxBack(FaultId::new(aux)),
-            27 => Event::ClientMessage(aux),
+            27 => Event::ClientMessage { message: aux },
             28 => Event::JobDone {
                 client,
                 job: Job::Message(aux & EVENT_MASK),
@@ -412,7 +413,7 @@ mod tests {
                 replica: ReplicaId::new(3),
                 event: EventNo::new(u32::MAX),
             },
-            Event::Scale(2),
+            Event::Scale { step: 2 },
             Event::JobDone {
                 client: c,
                 job: Job::Request(EVENT_MASK),
@@ -456,7 +457,7 @@ mod tests {
                 step: 8,
             },
             Event::MiddleboxBack(FaultId::new(2)),
-            Event::ClientMessage(u32::MAX),
+            Event::ClientMessage { message: u32::MAX },
             Event::JobDone {
                 client: c,
                 job: Job::Message(EVENT_MASK),
@@ -477,7 +478,7 @@ mod tests {
     /// layout they had as bare numbers: kind in the top byte, replica or fault in the
     /// next three, event number, replica or step in the low four.
     #[test]
-    fn typed_ids_keep_the_bit_layout_of_bare_numbers() {
+    fn typed_ids_and_named_fields_keep_the_bit_layout_of_bare_numbers() {
         let at = |kind: u64, slot: u64, aux: u64| kind << 56 | slot << 32 | aux;
         let cases = [
             (Event::Created(EventNo::new(77)), at(8, 0, 77)),
@@ -507,6 +508,8 @@ mod tests {
                 at(25, 7, 11),
             ),
             (Event::MiddleboxBack(FaultId::new(8)), at(26, 0, 8)),
+            (Event::Scale { step: 2 }, at(11, 0, 2)),
+            (Event::ClientMessage { message: 12 }, at(27, 0, 12)),
         ];
         for (event, packed) in cases {
             assert_eq!(event.pack(), packed, "{event:?}");

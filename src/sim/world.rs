@@ -274,7 +274,7 @@ impl<'s> World<'s> {
         for (k, message) in self.source.messages.iter().enumerate() {
             s.at(
                 SimTime::from_nanos(message.at),
-                Event::ClientMessage(k as u32),
+                Event::ClientMessage { message: k as u32 },
             );
         }
         self.schedule_scaling(s);
@@ -1160,13 +1160,13 @@ impl Model for World<'_> {
                 replica: r,
                 event: n,
             } => self.event_at_replica(r, n.get(), now, s),
-            Event::Scale(step) => self.scale(step, now, s),
+            Event::Scale { step } => self.scale(step, now, s),
             Event::Fault(k) => self.fault(k, now, s),
             Event::Restart(r) => self.restart(r),
             Event::HealthProbe(r) => self.health_probe(r, s),
             Event::Deploy { fault: k, step } => self.deploy_step(k, step, s),
             Event::MiddleboxBack(k) => self.middlebox_back(k),
-            Event::ClientMessage(k) => self.message_written(k, now, s),
+            Event::ClientMessage { message } => self.message_written(message, now, s),
         }
         if self.invariants.is_some() {
             self.check_invariants(now, event);

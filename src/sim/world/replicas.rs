@@ -276,7 +276,7 @@ impl World<'_> {
     /// Schedules the scale steps.
     pub(super) fn schedule_scaling(&self, s: &mut Scheduler<Event>) {
         for (step, (at, _)) in self.scenario.balancer.scale.iter().enumerate() {
-            s.at(SimTime::from_nanos(*at), Event::Scale(step as u32));
+            s.at(SimTime::from_nanos(*at), Event::Scale { step: step as u32 });
         }
     }
 }
