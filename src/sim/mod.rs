@@ -132,7 +132,7 @@ fn drive(
     limits: &Limits,
     watch: Watch,
 ) -> Result<Run, EngineError> {
-    let mut world = World::new(scenario, log, chain);
+    let mut world = World::new(scenario, log, &chain);
     let mut scheduler = Scheduler::new();
     world.schedule_start(&mut scheduler);
     if watch.check_invariants {

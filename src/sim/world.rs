@@ -106,7 +106,7 @@ pub struct World<'s> {
     /// are published) the run's own, numbered as they are created.
     log: Cow<'s, EventLog>,
     /// The variant's transports in fallback order: what each client does.
-    chain: Chain,
+    chain: &'s Chain,
     /// How a replica hands a new event to the clients (from the chain).
     delivery: Delivery,
     clients: Vec<Client>,
@@ -154,7 +154,7 @@ pub struct World<'s> {
 }
 
 impl<'s> World<'s> {
-    pub(super) fn new(scenario: &'s Scenario, log: &'s EventLog, chain: Chain) -> Self {
+    pub(super) fn new(scenario: &'s Scenario, log: &'s EventLog, chain: &'s Chain) -> Self {
         let mut clients = Vec::with_capacity(scenario.client_count() as usize);
         let mut links = Vec::new();
         let mut jitter = Vec::new();
