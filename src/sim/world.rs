@@ -149,8 +149,6 @@ pub struct World<'s> {
     visible_clients: usize,
     /// The invariants checked after every event, when the run asks for it.
     invariants: Option<super::invariants::Invariants>,
-    /// Every event handled, when the run asks for its trace.
-    trace: Option<Vec<String>>,
 }
 
 impl<'s> World<'s> {
@@ -254,7 +252,6 @@ impl<'s> World<'s> {
                     .collect::<Vec<_>>(),
             ),
             invariants: None,
-            trace: None,
             recorder: Recorder::new(scenario.warmup, scenario.duration, scenario.groups.len()),
         }
     }
@@ -616,11 +613,14 @@ impl<'s> World<'s> {
     }
 
     /// Submits a server job for client `c`; its completion is an event.
+    #[inline(always)]
     pub(super) fn run_job(&mut self, c: ClientId, job: Job, now: Nanos, s: &mut Scheduler<Event>) {
         self.start_job(c, job, false, now, s);
     }
 
-    /// [`Self::run_job`]; `accept`: a request that is the first on its connection.
+    /// [`Self::run_job`]; `accept`: a request that is the first on its connection. Inlined
+    /// where the job is known, so that its cost is looked up without a match.
+    #[inline(always)]
     fn start_job(
         &mut self,
         c: ClientId,
@@ -1026,27 +1026,6 @@ impl<'s> World<'s> {
     }
 }
 
-impl World<'_> {
-    /// Records every event handled from now on (see [`crate::sim::run_variant_traced`]).
-    pub fn trace_every_event(&mut self) {
-        self.trace = Some(Vec::new());
-    }
-
-    /// The events handled so far, if they were recorded.
-    pub fn take_trace(&mut self) -> Vec<String> {
-        self.trace.take().unwrap_or_default()
-    }
-}
-
-/// One line of a trace: the simulated time in seconds to the microsecond, then the event.
-fn trace_line(now: Nanos, event: Event) -> String {
-    format!(
-        "{:>4}.{:06} s  {event:?}",
-        now / 1_000_000_000,
-        now % 1_000_000_000 / 1_000
-    )
-}
-
 impl Model for World<'_> {
     type Event = Event;
 
@@ -1087,9 +1066,6 @@ impl Model for World<'_> {
     fn handle(&mut self, now: SimTime, event: Event, s: &mut Scheduler<Event>) {
         // The world's parts still take instants as nanoseconds since the run began.
         let now = now.as_nanos();
-        if let Some(trace) = &mut self.trace {
-            trace.push(trace_line(now, event));
-        }
         match event {
             Event::ClientStart(c) => self.tell(c, Input::Start, now, s),
             Event::ClientTimer(c) if self.is_rest(c) => self.rest_timer(c, now, s),
