@@ -190,8 +190,10 @@ impl Fleet {
     }
 
     /// Runs `work` for `endpoint` on replica `r` from `now`: its drawn cost, and when it
-    /// is done.
-    #[inline]
+    /// is done. Always inlined, so that with the job known at the call its cost is read
+    /// without a match: with only `#[inline]`, LLVM left it out of line once ids and times
+    /// were typed (+0.3 % instructions on the default scenario, measured with cachegrind).
+    #[inline(always)]
     pub fn run(
         &mut self,
         r: ReplicaId,
