@@ -7,6 +7,7 @@
 //! the run's state (the [`super::world::World`] builds itself from what these return).
 //! Every function here is pure: the same scenario gives the same parts.
 
+use crate::infra::faults::{FaultNames, FaultPlan};
 use crate::infra::middleboxes::{Middleboxes, Path};
 use crate::net::link::LinkParams;
 use crate::scenario::faults::FaultKind;
@@ -33,6 +34,27 @@ pub(super) fn partitions_of(scenario: &Scenario) -> Vec<Vec<(Nanos, Nanos)>> {
         }
     }
     out
+}
+
+/// The run's fault plan: its faults, with each group's proxies and the names that
+/// describe them.
+pub(super) fn fault_plan_of(scenario: &Scenario) -> FaultPlan {
+    let names = |names: &mut dyn Iterator<Item = &String>| names.cloned().collect();
+    FaultPlan::new(
+        scenario.faults.clone(),
+        scenario.duration,
+        scenario.balancer.layer,
+        scenario
+            .groups
+            .iter()
+            .map(|group| group.path.proxies.clone())
+            .collect(),
+        FaultNames {
+            groups: names(&mut scenario.groups.iter().map(|g| &g.name)),
+            proxies: names(&mut scenario.proxies.iter().map(|p| &p.name)),
+            links: names(&mut scenario.links.iter().map(|l| &l.name)),
+        },
+    )
 }
 
 /// What the middleboxes on each group's path do, looked up once per run (they are

@@ -8,6 +8,7 @@ use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
 use crate::infra::fanout::Fanout;
+use crate::infra::faults::{Exposure, FaultPlan};
 use crate::infra::fleet::{Endpoint, Fleet, Work};
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::Server;
@@ -70,6 +71,32 @@ pub struct Client {
     awaiting_recovery: u32,
     /// Which events reached it, for late and repeated arrivals.
     order: crate::metrics::order::DeliveryOrder,
+}
+
+impl Client {
+    /// What a fault needs to know of it as it strikes.
+    fn exposure(&self) -> Exposure {
+        Exposure {
+            group: self.group,
+            replica: self.replica,
+            registered: self.registered,
+            connected: self.connection.open && !self.crashed,
+            active_on_replica: self.active_on_replica,
+        }
+    }
+
+    /// Its replica's process died: CPU jobs started before carry an older epoch and are
+    /// void, and what the server held of its connection waiting on the CPU is gone.
+    fn process_died(&mut self) {
+        self.job_epoch = self.job_epoch.wrapping_add(1);
+        self.connection.server_work_lost();
+    }
+
+    /// Its connection died with its replica: it closes once the wire is quiet.
+    fn connection_died(&mut self) {
+        self.crashed = true;
+        self.closing = true;
+    }
 }
 
 mod browser;
@@ -136,6 +163,8 @@ pub struct World<'s> {
     /// Draws of reconnect jitter, and of the jitter of maximum connection ages.
     reconnect_rng: Stream,
     age_rng: Stream,
+    /// The faults: whom each hits, when a replica is down, each in words.
+    faults: FaultPlan,
     /// Per fault: affected and recovered clients.
     fault_recovery: FaultRecovery,
     /// Per browser: its device's radio, on links with one (none when no link has one).
@@ -241,6 +270,7 @@ impl<'s> World<'s> {
             subscribers: Vec::new(),
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             age_rng: rng::stream(scenario.seed, "connection-age"),
+            faults: build::fault_plan_of(scenario),
             fault_recovery: FaultRecovery::new(scenario.faults.len()),
             devices: Devices::new(
                 &scenario

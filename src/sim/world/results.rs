@@ -55,7 +55,7 @@ impl World<'_> {
         series.finish(|second| {
             let t = second as u64 * 1_000_000_000;
             let in_service = self.fleet.replicas_at(t);
-            cores * u64::from(in_service - self.down_at(t, in_service))
+            cores * u64::from(in_service - self.faults.down_at(t, in_service))
         });
         let faults = self.fault_results(&series);
         RunResult {
@@ -86,7 +86,11 @@ impl World<'_> {
                 .then(|| fixed(empty_responses as f64 / responses as f64, 6)),
             polls_skipped: recorded.get(Count::PollsSkipped),
             peak_open_connections: self.fleet.peak_connections(),
-            cpu_utilisation: fixed(self.fleet.cpu_utilisation(|r| self.down_intervals(r)), 6),
+            cpu_utilisation: fixed(
+                self.fleet
+                    .cpu_utilisation(|r| self.faults.down_intervals(r)),
+                6,
+            ),
             mean_cpu_queueing_delay_ms: self.fleet.mean_queueing_delay_ms(),
             peak_memory_bytes: self.fleet.peak_memory(),
             replicas: self.fleet.replica_results(),
@@ -289,17 +293,7 @@ impl World<'_> {
     fn technologies(&self, g: usize) -> Vec<&'static str> {
         let group = &self.scenario.groups[g];
         let mut out: Vec<&'static str> = Vec::new();
-        let profiles =
-            std::iter::once(group.link.0).chain(self.scenario.faults.iter().filter_map(|f| {
-                match f.kind {
-                    crate::scenario::faults::FaultKind::NetworkSwitch { group, to }
-                        if group as usize == g =>
-                    {
-                        Some(to)
-                    }
-                    _ => None,
-                }
-            }));
+        let profiles = std::iter::once(group.link.0).chain(self.faults.switches_of(g as u32));
         for p in profiles {
             if let Some(spec) = self.scenario.links[p as usize].radio
                 && !out.contains(&spec.technology)
