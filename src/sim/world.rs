@@ -15,6 +15,7 @@ use crate::infra::server::Server;
 use crate::metrics::faults::FaultRecovery;
 use crate::metrics::recorder::{Count, Recorder};
 use crate::net::connections::{Carried, Connections};
+use crate::net::lifetime::Lifetimes;
 use crate::net::link::carried_within;
 use crate::net::network::{Network, Transfer};
 use crate::net::tcp::{PureAcks, Segmenting};
@@ -160,9 +161,10 @@ pub struct World<'s> {
     subscribers: Vec<ClientId>,
     /// What the run counts.
     recorder: Recorder,
-    /// Draws of reconnect jitter, and of the jitter of maximum connection ages.
+    /// Draws of reconnect jitter.
     reconnect_rng: Stream,
-    age_rng: Stream,
+    /// The server's maximum connection age and its jitter draws.
+    lifetimes: Lifetimes,
     /// The faults: whom each hits, when a replica is down, each in words.
     faults: FaultPlan,
     /// Per fault: affected and recovered clients.
@@ -269,7 +271,10 @@ impl<'s> World<'s> {
             events_so_far: 0,
             subscribers: Vec::new(),
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
-            age_rng: rng::stream(scenario.seed, "connection-age"),
+            lifetimes: Lifetimes::new(
+                chain.primary().max_connection_age(),
+                rng::stream(scenario.seed, "connection-age"),
+            ),
             faults: build::fault_plan_of(scenario),
             fault_recovery: FaultRecovery::new(scenario.faults.len()),
             devices: Devices::new(
