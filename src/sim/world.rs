@@ -98,6 +98,17 @@ impl Client {
         self.crashed = true;
         self.closing = true;
     }
+
+    /// The server moves its cursor past event `n` as its replica reaches it; false when
+    /// the cursor was past it already (it was handed out, or the client subscribed later).
+    #[inline]
+    fn passes(&mut self, n: u32) -> bool {
+        if self.cursor > n {
+            return false;
+        }
+        self.cursor = n + 1;
+        true
+    }
 }
 
 mod browser;
