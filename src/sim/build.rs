@@ -9,6 +9,7 @@
 
 use crate::infra::faults::{FaultNames, FaultPlan};
 use crate::infra::middleboxes::{Middleboxes, Path};
+use crate::metrics::hops::Hop;
 use crate::net::link::LinkParams;
 use crate::scenario::faults::FaultKind;
 use crate::scenario::{LinkProfile, ProxySpec, Scenario};
@@ -55,6 +56,46 @@ pub(super) fn fault_plan_of(scenario: &Scenario) -> FaultPlan {
             links: names(&mut scenario.links.iter().map(|l| &l.name)),
         },
     )
+}
+
+/// The hops whose bytes the result shows: each access-link profile, then each topology
+/// link, with the groups whose path crosses it.
+pub(super) fn hops_of(scenario: &Scenario) -> Vec<Hop> {
+    let groups = &scenario.groups;
+    let using =
+        |crosses: &dyn Fn(usize) -> bool| (0..groups.len()).filter(|g| crosses(*g)).collect();
+    let access = scenario.links.iter().enumerate().map(|(l, link)| Hop {
+        name: format!("access:{}", link.name),
+        groups: using(&|g| groups[g].link.0 as usize == l),
+    });
+    let topology = scenario
+        .topology_links
+        .iter()
+        .enumerate()
+        .map(|(l, link)| Hop {
+            name: format!("link:{}-{}", link.from, link.to),
+            groups: using(&|g| groups[g].path.links.contains(&(l as u32))),
+        });
+    access.chain(topology).collect()
+}
+
+/// The radio technologies group `g`'s devices use over the run: its link's, then those of
+/// the profiles its network switches move it to, each once.
+pub(super) fn technologies_of(
+    scenario: &Scenario,
+    faults: &FaultPlan,
+    g: usize,
+) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    let profiles = std::iter::once(scenario.groups[g].link.0).chain(faults.switches_of(g as u32));
+    for p in profiles {
+        if let Some(spec) = scenario.links[p as usize].radio
+            && !out.contains(&spec.technology)
+        {
+            out.push(spec.technology);
+        }
+    }
+    out
 }
 
 /// What the middleboxes on each group's path do, looked up once per run (they are
