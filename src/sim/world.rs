@@ -24,6 +24,7 @@ use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
 use crate::time::Nanos;
 use crate::transport::history::History;
+use crate::transport::outbox::RestSizes;
 use crate::transport::pool::Pools;
 use crate::transport::{Chain, Clients, Delivery, Input, PollRng};
 use crate::workload::EventLog;
@@ -238,7 +239,11 @@ impl<'s> World<'s> {
             clients.extend_from_within(..);
         }
         let two_way = if scenario.workload.messages.is_some() || rest {
-            two_way::TwoWay::new(visible_clients, rest, uploads_rest)
+            let sizes = RestSizes {
+                request_headers: scenario.rest.request_headers,
+                response_headers: scenario.rest.response_headers,
+            };
+            two_way::TwoWay::new(visible_clients, rest, uploads_rest, sizes)
         } else {
             two_way::TwoWay::default()
         };
