@@ -80,7 +80,7 @@ pub const PUSH_EPOCH_MASK: u32 = (1 << (32 - EVENT_BITS)) - 1;
 impl crate::engine::Packed for Event {
     /// Kind in the top byte, client in the next three, the rest (generation, event number)
     /// in the low four. Clients are fewer than 2^24 (the scenario limit is 10^7).
-    #[inline]
+    #[inline(always)]
     fn pack(self) -> u64 {
         let (kind, slot, aux): (u64, u32, u32) = match self {
             Event::ClientStart(c) => (0, c.get(), 0),

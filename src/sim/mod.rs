@@ -11,6 +11,7 @@ pub mod budget;
 mod build;
 mod event;
 mod invariants;
+mod trace;
 mod webhook;
 mod world;
 
@@ -131,21 +132,24 @@ fn drive(
     limits: &Limits,
     watch: Watch,
 ) -> Result<Run, EngineError> {
-    let mut world = World::new(scenario, log, chain);
+    let mut world = World::new(scenario, log, &chain);
     let mut scheduler = Scheduler::new();
     world.schedule_start(&mut scheduler);
     if watch.check_invariants {
         world.check_invariants_every_event();
     }
-    if watch.trace {
-        world.trace_every_event();
-    }
-    let stats = engine::run(&mut world, &mut scheduler, scenario.duration, limits);
+    let (stats, trace) = if watch.trace {
+        let mut traced = trace::Traced::new(&mut world);
+        let stats = engine::run(&mut traced, &mut scheduler, scenario.duration, limits);
+        (stats, traced.into_lines())
+    } else {
+        let stats = engine::run(&mut world, &mut scheduler, scenario.duration, limits);
+        (stats, Vec::new())
+    };
     if let Some(what) = world.broken_invariant() {
         return Err(EngineError::InvariantBroken(what.to_string()));
     }
     let ledgers = world.client_ledgers();
-    let trace = world.take_trace();
     let mut result = world.finish(variant, stats.events);
     result.stopped = stats.stopped.as_ref().map(Stopped::from_stop);
     Ok(Run {

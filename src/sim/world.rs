@@ -145,7 +145,7 @@ pub struct World<'s> {
     /// are published) the run's own, numbered as they are created.
     log: Cow<'s, EventLog>,
     /// The variant's transports in fallback order: what each client does.
-    chain: Chain,
+    chain: &'s Chain,
     /// How a replica hands a new event to the clients (from the chain).
     delivery: Delivery,
     clients: Vec<Client>,
@@ -191,12 +191,10 @@ pub struct World<'s> {
     visible_clients: usize,
     /// The invariants checked after every event, when the run asks for it.
     invariants: Option<super::invariants::Invariants>,
-    /// Every event handled, when the run asks for its trace.
-    trace: Option<Vec<String>>,
 }
 
 impl<'s> World<'s> {
-    pub(super) fn new(scenario: &'s Scenario, log: &'s EventLog, chain: Chain) -> Self {
+    pub(super) fn new(scenario: &'s Scenario, log: &'s EventLog, chain: &'s Chain) -> Self {
         let mut clients = Vec::with_capacity(scenario.client_count() as usize);
         let mut links = Vec::new();
         let mut jitter = Vec::new();
@@ -304,7 +302,6 @@ impl<'s> World<'s> {
                     .collect::<Vec<_>>(),
             ),
             invariants: None,
-            trace: None,
             recorder: Recorder::new(scenario.warmup, scenario.duration, scenario.groups.len()),
         }
     }
@@ -1070,27 +1067,6 @@ impl<'s> World<'s> {
     }
 }
 
-impl World<'_> {
-    /// Records every event handled from now on (see [`crate::sim::run_variant_traced`]).
-    pub fn trace_every_event(&mut self) {
-        self.trace = Some(Vec::new());
-    }
-
-    /// The events handled so far, if they were recorded.
-    pub fn take_trace(&mut self) -> Vec<String> {
-        self.trace.take().unwrap_or_default()
-    }
-}
-
-/// One line of a trace: the simulated time in seconds to the microsecond, then the event.
-fn trace_line(now: Nanos, event: Event) -> String {
-    format!(
-        "{:>4}.{:06} s  {event:?}",
-        now / 1_000_000_000,
-        now % 1_000_000_000 / 1_000
-    )
-}
-
 impl Model for World<'_> {
     type Event = Event;
 
@@ -1129,9 +1105,6 @@ impl Model for World<'_> {
     }
 
     fn handle(&mut self, now: Nanos, event: Event, s: &mut Scheduler<Event>) {
-        if let Some(trace) = &mut self.trace {
-            trace.push(trace_line(now, event));
-        }
         match event {
             Event::ClientStart(c) => self.tell(c, Input::Start, now, s),
             Event::ClientTimer(c) if self.is_rest(c) => self.rest_timer(c, now, s),

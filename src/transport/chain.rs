@@ -9,7 +9,7 @@
 //! [`ClientState`](crate::transport::ClientState) keeps.
 
 use crate::time::Nanos;
-use crate::transport::machine::{Command, Delivery, Facts, Input, Machine, Out, PollRng, Sharing};
+use crate::transport::machine::{Command, Commands, Delivery, Facts, Input, Machine, Sharing};
 
 /// Most steps of a chain: the transport itself, then SSE and long polling once each.
 pub const MAX_STEPS: usize = 3;
@@ -39,6 +39,8 @@ pub struct Chain {
     shares_connections: bool,
     /// The variant's HTTP/2 connection window, if any (asked on every message received).
     http2_window: Option<u64>,
+    /// The step that is long polling, if any (its held requests' inputs go to it).
+    long_polling: Option<u8>,
     len: u8,
 }
 
@@ -82,6 +84,7 @@ impl Chain {
             profiles: [Profile::of(&first); SLOTS],
             shares_connections: false,
             http2_window: first.http2_window(),
+            long_polling: None,
             len: 1,
         };
         for (machine, after) in fallback.iter().take(MAX_STEPS - 1) {
@@ -91,6 +94,10 @@ impl Chain {
             chain.profiles[k] = Profile::of(machine);
             chain.len += 1;
         }
+        chain.long_polling = chain.steps[..usize::from(chain.len)]
+            .iter()
+            .position(|m| matches!(m, Machine::LongPolling(_)))
+            .map(|k| k as u8);
         // Every step hears a lost connection before the last (it may fall back), and
         // the held requests of the chain's long polling whatever its step.
         let lost = Input::Lost {
@@ -155,8 +162,8 @@ impl Chain {
     }
 
     /// Decides what to do about `input` to a client at `stage` whose state is `facts`.
-    #[inline]
-    pub fn on(&self, stage: u8, input: Input, facts: &Facts, rng: &mut PollRng, out: &mut Out) {
+    #[inline(always)]
+    pub fn on(&self, stage: u8, input: Input, facts: &Facts, out: &mut impl Commands) {
         if let Input::Lost {
             failed: true,
             denied,
@@ -175,10 +182,10 @@ impl Chain {
             // A held request is long polling's, whatever step the client is at now.
             Input::HoldTimeout { .. } | Input::AnswerReady { .. } => {
                 if let Some(long_polling) = self.long_polling() {
-                    long_polling.on(input, facts, rng, out);
+                    long_polling.on(input, facts, out);
                 }
             }
-            _ => self.at(stage).on(input, facts, rng, out),
+            _ => self.at(stage).on(input, facts, out),
         }
     }
 
@@ -195,10 +202,9 @@ impl Chain {
     }
 
     /// The chain's long-polling step, if it has one.
+    #[inline]
     fn long_polling(&self) -> Option<&Machine> {
-        self.steps[..usize::from(self.len)]
-            .iter()
-            .find(|m| matches!(m, Machine::LongPolling(_)))
+        self.long_polling.map(|k| self.at(k))
     }
 }
 

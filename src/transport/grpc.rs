@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::net::grpc::GrpcMode;
 use crate::time::Nanos;
 use crate::transport::http2::{FRAME_HEADER, PING, WINDOW_UPDATE, data_frames_overhead};
-use crate::transport::machine::{Command, Input, Out, Uploads};
+use crate::transport::machine::{Command, Commands, Input, Uploads};
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::{HttpHeaders, ReconnectPolicy};
 use crate::workload::EventLog;
@@ -140,8 +140,8 @@ impl GrpcStream {
     /// flow-control window, sends HEADERS and, with replay, resumes from the client's
     /// cursor (else starts at the newest event), then pushes what fits the window; each
     /// WINDOW_UPDATE lets more through. A lost channel reconnects with backoff.
-    #[inline]
-    pub fn on(&self, input: Input, out: &mut Out) {
+    #[inline(always)]
+    pub fn on(&self, input: Input, out: &mut impl Commands) {
         match input {
             Input::Start | Input::Timer => out.push(Command::SendRequest),
             Input::RequestHandled => {

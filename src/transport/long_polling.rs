@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::time::Nanos;
 use crate::transport::http::exchange_size;
-use crate::transport::machine::{Command, Facts, Hold, Input, Out};
+use crate::transport::machine::{Command, Commands, Facts, Hold, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::{HttpHeaders, ReconnectPolicy};
 use crate::workload::EventLog;
@@ -34,8 +34,8 @@ impl LongPolling {
     /// answers the requests a replica holds when it gets an event) or the timeout passes;
     /// writing the answer is a CPU job. A failed request is asked again after the
     /// reconnect policy's pause (the seeds' `setTimeout(longPoll, 2000)`).
-    #[inline]
-    pub fn on(&self, input: Input, facts: &Facts, out: &mut Out) {
+    #[inline(always)]
+    pub fn on(&self, input: Input, facts: &Facts, out: &mut impl Commands) {
         match input {
             Input::Start | Input::Timer | Input::ResponseReceived => out.push(Command::SendRequest),
             Input::RequestHandled => {

@@ -145,8 +145,23 @@ pub enum Command {
 /// Most commands of one decision (gRPC's stream opening takes six).
 pub const MAX_COMMANDS: usize = 6;
 
-/// The commands of one decision, in order. A fixed array on the stack: deciding costs no
-/// allocation, and a decision made while another's commands run gets its own.
+/// Where a transport puts its commands, in order, and where it draws its randomness from.
+///
+/// The simulation carries each command out as it is pushed (so that the compiler sees,
+/// at each push, which command it is: no buffer, no dispatch). That is the same as
+/// carrying them out after the decision, in order, because a machine decides only from
+/// its [`Facts`] (read before it is told) and draws from its streams before it pushes a
+/// command, never after. [`Out`] records them instead, for tests and for anyone who
+/// wants to look before acting.
+pub trait Commands {
+    /// The next command of the decision.
+    fn push(&mut self, command: Command);
+    /// The client's group's random streams (polling phase and jitter).
+    fn rng(&mut self) -> &mut PollRng;
+}
+
+/// The commands of one decision, in order, recorded instead of carried out: a fixed
+/// array, so recording costs no allocation.
 #[derive(Debug, Clone, Copy)]
 pub struct Out {
     commands: [Command; MAX_COMMANDS],
@@ -232,10 +247,10 @@ pub enum Machine {
 
 impl Machine {
     /// Decides what to do about `input` to a client whose state is `facts`.
-    #[inline]
-    pub fn on(&self, input: Input, facts: &Facts, rng: &mut PollRng, out: &mut Out) {
+    #[inline(always)]
+    pub fn on(&self, input: Input, facts: &Facts, out: &mut impl Commands) {
         match self {
-            Machine::Polling(m) => m.on(input, facts, rng, out),
+            Machine::Polling(m) => m.on(input, facts, out),
             Machine::LongPolling(m) => m.on(input, facts, out),
             Machine::Sse(m) => m.on(input, out),
             Machine::WebSocket(m) => m.on(input, out),
@@ -429,10 +444,34 @@ pub(crate) mod testing {
         }
     }
 
+    /// Commands recorded, with the random streams of a test client.
+    pub struct Recorded {
+        pub out: Out,
+        pub rng: PollRng,
+    }
+
+    impl Recorded {
+        pub fn new() -> Recorded {
+            Recorded {
+                out: Out::default(),
+                rng: rng(),
+            }
+        }
+    }
+
+    impl Commands for Recorded {
+        fn push(&mut self, command: Command) {
+            self.out.push(command);
+        }
+        fn rng(&mut self) -> &mut PollRng {
+            &mut self.rng
+        }
+    }
+
     /// What a client at `stage` of `chain` in state `facts` is told to do about `input`.
     pub fn decide(chain: &Chain, stage: u8, input: Input, facts: Facts) -> Vec<Command> {
-        let mut out = Out::default();
-        chain.on(stage, input, &facts, &mut rng(), &mut out);
-        out.as_slice().to_vec()
+        let mut recorded = Recorded::new();
+        chain.on(stage, input, &facts, &mut recorded);
+        recorded.out.as_slice().to_vec()
     }
 }

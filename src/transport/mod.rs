@@ -30,8 +30,8 @@ pub use clients::{ClientState, Clients};
 pub use grpc::GrpcStream;
 pub use long_polling::LongPolling;
 pub use machine::{
-    CONNECTIONS_PER_ORIGIN, Command, Delivery, Facts, Hold, Input, Machine, Out, PollRng, Sharing,
-    Uploads,
+    CONNECTIONS_PER_ORIGIN, Command, Commands, Delivery, Facts, Hold, Input, Machine, Out, PollRng,
+    Sharing, Uploads,
 };
 pub use message::MsgKind;
 pub use polling::Polling;

@@ -10,7 +10,7 @@ use crate::engine::rng::{RngExt, uniform_below};
 use crate::time::Nanos;
 use crate::transport::grpc::unary_exchange_size;
 use crate::transport::http::{bodiless_response_size, exchange_size};
-use crate::transport::machine::{Command, Facts, Input, Out, PollRng};
+use crate::transport::machine::{Command, Commands, Facts, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::{HttpHeaders, PollFraming};
 use crate::workload::EventLog;
@@ -61,18 +61,18 @@ impl Polling {
     /// The client starts at a random phase of the interval, then ticks every interval
     /// (plus or minus the jitter); a tick that finds its poll unanswered is skipped. The
     /// server answers every poll at once. A failed poll is not retried: the next tick asks.
-    #[inline]
-    pub fn on(&self, input: Input, facts: &Facts, rng: &mut PollRng, out: &mut Out) {
+    #[inline(always)]
+    pub fn on(&self, input: Input, facts: &Facts, out: &mut impl Commands) {
         match input {
             Input::Start => {
-                let phase = uniform_below(&mut rng.phase, self.interval);
+                let phase = uniform_below(&mut out.rng().phase, self.interval);
                 out.push(Command::SetTimer(phase));
             }
             Input::Timer => {
                 let gap = if self.jitter == 0 {
                     self.interval
                 } else {
-                    let offset: u64 = rng.jitter.random_range(0..=2 * self.jitter);
+                    let offset: u64 = out.rng().jitter.random_range(0..=2 * self.jitter);
                     self.interval - self.jitter + offset
                 };
                 out.push(Command::SetTimer(gap));
@@ -97,8 +97,8 @@ impl Polling {
 
 #[cfg(test)]
 mod tests {
-    use crate::transport::machine::testing::{chain, decide, rng};
-    use crate::transport::{Command, Facts, Input, Out, Sharing};
+    use crate::transport::machine::testing::{Recorded, chain, decide};
+    use crate::transport::{Command, Facts, Input, Sharing};
 
     const MS: u64 = 1_000_000;
 
@@ -106,10 +106,11 @@ mod tests {
     fn starts_at_a_random_phase_of_the_interval() {
         let polling = chain("polling: { interval: 1s }");
         let mut phases = Vec::new();
-        let mut rng = rng();
+        let mut recorded = Recorded::new();
         for _ in 0..200 {
-            let mut out = Out::default();
-            polling.on(0, Input::Start, &Facts::default(), &mut rng, &mut out);
+            recorded.out = Default::default();
+            polling.on(0, Input::Start, &Facts::default(), &mut recorded);
+            let out = recorded.out;
             let [Command::SetTimer(phase)] = out.as_slice()[..] else {
                 panic!("a start sets one timer: {:?}", out.as_slice());
             };
@@ -130,11 +131,12 @@ mod tests {
             [Command::SetTimer(2000 * MS), Command::SendRequest]
         );
         let jittered = chain("polling: { interval: 1s, jitter: 100ms }");
-        let mut rng = rng();
+        let mut recorded = Recorded::new();
         let (mut low, mut high) = (u64::MAX, 0);
         for _ in 0..500 {
-            let mut out = Out::default();
-            jittered.on(0, Input::Timer, &idle, &mut rng, &mut out);
+            recorded.out = Default::default();
+            jittered.on(0, Input::Timer, &idle, &mut recorded);
+            let out = recorded.out;
             let [Command::SetTimer(gap), Command::SendRequest] = out.as_slice()[..] else {
                 panic!("{:?}", out.as_slice());
             };

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::time::Nanos;
 use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
 use crate::transport::http2::PING;
-use crate::transport::machine::{Command, Input, Out};
+use crate::transport::machine::{Command, Commands, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::{HttpHeaders, ReconnectPolicy};
 use crate::workload::EventLog;
@@ -65,8 +65,8 @@ impl Sse {
     /// (announcing `retry` in its first chunk) and its heartbeats, and resumes from the
     /// client's `Last-Event-ID` as far as the replay buffer reaches. EventSource
     /// reconnects after its retry time (or the scenario's policy).
-    #[inline]
-    pub fn on(&self, input: Input, out: &mut Out) {
+    #[inline(always)]
+    pub fn on(&self, input: Input, out: &mut impl Commands) {
         match input {
             Input::Start | Input::Timer => out.push(Command::SendRequest),
             Input::RequestHandled => {

@@ -7,7 +7,7 @@
 
 use crate::time::Nanos;
 use crate::transport::framing::websocket_header;
-use crate::transport::machine::{Command, Input, Out};
+use crate::transport::machine::{Command, Commands, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::ReconnectPolicy;
 use crate::transport::spec::WS_RECONNECT_DELAY;
@@ -56,8 +56,8 @@ impl WebSocket {
     /// client stays disconnected and misses every later event; with one it opens a new
     /// socket. Before a fallback, failed attempts without a policy are retried after
     /// socket.io's first delay.
-    #[inline]
-    pub fn on(&self, input: Input, out: &mut Out) {
+    #[inline(always)]
+    pub fn on(&self, input: Input, out: &mut impl Commands) {
         match input {
             Input::Start | Input::Timer => out.push(Command::SendRequest),
             Input::RequestHandled => {

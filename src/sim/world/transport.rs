@@ -12,7 +12,7 @@ use super::World;
 use crate::engine::Scheduler;
 use crate::sim::event::{ClientId, EVENT_MASK, Event, Job, MsgKind};
 use crate::time::Nanos;
-use crate::transport::{Command, Hold, Input, Out};
+use crate::transport::{Command, Commands, Hold, Input, PollRng};
 
 impl World<'_> {
     /// Tells `c`'s transport about `input` and carries out what it decides (nothing, when
@@ -24,24 +24,31 @@ impl World<'_> {
         }
     }
 
-    /// [`Self::tell`] for an input `c`'s step hears.
+    /// [`Self::tell`] for an input `c`'s step hears: its transport decides, and each
+    /// command is carried out as it is pushed.
     #[inline(never)]
     fn decide(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
         let transport = &self.transports[c];
         let (facts, stage) = (transport.facts(), transport.stage());
-        let group = self.clients[c].group as usize;
-        // A command may tell a transport again (a refused connection is lost at once): the
-        // inner decision has its own `Out`.
-        let mut out = Out::default();
-        self.chain
-            .on(stage, input, &facts, &mut self.poll_rng[group], &mut out);
-        for command in out.as_slice() {
-            self.obey(c, *command, now, s);
-        }
+        // The chain is the run's, not the world's: the world can carry out commands while
+        // the chain decides.
+        let chain = self.chain;
+        chain.on(
+            stage,
+            input,
+            &facts,
+            &mut Obeying {
+                world: self,
+                client: c,
+                now,
+                s,
+            },
+        );
     }
 
-    /// Carries out one command of `c`'s transport.
-    #[inline]
+    /// Carries out one command of `c`'s transport. Inlined into each place a machine
+    /// pushes a command, where the command is known: no dispatch at run time.
+    #[inline(always)]
     fn obey(&mut self, c: ClientId, command: Command, now: Nanos, s: &mut Scheduler<Event>) {
         match command {
             Command::SendRequest => self.send_request(c, now, s),
@@ -144,5 +151,28 @@ impl World<'_> {
         if self.delivery.streams {
             self.lose_for_streams(r, n);
         }
+    }
+}
+
+/// One decision of a client's transport, carried out command by command as the machine
+/// pushes them (a command may tell the transport again: a refused connection is lost at
+/// once; that decision is carried out by its own `Obeying`).
+struct Obeying<'w, 's, 'q> {
+    world: &'w mut World<'s>,
+    client: ClientId,
+    now: Nanos,
+    s: &'q mut Scheduler<Event>,
+}
+
+impl Commands for Obeying<'_, '_, '_> {
+    #[inline(always)]
+    fn push(&mut self, command: Command) {
+        self.world.obey(self.client, command, self.now, self.s);
+    }
+
+    #[inline(always)]
+    fn rng(&mut self) -> &mut PollRng {
+        let group = self.world.clients[self.client].group as usize;
+        &mut self.world.poll_rng[group]
     }
 }
