@@ -146,12 +146,14 @@ impl FaultPlan {
     }
 
     /// What fault `k` is.
+    #[inline]
     pub fn kind(&self, k: u32) -> FaultKind {
         self.faults[k as usize].kind
     }
 
     /// Whether fault `k` is a partition (a client cut off by one is back when a message
     /// reaches it).
+    #[inline]
     pub fn is_partition(&self, k: u32) -> bool {
         matches!(self.kind(k), FaultKind::Partition { .. })
     }
