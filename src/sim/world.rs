@@ -657,11 +657,14 @@ impl<'s> World<'s> {
     }
 
     /// Submits a server job for client `c`; its completion is an event.
+    #[inline(always)]
     pub(super) fn run_job(&mut self, c: ClientId, job: Job, now: Nanos, s: &mut Scheduler<Event>) {
         self.start_job(c, job, false, now, s);
     }
 
-    /// [`Self::run_job`]; `accept`: a request that is the first on its connection.
+    /// [`Self::run_job`]; `accept`: a request that is the first on its connection. Inlined
+    /// where the job is known, so that its cost is looked up without a match.
+    #[inline(always)]
     fn start_job(
         &mut self,
         c: ClientId,
