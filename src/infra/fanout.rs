@@ -4,11 +4,23 @@
 //!
 //! Owns: those lists and counts, and their rules (a stream is listed once until it ends; a
 //! replica never holds fewer than zero requests; events reach a replica in order, so its
-//! mark only grows). Does not own: the clients (their cursors and what they received), nor
+//! mark only grows); and where a new event goes: without a broker only to the replica it
+//! originates on (round robin, [`Fanout::origin`]) and the others miss it, with one to
+//! every replica in service with a subscriber ([`Fanout::broker_targets`]). Does not own:
+//! the clients (their cursors and what they received), the broker's latency and cost, nor
 //! what a replica does for each listed stream (a push job, a loss), which the simulation
 //! decides as it walks the list.
 
 use crate::ids::{ClientId, EventNo, ReplicaId};
+
+/// Which subscribers a replica pushes new events to (the variant's transports say).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Subscribers {
+    /// Streams (SSE, WebSocket, gRPC).
+    pub streams: bool,
+    /// Held long-poll requests.
+    pub held_requests: bool,
+}
 
 /// The replicas' fan-out lists of one run.
 #[derive(Debug, Clone, Default)]
@@ -76,6 +88,37 @@ impl Fanout {
         self.held[r] > 0
     }
 
+    /// Where event `n` originates without a broker: the replicas in service take the events
+    /// in turn (round robin over `0..active`).
+    #[inline]
+    pub fn origin(n: u32, active: u32) -> ReplicaId {
+        ReplicaId::new(n % active)
+    }
+
+    /// The replicas among `0..active` other than `origin`: without a broker, their
+    /// subscribers miss an event that originates on `origin`.
+    pub fn missed_by(origin: ReplicaId, active: u32) -> impl Iterator<Item = ReplicaId> {
+        ReplicaId::all(active).filter(move |r| *r != origin)
+    }
+
+    /// Whether replica `r` holds a subscriber of the kinds that `subscribers` pushes to (so
+    /// the broker sends it each event).
+    #[inline]
+    pub fn has_subscribers(&self, r: ReplicaId, subscribers: Subscribers) -> bool {
+        (subscribers.streams && self.has_streams(r))
+            || (subscribers.held_requests && self.holds_requests(r))
+    }
+
+    /// The replicas among `0..active` that the broker brings a new event to, in replica
+    /// order: those with a subscriber.
+    pub fn broker_targets(
+        &self,
+        active: u32,
+        subscribers: Subscribers,
+    ) -> impl Iterator<Item = ReplicaId> + '_ {
+        ReplicaId::all(active).filter(move |r| self.has_subscribers(*r, subscribers))
+    }
+
     /// Event `n` reached replica `r`.
     #[inline]
     pub fn reached(&mut self, r: ReplicaId, n: EventNo) {
@@ -128,6 +171,39 @@ mod tests {
     #[should_panic(expected = "releases only requests it holds")]
     fn a_replica_cannot_release_a_request_it_does_not_hold() {
         Fanout::new(1).release(ReplicaId::new(0));
+    }
+
+    #[test]
+    fn without_a_broker_events_originate_round_robin_and_the_others_miss_them() {
+        let origins: Vec<u32> = (0..7).map(|n| Fanout::origin(n, 3).get()).collect();
+        assert_eq!(origins, [0, 1, 2, 0, 1, 2, 0]);
+        let missed = Fanout::missed_by(ReplicaId::new(1), 3).map(ReplicaId::get);
+        assert_eq!(missed.collect::<Vec<_>>(), [0, 2]);
+        assert_eq!(Fanout::missed_by(ReplicaId::new(0), 1).count(), 0);
+    }
+
+    #[test]
+    fn the_broker_reaches_the_replicas_with_subscribers_it_pushes_to() {
+        let mut fanout = Fanout::new(4);
+        fanout.stream_opened(ReplicaId::new(1), ClientId::new(5));
+        fanout.hold(ReplicaId::new(2));
+        fanout.stream_opened(ReplicaId::new(3), ClientId::new(6));
+        let targets = |fanout: &Fanout, active, streams, held_requests| {
+            let subscribers = Subscribers {
+                streams,
+                held_requests,
+            };
+            fanout
+                .broker_targets(active, subscribers)
+                .map(ReplicaId::get)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(targets(&fanout, 4, true, false), [1, 3]);
+        assert_eq!(targets(&fanout, 4, false, true), [2]);
+        assert_eq!(targets(&fanout, 4, true, true), [1, 2, 3]);
+        // Replica 3 is out of service (scaled in): it gets nothing.
+        assert_eq!(targets(&fanout, 3, true, true), [1, 2]);
+        assert_eq!(targets(&fanout, 4, false, false), Vec::<u32>::new());
     }
 
     #[test]

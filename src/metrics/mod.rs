@@ -2,7 +2,9 @@
 //! ledger, gathered into a [`RunResult`].
 
 pub mod faults;
+pub mod hops;
 pub mod latency;
+pub mod ledger;
 pub mod messages;
 pub mod order;
 pub mod recorder;

@@ -212,6 +212,25 @@ pub struct GroupEnergy {
     pub report: crate::energy::RadioReport,
 }
 
+impl GroupEnergy {
+    /// Group `group`'s energy over a run ending at `end`, from its devices' summed
+    /// `report`; `technologies` are the radio technologies its devices used, in order.
+    pub fn new(
+        group: String,
+        technologies: &[&str],
+        report: crate::energy::RadioReport,
+        end: crate::time::Nanos,
+    ) -> Self {
+        GroupEnergy {
+            group,
+            technology: technologies.join(", "),
+            joules_per_client_hour: fixed(report.joules_per_client_hour(end), 6),
+            high_power_share: fixed(report.high_power_share, 6),
+            report,
+        }
+    }
+}
+
 /// One scheduled fault and the recovery from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaultResult {
@@ -469,5 +488,29 @@ impl Stopped {
             simulated_s: fixed(stop.at.as_nanos() as f64 / 1e9, 3),
             detail: stop.detail.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::energy::RadioReport;
+
+    #[test]
+    fn a_groups_energy_per_device_hour_by_hand() {
+        let report = RadioReport {
+            radios: 4,
+            joules: 36.0,
+            high_power_share: 0.123_456_789,
+            ..RadioReport::default()
+        };
+        // 36 J over 4 devices and half an hour: 18 J per device per hour.
+        let half_hour = 1_800_000_000_000;
+        let energy = GroupEnergy::new("mobile".into(), &["wifi", "lte"], report, half_hour);
+        assert_eq!(energy.group, "mobile");
+        assert_eq!(energy.technology, "wifi, lte");
+        assert_eq!(energy.joules_per_client_hour, 18.0);
+        assert_eq!(energy.high_power_share, 0.123457, "six decimals");
+        assert_eq!(energy.report.radios, 4);
     }
 }

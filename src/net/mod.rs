@@ -5,6 +5,7 @@ pub mod flow_control;
 pub mod grpc;
 pub mod handshake;
 pub mod idle;
+pub mod lifetime;
 pub mod link;
 pub mod loss;
 pub mod network;

@@ -2,7 +2,7 @@
 //! restarts, network switches), read from the raw types and checked against the
 //! scenario's replicas, groups, proxies and link profiles.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::checker::Checker;
 use super::defaults as d;
@@ -12,6 +12,7 @@ use crate::units::Duration;
 
 pub use super::reconnect::{Backoff, Jitter, ReconnectPolicy};
 pub use crate::infra::balancer::HealthCheck;
+pub use crate::infra::faults::{FaultKind, FaultSpec};
 
 /// A scheduled fault: `at` a time, exactly one of the kinds below.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -87,32 +88,6 @@ pub struct RawCrash {
     pub replica: Option<u32>,
     /// When it is back in service (empty). Default: it stays down.
     pub restart_after: Option<Duration>,
-}
-
-/// A scheduled fault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct FaultSpec {
-    pub at: Nanos,
-    pub kind: FaultKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultKind {
-    /// Replica `replica`'s process crashes; it restarts empty after `restart_after`.
-    Crash {
-        replica: u32,
-        restart_after: Option<Nanos>,
-    },
-    /// The replicas in service, one after another: out of service, `drain`, closed,
-    /// `restart`, back.
-    Deploy { drain: Nanos, restart: Nanos },
-    /// Group `group`'s access links carry nothing for `lasts`.
-    Partition { group: u32, lasts: Nanos },
-    /// Proxy `proxy` (or, with `None`, the load balancer) restarts, down for `down_for`.
-    Restart { proxy: Option<u32>, down_for: Nanos },
-    /// Group `group`'s devices move to link profile `to`; their connections die.
-    NetworkSwitch { group: u32, to: u32 },
 }
 
 /// Reads `faults:` against the replicas the scenario can have.

@@ -8,7 +8,9 @@
 //! Every function here is pure: the same scenario gives the same parts.
 
 use crate::ids::ProxyId;
+use crate::infra::faults::{FaultNames, FaultPlan};
 use crate::infra::middleboxes::{Middleboxes, Path};
+use crate::metrics::hops::Hop;
 use crate::net::link::LinkParams;
 use crate::scenario::faults::FaultKind;
 use crate::scenario::{LinkProfile, ProxySpec, Scenario};
@@ -31,6 +33,67 @@ pub(super) fn partitions_of(scenario: &Scenario) -> Vec<Vec<(Nanos, Nanos)>> {
     for fault in &scenario.faults {
         if let FaultKind::Partition { group, lasts } = fault.kind {
             out[group as usize].push((fault.at, fault.at + lasts));
+        }
+    }
+    out
+}
+
+/// The run's fault plan: its faults, with each group's proxies and the names that
+/// describe them.
+pub(super) fn fault_plan_of(scenario: &Scenario) -> FaultPlan {
+    let names = |names: &mut dyn Iterator<Item = &String>| names.cloned().collect();
+    FaultPlan::new(
+        scenario.faults.clone(),
+        scenario.duration,
+        scenario.balancer.layer,
+        scenario
+            .groups
+            .iter()
+            .map(|group| group.path.proxies.clone())
+            .collect(),
+        FaultNames {
+            groups: names(&mut scenario.groups.iter().map(|g| &g.name)),
+            proxies: names(&mut scenario.proxies.iter().map(|p| &p.name)),
+            links: names(&mut scenario.links.iter().map(|l| &l.name)),
+        },
+    )
+}
+
+/// The hops whose bytes the result shows: each access-link profile, then each topology
+/// link, with the groups whose path crosses it.
+pub(super) fn hops_of(scenario: &Scenario) -> Vec<Hop> {
+    let groups = &scenario.groups;
+    let using =
+        |crosses: &dyn Fn(usize) -> bool| (0..groups.len()).filter(|g| crosses(*g)).collect();
+    let access = scenario.links.iter().enumerate().map(|(l, link)| Hop {
+        name: format!("access:{}", link.name),
+        groups: using(&|g| groups[g].link.0 as usize == l),
+    });
+    let topology = scenario
+        .topology_links
+        .iter()
+        .enumerate()
+        .map(|(l, link)| Hop {
+            name: format!("link:{}-{}", link.from, link.to),
+            groups: using(&|g| groups[g].path.links.contains(&(l as u32))),
+        });
+    access.chain(topology).collect()
+}
+
+/// The radio technologies group `g`'s devices use over the run: its link's, then those of
+/// the profiles its network switches move it to, each once.
+pub(super) fn technologies_of(
+    scenario: &Scenario,
+    faults: &FaultPlan,
+    g: usize,
+) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    let profiles = std::iter::once(scenario.groups[g].link.0).chain(faults.switches_of(g as u32));
+    for p in profiles {
+        if let Some(spec) = scenario.links[p as usize].radio
+            && !out.contains(&spec.technology)
+        {
+            out.push(spec.technology);
         }
     }
     out

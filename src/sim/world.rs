@@ -9,12 +9,14 @@ use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
 use crate::ids::{EventNo, ReplicaId};
 use crate::infra::fanout::Fanout;
+use crate::infra::faults::{Exposure, FaultPlan};
 use crate::infra::fleet::{Endpoint, Fleet, Work};
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::Server;
 use crate::metrics::faults::FaultRecovery;
 use crate::metrics::recorder::{Count, Recorder};
 use crate::net::connections::{Carried, Connections};
+use crate::net::lifetime::Lifetimes;
 use crate::net::link::carried_within;
 use crate::net::network::{Network, Transfer};
 use crate::net::tcp::{PureAcks, Segmenting};
@@ -23,6 +25,7 @@ use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
 use crate::time::{Nanos, SimTime};
 use crate::transport::history::History;
+use crate::transport::outbox::RestSizes;
 use crate::transport::pool::Pools;
 use crate::transport::{Chain, Clients, Delivery, Input, PollRng};
 use crate::workload::EventLog;
@@ -71,6 +74,43 @@ pub struct Client {
     awaiting_recovery: u32,
     /// Which events reached it, for late and repeated arrivals.
     order: crate::metrics::order::DeliveryOrder,
+}
+
+impl Client {
+    /// What a fault needs to know of it as it strikes.
+    fn exposure(&self) -> Exposure {
+        Exposure {
+            group: self.group,
+            replica: self.replica,
+            registered: self.registered,
+            connected: self.connection.open && !self.crashed,
+            active_on_replica: self.active_on_replica,
+        }
+    }
+
+    /// Its replica's process died: CPU jobs started before carry an older epoch and are
+    /// void, and what the server held of its connection waiting on the CPU is gone.
+    fn process_died(&mut self) {
+        self.job_epoch = self.job_epoch.wrapping_add(1);
+        self.connection.server_work_lost();
+    }
+
+    /// Its connection died with its replica: it closes once the wire is quiet.
+    fn connection_died(&mut self) {
+        self.crashed = true;
+        self.closing = true;
+    }
+
+    /// The server moves its cursor past event `n` as its replica reaches it; false when
+    /// the cursor was past it already (it was handed out, or the client subscribed later).
+    #[inline]
+    fn passes(&mut self, n: u32) -> bool {
+        if self.cursor > n {
+            return false;
+        }
+        self.cursor = n + 1;
+        true
+    }
 }
 
 mod browser;
@@ -134,9 +174,12 @@ pub struct World<'s> {
     subscribers: Vec<ClientId>,
     /// What the run counts.
     recorder: Recorder,
-    /// Draws of reconnect jitter, and of the jitter of maximum connection ages.
+    /// Draws of reconnect jitter.
     reconnect_rng: Stream,
-    age_rng: Stream,
+    /// The server's maximum connection age and its jitter draws.
+    lifetimes: Lifetimes,
+    /// The faults: whom each hits, when a replica is down, each in words.
+    faults: FaultPlan,
     /// Per fault: affected and recovered clients.
     fault_recovery: FaultRecovery,
     /// Per browser: its device's radio, on links with one (none when no link has one).
@@ -195,7 +238,11 @@ impl<'s> World<'s> {
             clients.extend_from_within(..);
         }
         let two_way = if scenario.workload.messages.is_some() || rest {
-            two_way::TwoWay::new(visible_clients, rest, uploads_rest)
+            let sizes = RestSizes {
+                request_headers: scenario.rest.request_headers,
+                response_headers: scenario.rest.response_headers,
+            };
+            two_way::TwoWay::new(visible_clients, rest, uploads_rest, sizes)
         } else {
             two_way::TwoWay::default()
         };
@@ -239,7 +286,11 @@ impl<'s> World<'s> {
             events_so_far: 0,
             subscribers: Vec::new(),
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
-            age_rng: rng::stream(scenario.seed, "connection-age"),
+            lifetimes: Lifetimes::new(
+                chain.primary().max_connection_age(),
+                rng::stream(scenario.seed, "connection-age"),
+            ),
+            faults: build::fault_plan_of(scenario),
             fault_recovery: FaultRecovery::new(scenario.faults.len()),
             devices: Devices::new(
                 &scenario

@@ -9,11 +9,13 @@
 //! the request; every hold gets a new generation, so that a timeout or an answer meant for
 //! an earlier hold can be told apart). Does not own: any decision (the machines' and the
 //! chain's), nor the connection, the replica's counts of held requests and streams, or the
-//! events waiting for the client, which are the simulation's.
+//! events waiting for the client, which are the simulation's. At the end of a run it says
+//! where the clients ended on the chain ([`Clients::fallback_result`]).
 
 use std::ops::{Index, IndexMut};
 
 use crate::ids::ClientId;
+use crate::metrics::{FallbackCount, FallbackResult};
 use crate::transport::machine::{Facts, Hold};
 
 /// One client's transport state: sixteen bytes (three counters, its step, its hold and
@@ -231,6 +233,34 @@ impl Clients {
             .filter(|state| state.stage == stage)
             .count()
     }
+
+    /// Where the first `first` clients ended on a fallback chain from `primary` over
+    /// `steps` (the chain's later steps, by name, in order); `None` without a later step.
+    pub fn fallback_result(
+        &self,
+        primary: &str,
+        steps: &[&str],
+        first: usize,
+    ) -> Option<FallbackResult> {
+        if steps.is_empty() {
+            return None;
+        }
+        let steps: Vec<FallbackCount> = steps
+            .iter()
+            .enumerate()
+            .map(|(k, step)| FallbackCount {
+                transport: step.to_string(),
+                clients: self.count_at(k as u8 + 1, first) as u64,
+            })
+            .collect();
+        let on_fallback = steps.iter().map(|s| s.clients).sum::<u64>();
+        Some(FallbackResult {
+            primary: primary.to_string(),
+            on_primary: first as u64 - on_fallback,
+            on_fallback,
+            steps,
+        })
+    }
 }
 
 impl Index<ClientId> for Clients {
@@ -398,6 +428,29 @@ mod tests {
             0,
             "connected: the backoff starts again"
         );
+    }
+
+    #[test]
+    fn the_fallback_result_counts_where_the_first_clients_ended() {
+        let mut clients = Clients::new(6);
+        for (c, steps) in [(0, 1), (1, 2), (2, 1), (5, 1)] {
+            for _ in 0..steps {
+                clients[ClientId::new(c)].fall_back();
+            }
+        }
+        // Client 5 is a hidden REST client: not among the first five.
+        let result = clients
+            .fallback_result("websocket", &["sse", "long_polling"], 5)
+            .expect("a chain with later steps");
+        let counts: Vec<(&str, u64)> = result
+            .steps
+            .iter()
+            .map(|s| (s.transport.as_str(), s.clients))
+            .collect();
+        assert_eq!(counts, [("sse", 2), ("long_polling", 1)]);
+        assert_eq!(result.primary, "websocket");
+        assert_eq!((result.on_primary, result.on_fallback), (2, 3));
+        assert_eq!(clients.fallback_result("websocket", &[], 5), None);
     }
 
     #[test]

@@ -13,9 +13,10 @@
 //!
 //! Owns: which clients are REST clients and whose, whether uploads go over REST, each
 //! client's outbox, the connection generation whose stream each client saw open, and what
-//! each REST client's request carries as the server read it. Does not own: whether a
-//! request is on its way (the client's transport state, [`crate::transport::Clients`],
-//! says), the connections, the sizes of the requests, the history asks
+//! each REST client's request carries as the server read it, and the sizes of an upload's
+//! `POST` and of its answer ([`RestSizes`]). Does not own: whether a request is on its way
+//! (the client's transport state, [`crate::transport::Clients`], says), the connections,
+//! the history asks and their sizes
 //! ([`crate::transport::history::History`]), or the retry timer (the simulation sets the
 //! timer this module names).
 
@@ -32,6 +33,30 @@ pub const REST_RETRY: Nanos = 1_000_000_000;
 const NO_MESSAGE: u32 = u32::MAX;
 /// The REST client's request being served is a history request.
 const HISTORY: u32 = u32::MAX - 1;
+
+/// The sizes of a REST client's own exchange, each as (payload, HTTP headers) in bytes:
+/// an upload is a `POST` whose body is the message, answered with headers alone (a `204
+/// No Content`). The header sizes are the scenario's `rest.request_headers` and
+/// `rest.response_headers`, whose defaults cite their sources.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RestSizes {
+    pub request_headers: u64,
+    pub response_headers: u64,
+}
+
+impl RestSizes {
+    /// The `POST` carrying a message of `payload` bytes.
+    #[inline]
+    pub fn upload(&self, payload: u32) -> (u64, u64) {
+        (payload as u64, self.request_headers)
+    }
+
+    /// Its answer: headers, no body.
+    #[inline]
+    pub fn answer(&self) -> (u64, u64) {
+        (0, self.response_headers)
+    }
+}
 
 /// What happens to a message a client has just written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,6 +216,29 @@ mod tests {
 
     fn id(c: u32) -> ClientId {
         ClientId::new(c)
+    }
+
+    #[test]
+    fn an_upload_and_its_answer_on_the_wire_by_hand() {
+        use crate::net::tcp::{Segmenting, TcpParams};
+        // The scenario's defaults: a 500-byte POST, a 150-byte 204.
+        let sizes = RestSizes {
+            request_headers: 500,
+            response_headers: 150,
+        };
+        assert_eq!(sizes.upload(140), (140, 500));
+        assert_eq!(sizes.answer(), (0, 150));
+        // On the wire (no TLS): 640 bytes fit one 1448-byte segment with a 52-byte header.
+        let tcp = TcpParams::default();
+        let (payload, headers) = sizes.upload(140);
+        let (layers, segments) = tcp.message(payload, headers, 0, Segmenting::Stream);
+        assert_eq!(segments, 1);
+        assert_eq!(layers.total(), 140 + 500 + 52);
+        // A 2000-byte message takes two segments: 2500 bytes / 1448 rounded up.
+        let (payload, headers) = sizes.upload(2000);
+        let (layers, segments) = tcp.message(payload, headers, 0, Segmenting::Stream);
+        assert_eq!(segments, 2);
+        assert_eq!(layers.total(), 2000 + 500 + 2 * 52);
     }
 
     #[test]

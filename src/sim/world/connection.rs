@@ -49,6 +49,17 @@ pub(super) struct Connection {
     pub proxy_timer_armed: bool,
 }
 
+impl Connection {
+    /// The server's process died: a TLS job, a request in the CPU and what came as early
+    /// data are gone with it.
+    pub fn server_work_lost(&mut self) {
+        self.tls_pending = false;
+        self.request_in_job = false;
+        self.early_request = false;
+        self.early_refusal = None;
+    }
+}
+
 impl World<'_> {
     pub(super) fn tls_version(&self, c: ClientId) -> TlsVersion {
         self.clients[c].tls

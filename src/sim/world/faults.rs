@@ -18,22 +18,26 @@
 //! partition ends; connections survive it. A proxy or balancer restart closes every
 //! connection through it like a crash does (the server side's work for them is void) and
 //! refuses new ones until it is back.
+//!
+//! Routing only: whom a fault hits, a deploy's steps and times, when a replica is down and
+//! each fault in words are [`crate::infra::faults::FaultPlan`]'s; what a fault did is
+//! [`crate::metrics::faults::FaultRecovery`]'s. The world schedules, asks and carries out.
 
 use super::World;
 use crate::engine::Scheduler;
 use crate::engine::rng::RngExt;
 use crate::ids::{FaultId, ProxyId, ReplicaId};
+use crate::infra::faults::{DeployStep, FaultKind, Hit};
 use crate::metrics::FaultResult;
 use crate::scenario::ReconnectPolicy;
-use crate::scenario::faults::FaultKind;
 use crate::sim::event::{ClientId, Event};
 use crate::time::{Nanos, SimTime};
 
 impl World<'_> {
     /// Schedules the faults and, with health checks, each replica's probes.
     pub(super) fn schedule_faults(&self, s: &mut Scheduler<Event>) {
-        for (k, fault) in self.scenario.faults.iter().enumerate() {
-            s.at(SimTime::from_nanos(fault.at), Event::Fault(FaultId::at(k)));
+        for k in (0..self.faults.len()).map(FaultId::at) {
+            s.at(SimTime::from_nanos(self.faults.at(k)), Event::Fault(k));
         }
         if let Some(check) = self.scenario.balancer.health_check {
             for r in ReplicaId::all(self.fleet.servers().len() as u32) {
@@ -94,8 +98,10 @@ impl World<'_> {
         self.fleet.is_down(r)
     }
 
+    /// Fault `k` strikes: the world carries out what it does to the fleet, the network
+    /// and the middleboxes, and asks the plan whom it hits.
     pub(super) fn fault(&mut self, k: FaultId, now: Nanos, s: &mut Scheduler<Event>) {
-        match self.scenario.faults[k].kind {
+        match self.faults.kind(k) {
             FaultKind::Crash {
                 replica,
                 restart_after,
@@ -107,42 +113,14 @@ impl World<'_> {
                     s.after(delay, Event::Restart(replica));
                 }
             }
-            FaultKind::Deploy { drain, restart } => {
+            FaultKind::Deploy { .. } => {
                 let replicas = self.fleet.active();
                 self.fault_recovery.deploys(k, replicas);
-                for i in 0..replicas {
-                    let start = now + i as Nanos * (drain + restart);
-                    s.at(
-                        SimTime::from_nanos(start),
-                        Event::Deploy {
-                            fault: k,
-                            step: 3 * i,
-                        },
-                    );
-                    s.at(
-                        SimTime::from_nanos(start + drain),
-                        Event::Deploy {
-                            fault: k,
-                            step: 3 * i + 1,
-                        },
-                    );
-                    s.at(
-                        SimTime::from_nanos(start + drain + restart),
-                        Event::Deploy {
-                            fault: k,
-                            step: 3 * i + 2,
-                        },
-                    );
+                for (at, step) in self.faults.deploy_steps(k, now, replicas) {
+                    s.at(SimTime::from_nanos(at), Event::Deploy { fault: k, step });
                 }
             }
-            FaultKind::Partition { group, .. } => {
-                for c in ClientId::all(self.clients.len()) {
-                    let client = &self.clients[c];
-                    if client.group == group && client.registered {
-                        self.affect(k, c);
-                    }
-                }
-            }
+            FaultKind::Partition { .. } => self.strike(k, now, s),
             FaultKind::NetworkSwitch { group, to } => {
                 self.network.switch_links(
                     group as usize,
@@ -151,51 +129,45 @@ impl World<'_> {
                 let radio = self.scenario.links[to as usize].radio;
                 self.devices
                     .switch(group as usize, radio.map(|r| r.params), now);
-                for c in ClientId::all(self.clients.len()) {
-                    let client = &self.clients[c];
-                    if client.group == group && client.connection.open && !client.crashed {
-                        self.affect(k, c);
-                        self.crash_client(c, now, s);
-                    }
-                }
+                self.strike(k, now, s);
             }
             FaultKind::Restart { proxy, down_for } => {
                 self.middleboxes.set_down(proxy.map(ProxyId::new), true);
-                for c in ClientId::all(self.clients.len()) {
-                    let client = &self.clients[c];
-                    let through = match proxy {
-                        Some(p) => self.scenario.groups[client.group as usize]
-                            .path
-                            .proxies
-                            .contains(&p),
-                        None => true,
-                    };
-                    if through && client.connection.open && !client.crashed {
-                        self.affect(k, c);
-                        self.crash_client(c, now, s);
-                    }
-                }
+                self.strike(k, now, s);
                 s.after(down_for, Event::MiddleboxBack(k));
+            }
+        }
+    }
+
+    /// Fault `k` hits each client the plan says it hits, in client order.
+    fn strike(&mut self, k: FaultId, now: Nanos, s: &mut Scheduler<Event>) {
+        for c in ClientId::all(self.clients.len()) {
+            match self.faults.hit(k, &self.clients[c].exposure()) {
+                Hit::Spared => {}
+                Hit::CutOff => self.affect(k, c),
+                Hit::Closed => {
+                    self.affect(k, c);
+                    self.crash_client(c, now, s);
+                }
             }
         }
     }
 
     /// A step of a rolling deploy (see [`Event::Deploy`]).
     pub(super) fn deploy_step(&mut self, k: FaultId, step: u32, s: &mut Scheduler<Event>) {
-        let r = ReplicaId::new(step / 3);
-        match step % 3 {
-            0 => self.fleet.set_out(r, true),
-            1 => {
-                let closed = self.close_on_replicas(|rep| rep == r, k.get() + 1, s);
+        match DeployStep::of(step) {
+            DeployStep::Out { replica } => self.fleet.set_out(replica, true),
+            DeployStep::Drained { replica } => {
+                let closed = self.close_on_replicas(|r| r == replica, k.get() + 1, s);
                 self.fault_recovery.cut_off_later(k, closed);
             }
-            _ => self.fleet.set_out(r, false),
+            DeployStep::Back { replica } => self.fleet.set_out(replica, false),
         }
     }
 
     /// The proxy or balancer restarted by fault `k` takes connections again.
     pub(super) fn middlebox_back(&mut self, k: FaultId) {
-        if let FaultKind::Restart { proxy, .. } = self.scenario.faults[k].kind {
+        if let FaultKind::Restart { proxy, .. } = self.faults.kind(k) {
             self.middleboxes.set_down(proxy.map(ProxyId::new), false);
         }
     }
@@ -203,12 +175,7 @@ impl World<'_> {
     /// A message reached client `c`: if it was cut off by a partition, it is back.
     pub(super) fn heard_from_server(&mut self, c: ClientId, now: Nanos) {
         let awaiting = self.clients[c].awaiting_recovery;
-        if awaiting != 0
-            && matches!(
-                self.scenario.faults[awaiting as usize - 1].kind,
-                FaultKind::Partition { .. }
-            )
-        {
+        if awaiting != 0 && self.faults.is_partition(FaultId::new(awaiting - 1)) {
             self.recovered(c, now);
         }
     }
@@ -221,60 +188,10 @@ impl World<'_> {
         for (from, to) in voided {
             self.recorder.series().cpu_void(from, to);
         }
-        let layer7 = self.fleet.layer() == 7;
-        for c in ClientId::all(self.clients.len()) {
-            let client = &self.clients[c];
-            let on_it = client.replica == r
-                && if layer7 {
-                    client.active_on_replica
-                } else {
-                    client.connection.open && !client.crashed
-                };
-            if on_it {
-                self.affect(k, c);
-                self.crash_client(c, now, s);
-            }
-        }
+        self.strike(k, now, s);
         true
     }
 
-    /// When replica `r` is down, from the fault list: a crash while it is down changes
-    /// nothing (as [`Self::crash`] does).
-    pub(super) fn down_intervals(&self, r: ReplicaId) -> Vec<(Nanos, Nanos)> {
-        let end = self.scenario.duration;
-        let mut out: Vec<(Nanos, Nanos)> = Vec::new();
-        for fault in &self.scenario.faults {
-            let FaultKind::Crash {
-                replica,
-                restart_after,
-            } = fault.kind
-            else {
-                continue;
-            };
-            if replica != r.get() || out.last().is_some_and(|(_, to)| *to > fault.at) {
-                continue;
-            }
-            out.push((
-                fault.at,
-                restart_after.map_or(end, |d| (fault.at + d).min(end)),
-            ));
-        }
-        out
-    }
-
-    /// Replicas among the first `in_service` that are down at `t`.
-    pub(super) fn down_at(&self, t: Nanos, in_service: u32) -> u32 {
-        ReplicaId::all(in_service)
-            .filter(|r| {
-                self.down_intervals(*r)
-                    .iter()
-                    .any(|(from, to)| *from <= t && t < *to)
-            })
-            .count() as u32
-    }
-
-    /// `c`'s connection dies with its replica: what the server held for it is gone, what
-    /// is on the wire still arrives, then the connection closes.
     /// Fault `k` hits client `c`, which counts until it recovers; REST clients' faults
     /// show in the messages' metrics instead.
     fn affect(&mut self, k: FaultId, c: ClientId) {
@@ -284,22 +201,17 @@ impl World<'_> {
         }
     }
 
+    /// `c`'s connection dies with its replica: what the server held for it is gone, what
+    /// is on the wire still arrives, then the connection closes.
     fn crash_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
         self.messages_crashed(c);
-        let client = &mut self.clients[c];
-        client.job_epoch = client.job_epoch.wrapping_add(1);
+        self.clients[c].process_died();
         // The job writing a held request's answer died with the process.
         self.transports[c].answer_lost();
-        client.connection.tls_pending = false;
-        client.connection.request_in_job = false;
-        client.connection.early_request = false;
-        client.connection.early_refusal = None;
         // Its push jobs died with the process.
         self.withdraw_handed_out(c, true);
         self.server_forgets(c);
-        let client = &mut self.clients[c];
-        client.crashed = true;
-        client.closing = true;
+        self.clients[c].connection_died();
         self.finish_close_if_drained(c, now, s);
     }
 
@@ -315,53 +227,15 @@ impl World<'_> {
         }
     }
 
-    /// Fault `k` in words.
-    fn describe(&self, k: FaultId) -> String {
-        let time = |t: Nanos| crate::units::Duration::from_nanos(t).to_string();
-        let fault = &self.scenario.faults[k];
-        match fault.kind {
-            FaultKind::Crash {
-                replica,
-                restart_after,
-            } => {
-                let restart =
-                    restart_after.map_or(String::new(), |d| format!(", restart after {}", time(d)));
-                format!("crash of replica {replica}{restart}")
-            }
-            FaultKind::Deploy { drain, restart } => format!(
-                "rolling deploy of {} replicas (drain {}, restart {})",
-                self.fault_recovery.deployed(k),
-                time(drain),
-                time(restart)
-            ),
-            FaultKind::Partition { group, lasts } => format!(
-                "partition of group {} for {}",
-                self.scenario.groups[group as usize].name,
-                time(lasts)
-            ),
-            FaultKind::NetworkSwitch { group, to } => format!(
-                "network switch of group {} to {}",
-                self.scenario.groups[group as usize].name, self.scenario.links[to as usize].name
-            ),
-            FaultKind::Restart { proxy, down_for } => match proxy {
-                Some(p) => format!(
-                    "restart of proxy {} (down {})",
-                    self.scenario.proxies[p as usize].name,
-                    time(down_for)
-                ),
-                None => format!("restart of the load balancer (down {})", time(down_for)),
-            },
-        }
-    }
-
     /// Each fault's result, read from the counters and the finished time series.
     pub(super) fn fault_results(
         &self,
         series: &crate::metrics::series::TimeSeries,
     ) -> Vec<FaultResult> {
-        let faults = (0..self.scenario.faults.len())
-            .map(FaultId::at)
-            .map(|k| (self.scenario.faults[k].at, self.describe(k)));
+        let faults = (0..self.faults.len()).map(FaultId::at).map(|k| {
+            let words = self.faults.describe(k, self.fault_recovery.deployed(k));
+            (self.faults.at(k), words)
+        });
         self.fault_recovery.results(faults, series)
     }
 }

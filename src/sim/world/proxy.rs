@@ -1,8 +1,10 @@
 //! HTTP proxies on a group's path as the world routes to them: added latency, the idle
 //! timeout that closes quiet connections, a maximum lifetime. The load balancer's idle
-//! timeout works the same way, on every connection. Response buffering (which messages a
-//! buffering proxy holds, when it flushes) is [`crate::infra::middleboxes::Middleboxes`]'s;
-//! the paths are built from the scenario in [`crate::sim::build`].
+//! timeout works the same way, on every connection. When a planned close (a lifetime, a
+//! maximum age) comes and whether it closes now is [`crate::net::lifetime`]'s; response
+//! buffering (which messages a buffering proxy holds, when it flushes) is
+//! [`crate::infra::middleboxes::Middleboxes`]'s; the paths are built from the scenario in
+//! [`crate::sim::build`].
 //!
 //! A proxy closes a connection that carried no bytes for its idle timeout: a silent SSE
 //! stream or WebSocket, a held long poll, an idle keep-alive connection. Closes are taken
@@ -18,6 +20,7 @@ use super::World;
 use crate::engine::Scheduler;
 use crate::metrics::ProxyResult;
 use crate::metrics::recorder::Count;
+use crate::net::lifetime::{self, Due};
 use crate::sim::event::{ClientId, CloseReason, Event};
 use crate::time::{Nanos, SimTime};
 
@@ -96,13 +99,14 @@ impl World<'_> {
         self.request_completed(c);
     }
 
-    /// A new connection of `c` was accepted: its proxies' maximum lifetime starts.
-    /// So does the server's maximum connection age, if the protocol has one, with gRPC
-    /// core's jitter of +-10 % so that connections opened together do not close together.
+    /// A new connection of `c` was accepted: its proxies' maximum lifetime starts, and so
+    /// does the server's maximum connection age (see [`crate::net::lifetime`]).
     pub(super) fn start_lifetime(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
         let group = self.clients[c].group as usize;
         let generation = self.clients[c].connection.generation;
-        if let Some(lifetime) = self.middleboxes.path(group).max_lifetime {
+        let max_lifetime = self.middleboxes.path(group).max_lifetime;
+        let planned = self.lifetimes.plan(max_lifetime, self.is_rest(c));
+        if let Some(lifetime) = planned.lifetime {
             s.after(
                 lifetime,
                 Event::CloseWhenQuiet {
@@ -112,10 +116,7 @@ impl World<'_> {
                 },
             );
         }
-        if let (Some(age), false) = (self.chain.primary().max_connection_age(), self.is_rest(c)) {
-            let spread = age / 5;
-            let age =
-                age - age / 10 + crate::engine::rng::uniform_below(&mut self.age_rng, spread + 1);
+        if let Some(age) = planned.age {
             s.after(
                 age,
                 Event::CloseWhenQuiet {
@@ -137,21 +138,22 @@ impl World<'_> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let client = &self.clients[c];
-        if !client.connection.open || client.connection.generation != generation {
-            return;
-        }
-        let busy = self.is_busy(c);
-        if busy {
-            s.after(
-                1_000_000_000,
-                Event::CloseWhenQuiet {
-                    client: c,
-                    generation,
-                    reason,
-                },
-            );
-            return;
+        let connection = &self.clients[c].connection;
+        let current = connection.open.then_some(connection.generation);
+        match lifetime::when_due(generation, current, || self.is_busy(c)) {
+            Due::Gone => return,
+            Due::Later(after) => {
+                s.after(
+                    after,
+                    Event::CloseWhenQuiet {
+                        client: c,
+                        generation,
+                        reason,
+                    },
+                );
+                return;
+            }
+            Due::Now => {}
         }
         if self.in_window(now) {
             if reason == CloseReason::Lifetime as u32 {

@@ -7,10 +7,15 @@
 //! the broker's latency and spends its CPU cost on it; without one, an event reaches only
 //! the replica it originates on (events originate round robin), and streams elsewhere miss
 //! it — counted as lost. That is the seeds' "WebSockets need sticky sessions or pub/sub".
+//!
+//! Routing only: where an event originates and which replicas the broker brings it to are
+//! [`crate::infra::fanout::Fanout`]'s; the world walks each replica's streams and moves
+//! their cursors.
 
 use super::World;
 use crate::engine::Scheduler;
 use crate::ids::{EventNo, ReplicaId};
+use crate::infra::fanout::{Fanout, Subscribers};
 use crate::infra::fleet::{Endpoint, Work};
 use crate::metrics::recorder::Count;
 use crate::sim::event::{ClientId, CloseReason, Event, Job};
@@ -101,7 +106,7 @@ impl World<'_> {
     /// its own, in turn).
     pub(super) fn workload_event(&mut self, k: EventNo, now: Nanos, s: &mut Scheduler<Event>) {
         let n = self.number_workload_event(k.get(), now);
-        let origin = ReplicaId::new(n % self.fleet.active());
+        let origin = Fanout::origin(n, self.fleet.active());
         self.event_created(n, origin, now, s);
     }
 
@@ -118,22 +123,24 @@ impl World<'_> {
         let active = self.fleet.active();
         match self.scenario.broker {
             Some(broker) => {
-                for r in ReplicaId::all(active) {
-                    if self.has_subscribers(r) {
-                        self.recorder.count(Count::BrokerMessages, now);
-                        s.after(
-                            broker.latency,
-                            Event::BrokerDelivery {
-                                replica: r,
-                                event: EventNo::new(n),
-                            },
-                        );
-                    }
+                let subscribers = Subscribers {
+                    streams: self.delivery.streams,
+                    held_requests: self.delivery.held_requests,
+                };
+                for r in self.fanout.broker_targets(active, subscribers) {
+                    self.recorder.count(Count::BrokerMessages, now);
+                    s.after(
+                        broker.latency,
+                        Event::BrokerDelivery {
+                            replica: r,
+                            event: EventNo::new(n),
+                        },
+                    );
                 }
             }
             None => {
                 self.event_at_replica(origin, n, now, s);
-                for r in ReplicaId::all(active).filter(|r| *r != origin) {
+                for r in Fanout::missed_by(origin, active) {
                     self.event_missed(r, n);
                 }
             }
@@ -180,39 +187,31 @@ impl World<'_> {
             i += 1;
             let for_it = self.log.is_for(n, c);
             let client = &mut self.clients[c];
-            if client.cursor > n {
-                continue;
-            }
-            client.cursor = n + 1;
-            if for_it {
+            if client.passes(n) && for_it {
                 client.events_in_jobs += 1;
                 self.run_job(c, Job::Push(n), now, s);
             }
         }
     }
 
-    /// Streams on replica `r` never receive event `n` (no broker brought it there).
+    /// Streams on replica `r` never receive event `n` (no broker brought it there): each
+    /// one that has not passed it counts it lost.
     pub(super) fn lose_for_streams(&mut self, r: ReplicaId, n: u32) {
         let mut i = 0;
         while let Some(c) = self.fanout.stream(r, i) {
             i += 1;
             let for_it = self.log.is_for(n, c);
-            let client = &mut self.clients[c];
-            if client.cursor > n {
-                continue;
-            }
-            client.cursor = n + 1;
-            if for_it {
-                client.lost += 1;
-                self.recorder.lost().no_broker += 1;
-                self.settle(c, n + 1);
+            if self.clients[c].passes(n) && for_it {
+                self.lost_without_broker(c, n);
             }
         }
     }
 
-    /// Whether any stream lives on replica `r`.
-    pub(super) fn has_streams(&self, r: ReplicaId) -> bool {
-        self.fanout.has_streams(r)
+    /// Event `n` for `c` never reaches `c`'s replica: it is lost, and settled.
+    fn lost_without_broker(&mut self, c: ClientId, n: u32) {
+        self.clients[c].lost += 1;
+        self.recorder.lost().no_broker += 1;
+        self.settle(c, n + 1);
     }
 
     /// Scale step `step` takes effect: more replicas in service; the imbalance window of

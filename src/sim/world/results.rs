@@ -1,15 +1,22 @@
 //! The end of a run: the per-client ledgers and the counters settled into the variant's
 //! [`RunResult`].
+//!
+//! Assembly only: each part hands in its piece (the recorder its counts, the fleet its
+//! replicas, the fault plan and recovery their faults, the devices their energy, the
+//! transport states where the clients ended on a fallback chain); the settlement of a
+//! client's ledger is [`crate::metrics::ledger`]'s, the bytes per hop
+//! [`crate::metrics::hops`]'s. The world reads its clients' cursors and counts.
 
 use super::World;
+use crate::metrics::hops::hop_bytes;
+use crate::metrics::ledger::LedgerParts;
 use crate::metrics::recorder::{Count, Recorder};
 use crate::metrics::{
-    BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackCount, FallbackResult,
-    GroupEnergy, HopBytes, LostByReason, QueuedBytes, RunResult, SlowConsumers, WindowTotals,
-    fixed,
+    BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackResult, GroupEnergy,
+    LostByReason, QueuedBytes, RunResult, SlowConsumers, WindowTotals, fixed,
 };
-use crate::net::wire::WireBytes;
 use crate::scenario::TransportSpec;
+use crate::sim::build;
 use crate::sim::event::ClientId;
 
 impl World<'_> {
@@ -55,7 +62,7 @@ impl World<'_> {
         series.finish(|second| {
             let t = second as u64 * 1_000_000_000;
             let in_service = self.fleet.replicas_at(t);
-            cores * u64::from(in_service - self.down_at(t, in_service))
+            cores * u64::from(in_service - self.faults.down_at(t, in_service))
         });
         let faults = self.fault_results(&series);
         RunResult {
@@ -86,7 +93,11 @@ impl World<'_> {
                 .then(|| fixed(empty_responses as f64 / responses as f64, 6)),
             polls_skipped: recorded.get(Count::PollsSkipped),
             peak_open_connections: self.fleet.peak_connections(),
-            cpu_utilisation: fixed(self.fleet.cpu_utilisation(|r| self.down_intervals(r)), 6),
+            cpu_utilisation: fixed(
+                self.fleet
+                    .cpu_utilisation(|r| self.faults.down_intervals(r)),
+                6,
+            ),
             mean_cpu_queueing_delay_ms: self.fleet.mean_queueing_delay_ms(),
             peak_memory_bytes: self.fleet.peak_memory(),
             replicas: self.fleet.replica_results(),
@@ -130,43 +141,11 @@ impl World<'_> {
                     up: recorded.queued_at_end.up,
                 },
             },
-            hops: self.hops(&recorded.bytes_by_group),
+            hops: hop_bytes(&build::hops_of(self.scenario), &recorded.bytes_by_group),
             series,
             sim_events,
             stopped: None,
         }
-    }
-
-    /// Bytes per hop: each access-link profile, then each topology link, with the bytes of
-    /// every group whose path crosses it (a connection's bytes are the same on every hop:
-    /// TLS termination and re-encryption at middleboxes are not modelled).
-    fn hops(&self, bytes_by_group: &[WireBytes]) -> Vec<HopBytes> {
-        let sum = |groups: &mut dyn Iterator<Item = usize>| {
-            let mut total = WireBytes::default();
-            for g in groups {
-                total.down.add(bytes_by_group[g].down);
-                total.up.add(bytes_by_group[g].up);
-            }
-            total
-        };
-        let groups = &self.scenario.groups;
-        let mut hops = Vec::new();
-        for (l, link) in self.scenario.links.iter().enumerate() {
-            let mut using = (0..groups.len()).filter(|g| groups[*g].link.0 as usize == l);
-            hops.push(HopBytes {
-                hop: format!("access:{}", link.name),
-                bytes: sum(&mut using),
-            });
-        }
-        for (l, link) in self.scenario.topology_links.iter().enumerate() {
-            let mut using =
-                (0..groups.len()).filter(|g| groups[*g].path.links.contains(&(l as u32)));
-            hops.push(HopBytes {
-                hop: format!("link:{}-{}", link.from, link.to),
-                bytes: sum(&mut using),
-            });
-        }
-        hops
     }
 
     /// Clients per final transport, for a variant with a fallback chain.
@@ -178,24 +157,9 @@ impl World<'_> {
         else {
             return None;
         };
-        if fallback.is_empty() {
-            return None;
-        }
-        let steps: Vec<FallbackCount> = fallback
-            .iter()
-            .enumerate()
-            .map(|(k, step)| FallbackCount {
-                transport: step.kind.name().to_string(),
-                clients: self.transports.count_at(k as u8 + 1, self.visible_clients) as u64,
-            })
-            .collect();
-        let on_fallback = steps.iter().map(|s| s.clients).sum::<u64>();
-        Some(FallbackResult {
-            primary: variant.kind.name().to_string(),
-            on_primary: self.visible_clients as u64 - on_fallback,
-            on_fallback,
-            steps,
-        })
+        let steps: Vec<&str> = fallback.iter().map(|step| step.kind.name()).collect();
+        self.transports
+            .fallback_result(variant.kind.name(), &steps, self.visible_clients)
     }
 
     /// Whether the events waiting at the server for `client` will never reach it.
@@ -214,15 +178,9 @@ impl World<'_> {
             .enumerate()
             .filter(|(_, c)| c.registered)
         {
-            let pending = self
-                .log
-                .count_for(ClientId::at(c), client.cursor, self.events_so_far)
-                as u64;
-            if client.disconnected {
-                lost.disconnected += pending;
-            } else if self.abandons(ClientId::at(c)) {
-                lost.outage += pending;
-            }
+            let c = ClientId::at(c);
+            let waiting = self.log.count_for(c, client.cursor, self.events_so_far) as u64;
+            lost.add_abandoned(waiting, client.disconnected, self.abandons(c));
         }
         lost
     }
@@ -238,33 +196,22 @@ impl World<'_> {
     pub(super) fn client_ledger(&self, c: ClientId) -> ClientLedger {
         let client = &self.clients[c];
         if !client.registered {
-            return ClientLedger {
-                generated: 0,
-                delivered: client.delivered,
-                lost: client.lost,
-                in_flight: 0,
-            };
+            return ClientLedger::unregistered(client.delivered, client.lost);
         }
-        // A disconnected client will never get what waits for it at the server, nor will
-        // one that is away and resumes without replay.
-        let pending = self.log.count_for(c, client.cursor, self.events_so_far) as u64;
-        let (waiting, abandoned) = if self.abandons(c) {
-            (0, pending)
-        } else {
-            (pending, 0)
-        };
-        ClientLedger {
+        ClientLedger::settle(LedgerParts {
             generated: self
                 .log
                 .count_for(c, client.first_event, self.events_so_far) as u64,
             delivered: client.delivered,
-            lost: client.lost + abandoned,
-            in_flight: waiting
-                + client.events_in_jobs
-                + client.events_on_wire
-                + self.history_in_flight(c),
-        }
+            lost: client.lost,
+            waiting: self.log.count_for(c, client.cursor, self.events_so_far) as u64,
+            abandons: self.abandons(c),
+            in_jobs: client.events_in_jobs,
+            on_wire: client.events_on_wire,
+            in_history: self.history_in_flight(c),
+        })
     }
+
     /// Per group with a radio: what its devices spent over the whole run.
     fn energy_results(&self) -> Vec<GroupEnergy> {
         let end = self.scenario.duration;
@@ -273,39 +220,13 @@ impl World<'_> {
             let Some(total) = self.devices.group_report(g, end) else {
                 continue;
             };
-            out.push(GroupEnergy {
-                group: group.name.clone(),
-                technology: self.technologies(g).join(", "),
-                joules_per_client_hour: fixed(total.joules_per_client_hour(end), 6),
-                high_power_share: fixed(total.high_power_share, 6),
-                report: total,
-            });
-        }
-        out
-    }
-
-    /// The radio technologies group `g`'s devices used: its link's, then those of the
-    /// profiles it switched to.
-    fn technologies(&self, g: usize) -> Vec<&'static str> {
-        let group = &self.scenario.groups[g];
-        let mut out: Vec<&'static str> = Vec::new();
-        let profiles =
-            std::iter::once(group.link.0).chain(self.scenario.faults.iter().filter_map(|f| {
-                match f.kind {
-                    crate::scenario::faults::FaultKind::NetworkSwitch { group, to }
-                        if group as usize == g =>
-                    {
-                        Some(to)
-                    }
-                    _ => None,
-                }
-            }));
-        for p in profiles {
-            if let Some(spec) = self.scenario.links[p as usize].radio
-                && !out.contains(&spec.technology)
-            {
-                out.push(spec.technology);
-            }
+            let technologies = build::technologies_of(self.scenario, &self.faults, g);
+            out.push(GroupEnergy::new(
+                group.name.clone(),
+                &technologies,
+                total,
+                end,
+            ));
         }
         out
     }

@@ -153,13 +153,6 @@ impl World<'_> {
             self.lose_for_streams(r, n);
         }
     }
-
-    /// Whether replica `r` holds clients that need events pushed (so the broker sends it
-    /// each event).
-    pub(super) fn has_subscribers(&self, r: ReplicaId) -> bool {
-        (self.delivery.streams && self.has_streams(r))
-            || (self.delivery.held_requests && self.fanout.holds_requests(r))
-    }
 }
 
 /// One decision of a client's transport, carried out command by command as the machine

@@ -17,7 +17,7 @@ use crate::metrics::messages::MessageMetrics;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
 use crate::time::Nanos;
-use crate::transport::outbox::{Outbox, Route, Serving};
+use crate::transport::outbox::{Outbox, RestSizes, Route, Serving};
 use crate::workload::Audience;
 
 /// The two-way parts of a run (empty when the workload has no messages and no REST).
@@ -25,13 +25,21 @@ use crate::workload::Audience;
 pub(super) struct TwoWay {
     pub outbox: Outbox,
     pub metrics: MessageMetrics,
+    /// The sizes of an upload's `POST` and its answer.
+    pub rest_sizes: RestSizes,
 }
 
 impl TwoWay {
-    pub(super) fn new(clients: usize, rest: bool, uploads_rest: bool) -> Self {
+    pub(super) fn new(
+        clients: usize,
+        rest: bool,
+        uploads_rest: bool,
+        rest_sizes: RestSizes,
+    ) -> Self {
         TwoWay {
             outbox: Outbox::new(clients, rest, uploads_rest),
             metrics: MessageMetrics::new(if rest { 2 * clients } else { clients }),
+            rest_sizes,
         }
     }
 
@@ -301,10 +309,10 @@ impl World<'_> {
         if !self.is_rest(c) {
             return None;
         }
-        let rest = &self.scenario.rest;
+        let sizes = self.two_way.rest_sizes;
         Some(match kind {
-            MsgKind::Upload { payload, .. } => (payload as u64, rest.request_headers),
-            MsgKind::RestResponse => (0, rest.response_headers),
+            MsgKind::Upload { payload, .. } => sizes.upload(payload),
+            MsgKind::RestResponse => sizes.answer(),
             MsgKind::HistoryRequest | MsgKind::Response { .. } => {
                 self.history_size(self.two_way.outbox.owner_of(c), kind)
             }
