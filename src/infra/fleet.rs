@@ -189,8 +189,9 @@ impl Fleet {
     }
 
     /// Runs `work` for `endpoint` on replica `r` from `now`: its drawn cost, and when it
-    /// is done.
-    #[inline]
+    /// is done. Inlined where the work is known (the world's `start_job`), so that the
+    /// cost table's row is read without a match.
+    #[inline(always)]
     pub fn run(&mut self, r: usize, work: Work, endpoint: Endpoint, now: Nanos) -> (Nanos, Nanos) {
         let mean = self.cost(work, endpoint);
         let cost = if self.exponential_costs {
