@@ -190,9 +190,8 @@ impl Fleet {
     }
 
     /// Runs `work` for `endpoint` on replica `r` from `now`: its drawn cost, and when it
-    /// is done. Always inlined, so that with the job known at the call its cost is read
-    /// without a match: with only `#[inline]`, LLVM left it out of line once ids and times
-    /// were typed (+0.3 % instructions on the default scenario, measured with cachegrind).
+    /// is done. Inlined where the work is known (the world's `start_job`), so that the
+    /// cost table's row is read without a match.
     #[inline(always)]
     pub fn run(
         &mut self,
