@@ -51,7 +51,7 @@ pub struct Client {
     /// Push jobs of an ended stream still in the CPU (dropped when they finish).
     stale_jobs: u64,
     /// Since when the tab waits for a connection (HTTP/1.1's per-origin limit).
-    blocked_since: Option<Nanos>,
+    blocked_since: Option<SimTime>,
     connection: Connection,
     /// The server counts events for this client from `first_event` on.
     registered: bool,
@@ -329,15 +329,15 @@ impl<'s> World<'s> {
         self.schedule_faults(s);
     }
 
-    pub(super) fn in_window(&self, time: Nanos) -> bool {
-        self.recorder.in_window(time)
+    pub(super) fn in_window(&self, time: SimTime) -> bool {
+        self.recorder.in_window(time.as_nanos())
     }
 
     /// Counts bytes on client `c`'s connection: in the totals and on its access link.
     pub(super) fn count(
         &mut self,
         c: ClientId,
-        time: Nanos,
+        time: SimTime,
         direction: Direction,
         bytes: LayerBytes,
     ) {
@@ -389,7 +389,7 @@ impl<'s> World<'s> {
     }
 
     #[inline]
-    fn count_pure_acks(&mut self, c: ClientId, acks: PureAcks, now: Nanos, direction: Direction) {
+    fn count_pure_acks(&mut self, c: ClientId, acks: PureAcks, now: SimTime, direction: Direction) {
         if acks == PureAcks::default() {
             return;
         }
@@ -397,7 +397,7 @@ impl<'s> World<'s> {
         if let Some(time) = acks.expired {
             self.count(
                 c,
-                time,
+                SimTime::from_nanos(time),
                 direction,
                 LayerBytes {
                     tcpip: header,
@@ -423,7 +423,7 @@ impl<'s> World<'s> {
     /// link (the radio model accounts energy; it does not delay them). Pure ACKs are not
     /// fed to it: they travel within the tail that their data opened.
     #[inline(always)]
-    fn radio_transfer(&mut self, c: ClientId, direction: Direction, bytes: u64, now: Nanos) {
+    fn radio_transfer(&mut self, c: ClientId, direction: Direction, bytes: u64, now: SimTime) {
         if !self.devices.is_empty() {
             self.radio_transfer_on(c, direction, bytes, now);
         }
@@ -431,13 +431,18 @@ impl<'s> World<'s> {
 
     /// [`Self::radio_transfer`] in a run with radios.
     #[inline(never)]
-    fn radio_transfer_on(&mut self, c: ClientId, direction: Direction, bytes: u64, now: Nanos) {
+    fn radio_transfer_on(&mut self, c: ClientId, direction: Direction, bytes: u64, now: SimTime) {
         let client = &self.clients[c];
         let params = self.network.link(client.group as usize, direction);
         let end = now + params.serialization(bytes);
         let upload = direction == Direction::Up;
-        self.devices
-            .transfer(client.browser as usize, now, end, upload, bytes);
+        self.devices.transfer(
+            client.browser as usize,
+            now.as_nanos(),
+            end.as_nanos(),
+            upload,
+            bytes,
+        );
     }
 
     fn message(&self, c: ClientId, kind: MsgKind) -> Msg {
@@ -496,10 +501,10 @@ impl<'s> World<'s> {
     /// Counts the delayed ACKs of `c`'s connection whose timers fired by `now` and clears
     /// what is still owed (at a close, the FIN exchange acknowledges it; at the end of a
     /// run, it was never sent).
-    pub(super) fn settle_acks(&mut self, c: ClientId, now: Nanos) {
+    pub(super) fn settle_acks(&mut self, c: ClientId, now: SimTime) {
         let owed = self
             .connections
-            .settle_acks(c.index(), now, &self.scenario.tcp);
+            .settle_acks(c.index(), now.as_nanos(), &self.scenario.tcp);
         for direction in [Direction::Down, Direction::Up] {
             self.count_pure_acks(c, owed[direction.index()], now, direction.reverse());
         }
@@ -510,7 +515,7 @@ impl<'s> World<'s> {
         &mut self,
         c: ClientId,
         kind: MsgKind,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         self.send(c, Direction::Down, kind, now, s);
@@ -521,7 +526,7 @@ impl<'s> World<'s> {
         &mut self,
         c: ClientId,
         kind: MsgKind,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         self.send(c, Direction::Up, kind, now, s);
@@ -534,7 +539,7 @@ impl<'s> World<'s> {
         c: ClientId,
         direction: Direction,
         kind: MsgKind,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let mut msg = self.message(c, kind);
@@ -546,13 +551,16 @@ impl<'s> World<'s> {
         }
         let (layers, segs) = self.layers(c, &msg);
         if msg.acknowledged() {
-            let acks = self
-                .connections
-                .before_send(c.index(), direction, now, &self.scenario.tcp);
+            let acks = self.connections.before_send(
+                c.index(),
+                direction,
+                now.as_nanos(),
+                &self.scenario.tcp,
+            );
             self.count_pure_acks(c, acks, now, direction);
         }
         // Its bytes count as the link carries them (see `transmit`).
-        self.recorder.add(Count::SegmentsSent, now, segs);
+        self.recorder.add(Count::SegmentsSent, now.as_nanos(), segs);
         msg.segments = segs;
         msg.wire = layers.total();
         msg.data = layers.total() - layers.tcpip;
@@ -585,7 +593,7 @@ impl<'s> World<'s> {
         c: ClientId,
         direction: Direction,
         msg: Msg,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         if direction == Direction::Down {
@@ -607,9 +615,14 @@ impl<'s> World<'s> {
             path_latency: self.middleboxes.path(group).latency,
         };
         let owner = self.connection_owner(c).index();
-        let (sent, arrival) =
-            self.connections
-                .transmit(c.index(), owner, &mut self.network, transfer, msg, now);
+        let (sent, arrival) = self.connections.transmit(
+            c.index(),
+            owner,
+            &mut self.network,
+            transfer,
+            msg,
+            now.as_nanos(),
+        );
         let recovery = sent.recovery;
         let wire = msg.wire;
         let msg_segments = msg.segments;
@@ -640,14 +653,17 @@ impl<'s> World<'s> {
                 ..LayerBytes::default()
             };
             self.count(c, now, direction, resent);
-            self.recorder
-                .add(Count::RetransmittedSegments, now, resent_segments);
+            self.recorder.add(
+                Count::RetransmittedSegments,
+                now.as_nanos(),
+                resent_segments,
+            );
         }
     }
 
     /// Takes the next message off client `c`'s connection in `direction` at `now`; the
     /// receiver acknowledges it by the delayed-ACK rule.
-    fn receive(&mut self, c: ClientId, direction: Direction, now: Nanos) -> Msg {
+    fn receive(&mut self, c: ClientId, direction: Direction, now: SimTime) -> Msg {
         let group = self.clients[c].group as usize;
         // The round-trip estimate serves loss recovery and partitions only (its RTO paces
         // the retransmissions).
@@ -655,9 +671,13 @@ impl<'s> World<'s> {
             .network
             .needs_rtt(group, direction)
             .then(|| self.network.link(group, direction.reverse()).latency);
-        let (msg, acks) =
-            self.connections
-                .receive(c.index(), direction, now, back, &self.scenario.tcp);
+        let (msg, acks) = self.connections.receive(
+            c.index(),
+            direction,
+            now.as_nanos(),
+            back,
+            &self.scenario.tcp,
+        );
         self.clients[c].events_on_wire -= msg.events() as u64;
         self.count_pure_acks(c, acks, now, direction.reverse());
         msg
@@ -665,7 +685,13 @@ impl<'s> World<'s> {
 
     /// Submits a server job for client `c`; its completion is an event.
     #[inline(always)]
-    pub(super) fn run_job(&mut self, c: ClientId, job: Job, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn run_job(
+        &mut self,
+        c: ClientId,
+        job: Job,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
         self.start_job(c, job, false, now, s);
     }
 
@@ -677,7 +703,7 @@ impl<'s> World<'s> {
         c: ClientId,
         job: Job,
         accept: bool,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let work = match job {
@@ -693,7 +719,7 @@ impl<'s> World<'s> {
             Endpoint::Transport
         };
         let r = self.replica_of(c);
-        let (cost, done) = self.fleet.run(r, work, endpoint, now);
+        let (cost, done) = self.fleet.run(r, work, endpoint, now.as_nanos());
         self.recorder.series().cpu(done - cost, done);
         s.at(
             SimTime::from_nanos(done),
@@ -770,15 +796,15 @@ impl<'s> World<'s> {
     }
 
     /// Sends an HTTP response carrying every pending event.
-    pub(super) fn respond(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn respond(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let first = self.clients[c].cursor;
         let count = self.events_so_far - first;
         let empty = self.pending_events(c) == 0;
         self.clients[c].cursor = self.events_so_far;
         if self.in_window(now) {
-            self.recorder.count(Count::Responses, now);
+            self.recorder.count(Count::Responses, now.as_nanos());
             if empty {
-                self.recorder.count(Count::EmptyResponses, now);
+                self.recorder.count(Count::EmptyResponses, now.as_nanos());
             }
         }
         self.send_down(c, MsgKind::Response { first, count }, now, s);
@@ -807,7 +833,7 @@ impl<'s> World<'s> {
         &mut self,
         c: ClientId,
         limit: Option<u32>,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let (from, to) = (self.clients[c].cursor, self.events_so_far);
@@ -829,7 +855,7 @@ impl<'s> World<'s> {
 
     /// A reconnected stream starts from now: the events it missed are lost to it (unless
     /// it fetches them as history over REST).
-    pub(super) fn skip_pending(&mut self, c: ClientId, now: Nanos) {
+    pub(super) fn skip_pending(&mut self, c: ClientId, now: SimTime) {
         let missed = self.pending_events(c);
         let missed = self.recover_missed(c, missed, now) as u64;
         let client = &mut self.clients[c];
@@ -840,14 +866,14 @@ impl<'s> World<'s> {
     }
 
     /// Counts a skipped poll tick.
-    pub(super) fn poll_skipped(&mut self, now: Nanos) {
-        self.recorder.count(Count::PollsSkipped, now);
+    pub(super) fn poll_skipped(&mut self, now: SimTime) {
+        self.recorder.count(Count::PollsSkipped, now.as_nanos());
     }
 
     /// `c` receives its events among `[first, first + count)` at `now`. While it waits
     /// for the missed events of its outage over REST, it applies none of them yet (see
     /// [`history`]).
-    fn deliver(&mut self, c: ClientId, first: u32, count: u32, now: Nanos) {
+    fn deliver(&mut self, c: ClientId, first: u32, count: u32, now: SimTime) {
         if self.holds_for_history(c) {
             self.hold_for_history(c, first, count);
             return;
@@ -860,12 +886,12 @@ impl<'s> World<'s> {
             let key = self.order_key(c, n);
             let arrival = self.clients[c].order.receive(key);
             self.recorder
-                .delivered(self.log.times[n as usize], now, arrival);
+                .delivered(self.log.times[n as usize], now.as_nanos(), arrival);
             self.message_delivered(c, n, now);
         }
     }
 
-    fn arrive_at_server(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn arrive_at_server(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let msg = self.receive(c, Direction::Up, now);
         if self.clients[c].crashed {
             // Its replica crashed: nobody reads it (the reset is on its way).
@@ -896,7 +922,7 @@ impl<'s> World<'s> {
             MsgKind::Request | MsgKind::Upload { .. } | MsgKind::HistoryRequest => {
                 self.touch(c, now);
                 if !self.request_arrived(c, now) {
-                    self.recorder.count(Count::Refused, now);
+                    self.recorder.count(Count::Refused, now.as_nanos());
                     self.refuse_request(c, MsgKind::Unavailable, now, s);
                     return;
                 }
@@ -906,7 +932,7 @@ impl<'s> World<'s> {
                     _ => {}
                 }
                 if self.in_window(now) {
-                    self.recorder.count(Count::Requests, now);
+                    self.recorder.count(Count::Requests, now.as_nanos());
                     self.proxies_saw_request(c);
                 }
                 let connection = &mut self.clients[c].connection;
@@ -931,7 +957,7 @@ impl<'s> World<'s> {
         &mut self,
         c: ClientId,
         refusal: MsgKind,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let connection = &mut self.clients[c].connection;
@@ -944,7 +970,7 @@ impl<'s> World<'s> {
 
     /// The server starts handling `c`'s request: a CPU job, with the accept cost on a new
     /// connection's first request.
-    fn handle_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn handle_request(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let connection = &mut self.clients[c].connection;
         let accept = !std::mem::replace(&mut connection.accepted, true);
         connection.request_in_job = true;
@@ -965,7 +991,7 @@ impl<'s> World<'s> {
         self.request_completed(c);
     }
 
-    fn arrive_at_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn arrive_at_client(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         self.client_reads(c, now, s);
         if self.clients[c].closing {
             self.finish_close_if_drained(c, now, s);
@@ -973,7 +999,7 @@ impl<'s> World<'s> {
     }
 
     /// `c` reads the next message on its downlink.
-    fn client_reads(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn client_reads(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let msg = self.receive(c, Direction::Down, now);
         self.radio_transfer(c, Direction::Down, msg.wire, now);
         self.heard_from_server(c, now);
@@ -981,7 +1007,7 @@ impl<'s> World<'s> {
             && !self.is_rest(c)
             && let Some(opened) = self.clients[c].connection.opened_at.take()
         {
-            self.recorder.first_response(now - opened);
+            self.recorder.first_response(now.since(opened));
         }
         if msg.kind.is_setup() {
             self.client_setup(c, msg.kind, now, s);
@@ -1026,7 +1052,7 @@ impl<'s> World<'s> {
             MsgKind::RestResponse => self.rest_answered(c, now, s),
             MsgKind::Denied | MsgKind::Unavailable => {
                 if msg.kind == MsgKind::Denied && self.in_window(now) {
-                    self.recorder.count(Count::Denied, now);
+                    self.recorder.count(Count::Denied, now.as_nanos());
                     let group = self.clients[c].group as usize;
                     self.middleboxes.denied(group);
                 }
@@ -1041,7 +1067,7 @@ impl<'s> World<'s> {
         }
     }
 
-    fn job_done(&mut self, c: ClientId, job: Job, now: Nanos, s: &mut Scheduler<Event>) {
+    fn job_done(&mut self, c: ClientId, job: Job, now: SimTime, s: &mut Scheduler<Event>) {
         match job {
             Job::Request(generation) => {
                 let connection = &mut self.clients[c].connection;
@@ -1115,8 +1141,6 @@ impl Model for World<'_> {
     }
 
     fn handle(&mut self, now: SimTime, event: Event, s: &mut Scheduler<Event>) {
-        // The world's parts still take instants as nanoseconds since the run began.
-        let now = now.as_nanos();
         match event {
             Event::ClientStart(c) => self.tell(c, Input::Start, now, s),
             Event::ClientTimer(c) if self.is_rest(c) => self.rest_timer(c, now, s),

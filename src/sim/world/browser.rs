@@ -5,7 +5,7 @@
 use super::World;
 use crate::engine::Scheduler;
 use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 use crate::transport::Input;
 use crate::transport::Sharing;
 use crate::transport::pool::{Freed, Grant};
@@ -21,7 +21,7 @@ impl World<'_> {
     }
 
     /// `c` lost its connection (refused, reset, closed under it): what its client does.
-    pub(super) fn connection_lost(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn connection_lost(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         if self.is_rest(c) {
             self.rest_connection_lost(c, s);
         } else {
@@ -47,7 +47,12 @@ impl World<'_> {
     }
 
     /// `c` needs a connection for its request (it has none).
-    pub(super) fn request_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn request_connection(
+        &mut self,
+        c: ClientId,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
         let b = self.browser_of(c);
         match self.browsers.request(b, c, self.sharing_of(c)) {
             Grant::Open => self.open_connection(c, now, s),
@@ -61,7 +66,7 @@ impl World<'_> {
     }
 
     /// Opens a TCP connection for `c`; its request leaves when the handshakes allow.
-    fn open_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn open_connection(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let connection = &mut self.clients[c].connection;
         connection.open = true;
         connection.opened_at = Some(now);
@@ -74,7 +79,7 @@ impl World<'_> {
 
     /// HTTP/2: `c` opens a stream on its browser's ready connection. The connection's
     /// prefaces and the HPACK table's first entries are already there.
-    fn attach(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn attach(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let connection = &mut self.clients[c].connection;
         connection.open = true;
         connection.accepted = true;
@@ -90,7 +95,7 @@ impl World<'_> {
 
     /// `c`'s connection finished its handshakes: its request leaves, and over HTTP/2 the
     /// tabs that waited for the connection open their streams.
-    pub(super) fn connection_ready(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn connection_ready(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let request = self.request_kind(c);
         self.send_up(c, request, now, s);
         if !self.is_rest(c) {
@@ -116,13 +121,18 @@ impl World<'_> {
 
     /// `c`'s connection was closed: over HTTP/1.1 a waiting tab may open one now; over
     /// HTTP/2 the next request opens a new shared connection.
-    pub(super) fn connection_closed(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn connection_closed(
+        &mut self,
+        c: ClientId,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
         let b = self.browser_of(c);
         match self.browsers.closed(b, self.sharing_of(c)) {
             Freed::Nothing => {}
             Freed::Next(next) => {
                 if let Some(since) = self.clients[next].blocked_since.take() {
-                    self.recorder.unblocked(now - since);
+                    self.recorder.unblocked(now.since(since));
                 }
                 self.open_connection(next, now, s);
             }
@@ -136,10 +146,10 @@ impl World<'_> {
     }
 
     /// At the end of a run: tabs still waiting for a connection, with how long they waited.
-    pub(super) fn still_blocked(&self, end: Nanos) -> Vec<Nanos> {
+    pub(super) fn still_blocked(&self, end: SimTime) -> Vec<Nanos> {
         self.clients
             .iter()
-            .filter_map(|client| client.blocked_since.map(|since| end - since))
+            .filter_map(|client| client.blocked_since.map(|since| end.since(since)))
             .collect()
     }
 }

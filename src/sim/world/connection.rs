@@ -12,7 +12,7 @@ use crate::net::idle::IdleVerdict;
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, ConnInfo, Event, Job, MsgKind};
-use crate::time::{Nanos, SimTime};
+use crate::time::SimTime;
 use crate::transport::Hold;
 
 /// Connection state of one client, on both ends.
@@ -26,7 +26,7 @@ pub(super) struct Connection {
     /// The server has accepted it (paid the accept cost).
     pub accepted: bool,
     /// When the client opened it, until its first response arrives.
-    pub opened_at: Option<Nanos>,
+    pub opened_at: Option<SimTime>,
     /// Server: the TLS handshake job has not finished yet.
     pub tls_pending: bool,
     /// Server: a request of this connection is in the CPU.
@@ -45,7 +45,7 @@ pub(super) struct Connection {
     /// (HTTP/2 PINGs, heartbeats).
     pub generation: u32,
     /// The last bytes through a proxy, and whether the proxy's idle timer is pending.
-    pub last_traffic: Nanos,
+    pub last_traffic: SimTime,
     pub proxy_timer_armed: bool,
 }
 
@@ -77,7 +77,7 @@ impl World<'_> {
 
     /// The client sends its HTTP request, opening a connection first if it has none (the
     /// request then leaves when the handshakes allow).
-    pub(super) fn send_request(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn send_request(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let client = &mut self.clients[c];
         self.transports[c].request_sent();
         if client.connection.open {
@@ -92,7 +92,7 @@ impl World<'_> {
         &mut self,
         c: ClientId,
         kind: MsgKind,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let Some(flight) = flight(kind) else {
@@ -106,15 +106,16 @@ impl World<'_> {
         {
             ServerStep::Accept => {
                 if !self.client_connection_opened(c, now) {
-                    self.recorder.count(Count::Refused, now);
+                    self.recorder.count(Count::Refused, now.as_nanos());
                     self.send_down(c, MsgKind::Refused, now, s);
                     return;
                 }
-                self.recorder.count(Count::ConnectionsOpened, now);
-                self.recorder.series().connection_opened(now);
+                self.recorder
+                    .count(Count::ConnectionsOpened, now.as_nanos());
+                self.recorder.series().connection_opened(now.as_nanos());
                 self.recorder
                     .series()
-                    .connections_now(now, self.fleet.open_connections());
+                    .connections_now(now.as_nanos(), self.fleet.open_connections());
                 self.start_lifetime(c, s);
                 self.send_down(c, MsgKind::SynAck, now, s);
             }
@@ -129,7 +130,12 @@ impl World<'_> {
 
     /// The server's handshake CPU is done: its first flight leaves, and an early request
     /// may now be handled.
-    pub(super) fn tls_handshake_done(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn tls_handshake_done(
+        &mut self,
+        c: ClientId,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
         self.send_down(c, MsgKind::TlsServerHello, now, s);
         let connection = &mut self.clients[c].connection;
         connection.tls_pending = false;
@@ -146,7 +152,7 @@ impl World<'_> {
         &mut self,
         c: ClientId,
         kind: MsgKind,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         if kind == MsgKind::Refused {
@@ -192,7 +198,7 @@ impl World<'_> {
         &mut self,
         c: ClientId,
         generation: u32,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let connection = &self.clients[c].connection;
@@ -213,22 +219,25 @@ impl World<'_> {
     }
 
     /// The server answered `c`: its connection may now go idle (see [`crate::net::idle`]).
-    pub(super) fn arm_idle_timer(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn arm_idle_timer(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         if let Some(timeout) = self.scenario.server.keepalive_timeout
-            && self.connections.idle_mut(c.index()).answered(now)
+            && self
+                .connections
+                .idle_mut(c.index())
+                .answered(now.as_nanos())
         {
             s.after(timeout, Event::IdleTimeout(c));
         }
     }
 
     /// The connection was used at `now`.
-    pub(super) fn touch(&mut self, c: ClientId, now: Nanos) {
-        self.connections.idle_mut(c.index()).touch(now);
+    pub(super) fn touch(&mut self, c: ClientId, now: SimTime) {
+        self.connections.idle_mut(c.index()).touch(now.as_nanos());
     }
 
     /// The idle timer fired: the connection closes if it has been idle for the whole
     /// timeout (see [`crate::net::idle`]).
-    pub(super) fn idle_timeout(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn idle_timeout(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let Some(timeout) = self.scenario.server.keepalive_timeout else {
             return;
         };
@@ -250,14 +259,14 @@ impl World<'_> {
             .collect();
         match self
             .connections
-            .idle_fired(c.index(), open, &busy, now, timeout)
+            .idle_fired(c.index(), open, &busy, now.as_nanos(), timeout)
         {
             IdleVerdict::Gone | IdleVerdict::Busy => {}
             IdleVerdict::Rearm(deadline) => {
                 s.at(SimTime::from_nanos(deadline), Event::IdleTimeout(c))
             }
             IdleVerdict::Close => {
-                self.recorder.count(Count::IdleCloses, now);
+                self.recorder.count(Count::IdleCloses, now.as_nanos());
                 self.close_connection(c, &tabs, now, s);
             }
         }
@@ -270,7 +279,7 @@ impl World<'_> {
         &mut self,
         c: ClientId,
         tabs: &[ClientId],
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let header = self.scenario.tcp.header;
@@ -287,7 +296,7 @@ impl World<'_> {
         }
         self.recorder
             .series()
-            .connections_now(now, self.fleet.open_connections());
+            .connections_now(now.as_nanos(), self.fleet.open_connections());
         for t in tabs {
             self.settle_acks(*t, now);
             self.clients[*t].crashed = false;

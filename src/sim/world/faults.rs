@@ -31,7 +31,7 @@ use crate::infra::faults::{DeployStep, FaultKind, Hit};
 use crate::metrics::FaultResult;
 use crate::scenario::ReconnectPolicy;
 use crate::sim::event::{ClientId, Event};
-use crate::time::{Nanos, SimTime};
+use crate::time::SimTime;
 
 impl World<'_> {
     /// Schedules the faults and, with health checks, each replica's probes.
@@ -52,7 +52,7 @@ impl World<'_> {
         &mut self,
         c: ClientId,
         policy: &ReconnectPolicy,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let attempt = self.transports[c].reconnect_attempt();
@@ -78,19 +78,19 @@ impl World<'_> {
     /// `c` is connected again (its stream opened, or a response arrived): its backoff
     /// restarts, and a fault waiting for it counts it as recovered.
     #[inline]
-    pub(super) fn connected_again(&mut self, c: ClientId, now: Nanos) {
+    pub(super) fn connected_again(&mut self, c: ClientId, now: SimTime) {
         self.transports[c].connected();
         self.recovered(c, now);
     }
 
     /// `c` is back from the fault it was waiting on, if any.
-    fn recovered(&mut self, c: ClientId, now: Nanos) {
+    fn recovered(&mut self, c: ClientId, now: SimTime) {
         let awaiting = std::mem::take(&mut self.clients[c].awaiting_recovery);
         if awaiting == 0 {
             return;
         }
         self.fault_recovery
-            .recovered(FaultId::new(awaiting - 1), now);
+            .recovered(FaultId::new(awaiting - 1), now.as_nanos());
     }
 
     /// Whether replica `r`'s process is down.
@@ -100,7 +100,7 @@ impl World<'_> {
 
     /// Fault `k` strikes: the world carries out what it does to the fleet, the network
     /// and the middleboxes, and asks the plan whom it hits.
-    pub(super) fn fault(&mut self, k: FaultId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn fault(&mut self, k: FaultId, now: SimTime, s: &mut Scheduler<Event>) {
         match self.faults.kind(k) {
             FaultKind::Crash {
                 replica,
@@ -116,7 +116,7 @@ impl World<'_> {
             FaultKind::Deploy { .. } => {
                 let replicas = self.fleet.active();
                 self.fault_recovery.deploys(k, replicas);
-                for (at, step) in self.faults.deploy_steps(k, now, replicas) {
+                for (at, step) in self.faults.deploy_steps(k, now.as_nanos(), replicas) {
                     s.at(SimTime::from_nanos(at), Event::Deploy { fault: k, step });
                 }
             }
@@ -128,7 +128,7 @@ impl World<'_> {
                 );
                 let radio = self.scenario.links[to as usize].radio;
                 self.devices
-                    .switch(group as usize, radio.map(|r| r.params), now);
+                    .switch(group as usize, radio.map(|r| r.params), now.as_nanos());
                 self.strike(k, now, s);
             }
             FaultKind::Restart { proxy, down_for } => {
@@ -140,7 +140,7 @@ impl World<'_> {
     }
 
     /// Fault `k` hits each client the plan says it hits, in client order.
-    fn strike(&mut self, k: FaultId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn strike(&mut self, k: FaultId, now: SimTime, s: &mut Scheduler<Event>) {
         for c in ClientId::all(self.clients.len()) {
             match self.faults.hit(k, &self.clients[c].exposure()) {
                 Hit::Spared => {}
@@ -173,7 +173,7 @@ impl World<'_> {
     }
 
     /// A message reached client `c`: if it was cut off by a partition, it is back.
-    pub(super) fn heard_from_server(&mut self, c: ClientId, now: Nanos) {
+    pub(super) fn heard_from_server(&mut self, c: ClientId, now: SimTime) {
         let awaiting = self.clients[c].awaiting_recovery;
         if awaiting != 0 && self.faults.is_partition(FaultId::new(awaiting - 1)) {
             self.recovered(c, now);
@@ -181,8 +181,8 @@ impl World<'_> {
     }
 
     /// Replica `r`'s process crashes; false if it was down already (nothing happens).
-    fn crash(&mut self, k: FaultId, r: ReplicaId, now: Nanos, s: &mut Scheduler<Event>) -> bool {
-        let Some(voided) = self.fleet.crash(r, now) else {
+    fn crash(&mut self, k: FaultId, r: ReplicaId, now: SimTime, s: &mut Scheduler<Event>) -> bool {
+        let Some(voided) = self.fleet.crash(r, now.as_nanos()) else {
             return false;
         };
         for (from, to) in voided {
@@ -203,7 +203,7 @@ impl World<'_> {
 
     /// `c`'s connection dies with its replica: what the server held for it is gone, what
     /// is on the wire still arrives, then the connection closes.
-    fn crash_client(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn crash_client(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         self.messages_crashed(c);
         self.clients[c].process_died();
         // The job writing a held request's answer died with the process.

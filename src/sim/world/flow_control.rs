@@ -9,7 +9,7 @@ use super::World;
 use crate::engine::Scheduler;
 use crate::ids::{EventNo, ReplicaId};
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
-use crate::time::Nanos;
+use crate::time::SimTime;
 
 impl World<'_> {
     /// Event `n` is at replica `r`: each stream there gets its pending events, `n` last,
@@ -19,7 +19,7 @@ impl World<'_> {
         r: ReplicaId,
         n: u32,
         window: u64,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         self.fanout.reached(r, EventNo::new(n));
@@ -38,7 +38,7 @@ impl World<'_> {
         &mut self,
         c: ClientId,
         window: u64,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let limit = self
@@ -77,7 +77,7 @@ impl World<'_> {
         c: ClientId,
         credit: u64,
         window: u64,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         self.connections.window_mut(c.index()).credited(credit);

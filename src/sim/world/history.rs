@@ -9,7 +9,7 @@ use crate::metrics::HistoryResult;
 use crate::scenario::HttpHeaders;
 use crate::scenario::defaults as d;
 use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
-use crate::time::Nanos;
+use crate::time::SimTime;
 use crate::transport::http::exchange_size;
 
 /// A plain HTTP/1.1 GET and its JSON answer.
@@ -22,7 +22,7 @@ const HISTORY_HTTP: HttpHeaders = HttpHeaders {
 impl World<'_> {
     /// A stream that starts from now (no replay): with history, its missed events are
     /// fetched over REST, the newest `history` of them; returns how many stay lost.
-    pub(super) fn recover_missed(&mut self, c: ClientId, missed: u32, now: Nanos) -> u32 {
+    pub(super) fn recover_missed(&mut self, c: ClientId, missed: u32, now: SimTime) -> u32 {
         let (Some(limit), Some(history)) = (self.scenario.rest.history, &self.history) else {
             return missed;
         };
@@ -32,13 +32,13 @@ impl World<'_> {
         let (from, to) = (self.clients[c].cursor, self.events_so_far);
         let (first, count) = self.log.newest_for(c, from, to, limit);
         let history = self.history.as_mut().expect("checked above");
-        history.ask_missed(c, (first, to), count, now);
+        history.ask_missed(c, (first, to), count, now.as_nanos());
         missed - count
     }
 
     /// `c`'s stream opened at the client (or a poller's first answer arrived): it asks
     /// for its first history, or for what it missed.
-    pub(super) fn history_on_open(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn history_on_open(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let (Some(limit), Some(r)) = (
             self.scenario.rest.history,
             self.two_way.outbox.rest_client_of(c),
@@ -53,10 +53,10 @@ impl World<'_> {
             let registered = self.clients[c].first_event;
             let (first, _) = self.log.newest_for(c, 0, registered, limit);
             let history = self.history.as_mut().expect("history is on");
-            history.ask_first(c, (first, registered), now);
+            history.ask_first(c, (first, registered), now.as_nanos());
         }
         let history = self.history.as_mut().expect("history is on");
-        if !history.send(c, now) {
+        if !history.send(c, now.as_nanos()) {
             return;
         }
         if !self.transports[r].request_outstanding() {
@@ -104,13 +104,13 @@ impl World<'_> {
 
     /// `owner`'s history arrived at `now`: missed events are delivered, then the live ones
     /// it held back; old ones are counted as fetched.
-    pub(super) fn history_arrived(&mut self, owner: ClientId, now: Nanos) {
+    pub(super) fn history_arrived(&mut self, owner: ClientId, now: SimTime) {
         let Some(ask) = self.history.as_ref().and_then(|h| h.ask(owner)) else {
             return;
         };
         let events = self.log.count_for(owner, ask.first, ask.first + ask.count);
         let history = self.history.as_mut().expect("it asked");
-        let Some(arrival) = history.arrived(owner, events, now) else {
+        let Some(arrival) = history.arrived(owner, events, now.as_nanos()) else {
             return;
         };
         if arrival.ask.recover {

@@ -11,11 +11,11 @@ use crate::scenario::faults::FaultKind;
 use crate::sim::build::link_params;
 use crate::sim::event::{ClientId, Event};
 use crate::sim::invariants::{Invariants, View};
-use crate::time::Nanos;
+use crate::time::SimTime;
 
 impl World<'_> {
     /// Checks every invariant after `event` at `now`; keeps the first broken one.
-    pub(super) fn check_invariants(&mut self, now: Nanos, event: Event) {
+    pub(super) fn check_invariants(&mut self, now: SimTime, event: Event) {
         if self
             .invariants
             .as_ref()
@@ -43,7 +43,7 @@ impl World<'_> {
     }
 
     /// What the checks read, now.
-    fn invariant_view(&self, now: Nanos) -> View {
+    fn invariant_view(&self, now: SimTime) -> View {
         // After a network switch a group's links differ over time: the fastest profile of
         // the scenario bounds.
         let switched = (self.scenario.faults.iter())
@@ -64,7 +64,7 @@ impl World<'_> {
             })
             .collect();
         View {
-            now,
+            now: now.as_nanos(),
             ledgers: (ClientId::all(self.visible_clients))
                 .map(|c| self.client_ledger(c))
                 .collect(),

@@ -34,7 +34,7 @@ impl World<'_> {
     }
 
     /// Bytes crossed the proxy or balancer for `c` at `now`: the connection is not idle.
-    pub(super) fn proxy_traffic(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn proxy_traffic(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let Some(timeout) = self.middlebox_idle_timeout(c) else {
             return;
         };
@@ -48,7 +48,7 @@ impl World<'_> {
 
     /// The proxy's idle timer for `c` fired: close the connection if it has been silent for
     /// the whole timeout and is quiet; otherwise look again when it could be.
-    pub(super) fn proxy_idle(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn proxy_idle(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let Some(timeout) = self.middlebox_idle_timeout(c) else {
             return;
         };
@@ -64,11 +64,11 @@ impl World<'_> {
             // again a full timeout later.
             let next = if busy { now + timeout } else { deadline };
             self.clients[c].connection.proxy_timer_armed = true;
-            s.at(SimTime::from_nanos(next), Event::ProxyIdle(c));
+            s.at(next, Event::ProxyIdle(c));
             return;
         }
         if self.in_window(now) {
-            self.recorder.count(Count::ProxyCloses, now);
+            self.recorder.count(Count::ProxyCloses, now.as_nanos());
             let group = self.clients[c].group as usize;
             self.middleboxes.idle_closed(group);
         }
@@ -76,7 +76,7 @@ impl World<'_> {
     }
 
     /// Closes `c`'s connection from the middle of the path and tells its transport.
-    pub(super) fn drop_connection(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn drop_connection(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let tabs = self.tabs_on_connection(c);
         self.close_connection(c, &tabs, now, s);
         for t in tabs {
@@ -135,7 +135,7 @@ impl World<'_> {
         c: ClientId,
         generation: u32,
         reason: u32,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let connection = &self.clients[c].connection;
@@ -157,13 +157,13 @@ impl World<'_> {
         }
         if self.in_window(now) {
             if reason == CloseReason::Lifetime as u32 {
-                self.recorder.count(Count::LifetimeCloses, now);
+                self.recorder.count(Count::LifetimeCloses, now.as_nanos());
                 let group = self.clients[c].group as usize;
                 self.middleboxes.lifetime_closed(group);
             } else if reason == CloseReason::Age as u32 {
-                self.recorder.count(Count::AgeCloses, now);
+                self.recorder.count(Count::AgeCloses, now.as_nanos());
             } else {
-                self.recorder.count(Count::DrainCloses, now);
+                self.recorder.count(Count::DrainCloses, now.as_nanos());
             }
         }
         self.drop_connection(c, now, s);
@@ -175,12 +175,12 @@ impl World<'_> {
         &mut self,
         c: ClientId,
         delay: Nanos,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         self.transports[c].request_answered();
-        self.recorder.count(Count::Reconnects, now);
-        self.recorder.series().reconnect(now);
+        self.recorder.count(Count::Reconnects, now.as_nanos());
+        self.recorder.series().reconnect(now.as_nanos());
         s.after(delay, Event::ClientTimer(c));
     }
 

@@ -19,7 +19,7 @@ use crate::infra::fanout::{Fanout, Subscribers};
 use crate::infra::fleet::{Endpoint, Work};
 use crate::metrics::recorder::Count;
 use crate::sim::event::{ClientId, CloseReason, Event, Job};
-use crate::time::{Nanos, SimTime};
+use crate::time::SimTime;
 
 impl World<'_> {
     /// Replica serving `c` now.
@@ -31,7 +31,7 @@ impl World<'_> {
     /// replica). Layer 4 pins it to a replica now.
     /// Returns false when the connection is refused: a proxy on the path or the chosen
     /// replica is at its limit.
-    pub(super) fn client_connection_opened(&mut self, c: ClientId, now: Nanos) -> bool {
+    pub(super) fn client_connection_opened(&mut self, c: ClientId, now: SimTime) -> bool {
         let group = self.clients[c].group as usize;
         // A restarting balancer or proxy on the way refuses it, as does a full proxy.
         if !self.middleboxes.admits(group, self.in_window(now)) {
@@ -68,7 +68,7 @@ impl World<'_> {
     /// A request arrived: layer 7 balances it on its own; the replica counts it as active
     /// until it is answered (a stream stays active). Returns false when layer 7 finds every
     /// replica at its connection limit (the balancer answers 503).
-    pub(super) fn request_arrived(&mut self, c: ClientId, now: Nanos) -> bool {
+    pub(super) fn request_arrived(&mut self, c: ClientId, now: SimTime) -> bool {
         if self.fleet.layer() == 7 {
             let Some(r) = self.fleet.choose(c) else {
                 return false;
@@ -81,7 +81,7 @@ impl World<'_> {
         let r = self.replica_of(c);
         let in_window = self.in_window(now);
         self.fleet.server(r).request_arrived(in_window);
-        self.recorder.series().request(now);
+        self.recorder.series().request(now.as_nanos());
         true
     }
 
@@ -104,7 +104,7 @@ impl World<'_> {
 
     /// Workload event `k` happens; without a broker it reaches one replica (each event
     /// its own, in turn).
-    pub(super) fn workload_event(&mut self, k: EventNo, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn workload_event(&mut self, k: EventNo, now: SimTime, s: &mut Scheduler<Event>) {
         let n = self.number_workload_event(k.get(), now);
         let origin = Fanout::origin(n, self.fleet.active());
         self.event_created(n, origin, now, s);
@@ -116,7 +116,7 @@ impl World<'_> {
         &mut self,
         n: u32,
         origin: ReplicaId,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         self.events_so_far = n + 1;
@@ -128,7 +128,7 @@ impl World<'_> {
                     held_requests: self.delivery.held_requests,
                 };
                 for r in self.fanout.broker_targets(active, subscribers) {
-                    self.recorder.count(Count::BrokerMessages, now);
+                    self.recorder.count(Count::BrokerMessages, now.as_nanos());
                     s.after(
                         broker.latency,
                         Event::BrokerDelivery {
@@ -153,15 +153,15 @@ impl World<'_> {
         &mut self,
         r: ReplicaId,
         n: EventNo,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         if self.replica_down(r) {
             return;
         }
-        let (cost, done) = self
-            .fleet
-            .run(r, Work::BrokerMessage, Endpoint::Transport, now);
+        let (cost, done) =
+            self.fleet
+                .run(r, Work::BrokerMessage, Endpoint::Transport, now.as_nanos());
         self.recorder.series().cpu(done - cost, done);
         s.at(
             SimTime::from_nanos(done),
@@ -179,7 +179,7 @@ impl World<'_> {
         &mut self,
         r: ReplicaId,
         n: u32,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let mut i = 0;
@@ -216,10 +216,10 @@ impl World<'_> {
 
     /// Scale step `step` takes effect: more replicas in service; the imbalance window of
     /// every replica restarts now.
-    pub(super) fn scale(&mut self, step: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn scale(&mut self, step: u32, now: SimTime, s: &mut Scheduler<Event>) {
         let (_, replicas) = self.scenario.balancer.scale[step as usize];
         let before = self.fleet.active();
-        self.fleet.scale_to(replicas, now);
+        self.fleet.scale_to(replicas, now.as_nanos());
         if replicas < before {
             // Removed replicas take no new work; after the drain period their connections
             // are closed.

@@ -18,11 +18,12 @@ use crate::metrics::{
 use crate::scenario::TransportSpec;
 use crate::sim::build;
 use crate::sim::event::ClientId;
+use crate::time::SimTime;
 
 impl World<'_> {
     /// Settles the ledger and the counters into the variant's result.
     pub fn finish(mut self, variant: &TransportSpec, sim_events: u64) -> RunResult {
-        let end = self.scenario.duration;
+        let end = SimTime::ZERO + self.scenario.duration;
         for c in 0..self.clients.len() {
             self.settle_acks(ClientId::at(c), end);
         }

@@ -16,7 +16,7 @@ use crate::metrics::recorder::Count;
 use crate::net::send_buffer::{LinkFree, Offer, Overflow};
 use crate::net::wire::Direction;
 use crate::sim::event::{ClientId, Event, Msg, MsgKind};
-use crate::time::{Nanos, SimTime};
+use crate::time::SimTime;
 
 impl World<'_> {
     /// Transmits `msg` now, or — for a stream with a send buffer whose link is busy — puts
@@ -26,7 +26,7 @@ impl World<'_> {
         c: ClientId,
         direction: Direction,
         msg: Msg,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let spec = self.scenario.server.send_buffer;
@@ -39,11 +39,12 @@ impl World<'_> {
         let browser = self.clients[c].browser as usize;
         let free_at = self.network.busy_until(browser, Direction::Down);
         let wire = msg.wire;
-        let (queued, wake, overflow) = match self
-            .connections
-            .send_buffer_mut(c.index())
-            .offer(msg, free_at, now, spec)
-        {
+        let (queued, wake, overflow) = match self.connections.send_buffer_mut(c.index()).offer(
+            msg,
+            free_at,
+            now.as_nanos(),
+            spec,
+        ) {
             Offer::Transmit(msg) => {
                 self.transmit(c, direction, msg, now, s);
                 return;
@@ -75,11 +76,13 @@ impl World<'_> {
                     client.events_on_wire -= msg.events() as u64;
                     client.lost += msg.events() as u64;
                     self.recorder.lost().slow_consumer += msg.events() as u64;
-                    self.recorder.count(Count::SlowConsumerDrops, now);
+                    self.recorder
+                        .count(Count::SlowConsumerDrops, now.as_nanos());
                 }
             }
             Overflow::Disconnect => {
-                self.recorder.count(Count::SlowConsumerDisconnects, now);
+                self.recorder
+                    .count(Count::SlowConsumerDisconnects, now.as_nanos());
                 // The stream ends: a reconnecting EventSource gets its waiting events again
                 // from its Last-Event-ID.
                 self.clients[c].closing = true;
@@ -89,13 +92,13 @@ impl World<'_> {
     }
 
     /// The link may be free for `c`'s next waiting message.
-    pub(super) fn link_free(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn link_free(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let browser = self.clients[c].browser as usize;
         let free_at = self.network.busy_until(browser, Direction::Down);
         match self
             .connections
             .send_buffer_mut(c.index())
-            .link_free(free_at, now)
+            .link_free(free_at, now.as_nanos())
         {
             LinkFree::Idle => {}
             LinkFree::Busy(at) => s.at(SimTime::from_nanos(at), Event::LinkFree(c)),
@@ -139,7 +142,7 @@ impl World<'_> {
 
     /// A push job finished for a stream that no longer exists: dropped (its event went
     /// back to pending when the stream ended).
-    pub(super) fn discard_push(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn discard_push(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let client = &mut self.clients[c];
         if client.stale_jobs > 0 {
             client.stale_jobs -= 1;
@@ -156,7 +159,7 @@ impl World<'_> {
     pub(super) fn finish_close_if_drained(
         &mut self,
         c: ClientId,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let client = &mut self.clients[c];

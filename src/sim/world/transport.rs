@@ -12,14 +12,20 @@ use super::World;
 use crate::engine::Scheduler;
 use crate::ids::ReplicaId;
 use crate::sim::event::{ClientId, EVENT_MASK, Event, Job, MsgKind};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 use crate::transport::{Command, Commands, Hold, Input, PollRng};
 
 impl World<'_> {
     /// Tells `c`'s transport about `input` and carries out what it decides (nothing, when
     /// its step does not hear such inputs).
     #[inline(always)]
-    pub(super) fn tell(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn tell(
+        &mut self,
+        c: ClientId,
+        input: Input,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
         if self.chain.hears(self.transports[c].stage(), input) {
             self.decide(c, input, now, s);
         }
@@ -28,7 +34,7 @@ impl World<'_> {
     /// [`Self::tell`] for an input `c`'s step hears: its transport decides, and each
     /// command is carried out as it is pushed.
     #[inline(never)]
-    fn decide(&mut self, c: ClientId, input: Input, now: Nanos, s: &mut Scheduler<Event>) {
+    fn decide(&mut self, c: ClientId, input: Input, now: SimTime, s: &mut Scheduler<Event>) {
         let transport = &self.transports[c];
         let (facts, stage) = (transport.facts(), transport.stage());
         // The chain is the run's, not the world's: the world can carry out commands while
@@ -50,7 +56,7 @@ impl World<'_> {
     /// Carries out one command of `c`'s transport. Inlined into each place a machine
     /// pushes a command, where the command is known: no dispatch at run time.
     #[inline(always)]
-    fn obey(&mut self, c: ClientId, command: Command, now: Nanos, s: &mut Scheduler<Event>) {
+    fn obey(&mut self, c: ClientId, command: Command, now: SimTime, s: &mut Scheduler<Event>) {
         match command {
             Command::SendRequest => self.send_request(c, now, s),
             Command::SetTimer(after) => s.after(after, Event::ClientTimer(c)),
@@ -84,7 +90,7 @@ impl World<'_> {
         &mut self,
         c: ClientId,
         timeout: Nanos,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         if self.pending_events(c) > 0 {
@@ -103,13 +109,13 @@ impl World<'_> {
     }
 
     /// Queues the answer to `c`'s held request (writing it costs one push).
-    fn schedule_answer(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn schedule_answer(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let generation = self.transports[c].answer_scheduled() & EVENT_MASK;
         self.run_job(c, Job::Answer(generation), now, s);
     }
 
     /// The answer to `c`'s held request is written: the request is answered.
-    fn answer_held(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn answer_held(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         self.transports[c].release();
         self.fanout.release(self.clients[c].replica);
         self.respond(c, now, s);
@@ -123,7 +129,7 @@ impl World<'_> {
         &mut self,
         r: ReplicaId,
         n: u32,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let delivery = self.delivery;
@@ -161,7 +167,7 @@ impl World<'_> {
 struct Obeying<'w, 's, 'q> {
     world: &'w mut World<'s>,
     client: ClientId,
-    now: Nanos,
+    now: SimTime,
     s: &'q mut Scheduler<Event>,
 }
 

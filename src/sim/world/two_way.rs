@@ -16,7 +16,7 @@ use crate::metrics::MessageResult;
 use crate::metrics::messages::MessageMetrics;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
-use crate::time::Nanos;
+use crate::time::SimTime;
 use crate::transport::outbox::{Outbox, RestSizes, Route, Serving};
 use crate::workload::Audience;
 
@@ -63,7 +63,7 @@ impl World<'_> {
     }
 
     /// Client message `k` is written.
-    pub(super) fn message_written(&mut self, k: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn message_written(&mut self, k: u32, now: SimTime, s: &mut Scheduler<Event>) {
         let c = ClientId::new(self.source.messages[k as usize].client);
         let in_window = self.in_window(now);
         self.two_way.metrics.written(in_window);
@@ -90,13 +90,13 @@ impl World<'_> {
         }
     }
 
-    fn send_upload(&mut self, c: ClientId, k: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    fn send_upload(&mut self, c: ClientId, k: u32, now: SimTime, s: &mut Scheduler<Event>) {
         let upload = self.upload(k);
         self.send_up(c, upload, now, s);
     }
 
     /// `c`'s stream is open at the client: what waited for it goes now.
-    pub(super) fn stream_opened(&mut self, c: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn stream_opened(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         if self.source.messages.is_empty() {
             return;
         }
@@ -124,7 +124,7 @@ impl World<'_> {
     }
 
     /// REST client `r` sends the first message waiting for it, if any.
-    pub(super) fn rest_send_next(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn rest_send_next(&mut self, r: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let owner = self.two_way.outbox.owner_of(r);
         if self.two_way.outbox.next(owner).is_none() && !self.history_pending(owner) {
             return;
@@ -144,7 +144,7 @@ impl World<'_> {
         &mut self,
         c: ClientId,
         k: u32,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         self.touch(c, now);
@@ -170,7 +170,7 @@ impl World<'_> {
     pub(super) fn rest_history_received(
         &mut self,
         r: ClientId,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let owner = self.two_way.outbox.owner_of(r);
@@ -184,7 +184,7 @@ impl World<'_> {
         &mut self,
         c: ClientId,
         k: u32,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         self.two_way.metrics.job_ended(c);
@@ -193,7 +193,7 @@ impl World<'_> {
     }
 
     /// The server handled REST client `r`'s request: it publishes the message and answers.
-    pub(super) fn rest_handled(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn rest_handled(&mut self, r: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let owner = self.two_way.outbox.owner_of(r);
         let answer = match self.two_way.outbox.take_serving(owner) {
             Serving::History => self.history_answer(owner),
@@ -211,7 +211,7 @@ impl World<'_> {
     }
 
     /// REST client `r` got its answer: the message is done; the next one goes.
-    pub(super) fn rest_answered(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn rest_answered(&mut self, r: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let owner = self.two_way.outbox.owner_of(r);
         self.transports[r].request_answered();
         self.two_way.outbox.answered(owner);
@@ -238,7 +238,7 @@ impl World<'_> {
     }
 
     /// REST client `r`'s retry timer.
-    pub(super) fn rest_timer(&mut self, r: ClientId, now: Nanos, s: &mut Scheduler<Event>) {
+    pub(super) fn rest_timer(&mut self, r: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         if !self.transports[r].request_outstanding() {
             self.rest_send_next(r, now, s);
         }
@@ -260,42 +260,46 @@ impl World<'_> {
 
     /// Message `k` reached the application at `now`: to every client as an event (when
     /// the workload broadcasts), from replica `origin`.
-    fn publish(&mut self, k: u32, origin: ReplicaId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn publish(&mut self, k: u32, origin: ReplicaId, now: SimTime, s: &mut Scheduler<Event>) {
         let message = self.source.messages[k as usize];
         let window = (self.scenario.warmup, self.scenario.duration);
-        self.two_way.metrics.published(message.at, now, window);
+        self.two_way
+            .metrics
+            .published(message.at, now.as_nanos(), window);
         if self.numbers_at_run_time() {
             let n = self
                 .log
                 .to_mut()
-                .push(now, message.payload as u64, Audience::All);
+                .push(now.as_nanos(), message.payload as u64, Audience::All);
             self.two_way.metrics.numbered_message(k);
             self.event_created(n, origin, now, s);
         }
     }
 
     /// Workload event `k` of the scenario's log happens: its number in this run.
-    pub(super) fn number_workload_event(&mut self, k: u32, now: Nanos) -> u32 {
+    pub(super) fn number_workload_event(&mut self, k: u32, now: SimTime) -> u32 {
         if !self.numbers_at_run_time() {
             return k;
         }
         let payload = self.source.payload(k);
         self.two_way.metrics.numbered_workload_event();
         let audience = self.source.audience(k);
-        self.log.to_mut().push(now, payload, audience)
+        self.log.to_mut().push(now.as_nanos(), payload, audience)
     }
 
     /// Event `n` reached client `c` at `now`: if it carries another client's message, the
     /// end-to-end latency from that client's writing it.
     #[inline]
-    pub(super) fn message_delivered(&mut self, c: ClientId, n: u32, now: Nanos) {
+    pub(super) fn message_delivered(&mut self, c: ClientId, n: u32, now: SimTime) {
         let Some(k) = self.two_way.metrics.message_of(n) else {
             return;
         };
         let message = self.source.messages[k as usize];
         let writer = (ClientId::new(message.client), message.at);
         let warmup = self.scenario.warmup;
-        self.two_way.metrics.delivered(writer, c, now, warmup);
+        self.two_way
+            .metrics
+            .delivered(writer, c, now.as_nanos(), warmup);
     }
 
     /// Counts `bytes` of message traffic (an upload, or anything of a REST client's).
