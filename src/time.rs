@@ -17,6 +17,12 @@
 //!   there is no unit mix-up to prevent among them that a newtype would catch; an alias
 //!   keeps that arithmetic readable. The mix-up worth a type is instant versus duration.
 //!
+//! Where `SimTime` reaches (issue 15): the engine (`Model::handle`, `Scheduler::at`), the
+//! world (`World::handle` and every world method's `now`, the world's stored instants), the
+//! fleet (`Fleet::run`, `scale_to`, `crash`) and the fault plan (`FaultPlan::at`,
+//! `deploy_steps`). The server's run queue, `net`, `transport`, `metrics`, `energy` and the
+//! webhook model still take instants as `Nanos`; their callers convert at the call.
+//!
 //! Owns: the time types and their arithmetic. Does not own: how a duration is written in
 //! a scenario ([`crate::units`]) nor the clock of a run (the engine's scheduler).
 

@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 use crate::ids::{FaultId, ReplicaId};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// A scheduled fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -142,8 +142,8 @@ impl FaultPlan {
     }
 
     /// When fault `k` strikes.
-    pub fn at(&self, k: FaultId) -> Nanos {
-        self.faults[k].at
+    pub fn at(&self, k: FaultId) -> SimTime {
+        SimTime::from_nanos(self.faults[k].at)
     }
 
     /// What fault `k` is.
@@ -197,7 +197,7 @@ impl FaultPlan {
     /// with their times, in the order to schedule them: each replica leaves service, its
     /// drain ends `drain` later, it is back `restart` after that, and the next one starts
     /// then. Empty for any other fault.
-    pub fn deploy_steps(&self, k: FaultId, now: Nanos, replicas: u32) -> Vec<(Nanos, u32)> {
+    pub fn deploy_steps(&self, k: FaultId, now: SimTime, replicas: u32) -> Vec<(SimTime, u32)> {
         let FaultKind::Deploy { drain, restart } = self.kind(k) else {
             return Vec::new();
         };
@@ -480,15 +480,9 @@ mod tests {
             4,
         );
         assert_eq!(
-            p.deploy_steps(FaultId::new(0), 10 * S, 2),
-            vec![
-                (10 * S, 0),
-                (12 * S, 1),
-                (15 * S, 2),
-                (15 * S, 3),
-                (17 * S, 4),
-                (20 * S, 5)
-            ]
+            p.deploy_steps(FaultId::new(0), SimTime::ZERO + 10 * S, 2),
+            [(10, 0), (12, 1), (15, 2), (15, 3), (17, 4), (20, 5)]
+                .map(|(at, step)| (SimTime::ZERO + at * S, step))
         );
         assert_eq!(
             DeployStep::of(3),

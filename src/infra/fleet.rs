@@ -18,7 +18,7 @@ use crate::infra::balancer::BalancerSpec;
 use crate::infra::server::ServerSpec;
 use crate::infra::server::{CpuCosts, Server};
 use crate::metrics::{Imbalance, ReplicaResult, fixed};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// The balancer's view of a replica under health checks: consecutive failed and passed
 /// probes.
@@ -198,23 +198,26 @@ impl Fleet {
         r: ReplicaId,
         work: Work,
         endpoint: Endpoint,
-        now: Nanos,
-    ) -> (Nanos, Nanos) {
+        now: SimTime,
+    ) -> (Nanos, SimTime) {
         let mean = self.cost(work, endpoint);
         let cost = if self.exponential_costs {
             exponential(&mut self.cpu_rng, mean as f64)
         } else {
             mean
         };
-        (cost, self.servers[r].execute(now, cost))
+        // The server's run queue still counts in nanoseconds since the run began (the
+        // webhook sender shares it).
+        let done = self.servers[r].execute(now.as_nanos(), cost);
+        (cost, SimTime::from_nanos(done))
     }
 
     /// `count` replicas are in service from `now`; every replica's imbalance window
     /// restarts.
-    pub fn scale_to(&mut self, count: u32, now: Nanos) {
+    pub fn scale_to(&mut self, count: u32, now: SimTime) {
         self.balancer.scale_to(count);
         for server in &mut self.servers {
-            server.mark(now);
+            server.mark(now.as_nanos());
         }
     }
 
@@ -227,7 +230,7 @@ impl Fleet {
     /// Replica `r`'s process crashes at `now`: the CPU time its unfinished jobs would have
     /// used, `(from, to)` each, or `None` if it was down already (nothing happens).
     /// Without health checks the balancer takes it out of rotation at once.
-    pub fn crash(&mut self, r: ReplicaId, now: Nanos) -> Option<Vec<(Nanos, Nanos)>> {
+    pub fn crash(&mut self, r: ReplicaId, now: SimTime) -> Option<Vec<(Nanos, Nanos)>> {
         if self.down[r] {
             return None;
         }
@@ -235,7 +238,7 @@ impl Fleet {
         if self.spec.health_check.is_none() {
             self.out[r] = true;
         }
-        Some(self.servers[r].crash(now))
+        Some(self.servers[r].crash(now.as_nanos()))
     }
 
     /// Replica `r`'s process is back; without health checks, in rotation at once.
@@ -503,7 +506,12 @@ mod tests {
         let mut push = server(2);
         push.cost.push = 6 * S;
         f.costs = push.cost;
-        f.run(ReplicaId::new(0), Work::Push, Endpoint::Transport, 0);
+        f.run(
+            ReplicaId::new(0),
+            Work::Push,
+            Endpoint::Transport,
+            SimTime::ZERO,
+        );
         // Capacity: replica 0 the whole minute, replica 1 less its 10 s down, replica 2
         // from its scale step at 10 s: 60 + 50 + 50 core-seconds for 6 busy.
         let down = |r| {
@@ -527,8 +535,16 @@ mod tests {
         f.server(ReplicaId::new(1)).connection_opened();
         assert_eq!(f.choose(ClientId::new(2)), None, "every replica is full");
         f.server(ReplicaId::new(1)).connection_closed();
-        assert_eq!(f.crash(ReplicaId::new(1), S).map(|v| v.len()), Some(0));
-        assert_eq!(f.crash(ReplicaId::new(1), S), None, "down already");
+        assert_eq!(
+            f.crash(ReplicaId::new(1), SimTime::ZERO + S)
+                .map(|v| v.len()),
+            Some(0)
+        );
+        assert_eq!(
+            f.crash(ReplicaId::new(1), SimTime::ZERO + S),
+            None,
+            "down already"
+        );
         assert_eq!(
             f.choose(ClientId::new(3)),
             None,
@@ -546,7 +562,7 @@ mod tests {
             healthy_threshold: 1,
         };
         let mut f = fleet(Some(check));
-        f.crash(ReplicaId::new(0), S);
+        f.crash(ReplicaId::new(0), SimTime::ZERO + S);
         assert!(f.is_down(ReplicaId::new(0)));
         // Still in rotation until two probes fail: the pick lands on it and is refused.
         assert_eq!(f.choose(ClientId::new(0)), None);
@@ -585,8 +601,12 @@ mod tests {
             ReplicaId::new(0),
             Work::BrokerMessage,
             Endpoint::Transport,
-            10,
+            SimTime::from_nanos(10),
         );
-        assert_eq!((cost, done), (7, 17), "a fixed cost on an idle core");
+        assert_eq!(
+            (cost, done),
+            (7, SimTime::from_nanos(17)),
+            "a fixed cost on an idle core"
+        );
     }
 }

@@ -719,10 +719,12 @@ impl<'s> World<'s> {
             Endpoint::Transport
         };
         let r = self.replica_of(c);
-        let (cost, done) = self.fleet.run(r, work, endpoint, now.as_nanos());
-        self.recorder.series().cpu(done - cost, done);
+        let (cost, done) = self.fleet.run(r, work, endpoint, now);
+        self.recorder
+            .series()
+            .cpu((done - cost).as_nanos(), done.as_nanos());
         s.at(
-            SimTime::from_nanos(done),
+            done,
             Event::JobDone {
                 client: c,
                 job,

@@ -37,7 +37,7 @@ impl World<'_> {
     /// Schedules the faults and, with health checks, each replica's probes.
     pub(super) fn schedule_faults(&self, s: &mut Scheduler<Event>) {
         for k in (0..self.faults.len()).map(FaultId::at) {
-            s.at(SimTime::from_nanos(self.faults.at(k)), Event::Fault(k));
+            s.at(self.faults.at(k), Event::Fault(k));
         }
         if let Some(check) = self.scenario.balancer.health_check {
             for r in ReplicaId::all(self.fleet.servers().len() as u32) {
@@ -116,8 +116,8 @@ impl World<'_> {
             FaultKind::Deploy { .. } => {
                 let replicas = self.fleet.active();
                 self.fault_recovery.deploys(k, replicas);
-                for (at, step) in self.faults.deploy_steps(k, now.as_nanos(), replicas) {
-                    s.at(SimTime::from_nanos(at), Event::Deploy { fault: k, step });
+                for (at, step) in self.faults.deploy_steps(k, now, replicas) {
+                    s.at(at, Event::Deploy { fault: k, step });
                 }
             }
             FaultKind::Partition { .. } => self.strike(k, now, s),
@@ -182,7 +182,7 @@ impl World<'_> {
 
     /// Replica `r`'s process crashes; false if it was down already (nothing happens).
     fn crash(&mut self, k: FaultId, r: ReplicaId, now: SimTime, s: &mut Scheduler<Event>) -> bool {
-        let Some(voided) = self.fleet.crash(r, now.as_nanos()) else {
+        let Some(voided) = self.fleet.crash(r, now) else {
             return false;
         };
         for (from, to) in voided {
@@ -234,7 +234,8 @@ impl World<'_> {
     ) -> Vec<FaultResult> {
         let faults = (0..self.faults.len()).map(FaultId::at).map(|k| {
             let words = self.faults.describe(k, self.fault_recovery.deployed(k));
-            (self.faults.at(k), words)
+            // The fault results and the time series count in nanoseconds.
+            (self.faults.at(k).as_nanos(), words)
         });
         self.fault_recovery.results(faults, series)
     }

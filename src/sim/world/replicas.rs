@@ -159,12 +159,14 @@ impl World<'_> {
         if self.replica_down(r) {
             return;
         }
-        let (cost, done) =
-            self.fleet
-                .run(r, Work::BrokerMessage, Endpoint::Transport, now.as_nanos());
-        self.recorder.series().cpu(done - cost, done);
+        let (cost, done) = self
+            .fleet
+            .run(r, Work::BrokerMessage, Endpoint::Transport, now);
+        self.recorder
+            .series()
+            .cpu((done - cost).as_nanos(), done.as_nanos());
         s.at(
-            SimTime::from_nanos(done),
+            done,
             Event::BrokerDone {
                 replica: r,
                 event: n,
@@ -219,7 +221,7 @@ impl World<'_> {
     pub(super) fn scale(&mut self, step: u32, now: SimTime, s: &mut Scheduler<Event>) {
         let (_, replicas) = self.scenario.balancer.scale[step as usize];
         let before = self.fleet.active();
-        self.fleet.scale_to(replicas, now.as_nanos());
+        self.fleet.scale_to(replicas, now);
         if replicas < before {
             // Removed replicas take no new work; after the drain period their connections
             // are closed.
