@@ -10,7 +10,7 @@
 use crate::ids::FaultId;
 use crate::metrics::series::TimeSeries;
 use crate::metrics::{FaultResult, fixed};
-use crate::time::Nanos;
+use crate::time::SimTime;
 
 /// Share of the affected clients that counts as recovered.
 pub const RECOVERED_SHARE: f64 = 0.99;
@@ -22,7 +22,7 @@ pub const SATURATED: f64 = 0.95;
 struct FaultStats {
     affected: u64,
     recovered: u64,
-    recovered_at: Option<Nanos>,
+    recovered_at: Option<SimTime>,
     /// A rolling deploy: the replicas it went through.
     deployed: u32,
 }
@@ -69,7 +69,7 @@ impl FaultRecovery {
 
     /// A client fault `k` cut off is back at `now`; the fault has recovered once
     /// [`RECOVERED_SHARE`] of its clients are.
-    pub fn recovered(&mut self, k: FaultId, now: Nanos) {
+    pub fn recovered(&mut self, k: FaultId, now: SimTime) {
         let stats = &mut self.stats[k];
         stats.recovered += 1;
         let needed = (stats.affected as f64 * RECOVERED_SHARE).ceil() as u64;
@@ -83,20 +83,21 @@ impl FaultRecovery {
     /// on).
     pub fn results<'a>(
         &self,
-        faults: impl Iterator<Item = (Nanos, String)> + 'a,
+        faults: impl Iterator<Item = (SimTime, String)> + 'a,
         series: &TimeSeries,
     ) -> Vec<FaultResult> {
         faults
             .zip(&self.stats)
             .map(|((at, fault), stats)| {
-                let from = (at / 1_000_000_000) as usize;
+                // The result and the per-second series count in (nano)seconds.
+                let from = (at.as_nanos() / 1_000_000_000) as usize;
                 let cpu = series.cpu_utilisation.get(from..).unwrap_or(&[]);
                 FaultResult {
-                    at_s: at as f64 / 1e9,
+                    at_s: at.as_nanos() as f64 / 1e9,
                     fault,
                     clients_affected: stats.affected,
                     clients_recovered: stats.recovered,
-                    recovered_after_s: stats.recovered_at.map(|t| (t - at) as f64 / 1e9),
+                    recovered_after_s: stats.recovered_at.map(|t| t.since(at) as f64 / 1e9),
                     peak_new_connections_per_s: series
                         .new_connections
                         .get(from..)
@@ -116,8 +117,14 @@ impl FaultRecovery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::Nanos;
 
     const S: Nanos = 1_000_000_000;
+
+    /// The instant `nanos` after the run began.
+    fn at(nanos: Nanos) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
 
     #[test]
     fn a_fault_recovers_when_99_percent_of_its_clients_are_back() {
@@ -126,31 +133,35 @@ mod tests {
             faults.cut_off(FaultId::new(0));
         }
         for k in 0..198 {
-            faults.recovered(FaultId::new(0), 10 * S + k);
+            faults.recovered(FaultId::new(0), at(10 * S + k));
         }
         // ceil(0.99 × 200) = 198: the 198th client back is the recovery.
-        let at = |f: &FaultRecovery| f.stats[0].recovered_at;
-        assert_eq!(at(&faults), Some(10 * S + 197));
-        faults.recovered(FaultId::new(0), 20 * S);
-        assert_eq!(at(&faults), Some(10 * S + 197), "the first time counts");
+        let recovered_at = |f: &FaultRecovery| f.stats[0].recovered_at;
+        assert_eq!(recovered_at(&faults), Some(at(10 * S + 197)));
+        faults.recovered(FaultId::new(0), at(20 * S));
+        assert_eq!(
+            recovered_at(&faults),
+            Some(at(10 * S + 197)),
+            "the first time counts"
+        );
         // A deploy step cutting off more clients: recovery waits for them again.
         faults.cut_off_later(FaultId::new(0), 100);
-        assert_eq!(at(&faults), None);
+        assert_eq!(recovered_at(&faults), None);
         faults.cut_off_later(FaultId::new(0), 0);
-        faults.recovered(FaultId::new(0), 30 * S);
+        faults.recovered(FaultId::new(0), at(30 * S));
         // 200 back of 300, needed ceil(297) = 297.
-        assert_eq!(at(&faults), None);
+        assert_eq!(recovered_at(&faults), None);
     }
 
     #[test]
     fn a_result_reads_the_series_from_the_faults_second_on() {
         let mut faults = FaultRecovery::new(1);
         faults.cut_off(FaultId::new(0));
-        faults.recovered(FaultId::new(0), 7 * S + S / 2);
+        faults.recovered(FaultId::new(0), at(7 * S + S / 2));
         let mut series = TimeSeries::default();
         series.cpu_utilisation = vec![1.0, 0.2, 0.96, 0.5];
         series.new_connections = vec![50, 3, 9, 4];
-        let results = faults.results([(S, "crash".to_string())].into_iter(), &series);
+        let results = faults.results([(at(S), "crash".to_string())].into_iter(), &series);
         let r = &results[0];
         assert_eq!((r.at_s, r.fault.as_str()), (1.0, "crash"));
         assert_eq!((r.clients_affected, r.clients_recovered), (1, 1));

@@ -11,7 +11,7 @@ use crate::metrics::order::Arrival;
 use crate::metrics::series::TimeSeries;
 use crate::metrics::{LatencyRecorder, LostByReason, QueuedBytes};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// An occurrence counted when it happens in the measurement window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +55,8 @@ const COUNTS: usize = Count::RetransmittedSegments as usize + 1;
 /// The counters of one run.
 #[derive(Debug)]
 pub struct Recorder {
-    warmup: Nanos,
-    duration: Nanos,
+    warmup: SimTime,
+    duration: SimTime,
     counts: [u64; COUNTS],
     /// Bytes per client group: every hop on the group's path carries them.
     bytes_by_group: Vec<WireBytes>,
@@ -83,8 +83,8 @@ impl Recorder {
     /// The counters of a run measuring `[warmup, duration)` over `groups` client groups.
     pub fn new(warmup: Nanos, duration: Nanos, groups: usize) -> Self {
         Recorder {
-            warmup,
-            duration,
+            warmup: SimTime::ZERO + warmup,
+            duration: SimTime::ZERO + duration,
             counts: [0; COUNTS],
             bytes_by_group: vec![WireBytes::default(); groups],
             queued_at_end: QueuedBytes::default(),
@@ -102,19 +102,19 @@ impl Recorder {
 
     /// Whether `time` is in the measurement window.
     #[inline]
-    pub fn in_window(&self, time: Nanos) -> bool {
+    pub fn in_window(&self, time: SimTime) -> bool {
         time >= self.warmup && time < self.duration
     }
 
     /// One `count` at `now` (ignored outside the window).
     #[inline]
-    pub fn count(&mut self, count: Count, now: Nanos) {
+    pub fn count(&mut self, count: Count, now: SimTime) {
         self.add(count, now, 1);
     }
 
     /// `n` of `count` at `now` (ignored outside the window).
     #[inline]
-    pub fn add(&mut self, count: Count, now: Nanos, n: u64) {
+    pub fn add(&mut self, count: Count, now: SimTime, n: u64) {
         if self.in_window(now) {
             self.counts[count as usize] += n;
         }
@@ -127,7 +127,13 @@ impl Recorder {
 
     /// Bytes on a connection of group `group` at `time` (ignored outside the window).
     #[inline]
-    pub fn bytes_at(&mut self, group: usize, time: Nanos, direction: Direction, bytes: LayerBytes) {
+    pub fn bytes_at(
+        &mut self,
+        group: usize,
+        time: SimTime,
+        direction: Direction,
+        bytes: LayerBytes,
+    ) {
         if self.in_window(time) {
             self.bytes(group, direction, bytes);
         }
@@ -154,16 +160,17 @@ impl Recorder {
     /// An event created at `created` reached a client at `now`, as `arrival` says of its
     /// order.
     #[inline]
-    pub fn delivered(&mut self, created: Nanos, now: Nanos, arrival: Arrival) {
+    pub fn delivered(&mut self, created: SimTime, now: SimTime, arrival: Arrival) {
         match arrival {
             Arrival::InOrder => {}
             Arrival::Late => self.out_of_order += 1,
             Arrival::Duplicate => self.duplicates += 1,
         }
         if created >= self.warmup {
-            self.latency.record(now - created);
+            self.latency.record(now.since(created));
         }
-        self.series.delivered(now, now - created);
+        // The time series (shared with the webhook run) counts in nanoseconds.
+        self.series.delivered(now.as_nanos(), now.since(created));
     }
 
     /// A connection's first response or stream start came `wait` after it opened.
@@ -254,6 +261,11 @@ mod tests {
 
     const S: Nanos = 1_000_000_000;
 
+    /// The instant `nanos` after the run began.
+    fn at(nanos: Nanos) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
+
     fn recorder() -> Recorder {
         // A window from 10 s to 60 s, two groups.
         Recorder::new(10 * S, 60 * S, 2)
@@ -262,12 +274,12 @@ mod tests {
     #[test]
     fn counts_only_inside_the_window() {
         let mut r = recorder();
-        r.count(Count::Requests, 9 * S);
-        r.count(Count::Requests, 10 * S);
-        r.count(Count::Requests, 59 * S);
-        r.count(Count::Requests, 60 * S);
-        r.add(Count::SegmentsSent, 30 * S, 7);
-        r.add(Count::SegmentsSent, 5 * S, 100);
+        r.count(Count::Requests, at(9 * S));
+        r.count(Count::Requests, at(10 * S));
+        r.count(Count::Requests, at(59 * S));
+        r.count(Count::Requests, at(60 * S));
+        r.add(Count::SegmentsSent, at(30 * S), 7);
+        r.add(Count::SegmentsSent, at(5 * S), 100);
         let done = r.finish();
         assert_eq!(done.get(Count::Requests), 2, "10 s counts, 60 s does not");
         assert_eq!(done.get(Count::SegmentsSent), 7);
@@ -282,10 +294,10 @@ mod tests {
             tcpip,
             ..LayerBytes::default()
         };
-        r.bytes_at(0, 20 * S, Direction::Down, layers(100, 40));
-        r.bytes_at(1, 20 * S, Direction::Down, layers(50, 40));
-        r.bytes_at(1, 20 * S, Direction::Up, layers(0, 40));
-        r.bytes_at(0, 61 * S, Direction::Down, layers(1000, 40));
+        r.bytes_at(0, at(20 * S), Direction::Down, layers(100, 40));
+        r.bytes_at(1, at(20 * S), Direction::Down, layers(50, 40));
+        r.bytes_at(1, at(20 * S), Direction::Up, layers(0, 40));
+        r.bytes_at(0, at(61 * S), Direction::Down, layers(1000, 40));
         r.bytes(1, Direction::Up, layers(10, 0));
         r.queued_at_end(Direction::Down, 300);
         let done = r.finish();
@@ -299,10 +311,10 @@ mod tests {
     #[test]
     fn latency_counts_events_created_in_the_window_and_order_the_whole_run() {
         let mut r = recorder();
-        r.delivered(5 * S, 11 * S, Arrival::InOrder);
-        r.delivered(20 * S, 20 * S + S / 10, Arrival::InOrder);
-        r.delivered(21 * S, 21 * S + S / 5, Arrival::Late);
-        r.delivered(2 * S, 3 * S, Arrival::Duplicate);
+        r.delivered(at(5 * S), at(11 * S), Arrival::InOrder);
+        r.delivered(at(20 * S), at(20 * S + S / 10), Arrival::InOrder);
+        r.delivered(at(21 * S), at(21 * S + S / 5), Arrival::Late);
+        r.delivered(at(2 * S), at(3 * S), Arrival::Duplicate);
         let done = r.finish();
         let latency = done.latency.summary().expect("two in the window");
         assert_eq!(latency.samples, 2);

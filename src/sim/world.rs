@@ -330,7 +330,7 @@ impl<'s> World<'s> {
     }
 
     pub(super) fn in_window(&self, time: SimTime) -> bool {
-        self.recorder.in_window(time.as_nanos())
+        self.recorder.in_window(time)
     }
 
     /// Counts bytes on client `c`'s connection: in the totals and on its access link.
@@ -560,7 +560,7 @@ impl<'s> World<'s> {
             self.count_pure_acks(c, acks, now, direction);
         }
         // Its bytes count as the link carries them (see `transmit`).
-        self.recorder.add(Count::SegmentsSent, now.as_nanos(), segs);
+        self.recorder.add(Count::SegmentsSent, now, segs);
         msg.segments = segs;
         msg.wire = layers.total();
         msg.data = layers.total() - layers.tcpip;
@@ -653,11 +653,8 @@ impl<'s> World<'s> {
                 ..LayerBytes::default()
             };
             self.count(c, now, direction, resent);
-            self.recorder.add(
-                Count::RetransmittedSegments,
-                now.as_nanos(),
-                resent_segments,
-            );
+            self.recorder
+                .add(Count::RetransmittedSegments, now, resent_segments);
         }
     }
 
@@ -804,9 +801,9 @@ impl<'s> World<'s> {
         let empty = self.pending_events(c) == 0;
         self.clients[c].cursor = self.events_so_far;
         if self.in_window(now) {
-            self.recorder.count(Count::Responses, now.as_nanos());
+            self.recorder.count(Count::Responses, now);
             if empty {
-                self.recorder.count(Count::EmptyResponses, now.as_nanos());
+                self.recorder.count(Count::EmptyResponses, now);
             }
         }
         self.send_down(c, MsgKind::Response { first, count }, now, s);
@@ -869,7 +866,7 @@ impl<'s> World<'s> {
 
     /// Counts a skipped poll tick.
     pub(super) fn poll_skipped(&mut self, now: SimTime) {
-        self.recorder.count(Count::PollsSkipped, now.as_nanos());
+        self.recorder.count(Count::PollsSkipped, now);
     }
 
     /// `c` receives its events among `[first, first + count)` at `now`. While it waits
@@ -887,8 +884,11 @@ impl<'s> World<'s> {
             self.clients[c].delivered += 1;
             let key = self.order_key(c, n);
             let arrival = self.clients[c].order.receive(key);
-            self.recorder
-                .delivered(self.log.times[n as usize], now.as_nanos(), arrival);
+            self.recorder.delivered(
+                SimTime::from_nanos(self.log.times[n as usize]),
+                now,
+                arrival,
+            );
             self.message_delivered(c, n, now);
         }
     }
@@ -924,7 +924,7 @@ impl<'s> World<'s> {
             MsgKind::Request | MsgKind::Upload { .. } | MsgKind::HistoryRequest => {
                 self.touch(c, now);
                 if !self.request_arrived(c, now) {
-                    self.recorder.count(Count::Refused, now.as_nanos());
+                    self.recorder.count(Count::Refused, now);
                     self.refuse_request(c, MsgKind::Unavailable, now, s);
                     return;
                 }
@@ -934,7 +934,7 @@ impl<'s> World<'s> {
                     _ => {}
                 }
                 if self.in_window(now) {
-                    self.recorder.count(Count::Requests, now.as_nanos());
+                    self.recorder.count(Count::Requests, now);
                     self.proxies_saw_request(c);
                 }
                 let connection = &mut self.clients[c].connection;
@@ -1054,7 +1054,7 @@ impl<'s> World<'s> {
             MsgKind::RestResponse => self.rest_answered(c, now, s),
             MsgKind::Denied | MsgKind::Unavailable => {
                 if msg.kind == MsgKind::Denied && self.in_window(now) {
-                    self.recorder.count(Count::Denied, now.as_nanos());
+                    self.recorder.count(Count::Denied, now);
                     let group = self.clients[c].group as usize;
                     self.middleboxes.denied(group);
                 }

@@ -106,12 +106,11 @@ impl World<'_> {
         {
             ServerStep::Accept => {
                 if !self.client_connection_opened(c, now) {
-                    self.recorder.count(Count::Refused, now.as_nanos());
+                    self.recorder.count(Count::Refused, now);
                     self.send_down(c, MsgKind::Refused, now, s);
                     return;
                 }
-                self.recorder
-                    .count(Count::ConnectionsOpened, now.as_nanos());
+                self.recorder.count(Count::ConnectionsOpened, now);
                 self.recorder.series().connection_opened(now.as_nanos());
                 self.recorder
                     .series()
@@ -266,7 +265,7 @@ impl World<'_> {
                 s.at(SimTime::from_nanos(deadline), Event::IdleTimeout(c))
             }
             IdleVerdict::Close => {
-                self.recorder.count(Count::IdleCloses, now.as_nanos());
+                self.recorder.count(Count::IdleCloses, now);
                 self.close_connection(c, &tabs, now, s);
             }
         }

@@ -90,7 +90,7 @@ impl World<'_> {
             return;
         }
         self.fault_recovery
-            .recovered(FaultId::new(awaiting - 1), now.as_nanos());
+            .recovered(FaultId::new(awaiting - 1), now);
     }
 
     /// Whether replica `r`'s process is down.
@@ -234,8 +234,7 @@ impl World<'_> {
     ) -> Vec<FaultResult> {
         let faults = (0..self.faults.len()).map(FaultId::at).map(|k| {
             let words = self.faults.describe(k, self.fault_recovery.deployed(k));
-            // The fault results and the time series count in nanoseconds.
-            (self.faults.at(k).as_nanos(), words)
+            (self.faults.at(k), words)
         });
         self.fault_recovery.results(faults, series)
     }

@@ -68,7 +68,7 @@ impl World<'_> {
             return;
         }
         if self.in_window(now) {
-            self.recorder.count(Count::ProxyCloses, now.as_nanos());
+            self.recorder.count(Count::ProxyCloses, now);
             let group = self.clients[c].group as usize;
             self.middleboxes.idle_closed(group);
         }
@@ -157,13 +157,13 @@ impl World<'_> {
         }
         if self.in_window(now) {
             if reason == CloseReason::Lifetime as u32 {
-                self.recorder.count(Count::LifetimeCloses, now.as_nanos());
+                self.recorder.count(Count::LifetimeCloses, now);
                 let group = self.clients[c].group as usize;
                 self.middleboxes.lifetime_closed(group);
             } else if reason == CloseReason::Age as u32 {
-                self.recorder.count(Count::AgeCloses, now.as_nanos());
+                self.recorder.count(Count::AgeCloses, now);
             } else {
-                self.recorder.count(Count::DrainCloses, now.as_nanos());
+                self.recorder.count(Count::DrainCloses, now);
             }
         }
         self.drop_connection(c, now, s);
@@ -179,7 +179,7 @@ impl World<'_> {
         s: &mut Scheduler<Event>,
     ) {
         self.transports[c].request_answered();
-        self.recorder.count(Count::Reconnects, now.as_nanos());
+        self.recorder.count(Count::Reconnects, now);
         self.recorder.series().reconnect(now.as_nanos());
         s.after(delay, Event::ClientTimer(c));
     }

@@ -128,7 +128,7 @@ impl World<'_> {
                     held_requests: self.delivery.held_requests,
                 };
                 for r in self.fanout.broker_targets(active, subscribers) {
-                    self.recorder.count(Count::BrokerMessages, now.as_nanos());
+                    self.recorder.count(Count::BrokerMessages, now);
                     s.after(
                         broker.latency,
                         Event::BrokerDelivery {

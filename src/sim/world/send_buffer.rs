@@ -76,13 +76,11 @@ impl World<'_> {
                     client.events_on_wire -= msg.events() as u64;
                     client.lost += msg.events() as u64;
                     self.recorder.lost().slow_consumer += msg.events() as u64;
-                    self.recorder
-                        .count(Count::SlowConsumerDrops, now.as_nanos());
+                    self.recorder.count(Count::SlowConsumerDrops, now);
                 }
             }
             Overflow::Disconnect => {
-                self.recorder
-                    .count(Count::SlowConsumerDisconnects, now.as_nanos());
+                self.recorder.count(Count::SlowConsumerDisconnects, now);
                 // The stream ends: a reconnecting EventSource gets its waiting events again
                 // from its Last-Event-ID.
                 self.clients[c].closing = true;
