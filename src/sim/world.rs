@@ -714,7 +714,7 @@ impl<'s> World<'s> {
             client.cursor = self.events_so_far;
             client.settled_to = self.events_so_far;
             let first = self.order_key(c, self.events_so_far);
-            self.clients[c].order = crate::metrics::order::DeliveryOrder::starting_at(first);
+            self.clients[c].order = crate::metrics::order::DeliveryOrder::starting_from(first);
             self.subscribers.push(c);
         }
     }
