@@ -127,7 +127,13 @@ impl Recorder {
 
     /// Bytes on a connection of group `group` at `time` (ignored outside the window).
     #[inline]
-    pub fn add_bytes(&mut self, group: usize, time: Nanos, direction: Direction, bytes: LayerBytes) {
+    pub fn add_bytes(
+        &mut self,
+        group: usize,
+        time: Nanos,
+        direction: Direction,
+        bytes: LayerBytes,
+    ) {
         if self.in_window(time) {
             self.bytes(group, direction, bytes);
         }
