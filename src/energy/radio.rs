@@ -133,11 +133,11 @@ impl Radio {
     /// The account up to `end` (the run's end), leaving the radio untouched: activity past
     /// `end` is cut off. Panics if `end` is before the start of the burst in progress.
     pub fn finish(&self, end: Nanos) -> RadioReport {
-        self.closed_at(end).report()
+        self.closed_by(end).report()
     }
 
     /// A copy of the radio with every nanosecond up to `end` assigned to a state.
-    fn closed_at(&self, end: Nanos) -> Radio {
+    fn closed_by(&self, end: Nanos) -> Radio {
         assert!(
             end >= self.settled,
             "finish at {end}, before the burst in progress ({})",
@@ -464,7 +464,7 @@ mod tests {
                 }
                 covered_to = covered_to.max(e);
             }
-            let t = radio.closed_at(end).time_in;
+            let t = radio.closed_by(end).time_in;
             let total = t.idle + t.promotion + t.active + t.tail + t.fach + t.fach_promotion;
             assert_eq!(
                 total, end,

@@ -235,7 +235,7 @@ impl FaultPlan {
     }
 
     /// Replicas among the first `in_service` that are down at `t`.
-    pub fn down_at(&self, t: Nanos, in_service: u32) -> u32 {
+    pub fn down_count(&self, t: Nanos, in_service: u32) -> u32 {
         ReplicaId::all(in_service)
             .filter(|r| {
                 self.down_intervals(*r)
@@ -457,11 +457,11 @@ mod tests {
         // A restart after the end is cut at the end.
         assert_eq!(p.down_intervals(ReplicaId::new(1)), vec![(20 * S, 100 * S)]);
         assert_eq!(p.down_intervals(ReplicaId::new(2)), vec![]);
-        assert_eq!(p.down_at(5 * S, 2), 0);
-        assert_eq!(p.down_at(25 * S, 2), 2);
-        assert_eq!(p.down_at(30 * S, 2), 1, "back at 30 s exactly");
+        assert_eq!(p.down_count(5 * S, 2), 0);
+        assert_eq!(p.down_count(25 * S, 2), 2);
+        assert_eq!(p.down_count(30 * S, 2), 1, "back at 30 s exactly");
         assert_eq!(
-            p.down_at(25 * S, 1),
+            p.down_count(25 * S, 1),
             1,
             "only the replicas in service count"
         );

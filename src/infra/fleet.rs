@@ -319,7 +319,7 @@ impl Fleet {
 
     /// Replicas in service at `t`: the latest scale step at or before it, else the initial
     /// count.
-    pub fn replicas_at(&self, t: Nanos) -> u32 {
+    pub fn replicas_in_service(&self, t: Nanos) -> u32 {
         self.spec
             .scale
             .iter()
@@ -497,9 +497,9 @@ mod tests {
         let mut f = Fleet::new(&server(2), spec, 3, (0, 60 * S), (0, 0), rng(), rng());
         assert_eq!(
             [
-                f.replicas_at(0),
-                f.replicas_at(10 * S - 1),
-                f.replicas_at(10 * S)
+                f.replicas_in_service(0),
+                f.replicas_in_service(10 * S - 1),
+                f.replicas_in_service(10 * S)
             ],
             [2, 2, 3]
         );

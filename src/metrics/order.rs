@@ -22,7 +22,7 @@ pub enum Arrival {
 
 impl DeliveryOrder {
     /// A client whose first event may be `first`.
-    pub fn starting_at(first: u32) -> Self {
+    pub fn starting_from(first: u32) -> Self {
         DeliveryOrder {
             next: first,
             gaps: Vec::new(),
@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn late_and_repeated_events_are_told_apart() {
-        let mut order = DeliveryOrder::starting_at(10);
+        let mut order = DeliveryOrder::starting_from(10);
         assert_eq!(order.receive(10), Arrival::InOrder);
         // 11 to 13 are skipped (lost or late).
         assert_eq!(order.receive(14), Arrival::InOrder);

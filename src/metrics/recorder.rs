@@ -127,7 +127,7 @@ impl Recorder {
 
     /// Bytes on a connection of group `group` at `time` (ignored outside the window).
     #[inline]
-    pub fn bytes_at(
+    pub fn add_bytes(
         &mut self,
         group: usize,
         time: SimTime,
@@ -294,10 +294,10 @@ mod tests {
             tcpip,
             ..LayerBytes::default()
         };
-        r.bytes_at(0, at(20 * S), Direction::Down, layers(100, 40));
-        r.bytes_at(1, at(20 * S), Direction::Down, layers(50, 40));
-        r.bytes_at(1, at(20 * S), Direction::Up, layers(0, 40));
-        r.bytes_at(0, at(61 * S), Direction::Down, layers(1000, 40));
+        r.add_bytes(0, at(20 * S), Direction::Down, layers(100, 40));
+        r.add_bytes(1, at(20 * S), Direction::Down, layers(50, 40));
+        r.add_bytes(1, at(20 * S), Direction::Up, layers(0, 40));
+        r.add_bytes(0, at(61 * S), Direction::Down, layers(1000, 40));
         r.bytes(1, Direction::Up, layers(10, 0));
         r.queued_at_end(Direction::Down, 300);
         let done = r.finish();

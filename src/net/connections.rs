@@ -41,7 +41,7 @@ pub trait Carried {
     /// Bytes on the wire, all layers.
     fn wire(&self) -> u64;
     /// When it was sent.
-    fn sent_at(&self) -> Nanos;
+    fn sent_time(&self) -> Nanos;
     /// Some segment of it was retransmitted (then it gives no round-trip sample).
     fn retransmitted(&self) -> bool;
     /// It takes part in the delayed-ACK accounting (SYN and SYN-ACK do not).
@@ -184,7 +184,7 @@ impl<M: Carried> Connections<M> {
             .expect("an arrival event follows every send");
         if let (false, Some(back)) = (msg.retransmitted(), back) {
             // The sender learns of the arrival one reverse trip later.
-            channel.rtt.sample(now - msg.sent_at() + back);
+            channel.rtt.sample(now - msg.sent_time() + back);
         }
         let acks = if msg.acknowledged() {
             channel.receiver_acks.on_data(now, msg.segments(), tcp)
@@ -314,7 +314,7 @@ mod tests {
         fn wire(&self) -> u64 {
             self.segments * 1500
         }
-        fn sent_at(&self) -> Nanos {
+        fn sent_time(&self) -> Nanos {
             self.sent_at
         }
         fn retransmitted(&self) -> bool {

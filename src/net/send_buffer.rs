@@ -191,7 +191,7 @@ mod tests {
         fn wire(&self) -> u64 {
             self.wire
         }
-        fn sent_at(&self) -> Nanos {
+        fn sent_time(&self) -> Nanos {
             0
         }
         fn retransmitted(&self) -> bool {

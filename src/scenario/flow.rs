@@ -12,7 +12,7 @@
 use super::locate::Position;
 
 /// The brackets open just before `until` (closed later or not), outermost first.
-pub fn open_at(text: &str, until: Position) -> Vec<(Position, char)> {
+pub fn open_before(text: &str, until: Position) -> Vec<(Position, char)> {
     let mut scan = Scan::default();
     for (index, line) in text.lines().enumerate() {
         let line_no = index as u64 + 1;
@@ -157,10 +157,10 @@ c: [d]
 ";
         assert_eq!(never_closed(text), vec![]);
         assert_eq!(
-            open_at(text, at(2, 5)),
+            open_before(text, at(2, 5)),
             vec![(at(1, 4), '{'), (at(2, 4), '[')]
         );
-        assert_eq!(open_at(text, at(2, 4)), vec![(at(1, 4), '{')]);
+        assert_eq!(open_before(text, at(2, 4)), vec![(at(1, 4), '{')]);
     }
 
     #[test]

@@ -135,7 +135,7 @@ impl Locations {
     /// merged from an anchor all sit at the anchor, so they name no single field). `role`
     /// decides between a block mapping and its first key, which start at the same place:
     /// a key error names the key, a value error the mapping.
-    pub fn path_at(&self, position: Position, role: Role) -> Option<&str> {
+    pub fn path_for(&self, position: Position, role: Role) -> Option<&str> {
         let keys: Vec<&str> = self
             .keys
             .iter()
@@ -276,15 +276,15 @@ mod tests {
     fn one_position_names_a_key_or_a_mapping_by_role() {
         let locations = Locations::from_text("network:\n  broadband:\n    latncy: 20ms\n").unwrap();
         assert_eq!(
-            locations.path_at(at(3, 5), Role::Key),
+            locations.path_for(at(3, 5), Role::Key),
             Some("network.broadband.latncy")
         );
         assert_eq!(
-            locations.path_at(at(3, 5), Role::Value),
+            locations.path_for(at(3, 5), Role::Value),
             Some("network.broadband")
         );
         assert_eq!(
-            locations.path_at(at(3, 13), Role::Value),
+            locations.path_for(at(3, 13), Role::Value),
             Some("network.broadband.latncy")
         );
     }
@@ -308,7 +308,7 @@ mod tests {
     fn a_merged_value_is_named_by_where_it_is_used() {
         let text = "x: &h\n  size: 1\na: { <<: *h }\nb:\n  <<: *h\n";
         let locations = Locations::from_text(text).unwrap();
-        assert_eq!(locations.path_at(at(2, 9), Role::Value), None);
+        assert_eq!(locations.path_for(at(2, 9), Role::Value), None);
         let used_in_a = locations.find("a.size").unwrap();
         let used_in_b = locations.find("b.size").unwrap();
         assert_ne!(used_in_a, used_in_b);

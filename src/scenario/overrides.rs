@@ -114,7 +114,7 @@ impl Override {
 
     /// The same override, written in the scenario `file` at `position` (a sweep value):
     /// its errors point there rather than at a `--set` argument.
-    pub(crate) fn written_at(mut self, file: &str, text: &str, position: Option<Position>) -> Self {
+    pub(crate) fn written_in(mut self, file: &str, text: &str, position: Option<Position>) -> Self {
         let source_line = position.and_then(|p| {
             text.lines()
                 .nth(p.line.saturating_sub(1) as usize)

@@ -406,7 +406,7 @@ impl Plan {
             })?;
             // Which value of the axis: its errors point at that value in the file.
             let written = self.locations.find(&format!("{axis_field}[{which}]"));
-            all.push(o.written_at(file, text, written));
+            all.push(o.written_in(file, text, written));
         }
         all.extend(self.cli.iter().cloned());
         // Errors name the point, when there is a sweep.

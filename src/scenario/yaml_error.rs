@@ -34,7 +34,7 @@ pub(crate) fn untyped(file: &str, text: &str, e: &Error) -> ScenarioError {
         .any(|hint| message.contains(hint));
     let bracket = position.and_then(|p| {
         if says_unclosed {
-            flow::open_at(text, p).pop()
+            flow::open_before(text, p).pop()
         } else {
             flow::never_closed_before(text, p)
         }
@@ -84,7 +84,7 @@ pub(crate) fn typed(file: &str, text: &str, locations: &Locations, e: &Error) ->
     let path = match alias_sites(e) {
         // A value from an anchor: the field that uses it.
         Some((defined, used)) => locations.copy_path(defined, used),
-        None => position.and_then(|p| locations.path_at(p, role)),
+        None => position.and_then(|p| locations.path_for(p, role)),
     };
     let found = path.and_then(|p| locations.shape(p)).map(|s| s.words());
     let message = match inner {

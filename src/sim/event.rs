@@ -354,7 +354,7 @@ impl crate::net::connections::Carried for Msg {
     fn wire(&self) -> u64 {
         self.wire
     }
-    fn sent_at(&self) -> u64 {
+    fn sent_time(&self) -> u64 {
         self.sent_at
     }
     fn retransmitted(&self) -> bool {

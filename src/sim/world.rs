@@ -730,18 +730,26 @@ impl<'s> World<'s> {
         );
     }
 
-    /// The server starts counting events for client `c` from now on.
+    /// The server starts counting events for client `c` from now on (once: asked on every
+    /// request a polling client makes, so the check is inlined and the first time is not).
+    #[inline(always)]
     pub(super) fn register(&mut self, c: ClientId) {
-        let client = &mut self.clients[c];
-        if !client.registered {
-            client.registered = true;
-            client.first_event = self.events_so_far;
-            client.cursor = self.events_so_far;
-            client.settled_to = self.events_so_far;
-            let first = self.order_key(c, self.events_so_far);
-            self.clients[c].order = crate::metrics::order::DeliveryOrder::starting_at(first);
-            self.subscribers.push(c);
+        if !self.clients[c].registered {
+            self.register_first(c);
         }
+    }
+
+    /// [`Self::register`] the first time.
+    #[inline(never)]
+    fn register_first(&mut self, c: ClientId) {
+        let client = &mut self.clients[c];
+        client.registered = true;
+        client.first_event = self.events_so_far;
+        client.cursor = self.events_so_far;
+        client.settled_to = self.events_so_far;
+        let first = self.order_key(c, self.events_so_far);
+        self.clients[c].order = crate::metrics::order::DeliveryOrder::starting_from(first);
+        self.subscribers.push(c);
     }
 
     /// Moves `c`'s cursor back over its last `k` events (handed to push jobs or send

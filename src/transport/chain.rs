@@ -9,6 +9,7 @@
 //! [`ClientState`](crate::transport::ClientState) keeps.
 
 use crate::time::Nanos;
+use crate::transport::LongPolling;
 use crate::transport::machine::{Command, Commands, Delivery, Facts, Input, Machine, Sharing};
 
 /// Most steps of a chain: the transport itself, then SSE and long polling once each.
@@ -39,8 +40,9 @@ pub struct Chain {
     shares_connections: bool,
     /// The variant's HTTP/2 connection window, if any (asked on every message received).
     http2_window: Option<u64>,
-    /// The step that is long polling, if any (its held requests' inputs go to it).
-    long_polling: Option<u8>,
+    /// The step that is long polling, if any (its held requests' inputs go to it), kept
+    /// as itself so that they reach it without a dispatch on the step's kind.
+    long_polling: Option<LongPolling>,
     len: u8,
 }
 
@@ -96,16 +98,18 @@ impl Chain {
         }
         chain.long_polling = chain.steps[..usize::from(chain.len)]
             .iter()
-            .position(|m| matches!(m, Machine::LongPolling(_)))
-            .map(|k| k as u8);
+            .find_map(|m| match m {
+                Machine::LongPolling(long_polling) => Some(*long_polling),
+                _ => None,
+            });
         // Every step hears a lost connection before the last (it may fall back), and
         // the held requests of the chain's long polling whatever its step.
         let lost = Input::Lost {
             failed: false,
             denied: false,
         };
-        let held = chain.long_polling().map_or(0, |m| {
-            m.hears()
+        let held = chain.long_polling.map_or(0, |m| {
+            Machine::LongPolling(m).hears()
                 & (Input::HoldTimeout { current: false }.bit()
                     | Input::AnswerReady { current: false }.bit())
         });
@@ -181,7 +185,7 @@ impl Chain {
         match input {
             // A held request is long polling's, whatever step the client is at now.
             Input::HoldTimeout { .. } | Input::AnswerReady { .. } => {
-                if let Some(long_polling) = self.long_polling() {
+                if let Some(long_polling) = &self.long_polling {
                     long_polling.on(input, facts, out);
                 }
             }
@@ -199,12 +203,6 @@ impl Chain {
             delivery.held_requests |= d.held_requests;
         }
         delivery
-    }
-
-    /// The chain's long-polling step, if it has one.
-    #[inline]
-    fn long_polling(&self) -> Option<&Machine> {
-        self.long_polling.map(|k| self.at(k))
     }
 }
 

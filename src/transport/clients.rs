@@ -227,7 +227,7 @@ impl Clients {
     }
 
     /// How many of the first `first` clients are at `stage` of their chain.
-    pub fn count_at(&self, stage: u8, first: usize) -> usize {
+    pub fn count_on_step(&self, stage: u8, first: usize) -> usize {
         self.states[..first]
             .iter()
             .filter(|state| state.stage == stage)
@@ -250,7 +250,7 @@ impl Clients {
             .enumerate()
             .map(|(k, step)| FallbackCount {
                 transport: step.to_string(),
-                clients: self.count_at(k as u8 + 1, first) as u64,
+                clients: self.count_on_step(k as u8 + 1, first) as u64,
             })
             .collect();
         let on_fallback = steps.iter().map(|s| s.clients).sum::<u64>();
@@ -406,11 +406,11 @@ mod tests {
         clients[ClientId::new(1)].fall_back();
         clients[ClientId::new(3)].fall_back();
         clients[ClientId::new(3)].fall_back();
-        assert_eq!(clients.count_at(0, 4), 2);
-        assert_eq!(clients.count_at(1, 4), 1);
-        assert_eq!(clients.count_at(2, 4), 1);
+        assert_eq!(clients.count_on_step(0, 4), 2);
+        assert_eq!(clients.count_on_step(1, 4), 1);
+        assert_eq!(clients.count_on_step(2, 4), 1);
         assert_eq!(
-            clients.count_at(2, 3),
+            clients.count_on_step(2, 3),
             0,
             "client 3 is not among the first three"
         );

@@ -62,8 +62,8 @@ impl World<'_> {
         let mut series = std::mem::take(&mut recorded.series);
         series.finish(|second| {
             let t = second as u64 * 1_000_000_000;
-            let in_service = self.fleet.replicas_at(t);
-            cores * u64::from(in_service - self.faults.down_at(t, in_service))
+            let in_service = self.fleet.replicas_in_service(t);
+            cores * u64::from(in_service - self.faults.down_count(t, in_service))
         });
         let faults = self.fault_results(&series);
         RunResult {

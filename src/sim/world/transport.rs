@@ -13,7 +13,7 @@ use crate::engine::Scheduler;
 use crate::ids::ReplicaId;
 use crate::sim::event::{ClientId, EVENT_MASK, Event, Job, MsgKind};
 use crate::time::{Nanos, SimTime};
-use crate::transport::{Command, Commands, Hold, Input, PollRng};
+use crate::transport::{ClientState, Command, Commands, Hold, Input, PollRng};
 
 impl World<'_> {
     /// Tells `c`'s transport about `input` and carries out what it decides (nothing, when
@@ -26,24 +26,30 @@ impl World<'_> {
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        if self.chain.hears(self.transports[c].stage(), input) {
-            self.decide(c, input, now, s);
+        let state = self.transports[c];
+        if self.chain.hears(state.stage(), input) {
+            self.decide(c, state, input, now, s);
         }
     }
 
-    /// [`Self::tell`] for an input `c`'s step hears: its transport decides, and each
-    /// command is carried out as it is pushed.
+    /// [`Self::tell`] for an input `c`'s step hears, `state` being its transport state:
+    /// its transport decides, and each command is carried out as it is pushed.
     #[inline(never)]
-    fn decide(&mut self, c: ClientId, input: Input, now: SimTime, s: &mut Scheduler<Event>) {
-        let transport = &self.transports[c];
-        let (facts, stage) = (transport.facts(), transport.stage());
+    fn decide(
+        &mut self,
+        c: ClientId,
+        state: ClientState,
+        input: Input,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
         // The chain is the run's, not the world's: the world can carry out commands while
         // the chain decides.
         let chain = self.chain;
         chain.on(
-            stage,
+            state.stage(),
             input,
-            &facts,
+            &state.facts(),
             &mut Obeying {
                 world: self,
                 client: c,
@@ -86,6 +92,7 @@ impl World<'_> {
 
     /// Long polling: answers `c`'s request at once if events wait for it, else holds it
     /// until an event arrives at its replica or `timeout` passes.
+    #[inline(always)]
     fn respond_or_hold(
         &mut self,
         c: ClientId,
@@ -109,12 +116,14 @@ impl World<'_> {
     }
 
     /// Queues the answer to `c`'s held request (writing it costs one push).
+    #[inline(always)]
     fn schedule_answer(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let generation = self.transports[c].answer_scheduled() & EVENT_MASK;
         self.run_job(c, Job::Answer(generation), now, s);
     }
 
     /// The answer to `c`'s held request is written: the request is answered.
+    #[inline(always)]
     fn answer_held(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         self.transports[c].release();
         self.fanout.release(self.clients[c].replica);
