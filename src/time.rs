@@ -21,9 +21,10 @@
 //! world (`World::handle` and every world method's `now`, the world's stored instants), the
 //! fleet (`Fleet::run`, `scale_to`, `crash`), the fault plan (`FaultPlan::at`,
 //! `deploy_steps`), the recorder and the fault recovery (`metrics::recorder`,
-//! `metrics::faults`). The server's run queue, the time series, the message metrics, `net`,
-//! `transport`, `energy` and the webhook model still take instants as `Nanos`; their
-//! callers convert at the call.
+//! `metrics::faults`), the REST history (`transport::History`) and the invariant checker
+//! (`sim::invariants::View`). The server's run queue, the time series, the message
+//! metrics, `net`, the rest of `transport`, `energy` and the webhook model still take
+//! instants as `Nanos`; their callers convert at the call.
 //!
 //! Owns: the time types and their arithmetic. Does not own: how a duration is written in
 //! a scenario ([`crate::units`]) nor the clock of a run (the engine's scheduler).

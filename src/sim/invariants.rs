@@ -22,13 +22,13 @@ use std::fmt::Debug;
 
 use crate::metrics::ClientLedger;
 use crate::net::wire::Direction;
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// The quantities the checks read, as the world has them after one event.
 #[derive(Debug, Clone, Default)]
 pub struct View {
     /// Simulated time of the event just handled.
-    pub now: Nanos,
+    pub now: SimTime,
     /// Per visible client: its ledger at this moment.
     pub ledgers: Vec<ClientLedger>,
     /// Connections the front end ever admitted: no count of open connections exceeds it.
@@ -53,7 +53,7 @@ pub struct View {
 pub struct Invariants {
     /// Per browser: its group (whose links are its access link's).
     browser_group: Vec<u32>,
-    last_time: Nanos,
+    last_time: SimTime,
     /// The first invariant found broken, in words.
     broken: Option<String>,
     /// Per browser, by [`Direction::index`]: bytes its access link carried in the window.
@@ -96,7 +96,7 @@ impl Invariants {
         if let Some(what) = found {
             self.broken = Some(format!(
                 "at simulated time {:.9} s, after {event:?}: {what}",
-                view.now as f64 / 1e9
+                view.now.as_nanos() as f64 / 1e9
             ));
         }
     }
@@ -104,7 +104,7 @@ impl Invariants {
     fn first_broken(&self, view: &View) -> Option<String> {
         let last_time = self.last_time;
         if view.now < last_time {
-            return Some(format!("time went back from {last_time} ns"));
+            return Some(format!("time went back from {} ns", last_time.as_nanos()));
         }
         for (c, l) in view.ledgers.iter().enumerate() {
             if l.generated != l.delivered + l.lost + l.in_flight {
@@ -187,7 +187,7 @@ mod tests {
             in_flight: 3,
         };
         View {
-            now: 2_000,
+            now: SimTime::from_nanos(2_000),
             ledgers: vec![ledger, ledger],
             admitted: 5,
             open_at_front: 2,
@@ -205,7 +205,7 @@ mod tests {
         let mut checker = Invariants::new(vec![0]);
         checker.check(
             &View {
-                now: 1_000,
+                now: SimTime::from_nanos(1_000),
                 ..sound()
             },
             &"Start",
@@ -225,7 +225,7 @@ mod tests {
         assert_eq!(verdict(sound()), None);
         assert_eq!(
             verdict(View {
-                now: 1_000,
+                now: SimTime::from_nanos(1_000),
                 ..sound()
             }),
             None,
@@ -237,7 +237,7 @@ mod tests {
     fn time_going_back_is_caught_with_when_and_after_what() {
         assert_eq!(
             verdict(View {
-                now: 999,
+                now: SimTime::from_nanos(999),
                 ..sound()
             })
             .as_deref(),
@@ -308,7 +308,7 @@ mod tests {
         checker.carried(0, Direction::Up, 1);
         checker.check(
             &View {
-                now: 3_000,
+                now: SimTime::from_nanos(3_000),
                 ..sound()
             },
             &"Arrive",
@@ -325,8 +325,20 @@ mod tests {
     #[test]
     fn the_first_broken_invariant_is_kept() {
         let mut checker = checker();
-        checker.check(&View { now: 10, ..sound() }, &"First");
-        checker.check(&View { now: 5, ..sound() }, &"Second");
+        checker.check(
+            &View {
+                now: SimTime::from_nanos(10),
+                ..sound()
+            },
+            &"First",
+        );
+        checker.check(
+            &View {
+                now: SimTime::from_nanos(5),
+                ..sound()
+            },
+            &"Second",
+        );
         let what = checker.broken().unwrap();
         assert!(
             what.contains("after \"First\": time went back from 1000 ns"),

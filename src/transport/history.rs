@@ -18,7 +18,7 @@
 
 use crate::ids::ClientId;
 use crate::metrics::{HistoryResult, LatencyRecorder};
-use crate::time::Nanos;
+use crate::time::SimTime;
 
 /// A history request: the events numbered in `[first, first + count)` that are for the
 /// client; `recover`: they are the client's missed events (delivered), not old ones.
@@ -28,7 +28,7 @@ pub struct Ask {
     pub count: u32,
     pub recover: bool,
     /// When the client asked.
-    at: Nanos,
+    at: SimTime,
 }
 
 /// What a client does when its history arrives: the events of its ask, delivered when
@@ -78,7 +78,7 @@ impl History {
 
     /// `c` missed the events numbered `[first, to)` and asks for them at `now`; `events`
     /// of them are for it (on their way to it from now on).
-    pub fn ask_missed(&mut self, c: ClientId, (first, to): (u32, u32), events: u32, now: Nanos) {
+    pub fn ask_missed(&mut self, c: ClientId, (first, to): (u32, u32), events: u32, now: SimTime) {
         self.asks[c] = Some(Ask {
             first,
             count: to - first,
@@ -95,7 +95,7 @@ impl History {
 
     /// `c` asks for its first history: the events numbered `[first, to)`, old ones (a
     /// cost only) — unless it already asks for missed ones, which come first.
-    pub fn ask_first(&mut self, c: ClientId, (first, to): (u32, u32), now: Nanos) {
+    pub fn ask_first(&mut self, c: ClientId, (first, to): (u32, u32), now: SimTime) {
         self.started[c] = true;
         if self.asks[c].is_none() {
             self.asks[c] = Some(Ask {
@@ -109,7 +109,7 @@ impl History {
 
     /// `c`'s ask, if any, is sent at `now` (its latency counts from then); whether it has
     /// one.
-    pub fn send(&mut self, c: ClientId, now: Nanos) -> bool {
+    pub fn send(&mut self, c: ClientId, now: SimTime) -> bool {
         match &mut self.asks[c] {
             Some(ask) => {
                 ask.at = now;
@@ -126,7 +126,7 @@ impl History {
 
     /// `c`'s history arrived at `now`, `events` of its ask's events being for it: what it
     /// now delivers (nothing when it had no ask).
-    pub fn arrived(&mut self, c: ClientId, events: u32, now: Nanos) -> Option<Arrival> {
+    pub fn arrived(&mut self, c: ClientId, events: u32, now: SimTime) -> Option<Arrival> {
         let ask = self.asks[c].take()?;
         let held = if ask.recover {
             self.in_flight[c] -= events;
@@ -137,7 +137,7 @@ impl History {
         };
         // Over the whole run: first connects come early, often before the window.
         self.fetches += 1;
-        self.latency.record(now - ask.at);
+        self.latency.record(now.since(ask.at));
         if ask.recover {
             self.recovered += u64::from(events);
         } else {
@@ -182,20 +182,25 @@ impl History {
 mod tests {
     use super::*;
 
-    const MS: Nanos = 1_000_000;
+    const MS: u64 = 1_000_000;
+
+    /// The instant `n` nanoseconds into the run.
+    fn at(n: u64) -> SimTime {
+        SimTime::from_nanos(n)
+    }
 
     #[test]
     fn missed_events_are_in_flight_until_they_arrive_then_the_held_ones_follow() {
         let c = ClientId::new(1);
         let mut h = History::new(2);
         assert!(!h.is_asking(c) && !h.holds(c));
-        h.ask_missed(c, (10, 20), 4, 100 * MS);
+        h.ask_missed(c, (10, 20), 4, at(100 * MS));
         assert!(h.is_asking(c) && h.holds(c));
         h.hold(c, 20, 2, 2);
         h.hold(c, 22, 1, 1);
         assert_eq!(h.in_flight(c), 4 + 3);
-        assert!(h.send(c, 150 * MS));
-        let arrival = h.arrived(c, 4, 190 * MS).expect("it asked");
+        assert!(h.send(c, at(150 * MS)));
+        let arrival = h.arrived(c, 4, at(190 * MS)).expect("it asked");
         assert_eq!((arrival.ask.first, arrival.ask.count), (10, 10));
         assert!(arrival.ask.recover);
         assert_eq!(arrival.held, [(20, 2), (22, 1)]);
@@ -207,26 +212,30 @@ mod tests {
         // Latency from the send, not from the ask: 40 ms.
         let mean = result.latency.expect("one fetch").mean_ms;
         assert!((mean - 40.0).abs() < 0.1, "{mean}");
-        assert_eq!(h.arrived(c, 0, 200 * MS), None, "nothing more to arrive");
+        assert_eq!(
+            h.arrived(c, 0, at(200 * MS)),
+            None,
+            "nothing more to arrive"
+        );
     }
 
     #[test]
     fn a_first_history_is_a_cost_and_waits_behind_a_recovery() {
         let c = ClientId::new(0);
         let mut h = History::new(1);
-        h.ask_missed(c, (5, 8), 3, 0);
-        h.ask_first(c, (0, 5), 0);
+        h.ask_missed(c, (5, 8), 3, at(0));
+        h.ask_first(c, (0, 5), at(0));
         assert!(h.started(c));
         assert_eq!(
             h.ask(c).map(|a| a.recover),
             Some(true),
             "the recovery stays"
         );
-        h.arrived(c, 3, MS);
-        h.ask_first(c, (0, 5), 2 * MS);
+        h.arrived(c, 3, at(MS));
+        h.ask_first(c, (0, 5), at(2 * MS));
         let old = h.ask(c).expect("asks its first history now");
         assert!(!old.recover && !h.holds(c));
-        let arrival = h.arrived(c, 5, 3 * MS).expect("it asked");
+        let arrival = h.arrived(c, 5, at(3 * MS)).expect("it asked");
         assert!(arrival.held.is_empty());
         let result = h.result();
         assert_eq!(

@@ -32,7 +32,7 @@ impl World<'_> {
         let (from, to) = (self.clients[c].cursor, self.events_so_far);
         let (first, count) = self.log.newest_for(c, from, to, limit);
         let history = self.history.as_mut().expect("checked above");
-        history.ask_missed(c, (first, to), count, now.as_nanos());
+        history.ask_missed(c, (first, to), count, now);
         missed - count
     }
 
@@ -53,10 +53,10 @@ impl World<'_> {
             let registered = self.clients[c].first_event;
             let (first, _) = self.log.newest_for(c, 0, registered, limit);
             let history = self.history.as_mut().expect("history is on");
-            history.ask_first(c, (first, registered), now.as_nanos());
+            history.ask_first(c, (first, registered), now);
         }
         let history = self.history.as_mut().expect("history is on");
-        if !history.send(c, now.as_nanos()) {
+        if !history.send(c, now) {
             return;
         }
         if !self.transports[r].request_outstanding() {
@@ -110,7 +110,7 @@ impl World<'_> {
         };
         let events = self.log.count_for(owner, ask.first, ask.first + ask.count);
         let history = self.history.as_mut().expect("it asked");
-        let Some(arrival) = history.arrived(owner, events, now.as_nanos()) else {
+        let Some(arrival) = history.arrived(owner, events, now) else {
             return;
         };
         if arrival.ask.recover {

@@ -64,7 +64,7 @@ impl World<'_> {
             })
             .collect();
         View {
-            now: now.as_nanos(),
+            now,
             ledgers: (ClientId::all(self.visible_clients))
                 .map(|c| self.client_ledger(c))
                 .collect(),
