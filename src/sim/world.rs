@@ -44,8 +44,6 @@ pub struct Client {
     active_on_replica: bool,
     /// Events it never received because no broker brought them to its replica.
     lost: u64,
-    /// A WebSocket client whose connection was lost: it has no built-in reconnect.
-    disconnected: bool,
     /// The server is ending its stream (slow consumer): close when drained.
     closing: bool,
     /// Push jobs of an ended stream still in the CPU (dropped when they finish).

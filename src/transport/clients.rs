@@ -1,6 +1,7 @@
 //! Each client's transport state: its step in the variant's fallback chain, its failed
 //! attempts in a row and reconnects since it was last connected, whether its request is
-//! out and its stream open, and (long polling) the server's hold on its request. A small fixed-size record per client ([`ClientState`]),
+//! out and its stream open, whether it gave up for good (a WebSocket without a reconnect
+//! policy), and (long polling) the server's hold on its request. A small fixed-size record per client ([`ClientState`]),
 //! kept in one vector indexed by [`ClientId`] ([`Clients`]); the simulation asks a record
 //! for the [`Facts`] a machine reads, and moves it only through the transitions the
 //! commands and the wire make.
@@ -16,10 +17,11 @@ use std::ops::{Index, IndexMut};
 
 use crate::ids::ClientId;
 use crate::metrics::{FallbackCount, FallbackResult};
+use crate::transport::Chain;
 use crate::transport::machine::{Facts, Hold};
 
 /// One client's transport state: sixteen bytes (three counters, its step, its hold and
-/// three flags), read by a machine only through [`ClientState::facts`].
+/// four flags), read by a machine only through [`ClientState::facts`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ClientState {
     /// Long polling: generation of the request held now (or last held); bumped by each hold.
@@ -32,8 +34,8 @@ pub struct ClientState {
     stage: u8,
     /// Long polling: whether the server holds its request, and writes its answer.
     hold: Hold,
-    /// [`REQUEST_OUTSTANDING`], [`STREAMING`] and [`UPGRADE_DENIED`]: flags in one byte,
-    /// so that the record keeps to sixteen.
+    /// [`REQUEST_OUTSTANDING`], [`STREAMING`], [`UPGRADE_DENIED`] and [`DISCONNECTED`]:
+    /// flags in one byte, so that the record keeps to sixteen.
     flags: u8,
 }
 
@@ -43,6 +45,9 @@ const REQUEST_OUTSTANDING: u8 = 1;
 const STREAMING: u8 = 1 << 1;
 /// The connection it lost last was refused with a denied upgrade.
 const UPGRADE_DENIED: u8 = 1 << 2;
+/// It lost its connection and does not reconnect (a WebSocket without a reconnect policy:
+/// the browser API has no built-in reconnect).
+const DISCONNECTED: u8 = 1 << 3;
 
 impl ClientState {
     /// What its transport may read of it when it decides.
@@ -158,6 +163,26 @@ impl ClientState {
         self.take(UPGRADE_DENIED)
     }
 
+    /// It lost its connection for good ([`crate::transport::Command::Disconnect`]).
+    #[inline]
+    pub fn disconnect(&mut self) {
+        self.set(DISCONNECTED, true);
+    }
+
+    /// Whether it lost its connection for good.
+    #[inline]
+    pub fn is_disconnected(&self) -> bool {
+        self.flags & DISCONNECTED != 0
+    }
+
+    /// Whether the events waiting for it at the server will never reach it, at a run's
+    /// end (`chain`: its variant's): it is disconnected, or its step loses the events of
+    /// an outage (a WebSocket or gRPC stream without replay) and its stream is not open.
+    /// Then what waits is lost, not in flight ([`crate::metrics::ledger`]).
+    pub fn abandons(&self, chain: &Chain) -> bool {
+        self.is_disconnected() || (chain.profile(self.stage).loses_outage && !self.is_streaming())
+    }
+
     /// Long polling: whether the server holds its request, and writes its answer.
     #[inline]
     pub fn hold(&self) -> Hold {
@@ -234,6 +259,14 @@ impl Clients {
             .count()
     }
 
+    /// How many clients lost their connection for good.
+    pub fn disconnected(&self) -> usize {
+        self.states
+            .iter()
+            .filter(|state| state.is_disconnected())
+            .count()
+    }
+
     /// Where the first `first` clients ended on a fallback chain from `primary` over
     /// `steps` (the chain's later steps, by name, in order); `None` without a later step.
     pub fn fallback_result(
@@ -281,6 +314,7 @@ impl IndexMut<ClientId> for Clients {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::machine::testing;
 
     fn facts(state: &ClientState) -> (bool, Hold, u32) {
         let f = state.facts();
@@ -471,6 +505,57 @@ mod tests {
         assert!(
             state.request_outstanding(),
             "ending the stream leaves the request"
+        );
+    }
+
+    #[test]
+    fn a_disconnected_client_abandons_what_waits_whatever_its_transport() {
+        let sse = testing::chain("sse: { heartbeat: 15s }");
+        let mut clients = Clients::new(3);
+        let c = ClientId::new(1);
+        assert!(!clients[c].abandons(&sse), "SSE resumes with Last-Event-ID");
+        clients[c].stream_opened();
+        clients[c].disconnect();
+        assert!(clients[c].is_disconnected());
+        assert!(
+            clients[c].abandons(&sse),
+            "gone for good, even with a stream"
+        );
+        assert_eq!(clients.disconnected(), 1);
+        assert!(!clients[ClientId::new(0)].is_disconnected());
+    }
+
+    #[test]
+    fn a_step_that_loses_its_outage_abandons_what_waits_while_its_stream_is_closed() {
+        let lossy = testing::chain("websocket: { reconnect: { backoff: fixed, delay: 1s } }");
+        let replay = testing::chain(
+            "websocket: { reconnect: { backoff: fixed, delay: 1s }, resume: replay }",
+        );
+        let mut state = ClientState::default();
+        assert!(state.abandons(&lossy), "away: its outage is lost");
+        assert!(!state.abandons(&replay), "replay resumes it");
+        state.stream_opened();
+        assert!(
+            !state.abandons(&lossy),
+            "streaming: what waits is on its way"
+        );
+        state.stream_ended();
+        assert!(state.abandons(&lossy));
+    }
+
+    #[test]
+    fn the_step_decides_whether_an_outage_is_lost() {
+        // WebSocket without replay, falling back to long polling, which keeps its events.
+        let chain = testing::chain(
+            "websocket: { reconnect: { backoff: fixed, delay: 1s } }\n    fallback:\n      \
+             - { long_polling: { timeout: 30s } }",
+        );
+        let mut state = ClientState::default();
+        assert!(state.abandons(&chain));
+        state.fall_back();
+        assert!(
+            !state.abandons(&chain),
+            "long polling asks for what it missed"
         );
     }
 

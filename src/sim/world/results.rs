@@ -111,7 +111,7 @@ impl World<'_> {
             fallback: self.fallback_result(variant),
             imbalance: self.fleet.imbalance(),
             broker_messages: recorded.get(Count::BrokerMessages),
-            disconnected_clients: self.clients.iter().filter(|c| c.disconnected).count() as u64,
+            disconnected_clients: self.transports.disconnected() as u64,
             slow_consumers: SlowConsumers {
                 dropped_messages: recorded.get(Count::SlowConsumerDrops),
                 disconnects: recorded.get(Count::SlowConsumerDisconnects),
@@ -163,11 +163,11 @@ impl World<'_> {
             .fallback_result(variant.kind.name(), &steps, self.visible_clients)
     }
 
-    /// Whether the events waiting at the server for `client` will never reach it.
+    /// Whether the events waiting at the server for `c` will never reach it (its
+    /// transport state says: [`crate::transport::ClientState::abandons`]).
+    #[inline]
     fn abandons(&self, c: ClientId) -> bool {
-        let transport = &self.transports[c];
-        self.clients[c].disconnected
-            || (self.chain.profile(transport.stage()).loses_outage && !transport.is_streaming())
+        self.transports[c].abandons(self.chain)
     }
 
     /// Lost by reason, with the events waiting for clients that will never get them.
@@ -181,7 +181,8 @@ impl World<'_> {
         {
             let c = ClientId::at(c);
             let waiting = self.log.count_for(c, client.cursor, self.events_so_far) as u64;
-            lost.add_abandoned(waiting, client.disconnected, self.abandons(c));
+            let disconnected = self.transports[c].is_disconnected();
+            lost.add_abandoned(waiting, disconnected, self.abandons(c));
         }
         lost
     }

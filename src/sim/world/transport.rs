@@ -84,7 +84,7 @@ impl World<'_> {
                 self.window_credit(c, credit, window, now, s)
             }
             Command::Reconnect(policy) => self.reconnect(c, &policy, now, s),
-            Command::Disconnect => self.clients[c].disconnected = true,
+            Command::Disconnect => self.transports[c].disconnect(),
             Command::CountFailedAttempt => self.transports[c].count_failed_attempt(),
             Command::FallBack => self.fall_back(c),
         }
