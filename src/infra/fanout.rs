@@ -6,10 +6,12 @@
 //! replica never holds fewer than zero requests; events reach a replica in order, so its
 //! mark only grows); and where a new event goes: without a broker only to the replica it
 //! originates on (round robin, [`Fanout::origin`]) and the others miss it, with one to
-//! every replica in service with a subscriber ([`Fanout::broker_targets`]). Does not own:
-//! the clients (their cursors and what they received), the broker's latency and cost, nor
-//! what a replica does for each listed stream (a push job, a loss), which the simulation
-//! decides as it walks the list.
+//! every replica in service with a subscriber ([`Fanout::broker_targets`]); and, for an
+//! event that never reaches a replica, the walk over its streams that makes each pass over
+//! it and counts those that lose it ([`Fanout::missed_on_streams`]). Does not own: the
+//! clients (their cursors, whether an event is for them, what they received or lost), the
+//! broker's latency and cost, nor the push job a replica starts for each listed stream,
+//! which the simulation decides as it walks the list.
 
 use crate::ids::{ClientId, EventNo, ReplicaId};
 
@@ -99,6 +101,20 @@ impl Fanout {
     /// subscribers miss an event that originates on `origin`.
     pub fn missed_by(origin: ReplicaId, active: u32) -> impl Iterator<Item = ReplicaId> {
         ReplicaId::all(active).filter(move |r| *r != origin)
+    }
+
+    /// Event `n` never reaches replica `r` (no broker brought it there): every stream on
+    /// `r`, in opening order, passes over it, and those it was news to lose it. `misses(c)`
+    /// moves `c`'s cursor past `n` and says whether `c` loses it (it is for `c`, and `c`
+    /// had not passed it: a stream that subscribed after `n` was created starts after it);
+    /// the cursors, and what a loss means for a client, are the caller's. Returns how many
+    /// streams lose it.
+    pub fn missed_on_streams(&self, r: ReplicaId, mut misses: impl FnMut(ClientId) -> bool) -> u64 {
+        let mut lost = 0;
+        for &c in &self.streams[r] {
+            lost += u64::from(misses(c));
+        }
+        lost
     }
 
     /// Whether replica `r` holds a subscriber of the kinds that `subscribers` pushes to (so
@@ -213,5 +229,36 @@ mod tests {
         fanout.reached(ReplicaId::new(0), EventNo::new(4));
         fanout.reached(ReplicaId::new(0), EventNo::new(2));
         assert_eq!(fanout.reached_below(ReplicaId::new(0)), EventNo::new(5));
+    }
+    #[test]
+    fn an_event_a_replica_never_gets_is_lost_by_its_streams_that_had_not_passed_it() {
+        let mut fanout = Fanout::new(2);
+        for c in [4, 1, 2, 3] {
+            fanout.stream_opened(ReplicaId::new(0), ClientId::new(c));
+        }
+        fanout.stream_opened(ReplicaId::new(1), ClientId::new(0));
+        // Cursors (the next event each client has not passed); event 5 is for all but 3.
+        let mut cursors = [0, 5, 9, 2, 5];
+        let mut asked = Vec::new();
+        let lost = fanout.missed_on_streams(ReplicaId::new(0), |c| {
+            asked.push(c.get());
+            let cursor = &mut cursors[c.index()];
+            let news = *cursor <= 5;
+            *cursor = (*cursor).max(6);
+            news && c.get() != 3
+        });
+        assert_eq!(
+            asked,
+            [4, 1, 2, 3],
+            "every stream on replica 0, in opening order"
+        );
+        // 4 and 1 lose it; 2 had passed it (subscribed later); 3 passes it, not its event.
+        assert_eq!(lost, 2);
+        assert_eq!(cursors, [0, 6, 9, 6, 6], "replica 1's stream is not asked");
+        assert_eq!(fanout.missed_on_streams(ReplicaId::new(1), |_| false), 0);
+        assert_eq!(
+            Fanout::new(1).missed_on_streams(ReplicaId::new(0), |_| true),
+            0
+        );
     }
 }

@@ -109,6 +109,19 @@ impl Client {
         self.cursor = n + 1;
         true
     }
+
+    /// Its replica never receives event `n` (no broker brought it there): the server moves
+    /// its cursor past `n` all the same; whether it loses `n` (it had not passed it, and
+    /// `for_it`), then counted lost and settled.
+    #[inline]
+    fn misses(&mut self, n: u32, for_it: bool) -> bool {
+        let lost = self.passes(n) && for_it;
+        if lost {
+            self.lost += 1;
+            self.settled_to = self.settled_to.max(n + 1);
+        }
+        lost
+    }
 }
 
 mod browser;
@@ -1237,6 +1250,23 @@ impl Model for World<'_> {
 mod tests {
     use super::Client;
     use crate::transport::ClientState;
+
+    #[test]
+    fn a_client_loses_an_event_its_replica_never_gets_only_if_it_had_not_passed_it() {
+        let mut client = Client {
+            cursor: 3,
+            settled_to: 2,
+            ..Client::default()
+        };
+        assert!(client.misses(4, true), "ahead of its cursor, for it: lost");
+        assert_eq!((client.cursor, client.lost, client.settled_to), (5, 1, 5));
+        assert!(!client.misses(4, true), "passed already");
+        assert!(
+            !client.misses(7, false),
+            "not for it: passed over, not lost"
+        );
+        assert_eq!((client.cursor, client.lost, client.settled_to), (8, 1, 5));
+    }
 
     /// Memory per client (issue 15): the transport's state left `Client` for
     /// `transport::Clients`; a client and its transport state together take no more than a

@@ -8,9 +8,10 @@
 //! the replica it originates on (events originate round robin), and streams elsewhere miss
 //! it — counted as lost. That is the seeds' "WebSockets need sticky sessions or pub/sub".
 //!
-//! Routing only: where an event originates and which replicas the broker brings it to are
-//! [`crate::infra::fanout::Fanout`]'s; the world walks each replica's streams and moves
-//! their cursors.
+//! Routing only: where an event originates, which replicas the broker brings it to, and
+//! the walk over a replica's streams that an event never reaches are
+//! [`crate::infra::fanout::Fanout`]'s; the world walks each replica's streams to push, and
+//! moves the clients' cursors.
 
 use super::World;
 use crate::engine::Scheduler;
@@ -199,21 +200,12 @@ impl World<'_> {
     /// Streams on replica `r` never receive event `n` (no broker brought it there): each
     /// one that has not passed it counts it lost.
     pub(super) fn lose_for_streams(&mut self, r: ReplicaId, n: u32) {
-        let mut i = 0;
-        while let Some(c) = self.fanout.stream(r, i) {
-            i += 1;
-            let for_it = self.log.is_for(n, c);
-            if self.clients[c].passes(n) && for_it {
-                self.lost_without_broker(c, n);
-            }
-        }
-    }
-
-    /// Event `n` for `c` never reaches `c`'s replica: it is lost, and settled.
-    fn lost_without_broker(&mut self, c: ClientId, n: u32) {
-        self.clients[c].lost += 1;
-        self.recorder.lost().no_broker += 1;
-        self.settle(c, n + 1);
+        let (clients, log) = (&mut self.clients, &self.log);
+        let lost = self.fanout.missed_on_streams(r, |c| {
+            let for_it = log.is_for(n, c);
+            clients[c].misses(n, for_it)
+        });
+        self.recorder.lost().no_broker += lost;
     }
 
     /// Scale step `step` takes effect: more replicas in service; the imbalance window of
