@@ -4,15 +4,22 @@
 //! response buffering, denied WebSocket upgrades) and what happened at each proxy.
 //!
 //! Owns: the per-path properties, the per-proxy connection counts and statistics, the
-//! restart state of the proxies and the balancer, and the streamed responses a buffering
+//! restart state of the proxies and the balancer, the streamed responses a buffering
 //! proxy holds per client ([`crate::infra::buffering`]; generic over the message type `M`,
-//! of which it needs only the byte count the caller gives). Does not own: the connections
-//! (their timers and bytes are the simulation's), nor how a path is read from the scenario
-//! (the simulation hands each group's [`Path`] in, already resolved).
+//! of which it needs only the byte count the caller gives), and per client the path's idle
+//! timer: when bytes last crossed it, whether its event is pending, and what it decides
+//! when it fires (close, or look again at a time), by the same timer as the server's
+//! keep-alive ([`crate::net::idle::fired_in_middlebox`]). A side table like the buffers: a
+//! run whose paths have no idle timeout keeps nothing per client. Does not own: the
+//! connections (whether one is open or busy, its other timers and its bytes are the
+//! simulation's; so are scheduling the timer's event and the close), nor how a path is
+//! read from the scenario (the simulation hands each group's [`Path`] in, already
+//! resolved).
 
 use crate::ids::{ClientId, ProxyId};
 use crate::infra::buffering::{Buffers, Flush};
 use crate::metrics::{ProxyResult, fixed};
+use crate::net::idle::{self, IdleTimer, IdleVerdict};
 use crate::time::Nanos;
 
 /// What the middleboxes on a group's path do, as the hot path needs it.
@@ -68,6 +75,9 @@ pub struct Middleboxes<M> {
     balancer_down: bool,
     /// Per client: what a buffering proxy on its path holds of its streamed response.
     buffers: Buffers<M>,
+    /// Per client whose path has an idle timeout (grown on its first bytes): its idle
+    /// timer.
+    idle: Vec<IdleTimer>,
 }
 
 impl<M> Middleboxes<M> {
@@ -80,6 +90,7 @@ impl<M> Middleboxes<M> {
             capacity,
             balancer_down: false,
             buffers: Buffers::default(),
+            idle: Vec::new(),
         }
     }
 
@@ -147,6 +158,50 @@ impl<M> Middleboxes<M> {
         if let Some(p) = self.paths[group].denier {
             self.stats[p].denied += 1;
         }
+    }
+
+    /// Bytes of client `c`'s connection crossed group `group`'s path at `now`: it is not
+    /// idle. When the path has an idle timeout and no timer event of `c` is pending, the
+    /// delay after which one must fire (the timeout).
+    #[inline]
+    pub fn traffic(&mut self, group: usize, c: ClientId, now: Nanos) -> Option<Nanos> {
+        let timeout = self.paths[group].idle_timeout?;
+        self.idle_timer(c).answered(now).then_some(timeout)
+    }
+
+    /// The idle timer of client `c`, on group `group`'s path, fired at `now`; `open`: its
+    /// connection is still open, `busy`: something of it is on the wire, held at a proxy or
+    /// in the server's CPU. What follows ([`idle::fired_in_middlebox`]): close it, look
+    /// again at a time, or nothing (it is closed already); `None` on a path without an
+    /// idle timeout.
+    #[inline]
+    pub fn idle_fired(
+        &mut self,
+        group: usize,
+        c: ClientId,
+        open: bool,
+        busy: bool,
+        now: Nanos,
+    ) -> Option<IdleVerdict> {
+        let timeout = self.paths[group].idle_timeout?;
+        let timer = self.idle_timer(c);
+        Some(idle::fired_in_middlebox(timer, open, busy, now, timeout))
+    }
+
+    /// Client `c`'s idle timer (a new one on its first use).
+    #[inline]
+    fn idle_timer(&mut self, c: ClientId) -> &mut IdleTimer {
+        if self.idle.len() <= c.index() {
+            self.grow_idle(c);
+        }
+        &mut self.idle[c.index()]
+    }
+
+    /// Room in the side table for client `c`'s idle timer (once per client at most).
+    #[cold]
+    #[inline(never)]
+    fn grow_idle(&mut self, c: ClientId) {
+        self.idle.resize(c.index() + 1, IdleTimer::default());
     }
 
     /// Response buffering: `msg`, `bytes` of a streamed response to client `c` of group
@@ -331,5 +386,63 @@ mod tests {
             "a direct path passes at once"
         );
         assert!(!m.holds(ClientId::new(3)));
+    }
+    const SECOND: Nanos = 1_000_000_000;
+
+    /// Group 0's path closes connections silent for 60 s; group 1's never.
+    fn with_idle_timeout() -> Middleboxes<&'static str> {
+        let idle = Path {
+            idle_timeout: Some(60 * SECOND),
+            ..Path::default()
+        };
+        Middleboxes::new(vec![idle, Path::default()], Vec::new())
+    }
+
+    #[test]
+    fn the_first_bytes_arm_the_idle_timer_and_later_ones_only_move_its_deadline() {
+        let mut m = with_idle_timeout();
+        let c = ClientId::new(3);
+        assert_eq!(m.traffic(0, c, 0), Some(60 * SECOND), "armed: fire in 60 s");
+        assert_eq!(m.traffic(0, c, 10 * SECOND), None, "pending already");
+        assert_eq!(
+            m.traffic(0, ClientId::new(0), 5 * SECOND),
+            Some(60 * SECOND),
+            "each client has its own timer"
+        );
+        // Fired at 60 s; silent since 10 s: look again at 70 s, then close.
+        assert_eq!(
+            m.idle_fired(0, c, true, false, 60 * SECOND),
+            Some(IdleVerdict::Rearm(70 * SECOND))
+        );
+        assert_eq!(
+            m.idle_fired(0, c, true, false, 70 * SECOND),
+            Some(IdleVerdict::Close)
+        );
+        assert_eq!(m.traffic(0, c, 80 * SECOND), Some(60 * SECOND), "re-armed");
+    }
+
+    #[test]
+    fn a_busy_connection_is_looked_at_again_and_a_closed_one_is_gone() {
+        let mut m = with_idle_timeout();
+        let c = ClientId::new(0);
+        m.traffic(0, c, 0);
+        assert_eq!(
+            m.idle_fired(0, c, true, true, 60 * SECOND),
+            Some(IdleVerdict::Rearm(120 * SECOND)),
+            "busy: a full timeout later"
+        );
+        assert_eq!(
+            m.idle_fired(0, c, false, false, 120 * SECOND),
+            Some(IdleVerdict::Gone)
+        );
+    }
+
+    #[test]
+    fn a_path_without_an_idle_timeout_keeps_no_timer() {
+        let mut m = with_idle_timeout();
+        let c = ClientId::new(9);
+        assert_eq!(m.traffic(1, c, 0), None);
+        assert_eq!(m.idle_fired(1, c, true, false, 60 * SECOND), None);
+        assert!(m.idle.is_empty(), "nothing kept per client");
     }
 }

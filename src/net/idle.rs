@@ -1,5 +1,8 @@
 //! The server's keep-alive idle timeout of one connection: when the connection was last
 //! used, whether its timer event is pending, and what the timer decides when it fires.
+//! The same timer serves a middlebox's idle timeout (a proxy's, the load balancer's):
+//! every message through it is a use, and only what it does with a busy connection
+//! differs ([`fired_in_middlebox`]).
 //!
 //! Owns: one timer event per connection at most, re-armed lazily — a response arms it only
 //! when none is pending, and when it fires early (the connection was used since) it is set
@@ -10,20 +13,26 @@
 //! lets it arrive rather than model the reset and retry) is left alone; its next response
 //! arms the timer again.
 //!
-//! Does not own: the timeout (the server's `keepalive_timeout`, handed in), what makes a
-//! tab busy beyond its messages on the wire (the caller says), scheduling the event, or the
-//! close itself (the FIN exchange, [`crate::net::handshake::fin_exchange`]).
+//! Does not own: the timeout (the server's `keepalive_timeout` or the middlebox path's
+//! `idle_timeout`, handed in), what makes a tab busy beyond its messages on the wire (the
+//! caller says), scheduling the event, or the close itself (the FIN exchange,
+//! [`crate::net::handshake::fin_exchange`]; a middlebox's close and what the client does
+//! then are the simulation's).
 
 use crate::time::Nanos;
 
-/// One connection's idle timer.
+/// One connection's idle timer, in one word: eight bytes per connection (or per client, in
+/// a middlebox's side table).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct IdleTimer {
-    /// The connection's last use (a request's arrival or a response).
-    last_active: Nanos,
-    /// A timer event is pending.
-    armed: bool,
+    /// The connection's last use (a request's arrival or a response) in nanoseconds, with
+    /// [`ARMED`] set while a timer event is pending.
+    word: u64,
 }
+
+/// The bit of [`IdleTimer::word`] that says a timer event is pending: simulated times stay
+/// far below 2^63 ns (292 years).
+const ARMED: u64 = 1 << 63;
 
 /// What the idle timer decides when it fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,21 +51,40 @@ impl IdleTimer {
     /// The connection was used at `now`.
     #[inline]
     pub fn touch(&mut self, now: Nanos) {
-        self.last_active = now;
+        debug_assert!(now < ARMED, "a time beyond 2^63 ns");
+        self.word = now | (self.word & ARMED);
     }
 
-    /// The server answered at `now`, so the connection may now go idle: true when a timer
-    /// event must be set, one timeout from now (none is pending).
+    /// A timer event is pending.
+    #[inline]
+    fn armed(&self) -> bool {
+        self.word & ARMED != 0
+    }
+
+    #[inline]
+    fn set_armed(&mut self, armed: bool) {
+        self.word = if armed {
+            self.word | ARMED
+        } else {
+            self.word & !ARMED
+        };
+    }
+
+    /// The server answered at `now` (for a middlebox's timer: bytes crossed it), so the
+    /// connection may now go idle: true when a timer event must be set, one timeout from
+    /// now (none is pending).
     #[inline]
     pub fn answered(&mut self, now: Nanos) -> bool {
-        self.last_active = now;
-        !std::mem::replace(&mut self.armed, true)
+        debug_assert!(now < ARMED, "a time beyond 2^63 ns");
+        let was_armed = self.armed();
+        self.word = now | ARMED;
+        !was_armed
     }
 
     /// When this stream's timeout of `timeout` runs out, unless it is used before.
     #[inline]
     pub fn deadline(&self, timeout: Nanos) -> Nanos {
-        self.last_active + timeout
+        (self.word & !ARMED) + timeout
     }
 }
 
@@ -70,7 +98,7 @@ pub fn fired(
     now: Nanos,
     timeout: Nanos,
 ) -> IdleVerdict {
-    timer.armed = false;
+    timer.set_armed(false);
     if !open {
         return IdleVerdict::Gone;
     }
@@ -82,10 +110,34 @@ pub fn fired(
         deadline = deadline.max(tab.deadline(timeout));
     }
     if deadline > now {
-        timer.armed = true;
+        timer.set_armed(true);
         return IdleVerdict::Rearm(deadline);
     }
     IdleVerdict::Close
+}
+
+/// A middlebox's idle timer of a connection fired at `now` (`timer`: disarmed by the
+/// firing); `open`: whether the connection is still open; `busy`: whether anything of it
+/// is on the wire, held at the middlebox or in the server's CPU. As [`fired`] for a
+/// connection of one stream, except that a busy connection is not left alone: silent but
+/// busy, it is looked at again a full timeout later ([`IdleVerdict::Rearm`]), since the
+/// middlebox closes only between messages and no message need cross it to arm the timer
+/// again. Never [`IdleVerdict::Busy`].
+#[inline]
+pub fn fired_in_middlebox(
+    timer: &mut IdleTimer,
+    open: bool,
+    busy: bool,
+    now: Nanos,
+    timeout: Nanos,
+) -> IdleVerdict {
+    match fired(timer, open, [(*timer, busy)], now, timeout) {
+        IdleVerdict::Busy => {
+            timer.set_armed(true);
+            IdleVerdict::Rearm(now + timeout)
+        }
+        verdict => verdict,
+    }
 }
 
 #[cfg(test)]
@@ -157,5 +209,73 @@ mod tests {
             owner.answered(190 * SECOND),
             "a closed connection's timer is disarmed too"
         );
+    }
+    #[test]
+    fn the_timer_keeps_to_one_word_and_its_flag_leaves_the_time_alone() {
+        assert_eq!(size_of::<IdleTimer>(), 8);
+        let mut timer = IdleTimer::default();
+        assert!(timer.answered(7 * SECOND));
+        timer.touch(9 * SECOND);
+        assert!(!timer.answered(9 * SECOND), "touching keeps it armed");
+        assert_eq!(timer.deadline(TIMEOUT), 84 * SECOND);
+        let tabs = [(timer, false)];
+        assert_eq!(
+            fired(&mut timer, true, tabs, 84 * SECOND, TIMEOUT),
+            IdleVerdict::Close
+        );
+        assert_eq!(timer.deadline(0), 9 * SECOND, "disarmed, the time is kept");
+    }
+
+    /// nginx's `proxy_read_timeout`, 60 s (the middlebox tests' timeout).
+    const PROXY_TIMEOUT: Nanos = 60 * SECOND;
+
+    #[test]
+    fn a_middlebox_closes_a_connection_silent_for_its_whole_timeout() {
+        let mut timer = IdleTimer::default();
+        assert!(timer.answered(0), "the first message arms it");
+        assert!(
+            !timer.answered(20 * SECOND),
+            "pending: only the deadline moves"
+        );
+        // Fired at 60 s, one timeout after the first message; silent since 20 s.
+        assert_eq!(
+            fired_in_middlebox(&mut timer, true, false, 60 * SECOND, PROXY_TIMEOUT),
+            IdleVerdict::Rearm(80 * SECOND)
+        );
+        assert_eq!(
+            fired_in_middlebox(&mut timer, true, false, 80 * SECOND, PROXY_TIMEOUT),
+            IdleVerdict::Close
+        );
+        assert!(
+            timer.answered(81 * SECOND),
+            "fired: the next message arms it"
+        );
+    }
+
+    #[test]
+    fn a_middlebox_looks_again_a_full_timeout_after_a_busy_connection() {
+        let mut timer = IdleTimer::default();
+        timer.answered(0);
+        // Silent for the whole timeout but busy (a job in the server's CPU): not closed,
+        // and looked at again a full timeout later, not at its (past) deadline.
+        assert_eq!(
+            fired_in_middlebox(&mut timer, true, true, 70 * SECOND, PROXY_TIMEOUT),
+            IdleVerdict::Rearm(130 * SECOND)
+        );
+        assert!(
+            !timer.answered(100 * SECOND),
+            "re-armed: an event is pending"
+        );
+        // Busy again before its deadline at 160 s: a full timeout from now still.
+        assert_eq!(
+            fired_in_middlebox(&mut timer, true, true, 130 * SECOND, PROXY_TIMEOUT),
+            IdleVerdict::Rearm(190 * SECOND)
+        );
+        assert_eq!(
+            fired_in_middlebox(&mut timer, false, true, 190 * SECOND, PROXY_TIMEOUT),
+            IdleVerdict::Gone,
+            "a closed connection is gone, busy or not"
+        );
+        assert!(timer.answered(200 * SECOND), "gone: disarmed");
     }
 }

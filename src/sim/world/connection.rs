@@ -44,9 +44,6 @@ pub(super) struct Connection {
     /// Connections opened so far by this client: the generation of per-connection timers
     /// (HTTP/2 PINGs, heartbeats).
     pub generation: u32,
-    /// The last bytes through a proxy, and whether the proxy's idle timer is pending.
-    pub last_traffic: SimTime,
-    pub proxy_timer_armed: bool,
 }
 
 impl Connection {

@@ -9,63 +9,56 @@
 //! A proxy closes a connection that carried no bytes for its idle timeout: a silent SSE
 //! stream or WebSocket, a held long poll, an idle keep-alive connection. Closes are taken
 //! only when nothing is on the wire or in the server's CPU for the connection (the
-//! timer looks again later otherwise), so no message is cut in half. The client then does
-//! what its transport does on a lost connection ([`crate::transport::Input::Lost`]):
-//! EventSource reconnects after its retry time with `Last-Event-ID`, long polling asks
-//! again after a pause, polling opens a new connection at its next poll, and a WebSocket
-//! client — which has no built-in reconnect — is left disconnected.
+//! timer looks again later otherwise), so no message is cut in half. The idle timer
+//! (when it fires, what it decides: close, or look again at a time) is
+//! [`crate::infra::middleboxes::Middleboxes`]'s, by [`crate::net::idle`]'s rule; the world
+//! says whether the connection is open and busy and carries the verdict out. The client
+//! then does what its transport does on a lost connection
+//! ([`crate::transport::Input::Lost`]): EventSource reconnects after its retry time with
+//! `Last-Event-ID`, long polling asks again after a pause, polling opens a new connection
+//! at its next poll, and a WebSocket client — which has no built-in reconnect — is left
+//! disconnected.
 
 use super::World;
 
 use crate::engine::Scheduler;
 use crate::metrics::ProxyResult;
 use crate::metrics::recorder::Count;
+use crate::net::idle::IdleVerdict;
 use crate::net::lifetime::{self, Due};
 use crate::sim::event::{ClientId, CloseReason, Event};
 use crate::time::{Nanos, SimTime};
 
 impl World<'_> {
-    /// The shortest idle timeout on `c`'s path: its proxy's and the load balancer's.
-    #[inline]
-    fn middlebox_idle_timeout(&self, c: ClientId) -> Option<Nanos> {
-        self.middleboxes
-            .path(self.clients[c].group as usize)
-            .idle_timeout
-    }
-
     /// Bytes crossed the proxy or balancer for `c` at `now`: the connection is not idle.
+    #[inline]
     pub(super) fn proxy_traffic(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
-        let Some(timeout) = self.middlebox_idle_timeout(c) else {
-            return;
-        };
-        let connection = &mut self.clients[c].connection;
-        connection.last_traffic = now;
-        if !connection.proxy_timer_armed {
-            connection.proxy_timer_armed = true;
-            s.after(timeout, Event::ProxyIdle(c));
+        let group = self.clients[c].group as usize;
+        if let Some(after) = self.middleboxes.traffic(group, c, now.as_nanos()) {
+            s.after(after, Event::ProxyIdle(c));
         }
     }
 
     /// The proxy's idle timer for `c` fired: close the connection if it has been silent for
     /// the whole timeout and is quiet; otherwise look again when it could be.
     pub(super) fn proxy_idle(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
-        let Some(timeout) = self.middlebox_idle_timeout(c) else {
-            return;
-        };
-        let client = &mut self.clients[c];
-        client.connection.proxy_timer_armed = false;
-        if !client.connection.open {
-            return;
-        }
-        let deadline = client.connection.last_traffic + timeout;
-        let busy = self.is_busy(c);
-        if deadline > now || busy {
-            // Silent but busy (bytes held at the proxy, a job in the server's CPU): look
-            // again a full timeout later.
-            let next = if busy { now + timeout } else { deadline };
-            self.clients[c].connection.proxy_timer_armed = true;
-            s.at(next, Event::ProxyIdle(c));
-            return;
+        let (group, open) = (
+            self.clients[c].group as usize,
+            self.clients[c].connection.open,
+        );
+        let busy = open && self.is_busy(c);
+        match self
+            .middleboxes
+            .idle_fired(group, c, open, busy, now.as_nanos())
+        {
+            Some(IdleVerdict::Close) => {}
+            Some(IdleVerdict::Rearm(at)) => {
+                s.at(SimTime::from_nanos(at), Event::ProxyIdle(c));
+                return;
+            }
+            // Closed already (a middlebox never leaves a busy connection alone), or no
+            // idle timeout on the path.
+            Some(IdleVerdict::Gone | IdleVerdict::Busy) | None => return,
         }
         if self.in_window(now) {
             self.recorder.count(Count::ProxyCloses, now);
