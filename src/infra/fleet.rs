@@ -153,6 +153,16 @@ impl Fleet {
         self.balancer.layer()
     }
 
+    /// Whether a replica that leaves service (a drain, a deploy step) closes a client's
+    /// connection to it, given whether the connection is `open` and whether the client
+    /// `holds_work` there (a stream, or a held long-poll request): at layer 4 every open
+    /// connection, pinned to the replica; at layer 7 only one that holds work there, since
+    /// the balancer sends the client's other requests elsewhere anyway.
+    #[inline]
+    pub fn drain_closes(&self, open: bool, holds_work: bool) -> bool {
+        open && (self.layer() == 4 || holds_work)
+    }
+
     /// Replicas in service: `0..active()`.
     #[inline]
     pub fn active(&self) -> u32 {
@@ -460,6 +470,24 @@ mod tests {
             crate::engine::rng::stream(1, "lb"),
             crate::engine::rng::stream(1, "cpu"),
         )
+    }
+
+    #[test]
+    fn a_drain_closes_every_connection_at_layer_4_and_only_work_at_layer_7() {
+        let layer4 = fleet(None);
+        assert!(layer4.drain_closes(true, false), "pinned: closed");
+        assert!(layer4.drain_closes(true, true));
+        assert!(!layer4.drain_closes(false, true), "nothing open to close");
+        let mut spec = layer4.spec.clone();
+        spec.layer = 7;
+        let rng = || crate::engine::rng::stream(1, "x");
+        let layer7 = Fleet::new(&server(2), spec, 3, (0, 60 * S), (0, 0), rng(), rng());
+        assert!(
+            !layer7.drain_closes(true, false),
+            "its requests go elsewhere"
+        );
+        assert!(layer7.drain_closes(true, true), "a stream or held request");
+        assert!(!layer7.drain_closes(false, true));
     }
 
     #[test]

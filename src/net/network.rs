@@ -3,7 +3,8 @@
 //! segment-loss and jitter draws, and the partitions that cut a group off for a while.
 //!
 //! Owns: when a message sent on a connection serializes, when it arrives, and what loss
-//! and partitions cost it in delay and retransmissions ([`Network::send`]). Does not own:
+//! and partitions cost it in delay and retransmissions ([`Network::send`]), in segments
+//! and bytes ([`Sent::resent`]). Does not own:
 //! the connections (their in-order queues, round-trip estimates and ACK debts are the
 //! simulation's, handed in where a send needs them), nor the byte counters.
 
@@ -43,6 +44,31 @@ pub struct Sent {
     pub recovery: Recovery,
     /// Segments resent because a partition was in the way.
     pub partition_resends: u64,
+}
+
+impl Sent {
+    /// What its resends cost, for a message of `wire` bytes in `segments` segments with
+    /// `header` bytes of TCP/IP headers per segment: the segments sent again (for loss and
+    /// for a partition) and their bytes on the wire; `None` when nothing was sent again.
+    /// A segment lost is its data and its header again; each attempt a partition held up
+    /// sends the whole message again.
+    #[inline(always)]
+    pub fn resent(&self, wire: u64, segments: u64, header: u64) -> Option<(u64, u64)> {
+        let recovery = self.recovery;
+        let resent_segments = recovery.retransmitted_segments + self.partition_resends;
+        if resent_segments == 0 {
+            return None;
+        }
+        let partition_bytes = if self.partition_resends > 0 {
+            self.partition_resends / segments.max(1) * wire
+        } else {
+            0
+        };
+        let bytes = recovery.retransmitted_bytes
+            + recovery.retransmitted_segments * header
+            + partition_bytes;
+        Some((resent_segments, bytes))
+    }
 }
 
 /// The access network of one run.
@@ -275,5 +301,28 @@ pub(crate) mod tests {
         // After the partition, nothing is held.
         let after = net.send(transfer(0, 1000), &rtt, &mut release, 5 * S);
         assert_eq!(after.arrival, 5 * S + 13 * MS);
+    }
+    #[test]
+    fn a_resend_costs_a_lost_segment_s_data_and_header_and_a_partition_s_whole_message() {
+        let sent = |retransmitted_segments, retransmitted_bytes, partition_resends| Sent {
+            start: 0,
+            done: 0,
+            arrival: 0,
+            recovery: Recovery {
+                delay: 0,
+                retransmitted_segments,
+                retransmitted_bytes,
+            },
+            partition_resends,
+        };
+        // A 3-segment message of 4000 bytes on the wire; 40-byte headers.
+        assert_eq!(sent(0, 0, 0).resent(4000, 3, 40), None);
+        assert_eq!(sent(1, 1448, 0).resent(4000, 3, 40), Some((1, 1448 + 40)));
+        // Two attempts held up by a partition: the whole message twice (6 segments).
+        assert_eq!(sent(0, 0, 6).resent(4000, 3, 40), Some((6, 8000)));
+        assert_eq!(
+            sent(2, 2000, 3).resent(4000, 3, 40),
+            Some((5, 2000 + 80 + 4000))
+        );
     }
 }

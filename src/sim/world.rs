@@ -634,11 +634,9 @@ impl<'s> World<'s> {
             msg,
             now.as_nanos(),
         );
-        let recovery = sent.recovery;
         let wire = msg.wire;
         let msg_segments = msg.segments;
         self.count_carried(c, direction, &msg, sent.start, sent.done);
-        let partition_resends = sent.partition_resends;
         s.at(
             SimTime::from_nanos(arrival),
             match direction {
@@ -650,17 +648,10 @@ impl<'s> World<'s> {
             self.radio_transfer(c, direction, wire, now);
         }
         // Segments resent for loss, and for a partition (each attempt resends the message).
-        let resent_segments = recovery.retransmitted_segments + partition_resends;
-        if resent_segments > 0 {
-            let partition_bytes = if partition_resends > 0 {
-                partition_resends / msg_segments.max(1) * wire
-            } else {
-                0
-            };
+        let header = self.scenario.tcp.header;
+        if let Some((resent_segments, resent_bytes)) = sent.resent(wire, msg_segments, header) {
             let resent = LayerBytes {
-                retransmit: recovery.retransmitted_bytes
-                    + recovery.retransmitted_segments * self.scenario.tcp.header
-                    + partition_bytes,
+                retransmit: resent_bytes,
                 ..LayerBytes::default()
             };
             self.count(c, now, direction, resent);

@@ -243,11 +243,10 @@ impl World<'_> {
         let mut closed = 0;
         for c in ClientId::all(self.clients.len()) {
             let client = &self.clients[c];
-            let holds_work = client.connection.open
-                && (self.fleet.layer() == 4
-                    || self.transports[c].is_streaming()
-                    || self.transports[c].hold().is_held());
-            if which(client.replica) && holds_work {
+            let transport = &self.transports[c];
+            let holds_work = transport.is_streaming() || transport.hold().is_held();
+            let closes = self.fleet.drain_closes(client.connection.open, holds_work);
+            if which(client.replica) && closes {
                 let visible = !self.is_rest(c);
                 closed += u64::from(visible);
                 s.after(
