@@ -8,9 +8,9 @@
 //! schedule follow-ups; the engine alone owns the queue.
 
 use super::config::WebhookConfig;
-use super::connection::{Arena, Peer, Pool};
-use super::event::{ConnRef, Event, PairId, ReceiverMsg, SenderMsg};
-use super::message::{bare_segment, receiver_bytes, sender_bytes};
+use super::connection::{Arena, Peer, Pool, paths};
+use super::event::{ConnRef, Event, PairId};
+use super::message::{Kind, Message, ReceiverMsg, SenderMsg, bare_segment};
 use super::outcome::{DeliveryCounts, PairRecord, ReceiverOutcome, WebhookOutcome};
 use super::receiver::{Receiver, Request};
 use crate::engine::rng::{self, Stream, uniform_below};
@@ -18,7 +18,7 @@ use crate::engine::{Model, Scheduler};
 use crate::infra::server::{CpuCosts, Server, ServerSpec};
 use crate::metrics::latency::LatencyRecorder;
 use crate::net::handshake::fin_exchange;
-use crate::net::link::LinkQueue;
+use crate::net::network::Network;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::time::{Nanos, SimTime};
 use crate::workload::EventLog;
@@ -33,11 +33,10 @@ struct Pair {
     conn: Option<ConnRef>,
 }
 
-/// The network between the sender and one receiver, and the sender's pool for it.
+/// What the sender keeps per receiver beside the network: its pool, and the draws of
+/// lost responses.
 #[derive(Debug, Clone)]
 struct Path {
-    links: [LinkQueue; 2],
-    jitter: [Stream; 2],
     /// Draws which responses are lost.
     loss: Stream,
     pool: Pool,
@@ -61,6 +60,9 @@ pub(super) struct Webhook<'a> {
     /// By [`PairId`]: receiver-major.
     pairs: Vec<Pair>,
     conns: Arena,
+    /// The paths between the sender and the receivers: receiver `r` is the network's group
+    /// `r`, with one access link of its own (one serializer per direction).
+    network: Network,
     receivers: Vec<Receiver>,
     paths: Vec<Path>,
     sender: Server,
@@ -101,13 +103,12 @@ impl<'a> Webhook<'a> {
                         rng::stream(config.seed, &format!("webhook-{purpose}:{}", r.name))
                     };
                     Path {
-                        links: [LinkQueue::default(); 2],
-                        jitter: [stream("link-down"), stream("link-up")],
                         loss: stream("response-loss"),
                         pool: Pool::default(),
                     }
                 })
                 .collect(),
+            network: paths(config),
             sender: Server::new(&sender_spec, config.warmup, config.duration),
             tallies: vec![Tally::default(); receivers.len()],
             latency: LatencyRecorder::default(),
@@ -166,29 +167,13 @@ impl<'a> Webhook<'a> {
         }
     }
 
-    /// Puts `bytes` on `conn` in `direction` at `now`: counts them as the link carries
-    /// them and returns their arrival (serialization behind the link's queue, latency,
-    /// jitter, stream order).
-    fn transmit(
-        &mut self,
-        conn: ConnRef,
-        direction: Direction,
-        bytes: LayerBytes,
-        now: Nanos,
-    ) -> Option<Nanos> {
-        let open = self.conns.get(conn)?;
-        let r = open.receiver as usize;
-        let d = direction.index();
-        let mut order = open.last_arrival[d];
-        let path = &mut self.paths[r];
-        let sent = path.links[d].transmit(
-            now,
-            bytes.total(),
-            0,
-            &self.config.receivers[r].link[d],
-            &mut path.jitter[d],
-            &mut order,
-        );
+    /// Puts `msg` on `conn` at `now`: counts its bytes as the link carries them and
+    /// returns its arrival (see [`Arena::transmit`]); `None` if the connection is closed.
+    fn transmit(&mut self, conn: ConnRef, msg: Message, now: Nanos) -> Option<Nanos> {
+        let r = self.conns.get(conn)?.receiver as usize;
+        let bytes = msg.bytes;
+        let direction = msg.direction();
+        let (sent, arrival) = self.conns.transmit(conn, &mut self.network, msg, now)?;
         // Counted as the link carries them: the part serialized within the window.
         let carried = bytes.within(
             sent.start,
@@ -197,10 +182,7 @@ impl<'a> Webhook<'a> {
             self.config.duration,
         );
         self.tallies[r].bytes.direction_mut(direction).add(carried);
-        if let Some(open) = self.conns.get_mut(conn) {
-            open.last_arrival[d] = order;
-        }
-        Some(sent.arrival)
+        Some(arrival)
     }
 
     fn sender_sends(
@@ -217,9 +199,9 @@ impl<'a> Webhook<'a> {
             (SenderMsg::Request, Some(pair)) => self.log.payload(pair % self.events),
             _ => 0,
         };
-        let bytes = sender_bytes(self.config, msg, payload);
-        if let Some(arrival) = self.transmit(conn, Direction::Down, bytes, now) {
-            s.at(SimTime::from_nanos(arrival), Event::AtReceiver(conn, msg));
+        let msg = Message::from_sender(self.config, msg, payload);
+        if let Some(arrival) = self.transmit(conn, msg, now) {
+            s.at(SimTime::from_nanos(arrival), Event::AtReceiver(conn));
         }
     }
 
@@ -230,9 +212,9 @@ impl<'a> Webhook<'a> {
         now: Nanos,
         s: &mut Scheduler<Event>,
     ) {
-        let bytes = receiver_bytes(self.config, msg);
-        if let Some(arrival) = self.transmit(conn, Direction::Up, bytes, now) {
-            s.at(SimTime::from_nanos(arrival), Event::AtSender(conn, msg));
+        let msg = Message::from_receiver(self.config, msg);
+        if let Some(arrival) = self.transmit(conn, msg, now) {
+            s.at(SimTime::from_nanos(arrival), Event::AtSender(conn));
         }
     }
 
@@ -316,11 +298,16 @@ impl<'a> Webhook<'a> {
         None
     }
 
-    fn at_receiver(&mut self, conn: ConnRef, msg: SenderMsg, now: Nanos, s: &mut Scheduler<Event>) {
+    /// The next message towards the receiver arrived on `conn`.
+    fn at_receiver(&mut self, conn: ConnRef, now: Nanos, s: &mut Scheduler<Event>) {
         // A closed connection: the sender gave up on it, and whatever it still carried is
         // dropped with it.
-        let Some(open) = self.conns.get_mut(conn) else {
+        let tcp = &self.config.tcp;
+        let Some((open, message)) = self.conns.receive(conn, Direction::Down, now, tcp) else {
             return;
+        };
+        let Kind::Sender(msg) = message.kind else {
+            unreachable!("only the sender's messages travel towards the receiver")
         };
         let r = open.receiver as usize;
         match msg {
@@ -391,8 +378,9 @@ impl<'a> Webhook<'a> {
         if lost {
             // The response leaves but never arrives; the connection is broken and the
             // sender's timer will fire.
-            let bytes = receiver_bytes(self.config, ReceiverMsg::Response);
-            self.transmit(request.conn, Direction::Up, bytes, now);
+            let response = Message::from_receiver(self.config, ReceiverMsg::Response);
+            self.transmit(request.conn, response, now);
+            self.conns.lose_newest(request.conn, Direction::Up);
             if let Some(open) = self.conns.get_mut(request.conn) {
                 open.peer = Peer::Gone;
             }
@@ -424,10 +412,15 @@ impl<'a> Webhook<'a> {
         }
     }
 
-    fn at_sender(&mut self, conn: ConnRef, msg: ReceiverMsg, now: Nanos, s: &mut Scheduler<Event>) {
+    /// The next message towards the sender arrived on `conn`.
+    fn at_sender(&mut self, conn: ConnRef, now: Nanos, s: &mut Scheduler<Event>) {
         // A closed connection: the attempt was abandoned, and a late answer is ignored.
-        let Some(open) = self.conns.get_mut(conn) else {
+        let tcp = &self.config.tcp;
+        let Some((open, message)) = self.conns.receive(conn, Direction::Up, now, tcp) else {
             return;
+        };
+        let Kind::Receiver(msg) = message.kind else {
+            unreachable!("only the receiver's messages travel towards the sender")
         };
         if msg == ReceiverMsg::Reset {
             self.reset_arrived(conn, now, s);
@@ -570,8 +563,8 @@ impl<'a> Webhook<'a> {
             }
             open.peer = Peer::Gone;
             if open.pair.is_none() {
-                let reset = receiver_bytes(self.config, ReceiverMsg::Reset);
-                self.count_bytes(r, Direction::Up, reset, now);
+                let reset = Message::from_receiver(self.config, ReceiverMsg::Reset);
+                self.count_bytes(r, Direction::Up, reset.bytes, now);
                 self.conns.close(conn);
             } else {
                 self.receiver_sends(conn, ReceiverMsg::Reset, now, s);
@@ -642,8 +635,8 @@ impl Model for Webhook<'_> {
             Event::Attempt(pair) => self.start_attempt(pair, now, s),
             Event::Send(pair) => self.send_attempt(pair, now, s),
             Event::Timeout(pair, attempt) => self.timeout(pair, attempt, now, s),
-            Event::AtReceiver(conn, msg) => self.at_receiver(conn, msg, now, s),
-            Event::AtSender(conn, msg) => self.at_sender(conn, msg, now, s),
+            Event::AtReceiver(conn) => self.at_receiver(conn, now, s),
+            Event::AtSender(conn) => self.at_sender(conn, now, s),
             Event::ServiceDone(r, epoch) => self.service_done(r as usize, epoch, now, s),
             Event::Downtime(r, true) => self.outage_starts(r as usize, now, s),
             Event::Downtime(r, false) => self.receivers[r as usize].down = false,
