@@ -81,6 +81,24 @@ impl<M> Default for Channel<M> {
     }
 }
 
+impl<M> Channel<M> {
+    /// A new connection's direction: as [`Channel::default`], keeping the queue's memory.
+    fn renew(&mut self) {
+        let Channel {
+            last_arrival,
+            in_flight,
+            receiver_acks,
+            rtt,
+            partition_release,
+        } = self;
+        *last_arrival = 0;
+        in_flight.clear();
+        *receiver_acks = AckState::default();
+        *rtt = RttEstimator::default();
+        *partition_release = (0, 0);
+    }
+}
+
 /// One client's connection.
 #[derive(Debug, Clone)]
 struct Slot<M> {
@@ -108,6 +126,27 @@ impl<M> Default for Slot<M> {
     }
 }
 
+impl<M> Slot<M> {
+    /// A new connection: as [`Slot::default`], keeping the queues' memory (the fields are
+    /// destructured so that a new one cannot be forgotten here).
+    fn renew(&mut self) {
+        let Slot {
+            channels,
+            send_buffer,
+            window,
+            idle,
+            tls,
+        } = self;
+        for channel in channels {
+            channel.renew();
+        }
+        *send_buffer = Waiting::default();
+        *window = FlowWindow::default();
+        *idle = IdleTimer::default();
+        *tls = TlsSession::default();
+    }
+}
+
 /// The connections of one run, one per client (tabs sharing an HTTP/2 connection keep
 /// their own message queues; the connection's owner orders their arrivals).
 #[derive(Debug, Clone)]
@@ -132,7 +171,7 @@ impl<M: Carried> Connections<M> {
         if c == self.slots.len() {
             self.slots.push(Slot::default());
         } else {
-            self.slots[c] = Slot::default();
+            self.slots[c].renew();
         }
     }
 

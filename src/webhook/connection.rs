@@ -174,7 +174,7 @@ impl Arena {
 
     /// Takes the next message arriving on `conn` in `direction` at `now`, with the
     /// connection, if it is still open (a closed one dropped what it carried). Pure ACKs
-    /// are not counted on webhook paths (see [`super::message`]), so the ACKs owed are let go.
+    /// are not counted on webhook paths (see [`super::message`]): no message owes one.
     pub fn receive(
         &mut self,
         conn: ConnRef,

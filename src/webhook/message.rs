@@ -122,11 +122,10 @@ impl Carried for Message {
     fn retransmitted(&self) -> bool {
         false
     }
+    /// None: pure ACKs are not counted on webhook paths (see the module's note), so no
+    /// message takes part in the delayed-ACK accounting.
     fn acknowledged(&self) -> bool {
-        !matches!(
-            self.kind,
-            Kind::Sender(SenderMsg::Syn) | Kind::Receiver(ReceiverMsg::SynAck)
-        )
+        false
     }
     fn sent(&mut self, at: Nanos, _retransmitted: bool) {
         self.sent_at = at;
