@@ -112,7 +112,7 @@ impl Network {
     /// propagation, jitter and the path's delay, then any partition in its way.
     /// `partition_release` is the connection's (partition end, release time): data behind
     /// a segment held by a partition follows it.
-    #[inline]
+    #[inline(always)]
     pub fn send(
         &mut self,
         transfer: Transfer,
