@@ -20,7 +20,7 @@ use crate::net::connections::{Carried, Connections};
 use crate::net::network::{Network, Sent, Transfer};
 use crate::net::tcp::TcpParams;
 use crate::net::wire::Direction;
-use crate::time::Nanos;
+use crate::time::SimTime;
 
 /// What the receiver's end knows of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,8 +149,8 @@ impl Arena {
         conn: ConnRef,
         network: &mut Network,
         msg: Message,
-        now: Nanos,
-    ) -> Option<(Sent, Nanos)> {
+        now: SimTime,
+    ) -> Option<(Sent, SimTime)> {
         let r = self.get(conn)?.receiver as usize;
         let transfer = Transfer {
             group: r,
@@ -162,7 +162,10 @@ impl Arena {
             path_latency: 0,
         };
         let c = conn.slot as usize;
-        Some(self.wire.transmit(c, c, network, transfer, msg, now))
+        let (sent, arrival) = self
+            .wire
+            .transmit(c, c, network, transfer, msg, now.as_nanos());
+        Some((sent, SimTime::from_nanos(arrival)))
     }
 
     /// The message just put on `conn` in `direction` is lost whole: it never arrives.
@@ -179,7 +182,7 @@ impl Arena {
         &mut self,
         conn: ConnRef,
         direction: Direction,
-        now: Nanos,
+        now: SimTime,
         tcp: &TcpParams,
     ) -> Option<(&mut Conn, Message)> {
         let slot = self.slots.get_mut(conn.slot as usize)?;
@@ -187,9 +190,9 @@ impl Arena {
             return None;
         }
         let open = slot.conn.as_mut()?;
-        let (msg, _acks) = self
-            .wire
-            .receive(conn.slot as usize, direction, now, None, tcp);
+        let (msg, _acks) =
+            self.wire
+                .receive(conn.slot as usize, direction, now.as_nanos(), None, tcp);
         Some((open, msg))
     }
 
@@ -214,17 +217,17 @@ impl Arena {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Pool {
     /// (connection, idle since), in the order they went idle.
-    idle: VecDeque<(ConnRef, Nanos)>,
+    idle: VecDeque<(ConnRef, SimTime)>,
 }
 
 impl Pool {
     /// `conn` went idle at `now`.
-    pub fn put(&mut self, conn: ConnRef, now: Nanos) {
+    pub fn put(&mut self, conn: ConnRef, now: SimTime) {
         self.idle.push_back((conn, now));
     }
 
     /// The connection idle longest, and since when, without taking it.
-    pub fn oldest(&self) -> Option<(ConnRef, Nanos)> {
+    pub fn oldest(&self) -> Option<(ConnRef, SimTime)> {
         self.idle.front().copied()
     }
 
@@ -272,6 +275,7 @@ pub(super) fn paths(config: &WebhookConfig) -> Network {
 mod tests {
     use super::*;
     use crate::net::link::LinkParams;
+    use crate::time::Nanos;
     use crate::webhook::ReceiverConfig;
     use crate::webhook::message::{Kind, ReceiverMsg, SenderMsg};
 
@@ -316,20 +320,28 @@ mod tests {
         // A SYN to the far receiver, then the connection is dropped before it arrives.
         let first = arena.open(0, 7);
         let syn = Message::from_sender(&config, SenderMsg::Syn, 0);
-        let (_, arrival) = arena.transmit(first, &mut network, syn, 0).unwrap();
+        let (_, arrival) = arena
+            .transmit(first, &mut network, syn, SimTime::ZERO)
+            .unwrap();
         assert_eq!(
-            arrival,
+            arrival.as_nanos(),
             50 * MS + 60_000,
             "60 bytes at a byte a microsecond, then 50 ms"
         );
         arena.close(first);
-        assert!(arena.transmit(first, &mut network, syn, 0).is_none());
+        assert!(
+            arena
+                .transmit(first, &mut network, syn, SimTime::ZERO)
+                .is_none()
+        );
         // Its slot now holds a connection to the near receiver: its SYN is not held behind
         // the dropped one, and its arrival takes its own message, not the old SYN.
         let second = arena.open(1, 8);
         assert_eq!(second.slot, first.slot);
-        let (_, arrival) = arena.transmit(second, &mut network, syn, 0).unwrap();
-        assert_eq!(arrival, 10 * MS + 60_000);
+        let (_, arrival) = arena
+            .transmit(second, &mut network, syn, SimTime::ZERO)
+            .unwrap();
+        assert_eq!(arrival.as_nanos(), 10 * MS + 60_000);
         assert!(
             arena
                 .receive(first, Direction::Down, arrival, &config.tcp)
