@@ -32,7 +32,7 @@ use crate::net::send_buffer::Waiting;
 use crate::net::tcp::TcpParams;
 use crate::net::tcp::{AckState, PureAcks};
 use crate::net::wire::Direction;
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// What the connection needs to know of a message it carries.
 pub trait Carried {
@@ -133,7 +133,7 @@ impl<M: Carried> Connections<M> {
         let opposite = direction.reverse().index();
         self.slots[c].channels[opposite]
             .receiver_acks
-            .on_send(now, tcp)
+            .on_send(SimTime::from_nanos(now), tcp)
     }
 
     /// Puts `msg` on client `c`'s connection at `now`: the network carries it (`transfer`), and it
@@ -187,7 +187,9 @@ impl<M: Carried> Connections<M> {
             channel.rtt.sample(now - msg.sent_time() + back);
         }
         let acks = if msg.acknowledged() {
-            channel.receiver_acks.on_data(now, msg.segments(), tcp)
+            channel
+                .receiver_acks
+                .on_data(SimTime::from_nanos(now), msg.segments(), tcp)
         } else {
             PureAcks::default()
         };
@@ -201,7 +203,7 @@ impl<M: Carried> Connections<M> {
         let mut owed = [PureAcks::default(); 2];
         for direction in [Direction::Down, Direction::Up] {
             let channel = &mut self.slots[c].channels[direction.index()];
-            owed[direction.index()] = channel.receiver_acks.finish(now, tcp);
+            owed[direction.index()] = channel.receiver_acks.finish(SimTime::from_nanos(now), tcp);
             channel.receiver_acks = AckState::default();
         }
         owed
@@ -412,7 +414,10 @@ mod tests {
         conns.receive(0, Direction::Down, 20_000_000, None, &tcp);
         // Its delayed-ACK timer fires 40 ms later; at the close after that it is counted.
         let owed = conns.settle_acks(0, 100_000_000, &tcp);
-        assert_eq!(owed[Direction::Down.index()].expired, Some(60_000_000));
+        assert_eq!(
+            owed[Direction::Down.index()].expired,
+            Some(SimTime::from_nanos(60_000_000))
+        );
         assert_eq!(owed[Direction::Up.index()], PureAcks::default());
     }
 

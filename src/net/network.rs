@@ -11,7 +11,7 @@ use crate::engine::rng::Stream;
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, Recovery, RttEstimator};
 use crate::net::wire::Direction;
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// The longest retransmission timeout TCP backs off to (Linux's `TCP_RTO_MAX`, 120 s).
 const RTO_MAX: Nanos = 120_000_000_000;
@@ -102,7 +102,9 @@ impl Network {
     /// When browser `browser`'s access link in `direction` is free.
     #[inline]
     pub fn busy_until(&self, browser: usize, direction: Direction) -> Nanos {
-        self.access[browser][direction.index()].busy_until()
+        self.access[browser][direction.index()]
+            .busy_until()
+            .as_nanos()
     }
 
     /// Sends `transfer` at `now` on a connection whose sender estimates `rtt`:
@@ -134,9 +136,9 @@ impl Network {
             )
         };
         // The message's own arrival; the connection delivers in order after this.
-        let mut own = 0;
+        let mut own = SimTime::ZERO;
         let sent = self.access[browser][d].transmit(
-            now,
+            SimTime::from_nanos(now),
             transfer.wire,
             recovery.delay + transfer.path_latency,
             params,
@@ -144,15 +146,20 @@ impl Network {
             &mut own,
         );
         let (arrival, partition_resends) = if self.partitions[group].is_empty() {
-            (sent.arrival, 0)
+            (sent.arrival.as_nanos(), 0)
         } else {
-            let (held, resends) =
-                self.through_partitions(group, now, sent.arrival, rtt.rto(), partition_release);
+            let (held, resends) = self.through_partitions(
+                group,
+                now,
+                sent.arrival.as_nanos(),
+                rtt.rto(),
+                partition_release,
+            );
             (held, resends * transfer.segments.max(1))
         };
         Sent {
-            start: sent.start,
-            done: sent.done,
+            start: sent.start.as_nanos(),
+            done: sent.done.as_nanos(),
             arrival,
             recovery,
             partition_resends,

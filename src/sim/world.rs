@@ -23,7 +23,7 @@ use crate::net::tcp::{PureAcks, Segmenting};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
-use crate::time::{Nanos, SimTime};
+use crate::time::SimTime;
 use crate::transport::history::History;
 use crate::transport::outbox::RestSizes;
 use crate::transport::pool::Pools;
@@ -358,10 +358,13 @@ impl<'s> World<'s> {
         c: ClientId,
         direction: Direction,
         msg: &Msg,
-        start: Nanos,
-        done: Nanos,
+        start: SimTime,
+        done: SimTime,
     ) {
-        let (from, to) = (self.scenario.warmup, self.scenario.duration);
+        let (from, to) = (
+            SimTime::ZERO + self.scenario.warmup,
+            SimTime::ZERO + self.scenario.duration,
+        );
         let layers = LayerBytes {
             payload: msg.payload,
             framing: msg.framing,
@@ -370,7 +373,7 @@ impl<'s> World<'s> {
             retransmit: 0,
         }
         .within(start, done, from, to);
-        let queued = carried_within(msg.wire, start, done, to, Nanos::MAX);
+        let queued = carried_within(msg.wire, start, done, to, SimTime::MAX);
         self.recorder.queued_at_end(direction, queued);
         if let Some(invariants) = &mut self.invariants {
             let browser = self.clients[c].browser as usize;
@@ -397,7 +400,7 @@ impl<'s> World<'s> {
         if let Some(time) = acks.expired {
             self.count(
                 c,
-                SimTime::from_nanos(time),
+                time,
                 direction,
                 LayerBytes {
                     tcpip: header,
@@ -626,7 +629,13 @@ impl<'s> World<'s> {
         let recovery = sent.recovery;
         let wire = msg.wire;
         let msg_segments = msg.segments;
-        self.count_carried(c, direction, &msg, sent.start, sent.done);
+        self.count_carried(
+            c,
+            direction,
+            &msg,
+            SimTime::from_nanos(sent.start),
+            SimTime::from_nanos(sent.done),
+        );
         let partition_resends = sent.partition_resends;
         s.at(
             SimTime::from_nanos(arrival),

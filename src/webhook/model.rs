@@ -179,10 +179,10 @@ impl<'a> Webhook<'a> {
         let open = self.conns.get(conn)?;
         let r = open.receiver as usize;
         let d = direction.index();
-        let mut order = open.last_arrival[d];
+        let mut order = SimTime::from_nanos(open.last_arrival[d]);
         let path = &mut self.paths[r];
         let sent = path.links[d].transmit(
-            now,
+            SimTime::from_nanos(now),
             bytes.total(),
             0,
             &self.config.receivers[r].link[d],
@@ -193,14 +193,14 @@ impl<'a> Webhook<'a> {
         let carried = bytes.within(
             sent.start,
             sent.done,
-            self.config.warmup,
-            self.config.duration,
+            SimTime::from_nanos(self.config.warmup),
+            SimTime::from_nanos(self.config.duration),
         );
         self.tallies[r].bytes.direction_mut(direction).add(carried);
         if let Some(open) = self.conns.get_mut(conn) {
-            open.last_arrival[d] = order;
+            open.last_arrival[d] = order.as_nanos();
         }
-        Some(sent.arrival)
+        Some(sent.arrival.as_nanos())
     }
 
     fn sender_sends(
