@@ -62,7 +62,7 @@ struct Channel<M> {
     rtt: RttEstimator,
     /// Under a partition: (its end, when the first segment lost in it gets through); the
     /// rest of the connection's data follows it then.
-    partition_release: (Nanos, Nanos),
+    partition_release: (SimTime, SimTime),
 }
 
 impl<M> Default for Channel<M> {
@@ -72,7 +72,7 @@ impl<M> Default for Channel<M> {
             in_flight: VecDeque::new(),
             receiver_acks: AckState::default(),
             rtt: RttEstimator::default(),
-            partition_release: (0, 0),
+            partition_release: (SimTime::ZERO, SimTime::ZERO),
         }
     }
 }
@@ -152,11 +152,16 @@ impl<M: Carried> Connections<M> {
     ) -> (Sent, Nanos) {
         let d = transfer.direction.index();
         let channel = &mut self.slots[c].channels[d];
-        let sent = network.send(transfer, &channel.rtt, &mut channel.partition_release, now);
+        let sent = network.send(
+            transfer,
+            &channel.rtt,
+            &mut channel.partition_release,
+            SimTime::from_nanos(now),
+        );
         msg.sent(now, sent.recovery.retransmitted_segments > 0);
         channel.in_flight.push_back(msg);
         let last = &mut self.slots[owner].channels[d].last_arrival;
-        let arrival = sent.arrival.max(*last);
+        let arrival = sent.arrival.as_nanos().max(*last);
         *last = arrival;
         (sent, arrival)
     }
@@ -365,7 +370,7 @@ mod tests {
         // Tab 1 shares tab 0's connection but has its own access link here: its small
         // message would arrive first, and is held behind the owner's last arrival.
         let (sent, second) = conns.transmit(1, 0, &mut net, transfer(1, 100), piece(2, 1), 0);
-        assert_eq!(sent.arrival, 10_100_000);
+        assert_eq!(sent.arrival, SimTime::from_nanos(10_100_000));
         assert_eq!(second, first);
         let tcp = TCP;
         assert!(!conns.is_quiet(0));

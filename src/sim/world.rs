@@ -629,13 +629,7 @@ impl<'s> World<'s> {
         let recovery = sent.recovery;
         let wire = msg.wire;
         let msg_segments = msg.segments;
-        self.count_carried(
-            c,
-            direction,
-            &msg,
-            SimTime::from_nanos(sent.start),
-            SimTime::from_nanos(sent.done),
-        );
+        self.count_carried(c, direction, &msg, sent.start, sent.done);
         let partition_resends = sent.partition_resends;
         s.at(
             SimTime::from_nanos(arrival),

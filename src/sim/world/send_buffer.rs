@@ -37,7 +37,7 @@ impl World<'_> {
             return;
         };
         let browser = self.clients[c].browser as usize;
-        let free_at = self.network.busy_until(browser, Direction::Down);
+        let free_at = self.network.busy_until(browser, Direction::Down).as_nanos();
         let wire = msg.wire;
         let (queued, wake, overflow) = match self.connections.send_buffer_mut(c.index()).offer(
             msg,
@@ -92,7 +92,7 @@ impl World<'_> {
     /// The link may be free for `c`'s next waiting message.
     pub(super) fn link_free(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let browser = self.clients[c].browser as usize;
-        let free_at = self.network.busy_until(browser, Direction::Down);
+        let free_at = self.network.busy_until(browser, Direction::Down).as_nanos();
         match self
             .connections
             .send_buffer_mut(c.index())
@@ -104,7 +104,7 @@ impl World<'_> {
                 let r = self.replica_of(c);
                 self.fleet.server(r).buffered_changed(-(msg.wire as i64));
                 self.transmit(c, Direction::Down, msg, now, s);
-                let free_at = self.network.busy_until(browser, Direction::Down);
+                let free_at = self.network.busy_until(browser, Direction::Down).as_nanos();
                 if let Some(at) = self.connections.send_buffer_mut(c.index()).sent(free_at) {
                     s.at(SimTime::from_nanos(at), Event::LinkFree(c));
                 }
