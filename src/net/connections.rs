@@ -276,7 +276,7 @@ impl<M: Carried> Connections<M> {
         let streams = tabs
             .iter()
             .map(|&(t, busy)| (self.slots[t].idle, busy || !self.is_quiet(t)));
-        let verdict = idle::fired(&mut timer, open, streams, now, timeout);
+        let verdict = idle::fired(&mut timer, open, streams, SimTime::from_nanos(now), timeout);
         self.slots[c].idle = timer;
         verdict
     }
@@ -446,7 +446,7 @@ mod tests {
         let tcp = TCP;
         let mut net = network();
         let mut conns = Connections::new(2);
-        assert!(conns.idle_mut(0).answered(0));
+        assert!(conns.idle_mut(0).answered(SimTime::ZERO));
         // Tab 1's message is on its way over tab 0's connection when the timer fires.
         conns.transmit(1, 0, &mut net, transfer(1, 1000), piece(1, 1), 0);
         let tabs = [(0, false), (1, false)];
@@ -456,8 +456,11 @@ mod tests {
         );
         // It arrived and tab 1 answered at 10 s: the connection is idle from 85 s.
         conns.receive(1, Direction::Down, 11_000_000, None, &tcp);
-        conns.idle_mut(1).touch(10_000_000_000);
-        assert!(conns.idle_mut(0).answered(TIMEOUT), "disarmed when busy");
+        conns.idle_mut(1).touch(SimTime::from_nanos(10_000_000_000));
+        assert!(
+            conns.idle_mut(0).answered(SimTime::from_nanos(TIMEOUT)),
+            "disarmed when busy"
+        );
         assert_eq!(
             conns.idle_fired(0, true, &tabs, 2 * TIMEOUT, TIMEOUT),
             IdleVerdict::Close

@@ -220,10 +220,7 @@ impl World<'_> {
     /// The server answered `c`: its connection may now go idle (see [`crate::net::idle`]).
     pub(super) fn arm_idle_timer(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         if let Some(timeout) = self.scenario.server.keepalive_timeout
-            && self
-                .connections
-                .idle_mut(c.index())
-                .answered(now.as_nanos())
+            && self.connections.idle_mut(c.index()).answered(now)
         {
             s.after(timeout, Event::IdleTimeout(c));
         }
@@ -231,7 +228,7 @@ impl World<'_> {
 
     /// The connection was used at `now`.
     pub(super) fn touch(&mut self, c: ClientId, now: SimTime) {
-        self.connections.idle_mut(c.index()).touch(now.as_nanos());
+        self.connections.idle_mut(c.index()).touch(now);
     }
 
     /// The idle timer fired: the connection closes if it has been idle for the whole
@@ -261,9 +258,7 @@ impl World<'_> {
             .idle_fired(c.index(), open, &busy, now.as_nanos(), timeout)
         {
             IdleVerdict::Gone | IdleVerdict::Busy => {}
-            IdleVerdict::Rearm(deadline) => {
-                s.at(SimTime::from_nanos(deadline), Event::IdleTimeout(c))
-            }
+            IdleVerdict::Rearm(deadline) => s.at(deadline, Event::IdleTimeout(c)),
             IdleVerdict::Close => {
                 self.recorder.count(Count::IdleCloses, now);
                 self.close_connection(c, &tabs, now, s);
