@@ -176,7 +176,6 @@ impl<M: Carried> Waiting<M> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::Nanos;
 
     /// The instant `nanos` nanoseconds into the run.
     fn t(nanos: u64) -> SimTime {
@@ -197,8 +196,8 @@ mod tests {
         fn wire(&self) -> u64 {
             self.wire
         }
-        fn sent_time(&self) -> Nanos {
-            0
+        fn sent_time(&self) -> SimTime {
+            SimTime::ZERO
         }
         fn retransmitted(&self) -> bool {
             false
@@ -206,7 +205,7 @@ mod tests {
         fn acknowledged(&self) -> bool {
             true
         }
-        fn sent(&mut self, _at: Nanos, _retransmitted: bool) {}
+        fn sent(&mut self, _at: SimTime, _retransmitted: bool) {}
     }
 
     fn write(id: u32, wire: u64) -> Write {

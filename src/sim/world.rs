@@ -479,7 +479,7 @@ impl<'s> World<'s> {
             segments: 0,
             wire: 0,
             data: 0,
-            sent_at: 0,
+            sent_at: SimTime::ZERO,
             retransmitted: false,
         }
     }
@@ -507,7 +507,7 @@ impl<'s> World<'s> {
     pub(super) fn settle_acks(&mut self, c: ClientId, now: SimTime) {
         let owed = self
             .connections
-            .settle_acks(c.index(), now.as_nanos(), &self.scenario.tcp);
+            .settle_acks(c.index(), now, &self.scenario.tcp);
         for direction in [Direction::Down, Direction::Up] {
             self.count_pure_acks(c, owed[direction.index()], now, direction.reverse());
         }
@@ -554,12 +554,9 @@ impl<'s> World<'s> {
         }
         let (layers, segs) = self.layers(c, &msg);
         if msg.acknowledged() {
-            let acks = self.connections.before_send(
-                c.index(),
-                direction,
-                now.as_nanos(),
-                &self.scenario.tcp,
-            );
+            let acks = self
+                .connections
+                .before_send(c.index(), direction, now, &self.scenario.tcp);
             self.count_pure_acks(c, acks, now, direction);
         }
         // Its bytes count as the link carries them (see `transmit`).
@@ -618,21 +615,16 @@ impl<'s> World<'s> {
             path_latency: self.middleboxes.path(group).latency,
         };
         let owner = self.connection_owner(c).index();
-        let (sent, arrival) = self.connections.transmit(
-            c.index(),
-            owner,
-            &mut self.network,
-            transfer,
-            msg,
-            now.as_nanos(),
-        );
+        let (sent, arrival) =
+            self.connections
+                .transmit(c.index(), owner, &mut self.network, transfer, msg, now);
         let recovery = sent.recovery;
         let wire = msg.wire;
         let msg_segments = msg.segments;
         self.count_carried(c, direction, &msg, sent.start, sent.done);
         let partition_resends = sent.partition_resends;
         s.at(
-            SimTime::from_nanos(arrival),
+            arrival,
             match direction {
                 Direction::Down => Event::ArriveAtClient(c),
                 Direction::Up => Event::ArriveAtServer(c),
@@ -671,13 +663,9 @@ impl<'s> World<'s> {
             .network
             .needs_rtt(group, direction)
             .then(|| self.network.link(group, direction.reverse()).latency);
-        let (msg, acks) = self.connections.receive(
-            c.index(),
-            direction,
-            now.as_nanos(),
-            back,
-            &self.scenario.tcp,
-        );
+        let (msg, acks) =
+            self.connections
+                .receive(c.index(), direction, now, back, &self.scenario.tcp);
         self.clients[c].events_on_wire -= msg.events() as u64;
         self.count_pure_acks(c, acks, now, direction.reverse());
         msg

@@ -255,7 +255,7 @@ impl World<'_> {
             .collect();
         match self
             .connections
-            .idle_fired(c.index(), open, &busy, now.as_nanos(), timeout)
+            .idle_fired(c.index(), open, &busy, now, timeout)
         {
             IdleVerdict::Gone | IdleVerdict::Busy => {}
             IdleVerdict::Rearm(deadline) => s.at(deadline, Event::IdleTimeout(c)),
