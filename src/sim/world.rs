@@ -1133,7 +1133,7 @@ impl Model for World<'_> {
                 "{which} is saturated: at {:.3} s simulated it was offered {:.2} cores' worth of \
                  CPU work per second on {cores} core(s), and a job would wait {:.1} s for a core \
                  (more than {} s); its run queue only grows",
-                saturation.at as f64 / 1e9,
+                saturation.at.as_nanos() as f64 / 1e9,
                 saturation.offered_cores,
                 saturation.wait as f64 / 1e9,
                 crate::infra::server::SATURATION_WAIT / 1_000_000_000,

@@ -241,8 +241,10 @@ impl<'a> Webhook<'a> {
         let state = &mut self.pairs[pair as usize];
         state.record.attempts += 1;
         state.pending = true;
-        let done = self.sender.execute(now, self.config.sender.send_cost);
-        s.at(SimTime::from_nanos(done), Event::Send(pair));
+        let done = self
+            .sender
+            .execute(SimTime::from_nanos(now), self.config.sender.send_cost);
+        s.at(done, Event::Send(pair));
     }
 
     /// The attempt goes on the network: its timer starts, and it takes an idle connection

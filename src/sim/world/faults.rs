@@ -186,7 +186,9 @@ impl World<'_> {
             return false;
         };
         for (from, to) in voided {
-            self.recorder.series().cpu_void(from, to);
+            self.recorder
+                .series()
+                .cpu_void(from.as_nanos(), to.as_nanos());
         }
         self.strike(k, now, s);
         true
