@@ -361,10 +361,7 @@ impl<'s> World<'s> {
         start: SimTime,
         done: SimTime,
     ) {
-        let (from, to) = (
-            SimTime::ZERO + self.scenario.warmup,
-            SimTime::ZERO + self.scenario.duration,
-        );
+        let (from, to) = self.recorder.window();
         let layers = LayerBytes {
             payload: msg.payload,
             framing: msg.framing,
@@ -708,9 +705,7 @@ impl<'s> World<'s> {
         };
         let r = self.replica_of(c);
         let (cost, done) = self.fleet.run(r, work, endpoint, now);
-        self.recorder
-            .series()
-            .cpu((done - cost).as_nanos(), done.as_nanos());
+        self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
             Event::JobDone {

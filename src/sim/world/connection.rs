@@ -111,10 +111,10 @@ impl World<'_> {
                     return;
                 }
                 self.recorder.count(Count::ConnectionsOpened, now);
-                self.recorder.series().connection_opened(now.as_nanos());
+                self.recorder.series().connection_opened(now);
                 self.recorder
                     .series()
-                    .connections_now(now.as_nanos(), self.fleet.open_connections());
+                    .connections_now(now, self.fleet.open_connections());
                 self.start_lifetime(c, s);
                 self.send_down(c, MsgKind::SynAck, now, s);
             }
@@ -290,7 +290,7 @@ impl World<'_> {
         }
         self.recorder
             .series()
-            .connections_now(now.as_nanos(), self.fleet.open_connections());
+            .connections_now(now, self.fleet.open_connections());
         for t in tabs {
             self.settle_acks(*t, now);
             self.clients[*t].crashed = false;

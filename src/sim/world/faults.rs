@@ -186,9 +186,7 @@ impl World<'_> {
             return false;
         };
         for (from, to) in voided {
-            self.recorder
-                .series()
-                .cpu_void(from.as_nanos(), to.as_nanos());
+            self.recorder.series().cpu_void(from, to);
         }
         self.strike(k, now, s);
         true
