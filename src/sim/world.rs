@@ -436,13 +436,8 @@ impl<'s> World<'s> {
         let params = self.network.link(client.group as usize, direction);
         let end = now + params.serialization(bytes);
         let upload = direction == Direction::Up;
-        self.devices.transfer(
-            client.browser as usize,
-            now.as_nanos(),
-            end.as_nanos(),
-            upload,
-            bytes,
-        );
+        self.devices
+            .transfer(client.browser as usize, now, end, upload, bytes);
     }
 
     fn message(&self, c: ClientId, kind: MsgKind) -> Msg {
