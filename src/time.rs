@@ -29,7 +29,8 @@
 //! nanoseconds, on purpose: the results-time queries on the scenario's timeline
 //! (`replicas_in_service`, `down_count`, `down_intervals`, CPU utilisation, a group's radio
 //! report), the workload's and the event log's times, the radio state machine (handed
-//! nanoseconds by `energy::Devices`) and the webhook model, which converts at its calls.
+//! nanoseconds by `energy::Devices`) and the webhook outcome's records (the webhook model
+//! itself runs on `SimTime`).
 //!
 //! Owns: the time types and their arithmetic. Does not own: how a duration is written in
 //! a scenario ([`crate::units`]) nor the clock of a run (the engine's scheduler).
