@@ -107,7 +107,9 @@ impl<M: Carried> Waiting<M> {
         }
     }
 
-    /// The buffer is over `spec`'s limit: what its policy does.
+    /// The buffer is over `spec`'s limit: what its policy does. Out of line: a rare path,
+    /// kept out of the caller's write path (inlined, it cost every write instructions).
+    #[inline(never)]
     pub fn overflow(&mut self, spec: SendBuffer) -> Overflow<M> {
         match spec.policy {
             SlowConsumerPolicy::Buffer => Overflow::Keep,
