@@ -20,7 +20,7 @@ use crate::ids::{ClientId, ProxyId};
 use crate::infra::buffering::{Buffers, Flush};
 use crate::metrics::{ProxyResult, fixed};
 use crate::net::idle::{self, IdleTimer, IdleVerdict};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// What the middleboxes on a group's path do, as the hot path needs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -164,7 +164,7 @@ impl<M> Middleboxes<M> {
     /// idle. When the path has an idle timeout and no timer event of `c` is pending, the
     /// delay after which one must fire (the timeout).
     #[inline]
-    pub fn traffic(&mut self, group: usize, c: ClientId, now: Nanos) -> Option<Nanos> {
+    pub fn traffic(&mut self, group: usize, c: ClientId, now: SimTime) -> Option<Nanos> {
         let timeout = self.paths[group].idle_timeout?;
         self.idle_timer(c).answered(now).then_some(timeout)
     }
@@ -181,7 +181,7 @@ impl<M> Middleboxes<M> {
         c: ClientId,
         open: bool,
         busy: bool,
-        now: Nanos,
+        now: SimTime,
     ) -> Option<IdleVerdict> {
         let timeout = self.paths[group].idle_timeout?;
         let timer = self.idle_timer(c);
@@ -389,6 +389,11 @@ mod tests {
     }
     const SECOND: Nanos = 1_000_000_000;
 
+    /// The instant `seconds` seconds into the run.
+    fn t(seconds: u64) -> SimTime {
+        SimTime::from_nanos(seconds * SECOND)
+    }
+
     /// Group 0's path closes connections silent for 60 s; group 1's never.
     fn with_idle_timeout() -> Middleboxes<&'static str> {
         let idle = Path {
@@ -402,37 +407,41 @@ mod tests {
     fn the_first_bytes_arm_the_idle_timer_and_later_ones_only_move_its_deadline() {
         let mut m = with_idle_timeout();
         let c = ClientId::new(3);
-        assert_eq!(m.traffic(0, c, 0), Some(60 * SECOND), "armed: fire in 60 s");
-        assert_eq!(m.traffic(0, c, 10 * SECOND), None, "pending already");
         assert_eq!(
-            m.traffic(0, ClientId::new(0), 5 * SECOND),
+            m.traffic(0, c, t(0)),
+            Some(60 * SECOND),
+            "armed: fire in 60 s"
+        );
+        assert_eq!(m.traffic(0, c, t(10)), None, "pending already");
+        assert_eq!(
+            m.traffic(0, ClientId::new(0), t(5)),
             Some(60 * SECOND),
             "each client has its own timer"
         );
         // Fired at 60 s; silent since 10 s: look again at 70 s, then close.
         assert_eq!(
-            m.idle_fired(0, c, true, false, 60 * SECOND),
-            Some(IdleVerdict::Rearm(70 * SECOND))
+            m.idle_fired(0, c, true, false, t(60)),
+            Some(IdleVerdict::Rearm(t(70)))
         );
         assert_eq!(
-            m.idle_fired(0, c, true, false, 70 * SECOND),
+            m.idle_fired(0, c, true, false, t(70)),
             Some(IdleVerdict::Close)
         );
-        assert_eq!(m.traffic(0, c, 80 * SECOND), Some(60 * SECOND), "re-armed");
+        assert_eq!(m.traffic(0, c, t(80)), Some(60 * SECOND), "re-armed");
     }
 
     #[test]
     fn a_busy_connection_is_looked_at_again_and_a_closed_one_is_gone() {
         let mut m = with_idle_timeout();
         let c = ClientId::new(0);
-        m.traffic(0, c, 0);
+        m.traffic(0, c, t(0));
         assert_eq!(
-            m.idle_fired(0, c, true, true, 60 * SECOND),
-            Some(IdleVerdict::Rearm(120 * SECOND)),
+            m.idle_fired(0, c, true, true, t(60)),
+            Some(IdleVerdict::Rearm(t(120))),
             "busy: a full timeout later"
         );
         assert_eq!(
-            m.idle_fired(0, c, false, false, 120 * SECOND),
+            m.idle_fired(0, c, false, false, t(120)),
             Some(IdleVerdict::Gone)
         );
     }
@@ -441,8 +450,8 @@ mod tests {
     fn a_path_without_an_idle_timeout_keeps_no_timer() {
         let mut m = with_idle_timeout();
         let c = ClientId::new(9);
-        assert_eq!(m.traffic(1, c, 0), None);
-        assert_eq!(m.idle_fired(1, c, true, false, 60 * SECOND), None);
+        assert_eq!(m.traffic(1, c, t(0)), None);
+        assert_eq!(m.idle_fired(1, c, true, false, t(60)), None);
         assert!(m.idle.is_empty(), "nothing kept per client");
     }
 }

@@ -19,14 +19,14 @@
 //! [`crate::net::handshake::fin_exchange`]; a middlebox's close and what the client does
 //! then are the simulation's).
 
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// One connection's idle timer, in one word: eight bytes per connection (or per client, in
 /// a middlebox's side table).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct IdleTimer {
-    /// The connection's last use (a request's arrival or a response) in nanoseconds, with
-    /// [`ARMED`] set while a timer event is pending.
+    /// The connection's last use (a request's arrival or a response) in nanoseconds since
+    /// the run began, with [`ARMED`] set while a timer event is pending.
     word: u64,
 }
 
@@ -42,7 +42,7 @@ pub enum IdleVerdict {
     /// A tab on it is busy: leave it; the next response arms the timer again.
     Busy,
     /// Used since the timer was set: it fires again at this time.
-    Rearm(Nanos),
+    Rearm(SimTime),
     /// Idle for the whole timeout: close it.
     Close,
 }
@@ -50,7 +50,8 @@ pub enum IdleVerdict {
 impl IdleTimer {
     /// The connection was used at `now`.
     #[inline]
-    pub fn touch(&mut self, now: Nanos) {
+    pub fn touch(&mut self, now: SimTime) {
+        let now = now.as_nanos();
         debug_assert!(now < ARMED, "a time beyond 2^63 ns");
         self.word = now | (self.word & ARMED);
     }
@@ -74,7 +75,8 @@ impl IdleTimer {
     /// connection may now go idle: true when a timer event must be set, one timeout from
     /// now (none is pending).
     #[inline]
-    pub fn answered(&mut self, now: Nanos) -> bool {
+    pub fn answered(&mut self, now: SimTime) -> bool {
+        let now = now.as_nanos();
         debug_assert!(now < ARMED, "a time beyond 2^63 ns");
         let was_armed = self.armed();
         self.word = now | ARMED;
@@ -83,8 +85,8 @@ impl IdleTimer {
 
     /// When this stream's timeout of `timeout` runs out, unless it is used before.
     #[inline]
-    pub fn deadline(&self, timeout: Nanos) -> Nanos {
-        (self.word & !ARMED) + timeout
+    pub fn deadline(&self, timeout: Nanos) -> SimTime {
+        SimTime::from_nanos(self.word & !ARMED) + timeout
     }
 }
 
@@ -95,14 +97,14 @@ pub fn fired(
     timer: &mut IdleTimer,
     open: bool,
     tabs: impl IntoIterator<Item = (IdleTimer, bool)>,
-    now: Nanos,
+    now: SimTime,
     timeout: Nanos,
 ) -> IdleVerdict {
     timer.set_armed(false);
     if !open {
         return IdleVerdict::Gone;
     }
-    let mut deadline = 0;
+    let mut deadline = SimTime::ZERO;
     for (tab, busy) in tabs {
         if busy {
             return IdleVerdict::Busy;
@@ -128,7 +130,7 @@ pub fn fired_in_middlebox(
     timer: &mut IdleTimer,
     open: bool,
     busy: bool,
-    now: Nanos,
+    now: SimTime,
     timeout: Nanos,
 ) -> IdleVerdict {
     match fired(timer, open, [(*timer, busy)], now, timeout) {
@@ -148,32 +150,37 @@ mod tests {
     /// nginx's default `keepalive_timeout`, 75 s.
     const TIMEOUT: Nanos = 75 * SECOND;
 
+    /// The instant `seconds` seconds into the run.
+    fn t(seconds: u64) -> SimTime {
+        SimTime::from_nanos(seconds * SECOND)
+    }
+
     #[test]
     fn a_response_arms_one_timer_and_later_ones_only_move_the_deadline() {
         let mut timer = IdleTimer::default();
-        assert!(timer.answered(SECOND));
+        assert!(timer.answered(t(1)));
         // A poll answered every second: no new timer event, only a later deadline.
-        for t in 2..=10 {
-            assert!(!timer.answered(t * SECOND));
+        for s in 2..=10 {
+            assert!(!timer.answered(t(s)));
         }
-        assert_eq!(timer.deadline(TIMEOUT), 85 * SECOND);
+        assert_eq!(timer.deadline(TIMEOUT), t(85));
     }
 
     #[test]
     fn a_timer_that_fires_early_is_set_again_for_the_real_deadline() {
         let mut timer = IdleTimer::default();
-        timer.answered(SECOND);
-        timer.touch(10 * SECOND);
+        timer.answered(t(1));
+        timer.touch(t(10));
         // Set at 1 s for 76 s; the connection was used at 10 s: idle until 85 s.
         let tabs = [(timer, false)];
         assert_eq!(
-            fired(&mut timer, true, tabs, 76 * SECOND, TIMEOUT),
-            IdleVerdict::Rearm(85 * SECOND)
+            fired(&mut timer, true, tabs, t(76), TIMEOUT),
+            IdleVerdict::Rearm(t(85))
         );
-        assert!(!timer.answered(20 * SECOND), "the re-set event is pending");
+        assert!(!timer.answered(t(20)), "the re-set event is pending");
         let tabs = [(timer, false)];
         assert_eq!(
-            fired(&mut timer, true, tabs, 95 * SECOND, TIMEOUT),
+            fired(&mut timer, true, tabs, t(95), TIMEOUT),
             IdleVerdict::Close
         );
     }
@@ -181,49 +188,50 @@ mod tests {
     #[test]
     fn a_shared_connection_waits_for_its_latest_stream_and_a_busy_one_is_left_alone() {
         let mut owner = IdleTimer::default();
-        owner.answered(0);
+        owner.answered(t(0));
         let mut other = IdleTimer::default();
-        other.touch(30 * SECOND);
+        other.touch(t(30));
         // Set at 0 s, fired at 75 s; the other tab's stream was used at 30 s.
         let tabs = [(owner, false), (other, false)];
         assert_eq!(
-            fired(&mut owner, true, tabs, 75 * SECOND, TIMEOUT),
-            IdleVerdict::Rearm(105 * SECOND)
+            fired(&mut owner, true, tabs, t(75), TIMEOUT),
+            IdleVerdict::Rearm(t(105))
         );
         // One tab has a request out: no close, and no timer until the next response.
         let tabs = [(owner, false), (other, true)];
         assert_eq!(
-            fired(&mut owner, true, tabs, 105 * SECOND, TIMEOUT),
+            fired(&mut owner, true, tabs, t(105), TIMEOUT),
             IdleVerdict::Busy
         );
         assert!(
-            owner.answered(110 * SECOND),
+            owner.answered(t(110)),
             "disarmed: the next response sets it"
         );
         let tabs = [(owner, false)];
         assert_eq!(
-            fired(&mut owner, false, tabs, 185 * SECOND, TIMEOUT),
+            fired(&mut owner, false, tabs, t(185), TIMEOUT),
             IdleVerdict::Gone
         );
         assert!(
-            owner.answered(190 * SECOND),
+            owner.answered(t(190)),
             "a closed connection's timer is disarmed too"
         );
     }
+
     #[test]
     fn the_timer_keeps_to_one_word_and_its_flag_leaves_the_time_alone() {
         assert_eq!(size_of::<IdleTimer>(), 8);
         let mut timer = IdleTimer::default();
-        assert!(timer.answered(7 * SECOND));
-        timer.touch(9 * SECOND);
-        assert!(!timer.answered(9 * SECOND), "touching keeps it armed");
-        assert_eq!(timer.deadline(TIMEOUT), 84 * SECOND);
+        assert!(timer.answered(t(7)));
+        timer.touch(t(9));
+        assert!(!timer.answered(t(9)), "touching keeps it armed");
+        assert_eq!(timer.deadline(TIMEOUT), t(84));
         let tabs = [(timer, false)];
         assert_eq!(
-            fired(&mut timer, true, tabs, 84 * SECOND, TIMEOUT),
+            fired(&mut timer, true, tabs, t(84), TIMEOUT),
             IdleVerdict::Close
         );
-        assert_eq!(timer.deadline(0), 9 * SECOND, "disarmed, the time is kept");
+        assert_eq!(timer.deadline(0), t(9), "disarmed, the time is kept");
     }
 
     /// nginx's `proxy_read_timeout`, 60 s (the middlebox tests' timeout).
@@ -232,50 +240,41 @@ mod tests {
     #[test]
     fn a_middlebox_closes_a_connection_silent_for_its_whole_timeout() {
         let mut timer = IdleTimer::default();
-        assert!(timer.answered(0), "the first message arms it");
-        assert!(
-            !timer.answered(20 * SECOND),
-            "pending: only the deadline moves"
-        );
+        assert!(timer.answered(t(0)), "the first message arms it");
+        assert!(!timer.answered(t(20)), "pending: only the deadline moves");
         // Fired at 60 s, one timeout after the first message; silent since 20 s.
         assert_eq!(
-            fired_in_middlebox(&mut timer, true, false, 60 * SECOND, PROXY_TIMEOUT),
-            IdleVerdict::Rearm(80 * SECOND)
+            fired_in_middlebox(&mut timer, true, false, t(60), PROXY_TIMEOUT),
+            IdleVerdict::Rearm(t(80))
         );
         assert_eq!(
-            fired_in_middlebox(&mut timer, true, false, 80 * SECOND, PROXY_TIMEOUT),
+            fired_in_middlebox(&mut timer, true, false, t(80), PROXY_TIMEOUT),
             IdleVerdict::Close
         );
-        assert!(
-            timer.answered(81 * SECOND),
-            "fired: the next message arms it"
-        );
+        assert!(timer.answered(t(81)), "fired: the next message arms it");
     }
 
     #[test]
     fn a_middlebox_looks_again_a_full_timeout_after_a_busy_connection() {
         let mut timer = IdleTimer::default();
-        timer.answered(0);
+        timer.answered(t(0));
         // Silent for the whole timeout but busy (a job in the server's CPU): not closed,
         // and looked at again a full timeout later, not at its (past) deadline.
         assert_eq!(
-            fired_in_middlebox(&mut timer, true, true, 70 * SECOND, PROXY_TIMEOUT),
-            IdleVerdict::Rearm(130 * SECOND)
+            fired_in_middlebox(&mut timer, true, true, t(70), PROXY_TIMEOUT),
+            IdleVerdict::Rearm(t(130))
         );
-        assert!(
-            !timer.answered(100 * SECOND),
-            "re-armed: an event is pending"
-        );
+        assert!(!timer.answered(t(100)), "re-armed: an event is pending");
         // Busy again before its deadline at 160 s: a full timeout from now still.
         assert_eq!(
-            fired_in_middlebox(&mut timer, true, true, 130 * SECOND, PROXY_TIMEOUT),
-            IdleVerdict::Rearm(190 * SECOND)
+            fired_in_middlebox(&mut timer, true, true, t(130), PROXY_TIMEOUT),
+            IdleVerdict::Rearm(t(190))
         );
         assert_eq!(
-            fired_in_middlebox(&mut timer, false, true, 190 * SECOND, PROXY_TIMEOUT),
+            fired_in_middlebox(&mut timer, false, true, t(190), PROXY_TIMEOUT),
             IdleVerdict::Gone,
             "a closed connection is gone, busy or not"
         );
-        assert!(timer.answered(200 * SECOND), "gone: disarmed");
+        assert!(timer.answered(t(200)), "gone: disarmed");
     }
 }

@@ -128,7 +128,7 @@ impl World<'_> {
                 );
                 let radio = self.scenario.links[to as usize].radio;
                 self.devices
-                    .switch(group as usize, radio.map(|r| r.params), now.as_nanos());
+                    .switch(group as usize, radio.map(|r| r.params), now);
                 self.strike(k, now, s);
             }
             FaultKind::Restart { proxy, down_for } => {

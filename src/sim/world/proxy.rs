@@ -34,7 +34,7 @@ impl World<'_> {
     #[inline]
     pub(super) fn proxy_traffic(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let group = self.clients[c].group as usize;
-        if let Some(after) = self.middleboxes.traffic(group, c, now.as_nanos()) {
+        if let Some(after) = self.middleboxes.traffic(group, c, now) {
             s.after(after, Event::ProxyIdle(c));
         }
     }
@@ -47,13 +47,10 @@ impl World<'_> {
             self.clients[c].connection.open,
         );
         let busy = open && self.is_busy(c);
-        match self
-            .middleboxes
-            .idle_fired(group, c, open, busy, now.as_nanos())
-        {
+        match self.middleboxes.idle_fired(group, c, open, busy, now) {
             Some(IdleVerdict::Close) => {}
             Some(IdleVerdict::Rearm(at)) => {
-                s.at(SimTime::from_nanos(at), Event::ProxyIdle(c));
+                s.at(at, Event::ProxyIdle(c));
                 return;
             }
             // Closed already (a middlebox never leaves a busy connection alone), or no
@@ -173,7 +170,7 @@ impl World<'_> {
     ) {
         self.transports[c].request_answered();
         self.recorder.count(Count::Reconnects, now);
-        self.recorder.series().reconnect(now.as_nanos());
+        self.recorder.series().reconnect(now);
         s.after(delay, Event::ClientTimer(c));
     }
 
