@@ -179,6 +179,66 @@ impl EventNo {
     }
 }
 
+/// A generation: the number of connections a client has opened, or of holds its long-poll
+/// requests have had, so far. A timer or a job set for one generation carries it and is
+/// void when it meets a later one. Not an index: it counts up ([`Generation::next`], which
+/// wraps) and is only compared for equality.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct Generation(u32);
+
+impl Generation {
+    /// No generation: what a per-client record holds before it has seen any (a run never
+    /// counts that far).
+    pub const NONE: Generation = Generation(u32::MAX);
+
+    /// The generation with number `n`.
+    #[inline]
+    pub const fn new(n: u32) -> Self {
+        Generation(n)
+    }
+
+    /// Its number.
+    #[inline]
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+
+    /// The generation after this one (after `u32::MAX` comes 0).
+    #[inline]
+    #[must_use]
+    pub const fn next(self) -> Self {
+        Generation(self.0.wrapping_add(1))
+    }
+
+    /// Its low `bits` bits: what a packed field of that width keeps of it.
+    #[inline]
+    #[must_use]
+    pub const fn low_bits(self, bits: u32) -> Self {
+        Generation(self.0 & ((1 << bits) - 1))
+    }
+}
+
+/// Printed as its bare number.
+impl fmt::Debug for Generation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Generation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl From<Generation> for u32 {
+    #[inline]
+    fn from(g: Generation) -> u32 {
+        g.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +304,24 @@ mod tests {
     #[should_panic(expected = "fewer than 2^32 of replicas")]
     fn an_index_past_32_bits_is_refused() {
         ReplicaId::at(1 << 32);
+    }
+
+    #[test]
+    fn a_generation_counts_up_wraps_and_prints_as_its_number() {
+        assert_eq!(Generation::default().next(), Generation::new(1));
+        assert_eq!(Generation::new(u32::MAX).next(), Generation::new(0));
+        assert_eq!(Generation::NONE, Generation::new(u32::MAX));
+        assert!(Generation::new(1) < Generation::new(2));
+        assert_eq!(
+            Generation::new((1 << 27) + 5).low_bits(27),
+            Generation::new(5)
+        );
+        assert_eq!(Generation::new(7).low_bits(27), Generation::new(7));
+        assert_eq!(
+            format!("{:?} {}", Some(Generation::new(3)), Generation::new(3)),
+            "Some(3) 3"
+        );
+        assert_eq!(u32::from(Generation::new(9)), 9);
+        assert_eq!(size_of::<Generation>(), size_of::<u32>());
     }
 }

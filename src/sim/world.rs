@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::build;
-use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
+use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
 use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
@@ -984,7 +984,7 @@ impl<'s> World<'s> {
         let connection = &mut self.clients[c].connection;
         let accept = !std::mem::replace(&mut connection.accepted, true);
         connection.request_in_job = true;
-        let generation = connection.generation & EVENT_MASK;
+        let generation = Job::kept(connection.generation);
         self.start_job(c, Job::Request(generation), accept, now, s);
     }
 
@@ -1082,7 +1082,7 @@ impl<'s> World<'s> {
             Job::Request(generation) => {
                 let connection = &mut self.clients[c].connection;
                 connection.request_in_job = false;
-                let current = connection.open && connection.generation & EVENT_MASK == generation;
+                let current = connection.open && Job::kept(connection.generation) == generation;
                 if !current {
                     // Its connection closed under it (a refusal on a shared HTTP/2
                     // connection): the client has taken its failure path already.
@@ -1102,7 +1102,7 @@ impl<'s> World<'s> {
             Job::Keepalive if !self.transports[c].is_streaming() => {}
             Job::Answer(generation) => {
                 let held = self.transports[c].hold_generation();
-                let current = held & EVENT_MASK == generation;
+                let current = Job::kept(held) == generation;
                 self.tell(c, Input::AnswerReady { current }, now, s)
             }
             Job::Keepalive => self.send_down(c, MsgKind::Keepalive, now, s),

@@ -18,6 +18,7 @@
 use super::World;
 
 use crate::engine::Scheduler;
+use crate::ids::Generation;
 use crate::metrics::ProxyResult;
 use crate::metrics::recorder::Count;
 use crate::net::lifetime::{self, Due};
@@ -133,7 +134,7 @@ impl World<'_> {
     pub(super) fn close_when_quiet(
         &mut self,
         c: ClientId,
-        generation: u32,
+        generation: Generation,
         reason: u32,
         now: SimTime,
         s: &mut Scheduler<Event>,
