@@ -146,6 +146,13 @@ id_type!(
     "fault"
 );
 
+id_type!(
+    /// A client group (the scenario's `clients:` entries: a link profile, a path, a
+    /// count of browsers): its index among the scenario's groups.
+    GroupId,
+    "group"
+);
+
 impl ClientId {
     /// The clients `0..count`, in order.
     pub fn all(count: usize) -> impl DoubleEndedIterator<Item = ClientId> + Clone {
@@ -168,6 +175,13 @@ impl ReplicaId {
     /// The replicas `0..count`, in order.
     pub fn all(count: u32) -> impl DoubleEndedIterator<Item = ReplicaId> + Clone {
         (0..count).map(ReplicaId)
+    }
+}
+
+impl GroupId {
+    /// The groups `0..count`, in order.
+    pub fn all(count: usize) -> impl DoubleEndedIterator<Item = GroupId> + Clone {
+        (0..count).map(GroupId::at)
     }
 }
 
@@ -274,6 +288,18 @@ mod tests {
         v.as_mut_slice()[TopicId::new(1)] = 'y';
         assert_eq!(v[EventNo::new(1)], 'y');
         assert_eq!(v[FaultId::at(0)], 'a');
+        assert_eq!(v[GroupId::new(2)], 'z');
+        assert_eq!(
+            GroupId::all(3)
+                .rev()
+                .map(GroupId::index)
+                .collect::<Vec<_>>(),
+            [2, 1, 0]
+        );
+        assert_eq!(
+            format!("{:?}", [GroupId::new(0), GroupId::new(4)]),
+            "[0, 4]"
+        );
         // An event trace prints `Restart(2)`, `Fault(7)`, `Created(11)`: bare numbers.
         assert_eq!(format!("{:?}", Some(ReplicaId::new(2))), "Some(2)");
         assert_eq!(format!("{:?} {}", FaultId::new(7), FaultId::new(7)), "7 7");

@@ -10,7 +10,7 @@
 //! (their timers and bytes are the simulation's), nor how a path is read from the scenario
 //! (the simulation hands each group's [`Path`] in, already resolved).
 
-use crate::ids::{ClientId, ProxyId};
+use crate::ids::{ClientId, GroupId, ProxyId};
 use crate::infra::buffering::{Buffers, Flush};
 use crate::metrics::{ProxyResult, fixed};
 use crate::time::Nanos;
@@ -85,14 +85,14 @@ impl<M> Middleboxes<M> {
 
     /// What group `group`'s path does.
     #[inline]
-    pub fn path(&self, group: usize) -> &Path {
+    pub fn path(&self, group: GroupId) -> &Path {
         &self.paths[group]
     }
 
     /// Whether a new connection of group `group` gets through: not while the balancer or a
     /// proxy on the path restarts, nor past a proxy's capacity (counted as a refusal when
     /// `in_window`). An admitted connection still has to be [`Self::opened`].
-    pub fn admits(&mut self, group: usize, in_window: bool) -> bool {
+    pub fn admits(&mut self, group: GroupId, in_window: bool) -> bool {
         let path = &self.paths[group];
         if self.balancer_down || path.proxies.iter().any(|p| self.proxy_down[*p]) {
             return false;
@@ -107,7 +107,7 @@ impl<M> Middleboxes<M> {
     }
 
     /// A connection of group `group` is open through its proxies.
-    pub fn opened(&mut self, group: usize) {
+    pub fn opened(&mut self, group: GroupId) {
         for p in &self.paths[group].proxies {
             let stats = &mut self.stats[*p];
             stats.open += 1;
@@ -116,14 +116,14 @@ impl<M> Middleboxes<M> {
     }
 
     /// A connection of group `group` that was [`Self::opened`] closed.
-    pub fn closed(&mut self, group: usize) {
+    pub fn closed(&mut self, group: GroupId) {
         for p in &self.paths[group].proxies {
             self.stats[*p].open -= 1;
         }
     }
 
     /// A request of group `group` went through its proxies (in the window).
-    pub fn saw_request(&mut self, group: usize) {
+    pub fn saw_request(&mut self, group: GroupId) {
         for p in &self.paths[group].proxies {
             self.stats[*p].requests += 1;
         }
@@ -131,19 +131,19 @@ impl<M> Middleboxes<M> {
 
     /// The path's idle timeout, its maximum lifetime or its denial closed a connection of
     /// group `group` (in the window): the proxy responsible counts it.
-    pub fn idle_closed(&mut self, group: usize) {
+    pub fn idle_closed(&mut self, group: GroupId) {
         if let Some(p) = self.paths[group].idle_closer {
             self.stats[p].idle_closes += 1;
         }
     }
 
-    pub fn lifetime_closed(&mut self, group: usize) {
+    pub fn lifetime_closed(&mut self, group: GroupId) {
         if let Some(p) = self.paths[group].lifetime_closer {
             self.stats[p].lifetime_closes += 1;
         }
     }
 
-    pub fn denied(&mut self, group: usize) {
+    pub fn denied(&mut self, group: GroupId) {
         if let Some(p) = self.paths[group].denier {
             self.stats[p].denied += 1;
         }
@@ -154,7 +154,7 @@ impl<M> Middleboxes<M> {
     /// gathered. Returns the messages to forward now: none while the buffer fills, all of
     /// them in the order they came when it is full (`msg` alone on a path that does not
     /// buffer).
-    pub fn buffer(&mut self, group: usize, c: ClientId, msg: M, bytes: u64) -> Vec<M> {
+    pub fn buffer(&mut self, group: GroupId, c: ClientId, msg: M, bytes: u64) -> Vec<M> {
         let path = &self.paths[group];
         let Some(flush) = path.buffering else {
             return vec![msg];
@@ -220,6 +220,10 @@ impl<M> Middleboxes<M> {
 mod tests {
     use super::*;
 
+    /// The office's two groups.
+    const G0: GroupId = GroupId::new(0);
+    const G1: GroupId = GroupId::new(1);
+
     /// Two proxies: group 0 through both (the first holds at most two connections),
     /// group 1 direct.
     fn office() -> Middleboxes<&'static str> {
@@ -243,14 +247,14 @@ mod tests {
     fn a_full_proxy_refuses_and_counts_in_the_window() {
         let mut m = office();
         for _ in 0..2 {
-            assert!(m.admits(0, true));
-            m.opened(0);
+            assert!(m.admits(G0, true));
+            m.opened(G0);
         }
-        assert!(!m.admits(0, true));
-        assert!(!m.admits(0, false), "refused, but outside the window");
-        assert!(m.admits(1, true), "the direct group passes no proxy");
-        m.closed(0);
-        assert!(m.admits(0, true));
+        assert!(!m.admits(G0, true));
+        assert!(!m.admits(G0, false), "refused, but outside the window");
+        assert!(m.admits(G1, true), "the direct group passes no proxy");
+        m.closed(G0);
+        assert!(m.admits(G0, true));
         let r = result(&m);
         assert_eq!(
             (r[0].refused, r[0].peak_connections, r[0].connections_at_end),
@@ -263,13 +267,13 @@ mod tests {
     fn a_restart_refuses_everything_through_it() {
         let mut m = office();
         m.set_down(Some(ProxyId::new(1)), true);
-        assert!(!m.admits(0, true));
-        assert!(m.admits(1, true));
+        assert!(!m.admits(G0, true));
+        assert!(m.admits(G1, true));
         m.set_down(None, true);
-        assert!(!m.admits(1, true), "the balancer is on every path");
+        assert!(!m.admits(G1, true), "the balancer is on every path");
         m.set_down(None, false);
         m.set_down(Some(ProxyId::new(1)), false);
-        assert!(m.admits(0, true));
+        assert!(m.admits(G0, true));
         assert_eq!(
             result(&m)[0].refused,
             0,
@@ -280,15 +284,15 @@ mod tests {
     #[test]
     fn closes_denials_and_buffering_are_credited_to_the_responsible_proxy() {
         let mut m = office();
-        m.idle_closed(0);
-        m.lifetime_closed(0);
-        m.denied(0);
-        m.idle_closed(1);
-        m.saw_request(0);
-        m.saw_request(0);
-        assert!(m.buffer(0, ClientId::new(7), "a", 300).is_empty());
-        assert_eq!(m.buffer(0, ClientId::new(7), "b", 500), ["a", "b"]);
-        assert!(m.buffer(0, ClientId::new(7), "c", 100).is_empty());
+        m.idle_closed(G0);
+        m.lifetime_closed(G0);
+        m.denied(G0);
+        m.idle_closed(G1);
+        m.saw_request(G0);
+        m.saw_request(G0);
+        assert!(m.buffer(G0, ClientId::new(7), "a", 300).is_empty());
+        assert_eq!(m.buffer(G0, ClientId::new(7), "b", 500), ["a", "b"]);
+        assert!(m.buffer(G0, ClientId::new(7), "c", 100).is_empty());
         let r = result(&m);
         assert_eq!(
             (r[0].lifetime_closes, r[0].denied, r[0].idle_closes),
@@ -305,11 +309,11 @@ mod tests {
     #[test]
     fn buffering_holds_until_the_flush_size_and_keeps_the_peak_per_proxy() {
         let mut m = office();
-        assert!(m.buffer(0, ClientId::new(1), "a", 500).is_empty());
-        assert!(m.buffer(0, ClientId::new(2), "b", 700).is_empty());
+        assert!(m.buffer(G0, ClientId::new(1), "a", 500).is_empty());
+        assert!(m.buffer(G0, ClientId::new(2), "b", 700).is_empty());
         assert!(m.holds(ClientId::new(1)) && m.holds(ClientId::new(2)));
         assert_eq!(
-            m.buffer(0, ClientId::new(1), "c", 300),
+            m.buffer(G0, ClientId::new(1), "c", 300),
             ["a", "c"],
             "client 1's buffer filled: its bytes leave in order"
         );
@@ -326,7 +330,7 @@ mod tests {
             "the other proxy buffers nothing"
         );
         assert_eq!(
-            m.buffer(1, ClientId::new(3), "d", 10),
+            m.buffer(G1, ClientId::new(3), "d", 10),
             ["d"],
             "a direct path passes at once"
         );

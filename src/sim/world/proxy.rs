@@ -29,9 +29,7 @@ impl World<'_> {
     /// The shortest idle timeout on `c`'s path: its proxy's and the load balancer's.
     #[inline]
     fn middlebox_idle_timeout(&self, c: ClientId) -> Option<Nanos> {
-        self.middleboxes
-            .path(self.clients[c].group as usize)
-            .idle_timeout
+        self.middleboxes.path(self.clients[c].group).idle_timeout
     }
 
     /// Bytes crossed the proxy or balancer for `c` at `now`: the connection is not idle.
@@ -70,7 +68,7 @@ impl World<'_> {
         }
         if self.in_window(now) {
             self.recorder.count(Count::ProxyCloses, now);
-            let group = self.clients[c].group as usize;
+            let group = self.clients[c].group;
             self.middleboxes.idle_closed(group);
         }
         self.drop_connection(c, now, s);
@@ -103,7 +101,7 @@ impl World<'_> {
     /// A new connection of `c` was accepted: its proxies' maximum lifetime starts, and so
     /// does the server's maximum connection age (see [`crate::net::lifetime`]).
     pub(super) fn start_lifetime(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         let generation = self.clients[c].connection.generation;
         let max_lifetime = self.middleboxes.path(group).max_lifetime;
         let planned = self.lifetimes.plan(max_lifetime, self.is_rest(c));
@@ -159,7 +157,7 @@ impl World<'_> {
         if self.in_window(now) {
             if reason == CloseReason::Lifetime as u32 {
                 self.recorder.count(Count::LifetimeCloses, now);
-                let group = self.clients[c].group as usize;
+                let group = self.clients[c].group;
                 self.middleboxes.lifetime_closed(group);
             } else if reason == CloseReason::Age as u32 {
                 self.recorder.count(Count::AgeCloses, now);
@@ -187,7 +185,7 @@ impl World<'_> {
 
     /// Counts a request through each proxy on `c`'s path.
     pub(super) fn proxies_saw_request(&mut self, c: ClientId) {
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         self.middleboxes.saw_request(group);
     }
 

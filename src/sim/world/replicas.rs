@@ -32,7 +32,7 @@ impl World<'_> {
     /// Returns false when the connection is refused: a proxy on the path or the chosen
     /// replica is at its limit.
     pub(super) fn client_connection_opened(&mut self, c: ClientId, now: SimTime) -> bool {
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         // A restarting balancer or proxy on the way refuses it, as does a full proxy.
         if !self.middleboxes.admits(group, self.in_window(now)) {
             return false;
@@ -57,7 +57,7 @@ impl World<'_> {
             return;
         }
         self.fleet.release();
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         self.middleboxes.closed(group);
         if self.fleet.layer() == 4 {
             let r = self.replica_of(c);

@@ -188,7 +188,7 @@ impl Commands for Obeying<'_, '_, '_> {
 
     #[inline(always)]
     fn rng(&mut self) -> &mut PollRng {
-        let group = self.world.clients[self.client].group as usize;
+        let group = self.world.clients[self.client].group;
         &mut self.world.poll_rng[group]
     }
 }
