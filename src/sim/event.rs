@@ -146,8 +146,11 @@ impl crate::engine::Packed for Event {
                 job: Job::Push(n),
                 epoch: e,
             } => {
-                debug_assert!(n <= EVENT_MASK, "event {n} does not fit {EVENT_BITS} bits");
-                (17, c.get(), n | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
+                debug_assert!(
+                    n.get() <= EVENT_MASK,
+                    "event {n} does not fit {EVENT_BITS} bits"
+                );
+                (17, c.get(), n.get() | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
             }
             Event::JobDone {
                 client: c,
@@ -243,7 +246,7 @@ impl crate::engine::Packed for Event {
             },
             17 => Event::JobDone {
                 client,
-                job: Job::Push(aux & EVENT_MASK),
+                job: Job::Push(EventNo::new(aux & EVENT_MASK)),
                 epoch: aux >> EVENT_BITS,
             },
             18 => Event::JobDone {
@@ -304,8 +307,9 @@ pub enum Job {
     /// came on the client's connection of this generation (its low [`EVENT_BITS`] bits):
     /// if that connection is gone when the job ends, nobody is there to answer.
     Request(Generation),
-    /// Write event `n` to the client's stream.
-    Push(u32),
+    /// Write event `n` to the client's stream (at most [`EVENT_MASK`]: the pack keeps
+    /// 27 bits).
+    Push(EventNo),
     /// Answer the held long-poll request of this hold generation (its low
     /// [`EVENT_BITS`] bits): a job for a request the server has since dropped is void.
     Answer(Generation),
@@ -438,12 +442,12 @@ mod tests {
             },
             Event::JobDone {
                 client: ClientId::new(1),
-                job: Job::Push(EVENT_MASK),
+                job: Job::Push(EventNo::new(EVENT_MASK)),
                 epoch: PUSH_EPOCH_MASK,
             },
             Event::JobDone {
                 client: ClientId::new(1),
-                job: Job::Push(99_999_999),
+                job: Job::Push(EventNo::new(99_999_999)),
                 epoch: 3,
             },
             Event::JobDone {
@@ -527,8 +531,8 @@ mod tests {
             (Event::MiddleboxBack(FaultId::new(8)), at(26, 0, 8)),
             (Event::Scale { step: 2 }, at(11, 0, 2)),
             (Event::ClientMessage { message: 12 }, at(27, 0, 12)),
-            // Generations: the low four bytes, a close's reason above its 24 bits, a
-            // job's epoch above its 27.
+            // Generations and a push job's event: the low four bytes, a close's reason above
+            // its 24 bits, a job's epoch above its 27.
             (
                 Event::HoldTimeout {
                     client: ClientId::new(4),
@@ -573,6 +577,14 @@ mod tests {
                     epoch: 1,
                 },
                 at(18, 6, 1 << 27 | 8),
+            ),
+            (
+                Event::JobDone {
+                    client: ClientId::new(7),
+                    job: Job::Push(EventNo::new(5)),
+                    epoch: 2,
+                },
+                at(17, 7, 2 << 27 | 5),
             ),
         ];
         for (event, packed) in cases {

@@ -855,7 +855,7 @@ impl<'s> World<'s> {
         for n in &pending[pending.len() - kept..] {
             let client = &mut self.clients[c];
             client.events_in_jobs += 1;
-            self.run_job(c, Job::Push(*n), now, s);
+            self.run_job(c, Job::Push(EventNo::new(*n)), now, s);
         }
         self.clients[c].cursor = to;
     }
@@ -1094,7 +1094,7 @@ impl<'s> World<'s> {
             Job::Push(_) if !self.transports[c].is_streaming() => self.discard_push(c, now, s),
             Job::Push(n) => {
                 self.clients[c].events_in_jobs -= 1;
-                self.send_down(c, MsgKind::Event(n), now, s);
+                self.send_down(c, MsgKind::Event(n.get()), now, s);
             }
             Job::Keepalive if !self.transports[c].is_streaming() => {}
             Job::Answer(generation) => {

@@ -106,7 +106,7 @@ impl World<'_> {
     /// its own, in turn).
     pub(super) fn workload_event(&mut self, k: EventNo, now: SimTime, s: &mut Scheduler<Event>) {
         let n = self.number_workload_event(k.get(), now);
-        let origin = Fanout::origin(n, self.fleet.active());
+        let origin = Fanout::origin(EventNo::new(n), self.fleet.active());
         self.event_created(n, origin, now, s);
     }
 
@@ -191,7 +191,7 @@ impl World<'_> {
             let client = &mut self.clients[c];
             if client.passes(n) && for_it {
                 client.events_in_jobs += 1;
-                self.run_job(c, Job::Push(n), now, s);
+                self.run_job(c, Job::Push(EventNo::new(n)), now, s);
             }
         }
     }
