@@ -4,14 +4,25 @@
 //! Each id is a `u32` index in a type of its own, so that a replica cannot be passed where
 //! a proxy, a fault or an event number is meant: [`ClientId`] (a client), [`ReplicaId`] (a
 //! server replica), [`ProxyId`] (an HTTP proxy), [`TopicId`] (a workload topic),
-//! [`EventNo`] (a workload event's number, in creation order) and [`FaultId`] (a scheduled
-//! fault, in the scenario's order). They are `#[repr(transparent)]` and `Copy`, and their
-//! accessors `#[inline]`, so they compile to the bare number. Per-id vectors are indexed
-//! by the id directly (`v[r]`). Each prints (`Debug` and `Display`) as its bare number, so
-//! an event trace reads `Restart(2)`, as it did when the ids were bare numbers.
+//! [`EventNo`] (a workload event's number, in creation order), [`FaultId`] (a scheduled
+//! fault, in the scenario's order) and [`GroupId`] (a client group, in the scenario's
+//! order). They are `#[repr(transparent)]` and `Copy`, and their accessors `#[inline]`, so
+//! they compile to the bare number. Per-id vectors are indexed by the id directly (`v[r]`).
+//! Each prints (`Debug` and `Display`) as its bare number, so an event trace reads
+//! `Restart(2)`, as it did when the ids were bare numbers.
+//!
+//! [`Generation`] is a counter rather than an index: a client's connections opened, or
+//! its long-poll holds, so far. A timer or job carries the generation it was set for and
+//! is void when it meets a later one; it counts up with a wrapping [`Generation::next`],
+//! has [`Generation::NONE`] for "none yet", and prints as its bare number too.
+//!
+//! Still bare numbers, on purpose: the scenario's data (its fault kinds, trace audiences,
+//! group and link order: plain indices, which the run wraps), and the workload log's
+//! positions (the world's per-client cursors, `EventLog`'s ranges, `MsgKind::Event`),
+//! which are `u32` arithmetic end to end (see `docs/architecture.md`).
 //!
 //! Owns: the id types and their conversions. Does not own: what the ids index (the
-//! fleet, the middleboxes, the workload, the scenario's faults).
+//! fleet, the middleboxes, the groups' links, the workload, the scenario's faults).
 
 use std::fmt;
 use std::ops::{Index, IndexMut};
