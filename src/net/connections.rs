@@ -20,6 +20,10 @@
 //!
 //! Generic over the message type `M`: the wire needs of a message only what [`Carried`]
 //! says, so this layer does not know what an HTTP response or a WebSocket frame is.
+//!
+//! A slot is a client's for the whole run. A caller whose connections come and go (the
+//! webhook sender's, [`crate::webhook`]) renews a slot for each new connection
+//! ([`Connections::renew`]), so its messages and the clients' follow one rule.
 
 use std::collections::VecDeque;
 
@@ -77,6 +81,24 @@ impl<M> Default for Channel<M> {
     }
 }
 
+impl<M> Channel<M> {
+    /// A new connection's direction: as [`Channel::default`], keeping the queue's memory.
+    fn renew(&mut self) {
+        let Channel {
+            last_arrival,
+            in_flight,
+            receiver_acks,
+            rtt,
+            partition_release,
+        } = self;
+        *last_arrival = 0;
+        in_flight.clear();
+        *receiver_acks = AckState::default();
+        *rtt = RttEstimator::default();
+        *partition_release = (0, 0);
+    }
+}
+
 /// One client's connection.
 #[derive(Debug, Clone)]
 struct Slot<M> {
@@ -104,6 +126,27 @@ impl<M> Default for Slot<M> {
     }
 }
 
+impl<M> Slot<M> {
+    /// A new connection: as [`Slot::default`], keeping the queues' memory (the fields are
+    /// destructured so that a new one cannot be forgotten here).
+    fn renew(&mut self) {
+        let Slot {
+            channels,
+            send_buffer,
+            window,
+            idle,
+            tls,
+        } = self;
+        for channel in channels {
+            channel.renew();
+        }
+        *send_buffer = Waiting::default();
+        *window = FlowWindow::default();
+        *idle = IdleTimer::default();
+        *tls = TlsSession::default();
+    }
+}
+
 /// The connections of one run, one per client (tabs sharing an HTTP/2 connection keep
 /// their own message queues; the connection's owner orders their arrivals).
 #[derive(Debug, Clone)]
@@ -117,6 +160,28 @@ impl<M: Carried> Connections<M> {
         let mut slots = Vec::with_capacity(clients);
         slots.resize_with(clients, Slot::default);
         Connections { slots }
+    }
+
+    /// Connection `c` starts afresh (a new connection in a slot the caller reuses, or one
+    /// slot more when `c` is the number of slots): nothing on the way, no ACK debt, no
+    /// round-trip estimate, an empty send buffer, a new TLS session. For callers whose
+    /// connections come and go, like the webhook sender's; a client's slot lives as long as
+    /// the run.
+    pub fn renew(&mut self, c: usize) {
+        if c == self.slots.len() {
+            self.slots.push(Slot::default());
+        } else {
+            self.slots[c].renew();
+        }
+    }
+
+    /// The message just put on `c`'s connection in `direction` is lost whole: it took its
+    /// place on the link, but never arrives (the caller schedules no arrival for it).
+    /// Returns it, or `None` when nothing is on the way.
+    pub fn lose_newest(&mut self, c: usize, direction: Direction) -> Option<M> {
+        self.slots[c].channels[direction.index()]
+            .in_flight
+            .pop_back()
     }
 
     /// The sender in `direction` writes at `now`: the ACK it owed for the opposite
@@ -458,5 +523,34 @@ mod tests {
             IdleVerdict::Busy,
             "a request outstanding keeps it too"
         );
+    }
+
+    #[test]
+    fn a_renewed_slot_starts_afresh_and_a_lost_message_never_arrives() {
+        let tcp = TCP;
+        let mut net = network();
+        let mut conns = Connections::new(0);
+        conns.renew(0);
+        // A large message on the first connection: it arrives at 11 ms.
+        let (_, first) = conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(1, 1), 0);
+        assert_eq!(first, 11_000_000);
+        // The slot is reused for a new connection over another access link (a webhook
+        // sender's slot may go to another receiver): nothing of the old one is on the way,
+        // and the new one's small message is not held behind the old one's arrival.
+        conns.renew(0);
+        assert!(conns.is_quiet(0));
+        let (_, second) = conns.transmit(0, 0, &mut net, transfer(1, 100), piece(2, 1), 0);
+        assert_eq!(second, 10_100_000);
+        // A third message is lost whole: it took the link, but only the second arrives.
+        let (sent, _) = conns.transmit(0, 0, &mut net, transfer(1, 100), piece(3, 1), 0);
+        assert_eq!(sent.start, 100_000, "it took its turn on the link");
+        assert_eq!(conns.lose_newest(0, Direction::Down).map(|m| m.id), Some(3));
+        let (msg, _) = conns.receive(0, Direction::Down, second, None, &tcp);
+        assert_eq!(msg.id, 2);
+        assert!(conns.is_quiet(0));
+        assert_eq!(conns.lose_newest(0, Direction::Down), None);
+        // Renewing one past the last slot adds one.
+        conns.renew(1);
+        assert!(conns.is_quiet(1));
     }
 }

@@ -1,6 +1,8 @@
 //! The clients' access network of one run: each group's link parameters, each browser's
 //! access link (one serializer per direction, shared by every connection of its tabs), the
 //! segment-loss and jitter draws, and the partitions that cut a group off for a while.
+//! The webhook sender's paths to its receivers are one too: a group and an access link per
+//! receiver, without loss or partitions.
 //!
 //! Owns: when a message sent on a connection serializes, when it arrives, and what loss
 //! and partitions cost it in delay and retransmissions ([`Network::send`]). Does not own:
@@ -111,7 +113,7 @@ impl Network {
     /// propagation, jitter and the path's delay, then any partition in its way.
     /// `partition_release` is the connection's (partition end, release time): data behind
     /// a segment held by a partition follows it.
-    #[inline]
+    #[inline(always)]
     pub fn send(
         &mut self,
         transfer: Transfer,

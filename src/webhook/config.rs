@@ -13,7 +13,7 @@ use crate::infra::server;
 use crate::net::link::LinkParams;
 use crate::net::tcp::TcpParams;
 use crate::net::tls::{self, TlsSizes, TlsVersion};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 const MS: Nanos = 1_000_000;
 const SECOND: Nanos = 1_000 * MS;
@@ -176,8 +176,8 @@ impl WebhookConfig {
     }
 
     /// Whether `time` lies in the measurement window `[warmup, duration)`.
-    pub fn in_window(&self, time: Nanos) -> bool {
-        time >= self.warmup && time < self.duration
+    pub fn in_window(&self, time: SimTime) -> bool {
+        (self.warmup..self.duration).contains(&time.as_nanos())
     }
 
     /// Checks the one thing the scenario's validation cannot know: that the `events` of

@@ -2,13 +2,26 @@
 //! generation so that late messages of a closed connection are told apart, and the
 //! keep-alive pool of idle connections per receiver.
 //!
+//! Owns: which connections are open, to whom, for which attempt, and what each end knows
+//! of it. Does not own the wire: a connection's messages on their way, their in-order
+//! arrival and the links they cross are [`Connections`]' and [`Network`]'s, the same as
+//! for the clients' connections, by slot (a slot reused is renewed there too).
+//!
 //! HTTP/1.1 without pipelining: a connection carries one request at a time. The sender
 //! opens as many connections to a receiver as it has attempts waiting (no per-host limit).
 
 use std::collections::VecDeque;
 
+use super::config::WebhookConfig;
 use super::event::{ConnRef, PairId};
-use crate::time::Nanos;
+use super::message::Message;
+use crate::engine::rng::{self, Stream};
+use crate::ids::GroupId;
+use crate::net::connections::{Carried, Connections};
+use crate::net::network::{Network, Sent, Transfer};
+use crate::net::tcp::TcpParams;
+use crate::net::wire::Direction;
+use crate::time::SimTime;
 
 /// What the receiver's end knows of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +44,6 @@ pub(super) struct Conn {
     /// The sender has the SYN-ACK (a reset now means the connection was reset, not refused).
     pub established: bool,
     pub peer: Peer,
-    /// Arrival of the last message in each direction ([`crate::net::wire::Direction::index`]):
-    /// a TCP stream is never reordered.
-    pub last_arrival: [Nanos; 2],
 }
 
 #[derive(Debug, Clone)]
@@ -43,11 +53,23 @@ struct Slot {
 }
 
 /// Every open connection of the run, addressed by [`ConnRef`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(super) struct Arena {
     slots: Vec<Slot>,
     /// Closed slots, reused last-closed first.
     free: Vec<u32>,
+    /// The connections' wire side, by slot.
+    wire: Connections<Message>,
+}
+
+impl Default for Arena {
+    fn default() -> Self {
+        Arena {
+            slots: Vec::new(),
+            free: Vec::new(),
+            wire: Connections::new(0),
+        }
+    }
 }
 
 impl Arena {
@@ -58,9 +80,11 @@ impl Arena {
             pair: Some(pair),
             established: false,
             peer: Peer::Unknown,
-            last_arrival: [0; 2],
         };
-        if let Some(slot) = self.free.pop() {
+        let reused = self.free.pop();
+        self.wire
+            .renew(reused.map_or(self.slots.len(), |slot| slot as usize));
+        if let Some(slot) = reused {
             let entry = &mut self.slots[slot as usize];
             entry.conn = Some(conn);
             ConnRef {
@@ -118,6 +142,61 @@ impl Arena {
         }
     }
 
+    /// Puts `msg` on `conn` at `now`, if it is still open: it crosses its receiver's path
+    /// ([`Network::send`]) and arrives in order behind the connection's earlier messages.
+    /// Returns what the network did and its arrival.
+    pub fn transmit(
+        &mut self,
+        conn: ConnRef,
+        network: &mut Network,
+        msg: Message,
+        now: SimTime,
+    ) -> Option<(Sent, SimTime)> {
+        let r = self.get(conn)?.receiver as usize;
+        let transfer = Transfer {
+            group: GroupId::at(r),
+            browser: r,
+            direction: msg.direction(),
+            data: msg.bytes.total() - msg.bytes.tcpip,
+            wire: msg.bytes.total(),
+            segments: msg.segments(),
+            path_latency: 0,
+        };
+        let c = conn.slot as usize;
+        let (sent, arrival) = self
+            .wire
+            .transmit(c, c, network, transfer, msg, now.as_nanos());
+        Some((sent, SimTime::from_nanos(arrival)))
+    }
+
+    /// The message just put on `conn` in `direction` is lost whole: it never arrives.
+    pub fn lose_newest(&mut self, conn: ConnRef, direction: Direction) {
+        if self.get(conn).is_some() {
+            self.wire.lose_newest(conn.slot as usize, direction);
+        }
+    }
+
+    /// Takes the next message arriving on `conn` in `direction` at `now`, with the
+    /// connection, if it is still open (a closed one dropped what it carried). Pure ACKs
+    /// are not counted on webhook paths (see [`super::message`]): no message owes one.
+    pub fn receive(
+        &mut self,
+        conn: ConnRef,
+        direction: Direction,
+        now: SimTime,
+        tcp: &TcpParams,
+    ) -> Option<(&mut Conn, Message)> {
+        let slot = self.slots.get_mut(conn.slot as usize)?;
+        if slot.generation != conn.generation {
+            return None;
+        }
+        let open = slot.conn.as_mut()?;
+        let (msg, _acks) =
+            self.wire
+                .receive(conn.slot as usize, direction, now.as_nanos(), None, tcp);
+        Some((open, msg))
+    }
+
     /// Open connections to `receiver`, in slot order.
     pub fn open_to(&self, receiver: u32) -> Vec<ConnRef> {
         self.slots
@@ -139,17 +218,17 @@ impl Arena {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Pool {
     /// (connection, idle since), in the order they went idle.
-    idle: VecDeque<(ConnRef, Nanos)>,
+    idle: VecDeque<(ConnRef, SimTime)>,
 }
 
 impl Pool {
     /// `conn` went idle at `now`.
-    pub fn put(&mut self, conn: ConnRef, now: Nanos) {
+    pub fn put(&mut self, conn: ConnRef, now: SimTime) {
         self.idle.push_back((conn, now));
     }
 
     /// The connection idle longest, and since when, without taking it.
-    pub fn oldest(&self) -> Option<(ConnRef, Nanos)> {
+    pub fn oldest(&self) -> Option<(ConnRef, SimTime)> {
         self.idle.front().copied()
     }
 
@@ -163,9 +242,43 @@ impl Pool {
     }
 }
 
+/// The paths to the receivers as a [`Network`]: receiver `r` is group `r` with its link, and
+/// access link `r`, jittered by the streams `webhook-link-{down,up}:<name>`. Segment loss
+/// streams are named `webhook-segment-loss-{down,up}:<name>` but never drawn: a lossy
+/// profile is refused on a webhook path. No partitions.
+pub(super) fn paths(config: &WebhookConfig) -> Network {
+    let streams = |purpose: &str| -> Vec<[Stream; 2]> {
+        config
+            .receivers
+            .iter()
+            .map(|r| {
+                let stream = |direction: &str| {
+                    rng::stream(
+                        config.seed,
+                        &format!("webhook-{purpose}-{direction}:{}", r.name),
+                    )
+                };
+                [stream("down"), stream("up")]
+            })
+            .collect()
+    };
+    let receivers = config.receivers.len();
+    Network::new(
+        config.receivers.iter().map(|r| r.link).collect(),
+        (streams("link"), streams("segment-loss")),
+        vec![Vec::new(); receivers],
+        receivers,
+        config.tcp.mss,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::link::LinkParams;
+    use crate::time::Nanos;
+    use crate::webhook::ReceiverConfig;
+    use crate::webhook::message::{Kind, ReceiverMsg, SenderMsg};
 
     #[test]
     fn a_reused_slot_does_not_answer_for_its_old_connection() {
@@ -182,5 +295,69 @@ mod tests {
         assert!(arena.get(second).is_some());
         assert_eq!(arena.open_to(1), vec![second]);
         assert!(arena.open_to(0).is_empty());
+    }
+
+    #[test]
+    fn a_reused_slot_carries_only_its_own_messages() {
+        const MS: Nanos = 1_000_000;
+        let link = LinkParams {
+            bits_per_second: 8_000_000,
+            latency: 10 * MS,
+            jitter: 0,
+            loss_ppm: 0,
+        };
+        let config = WebhookConfig::new(vec![
+            ReceiverConfig::new(
+                "far",
+                [LinkParams {
+                    latency: 50 * MS,
+                    ..link
+                }; 2],
+            ),
+            ReceiverConfig::new("near", [link; 2]),
+        ]);
+        let mut network = paths(&config);
+        let mut arena = Arena::default();
+        // A SYN to the far receiver, then the connection is dropped before it arrives.
+        let first = arena.open(0, 7);
+        let syn = Message::from_sender(&config, SenderMsg::Syn, 0);
+        let (_, arrival) = arena
+            .transmit(first, &mut network, syn, SimTime::ZERO)
+            .unwrap();
+        assert_eq!(
+            arrival.as_nanos(),
+            50 * MS + 60_000,
+            "60 bytes at a byte a microsecond, then 50 ms"
+        );
+        arena.close(first);
+        assert!(
+            arena
+                .transmit(first, &mut network, syn, SimTime::ZERO)
+                .is_none()
+        );
+        // Its slot now holds a connection to the near receiver: its SYN is not held behind
+        // the dropped one, and its arrival takes its own message, not the old SYN.
+        let second = arena.open(1, 8);
+        assert_eq!(second.slot, first.slot);
+        let (_, arrival) = arena
+            .transmit(second, &mut network, syn, SimTime::ZERO)
+            .unwrap();
+        assert_eq!(arrival.as_nanos(), 10 * MS + 60_000);
+        assert!(
+            arena
+                .receive(first, Direction::Down, arrival, &config.tcp)
+                .is_none()
+        );
+        let (open, msg) = arena
+            .receive(second, Direction::Down, arrival, &config.tcp)
+            .unwrap();
+        assert_eq!((open.receiver, msg.kind), (1, Kind::Sender(SenderMsg::Syn)));
+        // A lost response never arrives; nothing else is on the way.
+        let response = Message::from_receiver(&config, ReceiverMsg::Response);
+        arena
+            .transmit(second, &mut network, response, arrival)
+            .unwrap();
+        arena.lose_newest(second, Direction::Up);
+        assert!(arena.wire.is_quiet(second.slot as usize));
     }
 }

@@ -17,32 +17,6 @@ pub(super) struct ConnRef {
     pub generation: u32,
 }
 
-/// What the sender puts on a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum SenderMsg {
-    Syn,
-    /// TLS: the client's first flight.
-    ClientHello,
-    /// TLS: the client's second flight (its Finished; with key exchange in 1.2).
-    ClientFinished,
-    /// The POST carrying one event.
-    Request,
-}
-
-/// What the receiver puts on a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ReceiverMsg {
-    SynAck,
-    /// TLS: the server's first flight (ServerHello, certificates, ...).
-    ServerHello,
-    /// TLS 1.2: the server's ChangeCipherSpec and Finished.
-    ServerFinished,
-    /// The HTTP response to the POST.
-    Response,
-    /// A TCP reset: the SYN was refused or the connection was reset.
-    Reset,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Event {
     /// Event `n` of the log was created: its deliveries start.
@@ -53,10 +27,10 @@ pub(super) enum Event {
     Send(PairId),
     /// The response timer of the pair's attempt with this number fired.
     Timeout(PairId, u32),
-    /// A message reached the receiver.
-    AtReceiver(ConnRef, SenderMsg),
-    /// A message reached the sender.
-    AtSender(ConnRef, ReceiverMsg),
+    /// The next message on the connection towards the receiver arrived.
+    AtReceiver(ConnRef),
+    /// The next message on the connection towards the sender arrived.
+    AtSender(ConnRef),
     /// The receiver with this index finished its oldest request in service, unless it has
     /// been reset since (its epoch differs).
     ServiceDone(u32, u32),
@@ -65,52 +39,7 @@ pub(super) enum Event {
 }
 
 const TAG_SHIFT: u32 = 61;
-const MSG_SHIFT: u32 = 58;
 const ID_MASK: u64 = (1 << 26) - 1;
-
-impl SenderMsg {
-    fn code(self) -> u64 {
-        match self {
-            SenderMsg::Syn => 0,
-            SenderMsg::ClientHello => 1,
-            SenderMsg::ClientFinished => 2,
-            SenderMsg::Request => 3,
-        }
-    }
-
-    fn from_code(code: u64) -> Self {
-        match code {
-            0 => SenderMsg::Syn,
-            1 => SenderMsg::ClientHello,
-            2 => SenderMsg::ClientFinished,
-            3 => SenderMsg::Request,
-            other => unreachable!("sender message code {other} was never packed"),
-        }
-    }
-}
-
-impl ReceiverMsg {
-    fn code(self) -> u64 {
-        match self {
-            ReceiverMsg::SynAck => 0,
-            ReceiverMsg::ServerHello => 1,
-            ReceiverMsg::ServerFinished => 2,
-            ReceiverMsg::Response => 3,
-            ReceiverMsg::Reset => 4,
-        }
-    }
-
-    fn from_code(code: u64) -> Self {
-        match code {
-            0 => ReceiverMsg::SynAck,
-            1 => ReceiverMsg::ServerHello,
-            2 => ReceiverMsg::ServerFinished,
-            3 => ReceiverMsg::Response,
-            4 => ReceiverMsg::Reset,
-            other => unreachable!("receiver message code {other} was never packed"),
-        }
-    }
-}
 
 /// An id of at most 26 bits and a 32-bit value.
 fn id_and_word(id: u32, word: u32) -> u64 {
@@ -118,16 +47,8 @@ fn id_and_word(id: u32, word: u32) -> u64 {
     ((u64::from(id) & ID_MASK) << 32) | u64::from(word)
 }
 
-fn conn_bits(conn: ConnRef, msg_code: u64) -> u64 {
-    (msg_code << MSG_SHIFT) | id_and_word(conn.slot, conn.generation)
-}
-
-fn unpack_conn(packed: u64) -> (ConnRef, u64) {
-    let conn = ConnRef {
-        slot: ((packed >> 32) & ID_MASK) as u32,
-        generation: packed as u32,
-    };
-    (conn, (packed >> MSG_SHIFT) & 0b111)
+fn conn_bits(conn: ConnRef) -> u64 {
+    id_and_word(conn.slot, conn.generation)
 }
 
 impl Packed for Event {
@@ -137,8 +58,8 @@ impl Packed for Event {
             Event::Attempt(pair) => (1, u64::from(pair)),
             Event::Send(pair) => (2, u64::from(pair)),
             Event::Timeout(pair, attempt) => (3, id_and_word(pair, attempt)),
-            Event::AtReceiver(conn, msg) => (4, conn_bits(conn, msg.code())),
-            Event::AtSender(conn, msg) => (5, conn_bits(conn, msg.code())),
+            Event::AtReceiver(conn) => (4, conn_bits(conn)),
+            Event::AtSender(conn) => (5, conn_bits(conn)),
             Event::ServiceDone(receiver, epoch) => (6, id_and_word(receiver, epoch)),
             Event::Downtime(receiver, starts) => (7, id_and_word(receiver, u32::from(starts))),
         };
@@ -153,14 +74,14 @@ impl Packed for Event {
             1 => Event::Attempt(word),
             2 => Event::Send(word),
             3 => Event::Timeout(id, word),
-            4 => {
-                let (conn, code) = unpack_conn(packed);
-                Event::AtReceiver(conn, SenderMsg::from_code(code))
-            }
-            5 => {
-                let (conn, code) = unpack_conn(packed);
-                Event::AtSender(conn, ReceiverMsg::from_code(code))
-            }
+            4 => Event::AtReceiver(ConnRef {
+                slot: id,
+                generation: word,
+            }),
+            5 => Event::AtSender(ConnRef {
+                slot: id,
+                generation: word,
+            }),
             6 => Event::ServiceDone(id, word),
             _ => Event::Downtime(id, word != 0),
         }
@@ -183,16 +104,12 @@ mod tests {
             Event::Attempt(top),
             Event::Send(0),
             Event::Timeout(top, u32::MAX),
-            Event::AtReceiver(conn, SenderMsg::Syn),
-            Event::AtReceiver(conn, SenderMsg::Request),
-            Event::AtSender(conn, ReceiverMsg::Reset),
-            Event::AtSender(
-                ConnRef {
-                    slot: 3,
-                    generation: 0,
-                },
-                ReceiverMsg::SynAck,
-            ),
+            Event::AtReceiver(conn),
+            Event::AtSender(conn),
+            Event::AtSender(ConnRef {
+                slot: 3,
+                generation: 0,
+            }),
             Event::ServiceDone(top, u32::MAX),
             Event::Downtime(top, true),
             Event::Downtime(0, false),

@@ -7,59 +7,157 @@
 //! TLS record overhead), and a close is the FIN exchange of three header-only segments
 //! ([`crate::net::handshake::fin_exchange`]); a reset is one segment.
 //!
+//! A message travels as a [`Message`] on the sender's connections
+//! ([`crate::net::connections::Connections`], the same in-order delivery over the same
+//! links as the clients' connections); its kind says what it is.
+//!
 //! Pure ACKs are not counted: in a webhook exchange almost every segment's ACK rides on the
 //! next flight the other way, and the main simulator's delayed-ACK bookkeeping would add
 //! little but work.
 
 use super::config::WebhookConfig;
-use super::event::{ReceiverMsg, SenderMsg};
+use crate::net::connections::Carried;
 use crate::net::handshake::{Flight, TlsSession};
 use crate::net::tcp::Segmenting;
-use crate::net::wire::LayerBytes;
+use crate::net::wire::{Direction, LayerBytes};
+use crate::time::Nanos;
+
+/// What the sender puts on a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SenderMsg {
+    Syn,
+    /// TLS: the client's first flight.
+    ClientHello,
+    /// TLS: the client's second flight (its Finished; with key exchange in 1.2).
+    ClientFinished,
+    /// The POST carrying one event.
+    Request,
+}
+
+/// What the receiver puts on a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ReceiverMsg {
+    SynAck,
+    /// TLS: the server's first flight (ServerHello, certificates, ...).
+    ServerHello,
+    /// TLS 1.2: the server's ChangeCipherSpec and Finished.
+    ServerFinished,
+    /// The HTTP response to the POST.
+    Response,
+    /// A TCP reset: the SYN was refused or the connection was reset.
+    Reset,
+}
+
+/// Which side sent a message, and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Travels [`Direction::Down`], towards the receiver.
+    Sender(SenderMsg),
+    /// Travels [`Direction::Up`], towards the sender.
+    Receiver(ReceiverMsg),
+}
+
+/// One message on a webhook connection: its kind, its bytes by layer and its segments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Message {
+    pub kind: Kind,
+    pub bytes: LayerBytes,
+    segments: u64,
+    sent_at: Nanos,
+}
+
+impl Message {
+    /// `msg` from the sender; `payload` is the event's, for a request.
+    pub fn from_sender(config: &WebhookConfig, msg: SenderMsg, payload: u64) -> Self {
+        let (bytes, segments) = match msg {
+            SenderMsg::Syn => handshake(config, Flight::Syn),
+            SenderMsg::ClientHello => handshake(config, Flight::ClientHello),
+            SenderMsg::ClientFinished => handshake(config, Flight::ClientFinished),
+            SenderMsg::Request => data(config, payload, config.sender.request_headers),
+        };
+        Message::new(Kind::Sender(msg), bytes, segments)
+    }
+
+    /// `msg` from the receiver.
+    pub fn from_receiver(config: &WebhookConfig, msg: ReceiverMsg) -> Self {
+        let (bytes, segments) = match msg {
+            ReceiverMsg::SynAck => handshake(config, Flight::SynAck),
+            ReceiverMsg::ServerHello => handshake(config, Flight::ServerHello),
+            ReceiverMsg::ServerFinished => handshake(config, Flight::ServerFinished),
+            ReceiverMsg::Response => data(config, 0, config.sender.response_bytes),
+            ReceiverMsg::Reset => bare(config),
+        };
+        Message::new(Kind::Receiver(msg), bytes, segments)
+    }
+
+    fn new(kind: Kind, bytes: LayerBytes, segments: u64) -> Self {
+        Message {
+            kind,
+            bytes,
+            segments,
+            sent_at: 0,
+        }
+    }
+
+    /// The direction it travels in.
+    pub fn direction(&self) -> Direction {
+        match self.kind {
+            Kind::Sender(_) => Direction::Down,
+            Kind::Receiver(_) => Direction::Up,
+        }
+    }
+}
+
+impl Carried for Message {
+    fn segments(&self) -> u64 {
+        self.segments
+    }
+    fn wire(&self) -> u64 {
+        self.bytes.total()
+    }
+    fn sent_time(&self) -> Nanos {
+        self.sent_at
+    }
+    /// Segment loss is not modelled on webhook paths (a lossy profile is refused).
+    fn retransmitted(&self) -> bool {
+        false
+    }
+    /// None: pure ACKs are not counted on webhook paths (see the module's note), so no
+    /// message takes part in the delayed-ACK accounting.
+    fn acknowledged(&self) -> bool {
+        false
+    }
+    fn sent(&mut self, at: Nanos, _retransmitted: bool) {
+        self.sent_at = at;
+    }
+}
 
 /// A handshake `flight` with no application data.
-fn handshake(config: &WebhookConfig, flight: Flight) -> LayerBytes {
+fn handshake(config: &WebhookConfig, flight: Flight) -> (LayerBytes, u64) {
     let tls = TlsSession::default().tls_bytes(flight, config.sender.tls, &config.tls_sizes);
     let kind = match flight {
         Flight::Syn | Flight::SynAck => Segmenting::Syn,
         _ => Segmenting::Stream,
     };
-    config.tcp.message(0, 0, tls, kind).0
+    config.tcp.message(0, 0, tls, kind)
 }
 
-/// One header-only segment (a FIN, a reset).
+/// One header-only segment (a FIN, a reset), and its segment count.
+fn bare(config: &WebhookConfig) -> (LayerBytes, u64) {
+    config.tcp.message(0, 0, 0, Segmenting::Stream)
+}
+
+/// One header-only segment's bytes: a FIN, or a reset counted without being carried.
 pub(super) fn bare_segment(config: &WebhookConfig) -> LayerBytes {
-    config.tcp.message(0, 0, 0, Segmenting::Stream).0
+    bare(config).0
 }
 
 /// Application data: `payload` and `framing` bytes in TLS records (if any), in segments.
-fn data(config: &WebhookConfig, payload: u64, framing: u64) -> LayerBytes {
+fn data(config: &WebhookConfig, payload: u64, framing: u64) -> (LayerBytes, u64) {
     let tls = config.sender.tls.record_bytes(payload + framing);
     config
         .tcp
         .message(payload, framing, tls, Segmenting::Stream)
-        .0
-}
-
-/// Bytes of a message from the sender; `payload` is the event's, for a request.
-pub(super) fn sender_bytes(config: &WebhookConfig, msg: SenderMsg, payload: u64) -> LayerBytes {
-    match msg {
-        SenderMsg::Syn => handshake(config, Flight::Syn),
-        SenderMsg::ClientHello => handshake(config, Flight::ClientHello),
-        SenderMsg::ClientFinished => handshake(config, Flight::ClientFinished),
-        SenderMsg::Request => data(config, payload, config.sender.request_headers),
-    }
-}
-
-/// Bytes of a message from the receiver.
-pub(super) fn receiver_bytes(config: &WebhookConfig, msg: ReceiverMsg) -> LayerBytes {
-    match msg {
-        ReceiverMsg::SynAck => handshake(config, Flight::SynAck),
-        ReceiverMsg::ServerHello => handshake(config, Flight::ServerHello),
-        ReceiverMsg::ServerFinished => handshake(config, Flight::ServerFinished),
-        ReceiverMsg::Response => data(config, 0, config.sender.response_bytes),
-        ReceiverMsg::Reset => bare_segment(config),
-    }
 }
 
 #[cfg(test)]
@@ -72,7 +170,7 @@ mod tests {
         let mut config = WebhookConfig::new(Vec::new());
         config.sender.request_headers = 700;
         // A 1000-byte event: 1700 bytes of HTTP, one TLS 1.3 record (22), two segments.
-        let request = sender_bytes(&config, SenderMsg::Request, 1000);
+        let request = Message::from_sender(&config, SenderMsg::Request, 1000).bytes;
         assert_eq!(
             request,
             LayerBytes {
@@ -83,24 +181,43 @@ mod tests {
                 retransmit: 0
             }
         );
-        assert_eq!(sender_bytes(&config, SenderMsg::Syn, 0).total(), 60);
+        assert_eq!(
+            Message::from_sender(&config, SenderMsg::Syn, 0)
+                .bytes
+                .total(),
+            60
+        );
         // The default 4000-byte server flight takes three segments.
-        let hello = receiver_bytes(&config, ReceiverMsg::ServerHello);
+        let hello = Message::from_receiver(&config, ReceiverMsg::ServerHello).bytes;
         assert_eq!((hello.tls, hello.tcpip), (4000, 3 * 52));
         assert_eq!(
-            sender_bytes(&config, SenderMsg::ClientFinished, 0).tls,
+            Message::from_sender(&config, SenderMsg::ClientFinished, 0)
+                .bytes
+                .tls,
             CLIENT_FINISHED_1_3
         );
         // TLS 1.2: the client's key exchange and Finished (97), the server's Finished (55).
         config.sender.tls = TlsVersion::V1_2;
         assert_eq!(
-            sender_bytes(&config, SenderMsg::ClientFinished, 0).tls,
+            Message::from_sender(&config, SenderMsg::ClientFinished, 0)
+                .bytes
+                .tls,
             CLIENT_FINISHED_1_2
         );
-        let finished = receiver_bytes(&config, ReceiverMsg::ServerFinished);
+        let finished = Message::from_receiver(&config, ReceiverMsg::ServerFinished).bytes;
         assert_eq!((finished.tls, finished.tcpip), (55, 52));
         config.sender.tls = TlsVersion::None;
-        assert_eq!(receiver_bytes(&config, ReceiverMsg::Response).tls, 0);
-        assert_eq!(receiver_bytes(&config, ReceiverMsg::Reset).total(), 52);
+        assert_eq!(
+            Message::from_receiver(&config, ReceiverMsg::Response)
+                .bytes
+                .tls,
+            0
+        );
+        assert_eq!(
+            Message::from_receiver(&config, ReceiverMsg::Reset)
+                .bytes
+                .total(),
+            52
+        );
     }
 }

@@ -25,6 +25,10 @@
 //!   `webhook-{link-down,link-up,response-loss}:<receiver>`; no hash-map order reaches
 //!   results.
 //!
+//! - **One wire.** Messages travel on [`crate::net::connections::Connections`] over a
+//!   [`crate::net::network::Network`] of the receivers' paths: the same in-order delivery,
+//!   serializers and jitter as the clients' connections.
+//!
 //! Simplifications: the sender's own network link is not a bottleneck (each receiver's path
 //! has its serializer per direction); segment loss is not modelled (only whole responses
 //! are lost); pure ACKs are not counted; TLS sessions are never resumed; the receiver's

@@ -8,9 +8,9 @@
 //! schedule follow-ups; the engine alone owns the queue.
 
 use super::config::WebhookConfig;
-use super::connection::{Arena, Peer, Pool};
-use super::event::{ConnRef, Event, PairId, ReceiverMsg, SenderMsg};
-use super::message::{bare_segment, receiver_bytes, sender_bytes};
+use super::connection::{Arena, Peer, Pool, paths};
+use super::event::{ConnRef, Event, PairId};
+use super::message::{Kind, Message, ReceiverMsg, SenderMsg, bare_segment};
 use super::outcome::{DeliveryCounts, PairRecord, ReceiverOutcome, WebhookOutcome};
 use super::receiver::{Receiver, Request};
 use crate::engine::rng::{self, Stream, uniform_below};
@@ -18,9 +18,9 @@ use crate::engine::{Model, Scheduler};
 use crate::infra::server::{CpuCosts, Server, ServerSpec};
 use crate::metrics::latency::LatencyRecorder;
 use crate::net::handshake::fin_exchange;
-use crate::net::link::LinkQueue;
+use crate::net::network::Network;
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
-use crate::time::{Nanos, SimTime};
+use crate::time::SimTime;
 use crate::workload::EventLog;
 
 /// A pair's state at the sender, with its public record.
@@ -33,11 +33,10 @@ struct Pair {
     conn: Option<ConnRef>,
 }
 
-/// The network between the sender and one receiver, and the sender's pool for it.
+/// What the sender keeps per receiver beside the network: its pool, and the draws of
+/// lost responses.
 #[derive(Debug, Clone)]
 struct Path {
-    links: [LinkQueue; 2],
-    jitter: [Stream; 2],
     /// Draws which responses are lost.
     loss: Stream,
     pool: Pool,
@@ -61,6 +60,9 @@ pub(super) struct Webhook<'a> {
     /// By [`PairId`]: receiver-major.
     pairs: Vec<Pair>,
     conns: Arena,
+    /// The paths between the sender and the receivers: receiver `r` is the network's group
+    /// `r`, with one access link of its own (one serializer per direction).
+    network: Network,
     receivers: Vec<Receiver>,
     paths: Vec<Path>,
     sender: Server,
@@ -101,13 +103,12 @@ impl<'a> Webhook<'a> {
                         rng::stream(config.seed, &format!("webhook-{purpose}:{}", r.name))
                     };
                     Path {
-                        links: [LinkQueue::default(); 2],
-                        jitter: [stream("link-down"), stream("link-up")],
                         loss: stream("response-loss"),
                         pool: Pool::default(),
                     }
                 })
                 .collect(),
+            network: paths(config),
             sender: Server::new(&sender_spec, config.warmup, config.duration),
             tallies: vec![Tally::default(); receivers.len()],
             latency: LatencyRecorder::default(),
@@ -140,8 +141,8 @@ impl<'a> Webhook<'a> {
         ((pair / self.events) as usize, pair % self.events)
     }
 
-    fn created(&self, pair: PairId) -> Nanos {
-        self.log.times[(pair % self.events) as usize]
+    fn created(&self, pair: PairId) -> SimTime {
+        SimTime::from_nanos(self.log.times[(pair % self.events) as usize])
     }
 
     /// The pair's event was created within the window: it is counted.
@@ -149,7 +150,13 @@ impl<'a> Webhook<'a> {
         self.config.in_window(self.created(pair))
     }
 
-    fn count_bytes(&mut self, receiver: usize, direction: Direction, bytes: LayerBytes, at: Nanos) {
+    fn count_bytes(
+        &mut self,
+        receiver: usize,
+        direction: Direction,
+        bytes: LayerBytes,
+        at: SimTime,
+    ) {
         if self.config.in_window(at) {
             self.tallies[receiver]
                 .bytes
@@ -159,36 +166,20 @@ impl<'a> Webhook<'a> {
     }
 
     /// A FIN exchange closing a connection: FIN, FIN-ACK, ACK, starting from `closer`.
-    fn count_close(&mut self, receiver: usize, closer: Direction, at: Nanos) {
+    fn count_close(&mut self, receiver: usize, closer: Direction, at: SimTime) {
         let segment = bare_segment(self.config);
         for direction in fin_exchange(closer) {
             self.count_bytes(receiver, direction, segment, at);
         }
     }
 
-    /// Puts `bytes` on `conn` in `direction` at `now`: counts them as the link carries
-    /// them and returns their arrival (serialization behind the link's queue, latency,
-    /// jitter, stream order).
-    fn transmit(
-        &mut self,
-        conn: ConnRef,
-        direction: Direction,
-        bytes: LayerBytes,
-        now: Nanos,
-    ) -> Option<Nanos> {
-        let open = self.conns.get(conn)?;
-        let r = open.receiver as usize;
-        let d = direction.index();
-        let mut order = open.last_arrival[d];
-        let path = &mut self.paths[r];
-        let sent = path.links[d].transmit(
-            now,
-            bytes.total(),
-            0,
-            &self.config.receivers[r].link[d],
-            &mut path.jitter[d],
-            &mut order,
-        );
+    /// Puts `msg` on `conn` at `now`: counts its bytes as the link carries them and
+    /// returns its arrival (see [`Arena::transmit`]); `None` if the connection is closed.
+    fn transmit(&mut self, conn: ConnRef, msg: Message, now: SimTime) -> Option<SimTime> {
+        let r = self.conns.get(conn)?.receiver as usize;
+        let bytes = msg.bytes;
+        let direction = msg.direction();
+        let (sent, arrival) = self.conns.transmit(conn, &mut self.network, msg, now)?;
         // Counted as the link carries them: the part serialized within the window.
         let carried = bytes.within(
             sent.start,
@@ -197,17 +188,14 @@ impl<'a> Webhook<'a> {
             self.config.duration,
         );
         self.tallies[r].bytes.direction_mut(direction).add(carried);
-        if let Some(open) = self.conns.get_mut(conn) {
-            open.last_arrival[d] = order;
-        }
-        Some(sent.arrival)
+        Some(arrival)
     }
 
     fn sender_sends(
         &mut self,
         conn: ConnRef,
         msg: SenderMsg,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let Some(open) = self.conns.get(conn) else {
@@ -217,9 +205,9 @@ impl<'a> Webhook<'a> {
             (SenderMsg::Request, Some(pair)) => self.log.payload(pair % self.events),
             _ => 0,
         };
-        let bytes = sender_bytes(self.config, msg, payload);
-        if let Some(arrival) = self.transmit(conn, Direction::Down, bytes, now) {
-            s.at(SimTime::from_nanos(arrival), Event::AtReceiver(conn, msg));
+        let msg = Message::from_sender(self.config, msg, payload);
+        if let Some(arrival) = self.transmit(conn, msg, now) {
+            s.at(arrival, Event::AtReceiver(conn));
         }
     }
 
@@ -227,31 +215,33 @@ impl<'a> Webhook<'a> {
         &mut self,
         conn: ConnRef,
         msg: ReceiverMsg,
-        now: Nanos,
+        now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        let bytes = receiver_bytes(self.config, msg);
-        if let Some(arrival) = self.transmit(conn, Direction::Up, bytes, now) {
-            s.at(SimTime::from_nanos(arrival), Event::AtSender(conn, msg));
+        let msg = Message::from_receiver(self.config, msg);
+        if let Some(arrival) = self.transmit(conn, msg, now) {
+            s.at(arrival, Event::AtSender(conn));
         }
     }
 
     /// An attempt of `pair` starts: its CPU work is queued on the sender's cores.
-    fn start_attempt(&mut self, pair: PairId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn start_attempt(&mut self, pair: PairId, now: SimTime, s: &mut Scheduler<Event>) {
         let state = &mut self.pairs[pair as usize];
         state.record.attempts += 1;
         state.pending = true;
-        let done = self.sender.execute(now, self.config.sender.send_cost);
+        let done = self
+            .sender
+            .execute(now.as_nanos(), self.config.sender.send_cost);
         s.at(SimTime::from_nanos(done), Event::Send(pair));
     }
 
     /// The attempt goes on the network: its timer starts, and it takes an idle connection
     /// or opens one.
-    fn send_attempt(&mut self, pair: PairId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn send_attempt(&mut self, pair: PairId, now: SimTime, s: &mut Scheduler<Event>) {
         let (r, _) = self.split(pair);
         let attempt = self.pairs[pair as usize].record.attempts;
         s.at(
-            SimTime::from_nanos(now.saturating_add(self.config.sender.timeout)),
+            now.saturating_add(self.config.sender.timeout),
             Event::Timeout(pair, attempt),
         );
         if self.config.in_window(now) {
@@ -283,7 +273,7 @@ impl<'a> Webhook<'a> {
 
     /// The receiver closes pooled connections idle for its keep-alive timeout by `now`
     /// (lazily: the close is counted at the time it happened).
-    fn expire_idle(&mut self, r: usize, now: Nanos) {
+    fn expire_idle(&mut self, r: usize, now: SimTime) {
         let Some(keepalive) = self.config.receivers[r].keepalive_timeout else {
             return;
         };
@@ -302,7 +292,7 @@ impl<'a> Webhook<'a> {
     }
 
     /// The most recently used idle connection to receiver `r`, if any is still open.
-    fn take_idle(&mut self, r: usize, now: Nanos) -> Option<ConnRef> {
+    fn take_idle(&mut self, r: usize, now: SimTime) -> Option<ConnRef> {
         self.expire_idle(r, now);
         while let Some(conn) = self.paths[r].pool.take_newest() {
             let usable = self
@@ -316,11 +306,16 @@ impl<'a> Webhook<'a> {
         None
     }
 
-    fn at_receiver(&mut self, conn: ConnRef, msg: SenderMsg, now: Nanos, s: &mut Scheduler<Event>) {
+    /// The next message towards the receiver arrived on `conn`.
+    fn at_receiver(&mut self, conn: ConnRef, now: SimTime, s: &mut Scheduler<Event>) {
         // A closed connection: the sender gave up on it, and whatever it still carried is
         // dropped with it.
-        let Some(open) = self.conns.get_mut(conn) else {
+        let tcp = &self.config.tcp;
+        let Some((open, message)) = self.conns.receive(conn, Direction::Down, now, tcp) else {
             return;
+        };
+        let Kind::Sender(msg) = message.kind else {
+            unreachable!("only the sender's messages travel towards the receiver")
         };
         let r = open.receiver as usize;
         match msg {
@@ -352,10 +347,7 @@ impl<'a> Webhook<'a> {
                 };
                 let receiver = &mut self.receivers[r];
                 if let Some(done) = receiver.admit(request, now) {
-                    s.at(
-                        SimTime::from_nanos(done),
-                        Event::ServiceDone(r as u32, receiver.epoch),
-                    );
+                    s.at(done, Event::ServiceDone(r as u32, receiver.epoch));
                 }
             }
         }
@@ -363,7 +355,7 @@ impl<'a> Webhook<'a> {
 
     /// Receiver `r` finished its oldest request: the event is processed, the next waiting
     /// request starts, and the response goes back (or is lost).
-    fn service_done(&mut self, r: usize, epoch: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    fn service_done(&mut self, r: usize, epoch: u32, now: SimTime, s: &mut Scheduler<Event>) {
         let receiver = &mut self.receivers[r];
         if epoch != receiver.epoch {
             return;
@@ -372,10 +364,7 @@ impl<'a> Webhook<'a> {
             return;
         };
         if let Some(done) = next {
-            s.at(
-                SimTime::from_nanos(done),
-                Event::ServiceDone(r as u32, epoch),
-            );
+            s.at(done, Event::ServiceDone(r as u32, epoch));
         }
         self.process(r, request, now);
         // The sender may have given up on this connection: the response has nowhere to go.
@@ -391,8 +380,9 @@ impl<'a> Webhook<'a> {
         if lost {
             // The response leaves but never arrives; the connection is broken and the
             // sender's timer will fire.
-            let bytes = receiver_bytes(self.config, ReceiverMsg::Response);
-            self.transmit(request.conn, Direction::Up, bytes, now);
+            let response = Message::from_receiver(self.config, ReceiverMsg::Response);
+            self.transmit(request.conn, response, now);
+            self.conns.lose_newest(request.conn, Direction::Up);
             if let Some(open) = self.conns.get_mut(request.conn) {
                 open.peer = Peer::Gone;
             }
@@ -403,7 +393,7 @@ impl<'a> Webhook<'a> {
 
     /// The receiver processed `request`'s event: delivered the first time, a duplicate
     /// after.
-    fn process(&mut self, r: usize, request: Request, now: Nanos) {
+    fn process(&mut self, r: usize, request: Request, now: SimTime) {
         let pair = request.pair;
         let counted = self.counted(pair);
         let created = self.created(pair);
@@ -413,21 +403,26 @@ impl<'a> Webhook<'a> {
         if record.processed_at.is_some() {
             return;
         }
-        record.processed_at = Some(now);
+        record.processed_at = Some(now.as_nanos());
         record.delivered_by = request.attempt;
         let late = self.receivers[r].note_processed(n);
         if counted {
             let tally = &mut self.tallies[r];
             tally.counts.out_of_order += u64::from(late);
-            tally.latency.record(now - created);
-            self.latency.record(now - created);
+            tally.latency.record(now.since(created));
+            self.latency.record(now.since(created));
         }
     }
 
-    fn at_sender(&mut self, conn: ConnRef, msg: ReceiverMsg, now: Nanos, s: &mut Scheduler<Event>) {
+    /// The next message towards the sender arrived on `conn`.
+    fn at_sender(&mut self, conn: ConnRef, now: SimTime, s: &mut Scheduler<Event>) {
         // A closed connection: the attempt was abandoned, and a late answer is ignored.
-        let Some(open) = self.conns.get_mut(conn) else {
+        let tcp = &self.config.tcp;
+        let Some((open, message)) = self.conns.receive(conn, Direction::Up, now, tcp) else {
             return;
+        };
+        let Kind::Receiver(msg) = message.kind else {
+            unreachable!("only the receiver's messages travel towards the sender")
         };
         if msg == ReceiverMsg::Reset {
             self.reset_arrived(conn, now, s);
@@ -462,7 +457,7 @@ impl<'a> Webhook<'a> {
 
     /// The response arrived in time: the pair is done, and the connection goes back to the
     /// pool or is closed.
-    fn succeed(&mut self, conn: ConnRef, now: Nanos) {
+    fn succeed(&mut self, conn: ConnRef, now: SimTime) {
         let Some(open) = self.conns.get_mut(conn) else {
             return;
         };
@@ -480,10 +475,12 @@ impl<'a> Webhook<'a> {
         let state = &mut self.pairs[pair as usize];
         state.pending = false;
         state.conn = None;
-        state.record.acknowledged_at = Some(now);
+        state.record.acknowledged_at = Some(now.as_nanos());
         if counted {
-            self.tallies[r].acknowledged_latency.record(now - created);
-            self.acknowledged_latency.record(now - created);
+            self.tallies[r]
+                .acknowledged_latency
+                .record(now.since(created));
+            self.acknowledged_latency.record(now.since(created));
         }
         if keep {
             self.paths[r].pool.put(conn, now);
@@ -497,7 +494,7 @@ impl<'a> Webhook<'a> {
     }
 
     /// A reset arrived: the SYN was refused or the connection reset; its attempt fails.
-    fn reset_arrived(&mut self, conn: ConnRef, now: Nanos, s: &mut Scheduler<Event>) {
+    fn reset_arrived(&mut self, conn: ConnRef, now: SimTime, s: &mut Scheduler<Event>) {
         let Some(open) = self.conns.get(conn) else {
             return;
         };
@@ -519,7 +516,7 @@ impl<'a> Webhook<'a> {
 
     /// The timer of `pair`'s attempt number `attempt` fired: unless that attempt already
     /// ended, the sender abandons it and its connection (one reset segment).
-    fn timeout(&mut self, pair: PairId, attempt: u32, now: Nanos, s: &mut Scheduler<Event>) {
+    fn timeout(&mut self, pair: PairId, attempt: u32, now: SimTime, s: &mut Scheduler<Event>) {
         let state = self.pairs[pair as usize];
         if !state.pending || state.record.attempts != attempt {
             return;
@@ -538,7 +535,7 @@ impl<'a> Webhook<'a> {
     }
 
     /// The current attempt failed at `now`: retry per the schedule, or give up.
-    fn fail(&mut self, pair: PairId, now: Nanos, s: &mut Scheduler<Event>) {
+    fn fail(&mut self, pair: PairId, now: SimTime, s: &mut Scheduler<Event>) {
         let created = self.created(pair);
         let state = &mut self.pairs[pair as usize];
         state.pending = false;
@@ -549,7 +546,7 @@ impl<'a> Webhook<'a> {
             .retry
             .next_attempt(state.record.attempts, created, now)
         {
-            Some(at) => s.at(SimTime::from_nanos(at), Event::Attempt(pair)),
+            Some(at) => s.at(at, Event::Attempt(pair)),
             None => state.record.gave_up = true,
         }
     }
@@ -557,7 +554,7 @@ impl<'a> Webhook<'a> {
     /// Receiver `r` goes down: what it holds is lost, its connections are reset (idle
     /// pooled ones die at once, so the pool never hands them out; busy ones get a reset
     /// that fails their attempt when it arrives).
-    fn outage_starts(&mut self, r: usize, now: Nanos, s: &mut Scheduler<Event>) {
+    fn outage_starts(&mut self, r: usize, now: SimTime, s: &mut Scheduler<Event>) {
         self.receivers[r].go_down();
         self.expire_idle(r, now);
         for conn in self.conns.open_to(r as u32) {
@@ -570,8 +567,8 @@ impl<'a> Webhook<'a> {
             }
             open.peer = Peer::Gone;
             if open.pair.is_none() {
-                let reset = receiver_bytes(self.config, ReceiverMsg::Reset);
-                self.count_bytes(r, Direction::Up, reset, now);
+                let reset = Message::from_receiver(self.config, ReceiverMsg::Reset);
+                self.count_bytes(r, Direction::Up, reset.bytes, now);
                 self.conns.close(conn);
             } else {
                 self.receiver_sends(conn, ReceiverMsg::Reset, now, s);
@@ -583,7 +580,7 @@ impl<'a> Webhook<'a> {
     pub fn finish(mut self, sim_events: u64) -> WebhookOutcome {
         let config = self.config;
         for r in 0..self.receivers.len() {
-            self.expire_idle(r, config.duration);
+            self.expire_idle(r, SimTime::from_nanos(config.duration));
         }
         let events = self.events as usize;
         let mut total = DeliveryCounts::default();
@@ -596,7 +593,9 @@ impl<'a> Webhook<'a> {
                 .map(|p| p.record)
                 .collect();
             let mut counts = tally.counts;
-            counts.add_pairs(&pairs, &self.log.times, |t| config.in_window(t));
+            counts.add_pairs(&pairs, &self.log.times, |t| {
+                config.in_window(SimTime::from_nanos(t))
+            });
             total.add(&counts);
             bytes.down.add(tally.bytes.down);
             bytes.up.add(tally.bytes.up);
@@ -630,8 +629,6 @@ impl Model for Webhook<'_> {
     type Event = Event;
 
     fn handle(&mut self, now: SimTime, event: Event, s: &mut Scheduler<Event>) {
-        // The model's own arithmetic is in nanoseconds since the run began.
-        let now = now.as_nanos();
         match event {
             Event::Created(n) => {
                 for r in 0..self.receivers.len() {
@@ -642,8 +639,8 @@ impl Model for Webhook<'_> {
             Event::Attempt(pair) => self.start_attempt(pair, now, s),
             Event::Send(pair) => self.send_attempt(pair, now, s),
             Event::Timeout(pair, attempt) => self.timeout(pair, attempt, now, s),
-            Event::AtReceiver(conn, msg) => self.at_receiver(conn, msg, now, s),
-            Event::AtSender(conn, msg) => self.at_sender(conn, msg, now, s),
+            Event::AtReceiver(conn) => self.at_receiver(conn, now, s),
+            Event::AtSender(conn) => self.at_sender(conn, now, s),
             Event::ServiceDone(r, epoch) => self.service_done(r as usize, epoch, now, s),
             Event::Downtime(r, true) => self.outage_starts(r as usize, now, s),
             Event::Downtime(r, false) => self.receivers[r as usize].down = false,

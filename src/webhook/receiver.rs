@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 
 use super::event::{ConnRef, PairId};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// A request the receiver holds, with what it needs to answer it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,7 @@ impl Receiver {
 
     /// A request arrived at `now`: it starts at once if a worker is free (returns when it
     /// finishes), else it waits.
-    pub fn admit(&mut self, request: Request, now: Nanos) -> Option<Nanos> {
+    pub fn admit(&mut self, request: Request, now: SimTime) -> Option<SimTime> {
         if self.in_service.len() < self.capacity {
             self.in_service.push_back(request);
             Some(now + self.service_time)
@@ -62,7 +62,7 @@ impl Receiver {
 
     /// The oldest request in service finished at `now`; the next waiting one (if any)
     /// starts, and its finishing time comes back with the finished request.
-    pub fn finish(&mut self, now: Nanos) -> Option<(Request, Option<Nanos>)> {
+    pub fn finish(&mut self, now: SimTime) -> Option<(Request, Option<SimTime>)> {
         let done = self.in_service.pop_front()?;
         let next = self.waiting.pop_front().map(|request| {
             self.in_service.push_back(request);
@@ -94,6 +94,11 @@ impl Receiver {
 mod tests {
     use super::*;
 
+    /// The instant `nanos` after the run began.
+    fn t(nanos: Nanos) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
+
     fn request(pair: PairId) -> Request {
         Request {
             conn: ConnRef {
@@ -108,23 +113,23 @@ mod tests {
     #[test]
     fn two_workers_then_fifo() {
         let mut r = Receiver::new(2, 100);
-        assert_eq!(r.admit(request(0), 0), Some(100));
-        assert_eq!(r.admit(request(1), 10), Some(110));
-        assert_eq!(r.admit(request(2), 20), None);
-        assert_eq!(r.finish(100), Some((request(0), Some(200))));
-        assert_eq!(r.finish(110), Some((request(1), None)));
-        assert_eq!(r.finish(200), Some((request(2), None)));
-        assert_eq!(r.finish(300), None);
+        assert_eq!(r.admit(request(0), t(0)), Some(t(100)));
+        assert_eq!(r.admit(request(1), t(10)), Some(t(110)));
+        assert_eq!(r.admit(request(2), t(20)), None);
+        assert_eq!(r.finish(t(100)), Some((request(0), Some(t(200)))));
+        assert_eq!(r.finish(t(110)), Some((request(1), None)));
+        assert_eq!(r.finish(t(200)), Some((request(2), None)));
+        assert_eq!(r.finish(t(300)), None);
     }
 
     #[test]
     fn an_outage_loses_everything_held() {
         let mut r = Receiver::new(1, 100);
-        r.admit(request(0), 0);
-        r.admit(request(1), 0);
+        r.admit(request(0), t(0));
+        r.admit(request(1), t(0));
         assert_eq!(r.go_down(), 2);
         assert_eq!(r.epoch, 1);
-        assert_eq!(r.finish(100), None);
+        assert_eq!(r.finish(t(100)), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Delays count from the moment the previous attempt failed (its timeout fired or its
 //! reset arrived), as senders that retry from a queue do. Attempts are numbered from 1.
 
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 const SECOND: Nanos = 1_000_000_000;
 const HOUR: Nanos = 3_600 * SECOND;
@@ -50,7 +50,7 @@ impl Default for RetrySchedule {
 impl RetrySchedule {
     /// When attempt `failed + 1` starts, given that attempt number `failed` (from 1) of an
     /// event created at `created` failed at `now`; `None`: the sender gives up.
-    pub fn next_attempt(&self, failed: u32, created: Nanos, now: Nanos) -> Option<Nanos> {
+    pub fn next_attempt(&self, failed: u32, created: SimTime, now: SimTime) -> Option<SimTime> {
         let (delay, max_age) = match self {
             RetrySchedule::Fixed { delays, max_age } => {
                 let index = usize::try_from(failed.checked_sub(1)?).ok()?;
@@ -83,6 +83,11 @@ impl RetrySchedule {
 mod tests {
     use super::*;
 
+    /// The instant `nanos` after the run began.
+    fn t(nanos: Nanos) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
+
     #[test]
     fn exponential_doubles_up_to_the_cap_and_stops() {
         let schedule = RetrySchedule::Exponential {
@@ -93,17 +98,17 @@ mod tests {
             max_age: HOUR,
         };
         // Failures at time 100 s: delays 10, 20, 40, then the 60 s cap.
-        let at = |failed| schedule.next_attempt(failed, 0, 100 * SECOND);
-        assert_eq!(at(1), Some(110 * SECOND));
-        assert_eq!(at(2), Some(120 * SECOND));
-        assert_eq!(at(3), Some(140 * SECOND));
-        assert_eq!(at(4), Some(160 * SECOND));
+        let at = |failed| schedule.next_attempt(failed, t(0), t(100 * SECOND));
+        assert_eq!(at(1), Some(t(110 * SECOND)));
+        assert_eq!(at(2), Some(t(120 * SECOND)));
+        assert_eq!(at(3), Some(t(140 * SECOND)));
+        assert_eq!(at(4), Some(t(160 * SECOND)));
         assert_eq!(at(5), None, "five attempts made");
         // Too old: the next attempt would start after creation + max_age.
-        assert_eq!(schedule.next_attempt(1, 0, HOUR - 5 * SECOND), None);
+        assert_eq!(schedule.next_attempt(1, t(0), t(HOUR - 5 * SECOND)), None);
         assert_eq!(
-            schedule.next_attempt(1, 0, HOUR - 10 * SECOND),
-            Some(HOUR),
+            schedule.next_attempt(1, t(0), t(HOUR - 10 * SECOND)),
+            Some(t(HOUR)),
             "exactly at the age limit is still allowed"
         );
     }
@@ -117,7 +122,7 @@ mod tests {
             max_attempts: u32::MAX,
             max_age: u64::MAX,
         };
-        assert_eq!(schedule.next_attempt(500, 0, 0), Some(HOUR));
+        assert_eq!(schedule.next_attempt(500, t(0), t(0)), Some(t(HOUR)));
     }
 
     #[test]
@@ -126,13 +131,13 @@ mod tests {
             delays: vec![SECOND, 5 * SECOND],
             max_age: Some(4 * SECOND),
         };
-        assert_eq!(schedule.next_attempt(1, 0, 0), Some(SECOND));
-        assert_eq!(schedule.next_attempt(2, 0, 0), None, "beyond max_age");
-        assert_eq!(schedule.next_attempt(3, 0, 0), None, "list exhausted");
+        assert_eq!(schedule.next_attempt(1, t(0), t(0)), Some(t(SECOND)));
+        assert_eq!(schedule.next_attempt(2, t(0), t(0)), None, "beyond max_age");
+        assert_eq!(schedule.next_attempt(3, t(0), t(0)), None, "list exhausted");
         let unlimited = RetrySchedule::Fixed {
             delays: vec![SECOND, 5 * SECOND],
             max_age: None,
         };
-        assert_eq!(unlimited.next_attempt(2, 0, 0), Some(5 * SECOND));
+        assert_eq!(unlimited.next_attempt(2, t(0), t(0)), Some(t(5 * SECOND)));
     }
 }

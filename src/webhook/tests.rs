@@ -419,7 +419,7 @@ fn the_ledger_balances_whatever_happens() {
         let in_window = events
             .times
             .iter()
-            .filter(|t| config.in_window(**t))
+            .filter(|t| config.in_window(SimTime::from_nanos(**t)))
             .count() as u64;
         for receiver in &outcome.receivers {
             let c = &receiver.counts;
@@ -428,7 +428,7 @@ fn the_ledger_balances_whatever_happens() {
                 .pairs
                 .iter()
                 .zip(&events.times)
-                .filter(|(_, t)| config.in_window(**t));
+                .filter(|(_, t)| config.in_window(SimTime::from_nanos(**t)));
             let (mut delivered, mut gave_up) = (0, 0);
             for (pair, _) in window_pairs {
                 delivered += u64::from(pair.processed_at.is_some());
