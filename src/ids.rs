@@ -11,10 +11,11 @@
 //! Each prints (`Debug` and `Display`) as its bare number, so an event trace reads
 //! `Restart(2)`, as it did when the ids were bare numbers.
 //!
-//! [`Generation`] is a counter rather than an index: a client's connections opened, or
-//! its long-poll holds, so far. A timer or job carries the generation it was set for and
-//! is void when it meets a later one; it counts up with a wrapping [`Generation::next`],
-//! has [`Generation::NONE`] for "none yet", and prints as its bare number too.
+//! [`Generation`] is a counter rather than an index: a client's connections opened, its
+//! long-poll holds, or a webhook connection slot's reuses, so far. A timer, job or message
+//! carries the generation it was set for and is void when it meets a later one; it counts
+//! up with a wrapping [`Generation::next`], has [`Generation::NONE`] for "none yet", and
+//! prints as its bare number too.
 //!
 //! Still bare numbers, on purpose: the scenario's data (its fault kinds, trace audiences,
 //! group and link order: plain indices, which the run wraps), and the workload log's
@@ -204,10 +205,11 @@ impl EventNo {
     }
 }
 
-/// A generation: the number of connections a client has opened, or of holds its long-poll
-/// requests have had, so far. A timer or a job set for one generation carries it and is
-/// void when it meets a later one. Not an index: it counts up ([`Generation::next`], which
-/// wraps) and is only compared for equality.
+/// A generation: the number of connections a client has opened, of holds its long-poll
+/// requests have had, or of times a webhook connection slot was reused, so far. A timer,
+/// a job or a message meant for one generation carries it and is void when it meets a
+/// later one. Not an index: it counts up ([`Generation::next`], which wraps) and is only
+/// compared for equality.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[repr(transparent)]
 pub struct Generation(u32);
