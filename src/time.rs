@@ -19,12 +19,18 @@
 //!
 //! Where `SimTime` reaches (issue 15): the engine (`Model::handle`, `Scheduler::at`), the
 //! world (`World::handle` and every world method's `now`, the world's stored instants), the
-//! fleet (`Fleet::run`, `scale_to`, `crash`), the fault plan (`FaultPlan::at`,
-//! `deploy_steps`), the recorder and the fault recovery (`metrics::recorder`,
-//! `metrics::faults`), the REST history (`transport::History`) and the invariant checker
-//! (`sim::invariants::View`). The server's run queue, the time series, the message
-//! metrics, `net`, the rest of `transport`, `energy` and the webhook model still take
-//! instants as `Nanos`; their callers convert at the call.
+//! fleet (`Fleet::run`, `scale_to`, `crash`) and the server's run queue
+//! (`infra::server`), the fault plan (`FaultPlan::at`, `deploy_steps`), the recorder, the
+//! time series, the message metrics and the fault recovery (`metrics::recorder`,
+//! `metrics::series`, `metrics::messages`, `metrics::faults`), the REST history
+//! (`transport::History`), the invariant checker (`sim::invariants::View`), the devices'
+//! radios (`energy::Devices`) and all of `net` (links, the network, connections, their ACK,
+//! idle and send-buffer timers). The world hands its `now` to them as it is. Still in
+//! nanoseconds, on purpose: the results-time queries on the scenario's timeline
+//! (`replicas_in_service`, `down_count`, `down_intervals`, CPU utilisation, a group's radio
+//! report), the workload's and the event log's times, the radio state machine (handed
+//! nanoseconds by `energy::Devices`) and the webhook outcome's records (the webhook model
+//! itself runs on `SimTime`).
 //!
 //! Owns: the time types and their arithmetic. Does not own: how a duration is written in
 //! a scenario ([`crate::units`]) nor the clock of a run (the engine's scheduler).

@@ -6,12 +6,16 @@
 //! reports. Does not own: when bytes leave or reach a device and for how long (the
 //! simulation computes a transfer's span from its link and hands it in), nor how a group
 //! is named or which technologies its profiles use (the simulation's, from the scenario).
+//!
+//! The simulation hands in instants ([`SimTime`]); the radios count in nanoseconds since
+//! the run began (their state machine is a pure model of its own, [`crate::energy::radio`]).
+//! A group's report is a results-time query, on the scenario's nanosecond timeline.
 
 use std::ops::Range;
 
 use crate::energy::{Radio, RadioParams, RadioReport};
 use crate::ids::GroupId;
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// The devices of one run.
 #[derive(Debug, Clone, Default)]
@@ -55,15 +59,23 @@ impl Devices {
 
     /// `bytes` leave (`upload`) or reach `device` over `[start, end)`.
     #[inline]
-    pub fn transfer(&mut self, device: usize, start: Nanos, end: Nanos, upload: bool, bytes: u64) {
+    pub fn transfer(
+        &mut self,
+        device: usize,
+        start: SimTime,
+        end: SimTime,
+        upload: bool,
+        bytes: u64,
+    ) {
         if let Some(radio) = self.radios.get_mut(device).and_then(Option::as_mut) {
-            radio.transfer(start, end, upload, bytes);
+            radio.transfer(start.as_nanos(), end.as_nanos(), upload, bytes);
         }
     }
 
     /// Group `group`'s devices move at `now` to a network whose radio is `next` (none: no
     /// radio to account): each radio's account closes there and the new one starts idle.
-    pub fn switch(&mut self, group: GroupId, next: Option<RadioParams>, now: Nanos) {
+    pub fn switch(&mut self, group: GroupId, next: Option<RadioParams>, now: SimTime) {
+        let now = now.as_nanos();
         if self.is_empty() {
             return;
         }
@@ -113,12 +125,17 @@ mod tests {
 
     const SECOND: Nanos = 1_000_000_000;
 
+    /// The instant `nanos` nanoseconds into the run.
+    fn t(nanos: u64) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
+
     #[test]
     fn groups_without_a_radio_have_no_devices() {
         let mut devices = Devices::new(&[(3, None), (2, None)]);
         assert!(devices.is_empty());
-        devices.transfer(0, 0, SECOND, true, 100);
-        devices.switch(G1, Some(RadioParams::lte()), SECOND);
+        devices.transfer(0, t(0), t(SECOND), true, 100);
+        devices.switch(G1, Some(RadioParams::lte()), t(SECOND));
         assert_eq!(devices.group_report(G0, 10 * SECOND), None);
     }
 
@@ -127,7 +144,7 @@ mod tests {
         let mut devices = Devices::new(&[(2, None), (3, Some(RadioParams::lte()))]);
         assert!(!devices.is_empty());
         assert_eq!(devices.group_report(G0, 10 * SECOND), None);
-        devices.transfer(2, SECOND, SECOND + 1_000_000, false, 1000);
+        devices.transfer(2, t(SECOND), t(SECOND + 1_000_000), false, 1000);
         let report = devices
             .group_report(G1, 60 * SECOND)
             .expect("a radio group");
@@ -143,9 +160,9 @@ mod tests {
     #[test]
     fn a_switch_closes_the_old_account_and_starts_the_new_radio_idle() {
         let mut devices = Devices::new(&[(1, Some(RadioParams::lte()))]);
-        devices.transfer(0, SECOND, 2 * SECOND, true, 5000);
-        devices.switch(G0, Some(RadioParams::wifi()), 30 * SECOND);
-        devices.transfer(0, 40 * SECOND, 41 * SECOND, false, 5000);
+        devices.transfer(0, t(SECOND), t(2 * SECOND), true, 5000);
+        devices.switch(G0, Some(RadioParams::wifi()), t(30 * SECOND));
+        devices.transfer(0, t(40 * SECOND), t(41 * SECOND), false, 5000);
         let report = devices.group_report(G0, 60 * SECOND).expect("a radio");
         let mut lte = Radio::new(RadioParams::lte());
         lte.transfer(SECOND, 2 * SECOND, true, 5000);
@@ -156,8 +173,8 @@ mod tests {
         expected.radios = 1;
         assert_eq!(report, expected);
         // Switching to a network without a radio: the account stays, nothing more is added.
-        devices.switch(G0, None, 60 * SECOND);
-        devices.transfer(0, 70 * SECOND, 71 * SECOND, true, 5000);
+        devices.switch(G0, None, t(60 * SECOND));
+        devices.transfer(0, t(70 * SECOND), t(71 * SECOND), true, 5000);
         assert_eq!(devices.group_report(G0, 90 * SECOND), Some(expected));
     }
 }

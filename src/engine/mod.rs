@@ -82,8 +82,9 @@ impl<E: Packed> Scheduler<E> {
         self.queue.push(time.max(self.now).as_nanos(), event.pack());
     }
 
-    /// Schedules `event` after `delay`.
-    #[inline]
+    /// Schedules `event` after `delay`. Always inlined: its callers are in the world's
+    /// event handler, where LLVM's size heuristics would otherwise put it out of line.
+    #[inline(always)]
     pub fn after(&mut self, delay: Nanos, event: E) {
         self.queue
             .push(self.now.saturating_add(delay).as_nanos(), event.pack());

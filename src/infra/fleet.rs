@@ -206,10 +206,8 @@ impl Fleet {
         } else {
             mean
         };
-        // The server's run queue still counts in nanoseconds since the run began (the
-        // webhook sender shares it).
-        let done = self.servers[r].execute(now.as_nanos(), cost);
-        (cost, SimTime::from_nanos(done))
+        let done = self.servers[r].execute(now, cost);
+        (cost, done)
     }
 
     /// `count` replicas are in service from `now`; every replica's imbalance window
@@ -217,7 +215,7 @@ impl Fleet {
     pub fn scale_to(&mut self, count: u32, now: SimTime) {
         self.balancer.scale_to(count);
         for server in &mut self.servers {
-            server.mark(now.as_nanos());
+            server.mark(now);
         }
     }
 
@@ -230,7 +228,7 @@ impl Fleet {
     /// Replica `r`'s process crashes at `now`: the CPU time its unfinished jobs would have
     /// used, `(from, to)` each, or `None` if it was down already (nothing happens).
     /// Without health checks the balancer takes it out of rotation at once.
-    pub fn crash(&mut self, r: ReplicaId, now: SimTime) -> Option<Vec<(Nanos, Nanos)>> {
+    pub fn crash(&mut self, r: ReplicaId, now: SimTime) -> Option<Vec<(SimTime, SimTime)>> {
         if self.down[r] {
             return None;
         }
@@ -238,7 +236,7 @@ impl Fleet {
         if self.spec.health_check.is_none() {
             self.out[r] = true;
         }
-        Some(self.servers[r].crash(now.as_nanos()))
+        Some(self.servers[r].crash(now))
     }
 
     /// Replica `r`'s process is back; without health checks, in rotation at once.

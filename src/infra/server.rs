@@ -12,13 +12,17 @@
 //! (see [`crate::engine::Model::halt`]) rather than simulate an unbounded queue. A real
 //! server would refuse work instead (a full listen backlog, 503s); modelling that would
 //! change every overloaded scenario's results, so saturation ends the run.
+//!
+//! Instants (a job's submission, its start and end, when a core is free, a crash, a scale
+//! step's mark) are [`SimTime`]; CPU costs and waits are durations ([`Nanos`]). The
+//! measurement window is given as the scenario's warmup and duration.
 
 use serde::Serialize;
 
 /// The send buffer's spec is the connection layer's (it applies the policy); the server's
 /// spec names it.
 pub use crate::net::send_buffer::{SendBuffer, SlowConsumerPolicy};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// The longest a job may wait for a core before the server counts as saturated: half a
 /// minute, past a user's patience and the usual request timeouts of proxies and clients, and
@@ -85,7 +89,7 @@ pub struct CpuCosts {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Saturation {
     /// Simulated time of the first job that had to wait longer than [`SATURATION_WAIT`].
-    pub at: Nanos,
+    pub at: SimTime,
     /// How long it would have waited for a core.
     pub wait: Nanos,
     /// CPU work offered per second over the last whole second before it, in cores (a
@@ -97,9 +101,9 @@ pub struct Saturation {
 #[derive(Debug, Clone)]
 pub struct Server {
     /// When each core finishes the work it has been given.
-    core_free: Vec<Nanos>,
-    window_start: Nanos,
-    window_end: Nanos,
+    core_free: Vec<SimTime>,
+    window_start: SimTime,
+    window_end: SimTime,
     /// Core-nanoseconds busy within the measurement window.
     busy_in_window: u128,
     /// Total wait in the run queue of jobs submitted within the window, and their count.
@@ -111,7 +115,7 @@ pub struct Server {
     /// Requests that arrived within the window.
     requests_in_window: u64,
     /// Start of the current imbalance period (the last scale step) and the busy time since.
-    mark: Nanos,
+    mark: SimTime,
     busy_since_mark: u128,
     /// Bytes waiting in send buffers now, and the peak of connection memory plus them.
     buffered: u64,
@@ -124,9 +128,12 @@ pub struct Server {
 }
 
 impl Server {
+    /// A server of `spec` measuring the window `[window_start, window_end)` (the
+    /// scenario's warmup and duration).
     pub fn new(spec: &ServerSpec, window_start: Nanos, window_end: Nanos) -> Self {
+        let (window_start, window_end) = (SimTime::ZERO + window_start, SimTime::ZERO + window_end);
         Server {
-            core_free: vec![0; spec.cores as usize],
+            core_free: vec![SimTime::ZERO; spec.cores as usize],
             window_start,
             window_end,
             busy_in_window: 0,
@@ -148,7 +155,7 @@ impl Server {
     }
 
     /// Submits a job of `cost` CPU time at `now`; returns when it completes.
-    pub fn execute(&mut self, now: Nanos, cost: Nanos) -> Nanos {
+    pub fn execute(&mut self, now: SimTime, cost: Nanos) -> SimTime {
         // The earliest-free core; ties go to the lowest index, so the choice is deterministic.
         let mut core = 0;
         for (i, free) in self.core_free.iter().enumerate() {
@@ -163,14 +170,14 @@ impl Server {
         let busy_to = done.min(self.window_end);
         let busy_from = start.max(self.window_start);
         if busy_to > busy_from {
-            self.busy_in_window += (busy_to - busy_from) as u128;
+            self.busy_in_window += busy_to.since(busy_from) as u128;
         }
         let since_mark = start.max(self.mark);
         if busy_to > since_mark {
-            self.busy_since_mark += (busy_to - since_mark) as u128;
+            self.busy_since_mark += busy_to.since(since_mark) as u128;
         }
         if now >= self.window_start && now < self.window_end {
-            self.wait_in_window += (start - now) as u128;
+            self.wait_in_window += start.since(now) as u128;
             self.jobs_in_window += 1;
         }
         done
@@ -179,8 +186,8 @@ impl Server {
     /// Counts `cost` of work offered at `now`, and notes saturation when it must wait until
     /// `start`.
     #[inline]
-    fn offer(&mut self, now: Nanos, start: Nanos, cost: Nanos) {
-        let second = now / SECOND;
+    fn offer(&mut self, now: SimTime, start: SimTime, cost: Nanos) {
+        let second = now.as_nanos() / SECOND;
         if second != self.second {
             self.work_last_second = if second == self.second + 1 {
                 self.work_this_second
@@ -191,10 +198,10 @@ impl Server {
             self.second = second;
         }
         self.work_this_second += cost as u128;
-        if start - now > SATURATION_WAIT && self.saturation.is_none() {
+        if start.since(now) > SATURATION_WAIT && self.saturation.is_none() {
             self.saturation = Some(Saturation {
                 at: now,
-                wait: start - now,
+                wait: start.since(now),
                 offered_cores: self.work_last_second as f64 / SECOND as f64,
             });
         }
@@ -208,7 +215,7 @@ impl Server {
     /// The process crashes at `now`: the work queued on its cores is lost (and its busy
     /// time past `now` no longer counts). Returns each core's voided busy interval (a core
     /// is busy without a gap from `now` until it would have been free).
-    pub fn crash(&mut self, now: Nanos) -> Vec<(Nanos, Nanos)> {
+    pub fn crash(&mut self, now: SimTime) -> Vec<(SimTime, SimTime)> {
         let voided = self
             .core_free
             .iter()
@@ -225,14 +232,14 @@ impl Server {
             if window_to > window_from {
                 self.busy_in_window = self
                     .busy_in_window
-                    .saturating_sub((window_to - window_from) as u128);
+                    .saturating_sub(window_to.since(window_from) as u128);
             }
             let mark_from = now.max(self.mark);
             if window_to > mark_from {
                 // (Work queued before the last mark was never counted since it.)
                 self.busy_since_mark = self
                     .busy_since_mark
-                    .saturating_sub((window_to - mark_from) as u128);
+                    .saturating_sub(window_to.since(mark_from) as u128);
             }
             self.core_free[core] = now;
         }
@@ -255,14 +262,16 @@ impl Server {
 
     /// Restarts the imbalance period at `now` (a scale step). Busy time already committed
     /// past `now` by queued jobs is not moved; the period is long against one job.
-    pub fn mark(&mut self, now: Nanos) {
+    pub fn mark(&mut self, now: SimTime) {
         self.mark = now.max(self.window_start);
         self.busy_since_mark = 0;
     }
 
-    /// CPU utilisation since the last scale step (or the window's start), to `end`.
+    /// CPU utilisation since the last scale step (or the window's start), to `end` (the
+    /// scenario's duration: a results-time query).
     pub fn utilisation_since_mark(&self, end: Nanos) -> f64 {
-        let span = end.saturating_sub(self.mark) as u128 * self.core_free.len() as u128;
+        let span = (SimTime::ZERO + end).saturating_since(self.mark) as u128
+            * self.core_free.len() as u128;
         if span == 0 {
             0.0
         } else {
@@ -282,7 +291,8 @@ impl Server {
 
     /// Share of the cores' time busy within the window, 0 to 1.
     pub fn utilisation(&self) -> f64 {
-        let capacity = (self.window_end - self.window_start) as u128 * self.core_free.len() as u128;
+        let capacity =
+            self.window_end.since(self.window_start) as u128 * self.core_free.len() as u128;
         if capacity == 0 {
             0.0
         } else {
@@ -354,6 +364,11 @@ impl CpuCosts {
 mod tests {
     use super::*;
 
+    /// The instant `nanos` nanoseconds into the run.
+    fn t(nanos: u64) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
+
     fn spec(cores: u32) -> ServerSpec {
         ServerSpec {
             cores,
@@ -370,10 +385,10 @@ mod tests {
     #[test]
     fn jobs_queue_when_cores_are_busy() {
         let mut s = Server::new(&spec(2), 0, 1_000);
-        assert_eq!(s.execute(0, 100), 100);
-        assert_eq!(s.execute(0, 100), 100);
+        assert_eq!(s.execute(t(0), 100), t(100));
+        assert_eq!(s.execute(t(0), 100), t(100));
         // Third job waits for the first free core.
-        assert_eq!(s.execute(10, 100), 200);
+        assert_eq!(s.execute(t(10), 100), t(200));
         assert_eq!(s.mean_queueing_delay(), 30);
         assert!((s.utilisation() - 300.0 / 2000.0).abs() < 1e-12);
     }
@@ -381,7 +396,7 @@ mod tests {
     #[test]
     fn busy_time_outside_the_window_is_not_counted() {
         let mut s = Server::new(&spec(1), 100, 200);
-        s.execute(50, 100); // busy 50..150, of which 50 in the window
+        s.execute(t(50), 100); // busy 50..150, of which 50 in the window
         assert!((s.utilisation() - 0.5).abs() < 1e-12);
     }
 
@@ -389,17 +404,17 @@ mod tests {
     fn a_run_queue_that_only_grows_is_saturation() {
         let mut s = Server::new(&spec(1), 0, 1_000 * SECOND);
         // 1 ms jobs, 2 a millisecond: twice what one core does.
-        let mut now = 0;
+        let mut now = SimTime::ZERO;
         while s.saturation().is_none() {
             s.execute(now, 1_000_000);
             s.execute(now, 1_000_000);
             now += 1_000_000;
-            assert!(now < 200 * SECOND, "never saturated");
+            assert!(now < t(200 * SECOND), "never saturated");
         }
         let saturation = s.saturation().unwrap();
         assert!(saturation.wait > SATURATION_WAIT);
         // The wait grows by one second a second.
-        assert!((SATURATION_WAIT..SATURATION_WAIT + SECOND).contains(&saturation.at));
+        assert!((t(SATURATION_WAIT)..t(SATURATION_WAIT + SECOND)).contains(&saturation.at));
         assert!((saturation.offered_cores - 2.0).abs() < 1e-9);
     }
 
@@ -408,9 +423,9 @@ mod tests {
         let mut s = Server::new(&spec(1), 0, 1_000 * SECOND);
         // 20 s of work at once, then it drains.
         for _ in 0..20_000 {
-            s.execute(0, 1_000_000);
+            s.execute(t(0), 1_000_000);
         }
-        s.execute(25 * SECOND, 1_000_000);
+        s.execute(t(25 * SECOND), 1_000_000);
         assert_eq!(s.saturation(), None);
     }
 

@@ -20,7 +20,7 @@
 use crate::ids::ClientId;
 use crate::metrics::{LatencyRecorder, MessageResult, fixed};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
-use crate::time::Nanos;
+use crate::time::SimTime;
 
 /// An event that publishes no message: the workload's.
 const NO_MESSAGE: u32 = u32::MAX;
@@ -91,10 +91,15 @@ impl MessageMetrics {
 
     /// A message written at `written_at` was published at `now`; its latency to the
     /// server counts when it was written within the window `[warmup, end)`.
-    pub fn published(&mut self, written_at: Nanos, now: Nanos, (warmup, end): (Nanos, Nanos)) {
+    pub fn published(
+        &mut self,
+        written_at: SimTime,
+        now: SimTime,
+        (warmup, end): (SimTime, SimTime),
+    ) {
         self.published += 1;
         if written_at >= warmup && written_at < end {
-            self.to_server.record(now - written_at);
+            self.to_server.record(now.since(written_at));
         }
     }
 
@@ -124,13 +129,13 @@ impl MessageMetrics {
     #[inline]
     pub fn delivered(
         &mut self,
-        (writer, written_at): (ClientId, Nanos),
+        (writer, written_at): (ClientId, SimTime),
         to: ClientId,
-        now: Nanos,
-        warmup: Nanos,
+        now: SimTime,
+        warmup: SimTime,
     ) {
         if writer != to && written_at >= warmup {
-            self.end_to_end.record(now - written_at);
+            self.end_to_end.record(now.since(written_at));
         }
     }
 
@@ -166,7 +171,14 @@ impl MessageMetrics {
 mod tests {
     use super::*;
 
+    use crate::time::Nanos;
+
     const MS: Nanos = 1_000_000;
+
+    /// The instant `ms` milliseconds into the run.
+    fn t(ms: u64) -> SimTime {
+        SimTime::from_nanos(ms * MS)
+    }
 
     fn id(c: u32) -> ClientId {
         ClientId::new(c)
@@ -178,7 +190,7 @@ mod tests {
         for in_window in [false, true, true, true] {
             m.written(in_window);
         }
-        m.published(0, 5 * MS, (0, 100 * MS));
+        m.published(t(0), t(5), (t(0), t(100)));
         m.dropped();
         let r = m.result();
         assert_eq!((r.written, r.published, r.lost, r.in_flight), (4, 1, 1, 2));
@@ -212,10 +224,10 @@ mod tests {
         for _ in 0..3 {
             m.written(true);
         }
-        m.published(5 * MS, 8 * MS, (10 * MS, 100 * MS));
-        m.published(100 * MS, 130 * MS, (10 * MS, 100 * MS));
+        m.published(t(5), t(8), (t(10), t(100)));
+        m.published(t(100), t(130), (t(10), t(100)));
         assert_eq!(m.result().to_server, None);
-        m.published(10 * MS, 14 * MS, (10 * MS, 100 * MS));
+        m.published(t(10), t(14), (t(10), t(100)));
         let summary = m.result().to_server.expect("one message in the window");
         assert_eq!(summary.samples, 1);
     }
@@ -240,10 +252,10 @@ mod tests {
     fn end_to_end_counts_other_clients_after_the_warmup() {
         let mut m = MessageMetrics::new(2);
         // Its own writer, and a message written in the warmup: not counted.
-        m.delivered((id(0), 20 * MS), id(0), 30 * MS, 10 * MS);
-        m.delivered((id(0), 5 * MS), id(1), 30 * MS, 10 * MS);
+        m.delivered((id(0), t(20)), id(0), t(30), t(10));
+        m.delivered((id(0), t(5)), id(1), t(30), t(10));
         assert_eq!(m.result().end_to_end, None);
-        m.delivered((id(0), 20 * MS), id(1), 30 * MS, 10 * MS);
+        m.delivered((id(0), t(20)), id(1), t(30), t(10));
         assert_eq!(m.result().end_to_end.expect("one").samples, 1);
     }
 

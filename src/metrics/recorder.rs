@@ -101,6 +101,12 @@ impl Recorder {
         }
     }
 
+    /// The measurement window `[warmup, duration)`.
+    #[inline]
+    pub fn window(&self) -> (SimTime, SimTime) {
+        (self.warmup, self.duration)
+    }
+
     /// Whether `time` is in the measurement window.
     #[inline]
     pub fn in_window(&self, time: SimTime) -> bool {
@@ -170,8 +176,7 @@ impl Recorder {
         if created >= self.warmup {
             self.latency.record(now.since(created));
         }
-        // The time series (shared with the webhook run) counts in nanoseconds.
-        self.series.delivered(now.as_nanos(), now.since(created));
+        self.series.delivered(now, now.since(created));
     }
 
     /// A connection's first response or stream start came `wait` after it opened.

@@ -1,10 +1,11 @@
 //! Time series: what happened in each simulated second of a run (connections, new
 //! connections, requests, reconnects, CPU, delivery latency), for the charts around a fault
-//! or a ramp.
+//! or a ramp. Its inputs are instants ([`SimTime`]); a second's bin is the instant's
+//! whole seconds since the run began.
 
 use serde::{Deserialize, Serialize};
 
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 const SECOND: Nanos = 1_000_000_000;
 
@@ -35,7 +36,7 @@ pub struct TimeSeries {
     pub latency_mean_ms: Vec<Option<f64>>,
     /// The run's end.
     #[serde(skip)]
-    end: Nanos,
+    end: SimTime,
 }
 
 impl TimeSeries {
@@ -53,19 +54,19 @@ impl TimeSeries {
             latency_mean_ms: Vec::new(),
             level: 0,
             level_bin: 0,
-            end: duration,
+            end: SimTime::ZERO + duration,
         }
     }
 
     #[inline]
-    fn bin(&self, now: Nanos) -> usize {
-        ((now / SECOND) as usize).min(self.connections.len().saturating_sub(1))
+    fn bin(&self, now: SimTime) -> usize {
+        ((now.as_nanos() / SECOND) as usize).min(self.connections.len().saturating_sub(1))
     }
 
     /// The number of open connections changed to `open` at `now`: the seconds since the
     /// last change kept the previous number.
     #[inline]
-    pub fn connections_now(&mut self, now: Nanos, open: u64) {
+    pub fn connections_now(&mut self, now: SimTime, open: u64) {
         let b = self.bin(now);
         self.carry_level(b);
         self.connections[b] = self.connections[b].max(open);
@@ -80,50 +81,50 @@ impl TimeSeries {
     }
 
     #[inline]
-    pub fn connection_opened(&mut self, now: Nanos) {
+    pub fn connection_opened(&mut self, now: SimTime) {
         let b = self.bin(now);
         self.new_connections[b] += 1;
     }
 
     #[inline]
-    pub fn request(&mut self, now: Nanos) {
+    pub fn request(&mut self, now: SimTime) {
         let b = self.bin(now);
         self.requests[b] += 1;
     }
 
     #[inline]
-    pub fn reconnect(&mut self, now: Nanos) {
+    pub fn reconnect(&mut self, now: SimTime) {
         let b = self.bin(now);
         self.reconnects[b] += 1;
     }
 
     /// A core was busy from `start` to `end`: each second gets its share.
     #[inline]
-    pub fn cpu(&mut self, start: Nanos, end: Nanos) {
+    pub fn cpu(&mut self, start: SimTime, end: SimTime) {
         self.each_second(start, end, |busy, ns| *busy += ns);
     }
 
     /// Busy time from `start` to `end` that will not happen after all (a crash voided the
     /// queued work).
-    pub fn cpu_void(&mut self, start: Nanos, end: Nanos) {
+    pub fn cpu_void(&mut self, start: SimTime, end: SimTime) {
         self.each_second(start, end, |busy, ns| *busy = busy.saturating_sub(ns));
     }
 
-    fn each_second(&mut self, start: Nanos, end: Nanos, mut apply: impl FnMut(&mut u64, u64)) {
+    fn each_second(&mut self, start: SimTime, end: SimTime, mut apply: impl FnMut(&mut u64, u64)) {
         // Work past the run's end (a queue still draining) belongs to no second.
         let end = end.min(self.end);
         let mut t = start;
         while t < end {
             let b = self.bin(t);
-            let second_end = (t / SECOND + 1) * SECOND;
+            let second_end = SimTime::from_nanos((t.as_nanos() / SECOND + 1) * SECOND);
             let until = end.min(second_end);
-            apply(&mut self.cpu_busy[b], until - t);
+            apply(&mut self.cpu_busy[b], until.since(t));
             t = until;
         }
     }
 
     #[inline]
-    pub fn delivered(&mut self, now: Nanos, latency: Nanos) {
+    pub fn delivered(&mut self, now: SimTime, latency: Nanos) {
         let b = self.bin(now);
         self.latency_sum[b] += latency as u128;
         self.deliveries[b] += 1;
@@ -160,11 +161,16 @@ impl TimeSeries {
 mod tests {
     use super::*;
 
+    /// The instant `nanos` nanoseconds into the run.
+    fn t(nanos: u64) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
+
     #[test]
     fn connections_carry_over_quiet_seconds() {
         let mut series = TimeSeries::new(5 * SECOND);
-        series.connections_now(SECOND / 2, 3);
-        series.connections_now(3 * SECOND + 1, 1);
+        series.connections_now(t(SECOND / 2), 3);
+        series.connections_now(t(3 * SECOND + 1), 1);
         series.finish(|_| 1);
         assert_eq!(series.connections, vec![3, 3, 3, 3, 1, 1]);
     }
@@ -172,9 +178,9 @@ mod tests {
     #[test]
     fn cpu_and_latency_per_second() {
         let mut series = TimeSeries::new(2 * SECOND);
-        series.cpu(0, SECOND / 2);
-        series.delivered(SECOND + 5, 10_000_000);
-        series.delivered(SECOND + 9, 30_000_000);
+        series.cpu(t(0), t(SECOND / 2));
+        series.delivered(t(SECOND + 5), 10_000_000);
+        series.delivered(t(SECOND + 9), 30_000_000);
         series.finish(|_| 2);
         assert_eq!(series.cpu_utilisation[0], 0.25);
         assert_eq!(series.latency_mean_ms, vec![None, Some(20.0), None]);
@@ -184,10 +190,10 @@ mod tests {
     fn busy_time_is_split_across_seconds_and_can_be_voided() {
         let mut series = TimeSeries::new(3 * SECOND);
         // 0.75 s to 2.5 s on one core, of one core in service.
-        series.cpu(3 * SECOND / 4, 5 * SECOND / 2);
-        series.cpu(5 * SECOND / 2, 10 * SECOND);
+        series.cpu(t(3 * SECOND / 4), t(5 * SECOND / 2));
+        series.cpu(t(5 * SECOND / 2), t(10 * SECOND));
         // A crash at 2 s voids the queued work after it.
-        series.cpu_void(2 * SECOND, 3 * SECOND);
+        series.cpu_void(t(2 * SECOND), t(3 * SECOND));
         series.finish(|_| 1);
         assert_eq!(series.cpu_utilisation, vec![0.25, 1.0, 0.0, 0.0]);
     }

@@ -36,7 +36,7 @@ use crate::net::send_buffer::Waiting;
 use crate::net::tcp::TcpParams;
 use crate::net::tcp::{AckState, PureAcks};
 use crate::net::wire::Direction;
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// What the connection needs to know of a message it carries.
 pub trait Carried {
@@ -45,20 +45,20 @@ pub trait Carried {
     /// Bytes on the wire, all layers.
     fn wire(&self) -> u64;
     /// When it was sent.
-    fn sent_time(&self) -> Nanos;
+    fn sent_time(&self) -> SimTime;
     /// Some segment of it was retransmitted (then it gives no round-trip sample).
     fn retransmitted(&self) -> bool;
     /// It takes part in the delayed-ACK accounting (SYN and SYN-ACK do not).
     fn acknowledged(&self) -> bool;
     /// It was put on the wire at `at`; `retransmitted`: loss made TCP resend a segment.
-    fn sent(&mut self, at: Nanos, retransmitted: bool);
+    fn sent(&mut self, at: SimTime, retransmitted: bool);
 }
 
 /// One direction of a connection.
 #[derive(Debug, Clone)]
 struct Channel<M> {
     /// Arrival of the last message in this direction (for in-order delivery).
-    last_arrival: Nanos,
+    last_arrival: SimTime,
     in_flight: VecDeque<M>,
     /// The ACK debt of the side that receives in this direction.
     receiver_acks: AckState,
@@ -66,17 +66,17 @@ struct Channel<M> {
     rtt: RttEstimator,
     /// Under a partition: (its end, when the first segment lost in it gets through); the
     /// rest of the connection's data follows it then.
-    partition_release: (Nanos, Nanos),
+    partition_release: (SimTime, SimTime),
 }
 
 impl<M> Default for Channel<M> {
     fn default() -> Self {
         Channel {
-            last_arrival: 0,
+            last_arrival: SimTime::ZERO,
             in_flight: VecDeque::new(),
             receiver_acks: AckState::default(),
             rtt: RttEstimator::default(),
-            partition_release: (0, 0),
+            partition_release: (SimTime::ZERO, SimTime::ZERO),
         }
     }
 }
@@ -91,11 +91,11 @@ impl<M> Channel<M> {
             rtt,
             partition_release,
         } = self;
-        *last_arrival = 0;
+        *last_arrival = SimTime::ZERO;
         in_flight.clear();
         *receiver_acks = AckState::default();
         *rtt = RttEstimator::default();
-        *partition_release = (0, 0);
+        *partition_release = (SimTime::ZERO, SimTime::ZERO);
     }
 }
 
@@ -192,7 +192,7 @@ impl<M: Carried> Connections<M> {
         &mut self,
         c: usize,
         direction: Direction,
-        now: Nanos,
+        now: SimTime,
         tcp: &TcpParams,
     ) -> PureAcks {
         let opposite = direction.reverse().index();
@@ -213,8 +213,8 @@ impl<M: Carried> Connections<M> {
         network: &mut Network,
         transfer: Transfer,
         mut msg: M,
-        now: Nanos,
-    ) -> (Sent, Nanos) {
+        now: SimTime,
+    ) -> (Sent, SimTime) {
         let d = transfer.direction.index();
         let channel = &mut self.slots[c].channels[d];
         let sent = network.send(transfer, &channel.rtt, &mut channel.partition_release, now);
@@ -238,7 +238,7 @@ impl<M: Carried> Connections<M> {
         &mut self,
         c: usize,
         direction: Direction,
-        now: Nanos,
+        now: SimTime,
         back: Option<Nanos>,
         tcp: &TcpParams,
     ) -> (M, PureAcks) {
@@ -249,7 +249,7 @@ impl<M: Carried> Connections<M> {
             .expect("an arrival event follows every send");
         if let (false, Some(back)) = (msg.retransmitted(), back) {
             // The sender learns of the arrival one reverse trip later.
-            channel.rtt.sample(now - msg.sent_time() + back);
+            channel.rtt.sample(now.since(msg.sent_time()) + back);
         }
         let acks = if msg.acknowledged() {
             channel.receiver_acks.on_data(now, msg.segments(), tcp)
@@ -262,7 +262,7 @@ impl<M: Carried> Connections<M> {
     /// Settles `c`'s ACK debts at `now` (a close or the end of the run): the delayed ACKs
     /// whose timers fired, by the direction of the data they acknowledge (down, then up);
     /// what is still owed is cleared.
-    pub fn settle_acks(&mut self, c: usize, now: Nanos, tcp: &TcpParams) -> [PureAcks; 2] {
+    pub fn settle_acks(&mut self, c: usize, now: SimTime, tcp: &TcpParams) -> [PureAcks; 2] {
         let mut owed = [PureAcks::default(); 2];
         for direction in [Direction::Down, Direction::Up] {
             let channel = &mut self.slots[c].channels[direction.index()];
@@ -327,7 +327,7 @@ impl<M: Carried> Connections<M> {
         c: usize,
         open: bool,
         tabs: &[(usize, bool)],
-        now: Nanos,
+        now: SimTime,
         timeout: Nanos,
     ) -> IdleVerdict {
         let mut timer = self.slots[c].idle;
@@ -355,6 +355,7 @@ impl<M: Carried> Connections<M> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::network::tests::t;
 
     /// Linux's defaults: 1448-byte segments, 52-byte headers, 40 ms delayed ACKs.
     const TCP: TcpParams = TcpParams {
@@ -368,7 +369,7 @@ mod tests {
     struct Piece {
         id: u32,
         segments: u64,
-        sent_at: Nanos,
+        sent_at: SimTime,
         handshake: bool,
     }
 
@@ -379,13 +380,13 @@ mod tests {
         fn wire(&self) -> u64 {
             self.segments * 1500
         }
-        fn sent_time(&self) -> Nanos {
+        fn sent_time(&self) -> SimTime {
             self.sent_at
         }
         fn retransmitted(&self) -> bool {
             false
         }
-        fn sent(&mut self, at: Nanos, _retransmitted: bool) {
+        fn sent(&mut self, at: SimTime, _retransmitted: bool) {
             self.sent_at = at;
         }
         fn acknowledged(&self) -> bool {
@@ -397,7 +398,7 @@ mod tests {
         Piece {
             id,
             segments,
-            sent_at: 0,
+            sent_at: SimTime::ZERO,
             handshake: false,
         }
     }
@@ -423,12 +424,12 @@ mod tests {
         let mut net = network();
         let mut conns = Connections::new(2);
         // A 1000-byte message: 1 ms on an 8 Mbit/s link, then 10 ms of propagation.
-        let (_, first) = conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(1, 1), 0);
-        assert_eq!(first, 11_000_000);
+        let (_, first) = conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(1, 1), t(0));
+        assert_eq!(first, t(11_000_000));
         // Tab 1 shares tab 0's connection but has its own access link here: its small
         // message would arrive first, and is held behind the owner's last arrival.
-        let (sent, second) = conns.transmit(1, 0, &mut net, transfer(1, 100), piece(2, 1), 0);
-        assert_eq!(sent.arrival, 10_100_000);
+        let (sent, second) = conns.transmit(1, 0, &mut net, transfer(1, 100), piece(2, 1), t(0));
+        assert_eq!(sent.arrival, t(10_100_000));
         assert_eq!(second, first);
         let tcp = TCP;
         assert!(!conns.is_quiet(0));
@@ -444,20 +445,20 @@ mod tests {
         let tcp = TCP;
         let mut net = network();
         let mut conns = Connections::new(1);
-        conns.transmit(0, 0, &mut net, transfer(0, 3000), piece(1, 2), 0);
-        let (_, acks) = conns.receive(0, Direction::Down, 20_000_000, None, &tcp);
+        conns.transmit(0, 0, &mut net, transfer(0, 3000), piece(1, 2), t(0));
+        let (_, acks) = conns.receive(0, Direction::Down, t(20_000_000), None, &tcp);
         // Two full segments at once: one ACK goes at once, in the reverse direction.
         assert_eq!(acks.immediate, 1);
-        conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(2, 1), 0);
-        let (_, acks) = conns.receive(0, Direction::Down, 30_000_000, None, &tcp);
+        conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(2, 1), t(0));
+        let (_, acks) = conns.receive(0, Direction::Down, t(30_000_000), None, &tcp);
         assert_eq!(acks, PureAcks::default(), "one segment: the ACK is delayed");
         // The client now writes: its data carries the owed ACK, so none goes alone.
         assert_eq!(
-            conns.before_send(0, Direction::Up, 31_000_000, &tcp),
+            conns.before_send(0, Direction::Up, t(31_000_000), &tcp),
             PureAcks::default()
         );
         // Nothing left to settle at a close.
-        let owed = conns.settle_acks(0, 40_000_000, &tcp);
+        let owed = conns.settle_acks(0, t(40_000_000), &tcp);
         assert_eq!(owed, [PureAcks::default(); 2]);
     }
 
@@ -470,14 +471,14 @@ mod tests {
             handshake: true,
             ..piece(1, 1)
         };
-        conns.transmit(0, 0, &mut net, transfer(0, 60), syn, 0);
-        let (_, acks) = conns.receive(0, Direction::Down, 10_000_000, None, &tcp);
+        conns.transmit(0, 0, &mut net, transfer(0, 60), syn, t(0));
+        let (_, acks) = conns.receive(0, Direction::Down, t(10_000_000), None, &tcp);
         assert_eq!(acks, PureAcks::default());
-        conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(2, 1), 0);
-        conns.receive(0, Direction::Down, 20_000_000, None, &tcp);
+        conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(2, 1), t(0));
+        conns.receive(0, Direction::Down, t(20_000_000), None, &tcp);
         // Its delayed-ACK timer fires 40 ms later; at the close after that it is counted.
-        let owed = conns.settle_acks(0, 100_000_000, &tcp);
-        assert_eq!(owed[Direction::Down.index()].expired, Some(60_000_000));
+        let owed = conns.settle_acks(0, t(100_000_000), &tcp);
+        assert_eq!(owed[Direction::Down.index()].expired, Some(t(60_000_000)));
         assert_eq!(owed[Direction::Up.index()], PureAcks::default());
     }
 
@@ -487,11 +488,11 @@ mod tests {
         let mut net = network();
         let mut conns = Connections::new(1);
         let before = conns.slots[0].channels[0].rtt.srtt();
-        conns.transmit(0, 0, &mut net, transfer(0, 100), piece(1, 1), 0);
-        conns.receive(0, Direction::Down, 10_100_000, None, &tcp);
+        conns.transmit(0, 0, &mut net, transfer(0, 100), piece(1, 1), t(0));
+        conns.receive(0, Direction::Down, t(10_100_000), None, &tcp);
         assert_eq!(conns.slots[0].channels[0].rtt.srtt(), before);
-        conns.transmit(0, 0, &mut net, transfer(0, 100), piece(2, 1), 0);
-        conns.receive(0, Direction::Down, 10_200_000, Some(10_000_000), &tcp);
+        conns.transmit(0, 0, &mut net, transfer(0, 100), piece(2, 1), t(0));
+        conns.receive(0, Direction::Down, t(10_200_000), Some(10_000_000), &tcp);
         assert_eq!(conns.slots[0].channels[0].rtt.srtt(), Some(20_200_000));
     }
 
@@ -501,25 +502,25 @@ mod tests {
         let tcp = TCP;
         let mut net = network();
         let mut conns = Connections::new(2);
-        assert!(conns.idle_mut(0).answered(0));
+        assert!(conns.idle_mut(0).answered(t(0)));
         // Tab 1's message is on its way over tab 0's connection when the timer fires.
-        conns.transmit(1, 0, &mut net, transfer(1, 1000), piece(1, 1), 0);
+        conns.transmit(1, 0, &mut net, transfer(1, 1000), piece(1, 1), t(0));
         let tabs = [(0, false), (1, false)];
         assert_eq!(
-            conns.idle_fired(0, true, &tabs, TIMEOUT, TIMEOUT),
+            conns.idle_fired(0, true, &tabs, t(TIMEOUT), TIMEOUT),
             IdleVerdict::Busy
         );
         // It arrived and tab 1 answered at 10 s: the connection is idle from 85 s.
-        conns.receive(1, Direction::Down, 11_000_000, None, &tcp);
-        conns.idle_mut(1).touch(10_000_000_000);
-        assert!(conns.idle_mut(0).answered(TIMEOUT), "disarmed when busy");
+        conns.receive(1, Direction::Down, t(11_000_000), None, &tcp);
+        conns.idle_mut(1).touch(t(10_000_000_000));
+        assert!(conns.idle_mut(0).answered(t(TIMEOUT)), "disarmed when busy");
         assert_eq!(
-            conns.idle_fired(0, true, &tabs, 2 * TIMEOUT, TIMEOUT),
+            conns.idle_fired(0, true, &tabs, t(2 * TIMEOUT), TIMEOUT),
             IdleVerdict::Close
         );
         let tabs = [(0, false), (1, true)];
         assert_eq!(
-            conns.idle_fired(0, true, &tabs, 3 * TIMEOUT, TIMEOUT),
+            conns.idle_fired(0, true, &tabs, t(3 * TIMEOUT), TIMEOUT),
             IdleVerdict::Busy,
             "a request outstanding keeps it too"
         );
@@ -532,18 +533,18 @@ mod tests {
         let mut conns = Connections::new(0);
         conns.renew(0);
         // A large message on the first connection: it arrives at 11 ms.
-        let (_, first) = conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(1, 1), 0);
-        assert_eq!(first, 11_000_000);
+        let (_, first) = conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(1, 1), t(0));
+        assert_eq!(first, t(11_000_000));
         // The slot is reused for a new connection over another access link (a webhook
         // sender's slot may go to another receiver): nothing of the old one is on the way,
         // and the new one's small message is not held behind the old one's arrival.
         conns.renew(0);
         assert!(conns.is_quiet(0));
-        let (_, second) = conns.transmit(0, 0, &mut net, transfer(1, 100), piece(2, 1), 0);
-        assert_eq!(second, 10_100_000);
+        let (_, second) = conns.transmit(0, 0, &mut net, transfer(1, 100), piece(2, 1), t(0));
+        assert_eq!(second, t(10_100_000));
         // A third message is lost whole: it took the link, but only the second arrives.
-        let (sent, _) = conns.transmit(0, 0, &mut net, transfer(1, 100), piece(3, 1), 0);
-        assert_eq!(sent.start, 100_000, "it took its turn on the link");
+        let (sent, _) = conns.transmit(0, 0, &mut net, transfer(1, 100), piece(3, 1), t(0));
+        assert_eq!(sent.start, t(100_000), "it took its turn on the link");
         assert_eq!(conns.lose_newest(0, Direction::Down).map(|m| m.id), Some(3));
         let (msg, _) = conns.receive(0, Direction::Down, second, None, &tcp);
         assert_eq!(msg.id, 2);

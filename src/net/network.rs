@@ -8,13 +8,16 @@
 //! and partitions cost it in delay and retransmissions ([`Network::send`]). Does not own:
 //! the connections (their in-order queues, round-trip estimates and ACK debts are the
 //! simulation's, handed in where a send needs them), nor the byte counters.
+//!
+//! Instants (a send's time, when it serializes and arrives, a partition's window, when a
+//! link is free) are [`SimTime`]; latencies and timeouts are durations ([`Nanos`]).
 
 use crate::engine::rng::Stream;
 use crate::ids::GroupId;
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, Recovery, RttEstimator};
 use crate::net::wire::Direction;
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// The longest retransmission timeout TCP backs off to (Linux's `TCP_RTO_MAX`, 120 s).
 const RTO_MAX: Nanos = 120_000_000_000;
@@ -38,10 +41,10 @@ pub struct Transfer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sent {
     /// When it serialized on the access link.
-    pub start: Nanos,
-    pub done: Nanos,
+    pub start: SimTime,
+    pub done: SimTime,
     /// When it arrives (before the connection's in-order delivery).
-    pub arrival: Nanos,
+    pub arrival: SimTime,
     /// What segment loss did to it.
     pub recovery: Recovery,
     /// Segments resent because a partition was in the way.
@@ -59,7 +62,7 @@ pub struct Network {
     jitter: Vec<[Stream; 2]>,
     loss: Vec<[Stream; 2]>,
     /// Per group: when its access links are partitioned, in time order.
-    partitions: Vec<Vec<(Nanos, Nanos)>>,
+    partitions: Vec<Vec<(SimTime, SimTime)>>,
     /// TCP's maximum segment size.
     mss: u64,
 }
@@ -70,7 +73,7 @@ impl Network {
     pub fn new(
         links: Vec<[LinkParams; 2]>,
         (jitter, loss): (Vec<[Stream; 2]>, Vec<[Stream; 2]>),
-        partitions: Vec<Vec<(Nanos, Nanos)>>,
+        partitions: Vec<Vec<(SimTime, SimTime)>>,
         browsers: usize,
         mss: u64,
     ) -> Self {
@@ -104,7 +107,7 @@ impl Network {
 
     /// When browser `browser`'s access link in `direction` is free.
     #[inline]
-    pub fn busy_until(&self, browser: usize, direction: Direction) -> Nanos {
+    pub fn busy_until(&self, browser: usize, direction: Direction) -> SimTime {
         self.access[browser][direction.index()].busy_until()
     }
 
@@ -118,8 +121,8 @@ impl Network {
         &mut self,
         transfer: Transfer,
         rtt: &RttEstimator,
-        partition_release: &mut (Nanos, Nanos),
-        now: Nanos,
+        partition_release: &mut (SimTime, SimTime),
+        now: SimTime,
     ) -> Sent {
         let Transfer { group, browser, .. } = transfer;
         let d = transfer.direction.index();
@@ -137,7 +140,7 @@ impl Network {
             )
         };
         // The message's own arrival; the connection delivers in order after this.
-        let mut own = 0;
+        let mut own = SimTime::ZERO;
         let sent = self.access[browser][d].transmit(
             now,
             transfer.wire,
@@ -171,18 +174,18 @@ impl Network {
     fn through_partitions(
         &self,
         group: GroupId,
-        sent: Nanos,
-        arrival: Nanos,
+        sent: SimTime,
+        arrival: SimTime,
         rto: Nanos,
-        release: &mut (Nanos, Nanos),
-    ) -> (Nanos, u64) {
+        release: &mut (SimTime, SimTime),
+    ) -> (SimTime, u64) {
         let mut arrival = arrival;
         let mut resent = 0;
         for (from, to) in &self.partitions[group] {
             if arrival <= *from || sent >= *to {
                 continue;
             }
-            let trip = arrival - sent;
+            let trip = arrival.since(sent);
             if release.0 != *to {
                 // The connection's first segment lost in this partition.
                 let mut attempt = sent.max(*from);
@@ -208,9 +211,14 @@ pub(crate) mod tests {
     const MS: Nanos = 1_000_000;
     const S: Nanos = 1_000_000_000;
 
+    /// The instant `nanos` nanoseconds into the run.
+    pub(crate) fn t(nanos: u64) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
+
     /// One group on a 8 Mbit/s (a byte a microsecond) link of 10 ms each way, without loss
     /// or jitter, two browsers (also the connections' tests' network).
-    pub(crate) fn network(partitions: Vec<(Nanos, Nanos)>) -> Network {
+    pub(crate) fn network(partitions: Vec<(SimTime, SimTime)>) -> Network {
         let link = LinkParams {
             bits_per_second: 8_000_000,
             latency: 10 * MS,
@@ -243,40 +251,43 @@ pub(crate) mod tests {
     fn a_browser_s_messages_queue_on_its_access_link() {
         let mut net = network(Vec::new());
         let rtt = RttEstimator::default();
-        let mut release = (0, 0);
-        let first = net.send(transfer(0, 1000), &rtt, &mut release, 0);
+        let mut release = (SimTime::ZERO, SimTime::ZERO);
+        let first = net.send(transfer(0, 1000), &rtt, &mut release, t(0));
         // 1000 bytes take 1 ms, then 10 ms of latency and 2 ms on the path.
-        assert_eq!((first.start, first.done, first.arrival), (0, MS, 13 * MS));
-        let second = net.send(transfer(0, 1000), &rtt, &mut release, 0);
+        assert_eq!(
+            (first.start, first.done, first.arrival),
+            (t(0), t(MS), t(13 * MS))
+        );
+        let second = net.send(transfer(0, 1000), &rtt, &mut release, t(0));
         assert_eq!(
             (second.start, second.done),
-            (MS, 2 * MS),
+            (t(MS), t(2 * MS)),
             "it waits for the first"
         );
-        let other = net.send(transfer(1, 1000), &rtt, &mut release, 0);
-        assert_eq!(other.start, 0, "another browser has its own access link");
-        assert_eq!(net.busy_until(0, Direction::Down), 2 * MS);
+        let other = net.send(transfer(1, 1000), &rtt, &mut release, t(0));
+        assert_eq!(other.start, t(0), "another browser has its own access link");
+        assert_eq!(net.busy_until(0, Direction::Down), t(2 * MS));
         assert!(!net.needs_rtt(GroupId::new(0), Direction::Down));
     }
 
     #[test]
     fn a_partition_holds_data_until_a_retry_after_it_gets_through() {
         // Cut off from 0.5 s to 3 s; the RTO is 1 s (the estimator's initial value).
-        let mut net = network(vec![(S / 2, 3 * S)]);
+        let mut net = network(vec![(t(S / 2), t(3 * S))]);
         assert!(net.needs_rtt(GroupId::new(0), Direction::Down));
         let rtt = RttEstimator::default();
-        let mut release = (0, 0);
-        let sent = net.send(transfer(0, 1000), &rtt, &mut release, S);
+        let mut release = (SimTime::ZERO, SimTime::ZERO);
+        let sent = net.send(transfer(0, 1000), &rtt, &mut release, t(S));
         // Retries at 2 s and 4 s (the RTO doubles): the second gets through.
         assert_eq!(sent.partition_resends, 2);
-        assert_eq!(release, (3 * S, 4 * S));
-        assert_eq!(sent.arrival, 4 * S + 13 * MS);
+        assert_eq!(release, (t(3 * S), t(4 * S)));
+        assert_eq!(sent.arrival, t(4 * S + 13 * MS));
         // Data sent behind it on the same connection follows the released segment.
-        let behind = net.send(transfer(0, 1000), &rtt, &mut release, 2 * S);
+        let behind = net.send(transfer(0, 1000), &rtt, &mut release, t(2 * S));
         assert_eq!(behind.partition_resends, 0);
-        assert_eq!(behind.arrival, 4 * S + 13 * MS);
+        assert_eq!(behind.arrival, t(4 * S + 13 * MS));
         // After the partition, nothing is held.
-        let after = net.send(transfer(0, 1000), &rtt, &mut release, 5 * S);
-        assert_eq!(after.arrival, 5 * S + 13 * MS);
+        let after = net.send(transfer(0, 1000), &rtt, &mut release, t(5 * S));
+        assert_eq!(after.arrival, t(5 * S + 13 * MS));
     }
 }

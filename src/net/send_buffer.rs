@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use serde::Serialize;
 
 use crate::net::connections::Carried;
-use crate::time::Nanos;
+use crate::time::SimTime;
 
 /// A stream's send buffer and its overflow policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,7 +43,7 @@ pub enum Offer<M> {
     /// `overflow`: the buffer is over its limit (see [`Waiting::overflow`]).
     Waits {
         queued: u64,
-        wake: Option<Nanos>,
+        wake: Option<SimTime>,
         overflow: bool,
     },
 }
@@ -67,7 +67,7 @@ pub enum LinkFree<M> {
     /// Nothing waits.
     Idle,
     /// Another stream's bytes took the link meanwhile: wake again at this time.
-    Busy(Nanos),
+    Busy(SimTime),
     /// The oldest waiting message goes on the wire now.
     Send(M),
 }
@@ -94,7 +94,7 @@ impl<M> Default for Waiting<M> {
 
 impl<M: Carried> Waiting<M> {
     /// Offers `msg` at `now`, its link free from `free_at`, under `spec`.
-    pub fn offer(&mut self, msg: M, free_at: Nanos, now: Nanos, spec: SendBuffer) -> Offer<M> {
+    pub fn offer(&mut self, msg: M, free_at: SimTime, now: SimTime, spec: SendBuffer) -> Offer<M> {
         if free_at <= now && self.messages.is_empty() {
             return Offer::Transmit(msg);
         }
@@ -107,7 +107,9 @@ impl<M: Carried> Waiting<M> {
         }
     }
 
-    /// The buffer is over `spec`'s limit: what its policy does.
+    /// The buffer is over `spec`'s limit: what its policy does. Out of line: a rare path,
+    /// kept out of the caller's write path (inlined, it cost every write instructions).
+    #[inline(never)]
     pub fn overflow(&mut self, spec: SendBuffer) -> Overflow<M> {
         match spec.policy {
             SlowConsumerPolicy::Buffer => Overflow::Keep,
@@ -126,7 +128,7 @@ impl<M: Carried> Waiting<M> {
     }
 
     /// The link-free event fired at `now`, the link free from `free_at`.
-    pub fn link_free(&mut self, free_at: Nanos, now: Nanos) -> LinkFree<M> {
+    pub fn link_free(&mut self, free_at: SimTime, now: SimTime) -> LinkFree<M> {
         self.armed = false;
         if self.messages.is_empty() {
             return LinkFree::Idle;
@@ -140,7 +142,7 @@ impl<M: Carried> Waiting<M> {
 
     /// A message left for the link, which is now free from `free_at`: the link-free event
     /// to schedule for the next waiting one, if any waits and none is pending.
-    pub fn sent(&mut self, free_at: Nanos) -> Option<Nanos> {
+    pub fn sent(&mut self, free_at: SimTime) -> Option<SimTime> {
         if self.messages.is_empty() {
             None
         } else {
@@ -168,7 +170,7 @@ impl<M: Carried> Waiting<M> {
     }
 
     /// A link-free event at `at`, unless one is pending.
-    fn arm(&mut self, at: Nanos) -> Option<Nanos> {
+    fn arm(&mut self, at: SimTime) -> Option<SimTime> {
         (!std::mem::replace(&mut self.armed, true)).then_some(at)
     }
 }
@@ -176,6 +178,11 @@ impl<M: Carried> Waiting<M> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The instant `nanos` nanoseconds into the run.
+    fn t(nanos: u64) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
 
     /// A message of `wire` bytes, named `id`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,8 +198,8 @@ mod tests {
         fn wire(&self) -> u64 {
             self.wire
         }
-        fn sent_time(&self) -> Nanos {
-            0
+        fn sent_time(&self) -> SimTime {
+            SimTime::ZERO
         }
         fn retransmitted(&self) -> bool {
             false
@@ -200,7 +207,7 @@ mod tests {
         fn acknowledged(&self) -> bool {
             true
         }
-        fn sent(&mut self, _at: Nanos, _retransmitted: bool) {}
+        fn sent(&mut self, _at: SimTime, _retransmitted: bool) {}
     }
 
     fn write(id: u32, wire: u64) -> Write {
@@ -217,15 +224,15 @@ mod tests {
         let mut waiting = Waiting::default();
         let spec = spec(1000, policy);
         assert_eq!(
-            waiting.offer(write(1, 400), 100, 0, spec),
+            waiting.offer(write(1, 400), t(100), t(0), spec),
             Offer::Waits {
                 queued: 400,
-                wake: Some(100),
+                wake: Some(t(100)),
                 overflow: false
             }
         );
         assert_eq!(
-            waiting.offer(write(2, 400), 100, 0, spec),
+            waiting.offer(write(2, 400), t(100), t(0), spec),
             Offer::Waits {
                 queued: 800,
                 wake: None,
@@ -234,7 +241,7 @@ mod tests {
             "one link-free event at a time"
         );
         assert_eq!(
-            waiting.offer(write(3, 400), 100, 0, spec),
+            waiting.offer(write(3, 400), t(100), t(0), spec),
             Offer::Waits {
                 queued: 1200,
                 wake: None,
@@ -249,17 +256,17 @@ mod tests {
         let mut waiting = Waiting::default();
         let spec = spec(1000, SlowConsumerPolicy::Buffer);
         assert_eq!(
-            waiting.offer(write(1, 10), 50, 50, spec),
+            waiting.offer(write(1, 10), t(50), t(50), spec),
             Offer::Transmit(write(1, 10))
         );
         // Busy link: it waits, and the link-free event is for when the link is free.
         assert!(matches!(
-            waiting.offer(write(2, 10), 80, 60, spec),
-            Offer::Waits { wake: Some(80), .. }
+            waiting.offer(write(2, 10), t(80), t(60), spec),
+            Offer::Waits { wake: Some(at), .. } if at == t(80)
         ));
         // The link is free again, but a message waits: the next one queues behind it.
         assert!(matches!(
-            waiting.offer(write(3, 10), 0, 90, spec),
+            waiting.offer(write(3, 10), t(0), t(90), spec),
             Offer::Waits { queued: 20, .. }
         ));
     }
@@ -275,7 +282,7 @@ mod tests {
         );
         assert_eq!(waiting.queued(), 800);
         // A single write larger than the limit is dropped itself, after the rest.
-        waiting.offer(write(4, 1500), 100, 0, spec);
+        waiting.offer(write(4, 1500), t(100), t(0), spec);
         assert_eq!(
             waiting.overflow(spec),
             Overflow::Dropped(vec![write(2, 400), write(3, 400), write(4, 1500)])
@@ -306,15 +313,24 @@ mod tests {
     fn the_link_free_event_sends_the_oldest_or_waits_for_the_link() {
         let mut waiting = over_the_limit(SlowConsumerPolicy::Buffer);
         // At 100 another stream's bytes hold the link until 130: wait for them.
-        assert_eq!(waiting.link_free(130, 100), LinkFree::Busy(130));
-        assert_eq!(waiting.sent(500), None, "the wake-up at 130 is pending");
-        assert_eq!(waiting.link_free(130, 130), LinkFree::Send(write(1, 400)));
+        assert_eq!(waiting.link_free(t(130), t(100)), LinkFree::Busy(t(130)));
+        assert_eq!(waiting.sent(t(500)), None, "the wake-up at 130 is pending");
+        assert_eq!(
+            waiting.link_free(t(130), t(130)),
+            LinkFree::Send(write(1, 400))
+        );
         // Sent: the link is busy with it until 170; the next waits for that.
-        assert_eq!(waiting.sent(170), Some(170));
-        assert_eq!(waiting.link_free(170, 170), LinkFree::Send(write(2, 400)));
-        assert_eq!(waiting.sent(210), Some(210));
-        assert_eq!(waiting.link_free(210, 210), LinkFree::Send(write(3, 400)));
-        assert_eq!(waiting.sent(250), None, "nothing left to wake for");
-        assert_eq!(waiting.link_free(250, 300), LinkFree::Idle);
+        assert_eq!(waiting.sent(t(170)), Some(t(170)));
+        assert_eq!(
+            waiting.link_free(t(170), t(170)),
+            LinkFree::Send(write(2, 400))
+        );
+        assert_eq!(waiting.sent(t(210)), Some(t(210)));
+        assert_eq!(
+            waiting.link_free(t(210), t(210)),
+            LinkFree::Send(write(3, 400))
+        );
+        assert_eq!(waiting.sent(t(250)), None, "nothing left to wake for");
+        assert_eq!(waiting.link_free(t(250), t(300)), LinkFree::Idle);
     }
 }

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use crate::net::wire::LayerBytes;
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 const MS: Nanos = 1_000_000;
 
@@ -98,7 +98,7 @@ impl TcpParams {
 /// fired at `expired`, and `immediate` ones at the current time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PureAcks {
-    pub expired: Option<Nanos>,
+    pub expired: Option<SimTime>,
     pub immediate: u64,
 }
 
@@ -108,12 +108,12 @@ pub struct AckState {
     /// Received segments not yet acknowledged (0 or 1 between calls).
     unacked: u64,
     /// Arrival time of the oldest unacknowledged segment.
-    since: Nanos,
+    since: SimTime,
 }
 
 impl AckState {
     /// Data of `segments` segments arrived at `now`.
-    pub fn on_data(&mut self, now: Nanos, segments: u64, tcp: &TcpParams) -> PureAcks {
+    pub fn on_data(&mut self, now: SimTime, segments: u64, tcp: &TcpParams) -> PureAcks {
         let expired = self.expire(now, tcp);
         let total = self.unacked + segments;
         if total % 2 == 1 && self.unacked == 0 {
@@ -127,7 +127,7 @@ impl AckState {
     }
 
     /// This side sends data at `now`: an owed ACK rides on it unless its timer fired first.
-    pub fn on_send(&mut self, now: Nanos, tcp: &TcpParams) -> PureAcks {
+    pub fn on_send(&mut self, now: SimTime, tcp: &TcpParams) -> PureAcks {
         let expired = self.expire(now, tcp);
         self.unacked = 0;
         PureAcks {
@@ -137,14 +137,14 @@ impl AckState {
     }
 
     /// Settles the debt at the end of a run: an ACK whose timer fired by `now` was sent.
-    pub fn finish(&mut self, now: Nanos, tcp: &TcpParams) -> PureAcks {
+    pub fn finish(&mut self, now: SimTime, tcp: &TcpParams) -> PureAcks {
         PureAcks {
             expired: self.expire(now, tcp),
             immediate: 0,
         }
     }
 
-    fn expire(&mut self, now: Nanos, tcp: &TcpParams) -> Option<Nanos> {
+    fn expire(&mut self, now: SimTime, tcp: &TcpParams) -> Option<SimTime> {
         if self.unacked > 0 && now >= self.since + tcp.delayed_ack {
             self.unacked = 0;
             Some(self.since + tcp.delayed_ack)
@@ -157,6 +157,11 @@ impl AckState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The instant `nanos` nanoseconds into the run.
+    fn t(nanos: u64) -> SimTime {
+        SimTime::from_nanos(nanos)
+    }
 
     const TCP: TcpParams = TcpParams {
         mss: 1448,
@@ -197,27 +202,27 @@ mod tests {
     #[test]
     fn lone_segment_is_acked_after_the_timer() {
         let mut s = AckState::default();
-        assert_eq!(s.on_data(100, 1, &TCP), PureAcks::default());
-        let done = s.finish(100 + TCP.delayed_ack, &TCP);
-        assert_eq!(done.expired, Some(100 + TCP.delayed_ack));
+        assert_eq!(s.on_data(t(100), 1, &TCP), PureAcks::default());
+        let done = s.finish(t(100 + TCP.delayed_ack), &TCP);
+        assert_eq!(done.expired, Some(t(100 + TCP.delayed_ack)));
         // Settled: nothing more is owed.
-        assert_eq!(s.finish(u64::MAX / 2, &TCP), PureAcks::default());
+        assert_eq!(s.finish(t(u64::MAX / 2), &TCP), PureAcks::default());
     }
 
     #[test]
     fn a_reply_within_the_timer_carries_the_ack() {
         let mut s = AckState::default();
-        s.on_data(0, 1, &TCP);
-        assert_eq!(s.on_send(TCP.delayed_ack - 1, &TCP), PureAcks::default());
-        assert_eq!(s.finish(10 * TCP.delayed_ack, &TCP), PureAcks::default());
+        s.on_data(t(0), 1, &TCP);
+        assert_eq!(s.on_send(t(TCP.delayed_ack - 1), &TCP), PureAcks::default());
+        assert_eq!(s.finish(t(10 * TCP.delayed_ack), &TCP), PureAcks::default());
     }
 
     #[test]
     fn every_second_segment_is_acked_at_once() {
         let mut s = AckState::default();
-        assert_eq!(s.on_data(5, 5, &TCP).immediate, 2);
+        assert_eq!(s.on_data(t(5), 5, &TCP).immediate, 2);
         // The fifth segment is still owed; the next one completes a pair.
-        assert_eq!(s.on_data(6, 1, &TCP).immediate, 1);
-        assert_eq!(s.finish(u64::MAX / 2, &TCP), PureAcks::default());
+        assert_eq!(s.on_data(t(6), 1, &TCP).immediate, 1);
+        assert_eq!(s.finish(t(u64::MAX / 2), &TCP), PureAcks::default());
     }
 }

@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+use crate::time::SimTime;
+
 /// Direction of travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -53,7 +55,7 @@ impl LayerBytes {
 
     /// The part of these bytes, serialized evenly over `[start, done)`, that falls within
     /// `[from, to)`, layer by layer (see [`super::link::carried_within`]).
-    pub fn within(&self, start: u64, done: u64, from: u64, to: u64) -> LayerBytes {
+    pub fn within(&self, start: SimTime, done: SimTime, from: SimTime, to: SimTime) -> LayerBytes {
         let share = |bytes| super::link::carried_within(bytes, start, done, from, to);
         LayerBytes {
             payload: share(self.payload),

@@ -14,7 +14,7 @@ use crate::metrics::hops::Hop;
 use crate::net::link::LinkParams;
 use crate::scenario::faults::FaultKind;
 use crate::scenario::{LinkProfile, ProxySpec, Scenario};
-use crate::time::Nanos;
+use crate::time::{Nanos, SimTime};
 
 /// A link profile's parameters by [`crate::net::wire::Direction::index`].
 pub(super) fn link_params(profile: &LinkProfile) -> [LinkParams; 2] {
@@ -28,11 +28,12 @@ pub(super) fn link_params(profile: &LinkProfile) -> [LinkParams; 2] {
 }
 
 /// Per group: its partitions' windows, in time order.
-pub(super) fn partitions_of(scenario: &Scenario) -> Vec<Vec<(Nanos, Nanos)>> {
+pub(super) fn partitions_of(scenario: &Scenario) -> Vec<Vec<(SimTime, SimTime)>> {
     let mut out = vec![Vec::new(); scenario.groups.len()];
     for fault in &scenario.faults {
         if let FaultKind::Partition { group, lasts } = fault.kind {
-            out[group as usize].push((fault.at, fault.at + lasts));
+            let from = SimTime::from_nanos(fault.at);
+            out[group as usize].push((from, from + lasts));
         }
     }
     out

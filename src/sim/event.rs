@@ -5,6 +5,7 @@
 
 pub use crate::ids::ClientId;
 use crate::ids::{EventNo, FaultId, Generation, ReplicaId};
+use crate::time::SimTime;
 pub use crate::transport::message::{ConnInfo, MsgKind};
 
 /// Something that happens at a point in simulated time.
@@ -356,7 +357,7 @@ pub struct Msg {
     /// Bytes above TCP: what segment loss can hit (set when sent).
     pub data: u64,
     /// When it was sent, for the sender's round-trip estimate.
-    pub sent_at: u64,
+    pub sent_at: SimTime,
     /// Some segment of it was retransmitted (no round-trip sample then: Karn's rule).
     pub retransmitted: bool,
 }
@@ -375,7 +376,7 @@ impl crate::net::connections::Carried for Msg {
     fn wire(&self) -> u64 {
         self.wire
     }
-    fn sent_time(&self) -> u64 {
+    fn sent_time(&self) -> SimTime {
         self.sent_at
     }
     fn retransmitted(&self) -> bool {
@@ -385,7 +386,7 @@ impl crate::net::connections::Carried for Msg {
     fn acknowledged(&self) -> bool {
         !matches!(self.kind, MsgKind::Syn | MsgKind::SynAck)
     }
-    fn sent(&mut self, at: u64, retransmitted: bool) {
+    fn sent(&mut self, at: SimTime, retransmitted: bool) {
         self.sent_at = at;
         self.retransmitted = retransmitted;
     }

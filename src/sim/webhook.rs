@@ -37,7 +37,7 @@ pub fn run(
     for receiver in &outcome.receivers {
         for (n, pair) in receiver.pairs.iter().enumerate() {
             if let Some(at) = pair.processed_at {
-                series.delivered(at, at - log.times[n]);
+                series.delivered(crate::time::SimTime::from_nanos(at), at - log.times[n]);
             }
         }
     }

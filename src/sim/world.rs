@@ -23,7 +23,7 @@ use crate::net::tcp::{PureAcks, Segmenting};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
-use crate::time::{Nanos, SimTime};
+use crate::time::SimTime;
 use crate::transport::history::History;
 use crate::transport::outbox::RestSizes;
 use crate::transport::pool::Pools;
@@ -358,10 +358,10 @@ impl<'s> World<'s> {
         c: ClientId,
         direction: Direction,
         msg: &Msg,
-        start: Nanos,
-        done: Nanos,
+        start: SimTime,
+        done: SimTime,
     ) {
-        let (from, to) = (self.scenario.warmup, self.scenario.duration);
+        let (from, to) = self.recorder.window();
         let layers = LayerBytes {
             payload: msg.payload,
             framing: msg.framing,
@@ -370,7 +370,7 @@ impl<'s> World<'s> {
             retransmit: 0,
         }
         .within(start, done, from, to);
-        let queued = carried_within(msg.wire, start, done, to, Nanos::MAX);
+        let queued = carried_within(msg.wire, start, done, to, SimTime::MAX);
         self.recorder.queued_at_end(direction, queued);
         if let Some(invariants) = &mut self.invariants {
             let browser = self.clients[c].browser as usize;
@@ -397,7 +397,7 @@ impl<'s> World<'s> {
         if let Some(time) = acks.expired {
             self.count(
                 c,
-                SimTime::from_nanos(time),
+                time,
                 direction,
                 LayerBytes {
                     tcpip: header,
@@ -436,13 +436,8 @@ impl<'s> World<'s> {
         let params = self.network.link(client.group, direction);
         let end = now + params.serialization(bytes);
         let upload = direction == Direction::Up;
-        self.devices.transfer(
-            client.browser as usize,
-            now.as_nanos(),
-            end.as_nanos(),
-            upload,
-            bytes,
-        );
+        self.devices
+            .transfer(client.browser as usize, now, end, upload, bytes);
     }
 
     fn message(&self, c: ClientId, kind: MsgKind) -> Msg {
@@ -476,7 +471,7 @@ impl<'s> World<'s> {
             segments: 0,
             wire: 0,
             data: 0,
-            sent_at: 0,
+            sent_at: SimTime::ZERO,
             retransmitted: false,
         }
     }
@@ -504,7 +499,7 @@ impl<'s> World<'s> {
     pub(super) fn settle_acks(&mut self, c: ClientId, now: SimTime) {
         let owed = self
             .connections
-            .settle_acks(c.index(), now.as_nanos(), &self.scenario.tcp);
+            .settle_acks(c.index(), now, &self.scenario.tcp);
         for direction in [Direction::Down, Direction::Up] {
             self.count_pure_acks(c, owed[direction.index()], now, direction.reverse());
         }
@@ -551,12 +546,9 @@ impl<'s> World<'s> {
         }
         let (layers, segs) = self.layers(c, &msg);
         if msg.acknowledged() {
-            let acks = self.connections.before_send(
-                c.index(),
-                direction,
-                now.as_nanos(),
-                &self.scenario.tcp,
-            );
+            let acks = self
+                .connections
+                .before_send(c.index(), direction, now, &self.scenario.tcp);
             self.count_pure_acks(c, acks, now, direction);
         }
         // Its bytes count as the link carries them (see `transmit`).
@@ -615,21 +607,16 @@ impl<'s> World<'s> {
             path_latency: self.middleboxes.path(group).latency,
         };
         let owner = self.connection_owner(c).index();
-        let (sent, arrival) = self.connections.transmit(
-            c.index(),
-            owner,
-            &mut self.network,
-            transfer,
-            msg,
-            now.as_nanos(),
-        );
+        let (sent, arrival) =
+            self.connections
+                .transmit(c.index(), owner, &mut self.network, transfer, msg, now);
         let recovery = sent.recovery;
         let wire = msg.wire;
         let msg_segments = msg.segments;
         self.count_carried(c, direction, &msg, sent.start, sent.done);
         let partition_resends = sent.partition_resends;
         s.at(
-            SimTime::from_nanos(arrival),
+            arrival,
             match direction {
                 Direction::Down => Event::ArriveAtClient(c),
                 Direction::Up => Event::ArriveAtServer(c),
@@ -668,13 +655,9 @@ impl<'s> World<'s> {
             .network
             .needs_rtt(group, direction)
             .then(|| self.network.link(group, direction.reverse()).latency);
-        let (msg, acks) = self.connections.receive(
-            c.index(),
-            direction,
-            now.as_nanos(),
-            back,
-            &self.scenario.tcp,
-        );
+        let (msg, acks) =
+            self.connections
+                .receive(c.index(), direction, now, back, &self.scenario.tcp);
         self.clients[c].events_on_wire -= msg.events() as u64;
         self.count_pure_acks(c, acks, now, direction.reverse());
         msg
@@ -717,9 +700,7 @@ impl<'s> World<'s> {
         };
         let r = self.replica_of(c);
         let (cost, done) = self.fleet.run(r, work, endpoint, now);
-        self.recorder
-            .series()
-            .cpu((done - cost).as_nanos(), done.as_nanos());
+        self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
             Event::JobDone {
@@ -1139,7 +1120,7 @@ impl Model for World<'_> {
                 "{which} is saturated: at {:.3} s simulated it was offered {:.2} cores' worth of \
                  CPU work per second on {cores} core(s), and a job would wait {:.1} s for a core \
                  (more than {} s); its run queue only grows",
-                saturation.at as f64 / 1e9,
+                saturation.at.as_nanos() as f64 / 1e9,
                 saturation.offered_cores,
                 saturation.wait as f64 / 1e9,
                 crate::infra::server::SATURATION_WAIT / 1_000_000_000,

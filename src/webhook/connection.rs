@@ -163,10 +163,8 @@ impl Arena {
             path_latency: 0,
         };
         let c = conn.slot as usize;
-        let (sent, arrival) = self
-            .wire
-            .transmit(c, c, network, transfer, msg, now.as_nanos());
-        Some((sent, SimTime::from_nanos(arrival)))
+        let (sent, arrival) = self.wire.transmit(c, c, network, transfer, msg, now);
+        Some((sent, arrival))
     }
 
     /// The message just put on `conn` in `direction` is lost whole: it never arrives.
@@ -191,9 +189,9 @@ impl Arena {
             return None;
         }
         let open = slot.conn.as_mut()?;
-        let (msg, _acks) =
-            self.wire
-                .receive(conn.slot as usize, direction, now.as_nanos(), None, tcp);
+        let (msg, _acks) = self
+            .wire
+            .receive(conn.slot as usize, direction, now, None, tcp);
         Some((open, msg))
     }
 

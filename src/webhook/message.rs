@@ -20,7 +20,7 @@ use crate::net::connections::Carried;
 use crate::net::handshake::{Flight, TlsSession};
 use crate::net::tcp::Segmenting;
 use crate::net::wire::{Direction, LayerBytes};
-use crate::time::Nanos;
+use crate::time::SimTime;
 
 /// What the sender puts on a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub(super) struct Message {
     pub kind: Kind,
     pub bytes: LayerBytes,
     segments: u64,
-    sent_at: Nanos,
+    sent_at: SimTime,
 }
 
 impl Message {
@@ -95,7 +95,7 @@ impl Message {
             kind,
             bytes,
             segments,
-            sent_at: 0,
+            sent_at: SimTime::ZERO,
         }
     }
 
@@ -115,7 +115,7 @@ impl Carried for Message {
     fn wire(&self) -> u64 {
         self.bytes.total()
     }
-    fn sent_time(&self) -> Nanos {
+    fn sent_time(&self) -> SimTime {
         self.sent_at
     }
     /// Segment loss is not modelled on webhook paths (a lossy profile is refused).
@@ -127,7 +127,7 @@ impl Carried for Message {
     fn acknowledged(&self) -> bool {
         false
     }
-    fn sent(&mut self, at: Nanos, _retransmitted: bool) {
+    fn sent(&mut self, at: SimTime, _retransmitted: bool) {
         self.sent_at = at;
     }
 }

@@ -184,8 +184,8 @@ impl<'a> Webhook<'a> {
         let carried = bytes.within(
             sent.start,
             sent.done,
-            self.config.warmup,
-            self.config.duration,
+            SimTime::from_nanos(self.config.warmup),
+            SimTime::from_nanos(self.config.duration),
         );
         self.tallies[r].bytes.direction_mut(direction).add(carried);
         Some(arrival)
@@ -229,10 +229,8 @@ impl<'a> Webhook<'a> {
         let state = &mut self.pairs[pair as usize];
         state.record.attempts += 1;
         state.pending = true;
-        let done = self
-            .sender
-            .execute(now.as_nanos(), self.config.sender.send_cost);
-        s.at(SimTime::from_nanos(done), Event::Send(pair));
+        let done = self.sender.execute(now, self.config.sender.send_cost);
+        s.at(done, Event::Send(pair));
     }
 
     /// The attempt goes on the network: its timer starts, and it takes an idle connection

@@ -3,6 +3,7 @@
 use rtsim::engine::rng::{exponential, stream};
 use rtsim::infra::server::Server;
 use rtsim::scenario::{CpuCosts, ServerSpec};
+use rtsim::time::SimTime;
 
 /// Erlang C: the mean wait in queue of an M/M/c system with arrival rate `lambda` and
 /// service rate `mu` per core.
@@ -38,7 +39,7 @@ fn simulated_wait(c: u32, rho: f64, jobs: u64, seed: u64) -> f64 {
     let mut server = Server::new(&spec, 0, u64::MAX);
     let mut arrivals = stream(seed, "arrivals");
     let mut service = stream(seed, "service");
-    let mut now = 0u64;
+    let mut now = SimTime::ZERO;
     for _ in 0..jobs {
         now += exponential(&mut arrivals, 1.0 / lambda);
         server.execute(now, exponential(&mut service, mean_service));

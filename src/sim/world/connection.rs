@@ -112,10 +112,10 @@ impl World<'_> {
                     return;
                 }
                 self.recorder.count(Count::ConnectionsOpened, now);
-                self.recorder.series().connection_opened(now.as_nanos());
+                self.recorder.series().connection_opened(now);
                 self.recorder
                     .series()
-                    .connections_now(now.as_nanos(), self.fleet.open_connections());
+                    .connections_now(now, self.fleet.open_connections());
                 self.start_lifetime(c, s);
                 self.send_down(c, MsgKind::SynAck, now, s);
             }
@@ -221,10 +221,7 @@ impl World<'_> {
     /// The server answered `c`: its connection may now go idle (see [`crate::net::idle`]).
     pub(super) fn arm_idle_timer(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         if let Some(timeout) = self.scenario.server.keepalive_timeout
-            && self
-                .connections
-                .idle_mut(c.index())
-                .answered(now.as_nanos())
+            && self.connections.idle_mut(c.index()).answered(now)
         {
             s.after(timeout, Event::IdleTimeout(c));
         }
@@ -232,7 +229,7 @@ impl World<'_> {
 
     /// The connection was used at `now`.
     pub(super) fn touch(&mut self, c: ClientId, now: SimTime) {
-        self.connections.idle_mut(c.index()).touch(now.as_nanos());
+        self.connections.idle_mut(c.index()).touch(now);
     }
 
     /// The idle timer fired: the connection closes if it has been idle for the whole
@@ -259,12 +256,10 @@ impl World<'_> {
             .collect();
         match self
             .connections
-            .idle_fired(c.index(), open, &busy, now.as_nanos(), timeout)
+            .idle_fired(c.index(), open, &busy, now, timeout)
         {
             IdleVerdict::Gone | IdleVerdict::Busy => {}
-            IdleVerdict::Rearm(deadline) => {
-                s.at(SimTime::from_nanos(deadline), Event::IdleTimeout(c))
-            }
+            IdleVerdict::Rearm(deadline) => s.at(deadline, Event::IdleTimeout(c)),
             IdleVerdict::Close => {
                 self.recorder.count(Count::IdleCloses, now);
                 self.close_connection(c, &tabs, now, s);
@@ -296,7 +291,7 @@ impl World<'_> {
         }
         self.recorder
             .series()
-            .connections_now(now.as_nanos(), self.fleet.open_connections());
+            .connections_now(now, self.fleet.open_connections());
         for t in tabs {
             self.settle_acks(*t, now);
             self.clients[*t].crashed = false;

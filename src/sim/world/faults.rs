@@ -128,8 +128,7 @@ impl World<'_> {
                     crate::sim::build::link_params(&self.scenario.links[to as usize]),
                 );
                 let radio = self.scenario.links[to as usize].radio;
-                self.devices
-                    .switch(group, radio.map(|r| r.params), now.as_nanos());
+                self.devices.switch(group, radio.map(|r| r.params), now);
                 self.strike(k, now, s);
             }
             FaultKind::Restart { proxy, down_for } => {

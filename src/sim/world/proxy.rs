@@ -179,7 +179,7 @@ impl World<'_> {
     ) {
         self.transports[c].request_answered();
         self.recorder.count(Count::Reconnects, now);
-        self.recorder.series().reconnect(now.as_nanos());
+        self.recorder.series().reconnect(now);
         s.after(delay, Event::ClientTimer(c));
     }
 

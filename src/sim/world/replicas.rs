@@ -81,7 +81,7 @@ impl World<'_> {
         let r = self.replica_of(c);
         let in_window = self.in_window(now);
         self.fleet.server(r).request_arrived(in_window);
-        self.recorder.series().request(now.as_nanos());
+        self.recorder.series().request(now);
         true
     }
 
@@ -162,9 +162,7 @@ impl World<'_> {
         let (cost, done) = self
             .fleet
             .run(r, Work::BrokerMessage, Endpoint::Transport, now);
-        self.recorder
-            .series()
-            .cpu((done - cost).as_nanos(), done.as_nanos());
+        self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
             Event::BrokerDone {

@@ -39,12 +39,11 @@ impl World<'_> {
         let browser = self.clients[c].browser as usize;
         let free_at = self.network.busy_until(browser, Direction::Down);
         let wire = msg.wire;
-        let (queued, wake, overflow) = match self.connections.send_buffer_mut(c.index()).offer(
-            msg,
-            free_at,
-            now.as_nanos(),
-            spec,
-        ) {
+        let (queued, wake, overflow) = match self
+            .connections
+            .send_buffer_mut(c.index())
+            .offer(msg, free_at, now, spec)
+        {
             Offer::Transmit(msg) => {
                 self.transmit(c, direction, msg, now, s);
                 return;
@@ -59,7 +58,7 @@ impl World<'_> {
         self.fleet.server(r).buffered_changed(wire as i64);
         self.recorder.send_buffer(queued);
         if let Some(at) = wake {
-            s.at(SimTime::from_nanos(at), Event::LinkFree(c));
+            s.at(at, Event::LinkFree(c));
         }
         if !overflow {
             return;
@@ -96,17 +95,17 @@ impl World<'_> {
         match self
             .connections
             .send_buffer_mut(c.index())
-            .link_free(free_at, now.as_nanos())
+            .link_free(free_at, now)
         {
             LinkFree::Idle => {}
-            LinkFree::Busy(at) => s.at(SimTime::from_nanos(at), Event::LinkFree(c)),
+            LinkFree::Busy(at) => s.at(at, Event::LinkFree(c)),
             LinkFree::Send(msg) => {
                 let r = self.replica_of(c);
                 self.fleet.server(r).buffered_changed(-(msg.wire as i64));
                 self.transmit(c, Direction::Down, msg, now, s);
                 let free_at = self.network.busy_until(browser, Direction::Down);
                 if let Some(at) = self.connections.send_buffer_mut(c.index()).sent(free_at) {
-                    s.at(SimTime::from_nanos(at), Event::LinkFree(c));
+                    s.at(at, Event::LinkFree(c));
                 }
             }
         }

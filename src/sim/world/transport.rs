@@ -26,23 +26,18 @@ impl World<'_> {
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        let state = self.transports[c];
-        if self.chain.hears(state.stage(), input) {
-            self.decide(c, state, input, now, s);
+        // Only the step is read here (inlined at every input); the whole state is copied
+        // out of line, in `decide`.
+        if self.chain.hears(self.transports[c].stage(), input) {
+            self.decide(c, input, now, s);
         }
     }
 
-    /// [`Self::tell`] for an input `c`'s step hears, `state` being its transport state:
-    /// its transport decides, and each command is carried out as it is pushed.
+    /// [`Self::tell`] for an input `c`'s step hears: its transport decides, and each
+    /// command is carried out as it is pushed.
     #[inline(never)]
-    fn decide(
-        &mut self,
-        c: ClientId,
-        state: ClientState,
-        input: Input,
-        now: SimTime,
-        s: &mut Scheduler<Event>,
-    ) {
+    fn decide(&mut self, c: ClientId, input: Input, now: SimTime, s: &mut Scheduler<Event>) {
+        let state: ClientState = self.transports[c];
         // The chain is the run's, not the world's: the world can carry out commands while
         // the chain decides.
         let chain = self.chain;

@@ -262,10 +262,10 @@ impl World<'_> {
     /// the workload broadcasts), from replica `origin`.
     fn publish(&mut self, k: u32, origin: ReplicaId, now: SimTime, s: &mut Scheduler<Event>) {
         let message = self.source.messages[k as usize];
-        let window = (self.scenario.warmup, self.scenario.duration);
+        let written_at = SimTime::from_nanos(message.at);
         self.two_way
             .metrics
-            .published(message.at, now.as_nanos(), window);
+            .published(written_at, now, self.recorder.window());
         if self.numbers_at_run_time() {
             let n = self
                 .log
@@ -295,11 +295,12 @@ impl World<'_> {
             return;
         };
         let message = self.source.messages[k as usize];
-        let writer = (ClientId::new(message.client), message.at);
-        let warmup = self.scenario.warmup;
-        self.two_way
-            .metrics
-            .delivered(writer, c, now.as_nanos(), warmup);
+        let writer = (
+            ClientId::new(message.client),
+            SimTime::from_nanos(message.at),
+        );
+        let (warmup, _) = self.recorder.window();
+        self.two_way.metrics.delivered(writer, c, now, warmup);
     }
 
     /// Counts `bytes` of message traffic (an upload, or anything of a REST client's).
