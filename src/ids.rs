@@ -4,14 +4,26 @@
 //! Each id is a `u32` index in a type of its own, so that a replica cannot be passed where
 //! a proxy, a fault or an event number is meant: [`ClientId`] (a client), [`ReplicaId`] (a
 //! server replica), [`ProxyId`] (an HTTP proxy), [`TopicId`] (a workload topic),
-//! [`EventNo`] (a workload event's number, in creation order) and [`FaultId`] (a scheduled
-//! fault, in the scenario's order). They are `#[repr(transparent)]` and `Copy`, and their
-//! accessors `#[inline]`, so they compile to the bare number. Per-id vectors are indexed
-//! by the id directly (`v[r]`). Each prints (`Debug` and `Display`) as its bare number, so
-//! an event trace reads `Restart(2)`, as it did when the ids were bare numbers.
+//! [`EventNo`] (a workload event's number, in creation order), [`FaultId`] (a scheduled
+//! fault, in the scenario's order) and [`GroupId`] (a client group, in the scenario's
+//! order). They are `#[repr(transparent)]` and `Copy`, and their accessors `#[inline]`, so
+//! they compile to the bare number. Per-id vectors are indexed by the id directly (`v[r]`).
+//! Each prints (`Debug` and `Display`) as its bare number, so an event trace reads
+//! `Restart(2)`, as it did when the ids were bare numbers.
+//!
+//! [`Generation`] is a counter rather than an index: a client's connections opened, its
+//! long-poll holds, or a webhook connection slot's reuses, so far. A timer, job or message
+//! carries the generation it was set for and is void when it meets a later one; it counts
+//! up with a wrapping [`Generation::next`], has [`Generation::NONE`] for "none yet", and
+//! prints as its bare number too.
+//!
+//! Still bare numbers, on purpose: the scenario's data (its fault kinds, trace audiences,
+//! group and link order: plain indices, which the run wraps), and the workload log's
+//! positions (the world's per-client cursors, `EventLog`'s ranges, `MsgKind::Event`),
+//! which are `u32` arithmetic end to end (see `docs/architecture.md`).
 //!
 //! Owns: the id types and their conversions. Does not own: what the ids index (the
-//! fleet, the middleboxes, the workload, the scenario's faults).
+//! fleet, the middleboxes, the groups' links, the workload, the scenario's faults).
 
 use std::fmt;
 use std::ops::{Index, IndexMut};
@@ -146,6 +158,13 @@ id_type!(
     "fault"
 );
 
+id_type!(
+    /// A client group (the scenario's `clients:` entries: a link profile, a path, a
+    /// count of browsers): its index among the scenario's groups.
+    GroupId,
+    "group"
+);
+
 impl ClientId {
     /// The clients `0..count`, in order.
     pub fn all(count: usize) -> impl DoubleEndedIterator<Item = ClientId> + Clone {
@@ -171,11 +190,79 @@ impl ReplicaId {
     }
 }
 
+impl GroupId {
+    /// The groups `0..count`, in order.
+    pub fn all(count: usize) -> impl DoubleEndedIterator<Item = GroupId> + Clone {
+        (0..count).map(GroupId::at)
+    }
+}
+
 impl EventNo {
     /// The event after this one.
     #[inline]
     pub fn next(self) -> Self {
         EventNo(self.0 + 1)
+    }
+}
+
+/// A generation: the number of connections a client has opened, of holds its long-poll
+/// requests have had, or of times a webhook connection slot was reused, so far. A timer,
+/// a job or a message meant for one generation carries it and is void when it meets a
+/// later one. Not an index: it counts up ([`Generation::next`], which wraps) and is only
+/// compared for equality.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct Generation(u32);
+
+impl Generation {
+    /// No generation: what a per-client record holds before it has seen any (a run never
+    /// counts that far).
+    pub const NONE: Generation = Generation(u32::MAX);
+
+    /// The generation with number `n`.
+    #[inline]
+    pub const fn new(n: u32) -> Self {
+        Generation(n)
+    }
+
+    /// Its number.
+    #[inline]
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+
+    /// The generation after this one (after `u32::MAX` comes 0).
+    #[inline]
+    #[must_use]
+    pub const fn next(self) -> Self {
+        Generation(self.0.wrapping_add(1))
+    }
+
+    /// Its low `bits` bits: what a packed field of that width keeps of it.
+    #[inline]
+    #[must_use]
+    pub const fn low_bits(self, bits: u32) -> Self {
+        Generation(self.0 & ((1 << bits) - 1))
+    }
+}
+
+/// Printed as its bare number.
+impl fmt::Debug for Generation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Generation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl From<Generation> for u32 {
+    #[inline]
+    fn from(g: Generation) -> u32 {
+        g.0
     }
 }
 
@@ -214,6 +301,18 @@ mod tests {
         v.as_mut_slice()[TopicId::new(1)] = 'y';
         assert_eq!(v[EventNo::new(1)], 'y');
         assert_eq!(v[FaultId::at(0)], 'a');
+        assert_eq!(v[GroupId::new(2)], 'z');
+        assert_eq!(
+            GroupId::all(3)
+                .rev()
+                .map(GroupId::index)
+                .collect::<Vec<_>>(),
+            [2, 1, 0]
+        );
+        assert_eq!(
+            format!("{:?}", [GroupId::new(0), GroupId::new(4)]),
+            "[0, 4]"
+        );
         // An event trace prints `Restart(2)`, `Fault(7)`, `Created(11)`: bare numbers.
         assert_eq!(format!("{:?}", Some(ReplicaId::new(2))), "Some(2)");
         assert_eq!(format!("{:?} {}", FaultId::new(7), FaultId::new(7)), "7 7");
@@ -244,5 +343,24 @@ mod tests {
     #[should_panic(expected = "fewer than 2^32 of replicas")]
     fn an_index_past_32_bits_is_refused() {
         ReplicaId::at(1 << 32);
+    }
+
+    #[test]
+    fn a_generation_counts_up_wraps_and_prints_as_its_number() {
+        assert_eq!(Generation::default().next(), Generation::new(1));
+        assert_eq!(Generation::new(u32::MAX).next(), Generation::new(0));
+        assert_eq!(Generation::NONE, Generation::new(u32::MAX));
+        assert!(Generation::new(1) < Generation::new(2));
+        assert_eq!(
+            Generation::new((1 << 27) + 5).low_bits(27),
+            Generation::new(5)
+        );
+        assert_eq!(Generation::new(7).low_bits(27), Generation::new(7));
+        assert_eq!(
+            format!("{:?} {}", Some(Generation::new(3)), Generation::new(3)),
+            "Some(3) 3"
+        );
+        assert_eq!(u32::from(Generation::new(9)), 9);
+        assert_eq!(size_of::<Generation>(), size_of::<u32>());
     }
 }

@@ -14,6 +14,7 @@
 use std::ops::Range;
 
 use crate::energy::{Radio, RadioParams, RadioReport};
+use crate::ids::GroupId;
 use crate::time::{Nanos, SimTime};
 
 /// The devices of one run.
@@ -73,7 +74,7 @@ impl Devices {
 
     /// Group `group`'s devices move at `now` to a network whose radio is `next` (none: no
     /// radio to account): each radio's account closes there and the new one starts idle.
-    pub fn switch(&mut self, group: usize, next: Option<RadioParams>, now: SimTime) {
+    pub fn switch(&mut self, group: GroupId, next: Option<RadioParams>, now: SimTime) {
         let now = now.as_nanos();
         if self.is_empty() {
             return;
@@ -94,8 +95,8 @@ impl Devices {
 
     /// What group `group`'s devices spent over the run ending at `end`: their reports
     /// summed, each device counted once; `None` when none of them had a radio.
-    pub fn group_report(&self, group: usize, end: Nanos) -> Option<RadioReport> {
-        let range = self.groups.get(group)?.clone();
+    pub fn group_report(&self, group: GroupId, end: Nanos) -> Option<RadioReport> {
+        let range = self.groups.get(group.index())?.clone();
         let reports: Vec<RadioReport> = range
             .filter_map(|d| {
                 let now = self.radios[d].as_ref().map(|radio| radio.finish(end));
@@ -118,6 +119,10 @@ impl Devices {
 mod tests {
     use super::*;
 
+    /// Groups 0 and 1.
+    const G0: GroupId = GroupId::new(0);
+    const G1: GroupId = GroupId::new(1);
+
     const SECOND: Nanos = 1_000_000_000;
 
     /// The instant `nanos` nanoseconds into the run.
@@ -130,17 +135,19 @@ mod tests {
         let mut devices = Devices::new(&[(3, None), (2, None)]);
         assert!(devices.is_empty());
         devices.transfer(0, t(0), t(SECOND), true, 100);
-        devices.switch(1, Some(RadioParams::lte()), t(SECOND));
-        assert_eq!(devices.group_report(0, 10 * SECOND), None);
+        devices.switch(G1, Some(RadioParams::lte()), t(SECOND));
+        assert_eq!(devices.group_report(G0, 10 * SECOND), None);
     }
 
     #[test]
     fn a_groups_report_sums_its_own_devices_only() {
         let mut devices = Devices::new(&[(2, None), (3, Some(RadioParams::lte()))]);
         assert!(!devices.is_empty());
-        assert_eq!(devices.group_report(0, 10 * SECOND), None);
+        assert_eq!(devices.group_report(G0, 10 * SECOND), None);
         devices.transfer(2, t(SECOND), t(SECOND + 1_000_000), false, 1000);
-        let report = devices.group_report(1, 60 * SECOND).expect("a radio group");
+        let report = devices
+            .group_report(G1, 60 * SECOND)
+            .expect("a radio group");
         assert_eq!(report.radios, 3);
         // Exactly one device transferred: its bytes and no others.
         let mut alone = Radio::new(RadioParams::lte());
@@ -154,9 +161,9 @@ mod tests {
     fn a_switch_closes_the_old_account_and_starts_the_new_radio_idle() {
         let mut devices = Devices::new(&[(1, Some(RadioParams::lte()))]);
         devices.transfer(0, t(SECOND), t(2 * SECOND), true, 5000);
-        devices.switch(0, Some(RadioParams::wifi()), t(30 * SECOND));
+        devices.switch(G0, Some(RadioParams::wifi()), t(30 * SECOND));
         devices.transfer(0, t(40 * SECOND), t(41 * SECOND), false, 5000);
-        let report = devices.group_report(0, 60 * SECOND).expect("a radio");
+        let report = devices.group_report(G0, 60 * SECOND).expect("a radio");
         let mut lte = Radio::new(RadioParams::lte());
         lte.transfer(SECOND, 2 * SECOND, true, 5000);
         let mut wifi = Radio::idle_from(RadioParams::wifi(), 30 * SECOND);
@@ -166,8 +173,8 @@ mod tests {
         expected.radios = 1;
         assert_eq!(report, expected);
         // Switching to a network without a radio: the account stays, nothing more is added.
-        devices.switch(0, None, t(60 * SECOND));
+        devices.switch(G0, None, t(60 * SECOND));
         devices.transfer(0, t(70 * SECOND), t(71 * SECOND), true, 5000);
-        assert_eq!(devices.group_report(0, 90 * SECOND), Some(expected));
+        assert_eq!(devices.group_report(G0, 90 * SECOND), Some(expected));
     }
 }

@@ -93,8 +93,8 @@ impl Fanout {
     /// Where event `n` originates without a broker: the replicas in service take the events
     /// in turn (round robin over `0..active`).
     #[inline]
-    pub fn origin(n: u32, active: u32) -> ReplicaId {
-        ReplicaId::new(n % active)
+    pub fn origin(n: EventNo, active: u32) -> ReplicaId {
+        ReplicaId::new(n.get() % active)
     }
 
     /// The replicas among `0..active` other than `origin`: without a broker, their
@@ -191,7 +191,9 @@ mod tests {
 
     #[test]
     fn without_a_broker_events_originate_round_robin_and_the_others_miss_them() {
-        let origins: Vec<u32> = (0..7).map(|n| Fanout::origin(n, 3).get()).collect();
+        let origins: Vec<u32> = (0..7)
+            .map(|n| Fanout::origin(EventNo::new(n), 3).get())
+            .collect();
         assert_eq!(origins, [0, 1, 2, 0, 1, 2, 0]);
         let missed = Fanout::missed_by(ReplicaId::new(1), 3).map(ReplicaId::get);
         assert_eq!(missed.collect::<Vec<_>>(), [0, 2]);

@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use crate::ids::{FaultId, ReplicaId};
+use crate::ids::{FaultId, GroupId, ReplicaId};
 use crate::time::{Nanos, SimTime};
 
 /// A scheduled fault.
@@ -45,7 +45,7 @@ pub enum FaultKind {
 /// What the plan needs to know of a client when a fault strikes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Exposure {
-    pub group: u32,
+    pub group: GroupId,
     /// The replica serving it.
     pub replica: ReplicaId,
     /// The server counts events for it.
@@ -174,18 +174,18 @@ impl FaultPlan {
             ),
             FaultKind::Deploy { .. } => Hit::Spared,
             FaultKind::Partition { group, .. } => {
-                if client.group == group && client.registered {
+                if client.group.get() == group && client.registered {
                     Hit::CutOff
                 } else {
                     Hit::Spared
                 }
             }
             FaultKind::NetworkSwitch { group, .. } => {
-                closed(client.group == group && client.connected)
+                closed(client.group.get() == group && client.connected)
             }
             FaultKind::Restart { proxy, .. } => {
                 let through = match proxy {
-                    Some(p) => self.proxies_on_path[client.group as usize].contains(&p),
+                    Some(p) => self.proxies_on_path[client.group].contains(&p),
                     None => true,
                 };
                 closed(through && client.connected)
@@ -246,9 +246,9 @@ impl FaultPlan {
     }
 
     /// The link profiles group `g`'s devices switch to, in fault order.
-    pub fn switches_of(&self, g: u32) -> impl Iterator<Item = u32> + '_ {
+    pub fn switches_of(&self, g: GroupId) -> impl Iterator<Item = u32> + '_ {
         self.faults.iter().filter_map(move |f| match f.kind {
-            FaultKind::NetworkSwitch { group, to } if group == g => Some(to),
+            FaultKind::NetworkSwitch { group, to } if group == g.get() => Some(to),
             _ => None,
         })
     }
@@ -328,7 +328,7 @@ mod tests {
 
     fn client(group: u32, replica: u32, connected: bool, active: bool) -> Exposure {
         Exposure {
-            group,
+            group: GroupId::new(group),
             replica: ReplicaId::new(replica),
             registered: true,
             connected,
@@ -433,8 +433,8 @@ mod tests {
             p.hit(FaultId::new(2), &client(0, 0, true, false)),
             Hit::Spared
         );
-        assert_eq!(p.switches_of(1).collect::<Vec<_>>(), vec![1]);
-        assert_eq!(p.switches_of(0).count(), 0);
+        assert_eq!(p.switches_of(GroupId::new(1)).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(p.switches_of(GroupId::new(0)).count(), 0);
     }
 
     #[test]

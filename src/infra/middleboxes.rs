@@ -16,7 +16,7 @@
 //! read from the scenario (the simulation hands each group's [`Path`] in, already
 //! resolved).
 
-use crate::ids::{ClientId, ProxyId};
+use crate::ids::{ClientId, GroupId, ProxyId};
 use crate::infra::buffering::{Buffers, Flush};
 use crate::metrics::{ProxyResult, fixed};
 use crate::net::idle::{self, IdleTimer, IdleVerdict};
@@ -96,14 +96,14 @@ impl<M> Middleboxes<M> {
 
     /// What group `group`'s path does.
     #[inline]
-    pub fn path(&self, group: usize) -> &Path {
+    pub fn path(&self, group: GroupId) -> &Path {
         &self.paths[group]
     }
 
     /// Whether a new connection of group `group` gets through: not while the balancer or a
     /// proxy on the path restarts, nor past a proxy's capacity (counted as a refusal when
     /// `in_window`). An admitted connection still has to be [`Self::opened`].
-    pub fn admits(&mut self, group: usize, in_window: bool) -> bool {
+    pub fn admits(&mut self, group: GroupId, in_window: bool) -> bool {
         let path = &self.paths[group];
         if self.balancer_down || path.proxies.iter().any(|p| self.proxy_down[*p]) {
             return false;
@@ -118,7 +118,7 @@ impl<M> Middleboxes<M> {
     }
 
     /// A connection of group `group` is open through its proxies.
-    pub fn opened(&mut self, group: usize) {
+    pub fn opened(&mut self, group: GroupId) {
         for p in &self.paths[group].proxies {
             let stats = &mut self.stats[*p];
             stats.open += 1;
@@ -127,14 +127,14 @@ impl<M> Middleboxes<M> {
     }
 
     /// A connection of group `group` that was [`Self::opened`] closed.
-    pub fn closed(&mut self, group: usize) {
+    pub fn closed(&mut self, group: GroupId) {
         for p in &self.paths[group].proxies {
             self.stats[*p].open -= 1;
         }
     }
 
     /// A request of group `group` went through its proxies (in the window).
-    pub fn saw_request(&mut self, group: usize) {
+    pub fn saw_request(&mut self, group: GroupId) {
         for p in &self.paths[group].proxies {
             self.stats[*p].requests += 1;
         }
@@ -142,19 +142,19 @@ impl<M> Middleboxes<M> {
 
     /// The path's idle timeout, its maximum lifetime or its denial closed a connection of
     /// group `group` (in the window): the proxy responsible counts it.
-    pub fn idle_closed(&mut self, group: usize) {
+    pub fn idle_closed(&mut self, group: GroupId) {
         if let Some(p) = self.paths[group].idle_closer {
             self.stats[p].idle_closes += 1;
         }
     }
 
-    pub fn lifetime_closed(&mut self, group: usize) {
+    pub fn lifetime_closed(&mut self, group: GroupId) {
         if let Some(p) = self.paths[group].lifetime_closer {
             self.stats[p].lifetime_closes += 1;
         }
     }
 
-    pub fn denied(&mut self, group: usize) {
+    pub fn denied(&mut self, group: GroupId) {
         if let Some(p) = self.paths[group].denier {
             self.stats[p].denied += 1;
         }
@@ -164,7 +164,7 @@ impl<M> Middleboxes<M> {
     /// idle. When the path has an idle timeout and no timer event of `c` is pending, the
     /// delay after which one must fire (the timeout).
     #[inline]
-    pub fn traffic(&mut self, group: usize, c: ClientId, now: SimTime) -> Option<Nanos> {
+    pub fn traffic(&mut self, group: GroupId, c: ClientId, now: SimTime) -> Option<Nanos> {
         let timeout = self.paths[group].idle_timeout?;
         self.idle_timer(c).answered(now).then_some(timeout)
     }
@@ -177,7 +177,7 @@ impl<M> Middleboxes<M> {
     #[inline]
     pub fn idle_fired(
         &mut self,
-        group: usize,
+        group: GroupId,
         c: ClientId,
         open: bool,
         busy: bool,
@@ -209,7 +209,7 @@ impl<M> Middleboxes<M> {
     /// gathered. Returns the messages to forward now: none while the buffer fills, all of
     /// them in the order they came when it is full (`msg` alone on a path that does not
     /// buffer).
-    pub fn buffer(&mut self, group: usize, c: ClientId, msg: M, bytes: u64) -> Vec<M> {
+    pub fn buffer(&mut self, group: GroupId, c: ClientId, msg: M, bytes: u64) -> Vec<M> {
         let path = &self.paths[group];
         let Some(flush) = path.buffering else {
             return vec![msg];
@@ -275,6 +275,10 @@ impl<M> Middleboxes<M> {
 mod tests {
     use super::*;
 
+    /// The office's two groups.
+    const G0: GroupId = GroupId::new(0);
+    const G1: GroupId = GroupId::new(1);
+
     /// Two proxies: group 0 through both (the first holds at most two connections),
     /// group 1 direct.
     fn office() -> Middleboxes<&'static str> {
@@ -298,14 +302,14 @@ mod tests {
     fn a_full_proxy_refuses_and_counts_in_the_window() {
         let mut m = office();
         for _ in 0..2 {
-            assert!(m.admits(0, true));
-            m.opened(0);
+            assert!(m.admits(G0, true));
+            m.opened(G0);
         }
-        assert!(!m.admits(0, true));
-        assert!(!m.admits(0, false), "refused, but outside the window");
-        assert!(m.admits(1, true), "the direct group passes no proxy");
-        m.closed(0);
-        assert!(m.admits(0, true));
+        assert!(!m.admits(G0, true));
+        assert!(!m.admits(G0, false), "refused, but outside the window");
+        assert!(m.admits(G1, true), "the direct group passes no proxy");
+        m.closed(G0);
+        assert!(m.admits(G0, true));
         let r = result(&m);
         assert_eq!(
             (r[0].refused, r[0].peak_connections, r[0].connections_at_end),
@@ -318,13 +322,13 @@ mod tests {
     fn a_restart_refuses_everything_through_it() {
         let mut m = office();
         m.set_down(Some(ProxyId::new(1)), true);
-        assert!(!m.admits(0, true));
-        assert!(m.admits(1, true));
+        assert!(!m.admits(G0, true));
+        assert!(m.admits(G1, true));
         m.set_down(None, true);
-        assert!(!m.admits(1, true), "the balancer is on every path");
+        assert!(!m.admits(G1, true), "the balancer is on every path");
         m.set_down(None, false);
         m.set_down(Some(ProxyId::new(1)), false);
-        assert!(m.admits(0, true));
+        assert!(m.admits(G0, true));
         assert_eq!(
             result(&m)[0].refused,
             0,
@@ -335,15 +339,15 @@ mod tests {
     #[test]
     fn closes_denials_and_buffering_are_credited_to_the_responsible_proxy() {
         let mut m = office();
-        m.idle_closed(0);
-        m.lifetime_closed(0);
-        m.denied(0);
-        m.idle_closed(1);
-        m.saw_request(0);
-        m.saw_request(0);
-        assert!(m.buffer(0, ClientId::new(7), "a", 300).is_empty());
-        assert_eq!(m.buffer(0, ClientId::new(7), "b", 500), ["a", "b"]);
-        assert!(m.buffer(0, ClientId::new(7), "c", 100).is_empty());
+        m.idle_closed(G0);
+        m.lifetime_closed(G0);
+        m.denied(G0);
+        m.idle_closed(G1);
+        m.saw_request(G0);
+        m.saw_request(G0);
+        assert!(m.buffer(G0, ClientId::new(7), "a", 300).is_empty());
+        assert_eq!(m.buffer(G0, ClientId::new(7), "b", 500), ["a", "b"]);
+        assert!(m.buffer(G0, ClientId::new(7), "c", 100).is_empty());
         let r = result(&m);
         assert_eq!(
             (r[0].lifetime_closes, r[0].denied, r[0].idle_closes),
@@ -360,11 +364,11 @@ mod tests {
     #[test]
     fn buffering_holds_until_the_flush_size_and_keeps_the_peak_per_proxy() {
         let mut m = office();
-        assert!(m.buffer(0, ClientId::new(1), "a", 500).is_empty());
-        assert!(m.buffer(0, ClientId::new(2), "b", 700).is_empty());
+        assert!(m.buffer(G0, ClientId::new(1), "a", 500).is_empty());
+        assert!(m.buffer(G0, ClientId::new(2), "b", 700).is_empty());
         assert!(m.holds(ClientId::new(1)) && m.holds(ClientId::new(2)));
         assert_eq!(
-            m.buffer(0, ClientId::new(1), "c", 300),
+            m.buffer(G0, ClientId::new(1), "c", 300),
             ["a", "c"],
             "client 1's buffer filled: its bytes leave in order"
         );
@@ -381,7 +385,7 @@ mod tests {
             "the other proxy buffers nothing"
         );
         assert_eq!(
-            m.buffer(1, ClientId::new(3), "d", 10),
+            m.buffer(G1, ClientId::new(3), "d", 10),
             ["d"],
             "a direct path passes at once"
         );
@@ -408,40 +412,40 @@ mod tests {
         let mut m = with_idle_timeout();
         let c = ClientId::new(3);
         assert_eq!(
-            m.traffic(0, c, t(0)),
+            m.traffic(G0, c, t(0)),
             Some(60 * SECOND),
             "armed: fire in 60 s"
         );
-        assert_eq!(m.traffic(0, c, t(10)), None, "pending already");
+        assert_eq!(m.traffic(G0, c, t(10)), None, "pending already");
         assert_eq!(
-            m.traffic(0, ClientId::new(0), t(5)),
+            m.traffic(G0, ClientId::new(0), t(5)),
             Some(60 * SECOND),
             "each client has its own timer"
         );
         // Fired at 60 s; silent since 10 s: look again at 70 s, then close.
         assert_eq!(
-            m.idle_fired(0, c, true, false, t(60)),
+            m.idle_fired(G0, c, true, false, t(60)),
             Some(IdleVerdict::Rearm(t(70)))
         );
         assert_eq!(
-            m.idle_fired(0, c, true, false, t(70)),
+            m.idle_fired(G0, c, true, false, t(70)),
             Some(IdleVerdict::Close)
         );
-        assert_eq!(m.traffic(0, c, t(80)), Some(60 * SECOND), "re-armed");
+        assert_eq!(m.traffic(G0, c, t(80)), Some(60 * SECOND), "re-armed");
     }
 
     #[test]
     fn a_busy_connection_is_looked_at_again_and_a_closed_one_is_gone() {
         let mut m = with_idle_timeout();
         let c = ClientId::new(0);
-        m.traffic(0, c, t(0));
+        m.traffic(G0, c, t(0));
         assert_eq!(
-            m.idle_fired(0, c, true, true, t(60)),
+            m.idle_fired(G0, c, true, true, t(60)),
             Some(IdleVerdict::Rearm(t(120))),
             "busy: a full timeout later"
         );
         assert_eq!(
-            m.idle_fired(0, c, false, false, t(120)),
+            m.idle_fired(G0, c, false, false, t(120)),
             Some(IdleVerdict::Gone)
         );
     }
@@ -450,8 +454,8 @@ mod tests {
     fn a_path_without_an_idle_timeout_keeps_no_timer() {
         let mut m = with_idle_timeout();
         let c = ClientId::new(9);
-        assert_eq!(m.traffic(1, c, t(0)), None);
-        assert_eq!(m.idle_fired(1, c, true, false, t(60)), None);
+        assert_eq!(m.traffic(G1, c, t(0)), None);
+        assert_eq!(m.idle_fired(G1, c, true, false, t(60)), None);
         assert!(m.idle.is_empty(), "nothing kept per client");
     }
 }

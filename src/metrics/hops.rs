@@ -6,6 +6,7 @@
 //! groups cross which hop, nor the hops' names (the simulation reads both from the
 //! scenario), nor the bytes per group (the [`super::recorder::Recorder`] counts them).
 
+use crate::ids::GroupId;
 use crate::metrics::HopBytes;
 use crate::net::wire::WireBytes;
 
@@ -13,7 +14,7 @@ use crate::net::wire::WireBytes;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hop {
     pub name: String,
-    pub groups: Vec<usize>,
+    pub groups: Vec<GroupId>,
 }
 
 /// Each hop's bytes, in the order of `hops`, from the bytes each group carried.
@@ -56,9 +57,9 @@ mod tests {
     #[test]
     fn a_hop_carries_the_bytes_of_every_group_crossing_it() {
         let groups = [carried(1000, 80), carried(300, 40), carried(50, 0)];
-        let hop = |name: &str, groups: &[usize]| Hop {
+        let hop = |name: &str, groups: &[u32]| Hop {
             name: name.into(),
-            groups: groups.to_vec(),
+            groups: groups.iter().map(|g| GroupId::new(*g)).collect(),
         };
         let hops = [
             hop("access:wifi", &[0, 2]),

@@ -7,6 +7,7 @@
 //! them) nor how the counts become a [`crate::metrics::RunResult`], which the simulation
 //! assembles at the end from what this gives back.
 
+use crate::ids::GroupId;
 use crate::metrics::order::Arrival;
 use crate::metrics::series::TimeSeries;
 use crate::metrics::{LatencyRecorder, LostByReason, QueuedBytes};
@@ -135,7 +136,7 @@ impl Recorder {
     #[inline]
     pub fn add_bytes(
         &mut self,
-        group: usize,
+        group: GroupId,
         time: SimTime,
         direction: Direction,
         bytes: LayerBytes,
@@ -148,7 +149,7 @@ impl Recorder {
     /// Bytes of the window on a connection of group `group` (the caller took the window's
     /// part of them).
     #[inline]
-    pub fn bytes(&mut self, group: usize, direction: Direction, bytes: LayerBytes) {
+    pub fn bytes(&mut self, group: GroupId, direction: Direction, bytes: LayerBytes) {
         self.bytes_by_group[group]
             .direction_mut(direction)
             .add(bytes);
@@ -264,6 +265,10 @@ impl Recorded {
 mod tests {
     use super::*;
 
+    /// Groups 0 and 1.
+    const G0: GroupId = GroupId::new(0);
+    const G1: GroupId = GroupId::new(1);
+
     const S: Nanos = 1_000_000_000;
 
     /// The instant `nanos` after the run began.
@@ -299,11 +304,11 @@ mod tests {
             tcpip,
             ..LayerBytes::default()
         };
-        r.add_bytes(0, at(20 * S), Direction::Down, layers(100, 40));
-        r.add_bytes(1, at(20 * S), Direction::Down, layers(50, 40));
-        r.add_bytes(1, at(20 * S), Direction::Up, layers(0, 40));
-        r.add_bytes(0, at(61 * S), Direction::Down, layers(1000, 40));
-        r.bytes(1, Direction::Up, layers(10, 0));
+        r.add_bytes(G0, at(20 * S), Direction::Down, layers(100, 40));
+        r.add_bytes(G1, at(20 * S), Direction::Down, layers(50, 40));
+        r.add_bytes(G1, at(20 * S), Direction::Up, layers(0, 40));
+        r.add_bytes(G0, at(61 * S), Direction::Down, layers(1000, 40));
+        r.bytes(G1, Direction::Up, layers(10, 0));
         r.queued_at_end(Direction::Down, 300);
         let done = r.finish();
         assert_eq!(done.bytes.down.payload, 150);

@@ -409,7 +409,7 @@ mod tests {
 
     fn transfer(browser: usize, wire: u64) -> Transfer {
         Transfer {
-            group: 0,
+            group: crate::ids::GroupId::new(0),
             browser,
             direction: Direction::Down,
             data: wire,

@@ -11,6 +11,7 @@
 //! counting the close, or the close itself.
 
 use crate::engine::rng::{Stream, uniform_below};
+use crate::ids::Generation;
 use crate::time::Nanos;
 
 /// How often a planned close that found its connection busy looks again: every second
@@ -75,7 +76,11 @@ impl Lifetimes {
 /// client's connection now (its generation, if one is open), `busy` says whether something
 /// is on the wire or in the server's CPU for it (no message is cut in half; asked only of
 /// the connection the close was planned for).
-pub fn when_due(generation: u32, current: Option<u32>, busy: impl FnOnce() -> bool) -> Due {
+pub fn when_due(
+    generation: Generation,
+    current: Option<Generation>,
+    busy: impl FnOnce() -> bool,
+) -> Due {
     if current != Some(generation) {
         Due::Gone
     } else if busy() {
@@ -135,14 +140,18 @@ mod tests {
 
     #[test]
     fn a_due_close_waits_for_a_quiet_connection_of_its_generation() {
-        assert_eq!(when_due(3, Some(3), || false), Due::Now);
-        assert_eq!(when_due(3, Some(3), || true), Due::Later(QUIET_RECHECK));
+        let g = Generation::new;
+        assert_eq!(when_due(g(3), Some(g(3)), || false), Due::Now);
+        assert_eq!(
+            when_due(g(3), Some(g(3)), || true),
+            Due::Later(QUIET_RECHECK)
+        );
         let unasked = || panic!("a gone connection's business is not asked");
         assert_eq!(
-            when_due(3, Some(4), unasked),
+            when_due(g(3), Some(g(4)), unasked),
             Due::Gone,
             "a newer connection"
         );
-        assert_eq!(when_due(3, None, unasked), Due::Gone, "closed already");
+        assert_eq!(when_due(g(3), None, unasked), Due::Gone, "closed already");
     }
 }

@@ -14,6 +14,7 @@
 //! link is free) are [`SimTime`]; latencies and timeouts are durations ([`Nanos`]).
 
 use crate::engine::rng::Stream;
+use crate::ids::GroupId;
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, Recovery, RttEstimator};
 use crate::net::wire::Direction;
@@ -26,7 +27,7 @@ const RTO_MAX: Nanos = 120_000_000_000;
 #[derive(Debug, Clone, Copy)]
 pub struct Transfer {
     /// The client's group (its link profile) and browser (its access link).
-    pub group: usize,
+    pub group: GroupId,
     pub browser: usize,
     pub direction: Direction,
     /// Bytes above TCP (what segment loss can hit), bytes on the wire, TCP segments.
@@ -114,19 +115,19 @@ impl Network {
 
     /// Group `group`'s link in `direction`.
     #[inline]
-    pub fn link(&self, group: usize, direction: Direction) -> &LinkParams {
+    pub fn link(&self, group: GroupId, direction: Direction) -> &LinkParams {
         &self.links[group][direction.index()]
     }
 
     /// Group `group` moves to other links (a network switch).
-    pub fn switch_links(&mut self, group: usize, links: [LinkParams; 2]) {
+    pub fn switch_links(&mut self, group: GroupId, links: [LinkParams; 2]) {
         self.links[group] = links;
     }
 
     /// Whether a connection of group `group` in `direction` needs its round-trip estimate
     /// (it paces the retransmissions of loss and partitions).
     #[inline]
-    pub fn needs_rtt(&self, group: usize, direction: Direction) -> bool {
+    pub fn needs_rtt(&self, group: GroupId, direction: Direction) -> bool {
         self.links[group][direction.index()].loss_ppm > 0 || !self.partitions[group].is_empty()
     }
 
@@ -198,7 +199,7 @@ impl Network {
     /// Returns the arrival and the retransmissions this message caused.
     fn through_partitions(
         &self,
-        group: usize,
+        group: GroupId,
         sent: SimTime,
         arrival: SimTime,
         rto: Nanos,
@@ -262,7 +263,7 @@ pub(crate) mod tests {
 
     fn transfer(browser: usize, wire: u64) -> Transfer {
         Transfer {
-            group: 0,
+            group: GroupId::new(0),
             browser,
             direction: Direction::Down,
             data: wire,
@@ -292,14 +293,14 @@ pub(crate) mod tests {
         let other = net.send(transfer(1, 1000), &rtt, &mut release, t(0));
         assert_eq!(other.start, t(0), "another browser has its own access link");
         assert_eq!(net.busy_until(0, Direction::Down), t(2 * MS));
-        assert!(!net.needs_rtt(0, Direction::Down));
+        assert!(!net.needs_rtt(GroupId::new(0), Direction::Down));
     }
 
     #[test]
     fn a_partition_holds_data_until_a_retry_after_it_gets_through() {
         // Cut off from 0.5 s to 3 s; the RTO is 1 s (the estimator's initial value).
         let mut net = network(vec![(t(S / 2), t(3 * S))]);
-        assert!(net.needs_rtt(0, Direction::Down));
+        assert!(net.needs_rtt(GroupId::new(0), Direction::Down));
         let rtt = RttEstimator::default();
         let mut release = (SimTime::ZERO, SimTime::ZERO);
         let sent = net.send(transfer(0, 1000), &rtt, &mut release, t(S));

@@ -7,7 +7,7 @@
 //! the run's state (the [`super::world::World`] builds itself from what these return).
 //! Every function here is pure: the same scenario gives the same parts.
 
-use crate::ids::ProxyId;
+use crate::ids::{GroupId, ProxyId};
 use crate::infra::faults::{FaultNames, FaultPlan};
 use crate::infra::middleboxes::{Middleboxes, Path};
 use crate::metrics::hops::Hop;
@@ -64,8 +64,12 @@ pub(super) fn fault_plan_of(scenario: &Scenario) -> FaultPlan {
 /// link, with the groups whose path crosses it.
 pub(super) fn hops_of(scenario: &Scenario) -> Vec<Hop> {
     let groups = &scenario.groups;
-    let using =
-        |crosses: &dyn Fn(usize) -> bool| (0..groups.len()).filter(|g| crosses(*g)).collect();
+    let using = |crosses: &dyn Fn(usize) -> bool| {
+        (0..groups.len())
+            .filter(|g| crosses(*g))
+            .map(GroupId::at)
+            .collect()
+    };
     let access = scenario.links.iter().enumerate().map(|(l, link)| Hop {
         name: format!("access:{}", link.name),
         groups: using(&|g| groups[g].link.0 as usize == l),
@@ -86,10 +90,10 @@ pub(super) fn hops_of(scenario: &Scenario) -> Vec<Hop> {
 pub(super) fn technologies_of(
     scenario: &Scenario,
     faults: &FaultPlan,
-    g: usize,
+    g: GroupId,
 ) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    let profiles = std::iter::once(scenario.groups[g].link.0).chain(faults.switches_of(g as u32));
+    let profiles = std::iter::once(scenario.groups[g].link.0).chain(faults.switches_of(g));
     for p in profiles {
         if let Some(spec) = scenario.links[p as usize].radio
             && !out.contains(&spec.technology)

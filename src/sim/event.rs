@@ -4,7 +4,7 @@
 //! queue; the arrival event only names the connection, because TCP delivers in order.
 
 pub use crate::ids::ClientId;
-use crate::ids::{EventNo, FaultId, ReplicaId};
+use crate::ids::{EventNo, FaultId, Generation, ReplicaId};
 use crate::time::SimTime;
 pub use crate::transport::message::{ConnInfo, MsgKind};
 
@@ -27,19 +27,25 @@ pub enum Event {
         epoch: u32,
     },
     /// A held long-poll request times out, if it is still the held one.
-    HoldTimeout { client: ClientId, generation: u32 },
+    HoldTimeout {
+        client: ClientId,
+        generation: Generation,
+    },
     /// The server's keep-alive idle timer for the client's connection.
     IdleTimeout(ClientId),
     /// Time for the next heartbeat or ping on the client's stream, if its connection is
     /// still of this generation.
-    Keepalive { client: ClientId, generation: u32 },
+    Keepalive {
+        client: ClientId,
+        generation: Generation,
+    },
     /// A proxy's idle timer for the client's connection.
     ProxyIdle(ClientId),
     /// Close the client's connection (of this generation) at its next quiet moment, for a
     /// [`CloseReason`] (as its `u32`).
     CloseWhenQuiet {
         client: ClientId,
-        generation: u32,
+        generation: Generation,
         reason: u32,
     },
     /// The drain period of the replicas from this one on ended.
@@ -48,7 +54,10 @@ pub enum Event {
     LinkFree(ClientId),
     /// Time for the server's next HTTP/2 PING on the client's connection, if it is still of
     /// this generation.
-    Http2PingTimer { client: ClientId, generation: u32 },
+    Http2PingTimer {
+        client: ClientId,
+        generation: Generation,
+    },
     /// The workload's event `k` (in its source's order) is created.
     Created(EventNo),
     /// The broker's message for workload event `event` reaches replica `replica`.
@@ -93,12 +102,12 @@ impl crate::engine::Packed for Event {
             Event::HoldTimeout {
                 client: c,
                 generation: g,
-            } => (4, c.get(), g),
+            } => (4, c.get(), g.get()),
             Event::IdleTimeout(c) => (5, c.get(), 0),
             Event::Keepalive {
                 client: c,
                 generation: g,
-            } => (6, c.get(), g),
+            } => (6, c.get(), g.get()),
             Event::ProxyIdle(c) => (12, c.get(), 0),
             Event::LinkFree(c) => (13, c.get(), 0),
             Event::CloseWhenQuiet {
@@ -106,14 +115,14 @@ impl crate::engine::Packed for Event {
                 generation: g,
                 reason,
             } => {
-                debug_assert!(g < 1 << 24 && reason < 256);
-                (14, c.get(), g | reason << 24)
+                debug_assert!(g.get() < 1 << 24 && reason < 256);
+                (14, c.get(), g.get() | reason << 24)
             }
             Event::DrainEnd(r) => (15, 0, r.get()),
             Event::Http2PingTimer {
                 client: c,
                 generation: g,
-            } => (7, c.get(), g),
+            } => (7, c.get(), g.get()),
             Event::Created(n) => (8, 0, n.get()),
             Event::BrokerDelivery {
                 replica: r,
@@ -131,15 +140,18 @@ impl crate::engine::Packed for Event {
             } => (
                 16,
                 c.get(),
-                g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS,
+                g.get() & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS,
             ),
             Event::JobDone {
                 client: c,
                 job: Job::Push(n),
                 epoch: e,
             } => {
-                debug_assert!(n <= EVENT_MASK, "event {n} does not fit {EVENT_BITS} bits");
-                (17, c.get(), n | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
+                debug_assert!(
+                    n.get() <= EVENT_MASK,
+                    "event {n} does not fit {EVENT_BITS} bits"
+                );
+                (17, c.get(), n.get() | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
             }
             Event::JobDone {
                 client: c,
@@ -148,7 +160,7 @@ impl crate::engine::Packed for Event {
             } => (
                 18,
                 c.get(),
-                g & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS,
+                g.get() & EVENT_MASK | (e & PUSH_EPOCH_MASK) << EVENT_BITS,
             ),
             Event::JobDone {
                 client: c,
@@ -199,24 +211,24 @@ impl crate::engine::Packed for Event {
             3 => Event::ArriveAtClient(client),
             4 => Event::HoldTimeout {
                 client,
-                generation: aux,
+                generation: Generation::new(aux),
             },
             5 => Event::IdleTimeout(client),
             6 => Event::Keepalive {
                 client,
-                generation: aux,
+                generation: Generation::new(aux),
             },
             12 => Event::ProxyIdle(client),
             13 => Event::LinkFree(client),
             14 => Event::CloseWhenQuiet {
                 client,
-                generation: aux & 0x00ff_ffff,
+                generation: Generation::new(aux & 0x00ff_ffff),
                 reason: aux >> 24,
             },
             15 => Event::DrainEnd(ReplicaId::new(aux)),
             7 => Event::Http2PingTimer {
                 client,
-                generation: aux,
+                generation: Generation::new(aux),
             },
             8 => Event::Created(EventNo::new(aux)),
             9 => Event::BrokerDelivery {
@@ -230,17 +242,17 @@ impl crate::engine::Packed for Event {
             11 => Event::Scale { step: aux },
             16 => Event::JobDone {
                 client,
-                job: Job::Request(aux & EVENT_MASK),
+                job: Job::Request(Generation::new(aux & EVENT_MASK)),
                 epoch: aux >> EVENT_BITS,
             },
             17 => Event::JobDone {
                 client,
-                job: Job::Push(aux & EVENT_MASK),
+                job: Job::Push(EventNo::new(aux & EVENT_MASK)),
                 epoch: aux >> EVENT_BITS,
             },
             18 => Event::JobDone {
                 client,
-                job: Job::Answer(aux & EVENT_MASK),
+                job: Job::Answer(Generation::new(aux & EVENT_MASK)),
                 epoch: aux >> EVENT_BITS,
             },
             19 => Event::JobDone {
@@ -295,12 +307,13 @@ pub enum Job {
     /// An HTTP request (poll, long-poll request, SSE subscribe, WebSocket upgrade) that
     /// came on the client's connection of this generation (its low [`EVENT_BITS`] bits):
     /// if that connection is gone when the job ends, nobody is there to answer.
-    Request(u32),
-    /// Write event `n` to the client's stream.
-    Push(u32),
+    Request(Generation),
+    /// Write event `n` to the client's stream (at most [`EVENT_MASK`]: the pack keeps
+    /// 27 bits).
+    Push(EventNo),
     /// Answer the held long-poll request of this hold generation (its low
     /// [`EVENT_BITS`] bits): a job for a request the server has since dropped is void.
-    Answer(u32),
+    Answer(Generation),
     /// Write a heartbeat or ping.
     Keepalive,
     /// The server's part of a TLS handshake; its first flight leaves when it is done.
@@ -312,6 +325,14 @@ pub enum Job {
 }
 
 impl Job {
+    /// What a request or answer job keeps of `generation`: its low [`EVENT_BITS`] bits,
+    /// compared with the same bits of the connection's or the hold's generation when the
+    /// job ends.
+    #[inline]
+    pub fn kept(generation: Generation) -> Generation {
+        generation.low_bits(EVENT_BITS)
+    }
+
     /// Jobs that keep only [`PUSH_EPOCH_MASK`]'s bits of the epoch (their aux holds a number).
     pub fn short_epoch(self) -> bool {
         matches!(
@@ -386,24 +407,24 @@ mod tests {
             Event::ArriveAtClient(c),
             Event::HoldTimeout {
                 client: ClientId::new(3),
-                generation: u32::MAX,
+                generation: Generation::new(u32::MAX),
             },
             Event::IdleTimeout(c),
             Event::Keepalive {
                 client: ClientId::new(9),
-                generation: 4,
+                generation: Generation::new(4),
             },
             Event::ProxyIdle(c),
             Event::LinkFree(c),
             Event::CloseWhenQuiet {
                 client: c,
-                generation: 77,
+                generation: Generation::new(77),
                 reason: CloseReason::Drain as u32,
             },
             Event::DrainEnd(ReplicaId::new(3)),
             Event::Http2PingTimer {
                 client: c,
-                generation: 12,
+                generation: Generation::new(12),
             },
             Event::Created(EventNo::new(u32::MAX)),
             Event::BrokerDelivery {
@@ -417,22 +438,22 @@ mod tests {
             Event::Scale { step: 2 },
             Event::JobDone {
                 client: c,
-                job: Job::Request(EVENT_MASK),
+                job: Job::Request(Generation::new(EVENT_MASK)),
                 epoch: 7,
             },
             Event::JobDone {
                 client: ClientId::new(1),
-                job: Job::Push(EVENT_MASK),
+                job: Job::Push(EventNo::new(EVENT_MASK)),
                 epoch: PUSH_EPOCH_MASK,
             },
             Event::JobDone {
                 client: ClientId::new(1),
-                job: Job::Push(99_999_999),
+                job: Job::Push(EventNo::new(99_999_999)),
                 epoch: 3,
             },
             Event::JobDone {
                 client: ClientId::new(2),
-                job: Job::Answer(EVENT_MASK),
+                job: Job::Answer(Generation::new(EVENT_MASK)),
                 epoch: PUSH_EPOCH_MASK,
             },
             Event::JobDone {
@@ -476,8 +497,8 @@ mod tests {
     }
 
     /// The queue orders equal times by packed value, so typed ids must keep the bit
-    /// layout they had as bare numbers: kind in the top byte, replica or fault in the
-    /// next three, event number, replica or step in the low four.
+    /// layout they had as bare numbers: kind in the top byte, client, replica or fault in
+    /// the next three, event number, generation, replica or step in the low four.
     #[test]
     fn typed_ids_and_named_fields_keep_the_bit_layout_of_bare_numbers() {
         let at = |kind: u64, slot: u64, aux: u64| kind << 56 | slot << 32 | aux;
@@ -511,6 +532,61 @@ mod tests {
             (Event::MiddleboxBack(FaultId::new(8)), at(26, 0, 8)),
             (Event::Scale { step: 2 }, at(11, 0, 2)),
             (Event::ClientMessage { message: 12 }, at(27, 0, 12)),
+            // Generations and a push job's event: the low four bytes, a close's reason above
+            // its 24 bits, a job's epoch above its 27.
+            (
+                Event::HoldTimeout {
+                    client: ClientId::new(4),
+                    generation: Generation::new(u32::MAX),
+                },
+                at(4, 4, u32::MAX as u64),
+            ),
+            (
+                Event::Keepalive {
+                    client: ClientId::new(1),
+                    generation: Generation::new(9),
+                },
+                at(6, 1, 9),
+            ),
+            (
+                Event::Http2PingTimer {
+                    client: ClientId::new(2),
+                    generation: Generation::new(3),
+                },
+                at(7, 2, 3),
+            ),
+            (
+                Event::CloseWhenQuiet {
+                    client: ClientId::new(5),
+                    generation: Generation::new(77),
+                    reason: CloseReason::Age as u32,
+                },
+                at(14, 5, 2 << 24 | 77),
+            ),
+            (
+                Event::JobDone {
+                    client: ClientId::new(6),
+                    job: Job::Request(Generation::new(EVENT_MASK)),
+                    epoch: 3,
+                },
+                at(16, 6, 3 << 27 | EVENT_MASK as u64),
+            ),
+            (
+                Event::JobDone {
+                    client: ClientId::new(6),
+                    job: Job::Answer(Generation::new(8)),
+                    epoch: 1,
+                },
+                at(18, 6, 1 << 27 | 8),
+            ),
+            (
+                Event::JobDone {
+                    client: ClientId::new(7),
+                    job: Job::Push(EventNo::new(5)),
+                    epoch: 2,
+                },
+                at(17, 7, 2 << 27 | 5),
+            ),
         ];
         for (event, packed) in cases {
             assert_eq!(event.pack(), packed, "{event:?}");
@@ -529,6 +605,21 @@ mod tests {
         assert_eq!(
             format!("{:?}", Event::Restart(ReplicaId::new(6))),
             "Restart(6)"
+        );
+        assert_eq!(
+            format!(
+                "{:?}",
+                Event::HoldTimeout {
+                    client: ClientId::new(0),
+                    generation: Generation::new(2)
+                }
+            ),
+            "HoldTimeout { client: 0, generation: 2 }"
+        );
+        assert_eq!(
+            Job::kept(Generation::new((1 << 27) + 4)),
+            Generation::new(4),
+            "a job keeps a generation's low 27 bits"
         );
     }
 }

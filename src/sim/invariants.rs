@@ -20,6 +20,7 @@
 
 use std::fmt::Debug;
 
+use crate::ids::GroupId;
 use crate::metrics::ClientLedger;
 use crate::net::wire::Direction;
 use crate::time::{Nanos, SimTime};
@@ -52,7 +53,7 @@ pub struct View {
 #[derive(Debug, Clone, Default)]
 pub struct Invariants {
     /// Per browser: its group (whose links are its access link's).
-    browser_group: Vec<u32>,
+    browser_group: Vec<GroupId>,
     last_time: SimTime,
     /// The first invariant found broken, in words.
     broken: Option<String>,
@@ -65,7 +66,7 @@ const WAITING_PLACES: [&str; 3] = ["in push jobs", "on the wire", "in stale jobs
 
 impl Invariants {
     /// A checker for a run whose browsers are in groups `browser_group` (by browser).
-    pub fn new(browser_group: Vec<u32>) -> Self {
+    pub fn new(browser_group: Vec<GroupId>) -> Self {
         Invariants {
             browser_group,
             ..Invariants::default()
@@ -158,7 +159,7 @@ impl Invariants {
     fn link_over_capacity(&self, view: &View) -> Option<String> {
         let window = u128::from(view.window);
         for (b, carried) in self.carried.iter().enumerate() {
-            let group = self.browser_group[b] as usize;
+            let group = self.browser_group[b];
             for (d, carried) in carried.iter().enumerate() {
                 let bits_per_second = view.link_bits_per_second[group][d];
                 let capacity = u128::from(bits_per_second) * window / 8_000_000_000;
@@ -202,7 +203,7 @@ mod tests {
 
     /// A checker of one browser in group 0 that has seen `sound()` at time 1000.
     fn checker() -> Invariants {
-        let mut checker = Invariants::new(vec![0]);
+        let mut checker = Invariants::new(vec![GroupId::new(0)]);
         checker.check(
             &View {
                 now: SimTime::from_nanos(1_000),

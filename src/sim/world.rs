@@ -3,11 +3,11 @@
 use std::borrow::Cow;
 
 use super::build;
-use super::event::{ClientId, ConnInfo, EVENT_MASK, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
+use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
 use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
-use crate::ids::{EventNo, ReplicaId};
+use crate::ids::{EventNo, GroupId, ReplicaId};
 use crate::infra::fanout::Fanout;
 use crate::infra::faults::{Exposure, FaultPlan};
 use crate::infra::fleet::{Endpoint, Fleet, Work};
@@ -33,7 +33,7 @@ use crate::workload::EventLog;
 /// Per-client state: the client, its connection and the server's view of it.
 #[derive(Debug, Clone, Default)]
 pub struct Client {
-    group: u32,
+    group: GroupId,
     /// The browser this client is a tab of.
     browser: u32,
     /// TLS on its connections (its group's).
@@ -232,7 +232,7 @@ impl<'s> World<'s> {
                 let browser = browsers.add(ClientId::at(clients.len()), group.tabs) as u32;
                 for _ in 0..group.tabs {
                     clients.push(Client {
-                        group: g as u32,
+                        group: GroupId::at(g),
                         browser,
                         tls: group.tls,
                         ..Client::default()
@@ -353,7 +353,7 @@ impl<'s> World<'s> {
         bytes: LayerBytes,
     ) {
         if self.in_window(time) {
-            let group = self.clients[c].group as usize;
+            let group = self.clients[c].group;
             self.recorder.bytes(group, direction, bytes);
             if self.is_rest(c) && self.two_way.uploads_rest() {
                 self.count_message_bytes(direction, bytes);
@@ -390,7 +390,7 @@ impl<'s> World<'s> {
         if layers.total() == 0 {
             return;
         }
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         self.recorder.bytes(group, direction, layers);
         let rest_upload = self.is_rest(c) && self.two_way.uploads_rest();
         let stream_upload = matches!(msg.kind, MsgKind::Upload { .. }) && !self.is_rest(c);
@@ -444,7 +444,7 @@ impl<'s> World<'s> {
     #[inline(never)]
     fn radio_transfer_on(&mut self, c: ClientId, direction: Direction, bytes: u64, now: SimTime) {
         let client = &self.clients[c];
-        let params = self.network.link(client.group as usize, direction);
+        let params = self.network.link(client.group, direction);
         let end = now + params.serialization(bytes);
         let upload = direction == Direction::Up;
         self.devices
@@ -571,7 +571,7 @@ impl<'s> World<'s> {
         self.proxy_traffic(c, now, s);
         if direction == Direction::Down
             && (self.middleboxes)
-                .path(self.clients[c].group as usize)
+                .path(self.clients[c].group)
                 .buffering
                 .is_some()
             && self
@@ -579,7 +579,7 @@ impl<'s> World<'s> {
                 .at(self.transports[c].stage())
                 .is_stream_body(kind)
         {
-            let group = self.clients[c].group as usize;
+            let group = self.clients[c].group;
             let bytes = msg.payload + msg.framing;
             for held in self.middleboxes.buffer(group, c, msg, bytes) {
                 self.transmit_or_buffer(c, direction, held, now, s);
@@ -607,7 +607,7 @@ impl<'s> World<'s> {
             }
         }
         let client = &mut self.clients[c];
-        let (group, browser) = (client.group as usize, client.browser as usize);
+        let (group, browser) = (client.group, client.browser as usize);
         let transfer = Transfer {
             group,
             browser,
@@ -650,7 +650,7 @@ impl<'s> World<'s> {
     /// Takes the next message off client `c`'s connection in `direction` at `now`; the
     /// receiver acknowledges it by the delayed-ACK rule.
     fn receive(&mut self, c: ClientId, direction: Direction, now: SimTime) -> Msg {
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         // The round-trip estimate serves loss recovery and partitions only (its RTO paces
         // the retransmissions).
         let back = self
@@ -838,7 +838,7 @@ impl<'s> World<'s> {
         for n in &pending[pending.len() - kept..] {
             let client = &mut self.clients[c];
             client.events_in_jobs += 1;
-            self.run_job(c, Job::Push(*n), now, s);
+            self.run_job(c, Job::Push(EventNo::new(*n)), now, s);
         }
         self.clients[c].cursor = to;
     }
@@ -902,10 +902,7 @@ impl<'s> World<'s> {
             MsgKind::Request
                 if self.chain.primary().is_upgrade()
                     && self.transports[c].stage() == 0
-                    && self
-                        .middleboxes
-                        .path(self.clients[c].group as usize)
-                        .deny_websocket =>
+                    && self.middleboxes.path(self.clients[c].group).deny_websocket =>
             {
                 self.refuse_request(c, MsgKind::Denied, now, s);
             }
@@ -967,7 +964,7 @@ impl<'s> World<'s> {
         let connection = &mut self.clients[c].connection;
         let accept = !std::mem::replace(&mut connection.accepted, true);
         connection.request_in_job = true;
-        let generation = connection.generation & EVENT_MASK;
+        let generation = Job::kept(connection.generation);
         self.start_job(c, Job::Request(generation), accept, now, s);
     }
 
@@ -1046,7 +1043,7 @@ impl<'s> World<'s> {
             MsgKind::Denied | MsgKind::Unavailable => {
                 if msg.kind == MsgKind::Denied && self.in_window(now) {
                     self.recorder.count(Count::Denied, now);
-                    let group = self.clients[c].group as usize;
+                    let group = self.clients[c].group;
                     self.middleboxes.denied(group);
                 }
                 // Both close the connection; the transport takes its failure path.
@@ -1065,7 +1062,7 @@ impl<'s> World<'s> {
             Job::Request(generation) => {
                 let connection = &mut self.clients[c].connection;
                 connection.request_in_job = false;
-                let current = connection.open && connection.generation & EVENT_MASK == generation;
+                let current = connection.open && Job::kept(connection.generation) == generation;
                 if !current {
                     // Its connection closed under it (a refusal on a shared HTTP/2
                     // connection): the client has taken its failure path already.
@@ -1080,12 +1077,12 @@ impl<'s> World<'s> {
             Job::Push(_) if !self.transports[c].is_streaming() => self.discard_push(c, now, s),
             Job::Push(n) => {
                 self.clients[c].events_in_jobs -= 1;
-                self.send_down(c, MsgKind::Event(n), now, s);
+                self.send_down(c, MsgKind::Event(n.get()), now, s);
             }
             Job::Keepalive if !self.transports[c].is_streaming() => {}
             Job::Answer(generation) => {
                 let held = self.transports[c].hold_generation();
-                let current = held & EVENT_MASK == generation;
+                let current = Job::kept(held) == generation;
                 self.tell(c, Input::AnswerReady { current }, now, s)
             }
             Job::Keepalive => self.send_down(c, MsgKind::Keepalive, now, s),

@@ -15,7 +15,7 @@
 
 use std::ops::{Index, IndexMut};
 
-use crate::ids::ClientId;
+use crate::ids::{ClientId, Generation};
 use crate::metrics::{FallbackCount, FallbackResult};
 use crate::transport::Chain;
 use crate::transport::machine::{Facts, Hold};
@@ -25,7 +25,7 @@ use crate::transport::machine::{Facts, Hold};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ClientState {
     /// Long polling: generation of the request held now (or last held); bumped by each hold.
-    hold_generation: u32,
+    hold_generation: Generation,
     /// Connection attempts that failed in a row (reset when it is connected or falls back).
     failed_attempts: u32,
     /// Reconnects since it was last connected (the backoff's attempt number).
@@ -191,21 +191,21 @@ impl ClientState {
 
     /// Long polling: the generation of the request held now (or held last).
     #[inline]
-    pub fn hold_generation(&self) -> u32 {
+    pub fn hold_generation(&self) -> Generation {
         self.hold_generation
     }
 
     /// The server holds its request; the hold's generation, new to this hold.
     #[inline]
-    pub fn hold_request(&mut self) -> u32 {
+    pub fn hold_request(&mut self) -> Generation {
         self.hold = Hold::Held;
-        self.hold_generation += 1;
+        self.hold_generation = self.hold_generation.next();
         self.hold_generation
     }
 
     /// The server starts writing the answer to its held request; the hold's generation.
     #[inline]
-    pub fn answer_scheduled(&mut self) -> u32 {
+    pub fn answer_scheduled(&mut self) -> Generation {
         self.hold = Hold::Answering;
         self.hold_generation
     }
@@ -329,7 +329,7 @@ mod tests {
         assert_eq!(state.stage(), 0);
         assert_eq!(facts(state), (false, Hold::Free, 0));
         assert!(!state.is_streaming());
-        assert_eq!(state.hold_generation(), 0);
+        assert_eq!(state.hold_generation(), Generation::new(0));
     }
 
     #[test]
@@ -395,17 +395,25 @@ mod tests {
     #[test]
     fn every_hold_gets_a_new_generation_and_its_answer_carries_it() {
         let mut state = ClientState::default();
-        assert_eq!(state.hold_request(), 1);
+        assert_eq!(state.hold_request(), Generation::new(1));
         assert_eq!(state.hold(), Hold::Held);
         assert_eq!(state.facts().hold, Hold::Held);
-        assert_eq!(state.answer_scheduled(), 1);
+        assert_eq!(state.answer_scheduled(), Generation::new(1));
         assert_eq!(state.hold(), Hold::Answering);
         assert!(state.release());
         assert_eq!(state.hold(), Hold::Free);
-        assert_eq!(state.hold_generation(), 1, "released, the generation stays");
-        assert_eq!(state.hold_request(), 2);
-        assert_eq!(state.hold_request(), 3, "a hold replaced counts too");
-        assert_eq!(state.hold_generation(), 3);
+        assert_eq!(
+            state.hold_generation(),
+            Generation::new(1),
+            "released, the generation stays"
+        );
+        assert_eq!(state.hold_request(), Generation::new(2));
+        assert_eq!(
+            state.hold_request(),
+            Generation::new(3),
+            "a hold replaced counts too"
+        );
+        assert_eq!(state.hold_generation(), Generation::new(3));
     }
 
     #[test]
@@ -429,7 +437,7 @@ mod tests {
         state.answer_scheduled();
         state.answer_lost();
         assert_eq!(state.hold(), Hold::Held);
-        assert_eq!(state.hold_generation(), 1, "the same hold");
+        assert_eq!(state.hold_generation(), Generation::new(1), "the same hold");
         state.answer_lost();
         assert_eq!(state.hold(), Hold::Held, "a waiting hold stays waiting");
     }

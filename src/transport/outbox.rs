@@ -22,7 +22,7 @@
 
 use std::collections::VecDeque;
 
-use crate::ids::ClientId;
+use crate::ids::{ClientId, Generation};
 use crate::time::Nanos;
 
 /// A REST client's wait before sending a failed request's message again: an assumption (a
@@ -91,9 +91,9 @@ pub struct Outbox {
     /// Per client: its messages waiting to go up, in order; over REST the front is the
     /// one its REST client is sending.
     queue: Vec<VecDeque<u32>>,
-    /// Per client: 1 + the generation of the connection whose stream the client saw open
-    /// (messages may go on it); 0 for none.
-    stream_open_on: Vec<u32>,
+    /// Per client: the generation of the connection whose stream the client saw open
+    /// (messages may go on it); [`Generation::NONE`] for none.
+    stream_open_on: Vec<Generation>,
     /// Per client: what its REST client's request carries, as the server read it
     /// (a message, [`HISTORY`] or [`NO_MESSAGE`]).
     serving: Vec<u32>,
@@ -107,7 +107,7 @@ impl Outbox {
             first_rest: rest.then_some(ClientId::at(clients)),
             uploads_rest,
             queue: vec![VecDeque::new(); clients],
-            stream_open_on: vec![0; clients],
+            stream_open_on: vec![Generation::NONE; clients],
             serving: vec![NO_MESSAGE; clients],
         }
     }
@@ -141,8 +141,8 @@ impl Outbox {
 
     /// Whether `c` may send on its stream: its connection is `open` and, in `generation`,
     /// the client has seen the stream open.
-    pub fn stream_ready(&self, c: ClientId, open: bool, generation: u32) -> bool {
-        open && self.stream_open_on[c] == generation + 1
+    pub fn stream_ready(&self, c: ClientId, open: bool, generation: Generation) -> bool {
+        open && self.stream_open_on[c] == generation
     }
 
     /// Client `c` wrote message `k`; `stream_ready`: it may send on its stream now (see
@@ -164,11 +164,11 @@ impl Outbox {
 
     /// `c` saw its stream open on the connection of `generation`: the messages that waited
     /// for it, in order, to go now (none over REST, whose messages never wait for a stream).
-    pub fn stream_opened(&mut self, c: ClientId, generation: u32) -> VecDeque<u32> {
+    pub fn stream_opened(&mut self, c: ClientId, generation: Generation) -> VecDeque<u32> {
         if self.uploads_rest {
             return VecDeque::new();
         }
-        self.stream_open_on[c] = generation + 1;
+        self.stream_open_on[c] = generation;
         std::mem::take(&mut self.queue[c])
     }
 
@@ -294,26 +294,32 @@ mod tests {
     fn stream_messages_wait_for_the_stream_and_keep_order() {
         let mut outbox = Outbox::new(1, true, false);
         let c = id(0);
-        assert!(!outbox.stream_ready(c, true, 0));
+        assert!(!outbox.stream_ready(c, true, Generation::new(0)));
         assert_eq!(outbox.written(c, 1, false), Route::Wait);
         assert_eq!(outbox.written(c, 2, false), Route::Wait);
-        assert_eq!(outbox.stream_opened(c, 4), VecDeque::from([1, 2]));
-        assert!(outbox.stream_ready(c, true, 4));
-        assert!(!outbox.stream_ready(c, false, 4));
+        assert_eq!(
+            outbox.stream_opened(c, Generation::new(4)),
+            VecDeque::from([1, 2])
+        );
+        assert!(outbox.stream_ready(c, true, Generation::new(4)));
+        assert!(!outbox.stream_ready(c, false, Generation::new(4)));
         // A new connection: the client has not seen its stream open yet.
-        assert!(!outbox.stream_ready(c, true, 5));
+        assert!(!outbox.stream_ready(c, true, Generation::new(5)));
         assert_eq!(outbox.written(c, 3, true), Route::Stream);
         assert_eq!(outbox.written(c, 4, false), Route::Wait);
         // Ready again, but 4 waits: 5 goes after it, not before.
         assert_eq!(outbox.written(c, 5, true), Route::Wait);
-        assert_eq!(outbox.stream_opened(c, 5), VecDeque::from([4, 5]));
+        assert_eq!(
+            outbox.stream_opened(c, Generation::new(5)),
+            VecDeque::from([4, 5])
+        );
     }
 
     #[test]
     fn rest_uploads_never_wait_for_a_stream() {
         let mut outbox = Outbox::new(1, true, true);
         outbox.written(id(0), 1, false);
-        assert!(outbox.stream_opened(id(0), 0).is_empty());
+        assert!(outbox.stream_opened(id(0), Generation::new(0)).is_empty());
         assert_eq!(outbox.next(id(0)), Some(1));
     }
 }

@@ -16,6 +16,7 @@ use super::config::WebhookConfig;
 use super::event::{ConnRef, PairId};
 use super::message::Message;
 use crate::engine::rng::{self, Stream};
+use crate::ids::{Generation, GroupId};
 use crate::net::connections::{Carried, Connections};
 use crate::net::network::{Network, Sent, Transfer};
 use crate::net::tcp::TcpParams;
@@ -47,7 +48,7 @@ pub(super) struct Conn {
 
 #[derive(Debug, Clone)]
 struct Slot {
-    generation: u32,
+    generation: Generation,
     conn: Option<Conn>,
 }
 
@@ -95,12 +96,12 @@ impl Arena {
             // configuration), since one is opened only when no idle one is left.
             let slot = self.slots.len() as u32;
             self.slots.push(Slot {
-                generation: 0,
+                generation: Generation::default(),
                 conn: Some(conn),
             });
             ConnRef {
                 slot,
-                generation: 0,
+                generation: Generation::default(),
             }
         }
     }
@@ -136,7 +137,7 @@ impl Arena {
             && slot.generation == conn.generation
             && slot.conn.take().is_some()
         {
-            slot.generation = slot.generation.wrapping_add(1);
+            slot.generation = slot.generation.next();
             self.free.push(conn.slot);
         }
     }
@@ -153,7 +154,7 @@ impl Arena {
     ) -> Option<(Sent, SimTime)> {
         let r = self.get(conn)?.receiver as usize;
         let transfer = Transfer {
-            group: r,
+            group: GroupId::at(r),
             browser: r,
             direction: msg.direction(),
             data: msg.bytes.total() - msg.bytes.tcpip,

@@ -5,6 +5,7 @@
 //! numbers, connection generations and receiver epochs a full 32 bits.
 
 use crate::engine::Packed;
+use crate::ids::Generation;
 
 /// An (event, receiver) delivery: index `receiver × events + event`.
 pub(super) type PairId = u32;
@@ -14,7 +15,7 @@ pub(super) type PairId = u32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct ConnRef {
     pub slot: u32,
-    pub generation: u32,
+    pub generation: Generation,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +49,7 @@ fn id_and_word(id: u32, word: u32) -> u64 {
 }
 
 fn conn_bits(conn: ConnRef) -> u64 {
-    id_and_word(conn.slot, conn.generation)
+    id_and_word(conn.slot, conn.generation.get())
 }
 
 impl Packed for Event {
@@ -76,11 +77,11 @@ impl Packed for Event {
             3 => Event::Timeout(id, word),
             4 => Event::AtReceiver(ConnRef {
                 slot: id,
-                generation: word,
+                generation: Generation::new(word),
             }),
             5 => Event::AtSender(ConnRef {
                 slot: id,
-                generation: word,
+                generation: Generation::new(word),
             }),
             6 => Event::ServiceDone(id, word),
             _ => Event::Downtime(id, word != 0),
@@ -97,7 +98,7 @@ mod tests {
         let top = (1 << 26) - 1;
         let conn = ConnRef {
             slot: top,
-            generation: u32::MAX,
+            generation: Generation::new(u32::MAX),
         };
         let events = [
             Event::Created(u32::MAX),
@@ -108,7 +109,7 @@ mod tests {
             Event::AtSender(conn),
             Event::AtSender(ConnRef {
                 slot: 3,
-                generation: 0,
+                generation: Generation::default(),
             }),
             Event::ServiceDone(top, u32::MAX),
             Event::Downtime(top, true),

@@ -93,6 +93,7 @@ impl Receiver {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::Generation;
 
     /// The instant `nanos` after the run began.
     fn t(nanos: Nanos) -> SimTime {
@@ -103,7 +104,7 @@ mod tests {
         Request {
             conn: ConnRef {
                 slot: 0,
-                generation: 0,
+                generation: Generation::default(),
             },
             pair,
             attempt: 1,

@@ -8,21 +8,23 @@
 
 use super::{AudienceSpec, Inputs, TraceAudience};
 use crate::engine::rng::{self, RngExt, Stream};
-use crate::ids::TopicId;
+use crate::ids::{ClientId, TopicId};
 
-/// The receivers of one event.
+/// The receivers of one event. A user is a client: the audience `user` picks one client
+/// (a trace's `user:<client index>` names it), whose events no other client receives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     All,
     Topic(TopicId),
-    User(u32),
+    User(ClientId),
 }
 
 /// Every event's audience and every client's subscriptions.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Audiences {
     by_event: Vec<Audience>,
-    /// Event numbers, ascending: of the events for all, of each topic's, of each user's.
+    /// Event numbers, ascending: of the events for all, of each topic's, of each user's
+    /// (per client).
     all: Vec<u32>,
     topics: Vec<Vec<u32>>,
     users: Vec<Vec<u32>>,
@@ -70,11 +72,11 @@ impl Audiences {
                 (Some(rows), _) => match rows[n] {
                     TraceAudience::All => Audience::All,
                     TraceAudience::Topic(t) => Audience::Topic(TopicId::new(t)),
-                    TraceAudience::User(u) => Audience::User(u),
+                    TraceAudience::User(u) => Audience::User(ClientId::new(u)),
                 },
                 (None, AudienceSpec::All) => Audience::All,
                 (None, AudienceSpec::User) => {
-                    Audience::User(stream.random_range(0..clients as u32))
+                    Audience::User(ClientId::new(stream.random_range(0..clients as u32)))
                 }
                 (None, AudienceSpec::Topics { topics, .. }) => {
                     Audience::Topic(TopicId::new(stream.random_range(0..topics)))
@@ -102,7 +104,7 @@ impl Audiences {
         match audience {
             Audience::All => self.all.push(n),
             Audience::Topic(t) => self.topics[t].push(n),
-            Audience::User(u) => self.users[u as usize].push(n),
+            Audience::User(u) => self.users[u].push(n),
         }
     }
 
@@ -111,21 +113,21 @@ impl Audiences {
     }
 
     /// Whether event `n` is for client `c`.
-    pub fn is_for(&self, n: u32, c: u32) -> bool {
+    pub fn is_for(&self, n: u32, c: ClientId) -> bool {
         match self.by_event[n as usize] {
             Audience::All => true,
-            Audience::Topic(t) => self.subscriptions[c as usize].binary_search(&t).is_ok(),
+            Audience::Topic(t) => self.subscriptions[c].binary_search(&t).is_ok(),
             Audience::User(u) => u == c,
         }
     }
 
     /// How many events numbered in `[from, to)` are for client `c`.
-    pub fn count_for(&self, c: u32, from: u32, to: u32) -> u32 {
+    pub fn count_for(&self, c: ClientId, from: u32, to: u32) -> u32 {
         let within = |list: &[u32]| {
             (list.partition_point(|n| *n < to) - list.partition_point(|n| *n < from)) as u32
         };
-        let mut count = within(&self.all) + within(&self.users[c as usize]);
-        for t in &self.subscriptions[c as usize] {
+        let mut count = within(&self.all) + within(&self.users[c]);
+        for t in &self.subscriptions[c] {
             count += within(&self.topics[*t]);
         }
         count
@@ -345,7 +347,7 @@ mod tests {
             Audience::All,
             Audience::Topic(TopicId::new(0)),
             Audience::Topic(TopicId::new(1)),
-            Audience::User(1),
+            Audience::User(ClientId::new(1)),
             Audience::Topic(TopicId::new(2)),
             Audience::All,
         ] {
@@ -357,7 +359,7 @@ mod tests {
     #[test]
     fn counts_over_a_range_match_the_events_one_by_one() {
         let a = sample();
-        for c in 0..2 {
+        for c in ClientId::all(2) {
             for from in 0..6 {
                 for to in from..=6 {
                     let slow = (from..to).filter(|n| a.is_for(*n, c)).count() as u32;
@@ -365,8 +367,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(a.count_for(0, 0, 6), 4);
-        assert_eq!(a.count_for(1, 0, 6), 4);
+        assert_eq!(a.count_for(ClientId::new(0), 0, 6), 4);
+        assert_eq!(a.count_for(ClientId::new(1), 0, 6), 4);
+        assert!(a.is_for(3, ClientId::new(1)), "the user's own event");
+        assert!(!a.is_for(3, ClientId::new(0)), "not another client's");
         assert_eq!(a.subscribers_per_topic(), [1, 1, 1]);
     }
 

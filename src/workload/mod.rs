@@ -224,7 +224,7 @@ impl EventLog {
     /// Whether event `n` is for client `c`.
     #[inline]
     pub fn is_for(&self, n: u32, c: ClientId) -> bool {
-        self.audiences.as_ref().is_none_or(|a| a.is_for(n, c.get()))
+        self.audiences.as_ref().is_none_or(|a| a.is_for(n, c))
     }
 
     /// How many events numbered in `[from, to)` are for client `c`.
@@ -232,7 +232,7 @@ impl EventLog {
     pub fn count_for(&self, c: ClientId, from: u32, to: u32) -> u32 {
         match &self.audiences {
             None => to - from,
-            Some(a) => a.count_for(c.get(), from, to),
+            Some(a) => a.count_for(c, from, to),
         }
     }
 

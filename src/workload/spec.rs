@@ -112,7 +112,9 @@ pub enum EventSource {
     None,
 }
 
-/// Who a trace row's event is for.
+/// Who a trace row's event is for, as the scenario gives it: a user by its client index,
+/// a topic by its index (plain numbers, as the scenario's data keeps them; the run's
+/// [`Audience`](super::Audience) holds them as a `ClientId` and a `TopicId`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum TraceAudience {
     All,

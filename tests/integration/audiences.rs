@@ -204,7 +204,7 @@ fn trace_rows_name_their_audience() {
     let s = rtsim::scenario::load_file(&file, &[]).unwrap();
     let log = EventLog::generate(&s);
     assert_eq!(log.audience(0), Audience::All);
-    assert_eq!(log.audience(1), Audience::User(3));
+    assert_eq!(log.audience(1), Audience::User(ClientId::new(3)));
     assert_eq!(log.audience(2), Audience::Topic(TopicId::new(1)));
     let subscribers = log.audiences.as_ref().unwrap().subscribers_per_topic()[1];
     assert_eq!(pairs(&log, 40), 40 + 1 + subscribers + 1);

@@ -72,7 +72,7 @@ impl World<'_> {
         connection.opened_at = Some(now);
         // A new connection: new HTTP/2 state (HPACK tables, settings, window).
         connection.info = ConnInfo::default();
-        connection.generation += 1;
+        connection.generation = connection.generation.next();
         self.connections.window_mut(c.index()).open_connection();
         self.send_up(c, MsgKind::Syn, now, s);
     }

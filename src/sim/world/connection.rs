@@ -6,6 +6,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
+use crate::ids::Generation;
 use crate::metrics::recorder::Count;
 use crate::net::handshake::{Flight, ServerStep, fin_exchange};
 use crate::net::idle::IdleVerdict;
@@ -43,7 +44,7 @@ pub(super) struct Connection {
     pub info: ConnInfo,
     /// Connections opened so far by this client: the generation of per-connection timers
     /// (HTTP/2 PINGs, heartbeats).
-    pub generation: u32,
+    pub generation: Generation,
 }
 
 impl Connection {
@@ -193,7 +194,7 @@ impl World<'_> {
     pub(super) fn http2_ping_timer(
         &mut self,
         c: ClientId,
-        generation: u32,
+        generation: Generation,
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {

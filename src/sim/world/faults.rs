@@ -26,7 +26,7 @@
 use super::World;
 use crate::engine::Scheduler;
 use crate::engine::rng::RngExt;
-use crate::ids::{FaultId, ProxyId, ReplicaId};
+use crate::ids::{FaultId, GroupId, ProxyId, ReplicaId};
 use crate::infra::faults::{DeployStep, FaultKind, Hit};
 use crate::metrics::FaultResult;
 use crate::scenario::ReconnectPolicy;
@@ -122,13 +122,13 @@ impl World<'_> {
             }
             FaultKind::Partition { .. } => self.strike(k, now, s),
             FaultKind::NetworkSwitch { group, to } => {
+                let group = GroupId::new(group);
                 self.network.switch_links(
-                    group as usize,
+                    group,
                     crate::sim::build::link_params(&self.scenario.links[to as usize]),
                 );
                 let radio = self.scenario.links[to as usize].radio;
-                self.devices
-                    .switch(group as usize, radio.map(|r| r.params), now);
+                self.devices.switch(group, radio.map(|r| r.params), now);
                 self.strike(k, now, s);
             }
             FaultKind::Restart { proxy, down_for } => {

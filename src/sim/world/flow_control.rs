@@ -67,7 +67,7 @@ impl World<'_> {
             self.connections
                 .window_mut(c.index())
                 .wrote(payload + framing);
-            self.run_job(c, Job::Push(n), now, s);
+            self.run_job(c, Job::Push(EventNo::new(n)), now, s);
         }
     }
 

@@ -6,6 +6,7 @@
 //! checker's).
 
 use super::World;
+use crate::ids::GroupId;
 use crate::net::wire::Direction;
 use crate::scenario::faults::FaultKind;
 use crate::sim::build::link_params;
@@ -48,7 +49,7 @@ impl World<'_> {
         // the scenario bounds.
         let switched = (self.scenario.faults.iter())
             .any(|f| matches!(f.kind, FaultKind::NetworkSwitch { .. }));
-        let link_bits_per_second = (0..self.scenario.groups.len())
+        let link_bits_per_second = GroupId::all(self.scenario.groups.len())
             .map(|group| {
                 std::array::from_fn(|d| {
                     if switched {

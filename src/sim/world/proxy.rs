@@ -22,6 +22,7 @@
 use super::World;
 
 use crate::engine::Scheduler;
+use crate::ids::Generation;
 use crate::metrics::ProxyResult;
 use crate::metrics::recorder::Count;
 use crate::net::idle::IdleVerdict;
@@ -33,7 +34,7 @@ impl World<'_> {
     /// Bytes crossed the proxy or balancer for `c` at `now`: the connection is not idle.
     #[inline]
     pub(super) fn proxy_traffic(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         if let Some(after) = self.middleboxes.traffic(group, c, now) {
             s.after(after, Event::ProxyIdle(c));
         }
@@ -42,10 +43,7 @@ impl World<'_> {
     /// The proxy's idle timer for `c` fired: close the connection if it has been silent for
     /// the whole timeout and is quiet; otherwise look again when it could be.
     pub(super) fn proxy_idle(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
-        let (group, open) = (
-            self.clients[c].group as usize,
-            self.clients[c].connection.open,
-        );
+        let (group, open) = (self.clients[c].group, self.clients[c].connection.open);
         let busy = open && self.is_busy(c);
         match self.middleboxes.idle_fired(group, c, open, busy, now) {
             Some(IdleVerdict::Close) => {}
@@ -59,7 +57,7 @@ impl World<'_> {
         }
         if self.in_window(now) {
             self.recorder.count(Count::ProxyCloses, now);
-            let group = self.clients[c].group as usize;
+            let group = self.clients[c].group;
             self.middleboxes.idle_closed(group);
         }
         self.drop_connection(c, now, s);
@@ -92,7 +90,7 @@ impl World<'_> {
     /// A new connection of `c` was accepted: its proxies' maximum lifetime starts, and so
     /// does the server's maximum connection age (see [`crate::net::lifetime`]).
     pub(super) fn start_lifetime(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         let generation = self.clients[c].connection.generation;
         let max_lifetime = self.middleboxes.path(group).max_lifetime;
         let planned = self.lifetimes.plan(max_lifetime, self.is_rest(c));
@@ -123,7 +121,7 @@ impl World<'_> {
     pub(super) fn close_when_quiet(
         &mut self,
         c: ClientId,
-        generation: u32,
+        generation: Generation,
         reason: u32,
         now: SimTime,
         s: &mut Scheduler<Event>,
@@ -148,7 +146,7 @@ impl World<'_> {
         if self.in_window(now) {
             if reason == CloseReason::Lifetime as u32 {
                 self.recorder.count(Count::LifetimeCloses, now);
-                let group = self.clients[c].group as usize;
+                let group = self.clients[c].group;
                 self.middleboxes.lifetime_closed(group);
             } else if reason == CloseReason::Age as u32 {
                 self.recorder.count(Count::AgeCloses, now);
@@ -176,7 +174,7 @@ impl World<'_> {
 
     /// Counts a request through each proxy on `c`'s path.
     pub(super) fn proxies_saw_request(&mut self, c: ClientId) {
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         self.middleboxes.saw_request(group);
     }
 

@@ -33,7 +33,7 @@ impl World<'_> {
     /// Returns false when the connection is refused: a proxy on the path or the chosen
     /// replica is at its limit.
     pub(super) fn client_connection_opened(&mut self, c: ClientId, now: SimTime) -> bool {
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         // A restarting balancer or proxy on the way refuses it, as does a full proxy.
         if !self.middleboxes.admits(group, self.in_window(now)) {
             return false;
@@ -58,7 +58,7 @@ impl World<'_> {
             return;
         }
         self.fleet.release();
-        let group = self.clients[c].group as usize;
+        let group = self.clients[c].group;
         self.middleboxes.closed(group);
         if self.fleet.layer() == 4 {
             let r = self.replica_of(c);
@@ -107,7 +107,7 @@ impl World<'_> {
     /// its own, in turn).
     pub(super) fn workload_event(&mut self, k: EventNo, now: SimTime, s: &mut Scheduler<Event>) {
         let n = self.number_workload_event(k.get(), now);
-        let origin = Fanout::origin(n, self.fleet.active());
+        let origin = Fanout::origin(EventNo::new(n), self.fleet.active());
         self.event_created(n, origin, now, s);
     }
 
@@ -190,7 +190,7 @@ impl World<'_> {
             let client = &mut self.clients[c];
             if client.passes(n) && for_it {
                 client.events_in_jobs += 1;
-                self.run_job(c, Job::Push(n), now, s);
+                self.run_job(c, Job::Push(EventNo::new(n)), now, s);
             }
         }
     }

@@ -8,6 +8,7 @@
 //! [`crate::metrics::hops`]'s. The world reads its clients' cursors and counts.
 
 use super::World;
+use crate::ids::GroupId;
 use crate::metrics::hops::hop_bytes;
 use crate::metrics::ledger::LedgerParts;
 use crate::metrics::recorder::{Count, Recorder};
@@ -219,6 +220,7 @@ impl World<'_> {
         let end = self.scenario.duration;
         let mut out = Vec::new();
         for (g, group) in self.scenario.groups.iter().enumerate() {
+            let g = GroupId::at(g);
             let Some(total) = self.devices.group_report(g, end) else {
                 continue;
             };

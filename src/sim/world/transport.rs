@@ -11,7 +11,7 @@
 use super::World;
 use crate::engine::Scheduler;
 use crate::ids::ReplicaId;
-use crate::sim::event::{ClientId, EVENT_MASK, Event, Job, MsgKind};
+use crate::sim::event::{ClientId, Event, Job, MsgKind};
 use crate::time::{Nanos, SimTime};
 use crate::transport::{ClientState, Command, Commands, Hold, Input, PollRng};
 
@@ -113,7 +113,7 @@ impl World<'_> {
     /// Queues the answer to `c`'s held request (writing it costs one push).
     #[inline(always)]
     fn schedule_answer(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
-        let generation = self.transports[c].answer_scheduled() & EVENT_MASK;
+        let generation = Job::kept(self.transports[c].answer_scheduled());
         self.run_job(c, Job::Answer(generation), now, s);
     }
 
@@ -183,7 +183,7 @@ impl Commands for Obeying<'_, '_, '_> {
 
     #[inline(always)]
     fn rng(&mut self) -> &mut PollRng {
-        let group = self.world.clients[self.client].group as usize;
+        let group = self.world.clients[self.client].group;
         &mut self.world.poll_rng[group]
     }
 }
