@@ -5,8 +5,8 @@
 //! a proxy, a fault or an event number is meant: [`ClientId`] (a client), [`ReplicaId`] (a
 //! server replica), [`ProxyId`] (an HTTP proxy), [`TopicId`] (a workload topic),
 //! [`EventNo`] (a workload event's number, in creation order), [`FaultId`] (a scheduled
-//! fault, in the scenario's order) and [`GroupId`] (a client group, in the scenario's
-//! order). They are `#[repr(transparent)]` and `Copy`, and their accessors `#[inline]`, so
+//! fault, in the scenario's order), [`GroupId`] (a client group, in the scenario's
+//! order) and [`BrowserId`] (a browser, whose tabs are clients). They are `#[repr(transparent)]` and `Copy`, and their accessors `#[inline]`, so
 //! they compile to the bare number. Per-id vectors are indexed by the id directly (`v[r]`).
 //! Each prints (`Debug` and `Display`) as its bare number, so an event trace reads
 //! `Restart(2)`, as it did when the ids were bare numbers.
@@ -165,6 +165,13 @@ id_type!(
     "group"
 );
 
+id_type!(
+    /// A browser (a device): its tabs are clients that share its access link, its radio
+    /// and its connection pool. Its index among the run's browsers, group by group.
+    BrowserId,
+    "browser"
+);
+
 impl ClientId {
     /// The clients `0..count`, in order.
     pub fn all(count: usize) -> impl DoubleEndedIterator<Item = ClientId> + Clone {
@@ -302,6 +309,9 @@ mod tests {
         assert_eq!(v[EventNo::new(1)], 'y');
         assert_eq!(v[FaultId::at(0)], 'a');
         assert_eq!(v[GroupId::new(2)], 'z');
+        v[BrowserId::at(1)] = 'x';
+        assert_eq!(v[BrowserId::new(1)], 'x');
+        assert_eq!(format!("{:?}", BrowserId::new(5)), "5");
         assert_eq!(
             GroupId::all(3)
                 .rev()

@@ -14,7 +14,7 @@
 use std::ops::Range;
 
 use crate::energy::{Radio, RadioParams, RadioReport};
-use crate::ids::GroupId;
+use crate::ids::{BrowserId, GroupId};
 use crate::time::{Nanos, SimTime};
 
 /// The devices of one run.
@@ -61,13 +61,13 @@ impl Devices {
     #[inline]
     pub fn transfer(
         &mut self,
-        device: usize,
+        device: BrowserId,
         start: SimTime,
         end: SimTime,
         upload: bool,
         bytes: u64,
     ) {
-        if let Some(radio) = self.radios.get_mut(device).and_then(Option::as_mut) {
+        if let Some(radio) = self.radios.get_mut(device.index()).and_then(Option::as_mut) {
             radio.transfer(start.as_nanos(), end.as_nanos(), upload, bytes);
         }
     }
@@ -134,7 +134,7 @@ mod tests {
     fn groups_without_a_radio_have_no_devices() {
         let mut devices = Devices::new(&[(3, None), (2, None)]);
         assert!(devices.is_empty());
-        devices.transfer(0, t(0), t(SECOND), true, 100);
+        devices.transfer(BrowserId::new(0), t(0), t(SECOND), true, 100);
         devices.switch(G1, Some(RadioParams::lte()), t(SECOND));
         assert_eq!(devices.group_report(G0, 10 * SECOND), None);
     }
@@ -144,7 +144,13 @@ mod tests {
         let mut devices = Devices::new(&[(2, None), (3, Some(RadioParams::lte()))]);
         assert!(!devices.is_empty());
         assert_eq!(devices.group_report(G0, 10 * SECOND), None);
-        devices.transfer(2, t(SECOND), t(SECOND + 1_000_000), false, 1000);
+        devices.transfer(
+            BrowserId::new(2),
+            t(SECOND),
+            t(SECOND + 1_000_000),
+            false,
+            1000,
+        );
         let report = devices
             .group_report(G1, 60 * SECOND)
             .expect("a radio group");
@@ -160,9 +166,15 @@ mod tests {
     #[test]
     fn a_switch_closes_the_old_account_and_starts_the_new_radio_idle() {
         let mut devices = Devices::new(&[(1, Some(RadioParams::lte()))]);
-        devices.transfer(0, t(SECOND), t(2 * SECOND), true, 5000);
+        devices.transfer(BrowserId::new(0), t(SECOND), t(2 * SECOND), true, 5000);
         devices.switch(G0, Some(RadioParams::wifi()), t(30 * SECOND));
-        devices.transfer(0, t(40 * SECOND), t(41 * SECOND), false, 5000);
+        devices.transfer(
+            BrowserId::new(0),
+            t(40 * SECOND),
+            t(41 * SECOND),
+            false,
+            5000,
+        );
         let report = devices.group_report(G0, 60 * SECOND).expect("a radio");
         let mut lte = Radio::new(RadioParams::lte());
         lte.transfer(SECOND, 2 * SECOND, true, 5000);
@@ -174,7 +186,13 @@ mod tests {
         assert_eq!(report, expected);
         // Switching to a network without a radio: the account stays, nothing more is added.
         devices.switch(G0, None, t(60 * SECOND));
-        devices.transfer(0, t(70 * SECOND), t(71 * SECOND), true, 5000);
+        devices.transfer(
+            BrowserId::new(0),
+            t(70 * SECOND),
+            t(71 * SECOND),
+            true,
+            5000,
+        );
         assert_eq!(devices.group_report(G0, 90 * SECOND), Some(expected));
     }
 }

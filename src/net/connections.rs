@@ -410,7 +410,7 @@ mod tests {
     fn transfer(browser: usize, wire: u64) -> Transfer {
         Transfer {
             group: crate::ids::GroupId::new(0),
-            browser,
+            browser: crate::ids::BrowserId::at(browser),
             direction: Direction::Down,
             data: wire,
             wire,

@@ -14,7 +14,7 @@
 //! link is free) are [`SimTime`]; latencies and timeouts are durations ([`Nanos`]).
 
 use crate::engine::rng::Stream;
-use crate::ids::GroupId;
+use crate::ids::{BrowserId, GroupId};
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, Recovery, RttEstimator};
 use crate::net::wire::Direction;
@@ -28,7 +28,7 @@ const RTO_MAX: Nanos = 120_000_000_000;
 pub struct Transfer {
     /// The client's group (its link profile) and browser (its access link).
     pub group: GroupId,
-    pub browser: usize,
+    pub browser: BrowserId,
     pub direction: Direction,
     /// Bytes above TCP (what segment loss can hit), bytes on the wire, TCP segments.
     pub data: u64,
@@ -133,7 +133,7 @@ impl Network {
 
     /// When browser `browser`'s access link in `direction` is free.
     #[inline]
-    pub fn busy_until(&self, browser: usize, direction: Direction) -> SimTime {
+    pub fn busy_until(&self, browser: BrowserId, direction: Direction) -> SimTime {
         self.access[browser][direction.index()].busy_until()
     }
 
@@ -264,7 +264,7 @@ pub(crate) mod tests {
     fn transfer(browser: usize, wire: u64) -> Transfer {
         Transfer {
             group: GroupId::new(0),
-            browser,
+            browser: BrowserId::at(browser),
             direction: Direction::Down,
             data: wire,
             wire,
@@ -292,7 +292,10 @@ pub(crate) mod tests {
         );
         let other = net.send(transfer(1, 1000), &rtt, &mut release, t(0));
         assert_eq!(other.start, t(0), "another browser has its own access link");
-        assert_eq!(net.busy_until(0, Direction::Down), t(2 * MS));
+        assert_eq!(
+            net.busy_until(BrowserId::new(0), Direction::Down),
+            t(2 * MS)
+        );
         assert!(!net.needs_rtt(GroupId::new(0), Direction::Down));
     }
 

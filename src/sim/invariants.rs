@@ -20,7 +20,7 @@
 
 use std::fmt::Debug;
 
-use crate::ids::GroupId;
+use crate::ids::{BrowserId, GroupId};
 use crate::metrics::ClientLedger;
 use crate::net::wire::Direction;
 use crate::time::{Nanos, SimTime};
@@ -74,9 +74,9 @@ impl Invariants {
     }
 
     /// Browser `b`'s access link carried `bytes` in the window, in `direction`.
-    pub fn carried(&mut self, b: usize, direction: Direction, bytes: u64) {
-        if self.carried.len() <= b {
-            self.carried.resize(b + 1, [0; 2]);
+    pub fn carried(&mut self, b: BrowserId, direction: Direction, bytes: u64) {
+        if self.carried.len() <= b.index() {
+            self.carried.resize(b.index() + 1, [0; 2]);
         }
         self.carried[b][direction.index()] += bytes;
     }
@@ -298,15 +298,15 @@ mod tests {
     fn bytes_over_a_links_capacity_are_caught_per_direction() {
         // 1 Mbit/s up for one second: 125,000 bytes at most.
         let mut checker = checker();
-        checker.carried(0, Direction::Up, 125_000);
-        checker.carried(0, Direction::Down, 1_000_000);
+        checker.carried(BrowserId::new(0), Direction::Up, 125_000);
+        checker.carried(BrowserId::new(0), Direction::Down, 1_000_000);
         checker.check(&sound(), &"Arrive");
         assert_eq!(
             checker.broken(),
             None,
             "exactly at capacity in both directions"
         );
-        checker.carried(0, Direction::Up, 1);
+        checker.carried(BrowserId::new(0), Direction::Up, 1);
         checker.check(
             &View {
                 now: SimTime::from_nanos(3_000),

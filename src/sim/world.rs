@@ -7,7 +7,7 @@ use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK
 use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
-use crate::ids::{EventNo, GroupId, ReplicaId};
+use crate::ids::{BrowserId, EventNo, GroupId, ReplicaId};
 use crate::infra::fanout::Fanout;
 use crate::infra::faults::{Exposure, FaultPlan};
 use crate::infra::fleet::{Endpoint, Fleet, Work};
@@ -35,7 +35,7 @@ use crate::workload::EventLog;
 pub struct Client {
     group: GroupId,
     /// The browser this client is a tab of.
-    browser: u32,
+    browser: BrowserId,
     /// TLS on its connections (its group's).
     tls: TlsVersion,
     /// The server replica serving it now.
@@ -229,7 +229,7 @@ impl<'s> World<'s> {
                 jitter: rng::stream(scenario.seed, &format!("poll-jitter:{name}")),
             });
             for _ in 0..group.count {
-                let browser = browsers.add(ClientId::at(clients.len()), group.tabs) as u32;
+                let browser = browsers.add(ClientId::at(clients.len()), group.tabs);
                 for _ in 0..group.tabs {
                     clients.push(Client {
                         group: GroupId::at(g),
@@ -384,7 +384,7 @@ impl<'s> World<'s> {
         let queued = carried_within(msg.wire, start, done, to, SimTime::MAX);
         self.recorder.queued_at_end(direction, queued);
         if let Some(invariants) = &mut self.invariants {
-            let browser = self.clients[c].browser as usize;
+            let browser = self.clients[c].browser;
             invariants.carried(browser, direction, layers.total());
         }
         if layers.total() == 0 {
@@ -448,7 +448,7 @@ impl<'s> World<'s> {
         let end = now + params.serialization(bytes);
         let upload = direction == Direction::Up;
         self.devices
-            .transfer(client.browser as usize, now, end, upload, bytes);
+            .transfer(client.browser, now, end, upload, bytes);
     }
 
     fn message(&self, c: ClientId, kind: MsgKind) -> Msg {
@@ -607,7 +607,7 @@ impl<'s> World<'s> {
             }
         }
         let client = &mut self.clients[c];
-        let (group, browser) = (client.group, client.browser as usize);
+        let (group, browser) = (client.group, client.browser);
         let transfer = Transfer {
             group,
             browser,

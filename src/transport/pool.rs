@@ -14,7 +14,7 @@
 
 use std::collections::VecDeque;
 
-use crate::ids::ClientId;
+use crate::ids::{BrowserId, ClientId};
 use crate::transport::Sharing;
 
 /// What a tab that needs a connection gets.
@@ -67,7 +67,7 @@ pub struct Pools {
 impl Pools {
     /// Adds a browser whose `tabs` tabs are the clients from `first_tab` on; returns its
     /// index.
-    pub fn add(&mut self, first_tab: ClientId, tabs: u32) -> usize {
+    pub fn add(&mut self, first_tab: ClientId, tabs: u32) -> BrowserId {
         self.browsers.push(Browser {
             first_tab,
             tabs,
@@ -77,7 +77,7 @@ impl Pools {
             ready: false,
             waiting_for_shared: Vec::new(),
         });
-        self.browsers.len() - 1
+        BrowserId::at(self.browsers.len() - 1)
     }
 
     /// Browsers so far.
@@ -91,12 +91,12 @@ impl Pools {
     }
 
     /// Browser `b`'s first tab.
-    pub fn first_tab(&self, b: usize) -> ClientId {
+    pub fn first_tab(&self, b: BrowserId) -> ClientId {
         self.browsers[b].first_tab
     }
 
     /// Browser `b`'s tabs.
-    pub fn tabs(&self, b: usize) -> impl Iterator<Item = ClientId> + Clone {
+    pub fn tabs(&self, b: BrowserId) -> impl Iterator<Item = ClientId> + Clone {
         let browser = &self.browsers[b];
         browser
             .first_tab
@@ -104,7 +104,7 @@ impl Pools {
     }
 
     /// Tab `c` of browser `b`, which gets connections by `sharing`, needs one.
-    pub fn request(&mut self, b: usize, c: ClientId, sharing: Sharing) -> Grant {
+    pub fn request(&mut self, b: BrowserId, c: ClientId, sharing: Sharing) -> Grant {
         let browser = &mut self.browsers[b];
         match sharing {
             Sharing::PerTab => Grant::Open,
@@ -130,13 +130,13 @@ impl Pools {
 
     /// The tab whose connection carries tab `c`'s messages over browser `b`'s shared
     /// connection (its opener), or `c` itself before there is one.
-    pub fn shared_owner(&self, b: usize, c: ClientId) -> ClientId {
+    pub fn shared_owner(&self, b: BrowserId, c: ClientId) -> ClientId {
         self.browsers[b].opener.unwrap_or(c)
     }
 
     /// Tab `c`'s connection is ready. If it is browser `b`'s shared connection, the tabs
     /// that waited for it are returned, to open their streams now.
-    pub fn ready(&mut self, b: usize, c: ClientId, sharing: Sharing) -> Vec<ClientId> {
+    pub fn ready(&mut self, b: BrowserId, c: ClientId, sharing: Sharing) -> Vec<ClientId> {
         let browser = &mut self.browsers[b];
         if sharing == Sharing::Shared && browser.opener == Some(c) {
             browser.ready = true;
@@ -147,7 +147,7 @@ impl Pools {
     }
 
     /// A connection of browser `b`, which its tabs get by `sharing`, closed.
-    pub fn closed(&mut self, b: usize, sharing: Sharing) -> Freed {
+    pub fn closed(&mut self, b: BrowserId, sharing: Sharing) -> Freed {
         let browser = &mut self.browsers[b];
         match sharing {
             Sharing::PerTab => Freed::Nothing,

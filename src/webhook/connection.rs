@@ -16,7 +16,7 @@ use super::config::WebhookConfig;
 use super::event::{ConnRef, PairId};
 use super::message::Message;
 use crate::engine::rng::{self, Stream};
-use crate::ids::{Generation, GroupId};
+use crate::ids::{BrowserId, Generation, GroupId};
 use crate::net::connections::{Carried, Connections};
 use crate::net::network::{Network, Sent, Transfer};
 use crate::net::tcp::TcpParams;
@@ -155,7 +155,7 @@ impl Arena {
         let r = self.get(conn)?.receiver as usize;
         let transfer = Transfer {
             group: GroupId::at(r),
-            browser: r,
+            browser: BrowserId::at(r),
             direction: msg.direction(),
             data: msg.bytes.total() - msg.bytes.tcpip,
             wire: msg.bytes.total(),

@@ -4,6 +4,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
+use crate::ids::BrowserId;
 use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
 use crate::time::{Nanos, SimTime};
 use crate::transport::Input;
@@ -30,8 +31,8 @@ impl World<'_> {
         }
     }
 
-    fn browser_of(&self, c: ClientId) -> usize {
-        self.clients[c].browser as usize
+    fn browser_of(&self, c: ClientId) -> BrowserId {
+        self.clients[c].browser
     }
 
     /// The client whose connection carries `c`'s messages (for in-order delivery).

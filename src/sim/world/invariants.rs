@@ -6,7 +6,7 @@
 //! checker's).
 
 use super::World;
-use crate::ids::GroupId;
+use crate::ids::{BrowserId, GroupId};
 use crate::net::wire::Direction;
 use crate::scenario::faults::FaultKind;
 use crate::sim::build::link_params;
@@ -38,6 +38,7 @@ impl World<'_> {
     /// Asks the run to check its invariants after every event.
     pub fn check_invariants_every_event(&mut self) {
         let browser_group = (0..self.browsers.len())
+            .map(BrowserId::at)
             .map(|b| self.clients[self.browsers.first_tab(b)].group)
             .collect();
         self.invariants = Some(Invariants::new(browser_group));

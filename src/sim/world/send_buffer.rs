@@ -36,7 +36,7 @@ impl World<'_> {
             self.transmit(c, direction, msg, now, s);
             return;
         };
-        let browser = self.clients[c].browser as usize;
+        let browser = self.clients[c].browser;
         let free_at = self.network.busy_until(browser, Direction::Down);
         let wire = msg.wire;
         let (queued, wake, overflow) = match self
@@ -90,7 +90,7 @@ impl World<'_> {
 
     /// The link may be free for `c`'s next waiting message.
     pub(super) fn link_free(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
-        let browser = self.clients[c].browser as usize;
+        let browser = self.clients[c].browser;
         let free_at = self.network.busy_until(browser, Direction::Down);
         match self
             .connections
