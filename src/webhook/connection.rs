@@ -144,14 +144,14 @@ impl Arena {
 
     /// Puts `msg` on `conn` at `now`, if it is still open: it crosses its receiver's path
     /// ([`Network::send`]) and arrives in order behind the connection's earlier messages.
-    /// Returns what the network did and its arrival.
+    /// Returns the connection's receiver, what the network did and the arrival.
     pub fn transmit(
         &mut self,
         conn: ConnRef,
         network: &mut Network,
         msg: Message,
         now: SimTime,
-    ) -> Option<(Sent, SimTime)> {
+    ) -> Option<(usize, Sent, SimTime)> {
         let r = self.get(conn)?.receiver as usize;
         let transfer = Transfer {
             group: GroupId::at(r),
@@ -164,7 +164,7 @@ impl Arena {
         };
         let c = conn.slot as usize;
         let (sent, arrival) = self.wire.transmit(c, c, network, transfer, msg, now);
-        Some((sent, arrival))
+        Some((r, sent, arrival))
     }
 
     /// The message just put on `conn` in `direction` is lost whole: it never arrives.
@@ -319,7 +319,7 @@ mod tests {
         // A SYN to the far receiver, then the connection is dropped before it arrives.
         let first = arena.open(0, 7);
         let syn = Message::from_sender(&config, SenderMsg::Syn, 0);
-        let (_, arrival) = arena
+        let (_, _, arrival) = arena
             .transmit(first, &mut network, syn, SimTime::ZERO)
             .unwrap();
         assert_eq!(
@@ -337,7 +337,7 @@ mod tests {
         // the dropped one, and its arrival takes its own message, not the old SYN.
         let second = arena.open(1, 8);
         assert_eq!(second.slot, first.slot);
-        let (_, arrival) = arena
+        let (_, _, arrival) = arena
             .transmit(second, &mut network, syn, SimTime::ZERO)
             .unwrap();
         assert_eq!(arrival.as_nanos(), 10 * MS + 60_000);

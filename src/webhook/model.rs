@@ -176,10 +176,9 @@ impl<'a> Webhook<'a> {
     /// Puts `msg` on `conn` at `now`: counts its bytes as the link carries them and
     /// returns its arrival (see [`Arena::transmit`]); `None` if the connection is closed.
     fn transmit(&mut self, conn: ConnRef, msg: Message, now: SimTime) -> Option<SimTime> {
-        let r = self.conns.get(conn)?.receiver as usize;
         let bytes = msg.bytes;
         let direction = msg.direction();
-        let (sent, arrival) = self.conns.transmit(conn, &mut self.network, msg, now)?;
+        let (r, sent, arrival) = self.conns.transmit(conn, &mut self.network, msg, now)?;
         // Counted as the link carries them: the part serialized within the window.
         let carried = bytes.within(
             sent.start,
