@@ -14,6 +14,8 @@
 //! - [`transport`]: one file per transport: framing rules and behaviour.
 //! - [`sim`]: the world of one run, gluing the above together.
 //! - [`metrics`]: what a run measured → [`RunResult`].
+//! - [`replication`]: a scenario's variants run R times with derived seeds; each metric's
+//!   mean and 95 % confidence interval.
 //! - [`report`]: terminal table, JSON, Markdown and CSV.
 //! - [`page`]: the self-contained HTML report, `report.html` (tables and charts together).
 //! - [`webhook`]: server-to-server POSTs per event with retries (at least once), its own model.
@@ -53,6 +55,7 @@ pub mod metrics;
 pub mod net;
 pub mod page;
 pub mod plot;
+pub mod replication;
 pub mod report;
 pub mod scenario;
 pub mod sim;
@@ -121,35 +124,58 @@ pub struct PointResult {
     /// (parameter path, value), in the sweep's axis order.
     pub params: Vec<(String, String)>,
     pub seed: u64,
+    /// Replication 0's results (the point's own seed), one per variant.
     pub results: Vec<RunResult>,
     pub assertions: Vec<report::checks::CheckOutcome>,
+    /// With more than one replication: the others' results and every metric's interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replications: Option<replication::Replications>,
 }
 
-/// Runs `points`, every variant of every point in parallel; `progress` is called once per
-/// finished run, with the place in `points` of the run's point. Results come back in the
-/// order of `points` and do not depend on the thread count; an error is the first failing
-/// run's in that order.
+/// Runs `points`, every replication of every variant of every point in parallel;
+/// `progress` is called once per finished run, with the place in `points` of the run's
+/// point. Results come back in the order of `points` and do not depend on the thread
+/// count; an error is the first failing run's in that order.
 pub fn run_points(
     points: &[scenario::sweep::Point],
     limits: &engine::Limits,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<Vec<PointResult>, (usize, engine::EngineError)> {
-    let logs: Vec<workload::EventLog> = points
-        .par_iter()
-        .map(|point| workload::EventLog::generate(&point.scenario))
-        .collect();
-    let jobs: Vec<(usize, usize)> = points
+) -> Result<Vec<PointResult>, (usize, replication::Failed)> {
+    // Each point's replications: (point's place, replication, scenario), point by point.
+    type Replica<'a> = (usize, u32, std::borrow::Cow<'a, Scenario>);
+    let scenarios: Vec<Replica<'_>> = points
         .iter()
         .enumerate()
-        .flat_map(|(k, point)| (0..point.scenario.transports.len()).map(move |v| (k, v)))
+        .flat_map(|(k, point)| {
+            (0..)
+                .zip(replication::scenarios(&point.scenario))
+                .map(move |(i, s)| (k, i, s))
+        })
         .collect();
-    let runs: Vec<Result<RunResult, (usize, engine::EngineError)>> = jobs
+    let logs: Vec<workload::EventLog> = scenarios
         .par_iter()
-        .map(|(k, v)| {
-            let point = &points[*k];
-            let scenario = &point.scenario;
-            let result = sim::run_variant(scenario, &logs[*k], &scenario.transports[*v], limits)
-                .map_err(|e| (point.index, e));
+        .map(|(_, _, s)| workload::EventLog::generate(s.as_ref()))
+        .collect();
+    let jobs: Vec<(usize, usize)> = scenarios
+        .iter()
+        .enumerate()
+        .flat_map(|(j, (_, _, s))| (0..s.transports.len()).map(move |v| (j, v)))
+        .collect();
+    let runs: Vec<Result<RunResult, (usize, replication::Failed)>> = jobs
+        .par_iter()
+        .map(|(j, v)| {
+            let (k, replication, scenario) = &scenarios[*j];
+            let result = sim::run_variant(scenario, &logs[*j], &scenario.transports[*v], limits)
+                .map_err(|error| {
+                    (
+                        points[*k].index,
+                        replication::Failed {
+                            replication: *replication,
+                            seed: scenario.seed,
+                            error,
+                        },
+                    )
+                });
             progress(*k);
             result
         })
@@ -157,15 +183,27 @@ pub fn run_points(
     let mut runs = runs.into_iter();
     let mut out = Vec::with_capacity(points.len());
     for point in points {
-        let results = (0..point.scenario.transports.len())
-            .map(|_| runs.next().expect("one run per variant"))
+        let variants = point.scenario.transports.len();
+        let replications = (0..point.scenario.replications.max(1))
+            .map(|_| {
+                (0..variants)
+                    .map(|_| runs.next().expect("one run per variant and replication"))
+                    .collect::<Result<Vec<_>, _>>()
+            })
             .collect::<Result<Vec<_>, _>>()?;
+        let (results, replications) =
+            replication::Replications::new(point.scenario.seed, replications);
         out.push(PointResult {
             point: point.index,
             params: point.params.clone(),
             seed: point.scenario.seed,
-            assertions: report::checks::check(&point.scenario, &results),
+            assertions: report::checks::check_replicated(
+                &point.scenario,
+                &results,
+                replications.as_ref(),
+            ),
             results,
+            replications,
         });
     }
     Ok(out)

@@ -8,7 +8,10 @@
 //! by it, others by their position. Left out: the variant's identity (`label`,
 //! `transport`, `grpc_mode`, `seed`), `latency_cdf` (its percentiles are under `latency`)
 //! and `stopped` (a run that stopped early is reported as a warning instead). Sweep
-//! points are matched by their parameters, not their numbers.
+//! points are matched by their parameters, not their numbers. With replications, each
+//! variant's mean and confidence half-width of every registry metric are compared too
+//! (`replications.mean.latency.p99`, `replications.half_width.latency.p99`), beside
+//! replication 0's figures.
 //!
 //! A few counters are written only when they are not 0 (`totals.queued_at_end`,
 //! `ledger.lost_by_reason.given_up`): a number missing from a section that the other side
@@ -480,6 +483,8 @@ fn read_results(kind: Kind, file: PathBuf, json: &Value) -> Result<Results, CliE
                 .ok_or_else(|| not_ours("no `results` list"))?;
             results.points.insert(String::new(), 0);
             add_variants(&mut results, String::new(), variants).map_err(|e| not_ours(&e))?;
+            add_replications(&mut results, String::new(), json.get("replications"))
+                .map_err(|e| not_ours(&e))?;
         }
         Kind::Sweep => {
             let points = json
@@ -500,7 +505,9 @@ fn read_results(kind: Kind, file: PathBuf, json: &Value) -> Result<Results, CliE
                 if results.points.insert(params.clone(), number).is_some() {
                     return Err(not_ours(&format!("two points with parameters {params}")));
                 }
-                add_variants(&mut results, params, variants).map_err(|e| not_ours(&e))?;
+                add_variants(&mut results, params.clone(), variants).map_err(|e| not_ours(&e))?;
+                add_replications(&mut results, params, point.get("replications"))
+                    .map_err(|e| not_ours(&e))?;
             }
         }
     }
@@ -581,6 +588,74 @@ fn add_variants(results: &mut Results, params: String, variants: &[Value]) -> Re
         }
         for path in found.nulls {
             results.nulls.insert((place.clone(), path));
+        }
+    }
+    Ok(())
+}
+
+/// With replications (a run's or a point's `replications`), each variant's metrics over
+/// them: `replications.mean.<metric>` and `replications.half_width.<metric>` (the registry
+/// metrics, in their base units), and `replications.count`. Replication 0's own figures are
+/// compared as for a single run, beside these.
+fn add_replications(
+    results: &mut Results,
+    params: String,
+    replications: Option<&Value>,
+) -> Result<(), String> {
+    let Some(replications) = replications.filter(|r| !r.is_null()) else {
+        return Ok(());
+    };
+    let count = replications
+        .get("count")
+        .and_then(Value::as_u64)
+        .ok_or("`replications` without its `count`")?;
+    let variants = replications
+        .get("variants")
+        .and_then(Value::as_array)
+        .ok_or("`replications` without its `variants`")?;
+    for variant in variants {
+        let label = variant
+            .get("label")
+            .and_then(Value::as_str)
+            .ok_or("a replications summary without its `label`")?;
+        let place = Place {
+            params: params.clone(),
+            variant: label.to_string(),
+        };
+        let metrics = variant
+            .get("metrics")
+            .and_then(Value::as_object)
+            .ok_or_else(|| format!("variant `{label}`'s replications without `metrics`"))?;
+        let mut leaves = vec![Leaf {
+            value: count as f64,
+            text: count.to_string(),
+            steps: vec![Step::Key("replications".into()), Step::Key("count".into())],
+        }];
+        for (name, interval) in metrics {
+            for part in ["mean", "half_width"] {
+                let Some(number) = interval.get(part).and_then(Value::as_number) else {
+                    continue;
+                };
+                leaves.push(Leaf {
+                    value: number.as_f64().unwrap_or(f64::NAN),
+                    text: number.to_string(),
+                    steps: vec![
+                        Step::Key("replications".into()),
+                        Step::Key(part.into()),
+                        Step::Key(name.clone()),
+                    ],
+                });
+            }
+        }
+        for leaf in leaves {
+            let metric = path_text(&leaf.steps);
+            if results
+                .metrics
+                .insert((place.clone(), metric.clone()), leaf)
+                .is_some()
+            {
+                return Err(format!("variant `{label}`: metric {metric} twice"));
+            }
         }
     }
     Ok(())

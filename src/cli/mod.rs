@@ -226,6 +226,18 @@ pub fn usize_flag(text: &str) -> Result<usize, String> {
     whole_number(text, usize::MAX as u128).map(|n| n as usize)
 }
 
+/// `--replications`: 1 to [`rtsim::replication::MAX_REPLICATIONS`].
+pub fn replications_flag(text: &str) -> Result<u32, String> {
+    let max = rtsim::replication::MAX_REPLICATIONS;
+    match whole_number(text, u128::from(max)) {
+        Ok(0) => Err("0 replications run nothing: give at least 1".into()),
+        Ok(n) => Ok(n as u32),
+        Err(_) => Err(format!(
+            "expected a whole number from 1 to {max}, not {text}"
+        )),
+    }
+}
+
 /// `--jobs`: a number of worker threads, at least 1 (0 is refused, not read as "all cores":
 /// leaving the flag out means that).
 pub fn jobs_flag(text: &str) -> Result<usize, String> {

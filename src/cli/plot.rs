@@ -51,6 +51,8 @@ struct Saved {
     scenario: String,
     results: Vec<RunResult>,
     #[serde(default)]
+    replications: Option<rtsim::replication::Replications>,
+    #[serde(default)]
     charts: Option<Vec<ChartRequest>>,
 }
 
@@ -67,7 +69,11 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
     }
     if summary.exists() {
         let saved = read::<Saved>(&summary)?;
-        let mut run = charts::run_charts(&saved.scenario, &saved.results);
+        let mut run = charts::replicated_run_charts(
+            &saved.scenario,
+            &saved.results,
+            saved.replications.as_ref(),
+        );
         let series = args.dir.join("series.json");
         if series.exists() {
             let runs = read::<Vec<charts::LabelledSeries>>(&series)?;

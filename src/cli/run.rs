@@ -37,6 +37,11 @@ pub struct RunArgs {
     /// [default: the number of cores]; at least 1.
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = super::jobs_flag)]
     pub jobs: Option<usize>,
+    /// Run every variant R times, each replication with its own seed (replication 0 with the
+    /// scenario's), and report each figure as mean ± 95% confidence interval; replaces the
+    /// scenario's `replications` [default: the scenario's, or 1]; 1 to 1000.
+    #[arg(long, value_name = "R", allow_negative_numbers = true, value_parser = super::replications_flag)]
+    pub replications: Option<u32>,
     #[command(flatten)]
     pub budget: super::BudgetArgs,
     /// Check the simulation's invariants after every event (every client's ledger balances,
@@ -61,7 +66,10 @@ static SIMULATED: rtsim::engine::Progress = rtsim::engine::Progress::new();
 pub fn run(args: RunArgs) -> Result<(), CliError> {
     let started = std::time::Instant::now();
     let formats = args.charts.formats().map_err(CliError::input)?;
-    let plan = args.scenario.plan()?;
+    let mut plan = args.scenario.plan()?;
+    if let Some(replications) = args.replications {
+        plan.set_replications(replications);
+    }
     let count = plan.point_count();
     let index = match (args.point, count) {
         (Some(p), _) if p < count => p,
@@ -87,11 +95,13 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let scenario = point.scenario;
     print_warnings(&scenario);
     let jobs = super::jobs(args.jobs);
-    let mut limits = args.budget.limits(&[&scenario], jobs, started)?;
+    // Each replication's event log is held while the runs go on.
+    let copies = vec![&scenario; scenario.replications.max(1) as usize];
+    let mut limits = args.budget.limits(&copies, jobs, started)?;
     let pool = super::thread_pool(args.jobs)?;
     limits.progress = Some(&SIMULATED);
     let display = {
-        let variants = scenario.transports.len() as u64;
+        let variants = scenario.transports.len() as u64 * u64::from(scenario.replications.max(1));
         let seconds = scenario.duration as f64 / 1e9;
         let total = scenario.duration.saturating_mul(variants).max(1);
         super::progress::Progress::start("run", &args.progress, move || {
@@ -105,14 +115,8 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             }
         })
     };
-    let run = || {
-        if args.check_invariants {
-            rtsim::run_checked(&scenario, &limits)
-        } else {
-            rtsim::run_within(&scenario, &limits)
-        }
-    };
-    let results = match pool.install(run) {
+    let run = || rtsim::replication::run(&scenario, &limits, args.check_invariants);
+    let (results, replications) = match pool.install(run) {
         Ok(results) => {
             display.finish();
             results
@@ -125,9 +129,15 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             )));
         }
     };
-    let json = report::summary_json(&scenario, &results);
-    let incomplete = report::incomplete_lines(&results, scenario.duration as f64 / 1e9);
-    let mut markdown = report::markdown(&scenario.name, &scenario.description, &results);
+    let json = report::replicated_summary_json(&scenario, &results, replications.as_ref());
+    // Every replication's results, replication 0's first.
+    let runs: Vec<&[rtsim::RunResult]> = match &replications {
+        Some(r) => r.all(&results),
+        None => vec![&results],
+    };
+    let all: Vec<rtsim::RunResult> = runs.iter().flat_map(|rep| rep.iter().cloned()).collect();
+    let incomplete = report::incomplete_lines(&all, scenario.duration as f64 / 1e9);
+    let mut markdown = report::interval_markdown(&scenario.name, &scenario.description, &runs);
     if !incomplete.is_empty() {
         // Right under the title.
         let title_end = markdown.find("\n\n").map_or(0, |i| i + 2);
@@ -148,7 +158,8 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         })
         .collect();
     let series_json = serde_json::to_string(&series).expect("series serialize to JSON") + "\n";
-    let mut charts = rtsim::plot::charts::run_charts(&scenario.name, &results);
+    let mut charts =
+        rtsim::plot::charts::replicated_run_charts(&scenario.name, &results, replications.as_ref());
     // Every variant runs the same faults: the first one's results name them.
     let faults = results.first().map_or(&[][..], |r| &r.faults[..]);
     charts.extend(rtsim::plot::charts::series_charts_with_faults(
@@ -160,6 +171,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let mut provenance = Provenance::new(Command::Run, &scenario.description);
     provenance.set = args.scenario.set.clone();
     provenance.seed = args.scenario.seed;
+    provenance.replications = args.replications;
     provenance.point = args.point;
     provenance.max_events = (args.budget.max_events != rtsim::sim::DEFAULT_MAX_EVENTS)
         .then_some(args.budget.max_events);
@@ -169,7 +181,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         .and_then(|_| {
             std::fs::write(
                 out.join("runs.csv"),
-                report::runs_csv(&scenario.name, &results),
+                report::replicated_runs_csv(&scenario.name, &runs),
             )
         })
         .and_then(|_| std::fs::write(out.join("series.json"), &series_json))
@@ -194,7 +206,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             scenario.duration as f64 / 1e9,
             scenario.warmup as f64 / 1e9,
             scenario.seed,
-            report::text_table(&results),
+            report::interval_table(&runs),
             incomplete
                 .iter()
                 .map(|l| format!("\n{l}\n"))
@@ -204,7 +216,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         Format::Json => json,
         Format::Markdown => markdown,
     };
-    let outcomes = report::checks::check(&scenario, &results);
+    let outcomes = report::checks::check_replicated(&scenario, &results, replications.as_ref());
     // A failure to print is said at once, before the verdicts below.
     let printed = super::print_stdout(&text).map_err(CliError::print_now);
     if !outcomes.is_empty() {
@@ -219,7 +231,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     for line in &incomplete {
         eprintln!("error: {line}");
     }
-    let saturated = results.iter().any(|r| {
+    let saturated = all.iter().any(|r| {
         r.stopped
             .as_ref()
             .is_some_and(|s| s.reason == StopReason::Saturated)

@@ -42,6 +42,11 @@ pub struct SweepArgs {
     /// The number of shards, with --shard-from-env when the environment does not say it.
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = super::usize_flag)]
     pub shard_count: Option<usize>,
+    /// Run every variant of every point R times, each replication with its own seed, and
+    /// report each figure as mean ± 95% confidence interval; replaces the scenario's
+    /// `replications` [default: the scenario's, or 1]; 1 to 1000.
+    #[arg(long, value_name = "R", allow_negative_numbers = true, value_parser = super::replications_flag)]
+    pub replications: Option<u32>,
     #[command(flatten)]
     pub progress: ProgressArgs,
     #[command(flatten)]
@@ -58,7 +63,10 @@ const POINTS_AT_A_TIME: usize = 256;
 pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let started = std::time::Instant::now();
     let formats = args.charts.formats().map_err(CliError::input)?;
-    let plan = args.scenario.plan()?;
+    let mut plan = args.scenario.plan()?;
+    if let Some(replications) = args.replications {
+        plan.set_replications(replications);
+    }
     let first = plan.point(0)?.scenario;
     print_warnings(&first);
     let shard = shard(&args).map_err(CliError::input)?;
@@ -68,7 +76,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let (shard_index, shard_count) = shard.map_or((1, 1), |s| (s.index, s.count));
     let assignment = costs.assign(shard_index, shard_count);
     let pool = super::thread_pool(args.jobs)?;
-    let progress = SweepProgress::new(&assignment.points, &costs, first.transports.len());
+    let runs_per_point = first.transports.len() * first.replications.max(1) as usize;
+    let progress = SweepProgress::new(&assignment.points, &costs, runs_per_point);
     let display = {
         let progress = Arc::clone(&progress);
         Progress::start("sweep", &args.progress, move || progress.reading())
@@ -91,7 +100,10 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         return Err(e);
     }
     display.finish();
-    let origin = shard.map(|_| Origin::new(plan.text(), &args.scenario.set));
+    let origin = shard.map(|_| Origin {
+        replications: args.replications,
+        ..Origin::new(plan.text(), &args.scenario.set)
+    });
     let summary = SweepSummary {
         scenario: first.name.clone(),
         seed: first.seed,
@@ -108,6 +120,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let mut provenance = Provenance::new(Command::Sweep, &first.description);
     provenance.set = args.scenario.set.clone();
     provenance.seed = args.scenario.seed;
+    provenance.replications = args.replications;
     provenance.max_events = (args.budget.max_events != rtsim::sim::DEFAULT_MAX_EVENTS)
         .then_some(args.budget.max_events);
     write(&out, &summary, &formats)
@@ -134,7 +147,11 @@ fn run_batch(
     let built: Vec<_> = pool.install(|| batch.par_iter().map(|i| plan.point(*i)).collect());
     let built = built.into_iter().collect::<Result<Vec<_>, _>>()?;
     // The batch's memory, estimated before it runs (a batch is what is held at once).
-    let scenarios: Vec<&rtsim::Scenario> = built.iter().map(|p| &p.scenario).collect();
+    // Each replication's event log is held while the batch runs.
+    let scenarios: Vec<&rtsim::Scenario> = built
+        .iter()
+        .flat_map(|p| std::iter::repeat_n(&p.scenario, p.scenario.replications.max(1) as usize))
+        .collect();
     let limits = args
         .budget
         .limits(&scenarios, super::jobs(args.jobs), started)?;

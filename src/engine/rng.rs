@@ -21,6 +21,12 @@ pub fn stream(seed: u64, name: &str) -> Stream {
     ChaCha8Rng::seed_from_u64(mix(seed, name))
 }
 
+/// A seed derived from `seed` and a stable name, mixed as a stream's generator seed is:
+/// e.g. replication i's master seed (see [`crate::replication::seed`]).
+pub fn derive(seed: u64, name: &str) -> u64 {
+    mix(seed, name)
+}
+
 /// FNV-1a over the name, folded with the seed through SplitMix64's finaliser: stable
 /// across platforms and Rust releases (unlike `std`'s hashers, whose output is unspecified).
 fn mix(seed: u64, name: &str) -> u64 {

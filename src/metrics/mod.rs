@@ -3,6 +3,7 @@
 
 pub mod faults;
 pub mod hops;
+pub mod interval;
 pub mod latency;
 pub mod ledger;
 pub mod messages;

@@ -319,12 +319,14 @@ fn table(header: &[String], numeric: &[bool], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The comparison table: one row per measure, one column per variant.
-fn comparison(results: &[RunResult]) -> String {
+/// The comparison table: one row per measure, one column per variant; over replications
+/// (`runs[i]`: replication i's results), each number as mean ± half-width.
+fn comparison(runs: &[&[RunResult]]) -> String {
+    let results = runs.first().copied().unwrap_or_default();
     let mut header = vec!["measure".to_string()];
     header.extend(results.iter().map(|r| escape(&r.label)));
     let numeric: Vec<bool> = (0..header.len()).map(|i| i > 0).collect();
-    let rows: Vec<Vec<String>> = crate::report::comparison_rows(results)
+    let rows: Vec<Vec<String>> = crate::report::interval_rows(runs)
         .into_iter()
         .map(|(label, cells)| {
             std::iter::once(escape(&label))

@@ -24,6 +24,9 @@ pub struct SavedRun {
     pub clients: u64,
     pub warnings: Vec<String>,
     pub results: Vec<RunResult>,
+    /// With more than one replication: the others and every metric's interval.
+    #[serde(default)]
+    pub replications: Option<crate::replication::Replications>,
     pub assertions: Vec<CheckOutcome>,
     pub properties: Vec<SavedProperty>,
     #[serde(default)]
@@ -67,7 +70,8 @@ pub fn run_report(run: &SavedRun, series: Option<&[LabelledSeries]>, source: Sou
     );
     page.section("comparison", "Comparison", comparison(run));
     page.section("thresholds", "Thresholds", thresholds(&run.assertions));
-    let mut drawn = charts::run_charts(&run.scenario, &run.results);
+    let mut drawn =
+        charts::replicated_run_charts(&run.scenario, &run.results, run.replications.as_ref());
     if let Some(series) = series {
         let faults = run.results.first().map_or(&[][..], |r| &r.faults[..]);
         drawn.extend(charts::series_charts_with_faults(
@@ -149,8 +153,41 @@ fn comparison(run: &SavedRun) -> String {
     let mut out = String::from(
         "<p>One column per transport variant, all over the same events and clients. Latency is from an event's creation to its arrival at a client; bytes are per client per hour of the measurement window, by direction and layer.</p>\n",
     );
-    out.push_str(&super::comparison(&run.results));
+    let runs = match &run.replications {
+        Some(replications) => {
+            let _ = writeln!(
+                out,
+                "<p>Each figure is the mean over {} replications (independent seeds) ± the half-width of its 95% confidence interval (Student's t).</p>",
+                replications.count
+            );
+            replications.all(&run.results)
+        }
+        None => vec![&run.results[..]],
+    };
+    out.push_str(&super::comparison(&runs));
     out
+}
+
+/// A verdict's measured value; with replications, what it is (`mean`, `bound`) and the
+/// interval it comes from.
+fn judged(o: &CheckOutcome) -> String {
+    let value = measured(&o.metric, o.value);
+    match (&o.interval, o.judged_on) {
+        (Some(i), Some(on)) => format!(
+            "{value} ({} of {} ± {} over {})",
+            match on {
+                crate::scenario::assertions::On::Mean => "mean",
+                crate::scenario::assertions::On::Bound => "95% bound",
+            },
+            measured(&o.metric, Some(i.mean)),
+            measured(&o.metric, Some(i.half_width)),
+            i.n
+        ),
+        (None, Some(crate::scenario::assertions::On::Bound)) => {
+            format!("{value} (one run: its value is the bound)")
+        }
+        _ => value,
+    }
 }
 
 /// Each threshold with its variant, measured value and verdict.
@@ -175,7 +212,7 @@ fn thresholds(outcomes: &[CheckOutcome]) -> String {
             vec![
                 format!("<code>{}</code>", escape(&o.assertion)),
                 escape(&o.label),
-                measured(&o.metric, o.value),
+                judged(o),
                 verdict(o.passed).to_string(),
             ]
         })

@@ -205,12 +205,22 @@ fn comparison(sweep: &SweepSummary, variants: &[&str]) -> String {
             .map(|point| {
                 let mut row = vec![point.point.to_string()];
                 row.extend(point.params.iter().map(|(_, v)| escape(v)));
-                row.extend(
-                    point
-                        .results
-                        .iter()
-                        .map(|r| read(r).map_or("-".to_string(), |v| escape(&shown(v, unit)))),
-                );
+                // With replications: the mean ± the half-width of its 95% interval.
+                row.extend(point.results.iter().map(|r| {
+                    let interval = point
+                        .replications
+                        .as_ref()
+                        .map(|reps| reps.variant(&r.label).and_then(|v| v.metric(metric)));
+                    match interval {
+                        Some(Some(i)) => escape(&format!(
+                            "{} ± {}",
+                            shown(i.mean, unit),
+                            shown(i.half_width, unit)
+                        )),
+                        Some(None) => "-".to_string(),
+                        None => read(r).map_or("-".to_string(), |v| escape(&shown(v, unit))),
+                    }
+                }));
                 row
             })
             .collect();

@@ -11,6 +11,7 @@ use super::lines::{Mark, Panel, and_list};
 use super::{Chart, Figure, Line, LinesFigure, frontier, latency_cdf, words};
 use crate::metrics::registry::{self, MetricUnit};
 use crate::metrics::{FaultResult, RunResult};
+use crate::replication::Replications;
 use crate::report::sweep::SweepSummary;
 use crate::scenario::charts::ChartRequest;
 use crate::scenario::sweep::numeric;
@@ -41,6 +42,17 @@ pub fn chosen(charts: Vec<Chart>, wanted: Option<&[ChartRequest]>) -> Vec<Chart>
 
 /// A run's charts: the latency distribution and the tradeoff frontier.
 pub fn run_charts(scenario: &str, results: &[RunResult]) -> Vec<Chart> {
+    replicated_run_charts(scenario, results, None)
+}
+
+/// [`run_charts`] of a run with replications: the latency distribution is replication 0's
+/// (`results`); the frontier puts each variant at its means over the replications, with
+/// error bars of their 95% confidence intervals.
+pub fn replicated_run_charts(
+    scenario: &str,
+    results: &[RunResult],
+    replications: Option<&Replications>,
+) -> Vec<Chart> {
     let cdf: Vec<Line> = results
         .iter()
         .enumerate()
@@ -52,11 +64,27 @@ pub fn run_charts(scenario: &str, results: &[RunResult]) -> Vec<Chart> {
     let points: Vec<FrontierPoint> = results
         .iter()
         .enumerate()
-        .map(|(i, r)| FrontierPoint {
-            label: r.label.clone(),
-            colour: i,
-            bytes: r.bytes_down_per_client_hour.total + r.bytes_up_per_client_hour.total,
-            p99_ms: r.latency.as_ref().map(|l| l.p99_ms),
+        .map(|(i, r)| {
+            let point = FrontierPoint {
+                label: r.label.clone(),
+                colour: i,
+                bytes: r.bytes_down_per_client_hour.total + r.bytes_up_per_client_hour.total,
+                p99_ms: r.latency.as_ref().map(|l| l.p99_ms),
+                bytes_interval: None,
+                p99_interval_ms: None,
+            };
+            let Some(intervals) = replications.and_then(|reps| reps.variant(&r.label)) else {
+                return point;
+            };
+            let bytes = intervals.metric("bytes_per_client_hour");
+            let p99 = intervals.metric("latency.p99");
+            FrontierPoint {
+                bytes: bytes.map_or(point.bytes, |i| i.mean),
+                bytes_interval: bytes.map(|i| (i.low(), i.high())),
+                p99_ms: p99.map(|i| i.mean / 1e6),
+                p99_interval_ms: p99.map(|i| (i.low() / 1e6, i.high() / 1e6)),
+                ..point
+            }
         })
         .collect();
     vec![
@@ -130,6 +158,10 @@ fn with_unit(words: &str, unit: &str) -> String {
     }
 }
 
+/// A point of a line in a metric's base unit: (x, value, low, high), low and high the ends
+/// of the value's confidence interval (the value itself without replications).
+type Sample = (f64, f64, f64, f64);
+
 /// `metric` against axis `a`; `None` when the metric is unknown, the axis not numeric, or
 /// every value the same.
 fn against(summary: &SweepSummary, metric: &str, a: usize) -> Option<Chart> {
@@ -166,13 +198,29 @@ fn against(summary: &SweepSummary, metric: &str, a: usize) -> Option<Chart> {
         .map(|p| p.results.iter().map(|r| r.label.as_str()).collect())
         .unwrap_or_default();
 
-    // raw[group][variant]: (x, value in the base unit), sorted by x.
-    let mut raw: Vec<Vec<Vec<(f64, f64)>>> = vec![vec![Vec::new(); variants.len()]; groups.len()];
+    // raw[group][variant]: (x, value, low, high) in the base unit, sorted by x; with
+    // replications the value is the mean over them, and low and high the ends of its 95%
+    // confidence interval (without, all three the run's value).
+    let replicated = summary.points.iter().any(|p| p.replications.is_some());
+    let mut raw: Vec<Vec<Vec<Sample>>> = vec![vec![Vec::new(); variants.len()]; groups.len()];
     for (point, x) in summary.points.iter().zip(&xs) {
         let g = groups.iter().position(|k| *k == others(&point.params))?;
+        let x = x.0 / x_divisor;
         for (v, r) in point.results.iter().enumerate().take(variants.len()) {
-            if let Some(y) = read(r) {
-                raw[g][v].push((x.0 / x_divisor, y));
+            match &point.replications {
+                Some(replications) => {
+                    let interval = replications
+                        .variant(&r.label)
+                        .and_then(|intervals| intervals.metric(metric));
+                    if let Some(i) = interval {
+                        raw[g][v].push((x, i.mean, i.low(), i.high()));
+                    }
+                }
+                None => {
+                    if let Some(y) = read(r) {
+                        raw[g][v].push((x, y, y, y));
+                    }
+                }
             }
         }
     }
@@ -199,12 +247,24 @@ fn against(summary: &SweepSummary, metric: &str, a: usize) -> Option<Chart> {
     } else {
         "no value"
     };
-    let line = |label: &str, style: usize, points: &[(f64, f64)]| Line {
+    // With replications, the band of each line's confidence intervals.
+    let line = |label: &str, style: usize, points: &[Sample]| Line {
         empty_because: Some(missing.into()),
+        band: if replicated {
+            points
+                .iter()
+                .map(|(x, _, lo, hi)| (*x, lo / y_divisor, hi / y_divisor))
+                .collect()
+        } else {
+            Vec::new()
+        },
         ..Line::new(
             label,
             style,
-            points.iter().map(|(x, y)| (*x, y / y_divisor)).collect(),
+            points
+                .iter()
+                .map(|(x, y, _, _)| (*x, y / y_divisor))
+                .collect(),
         )
     };
     let describe = |key: &[(String, String)]| -> String {
@@ -235,7 +295,7 @@ fn against(summary: &SweepSummary, metric: &str, a: usize) -> Option<Chart> {
         .collect();
     let others_words = and_list(&other_words);
     let panels: Vec<Panel> = if groups.len() <= MAX_PANELS {
-        let lines_of = |lines: &[Vec<(f64, f64)>], keep: &dyn Fn(usize) -> bool| -> Vec<Line> {
+        let lines_of = |lines: &[Vec<Sample>], keep: &dyn Fn(usize) -> bool| -> Vec<Line> {
             variants
                 .iter()
                 .zip(lines)
@@ -324,6 +384,18 @@ fn against(summary: &SweepSummary, metric: &str, a: usize) -> Option<Chart> {
         (&with_unit(&metric_words, y_unit), y_scale),
         panels,
     );
+    if replicated {
+        let counts: std::collections::BTreeSet<u32> = summary
+            .points
+            .iter()
+            .map(|p| p.replications.as_ref().map_or(1, |r| r.count))
+            .collect();
+        let counts: Vec<String> = counts.iter().map(u32::to_string).collect();
+        notes.push(format!(
+            "Lines: the mean over {} replications; bands: its 95% confidence interval.",
+            and_list(&counts)
+        ));
+    }
     for note in &notes {
         figure = figure.with_note(note);
     }

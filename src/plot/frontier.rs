@@ -36,6 +36,10 @@ pub struct FrontierPoint {
     pub bytes: f64,
     /// p99 delivery latency in milliseconds; `None` when the variant delivered nothing.
     pub p99_ms: Option<f64>,
+    /// With replications (`bytes` and `p99_ms` are then their means): the ends of each
+    /// one's 95% confidence interval, (low, high), drawn as error bars.
+    pub bytes_interval: Option<(f64, f64)>,
+    pub p99_interval_ms: Option<(f64, f64)>,
 }
 
 /// The frontier chart, ready to draw in any format.
@@ -123,13 +127,38 @@ fn draw<DB: DrawingBackend>(
         }
         vec![lo * 0.8, hi * 1.25]
     };
+    // The error bars' ends, in the axes' units, beside the points.
+    let x_ends = drawn
+        .iter()
+        .filter_map(|d| figure.points[d.0].bytes_interval);
+    let y_ends = drawn
+        .iter()
+        .filter_map(|d| figure.points[d.0].p99_interval_ms);
     let x = Axis::fit(
         Scale::Auto,
-        padded(pairs.iter().map(|p| p.0).collect()).into_iter(),
+        padded(
+            pairs
+                .iter()
+                .map(|p| p.0)
+                .chain(
+                    x_ends
+                        .flat_map(|(lo, hi)| [lo / divisor, hi / divisor])
+                        .filter(|v| *v > 0.0),
+                )
+                .collect(),
+        )
+        .into_iter(),
     );
     let y = Axis::fit(
         Scale::Auto,
-        padded(pairs.iter().map(|p| p.1).collect()).into_iter(),
+        padded(
+            pairs
+                .iter()
+                .map(|p| p.1)
+                .chain(y_ends.flat_map(|(lo, hi)| [lo, hi]).filter(|v| *v > 0.0))
+                .collect(),
+        )
+        .into_iter(),
     );
     let x_label = format!("bytes per client per hour, both directions ({unit})");
     let mut chart = ChartBuilder::on(&plot)
@@ -164,6 +193,31 @@ fn draw<DB: DrawingBackend>(
                 RGBColor(150, 150, 150).stroke_width(1),
             )))
             .map_err(failed)?;
+    }
+    // Error bars (replications): each 95% interval as a line with short caps, under the
+    // markers.
+    let mut error_bars = false;
+    for (i, bx, ms) in &drawn {
+        let p = &figure.points[*i];
+        let style = colour(p.colour).stroke_width(1);
+        let mut bar = |from: (f64, f64), to: (f64, f64), cap: (i32, i32)| {
+            let (from, to) = (coord(from.0, from.1), coord(to.0, to.1));
+            let caps = [from, to].map(|end| {
+                EmptyElement::at(end) + PathElement::new(vec![(-cap.0, -cap.1), cap], style)
+            });
+            chart
+                .draw_series(std::iter::once(PathElement::new(vec![from, to], style)))
+                .map_err(failed)?;
+            chart.draw_series(caps).map(|_| ()).map_err(failed)
+        };
+        if let Some((lo, hi)) = p.bytes_interval {
+            bar((lo / divisor, *ms), (hi / divisor, *ms), (0, 4))?;
+            error_bars = true;
+        }
+        if let Some((lo, hi)) = p.p99_interval_ms {
+            bar((*bx, lo), (*bx, hi), (4, 0))?;
+            error_bars = true;
+        }
     }
     for (i, bx, ms) in &drawn {
         let p = &figure.points[*i];
@@ -238,11 +292,17 @@ fn draw<DB: DrawingBackend>(
     )
     .map_err(failed)?;
 
-    let notes = vec![
+    let mut notes = vec![
         "Filled and joined by the dashed line: Pareto-optimal, no other variant both \
          cheaper and faster."
             .to_string(),
     ];
+    if error_bars {
+        notes.push(
+            "Points: means over the replications; bars: their 95% confidence intervals."
+                .to_string(),
+        );
+    }
     legend::draw(&legend_area, 16, &entries, &notes)?;
     root.present().map_err(failed)?;
     Ok(())

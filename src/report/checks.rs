@@ -3,8 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::RunResult;
+use crate::metrics::interval::Interval;
 use crate::metrics::registry::{self, MetricUnit};
+use crate::replication::Replications;
 use crate::scenario::Scenario;
+use crate::scenario::assertions::{On, Op};
 
 /// A threshold's verdict on one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,6 +27,14 @@ pub struct CheckOutcome {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     pub passed: bool,
+    /// What `value` is when the threshold says `judged_on:` or the run has replications: `mean`
+    /// or `bound` (absent for a single run judged on its value, as always).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged_on: Option<On>,
+    /// With replications: the metric's mean and 95 % confidence half-width over them, in
+    /// [`unit`](Self::unit), that `value` was taken from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
 }
 
 impl CheckOutcome {
@@ -79,9 +90,58 @@ pub fn check(scenario: &Scenario, results: &[RunResult]) -> Vec<CheckOutcome> {
                 threshold: Some(a.threshold),
                 unit: unit_name(&a.metric).map(str::to_string),
                 passed: value.is_some_and(|v| a.op.holds(v, a.threshold)),
+                judged_on: (!a.judged_on.is_mean()).then_some(a.judged_on),
+                interval: None,
             }
         })
         .collect()
+}
+
+/// [`check`] with replications: each threshold judged on its metric's mean over the
+/// replications, or on the end of its confidence interval nearer failing ([`bound`]) when
+/// it says `judged_on: bound`. Without replications, [`check`].
+pub fn check_replicated(
+    scenario: &Scenario,
+    results: &[RunResult],
+    replications: Option<&Replications>,
+) -> Vec<CheckOutcome> {
+    let Some(replications) = replications else {
+        return check(scenario, results);
+    };
+    scenario
+        .assertions
+        .iter()
+        .map(|a| {
+            let interval = replications
+                .variant(&a.label)
+                .and_then(|v| v.metric(&a.metric))
+                .copied();
+            let value = interval.map(|i| match a.judged_on {
+                On::Mean => i.mean,
+                On::Bound => bound(&i, a.op),
+            });
+            CheckOutcome {
+                assertion: a.text.clone(),
+                label: a.label.clone(),
+                metric: a.metric.clone(),
+                value,
+                threshold: Some(a.threshold),
+                unit: unit_name(&a.metric).map(str::to_string),
+                passed: value.is_some_and(|v| a.op.holds(v, a.threshold)),
+                judged_on: Some(a.judged_on),
+                interval,
+            }
+        })
+        .collect()
+}
+
+/// The end of `interval` nearer failing a threshold of comparison `op`: the upper end for
+/// an upper limit (`<`, `<=`), the lower end for a lower limit (`>`, `>=`).
+pub fn bound(interval: &Interval, op: Op) -> f64 {
+    match op {
+        Op::Less | Op::LessOrEqual => interval.high(),
+        Op::Greater | Op::GreaterOrEqual => interval.low(),
+    }
 }
 
 /// Lines for the terminal: `PASS sse.latency.p99 < 250ms (measured 26.3 ms)`.
@@ -96,7 +156,7 @@ pub fn describe_painted(outcomes: &[CheckOutcome], paint: &dyn Fn(&str, bool) ->
     for o in outcomes {
         let verdict = paint(if o.passed { "PASS" } else { "FAIL" }, o.passed);
         let value = match o.value {
-            Some(_) => format!("measured {}", o.measured()),
+            Some(_) => measured_words(o),
             None => "no value".to_string(),
         };
         out.push_str(&format!("{verdict} {} ({value})\n", o.assertion));
@@ -104,12 +164,37 @@ pub fn describe_painted(outcomes: &[CheckOutcome], paint: &dyn Fn(&str, bool) ->
     out
 }
 
+/// The measured value as a verdict line says it: `measured 26.3 ms` for a single run;
+/// with replications `mean 26.3 ms ± 1.20 ms over 5 runs`, or for a bound `upper 95% bound
+/// 27.5 ms of mean 26.3 ms ± 1.20 ms over 5 runs`.
+fn measured_words(o: &CheckOutcome) -> String {
+    let Some(i) = &o.interval else {
+        return format!("measured {}", o.measured());
+    };
+    let mean = format!(
+        "mean {} ± {} over {} runs",
+        measured(&o.metric, Some(i.mean)),
+        measured(&o.metric, Some(i.half_width)),
+        i.n
+    );
+    match o.judged_on {
+        Some(On::Bound) => {
+            let end = match crate::scenario::assertions::read(&o.assertion, &o.label) {
+                Ok(a) if matches!(a.op, Op::Greater | Op::GreaterOrEqual) => "lower",
+                _ => "upper",
+            };
+            format!("{end} 95% bound {} of {mean}", o.measured())
+        }
+        _ => mean,
+    }
+}
+
 /// `measured 1420 ms, limit < 1000 ms`: a threshold's measured value, in the units of
 /// [`describe`]'s lines ([`measured`]: `26.3 ms`, `1.20 MB`, `999.8/s`), and its limit in
 /// the same units, as precise as it was written (`limit < 0.001/s`, not `< 0/s`).
 pub fn measured_against_limit(check: &CheckOutcome) -> String {
     let measured = match check.value {
-        Some(_) => format!("measured {}", check.measured()),
+        Some(_) => measured_words(check),
         None => "no value measured".to_string(),
     };
     match crate::scenario::assertions::read(&check.assertion, &check.label) {
@@ -195,6 +280,8 @@ mod tests {
             threshold: None,
             unit: unit_name(metric).map(str::to_string),
             passed,
+            judged_on: None,
+            interval: None,
         }
     }
 

@@ -1,6 +1,8 @@
 //! The CSV files, for pandas, R or a spreadsheet: `runs.csv` (one row per run of `rtsim run`),
 //! `sweep.csv` (one row per run of a sweep: the same columns with the point and its swept
-//! parameters) and `series.csv` (the time series of `series.json` in long format).
+//! parameters) and `series.csv` (the time series of `series.json` in long format). With
+//! replications, `runs.csv` and `sweep.csv` have a `replication` column: a replication's
+//! number on its rows, `mean` or `ci95_half_width` on each variant's summary rows.
 //!
 //! Every column that has a unit ends with it: `_ms`, `_bytes`, `_bytes_per_client_hour`,
 //! `_per_s`, `_bits_per_s`, `_joules_per_client_hour`, `_fraction` (0 to 1), `_ratio`; a
@@ -252,6 +254,85 @@ pub fn runs_header() -> Vec<String> {
         .collect()
 }
 
+/// The value of the `replication` column in a replication summary's rows: the mean over
+/// the replications, and the half-width of its 95 % confidence interval.
+pub const MEAN_ROW: &str = "mean";
+pub const HALF_WIDTH_ROW: &str = "ci95_half_width";
+
+/// The cells of a variant's two summary rows ([`MEAN_ROW`], [`HALF_WIDTH_ROW`]) over its
+/// replications' cells (`cells[i]`: replication i's, every column of [`COLUMNS`]). A
+/// column of numbers gives the mean and half-width over the replications that have a
+/// value (empty when none has); a column of words (label, transport) gives the words when
+/// every replication says the same; the seed, different in each, is left empty.
+fn summary_cells(cells: &[Vec<String>]) -> (Vec<String>, Vec<String>) {
+    COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(c, (name, _))| {
+            let column: Vec<&str> = cells.iter().map(|row| row[c].as_str()).collect();
+            if *name == "seed" {
+                return (String::new(), String::new());
+            }
+            let present: Vec<&str> = column.iter().copied().filter(|v| !v.is_empty()).collect();
+            let numbers: Option<Vec<f64>> = present.iter().map(|v| v.parse::<f64>().ok()).collect();
+            match numbers
+                .as_deref()
+                .and_then(crate::metrics::interval::Interval::of)
+            {
+                Some(i) => (i.mean.to_string(), i.half_width.to_string()),
+                None if numbers.is_some() => (String::new(), String::new()),
+                None if column.iter().all(|v| *v == column[0]) => {
+                    (column[0].to_string(), column[0].to_string())
+                }
+                None => (String::new(), String::new()),
+            }
+        })
+        .unzip()
+}
+
+/// The CSV text of one scenario's runs over replications (`runs[i]`: replication i's
+/// results, every variant): with one replication, [`runs_csv`]. With more, a `replication`
+/// column after `variant` says which replication a row is (0, 1, ...), and after them
+/// each variant has two summary rows, `mean` and `ci95_half_width` in that column, with
+/// an empty `run`.
+pub fn replicated_runs_csv(scenario: &str, runs: &[&[RunResult]]) -> String {
+    if runs.len() <= 1 {
+        return runs_csv(scenario, runs.first().copied().unwrap_or_default());
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = runs_header();
+    header.insert(3, "replication".into());
+    writer.write_record(&header).expect("writing to memory");
+    let variants = runs[0].len();
+    for (i, rep) in runs.iter().enumerate() {
+        for (v, r) in rep.iter().enumerate() {
+            let run = i * variants + v;
+            let mut record = vec![
+                scenario.to_string(),
+                run.to_string(),
+                v.to_string(),
+                i.to_string(),
+            ];
+            record.extend(COLUMNS.iter().map(|(_, cell)| cell(r)));
+            writer.write_record(&record).expect("writing to memory");
+        }
+    }
+    for v in 0..variants {
+        let cells: Vec<Vec<String>> = runs
+            .iter()
+            .map(|rep| COLUMNS.iter().map(|(_, cell)| cell(&rep[v])).collect())
+            .collect();
+        let (mean, half_width) = summary_cells(&cells);
+        for (marker, values) in [(MEAN_ROW, mean), (HALF_WIDTH_ROW, half_width)] {
+            let mut record = vec![scenario.to_string(), String::new(), v.to_string()];
+            record.push(marker.to_string());
+            record.extend(values);
+            writer.write_record(&record).expect("writing to memory");
+        }
+    }
+    finish(writer)
+}
+
 /// The CSV text of one scenario's runs (`runs.csv`): `scenario` is its name.
 pub fn runs_csv(scenario: &str, results: &[RunResult]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -273,6 +354,7 @@ pub fn runs_csv(scenario: &str, results: &[RunResult]) -> String {
 /// then variant.
 pub fn sweep_csv(scenario: &str, axes: &[Axis], points: &[PointResult]) -> String {
     let kinds: Vec<AxisKind> = axes.iter().map(|a| AxisKind::of(&a.values)).collect();
+    let replicated = points.iter().any(|p| p.replications.is_some());
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["scenario".to_string(), "run".into(), "point".into()];
     for (axis, kind) in axes.iter().zip(&kinds) {
@@ -282,6 +364,9 @@ pub fn sweep_csv(scenario: &str, axes: &[Axis], points: &[PointResult]) -> Strin
         }
     }
     header.push("variant".into());
+    if replicated {
+        header.push("replication".into());
+    }
     header.extend(COLUMNS.iter().map(|(name, _)| name.to_string()));
     writer.write_record(&header).expect("writing to memory");
     for point in points {
@@ -292,18 +377,46 @@ pub fn sweep_csv(scenario: &str, axes: &[Axis], points: &[PointResult]) -> Strin
                 params.push(opt(kind.read(value)));
             }
         }
-        for (v, r) in point.results.iter().enumerate() {
-            // Run numbers count every earlier point's variants, shard or not.
-            let run = point.point * point.results.len() + v;
-            let mut record = vec![
-                scenario.to_string(),
-                run.to_string(),
-                point.point.to_string(),
-            ];
-            record.extend(params.iter().cloned());
-            record.push(v.to_string());
-            record.extend(COLUMNS.iter().map(|(_, cell)| cell(r)));
-            writer.write_record(&record).expect("writing to memory");
+        let runs: Vec<&[RunResult]> = match &point.replications {
+            Some(replications) => replications.all(&point.results),
+            None => vec![&point.results],
+        };
+        let variants = point.results.len();
+        for (i, rep) in runs.iter().enumerate() {
+            for (v, r) in rep.iter().enumerate() {
+                // Run numbers count every earlier point's runs, shard or not.
+                let run = (point.point * runs.len() + i) * variants + v;
+                let mut record = vec![
+                    scenario.to_string(),
+                    run.to_string(),
+                    point.point.to_string(),
+                ];
+                record.extend(params.iter().cloned());
+                record.push(v.to_string());
+                if replicated {
+                    record.push(i.to_string());
+                }
+                record.extend(COLUMNS.iter().map(|(_, cell)| cell(r)));
+                writer.write_record(&record).expect("writing to memory");
+            }
+        }
+        if runs.len() <= 1 {
+            continue;
+        }
+        for v in 0..variants {
+            let cells: Vec<Vec<String>> = runs
+                .iter()
+                .map(|rep| COLUMNS.iter().map(|(_, cell)| cell(&rep[v])).collect())
+                .collect();
+            let (mean, half_width) = summary_cells(&cells);
+            for (marker, values) in [(MEAN_ROW, mean), (HALF_WIDTH_ROW, half_width)] {
+                let mut record = vec![scenario.to_string(), String::new(), point.point.to_string()];
+                record.extend(params.iter().cloned());
+                record.push(v.to_string());
+                record.push(marker.to_string());
+                record.extend(values);
+                writer.write_record(&record).expect("writing to memory");
+            }
         }
     }
     finish(writer)

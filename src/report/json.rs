@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::metrics::RunResult;
+use crate::replication::Replications;
 use crate::scenario::Scenario;
 use crate::scenario::charts::ChartRequest;
 
@@ -23,7 +24,12 @@ pub struct Summary<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stopped: Vec<StoppedVariant<'a>>,
     pub warnings: &'a [String],
+    /// Replication 0's results (the scenario's own seed), one per variant.
     pub results: &'a [RunResult],
+    /// With more than one replication: the others' results and each metric's mean and
+    /// 95 % confidence interval over all of them (absent for a single run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replications: Option<&'a Replications>,
     /// The thresholds' verdicts.
     pub assertions: Vec<super::checks::CheckOutcome>,
     /// Each variant's documented properties (not simulated), with sources.
@@ -74,6 +80,15 @@ pub fn incomplete_lines(results: &[RunResult], duration_s: f64) -> Vec<String> {
 
 /// Pretty-printed JSON; keys in a fixed order, so equal results give equal bytes.
 pub fn summary_json(scenario: &Scenario, results: &[RunResult]) -> String {
+    replicated_summary_json(scenario, results, None)
+}
+
+/// [`summary_json`] of a run with replications: `results` are replication 0's.
+pub fn replicated_summary_json(
+    scenario: &Scenario,
+    results: &[RunResult],
+    replications: Option<&Replications>,
+) -> String {
     let summary = Summary {
         scenario: &scenario.name,
         description: &scenario.description,
@@ -81,11 +96,16 @@ pub fn summary_json(scenario: &Scenario, results: &[RunResult]) -> String {
         duration_s: scenario.duration as f64 / 1e9,
         warmup_s: scenario.warmup as f64 / 1e9,
         clients: scenario.client_count(),
-        complete: results.iter().any(|r| r.stopped.is_some()).then_some(false),
+        complete: results
+            .iter()
+            .chain(replications.iter().flat_map(|r| r.runs.iter().flatten()))
+            .any(|r| r.stopped.is_some())
+            .then_some(false),
         stopped: stopped_variants(results),
         warnings: &scenario.warnings,
         results,
-        assertions: super::checks::check(scenario, results),
+        replications,
+        assertions: super::checks::check_replicated(scenario, results, replications),
         properties: super::properties::property_rows(results),
         charts: scenario.charts.as_deref(),
     };

@@ -11,9 +11,14 @@ pub mod provenance;
 pub mod sweep;
 mod table;
 
-pub use csv_out::{SERIES, SERIES_HEADER, runs_csv, runs_header, series_csv};
-pub use json::{StoppedVariant, Summary, incomplete_lines, stopped_variants, summary_json};
-pub use table::{comparison_rows, markdown, text_table};
+pub use csv_out::{SERIES, SERIES_HEADER, replicated_runs_csv, runs_csv, runs_header, series_csv};
+pub use json::{
+    StoppedVariant, Summary, incomplete_lines, replicated_summary_json, stopped_variants,
+    summary_json,
+};
+pub use table::{
+    comparison_rows, interval_markdown, interval_rows, interval_table, markdown, text_table,
+};
 
 /// Bytes in human units (SI), three significant figures where possible.
 pub fn human_bytes(bytes: f64) -> String {

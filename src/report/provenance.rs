@@ -1,5 +1,5 @@
 //! `provenance.json`: how a results folder was made (which rtsim, which command, which
-//! `--set`, `--seed`, `--point` and `--max-events`), so that `report.html` can say how to
+//! `--set`, `--seed`, `--replications`, `--point` and `--max-events`), so that `report.html` can say how to
 //! reproduce it and `rtsim report DIR` can write the same report again from the folder.
 //! The scenario text itself is saved beside it as `scenario.yaml`, exactly as read.
 //!
@@ -43,6 +43,9 @@ pub struct Provenance {
     /// `--seed`, when given (it replaces the scenario's seed at every point).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// `--replications`, when given (it replaces the scenario's `replications`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replications: Option<u32>,
     /// `run --point K`, when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub point: Option<usize>,
@@ -62,6 +65,7 @@ impl Provenance {
             command,
             set: Vec::new(),
             seed: None,
+            replications: None,
             point: None,
             max_events: None,
             description: description.to_string(),
@@ -88,6 +92,9 @@ impl Provenance {
         }
         for set in &self.set {
             words.extend(["--set".to_string(), shell_word(set)]);
+        }
+        if let Some(replications) = self.replications {
+            words.extend(["--replications".to_string(), replications.to_string()]);
         }
         if let Some(point) = self.point {
             words.extend(["--point".to_string(), point.to_string()]);
@@ -131,6 +138,13 @@ mod tests {
             "rtsim run scenario.yaml --seed 9 --set clients.web.count=10 \
              --set 'transports[0].polling.interval=2s' --set 'description=it'\\''s' \
              --point 3 --max-events 1000"
+        );
+        p.replications = Some(5);
+        assert!(
+            p.command_line()
+                .contains("--set 'description=it'\\''s' --replications 5 --point 3"),
+            "{}",
+            p.command_line()
         );
     }
 

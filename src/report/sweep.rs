@@ -35,6 +35,9 @@ pub struct Origin {
     pub scenario: String,
     /// The `--set` overrides, as given, in order.
     pub set: Vec<String>,
+    /// `--replications`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replications: Option<u32>,
 }
 
 impl Origin {
@@ -44,6 +47,7 @@ impl Origin {
             rtsim: env!("CARGO_PKG_VERSION").to_string(),
             scenario: format!("{:016x}", fnv1a(text.as_bytes())),
             set: set.to_vec(),
+            replications: None,
         }
     }
 }
@@ -153,6 +157,18 @@ impl SweepSummary {
                     show(&theirs.set)
                 ));
             }
+            if theirs.replications != origin.replications {
+                let show = |r: Option<u32>| {
+                    r.map_or("the scenario's replications".to_string(), |r| {
+                        format!("--replications {r}")
+                    })
+                };
+                return differs(format!(
+                    "run with {} and with {}",
+                    show(origin.replications),
+                    show(theirs.replications)
+                ));
+            }
             if theirs.scenario != origin.scenario {
                 return differs(format!(
                     "run on different scenario texts (fingerprints {} and {})",
@@ -238,6 +254,8 @@ mod tests {
                 threshold: Some(x * 3.0),
                 unit: Some("ns".into()),
                 passed: true,
+                judged_on: None,
+                interval: None,
             };
             let text = serde_json::to_string(&outcome).unwrap();
             let back: crate::report::checks::CheckOutcome = serde_json::from_str(&text).unwrap();

@@ -1,8 +1,13 @@
 //! Thresholds (`assert:`): `<label>.<metric> <op> <value>`, e.g. `sse.latency.p99 < 250ms`
 //! or `poll-1s.bytes_down_per_client_hour < 5MB`. Parsed and checked against the labels
 //! and metric names when the scenario loads, so a typo is an input error.
+//!
+//! An entry is that text, or a mapping `{ threshold: <text>, judged_on: mean | bound }` saying
+//! what a scenario with replications compares with the limit: the mean over the
+//! replications (the default) or the end of its 95 % confidence interval on the failing
+//! side ([`On`]).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::checker::Checker;
 use super::error::ScenarioError;
@@ -33,6 +38,62 @@ impl Op {
     }
 }
 
+/// What a threshold compares with its limit when a scenario has replications (the field is
+/// `judged_on`: YAML 1.1 reads a bare `on` as a boolean).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum On {
+    // (Plain comments, not docs: the schema then lists the two words as an `enum`.)
+    // The mean over the replications (with one replication: its value).
+    #[default]
+    Mean,
+    // The end of the mean's 95 % confidence interval that is nearer failing: the upper end
+    // for `<` and `<=`, the lower end for `>` and `>=`. The threshold passes only if even
+    // that end is within the limit: "the true mean is within it, at 95 % confidence".
+    Bound,
+}
+
+impl On {
+    pub fn is_mean(&self) -> bool {
+        *self == On::Mean
+    }
+}
+
+/// An `assert:` entry as written: the threshold's text, or a mapping with `judged_on`.
+#[derive(Debug, Clone, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum RawAssert {
+    /// `<label>.<metric> <op> <value>`, judged on the mean.
+    Text(String),
+    Detailed(RawThreshold),
+}
+
+impl<'de> Deserialize<'de> for RawAssert {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::raw::either_shape(
+            deserializer,
+            serde_json::Value::is_string,
+            RawAssert::Text,
+            RawAssert::Detailed,
+        )
+    }
+}
+
+/// A threshold and what it is judged on.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawThreshold {
+    /// `<label>.<metric> <op> <value>`, e.g. `sse.latency.p99 < 250ms`. Required.
+    pub threshold: String,
+    /// `mean` (the mean over the replications) or `bound` (the end of its 95 % confidence
+    /// interval nearer failing: the upper end for `<`, `<=`, the lower for `>`, `>=`). With
+    /// one replication both are the run's value. Default mean.
+    #[schemars(with = "Option<On>")]
+    pub judged_on: Option<String>,
+}
+
 /// One threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assertion {
@@ -43,18 +104,43 @@ pub struct Assertion {
     pub op: Op,
     /// In the metric's base unit (nanoseconds, bytes, a fraction or a number).
     pub threshold: f64,
+    /// What is compared with `threshold` when there are replications.
+    #[serde(skip_serializing_if = "On::is_mean")]
+    pub judged_on: On,
 }
 
 /// Parses every `assert:` entry against the variants' labels.
 pub(crate) fn parse(
-    entries: &[String],
+    entries: &[RawAssert],
     labels: &[String],
     c: &Checker,
 ) -> Result<Vec<Assertion>, ScenarioError> {
     entries
         .iter()
         .enumerate()
-        .map(|(i, text)| parse_one(text, labels).map_err(|m| c.error(&format!("assert[{i}]"), m)))
+        .map(|(i, entry)| {
+            let (text, on, path) = match entry {
+                RawAssert::Text(text) => (text, On::Mean, format!("assert[{i}]")),
+                RawAssert::Detailed(t) => {
+                    let on = match t.judged_on.as_deref() {
+                        None | Some("mean") => On::Mean,
+                        Some("bound") => On::Bound,
+                        Some(other) => {
+                            return Err(c.error(
+                                &format!("assert[{i}].judged_on"),
+                                format!("unknown value `{other}`: expected `mean` or `bound`"),
+                            ));
+                        }
+                    };
+                    (&t.threshold, on, format!("assert[{i}].threshold"))
+                }
+            };
+            let assertion = parse_one(text, labels).map_err(|m| c.error(&path, m))?;
+            Ok(Assertion {
+                judged_on: on,
+                ..assertion
+            })
+        })
         .collect()
 }
 
@@ -137,5 +223,6 @@ fn parse_one(text: &str, labels: &[String]) -> Result<Assertion, String> {
         metric: metric.to_string(),
         op,
         threshold,
+        judged_on: On::Mean,
     })
 }

@@ -26,6 +26,12 @@ use super::schema::{Cursor, Kinds};
 use super::tree::Node;
 use crate::units::{Bandwidth, ByteSize, Duration, Rate};
 
+/// Replications of a scenario (`replications`, `--replications`): Student's t quantile is
+/// tabled up to 1000 degrees of freedom ([`crate::metrics::interval`]), and a thousand
+/// runs of every variant is already far more than a confidence interval needs (its width
+/// falls as 1/√R).
+pub const MAX_REPLICATIONS: u32 = 1000;
+
 /// Any duration (the run's, a timeout, a delay, an interval): 7 days. A week covers the
 /// longest question asked of a feed (a weekly cycle), and 7 days of nanoseconds (6.0e14,
 /// 2^49.1) leave 2^14 of headroom for the sums and backoff products of the simulator.

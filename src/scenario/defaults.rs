@@ -35,6 +35,10 @@ pub use crate::workload::{DEFAULT_TOPIC_ZIPF as TOPIC_ZIPF, PROTOBUF_FACTOR_PERC
 
 use crate::time::Nanos;
 
+/// Replications of every variant: one run, as before replications existed (replication 0
+/// keeps the scenario's seed, so one replication is exactly that run).
+pub const REPLICATIONS: u32 = 1;
+
 const MS: Nanos = 1_000_000;
 const US: Nanos = 1_000;
 

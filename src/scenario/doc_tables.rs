@@ -427,6 +427,12 @@ pub fn defaults() -> Vec<Row> {
             "fixed, so an unseeded scenario is still reproducible",
             &["SEED"],
         ),
+        row(
+            "replications",
+            d::REPLICATIONS.to_string(),
+            "one run per variant, as before replications existed: replication 0 keeps the scenario's seed, so one replication is exactly that run",
+            &["REPLICATIONS"],
+        ),
     ]
 }
 
@@ -592,6 +598,12 @@ pub fn bounds() -> Vec<Row> {
             server::MAX_CORES.to_string(),
             "",
             &["MAX_CORES"],
+        ),
+        row(
+            "replications (`replications`, `--replications`)",
+            b::MAX_REPLICATIONS.to_string(),
+            "Student's t quantile is tabled up to 1000 degrees of freedom, and an interval's width falls only as 1/√R: a thousand runs of every variant is far more than a comparison needs",
+            &["MAX_REPLICATIONS"],
         ),
         row(
             "topics (`workload.events.audience.topics`)",

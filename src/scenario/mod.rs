@@ -72,6 +72,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "name",
     "description",
     "seed",
+    "replications",
     "duration",
     "warmup",
     "network",

@@ -48,6 +48,12 @@ pub struct RawScenario {
     pub description: Option<String>,
     /// Master seed of every random stream. Default 1.
     pub seed: Option<u64>,
+    /// Independent runs of every variant (and every sweep point), each with its own seed:
+    /// replication 0 runs with `seed` itself, replication i with a seed derived from `seed`
+    /// and i. With more than 1, results are reported as mean ± 95 % confidence interval
+    /// (Student's t). `--replications` replaces it. Default 1 (one run, no interval); at
+    /// most 1000.
+    pub replications: Option<u32>,
     /// Simulated time of a run. Required, > 0.
     pub duration: Duration,
     /// Start of the measurement window: latencies of earlier events and bytes, requests and
@@ -92,9 +98,11 @@ pub struct RawScenario {
     /// balancer, partitions of a client group's links and network switches (see the Faults
     /// page). Default: none.
     pub faults: Option<Vec<RawFault>>,
-    /// Thresholds checked on every run: `<label>.<metric> <op> <value>`.
+    /// Thresholds checked on every run: `<label>.<metric> <op> <value>`, or `{ threshold:
+    /// <that text>, judged_on: mean | bound }` to say what a scenario with replications compares
+    /// with the limit (default: the mean).
     #[serde(rename = "assert")]
-    pub assertions: Option<Vec<String>>,
+    pub assertions: Option<Vec<super::assertions::RawAssert>>,
     /// The charts to draw, instead of the default set: run charts by name (latency-cdf,
     /// frontier, connections-over-time, requests-over-time, cpu-over-time,
     /// latency-over-time), sweep charts as `<metric> vs <swept parameter>`.

@@ -33,6 +33,9 @@ pub struct Scenario {
     pub name: String,
     pub description: String,
     pub seed: u64,
+    /// Independent runs of every variant, each with its own seed (see
+    /// [`crate::replication`]); 1 runs each variant once.
+    pub replications: u32,
     pub duration: Nanos,
     pub warmup: Nanos,
     pub links: Vec<LinkProfile>,

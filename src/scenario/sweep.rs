@@ -352,6 +352,8 @@ pub struct Plan {
     unplotted: Vec<String>,
     /// `--seed`, replacing every point's seed.
     seed: Option<u64>,
+    /// `--replications`, replacing every point's `replications`.
+    replications: Option<u32>,
 }
 
 impl Plan {
@@ -368,6 +370,12 @@ impl Plan {
     /// Gives every point the master seed `seed` (the `--seed` option).
     pub fn set_seed(&mut self, seed: u64) {
         self.seed = Some(seed);
+    }
+
+    /// Gives every point `replications` replications (the `--replications` option), within
+    /// [`crate::replication::MAX_REPLICATIONS`].
+    pub fn set_replications(&mut self, replications: u32) {
+        self.replications = Some(replications);
     }
 
     /// Point `index` (below [`point_count`](Self::point_count)), validated; its errors name
@@ -422,6 +430,9 @@ impl Plan {
         if let Some(seed) = self.seed {
             scenario.seed = seed;
         }
+        if let Some(replications) = self.replications {
+            scenario.replications = replications;
+        }
         Ok(Point {
             index,
             params,
@@ -459,6 +470,7 @@ pub fn plan(
         cli: cli.to_vec(),
         unplotted,
         seed: None,
+        replications: None,
     })
 }
 

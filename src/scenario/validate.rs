@@ -119,6 +119,7 @@ pub(crate) fn validate(
         name: raw.name.clone(),
         description: raw.description.clone().unwrap_or_default(),
         seed: raw.seed.unwrap_or(d::SEED),
+        replications: replications(raw.replications, c)?,
         duration,
         warmup,
         links,
@@ -139,4 +140,17 @@ pub(crate) fn validate(
         faults,
         warnings,
     })
+}
+
+/// The `replications` field, checked: 1 to [`super::bounds::MAX_REPLICATIONS`].
+fn replications(raw: Option<u32>, c: &Checker) -> Result<u32, ScenarioError> {
+    use super::bounds::MAX_REPLICATIONS;
+    match raw {
+        None => Ok(d::REPLICATIONS),
+        Some(n) if (1..=MAX_REPLICATIONS).contains(&n) => Ok(n),
+        Some(n) => Err(c.error(
+            "replications",
+            format!("{n} replications: expected a whole number from 1 to {MAX_REPLICATIONS}"),
+        )),
+    }
 }

@@ -471,3 +471,45 @@ fn charts_speak_in_words() {
         "0 to 100 %"
     );
 }
+
+/// Issue 20: a sweep with replications draws each line at the mean over them, in a band of
+/// its 95% confidence interval, and says so under the legend.
+#[test]
+#[cfg(not(feature = "png"))]
+fn a_sweep_with_replications_draws_confidence_bands() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let small = SMALL.replace("duration: 30s", "duration: 15s");
+    let text = format!(
+        "{small}sweep:\n  clients.u.count: [5, 50, 500]\ncharts:\n  - latency.p99 vs clients.u.count\n"
+    );
+    std::fs::write(d.join("r.yaml"), text).unwrap();
+    let chart = "latency-p99-vs-clients-u-count.svg";
+    assert_eq!(rtsim(d, &["sweep", "r.yaml", "--out", "one", "--quiet"]), 0);
+    let args = [
+        "sweep",
+        "r.yaml",
+        "--out",
+        "three",
+        "--quiet",
+        "--replications",
+        "3",
+    ];
+    assert_eq!(rtsim(d, &args), 0);
+    let (one, three) = (svg(&d.join("one"), chart), svg(&d.join("three"), chart));
+    // The note under the legend, wrapped: "Lines: the mean over 3 replications; bands:
+    // its 95% confidence interval."
+    assert!(
+        three.contains(">\nLines: the mean over 3\n<")
+            && three.contains(">\nits 95% confidence\n<"),
+        "the note explains the bands"
+    );
+    assert!(
+        !one.contains("replications"),
+        "one replication: no bands, no note"
+    );
+    // One band (a shaded polygon) per variant, behind its line.
+    assert_eq!(three.matches("<polygon").count(), 3);
+    assert_eq!(one.matches("<polygon").count(), 0);
+    insta::assert_snapshot!("sweep_replicated_latency-p99-vs-clients-u-count", three);
+}

@@ -11,6 +11,7 @@ use rtsim::workload::EventLog;
 /// Each example (file name without `.yaml`) and the overrides it runs with here.
 const EXAMPLES: &[(&str, &[&str])] = &[
     ("default", &[]),
+    ("replications", &[]),
     ("buffering-proxy", &[]),
     ("corporate-proxy", &[]),
     ("network-fidelity", &[]),
@@ -130,10 +131,21 @@ fn summary(name: &str) -> String {
     } else {
         sets.join(" ")
     };
-    format!(
-        "overrides: {sets}\n\n{}",
+    let table = if s.replications > 1 {
+        // Every replication: the table shows mean ± half-width; replication 0 is the run
+        // above, seed for seed.
+        let (first, replications) =
+            rtsim::replication::run(&s, &DEFAULT_LIMITS, false).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            first, results,
+            "{name}: replication 0 is the scenario's own run"
+        );
+        let replications = replications.expect("more than one replication");
+        rtsim::report::interval_markdown(&s.name, &s.description, &replications.all(&first))
+    } else {
         markdown(&s.name, &s.description, &results)
-    )
+    };
+    format!("overrides: {sets}\n\n{table}")
 }
 
 macro_rules! examples {
@@ -168,6 +180,7 @@ macro_rules! examples {
 
 examples! {
     default_example => "default",
+    replications_example => "replications",
     buffering_proxy => "buffering-proxy",
     corporate_proxy => "corporate-proxy",
     network_fidelity => "network-fidelity",

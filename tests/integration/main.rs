@@ -28,6 +28,7 @@ mod outputs;
 mod proxies;
 mod queueing;
 mod replicas;
+mod replications;
 mod report;
 mod schema;
 mod series;
