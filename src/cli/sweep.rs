@@ -258,7 +258,8 @@ pub fn write(
     Ok(())
 }
 
-/// One line per run on standard output, the thresholds' verdicts on standard error; exit 1
+/// One line per run on standard output (with replications, one per variant with means ±
+/// half-widths), the thresholds' verdicts on standard error; exit 1
 /// if any failed or a server saturated, 3 if a run stopped at a budget.
 pub fn report(summary: &SweepSummary, out: &std::path::Path) -> Result<(), CliError> {
     let mut text = String::new();
@@ -276,12 +277,34 @@ pub fn report(summary: &SweepSummary, out: &std::path::Path) -> Result<(), CliEr
             let bytes = rtsim::report::human_bytes(
                 r.bytes_down_per_client_hour.total + r.bytes_up_per_client_hour.total,
             );
-            text.push_str(&format!(
-                "point {:>3}  {params:<40}  {:<16} p99 {p99:>9}  bytes/client/h {bytes:>9}  cpu {:>5.1}%\n",
-                point.point,
-                r.label,
-                r.cpu_utilisation * 100.0
-            ));
+            let intervals = point
+                .replications
+                .as_ref()
+                .and_then(|reps| reps.variant(&r.label));
+            match intervals {
+                // With replications: the means and the half-widths of their 95% intervals.
+                Some(v) => {
+                    let pair = |metric: &str, show: &dyn Fn(f64) -> String| {
+                        v.metric(metric).map_or("-".to_string(), |i| {
+                            format!("{} ± {}", show(i.mean), show(i.half_width))
+                        })
+                    };
+                    text.push_str(&format!(
+                        "point {:>3}  {params:<40}  {:<16} p99 {:>19}  bytes/client/h {:>19}  cpu {:>13}\n",
+                        point.point,
+                        r.label,
+                        pair("latency.p99", &|ns| rtsim::report::human_ms(ns / 1e6)),
+                        pair("bytes_per_client_hour", &rtsim::report::human_bytes),
+                        pair("cpu_utilisation", &|f| format!("{:.1}%", f * 100.0)),
+                    ));
+                }
+                None => text.push_str(&format!(
+                    "point {:>3}  {params:<40}  {:<16} p99 {p99:>9}  bytes/client/h {bytes:>9}  cpu {:>5.1}%\n",
+                    point.point,
+                    r.label,
+                    r.cpu_utilisation * 100.0
+                )),
+            }
             if let Some(stop) = &r.stopped {
                 stopped += 1;
                 saturated |= stop.reason == rtsim::engine::StopReason::Saturated;

@@ -513,3 +513,40 @@ fn a_sweep_with_replications_draws_confidence_bands() {
     assert_eq!(one.matches("<polygon").count(), 0);
     insta::assert_snapshot!("sweep_replicated_latency-p99-vs-clients-u-count", three);
 }
+
+/// Issue 20: with replications the frontier puts each variant at its means, with error bars
+/// of their 95% intervals, and says so; a snapshot holds the picture.
+#[test]
+#[cfg(not(feature = "png"))]
+fn a_run_with_replications_draws_error_bars_on_the_frontier() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("s.yaml"), SMALL).unwrap();
+    assert_eq!(rtsim(d, &["run", "s.yaml", "--out", "one"]), 0);
+    assert_eq!(
+        rtsim(
+            d,
+            &["run", "s.yaml", "--out", "three", "--replications", "3"]
+        ),
+        0
+    );
+    let (one, three) = (
+        svg(&d.join("one"), "frontier.svg"),
+        svg(&d.join("three"), "frontier.svg"),
+    );
+    assert!(
+        three.contains(">\nPoints: means over the\n<"),
+        "the note explains the bars"
+    );
+    assert!(
+        !one.contains("Points: means"),
+        "one replication: no bars, no note"
+    );
+    // Two bars (bytes and p99) per variant, each a line and two caps.
+    let paths = |svg: &str| svg.matches("<polyline").count();
+    assert_eq!(paths(&three), paths(&one) + 3 * 2 * 3);
+    // `rtsim plot` draws the same bars from the saved summary.json.
+    assert_eq!(rtsim(d, &["plot", "three"]), 0);
+    assert_eq!(svg(&d.join("three"), "frontier.svg"), three);
+    insta::assert_snapshot!("frontier_with_replications", three);
+}
