@@ -136,7 +136,23 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         None => vec![&results],
     };
     let all: Vec<rtsim::RunResult> = runs.iter().flat_map(|rep| rep.iter().cloned()).collect();
-    let incomplete = report::incomplete_lines(&all, scenario.duration as f64 / 1e9);
+    // With replications, each stopped run's line names its replication.
+    let replicated = replications.is_some();
+    let incomplete: Vec<String> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, rep)| {
+            let lines = report::incomplete_lines(rep, scenario.duration as f64 / 1e9);
+            let seed = rtsim::replication::seed(scenario.seed, i as u32);
+            lines.into_iter().map(move |line| {
+                if replicated {
+                    format!("replication {i} (seed {seed}): {line}")
+                } else {
+                    line
+                }
+            })
+        })
+        .collect();
     let mut markdown = report::interval_markdown(&scenario.name, &scenario.description, &runs);
     if !incomplete.is_empty() {
         // Right under the title.

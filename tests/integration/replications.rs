@@ -420,3 +420,29 @@ fn diff_compares_the_means_over_replications() {
     );
     assert!(out.contains(": 0 differ"), "{out}");
 }
+
+#[test]
+fn a_stopped_replication_is_named_with_its_seed() {
+    let dir = setup(SCENARIO);
+    let args = [
+        "run",
+        "s.yaml",
+        "--out",
+        "o",
+        "--replications",
+        "2",
+        "--max-events",
+        "300",
+    ];
+    let (code, _, err) = rtsim(dir.path(), &args);
+    assert_eq!(code, 3, "stopped by a budget: {err}");
+    let seed = rtsim::replication::seed(11, 1);
+    assert!(
+        err.contains(&format!(
+            "replication 1 (seed {seed}): INCOMPLETE: variant `sse`"
+        )),
+        "{err}"
+    );
+    let summary = json(&dir.path().join("o"), "summary.json");
+    assert_eq!(summary["complete"], false);
+}
