@@ -188,6 +188,7 @@ struct SweepProgress {
 }
 
 impl SweepProgress {
+    /// `variants`: the runs of each point (its variants times its replications).
     fn new(points: &[usize], costs: &Costs, variants: usize) -> Arc<SweepProgress> {
         let total = points.iter().map(|p| u128::from(costs.point(*p))).sum();
         Arc::new(SweepProgress {

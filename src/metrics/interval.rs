@@ -59,6 +59,12 @@ impl Interval {
     pub fn contains(&self, value: f64) -> bool {
         self.low() <= value && value <= self.high()
     }
+
+    /// Whether the two intervals share a value (ends included): two figures whose intervals
+    /// overlap are not told apart by the replications.
+    pub fn overlaps(&self, other: &Interval) -> bool {
+        self.low() <= other.high() && other.low() <= self.high()
+    }
 }
 
 /// `t(0.975, df)` for the degrees of freedom in the first column: computed to ten
@@ -198,6 +204,15 @@ mod tests {
         assert_eq!(Interval::of(&[]), None);
         let same = Interval::of(&[2.0, 2.0, 2.0]).unwrap();
         assert_eq!((same.mean, same.half_width), (2.0, 0.0));
+        // 3 ± 2.48 reaches down to 0.52: it overlaps a single 0.6, not a single 0.5.
+        let wide = Interval::of(&[2.0, 3.0, 4.0]).unwrap();
+        assert!(wide.overlaps(&Interval::of(&[0.6]).unwrap()));
+        assert!(!wide.overlaps(&Interval::of(&[0.5]).unwrap()));
+        assert!(
+            Interval::of(&[0.5])
+                .unwrap()
+                .overlaps(&Interval::of(&[0.5]).unwrap())
+        );
     }
 
     /// Intervals of samples from a distribution with a known mean contain it about 95 % of
