@@ -160,6 +160,18 @@ fn replications_are_the_same_bytes_at_any_thread_count() {
             "{file}"
         );
     }
+    // `rtsim report` and `rtsim plot` write the same page and charts again from the folder.
+    let page = read(&d.join("j1"), "report.html");
+    assert!(
+        page.contains("mean over 4 replications"),
+        "the page says what its cells are"
+    );
+    assert!(page.contains(" ± "), "the page's table shows intervals");
+    let frontier = read(&d.join("j1"), "frontier.svg");
+    assert_eq!(rtsim(d, &["report", "j1"]).0, 0);
+    assert_eq!(rtsim(d, &["plot", "j1"]).0, 0);
+    assert_eq!(read(&d.join("j1"), "report.html"), page);
+    assert_eq!(read(&d.join("j1"), "frontier.svg"), frontier);
 }
 
 #[test]
