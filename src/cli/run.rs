@@ -216,12 +216,17 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     })?;
     let text = match args.format {
         Format::Table => format!(
-            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}{}\nwrote {}/{{report.html,summary.json,summary.md,runs.csv,series.json,series.csv,*.svg}} (summary.md also lists each transport's documented properties, with sources)\n",
+            "scenario `{}`: {} clients, {} s simulated ({} s warmup), seed {}\n\n{}{}{}\nwrote {}/{{report.html,summary.json,summary.md,runs.csv,series.json,series.csv,*.svg}} (summary.md also lists each transport's documented properties, with sources)\n",
             scenario.name,
             scenario.client_count(),
             scenario.duration as f64 / 1e9,
             scenario.warmup as f64 / 1e9,
             scenario.seed,
+            if runs.len() > 1 {
+                format!("{}\n\n", report::interval_note(runs.len()))
+            } else {
+                String::new()
+            },
             report::interval_table(&runs),
             incomplete
                 .iter()

@@ -17,7 +17,8 @@ pub use json::{
     summary_json,
 };
 pub use table::{
-    comparison_rows, interval_markdown, interval_rows, interval_table, markdown, text_table,
+    comparison_rows, interval_markdown, interval_note, interval_rows, interval_table, markdown,
+    text_table,
 };
 
 /// Bytes in human units (SI), three significant figures where possible.

@@ -538,7 +538,21 @@ pub fn markdown(title: &str, description: &str, results: &[RunResult]) -> String
 /// variants and their properties.
 pub fn interval_markdown(title: &str, description: &str, runs: &[&[RunResult]]) -> String {
     let first = runs.first().copied().unwrap_or_default();
-    markdown_of_rows(title, description, first, interval_rows(runs))
+    let mut text = markdown_of_rows(title, description, first, interval_rows(runs));
+    if runs.len() > 1 {
+        // Above the table: what its cells are.
+        let at = text.find("| measure |").unwrap_or(text.len());
+        text.insert_str(at, &format!("{}\n\n", interval_note(runs.len())));
+    }
+    text
+}
+
+/// What the cells of a table over `replications` replications are.
+pub fn interval_note(replications: usize) -> String {
+    format!(
+        "Each figure is the mean over {replications} replications (independent seeds) ± the \
+         half-width of its 95% confidence interval (Student's t)."
+    )
 }
 
 fn markdown_of_rows(
