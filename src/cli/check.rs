@@ -48,8 +48,12 @@ pub fn check(args: CheckArgs) -> Result<(), CliError> {
         .iter()
         .map(|t| t.label.as_str())
         .collect();
+    let replications = match scenario.replications {
+        1 => String::new(),
+        r => format!(", {r} replications each"),
+    };
     super::print_stdout(&format!(
-        "ok: scenario `{}`: {} clients in {} group(s), {} s simulated, variants: {}\n",
+        "ok: scenario `{}`: {} clients in {} group(s), {} s simulated, variants: {}{replications}\n",
         scenario.name,
         scenario.client_count(),
         scenario.groups.len(),

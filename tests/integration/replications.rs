@@ -178,6 +178,12 @@ fn replications_are_the_same_bytes_at_any_thread_count() {
 fn the_scenario_field_sets_replications_and_the_flag_replaces_it() {
     let dir = setup(&SCENARIO.replace("seed: 11\n", "seed: 11\nreplications: 4\n"));
     let d = dir.path();
+    let (code, out, _) = rtsim(d, &["check", "s.yaml"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("variants: poll, sse, 4 replications each"),
+        "{out}"
+    );
     assert_eq!(rtsim(d, &["run", "s.yaml", "--out", "field"]).0, 0);
     assert_eq!(
         json(&d.join("field"), "summary.json")["replications"]["count"],
