@@ -523,4 +523,35 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), header.len(), "{header:?}");
     }
+
+    #[test]
+    fn summary_rows_average_numbers_copy_words_and_leave_the_seed_out() {
+        let column = |name: &str| COLUMNS.iter().position(|(n, _)| *n == name).unwrap();
+        let row = |seed: &str, p99: &str, label: &str| {
+            let mut cells = vec![String::new(); COLUMNS.len()];
+            cells[column("seed")] = seed.into();
+            cells[column("latency_p99_ms")] = p99.into();
+            cells[column("label")] = label.into();
+            cells
+        };
+        // Three replications; the third delivered nothing (no p99).
+        let cells = [
+            row("7", "10", "sse"),
+            row("99", "14", "sse"),
+            row("5", "", "sse"),
+        ];
+        let (mean, half_width) = summary_cells(&cells);
+        assert_eq!(mean[column("latency_p99_ms")], "12");
+        // Two values 10 and 14: s = 2.828, t(0.975, 1) = 12.706, half-width 25.41.
+        let h: f64 = half_width[column("latency_p99_ms")].parse().unwrap();
+        assert!(
+            (h - 12.70620474 * 8f64.sqrt() / 2f64.sqrt()).abs() < 1e-9,
+            "{h}"
+        );
+        assert_eq!(mean[column("label")], "sse");
+        assert_eq!(mean[column("seed")], "");
+        assert_eq!(half_width[column("seed")], "");
+        // A column no replication has a value of stays empty.
+        assert_eq!(mean[column("latency_p50_ms")], "");
+    }
 }
