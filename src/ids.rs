@@ -4,7 +4,8 @@
 //! Each id is a `u32` index in a type of its own, so that a replica cannot be passed where
 //! a proxy, a fault or an event number is meant: [`ClientId`] (a client), [`ReplicaId`] (a
 //! server replica), [`ProxyId`] (an HTTP proxy), [`TopicId`] (a workload topic),
-//! [`EventNo`] (a workload event's number, in creation order), [`FaultId`] (a scheduled
+//! [`EventNo`] (a workload event's number, in creation order), [`MessageNo`] (a client's
+//! message in a two-way workload, in writing order), [`FaultId`] (a scheduled
 //! fault, in the scenario's order), [`GroupId`] (a client group, in the scenario's
 //! order) and [`BrowserId`] (a browser, whose tabs are clients). They are `#[repr(transparent)]` and `Copy`, and their accessors `#[inline]`, so
 //! they compile to the bare number. Per-id vectors are indexed by the id directly (`v[r]`).
@@ -27,8 +28,8 @@
 //! Still bare numbers, on purpose: the scenario's data (its fault kinds, trace audiences,
 //! group and link order: plain indices, which the run wraps), and a client's order keys
 //! (`metrics::order`: its place in its own sequence of events, not a position in the log).
-//! Not yet typed (issue 15 goes on): the two-way model's message numbers, the webhook
-//! model's pair and receiver ids, and a client's fault awaiting recovery.
+//! Not yet typed (issue 15 goes on): the webhook model's pair and receiver ids, and a
+//! client's fault awaiting recovery.
 //!
 //! Owns: the id types and their conversions. Does not own: what the ids index (the
 //! fleet, the middleboxes, the groups' links, the workload, the scenario's faults).
@@ -158,6 +159,13 @@ id_type!(
     /// 0, and a client's cursor is the number of the next event it has not passed.
     EventNo,
     "event"
+);
+
+id_type!(
+    /// A client's message in a two-way workload: its index in the workload's messages
+    /// (`EventLog::messages`), which are in the order they are written.
+    MessageNo,
+    "message"
 );
 
 id_type!(
@@ -381,6 +389,12 @@ mod tests {
         assert_eq!(v[GroupId::new(2)], 'z');
         v[BrowserId::at(1)] = 'x';
         assert_eq!(v[BrowserId::new(1)], 'x');
+        assert_eq!(v[MessageNo::new(1)], 'x');
+        assert!(MessageNo::new(1) < MessageNo::at(2));
+        assert_eq!(
+            format!("{:?}", (MessageNo::new(12), Some(MessageNo::new(3)))),
+            "(12, Some(3))"
+        );
         assert_eq!(format!("{:?}", BrowserId::new(5)), "5");
         assert_eq!(
             GroupId::all(3)

@@ -7,7 +7,7 @@ use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK
 use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
-use crate::ids::{BrowserId, EventNo, GroupId, ReplicaId};
+use crate::ids::{BrowserId, EventNo, GroupId, MessageNo, ReplicaId};
 use crate::infra::fanout::Fanout;
 use crate::infra::faults::{Exposure, FaultPlan};
 use crate::infra::fleet::{Endpoint, Fleet, Work};
@@ -333,7 +333,9 @@ impl<'s> World<'s> {
         for (k, message) in self.source.messages.iter().enumerate() {
             s.at(
                 SimTime::from_nanos(message.at),
-                Event::ClientMessage { message: k as u32 },
+                Event::ClientMessage {
+                    message: MessageNo::at(k),
+                },
             );
         }
         self.schedule_scaling(s);

@@ -2,7 +2,7 @@
 //! and what it may know of the connection when it sizes one. The transports size them
 //! ([`crate::transport::Machine::size`]); the simulation carries them. Owns no behaviour.
 
-use crate::ids::{ClientId, EventNo};
+use crate::ids::{ClientId, EventNo, MessageNo};
 
 /// What a message is; its size follows from the protocol's framing rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub enum MsgKind {
     /// Client message `message` of `payload` bytes, on the client's stream (a WebSocket
     /// frame, a gRPC message) or as a REST `POST` on its REST connection.
     Upload {
-        message: u32,
+        message: MessageNo,
         payload: u32,
     },
     /// The REST endpoint's answer to an upload (`204 No Content`).
