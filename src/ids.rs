@@ -28,17 +28,21 @@
 //! Still bare numbers, on purpose: the scenario's data (its fault kinds, trace audiences,
 //! group and link order: plain indices, which the run wraps), and a client's order keys
 //! (`metrics::order`: its place in its own sequence of events, not a position in the log).
-//! Not yet typed (issue 15 goes on): the webhook model's pair and receiver ids, and a
-//! client's fault awaiting recovery.
+//! Not yet typed (issue 15 goes on): a client's fault awaiting recovery.
+//!
+//! The webhook model's own ids (`PairId`, `ReceiverId`) are its own business, declared in
+//! `webhook::event` with this module's `id_type!` macro (`pub(crate)`), so they behave
+//! like these.
 //!
 //! Owns: the id types and their conversions. Does not own: what the ids index (the
 //! fleet, the middleboxes, the groups' links, the workload, the scenario's faults).
 
 use std::fmt;
-use std::ops::{Add, Index, IndexMut, Sub};
+use std::ops::{Add, Sub};
 
 /// Declares an id type: a `u32` index with `new`/`at`/`get`/`index`, printing as its bare
-/// number, indexing `Vec<T>` directly.
+/// number, indexing `Vec<T>` and slices directly. Paths are spelled in full, so that a
+/// model's own ids elsewhere in the crate (the webhook model's) use it as they are.
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
@@ -77,15 +81,15 @@ macro_rules! id_type {
         }
 
         /// Printed as its bare number.
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.0, f)
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.0, f)
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
             }
         }
 
@@ -96,7 +100,7 @@ macro_rules! id_type {
             }
         }
 
-        impl<T> Index<$name> for Vec<T> {
+        impl<T> ::std::ops::Index<$name> for Vec<T> {
             type Output = T;
             #[inline]
             fn index(&self, id: $name) -> &T {
@@ -104,14 +108,14 @@ macro_rules! id_type {
             }
         }
 
-        impl<T> IndexMut<$name> for Vec<T> {
+        impl<T> ::std::ops::IndexMut<$name> for Vec<T> {
             #[inline]
             fn index_mut(&mut self, id: $name) -> &mut T {
                 &mut self[id.index()]
             }
         }
 
-        impl<T> Index<$name> for [T] {
+        impl<T> ::std::ops::Index<$name> for [T] {
             type Output = T;
             #[inline]
             fn index(&self, id: $name) -> &T {
@@ -119,7 +123,7 @@ macro_rules! id_type {
             }
         }
 
-        impl<T> IndexMut<$name> for [T] {
+        impl<T> ::std::ops::IndexMut<$name> for [T] {
             #[inline]
             fn index_mut(&mut self, id: $name) -> &mut T {
                 &mut self[id.index()]
@@ -127,6 +131,7 @@ macro_rules! id_type {
         }
     };
 }
+pub(crate) use id_type;
 
 id_type!(
     /// A client of a run (its tabs and REST clients are clients too): its index among the
