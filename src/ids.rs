@@ -25,10 +25,15 @@
 //! [`EventNo::since`] (two positions give a count) and the walks [`EventNo::and_next`] and
 //! [`EventNo::up_to`]. A count of events stays a `u32`.
 //!
+//! [`MaybeFault`] is a fault or none packed in a `FaultId`'s four bytes (a client's fault
+//! awaiting recovery), where an `Option<FaultId>` would take eight.
+//!
 //! Still bare numbers, on purpose: the scenario's data (its fault kinds, trace audiences,
-//! group and link order: plain indices, which the run wraps), and a client's order keys
-//! (`metrics::order`: its place in its own sequence of events, not a position in the log).
-//! Not yet typed (issue 15 goes on): a client's fault awaiting recovery.
+//! group and link order, scale and deploy steps: plain indices, which the run wraps); a
+//! client's order keys (`metrics::order`: its place in its own sequence of events, not a
+//! position in the log); and counts and epochs that are only counted up and compared, never
+//! passed where an id is meant (a client's job epoch, a webhook receiver's epoch, attempt
+//! numbers, the webhook arena's slot inside its typed `ConnRef`).
 //!
 //! The webhook model's own ids (`PairId`, `ReceiverId`) are its own business, declared in
 //! `webhook::event` with this module's `id_type!` macro (`pub(crate)`), so they behave
@@ -38,6 +43,7 @@
 //! fleet, the middleboxes, the groups' links, the workload, the scenario's faults).
 
 use std::fmt;
+use std::num::NonZeroU32;
 use std::ops::{Add, Sub};
 
 /// Declares an id type: a `u32` index with `new`/`at`/`get`/`index`, printing as its bare
@@ -295,6 +301,54 @@ impl Sub<u32> for EventNo {
     }
 }
 
+/// A fault or none, in the four bytes of a [`FaultId`] (an `Option<FaultId>` takes eight):
+/// what a per-client record keeps of the fault it has not yet recovered from. It holds the
+/// fault's number plus one, so that none is the zero its `Default` gives.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[repr(transparent)]
+pub struct MaybeFault(Option<NonZeroU32>);
+
+impl MaybeFault {
+    /// No fault.
+    pub const NONE: MaybeFault = MaybeFault(None);
+
+    /// Fault `k`.
+    #[inline]
+    pub const fn some(k: FaultId) -> Self {
+        // A run has far fewer than 2^32 - 1 faults: the sum never saturates.
+        MaybeFault(Some(NonZeroU32::MIN.saturating_add(k.0)))
+    }
+
+    /// The fault, if any.
+    #[inline]
+    pub const fn get(self) -> Option<FaultId> {
+        match self.0 {
+            Some(n) => Some(FaultId(n.get() - 1)),
+            None => None,
+        }
+    }
+
+    /// The fault, if any, leaving none.
+    #[inline]
+    pub fn take(&mut self) -> Option<FaultId> {
+        std::mem::take(self).get()
+    }
+}
+
+impl From<Option<FaultId>> for MaybeFault {
+    #[inline]
+    fn from(k: Option<FaultId>) -> Self {
+        k.map_or(MaybeFault::NONE, MaybeFault::some)
+    }
+}
+
+/// Printed as the `Option<FaultId>` it stands for: `None`, `Some(3)`.
+impl fmt::Debug for MaybeFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.get(), f)
+    }
+}
+
 /// A generation: the number of connections a client has opened, of holds its long-poll
 /// requests have had, or of times a webhook connection slot was reused, so far. A timer,
 /// a job or a message meant for one generation carries it and is void when it meets a
@@ -463,6 +517,35 @@ mod tests {
     #[should_panic(expected = "fewer than 2^32 of replicas")]
     fn an_index_past_32_bits_is_refused() {
         ReplicaId::at(1 << 32);
+    }
+
+    #[test]
+    fn a_maybe_fault_is_an_option_of_a_fault_in_four_bytes() {
+        assert_eq!(MaybeFault::default(), MaybeFault::NONE);
+        assert_eq!(MaybeFault::NONE.get(), None);
+        for k in [0, 1, 41] {
+            let mut maybe = MaybeFault::some(FaultId::new(k));
+            assert_eq!(maybe.get(), Some(FaultId::new(k)));
+            assert_eq!(MaybeFault::from(Some(FaultId::new(k))), maybe);
+            assert_eq!(maybe.take(), Some(FaultId::new(k)));
+            assert_eq!(maybe, MaybeFault::NONE, "taken");
+            assert_eq!(maybe.take(), None);
+        }
+        assert_eq!(MaybeFault::from(None), MaybeFault::NONE);
+        assert_ne!(
+            MaybeFault::some(FaultId::new(0)),
+            MaybeFault::NONE,
+            "fault 0 is a fault"
+        );
+        assert_eq!(
+            format!(
+                "{:?} {:?}",
+                MaybeFault::some(FaultId::new(3)),
+                MaybeFault::NONE
+            ),
+            "Some(3) None"
+        );
+        assert_eq!(size_of::<MaybeFault>(), size_of::<FaultId>());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK
 use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
-use crate::ids::{BrowserId, EventNo, GroupId, MessageNo, ReplicaId};
+use crate::ids::{BrowserId, EventNo, GroupId, MaybeFault, MessageNo, ReplicaId};
 use crate::infra::fanout::Fanout;
 use crate::infra::faults::{Exposure, FaultPlan};
 use crate::infra::fleet::{Endpoint, Fleet, Work};
@@ -68,8 +68,8 @@ pub struct Client {
     job_epoch: u32,
     /// Its connection died with its replica and closes once the wire is quiet.
     crashed: bool,
-    /// 1 + the fault it has not yet recovered from; 0 for none.
-    awaiting_recovery: u32,
+    /// The fault it has not yet recovered from, if any.
+    awaiting_recovery: MaybeFault,
     /// Which events reached it, for late and repeated arrivals.
     order: crate::metrics::order::DeliveryOrder,
 }
