@@ -141,10 +141,9 @@ impl<'a> Webhook<'a> {
 
     /// (receiver, event number) of a pair.
     fn split(&self, pair: PairId) -> (ReceiverId, EventNo) {
-        let pair = pair.get();
         (
-            ReceiverId::new(pair / self.events),
-            EventNo::new(pair % self.events),
+            ReceiverId::new(pair.get() / self.events),
+            self.event_of(pair),
         )
     }
 
