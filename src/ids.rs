@@ -5,10 +5,10 @@
 //! a proxy, a fault or an event number is meant: [`ClientId`] (a client), [`ReplicaId`] (a
 //! server replica), [`ProxyId`] (an HTTP proxy), [`TopicId`] (a workload topic),
 //! [`EventNo`] (a workload event's number, in creation order), [`MessageNo`] (a client's
-//! message in a two-way workload, in writing order), [`FaultId`] (a scheduled
-//! fault, in the scenario's order), [`GroupId`] (a client group, in the scenario's
-//! order) and [`BrowserId`] (a browser, whose tabs are clients). They are `#[repr(transparent)]` and `Copy`, and their accessors `#[inline]`, so
-//! they compile to the bare number. Per-id vectors are indexed by the id directly (`v[r]`).
+//! message in a two-way workload, in writing order), [`FaultId`] (a scheduled fault, in
+//! the scenario's order), [`GroupId`] (a client group, in the scenario's order) and
+//! [`BrowserId`] (a browser, whose tabs are clients). They are `#[repr(transparent)]` and
+//! `Copy`, and their accessors `#[inline]`, so they compile to the bare number. Per-id vectors are indexed by the id directly (`v[r]`).
 //! Each prints (`Debug` and `Display`) as its bare number, so an event trace reads
 //! `Restart(2)`, as it did when the ids were bare numbers.
 //!
