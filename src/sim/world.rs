@@ -399,34 +399,18 @@ impl<'s> World<'s> {
         }
     }
 
+    /// Counts the bytes of pure ACKs `c`'s connection sends in `direction`.
     #[inline]
     fn count_pure_acks(&mut self, c: ClientId, acks: PureAcks, now: SimTime, direction: Direction) {
         if acks == PureAcks::default() {
             return;
         }
-        let header = self.scenario.tcp.header;
-        if let Some(time) = acks.expired {
-            self.count(
-                c,
-                time,
-                direction,
-                LayerBytes {
-                    tcpip: header,
-                    ..LayerBytes::default()
-                },
-            );
+        let bytes = acks.bytes(self.scenario.tcp.header);
+        if let Some((at, expired)) = bytes.expired {
+            self.count(c, at, direction, expired);
         }
-        if acks.immediate > 0 {
-            let tcpip = header * acks.immediate;
-            self.count(
-                c,
-                now,
-                direction,
-                LayerBytes {
-                    tcpip,
-                    ..LayerBytes::default()
-                },
-            );
+        if let Some(immediate) = bytes.immediate {
+            self.count(c, now, direction, immediate);
         }
     }
 
