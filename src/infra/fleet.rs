@@ -88,6 +88,19 @@ pub enum Endpoint {
     Rest,
 }
 
+impl Endpoint {
+    /// The endpoint a client's jobs are for: a REST client's (`rest_client`) go to the
+    /// REST endpoint beside the transport's.
+    #[inline(always)]
+    pub fn of(rest_client: bool) -> Self {
+        if rest_client {
+            Endpoint::Rest
+        } else {
+            Endpoint::Transport
+        }
+    }
+}
+
 impl Fleet {
     /// `replicas` replicas (the most ever in service) of `server`, measured over
     /// `[warmup, duration)`, behind a balancer of `spec` in service with
@@ -526,6 +539,9 @@ mod tests {
         assert_eq!(at(Work::Ping), (5, 5));
         assert_eq!(at(Work::TlsHandshake), (900, 900));
         assert_eq!(at(Work::BrokerMessage), (25, 25));
+        // A REST client's jobs are the REST endpoint's.
+        assert_eq!(Endpoint::of(true), Endpoint::Rest);
+        assert_eq!(Endpoint::of(false), Endpoint::Transport);
     }
 
     #[test]

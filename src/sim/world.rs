@@ -10,7 +10,7 @@ use crate::engine::{Model, Scheduler};
 use crate::ids::{BrowserId, EventNo, GroupId, ReplicaId};
 use crate::infra::fanout::Fanout;
 use crate::infra::faults::{Exposure, FaultPlan};
-use crate::infra::fleet::{Endpoint, Fleet, Work};
+use crate::infra::fleet::{Endpoint, Fleet};
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::Server;
 use crate::metrics::faults::FaultRecovery;
@@ -672,20 +672,9 @@ impl<'s> World<'s> {
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        let work = match job {
-            Job::Request(_) => Work::Request { accept },
-            Job::Push(_) | Job::Answer(_) | Job::Message(_) => Work::Push,
-            Job::Keepalive | Job::Http2Ping => Work::Ping,
-            Job::TlsHandshake => Work::TlsHandshake,
-        };
-        // A REST client's requests go to the REST endpoint beside the transport's.
-        let endpoint = if self.is_rest(c) {
-            Endpoint::Rest
-        } else {
-            Endpoint::Transport
-        };
+        let endpoint = Endpoint::of(self.is_rest(c));
         let r = self.replica_of(c);
-        let (cost, done) = self.fleet.run(r, work, endpoint, now);
+        let (cost, done) = self.fleet.run(r, job.work(accept), endpoint, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
