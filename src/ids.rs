@@ -17,16 +17,24 @@
 //! up with a wrapping [`Generation::next`], has [`Generation::NONE`] for "none yet", and
 //! prints as its bare number too.
 //!
+//! [`EventNo`] is also the workload log's position: a client's cursor is the number of the
+//! next event it has not passed, and a range of events is a first number and a count. So
+//! it has the few operations positions need, each the `u32` operation it replaces: `n + k`
+//! and `n - k` (a position moved by a count), [`EventNo::next`], [`EventNo::prev`],
+//! [`EventNo::since`] (two positions give a count) and the walks [`EventNo::and_next`] and
+//! [`EventNo::up_to`]. A count of events stays a `u32`.
+//!
 //! Still bare numbers, on purpose: the scenario's data (its fault kinds, trace audiences,
-//! group and link order: plain indices, which the run wraps), and the workload log's
-//! positions (the world's per-client cursors, `EventLog`'s ranges, `MsgKind::Event`),
-//! which are `u32` arithmetic end to end (see `docs/architecture.md`).
+//! group and link order: plain indices, which the run wraps), and a client's order keys
+//! (`metrics::order`: its place in its own sequence of events, not a position in the log).
+//! Not yet typed (issue 15 goes on): the two-way model's message numbers, the webhook
+//! model's pair and receiver ids, and a client's fault awaiting recovery.
 //!
 //! Owns: the id types and their conversions. Does not own: what the ids index (the
 //! fleet, the middleboxes, the groups' links, the workload, the scenario's faults).
 
 use std::fmt;
-use std::ops::{Index, IndexMut};
+use std::ops::{Add, Index, IndexMut, Sub};
 
 /// Declares an id type: a `u32` index with `new`/`at`/`get`/`index`, printing as its bare
 /// number, indexing `Vec<T>` directly.
@@ -205,10 +213,72 @@ impl GroupId {
 }
 
 impl EventNo {
+    /// The first event of a run (also the cursor of a client that has passed none).
+    pub const FIRST: EventNo = EventNo(0);
+
     /// The event after this one.
     #[inline]
-    pub fn next(self) -> Self {
+    #[must_use]
+    pub const fn next(self) -> Self {
         EventNo(self.0 + 1)
+    }
+
+    /// The event before this one.
+    ///
+    /// # Panics
+    /// On [`EventNo::FIRST`] (in debug builds, as the `u32` subtraction did).
+    #[inline]
+    #[must_use]
+    pub const fn prev(self) -> Self {
+        EventNo(self.0 - 1)
+    }
+
+    /// How many events lie from `earlier` up to this one: `self - earlier` (a count, not a
+    /// position).
+    ///
+    /// # Panics
+    /// When `earlier` comes after this one (in debug builds, as the `u32` subtraction did).
+    #[inline]
+    #[must_use]
+    pub const fn since(self, earlier: EventNo) -> u32 {
+        self.0 - earlier.0
+    }
+
+    /// [`EventNo::since`], or 0 when `earlier` comes after this one.
+    #[inline]
+    #[must_use]
+    pub const fn saturating_since(self, earlier: EventNo) -> u32 {
+        self.0.saturating_sub(earlier.0)
+    }
+
+    /// The events from this one up to (not including) `end`, in order.
+    #[inline]
+    pub fn up_to(self, end: EventNo) -> impl DoubleEndedIterator<Item = EventNo> + Clone {
+        (self.0..end.0).map(EventNo)
+    }
+
+    /// The `count` events from this one on, in order.
+    #[inline]
+    pub fn and_next(self, count: u32) -> impl DoubleEndedIterator<Item = EventNo> + Clone {
+        (self.0..self.0 + count).map(EventNo)
+    }
+}
+
+/// The event `k` places after this one.
+impl Add<u32> for EventNo {
+    type Output = EventNo;
+    #[inline]
+    fn add(self, k: u32) -> EventNo {
+        EventNo(self.0 + k)
+    }
+}
+
+/// The event `k` places before this one.
+impl Sub<u32> for EventNo {
+    type Output = EventNo;
+    #[inline]
+    fn sub(self, k: u32) -> EventNo {
+        EventNo(self.0 - k)
     }
 }
 
@@ -347,6 +417,27 @@ mod tests {
             [2, 1, 0]
         );
         assert_eq!(size_of::<ReplicaId>(), size_of::<u32>());
+    }
+
+    #[test]
+    fn event_positions_move_by_counts_and_give_counts() {
+        let n = EventNo::new;
+        assert_eq!(EventNo::FIRST, n(0));
+        assert_eq!(n(4) + 3, n(7));
+        assert_eq!(n(7) - 3, n(4));
+        assert_eq!((n(4).next(), n(4).prev()), (n(5), n(3)));
+        assert_eq!(n(9).since(n(4)), 5);
+        assert_eq!(n(4).since(n(4)), 0);
+        assert_eq!(
+            (n(9).saturating_since(n(4)), n(4).saturating_since(n(9))),
+            (5, 0)
+        );
+        assert_eq!(n(3).and_next(3).collect::<Vec<_>>(), [n(3), n(4), n(5)]);
+        assert_eq!(n(3).and_next(0).count(), 0);
+        assert_eq!(n(2).up_to(n(4)).rev().collect::<Vec<_>>(), [n(3), n(2)]);
+        assert_eq!(n(4).up_to(n(2)).count(), 0, "an empty walk backwards");
+        assert!(n(3) < n(4) && n(4).max(n(2)) == n(4));
+        assert_eq!(format!("{:?} {}", n(4) + 1, n(4).prev()), "5 3");
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! whether a lost REST request is sent again (the outbox's decision,
 //! [`crate::transport::outbox`]).
 
-use crate::ids::ClientId;
+use crate::ids::{ClientId, EventNo};
 use crate::metrics::{LatencyRecorder, MessageResult, fixed};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::time::SimTime;
@@ -116,8 +116,8 @@ impl MessageMetrics {
     /// The message event `n` publishes (`None` for a workload event, or when the run does
     /// not number its events).
     #[inline]
-    pub fn message_of(&self, n: u32) -> Option<u32> {
-        match self.event_message.get(n as usize) {
+    pub fn message_of(&self, n: EventNo) -> Option<u32> {
+        match self.event_message.get(n.index()) {
             Some(&k) if k != NO_MESSAGE => Some(k),
             _ => None,
         }
@@ -237,13 +237,15 @@ mod tests {
     #[test]
     fn numbering_notes_which_event_carries_which_message() {
         let mut m = MessageMetrics::new(1);
-        assert_eq!(m.message_of(0), None);
+        assert_eq!(m.message_of(EventNo::FIRST), None);
         m.numbered_workload_event();
         m.numbered_message(7);
         m.numbered_workload_event();
         m.numbered_message(2);
         assert_eq!(
-            (0..5).map(|n| m.message_of(n)).collect::<Vec<_>>(),
+            (0..5)
+                .map(|n| m.message_of(EventNo::new(n)))
+                .collect::<Vec<_>>(),
             [None, Some(7), None, Some(2), None]
         );
     }

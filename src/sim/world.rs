@@ -53,13 +53,13 @@ pub struct Client {
     connection: Connection,
     /// The server counts events for this client from `first_event` on.
     registered: bool,
-    first_event: u32,
+    first_event: EventNo,
     /// Next event the server has not yet handed to a job or a message for this client.
-    cursor: u32,
+    cursor: EventNo,
     /// One past the last of its events that the server has put on the wire or counted
     /// lost. Its events from here to the cursor are all still in push jobs or in its send
     /// buffer: the ones an ended stream can hand back (see [`World::rewind_cursor`]).
-    settled_to: u32,
+    settled_to: EventNo,
     pub(super) events_in_jobs: u64,
     events_on_wire: u64,
     delivered: u64,
@@ -102,11 +102,11 @@ impl Client {
     /// The server moves its cursor past event `n` as its replica reaches it; false when
     /// the cursor was past it already (it was handed out, or the client subscribed later).
     #[inline]
-    fn passes(&mut self, n: u32) -> bool {
+    fn passes(&mut self, n: EventNo) -> bool {
         if self.cursor > n {
             return false;
         }
-        self.cursor = n + 1;
+        self.cursor = n.next();
         true
     }
 
@@ -114,11 +114,11 @@ impl Client {
     /// its cursor past `n` all the same; whether it loses `n` (it had not passed it, and
     /// `for_it`), then counted lost and settled.
     #[inline]
-    fn misses(&mut self, n: u32, for_it: bool) -> bool {
+    fn misses(&mut self, n: EventNo, for_it: bool) -> bool {
         let lost = self.passes(n) && for_it;
         if lost {
             self.lost += 1;
-            self.settled_to = self.settled_to.max(n + 1);
+            self.settled_to = self.settled_to.max(n.next());
         }
         lost
     }
@@ -179,8 +179,8 @@ pub struct World<'s> {
     /// Per replica: the streams and long-poll requests it holds, and how far the events
     /// have reached it.
     fanout: Fanout,
-    /// Workload events created so far.
-    events_so_far: u32,
+    /// Workload events created so far: the number the next one gets.
+    events_so_far: EventNo,
     /// Registered clients in registration order.
     subscribers: Vec<ClientId>,
     /// What the run counts.
@@ -294,7 +294,7 @@ impl<'s> World<'s> {
                 rng::stream(scenario.seed, "server-cpu"),
             ),
             fanout: Fanout::new(scenario.max_replicas() as usize),
-            events_so_far: 0,
+            events_so_far: EventNo::FIRST,
             subscribers: Vec::new(),
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             lifetimes: Lifetimes::new(
@@ -585,7 +585,7 @@ impl<'s> World<'s> {
     ) {
         if direction == Direction::Down {
             match msg.kind {
-                MsgKind::Event(n) => self.settle(c, n + 1),
+                MsgKind::Event(n) => self.settle(c, n.next()),
                 MsgKind::Response { first, count } => self.settle(c, first + count),
                 _ => {}
             }
@@ -718,12 +718,12 @@ impl<'s> World<'s> {
         let (mut cursor, floor) = (client.cursor, client.settled_to);
         let mut left = k;
         if self.log.audiences.is_none() {
-            let back = left.min(cursor.saturating_sub(floor));
-            cursor -= back;
+            let back = left.min(cursor.saturating_since(floor));
+            cursor = cursor - back;
             left -= back;
         } else {
             while left > 0 && cursor > floor {
-                cursor -= 1;
+                cursor = cursor.prev();
                 if self.log.is_for(cursor, c) {
                     left -= 1;
                 }
@@ -736,7 +736,7 @@ impl<'s> World<'s> {
     }
 
     /// `c`'s events before `end` are on the wire or lost: none of them can be handed back.
-    pub(super) fn settle(&mut self, c: ClientId, end: u32) {
+    pub(super) fn settle(&mut self, c: ClientId, end: EventNo) {
         let client = &mut self.clients[c];
         client.settled_to = client.settled_to.max(end);
     }
@@ -745,10 +745,10 @@ impl<'s> World<'s> {
     /// or with audiences how many of `c`'s events come before it (so that the events of
     /// others leave no gaps).
     #[inline]
-    fn order_key(&self, c: ClientId, n: u32) -> u32 {
+    fn order_key(&self, c: ClientId, n: EventNo) -> u32 {
         match self.log.audiences {
-            None => n,
-            Some(_) => self.log.count_for(c, 0, n),
+            None => n.get(),
+            Some(_) => self.log.count_for(c, EventNo::FIRST, n),
         }
     }
 
@@ -761,7 +761,7 @@ impl<'s> World<'s> {
     /// Sends an HTTP response carrying every pending event.
     pub(super) fn respond(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let first = self.clients[c].cursor;
-        let count = self.events_so_far - first;
+        let count = self.events_so_far.since(first);
         let empty = self.pending_events(c) == 0;
         self.clients[c].cursor = self.events_so_far;
         if self.in_window(now) {
@@ -800,18 +800,18 @@ impl<'s> World<'s> {
         s: &mut Scheduler<Event>,
     ) {
         let (from, to) = (self.clients[c].cursor, self.events_so_far);
-        let pending: Vec<u32> = self.log.matching(c, from, to - from).collect();
+        let pending: Vec<EventNo> = self.log.matching(c, from, to.since(from)).collect();
         let kept = limit.map_or(pending.len(), |l| pending.len().min(l as usize));
         let gone = (pending.len() - kept) as u64;
         self.clients[c].lost += gone;
         self.recorder.lost().replay_buffer += gone;
         if gone > 0 {
-            self.settle(c, pending[gone as usize - 1] + 1);
+            self.settle(c, pending[gone as usize - 1].next());
         }
         for n in &pending[pending.len() - kept..] {
             let client = &mut self.clients[c];
             client.events_in_jobs += 1;
-            self.run_job(c, Job::Push(EventNo::new(*n)), now, s);
+            self.run_job(c, Job::Push(*n), now, s);
         }
         self.clients[c].cursor = to;
     }
@@ -836,23 +836,20 @@ impl<'s> World<'s> {
     /// `c` receives its events among `[first, first + count)` at `now`. While it waits
     /// for the missed events of its outage over REST, it applies none of them yet (see
     /// [`history`]).
-    fn deliver(&mut self, c: ClientId, first: u32, count: u32, now: SimTime) {
+    fn deliver(&mut self, c: ClientId, first: EventNo, count: u32, now: SimTime) {
         if self.holds_for_history(c) {
             self.hold_for_history(c, first, count);
             return;
         }
-        for n in first..first + count {
+        for n in first.and_next(count) {
             if !self.log.is_for(n, c) {
                 continue;
             }
             self.clients[c].delivered += 1;
             let key = self.order_key(c, n);
             let arrival = self.clients[c].order.receive(key);
-            self.recorder.delivered(
-                SimTime::from_nanos(self.log.times[n as usize]),
-                now,
-                arrival,
-            );
+            self.recorder
+                .delivered(SimTime::from_nanos(self.log.time_of(n)), now, arrival);
             self.message_delivered(c, n, now);
         }
     }
@@ -1050,7 +1047,7 @@ impl<'s> World<'s> {
             Job::Push(_) if !self.transports[c].is_streaming() => self.discard_push(c, now, s),
             Job::Push(n) => {
                 self.clients[c].events_in_jobs -= 1;
-                self.send_down(c, MsgKind::Event(n.get()), now, s);
+                self.send_down(c, MsgKind::Event(n), now, s);
             }
             Job::Keepalive if !self.transports[c].is_streaming() => {}
             Job::Answer(generation) => {
@@ -1173,7 +1170,7 @@ impl Model for World<'_> {
             Event::BrokerDone {
                 replica: r,
                 event: n,
-            } => self.event_at_replica(r, n.get(), now, s),
+            } => self.event_at_replica(r, n, now, s),
             Event::Scale { step } => self.scale(step, now, s),
             Event::Fault(k) => self.fault(k, now, s),
             Event::Restart(r) => self.restart(r),
@@ -1191,23 +1188,34 @@ impl Model for World<'_> {
 #[cfg(test)]
 mod tests {
     use super::Client;
+    use crate::ids::EventNo;
     use crate::transport::ClientState;
 
     #[test]
     fn a_client_loses_an_event_its_replica_never_gets_only_if_it_had_not_passed_it() {
+        let n = EventNo::new;
         let mut client = Client {
-            cursor: 3,
-            settled_to: 2,
+            cursor: n(3),
+            settled_to: n(2),
             ..Client::default()
         };
-        assert!(client.misses(4, true), "ahead of its cursor, for it: lost");
-        assert_eq!((client.cursor, client.lost, client.settled_to), (5, 1, 5));
-        assert!(!client.misses(4, true), "passed already");
         assert!(
-            !client.misses(7, false),
+            client.misses(n(4), true),
+            "ahead of its cursor, for it: lost"
+        );
+        assert_eq!(
+            (client.cursor, client.lost, client.settled_to),
+            (n(5), 1, n(5))
+        );
+        assert!(!client.misses(n(4), true), "passed already");
+        assert!(
+            !client.misses(n(7), false),
             "not for it: passed over, not lost"
         );
-        assert_eq!((client.cursor, client.lost, client.settled_to), (8, 1, 5));
+        assert_eq!(
+            (client.cursor, client.lost, client.settled_to),
+            (n(8), 1, n(5))
+        );
     }
 
     /// Memory per client (issue 15): the transport's state left `Client` for

@@ -17,7 +17,7 @@
 //! says, and the caller counts), sending the REST requests that carry the asks, or the
 //! delivery of the events (the simulation does both, and asks this store what to deliver).
 
-use crate::ids::ClientId;
+use crate::ids::{ClientId, EventNo};
 use crate::metrics::{HistoryResult, LatencyRecorder};
 use crate::time::SimTime;
 use crate::transport::http;
@@ -61,7 +61,7 @@ pub fn exchange_size(kind: MsgKind, log: &EventLog, owner: ClientId) -> (u64, u6
 /// client; `recover`: they are the client's missed events (delivered), not old ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ask {
-    pub first: u32,
+    pub first: EventNo,
     pub count: u32,
     pub recover: bool,
     /// When the client asked.
@@ -74,7 +74,7 @@ pub struct Ask {
 pub struct Arrival {
     pub ask: Ask,
     /// `(first, count)` ranges of live events held back, in arrival order.
-    pub held: Vec<(u32, u32)>,
+    pub held: Vec<(EventNo, u32)>,
 }
 
 /// Every client's history, for one run.
@@ -86,7 +86,7 @@ pub struct History {
     in_flight: Vec<u32>,
     /// Per client: live events that reached it while it waits for its missed ones, as
     /// `(first, count)` ranges in arrival order, and how many of its events they hold.
-    held: Vec<Vec<(u32, u32)>>,
+    held: Vec<Vec<(EventNo, u32)>>,
     held_events: Vec<u32>,
     fetches: u64,
     fetched: u64,
@@ -115,10 +115,16 @@ impl History {
 
     /// `c` missed the events numbered `[first, to)` and asks for them at `now`; `events`
     /// of them are for it (on their way to it from now on).
-    pub fn ask_missed(&mut self, c: ClientId, (first, to): (u32, u32), events: u32, now: SimTime) {
+    pub fn ask_missed(
+        &mut self,
+        c: ClientId,
+        (first, to): (EventNo, EventNo),
+        events: u32,
+        now: SimTime,
+    ) {
         self.asks[c] = Some(Ask {
             first,
-            count: to - first,
+            count: to.since(first),
             recover: true,
             at: now,
         });
@@ -132,12 +138,12 @@ impl History {
 
     /// `c` asks for its first history: the events numbered `[first, to)`, old ones (a
     /// cost only) — unless it already asks for missed ones, which come first.
-    pub fn ask_first(&mut self, c: ClientId, (first, to): (u32, u32), now: SimTime) {
+    pub fn ask_first(&mut self, c: ClientId, (first, to): (EventNo, EventNo), now: SimTime) {
         self.started[c] = true;
         if self.asks[c].is_none() {
             self.asks[c] = Some(Ask {
                 first,
-                count: to - first,
+                count: to.since(first),
                 recover: false,
                 at: now,
             });
@@ -199,7 +205,7 @@ impl History {
 
     /// `c` holds back the live events numbered `[first, first + count)`, `events` of which
     /// are for it, until its history arrives.
-    pub fn hold(&mut self, c: ClientId, first: u32, count: u32, events: u32) {
+    pub fn hold(&mut self, c: ClientId, first: EventNo, count: u32, events: u32) {
         self.held[c].push((first, count));
         self.held_events[c] += events;
     }
@@ -274,6 +280,11 @@ mod tests {
 
     const MS: u64 = 1_000_000;
 
+    /// The events `from..to`, as an ask names them.
+    fn events(from: u32, to: u32) -> (EventNo, EventNo) {
+        (EventNo::new(from), EventNo::new(to))
+    }
+
     /// The instant `n` nanoseconds into the run.
     fn at(n: u64) -> SimTime {
         SimTime::from_nanos(n)
@@ -284,16 +295,19 @@ mod tests {
         let c = ClientId::new(1);
         let mut h = History::new(2);
         assert!(!h.is_asking(c) && !h.holds(c));
-        h.ask_missed(c, (10, 20), 4, at(100 * MS));
+        h.ask_missed(c, events(10, 20), 4, at(100 * MS));
         assert!(h.is_asking(c) && h.holds(c));
-        h.hold(c, 20, 2, 2);
-        h.hold(c, 22, 1, 1);
+        h.hold(c, EventNo::new(20), 2, 2);
+        h.hold(c, EventNo::new(22), 1, 1);
         assert_eq!(h.in_flight(c), 4 + 3);
         assert!(h.send(c, at(150 * MS)));
         let arrival = h.arrived(c, 4, at(190 * MS)).expect("it asked");
-        assert_eq!((arrival.ask.first, arrival.ask.count), (10, 10));
+        assert_eq!(
+            (arrival.ask.first, arrival.ask.count),
+            (EventNo::new(10), 10)
+        );
         assert!(arrival.ask.recover);
-        assert_eq!(arrival.held, [(20, 2), (22, 1)]);
+        assert_eq!(arrival.held, [(EventNo::new(20), 2), (EventNo::new(22), 1)]);
         assert_eq!(h.in_flight(c), 0);
         assert!(!h.is_asking(c) && !h.holds(c));
         let result = h.result();
@@ -313,8 +327,8 @@ mod tests {
     fn a_first_history_is_a_cost_and_waits_behind_a_recovery() {
         let c = ClientId::new(0);
         let mut h = History::new(1);
-        h.ask_missed(c, (5, 8), 3, at(0));
-        h.ask_first(c, (0, 5), at(0));
+        h.ask_missed(c, events(5, 8), 3, at(0));
+        h.ask_first(c, events(0, 5), at(0));
         assert!(h.started(c));
         assert_eq!(
             h.ask(c).map(|a| a.recover),
@@ -322,7 +336,7 @@ mod tests {
             "the recovery stays"
         );
         h.arrived(c, 3, at(MS));
-        h.ask_first(c, (0, 5), at(2 * MS));
+        h.ask_first(c, events(0, 5), at(2 * MS));
         let old = h.ask(c).expect("asks its first history now");
         assert!(!old.recover && !h.holds(c));
         let arrival = h.arrived(c, 5, at(3 * MS)).expect("it asked");

@@ -2,7 +2,7 @@
 //! and what it may know of the connection when it sizes one. The transports size them
 //! ([`crate::transport::Machine::size`]); the simulation carries them. Owns no behaviour.
 
-use crate::ids::ClientId;
+use crate::ids::{ClientId, EventNo};
 
 /// What a message is; its size follows from the protocol's framing rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +27,13 @@ pub enum MsgKind {
     Request,
     /// A complete HTTP response carrying `count` events starting at `first`.
     Response {
-        first: u32,
+        first: EventNo,
         count: u32,
     },
     /// The start of a stream: SSE response headers or the WebSocket `101`.
     StreamOpen,
     /// One event on a stream.
-    Event(u32),
+    Event(EventNo),
     /// SSE heartbeat comment or WebSocket ping.
     Keepalive,
     /// WebSocket pong.

@@ -43,7 +43,7 @@ impl Sse {
             MsgKind::Event(n) => {
                 // The data line carries text: a binary payload as base64.
                 let (payload, inflation) = (log.payload(n), log.text_inflation(n));
-                let fields = sse_event_fields(n as u64 + 1);
+                let fields = sse_event_fields(u64::from(n.get()) + 1);
                 (
                     payload,
                     fields + http.stream_write_bytes(fields + payload + inflation) + inflation,
@@ -89,6 +89,7 @@ impl Sse {
 
 #[cfg(test)]
 mod tests {
+    use crate::ids::EventNo;
     use crate::transport::machine::testing::{chain, decide};
     use crate::transport::{Command, Facts, Input, MsgKind};
 
@@ -133,7 +134,7 @@ mod tests {
     fn events_and_heartbeats_are_stream_body() {
         let sse = chain("sse: { heartbeat: 15s }");
         let sse = sse.primary();
-        assert!(sse.is_stream_body(MsgKind::Event(0)));
+        assert!(sse.is_stream_body(MsgKind::Event(EventNo::FIRST)));
         assert!(sse.is_stream_body(MsgKind::Keepalive));
         assert!(!sse.is_stream_body(MsgKind::StreamOpen));
         assert!(!sse.loses_outage(), "Last-Event-ID resumes it");

@@ -15,6 +15,7 @@ use super::outcome::{DeliveryCounts, PairRecord, ReceiverOutcome, WebhookOutcome
 use super::receiver::{Receiver, Request};
 use crate::engine::rng::{self, Stream, uniform_below};
 use crate::engine::{Model, Scheduler};
+use crate::ids::EventNo;
 use crate::infra::server::{CpuCosts, Server, ServerSpec};
 use crate::metrics::latency::LatencyRecorder;
 use crate::net::handshake::fin_exchange;
@@ -201,7 +202,7 @@ impl<'a> Webhook<'a> {
             return;
         };
         let payload = match (msg, open.pair) {
-            (SenderMsg::Request, Some(pair)) => self.log.payload(pair % self.events),
+            (SenderMsg::Request, Some(pair)) => self.log.payload(EventNo::new(pair % self.events)),
             _ => 0,
         };
         let msg = Message::from_sender(self.config, msg, payload);

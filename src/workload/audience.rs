@@ -8,7 +8,7 @@
 
 use super::{AudienceSpec, Inputs, TraceAudience};
 use crate::engine::rng::{self, RngExt, Stream};
-use crate::ids::{ClientId, TopicId};
+use crate::ids::{ClientId, EventNo, TopicId};
 
 /// The receivers of one event. A user is a client: the audience `user` picks one client
 /// (a trace's `user:<client index>` names it), whose events no other client receives.
@@ -25,9 +25,9 @@ pub struct Audiences {
     by_event: Vec<Audience>,
     /// Event numbers, ascending: of the events for all, of each topic's, of each user's
     /// (per client).
-    all: Vec<u32>,
-    topics: Vec<Vec<u32>>,
-    users: Vec<Vec<u32>>,
+    all: Vec<EventNo>,
+    topics: Vec<Vec<EventNo>>,
+    users: Vec<Vec<EventNo>>,
     /// Per client: the topics it subscribes to, ascending.
     subscriptions: Vec<Vec<TopicId>>,
 }
@@ -99,7 +99,7 @@ impl Audiences {
 
     /// Appends the next event's audience.
     pub fn push(&mut self, audience: Audience) {
-        let n = self.by_event.len() as u32;
+        let n = EventNo::at(self.by_event.len());
         self.by_event.push(audience);
         match audience {
             Audience::All => self.all.push(n),
@@ -108,13 +108,13 @@ impl Audiences {
         }
     }
 
-    pub fn of(&self, n: u32) -> Audience {
-        self.by_event[n as usize]
+    pub fn of(&self, n: EventNo) -> Audience {
+        self.by_event[n]
     }
 
     /// Whether event `n` is for client `c`.
-    pub fn is_for(&self, n: u32, c: ClientId) -> bool {
-        match self.by_event[n as usize] {
+    pub fn is_for(&self, n: EventNo, c: ClientId) -> bool {
+        match self.by_event[n] {
             Audience::All => true,
             Audience::Topic(t) => self.subscriptions[c].binary_search(&t).is_ok(),
             Audience::User(u) => u == c,
@@ -122,8 +122,8 @@ impl Audiences {
     }
 
     /// How many events numbered in `[from, to)` are for client `c`.
-    pub fn count_for(&self, c: ClientId, from: u32, to: u32) -> u32 {
-        let within = |list: &[u32]| {
+    pub fn count_for(&self, c: ClientId, from: EventNo, to: EventNo) -> u32 {
+        let within = |list: &[EventNo]| {
             (list.partition_point(|n| *n < to) - list.partition_point(|n| *n < from)) as u32
         };
         let mut count = within(&self.all) + within(&self.users[c]);
@@ -360,17 +360,24 @@ mod tests {
     fn counts_over_a_range_match_the_events_one_by_one() {
         let a = sample();
         for c in ClientId::all(2) {
-            for from in 0..6 {
-                for to in from..=6 {
-                    let slow = (from..to).filter(|n| a.is_for(*n, c)).count() as u32;
+            for from in (0..6).map(EventNo::new) {
+                for to in (from.get()..=6).map(EventNo::new) {
+                    let slow = from.up_to(to).filter(|n| a.is_for(*n, c)).count() as u32;
                     assert_eq!(a.count_for(c, from, to), slow, "client {c} [{from}, {to})");
                 }
             }
         }
-        assert_eq!(a.count_for(ClientId::new(0), 0, 6), 4);
-        assert_eq!(a.count_for(ClientId::new(1), 0, 6), 4);
-        assert!(a.is_for(3, ClientId::new(1)), "the user's own event");
-        assert!(!a.is_for(3, ClientId::new(0)), "not another client's");
+        let (first, end) = (EventNo::FIRST, EventNo::new(6));
+        assert_eq!(a.count_for(ClientId::new(0), first, end), 4);
+        assert_eq!(a.count_for(ClientId::new(1), first, end), 4);
+        assert!(
+            a.is_for(EventNo::new(3), ClientId::new(1)),
+            "the user's own event"
+        );
+        assert!(
+            !a.is_for(EventNo::new(3), ClientId::new(0)),
+            "not another client's"
+        );
         assert_eq!(a.subscribers_per_topic(), [1, 1, 1]);
     }
 

@@ -5,7 +5,7 @@
 //! the `workload` random stream and sizes from `payload-size`, so drawing sizes does not
 //! move the times.
 
-use crate::ids::ClientId;
+use crate::ids::{ClientId, EventNo};
 pub mod audience;
 pub mod messages;
 pub mod spec;
@@ -57,7 +57,8 @@ impl Inputs<'_> {
 /// Every event of a run, in time order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventLog {
-    /// Creation time of each event; event `i` has SSE id `i + 1`.
+    /// Creation time of each event, by number ([`EventLog::time_of`]); event `i` has SSE
+    /// id `i + 1`.
     pub times: Vec<Nanos>,
     pub encoding: Encoding,
     sizes: Sizes,
@@ -128,25 +129,37 @@ impl EventLog {
         }
     }
 
+    /// When event `n` was created.
+    #[inline]
+    pub fn time_of(&self, n: EventNo) -> Nanos {
+        self.times[n]
+    }
+
+    /// The number the next event created gets: one past the last so far.
+    #[inline]
+    pub fn end(&self) -> EventNo {
+        EventNo::at(self.times.len())
+    }
+
     /// Payload bytes of event `n`.
-    pub fn payload(&self, n: u32) -> u64 {
+    pub fn payload(&self, n: EventNo) -> u64 {
         match &self.sizes {
             Sizes::Fixed(bytes) => *bytes,
-            Sizes::Varying(cum) => cum[n as usize + 1] - cum[n as usize],
+            Sizes::Varying(cum) => cum[n.next()] - cum[n],
         }
     }
 
     /// Payload bytes of events `first..first + count`.
-    pub fn payloads(&self, first: u32, count: u32) -> u64 {
+    pub fn payloads(&self, first: EventNo, count: u32) -> u64 {
         match &self.sizes {
             // At most 2^30 × 2^32 with the payload bound; saturating beyond, never wrapping.
             Sizes::Fixed(bytes) => bytes.saturating_mul(count as u64),
-            Sizes::Varying(cum) => cum[(first + count) as usize] - cum[first as usize],
+            Sizes::Varying(cum) => cum[first + count] - cum[first],
         }
     }
 
     /// Event `n` as a protobuf message: the scenario's size, or 35 % of its payload.
-    pub fn protobuf(&self, n: u32) -> u64 {
+    pub fn protobuf(&self, n: EventNo) -> u64 {
         self.protobuf_of(self.payload(n))
     }
 
@@ -171,7 +184,7 @@ impl EventLog {
 
     /// Appends an event created at `time` with `payload` bytes for `audience`; returns its
     /// number.
-    pub fn push(&mut self, time: Nanos, payload: u64, audience: Audience) -> u32 {
+    pub fn push(&mut self, time: Nanos, payload: u64, audience: Audience) -> EventNo {
         let n = self.times.len();
         self.times.push(time);
         if let Some(audiences) = &mut self.audiences {
@@ -180,7 +193,7 @@ impl EventLog {
         if let Sizes::Fixed(bytes) = self.sizes {
             if bytes == payload || n == 0 {
                 self.sizes = Sizes::Fixed(payload);
-                return n as u32;
+                return EventNo::at(n);
             }
             self.sizes = Sizes::Varying((0..=n as u64).map(|i| i * bytes).collect());
         }
@@ -188,12 +201,12 @@ impl EventLog {
             let total = cum.last().copied().unwrap_or(0) + payload;
             cum.push(total);
         }
-        n as u32
+        EventNo::at(n)
     }
 
     /// Bytes a text-only transport adds to carry event `n`'s payload: none for JSON;
     /// base64's inflation for binary.
-    pub fn text_inflation(&self, n: u32) -> u64 {
+    pub fn text_inflation(&self, n: EventNo) -> u64 {
         match self.encoding {
             Encoding::Json => 0,
             Encoding::Binary => {
@@ -204,45 +217,51 @@ impl EventLog {
     }
 
     /// [`Self::text_inflation`] of events `first..first + count`.
-    pub fn text_inflations(&self, first: u32, count: u32) -> u64 {
+    pub fn text_inflations(&self, first: EventNo, count: u32) -> u64 {
         match (self.encoding, &self.sizes) {
             (Encoding::Json, _) => 0,
             (Encoding::Binary, Sizes::Fixed(_)) => {
                 self.text_inflation(first).saturating_mul(count as u64)
             }
             (Encoding::Binary, Sizes::Varying(_)) => {
-                (first..first + count).map(|n| self.text_inflation(n)).sum()
+                first.and_next(count).map(|n| self.text_inflation(n)).sum()
             }
         }
     }
 
     /// Event `n`'s audience.
-    pub fn audience(&self, n: u32) -> Audience {
+    pub fn audience(&self, n: EventNo) -> Audience {
         self.audiences.as_ref().map_or(Audience::All, |a| a.of(n))
     }
 
     /// Whether event `n` is for client `c`.
     #[inline]
-    pub fn is_for(&self, n: u32, c: ClientId) -> bool {
+    pub fn is_for(&self, n: EventNo, c: ClientId) -> bool {
         self.audiences.as_ref().is_none_or(|a| a.is_for(n, c))
     }
 
     /// How many events numbered in `[from, to)` are for client `c`.
     #[inline]
-    pub fn count_for(&self, c: ClientId, from: u32, to: u32) -> u32 {
+    pub fn count_for(&self, c: ClientId, from: EventNo, to: EventNo) -> u32 {
         match &self.audiences {
-            None => to - from,
+            None => to.since(from),
             Some(a) => a.count_for(c, from, to),
         }
     }
 
     /// The last `limit` of `c`'s events numbered below `to` and from `from` on: the first
     /// number of the range holding exactly them, and how many there are.
-    pub fn newest_for(&self, c: ClientId, from: u32, to: u32, limit: u32) -> (u32, u32) {
+    pub fn newest_for(
+        &self,
+        c: ClientId,
+        from: EventNo,
+        to: EventNo,
+        limit: u32,
+    ) -> (EventNo, u32) {
         let mut first = to;
         let mut found = 0;
         while first > from && found < limit {
-            first -= 1;
+            first = first.prev();
             if self.is_for(first, c) {
                 found += 1;
             }
@@ -251,12 +270,17 @@ impl EventLog {
     }
 
     /// The numbers of the events in `first..first + count` that are for client `c`.
-    pub fn matching(&self, c: ClientId, first: u32, count: u32) -> impl Iterator<Item = u32> + '_ {
-        (first..first + count).filter(move |n| self.is_for(*n, c))
+    pub fn matching(
+        &self,
+        c: ClientId,
+        first: EventNo,
+        count: u32,
+    ) -> impl Iterator<Item = EventNo> + '_ {
+        first.and_next(count).filter(move |n| self.is_for(*n, c))
     }
 
     /// [`Self::payloads`] of the events for client `c`.
-    pub fn payloads_for(&self, c: ClientId, first: u32, count: u32) -> u64 {
+    pub fn payloads_for(&self, c: ClientId, first: EventNo, count: u32) -> u64 {
         match &self.audiences {
             None => self.payloads(first, count),
             Some(_) => self
@@ -267,7 +291,7 @@ impl EventLog {
     }
 
     /// [`Self::text_inflations`] of the events for client `c`.
-    pub fn text_inflations_for(&self, c: ClientId, first: u32, count: u32) -> u64 {
+    pub fn text_inflations_for(&self, c: ClientId, first: EventNo, count: u32) -> u64 {
         match &self.audiences {
             None => self.text_inflations(first, count),
             Some(_) => self
@@ -404,17 +428,22 @@ mod tests {
             audiences: None,
         }
         .empty_like();
-        assert_eq!(log.push(5, 100, Audience::All), 0);
-        assert_eq!(log.push(6, 100, Audience::All), 1);
+        assert_eq!(log.push(5, 100, Audience::All), EventNo::new(0));
+        assert_eq!(log.push(6, 100, Audience::All), EventNo::new(1));
         assert_eq!(log.sizes, Sizes::Fixed(100));
-        assert_eq!(log.push(9, 40, Audience::All), 2);
-        assert_eq!(log.push(9, 1, Audience::All), 3);
+        assert_eq!(log.push(9, 40, Audience::All), EventNo::new(2));
+        assert_eq!(log.push(9, 1, Audience::All), EventNo::new(3));
+        assert_eq!(log.end(), EventNo::new(4));
         assert_eq!(
-            (0..4).map(|n| log.payload(n)).collect::<Vec<_>>(),
+            EventNo::FIRST
+                .up_to(log.end())
+                .map(|n| log.payload(n))
+                .collect::<Vec<_>>(),
             [100, 100, 40, 1]
         );
-        assert_eq!(log.payloads(1, 3), 141);
+        assert_eq!(log.payloads(EventNo::new(1), 3), 141);
         assert_eq!(log.times, [5, 6, 9, 9]);
+        assert_eq!(log.time_of(EventNo::new(2)), 9);
         assert_eq!(log.protobuf_of(100), 35);
     }
 

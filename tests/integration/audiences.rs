@@ -1,7 +1,7 @@
 //! Audiences: events for the subscribers of a topic, or for one user, reach exactly those
 //! clients on every transport, and each client pays only for its own events.
 
-use rtsim::ids::{ClientId, TopicId};
+use rtsim::ids::{ClientId, EventNo, TopicId};
 use rtsim::scenario::Override;
 use rtsim::sim::{DEFAULT_LIMITS, run_variant_with_ledgers};
 use rtsim::workload::{Audience, EventLog};
@@ -42,8 +42,8 @@ fn pairs(log: &EventLog, clients: u32) -> u64 {
 
 /// The same for the events created at or after `from` ns.
 fn pairs_from(log: &EventLog, clients: u32, from: u64) -> u64 {
-    (0..log.len() as u32)
-        .filter(|n| log.times[*n as usize] >= from)
+    (EventNo::FIRST.up_to(log.end()))
+        .filter(|n| log.time_of(*n) >= from)
         .map(|n| {
             (0..clients)
                 .filter(|c| log.is_for(n, ClientId::new(*c)))
@@ -203,9 +203,15 @@ fn trace_rows_name_their_audience() {
     std::fs::write(&file, text).unwrap();
     let s = rtsim::scenario::load_file(&file, &[]).unwrap();
     let log = EventLog::generate(&s);
-    assert_eq!(log.audience(0), Audience::All);
-    assert_eq!(log.audience(1), Audience::User(ClientId::new(3)));
-    assert_eq!(log.audience(2), Audience::Topic(TopicId::new(1)));
+    assert_eq!(log.audience(EventNo::new(0)), Audience::All);
+    assert_eq!(
+        log.audience(EventNo::new(1)),
+        Audience::User(ClientId::new(3))
+    );
+    assert_eq!(
+        log.audience(EventNo::new(2)),
+        Audience::Topic(TopicId::new(1))
+    );
     let subscribers = log.audiences.as_ref().unwrap().subscribers_per_topic()[1];
     assert_eq!(pairs(&log, 40), 40 + 1 + subscribers + 1);
     let (result, _) =

@@ -1,5 +1,6 @@
 //! Workload shapes: payload size distributions and bursty sources.
 
+use rtsim::ids::EventNo;
 use rtsim::workload::EventLog;
 
 use crate::support::{Simple, run, scenario};
@@ -36,7 +37,7 @@ fn drawn_payload_sizes_are_the_same_events_for_every_transport() {
     let s = scenario(&text);
     let log = EventLog::generate(&s);
     assert_eq!(log.len(), 100);
-    let sizes: Vec<u64> = (0..100).map(|n| log.payload(n)).collect();
+    let sizes: Vec<u64> = (0..100).map(|n| log.payload(EventNo::new(n))).collect();
     assert!(
         sizes.iter().any(|p| *p > 125),
         "some frames need the 16-bit length"
@@ -68,7 +69,9 @@ fn uniform_payloads_stay_within_their_bounds() {
         &["{ websocket: {} }"],
     ));
     let log = EventLog::generate(&s);
-    let sizes: Vec<u64> = (0..log.len() as u32).map(|n| log.payload(n)).collect();
+    let sizes: Vec<u64> = (EventNo::FIRST.up_to(log.end()))
+        .map(|n| log.payload(n))
+        .collect();
     assert!(sizes.iter().all(|p| (200..=400).contains(p)));
     let mean = sizes.iter().sum::<u64>() as f64 / sizes.len() as f64;
     assert!(
@@ -76,7 +79,10 @@ fn uniform_payloads_stay_within_their_bounds() {
         "{mean} over {} events",
         sizes.len()
     );
-    assert_eq!(log.payloads(0, 10), sizes[..10].iter().sum::<u64>());
+    assert_eq!(
+        log.payloads(EventNo::FIRST, 10),
+        sizes[..10].iter().sum::<u64>()
+    );
 }
 
 /// A bursty source is a Poisson process at `rate` for each `on_time` and silent for each
@@ -144,7 +150,7 @@ transports:
     let log = EventLog::generate(&s);
     let ms = 1_000_000u64;
     assert_eq!(log.times, [500 * ms, 1_250 * ms, 1_250 * ms, 7_000 * ms]);
-    let sizes: Vec<u64> = (0..4).map(|n| log.payload(n)).collect();
+    let sizes: Vec<u64> = (0..4).map(|n| log.payload(EventNo::new(n))).collect();
     assert_eq!(sizes, [100, 2_000, 300, 40]);
     let r = &run(&s)[0];
     // Both clients get every event, of its own size.

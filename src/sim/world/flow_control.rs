@@ -17,12 +17,12 @@ impl World<'_> {
     pub(super) fn push_to_streams_windowed(
         &mut self,
         r: ReplicaId,
-        n: u32,
+        n: EventNo,
         window: u64,
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        self.fanout.reached(r, EventNo::new(n));
+        self.fanout.reached(r, n);
         let mut i = 0;
         while let Some(c) = self.fanout.stream(r, i) {
             i += 1;
@@ -44,7 +44,6 @@ impl World<'_> {
         let limit = self
             .fanout
             .reached_below(self.replica_of(c))
-            .get()
             .min(self.events_so_far);
         loop {
             let client = &self.clients[c];
@@ -53,7 +52,7 @@ impl World<'_> {
                 return;
             }
             if !self.log.is_for(n, c) {
-                self.clients[c].cursor = n + 1;
+                self.clients[c].cursor = n.next();
                 continue;
             }
             let info = client.connection.info;
@@ -62,12 +61,12 @@ impl World<'_> {
                 .primary()
                 .size(MsgKind::Event(n), &self.log, info);
             let client = &mut self.clients[c];
-            client.cursor = n + 1;
+            client.cursor = n.next();
             client.events_in_jobs += 1;
             self.connections
                 .window_mut(c.index())
                 .wrote(payload + framing);
-            self.run_job(c, Job::Push(EventNo::new(n)), now, s);
+            self.run_job(c, Job::Push(n), now, s);
         }
     }
 

@@ -5,6 +5,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
+use crate::ids::EventNo;
 use crate::metrics::HistoryResult;
 use crate::sim::event::{ClientId, Event, MsgKind};
 use crate::time::SimTime;
@@ -41,7 +42,7 @@ impl World<'_> {
         let history = self.history.as_mut().expect("history is on");
         if !history.started(c) {
             let registered = self.clients[c].first_event;
-            let (first, _) = self.log.newest_for(c, 0, registered, limit);
+            let (first, _) = self.log.newest_for(c, EventNo::FIRST, registered, limit);
             let history = self.history.as_mut().expect("history is on");
             history.ask_first(c, (first, registered), now);
         }
@@ -105,7 +106,7 @@ impl World<'_> {
     }
 
     /// `c` holds the live events among `[first, first + count)` until its history arrives.
-    pub(super) fn hold_for_history(&mut self, c: ClientId, first: u32, count: u32) {
+    pub(super) fn hold_for_history(&mut self, c: ClientId, first: EventNo, count: u32) {
         let events = self.log.count_for(c, first, first + count);
         let history = self.history.as_mut().expect("holding needs history");
         history.hold(c, first, count, events);

@@ -76,7 +76,7 @@ impl World<'_> {
                 .map(|server| server.open_connections())
                 .collect(),
             open_at_proxies: self.middleboxes.open().collect(),
-            pairs_created: u64::from(self.events_so_far) * self.clients.len() as u64,
+            pairs_created: u64::from(self.events_so_far.get()) * self.clients.len() as u64,
             waiting: (self.clients.iter())
                 .map(|c| [c.events_in_jobs, c.events_on_wire, c.stale_jobs])
                 .collect(),

@@ -106,8 +106,8 @@ impl World<'_> {
     /// Workload event `k` happens; without a broker it reaches one replica (each event
     /// its own, in turn).
     pub(super) fn workload_event(&mut self, k: EventNo, now: SimTime, s: &mut Scheduler<Event>) {
-        let n = self.number_workload_event(k.get(), now);
-        let origin = Fanout::origin(EventNo::new(n), self.fleet.active());
+        let n = self.number_workload_event(k, now);
+        let origin = Fanout::origin(n, self.fleet.active());
         self.event_created(n, origin, now, s);
     }
 
@@ -115,12 +115,12 @@ impl World<'_> {
     /// with subscribers; without one, only `origin`'s subscribers get it.
     pub(super) fn event_created(
         &mut self,
-        n: u32,
+        n: EventNo,
         origin: ReplicaId,
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        self.events_so_far = n + 1;
+        self.events_so_far = n.next();
         let active = self.fleet.active();
         match self.scenario.broker {
             Some(broker) => {
@@ -134,7 +134,7 @@ impl World<'_> {
                         broker.latency,
                         Event::BrokerDelivery {
                             replica: r,
-                            event: EventNo::new(n),
+                            event: n,
                         },
                     );
                 }
@@ -179,7 +179,7 @@ impl World<'_> {
     pub(super) fn push_to_streams(
         &mut self,
         r: ReplicaId,
-        n: u32,
+        n: EventNo,
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
@@ -190,14 +190,14 @@ impl World<'_> {
             let client = &mut self.clients[c];
             if client.passes(n) && for_it {
                 client.events_in_jobs += 1;
-                self.run_job(c, Job::Push(EventNo::new(n)), now, s);
+                self.run_job(c, Job::Push(n), now, s);
             }
         }
     }
 
     /// Streams on replica `r` never receive event `n` (no broker brought it there): each
     /// one that has not passed it counts it lost.
-    pub(super) fn lose_for_streams(&mut self, r: ReplicaId, n: u32) {
+    pub(super) fn lose_for_streams(&mut self, r: ReplicaId, n: EventNo) {
         let (clients, log) = (&mut self.clients, &self.log);
         let lost = self.fanout.missed_on_streams(r, |c| {
             let for_it = log.is_for(n, c);

@@ -36,7 +36,7 @@ impl World<'_> {
         let recorder = std::mem::replace(&mut self.recorder, Recorder::new(0, 0, 0));
         let mut recorded = recorder.finish();
         let mut ledger = EventLedger {
-            events: self.events_so_far as u64,
+            events: u64::from(self.events_so_far.get()),
             generated: 0,
             delivered: 0,
             lost: 0,

@@ -69,7 +69,7 @@ impl World<'_> {
                 for msg in dropped {
                     self.fleet.server(r).buffered_changed(-(msg.wire as i64));
                     if let MsgKind::Event(n) = msg.kind {
-                        self.settle(c, n + 1);
+                        self.settle(c, n.next());
                     }
                     let client = &mut self.clients[c];
                     client.events_on_wire -= msg.events() as u64;

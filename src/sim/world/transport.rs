@@ -10,7 +10,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
-use crate::ids::ReplicaId;
+use crate::ids::{EventNo, ReplicaId};
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
 use crate::time::{Nanos, SimTime};
 use crate::transport::{ClientState, Command, Commands, Hold, Input, PollRng};
@@ -132,7 +132,7 @@ impl World<'_> {
     pub(super) fn event_at_replica(
         &mut self,
         r: ReplicaId,
-        n: u32,
+        n: EventNo,
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
@@ -158,7 +158,7 @@ impl World<'_> {
     }
 
     /// Event `n` never reaches replica `r` (no broker): its streams' clients lose it.
-    pub(super) fn event_missed(&mut self, r: ReplicaId, n: u32) {
+    pub(super) fn event_missed(&mut self, r: ReplicaId, n: EventNo) {
         if self.delivery.streams {
             self.lose_for_streams(r, n);
         }

@@ -11,7 +11,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
-use crate::ids::ReplicaId;
+use crate::ids::{EventNo, ReplicaId};
 use crate::metrics::MessageResult;
 use crate::metrics::messages::MessageMetrics;
 use crate::net::wire::{Direction, LayerBytes};
@@ -278,7 +278,7 @@ impl World<'_> {
     }
 
     /// Workload event `k` of the scenario's log happens: its number in this run.
-    pub(super) fn number_workload_event(&mut self, k: u32, now: SimTime) -> u32 {
+    pub(super) fn number_workload_event(&mut self, k: EventNo, now: SimTime) -> EventNo {
         if !self.numbers_at_run_time() {
             return k;
         }
@@ -291,7 +291,7 @@ impl World<'_> {
     /// Event `n` reached client `c` at `now`: if it carries another client's message, the
     /// end-to-end latency from that client's writing it.
     #[inline]
-    pub(super) fn message_delivered(&mut self, c: ClientId, n: u32, now: SimTime) {
+    pub(super) fn message_delivered(&mut self, c: ClientId, n: EventNo, now: SimTime) {
         let Some(k) = self.two_way.metrics.message_of(n) else {
             return;
         };
