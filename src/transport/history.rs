@@ -268,12 +268,26 @@ mod tests {
         // `[a,b]` (3 bytes of brackets and comma) after the default 220 bytes of response
         // headers.
         assert_eq!(
-            exchange_size(MsgKind::Response { first: 1, count: 2 }, &log, owner),
+            exchange_size(
+                MsgKind::Response {
+                    first: EventNo::new(1),
+                    count: 2
+                },
+                &log,
+                owner
+            ),
             (200, 220 + 3)
         );
         // An empty answer is `[]`.
         assert_eq!(
-            exchange_size(MsgKind::Response { first: 3, count: 0 }, &log, owner),
+            exchange_size(
+                MsgKind::Response {
+                    first: EventNo::new(3),
+                    count: 0
+                },
+                &log,
+                owner
+            ),
             (0, 220 + 2)
         );
     }
