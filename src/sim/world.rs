@@ -137,12 +137,6 @@ mod two_way;
 
 use crate::transport::Uploads;
 
-/// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
-/// denying a WebSocket upgrade.
-const FORBIDDEN_RESPONSE: u64 = 64;
-/// `HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`:
-/// a layer-7 balancer whose replicas are all at their connection limit.
-const UNAVAILABLE_RESPONSE: u64 = 74;
 mod replicas;
 mod send_buffer;
 
@@ -436,12 +430,8 @@ impl<'s> World<'s> {
     }
 
     fn message(&self, c: ClientId, kind: MsgKind) -> Msg {
-        let (payload, framing) = if kind.is_setup() {
-            (0, 0)
-        } else if kind == MsgKind::Denied {
-            (0, FORBIDDEN_RESPONSE)
-        } else if kind == MsgKind::Unavailable {
-            (0, UNAVAILABLE_RESPONSE)
+        let (payload, framing) = if let Some(size) = kind.fixed_size() {
+            size
         } else if let Some(size) = self.rest_size(c, kind) {
             size
         } else {
@@ -452,11 +442,12 @@ impl<'s> World<'s> {
             };
             self.chain.at(info.stage).size(kind, &self.log, info)
         };
-        let events = match kind {
-            _ if self.is_rest(c) => 0,
-            MsgKind::Response { first, count } => self.log.count_for(c, first, first + count),
-            MsgKind::Event(_) => 1,
-            _ => 0,
+        // A REST client's messages put no events on the wire for it (a history answer's
+        // are its owner's, delivered when it arrives).
+        let events = if self.is_rest(c) {
+            0
+        } else {
+            kind.events_for(&self.log, c)
         };
         Msg {
             kind,
