@@ -27,6 +27,7 @@ use crate::time::SimTime;
 use crate::transport::history::History;
 use crate::transport::outbox::RestSizes;
 use crate::transport::pool::Pools;
+use crate::transport::replay::Replay;
 use crate::transport::{Chain, Clients, Delivery, Input, PollRng};
 use crate::workload::EventLog;
 
@@ -782,7 +783,7 @@ impl<'s> World<'s> {
 
     /// Queues push jobs for the events `c` has not received yet (a reconnected stream
     /// resuming from its `Last-Event-ID`), as far back as the server keeps (`limit`
-    /// events; older ones are lost to it).
+    /// events; older ones are lost to it: [`Replay`]'s rule).
     pub(super) fn replay_pending(
         &mut self,
         c: ClientId,
@@ -792,14 +793,14 @@ impl<'s> World<'s> {
     ) {
         let (from, to) = (self.clients[c].cursor, self.events_so_far);
         let pending: Vec<EventNo> = self.log.matching(c, from, to.since(from)).collect();
-        let kept = limit.map_or(pending.len(), |l| pending.len().min(l as usize));
-        let gone = (pending.len() - kept) as u64;
+        let replay = Replay::split(&pending, limit);
+        let gone = replay.lost.len() as u64;
         self.clients[c].lost += gone;
         self.recorder.lost().replay_buffer += gone;
-        if gone > 0 {
-            self.settle(c, pending[gone as usize - 1].next());
+        if let Some(end) = replay.settled_to() {
+            self.settle(c, end);
         }
-        for n in &pending[pending.len() - kept..] {
+        for n in replay.replayed {
             let client = &mut self.clients[c];
             client.events_in_jobs += 1;
             self.run_job(c, Job::Push(*n), now, s);
