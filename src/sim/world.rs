@@ -176,8 +176,6 @@ pub struct World<'s> {
     fanout: Fanout,
     /// Workload events created so far: the number the next one gets.
     events_so_far: EventNo,
-    /// Registered clients in registration order.
-    subscribers: Vec<ClientId>,
     /// What the run counts.
     recorder: Recorder,
     /// Draws of reconnect jitter.
@@ -290,7 +288,6 @@ impl<'s> World<'s> {
             ),
             fanout: Fanout::new(scenario.max_replicas() as usize),
             events_so_far: EventNo::FIRST,
-            subscribers: Vec::new(),
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             lifetimes: Lifetimes::new(
                 chain.primary().max_connection_age(),
@@ -697,7 +694,7 @@ impl<'s> World<'s> {
         client.settled_to = self.events_so_far;
         let first = self.order_key(c, self.events_so_far);
         self.clients[c].order = crate::metrics::order::DeliveryOrder::starting_from(first);
-        self.subscribers.push(c);
+        self.fanout.subscribe(c);
     }
 
     /// Moves `c`'s cursor back over its last `k` events (handed to push jobs or send
