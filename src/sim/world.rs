@@ -172,7 +172,7 @@ pub struct World<'s> {
     /// The server replicas and their balancer.
     fleet: Fleet,
     /// Per replica: the streams and long-poll requests it holds, and how far the events
-    /// have reached it.
+    /// have reached it; the registered clients in registration order.
     fanout: Fanout,
     /// Workload events created so far: the number the next one gets.
     events_so_far: EventNo,
