@@ -2,9 +2,11 @@
 //!
 //! Events are small plain values. A message's contents wait in its connection's in-order
 //! queue; the arrival event only names the connection, because TCP delivers in order.
+//! A server job says what CPU work it is ([`Job::work`]); the fleet prices the work.
 
 pub use crate::ids::ClientId;
 use crate::ids::{EventNo, FaultId, Generation, MessageNo, ReplicaId};
+use crate::infra::fleet::Work;
 use crate::time::SimTime;
 pub use crate::transport::message::{ConnInfo, MsgKind};
 
@@ -335,6 +337,19 @@ impl Job {
         generation.low_bits(EVENT_BITS)
     }
 
+    /// The CPU work this job is, as the fleet's cost table sees it; `accept`: a request
+    /// that is the first on its connection (it also pays the accept). Inlined, so that
+    /// where the job is known its work is too.
+    #[inline(always)]
+    pub fn work(self, accept: bool) -> Work {
+        match self {
+            Job::Request(_) => Work::Request { accept },
+            Job::Push(_) | Job::Answer(_) | Job::Message(_) => Work::Push,
+            Job::Keepalive | Job::Http2Ping => Work::Ping,
+            Job::TlsHandshake => Work::TlsHandshake,
+        }
+    }
+
     /// Jobs that keep only [`PUSH_EPOCH_MASK`]'s bits of the epoch (their aux holds a number).
     pub fn short_epoch(self) -> bool {
         matches!(
@@ -398,6 +413,21 @@ impl crate::net::connections::Carried for Msg {
 mod tests {
     use super::*;
     use crate::engine::Packed;
+
+    #[test]
+    fn a_job_is_the_work_the_cost_table_prices() {
+        let g = Generation::new(1);
+        assert_eq!(Job::Request(g).work(true), Work::Request { accept: true });
+        assert_eq!(Job::Request(g).work(false), Work::Request { accept: false });
+        // Writing an event, answering a held poll and publishing a client's message are
+        // each one write on a connection; `accept` is a request's alone.
+        for job in [Job::Push(EventNo::new(3)), Job::Answer(g), Job::Message(4)] {
+            assert_eq!(job.work(true), Work::Push, "{job:?}");
+        }
+        assert_eq!(Job::Keepalive.work(false), Work::Ping);
+        assert_eq!(Job::Http2Ping.work(false), Work::Ping);
+        assert_eq!(Job::TlsHandshake.work(true), Work::TlsHandshake);
+    }
 
     #[test]
     fn every_event_survives_packing() {

@@ -61,14 +61,6 @@ impl World<'_> {
         self.reconnect_after(c, delay, now, s);
     }
 
-    /// Whether `c`'s lost connection was a failed attempt (it closed before its first
-    /// response or stream start), and whether a proxy denied its upgrade.
-    pub(super) fn attempt_failed(&mut self, c: ClientId) -> (bool, bool) {
-        let client = &mut self.clients[c];
-        let denied = self.transports[c].take_denied();
-        (client.connection.opened_at.is_some() || denied, denied)
-    }
-
     /// `c` moves to the next step of its fallback chain for the rest of the run; its
     /// failure count starts again.
     pub(super) fn fall_back(&mut self, c: ClientId) {

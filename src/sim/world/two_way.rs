@@ -17,6 +17,7 @@ use crate::metrics::messages::MessageMetrics;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
 use crate::time::SimTime;
+use crate::transport::history;
 use crate::transport::outbox::{Outbox, RestSizes, Route, Serving};
 use crate::workload::Audience;
 
@@ -319,7 +320,7 @@ impl World<'_> {
             MsgKind::Upload { payload, .. } => sizes.upload(payload),
             MsgKind::RestResponse => sizes.answer(),
             MsgKind::HistoryRequest | MsgKind::Response { .. } => {
-                self.history_size(self.two_way.outbox.owner_of(c), kind)
+                history::exchange_size(kind, &self.log, self.two_way.outbox.owner_of(c))
             }
             other => unreachable!("{other:?} is not a REST message"),
         })
