@@ -4,10 +4,11 @@
 //! Each id is a `u32` index in a type of its own, so that a replica cannot be passed where
 //! a proxy, a fault or an event number is meant: [`ClientId`] (a client), [`ReplicaId`] (a
 //! server replica), [`ProxyId`] (an HTTP proxy), [`TopicId`] (a workload topic),
-//! [`EventNo`] (a workload event's number, in creation order), [`FaultId`] (a scheduled
-//! fault, in the scenario's order), [`GroupId`] (a client group, in the scenario's
-//! order) and [`BrowserId`] (a browser, whose tabs are clients). They are `#[repr(transparent)]` and `Copy`, and their accessors `#[inline]`, so
-//! they compile to the bare number. Per-id vectors are indexed by the id directly (`v[r]`).
+//! [`EventNo`] (a workload event's number, in creation order), [`MessageNo`] (a client's
+//! message in a two-way workload, in writing order), [`FaultId`] (a scheduled fault, in
+//! the scenario's order), [`GroupId`] (a client group, in the scenario's order) and
+//! [`BrowserId`] (a browser, whose tabs are clients). They are `#[repr(transparent)]` and
+//! `Copy`, and their accessors `#[inline]`, so they compile to the bare number. Per-id vectors are indexed by the id directly (`v[r]`).
 //! Each prints (`Debug` and `Display`) as its bare number, so an event trace reads
 //! `Restart(2)`, as it did when the ids were bare numbers.
 //!
@@ -24,20 +25,30 @@
 //! [`EventNo::since`] (two positions give a count) and the walks [`EventNo::and_next`] and
 //! [`EventNo::up_to`]. A count of events stays a `u32`.
 //!
+//! [`MaybeFault`] is a fault or none packed in a `FaultId`'s four bytes (a client's fault
+//! awaiting recovery), where an `Option<FaultId>` would take eight.
+//!
 //! Still bare numbers, on purpose: the scenario's data (its fault kinds, trace audiences,
-//! group and link order: plain indices, which the run wraps), and a client's order keys
-//! (`metrics::order`: its place in its own sequence of events, not a position in the log).
-//! Not yet typed (issue 15 goes on): the two-way model's message numbers, the webhook
-//! model's pair and receiver ids, and a client's fault awaiting recovery.
+//! group and link order, scale and deploy steps: plain indices, which the run wraps); a
+//! client's order keys (`metrics::order`: its place in its own sequence of events, not a
+//! position in the log); and counts and epochs that are only counted up and compared, never
+//! passed where an id is meant (a client's job epoch, a webhook receiver's epoch, attempt
+//! numbers, the webhook arena's slot inside its typed `ConnRef`).
+//!
+//! The webhook model's own ids (`PairId`, `ReceiverId`) are its own business, declared in
+//! `webhook::event` with this module's `id_type!` macro (`pub(crate)`), so they behave
+//! like these.
 //!
 //! Owns: the id types and their conversions. Does not own: what the ids index (the
 //! fleet, the middleboxes, the groups' links, the workload, the scenario's faults).
 
 use std::fmt;
-use std::ops::{Add, Index, IndexMut, Sub};
+use std::num::NonZeroU32;
+use std::ops::{Add, Sub};
 
 /// Declares an id type: a `u32` index with `new`/`at`/`get`/`index`, printing as its bare
-/// number, indexing `Vec<T>` directly.
+/// number, indexing `Vec<T>` and slices directly. Paths are spelled in full, so that a
+/// model's own ids elsewhere in the crate (the webhook model's) use it as they are.
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
@@ -76,15 +87,15 @@ macro_rules! id_type {
         }
 
         /// Printed as its bare number.
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.0, f)
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.0, f)
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
             }
         }
 
@@ -95,7 +106,7 @@ macro_rules! id_type {
             }
         }
 
-        impl<T> Index<$name> for Vec<T> {
+        impl<T> ::std::ops::Index<$name> for Vec<T> {
             type Output = T;
             #[inline]
             fn index(&self, id: $name) -> &T {
@@ -103,14 +114,14 @@ macro_rules! id_type {
             }
         }
 
-        impl<T> IndexMut<$name> for Vec<T> {
+        impl<T> ::std::ops::IndexMut<$name> for Vec<T> {
             #[inline]
             fn index_mut(&mut self, id: $name) -> &mut T {
                 &mut self[id.index()]
             }
         }
 
-        impl<T> Index<$name> for [T] {
+        impl<T> ::std::ops::Index<$name> for [T] {
             type Output = T;
             #[inline]
             fn index(&self, id: $name) -> &T {
@@ -118,7 +129,7 @@ macro_rules! id_type {
             }
         }
 
-        impl<T> IndexMut<$name> for [T] {
+        impl<T> ::std::ops::IndexMut<$name> for [T] {
             #[inline]
             fn index_mut(&mut self, id: $name) -> &mut T {
                 &mut self[id.index()]
@@ -126,6 +137,7 @@ macro_rules! id_type {
         }
     };
 }
+pub(crate) use id_type;
 
 id_type!(
     /// A client of a run (its tabs and REST clients are clients too): its index among the
@@ -158,6 +170,13 @@ id_type!(
     /// 0, and a client's cursor is the number of the next event it has not passed.
     EventNo,
     "event"
+);
+
+id_type!(
+    /// A client's message in a two-way workload: its index in the workload's messages
+    /// (`EventLog::messages`), which are in the order they are written.
+    MessageNo,
+    "message"
 );
 
 id_type!(
@@ -282,6 +301,54 @@ impl Sub<u32> for EventNo {
     }
 }
 
+/// A fault or none, in the four bytes of a [`FaultId`] (an `Option<FaultId>` takes eight):
+/// what a per-client record keeps of the fault it has not yet recovered from. It holds the
+/// fault's number plus one, so that none is the zero its `Default` gives.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[repr(transparent)]
+pub struct MaybeFault(Option<NonZeroU32>);
+
+impl MaybeFault {
+    /// No fault.
+    pub const NONE: MaybeFault = MaybeFault(None);
+
+    /// Fault `k`.
+    #[inline]
+    pub const fn some(k: FaultId) -> Self {
+        // A run has far fewer than 2^32 - 1 faults: the sum never saturates.
+        MaybeFault(Some(NonZeroU32::MIN.saturating_add(k.0)))
+    }
+
+    /// The fault, if any.
+    #[inline]
+    pub const fn get(self) -> Option<FaultId> {
+        match self.0 {
+            Some(n) => Some(FaultId(n.get() - 1)),
+            None => None,
+        }
+    }
+
+    /// The fault, if any, leaving none.
+    #[inline]
+    pub fn take(&mut self) -> Option<FaultId> {
+        std::mem::take(self).get()
+    }
+}
+
+impl From<Option<FaultId>> for MaybeFault {
+    #[inline]
+    fn from(k: Option<FaultId>) -> Self {
+        k.map_or(MaybeFault::NONE, MaybeFault::some)
+    }
+}
+
+/// Printed as the `Option<FaultId>` it stands for: `None`, `Some(3)`.
+impl fmt::Debug for MaybeFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.get(), f)
+    }
+}
+
 /// A generation: the number of connections a client has opened, of holds its long-poll
 /// requests have had, or of times a webhook connection slot was reused, so far. A timer,
 /// a job or a message meant for one generation carries it and is void when it meets a
@@ -381,6 +448,12 @@ mod tests {
         assert_eq!(v[GroupId::new(2)], 'z');
         v[BrowserId::at(1)] = 'x';
         assert_eq!(v[BrowserId::new(1)], 'x');
+        assert_eq!(v[MessageNo::new(1)], 'x');
+        assert!(MessageNo::new(1) < MessageNo::at(2));
+        assert_eq!(
+            format!("{:?}", (MessageNo::new(12), Some(MessageNo::new(3)))),
+            "(12, Some(3))"
+        );
         assert_eq!(format!("{:?}", BrowserId::new(5)), "5");
         assert_eq!(
             GroupId::all(3)
@@ -444,6 +517,35 @@ mod tests {
     #[should_panic(expected = "fewer than 2^32 of replicas")]
     fn an_index_past_32_bits_is_refused() {
         ReplicaId::at(1 << 32);
+    }
+
+    #[test]
+    fn a_maybe_fault_is_an_option_of_a_fault_in_four_bytes() {
+        assert_eq!(MaybeFault::default(), MaybeFault::NONE);
+        assert_eq!(MaybeFault::NONE.get(), None);
+        for k in [0, 1, 41] {
+            let mut maybe = MaybeFault::some(FaultId::new(k));
+            assert_eq!(maybe.get(), Some(FaultId::new(k)));
+            assert_eq!(MaybeFault::from(Some(FaultId::new(k))), maybe);
+            assert_eq!(maybe.take(), Some(FaultId::new(k)));
+            assert_eq!(maybe, MaybeFault::NONE, "taken");
+            assert_eq!(maybe.take(), None);
+        }
+        assert_eq!(MaybeFault::from(None), MaybeFault::NONE);
+        assert_ne!(
+            MaybeFault::some(FaultId::new(0)),
+            MaybeFault::NONE,
+            "fault 0 is a fault"
+        );
+        assert_eq!(
+            format!(
+                "{:?} {:?}",
+                MaybeFault::some(FaultId::new(3)),
+                MaybeFault::NONE
+            ),
+            "Some(3) None"
+        );
+        assert_eq!(size_of::<MaybeFault>(), size_of::<FaultId>());
     }
 
     #[test]

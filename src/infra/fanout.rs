@@ -4,7 +4,10 @@
 //!
 //! Owns: those lists and counts, and their rules (a stream is listed once until it ends; a
 //! replica never holds fewer than zero requests; events reach a replica in order, so its
-//! mark only grows); and where a new event goes: without a broker only to the replica it
+//! mark only grows); the registered clients in registration order; the walks a new event
+//! makes, over a replica's streams ([`Fanout::stream`], opening order) and over the
+//! registered clients for held requests ([`Fanout::subscriber`]), each handing the
+//! caller the clients one by one to decide on; and where a new event goes: without a broker only to the replica it
 //! originates on (round robin, [`Fanout::origin`]) and the others miss it, with one to
 //! every replica in service with a subscriber ([`Fanout::broker_targets`]); and, for an
 //! event that never reaches a replica, the walk over its streams that makes each pass over
@@ -29,6 +32,9 @@ pub struct Subscribers {
 pub struct Fanout {
     /// Per replica: its streams, in the order they opened.
     streams: Vec<Vec<ClientId>>,
+    /// The clients the server counts events for, in the order they registered: where a
+    /// new event looks for held long-poll requests.
+    subscribers: Vec<ClientId>,
     /// Per replica: long-poll requests it holds.
     held: Vec<u32>,
     /// Per replica: events numbered below this have reached it.
@@ -40,6 +46,7 @@ impl Fanout {
     pub fn new(replicas: usize) -> Self {
         Fanout {
             streams: vec![Vec::new(); replicas],
+            subscribers: Vec::new(),
             held: vec![0; replicas],
             reached: vec![EventNo::default(); replicas],
         }
@@ -57,10 +64,23 @@ impl Fanout {
     }
 
     /// The `i`-th stream on replica `r`, if it has that many. (An index, not an iterator:
-    /// the caller acts on each stream while walking the list.)
+    /// for a caller that acts on each stream while walking the list.)
     #[inline]
     pub fn stream(&self, r: ReplicaId, i: usize) -> Option<ClientId> {
         self.streams[r].get(i).copied()
+    }
+
+    /// The server counts events for `c` from now on (once per client).
+    pub fn subscribe(&mut self, c: ClientId) {
+        self.subscribers.push(c);
+    }
+
+    /// The `i`-th registered client in registration order, if that many registered: a
+    /// new event looks among them for the long-poll requests held on its replica (the
+    /// caller decides per client). An index, as [`Fanout::stream`] is.
+    #[inline]
+    pub fn subscriber(&self, i: usize) -> Option<ClientId> {
+        self.subscribers.get(i).copied()
     }
 
     /// Whether any stream lives on replica `r`.
@@ -169,6 +189,20 @@ mod tests {
         assert_eq!(listed, [3, 2]);
         assert_eq!(fanout.stream(ReplicaId::new(1), 0), Some(ClientId::new(9)));
         assert_eq!(fanout.stream(ReplicaId::new(1), 1), None);
+    }
+
+    #[test]
+    fn subscribers_are_walked_in_registration_order() {
+        let mut fanout = Fanout::new(2);
+        assert_eq!(fanout.subscriber(0), None);
+        for c in [4, 0, 9] {
+            fanout.subscribe(ClientId::new(c));
+        }
+        let subscribers: Vec<u32> = (0..)
+            .map_while(|i| fanout.subscriber(i))
+            .map(ClientId::get)
+            .collect();
+        assert_eq!(subscribers, [4, 0, 9]);
     }
 
     #[test]

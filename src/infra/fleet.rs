@@ -9,7 +9,10 @@
 //! which client sits on which replica (the simulation keeps that and asks the fleet).
 //!
 //! The CPU cost table is read here and nowhere else ([`Fleet::cost`]): the simulation
-//! says what work a job is and for which endpoint, the fleet says what it costs.
+//! says what work a job is and for which endpoint, the fleet says what it costs. For the
+//! results it says how many replicas and cores were in service at a time
+//! ([`Fleet::replicas_in_service`], [`Fleet::cores_available`], the fault plan saying
+//! which are down).
 
 use crate::engine::rng::{Stream, exponential};
 use crate::ids::{ClientId, ReplicaId};
@@ -83,6 +86,19 @@ pub enum Work {
 pub enum Endpoint {
     Transport,
     Rest,
+}
+
+impl Endpoint {
+    /// The endpoint a client's jobs are for: a REST client's (`rest_client`) go to the
+    /// REST endpoint beside the transport's.
+    #[inline(always)]
+    pub fn of(rest_client: bool) -> Self {
+        if rest_client {
+            Endpoint::Rest
+        } else {
+            Endpoint::Transport
+        }
+    }
 }
 
 impl Fleet {
@@ -335,6 +351,16 @@ impl Fleet {
             .map_or(self.initial, |(_, n)| *n)
     }
 
+    /// The cores serving at `t`, for the utilisation over time: every replica in service
+    /// then has the server's cores, less the replicas down (`down_count(t, in_service)`:
+    /// how many of the first `in_service` replicas are down at `t`, as
+    /// [`crate::infra::faults::FaultPlan::down_count`] says).
+    pub fn cores_available(&self, t: Nanos, down_count: impl Fn(Nanos, u32) -> u32) -> u64 {
+        let in_service = self.replicas_in_service(t);
+        let cores = self.servers.first().map_or(0, Server::cores);
+        cores * u64::from(in_service - down_count(t, in_service))
+    }
+
     /// CPU utilisation of all replicas over their time in service within the window; a
     /// replica is out of service while it is down (`down(r)`: the intervals replica `r`
     /// is down).
@@ -513,6 +539,9 @@ mod tests {
         assert_eq!(at(Work::Ping), (5, 5));
         assert_eq!(at(Work::TlsHandshake), (900, 900));
         assert_eq!(at(Work::BrokerMessage), (25, 25));
+        // A REST client's jobs are the REST endpoint's.
+        assert_eq!(Endpoint::of(true), Endpoint::Rest);
+        assert_eq!(Endpoint::of(false), Endpoint::Transport);
     }
 
     #[test]
@@ -548,6 +577,25 @@ mod tests {
             }
         };
         assert!((f.cpu_utilisation(down) - 6.0 / 160.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn cores_available_are_the_up_replicas_in_service_times_their_cores() {
+        let mut spec = fleet(None).spec;
+        spec.scale = vec![(10 * S, 3)];
+        let rng = || crate::engine::rng::stream(1, "x");
+        let mut four_cores = server(2);
+        four_cores.cores = 4;
+        let f = Fleet::new(&four_cores, spec, 3, (0, 60 * S), (0, 0), rng(), rng());
+        // One replica down from 20 s to 30 s; the closure is told how many are in service.
+        let down = |t: Nanos, in_service: u32| {
+            assert!(in_service == 2 || in_service == 3);
+            u32::from((20 * S..30 * S).contains(&t))
+        };
+        assert_eq!(
+            [0, 10 * S - 1, 10 * S, 20 * S, 29 * S, 30 * S].map(|t| f.cores_available(t, down)),
+            [8, 8, 12, 8, 8, 12]
+        );
     }
 
     #[test]

@@ -17,13 +17,13 @@
 //! whether a lost REST request is sent again (the outbox's decision,
 //! [`crate::transport::outbox`]).
 
-use crate::ids::{ClientId, EventNo};
+use crate::ids::{ClientId, EventNo, MessageNo};
 use crate::metrics::{LatencyRecorder, MessageResult, fixed};
 use crate::net::wire::{Direction, LayerBytes, WireBytes};
 use crate::time::SimTime;
 
 /// An event that publishes no message: the workload's.
-const NO_MESSAGE: u32 = u32::MAX;
+const NO_MESSAGE: MessageNo = MessageNo::new(u32::MAX);
 
 /// The message measurements of one run.
 #[derive(Debug, Default)]
@@ -31,7 +31,7 @@ pub struct MessageMetrics {
     /// Per client or REST client: its messages in the server's CPU.
     in_jobs: Vec<u32>,
     /// Per event of the run: the message it publishes, or [`NO_MESSAGE`].
-    event_message: Vec<u32>,
+    event_message: Vec<MessageNo>,
     /// Messages written by the clients, published by the server, lost on the way (whole
     /// run).
     written: u64,
@@ -109,14 +109,14 @@ impl MessageMetrics {
     }
 
     /// The run's next event publishes message `k`.
-    pub fn numbered_message(&mut self, k: u32) {
+    pub fn numbered_message(&mut self, k: MessageNo) {
         self.event_message.push(k);
     }
 
     /// The message event `n` publishes (`None` for a workload event, or when the run does
     /// not number its events).
     #[inline]
-    pub fn message_of(&self, n: EventNo) -> Option<u32> {
+    pub fn message_of(&self, n: EventNo) -> Option<MessageNo> {
         match self.event_message.get(n.index()) {
             Some(&k) if k != NO_MESSAGE => Some(k),
             _ => None,
@@ -239,14 +239,14 @@ mod tests {
         let mut m = MessageMetrics::new(1);
         assert_eq!(m.message_of(EventNo::FIRST), None);
         m.numbered_workload_event();
-        m.numbered_message(7);
+        m.numbered_message(MessageNo::new(7));
         m.numbered_workload_event();
-        m.numbered_message(2);
+        m.numbered_message(MessageNo::new(2));
         assert_eq!(
             (0..5)
                 .map(|n| m.message_of(EventNo::new(n)))
                 .collect::<Vec<_>>(),
-            [None, Some(7), None, Some(2), None]
+            [None, Some(7), None, Some(2), None].map(|k| k.map(MessageNo::new))
         );
     }
 

@@ -1,6 +1,6 @@
 //! TCP segment accounting: how many segments a message takes, its bytes by layer (the one
 //! rule every connection's messages are counted by, the browsers' and the webhooks'), and
-//! when the receiver sends pure ACKs.
+//! when the receiver sends pure ACKs and their bytes ([`PureAcks::bytes`]).
 //!
 //! Timing of the byte stream is modelled by [`super::link`]; this module only counts. The
 //! ACK rule follows Linux's delayed ACKs: every second full segment is acknowledged at
@@ -102,6 +102,32 @@ pub struct PureAcks {
     pub immediate: u64,
 }
 
+/// The bytes of one step's [`PureAcks`] (each a bare TCP/IP header), by when they leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AckBytes {
+    /// The one whose delayed-ACK timer fired, at its time.
+    pub expired: Option<(SimTime, LayerBytes)>,
+    /// The immediate ones together, at the current time.
+    pub immediate: Option<LayerBytes>,
+}
+
+impl PureAcks {
+    /// Their bytes on the wire, each a bare TCP/IP header of `header` bytes: the one whose
+    /// timer fired at its time, the immediate ones together now; nothing for a side that
+    /// sends none.
+    #[inline]
+    pub fn bytes(self, header: u64) -> AckBytes {
+        let acks = |count: u64| LayerBytes {
+            tcpip: header * count,
+            ..LayerBytes::default()
+        };
+        AckBytes {
+            expired: self.expired.map(|at| (at, acks(1))),
+            immediate: (self.immediate > 0).then(|| acks(self.immediate)),
+        }
+    }
+}
+
 /// The ACK debt of one receiving side of a connection.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AckState {
@@ -197,6 +223,43 @@ mod tests {
         assert_eq!(segments(1448, 1448), 1);
         assert_eq!(segments(1449, 1448), 2);
         assert_eq!(segments(3 * 1448, 1448), 3);
+    }
+
+    #[test]
+    fn pure_acks_are_a_bare_header_each_at_their_times() {
+        let header_bytes = |tcpip| LayerBytes {
+            tcpip,
+            ..LayerBytes::default()
+        };
+        assert_eq!(
+            PureAcks::default().bytes(TCP.header),
+            AckBytes {
+                expired: None,
+                immediate: None
+            }
+        );
+        let acks = PureAcks {
+            expired: Some(t(3)),
+            immediate: 2,
+        };
+        assert_eq!(
+            acks.bytes(TCP.header),
+            AckBytes {
+                expired: Some((t(3), header_bytes(52))),
+                immediate: Some(header_bytes(2 * 52))
+            }
+        );
+        let immediate = PureAcks {
+            expired: None,
+            immediate: 3,
+        };
+        assert_eq!(
+            immediate.bytes(TCP.header),
+            AckBytes {
+                expired: None,
+                immediate: Some(header_bytes(3 * 52))
+            }
+        );
     }
 
     #[test]

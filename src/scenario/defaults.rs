@@ -68,13 +68,10 @@ pub const DEPLOY_DRAIN: Nanos = 30_000 * MS;
 /// process restart of a few seconds); set your own.
 pub const MIDDLEBOX_RESTART: Nanos = 5_000 * MS;
 
-/// HTTP/1.1 request headers of a cookie-less `fetch()` to an API from a browser (request
-/// line, Host, User-Agent, Accept, Accept-Encoding, Accept-Language, Origin, Referer,
-/// Connection). The SPDY white paper reports 700-800 bytes with cookies.
-pub const HTTP_REQUEST_HEADERS: u64 = 450;
-/// HTTP/1.1 response headers (status line, Date, Content-Type, Content-Length or
-/// Transfer-Encoding, Cache-Control, Server).
-pub const HTTP_RESPONSE_HEADERS: u64 = 220;
+pub use crate::transport::spec::{
+    DEFAULT_HTTP_REQUEST_HEADERS as HTTP_REQUEST_HEADERS,
+    DEFAULT_HTTP_RESPONSE_HEADERS as HTTP_RESPONSE_HEADERS,
+};
 /// A REST `POST` of a JSON message from a browser's `fetch()`: the request headers above
 /// plus `Content-Type: application/json` (32 bytes) and `Content-Length` (about 20).
 pub const REST_REQUEST_HEADERS: u64 = 500;

@@ -2,9 +2,11 @@
 //!
 //! Events are small plain values. A message's contents wait in its connection's in-order
 //! queue; the arrival event only names the connection, because TCP delivers in order.
+//! A server job says what CPU work it is ([`Job::work`]); the fleet prices the work.
 
 pub use crate::ids::ClientId;
-use crate::ids::{EventNo, FaultId, Generation, ReplicaId};
+use crate::ids::{EventNo, FaultId, Generation, MessageNo, ReplicaId};
+use crate::infra::fleet::Work;
 use crate::time::SimTime;
 pub use crate::transport::message::{ConnInfo, MsgKind};
 
@@ -79,7 +81,7 @@ pub enum Event {
     MiddleboxBack(FaultId),
     /// Client message `message` (an index into the workload's messages) is written by its
     /// client.
-    ClientMessage { message: u32 },
+    ClientMessage { message: MessageNo },
 }
 
 /// Bits of a push job's event number (and of an answer job's hold generation); the epoch takes the rest of the 32 (5 bits, so it
@@ -182,17 +184,17 @@ impl crate::engine::Packed for Event {
             Event::HealthProbe(r) => (24, 0, r.get()),
             Event::Deploy { fault: k, step } => (25, k.get(), step),
             Event::MiddleboxBack(k) => (26, 0, k.get()),
-            Event::ClientMessage { message } => (27, 0, message),
+            Event::ClientMessage { message } => (27, 0, message.get()),
             Event::JobDone {
                 client: c,
                 job: Job::Message(k),
                 epoch: e,
             } => {
                 debug_assert!(
-                    k <= EVENT_MASK,
+                    k.get() <= EVENT_MASK,
                     "message {k} does not fit {EVENT_BITS} bits"
                 );
-                (28, c.get(), k | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
+                (28, c.get(), k.get() | (e & PUSH_EPOCH_MASK) << EVENT_BITS)
             }
         };
         debug_assert!(slot < 1 << 24, "client id {slot} does not fit 24 bits");
@@ -278,10 +280,12 @@ impl crate::engine::Packed for Event {
                 step: aux,
             },
             26 => Event::MiddleboxBack(FaultId::new(aux)),
-            27 => Event::ClientMessage { message: aux },
+            27 => Event::ClientMessage {
+                message: MessageNo::new(aux),
+            },
             28 => Event::JobDone {
                 client,
-                job: Job::Message(aux & EVENT_MASK),
+                job: Job::Message(MessageNo::new(aux & EVENT_MASK)),
                 epoch: aux >> EVENT_BITS,
             },
             other => unreachable!("no event kind {other}: only pack() makes these"),
@@ -321,7 +325,7 @@ pub enum Job {
     /// Write an HTTP/2 PING.
     Http2Ping,
     /// Handle client message `k` that arrived on a stream (WebSocket, gRPC), and publish it.
-    Message(u32),
+    Message(MessageNo),
 }
 
 impl Job {
@@ -331,6 +335,19 @@ impl Job {
     #[inline]
     pub fn kept(generation: Generation) -> Generation {
         generation.low_bits(EVENT_BITS)
+    }
+
+    /// The CPU work this job is, as the fleet's cost table sees it; `accept`: a request
+    /// that is the first on its connection (it also pays the accept). Inlined, so that
+    /// where the job is known its work is too.
+    #[inline(always)]
+    pub fn work(self, accept: bool) -> Work {
+        match self {
+            Job::Request(_) => Work::Request { accept },
+            Job::Push(_) | Job::Answer(_) | Job::Message(_) => Work::Push,
+            Job::Keepalive | Job::Http2Ping => Work::Ping,
+            Job::TlsHandshake => Work::TlsHandshake,
+        }
     }
 
     /// Jobs that keep only [`PUSH_EPOCH_MASK`]'s bits of the epoch (their aux holds a number).
@@ -396,6 +413,21 @@ impl crate::net::connections::Carried for Msg {
 mod tests {
     use super::*;
     use crate::engine::Packed;
+
+    #[test]
+    fn a_job_is_the_work_the_cost_table_prices() {
+        let g = Generation::new(1);
+        assert_eq!(Job::Request(g).work(true), Work::Request { accept: true });
+        assert_eq!(Job::Request(g).work(false), Work::Request { accept: false });
+        // Writing an event, answering a held poll and publishing a client's message are
+        // each one write on a connection; `accept` is a request's alone.
+        for job in [Job::Push(EventNo::new(3)), Job::Answer(g), Job::Message(4)] {
+            assert_eq!(job.work(true), Work::Push, "{job:?}");
+        }
+        assert_eq!(Job::Keepalive.work(false), Work::Ping);
+        assert_eq!(Job::Http2Ping.work(false), Work::Ping);
+        assert_eq!(Job::TlsHandshake.work(true), Work::TlsHandshake);
+    }
 
     #[test]
     fn every_event_survives_packing() {
@@ -479,15 +511,17 @@ mod tests {
                 step: 8,
             },
             Event::MiddleboxBack(FaultId::new(2)),
-            Event::ClientMessage { message: u32::MAX },
+            Event::ClientMessage {
+                message: MessageNo::new(u32::MAX),
+            },
             Event::JobDone {
                 client: c,
-                job: Job::Message(EVENT_MASK),
+                job: Job::Message(MessageNo::new(EVENT_MASK)),
                 epoch: PUSH_EPOCH_MASK,
             },
             Event::JobDone {
                 client: ClientId::new(6),
-                job: Job::Message(12),
+                job: Job::Message(MessageNo::new(12)),
                 epoch: 1,
             },
         ];
@@ -531,7 +565,12 @@ mod tests {
             ),
             (Event::MiddleboxBack(FaultId::new(8)), at(26, 0, 8)),
             (Event::Scale { step: 2 }, at(11, 0, 2)),
-            (Event::ClientMessage { message: 12 }, at(27, 0, 12)),
+            (
+                Event::ClientMessage {
+                    message: MessageNo::new(12),
+                },
+                at(27, 0, 12),
+            ),
             // Generations and a push job's event: the low four bytes, a close's reason above
             // its 24 bits, a job's epoch above its 27.
             (

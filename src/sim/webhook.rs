@@ -35,9 +35,9 @@ pub fn run(
     let all = bytes.down.total() + bytes.up.total();
     let mut series = TimeSeries::new(scenario.duration);
     for receiver in &outcome.receivers {
-        for (n, pair) in receiver.pairs.iter().enumerate() {
+        for (pair, created) in receiver.pairs.iter().zip(&log.times) {
             if let Some(at) = pair.processed_at {
-                series.delivered(crate::time::SimTime::from_nanos(at), at - log.times[n]);
+                series.delivered(crate::time::SimTime::from_nanos(at), at - created);
             }
         }
     }

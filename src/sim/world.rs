@@ -7,10 +7,10 @@ use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK
 use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
-use crate::ids::{BrowserId, EventNo, GroupId, ReplicaId};
+use crate::ids::{BrowserId, EventNo, GroupId, MaybeFault, MessageNo, ReplicaId};
 use crate::infra::fanout::Fanout;
 use crate::infra::faults::{Exposure, FaultPlan};
-use crate::infra::fleet::{Endpoint, Fleet, Work};
+use crate::infra::fleet::{Endpoint, Fleet};
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::Server;
 use crate::metrics::faults::FaultRecovery;
@@ -27,6 +27,7 @@ use crate::time::SimTime;
 use crate::transport::history::History;
 use crate::transport::outbox::RestSizes;
 use crate::transport::pool::Pools;
+use crate::transport::replay::Replay;
 use crate::transport::{Chain, Clients, Delivery, Input, PollRng};
 use crate::workload::EventLog;
 
@@ -68,8 +69,8 @@ pub struct Client {
     job_epoch: u32,
     /// Its connection died with its replica and closes once the wire is quiet.
     crashed: bool,
-    /// 1 + the fault it has not yet recovered from; 0 for none.
-    awaiting_recovery: u32,
+    /// The fault it has not yet recovered from, if any.
+    awaiting_recovery: MaybeFault,
     /// Which events reached it, for late and repeated arrivals.
     order: crate::metrics::order::DeliveryOrder,
 }
@@ -137,12 +138,6 @@ mod two_way;
 
 use crate::transport::Uploads;
 
-/// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
-/// denying a WebSocket upgrade.
-const FORBIDDEN_RESPONSE: u64 = 64;
-/// `HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`:
-/// a layer-7 balancer whose replicas are all at their connection limit.
-const UNAVAILABLE_RESPONSE: u64 = 74;
 mod replicas;
 mod send_buffer;
 
@@ -177,12 +172,10 @@ pub struct World<'s> {
     /// The server replicas and their balancer.
     fleet: Fleet,
     /// Per replica: the streams and long-poll requests it holds, and how far the events
-    /// have reached it.
+    /// have reached it; the registered clients in registration order.
     fanout: Fanout,
     /// Workload events created so far: the number the next one gets.
     events_so_far: EventNo,
-    /// Registered clients in registration order.
-    subscribers: Vec<ClientId>,
     /// What the run counts.
     recorder: Recorder,
     /// Draws of reconnect jitter.
@@ -295,7 +288,6 @@ impl<'s> World<'s> {
             ),
             fanout: Fanout::new(scenario.max_replicas() as usize),
             events_so_far: EventNo::FIRST,
-            subscribers: Vec::new(),
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             lifetimes: Lifetimes::new(
                 chain.primary().max_connection_age(),
@@ -333,7 +325,9 @@ impl<'s> World<'s> {
         for (k, message) in self.source.messages.iter().enumerate() {
             s.at(
                 SimTime::from_nanos(message.at),
-                Event::ClientMessage { message: k as u32 },
+                Event::ClientMessage {
+                    message: MessageNo::at(k),
+                },
             );
         }
         self.schedule_scaling(s);
@@ -399,34 +393,18 @@ impl<'s> World<'s> {
         }
     }
 
+    /// Counts the bytes of pure ACKs `c`'s connection sends in `direction`.
     #[inline]
     fn count_pure_acks(&mut self, c: ClientId, acks: PureAcks, now: SimTime, direction: Direction) {
         if acks == PureAcks::default() {
             return;
         }
-        let header = self.scenario.tcp.header;
-        if let Some(time) = acks.expired {
-            self.count(
-                c,
-                time,
-                direction,
-                LayerBytes {
-                    tcpip: header,
-                    ..LayerBytes::default()
-                },
-            );
+        let bytes = acks.bytes(self.scenario.tcp.header);
+        if let Some((at, expired)) = bytes.expired {
+            self.count(c, at, direction, expired);
         }
-        if acks.immediate > 0 {
-            let tcpip = header * acks.immediate;
-            self.count(
-                c,
-                now,
-                direction,
-                LayerBytes {
-                    tcpip,
-                    ..LayerBytes::default()
-                },
-            );
+        if let Some(immediate) = bytes.immediate {
+            self.count(c, now, direction, immediate);
         }
     }
 
@@ -452,12 +430,8 @@ impl<'s> World<'s> {
     }
 
     fn message(&self, c: ClientId, kind: MsgKind) -> Msg {
-        let (payload, framing) = if kind.is_setup() {
-            (0, 0)
-        } else if kind == MsgKind::Denied {
-            (0, FORBIDDEN_RESPONSE)
-        } else if kind == MsgKind::Unavailable {
-            (0, UNAVAILABLE_RESPONSE)
+        let (payload, framing) = if let Some(size) = kind.fixed_size() {
+            size
         } else if let Some(size) = self.rest_size(c, kind) {
             size
         } else {
@@ -468,11 +442,12 @@ impl<'s> World<'s> {
             };
             self.chain.at(info.stage).size(kind, &self.log, info)
         };
-        let events = match kind {
-            _ if self.is_rest(c) => 0,
-            MsgKind::Response { first, count } => self.log.count_for(c, first, first + count),
-            MsgKind::Event(_) => 1,
-            _ => 0,
+        // A REST client's messages put no events on the wire for it (a history answer's
+        // are its owner's, delivered when it arrives).
+        let events = if self.is_rest(c) {
+            0
+        } else {
+            kind.events_for(&self.log, c)
         };
         Msg {
             kind,
@@ -688,20 +663,9 @@ impl<'s> World<'s> {
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        let work = match job {
-            Job::Request(_) => Work::Request { accept },
-            Job::Push(_) | Job::Answer(_) | Job::Message(_) => Work::Push,
-            Job::Keepalive | Job::Http2Ping => Work::Ping,
-            Job::TlsHandshake => Work::TlsHandshake,
-        };
-        // A REST client's requests go to the REST endpoint beside the transport's.
-        let endpoint = if self.is_rest(c) {
-            Endpoint::Rest
-        } else {
-            Endpoint::Transport
-        };
+        let endpoint = Endpoint::of(self.is_rest(c));
         let r = self.replica_of(c);
-        let (cost, done) = self.fleet.run(r, work, endpoint, now);
+        let (cost, done) = self.fleet.run(r, job.work(accept), endpoint, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
@@ -732,7 +696,7 @@ impl<'s> World<'s> {
         client.settled_to = self.events_so_far;
         let first = self.order_key(c, self.events_so_far);
         self.clients[c].order = crate::metrics::order::DeliveryOrder::starting_from(first);
-        self.subscribers.push(c);
+        self.fanout.subscribe(c);
     }
 
     /// Moves `c`'s cursor back over its last `k` events (handed to push jobs or send
@@ -818,7 +782,7 @@ impl<'s> World<'s> {
 
     /// Queues push jobs for the events `c` has not received yet (a reconnected stream
     /// resuming from its `Last-Event-ID`), as far back as the server keeps (`limit`
-    /// events; older ones are lost to it).
+    /// events; older ones are lost to it: [`Replay`]'s rule).
     pub(super) fn replay_pending(
         &mut self,
         c: ClientId,
@@ -828,14 +792,14 @@ impl<'s> World<'s> {
     ) {
         let (from, to) = (self.clients[c].cursor, self.events_so_far);
         let pending: Vec<EventNo> = self.log.matching(c, from, to.since(from)).collect();
-        let kept = limit.map_or(pending.len(), |l| pending.len().min(l as usize));
-        let gone = (pending.len() - kept) as u64;
+        let replay = Replay::split(&pending, limit);
+        let gone = replay.lost.len() as u64;
         self.clients[c].lost += gone;
         self.recorder.lost().replay_buffer += gone;
-        if gone > 0 {
-            self.settle(c, pending[gone as usize - 1].next());
+        if let Some(end) = replay.settled_to() {
+            self.settle(c, end);
         }
-        for n in &pending[pending.len() - kept..] {
+        for n in replay.replayed {
             let client = &mut self.clients[c];
             client.events_in_jobs += 1;
             self.run_job(c, Job::Push(*n), now, s);

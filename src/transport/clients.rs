@@ -8,7 +8,8 @@
 //!
 //! Owns: those fields and their rules (a fallback restarts the failure count and forgets
 //! the request; every hold gets a new generation, so that a timeout or an answer meant for
-//! an earlier hold can be told apart). Does not own: any decision (the machines' and the
+//! an earlier hold can be told apart; a lost connection was a failed attempt when it
+//! closed before its first answer or its upgrade was denied, [`ClientState::lost_connection`]). Does not own: any decision (the machines' and the
 //! chain's), nor the connection, the replica's counts of held requests and streams, or the
 //! events waiting for the client, which are the simulation's. At the end of a run it says
 //! where the clients ended on the chain ([`Clients::fallback_result`]).
@@ -37,6 +38,17 @@ pub struct ClientState {
     /// [`REQUEST_OUTSTANDING`], [`STREAMING`], [`UPGRADE_DENIED`] and [`DISCONNECTED`]:
     /// flags in one byte, so that the record keeps to sixteen.
     flags: u8,
+}
+
+/// What a client's lost connection was, as its transport hears it
+/// ([`crate::transport::Input::Lost`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LostConnection {
+    /// A failed attempt: it closed before its first response or stream start, or a proxy
+    /// denied its upgrade.
+    pub failed: bool,
+    /// A proxy or balancer denied its WebSocket upgrade.
+    pub denied: bool,
 }
 
 /// An HTTP request of it is on its way or being answered.
@@ -161,6 +173,18 @@ impl ClientState {
     #[inline]
     pub fn take_denied(&mut self) -> bool {
         self.take(UPGRADE_DENIED)
+    }
+
+    /// It lost its connection; `unanswered`: the connection had not yet brought its first
+    /// response or stream start. The lost connection was a failed attempt when it closed
+    /// unanswered or a proxy denied its upgrade; the denial is told once ([`Self::take_denied`]).
+    #[inline]
+    pub fn lost_connection(&mut self, unanswered: bool) -> LostConnection {
+        let denied = self.take_denied();
+        LostConnection {
+            failed: unanswered || denied,
+            denied,
+        }
     }
 
     /// It lost its connection for good ([`crate::transport::Command::Disconnect`]).
@@ -390,6 +414,36 @@ mod tests {
         state.refused(true);
         state.refused(false);
         assert!(!state.take_denied(), "the last refusal decides");
+    }
+
+    #[test]
+    fn a_lost_connection_failed_if_unanswered_or_denied() {
+        let mut state = ClientState::default();
+        let answered = state.lost_connection(false);
+        assert_eq!(
+            answered,
+            LostConnection {
+                failed: false,
+                denied: false
+            },
+            "it had answered: a connection lost later, not a failed attempt"
+        );
+        let unanswered = state.lost_connection(true);
+        assert!(unanswered.failed && !unanswered.denied);
+        state.refused(true);
+        let denied = state.lost_connection(false);
+        assert_eq!(
+            denied,
+            LostConnection {
+                failed: true,
+                denied: true
+            },
+            "a denied upgrade is a failed attempt"
+        );
+        assert!(
+            !state.lost_connection(false).denied,
+            "the denial is told once"
+        );
     }
 
     #[test]

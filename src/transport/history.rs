@@ -11,14 +11,51 @@
 //! out of order.
 //!
 //! Owns: per client, its pending ask, whether it asked its first history, the events in
-//! flight to it over REST and the live ones it holds; the run's fetch counts and latency.
-//! Does not own: which events are for which client (the event log says, and the caller
-//! counts), the REST requests that carry the asks, or the delivery of the events (the
-//! simulation does both, and asks this store what to deliver).
+//! flight to it over REST and the live ones it holds; the run's fetch counts and latency;
+//! the sizes of an ask's exchange on the wire ([`exchange_size`]: a plain HTTP/1.1 `GET`
+//! and its JSON answer). Does not own: which events are for which client (the event log
+//! says, and the caller counts), sending the REST requests that carry the asks, or the
+//! delivery of the events (the simulation does both, and asks this store what to deliver).
 
 use crate::ids::{ClientId, EventNo};
 use crate::metrics::{HistoryResult, LatencyRecorder};
 use crate::time::SimTime;
+use crate::transport::http;
+use crate::transport::message::{ConnInfo, MsgKind};
+use crate::transport::spec::{
+    DEFAULT_HTTP_REQUEST_HEADERS, DEFAULT_HTTP_RESPONSE_HEADERS, HttpHeaders,
+};
+use crate::workload::EventLog;
+
+/// A history ask on the wire: a plain HTTP/1.1 GET and its JSON answer, with the default
+/// header sizes whatever the variant's transport sends.
+const HISTORY_HTTP: HttpHeaders = HttpHeaders {
+    request: DEFAULT_HTTP_REQUEST_HEADERS,
+    response: DEFAULT_HTTP_RESPONSE_HEADERS,
+    http2: None,
+};
+
+/// Sizes (payload, headers and framing) of `owner`'s history exchange: its ask
+/// ([`MsgKind::HistoryRequest`]) is a GET, the answer ([`MsgKind::Response`]) a JSON array
+/// of the events of its range that are for `owner`.
+pub fn exchange_size(kind: MsgKind, log: &EventLog, owner: ClientId) -> (u64, u64) {
+    let conn = ConnInfo {
+        client: owner,
+        ..ConnInfo::default()
+    };
+    let request = match kind {
+        MsgKind::HistoryRequest => MsgKind::Request,
+        other => other,
+    };
+    http::exchange_size(
+        &HISTORY_HTTP,
+        HISTORY_HTTP.request,
+        HISTORY_HTTP.response,
+        request,
+        log,
+        conn,
+    )
+}
 
 /// A history request: the events numbered in `[first, first + count)` that are for the
 /// client; `recover`: they are the client's missed events (delivered), not old ones.
@@ -187,6 +224,73 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::Nanos;
+    use crate::workload::{
+        AudienceSpec, Encoding, EventSource, Inputs, PayloadSpec, Trace, TraceAudience,
+        WorkloadSpec,
+    };
+
+    /// An event log of (time, payload bytes) rows, for every client.
+    fn log_of(events: Vec<(Nanos, u64)>) -> EventLog {
+        let spec = WorkloadSpec {
+            source: EventSource::Trace,
+            encoding: Encoding::Json,
+            rate_per_second: 0.0,
+            payload: PayloadSpec::FromTrace,
+            protobuf_size: None,
+            trace: Some(Trace {
+                file: "<history test>".into(),
+                audiences: vec![TraceAudience::All; events.len()],
+                events,
+                beyond_end: 0,
+            }),
+            messages: None,
+            audience: AudienceSpec::All,
+        };
+        EventLog::generate(Inputs {
+            seed: 1,
+            duration: u64::MAX,
+            spec: &spec,
+            groups: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_history_exchange_is_a_plain_get_and_a_json_array() {
+        let log = log_of(vec![(1, 100), (2, 120), (3, 80)]);
+        let owner = ClientId::new(0);
+        // The ask: headers only, the default 450 bytes of a browser's fetch().
+        assert_eq!(
+            exchange_size(MsgKind::HistoryRequest, &log, owner),
+            (0, 450)
+        );
+        // The answer for events 1 and 2 (numbered from 0): their 120 + 80 payload bytes in
+        // `[a,b]` (3 bytes of brackets and comma) after the default 220 bytes of response
+        // headers.
+        assert_eq!(
+            exchange_size(
+                MsgKind::Response {
+                    first: EventNo::new(1),
+                    count: 2
+                },
+                &log,
+                owner
+            ),
+            (200, 220 + 3)
+        );
+        // An empty answer is `[]`.
+        assert_eq!(
+            exchange_size(
+                MsgKind::Response {
+                    first: EventNo::new(3),
+                    count: 0
+                },
+                &log,
+                owner
+            ),
+            (0, 220 + 2)
+        );
+    }
 
     const MS: u64 = 1_000_000;
 

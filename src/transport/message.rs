@@ -1,8 +1,22 @@
 //! The vocabulary of what travels on a connection: the kinds of message a transport sends
 //! and what it may know of the connection when it sizes one. The transports size them
-//! ([`crate::transport::Machine::size`]); the simulation carries them. Owns no behaviour.
+//! ([`crate::transport::Machine::size`]); the simulation carries them.
+//!
+//! Owns: the sizes of the messages no transport sizes ([`MsgKind::fixed_size`]: set-up
+//! messages, a proxy's `403` to a denied upgrade, a balancer's `503`), and how many of the
+//! workload's events a message carries to its client ([`MsgKind::events_for`]). Does not
+//! own: any other message's size (the transports', a REST client's the outbox's and the
+//! history's), nor the bytes below HTTP (`crate::net`).
 
-use crate::ids::{ClientId, EventNo};
+use crate::ids::{ClientId, EventNo, MessageNo};
+use crate::workload::EventLog;
+
+/// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
+/// denying a WebSocket upgrade.
+pub const FORBIDDEN_RESPONSE: u64 = 64;
+/// `HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`:
+/// a layer-7 balancer whose replicas are all at their connection limit.
+pub const UNAVAILABLE_RESPONSE: u64 = 74;
 
 /// What a message is; its size follows from the protocol's framing rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +61,7 @@ pub enum MsgKind {
     /// Client message `message` of `payload` bytes, on the client's stream (a WebSocket
     /// frame, a gRPC message) or as a REST `POST` on its REST connection.
     Upload {
-        message: u32,
+        message: MessageNo,
         payload: u32,
     },
     /// The REST endpoint's answer to an upload (`204 No Content`).
@@ -83,5 +97,111 @@ impl MsgKind {
                 | MsgKind::TlsServerFinished
                 | MsgKind::Refused
         )
+    }
+
+    /// The size (payload, framing) of a message no transport sizes: a set-up message's
+    /// bytes are all below HTTP (nothing here), a denied upgrade is answered with
+    /// [`FORBIDDEN_RESPONSE`], a full layer-7 balancer with [`UNAVAILABLE_RESPONSE`];
+    /// `None` for every other kind.
+    #[inline]
+    pub fn fixed_size(self) -> Option<(u64, u64)> {
+        if self.is_setup() {
+            Some((0, 0))
+        } else if self == MsgKind::Denied {
+            Some((0, FORBIDDEN_RESPONSE))
+        } else if self == MsgKind::Unavailable {
+            Some((0, UNAVAILABLE_RESPONSE))
+        } else {
+            None
+        }
+    }
+
+    /// How many of the workload's events this message carries to client `c`: a response
+    /// the events of its range that are for `c`, a stream event one, any other none.
+    #[inline]
+    pub fn events_for(self, log: &EventLog, c: ClientId) -> u32 {
+        match self {
+            MsgKind::Response { first, count } => log.count_for(c, first, first + count),
+            MsgKind::Event(_) => 1,
+            _ => 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Nanos;
+    use crate::workload::{
+        AudienceSpec, Encoding, EventSource, Inputs, PayloadSpec, Trace, TraceAudience,
+        WorkloadSpec,
+    };
+
+    /// A log of `n` events of 10 bytes, every one for every client.
+    fn log_for_all(n: u64) -> EventLog {
+        let events: Vec<(Nanos, u64)> = (0..n).map(|t| (t, 10)).collect();
+        let spec = WorkloadSpec {
+            source: EventSource::Trace,
+            encoding: Encoding::Json,
+            rate_per_second: 0.0,
+            payload: PayloadSpec::FromTrace,
+            protobuf_size: None,
+            trace: Some(Trace {
+                file: "<message test>".into(),
+                audiences: vec![TraceAudience::All; events.len()],
+                events,
+                beyond_end: 0,
+            }),
+            messages: None,
+            audience: AudienceSpec::All,
+        };
+        EventLog::generate(Inputs {
+            seed: 1,
+            duration: u64::MAX,
+            spec: &spec,
+            groups: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn refusals_and_set_up_have_fixed_sizes_and_the_rest_are_the_transports() {
+        assert_eq!(MsgKind::Syn.fixed_size(), Some((0, 0)));
+        assert_eq!(MsgKind::TlsServerHello.fixed_size(), Some((0, 0)));
+        assert_eq!(MsgKind::Refused.fixed_size(), Some((0, 0)));
+        // The status lines and headers spelled out in the constants' docs.
+        let forbidden = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        let unavailable =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        assert_eq!(
+            MsgKind::Denied.fixed_size(),
+            Some((0, forbidden.len() as u64))
+        );
+        assert_eq!(
+            MsgKind::Unavailable.fixed_size(),
+            Some((0, unavailable.len() as u64))
+        );
+        for kind in [
+            MsgKind::Request,
+            MsgKind::StreamOpen,
+            MsgKind::Keepalive,
+            MsgKind::Event(EventNo::new(0)),
+            MsgKind::RestResponse,
+        ] {
+            assert_eq!(kind.fixed_size(), None, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_response_carries_its_range_and_a_stream_event_one() {
+        let log = log_for_all(5);
+        let c = ClientId::new(0);
+        let response = MsgKind::Response {
+            first: EventNo::new(1),
+            count: 3,
+        };
+        assert_eq!(response.events_for(&log, c), 3);
+        assert_eq!(MsgKind::Event(EventNo::new(4)).events_for(&log, c), 1);
+        assert_eq!(MsgKind::Keepalive.events_for(&log, c), 0);
+        assert_eq!(MsgKind::Request.events_for(&log, c), 0);
     }
 }

@@ -6,7 +6,8 @@
 //! Nothing here touches the simulation's world; `sim` executes the commands. [`pool`]
 //! holds the browsers' connection pools (six per origin over HTTP/1.1, one shared over
 //! HTTP/2); [`history`] each client's history over REST; [`outbox`] each client's messages
-//! on their way up in a two-way workload (over its stream or its REST client).
+//! on their way up in a two-way workload (over its stream or its REST client); [`replay`]
+//! which of a resuming stream's pending events are replayed and which are lost.
 
 pub mod chain;
 pub mod clients;
@@ -21,6 +22,7 @@ pub mod message;
 pub mod outbox;
 mod polling;
 pub mod pool;
+pub mod replay;
 pub mod spec;
 mod sse;
 mod websocket;

@@ -22,7 +22,7 @@
 
 use std::collections::VecDeque;
 
-use crate::ids::{ClientId, Generation};
+use crate::ids::{ClientId, Generation, MessageNo};
 use crate::time::Nanos;
 
 /// A REST client's wait before sending a failed request's message again: an assumption (a
@@ -30,9 +30,9 @@ use crate::time::Nanos;
 pub const REST_RETRY: Nanos = 1_000_000_000;
 
 /// No message: the REST client's request carries nothing the server has read.
-const NO_MESSAGE: u32 = u32::MAX;
+const NO_MESSAGE: MessageNo = MessageNo::new(u32::MAX);
 /// The REST client's request being served is a history request.
-const HISTORY: u32 = u32::MAX - 1;
+const HISTORY: MessageNo = MessageNo::new(u32::MAX - 1);
 
 /// The sizes of a REST client's own exchange, each as (payload, HTTP headers) in bytes:
 /// an upload is a `POST` whose body is the message, answered with headers alone (a `204
@@ -76,7 +76,7 @@ pub enum Serving {
     /// Nothing read (or already handled).
     Nothing,
     /// The client's message `k`.
-    Message(u32),
+    Message(MessageNo),
     /// A history ask.
     History,
 }
@@ -90,13 +90,13 @@ pub struct Outbox {
     uploads_rest: bool,
     /// Per client: its messages waiting to go up, in order; over REST the front is the
     /// one its REST client is sending.
-    queue: Vec<VecDeque<u32>>,
+    queue: Vec<VecDeque<MessageNo>>,
     /// Per client: the generation of the connection whose stream the client saw open
     /// (messages may go on it); [`Generation::NONE`] for none.
     stream_open_on: Vec<Generation>,
     /// Per client: what its REST client's request carries, as the server read it
     /// (a message, [`HISTORY`] or [`NO_MESSAGE`]).
-    serving: Vec<u32>,
+    serving: Vec<MessageNo>,
 }
 
 impl Outbox {
@@ -148,7 +148,7 @@ impl Outbox {
     /// Client `c` wrote message `k`; `stream_ready`: it may send on its stream now (see
     /// [`Outbox::stream_ready`]). Messages keep their order: one goes on the stream only
     /// when none waits before it.
-    pub fn written(&mut self, c: ClientId, k: u32, stream_ready: bool) -> Route {
+    pub fn written(&mut self, c: ClientId, k: MessageNo, stream_ready: bool) -> Route {
         if self.uploads_rest
             && let Some(r) = self.rest_client_of(c)
         {
@@ -164,7 +164,7 @@ impl Outbox {
 
     /// `c` saw its stream open on the connection of `generation`: the messages that waited
     /// for it, in order, to go now (none over REST, whose messages never wait for a stream).
-    pub fn stream_opened(&mut self, c: ClientId, generation: Generation) -> VecDeque<u32> {
+    pub fn stream_opened(&mut self, c: ClientId, generation: Generation) -> VecDeque<MessageNo> {
         if self.uploads_rest {
             return VecDeque::new();
         }
@@ -174,12 +174,12 @@ impl Outbox {
 
     /// The message `owner`'s REST client sends next (the front of its queue), if any.
     #[inline]
-    pub fn next(&self, owner: ClientId) -> Option<u32> {
+    pub fn next(&self, owner: ClientId) -> Option<MessageNo> {
         self.queue[owner].front().copied()
     }
 
     /// The server read `owner`'s REST request carrying message `k`.
-    pub fn read(&mut self, owner: ClientId, k: u32) {
+    pub fn read(&mut self, owner: ClientId, k: MessageNo) {
         self.serving[owner] = k;
     }
 
@@ -216,6 +216,10 @@ mod tests {
 
     fn id(c: u32) -> ClientId {
         ClientId::new(c)
+    }
+
+    fn m(k: u32) -> MessageNo {
+        MessageNo::new(k)
     }
 
     #[test]
@@ -260,22 +264,22 @@ mod tests {
     #[test]
     fn a_rest_client_sends_its_queue_in_order_and_retries_the_front() {
         let mut outbox = Outbox::new(2, true, true);
-        assert_eq!(outbox.written(id(1), 7, true), Route::Rest(id(3)));
-        assert_eq!(outbox.written(id(1), 8, true), Route::Rest(id(3)));
-        assert_eq!(outbox.next(id(1)), Some(7));
+        assert_eq!(outbox.written(id(1), m(7), true), Route::Rest(id(3)));
+        assert_eq!(outbox.written(id(1), m(8), true), Route::Rest(id(3)));
+        assert_eq!(outbox.next(id(1)), Some(m(7)));
         assert_eq!(outbox.next(id(0)), None);
 
-        outbox.read(id(1), 7);
+        outbox.read(id(1), m(7));
         // The connection dies before the answer: the server's read is void, the message
         // goes again after the retry delay.
-        assert_eq!(outbox.take_serving(id(1)), Serving::Message(7));
+        assert_eq!(outbox.take_serving(id(1)), Serving::Message(m(7)));
         assert_eq!(outbox.take_serving(id(1)), Serving::Nothing);
         assert_eq!(Outbox::retry_after(true), Some(REST_RETRY));
         assert_eq!(Outbox::retry_after(false), None);
-        assert_eq!(outbox.next(id(1)), Some(7));
+        assert_eq!(outbox.next(id(1)), Some(m(7)));
 
         outbox.answered(id(1));
-        assert_eq!(outbox.next(id(1)), Some(8));
+        assert_eq!(outbox.next(id(1)), Some(m(8)));
         outbox.answered(id(1));
         assert_eq!(outbox.next(id(1)), None);
     }
@@ -295,31 +299,31 @@ mod tests {
         let mut outbox = Outbox::new(1, true, false);
         let c = id(0);
         assert!(!outbox.stream_ready(c, true, Generation::new(0)));
-        assert_eq!(outbox.written(c, 1, false), Route::Wait);
-        assert_eq!(outbox.written(c, 2, false), Route::Wait);
+        assert_eq!(outbox.written(c, m(1), false), Route::Wait);
+        assert_eq!(outbox.written(c, m(2), false), Route::Wait);
         assert_eq!(
             outbox.stream_opened(c, Generation::new(4)),
-            VecDeque::from([1, 2])
+            VecDeque::from([m(1), m(2)])
         );
         assert!(outbox.stream_ready(c, true, Generation::new(4)));
         assert!(!outbox.stream_ready(c, false, Generation::new(4)));
         // A new connection: the client has not seen its stream open yet.
         assert!(!outbox.stream_ready(c, true, Generation::new(5)));
-        assert_eq!(outbox.written(c, 3, true), Route::Stream);
-        assert_eq!(outbox.written(c, 4, false), Route::Wait);
+        assert_eq!(outbox.written(c, m(3), true), Route::Stream);
+        assert_eq!(outbox.written(c, m(4), false), Route::Wait);
         // Ready again, but 4 waits: 5 goes after it, not before.
-        assert_eq!(outbox.written(c, 5, true), Route::Wait);
+        assert_eq!(outbox.written(c, m(5), true), Route::Wait);
         assert_eq!(
             outbox.stream_opened(c, Generation::new(5)),
-            VecDeque::from([4, 5])
+            VecDeque::from([m(4), m(5)])
         );
     }
 
     #[test]
     fn rest_uploads_never_wait_for_a_stream() {
         let mut outbox = Outbox::new(1, true, true);
-        outbox.written(id(0), 1, false);
+        outbox.written(id(0), m(1), false);
         assert!(outbox.stream_opened(id(0), Generation::new(0)).is_empty());
-        assert_eq!(outbox.next(id(0)), Some(1));
+        assert_eq!(outbox.next(id(0)), Some(m(1)));
     }
 }

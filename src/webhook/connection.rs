@@ -13,7 +13,7 @@
 use std::collections::VecDeque;
 
 use super::config::WebhookConfig;
-use super::event::{ConnRef, PairId};
+use super::event::{ConnRef, PairId, ReceiverId};
 use super::message::Message;
 use crate::engine::rng::{self, Stream};
 use crate::ids::{BrowserId, Generation, GroupId};
@@ -38,7 +38,7 @@ pub(super) enum Peer {
 /// One connection, as the sender and the receiver see it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Conn {
-    pub receiver: u32,
+    pub receiver: ReceiverId,
     /// The pair whose attempt uses the connection; `None`: idle in the pool.
     pub pair: Option<PairId>,
     /// The sender has the SYN-ACK (a reset now means the connection was reset, not refused).
@@ -74,7 +74,7 @@ impl Default for Arena {
 
 impl Arena {
     /// Opens a connection to `receiver` for `pair`'s attempt.
-    pub fn open(&mut self, receiver: u32, pair: PairId) -> ConnRef {
+    pub fn open(&mut self, receiver: ReceiverId, pair: PairId) -> ConnRef {
         let conn = Conn {
             receiver,
             pair: Some(pair),
@@ -151,11 +151,11 @@ impl Arena {
         network: &mut Network,
         msg: Message,
         now: SimTime,
-    ) -> Option<(usize, Sent, SimTime)> {
-        let r = self.get(conn)?.receiver as usize;
+    ) -> Option<(ReceiverId, Sent, SimTime)> {
+        let r = self.get(conn)?.receiver;
         let transfer = Transfer {
-            group: GroupId::at(r),
-            browser: BrowserId::at(r),
+            group: GroupId::new(r.get()),
+            browser: BrowserId::new(r.get()),
             direction: msg.direction(),
             data: msg.bytes.total() - msg.bytes.tcpip,
             wire: msg.bytes.total(),
@@ -196,7 +196,7 @@ impl Arena {
     }
 
     /// Open connections to `receiver`, in slot order.
-    pub fn open_to(&self, receiver: u32) -> Vec<ConnRef> {
+    pub fn open_to(&self, receiver: ReceiverId) -> Vec<ConnRef> {
         self.slots
             .iter()
             .enumerate()
@@ -281,18 +281,21 @@ mod tests {
     #[test]
     fn a_reused_slot_does_not_answer_for_its_old_connection() {
         let mut arena = Arena::default();
-        let first = arena.open(0, 7);
+        let first = arena.open(ReceiverId::new(0), PairId::new(7));
         arena.close(first);
         assert!(arena.get(first).is_none());
-        let second = arena.open(1, 8);
+        let second = arena.open(ReceiverId::new(1), PairId::new(8));
         assert_eq!(second.slot, first.slot, "the slot is reused");
         assert!(arena.get(first).is_none(), "the old reference stays dead");
-        assert_eq!(arena.get(second).map(|c| c.pair), Some(Some(8)));
+        assert_eq!(
+            arena.get(second).map(|c| c.pair),
+            Some(Some(PairId::new(8)))
+        );
         // Closing through a stale reference leaves the new connection alone.
         arena.close(first);
         assert!(arena.get(second).is_some());
-        assert_eq!(arena.open_to(1), vec![second]);
-        assert!(arena.open_to(0).is_empty());
+        assert_eq!(arena.open_to(ReceiverId::new(1)), vec![second]);
+        assert!(arena.open_to(ReceiverId::new(0)).is_empty());
     }
 
     #[test]
@@ -317,7 +320,7 @@ mod tests {
         let mut network = paths(&config);
         let mut arena = Arena::default();
         // A SYN to the far receiver, then the connection is dropped before it arrives.
-        let first = arena.open(0, 7);
+        let first = arena.open(ReceiverId::new(0), PairId::new(7));
         let syn = Message::from_sender(&config, SenderMsg::Syn, 0);
         let (_, _, arrival) = arena
             .transmit(first, &mut network, syn, SimTime::ZERO)
@@ -335,7 +338,7 @@ mod tests {
         );
         // Its slot now holds a connection to the near receiver: its SYN is not held behind
         // the dropped one, and its arrival takes its own message, not the old SYN.
-        let second = arena.open(1, 8);
+        let second = arena.open(ReceiverId::new(1), PairId::new(8));
         assert_eq!(second.slot, first.slot);
         let (_, _, arrival) = arena
             .transmit(second, &mut network, syn, SimTime::ZERO)
@@ -349,7 +352,10 @@ mod tests {
         let (open, msg) = arena
             .receive(second, Direction::Down, arrival, &config.tcp)
             .unwrap();
-        assert_eq!((open.receiver, msg.kind), (1, Kind::Sender(SenderMsg::Syn)));
+        assert_eq!(
+            (open.receiver, msg.kind),
+            (ReceiverId::new(1), Kind::Sender(SenderMsg::Syn))
+        );
         // A lost response never arrives; nothing else is on the way.
         let response = Message::from_receiver(&config, ReceiverMsg::Response);
         arena

@@ -1,14 +1,36 @@
 //! The webhook model's events and their 8-byte packing for the engine's queue.
 //!
+//! Its ids are typed with the crate's `id_type!` macro ([`crate::ids`]): a [`PairId`] (an
+//! (event, receiver) delivery) and a [`ReceiverId`]; events are [`EventNo`]s. Each prints
+//! as its bare number.
+//!
 //! Layout: the top 3 bits are the variant; ids below it. Pair and connection-slot ids get
 //! 26 bits (the configuration is checked against [`super::config::MAX_PAIRS`]); attempt
 //! numbers, connection generations and receiver epochs a full 32 bits.
 
 use crate::engine::Packed;
-use crate::ids::Generation;
+use crate::ids::{EventNo, Generation, id_type};
 
-/// An (event, receiver) delivery: index `receiver × events + event`.
-pub(super) type PairId = u32;
+id_type!(
+    /// An (event, receiver) delivery: its index `receiver × events + event` among the
+    /// run's pairs (receiver-major; see `Webhook::pair_id`).
+    PairId,
+    "pair"
+);
+
+id_type!(
+    /// A receiver endpoint: its index among the configuration's receivers, which is also
+    /// its path's group in the webhook's network.
+    ReceiverId,
+    "receiver"
+);
+
+impl ReceiverId {
+    /// The receivers `0..count`, in order.
+    pub fn all(count: usize) -> impl Iterator<Item = ReceiverId> {
+        (0..count).map(ReceiverId::at)
+    }
+}
 
 /// A connection: its slot in the arena and the slot's generation when it was opened, so
 /// that a message for a connection since closed (its slot reused) is recognised and dropped.
@@ -21,7 +43,7 @@ pub(super) struct ConnRef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Event {
     /// Event `n` of the log was created: its deliveries start.
-    Created(u32),
+    Created(EventNo),
     /// A retry of the pair starts (its CPU work is submitted).
     Attempt(PairId),
     /// The sender's CPU work for the pair's attempt is done: it goes on the network.
@@ -34,9 +56,9 @@ pub(super) enum Event {
     AtSender(ConnRef),
     /// The receiver with this index finished its oldest request in service, unless it has
     /// been reset since (its epoch differs).
-    ServiceDone(u32, u32),
+    ServiceDone(ReceiverId, u32),
     /// The receiver with this index goes down (`true`) or comes back up (`false`).
-    Downtime(u32, bool),
+    Downtime(ReceiverId, bool),
 }
 
 const TAG_SHIFT: u32 = 61;
@@ -55,14 +77,16 @@ fn conn_bits(conn: ConnRef) -> u64 {
 impl Packed for Event {
     fn pack(self) -> u64 {
         let (tag, bits) = match self {
-            Event::Created(n) => (0, u64::from(n)),
-            Event::Attempt(pair) => (1, u64::from(pair)),
-            Event::Send(pair) => (2, u64::from(pair)),
-            Event::Timeout(pair, attempt) => (3, id_and_word(pair, attempt)),
+            Event::Created(n) => (0, u64::from(n.get())),
+            Event::Attempt(pair) => (1, u64::from(pair.get())),
+            Event::Send(pair) => (2, u64::from(pair.get())),
+            Event::Timeout(pair, attempt) => (3, id_and_word(pair.get(), attempt)),
             Event::AtReceiver(conn) => (4, conn_bits(conn)),
             Event::AtSender(conn) => (5, conn_bits(conn)),
-            Event::ServiceDone(receiver, epoch) => (6, id_and_word(receiver, epoch)),
-            Event::Downtime(receiver, starts) => (7, id_and_word(receiver, u32::from(starts))),
+            Event::ServiceDone(receiver, epoch) => (6, id_and_word(receiver.get(), epoch)),
+            Event::Downtime(receiver, starts) => {
+                (7, id_and_word(receiver.get(), u32::from(starts)))
+            }
         };
         (tag << TAG_SHIFT) | bits
     }
@@ -71,10 +95,10 @@ impl Packed for Event {
         let id = ((packed >> 32) & ID_MASK) as u32;
         let word = packed as u32;
         match packed >> TAG_SHIFT {
-            0 => Event::Created(word),
-            1 => Event::Attempt(word),
-            2 => Event::Send(word),
-            3 => Event::Timeout(id, word),
+            0 => Event::Created(EventNo::new(word)),
+            1 => Event::Attempt(PairId::new(word)),
+            2 => Event::Send(PairId::new(word)),
+            3 => Event::Timeout(PairId::new(id), word),
             4 => Event::AtReceiver(ConnRef {
                 slot: id,
                 generation: Generation::new(word),
@@ -83,8 +107,8 @@ impl Packed for Event {
                 slot: id,
                 generation: Generation::new(word),
             }),
-            6 => Event::ServiceDone(id, word),
-            _ => Event::Downtime(id, word != 0),
+            6 => Event::ServiceDone(ReceiverId::new(id), word),
+            _ => Event::Downtime(ReceiverId::new(id), word != 0),
         }
     }
 }
@@ -101,19 +125,19 @@ mod tests {
             generation: Generation::new(u32::MAX),
         };
         let events = [
-            Event::Created(u32::MAX),
-            Event::Attempt(top),
-            Event::Send(0),
-            Event::Timeout(top, u32::MAX),
+            Event::Created(EventNo::new(u32::MAX)),
+            Event::Attempt(PairId::new(top)),
+            Event::Send(PairId::new(0)),
+            Event::Timeout(PairId::new(top), u32::MAX),
             Event::AtReceiver(conn),
             Event::AtSender(conn),
             Event::AtSender(ConnRef {
                 slot: 3,
                 generation: Generation::default(),
             }),
-            Event::ServiceDone(top, u32::MAX),
-            Event::Downtime(top, true),
-            Event::Downtime(0, false),
+            Event::ServiceDone(ReceiverId::new(top), u32::MAX),
+            Event::Downtime(ReceiverId::new(top), true),
+            Event::Downtime(ReceiverId::new(0), false),
         ];
         for event in events {
             assert_eq!(Event::unpack(event.pack()), event);

@@ -9,7 +9,7 @@
 
 use super::config::WebhookConfig;
 use super::connection::{Arena, Peer, Pool, paths};
-use super::event::{ConnRef, Event, PairId};
+use super::event::{ConnRef, Event, PairId, ReceiverId};
 use super::message::{Kind, Message, ReceiverMsg, SenderMsg, bare_segment};
 use super::outcome::{DeliveryCounts, PairRecord, ReceiverOutcome, WebhookOutcome};
 use super::receiver::{Receiver, Request};
@@ -121,29 +121,39 @@ impl<'a> Webhook<'a> {
     /// created at the very instant an outage starts meets the receiver down.
     pub fn schedule_start(&self, s: &mut Scheduler<Event>) {
         for (r, receiver) in self.config.receivers.iter().enumerate() {
+            let r = ReceiverId::at(r);
             for (start, end) in &receiver.downtime {
-                s.at(SimTime::from_nanos(*start), Event::Downtime(r as u32, true));
-                s.at(SimTime::from_nanos(*end), Event::Downtime(r as u32, false));
+                s.at(SimTime::from_nanos(*start), Event::Downtime(r, true));
+                s.at(SimTime::from_nanos(*end), Event::Downtime(r, false));
             }
         }
         for (n, time) in self.log.times.iter().enumerate() {
             if *time <= self.config.duration {
-                s.at(SimTime::from_nanos(*time), Event::Created(n as u32));
+                s.at(SimTime::from_nanos(*time), Event::Created(EventNo::at(n)));
             }
         }
     }
 
-    fn pair_id(&self, receiver: usize, n: u32) -> PairId {
-        receiver as u32 * self.events + n
+    /// The pair of event `n` and `receiver`.
+    fn pair_id(&self, receiver: ReceiverId, n: EventNo) -> PairId {
+        PairId::new(receiver.get() * self.events + n.get())
     }
 
     /// (receiver, event number) of a pair.
-    fn split(&self, pair: PairId) -> (usize, u32) {
-        ((pair / self.events) as usize, pair % self.events)
+    fn split(&self, pair: PairId) -> (ReceiverId, EventNo) {
+        (
+            ReceiverId::new(pair.get() / self.events),
+            self.event_of(pair),
+        )
+    }
+
+    /// The pair's event.
+    fn event_of(&self, pair: PairId) -> EventNo {
+        EventNo::new(pair.get() % self.events)
     }
 
     fn created(&self, pair: PairId) -> SimTime {
-        SimTime::from_nanos(self.log.times[(pair % self.events) as usize])
+        SimTime::from_nanos(self.log.time_of(self.event_of(pair)))
     }
 
     /// The pair's event was created within the window: it is counted.
@@ -153,7 +163,7 @@ impl<'a> Webhook<'a> {
 
     fn count_bytes(
         &mut self,
-        receiver: usize,
+        receiver: ReceiverId,
         direction: Direction,
         bytes: LayerBytes,
         at: SimTime,
@@ -167,7 +177,7 @@ impl<'a> Webhook<'a> {
     }
 
     /// A FIN exchange closing a connection: FIN, FIN-ACK, ACK, starting from `closer`.
-    fn count_close(&mut self, receiver: usize, closer: Direction, at: SimTime) {
+    fn count_close(&mut self, receiver: ReceiverId, closer: Direction, at: SimTime) {
         let segment = bare_segment(self.config);
         for direction in fin_exchange(closer) {
             self.count_bytes(receiver, direction, segment, at);
@@ -202,7 +212,7 @@ impl<'a> Webhook<'a> {
             return;
         };
         let payload = match (msg, open.pair) {
-            (SenderMsg::Request, Some(pair)) => self.log.payload(EventNo::new(pair % self.events)),
+            (SenderMsg::Request, Some(pair)) => self.log.payload(self.event_of(pair)),
             _ => 0,
         };
         let msg = Message::from_sender(self.config, msg, payload);
@@ -226,7 +236,7 @@ impl<'a> Webhook<'a> {
 
     /// An attempt of `pair` starts: its CPU work is queued on the sender's cores.
     fn start_attempt(&mut self, pair: PairId, now: SimTime, s: &mut Scheduler<Event>) {
-        let state = &mut self.pairs[pair as usize];
+        let state = &mut self.pairs[pair];
         state.record.attempts += 1;
         state.pending = true;
         let done = self.sender.execute(now, self.config.sender.send_cost);
@@ -237,7 +247,7 @@ impl<'a> Webhook<'a> {
     /// or opens one.
     fn send_attempt(&mut self, pair: PairId, now: SimTime, s: &mut Scheduler<Event>) {
         let (r, _) = self.split(pair);
-        let attempt = self.pairs[pair as usize].record.attempts;
+        let attempt = self.pairs[pair].record.attempts;
         s.at(
             now.saturating_add(self.config.sender.timeout),
             Event::Timeout(pair, attempt),
@@ -255,12 +265,12 @@ impl<'a> Webhook<'a> {
                 if let Some(open) = self.conns.get_mut(conn) {
                     open.pair = Some(pair);
                 }
-                self.pairs[pair as usize].conn = Some(conn);
+                self.pairs[pair].conn = Some(conn);
                 self.sender_sends(conn, SenderMsg::Request, now, s);
             }
             None => {
-                let conn = self.conns.open(r as u32, pair);
-                self.pairs[pair as usize].conn = Some(conn);
+                let conn = self.conns.open(r, pair);
+                self.pairs[pair].conn = Some(conn);
                 if self.config.in_window(now) {
                     self.tallies[r].counts.connections_opened += 1;
                 }
@@ -271,7 +281,7 @@ impl<'a> Webhook<'a> {
 
     /// The receiver closes pooled connections idle for its keep-alive timeout by `now`
     /// (lazily: the close is counted at the time it happened).
-    fn expire_idle(&mut self, r: usize, now: SimTime) {
+    fn expire_idle(&mut self, r: ReceiverId, now: SimTime) {
         let Some(keepalive) = self.config.receivers[r].keepalive_timeout else {
             return;
         };
@@ -290,7 +300,7 @@ impl<'a> Webhook<'a> {
     }
 
     /// The most recently used idle connection to receiver `r`, if any is still open.
-    fn take_idle(&mut self, r: usize, now: SimTime) -> Option<ConnRef> {
+    fn take_idle(&mut self, r: ReceiverId, now: SimTime) -> Option<ConnRef> {
         self.expire_idle(r, now);
         while let Some(conn) = self.paths[r].pool.take_newest() {
             let usable = self
@@ -315,7 +325,7 @@ impl<'a> Webhook<'a> {
         let Kind::Sender(msg) = message.kind else {
             unreachable!("only the sender's messages travel towards the receiver")
         };
-        let r = open.receiver as usize;
+        let r = open.receiver;
         match msg {
             SenderMsg::Syn => {
                 if self.receivers[r].down {
@@ -341,11 +351,11 @@ impl<'a> Webhook<'a> {
                 let request = Request {
                     conn,
                     pair,
-                    attempt: self.pairs[pair as usize].record.attempts,
+                    attempt: self.pairs[pair].record.attempts,
                 };
                 let receiver = &mut self.receivers[r];
                 if let Some(done) = receiver.admit(request, now) {
-                    s.at(done, Event::ServiceDone(r as u32, receiver.epoch));
+                    s.at(done, Event::ServiceDone(r, receiver.epoch));
                 }
             }
         }
@@ -353,7 +363,7 @@ impl<'a> Webhook<'a> {
 
     /// Receiver `r` finished its oldest request: the event is processed, the next waiting
     /// request starts, and the response goes back (or is lost).
-    fn service_done(&mut self, r: usize, epoch: u32, now: SimTime, s: &mut Scheduler<Event>) {
+    fn service_done(&mut self, r: ReceiverId, epoch: u32, now: SimTime, s: &mut Scheduler<Event>) {
         let receiver = &mut self.receivers[r];
         if epoch != receiver.epoch {
             return;
@@ -362,7 +372,7 @@ impl<'a> Webhook<'a> {
             return;
         };
         if let Some(done) = next {
-            s.at(done, Event::ServiceDone(r as u32, epoch));
+            s.at(done, Event::ServiceDone(r, epoch));
         }
         self.process(r, request, now);
         // The sender may have given up on this connection: the response has nowhere to go.
@@ -391,12 +401,12 @@ impl<'a> Webhook<'a> {
 
     /// The receiver processed `request`'s event: delivered the first time, a duplicate
     /// after.
-    fn process(&mut self, r: usize, request: Request, now: SimTime) {
+    fn process(&mut self, r: ReceiverId, request: Request, now: SimTime) {
         let pair = request.pair;
         let counted = self.counted(pair);
         let created = self.created(pair);
         let (_, n) = self.split(pair);
-        let record = &mut self.pairs[pair as usize].record;
+        let record = &mut self.pairs[pair].record;
         record.processings += 1;
         if record.processed_at.is_some() {
             return;
@@ -462,7 +472,7 @@ impl<'a> Webhook<'a> {
         let Some(pair) = open.pair else {
             return;
         };
-        let r = open.receiver as usize;
+        let r = open.receiver;
         let keep = self.config.sender.reuse_connections && open.peer == Peer::Open;
         if keep {
             open.pair = None;
@@ -470,7 +480,7 @@ impl<'a> Webhook<'a> {
         let peer = open.peer;
         let counted = self.counted(pair);
         let created = self.created(pair);
-        let state = &mut self.pairs[pair as usize];
+        let state = &mut self.pairs[pair];
         state.pending = false;
         state.conn = None;
         state.record.acknowledged_at = Some(now.as_nanos());
@@ -496,7 +506,7 @@ impl<'a> Webhook<'a> {
         let Some(open) = self.conns.get(conn) else {
             return;
         };
-        let (pair, established, r) = (open.pair, open.established, open.receiver as usize);
+        let (pair, established, r) = (open.pair, open.established, open.receiver);
         self.conns.close(conn);
         let Some(pair) = pair else {
             return;
@@ -515,7 +525,7 @@ impl<'a> Webhook<'a> {
     /// The timer of `pair`'s attempt number `attempt` fired: unless that attempt already
     /// ended, the sender abandons it and its connection (one reset segment).
     fn timeout(&mut self, pair: PairId, attempt: u32, now: SimTime, s: &mut Scheduler<Event>) {
-        let state = self.pairs[pair as usize];
+        let state = self.pairs[pair];
         if !state.pending || state.record.attempts != attempt {
             return;
         }
@@ -535,7 +545,7 @@ impl<'a> Webhook<'a> {
     /// The current attempt failed at `now`: retry per the schedule, or give up.
     fn fail(&mut self, pair: PairId, now: SimTime, s: &mut Scheduler<Event>) {
         let created = self.created(pair);
-        let state = &mut self.pairs[pair as usize];
+        let state = &mut self.pairs[pair];
         state.pending = false;
         state.conn = None;
         match self
@@ -552,10 +562,10 @@ impl<'a> Webhook<'a> {
     /// Receiver `r` goes down: what it holds is lost, its connections are reset (idle
     /// pooled ones die at once, so the pool never hands them out; busy ones get a reset
     /// that fails their attempt when it arrives).
-    fn outage_starts(&mut self, r: usize, now: SimTime, s: &mut Scheduler<Event>) {
+    fn outage_starts(&mut self, r: ReceiverId, now: SimTime, s: &mut Scheduler<Event>) {
         self.receivers[r].go_down();
         self.expire_idle(r, now);
-        for conn in self.conns.open_to(r as u32) {
+        for conn in self.conns.open_to(r) {
             let Some(open) = self.conns.get_mut(conn) else {
                 continue;
             };
@@ -577,7 +587,7 @@ impl<'a> Webhook<'a> {
     /// The outcome at the end of a run that handled `sim_events` events.
     pub fn finish(mut self, sim_events: u64) -> WebhookOutcome {
         let config = self.config;
-        for r in 0..self.receivers.len() {
+        for r in ReceiverId::all(self.receivers.len()) {
             self.expire_idle(r, SimTime::from_nanos(config.duration));
         }
         let events = self.events as usize;
@@ -629,7 +639,7 @@ impl Model for Webhook<'_> {
     fn handle(&mut self, now: SimTime, event: Event, s: &mut Scheduler<Event>) {
         match event {
             Event::Created(n) => {
-                for r in 0..self.receivers.len() {
+                for r in ReceiverId::all(self.receivers.len()) {
                     let pair = self.pair_id(r, n);
                     self.start_attempt(pair, now, s);
                 }
@@ -639,9 +649,78 @@ impl Model for Webhook<'_> {
             Event::Timeout(pair, attempt) => self.timeout(pair, attempt, now, s),
             Event::AtReceiver(conn) => self.at_receiver(conn, now, s),
             Event::AtSender(conn) => self.at_sender(conn, now, s),
-            Event::ServiceDone(r, epoch) => self.service_done(r as usize, epoch, now, s),
-            Event::Downtime(r, true) => self.outage_starts(r as usize, now, s),
-            Event::Downtime(r, false) => self.receivers[r as usize].down = false,
+            Event::ServiceDone(r, epoch) => self.service_done(r, epoch, now, s),
+            Event::Downtime(r, true) => self.outage_starts(r, now, s),
+            Event::Downtime(r, false) => self.receivers[r].down = false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::link::LinkParams;
+    use crate::webhook::ReceiverConfig;
+    use crate::workload::{
+        AudienceSpec, Encoding, EventSource, Inputs, PayloadSpec, Trace, TraceAudience,
+        WorkloadSpec,
+    };
+
+    /// Pairs are numbered receiver-major, and a pair's number gives back its receiver and
+    /// its event (and with it the event's time and payload).
+    #[test]
+    fn a_pair_id_names_its_receiver_and_its_event() {
+        let events = vec![(10, 100), (20, 200), (30, 300)];
+        let spec = WorkloadSpec {
+            source: EventSource::Trace,
+            encoding: Encoding::Json,
+            rate_per_second: 0.0,
+            payload: PayloadSpec::FromTrace,
+            protobuf_size: None,
+            trace: Some(Trace {
+                file: "<pair ids>".into(),
+                audiences: vec![TraceAudience::All; events.len()],
+                events,
+                beyond_end: 0,
+            }),
+            messages: None,
+            audience: AudienceSpec::All,
+        };
+        let log = EventLog::generate(Inputs {
+            seed: 1,
+            duration: u64::MAX,
+            spec: &spec,
+            groups: Vec::new(),
+        });
+        let link = LinkParams {
+            bits_per_second: 8_000_000,
+            latency: 1_000_000,
+            jitter: 0,
+            loss_ppm: 0,
+        };
+        let config = WebhookConfig::new(vec![
+            ReceiverConfig::new("a", [link; 2]),
+            ReceiverConfig::new("b", [link; 2]),
+        ]);
+        let webhook = Webhook::new(&config, &log);
+        let (r, n) = (ReceiverId::new(1), EventNo::new(2));
+        let pair = webhook.pair_id(r, n);
+        assert_eq!(
+            pair,
+            PairId::new(3 + 2),
+            "receiver 1's pairs follow receiver 0's 3"
+        );
+        assert_eq!(webhook.split(pair), (r, n));
+        assert_eq!(webhook.event_of(pair), n);
+        assert_eq!(webhook.created(pair), SimTime::from_nanos(30));
+        assert_eq!(
+            webhook.split(webhook.pair_id(ReceiverId::new(0), EventNo::new(0))),
+            (ReceiverId::new(0), EventNo::new(0))
+        );
+        assert_eq!(
+            ReceiverId::all(2).collect::<Vec<_>>(),
+            [ReceiverId::new(0), ReceiverId::new(1)]
+        );
+        assert_eq!(format!("{pair:?} {r}"), "5 1", "bare numbers in traces");
     }
 }

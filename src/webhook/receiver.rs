@@ -9,6 +9,7 @@
 use std::collections::VecDeque;
 
 use super::event::{ConnRef, PairId};
+use crate::ids::EventNo;
 use crate::time::{Nanos, SimTime};
 
 /// A request the receiver holds, with what it needs to answer it.
@@ -32,7 +33,7 @@ pub(super) struct Receiver {
     /// In the order they started, which is the order they finish.
     in_service: VecDeque<Request>,
     /// The highest event number processed so far, for out-of-order counts.
-    pub highest_processed: Option<u32>,
+    pub highest_processed: Option<EventNo>,
 }
 
 impl Receiver {
@@ -83,7 +84,7 @@ impl Receiver {
 
     /// Whether processing event `n` now is out of order (a later event was processed
     /// before), remembering it.
-    pub fn note_processed(&mut self, n: u32) -> bool {
+    pub fn note_processed(&mut self, n: EventNo) -> bool {
         let late = self.highest_processed.is_some_and(|highest| highest > n);
         self.highest_processed = Some(self.highest_processed.map_or(n, |h| h.max(n)));
         late
@@ -100,7 +101,8 @@ mod tests {
         SimTime::from_nanos(nanos)
     }
 
-    fn request(pair: PairId) -> Request {
+    fn request(pair: u32) -> Request {
+        let pair = PairId::new(pair);
         Request {
             conn: ConnRef {
                 slot: 0,
@@ -136,12 +138,13 @@ mod tests {
     #[test]
     fn out_of_order_means_after_a_later_event() {
         let mut r = Receiver::new(1, 1);
-        assert!(!r.note_processed(3));
-        assert!(r.note_processed(1));
+        let n = EventNo::new;
+        assert!(!r.note_processed(n(3)));
+        assert!(r.note_processed(n(1)));
         assert!(
-            !r.note_processed(3),
+            !r.note_processed(n(3)),
             "the same event again is a duplicate, not late"
         );
-        assert!(!r.note_processed(4));
+        assert!(!r.note_processed(n(4)));
     }
 }

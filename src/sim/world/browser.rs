@@ -9,6 +9,7 @@ use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
 use crate::time::{Nanos, SimTime};
 use crate::transport::Input;
 use crate::transport::Sharing;
+use crate::transport::clients::LostConnection;
 use crate::transport::pool::{Freed, Grant};
 
 impl World<'_> {
@@ -26,7 +27,9 @@ impl World<'_> {
         if self.is_rest(c) {
             self.rest_connection_lost(c, s);
         } else {
-            let (failed, denied) = self.attempt_failed(c);
+            // Until its first response arrives, its connection keeps when it opened.
+            let unanswered = self.clients[c].connection.opened_at.is_some();
+            let LostConnection { failed, denied } = self.transports[c].lost_connection(unanswered);
             self.tell(c, Input::Lost { failed, denied }, now, s);
         }
     }

@@ -26,7 +26,7 @@
 use super::World;
 use crate::engine::Scheduler;
 use crate::engine::rng::RngExt;
-use crate::ids::{FaultId, GroupId, ProxyId, ReplicaId};
+use crate::ids::{FaultId, GroupId, MaybeFault, ProxyId, ReplicaId};
 use crate::infra::faults::{DeployStep, FaultKind, Hit};
 use crate::metrics::FaultResult;
 use crate::scenario::ReconnectPolicy;
@@ -61,14 +61,6 @@ impl World<'_> {
         self.reconnect_after(c, delay, now, s);
     }
 
-    /// Whether `c`'s lost connection was a failed attempt (it closed before its first
-    /// response or stream start), and whether a proxy denied its upgrade.
-    pub(super) fn attempt_failed(&mut self, c: ClientId) -> (bool, bool) {
-        let client = &mut self.clients[c];
-        let denied = self.transports[c].take_denied();
-        (client.connection.opened_at.is_some() || denied, denied)
-    }
-
     /// `c` moves to the next step of its fallback chain for the rest of the run; its
     /// failure count starts again.
     pub(super) fn fall_back(&mut self, c: ClientId) {
@@ -85,12 +77,10 @@ impl World<'_> {
 
     /// `c` is back from the fault it was waiting on, if any.
     fn recovered(&mut self, c: ClientId, now: SimTime) {
-        let awaiting = std::mem::take(&mut self.clients[c].awaiting_recovery);
-        if awaiting == 0 {
+        let Some(k) = self.clients[c].awaiting_recovery.take() else {
             return;
-        }
-        self.fault_recovery
-            .recovered(FaultId::new(awaiting - 1), now);
+        };
+        self.fault_recovery.recovered(k, now);
     }
 
     /// Whether replica `r`'s process is down.
@@ -158,7 +148,7 @@ impl World<'_> {
         match DeployStep::of(step) {
             DeployStep::Out { replica } => self.fleet.set_out(replica, true),
             DeployStep::Drained { replica } => {
-                let closed = self.close_on_replicas(|r| r == replica, k.get() + 1, s);
+                let closed = self.close_on_replicas(|r| r == replica, Some(k), s);
                 self.fault_recovery.cut_off_later(k, closed);
             }
             DeployStep::Back { replica } => self.fleet.set_out(replica, false),
@@ -174,8 +164,8 @@ impl World<'_> {
 
     /// A message reached client `c`: if it was cut off by a partition, it is back.
     pub(super) fn heard_from_server(&mut self, c: ClientId, now: SimTime) {
-        let awaiting = self.clients[c].awaiting_recovery;
-        if awaiting != 0 && self.faults.is_partition(FaultId::new(awaiting - 1)) {
+        let awaiting = self.clients[c].awaiting_recovery.get();
+        if awaiting.is_some_and(|k| self.faults.is_partition(k)) {
             self.recovered(c, now);
         }
     }
@@ -197,7 +187,7 @@ impl World<'_> {
     fn affect(&mut self, k: FaultId, c: ClientId) {
         if !self.is_rest(c) {
             self.fault_recovery.cut_off(k);
-            self.clients[c].awaiting_recovery = k.get() + 1;
+            self.clients[c].awaiting_recovery = MaybeFault::some(k);
         }
     }
 

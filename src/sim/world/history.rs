@@ -1,24 +1,14 @@
 //! The world's side of history over REST ([`crate::transport::history`], which says what
 //! it is and keeps each client's asks): it finds the events an ask covers in the event
-//! log, sends the ask on the client's REST connection, sizes the exchange and delivers
-//! what arrives.
+//! log, sends the ask on the client's REST connection and delivers what arrives (the
+//! exchange's sizes are [`crate::transport::history::exchange_size`]'s).
 
 use super::World;
 use crate::engine::Scheduler;
 use crate::ids::EventNo;
 use crate::metrics::HistoryResult;
-use crate::scenario::HttpHeaders;
-use crate::scenario::defaults as d;
-use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
+use crate::sim::event::{ClientId, Event, MsgKind};
 use crate::time::SimTime;
-use crate::transport::http::exchange_size;
-
-/// A plain HTTP/1.1 GET and its JSON answer.
-const HISTORY_HTTP: HttpHeaders = HttpHeaders {
-    request: d::HTTP_REQUEST_HEADERS,
-    response: d::HTTP_RESPONSE_HEADERS,
-    http2: None,
-};
 
 impl World<'_> {
     /// A stream that starts from now (no replay): with history, its missed events are
@@ -81,26 +71,6 @@ impl World<'_> {
             first: ask.first,
             count: ask.count,
         }
-    }
-
-    /// Sizes of a history exchange for `owner`: a GET, answered by a JSON array.
-    pub(super) fn history_size(&self, owner: ClientId, kind: MsgKind) -> (u64, u64) {
-        let conn = ConnInfo {
-            client: owner,
-            ..ConnInfo::default()
-        };
-        let request = match kind {
-            MsgKind::HistoryRequest => MsgKind::Request,
-            other => other,
-        };
-        exchange_size(
-            &HISTORY_HTTP,
-            HISTORY_HTTP.request,
-            HISTORY_HTTP.response,
-            request,
-            &self.log,
-            conn,
-        )
     }
 
     /// `owner`'s history arrived at `now`: missed events are delivered, then the live ones

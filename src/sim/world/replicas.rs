@@ -15,7 +15,7 @@
 
 use super::World;
 use crate::engine::Scheduler;
-use crate::ids::{EventNo, ReplicaId};
+use crate::ids::{EventNo, FaultId, MaybeFault, ReplicaId};
 use crate::infra::fanout::{Fanout, Subscribers};
 use crate::infra::fleet::{Endpoint, Work};
 use crate::metrics::recorder::Count;
@@ -226,16 +226,16 @@ impl World<'_> {
     /// still on them is closed at its next quiet moment.
     pub(super) fn drain_end(&mut self, first_removed: ReplicaId, s: &mut Scheduler<Event>) {
         let active = ReplicaId::new(self.fleet.active());
-        self.close_on_replicas(|r| r >= first_removed && r >= active, 0, s);
+        self.close_on_replicas(|r| r >= first_removed && r >= active, None, s);
     }
 
     /// Closes, each at its next quiet moment, every connection (layer 4) or stream and held
     /// request (layer 7) on the replicas `which` picks; marks those clients as awaiting
-    /// recovery from fault `awaiting` - 1 (0: none). Returns how many.
+    /// recovery from fault `awaiting`, if any. Returns how many.
     pub(super) fn close_on_replicas(
         &mut self,
         which: impl Fn(ReplicaId) -> bool,
-        awaiting: u32,
+        awaiting: Option<FaultId>,
         s: &mut Scheduler<Event>,
     ) -> u64 {
         let mut closed = 0;
@@ -255,8 +255,8 @@ impl World<'_> {
                         reason: CloseReason::Drain as u32,
                     },
                 );
-                if awaiting != 0 && visible {
-                    self.clients[c].awaiting_recovery = awaiting;
+                if awaiting.is_some() && visible {
+                    self.clients[c].awaiting_recovery = MaybeFault::from(awaiting);
                 }
             }
         }

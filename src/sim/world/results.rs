@@ -59,12 +59,11 @@ impl World<'_> {
         let responses = recorded.get(Count::Responses);
         let requests = recorded.get(Count::Requests);
         let empty_responses = recorded.get(Count::EmptyResponses);
-        let cores = self.scenario.server.cores as u64;
         let mut series = std::mem::take(&mut recorded.series);
         series.finish(|second| {
             let t = second as u64 * 1_000_000_000;
-            let in_service = self.fleet.replicas_in_service(t);
-            cores * u64::from(in_service - self.faults.down_count(t, in_service))
+            self.fleet
+                .cores_available(t, |t, in_service| self.faults.down_count(t, in_service))
         });
         let faults = self.fault_results(&series);
         RunResult {

@@ -144,8 +144,9 @@ impl World<'_> {
             }
         }
         if delivery.held_requests {
-            for i in 0..self.subscribers.len() {
-                let c = self.subscribers[i];
+            let mut i = 0;
+            while let Some(c) = self.fanout.subscriber(i) {
+                i += 1;
                 let client = &self.clients[c];
                 if self.transports[c].hold() == Hold::Held
                     && client.replica == r

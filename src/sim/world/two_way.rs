@@ -11,12 +11,13 @@
 
 use super::World;
 use crate::engine::Scheduler;
-use crate::ids::{EventNo, ReplicaId};
+use crate::ids::{EventNo, MessageNo, ReplicaId};
 use crate::metrics::MessageResult;
 use crate::metrics::messages::MessageMetrics;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
 use crate::time::SimTime;
+use crate::transport::history;
 use crate::transport::outbox::{Outbox, RestSizes, Route, Serving};
 use crate::workload::Audience;
 
@@ -63,8 +64,8 @@ impl World<'_> {
     }
 
     /// Client message `k` is written.
-    pub(super) fn message_written(&mut self, k: u32, now: SimTime, s: &mut Scheduler<Event>) {
-        let c = ClientId::new(self.source.messages[k as usize].client);
+    pub(super) fn message_written(&mut self, k: MessageNo, now: SimTime, s: &mut Scheduler<Event>) {
+        let c = ClientId::new(self.source.messages[k].client);
         let in_window = self.in_window(now);
         self.two_way.metrics.written(in_window);
         let connection = &self.clients[c].connection;
@@ -83,14 +84,14 @@ impl World<'_> {
         }
     }
 
-    fn upload(&self, k: u32) -> MsgKind {
+    fn upload(&self, k: MessageNo) -> MsgKind {
         MsgKind::Upload {
             message: k,
-            payload: self.source.messages[k as usize].payload,
+            payload: self.source.messages[k].payload,
         }
     }
 
-    fn send_upload(&mut self, c: ClientId, k: u32, now: SimTime, s: &mut Scheduler<Event>) {
+    fn send_upload(&mut self, c: ClientId, k: MessageNo, now: SimTime, s: &mut Scheduler<Event>) {
         let upload = self.upload(k);
         self.send_up(c, upload, now, s);
     }
@@ -143,7 +144,7 @@ impl World<'_> {
     pub(super) fn upload_arrived(
         &mut self,
         c: ClientId,
-        k: u32,
+        k: MessageNo,
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
@@ -154,7 +155,7 @@ impl World<'_> {
 
     /// The server read REST client `r`'s request for message `k` (its handling follows
     /// the request path).
-    pub(super) fn rest_request_read(&mut self, r: ClientId, k: u32) {
+    pub(super) fn rest_request_read(&mut self, r: ClientId, k: MessageNo) {
         let owner = self.two_way.outbox.owner_of(r);
         self.two_way.outbox.read(owner, k);
         self.two_way.metrics.job_started(r);
@@ -183,7 +184,7 @@ impl World<'_> {
     pub(super) fn message_handled(
         &mut self,
         c: ClientId,
-        k: u32,
+        k: MessageNo,
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
@@ -260,8 +261,8 @@ impl World<'_> {
 
     /// Message `k` reached the application at `now`: to every client as an event (when
     /// the workload broadcasts), from replica `origin`.
-    fn publish(&mut self, k: u32, origin: ReplicaId, now: SimTime, s: &mut Scheduler<Event>) {
-        let message = self.source.messages[k as usize];
+    fn publish(&mut self, k: MessageNo, origin: ReplicaId, now: SimTime, s: &mut Scheduler<Event>) {
+        let message = self.source.messages[k];
         let written_at = SimTime::from_nanos(message.at);
         self.two_way
             .metrics
@@ -294,7 +295,7 @@ impl World<'_> {
         let Some(k) = self.two_way.metrics.message_of(n) else {
             return;
         };
-        let message = self.source.messages[k as usize];
+        let message = self.source.messages[k];
         let writer = (
             ClientId::new(message.client),
             SimTime::from_nanos(message.at),
@@ -319,7 +320,7 @@ impl World<'_> {
             MsgKind::Upload { payload, .. } => sizes.upload(payload),
             MsgKind::RestResponse => sizes.answer(),
             MsgKind::HistoryRequest | MsgKind::Response { .. } => {
-                self.history_size(self.two_way.outbox.owner_of(c), kind)
+                history::exchange_size(kind, &self.log, self.two_way.outbox.owner_of(c))
             }
             other => unreachable!("{other:?} is not a REST message"),
         })
