@@ -421,7 +421,11 @@ mod tests {
         assert_eq!(Job::Request(g).work(false), Work::Request { accept: false });
         // Writing an event, answering a held poll and publishing a client's message are
         // each one write on a connection; `accept` is a request's alone.
-        for job in [Job::Push(EventNo::new(3)), Job::Answer(g), Job::Message(4)] {
+        for job in [
+            Job::Push(EventNo::new(3)),
+            Job::Answer(g),
+            Job::Message(MessageNo::new(4)),
+        ] {
             assert_eq!(job.work(true), Work::Push, "{job:?}");
         }
         assert_eq!(Job::Keepalive.work(false), Work::Ping);
