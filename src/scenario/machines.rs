@@ -28,6 +28,7 @@ impl TransportKind {
                     reconnect: spec.reconnect,
                     replay: spec.replay,
                     has_fallback: !spec.fallback.is_empty(),
+                    deflate: spec.deflate,
                 }),
                 spec.fallback.as_slice(),
             ),

@@ -249,6 +249,9 @@ pub struct WebSocketSpec {
     pub replay: bool,
     /// The fallback chain, in order (empty: none).
     pub fallback: Vec<FallbackStep>,
+    /// permessage-deflate (RFC 7692), when negotiated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deflate: Option<crate::transport::compression::Deflate>,
 }
 
 impl TransportKind {

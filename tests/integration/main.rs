@@ -8,6 +8,7 @@ mod ci_examples;
 mod cli;
 mod cli_habits;
 mod completions;
+mod compression;
 mod connections;
 mod conservation;
 mod determinism;
