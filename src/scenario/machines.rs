@@ -29,6 +29,7 @@ impl TransportKind {
                     replay: spec.replay,
                     has_fallback: !spec.fallback.is_empty(),
                     deflate: spec.deflate,
+                    envelope: spec.envelope,
                 }),
                 spec.fallback.as_slice(),
             ),

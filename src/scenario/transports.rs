@@ -15,6 +15,7 @@ use super::spec::{
     FallbackStep, Http2Params, HttpHeaders, PollFraming, TransportKind, TransportSpec,
 };
 use super::webhook::RawWebhook;
+use crate::transport::framing::sse_event_type_field;
 use crate::units::{ByteSize, Duration};
 use crate::workload::Encoding;
 
@@ -166,6 +167,11 @@ pub struct RawSse {
     /// gzip content coding of the stream: one gzip member, every event flushed. Default:
     /// none (nginx's `gzip off`).
     pub gzip: Option<RawGzip>,
+    /// The type every event is sent as (`price`): each carries an `event: price` line,
+    /// counted, as when several logical streams share one connection and the page tells
+    /// them apart with `addEventListener(type)`. One line of text, not empty. Default:
+    /// none (the `message` type, sent without the line).
+    pub event: Option<String>,
 }
 
 /// WebSocket (RFC 6455): an HTTP upgrade, then one frame per event.
@@ -189,6 +195,10 @@ pub struct RawWebSocket {
     /// permessage-deflate (RFC 7692) on the connection's data messages, both ways.
     /// Default: none (`ws`'s server leaves it off).
     pub permessage_deflate: Option<RawPermessageDeflate>,
+    /// Bytes of the application's envelope around every data message, both ways, naming
+    /// its logical stream when several share the socket (`{"stream":"prices","data":` and
+    /// `}` are 27 B); compressed with the payload under permessage-deflate. Default 0B.
+    pub envelope: Option<ByteSize>,
 }
 
 /// Reads `transports`: at least one variant, labels unique.
@@ -429,7 +439,18 @@ fn transport(
                 "must be at least 1 event (leave it out for no limit)",
             ));
         }
+        let event_field = match p.event.as_deref() {
+            None => 0,
+            Some(name) if name.is_empty() || name.contains(['\n', '\r']) => {
+                return Err(c.error(
+                    &format!("{path}.sse.event"),
+                    "must be one line of text, not empty (the event type after `event: `)",
+                ));
+            }
+            Some(name) => sse_event_type_field(name.len() as u64),
+        };
         TransportKind::Sse(Sse {
+            event_field,
             heartbeat,
             retry,
             http: HttpHeaders {
@@ -487,6 +508,7 @@ fn transport(
             .transpose()?;
         TransportKind::WebSocket(WebSocketSpec {
             deflate,
+            envelope: p.envelope.map_or(0, |v| v.bytes()),
             reconnect,
             replay,
             fallback,

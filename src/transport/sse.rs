@@ -31,6 +31,14 @@ pub struct Sse {
     pub reconnect: ReconnectPolicy,
     /// Events kept for `Last-Event-ID` replay; `None`: all.
     pub replay_buffer: Option<u32>,
+    /// Bytes of the `event: <type>` line every event carries (0: none, the default
+    /// `message` type).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub event_field: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Sse {
@@ -67,7 +75,7 @@ impl Sse {
             MsgKind::Event(n) => {
                 // The data line carries text: a binary payload as base64.
                 let (payload, inflation) = (log.payload(n), log.text_inflation(n));
-                let fields = sse_event_fields(u64::from(n.get()) + 1);
+                let fields = sse_event_fields(u64::from(n.get()) + 1) + self.event_field;
                 match http.gzip {
                     None => (
                         payload,

@@ -33,6 +33,9 @@ pub struct WebSocket {
     pub has_fallback: bool,
     /// permessage-deflate (RFC 7692), when negotiated.
     pub deflate: Option<Deflate>,
+    /// Bytes of the application's envelope around each data message (naming its logical
+    /// stream); 0: none.
+    pub envelope: u64,
 }
 
 impl WebSocket {
@@ -54,14 +57,18 @@ impl WebSocket {
         }
     }
 
-    /// `(payload, framing)` of a one-frame data message of `payload` bytes, compressed
-    /// when the extension is on.
+    /// `(payload, framing)` of a one-frame data message of `payload` bytes in the
+    /// application's envelope, compressed (envelope and all) when the extension is on.
     #[inline]
     fn data_frame(&self, payload: u64, masked: bool) -> (u64, u64) {
+        let envelope = self.envelope;
         match self.deflate {
-            None => (payload, websocket_header(payload, masked)),
+            None => (
+                payload,
+                envelope + websocket_header(payload + envelope, masked),
+            ),
             Some(d) => {
-                let (compressed, tail) = d.websocket_message(payload);
+                let (compressed, tail) = d.websocket_message(payload + envelope);
                 (
                     compressed,
                     websocket_header(compressed + tail, masked) + tail,

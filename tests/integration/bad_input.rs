@@ -1827,3 +1827,17 @@ fn compression_settings_out_of_range_or_misplaced() {
     );
     assert_check_fails("deflate-level", &text, "level: 9", &["level"]);
 }
+
+#[test]
+fn an_empty_sse_event_type_is_refused() {
+    let text = broken(
+        "{ label: ws, websocket: {} }",
+        "{ label: ws, sse: { event: \"\" } }",
+    );
+    assert_check_and_run_fail(
+        "sse-event-empty",
+        &text,
+        "event: \"\"",
+        &["field `transports[1].sse.event`", "not empty"],
+    );
+}
