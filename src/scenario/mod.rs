@@ -20,6 +20,7 @@ pub mod bounds;
 pub mod charts;
 mod checker;
 pub mod clients;
+pub mod compression;
 pub mod defaults;
 pub mod doc_tables;
 pub mod error;
