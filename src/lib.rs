@@ -16,6 +16,7 @@
 //! - [`metrics`]: what a run measured → [`RunResult`].
 //! - [`replication`]: a scenario's variants run R times with derived seeds; each metric's
 //!   mean and 95 % confidence interval.
+//! - [`cost`]: a variant's monthly cost at list prices, from its measured usage.
 //! - [`report`]: terminal table, JSON, Markdown and CSV.
 //! - [`page`]: the self-contained HTML report, `report.html` (tables and charts together).
 //! - [`webhook`]: server-to-server POSTs per event with retries (at least once), its own model.
@@ -47,6 +48,7 @@
 //! them; [`report`] turns results into the CLI's table, JSON, Markdown, CSV and HTML. The
 //! scenario format and the outputs are documented in `docs/` (an mdBook).
 
+pub mod cost;
 pub mod energy;
 pub mod engine;
 pub mod ids;

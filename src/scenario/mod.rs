@@ -31,6 +31,7 @@ pub mod locate;
 pub mod machines;
 pub mod network;
 pub mod overrides;
+pub mod prices;
 pub mod proxies;
 pub mod radio;
 pub mod raw;
@@ -93,6 +94,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "faults",
     "assert",
     "charts",
+    "cost",
 ];
 
 /// Reads and validates a scenario file, applying `--set` overrides.
