@@ -10,6 +10,7 @@ mod man;
 mod merge;
 mod plot;
 mod progress;
+mod recommend;
 mod report;
 mod run;
 mod schema;
@@ -146,6 +147,11 @@ pub enum Command {
     /// Write a results folder's report.html again from its saved files: the same bytes as
     /// the run or sweep wrote.
     Report(report::ReportArgs),
+    /// Recommend a transport for a requirements file: generate the candidates, run each
+    /// with replications, judge every limit on its confidence bound, rank those that pass
+    /// by monthly cost then simplicity; write recommendation.md and recommendation.json.
+    /// Exit 1 when nothing passes (with the nearest miss and the cheapest fix).
+    Recommend(recommend::RecommendArgs),
     /// Print the JSON Schema of the scenario format (for editors: see the
     /// `yaml-language-server` comment at the top of each example scenario), or with
     /// `--markdown` the scenario reference written from it.
@@ -257,6 +263,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Merge(args) => merge::merge(args),
         Command::Plot(args) => plot::plot(args),
         Command::Report(args) => report::report(args),
+        Command::Recommend(args) => recommend::recommend(args),
         Command::Schema(args) => schema::schema(args),
         Command::Diff(args) => diff::diff(args),
         Command::Completions(args) => completions::completions(args),

@@ -193,6 +193,26 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
         .map_err(|e| yaml_error::typed(file, text, &locations, &e))
 }
 
+/// Reads a YAML document of another format (the requirements of `rtsim recommend`) as `T`,
+/// with the scenario's parser limits and its located errors; also gives where each field
+/// path sits, for the errors of the validation that follows.
+pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<(T, Locations), ScenarioError> {
+    let locations = Locations::from_text(text).map_err(|e| yaml_error::untyped(file, text, &e))?;
+    let value = serde_saphyr::from_str_with_options(text, limits::options())
+        .map_err(|e| yaml_error::typed(file, text, &locations, &e))?;
+    Ok((value, locations))
+}
+
+/// Reads a file as text for [`parse_document`] (size and UTF-8 checked, errors naming it).
+pub(crate) fn read_document(path: &std::path::Path) -> Result<(String, String), ScenarioError> {
+    let file = path.display().to_string();
+    let text = source::read(path, &file)?;
+    Ok((file, text))
+}
+
 /// What the file holds when it holds no YAML at all ("is empty", "holds only comments"):
 /// nothing but blank lines, comments and document markers.
 fn nothing_written(text: &str) -> Option<&'static str> {
