@@ -29,7 +29,8 @@ pub use error::{CliError, Exit};
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success: every run complete, every threshold passed
-  1  a threshold failed, a simulated server saturated (report written, marked incomplete),
+  1  a threshold failed, `recommend` found no candidate that passes, a simulated server
+     saturated (report written, marked incomplete),
      a run refused for want of memory, or output that could not be written
   2  invalid scenario or arguments
   3  a run stopped by a budget (--max-events, --max-wall, the memory budget): the report

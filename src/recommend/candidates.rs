@@ -207,6 +207,9 @@ pub fn scenario(
     let file = format!("{} (the scenario generated from it)", req.file);
     let mut scenario = crate::scenario::load_str(&file, &text, &[])?;
     let mut prices = req.prices.clone();
+    // A replica of k times the cores is the instance k sizes up, which AWS lists at k
+    // times the price (m7g.large $0.0816, m7g.xlarge $0.1632 an hour).
+    prices.instance_per_hour *= f64::from(changes.cores_factor.max(1));
     if replicas_with(req, changes) > 1 && prices.balancer.is_none() {
         prices.balancer = Some(crate::cost::BalancerPrices {
             per_hour: crate::cost::prices::BALANCER_PER_HOUR,

@@ -169,8 +169,8 @@ pub fn recommend(req: &Requirements, limits: &Limits) -> Result<Recommendation, 
                 probes.push((per_hour, label.clone()));
                 Ok::<_, RecommendError>(label)
             };
-            // Upwards: 16 times the rate (1 a second when the clients do not send).
-            let high = if from == 0 { 3600 } else { from * 16 };
+            // Upwards: 16 times the rate (4 a second when the clients do not send).
+            let high = if from == 0 { 4 * 3600 } else { from * 16 };
             let mut directions = vec![(from, high)];
             if from > 1 {
                 directions.push((from, (from / 16).max(1)));

@@ -27,6 +27,7 @@ mod loss;
 mod outputs;
 mod proxies;
 mod queueing;
+mod recommend;
 mod replicas;
 mod replications;
 mod report;
