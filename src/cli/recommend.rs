@@ -40,17 +40,22 @@ pub fn recommend(args: RecommendArgs) -> Result<(), CliError> {
         })?;
     let markdown = output::markdown(&req, &rec);
     let json = output::json(&req, &rec);
+    let chart = rtsim::plot::Chart {
+        name: "recommendation".into(),
+        figure: output::chart(&req, &rec),
+    };
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-recommendation", req.name)));
     std::fs::create_dir_all(&out)
         .and_then(|_| std::fs::write(out.join("recommendation.md"), &markdown))
         .and_then(|_| std::fs::write(out.join("recommendation.json"), &json))
+        .and_then(|_| super::plot::write_charts(&out, &[chart], &[rtsim::plot::ImageFormat::Svg]))
         .map_err(|e| {
             CliError::failure(format!("cannot write results to {}: {e}", out.display()))
         })?;
     super::print_stdout(&format!(
-        "{markdown}\nwrote {}/{{recommendation.md,recommendation.json}}\n",
+        "{markdown}\nwrote {}/{{recommendation.md,recommendation.json,recommendation.svg}}\n",
         out.display()
     ))?;
     if rec.round.winner().is_none() {

@@ -45,6 +45,8 @@ pub struct Judged {
     #[serde(flatten)]
     pub candidate: Candidate,
     pub monthly_cost: Interval,
+    /// p99 delivery latency (ns), for the chart; `None` when nothing was delivered.
+    pub latency_p99: Option<Interval>,
     pub verdicts: Vec<Verdict>,
     pub passed: bool,
 }
@@ -117,6 +119,7 @@ pub fn judge(
     Judged {
         candidate: candidate.clone(),
         monthly_cost,
+        latency_p99: intervals.metric("latency.p99").copied(),
         verdicts,
         passed,
     }
@@ -258,4 +261,74 @@ fn metric_of(objective: &str, objectives: &[Objective]) -> &'static str {
         .iter()
         .find(|o| o.name == objective)
         .map_or("", |o| o.metric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(label: &str, simplicity: u32, cost: (f64, f64)) -> Judged {
+        Judged {
+            candidate: Candidate {
+                label: label.into(),
+                mechanism: "test",
+                simplicity,
+                entry: String::new(),
+            },
+            monthly_cost: Interval {
+                mean: cost.0,
+                half_width: cost.1,
+                n: 3,
+            },
+            latency_p99: None,
+            verdicts: Vec::new(),
+            passed: true,
+        }
+    }
+
+    #[test]
+    fn overlapping_costs_are_equal_and_the_simpler_wins() {
+        // ws $100 ± 5 and sse $103 ± 5 overlap: SSE (rank 2) before WebSocket (rank 5);
+        // long polling at $120 ± 2 does not overlap the cheapest and comes last.
+        let judged = [
+            candidate("ws", 5, (100.0, 5.0)),
+            candidate("sse", 2, (103.0, 5.0)),
+            candidate("long-poll", 4, (120.0, 2.0)),
+        ];
+        assert_eq!(rank(&judged, &[]), vec![1, 0, 2]);
+        let show = |_: &str, v: f64| format!("{v}");
+        let why = why_lost(&judged[0], Some(&judged[1]), &[], &show);
+        assert!(
+            why.starts_with("equal within the confidence intervals on cost"),
+            "{why}"
+        );
+        let why = why_lost(&judged[2], Some(&judged[1]), &[], &show);
+        assert_eq!(
+            why,
+            "higher monthly cost: 120 ± 2 against 103 ± 5 (the intervals do not overlap)"
+        );
+    }
+
+    #[test]
+    fn a_cheaper_candidate_beyond_the_noise_wins_whatever_its_rank() {
+        let judged = [
+            candidate("sse", 2, (103.0, 1.0)),
+            candidate("ws", 5, (90.0, 1.0)),
+        ];
+        assert_eq!(rank(&judged, &[]), vec![1, 0]);
+        // A failing candidate is not ranked at all.
+        let mut failing = candidate("poll-1s", 1, (10.0, 0.0));
+        failing.passed = false;
+        assert_eq!(
+            rank(&[failing, candidate("sse", 2, (1.0, 0.0))], &[]),
+            vec![1]
+        );
+    }
+
+    #[test]
+    fn limits_are_judged_on_the_bound_nearer_failing() {
+        assert_eq!(ratio(110.0, 100.0), 1.1);
+        assert_eq!(ratio(0.0, 0.0), 1.0);
+        assert!(ratio(1.0, 0.0).is_infinite());
+    }
 }

@@ -260,3 +260,33 @@ pub fn markdown(req: &Requirements, rec: &Recommendation) -> String {
     );
     out
 }
+
+/// `recommendation.svg`: every candidate's p99 latency against its monthly cost, with
+/// their 95 % intervals; the legend marks the winner and the failures.
+pub fn chart(req: &Requirements, rec: &Recommendation) -> crate::plot::Figure {
+    let winner = rec.round.winner().map(|w| w.candidate.label.as_str());
+    let points: Vec<crate::plot::FrontierPoint> = rec
+        .round
+        .judged
+        .iter()
+        .enumerate()
+        .map(|(i, j)| crate::plot::FrontierPoint {
+            label: if Some(j.candidate.label.as_str()) == winner {
+                format!("{} (winner)", j.candidate.label)
+            } else if j.passed {
+                j.candidate.label.clone()
+            } else {
+                format!("{} (fails)", j.candidate.label)
+            },
+            colour: i,
+            bytes: j.monthly_cost.mean,
+            p99_ms: j.latency_p99.map(|l| l.mean / 1e6),
+            bytes_interval: Some((j.monthly_cost.low(), j.monthly_cost.high())),
+            p99_interval_ms: j.latency_p99.map(|l| (l.low() / 1e6, l.high() / 1e6)),
+        })
+        .collect();
+    crate::plot::cost_frontier(
+        &format!("{}: p99 latency against monthly cost", req.name),
+        &points,
+    )
+}
