@@ -193,9 +193,10 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
         .map_err(|e| yaml_error::typed(file, text, &locations, &e))
 }
 
-/// Reads a YAML document of another format (the requirements of `rtsim recommend`) as `T`,
-/// with the scenario's parser limits and its located errors; also gives where each field
-/// path sits, for the errors of the validation that follows.
+/// Reads another of rtsim's YAML inputs (the claims list, the requirements of `rtsim
+/// recommend`) as `T`, with the scenario's errors: syntax and type errors located at their
+/// line and column and named by field path. Returns the located paths too, for the
+/// caller's own checks.
 pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
     file: &str,
     text: &str,

@@ -5,6 +5,7 @@ mod bad_input;
 mod budgets;
 mod charts;
 mod ci_examples;
+mod claims;
 mod cli;
 mod cli_habits;
 mod completions;
