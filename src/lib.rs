@@ -16,6 +16,9 @@
 //! - [`metrics`]: what a run measured → [`RunResult`].
 //! - [`replication`]: a scenario's variants run R times with derived seeds; each metric's
 //!   mean and 95 % confidence interval.
+//! - [`cost`]: a variant's monthly cost at list prices, from its measured usage.
+//! - [`recommend`]: `rtsim recommend`: candidates generated from requirements, judged on
+//!   confidence bounds, ranked by cost and simplicity.
 //! - [`report`]: terminal table, JSON, Markdown and CSV.
 //! - [`page`]: the self-contained HTML report, `report.html` (tables and charts together).
 //! - [`webhook`]: server-to-server POSTs per event with retries (at least once), its own model.
@@ -48,6 +51,7 @@
 //! scenario format and the outputs are documented in `docs/` (an mdBook).
 
 pub mod claims;
+pub mod cost;
 pub mod energy;
 pub mod engine;
 pub mod ids;
@@ -56,6 +60,7 @@ pub mod metrics;
 pub mod net;
 pub mod page;
 pub mod plot;
+pub mod recommend;
 pub mod replication;
 pub mod report;
 pub mod scenario;

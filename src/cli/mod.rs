@@ -11,6 +11,7 @@ mod man;
 mod merge;
 mod plot;
 mod progress;
+mod recommend;
 mod report;
 mod run;
 mod schema;
@@ -29,7 +30,8 @@ pub use error::{CliError, Exit};
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success: every run complete, every threshold passed
-  1  a threshold failed, a simulated server saturated (report written, marked incomplete),
+  1  a threshold failed, `recommend` found no candidate that passes, a simulated server
+     saturated (report written, marked incomplete),
      a run refused for want of memory, or output that could not be written
   2  invalid scenario or arguments
   3  a run stopped by a budget (--max-events, --max-wall, the memory budget): the report
@@ -147,6 +149,11 @@ pub enum Command {
     /// Write a results folder's report.html again from its saved files: the same bytes as
     /// the run or sweep wrote.
     Report(report::ReportArgs),
+    /// Recommend a transport for a requirements file: generate the candidates, run each
+    /// with replications, judge every limit on its confidence bound, rank those that pass
+    /// by monthly cost then simplicity; write recommendation.md and recommendation.json.
+    /// Exit 1 when nothing passes (with the nearest miss and the cheapest fix).
+    Recommend(recommend::RecommendArgs),
     /// Print the JSON Schema of the scenario format (for editors: see the
     /// `yaml-language-server` comment at the top of each example scenario), or with
     /// `--markdown` the scenario reference written from it.
@@ -262,6 +269,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Merge(args) => merge::merge(args),
         Command::Plot(args) => plot::plot(args),
         Command::Report(args) => report::report(args),
+        Command::Recommend(args) => recommend::recommend(args),
         Command::Schema(args) => schema::schema(args),
         Command::Diff(args) => diff::diff(args),
         Command::Claims(args) => claims::claims(args),

@@ -153,7 +153,13 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             })
         })
         .collect();
-    let mut markdown = report::interval_markdown(&scenario.name, &scenario.description, &runs);
+    let cost_rows = report::cost::cost_rows(&scenario, &runs);
+    let mut markdown = report::interval_markdown_with(
+        &scenario.name,
+        &scenario.description,
+        &runs,
+        cost_rows.clone(),
+    );
     if !incomplete.is_empty() {
         // Right under the title.
         let title_end = markdown.find("\n\n").map_or(0, |i| i + 2);
@@ -227,7 +233,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             } else {
                 String::new()
             },
-            report::interval_table(&runs),
+            report::interval_table_with(&runs, cost_rows),
             incomplete
                 .iter()
                 .map(|l| format!("\n{l}\n"))

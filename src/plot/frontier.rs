@@ -1,5 +1,5 @@
-//! The tradeoff frontier: p99 latency against bytes per client per hour, one labelled point
-//! per variant. The Pareto-optimal ones (no other variant both faster and cheaper) are
+//! The tradeoff frontier: p99 latency against bytes per client per hour (or, with
+//! [`cost_frontier`], against the monthly cost), one labelled point per variant. The Pareto-optimal ones (no other variant both faster and cheaper) are
 //! filled and joined by a dashed line; the lower left corner, which is better, says so. A
 //! variant that delivered nothing has no latency: it is listed in the legend, greyed.
 
@@ -32,7 +32,8 @@ pub struct FrontierPoint {
     pub label: String,
     /// The variant's index: colour and marker.
     pub colour: usize,
-    /// Bytes per client per hour, both directions.
+    /// Bytes per client per hour, both directions (on a [`cost_frontier`]: US dollars a
+    /// month).
     pub bytes: f64,
     /// p99 delivery latency in milliseconds; `None` when the variant delivered nothing.
     pub p99_ms: Option<f64>,
@@ -47,12 +48,25 @@ pub struct FrontierPoint {
 pub struct FrontierFigure {
     title: String,
     points: Vec<FrontierPoint>,
+    /// The horizontal axis is the monthly cost in US dollars rather than bytes.
+    cost: bool,
 }
 
 pub fn frontier(title: &str, points: &[FrontierPoint]) -> Figure {
     Figure::Frontier(FrontierFigure {
         title: title.into(),
         points: points.to_vec(),
+        cost: false,
+    })
+}
+
+/// The frontier with the monthly cost (US dollars, in each point's `bytes`) as the
+/// horizontal axis: latency against what it costs to run.
+pub fn cost_frontier(title: &str, points: &[FrontierPoint]) -> Figure {
+    Figure::Frontier(FrontierFigure {
+        title: title.into(),
+        points: points.to_vec(),
+        cost: true,
     })
 }
 
@@ -81,7 +95,11 @@ fn draw<DB: DrawingBackend>(
 ) -> Result<(), String> {
     // (index into figure.points, bytes in the unit, p99 ms) of the variants with a latency.
     let largest = figure.points.iter().map(|p| p.bytes).fold(0.0, f64::max);
-    let (divisor, unit) = bytes_unit(largest);
+    let (divisor, unit) = if figure.cost {
+        (1.0, "")
+    } else {
+        bytes_unit(largest)
+    };
     let drawn: Vec<(usize, f64, f64)> = figure
         .points
         .iter()
@@ -160,7 +178,11 @@ fn draw<DB: DrawingBackend>(
         )
         .into_iter(),
     );
-    let x_label = format!("bytes per client per hour, both directions ({unit})");
+    let x_label = if figure.cost {
+        "monthly cost (US dollars, 730 h at the window's rates)".to_string()
+    } else {
+        format!("bytes per client per hour, both directions ({unit})")
+    };
     let mut chart = ChartBuilder::on(&plot)
         .margin(10)
         .x_label_area_size(45)

@@ -22,7 +22,7 @@ pub mod render;
 mod words;
 
 pub use axis::Scale;
-pub use frontier::{FrontierFigure, FrontierPoint, frontier, pareto_front};
+pub use frontier::{FrontierFigure, FrontierPoint, cost_frontier, frontier, pareto_front};
 pub use lines::{Line, LinesFigure, Mark, Panel, latency_cdf};
 pub use render::{Chart, Figure, ImageFormat};
 

@@ -34,6 +34,9 @@ pub struct Summary<'a> {
     pub assertions: Vec<super::checks::CheckOutcome>,
     /// Each variant's documented properties (not simulated), with sources.
     pub properties: Vec<super::properties::PropertyRow>,
+    /// Each variant's monthly cost, item by item, when the scenario has a `cost:` section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Vec<super::cost::VariantCost>>,
     /// The scenario's `charts:` list, when it has one (`rtsim plot` draws those).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charts: Option<&'a [ChartRequest]>,
@@ -107,6 +110,13 @@ pub fn replicated_summary_json(
         replications,
         assertions: super::checks::check_replicated(scenario, results, replications),
         properties: super::properties::property_rows(results),
+        cost: super::cost::variant_costs(
+            scenario,
+            &match replications {
+                Some(r) => r.all(results),
+                None => vec![results],
+            },
+        ),
         charts: scenario.charts.as_deref(),
     };
     let mut text = serde_json::to_string_pretty(&summary).expect("results serialize to JSON");

@@ -4,6 +4,7 @@
 //! variants in scenario order.
 
 pub mod checks;
+pub mod cost;
 pub(crate) mod csv_out;
 mod json;
 pub mod properties;
@@ -17,8 +18,8 @@ pub use json::{
     summary_json,
 };
 pub use table::{
-    comparison_rows, interval_markdown, interval_note, interval_rows, interval_table, markdown,
-    text_table,
+    Row, comparison_rows, interval_markdown, interval_markdown_with, interval_note, interval_rows,
+    interval_table, interval_table_with, markdown, text_table,
 };
 
 /// Bytes in human units (SI), three significant figures where possible.

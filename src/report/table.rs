@@ -495,8 +495,15 @@ pub fn text_table(results: &[RunResult]) -> String {
 
 /// [`text_table`] over replications ([`interval_rows`]).
 pub fn interval_table(runs: &[&[RunResult]]) -> String {
+    interval_table_with(runs, Vec::new())
+}
+
+/// [`interval_table`] with `extra` rows at its foot (the monthly cost's).
+pub fn interval_table_with(runs: &[&[RunResult]], extra: Vec<Row>) -> String {
     let first = runs.first().copied().unwrap_or_default();
-    table_of_rows(first, interval_rows(runs))
+    let mut rows = interval_rows(runs);
+    rows.extend(extra);
+    table_of_rows(first, rows)
 }
 
 fn table_of_rows(results: &[RunResult], rows: Vec<Row>) -> String {
@@ -537,8 +544,20 @@ pub fn markdown(title: &str, description: &str, results: &[RunResult]) -> String
 /// [`markdown`] over replications ([`interval_rows`]): replication 0's `results` name the
 /// variants and their properties.
 pub fn interval_markdown(title: &str, description: &str, runs: &[&[RunResult]]) -> String {
+    interval_markdown_with(title, description, runs, Vec::new())
+}
+
+/// [`interval_markdown`] with `extra` rows at the foot of its table (the monthly cost's).
+pub fn interval_markdown_with(
+    title: &str,
+    description: &str,
+    runs: &[&[RunResult]],
+    extra: Vec<Row>,
+) -> String {
     let first = runs.first().copied().unwrap_or_default();
-    let mut text = markdown_of_rows(title, description, first, interval_rows(runs));
+    let mut rows = interval_rows(runs);
+    rows.extend(extra);
+    let mut text = markdown_of_rows(title, description, first, rows);
     if runs.len() > 1 {
         // Above the table: what its cells are.
         let at = text.find("| measure |").unwrap_or(text.len());

@@ -32,6 +32,7 @@ pub mod locate;
 pub mod machines;
 pub mod network;
 pub mod overrides;
+pub mod prices;
 pub mod proxies;
 pub mod radio;
 pub mod raw;
@@ -94,6 +95,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "faults",
     "assert",
     "charts",
+    "cost",
 ];
 
 /// Reads and validates a scenario file, applying `--set` overrides.
@@ -192,9 +194,10 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
         .map_err(|e| yaml_error::typed(file, text, &locations, &e))
 }
 
-/// Reads another of rtsim's YAML inputs (the claims list) as `T`, with the scenario's
-/// errors: syntax and type errors located at their line and column and named by field
-/// path. Returns the located paths too, for the caller's own checks.
+/// Reads another of rtsim's YAML inputs (the claims list, the requirements of `rtsim
+/// recommend`) as `T`, with the scenario's errors: syntax and type errors located at their
+/// line and column and named by field path. Returns the located paths too, for the
+/// caller's own checks.
 pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
     file: &str,
     text: &str,
@@ -203,6 +206,13 @@ pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
     let value = serde_saphyr::from_str_with_options(text, limits::options())
         .map_err(|e| yaml_error::typed(file, text, &locations, &e))?;
     Ok((value, locations))
+}
+
+/// Reads a file as text for [`parse_document`] (size and UTF-8 checked, errors naming it).
+pub(crate) fn read_document(path: &std::path::Path) -> Result<(String, String), ScenarioError> {
+    let file = path.display().to_string();
+    let text = source::read(path, &file)?;
+    Ok((file, text))
 }
 
 /// What the file holds when it holds no YAML at all ("is empty", "holds only comments"):

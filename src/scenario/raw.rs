@@ -21,6 +21,7 @@ pub use super::faults::{
 };
 pub use super::grpc::RawGrpc;
 pub use super::network::RawLink;
+pub use super::prices::{RawBalancerPrices, RawGatewayPrices, RawPrices, RawServerlessPrices};
 pub use super::proxies::RawProxy;
 pub use super::radio::RawRadio;
 pub use super::reconnect::RawReconnect;
@@ -107,6 +108,11 @@ pub struct RawScenario {
     /// frontier, connections-over-time, requests-over-time, cpu-over-time,
     /// latency-over-time), sweep charts as `<metric> vs <swept parameter>`.
     pub charts: Option<Vec<String>>,
+    /// Prices for each variant's monthly cost (instances, egress, the load balancer, a
+    /// managed WebSocket gateway, functions), shown beside its latency in the reports.
+    /// Default: none (no cost computed). `cost: {}` takes example list prices (AWS
+    /// us-east-1, 2026-12-07) to replace with your own.
+    pub cost: Option<RawPrices>,
 }
 
 /// Reads a field that takes one of two shapes, chosen by the value's own shape (`first`

@@ -58,6 +58,8 @@ pub struct Scenario {
     pub faults: Vec<super::faults::FaultSpec>,
     /// The charts the scenario asks for; `None` for the default set.
     pub charts: Option<Vec<super::charts::ChartRequest>>,
+    /// The prices of each variant's monthly cost; `None`: no cost is computed.
+    pub cost: Option<crate::cost::CostSpec>,
     /// Things the scenario says that this version does not model; printed by `check`/`run`.
     pub warnings: Vec<String>,
 }

@@ -114,6 +114,7 @@ pub(crate) fn validate(
     let assertions =
         super::assertions::parse(raw.assertions.as_deref().unwrap_or(&[]), &labels, c)?;
     let charts = super::charts::requests(raw.charts.as_deref(), c)?;
+    let cost = super::prices::cost(raw.cost.as_ref(), raw.load_balancer.is_some(), c)?;
 
     Ok(Scenario {
         name: raw.name.clone(),
@@ -137,6 +138,7 @@ pub(crate) fn validate(
         transports,
         assertions,
         charts,
+        cost,
         faults,
         warnings,
     })

@@ -12,6 +12,7 @@ use rtsim::workload::EventLog;
 const EXAMPLES: &[(&str, &[&str])] = &[
     ("default", &[]),
     ("replications", &[]),
+    ("monthly-cost", &["clients.browsers.count=400"]),
     ("buffering-proxy", &[]),
     ("corporate-proxy", &[]),
     ("network-fidelity", &[]),
@@ -150,6 +151,11 @@ fn summary(name: &str) -> String {
         );
         let replications = replications.expect("more than one replication");
         rtsim::report::interval_markdown(&s.name, &s.description, &replications.all(&first))
+    } else if s.cost.is_some() {
+        // The monthly cost's rows at the foot, as `rtsim run` writes them.
+        let runs: [&[rtsim::RunResult]; 1] = [&results];
+        let rows = rtsim::report::cost::cost_rows(&s, &runs);
+        rtsim::report::interval_markdown_with(&s.name, &s.description, &runs, rows)
     } else {
         markdown(&s.name, &s.description, &results)
     };
@@ -189,6 +195,7 @@ macro_rules! examples {
 examples! {
     default_example => "default",
     replications_example => "replications",
+    monthly_cost => "monthly-cost",
     buffering_proxy => "buffering-proxy",
     corporate_proxy => "corporate-proxy",
     network_fidelity => "network-fidelity",

@@ -29,6 +29,7 @@ mod loss;
 mod outputs;
 mod proxies;
 mod queueing;
+mod recommend;
 mod replicas;
 mod replications;
 mod report;
