@@ -6,6 +6,7 @@ mod budgets;
 mod channels;
 mod charts;
 mod ci_examples;
+mod claims;
 mod cli;
 mod cli_habits;
 mod completions;
