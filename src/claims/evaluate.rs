@@ -92,18 +92,7 @@ fn finding(
     let Evidence::Measured(m) = &claim.evidence else {
         return Ok(Finding::NotMeasurable);
     };
-    let settings: Vec<(Option<String>, Vec<String>)> = match &m.over {
-        None => vec![(None, m.set.clone())],
-        Some(over) => over
-            .values
-            .iter()
-            .map(|v| {
-                let mut set = m.set.clone();
-                set.push(format!("{}={v}", over.field));
-                (Some(v.clone()), set)
-            })
-            .collect(),
-    };
+    let settings = m.points();
     let mut replications = 0;
     let mut points = Vec::with_capacity(settings.len());
     for (value, set) in settings {

@@ -164,6 +164,29 @@ pub struct Measured {
     pub note: Option<String>,
 }
 
+impl Measured {
+    /// Each point the statement is judged at: its axis value (`None` without an axis) and
+    /// the overrides that make it (the claim's own, then the axis field's value).
+    pub fn points(&self) -> Vec<(Option<String>, Vec<String>)> {
+        Self::points_of(&self.set, self.over.as_ref())
+    }
+
+    fn points_of(set: &[String], over: Option<&Over>) -> Vec<(Option<String>, Vec<String>)> {
+        match over {
+            None => vec![(None, set.to_vec())],
+            Some(over) => over
+                .values
+                .iter()
+                .map(|v| {
+                    let mut set = set.to_vec();
+                    set.push(format!("{}={v}", over.field));
+                    (Some(v.clone()), set)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The claims file, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claims {
@@ -244,20 +267,9 @@ pub fn load_str(file: &str, text: &str, folder: &Path) -> Result<Claims, Scenari
                 }
                 // The statement against the scenario's variants, and every point's
                 // overrides, before anything runs.
-                let mut points = vec![m.set.clone()];
-                if let Some(over) = &m.over {
-                    points = over
-                        .values
-                        .iter()
-                        .map(|v| {
-                            let mut set = m.set.clone();
-                            set.push(format!("{}={v}", over.field));
-                            set
-                        })
-                        .collect();
-                }
+                let points = Measured::points_of(&m.set, m.over.as_ref());
                 let mut statement = None;
-                for set in &points {
+                for (_, set) in &points {
                     let labels = labels(&path, set)
                         .map_err(|e| error(&at("measured"), format!("in {}: {e}", m.scenario)))?;
                     statement = Some(judge::Statement::parse(&m.holds, &labels).map_err(|e| {

@@ -17,7 +17,7 @@ use super::grpc::RawGrpc;
 use super::spec::{ChannelSpec, GrpcStream, Http2Params, RestSpec, TransportKind, TransportSpec};
 use super::transports::{RawLongPolling, RawPolling, RawSse, RawTransport, RawWebSocket};
 use crate::workload::streams::{self, StreamMask};
-use crate::workload::{AudienceSpec, EventSource, WorkloadSpec};
+use crate::workload::{AudienceSpec, Encoding, EventSource, WorkloadSpec};
 
 /// The most channels a variant may give its clients: each is a client of its own in the
 /// run, numbered in a small fixed table (an implementation bound, not a protocol's).
@@ -74,7 +74,7 @@ pub(crate) fn channel_variant(
     t: &RawTransport,
     raw: &[RawChannel],
     path: &str,
-    http2: Http2Params,
+    (http2, encoding): (Http2Params, Encoding),
     c: &Checker,
 ) -> Result<(Vec<ChannelSpec>, TransportKind), ScenarioError> {
     let blocks = [
@@ -103,7 +103,7 @@ pub(crate) fn channel_variant(
     let mut received_by: [Option<usize>; streams::NAMES.len()] = [None; streams::NAMES.len()];
     for (j, ch) in raw.iter().enumerate() {
         let at = format!("{here}[{j}]");
-        let spec = channel(ch, &at, http2, c)?;
+        let spec = channel(ch, &at, (http2, encoding), c)?;
         for (k, name) in ch.receives.iter().flatten().enumerate() {
             let s = usize::from(streams::by_name(name).expect("checked in `channel`"));
             if let Some(earlier) = received_by[s] {
@@ -147,7 +147,7 @@ pub(crate) fn channel_variant(
 fn channel(
     ch: &RawChannel,
     path: &str,
-    http2: Http2Params,
+    (http2, encoding): (Http2Params, Encoding),
     c: &Checker,
 ) -> Result<ChannelSpec, ScenarioError> {
     let given = [
@@ -252,7 +252,7 @@ fn channel(
         grpc: ch.grpc.clone(),
         ..RawTransport::default()
     };
-    let kind = super::transports::transport(&raw, path, http2, c)?.kind;
+    let kind = super::transports::transport(&raw, path, http2, encoding, c)?.kind;
     if matches!(kind, TransportKind::Grpc(GrpcStream { .. })) {
         return Err(c.error(
             &format!("{path}.grpc"),

@@ -21,6 +21,7 @@ pub mod channels;
 pub mod charts;
 mod checker;
 pub mod clients;
+pub mod compression;
 pub mod defaults;
 pub mod doc_tables;
 pub mod error;

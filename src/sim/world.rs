@@ -130,6 +130,7 @@ impl Client {
 }
 
 mod browser;
+mod compression;
 mod connection;
 mod faults;
 mod flow_control;
@@ -337,7 +338,7 @@ impl<'s> World<'s> {
             middleboxes: build::middleboxes_of(scenario),
             poll_rng,
             fleet: Fleet::new(
-                &scenario.server,
+                &build::server_of(scenario, chain),
                 scenario.balancer.clone(),
                 scenario.max_replicas(),
                 (scenario.warmup, scenario.duration),
@@ -748,7 +749,13 @@ impl<'s> World<'s> {
     ) {
         let endpoint = Endpoint::of(self.is_rest(c));
         let r = self.replica_of(c);
-        let (cost, done) = self.fleet.run(r, job.work(accept), endpoint, now);
+        let (cost, done) = if self.chain.compresses() {
+            let extra = self.compression_cpu(c, job);
+            self.fleet
+                .run_with(r, job.work(accept), endpoint, extra, now)
+        } else {
+            self.fleet.run(r, job.work(accept), endpoint, now)
+        };
         self.recorder.series().cpu(done - cost, done);
         if self.per_channel.is_some() {
             self.channel_cpu(c, cost, now);

@@ -53,6 +53,8 @@ pub struct Chain {
     /// The steps a client may fall back through: `len` for a fallback chain, 1 for the
     /// channels of [`Chain::channels`] (a client stays at its channel's step).
     fallback_len: u8,
+    /// Some step compresses what the server writes (asked on every server job).
+    compresses: bool,
 }
 
 /// A step's properties, read from its machine once when the chain is built: the world asks
@@ -133,6 +135,7 @@ impl Chain {
             long_polling: None,
             len: steps.len() as u8,
             fallback_len,
+            compresses: false,
         };
         for (k, (machine, after)) in steps.iter().enumerate() {
             chain.steps[k] = *machine;
@@ -171,7 +174,16 @@ impl Chain {
         chain.shares_connections = chain.profiles[..usize::from(chain.len)]
             .iter()
             .any(|p| p.sharing == Sharing::Shared);
+        chain.compresses = chain.steps[..usize::from(chain.len)]
+            .iter()
+            .any(|m| m.stream_compressor().is_some() || m.response_compressor().is_some());
         chain
+    }
+
+    /// Whether some step compresses what the server writes.
+    #[inline(always)]
+    pub fn compresses(&self) -> bool {
+        self.compresses
     }
 
     /// The variant's own transport: it alone decides the variant-wide properties

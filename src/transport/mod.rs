@@ -12,6 +12,7 @@
 pub mod chain;
 pub mod channels;
 pub mod clients;
+pub mod compression;
 pub mod framing;
 pub mod grpc;
 pub mod history;

@@ -10,6 +10,7 @@ mod claims;
 mod cli;
 mod cli_habits;
 mod completions;
+mod compression;
 mod connections;
 mod conservation;
 mod determinism;
