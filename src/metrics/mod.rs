@@ -1,6 +1,7 @@
 //! What a run measured: latency distribution, bytes by layer, server load and the event
 //! ledger, gathered into a [`RunResult`].
 
+pub mod channels;
 pub mod faults;
 pub mod hops;
 pub mod interval;

@@ -457,6 +457,10 @@ pub struct RunResult {
     /// Bytes per hop of the path (for now each client group's access link, named
     /// `access:<profile>`), by direction and layer, within the window.
     pub hops: Vec<HopBytes>,
+    /// Per channel, in the scenario's order, for a variant of several channels (absent for
+    /// one transport).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<super::channels::ChannelResult>,
     /// What happened each simulated second (written to series.json, not summary.json).
     #[serde(skip)]
     pub series: super::series::TimeSeries,

@@ -338,6 +338,55 @@ fn measures(results: &[RunResult]) -> Vec<Measure<'static>> {
             }),
         );
     }
+    // Variants of several channels: each channel's share of the totals above.
+    let most_channels = results.iter().map(|r| r.channels.len()).max().unwrap_or(0);
+    for k in 0..most_channels {
+        let label = |what: &str| format!("channel {}: {what}", k + 1);
+        row(
+            &label("transport"),
+            Box::new(move |r| {
+                Cell::or_dash(r.channels.get(k), |ch| {
+                    let mut purpose: Vec<String> = ch.receives.clone();
+                    if ch.sends {
+                        purpose.push("sends messages".to_string());
+                    }
+                    if ch.history {
+                        purpose.push("history".to_string());
+                    }
+                    Cell::text(format!("{} ({})", ch.transport, purpose.join(", ")))
+                })
+            }),
+        );
+        row(
+            &label("bytes/client/h down / up"),
+            Box::new(move |r| {
+                Cell::or_dash(r.channels.get(k), |ch| {
+                    Cell::number(ch.bytes_down_per_client_hour.total, Show::Bytes)
+                        .then_text(" / ")
+                        .then_number(ch.bytes_up_per_client_hour.total, Show::Bytes)
+                })
+            }),
+        );
+        row(
+            &label("latency p50 / p99"),
+            Box::new(move |r| {
+                Cell::or_dash(
+                    r.channels.get(k).and_then(|ch| ch.latency.as_ref()),
+                    p50_p99,
+                )
+            }),
+        );
+        row(
+            &label("connections / CPU"),
+            Box::new(move |r| {
+                Cell::or_dash(r.channels.get(k), |ch| {
+                    count(ch.connections_opened)
+                        .then_text(" / ")
+                        .then_number(ch.server_cpu_seconds * 1e3, Show::Ms)
+                })
+            }),
+        );
+    }
     if results.iter().any(|r| r.fallback.is_some()) {
         row(
             "clients on fallback",

@@ -17,6 +17,7 @@
 pub mod assertions;
 pub mod balancer;
 pub mod bounds;
+pub mod channels;
 pub mod charts;
 mod checker;
 pub mod clients;

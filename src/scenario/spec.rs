@@ -221,7 +221,33 @@ pub struct RestSpec {
 #[derive(Debug, Clone, Serialize)]
 pub struct TransportSpec {
     pub label: String,
+    /// Its transport; with channels, the first channel's (the reports' `transport`).
     pub kind: TransportKind,
+    /// Its clients' channels, in the scenario's order; empty for the short form (one
+    /// transport that receives every stream and carries everything).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelSpec>,
+}
+
+/// One channel of a variant of several (`transports[].channels[]`): a transport, or REST
+/// requests, with a purpose.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelSpec {
+    /// Its transport; `None`: the REST channel (requests to the `rest` endpoint only).
+    pub transport: Option<TransportKind>,
+    /// The event streams it receives ([`crate::workload::streams`]).
+    pub receives: crate::workload::streams::StreamMask,
+    /// It carries the clients' messages up.
+    pub sends: bool,
+    /// It carries the history fetches (the REST channel only).
+    pub history: bool,
+}
+
+impl ChannelSpec {
+    /// Its transport's YAML key, `rest` for the REST channel.
+    pub fn name(&self) -> &'static str {
+        self.transport.as_ref().map_or("rest", TransportKind::name)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

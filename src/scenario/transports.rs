@@ -46,6 +46,11 @@ pub struct RawTransport {
     /// exactly one of `sse` and `long_polling` (each at most once), with that transport's
     /// own settings, over HTTP/1.1 (`http2` is an error). Default: none.
     pub fallback: Option<RawFallbacks>,
+    /// Instead of one transport block: the clients' channels, 2 to 4, each a transport (or
+    /// `rest`) with a purpose: the event streams it `receives`, whether it `sends` the
+    /// clients' messages, and the REST channel's `carries: [history]`. Results are reported
+    /// per variant and per channel. Default: none (the short form: one transport).
+    pub channels: Option<Vec<super::channels::RawChannel>>,
 }
 
 /// One fallback step, or a chain of them.
@@ -318,14 +323,31 @@ fn fallback_chain(
 }
 
 /// Reads one variant at `path`: exactly one transport block, its settings, its fallback
-/// chain (WebSocket only), and its label (default: the transport's kind).
-fn transport(
+/// chain (WebSocket only), and its label (default: the transport's kind); or its channels
+/// (label default: their kinds joined with `+`).
+pub(crate) fn transport(
     t: &RawTransport,
     path: &str,
     http2: Http2Params,
     encoding: Encoding,
     c: &Checker,
 ) -> Result<TransportSpec, ScenarioError> {
+    if let Some(raw) = &t.channels {
+        let (channels, kind) =
+            super::channels::channel_variant(t, raw, path, (http2, encoding), c)?;
+        let label = t.label.clone().unwrap_or_else(|| {
+            let names: Vec<&str> = channels.iter().map(|ch| ch.name()).collect();
+            names.join("+")
+        });
+        if label.trim().is_empty() {
+            return Err(c.error(&format!("{path}.label"), "must not be empty"));
+        }
+        return Ok(TransportSpec {
+            label,
+            kind,
+            channels,
+        });
+    }
     let given = [
         t.polling.is_some(),
         t.long_polling.is_some(),
@@ -537,7 +559,11 @@ fn transport(
     if label.trim().is_empty() {
         return Err(c.error(&format!("{path}.label"), "must not be empty"));
     }
-    Ok(TransportSpec { label, kind })
+    Ok(TransportSpec {
+        label,
+        kind,
+        channels: Vec::new(),
+    })
 }
 
 #[cfg(test)]

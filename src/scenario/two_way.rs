@@ -74,7 +74,12 @@ pub(crate) fn check_transports(
     workload: &WorkloadSpec,
     c: &Checker,
 ) -> Result<(), ScenarioError> {
-    for (i, t) in transports.iter().enumerate() {
+    // A variant of channels is checked channel by channel (`channels::check`).
+    for (i, t) in transports
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.channels.is_empty())
+    {
         if let (TransportKind::WebSocket(WebSocketSpec { fallback, .. }), Some(_)) =
             (&t.kind, &workload.messages)
             && !fallback.is_empty()

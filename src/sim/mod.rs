@@ -20,7 +20,7 @@ use world::World;
 use crate::engine::{self, EngineError, Limits, Scheduler};
 use crate::metrics::{ClientLedger, RunResult, Stopped};
 use crate::scenario::machines::Driver;
-use crate::scenario::{Scenario, TransportSpec};
+use crate::scenario::{Scenario, TransportKind, TransportSpec};
 use crate::time::SimTime;
 use crate::transport::Chain;
 use crate::workload::EventLog;
@@ -133,7 +133,36 @@ fn drive(
     limits: &Limits,
     watch: Watch,
 ) -> Result<Run, EngineError> {
-    let mut world = World::new(scenario, log, &chain);
+    // A variant of several channels: one step per push channel (`Chain::channels`).
+    let mut channels = Vec::new();
+    let mut machines = Vec::new();
+    for ch in &variant.channels {
+        channels.push(crate::transport::channels::Channel {
+            receives: ch.receives,
+            rest: ch.transport.is_none(),
+            sends: ch.sends,
+        });
+        if let Some(chain) = ch.transport.as_ref().and_then(TransportKind::chain) {
+            machines.push(*chain.primary());
+        }
+    }
+    let chain = if machines.is_empty() {
+        chain
+    } else {
+        Chain::channels(&machines)
+    };
+    let world = World::new(scenario, log, &chain, &channels);
+    run_world(world, scenario, variant, limits, watch)
+}
+
+/// Runs `world` to the scenario's end (or its limits) and settles its result.
+fn run_world(
+    mut world: World<'_>,
+    scenario: &Scenario,
+    variant: &TransportSpec,
+    limits: &Limits,
+    watch: Watch,
+) -> Result<Run, EngineError> {
     let mut scheduler = Scheduler::new();
     world.schedule_start(&mut scheduler);
     if watch.check_invariants {

@@ -162,6 +162,7 @@ pub fn run(
                 .collect(),
         }),
         series,
+        channels: Vec::new(),
         sim_events: outcome.sim_events,
         stopped: outcome
             .stopped

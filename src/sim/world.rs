@@ -24,6 +24,7 @@ use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
+use crate::transport::channels::Layout;
 use crate::transport::history::History;
 use crate::transport::outbox::RestSizes;
 use crate::transport::pool::Pools;
@@ -35,6 +36,9 @@ use crate::workload::EventLog;
 #[derive(Debug, Clone, Default)]
 pub struct Client {
     group: GroupId,
+    /// The recorder's key for its bytes: its group; with several channels, its channel's
+    /// own (`channel × groups + group`), folded back into the groups at the end.
+    tally: GroupId,
     /// The browser this client is a tab of.
     browser: BrowserId,
     /// TLS on its connections (its group's).
@@ -152,8 +156,14 @@ pub struct World<'s> {
     /// The events of this run by number: the workload's, or (when the clients' messages
     /// are published) the run's own, numbered as they are created.
     log: Cow<'s, EventLog>,
-    /// The variant's transports in fallback order: what each client does.
+    /// The variant's transports in fallback order: what each client does. With several
+    /// channels, one step per push channel, a client at its channel's step for the whole
+    /// run ([`Chain::channels`]).
     chain: &'s Chain,
+    /// Which client is which user's which channel ([`Layout`]).
+    layout: Layout,
+    /// Per channel: bytes, latency, connections, CPU (a variant of several channels only).
+    per_channel: Option<crate::metrics::channels::ChannelMetrics>,
     /// How a replica hands a new event to the clients (from the chain).
     delivery: Delivery,
     clients: Vec<Client>,
@@ -200,7 +210,13 @@ pub struct World<'s> {
 }
 
 impl<'s> World<'s> {
-    pub(super) fn new(scenario: &'s Scenario, log: &'s EventLog, chain: &'s Chain) -> Self {
+    pub(super) fn new(
+        scenario: &'s Scenario,
+        log: &'s EventLog,
+        chain: &'s Chain,
+        channels: &[crate::transport::channels::Channel],
+    ) -> Self {
+        let log_source = log;
         let mut clients = Vec::with_capacity(scenario.client_count() as usize);
         let mut links = Vec::new();
         let mut jitter = Vec::new();
@@ -227,6 +243,7 @@ impl<'s> World<'s> {
                 for _ in 0..group.tabs {
                     clients.push(Client {
                         group: GroupId::at(g),
+                        tally: GroupId::at(g),
                         browser,
                         tls: group.tls,
                         ..Client::default()
@@ -234,39 +251,81 @@ impl<'s> World<'s> {
                 }
             }
         }
+        let users = clients.len();
+        let layout = if channels.is_empty() {
+            let uploads_rest =
+                scenario.workload.messages.is_some() && chain.primary().uploads() == Uploads::Rest;
+            Layout::short(
+                users,
+                uploads_rest,
+                uploads_rest || scenario.rest.history.is_some(),
+            )
+        } else {
+            Layout::of(users, channels)
+        };
+        let (uploads_rest, rest) = (layout.uploads_rest(), layout.rest());
+        for _ in 1..layout.push_slots() {
+            // Each further channel of each user: same group, browser and TLS.
+            clients.extend_from_within(..users);
+        }
+        browsers.set_channels(layout.push_slots(), users);
         let visible_clients = clients.len();
-        let uploads_rest =
-            scenario.workload.messages.is_some() && chain.primary().uploads() == Uploads::Rest;
-        let rest = uploads_rest || scenario.rest.history.is_some();
         if rest {
-            // Each client's REST client: same group, browser and TLS.
-            clients.extend_from_within(..);
+            // Each user's REST client: same group, browser and TLS.
+            clients.extend_from_within(..users);
         }
         let two_way = if scenario.workload.messages.is_some() || rest {
             let sizes = RestSizes {
                 request_headers: scenario.rest.request_headers,
                 response_headers: scenario.rest.response_headers,
             };
-            two_way::TwoWay::new(visible_clients, rest, uploads_rest, sizes)
+            let owners = (
+                layout.client(layout.owner(), ClientId::new(0)).index(),
+                users,
+            );
+            two_way::TwoWay::new(visible_clients, owners, rest, uploads_rest, sizes)
         } else {
             two_way::TwoWay::default()
         };
         let numbers_at_run_time = scenario.workload.messages.is_some_and(|m| m.broadcast);
+        let log: Cow<'s, EventLog> = if layout.several() {
+            Cow::Owned(log.routed(layout.receives()))
+        } else {
+            Cow::Borrowed(log)
+        };
+        let groups = scenario.groups.len();
+        let tallies = if layout.several() {
+            for (c, client) in clients.iter_mut().enumerate() {
+                let ch = layout.channel_of(ClientId::at(c));
+                client.tally = GroupId::at(ch * groups + client.group.index());
+            }
+            channels.len() * groups
+        } else {
+            groups
+        };
+        let mut transports = Clients::new(clients.len());
+        for c in ClientId::all(layout.push_clients()) {
+            // Each channel's client at its channel's step (all at 0 in the short form).
+            transports[c].start_at(layout.slot(c) as u8);
+        }
         World {
             scenario,
-            source: log,
+            source: log_source,
             log: if numbers_at_run_time {
                 Cow::Owned(log.empty_like())
             } else {
-                Cow::Borrowed(log)
+                log
             },
             chain,
+            per_channel: layout
+                .several()
+                .then(|| crate::metrics::channels::ChannelMetrics::new(channels.len())),
             delivery: chain.delivery(),
             two_way,
             history: scenario.rest.history.map(|_| History::new(visible_clients)),
             visible_clients,
             connections: Connections::new(clients.len()),
-            transports: Clients::new(clients.len()),
+            transports,
             clients,
             network: Network::new(
                 links,
@@ -307,18 +366,21 @@ impl<'s> World<'s> {
                     .collect::<Vec<_>>(),
             ),
             invariants: None,
-            recorder: Recorder::new(scenario.warmup, scenario.duration, scenario.groups.len()),
+            layout,
+            recorder: Recorder::new(scenario.warmup, scenario.duration, tallies),
         }
     }
 
     /// Schedules every client's start, every workload event and every client message.
     pub(super) fn schedule_start(&self, s: &mut Scheduler<Event>) {
         let starts = crate::workload::messages::client_starts(self.scenario);
-        for (c, start) in starts.iter().enumerate() {
-            s.at(
-                SimTime::from_nanos(*start),
-                Event::ClientStart(ClientId::at(c)),
-            );
+        for slot in 0..self.layout.push_slots() {
+            for (u, start) in starts.iter().enumerate() {
+                s.at(
+                    SimTime::from_nanos(*start),
+                    Event::ClientStart(self.layout.client(slot, ClientId::at(u))),
+                );
+            }
         }
         for (n, time) in self.source.times.iter().enumerate() {
             s.at(SimTime::from_nanos(*time), Event::Created(EventNo::at(n)));
@@ -348,8 +410,8 @@ impl<'s> World<'s> {
         bytes: LayerBytes,
     ) {
         if self.in_window(time) {
-            let group = self.clients[c].group;
-            self.recorder.bytes(group, direction, bytes);
+            let tally = self.clients[c].tally;
+            self.recorder.bytes(tally, direction, bytes);
             if self.is_rest(c) && self.two_way.uploads_rest() {
                 self.count_message_bytes(direction, bytes);
             }
@@ -385,12 +447,33 @@ impl<'s> World<'s> {
         if layers.total() == 0 {
             return;
         }
-        let group = self.clients[c].group;
-        self.recorder.bytes(group, direction, layers);
+        let tally = self.clients[c].tally;
+        self.recorder.bytes(tally, direction, layers);
         let rest_upload = self.is_rest(c) && self.two_way.uploads_rest();
         let stream_upload = matches!(msg.kind, MsgKind::Upload { .. }) && !self.is_rest(c);
         if rest_upload || stream_upload {
             self.count_message_bytes(direction, layers);
+        }
+    }
+
+    /// A job of `cost` for `c` started at `now`: its channel's CPU, within the window.
+    #[cold]
+    #[inline(never)]
+    fn channel_cpu(&mut self, c: ClientId, cost: crate::time::Nanos, now: SimTime) {
+        let (ch, in_window) = (self.layout.channel_of(c), self.in_window(now));
+        if let (Some(per_channel), true) = (&mut self.per_channel, in_window) {
+            per_channel.cpu(ch, cost);
+        }
+    }
+
+    /// `c` received an event created at `created` at `now`: its channel's latency, for an
+    /// event created within the window (as the run's).
+    #[cold]
+    #[inline(never)]
+    fn channel_delivered(&mut self, c: ClientId, created: SimTime, now: SimTime) {
+        let (ch, warmup) = (self.layout.channel_of(c), self.recorder.window().0);
+        if let (Some(per_channel), true) = (&mut self.per_channel, created >= warmup) {
+            per_channel.delivered(ch, now.since(created));
         }
     }
 
@@ -674,6 +757,9 @@ impl<'s> World<'s> {
             self.fleet.run(r, job.work(accept), endpoint, now)
         };
         self.recorder.series().cpu(done - cost, done);
+        if self.per_channel.is_some() {
+            self.channel_cpu(c, cost, now);
+        }
         s.at(
             done,
             Event::JobDone {
@@ -846,8 +932,11 @@ impl<'s> World<'s> {
             self.clients[c].delivered += 1;
             let key = self.order_key(c, n);
             let arrival = self.clients[c].order.receive(key);
-            self.recorder
-                .delivered(SimTime::from_nanos(self.log.time_of(n)), now, arrival);
+            let created = SimTime::from_nanos(self.log.time_of(n));
+            self.recorder.delivered(created, now, arrival);
+            if self.per_channel.is_some() {
+                self.channel_delivered(c, created, now);
+            }
             self.message_delivered(c, n, now);
         }
     }
@@ -868,8 +957,8 @@ impl<'s> World<'s> {
         }
         match msg.kind {
             MsgKind::Request
-                if self.chain.primary().is_upgrade()
-                    && self.transports[c].stage() == 0
+                if self.chain.any_upgrade()
+                    && self.chain.upgrades_at(self.transports[c].stage())
                     && self.middleboxes.path(self.clients[c].group).deny_websocket =>
             {
                 self.refuse_request(c, MsgKind::Denied, now, s);
@@ -971,7 +1060,10 @@ impl<'s> World<'s> {
             self.client_setup(c, msg.kind, now, s);
             return;
         }
-        if let (Some(window), false) = (self.chain.http2_window(), self.is_rest(c)) {
+        if self.chain.any_http2()
+            && !self.is_rest(c)
+            && let Some(window) = self.chain.http2_window(self.transports[c].stage())
+        {
             // Flow control counts what the client consumed: approximately the message's
             // application bytes (DATA payloads; header frames are not flow-controlled).
             let consumed = msg.payload + msg.framing;

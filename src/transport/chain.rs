@@ -38,12 +38,21 @@ pub struct Chain {
     /// Whether any step shares one connection among a browser's tabs (if none does, a
     /// client's messages travel on its own connection).
     shares_connections: bool,
-    /// The variant's HTTP/2 connection window, if any (asked on every message received).
+    /// Any step's HTTP/2 connection window (asked on every message received): none when
+    /// no step runs over HTTP/2.
     http2_window: Option<u64>,
+    /// Per step: its HTTP/2 connection window, if any.
+    http2_windows: [Option<u64>; SLOTS],
+    /// The steps whose request is a WebSocket upgrade (which a proxy may deny), one bit
+    /// per step.
+    upgrades: u8,
     /// The step that is long polling, if any (its held requests' inputs go to it), kept
     /// as itself so that they reach it without a dispatch on the step's kind.
     long_polling: Option<LongPolling>,
     len: u8,
+    /// The steps a client may fall back through: `len` for a fallback chain, 1 for the
+    /// channels of [`Chain::channels`] (a client stays at its channel's step).
+    fallback_len: u8,
     /// Some step compresses what the server writes (asked on every server job).
     compresses: bool,
 }
@@ -82,22 +91,59 @@ impl Chain {
     /// each after its count of failed attempts in a row of the step before (at most
     /// [`MAX_STEPS`] steps in all; later ones are ignored).
     pub fn new(first: Machine, fallback: &[(Machine, u32)]) -> Chain {
+        let mut steps = vec![(first, 0)];
+        steps.extend(fallback.iter().take(MAX_STEPS - 1).copied());
+        let len = steps.len() as u8;
+        let mut chain = Chain::of(&steps, len);
+        // The variant's own transport decides its HTTP/2 window for every step (fallbacks
+        // run over HTTP/1.1).
+        chain.http2_windows = [first.http2_window(); SLOTS];
+        chain.http2_window = first.http2_window();
+        chain
+    }
+
+    /// The channels of a variant of several (issue 17): one step per channel that receives
+    /// events, in order (at most [`SLOTS`]), each client at its channel's step for the
+    /// whole run ([`crate::transport::ClientState::start_at`]); no step falls back to
+    /// another (a channel has no fallback).
+    pub fn channels(machines: &[Machine]) -> Chain {
+        assert!(
+            !machines.is_empty() && machines.len() <= SLOTS,
+            "1 to {SLOTS} channels"
+        );
+        let steps: Vec<(Machine, u32)> = machines.iter().map(|m| (*m, 0)).collect();
+        let mut chain = Chain::of(&steps, 1);
+        for (k, machine) in machines.iter().enumerate() {
+            chain.http2_windows[k] = machine.http2_window();
+            chain.http2_window = chain.http2_window.or(machine.http2_window());
+        }
+        chain
+    }
+
+    /// The chain of `steps` (each machine with its `after`), of which the first
+    /// `fallback_len` are a fallback chain.
+    fn of(steps: &[(Machine, u32)], fallback_len: u8) -> Chain {
+        let first = steps[0].0;
         let mut chain = Chain {
             steps: [first; SLOTS],
             after: [0; SLOTS],
             profiles: [Profile::of(&first); SLOTS],
             shares_connections: false,
             http2_window: first.http2_window(),
+            http2_windows: [first.http2_window(); SLOTS],
+            upgrades: 0,
             long_polling: None,
-            len: 1,
+            len: steps.len() as u8,
+            fallback_len,
             compresses: false,
         };
-        for (machine, after) in fallback.iter().take(MAX_STEPS - 1) {
-            let k = usize::from(chain.len);
+        for (k, (machine, after)) in steps.iter().enumerate() {
             chain.steps[k] = *machine;
             chain.after[k] = *after;
             chain.profiles[k] = Profile::of(machine);
-            chain.len += 1;
+            if machine.is_upgrade() {
+                chain.upgrades |= 1 << k;
+            }
         }
         chain.long_polling = chain.steps[..usize::from(chain.len)]
             .iter()
@@ -105,8 +151,9 @@ impl Chain {
                 Machine::LongPolling(long_polling) => Some(*long_polling),
                 _ => None,
             });
-        // Every step hears a lost connection before the last (it may fall back), and
-        // the held requests of the chain's long polling whatever its step.
+        // Every step hears a lost connection before the last it may fall back through
+        // (it may fall back), and the held requests of the chain's long polling whatever
+        // its step.
         let lost = Input::Lost {
             failed: false,
             denied: false,
@@ -118,12 +165,12 @@ impl Chain {
         });
         for k in 0..usize::from(chain.len) {
             chain.profiles[k].hears |= held;
-            if k + 1 < usize::from(chain.len) {
+            if k + 1 < usize::from(chain.fallback_len) {
                 chain.profiles[k].hears |= lost.bit();
             }
         }
         let first = chain.profiles[0];
-        chain.profiles[MAX_STEPS..].fill(first);
+        chain.profiles[usize::from(chain.len)..].fill(first);
         chain.shares_connections = chain.profiles[..usize::from(chain.len)]
             .iter()
             .any(|p| p.sharing == Sharing::Shared);
@@ -164,10 +211,29 @@ impl Chain {
         self.shares_connections
     }
 
-    /// The variant's HTTP/2 connection window, if it runs over HTTP/2.
+    /// Whether any step runs over HTTP/2 (then [`Chain::http2_window`] says which).
     #[inline]
-    pub fn http2_window(&self) -> Option<u64> {
-        self.http2_window
+    pub fn any_http2(&self) -> bool {
+        self.http2_window.is_some()
+    }
+
+    /// The HTTP/2 connection window of a client at `stage`, if it runs over HTTP/2.
+    #[inline]
+    pub fn http2_window(&self, stage: u8) -> Option<u64> {
+        self.http2_windows[slot(stage)]
+    }
+
+    /// Whether any step asks with a WebSocket upgrade (then [`Chain::upgrades_at`] says
+    /// which).
+    #[inline]
+    pub fn any_upgrade(&self) -> bool {
+        self.upgrades != 0
+    }
+
+    /// Whether a client at `stage` asks with a WebSocket upgrade (which a proxy may deny).
+    #[inline]
+    pub fn upgrades_at(&self, stage: u8) -> bool {
+        self.upgrades & (1 << slot(stage)) != 0
     }
 
     /// Whether a client at `stage` may answer `input` with a command (if not, telling it
@@ -184,7 +250,7 @@ impl Chain {
             failed: true,
             denied,
         } = input
-            && stage + 1 < self.len
+            && stage + 1 < self.fallback_len
         {
             out.push(Command::CountFailedAttempt);
             let failures = facts.failed_attempts + 1;

@@ -95,6 +95,12 @@ impl ClientState {
         self.stage
     }
 
+    /// It starts at `stage` of its chain: its channel's step, in a variant of several
+    /// channels ([`crate::transport::Chain::channels`]), where it stays.
+    pub fn start_at(&mut self, stage: u8) {
+        self.stage = stage;
+    }
+
     /// It moves to the next step of the chain for the rest of the run: its failure count
     /// starts again, and the request of the step it leaves is forgotten.
     pub fn fall_back(&mut self) {

@@ -10,6 +10,7 @@
 //! which of a resuming stream's pending events are replayed and which are lost.
 
 pub mod chain;
+pub mod channels;
 pub mod clients;
 pub mod compression;
 pub mod framing;

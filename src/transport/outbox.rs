@@ -86,6 +86,11 @@ pub enum Serving {
 pub struct Outbox {
     /// The first REST client (one per client, in client order), when the variant has any.
     first_rest: Option<ClientId>,
+    /// The first client of the owner slot (`transport::channels`): the REST client of
+    /// `owner_base + u` is `first_rest + u`.
+    owner_base: u32,
+    /// Clients of the owner slot (users).
+    owners: u32,
     /// The clients send their messages with REST requests (not on their streams).
     uploads_rest: bool,
     /// Per client: its messages waiting to go up, in order; over REST the front is the
@@ -103,8 +108,21 @@ impl Outbox {
     /// The outboxes of `clients` visible clients; `rest`: each has a REST client beside it;
     /// `uploads_rest`: their messages go over it.
     pub fn new(clients: usize, rest: bool, uploads_rest: bool) -> Self {
+        Self::with_owners(clients, (0, clients), rest, uploads_rest)
+    }
+
+    /// [`Outbox::new`] for `clients` clients of several channels, of which
+    /// `(first, count)` (the owner slot's) have the REST clients, numbered after them all.
+    pub fn with_owners(
+        clients: usize,
+        (first, count): (usize, usize),
+        rest: bool,
+        uploads_rest: bool,
+    ) -> Self {
         Outbox {
             first_rest: rest.then_some(ClientId::at(clients)),
+            owner_base: first as u32,
+            owners: count as u32,
             uploads_rest,
             queue: vec![VecDeque::new(); clients],
             stream_open_on: vec![Generation::NONE; clients],
@@ -128,15 +146,19 @@ impl Outbox {
     #[inline]
     pub fn owner_of(&self, c: ClientId) -> ClientId {
         match self.first_rest {
-            Some(first) if c >= first => ClientId::new(c.get() - first.get()),
+            Some(first) if c >= first => ClientId::new(c.get() - first.get() + self.owner_base),
             _ => c,
         }
     }
 
-    /// Visible client `c`'s REST client, when the variant has them.
+    /// Visible client `c`'s REST client, when the variant has them and `c` is of the owner
+    /// slot (every visible client, in the short form).
     #[inline]
     pub fn rest_client_of(&self, c: ClientId) -> Option<ClientId> {
-        self.first_rest.map(|first| first.plus(c.get()))
+        let k = c.get().wrapping_sub(self.owner_base);
+        self.first_rest
+            .filter(|_| k < self.owners)
+            .map(|first| first.plus(k))
     }
 
     /// Whether `c` may send on its stream: its connection is `open` and, in `generation`,
@@ -257,6 +279,18 @@ mod tests {
         assert!(!none.is_rest(id(5)));
         assert_eq!(none.rest_client_of(id(1)), None);
         assert_eq!(none.owner_of(id(5)), id(5));
+    }
+
+    /// Two users with two push channels (clients 0-3), the REST clients 4-5 beside the
+    /// second slot's clients (2-3): only those have one.
+    #[test]
+    fn rest_clients_follow_the_owner_slot_of_several_channels() {
+        let outbox = Outbox::with_owners(4, (2, 2), true, false);
+        assert!(outbox.is_rest(id(4)) && !outbox.is_rest(id(3)));
+        assert_eq!(outbox.rest_client_of(id(2)), Some(id(4)));
+        assert_eq!(outbox.rest_client_of(id(3)), Some(id(5)));
+        assert_eq!(outbox.rest_client_of(id(1)), None);
+        assert_eq!(outbox.owner_of(id(5)), id(3));
     }
 
     /// One request at a time: the front message is sent until its answer arrives, then

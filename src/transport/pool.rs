@@ -62,6 +62,10 @@ struct Browser {
 #[derive(Debug, Clone, Default)]
 pub struct Pools {
     browsers: Vec<Browser>,
+    /// Channels per tab (`transport::channels`; 0 or 1: one): a tab's channel in slot `j`
+    /// is the client `j × stride` after it, and shares the browser's pool.
+    channels: u32,
+    stride: u32,
 }
 
 impl Pools {
@@ -95,12 +99,21 @@ impl Pools {
         self.browsers[b].first_tab
     }
 
-    /// Browser `b`'s tabs.
+    /// Each tab has `channels` channels, the one in slot `j` the client `j × stride` after
+    /// the tab's first ([`crate::transport::channels`]'s numbering).
+    pub fn set_channels(&mut self, channels: usize, stride: usize) {
+        self.channels = channels as u32;
+        self.stride = stride as u32;
+    }
+
+    /// Browser `b`'s tabs, each channel of each (slot by slot).
     pub fn tabs(&self, b: BrowserId) -> impl Iterator<Item = ClientId> + Clone {
         let browser = &self.browsers[b];
-        browser
-            .first_tab
-            .up_to(browser.first_tab.plus(browser.tabs))
+        let (first, tabs, stride) = (browser.first_tab, browser.tabs, self.stride);
+        (0..self.channels.max(1)).flat_map(move |j| {
+            let slot_first = first.plus(j * stride);
+            slot_first.up_to(slot_first.plus(tabs))
+        })
     }
 
     /// Tab `c` of browser `b`, which gets connections by `sharing`, needs one.
@@ -174,6 +187,28 @@ mod tests {
 
     fn tab(n: u32) -> ClientId {
         ClientId::new(n)
+    }
+
+    /// Two tabs with two channels each (clients 0-1 and, 10 further on, 10-11): the
+    /// browser's tabs are all four, and its HTTP/1.1 limit counts them all.
+    #[test]
+    fn the_channels_of_a_browser_share_its_pool() {
+        let mut pools = Pools::default();
+        let b = pools.add(tab(0), 2);
+        pools.set_channels(2, 10);
+        let tabs: Vec<ClientId> = pools.tabs(b).collect();
+        assert_eq!(tabs, vec![tab(0), tab(1), tab(10), tab(11)]);
+        let limited = Sharing::Limited(3);
+        assert_eq!(pools.request(b, tab(0), limited), Grant::Open);
+        assert_eq!(pools.request(b, tab(10), limited), Grant::Open);
+        assert_eq!(pools.request(b, tab(11), limited), Grant::Open);
+        assert_eq!(pools.request(b, tab(1), limited), Grant::Wait);
+        // Over HTTP/2 a channel attaches to the connection another channel opened.
+        let shared = Sharing::Shared;
+        assert_eq!(pools.request(b, tab(10), shared), Grant::Open);
+        assert_eq!(pools.ready(b, tab(10), shared), Vec::<ClientId>::new());
+        assert_eq!(pools.request(b, tab(0), shared), Grant::Attach);
+        assert_eq!(pools.shared_owner(b, tab(0)), tab(10));
     }
 
     #[test]

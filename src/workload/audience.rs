@@ -1,11 +1,13 @@
-//! Who receives each event: every client, the subscribers of the event's topic, or one
-//! user; and which topics each client subscribes to.
+//! Who receives each event: every client, the subscribers of the event's topic, one
+//! user, or the channels that receive the event's stream; and which topics each client
+//! subscribes to and which streams each client (a channel of a user) receives.
 //!
 //! The simulator numbers events globally and keeps one cursor per client (the next event
 //! it has not been handed). With audiences, a client's events are a subsequence of those
 //! numbers: counts over a range of numbers are answered from per-audience lists of event
 //! numbers by binary search, so they stay cheap however long the range.
 
+use super::streams::{self, StreamId, StreamMask};
 use super::{AudienceSpec, Inputs, TraceAudience};
 use crate::engine::rng::{self, RngExt, Stream};
 use crate::ids::{ClientId, EventNo, TopicId};
@@ -17,6 +19,9 @@ pub enum Audience {
     All,
     Topic(TopicId),
     User(ClientId),
+    /// The clients (channels) that receive this stream ([`super::streams`]), in a variant
+    /// of several channels.
+    Stream(StreamId),
 }
 
 /// Every event's audience and every client's subscriptions.
@@ -30,6 +35,10 @@ pub struct Audiences {
     users: Vec<Vec<EventNo>>,
     /// Per client: the topics it subscribes to, ascending.
     subscriptions: Vec<Vec<TopicId>>,
+    /// Event numbers, ascending, of each stream's events (routed logs only).
+    streams: Vec<Vec<EventNo>>,
+    /// Per client: the streams its channel receives (routed logs only).
+    receives: Vec<StreamMask>,
 }
 
 impl Audiences {
@@ -93,8 +102,32 @@ impl Audiences {
             topics: vec![Vec::new(); self.topics.len()],
             users: vec![Vec::new(); self.users.len()],
             subscriptions: self.subscriptions.clone(),
+            streams: vec![Vec::new(); self.streams.len()],
+            receives: self.receives.clone(),
             ..Audiences::default()
         }
+    }
+
+    /// The audiences of a variant of several channels: the `count` events of a log whose
+    /// events are all for every user, each of the workload's stream ([`streams::EVENTS`]);
+    /// `receives` is each client's (channel's) set of streams.
+    pub fn routed(count: usize, receives: Vec<StreamMask>) -> Self {
+        let mut audiences = Audiences {
+            users: vec![Vec::new(); receives.len()],
+            subscriptions: vec![Vec::new(); receives.len()],
+            streams: vec![Vec::new(); streams::NAMES.len()],
+            receives,
+            ..Audiences::default()
+        };
+        for _ in 0..count {
+            audiences.push(Audience::Stream(streams::EVENTS));
+        }
+        audiences
+    }
+
+    /// Whether the events are routed to channels by stream.
+    pub fn is_routed(&self) -> bool {
+        !self.receives.is_empty()
     }
 
     /// Appends the next event's audience.
@@ -105,6 +138,7 @@ impl Audiences {
             Audience::All => self.all.push(n),
             Audience::Topic(t) => self.topics[t].push(n),
             Audience::User(u) => self.users[u].push(n),
+            Audience::Stream(s) => self.streams[usize::from(s)].push(n),
         }
     }
 
@@ -118,6 +152,7 @@ impl Audiences {
             Audience::All => true,
             Audience::Topic(t) => self.subscriptions[c].binary_search(&t).is_ok(),
             Audience::User(u) => u == c,
+            Audience::Stream(s) => self.receives[c] & streams::bit(s) != 0,
         }
     }
 
@@ -129,6 +164,11 @@ impl Audiences {
         let mut count = within(&self.all) + within(&self.users[c]);
         for t in &self.subscriptions[c] {
             count += within(&self.topics[*t]);
+        }
+        for (s, list) in self.streams.iter().enumerate() {
+            if self.receives[c] & streams::bit(s as StreamId) != 0 {
+                count += within(list);
+            }
         }
         count
     }

@@ -9,6 +9,7 @@ use crate::ids::{ClientId, EventNo};
 pub mod audience;
 pub mod messages;
 pub mod spec;
+pub mod streams;
 
 pub use audience::{Audience, Audiences};
 pub use messages::ClientMessage;
@@ -226,6 +227,18 @@ impl EventLog {
             (Encoding::Binary, Sizes::Varying(_)) => {
                 first.and_next(count).map(|n| self.text_inflation(n)).sum()
             }
+        }
+    }
+
+    /// This log routed to the channels of a variant of several channels: every event (all
+    /// the workload's, for every user) is of stream [`streams::EVENTS`], and client `c`
+    /// (a channel) receives the streams of `receives[c]`. The workload must be for every
+    /// user (the scenario refuses audiences with channels).
+    pub fn routed(&self, receives: Vec<streams::StreamMask>) -> Self {
+        debug_assert!(self.audiences.is_none(), "channels take audience: all");
+        EventLog {
+            audiences: Some(Audiences::routed(self.times.len(), receives)),
+            ..self.clone()
         }
     }
 

@@ -8,14 +8,19 @@ use crate::ids::BrowserId;
 use crate::sim::event::{ClientId, ConnInfo, Event, MsgKind};
 use crate::time::{Nanos, SimTime};
 use crate::transport::Input;
-use crate::transport::Sharing;
 use crate::transport::clients::LostConnection;
 use crate::transport::pool::{Freed, Grant};
+use crate::transport::{CONNECTIONS_PER_ORIGIN, Sharing};
 
 impl World<'_> {
     /// How `c` gets connections: as its protocol's tabs do, except that a REST client
-    /// beside an HTTP/2 stream opens its own (rtsim does not multiplex it on the stream's).
+    /// beside an HTTP/2 stream opens its own (rtsim does not multiplex it on the stream's),
+    /// and that the REST channel of a variant of several channels makes HTTP/1.1 requests
+    /// in the browser's pool (six connections per origin, shared with its other channels).
     fn sharing_of(&self, c: ClientId) -> Sharing {
+        if self.layout.several() && self.is_rest(c) {
+            return Sharing::Limited(CONNECTIONS_PER_ORIGIN);
+        }
         match self.chain.profile(self.transports[c].stage()).sharing {
             Sharing::Shared if self.is_rest(c) => Sharing::PerTab,
             sharing => sharing,
@@ -117,7 +122,10 @@ impl World<'_> {
             Sharing::Shared => self
                 .browsers
                 .tabs(self.browser_of(c))
-                .filter(|t| self.clients[*t].connection.open)
+                .filter(|t| {
+                    self.clients[*t].connection.open
+                        && (!self.layout.several() || self.sharing_of(*t) == Sharing::Shared)
+                })
                 .collect(),
             _ => vec![c],
         }

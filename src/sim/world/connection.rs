@@ -109,6 +109,11 @@ impl World<'_> {
                     return;
                 }
                 self.recorder.count(Count::ConnectionsOpened, now);
+                if let Some(per_channel) = &mut self.per_channel
+                    && self.recorder.in_window(now)
+                {
+                    per_channel.connection_opened(self.layout.channel_of(c));
+                }
                 self.recorder.series().connection_opened(now);
                 self.recorder
                     .series()
@@ -177,7 +182,7 @@ impl World<'_> {
 
     /// Starts the server's HTTP/2 PINGs on `c`'s new connection.
     pub(super) fn start_http2_pings(&mut self, c: ClientId, s: &mut Scheduler<Event>) {
-        if let Some(interval) = self.chain.primary().http2_ping() {
+        if let Some(interval) = self.chain.at(self.transports[c].stage()).http2_ping() {
             let generation = self.clients[c].connection.generation;
             s.after(
                 interval,
@@ -200,7 +205,7 @@ impl World<'_> {
     ) {
         let connection = &self.clients[c].connection;
         let (Some(interval), true) = (
-            self.chain.primary().http2_ping(),
+            self.chain.at(self.transports[c].stage()).http2_ping(),
             connection.open && connection.generation == generation,
         ) else {
             return;

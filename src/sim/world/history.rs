@@ -17,7 +17,8 @@ impl World<'_> {
         let (Some(limit), Some(history)) = (self.scenario.rest.history, &self.history) else {
             return missed;
         };
-        if missed == 0 || history.is_asking(c) {
+        // Only the owner slot's channel fetches history (every client, in the short form).
+        if missed == 0 || history.is_asking(c) || self.two_way.outbox.rest_client_of(c).is_none() {
             return missed;
         }
         let (from, to) = (self.clients[c].cursor, self.events_so_far);
@@ -30,10 +31,10 @@ impl World<'_> {
     /// `c`'s stream opened at the client (or a poller's first answer arrived): it asks
     /// for its first history, or for what it missed.
     pub(super) fn history_on_open(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
-        let (Some(limit), Some(r)) = (
-            self.scenario.rest.history,
-            self.two_way.outbox.rest_client_of(c),
-        ) else {
+        let Some(limit) = self.scenario.rest.history else {
+            return;
+        };
+        let Some(r) = self.two_way.outbox.rest_client_of(c) else {
             return;
         };
         if self.is_rest(c) {

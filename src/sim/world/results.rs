@@ -9,6 +9,7 @@
 
 use super::World;
 use crate::ids::GroupId;
+use crate::metrics::channels::ChannelResult;
 use crate::metrics::hops::hop_bytes;
 use crate::metrics::ledger::LedgerParts;
 use crate::metrics::recorder::{Count, Recorder};
@@ -16,10 +17,12 @@ use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackResult, GroupEnergy,
     LostByReason, QueuedBytes, RunResult, SlowConsumers, WindowTotals, fixed,
 };
+use crate::net::wire::WireBytes;
 use crate::scenario::TransportSpec;
 use crate::sim::build;
 use crate::sim::event::ClientId;
 use crate::time::SimTime;
+use crate::workload::streams;
 
 impl World<'_> {
     /// Settles the ledger and the counters into the variant's result.
@@ -35,6 +38,30 @@ impl World<'_> {
         // The world still answers questions below; its recorder is done.
         let recorder = std::mem::replace(&mut self.recorder, Recorder::new(0, 0, 0));
         let mut recorded = recorder.finish();
+        // With several channels the recorder kept each channel's bytes under its own keys
+        // (`Client::tally`): per channel, and folded back into the groups.
+        let groups = self.scenario.groups.len();
+        let channel_bytes: Vec<WireBytes> = recorded
+            .bytes_by_group
+            .chunks(groups.max(1))
+            .map(|chunk| {
+                let mut sum = WireBytes::default();
+                for b in chunk {
+                    sum.down.add(b.down);
+                    sum.up.add(b.up);
+                }
+                sum
+            })
+            .collect();
+        for k in groups..recorded.bytes_by_group.len() {
+            let (down, up) = (
+                recorded.bytes_by_group[k].down,
+                recorded.bytes_by_group[k].up,
+            );
+            recorded.bytes_by_group[k % groups].down.add(down);
+            recorded.bytes_by_group[k % groups].up.add(up);
+        }
+        recorded.bytes_by_group.truncate(groups);
         let mut ledger = EventLedger {
             events: u64::from(self.events_so_far.get()),
             generated: 0,
@@ -51,7 +78,7 @@ impl World<'_> {
             ledger.lost += l.lost;
             ledger.in_flight += l.in_flight;
         }
-        let clients = self.visible_clients as u64;
+        let clients = self.layout.users() as u64;
         let window = self.scenario.window();
         let bytes = recorded.bytes;
         let all = bytes.down.total() + bytes.up.total();
@@ -144,9 +171,33 @@ impl World<'_> {
             },
             hops: hop_bytes(&build::hops_of(self.scenario), &recorded.bytes_by_group),
             series,
+            channels: self.channel_results(variant, &channel_bytes, clients, window),
             sim_events,
             stopped: None,
         }
+    }
+
+    /// Per channel, for a variant of several channels (empty for the short form).
+    fn channel_results(
+        &self,
+        variant: &TransportSpec,
+        bytes: &[WireBytes],
+        users: u64,
+        window: u64,
+    ) -> Vec<ChannelResult> {
+        let Some(per_channel) = &self.per_channel else {
+            return Vec::new();
+        };
+        let described = variant
+            .channels
+            .iter()
+            .map(|ch| {
+                let receives = streams::names(ch.receives);
+                let receives = receives.into_iter().map(str::to_string).collect();
+                (ch.name().to_string(), receives, ch.sends, ch.history)
+            })
+            .collect();
+        per_channel.results(described, bytes, users, window)
     }
 
     /// Clients per final transport, for a variant with a fallback chain.

@@ -19,7 +19,7 @@ use crate::sim::event::{ClientId, Event, Job, MsgKind};
 use crate::time::SimTime;
 use crate::transport::history;
 use crate::transport::outbox::{Outbox, RestSizes, Route, Serving};
-use crate::workload::Audience;
+use crate::workload::{Audience, streams};
 
 /// The two-way parts of a run (empty when the workload has no messages and no REST).
 #[derive(Debug, Default)]
@@ -31,15 +31,18 @@ pub(super) struct TwoWay {
 }
 
 impl TwoWay {
+    /// The two-way parts of `clients` push clients, of which `owners` (first, count) have
+    /// a REST client each when `rest`.
     pub(super) fn new(
         clients: usize,
+        owners: (usize, usize),
         rest: bool,
         uploads_rest: bool,
         rest_sizes: RestSizes,
     ) -> Self {
         TwoWay {
-            outbox: Outbox::new(clients, rest, uploads_rest),
-            metrics: MessageMetrics::new(if rest { 2 * clients } else { clients }),
+            outbox: Outbox::with_owners(clients, owners, rest, uploads_rest),
+            metrics: MessageMetrics::new(if rest { clients + owners.1 } else { clients }),
             rest_sizes,
         }
     }
@@ -65,7 +68,9 @@ impl World<'_> {
 
     /// Client message `k` is written.
     pub(super) fn message_written(&mut self, k: MessageNo, now: SimTime, s: &mut Scheduler<Event>) {
-        let c = ClientId::new(self.source.messages[k].client);
+        let c = self
+            .layout
+            .writer(ClientId::new(self.source.messages[k].client));
         let in_window = self.in_window(now);
         self.two_way.metrics.written(in_window);
         let connection = &self.clients[c].connection;
@@ -268,10 +273,15 @@ impl World<'_> {
             .metrics
             .published(written_at, now, self.recorder.window());
         if self.numbers_at_run_time() {
+            let audience = if self.layout.several() {
+                Audience::Stream(streams::MESSAGES)
+            } else {
+                Audience::All
+            };
             let n = self
                 .log
                 .to_mut()
-                .push(now.as_nanos(), message.payload as u64, Audience::All);
+                .push(now.as_nanos(), message.payload as u64, audience);
             self.two_way.metrics.numbered_message(k);
             self.event_created(n, origin, now, s);
         }
@@ -284,7 +294,11 @@ impl World<'_> {
         }
         let payload = self.source.payload(k);
         self.two_way.metrics.numbered_workload_event();
-        let audience = self.source.audience(k);
+        let audience = if self.layout.several() {
+            Audience::Stream(streams::EVENTS)
+        } else {
+            self.source.audience(k)
+        };
         self.log.to_mut().push(now.as_nanos(), payload, audience)
     }
 
