@@ -301,20 +301,22 @@ pub fn defaults() -> Vec<Row> {
         row(
             "server cores, CPU costs",
             format!(
-                "{}; {}/{}/{}/{} µs (accept/request/push/ping)",
+                "{}; {}/{}/{}/{} µs (accept/request/push/ping), {} ns per KiB pushed",
                 d::SERVER_CORES,
                 d::COST_ACCEPT / 1_000,
                 d::COST_REQUEST / 1_000,
                 d::COST_PUSH / 1_000,
-                d::COST_PING / 1_000
+                d::COST_PING / 1_000,
+                d::COST_PUSH_PER_KIB
             ),
-            "rtsim's assumptions for an event-loop application server (a few thousand to tens of thousands of requests per second per core); set your own for a CPU question",
+            "rtsim's assumptions for an event-loop application server (a few thousand to tens of thousands of requests per second per core); set your own for a CPU question. The application's work, the base of every transport's row of the cost table",
             &[
                 "SERVER_CORES",
                 "COST_ACCEPT",
                 "COST_REQUEST",
                 "COST_PUSH",
                 "COST_PING",
+                "COST_PUSH_PER_KIB",
             ],
         ),
         row(

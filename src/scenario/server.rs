@@ -7,6 +7,7 @@ use super::checker::Checker;
 use super::defaults as d;
 use super::error::ScenarioError;
 use super::spec::{BrokerSpec, CpuCosts, SendBuffer, ServerSpec, SlowConsumerPolicy};
+use crate::infra::costs::{self, CostTable, Overrides, ServerTransport};
 use crate::units::{ByteSize, Duration};
 
 /// Most server replicas.
@@ -29,13 +30,17 @@ pub struct RawServer {
     /// CPU cores per replica, behind one FIFO run queue. Default 4 (an assumption for an
     /// event-loop application server).
     pub cores: Option<u32>,
-    /// CPU time per operation.
+    /// CPU time per operation: the application's work, the same for every transport, to
+    /// which each transport adds its protocol's work (see the cost table in the docs); a
+    /// transport's own block (`websocket: { push: 12us }`) gives its figures outright.
     pub cost: Option<RawCost>,
     /// `fixed`: every operation costs exactly its `cost`; `exponential`: each costs an
     /// exponentially distributed time with that mean. Default `fixed`.
     #[schemars(extend("enum" = ["fixed", "exponential", null]))]
     pub cost_distribution: Option<String>,
-    /// Memory held per open connection. Default 32KiB.
+    /// Memory held per open connection (kernel socket, TLS and application state), to which
+    /// each transport adds its protocol library's (see the cost table in the docs).
+    /// Default 32KiB.
     pub memory_per_connection: Option<ByteSize>,
     /// A stream's (SSE, WebSocket) send buffer: the bytes that may wait at the server for a
     /// slow client's link. Default: none (the wait is unbounded and not counted).
@@ -90,6 +95,73 @@ pub struct RawCost {
     /// first flight leaves when it is done. Default 200us (an ECDHE key exchange and an
     /// ECDSA P-256 signature: 100–300 µs per core in OpenSSL's `speed` figures).
     pub tls_handshake: Option<Duration>,
+    /// CPU per KiB of a message's payload, on top of `push` (pro rata: 180 B at 300ns
+    /// costs 52ns). Default 0 (the application's `push` covers a small message).
+    pub push_per_kib: Option<Duration>,
+    /// Short polling's (HTTP) figures, replacing base plus protocol.
+    pub polling: Option<RawTransportCost>,
+    /// Long polling's figures.
+    pub long_polling: Option<RawTransportCost>,
+    /// Server-Sent Events' figures.
+    pub sse: Option<RawTransportCost>,
+    /// WebSocket's figures.
+    pub websocket: Option<RawTransportCost>,
+    /// gRPC's figures (streams and unary calls).
+    pub grpc: Option<RawTransportCost>,
+    /// Webhooks': the sender's memory per open connection to a receiver (its CPU is not
+    /// modelled).
+    pub webhook: Option<RawTransportCost>,
+}
+
+/// One transport's figures, each replacing the base plus the transport's protocol work
+/// for that transport alone (`server.cost.websocket: { push: 12us }`). Each unset figure
+/// stays base plus protocol.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransportCost {
+    /// CPU to accept a new connection.
+    pub accept: Option<Duration>,
+    /// CPU per request (poll, long-poll request, subscribe, upgrade, gRPC call).
+    pub request: Option<Duration>,
+    /// CPU per message written (or a client's message read).
+    pub push: Option<Duration>,
+    /// CPU per KiB of a message's payload, on top of `push`.
+    pub push_per_kib: Option<Duration>,
+    /// CPU per heartbeat or ping.
+    pub ping: Option<Duration>,
+    /// CPU of the server's share of a TLS handshake.
+    pub tls_handshake: Option<Duration>,
+    /// Memory held per open connection of this transport.
+    pub memory_per_connection: Option<ByteSize>,
+}
+
+impl RawCost {
+    /// The block of transport `t`, if the scenario gives one.
+    fn of(&self, t: ServerTransport) -> Option<&RawTransportCost> {
+        match t {
+            ServerTransport::Polling => self.polling.as_ref(),
+            ServerTransport::LongPolling => self.long_polling.as_ref(),
+            ServerTransport::Sse => self.sse.as_ref(),
+            ServerTransport::WebSocket => self.websocket.as_ref(),
+            ServerTransport::Grpc => self.grpc.as_ref(),
+            ServerTransport::Webhook => self.webhook.as_ref(),
+        }
+    }
+}
+
+impl RawTransportCost {
+    fn overrides(&self) -> Overrides {
+        let ns = |v: Option<Duration>| v.map(Duration::as_nanos);
+        Overrides {
+            accept: ns(self.accept),
+            request: ns(self.request),
+            push: ns(self.push),
+            push_per_kib: ns(self.push_per_kib),
+            ping: ns(self.ping),
+            tls_handshake: ns(self.tls_handshake),
+            memory_per_connection: self.memory_per_connection.map(|v| v.bytes()),
+        }
+    }
 }
 
 /// Reads `server` (all fields have defaults): a known cost distribution, 1 to
@@ -123,18 +195,28 @@ pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec,
         max_connections: raw_server.max_connections,
         cores: raw_server.cores.unwrap_or(d::SERVER_CORES),
         exponential_costs,
-        cost: CpuCosts {
-            accept: cost.accept.map_or(d::COST_ACCEPT, |v| v.as_nanos()),
-            request: cost.request.map_or(d::COST_REQUEST, |v| v.as_nanos()),
-            push: cost.push.map_or(d::COST_PUSH, |v| v.as_nanos()),
-            ping: cost.ping.map_or(d::COST_PING, |v| v.as_nanos()),
-            tls_handshake: cost
-                .tls_handshake
-                .map_or(d::COST_TLS_HANDSHAKE, |v| v.as_nanos()),
-        },
-        memory_per_connection: raw_server
-            .memory_per_connection
-            .map_or(d::MEMORY_PER_CONNECTION, |v| v.bytes()),
+        costs: CostTable::build(
+            CpuCosts {
+                accept: cost.accept.map_or(d::COST_ACCEPT, |v| v.as_nanos()),
+                request: cost.request.map_or(d::COST_REQUEST, |v| v.as_nanos()),
+                push: cost.push.map_or(d::COST_PUSH, |v| v.as_nanos()),
+                push_per_kib: cost
+                    .push_per_kib
+                    .map_or(d::COST_PUSH_PER_KIB, |v| v.as_nanos()),
+                ping: cost.ping.map_or(d::COST_PING, |v| v.as_nanos()),
+                tls_handshake: cost
+                    .tls_handshake
+                    .map_or(d::COST_TLS_HANDSHAKE, |v| v.as_nanos()),
+            },
+            raw_server
+                .memory_per_connection
+                .map_or(d::MEMORY_PER_CONNECTION, |v| v.bytes()),
+            costs::protocol,
+            |t| {
+                cost.of(t)
+                    .map_or_else(Overrides::default, RawTransportCost::overrides)
+            },
+        ),
         send_buffer: match &raw_server.send_buffer {
             None => None,
             Some(b) => Some(SendBuffer {
@@ -184,11 +266,46 @@ mod tests {
         let text = "server: { replicas: 3, keepalive_timeout: 0s, cost: { push: 1ms } }\n";
         let server = check_section(text, "server", |s, c| server(Some(s), c)).unwrap();
         assert_eq!((server.replicas, server.cores), (3, d::SERVER_CORES));
-        assert_eq!(server.cost.push, 1_000_000);
-        assert_eq!(server.cost.accept, d::COST_ACCEPT);
+        for t in ServerTransport::ALL {
+            let row = server.costs.row(t);
+            let protocol = costs::protocol(t);
+            assert_eq!(row.cpu.push, 1_000_000 + protocol.cpu.push, "{t:?}");
+            assert_eq!(row.cpu.accept, d::COST_ACCEPT + protocol.cpu.accept);
+        }
         assert_eq!(server.keepalive_timeout, None);
         let broker = broker(Some(&RawBroker::default())).unwrap();
         assert_eq!(broker.latency, d::BROKER_LATENCY);
+    }
+
+    #[test]
+    fn a_transports_block_replaces_only_its_own_figures() {
+        let text = "server:\n  cost:\n    push: 20us\n    websocket: { push: 12us, push_per_kib: 300ns, memory_per_connection: 8KiB }\n";
+        let server = check_section(text, "server", |s, c| server(Some(s), c)).unwrap();
+        let ws = server.costs.row(ServerTransport::WebSocket);
+        assert_eq!((ws.cpu.push, ws.cpu.push_per_kib), (12_000, 300));
+        assert_eq!(ws.memory_per_connection, 8 * 1024);
+        let sse = server.costs.row(ServerTransport::Sse);
+        assert_eq!(
+            sse.cpu.push,
+            20_000 + costs::protocol(ServerTransport::Sse).cpu.push,
+            "the base applies to the others"
+        );
+        assert_eq!(
+            ws.cpu.request,
+            sse.cpu.request - costs::protocol(ServerTransport::Sse).cpu.request
+                + costs::protocol(ServerTransport::WebSocket).cpu.request
+        );
+    }
+
+    #[test]
+    fn refuses_an_unknown_field_in_a_transports_block() {
+        for (text, unknown) in [
+            ("cost: { sse: { pushh: 1us } }", "pushh"),
+            ("cost: { mqtt: { push: 1us } }", "mqtt"),
+        ] {
+            let error = serde_saphyr::from_str::<RawServer>(text).unwrap_err();
+            assert!(error.to_string().contains(unknown), "{error}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::engine::{Model, Scheduler};
 use crate::ids::{BrowserId, EventNo, GroupId, MaybeFault, MessageNo, ReplicaId};
 use crate::infra::fanout::Fanout;
 use crate::infra::faults::{Exposure, FaultPlan};
-use crate::infra::fleet::{Endpoint, Fleet};
+use crate::infra::fleet::Fleet;
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::Server;
 use crate::metrics::faults::FaultRecovery;
@@ -663,9 +663,14 @@ impl<'s> World<'s> {
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        let endpoint = Endpoint::of(self.is_rest(c));
+        let endpoint = self.endpoint(c);
+        let bytes = match job {
+            Job::Push(n) => self.log.payload(n),
+            Job::Message(k) => self.source.messages[k].payload as u64,
+            _ => 0,
+        };
         let r = self.replica_of(c);
-        let (cost, done) = self.fleet.run(r, job.work(accept), endpoint, now);
+        let (cost, done) = self.fleet.run(r, job.work(accept, bytes), endpoint, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
