@@ -229,10 +229,114 @@ impl CostTable {
     }
 }
 
-/// The protocol's own work per transport, on top of the application's: no transport
-/// adds anything (the table before per-transport defaults).
-pub fn protocol(_t: ServerTransport) -> TransportCosts {
-    TransportCosts::FREE
+/// The reference stack of the protocol defaults: Go's `net/http` for HTTP/1.1 (polling,
+/// long polling, SSE), gorilla/websocket on a hijacked `net/http` connection, grpc-go, on
+/// Linux. Its per-connection buffers are documented; where no published figure separates
+/// two transports' CPU, the difference is derived from the work that differs (the bytes of
+/// framing composed per message at [`FRAMING_PER_BYTE`], one more socket read for an
+/// answered ping) and is rtsim's estimate.
+const KIB: u64 = 1024;
+
+/// CPU per byte of framing composed per message (headers, prefixes): about three cycles a
+/// byte at 3 GHz for formatting text into a buffer. rtsim's estimate, used only to turn
+/// framing bytes into CPU.
+pub const FRAMING_PER_BYTE: Nanos = 1;
+/// A goroutine's initial stack: 2 KiB (`stackMin = 2048`, Go's `runtime/stack.go`).
+pub const GOROUTINE_STACK: u64 = 2 * KIB;
+/// Go `net/http`'s buffers per server connection: a 4 KiB `bufio.Reader` and a 4 KiB
+/// `bufio.Writer` (`newBufioReader`, `newBufioWriterSize(.., 4<<10)` in `server.go`).
+pub const NET_HTTP_CONN_BUFFERS: u64 = 8 * KIB;
+/// A `net/http` response in progress (a held long poll, an SSE stream): its 2 KiB buffer
+/// before chunking (`bufferBeforeChunkingSize = 2048`, `server.go`).
+pub const NET_HTTP_RESPONSE_BUFFER: u64 = 2 * KIB;
+/// grpc-go's buffers per connection: a 32 KiB read buffer and a 32 KiB write buffer whose
+/// allocation "will be twice the size to keep syscalls low" (`ReadBufferSize`,
+/// `WriteBufferSize` server options, default 32 KB each), plus both directions' HPACK
+/// dynamic tables at `SETTINGS_HEADER_TABLE_SIZE`'s initial 4,096 B (RFC 9113 section
+/// 6.5.2, RFC 7541 section 4.2).
+pub const GRPC_CONN_BUFFERS: u64 = 32 * KIB + 2 * 32 * KIB + 2 * 4 * KIB;
+/// An HTTP response's headers, as long polling writes them with each answer (rtsim's
+/// default response headers: status line, Date, Content-Type, Content-Length,
+/// Cache-Control, Server).
+pub const HTTP_RESPONSE_HEADER_BYTES: u64 = 220;
+/// SSE framing per event: `data: ` and the blank line that ends the event (8 B, the HTML
+/// standard's event stream format) in an HTTP/1.1 chunk (a hexadecimal size line and two
+/// CRLFs, about 6 B, RFC 9112 section 7.1).
+pub const SSE_FRAMING_BYTES: u64 = 14;
+/// SSE's scan of each payload for line breaks (each line of the data becomes its own
+/// `data:` line): a vectorised byte search runs at about 10 GB/s, 0.1 ns a byte.
+pub const SSE_SCAN_PER_KIB: Nanos = 100;
+/// A server's WebSocket frame header: 2 to 10 B, unmasked (RFC 6455 sections 5.2 and 5.3:
+/// a server must not mask), so a push costs no work per byte; 4 B for a small message.
+pub const WEBSOCKET_FRAMING_BYTES: u64 = 4;
+/// The `Sec-WebSocket-Accept` of an upgrade: SHA-1 over the 60-byte key and GUID, base64
+/// (RFC 6455 section 4.2.2): well under a microsecond; 1 µs with the header.
+pub const WEBSOCKET_ACCEPT: Nanos = 1_000;
+/// gRPC framing per message: its 5-byte length prefix and the 9-byte HTTP/2 DATA frame
+/// header (gRPC over HTTP/2 protocol document; RFC 9113 section 4.1).
+pub const GRPC_FRAMING_BYTES: u64 = 14;
+/// One more read of a socket: the answer to a WebSocket ping (its pong) or an HTTP/2 PING
+/// (its ACK), which an SSE heartbeat (a comment nobody answers) does not need; and the
+/// HTTP/2 connection preface and SETTINGS exchange on a gRPC connection's accept. A system
+/// call and the kernel's receive path: rtsim's estimate of 2 µs.
+pub const EXTRA_SOCKET_READ: Nanos = 2_000;
+
+/// The protocol's own work per transport, on top of the application's (the base): see the
+/// table in the docs (`docs/infrastructure.md`, "Per-transport costs") for each figure's
+/// derivation.
+pub fn protocol(t: ServerTransport) -> TransportCosts {
+    let framing = |bytes: u64| bytes * FRAMING_PER_BYTE;
+    let http_conn = GOROUTINE_STACK + NET_HTTP_CONN_BUFFERS;
+    match t {
+        // A keep-alive connection: its serving goroutine and its buffers.
+        ServerTransport::Polling => TransportCosts {
+            cpu: CpuCosts::FREE,
+            memory_per_connection: http_conn,
+        },
+        // Each answer is a whole response; a held request keeps its response buffer.
+        ServerTransport::LongPolling => TransportCosts {
+            cpu: CpuCosts {
+                push: framing(HTTP_RESPONSE_HEADER_BYTES),
+                ..CpuCosts::FREE
+            },
+            memory_per_connection: http_conn + NET_HTTP_RESPONSE_BUFFER,
+        },
+        ServerTransport::Sse => TransportCosts {
+            cpu: CpuCosts {
+                push: framing(SSE_FRAMING_BYTES),
+                push_per_kib: SSE_SCAN_PER_KIB,
+                ..CpuCosts::FREE
+            },
+            memory_per_connection: http_conn + NET_HTTP_RESPONSE_BUFFER,
+        },
+        // gorilla reuses the hijacked connection's buffers (buffer sizes 0: "buffers
+        // allocated by the HTTP server are used"); a reader and a writer goroutine.
+        ServerTransport::WebSocket => TransportCosts {
+            cpu: CpuCosts {
+                request: WEBSOCKET_ACCEPT,
+                push: framing(WEBSOCKET_FRAMING_BYTES),
+                ping: EXTRA_SOCKET_READ,
+                ..CpuCosts::FREE
+            },
+            memory_per_connection: 2 * GOROUTINE_STACK + NET_HTTP_CONN_BUFFERS,
+        },
+        // grpc-go's reader, writer ("loopy") and keepalive goroutines and its buffers.
+        ServerTransport::Grpc => TransportCosts {
+            cpu: CpuCosts {
+                accept: EXTRA_SOCKET_READ,
+                push: framing(GRPC_FRAMING_BYTES),
+                ping: EXTRA_SOCKET_READ,
+                ..CpuCosts::FREE
+            },
+            memory_per_connection: 3 * GOROUTINE_STACK + GRPC_CONN_BUFFERS,
+        },
+        // The sender's `http.Transport` connection: read and write loop goroutines and
+        // their 4 KiB buffers (`persistConn`).
+        ServerTransport::Webhook => TransportCosts {
+            cpu: CpuCosts::FREE,
+            memory_per_connection: 2 * GOROUTINE_STACK + NET_HTTP_CONN_BUFFERS,
+        },
+    }
 }
 
 #[cfg(test)]
@@ -287,6 +391,30 @@ mod tests {
                 memory_per_connection: 32_768
             }
         );
+    }
+
+    #[test]
+    fn the_protocol_defaults_are_their_derivations() {
+        let row = protocol;
+        // SSE against WebSocket: 14 B of text framing and a line scan against a 4-byte
+        // unmasked header; the same memory (gorilla reuses net/http's buffers, with one
+        // more goroutine instead of the response buffer); a ping answered.
+        assert_eq!(row(ServerTransport::Sse).cpu.push_of(1024), 14 + 100);
+        assert_eq!(row(ServerTransport::WebSocket).cpu.push_of(1024), 4);
+        assert_eq!(row(ServerTransport::Sse).memory_per_connection, 12 * 1024);
+        assert_eq!(
+            row(ServerTransport::WebSocket).memory_per_connection,
+            12 * 1024
+        );
+        assert_eq!(row(ServerTransport::Sse).cpu.ping, 0);
+        assert_eq!(row(ServerTransport::WebSocket).cpu.ping, 2_000);
+        // gRPC: 32 KiB read, 2 × 32 KiB write, 2 × 4 KiB HPACK, three goroutines.
+        assert_eq!(
+            row(ServerTransport::Grpc).memory_per_connection,
+            (32 + 64 + 8 + 6) * 1024
+        );
+        assert_eq!(row(ServerTransport::LongPolling).cpu.push, 220);
+        assert_eq!(row(ServerTransport::Polling).cpu, CpuCosts::FREE);
     }
 
     #[test]
