@@ -39,8 +39,12 @@ pub struct Fleet {
     servers: Vec<Server>,
     balancer: Balancer,
     spec: BalancerSpec,
-    /// The most connections (layer 4) or requests and streams (layer 7) a replica takes.
+    /// The most connections (layer 4) or requests and streams (layer 7) a replica takes:
+    /// `server.max_connections`, or a thread-per-connection server's thread limit if lower.
     max_connections: Option<u64>,
+    /// What the I/O model adds to every job's CPU and to every connection's memory.
+    io_cost_per_job: Nanos,
+    io_memory_per_connection: u64,
     /// Draws of exponentially distributed CPU costs, when the costs are exponential.
     exponential_costs: bool,
     cpu_rng: Stream,
@@ -137,7 +141,13 @@ impl Fleet {
                 .collect(),
             balancer: Balancer::new(spec.clone(), server.replicas, balancer_rng),
             spec,
-            max_connections: server.max_connections.map(u64::from),
+            max_connections: match (server.max_connections, server.io.connection_limit()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+            .map(u64::from),
+            io_cost_per_job: server.io.cost_per_job(),
+            io_memory_per_connection: server.io.memory_per_connection(),
             exponential_costs: server.exponential_costs,
             cpu_rng,
             down: vec![false; n],
@@ -154,12 +164,12 @@ impl Fleet {
         }
     }
 
-    /// The mean CPU time of `work` for `endpoint` (its transport's row of the cost table):
-    /// the one place the table's CPU is read.
+    /// The mean CPU time of `work` for `endpoint` (its transport's row of the cost table,
+    /// plus the I/O model's context switch): the one place the table's CPU is read.
     #[inline]
     pub fn cost(&self, work: Work, endpoint: Endpoint) -> Nanos {
         let costs = &self.costs.row(endpoint.transport()).cpu;
-        match work {
+        let work = match work {
             Work::Request { accept } => {
                 let request = match endpoint {
                     Endpoint::Transport(_) => costs.request,
@@ -175,13 +185,15 @@ impl Fleet {
             Work::Ping => costs.ping,
             Work::TlsHandshake => costs.tls_handshake,
             Work::BrokerMessage => self.broker_message,
-        }
+        };
+        work + self.io_cost_per_job
     }
 
-    /// Bytes an open connection of `endpoint` holds at its replica.
+    /// Bytes an open connection of `endpoint` holds at its replica: its transport's, plus
+    /// its thread's stack on a thread-per-connection server.
     #[inline]
     pub fn memory_per_connection(&self, endpoint: Endpoint) -> u64 {
-        self.costs.row(endpoint.transport()).memory_per_connection
+        self.costs.row(endpoint.transport()).memory_per_connection + self.io_memory_per_connection
     }
 
     /// The balancer's layer: 4 pins a connection to a replica, 7 balances each request.
@@ -481,6 +493,7 @@ mod tests {
     use super::*;
     use crate::infra::balancer::{HealthCheck, LbAlgorithm};
     use crate::infra::costs::{CpuCosts, TransportCosts};
+    use crate::infra::io::{IoModel, Threads};
 
     const S: Nanos = 1_000_000_000;
 
@@ -496,6 +509,7 @@ mod tests {
             replicas,
             max_connections: Some(1),
             exponential_costs: false,
+            io: IoModel::EventLoop,
         }
     }
 
@@ -596,6 +610,30 @@ mod tests {
         // The REST endpoint is polling's row but for its own request cost.
         assert_eq!(f.memory_per_connection(Endpoint::Rest), 2000);
         assert_eq!(f.cost(Work::Request { accept: false }, Endpoint::Rest), 70);
+    }
+
+    #[test]
+    fn threads_add_a_switch_per_job_a_stack_per_connection_and_a_limit() {
+        let mut spec = server(1);
+        spec.max_connections = Some(5);
+        spec.io = IoModel::ThreadPerConnection(Threads {
+            max: 2,
+            stack: 8192,
+            context_switch: 3,
+        });
+        let rng = || crate::engine::rng::stream(1, "x");
+        let mut f = Fleet::new(&spec, fleet(None).spec, 1, (0, S), (70, 9), rng(), rng());
+        let sse = Endpoint::Transport(ServerTransport::Sse);
+        assert_eq!(f.cost(Work::BrokerMessage, sse), 9 + 3);
+        assert_eq!(f.cost(Work::Request { accept: false }, Endpoint::Rest), 73);
+        assert_eq!(f.memory_per_connection(sse), 1000 + 8192);
+        // The lower of `max_connections` and the thread limit refuses the third.
+        for client in 0..2 {
+            let r = f.choose(ClientId::new(client)).unwrap();
+            let memory = f.memory_per_connection(sse);
+            f.server(r).connection_opened(memory);
+        }
+        assert_eq!(f.choose(ClientId::new(2)), None);
     }
 
     #[test]

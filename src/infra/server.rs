@@ -21,6 +21,7 @@ use serde::Serialize;
 
 /// The cost table is its own module; the server's spec holds it.
 pub use crate::infra::costs::{CostTable, CpuCosts, ServerTransport, TransportCosts};
+pub use crate::infra::io::{IoModel, Threads};
 /// The send buffer's spec is the connection layer's (it applies the policy); the server's
 /// spec names it.
 pub use crate::net::send_buffer::{SendBuffer, SlowConsumerPolicy};
@@ -75,6 +76,8 @@ pub struct ServerSpec {
     pub costs: CostTable,
     /// Whether operation costs are fixed or exponentially distributed around them.
     pub exponential_costs: bool,
+    /// An event loop, or a thread per connection (its stack, context switches and limit).
+    pub io: IoModel,
     /// Idle time after which the server closes a keep-alive connection; none: never.
     /// Default [`DEFAULT_KEEPALIVE_TIMEOUT`].
     pub keepalive_timeout: Option<Nanos>,
@@ -372,6 +375,7 @@ mod tests {
             replicas: 1,
             max_connections: None,
             exponential_costs: false,
+            io: IoModel::EventLoop,
         }
     }
 

@@ -326,6 +326,17 @@ pub fn defaults() -> Vec<Row> {
             &["MEMORY_PER_CONNECTION"],
         ),
         row(
+            "thread per connection: threads, stack, context switch",
+            format!(
+                "{}; {}; {} per job",
+                d::MAX_THREADS,
+                bytes(d::THREAD_STACK),
+                duration(d::CONTEXT_SWITCH)
+            ),
+            "Tomcat's HTTP connector `maxThreads` (200); HotSpot's `ThreadStackSize` on 64-bit Linux (1 MiB reserved per thread); thread switches of a few microseconds on Linux servers (B. Sigoure, \"How long does it take to make a context switch?\", 2010), rtsim's round figure",
+            &["MAX_THREADS", "THREAD_STACK", "CONTEXT_SWITCH"],
+        ),
+        row(
             "broker delivery delay",
             duration(d::BROKER_LATENCY),
             "a publish and a delivery within one data centre (Redis pub/sub, NATS) take well under a millisecond each; 1 ms leaves room for a hop",

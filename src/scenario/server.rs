@@ -8,6 +8,7 @@ use super::defaults as d;
 use super::error::ScenarioError;
 use super::spec::{BrokerSpec, CpuCosts, SendBuffer, ServerSpec, SlowConsumerPolicy};
 use crate::infra::costs::{self, CostTable, Overrides, ServerTransport};
+use crate::infra::io::{IoModel, Threads};
 use crate::units::{ByteSize, Duration};
 
 /// Most server replicas.
@@ -45,11 +46,35 @@ pub struct RawServer {
     /// A stream's (SSE, WebSocket) send buffer: the bytes that may wait at the server for a
     /// slow client's link. Default: none (the wait is unbounded and not counted).
     pub send_buffer: Option<RawSendBuffer>,
+    /// How a replica waits on its connections: `event_loop` (epoll/kqueue: a few threads
+    /// serve every connection) or `thread_per_connection` (each open connection — at
+    /// layer 7 each request in progress — holds a thread: its stack as memory, a context
+    /// switch per job, and connections past the thread limit refused with a reset like
+    /// `max_connections`). Default `event_loop`.
+    #[schemars(extend("enum" = ["event_loop", "thread_per_connection", null]))]
+    pub io: Option<String>,
+    /// The threads of `io: thread_per_connection` (refused with `event_loop`).
+    pub threads: Option<RawThreads>,
     /// HTTP keep-alive idle timeout: the server closes a connection idle this long after
     /// its last response (a FIN exchange: 3 segments), and the next request opens a new
     /// connection with new TCP and TLS handshakes. Streams (SSE, WebSocket) and held long
     /// polls are never idle. Default 75s (nginx's `keepalive_timeout`); `0s` for none.
     pub keepalive_timeout: Option<Duration>,
+}
+
+/// A thread-per-connection server's threads.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawThreads {
+    /// Threads per replica at most: connections past it are refused. Default 200 (Tomcat's
+    /// `maxThreads`).
+    pub max: Option<u32>,
+    /// Stack per thread, held as memory per connection. Default 1MiB (HotSpot's
+    /// `ThreadStackSize` on 64-bit Linux).
+    pub stack: Option<ByteSize>,
+    /// CPU per job for the switch to the connection's thread. Default 3us (thread switches
+    /// of a few microseconds on Linux servers).
+    pub context_switch: Option<Duration>,
 }
 
 /// A stream's send buffer.
@@ -180,6 +205,7 @@ pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec,
             ));
         }
     };
+    let io = io_model(&raw_server, c)?;
     let replicas = raw_server.replicas.unwrap_or(1);
     if !(1..=MAX_REPLICAS).contains(&replicas) {
         return Err(c.error(
@@ -195,6 +221,7 @@ pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec,
         max_connections: raw_server.max_connections,
         cores: raw_server.cores.unwrap_or(d::SERVER_CORES),
         exponential_costs,
+        io,
         costs: CostTable::build(
             CpuCosts {
                 accept: cost.accept.map_or(d::COST_ACCEPT, |v| v.as_nanos()),
@@ -246,6 +273,42 @@ pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec,
         return Err(c.error("server.cores", format!("must be between 1 and {MAX_CORES}")));
     }
     Ok(server)
+}
+
+/// Reads `server.io` and `server.threads`: a known model, threads only with
+/// `thread_per_connection`, at least one thread.
+fn io_model(raw: &RawServer, c: &Checker) -> Result<IoModel, ScenarioError> {
+    match raw.io.as_deref() {
+        None | Some("event_loop") => {
+            if raw.threads.is_some() {
+                return Err(c.error(
+                    "server.threads",
+                    "applies only to `io: thread_per_connection` (an event loop holds no thread per connection)",
+                ));
+            }
+            Ok(IoModel::EventLoop)
+        }
+        Some("thread_per_connection") => {
+            let raw = raw.threads.clone().unwrap_or_default();
+            let threads = Threads {
+                max: raw.max.unwrap_or(d::MAX_THREADS),
+                stack: raw.stack.map_or(d::THREAD_STACK, |v| v.bytes()),
+                context_switch: raw
+                    .context_switch
+                    .map_or(d::CONTEXT_SWITCH, |v| v.as_nanos()),
+            };
+            if threads.max == 0 {
+                return Err(c.error("server.threads.max", "must be at least 1"));
+            }
+            Ok(IoModel::ThreadPerConnection(threads))
+        }
+        Some(other) => Err(c.error(
+            "server.io",
+            format!(
+                "unknown I/O model \"{other}\"; expected one of: event_loop, thread_per_connection"
+            ),
+        )),
+    }
 }
 
 /// Reads `broker`: every field has a default, nothing to refuse.
@@ -305,6 +368,44 @@ mod tests {
         ] {
             let error = serde_saphyr::from_str::<RawServer>(text).unwrap_err();
             assert!(error.to_string().contains(unknown), "{error}");
+        }
+    }
+
+    #[test]
+    fn threads_take_their_defaults_and_only_with_a_thread_per_connection() {
+        let text = "server: { io: thread_per_connection, threads: { max: 50 } }\n";
+        let threads = check_section(text, "server", |s, c| server(Some(s), c)).unwrap();
+        assert_eq!(
+            threads.io,
+            IoModel::ThreadPerConnection(Threads {
+                max: 50,
+                stack: d::THREAD_STACK,
+                context_switch: d::CONTEXT_SWITCH
+            })
+        );
+        let text = "server: { cores: 2 }\n";
+        let event_loop = check_section(text, "server", |s, c| server(Some(s), c)).unwrap();
+        assert_eq!(event_loop.io, IoModel::EventLoop);
+        for (text, field, message) in [
+            (
+                "server: { threads: { max: 50 } }\n",
+                "server.threads",
+                "applies only to `io: thread_per_connection` (an event loop holds no thread per connection)",
+            ),
+            (
+                "server: { io: threads }\n",
+                "server.io",
+                "unknown I/O model \"threads\"; expected one of: event_loop, thread_per_connection",
+            ),
+            (
+                "server: { io: thread_per_connection, threads: { max: 0 } }\n",
+                "server.threads.max",
+                "must be at least 1",
+            ),
+        ] {
+            let error = check_section(text, "server", |s, c| server(Some(s), c)).unwrap_err();
+            assert_eq!(error.field.as_deref(), Some(field));
+            assert_eq!(error.message, message);
         }
     }
 

@@ -83,6 +83,7 @@ impl<'a> Webhook<'a> {
             cores: config.sender_cores,
             costs: CostTable::uniform(TransportCosts::FREE),
             exponential_costs: false,
+            io: crate::infra::io::IoModel::EventLoop,
             keepalive_timeout: None,
             send_buffer: None,
         };

@@ -31,6 +31,7 @@ fn simulated_wait(c: u32, rho: f64, jobs: u64, seed: u64) -> f64 {
         cores: c,
         costs: CostTable::uniform(TransportCosts::FREE),
         exponential_costs: true,
+        io: rtsim::infra::io::IoModel::EventLoop,
         keepalive_timeout: None,
         send_buffer: None,
         replicas: 1,
