@@ -11,6 +11,13 @@ use rtsim::workload::EventLog;
 /// Each example (file name without `.yaml`) and the overrides it runs with here.
 const EXAMPLES: &[(&str, &[&str])] = &[
     ("default", &[]),
+    (
+        "server-architectures",
+        &[
+            "clients.browsers.count=300",
+            "server.io=thread_per_connection",
+        ],
+    ),
     ("replications", &[]),
     ("buffering-proxy", &[]),
     ("corporate-proxy", &[]),
@@ -206,4 +213,5 @@ examples! {
     at_scale => "at-scale",
     bench_polling_10k => "bench-polling-10k",
     bench_websocket_100k => "bench-websocket-100k",
+    server_architectures => "server-architectures",
 }
