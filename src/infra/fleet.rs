@@ -189,6 +189,13 @@ impl Fleet {
         work + self.io_cost_per_job
     }
 
+    /// Whether a push for `endpoint` costs anything per byte (if not, its payload need
+    /// not be looked up).
+    #[inline(always)]
+    pub fn prices_bytes(&self, endpoint: Endpoint) -> bool {
+        self.costs.row(endpoint.transport()).cpu.push_per_kib != 0
+    }
+
     /// Bytes an open connection of `endpoint` holds at its replica: its transport's, plus
     /// its thread's stack on a thread-per-connection server.
     #[inline]

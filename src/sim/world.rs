@@ -664,9 +664,12 @@ impl<'s> World<'s> {
         s: &mut Scheduler<Event>,
     ) {
         let endpoint = self.endpoint(c);
+        // The payload is looked up only where the row prices it.
         let bytes = match job {
-            Job::Push(n) => self.log.payload(n),
-            Job::Message(k) => self.source.messages[k].payload as u64,
+            Job::Push(n) if self.fleet.prices_bytes(endpoint) => self.log.payload(n),
+            Job::Message(k) if self.fleet.prices_bytes(endpoint) => {
+                self.source.messages[k].payload as u64
+            }
             _ => 0,
         };
         let r = self.replica_of(c);
