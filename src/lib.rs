@@ -47,6 +47,7 @@
 //! them; [`report`] turns results into the CLI's table, JSON, Markdown, CSV and HTML. The
 //! scenario format and the outputs are documented in `docs/` (an mdBook).
 
+pub mod claims;
 pub mod energy;
 pub mod engine;
 pub mod ids;

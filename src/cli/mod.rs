@@ -1,6 +1,7 @@
 //! Subcommands and the arguments they share.
 
 mod check;
+mod claims;
 mod colour;
 mod completions;
 mod diff;
@@ -154,6 +155,10 @@ pub enum Command {
     /// (and sweep point's) numbers in A and B and the relative change; with --threshold,
     /// exit 1 when any moves by more than that, for regression checks in CI.
     Diff(diff::DiffArgs),
+    /// Judge the claims of the transport comparisons (claims/claims.yaml) by running their
+    /// scenarios, and write the claims page (docs/claims.md); with --check, exit 1 when the
+    /// page on disk is stale.
+    Claims(claims::ClaimsArgs),
     /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff: `rtsim man | man -l -`), or write every page with --out.
@@ -259,6 +264,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Report(args) => report::report(args),
         Command::Schema(args) => schema::schema(args),
         Command::Diff(args) => diff::diff(args),
+        Command::Claims(args) => claims::claims(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => man::man(args),
     }?;

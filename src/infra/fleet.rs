@@ -276,6 +276,26 @@ impl Fleet {
         (cost, done)
     }
 
+    /// [`Self::run`], with `extra` CPU added to the job's drawn cost: the compression of
+    /// what the job writes (`crate::transport::compression`), which is per byte, not drawn.
+    pub fn run_with(
+        &mut self,
+        r: ReplicaId,
+        work: Work,
+        endpoint: Endpoint,
+        extra: Nanos,
+        now: SimTime,
+    ) -> (Nanos, SimTime) {
+        let mean = self.cost(work, endpoint);
+        let cost = if self.exponential_costs {
+            exponential(&mut self.cpu_rng, mean as f64)
+        } else {
+            mean
+        } + extra;
+        let done = self.servers[r].execute(now, cost);
+        (cost, done)
+    }
+
     /// `count` replicas are in service from `now`; every replica's imbalance window
     /// restarts.
     pub fn scale_to(&mut self, count: u32, now: SimTime) {

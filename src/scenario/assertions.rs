@@ -150,6 +150,13 @@ pub fn read(text: &str, label: &str) -> Result<Assertion, String> {
     parse_one(text, &[label.to_string()])
 }
 
+/// Reads one threshold as written against several variants' `labels` (the longest label
+/// that prefixes it wins), for files other than a scenario that state thresholds (the
+/// claims list).
+pub fn read_any(text: &str, labels: &[String]) -> Result<Assertion, String> {
+    parse_one(text, labels)
+}
+
 impl Op {
     /// `<`, `<=`, `>` or `>=`.
     pub fn symbol(self) -> &'static str {

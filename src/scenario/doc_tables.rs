@@ -19,6 +19,7 @@
 use super::{bounds, clients, defaults as d, limits, server, sweep, workload};
 use crate::net::tls::TlsVersion;
 use crate::time::Nanos;
+use crate::transport::compression;
 use crate::transport::outbox::REST_RETRY;
 use crate::webhook::{RetrySchedule, config as webhook};
 
@@ -252,6 +253,69 @@ pub fn defaults() -> Vec<Row> {
             ),
             "socket.io client's `reconnectionDelay` and `reconnectionDelayMax`",
             &["WS_RECONNECT_DELAY", "RECONNECT_MAX"],
+        ),
+        row(
+            "compression (permessage-deflate, gzip)",
+            "off".to_string(),
+            "Node's `ws` disables permessage-deflate on the server by default (doc/ws.md); engine.io 4 turned it off for its memory per connection; nginx ships `gzip off`",
+            &[],
+        ),
+        row(
+            "deflate window and memory level",
+            format!(
+                "windowBits {}, memLevel {}",
+                compression::DEFAULT_WINDOW_BITS,
+                compression::DEFAULT_MEM_LEVEL
+            ),
+            "zlib's defaults (`MAX_WBITS`, `DEF_MEM_LEVEL`), which Node's zlib and `ws` use",
+            &["DEFAULT_WINDOW_BITS", "DEFAULT_MEM_LEVEL"],
+        ),
+        row(
+            "compressor memory held per connection",
+            format!(
+                "{} deflate + {} inflate (WebSocket with context takeover); {} (gzip'd SSE); none without context takeover or per response",
+                binary_bytes(deflate_state()),
+                binary_bytes(1 << compression::DEFAULT_WINDOW_BITS),
+                binary_bytes(deflate_state()),
+            ),
+            "zlib's zconf.h: deflate `(1 << (windowBits+2)) + (1 << (memLevel+9))`, inflate `1 << windowBits` (its few KiB of small objects left out)",
+            &[],
+        ),
+        row(
+            "compressed size of JSON in a stream's context",
+            ppm(compression::JSON_RATIO_IN_CONTEXT_PPM),
+            "python-websockets' Compression guide: a stream of JSON messages compresses \"by more than 80%\" with context takeover",
+            &["JSON_RATIO_IN_CONTEXT_PPM"],
+        ),
+        row(
+            "compressed size of JSON compressed alone",
+            ppm(compression::JSON_RATIO_ALONE_PPM),
+            "C. Brunhuber, IETF HTTP WG list, 10 April 2014: a 1,082-byte document, gzip level 6, 1,082 → 523 B per frame and per stream alike",
+            &["JSON_RATIO_ALONE_PPM"],
+        ),
+        row(
+            "compressed size of binary payloads",
+            ppm(compression::BINARY_RATIO_PPM),
+            "taken as already compressed: deflate falls back to stored blocks (RFC 1951 section 3.2.4)",
+            &["BINARY_RATIO_PPM"],
+        ),
+        row(
+            "compression CPU",
+            format!("{} per input byte", duration(compression::CPU_PER_BYTE)),
+            "zlib level 6 at 30 MB/s on the Silesia corpus's `webster` (original zlib, x64, Core i7-8700; matbech/zlib-perf Results.md)",
+            &["CPU_PER_BYTE"],
+        ),
+        row(
+            "permessage-deflate threshold (without context takeover)",
+            bytes(u64::from(compression::WS_THRESHOLD)),
+            "`ws`'s `threshold`: smaller payloads are not compressed if context takeover is disabled",
+            &["WS_THRESHOLD"],
+        ),
+        row(
+            "gzip minimum response body",
+            bytes(u64::from(compression::NGINX_MIN_LENGTH)),
+            "nginx's `gzip_min_length` default",
+            &["NGINX_MIN_LENGTH"],
         ),
         row(
             "proxy idle timeout",
@@ -830,6 +894,21 @@ fn table(header: [&str; 3], rows: &[Row]) -> String {
 }
 
 /// `52 B`, `4,000 B`, `32 KiB`, `15 MiB`: whole kibibytes and mebibytes named as such.
+/// A proportion in parts per million as a percentage (`48.3 %`).
+fn ppm(parts: u32) -> String {
+    let tenths = parts / 1_000;
+    if tenths.is_multiple_of(10) {
+        format!("{} %", tenths / 10)
+    } else {
+        format!("{}.{} %", tenths / 10, tenths % 10)
+    }
+}
+
+/// zlib's deflate state at the default window and memory level.
+fn deflate_state() -> u64 {
+    (1 << (compression::DEFAULT_WINDOW_BITS + 2)) + (1 << (compression::DEFAULT_MEM_LEVEL + 9))
+}
+
 fn bytes(n: u64) -> String {
     const KIB: u64 = 1024;
     match n {

@@ -68,6 +68,7 @@ pub(crate) fn grpc(
     };
 
     let http = HttpHeaders {
+        gzip: None,
         request: p
             .request_headers
             .map_or(d::GRPC_REQUEST_HEADERS, |v| v.bytes()),

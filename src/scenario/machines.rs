@@ -28,6 +28,8 @@ impl TransportKind {
                     reconnect: spec.reconnect,
                     replay: spec.replay,
                     has_fallback: !spec.fallback.is_empty(),
+                    deflate: spec.deflate,
+                    envelope: spec.envelope,
                 }),
                 spec.fallback.as_slice(),
             ),

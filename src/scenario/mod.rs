@@ -20,6 +20,7 @@ pub mod bounds;
 pub mod charts;
 mod checker;
 pub mod clients;
+pub mod compression;
 pub mod defaults;
 pub mod doc_tables;
 pub mod error;
@@ -189,6 +190,19 @@ pub fn parse(file: &str, text: &str) -> Result<RawScenario, ScenarioError> {
     }
     serde_saphyr::from_str_with_options(text, limits::options())
         .map_err(|e| yaml_error::typed(file, text, &locations, &e))
+}
+
+/// Reads another of rtsim's YAML inputs (the claims list) as `T`, with the scenario's
+/// errors: syntax and type errors located at their line and column and named by field
+/// path. Returns the located paths too, for the caller's own checks.
+pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<(T, Locations), ScenarioError> {
+    let locations = Locations::from_text(text).map_err(|e| yaml_error::untyped(file, text, &e))?;
+    let value = serde_saphyr::from_str_with_options(text, limits::options())
+        .map_err(|e| yaml_error::typed(file, text, &locations, &e))?;
+    Ok((value, locations))
 }
 
 /// What the file holds when it holds no YAML at all ("is empty", "holds only comments"):

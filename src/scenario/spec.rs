@@ -249,6 +249,16 @@ pub struct WebSocketSpec {
     pub replay: bool,
     /// The fallback chain, in order (empty: none).
     pub fallback: Vec<FallbackStep>,
+    /// permessage-deflate (RFC 7692), when negotiated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deflate: Option<crate::transport::compression::Deflate>,
+    /// Bytes of the application's envelope around each data message; 0: none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub envelope: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl TransportKind {

@@ -5,6 +5,7 @@ use super::spec::{GrpcStream, LongPolling, Polling, Sse, WebSocketSpec};
 use serde::Deserialize;
 
 use super::checker::Checker;
+use super::compression::{RawGzip, RawPermessageDeflate};
 use super::defaults as d;
 use super::error::ScenarioError;
 use super::grpc::RawGrpc;
@@ -14,7 +15,9 @@ use super::spec::{
     FallbackStep, Http2Params, HttpHeaders, PollFraming, TransportKind, TransportSpec,
 };
 use super::webhook::RawWebhook;
+use crate::transport::framing::sse_event_type_field;
 use crate::units::{ByteSize, Duration};
+use crate::workload::Encoding;
 
 /// One transport variant: a label and exactly one transport block (`polling`,
 /// `long_polling`, `sse`, `websocket`, `grpc` or `webhook`); the same kind may appear in
@@ -114,6 +117,9 @@ pub struct RawPolling {
     /// Cache-Control, Server; no Content-Type or Content-Length); only with `conditional:
     /// true`. Default 150B.
     pub not_modified_headers: Option<ByteSize>,
+    /// gzip content coding of the responses (`Content-Encoding: gzip`). Default: none
+    /// (nginx's `gzip off`).
+    pub gzip: Option<RawGzip>,
 }
 
 /// Long polling: the server holds each request until an event or the timeout.
@@ -131,6 +137,9 @@ pub struct RawLongPolling {
     pub http2: Option<bool>,
     /// How the client asks again after losing its connection. Default: a fixed 2s.
     pub reconnect: Option<RawReconnect>,
+    /// gzip content coding of the responses (`Content-Encoding: gzip`). Default: none
+    /// (nginx's `gzip off`).
+    pub gzip: Option<RawGzip>,
 }
 
 /// Server-Sent Events: one chunked `text/event-stream` response per client.
@@ -155,6 +164,14 @@ pub struct RawSse {
     /// `Last-Event-ID`: a client coming back later than that loses the older ones
     /// (`lost_by_reason.replay_buffer`). Default: no limit.
     pub replay_buffer: Option<u32>,
+    /// gzip content coding of the stream: one gzip member, every event flushed. Default:
+    /// none (nginx's `gzip off`).
+    pub gzip: Option<RawGzip>,
+    /// The type every event is sent as (`price`): each carries an `event: price` line,
+    /// counted, as when several logical streams share one connection and the page tells
+    /// them apart with `addEventListener(type)`. One line of text, not empty. Default:
+    /// none (the `message` type, sent without the line).
+    pub event: Option<String>,
 }
 
 /// WebSocket (RFC 6455): an HTTP upgrade, then one frame per event.
@@ -175,12 +192,20 @@ pub struct RawWebSocket {
     /// SSE's `Last-Event-ID`). Only with `reconnect`. Default `none`.
     #[schemars(extend("enum" = ["none", "replay", null]))]
     pub resume: Option<String>,
+    /// permessage-deflate (RFC 7692) on the connection's data messages, both ways.
+    /// Default: none (`ws`'s server leaves it off).
+    pub permessage_deflate: Option<RawPermessageDeflate>,
+    /// Bytes of the application's envelope around every data message, both ways, naming
+    /// its logical stream when several share the socket (`{"stream":"prices","data":` and
+    /// `}` are 27 B); compressed with the payload under permessage-deflate. Default 0B.
+    pub envelope: Option<ByteSize>,
 }
 
 /// Reads `transports`: at least one variant, labels unique.
 pub(crate) fn transports(
     raw: &[RawTransport],
     http2: Http2Params,
+    encoding: Encoding,
     c: &Checker,
 ) -> Result<Vec<TransportSpec>, ScenarioError> {
     if raw.is_empty() {
@@ -189,7 +214,7 @@ pub(crate) fn transports(
     let mut transports: Vec<TransportSpec> = Vec::new();
     for (index, t) in raw.iter().enumerate() {
         let path = format!("transports[{index}]");
-        let spec = transport(t, &path, http2, c)?;
+        let spec = transport(t, &path, http2, encoding, c)?;
         if let Some(earlier) = transports.iter().position(|e| e.label == spec.label) {
             return Err(c.error(
                 &path,
@@ -233,6 +258,7 @@ fn fallback_chain(
     steps: &[RawFallback],
     path: &str,
     http2: Http2Params,
+    encoding: Encoding,
     c: &Checker,
 ) -> Result<Vec<FallbackStep>, ScenarioError> {
     if steps.is_empty() || steps.len() > 2 {
@@ -264,7 +290,7 @@ fn fallback_chain(
                 ));
             }
         };
-        let kind = transport(&raw, &here, http2, c)?.kind;
+        let kind = transport(&raw, &here, http2, encoding, c)?.kind;
         let (name, http) = match &kind {
             TransportKind::Sse(Sse { http, .. }) => ("sse", http),
             TransportKind::LongPolling(LongPolling { http, .. }) => ("long_polling", http),
@@ -297,6 +323,7 @@ fn transport(
     t: &RawTransport,
     path: &str,
     http2: Http2Params,
+    encoding: Encoding,
     c: &Checker,
 ) -> Result<TransportSpec, ScenarioError> {
     let given = [
@@ -328,7 +355,14 @@ fn transport(
             request: req.map_or(d::HTTP_REQUEST_HEADERS, |v| v.bytes()),
             response: resp.map_or(d::HTTP_RESPONSE_HEADERS, |v| v.bytes()),
             http2: (use_http2 == Some(true)).then_some(http2),
+            gzip: None,
         };
+    // A `gzip:` block at `field` (SSE's: one member for the stream).
+    let gzip = |raw: &Option<RawGzip>, field: &str, stream: bool| {
+        raw.as_ref()
+            .map(|g| super::compression::gzip(g, &format!("{path}.{field}"), stream, encoding, c))
+            .transpose()
+    };
     let positive = |value: Duration, field: &str| {
         if value.as_nanos() == 0 {
             Err(c.error(&format!("{path}.{field}"), "must be greater than 0s"))
@@ -355,7 +389,10 @@ fn transport(
             framing: PollFraming::Http,
             interval,
             jitter,
-            http: http(p.request_headers, p.response_headers, p.http2),
+            http: HttpHeaders {
+                gzip: gzip(&p.gzip, "polling.gzip", false)?,
+                ..http(p.request_headers, p.response_headers, p.http2)
+            },
             not_modified: (p.conditional == Some(true)).then(|| {
                 p.not_modified_headers
                     .map_or(d::HTTP_NOT_MODIFIED_HEADERS, |v| v.bytes())
@@ -377,7 +414,10 @@ fn transport(
         };
         TransportKind::LongPolling(LongPolling {
             timeout,
-            http: http(p.request_headers, p.response_headers, p.http2),
+            http: HttpHeaders {
+                gzip: gzip(&p.gzip, "long_polling.gzip", false)?,
+                ..http(p.request_headers, p.response_headers, p.http2)
+            },
             reconnect,
         })
     } else if let Some(p) = &t.sse {
@@ -399,10 +439,24 @@ fn transport(
                 "must be at least 1 event (leave it out for no limit)",
             ));
         }
+        let event_field = match p.event.as_deref() {
+            None => 0,
+            Some(name) if name.is_empty() || name.contains(['\n', '\r']) => {
+                return Err(c.error(
+                    &format!("{path}.sse.event"),
+                    "must be one line of text, not empty (the event type after `event: `)",
+                ));
+            }
+            Some(name) => sse_event_type_field(name.len() as u64),
+        };
         TransportKind::Sse(Sse {
+            event_field,
             heartbeat,
             retry,
-            http: http(p.request_headers, p.response_headers, p.http2),
+            http: HttpHeaders {
+                gzip: gzip(&p.gzip, "sse.gzip", true)?,
+                ..http(p.request_headers, p.response_headers, p.http2)
+            },
             reconnect,
             replay_buffer: p.replay_buffer,
         })
@@ -438,9 +492,23 @@ fn transport(
         }
         let fallback = match &t.fallback {
             None => Vec::new(),
-            Some(f) => fallback_chain(f.steps(), path, http2, c)?,
+            Some(f) => fallback_chain(f.steps(), path, http2, encoding, c)?,
         };
+        let deflate = p
+            .permessage_deflate
+            .as_ref()
+            .map(|raw| {
+                super::compression::permessage_deflate(
+                    raw,
+                    &format!("{path}.websocket.permessage_deflate"),
+                    encoding,
+                    c,
+                )
+            })
+            .transpose()?;
         TransportKind::WebSocket(WebSocketSpec {
+            deflate,
+            envelope: p.envelope.map_or(0, |v| v.bytes()),
             reconnect,
             replay,
             fallback,
@@ -479,7 +547,7 @@ mod tests {
 
     fn read(text: &str) -> Result<Vec<TransportSpec>, ScenarioError> {
         check_section(text, "transports", |t: &Vec<RawTransport>, c| {
-            transports(t, http2(), c)
+            transports(t, http2(), Encoding::Json, c)
         })
     }
 

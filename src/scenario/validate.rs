@@ -75,7 +75,7 @@ pub(crate) fn validate(
     }
 
     let http2 = stack::http2(raw.http2.as_ref(), c)?;
-    let transports = transports::transports(&raw.transports, http2, c)?;
+    let transports = transports::transports(&raw.transports, http2, workload.encoding, c)?;
     super::two_way::check_transports(&transports, &workload, c)?;
     let receivers =
         super::webhook::receivers(raw.receivers.as_ref(), &links, &receiver_paths, duration, c)?;

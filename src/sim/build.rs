@@ -10,11 +10,25 @@
 use crate::ids::{GroupId, ProxyId};
 use crate::infra::faults::{FaultNames, FaultPlan};
 use crate::infra::middleboxes::{Middleboxes, Path};
+use crate::infra::server::ServerSpec;
 use crate::metrics::hops::Hop;
 use crate::net::link::LinkParams;
 use crate::scenario::faults::FaultKind;
 use crate::scenario::{LinkProfile, ProxySpec, Scenario};
 use crate::time::{Nanos, SimTime};
+use crate::transport::Chain;
+
+/// The server of a run of `chain`: the scenario's, every row's memory per connection grown by
+/// what the variant's compressor holds for a connection
+/// ([`crate::transport::Machine::compression_memory`], the variant's own transport's).
+pub(super) fn server_of(scenario: &Scenario, chain: &Chain) -> ServerSpec {
+    let mut server = scenario.server;
+    let compressor = chain.primary().compression_memory();
+    for t in crate::infra::costs::ServerTransport::ALL {
+        server.costs.row_mut(t).memory_per_connection += compressor;
+    }
+    server
+}
 
 /// A link profile's parameters by [`crate::net::wire::Direction::index`].
 pub(super) fn link_params(profile: &LinkProfile) -> [LinkParams; 2] {

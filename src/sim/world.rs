@@ -126,6 +126,7 @@ impl Client {
 }
 
 mod browser;
+mod compression;
 mod connection;
 mod faults;
 mod flow_control;
@@ -278,7 +279,7 @@ impl<'s> World<'s> {
             middleboxes: build::middleboxes_of(scenario),
             poll_rng,
             fleet: Fleet::new(
-                &scenario.server,
+                &build::server_of(scenario, chain),
                 scenario.balancer.clone(),
                 scenario.max_replicas(),
                 (scenario.warmup, scenario.duration),
@@ -673,7 +674,13 @@ impl<'s> World<'s> {
             _ => 0,
         };
         let r = self.replica_of(c);
-        let (cost, done) = self.fleet.run(r, job.work(accept, bytes), endpoint, now);
+        let (cost, done) = if self.chain.compresses() {
+            let extra = self.compression_cpu(c, job);
+            self.fleet
+                .run_with(r, job.work(accept, bytes), endpoint, extra, now)
+        } else {
+            self.fleet.run(r, job.work(accept, bytes), endpoint, now)
+        };
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,

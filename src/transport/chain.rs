@@ -45,6 +45,8 @@ pub struct Chain {
     /// as itself so that they reach it without a dispatch on the step's kind.
     long_polling: Option<LongPolling>,
     len: u8,
+    /// Some step compresses what the server writes (asked on every server job).
+    compresses: bool,
 }
 
 /// A step's properties, read from its machine once when the chain is built: the world asks
@@ -92,6 +94,7 @@ impl Chain {
             http2_window: first.http2_window(),
             long_polling: None,
             len: 1,
+            compresses: false,
         };
         for (machine, after) in fallback.iter().take(MAX_STEPS - 1) {
             let k = usize::from(chain.len);
@@ -128,7 +131,16 @@ impl Chain {
         chain.shares_connections = chain.profiles[..usize::from(chain.len)]
             .iter()
             .any(|p| p.sharing == Sharing::Shared);
+        chain.compresses = chain.steps[..usize::from(chain.len)]
+            .iter()
+            .any(|m| m.stream_compressor().is_some() || m.response_compressor().is_some());
         chain
+    }
+
+    /// Whether some step compresses what the server writes.
+    #[inline(always)]
+    pub fn compresses(&self) -> bool {
+        self.compresses
     }
 
     /// The variant's own transport: it alone decides the variant-wide properties

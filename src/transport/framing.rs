@@ -27,6 +27,13 @@ pub fn sse_event_fields(id: u64) -> u64 {
     "id: ".len() as u64 + decimal_digits(id) + 1 + "data: ".len() as u64 + 2
 }
 
+/// The `event: <type>\n` line of an SSE event of a named type (`name_len` bytes): how
+/// several logical streams share one `EventSource`, each read by
+/// `addEventListener(type)` (WHATWG HTML, server-sent events).
+pub fn sse_event_type_field(name_len: u64) -> u64 {
+    "event: ".len() as u64 + name_len + 1
+}
+
 /// An SSE comment line used as a heartbeat: `:\n\n`.
 pub const SSE_HEARTBEAT: u64 = 3;
 
@@ -81,6 +88,11 @@ mod tests {
         assert_eq!(
             format!("retry: {}\n\n", 3000).len() as u64,
             sse_retry_field(3000)
+        );
+        let named = format!("event: price\nid: {id}\ndata: {payload}\n\n");
+        assert_eq!(
+            named.len() as u64,
+            payload.len() as u64 + sse_event_fields(id) + sse_event_type_field(5)
         );
     }
 

@@ -30,6 +30,7 @@ use crate::workload::EventLog;
 /// A history ask on the wire: a plain HTTP/1.1 GET and its JSON answer, with the default
 /// header sizes whatever the variant's transport sends.
 const HISTORY_HTTP: HttpHeaders = HttpHeaders {
+    gzip: None,
     request: DEFAULT_HTTP_REQUEST_HEADERS,
     response: DEFAULT_HTTP_RESPONSE_HEADERS,
     http2: None,

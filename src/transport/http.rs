@@ -2,9 +2,11 @@
 //!
 //! HTTP/1.1 sends header text as configured and streams bodies with chunked coding; HTTP/2
 //! sends HEADERS frames with HPACK-compressed blocks (the connection preface ahead of each
-//! side's first) and bodies in DATA frames.
+//! side's first) and bodies in DATA frames. With gzip a response's body is one gzip
+//! member, its headers one `Content-Encoding` longer (`crate::transport::compression`).
 
 use crate::time::Nanos;
+use crate::transport::compression::CONTENT_ENCODING_GZIP;
 use crate::transport::framing::{chunk_overhead, json_array_overhead};
 use crate::transport::http2::{
     CLIENT_PREFACE, PING, SERVER_PREFACE, WINDOW_UPDATE, data_frames_overhead,
@@ -108,10 +110,19 @@ pub fn exchange_size(
             let count = matched;
             let body_framing = json_array_overhead(count) + strings;
             let body = payload + body_framing;
-            (
-                payload,
-                http.response_bytes(response_text, conn) + body_framing + http.body_bytes(body),
-            )
+            // gzip'd, the body (events and their JSON punctuation) is compressed as one.
+            match http.gzip.and_then(|gzip| gzip.gzip_body(body)) {
+                None => (
+                    payload,
+                    http.response_bytes(response_text, conn) + body_framing + http.body_bytes(body),
+                ),
+                Some((compressed, gzip_framing)) => (
+                    compressed,
+                    http.response_bytes(response_text + CONTENT_ENCODING_GZIP, conn)
+                        + gzip_framing
+                        + http.body_bytes(compressed + gzip_framing),
+                ),
+            }
         }
         MsgKind::WindowUpdate(_) => (0, http.window_update_bytes()),
         MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),

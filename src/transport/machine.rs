@@ -14,6 +14,7 @@
 use crate::engine::rng::Stream;
 use crate::infra::costs::ServerTransport;
 use crate::time::Nanos;
+use crate::transport::compression::Deflate;
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::{PollFraming, ReconnectPolicy};
 use crate::transport::{GrpcStream, LongPolling, Polling, Sse, WebSocket};
@@ -268,6 +269,37 @@ impl Machine {
             Machine::Sse(m) => m.size(kind, log, conn),
             Machine::WebSocket(m) => m.size(kind, log, conn),
             Machine::Grpc(m) => m.size(kind, log, conn),
+        }
+    }
+
+    /// The compressor of what the server writes on a stream (SSE events and heartbeats,
+    /// WebSocket messages), if any.
+    pub fn stream_compressor(&self) -> Option<Deflate> {
+        match self {
+            Machine::Sse(m) => m.http.gzip,
+            Machine::WebSocket(m) => m.deflate,
+            Machine::Polling(_) | Machine::LongPolling(_) | Machine::Grpc(_) => None,
+        }
+    }
+
+    /// The compressor of the server's responses (polling, long polling), if any.
+    pub fn response_compressor(&self) -> Option<Deflate> {
+        match self {
+            Machine::Polling(m) => m.http.gzip,
+            Machine::LongPolling(m) => m.http.gzip,
+            Machine::Sse(_) | Machine::WebSocket(_) | Machine::Grpc(_) => None,
+        }
+    }
+
+    /// The server's compression memory held for each open connection: a compressor that
+    /// keeps its context (a gzip'd SSE stream's deflate state; a WebSocket's with context
+    /// takeover, and the inflate state for the client's messages); none when it lives only
+    /// while a message is written.
+    pub fn compression_memory(&self) -> u64 {
+        match self {
+            Machine::WebSocket(m) => m.deflate.map_or(0, |d| d.memory_per_connection(true)),
+            Machine::Sse(m) => m.http.gzip.map_or(0, |d| d.memory_per_connection(false)),
+            Machine::Polling(_) | Machine::LongPolling(_) | Machine::Grpc(_) => 0,
         }
     }
 

@@ -11,6 +11,7 @@
 
 pub mod chain;
 pub mod clients;
+pub mod compression;
 pub mod framing;
 pub mod grpc;
 pub mod history;

@@ -42,6 +42,9 @@ pub struct HttpHeaders {
     pub response: u64,
     /// HTTP/2 instead of HTTP/1.1, with these parameters.
     pub http2: Option<Http2Params>,
+    /// gzip content coding of the responses (and of an SSE stream), when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gzip: Option<crate::transport::compression::Deflate>,
 }
 
 /// HTTP/2 parameters shared by every variant that uses it.

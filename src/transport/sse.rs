@@ -2,10 +2,16 @@
 //! open; each event is one chunk holding `id:` and `data:` lines; optional `:` comment
 //! heartbeats keep intermediaries from closing an idle stream. With `retry` set, the
 //! server announces the reconnection time in the first chunk.
+//!
+//! gzip'd (`Content-Encoding: gzip`), the stream is one gzip member: its header goes in
+//! the first chunk, and every write (an event, a heartbeat) is compressed in the stream's
+//! context and ends with a sync flush so the browser can read it at once; the fields are
+//! compressed with the payload.
 
 use serde::Serialize;
 
 use crate::time::Nanos;
+use crate::transport::compression::{CONTENT_ENCODING_GZIP, GZIP_HEADER};
 use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
 use crate::transport::http2::PING;
 use crate::transport::machine::{Command, Commands, Input};
@@ -25,6 +31,14 @@ pub struct Sse {
     pub reconnect: ReconnectPolicy,
     /// Events kept for `Last-Event-ID` replay; `None`: all.
     pub replay_buffer: Option<u32>,
+    /// Bytes of the `event: <type>` line every event carries (0: none, the default
+    /// `message` type).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub event_field: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Sse {
@@ -34,22 +48,58 @@ impl Sse {
         match kind {
             MsgKind::Request => (0, http.request_bytes(http.request, conn)),
             MsgKind::StreamOpen => {
-                let retry = self.retry.map_or(0, |r| {
-                    let field = sse_retry_field(r / 1_000_000);
-                    field + http.stream_write_bytes(field)
-                });
-                (0, http.response_bytes(http.response, conn) + retry)
+                let field = self.retry.map_or(0, |r| sse_retry_field(r / 1_000_000));
+                let Some(gzip) = http.gzip else {
+                    let retry = if field > 0 {
+                        field + http.stream_write_bytes(field)
+                    } else {
+                        0
+                    };
+                    return (0, http.response_bytes(http.response, conn) + retry);
+                };
+                // The gzip header opens the body, with the `retry:` field if any.
+                let first = GZIP_HEADER
+                    + if field > 0 {
+                        let (compressed, flush) = gzip.stream_write(field);
+                        compressed + flush
+                    } else {
+                        0
+                    };
+                (
+                    0,
+                    http.response_bytes(http.response + CONTENT_ENCODING_GZIP, conn)
+                        + first
+                        + http.stream_write_bytes(first),
+                )
             }
             MsgKind::Event(n) => {
                 // The data line carries text: a binary payload as base64.
                 let (payload, inflation) = (log.payload(n), log.text_inflation(n));
-                let fields = sse_event_fields(u64::from(n.get()) + 1);
-                (
-                    payload,
-                    fields + http.stream_write_bytes(fields + payload + inflation) + inflation,
-                )
+                let fields = sse_event_fields(u64::from(n.get()) + 1) + self.event_field;
+                match http.gzip {
+                    None => (
+                        payload,
+                        fields + http.stream_write_bytes(fields + payload + inflation) + inflation,
+                    ),
+                    Some(gzip) => {
+                        let (compressed, flush) = gzip.stream_write(fields + payload + inflation);
+                        (
+                            compressed,
+                            flush + http.stream_write_bytes(compressed + flush),
+                        )
+                    }
+                }
             }
-            MsgKind::Keepalive => (0, SSE_HEARTBEAT + http.stream_write_bytes(SSE_HEARTBEAT)),
+            MsgKind::Keepalive => match http.gzip {
+                None => (0, SSE_HEARTBEAT + http.stream_write_bytes(SSE_HEARTBEAT)),
+                Some(gzip) => {
+                    let (compressed, flush) = gzip.stream_write(SSE_HEARTBEAT);
+                    (
+                        0,
+                        compressed + flush + http.stream_write_bytes(compressed + flush),
+                    )
+                }
+            },
             MsgKind::WindowUpdate(_) => (0, http.window_update_bytes()),
             MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
             other => unreachable!("{other:?} is not an SSE message"),

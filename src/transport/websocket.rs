@@ -4,8 +4,14 @@
 //! fallbacks (SSE, long polling; SignalR's client tries WebSockets, then Server-Sent
 //! Events, then long polling) taken when a proxy denies the upgrade or attempts keep
 //! failing; a client that fell back behaves exactly as a client of that transport.
+//!
+//! With permessage-deflate (RFC 7692) the `101` accepts the extension and every data
+//! message, both ways, is compressed (RSV1 set, a bit of the header it has anyway), its
+//! length field counting the compressed bytes and the tail a sync flush leaves; control
+//! frames (ping, pong) never are (RFC 7692 section 6).
 
 use crate::time::Nanos;
+use crate::transport::compression::Deflate;
 use crate::transport::framing::websocket_header;
 use crate::transport::machine::{Command, Commands, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
@@ -25,6 +31,11 @@ pub struct WebSocket {
     pub replay: bool,
     /// Its variant lists fallbacks.
     pub has_fallback: bool,
+    /// permessage-deflate (RFC 7692), when negotiated.
+    pub deflate: Option<Deflate>,
+    /// Bytes of the application's envelope around each data message (naming its logical
+    /// stream); 0: none.
+    pub envelope: u64,
 }
 
 impl WebSocket {
@@ -32,19 +43,37 @@ impl WebSocket {
     pub fn size(&self, kind: MsgKind, log: &EventLog, _conn: ConnInfo) -> (u64, u64) {
         match kind {
             MsgKind::Request => (0, self.upgrade_request),
-            MsgKind::StreamOpen => (0, self.upgrade_response),
-            MsgKind::Event(n) => {
-                let payload = log.payload(n);
-                (payload, websocket_header(payload, false))
-            }
+            MsgKind::StreamOpen => (
+                0,
+                self.upgrade_response + self.deflate.map_or(0, |d| d.accepted_extension()),
+            ),
+            MsgKind::Event(n) => self.data_frame(log.payload(n), false),
             // Empty ping from the server; the pong echoes it from the client, masked.
             MsgKind::Keepalive => (0, websocket_header(0, false)),
             MsgKind::Pong => (0, websocket_header(0, true)),
             // A client's message: a masked frame (RFC 6455 5.3).
-            MsgKind::Upload { payload, .. } => {
-                (payload as u64, websocket_header(payload as u64, true))
-            }
+            MsgKind::Upload { payload, .. } => self.data_frame(payload as u64, true),
             other => unreachable!("{other:?} is not a WebSocket message"),
+        }
+    }
+
+    /// `(payload, framing)` of a one-frame data message of `payload` bytes in the
+    /// application's envelope, compressed (envelope and all) when the extension is on.
+    #[inline]
+    fn data_frame(&self, payload: u64, masked: bool) -> (u64, u64) {
+        let envelope = self.envelope;
+        match self.deflate {
+            None => (
+                payload,
+                envelope + websocket_header(payload + envelope, masked),
+            ),
+            Some(d) => {
+                let (compressed, tail) = d.websocket_message(payload + envelope);
+                (
+                    compressed,
+                    websocket_header(compressed + tail, masked) + tail,
+                )
+            }
         }
     }
 

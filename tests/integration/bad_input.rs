@@ -1762,3 +1762,82 @@ fn sweep_mistakes_are_located_in_the_file() {
         &["field `sweep.network.dsl.latency`", "at least one value"],
     );
 }
+
+// ---- Compression (issue 17) ----
+
+#[test]
+fn compression_settings_out_of_range_or_misplaced() {
+    let cases = [
+        (
+            "deflate-window-16",
+            "{ label: ws, websocket: {} }",
+            "{ label: ws, websocket: { permessage_deflate: { window_bits: 16 } } }",
+            "window_bits: 16",
+            vec![
+                "field `transports[1].websocket.permessage_deflate.window_bits`",
+                "must be from 9 to 15",
+            ],
+        ),
+        (
+            "gzip-ratio-0",
+            "polling: { interval: 1s }",
+            "polling: { interval: 1s, gzip: { ratio: 0% } }",
+            "ratio: 0%",
+            vec![
+                "field `transports[0].polling.gzip.ratio`",
+                "must be above 0%",
+            ],
+        ),
+        (
+            "gzip-mem-level-0",
+            "polling: { interval: 1s }",
+            "polling: { interval: 1s, gzip: { mem_level: 0 } }",
+            "mem_level: 0",
+            vec![
+                "field `transports[0].polling.gzip.mem_level`",
+                "must be from 1 to 9",
+            ],
+        ),
+        (
+            "threshold-with-takeover",
+            "{ label: ws, websocket: {} }",
+            "{ label: ws, websocket: { permessage_deflate: { threshold: 100B } } }",
+            "threshold: 100B",
+            vec![
+                "field `transports[1].websocket.permessage_deflate.threshold`",
+                "context_takeover: false",
+            ],
+        ),
+        (
+            "sse-min-length",
+            "{ label: ws, websocket: {} }",
+            "{ label: ws, sse: { gzip: { min_length: 100B } } }",
+            "min_length: 100B",
+            vec!["field `transports[1].sse.gzip.min_length`", "polling"],
+        ),
+    ];
+    for (name, from, to, token, expected) in cases {
+        let text = broken(from, to);
+        assert_check_and_run_fail(name, &text, token, &expected);
+    }
+    // An unknown field inside the block is refused by name.
+    let text = broken(
+        "{ label: ws, websocket: {} }",
+        "{ label: ws, websocket: { permessage_deflate: { level: 9 } } }",
+    );
+    assert_check_fails("deflate-level", &text, "level: 9", &["level"]);
+}
+
+#[test]
+fn an_empty_sse_event_type_is_refused() {
+    let text = broken(
+        "{ label: ws, websocket: {} }",
+        "{ label: ws, sse: { event: \"\" } }",
+    );
+    assert_check_and_run_fail(
+        "sse-event-empty",
+        &text,
+        "event: \"\"",
+        &["field `transports[1].sse.event`", "not empty"],
+    );
+}

@@ -76,6 +76,14 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         &["clients.desktop.count=90", "clients.phones.count=60"],
     ),
     (
+        "compression",
+        &[
+            "clients.desktop.count=70",
+            "clients.phones.count=30",
+            "duration=2m",
+        ],
+    ),
+    (
         "grpc-streaming",
         &[
             "clients.fast.count=180",
@@ -201,6 +209,7 @@ examples! {
     flaky_mobile => "flaky-mobile",
     grpc_streaming => "grpc-streaming",
     live_scores => "live-scores",
+    compression_example => "compression",
     trace_replay => "trace-replay",
     chat => "chat",
     webhooks => "webhooks",

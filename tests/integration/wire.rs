@@ -283,3 +283,26 @@ transports:
     assert_eq!(slow.down.payload, 2 * fast.down.payload);
     assert_eq!(slow.down.framing, 2 * fast.down.framing);
 }
+
+/// Issue 17: logical streams over one connection cost their names' bytes.
+#[test]
+fn sse_event_types_and_websocket_envelopes_are_counted_on_every_event() {
+    let plain = one_client("{ sse: {} }", "180B");
+    let named = one_client("{ sse: { event: price } }", "180B");
+    let events = plain.totals.bytes.down.payload / 180;
+    assert_eq!(events, 100);
+    // `event: price\n` (13 B) on each event; the chunks' size lines keep their two digits.
+    assert_eq!(
+        named.totals.bytes.down.framing - plain.totals.bytes.down.framing,
+        "event: price\n".len() as u64 * events
+    );
+    // A 27-byte envelope around a 100-byte event makes a 127-byte frame payload: past 125,
+    // so the header takes the 16-bit length (4 B instead of 2).
+    let ws = one_client("{ websocket: {} }", "100B");
+    let enveloped = one_client("{ websocket: { envelope: 27B } }", "100B");
+    assert_eq!(enveloped.totals.bytes.down.payload, 100 * events);
+    assert_eq!(
+        enveloped.totals.bytes.down.framing - ws.totals.bytes.down.framing,
+        (27 + 4 - 2) * events
+    );
+}
