@@ -8,8 +8,9 @@
 //! peak / admitted connection counts. Does not own: the clients and their connections, nor
 //! which client sits on which replica (the simulation keeps that and asks the fleet).
 //!
-//! The CPU cost table is read here and nowhere else ([`Fleet::cost`]): the simulation
-//! says what work a job is and for which endpoint, the fleet says what it costs. For the
+//! The cost table ([`crate::infra::costs`]) is read here and nowhere else ([`Fleet::cost`],
+//! [`Fleet::memory_per_connection`]): the simulation says what work a job is and for which
+//! endpoint and transport, the fleet says what it costs. For the
 //! results it says how many replicas and cores were in service at a time
 //! ([`Fleet::replicas_in_service`], [`Fleet::cores_available`], the fault plan saying
 //! which are down).
@@ -18,8 +19,8 @@ use crate::engine::rng::{Stream, exponential};
 use crate::ids::{ClientId, ReplicaId};
 use crate::infra::balancer::Balancer;
 use crate::infra::balancer::BalancerSpec;
-use crate::infra::server::ServerSpec;
-use crate::infra::server::{CpuCosts, Server};
+use crate::infra::costs::{CostTable, ServerTransport};
+use crate::infra::server::{Server, ServerSpec};
 use crate::metrics::{Imbalance, ReplicaResult, fixed};
 use crate::time::{Nanos, SimTime};
 
@@ -38,8 +39,12 @@ pub struct Fleet {
     servers: Vec<Server>,
     balancer: Balancer,
     spec: BalancerSpec,
-    /// The most connections (layer 4) or requests and streams (layer 7) a replica takes.
+    /// The most connections (layer 4) or requests and streams (layer 7) a replica takes:
+    /// `server.max_connections`, or a thread-per-connection server's thread limit if lower.
     max_connections: Option<u64>,
+    /// What the I/O model adds to every job's CPU and to every connection's memory.
+    io_cost_per_job: Nanos,
+    io_memory_per_connection: u64,
     /// Draws of exponentially distributed CPU costs, when the costs are exponential.
     exponential_costs: bool,
     cpu_rng: Stream,
@@ -52,9 +57,9 @@ pub struct Fleet {
     open: u64,
     peak: u64,
     admitted: u64,
-    /// The server's costs per operation, a REST endpoint's cost per request, and a
-    /// broker message's.
-    costs: CpuCosts,
+    /// The server's costs per operation and memory per connection, per transport; a REST
+    /// endpoint's cost per request, and a broker message's.
+    costs: CostTable,
     rest_request: Nanos,
     broker_message: Nanos,
     /// Replicas in service at the start.
@@ -69,9 +74,11 @@ pub enum Work {
     /// Parse and answer a request; `accept`: the first on a new connection, which also
     /// pays the accept.
     Request { accept: bool },
-    /// Write one message on a connection (an event, a long-poll answer, a client's message
-    /// read and published).
-    Push,
+    /// Write one message of `bytes` payload bytes on a connection (an event, a long-poll
+    /// answer), or read a client's message and publish it; `bytes` is 0 where the payload
+    /// is not known when the job starts (a long-poll answer's events are gathered when it
+    /// is written).
+    Push { bytes: u64 },
     /// Write a heartbeat, ping or HTTP/2 PING.
     Ping,
     /// The server's part of a TLS handshake.
@@ -80,23 +87,34 @@ pub enum Work {
     BrokerMessage,
 }
 
-/// Which endpoint of the server a job is for: the transport's, or the REST endpoint beside
-/// it (`rest.cost` replaces the request cost there).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which endpoint of the server a job or connection is for: a transport's (the one its
+/// client is at), or the REST endpoint beside it (polling's row, with `rest.cost` as the
+/// request cost).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Endpoint {
-    Transport,
+    Transport(ServerTransport),
+    #[default]
     Rest,
 }
 
 impl Endpoint {
     /// The endpoint a client's jobs are for: a REST client's (`rest_client`) go to the
-    /// REST endpoint beside the transport's.
+    /// REST endpoint beside the transport's, the others to `transport`'s.
     #[inline(always)]
-    pub fn of(rest_client: bool) -> Self {
+    pub fn of(rest_client: bool, transport: ServerTransport) -> Self {
         if rest_client {
             Endpoint::Rest
         } else {
-            Endpoint::Transport
+            Endpoint::Transport(transport)
+        }
+    }
+
+    /// The row of the cost table the endpoint reads.
+    #[inline(always)]
+    pub fn transport(self) -> ServerTransport {
+        match self {
+            Endpoint::Transport(t) => t,
+            Endpoint::Rest => ServerTransport::Polling,
         }
     }
 }
@@ -123,7 +141,13 @@ impl Fleet {
                 .collect(),
             balancer: Balancer::new(spec.clone(), server.replicas, balancer_rng),
             spec,
-            max_connections: server.max_connections.map(u64::from),
+            max_connections: match (server.max_connections, server.io.connection_limit()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+            .map(u64::from),
+            io_cost_per_job: server.io.cost_per_job(),
+            io_memory_per_connection: server.io.memory_per_connection(),
             exponential_costs: server.exponential_costs,
             cpu_rng,
             down: vec![false; n],
@@ -132,7 +156,7 @@ impl Fleet {
             open: 0,
             peak: 0,
             admitted: 0,
-            costs: server.cost,
+            costs: server.costs,
             rest_request,
             broker_message,
             initial: server.replicas,
@@ -140,14 +164,15 @@ impl Fleet {
         }
     }
 
-    /// The mean CPU time of `work` for `endpoint`: the one place the cost table is read.
+    /// The mean CPU time of `work` for `endpoint` (its transport's row of the cost table,
+    /// plus the I/O model's context switch): the one place the table's CPU is read.
     #[inline]
     pub fn cost(&self, work: Work, endpoint: Endpoint) -> Nanos {
-        let costs = &self.costs;
-        match work {
+        let costs = &self.costs.row(endpoint.transport()).cpu;
+        let work = match work {
             Work::Request { accept } => {
                 let request = match endpoint {
-                    Endpoint::Transport => costs.request,
+                    Endpoint::Transport(_) => costs.request,
                     Endpoint::Rest => self.rest_request,
                 };
                 if accept {
@@ -156,11 +181,26 @@ impl Fleet {
                     request
                 }
             }
-            Work::Push => costs.push,
+            Work::Push { bytes } => costs.push_of(bytes),
             Work::Ping => costs.ping,
             Work::TlsHandshake => costs.tls_handshake,
             Work::BrokerMessage => self.broker_message,
-        }
+        };
+        work + self.io_cost_per_job
+    }
+
+    /// Whether a push for `endpoint` costs anything per byte (if not, its payload need
+    /// not be looked up).
+    #[inline(always)]
+    pub fn prices_bytes(&self, endpoint: Endpoint) -> bool {
+        self.costs.row(endpoint.transport()).cpu.push_per_kib != 0
+    }
+
+    /// Bytes an open connection of `endpoint` holds at its replica: its transport's, plus
+    /// its thread's stack on a thread-per-connection server.
+    #[inline]
+    pub fn memory_per_connection(&self, endpoint: Endpoint) -> u64 {
+        self.costs.row(endpoint.transport()).memory_per_connection + self.io_memory_per_connection
     }
 
     /// The balancer's layer: 4 pins a connection to a replica, 7 balances each request.
@@ -479,20 +519,24 @@ impl Fleet {
 mod tests {
     use super::*;
     use crate::infra::balancer::{HealthCheck, LbAlgorithm};
-    use crate::infra::server::CpuCosts;
+    use crate::infra::costs::{CpuCosts, TransportCosts};
+    use crate::infra::io::{IoModel, Threads};
 
     const S: Nanos = 1_000_000_000;
 
     fn server(replicas: u32) -> ServerSpec {
         ServerSpec {
             cores: 1,
-            cost: CpuCosts::FREE,
-            memory_per_connection: 1000,
+            costs: CostTable::uniform(TransportCosts {
+                cpu: CpuCosts::FREE,
+                memory_per_connection: 1000,
+            }),
             keepalive_timeout: None,
             send_buffer: None,
             replicas,
             max_connections: Some(1),
             exponential_costs: false,
+            io: IoModel::EventLoop,
         }
     }
 
@@ -537,31 +581,86 @@ mod tests {
     #[test]
     fn a_job_costs_what_its_work_costs_at_its_endpoint() {
         let mut spec = server(1);
-        spec.cost = CpuCosts {
-            accept: 40,
-            request: 120,
-            push: 15,
-            ping: 5,
-            tls_handshake: 900,
-        };
+        spec.costs = CostTable::uniform(TransportCosts {
+            cpu: CpuCosts {
+                accept: 40,
+                request: 120,
+                push: 15,
+                push_per_kib: 0,
+                ping: 5,
+                tls_handshake: 900,
+            },
+            memory_per_connection: 1000,
+        });
         let balancer = fleet(None).spec;
         let rng = || crate::engine::rng::stream(1, "x");
         let f = Fleet::new(&spec, balancer, 1, (0, S), (70, 25), rng(), rng());
-        let at = |work| {
-            (
-                f.cost(work, Endpoint::Transport),
-                f.cost(work, Endpoint::Rest),
-            )
-        };
+        let sse = Endpoint::Transport(ServerTransport::Sse);
+        let at = |work| (f.cost(work, sse), f.cost(work, Endpoint::Rest));
         assert_eq!(at(Work::Request { accept: false }), (120, 70));
         assert_eq!(at(Work::Request { accept: true }), (160, 110));
-        assert_eq!(at(Work::Push), (15, 15));
+        assert_eq!(at(Work::Push { bytes: 100 }), (15, 15));
         assert_eq!(at(Work::Ping), (5, 5));
         assert_eq!(at(Work::TlsHandshake), (900, 900));
         assert_eq!(at(Work::BrokerMessage), (25, 25));
         // A REST client's jobs are the REST endpoint's.
-        assert_eq!(Endpoint::of(true), Endpoint::Rest);
-        assert_eq!(Endpoint::of(false), Endpoint::Transport);
+        assert_eq!(Endpoint::of(true, ServerTransport::Sse), Endpoint::Rest);
+        assert_eq!(Endpoint::of(false, ServerTransport::Sse), sse);
+    }
+
+    #[test]
+    fn a_job_reads_its_own_transports_row() {
+        let mut spec = server(1);
+        let row = |push, push_per_kib, memory_per_connection| TransportCosts {
+            cpu: CpuCosts {
+                push,
+                push_per_kib,
+                request: 100,
+                ..CpuCosts::FREE
+            },
+            memory_per_connection,
+        };
+        *spec.costs.row_mut(ServerTransport::Sse) = row(10, 512, 4000);
+        *spec.costs.row_mut(ServerTransport::WebSocket) = row(12, 0, 6000);
+        *spec.costs.row_mut(ServerTransport::Polling) = row(0, 0, 2000);
+        let rng = || crate::engine::rng::stream(1, "x");
+        let f = Fleet::new(&spec, fleet(None).spec, 1, (0, S), (70, 0), rng(), rng());
+        let (sse, ws) = (
+            Endpoint::Transport(ServerTransport::Sse),
+            Endpoint::Transport(ServerTransport::WebSocket),
+        );
+        // 10 ns + 2048 B × 512 ns / 1024 B against 12 ns flat.
+        assert_eq!(f.cost(Work::Push { bytes: 2048 }, sse), 1034);
+        assert_eq!(f.cost(Work::Push { bytes: 2048 }, ws), 12);
+        assert_eq!(f.memory_per_connection(sse), 4000);
+        assert_eq!(f.memory_per_connection(ws), 6000);
+        // The REST endpoint is polling's row but for its own request cost.
+        assert_eq!(f.memory_per_connection(Endpoint::Rest), 2000);
+        assert_eq!(f.cost(Work::Request { accept: false }, Endpoint::Rest), 70);
+    }
+
+    #[test]
+    fn threads_add_a_switch_per_job_a_stack_per_connection_and_a_limit() {
+        let mut spec = server(1);
+        spec.max_connections = Some(5);
+        spec.io = IoModel::ThreadPerConnection(Threads {
+            max: 2,
+            stack: 8192,
+            context_switch: 3,
+        });
+        let rng = || crate::engine::rng::stream(1, "x");
+        let mut f = Fleet::new(&spec, fleet(None).spec, 1, (0, S), (70, 9), rng(), rng());
+        let sse = Endpoint::Transport(ServerTransport::Sse);
+        assert_eq!(f.cost(Work::BrokerMessage, sse), 9 + 3);
+        assert_eq!(f.cost(Work::Request { accept: false }, Endpoint::Rest), 73);
+        assert_eq!(f.memory_per_connection(sse), 1000 + 8192);
+        // The lower of `max_connections` and the thread limit refuses the third.
+        for client in 0..2 {
+            let r = f.choose(ClientId::new(client)).unwrap();
+            let memory = f.memory_per_connection(sse);
+            f.server(r).connection_opened(memory);
+        }
+        assert_eq!(f.choose(ClientId::new(2)), None);
     }
 
     #[test]
@@ -578,13 +677,14 @@ mod tests {
             ],
             [2, 2, 3]
         );
-        let mut push = server(2);
-        push.cost.push = 6 * S;
-        f.costs = push.cost;
+        f.costs = f.costs.with_cpu(CpuCosts {
+            push: 6 * S,
+            ..CpuCosts::FREE
+        });
         f.run(
             ReplicaId::new(0),
-            Work::Push,
-            Endpoint::Transport,
+            Work::Push { bytes: 0 },
+            Endpoint::Transport(ServerTransport::Polling),
             SimTime::ZERO,
         );
         // Capacity: replica 0 the whole minute, replica 1 less its 10 s down, replica 2
@@ -623,12 +723,12 @@ mod tests {
         let mut f = fleet(None);
         assert_eq!(f.active(), 2);
         assert_eq!(f.choose(ClientId::new(0)), Some(ReplicaId::new(0)));
-        f.server(ReplicaId::new(0)).connection_opened();
+        f.server(ReplicaId::new(0)).connection_opened(1000);
         // Replica 0 is at its limit of one: the next picks go to 1.
         assert_eq!(f.choose(ClientId::new(1)), Some(ReplicaId::new(1)));
-        f.server(ReplicaId::new(1)).connection_opened();
+        f.server(ReplicaId::new(1)).connection_opened(1000);
         assert_eq!(f.choose(ClientId::new(2)), None, "every replica is full");
-        f.server(ReplicaId::new(1)).connection_closed();
+        f.server(ReplicaId::new(1)).connection_closed(1000);
         assert_eq!(
             f.crash(ReplicaId::new(1), SimTime::ZERO + S)
                 .map(|v| v.len()),
@@ -694,7 +794,7 @@ mod tests {
         let (cost, done) = f.run(
             ReplicaId::new(0),
             Work::BrokerMessage,
-            Endpoint::Transport,
+            Endpoint::Transport(ServerTransport::Polling),
             SimTime::from_nanos(10),
         );
         assert_eq!(

@@ -1,13 +1,16 @@
 //! Infrastructure between clients and the application: the replicas and their balancer
-//! ([`fleet`], [`server`], [`balancer`]), the proxies in front of them ([`middleboxes`], with
+//! ([`fleet`], [`server`], [`balancer`]; what their jobs and connections cost per
+//! transport in [`costs`], and the I/O model's additions in [`io`]), the proxies in front of them ([`middleboxes`], with
 //! the responses a buffering proxy holds in [`buffering`]),
 //! who each replica serves a new event to ([`fanout`]), and the run's fault plan: whom a
 //! fault hits, when a replica is down ([`faults`]).
 
 pub mod balancer;
 pub mod buffering;
+pub mod costs;
 pub mod fanout;
 pub mod faults;
 pub mod fleet;
+pub mod io;
 pub mod middleboxes;
 pub mod server;

@@ -19,6 +19,9 @@
 
 use serde::Serialize;
 
+/// The cost table is its own module; the server's spec holds it.
+pub use crate::infra::costs::{CostTable, CpuCosts, ServerTransport, TransportCosts};
+pub use crate::infra::io::{IoModel, Threads};
 /// The send buffer's spec is the connection layer's (it applies the policy); the server's
 /// spec names it.
 pub use crate::net::send_buffer::{SendBuffer, SlowConsumerPolicy};
@@ -44,6 +47,10 @@ pub const DEFAULT_COST_ACCEPT: Nanos = 40 * US;
 pub const DEFAULT_COST_REQUEST: Nanos = 120 * US;
 pub const DEFAULT_COST_PUSH: Nanos = 15 * US;
 pub const DEFAULT_COST_PING: Nanos = 5 * US;
+/// The application's CPU per KiB of a message: none beyond `push` (the base push cost
+/// covers a small message; what grows with the bytes is the protocols' framing, in
+/// [`crate::infra::costs::protocol`]).
+pub const DEFAULT_COST_PUSH_PER_KIB: Nanos = 0;
 /// Server CPU for a handshake: an ECDHE key exchange and an ECDSA P-256 signature take
 /// on the order of 100-300 us in OpenSSL's `speed` benchmarks on one core.
 pub const DEFAULT_COST_TLS_HANDSHAKE: Nanos = 200 * US;
@@ -63,26 +70,19 @@ pub struct ServerSpec {
     pub max_connections: Option<u32>,
     /// Default [`DEFAULT_CORES`].
     pub cores: u32,
-    pub cost: CpuCosts,
+    /// CPU per job and memory per connection, per transport (defaults: the
+    /// `DEFAULT_COST_*` and [`DEFAULT_MEMORY_PER_CONNECTION`] as the base of every row,
+    /// plus each transport's protocol work).
+    pub costs: CostTable,
     /// Whether operation costs are fixed or exponentially distributed around them.
     pub exponential_costs: bool,
-    /// Bytes. Default [`DEFAULT_MEMORY_PER_CONNECTION`].
-    pub memory_per_connection: u64,
+    /// An event loop, or a thread per connection (its stack, context switches and limit).
+    pub io: IoModel,
     /// Idle time after which the server closes a keep-alive connection; none: never.
     /// Default [`DEFAULT_KEEPALIVE_TIMEOUT`].
     pub keepalive_timeout: Option<Nanos>,
     /// Streams' send buffer, if modelled.
     pub send_buffer: Option<SendBuffer>,
-}
-
-/// CPU nanoseconds per server operation (defaults: the `DEFAULT_COST_*` above).
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct CpuCosts {
-    pub accept: Nanos,
-    pub request: Nanos,
-    pub push: Nanos,
-    pub ping: Nanos,
-    pub tls_handshake: Nanos,
 }
 
 /// The moment a server became saturated.
@@ -111,7 +111,8 @@ pub struct Server {
     jobs_in_window: u64,
     open_connections: u64,
     peak_connections: u64,
-    memory_per_connection: u64,
+    /// Bytes held by the open connections (each as its transport's row says).
+    connection_memory: u64,
     /// Requests that arrived within the window.
     requests_in_window: u64,
     /// Start of the current imbalance period (the last scale step) and the busy time since.
@@ -141,7 +142,7 @@ impl Server {
             jobs_in_window: 0,
             open_connections: 0,
             peak_connections: 0,
-            memory_per_connection: spec.memory_per_connection,
+            connection_memory: 0,
             requests_in_window: 0,
             mark: window_start,
             busy_since_mark: 0,
@@ -279,12 +280,16 @@ impl Server {
         }
     }
 
-    pub fn connection_closed(&mut self) {
+    /// A connection that held `memory` bytes closed.
+    pub fn connection_closed(&mut self, memory: u64) {
         self.open_connections -= 1;
+        self.connection_memory -= memory;
     }
 
-    pub fn connection_opened(&mut self) {
+    /// A connection opened; it holds `memory` bytes while open.
+    pub fn connection_opened(&mut self, memory: u64) {
         self.open_connections += 1;
+        self.connection_memory += memory;
         self.peak_connections = self.peak_connections.max(self.open_connections);
         self.note_memory();
     }
@@ -334,7 +339,7 @@ impl Server {
     }
 
     fn note_memory(&mut self) {
-        let now = self.open_connections * self.memory_per_connection + self.buffered;
+        let now = self.connection_memory + self.buffered;
         self.peak_memory = self.peak_memory.max(now);
     }
 
@@ -349,17 +354,6 @@ impl Server {
     }
 }
 
-impl CpuCosts {
-    /// Every operation free: for a server whose work is costed elsewhere (or not at all).
-    pub const FREE: CpuCosts = CpuCosts {
-        accept: 0,
-        request: 0,
-        push: 0,
-        ping: 0,
-        tls_handshake: 0,
-    };
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,13 +366,16 @@ mod tests {
     fn spec(cores: u32) -> ServerSpec {
         ServerSpec {
             cores,
-            cost: CpuCosts::FREE,
-            memory_per_connection: 1000,
+            costs: CostTable::uniform(TransportCosts {
+                cpu: CpuCosts::FREE,
+                memory_per_connection: 1000,
+            }),
             keepalive_timeout: None,
             send_buffer: None,
             replicas: 1,
             max_connections: None,
             exponential_costs: false,
+            io: IoModel::EventLoop,
         }
     }
 
@@ -432,9 +429,15 @@ mod tests {
     #[test]
     fn memory_follows_peak_connections() {
         let mut s = Server::new(&spec(1), 0, 1);
-        s.connection_opened();
-        s.connection_opened();
+        s.connection_opened(1000);
+        s.connection_opened(3000);
+        s.connection_closed(1000);
+        s.connection_opened(500);
         assert_eq!(s.peak_connections(), 2);
-        assert_eq!(s.peak_memory(), 2000);
+        assert_eq!(
+            s.peak_memory(),
+            4000,
+            "each connection holds its own transport's"
+        );
     }
 }

@@ -365,20 +365,22 @@ pub fn defaults() -> Vec<Row> {
         row(
             "server cores, CPU costs",
             format!(
-                "{}; {}/{}/{}/{} µs (accept/request/push/ping)",
+                "{}; {}/{}/{}/{} µs (accept/request/push/ping), {} ns per KiB pushed",
                 d::SERVER_CORES,
                 d::COST_ACCEPT / 1_000,
                 d::COST_REQUEST / 1_000,
                 d::COST_PUSH / 1_000,
-                d::COST_PING / 1_000
+                d::COST_PING / 1_000,
+                d::COST_PUSH_PER_KIB
             ),
-            "rtsim's assumptions for an event-loop application server (a few thousand to tens of thousands of requests per second per core); set your own for a CPU question",
+            "rtsim's assumptions for an event-loop application server (a few thousand to tens of thousands of requests per second per core); set your own for a CPU question. The application's work, the base of every transport's row of the cost table",
             &[
                 "SERVER_CORES",
                 "COST_ACCEPT",
                 "COST_REQUEST",
                 "COST_PUSH",
                 "COST_PING",
+                "COST_PUSH_PER_KIB",
             ],
         ),
         row(
@@ -386,6 +388,17 @@ pub fn defaults() -> Vec<Row> {
             bytes(d::MEMORY_PER_CONNECTION),
             "an assumption within the 10–50 KiB per connection reported for tuned Linux servers holding many connections",
             &["MEMORY_PER_CONNECTION"],
+        ),
+        row(
+            "thread per connection: threads, stack, context switch",
+            format!(
+                "{}; {}; {} per job",
+                d::MAX_THREADS,
+                bytes(d::THREAD_STACK),
+                duration(d::CONTEXT_SWITCH)
+            ),
+            "Tomcat's HTTP connector `maxThreads` (200); HotSpot's `ThreadStackSize` on 64-bit Linux (1 MiB reserved per thread); thread switches of a few microseconds on Linux servers (B. Sigoure, \"How long does it take to make a context switch?\", 2010), rtsim's round figure",
+            &["MAX_THREADS", "THREAD_STACK", "CONTEXT_SWITCH"],
         ),
         row(
             "broker delivery delay",
@@ -739,9 +752,103 @@ the simulator uses, so this page cannot fall behind them.
 /// The whole of `docs/defaults-and-sources.md` (with a trailing newline).
 pub fn defaults_page() -> String {
     format!(
-        "{DEFAULTS_INTRO}\n{}",
-        table(["default", "value", "source"], &defaults())
+        "{DEFAULTS_INTRO}\n{}\n{COSTS_INTRO}\n{}",
+        table(["default", "value", "source"], &defaults()),
+        cost_table()
     )
+}
+
+/// The text above the per-transport cost table.
+const COSTS_INTRO: &str = "\
+## Server costs per transport
+
+Each transport's row of the server's cost table with every default: the application's
+work (the base, `server.cost` and `server.memory_per_connection`, the same for all) plus
+the transport's protocol work. The protocol figures are those of one reference stack —
+Go's `net/http` (polling, long polling, SSE), gorilla/websocket on a hijacked `net/http`
+connection, grpc-go, on Linux — whose per-connection buffers are documented in their
+source and docs. No published measurement separates SSE's push CPU from WebSocket's, so
+the CPU differences are derived from the work that differs: the framing bytes composed
+per message (at 1 ns a byte, rtsim's estimate), SSE's scan of the payload for line breaks
+(0.1 ns a byte), one more socket read for a ping that is answered (2 µs, rtsim's
+estimate). Any figure can be set per transport (`server.cost.websocket: { push: 12us }`);
+see [Infrastructure](infrastructure.md#per-transport-costs).
+";
+
+/// The per-transport cost table with every default, each row with its derivation.
+fn cost_table() -> String {
+    use crate::infra::costs::{self, CostTable, Overrides, ServerTransport as T};
+    let base = crate::infra::server::CpuCosts {
+        accept: d::COST_ACCEPT,
+        request: d::COST_REQUEST,
+        push: d::COST_PUSH,
+        push_per_kib: d::COST_PUSH_PER_KIB,
+        ping: d::COST_PING,
+        tls_handshake: d::COST_TLS_HANDSHAKE,
+    };
+    let table = CostTable::build(base, d::MEMORY_PER_CONNECTION, costs::protocol, |_| {
+        Overrides::default()
+    });
+    let why = |t: T| match t {
+        T::Polling => {
+            "the base; a keep-alive connection adds its goroutine (2 KiB, Go's `stackMin`) and `net/http`'s 4 KiB read and 4 KiB write buffers"
+        }
+        T::LongPolling => {
+            "each answer is a whole response: 220 B of headers composed (+220 ns); a held request keeps `net/http`'s 2 KiB response buffer (`bufferBeforeChunkingSize`)"
+        }
+        T::Sse => {
+            "`data: `, the blank line and the HTTP/1.1 chunk's size line: 14 B composed per event (+14 ns); the payload scanned for line breaks (+100 ns per KiB); an open response holds the 2 KiB response buffer"
+        }
+        T::WebSocket => {
+            "a 2–10 B unmasked header per frame (RFC 6455 §5.3: servers do not mask; +4 ns, nothing per byte); the upgrade's SHA-1 `Sec-WebSocket-Accept` (+1 µs); each ping's pong read (+2 µs); gorilla reuses `net/http`'s buffers, with a reader and a writer goroutine"
+        }
+        T::Grpc => {
+            "5 B length prefix and 9 B DATA frame header per message (+14 ns); the HTTP/2 preface and SETTINGS exchange on accept and each PING's ACK read (+2 µs each); grpc-go's 32 KB read buffer, 32 KB write buffer allocated twice, both HPACK tables (4 KiB each, RFC 7541) and three goroutines"
+        }
+        T::Webhook => {
+            "the sender's outgoing `http.Transport` connection: read and write loop goroutines and 4 KiB buffers each way (its CPU is not modelled)"
+        }
+    };
+    let us = |ns: Nanos| {
+        if ns.is_multiple_of(1_000) {
+            format!("{} µs", ns / 1_000)
+        } else {
+            format!("{} µs", fixed_decimal(ns, 3))
+        }
+    };
+    let mut out = String::from(
+        "| transport | accept | request | push | push per KiB | ping | TLS handshake | memory per connection | derivation |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    for t in T::ALL {
+        let row = table.row(t);
+        let c = &row.cpu;
+        out += &format!(
+            "| {} | {} | {} | {} | {} ns | {} | {} | {} | {} |\n",
+            t.name(),
+            us(c.accept),
+            us(c.request),
+            us(c.push),
+            c.push_per_kib,
+            us(c.ping),
+            us(c.tls_handshake),
+            bytes(row.memory_per_connection),
+            why(t)
+        );
+    }
+    out
+}
+
+/// `ns` nanoseconds in units of 10^`places` ns with `places` decimals, trailing zeros
+/// dropped (`15220, 3` → `15.22`).
+fn fixed_decimal(ns: Nanos, places: u32) -> String {
+    let unit = 10u64.pow(places);
+    let text = format!(
+        "{}.{:0width$}",
+        ns / unit,
+        ns % unit,
+        width = places as usize
+    );
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The bounds table of `docs/limits.md`, between [`BOUNDS_BEGIN`] and [`BOUNDS_END`].

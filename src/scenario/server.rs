@@ -7,6 +7,8 @@ use super::checker::Checker;
 use super::defaults as d;
 use super::error::ScenarioError;
 use super::spec::{BrokerSpec, CpuCosts, SendBuffer, ServerSpec, SlowConsumerPolicy};
+use crate::infra::costs::{self, CostTable, Overrides, ServerTransport};
+use crate::infra::io::{IoModel, Threads};
 use crate::units::{ByteSize, Duration};
 
 /// Most server replicas.
@@ -29,22 +31,50 @@ pub struct RawServer {
     /// CPU cores per replica, behind one FIFO run queue. Default 4 (an assumption for an
     /// event-loop application server).
     pub cores: Option<u32>,
-    /// CPU time per operation.
+    /// CPU time per operation: the application's work, the same for every transport, to
+    /// which each transport adds its protocol's work (see the cost table in the docs); a
+    /// transport's own block (`websocket: { push: 12us }`) gives its figures outright.
     pub cost: Option<RawCost>,
     /// `fixed`: every operation costs exactly its `cost`; `exponential`: each costs an
     /// exponentially distributed time with that mean. Default `fixed`.
     #[schemars(extend("enum" = ["fixed", "exponential", null]))]
     pub cost_distribution: Option<String>,
-    /// Memory held per open connection. Default 32KiB.
+    /// Memory held per open connection (kernel socket, TLS and application state), to which
+    /// each transport adds its protocol library's (see the cost table in the docs).
+    /// Default 32KiB.
     pub memory_per_connection: Option<ByteSize>,
     /// A stream's (SSE, WebSocket) send buffer: the bytes that may wait at the server for a
     /// slow client's link. Default: none (the wait is unbounded and not counted).
     pub send_buffer: Option<RawSendBuffer>,
+    /// How a replica waits on its connections: `event_loop` (epoll/kqueue: a few threads
+    /// serve every connection) or `thread_per_connection` (each open connection — at
+    /// layer 7 each request in progress — holds a thread: its stack as memory, a context
+    /// switch per job, and connections past the thread limit refused with a reset like
+    /// `max_connections`). Default `event_loop`.
+    #[schemars(extend("enum" = ["event_loop", "thread_per_connection", null]))]
+    pub io: Option<String>,
+    /// The threads of `io: thread_per_connection` (refused with `event_loop`).
+    pub threads: Option<RawThreads>,
     /// HTTP keep-alive idle timeout: the server closes a connection idle this long after
     /// its last response (a FIN exchange: 3 segments), and the next request opens a new
     /// connection with new TCP and TLS handshakes. Streams (SSE, WebSocket) and held long
     /// polls are never idle. Default 75s (nginx's `keepalive_timeout`); `0s` for none.
     pub keepalive_timeout: Option<Duration>,
+}
+
+/// A thread-per-connection server's threads.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawThreads {
+    /// Threads per replica at most: connections past it are refused. Default 200 (Tomcat's
+    /// `maxThreads`).
+    pub max: Option<u32>,
+    /// Stack per thread, held as memory per connection. Default 1MiB (HotSpot's
+    /// `ThreadStackSize` on 64-bit Linux).
+    pub stack: Option<ByteSize>,
+    /// CPU per job for the switch to the connection's thread. Default 3us (thread switches
+    /// of a few microseconds on Linux servers).
+    pub context_switch: Option<Duration>,
 }
 
 /// A stream's send buffer.
@@ -90,6 +120,73 @@ pub struct RawCost {
     /// first flight leaves when it is done. Default 200us (an ECDHE key exchange and an
     /// ECDSA P-256 signature: 100–300 µs per core in OpenSSL's `speed` figures).
     pub tls_handshake: Option<Duration>,
+    /// CPU per KiB of a message's payload, on top of `push` (pro rata: 180 B at 300ns
+    /// costs 52ns). Default 0 (the application's `push` covers a small message).
+    pub push_per_kib: Option<Duration>,
+    /// Short polling's (HTTP) figures, replacing base plus protocol.
+    pub polling: Option<RawTransportCost>,
+    /// Long polling's figures.
+    pub long_polling: Option<RawTransportCost>,
+    /// Server-Sent Events' figures.
+    pub sse: Option<RawTransportCost>,
+    /// WebSocket's figures.
+    pub websocket: Option<RawTransportCost>,
+    /// gRPC's figures (streams and unary calls).
+    pub grpc: Option<RawTransportCost>,
+    /// Webhooks': the sender's memory per open connection to a receiver (its CPU is not
+    /// modelled).
+    pub webhook: Option<RawTransportCost>,
+}
+
+/// One transport's figures, each replacing the base plus the transport's protocol work
+/// for that transport alone (`server.cost.websocket: { push: 12us }`). Each unset figure
+/// stays base plus protocol.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransportCost {
+    /// CPU to accept a new connection.
+    pub accept: Option<Duration>,
+    /// CPU per request (poll, long-poll request, subscribe, upgrade, gRPC call).
+    pub request: Option<Duration>,
+    /// CPU per message written (or a client's message read).
+    pub push: Option<Duration>,
+    /// CPU per KiB of a message's payload, on top of `push`.
+    pub push_per_kib: Option<Duration>,
+    /// CPU per heartbeat or ping.
+    pub ping: Option<Duration>,
+    /// CPU of the server's share of a TLS handshake.
+    pub tls_handshake: Option<Duration>,
+    /// Memory held per open connection of this transport.
+    pub memory_per_connection: Option<ByteSize>,
+}
+
+impl RawCost {
+    /// The block of transport `t`, if the scenario gives one.
+    fn of(&self, t: ServerTransport) -> Option<&RawTransportCost> {
+        match t {
+            ServerTransport::Polling => self.polling.as_ref(),
+            ServerTransport::LongPolling => self.long_polling.as_ref(),
+            ServerTransport::Sse => self.sse.as_ref(),
+            ServerTransport::WebSocket => self.websocket.as_ref(),
+            ServerTransport::Grpc => self.grpc.as_ref(),
+            ServerTransport::Webhook => self.webhook.as_ref(),
+        }
+    }
+}
+
+impl RawTransportCost {
+    fn overrides(&self) -> Overrides {
+        let ns = |v: Option<Duration>| v.map(Duration::as_nanos);
+        Overrides {
+            accept: ns(self.accept),
+            request: ns(self.request),
+            push: ns(self.push),
+            push_per_kib: ns(self.push_per_kib),
+            ping: ns(self.ping),
+            tls_handshake: ns(self.tls_handshake),
+            memory_per_connection: self.memory_per_connection.map(|v| v.bytes()),
+        }
+    }
 }
 
 /// Reads `server` (all fields have defaults): a known cost distribution, 1 to
@@ -108,6 +205,7 @@ pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec,
             ));
         }
     };
+    let io = io_model(&raw_server, c)?;
     let replicas = raw_server.replicas.unwrap_or(1);
     if !(1..=MAX_REPLICAS).contains(&replicas) {
         return Err(c.error(
@@ -123,18 +221,29 @@ pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec,
         max_connections: raw_server.max_connections,
         cores: raw_server.cores.unwrap_or(d::SERVER_CORES),
         exponential_costs,
-        cost: CpuCosts {
-            accept: cost.accept.map_or(d::COST_ACCEPT, |v| v.as_nanos()),
-            request: cost.request.map_or(d::COST_REQUEST, |v| v.as_nanos()),
-            push: cost.push.map_or(d::COST_PUSH, |v| v.as_nanos()),
-            ping: cost.ping.map_or(d::COST_PING, |v| v.as_nanos()),
-            tls_handshake: cost
-                .tls_handshake
-                .map_or(d::COST_TLS_HANDSHAKE, |v| v.as_nanos()),
-        },
-        memory_per_connection: raw_server
-            .memory_per_connection
-            .map_or(d::MEMORY_PER_CONNECTION, |v| v.bytes()),
+        io,
+        costs: CostTable::build(
+            CpuCosts {
+                accept: cost.accept.map_or(d::COST_ACCEPT, |v| v.as_nanos()),
+                request: cost.request.map_or(d::COST_REQUEST, |v| v.as_nanos()),
+                push: cost.push.map_or(d::COST_PUSH, |v| v.as_nanos()),
+                push_per_kib: cost
+                    .push_per_kib
+                    .map_or(d::COST_PUSH_PER_KIB, |v| v.as_nanos()),
+                ping: cost.ping.map_or(d::COST_PING, |v| v.as_nanos()),
+                tls_handshake: cost
+                    .tls_handshake
+                    .map_or(d::COST_TLS_HANDSHAKE, |v| v.as_nanos()),
+            },
+            raw_server
+                .memory_per_connection
+                .map_or(d::MEMORY_PER_CONNECTION, |v| v.bytes()),
+            costs::protocol,
+            |t| {
+                cost.of(t)
+                    .map_or_else(Overrides::default, RawTransportCost::overrides)
+            },
+        ),
         send_buffer: match &raw_server.send_buffer {
             None => None,
             Some(b) => Some(SendBuffer {
@@ -166,6 +275,42 @@ pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec,
     Ok(server)
 }
 
+/// Reads `server.io` and `server.threads`: a known model, threads only with
+/// `thread_per_connection`, at least one thread.
+fn io_model(raw: &RawServer, c: &Checker) -> Result<IoModel, ScenarioError> {
+    match raw.io.as_deref() {
+        None | Some("event_loop") => {
+            if raw.threads.is_some() {
+                return Err(c.error(
+                    "server.threads",
+                    "applies only to `io: thread_per_connection` (an event loop holds no thread per connection)",
+                ));
+            }
+            Ok(IoModel::EventLoop)
+        }
+        Some("thread_per_connection") => {
+            let raw = raw.threads.clone().unwrap_or_default();
+            let threads = Threads {
+                max: raw.max.unwrap_or(d::MAX_THREADS),
+                stack: raw.stack.map_or(d::THREAD_STACK, |v| v.bytes()),
+                context_switch: raw
+                    .context_switch
+                    .map_or(d::CONTEXT_SWITCH, |v| v.as_nanos()),
+            };
+            if threads.max == 0 {
+                return Err(c.error("server.threads.max", "must be at least 1"));
+            }
+            Ok(IoModel::ThreadPerConnection(threads))
+        }
+        Some(other) => Err(c.error(
+            "server.io",
+            format!(
+                "unknown I/O model \"{other}\"; expected one of: event_loop, thread_per_connection"
+            ),
+        )),
+    }
+}
+
 /// Reads `broker`: every field has a default, nothing to refuse.
 pub(crate) fn broker(raw: Option<&RawBroker>) -> Option<BrokerSpec> {
     raw.map(|b| BrokerSpec {
@@ -184,11 +329,84 @@ mod tests {
         let text = "server: { replicas: 3, keepalive_timeout: 0s, cost: { push: 1ms } }\n";
         let server = check_section(text, "server", |s, c| server(Some(s), c)).unwrap();
         assert_eq!((server.replicas, server.cores), (3, d::SERVER_CORES));
-        assert_eq!(server.cost.push, 1_000_000);
-        assert_eq!(server.cost.accept, d::COST_ACCEPT);
+        for t in ServerTransport::ALL {
+            let row = server.costs.row(t);
+            let protocol = costs::protocol(t);
+            assert_eq!(row.cpu.push, 1_000_000 + protocol.cpu.push, "{t:?}");
+            assert_eq!(row.cpu.accept, d::COST_ACCEPT + protocol.cpu.accept);
+        }
         assert_eq!(server.keepalive_timeout, None);
         let broker = broker(Some(&RawBroker::default())).unwrap();
         assert_eq!(broker.latency, d::BROKER_LATENCY);
+    }
+
+    #[test]
+    fn a_transports_block_replaces_only_its_own_figures() {
+        let text = "server:\n  cost:\n    push: 20us\n    websocket: { push: 12us, push_per_kib: 300ns, memory_per_connection: 8KiB }\n";
+        let server = check_section(text, "server", |s, c| server(Some(s), c)).unwrap();
+        let ws = server.costs.row(ServerTransport::WebSocket);
+        assert_eq!((ws.cpu.push, ws.cpu.push_per_kib), (12_000, 300));
+        assert_eq!(ws.memory_per_connection, 8 * 1024);
+        let sse = server.costs.row(ServerTransport::Sse);
+        assert_eq!(
+            sse.cpu.push,
+            20_000 + costs::protocol(ServerTransport::Sse).cpu.push,
+            "the base applies to the others"
+        );
+        assert_eq!(
+            ws.cpu.request,
+            sse.cpu.request - costs::protocol(ServerTransport::Sse).cpu.request
+                + costs::protocol(ServerTransport::WebSocket).cpu.request
+        );
+    }
+
+    #[test]
+    fn refuses_an_unknown_field_in_a_transports_block() {
+        for (text, unknown) in [
+            ("cost: { sse: { pushh: 1us } }", "pushh"),
+            ("cost: { mqtt: { push: 1us } }", "mqtt"),
+        ] {
+            let error = serde_saphyr::from_str::<RawServer>(text).unwrap_err();
+            assert!(error.to_string().contains(unknown), "{error}");
+        }
+    }
+
+    #[test]
+    fn threads_take_their_defaults_and_only_with_a_thread_per_connection() {
+        let text = "server: { io: thread_per_connection, threads: { max: 50 } }\n";
+        let threads = check_section(text, "server", |s, c| server(Some(s), c)).unwrap();
+        assert_eq!(
+            threads.io,
+            IoModel::ThreadPerConnection(Threads {
+                max: 50,
+                stack: d::THREAD_STACK,
+                context_switch: d::CONTEXT_SWITCH
+            })
+        );
+        let text = "server: { cores: 2 }\n";
+        let event_loop = check_section(text, "server", |s, c| server(Some(s), c)).unwrap();
+        assert_eq!(event_loop.io, IoModel::EventLoop);
+        for (text, field, message) in [
+            (
+                "server: { threads: { max: 50 } }\n",
+                "server.threads",
+                "applies only to `io: thread_per_connection` (an event loop holds no thread per connection)",
+            ),
+            (
+                "server: { io: threads }\n",
+                "server.io",
+                "unknown I/O model \"threads\"; expected one of: event_loop, thread_per_connection",
+            ),
+            (
+                "server: { io: thread_per_connection, threads: { max: 0 } }\n",
+                "server.threads.max",
+                "must be at least 1",
+            ),
+        ] {
+            let error = check_section(text, "server", |s, c| server(Some(s), c)).unwrap_err();
+            assert_eq!(error.field.as_deref(), Some(field));
+            assert_eq!(error.message, message);
+        }
     }
 
     #[test]

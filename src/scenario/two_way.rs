@@ -10,6 +10,7 @@ use super::error::ScenarioError;
 use super::raw::RawScenario;
 use super::spec::{EventSource, WorkloadSpec};
 use super::spec::{GrpcMode, PollFraming, RestSpec, ServerSpec, TransportKind, TransportSpec};
+use crate::infra::costs::ServerTransport;
 use crate::units::{ByteSize, Duration};
 
 /// The REST endpoint that clients of push-only transports (SSE, polling, long polling)
@@ -61,7 +62,10 @@ pub(crate) fn rest(
         response_headers: raw
             .response_headers
             .map_or(d::REST_RESPONSE_HEADERS, |v| v.bytes()),
-        cost: raw.cost.map_or(server.cost.request, |v| v.as_nanos()),
+        cost: raw.cost.map_or(
+            server.costs.row(ServerTransport::Polling).cpu.request,
+            |v| v.as_nanos(),
+        ),
         history,
     })
 }
@@ -144,7 +148,7 @@ mod tests {
             super::super::server::server(raw.server.as_ref(), c)
         })
         .unwrap();
-        server.cost.request = request;
+        server.costs.row_mut(ServerTransport::Polling).cpu.request = request;
         server
     }
 

@@ -18,15 +18,16 @@ use crate::scenario::{LinkProfile, ProxySpec, Scenario};
 use crate::time::{Nanos, SimTime};
 use crate::transport::Chain;
 
-/// The server of a run of `chain`: the scenario's, its memory per connection grown by
+/// The server of a run of `chain`: the scenario's, every row's memory per connection grown by
 /// what the variant's compressor holds for a connection
 /// ([`crate::transport::Machine::compression_memory`], the variant's own transport's).
 pub(super) fn server_of(scenario: &Scenario, chain: &Chain) -> ServerSpec {
-    ServerSpec {
-        memory_per_connection: scenario.server.memory_per_connection
-            + chain.primary().compression_memory(),
-        ..scenario.server
+    let mut server = scenario.server;
+    let compressor = chain.primary().compression_memory();
+    for t in crate::infra::costs::ServerTransport::ALL {
+        server.costs.row_mut(t).memory_per_connection += compressor;
     }
+    server
 }
 
 /// A link profile's parameters by [`crate::net::wire::Direction::index`].

@@ -338,13 +338,14 @@ impl Job {
     }
 
     /// The CPU work this job is, as the fleet's cost table sees it; `accept`: a request
-    /// that is the first on its connection (it also pays the accept). Inlined, so that
-    /// where the job is known its work is too.
+    /// that is the first on its connection (it also pays the accept); `bytes`: the payload
+    /// of the message a push or a client's message carries. Inlined, so that where the job
+    /// is known its work is too.
     #[inline(always)]
-    pub fn work(self, accept: bool) -> Work {
+    pub fn work(self, accept: bool, bytes: u64) -> Work {
         match self {
             Job::Request(_) => Work::Request { accept },
-            Job::Push(_) | Job::Answer(_) | Job::Message(_) => Work::Push,
+            Job::Push(_) | Job::Answer(_) | Job::Message(_) => Work::Push { bytes },
             Job::Keepalive | Job::Http2Ping => Work::Ping,
             Job::TlsHandshake => Work::TlsHandshake,
         }
@@ -417,8 +418,14 @@ mod tests {
     #[test]
     fn a_job_is_the_work_the_cost_table_prices() {
         let g = Generation::new(1);
-        assert_eq!(Job::Request(g).work(true), Work::Request { accept: true });
-        assert_eq!(Job::Request(g).work(false), Work::Request { accept: false });
+        assert_eq!(
+            Job::Request(g).work(true, 9),
+            Work::Request { accept: true }
+        );
+        assert_eq!(
+            Job::Request(g).work(false, 0),
+            Work::Request { accept: false }
+        );
         // Writing an event, answering a held poll and publishing a client's message are
         // each one write on a connection; `accept` is a request's alone.
         for job in [
@@ -426,11 +433,11 @@ mod tests {
             Job::Answer(g),
             Job::Message(MessageNo::new(4)),
         ] {
-            assert_eq!(job.work(true), Work::Push, "{job:?}");
+            assert_eq!(job.work(true, 180), Work::Push { bytes: 180 }, "{job:?}");
         }
-        assert_eq!(Job::Keepalive.work(false), Work::Ping);
-        assert_eq!(Job::Http2Ping.work(false), Work::Ping);
-        assert_eq!(Job::TlsHandshake.work(true), Work::TlsHandshake);
+        assert_eq!(Job::Keepalive.work(false, 0), Work::Ping);
+        assert_eq!(Job::Http2Ping.work(false, 0), Work::Ping);
+        assert_eq!(Job::TlsHandshake.work(true, 0), Work::TlsHandshake);
     }
 
     #[test]

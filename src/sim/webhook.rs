@@ -83,7 +83,12 @@ pub fn run(
         peak_open_connections: outcome.peak_open_connections,
         cpu_utilisation: fixed(outcome.sender_utilisation, 6),
         mean_cpu_queueing_delay_ms: outcome.sender_queueing_delay as f64 / 1e6,
-        peak_memory_bytes: outcome.peak_open_connections * scenario.server.memory_per_connection,
+        peak_memory_bytes: outcome.peak_open_connections
+            * scenario
+                .server
+                .costs
+                .row(crate::infra::costs::ServerTransport::Webhook)
+                .memory_per_connection,
         replicas: Vec::new(),
         proxies: Vec::new(),
         faults: Vec::new(),

@@ -10,7 +10,7 @@ use crate::engine::{Model, Scheduler};
 use crate::ids::{BrowserId, EventNo, GroupId, MaybeFault, MessageNo, ReplicaId};
 use crate::infra::fanout::Fanout;
 use crate::infra::faults::{Exposure, FaultPlan};
-use crate::infra::fleet::{Endpoint, Fleet};
+use crate::infra::fleet::Fleet;
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::Server;
 use crate::metrics::faults::FaultRecovery;
@@ -747,14 +747,22 @@ impl<'s> World<'s> {
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        let endpoint = Endpoint::of(self.is_rest(c));
+        let endpoint = self.endpoint(c);
+        // The payload is looked up only where the row prices it.
+        let bytes = match job {
+            Job::Push(n) if self.fleet.prices_bytes(endpoint) => self.log.payload(n),
+            Job::Message(k) if self.fleet.prices_bytes(endpoint) => {
+                self.source.messages[k].payload as u64
+            }
+            _ => 0,
+        };
         let r = self.replica_of(c);
         let (cost, done) = if self.chain.compresses() {
             let extra = self.compression_cpu(c, job);
             self.fleet
-                .run_with(r, job.work(accept), endpoint, extra, now)
+                .run_with(r, job.work(accept, bytes), endpoint, extra, now)
         } else {
-            self.fleet.run(r, job.work(accept), endpoint, now)
+            self.fleet.run(r, job.work(accept, bytes), endpoint, now)
         };
         self.recorder.series().cpu(done - cost, done);
         if self.per_channel.is_some() {

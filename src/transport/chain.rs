@@ -8,6 +8,7 @@
 //! behaviour ([`Machine`]) or the client's step, which its
 //! [`ClientState`](crate::transport::ClientState) keeps.
 
+use crate::infra::costs::ServerTransport;
 use crate::time::Nanos;
 use crate::transport::LongPolling;
 use crate::transport::machine::{Command, Commands, Delivery, Facts, Input, Machine, Sharing};
@@ -72,6 +73,8 @@ pub struct Profile {
     /// The inputs a client at this step may answer ([`Machine::hears`], with the chain's
     /// fallback and held requests).
     pub hears: u8,
+    /// The row of the server's cost table its jobs and connections read.
+    pub server_transport: ServerTransport,
 }
 
 impl Profile {
@@ -82,6 +85,7 @@ impl Profile {
             keepalive_answered: machine.keepalive_answered(),
             loses_outage: machine.loses_outage(),
             hears: machine.hears(),
+            server_transport: machine.server_transport(),
         }
     }
 }

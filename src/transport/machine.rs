@@ -12,10 +12,11 @@
 //! streams and held requests), which is the simulation's.
 
 use crate::engine::rng::Stream;
+use crate::infra::costs::ServerTransport;
 use crate::time::Nanos;
 use crate::transport::compression::Deflate;
 use crate::transport::message::{ConnInfo, MsgKind};
-use crate::transport::spec::ReconnectPolicy;
+use crate::transport::spec::{PollFraming, ReconnectPolicy};
 use crate::transport::{GrpcStream, LongPolling, Polling, Sse, WebSocket};
 use crate::workload::EventLog;
 
@@ -319,6 +320,18 @@ impl Machine {
             Machine::Sse(m) => m.heartbeat,
             Machine::WebSocket(m) => m.ping,
             Machine::Polling(_) | Machine::LongPolling(_) | Machine::Grpc(_) => None,
+        }
+    }
+
+    /// The row of the server's cost table its clients' jobs and connections read (gRPC
+    /// unary calls at an interval are gRPC's).
+    pub fn server_transport(&self) -> ServerTransport {
+        match self {
+            Machine::Polling(m) if m.framing == PollFraming::Http => ServerTransport::Polling,
+            Machine::Polling(_) | Machine::Grpc(_) => ServerTransport::Grpc,
+            Machine::LongPolling(_) => ServerTransport::LongPolling,
+            Machine::Sse(_) => ServerTransport::Sse,
+            Machine::WebSocket(_) => ServerTransport::WebSocket,
         }
     }
 

@@ -16,7 +16,7 @@ use super::receiver::{Receiver, Request};
 use crate::engine::rng::{self, Stream, uniform_below};
 use crate::engine::{Model, Scheduler};
 use crate::ids::EventNo;
-use crate::infra::server::{CpuCosts, Server, ServerSpec};
+use crate::infra::server::{CostTable, Server, ServerSpec, TransportCosts};
 use crate::metrics::latency::LatencyRecorder;
 use crate::net::handshake::fin_exchange;
 use crate::net::network::Network;
@@ -81,9 +81,9 @@ impl<'a> Webhook<'a> {
             replicas: 1,
             max_connections: None,
             cores: config.sender_cores,
-            cost: CpuCosts::FREE,
+            costs: CostTable::uniform(TransportCosts::FREE),
             exponential_costs: false,
-            memory_per_connection: 0,
+            io: crate::infra::io::IoModel::EventLoop,
             keepalive_timeout: None,
             send_buffer: None,
         };

@@ -11,6 +11,13 @@ use rtsim::workload::EventLog;
 /// Each example (file name without `.yaml`) and the overrides it runs with here.
 const EXAMPLES: &[(&str, &[&str])] = &[
     ("default", &[]),
+    (
+        "server-architectures",
+        &[
+            "clients.browsers.count=300",
+            "server.io=thread_per_connection",
+        ],
+    ),
     ("replications", &[]),
     ("monthly-cost", &["clients.browsers.count=400"]),
     ("buffering-proxy", &[]),
@@ -222,4 +229,5 @@ examples! {
     at_scale => "at-scale",
     bench_polling_10k => "bench-polling-10k",
     bench_websocket_100k => "bench-websocket-100k",
+    server_architectures => "server-architectures",
 }

@@ -36,6 +36,7 @@ mod replications;
 mod report;
 mod schema;
 mod series;
+mod server_costs;
 mod slow_consumers;
 mod snapshot;
 mod stress;

@@ -1,8 +1,9 @@
 //! The server's FIFO multi-core queue against queueing theory (M/M/c, Erlang C).
 
 use rtsim::engine::rng::{exponential, stream};
+use rtsim::infra::costs::{CostTable, TransportCosts};
 use rtsim::infra::server::Server;
-use rtsim::scenario::{CpuCosts, ServerSpec};
+use rtsim::scenario::ServerSpec;
 use rtsim::time::SimTime;
 
 /// Erlang C: the mean wait in queue of an M/M/c system with arrival rate `lambda` and
@@ -28,9 +29,9 @@ fn simulated_wait(c: u32, rho: f64, jobs: u64, seed: u64) -> f64 {
     let lambda = rho * c as f64 / mean_service; // per ns
     let spec = ServerSpec {
         cores: c,
-        cost: CpuCosts::FREE,
+        costs: CostTable::uniform(TransportCosts::FREE),
         exponential_costs: true,
-        memory_per_connection: 0,
+        io: rtsim::infra::io::IoModel::EventLoop,
         keepalive_timeout: None,
         send_buffer: None,
         replicas: 1,

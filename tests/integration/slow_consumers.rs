@@ -78,9 +78,10 @@ fn drop_oldest_caps_the_buffer_and_loses_events() {
             r.ledger.lost, r.slow_consumers.dropped_messages,
             "one event a message"
         );
-        // Memory stays near the connections' own.
+        // Memory stays near the connections' own (44 KiB each: the 32 KiB base and the
+        // stream's 12 KiB of protocol state) plus a capped buffer.
         assert!(
-            r.peak_memory_bytes < 10 * (32 * 1024 + 34_000),
+            r.peak_memory_bytes < 10 * (44 * 1024 + 34_000),
             "{}",
             r.peak_memory_bytes
         );

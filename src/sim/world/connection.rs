@@ -7,6 +7,7 @@
 use super::World;
 use crate::engine::Scheduler;
 use crate::ids::Generation;
+use crate::infra::fleet::Endpoint;
 use crate::metrics::recorder::Count;
 use crate::net::handshake::{Flight, ServerStep, fin_exchange};
 use crate::net::idle::IdleVerdict;
@@ -26,6 +27,9 @@ pub(super) struct Connection {
     pub admitted: bool,
     /// The server has accepted it (paid the accept cost).
     pub accepted: bool,
+    /// The endpoint whose memory per connection its replica holds for it (or, at layer 7,
+    /// for its request in progress).
+    pub charged_as: Endpoint,
     /// When the client opened it, until its first response arrives.
     pub opened_at: Option<SimTime>,
     /// Server: the TLS handshake job has not finished yet.

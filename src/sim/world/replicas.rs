@@ -28,6 +28,33 @@ impl World<'_> {
         self.clients[c].replica
     }
 
+    /// The endpoint `c`'s jobs and connection are for: the REST endpoint for a REST
+    /// client, else the transport of the step `c` is at (its row of the cost table).
+    #[inline(always)]
+    pub(super) fn endpoint(&self, c: ClientId) -> Endpoint {
+        let transport = self
+            .chain
+            .profile(self.transports[c].stage())
+            .server_transport;
+        Endpoint::of(self.is_rest(c), transport)
+    }
+
+    /// `c`'s connection (or, at layer 7, request) opens on replica `r`: it holds its
+    /// endpoint's memory there until it closes, whatever step `c` is at by then.
+    fn charge_connection(&mut self, c: ClientId, r: ReplicaId) {
+        let endpoint = self.endpoint(c);
+        self.clients[c].connection.charged_as = endpoint;
+        let memory = self.fleet.memory_per_connection(endpoint);
+        self.fleet.server(r).connection_opened(memory);
+    }
+
+    /// `c`'s connection (or request) on replica `r` closed: its memory is free.
+    fn release_connection(&mut self, c: ClientId, r: ReplicaId) {
+        let endpoint = self.clients[c].connection.charged_as;
+        let memory = self.fleet.memory_per_connection(endpoint);
+        self.fleet.server(r).connection_closed(memory);
+    }
+
     /// A client's TCP connection reached the front end (the balancer, or the only
     /// replica). Layer 4 pins it to a replica now.
     /// Returns false when the connection is refused: a proxy on the path or the chosen
@@ -43,7 +70,7 @@ impl World<'_> {
                 return false;
             };
             self.clients[c].replica = r;
-            self.fleet.server(r).connection_opened();
+            self.charge_connection(c, r);
         }
         self.middleboxes.opened(group);
         self.fleet.admit();
@@ -62,7 +89,7 @@ impl World<'_> {
         self.middleboxes.closed(group);
         if self.fleet.layer() == 4 {
             let r = self.replica_of(c);
-            self.fleet.server(r).connection_closed();
+            self.release_connection(c, r);
         }
     }
 
@@ -77,7 +104,7 @@ impl World<'_> {
             let client = &mut self.clients[c];
             client.replica = r;
             client.active_on_replica = true;
-            self.fleet.server(r).connection_opened();
+            self.charge_connection(c, r);
         }
         let r = self.replica_of(c);
         let in_window = self.in_window(now);
@@ -92,7 +119,7 @@ impl World<'_> {
         if client.active_on_replica {
             client.active_on_replica = false;
             let r = client.replica;
-            self.fleet.server(r).connection_closed();
+            self.release_connection(c, r);
         }
     }
 
@@ -160,9 +187,7 @@ impl World<'_> {
         if self.replica_down(r) {
             return;
         }
-        let (cost, done) = self
-            .fleet
-            .run(r, Work::BrokerMessage, Endpoint::Transport, now);
+        let (cost, done) = self.fleet.run(r, Work::BrokerMessage, Endpoint::Rest, now);
         self.recorder.series().cpu(done - cost, done);
         s.at(
             done,
