@@ -79,7 +79,13 @@ pub fn usage(scenario: &Scenario, result: &RunResult) -> Usage {
         open_connections,
         messages_per_second: (result.ledger.delivered + written) as f64 / duration_s,
         requests_per_second: result.totals.requests as f64 / window_s,
-        request_cpu_ns: scenario.server.cost.request,
+        // Functions bill short polling only: its row's CPU per request.
+        request_cpu_ns: scenario
+            .server
+            .costs
+            .row(crate::infra::costs::ServerTransport::Polling)
+            .cpu
+            .request,
     }
 }
 
