@@ -3,6 +3,9 @@
 //! the per-channel results adding up to the variant's totals.
 
 use rtsim::RunResult;
+use rtsim::infra::costs::{
+    FRAMING_PER_BYTE, SSE_FRAMING_BYTES, SSE_SCAN_PER_KIB, WEBSOCKET_FRAMING_BYTES,
+};
 use rtsim::metrics::channels::ChannelResult;
 
 use crate::support::{run, scenario};
@@ -50,10 +53,10 @@ fn channel<'r>(r: &'r RunResult, transport: &str) -> &'r ChannelResult {
 ///   2 B-header frame. TCP/IP: the SYN and SYN-ACK (60 B each), one 52 B segment per
 ///   message, and the client's delayed pure ACK for each message down (the server's ACK of
 ///   each upload rides on the message it pushes back). Latency of a message pushed back:
-///   the push (100 µs) + its 154 B at 100 Mbit/s (12.32 µs) + 5 ms.
+///   the push (100 µs, plus WebSocket's framing work in the cost table) + its 154 B at 100 Mbit/s (12.32 µs) + 5 ms.
 /// - SSE (the 5 events at 10, 20, ... 50 s): one 450 B `GET`, 220 B of response headers,
 ///   each event `id: N\ndata: <40 B>\n\n` (54 B, ids below 10) in a chunk `36\r\n...\r\n`
-///   (60 B). Latency: 100 µs + (60 + 52) B at 100 Mbit/s (8.96 µs) + 5 ms.
+///   (60 B). Latency: 100 µs (plus SSE's framing and scan work) + (60 + 52) B at 100 Mbit/s (8.96 µs) + 5 ms.
 /// - REST (history): one fetch when the WebSocket opens (nothing older to fetch): a 450 B
 ///   request, a 220 B answer with the empty array `[]`.
 ///
@@ -80,7 +83,10 @@ fn one_user_three_channels_match_the_hand_computation() {
     assert_eq!(up.tcpip, 60 + 52 + 52 * m + 52 * (1 + m));
     let latency = ws.latency.as_ref().expect("messages delivered");
     assert_eq!(latency.samples, m);
-    assert!((latency.mean_ms - (0.1 + 154.0 * 8.0 / 100e6 * 1e3 + 5.0)).abs() < 1e-6);
+    // The push: the scenario's 100 µs plus WebSocket's own framing work in the default
+    // per-transport cost table (4 framing bytes at 1 ns each).
+    let ws_push = 0.1 + (WEBSOCKET_FRAMING_BYTES * FRAMING_PER_BYTE) as f64 / 1e6;
+    assert!((latency.mean_ms - (ws_push + 154.0 * 8.0 / 100e6 * 1e3 + 5.0)).abs() < 1e-6);
 
     let sse = channel(&r, "sse");
     assert!(!sse.sends && sse.receives == ["events"]);
@@ -92,7 +98,11 @@ fn one_user_three_channels_match_the_hand_computation() {
     assert_eq!(up.tcpip, 60 + 52 + 52 * (1 + events));
     let latency = sse.latency.as_ref().expect("events delivered");
     assert_eq!(latency.samples, events);
-    assert!((latency.mean_ms - (0.1 + 112.0 * 8.0 / 100e6 * 1e3 + 5.0)).abs() < 1e-6);
+    // The push: 100 µs plus SSE's framing work (14 bytes at 1 ns) and its line scan
+    // (100 ns per KiB of the 40 B payload, rounded down: 3 ns).
+    let sse_push =
+        0.1 + (SSE_FRAMING_BYTES * FRAMING_PER_BYTE + 40 * SSE_SCAN_PER_KIB / 1024) as f64 / 1e6;
+    assert!((latency.mean_ms - (sse_push + 112.0 * 8.0 / 100e6 * 1e3 + 5.0)).abs() < 1e-6);
 
     let rest = channel(&r, "rest");
     assert!(rest.history && rest.latency.is_none());
