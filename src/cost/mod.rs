@@ -1,7 +1,7 @@
 //! Monthly cost: what running a transport variant would cost per month at cloud list prices.
 //!
 //! Owns the prices ([`prices`]: the `cost:` section's validated form, with the default list
-//! prices and their sources) and the arithmetic ([`monthly`]: a variant's measured usage →
+//! prices and their sources) and the arithmetic ([`monthly()`]: a variant's measured usage →
 //! dollars per 730-hour month, split by item). It is a pure model handed its inputs: it
 //! does not read a scenario or a run's results (the adapter that measures [`Usage`] from
 //! them is [`crate::report::cost`]) and knows nothing of the simulation.

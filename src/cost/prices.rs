@@ -5,7 +5,7 @@
 //! in us-east-1 as read on 2026-12-07 from stored copies of public pages (the sources are
 //! named on each constant and in `docs/cost.md`). They ignore free tiers, volume tiers,
 //! savings plans and taxes. Owns the figures only; what each one is charged on is
-//! [`super::monthly`].
+//! [`super::monthly()`].
 
 use serde::Serialize;
 
@@ -23,7 +23,7 @@ pub const BALANCER_PER_HOUR: f64 = 0.0225;
 pub const BALANCER_PER_LCU_HOUR: f64 = 0.008;
 /// One ALB load-balancer capacity unit (LCU) is the largest of these dimensions, per hour:
 /// 25 new connections per second, 3,000 active connections (per minute), 1 GB processed
-/// per hour (1,000 rule evaluations per second is the fourth; see [`super::monthly`]).
+/// per hour (1,000 rule evaluations per second is the fourth; see [`super::monthly()`]).
 /// AWS Elastic Load Balancing pricing, "LCU details"; read 2026-12-07.
 pub const LCU_NEW_CONNECTIONS_PER_SECOND: f64 = 25.0;
 /// Active connections per LCU (same source).

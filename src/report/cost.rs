@@ -1,6 +1,6 @@
 //! The monthly cost of each variant in the reports: measures a run's [`Usage`] from the
 //! scenario and its [`RunResult`], prices it with the scenario's `cost:` section
-//! ([`crate::cost::monthly`]) and writes it for `summary.json` and as rows of the
+//! ([`crate::cost::monthly()`]) and writes it for `summary.json` and as rows of the
 //! comparison table. Present only when the scenario has a `cost:` section, so that other
 //! scenarios' outputs stay as they were.
 //!

@@ -107,7 +107,7 @@ impl Chain {
     }
 
     /// The channels of a variant of several (issue 17): one step per channel that receives
-    /// events, in order (at most [`SLOTS`]), each client at its channel's step for the
+    /// events, in order (at most `SLOTS`, four), each client at its channel's step for the
     /// whole run ([`crate::transport::ClientState::start_at`]); no step falls back to
     /// another (a channel has no fallback).
     pub fn channels(machines: &[Machine]) -> Chain {
