@@ -266,18 +266,12 @@ impl Fleet {
         endpoint: Endpoint,
         now: SimTime,
     ) -> (Nanos, SimTime) {
-        let mean = self.cost(work, endpoint);
-        let cost = if self.exponential_costs {
-            exponential(&mut self.cpu_rng, mean as f64)
-        } else {
-            mean
-        };
-        let done = self.servers[r].execute(now, cost);
-        (cost, done)
+        self.run_with(r, work, endpoint, 0, now)
     }
 
     /// [`Self::run`], with `extra` CPU added to the job's drawn cost: the compression of
     /// what the job writes (`crate::transport::compression`), which is per byte, not drawn.
+    #[inline(always)]
     pub fn run_with(
         &mut self,
         r: ReplicaId,
