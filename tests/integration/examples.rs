@@ -80,10 +80,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "duration=2m",
         ],
     ),
-    (
-        "trading-desk",
-        &["clients.traders.count=40", "duration=2m"],
-    ),
+    ("trading-desk", &["clients.traders.count=40", "duration=2m"]),
     (
         "live-scores",
         &["clients.desktop.count=90", "clients.phones.count=60"],
