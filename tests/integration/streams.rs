@@ -141,3 +141,79 @@ transports:
     assert_eq!(error.field.as_deref(), Some("transports[0].sse.event"));
     assert!(error.position.is_some());
 }
+
+/// The done-when case with named streams: one user, three channels — a WebSocket for the
+/// messages (both ways), SSE for two named streams (`alpha` every 20 s, 40 B: at 20 and
+/// 40 s; `beta` every 25 s, 70 B: at 25 and 50 s), REST for the history — each channel's
+/// bytes and latency by hand (one user, 5 ms, 100 Mbit/s, no TLS, push 100 µs; fewer than
+/// ten events and messages, so every SSE id is one digit).
+///
+/// - SSE: 220 B of headers, then per event its chunk: `alpha` `event: alpha\nid: N\ndata:
+///   <40 B>\n\n` is 67 B, in `43\r\n...\r\n` 73 B (33 B framing); `beta` `event: beta\n
+///   id: N\ndata: <70 B>\n\n` 96 B, in `60\r\n...\r\n` 102 B (32 B framing). Latency:
+///   5 ms + the push (100 µs, SSE's 14 framing bytes at 1 ns, its scan of 100 ns per KiB
+///   of payload: 3 ns for 40 B, 6 ns for 70 B) + the chunk and 52 B of TCP/IP at
+///   100 Mbit/s (125 B: 10 µs; 154 B: 12.32 µs).
+/// - WebSocket: one stream, no envelope: the 129 B `101` and 2 B per message frame down.
+#[test]
+fn one_user_three_channels_with_named_streams_match_the_hand_computation() {
+    use rtsim::infra::costs::{FRAMING_PER_BYTE, SSE_FRAMING_BYTES, SSE_SCAN_PER_KIB};
+    let text = "name: three
+seed: 3
+duration: 55500ms
+network:
+  link: { latency: 5ms, bandwidth: 100Mbit/s }
+clients:
+  users: { count: 1, link: link }
+server: { cores: 1, cost: { push: 100us } }
+workload:
+  streams:
+    alpha: { source: periodic, rate: 3/min, payload: 40B }
+    beta: { source: periodic, rate: 2.4/min, payload: 70B }
+  messages: { rate: 3/min, payload: 100B, deliver_to: all }
+rest: { history: 5 }
+transports:
+  - channels:
+      - { receives: [messages], sends: messages, websocket: {} }
+      - { receives: [alpha, beta], sse: {} }
+      - { rest: {}, carries: [history] }
+";
+    let r = run(&scenario(text)).remove(0);
+    let m = r.messages.as_ref().expect("a two-way run").written;
+    assert!(m >= 1 && m + 4 < 10, "{m} messages: the ids stay one digit");
+    assert_eq!(sse_chunk(1, Some("alpha"), 40), 73);
+    assert_eq!(sse_chunk(1, Some("beta"), 70), 102);
+
+    let sse = channel(&r, "sse");
+    assert_eq!(sse.receives, ["alpha", "beta"]);
+    assert_eq!(sse.bytes.down.payload, 2 * 40 + 2 * 70);
+    assert_eq!(sse.bytes.down.framing, 220 + 2 * 33 + 2 * 32);
+    assert_eq!(sse.bytes.down.tcpip, 60 + 52 * (1 + 4));
+    let latency = sse.latency.as_ref().expect("events delivered");
+    assert_eq!(latency.samples, 4);
+    let push = |payload: u64| {
+        0.1 + (SSE_FRAMING_BYTES * FRAMING_PER_BYTE + payload * SSE_SCAN_PER_KIB / 1024) as f64
+            / 1e6
+    };
+    let on_wire = |bytes: f64| bytes * 8.0 / 100e6 * 1e3;
+    let alpha = push(40) + on_wire(125.0) + 5.0;
+    let beta = push(70) + on_wire(154.0) + 5.0;
+    assert!(
+        (latency.mean_ms - (alpha + beta) / 2.0).abs() < 1e-6,
+        "{} against {}",
+        latency.mean_ms,
+        (alpha + beta) / 2.0
+    );
+
+    let ws = channel(&r, "websocket");
+    assert_eq!(ws.receives, ["messages"]);
+    assert_eq!(ws.bytes.down.payload, 100 * m);
+    assert_eq!(ws.bytes.down.framing, 129 + 2 * m);
+    assert_eq!(ws.latency.as_ref().map(|l| l.samples), Some(m));
+
+    let rest = channel(&r, "rest");
+    assert!(rest.history);
+    assert_eq!(r.history.as_ref().map(|h| h.fetches), Some(1));
+    assert_eq!(r.ledger.delivered, m + 4);
+    assert_eq!(r.ledger.lost + r.ledger.in_flight, 0);
+}
