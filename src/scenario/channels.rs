@@ -16,8 +16,8 @@ use super::error::ScenarioError;
 use super::grpc::RawGrpc;
 use super::spec::{ChannelSpec, GrpcStream, Http2Params, RestSpec, TransportKind, TransportSpec};
 use super::transports::{RawLongPolling, RawPolling, RawSse, RawTransport, RawWebSocket};
-use crate::workload::streams::{self, StreamMask};
-use crate::workload::{AudienceSpec, Encoding, EventSource, WorkloadSpec};
+use crate::workload::streams::{self, StreamMask, StreamNames};
+use crate::workload::{AudienceSpec, Encoding, WorkloadSpec};
 
 /// The most channels a variant may give its clients: each is a client of its own in the
 /// run, numbered in a small fixed table (an implementation bound, not a protocol's).
@@ -28,11 +28,10 @@ pub const MAX_CHANNELS: usize = 4;
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawChannel {
-    /// The event streams this channel receives: `events` (the workload's events) and
-    /// `messages` (the clients' messages the server publishes, with
-    /// `workload.messages.deliver_to: all`). Each stream the workload has is received by
-    /// exactly one channel of the variant. Not on the `rest` channel. Default: none.
-    #[schemars(extend("items" = { "enum": ["events", "messages"] }))]
+    /// The event streams this channel receives: the workload's (`events`, or the names of
+    /// `workload.streams`) and `messages` (the clients' messages the server publishes,
+    /// with `workload.messages.deliver_to: all`). Each stream the workload has is received
+    /// by exactly one channel of the variant. Not on the `rest` channel. Default: none.
     pub receives: Option<Vec<String>>,
     /// `messages`: this channel carries the clients' messages up (a `websocket`, or `rest`
     /// as `POST`s). Exactly one channel when the workload has `messages`, none without.
@@ -100,20 +99,9 @@ pub(crate) fn channel_variant(
         ));
     }
     let mut channels: Vec<ChannelSpec> = Vec::new();
-    let mut received_by: [Option<usize>; streams::NAMES.len()] = [None; streams::NAMES.len()];
     for (j, ch) in raw.iter().enumerate() {
         let at = format!("{here}[{j}]");
         let spec = channel(ch, &at, (http2, encoding), c)?;
-        for (k, name) in ch.receives.iter().flatten().enumerate() {
-            let s = usize::from(streams::by_name(name).expect("checked in `channel`"));
-            if let Some(earlier) = received_by[s] {
-                return Err(c.error(
-                    &format!("{at}.receives[{k}]"),
-                    format!("`{name}` is received by channels[{earlier}] already; each stream goes to one channel"),
-                ));
-            }
-            received_by[s] = Some(j);
-        }
         if spec.sends
             && let Some(earlier) = channels.iter().position(|e| e.sends)
         {
@@ -174,25 +162,17 @@ fn channel(
             ));
         }
     }
-    let mut receives: StreamMask = 0;
-    for (k, name) in ch.receives.iter().flatten().enumerate() {
-        let Some(s) = streams::by_name(name) else {
-            return Err(c.error(
-                &format!("{path}.receives[{k}]"),
-                format!(
-                    "unknown stream \"{name}\"; expected one of: {}",
-                    streams::NAMES.join(", ")
-                ),
-            ));
-        };
-        if receives & streams::bit(s) != 0 {
+    // The names are the workload's, resolved against it in `check`.
+    let receive_names: Vec<String> = ch.receives.clone().unwrap_or_default();
+    for (k, name) in receive_names.iter().enumerate() {
+        if receive_names[..k].contains(name) {
             return Err(c.error(
                 &format!("{path}.receives[{k}]"),
                 format!("`{name}` comes twice"),
             ));
         }
-        receives |= streams::bit(s);
     }
+    let receives_any = !receive_names.is_empty();
     let sends = match ch.sends.as_deref() {
         None => false,
         Some("messages") => true,
@@ -219,7 +199,7 @@ fn channel(
         }
     }
     if ch.rest.is_some() {
-        if receives != 0 {
+        if receives_any {
             return Err(c.error(
                 &format!("{path}.receives"),
                 "the REST channel only sends requests; give the streams to a channel that receives events",
@@ -233,7 +213,8 @@ fn channel(
         }
         return Ok(ChannelSpec {
             transport: None,
-            receives,
+            receives: 0,
+            receive_names,
             sends,
             history,
         });
@@ -265,18 +246,56 @@ fn channel(
             format!("a `{}` channel has no way up for the messages; give `sends: messages` to a `websocket` or the `rest` channel", kind.name()),
         ));
     }
-    if receives == 0 {
+    if !receives_any {
         return Err(c.error(
             &format!("{path}.receives"),
-            "this channel receives no stream; name at least one (events, messages)",
+            "this channel receives no stream; name at least one of the workload's streams (or messages)",
         ));
     }
     Ok(ChannelSpec {
         transport: Some(kind),
-        receives,
+        receives: 0,
+        receive_names,
         sends,
         history,
     })
+}
+
+/// Resolves each channel's stream names against the workload's: each a stream it has a
+/// name for, received by one channel of the variant.
+fn resolve_streams(
+    channels: &mut [ChannelSpec],
+    names: &StreamNames,
+    path: &str,
+    c: &Checker,
+) -> Result<(), ScenarioError> {
+    let mut received_by: [Option<usize>; streams::MESSAGES as usize + 1] =
+        [None; streams::MESSAGES as usize + 1];
+    for (j, ch) in channels.iter_mut().enumerate() {
+        let mut mask: StreamMask = 0;
+        for (k, name) in ch.receive_names.iter().enumerate() {
+            let at = format!("{path}[{j}].receives[{k}]");
+            let Some(s) = names.by_name(name) else {
+                return Err(c.error(
+                    &at,
+                    format!(
+                        "unknown stream \"{name}\"; expected one of: {}",
+                        names.listed()
+                    ),
+                ));
+            };
+            if let Some(earlier) = received_by[usize::from(s)] {
+                return Err(c.error(
+                    &at,
+                    format!("`{name}` is received by channels[{earlier}] already; each stream goes to one channel"),
+                ));
+            }
+            received_by[usize::from(s)] = Some(j);
+            mask |= streams::bit(s);
+        }
+        ch.receives = mask;
+    }
+    Ok(())
 }
 
 /// Checks each variant's channels against the workload and the REST endpoint: audiences
@@ -285,7 +304,7 @@ fn channel(
 /// it lacks; the messages are sent by one channel exactly when there are any; history
 /// fetches have a channel exactly when `rest.history` is set.
 pub(crate) fn check(
-    transports: &[TransportSpec],
+    transports: &mut [TransportSpec],
     workload: &WorkloadSpec,
     rest: &RestSpec,
     c: &Checker,
@@ -295,36 +314,52 @@ pub(crate) fn check(
             .iter()
             .any(|a| *a != crate::workload::TraceAudience::All)
     });
-    for (i, t) in transports.iter().enumerate() {
+    let names = &workload.stream_names;
+    let has = workload.present_streams();
+    for (i, t) in transports.iter_mut().enumerate() {
         if t.channels.is_empty() {
+            if let TransportKind::Sse(sse) = &t.kind
+                && sse.event_field > 0
+                && workload.named_streams
+                && has.count_ones() >= 2
+            {
+                return Err(c.error(
+                    &format!("transports[{i}].sse.event"),
+                    "this SSE stream carries several named streams, each event typed by its stream's name; leave `event` out",
+                ));
+            }
             continue;
         }
         let path = format!("transports[{i}].channels");
+        resolve_streams(&mut t.channels, names, &path, c)?;
         if workload.audience != AudienceSpec::All || routed_by_row {
             return Err(c.error(
                 &path,
                 "channels route whole streams to every user: `workload.audience` (and a trace's audiences) must be `all`",
             ));
         }
-        let mut has: StreamMask = 0;
-        if workload.source != EventSource::None {
-            has |= streams::bit(streams::EVENTS);
-        }
-        if workload.messages.is_some_and(|m| m.broadcast) {
-            has |= streams::bit(streams::MESSAGES);
-        }
         let received = t.channels.iter().fold(0, |m, ch| m | ch.receives);
-        if let Some(name) = streams::names(has & !received).first() {
+        if let Some(name) = names.names(has & !received).first() {
             return Err(c.error(
                 &path,
                 format!("the workload's `{name}` stream is received by no channel; name it in one channel's `receives`"),
             ));
         }
         for (j, ch) in t.channels.iter().enumerate() {
-            if let Some(name) = streams::names(ch.receives & !has).first() {
+            if let Some(name) = names.names(ch.receives & !has).first() {
                 return Err(c.error(
                     &format!("{path}[{j}].receives"),
-                    format!("the workload has no `{name}` stream (`events` needs `workload.events`, `messages` needs `workload.messages` with `deliver_to: all`)"),
+                    format!("the workload has no `{name}` stream (`{name}` needs its source in `workload`, `messages` needs `workload.messages` with `deliver_to: all`)"),
+                ));
+            }
+            if let Some(TransportKind::Sse(sse)) = &ch.transport
+                && sse.event_field > 0
+                && workload.named_streams
+                && (ch.receives & has).count_ones() >= 2
+            {
+                return Err(c.error(
+                    &format!("{path}[{j}].sse.event"),
+                    "this channel receives several named streams, each event typed by its stream's name; leave `event` out",
                 ));
             }
         }
@@ -368,6 +403,7 @@ pub(crate) fn check(
 mod tests {
     use crate::scenario::error::ScenarioError;
     use crate::scenario::spec::TransportSpec;
+    use crate::workload::streams;
 
     const BASE: &str = "name: t\nduration: 10s\nnetwork:\n  l: { latency: 10ms, bandwidth: 10Mbit/s }\nclients:\n  c: { count: 1, link: l }\n";
 
@@ -387,7 +423,7 @@ mod tests {
         let channels = &transports[0].channels;
         assert_eq!(channels.len(), 3);
         assert_eq!(transports[0].kind.name(), "websocket");
-        assert_eq!(channels[0].receives, 0b10);
+        assert_eq!(channels[0].receives, streams::bit(streams::MESSAGES));
         assert!(channels[0].sends && !channels[1].sends && channels[2].history);
         assert_eq!(channels[2].name(), "rest");
     }

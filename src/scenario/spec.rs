@@ -235,8 +235,12 @@ pub struct TransportSpec {
 pub struct ChannelSpec {
     /// Its transport; `None`: the REST channel (requests to the `rest` endpoint only).
     pub transport: Option<TransportKind>,
-    /// The event streams it receives ([`crate::workload::streams`]).
+    /// The event streams it receives ([`crate::workload::streams`]), resolved from
+    /// `receive_names` against the workload's streams once both are read.
     pub receives: crate::workload::streams::StreamMask,
+    /// The names of the streams it receives, as written.
+    #[serde(skip)]
+    pub receive_names: Vec<String>,
     /// It carries the clients' messages up.
     pub sends: bool,
     /// It carries the history fetches (the REST channel only).

@@ -75,9 +75,9 @@ pub(crate) fn validate(
     }
 
     let http2 = stack::http2(raw.http2.as_ref(), c)?;
-    let transports = transports::transports(&raw.transports, http2, workload.encoding, c)?;
+    let mut transports = transports::transports(&raw.transports, http2, workload.encoding, c)?;
     super::two_way::check_transports(&transports, &workload, c)?;
-    super::channels::check(&transports, &workload, &rest, c)?;
+    super::channels::check(&mut transports, &workload, &rest, c)?;
     let receivers =
         super::webhook::receivers(raw.receivers.as_ref(), &links, &receiver_paths, duration, c)?;
     if let Some(warning) = super::webhook::check(raw, &transports, &receivers, &workload, c)? {

@@ -1,6 +1,8 @@
 //! The workload section: when server events happen and how large they are
 //! (`workload.events`), and what the clients send (`workload.messages`).
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::bounds::{MAX_PAYLOAD_BYTES_PER_RUN, MAX_SUBSCRIPTIONS};
@@ -10,13 +12,25 @@ use super::raw::{RawScenario, either_shape};
 use super::spec::{AudienceSpec, Encoding, EventSource, MessageSpec, PayloadSpec, WorkloadSpec};
 use crate::time::Nanos;
 use crate::units::{ByteSize, Duration, Rate};
+use crate::workload::streams::{MAX_WORKLOAD_STREAMS, MESSAGES_NAME, StreamNames};
+use crate::workload::{StreamSource, TraceAudience};
 
 /// What the server has to deliver, and what the clients send.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkload {
-    /// Server-originated events (to every client). Required unless `messages` is given.
+    /// Server-originated events (to every client): the short form of `streams`, one stream
+    /// named `events`. Required unless `streams` or `messages` is given.
     pub events: Option<RawEvents>,
+    /// Named event streams, instead of `events`: stream name → an event source with the
+    /// fields of `events` (its own source, rate, payload; `audience` `all` with more than
+    /// one stream, and the same `encoding` and `protobuf_size` in every stream). Each is
+    /// received by one channel of a variant of several (`transports[].channels[].receives`)
+    /// and all of them by a one-transport variant; a connection that receives two or more
+    /// tells them apart on the wire (an SSE `event: <name>` line, a WebSocket envelope
+    /// naming the stream). Names: letters, digits, `_` and `-`, not `messages` (the
+    /// clients' published messages). 1 to 7 streams. Default: none.
+    pub streams: Option<BTreeMap<String, RawEvents>>,
     /// Messages the clients send (a chat, an editor, a game): each reaches the server over
     /// the variant's connection (WebSocket, gRPC bidirectional or client streaming) or a
     /// REST request beside its stream (SSE, polling, long polling). Default: none.
@@ -187,9 +201,18 @@ pub(crate) fn workload(
 ) -> Result<WorkloadSpec, ScenarioError> {
     let messages = messages(raw, duration, clients, c)?;
 
-    let mut spec = match &raw.workload.events {
-        Some(events) => events_workload(raw, events, duration, clients, c)?,
-        None if messages.is_some() => WorkloadSpec {
+    let mut spec = match (&raw.workload.events, &raw.workload.streams) {
+        (Some(_), Some(_)) => {
+            return Err(c.error(
+                "workload.streams",
+                "`events` is given too; write one stream as `events` or name every stream under `streams`",
+            ));
+        }
+        (Some(events), None) => {
+            events_workload(raw, events, "workload.events", duration, clients, c)?
+        }
+        (None, Some(streams)) => named_streams(raw, streams, duration, clients, c)?,
+        (None, None) if messages.is_some() => WorkloadSpec {
             source: EventSource::None,
             encoding: Encoding::Json,
             rate_per_second: 0.0,
@@ -198,16 +221,106 @@ pub(crate) fn workload(
             trace: None,
             messages: None,
             audience: AudienceSpec::All,
+            stream_names: StreamNames::new(Vec::new()),
+            more_streams: Vec::new(),
+            named_streams: false,
         },
-        None => {
+        (None, None) => {
             return Err(c.error(
                 "workload",
-                "missing `events` (what the server sends); it may be left out only when `messages` (what the clients send) is given",
+                "missing `events` or `streams` (what the server sends); it may be left out only when `messages` (what the clients send) is given",
             ));
         }
     };
     spec.messages = messages;
     Ok(spec)
+}
+
+/// Reads `workload.streams`: each stream as `workload.events` is read, at its own path;
+/// with more than one, every event for every client and one encoding for them all.
+fn named_streams(
+    raw: &RawScenario,
+    streams: &BTreeMap<String, RawEvents>,
+    duration: Nanos,
+    clients: u64,
+    c: &Checker,
+) -> Result<WorkloadSpec, ScenarioError> {
+    if streams.is_empty() || streams.len() > MAX_WORKLOAD_STREAMS {
+        return Err(c.error(
+            "workload.streams",
+            format!("expected 1 to {MAX_WORKLOAD_STREAMS} streams"),
+        ));
+    }
+    let mut specs: Vec<WorkloadSpec> = Vec::new();
+    for (name, events) in streams {
+        let at = format!("workload.streams.{name}");
+        if name == MESSAGES_NAME {
+            return Err(c.error(
+                &at,
+                "`messages` names the clients' published messages (`workload.messages`); give this stream another name",
+            ));
+        }
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+        {
+            return Err(c.error(
+                &at,
+                "a stream's name is letters, digits, `_` and `-` (it is sent as the SSE event type)",
+            ));
+        }
+        let spec = events_workload(raw, events, &at, duration, clients, c)?;
+        if let Some(first) = specs.first() {
+            for (field, same) in [
+                ("encoding", spec.encoding == first.encoding),
+                ("protobuf_size", spec.protobuf_size == first.protobuf_size),
+            ] {
+                if !same {
+                    let first_name = streams.keys().next().expect("a first stream");
+                    return Err(c.error(
+                        &format!("{at}.{field}"),
+                        format!("differs from the stream `{first_name}`'s; every stream of a run takes the same `{field}`"),
+                    ));
+                }
+            }
+        }
+        specs.push(spec);
+    }
+    if specs.len() > 1 {
+        let total: f64 = specs.iter().map(|s| s.rate_per_second).sum();
+        if total * duration as f64 / 1e9 > MAX_EVENTS_PER_RUN as f64 {
+            return Err(c.error(
+                "workload.streams",
+                format!("the streams together would create more than {MAX_EVENTS_PER_RUN} events in the run"),
+            ));
+        }
+        for (name, spec) in streams.keys().zip(&specs) {
+            let by_row = spec
+                .trace
+                .as_ref()
+                .is_some_and(|t| t.audiences.iter().any(|a| *a != TraceAudience::All));
+            if spec.audience != AudienceSpec::All || by_row {
+                return Err(c.error(
+                    &format!("workload.streams.{name}.audience"),
+                    "with several streams every event is for every client: `audience` (and a trace's rows) must be `all`",
+                ));
+            }
+        }
+    }
+    let mut specs = specs.into_iter();
+    let mut first = specs.next().expect("at least one stream");
+    first.more_streams = specs
+        .map(|s| StreamSource {
+            source: s.source,
+            rate_per_second: s.rate_per_second,
+            payload: s.payload,
+            trace: s.trace,
+        })
+        .collect();
+    first.stream_names = StreamNames::new(streams.keys().cloned().collect());
+    first.named_streams = true;
+    Ok(first)
 }
 
 /// Reads `workload.messages`: every client sends at the rate.
@@ -287,7 +400,7 @@ fn payload_per_run(expected_bytes: f64, field: &str, c: &Checker) -> Result<(), 
 impl RawEvents {
     /// The events with a value written under an old key name (`on`, `off`: renamed because
     /// YAML 1.1 tools read them as booleans) moved to its new one; both written is refused.
-    fn renamed_keys_read(&self, c: &Checker) -> Result<RawEvents, ScenarioError> {
+    fn renamed_keys_read(&self, at: &str, c: &Checker) -> Result<RawEvents, ScenarioError> {
         let mut events = self.clone();
         for (old, new, value, renamed) in [
             ("on", "on_time", events.on.take(), &mut events.on_time),
@@ -296,7 +409,7 @@ impl RawEvents {
             if value.is_some() {
                 if renamed.is_some() {
                     return Err(c.error(
-                        &format!("workload.events.{old}"),
+                        &format!("{at}.{old}"),
                         format!("`{old}` is the old name of `{new}`, which is also given: write only `{new}`"),
                     ));
                 }
@@ -325,19 +438,17 @@ impl RawEvents {
 fn events_workload(
     raw: &RawScenario,
     events: &RawEvents,
+    at: &str,
     duration: Nanos,
     clients: u64,
     c: &Checker,
 ) -> Result<WorkloadSpec, ScenarioError> {
-    let events = &events.renamed_keys_read(c)?;
+    let events = &events.renamed_keys_read(at, c)?;
     let burst = |field: &str, value: Option<crate::units::Duration>| match value {
         Some(v) if v.as_nanos() > 0 => Ok(v.as_nanos()),
-        Some(_) => Err(c.error(
-            &format!("workload.events.{field}"),
-            "must be greater than 0s",
-        )),
+        Some(_) => Err(c.error(&format!("{at}.{field}"), "must be greater than 0s")),
         None => Err(c.error(
-            "workload.events.source",
+            &format!("{at}.source"),
             format!("a bursty source needs `{field}` (how long its bursts and silences last)"),
         )),
     };
@@ -348,10 +459,10 @@ fn events_workload(
             on: burst("on_time", events.on_time)?,
             off: burst("off_time", events.off_time)?,
         },
-        "trace" => return trace_workload(events, duration, clients, c),
+        "trace" => return trace_workload(events, at, duration, clients, c),
         other => {
             return Err(c.error(
-                "workload.events.source",
+                &format!("{at}.source"),
                 format!(
                     "unknown event source \"{other}\"; expected one of: poisson, periodic, bursty, trace"
                 ),
@@ -361,39 +472,31 @@ fn events_workload(
     if !matches!(source, EventSource::Bursty { .. }) {
         for (field, value) in [("on_time", events.on_time), ("off_time", events.off_time)] {
             if value.is_some() {
-                return Err(c.error(
-                    &format!("workload.events.{field}"),
-                    "applies only to `source: bursty`",
-                ));
+                return Err(c.error(&format!("{at}.{field}"), "applies only to `source: bursty`"));
             }
         }
     }
     if events.trace.is_some() {
-        return Err(c.error("workload.events.trace", "applies only to `source: trace`"));
+        return Err(c.error(&format!("{at}.trace"), "applies only to `source: trace`"));
     }
-    let missing = |name: &str| {
-        c.error(
-            "workload.events",
-            format!("missing required field `{name}`"),
-        )
-    };
+    let missing = |name: &str| c.error(at, format!("missing required field `{name}`"));
     let rate = events.rate.ok_or_else(|| missing("rate"))?;
     let rate_per_second = rate.per_second();
     if rate.is_zero() {
-        return Err(c.error("workload.events.rate", "must be greater than 0"));
+        return Err(c.error(&format!("{at}.rate"), "must be greater than 0"));
     }
     let payload = payload(
         events.payload.as_ref().ok_or_else(|| missing("payload"))?,
-        "workload.events.payload",
+        &format!("{at}.payload"),
         c,
     )?;
-    let audience = audience(events, clients, c)?;
+    let audience = audience(events, at, clients, c)?;
     // The event log is built before the run: bound it so a typo in a rate is a clear error
     // rather than an out-of-memory crash.
     let expected_events = rate_per_second * duration as f64 / 1e9;
     if expected_events > MAX_EVENTS_PER_RUN as f64 {
         return Err(c.error(
-            "workload.events.rate",
+            &format!("{at}.rate"),
             format!(
                 "would create about {expected_events:.0} events in {}; at most {MAX_EVENTS_PER_RUN} per run",
                 raw.duration
@@ -403,10 +506,10 @@ fn events_workload(
     // Every client may receive every event (an upper bound for topics and users).
     payload_per_run(
         expected_events * mean_payload(&payload) * clients as f64,
-        "workload.events.payload",
+        &format!("{at}.payload"),
         c,
     )?;
-    let (encoding, protobuf_size) = encoding_and_protobuf(events, c)?;
+    let (encoding, protobuf_size) = encoding_and_protobuf(events, at, c)?;
     Ok(WorkloadSpec {
         source,
         encoding,
@@ -416,12 +519,20 @@ fn events_workload(
         trace: None,
         messages: None,
         audience,
+        stream_names: StreamNames::short(),
+        more_streams: Vec::new(),
+        named_streams: false,
     })
 }
 
 /// Reads `workload.events.audience`.
-fn audience(events: &RawEvents, clients: u64, c: &Checker) -> Result<AudienceSpec, ScenarioError> {
-    let field = "workload.events.audience";
+fn audience(
+    events: &RawEvents,
+    at: &str,
+    clients: u64,
+    c: &Checker,
+) -> Result<AudienceSpec, ScenarioError> {
+    let field = &format!("{at}.audience");
     match &events.audience {
         None => Ok(AudienceSpec::All),
         Some(RawAudience::Named(name)) => match name.as_str() {
@@ -473,6 +584,7 @@ fn audience(events: &RawEvents, clients: u64, c: &Checker) -> Result<AudienceSpe
 /// A workload replayed from a trace file: no `rate` or `payload` (the rows give them).
 fn trace_workload(
     events: &RawEvents,
+    at: &str,
     duration: Nanos,
     clients: u64,
     c: &Checker,
@@ -485,38 +597,38 @@ fn trace_workload(
     ] {
         if given {
             return Err(c.error(
-                &format!("workload.events.{field}"),
+                &format!("{at}.{field}"),
                 "does not apply to `source: trace` (the trace's rows give the times and sizes)",
             ));
         }
     }
     let name = events.trace.as_deref().ok_or_else(|| {
         c.error(
-            "workload.events.source",
+            &format!("{at}.source"),
             "`source: trace` needs `trace: <file.csv>`",
         )
     })?;
-    let audience = audience(events, clients, c)?;
+    let audience = audience(events, at, clients, c)?;
     let topics = match audience {
         AudienceSpec::Topics { topics, .. } => Some(topics),
         _ => None,
     };
     if audience == AudienceSpec::User {
         return Err(c.error(
-            "workload.events.audience",
+            &format!("{at}.audience"),
             "with a trace, its rows name each event's user (`user:<n>`); use `all` or topics here",
         ));
     }
     let trace = super::trace::read(name, c.file, duration, (clients, topics), c)?;
     if trace.events.len() as u64 > MAX_EVENTS_PER_RUN {
         return Err(c.error(
-            "workload.events.trace",
+            &format!("{at}.trace"),
             format!("has more than {MAX_EVENTS_PER_RUN} events in the run"),
         ));
     }
     let trace_bytes: f64 = trace.events.iter().map(|(_, size)| *size as f64).sum();
-    payload_per_run(trace_bytes * clients as f64, "workload.events.trace", c)?;
-    let (encoding, protobuf_size) = encoding_and_protobuf(events, c)?;
+    payload_per_run(trace_bytes * clients as f64, &format!("{at}.trace"), c)?;
+    let (encoding, protobuf_size) = encoding_and_protobuf(events, at, c)?;
     Ok(WorkloadSpec {
         source: EventSource::Trace,
         encoding,
@@ -526,11 +638,15 @@ fn trace_workload(
         trace: Some(trace),
         messages: None,
         audience,
+        stream_names: StreamNames::short(),
+        more_streams: Vec::new(),
+        named_streams: false,
     })
 }
 
 fn encoding_and_protobuf(
     events: &RawEvents,
+    at: &str,
     c: &Checker,
 ) -> Result<(Encoding, Option<u64>), ScenarioError> {
     let encoding = match events.encoding.as_deref() {
@@ -538,14 +654,14 @@ fn encoding_and_protobuf(
         Some("binary") => Encoding::Binary,
         Some(other) => {
             return Err(c.error(
-                "workload.events.encoding",
+                &format!("{at}.encoding"),
                 format!("unknown encoding \"{other}\"; expected one of: json, binary"),
             ));
         }
     };
     let protobuf_size = match events.protobuf_size {
         Some(size) if size.bytes() == 0 => {
-            return Err(c.error("workload.events.protobuf_size", "must be at least 1B"));
+            return Err(c.error(&format!("{at}.protobuf_size"), "must be at least 1B"));
         }
         other => other.map(|v| v.bytes()),
     };
@@ -632,5 +748,71 @@ mod tests {
             error.message.starts_with("a bursty source needs `on_time`"),
             "{error}"
         );
+    }
+
+    fn streams_error(streams: &str) -> ScenarioError {
+        let text = format!("{BASE}workload:\n  streams:\n{streams}");
+        check_scenario(&text, |raw, c| workload(raw, 60_000_000_000, 10, c)).unwrap_err()
+    }
+
+    #[test]
+    fn named_streams_are_read_in_name_order_each_with_its_source() {
+        let text = format!(
+            "{BASE}workload:\n  streams:\n    prices: {{ source: poisson, rate: 5/s, payload: 80B }}\n    news: {{ source: periodic, rate: 1/min, payload: 2KB }}\n"
+        );
+        let spec = check_scenario(&text, |raw, c| workload(raw, 60_000_000_000, 10, c)).unwrap();
+        assert_eq!(spec.stream_names.workload(), ["news", "prices"]);
+        assert!(spec.named_streams);
+        assert_eq!(spec.source, EventSource::Periodic);
+        assert_eq!(spec.more_streams.len(), 1);
+        assert_eq!(spec.more_streams[0].rate_per_second, 5.0);
+        assert_eq!(spec.sources().len(), 2);
+        assert_eq!(spec.present_streams(), 0b11);
+    }
+
+    /// `streams: { events: X }` is `events: X` (the same random streams): the same events.
+    #[test]
+    fn a_stream_named_events_makes_the_short_form_s_events() {
+        let events = "{ source: poisson, rate: 3/s, payload: { uniform: [10B, 90B] } }";
+        let short = format!("{BASE}workload: {{ events: {events} }}\n");
+        let named = format!("{BASE}workload: {{ streams: {{ events: {events} }} }}\n");
+        let log = |text: &str| {
+            let scenario = crate::scenario::load_str("t.yaml", text, &[]).unwrap();
+            crate::workload::EventLog::generate(&scenario)
+        };
+        let (short, named) = (log(&short), log(&named));
+        assert!(short.len() > 100);
+        assert_eq!(short.times, named.times);
+        let n = crate::ids::EventNo::FIRST;
+        assert_eq!(
+            short.payloads(n, short.len() as u32),
+            named.payloads(n, named.len() as u32)
+        );
+        assert!(short.tags.is_none() && named.tags.is_some());
+    }
+
+    #[test]
+    fn refuses_bad_stream_names_events_beside_streams_and_mixed_audiences() {
+        let error = streams_error("    messages: { source: periodic, rate: 1/s, payload: 1B }\n");
+        assert_eq!(error.field.as_deref(), Some("workload.streams.messages"));
+        let error = streams_error("    \"a b\": { source: periodic, rate: 1/s, payload: 1B }\n");
+        assert_eq!(error.field.as_deref(), Some("workload.streams.a b"));
+        let error = streams_error("    a: { source: periodic, payload: 1B }\n");
+        assert_eq!(error.field.as_deref(), Some("workload.streams.a"));
+        assert_eq!(error.message, "missing required field `rate`");
+        let error = streams_error(
+            "    a: { source: periodic, rate: 1/s, payload: 1B }\n    b: { source: periodic, rate: 1/s, payload: 1B, audience: user }\n",
+        );
+        assert_eq!(error.field.as_deref(), Some("workload.streams.b.audience"));
+        let error = streams_error(
+            "    a: { source: periodic, rate: 1/s, payload: 1B }\n    b: { source: periodic, rate: 1/s, payload: 1B, encoding: binary }\n",
+        );
+        assert_eq!(error.field.as_deref(), Some("workload.streams.b.encoding"));
+        let text = format!(
+            "{BASE}workload:\n  events: {{ source: periodic, rate: 1/s, payload: 1B }}\n  streams: {{ a: {{ source: periodic, rate: 1/s, payload: 1B }} }}\n"
+        );
+        let error =
+            check_scenario(&text, |raw, c| workload(raw, 60_000_000_000, 10, c)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("workload.streams"));
     }
 }

@@ -289,7 +289,7 @@ impl<'s> World<'s> {
         };
         let numbers_at_run_time = scenario.workload.messages.is_some_and(|m| m.broadcast);
         let log: Cow<'s, EventLog> = if layout.several() {
-            Cow::Owned(log.routed(layout.receives()))
+            Cow::Owned(log.routed(layout.receives(), scenario.workload.present_streams()))
         } else {
             Cow::Borrowed(log)
         };

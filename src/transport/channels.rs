@@ -251,7 +251,8 @@ mod tests {
         );
         assert_eq!(layout.writer(id(1)), id(1));
         assert_eq!(layout.owner(), 0);
-        assert_eq!(layout.receives(), vec![2, 2, 1, 1, 0, 0]);
+        let (m, e) = (bit(MESSAGES), bit(EVENTS));
+        assert_eq!(layout.receives(), vec![m, m, e, e, 0, 0]);
         assert_eq!(
             [0, 1, 2, 3, 4, 5].map(|c| layout.channel_of(id(c))),
             [0, 0, 1, 1, 2, 2]

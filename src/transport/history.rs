@@ -247,6 +247,9 @@ mod tests {
             }),
             messages: None,
             audience: AudienceSpec::All,
+            stream_names: crate::workload::streams::StreamNames::short(),
+            more_streams: Vec::new(),
+            named_streams: false,
         };
         EventLog::generate(Inputs {
             seed: 1,

@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use crate::time::Nanos;
 use crate::transport::compression::{CONTENT_ENCODING_GZIP, GZIP_HEADER};
-use crate::transport::framing::{SSE_HEARTBEAT, sse_event_fields, sse_retry_field};
+use crate::transport::framing::{
+    SSE_HEARTBEAT, sse_event_fields, sse_event_type_field, sse_retry_field,
+};
 use crate::transport::http2::PING;
 use crate::transport::machine::{Command, Commands, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
@@ -32,7 +34,8 @@ pub struct Sse {
     /// Events kept for `Last-Event-ID` replay; `None`: all.
     pub replay_buffer: Option<u32>,
     /// Bytes of the `event: <type>` line every event carries (0: none, the default
-    /// `message` type).
+    /// `message` type). A stream carrying several named streams types each event by its
+    /// stream instead ([`crate::workload::EventLog::stream_name_len`]).
     #[serde(skip_serializing_if = "is_zero")]
     pub event_field: u64,
 }
@@ -75,7 +78,13 @@ impl Sse {
             MsgKind::Event(n) => {
                 // The data line carries text: a binary payload as base64.
                 let (payload, inflation) = (log.payload(n), log.text_inflation(n));
-                let fields = sse_event_fields(u64::from(n.get()) + 1) + self.event_field;
+                // Several named streams on this stream: each event typed by its stream's
+                // name (`event: <name>`), as `addEventListener(name)` reads them.
+                let event_field = match log.stream_name_len(n, conn.client) {
+                    Some(len) => sse_event_type_field(len),
+                    None => self.event_field,
+                };
+                let fields = sse_event_fields(u64::from(n.get()) + 1) + event_field;
                 match http.gzip {
                     None => (
                         payload,

@@ -38,21 +38,37 @@ pub struct WebSocket {
     pub envelope: u64,
 }
 
+/// The application envelope naming an event's stream (of a `name_len`-byte name) when
+/// several share one socket: `{"stream":"<name>","data":` before the payload and `}` after
+/// it, 21 bytes and the name. The shape is Phoenix Channels' and Socket.IO's (a topic or
+/// event name beside the data in one JSON message); the field names are this model's.
+pub fn stream_envelope(name_len: u64) -> u64 {
+    r#"{"stream":"","data":}"#.len() as u64 + name_len
+}
+
 impl WebSocket {
     /// Application-layer sizes of its messages.
-    pub fn size(&self, kind: MsgKind, log: &EventLog, _conn: ConnInfo) -> (u64, u64) {
+    pub fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
         match kind {
             MsgKind::Request => (0, self.upgrade_request),
             MsgKind::StreamOpen => (
                 0,
                 self.upgrade_response + self.deflate.map_or(0, |d| d.accepted_extension()),
             ),
-            MsgKind::Event(n) => self.data_frame(log.payload(n), false),
+            MsgKind::Event(n) => {
+                // Several named streams on this socket: without an envelope of the
+                // scenario's, each event is wrapped in one naming its stream.
+                let envelope = match log.stream_name_len(n, conn.client) {
+                    Some(len) if self.envelope == 0 => stream_envelope(len),
+                    _ => self.envelope,
+                };
+                self.data_frame(log.payload(n), envelope, false)
+            }
             // Empty ping from the server; the pong echoes it from the client, masked.
             MsgKind::Keepalive => (0, websocket_header(0, false)),
             MsgKind::Pong => (0, websocket_header(0, true)),
             // A client's message: a masked frame (RFC 6455 5.3).
-            MsgKind::Upload { payload, .. } => self.data_frame(payload as u64, true),
+            MsgKind::Upload { payload, .. } => self.data_frame(payload as u64, self.envelope, true),
             other => unreachable!("{other:?} is not a WebSocket message"),
         }
     }
@@ -60,8 +76,7 @@ impl WebSocket {
     /// `(payload, framing)` of a one-frame data message of `payload` bytes in the
     /// application's envelope, compressed (envelope and all) when the extension is on.
     #[inline]
-    fn data_frame(&self, payload: u64, masked: bool) -> (u64, u64) {
-        let envelope = self.envelope;
+    fn data_frame(&self, payload: u64, envelope: u64, masked: bool) -> (u64, u64) {
         match self.deflate {
             None => (
                 payload,
@@ -117,6 +132,16 @@ impl WebSocket {
             | Input::AnswerReady { .. }
             | Input::WindowUpdate { .. } => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod envelope_tests {
+    #[test]
+    fn the_stream_envelope_is_the_json_around_the_payload() {
+        let text = r#"{"stream":"prices","data":}"#;
+        assert_eq!(super::stream_envelope(6), text.len() as u64);
+        assert_eq!(super::stream_envelope(6), 27);
     }
 }
 

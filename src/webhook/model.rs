@@ -685,6 +685,9 @@ mod tests {
             }),
             messages: None,
             audience: AudienceSpec::All,
+            stream_names: crate::workload::streams::StreamNames::short(),
+            more_streams: Vec::new(),
+            named_streams: false,
         };
         let log = EventLog::generate(Inputs {
             seed: 1,

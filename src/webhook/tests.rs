@@ -43,6 +43,9 @@ fn log_of(events: Vec<(Nanos, u64)>) -> EventLog {
         }),
         messages: None,
         audience: AudienceSpec::All,
+        stream_names: crate::workload::streams::StreamNames::short(),
+        more_streams: Vec::new(),
+        named_streams: false,
     };
     EventLog::generate(Inputs {
         seed: 1,

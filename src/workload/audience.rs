@@ -108,19 +108,19 @@ impl Audiences {
         }
     }
 
-    /// The audiences of a variant of several channels: the `count` events of a log whose
-    /// events are all for every user, each of the workload's stream ([`streams::EVENTS`]);
+    /// The audiences of a variant of several channels: the events of a log whose events
+    /// are all for every user, each of its stream (`of_event`, by event number);
     /// `receives` is each client's (channel's) set of streams.
-    pub fn routed(count: usize, receives: Vec<StreamMask>) -> Self {
+    pub fn routed(of_event: &[StreamId], receives: Vec<StreamMask>) -> Self {
         let mut audiences = Audiences {
             users: vec![Vec::new(); receives.len()],
             subscriptions: vec![Vec::new(); receives.len()],
-            streams: vec![Vec::new(); streams::NAMES.len()],
+            streams: vec![Vec::new(); usize::from(streams::MESSAGES) + 1],
             receives,
             ..Audiences::default()
         };
-        for _ in 0..count {
-            audiences.push(Audience::Stream(streams::EVENTS));
+        for s in of_event {
+            audiences.push(Audience::Stream(*s));
         }
         audiences
     }

@@ -15,7 +15,7 @@ pub use audience::{Audience, Audiences};
 pub use messages::ClientMessage;
 pub use spec::{
     AudienceSpec, DEFAULT_TOPIC_ZIPF, Encoding, EventSource, MAX_PAYLOAD_BYTES, MessageSpec,
-    PROTOBUF_FACTOR_PERCENT, PayloadSpec, Trace, TraceAudience, WorkloadSpec,
+    PROTOBUF_FACTOR_PERCENT, PayloadSpec, StreamSource, Trace, TraceAudience, WorkloadSpec,
 };
 
 use crate::engine::rng::{self, RngExt, Stream};
@@ -69,6 +69,8 @@ pub struct EventLog {
     pub messages: Vec<ClientMessage>,
     /// Who receives each event, when not every client receives every event.
     pub audiences: Option<Audiences>,
+    /// Each event's stream and whose events name it, when the scenario names its streams.
+    pub tags: Option<streams::Tags>,
 }
 
 /// Payload sizes: one for all, or cumulative sums (`cum[n]` is the bytes of events before
@@ -87,39 +89,33 @@ impl EventLog {
 
     fn from_inputs(inputs: &Inputs) -> Self {
         let w = inputs.spec;
-        if let Some(trace) = &w.trace {
-            let mut cum = Vec::with_capacity(trace.events.len() + 1);
-            cum.push(0);
-            let mut total = 0u64;
-            for (_, size) in &trace.events {
-                total += size;
-                cum.push(total);
+        let names = &w.stream_names;
+        let mut per_stream: Vec<(Vec<Nanos>, Sizes)> = w
+            .sources()
+            .iter()
+            .enumerate()
+            .map(|(s, source)| stream_events(inputs, source, &names.workload()[s]))
+            .collect();
+        let tags = w
+            .named_streams
+            .then(|| streams::Tags::new(names, w.present_streams()));
+        let (times, sizes, tags) = match per_stream.len() {
+            0 => (Vec::new(), Sizes::Fixed(1), tags),
+            1 => {
+                let (times, sizes) = per_stream.pop().expect("one stream");
+                let tags = tags.map(|mut t| {
+                    times.iter().for_each(|_| t.push(streams::EVENTS));
+                    t
+                });
+                (times, sizes, tags)
             }
-            return EventLog {
-                times: trace.events.iter().map(|(t, _)| *t).collect(),
-                encoding: w.encoding,
-                sizes: Sizes::Varying(cum),
-                protobuf: w.protobuf_size,
-                messages: messages::generate(inputs),
-                audiences: Audiences::generate(inputs, trace.events.len()),
-            };
-        }
-        let times = times(inputs);
-        let count = times.len();
-        let sizes = match w.payload {
-            PayloadSpec::Fixed(bytes) => Sizes::Fixed(bytes),
-            spec => {
-                let mut stream = rng::stream(inputs.seed, "payload-size");
-                let mut cum = Vec::with_capacity(times.len() + 1);
-                let mut total = 0u64;
-                cum.push(0);
-                for _ in 0..times.len() {
-                    total += draw_size(spec, &mut stream);
-                    cum.push(total);
-                }
-                Sizes::Varying(cum)
+            _ => {
+                let (times, sizes, tags) =
+                    merge(per_stream, tags.expect("several streams are named"));
+                (times, sizes, Some(tags))
             }
         };
+        let count = times.len();
         EventLog {
             times,
             encoding: w.encoding,
@@ -127,6 +123,7 @@ impl EventLog {
             protobuf: w.protobuf_size,
             messages: messages::generate(inputs),
             audiences: Audiences::generate(inputs, count),
+            tags,
         }
     }
 
@@ -180,16 +177,26 @@ impl EventLog {
             protobuf: self.protobuf,
             messages: Vec::new(),
             audiences: self.audiences.as_ref().map(Audiences::empty_like),
+            tags: self.tags.as_ref().map(streams::Tags::empty_like),
         }
     }
 
-    /// Appends an event created at `time` with `payload` bytes for `audience`; returns its
-    /// number.
-    pub fn push(&mut self, time: Nanos, payload: u64, audience: Audience) -> EventNo {
+    /// Appends an event of stream `stream` created at `time` with `payload` bytes for
+    /// `audience`; returns its number.
+    pub fn push(
+        &mut self,
+        time: Nanos,
+        payload: u64,
+        audience: Audience,
+        stream: streams::StreamId,
+    ) -> EventNo {
         let n = self.times.len();
         self.times.push(time);
         if let Some(audiences) = &mut self.audiences {
             audiences.push(audience);
+        }
+        if let Some(tags) = &mut self.tags {
+            tags.push(stream);
         }
         if let Sizes::Fixed(bytes) = self.sizes {
             if bytes == payload || n == 0 {
@@ -231,15 +238,36 @@ impl EventLog {
     }
 
     /// This log routed to the channels of a variant of several channels: every event (all
-    /// the workload's, for every user) is of stream [`streams::EVENTS`], and client `c`
-    /// (a channel) receives the streams of `receives[c]`. The workload must be for every
-    /// user (the scenario refuses audiences with channels).
-    pub fn routed(&self, receives: Vec<streams::StreamMask>) -> Self {
+    /// the workload's, for every user) is of its stream ([`Self::stream_of`]), and client
+    /// `c` (a channel) receives the streams of `receives[c]`, of which `present` exist
+    /// (whose events are tagged with their stream's name follows). The workload must be
+    /// for every user (the scenario refuses audiences with channels).
+    pub fn routed(&self, receives: Vec<streams::StreamMask>, present: streams::StreamMask) -> Self {
         debug_assert!(self.audiences.is_none(), "channels take audience: all");
+        let of_event: Vec<streams::StreamId> = (0..self.times.len())
+            .map(|n| self.stream_of(EventNo::at(n)))
+            .collect();
         EventLog {
-            audiences: Some(Audiences::routed(self.times.len(), receives)),
+            tags: self.tags.as_ref().map(|t| t.routed(&receives, present)),
+            audiences: Some(Audiences::routed(&of_event, receives)),
             ..self.clone()
         }
+    }
+
+    /// Event `n`'s stream (the workload's one stream, [`streams::EVENTS`], in the short
+    /// form).
+    #[inline]
+    pub fn stream_of(&self, n: EventNo) -> streams::StreamId {
+        self.tags
+            .as_ref()
+            .map_or(streams::EVENTS, |t| t.of(n.index()))
+    }
+
+    /// The bytes of the name of event `n`'s stream when client `c`'s connection tells its
+    /// streams apart (it receives several, in a scenario that names them); `None` else.
+    #[inline]
+    pub fn stream_name_len(&self, n: EventNo, c: ClientId) -> Option<u64> {
+        self.tags.as_ref()?.name_len_for(n.index(), c.index())
     }
 
     /// Event `n`'s audience.
@@ -323,9 +351,78 @@ impl EventLog {
     }
 }
 
-/// Event times within `[0, duration]`.
-fn times(inputs: &Inputs) -> Vec<Nanos> {
-    let w = inputs.spec;
+/// One workload stream's event times and sizes. The stream named `events` draws from the
+/// random streams the short form always drew from (`workload`, `payload-size`), so that
+/// `streams: { events: X }` and `events: X` make the same events; any other stream from
+/// its own (`workload:<name>`, `payload-size:<name>`).
+fn stream_events(inputs: &Inputs, source: &StreamSource, name: &str) -> (Vec<Nanos>, Sizes) {
+    let suffix = if name == "events" {
+        String::new()
+    } else {
+        format!(":{name}")
+    };
+    if let Some(trace) = &source.trace {
+        let mut cum = Vec::with_capacity(trace.events.len() + 1);
+        cum.push(0);
+        let mut total = 0u64;
+        for (_, size) in &trace.events {
+            total += size;
+            cum.push(total);
+        }
+        return (
+            trace.events.iter().map(|(t, _)| *t).collect(),
+            Sizes::Varying(cum),
+        );
+    }
+    let times = times(inputs, source, &format!("workload{suffix}"));
+    let sizes = match source.payload {
+        PayloadSpec::Fixed(bytes) => Sizes::Fixed(bytes),
+        spec => {
+            let mut stream = rng::stream(inputs.seed, &format!("payload-size{suffix}"));
+            let mut cum = Vec::with_capacity(times.len() + 1);
+            let mut total = 0u64;
+            cum.push(0);
+            for _ in 0..times.len() {
+                total += draw_size(spec, &mut stream);
+                cum.push(total);
+            }
+            Sizes::Varying(cum)
+        }
+    };
+    (times, sizes)
+}
+
+/// The events of several streams as one log: in time order, events at the same time in
+/// stream order; each event's stream in `tags`.
+fn merge(
+    streams: Vec<(Vec<Nanos>, Sizes)>,
+    mut tags: streams::Tags,
+) -> (Vec<Nanos>, Sizes, streams::Tags) {
+    let size_of = |sizes: &Sizes, k: usize| match sizes {
+        Sizes::Fixed(bytes) => *bytes,
+        Sizes::Varying(cum) => cum[k + 1] - cum[k],
+    };
+    let total: usize = streams.iter().map(|(t, _)| t.len()).sum();
+    let mut order: Vec<(Nanos, u8, usize)> = Vec::with_capacity(total);
+    for (s, (times, _)) in streams.iter().enumerate() {
+        order.extend(times.iter().enumerate().map(|(k, t)| (*t, s as u8, k)));
+    }
+    order.sort_unstable();
+    let mut times = Vec::with_capacity(total);
+    let mut cum = Vec::with_capacity(total + 1);
+    cum.push(0u64);
+    let mut bytes = 0u64;
+    for (t, s, k) in order {
+        times.push(t);
+        bytes = bytes.saturating_add(size_of(&streams[usize::from(s)].1, k));
+        cum.push(bytes);
+        tags.push(s);
+    }
+    (times, Sizes::Varying(cum), tags)
+}
+
+/// Event times of `source` within `[0, duration]`, drawn from the random stream `name`.
+fn times(inputs: &Inputs, w: &StreamSource, name: &str) -> Vec<Nanos> {
     let mean_gap_ns = 1e9 / w.rate_per_second;
     let mut times = Vec::new();
     match w.source {
@@ -338,7 +435,7 @@ fn times(inputs: &Inputs) -> Vec<Nanos> {
             }
         }
         EventSource::Poisson => {
-            let mut stream = rng::stream(inputs.seed, "workload");
+            let mut stream = rng::stream(inputs.seed, name);
             let mut t: Nanos = 0;
             loop {
                 let gap = rng::exponential(&mut stream, mean_gap_ns);
@@ -355,7 +452,7 @@ fn times(inputs: &Inputs) -> Vec<Nanos> {
         EventSource::Bursty { on, off } => {
             // A Poisson process at the rate, run only during the bursts: its clock skips
             // each silence.
-            let mut stream = rng::stream(inputs.seed, "workload");
+            let mut stream = rng::stream(inputs.seed, name);
             let mut busy: Nanos = 0;
             loop {
                 let gap = rng::exponential(&mut stream, mean_gap_ns);
@@ -439,13 +536,14 @@ mod tests {
             protobuf: None,
             messages: Vec::new(),
             audiences: None,
+            tags: None,
         }
         .empty_like();
-        assert_eq!(log.push(5, 100, Audience::All), EventNo::new(0));
-        assert_eq!(log.push(6, 100, Audience::All), EventNo::new(1));
+        assert_eq!(log.push(5, 100, Audience::All, 0), EventNo::new(0));
+        assert_eq!(log.push(6, 100, Audience::All, 0), EventNo::new(1));
         assert_eq!(log.sizes, Sizes::Fixed(100));
-        assert_eq!(log.push(9, 40, Audience::All), EventNo::new(2));
-        assert_eq!(log.push(9, 1, Audience::All), EventNo::new(3));
+        assert_eq!(log.push(9, 40, Audience::All, 0), EventNo::new(2));
+        assert_eq!(log.push(9, 1, Audience::All, 0), EventNo::new(3));
         assert_eq!(log.end(), EventNo::new(4));
         assert_eq!(
             EventNo::FIRST

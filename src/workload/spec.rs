@@ -37,6 +37,63 @@ pub struct WorkloadSpec {
     pub messages: Option<MessageSpec>,
     /// Who receives each event.
     pub audience: AudienceSpec,
+    /// The names of the workload's event streams by number: `events` for
+    /// `workload.events`, the names of `workload.streams` in sorted order, none without
+    /// events. The first stream's source is the fields above; each further one's is in
+    /// `more_streams`.
+    #[serde(skip)]
+    pub stream_names: crate::workload::streams::StreamNames,
+    /// The sources of the streams after the first, in stream order.
+    #[serde(skip)]
+    pub more_streams: Vec<StreamSource>,
+    /// The scenario names its streams (`workload.streams`): a connection that receives
+    /// several tags each event with its stream's name ([`crate::workload::streams::Tags`]).
+    #[serde(skip)]
+    pub named_streams: bool,
+}
+
+/// One workload stream's own source: when its events happen and how large they are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamSource {
+    pub source: EventSource,
+    /// Mean events per second (during bursts, for a bursty source).
+    pub rate_per_second: f64,
+    pub payload: PayloadSpec,
+    /// The replayed trace, with `EventSource::Trace`.
+    pub trace: Option<Trace>,
+}
+
+impl WorkloadSpec {
+    /// Every workload stream's source, by stream number.
+    pub fn sources(&self) -> Vec<StreamSource> {
+        if self.source == EventSource::None {
+            return Vec::new();
+        }
+        let first = StreamSource {
+            source: self.source,
+            rate_per_second: self.rate_per_second,
+            payload: self.payload,
+            trace: self.trace.clone(),
+        };
+        std::iter::once(first)
+            .chain(self.more_streams.iter().cloned())
+            .collect()
+    }
+
+    /// The streams a run has: the workload's, and the messages when they are published.
+    pub fn present_streams(&self) -> crate::workload::streams::StreamMask {
+        use crate::workload::streams::{MESSAGES, bit};
+        let workload = match self.source {
+            EventSource::None => 0,
+            _ => ((1u16 << self.stream_names.workload().len()) - 1) as u8,
+        };
+        workload
+            | if self.messages.is_some_and(|m| m.broadcast) {
+                bit(MESSAGES)
+            } else {
+                0
+            }
+    }
 }
 
 /// Who receives the workload's events.

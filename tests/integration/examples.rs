@@ -73,6 +73,15 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "chat-channels",
+        &[
+            "clients.desktop.count=45",
+            "clients.phones.count=15",
+            "duration=2m",
+        ],
+    ),
+    ("trading-desk", &["clients.traders.count=40", "duration=2m"]),
+    (
         "live-scores",
         &["clients.desktop.count=90", "clients.phones.count=60"],
     ),
@@ -219,6 +228,8 @@ examples! {
     compression_example => "compression",
     trace_replay => "trace-replay",
     chat => "chat",
+    chat_channels => "chat-channels",
+    trading_desk => "trading-desk",
     webhooks => "webhooks",
     team_feeds => "team-feeds",
     telemetry => "telemetry",

@@ -39,6 +39,7 @@ mod series;
 mod server_costs;
 mod slow_consumers;
 mod snapshot;
+mod streams;
 mod stress;
 mod support;
 mod sweeps;

@@ -22,7 +22,6 @@ use crate::scenario::TransportSpec;
 use crate::sim::build;
 use crate::sim::event::ClientId;
 use crate::time::SimTime;
-use crate::workload::streams;
 
 impl World<'_> {
     /// Settles the ledger and the counters into the variant's result.
@@ -192,7 +191,8 @@ impl World<'_> {
             .channels
             .iter()
             .map(|ch| {
-                let receives = streams::names(ch.receives);
+                let names = &self.scenario.workload.stream_names;
+                let receives = names.names(ch.receives);
                 let receives = receives.into_iter().map(str::to_string).collect();
                 (ch.name().to_string(), receives, ch.sends, ch.history)
             })

@@ -278,10 +278,12 @@ impl World<'_> {
             } else {
                 Audience::All
             };
-            let n = self
-                .log
-                .to_mut()
-                .push(now.as_nanos(), message.payload as u64, audience);
+            let n = self.log.to_mut().push(
+                now.as_nanos(),
+                message.payload as u64,
+                audience,
+                streams::MESSAGES,
+            );
             self.two_way.metrics.numbered_message(k);
             self.event_created(n, origin, now, s);
         }
@@ -294,12 +296,15 @@ impl World<'_> {
         }
         let payload = self.source.payload(k);
         self.two_way.metrics.numbered_workload_event();
+        let stream = self.source.stream_of(k);
         let audience = if self.layout.several() {
-            Audience::Stream(streams::EVENTS)
+            Audience::Stream(stream)
         } else {
             self.source.audience(k)
         };
-        self.log.to_mut().push(now.as_nanos(), payload, audience)
+        self.log
+            .to_mut()
+            .push(now.as_nanos(), payload, audience, stream)
     }
 
     /// Event `n` reached client `c` at `now`: if it carries another client's message, the
