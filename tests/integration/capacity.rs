@@ -294,3 +294,49 @@ fn the_same_bytes_at_1_and_2_threads() {
         "different bytes at 1 and 2 threads"
     );
 }
+
+#[test]
+fn the_longest_polling_interval_for_a_p99_limit_matches_the_uniform_wait() {
+    // Polling every T: an event waits for the next poll, uniformly over [0, T), then the
+    // response's path d; p99 ≈ 0.99·T + d. For p99 ≤ 10 s the longest T is
+    // (10 s − d) / 0.99: 10,101 ms with d = 0, 9,999 ms with d = 100 ms (the default's
+    // link is 20 ms one way, ±3 ms jitter, and the server's work is microseconds), so the
+    // answer lies between them.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/default.yaml");
+    let (code, stdout, stderr) = rtsim_in(
+        dir.path(),
+        &[
+            "capacity",
+            default,
+            "--set",
+            "clients.browsers.count=200",
+            "--axis",
+            "transports[1].polling.interval",
+            "--unit",
+            "ms",
+            "--from",
+            "1000",
+            "--to",
+            "30000",
+            "--objective",
+            "latency_p99<=10s",
+            "--find",
+            "largest",
+            "--variant",
+            "poll-10s",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("capacity.json")).unwrap()).unwrap();
+    let answer = json["variants"][0]["outcome"]["value"].as_u64().unwrap();
+    assert!((9_999..=10_101).contains(&answer), "{answer} ms: {stdout}");
+    assert!(
+        stdout.contains("`poll-10s`: transports[1].polling.interval = "),
+        "{stdout}"
+    );
+}
