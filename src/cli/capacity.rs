@@ -154,8 +154,14 @@ pub fn capacity(args: CapacityArgs) -> Result<(), CliError> {
     let variants: Vec<usize> = if args.variant.is_empty() {
         (0..labels.len()).collect()
     } else {
-        args.variant
-            .iter()
+        let mut named: Vec<&String> = Vec::new();
+        for label in &args.variant {
+            if !named.contains(&label) {
+                named.push(label);
+            }
+        }
+        named
+            .into_iter()
             .map(|wanted| {
                 labels.iter().position(|l| l == wanted).ok_or_else(|| {
                     CliError::input(format!(
