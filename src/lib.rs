@@ -19,6 +19,8 @@
 //! - [`cost`]: a variant's monthly cost at list prices, from its measured usage.
 //! - [`recommend`]: `rtsim recommend`: candidates generated from requirements, judged on
 //!   confidence bounds, ranked by cost and simplicity.
+//! - [`capacity`]: `rtsim capacity`: the smallest replicas, cores or interval (or the
+//!   largest client count) that meets an objective, by bisection along one axis.
 //! - [`report`]: terminal table, JSON, Markdown and CSV.
 //! - [`page`]: the self-contained HTML report, `report.html` (tables and charts together).
 //! - [`webhook`]: server-to-server POSTs per event with retries (at least once), its own model.
@@ -50,6 +52,7 @@
 //! them; [`report`] turns results into the CLI's table, JSON, Markdown, CSV and HTML. The
 //! scenario format and the outputs are documented in `docs/` (an mdBook).
 
+pub mod capacity;
 pub mod claims;
 pub mod cost;
 pub mod energy;

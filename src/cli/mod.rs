@@ -1,5 +1,6 @@
 //! Subcommands and the arguments they share.
 
+mod capacity;
 mod check;
 mod claims;
 mod colour;
@@ -30,8 +31,9 @@ pub use error::{CliError, Exit};
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success: every run complete, every threshold passed
-  1  a threshold failed, `recommend` found no candidate that passes, a simulated server
-     saturated (report written, marked incomplete),
+  1  a threshold failed, `recommend` found no candidate that passes, `capacity` found no
+     value that meets its objective or refused a metric that is not monotone, a simulated
+     server saturated (report written, marked incomplete),
      a run refused for want of memory, or output that could not be written
   2  invalid scenario or arguments
   3  a run stopped by a budget (--max-events, --max-wall, the memory budget): the report
@@ -154,6 +156,12 @@ pub enum Command {
     /// by monthly cost then simplicity; write recommendation.md and recommendation.json.
     /// Exit 1 when nothing passes (with the nearest miss and the cheapest fix).
     Recommend(recommend::RecommendArgs),
+    /// Find the smallest value of one integer field (`server.replicas`, `server.cores`, a
+    /// polling interval in ms) that meets an objective, or the largest client count that
+    /// still does (the knee), by bisection with replications at each probe; refused when
+    /// the figure is not monotone along the axis. Writes capacity.md, capacity.json and
+    /// capacity.svg. Exit 1 when no value in the bounds meets it or the search is refused.
+    Capacity(capacity::CapacityArgs),
     /// Print the JSON Schema of the scenario format (for editors: see the
     /// `yaml-language-server` comment at the top of each example scenario), or with
     /// `--markdown` the scenario reference written from it.
@@ -193,11 +201,17 @@ pub struct ScenarioArgs {
 impl ScenarioArgs {
     /// Loads and overrides the scenario and reads its sweep (points are built on demand).
     pub fn plan(&self) -> Result<Plan, ScenarioError> {
-        let overrides = self
+        self.plan_with(&[])
+    }
+
+    /// [`plan`](Self::plan) with `extra` overrides applied after the `--set` ones.
+    pub fn plan_with(&self, extra: &[Override]) -> Result<Plan, ScenarioError> {
+        let mut overrides = self
             .set
             .iter()
             .map(|arg| Override::parse(arg))
             .collect::<Result<Vec<_>, _>>()?;
+        overrides.extend(extra.iter().cloned());
         let mut plan = match &self.file {
             Some(path) => scenario::plan_file(path, &overrides)?,
             None => scenario::plan(
@@ -270,6 +284,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Plot(args) => plot::plot(args),
         Command::Report(args) => report::report(args),
         Command::Recommend(args) => recommend::recommend(args),
+        Command::Capacity(args) => capacity::capacity(args),
         Command::Schema(args) => schema::schema(args),
         Command::Diff(args) => diff::diff(args),
         Command::Claims(args) => claims::claims(args),

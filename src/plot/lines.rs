@@ -71,6 +71,8 @@ pub struct LinesFigure {
     y_scale: Scale,
     panels: Vec<Panel>,
     marks: Vec<Mark>,
+    /// A horizontal line across the data (a limit): its height and its label.
+    limit: Option<Mark>,
     notes: Vec<String>,
 }
 
@@ -91,6 +93,7 @@ impl LinesFigure {
             y_scale,
             panels,
             marks: Vec::new(),
+            limit: None,
             notes: Vec::new(),
         }
     }
@@ -101,6 +104,14 @@ impl LinesFigure {
             self.notes.push(meaning.to_string());
         }
         self.marks = marks;
+        self
+    }
+
+    /// Adds a horizontal dashed line at `limit.at` on the y axis (a limit), labelled, and
+    /// explained in the legend's notes; the y axis reaches it.
+    pub fn with_limit(mut self, limit: Mark, meaning: &str) -> LinesFigure {
+        self.notes.push(meaning.to_string());
+        self.limit = Some(limit);
         self
     }
 
@@ -283,12 +294,14 @@ fn draw<DB: DrawingBackend>(
     );
     let y = Axis::fit(
         figure.y_scale,
-        points().flat_map(|l| {
-            l.points
-                .iter()
-                .map(|p| p.1)
-                .chain(l.band.iter().flat_map(|b| [b.1, b.2]))
-        }),
+        points()
+            .flat_map(|l| {
+                l.points
+                    .iter()
+                    .map(|p| p.1)
+                    .chain(l.band.iter().flat_map(|b| [b.1, b.2]))
+            })
+            .chain(figure.limit.iter().map(|l| l.at)),
     );
     let areas = plot.split_evenly(grid(figure.panels.len()));
     for (panel, area) in figure.panels.iter().zip(&areas) {
@@ -354,6 +367,28 @@ fn draw_panel<DB: DrawingBackend>(
             .draw_series(std::iter::once(
                 EmptyElement::at((at, y.hi))
                     + Text::new(mark.label.clone(), (dx, 4 + 14 * i as i32), style),
+            ))
+            .map_err(failed)?;
+    }
+
+    if let Some(limit) = &figure.limit
+        && let Some(at) = y.coord(limit.at)
+    {
+        chart
+            .draw_series(std::iter::once(DashedPathElement::new(
+                vec![(x.lo, at), (x.hi, at)],
+                8,
+                4,
+                RGBColor(200, 0, 0).stroke_width(1),
+            )))
+            .map_err(failed)?;
+        let style = ("sans-serif", 12)
+            .into_font()
+            .color(&RGBColor(200, 0, 0))
+            .pos(Pos::new(HPos::Left, VPos::Bottom));
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((x.lo, at)) + Text::new(limit.label.clone(), (4, -2), style),
             ))
             .map_err(failed)?;
     }

@@ -19,7 +19,7 @@ mod frontier;
 mod legend;
 mod lines;
 pub mod render;
-mod words;
+pub(crate) mod words;
 
 pub use axis::Scale;
 pub use frontier::{FrontierFigure, FrontierPoint, cost_frontier, frontier, pareto_front};

@@ -319,9 +319,39 @@ fn validate(file: &str, raw: &RawRequirements, c: &Checker) -> Result<Requiremen
     })
 }
 
+/// Every objective's name (in the requirements file and `rtsim capacity --objective`), the
+/// metric of [`crate::metrics::registry`] it reads (`monthly_cost`: the bill) and the goals
+/// it admits, in the order of [`RawObjectives`].
+pub const OBJECTIVES: [(&str, &str, Admits); 7] = [
+    ("latency_p99", "latency.p99", Admits::MaxOrMinimise),
+    (
+        "message_latency_p99",
+        "messages.to_server_p99",
+        Admits::MaxOrMinimise,
+    ),
+    ("delivered_share", "delivered_share", Admits::Min),
+    (
+        "bytes_per_client_hour",
+        "bytes_per_client_hour",
+        Admits::MaxOrMinimise,
+    ),
+    ("cpu_utilisation", "cpu_utilisation", Admits::Max),
+    (
+        "energy_per_client_hour",
+        "energy.joules_per_client_hour",
+        Admits::MaxOrMinimise,
+    ),
+    ("monthly_cost", "monthly_cost", Admits::Max),
+];
+
+/// The entry of [`OBJECTIVES`] named `name`.
+pub fn objective(name: &str) -> Option<(&'static str, &'static str, Admits)> {
+    OBJECTIVES.iter().copied().find(|(n, _, _)| *n == name)
+}
+
 /// Which goals an objective admits.
-#[derive(Clone, Copy)]
-enum Admits {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admits {
     MaxOrMinimise,
     Min,
     Max,
@@ -338,15 +368,7 @@ fn objectives(
     let share = |p: &Percent| p.fraction();
     let bytes = |b: &ByteSize| b.0 as f64;
     let number = |x: &f64| *x;
-    read(
-        &mut out,
-        raw.latency_p99.as_ref(),
-        "latency_p99",
-        "latency.p99",
-        Admits::MaxOrMinimise,
-        ns,
-        c,
-    )?;
+    read(&mut out, raw.latency_p99.as_ref(), "latency_p99", ns, c)?;
     if raw.message_latency_p99.is_some() && !sends {
         return Err(c.error(
             "objectives.message_latency_p99",
@@ -357,8 +379,6 @@ fn objectives(
         &mut out,
         raw.message_latency_p99.as_ref(),
         "message_latency_p99",
-        "messages.to_server_p99",
-        Admits::MaxOrMinimise,
         ns,
         c,
     )?;
@@ -366,8 +386,6 @@ fn objectives(
         &mut out,
         raw.delivered_share.as_ref(),
         "delivered_share",
-        "delivered_share",
-        Admits::Min,
         share,
         c,
     )?;
@@ -375,8 +393,6 @@ fn objectives(
         &mut out,
         raw.bytes_per_client_hour.as_ref(),
         "bytes_per_client_hour",
-        "bytes_per_client_hour",
-        Admits::MaxOrMinimise,
         bytes,
         c,
     )?;
@@ -384,8 +400,6 @@ fn objectives(
         &mut out,
         raw.cpu_utilisation.as_ref(),
         "cpu_utilisation",
-        "cpu_utilisation",
-        Admits::Max,
         share,
         c,
     )?;
@@ -399,8 +413,6 @@ fn objectives(
         &mut out,
         raw.energy_per_client_hour.as_ref(),
         "energy_per_client_hour",
-        "energy.joules_per_client_hour",
-        Admits::MaxOrMinimise,
         number,
         c,
     )?;
@@ -408,27 +420,23 @@ fn objectives(
         &mut out,
         raw.monthly_cost.as_ref(),
         "monthly_cost",
-        "monthly_cost",
-        Admits::Max,
         number,
         c,
     )?;
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn read<T: std::fmt::Display>(
     out: &mut Vec<Objective>,
     raw: Option<&RawLimit<T>>,
     name: &'static str,
-    metric: &'static str,
-    admits: Admits,
     value: impl Fn(&T) -> f64,
     c: &Checker,
 ) -> Result<(), ScenarioError> {
     let Some(limit) = raw else {
         return Ok(());
     };
+    let (name, metric, admits) = objective(name).expect("every raw objective is in OBJECTIVES");
     let path = format!("objectives.{name}");
     let expected = match admits {
         Admits::MaxOrMinimise => "`{ max: <value> }` or `{ minimise: true }`",

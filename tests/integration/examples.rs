@@ -19,6 +19,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("replications", &[]),
+    ("capacity", &["clients.browsers.count=600"]),
     ("monthly-cost", &["clients.browsers.count=400"]),
     ("buffering-proxy", &[]),
     ("corporate-proxy", &[]),
@@ -211,6 +212,7 @@ macro_rules! examples {
 examples! {
     default_example => "default",
     replications_example => "replications",
+    capacity_example => "capacity",
     monthly_cost => "monthly-cost",
     buffering_proxy => "buffering-proxy",
     corporate_proxy => "corporate-proxy",

@@ -3,6 +3,7 @@
 mod audiences;
 mod bad_input;
 mod budgets;
+mod capacity;
 mod channels;
 mod charts;
 mod ci_examples;
