@@ -11,28 +11,17 @@
 //! and the caller reports the run as incomplete. The event limit and the model's halt are
 //! deterministic (same stop at any thread count); the wall clock is not.
 
-pub mod lanes;
 pub mod queue;
 pub mod rng;
 
 pub use crate::time::{Nanos, SimTime};
-use lanes::LanedQueue;
+use queue::EventQueue;
 
 /// An event that travels through the queue packed into 8 bytes, so that queue entries stay
 /// 16 bytes (time and event) however rich the event type is.
 pub trait Packed: Sized {
     fn pack(self) -> u64;
     fn unpack(packed: u64) -> Self;
-
-    /// The queue's lane group for a packed event ([`lanes`], taken modulo
-    /// [`lanes::GROUPS`]): events of one group that are scheduled in time order skip the
-    /// heap. Any choice gives the same run; a group per event kind makes the constant-delay
-    /// kinds (link arrivals, timers, FIFO job completions) arrive in order. One group for
-    /// everything by default.
-    #[inline(always)]
-    fn lane(_packed: u64) -> usize {
-        0
-    }
 }
 
 impl Packed for u32 {
@@ -66,7 +55,7 @@ pub trait Model {
 
 /// The model's handle on the event queue.
 pub struct Scheduler<E> {
-    queue: LanedQueue<u64>,
+    queue: EventQueue<u64>,
     now: SimTime,
     event: std::marker::PhantomData<E>,
 }
@@ -74,7 +63,7 @@ pub struct Scheduler<E> {
 impl<E: Packed> Scheduler<E> {
     pub fn new() -> Self {
         Scheduler {
-            queue: LanedQueue::new(),
+            queue: EventQueue::new(),
             now: SimTime::ZERO,
             event: std::marker::PhantomData,
         }
@@ -90,21 +79,15 @@ impl<E: Packed> Scheduler<E> {
     #[inline]
     pub fn at(&mut self, time: SimTime, event: E) {
         debug_assert!(time >= self.now, "scheduling in the past");
-        let packed = event.pack();
-        self.queue
-            .push(E::lane(packed), time.max(self.now).as_nanos(), packed);
+        self.queue.push(time.max(self.now).as_nanos(), event.pack());
     }
 
     /// Schedules `event` after `delay`. Always inlined: its callers are in the world's
     /// event handler, where LLVM's size heuristics would otherwise put it out of line.
     #[inline(always)]
     pub fn after(&mut self, delay: Nanos, event: E) {
-        let packed = event.pack();
-        self.queue.push(
-            E::lane(packed),
-            self.now.saturating_add(delay).as_nanos(),
-            packed,
-        );
+        self.queue
+            .push(self.now.saturating_add(delay).as_nanos(), event.pack());
     }
 }
 

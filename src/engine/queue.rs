@@ -166,20 +166,6 @@ impl<T> EventQueue<T> {
         }
     }
 
-    /// The item [`pop`](Self::pop) would return next, with its time, without removing it.
-    ///
-    /// Unlike [`peek_time`](Self::peek_time) this may advance [`now`](Self::now) to that
-    /// item's time (it redistributes the earliest bucket), so the caller must not push
-    /// earlier than that afterwards: use it only when the next item popped anywhere is at
-    /// this time (as [`super::lanes`] does on a tie).
-    pub fn peek_front(&mut self) -> Option<(u64, &T)> {
-        if self.due_now.is_empty() {
-            let source = self.occupancy.first()?;
-            self.advance_to(source);
-        }
-        self.due_now.front().map(|item| (self.now, item))
-    }
-
     /// Number of pending items.
     pub fn len(&self) -> usize {
         self.pending

@@ -201,20 +201,6 @@ impl crate::engine::Packed for Event {
         kind << 56 | (slot as u64) << 32 | aux as u64
     }
 
-    /// A lane group per kind of timing (by the kind in the top byte): arrivals up, arrivals
-    /// down, job completions (FIFO per core pool), client timers, server-side timeouts,
-    /// keepalives, broker steps and link-free times; the rare rest share the last group.
-    #[inline(always)]
-    fn lane(packed: u64) -> usize {
-        /// Group of each kind number (see `pack`); kinds 22 to 27 are faults, scale steps
-        /// and client messages.
-        const GROUP: [u8; 32] = [
-            7, 3, 0, 1, 4, 4, 5, 5, 7, 6, 6, 7, 4, 6, 7, 7, // kinds 0..16
-            2, 2, 2, 2, 2, 2, 7, 7, 7, 7, 7, 7, 2, 7, 7, 7, // kinds 16..32
-        ];
-        GROUP[(packed >> 56) as usize & 31] as usize
-    }
-
     #[inline]
     fn unpack(packed: u64) -> Self {
         let slot = ((packed >> 32) & 0x00ff_ffff) as u32;

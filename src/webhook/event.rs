@@ -91,12 +91,6 @@ impl Packed for Event {
         (tag << TAG_SHIFT) | bits
     }
 
-    /// A lane per kind (the tag).
-    #[inline(always)]
-    fn lane(packed: u64) -> usize {
-        (packed >> TAG_SHIFT) as usize
-    }
-
     fn unpack(packed: u64) -> Self {
         let id = ((packed >> 32) & ID_MASK) as u32;
         let word = packed as u32;
