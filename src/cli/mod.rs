@@ -16,6 +16,7 @@ mod recommend;
 mod report;
 mod run;
 mod schema;
+mod stats;
 mod sweep;
 
 use std::path::PathBuf;

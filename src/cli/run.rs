@@ -54,6 +54,11 @@ pub struct RunArgs {
     /// rows of `rtsim sweep`. Only that point is built, however big the sweep.
     #[arg(long, value_name = "K", allow_negative_numbers = true, value_parser = super::usize_flag)]
     pub point: Option<usize>,
+    /// Print what the run cost this machine to standard error: peak memory (VmHWM, Linux
+    /// only; "not available" elsewhere), events handled, events per second of wall time and
+    /// bytes of peak memory per client. The output files are the same as without it.
+    #[arg(long)]
+    pub stats: bool,
     #[command(flatten)]
     pub charts: super::plot::ChartArgs,
     #[command(flatten)]
@@ -246,6 +251,17 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let outcomes = report::checks::check_replicated(&scenario, &results, replications.as_ref());
     // A failure to print is said at once, before the verdicts below.
     let printed = super::print_stdout(&text).map_err(CliError::print_now);
+    if args.stats {
+        let cost = super::stats::RunCost {
+            peak_memory: super::stats::peak_memory(),
+            events: all.iter().map(|r| r.sim_events).sum(),
+            wall_seconds: started.elapsed().as_secs_f64(),
+            clients: scenario.client_count(),
+        };
+        for line in cost.lines() {
+            eprintln!("{line}");
+        }
+    }
     if !outcomes.is_empty() {
         eprint!(
             "{}",

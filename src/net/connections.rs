@@ -155,6 +155,10 @@ pub struct Connections<M> {
 }
 
 impl<M: Carried> Connections<M> {
+    /// Bytes of one connection's record (the slot every client holds for the whole run;
+    /// what its queues hold on the heap comes on top while messages are on the way).
+    pub const BYTES_PER_CONNECTION: usize = std::mem::size_of::<Slot<M>>();
+
     /// Connections for `clients` clients, all idle.
     pub fn new(clients: usize) -> Self {
         let mut slots = Vec::with_capacity(clients);

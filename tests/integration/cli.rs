@@ -287,6 +287,52 @@ fn checking_invariants_changes_no_result() {
     assert_eq!(plain.summary(), checked.summary());
 }
 
+/// Issue 22: `--stats` prints the run's cost to standard error and changes no output file.
+#[test]
+fn stats_print_peak_memory_events_and_bytes_per_client_to_stderr_only() {
+    let plain = Workspace::new(SMALL);
+    let without = plain.run("json", &[]).assert_success();
+    assert!(!without.stderr.contains("stats:"), "{}", without.stderr);
+    let measured = Workspace::new(SMALL);
+    let with = measured.run("json", &["--stats"]).assert_success();
+    assert_eq!(plain.summary(), measured.summary());
+    assert_eq!(without.stdout, with.stdout, "the stats go to stderr only");
+    for file in ["runs.csv", "series.csv"] {
+        let read = |w: &Workspace| std::fs::read(w.out().join(file)).expect("written");
+        assert_eq!(read(&plain), read(&measured), "{file}");
+    }
+    // The events line is the sum of the variants' `sim_events` in summary.json.
+    let summary = measured.summary();
+    let events: u64 = summary["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["sim_events"].as_u64().expect("sim_events"))
+        .sum();
+    assert!(events > 0);
+    assert!(
+        with.stderr.contains(&format!("stats: events {events}\n")),
+        "{}",
+        with.stderr
+    );
+    for line in [
+        "stats: peak memory ",
+        "stats: events/s ",
+        "stats: bytes per client ",
+    ] {
+        assert!(
+            with.stderr.contains(line),
+            "no `{line}` in:\n{}",
+            with.stderr
+        );
+    }
+    // SMALL has 5 clients.
+    assert!(with.stderr.contains("/ 5 clients"), "{}", with.stderr);
+    if cfg!(target_os = "linux") {
+        assert!(!with.stderr.contains("not available"), "{}", with.stderr);
+    }
+}
+
 #[test]
 fn run_json_writes_the_output_folder_and_prints_the_summary() {
     let workspace = Workspace::new(SMALL);
