@@ -273,6 +273,7 @@ impl AckState {
     /// Data arrived at `now`, received by a side that behaves as `side` over segments of
     /// at most `mss` bytes; `idle_restart`: a silence of the sender longer than this
     /// (Linux: the receiver's RTO) starts quick ACKs again.
+    #[inline]
     pub fn on_data(
         &mut self,
         now: SimTime,
@@ -314,6 +315,7 @@ impl AckState {
     /// first. Under `linux`, writing within the ACK timeout of the last data received
     /// makes the side interactive, and an ACK carried counts against the quick ACKs
     /// (`tcp_event_ack_sent`).
+    #[inline]
     pub fn on_send(&mut self, now: SimTime, side: &TcpSide) -> PureAcks {
         let expired = self.expire(now, side);
         if side.ack == AckPolicy::Linux {
@@ -343,6 +345,7 @@ impl AckState {
     }
 
     /// Something received is not yet acknowledged.
+    #[inline]
     fn owes(&self) -> bool {
         self.unacked_segments > 0 || self.unacked_bytes > 0
     }
@@ -354,9 +357,13 @@ impl AckState {
 
     /// The delayed-ACK timer fired by `now`: the ACK left then. Linux leaves pingpong
     /// mode when it does (`tcp_delack_timer_handler`).
+    #[inline]
     fn expire(&mut self, now: SimTime, side: &TcpSide) -> Option<SimTime> {
+        if !self.owes() {
+            return None;
+        }
         let fires = self.since.saturating_add(side.delayed_ack);
-        if self.owes() && now >= fires {
+        if now >= fires {
             self.clear();
             self.interactive = false;
             Some(fires)
@@ -392,11 +399,11 @@ impl AckState {
         let full = segments - 1;
         let last = data.bytes.saturating_sub(full * mss).clamp(1, mss);
         let largest = if full > 0 { mss } else { last };
-        self.rcv_mss = self
-            .rcv_mss
-            .max(LINUX_INITIAL_RCV_MSS.min(mss))
-            .max(largest)
-            .min(mss);
+        if largest > self.rcv_mss {
+            // At least the first estimate (0 before the first data), at most the MSS
+            // (`largest` is).
+            self.rcv_mss = largest.max(LINUX_INITIAL_RCV_MSS.min(mss));
+        }
         if self.quick > 0 && !self.interactive {
             // One ACK per segment, each spending one quick ACK (`tcp_dec_quickack_mode`).
             self.quick = self.quick.saturating_sub(segments);

@@ -20,7 +20,7 @@ use crate::net::lifetime::Lifetimes;
 use crate::net::link::carried_within;
 use crate::net::loss::MIN_RTO;
 use crate::net::network::{Network, Transfer};
-use crate::net::tcp::{PureAcks, Segmenting};
+use crate::net::tcp::{AckPolicy, PureAcks, Segmenting};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
@@ -509,6 +509,7 @@ impl<'s> World<'s> {
     /// (Linux, `tcp_event_data_recv`: longer than its RTO). Linux's RTO on a steady path
     /// is the smoothed RTT plus a variance term of at least `TCP_RTO_MIN`
     /// ([`MIN_RTO`], 200 ms): here `MIN_RTO` plus `c`'s round trip of propagation.
+    #[inline]
     fn idle_restart(&self, c: ClientId) -> crate::time::Nanos {
         let group = self.clients[c].group;
         let path = self.middleboxes.path(group).latency;
@@ -790,7 +791,11 @@ impl<'s> World<'s> {
             .network
             .needs_rtt(group, direction)
             .then(|| self.network.link(group, direction.reverse()).latency);
-        let restart = self.idle_restart(c);
+        // Only Linux's policy reads it.
+        let restart = match self.scenario.tcp.receiver(direction).ack {
+            AckPolicy::Linux => self.idle_restart(c),
+            AckPolicy::Rfc1122 | AckPolicy::Immediate => 0,
+        };
         let (msg, acks) =
             self.connections
                 .receive(c.index(), direction, now, back, &self.scenario.tcp, restart);
