@@ -49,9 +49,13 @@ pub enum Count {
     /// TCP segments sent (first transmissions, handshakes included), and sent again.
     SegmentsSent,
     RetransmittedSegments,
+    /// IP packets sent by direction: every segment (data, retransmitted, handshake, FIN
+    /// exchange) and every pure ACK.
+    PacketsDown,
+    PacketsUp,
 }
 
-const COUNTS: usize = Count::RetransmittedSegments as usize + 1;
+const COUNTS: usize = Count::PacketsUp as usize + 1;
 
 /// The counters of one run.
 #[derive(Debug)]

@@ -123,6 +123,12 @@ pub const METRICS: &[(&str, MetricUnit, Reader)] = &[
     ("retransmitted_segments", MetricUnit::Number, |r| {
         Some(r.totals.retransmitted_segments as f64)
     }),
+    ("packets_down", MetricUnit::Number, |r| {
+        Some(r.totals.packets_down as f64)
+    }),
+    ("packets_up", MetricUnit::Number, |r| {
+        Some(r.totals.packets_up as f64)
+    }),
     ("messages.to_server_p99", MetricUnit::Duration, |r| {
         let m = r.messages.as_ref()?;
         m.to_server.as_ref().map(|l| l.p99_ms * 1e6)

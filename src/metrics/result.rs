@@ -285,6 +285,14 @@ pub struct WindowTotals {
     pub segments_sent: u64,
     /// Segments retransmitted after a loss, both directions.
     pub retransmitted_segments: u64,
+    /// IP packets sent towards the clients: every segment (data, retransmissions, SYN-ACK,
+    /// the FIN exchange's) and every pure ACK.
+    #[serde(default)]
+    pub packets_down: u64,
+    /// IP packets sent towards the server, counted as `packets_down` (the SYN, the
+    /// handshake's last ACK, requests, and the ACKs of what came down).
+    #[serde(default)]
+    pub packets_up: u64,
     /// Connections the server closed after its keep-alive idle timeout.
     pub idle_closes: u64,
     /// Bytes not yet carried when the run ended, by direction: still to serialize on the

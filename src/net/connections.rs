@@ -31,10 +31,10 @@ use crate::net::flow_control::FlowWindow;
 use crate::net::handshake::TlsSession;
 use crate::net::idle::{self, IdleTimer, IdleVerdict};
 use crate::net::loss::RttEstimator;
+use crate::net::nagle::Nagle;
 use crate::net::network::{Network, Sent, Transfer};
 use crate::net::send_buffer::Waiting;
-use crate::net::tcp::TcpParams;
-use crate::net::tcp::{AckState, PureAcks};
+use crate::net::tcp::{AckState, Arrival, PureAcks, TcpParams};
 use crate::net::wire::Direction;
 use crate::time::{Nanos, SimTime};
 
@@ -44,6 +44,8 @@ pub trait Carried {
     fn segments(&self) -> u64;
     /// Bytes on the wire, all layers.
     fn wire(&self) -> u64;
+    /// Bytes above TCP (what the receiver's ACK rule counts).
+    fn data(&self) -> u64;
     /// When it was sent.
     fn sent_time(&self) -> SimTime;
     /// Some segment of it was retransmitted (then it gives no round-trip sample).
@@ -60,8 +62,10 @@ struct Channel<M> {
     /// Arrival of the last message in this direction (for in-order delivery).
     last_arrival: SimTime,
     in_flight: VecDeque<M>,
-    /// The ACK debt of the side that receives in this direction.
+    /// The ACK state of the side that receives in this direction.
     receiver_acks: AckState,
+    /// Nagle's algorithm of the side that sends in this direction (used when it is on).
+    nagle: Nagle,
     /// The sender's round-trip estimate, for its retransmission timeout.
     rtt: RttEstimator,
     /// Under a partition: (its end, when the first segment lost in it gets through); the
@@ -75,6 +79,7 @@ impl<M> Default for Channel<M> {
             last_arrival: SimTime::ZERO,
             in_flight: VecDeque::new(),
             receiver_acks: AckState::default(),
+            nagle: Nagle::default(),
             rtt: RttEstimator::default(),
             partition_release: (SimTime::ZERO, SimTime::ZERO),
         }
@@ -88,12 +93,14 @@ impl<M> Channel<M> {
             last_arrival,
             in_flight,
             receiver_acks,
+            nagle,
             rtt,
             partition_release,
         } = self;
         *last_arrival = SimTime::ZERO;
         in_flight.clear();
         *receiver_acks = AckState::default();
+        *nagle = Nagle::default();
         *rtt = RttEstimator::default();
         *partition_release = (SimTime::ZERO, SimTime::ZERO);
     }
@@ -202,7 +209,39 @@ impl<M: Carried> Connections<M> {
         let opposite = direction.reverse().index();
         self.slots[c].channels[opposite]
             .receiver_acks
-            .on_send(now, tcp)
+            .on_send(now, tcp.sender(direction))
+    }
+
+    /// Nagle's state of the side that writes on `c`'s connection in `direction`.
+    #[inline]
+    pub fn nagle_mut(&mut self, c: usize, direction: Direction) -> &mut Nagle {
+        &mut self.slots[c].channels[direction.index()].nagle
+    }
+
+    /// When the receiver of `c`'s connection in `direction` would acknowledge `msg`
+    /// arriving at `arrival` if it wrote nothing first (see [`AckState::predict_ack`]).
+    pub fn predict_ack(
+        &self,
+        c: usize,
+        direction: Direction,
+        msg: &M,
+        arrival: SimTime,
+        tcp: &TcpParams,
+        idle_restart: Nanos,
+    ) -> SimTime {
+        let data = Arrival {
+            segments: msg.segments(),
+            bytes: msg.data(),
+        };
+        self.slots[c].channels[direction.index()]
+            .receiver_acks
+            .predict_ack(
+                arrival,
+                data,
+                tcp.receiver(direction),
+                tcp.mss,
+                idle_restart,
+            )
     }
 
     /// Puts `msg` on client `c`'s connection at `now`: the network carries it (`transfer`), and it
@@ -232,8 +271,9 @@ impl<M: Carried> Connections<M> {
 
     /// Takes the next message off client `c`'s connection in `direction` at `now`. The
     /// sender samples the round trip when `back` (the reverse trip's latency) is given;
-    /// the receiver acknowledges by the delayed-ACK rule. Returns the message and the pure
-    /// ACKs owed, sent in the reverse direction.
+    /// the receiver acknowledges by its ACK policy (`idle_restart`: see
+    /// [`AckState::on_data`]). Returns the message and the pure ACKs owed, sent in the
+    /// reverse direction.
     ///
     /// # Panics
     /// When nothing is on the way: every arrival event follows a [`Self::transmit`].
@@ -245,6 +285,7 @@ impl<M: Carried> Connections<M> {
         now: SimTime,
         back: Option<Nanos>,
         tcp: &TcpParams,
+        idle_restart: Nanos,
     ) -> (M, PureAcks) {
         let channel = &mut self.slots[c].channels[direction.index()];
         let msg = channel
@@ -256,7 +297,14 @@ impl<M: Carried> Connections<M> {
             channel.rtt.sample(now.since(msg.sent_time()) + back);
         }
         let acks = if msg.acknowledged() {
-            channel.receiver_acks.on_data(now, msg.segments(), tcp)
+            let data = Arrival {
+                segments: msg.segments(),
+                bytes: msg.data(),
+            };
+            let side = tcp.receiver(direction);
+            channel
+                .receiver_acks
+                .on_data(now, data, side, tcp.mss, idle_restart)
         } else {
             PureAcks::default()
         };
@@ -270,7 +318,7 @@ impl<M: Carried> Connections<M> {
         let mut owed = [PureAcks::default(); 2];
         for direction in [Direction::Down, Direction::Up] {
             let channel = &mut self.slots[c].channels[direction.index()];
-            owed[direction.index()] = channel.receiver_acks.finish(now, tcp);
+            owed[direction.index()] = channel.receiver_acks.finish(now, tcp.receiver(direction));
             channel.receiver_acks = AckState::default();
         }
         owed
@@ -366,8 +414,31 @@ mod tests {
         mss: 1448,
         header: 52,
         syn: 60,
-        delayed_ack: 40_000_000,
+        client: LINUX,
+        server: LINUX,
     };
+
+    const LINUX: crate::net::tcp::TcpSide = crate::net::tcp::TcpSide {
+        ack: crate::net::tcp::AckPolicy::Linux,
+        delayed_ack: 40_000_000,
+        nodelay: true,
+    };
+
+    /// RFC 1122's policy with a 40 ms timer: no quick ACKs.
+    const RFC1122: TcpParams = TcpParams {
+        client: crate::net::tcp::TcpSide {
+            ack: crate::net::tcp::AckPolicy::Rfc1122,
+            ..LINUX
+        },
+        server: crate::net::tcp::TcpSide {
+            ack: crate::net::tcp::AckPolicy::Rfc1122,
+            ..LINUX
+        },
+        ..TCP
+    };
+
+    /// Linux's idle restart on these tests' paths: TCP_RTO_MIN plus a 20 ms round trip.
+    const RESTART: Nanos = 220_000_000;
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     struct Piece {
@@ -383,6 +454,9 @@ mod tests {
         }
         fn wire(&self) -> u64 {
             self.segments * 1500
+        }
+        fn data(&self) -> u64 {
+            self.segments * 1448
         }
         fn sent_time(&self) -> SimTime {
             self.sent_at
@@ -437,24 +511,24 @@ mod tests {
         assert_eq!(second, first);
         let tcp = TCP;
         assert!(!conns.is_quiet(0));
-        let (msg, _) = conns.receive(0, Direction::Down, first, None, &tcp);
+        let (msg, _) = conns.receive(0, Direction::Down, first, None, &tcp, RESTART);
         assert_eq!(msg.id, 1);
         assert!(conns.is_quiet(0));
-        let (msg, _) = conns.receive(1, Direction::Down, second, None, &tcp);
+        let (msg, _) = conns.receive(1, Direction::Down, second, None, &tcp, RESTART);
         assert_eq!(msg.id, 2);
     }
 
     #[test]
     fn the_receiver_owes_an_ack_every_second_segment_and_a_send_carries_it() {
-        let tcp = TCP;
+        let tcp = RFC1122;
         let mut net = network();
         let mut conns = Connections::new(1);
         conns.transmit(0, 0, &mut net, transfer(0, 3000), piece(1, 2), t(0));
-        let (_, acks) = conns.receive(0, Direction::Down, t(20_000_000), None, &tcp);
+        let (_, acks) = conns.receive(0, Direction::Down, t(20_000_000), None, &tcp, RESTART);
         // Two full segments at once: one ACK goes at once, in the reverse direction.
         assert_eq!(acks.immediate, 1);
         conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(2, 1), t(0));
-        let (_, acks) = conns.receive(0, Direction::Down, t(30_000_000), None, &tcp);
+        let (_, acks) = conns.receive(0, Direction::Down, t(30_000_000), None, &tcp, RESTART);
         assert_eq!(acks, PureAcks::default(), "one segment: the ACK is delayed");
         // The client now writes: its data carries the owed ACK, so none goes alone.
         assert_eq!(
@@ -468,7 +542,7 @@ mod tests {
 
     #[test]
     fn a_handshake_message_owes_no_ack_and_a_late_one_is_settled_on_close() {
-        let tcp = TCP;
+        let tcp = RFC1122;
         let mut net = network();
         let mut conns = Connections::new(1);
         let syn = Piece {
@@ -476,14 +550,22 @@ mod tests {
             ..piece(1, 1)
         };
         conns.transmit(0, 0, &mut net, transfer(0, 60), syn, t(0));
-        let (_, acks) = conns.receive(0, Direction::Down, t(10_000_000), None, &tcp);
+        let (_, acks) = conns.receive(0, Direction::Down, t(10_000_000), None, &tcp, RESTART);
         assert_eq!(acks, PureAcks::default());
         conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(2, 1), t(0));
-        conns.receive(0, Direction::Down, t(20_000_000), None, &tcp);
+        conns.receive(0, Direction::Down, t(20_000_000), None, &tcp, RESTART);
         // Its delayed-ACK timer fires 40 ms later; at the close after that it is counted.
         let owed = conns.settle_acks(0, t(100_000_000), &tcp);
         assert_eq!(owed[Direction::Down.index()].expired, Some(t(60_000_000)));
         assert_eq!(owed[Direction::Up.index()], PureAcks::default());
+        // Under Linux's policy the first data after the handshake is quick-ACKed.
+        let tcp = TCP;
+        let mut conns = Connections::new(1);
+        conns.transmit(0, 0, &mut net, transfer(0, 60), syn, t(0));
+        conns.receive(0, Direction::Down, t(10_000_000), None, &tcp, RESTART);
+        conns.transmit(0, 0, &mut net, transfer(0, 1000), piece(2, 1), t(0));
+        let (_, acks) = conns.receive(0, Direction::Down, t(20_000_000), None, &tcp, RESTART);
+        assert_eq!(acks.immediate, 1);
     }
 
     #[test]
@@ -493,10 +575,17 @@ mod tests {
         let mut conns = Connections::new(1);
         let before = conns.slots[0].channels[0].rtt.srtt();
         conns.transmit(0, 0, &mut net, transfer(0, 100), piece(1, 1), t(0));
-        conns.receive(0, Direction::Down, t(10_100_000), None, &tcp);
+        conns.receive(0, Direction::Down, t(10_100_000), None, &tcp, RESTART);
         assert_eq!(conns.slots[0].channels[0].rtt.srtt(), before);
         conns.transmit(0, 0, &mut net, transfer(0, 100), piece(2, 1), t(0));
-        conns.receive(0, Direction::Down, t(10_200_000), Some(10_000_000), &tcp);
+        conns.receive(
+            0,
+            Direction::Down,
+            t(10_200_000),
+            Some(10_000_000),
+            &tcp,
+            RESTART,
+        );
         assert_eq!(conns.slots[0].channels[0].rtt.srtt(), Some(20_200_000));
     }
 
@@ -515,7 +604,7 @@ mod tests {
             IdleVerdict::Busy
         );
         // It arrived and tab 1 answered at 10 s: the connection is idle from 85 s.
-        conns.receive(1, Direction::Down, t(11_000_000), None, &tcp);
+        conns.receive(1, Direction::Down, t(11_000_000), None, &tcp, RESTART);
         conns.idle_mut(1).touch(t(10_000_000_000));
         assert!(conns.idle_mut(0).answered(t(TIMEOUT)), "disarmed when busy");
         assert_eq!(
@@ -550,7 +639,7 @@ mod tests {
         let (sent, _) = conns.transmit(0, 0, &mut net, transfer(1, 100), piece(3, 1), t(0));
         assert_eq!(sent.start, t(100_000), "it took its turn on the link");
         assert_eq!(conns.lose_newest(0, Direction::Down).map(|m| m.id), Some(3));
-        let (msg, _) = conns.receive(0, Direction::Down, second, None, &tcp);
+        let (msg, _) = conns.receive(0, Direction::Down, second, None, &tcp, RESTART);
         assert_eq!(msg.id, 2);
         assert!(conns.is_quiet(0));
         assert_eq!(conns.lose_newest(0, Direction::Down), None);

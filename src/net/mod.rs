@@ -8,6 +8,7 @@ pub mod idle;
 pub mod lifetime;
 pub mod link;
 pub mod loss;
+pub mod nagle;
 pub mod network;
 pub mod send_buffer;
 pub mod tcp;

@@ -198,6 +198,9 @@ mod tests {
         fn wire(&self) -> u64 {
             self.wire
         }
+        fn data(&self) -> u64 {
+            self.wire
+        }
         fn sent_time(&self) -> SimTime {
             SimTime::ZERO
         }

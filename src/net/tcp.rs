@@ -1,15 +1,34 @@
 //! TCP segment accounting: how many segments a message takes, its bytes by layer (the one
 //! rule every connection's messages are counted by, the browsers' and the webhooks'), and
-//! when the receiver sends pure ACKs and their bytes ([`PureAcks::bytes`]).
+//! when a receiver sends pure ACKs ([`AckState`], by its side's [`AckPolicy`]) and their
+//! bytes ([`PureAcks::bytes`]).
 //!
-//! Timing of the byte stream is modelled by [`super::link`]; this module only counts. The
-//! ACK rule follows Linux's delayed ACKs: every second full segment is acknowledged at
-//! once; a lone segment is acknowledged after the delayed-ACK timer unless data flowing
-//! the other way carries the ACK first (piggybacking).
+//! Timing of the byte stream is modelled by [`super::link`]; this module only counts and
+//! says when. Nagle's algorithm, which waits for these ACKs, is [`super::nagle`].
+//!
+//! The ACK policies ([`AckPolicy`]), each a small model of a real receiver:
+//! - `linux` (the default): quick ACKs (one per segment) for the first
+//!   [`LINUX_QUICKACKS`] segments of a connection and again after the sender fell silent
+//!   for longer than the receiver's retransmission timeout (`tcp_event_data_recv`), unless
+//!   the side is interactive (it wrote within the ACK timeout of receiving: Linux's
+//!   "pingpong" mode, left when a delayed-ACK timer fires). Otherwise an ACK goes at once
+//!   when more than one full segment is unacknowledged (`__tcp_ack_snd_check`: more than
+//!   `rcv_mss` bytes, the receiver's estimate of the sender's MSS, at least
+//!   [`LINUX_INITIAL_RCV_MSS`]), and a lone segment waits for the delayed-ACK timer
+//!   (`TCP_DELACK_MIN`, 40 ms) unless data this side writes carries the ACK first.
+//!   Not modelled: the adaptive ACK timeout (`ato` grows from 40 ms up to 200 ms or the
+//!   RTT on a connection whose timers keep firing), the shrinking of `rcv_mss` on small
+//!   segments without PSH, receive-window updates, GRO (segments arriving back to back
+//!   are each acknowledged here, where Linux may coalesce them) and out-of-order data.
+//! - `rfc1122`: RFC 1122 §4.2.3.2 — an ACK for at least every second segment (as BSD's
+//!   `tcp_input` does: a segment arriving while an ACK is delayed is acknowledged at once),
+//!   a lone segment delayed by the timer (default [`RFC1122_DELAYED_ACK`], the 200 ms of
+//!   common implementations; the RFC requires less than [`RFC1122_MAX_DELAYED_ACK`]).
+//! - `immediate`: an ACK for every segment at once (Linux's `TCP_QUICKACK` kept set).
 
 use serde::Serialize;
 
-use crate::net::wire::LayerBytes;
+use crate::net::wire::{Direction, LayerBytes};
 use crate::time::{Nanos, SimTime};
 
 const MS: Nanos = 1_000_000;
@@ -22,8 +41,83 @@ pub const DEFAULT_HEADER: u64 = 52;
 /// SYN / SYN-ACK: IPv4 20 + TCP 20 + 20 bytes of options (MSS, SACK-permitted, timestamps,
 /// window scale, padding), as Linux sends them.
 pub const DEFAULT_SYN: u64 = 60;
-/// Linux's minimum delayed-ACK timeout (`TCP_DELACK_MIN`, 40 ms).
+/// Linux's delayed-ACK timeout: `TCP_DELACK_MIN` (and `TCP_ATO_MIN`), `HZ/25` = 40 ms in
+/// `include/net/tcp.h`.
 pub const DEFAULT_DELAYED_ACK: Nanos = 40 * MS;
+/// Linux's longest delayed-ACK timeout, `TCP_DELACK_MAX` (`HZ/5` = 200 ms,
+/// `include/net/tcp.h`): the bound on `delayed_ack` under the `linux` policy.
+pub const LINUX_MAX_DELAYED_ACK: Nanos = 200 * MS;
+/// Quick ACKs Linux grants at a connection's first data and after an idle gap longer than
+/// the RTO: `TCP_MAX_QUICKACKS` (16, `include/net/tcp.h`; `tcp_incr_quickack` grants
+/// `min(16, rcv_wnd / (2 rcv_mss))`, 16 with the default receive buffer).
+pub const LINUX_QUICKACKS: u64 = 16;
+/// Linux's first estimate of the sender's MSS, `TCP_MSS_DEFAULT` (536 bytes,
+/// `tcp_initialize_rcv_mss`); it grows to the largest segment received
+/// (`tcp_measure_rcv_mss`), at most the MSS.
+pub const LINUX_INITIAL_RCV_MSS: u64 = 536;
+/// The delayed-ACK timer of the `rfc1122` policy: 200 ms, "most implementations use a
+/// 200-ms delay" (Stevens, TCP/IP Illustrated Vol. 1, §19.3; BSD's `tcp_fasttimo`,
+/// Windows' `TcpDelAckTicks` = 2).
+pub const RFC1122_DELAYED_ACK: Nanos = 200 * MS;
+/// RFC 1122 §4.2.3.2: "the delay MUST be less than 0.5 seconds".
+pub const RFC1122_MAX_DELAYED_ACK: Nanos = 500 * MS;
+
+/// The ACK policy of both sides: Linux's, what the servers and most clients run
+/// (Android and ChromeOS are Linux too).
+pub const DEFAULT_ACK_POLICY: AckPolicy = AckPolicy::Linux;
+/// `TCP_NODELAY` on both sides: see [`TcpSide::nodelay`].
+pub const DEFAULT_NODELAY: bool = true;
+
+/// When a receiver acknowledges data (see the module's doc for each model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AckPolicy {
+    /// Linux's delayed ACKs with quick-ACK mode.
+    #[default]
+    Linux,
+    /// RFC 1122's delayed ACK: every second segment, a lone one after the timer.
+    Rfc1122,
+    /// An ACK for every segment at once.
+    Immediate,
+}
+
+impl AckPolicy {
+    /// The policy's delayed-ACK timer when the scenario sets none (0 for `immediate`,
+    /// which has none).
+    pub const fn default_delayed_ack(self) -> Nanos {
+        match self {
+            AckPolicy::Linux => DEFAULT_DELAYED_ACK,
+            AckPolicy::Rfc1122 => RFC1122_DELAYED_ACK,
+            AckPolicy::Immediate => 0,
+        }
+    }
+}
+
+/// One side's TCP behaviour: how it acknowledges what it receives, and whether its writes
+/// wait for ACKs (Nagle).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TcpSide {
+    /// Its ACK policy. Default [`AckPolicy::Linux`].
+    pub ack: AckPolicy,
+    /// Its delayed-ACK timer (unused by `immediate`). Default by policy
+    /// ([`AckPolicy::default_delayed_ack`]).
+    pub delayed_ack: Nanos,
+    /// `TCP_NODELAY`: Nagle's algorithm off. Default true: browsers set it on their
+    /// sockets (Chromium's `SetTCPNoDelay` in `net/socket/tcp_socket_posix.cc`) and so do
+    /// most servers (nginx's `tcp_nodelay on` default, Go's `net.TCPConn` "the default is
+    /// true (no delay)", Node.js's `http.createServer` `noDelay: true`).
+    pub nodelay: bool,
+}
+
+impl Default for TcpSide {
+    fn default() -> Self {
+        TcpSide {
+            ack: DEFAULT_ACK_POLICY,
+            delayed_ack: DEFAULT_ACK_POLICY.default_delayed_ack(),
+            nodelay: DEFAULT_NODELAY,
+        }
+    }
+}
 
 /// The TCP figures every connection of a run shares.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -35,8 +129,10 @@ pub struct TcpParams {
     pub header: u64,
     /// Bytes of a SYN or SYN-ACK. Default [`DEFAULT_SYN`].
     pub syn: u64,
-    /// The delayed-ACK timeout. Default [`DEFAULT_DELAYED_ACK`].
-    pub delayed_ack: Nanos,
+    /// The client's side (the browser's, or a webhook sender's).
+    pub client: TcpSide,
+    /// The server's side.
+    pub server: TcpSide,
 }
 
 impl Default for TcpParams {
@@ -46,8 +142,26 @@ impl Default for TcpParams {
             mss: DEFAULT_MSS,
             header: DEFAULT_HEADER,
             syn: DEFAULT_SYN,
-            delayed_ack: DEFAULT_DELAYED_ACK,
+            client: TcpSide::default(),
+            server: TcpSide::default(),
         }
+    }
+}
+
+impl TcpParams {
+    /// The side that receives what travels in `direction` (the client what goes down).
+    #[inline]
+    pub fn receiver(&self, direction: Direction) -> &TcpSide {
+        match direction {
+            Direction::Down => &self.client,
+            Direction::Up => &self.server,
+        }
+    }
+
+    /// The side that writes what travels in `direction`.
+    #[inline]
+    pub fn sender(&self, direction: Direction) -> &TcpSide {
+        self.receiver(direction.reverse())
     }
 }
 
@@ -128,34 +242,94 @@ impl PureAcks {
     }
 }
 
-/// The ACK debt of one receiving side of a connection.
+/// The ACK state of one receiving side of a connection: what it owes, and (under `linux`)
+/// its quick-ACK budget, whether it is interactive and its estimate of the sender's MSS.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AckState {
-    /// Received segments not yet acknowledged (0 or 1 between calls).
-    unacked: u64,
+    /// Received segments not yet acknowledged (`rfc1122`).
+    unacked_segments: u64,
+    /// Received bytes not yet acknowledged (`linux`).
+    unacked_bytes: u64,
     /// Arrival time of the oldest unacknowledged segment.
     since: SimTime,
+    /// Arrival of the last data (`linux`), none before the first.
+    last_data: Option<SimTime>,
+    /// Quick ACKs left (`linux`).
+    quick: u64,
+    /// Wrote within the ACK timeout of receiving (`linux`'s pingpong mode): no quick ACKs.
+    interactive: bool,
+    /// The estimate of the sender's MSS (`linux`), 0 before the first data.
+    rcv_mss: u64,
+}
+
+/// A message of data as the receiver sees it: its segments and its bytes above TCP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrival {
+    pub segments: u64,
+    pub bytes: u64,
 }
 
 impl AckState {
-    /// Data of `segments` segments arrived at `now`.
-    pub fn on_data(&mut self, now: SimTime, segments: u64, tcp: &TcpParams) -> PureAcks {
-        let expired = self.expire(now, tcp);
-        let total = self.unacked + segments;
-        if total % 2 == 1 && self.unacked == 0 {
-            self.since = now;
-        }
-        self.unacked = total % 2;
-        PureAcks {
-            expired,
-            immediate: total / 2,
+    /// Data arrived at `now`, received by a side that behaves as `side` over segments of
+    /// at most `mss` bytes; `idle_restart`: a silence of the sender longer than this
+    /// (Linux: the receiver's RTO) starts quick ACKs again.
+    #[inline]
+    pub fn on_data(
+        &mut self,
+        now: SimTime,
+        data: Arrival,
+        side: &TcpSide,
+        mss: u64,
+        idle_restart: Nanos,
+    ) -> PureAcks {
+        let expired = self.expire(now, side);
+        let immediate = match side.ack {
+            AckPolicy::Immediate => data.segments,
+            AckPolicy::Rfc1122 => self.every_second_segment(now, data.segments),
+            AckPolicy::Linux => self.linux(now, data, mss, idle_restart),
+        };
+        PureAcks { expired, immediate }
+    }
+
+    /// When the ACK of data arriving at `arrival` would leave if nothing else happened
+    /// first (no data of the receiver's carries it sooner): at once, or when the
+    /// delayed-ACK timer fires. For Nagle ([`super::nagle`]), at the sender's write.
+    pub fn predict_ack(
+        &self,
+        arrival: SimTime,
+        data: Arrival,
+        side: &TcpSide,
+        mss: u64,
+        idle_restart: Nanos,
+    ) -> SimTime {
+        let mut after = *self;
+        after.on_data(arrival, data, side, mss, idle_restart);
+        if after.owes() {
+            after.since.saturating_add(side.delayed_ack)
+        } else {
+            arrival
         }
     }
 
-    /// This side sends data at `now`: an owed ACK rides on it unless its timer fired first.
-    pub fn on_send(&mut self, now: SimTime, tcp: &TcpParams) -> PureAcks {
-        let expired = self.expire(now, tcp);
-        self.unacked = 0;
+    /// This side sends data at `now`: an owed ACK rides on it unless its timer fired
+    /// first. Under `linux`, writing within the ACK timeout of the last data received
+    /// makes the side interactive, and an ACK carried counts against the quick ACKs
+    /// (`tcp_event_ack_sent`).
+    #[inline]
+    pub fn on_send(&mut self, now: SimTime, side: &TcpSide) -> PureAcks {
+        let expired = self.expire(now, side);
+        if side.ack == AckPolicy::Linux {
+            if self
+                .last_data
+                .is_some_and(|last| now.since(last) < side.delayed_ack)
+            {
+                self.interactive = true;
+            }
+            if self.owes() {
+                self.quick = self.quick.saturating_sub(1);
+            }
+        }
+        self.clear();
         PureAcks {
             expired,
             immediate: 0,
@@ -163,20 +337,104 @@ impl AckState {
     }
 
     /// Settles the debt at the end of a run: an ACK whose timer fired by `now` was sent.
-    pub fn finish(&mut self, now: SimTime, tcp: &TcpParams) -> PureAcks {
+    pub fn finish(&mut self, now: SimTime, side: &TcpSide) -> PureAcks {
         PureAcks {
-            expired: self.expire(now, tcp),
+            expired: self.expire(now, side),
             immediate: 0,
         }
     }
 
-    fn expire(&mut self, now: SimTime, tcp: &TcpParams) -> Option<SimTime> {
-        if self.unacked > 0 && now >= self.since + tcp.delayed_ack {
-            self.unacked = 0;
-            Some(self.since + tcp.delayed_ack)
+    /// Something received is not yet acknowledged.
+    #[inline]
+    fn owes(&self) -> bool {
+        self.unacked_segments > 0 || self.unacked_bytes > 0
+    }
+
+    fn clear(&mut self) {
+        self.unacked_segments = 0;
+        self.unacked_bytes = 0;
+    }
+
+    /// The delayed-ACK timer fired by `now`: the ACK left then. Linux leaves pingpong
+    /// mode when it does (`tcp_delack_timer_handler`).
+    #[inline]
+    fn expire(&mut self, now: SimTime, side: &TcpSide) -> Option<SimTime> {
+        if !self.owes() {
+            return None;
+        }
+        let fires = self.since.saturating_add(side.delayed_ack);
+        if now >= fires {
+            self.clear();
+            self.interactive = false;
+            Some(fires)
         } else {
             None
         }
+    }
+
+    /// `rfc1122`: an ACK for every second segment; a lone one waits for the timer.
+    fn every_second_segment(&mut self, now: SimTime, segments: u64) -> u64 {
+        let total = self.unacked_segments + segments;
+        let acks = total / 2;
+        if total % 2 == 1 && (acks > 0 || self.unacked_segments == 0) {
+            // The last segment waits, from its arrival.
+            self.since = now;
+        }
+        self.unacked_segments = total % 2;
+        acks
+    }
+
+    /// `linux`: quick ACKs, then an ACK when more than `rcv_mss` bytes are owed.
+    fn linux(&mut self, now: SimTime, data: Arrival, mss: u64, idle_restart: Nanos) -> u64 {
+        match self.last_data {
+            None => self.quick = LINUX_QUICKACKS,
+            Some(last) if now.since(last) > idle_restart => {
+                self.quick = self.quick.max(LINUX_QUICKACKS);
+            }
+            Some(_) => {}
+        }
+        self.last_data = Some(now);
+        // Segments are full but the last; `tcp_measure_rcv_mss` takes the largest.
+        let segments = data.segments.max(1);
+        let full = segments - 1;
+        let last = data.bytes.saturating_sub(full * mss).clamp(1, mss);
+        let largest = if full > 0 { mss } else { last };
+        if largest > self.rcv_mss {
+            // At least the first estimate (0 before the first data), at most the MSS
+            // (`largest` is).
+            self.rcv_mss = largest.max(LINUX_INITIAL_RCV_MSS.min(mss));
+        }
+        if self.quick > 0 && !self.interactive {
+            // One ACK per segment, each spending one quick ACK (`tcp_dec_quickack_mode`).
+            self.quick = self.quick.saturating_sub(segments);
+            self.clear();
+            return segments;
+        }
+        let owed_before = self.unacked_bytes > 0;
+        let mut acks = 0;
+        let mut acked = false;
+        // Full segments: with rcv_mss = mss (a full one was seen), one already owed makes
+        // the next one acknowledged at once, so they pair up.
+        if full > 0 {
+            if self.unacked_bytes > 0 {
+                acks = 1 + (full - 1) / 2;
+                self.unacked_bytes = if (full - 1) % 2 == 1 { mss } else { 0 };
+            } else {
+                acks = full / 2;
+                self.unacked_bytes = if full % 2 == 1 { mss } else { 0 };
+            }
+            acked = acks > 0;
+        }
+        self.unacked_bytes = self.unacked_bytes.saturating_add(last);
+        if self.unacked_bytes > self.rcv_mss {
+            acks += 1;
+            acked = true;
+            self.unacked_bytes = 0;
+        }
+        if self.unacked_bytes > 0 && (acked || !owed_before) {
+            self.since = now;
+        }
+        acks
     }
 }
 
@@ -193,7 +451,14 @@ mod tests {
         mss: 1448,
         header: 52,
         syn: 60,
-        delayed_ack: 40_000_000,
+        client: LINUX_NODELAY,
+        server: LINUX_NODELAY,
+    };
+
+    const LINUX_NODELAY: TcpSide = TcpSide {
+        ack: AckPolicy::Linux,
+        delayed_ack: 40 * MS,
+        nodelay: true,
     };
 
     #[test]
@@ -262,30 +527,242 @@ mod tests {
         );
     }
 
+    /// A side with `ack`, its default timer.
+    fn side(ack: AckPolicy) -> TcpSide {
+        TcpSide {
+            ack,
+            delayed_ack: ack.default_delayed_ack(),
+            nodelay: true,
+        }
+    }
+
+    /// One segment of `bytes`.
+    fn one(bytes: u64) -> Arrival {
+        Arrival { segments: 1, bytes }
+    }
+
+    /// Linux's idle restart on a path of 50 ms round trip: TCP_RTO_MIN + RTT.
+    const RESTART: Nanos = 250 * MS;
+
+    /// Spends the 16 quick ACKs of a fresh `linux` receiver: 16 small segments 100 ms apart
+    /// (`t` 0 .. 1.5 s), each acknowledged at once.
+    fn past_quickacks(s: &mut AckState, linux: &TcpSide) {
+        for k in 0..LINUX_QUICKACKS {
+            let acks = s.on_data(t(k * 100 * MS), one(200), linux, TCP.mss, RESTART);
+            assert_eq!(acks.immediate, 1, "quick ACK {k}");
+        }
+    }
+
     #[test]
-    fn lone_segment_is_acked_after_the_timer() {
+    fn immediate_acknowledges_every_segment_at_once() {
+        // N = 5 small events: 5 pure ACKs, none delayed, nothing owed after.
+        let imm = side(AckPolicy::Immediate);
         let mut s = AckState::default();
-        assert_eq!(s.on_data(t(100), 1, &TCP), PureAcks::default());
-        let done = s.finish(t(100 + TCP.delayed_ack), &TCP);
-        assert_eq!(done.expired, Some(t(100 + TCP.delayed_ack)));
-        // Settled: nothing more is owed.
-        assert_eq!(s.finish(t(u64::MAX / 2), &TCP), PureAcks::default());
+        let mut acks = 0;
+        for k in 0..5 {
+            let got = s.on_data(t(k * MS), one(100), &imm, TCP.mss, RESTART);
+            assert_eq!(got.expired, None);
+            acks += got.immediate;
+        }
+        assert_eq!(acks, 5);
+        // A three-segment message: three ACKs.
+        let three = Arrival {
+            segments: 3,
+            bytes: 4000,
+        };
+        assert_eq!(
+            s.on_data(t(9 * MS), three, &imm, TCP.mss, RESTART)
+                .immediate,
+            3
+        );
+        assert_eq!(s.finish(t(u64::MAX / 2), &imm), PureAcks::default());
+    }
+
+    #[test]
+    fn linux_quick_acks_the_first_sixteen_segments_then_delays_a_lone_one() {
+        let linux = side(AckPolicy::Linux);
+        let mut s = AckState::default();
+        past_quickacks(&mut s, &linux);
+        // The 17th, 100 ms after the 16th (less than the 250 ms restart): delayed.
+        let at = 1_600 * MS;
+        assert_eq!(
+            s.on_data(t(at), one(200), &linux, TCP.mss, RESTART),
+            PureAcks::default()
+        );
+        // The next one 100 ms later finds the ACK sent by the timer at +40 ms.
+        let next = s.on_data(t(at + 100 * MS), one(200), &linux, TCP.mss, RESTART);
+        assert_eq!(next.expired, Some(t(at + 40 * MS)));
+        assert_eq!(next.immediate, 0);
+    }
+
+    #[test]
+    fn linux_at_low_rate_acknowledges_each_event_once() {
+        let linux = side(AckPolicy::Linux);
+        // Events 100 ms apart after the quick ACKs: one ACK per event, 40 ms after it
+        // (the timer fires before the next arrives). Ten events, ten ACKs.
+        let mut s = AckState::default();
+        past_quickacks(&mut s, &linux);
+        let mut expired = Vec::new();
+        for k in 0..10 {
+            let at = 1_600 * MS + k * 100 * MS;
+            let acks = s.on_data(t(at), one(200), &linux, TCP.mss, RESTART);
+            assert_eq!(acks.immediate, 0);
+            expired.extend(acks.expired);
+        }
+        expired.extend(s.finish(t(u64::MAX / 2), &linux).expired);
+        let want: Vec<_> = (0..10)
+            .map(|k| t(1_600 * MS + k * 100 * MS + 40 * MS))
+            .collect();
+        assert_eq!(expired, want);
+        // Events 1 s apart: each silence exceeds the RTO (250 ms), so each event restarts
+        // quick-ACK mode and is acknowledged at once: one ACK per event, no delay.
+        let mut s = AckState::default();
+        for k in 0..40 {
+            let acks = s.on_data(t(k * 1_000 * MS), one(200), &linux, TCP.mss, RESTART);
+            assert_eq!(
+                acks,
+                PureAcks {
+                    expired: None,
+                    immediate: 1
+                },
+                "event {k}"
+            );
+        }
+    }
+
+    #[test]
+    fn linux_at_high_rate_acknowledges_every_second_full_segment() {
+        let linux = side(AckPolicy::Linux);
+        // Full-sized events (1448 B) 10 ms apart after the quick ACKs: the second of each
+        // pair makes 2896 > rcv_mss = 1448 bytes owed, an ACK at once: 20 events, 10 ACKs.
+        let mut s = AckState::default();
+        past_quickacks(&mut s, &linux);
+        let (mut immediate, mut expired) = (0, 0);
+        for k in 0..20 {
+            let acks = s.on_data(
+                t(1_600 * MS + k * 10 * MS),
+                one(1448),
+                &linux,
+                TCP.mss,
+                RESTART,
+            );
+            immediate += acks.immediate;
+            expired += u64::from(acks.expired.is_some());
+        }
+        assert_eq!((immediate, expired), (10, 0));
+        // Small events (200 B) 10 ms apart: rcv_mss stays at 536 (no full segment seen),
+        // so the third makes 600 > 536 bytes owed: 30 events, 10 ACKs, none by the timer
+        // (the third comes 20 ms after the first, within 40 ms).
+        let mut s = AckState::default();
+        past_quickacks(&mut s, &linux);
+        let (mut immediate, mut expired) = (0, 0);
+        for k in 0..30 {
+            let acks = s.on_data(
+                t(1_600 * MS + k * 10 * MS),
+                one(200),
+                &linux,
+                TCP.mss,
+                RESTART,
+            );
+            immediate += acks.immediate;
+            expired += u64::from(acks.expired.is_some());
+        }
+        assert_eq!((immediate, expired), (10, 0));
+        // A five-segment write (4 full, 1 short) arriving at once: ACKs after segments 2
+        // and 4, the fifth owed.
+        let five = Arrival {
+            segments: 5,
+            bytes: 4 * 1448 + 100,
+        };
+        let mut s = AckState::default();
+        past_quickacks(&mut s, &linux);
+        assert_eq!(
+            s.on_data(t(1_600 * MS), five, &linux, TCP.mss, RESTART)
+                .immediate,
+            2
+        );
+        assert!(s.owes());
+    }
+
+    #[test]
+    fn linux_interactive_side_delays_even_in_quick_mode_until_a_timer_fires() {
+        let linux = side(AckPolicy::Linux);
+        let mut s = AckState::default();
+        // A request arrives (quick ACK), the side answers 5 ms later: interactive.
+        assert_eq!(
+            s.on_data(t(0), one(300), &linux, TCP.mss, RESTART)
+                .immediate,
+            1
+        );
+        s.on_send(t(5 * MS), &linux);
+        // The next request, 100 ms later, is not quick-ACKed: the answer should carry it.
+        assert_eq!(
+            s.on_data(t(100 * MS), one(300), &linux, TCP.mss, RESTART),
+            PureAcks::default()
+        );
+        // No answer: the timer fires at 140 ms and the side is no longer interactive.
+        let next = s.on_data(t(200 * MS), one(300), &linux, TCP.mss, RESTART);
+        assert_eq!(next.expired, Some(t(140 * MS)));
+        assert_eq!(next.immediate, 1, "quick again");
+    }
+
+    #[test]
+    fn rfc1122_acknowledges_every_second_segment_and_a_lone_one_after_200ms() {
+        let rfc = side(AckPolicy::Rfc1122);
+        let mut s = AckState::default();
+        // No quick ACKs at the start: the first lone segment waits 200 ms.
+        assert_eq!(
+            s.on_data(t(0), one(100), &rfc, TCP.mss, RESTART),
+            PureAcks::default()
+        );
+        let done = s.finish(t(RFC1122_DELAYED_ACK), &rfc);
+        assert_eq!(done.expired, Some(t(RFC1122_DELAYED_ACK)));
+        // Two small segments 10 ms apart: the second is acknowledged at once.
+        assert_eq!(
+            s.on_data(t(SECOND), one(100), &rfc, TCP.mss, RESTART)
+                .immediate,
+            0
+        );
+        assert_eq!(
+            s.on_data(t(SECOND + 10 * MS), one(100), &rfc, TCP.mss, RESTART)
+                .immediate,
+            1
+        );
+        assert_eq!(s.finish(t(u64::MAX / 2), &rfc), PureAcks::default());
+    }
+
+    const SECOND: Nanos = 1_000 * MS;
+
+    #[test]
+    fn the_predicted_ack_is_at_once_or_at_the_timer() {
+        let linux = side(AckPolicy::Linux);
+        let s = AckState::default();
+        // Fresh: a quick ACK on arrival.
+        assert_eq!(
+            s.predict_ack(t(7), one(100), &linux, TCP.mss, RESTART),
+            t(7)
+        );
+        let mut s = AckState::default();
+        past_quickacks(&mut s, &linux);
+        let at = t(1_600 * MS);
+        assert_eq!(
+            s.predict_ack(at, one(100), &linux, TCP.mss, RESTART),
+            t(1_640 * MS)
+        );
+        // The prediction changes nothing.
+        assert_eq!(
+            s.on_data(at, one(100), &linux, TCP.mss, RESTART),
+            PureAcks::default()
+        );
     }
 
     #[test]
     fn a_reply_within_the_timer_carries_the_ack() {
+        let linux = side(AckPolicy::Linux);
         let mut s = AckState::default();
-        s.on_data(t(0), 1, &TCP);
-        assert_eq!(s.on_send(t(TCP.delayed_ack - 1), &TCP), PureAcks::default());
-        assert_eq!(s.finish(t(10 * TCP.delayed_ack), &TCP), PureAcks::default());
-    }
-
-    #[test]
-    fn every_second_segment_is_acked_at_once() {
-        let mut s = AckState::default();
-        assert_eq!(s.on_data(t(5), 5, &TCP).immediate, 2);
-        // The fifth segment is still owed; the next one completes a pair.
-        assert_eq!(s.on_data(t(6), 1, &TCP).immediate, 1);
-        assert_eq!(s.finish(t(u64::MAX / 2), &TCP), PureAcks::default());
+        past_quickacks(&mut s, &linux);
+        s.on_data(t(1_600 * MS), one(100), &linux, TCP.mss, RESTART);
+        assert_eq!(s.on_send(t(1_639 * MS), &linux), PureAcks::default());
+        assert_eq!(s.finish(t(u64::MAX / 2), &linux), PureAcks::default());
     }
 }

@@ -73,6 +73,8 @@ const METRICS: &[(&str, &str, &str)] = &[
         "retransmitted TCP segments",
         "segments",
     ),
+    ("packets_down", "IP packets to the clients", "packets"),
+    ("packets_up", "IP packets to the server", "packets"),
     (
         "messages.to_server_p99",
         "p99 message latency to the server",

@@ -110,6 +110,8 @@ const COLUMNS: &[Column] = &[
         r.totals.retransmitted_segments.to_string()
     }),
     ("idle_closes", |r| r.totals.idle_closes.to_string()),
+    ("packets_down", |r| r.totals.packets_down.to_string()),
+    ("packets_up", |r| r.totals.packets_up.to_string()),
     ("reconnects", |r| r.totals.reconnects.to_string()),
     ("peak_open_connections", |r| {
         r.peak_open_connections.to_string()

@@ -91,10 +91,50 @@ pub fn defaults() -> Vec<Row> {
             &["TCP_SYN"],
         ),
         row(
-            "delayed ACK",
+            "ACK policy (`tcp.client.ack`, `tcp.server.ack`)",
+            "linux".to_string(),
+            "Linux's delayed ACKs with quick-ACK mode: the servers' kernel and most clients' (Android, ChromeOS)",
+            &["TCP_ACK_POLICY"],
+        ),
+        row(
+            "delayed ACK (`linux`)",
             duration(d::TCP_DELAYED_ACK),
-            "Linux's minimum delayed-ACK timeout (`TCP_DELACK_MIN`)",
+            "Linux's delayed-ACK timeout (`TCP_DELACK_MIN` = `TCP_ATO_MIN`, `include/net/tcp.h`)",
             &["TCP_DELAYED_ACK"],
+        ),
+        row(
+            "longest delayed ACK (`linux`)",
+            duration(d::TCP_LINUX_MAX_DELAYED_ACK),
+            "Linux's `TCP_DELACK_MAX` (`include/net/tcp.h`)",
+            &["TCP_LINUX_MAX_DELAYED_ACK"],
+        ),
+        row(
+            "quick ACKs (`linux`)",
+            d::TCP_LINUX_QUICKACKS.to_string(),
+            "`TCP_MAX_QUICKACKS` (`include/net/tcp.h`), granted at the first data and after a silence longer than the RTO (`tcp_event_data_recv`)",
+            &["TCP_LINUX_QUICKACKS"],
+        ),
+        row(
+            "first estimate of the sender's MSS (`linux`)",
+            bytes(d::TCP_LINUX_INITIAL_RCV_MSS),
+            "`TCP_MSS_DEFAULT` (`tcp_initialize_rcv_mss`); an ACK goes at once when more than this is owed",
+            &["TCP_LINUX_INITIAL_RCV_MSS"],
+        ),
+        row(
+            "delayed ACK (`rfc1122`)",
+            format!(
+                "{} (less than {})",
+                duration(d::TCP_RFC1122_DELAYED_ACK),
+                duration(d::TCP_RFC1122_MAX_DELAYED_ACK)
+            ),
+            "the 200 ms of common implementations (Stevens, TCP/IP Illustrated Vol. 1 §19.3; BSD, Windows); RFC 1122 §4.2.3.2 requires less than 0.5 s",
+            &["TCP_RFC1122_DELAYED_ACK", "TCP_RFC1122_MAX_DELAYED_ACK"],
+        ),
+        row(
+            "`TCP_NODELAY` (Nagle off), both sides",
+            d::TCP_NODELAY.to_string(),
+            "browsers set it (Chromium's `SetTCPNoDelay`), and so do most servers (nginx `tcp_nodelay on`, Go's `net` package)",
+            &["TCP_NODELAY"],
         ),
         row(
             "HTTP request headers",

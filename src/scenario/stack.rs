@@ -7,6 +7,7 @@ use super::checker::Checker;
 use super::defaults as d;
 use super::error::ScenarioError;
 use super::spec::{Http2Params, TcpParams, TlsSizes};
+use crate::net::tcp::{AckPolicy, TcpSide};
 use crate::units::{ByteSize, Duration, Percent};
 
 /// TCP/IP parameters.
@@ -21,10 +22,45 @@ pub struct RawTcp {
     /// Bytes of a SYN or SYN-ACK segment. Default 60B: IPv4 20 + TCP 20 + options 20
     /// (MSS 4, SACK-permitted 2, timestamps 10, window scale 3, one NOP).
     pub syn: Option<ByteSize>,
-    /// Delayed-ACK timer: a receiver acknowledges every second segment at once and a lone
-    /// segment after this delay unless data it sends carries the ACK first. Default 40ms
-    /// (Linux's minimum delayed-ACK timeout, TCP_DELACK_MIN).
+    /// The clients' TCP behaviour (browsers): ACK policy, delayed-ACK timer, Nagle.
+    pub client: Option<RawTcpSide>,
+    /// The server's TCP behaviour: ACK policy, delayed-ACK timer, Nagle.
+    pub server: Option<RawTcpSide>,
+}
+
+/// One side's TCP behaviour.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTcpSide {
+    /// When the side acknowledges what it receives. Default linux.
+    pub ack: Option<RawAckPolicy>,
+    /// Its delayed-ACK timer: how long a lone segment's ACK waits for data to ride on.
+    /// Default 40ms under linux (TCP_DELACK_MIN, include/net/tcp.h; at most 200ms,
+    /// TCP_DELACK_MAX), 200ms under rfc1122 (the common implementations' delay, Stevens
+    /// TCP/IP Illustrated Vol. 1 §19.3; RFC 1122 §4.2.3.2 requires less than 500ms).
+    /// Refused under immediate, which has no timer.
     pub delayed_ack: Option<Duration>,
+    /// TCP_NODELAY: Nagle's algorithm off. With false, a write smaller than a segment
+    /// waits until the previous small segment is acknowledged (RFC 896; the 40 ms stall of
+    /// write-write-read against delayed ACKs). Default true: browsers (Chromium's
+    /// SetTCPNoDelay) and most servers (nginx tcp_nodelay on, Go's net package) set it.
+    pub nodelay: Option<bool>,
+}
+
+/// A receiver's ACK policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RawAckPolicy {
+    // (Plain comments, not docs: the schema then lists the words as an `enum`.)
+    // Linux: quick ACKs for the first 16 segments and after an idle gap longer than the
+    // RTO (not while interactive), an ACK once more than one full segment is owed, a lone
+    // segment delayed by the timer (40ms).
+    Linux,
+    // RFC 1122 §4.2.3.2: an ACK for every second segment, a lone one after the timer
+    // (200ms).
+    Rfc1122,
+    // An ACK for every segment at once.
+    Immediate,
 }
 
 /// HTTP/2 parameters, for variants with `http2: true`.
@@ -70,14 +106,54 @@ pub(crate) fn tcp(raw: Option<&RawTcp>, c: &Checker) -> Result<TcpParams, Scenar
         mss: raw_tcp.mss.map_or(d::TCP_MSS, |v| v.bytes()),
         header: raw_tcp.header.map_or(d::TCP_HEADER, |v| v.bytes()),
         syn: raw_tcp.syn.map_or(d::TCP_SYN, |v| v.bytes()),
-        delayed_ack: raw_tcp
-            .delayed_ack
-            .map_or(d::TCP_DELAYED_ACK, |v| v.as_nanos()),
+        client: tcp_side(raw_tcp.client.as_ref(), "tcp.client", c)?,
+        server: tcp_side(raw_tcp.server.as_ref(), "tcp.server", c)?,
     };
     if tcp.mss < 64 {
         return Err(c.error("tcp.mss", "must be at least 64B"));
     }
     Ok(tcp)
+}
+
+/// Reads one side of `tcp` at `path`: a delayed-ACK timer above zero and within its
+/// policy's bound, none under `immediate`.
+fn tcp_side(raw: Option<&RawTcpSide>, path: &str, c: &Checker) -> Result<TcpSide, ScenarioError> {
+    let raw = raw.cloned().unwrap_or_default();
+    let ack = match raw.ack {
+        None => d::TCP_ACK_POLICY,
+        Some(RawAckPolicy::Linux) => AckPolicy::Linux,
+        Some(RawAckPolicy::Rfc1122) => AckPolicy::Rfc1122,
+        Some(RawAckPolicy::Immediate) => AckPolicy::Immediate,
+    };
+    let field = format!("{path}.delayed_ack");
+    let delayed_ack = match (ack, raw.delayed_ack.map(|v| v.as_nanos())) {
+        (AckPolicy::Immediate, Some(_)) => {
+            return Err(c.error(
+                &field,
+                "has no effect with `ack: immediate` (an ACK for every segment at once): remove it",
+            ));
+        }
+        (_, None) => ack.default_delayed_ack(),
+        (_, Some(0)) => return Err(c.error(&field, "must be greater than 0s")),
+        (AckPolicy::Linux, Some(v)) if v > d::TCP_LINUX_MAX_DELAYED_ACK => {
+            return Err(c.error(
+                &field,
+                "must be at most 200ms under `ack: linux` (TCP_DELACK_MAX)",
+            ));
+        }
+        (AckPolicy::Rfc1122, Some(v)) if v >= d::TCP_RFC1122_MAX_DELAYED_ACK => {
+            return Err(c.error(
+                &field,
+                "must be less than 500ms under `ack: rfc1122` (RFC 1122 §4.2.3.2)",
+            ));
+        }
+        (_, Some(v)) => v,
+    };
+    Ok(TcpSide {
+        ack,
+        delayed_ack,
+        nodelay: raw.nodelay.unwrap_or(d::TCP_NODELAY),
+    })
 }
 
 /// Reads `http2`: PINGs at an interval above zero, a window of at least 2 bytes.

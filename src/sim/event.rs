@@ -394,6 +394,9 @@ impl crate::net::connections::Carried for Msg {
     fn wire(&self) -> u64 {
         self.wire
     }
+    fn data(&self) -> u64 {
+        self.data
+    }
     fn sent_time(&self) -> SimTime {
         self.sent_at
     }

@@ -135,6 +135,8 @@ pub fn run(
             reconnects: 0,
             segments_sent: 0,
             retransmitted_segments: 0,
+            packets_down: 0,
+            packets_up: 0,
             idle_closes: 0,
             queued_at_end: Default::default(),
         },

@@ -18,8 +18,9 @@ use crate::metrics::recorder::{Count, Recorder};
 use crate::net::connections::{Carried, Connections};
 use crate::net::lifetime::Lifetimes;
 use crate::net::link::carried_within;
+use crate::net::loss::MIN_RTO;
 use crate::net::network::{Network, Transfer};
-use crate::net::tcp::{PureAcks, Segmenting};
+use crate::net::tcp::{AckPolicy, PureAcks, Segmenting};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
@@ -486,10 +487,36 @@ impl<'s> World<'s> {
         let bytes = acks.bytes(self.scenario.tcp.header);
         if let Some((at, expired)) = bytes.expired {
             self.count(c, at, direction, expired);
+            self.count_packets(direction, at, 1);
         }
         if let Some(immediate) = bytes.immediate {
             self.count(c, now, direction, immediate);
+            self.count_packets(direction, now, acks.immediate);
         }
+    }
+
+    /// Counts `packets` IP packets sent in `direction` at `at` (within the window).
+    #[inline]
+    pub(super) fn count_packets(&mut self, direction: Direction, at: SimTime, packets: u64) {
+        let count = match direction {
+            Direction::Down => Count::PacketsDown,
+            Direction::Up => Count::PacketsUp,
+        };
+        self.recorder.add(count, at, packets);
+    }
+
+    /// A silence of the sender longer than this starts the receiver's quick ACKs again
+    /// (Linux, `tcp_event_data_recv`: longer than its RTO). Linux's RTO on a steady path
+    /// is the smoothed RTT plus a variance term of at least `TCP_RTO_MIN`
+    /// ([`MIN_RTO`], 200 ms): here `MIN_RTO` plus `c`'s round trip of propagation.
+    #[inline]
+    fn idle_restart(&self, c: ClientId) -> crate::time::Nanos {
+        let group = self.clients[c].group;
+        let path = self.middleboxes.path(group).latency;
+        MIN_RTO
+            .saturating_add(self.network.link(group, Direction::Down).latency)
+            .saturating_add(self.network.link(group, Direction::Up).latency)
+            .saturating_add(path.saturating_mul(2))
     }
 
     /// `bytes` leave or reach client `c`'s device at `now`, for as long as they take on its
@@ -623,9 +650,20 @@ impl<'s> World<'s> {
         }
         // Its bytes count as the link carries them (see `transmit`).
         self.recorder.add(Count::SegmentsSent, now, segs);
+        self.count_packets(direction, now, segs);
         msg.segments = segs;
         msg.wire = layers.total();
         msg.data = layers.total() - layers.tcpip;
+        // Nagle's algorithm, where the sender has it on, may hold the write.
+        let tcp = &self.scenario.tcp;
+        let leaves = if msg.acknowledged() && !tcp.sender(direction).nodelay {
+            let small = segs == 1 && msg.data < tcp.mss;
+            (self.connections)
+                .nagle_mut(c.index(), direction)
+                .release(now, small)
+        } else {
+            now
+        };
         self.clients[c].events_on_wire += msg.events() as u64;
         self.proxy_traffic(c, now, s);
         if direction == Direction::Down
@@ -641,11 +679,11 @@ impl<'s> World<'s> {
             let group = self.clients[c].group;
             let bytes = msg.payload + msg.framing;
             for held in self.middleboxes.buffer(group, c, msg, bytes) {
-                self.transmit_or_buffer(c, direction, held, now, s);
+                self.transmit_or_buffer(c, direction, held, leaves, s);
             }
             return;
         }
-        self.transmit_or_buffer(c, direction, msg, now, s);
+        self.transmit_or_buffer(c, direction, msg, leaves, s);
     }
 
     /// Puts a sized message on the access link: loss and retransmission, serialization,
@@ -682,6 +720,14 @@ impl<'s> World<'s> {
                 .transmit(c.index(), owner, &mut self.network, transfer, msg, now);
         let wire = msg.wire;
         let msg_segments = msg.segments;
+        let tcp = &self.scenario.tcp;
+        if !tcp.sender(direction).nodelay
+            && msg.acknowledged()
+            && msg_segments == 1
+            && msg.data < tcp.mss
+        {
+            self.small_segment_sent(c, direction, &msg, arrival);
+        }
         self.count_carried(c, direction, &msg, sent.start, sent.done);
         s.at(
             arrival,
@@ -703,7 +749,36 @@ impl<'s> World<'s> {
             self.count(c, now, direction, resent);
             self.recorder
                 .add(Count::RetransmittedSegments, now, resent_segments);
+            self.count_packets(direction, now, resent_segments);
         }
+    }
+
+    /// A small segment left under Nagle, arriving at `arrival`: its sender learns of its
+    /// ACK one reverse trip after the receiver sends it (as predicted).
+    #[cold]
+    #[inline(never)]
+    fn small_segment_sent(
+        &mut self,
+        c: ClientId,
+        direction: Direction,
+        msg: &Msg,
+        arrival: SimTime,
+    ) {
+        let group = self.clients[c].group;
+        let back = self.network.link(group, direction.reverse()).latency
+            + self.middleboxes.path(group).latency;
+        let restart = self.idle_restart(c);
+        let acked = self.connections.predict_ack(
+            c.index(),
+            direction,
+            msg,
+            arrival,
+            &self.scenario.tcp,
+            restart,
+        );
+        self.connections
+            .nagle_mut(c.index(), direction)
+            .small_sent(acked.saturating_add(back));
     }
 
     /// Takes the next message off client `c`'s connection in `direction` at `now`; the
@@ -716,9 +791,14 @@ impl<'s> World<'s> {
             .network
             .needs_rtt(group, direction)
             .then(|| self.network.link(group, direction.reverse()).latency);
+        // Only Linux's policy reads it.
+        let restart = match self.scenario.tcp.receiver(direction).ack {
+            AckPolicy::Linux => self.idle_restart(c),
+            AckPolicy::Rfc1122 | AckPolicy::Immediate => 0,
+        };
         let (msg, acks) =
             self.connections
-                .receive(c.index(), direction, now, back, &self.scenario.tcp);
+                .receive(c.index(), direction, now, back, &self.scenario.tcp, restart);
         self.clients[c].events_on_wire -= msg.events() as u64;
         self.count_pure_acks(c, acks, now, direction.reverse());
         msg

@@ -18,6 +18,7 @@ use super::message::Message;
 use crate::engine::rng::{self, Stream};
 use crate::ids::{BrowserId, Generation, GroupId};
 use crate::net::connections::{Carried, Connections};
+use crate::net::loss::MIN_RTO;
 use crate::net::network::{Network, Sent, Transfer};
 use crate::net::tcp::TcpParams;
 use crate::net::wire::Direction;
@@ -189,9 +190,9 @@ impl Arena {
             return None;
         }
         let open = slot.conn.as_mut()?;
-        let (msg, _acks) = self
-            .wire
-            .receive(conn.slot as usize, direction, now, None, tcp);
+        let (msg, _acks) =
+            self.wire
+                .receive(conn.slot as usize, direction, now, None, tcp, MIN_RTO);
         Some((open, msg))
     }
 

@@ -115,6 +115,9 @@ impl Carried for Message {
     fn wire(&self) -> u64 {
         self.bytes.total()
     }
+    fn data(&self) -> u64 {
+        self.bytes.total() - self.bytes.tcpip
+    }
     fn sent_time(&self) -> SimTime {
         self.sent_at
     }

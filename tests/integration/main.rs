@@ -45,6 +45,7 @@ mod stress;
 mod support;
 mod sweeps;
 mod tabs;
+mod tcp_acks;
 mod theory;
 mod tls;
 mod topology;

@@ -30,13 +30,14 @@ fn websocket_event_costs_payload_plus_two_bytes() {
         assert_eq!(events, 100, "one event a second for 100 s");
         // The 101 response (129 bytes) and a 2-byte header per frame.
         assert_eq!(down.framing, 129 + 2 * events, "payload {payload}");
-        // TCP/IP: SYN-ACK (60) and one 52-byte segment per message; the server's ACK of the
-        // upgrade request rides on the 101 response.
-        assert_eq!(down.tcpip, 60 + 52 * (events + 1));
+        // TCP/IP: SYN-ACK (60), one 52-byte segment per message, and the server's pure ACK
+        // of the upgrade request (its first data: Linux's quick-ACK mode, issue 18).
+        assert_eq!(down.tcpip, 60 + 52 + 52 * (events + 1));
         let up = r.totals.bytes.up;
         assert_eq!(up.framing, 500, "the upgrade request only");
-        // SYN, the request, and a delayed pure ACK for each message from the server.
-        assert_eq!(up.tcpip, 60 + 52 + 52 * (events + 1));
+        // SYN, the handshake's ACK, the request, and a pure ACK for each message from the
+        // server (events a second apart: each silence restarts quick ACKs).
+        assert_eq!(up.tcpip, 60 + 52 + 52 + 52 * (events + 1));
     }
 }
 
@@ -58,7 +59,8 @@ fn websocket_length_encodings_and_pings() {
         "64-bit length above 65535 B"
     );
     // 70 KB spans ceil(70010 / 1448) = 49 segments per event.
-    assert_eq!(down.tcpip, 60 + 52 + 52 * 49 * events);
+    // Plus the server's quick ACK of the upgrade request.
+    assert_eq!(down.tcpip, 60 + 52 + 52 + 52 * 49 * events);
     // Pings: 2-byte frames down, 6-byte masked pongs up.
     let r = one_client("{ websocket: { ping: 10s } }", "50B");
     let pings = (r.totals.bytes.down.framing - 129 - 2 * 100) / 2;

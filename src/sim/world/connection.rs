@@ -11,6 +11,7 @@ use crate::infra::fleet::Endpoint;
 use crate::metrics::recorder::Count;
 use crate::net::handshake::{Flight, ServerStep, fin_exchange};
 use crate::net::idle::IdleVerdict;
+use crate::net::tcp::PureAcks;
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, ConnInfo, Event, Job, MsgKind};
@@ -171,6 +172,16 @@ impl World<'_> {
         let Some(flight) = flight(kind) else {
             unreachable!("{kind:?} is not a server set-up message")
         };
+        if flight == Flight::SynAck {
+            // The handshake's last ACK goes alone at once: a browser's connect is
+            // non-blocking, so no write is pending when the SYN-ACK arrives (Linux's
+            // `tcp_rcv_synsent_state_process` delays it only for a pending write).
+            let ack = PureAcks {
+                expired: None,
+                immediate: 1,
+            };
+            self.count_pure_acks(c, ack, now, Direction::Up);
+        }
         let (version, resumption) = (self.tls_version(c), self.scenario.tls.resumption);
         let step = self
             .connections
@@ -291,6 +302,7 @@ impl World<'_> {
         // Counted as the server's close, whichever side closes.
         for direction in fin_exchange(Direction::Down) {
             self.count(c, now, direction, segment);
+            self.count_packets(direction, now, 1);
         }
         for t in tabs {
             self.client_connection_closed(*t);

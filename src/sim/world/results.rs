@@ -159,6 +159,8 @@ impl World<'_> {
                 reconnects: recorded.get(Count::Reconnects),
                 segments_sent: recorded.get(Count::SegmentsSent),
                 retransmitted_segments: recorded.get(Count::RetransmittedSegments),
+                packets_down: recorded.get(Count::PacketsDown),
+                packets_up: recorded.get(Count::PacketsUp),
                 idle_closes: recorded.get(Count::IdleCloses),
                 queued_at_end: QueuedBytes {
                     down: recorded.queued_at_end.down
