@@ -14,6 +14,7 @@ use crate::infra::fleet::Fleet;
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::Server;
 use crate::metrics::faults::FaultRecovery;
+use crate::metrics::ledger::LedgerMark;
 use crate::metrics::recorder::{Count, Recorder};
 use crate::net::connections::{Carried, Connections};
 use crate::net::lifetime::Lifetimes;
@@ -59,6 +60,10 @@ pub struct Client {
     /// The server counts events for this client from `first_event` on.
     registered: bool,
     first_event: EventNo,
+    /// Before it ever registered, its first attempt to connect failed (refused, denied,
+    /// reset) when this was the next event: if it never registers, every event for it from
+    /// here on is lost as `never_connected` (issue 18).
+    failed_before_connecting: Option<EventNo>,
     /// Next event the server has not yet handed to a job or a message for this client.
     cursor: EventNo,
     /// One past the last of its events that the server has put on the wire or counted
@@ -207,6 +212,12 @@ pub struct World<'s> {
     visible_clients: usize,
     /// The invariants checked after every event, when the run asks for it.
     invariants: Option<super::invariants::Invariants>,
+    /// The ledger's counts at the measurement window's opening, once it has opened
+    /// (taken before the first event at or after the warm-up:
+    /// [`World::open_measurement_window`]).
+    window_opening: Option<LedgerMark>,
+    /// The number of the first event created in the window, once it has opened.
+    window_first_event: Option<EventNo>,
 }
 
 impl<'s> World<'s> {
@@ -366,6 +377,8 @@ impl<'s> World<'s> {
                     .collect::<Vec<_>>(),
             ),
             invariants: None,
+            window_opening: None,
+            window_first_event: None,
             layout,
             recorder: Recorder::new(scenario.warmup, scenario.duration, tallies),
         }
@@ -1199,6 +1212,9 @@ impl Model for World<'_> {
     }
 
     fn handle(&mut self, now: SimTime, event: Event, s: &mut Scheduler<Event>) {
+        if self.window_opening.is_none() && now >= self.recorder.window().0 {
+            self.open_measurement_window();
+        }
         match event {
             Event::ClientStart(c) => self.tell(c, Input::Start, now, s),
             Event::ClientTimer(c) if self.is_rest(c) => self.rest_timer(c, now, s),
