@@ -60,10 +60,6 @@ pub struct Client {
     /// The server counts events for this client from `first_event` on.
     registered: bool,
     first_event: EventNo,
-    /// Before it ever registered, its first attempt to connect failed (refused, denied,
-    /// reset) when this was the next event: if it never registers, every event for it from
-    /// here on is lost as `never_connected` (issue 18).
-    failed_before_connecting: Option<EventNo>,
     /// Next event the server has not yet handed to a job or a message for this client.
     cursor: EventNo,
     /// One past the last of its events that the server has put on the wire or counted
@@ -218,6 +214,11 @@ pub struct World<'s> {
     window_opening: Option<LedgerMark>,
     /// The number of the first event created in the window, once it has opened.
     window_first_event: Option<EventNo>,
+    /// Side table, by client index, of the clients whose first attempt to connect failed
+    /// (refused, denied, reset) before they ever registered: the next event's number
+    /// then. If one never registers, every event for it from there on is lost as
+    /// `never_connected` (issue 18). Rare, so not in `Client` (whose size is held down).
+    failed_before_connecting: std::collections::BTreeMap<usize, EventNo>,
 }
 
 impl<'s> World<'s> {
@@ -379,6 +380,7 @@ impl<'s> World<'s> {
             invariants: None,
             window_opening: None,
             window_first_event: None,
+            failed_before_connecting: std::collections::BTreeMap::new(),
             layout,
             recorder: Recorder::new(scenario.warmup, scenario.duration, tallies),
         }

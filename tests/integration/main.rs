@@ -29,6 +29,7 @@ mod invariants;
 mod loss;
 mod never_connected;
 mod outputs;
+mod poll_phase;
 mod proxies;
 mod queueing;
 mod recommend;

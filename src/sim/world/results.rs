@@ -283,9 +283,10 @@ impl World<'_> {
     /// `c` lost a connection: if it has never registered, its events count from now, lost
     /// as `never_connected` unless it registers before the end.
     pub(super) fn failed_to_connect(&mut self, c: ClientId) {
-        let client = &mut self.clients[c];
-        if !client.registered && client.failed_before_connecting.is_none() {
-            client.failed_before_connecting = Some(self.events_so_far);
+        if !self.clients[c].registered {
+            self.failed_before_connecting
+                .entry(c.index())
+                .or_insert(self.events_so_far);
         }
     }
 
@@ -293,11 +294,11 @@ impl World<'_> {
     /// it since its first failed attempt (0 for a client that registered, or has not failed
     /// yet: it is still connecting), up to event `to`.
     fn never_connected(&self, c: ClientId, to: EventNo) -> u64 {
-        let client = &self.clients[c];
-        match client.failed_before_connecting {
-            Some(from) if !client.registered && from < to => {
-                u64::from(self.log.count_for(c, from, to))
-            }
+        if self.clients[c].registered {
+            return 0;
+        }
+        match self.failed_before_connecting.get(&c.index()) {
+            Some(&from) if from < to => u64::from(self.log.count_for(c, from, to)),
             _ => 0,
         }
     }
