@@ -64,6 +64,15 @@ impl SimTime {
         SimTime(nanos)
     }
 
+    /// The last instant of a run of `duration`: a run covers `[0, duration)`, like its
+    /// measurement window `[warmup, duration)`, so what would happen at exactly `duration`
+    /// (an event created then, a delivery arriving then) is after the run and left in
+    /// flight, the same way for every transport (issue 18).
+    #[inline]
+    pub const fn last_of_run(duration: Nanos) -> Self {
+        SimTime(duration.saturating_sub(1))
+    }
+
     /// Nanoseconds since the run began.
     #[inline]
     pub const fn as_nanos(self) -> u64 {

@@ -208,6 +208,16 @@ impl Recorder {
         &mut self.lost
     }
 
+    /// Losses by reason counted so far (the window ledger's opening mark reads them).
+    pub fn lost_so_far(&self) -> LostByReason {
+        self.lost
+    }
+
+    /// Late and repeated deliveries so far: (out of order, duplicates).
+    pub fn misordered_so_far(&self) -> (u64, u64) {
+        (self.out_of_order, self.duplicates)
+    }
+
     /// The per-second series, to record into.
     #[inline]
     pub fn series(&mut self) -> &mut TimeSeries {

@@ -180,6 +180,10 @@ pub struct LostByReason {
     /// client had already been sent (or lost): the stream resumes after that later one.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub overtaken: u64,
+    /// For a client that never connected (refused, its handshake failed, a proxy denied
+    /// it, ...): every event for it since it started (issue 18).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub never_connected: u64,
 }
 
 fn is_zero(value: &u64) -> bool {
@@ -195,6 +199,22 @@ impl LostByReason {
             + self.disconnected
             + self.given_up
             + self.overtaken
+            + self.never_connected
+    }
+
+    /// The losses since `earlier` (a count of the same run, taken before), reason by
+    /// reason; saturating, as counts that only grow never need it.
+    pub fn since(&self, earlier: &LostByReason) -> LostByReason {
+        LostByReason {
+            no_broker: self.no_broker.saturating_sub(earlier.no_broker),
+            slow_consumer: self.slow_consumer.saturating_sub(earlier.slow_consumer),
+            outage: self.outage.saturating_sub(earlier.outage),
+            replay_buffer: self.replay_buffer.saturating_sub(earlier.replay_buffer),
+            disconnected: self.disconnected.saturating_sub(earlier.disconnected),
+            given_up: self.given_up.saturating_sub(earlier.given_up),
+            overtaken: self.overtaken.saturating_sub(earlier.overtaken),
+            never_connected: self.never_connected.saturating_sub(earlier.never_connected),
+        }
     }
 }
 
@@ -459,7 +479,13 @@ pub struct RunResult {
     /// Clients left without a connection at the end (WebSocket has no built-in reconnect).
     pub disconnected_clients: u64,
     pub slow_consumers: SlowConsumers,
+    /// The whole run's ledger: every (event, client) pair of the run.
     pub ledger: EventLedger,
+    /// The measurement window's ledger, counted as its bytes are (what happened within
+    /// `[warmup, duration)`, see [`crate::metrics::ledger`]); absent from results written
+    /// before issue 18.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_ledger: Option<crate::metrics::ledger::WindowLedger>,
     /// Raw counts of the measurement window, all clients together.
     pub totals: WindowTotals,
     /// Bytes per hop of the path (for now each client group's access link, named

@@ -143,6 +143,8 @@ pub(crate) fn grpc(
             return Ok(TransportKind::Polling(Polling {
                 interval,
                 jitter,
+                // gRPC unary calls start at a random phase, as polls do by default.
+                phase: crate::transport::PollPhase::Random,
                 http,
                 not_modified: None,
                 framing: PollFraming::GrpcUnary { request_message },

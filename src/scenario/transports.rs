@@ -107,6 +107,12 @@ pub struct RawPolling {
     /// Each gap is `interval` plus a uniform draw from [-jitter, +jitter]. Default 0s;
     /// must be < interval.
     pub jitter: Option<Duration>,
+    /// When each client polls first: `random` (uniform over the first interval after it
+    /// starts, as pages loaded at unrelated moments are; the model since the first
+    /// release) or `aligned` (the moment it starts, so clients that start together poll
+    /// together: a thundering herd, as after a deploy or a mass reconnect). Default
+    /// random.
+    pub phase: Option<crate::transport::PollPhase>,
     /// HTTP/1.1 request header bytes (request line to the blank line). Default 450B.
     pub request_headers: Option<ByteSize>,
     /// HTTP/1.1 response header bytes. Default 220B.
@@ -411,6 +417,7 @@ pub(crate) fn transport(
             framing: PollFraming::Http,
             interval,
             jitter,
+            phase: p.phase.unwrap_or_default(),
             http: HttpHeaders {
                 gzip: gzip(&p.gzip, "polling.gzip", false)?,
                 ..http(p.request_headers, p.response_headers, p.http2)

@@ -4,7 +4,9 @@
 //!
 //! Checked, in this order (the first broken one is kept, in words): simulated time never
 //! goes back; every client's ledger balances (each (event, client) pair generated is
-//! delivered, lost or in flight, exactly once); no count of open connections or waiting
+//! delivered, lost or in flight, exactly once); once the measurement window has opened, its
+//! ledger balances too (carried in + generated in it = delivered + lost in it + in flight:
+//! the counts it subtracts from never fell below their opening values); no count of open connections or waiting
 //! work is below zero (an unsigned count that went below zero shows as more than could
 //! ever have been opened or created); no browser's access link carried more bytes than its
 //! bandwidth allows in the window.
@@ -21,7 +23,8 @@
 use std::fmt::Debug;
 
 use crate::ids::{BrowserId, GroupId};
-use crate::metrics::ClientLedger;
+use crate::metrics::ledger::{LedgerMark, WindowLedger};
+use crate::metrics::{ClientLedger, EventLedger};
 use crate::net::wire::Direction;
 use crate::time::{Nanos, SimTime};
 
@@ -32,6 +35,8 @@ pub struct View {
     pub now: SimTime,
     /// Per visible client: its ledger at this moment.
     pub ledgers: Vec<ClientLedger>,
+    /// The ledger's counts when the measurement window opened, once it has.
+    pub window_opening: Option<LedgerMark>,
     /// Connections the front end ever admitted: no count of open connections exceeds it.
     pub admitted: u64,
     /// Connections open at the front end, at each replica, through each proxy.
@@ -115,6 +120,19 @@ impl Invariants {
                 ));
             }
         }
+        if let Some(opening) = &view.window_opening {
+            let window = WindowLedger::between(opening, &total(&view.ledgers));
+            if !window.balances() {
+                return Some(format!(
+                    "the window's ledger does not balance: carried in {} + generated {} != delivered {} + lost {} + in flight {}",
+                    window.carried_in,
+                    window.generated,
+                    window.delivered,
+                    window.lost,
+                    window.in_flight
+                ));
+            }
+        }
         // Every count of things open or waiting is at most what could ever have been
         // created: an unsigned count that went below zero wraps far above it.
         let opened = view.admitted;
@@ -174,6 +192,28 @@ impl Invariants {
     }
 }
 
+/// The clients' ledgers summed (no losses by reason, no order counts: the window's balance
+/// reads neither).
+fn total(ledgers: &[ClientLedger]) -> EventLedger {
+    let mut sum = EventLedger {
+        events: 0,
+        generated: 0,
+        delivered: 0,
+        lost: 0,
+        in_flight: 0,
+        lost_by_reason: Default::default(),
+        out_of_order: 0,
+        duplicates: 0,
+    };
+    for l in ledgers {
+        sum.generated += l.generated;
+        sum.delivered += l.delivered;
+        sum.lost += l.lost;
+        sum.in_flight += l.in_flight;
+    }
+    sum
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +230,13 @@ mod tests {
         View {
             now: SimTime::from_nanos(2_000),
             ledgers: vec![ledger, ledger],
+            // At the window's opening: 12 pairs, 8 delivered, 2 lost; 2 carried in.
+            window_opening: Some(LedgerMark {
+                generated: 12,
+                delivered: 8,
+                lost: 2,
+                ..LedgerMark::default()
+            }),
             admitted: 5,
             open_at_front: 2,
             open_at_replicas: vec![2],
@@ -256,6 +303,28 @@ mod tests {
         assert!(
             what.ends_with(
                 "client 1's ledger does not balance: generated 10 != delivered 7 + lost 1 + in flight 3"
+            ),
+            "{what}"
+        );
+    }
+
+    #[test]
+    fn a_window_whose_counts_fell_below_their_opening_is_caught() {
+        // The two clients have lost 2 in all; an opening of 3 lost means a loss count
+        // shrank. The window's lost saturates at 0 and it cannot balance: carried in
+        // 12 - 8 - 3 = 1, generated 20 - 12 = 8, delivered 12 - 8 = 4, lost 0, in flight
+        // 6: 1 + 8 != 4 + 0 + 6. (With the sound opening of 2 lost: 2 + 8 = 4 + 0 + 6.)
+        let mut view = sound();
+        view.window_opening = Some(LedgerMark {
+            generated: 12,
+            delivered: 8,
+            lost: 3,
+            ..LedgerMark::default()
+        });
+        let what = verdict(view).unwrap();
+        assert!(
+            what.ends_with(
+                "the window's ledger does not balance: carried in 1 + generated 8 != delivered 4 + lost 0 + in flight 6"
             ),
             "{what}"
         );

@@ -168,7 +168,7 @@ fn run_world(
     if watch.check_invariants {
         world.check_invariants_every_event();
     }
-    let end = SimTime::ZERO + scenario.duration;
+    let end = SimTime::last_of_run(scenario.duration);
     let (stats, trace) = if watch.trace {
         let mut traced = trace::Traced::new(&mut world);
         let stats = engine::run(&mut traced, &mut scheduler, end, limits);

@@ -120,6 +120,8 @@ pub fn run(
             out_of_order: total.out_of_order,
             duplicates: total.duplicates,
         },
+        // The webhook model keeps its own per-pair outcomes and takes no opening mark.
+        window_ledger: None,
         totals: WindowTotals {
             bytes,
             requests: total.requests_in_window,

@@ -14,6 +14,7 @@ use crate::infra::fleet::Fleet;
 use crate::infra::middleboxes::Middleboxes;
 use crate::infra::server::Server;
 use crate::metrics::faults::FaultRecovery;
+use crate::metrics::ledger::LedgerMark;
 use crate::metrics::recorder::{Count, Recorder};
 use crate::net::connections::{Carried, Connections};
 use crate::net::lifetime::Lifetimes;
@@ -208,6 +209,17 @@ pub struct World<'s> {
     visible_clients: usize,
     /// The invariants checked after every event, when the run asks for it.
     invariants: Option<super::invariants::Invariants>,
+    /// The ledger's counts at the measurement window's opening, once it has opened
+    /// (taken before the first event at or after the warm-up:
+    /// [`World::open_measurement_window`]).
+    window_opening: Option<LedgerMark>,
+    /// The number of the first event created in the window, once it has opened.
+    window_first_event: Option<EventNo>,
+    /// Side table, by client index, of the clients whose first attempt to connect failed
+    /// (refused, denied, reset) before they ever registered: the next event's number
+    /// then. If one never registers, every event for it from there on is lost as
+    /// `never_connected` (issue 18). Rare, so not in `Client` (whose size is held down).
+    failed_before_connecting: std::collections::BTreeMap<usize, EventNo>,
 }
 
 impl<'s> World<'s> {
@@ -367,6 +379,9 @@ impl<'s> World<'s> {
                     .collect::<Vec<_>>(),
             ),
             invariants: None,
+            window_opening: None,
+            window_first_event: None,
+            failed_before_connecting: std::collections::BTreeMap::new(),
             layout,
             recorder: Recorder::new(scenario.warmup, scenario.duration, tallies),
         }
@@ -1279,6 +1294,9 @@ impl Model for World<'_> {
     }
 
     fn handle(&mut self, now: SimTime, event: Event, s: &mut Scheduler<Event>) {
+        if self.window_opening.is_none() && now >= self.recorder.window().0 {
+            self.open_measurement_window();
+        }
         match event {
             Event::ClientStart(c) => self.tell(c, Input::Start, now, s),
             Event::ClientTimer(c) if self.is_rest(c) => self.rest_timer(c, now, s),

@@ -38,6 +38,6 @@ pub use machine::{
     Sharing, Uploads,
 };
 pub use message::MsgKind;
-pub use polling::Polling;
+pub use polling::{PollPhase, Polling};
 pub use sse::Sse;
 pub use websocket::WebSocket;

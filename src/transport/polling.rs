@@ -15,11 +15,33 @@ use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::{HttpHeaders, PollFraming};
 use crate::workload::EventLog;
 
+/// When a polling client polls first (`transports[].polling.phase`).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PollPhase {
+    /// Uniform over the first interval after the client starts (the default).
+    #[default]
+    Random,
+    /// The moment the client starts: clients that start together poll together.
+    Aligned,
+}
+
+impl PollPhase {
+    fn is_random(&self) -> bool {
+        *self == PollPhase::Random
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Polling {
     /// Time between polls, and the largest random shift of each (uniform in ±jitter).
     pub interval: Nanos,
     pub jitter: Nanos,
+    /// When the client polls first.
+    #[serde(skip_serializing_if = "PollPhase::is_random")]
+    pub phase: PollPhase,
     /// Header sizes of a poll and its answer.
     pub http: HttpHeaders,
     /// `304 Not Modified` header bytes when polls are conditional.
@@ -58,14 +80,18 @@ impl Polling {
         }
     }
 
-    /// The client starts at a random phase of the interval, then ticks every interval
-    /// (plus or minus the jitter); a tick that finds its poll unanswered is skipped. The
-    /// server answers every poll at once. A failed poll is not retried: the next tick asks.
+    /// The client starts at a random phase of the interval (or at once, `aligned`), then
+    /// ticks every interval (plus or minus the jitter); a tick that finds its poll
+    /// unanswered is skipped. The server answers every poll at once. A failed poll is not
+    /// retried: the next tick asks.
     #[inline(always)]
     pub fn on(&self, input: Input, facts: &Facts, out: &mut impl Commands) {
         match input {
             Input::Start => {
-                let phase = uniform_below(&mut out.rng().phase, self.interval);
+                let phase = match self.phase {
+                    PollPhase::Random => uniform_below(&mut out.rng().phase, self.interval),
+                    PollPhase::Aligned => 0,
+                };
                 out.push(Command::SetTimer(phase));
             }
             Input::Timer => {
@@ -120,6 +146,19 @@ mod tests {
         // Spread over the interval, not bunched (a uniform phase's mean is half of it).
         let mean = phases.iter().sum::<u64>() / phases.len() as u64;
         assert!((400 * MS..600 * MS).contains(&mean), "mean phase {mean}");
+    }
+
+    /// `phase: aligned`: every client's first poll is set for the moment it starts, and
+    /// the phase stream is not drawn from.
+    #[test]
+    fn an_aligned_phase_polls_at_once() {
+        let polling = chain("polling: { interval: 1s, phase: aligned }");
+        for _ in 0..3 {
+            assert_eq!(
+                decide(&polling, 0, Input::Start, Facts::default()),
+                [Command::SetTimer(0)]
+            );
+        }
     }
 
     #[test]

@@ -86,7 +86,8 @@ impl From<EngineError> for WebhookError {
     }
 }
 
-/// Delivers every event of `log` to every receiver of `config` until `config.duration`,
+/// Delivers every event of `log` to every receiver of `config` until `config.duration`
+/// (its last instant is the one before: [`SimTime::last_of_run`]),
 /// within `limits` (a run stopped by
 /// one says so in [`WebhookOutcome::stopped`]).
 pub fn run(
@@ -100,7 +101,7 @@ pub fn run(
     let mut world = model::Webhook::new(config, log);
     let mut scheduler = Scheduler::new();
     world.schedule_start(&mut scheduler);
-    let end = SimTime::ZERO + config.duration;
+    let end = SimTime::last_of_run(config.duration);
     let stats = engine::run(&mut world, &mut scheduler, end, limits);
     let mut outcome = world.finish(stats.events);
     outcome.stopped = stats.stopped;

@@ -128,7 +128,7 @@ impl<'a> Webhook<'a> {
             }
         }
         for (n, time) in self.log.times.iter().enumerate() {
-            if *time <= self.config.duration {
+            if *time < self.config.duration {
                 s.at(SimTime::from_nanos(*time), Event::Created(EventNo::at(n)));
             }
         }

@@ -82,7 +82,7 @@ enum Sizes {
 }
 
 impl EventLog {
-    /// The events of a scenario (or of any [`Inputs`]) within `[0, duration]`.
+    /// The events of a scenario (or of any [`Inputs`]) within `[0, duration)`.
     pub fn generate<'a>(inputs: impl Into<Inputs<'a>>) -> Self {
         Self::from_inputs(&inputs.into())
     }
@@ -421,7 +421,10 @@ fn merge(
     (times, Sizes::Varying(cum), tags)
 }
 
-/// Event times of `source` within `[0, duration]`, drawn from the random stream `name`.
+/// Event times of `source` within `[0, duration)`, drawn from the random stream `name`:
+/// the run's last instant is before `duration` ([`crate::time::SimTime::last_of_run`]), so
+/// an event at exactly `duration` could reach nobody (a periodic source whose period
+/// divides the duration made one until issue 18).
 fn times(inputs: &Inputs, w: &StreamSource, name: &str) -> Vec<Nanos> {
     let mean_gap_ns = 1e9 / w.rate_per_second;
     let mut times = Vec::new();
@@ -429,7 +432,7 @@ fn times(inputs: &Inputs, w: &StreamSource, name: &str) -> Vec<Nanos> {
         EventSource::Periodic => {
             let gap = (mean_gap_ns.round() as Nanos).max(1);
             let mut t = gap;
-            while t <= inputs.duration {
+            while t < inputs.duration {
                 times.push(t);
                 t += gap;
             }
@@ -440,7 +443,7 @@ fn times(inputs: &Inputs, w: &StreamSource, name: &str) -> Vec<Nanos> {
             loop {
                 let gap = rng::exponential(&mut stream, mean_gap_ns);
                 t = t.saturating_add(gap.max(1));
-                if t > inputs.duration {
+                if t >= inputs.duration {
                     break;
                 }
                 times.push(t);
@@ -458,7 +461,7 @@ fn times(inputs: &Inputs, w: &StreamSource, name: &str) -> Vec<Nanos> {
                 let gap = rng::exponential(&mut stream, mean_gap_ns);
                 busy = busy.saturating_add(gap.max(1));
                 let t = busy / on * (on + off) + busy % on;
-                if t > inputs.duration {
+                if t >= inputs.duration {
                     break;
                 }
                 times.push(t);

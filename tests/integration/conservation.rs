@@ -30,6 +30,21 @@ fn check(overrides: &[&str]) {
             result.ledger.delivered + result.ledger.lost + result.ledger.in_flight
         );
         assert_eq!(result.ledger.in_flight, in_flight);
+        // Issue 18: the window's ledger balances with what it carried in, its losses add up
+        // by reason, and what is in flight at the end is the run's.
+        let w = result
+            .window_ledger
+            .expect("every simulated transport has one");
+        assert!(w.balances(), "{}: window {w:?}", variant.label);
+        assert_eq!(w.lost_by_reason.total(), w.lost, "{}", variant.label);
+        assert_eq!(w.in_flight, result.ledger.in_flight);
+        assert!(w.generated <= result.ledger.generated);
+        assert_eq!(
+            result.ledger.lost_by_reason.total(),
+            result.ledger.lost,
+            "{}",
+            variant.label
+        );
         assert!(
             result.ledger.delivered > 0,
             "{} delivered nothing",

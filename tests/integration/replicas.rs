@@ -196,7 +196,10 @@ fn a_layer_7_balancer_answers_503_when_every_replica_is_full() {
         "{}",
         sse.totals.refused
     );
-    assert_eq!(sse.ledger.lost, 0);
+    // Issue 18: those ten never connect, so every event for them from their first refusal
+    // on is lost as `never_connected` (before, they were outside the ledger).
+    assert!(sse.ledger.lost > 0);
+    assert_eq!(sse.ledger.lost, sse.ledger.lost_by_reason.never_connected);
     assert_eq!(poll.totals.refused, 0);
     assert_eq!(
         poll.ledger.delivered + poll.ledger.in_flight,

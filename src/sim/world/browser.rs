@@ -29,6 +29,7 @@ impl World<'_> {
 
     /// `c` lost its connection (refused, reset, closed under it): what its client does.
     pub(super) fn connection_lost(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
+        self.failed_to_connect(c);
         if self.is_rest(c) {
             self.rest_connection_lost(c, s);
         } else {

@@ -70,6 +70,7 @@ impl World<'_> {
             ledgers: (ClientId::all(self.visible_clients))
                 .map(|c| self.client_ledger(c))
                 .collect(),
+            window_opening: self.window_opening(),
             admitted: self.fleet.connections_admitted(),
             open_at_front: self.fleet.open_connections(),
             open_at_replicas: (self.fleet.servers().iter())

@@ -8,10 +8,10 @@
 //! [`crate::metrics::hops`]'s. The world reads its clients' cursors and counts.
 
 use super::World;
-use crate::ids::GroupId;
+use crate::ids::{EventNo, GroupId};
 use crate::metrics::channels::ChannelResult;
 use crate::metrics::hops::hop_bytes;
-use crate::metrics::ledger::LedgerParts;
+use crate::metrics::ledger::{LedgerMark, LedgerParts, WindowLedger};
 use crate::metrics::recorder::{Count, Recorder};
 use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackResult, GroupEnergy,
@@ -26,6 +26,9 @@ use crate::time::SimTime;
 impl World<'_> {
     /// Settles the ledger and the counters into the variant's result.
     pub fn finish(mut self, variant: &TransportSpec, sim_events: u64) -> RunResult {
+        // A window no event reached (a run stopped before it) opens at the end: empty.
+        let opening = self.window_opening.unwrap_or_else(|| self.ledger_mark());
+        let window_opened_at = self.window_first_event.unwrap_or(self.events_so_far);
         let end = SimTime::ZERO + self.scenario.duration;
         for c in 0..self.clients.len() {
             self.settle_acks(ClientId::at(c), end);
@@ -144,6 +147,10 @@ impl World<'_> {
                 peak_send_buffer_bytes: recorded.peak_send_buffer,
             },
             ledger,
+            window_ledger: Some(WindowLedger::between(
+                &opening,
+                &self.window_closing(&ledger, window_opened_at),
+            )),
             totals: WindowTotals {
                 bytes,
                 requests,
@@ -202,6 +209,58 @@ impl World<'_> {
         per_channel.results(described, bytes, users, window)
     }
 
+    /// The measurement window opens now: the ledger's counts are its opening balance.
+    #[cold]
+    pub(super) fn open_measurement_window(&mut self) {
+        self.window_opening = Some(self.ledger_mark());
+        self.window_first_event = Some(self.events_so_far);
+    }
+
+    /// The run's ledger as the window's closing: without the `never_connected` pairs of
+    /// events created before the window (from `first`, the window's first event on).
+    /// The opening mark counts registered clients only, and a client that never connected
+    /// is settled at the end, so those pairs would otherwise land in the window.
+    fn window_closing(&self, ledger: &EventLedger, first: EventNo) -> EventLedger {
+        let before: u64 = ClientId::all(self.visible_clients)
+            .map(|c| self.never_connected(c, first))
+            .sum();
+        let mut closing = *ledger;
+        closing.generated -= before;
+        closing.lost -= before;
+        closing.lost_by_reason.never_connected -= before;
+        closing
+    }
+
+    /// The window's opening mark, once it has opened.
+    pub(super) fn window_opening(&self) -> Option<LedgerMark> {
+        self.window_opening
+    }
+
+    /// The ledger's counts that only grow, at this moment (see [`LedgerMark`]): the
+    /// visible clients' pairs generated, delivered and counted lost.
+    pub(super) fn ledger_mark(&self) -> LedgerMark {
+        let (out_of_order, duplicates) = self.recorder.misordered_so_far();
+        let mut mark = LedgerMark {
+            lost_by_reason: self.recorder.lost_so_far(),
+            out_of_order,
+            duplicates,
+            ..LedgerMark::default()
+        };
+        for c in ClientId::all(self.visible_clients) {
+            let client = &self.clients[c];
+            mark.delivered += client.delivered;
+            mark.lost += client.lost;
+            if client.registered {
+                mark.generated += u64::from(self.log.count_for(
+                    c,
+                    client.first_event,
+                    self.events_so_far,
+                ));
+            }
+        }
+        mark
+    }
+
     /// Clients per final transport, for a variant with a fallback chain.
     fn fallback_result(&self, variant: &TransportSpec) -> Option<FallbackResult> {
         let crate::scenario::TransportKind::WebSocket(crate::scenario::WebSocketSpec {
@@ -223,9 +282,35 @@ impl World<'_> {
         self.transports[c].abandons(self.chain)
     }
 
+    /// `c` lost a connection: if it has never registered, its events count from now, lost
+    /// as `never_connected` unless it registers before the end.
+    pub(super) fn failed_to_connect(&mut self, c: ClientId) {
+        if !self.clients[c].registered {
+            self.failed_before_connecting
+                .entry(c.index())
+                .or_insert(self.events_so_far);
+        }
+    }
+
+    /// (event, client) pairs for visible client `c` if it never connected: the events for
+    /// it since its first failed attempt (0 for a client that registered, or has not failed
+    /// yet: it is still connecting), up to event `to`.
+    fn never_connected(&self, c: ClientId, to: EventNo) -> u64 {
+        if self.clients[c].registered {
+            return 0;
+        }
+        match self.failed_before_connecting.get(&c.index()) {
+            Some(&from) if from < to => u64::from(self.log.count_for(c, from, to)),
+            _ => 0,
+        }
+    }
+
     /// Lost by reason, with the events waiting for clients that will never get them.
     fn lost_by_reason(&self, counted: LostByReason) -> LostByReason {
         let mut lost = counted;
+        for c in ClientId::all(self.visible_clients) {
+            lost.never_connected += self.never_connected(c, self.events_so_far);
+        }
         for (c, client) in self
             .clients
             .iter()
@@ -251,7 +336,11 @@ impl World<'_> {
     pub(super) fn client_ledger(&self, c: ClientId) -> ClientLedger {
         let client = &self.clients[c];
         if !client.registered {
-            return ClientLedger::unregistered(client.delivered, client.lost);
+            let never = self.never_connected(c, self.events_so_far);
+            let mut ledger = ClientLedger::unregistered(client.delivered, client.lost);
+            ledger.generated += never;
+            ledger.lost += never;
+            return ledger;
         }
         ClientLedger::settle(LedgerParts {
             generated: self
