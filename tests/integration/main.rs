@@ -2,6 +2,7 @@
 
 mod audiences;
 mod bad_input;
+mod batching;
 mod budgets;
 mod channels;
 mod charts;
@@ -26,6 +27,7 @@ mod http2;
 mod init;
 mod input_bounds;
 mod invariants;
+mod keep_alive;
 mod loss;
 mod outputs;
 mod proxies;
