@@ -1857,8 +1857,10 @@ fn a_batch_window_must_be_positive() {
 
 #[test]
 fn a_batch_window_on_several_replicas_needs_a_broker() {
-    let text = broken("websocket: {}", "websocket: { batch: 100ms }")
-        .replace("transports:\n", "server: { replicas: 2 }\ntransports:\n");
+    let text = broken("websocket: {}", "websocket: { batch: 100ms }").replace(
+        "transports:\n",
+        "server: { replicas: 2 }\nload_balancer: { layer: 4 }\ntransports:\n",
+    );
     assert_check_fails(
         "batch-without-broker",
         &text,
