@@ -37,6 +37,18 @@ pub struct RawClientGroup {
     pub via: Option<String>,
     /// TLS on the group's connections: `none`, `"1.2"` or `"1.3"`. Default none.
     pub tls: Option<TlsVersion>,
+    /// The keep-alive idle timeout of the group's connections, in place of
+    /// `server.keepalive_timeout` (clients, a NAT or a middlebox that drop idle
+    /// connections sooner than the server does; shorter than the poll interval, every poll
+    /// opens a new TCP (and TLS) connection). `0s` for none. Default: the server's.
+    pub keepalive_timeout: Option<Duration>,
+    /// `false`: HTTP/1.0-style `Connection: close` on every request and response of the
+    /// group's HTTP/1.1 request/response traffic (polling, long polling, REST): the server
+    /// closes the connection after each response, so each request opens a new TCP (and
+    /// TLS) connection. Streams (SSE, WebSocket, gRPC) and HTTP/2 (which has no
+    /// `Connection` header, RFC 9113 section 8.2.2) keep theirs. Default true (HTTP/1.1's
+    /// persistent connections, RFC 9112 section 9.3).
+    pub keep_alive: Option<bool>,
 }
 
 /// Reads `clients` (its paths through the topology come later): at least one client per
@@ -85,6 +97,10 @@ pub(crate) fn groups(
             tls: group.tls.unwrap_or_default(),
             tabs: group.tabs.unwrap_or(1),
             path: GroupPath::default(),
+            keepalive_timeout: group
+                .keepalive_timeout
+                .map(|t| (t.as_nanos() > 0).then(|| t.as_nanos())),
+            connection_close: group.keep_alive == Some(false),
         });
     }
     Ok(groups)

@@ -51,6 +51,12 @@ pub struct RawGrpc {
     /// connections behind a layer-4 balancer. Default: none (gRPC core's default is
     /// infinite).
     pub max_connection_age: Option<Duration>,
+    /// Application batch window: the events for a client within it go out as one
+    /// message whose repeated field holds them, at the window's end (one push job per
+    /// batch; latency grows by up to the window). Default: none, one message per event
+    /// (grpc-go's `ServerStream.SendMsg` and grpc-java's `onNext` write each message as the
+    /// application sends it; a window is the application's choice); > 0.
+    pub batch: Option<Duration>,
 }
 
 pub(crate) fn grpc(
@@ -119,6 +125,7 @@ pub(crate) fn grpc(
             only(p.keepalive.is_some(), "keepalive", "server_streaming")?;
             only(p.reconnect.is_some(), "reconnect", "server_streaming")?;
             only(p.resume.is_some(), "resume", "server_streaming")?;
+            only(p.batch.is_some(), "batch", "server_streaming")?;
             only(
                 p.max_connection_age.is_some(),
                 "max_connection_age",
@@ -186,6 +193,7 @@ pub(crate) fn grpc(
         reconnect,
         replay,
         mode,
+        batch: p.batch.map(|v| positive(v, "batch")).transpose()?,
         max_connection_age: p
             .max_connection_age
             .map(|v| positive(v, "max_connection_age"))

@@ -30,6 +30,7 @@ impl TransportKind {
                     has_fallback: !spec.fallback.is_empty(),
                     deflate: spec.deflate,
                     envelope: spec.envelope,
+                    batch: spec.batch,
                 }),
                 spec.fallback.as_slice(),
             ),

@@ -135,6 +135,14 @@ pub struct ClientGroup {
     pub tabs: u32,
     /// How its connections reach the servers.
     pub path: GroupPath,
+    /// Its connections' keep-alive idle timeout in place of the server's (`Some(None)`:
+    /// none); `None`: the server's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keepalive_timeout: Option<Option<Nanos>>,
+    /// `Connection: close` on its HTTP/1.1 requests and responses: a connection per
+    /// request.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub connection_close: bool,
 }
 
 /// A group's way to the servers, past its access link.
@@ -287,6 +295,9 @@ pub struct WebSocketSpec {
     /// Bytes of the application's envelope around each data message; 0: none.
     #[serde(skip_serializing_if = "is_zero")]
     pub envelope: u64,
+    /// The application batch window, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<Nanos>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -294,6 +305,21 @@ fn is_zero(n: &u64) -> bool {
 }
 
 impl TransportKind {
+    /// Whether it, or a step of its fallback chain, batches its pushes (an application
+    /// batch window).
+    pub fn batches(&self) -> bool {
+        match self {
+            TransportKind::Sse(Sse { batch, .. })
+            | TransportKind::Grpc(GrpcStream { batch, .. }) => batch.is_some(),
+            TransportKind::WebSocket(spec) => {
+                spec.batch.is_some() || spec.fallback.iter().any(|step| step.kind.batches())
+            }
+            TransportKind::Polling(_)
+            | TransportKind::LongPolling(_)
+            | TransportKind::Webhook(_) => false,
+        }
+    }
+
     /// The gRPC call of a gRPC variant.
     pub fn grpc_mode(&self) -> Option<GrpcMode> {
         match self {

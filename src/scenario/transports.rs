@@ -183,6 +183,12 @@ pub struct RawSse {
     /// them apart with `addEventListener(type)`. One line of text, not empty. Default:
     /// none (the `message` type, sent without the line).
     pub event: Option<String>,
+    /// Application batch window: the events for a client within it go out as one chunk
+    /// holding each event's fields, at the window's end (one push job per batch; latency
+    /// grows by up to the window). Default: none, one chunk per event (the WHATWG
+    /// EventSource model: a server writes and flushes each event as it happens; a window
+    /// is the application's choice); > 0.
+    pub batch: Option<Duration>,
 }
 
 /// WebSocket (RFC 6455): an HTTP upgrade, then one frame per event.
@@ -210,6 +216,12 @@ pub struct RawWebSocket {
     /// its logical stream when several share the socket (`{"stream":"prices","data":` and
     /// `}` are 27 B); compressed with the payload under permessage-deflate. Default 0B.
     pub envelope: Option<ByteSize>,
+    /// Application batch window: the events for a client within it go out as one frame
+    /// holding a JSON array of them (each in its envelope), at the window's end (one push
+    /// job per batch; latency grows by up to the window). Default: none, one frame per
+    /// event (`ws`'s `send` writes each message at once; a window is the application's
+    /// choice); > 0.
+    pub batch: Option<Duration>,
 }
 
 /// Reads `transports`: at least one variant, labels unique.
@@ -259,6 +271,38 @@ pub(crate) fn check_grpc_broker(
             &format!("transports[{i}].grpc"),
             "gRPC streams on several replicas need a `broker` (without one, events reach one replica each)",
         ));
+    }
+    Ok(())
+}
+
+/// A batch covers a span of the event log, which only a broker (every event at every
+/// replica with subscribers, in order) fills for every stream: without one, the events
+/// that originate on other replicas would fall inside a stream's batch while it loses
+/// them. Batched variants on several replicas need one.
+pub(crate) fn check_batch_broker(
+    transports: &[TransportSpec],
+    broker: bool,
+    most_replicas: u32,
+    c: &Checker,
+) -> Result<(), ScenarioError> {
+    if broker || most_replicas <= 1 {
+        return Ok(());
+    }
+    for (i, t) in transports.iter().enumerate() {
+        if t.kind.batches() {
+            return Err(c.error(
+                &format!("transports[{i}].{}.batch", t.kind.name()),
+                "a batch window on several replicas needs a `broker` (without one, events reach one replica each)",
+            ));
+        }
+        for (k, channel) in t.channels.iter().enumerate() {
+            if let Some(kind) = channel.transport.as_ref().filter(|kind| kind.batches()) {
+                return Err(c.error(
+                    &format!("transports[{i}].channels[{k}].{}.batch", kind.name()),
+                    "a batch window on several replicas needs a `broker` (without one, events reach one replica each)",
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -480,6 +524,7 @@ pub(crate) fn transport(
         };
         TransportKind::Sse(Sse {
             event_field,
+            batch: p.batch.map(|v| positive(v, "sse.batch")).transpose()?,
             heartbeat,
             retry,
             http: HttpHeaders {
@@ -537,6 +582,10 @@ pub(crate) fn transport(
             .transpose()?;
         TransportKind::WebSocket(WebSocketSpec {
             deflate,
+            batch: p
+                .batch
+                .map(|v| positive(v, "websocket.batch"))
+                .transpose()?,
             envelope: p.envelope.map_or(0, |v| v.bytes()),
             reconnect,
             replay,

@@ -109,6 +109,7 @@ pub(crate) fn validate(
     faults.sort_by_key(|f| f.at);
     let broker = server::broker(raw.broker.as_ref());
     transports::check_grpc_broker(&transports, broker.is_some(), most_replicas, c)?;
+    transports::check_batch_broker(&transports, broker.is_some(), most_replicas, c)?;
     let tls = stack::tls(raw.tls.as_ref());
 
     let labels: Vec<String> = transports.iter().map(|t| t.label.clone()).collect();

@@ -82,6 +82,9 @@ pub enum Event {
     /// Client message `message` (an index into the workload's messages) is written by its
     /// client.
     ClientMessage { message: MessageNo },
+    /// The batch window of this generation of the client's stream ends
+    /// ([`crate::transport::batch`]).
+    BatchDue { client: ClientId, generation: u32 },
 }
 
 /// Bits of a push job's event number (and of an answer job's hold generation); the epoch takes the rest of the 32 (5 bits, so it
@@ -185,6 +188,15 @@ impl crate::engine::Packed for Event {
             Event::Deploy { fault: k, step } => (25, k.get(), step),
             Event::MiddleboxBack(k) => (26, 0, k.get()),
             Event::ClientMessage { message } => (27, 0, message.get()),
+            Event::BatchDue {
+                client: c,
+                generation,
+            } => (29, c.get(), generation),
+            Event::JobDone {
+                client: c,
+                job: Job::Batch,
+                epoch: e,
+            } => (30, c.get(), e),
             Event::JobDone {
                 client: c,
                 job: Job::Message(k),
@@ -288,6 +300,15 @@ impl crate::engine::Packed for Event {
                 job: Job::Message(MessageNo::new(aux & EVENT_MASK)),
                 epoch: aux >> EVENT_BITS,
             },
+            29 => Event::BatchDue {
+                client,
+                generation: aux,
+            },
+            30 => Event::JobDone {
+                client,
+                job: Job::Batch,
+                epoch: aux,
+            },
             other => unreachable!("no event kind {other}: only pack() makes these"),
         }
     }
@@ -326,6 +347,9 @@ pub enum Job {
     Http2Ping,
     /// Handle client message `k` that arrived on a stream (WebSocket, gRPC), and publish it.
     Message(MessageNo),
+    /// Write the client's oldest closed batch ([`crate::transport::batch`]) to its stream:
+    /// one message however many events it holds.
+    Batch,
 }
 
 impl Job {
@@ -345,7 +369,7 @@ impl Job {
     pub fn work(self, accept: bool, bytes: u64) -> Work {
         match self {
             Job::Request(_) => Work::Request { accept },
-            Job::Push(_) | Job::Answer(_) | Job::Message(_) => Work::Push { bytes },
+            Job::Push(_) | Job::Answer(_) | Job::Message(_) | Job::Batch => Work::Push { bytes },
             Job::Keepalive | Job::Http2Ping => Work::Ping,
             Job::TlsHandshake => Work::TlsHandshake,
         }
@@ -538,6 +562,15 @@ mod tests {
                 job: Job::Message(MessageNo::new(12)),
                 epoch: 1,
             },
+            Event::BatchDue {
+                client: ClientId::new(7),
+                generation: u32::MAX,
+            },
+            Event::JobDone {
+                client: ClientId::new(7),
+                job: Job::Batch,
+                epoch: u32::MAX,
+            },
         ];
         for event in events {
             assert_eq!(Event::unpack(event.pack()), event);
@@ -639,6 +672,21 @@ mod tests {
                     epoch: 2,
                 },
                 at(17, 7, 2 << 27 | 5),
+            ),
+            (
+                Event::BatchDue {
+                    client: ClientId::new(8),
+                    generation: u32::MAX,
+                },
+                at(29, 8, u32::MAX as u64),
+            ),
+            (
+                Event::JobDone {
+                    client: ClientId::new(9),
+                    job: Job::Batch,
+                    epoch: 40,
+                },
+                at(30, 9, 40),
             ),
         ];
         for (event, packed) in cases {

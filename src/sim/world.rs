@@ -26,6 +26,7 @@ use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
+use crate::transport::batch::Batches;
 use crate::transport::channels::Layout;
 use crate::transport::history::History;
 use crate::transport::outbox::RestSizes;
@@ -131,6 +132,7 @@ impl Client {
     }
 }
 
+mod batch;
 mod browser;
 mod compression;
 mod connection;
@@ -168,6 +170,12 @@ pub struct World<'s> {
     per_channel: Option<crate::metrics::channels::ChannelMetrics>,
     /// How a replica hands a new event to the clients (from the chain).
     delivery: Delivery,
+    /// Per client: its stream's batches, when a step batches its pushes (else empty).
+    batches: Batches,
+    /// Per group: its connections' keep-alive idle timeout (its own or the server's).
+    keepalive: Vec<Option<crate::time::Nanos>>,
+    /// Some group sends `Connection: close` (asked on every message).
+    connection_close: bool,
     clients: Vec<Client>,
     /// Per client: its transport's state (fallback step, request, stream, long-poll hold).
     transports: Clients,
@@ -334,6 +342,14 @@ impl<'s> World<'s> {
                 .several()
                 .then(|| crate::metrics::channels::ChannelMetrics::new(channels.len())),
             delivery: chain.delivery(),
+            batches: Batches::new(clients.len(), chain.batches()),
+            keepalive: (scenario.groups.iter())
+                .map(|g| {
+                    g.keepalive_timeout
+                        .unwrap_or(scenario.server.keepalive_timeout)
+                })
+                .collect(),
+            connection_close: scenario.groups.iter().any(|g| g.connection_close),
             two_way,
             history: scenario.rest.history.map(|_| History::new(visible_clients)),
             visible_clients,
@@ -568,6 +584,22 @@ impl<'s> World<'s> {
             };
             self.chain.at(info.stage).size(kind, &self.log, info)
         };
+        // `Connection: close` on each request and response of a group without keep-alive.
+        let framing = if self.connection_close
+            && matches!(
+                kind,
+                MsgKind::Request
+                    | MsgKind::Response { .. }
+                    | MsgKind::HistoryRequest
+                    | MsgKind::Upload { .. }
+                    | MsgKind::RestResponse
+            )
+            && self.closes_after_response(c)
+        {
+            framing + crate::transport::http::CONNECTION_CLOSE
+        } else {
+            framing
+        };
         // A REST client's messages put no events on the wire for it (a history answer's
         // are its owner's, delivered when it arrives).
         let events = if self.is_rest(c) {
@@ -714,7 +746,9 @@ impl<'s> World<'s> {
         if direction == Direction::Down {
             match msg.kind {
                 MsgKind::Event(n) => self.settle(c, n.next()),
-                MsgKind::Response { first, count } => self.settle(c, first + count),
+                MsgKind::Response { first, count } | MsgKind::Batch { first, count } => {
+                    self.settle(c, first + count)
+                }
                 _ => {}
             }
         }
@@ -849,6 +883,7 @@ impl<'s> World<'s> {
             Job::Message(k) if self.fleet.prices_bytes(endpoint) => {
                 self.source.messages[k].payload as u64
             }
+            Job::Batch if self.fleet.prices_bytes(endpoint) => self.batch_payload(c),
             _ => 0,
         };
         let r = self.replica_of(c);
@@ -1178,6 +1213,12 @@ impl<'s> World<'s> {
                 self.send_up(c, MsgKind::WindowUpdate(credit), now, s);
             }
         }
+        if self.connection_close
+            && matches!(msg.kind, MsgKind::Response { .. } | MsgKind::RestResponse)
+            && self.closes_after_response(c)
+        {
+            self.close_after_response(c, now, s);
+        }
         match msg.kind {
             MsgKind::Response { .. } if self.is_rest(c) => self.rest_history_received(c, now, s),
             MsgKind::Response { first, count } => {
@@ -1188,6 +1229,7 @@ impl<'s> World<'s> {
                 self.tell(c, Input::ResponseReceived, now, s);
             }
             MsgKind::Event(n) => self.deliver(c, n, 1, now),
+            MsgKind::Batch { first, count } => self.deliver(c, first, count, now),
             MsgKind::Keepalive => {
                 if self
                     .chain
@@ -1242,6 +1284,7 @@ impl<'s> World<'s> {
                 self.clients[c].events_in_jobs -= 1;
                 self.send_down(c, MsgKind::Event(n), now, s);
             }
+            Job::Batch => self.batch_written(c, now, s),
             Job::Keepalive if !self.transports[c].is_streaming() => {}
             Job::Answer(generation) => {
                 let held = self.transports[c].hold_generation();
@@ -1374,6 +1417,10 @@ impl Model for World<'_> {
             Event::Deploy { fault: k, step } => self.deploy_step(k, step, s),
             Event::MiddleboxBack(k) => self.middlebox_back(k),
             Event::ClientMessage { message } => self.message_written(message, now, s),
+            Event::BatchDue {
+                client: c,
+                generation,
+            } => self.batch_due(c, generation, now, s),
         }
         if self.invariants.is_some() {
             self.check_invariants(now, event);

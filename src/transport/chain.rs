@@ -56,6 +56,8 @@ pub struct Chain {
     fallback_len: u8,
     /// Some step compresses what the server writes (asked on every server job).
     compresses: bool,
+    /// Some step batches its pushes (asked on every push).
+    batches: bool,
 }
 
 /// A step's properties, read from its machine once when the chain is built: the world asks
@@ -75,6 +77,8 @@ pub struct Profile {
     pub hears: u8,
     /// The row of the server's cost table its jobs and connections read.
     pub server_transport: ServerTransport,
+    /// Its application batch window, if its pushes are batched.
+    pub batch: Option<Nanos>,
 }
 
 impl Profile {
@@ -86,6 +90,7 @@ impl Profile {
             loses_outage: machine.loses_outage(),
             hears: machine.hears(),
             server_transport: machine.server_transport(),
+            batch: machine.batch(),
         }
     }
 }
@@ -140,6 +145,7 @@ impl Chain {
             len: steps.len() as u8,
             fallback_len,
             compresses: false,
+            batches: false,
         };
         for (k, (machine, after)) in steps.iter().enumerate() {
             chain.steps[k] = *machine;
@@ -181,7 +187,16 @@ impl Chain {
         chain.compresses = chain.steps[..usize::from(chain.len)]
             .iter()
             .any(|m| m.stream_compressor().is_some() || m.response_compressor().is_some());
+        chain.batches = chain.profiles[..usize::from(chain.len)]
+            .iter()
+            .any(|p| p.batch.is_some());
         chain
+    }
+
+    /// Whether some step batches its pushes (then [`Profile::batch`] says which).
+    #[inline(always)]
+    pub fn batches(&self) -> bool {
+        self.batches
     }
 
     /// Whether some step compresses what the server writes.

@@ -32,6 +32,13 @@ pub fn varint_len(value: u64) -> u64 {
     (64 - value.max(1).leading_zeros() as u64).div_ceil(7)
 }
 
+/// Bytes of a `message`-byte element of a repeated message field: its tag byte (field 1,
+/// wire type 2), its length varint and itself (protobuf encoding, "Length-delimited
+/// records").
+pub fn repeated_field(message: u64) -> u64 {
+    1 + varint_len(message) + message
+}
+
 /// Sizes of a gRPC unary call used for polling: the request message in a prefixed DATA
 /// frame after the HEADERS; the answer is HEADERS, one message whose repeated field holds
 /// every event since the last call (a tag byte and a length varint each), and trailers.
@@ -94,6 +101,11 @@ pub struct GrpcStream {
     pub max_connection_age: Option<Nanos>,
     /// Server streaming, or a stream the clients also send their messages on.
     pub mode: GrpcMode,
+    /// The application batch window: the events of a window go out as one message whose
+    /// repeated field holds them, at its end ([`crate::transport::batch`]); `None`: one
+    /// message per event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<Nanos>,
 }
 
 impl GrpcStream {
@@ -125,6 +137,22 @@ impl GrpcStream {
             ),
             MsgKind::StreamOpen => (0, http.response_bytes(http.response, conn)),
             MsgKind::Event(n) => (log.protobuf(n), FRAME_HEADER + MESSAGE_PREFIX),
+            // One message whose repeated field holds the batch (a tag byte and a length
+            // varint each, as a unary call's answer), in DATA frames of at most 16 KiB.
+            MsgKind::Batch { first, count } => {
+                let (mut payload, mut fields) = (0, 0);
+                for n in log.matching(conn.client, first, count) {
+                    let message = log.protobuf(n);
+                    payload += message;
+                    fields += repeated_field(message) - message;
+                }
+                (
+                    payload,
+                    data_frames_overhead(MESSAGE_PREFIX + fields + payload)
+                        + MESSAGE_PREFIX
+                        + fields,
+                )
+            }
             // A client's message on a bidirectional or client stream: one DATA frame.
             MsgKind::Upload { payload, .. } => (
                 log.protobuf_of(payload as u64),

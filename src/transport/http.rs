@@ -17,6 +17,11 @@ use crate::transport::spec::HttpHeaders;
 use crate::workload::Encoding;
 use crate::workload::EventLog;
 
+/// `Connection: close\r\n`: the header a request and its response carry when the
+/// connection closes after the response (RFC 9112 section 9.6), an HTTP/1.0-style client
+/// without keep-alive.
+pub const CONNECTION_CLOSE: u64 = 19;
+
 impl HttpHeaders {
     /// A request's header bytes for `text` bytes of HTTP/1.1 header text.
     pub fn request_bytes(&self, text: u64, conn: ConnInfo) -> u64 {

@@ -323,6 +323,26 @@ impl Machine {
         }
     }
 
+    /// Whether its exchanges are HTTP/1.1 requests and responses (polling and long
+    /// polling without HTTP/2): those a `Connection: close` ends.
+    pub fn is_http1_exchange(&self) -> bool {
+        match self {
+            Machine::Polling(m) => m.framing == PollFraming::Http && m.http.http2.is_none(),
+            Machine::LongPolling(m) => m.http.http2.is_none(),
+            Machine::Sse(_) | Machine::WebSocket(_) | Machine::Grpc(_) => false,
+        }
+    }
+
+    /// The application batch window of a stream's pushes, if any.
+    pub fn batch(&self) -> Option<Nanos> {
+        match self {
+            Machine::Sse(m) => m.batch,
+            Machine::WebSocket(m) => m.batch,
+            Machine::Grpc(m) => m.batch,
+            Machine::Polling(_) | Machine::LongPolling(_) => None,
+        }
+    }
+
     /// The row of the server's cost table its clients' jobs and connections read (gRPC
     /// unary calls at an interval are gRPC's).
     pub fn server_transport(&self) -> ServerTransport {
@@ -345,7 +365,7 @@ impl Machine {
     pub fn is_stream_body(&self, kind: MsgKind) -> bool {
         match self {
             Machine::Sse(_) => Sse::writes_body(kind),
-            Machine::Grpc(_) => matches!(kind, MsgKind::Event(_)),
+            Machine::Grpc(_) => matches!(kind, MsgKind::Event(_) | MsgKind::Batch { .. }),
             Machine::Polling(_) | Machine::LongPolling(_) | Machine::WebSocket(_) => false,
         }
     }

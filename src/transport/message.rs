@@ -48,6 +48,12 @@ pub enum MsgKind {
     StreamOpen,
     /// One event on a stream.
     Event(EventNo),
+    /// A batch of a stream's events in one write (an application batch window): the
+    /// events for its client among the `count` starting at `first`.
+    Batch {
+        first: EventNo,
+        count: u32,
+    },
     /// SSE heartbeat comment or WebSocket ping.
     Keepalive,
     /// WebSocket pong.
@@ -121,7 +127,9 @@ impl MsgKind {
     #[inline]
     pub fn events_for(self, log: &EventLog, c: ClientId) -> u32 {
         match self {
-            MsgKind::Response { first, count } => log.count_for(c, first, first + count),
+            MsgKind::Response { first, count } | MsgKind::Batch { first, count } => {
+                log.count_for(c, first, first + count)
+            }
             MsgKind::Event(_) => 1,
             _ => 0,
         }
@@ -204,6 +212,11 @@ mod tests {
         };
         assert_eq!(response.events_for(&log, c), 3);
         assert_eq!(MsgKind::Event(EventNo::new(4)).events_for(&log, c), 1);
+        let batch = MsgKind::Batch {
+            first: EventNo::new(0),
+            count: 4,
+        };
+        assert_eq!(batch.events_for(&log, c), 4);
         assert_eq!(MsgKind::Keepalive.events_for(&log, c), 0);
         assert_eq!(MsgKind::Request.events_for(&log, c), 0);
     }

@@ -7,8 +7,10 @@
 //! holds the browsers' connection pools (six per origin over HTTP/1.1, one shared over
 //! HTTP/2); [`history`] each client's history over REST; [`outbox`] each client's messages
 //! on their way up in a two-way workload (over its stream or its REST client); [`replay`]
-//! which of a resuming stream's pending events are replayed and which are lost.
+//! which of a resuming stream's pending events are replayed and which are lost; [`batch`]
+//! the streams' open and written batches under an application batch window.
 
+pub mod batch;
 pub mod chain;
 pub mod channels;
 pub mod clients;

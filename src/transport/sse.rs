@@ -38,6 +38,10 @@ pub struct Sse {
     /// stream instead ([`crate::workload::EventLog::stream_name_len`]).
     #[serde(skip_serializing_if = "is_zero")]
     pub event_field: u64,
+    /// The application batch window: the events of a window go out as one chunk at its
+    /// end ([`crate::transport::batch`]); `None`: one chunk per event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<Nanos>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -99,6 +103,28 @@ impl Sse {
                     }
                 }
             }
+            MsgKind::Batch { first, count } => {
+                // One chunk holding each event's `id:`, `event:` and `data:` lines, in order
+                // (the ids stay per event, so `Last-Event-ID` resumes as without batching).
+                let mut payload = 0;
+                let mut text = 0;
+                for n in log.matching(conn.client, first, count) {
+                    payload += log.payload(n);
+                    text += log.text_inflation(n)
+                        + sse_event_fields(u64::from(n.get()) + 1)
+                        + self.event_field;
+                }
+                match http.gzip {
+                    None => (payload, text + http.stream_write_bytes(text + payload)),
+                    Some(gzip) => {
+                        let (compressed, flush) = gzip.stream_write(text + payload);
+                        (
+                            compressed,
+                            flush + http.stream_write_bytes(compressed + flush),
+                        )
+                    }
+                }
+            }
             MsgKind::Keepalive => match http.gzip {
                 None => (0, SSE_HEARTBEAT + http.stream_write_bytes(SSE_HEARTBEAT)),
                 Some(gzip) => {
@@ -117,7 +143,10 @@ impl Sse {
 
     /// Whether a message is a write of the stream's body (held by a buffering proxy).
     pub fn writes_body(kind: MsgKind) -> bool {
-        matches!(kind, MsgKind::Event(_) | MsgKind::Keepalive)
+        matches!(
+            kind,
+            MsgKind::Event(_) | MsgKind::Batch { .. } | MsgKind::Keepalive
+        )
     }
 
     /// The client opens the stream at once. The server registers it, starts the stream

@@ -10,15 +10,16 @@
 //! length field counting the compressed bytes and the tail a sync flush leaves; control
 //! frames (ping, pong) never are (RFC 7692 section 6).
 
+use crate::ids::{ClientId, EventNo};
 use crate::time::Nanos;
 use crate::transport::compression::Deflate;
-use crate::transport::framing::websocket_header;
+use crate::transport::framing::{json_array_overhead, websocket_header};
 use crate::transport::machine::{Command, Commands, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::ReconnectPolicy;
 use crate::transport::spec::WS_RECONNECT_DELAY;
 use crate::transport::spec::{Backoff, Jitter};
-use crate::workload::EventLog;
+use crate::workload::{Encoding, EventLog};
 
 /// WebSocket's settings and behaviour. The fallback chain is its variant's
 /// ([`crate::transport::Chain`]); a WebSocket only knows whether it has one.
@@ -36,6 +37,9 @@ pub struct WebSocket {
     /// Bytes of the application's envelope around each data message (naming its logical
     /// stream); 0: none.
     pub envelope: u64,
+    /// The application batch window: the events of a window go out as one frame at its
+    /// end ([`crate::transport::batch`]); `None`: one frame per event.
+    pub batch: Option<Nanos>,
 }
 
 /// The application envelope naming an event's stream (of a `name_len`-byte name) when
@@ -64,6 +68,7 @@ impl WebSocket {
                 };
                 self.data_frame(log.payload(n), envelope, false)
             }
+            MsgKind::Batch { first, count } => self.batch_frame(log, conn.client, first, count),
             // Empty ping from the server; the pong echoes it from the client, masked.
             MsgKind::Keepalive => (0, websocket_header(0, false)),
             MsgKind::Pong => (0, websocket_header(0, true)),
@@ -87,6 +92,37 @@ impl WebSocket {
                 (
                     compressed,
                     websocket_header(compressed + tail, masked) + tail,
+                )
+            }
+        }
+    }
+
+    /// `(payload, framing)` of one data message holding a batch: a JSON array of the
+    /// events for `client` among `count` from `first`, each in the application's envelope
+    /// (a binary payload as a base64 string, as a polling response carries it:
+    /// [`crate::transport::http::exchange_size`]'s rule), compressed as one message when
+    /// the extension is on.
+    fn batch_frame(
+        &self,
+        log: &EventLog,
+        client: ClientId,
+        first: EventNo,
+        count: u32,
+    ) -> (u64, u64) {
+        let payload = log.payloads_for(client, first, count);
+        let matched = u64::from(log.count_for(client, first, first + count));
+        let strings = match log.encoding {
+            Encoding::Json => 0,
+            Encoding::Binary => log.text_inflations_for(client, first, count) + 2 * matched,
+        };
+        let text = json_array_overhead(matched) + strings + self.envelope * matched;
+        match self.deflate {
+            None => (payload, text + websocket_header(payload + text, false)),
+            Some(d) => {
+                let (compressed, tail) = d.websocket_message(payload + text);
+                (
+                    compressed,
+                    websocket_header(compressed + tail, false) + tail,
                 )
             }
         }

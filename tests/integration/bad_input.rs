@@ -1841,3 +1841,47 @@ fn an_empty_sse_event_type_is_refused() {
         &["field `transports[1].sse.event`", "not empty"],
     );
 }
+
+// ---- Batch windows (issue 17) ----
+
+#[test]
+fn a_batch_window_must_be_positive() {
+    let text = broken("websocket: {}", "websocket: { batch: 0s }");
+    assert_check_and_run_fail(
+        "zero-batch",
+        &text,
+        "batch: 0s",
+        &["transports[1].websocket.batch", "must be greater than 0s"],
+    );
+}
+
+#[test]
+fn a_batch_window_on_several_replicas_needs_a_broker() {
+    let text = broken("websocket: {}", "websocket: { batch: 100ms }").replace(
+        "transports:\n",
+        "server: { replicas: 2 }\nload_balancer: { layer: 4 }\ntransports:\n",
+    );
+    assert_check_fails(
+        "batch-without-broker",
+        &text,
+        "batch: 100ms",
+        &["transports[1].websocket.batch", "needs a `broker`"],
+    );
+}
+
+#[test]
+fn a_batch_window_on_grpc_unary_calls_is_refused() {
+    let text = broken(
+        "websocket: {}",
+        "grpc: { mode: unary, interval: 1s, batch: 100ms }",
+    );
+    assert_check_fails(
+        "batch-on-unary",
+        &text,
+        "batch: 100ms",
+        &[
+            "transports[1].grpc.batch",
+            "applies only to `mode: server_streaming`",
+        ],
+    );
+}

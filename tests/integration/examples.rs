@@ -94,6 +94,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "duration=2m",
         ],
     ),
+    ("batching", &["clients.desktop.count=100", "duration=1m"]),
     (
         "grpc-streaming",
         &[
@@ -228,6 +229,7 @@ examples! {
     grpc_streaming => "grpc-streaming",
     live_scores => "live-scores",
     compression_example => "compression",
+    batching => "batching",
     trace_replay => "trace-replay",
     chat => "chat",
     chat_channels => "chat-channels",

@@ -2,6 +2,7 @@
 
 mod audiences;
 mod bad_input;
+mod batching;
 mod budgets;
 mod capacity;
 mod channels;
@@ -27,6 +28,7 @@ mod http2;
 mod init;
 mod input_bounds;
 mod invariants;
+mod keep_alive;
 mod loss;
 mod never_connected;
 mod outputs;

@@ -3,7 +3,7 @@
 //! Asked only when the variant compresses ([`crate::transport::Chain::compresses`]), so a
 //! run without compression never comes here.
 //!
-//! Owns: which bytes a job compresses: a push job its event's payload (SSE fields and
+//! Owns: which bytes a job compresses: a push job its event's payload (a batch's, its events') (SSE fields and
 //! heartbeats are left out: a few bytes each), a poll's request job or a long poll's
 //! answer job the payloads of the events waiting for the client when the job starts (the
 //! response it leads to carries them). Does not own: the cost table (`crate::infra::fleet`)
@@ -31,6 +31,9 @@ impl World<'_> {
                 let count = self.events_so_far.since(first);
                 d.cpu(self.log.payloads_for(c, first, count))
             }),
+            Job::Batch => machine
+                .stream_compressor()
+                .map_or(0, |d| d.cpu(self.batch_payload(c))),
             Job::Keepalive | Job::TlsHandshake | Job::Http2Ping | Job::Message(_) => 0,
         }
     }

@@ -15,7 +15,7 @@ use crate::net::tcp::PureAcks;
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::sim::event::{ClientId, ConnInfo, Event, Job, MsgKind};
-use crate::time::SimTime;
+use crate::time::{Nanos, SimTime};
 use crate::transport::Hold;
 
 /// Connection state of one client, on both ends.
@@ -235,9 +235,41 @@ impl World<'_> {
         self.run_job(c, Job::Http2Ping, now, s);
     }
 
+    /// The keep-alive idle timeout of `c`'s connections: its group's, or the server's.
+    #[inline]
+    fn keepalive_timeout(&self, c: ClientId) -> Option<Nanos> {
+        self.keepalive[self.clients[c].group]
+    }
+
+    /// Whether `c`'s connection closes after each response (its group sends
+    /// `Connection: close`): a REST client's, or an HTTP/1.1 poll's or long poll's.
+    #[inline]
+    pub(super) fn closes_after_response(&self, c: ClientId) -> bool {
+        self.scenario.groups[self.clients[c].group.index()].connection_close
+            && (self.is_rest(c)
+                || self
+                    .chain
+                    .at(self.transports[c].stage())
+                    .is_http1_exchange())
+    }
+
+    /// `c` read a response with `Connection: close`: the connection closes (the server's
+    /// FIN follows the response), and its next request opens a new one.
+    pub(super) fn close_after_response(
+        &mut self,
+        c: ClientId,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
+        if self.clients[c].connection.open && self.is_quiet(c) {
+            let tabs = self.tabs_on_connection(c);
+            self.close_connection(c, &tabs, now, s);
+        }
+    }
+
     /// The server answered `c`: its connection may now go idle (see [`crate::net::idle`]).
     pub(super) fn arm_idle_timer(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
-        if let Some(timeout) = self.scenario.server.keepalive_timeout
+        if let Some(timeout) = self.keepalive_timeout(c)
             && self.connections.idle_mut(c.index()).answered(now)
         {
             s.after(timeout, Event::IdleTimeout(c));
@@ -252,7 +284,7 @@ impl World<'_> {
     /// The idle timer fired: the connection closes if it has been idle for the whole
     /// timeout (see [`crate::net::idle`]).
     pub(super) fn idle_timeout(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
-        let Some(timeout) = self.scenario.server.keepalive_timeout else {
+        let Some(timeout) = self.keepalive_timeout(c) else {
             return;
         };
         let open = self.clients[c].connection.open;
@@ -331,10 +363,13 @@ impl World<'_> {
     /// Something of `c`'s connection is on the wire, at a proxy or in the server's CPU (a
     /// request, a TLS handshake, pushes, a held request's answer): a proxy's idle or
     /// lifetime close waits for it to finish, as a graceful close between requests does.
+    /// An open batch is not: its events wait for their window, in no job, and a close
+    /// hands them back whole (else a stream whose window is always open would never be
+    /// quiet).
     pub(super) fn is_busy(&self, c: ClientId) -> bool {
         let client = &self.clients[c];
         !self.is_quiet(c)
-            || client.events_in_jobs > 0
+            || client.events_in_jobs > self.batches.open_events(c)
             || self.transports[c].hold() == Hold::Answering
             || client.connection.request_in_job
             || client.connection.tls_pending

@@ -56,17 +56,27 @@ impl World<'_> {
                 continue;
             }
             let info = client.connection.info;
-            let (payload, framing) = self
-                .chain
-                .primary()
-                .size(MsgKind::Event(n), &self.log, info);
+            let batch = self.batch_window(c);
+            let bytes = match batch {
+                // Its element of the batch's repeated field (the message's prefix and
+                // frame headers are charged as the batch closes).
+                Some(_) => self.batched_window_bytes(n),
+                None => {
+                    let (payload, framing) =
+                        self.chain
+                            .primary()
+                            .size(MsgKind::Event(n), &self.log, info);
+                    payload + framing
+                }
+            };
             let client = &mut self.clients[c];
             client.cursor = n.next();
             client.events_in_jobs += 1;
-            self.connections
-                .window_mut(c.index())
-                .wrote(payload + framing);
-            self.run_job(c, Job::Push(n), now, s);
+            self.connections.window_mut(c.index()).wrote(bytes);
+            match batch {
+                None => self.run_job(c, Job::Push(n), now, s),
+                Some(window) => self.batch_event(c, n, window, now, s),
+            }
         }
     }
 

@@ -215,7 +215,10 @@ impl World<'_> {
             let client = &mut self.clients[c];
             if client.passes(n) && for_it {
                 client.events_in_jobs += 1;
-                self.run_job(c, Job::Push(n), now, s);
+                match self.batch_window(c) {
+                    None => self.run_job(c, Job::Push(n), now, s),
+                    Some(window) => self.batch_event(c, n, window, now, s),
+                }
             }
         }
     }

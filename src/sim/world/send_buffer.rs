@@ -68,8 +68,10 @@ impl World<'_> {
             Overflow::Dropped(dropped) => {
                 for msg in dropped {
                     self.fleet.server(r).buffered_changed(-(msg.wire as i64));
-                    if let MsgKind::Event(n) = msg.kind {
-                        self.settle(c, n.next());
+                    match msg.kind {
+                        MsgKind::Event(n) => self.settle(c, n.next()),
+                        MsgKind::Batch { first, count } => self.settle(c, first + count),
+                        _ => {}
                     }
                     let client = &mut self.clients[c];
                     client.events_on_wire -= msg.events() as u64;
@@ -123,10 +125,13 @@ impl World<'_> {
     /// [`World::rewind_cursor`]). Push jobs still running are dropped as they finish,
     /// unless `jobs_void` (the process that ran them is gone).
     pub(super) fn withdraw_handed_out(&mut self, c: ClientId, jobs_void: bool) {
+        // Batched events count in the jobs too; their batches' jobs are dropped (or void)
+        // as batches, the rest one push job an event.
+        let batched = self.batches.withdraw(c, jobs_void);
         let client = &mut self.clients[c];
         let in_jobs = std::mem::take(&mut client.events_in_jobs);
         if !jobs_void {
-            client.stale_jobs += in_jobs;
+            client.stale_jobs += in_jobs.saturating_sub(batched);
         }
         let mut handed_back = in_jobs;
         while let Some(msg) = self.pop_waiting(c) {
@@ -165,7 +170,8 @@ impl World<'_> {
             client.closing = false;
             return;
         }
-        let drained = client.stale_jobs == 0 && client.events_in_jobs == 0;
+        let drained =
+            client.stale_jobs == 0 && client.events_in_jobs == 0 && self.batches.stale(c) == 0;
         if client.closing && drained && self.is_quiet(c) {
             self.clients[c].closing = false;
             self.drop_connection(c, now, s);
