@@ -244,22 +244,29 @@ impl PureAcks {
 
 /// The ACK state of one receiving side of a connection: what it owes, and (under `linux`)
 /// its quick-ACK budget, whether it is interactive and its estimate of the sender's MSS.
+///
+/// Every connection holds two (one per receiving side) for the whole run, so the fields
+/// are as narrow as their ranges allow (32 bytes, from 64): the segments owed are 0 or 1
+/// (`rfc1122` acknowledges every second one), the bytes owed at most two MSS (`linux`
+/// acknowledges once more than `rcv_mss` are owed), the quick ACKs at most
+/// [`LINUX_QUICKACKS`], `rcv_mss` at most the MSS (below 2^16), and "no data yet" is
+/// `rcv_mss == 0` (the first data sets it to at least 1), so `last_data` needs no `Option`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AckState {
-    /// Received segments not yet acknowledged (`rfc1122`).
-    unacked_segments: u64,
-    /// Received bytes not yet acknowledged (`linux`).
-    unacked_bytes: u64,
     /// Arrival time of the oldest unacknowledged segment.
     since: SimTime,
-    /// Arrival of the last data (`linux`), none before the first.
-    last_data: Option<SimTime>,
+    /// Arrival of the last data (`linux`); meaningful once `rcv_mss > 0`.
+    last_data: SimTime,
+    /// Received bytes not yet acknowledged (`linux`).
+    unacked_bytes: u32,
+    /// The estimate of the sender's MSS (`linux`), 0 before the first data.
+    rcv_mss: u32,
+    /// Received segments not yet acknowledged (`rfc1122`): 0 or 1.
+    unacked_segments: u8,
     /// Quick ACKs left (`linux`).
-    quick: u64,
+    quick: u8,
     /// Wrote within the ACK timeout of receiving (`linux`'s pingpong mode): no quick ACKs.
     interactive: bool,
-    /// The estimate of the sender's MSS (`linux`), 0 before the first data.
-    rcv_mss: u64,
 }
 
 /// A message of data as the receiver sees it: its segments and its bytes above TCP.
@@ -319,10 +326,7 @@ impl AckState {
     pub fn on_send(&mut self, now: SimTime, side: &TcpSide) -> PureAcks {
         let expired = self.expire(now, side);
         if side.ack == AckPolicy::Linux {
-            if self
-                .last_data
-                .is_some_and(|last| now.since(last) < side.delayed_ack)
-            {
+            if self.rcv_mss > 0 && now.since(self.last_data) < side.delayed_ack {
                 self.interactive = true;
             }
             if self.owes() {
@@ -374,66 +378,70 @@ impl AckState {
 
     /// `rfc1122`: an ACK for every second segment; a lone one waits for the timer.
     fn every_second_segment(&mut self, now: SimTime, segments: u64) -> u64 {
-        let total = self.unacked_segments + segments;
+        let total = u64::from(self.unacked_segments) + segments;
         let acks = total / 2;
         if total % 2 == 1 && (acks > 0 || self.unacked_segments == 0) {
             // The last segment waits, from its arrival.
             self.since = now;
         }
-        self.unacked_segments = total % 2;
+        self.unacked_segments = (total % 2) as u8;
         acks
     }
 
     /// `linux`: quick ACKs, then an ACK when more than `rcv_mss` bytes are owed.
     fn linux(&mut self, now: SimTime, data: Arrival, mss: u64, idle_restart: Nanos) -> u64 {
-        match self.last_data {
-            None => self.quick = LINUX_QUICKACKS,
-            Some(last) if now.since(last) > idle_restart => {
-                self.quick = self.quick.max(LINUX_QUICKACKS);
-            }
-            Some(_) => {}
+        const QUICKACKS: u8 = LINUX_QUICKACKS as u8;
+        if self.rcv_mss == 0 {
+            self.quick = QUICKACKS;
+        } else if now.since(self.last_data) > idle_restart {
+            self.quick = self.quick.max(QUICKACKS);
         }
-        self.last_data = Some(now);
+        self.last_data = now;
         // Segments are full but the last; `tcp_measure_rcv_mss` takes the largest.
         let segments = data.segments.max(1);
         let full = segments - 1;
         let last = data.bytes.saturating_sub(full * mss).clamp(1, mss);
         let largest = if full > 0 { mss } else { last };
-        if largest > self.rcv_mss {
+        let mut rcv_mss = u64::from(self.rcv_mss);
+        if largest > rcv_mss {
             // At least the first estimate (0 before the first data), at most the MSS
-            // (`largest` is).
-            self.rcv_mss = largest.max(LINUX_INITIAL_RCV_MSS.min(mss));
+            // (`largest` is), so it fits the `u32`.
+            rcv_mss = largest.max(LINUX_INITIAL_RCV_MSS.min(mss));
+            self.rcv_mss = rcv_mss as u32;
         }
         if self.quick > 0 && !self.interactive {
             // One ACK per segment, each spending one quick ACK (`tcp_dec_quickack_mode`).
-            self.quick = self.quick.saturating_sub(segments);
+            self.quick = u64::from(self.quick).saturating_sub(segments) as u8;
             self.clear();
             return segments;
         }
-        let owed_before = self.unacked_bytes > 0;
+        let mut owed = u64::from(self.unacked_bytes);
+        let owed_before = owed > 0;
         let mut acks = 0;
         let mut acked = false;
         // Full segments: with rcv_mss = mss (a full one was seen), one already owed makes
         // the next one acknowledged at once, so they pair up.
         if full > 0 {
-            if self.unacked_bytes > 0 {
+            if owed > 0 {
                 acks = 1 + (full - 1) / 2;
-                self.unacked_bytes = if (full - 1) % 2 == 1 { mss } else { 0 };
+                owed = if (full - 1) % 2 == 1 { mss } else { 0 };
             } else {
                 acks = full / 2;
-                self.unacked_bytes = if full % 2 == 1 { mss } else { 0 };
+                owed = if full % 2 == 1 { mss } else { 0 };
             }
             acked = acks > 0;
         }
-        self.unacked_bytes = self.unacked_bytes.saturating_add(last);
-        if self.unacked_bytes > self.rcv_mss {
+        owed = owed.saturating_add(last);
+        if owed > rcv_mss {
             acks += 1;
             acked = true;
-            self.unacked_bytes = 0;
+            owed = 0;
         }
-        if self.unacked_bytes > 0 && (acked || !owed_before) {
+        if owed > 0 && (acked || !owed_before) {
             self.since = now;
         }
+        // At most the MSS and one segment (`owed` was at most `rcv_mss` before `last`).
+        self.unacked_bytes = owed as u32;
         acks
     }
 }

@@ -1464,12 +1464,11 @@ mod tests {
     /// Memory per client (issue 22): the hot records every client and its connection hold
     /// for the whole run, at today's sizes on a 64-bit target, so that a growth fails here
     /// and is decided on purpose (raise the figure with the reason in the commit). Together
-    /// 192 + 16 + 400 = 608 bytes of the about 1.5 KB per client a large WebSocket run
-    /// takes. The connection slot grew from 272 to 400 bytes with issue 18's TCP model: a
-    /// receiver's ACK state per direction (64 bytes each, was 16) and Nagle's state per
-    /// direction (16 bytes each); packing them (u32 counts, a u8 for the quick ACKs left)
-    /// would win most of it back (the rest: the network's per-client link state, the fan-out's lists, the
-    /// recorder, the queue's pending events).
+    /// 192 + 16 + 336 = 544 bytes of the about 1.5 KB per client a large WebSocket run
+    /// takes. The connection slot grew from 272 to 400 bytes with issue 18's TCP model (a
+    /// receiver's ACK state and Nagle's state per direction) and back to 336 with the ACK
+    /// state packed into 32 bytes (`net::tcp::AckState`). (The rest: the network's
+    /// per-client link state, the fan-out's lists, the recorder, the queue's pending events.)
     #[test]
     fn hot_per_client_and_per_connection_records_keep_their_sizes() {
         let sizes = [
@@ -1484,7 +1483,7 @@ mod tests {
                 [
                     ("Client", 192),
                     ("ClientState", 16),
-                    ("connection slot", 400),
+                    ("connection slot", 336),
                 ]
             );
         }

@@ -39,16 +39,23 @@ fn a_poller_without_keep_alive_pays_a_handshake_per_request() {
     assert_eq!(c.up.framing, k.up.framing + 100 * 19);
     assert_eq!(c.down.framing, k.down.framing + 100 * 19);
     // TCP/IP per poll (a 52-byte header a segment, 60 for a SYN or SYN-ACK with its
-    // options): up, the SYN, the request (carrying the handshake's last ACK) and the
-    // client's FIN-ACK: 60 + 52 + 52 = 164 B; down, the SYN-ACK, the response and the
-    // server's FIN and the last ACK: 60 + 52 + 2 × 52 = 216 B. (The response's delayed
-    // ACK is settled by the close, not sent on its own.)
-    assert_eq!(c.up.tcpip, 100 * 164);
-    assert_eq!(c.down.tcpip, 100 * 216);
-    // With keep-alive: one SYN and SYN-ACK, then per poll the request and the pure ACK
-    // of the response up, the response down (the request's ACK rides on it).
-    assert_eq!(k.up.tcpip, 60 + 100 * (52 + 52));
-    assert_eq!(k.down.tcpip, 60 + 100 * 52);
+    // options), with Linux's ACK policy (issue 18: a connection's first data is
+    // acknowledged at once, quick-ACK mode): up, the SYN, the handshake's last ACK, the
+    // request, the quick ACK of the response and the client's FIN-ACK: 60 + 4 × 52 =
+    // 268 B; down, the SYN-ACK, the quick ACK of the request, the response and the
+    // server's FIN and the last ACK: 60 + 4 × 52 = 268 B (as `tcp_acks::one_poll_is_ten_packets`).
+    assert_eq!(c.up.tcpip, 100 * 268);
+    assert_eq!(c.down.tcpip, 100 * 268);
+    // With keep-alive: up, one SYN and the handshake's ACK, then per poll the request
+    // and the client's quick ACK of the response (each response comes after a silence of
+    // a second, longer than the receiver's RTO of about 200 ms plus the round trip, which
+    // restarts quick ACKs): 60 + 52 + 100 × (52 + 52). Down: the SYN-ACK, the server's
+    // quick ACK of the connection's first request, then per poll the response, which
+    // carries the ACK of its request (the server answers within the delayed-ACK timeout,
+    // so it is interactive, Linux's pingpong mode, and gets no quick ACKs again):
+    // 60 + 52 + 100 × 52.
+    assert_eq!(k.up.tcpip, 60 + 52 + 100 * (52 + 52));
+    assert_eq!(k.down.tcpip, 60 + 52 + 100 * 52);
     // The server accepts every connection: 99 more accepts at the default 40 µs, 3.96 ms
     // (the results keep six decimals of a utilisation: ±1e-4 s over 100.5 s).
     let extra = (closed.cpu_utilisation - kept.cpu_utilisation) * 100.5;
@@ -67,11 +74,12 @@ fn an_idle_timeout_shorter_than_the_poll_interval_reconnects_every_poll() {
     assert_eq!(closed.totals.connections_opened, 100);
     assert_eq!(closed.totals.idle_closes, 100);
     let b = closed.totals.bytes;
-    // No `Connection: close` header: the server closes after 500 ms idle, so the
-    // response's delayed ACK went up on its own before the close. Up: SYN, request, ACK,
-    // FIN-ACK: 60 + 3 × 52 = 216 B; down: SYN-ACK, response, FIN, last ACK: 216 B.
-    assert_eq!(b.up.tcpip, 100 * 216);
-    assert_eq!(b.down.tcpip, 100 * 216);
+    // No `Connection: close` header: the server closes after 500 ms idle. Per poll, as
+    // with `keep_alive: false` (Linux's quick ACKs, issue 18): up, SYN, the handshake's
+    // ACK, request, the quick ACK of the response, FIN-ACK: 60 + 4 × 52 = 268 B; down,
+    // SYN-ACK, the quick ACK of the request, response, FIN, last ACK: 268 B.
+    assert_eq!(b.up.tcpip, 100 * 268);
+    assert_eq!(b.down.tcpip, 100 * 268);
     // A timeout longer than the interval keeps the one connection, as the server's 75 s.
     let kept = one_poller(", keepalive_timeout: 2s");
     assert_eq!(kept.totals.connections_opened, 1);
