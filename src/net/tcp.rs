@@ -641,41 +641,32 @@ mod tests {
     #[test]
     fn linux_at_high_rate_acknowledges_every_second_full_segment() {
         let linux = side(AckPolicy::Linux);
-        // Full-sized events (1448 B) 10 ms apart after the quick ACKs: the second of each
-        // pair makes 2896 > rcv_mss = 1448 bytes owed, an ACK at once: 20 events, 10 ACKs.
-        let mut s = AckState::default();
-        past_quickacks(&mut s, &linux);
-        let (mut immediate, mut expired) = (0, 0);
-        for k in 0..20 {
-            let acks = s.on_data(
-                t(1_600 * MS + k * 10 * MS),
-                one(1448),
-                &linux,
-                TCP.mss,
-                RESTART,
-            );
-            immediate += acks.immediate;
-            expired += u64::from(acks.expired.is_some());
-        }
-        assert_eq!((immediate, expired), (10, 0));
-        // Small events (200 B) 10 ms apart: rcv_mss stays at 536 (no full segment seen),
-        // so the third makes 600 > 536 bytes owed: 30 events, 10 ACKs, none by the timer
-        // (the third comes 20 ms after the first, within 40 ms).
-        let mut s = AckState::default();
-        past_quickacks(&mut s, &linux);
-        let (mut immediate, mut expired) = (0, 0);
-        for k in 0..30 {
-            let acks = s.on_data(
-                t(1_600 * MS + k * 10 * MS),
-                one(200),
-                &linux,
-                TCP.mss,
-                RESTART,
-            );
-            immediate += acks.immediate;
-            expired += u64::from(acks.expired.is_some());
-        }
-        assert_eq!((immediate, expired), (10, 0));
+        // `n` events of `bytes` 10 ms apart after the quick ACKs: (ACKs at once, ACKs by
+        // the timer).
+        let acks_of = |n: u64, bytes: u64| {
+            let mut s = AckState::default();
+            past_quickacks(&mut s, &linux);
+            let (mut immediate, mut expired) = (0, 0);
+            for k in 0..n {
+                let acks = s.on_data(
+                    t(1_600 * MS + k * 10 * MS),
+                    one(bytes),
+                    &linux,
+                    TCP.mss,
+                    RESTART,
+                );
+                immediate += acks.immediate;
+                expired += u64::from(acks.expired.is_some());
+            }
+            (immediate, expired)
+        };
+        // Full-sized events (1448 B): the second of each pair makes 2896 > rcv_mss = 1448
+        // bytes owed, an ACK at once: 20 events, 10 ACKs.
+        assert_eq!(acks_of(20, 1448), (10, 0));
+        // Small events (200 B): rcv_mss stays at 536 (no full segment seen), so the third
+        // makes 600 > 536 bytes owed: 30 events, 10 ACKs, none by the timer (the third
+        // comes 20 ms after the first, within 40 ms).
+        assert_eq!(acks_of(30, 200), (10, 0));
         // A five-segment write (4 full, 1 short) arriving at once: ACKs after segments 2
         // and 4, the fifth owed.
         let five = Arrival {
