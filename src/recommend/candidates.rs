@@ -13,6 +13,11 @@
 //!    writes;
 //! 6. WebSocket with a fallback: all of 5 and a second mechanism to run;
 //! 7. gRPC streaming: HTTP/2, protobuf schemas and generated clients (not in browsers).
+//!
+//! Webhooks share rank 1 with short polling: to the receiving service a webhook is one
+//! plain POST handler, and the sender's retry queue is the same request/response it would
+//! answer polls with. They are a candidate only when the clients are services that do not
+//! send (a webhook reaches a server's endpoint, never a browser or an app).
 
 use serde::Serialize;
 
@@ -29,6 +34,13 @@ pub struct Candidate {
     pub simplicity: u32,
     #[serde(skip)]
     pub entry: String,
+}
+
+impl Candidate {
+    /// Whether the candidate posts webhooks (its scenario then needs `receivers:`).
+    pub fn is_webhook(&self) -> bool {
+        self.entry.starts_with("webhook:")
+    }
 }
 
 /// Changes to the generated scenario: what "the cheapest change that makes it pass" tries.
@@ -68,6 +80,14 @@ pub fn candidates(req: &Requirements, changes: Changes, sends: bool) -> Vec<Cand
             mechanism: "short polling",
             simplicity: 1,
             entry: format!("polling: {{ interval: {interval}s{h2} }}"),
+        });
+    }
+    if req.kind == ClientKind::Service && !sends {
+        out.push(Candidate {
+            label: "webhook".into(),
+            mechanism: "webhooks",
+            simplicity: 1,
+            entry: "webhook: {}".into(),
         });
     }
     out.push(Candidate {
@@ -188,6 +208,14 @@ pub fn scenario_text(
             "  messages: {{ rate: {rate}, payload: {}B, deliver_to: none }}\n",
             req.client_payload
         ));
+    }
+    if candidates.iter().any(Candidate::is_webhook) {
+        // Every client is also a receiver on its own access link, so a webhook candidate
+        // posts each event to as many endpoints as the others have clients.
+        text.push_str("receivers:\n");
+        for k in 0..req.count {
+            text.push_str(&format!("  r{k}: {{ link: access }}\n"));
+        }
     }
     text.push_str("transports:\n");
     for c in candidates {

@@ -125,7 +125,15 @@ pub fn flip_sentence(f: &Flip) -> String {
         .new_winner
         .as_deref()
         .unwrap_or("nothing (no candidate passes)");
-    if f.at_per_hour > f.from_per_hour {
+    if f.at_per_hour > f.from_per_hour && f.last_same_per_hour == 0 {
+        // The bisection's finest step sending still flips it: the winner holds only while
+        // nothing is sent (a webhook has no way up at all).
+        format!(
+            "`{}` wins only while the clients do not send; at {} per client, {to} wins.",
+            f.winner,
+            per_second(f.at_per_hour)
+        )
+    } else if f.at_per_hour > f.from_per_hour {
         format!(
             "`{}` wins up to a client send rate of {} per client; from {} on, {to} wins.",
             f.winner,

@@ -20,6 +20,16 @@ pub const DEFAULT_REPLICATIONS: u32 = 3;
 pub const DEFAULT_DURATION: u64 = 120_000_000_000;
 pub const DEFAULT_WARMUP: u64 = 20_000_000_000;
 
+/// The JSON Schema of a requirements file, from the same types (and doc comments) that
+/// read it; `schema/requirements.schema.json` is a copy, so editors with the YAML language
+/// server check and complete the files under `scenarios/requirements/`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(RawRequirements);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes to JSON");
+    text.push('\n');
+    text
+}
+
 /// A requirements file.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -697,6 +697,43 @@ fn the_scenario_reference_is_generated_and_current() {
     }
 }
 
+/// The committed requirements schema is what `rtsim schema --requirements` prints, and
+/// every example requirements file points editors at it (issue 20).
+#[test]
+fn the_requirements_schema_is_current_and_every_requirements_file_uses_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let printed = rtsim(&["schema", "--requirements"]).assert_success().stdout;
+    let committed = std::fs::read_to_string(root.join("schema/requirements.schema.json")).unwrap();
+    assert_eq!(
+        printed, committed,
+        "regenerate: rtsim schema --requirements > schema/requirements.schema.json"
+    );
+    let schema: Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(schema["title"], "RawRequirements");
+    for field in ["name", "clients", "flow", "objectives", "cost"] {
+        assert!(
+            schema["properties"][field].is_object(),
+            "{field} is in the schema"
+        );
+    }
+    // Unknown fields are refused by the schema as by the reader.
+    assert_eq!(schema["additionalProperties"], false);
+    let mut files = 0;
+    for entry in std::fs::read_dir(root.join("scenarios/requirements")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with(
+                "# yaml-language-server: $schema=../../schema/requirements.schema.json\n"
+            ),
+            "{}",
+            path.display()
+        );
+        files += 1;
+    }
+    assert!(files >= 3, "the example requirements files");
+}
+
 /// The committed schema is what `rtsim schema` prints, and every example scenario points
 /// editors at it.
 #[test]

@@ -121,6 +121,84 @@ fn behind_a_proxy_that_denies_upgrades_websocket_fails_and_the_fallback_passes()
     assert!(why.contains("- `ws`: fails: "), "{why}");
 }
 
+/// Issue 20: webhooks are a candidate where the receiver is a server that does not send.
+/// Each client becomes a receiver on its own access link, so the webhook's figures are per
+/// receiver as the others' are per client.
+#[test]
+fn services_that_do_not_send_get_a_webhook_candidate_and_nobody_else_does() {
+    let text = FEED.replace("kind: browser, count: 40", "kind: service, count: 20");
+    let (req, rec) = recommend_text(&text);
+    let hook = judged(&rec, "webhook");
+    assert_eq!(
+        (hook.candidate.mechanism, hook.candidate.simplicity),
+        ("webhooks", 1)
+    );
+    // Every event reaches every receiver: the delivered share is measured, not missing,
+    // and at a 10 s response timeout with receivers that never fail nothing is retried.
+    let delivered = &hook.verdicts[1];
+    assert_eq!(delivered.objective, "delivered_share");
+    assert!(delivered.passed, "{delivered:?}");
+    assert!(hook.passed);
+    // Every other passing candidate ties with it within the replications on cost (the
+    // instance dominates the bill), and webhooks are the simplest of those left (poll-1s,
+    // also rank 1, breaks the 300 ms p99 by its 1 s interval): the webhook wins, but only
+    // while the services do not send.
+    assert!(!judged(&rec, "poll-1s").passed);
+    assert_eq!(rec.round.winner().unwrap().candidate.label, "webhook");
+    let flip = &rec.flips[0];
+    assert_eq!(
+        (flip.last_same_per_hour, flip.winner.as_str()),
+        (0, "webhook")
+    );
+    let why = output::markdown(&req, &rec);
+    assert!(
+        why.contains("- `webhook` wins only while the clients do not send; at "),
+        "{why}"
+    );
+    // The generated scenario names one receiver per client.
+    let scenario = rtsim::recommend::candidates::scenario_text(
+        &req,
+        &[hook.candidate.clone()],
+        None,
+        rtsim::recommend::candidates::Changes::NONE,
+    );
+    assert_eq!(
+        scenario.matches(": { link: access }").count(),
+        20,
+        "{scenario}"
+    );
+    // Browsers get no webhook, and neither do services that send (a webhook has no way up).
+    let (_, browsers) = recommend_text(FEED);
+    assert!(
+        browsers
+            .round
+            .judged
+            .iter()
+            .all(|j| j.candidate.label != "webhook")
+    );
+    let sending = text.replace(
+        "flow: { events: 0.5/s, payload: 200B }",
+        "flow: { events: 0.5/s, payload: 200B, client_sends: 1/s }",
+    );
+    let (_, sending) = recommend_text(&sending);
+    assert!(
+        sending
+            .round
+            .judged
+            .iter()
+            .all(|j| j.candidate.label != "webhook")
+    );
+    // Without a webhook candidate the generated scenario has no receivers (a `receivers:`
+    // section without a webhook variant is an error).
+    let none = rtsim::recommend::candidates::scenario_text(
+        &req,
+        &[judged(&rec, "sse").candidate.clone()],
+        None,
+        rtsim::recommend::candidates::Changes::NONE,
+    );
+    assert!(!none.contains("receivers:"), "{none}");
+}
+
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
@@ -253,4 +331,20 @@ fn bad_requirements_exit_2_naming_the_field_and_its_line() {
         stderr.contains("field `objectives.delivered_share`: expected `{ min: <value> }`"),
         "{stderr}"
     );
+}
+
+/// Every example requirements file is valid (loading checks every field and objective).
+#[test]
+fn every_example_requirements_file_loads() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/requirements");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let req = requirements::load_str(&path.display().to_string(), &text)
+            .unwrap_or_else(|e| panic!("{e}"));
+        names.push(req.name);
+    }
+    names.sort();
+    assert_eq!(names, ["browser-feed", "partner-events", "team-chat"]);
 }
