@@ -33,9 +33,10 @@ pub struct RawChannel {
     /// with `workload.messages.deliver_to: all`). Each stream the workload has is received
     /// by exactly one channel of the variant. Not on the `rest` channel. Default: none.
     pub receives: Option<Vec<String>>,
-    /// `messages`: this channel carries the clients' messages up (a `websocket`, or `rest`
-    /// as `POST`s). Exactly one channel when the workload has `messages`, none without.
-    /// Default: none.
+    /// `messages`: this channel carries the clients' messages up (a `websocket`, `rest` as
+    /// `POST`s, or `grpc` with `mode: unary` as one unary call each on an HTTP/2
+    /// connection of its own, receiving nothing). Exactly one channel when the workload
+    /// has `messages`, none without. Default: none.
     #[schemars(extend("enum" = ["messages", null]))]
     pub sends: Option<String>,
     /// The `rest` channel's other requests: `history` (the fetches of `rest.history`,
@@ -51,6 +52,8 @@ pub struct RawChannel {
     /// WebSocket (no `fallback` in a channel).
     pub websocket: Option<RawWebSocket>,
     /// gRPC unary calls at an interval (`mode: unary`); a gRPC stream is not a channel.
+    /// With `sends: messages`: one unary call per client message (`mode: unary` and the
+    /// header sizes only; it receives nothing).
     pub grpc: Option<RawGrpc>,
     /// REST requests to the scenario's REST endpoint (`rest:` section: its headers and
     /// cost), over HTTP/1.1 in the browser's pool: the clients' messages as `POST`s and/or
@@ -112,8 +115,8 @@ pub(crate) fn channel_variant(
                 ),
             ));
         }
-        if spec.transport.is_none()
-            && let Some(earlier) = channels.iter().position(|e| e.transport.is_none())
+        if spec.is_rest()
+            && let Some(earlier) = channels.iter().position(ChannelSpec::is_rest)
         {
             return Err(c.error(
                 &format!("{at}.rest"),
@@ -125,7 +128,7 @@ pub(crate) fn channel_variant(
     let Some(kind) = channels.iter().find_map(|ch| ch.transport.clone()) else {
         return Err(c.error(
             &here,
-            "every channel is REST; at least one must receive events",
+            "every channel makes requests (REST, gRPC unary); at least one must receive events",
         ));
     };
     Ok((channels, kind))
@@ -213,6 +216,7 @@ fn channel(
         }
         return Ok(ChannelSpec {
             transport: None,
+            unary: None,
             receives: 0,
             receive_names,
             sends,
@@ -224,6 +228,23 @@ fn channel(
             &format!("{path}.carries"),
             "only the `rest` channel carries history fetches",
         ));
+    }
+    if let (Some(grpc), true) = (&ch.grpc, sends) {
+        if receives_any {
+            return Err(c.error(
+                &format!("{path}.receives"),
+                "the gRPC channel that sends the messages makes unary calls only; give the streams to a channel that receives events",
+            ));
+        }
+        let unary = super::grpc::unary_sender(grpc, path, http2, c)?;
+        return Ok(ChannelSpec {
+            transport: None,
+            unary: Some(unary),
+            receives: 0,
+            receive_names,
+            sends,
+            history,
+        });
     }
     let raw = RawTransport {
         polling: ch.polling.clone(),
@@ -243,7 +264,7 @@ fn channel(
     if sends && !matches!(kind, TransportKind::WebSocket(_)) {
         return Err(c.error(
             &format!("{path}.sends"),
-            format!("a `{}` channel has no way up for the messages; give `sends: messages` to a `websocket` or the `rest` channel", kind.name()),
+            format!("a `{}` channel has no way up for the messages; give `sends: messages` to a `websocket`, the `rest` channel or a `grpc` channel of its own (`mode: unary`, receiving nothing)", kind.name()),
         ));
     }
     if !receives_any {
@@ -254,6 +275,7 @@ fn channel(
     }
     Ok(ChannelSpec {
         transport: Some(kind),
+        unary: None,
         receives: 0,
         receive_names,
         sends,
@@ -368,7 +390,7 @@ pub(crate) fn check(
             (None, true) => {
                 return Err(c.error(
                     &path,
-                    "no channel sends the clients' messages; add `sends: messages` to a `websocket` or the `rest` channel",
+                    "no channel sends the clients' messages; add `sends: messages` to a `websocket`, the `rest` channel or a `grpc` channel (`mode: unary`)",
                 ));
             }
             (Some(j), false) => {

@@ -59,6 +59,59 @@ pub struct RawGrpc {
     pub batch: Option<Duration>,
 }
 
+/// The header sizes of a gRPC call (always HTTP/2) of block `p`.
+fn headers(p: &RawGrpc, http2: Http2Params) -> HttpHeaders {
+    HttpHeaders {
+        gzip: None,
+        request: p
+            .request_headers
+            .map_or(d::GRPC_REQUEST_HEADERS, |v| v.bytes()),
+        response: p
+            .response_headers
+            .map_or(d::GRPC_RESPONSE_HEADERS, |v| v.bytes()),
+        // gRPC's initial stream window is HTTP/2's 65,535 bytes (RFC 9113 6.9.2).
+        http2: Some(Http2Params {
+            window: 65_535,
+            ping: None,
+            ..http2
+        }),
+    }
+}
+
+/// The `grpc` block of the channel at `path` that sends the clients' messages (`sends:
+/// messages`): one unary call per message, so `mode: unary` and only the header sizes;
+/// the fields of a polling call or a stream are errors. Returns the calls' header sizes.
+pub(crate) fn unary_sender(
+    p: &RawGrpc,
+    path: &str,
+    http2: Http2Params,
+    c: &Checker,
+) -> Result<HttpHeaders, ScenarioError> {
+    if p.mode.as_deref() != Some("unary") {
+        return Err(c.error(
+            &format!("{path}.grpc.mode"),
+            "a gRPC channel that sends the messages makes one unary call per message: write `mode: unary`",
+        ));
+    }
+    let given = [
+        (p.interval.is_some(), "interval"),
+        (p.jitter.is_some(), "jitter"),
+        (p.keepalive.is_some(), "keepalive"),
+        (p.request_message.is_some(), "request_message"),
+        (p.reconnect.is_some(), "reconnect"),
+        (p.resume.is_some(), "resume"),
+        (p.max_connection_age.is_some(), "max_connection_age"),
+        (p.batch.is_some(), "batch"),
+    ];
+    if let Some((_, field)) = given.iter().find(|(g, _)| *g) {
+        return Err(c.error(
+            &format!("{path}.grpc.{field}"),
+            "does not apply to the gRPC channel that sends the messages (one unary call per message, whose request is the message; only `mode`, `request_headers` and `response_headers`)",
+        ));
+    }
+    Ok(headers(p, http2))
+}
+
 pub(crate) fn grpc(
     p: &RawGrpc,
     path: &str,
@@ -73,21 +126,7 @@ pub(crate) fn grpc(
         }
     };
 
-    let http = HttpHeaders {
-        gzip: None,
-        request: p
-            .request_headers
-            .map_or(d::GRPC_REQUEST_HEADERS, |v| v.bytes()),
-        response: p
-            .response_headers
-            .map_or(d::GRPC_RESPONSE_HEADERS, |v| v.bytes()),
-        // gRPC's initial stream window is HTTP/2's 65,535 bytes (RFC 9113 6.9.2).
-        http2: Some(Http2Params {
-            window: 65_535,
-            ping: None,
-            ..http2
-        }),
-    };
+    let http = headers(p, http2);
     let request_message = p
         .request_message
         .map_or(d::GRPC_REQUEST_MESSAGE, |v| v.bytes());

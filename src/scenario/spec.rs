@@ -241,8 +241,13 @@ pub struct TransportSpec {
 /// requests, with a purpose.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChannelSpec {
-    /// Its transport; `None`: the REST channel (requests to the `rest` endpoint only).
+    /// Its transport; `None`: a request channel (the REST channel, or the gRPC channel
+    /// that sends the messages as unary calls: `unary`).
     pub transport: Option<TransportKind>,
+    /// The gRPC channel that sends the clients' messages, one unary call each: its header
+    /// sizes (HTTP/2). `None` for every other channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unary: Option<HttpHeaders>,
     /// The event streams it receives ([`crate::workload::streams`]), resolved from
     /// `receive_names` against the workload's streams once both are read.
     pub receives: crate::workload::streams::StreamMask,
@@ -256,9 +261,19 @@ pub struct ChannelSpec {
 }
 
 impl ChannelSpec {
-    /// Its transport's YAML key, `rest` for the REST channel.
+    /// Its transport's YAML key: `rest` for the REST channel, `grpc` for the unary
+    /// sender.
     pub fn name(&self) -> &'static str {
-        self.transport.as_ref().map_or("rest", TransportKind::name)
+        match (&self.transport, self.unary) {
+            (Some(kind), _) => kind.name(),
+            (None, Some(_)) => "grpc",
+            (None, None) => "rest",
+        }
+    }
+
+    /// Whether it is the REST channel.
+    pub fn is_rest(&self) -> bool {
+        self.transport.is_none() && self.unary.is_none()
     }
 }
 

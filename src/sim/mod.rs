@@ -139,7 +139,8 @@ fn drive(
     for ch in &variant.channels {
         channels.push(crate::transport::channels::Channel {
             receives: ch.receives,
-            rest: ch.transport.is_none(),
+            rest: ch.is_rest(),
+            grpc: ch.unary.is_some(),
             sends: ch.sends,
         });
         if let Some(chain) = ch.transport.as_ref().and_then(TransportKind::chain) {
@@ -151,7 +152,8 @@ fn drive(
     } else {
         Chain::channels(&machines)
     };
-    let world = World::new(scenario, log, &chain, &channels);
+    let unary = variant.channels.iter().find_map(|ch| ch.unary);
+    let world = World::new(scenario, log, &chain, (&channels, unary));
     run_world(world, scenario, variant, limits, watch)
 }
 

@@ -235,7 +235,10 @@ impl<'s> World<'s> {
         scenario: &'s Scenario,
         log: &'s EventLog,
         chain: &'s Chain,
-        channels: &[crate::transport::channels::Channel],
+        (channels, unary): (
+            &[crate::transport::channels::Channel],
+            Option<crate::transport::spec::HttpHeaders>,
+        ),
     ) -> Self {
         let log_source = log;
         let mut clients = Vec::with_capacity(scenario.client_count() as usize);
@@ -295,6 +298,10 @@ impl<'s> World<'s> {
             // Each user's REST client: same group, browser and TLS.
             clients.extend_from_within(..users);
         }
+        if layout.grpc() {
+            // Each user's gRPC unary client (after the REST clients): likewise.
+            clients.extend_from_within(..users);
+        }
         let two_way = if scenario.workload.messages.is_some() || rest {
             let sizes = RestSizes {
                 request_headers: scenario.rest.request_headers,
@@ -304,7 +311,7 @@ impl<'s> World<'s> {
                 layout.client(layout.owner(), ClientId::new(0)).index(),
                 users,
             );
-            two_way::TwoWay::new(visible_clients, owners, rest, uploads_rest, sizes)
+            two_way::TwoWay::new(visible_clients, owners, rest, uploads_rest, sizes, unary)
         } else {
             two_way::TwoWay::default()
         };
@@ -444,7 +451,7 @@ impl<'s> World<'s> {
         if self.in_window(time) {
             let tally = self.clients[c].tally;
             self.recorder.bytes(tally, direction, bytes);
-            if self.is_rest(c) && self.two_way.uploads_rest() {
+            if self.two_way.outbox.carries_uploads(c) {
                 self.count_message_bytes(direction, bytes);
             }
         }
@@ -481,7 +488,7 @@ impl<'s> World<'s> {
         }
         let tally = self.clients[c].tally;
         self.recorder.bytes(tally, direction, layers);
-        let rest_upload = self.is_rest(c) && self.two_way.uploads_rest();
+        let rest_upload = self.two_way.outbox.carries_uploads(c);
         let stream_upload = matches!(msg.kind, MsgKind::Upload { .. }) && !self.is_rest(c);
         if rest_upload || stream_upload {
             self.count_message_bytes(direction, layers);
@@ -682,10 +689,15 @@ impl<'s> World<'s> {
         s: &mut Scheduler<Event>,
     ) {
         let mut msg = self.message(c, kind);
+        // A gRPC unary client's calls are its HTTP/2 connection's requests (HPACK).
+        let unary =
+            matches!(kind, MsgKind::Upload { .. } | MsgKind::RestResponse) && self.is_unary(c);
         let info = &mut self.clients[c].connection.info;
         match kind {
             MsgKind::Request => info.requests_before += 1,
             MsgKind::Response { .. } | MsgKind::StreamOpen => info.responses_before += 1,
+            MsgKind::Upload { .. } if unary => info.requests_before += 1,
+            MsgKind::RestResponse if unary => info.responses_before += 1,
             _ => {}
         }
         let (layers, segs) = self.layers(c, &msg);

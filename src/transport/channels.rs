@@ -7,8 +7,10 @@
 //! The numbering is channel-major: the `u`-th user's channel in push slot `j` is client
 //! `j × users + u`, and its REST client (the REST channel, or the short form's REST client
 //! beside SSE, polling or long polling) comes after every push channel, at
-//! `push × users + u`. The short form is one push slot, so its clients keep their numbers
-//! (`u`, and `users + u` for the REST clients).
+//! `push × users + u`. A gRPC channel that sends the messages as unary calls is a second
+//! hidden request client per user, after the REST clients (`(push + 1) × users + u` with
+//! a REST channel, `push × users + u` without). The short form is one push slot, so its
+//! clients keep their numbers (`u`, and `users + u` for the REST clients).
 //!
 //! Owns: which client is which user's which channel (its slot), the streams each slot
 //! receives, which slot's stream carries the clients' messages up, and which slot's events
@@ -21,17 +23,21 @@ use crate::ids::ClientId;
 use crate::workload::streams::{self, StreamMask};
 
 /// One channel as the layout needs it: what it receives, whether it is the REST channel
-/// and whether it carries the clients' messages. (Whether the REST channel fetches history
-/// is the scenario's `rest.history`: the scenario refuses one without the other.)
+/// or the gRPC channel that sends the messages as unary calls, and whether it carries the
+/// clients' messages. (Whether the REST channel fetches history is the scenario's
+/// `rest.history`: the scenario refuses one without the other.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Channel {
     pub receives: StreamMask,
     pub rest: bool,
+    /// The gRPC unary sender (a request client of its own, not a push slot).
+    pub grpc: bool,
     pub sends: bool,
 }
 
 /// The clients of a run: users × push slots, then one REST client per user when there is
-/// a REST client.
+/// a REST client, then one gRPC unary client per user when a gRPC channel sends the
+/// messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
     users: u32,
@@ -41,9 +47,12 @@ pub struct Layout {
     channel_index: Vec<usize>,
     /// The REST channel's index in the scenario's list, when it has one.
     rest_index: Option<usize>,
+    /// The gRPC unary sender's index in the scenario's list, when it has one.
+    grpc_index: Option<usize>,
     /// The push slot whose stream carries the clients' messages (`None`: REST, or none).
     stream_sender: Option<u8>,
-    /// The clients' messages go up as REST requests.
+    /// The clients' messages go up as requests of a hidden request client (REST `POST`s,
+    /// or gRPC unary calls when `grpc_index` is set).
     uploads_rest: bool,
     /// Each user has a REST client.
     rest: bool,
@@ -62,6 +71,7 @@ impl Layout {
             receives: vec![streams::ALL],
             channel_index: vec![0],
             rest_index: None,
+            grpc_index: None,
             stream_sender: (!uploads_rest).then_some(0),
             uploads_rest,
             rest,
@@ -78,6 +88,7 @@ impl Layout {
             receives: Vec::new(),
             channel_index: Vec::new(),
             rest_index: None,
+            grpc_index: None,
             stream_sender: None,
             uploads_rest: false,
             rest: false,
@@ -88,7 +99,12 @@ impl Layout {
             if ch.rest {
                 layout.rest_index = Some(i);
                 layout.rest = true;
-                layout.uploads_rest = ch.sends;
+                layout.uploads_rest |= ch.sends;
+                continue;
+            }
+            if ch.grpc {
+                layout.grpc_index = Some(i);
+                layout.uploads_rest = true;
                 continue;
             }
             let slot = layout.receives.len() as u8;
@@ -130,9 +146,15 @@ impl Layout {
         self.rest
     }
 
-    /// Whether the clients' messages go as REST requests.
+    /// Whether the clients' messages go as requests of a hidden request client (REST, or
+    /// gRPC unary calls: [`Layout::grpc`]).
     pub fn uploads_rest(&self) -> bool {
         self.uploads_rest
+    }
+
+    /// Whether each user has a gRPC unary client that sends its messages.
+    pub fn grpc(&self) -> bool {
+        self.grpc_index.is_some()
     }
 
     /// The owner slot: the push slot whose events the history fetches recover.
@@ -175,19 +197,23 @@ impl Layout {
         let slot = (c.get() / self.users.max(1)) as usize;
         match self.channel_index.get(slot) {
             Some(i) => *i,
+            // The hidden request clients: the REST block, then the gRPC block.
+            None if slot > self.push_slots() || !self.rest => self
+                .grpc_index
+                .or(self.rest_index)
+                .unwrap_or(self.channel_index[self.owner()]),
             None => self.rest_index.unwrap_or(self.channel_index[self.owner()]),
         }
     }
 
-    /// Every client's streams, in client order (REST clients receive none).
+    /// Every client's streams, in client order (request clients receive none).
     pub fn receives(&self) -> Vec<StreamMask> {
-        let mut masks = Vec::with_capacity(self.push_clients() + self.users());
+        let mut masks = Vec::with_capacity(self.push_clients() + 2 * self.users());
         for mask in &self.receives {
             masks.extend(std::iter::repeat_n(*mask, self.users()));
         }
-        if self.rest {
-            masks.extend(std::iter::repeat_n(0, self.users()));
-        }
+        let hidden = usize::from(self.rest) + usize::from(self.grpc());
+        masks.extend(std::iter::repeat_n(0, hidden * self.users()));
         masks
     }
 }
@@ -227,16 +253,19 @@ mod tests {
             Channel {
                 receives: bit(MESSAGES),
                 rest: false,
+                grpc: false,
                 sends: true,
             },
             Channel {
                 receives: bit(EVENTS),
                 rest: false,
+                grpc: false,
                 sends: false,
             },
             Channel {
                 receives: 0,
                 rest: true,
+                grpc: false,
                 sends: false,
             },
         ];
@@ -267,16 +296,19 @@ mod tests {
             Channel {
                 receives: 0,
                 rest: true,
+                grpc: false,
                 sends: true,
             },
             Channel {
                 receives: bit(EVENTS),
                 rest: false,
+                grpc: false,
                 sends: false,
             },
             Channel {
                 receives: bit(MESSAGES),
                 rest: false,
+                grpc: false,
                 sends: false,
             },
         ];
@@ -285,5 +317,51 @@ mod tests {
         assert_eq!(layout.owner(), 1);
         assert_eq!(layout.writer(id(0)), id(2));
         assert_eq!([0, 2, 4, 5].map(|c| layout.channel_of(id(c))), [1, 2, 0, 0]);
+    }
+
+    /// The trading desk: WebSocket prices (slot 0), gRPC unary orders, REST reports; 2
+    /// users. The WebSocket channels are clients 0-1, the REST clients 2-3, the gRPC
+    /// clients 4-5; the orders are written by the owner slot's clients (their gRPC clients
+    /// send them).
+    #[test]
+    fn a_grpc_sender_comes_after_the_rest_clients() {
+        let channels = [
+            Channel {
+                receives: bit(EVENTS),
+                rest: false,
+                grpc: false,
+                sends: false,
+            },
+            Channel {
+                receives: 0,
+                rest: false,
+                grpc: true,
+                sends: true,
+            },
+            Channel {
+                receives: 0,
+                rest: true,
+                grpc: false,
+                sends: false,
+            },
+        ];
+        let layout = Layout::of(2, &channels);
+        assert!(layout.rest() && layout.grpc() && layout.uploads_rest());
+        assert_eq!(layout.push_clients(), 2);
+        assert_eq!(layout.writer(id(1)), id(1));
+        assert_eq!(
+            [0, 1, 2, 3, 4, 5].map(|c| layout.channel_of(id(c))),
+            [0, 0, 2, 2, 1, 1]
+        );
+        assert_eq!([2, 5].map(|c| layout.slot(id(c))), [0, 0]);
+        assert_eq!(
+            layout.receives(),
+            vec![bit(EVENTS), bit(EVENTS), 0, 0, 0, 0]
+        );
+        // Without a REST channel the gRPC clients follow the push channels directly.
+        let layout = Layout::of(2, &channels[..2]);
+        assert!(!layout.rest() && layout.grpc());
+        assert_eq!([2, 3].map(|c| layout.channel_of(id(c))), [1, 1]);
+        assert_eq!(layout.receives().len(), 4);
     }
 }

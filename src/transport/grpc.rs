@@ -39,6 +39,56 @@ pub fn repeated_field(message: u64) -> u64 {
     1 + varint_len(message) + message
 }
 
+/// The framing of a unary call's request carrying a `message`-byte protobuf message:
+/// HEADERS (HPACK: the header text Huffman-coded on the connection's first request, a few
+/// indexed bytes after it, the connection preface ahead of the first), and one DATA frame
+/// holding gRPC's 5-byte prefix and the message.
+pub fn unary_request_framing(http: &HttpHeaders, conn: ConnInfo) -> u64 {
+    http.request_bytes(http.request, conn) + FRAME_HEADER + MESSAGE_PREFIX
+}
+
+/// The framing of a unary call's answer whose protobuf message is `message` bytes:
+/// HEADERS (as [`unary_request_framing`]'s, for the response), the message with its
+/// prefix in DATA frames of at most 16 KiB, and the `grpc-status` trailers (spelled out
+/// on the connection's first answer, indexed after it).
+pub fn unary_response_framing(http: &HttpHeaders, message: u64, conn: ConnInfo) -> u64 {
+    let trailers = if conn.responses_before == 0 {
+        TRAILERS_FIRST
+    } else {
+        TRAILERS_REPEATED
+    };
+    http.response_bytes(http.response, conn)
+        + data_frames_overhead(MESSAGE_PREFIX + message)
+        + MESSAGE_PREFIX
+        + trailers
+}
+
+/// The reply to a unary call that sends a client's message up (an order): an empty
+/// protobuf message, `google.protobuf.Empty` (0 bytes on the wire: the well-known type
+/// the protobuf documentation gives for "a method that returns nothing"). Its status is
+/// in the trailers.
+pub const UPLOAD_REPLY_MESSAGE: u64 = 0;
+
+/// `(payload, framing)` of a client's message of `payload` bytes (as JSON; sent as its
+/// protobuf size, [`EventLog::protobuf_of`]) going up as a unary call.
+pub fn unary_upload_size(
+    http: &HttpHeaders,
+    payload: u64,
+    log: &EventLog,
+    conn: ConnInfo,
+) -> (u64, u64) {
+    (log.protobuf_of(payload), unary_request_framing(http, conn))
+}
+
+/// `(payload, framing)` of the reply to a unary upload: headers, the empty message and
+/// trailers.
+pub fn unary_upload_reply_size(http: &HttpHeaders, conn: ConnInfo) -> (u64, u64) {
+    (
+        UPLOAD_REPLY_MESSAGE,
+        unary_response_framing(http, UPLOAD_REPLY_MESSAGE, conn),
+    )
+}
+
 /// Sizes of a gRPC unary call used for polling: the request message in a prefixed DATA
 /// frame after the HEADERS; the answer is HEADERS, one message whose repeated field holds
 /// every event since the last call (a tag byte and a length varint each), and trailers.
@@ -50,13 +100,7 @@ pub fn unary_exchange_size(
     conn: ConnInfo,
 ) -> (u64, u64) {
     match kind {
-        MsgKind::Request => (
-            0,
-            http.request_bytes(http.request, conn)
-                + FRAME_HEADER
-                + MESSAGE_PREFIX
-                + request_message,
-        ),
+        MsgKind::Request => (0, unary_request_framing(http, conn) + request_message),
         MsgKind::Response { first, count } => {
             let (mut payload, mut fields) = (0, 0);
             for n in log.matching(conn.client, first, count) {
@@ -64,18 +108,9 @@ pub fn unary_exchange_size(
                 payload += message;
                 fields += 1 + varint_len(message);
             }
-            let trailers = if conn.responses_before == 0 {
-                TRAILERS_FIRST
-            } else {
-                TRAILERS_REPEATED
-            };
             (
                 payload,
-                http.response_bytes(http.response, conn)
-                    + data_frames_overhead(MESSAGE_PREFIX + fields + payload)
-                    + MESSAGE_PREFIX
-                    + fields
-                    + trailers,
+                unary_response_framing(http, fields + payload, conn) + fields,
             )
         }
         MsgKind::WindowUpdate(_) => (0, WINDOW_UPDATE),

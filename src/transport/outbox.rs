@@ -1,20 +1,24 @@
 //! Each client's outbox in a two-way workload: the messages it wrote that the server has
 //! not yet accepted, and the way they go up — over the client's stream (a WebSocket frame,
-//! a gRPC message) once the client has seen it open, or as a REST `POST` sent by the
-//! *REST client* beside it (SSE, polling, long polling).
+//! a gRPC message) once the client has seen it open, or as requests of a *request client*
+//! beside it: a REST `POST` (SSE, polling, long polling, the REST channel), or a gRPC
+//! unary call (the gRPC channel that sends the messages, issue 17).
 //!
-//! A REST client is a hidden client of the same browser, numbered after all the visible
-//! ones (the REST client of `c` is `first + c`). It sends one request at a time, the first
-//! message of its client's outbox (or a history ask, which goes first): the message leaves
-//! the outbox only when the answer arrives, so a request lost with its connection carries
-//! the same message again after [`REST_RETRY`]. Which connection a message takes and when
+//! A request client is a hidden client of the same browser, numbered after all the visible
+//! ones: the REST clients first (the REST client of `c` is `first + c`), then the gRPC
+//! unary clients (`first + owners + c` beside REST clients). Each sends one request at a
+//! time: the REST client its history asks (first) and, unless a gRPC client sends them,
+//! the first message of its client's outbox; the gRPC client that message. A message
+//! leaves the outbox only when the answer arrives, so a request lost with its connection
+//! carries the same message again after [`REST_RETRY`]. Which connection a message takes and when
 //! it may go is a transport matter, so this lives beside the transports; the messages'
 //! counts and latencies are [`crate::metrics::messages`]'s.
 //!
-//! Owns: which clients are REST clients and whose, whether uploads go over REST, each
-//! client's outbox, the connection generation whose stream each client saw open, and what
-//! each REST client's request carries as the server read it, and the sizes of an upload's
-//! `POST` and of its answer ([`RestSizes`]). Does not own: whether a request is on its way
+//! Owns: which clients are request clients (REST or gRPC unary) and whose, whether uploads
+//! go as requests and which request client sends them, each client's outbox, the
+//! connection generation whose stream each client saw open, and what each request
+//! client's request carries as the server read it, and the sizes of an upload's `POST`
+//! and of its answer ([`RestSizes`]; a unary call's are [`crate::transport::grpc`]'s). Does not own: whether a request is on its way
 //! (the client's transport state, [`crate::transport::Clients`], says), the connections,
 //! the history asks and their sizes
 //! ([`crate::transport::history::History`]), or the retry timer (the simulation sets the
@@ -65,12 +69,12 @@ pub enum Route {
     Stream,
     /// It waits in the client's queue for its stream to open.
     Wait,
-    /// It waits in the client's queue for this REST client, which sends it unless a
-    /// request of its own is already on its way.
+    /// It waits in the client's queue for this request client (REST or gRPC unary),
+    /// which sends it unless a request of its own is already on its way.
     Rest(ClientId),
 }
 
-/// What the server was serving on a REST client's request.
+/// What the server was serving on a request client's request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Serving {
     /// Nothing read (or already handled).
@@ -84,14 +88,21 @@ pub enum Serving {
 /// The outboxes of one run (empty when the workload has no messages and no REST).
 #[derive(Debug, Default)]
 pub struct Outbox {
-    /// The first REST client (one per client, in client order), when the variant has any.
-    first_rest: Option<ClientId>,
+    /// The first request client (the REST clients, one per owner in order, then the gRPC
+    /// unary clients likewise), when the variant has any.
+    first_request: Option<ClientId>,
+    /// Each owner has a REST client (the first block of request clients).
+    rest: bool,
+    /// Each owner has a gRPC unary client (after the REST clients), which sends its
+    /// messages.
+    grpc: bool,
     /// The first client of the owner slot (`transport::channels`): the REST client of
-    /// `owner_base + u` is `first_rest + u`.
+    /// `owner_base + u` is `first_request + u`.
     owner_base: u32,
     /// Clients of the owner slot (users).
     owners: u32,
-    /// The clients send their messages with REST requests (not on their streams).
+    /// The clients send their messages as requests of their request clients (not on
+    /// their streams).
     uploads_rest: bool,
     /// Per client: its messages waiting to go up, in order; over REST the front is the
     /// one its REST client is sending.
@@ -99,8 +110,8 @@ pub struct Outbox {
     /// Per client: the generation of the connection whose stream the client saw open
     /// (messages may go on it); [`Generation::NONE`] for none.
     stream_open_on: Vec<Generation>,
-    /// Per client: what its REST client's request carries, as the server read it
-    /// (a message, [`HISTORY`] or [`NO_MESSAGE`]).
+    /// Per request client, from the first: what its request carries, as the server read
+    /// it (a message, [`HISTORY`] or [`NO_MESSAGE`]).
     serving: Vec<MessageNo>,
 }
 
@@ -108,45 +119,86 @@ impl Outbox {
     /// The outboxes of `clients` visible clients; `rest`: each has a REST client beside it;
     /// `uploads_rest`: their messages go over it.
     pub fn new(clients: usize, rest: bool, uploads_rest: bool) -> Self {
-        Self::with_owners(clients, (0, clients), rest, uploads_rest)
+        Self::with_owners(clients, (0, clients), (rest, false), uploads_rest)
     }
 
     /// [`Outbox::new`] for `clients` clients of several channels, of which
-    /// `(first, count)` (the owner slot's) have the REST clients, numbered after them all.
+    /// `(first, count)` (the owner slot's) have the request clients, numbered after them
+    /// all: a REST client each when `rest`, then a gRPC unary client each when `grpc`
+    /// (which then sends the messages: `uploads_rest` must be set).
     pub fn with_owners(
         clients: usize,
         (first, count): (usize, usize),
-        rest: bool,
+        (rest, grpc): (bool, bool),
         uploads_rest: bool,
     ) -> Self {
+        debug_assert!(
+            !grpc || uploads_rest,
+            "a gRPC unary client sends the messages"
+        );
+        let blocks = usize::from(rest) + usize::from(grpc);
         Outbox {
-            first_rest: rest.then_some(ClientId::at(clients)),
+            first_request: (blocks > 0).then_some(ClientId::at(clients)),
+            rest,
+            grpc,
             owner_base: first as u32,
             owners: count as u32,
             uploads_rest,
             queue: vec![VecDeque::new(); clients],
             stream_open_on: vec![Generation::NONE; clients],
-            serving: vec![NO_MESSAGE; clients],
+            serving: vec![NO_MESSAGE; blocks * count],
         }
     }
 
-    /// Whether the clients' messages go as REST requests.
+    /// Whether the clients' messages go as requests of their request clients.
     #[inline]
     pub fn uploads_rest(&self) -> bool {
         self.uploads_rest
     }
 
-    /// Whether `c` is a REST client.
+    /// Whether `c` is a request client (REST or gRPC unary).
     #[inline]
     pub fn is_rest(&self, c: ClientId) -> bool {
-        self.first_rest.is_some_and(|first| c >= first)
+        self.first_request.is_some_and(|first| c >= first)
     }
 
-    /// The visible client a REST client sends for (itself for a visible one).
+    /// Whether `c` is a gRPC unary client (it sends its owner's messages, one call each).
+    #[inline]
+    pub fn is_grpc(&self, c: ClientId) -> bool {
+        self.grpc
+            && self.first_request.is_some_and(|first| {
+                c.get() >= first.get() + if self.rest { self.owners } else { 0 }
+            })
+    }
+
+    /// Whether request client `r`'s requests carry its owner's messages: the gRPC client's
+    /// when there is one, else the REST client's.
+    #[inline]
+    pub fn sends_messages(&self, r: ClientId) -> bool {
+        !self.grpc || self.is_grpc(r)
+    }
+
+    /// Whether `c`'s traffic is the messages' (a request client that sends them, while
+    /// they go as requests).
+    #[inline]
+    pub fn carries_uploads(&self, c: ClientId) -> bool {
+        self.uploads_rest && self.is_rest(c) && self.sends_messages(c)
+    }
+
+    /// `r`'s place among the request clients (`r` is one).
+    #[inline]
+    fn request_index(&self, r: ClientId) -> usize {
+        let first = self.first_request.expect("a request client");
+        (r.get() - first.get()) as usize
+    }
+
+    /// The visible client a request client sends for (itself for a visible one).
     #[inline]
     pub fn owner_of(&self, c: ClientId) -> ClientId {
-        match self.first_rest {
-            Some(first) if c >= first => ClientId::new(c.get() - first.get() + self.owner_base),
+        match self.first_request {
+            Some(first) if c >= first => {
+                ClientId::new((c.get() - first.get()) % self.owners.max(1) + self.owner_base)
+            }
             _ => c,
         }
     }
@@ -156,9 +208,23 @@ impl Outbox {
     #[inline]
     pub fn rest_client_of(&self, c: ClientId) -> Option<ClientId> {
         let k = c.get().wrapping_sub(self.owner_base);
-        self.first_rest
-            .filter(|_| k < self.owners)
+        self.first_request
+            .filter(|_| self.rest && k < self.owners)
             .map(|first| first.plus(k))
+    }
+
+    /// The request client that sends visible client `c`'s messages: its gRPC client when
+    /// the variant has them, else its REST client.
+    #[inline]
+    pub fn sender_of(&self, c: ClientId) -> Option<ClientId> {
+        if !self.grpc {
+            return self.rest_client_of(c);
+        }
+        let k = c.get().wrapping_sub(self.owner_base);
+        let skip = if self.rest { self.owners } else { 0 };
+        self.first_request
+            .filter(|_| k < self.owners)
+            .map(|first| first.plus(skip + k))
     }
 
     /// Whether `c` may send on its stream: its connection is `open` and, in `generation`,
@@ -172,7 +238,7 @@ impl Outbox {
     /// when none waits before it.
     pub fn written(&mut self, c: ClientId, k: MessageNo, stream_ready: bool) -> Route {
         if self.uploads_rest
-            && let Some(r) = self.rest_client_of(c)
+            && let Some(r) = self.sender_of(c)
         {
             self.queue[c].push_back(k);
             return Route::Rest(r);
@@ -194,37 +260,41 @@ impl Outbox {
         std::mem::take(&mut self.queue[c])
     }
 
-    /// The message `owner`'s REST client sends next (the front of its queue), if any.
+    /// The message `owner`'s request client sends next (the front of its queue), if any.
     #[inline]
     pub fn next(&self, owner: ClientId) -> Option<MessageNo> {
         self.queue[owner].front().copied()
     }
 
-    /// The server read `owner`'s REST request carrying message `k`.
-    pub fn read(&mut self, owner: ClientId, k: MessageNo) {
-        self.serving[owner] = k;
+    /// The server read request client `r`'s request carrying message `k`.
+    pub fn read(&mut self, r: ClientId, k: MessageNo) {
+        let i = self.request_index(r);
+        self.serving[i] = k;
     }
 
-    /// The server read `owner`'s REST history request.
-    pub fn read_history(&mut self, owner: ClientId) {
-        self.serving[owner] = HISTORY;
+    /// The server read REST client `r`'s history request.
+    pub fn read_history(&mut self, r: ClientId) {
+        let i = self.request_index(r);
+        self.serving[i] = HISTORY;
     }
 
-    /// What the server was serving on `owner`'s REST request; it serves nothing after.
-    pub fn take_serving(&mut self, owner: ClientId) -> Serving {
-        match std::mem::replace(&mut self.serving[owner], NO_MESSAGE) {
+    /// What the server was serving on request client `r`'s request; it serves nothing
+    /// after.
+    pub fn take_serving(&mut self, r: ClientId) -> Serving {
+        let i = self.request_index(r);
+        match std::mem::replace(&mut self.serving[i], NO_MESSAGE) {
             NO_MESSAGE => Serving::Nothing,
             HISTORY => Serving::History,
             k => Serving::Message(k),
         }
     }
 
-    /// `owner`'s REST client got the answer to its message: the message is done.
+    /// `owner`'s request client got the answer to its message: the message is done.
     pub fn answered(&mut self, owner: ClientId) {
         self.queue[owner].pop_front();
     }
 
-    /// A REST client's connection failed with `request_outstanding` or not: when it sends
+    /// A request client's connection failed with `request_outstanding` or not: when it sends
     /// again (its message stays at the front of the queue), `None` when nothing was on its
     /// way.
     pub fn retry_after(request_outstanding: bool) -> Option<Nanos> {
@@ -285,12 +355,43 @@ mod tests {
     /// second slot's clients (2-3): only those have one.
     #[test]
     fn rest_clients_follow_the_owner_slot_of_several_channels() {
-        let outbox = Outbox::with_owners(4, (2, 2), true, false);
+        let outbox = Outbox::with_owners(4, (2, 2), (true, false), false);
         assert!(outbox.is_rest(id(4)) && !outbox.is_rest(id(3)));
         assert_eq!(outbox.rest_client_of(id(2)), Some(id(4)));
         assert_eq!(outbox.rest_client_of(id(3)), Some(id(5)));
         assert_eq!(outbox.rest_client_of(id(1)), None);
         assert_eq!(outbox.owner_of(id(5)), id(3));
+    }
+
+    /// Two users of one push channel (clients 0-1), REST clients 2-3 for history and gRPC
+    /// unary clients 4-5 that send the messages: each request client is served apart
+    /// (a history ask and an order of the same user at once).
+    #[test]
+    fn a_grpc_client_sends_the_messages_beside_the_rest_client() {
+        let mut outbox = Outbox::with_owners(2, (0, 2), (true, true), true);
+        assert!(outbox.is_rest(id(2)) && outbox.is_rest(id(5)));
+        assert!(!outbox.is_grpc(id(3)) && outbox.is_grpc(id(4)));
+        assert_eq!(outbox.rest_client_of(id(1)), Some(id(3)));
+        assert_eq!(outbox.sender_of(id(1)), Some(id(5)));
+        assert_eq!(
+            (outbox.owner_of(id(3)), outbox.owner_of(id(5))),
+            (id(1), id(1))
+        );
+        assert!(outbox.sends_messages(id(5)) && !outbox.sends_messages(id(3)));
+        assert!(outbox.carries_uploads(id(4)) && !outbox.carries_uploads(id(2)));
+        assert_eq!(outbox.written(id(1), m(7), true), Route::Rest(id(5)));
+        outbox.read_history(id(3));
+        outbox.read(id(5), m(7));
+        assert_eq!(outbox.take_serving(id(3)), Serving::History);
+        assert_eq!(outbox.take_serving(id(5)), Serving::Message(m(7)));
+        // Without a REST channel the gRPC clients come first.
+        let outbox = Outbox::with_owners(2, (0, 2), (false, true), true);
+        assert!(outbox.is_grpc(id(2)) && !outbox.is_grpc(id(1)));
+        assert_eq!(outbox.rest_client_of(id(0)), None);
+        assert_eq!(outbox.sender_of(id(0)), Some(id(2)));
+        // Without a gRPC client the REST client sends them, as before.
+        let outbox = Outbox::new(2, true, true);
+        assert!(!outbox.is_grpc(id(3)) && outbox.sends_messages(id(3)));
     }
 
     /// One request at a time: the front message is sent until its answer arrives, then
@@ -303,11 +404,11 @@ mod tests {
         assert_eq!(outbox.next(id(1)), Some(m(7)));
         assert_eq!(outbox.next(id(0)), None);
 
-        outbox.read(id(1), m(7));
+        outbox.read(id(3), m(7));
         // The connection dies before the answer: the server's read is void, the message
         // goes again after the retry delay.
-        assert_eq!(outbox.take_serving(id(1)), Serving::Message(m(7)));
-        assert_eq!(outbox.take_serving(id(1)), Serving::Nothing);
+        assert_eq!(outbox.take_serving(id(3)), Serving::Message(m(7)));
+        assert_eq!(outbox.take_serving(id(3)), Serving::Nothing);
         assert_eq!(Outbox::retry_after(true), Some(REST_RETRY));
         assert_eq!(Outbox::retry_after(false), None);
         assert_eq!(outbox.next(id(1)), Some(m(7)));
@@ -321,9 +422,9 @@ mod tests {
     #[test]
     fn a_history_request_is_served_as_history() {
         let mut outbox = Outbox::new(1, true, false);
-        outbox.read_history(id(0));
-        assert_eq!(outbox.take_serving(id(0)), Serving::History);
-        assert_eq!(outbox.take_serving(id(0)), Serving::Nothing);
+        outbox.read_history(id(1));
+        assert_eq!(outbox.take_serving(id(1)), Serving::History);
+        assert_eq!(outbox.take_serving(id(1)), Serving::Nothing);
     }
 
     /// Over a stream, messages wait for the client to see it open on its current

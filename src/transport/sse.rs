@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+use crate::ids::{ClientId, EventNo};
 use crate::time::Nanos;
 use crate::transport::compression::{CONTENT_ENCODING_GZIP, GZIP_HEADER};
 use crate::transport::framing::{
@@ -49,6 +50,17 @@ fn is_zero(n: &u64) -> bool {
 }
 
 impl Sse {
+    /// Event `n`'s `event:` line for `client`: with several named streams on this stream,
+    /// its stream's name (`event: <name>`, as `addEventListener(name)` reads them), else
+    /// the scenario's `event` (none by default). A batch types each event alike.
+    #[inline]
+    fn event_field_of(&self, log: &EventLog, n: EventNo, client: ClientId) -> u64 {
+        match log.stream_name_len(n, client) {
+            Some(len) => sse_event_type_field(len),
+            None => self.event_field,
+        }
+    }
+
     /// Application-layer sizes of its messages.
     pub fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
         let http = &self.http;
@@ -82,13 +94,8 @@ impl Sse {
             MsgKind::Event(n) => {
                 // The data line carries text: a binary payload as base64.
                 let (payload, inflation) = (log.payload(n), log.text_inflation(n));
-                // Several named streams on this stream: each event typed by its stream's
-                // name (`event: <name>`), as `addEventListener(name)` reads them.
-                let event_field = match log.stream_name_len(n, conn.client) {
-                    Some(len) => sse_event_type_field(len),
-                    None => self.event_field,
-                };
-                let fields = sse_event_fields(u64::from(n.get()) + 1) + event_field;
+                let fields = sse_event_fields(u64::from(n.get()) + 1)
+                    + self.event_field_of(log, n, conn.client);
                 match http.gzip {
                     None => (
                         payload,
@@ -105,14 +112,15 @@ impl Sse {
             }
             MsgKind::Batch { first, count } => {
                 // One chunk holding each event's `id:`, `event:` and `data:` lines, in order
-                // (the ids stay per event, so `Last-Event-ID` resumes as without batching).
+                // (the ids stay per event, so `Last-Event-ID` resumes as without batching;
+                // each event typed as an unbatched one is).
                 let mut payload = 0;
                 let mut text = 0;
                 for n in log.matching(conn.client, first, count) {
                     payload += log.payload(n);
                     text += log.text_inflation(n)
                         + sse_event_fields(u64::from(n.get()) + 1)
-                        + self.event_field;
+                        + self.event_field_of(log, n, conn.client);
                 }
                 match http.gzip {
                     None => (payload, text + http.stream_write_bytes(text + payload)),

@@ -60,12 +60,7 @@ impl WebSocket {
                 self.upgrade_response + self.deflate.map_or(0, |d| d.accepted_extension()),
             ),
             MsgKind::Event(n) => {
-                // Several named streams on this socket: without an envelope of the
-                // scenario's, each event is wrapped in one naming its stream.
-                let envelope = match log.stream_name_len(n, conn.client) {
-                    Some(len) if self.envelope == 0 => stream_envelope(len),
-                    _ => self.envelope,
-                };
+                let envelope = self.envelope_of(log, n, conn.client);
                 self.data_frame(log.payload(n), envelope, false)
             }
             MsgKind::Batch { first, count } => self.batch_frame(log, conn.client, first, count),
@@ -75,6 +70,17 @@ impl WebSocket {
             // A client's message: a masked frame (RFC 6455 5.3).
             MsgKind::Upload { payload, .. } => self.data_frame(payload as u64, self.envelope, true),
             other => unreachable!("{other:?} is not a WebSocket message"),
+        }
+    }
+
+    /// The envelope around event `n` for `client`: the scenario's `envelope`, or, when
+    /// several named streams share this socket and the scenario gives none, one naming
+    /// the event's stream ([`stream_envelope`]). A batch wraps each of its events alike.
+    #[inline]
+    fn envelope_of(&self, log: &EventLog, n: EventNo, client: ClientId) -> u64 {
+        match log.stream_name_len(n, client) {
+            Some(len) if self.envelope == 0 => stream_envelope(len),
+            _ => self.envelope,
         }
     }
 
@@ -98,7 +104,8 @@ impl WebSocket {
     }
 
     /// `(payload, framing)` of one data message holding a batch: a JSON array of the
-    /// events for `client` among `count` from `first`, each in the application's envelope
+    /// events for `client` among `count` from `first`, each in its envelope (as
+    /// [`Self::envelope_of`] gives it, the per-stream one included)
     /// (a binary payload as a base64 string, as a polling response carries it:
     /// [`crate::transport::http::exchange_size`]'s rule), compressed as one message when
     /// the extension is on.
@@ -115,7 +122,15 @@ impl WebSocket {
             Encoding::Json => 0,
             Encoding::Binary => log.text_inflations_for(client, first, count) + 2 * matched,
         };
-        let text = json_array_overhead(matched) + strings + self.envelope * matched;
+        // Each event in its envelope, as an unbatched frame carries it.
+        let envelopes = if self.envelope == 0 && log.tags.is_some() {
+            log.matching(client, first, count)
+                .map(|n| self.envelope_of(log, n, client))
+                .sum()
+        } else {
+            self.envelope * matched
+        };
+        let text = json_array_overhead(matched) + strings + envelopes;
         match self.deflate {
             None => (payload, text + websocket_header(payload + text, false)),
             Some(d) => {

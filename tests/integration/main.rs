@@ -55,6 +55,7 @@ mod tls;
 mod topology;
 mod traces;
 mod two_way;
+mod unary_orders;
 mod webhooks;
 mod window;
 mod wire;

@@ -219,3 +219,51 @@ transports:
     assert_eq!(r.ledger.delivered, m + 4);
     assert_eq!(r.ledger.lost + r.ledger.in_flight, 0);
 }
+
+/// A batched WebSocket frame wraps each event in its stream's envelope, as an unbatched
+/// frame does (issue 17's gap: batches used the scenario's envelope, none, instead). With
+/// a 1 s window over `alpha` (every 10 s) and `beta` (every 5 s), a window opens at each
+/// 5 s mark: at 5, 15, …, 45 s it holds one `beta` event, at 10, 20, …, 50 s `alpha` and
+/// `beta` of the same instant; the window opened at 55 s is still open when the run ends.
+/// By hand, each frame is a JSON array (`[`, `]` and a comma between elements) of
+/// enveloped events (26 B around `alpha`, 25 B around `beta`) behind its header: one
+/// `beta`: 2 + 25 = 27 B of text around 70 B, 97 B behind a 2 B header; `alpha` + `beta`:
+/// 3 + 26 + 25 = 54 B around 110 B, 164 B, past 125 B, so behind a 4 B header (the 16-bit
+/// extended length, RFC 6455 section 5.2).
+#[test]
+fn a_batched_websocket_frame_envelopes_each_event_by_its_stream() {
+    let r = two_streams("  - { websocket: { batch: 1s } }\n");
+    assert_eq!(r.ledger.delivered, 15);
+    assert_eq!(r.ledger.in_flight, 1, "the window opened at 55 s");
+    assert_eq!(r.totals.bytes.down.payload, 5 * 70 + 5 * 110);
+    assert_eq!(
+        r.totals.bytes.down.framing,
+        129 + 5 * (27 + 2) + 5 * (54 + 4)
+    );
+}
+
+/// The same on SSE: a batched chunk types each event with its stream's `event:` line, as
+/// an unbatched chunk does. The chunks hold ids 1 (`beta` at 5 s), then 2 and 3 (`alpha`
+/// and `beta` at 10 s), 4, 5 and 6, …: each event's `event:` line (13 B for `alpha`, 12 B
+/// for `beta`), `id:` and `data:` lines, one chunk line each.
+#[test]
+fn a_batched_sse_chunk_types_each_event_by_its_stream() {
+    let r = two_streams("  - { sse: { batch: 1s } }\n");
+    let fields =
+        |id: usize, name: &str| format!("event: {name}\nid: {id}\ndata: \n\n").len() as u64;
+    let mut expected = 220;
+    let mut id = 1;
+    for k in 1..=10u64 {
+        let text = if k % 2 == 1 {
+            fields(id, "beta") + 70
+        } else {
+            fields(id, "alpha") + 40 + fields(id + 1, "beta") + 70
+        };
+        id += if k % 2 == 1 { 1 } else { 2 };
+        expected += text + format!("{text:x}").len() as u64 + 4;
+    }
+    let down = r.totals.bytes.down;
+    assert_eq!(r.ledger.delivered, 15);
+    assert_eq!(down.payload, 5 * 70 + 5 * 110);
+    assert_eq!(down.payload + down.framing, expected);
+}

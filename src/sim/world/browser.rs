@@ -15,10 +15,16 @@ use crate::transport::{CONNECTIONS_PER_ORIGIN, Sharing};
 impl World<'_> {
     /// How `c` gets connections: as its protocol's tabs do, except that a REST client
     /// beside an HTTP/2 stream opens its own (rtsim does not multiplex it on the stream's),
-    /// and that the REST channel of a variant of several channels makes HTTP/1.1 requests
-    /// in the browser's pool (six connections per origin, shared with its other channels).
+    /// that the REST channel of a variant of several channels makes HTTP/1.1 requests
+    /// in the browser's pool (six connections per origin, shared with its other channels),
+    /// and that a gRPC unary client opens one HTTP/2 connection of its own.
     fn sharing_of(&self, c: ClientId) -> Sharing {
         if self.layout.several() && self.is_rest(c) {
+            // A gRPC unary client keeps an HTTP/2 connection of its own (a native
+            // client's channel, outside the browser's pool).
+            if self.is_unary(c) {
+                return Sharing::PerTab;
+            }
             return Sharing::Limited(CONNECTIONS_PER_ORIGIN);
         }
         match self.chain.profile(self.transports[c].stage()).sharing {

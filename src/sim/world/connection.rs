@@ -242,11 +242,12 @@ impl World<'_> {
     }
 
     /// Whether `c`'s connection closes after each response (its group sends
-    /// `Connection: close`): a REST client's, or an HTTP/1.1 poll's or long poll's.
+    /// `Connection: close`): a REST client's, or an HTTP/1.1 poll's or long poll's (not a
+    /// gRPC unary client's: HTTP/2 has no `Connection` header).
     #[inline]
     pub(super) fn closes_after_response(&self, c: ClientId) -> bool {
         self.scenario.groups[self.clients[c].group.index()].connection_close
-            && (self.is_rest(c)
+            && ((self.is_rest(c) && !self.is_unary(c))
                 || self
                     .chain
                     .at(self.transports[c].stage())

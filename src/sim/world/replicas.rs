@@ -29,14 +29,20 @@ impl World<'_> {
     }
 
     /// The endpoint `c`'s jobs and connection are for: the REST endpoint for a REST
-    /// client, else the transport of the step `c` is at (its row of the cost table).
+    /// client, gRPC's for a gRPC unary client, else the transport of the step `c` is at
+    /// (its row of the cost table).
     #[inline(always)]
     pub(super) fn endpoint(&self, c: ClientId) -> Endpoint {
+        let rest = self.is_rest(c);
+        if rest && self.is_unary(c) {
+            // A gRPC unary client's calls are the gRPC endpoint's requests.
+            return Endpoint::Transport(crate::infra::costs::ServerTransport::Grpc);
+        }
         let transport = self
             .chain
             .profile(self.transports[c].stage())
             .server_transport;
-        Endpoint::of(self.is_rest(c), transport)
+        Endpoint::of(rest, transport)
     }
 
     /// `c`'s connection (or, at layer 7, request) opens on replica `r`: it holds its

@@ -1,6 +1,6 @@
 //! The world's side of two-way workloads: routing only. The clients' messages reach the
-//! server over their stream or as a REST `POST` beside it, and the server publishes each
-//! to every client as an event.
+//! server over their stream, as a REST `POST` beside it or as a gRPC unary call (a
+//! channel of its own), and the server publishes each to every client as an event.
 //!
 //! [`crate::transport::outbox`] decides the way up (which REST client is whose, what
 //! waits, what a REST request carries, when a lost one goes again);
@@ -15,10 +15,12 @@ use crate::ids::{EventNo, MessageNo, ReplicaId};
 use crate::metrics::MessageResult;
 use crate::metrics::messages::MessageMetrics;
 use crate::net::wire::{Direction, LayerBytes};
+use crate::sim::event::ConnInfo;
 use crate::sim::event::{ClientId, Event, Job, MsgKind};
 use crate::time::SimTime;
-use crate::transport::history;
 use crate::transport::outbox::{Outbox, RestSizes, Route, Serving};
+use crate::transport::spec::HttpHeaders;
+use crate::transport::{grpc, history};
 use crate::workload::{Audience, streams};
 
 /// The two-way parts of a run (empty when the workload has no messages and no REST).
@@ -28,37 +30,46 @@ pub(super) struct TwoWay {
     pub metrics: MessageMetrics,
     /// The sizes of an upload's `POST` and its answer.
     pub rest_sizes: RestSizes,
+    /// The header sizes of the gRPC unary calls that send the messages, when a gRPC
+    /// channel sends them.
+    pub unary: Option<HttpHeaders>,
 }
 
 impl TwoWay {
     /// The two-way parts of `clients` push clients, of which `owners` (first, count) have
-    /// a REST client each when `rest`.
+    /// a REST client each when `rest`, and a gRPC unary client each when `unary` (its
+    /// calls' header sizes) is set.
     pub(super) fn new(
         clients: usize,
         owners: (usize, usize),
         rest: bool,
         uploads_rest: bool,
         rest_sizes: RestSizes,
+        unary: Option<HttpHeaders>,
     ) -> Self {
+        let blocks = usize::from(rest) + usize::from(unary.is_some());
         TwoWay {
-            outbox: Outbox::with_owners(clients, owners, rest, uploads_rest),
-            metrics: MessageMetrics::new(if rest { clients + owners.1 } else { clients }),
+            outbox: Outbox::with_owners(clients, owners, (rest, unary.is_some()), uploads_rest),
+            metrics: MessageMetrics::new(clients + blocks * owners.1),
             rest_sizes,
+            unary,
         }
-    }
-
-    /// Whether the clients' messages go as REST requests.
-    #[inline]
-    pub(super) fn uploads_rest(&self) -> bool {
-        self.outbox.uploads_rest()
     }
 }
 
 impl World<'_> {
-    /// Whether `c` is a REST client.
+    /// Whether `c` is a request client: a REST client, or the gRPC unary client of a
+    /// channel that sends the messages ([`Self::is_unary`]).
     #[inline]
     pub(super) fn is_rest(&self, c: ClientId) -> bool {
         self.two_way.outbox.is_rest(c)
+    }
+
+    /// Whether `c` is a gRPC unary client (it sends its user's messages, one call each,
+    /// on an HTTP/2 connection of its own).
+    #[inline]
+    pub(super) fn is_unary(&self, c: ClientId) -> bool {
+        self.two_way.outbox.is_grpc(c)
     }
 
     /// Whether the run numbers its events as it creates them (messages are published).
@@ -112,27 +123,39 @@ impl World<'_> {
         }
     }
 
-    /// The request `c` sends when its connection is ready: a REST client's upload, else
-    /// the transport's request.
+    /// The request `c` sends when its connection is ready: a request client's history
+    /// ask or upload, else the transport's request.
     pub(super) fn request_kind(&self, c: ClientId) -> MsgKind {
         if self.is_rest(c) {
             let owner = self.two_way.outbox.owner_of(c);
-            if self.history_pending(owner) {
+            if self.asks_history(c, owner) {
                 return MsgKind::HistoryRequest;
             }
-            match self.two_way.outbox.next(owner) {
+            match self.next_upload(c, owner) {
                 Some(k) => self.upload(k),
-                None => unreachable!("a REST client connects only to send"),
+                None => unreachable!("a request client connects only to send"),
             }
         } else {
             MsgKind::Request
         }
     }
 
-    /// REST client `r` sends the first message waiting for it, if any.
+    /// Whether request client `r` (of `owner`) has a history ask to send: only a REST
+    /// client asks.
+    fn asks_history(&self, r: ClientId, owner: ClientId) -> bool {
+        !self.is_unary(r) && self.history_pending(owner)
+    }
+
+    /// The message request client `r` (of `owner`) sends next, if it sends them.
+    fn next_upload(&self, r: ClientId, owner: ClientId) -> Option<MessageNo> {
+        let outbox = &self.two_way.outbox;
+        outbox.next(owner).filter(|_| outbox.sends_messages(r))
+    }
+
+    /// Request client `r` sends the first message (or history ask) waiting for it, if any.
     pub(super) fn rest_send_next(&mut self, r: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let owner = self.two_way.outbox.owner_of(r);
-        if self.two_way.outbox.next(owner).is_none() && !self.history_pending(owner) {
+        if self.next_upload(r, owner).is_none() && !self.asks_history(r, owner) {
             return;
         }
         self.transports[r].request_sent();
@@ -161,15 +184,13 @@ impl World<'_> {
     /// The server read REST client `r`'s request for message `k` (its handling follows
     /// the request path).
     pub(super) fn rest_request_read(&mut self, r: ClientId, k: MessageNo) {
-        let owner = self.two_way.outbox.owner_of(r);
-        self.two_way.outbox.read(owner, k);
+        self.two_way.outbox.read(r, k);
         self.two_way.metrics.job_started(r);
     }
 
     /// The server read REST client `r`'s history request.
     pub(super) fn rest_history_read(&mut self, r: ClientId) {
-        let owner = self.two_way.outbox.owner_of(r);
-        self.two_way.outbox.read_history(owner);
+        self.two_way.outbox.read_history(r);
     }
 
     /// REST client `r`'s history arrived: its client has it; the next request goes.
@@ -198,10 +219,13 @@ impl World<'_> {
         self.publish(k, origin, now, s);
     }
 
-    /// The server handled REST client `r`'s request: it publishes the message and answers.
+    /// The server handled request client `r`'s request: it publishes the message and
+    /// answers. A REST connection's keep-alive idle timer starts; a gRPC unary client's
+    /// connection has none (gRPC servers keep an idle connection open by default:
+    /// grpc-go's `MaxConnectionIdle` and grpc-java's `maxConnectionIdle` are infinite).
     pub(super) fn rest_handled(&mut self, r: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let owner = self.two_way.outbox.owner_of(r);
-        let answer = match self.two_way.outbox.take_serving(owner) {
+        let answer = match self.two_way.outbox.take_serving(r) {
             Serving::History => self.history_answer(owner),
             Serving::Message(k) => {
                 self.two_way.metrics.job_ended(r);
@@ -213,7 +237,9 @@ impl World<'_> {
         };
         self.send_down(r, answer, now, s);
         self.request_completed(r);
-        self.arm_idle_timer(r, now, s);
+        if !self.is_unary(r) {
+            self.arm_idle_timer(r, now, s);
+        }
     }
 
     /// REST client `r` got its answer: the message is done; the next one goes.
@@ -227,8 +253,7 @@ impl World<'_> {
     /// REST client `r`'s request job ended with its connection gone: the server never
     /// published its message (the client sends it again, as after a crash).
     pub(super) fn rest_request_voided(&mut self, r: ClientId) {
-        let owner = self.two_way.outbox.owner_of(r);
-        if let Serving::Message(_) = self.two_way.outbox.take_serving(owner) {
+        if let Serving::Message(_) = self.two_way.outbox.take_serving(r) {
             self.two_way.metrics.job_ended(r);
         }
     }
@@ -329,10 +354,25 @@ impl World<'_> {
         self.two_way.metrics.count_bytes(direction, bytes);
     }
 
-    /// The sizes of a REST client's messages (`None` for other clients).
+    /// The sizes of a request client's messages (`None` for other clients): a REST
+    /// client's, or a gRPC unary client's calls (one per message, sized by
+    /// [`crate::transport::grpc`] as the unary polling call is).
     pub(super) fn rest_size(&self, c: ClientId, kind: MsgKind) -> Option<(u64, u64)> {
         if !self.is_rest(c) {
             return None;
+        }
+        if let (Some(http), true) = (&self.two_way.unary, self.is_unary(c)) {
+            let conn = ConnInfo {
+                client: c,
+                ..self.clients[c].connection.info
+            };
+            return Some(match kind {
+                MsgKind::Upload { payload, .. } => {
+                    grpc::unary_upload_size(http, u64::from(payload), &self.log, conn)
+                }
+                MsgKind::RestResponse => grpc::unary_upload_reply_size(http, conn),
+                other => unreachable!("{other:?} is not part of a gRPC unary upload"),
+            });
         }
         let sizes = self.two_way.rest_sizes;
         Some(match kind {
