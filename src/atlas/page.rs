@@ -72,7 +72,12 @@ pub fn render(
             ),
             _ => ("—".to_string(), "not modelled yet".to_string()),
         };
-        let _ = writeln!(w, "| [{}](#{}) | {scenario} | {answer} |", u.title, u.id);
+        let _ = writeln!(
+            w,
+            "| [{}](#{}) | {scenario} | {answer} |",
+            u.title,
+            anchor(&u.title)
+        );
     }
     let _ = writeln!(w);
 
@@ -125,7 +130,6 @@ pub fn one_line(answer: &Answer) -> String {
 
 fn entry(w: &mut String, atlas: &Atlas, u: &UseCase, f: Option<&Finding>, link_prefix: &str) {
     let _ = writeln!(w, "## {}\n", u.title);
-    let _ = writeln!(w, "<a id=\"{}\"></a>\n", u.id);
     let _ = writeln!(w, "> {}\n", u.asks.trim());
     let titles: Vec<&str> = u
         .named_by
@@ -215,6 +219,20 @@ fn entry(w: &mut String, atlas: &Atlas, u: &UseCase, f: Option<&Finding>, link_p
     }
 }
 
+/// The anchor GitHub and mdBook give a heading: lowercase letters, digits, `-` and `_`
+/// kept, spaces made dashes, everything else dropped.
+fn anchor(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
 fn names(labels: &[String]) -> String {
     labels
         .iter()
@@ -265,6 +283,15 @@ pub fn link(prefix: &str, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_are_the_headings_as_github_writes_them() {
+        assert_eq!(anchor("CI/CD live logs"), "cicd-live-logs");
+        assert_eq!(
+            anchor("Live feeds (news, scores, activity)"),
+            "live-feeds-news-scores-activity"
+        );
+    }
 
     #[test]
     fn links_fold_parent_folders() {

@@ -69,7 +69,7 @@ fn the_committed_atlas_page_is_fresh() {
     let rows = page.lines().filter(|l| l.starts_with("| [")).count();
     assert_eq!(rows, 14, "{page}");
     assert!(page.contains(
-        "| [Microservices (an internal call graph)](#microservices) | — | not modelled yet |"
+        "| [Microservices (an internal call graph)](#microservices-an-internal-call-graph) | — | not modelled yet |"
     ));
 }
 
@@ -83,7 +83,7 @@ fn a_page_derives_each_answer_and_a_stale_one_fails_the_check() {
     // SSE's one path delay (10 ms plus the server) in every replication: sse alone.
     assert!(
         page.contains(
-            "| [A feed](#feed) | [`tiny.yaml`](tiny.yaml) | **sse**: lowest `latency.p50` ("
+            "| [A feed](#a-feed) | [`tiny.yaml`](tiny.yaml) | **sse**: lowest `latency.p50` ("
         ),
         "{page}"
     );
@@ -92,7 +92,7 @@ fn a_page_derives_each_answer_and_a_stale_one_fails_the_check() {
         "{page}"
     );
     assert!(page.contains("![A feed: chart.svg](chart.svg)"), "{page}");
-    assert!(page.contains("| [Internal calls](#internal) | — | not modelled yet |"));
+    assert!(page.contains("| [Internal calls](#internal-calls) | — | not modelled yet |"));
     assert!(page.contains("**Not modelled yet.** no internal tier"));
 
     // The same page at four threads.
