@@ -22,6 +22,9 @@
 //! - [`capacity`]: `rtsim capacity`: the smallest replicas, cores or interval (or the
 //!   largest client count) that meets an objective, by bisection along one axis.
 //! - [`report`]: terminal table, JSON, Markdown and CSV.
+//! - [`evidence`]: the runs behind the generated docs pages ([`claims`], [`atlas`]): each
+//!   scenario point once, every variant's figure per replication.
+//! - [`claims`]: the claims page; [`atlas`]: the use-case atlas page.
 //! - [`page`]: the self-contained HTML report, `report.html` (tables and charts together).
 //! - [`webhook`]: server-to-server POSTs per event with retries (at least once), its own model.
 //!
@@ -52,11 +55,13 @@
 //! them; [`report`] turns results into the CLI's table, JSON, Markdown, CSV and HTML. The
 //! scenario format and the outputs are documented in `docs/` (an mdBook).
 
+pub mod atlas;
 pub mod capacity;
 pub mod claims;
 pub mod cost;
 pub mod energy;
 pub mod engine;
+pub mod evidence;
 pub mod ids;
 pub mod infra;
 pub mod metrics;

@@ -270,7 +270,7 @@ pub fn load_str(file: &str, text: &str, folder: &Path) -> Result<Claims, Scenari
                 let points = Measured::points_of(&m.set, m.over.as_ref());
                 let mut statement = None;
                 for (_, set) in &points {
-                    let labels = labels(&path, set)
+                    let labels = crate::evidence::labels(&path, set)
                         .map_err(|e| error(&at("measured"), format!("in {}: {e}", m.scenario)))?;
                     statement = Some(judge::Statement::parse(&m.holds, &labels).map_err(|e| {
                         error(&at("measured.holds"), format!("{e} (in {})", m.scenario))
@@ -307,20 +307,6 @@ pub fn load_str(file: &str, text: &str, folder: &Path) -> Result<Claims, Scenari
         documents: raw.documents,
         claims,
     })
-}
-
-/// The variant labels of the scenario at `path` with the `set` overrides.
-fn labels(path: &Path, set: &[String]) -> Result<Vec<String>, ScenarioError> {
-    let overrides: Vec<crate::scenario::Override> = set
-        .iter()
-        .map(|s| crate::scenario::Override::parse(s))
-        .collect::<Result<_, _>>()?;
-    let scenario = crate::scenario::load_file(path, &overrides)?;
-    Ok(scenario
-        .transports
-        .iter()
-        .map(|t| t.label.clone())
-        .collect())
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! Subcommands and the arguments they share.
 
+mod atlas;
 mod capacity;
 mod check;
 mod claims;
 mod colour;
 mod completions;
 mod diff;
+mod docs_page;
 mod error;
 mod init;
 mod man;
@@ -175,6 +177,10 @@ pub enum Command {
     /// scenarios, and write the claims page (docs/claims.md); with --check, exit 1 when the
     /// page on disk is stale.
     Claims(claims::ClaimsArgs),
+    /// Run the use-case atlas's scenarios (atlas/atlas.yaml), derive each use case's answer
+    /// from the figures, and write the atlas page (docs/atlas.md); with --check, exit 1
+    /// when the page on disk is stale.
+    Atlas(atlas::AtlasArgs),
     /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff: `rtsim man | man -l -`), or write every page with --out.
@@ -289,6 +295,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Schema(args) => schema::schema(args),
         Command::Diff(args) => diff::diff(args),
         Command::Claims(args) => claims::claims(args),
+        Command::Atlas(args) => atlas::atlas(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => man::man(args),
     }?;

@@ -49,6 +49,21 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("telemetry", &["clients.devices.count=200", "duration=2m"]),
+    ("game-room", &[]),
+    ("collab-editing", &[]),
+    (
+        "stock-ticker",
+        &["clients.desktop.count=40", "clients.phones.count=20"],
+    ),
+    ("ci-logs", &[]),
+    (
+        "health-monitoring",
+        &["clients.fleet.count=180", "clients.rack.count=20"],
+    ),
+    (
+        "weather",
+        &["clients.phones.count=40", "clients.desktops.count=10"],
+    ),
     (
         "personal-alerts",
         &[
@@ -245,4 +260,10 @@ examples! {
     bench_polling_10k => "bench-polling-10k",
     bench_websocket_100k => "bench-websocket-100k",
     server_architectures => "server-architectures",
+    game_room => "game-room",
+    collab_editing => "collab-editing",
+    stock_ticker => "stock-ticker",
+    ci_logs => "ci-logs",
+    health_monitoring => "health-monitoring",
+    weather => "weather",
 }

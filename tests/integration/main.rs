@@ -1,5 +1,6 @@
 //! rtsim's integration tests, one binary with a module per area.
 
+mod atlas;
 mod audiences;
 mod bad_input;
 mod batching;
