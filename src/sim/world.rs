@@ -176,6 +176,8 @@ pub struct World<'s> {
     keepalive: Vec<Option<crate::time::Nanos>>,
     /// Some group sends `Connection: close` (asked on every message).
     connection_close: bool,
+    /// Some group sets its own request header size (asked on every message).
+    group_request_headers: bool,
     clients: Vec<Client>,
     /// Per client: its transport's state (fallback step, request, stream, long-poll hold).
     transports: Clients,
@@ -350,6 +352,7 @@ impl<'s> World<'s> {
                 })
                 .collect(),
             connection_close: scenario.groups.iter().any(|g| g.connection_close),
+            group_request_headers: scenario.groups.iter().any(|g| g.request_headers.is_some()),
             two_way,
             history: scenario.rest.history.map(|_| History::new(visible_clients)),
             visible_clients,
@@ -582,7 +585,17 @@ impl<'s> World<'s> {
                 stage: self.transports[c].stage(),
                 ..self.clients[c].connection.info
             };
-            self.chain.at(info.stage).size(kind, &self.log, info)
+            let machine = self.chain.at(info.stage);
+            // A group's own request headers (cookies, tokens) in place of the transport's.
+            let own = self
+                .group_request_headers
+                .then(|| self.scenario.groups[self.clients[c].group.index()].request_headers)
+                .flatten()
+                .and_then(|text| machine.with_request_headers(text));
+            match own {
+                Some(machine) => machine.size(kind, &self.log, info),
+                None => machine.size(kind, &self.log, info),
+            }
         };
         // `Connection: close` on each request and response of a group without keep-alive.
         let framing = if self.connection_close
