@@ -471,7 +471,7 @@ pub(crate) fn transport(
                 "applies only to conditional polling; add `conditional: true`",
             ));
         }
-        let empty = empty_poll(p, &path, c)?;
+        let empty = empty_poll(p, path, c)?;
         TransportKind::Polling(Polling {
             empty,
             framing: PollFraming::Http,
