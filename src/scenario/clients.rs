@@ -10,7 +10,7 @@ use super::error::ScenarioError;
 use super::spec::{ClientGroup, GroupPath, LinkId, LinkProfile};
 use crate::net::tls::TlsVersion;
 use crate::time::Nanos;
-use crate::units::Duration;
+use crate::units::{ByteSize, Duration};
 
 /// Most clients a scenario may hold (each costs about 200 bytes of state per run).
 pub const MAX_CLIENTS: u64 = 10_000_000;
@@ -49,6 +49,15 @@ pub struct RawClientGroup {
     /// `Connection` header, RFC 9113 section 8.2.2) keep theirs. Default true (HTTP/1.1's
     /// persistent connections, RFC 9112 section 9.3).
     pub keep_alive: Option<bool>,
+    /// HTTP/1.1 request header bytes (request line to the blank line) of the group's
+    /// polling, long-polling and SSE requests, in place of the transport's
+    /// `request_headers`: a group whose requests carry cookies or an auth token (the SPDY
+    /// white paper reports 700-800 B of request headers with cookies; a JWT in an
+    /// `Authorization: Bearer` header adds several hundred bytes). Conditional polling's
+    /// `If-None-Match` still comes on top, and HTTP/2 compresses them as any headers. A
+    /// WebSocket upgrade (`upgrade_request`), gRPC's headers and REST's `POST`s keep their
+    /// own sizes. Default: the transport's (450B unless set there).
+    pub request_headers: Option<ByteSize>,
 }
 
 /// Reads `clients` (its paths through the topology come later): at least one client per
@@ -101,9 +110,33 @@ pub(crate) fn groups(
                 .keepalive_timeout
                 .map(|t| (t.as_nanos() > 0).then(|| t.as_nanos())),
             connection_close: group.keep_alive == Some(false),
+            request_headers: group.request_headers.map(|v| v.bytes()),
         });
     }
     Ok(groups)
+}
+
+/// A group's `request_headers` needs a variant whose requests it sizes: some step (a
+/// fallback's too) that is polling, long polling or SSE.
+pub(crate) fn check_request_headers(
+    groups: &[ClientGroup],
+    transports: &[super::spec::TransportSpec],
+    c: &Checker,
+) -> Result<(), ScenarioError> {
+    let Some(group) = groups.iter().find(|g| g.request_headers.is_some()) else {
+        return Ok(());
+    };
+    let sized = transports
+        .iter()
+        .filter_map(|t| t.kind.chain())
+        .any(|chain| chain.steps().any(|m| m.with_request_headers(0).is_some()));
+    if sized {
+        return Ok(());
+    }
+    Err(c.error(
+        &format!("clients.{}.request_headers", group.name),
+        "sizes the requests of polling, long polling and SSE, and no transport variant uses them",
+    ))
 }
 
 /// Checks the number of clients over all groups (tabs counted): at most [`MAX_CLIENTS`].
@@ -145,6 +178,28 @@ mod tests {
             check_section(text, "clients", |g, c| groups(g, &dsl(), 2_000_000_000, c)).unwrap();
         assert_eq!((read[0].count, read[0].tabs), (5, 3));
         assert_eq!(read[0].link, LinkId(0));
+    }
+
+    /// A group's `request_headers` with only WebSocket variants would size nothing.
+    #[test]
+    fn group_request_headers_need_a_transport_they_size() {
+        let text = |transport: &str| {
+            format!(
+                "name: t\nduration: 10s\nnetwork:\n  lan: {{ latency: 1ms, bandwidth: 10Mbit/s }}\n\
+                 clients:\n  c: {{ count: 1, link: lan, request_headers: 800B }}\n\
+                 workload:\n  events: {{ source: periodic, rate: 1/s, payload: 10B }}\n\
+                 transports:\n  - {transport}\n"
+            )
+        };
+        let load = |t: &str| crate::scenario::load_str("<headers test>", &text(t), &[]);
+        let error = load("{ websocket: {} }").unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("clients.c.request_headers"));
+        assert_eq!(
+            error.message,
+            "sizes the requests of polling, long polling and SSE, and no transport variant uses them"
+        );
+        let scenario = load("{ websocket: {}, fallback: [{ long_polling: {} }] }").unwrap();
+        assert_eq!(scenario.groups[0].request_headers, Some(800));
     }
 
     #[test]

@@ -117,6 +117,9 @@ pub const GRPC_RECONNECT_MAX: Nanos = 120_000 * MS;
 pub const HTTP2_WINDOW: u64 = 15 * 1024 * 1024;
 /// Long-poll hold time: 30 s, below the 60 s idle timeout common in load balancers.
 pub const LONG_POLL_TIMEOUT: Nanos = 30_000 * MS;
+/// The body of the `200` answering a poll that finds nothing: `[]`, the empty JSON array
+/// (RFC 8259 section 5) an API answering arrays sends (`polling.empty_body`).
+pub const POLL_EMPTY_BODY: u64 = crate::transport::framing::json_array_overhead(0);
 /// WebSocket upgrade request: a browser's GET with Upgrade, Connection,
 /// Sec-WebSocket-Key/Version/Extensions, Origin, User-Agent.
 pub const WS_UPGRADE_REQUEST: u64 = 500;

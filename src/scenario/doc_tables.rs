@@ -155,6 +155,12 @@ pub fn defaults() -> Vec<Row> {
             &["HTTP_NOT_MODIFIED_HEADERS"],
         ),
         row(
+            "empty poll answer (`polling.empty`)",
+            format!("200 with `[]` ({})", bytes(d::POLL_EMPTY_BODY)),
+            "an API that answers a JSON array, empty or not (RFC 8259 section 5); `204` (RFC 9110 section 15.3.5: no body, no Content-Type or Content-Length) is 43 B shorter",
+            &["POLL_EMPTY_BODY"],
+        ),
+        row(
             "WebSocket upgrade request",
             bytes(d::WS_UPGRADE_REQUEST),
             "a browser's GET with Upgrade, Connection, Sec-WebSocket-Key/Version/Extensions, Origin, User-Agent",

@@ -193,6 +193,8 @@ pub(crate) fn grpc(
                 phase: crate::transport::PollPhase::Random,
                 http,
                 not_modified: None,
+                // Every unary answer is a gRPC message, an empty one when nothing is new.
+                empty: crate::transport::EmptyPoll::EMPTY_ARRAY,
                 framing: PollFraming::GrpcUnary { request_message },
             }));
         }

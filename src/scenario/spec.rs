@@ -143,6 +143,10 @@ pub struct ClientGroup {
     /// request.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub connection_close: bool,
+    /// Header bytes of its polling, long-polling and SSE requests in place of the
+    /// transport's `request_headers` (cookies, auth tokens); `None`: the transport's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<u64>,
 }
 
 /// A group's way to the servers, past its access link.

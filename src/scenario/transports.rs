@@ -16,6 +16,7 @@ use super::spec::{
 };
 use super::webhook::RawWebhook;
 use crate::transport::framing::sse_event_type_field;
+use crate::transport::polling::{EmptyPoll, MIN_RESPONSE_FOR_NO_CONTENT};
 use crate::units::{ByteSize, Duration};
 use crate::workload::Encoding;
 
@@ -131,6 +132,19 @@ pub struct RawPolling {
     /// gzip content coding of the responses (`Content-Encoding: gzip`). Default: none
     /// (nginx's `gzip off`).
     pub gzip: Option<RawGzip>,
+    /// The status of the answer to a poll that finds no event: `200` (with the body
+    /// `empty_body`) or `204` (No Content: no body, and no Content-Type or Content-Length,
+    /// RFC 9110 section 15.3.5, so its headers are `response_headers` less 43 bytes: the
+    /// 17-byte `200 OK` status line, the 32-byte `Content-Type: application/json` and the
+    /// 19-byte `Content-Length: 2` lines, plus the 25-byte `204 No Content` status line).
+    /// Not with `conditional: true`, where an empty poll is a `304`. Default 200 (an API
+    /// answering a JSON array, empty or not, as rtsim always has).
+    #[schemars(extend("enum" = [200, 204]))]
+    pub empty: Option<u16>,
+    /// The JSON body of an empty `200` answer (its bytes are counted as they are), such as
+    /// `"{}"` or `"{\"events\":[]}"`; only with `empty: 200`. Default `"[]"`, the empty
+    /// JSON array (RFC 8259 section 5).
+    pub empty_body: Option<String>,
 }
 
 /// Long polling: the server holds each request until an event or the timeout.
@@ -457,7 +471,9 @@ pub(crate) fn transport(
                 "applies only to conditional polling; add `conditional: true`",
             ));
         }
+        let empty = empty_poll(p, path, c)?;
         TransportKind::Polling(Polling {
+            empty,
             framing: PollFraming::Http,
             interval,
             jitter,
@@ -622,6 +638,81 @@ pub(crate) fn transport(
     })
 }
 
+/// A workload whose events may be of zero bytes needs transports that carry an empty
+/// message: every step of every variant (a fallback's too) is asked.
+pub(crate) fn check_zero_byte_events(
+    transports: &[TransportSpec],
+    workload: &crate::workload::WorkloadSpec,
+    c: &Checker,
+) -> Result<(), ScenarioError> {
+    if !workload.may_send_empty_events() {
+        return Ok(());
+    }
+    for (i, t) in transports.iter().enumerate() {
+        let Some(chain) = t.kind.chain() else {
+            // A webhook POSTs an empty body with `Content-Length: 0`.
+            continue;
+        };
+        for machine in chain.steps() {
+            if let Some(why) = machine.refuses_empty_events(workload.encoding) {
+                return Err(c.error(
+                    &format!("transports[{i}]"),
+                    format!(
+                        "cannot carry the workload's zero-byte events over {}: {why}",
+                        machine.name()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A polling variant's answer to an empty poll (`polling.empty`, `polling.empty_body`):
+/// `200` with `[]` unless told otherwise; a `204` needs response headers that hold the
+/// lines it drops, and neither applies to conditional polling (an empty poll is a `304`).
+fn empty_poll(p: &RawPolling, path: &str, c: &Checker) -> Result<EmptyPoll, ScenarioError> {
+    if p.conditional == Some(true) && (p.empty.is_some() || p.empty_body.is_some()) {
+        let field = if p.empty.is_some() {
+            "empty"
+        } else {
+            "empty_body"
+        };
+        return Err(c.error(
+            &format!("{path}.polling.{field}"),
+            "does not apply to conditional polling (an empty poll is answered `304 Not Modified`); remove it or `conditional: true`",
+        ));
+    }
+    match (p.empty, &p.empty_body) {
+        (None | Some(200), None) => Ok(EmptyPoll::EMPTY_ARRAY),
+        (None | Some(200), Some(body)) => Ok(EmptyPoll::Ok {
+            body: body.len() as u64,
+        }),
+        (Some(204), Some(_)) => Err(c.error(
+            &format!("{path}.polling.empty_body"),
+            "a `204 No Content` has no body (RFC 9110 section 15.3.5); remove `empty_body` or use `empty: 200`",
+        )),
+        (Some(204), None) => {
+            let response = p
+                .response_headers
+                .map_or(d::HTTP_RESPONSE_HEADERS, |v| v.bytes());
+            if response < MIN_RESPONSE_FOR_NO_CONTENT {
+                return Err(c.error(
+                    &format!("{path}.polling.response_headers"),
+                    format!(
+                        "with `empty: 204`, must be at least {MIN_RESPONSE_FOR_NO_CONTENT}B (the `200 OK` status line and the Content-Type and Content-Length lines a 204 drops)"
+                    ),
+                ));
+            }
+            Ok(EmptyPoll::NoContent)
+        }
+        (Some(other), _) => Err(c.error(
+            &format!("{path}.polling.empty"),
+            format!("unknown status {other}; expected 200 or 204"),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -661,5 +752,89 @@ mod tests {
         assert_eq!(error.message, "must be shorter than the interval (1s)");
         let error = read("transports: []\n").unwrap_err();
         assert_eq!(error.message, "needs at least one transport variant");
+    }
+
+    /// `polling.empty`: 200 or 204, a body only with 200, not with conditional polling,
+    /// and response headers that hold what a 204 drops.
+    #[test]
+    fn an_empty_poll_status_is_checked() {
+        let refused = [
+            (
+                "{ interval: 1s, empty: 201 }",
+                "empty",
+                "unknown status 201; expected 200 or 204",
+            ),
+            (
+                "{ interval: 1s, empty: 204, empty_body: '{}' }",
+                "empty_body",
+                "a `204 No Content` has no body (RFC 9110 section 15.3.5); remove `empty_body` or use `empty: 200`",
+            ),
+            (
+                "{ interval: 1s, empty: 204, conditional: true }",
+                "empty",
+                "does not apply to conditional polling (an empty poll is answered `304 Not Modified`); remove it or `conditional: true`",
+            ),
+            (
+                "{ interval: 1s, empty: 204, response_headers: 67B }",
+                "response_headers",
+                "with `empty: 204`, must be at least 68B (the `200 OK` status line and the Content-Type and Content-Length lines a 204 drops)",
+            ),
+        ];
+        for (polling, field, message) in refused {
+            let error = read(&format!("transports:\n  - {{ polling: {polling} }}\n")).unwrap_err();
+            let path = format!("transports[0].polling.{field}");
+            assert_eq!(error.field.as_deref(), Some(path.as_str()), "{polling}");
+            assert_eq!(error.message, message);
+        }
+        let text =
+            "transports:\n  - { polling: { interval: 1s, empty: 204, response_headers: 68B } }\n";
+        let TransportKind::Polling(p) = &read(text).unwrap()[0].kind else {
+            panic!("a polling variant");
+        };
+        assert_eq!(p.empty, EmptyPoll::NoContent);
+    }
+
+    /// Issue 18: zero-byte events travel on WebSocket, gRPC and webhooks, and as base64
+    /// strings in polling answers; SSE and JSON arrays refuse them, a fallback step too.
+    #[test]
+    fn zero_byte_events_need_a_transport_that_carries_them() {
+        let load = |payload: &str, encoding: &str, transport: &str| {
+            let text = format!(
+                "name: t\nduration: 10s\nnetwork:\n  lan: {{ latency: 1ms, bandwidth: 10Mbit/s }}\n\
+                 clients:\n  c: {{ count: 1, link: lan }}\n\
+                 workload:\n  events: {{ source: periodic, rate: 1/s, payload: {payload}, encoding: {encoding} }}\n\
+                 transports:\n  - {transport}\n"
+            );
+            crate::scenario::load_str("<zero-byte test>", &text, &[])
+        };
+        for transport in ["{ websocket: {} }", "{ grpc: {} }"] {
+            assert!(load("0B", "json", transport).is_ok(), "{transport}");
+        }
+        assert!(
+            load(
+                "{ uniform: [0B, 10B] }",
+                "binary",
+                "{ polling: { interval: 1s } }"
+            )
+            .is_ok()
+        );
+        let error = load("0B", "json", "{ sse: {} }").unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("transports[0]"));
+        assert!(
+            error.message.starts_with("cannot carry the workload's zero-byte events over sse: an SSE event with an empty `data` buffer is not dispatched"),
+            "{}",
+            error.message
+        );
+        let error = load("0B", "json", "{ long_polling: {} }").unwrap_err();
+        assert!(error.message.contains("no JSON value"), "{}", error.message);
+        let fallback = "{ websocket: {}, fallback: [{ sse: {} }] }";
+        assert!(load("0B", "json", fallback).is_err());
+        // A log-normal median of zero bytes is still refused.
+        let error = load(
+            "{ lognormal: { median: 0B, sigma: 1 } }",
+            "json",
+            "{ websocket: {} }",
+        );
+        assert_eq!(error.unwrap_err().message, "the median must be at least 1B");
     }
 }

@@ -77,6 +77,8 @@ pub(crate) fn validate(
     let http2 = stack::http2(raw.http2.as_ref(), c)?;
     let mut transports = transports::transports(&raw.transports, http2, workload.encoding, c)?;
     super::two_way::check_transports(&transports, &workload, c)?;
+    transports::check_zero_byte_events(&transports, &workload, c)?;
+    clients::check_request_headers(&groups, &transports, c)?;
     super::channels::check(&mut transports, &workload, &rest, c)?;
     let receivers =
         super::webhook::receivers(raw.receivers.as_ref(), &links, &receiver_paths, duration, c)?;

@@ -668,6 +668,9 @@ fn encoding_and_protobuf(
     Ok((encoding, protobuf_size))
 }
 
+/// A payload: a fixed size or a uniform one may be `0B` (an empty WebSocket or gRPC
+/// message; the transports that cannot carry one are refused later,
+/// `transports::check_zero_byte_events`); a log-normal median is at least 1B.
 fn payload(raw: &RawPayload, field: &str, c: &Checker) -> Result<PayloadSpec, ScenarioError> {
     let at_least_one = |bytes: u64, what: &str| {
         if bytes == 0 {
@@ -677,10 +680,10 @@ fn payload(raw: &RawPayload, field: &str, c: &Checker) -> Result<PayloadSpec, Sc
         }
     };
     match raw {
-        RawPayload::Fixed(size) => Ok(PayloadSpec::Fixed(at_least_one(size.bytes(), "the payload")?)),
+        RawPayload::Fixed(size) => Ok(PayloadSpec::Fixed(size.bytes())),
         RawPayload::Distribution(dist) => match (&dist.uniform, &dist.lognormal) {
             (Some([min, max]), None) => {
-                let (min, max) = (at_least_one(min.bytes(), "the minimum")?, max.bytes());
+                let (min, max) = (min.bytes(), max.bytes());
                 if max < min {
                     return Err(c.error(
                         field,

@@ -176,6 +176,8 @@ pub struct World<'s> {
     keepalive: Vec<Option<crate::time::Nanos>>,
     /// Some group sends `Connection: close` (asked on every message).
     connection_close: bool,
+    /// Some group sets its own request header size (asked on every message).
+    group_request_headers: bool,
     clients: Vec<Client>,
     /// Per client: its transport's state (fallback step, request, stream, long-poll hold).
     transports: Clients,
@@ -357,6 +359,7 @@ impl<'s> World<'s> {
                 })
                 .collect(),
             connection_close: scenario.groups.iter().any(|g| g.connection_close),
+            group_request_headers: scenario.groups.iter().any(|g| g.request_headers.is_some()),
             two_way,
             history: scenario.rest.history.map(|_| History::new(visible_clients)),
             visible_clients,
@@ -567,9 +570,25 @@ impl<'s> World<'s> {
         }
     }
 
+    /// When a packet of client `c` that needs its device's radio at `at` can move: at
+    /// once, or after the radio's promotion (issue 18; `Radio::ready_at`). Always `at`
+    /// in a run without radios.
+    #[inline(always)]
+    fn radio_ready(&mut self, c: ClientId, at: SimTime) -> SimTime {
+        if self.devices.is_empty() {
+            return at;
+        }
+        self.devices.ready_at(self.clients[c].browser, at)
+    }
+
     /// [`Self::radio_transfer`] in a run with radios.
     #[inline(never)]
     fn radio_transfer_on(&mut self, c: ClientId, direction: Direction, bytes: u64, now: SimTime) {
+        if now.as_nanos() > self.scenario.duration {
+            // A packet that waited for a promotion past the run's end: the account stops
+            // at the end.
+            return;
+        }
         let client = &self.clients[c];
         let params = self.network.link(client.group, direction);
         let end = now + params.serialization(bytes);
@@ -589,7 +608,17 @@ impl<'s> World<'s> {
                 stage: self.transports[c].stage(),
                 ..self.clients[c].connection.info
             };
-            self.chain.at(info.stage).size(kind, &self.log, info)
+            let machine = self.chain.at(info.stage);
+            // A group's own request headers (cookies, tokens) in place of the transport's.
+            let own = self
+                .group_request_headers
+                .then(|| self.scenario.groups[self.clients[c].group.index()].request_headers)
+                .flatten()
+                .and_then(|text| machine.with_request_headers(text));
+            match own {
+                Some(machine) => machine.size(kind, &self.log, info),
+                None => machine.size(kind, &self.log, info),
+            }
         };
         // `Connection: close` on each request and response of a group without keep-alive.
         let framing = if self.connection_close
@@ -774,6 +803,12 @@ impl<'s> World<'s> {
             wire: msg.wire,
             segments: msg.segments,
             path_latency: self.middleboxes.path(group).latency,
+        };
+        // A packet from an idle phone waits for its radio's promotion (issue 18).
+        let now = if direction == Direction::Up {
+            self.radio_ready(c, now)
+        } else {
+            now
         };
         let owner = self.connection_owner(c).index();
         let (sent, arrival) =
@@ -1189,6 +1224,14 @@ impl<'s> World<'s> {
     }
 
     fn arrive_at_client(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
+        // A message reaching an idle phone waits for paging and the radio's promotion
+        // (issue 18); the messages behind it on its connection wait for the same end, in
+        // their order.
+        let ready = self.radio_ready(c, now);
+        if ready > now {
+            s.at(ready, Event::ArriveAtClient(c));
+            return;
+        }
         self.client_reads(c, now, s);
         if self.clients[c].closing {
             self.finish_close_if_drained(c, now, s);

@@ -205,6 +205,11 @@ impl Chain {
         self.compresses
     }
 
+    /// Every step's transport, the variant's own first.
+    pub fn steps(&self) -> impl Iterator<Item = &Machine> {
+        (0..self.len).map(|stage| self.at(stage))
+    }
+
     /// The variant's own transport: it alone decides the variant-wide properties
     /// (HTTP/2 window and pings, how messages go up, whether a request is an upgrade).
     pub fn primary(&self) -> &Machine {

@@ -17,7 +17,7 @@ pub fn chunk_overhead(len: u64) -> u64 {
 }
 
 /// A JSON array of `count` events: brackets and the commas between elements.
-pub fn json_array_overhead(count: u64) -> u64 {
+pub const fn json_array_overhead(count: u64) -> u64 {
     2 + count.saturating_sub(1)
 }
 

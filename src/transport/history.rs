@@ -225,39 +225,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::Nanos;
-    use crate::workload::{
-        AudienceSpec, Encoding, EventSource, Inputs, PayloadSpec, Trace, TraceAudience,
-        WorkloadSpec,
-    };
-
-    /// An event log of (time, payload bytes) rows, for every client.
-    fn log_of(events: Vec<(Nanos, u64)>) -> EventLog {
-        let spec = WorkloadSpec {
-            source: EventSource::Trace,
-            encoding: Encoding::Json,
-            rate_per_second: 0.0,
-            payload: PayloadSpec::FromTrace,
-            protobuf_size: None,
-            trace: Some(Trace {
-                file: "<history test>".into(),
-                audiences: vec![TraceAudience::All; events.len()],
-                events,
-                beyond_end: 0,
-            }),
-            messages: None,
-            audience: AudienceSpec::All,
-            stream_names: crate::workload::streams::StreamNames::short(),
-            more_streams: Vec::new(),
-            named_streams: false,
-        };
-        EventLog::generate(Inputs {
-            seed: 1,
-            duration: u64::MAX,
-            spec: &spec,
-            groups: Vec::new(),
-        })
-    }
+    use crate::transport::machine::testing::log_of;
 
     #[test]
     fn a_history_exchange_is_a_plain_get_and_a_json_array() {

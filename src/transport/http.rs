@@ -112,26 +112,38 @@ pub fn exchange_size(
                     log.text_inflations_for(conn.client, first, count) + 2 * matched
                 }
             };
-            let count = matched;
-            let body_framing = json_array_overhead(count) + strings;
-            let body = payload + body_framing;
-            // gzip'd, the body (events and their JSON punctuation) is compressed as one.
-            match http.gzip.and_then(|gzip| gzip.gzip_body(body)) {
-                None => (
-                    payload,
-                    http.response_bytes(response_text, conn) + body_framing + http.body_bytes(body),
-                ),
-                Some((compressed, gzip_framing)) => (
-                    compressed,
-                    http.response_bytes(response_text + CONTENT_ENCODING_GZIP, conn)
-                        + gzip_framing
-                        + http.body_bytes(compressed + gzip_framing),
-                ),
-            }
+            let body_framing = json_array_overhead(matched) + strings;
+            response_with_body(http, response_text, payload, body_framing, conn)
         }
         MsgKind::WindowUpdate(_) => (0, http.window_update_bytes()),
         MsgKind::Http2Ping | MsgKind::Http2PingAck => (0, PING),
         other => unreachable!("{other:?} is not part of an HTTP request/response exchange"),
+    }
+}
+
+/// Sizes of a complete response of `response_text` bytes of header text whose body is
+/// `payload` bytes of events and `body_framing` bytes around them (JSON punctuation, or
+/// the whole of a body without events, as an empty poll's `[]`). gzip'd, the body is
+/// compressed as one and the headers carry `Content-Encoding`.
+pub fn response_with_body(
+    http: &HttpHeaders,
+    response_text: u64,
+    payload: u64,
+    body_framing: u64,
+    conn: ConnInfo,
+) -> (u64, u64) {
+    let body = payload + body_framing;
+    match http.gzip.and_then(|gzip| gzip.gzip_body(body)) {
+        None => (
+            payload,
+            http.response_bytes(response_text, conn) + body_framing + http.body_bytes(body),
+        ),
+        Some((compressed, gzip_framing)) => (
+            compressed,
+            http.response_bytes(response_text + CONTENT_ENCODING_GZIP, conn)
+                + gzip_framing
+                + http.body_bytes(compressed + gzip_framing),
+        ),
     }
 }
 

@@ -18,7 +18,7 @@ use crate::transport::compression::Deflate;
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::{PollFraming, ReconnectPolicy};
 use crate::transport::{GrpcStream, LongPolling, Polling, Sse, WebSocket};
-use crate::workload::EventLog;
+use crate::workload::{Encoding, EventLog};
 
 /// What happened to a client, as its transport is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,6 +343,64 @@ impl Machine {
         }
     }
 
+    /// This transport with `text` bytes of request headers in place of its own, when its
+    /// requests are a browser's GETs sized by `request_headers` (polling, long polling,
+    /// SSE); `None` for the others, whose requests keep their sizes.
+    pub fn with_request_headers(&self, text: u64) -> Option<Machine> {
+        let mut machine = *self;
+        let http = match &mut machine {
+            Machine::Polling(Polling {
+                http,
+                framing: PollFraming::Http,
+                ..
+            })
+            | Machine::LongPolling(LongPolling { http, .. })
+            | Machine::Sse(Sse { http, .. }) => http,
+            Machine::Polling(_) | Machine::WebSocket(_) | Machine::Grpc(_) => return None,
+        };
+        http.request = text;
+        Some(machine)
+    }
+
+    /// The transport's YAML key (gRPC unary polling is `grpc`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Machine::Polling(Polling {
+                framing: PollFraming::Http,
+                ..
+            }) => "polling",
+            Machine::Polling(_) | Machine::Grpc(_) => "grpc",
+            Machine::LongPolling(_) => "long_polling",
+            Machine::Sse(_) => "sse",
+            Machine::WebSocket(_) => "websocket",
+        }
+    }
+
+    /// Why this transport cannot carry an event of zero bytes in `encoding`, if it cannot.
+    /// A WebSocket frame (2-byte header, RFC 6455 section 5.2), a gRPC message (its 5-byte
+    /// prefix; an empty protobuf message is valid) and a base64 string (`""`) can be
+    /// empty; an SSE event whose `data` is empty is never dispatched, and zero bytes are no
+    /// JSON value in an answer's or a batch's array.
+    pub fn refuses_empty_events(&self, encoding: Encoding) -> Option<&'static str> {
+        let json_array = match self {
+            Machine::Sse(_) => {
+                return Some(
+                    "an SSE event with an empty `data` buffer is not dispatched (WHATWG HTML, server-sent events, \"dispatch the event\")",
+                );
+            }
+            Machine::Polling(Polling {
+                framing: PollFraming::Http,
+                ..
+            })
+            | Machine::LongPolling(_) => true,
+            Machine::WebSocket(m) => m.batch.is_some(),
+            Machine::Grpc(_) | Machine::Polling(_) => false,
+        };
+        (json_array && encoding == Encoding::Json).then_some(
+            "an event of zero bytes is no JSON value in the array that carries it (RFC 8259); use `encoding: binary` (an empty base64 string) or at least 1B",
+        )
+    }
+
     /// The row of the server's cost table its clients' jobs and connections read (gRPC
     /// unary calls at an interval are gRPC's).
     pub fn server_transport(&self) -> ServerTransport {
@@ -499,6 +557,39 @@ pub(crate) mod testing {
     /// The chain of the one variant in `transport`.
     pub fn chain(transport: &str) -> Chain {
         chains(&format!("  - label: t\n    {transport}\n")).remove(0)
+    }
+
+    /// An event log of (time, payload bytes) rows from a trace, every event for every
+    /// client.
+    pub fn log_of(events: Vec<(crate::time::Nanos, u64)>) -> crate::workload::EventLog {
+        use crate::workload::{
+            AudienceSpec, Encoding, EventLog, EventSource, Inputs, PayloadSpec, Trace,
+            TraceAudience, WorkloadSpec,
+        };
+        let spec = WorkloadSpec {
+            source: EventSource::Trace,
+            encoding: Encoding::Json,
+            rate_per_second: 0.0,
+            payload: PayloadSpec::FromTrace,
+            protobuf_size: None,
+            trace: Some(Trace {
+                file: "<transport test>".into(),
+                audiences: vec![TraceAudience::All; events.len()],
+                events,
+                beyond_end: 0,
+            }),
+            messages: None,
+            audience: AudienceSpec::All,
+            stream_names: crate::workload::streams::StreamNames::short(),
+            more_streams: Vec::new(),
+            named_streams: false,
+        };
+        EventLog::generate(Inputs {
+            seed: 1,
+            duration: u64::MAX,
+            spec: &spec,
+            groups: Vec::new(),
+        })
     }
 
     /// The random streams of a test client.

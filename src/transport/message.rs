@@ -139,39 +139,11 @@ impl MsgKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::Nanos;
-    use crate::workload::{
-        AudienceSpec, Encoding, EventSource, Inputs, PayloadSpec, Trace, TraceAudience,
-        WorkloadSpec,
-    };
+    use crate::transport::machine::testing::log_of;
 
     /// A log of `n` events of 10 bytes, every one for every client.
     fn log_for_all(n: u64) -> EventLog {
-        let events: Vec<(Nanos, u64)> = (0..n).map(|t| (t, 10)).collect();
-        let spec = WorkloadSpec {
-            source: EventSource::Trace,
-            encoding: Encoding::Json,
-            rate_per_second: 0.0,
-            payload: PayloadSpec::FromTrace,
-            protobuf_size: None,
-            trace: Some(Trace {
-                file: "<message test>".into(),
-                audiences: vec![TraceAudience::All; events.len()],
-                events,
-                beyond_end: 0,
-            }),
-            messages: None,
-            audience: AudienceSpec::All,
-            stream_names: crate::workload::streams::StreamNames::short(),
-            more_streams: Vec::new(),
-            named_streams: false,
-        };
-        EventLog::generate(Inputs {
-            seed: 1,
-            duration: u64::MAX,
-            spec: &spec,
-            groups: Vec::new(),
-        })
+        log_of((0..n).map(|t| (t, 10)).collect())
     }
 
     #[test]

@@ -24,7 +24,7 @@ mod long_polling;
 pub mod machine;
 pub mod message;
 pub mod outbox;
-mod polling;
+pub mod polling;
 pub mod pool;
 pub mod replay;
 pub mod spec;
@@ -40,6 +40,6 @@ pub use machine::{
     Sharing, Uploads,
 };
 pub use message::MsgKind;
-pub use polling::{PollPhase, Polling};
+pub use polling::{EmptyPoll, PollPhase, Polling};
 pub use sse::Sse;
 pub use websocket::WebSocket;

@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use crate::engine::rng::{RngExt, uniform_below};
 use crate::time::Nanos;
+use crate::transport::framing::json_array_overhead;
 use crate::transport::grpc::unary_exchange_size;
-use crate::transport::http::{bodiless_response_size, exchange_size};
+use crate::transport::http::{bodiless_response_size, exchange_size, response_with_body};
 use crate::transport::machine::{Command, Commands, Facts, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::{HttpHeaders, PollFraming};
@@ -34,6 +35,54 @@ impl PollPhase {
     }
 }
 
+/// How the server answers a poll that finds no event for its client
+/// (`transports[].polling.empty`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmptyPoll {
+    /// `200 OK` with a JSON body of `body` bytes: `[]` (2 bytes) by default, the empty
+    /// array the non-empty answers fill.
+    Ok { body: u64 },
+    /// `204 No Content`: no body, and no Content-Type or Content-Length (RFC 9110 section
+    /// 15.3.5 and section 8.6: a 204 has no content and carries no Content-Length).
+    NoContent,
+}
+
+impl EmptyPoll {
+    /// The `[]` of a JSON array without elements (RFC 8259 section 5), the default.
+    pub const EMPTY_ARRAY: EmptyPoll = EmptyPoll::Ok {
+        body: json_array_overhead(0),
+    };
+
+    fn is_empty_array(&self) -> bool {
+        *self == EmptyPoll::EMPTY_ARRAY
+    }
+}
+
+impl Default for EmptyPoll {
+    fn default() -> Self {
+        EmptyPoll::EMPTY_ARRAY
+    }
+}
+
+/// `HTTP/1.1 200 OK\r\n`: the status line the configured response headers hold.
+pub const STATUS_LINE_200: u64 = "HTTP/1.1 200 OK\r\n".len() as u64;
+/// `HTTP/1.1 204 No Content\r\n`.
+pub const STATUS_LINE_204: u64 = "HTTP/1.1 204 No Content\r\n".len() as u64;
+/// `Content-Type: application/json\r\n`, which a `200` with a JSON body carries.
+pub const CONTENT_TYPE_JSON: u64 = "Content-Type: application/json\r\n".len() as u64;
+/// `Content-Length: 2\r\n`, which a `200` answering `[]` carries.
+pub const CONTENT_LENGTH_EMPTY_ARRAY: u64 = "Content-Length: 2\r\n".len() as u64;
+/// The header bytes a `204 No Content` holds fewer than the configured `200` headers of
+/// an empty answer: its status line is 8 bytes longer, and it drops the Content-Type and
+/// Content-Length lines (17 + 32 + 19 - 25 = 43).
+pub const NO_CONTENT_SAVING: u64 =
+    STATUS_LINE_200 + CONTENT_TYPE_JSON + CONTENT_LENGTH_EMPTY_ARRAY - STATUS_LINE_204;
+/// The least response header size a `204` can be derived from: the `200`'s status line
+/// and the two lines the `204` drops.
+pub const MIN_RESPONSE_FOR_NO_CONTENT: u64 =
+    STATUS_LINE_200 + CONTENT_TYPE_JSON + CONTENT_LENGTH_EMPTY_ARRAY;
+
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Polling {
     /// Time between polls, and the largest random shift of each (uniform in ±jitter).
@@ -48,6 +97,9 @@ pub struct Polling {
     pub not_modified: Option<u64>,
     /// Plain HTTP, or gRPC unary calls (over HTTP/2).
     pub framing: PollFraming,
+    /// How a poll that finds nothing is answered (without conditional requests).
+    #[serde(skip_serializing_if = "EmptyPoll::is_empty_array")]
+    pub empty: EmptyPoll,
 }
 
 /// `ETag: "<16 hex digits>"\r\n`, added to a `200` of conditional polling.
@@ -63,6 +115,12 @@ impl Polling {
             return unary_exchange_size(http, request_message, kind, log, conn);
         }
         let Some(not_modified) = self.not_modified else {
+            if let MsgKind::Response { first, count } = kind
+                && self.empty != EmptyPoll::EMPTY_ARRAY
+                && log.count_for(conn.client, first, first + count) == 0
+            {
+                return self.empty_size(conn);
+            }
             return exchange_size(http, http.request, http.response, kind, log, conn);
         };
         // Conditional: the client holds the entity tag of the state it loaded, so every
@@ -77,6 +135,18 @@ impl Polling {
                 log,
                 conn,
             ),
+        }
+    }
+
+    /// Sizes of the answer to a poll that finds no event for its client, other than the
+    /// default `200` with `[]` (which [`exchange_size`] sizes as any answer).
+    fn empty_size(&self, conn: ConnInfo) -> (u64, u64) {
+        let http = &self.http;
+        match self.empty {
+            EmptyPoll::Ok { body } => response_with_body(http, http.response, 0, body, conn),
+            EmptyPoll::NoContent => {
+                bodiless_response_size(http, http.response - NO_CONTENT_SAVING, conn)
+            }
         }
     }
 
@@ -216,6 +286,52 @@ mod tests {
         };
         assert_eq!(decide(&polling, 0, lost, facts), [Command::RequestFailed]);
         assert_eq!(decide(&polling, 0, Input::ResponseReceived, facts), []);
+    }
+
+    /// Issue 18, an empty poll's status: the bytes of each answer, spelled out.
+    #[test]
+    fn an_empty_poll_is_sized_as_its_status_headers_and_body_are() {
+        use crate::ids::EventNo;
+        use crate::transport::machine::testing::log_of;
+        use crate::transport::message::{ConnInfo, MsgKind};
+        // One event (40 bytes) in the log: a poll over [0, 1) carries it, one over [1, 1)
+        // finds nothing.
+        let log = log_of(vec![(1, 40)]);
+        let conn = ConnInfo::default();
+        let empty = MsgKind::Response {
+            first: EventNo::new(1),
+            count: 0,
+        };
+        let full = MsgKind::Response {
+            first: EventNo::new(0),
+            count: 1,
+        };
+        let size = |yaml: &str, kind| chain(yaml).primary().size(kind, &log, conn);
+        // Default: `200 OK` with `[]`: the 220 B of response headers and 2 B of body.
+        assert_eq!(size("polling: { interval: 1s }", empty), (0, 220 + 2));
+        assert_eq!(
+            size("polling: { interval: 1s, empty: 200 }", empty),
+            (0, 222)
+        );
+        // `204`: "HTTP/1.1 204 No Content\r\n" (25) for "HTTP/1.1 200 OK\r\n" (17), and no
+        // "Content-Type: application/json\r\n" (32) nor "Content-Length: 2\r\n" (19):
+        // 220 - 17 - 32 - 19 + 25 = 177, no body.
+        let no_content = "polling: { interval: 1s, empty: 204 }";
+        assert_eq!(size(no_content, empty), (0, 177));
+        let h1 = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n";
+        let h2 = "HTTP/1.1 204 No Content\r\n";
+        assert_eq!(220 - h1.len() as u64 + h2.len() as u64, 177);
+        // An answer with the event is unchanged: 220 + `[` + 40 + `]`.
+        assert_eq!(size(no_content, full), (40, 222));
+        // `200` with `{"events":[]}` (13 bytes).
+        let object = r#"polling: { interval: 1s, empty_body: '{"events":[]}' }"#;
+        assert_eq!(size(object, empty), (0, 220 + 13));
+        // Over HTTP/2 a 204 is a HEADERS frame that ends the stream, with no DATA frame:
+        // the 9-byte frame header and the Huffman-coded 177 bytes (80 %: 141.6, rounded up
+        // to 142), after the server's preface on a connection's first response.
+        let h2 = "polling: { interval: 1s, empty: 204, http2: true }";
+        let preface = crate::transport::http2::SERVER_PREFACE;
+        assert_eq!(size(h2, empty), (0, preface + 9 + 142));
     }
 
     #[test]

@@ -80,6 +80,18 @@ impl WorkloadSpec {
             .collect()
     }
 
+    /// Some event of the workload may be of zero bytes (a fixed `0B` payload, or a uniform
+    /// one from `0B`): the transports must carry an empty message.
+    pub fn may_send_empty_events(&self) -> bool {
+        let empty = |p: &PayloadSpec| {
+            matches!(
+                p,
+                PayloadSpec::Fixed(0) | PayloadSpec::Uniform { min: 0, .. }
+            )
+        };
+        empty(&self.payload) || self.more_streams.iter().any(|s| empty(&s.payload))
+    }
+
     /// The streams a run has: the workload's, and the messages when they are published.
     pub fn present_streams(&self) -> crate::workload::streams::StreamMask {
         use crate::workload::streams::{MESSAGES, bit};

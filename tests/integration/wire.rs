@@ -308,3 +308,76 @@ fn sse_event_types_and_websocket_envelopes_are_counted_on_every_event() {
         (27 + 4 - 2) * events
     );
 }
+
+/// Issue 18: a zero-byte WebSocket message is allowed, and each is a bare frame header:
+/// 2 bytes from the server (RFC 6455 section 5.2: FIN/opcode byte and a 7-bit length of
+/// 0, unmasked). 100 events in 100.5 s.
+#[test]
+fn a_zero_byte_websocket_event_is_a_two_byte_frame() {
+    let r = one_client("{ websocket: {} }", "0B");
+    assert_eq!(r.ledger.delivered, 100);
+    let down = r.totals.bytes.down;
+    assert_eq!(down.payload, 0);
+    // The 101 (129 bytes), then 2 bytes per event.
+    assert_eq!(down.framing, 129 + 2 * 100);
+    // One 52-byte segment per frame, as for any small message (the SYN-ACK's 60 and the
+    // quick ACK of the upgrade as in `websocket_event_costs_payload_plus_two_bytes`).
+    assert_eq!(down.tcpip, 60 + 52 + 52 * 101);
+}
+
+/// Issue 18: `polling.empty: 204` answers a poll that finds nothing with a 204 of 177
+/// header bytes (220 - 17 - 32 - 19 + 25) and no body, where the default 200 sends its
+/// 220 header bytes and `[]`: 45 bytes fewer for each empty answer, the same for the rest.
+#[test]
+fn an_empty_poll_answered_204_is_45_bytes_shorter() {
+    let ok = one_client("{ polling: { interval: 300ms } }", "100B");
+    let no_content = one_client("{ polling: { interval: 300ms, empty: 204 } }", "100B");
+    let empty = ok.totals.empty_responses;
+    assert!(empty > 100, "most polls find nothing: {empty}");
+    assert_eq!(no_content.totals.empty_responses, empty);
+    let (a, b) = (ok.totals.bytes.down, no_content.totals.bytes.down);
+    assert_eq!(a.payload, b.payload);
+    assert_eq!(a.framing - b.framing, 45 * empty);
+}
+
+/// Issue 18: `clients.<g>.request_headers` sizes that group's polls in place of the
+/// transport's 450 B, and leaves a WebSocket upgrade's 500 B as it is. Two groups of one
+/// client; the one with cookies sends 900 B of headers a poll.
+#[test]
+fn a_group_with_cookies_sends_its_own_request_headers() {
+    let text = Simple {
+        clients: 1,
+        latency: "5ms",
+        bandwidth: "100Mbit/s",
+        source: "periodic",
+        rate: "1/s",
+        payload: "100B",
+        duration: "20500ms",
+        warmup: "0s",
+    }
+    .yaml(&[
+        "{ label: poll, polling: { interval: 1s } }",
+        "{ label: ws, websocket: {} }",
+    ])
+    .replace(
+        "  users: { count: 1, link: link }",
+        "  users: { count: 1, link: link }\n  cookies: { count: 1, link: link, request_headers: 900B }",
+    );
+    let results = run(&scenario(&text));
+    // Polls at a random phase in [0, 1 s), then every second: 21 by 20.5 s for a phase
+    // under 0.5 s, else 20; each a GET of headers only, the plain client's of 450 B and
+    // the other's of 900 B.
+    let up = results[0].totals.bytes.up;
+    assert_eq!(up.payload, 0);
+    let possible: Vec<u64> = [(20, 20), (21, 20), (20, 21), (21, 21)]
+        .iter()
+        .map(|(plain, cookies)| 450 * plain + 900 * cookies)
+        .collect();
+    assert!(
+        possible.contains(&up.framing),
+        "{} not in {possible:?}",
+        up.framing
+    );
+    // The upgrades: 500 B each, whichever group.
+    assert_eq!(results[1].totals.bytes.up.framing, 2 * 500);
+}
