@@ -138,10 +138,13 @@ impl World<'_> {
             webhooks: None,
             history: self.history_result(),
             fallback: self.fallback_result(variant),
-            sessions: self.chain.sessions().then(|| SessionResult {
-                missed_requests: recorded.get(Count::SessionMisses),
-                handshakes: recorded.get(Count::SessionHandshakes),
-                events_lost: ledger.lost_by_reason.session,
+            // Only where a request can miss: with one replica, every session is found.
+            sessions: (self.chain.sessions() && self.scenario.max_replicas() > 1).then(|| {
+                SessionResult {
+                    missed_requests: recorded.get(Count::SessionMisses),
+                    handshakes: recorded.get(Count::SessionHandshakes),
+                    events_lost: ledger.lost_by_reason.session,
+                }
             }),
             imbalance: self.fleet.imbalance(),
             broker_messages: recorded.get(Count::BrokerMessages),
