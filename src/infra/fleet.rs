@@ -16,9 +16,9 @@
 //! which are down).
 
 use crate::engine::rng::{Stream, exponential};
-use crate::ids::{ClientId, ReplicaId};
-use crate::infra::balancer::Balancer;
+use crate::ids::{BrowserId, ClientId, ReplicaId};
 use crate::infra::balancer::BalancerSpec;
+use crate::infra::balancer::{Asker, Balancer};
 use crate::infra::costs::{CostTable, ServerTransport};
 use crate::infra::server::{Server, ServerSpec};
 use crate::metrics::{Imbalance, ReplicaResult, fixed};
@@ -239,12 +239,15 @@ impl Fleet {
     /// The balancer's pick for `client` among the replicas in rotation and below their
     /// connection limit; `None` if all are full, or if the pick is a crashed replica the
     /// balancer has not noticed yet (the connection is refused, the request answered 502).
-    pub fn choose(&mut self, client: ClientId) -> Option<ReplicaId> {
+    pub fn choose(&mut self, client: ClientId, browser: BrowserId) -> Option<ReplicaId> {
         let servers = &self.servers;
         let out = &self.out;
         let limit = self.max_connections;
         let r = self.balancer.choose(
-            client.get(),
+            Asker {
+                client: client.get(),
+                browser: browser.get(),
+            },
             |r| servers[r as usize].open_connections(),
             |r| {
                 out[r as usize]
@@ -542,6 +545,7 @@ mod tests {
             drain: 0,
             idle_timeout: None,
             health_check,
+            affinity: Default::default(),
         };
         Fleet::new(
             &server(2),
@@ -650,11 +654,13 @@ mod tests {
         assert_eq!(f.memory_per_connection(sse), 1000 + 8192);
         // The lower of `max_connections` and the thread limit refuses the third.
         for client in 0..2 {
-            let r = f.choose(ClientId::new(client)).unwrap();
+            let r = f
+                .choose(ClientId::new(client), BrowserId::new(client))
+                .unwrap();
             let memory = f.memory_per_connection(sse);
             f.server(r).connection_opened(memory);
         }
-        assert_eq!(f.choose(ClientId::new(2)), None);
+        assert_eq!(f.choose(ClientId::new(2), BrowserId::new(2)), None);
     }
 
     #[test]
@@ -716,12 +722,22 @@ mod tests {
     fn round_robin_passes_over_full_and_crashed_replicas() {
         let mut f = fleet(None);
         assert_eq!(f.active(), 2);
-        assert_eq!(f.choose(ClientId::new(0)), Some(ReplicaId::new(0)));
+        assert_eq!(
+            f.choose(ClientId::new(0), BrowserId::new(0)),
+            Some(ReplicaId::new(0))
+        );
         f.server(ReplicaId::new(0)).connection_opened(1000);
         // Replica 0 is at its limit of one: the next picks go to 1.
-        assert_eq!(f.choose(ClientId::new(1)), Some(ReplicaId::new(1)));
+        assert_eq!(
+            f.choose(ClientId::new(1), BrowserId::new(1)),
+            Some(ReplicaId::new(1))
+        );
         f.server(ReplicaId::new(1)).connection_opened(1000);
-        assert_eq!(f.choose(ClientId::new(2)), None, "every replica is full");
+        assert_eq!(
+            f.choose(ClientId::new(2), BrowserId::new(2)),
+            None,
+            "every replica is full"
+        );
         f.server(ReplicaId::new(1)).connection_closed(1000);
         assert_eq!(
             f.crash(ReplicaId::new(1), SimTime::ZERO + S)
@@ -734,12 +750,15 @@ mod tests {
             "down already"
         );
         assert_eq!(
-            f.choose(ClientId::new(3)),
+            f.choose(ClientId::new(3), BrowserId::new(3)),
             None,
             "out of rotation at once without health checks"
         );
         f.restart(ReplicaId::new(1));
-        assert_eq!(f.choose(ClientId::new(4)), Some(ReplicaId::new(1)));
+        assert_eq!(
+            f.choose(ClientId::new(4), BrowserId::new(4)),
+            Some(ReplicaId::new(1))
+        );
     }
 
     #[test]
@@ -753,18 +772,18 @@ mod tests {
         f.crash(ReplicaId::new(0), SimTime::ZERO + S);
         assert!(f.is_down(ReplicaId::new(0)));
         // Still in rotation until two probes fail: the pick lands on it and is refused.
-        assert_eq!(f.choose(ClientId::new(0)), None);
+        assert_eq!(f.choose(ClientId::new(0), BrowserId::new(0)), None);
         assert_eq!(f.probe(ReplicaId::new(0)), Some(5 * S));
         assert_eq!(f.probe(ReplicaId::new(0)), Some(5 * S));
         assert_eq!(
-            f.choose(ClientId::new(1)),
+            f.choose(ClientId::new(1), BrowserId::new(1)),
             Some(ReplicaId::new(1)),
             "out of rotation after the second failure"
         );
         f.restart(ReplicaId::new(0));
         f.probe(ReplicaId::new(0));
         assert_eq!(
-            f.choose(ClientId::new(2)),
+            f.choose(ClientId::new(2), BrowserId::new(2)),
             Some(ReplicaId::new(0)),
             "back after one passing probe"
         );

@@ -53,9 +53,12 @@ pub enum Count {
     /// exchange) and every pure ACK.
     PacketsDown,
     PacketsUp,
+    /// Long-polling requests answered `Session ID unknown`, and the handshakes after them.
+    SessionMisses,
+    SessionHandshakes,
 }
 
-const COUNTS: usize = Count::PacketsUp as usize + 1;
+const COUNTS: usize = Count::SessionHandshakes as usize + 1;
 
 /// The counters of one run.
 #[derive(Debug)]

@@ -106,6 +106,19 @@ pub struct FallbackCount {
     pub clients: u64,
 }
 
+/// Long-polling sessions held on one replica (`long_polling.session`, a `websocket`
+/// variant's long-polling fallback), within the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionResult {
+    /// Requests that reached a replica not holding their session (answered `400 Session
+    /// ID unknown`).
+    pub missed_requests: u64,
+    /// Handshakes that opened a new session after a miss.
+    pub handshakes: u64,
+    /// Events lost to the misses (the ledger's `lost_by_reason.session`, whole run).
+    pub events_lost: u64,
+}
+
 /// History over REST (`rest.history`), over the whole run (first connects come early).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryResult {
@@ -184,6 +197,10 @@ pub struct LostByReason {
     /// it, ...): every event for it since it started (issue 18).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub never_connected: u64,
+    /// Published between a long-polling client's last answer and its new session, after
+    /// a request reached a replica that did not hold its session (no replay).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub session: u64,
 }
 
 fn is_zero(value: &u64) -> bool {
@@ -200,6 +217,7 @@ impl LostByReason {
             + self.given_up
             + self.overtaken
             + self.never_connected
+            + self.session
     }
 
     /// The losses since `earlier` (a count of the same run, taken before), reason by
@@ -214,6 +232,7 @@ impl LostByReason {
             given_up: self.given_up.saturating_sub(earlier.given_up),
             overtaken: self.overtaken.saturating_sub(earlier.overtaken),
             never_connected: self.never_connected.saturating_sub(earlier.never_connected),
+            session: self.session.saturating_sub(earlier.session),
         }
     }
 }
@@ -470,6 +489,9 @@ pub struct RunResult {
     /// Clients per final transport, for variants with a fallback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<FallbackResult>,
+    /// Session state on the replicas (a step with sessions only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<SessionResult>,
     /// Webhook delivery, for webhook variants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<WebhookResult>,

@@ -1,5 +1,5 @@
-//! `load_balancer:` the balancer in front of the replicas: layer, algorithm, idle timeout,
-//! drain, scale steps and active health checks.
+//! `load_balancer:` the balancer in front of the replicas: layer, algorithm, affinity,
+//! idle timeout, drain, scale steps and active health checks.
 
 use serde::Deserialize;
 
@@ -8,7 +8,7 @@ use super::defaults as d;
 use super::error::ScenarioError;
 use super::server::MAX_REPLICAS;
 use super::spec::{BalancerSpec, LbAlgorithm};
-use crate::infra::balancer::HealthCheck;
+use crate::infra::balancer::{Affinity, HealthCheck};
 use crate::time::Nanos;
 use crate::units::Duration;
 
@@ -26,6 +26,13 @@ pub struct RawBalancer {
     /// the client id, modulo the replicas in service). Default `round_robin`.
     #[schemars(extend("enum" = ["round_robin", "least_connections", "random", "hash", null]))]
     pub algorithm: Option<String>,
+    /// Sticky sessions: `none`, `cookie` (layer 7: a client goes back to the replica that
+    /// served it while that replica is in service and not full, else the algorithm chooses
+    /// and the cookie moves; nginx's `sticky cookie`, AWS ALB's `lb_cookie`) or `source_ip`
+    /// (a hash of the browser's address, all its tabs alike, instead of the algorithm;
+    /// nginx's `ip_hash`). Default `none` (ALB target groups' stickiness is off by default).
+    #[schemars(extend("enum" = ["none", "cookie", "source_ip", null]))]
+    pub affinity: Option<String>,
     /// Closes a connection that carried no bytes this long. Default 60s (the default of
     /// AWS's Application and Classic Load Balancers); `0s` for none.
     pub idle_timeout: Option<Duration>,
@@ -86,6 +93,7 @@ pub(crate) fn balancer(
             idle_timeout: None,
             drain: d::BALANCER_DRAIN,
             health_check: None,
+            affinity: d::BALANCER_AFFINITY,
         });
     };
     if lb.layer != 4 && lb.layer != 7 {
@@ -105,6 +113,34 @@ pub(crate) fn balancer(
             ));
         }
     };
+    let affinity = match lb.affinity.as_deref() {
+        None => d::BALANCER_AFFINITY,
+        Some("none") => Affinity::None,
+        Some("cookie") if lb.layer == 4 => {
+            return Err(c.error(
+                "load_balancer.affinity",
+                "`cookie` needs `layer: 7` (a layer-4 balancer does not read HTTP cookies; `source_ip` works at both layers)",
+            ));
+        }
+        Some("cookie") => Affinity::Cookie,
+        Some("source_ip") => Affinity::SourceIp,
+        Some(other) => {
+            return Err(c.error(
+                "load_balancer.affinity",
+                format!("unknown affinity \"{other}\"; expected one of: none, cookie, source_ip"),
+            ));
+        }
+    };
+    if affinity == Affinity::SourceIp
+        && let Some(given) = lb.algorithm.as_deref().filter(|a| *a != "hash")
+    {
+        return Err(c.error(
+            "load_balancer.algorithm",
+            format!(
+                "`affinity: source_ip` picks by a hash of the address, so `{given}` would never be used; leave `algorithm` out or set it to `hash`"
+            ),
+        ));
+    }
     let mut scale = Vec::new();
     let (mut last_at, mut last_count) = (0, replicas);
     for (i, step) in lb.scale.iter().flatten().enumerate() {
@@ -146,6 +182,7 @@ pub(crate) fn balancer(
             .as_ref()
             .map(|h| health_check(h, c))
             .transpose()?,
+        affinity,
     })
 }
 
@@ -233,5 +270,35 @@ mod tests {
             error.message,
             "3 replicas need a `load_balancer` in front of them"
         );
+    }
+
+    #[test]
+    fn reads_affinity_and_refuses_the_ones_that_cannot_apply() {
+        let read = |text: &str| {
+            check_section(text, "load_balancer", |b, c| {
+                balancer(Some(b), 2, MINUTE, c)
+            })
+        };
+        let lb = read("load_balancer: { layer: 7, affinity: cookie }\n").unwrap();
+        assert_eq!(lb.affinity, Affinity::Cookie);
+        let lb = read("load_balancer: { layer: 4, affinity: source_ip }\n").unwrap();
+        assert_eq!(lb.affinity, Affinity::SourceIp);
+        assert_eq!(
+            read("load_balancer: { layer: 7 }\n").unwrap().affinity,
+            Affinity::None
+        );
+        let error = read("load_balancer: { layer: 7, affinity: stick }\n").unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("load_balancer.affinity"));
+        assert_eq!(
+            error.message,
+            "unknown affinity \"stick\"; expected one of: none, cookie, source_ip"
+        );
+        let error = read("load_balancer: { layer: 4, affinity: cookie }\n").unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("load_balancer.affinity"));
+        let error = read(
+            "load_balancer: { layer: 7, affinity: source_ip, algorithm: least_connections }\n",
+        )
+        .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("load_balancer.algorithm"));
     }
 }

@@ -255,6 +255,12 @@ fn channel(
         ..RawTransport::default()
     };
     let kind = super::transports::transport(&raw, path, http2, encoding, c)?.kind;
+    if ch.long_polling.as_ref().and_then(|p| p.session) == Some(true) {
+        return Err(c.error(
+            &format!("{path}.long_polling.session"),
+            "sessions on one of several channels are not modelled; use the short form (one `long_polling` transport)",
+        ));
+    }
     if matches!(kind, TransportKind::Grpc(GrpcStream { .. })) {
         return Err(c.error(
             &format!("{path}.grpc"),

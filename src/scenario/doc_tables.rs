@@ -376,6 +376,24 @@ pub fn defaults() -> Vec<Row> {
             &["BALANCER_IDLE_TIMEOUT"],
         ),
         row(
+            "load-balancer affinity",
+            "none".to_string(),
+            "AWS ALB target groups' stickiness is off by default; nginx's upstreams have none without `sticky` or `ip_hash`",
+            &["BALANCER_AFFINITY"],
+        ),
+        row(
+            "long polling's answer to an unknown session",
+            bytes(d::SESSION_UNKNOWN_RESPONSE),
+            "Socket.IO's `400 {\"code\":1,\"message\":\"Session ID unknown\"}` (troubleshooting guide, error code 1): an 80 B HTTP/1.1 status line and headers and the 41 B body",
+            &["SESSION_UNKNOWN_RESPONSE"],
+        ),
+        row(
+            "long polling's session handshake: open packet",
+            bytes(d::SESSION_OPEN_PACKET),
+            "the handshake example of the Engine.IO protocol, version 4 (`0{\"sid\":...,\"maxPayload\":1000000}`), after the variant's response headers",
+            &["SESSION_OPEN_PACKET"],
+        ),
+        row(
             "load-balancer drain of a removed replica",
             duration(d::BALANCER_DRAIN),
             "AWS target groups' default deregistration delay",

@@ -17,6 +17,7 @@ use super::spec::{
 use super::webhook::RawWebhook;
 use crate::transport::framing::sse_event_type_field;
 use crate::transport::polling::{EmptyPoll, MIN_RESPONSE_FOR_NO_CONTENT};
+use crate::transport::session::Session;
 use crate::units::{ByteSize, Duration};
 use crate::workload::Encoding;
 
@@ -165,6 +166,15 @@ pub struct RawLongPolling {
     /// gzip content coding of the responses (`Content-Encoding: gzip`). Default: none
     /// (nginx's `gzip off`).
     pub gzip: Option<RawGzip>,
+    /// Socket.IO-style session state: the first request opens a session on the replica
+    /// that answers it; a request that reaches another replica is answered `400
+    /// {"code":1,"message":"Session ID unknown"}` (121 B), the client opens a new session
+    /// (a handshake round trip, the open packet's 118 B) and the events published since
+    /// its last answer are lost (`lost_by_reason.session`). HTTP/1.1 only. Default false
+    /// (plain long polling keeps no state between requests); as a `websocket` variant's
+    /// fallback, true (Socket.IO's and SignalR's long polling keep a session id), with
+    /// the variant's `resume: replay` keeping the events.
+    pub session: Option<bool>,
 }
 
 /// Server-Sent Events: one chunked `text/event-stream` response per client.
@@ -322,12 +332,13 @@ pub(crate) fn check_batch_broker(
 }
 
 /// Reads a WebSocket variant's fallback chain: one to two steps, SSE and long polling at
-/// most once each, over HTTP/1.1.
+/// most once each, over HTTP/1.1. Its long polling keeps a session unless it says
+/// `session: false` (Socket.IO's and SignalR's do), replaying as the variant (`replay`).
 fn fallback_chain(
     steps: &[RawFallback],
     path: &str,
-    http2: Http2Params,
-    encoding: Encoding,
+    (http2, encoding): (Http2Params, Encoding),
+    replay: bool,
     c: &Checker,
 ) -> Result<Vec<FallbackStep>, ScenarioError> {
     if steps.is_empty() || steps.len() > 2 {
@@ -359,7 +370,12 @@ fn fallback_chain(
                 ));
             }
         };
-        let kind = transport(&raw, &here, http2, encoding, c)?.kind;
+        let mut kind = transport(&raw, &here, http2, encoding, c)?.kind;
+        if let TransportKind::LongPolling(lp) = &mut kind
+            && step.long_polling.as_ref().and_then(|p| p.session) != Some(false)
+        {
+            lp.session = Some(Session { replay });
+        }
         let (name, http) = match &kind {
             TransportKind::Sse(Sse { http, .. }) => ("sse", http),
             TransportKind::LongPolling(LongPolling { http, .. }) => ("long_polling", http),
@@ -501,6 +517,12 @@ pub(crate) fn transport(
             )?,
             None => ReconnectPolicy::fixed(d::LONG_POLL_RETRY),
         };
+        if p.session == Some(true) && p.http2 == Some(true) {
+            return Err(c.error(
+                &format!("{path}.long_polling.session"),
+                "sessions over HTTP/2 are not modelled (Socket.IO's `Session ID unknown` answer is sized as HTTP/1.1); drop `http2` or `session`",
+            ));
+        }
         TransportKind::LongPolling(LongPolling {
             timeout,
             http: HttpHeaders {
@@ -508,6 +530,7 @@ pub(crate) fn transport(
                 ..http(p.request_headers, p.response_headers, p.http2)
             },
             reconnect,
+            session: (p.session == Some(true)).then_some(Session { replay: false }),
         })
     } else if let Some(p) = &t.sse {
         let heartbeat = p
@@ -582,7 +605,7 @@ pub(crate) fn transport(
         }
         let fallback = match &t.fallback {
             None => Vec::new(),
-            Some(f) => fallback_chain(f.steps(), path, http2, encoding, c)?,
+            Some(f) => fallback_chain(f.steps(), path, (http2, encoding), replay, c)?,
         };
         let deflate = p
             .permessage_deflate

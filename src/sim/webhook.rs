@@ -95,6 +95,7 @@ pub fn run(
         energy: Vec::new(),
         messages: None,
         fallback: None,
+        sessions: None,
         history: None,
         imbalance: Imbalance {
             connections: 1.0,

@@ -32,6 +32,7 @@ use crate::transport::history::History;
 use crate::transport::outbox::RestSizes;
 use crate::transport::pool::Pools;
 use crate::transport::replay::Replay;
+use crate::transport::session::Sessions;
 use crate::transport::{Chain, Clients, Delivery, Input, PollRng};
 use crate::workload::EventLog;
 
@@ -149,6 +150,7 @@ use crate::transport::Uploads;
 
 mod replicas;
 mod send_buffer;
+mod sessions;
 
 use connection::Connection;
 
@@ -197,6 +199,9 @@ pub struct World<'s> {
     /// Per replica: the streams and long-poll requests it holds, and how far the events
     /// have reached it; the registered clients in registration order.
     fanout: Fanout,
+    /// Per client: the replica holding its long-polling session (empty when no step of
+    /// the chain keeps one).
+    sessions: Sessions,
     /// Workload events created so far: the number the next one gets.
     events_so_far: EventNo,
     /// What the run counts.
@@ -334,6 +339,11 @@ impl<'s> World<'s> {
             groups
         };
         let mut transports = Clients::new(clients.len());
+        let sessions = if chain.sessions() {
+            Sessions::new(clients.len())
+        } else {
+            Sessions::default()
+        };
         for c in ClientId::all(layout.push_clients()) {
             // Each channel's client at its channel's step (all at 0 in the short form).
             transports[c].start_at(layout.slot(c) as u8);
@@ -386,6 +396,7 @@ impl<'s> World<'s> {
                 rng::stream(scenario.seed, "server-cpu"),
             ),
             fanout: Fanout::new(scenario.max_replicas() as usize),
+            sessions,
             events_so_far: EventNo::FIRST,
             reconnect_rng: rng::stream(scenario.seed, "reconnect"),
             lifetimes: Lifetimes::new(
@@ -629,6 +640,8 @@ impl<'s> World<'s> {
                     | MsgKind::HistoryRequest
                     | MsgKind::Upload { .. }
                     | MsgKind::RestResponse
+                    | MsgKind::SessionUnknown
+                    | MsgKind::SessionOpen
             )
             && self.closes_after_response(c)
         {
@@ -1269,7 +1282,13 @@ impl<'s> World<'s> {
             }
         }
         if self.connection_close
-            && matches!(msg.kind, MsgKind::Response { .. } | MsgKind::RestResponse)
+            && matches!(
+                msg.kind,
+                MsgKind::Response { .. }
+                    | MsgKind::RestResponse
+                    | MsgKind::SessionUnknown
+                    | MsgKind::SessionOpen
+            )
             && self.closes_after_response(c)
         {
             self.close_after_response(c, now, s);
@@ -1280,6 +1299,12 @@ impl<'s> World<'s> {
                 self.history_on_open(c, now, s);
                 self.deliver(c, first, count, now);
                 self.connected_again(c, now);
+                self.transports[c].request_answered();
+                self.tell(c, Input::ResponseReceived, now, s);
+            }
+            MsgKind::SessionUnknown | MsgKind::SessionOpen => {
+                // No events: the long-polling client asks again (a handshake after an
+                // unknown session, its poll after the handshake).
                 self.transports[c].request_answered();
                 self.tell(c, Input::ResponseReceived, now, s);
             }
@@ -1329,6 +1354,8 @@ impl<'s> World<'s> {
                     self.request_voided(c);
                 } else if self.is_rest(c) {
                     self.rest_handled(c, now, s);
+                } else if self.chain.sessions() && self.session_answers(c, now, s) {
+                    // Its replica does not hold its session, or it opens a new one.
                 } else {
                     self.tell(c, Input::RequestHandled, now, s);
                 }

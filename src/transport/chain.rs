@@ -12,6 +12,7 @@ use crate::infra::costs::ServerTransport;
 use crate::time::Nanos;
 use crate::transport::LongPolling;
 use crate::transport::machine::{Command, Commands, Delivery, Facts, Input, Machine, Sharing};
+use crate::transport::session::Session;
 
 /// Most steps of a chain: the transport itself, then SSE and long polling once each.
 pub const MAX_STEPS: usize = 3;
@@ -58,6 +59,8 @@ pub struct Chain {
     compresses: bool,
     /// Some step batches its pushes (asked on every push).
     batches: bool,
+    /// Some step keeps a session on a replica (asked on every request handled).
+    sessions: bool,
 }
 
 /// A step's properties, read from its machine once when the chain is built: the world asks
@@ -79,6 +82,8 @@ pub struct Profile {
     pub server_transport: ServerTransport,
     /// Its application batch window, if its pushes are batched.
     pub batch: Option<Nanos>,
+    /// The session it keeps on a replica between requests, if any.
+    pub session: Option<Session>,
 }
 
 impl Profile {
@@ -91,6 +96,7 @@ impl Profile {
             hears: machine.hears(),
             server_transport: machine.server_transport(),
             batch: machine.batch(),
+            session: machine.session(),
         }
     }
 }
@@ -146,6 +152,7 @@ impl Chain {
             fallback_len,
             compresses: false,
             batches: false,
+            sessions: false,
         };
         for (k, (machine, after)) in steps.iter().enumerate() {
             chain.steps[k] = *machine;
@@ -190,7 +197,17 @@ impl Chain {
         chain.batches = chain.profiles[..usize::from(chain.len)]
             .iter()
             .any(|p| p.batch.is_some());
+        chain.sessions = chain.profiles[..usize::from(chain.len)]
+            .iter()
+            .any(|p| p.session.is_some());
         chain
+    }
+
+    /// Whether some step keeps a session on a replica (then [`Profile::session`] says
+    /// which).
+    #[inline(always)]
+    pub fn sessions(&self) -> bool {
+        self.sessions
     }
 
     /// Whether some step batches its pushes (then [`Profile::batch`] says which).

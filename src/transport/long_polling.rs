@@ -9,6 +9,7 @@ use crate::time::Nanos;
 use crate::transport::http::exchange_size;
 use crate::transport::machine::{Command, Commands, Facts, Hold, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
+use crate::transport::session::{OPEN_PACKET, Session};
 use crate::transport::spec::{HttpHeaders, ReconnectPolicy};
 use crate::workload::EventLog;
 
@@ -20,12 +21,25 @@ pub struct LongPolling {
     /// Header sizes of a request and its answer.
     pub http: HttpHeaders,
     pub reconnect: ReconnectPolicy,
+    /// Session state on the replica that opened it (Socket.IO-style); `None`: every
+    /// request is stateless and any replica answers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<Session>,
 }
 
 impl LongPolling {
     /// Application-layer sizes of its messages.
     pub fn size(&self, kind: MsgKind, log: &EventLog, conn: ConnInfo) -> (u64, u64) {
         let http = &self.http;
+        if kind == MsgKind::SessionOpen {
+            // The handshake's answer: the response headers and the open packet.
+            return (
+                0,
+                http.response_bytes(http.response, conn)
+                    + OPEN_PACKET
+                    + http.body_bytes(OPEN_PACKET),
+            );
+        }
         exchange_size(http, http.request, http.response, kind, log, conn)
     }
 

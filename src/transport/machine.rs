@@ -413,6 +413,15 @@ impl Machine {
         }
     }
 
+    /// The session state it keeps on a replica between requests, if any (long polling
+    /// with sessions: [`crate::transport::session`]).
+    pub fn session(&self) -> Option<crate::transport::session::Session> {
+        match self {
+            Machine::LongPolling(m) => m.session,
+            _ => None,
+        }
+    }
+
     /// Whether the client answers a keepalive (a WebSocket pong; SSE comments get none).
     pub fn keepalive_answered(&self) -> bool {
         matches!(self, Machine::WebSocket(_))

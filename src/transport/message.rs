@@ -3,12 +3,14 @@
 //! ([`crate::transport::Machine::size`]); the simulation carries them.
 //!
 //! Owns: the sizes of the messages no transport sizes ([`MsgKind::fixed_size`]: set-up
-//! messages, a proxy's `403` to a denied upgrade, a balancer's `503`), and how many of the
+//! messages, a proxy's `403` to a denied upgrade, a balancer's `503`, a replica's `400`
+//! to an unknown session), and how many of the
 //! workload's events a message carries to its client ([`MsgKind::events_for`]). Does not
 //! own: any other message's size (the transports', a REST client's the outbox's and the
 //! history's), nor the bytes below HTTP (`crate::net`).
 
 use crate::ids::{ClientId, EventNo, MessageNo};
+use crate::transport::session::SESSION_UNKNOWN_RESPONSE;
 use crate::workload::EventLog;
 
 /// `HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`: a proxy
@@ -37,6 +39,11 @@ pub enum MsgKind {
     Denied,
     /// `503 Service Unavailable` from a layer-7 balancer whose replicas are all full.
     Unavailable,
+    /// `400` "Session ID unknown": the request reached a replica that does not hold the
+    /// client's session ([`crate::transport::session`]).
+    SessionUnknown,
+    /// The answer to a handshake that opens a new session (its open packet).
+    SessionOpen,
     /// The client's HTTP request (GET or WebSocket upgrade).
     Request,
     /// A complete HTTP response carrying `count` events starting at `first`.
@@ -117,6 +124,8 @@ impl MsgKind {
             Some((0, FORBIDDEN_RESPONSE))
         } else if self == MsgKind::Unavailable {
             Some((0, UNAVAILABLE_RESPONSE))
+        } else if self == MsgKind::SessionUnknown {
+            Some((0, SESSION_UNKNOWN_RESPONSE))
         } else {
             None
         }

@@ -8,7 +8,8 @@
 //! HTTP/2); [`history`] each client's history over REST; [`outbox`] each client's messages
 //! on their way up in a two-way workload (over its stream or its REST client); [`replay`]
 //! which of a resuming stream's pending events are replayed and which are lost; [`batch`]
-//! the streams' open and written batches under an application batch window.
+//! the streams' open and written batches under an application batch window; [`session`]
+//! which replica holds a long-polling client's session, and what a request elsewhere gets.
 
 pub mod batch;
 pub mod chain;
@@ -27,6 +28,7 @@ pub mod outbox;
 pub mod polling;
 pub mod pool;
 pub mod replay;
+pub mod session;
 pub mod spec;
 mod sse;
 mod websocket;

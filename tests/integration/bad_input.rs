@@ -1885,3 +1885,69 @@ fn a_batch_window_on_grpc_unary_calls_is_refused() {
         ],
     );
 }
+
+/// Sticky sessions (issue 17): an unknown affinity, a cookie at layer 4, and `session` on
+/// a transport without sessions, each located and named.
+#[test]
+fn affinity_and_session_mistakes_are_located_and_named() {
+    let cluster = |lb: &str| {
+        broken(
+            "transports:\n",
+            &format!(
+                "server: {{ replicas: 2 }}\nload_balancer: {{ layer: 7, {lb} }}\ntransports:\n"
+            ),
+        )
+    };
+    assert_check_and_run_fail(
+        "affinity-unknown",
+        &cluster("affinity: sticky"),
+        "affinity: sticky",
+        &[
+            "load_balancer.affinity",
+            "unknown affinity \"sticky\"",
+            "none, cookie, source_ip",
+        ],
+    );
+    assert_check_fails(
+        "affinity-cookie-layer-4",
+        &cluster("affinity: cookie").replace("layer: 7", "layer: 4"),
+        "affinity: cookie",
+        &["load_balancer.affinity", "needs `layer: 7`"],
+    );
+    assert_check_fails(
+        "affinity-source-ip-algorithm",
+        &cluster("affinity: source_ip, algorithm: random"),
+        "algorithm: random",
+        &["load_balancer.algorithm", "leave `algorithm` out"],
+    );
+    assert_check_fails(
+        "session-on-sse",
+        &broken(
+            "{ label: ws, websocket: {} }",
+            "{ label: sse, sse: { session: true } }",
+        ),
+        "session: true",
+        &["unknown field `session`"],
+    );
+    assert_check_fails(
+        "session-on-polling",
+        &broken(
+            "{ label: poll, polling: { interval: 1s } }",
+            "{ label: poll, polling: { interval: 1s, session: true } }",
+        ),
+        "session: true",
+        &["unknown field `session`"],
+    );
+    assert_check_fails(
+        "session-over-http2",
+        &broken(
+            "{ label: ws, websocket: {} }",
+            "{ label: lp, long_polling: { session: true, http2: true } }",
+        ),
+        "session: true",
+        &[
+            "transports[1].long_polling.session",
+            "HTTP/2 are not modelled",
+        ],
+    );
+}

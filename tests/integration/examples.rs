@@ -28,6 +28,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("topology", &[]),
     ("slow-consumers", &[]),
     ("scale-out", &["clients.browsers.count=1000"]),
+    ("sticky-sessions", &["load_balancer.affinity=none"]),
     ("replica-crash", &["clients.browsers.count=400"]),
     ("deploy-under-load", &["clients.browsers.count=300"]),
     (
@@ -237,6 +238,7 @@ examples! {
     topology => "topology",
     slow_consumers => "slow-consumers",
     scale_out => "scale-out",
+    sticky_sessions => "sticky-sessions",
     replica_crash => "replica-crash",
     deploy_under_load => "deploy-under-load",
     partition => "partition",

@@ -45,6 +45,7 @@ mod series;
 mod server_costs;
 mod slow_consumers;
 mod snapshot;
+mod sticky;
 mod streams;
 mod stress;
 mod support;

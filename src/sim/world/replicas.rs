@@ -72,7 +72,7 @@ impl World<'_> {
             return false;
         }
         if self.fleet.layer() == 4 {
-            let Some(r) = self.fleet.choose(c) else {
+            let Some(r) = self.fleet.choose(c, self.clients[c].browser) else {
                 return false;
             };
             self.clients[c].replica = r;
@@ -104,7 +104,7 @@ impl World<'_> {
     /// replica at its connection limit (the balancer answers 503).
     pub(super) fn request_arrived(&mut self, c: ClientId, now: SimTime) -> bool {
         if self.fleet.layer() == 7 {
-            let Some(r) = self.fleet.choose(c) else {
+            let Some(r) = self.fleet.choose(c, self.clients[c].browser) else {
                 return false;
             };
             let client = &mut self.clients[c];

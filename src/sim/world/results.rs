@@ -15,7 +15,7 @@ use crate::metrics::ledger::{LedgerMark, LedgerParts, WindowLedger};
 use crate::metrics::recorder::{Count, Recorder};
 use crate::metrics::{
     BlockedStreams, BytesPerClientHour, ClientLedger, EventLedger, FallbackResult, GroupEnergy,
-    LostByReason, QueuedBytes, RunResult, SlowConsumers, WindowTotals, fixed,
+    LostByReason, QueuedBytes, RunResult, SessionResult, SlowConsumers, WindowTotals, fixed,
 };
 use crate::net::wire::WireBytes;
 use crate::scenario::TransportSpec;
@@ -138,6 +138,14 @@ impl World<'_> {
             webhooks: None,
             history: self.history_result(),
             fallback: self.fallback_result(variant),
+            // Only where a request can miss: with one replica, every session is found.
+            sessions: (self.chain.sessions() && self.scenario.max_replicas() > 1).then(|| {
+                SessionResult {
+                    missed_requests: recorded.get(Count::SessionMisses),
+                    handshakes: recorded.get(Count::SessionHandshakes),
+                    events_lost: ledger.lost_by_reason.session,
+                }
+            }),
             imbalance: self.fleet.imbalance(),
             broker_messages: recorded.get(Count::BrokerMessages),
             disconnected_clients: self.transports.disconnected() as u64,
