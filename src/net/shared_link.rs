@@ -199,11 +199,18 @@ impl SharedQueue {
         };
         let dropped_bytes = wire - kept;
         if dropped_bytes > 0 {
+            // Estimated from the queue known now: behind what is queued and behind the
+            // resends due no later than this one (all resent with it, if it is a burst's).
             let due = ready.saturating_add(rto);
+            let ahead: u64 = self
+                .resends
+                .range(..=due)
+                .map(|(_, (bytes, _))| bytes)
+                .sum();
             self.resend(due, dropped_bytes, rto);
             let resent = due
                 .max(self.busy_until)
-                .saturating_add(self.params.serialization(dropped_bytes));
+                .saturating_add(self.params.serialization(ahead + dropped_bytes));
             done = done.max(resent);
         }
         if (self.window.0..self.window.1).contains(&ready) {
