@@ -16,7 +16,7 @@ fn office(n: u32, payload: &str, link: &str) -> RunResult {
          clients:\n  office: {{ count: {n}, link: lan, ramp: 1s }}\n\
          server: {{ cores: 8 }}\n\
          workload:\n  events: {{ source: periodic, rate: 0.2/s, payload: {payload} }}\n\
-         transports:\n  - {{ label: sse, sse: {{ heartbeat: 0s }} }}\n"
+         transports:\n  - {{ label: sse, sse: {{ heartbeat: 2m }} }}\n"
     );
     run(&scenario(&text)).remove(0)
 }
