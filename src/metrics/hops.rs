@@ -29,6 +29,7 @@ pub fn hop_bytes(hops: &[Hop], bytes_by_group: &[WireBytes]) -> Vec<HopBytes> {
             HopBytes {
                 hop: hop.name.clone(),
                 bytes,
+                queue: None,
             }
         })
         .collect()

@@ -426,6 +426,44 @@ pub struct SlowConsumers {
 pub struct HopBytes {
     pub hop: String,
     pub bytes: WireBytes,
+    /// A shared topology link's queue over the window, toward the clients then toward the
+    /// servers; absent for the other hops.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<[HopQueue; 2]>,
+}
+
+/// One direction of a shared link over the measurement window: the messages that entered
+/// it then ([`crate::net::shared_link`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HopQueue {
+    pub messages: u64,
+    /// Bytes it carried, and the segments and bytes its full buffer dropped (resent after
+    /// TCP's retransmission timeout).
+    pub bytes: u64,
+    pub dropped_segments: u64,
+    pub dropped_bytes: u64,
+    /// Time a message waited behind others: mean and maximum, nanoseconds.
+    pub queueing_mean_ns: u64,
+    pub queueing_max_ns: u64,
+    /// The most bytes its buffer held.
+    pub peak_backlog_bytes: u64,
+}
+
+impl From<&crate::net::shared_link::SharedCounters> for HopQueue {
+    fn from(c: &crate::net::shared_link::SharedCounters) -> Self {
+        HopQueue {
+            messages: c.messages,
+            bytes: c.bytes,
+            dropped_segments: c.dropped_segments,
+            dropped_bytes: c.dropped_bytes,
+            queueing_mean_ns: c
+                .queueing_total
+                .checked_div(u128::from(c.messages))
+                .map_or(0, |m| m as u64),
+            queueing_max_ns: c.queueing_max,
+            peak_backlog_bytes: c.peak_backlog,
+        }
+    }
 }
 
 /// Per-client ledger at the end of a run: (event, client) pairs generated for the client,

@@ -261,7 +261,10 @@ impl<M: Carried> Connections<M> {
         let d = transfer.direction.index();
         let channel = &mut self.slots[c].channels[d];
         let sent = network.send(transfer, &channel.rtt, &mut channel.partition_release, now);
-        msg.sent(now, sent.recovery.retransmitted_segments > 0);
+        msg.sent(
+            now,
+            sent.recovery.retransmitted_segments > 0 || sent.overflow_segments > 0,
+        );
         channel.in_flight.push_back(msg);
         let last = &mut self.slots[owner].channels[d].last_arrival;
         let arrival = sent.arrival.max(*last);

@@ -11,6 +11,7 @@ pub mod loss;
 pub mod nagle;
 pub mod network;
 pub mod send_buffer;
+pub mod shared_link;
 pub mod tcp;
 pub mod tls;
 pub mod wire;

@@ -17,6 +17,7 @@ use crate::engine::rng::Stream;
 use crate::ids::{BrowserId, GroupId};
 use crate::net::link::{LinkParams, LinkQueue};
 use crate::net::loss::{self, Recovery, RttEstimator};
+use crate::net::shared_link::{SharedCounters, SharedQueue};
 use crate::net::wire::Direction;
 use crate::time::{Nanos, SimTime};
 
@@ -50,6 +51,9 @@ pub struct Sent {
     pub recovery: Recovery,
     /// Segments resent because a partition was in the way.
     pub partition_resends: u64,
+    /// Segments a shared link's full buffer dropped (resent after the RTO), and their bytes.
+    pub overflow_segments: u64,
+    pub overflow_bytes: u64,
 }
 
 impl Sent {
@@ -61,7 +65,8 @@ impl Sent {
     #[inline(always)]
     pub fn resent(&self, wire: u64, segments: u64, header: u64) -> Option<(u64, u64)> {
         let recovery = self.recovery;
-        let resent_segments = recovery.retransmitted_segments + self.partition_resends;
+        let resent_segments =
+            recovery.retransmitted_segments + self.partition_resends + self.overflow_segments;
         if resent_segments == 0 {
             return None;
         }
@@ -72,7 +77,8 @@ impl Sent {
         };
         let bytes = recovery.retransmitted_bytes
             + recovery.retransmitted_segments * header
-            + partition_bytes;
+            + partition_bytes
+            + self.overflow_bytes;
         Some((resent_segments, bytes))
     }
 }
@@ -91,7 +97,15 @@ pub struct Network {
     partitions: Vec<Vec<(SimTime, SimTime)>>,
     /// TCP's maximum segment size.
     mss: u64,
+    /// The shared links' queues by [`Direction::index`], and per group the shared links its
+    /// path crosses (indices into them), from the group toward the servers.
+    shared: Vec<[SharedQueue; 2]>,
+    crossing: Vec<Vec<u32>>,
 }
+
+/// The shared links of a run and, per group, the ones its path crosses toward the servers
+/// (indices into the first), for [`Network::with_shared`].
+pub type SharedLinks = (Vec<[SharedQueue; 2]>, Vec<Vec<u32>>);
 
 impl Network {
     /// A network of groups with `links`, `jitter` and `loss` streams and `partitions`
@@ -110,7 +124,65 @@ impl Network {
             loss,
             partitions,
             mss,
+            shared: Vec::new(),
+            crossing: Vec::new(),
         }
+    }
+
+    /// The same network with shared links (`crossing` has one entry per group).
+    pub fn with_shared(mut self, (shared, crossing): SharedLinks) -> Self {
+        debug_assert!(crossing.is_empty() || crossing.len() == self.links.len());
+        self.shared = shared;
+        self.crossing = crossing;
+        self
+    }
+
+    /// Each shared link's counters, `[toward the clients, toward the servers]`.
+    pub fn shared_counters(&self) -> Vec<[SharedCounters; 2]> {
+        self.shared
+            .iter()
+            .map(|[down, up]| [*down.counters(), *up.counters()])
+            .collect()
+    }
+
+    /// Whether group `group`'s path crosses a shared link.
+    #[inline]
+    fn crosses_shared(&self, group: GroupId) -> bool {
+        self.crossing
+            .get(group.index())
+            .is_some_and(|c| !c.is_empty())
+    }
+
+    /// A message that left the access link over `[start, done)` through the shared links
+    /// of group `group`'s path, in the order `direction` takes them (toward the servers up,
+    /// toward the clients down; the access link's serialization and theirs overlap, see
+    /// [`crate::net::shared_link`]). Returns how much later than `done` its last byte is
+    /// through (a tail a full buffer dropped is resent `rto` after it entered), and the
+    /// segments and bytes dropped.
+    fn through_shared(
+        &mut self,
+        group: GroupId,
+        direction: Direction,
+        (start, done): (SimTime, SimTime),
+        (wire, segments): (u64, u64),
+        rto: Nanos,
+    ) -> (Nanos, u64, u64) {
+        let d = direction.index();
+        let crossing = &self.crossing[group.index()];
+        let (mut ready, mut last) = (start, done);
+        let (mut dropped_segments, mut dropped_bytes) = (0, 0);
+        let mut pass = |link: u32| {
+            let p = self.shared[link as usize][d].pass(ready, last, (wire, segments), rto);
+            ready = p.start;
+            last = last.max(p.done);
+            dropped_segments += p.dropped_segments;
+            dropped_bytes += p.dropped_bytes;
+        };
+        match direction {
+            Direction::Up => crossing.iter().copied().for_each(&mut pass),
+            Direction::Down => crossing.iter().rev().copied().for_each(&mut pass),
+        }
+        (last.since(done), dropped_segments, dropped_bytes)
     }
 
     /// Group `group`'s link in `direction`.
@@ -128,7 +200,9 @@ impl Network {
     /// (it paces the retransmissions of loss and partitions).
     #[inline]
     pub fn needs_rtt(&self, group: GroupId, direction: Direction) -> bool {
-        self.links[group][direction.index()].loss_ppm > 0 || !self.partitions[group].is_empty()
+        self.links[group][direction.index()].loss_ppm > 0
+            || !self.partitions[group].is_empty()
+            || self.crosses_shared(group)
     }
 
     /// When browser `browser`'s access link in `direction` is free.
@@ -175,11 +249,23 @@ impl Network {
             &mut self.jitter[group][d],
             &mut own,
         );
+        let (mut arrival, mut overflow_segments, mut overflow_bytes) = (sent.arrival, 0, 0);
+        if self.crosses_shared(group) {
+            let (later, segments, bytes) = self.through_shared(
+                group,
+                transfer.direction,
+                (sent.start, sent.done),
+                (transfer.wire, transfer.segments),
+                rtt.rto(),
+            );
+            arrival = arrival.saturating_add(later);
+            (overflow_segments, overflow_bytes) = (segments, bytes);
+        }
         let (arrival, partition_resends) = if self.partitions[group].is_empty() {
-            (sent.arrival, 0)
+            (arrival, 0)
         } else {
             let (held, resends) =
-                self.through_partitions(group, now, sent.arrival, rtt.rto(), partition_release);
+                self.through_partitions(group, now, arrival, rtt.rto(), partition_release);
             (held, resends * transfer.segments.max(1))
         };
         Sent {
@@ -188,6 +274,8 @@ impl Network {
             arrival,
             recovery,
             partition_resends,
+            overflow_segments,
+            overflow_bytes,
         }
     }
 
@@ -331,6 +419,8 @@ pub(crate) mod tests {
                 retransmitted_bytes,
             },
             partition_resends,
+            overflow_segments: 0,
+            overflow_bytes: 0,
         };
         // A 3-segment message of 4000 bytes on the wire; 40-byte headers.
         assert_eq!(sent(0, 0, 0).resent(4000, 3, 40), None);

@@ -137,6 +137,12 @@ pub fn defaults() -> Vec<Row> {
             &["TCP_NODELAY"],
         ),
         row(
+            "shared link buffer (`topology.links[].buffer`), each direction",
+            bytes(d::SHARED_LINK_BUFFER),
+            "1,000 packets of 1,500 B: Linux's default transmit queue (`txqueuelen` 1000, ip-link(8)) of full Ethernet frames",
+            &["SHARED_LINK_BUFFER"],
+        ),
+        row(
             "HTTP request headers",
             bytes(d::HTTP_REQUEST_HEADERS),
             "a cookie-less browser `fetch()` to an API (request line, Host, User-Agent, Accept*, Origin, Referer, Connection); the SPDY white paper measured 700–800 B with cookies",

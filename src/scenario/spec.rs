@@ -166,6 +166,11 @@ pub struct TopologyLink {
     pub from: String,
     pub to: String,
     pub latency: Nanos,
+    /// A shared link's queue, `[toward the clients, toward the servers]`
+    /// ([`Direction::index`](crate::net::wire::Direction::index) order); `None`: the link
+    /// adds only its latency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared: Option<[crate::net::shared_link::SharedParams; 2]>,
 }
 
 /// An HTTP proxy on a group's path.

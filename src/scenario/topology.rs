@@ -14,8 +14,9 @@ use super::checker::Checker;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
 use super::spec::{GroupPath, ProxySpec, TopologyLink};
+use crate::net::shared_link::{DEFAULT_BUFFER, SharedParams};
 use crate::time::Nanos;
-use crate::units::Duration;
+use crate::units::{Bandwidth, ByteSize, Duration};
 
 /// The topology: links between nodes and, optionally, explicit paths.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -43,6 +44,63 @@ pub struct RawTopologyLink {
     pub to: String,
     /// One-way delay on the link. Default 0s.
     pub latency: Option<Duration>,
+    /// Makes the link one that every connection crossing it shares (an office uplink, a
+    /// server NIC, a region's egress): its bandwidth toward the clients. Every message of
+    /// every group whose path crosses the link queues in one FIFO with a drop-tail buffer
+    /// (see the Network page). Default: none (the link adds only its latency).
+    pub bandwidth: Option<Bandwidth>,
+    /// Its bandwidth toward the servers, when it differs from `bandwidth`. Needs
+    /// `bandwidth`. Default: `bandwidth`.
+    pub upload: Option<Bandwidth>,
+    /// The drop-tail buffer of each direction: bytes beyond it are dropped and resent
+    /// after TCP's retransmission timeout. At least 1500B (one full Ethernet frame). Needs
+    /// `bandwidth`. Default 1.5MB (1,000 packets of 1,500 B: Linux's default `txqueuelen`,
+    /// ip-link(8)).
+    pub buffer: Option<ByteSize>,
+}
+
+/// The smallest buffer a shared link may have: one full Ethernet frame, so that a
+/// segment always fits in an empty buffer.
+const MIN_BUFFER: u64 = 1_500;
+
+/// A link's sharing, `[toward the clients, toward the servers]`, when it has a bandwidth.
+fn shared(
+    link: &RawTopologyLink,
+    path: &str,
+    c: &Checker,
+) -> Result<Option<[SharedParams; 2]>, ScenarioError> {
+    let Some(down) = link.bandwidth else {
+        for (given, field) in [
+            (link.upload.is_some(), "upload"),
+            (link.buffer.is_some(), "buffer"),
+        ] {
+            if given {
+                return Err(c.error(
+                    &format!("{path}.{field}"),
+                    "needs `bandwidth`: only a link with a bandwidth is shared and queues",
+                ));
+            }
+        }
+        return Ok(None);
+    };
+    let up = link.upload.unwrap_or(down);
+    for (rate, field) in [(down, "bandwidth"), (up, "upload")] {
+        if rate.bits_per_second() == 0 {
+            return Err(c.error(&format!("{path}.{field}"), "must be greater than 0"));
+        }
+    }
+    let buffer = link.buffer.map_or(DEFAULT_BUFFER, |b| b.0);
+    if buffer < MIN_BUFFER {
+        return Err(c.error(
+            &format!("{path}.buffer"),
+            format!("must be at least {MIN_BUFFER}B (one full Ethernet frame), got {buffer}B"),
+        ));
+    }
+    let params = |rate: Bandwidth| SharedParams {
+        bits_per_second: rate.bits_per_second(),
+        buffer,
+    };
+    Ok(Some([params(down), params(up)]))
 }
 
 /// The node every path ends at.
@@ -163,6 +221,7 @@ pub(crate) fn paths(
             from: link.from.clone(),
             to: link.to.clone(),
             latency,
+            shared: shared(link, &path, c)?,
         });
     }
     let link_between = |a: &str, b: &str| {
@@ -277,6 +336,12 @@ pub(crate) fn paths(
                 ));
             }
             let link = link_between(a, b).expect("an edge of the graph is a link");
+            if links[link].shared.is_some() {
+                return Err(c.error(
+                    &format!("topology.links[{link}].bandwidth"),
+                    format!("the webhook receiver \"{name}\" is reached through this link; a shared link on a receiver's path is not modelled (webhooks take no queue): leave out its `bandwidth`, or link the receiver another way"),
+                ));
+            }
             path.links.push(link as u32);
             path.latency += links[link].latency;
         }
@@ -301,6 +366,47 @@ mod tests {
         let (links, groups, _) = check_scenario(&text, |raw, c| paths(raw, &[], c)).unwrap();
         assert_eq!(links.len(), 1);
         assert_eq!(groups["web"].latency, 5_000_000);
+    }
+
+    #[test]
+    fn a_link_with_a_bandwidth_is_shared_with_its_buffer_each_way() {
+        let text = format!(
+            "{BASE}{EVENTS}topology:\n  links: [{{ from: web, to: servers, bandwidth: 20Mbit/s, upload: 5Mbit/s }}]\n"
+        );
+        let (links, _, _) = check_scenario(&text, |raw, c| paths(raw, &[], c)).unwrap();
+        let [down, up] = links[0].shared.unwrap();
+        assert_eq!(
+            (down.bits_per_second, up.bits_per_second),
+            (20_000_000, 5_000_000)
+        );
+        assert_eq!((down.buffer, up.buffer), (DEFAULT_BUFFER, DEFAULT_BUFFER));
+        let text = format!("{BASE}{EVENTS}topology:\n  links: [{{ from: web, to: servers }}]\n");
+        let (links, _, _) = check_scenario(&text, |raw, c| paths(raw, &[], c)).unwrap();
+        assert_eq!(links[0].shared, None);
+    }
+
+    #[test]
+    fn refuses_a_buffer_without_a_bandwidth_and_one_below_a_frame() {
+        for (link, field, message) in [
+            ("buffer: 64KB", "buffer", "needs `bandwidth`"),
+            ("upload: 1Mbit/s", "upload", "needs `bandwidth`"),
+            (
+                "bandwidth: 1Mbit/s, buffer: 1000B",
+                "buffer",
+                "must be at least 1500B",
+            ),
+            ("bandwidth: 0Mbit/s", "bandwidth", "must be greater than 0"),
+        ] {
+            let text = format!(
+                "{BASE}{EVENTS}topology:\n  links: [{{ from: web, to: servers, {link} }}]\n"
+            );
+            let error = check_scenario(&text, |raw, c| paths(raw, &[], c)).unwrap_err();
+            assert_eq!(
+                error.field.as_deref(),
+                Some(format!("topology.links[0].{field}").as_str())
+            );
+            assert!(error.message.starts_with(message), "{error}");
+        }
     }
 
     #[test]

@@ -13,6 +13,8 @@ use crate::infra::middleboxes::{Middleboxes, Path};
 use crate::infra::server::ServerSpec;
 use crate::metrics::hops::Hop;
 use crate::net::link::LinkParams;
+use crate::net::network::SharedLinks;
+use crate::net::shared_link::SharedQueue;
 use crate::scenario::faults::FaultKind;
 use crate::scenario::{LinkProfile, ProxySpec, Scenario};
 use crate::time::{Nanos, SimTime};
@@ -72,6 +74,37 @@ pub(super) fn fault_plan_of(scenario: &Scenario) -> FaultPlan {
             links: names(&mut scenario.links.iter().map(|l| &l.name)),
         },
     )
+}
+
+/// The shared links of the topology (those with a bandwidth), each direction a queue that
+/// counts over the measurement window, and per group the ones its path crosses toward
+/// the servers; empty when no link is shared (every group then skips them at no cost).
+pub(super) fn shared_links_of(scenario: &Scenario) -> SharedLinks {
+    let window = (
+        SimTime::from_nanos(scenario.warmup),
+        SimTime::from_nanos(scenario.duration),
+    );
+    let mut index = vec![None; scenario.topology_links.len()];
+    let mut queues = Vec::new();
+    for (l, link) in scenario.topology_links.iter().enumerate() {
+        if let Some([down, up]) = link.shared {
+            index[l] = Some(queues.len() as u32);
+            queues.push([SharedQueue::new(down, window), SharedQueue::new(up, window)]);
+        }
+    }
+    if queues.is_empty() {
+        return (queues, Vec::new());
+    }
+    let crossing = (scenario.groups.iter())
+        .map(|g| {
+            g.path
+                .links
+                .iter()
+                .filter_map(|&l| index[l as usize])
+                .collect()
+        })
+        .collect();
+    (queues, crossing)
 }
 
 /// The hops whose bytes the result shows: each access-link profile, then each topology

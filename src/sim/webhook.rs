@@ -191,6 +191,7 @@ fn hops(scenario: &Scenario, outcome: &webhook::WebhookOutcome) -> Vec<HopBytes>
         .map(|r| HopBytes {
             hop: format!("receiver:{}", r.name),
             bytes: r.bytes,
+            queue: None,
         })
         .collect();
     for (l, link) in scenario.topology_links.iter().enumerate() {
@@ -207,6 +208,7 @@ fn hops(scenario: &Scenario, outcome: &webhook::WebhookOutcome) -> Vec<HopBytes>
             hops.push(HopBytes {
                 hop: format!("link:{}-{}", link.from, link.to),
                 bytes,
+                queue: None,
             });
         }
     }

@@ -382,7 +382,8 @@ impl<'s> World<'s> {
                 build::partitions_of(scenario),
                 browsers.len(),
                 scenario.tcp.mss,
-            ),
+            )
+            .with_shared(build::shared_links_of(scenario)),
             browsers,
             middleboxes: build::middleboxes_of(scenario),
             poll_rng,

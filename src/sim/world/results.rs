@@ -185,12 +185,30 @@ impl World<'_> {
                     up: recorded.queued_at_end.up,
                 },
             },
-            hops: hop_bytes(&build::hops_of(self.scenario), &recorded.bytes_by_group),
+            hops: self.hops(&recorded.bytes_by_group),
             series,
             channels: self.channel_results(variant, &channel_bytes, clients, window),
             sim_events,
             stopped: None,
         }
+    }
+
+    /// Bytes per hop, with each shared link's queue (the hops are the access profiles,
+    /// then the topology links in order).
+    fn hops(
+        &self,
+        bytes_by_group: &[crate::net::wire::WireBytes],
+    ) -> Vec<crate::metrics::HopBytes> {
+        let mut hops = hop_bytes(&build::hops_of(self.scenario), bytes_by_group);
+        let topology = &mut hops[self.scenario.links.len()..];
+        let mut counters = self.network.shared_counters().into_iter();
+        for (hop, link) in topology.iter_mut().zip(&self.scenario.topology_links) {
+            if link.shared.is_some() {
+                let [down, up] = counters.next().expect("a queue per shared link");
+                hop.queue = Some([(&down).into(), (&up).into()]);
+            }
+        }
+        hops
     }
 
     /// Per channel, for a variant of several channels (empty for the short form).
