@@ -29,6 +29,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("slow-consumers", &[]),
     ("scale-out", &["clients.browsers.count=1000"]),
     ("sticky-sessions", &["load_balancer.affinity=none"]),
+    ("office-uplink", &["clients.office.count=200"]),
     ("replica-crash", &["clients.browsers.count=400"]),
     ("deploy-under-load", &["clients.browsers.count=300"]),
     (
@@ -239,6 +240,7 @@ examples! {
     slow_consumers => "slow-consumers",
     scale_out => "scale-out",
     sticky_sessions => "sticky-sessions",
+    office_uplink => "office-uplink",
     replica_crash => "replica-crash",
     deploy_under_load => "deploy-under-load",
     partition => "partition",
