@@ -158,7 +158,7 @@ fn services_that_do_not_send_get_a_webhook_candidate_and_nobody_else_does() {
     // The generated scenario names one receiver per client.
     let scenario = rtsim::recommend::candidates::scenario_text(
         &req,
-        &[hook.candidate.clone()],
+        std::slice::from_ref(&hook.candidate),
         None,
         rtsim::recommend::candidates::Changes::NONE,
     );
