@@ -148,37 +148,14 @@ pub fn load_str(file: &str, text: &str, folder: &Path) -> Result<Atlas, Scenario
     let mut use_cases = Vec::with_capacity(raw.use_cases.len());
     for (i, u) in raw.use_cases.into_iter().enumerate() {
         let at = |field: &str| format!("use_cases[{i}].{field}");
-        let kebab = !u.id.is_empty()
-            && u.id
-                .chars()
-                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-');
-        if !kebab {
-            return Err(error(
-                &at("id"),
-                format!("`{}`: expected lowercase letters, digits and dashes", u.id),
-            ));
-        }
-        if !seen.insert(u.id.clone()) {
-            return Err(error(&at("id"), format!("`{}` is used twice", u.id)));
-        }
-        if u.named_by.is_empty() {
-            return Err(error(
-                &at("named_by"),
-                "expected at least one document".into(),
-            ));
-        }
-        for (k, key) in u.named_by.iter().enumerate() {
-            if !raw.documents.contains_key(key) {
-                let known: Vec<&str> = raw.documents.keys().map(String::as_str).collect();
-                return Err(error(
-                    &format!("use_cases[{i}].named_by[{k}]"),
-                    format!(
-                        "unknown document `{key}`; expected one of: {}",
-                        known.join(", ")
-                    ),
-                ));
-            }
-        }
+        crate::claims::entry::check(
+            ("use_cases", i),
+            &u.id,
+            &mut seen,
+            ("named_by", &u.named_by),
+            &raw.documents,
+            &error,
+        )?;
         let (scenario, not_modelled) = match (u.measured, u.not_modelled) {
             (Some(m), None) => (Some(measured(m, folder, &|f, m| error(&at(f), m))?), None),
             (None, Some(n)) => (None, Some(n)),

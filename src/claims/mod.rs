@@ -12,6 +12,7 @@
 //! own: the scenarios (ordinary scenario files), the runs ([`crate::replication`]) nor
 //! the metrics ([`crate::metrics::registry`]).
 
+pub(crate) mod entry;
 pub mod evaluate;
 pub mod judge;
 pub mod page;
@@ -217,37 +218,14 @@ pub fn load_str(file: &str, text: &str, folder: &Path) -> Result<Claims, Scenari
     let mut claims = Vec::with_capacity(raw.claims.len());
     for (i, c) in raw.claims.into_iter().enumerate() {
         let at = |field: &str| format!("claims[{i}].{field}");
-        let kebab = !c.id.is_empty()
-            && c.id
-                .chars()
-                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-');
-        if !kebab {
-            return Err(error(
-                &at("id"),
-                format!("`{}`: expected lowercase letters, digits and dashes", c.id),
-            ));
-        }
-        if !seen.insert(c.id.clone()) {
-            return Err(error(&at("id"), format!("`{}` is used twice", c.id)));
-        }
-        if c.sources.is_empty() {
-            return Err(error(
-                &at("sources"),
-                "expected at least one document".into(),
-            ));
-        }
-        for (k, source) in c.sources.iter().enumerate() {
-            if !raw.documents.contains_key(source) {
-                let known: Vec<&str> = raw.documents.keys().map(String::as_str).collect();
-                return Err(error(
-                    &format!("claims[{i}].sources[{k}]"),
-                    format!(
-                        "unknown document `{source}`; expected one of: {}",
-                        known.join(", ")
-                    ),
-                ));
-            }
-        }
+        entry::check(
+            ("claims", i),
+            &c.id,
+            &mut seen,
+            ("sources", &c.sources),
+            &raw.documents,
+            &error,
+        )?;
         let evidence = match (c.measured, c.not_measurable) {
             (Some(m), None) => {
                 let path = folder.join(&m.scenario);
