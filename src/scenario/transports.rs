@@ -15,8 +15,8 @@ use super::spec::{
     FallbackStep, Http2Params, HttpHeaders, PollFraming, TransportKind, TransportSpec,
 };
 use super::webhook::RawWebhook;
+use crate::transport::empty::{EmptyPoll, MIN_RESPONSE_FOR_NO_CONTENT};
 use crate::transport::framing::sse_event_type_field;
-use crate::transport::polling::{EmptyPoll, MIN_RESPONSE_FOR_NO_CONTENT};
 use crate::transport::session::Session;
 use crate::units::{ByteSize, Duration};
 use crate::workload::Encoding;
@@ -175,6 +175,16 @@ pub struct RawLongPolling {
     /// fallback, true (Socket.IO's and SignalR's long polling keep a session id), with
     /// the variant's `resume: replay` keeping the events.
     pub session: Option<bool>,
+    /// The status of the answer to a request the timeout answers (no event came): `200`
+    /// (with the body `empty_body`) or `204` (No Content: no body, and no Content-Type or
+    /// Content-Length, RFC 9110 section 15.3.5, so its headers are `response_headers` less
+    /// 43 bytes, as `polling.empty`). Default 200.
+    #[schemars(extend("enum" = [200, 204]))]
+    pub empty: Option<u16>,
+    /// The JSON body of an empty `200` answer, counted as it is (`"{}"`,
+    /// `"{\"events\":[]}"`); only with `empty: 200`. Default `"[]"`, the empty JSON
+    /// array (RFC 8259 section 5).
+    pub empty_body: Option<String>,
 }
 
 /// Server-Sent Events: one chunked `text/event-stream` response per client.
@@ -487,7 +497,23 @@ pub(crate) fn transport(
                 "applies only to conditional polling; add `conditional: true`",
             ));
         }
-        let empty = empty_poll(p, path, c)?;
+        if p.conditional == Some(true) && (p.empty.is_some() || p.empty_body.is_some()) {
+            let field = if p.empty.is_some() {
+                "empty"
+            } else {
+                "empty_body"
+            };
+            return Err(c.error(
+                &format!("{path}.polling.{field}"),
+                "does not apply to conditional polling (an empty poll is answered `304 Not Modified`); remove it or `conditional: true`",
+            ));
+        }
+        let empty = empty_answer(
+            (p.empty, &p.empty_body),
+            p.response_headers,
+            &format!("{path}.polling"),
+            c,
+        )?;
         TransportKind::Polling(Polling {
             empty,
             framing: PollFraming::Http,
@@ -531,6 +557,12 @@ pub(crate) fn transport(
             },
             reconnect,
             session: (p.session == Some(true)).then_some(Session { replay: false }),
+            empty: empty_answer(
+                (p.empty, &p.empty_body),
+                p.response_headers,
+                &format!("{path}.long_polling"),
+                c,
+            )?,
         })
     } else if let Some(p) = &t.sse {
         let heartbeat = p
@@ -691,37 +723,30 @@ pub(crate) fn check_zero_byte_events(
     Ok(())
 }
 
-/// A polling variant's answer to an empty poll (`polling.empty`, `polling.empty_body`):
-/// `200` with `[]` unless told otherwise; a `204` needs response headers that hold the
-/// lines it drops, and neither applies to conditional polling (an empty poll is a `304`).
-fn empty_poll(p: &RawPolling, path: &str, c: &Checker) -> Result<EmptyPoll, ScenarioError> {
-    if p.conditional == Some(true) && (p.empty.is_some() || p.empty_body.is_some()) {
-        let field = if p.empty.is_some() {
-            "empty"
-        } else {
-            "empty_body"
-        };
-        return Err(c.error(
-            &format!("{path}.polling.{field}"),
-            "does not apply to conditional polling (an empty poll is answered `304 Not Modified`); remove it or `conditional: true`",
-        ));
-    }
-    match (p.empty, &p.empty_body) {
+/// The answer to a request that finds no event (`polling.empty`, `long_polling.empty`
+/// and their `empty_body`, under `at`): `200` with `[]` unless told otherwise; a `204`
+/// needs response headers that hold the lines it drops.
+fn empty_answer(
+    (status, body): (Option<u16>, &Option<String>),
+    response_headers: Option<ByteSize>,
+    at: &str,
+    c: &Checker,
+) -> Result<EmptyPoll, ScenarioError> {
+    match (status, body) {
         (None | Some(200), None) => Ok(EmptyPoll::EMPTY_ARRAY),
         (None | Some(200), Some(body)) => Ok(EmptyPoll::Ok {
             body: body.len() as u64,
         }),
         (Some(204), Some(_)) => Err(c.error(
-            &format!("{path}.polling.empty_body"),
+            &format!("{at}.empty_body"),
             "a `204 No Content` has no body (RFC 9110 section 15.3.5); remove `empty_body` or use `empty: 200`",
         )),
         (Some(204), None) => {
-            let response = p
-                .response_headers
+            let response = response_headers
                 .map_or(d::HTTP_RESPONSE_HEADERS, |v| v.bytes());
             if response < MIN_RESPONSE_FOR_NO_CONTENT {
                 return Err(c.error(
-                    &format!("{path}.polling.response_headers"),
+                    &format!("{at}.response_headers"),
                     format!(
                         "with `empty: 204`, must be at least {MIN_RESPONSE_FOR_NO_CONTENT}B (the `200 OK` status line and the Content-Type and Content-Length lines a 204 drops)"
                     ),
@@ -730,7 +755,7 @@ fn empty_poll(p: &RawPolling, path: &str, c: &Checker) -> Result<EmptyPoll, Scen
             Ok(EmptyPoll::NoContent)
         }
         (Some(other), _) => Err(c.error(
-            &format!("{path}.polling.empty"),
+            &format!("{at}.empty"),
             format!("unknown status {other}; expected 200 or 204"),
         )),
     }
@@ -808,6 +833,23 @@ mod tests {
             let path = format!("transports[0].polling.{field}");
             assert_eq!(error.field.as_deref(), Some(path.as_str()), "{polling}");
             assert_eq!(error.message, message);
+        }
+        // The same checks for long polling's timeout answer, located under its field.
+        for (long_polling, field) in [
+            ("{ empty: 201 }", "empty"),
+            ("{ empty: 204, empty_body: '{}' }", "empty_body"),
+            ("{ empty: 204, response_headers: 67B }", "response_headers"),
+        ] {
+            let error = read(&format!(
+                "transports:\n  - {{ long_polling: {long_polling} }}\n"
+            ))
+            .unwrap_err();
+            let path = format!("transports[0].long_polling.{field}");
+            assert_eq!(
+                error.field.as_deref(),
+                Some(path.as_str()),
+                "{long_polling}"
+            );
         }
         let text =
             "transports:\n  - { polling: { interval: 1s, empty: 204, response_headers: 68B } }\n";

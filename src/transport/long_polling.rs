@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::time::Nanos;
+use crate::transport::empty::EmptyPoll;
 use crate::transport::http::exchange_size;
 use crate::transport::machine::{Command, Commands, Facts, Hold, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
@@ -25,6 +26,9 @@ pub struct LongPolling {
     /// request is stateless and any replica answers it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<Session>,
+    /// How a request the timeout answers (finding no event) is answered.
+    #[serde(skip_serializing_if = "EmptyPoll::is_empty_array")]
+    pub empty: EmptyPoll,
 }
 
 impl LongPolling {
@@ -39,6 +43,9 @@ impl LongPolling {
                     + OPEN_PACKET
                     + http.body_bytes(OPEN_PACKET),
             );
+        }
+        if let Some(sizes) = self.empty.size_of(kind, log, http, conn) {
+            return sizes;
         }
         exchange_size(http, http.request, http.response, kind, log, conn)
     }
@@ -85,6 +92,33 @@ mod tests {
     use crate::transport::{Command, Delivery, Facts, Hold, Input};
 
     const SECOND: u64 = 1_000_000_000;
+
+    /// Issue 18: the answer to a request the timeout ends is sized like an empty short
+    /// poll's, `200` with `[]` by default, `204` 43 B shorter and bodiless, or another body;
+    /// an answer that carries events is unchanged.
+    #[test]
+    fn a_timed_out_request_is_answered_as_its_empty_answer_says() {
+        use crate::ids::EventNo;
+        use crate::transport::machine::testing::log_of;
+        use crate::transport::message::{ConnInfo, MsgKind};
+        let log = log_of(vec![(1, 40)]);
+        let conn = ConnInfo::default();
+        let timed_out = MsgKind::Response {
+            first: EventNo::new(1),
+            count: 0,
+        };
+        let answered = MsgKind::Response {
+            first: EventNo::new(0),
+            count: 1,
+        };
+        let size = |yaml: &str, kind| chain(yaml).primary().size(kind, &log, conn);
+        assert_eq!(size("long_polling: {}", timed_out), (0, 220 + 2));
+        let no_content = "long_polling: { empty: 204 }";
+        assert_eq!(size(no_content, timed_out), (0, 220 - 43));
+        assert_eq!(size(no_content, answered), (40, 222));
+        let object = r#"long_polling: { empty_body: '{"events":[]}' }"#;
+        assert_eq!(size(object, timed_out), (0, 220 + 13));
+    }
 
     #[test]
     fn asks_at_once_and_again_after_each_answer() {

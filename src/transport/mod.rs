@@ -16,6 +16,7 @@ pub mod chain;
 pub mod channels;
 pub mod clients;
 pub mod compression;
+pub mod empty;
 pub mod framing;
 pub mod grpc;
 pub mod history;
@@ -35,6 +36,7 @@ mod websocket;
 
 pub use chain::Chain;
 pub use clients::{ClientState, Clients};
+pub use empty::EmptyPoll;
 pub use grpc::GrpcStream;
 pub use long_polling::LongPolling;
 pub use machine::{
@@ -42,6 +44,6 @@ pub use machine::{
     Sharing, Uploads,
 };
 pub use message::MsgKind;
-pub use polling::{EmptyPoll, PollPhase, Polling};
+pub use polling::{PollPhase, Polling};
 pub use sse::Sse;
 pub use websocket::WebSocket;

@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use crate::engine::rng::{RngExt, uniform_below};
 use crate::time::Nanos;
-use crate::transport::framing::json_array_overhead;
+use crate::transport::empty::EmptyPoll;
 use crate::transport::grpc::unary_exchange_size;
-use crate::transport::http::{bodiless_response_size, exchange_size, response_with_body};
+use crate::transport::http::{bodiless_response_size, exchange_size};
 use crate::transport::machine::{Command, Commands, Facts, Input};
 use crate::transport::message::{ConnInfo, MsgKind};
 use crate::transport::spec::{HttpHeaders, PollFraming};
@@ -34,54 +34,6 @@ impl PollPhase {
         *self == PollPhase::Random
     }
 }
-
-/// How the server answers a poll that finds no event for its client
-/// (`transports[].polling.empty`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EmptyPoll {
-    /// `200 OK` with a JSON body of `body` bytes: `[]` (2 bytes) by default, the empty
-    /// array the non-empty answers fill.
-    Ok { body: u64 },
-    /// `204 No Content`: no body, and no Content-Type or Content-Length (RFC 9110 section
-    /// 15.3.5 and section 8.6: a 204 has no content and carries no Content-Length).
-    NoContent,
-}
-
-impl EmptyPoll {
-    /// The `[]` of a JSON array without elements (RFC 8259 section 5), the default.
-    pub const EMPTY_ARRAY: EmptyPoll = EmptyPoll::Ok {
-        body: json_array_overhead(0),
-    };
-
-    fn is_empty_array(&self) -> bool {
-        *self == EmptyPoll::EMPTY_ARRAY
-    }
-}
-
-impl Default for EmptyPoll {
-    fn default() -> Self {
-        EmptyPoll::EMPTY_ARRAY
-    }
-}
-
-/// `HTTP/1.1 200 OK\r\n`: the status line the configured response headers hold.
-pub const STATUS_LINE_200: u64 = "HTTP/1.1 200 OK\r\n".len() as u64;
-/// `HTTP/1.1 204 No Content\r\n`.
-pub const STATUS_LINE_204: u64 = "HTTP/1.1 204 No Content\r\n".len() as u64;
-/// `Content-Type: application/json\r\n`, which a `200` with a JSON body carries.
-pub const CONTENT_TYPE_JSON: u64 = "Content-Type: application/json\r\n".len() as u64;
-/// `Content-Length: 2\r\n`, which a `200` answering `[]` carries.
-pub const CONTENT_LENGTH_EMPTY_ARRAY: u64 = "Content-Length: 2\r\n".len() as u64;
-/// The header bytes a `204 No Content` holds fewer than the configured `200` headers of
-/// an empty answer: its status line is 8 bytes longer, and it drops the Content-Type and
-/// Content-Length lines (17 + 32 + 19 - 25 = 43).
-pub const NO_CONTENT_SAVING: u64 =
-    STATUS_LINE_200 + CONTENT_TYPE_JSON + CONTENT_LENGTH_EMPTY_ARRAY - STATUS_LINE_204;
-/// The least response header size a `204` can be derived from: the `200`'s status line
-/// and the two lines the `204` drops.
-pub const MIN_RESPONSE_FOR_NO_CONTENT: u64 =
-    STATUS_LINE_200 + CONTENT_TYPE_JSON + CONTENT_LENGTH_EMPTY_ARRAY;
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Polling {
@@ -115,11 +67,8 @@ impl Polling {
             return unary_exchange_size(http, request_message, kind, log, conn);
         }
         let Some(not_modified) = self.not_modified else {
-            if let MsgKind::Response { first, count } = kind
-                && self.empty != EmptyPoll::EMPTY_ARRAY
-                && log.count_for(conn.client, first, first + count) == 0
-            {
-                return self.empty_size(conn);
+            if let Some(sizes) = self.empty.size_of(kind, log, http, conn) {
+                return sizes;
             }
             return exchange_size(http, http.request, http.response, kind, log, conn);
         };
@@ -135,18 +84,6 @@ impl Polling {
                 log,
                 conn,
             ),
-        }
-    }
-
-    /// Sizes of the answer to a poll that finds no event for its client, other than the
-    /// default `200` with `[]` (which [`exchange_size`] sizes as any answer).
-    fn empty_size(&self, conn: ConnInfo) -> (u64, u64) {
-        let http = &self.http;
-        match self.empty {
-            EmptyPoll::Ok { body } => response_with_body(http, http.response, 0, body, conn),
-            EmptyPoll::NoContent => {
-                bodiless_response_size(http, http.response - NO_CONTENT_SAVING, conn)
-            }
         }
     }
 

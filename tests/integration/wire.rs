@@ -340,6 +340,22 @@ fn an_empty_poll_answered_204_is_45_bytes_shorter() {
     assert_eq!(a.framing - b.framing, 45 * empty);
 }
 
+/// Issue 18: `long_polling.empty: 204` answers a request whose hold times out with the
+/// same 177-byte 204 as an empty short poll: 45 bytes fewer for each timed-out request
+/// (one event a second, a 300 ms hold: most requests time out), the rest unchanged.
+#[test]
+fn a_long_poll_timing_out_answered_204_is_45_bytes_shorter() {
+    let ok = one_client("{ long_polling: { timeout: 300ms } }", "100B");
+    let no_content = one_client("{ long_polling: { timeout: 300ms, empty: 204 } }", "100B");
+    let empty = ok.totals.empty_responses;
+    assert!(empty > 150, "two or three timeouts a second: {empty}");
+    assert_eq!(no_content.totals.empty_responses, empty);
+    let (a, b) = (ok.totals.bytes.down, no_content.totals.bytes.down);
+    assert_eq!(a.payload, b.payload);
+    assert_eq!(a.payload, 100 * 100, "every event still delivered");
+    assert_eq!(a.framing - b.framing, 45 * empty);
+}
+
 /// Issue 18: `clients.<g>.request_headers` sizes that group's polls in place of the
 /// transport's 450 B, and leaves a WebSocket upgrade's 500 B as it is. Two groups of one
 /// client; the one with cookies sends 900 B of headers a poll.
