@@ -14,6 +14,7 @@ use std::path::Path;
 use crate::engine::Limits;
 use crate::metrics::RunResult;
 use crate::metrics::registry;
+use crate::recommend::mechanism::Simplicity;
 use crate::replication::{self, Replications};
 use crate::scenario::{self, Override, Scenario, ScenarioError};
 
@@ -35,12 +36,25 @@ pub struct Runs {
     first: Vec<RunResult>,
     replications: Option<Replications>,
     labels: Vec<String>,
+    /// Each variant's simplicity, in the scenario's order.
+    simplicity: Vec<Simplicity>,
 }
 
 impl Runs {
     /// The variants' labels, in the scenario's order.
     pub fn labels(&self) -> &[String] {
         &self.labels
+    }
+
+    /// `label`'s simplicity (its mechanism's rank, [`Simplicity`]). The caller names a
+    /// variant of the scenario.
+    pub fn simplicity(&self, label: &str) -> Simplicity {
+        let index = self
+            .labels
+            .iter()
+            .position(|l| l == label)
+            .expect("one of the scenario's variants");
+        self.simplicity[index]
     }
 
     /// `label`'s `metric` in each replication, in order (`None` where a replication has
@@ -132,9 +146,11 @@ fn run(path: &Path, name: &str, set: &[String], limits: LimitsFor) -> Result<Run
         )));
     }
     let labels = first.iter().map(|r| r.label.clone()).collect();
+    let simplicity = scenario.transports.iter().map(Simplicity::of).collect();
     Ok(Runs {
         first,
         replications,
         labels,
+        simplicity,
     })
 }

@@ -6,12 +6,15 @@
 //! paired difference from the leader is within the margin or the replications' noise
 //! ([`crate::claims::judge::judge`], the claims page's own test, with its 5 % margin) ties
 //! with it. The next figure, if any, is read among the leader and its ties only, and so
-//! on, until one variant is left or the figures run out: the answer is the leader of the
-//! last step read, with the variants still tied with it.
+//! on, until one variant is left or the figures run out. If variants are still tied then,
+//! the simplest of them wins (`rtsim recommend`'s simplicity rank,
+//! [`crate::recommend::mechanism`]; on equal ranks the last leader): the figures cannot
+//! tell them apart, so the one with less to build and run is the better choice.
 //! Does not own: the runs ([`crate::evidence`]) nor the page ([`super::page`]).
 
 use crate::claims::judge::{self, Figure, Outcome, Statement};
 use crate::metrics::interval::Interval;
+use crate::recommend::mechanism::Simplicity;
 use crate::scenario::assertions::Op;
 
 /// Which way a figure is better.
@@ -52,30 +55,51 @@ pub struct Step {
     pub without: Vec<String>,
 }
 
-/// The answer: each step in order; the last step's leader is the answer.
+/// The answer: each step in order, then the simplest of the variants still tied, if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     pub steps: Vec<Step>,
+    /// The simplest of the last step's leader and its ties, when it has ties.
+    pub simplest: Option<Simplest>,
+}
+
+/// The tie-break by simplicity: the variant chosen and its simplicity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simplest {
+    pub label: String,
+    pub simplicity: Simplicity,
 }
 
 impl Answer {
-    /// The winner: the last step's leader.
+    /// The winner: the simplest of the last step's leader and ties, or its leader alone.
     pub fn winner(&self) -> &str {
-        &self.steps.last().expect("at least one step").leader
+        match &self.simplest {
+            Some(s) => &s.label,
+            None => &self.steps.last().expect("at least one step").leader,
+        }
     }
 
-    /// The variants the last step could not tell from the winner.
-    pub fn tied(&self) -> &[String] {
-        &self.steps.last().expect("at least one step").tied
+    /// The variants the last step could not tell from the winner (the scenario's order,
+    /// the last leader first when the winner is a simpler variant tied with it).
+    pub fn tied(&self) -> Vec<String> {
+        let last = self.steps.last().expect("at least one step");
+        let winner = self.winner();
+        std::iter::once(&last.leader)
+            .chain(&last.tied)
+            .filter(|l| *l != winner)
+            .cloned()
+            .collect()
     }
 }
 
 /// Derives the answer over the variants `labels` (the scenario's order), reading each
-/// variant's figures per replication with `figures(label, metric)`; `margin` as a share of
-/// the leader's mean. `Err` when no variant has a value of a figure.
+/// variant's figures per replication with `figures(label, metric)` and its simplicity
+/// with `simplicity(label)`; `margin` as a share of the leader's mean. `Err` when no
+/// variant has a value of a figure.
 pub fn derive(
     labels: &[String],
     figures: &dyn Fn(&str, &str) -> Vec<Option<f64>>,
+    simplicity: &dyn Fn(&str) -> Simplicity,
     criteria: &[Criterion],
     margin: f64,
 ) -> Result<Answer, String> {
@@ -157,16 +181,28 @@ pub fn derive(
             break;
         }
     }
-    if steps.is_empty() {
+    let Some(last) = steps.last() else {
         return Err("no figure to decide on".into());
-    }
-    Ok(Answer { steps })
+    };
+    // The first of the least simplicity, the leader first: on equal ranks it stays.
+    let simplest = (!last.tied.is_empty()).then(|| {
+        std::iter::once(&last.leader)
+            .chain(&last.tied)
+            .map(|label| Simplest {
+                label: label.clone(),
+                simplicity: simplicity(label),
+            })
+            .min_by_key(|s| (s.simplicity.rank, s.simplicity.channels))
+            .expect("the leader at least")
+    });
+    Ok(Answer { steps, simplest })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::claims::judge::DEFAULT_MARGIN;
+    use crate::recommend::mechanism::Mechanism;
 
     fn labels(names: &[&str]) -> Vec<String> {
         names.iter().map(|n| n.to_string()).collect()
@@ -184,6 +220,11 @@ mod tests {
             metric: metric.into(),
             better: Better::Higher,
         }
+    }
+
+    /// Every variant equally simple: the figures alone decide.
+    fn same(_: &str) -> Simplicity {
+        Simplicity::of_mechanism(Mechanism::WebSocket)
     }
 
     /// Figures per (label, metric), three replications each.
@@ -213,6 +254,7 @@ mod tests {
         let a = derive(
             &labels(&["poll", "sse", "ws"]),
             &figures,
+            &same,
             &[lowest("latency.p99")],
             DEFAULT_MARGIN,
         )
@@ -240,6 +282,7 @@ mod tests {
         let a = derive(
             &labels(&["poll", "sse", "ws"]),
             &figures,
+            &same,
             &[lowest("latency.p99"), lowest("bytes_per_client_hour")],
             DEFAULT_MARGIN,
         )
@@ -252,6 +295,7 @@ mod tests {
         let strict = derive(
             &labels(&["poll", "sse", "ws"]),
             &figures,
+            &same,
             &[lowest("latency.p99"), lowest("bytes_per_client_hour")],
             0.01,
         )
@@ -274,6 +318,7 @@ mod tests {
         let a = derive(
             &labels(&["a", "b", "c"]),
             &figures,
+            &same,
             &[highest("delivered_share")],
             DEFAULT_MARGIN,
         )
@@ -294,6 +339,7 @@ mod tests {
         let a = derive(
             &labels(&["x", "y", "z"]),
             &figures,
+            &same,
             &[highest("delivered_share")],
             DEFAULT_MARGIN,
         )
@@ -304,10 +350,67 @@ mod tests {
         let e = derive(
             &labels(&["x", "y"]),
             &figures,
+            &same,
             &[lowest("latency.p99")],
             DEFAULT_MARGIN,
         )
         .unwrap_err();
         assert!(e.contains("latency.p99"), "{e}");
+    }
+
+    /// Issue 20: variants the figures cannot tell apart go to the simplest. ws leads on
+    /// the only figure and poll and sse tie with it (within 1 %): poll (rank 1) wins. Without
+    /// poll, sse (2) wins over the leader ws (5); with equal ranks the leader stays; a
+    /// clear leader needs no tie-break.
+    #[test]
+    fn a_tie_after_the_last_figure_goes_to_the_simplest() {
+        let figures = table(&[
+            ("poll", "latency.p99", [101.0, 102.0, 103.0]),
+            ("ws", "latency.p99", [100.0, 101.0, 102.0]),
+            ("sse", "latency.p99", [100.5, 101.5, 102.5]),
+        ]);
+        let rank = |label: &str| {
+            Simplicity::of_mechanism(match label {
+                "poll" => Mechanism::ShortPolling,
+                "sse" => Mechanism::Sse,
+                _ => Mechanism::WebSocket,
+            })
+        };
+        let criteria = [lowest("latency.p99")];
+        let a = derive(
+            &labels(&["poll", "ws", "sse"]),
+            &figures,
+            &rank,
+            &criteria,
+            DEFAULT_MARGIN,
+        )
+        .unwrap();
+        assert_eq!(a.steps[0].leader, "ws");
+        assert_eq!(a.winner(), "poll");
+        assert_eq!(a.tied(), ["ws".to_string(), "sse".to_string()]);
+        let b = derive(
+            &labels(&["ws", "sse"]),
+            &figures,
+            &rank,
+            &criteria,
+            DEFAULT_MARGIN,
+        )
+        .unwrap();
+        assert_eq!(b.winner(), "sse");
+        assert_eq!(b.simplest.as_ref().unwrap().simplicity.rank, 2);
+        // Equally simple: the leader.
+        let c = derive(
+            &labels(&["sse", "ws"]),
+            &figures,
+            &same,
+            &criteria,
+            DEFAULT_MARGIN,
+        )
+        .unwrap();
+        assert_eq!(c.winner(), "ws");
+        // No tie left: no tie-break.
+        let d = derive(&labels(&["ws", "sse"]), &figures, &rank, &criteria, 0.0).unwrap();
+        assert!(d.simplest.is_none());
+        assert_eq!(d.winner(), "ws");
     }
 }

@@ -279,7 +279,8 @@ pub fn evaluate(atlas: &Atlas, limits: LimitsFor) -> Result<Vec<Option<Finding>>
             let runs = cache.runs(&m.path, &m.scenario, &m.set, limits)?;
             let labels = runs.labels().to_vec();
             let figures = |label: &str, metric: &str| runs.figures(label, metric);
-            let answer = answer::derive(&labels, &figures, &m.decide, DEFAULT_MARGIN)
+            let simplicity = |label: &str| runs.simplicity(label);
+            let answer = answer::derive(&labels, &figures, &simplicity, &m.decide, DEFAULT_MARGIN)
                 .map_err(|e| Failure::Run(format!("use case `{}`: {e}", u.id)))?;
             let mut replications = 0;
             let rows = labels

@@ -47,8 +47,12 @@ pub fn render(
          {} of the leader's figure or within the noise of the replications (the 95 % \
          confidence interval of the per-replication difference straddles zero) ties with \
          it, as on the [claims page](claims.md). The next figure is read among the leader \
-         and its ties only, and so on. The answer is the last leader, with whatever still \
-         ties with it.\n",
+         and its ties only, and so on. When variants still tie after the last figure, the \
+         answer is the simplest of them, by `rtsim recommend`'s [simplicity \
+         rank](recommend.md#the-simplicity-rank) (a variant of several channels ranks as its \
+         hardest channel, then by how many it runs; on equal ranks, the last leader): the \
+         figures cannot tell them apart, so the one with less to build and run is the \
+         better choice.\n",
         percent(DEFAULT_MARGIN)
     );
     let _ = writeln!(
@@ -124,6 +128,13 @@ pub fn one_line(answer: &Answer) -> String {
                 names(&others)
             );
         }
+    }
+    if let Some(simplest) = &answer.simplest {
+        let _ = write!(
+            line,
+            "; of those, the simplest ({})",
+            simplest.simplicity.words()
+        );
     }
     line
 }
@@ -211,6 +222,15 @@ fn entry(w: &mut String, atlas: &Atlas, u: &UseCase, f: Option<&Finding>, link_p
             capitalised(&step.criterion.words()),
             step.leader,
             pm(&step.interval, &step.criterion.metric)
+        );
+    }
+    if let Some(simplest) = &f.answer.simplest {
+        let _ = writeln!(
+            w,
+            "{}. The simplest of those, by `rtsim recommend`'s rank: **{}** ({}).",
+            f.answer.steps.len() + 1,
+            simplest.label,
+            simplest.simplicity.words()
         );
     }
     let _ = writeln!(w, "\nAnswer: {}.\n", one_line(&f.answer));

@@ -2,25 +2,14 @@
 //! runs them: a scenario text written from the requirements, loaded and validated like any
 //! file, so a candidate is exactly what a user could write and run with `rtsim run`.
 //!
-//! The simplicity rank (1 simplest) orders mechanisms by what a team has to build and run,
-//! and breaks ties between candidates whose figures the replications cannot tell apart
-//! (the table and its reasoning are in `docs/recommend.md`):
-//! 1. short polling: plain request/response, any HTTP stack, cache and proxy friendly;
-//! 2. SSE over HTTP/1.1: one long response, browser-native reconnect and resume;
-//! 3. SSE over HTTP/2: the same, with HTTP/2 needed at every hop;
-//! 4. long polling: request/response, but held requests, timeouts and re-asks to get right;
-//! 5. WebSocket: an upgrade, a framing layer, heartbeats and reconnects the application
-//!    writes;
-//! 6. WebSocket with a fallback: all of 5 and a second mechanism to run;
-//! 7. gRPC streaming: HTTP/2, protobuf schemas and generated clients (not in browsers).
-//!
-//! Webhooks share rank 1 with short polling: to the receiving service a webhook is one
-//! plain POST handler, and the sender's retry queue is the same request/response it would
-//! answer polls with. They are a candidate only when the clients are services that do not
-//! send (a webhook reaches a server's endpoint, never a browser or an app).
+//! Each candidate is a [`Mechanism`]; its simplicity rank (1 simplest) breaks ties between
+//! candidates whose figures the replications cannot tell apart. Webhooks are a candidate
+//! only when the clients are services that do not send (a webhook reaches a server's
+//! endpoint, never a browser or an app).
 
 use serde::Serialize;
 
+use super::mechanism::Mechanism;
 use super::requirements::{ClientKind, Proxy, Requirements};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::units::Rate;
@@ -77,48 +66,48 @@ pub fn candidates(req: &Requirements, changes: Changes, sends: bool) -> Vec<Cand
         let interval = seconds * changes.interval_factor.max(1);
         out.push(Candidate {
             label: format!("poll-{seconds}s"),
-            mechanism: "short polling",
-            simplicity: 1,
+            mechanism: Mechanism::ShortPolling.words(),
+            simplicity: Mechanism::ShortPolling.rank(),
             entry: format!("polling: {{ interval: {interval}s{h2} }}"),
         });
     }
     if req.kind == ClientKind::Service && !sends {
         out.push(Candidate {
             label: "webhook".into(),
-            mechanism: "webhooks",
-            simplicity: 1,
+            mechanism: Mechanism::Webhooks.words(),
+            simplicity: Mechanism::Webhooks.rank(),
             entry: "webhook: {}".into(),
         });
     }
     out.push(Candidate {
         label: "sse".into(),
-        mechanism: "SSE over HTTP/1.1",
-        simplicity: 2,
+        mechanism: Mechanism::Sse.words(),
+        simplicity: Mechanism::Sse.rank(),
         entry: format!("sse: {{ heartbeat: 15s{h2} }}"),
     });
     out.push(Candidate {
         label: "sse-h2".into(),
-        mechanism: "SSE over HTTP/2",
-        simplicity: 3,
+        mechanism: Mechanism::SseOverHttp2.words(),
+        simplicity: Mechanism::SseOverHttp2.rank(),
         entry: "sse: { heartbeat: 15s, http2: true }".into(),
     });
     out.push(Candidate {
         label: "long-poll".into(),
-        mechanism: "long polling",
-        simplicity: 4,
+        mechanism: Mechanism::LongPolling.words(),
+        simplicity: Mechanism::LongPolling.rank(),
         entry: format!("long_polling: {{ timeout: 30s{h2} }}"),
     });
     out.push(Candidate {
         label: "ws".into(),
-        mechanism: "WebSocket",
-        simplicity: 5,
+        mechanism: Mechanism::WebSocket.words(),
+        simplicity: Mechanism::WebSocket.rank(),
         entry: format!("websocket: {{ ping: 30s, {RECONNECT} }}"),
     });
     if !sends {
         out.push(Candidate {
             label: "ws+fallback".into(),
-            mechanism: "WebSocket with a fallback to SSE",
-            simplicity: 6,
+            mechanism: Mechanism::WebSocketWithFallback.words(),
+            simplicity: Mechanism::WebSocketWithFallback.rank(),
             entry: format!(
                 "websocket: {{ ping: 30s, {RECONNECT} }}, fallback: {{ sse: {{ heartbeat: 15s }} }}"
             ),
@@ -133,8 +122,8 @@ pub fn candidates(req: &Requirements, changes: Changes, sends: bool) -> Vec<Cand
         };
         out.push(Candidate {
             label: "grpc".into(),
-            mechanism: "gRPC streaming",
-            simplicity: 7,
+            mechanism: Mechanism::GrpcStreaming.words(),
+            simplicity: Mechanism::GrpcStreaming.rank(),
             entry: format!("grpc: {{ mode: {mode}, resume: replay }}"),
         });
     }

@@ -11,6 +11,7 @@
 
 pub mod candidates;
 pub mod judge;
+pub mod mechanism;
 pub mod output;
 pub mod requirements;
 
