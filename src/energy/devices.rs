@@ -72,6 +72,16 @@ impl Devices {
         }
     }
 
+    /// When a packet that needs `device`'s radio at `at` can move (`at` for a device
+    /// without a radio): [`Radio::ready_at`].
+    #[inline]
+    pub fn ready_at(&mut self, device: BrowserId, at: SimTime) -> SimTime {
+        match self.radios.get_mut(device.index()).and_then(Option::as_mut) {
+            Some(radio) => SimTime::from_nanos(radio.ready_at(at.as_nanos())),
+            None => at,
+        }
+    }
+
     /// Group `group`'s devices move at `now` to a network whose radio is `next` (none: no
     /// radio to account): each radio's account closes there and the new one starts idle.
     pub fn switch(&mut self, group: GroupId, next: Option<RadioParams>, now: SimTime) {

@@ -68,6 +68,17 @@ pub struct RadioParams {
     pub fach_promotion_delay: Nanos,
     /// Power during the FACH → DCH promotion, mW.
     pub fach_promotion_mw: f64,
+    /// A packet that finds the radio IDLE (or, UMTS, in FACH) waits for the promotion
+    /// before it moves, up or down (a push to an idle phone waits for paging and the
+    /// promotion): Huang 2012 measures the promotion as delay added to the first packet's
+    /// round trip. `false` keeps the packet times and only accounts the energy. True in
+    /// every profile.
+    #[serde(default = "promotion_delays_packets")]
+    pub delays_packets: bool,
+}
+
+fn promotion_delays_packets() -> bool {
+    true
 }
 
 impl RadioParams {
@@ -98,6 +109,7 @@ impl RadioParams {
             fach_mw: 0.0,
             fach_promotion_delay: 0,
             fach_promotion_mw: 0.0,
+            delays_packets: true,
         }
     }
 
@@ -131,6 +143,7 @@ impl RadioParams {
             fach_mw: 350.0,
             fach_promotion_delay: 1_500 * MS,
             fach_promotion_mw: 550.0,
+            delays_packets: true,
         }
     }
 
@@ -157,6 +170,7 @@ impl RadioParams {
             fach_mw: 0.0,
             fach_promotion_delay: 0,
             fach_promotion_mw: 0.0,
+            delays_packets: true,
         }
     }
 

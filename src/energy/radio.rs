@@ -8,9 +8,11 @@
 //! promotion first.
 //!
 //! The promotion is placed *before* the transfer, over `[start - delay, start)`, clipped at
-//! the end of the previous state (the run's start, the tail's or FACH's end): the transfer
-//! times stay those the simulator computed, which does not delay packets for the
-//! promotion. This is how ARO accounts LTE promotions from packet traces
+//! the end of the previous state (the run's start, the tail's or FACH's end). The
+//! simulation delays a packet that needs a promotion by asking [`Radio::ready_at`] first
+//! (issue 18): the packet then moves at the promotion's end, and the promotion the
+//! energy account places before it is the wait. This is how ARO accounts LTE promotions
+//! from packet traces
 //! (`RrcStateRangeFactoryImpl.promoteLTE`: `promoStart = max(start, end - promotionTime)`),
 //! and its 3G machine does the same for downlink packets; it starts 3G uplink promotions
 //! at the packet instead, a difference of where, not how much, energy is counted.
@@ -60,6 +62,9 @@ pub struct Radio {
     /// transfer, while the radio is IDLE since `settled`.
     burst_end: Option<Nanos>,
     time_in: StateNanos,
+    /// The end of a promotion a packet started ([`Radio::ready_at`]) before any transfer
+    /// began at its end: packets before then wait for it.
+    promoting_until: Option<Nanos>,
     promotions: u64,
     fach_promotions: u64,
     bytes_up: u64,
@@ -74,6 +79,7 @@ impl Radio {
             settled: 0,
             burst_end: None,
             time_in: StateNanos::default(),
+            promoting_until: None,
             promotions: 0,
             fach_promotions: 0,
             bytes_up: 0,
@@ -94,6 +100,52 @@ impl Radio {
         &self.params
     }
 
+    /// When a packet that needs the radio at `at` can move (`at` itself when the radio
+    /// is connected or in its tail): after the promotion from IDLE (UMTS: from FACH, the
+    /// FACH → DCH promotion) that it starts now, or at the end of a promotion already
+    /// under way. With `delays_packets` off, always `at`. Calls must come in
+    /// non-decreasing `at` order, each followed by the packet's [`Radio::transfer`] at
+    /// the time returned (the simulation feeds transfers in time order).
+    ///
+    /// The wait is the promotion delay of the state the radio is in at `at`; the energy
+    /// account charges the promotion of the state it finds at the transfer's start, the
+    /// same one unless a 3G radio leaves FACH for IDLE while it waits.
+    pub fn ready_at(&mut self, at: Nanos) -> Nanos {
+        if !self.params.delays_packets {
+            return at;
+        }
+        if let Some(until) = self.promoting_until {
+            if at <= until {
+                return until;
+            }
+            self.promoting_until = None;
+        }
+        if at < self.settled {
+            // A burst whose first transfer waits for a promotion starts later.
+            return self.settled;
+        }
+        let p = &self.params;
+        let delay = match self.burst_end {
+            None => p.promotion_delay,
+            Some(burst_end) => {
+                let quiet = at.saturating_sub(burst_end);
+                if quiet < p.tail_time {
+                    0
+                } else if quiet < p.tail_time.saturating_add(p.fach_time) {
+                    p.fach_promotion_delay
+                } else {
+                    p.promotion_delay
+                }
+            }
+        };
+        if delay == 0 {
+            return at;
+        }
+        let ready = at.saturating_add(delay);
+        self.promoting_until = Some(ready);
+        ready
+    }
+
     /// A transfer of `bytes` from `start` to `end`, up (`upload`) or down.
     ///
     /// Transfers must come in non-decreasing `start` order (more precisely, none may start
@@ -109,6 +161,10 @@ impl Radio {
             "transfer starts at {start}, before the burst in progress ({})",
             self.settled
         );
+        if self.promoting_until.is_some_and(|until| start >= until) {
+            // The promotion's packet moves: the burst it opens stands for it.
+            self.promoting_until = None;
+        }
         match self.burst_end {
             Some(burst_end) if start <= burst_end => self.burst_end = Some(burst_end.max(end)),
             Some(burst_end) => {
@@ -280,6 +336,61 @@ mod tests {
         assert_eq!((s.fach, s.fach_promotion), (0.0, 0.0));
         assert_eq!(report.promotions, 1);
         assert_close(report.data_joules, 51.97 * 0.008 / 1e3, 1e-12);
+    }
+
+    /// Issue 18: a packet to an idle LTE radio waits the 260.1 ms promotion (Huang 2012),
+    /// packets meanwhile wait for the same promotion's end, and one within the tail moves
+    /// at once; the energy account is that of the transfers at the times returned.
+    #[test]
+    fn a_packet_to_an_idle_radio_waits_for_the_promotion() {
+        let mut radio = Radio::new(RadioParams::lte());
+        let promotion = 260_100_000;
+        assert_eq!(radio.ready_at(10 * SECOND), 10 * SECOND + promotion);
+        // A packet the other way 100 ms later waits for the same promotion.
+        assert_eq!(
+            radio.ready_at(10 * SECOND + 100 * MS),
+            10 * SECOND + promotion
+        );
+        let start = 10 * SECOND + promotion;
+        assert_eq!(radio.ready_at(start), start);
+        radio.transfer(start, start + MS, false, 1_000);
+        // 5 s later, within the 11.576 s tail: no wait.
+        assert_eq!(radio.ready_at(15 * SECOND), 15 * SECOND);
+        radio.transfer(15 * SECOND, 15 * SECOND + MS, true, 100);
+        // 30 s later the radio is idle again: another promotion.
+        assert_eq!(radio.ready_at(45 * SECOND), 45 * SECOND + promotion);
+        radio.transfer(
+            45 * SECOND + promotion,
+            45 * SECOND + promotion + MS,
+            true,
+            100,
+        );
+        let report = radio.finish(60 * SECOND);
+        assert_eq!(report.promotions, 2);
+        assert_close(report.seconds_in.promotion, 2.0 * 0.2601, 1e-12);
+        // Off: the packet moves at once, and the energy is still accounted.
+        let mut off = Radio::new(RadioParams {
+            delays_packets: false,
+            ..RadioParams::lte()
+        });
+        assert_eq!(off.ready_at(10 * SECOND), 10 * SECOND);
+    }
+
+    /// UMTS: a packet in FACH waits the 1.5 s FACH → DCH promotion, one after FACH the
+    /// 2 s IDLE → DCH promotion (ARO's 3G profile).
+    #[test]
+    fn a_umts_packet_waits_for_the_promotion_of_the_state_it_finds() {
+        let mut radio = Radio::new(RadioParams::umts());
+        assert_eq!(radio.ready_at(0), 2 * SECOND);
+        radio.transfer(2 * SECOND, 2 * SECOND + MS, true, 100);
+        // The burst ends at 2.001 s; the DCH tail until 7.001 s, FACH until 19.001 s.
+        assert_eq!(radio.ready_at(6 * SECOND), 6 * SECOND);
+        radio.transfer(6 * SECOND, 6 * SECOND + MS, true, 100);
+        // Tail until 11.001 s, FACH until 23.001 s: at 12 s, FACH.
+        assert_eq!(radio.ready_at(12 * SECOND), 13_500 * MS);
+        radio.transfer(13_500 * MS, 13_501 * MS, false, 100);
+        // Tail until 18.501 s, FACH until 30.501 s: at 40 s, IDLE.
+        assert_eq!(radio.ready_at(40 * SECOND), 42 * SECOND);
     }
 
     #[test]

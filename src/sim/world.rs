@@ -582,9 +582,25 @@ impl<'s> World<'s> {
         }
     }
 
+    /// When a packet of client `c` that needs its device's radio at `at` can move: at
+    /// once, or after the radio's promotion (issue 18; `Radio::ready_at`). Always `at`
+    /// in a run without radios.
+    #[inline(always)]
+    fn radio_ready(&mut self, c: ClientId, at: SimTime) -> SimTime {
+        if self.devices.is_empty() {
+            return at;
+        }
+        self.devices.ready_at(self.clients[c].browser, at)
+    }
+
     /// [`Self::radio_transfer`] in a run with radios.
     #[inline(never)]
     fn radio_transfer_on(&mut self, c: ClientId, direction: Direction, bytes: u64, now: SimTime) {
+        if now.as_nanos() > self.scenario.duration {
+            // A packet that waited for a promotion past the run's end: the account stops
+            // at the end.
+            return;
+        }
         let client = &self.clients[c];
         let params = self.network.link(client.group, direction);
         let end = now + params.serialization(bytes);
@@ -801,6 +817,12 @@ impl<'s> World<'s> {
             wire: msg.wire,
             segments: msg.segments,
             path_latency: self.middleboxes.path(group).latency,
+        };
+        // A packet from an idle phone waits for its radio's promotion (issue 18).
+        let now = if direction == Direction::Up {
+            self.radio_ready(c, now)
+        } else {
+            now
         };
         let owner = self.connection_owner(c).index();
         let (sent, arrival) =
@@ -1216,6 +1238,14 @@ impl<'s> World<'s> {
     }
 
     fn arrive_at_client(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
+        // A message reaching an idle phone waits for paging and the radio's promotion
+        // (issue 18); the messages behind it on its connection wait for the same end, in
+        // their order.
+        let ready = self.radio_ready(c, now);
+        if ready > now {
+            s.at(ready, Event::ArriveAtClient(c));
+            return;
+        }
         self.client_reads(c, now, s);
         if self.clients[c].closing {
             self.finish_close_if_drained(c, now, s);

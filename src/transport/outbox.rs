@@ -7,8 +7,9 @@
 //! A request client is a hidden client of the same browser, numbered after all the visible
 //! ones: the REST clients first (the REST client of `c` is `first + c`), then the gRPC
 //! unary clients (`first + owners + c` beside REST clients). Each sends one request at a
-//! time: the REST client its history asks (first) and, unless a gRPC client sends them,
-//! the first message of its client's outbox; the gRPC client that message. A message
+//! time: the REST client its history asks (first) and, when the messages go as requests
+//! and no gRPC client sends them, the first message of its client's outbox; the gRPC
+//! client that message. Messages that wait for a stream are the stream's alone. A message
 //! leaves the outbox only when the answer arrives, so a request lost with its connection
 //! carries the same message again after [`REST_RETRY`]. Which connection a message takes and when
 //! it may go is a transport matter, so this lives beside the transports; the messages'
@@ -266,6 +267,16 @@ impl Outbox {
         self.queue[owner].front().copied()
     }
 
+    /// The message request client `r` of `owner` sends next: the front of `owner`'s
+    /// queue when `r` carries the uploads ([`Outbox::carries_uploads`]), else none. When
+    /// the messages go on the stream, the queue holds those waiting for it to open: a
+    /// REST client beside the stream (for history) must not take one, or the stream
+    /// would send it too when it opens and the server would publish it twice.
+    #[inline]
+    pub fn next_request(&self, r: ClientId, owner: ClientId) -> Option<MessageNo> {
+        self.next(owner).filter(|_| self.carries_uploads(r))
+    }
+
     /// The server read request client `r`'s request carrying message `k`.
     pub fn read(&mut self, r: ClientId, k: MessageNo) {
         let i = self.request_index(r);
@@ -335,6 +346,25 @@ mod tests {
         let (layers, segments) = tcp.message(payload, headers, 0, Segmenting::Stream);
         assert_eq!(segments, 2);
         assert_eq!(layers.total(), 2000 + 500 + 2 * 52);
+    }
+
+    /// Issue 18 (random invariant scenario 281, found with the radio's delays): messages
+    /// that wait for a stream to open are the stream's; the REST client beside it (there
+    /// for history) sends none of them, so none is sent twice.
+    #[test]
+    fn a_history_rest_client_never_takes_a_message_waiting_for_the_stream() {
+        let mut outbox = Outbox::new(2, true, false);
+        // The stream of client 1 is down: its message waits in its queue.
+        assert_eq!(outbox.written(id(1), m(4), false), Route::Wait);
+        assert_eq!(outbox.next(id(1)), Some(m(4)));
+        assert_eq!(outbox.next_request(id(3), id(1)), None);
+        // The stream opens: it takes the message, once.
+        assert_eq!(outbox.stream_opened(id(1), Generation::new(1)), [m(4)]);
+        assert_eq!(outbox.next(id(1)), None);
+        // When the messages go over REST, the REST client sends its owner's front one.
+        let mut rest = Outbox::new(2, true, true);
+        assert_eq!(rest.written(id(1), m(4), false), Route::Rest(id(3)));
+        assert_eq!(rest.next_request(id(3), id(1)), Some(m(4)));
     }
 
     #[test]

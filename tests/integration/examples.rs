@@ -30,6 +30,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("scale-out", &["clients.browsers.count=1000"]),
     ("sticky-sessions", &["load_balancer.affinity=none"]),
     ("office-uplink", &["clients.office.count=200"]),
+    ("reconnect-storm", &["clients.browsers.count=300"]),
     ("replica-crash", &["clients.browsers.count=400"]),
     ("deploy-under-load", &["clients.browsers.count=300"]),
     (
@@ -241,6 +242,7 @@ examples! {
     scale_out => "scale-out",
     sticky_sessions => "sticky-sessions",
     office_uplink => "office-uplink",
+    reconnect_storm => "reconnect-storm",
     replica_crash => "replica-crash",
     deploy_under_load => "deploy-under-load",
     partition => "partition",

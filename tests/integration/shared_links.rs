@@ -104,3 +104,57 @@ fn a_small_buffer_drops_the_tail_of_a_burst_and_tcp_resends_it_after_its_timeout
     // Every event still arrives.
     assert_eq!(small.ledger.lost, 0);
 }
+
+/// Issue 18, a reconnect storm through a shared server NIC (`scenarios/reconnect-storm.yaml`,
+/// scaled to 600 clients and a 10 Mbit/s link to keep its load): the replica is down 2 s,
+/// then every client that comes back needs the server's first TLS flight (the scenario
+/// turns resumption off: 4,000 B, `tls.server_hello`'s default) to pass the NIC toward the
+/// clients. 99 % of 600 is 594 clients: 594 × 4,000 B × 8 / 10 Mbit/s = 1.90 s of the
+/// link's time at least, so no variant recovers within 2 s + 1.90 s of the crash. Backoff
+/// without jitter sends the whole storm at once into the 1.5 MB buffer and drops; full
+/// jitter spreads it and drops nothing.
+#[test]
+fn a_reconnect_storm_takes_at_least_its_handshakes_time_through_the_nic() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/reconnect-storm.yaml"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let s = rtsim::scenario::load_str(
+        path,
+        &text,
+        &[
+            "clients.browsers.count=600",
+            "topology.links[1].bandwidth=10Mbit/s",
+        ]
+        .map(|o| rtsim::scenario::Override::parse(o).unwrap()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let results = run(&s);
+    let recovering = 594.0 * 4_000.0 * 8.0 / 10e6;
+    assert!((recovering - 1.9008f64).abs() < 1e-9);
+    let bound = 2.0 + recovering;
+    for r in &results {
+        let fault = &r.faults[0];
+        assert_eq!(fault.clients_affected, 600, "{}", r.label);
+        let back = fault
+            .recovered_after_s
+            .unwrap_or_else(|| panic!("{}: never recovered", r.label));
+        assert!(
+            back >= bound,
+            "{}: back after {back} s < {bound} s",
+            r.label
+        );
+    }
+    let dropped = |label: &str| {
+        let r = results.iter().find(|r| r.label == label).unwrap();
+        let hop = r
+            .hops
+            .iter()
+            .find(|h| h.hop == "link:balancer-servers")
+            .unwrap();
+        hop.queue.expect("a shared link reports its queue")[0].dropped_segments
+    };
+    assert!(dropped("ws-backoff") > 0);
+    assert_eq!(dropped("ws-jitter"), 0);
+}

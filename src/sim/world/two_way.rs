@@ -148,8 +148,7 @@ impl World<'_> {
 
     /// The message request client `r` (of `owner`) sends next, if it sends them.
     fn next_upload(&self, r: ClientId, owner: ClientId) -> Option<MessageNo> {
-        let outbox = &self.two_way.outbox;
-        outbox.next(owner).filter(|_| outbox.sends_messages(r))
+        self.two_way.outbox.next_request(r, owner)
     }
 
     /// Request client `r` sends the first message (or history ask) waiting for it, if any.
