@@ -3,7 +3,8 @@
 //! transport in [`costs`], and the I/O model's additions in [`io`]), the proxies in front of them ([`middleboxes`], with
 //! the responses a buffering proxy holds in [`buffering`]),
 //! who each replica serves a new event to ([`fanout`]), and the run's fault plan: whom a
-//! fault hits, when a replica is down ([`faults`]).
+//! fault hits, when a replica is down ([`faults`]); the internal service tiers the front
+//! replicas call ([`services`]).
 
 pub mod balancer;
 pub mod buffering;
@@ -14,3 +15,4 @@ pub mod fleet;
 pub mod io;
 pub mod middleboxes;
 pub mod server;
+pub mod services;

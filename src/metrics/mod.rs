@@ -13,6 +13,8 @@ pub mod recorder;
 pub mod registry;
 pub mod result;
 pub mod series;
+pub mod services;
 
 pub use latency::LatencyRecorder;
 pub use result::*;
+pub use services::ServiceResult;

@@ -555,6 +555,9 @@ pub struct RunResult {
     /// one transport).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<super::channels::ChannelResult>,
+    /// Per internal service tier, in name order (absent without `services:`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<super::services::ServiceResult>,
     /// What happened each simulated second (written to series.json, not summary.json).
     #[serde(skip)]
     pub series: super::series::TimeSeries,

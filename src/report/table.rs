@@ -254,6 +254,51 @@ fn measures(results: &[RunResult]) -> Vec<Measure<'static>> {
         "peak server memory",
         Box::new(|r| Cell::number(r.peak_memory_bytes as f64, Show::Bytes)),
     );
+    // Internal service tiers, beside the server's figures (only when a scenario has them).
+    // A variant shows only the tiers it calls.
+    let mut tiers: Vec<String> = Vec::new();
+    for t in results.iter().flat_map(|r| &r.services) {
+        if !tiers.contains(&t.name) {
+            tiers.push(t.name.clone());
+        }
+    }
+    for name in tiers {
+        let label = |what: &str| format!("service {name}: {what}");
+        type Tier = fn(&crate::metrics::ServiceResult) -> Cell;
+        let each = |cell: Tier| -> Box<dyn Fn(&RunResult) -> Cell> {
+            let name = name.clone();
+            Box::new(move |r: &RunResult| {
+                Cell::or_dash(r.services.iter().find(|t| t.name == name), cell)
+            })
+        };
+        row(
+            &label("transport / connections"),
+            each(|t| {
+                Cell::text(format!("{} / ", t.transport))
+                    .then_number(t.connections as f64, Show::Count)
+            }),
+        );
+        row(
+            &label("calls / CPU"),
+            each(|t| {
+                Cell::number(t.calls as f64, Show::Count)
+                    .then_text(" / ")
+                    .then_number(t.cpu_utilisation, Show::Percent)
+            }),
+        );
+        row(
+            &label("CPU queueing / call"),
+            each(|t| {
+                Cell::number(t.mean_cpu_queueing_delay_ms, Show::Ms)
+                    .then_text(" / ")
+                    .then_number(t.mean_call_ms, Show::Ms)
+            }),
+        );
+        row(
+            &label("bytes per call"),
+            each(|t| Cell::number(t.bytes_per_call, Show::Bytes)),
+        );
+    }
     row(
         "replica imbalance conn/cpu",
         Box::new(|r| {

@@ -129,3 +129,30 @@ pub const WS_UPGRADE_REQUEST: u64 = 500;
 /// `HTTP/1.1 101 Switching Protocols` with Upgrade, Connection and Sec-WebSocket-Accept:
 /// exactly the 129 bytes of RFC 6455 section 1.3's example.
 pub const WS_UPGRADE_RESPONSE: u64 = 129;
+
+/// Internal service tiers (`services:`): one-way delay between a front replica and a tier,
+/// 250 µs, a round trip of half a millisecond: round trips between hosts of one
+/// availability zone are well under a millisecond (AWS EC2 placement-group and Google Cloud
+/// intra-zone figures of 0.1-0.5 ms); rtsim's round figure, at the upper end.
+pub const SERVICE_LATENCY: Nanos = 250 * US;
+/// A call's request body as JSON: a small lookup (an id and a few fields); an estimate.
+pub const SERVICE_REQUEST: u64 = 200;
+/// A call's reply body as JSON: one record of a few dozen fields; an estimate.
+pub const SERVICE_REPLY: u64 = 1024;
+/// An internal REST call's header text: `POST /v1/users HTTP/1.1`, Host, User-Agent
+/// (`Go-http-client/1.1`), Content-Type, Content-Length, Accept, Accept-Encoding (Go's
+/// `net/http` client's own headers plus the JSON ones): about 180 B, an estimate.
+pub const SERVICE_REST_REQUEST_HEADERS: u64 = 180;
+/// Its reply's header text: status line, Content-Type, Content-Length, Date: about
+/// 110 B, an estimate.
+pub const SERVICE_REST_RESPONSE_HEADERS: u64 = 110;
+/// A front replica's keep-alive pool to a REST tier: 2 connections, Apache HttpClient's
+/// `PoolingHttpClientConnectionManager` default of 2 per route.
+pub const SERVICE_MAX_CONNECTIONS: u32 = 2;
+/// CPU per KiB of JSON encoded or decoded: 10 µs, about 100 MB/s, the order of Go's
+/// `encoding/json` in its own `BenchmarkCodeDecoder`/`BenchmarkCodeEncoder`; rtsim's round
+/// figure.
+pub const SERVICE_JSON_PER_KIB: Nanos = 10 * US;
+/// CPU per KiB of protobuf encoded or decoded: 1 µs, about 1 GB/s, the order of
+/// golang/protobuf's marshal and unmarshal benchmarks; rtsim's round figure.
+pub const SERVICE_PROTOBUF_PER_KIB: Nanos = US;

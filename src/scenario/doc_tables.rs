@@ -483,6 +483,51 @@ pub fn defaults() -> Vec<Row> {
             &["BROKER_COST"],
         ),
         row(
+            "internal service: one-way latency",
+            duration(d::SERVICE_LATENCY),
+            "round trips between hosts of one availability zone are well under a millisecond (0.1-0.5 ms in AWS EC2 placement-group and Google Cloud intra-zone figures); rtsim's round figure, at the upper end",
+            &["SERVICE_LATENCY"],
+        ),
+        row(
+            "internal call: request / reply body (JSON)",
+            format!(
+                "{} / {}",
+                bytes(d::SERVICE_REQUEST),
+                bytes(d::SERVICE_REPLY)
+            ),
+            "estimates: a small lookup (an id and a few fields) and one record of a few dozen fields; gRPC sends 35 % of each as protobuf",
+            &["SERVICE_REQUEST", "SERVICE_REPLY"],
+        ),
+        row(
+            "internal REST call: request / reply headers",
+            format!(
+                "{} / {}",
+                bytes(d::SERVICE_REST_REQUEST_HEADERS),
+                bytes(d::SERVICE_REST_RESPONSE_HEADERS)
+            ),
+            "estimates: `POST` line, Host, User-Agent (`Go-http-client/1.1`), Content-Type, Content-Length, Accept, Accept-Encoding; status line, Content-Type, Content-Length, Date",
+            &[
+                "SERVICE_REST_REQUEST_HEADERS",
+                "SERVICE_REST_RESPONSE_HEADERS",
+            ],
+        ),
+        row(
+            "internal REST pool per front replica",
+            d::SERVICE_MAX_CONNECTIONS.to_string(),
+            "Apache HttpClient's `PoolingHttpClientConnectionManager`: 2 connections per route by default",
+            &["SERVICE_MAX_CONNECTIONS"],
+        ),
+        row(
+            "encoding CPU per KiB: JSON / protobuf",
+            format!(
+                "{} / {}",
+                duration(d::SERVICE_JSON_PER_KIB),
+                duration(d::SERVICE_PROTOBUF_PER_KIB)
+            ),
+            "about 100 MB/s (the order of Go's `encoding/json` in its `BenchmarkCodeDecoder`/`BenchmarkCodeEncoder`) and about 1 GB/s (the order of golang/protobuf's marshal and unmarshal benchmarks); rtsim's round figures",
+            &["SERVICE_JSON_PER_KIB", "SERVICE_PROTOBUF_PER_KIB"],
+        ),
+        row(
             "REST `POST` headers",
             bytes(d::REST_REQUEST_HEADERS),
             &format!(

@@ -41,6 +41,7 @@ pub mod reconnect;
 pub mod reference;
 pub mod schema;
 pub mod server;
+pub mod services;
 pub mod shard;
 mod source;
 pub mod spec;
@@ -92,6 +93,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "rest",
     "receivers",
     "transports",
+    "services",
     "sweep",
     "faults",
     "assert",

@@ -26,6 +26,7 @@ pub use super::proxies::RawProxy;
 pub use super::radio::RawRadio;
 pub use super::reconnect::RawReconnect;
 pub use super::server::{RawBroker, RawCost, RawSendBuffer, RawServer};
+pub use super::services::{RawCalls, RawService, RawServices};
 pub use super::stack::{RawHttp2, RawTcp, RawTls};
 pub use super::sweep::{RawAxis, RawRange, RawSweep};
 pub use super::topology::{RawTopology, RawTopologyLink};
@@ -90,6 +91,9 @@ pub struct RawScenario {
     pub receivers: Option<BTreeMap<String, RawReceiver>>,
     /// The transport variants to compare. At least one.
     pub transports: Vec<RawTransport>,
+    /// Internal service tiers behind the server, and which of the server's work calls
+    /// them (see the Infrastructure page). Default: none.
+    pub services: Option<RawServices>,
     /// Parameters to sweep: field path → a list of values, or a range. Every combination
     /// of values is one point of the sweep; points are numbered over the parameters in the
     /// order written (the last one changes fastest).

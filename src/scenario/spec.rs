@@ -52,6 +52,9 @@ pub struct Scenario {
     /// Webhook receivers, in name order.
     pub receivers: Vec<ReceiverSpec>,
     pub transports: Vec<TransportSpec>,
+    /// Internal service tiers the front replicas call, in name order (none by default).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<crate::infra::services::ServiceSpec>,
     /// Thresholds checked on every run.
     pub assertions: Vec<super::assertions::Assertion>,
     /// Scheduled faults, in time order.

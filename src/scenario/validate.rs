@@ -115,6 +115,19 @@ pub(crate) fn validate(
     let tls = stack::tls(raw.tls.as_ref());
 
     let labels: Vec<String> = transports.iter().map(|t| t.label.clone()).collect();
+    let services = super::services::services(
+        raw.services.as_ref(),
+        http2,
+        (workload.messages.is_some(), &labels),
+        c,
+    )?;
+    if !services.is_empty() && transports.iter().any(|t| t.kind.name() == "webhook") {
+        warnings.push(
+            "services are not called by webhook variants: the webhook model does not run the \
+             server's jobs"
+                .to_string(),
+        );
+    }
     let assertions =
         super::assertions::parse(raw.assertions.as_deref().unwrap_or(&[]), &labels, c)?;
     let charts = super::charts::requests(raw.charts.as_deref(), c)?;
@@ -140,6 +153,7 @@ pub(crate) fn validate(
         rest,
         receivers,
         transports,
+        services,
         assertions,
         charts,
         cost,

@@ -85,6 +85,13 @@ pub enum Event {
     /// The batch window of this generation of the client's stream ends
     /// ([`crate::transport::batch`]).
     BatchDue { client: ClientId, generation: u32 },
+    /// Internal call `call` (an index of the world's calls) reaches its service replica
+    /// ([`crate::infra::services`]).
+    CallArrived { call: u32 },
+    /// The service replica finished call `call`: its reply leaves.
+    CallServed { call: u32 },
+    /// The reply to call `call` reaches the front replica that made it.
+    ReplyArrived { call: u32 },
 }
 
 /// Bits of a push job's event number (and of an answer job's hold generation); the epoch takes the rest of the 32 (5 bits, so it
@@ -197,6 +204,9 @@ impl crate::engine::Packed for Event {
                 job: Job::Batch,
                 epoch: e,
             } => (30, c.get(), e),
+            Event::CallArrived { call } => (31, 0, call),
+            Event::CallServed { call } => (32, 0, call),
+            Event::ReplyArrived { call } => (33, 0, call),
             Event::JobDone {
                 client: c,
                 job: Job::Message(k),
@@ -309,6 +319,9 @@ impl crate::engine::Packed for Event {
                 job: Job::Batch,
                 epoch: aux,
             },
+            31 => Event::CallArrived { call: aux },
+            32 => Event::CallServed { call: aux },
+            33 => Event::ReplyArrived { call: aux },
             other => unreachable!("no event kind {other}: only pack() makes these"),
         }
     }
@@ -571,6 +584,9 @@ mod tests {
                 job: Job::Batch,
                 epoch: u32::MAX,
             },
+            Event::CallArrived { call: u32::MAX },
+            Event::CallServed { call: 7 },
+            Event::ReplyArrived { call: 0 },
         ];
         for event in events {
             assert_eq!(Event::unpack(event.pack()), event);

@@ -153,7 +153,7 @@ fn drive(
         Chain::channels(&machines)
     };
     let unary = variant.channels.iter().find_map(|ch| ch.unary);
-    let world = World::new(scenario, log, &chain, (&channels, unary));
+    let world = World::new(scenario, log, &chain, (&channels, unary)).with_services(&variant.label);
     run_world(world, scenario, variant, limits, watch)
 }
 

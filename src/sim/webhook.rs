@@ -173,6 +173,7 @@ pub fn run(
         }),
         series,
         channels: Vec::new(),
+        services: Vec::new(),
         sim_events: outcome.sim_events,
         stopped: outcome
             .stopped

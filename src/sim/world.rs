@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::build;
-use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind, PUSH_EPOCH_MASK};
+use super::event::{ClientId, ConnInfo, Event, Job, Msg, MsgKind};
 use crate::energy::Devices;
 use crate::engine::rng::{self, Stream};
 use crate::engine::{Model, Scheduler};
@@ -135,6 +135,7 @@ impl Client {
 
 mod batch;
 mod browser;
+mod calls;
 mod compression;
 mod connection;
 mod faults;
@@ -235,6 +236,8 @@ pub struct World<'s> {
     /// then. If one never registers, every event for it from there on is lost as
     /// `never_connected` (issue 18). Rare, so not in `Client` (whose size is held down).
     failed_before_connecting: std::collections::BTreeMap<usize, EventNo>,
+    /// The internal service tiers and the calls to them (none without `services:`).
+    calls: Option<Box<calls::Calls>>,
 }
 
 impl<'s> World<'s> {
@@ -420,6 +423,7 @@ impl<'s> World<'s> {
             window_opening: None,
             window_first_event: None,
             failed_before_connecting: std::collections::BTreeMap::new(),
+            calls: None,
             layout,
             recorder: Recorder::new(scenario.warmup, scenario.duration, tallies),
         }
@@ -948,13 +952,15 @@ impl<'s> World<'s> {
             _ => 0,
         };
         let r = self.replica_of(c);
-        let (cost, done) = if self.chain.compresses() {
-            let extra = self.compression_cpu(c, job);
-            self.fleet
-                .run_with(r, job.work(accept, bytes), endpoint, extra, now)
+        // What the job writes compressed, and the encoding of the calls it makes.
+        let extra = if self.chain.compresses() {
+            self.compression_cpu(c, job)
         } else {
-            self.fleet.run(r, job.work(accept, bytes), endpoint, now)
-        };
+            0
+        } + self.calls_cpu(job);
+        let (cost, done) = self
+            .fleet
+            .run_with(r, job.work(accept, bytes), endpoint, extra, now);
         self.recorder.series().cpu(done - cost, done);
         if self.per_channel.is_some() {
             self.channel_cpu(c, cost, now);
@@ -1393,12 +1399,16 @@ impl Model for World<'_> {
 
     /// A saturated replica stops the run (see [`crate::infra::server`]).
     fn halt(&self, _now: SimTime) -> Option<(crate::engine::StopReason, String)> {
-        let (r, saturation) = self
+        let Some((r, saturation)) = self
             .fleet
             .servers()
             .iter()
             .enumerate()
-            .find_map(|(r, server)| server.saturation().map(|s| (r, s)))?;
+            .find_map(|(r, server)| server.saturation().map(|s| (r, s)))
+        else {
+            // Or a replica of a service tier.
+            return self.calls.as_ref().and_then(|calls| calls.halt());
+        };
         let which = if self.fleet.servers().len() > 1 {
             format!("replica {r} of the server")
         } else {
@@ -1434,15 +1444,9 @@ impl Model for World<'_> {
                 job,
                 epoch,
             } => {
-                let current = self.clients[c].job_epoch;
-                let current = if job.short_epoch() {
-                    current & PUSH_EPOCH_MASK
-                } else {
-                    current
-                };
                 // Work of a crashed replica: voided at the crash.
-                if epoch == current {
-                    self.job_done(c, job, now, s);
+                if self.epoch_current(c, job, epoch) {
+                    self.job_finished(c, job, epoch, now, s);
                 }
             }
             Event::HoldTimeout {
@@ -1504,6 +1508,9 @@ impl Model for World<'_> {
                 client: c,
                 generation,
             } => self.batch_due(c, generation, now, s),
+            Event::CallArrived { call } => self.call_arrived(call, now, s),
+            Event::CallServed { call } => self.call_served(call, now, s),
+            Event::ReplyArrived { call } => self.reply_arrived(call, now, s),
         }
         if self.invariants.is_some() {
             self.check_invariants(now, event);

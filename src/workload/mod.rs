@@ -16,6 +16,7 @@ pub use messages::ClientMessage;
 pub use spec::{
     AudienceSpec, DEFAULT_TOPIC_ZIPF, Encoding, EventSource, MAX_PAYLOAD_BYTES, MessageSpec,
     PROTOBUF_FACTOR_PERCENT, PayloadSpec, StreamSource, Trace, TraceAudience, WorkloadSpec,
+    protobuf_size,
 };
 
 use crate::engine::rng::{self, RngExt, Stream};
@@ -163,8 +164,7 @@ impl EventLog {
 
     /// A message of `payload` JSON bytes as protobuf: the scenario's size, or 35 % of it.
     pub fn protobuf_of(&self, payload: u64) -> u64 {
-        self.protobuf
-            .unwrap_or_else(|| (payload * PROTOBUF_FACTOR_PERCENT).div_ceil(100).max(1))
+        self.protobuf.unwrap_or_else(|| protobuf_size(payload))
     }
 
     /// A log with no events yet and this one's encoding rules, for a run that numbers its

@@ -16,6 +16,12 @@ pub const MAX_PAYLOAD_BYTES: u64 = 1 << 30;
 /// comparison ("Comparing sizes of protobuf vs json", a record with a string and numbers);
 /// field names are gone and numbers are varints. 35 % is used.
 pub const PROTOBUF_FACTOR_PERCENT: u64 = 35;
+
+/// A message of `json` bytes of JSON as protobuf: [`PROTOBUF_FACTOR_PERCENT`] of it,
+/// rounded up, at least 1 byte.
+pub fn protobuf_size(json: u64) -> u64 {
+    (json * PROTOBUF_FACTOR_PERCENT).div_ceil(100).max(1)
+}
 /// Exponent of the topics' Zipf popularity: Breslau et al., "Web Caching and Zipf-like
 /// Distributions" (INFOCOM 1999), measured 0.64 to 0.83 for web requests.
 pub const DEFAULT_TOPIC_ZIPF: f64 = 0.8;

@@ -100,6 +100,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("trading-desk", &["clients.traders.count=40", "duration=2m"]),
+    ("microservices", &["clients.browsers.count=200"]),
     (
         "live-scores",
         &["clients.desktop.count=90", "clients.phones.count=60"],
@@ -255,6 +256,7 @@ examples! {
     chat => "chat",
     chat_channels => "chat-channels",
     trading_desk => "trading-desk",
+    microservices => "microservices",
     webhooks => "webhooks",
     team_feeds => "team-feeds",
     telemetry => "telemetry",

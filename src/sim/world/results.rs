@@ -188,6 +188,10 @@ impl World<'_> {
             hops: self.hops(&recorded.bytes_by_group),
             series,
             channels: self.channel_results(variant, &channel_bytes, clients, window),
+            services: self
+                .calls
+                .as_ref()
+                .map_or_else(Vec::new, |calls| calls.results()),
             sim_events,
             stopped: None,
         }
