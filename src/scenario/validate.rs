@@ -86,6 +86,12 @@ pub(crate) fn validate(
         warnings.push(warning);
     }
 
+    if server.serverless.is_some() && raw.load_balancer.is_some() {
+        return Err(c.error(
+            "load_balancer",
+            "does not apply to `server.kind: serverless` (the platform balances each request)",
+        ));
+    }
     let balancer = balancer::balancer(raw.load_balancer.as_ref(), server.replicas, duration, c)?;
     let most_replicas = balancer
         .scale
