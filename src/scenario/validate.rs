@@ -8,7 +8,7 @@
 use super::defaults as d;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
-use super::spec::Scenario;
+use super::spec::{Scenario, TransportKind};
 use super::tree::Node;
 use super::{balancer, clients, network, proxies, server, stack, transports};
 
@@ -86,11 +86,21 @@ pub(crate) fn validate(
         warnings.push(warning);
     }
 
-    if server.serverless.is_some() && raw.load_balancer.is_some() {
-        return Err(c.error(
-            "load_balancer",
-            "does not apply to `server.kind: serverless` (the platform balances each request)",
-        ));
+    if server.serverless.is_some() {
+        if raw.load_balancer.is_some() {
+            return Err(c.error(
+                "load_balancer",
+                "does not apply to `server.kind: serverless` (the platform balances each request)",
+            ));
+        }
+        if let Some(i) =
+            (transports.iter()).position(|t| matches!(t.kind, TransportKind::Webhook(_)))
+        {
+            return Err(c.error(
+                &format!("transports[{i}]"),
+                "webhooks are not modelled on `server.kind: serverless` (their sender is a fixed server)",
+            ));
+        }
     }
     let balancer = balancer::balancer(raw.load_balancer.as_ref(), server.replicas, duration, c)?;
     let most_replicas = balancer

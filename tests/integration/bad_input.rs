@@ -2001,4 +2001,16 @@ fn serverless_mistakes_are_located_and_named() {
             "does not apply to `server.kind: serverless`",
         ],
     );
+    assert_check_fails(
+        "serverless-webhooks",
+        &broken(
+            "transports:\n",
+            "server: { kind: serverless }\nreceivers:\n  partner: { link: dsl }\ntransports:\n  - { label: hook, webhook: {} }\n",
+        ),
+        "label: hook",
+        &[
+            "transports[0]",
+            "webhooks are not modelled on `server.kind: serverless`",
+        ],
+    );
 }
