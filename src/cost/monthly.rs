@@ -21,6 +21,11 @@
 //!   messages; each counted once, as a message under the 32 KB billing increment) per
 //!   million, and connection-minutes (mean open connections × the month's minutes) per
 //!   million;
+//! - a serverless server (`server.kind: serverless`, every variant): egress, and the
+//!   invocations measured (per million) and their billed duration (each rounded up to
+//!   1 ms, a long poll's hold and a stream's life included) × the memory in GiB, at
+//!   `cost.serverless`'s prices or Lambda's; no replicas, no balancer (API Gateway's own
+//!   per-request price is not charged);
 //! - serverless (short-polling variants, when priced): invocations (HTTP requests) per
 //!   million, and GB-seconds: each request's CPU time rounded up to 1 ms × the function's
 //!   memory in GiB.
@@ -29,7 +34,7 @@ use serde::Serialize;
 
 use super::prices::{
     CostSpec, HOURS_PER_MONTH, LCU_ACTIVE_CONNECTIONS, LCU_BYTES_PER_HOUR,
-    LCU_NEW_CONNECTIONS_PER_SECOND, SERVERLESS_BILLING_STEP_NS,
+    LCU_NEW_CONNECTIONS_PER_SECOND, SERVERLESS_BILLING_STEP_NS, ServerlessPrices,
 };
 
 /// Which of the managed services could carry the variant instead of the fleet.
@@ -42,6 +47,9 @@ pub enum Carrier {
     ShortPolling,
     /// Anything else runs on the fleet.
     Fleet,
+    /// Every variant of a serverless server (`server.kind: serverless`): billed per measured
+    /// invocation and billed duration, no replicas.
+    Functions,
 }
 
 /// What a variant used, as rates over the measurement window.
@@ -63,6 +71,11 @@ pub struct Usage {
     pub requests_per_second: f64,
     /// Server CPU time per request (a function's duration before rounding), nanoseconds.
     pub request_cpu_ns: u64,
+    /// A serverless server's invocations per second (0 on a fleet).
+    pub invocations_per_second: f64,
+    /// A serverless server's billed duration (each invocation rounded up to 1 ms), seconds
+    /// per second (0 on a fleet).
+    pub billed_seconds_per_second: f64,
 }
 
 /// One line of a monthly bill.
@@ -157,6 +170,26 @@ pub fn monthly(prices: &CostSpec, usage: &Usage) -> MonthlyCost {
     let gateway = prices
         .websocket_gateway
         .filter(|_| usage.carrier == Carrier::WebSocket);
+    if usage.carrier == Carrier::Functions {
+        let functions = prices.serverless.unwrap_or(ServerlessPrices::LAMBDA);
+        line(
+            CostItem::Egress,
+            usage.egress_bytes_per_second * SECONDS_PER_MONTH / 1e9,
+            prices.egress_per_gb,
+        );
+        line(
+            CostItem::ServerlessInvocations,
+            usage.invocations_per_second * SECONDS_PER_MONTH / 1e6,
+            functions.per_million_invocations,
+        );
+        let gib = functions.memory_bytes as f64 / (1u64 << 30) as f64;
+        line(
+            CostItem::ServerlessCompute,
+            usage.billed_seconds_per_second * SECONDS_PER_MONTH * gib,
+            functions.per_gb_second,
+        );
+        return MonthlyCost { lines };
+    }
     if serverless.is_none() {
         line(
             CostItem::Instances,
@@ -252,6 +285,8 @@ mod tests {
             messages_per_second: 100.0,
             requests_per_second: 50.0,
             request_cpu_ns: 120_000,
+            invocations_per_second: 0.0,
+            billed_seconds_per_second: 0.0,
         }
     }
 
@@ -284,6 +319,36 @@ mod tests {
         // The gateway replaces the balancer; the fleet behind it is still paid.
         assert_eq!(bill.of(CostItem::Balancer), 0.0);
         assert!(close(bill.of(CostItem::Instances), 146.0));
+    }
+
+    #[test]
+    fn a_serverless_server_by_hand() {
+        let bill = monthly(
+            &prices(),
+            &Usage {
+                invocations_per_second: 10.0,
+                // Half the time billed: 0.5 s per second.
+                billed_seconds_per_second: 0.5,
+                ..usage(Carrier::Functions)
+            },
+        );
+        // 10/s × 2,628,000 s = 26.28 million × $0.2 = $5.256.
+        assert!(close(bill.of(CostItem::ServerlessInvocations), 5.256));
+        // 0.5 × 2,628,000 s × 0.5 GiB = 657,000 GB-s × $0.0000166667.
+        assert!(close(
+            bill.of(CostItem::ServerlessCompute),
+            657_000.0 * 0.0000166667
+        ));
+        let items: Vec<_> = bill.lines.iter().map(|l| l.item).collect();
+        assert_eq!(
+            items,
+            vec![
+                CostItem::Egress,
+                CostItem::ServerlessInvocations,
+                CostItem::ServerlessCompute
+            ],
+            "no replicas, balancer or gateway"
+        );
     }
 
     #[test]

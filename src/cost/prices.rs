@@ -87,3 +87,14 @@ pub struct ServerlessPrices {
     /// Memory of the function, bytes.
     pub memory_bytes: u64,
 }
+
+impl ServerlessPrices {
+    /// AWS Lambda's list prices and default memory (the constants above): what a
+    /// serverless server (`server.kind: serverless`) is billed when `cost.serverless` is
+    /// not given.
+    pub const LAMBDA: ServerlessPrices = ServerlessPrices {
+        per_million_invocations: SERVERLESS_PER_MILLION_INVOCATIONS,
+        per_gb_second: SERVERLESS_PER_GB_SECOND,
+        memory_bytes: SERVERLESS_MEMORY_BYTES,
+    };
+}

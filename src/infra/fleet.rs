@@ -530,6 +530,7 @@ mod tests {
             }),
             keepalive_timeout: None,
             send_buffer: None,
+            serverless: None,
             replicas,
             max_connections: Some(1),
             exponential_costs: false,

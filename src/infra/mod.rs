@@ -2,6 +2,7 @@
 //! ([`fleet`], [`server`], [`balancer`]; what their jobs and connections cost per
 //! transport in [`costs`], and the I/O model's additions in [`io`]), the proxies in front of them ([`middleboxes`], with
 //! the responses a buffering proxy holds in [`buffering`]),
+//! a serverless server's instances and invocations ([`serverless`]),
 //! who each replica serves a new event to ([`fanout`]), and the run's fault plan: whom a
 //! fault hits, when a replica is down ([`faults`]); the internal service tiers the front
 //! replicas call ([`services`]).
@@ -15,4 +16,5 @@ pub mod fleet;
 pub mod io;
 pub mod middleboxes;
 pub mod server;
+pub mod serverless;
 pub mod services;

@@ -83,6 +83,10 @@ pub struct ServerSpec {
     pub keepalive_timeout: Option<Nanos>,
     /// Streams' send buffer, if modelled.
     pub send_buffer: Option<SendBuffer>,
+    /// `kind: serverless`: an instance per invocation instead of fixed replicas
+    /// ([`crate::infra::serverless`]); `None`: the fixed fleet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serverless: Option<crate::infra::serverless::ServerlessSpec>,
 }
 
 /// The moment a server became saturated.
@@ -372,6 +376,7 @@ mod tests {
             }),
             keepalive_timeout: None,
             send_buffer: None,
+            serverless: None,
             replicas: 1,
             max_connections: None,
             exponential_costs: false,

@@ -227,6 +227,7 @@ impl Tier {
             io: IoModel::EventLoop,
             keepalive_timeout: None,
             send_buffer: None,
+            serverless: None,
         };
         let n = spec.replicas as usize;
         Tier {

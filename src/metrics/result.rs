@@ -119,6 +119,27 @@ pub struct SessionResult {
     pub events_lost: u64,
 }
 
+/// A serverless server's invocations (`server.kind: serverless`), within the window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerlessResult {
+    /// Invocations started (cold and warm): one per request reaching the function.
+    pub invocations: u64,
+    /// Invocations that started a new instance.
+    pub cold_starts: u64,
+    /// Invocations on an idle warm instance.
+    pub warm_starts: u64,
+    /// Requests refused at the concurrency limit (`429`; also among `refused`).
+    pub throttled: u64,
+    /// Invocations in progress at once, at most (whole run).
+    pub peak_concurrency: u32,
+    /// Long polls answered at `max_duration` (their hold was longer).
+    pub cut_long_polls: u64,
+    /// Streams closed at `max_duration` (the client reconnects).
+    pub cut_streams: u64,
+    /// The invocations' duration, each rounded up to 1 ms (what Lambda bills), seconds.
+    pub billed_seconds: f64,
+}
+
 /// History over REST (`rest.history`), over the whole run (first connects come early).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryResult {
@@ -530,6 +551,9 @@ pub struct RunResult {
     /// Session state on the replicas (a step with sessions only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<SessionResult>,
+    /// A serverless server's invocations (`server.kind: serverless` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serverless: Option<ServerlessResult>,
     /// Webhook delivery, for webhook variants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<WebhookResult>,

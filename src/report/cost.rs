@@ -17,6 +17,9 @@ use crate::scenario::{PollFraming, Polling, Scenario, TransportKind};
 
 /// Which managed service could carry the variant labelled `label`.
 fn carrier(scenario: &Scenario, label: &str) -> Carrier {
+    if scenario.server.serverless.is_some() {
+        return Carrier::Functions;
+    }
     match scenario
         .transports
         .iter()
@@ -86,6 +89,14 @@ pub fn usage(scenario: &Scenario, result: &RunResult) -> Usage {
             .row(crate::infra::costs::ServerTransport::Polling)
             .cpu
             .request,
+        invocations_per_second: result
+            .serverless
+            .as_ref()
+            .map_or(0.0, |f| f.invocations as f64 / window_s),
+        billed_seconds_per_second: result
+            .serverless
+            .as_ref()
+            .map_or(0.0, |f| f.billed_seconds / window_s),
     }
 }
 

@@ -383,6 +383,46 @@ fn measures(results: &[RunResult]) -> Vec<Measure<'static>> {
             }),
         );
     }
+    if results.iter().any(|r| r.serverless.is_some()) {
+        row(
+            "invocations: cold / warm",
+            Box::new(move |r| {
+                Cell::or_dash(r.serverless.as_ref(), |f| {
+                    count(f.cold_starts)
+                        .then_text(" / ")
+                        .then(count(f.warm_starts))
+                })
+            }),
+        );
+        row(
+            "throttled (429) / peak concurrency",
+            Box::new(move |r| {
+                Cell::or_dash(r.serverless.as_ref(), |f| {
+                    count(f.throttled)
+                        .then_text(" / ")
+                        .then(count(u64::from(f.peak_concurrency)))
+                })
+            }),
+        );
+        row(
+            "cut at max duration: polls / streams",
+            Box::new(move |r| {
+                Cell::or_dash(r.serverless.as_ref(), |f| {
+                    count(f.cut_long_polls)
+                        .then_text(" / ")
+                        .then(count(f.cut_streams))
+                })
+            }),
+        );
+        row(
+            "billed function time",
+            Box::new(move |r| {
+                Cell::or_dash(r.serverless.as_ref(), |f| {
+                    Cell::number(f.billed_seconds, Show::Seconds)
+                })
+            }),
+        );
+    }
     // Variants of several channels: each channel's share of the totals above.
     let most_channels = results.iter().map(|r| r.channels.len()).max().unwrap_or(0);
     for k in 0..most_channels {

@@ -471,6 +471,32 @@ pub fn defaults() -> Vec<Row> {
             &["MAX_THREADS", "THREAD_STACK", "CONTEXT_SWITCH"],
         ),
         row(
+            "serverless: cold start; warm start",
+            format!(
+                "{}; {}",
+                duration(d::SERVERLESS_COLD_START),
+                duration(d::SERVERLESS_WARM_START)
+            ),
+            "a Node.js function of 128 MB on AWS Lambda, `Init Duration: 303.63 ms` (kkloudtarus.net, \"Cold Start: Measure It for Real\", read 2026-12-07; AWS's \"Operating Lambda\" gives under 100 ms to over 1 s); a warm environment calls the handler at once (AWS Lambda developer guide, execution environment lifecycle)",
+            &["SERVERLESS_COLD_START", "SERVERLESS_WARM_START"],
+        ),
+        row(
+            "serverless: an idle instance kept warm",
+            duration(d::SERVERLESS_KEEP_WARM),
+            "not documented by AWS; Yan Cui's measurement (theburningmonk.com, June 2017): 45–60 min of inactivity, sometimes less",
+            &["SERVERLESS_KEEP_WARM"],
+        ),
+        row(
+            "serverless: concurrency; maximum duration",
+            format!(
+                "{}; {}",
+                d::SERVERLESS_CONCURRENCY,
+                duration(d::SERVERLESS_MAX_DURATION)
+            ),
+            "AWS Lambda's default concurrency quota per account and region (1,000); API Gateway's REST API integration timeout (29 s; Lambda's own maximum, 15 min, bounds the field) — AWS developer guides' quota pages, read 2026-12-07",
+            &["SERVERLESS_CONCURRENCY", "SERVERLESS_MAX_DURATION"],
+        ),
+        row(
             "broker delivery delay",
             duration(d::BROKER_LATENCY),
             "a publish and a delivery within one data centre (Redis pub/sub, NATS) take well under a millisecond each; 1 ms leaves room for a hop",

@@ -25,7 +25,7 @@ pub use super::prices::{RawBalancerPrices, RawGatewayPrices, RawPrices, RawServe
 pub use super::proxies::RawProxy;
 pub use super::radio::RawRadio;
 pub use super::reconnect::RawReconnect;
-pub use super::server::{RawBroker, RawCost, RawSendBuffer, RawServer};
+pub use super::server::{RawBroker, RawCost, RawSendBuffer, RawServer, RawServerless};
 pub use super::services::{RawCalls, RawService, RawServices};
 pub use super::stack::{RawHttp2, RawTcp, RawTls};
 pub use super::sweep::{RawAxis, RawRange, RawSweep};

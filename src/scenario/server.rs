@@ -1,4 +1,5 @@
-//! `server:` the replicas' cores, CPU costs, limits, send buffers and keep-alive, and
+//! `server:` the replicas' cores, CPU costs, limits, send buffers and keep-alive (or a
+//! serverless platform instead of replicas), and
 //! `broker:` the pub/sub backplane between replicas.
 
 use serde::Deserialize;
@@ -9,6 +10,7 @@ use super::error::ScenarioError;
 use super::spec::{BrokerSpec, CpuCosts, SendBuffer, ServerSpec, SlowConsumerPolicy};
 use crate::infra::costs::{self, CostTable, Overrides, ServerTransport};
 use crate::infra::io::{IoModel, Threads};
+use crate::infra::serverless::{MAX_MAX_DURATION, ServerlessSpec};
 use crate::units::{ByteSize, Duration};
 
 /// Most server replicas.
@@ -60,6 +62,43 @@ pub struct RawServer {
     /// connection with new TCP and TLS handshakes. Streams (SSE, WebSocket) and held long
     /// polls are never idle. Default 75s (nginx's `keepalive_timeout`); `0s` for none.
     pub keepalive_timeout: Option<Duration>,
+    /// `fixed`: the replicas above, always running; `serverless`: an instance per
+    /// concurrent invocation (AWS Lambda behind API Gateway), each invocation a request
+    /// from its arrival to its answer (a long poll's hold, a stream's life), with a cold or
+    /// warm start, a concurrency limit and a maximum duration (see `serverless`). Default
+    /// `fixed`.
+    #[schemars(extend("enum" = ["fixed", "serverless", null]))]
+    pub kind: Option<String>,
+    /// The platform of `kind: serverless` (refused with `fixed`).
+    pub serverless: Option<RawServerless>,
+}
+
+/// A serverless platform's starts, limits and keep-warm time.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawServerless {
+    /// Added before an invocation's first job when no warm instance is idle. Default
+    /// 300ms (a Node.js function of 128 MB on AWS Lambda: `Init Duration` 303.63 ms,
+    /// kkloudtarus.net, read 2026-12-07).
+    pub cold_start: Option<Duration>,
+    /// Added before an invocation's first job on an idle warm instance. Default 0s (a warm
+    /// environment calls the handler at once: AWS Lambda's execution environment
+    /// lifecycle).
+    pub warm_start: Option<Duration>,
+    /// An idle instance stays warm this long, then is gone. Default 45m (Yan Cui's
+    /// measurement of AWS Lambda, 2017: 45–60 min, sometimes less; AWS does not document
+    /// it).
+    pub keep_warm: Option<Duration>,
+    /// Invocations in progress at most (at most 4096 in rtsim; each instance runs its jobs
+    /// on a core of its own); a request beyond it is refused with `429 Too Many Requests`
+    /// (throttled). Default 1000 (AWS Lambda's default concurrency quota per account and
+    /// region).
+    pub concurrency: Option<u32>,
+    /// The longest an invocation runs: a long poll held longer is answered at this limit,
+    /// a stream (SSE, WebSocket, gRPC stream) is closed at it and the client reconnects.
+    /// Default 29s (API Gateway's REST API integration timeout); at most 15m (AWS
+    /// Lambda's maximum timeout).
+    pub max_duration: Option<Duration>,
 }
 
 /// A thread-per-connection server's threads.
@@ -213,13 +252,17 @@ pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec,
             format!("must be between 1 and {MAX_REPLICAS}"),
         ));
     }
+    let serverless = serverless(&raw_server, c)?;
     if raw_server.max_connections == Some(0) {
         return Err(c.error("server.max_connections", "must be at least 1"));
     }
     let server = ServerSpec {
         replicas,
         max_connections: raw_server.max_connections,
-        cores: raw_server.cores.unwrap_or(d::SERVER_CORES),
+        // A function's instances each run on their own core.
+        cores: serverless.map_or(raw_server.cores.unwrap_or(d::SERVER_CORES), |s| {
+            s.concurrency
+        }),
         exponential_costs,
         io,
         costs: CostTable::build(
@@ -268,11 +311,72 @@ pub(crate) fn server(raw: Option<&RawServer>, c: &Checker) -> Result<ServerSpec,
             Some(t) if t.as_nanos() == 0 => None,
             Some(t) => Some(t.as_nanos()),
         },
+        serverless,
     };
     if server.cores == 0 || server.cores > MAX_CORES {
         return Err(c.error("server.cores", format!("must be between 1 and {MAX_CORES}")));
     }
     Ok(server)
+}
+
+/// Reads `server.kind` and `server.serverless`: a known kind; the platform only with
+/// `serverless`, which takes the place of the replicas (no `replicas`, `max_connections`,
+/// `io` or `threads` beside it); a concurrency of at least one; a maximum duration from
+/// 1 ms to Lambda's 15 min.
+fn serverless(raw: &RawServer, c: &Checker) -> Result<Option<ServerlessSpec>, ScenarioError> {
+    match raw.kind.as_deref() {
+        None | Some("fixed") => {
+            if raw.serverless.is_some() {
+                return Err(c.error(
+                    "server.serverless",
+                    "applies only to `kind: serverless` (a fixed fleet has no invocations)",
+                ));
+            }
+            Ok(None)
+        }
+        Some("serverless") => {
+            for (given, field) in [
+                (raw.replicas.is_some(), "server.replicas"),
+                (raw.max_connections.is_some(), "server.max_connections"),
+                (raw.cores.is_some(), "server.cores"),
+                (raw.io.is_some(), "server.io"),
+                (raw.threads.is_some(), "server.threads"),
+            ] {
+                if given {
+                    return Err(c.error(
+                        field,
+                        "does not apply to `kind: serverless` (an instance per invocation; its limit is `serverless.concurrency`)",
+                    ));
+                }
+            }
+            let p = raw.serverless.clone().unwrap_or_default();
+            let ns = |v: Option<Duration>, default| v.map_or(default, Duration::as_nanos);
+            let spec = ServerlessSpec {
+                cold_start: ns(p.cold_start, d::SERVERLESS_COLD_START),
+                warm_start: ns(p.warm_start, d::SERVERLESS_WARM_START),
+                keep_warm: ns(p.keep_warm, d::SERVERLESS_KEEP_WARM),
+                concurrency: p.concurrency.unwrap_or(d::SERVERLESS_CONCURRENCY),
+                max_duration: ns(p.max_duration, d::SERVERLESS_MAX_DURATION),
+            };
+            if spec.concurrency == 0 || spec.concurrency > MAX_CORES {
+                return Err(c.error(
+                    "server.serverless.concurrency",
+                    format!("must be between 1 and {MAX_CORES}"),
+                ));
+            }
+            if !(1_000_000..=MAX_MAX_DURATION).contains(&spec.max_duration) {
+                return Err(c.error(
+                    "server.serverless.max_duration",
+                    "must be between 1ms and 15m (AWS Lambda's maximum timeout)",
+                ));
+            }
+            Ok(Some(spec))
+        }
+        Some(other) => Err(c.error(
+            "server.kind",
+            format!("unknown server kind \"{other}\"; expected one of: fixed, serverless"),
+        )),
+    }
 }
 
 /// Reads `server.io` and `server.threads`: a known model, threads only with

@@ -8,7 +8,7 @@
 use super::defaults as d;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
-use super::spec::Scenario;
+use super::spec::{Scenario, TransportKind};
 use super::tree::Node;
 use super::{balancer, clients, network, proxies, server, stack, transports};
 
@@ -86,6 +86,22 @@ pub(crate) fn validate(
         warnings.push(warning);
     }
 
+    if server.serverless.is_some() {
+        if raw.load_balancer.is_some() {
+            return Err(c.error(
+                "load_balancer",
+                "does not apply to `server.kind: serverless` (the platform balances each request)",
+            ));
+        }
+        if let Some(i) =
+            (transports.iter()).position(|t| matches!(t.kind, TransportKind::Webhook(_)))
+        {
+            return Err(c.error(
+                &format!("transports[{i}]"),
+                "webhooks are not modelled on `server.kind: serverless` (their sender is a fixed server)",
+            ));
+        }
+    }
     let balancer = balancer::balancer(raw.load_balancer.as_ref(), server.replicas, duration, c)?;
     let most_replicas = balancer
         .scale
@@ -121,6 +137,14 @@ pub(crate) fn validate(
         (workload.messages.is_some(), &labels),
         c,
     )?;
+    if !services.is_empty() && server.serverless.is_some() {
+        return Err(c.error(
+            "services",
+            "internal services behind `server.kind: serverless` are not modelled (a function's \
+             invocation would wait for its calls: the billed duration and the concurrency \
+             are not computed for it); use a fixed fleet or drop `services`",
+        ));
+    }
     if !services.is_empty() && transports.iter().any(|t| t.kind.name() == "webhook") {
         warnings.push(
             "services are not called by webhook variants: the webhook model does not run the \

@@ -32,6 +32,17 @@ pub(super) fn server_of(scenario: &Scenario, chain: &Chain) -> ServerSpec {
     server
 }
 
+/// The balancer in front of the replicas: the scenario's, or for a serverless server one
+/// that balances each request on its own (layer 7, as API Gateway invokes a function per
+/// request).
+pub(super) fn balancer_of(scenario: &Scenario) -> crate::infra::balancer::BalancerSpec {
+    let mut spec = scenario.balancer.clone();
+    if scenario.server.serverless.is_some() {
+        spec.layer = 7;
+    }
+    spec
+}
+
 /// A link profile's parameters by [`crate::net::wire::Direction::index`].
 pub(super) fn link_params(profile: &LinkProfile) -> [LinkParams; 2] {
     let params = |bits_per_second| LinkParams {

@@ -337,6 +337,8 @@ pub enum CloseReason {
     Drain = 1,
     /// The server's maximum connection age (gRPC `max_connection_age`).
     Age = 2,
+    /// A serverless invocation's `max_duration` (its stream is cut).
+    MaxDuration = 3,
 }
 
 /// Server work whose completion triggers a send.

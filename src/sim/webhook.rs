@@ -96,6 +96,7 @@ pub fn run(
         messages: None,
         fallback: None,
         sessions: None,
+        serverless: None,
         history: None,
         imbalance: Imbalance {
             connections: 1.0,

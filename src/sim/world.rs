@@ -25,7 +25,7 @@ use crate::net::tcp::{AckPolicy, PureAcks, Segmenting};
 use crate::net::tls::TlsVersion;
 use crate::net::wire::{Direction, LayerBytes};
 use crate::scenario::Scenario;
-use crate::time::SimTime;
+use crate::time::{Nanos, SimTime};
 use crate::transport::batch::Batches;
 use crate::transport::channels::Layout;
 use crate::transport::history::History;
@@ -151,6 +151,7 @@ use crate::transport::Uploads;
 
 mod replicas;
 mod send_buffer;
+mod serverless;
 mod sessions;
 
 use connection::Connection;
@@ -197,6 +198,8 @@ pub struct World<'s> {
     poll_rng: Vec<PollRng>,
     /// The server replicas and their balancer.
     fleet: Fleet,
+    /// A serverless server's instances and invocations (`None`: a fixed fleet).
+    functions: Option<crate::infra::serverless::Functions>,
     /// Per replica: the streams and long-poll requests it holds, and how far the events
     /// have reached it; the registered clients in registration order.
     fanout: Fanout,
@@ -342,6 +345,7 @@ impl<'s> World<'s> {
             groups
         };
         let mut transports = Clients::new(clients.len());
+        let clients_count = clients.len();
         let sessions = if chain.sessions() {
             Sessions::new(clients.len())
         } else {
@@ -390,9 +394,16 @@ impl<'s> World<'s> {
             browsers,
             middleboxes: build::middleboxes_of(scenario),
             poll_rng,
+            functions: scenario.server.serverless.map(|spec| {
+                crate::infra::serverless::Functions::new(
+                    spec,
+                    clients_count,
+                    (scenario.warmup, scenario.duration),
+                )
+            }),
             fleet: Fleet::new(
                 &build::server_of(scenario, chain),
-                scenario.balancer.clone(),
+                build::balancer_of(scenario),
                 scenario.max_replicas(),
                 (scenario.warmup, scenario.duration),
                 (scenario.rest.cost, scenario.broker.map_or(0, |b| b.cost)),
@@ -927,17 +938,19 @@ impl<'s> World<'s> {
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        self.start_job(c, job, false, now, s);
+        self.start_job(c, job, false, 0, now, s);
     }
 
-    /// [`Self::run_job`]; `accept`: a request that is the first on its connection. Inlined
-    /// where the job is known, so that its cost is looked up without a match.
+    /// [`Self::run_job`]; `accept`: a request that is the first on its connection;
+    /// `delay`: a serverless invocation's start, between the job and its completion.
+    /// Inlined where the job is known, so that its cost is looked up without a match.
     #[inline(always)]
     fn start_job(
         &mut self,
         c: ClientId,
         job: Job,
         accept: bool,
+        delay: Nanos,
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
@@ -966,7 +979,7 @@ impl<'s> World<'s> {
             self.channel_cpu(c, cost, now);
         }
         s.at(
-            done,
+            done + delay,
             Event::JobDone {
                 client: c,
                 job,
@@ -1060,7 +1073,7 @@ impl<'s> World<'s> {
             }
         }
         self.send_down(c, MsgKind::Response { first, count }, now, s);
-        self.request_completed(c);
+        self.request_completed(c, now);
         self.arm_idle_timer(c, now, s);
     }
 
@@ -1173,9 +1186,9 @@ impl<'s> World<'s> {
             }
             MsgKind::Request | MsgKind::Upload { .. } | MsgKind::HistoryRequest => {
                 self.touch(c, now);
-                if !self.request_arrived(c, now) {
+                if let Err(refusal) = self.request_arrived(c, now) {
                     self.recorder.count(Count::Refused, now);
-                    self.refuse_request(c, MsgKind::Unavailable, now, s);
+                    self.refuse_request(c, refusal, now, s);
                     return;
                 }
                 match msg.kind {
@@ -1227,7 +1240,8 @@ impl<'s> World<'s> {
         let accept = !std::mem::replace(&mut connection.accepted, true);
         connection.request_in_job = true;
         let generation = Job::kept(connection.generation);
-        self.start_job(c, Job::Request(generation), accept, now, s);
+        let delay = self.start_owed(c);
+        self.start_job(c, Job::Request(generation), accept, delay, now, s);
     }
 
     /// The next message on `c`'s downlink reaches the client. A connection the server is
@@ -1236,11 +1250,11 @@ impl<'s> World<'s> {
     /// response before it sees the reset behind it.
     /// `c`'s request job ended after its connection closed: no answer; the balancer
     /// releases it, and a REST client's message waits to be sent again.
-    fn request_voided(&mut self, c: ClientId) {
+    fn request_voided(&mut self, c: ClientId, now: SimTime) {
         if self.is_rest(c) {
             self.rest_request_voided(c);
         }
-        self.request_completed(c);
+        self.request_completed(c, now);
     }
 
     fn arrive_at_client(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
@@ -1332,7 +1346,7 @@ impl<'s> World<'s> {
                 self.history_on_open(c, now, s);
             }
             MsgKind::RestResponse => self.rest_answered(c, now, s),
-            MsgKind::Denied | MsgKind::Unavailable => {
+            MsgKind::Denied | MsgKind::Unavailable | MsgKind::Throttled => {
                 if msg.kind == MsgKind::Denied && self.in_window(now) {
                     self.recorder.count(Count::Denied, now);
                     let group = self.clients[c].group;
@@ -1358,7 +1372,7 @@ impl<'s> World<'s> {
                 if !current {
                     // Its connection closed under it (a refusal on a shared HTTP/2
                     // connection): the client has taken its failure path already.
-                    self.request_voided(c);
+                    self.request_voided(c, now);
                 } else if self.is_rest(c) {
                     self.rest_handled(c, now, s);
                 } else if self.chain.sessions() && self.session_answers(c, now, s) {
@@ -1454,6 +1468,9 @@ impl Model for World<'_> {
                 generation,
             } => {
                 let current = self.transports[c].hold_generation() == generation;
+                if current {
+                    self.hold_ended_by_timeout(c, now);
+                }
                 self.tell(c, Input::HoldTimeout { current }, now, s)
             }
             Event::IdleTimeout(c) => self.idle_timeout(c, now, s),

@@ -3,7 +3,8 @@
 //! ([`crate::transport::Machine::size`]); the simulation carries them.
 //!
 //! Owns: the sizes of the messages no transport sizes ([`MsgKind::fixed_size`]: set-up
-//! messages, a proxy's `403` to a denied upgrade, a balancer's `503`, a replica's `400`
+//! messages, a proxy's `403` to a denied upgrade, a balancer's `503`, a serverless
+//! server's `429`, a replica's `400`
 //! to an unknown session), and how many of the
 //! workload's events a message carries to its client ([`MsgKind::events_for`]). Does not
 //! own: any other message's size (the transports', a REST client's the outbox's and the
@@ -19,6 +20,11 @@ pub const FORBIDDEN_RESPONSE: u64 = 64;
 /// `HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`:
 /// a layer-7 balancer whose replicas are all at their connection limit.
 pub const UNAVAILABLE_RESPONSE: u64 = 74;
+
+/// `HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: 31\r\nConnection: close\r\n\r\n{"message":"Too Many Requests"}`:
+/// a serverless server at its concurrency limit (API Gateway's throttling answer has
+/// this body; rtsim closes the connection after it, as after a `503`).
+pub const THROTTLED_RESPONSE: u64 = 136;
 
 /// What a message is; its size follows from the protocol's framing rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +45,8 @@ pub enum MsgKind {
     Denied,
     /// `503 Service Unavailable` from a layer-7 balancer whose replicas are all full.
     Unavailable,
+    /// `429 Too Many Requests` from a serverless server at its concurrency limit.
+    Throttled,
     /// `400` "Session ID unknown": the request reached a replica that does not hold the
     /// client's session ([`crate::transport::session`]).
     SessionUnknown,
@@ -124,6 +132,8 @@ impl MsgKind {
             Some((0, FORBIDDEN_RESPONSE))
         } else if self == MsgKind::Unavailable {
             Some((0, UNAVAILABLE_RESPONSE))
+        } else if self == MsgKind::Throttled {
+            Some((0, THROTTLED_RESPONSE))
         } else if self == MsgKind::SessionUnknown {
             Some((0, SESSION_UNKNOWN_RESPONSE))
         } else {

@@ -86,6 +86,7 @@ impl<'a> Webhook<'a> {
             io: crate::infra::io::IoModel::EventLoop,
             keepalive_timeout: None,
             send_buffer: None,
+            serverless: None,
         };
         Webhook {
             config,

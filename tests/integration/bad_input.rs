@@ -1951,3 +1951,66 @@ fn affinity_and_session_mistakes_are_located_and_named() {
         ],
     );
 }
+
+/// A serverless server (issue 17): an unknown kind, the platform on a fixed fleet,
+/// replicas or a balancer beside a serverless server, and a maximum duration beyond
+/// Lambda's 15 minutes, each located and named.
+#[test]
+fn serverless_mistakes_are_located_and_named() {
+    let server = |yaml: &str| broken("transports:\n", &format!("{yaml}\ntransports:\n"));
+    assert_check_and_run_fail(
+        "serverless-kind-unknown",
+        &server("server: { kind: lambda }"),
+        "kind: lambda",
+        &[
+            "server.kind",
+            "unknown server kind \"lambda\"",
+            "fixed, serverless",
+        ],
+    );
+    assert_check_fails(
+        "serverless-on-a-fixed-fleet",
+        &server("server: { serverless: { keep_warm: 5m } }"),
+        "serverless: { keep_warm",
+        &["server.serverless", "applies only to `kind: serverless`"],
+    );
+    assert_check_fails(
+        "serverless-with-replicas",
+        &server("server: { kind: serverless, replicas: 2 }"),
+        "replicas: 2",
+        &["server.replicas", "does not apply to `kind: serverless`"],
+    );
+    assert_check_fails(
+        "serverless-max-duration",
+        &server("server:\n  kind: serverless\n  serverless: { max_duration: 20m }"),
+        "max_duration: 20m",
+        &["server.serverless.max_duration", "between 1ms and 15m"],
+    );
+    assert_check_fails(
+        "serverless-concurrency-zero",
+        &server("server:\n  kind: serverless\n  serverless: { concurrency: 0 }"),
+        "concurrency: 0",
+        &["server.serverless.concurrency", "between 1 and 4096"],
+    );
+    assert_check_fails(
+        "serverless-behind-a-balancer",
+        &server("server: { kind: serverless }\nload_balancer: { layer: 7 }"),
+        "load_balancer:",
+        &[
+            "load_balancer",
+            "does not apply to `server.kind: serverless`",
+        ],
+    );
+    assert_check_fails(
+        "serverless-webhooks",
+        &broken(
+            "transports:\n",
+            "server: { kind: serverless }\nreceivers:\n  partner: { link: dsl }\ntransports:\n  - { label: hook, webhook: {} }\n",
+        ),
+        "label: hook",
+        &[
+            "transports[0]",
+            "webhooks are not modelled on `server.kind: serverless`",
+        ],
+    );
+}

@@ -43,6 +43,7 @@ mod report;
 mod schema;
 mod series;
 mod server_costs;
+mod serverless;
 mod services;
 mod shared_links;
 mod slow_consumers;

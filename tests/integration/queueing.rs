@@ -34,6 +34,7 @@ fn simulated_wait(c: u32, rho: f64, jobs: u64, seed: u64) -> f64 {
         io: rtsim::infra::io::IoModel::EventLoop,
         keepalive_timeout: None,
         send_buffer: None,
+        serverless: None,
         replicas: 1,
         max_connections: None,
     };

@@ -211,6 +211,14 @@ services:
             "services.tiers.users.replicas",
             "0 replicas",
         ),
+        (
+            base.replace("REPLICAS", "2")
+                .replace("NAME", "users")
+                .replace("workload:", "server: { kind: serverless }\nworkload:"),
+            "s.yaml:13:",
+            "services",
+            "internal services behind `server.kind: serverless` are not modelled",
+        ),
     ];
     for (text, at, field, message) in cases {
         let dir = folder_with(&text);

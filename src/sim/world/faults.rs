@@ -200,7 +200,7 @@ impl World<'_> {
         self.transports[c].answer_lost();
         // Its push jobs died with the process.
         self.withdraw_handed_out(c, true);
-        self.server_forgets(c);
+        self.server_forgets(c, now);
         self.clients[c].connection_died();
         self.finish_close_if_drained(c, now, s);
     }

@@ -68,13 +68,13 @@ impl World<'_> {
         let tabs = self.tabs_on_connection(c);
         self.close_connection(c, &tabs, now, s);
         for t in tabs {
-            self.server_forgets(t);
+            self.server_forgets(t, now);
             self.connection_lost(t, now, s);
         }
     }
 
     /// The server drops what it held for `c`'s connection: its stream, its held request.
-    pub(super) fn server_forgets(&mut self, c: ClientId) {
+    pub(super) fn server_forgets(&mut self, c: ClientId, now: SimTime) {
         let r = self.replica_of(c);
         if self.transports[c].stream_ended() {
             self.fanout.stream_ended(r, c);
@@ -84,7 +84,7 @@ impl World<'_> {
         if self.transports[c].release() {
             self.fanout.release(r);
         }
-        self.request_completed(c);
+        self.request_completed(c, now);
     }
 
     /// A new connection of `c` was accepted: its proxies' maximum lifetime starts, and so
@@ -150,6 +150,8 @@ impl World<'_> {
                 self.middleboxes.lifetime_closed(group);
             } else if reason == CloseReason::Age as u32 {
                 self.recorder.count(Count::AgeCloses, now);
+            } else if reason == CloseReason::MaxDuration as u32 {
+                self.stream_cut(now);
             } else {
                 self.recorder.count(Count::DrainCloses, now);
             }

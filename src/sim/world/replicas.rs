@@ -19,7 +19,7 @@ use crate::ids::{EventNo, FaultId, MaybeFault, ReplicaId};
 use crate::infra::fanout::{Fanout, Subscribers};
 use crate::infra::fleet::{Endpoint, Work};
 use crate::metrics::recorder::Count;
-use crate::sim::event::{ClientId, CloseReason, Event, Job};
+use crate::sim::event::{ClientId, CloseReason, Event, Job, MsgKind};
 use crate::time::SimTime;
 
 impl World<'_> {
@@ -100,13 +100,18 @@ impl World<'_> {
     }
 
     /// A request arrived: layer 7 balances it on its own; the replica counts it as active
-    /// until it is answered (a stream stays active). Returns false when layer 7 finds every
-    /// replica at its connection limit (the balancer answers 503).
-    pub(super) fn request_arrived(&mut self, c: ClientId, now: SimTime) -> bool {
+    /// until it is answered (a stream stays active); on a serverless server it starts an
+    /// invocation. Returns the refusal when layer 7 finds every replica at its connection
+    /// limit (the balancer answers `503`) or a serverless server its concurrency limit
+    /// (`429`).
+    pub(super) fn request_arrived(&mut self, c: ClientId, now: SimTime) -> Result<(), MsgKind> {
         if self.fleet.layer() == 7 {
             let Some(r) = self.fleet.choose(c, self.clients[c].browser) else {
-                return false;
+                return Err(MsgKind::Unavailable);
             };
+            if !self.invocation_starts(c, now) {
+                return Err(MsgKind::Throttled);
+            }
             let client = &mut self.clients[c];
             client.replica = r;
             client.active_on_replica = true;
@@ -116,24 +121,28 @@ impl World<'_> {
         let in_window = self.in_window(now);
         self.fleet.server(r).request_arrived(in_window);
         self.recorder.series().request(now);
-        true
+        Ok(())
     }
 
-    /// A request was answered (not a stream): layer 7 releases it.
-    pub(super) fn request_completed(&mut self, c: ClientId) {
+    /// A request was answered (or its stream or connection ended): layer 7 releases it,
+    /// and a serverless invocation ends.
+    pub(super) fn request_completed(&mut self, c: ClientId, now: SimTime) {
         let client = &mut self.clients[c];
         if client.active_on_replica {
             client.active_on_replica = false;
             let r = client.replica;
             self.release_connection(c, r);
+            self.invocation_ends(c, now);
         }
     }
 
-    /// Client `c`'s stream (SSE, WebSocket) now lives on its replica.
-    pub(super) fn register_stream(&mut self, c: ClientId) {
+    /// Client `c`'s stream (SSE, WebSocket) now lives on its replica (on a function,
+    /// until `max_duration`).
+    pub(super) fn register_stream(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let r = self.replica_of(c);
         self.fanout.stream_opened(r, c);
         self.transports[c].stream_opened();
+        self.limit_stream(c, now, s);
     }
 
     /// Workload event `k` happens; without a broker it reaches one replica (each event

@@ -146,6 +146,7 @@ impl World<'_> {
                     events_lost: ledger.lost_by_reason.session,
                 }
             }),
+            serverless: self.serverless_result(),
             imbalance: self.fleet.imbalance(),
             broker_messages: recorded.get(Count::BrokerMessages),
             disconnected_clients: self.transports.disconnected() as u64,

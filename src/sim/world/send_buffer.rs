@@ -85,7 +85,7 @@ impl World<'_> {
                 // The stream ends: a reconnecting EventSource gets its waiting events again
                 // from its Last-Event-ID.
                 self.clients[c].closing = true;
-                self.server_forgets(c);
+                self.server_forgets(c, now);
             }
         }
     }

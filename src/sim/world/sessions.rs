@@ -49,7 +49,7 @@ impl World<'_> {
             self.recorder.count(Count::EmptyResponses, now);
         }
         self.send_down(c, answer, now, s);
-        self.request_completed(c);
+        self.request_completed(c, now);
         self.arm_idle_timer(c, now, s);
         true
     }

@@ -68,7 +68,7 @@ impl World<'_> {
             Command::RespondOrHold { timeout } => self.respond_or_hold(c, timeout, now, s),
             Command::ScheduleAnswer => self.schedule_answer(c, now, s),
             Command::AnswerHeld => self.answer_held(c, now, s),
-            Command::RegisterStream => self.register_stream(c),
+            Command::RegisterStream => self.register_stream(c, now, s),
             Command::SendStreamOpen => self.send_down(c, MsgKind::StreamOpen, now, s),
             Command::StartKeepalive => self.start_keepalive(c, s),
             Command::ReplayPending { buffer } => self.replay_pending(c, buffer, now, s),
@@ -101,6 +101,7 @@ impl World<'_> {
         }
         let generation = self.transports[c].hold_request();
         self.fanout.hold(self.clients[c].replica);
+        let timeout = self.hold_limit(c, timeout, now);
         s.after(
             timeout,
             Event::HoldTimeout {

@@ -235,7 +235,7 @@ impl World<'_> {
             Serving::Nothing => unreachable!("a REST request is handled after it is read"),
         };
         self.send_down(r, answer, now, s);
-        self.request_completed(r);
+        self.request_completed(r, now);
         if !self.is_unary(r) {
             self.arm_idle_timer(r, now, s);
         }
