@@ -3,8 +3,6 @@
 //! `max_duration` cutting long polls and streams. Each figure is counted by hand.
 
 use rtsim::RunResult;
-use rtsim::sim::{DEFAULT_LIMITS, run_variant_checked};
-use rtsim::workload::EventLog;
 
 use crate::support::scenario;
 
@@ -36,17 +34,7 @@ transports:
     for t in transports {
         text.push_str(&format!("  - {t}\n"));
     }
-    let s = scenario(&text);
-    let log = EventLog::generate(&s);
-    s.transports
-        .iter()
-        .map(
-            |variant| match run_variant_checked(&s, &log, variant, &DEFAULT_LIMITS) {
-                Ok((result, _)) => result,
-                Err(e) => panic!("{}: {e}", variant.label),
-            },
-        )
-        .collect()
+    crate::support::run_checked(&scenario(&text))
 }
 
 /// No event within the runs below (one an hour, the first well after them).

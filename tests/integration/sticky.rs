@@ -3,8 +3,6 @@
 //! long-polling fallback).
 
 use rtsim::RunResult;
-use rtsim::sim::{DEFAULT_LIMITS, run_variant_checked};
-use rtsim::workload::EventLog;
 
 use crate::support::scenario;
 
@@ -48,17 +46,7 @@ workload:
 
 /// Runs every variant of `text` with its invariants checked after every event.
 fn run_checked(text: &str) -> Vec<RunResult> {
-    let s = scenario(text);
-    let log = EventLog::generate(&s);
-    s.transports
-        .iter()
-        .map(
-            |variant| match run_variant_checked(&s, &log, variant, &DEFAULT_LIMITS) {
-                Ok((result, _)) => result,
-                Err(e) => panic!("{}: {e}", variant.label),
-            },
-        )
-        .collect()
+    crate::support::run_checked(&scenario(text))
 }
 
 const RR: &str = "algorithm: round_robin";

@@ -16,6 +16,21 @@ pub fn run(s: &Scenario) -> Vec<RunResult> {
     rtsim::run(s, rtsim::sim::DEFAULT_MAX_EVENTS).expect("run within limits")
 }
 
+/// Runs every variant of `s` with its invariants checked after every event; panics with
+/// the variant's label and the broken invariant.
+pub fn run_checked(s: &Scenario) -> Vec<RunResult> {
+    let log = rtsim::workload::EventLog::generate(s);
+    s.transports
+        .iter()
+        .map(|variant| {
+            match rtsim::sim::run_variant_checked(s, &log, variant, &rtsim::sim::DEFAULT_LIMITS) {
+                Ok((result, _)) => result,
+                Err(e) => panic!("{}: {e}", variant.label),
+            }
+        })
+        .collect()
+}
+
 /// The summary JSON of a run of `s` on a pool of `threads` threads.
 pub fn summary_on_threads(s: &Scenario, threads: usize) -> String {
     rayon::ThreadPoolBuilder::new()
