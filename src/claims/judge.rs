@@ -261,8 +261,10 @@ pub fn shown(value: f64, metric: &str) -> String {
     }
 }
 
-/// Three significant digits, without exponent; whole numbers from 100 up.
+/// Three significant digits, without exponent; whole numbers from 100 up. Below 1e-9 a
+/// value is floating-point noise (a half-width of identical replications) and shows as 0.
 fn significant(value: f64) -> String {
+    let value = if value.abs() < 1e-9 { 0.0 } else { value };
     let magnitude = value.abs();
     let places = if magnitude == 0.0 || magnitude >= 100.0 {
         0
@@ -376,6 +378,9 @@ mod tests {
         assert_eq!(shown(0.0, "cpu_utilisation"), "0%");
         assert_eq!(shown(23597.333, "events.delivered"), "23597");
         assert_eq!(shown(2.285, "events.delivered"), "2.29");
+        // Floating-point noise of identical replications' half-width is no digit.
+        assert_eq!(shown(3.5e-14, "cpu_utilisation"), "0%");
+        assert_eq!(shown(-2e-12, "events.delivered"), "0");
     }
 
     #[test]

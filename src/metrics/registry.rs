@@ -166,6 +166,33 @@ pub const METRICS: &[(&str, MetricUnit, Reader)] = &[
     ("fallback.clients", MetricUnit::Number, |r| {
         r.fallback.as_ref().map(|f| f.on_fallback as f64)
     }),
+    // Internal service tiers: over every tier the variant called (none: no value).
+    ("services.calls", MetricUnit::Number, |r| {
+        let calls: u64 = r.services.iter().map(|t| t.calls).sum();
+        (calls > 0).then_some(calls as f64)
+    }),
+    ("services.bytes_per_call", MetricUnit::Bytes, |r| {
+        let calls: u64 = r.services.iter().map(|t| t.calls).sum();
+        let bytes: u64 = r.services.iter().map(|t| t.bytes_up + t.bytes_down).sum();
+        (calls > 0).then(|| bytes as f64 / calls as f64)
+    }),
+    ("services.call_time", MetricUnit::Duration, |r| {
+        let calls: u64 = r.services.iter().map(|t| t.calls).sum();
+        let weighted: f64 = r
+            .services
+            .iter()
+            .map(|t| t.mean_call_ms * t.calls as f64)
+            .sum();
+        (calls > 0).then(|| weighted / calls as f64 * 1e6)
+    }),
+    ("services.cpu_utilisation", MetricUnit::Fraction, |r| {
+        // The busiest tier's: the one that saturates first.
+        r.services
+            .iter()
+            .filter(|t| t.calls > 0)
+            .map(|t| t.cpu_utilisation)
+            .reduce(f64::max)
+    }),
 ];
 
 /// The metric named `name`.

@@ -114,6 +114,18 @@ const METRICS: &[(&str, &str, &str)] = &[
         "clients on a fallback transport",
         "clients",
     ),
+    ("services.calls", "calls to internal services", "calls"),
+    (
+        "services.bytes_per_call",
+        "bytes per internal service call",
+        "",
+    ),
+    ("services.call_time", "mean internal service call time", ""),
+    (
+        "services.cpu_utilisation",
+        "CPU utilisation of the busiest service tier",
+        "",
+    ),
 ];
 
 /// `metric` in words, and the unit of its plain number (empty for durations, sizes, shares
