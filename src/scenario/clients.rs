@@ -50,13 +50,16 @@ pub struct RawClientGroup {
     /// persistent connections, RFC 9112 section 9.3).
     pub keep_alive: Option<bool>,
     /// HTTP/1.1 request header bytes (request line to the blank line) of the group's
-    /// polling, long-polling and SSE requests, in place of the transport's
-    /// `request_headers`: a group whose requests carry cookies or an auth token (the SPDY
-    /// white paper reports 700-800 B of request headers with cookies; a JWT in an
-    /// `Authorization: Bearer` header adds several hundred bytes). Conditional polling's
-    /// `If-None-Match` still comes on top, and HTTP/2 compresses them as any headers. A
-    /// WebSocket upgrade (`upgrade_request`), gRPC's headers and REST's `POST`s keep their
-    /// own sizes. Default: the transport's (450B unless set there).
+    /// requests, in place of the transport's: a group whose requests carry cookies or an
+    /// auth token (the SPDY white paper reports 700-800 B of request headers with cookies;
+    /// a JWT in an `Authorization: Bearer` header adds several hundred bytes). They size
+    /// the GETs of polling, long polling and SSE (in place of `request_headers`;
+    /// conditional polling's `If-None-Match` still comes on top, and HTTP/2 compresses them
+    /// as any headers), a WebSocket's upgrade (these plus the upgrade's own 50 B, in place
+    /// of `upgrade_request`) and the REST client's requests (history GETs these, `POST`s
+    /// these plus 50 B of `Content-Type` and `Content-Length`, in place of
+    /// `rest.request_headers`). gRPC's headers keep their own sizes. Default: the
+    /// transport's (450B unless set there).
     pub request_headers: Option<ByteSize>,
 }
 
@@ -116,28 +119,34 @@ pub(crate) fn groups(
     Ok(groups)
 }
 
-/// A group's `request_headers` needs a variant whose requests it sizes: some step (a
-/// fallback's too) that is polling, long polling or SSE.
+/// A group's `request_headers` needs requests it sizes: a browser's HTTP/1.1 requests,
+/// that is a step (a fallback's too) that is polling, long polling, SSE or WebSocket (its
+/// upgrade), or the REST client's history asks. Only gRPC has its own headers.
 pub(crate) fn check_request_headers(
     groups: &[ClientGroup],
     transports: &[super::spec::TransportSpec],
+    rest: &super::spec::RestSpec,
     c: &Checker,
 ) -> Result<(), ScenarioError> {
     let Some(group) = groups.iter().find(|g| g.request_headers.is_some()) else {
         return Ok(());
     };
-    let sized = transports
-        .iter()
-        .filter_map(|t| t.kind.chain())
-        .any(|chain| chain.steps().any(|m| m.with_request_headers(0).is_some()));
+    let sized = rest.history.is_some()
+        || transports
+            .iter()
+            .filter_map(|t| t.kind.chain())
+            .any(|chain| chain.steps().any(|m| m.with_request_headers(0).is_some()));
     if sized {
         return Ok(());
     }
     Err(c.error(
         &format!("clients.{}.request_headers", group.name),
-        "sizes the requests of polling, long polling and SSE, and no transport variant uses them",
+        REQUEST_HEADERS_UNUSED,
     ))
 }
+
+/// Why a group's `request_headers` size nothing.
+const REQUEST_HEADERS_UNUSED: &str = "sizes a browser's HTTP/1.1 requests (polling, long polling, SSE, a WebSocket upgrade, REST), and every transport variant is gRPC, whose headers are its own";
 
 /// Checks the number of clients over all groups (tabs counted): at most [`MAX_CLIENTS`].
 pub(crate) fn check_total(groups: &[ClientGroup], c: &Checker) -> Result<(), ScenarioError> {
@@ -180,7 +189,8 @@ mod tests {
         assert_eq!(read[0].link, LinkId(0));
     }
 
-    /// A group's `request_headers` with only WebSocket variants would size nothing.
+    /// A group's `request_headers` with only gRPC variants would size nothing; a
+    /// WebSocket variant's upgrade takes them.
     #[test]
     fn group_request_headers_need_a_transport_they_size() {
         let text = |transport: &str| {
@@ -192,13 +202,10 @@ mod tests {
             )
         };
         let load = |t: &str| crate::scenario::load_str("<headers test>", &text(t), &[]);
-        let error = load("{ websocket: {} }").unwrap_err();
+        let error = load("{ grpc: { mode: server_streaming } }").unwrap_err();
         assert_eq!(error.field.as_deref(), Some("clients.c.request_headers"));
-        assert_eq!(
-            error.message,
-            "sizes the requests of polling, long polling and SSE, and no transport variant uses them"
-        );
-        let scenario = load("{ websocket: {}, fallback: [{ long_polling: {} }] }").unwrap();
+        assert_eq!(error.message, REQUEST_HEADERS_UNUSED);
+        let scenario = load("{ websocket: {} }").unwrap();
         assert_eq!(scenario.groups[0].request_headers, Some(800));
     }
 

@@ -89,9 +89,11 @@ pub use crate::transport::spec::{
     DEFAULT_HTTP_REQUEST_HEADERS as HTTP_REQUEST_HEADERS,
     DEFAULT_HTTP_RESPONSE_HEADERS as HTTP_RESPONSE_HEADERS,
 };
-/// A REST `POST` of a JSON message from a browser's `fetch()`: the request headers above
-/// plus `Content-Type: application/json` (32 bytes) and `Content-Length` (about 20).
-pub const REST_REQUEST_HEADERS: u64 = 500;
+/// A REST `POST` of a JSON message from a browser's `fetch()`: 500 B, the request headers
+/// above plus `Content-Type: application/json` (32 bytes) and `Content-Length` (about 20),
+/// rounded to 50 ([`crate::transport::outbox::POST_OWN_HEADERS`]).
+pub const REST_REQUEST_HEADERS: u64 =
+    HTTP_REQUEST_HEADERS + crate::transport::outbox::POST_OWN_HEADERS;
 /// Its answer, `204 No Content`: status line, Date, Server, Cache-Control (as a `304`).
 pub const REST_RESPONSE_HEADERS: u64 = 150;
 /// `304 Not Modified` headers: status line, Date, ETag, Cache-Control, Server, without
@@ -129,8 +131,9 @@ pub const LONG_POLL_TIMEOUT: Nanos = 30_000 * MS;
 /// (RFC 8259 section 5) an API answering arrays sends (`polling.empty_body`).
 pub const POLL_EMPTY_BODY: u64 = crate::transport::framing::json_array_overhead(0);
 /// WebSocket upgrade request: a browser's GET with Upgrade, Connection,
-/// Sec-WebSocket-Key/Version/Extensions, Origin, User-Agent.
-pub const WS_UPGRADE_REQUEST: u64 = 500;
+/// Sec-WebSocket-Key/Version/Extensions, Origin, User-Agent: 500 B, the request headers
+/// above and the upgrade's own 50 B.
+pub const WS_UPGRADE_REQUEST: u64 = HTTP_REQUEST_HEADERS + crate::transport::UPGRADE_OWN_HEADERS;
 /// `HTTP/1.1 101 Switching Protocols` with Upgrade, Connection and Sec-WebSocket-Accept:
 /// exactly the 129 bytes of RFC 6455 section 1.3's example.
 pub const WS_UPGRADE_RESPONSE: u64 = 129;

@@ -78,7 +78,7 @@ pub(crate) fn validate(
     let mut transports = transports::transports(&raw.transports, http2, workload.encoding, c)?;
     super::two_way::check_transports(&transports, &workload, c)?;
     transports::check_zero_byte_events(&transports, &workload, c)?;
-    clients::check_request_headers(&groups, &transports, c)?;
+    clients::check_request_headers(&groups, &transports, &rest, c)?;
     super::channels::check(&mut transports, &workload, &rest, c)?;
     let receivers =
         super::webhook::receivers(raw.receivers.as_ref(), &links, &receiver_paths, duration, c)?;

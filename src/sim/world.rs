@@ -624,6 +624,14 @@ impl<'s> World<'s> {
             .transfer(client.browser, now, end, upload, bytes);
     }
 
+    /// The request header bytes of `c`'s group (cookies, a token), when it sets its own.
+    #[inline]
+    fn own_request_headers(&self, c: ClientId) -> Option<u64> {
+        self.group_request_headers
+            .then(|| self.scenario.groups[self.clients[c].group.index()].request_headers)
+            .flatten()
+    }
+
     fn message(&self, c: ClientId, kind: MsgKind) -> Msg {
         let (payload, framing) = if let Some(size) = kind.fixed_size() {
             size
@@ -638,9 +646,7 @@ impl<'s> World<'s> {
             let machine = self.chain.at(info.stage);
             // A group's own request headers (cookies, tokens) in place of the transport's.
             let own = self
-                .group_request_headers
-                .then(|| self.scenario.groups[self.clients[c].group.index()].request_headers)
-                .flatten()
+                .own_request_headers(c)
                 .and_then(|text| machine.with_request_headers(text));
             match own {
                 Some(machine) => machine.size(kind, &self.log, info),

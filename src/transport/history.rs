@@ -38,8 +38,14 @@ const HISTORY_HTTP: HttpHeaders = HttpHeaders {
 
 /// Sizes (payload, headers and framing) of `owner`'s history exchange: its ask
 /// ([`MsgKind::HistoryRequest`]) is a GET, the answer ([`MsgKind::Response`]) a JSON array
-/// of the events of its range that are for `owner`.
-pub fn exchange_size(kind: MsgKind, log: &EventLog, owner: ClientId) -> (u64, u64) {
+/// of the events of its range that are for `owner`. `request_headers`: the owner's
+/// group's own (cookies, a token) in place of a plain browser's.
+pub fn exchange_size(
+    kind: MsgKind,
+    log: &EventLog,
+    owner: ClientId,
+    request_headers: Option<u64>,
+) -> (u64, u64) {
     let conn = ConnInfo {
         client: owner,
         ..ConnInfo::default()
@@ -50,7 +56,7 @@ pub fn exchange_size(kind: MsgKind, log: &EventLog, owner: ClientId) -> (u64, u6
     };
     http::exchange_size(
         &HISTORY_HTTP,
-        HISTORY_HTTP.request,
+        request_headers.unwrap_or(HISTORY_HTTP.request),
         HISTORY_HTTP.response,
         request,
         log,
@@ -233,8 +239,13 @@ mod tests {
         let owner = ClientId::new(0);
         // The ask: headers only, the default 450 bytes of a browser's fetch().
         assert_eq!(
-            exchange_size(MsgKind::HistoryRequest, &log, owner),
+            exchange_size(MsgKind::HistoryRequest, &log, owner, None),
             (0, 450)
+        );
+        // A group's own 900 bytes (cookies) in their place; the answer is the server's.
+        assert_eq!(
+            exchange_size(MsgKind::HistoryRequest, &log, owner, Some(900)),
+            (0, 900)
         );
         // The answer for events 1 and 2 (numbered from 0): their 120 + 80 payload bytes in
         // `[a,b]` (3 bytes of brackets and comma) after the default 220 bytes of response
@@ -246,7 +257,8 @@ mod tests {
                     count: 2
                 },
                 &log,
-                owner
+                owner,
+                Some(900)
             ),
             (200, 220 + 3)
         );
@@ -258,7 +270,8 @@ mod tests {
                     count: 0
                 },
                 &log,
-                owner
+                owner,
+                Some(900)
             ),
             (0, 220 + 2)
         );

@@ -344,10 +344,16 @@ impl Machine {
     }
 
     /// This transport with `text` bytes of request headers in place of its own, when its
-    /// requests are a browser's GETs sized by `request_headers` (polling, long polling,
-    /// SSE); `None` for the others, whose requests keep their sizes.
+    /// requests are a browser's HTTP/1.1 requests: the GETs of polling, long polling and
+    /// SSE (`request_headers`), a WebSocket's upgrade (`text` plus the upgrade's own
+    /// [`crate::transport::UPGRADE_OWN_HEADERS`]); `None` for gRPC, whose
+    /// headers are its own (HTTP/2, HPACK-compressed).
     pub fn with_request_headers(&self, text: u64) -> Option<Machine> {
         let mut machine = *self;
+        if let Machine::WebSocket(ws) = &mut machine {
+            ws.upgrade_request = text + crate::transport::UPGRADE_OWN_HEADERS;
+            return Some(machine);
+        }
         let http = match &mut machine {
             Machine::Polling(Polling {
                 http,

@@ -46,4 +46,4 @@ pub use machine::{
 pub use message::MsgKind;
 pub use polling::{PollPhase, Polling};
 pub use sse::Sse;
-pub use websocket::WebSocket;
+pub use websocket::{UPGRADE_OWN_HEADERS, WebSocket};

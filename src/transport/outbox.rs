@@ -39,6 +39,11 @@ const NO_MESSAGE: MessageNo = MessageNo::new(u32::MAX);
 /// The REST client's request being served is a history request.
 const HISTORY: MessageNo = MessageNo::new(u32::MAX - 1);
 
+/// The header bytes a REST `POST` of a JSON message adds to a plain GET of the same
+/// browser: `Content-Type: application/json` (32 B) and `Content-Length` (about 20 B),
+/// rounded to 50. A client group's own `request_headers` plus these size its `POST`s.
+pub const POST_OWN_HEADERS: u64 = 50;
+
 /// The sizes of a REST client's own exchange, each as (payload, HTTP headers) in bytes:
 /// an upload is a `POST` whose body is the message, answered with headers alone (a `204
 /// No Content`). The header sizes are the scenario's `rest.request_headers` and
@@ -54,6 +59,17 @@ impl RestSizes {
     #[inline]
     pub fn upload(&self, payload: u32) -> (u64, u64) {
         (payload as u64, self.request_headers)
+    }
+
+    /// These sizes for a client group whose requests carry `text` bytes of headers
+    /// (cookies, a token) in place of a plain browser's: its `POST`s carry them and
+    /// [`POST_OWN_HEADERS`].
+    #[inline]
+    pub fn with_request_headers(self, text: u64) -> RestSizes {
+        RestSizes {
+            request_headers: text + POST_OWN_HEADERS,
+            ..self
+        }
     }
 
     /// Its answer: headers, no body.

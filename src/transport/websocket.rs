@@ -42,6 +42,14 @@ pub struct WebSocket {
     pub batch: Option<Nanos>,
 }
 
+/// The header bytes a WebSocket upgrade adds to a plain GET of the same browser: 50 B,
+/// the default upgrade request (500 B: Upgrade, Connection: Upgrade,
+/// Sec-WebSocket-Key/Version/Extensions on top of what every request carries) less the
+/// default request headers (450 B, [`crate::transport::spec::DEFAULT_HTTP_REQUEST_HEADERS`]).
+/// A client group's own `request_headers` (cookies, a token: a browser sends its cookies
+/// with the upgrade, RFC 6455 section 4.1, item 12) plus these size its upgrades.
+pub const UPGRADE_OWN_HEADERS: u64 = 50;
+
 /// The application envelope naming an event's stream (of a `name_len`-byte name) when
 /// several share one socket: `{"stream":"<name>","data":` before the payload and `}` after
 /// it, 21 bytes and the name. The shape is Phoenix Channels' and Socket.IO's (a topic or

@@ -363,8 +363,9 @@ fn a_long_poll_timing_out_answered_204_is_45_bytes_shorter() {
 }
 
 /// Issue 18: `clients.<g>.request_headers` sizes that group's polls in place of the
-/// transport's 450 B, and leaves a WebSocket upgrade's 500 B as it is. Two groups of one
-/// client; the one with cookies sends 900 B of headers a poll.
+/// transport's 450 B, and its WebSocket upgrades: 900 B and the upgrade's own 50 B in
+/// place of 500 B. Two groups of one client; the one with cookies sends 900 B of headers
+/// a poll.
 #[test]
 fn a_group_with_cookies_sends_its_own_request_headers() {
     let text = Simple {
@@ -400,6 +401,51 @@ fn a_group_with_cookies_sends_its_own_request_headers() {
         "{} not in {possible:?}",
         up.framing
     );
-    // The upgrades: 500 B each, whichever group.
-    assert_eq!(results[1].totals.bytes.up.framing, 2 * 500);
+    // The upgrades: the plain client's 500 B, the other's 900 + 50 B.
+    assert_eq!(results[1].totals.bytes.up.framing, 500 + 950);
+}
+
+/// Issue 18: a group's `request_headers` size its REST client's requests too: the history
+/// GET carries them (in place of a plain browser's 450 B) and each message's `POST` them
+/// and its own 50 B (in place of `rest.request_headers`, 500 B). One SSE client with
+/// cookies of 900 B, a history of 10 events, 5 messages at 1/s.
+#[test]
+fn a_group_with_cookies_sends_them_on_its_rest_requests() {
+    let with_headers = |headers: &str| {
+        let text = Simple {
+            clients: 1,
+            latency: "5ms",
+            bandwidth: "100Mbit/s",
+            source: "periodic",
+            rate: "1/s",
+            payload: "100B",
+            duration: "5500ms",
+            warmup: "0s",
+        }
+        .yaml(&["{ label: sse, sse: {} }"])
+        .replace(
+            "  users: { count: 1, link: link }",
+            &format!("  users: {{ count: 1, link: link{headers} }}"),
+        )
+        .replace(
+            "workload:\n",
+            "rest: { history: 10 }\nworkload:\n  messages: { rate: 1/s, payload: 40B }\n",
+        );
+        run(&scenario(&text)).remove(0)
+    };
+    let plain = with_headers("");
+    let cookies = with_headers(", request_headers: 900B");
+    let measured = cookies.messages.as_ref().expect("messages measured");
+    let messages = measured.published;
+    assert_eq!(measured.in_flight, 0);
+    assert_eq!(plain.messages.as_ref().unwrap().published, messages);
+    assert!(messages >= 4, "{messages} messages");
+    // Up, headers only: the SSE GET (450 → 900), the history GET (450 → 900) and each
+    // POST (500 → 950), every other byte the same.
+    let up = |r: &rtsim::RunResult| r.totals.bytes.up;
+    assert_eq!(up(&cookies).payload, up(&plain).payload);
+    assert_eq!(
+        up(&cookies).framing - up(&plain).framing,
+        450 + 450 + 450 * messages,
+    );
 }

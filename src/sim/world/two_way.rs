@@ -373,12 +373,17 @@ impl World<'_> {
                 other => unreachable!("{other:?} is not part of a gRPC unary upload"),
             });
         }
-        let sizes = self.two_way.rest_sizes;
+        let own = self.own_request_headers(c);
+        let sizes = match own {
+            Some(text) => self.two_way.rest_sizes.with_request_headers(text),
+            None => self.two_way.rest_sizes,
+        };
         Some(match kind {
             MsgKind::Upload { payload, .. } => sizes.upload(payload),
             MsgKind::RestResponse => sizes.answer(),
             MsgKind::HistoryRequest | MsgKind::Response { .. } => {
-                history::exchange_size(kind, &self.log, self.two_way.outbox.owner_of(c))
+                let owner = self.two_way.outbox.owner_of(c);
+                history::exchange_size(kind, &self.log, owner, own)
             }
             other => unreachable!("{other:?} is not a REST message"),
         })
