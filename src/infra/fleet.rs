@@ -75,10 +75,12 @@ pub enum Work {
     /// pays the accept.
     Request { accept: bool },
     /// Write one message of `bytes` payload bytes on a connection (an event, a long-poll
-    /// answer), or read a client's message and publish it; `bytes` is 0 where the payload
-    /// is not known when the job starts (a long-poll answer's events are gathered when it
-    /// is written).
+    /// answer); `bytes` is 0 where the payload is not known when the job starts (a
+    /// long-poll answer's events are gathered when it is written).
     Push { bytes: u64 },
+    /// Read a client's message of `bytes` payload bytes from its stream and publish it:
+    /// a push's work and the read's own (a WebSocket frame's unmasking).
+    Read { bytes: u64 },
     /// Write a heartbeat, ping or HTTP/2 PING.
     Ping,
     /// The server's part of a TLS handshake.
@@ -182,6 +184,7 @@ impl Fleet {
                 }
             }
             Work::Push { bytes } => costs.push_of(bytes),
+            Work::Read { bytes } => costs.read_of(bytes),
             Work::Ping => costs.ping,
             Work::TlsHandshake => costs.tls_handshake,
             Work::BrokerMessage => self.broker_message,
@@ -194,6 +197,13 @@ impl Fleet {
     #[inline(always)]
     pub fn prices_bytes(&self, endpoint: Endpoint) -> bool {
         self.costs.row(endpoint.transport()).cpu.push_per_kib != 0
+    }
+
+    /// Whether reading a client's message for `endpoint` costs anything per byte.
+    #[inline]
+    pub fn prices_read_bytes(&self, endpoint: Endpoint) -> bool {
+        let cpu = &self.costs.row(endpoint.transport()).cpu;
+        cpu.push_per_kib != 0 || cpu.read_per_kib != 0
     }
 
     /// Bytes an open connection of `endpoint` holds at its replica: its transport's, plus
@@ -586,6 +596,7 @@ mod tests {
                 request: 120,
                 push: 15,
                 push_per_kib: 0,
+                read_per_kib: 0,
                 ping: 5,
                 tls_handshake: 900,
             },

@@ -384,7 +384,8 @@ impl Job {
     pub fn work(self, accept: bool, bytes: u64) -> Work {
         match self {
             Job::Request(_) => Work::Request { accept },
-            Job::Push(_) | Job::Answer(_) | Job::Message(_) | Job::Batch => Work::Push { bytes },
+            Job::Push(_) | Job::Answer(_) | Job::Batch => Work::Push { bytes },
+            Job::Message(_) => Work::Read { bytes },
             Job::Keepalive | Job::Http2Ping => Work::Ping,
             Job::TlsHandshake => Work::TlsHandshake,
         }
@@ -468,15 +469,16 @@ mod tests {
             Job::Request(g).work(false, 0),
             Work::Request { accept: false }
         );
-        // Writing an event, answering a held poll and publishing a client's message are
-        // each one write on a connection; `accept` is a request's alone.
-        for job in [
-            Job::Push(EventNo::new(3)),
-            Job::Answer(g),
-            Job::Message(MessageNo::new(4)),
-        ] {
+        // Writing an event and answering a held poll are each one write on a connection;
+        // publishing a client's message is a read (priced with its own per-byte work);
+        // `accept` is a request's alone.
+        for job in [Job::Push(EventNo::new(3)), Job::Answer(g)] {
             assert_eq!(job.work(true, 180), Work::Push { bytes: 180 }, "{job:?}");
         }
+        assert_eq!(
+            Job::Message(MessageNo::new(4)).work(true, 180),
+            Work::Read { bytes: 180 }
+        );
         assert_eq!(Job::Keepalive.work(false, 0), Work::Ping);
         assert_eq!(Job::Http2Ping.work(false, 0), Work::Ping);
         assert_eq!(Job::TlsHandshake.work(true, 0), Work::TlsHandshake);

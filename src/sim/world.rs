@@ -964,7 +964,7 @@ impl<'s> World<'s> {
         // The payload is looked up only where the row prices it.
         let bytes = match job {
             Job::Push(n) if self.fleet.prices_bytes(endpoint) => self.log.payload(n),
-            Job::Message(k) if self.fleet.prices_bytes(endpoint) => {
+            Job::Message(k) if self.fleet.prices_read_bytes(endpoint) => {
                 self.source.messages[k].payload as u64
             }
             Job::Batch if self.fleet.prices_bytes(endpoint) => self.batch_payload(c),

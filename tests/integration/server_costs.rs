@@ -121,3 +121,46 @@ fn a_thread_per_connection_server_runs_out_of_threads_where_an_event_loop_does_n
     // Every job pays a 3 µs context switch on top: more CPU for fewer clients served.
     assert!(threads.cpu_utilisation > event_loop.cpu_utilisation * 200.0 / 300.0);
 }
+
+/// Reading a client's WebSocket frame unmasks it: 250 ns per KiB of payload by default
+/// (`server.cost.websocket.read_per_kib`), on top of the push cost a message's read pays.
+/// One client writes about 10 messages of 64 KiB a second for 100 s: each read costs
+/// 64 × 250 ns = 16 µs more than with the unmasking priced at 0; the events' pushes are
+/// not unmasked and cost the same in both.
+#[test]
+fn a_websocket_server_unmasks_each_client_frame_it_reads() {
+    let text = |read: &str| {
+        let simple = Simple {
+            clients: 1,
+            latency: "10ms",
+            bandwidth: "1Gbit/s",
+            source: "periodic",
+            rate: "1/s",
+            payload: "100B",
+            duration: "100s",
+            warmup: "0s",
+        };
+        format!(
+            "{}server:\n  cores: 1\n  cost: {{ push: 15us{read} }}\n",
+            simple.yaml(&["{ websocket: {} }"])
+        )
+        .replace(
+            "workload:\n",
+            "workload:\n  messages: { rate: 10/s, payload: 64KiB }\n",
+        )
+    };
+    let unmasked = &run(&scenario(&text(", websocket: { read_per_kib: 0s }")))[0];
+    let masked = &run(&scenario(&text("")))[0];
+    let messages = masked.messages.as_ref().expect("messages").published;
+    // Messages are written at random (a Poisson process of 10/s): about 1,000.
+    assert!((900..=1_100).contains(&messages), "{messages} published");
+    assert_eq!(unmasked.messages.as_ref().unwrap().published, messages);
+    assert_eq!(masked.ledger, unmasked.ledger);
+    // Busy nanoseconds over 100 s of one core (6 decimals of utilisation: 100 µs).
+    let busy_difference = (masked.cpu_utilisation - unmasked.cpu_utilisation) * 100e9;
+    let expected = messages as f64 * 64.0 * 250.0;
+    assert!(
+        (busy_difference - expected).abs() <= 200e3,
+        "unmasking took {busy_difference} ns, expected {expected} ns"
+    );
+}
