@@ -18,6 +18,9 @@
 //! timers and link-free events it is told to); what a connection carries for its client
 //! (events, requests, the server's CPU).
 //!
+//! The messages on their way live in one [`FifoArena`] for all the slots (a queue of two
+//! node indices per direction), so a slot holds no heap memory of its own for them.
+//!
 //! Generic over the message type `M`: the wire needs of a message only what [`Carried`]
 //! says, so this layer does not know what an HTTP response or a WebSocket frame is.
 //!
@@ -25,8 +28,7 @@
 //! webhook sender's, [`crate::webhook`]) renews a slot for each new connection
 //! ([`Connections::renew`]), so its messages and the clients' follow one rule.
 
-use std::collections::VecDeque;
-
+use crate::net::fifo_arena::{Fifo, FifoArena};
 use crate::net::flow_control::FlowWindow;
 use crate::net::handshake::TlsSession;
 use crate::net::idle::{self, IdleTimer, IdleVerdict};
@@ -38,8 +40,9 @@ use crate::net::tcp::{AckState, Arrival, PureAcks, TcpParams};
 use crate::net::wire::Direction;
 use crate::time::{Nanos, SimTime};
 
-/// What the connection needs to know of a message it carries.
-pub trait Carried {
+/// What the connection needs to know of a message it carries. A message is a few figures,
+/// `Copy`, so the messages on their way live in a [`FifoArena`] of plain nodes.
+pub trait Carried: Copy {
     /// TCP segments it took.
     fn segments(&self) -> u64;
     /// Bytes on the wire, all layers.
@@ -58,10 +61,11 @@ pub trait Carried {
 
 /// One direction of a connection.
 #[derive(Debug, Clone)]
-struct Channel<M> {
+struct Channel {
     /// Arrival of the last message in this direction (for in-order delivery).
     last_arrival: SimTime,
-    in_flight: VecDeque<M>,
+    /// The messages on their way, oldest first (their nodes in [`Connections::in_flight`]).
+    in_flight: Fifo,
     /// The ACK state of the side that receives in this direction.
     receiver_acks: AckState,
     /// Nagle's algorithm of the side that sends in this direction (used when it is on).
@@ -73,11 +77,11 @@ struct Channel<M> {
     partition_release: (SimTime, SimTime),
 }
 
-impl<M> Default for Channel<M> {
+impl Default for Channel {
     fn default() -> Self {
         Channel {
             last_arrival: SimTime::ZERO,
-            in_flight: VecDeque::new(),
+            in_flight: Fifo::default(),
             receiver_acks: AckState::default(),
             nagle: Nagle::default(),
             rtt: RttEstimator::default(),
@@ -86,9 +90,10 @@ impl<M> Default for Channel<M> {
     }
 }
 
-impl<M> Channel<M> {
-    /// A new connection's direction: as [`Channel::default`], keeping the queue's memory.
-    fn renew(&mut self) {
+impl Channel {
+    /// A new connection's direction: as [`Channel::default`], its messages' nodes freed in
+    /// `in_flight`.
+    fn renew<M: Copy>(&mut self, in_flight_arena: &mut FifoArena<M>) {
         let Channel {
             last_arrival,
             in_flight,
@@ -98,7 +103,7 @@ impl<M> Channel<M> {
             partition_release,
         } = self;
         *last_arrival = SimTime::ZERO;
-        in_flight.clear();
+        in_flight_arena.clear(in_flight);
         *receiver_acks = AckState::default();
         *nagle = Nagle::default();
         *rtt = RttEstimator::default();
@@ -110,7 +115,7 @@ impl<M> Channel<M> {
 #[derive(Debug, Clone)]
 struct Slot<M> {
     /// By [`Direction::index`].
-    channels: [Channel<M>; 2],
+    channels: [Channel; 2],
     /// The server's send buffer of its stream.
     send_buffer: Waiting<M>,
     /// HTTP/2 flow control of its stream.
@@ -133,10 +138,10 @@ impl<M> Default for Slot<M> {
     }
 }
 
-impl<M> Slot<M> {
-    /// A new connection: as [`Slot::default`], keeping the queues' memory (the fields are
-    /// destructured so that a new one cannot be forgotten here).
-    fn renew(&mut self) {
+impl<M: Copy> Slot<M> {
+    /// A new connection: as [`Slot::default`], its messages' nodes freed in `in_flight`
+    /// (the fields are destructured so that a new one cannot be forgotten here).
+    fn renew(&mut self, in_flight: &mut FifoArena<M>) {
         let Slot {
             channels,
             send_buffer,
@@ -145,7 +150,7 @@ impl<M> Slot<M> {
             tls,
         } = self;
         for channel in channels {
-            channel.renew();
+            channel.renew(in_flight);
         }
         *send_buffer = Waiting::default();
         *window = FlowWindow::default();
@@ -159,18 +164,23 @@ impl<M> Slot<M> {
 #[derive(Debug, Clone)]
 pub struct Connections<M> {
     slots: Vec<Slot<M>>,
+    /// The messages on their way on every connection, a queue per slot and direction.
+    in_flight: FifoArena<M>,
 }
 
 impl<M: Carried> Connections<M> {
     /// Bytes of one connection's record (the slot every client holds for the whole run;
-    /// what its queues hold on the heap comes on top while messages are on the way).
+    /// the messages on their way take a node each in a shared arena, on top).
     pub const BYTES_PER_CONNECTION: usize = std::mem::size_of::<Slot<M>>();
 
     /// Connections for `clients` clients, all idle.
     pub fn new(clients: usize) -> Self {
         let mut slots = Vec::with_capacity(clients);
         slots.resize_with(clients, Slot::default);
-        Connections { slots }
+        Connections {
+            slots,
+            in_flight: FifoArena::default(),
+        }
     }
 
     /// Connection `c` starts afresh (a new connection in a slot the caller reuses, or one
@@ -182,7 +192,7 @@ impl<M: Carried> Connections<M> {
         if c == self.slots.len() {
             self.slots.push(Slot::default());
         } else {
-            self.slots[c].renew();
+            self.slots[c].renew(&mut self.in_flight);
         }
     }
 
@@ -190,9 +200,8 @@ impl<M: Carried> Connections<M> {
     /// place on the link, but never arrives (the caller schedules no arrival for it).
     /// Returns it, or `None` when nothing is on the way.
     pub fn lose_newest(&mut self, c: usize, direction: Direction) -> Option<M> {
-        self.slots[c].channels[direction.index()]
-            .in_flight
-            .pop_back()
+        let queue = &mut self.slots[c].channels[direction.index()].in_flight;
+        self.in_flight.pop_back(queue)
     }
 
     /// The sender in `direction` writes at `now`: the ACK it owed for the opposite
@@ -265,7 +274,7 @@ impl<M: Carried> Connections<M> {
             now,
             sent.recovery.retransmitted_segments > 0 || sent.overflow_segments > 0,
         );
-        channel.in_flight.push_back(msg);
+        self.in_flight.push_back(&mut channel.in_flight, msg);
         let last = &mut self.slots[owner].channels[d].last_arrival;
         let arrival = sent.arrival.max(*last);
         *last = arrival;
@@ -291,9 +300,9 @@ impl<M: Carried> Connections<M> {
         idle_restart: Nanos,
     ) -> (M, PureAcks) {
         let channel = &mut self.slots[c].channels[direction.index()];
-        let msg = channel
+        let msg = self
             .in_flight
-            .pop_front()
+            .pop_front(&mut channel.in_flight)
             .expect("an arrival event follows every send");
         if let (false, Some(back)) = (msg.retransmitted(), back) {
             // The sender learns of the arrival one reverse trip later.

@@ -1,6 +1,7 @@
 //! The network: client access links, TCP segment accounting and byte counters by layer.
 
 pub mod connections;
+pub mod fifo_arena;
 pub mod flow_control;
 pub mod grpc;
 pub mod handshake;

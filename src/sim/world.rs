@@ -1580,11 +1580,13 @@ mod tests {
     /// Memory per client (issue 22): the hot records every client and its connection hold
     /// for the whole run, at today's sizes on a 64-bit target, so that a growth fails here
     /// and is decided on purpose (raise the figure with the reason in the commit). Together
-    /// 192 + 16 + 336 = 544 bytes of the about 1.5 KB per client a large WebSocket run
-    /// takes. The connection slot grew from 272 to 400 bytes with issue 18's TCP model (a
-    /// receiver's ACK state and Nagle's state per direction) and back to 336 with the ACK
-    /// state packed into 32 bytes (`net::tcp::AckState`). (The rest: the network's
-    /// per-client link state, the fan-out's lists, the recorder, the queue's pending events.)
+    /// 192 + 16 + 288 = 496 bytes of the about 1.7 KB per client a 100,000-client WebSocket
+    /// run takes (`notes/performance.md`, "Where the bytes per client go"). The connection
+    /// slot grew from 272 to 400 bytes with issue 18's TCP model (a receiver's ACK state and
+    /// Nagle's state per direction), back to 336 with the ACK state packed into 32 bytes
+    /// (`net::tcp::AckState`), and to 288 with the messages on the way in one arena
+    /// (`net::fifo_arena`). (The rest: the event queue's buckets, the network's per-browser
+    /// link state, the fan-out's lists, the recorder's per-client ledger.)
     #[test]
     fn hot_per_client_and_per_connection_records_keep_their_sizes() {
         let sizes = [
@@ -1599,7 +1601,10 @@ mod tests {
                 [
                     ("Client", 192),
                     ("ClientState", 16),
-                    ("connection slot", 336),
+                    // 336 before the messages on the way moved to one arena for all
+                    // connections (`net::fifo_arena`): two `VecDeque`s of 32 bytes became
+                    // two `Fifo`s of 8.
+                    ("connection slot", 288),
                 ]
             );
         }
