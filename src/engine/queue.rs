@@ -16,8 +16,9 @@
 //!   `now()`, and each later move takes it at least one level down, so it moves at most 11
 //!   times, and only a few for delays much shorter than the 2^60 ns of the top level. Once
 //!   the buckets have grown to their working sizes the queue stops allocating: a bucket keeps
-//!   its buffer when it empties. Memory is therefore the sum of the buckets' high-water
-//!   marks, a small multiple of the peak number of pending items.
+//!   its buffer when it empties, up to `KEPT_BUCKET_CAPACITY` (4,096) items (a larger one is given
+//!   back, and regrown when the bucket fills again). Memory is therefore the items pending
+//!   and at most that much room per bucket.
 //!
 //! # How it works
 //!
@@ -72,6 +73,12 @@ struct Scheduled<T> {
 
 /// Priority queue of simulation events, ordered by `(time, insertion order)`.
 ///
+/// Items an emptied bucket keeps room for (64 KiB of 16-byte entries): a larger buffer
+/// is given back when the bucket empties, so that the queue's memory follows the items
+/// pending, not the sum of every bucket's high-water mark. Regrowing a bucket costs at most
+/// one more copy of each item that passes through it; the order never depends on it.
+const KEPT_BUCKET_CAPACITY: usize = 4096;
+
 /// See the [module documentation](self) for the ordering and monotonicity contract.
 pub struct EventQueue<T> {
     /// Items due exactly at `now`, in insertion order. Their time is `now`, so it is not
@@ -101,7 +108,8 @@ impl<T> EventQueue<T> {
     ///
     /// Which bucket a later item lands in depends on its distance to `now`, so only the run
     /// queue can be sized up front; it is the one a simulation fills first when it schedules
-    /// its initial events at time 0. The buckets grow on demand and keep their buffers, so the
+    /// its initial events at time 0. The buckets grow on demand and keep their buffers (up to
+    /// `KEPT_BUCKET_CAPACITY` items each), so the
     /// queue stops allocating after warm-up either way.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
@@ -205,17 +213,24 @@ impl<T> EventQueue<T> {
             // Level-0 items agree with `now` in every other digit, so all are due now.
             self.due_now
                 .extend(from_source.drain(..).map(|scheduled| scheduled.item));
-            return;
-        }
-        for scheduled in from_source.drain(..) {
-            let time = scheduled.time;
-            match Bucket::of(time, now) {
-                None => self.due_now.push_back(scheduled.item),
-                Some(bucket) => {
-                    lower_levels[bucket.index()].push(scheduled);
-                    self.occupancy.note_arrival(bucket, time);
+        } else {
+            for scheduled in from_source.drain(..) {
+                let time = scheduled.time;
+                match Bucket::of(time, now) {
+                    None => self.due_now.push_back(scheduled.item),
+                    Some(bucket) => {
+                        lower_levels[bucket.index()].push(scheduled);
+                        self.occupancy.note_arrival(bucket, time);
+                    }
                 }
             }
+        }
+        // A large buffer goes back: a bucket of a high level is filled once per turn of
+        // its digit (a level-5 digit turns every 2^30 ns, about a second), so each of the
+        // 64 buckets of a level would otherwise keep its own high-water mark for the rest
+        // of the run.
+        if from_source.capacity() > KEPT_BUCKET_CAPACITY {
+            from_source.shrink_to(KEPT_BUCKET_CAPACITY);
         }
     }
 }
@@ -506,6 +521,29 @@ mod tests {
         assert_eq!(queue.pop(), Some((u64::MAX, 'd')));
         assert_eq!(queue.pop(), Some((u64::MAX, 'e')));
         assert_eq!(queue.pop(), None);
+    }
+
+    /// A bucket that held many items gives its buffer back when it empties, down to
+    /// `KEPT_BUCKET_CAPACITY`; one that held few keeps its own.
+    #[test]
+    fn an_emptied_bucket_keeps_at_most_its_kept_capacity() {
+        let mut queue = EventQueue::new();
+        // 10,000 items a second ahead (level 5) and 10 at 1 ms (level 3).
+        for id in 0..10_000u64 {
+            queue.push(1_000_000_000 + id, id);
+        }
+        for id in 0..10u64 {
+            queue.push(1_000_000 + id, id);
+        }
+        let popped: Vec<u64> = std::iter::from_fn(|| queue.pop().map(|(_, id)| id)).collect();
+        assert_eq!(popped.len(), 10_010);
+        assert_eq!(popped[..10], (0..10).collect::<Vec<_>>());
+        assert_eq!(popped[10..], (0..10_000).collect::<Vec<_>>());
+        let largest = queue.buckets.iter().map(Vec::capacity).max().unwrap();
+        assert!(
+            (1..=KEPT_BUCKET_CAPACITY).contains(&largest),
+            "largest bucket {largest}"
+        );
     }
 
     #[test]
