@@ -8,7 +8,7 @@
 use super::defaults as d;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
-use super::spec::{Scenario, TransportKind};
+use super::spec::{Scenario, TransportKind, TransportSpec};
 use super::tree::Node;
 use super::{balancer, clients, network, proxies, server, stack, transports};
 
@@ -100,6 +100,9 @@ pub(crate) fn validate(
                 &format!("transports[{i}]"),
                 "webhooks are not modelled on `server.kind: serverless` (their sender is a fixed server)",
             ));
+        }
+        if server.serverless.is_some_and(|f| f.gateway.is_some()) {
+            check_gateway_variants(&transports, c)?;
         }
     }
     let balancer = balancer::balancer(raw.load_balancer.as_ref(), server.replicas, duration, c)?;
@@ -197,4 +200,37 @@ fn replications(raw: Option<u32>, c: &Checker) -> Result<u32, ScenarioError> {
             format!("{n} replications: expected a whole number from 1 to {MAX_REPLICATIONS}"),
         )),
     }
+}
+
+/// With `server.serverless.websocket: gateway`: some variant is a WebSocket (else the
+/// field says nothing), and none asks for what the gateway does not do: server pings
+/// (API Gateway sends none) or a fallback chain (its steps would run on the functions
+/// while the gateway holds only WebSocket connections).
+fn check_gateway_variants(transports: &[TransportSpec], c: &Checker) -> Result<(), ScenarioError> {
+    let mut any = false;
+    for (i, t) in transports.iter().enumerate() {
+        let TransportKind::WebSocket(ws) = &t.kind else {
+            continue;
+        };
+        any = true;
+        if ws.ping.is_some() {
+            return Err(c.error(
+                &format!("transports[{i}].websocket.ping"),
+                "does not apply with `server.serverless.websocket: gateway` (API Gateway sends no pings; a connection idle for `gateway.idle_timeout` is closed)",
+            ));
+        }
+        if !ws.fallback.is_empty() {
+            return Err(c.error(
+                &format!("transports[{i}].fallback"),
+                "is not modelled with `server.serverless.websocket: gateway` (the gateway holds WebSocket connections only)",
+            ));
+        }
+    }
+    if !any {
+        return Err(c.error(
+            "server.serverless.websocket",
+            "`gateway` needs a `websocket` variant among the transports",
+        ));
+    }
+    Ok(())
 }

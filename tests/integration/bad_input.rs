@@ -2014,3 +2014,69 @@ fn serverless_mistakes_are_located_and_named() {
         ],
     );
 }
+
+/// WebSocket through a managed gateway (issue 17, serverless part 3): an unknown carrier,
+/// the gateway's limits without it, a limit under a second, a gateway with no WebSocket
+/// variant, and a variant asking for pings or a fallback the gateway does not give, each
+/// located and named.
+#[test]
+fn gateway_mistakes_are_located_and_named() {
+    let server = |yaml: &str| broken("transports:\n", &format!("{yaml}\ntransports:\n"));
+    assert_check_and_run_fail(
+        "gateway-carrier-unknown",
+        &server("server:\n  kind: serverless\n  serverless: { websocket: appsync }"),
+        "websocket: appsync",
+        &[
+            "server.serverless.websocket",
+            "unknown carrier \"appsync\"",
+            "function, gateway",
+        ],
+    );
+    assert_check_fails(
+        "gateway-limits-without-gateway",
+        &server("server:\n  kind: serverless\n  serverless: { gateway: { idle_timeout: 5m } }"),
+        "idle_timeout: 5m",
+        &[
+            "server.serverless.gateway",
+            "applies only to `websocket: gateway`",
+        ],
+    );
+    assert_check_fails(
+        "gateway-idle-timeout-zero",
+        &server(
+            "server:\n  kind: serverless\n  serverless:\n    websocket: gateway\n    gateway: { idle_timeout: 0s }",
+        ),
+        "idle_timeout: 0s",
+        &["server.serverless.gateway.idle_timeout", "at least 1s"],
+    );
+    assert_check_fails(
+        "gateway-without-websocket",
+        &broken(
+            "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n",
+            "server:\n  kind: serverless\n  serverless: { websocket: gateway }\ntransports:\n  - { label: poll, polling: { interval: 1s } }\n",
+        ),
+        "websocket: gateway",
+        &["server.serverless.websocket", "needs a `websocket` variant"],
+    );
+    assert_check_fails(
+        "gateway-with-pings",
+        &broken(
+            "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n",
+            "server:\n  kind: serverless\n  serverless: { websocket: gateway }\ntransports:\n  - { label: ws, websocket: { ping: 30s } }\n",
+        ),
+        "ping: 30s",
+        &["transports[0].websocket.ping", "API Gateway sends no pings"],
+    );
+    assert_check_fails(
+        "gateway-with-a-fallback",
+        &broken(
+            "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n",
+            "server:\n  kind: serverless\n  serverless: { websocket: gateway }\ntransports:\n  - label: ws\n    websocket: {}\n    fallback: { long_polling: { timeout: 20s } }\n",
+        ),
+        "fallback: {",
+        &[
+            "transports[0].fallback",
+            "the gateway holds WebSocket connections only",
+        ],
+    );
+}
