@@ -26,7 +26,7 @@
 //!   1 ms, a long poll's hold and a stream's life included) × the memory in GiB, at
 //!   `cost.serverless`'s prices or Lambda's; no replicas, no balancer (API Gateway's own
 //!   per-request price is not charged); a WebSocket variant through the managed gateway
-//!   (`server.serverless.websocket: gateway`) adds the gateway's messages (measured: pushes
+//!   (`websocket.gateway: true`) adds the gateway's messages (measured: pushes
 //!   sent and clients' messages) per million and its connection-minutes (measured: each
 //!   connection's time in the window) per million, at `cost.websocket_gateway`'s prices or
 //!   API Gateway's;

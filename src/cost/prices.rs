@@ -81,8 +81,8 @@ pub struct GatewayPrices {
 
 impl GatewayPrices {
     /// API Gateway WebSocket APIs' list prices (the constants above): what a serverless
-    /// server's WebSocket variant through the gateway (`server.serverless.websocket:
-    /// gateway`) is billed when `cost.websocket_gateway` is not given.
+    /// server's WebSocket variant through the gateway (`websocket.gateway:
+    /// true`) is billed when `cost.websocket_gateway` is not given.
     pub const API_GATEWAY: GatewayPrices = GatewayPrices {
         per_million_messages: GATEWAY_PER_MILLION_MESSAGES,
         per_million_connection_minutes: GATEWAY_PER_MILLION_CONNECTION_MINUTES,

@@ -1,5 +1,5 @@
 //! A managed WebSocket gateway in front of a serverless server (API Gateway WebSocket APIs,
-//! `server.serverless.websocket: gateway`): it holds each client's WebSocket connection
+//! a WebSocket variant's `gateway: true` on `server.kind: serverless`): it holds each client's WebSocket connection
 //! while the functions run only for the connection's routes (`$connect`, each client
 //! message, `$disconnect`) and for each push (the sender's `POST` to the connection's
 //! `@connections` URL). It closes a connection at its maximum duration or after its idle

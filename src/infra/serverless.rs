@@ -69,8 +69,8 @@ pub struct ServerlessSpec {
     pub concurrency: u32,
     /// An invocation (a long poll's hold, a stream) is cut this long after it starts.
     pub max_duration: Nanos,
-    /// A WebSocket variant's connections held by a managed gateway (`None`: by the
-    /// function, as one invocation each).
+    /// The managed WebSocket gateway's limits, when given (`None`: its defaults, for the
+    /// variants it carries).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<crate::infra::gateway::GatewaySpec>,
 }

@@ -138,8 +138,8 @@ pub struct ServerlessResult {
     pub cut_streams: u64,
     /// The invocations' duration, each rounded up to 1 ms (what Lambda bills), seconds.
     pub billed_seconds: f64,
-    /// A WebSocket variant through a managed gateway (`server.serverless.websocket:
-    /// gateway`) only: what the gateway carried.
+    /// A WebSocket variant through a managed gateway (`websocket.gateway: true` on
+    /// `server.kind: serverless`) only: what the gateway carried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<GatewayResult>,
 }

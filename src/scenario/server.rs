@@ -100,16 +100,8 @@ pub struct RawServerless {
     /// Default 29s (API Gateway's REST API integration timeout); at most 15m (AWS
     /// Lambda's maximum timeout).
     pub max_duration: Option<Duration>,
-    /// Who holds a WebSocket variant's connections: `function` (one invocation for the
-    /// connection's whole life, cut at `max_duration`) or `gateway` (a managed gateway,
-    /// API Gateway WebSocket APIs: `$connect`, each client message, each push and
-    /// `$disconnect` are short invocations; the gateway bills messages and
-    /// connection-minutes and closes a connection at its own limits, see `gateway`).
-    /// `gateway` needs a `websocket` variant without `ping` or `fallback`. Default
-    /// `function`.
-    #[schemars(extend("enum" = ["function", "gateway", null]))]
-    pub websocket: Option<String>,
-    /// The managed gateway's limits (only with `websocket: gateway`).
+    /// The managed WebSocket gateway's limits (only with a `websocket` variant with
+    /// `gateway: true`). Default: API Gateway's.
     pub gateway: Option<RawGateway>,
 }
 
@@ -405,48 +397,32 @@ fn serverless(raw: &RawServer, c: &Checker) -> Result<Option<ServerlessSpec>, Sc
     }
 }
 
-/// Reads `server.serverless.websocket` and `server.serverless.gateway`: a known carrier;
-/// the gateway's limits only with `gateway`, each at least 1 s. Whether a variant can go
+/// Reads `server.serverless.gateway`: each limit at least 1 s. Whether a variant goes
 /// through the gateway is checked with the transports ([`super::validate`]).
 fn gateway(
     p: &RawServerless,
     c: &Checker,
 ) -> Result<Option<crate::infra::gateway::GatewaySpec>, ScenarioError> {
-    match p.websocket.as_deref() {
-        None | Some("function") => {
-            if p.gateway.is_some() {
-                return Err(c.error(
-                    "server.serverless.gateway",
-                    "applies only to `websocket: gateway` (a function holds its connections itself)",
-                ));
-            }
-            Ok(None)
-        }
-        Some("gateway") => {
-            let g = p.gateway.clone().unwrap_or_default();
-            let limit = |v: Option<Duration>, default: Nanos, path: &str| match v {
-                None => Ok(default),
-                Some(v) if v.as_nanos() >= 1_000_000_000 => Ok(v.as_nanos()),
-                Some(_) => Err(c.error(path, "must be at least 1s")),
-            };
-            Ok(Some(crate::infra::gateway::GatewaySpec {
-                connection_duration: limit(
-                    g.connection_duration,
-                    d::GATEWAY_CONNECTION_DURATION,
-                    "server.serverless.gateway.connection_duration",
-                )?,
-                idle_timeout: limit(
-                    g.idle_timeout,
-                    d::GATEWAY_IDLE_TIMEOUT,
-                    "server.serverless.gateway.idle_timeout",
-                )?,
-            }))
-        }
-        Some(other) => Err(c.error(
-            "server.serverless.websocket",
-            format!("unknown carrier \"{other}\"; expected one of: function, gateway"),
-        )),
-    }
+    let Some(g) = &p.gateway else {
+        return Ok(None);
+    };
+    let limit = |v: Option<Duration>, default: Nanos, path: &str| match v {
+        None => Ok(default),
+        Some(v) if v.as_nanos() >= 1_000_000_000 => Ok(v.as_nanos()),
+        Some(_) => Err(c.error(path, "must be at least 1s")),
+    };
+    Ok(Some(crate::infra::gateway::GatewaySpec {
+        connection_duration: limit(
+            g.connection_duration,
+            d::GATEWAY_CONNECTION_DURATION,
+            "server.serverless.gateway.connection_duration",
+        )?,
+        idle_timeout: limit(
+            g.idle_timeout,
+            d::GATEWAY_IDLE_TIMEOUT,
+            "server.serverless.gateway.idle_timeout",
+        )?,
+    }))
 }
 
 /// Reads `server.io` and `server.threads`: a known model, threads only with

@@ -101,10 +101,8 @@ pub(crate) fn validate(
                 "webhooks are not modelled on `server.kind: serverless` (their sender is a fixed server)",
             ));
         }
-        if server.serverless.is_some_and(|f| f.gateway.is_some()) {
-            check_gateway_variants(&transports, c)?;
-        }
     }
+    check_gateway_variants(&transports, server.serverless.as_ref(), c)?;
     let balancer = balancer::balancer(raw.load_balancer.as_ref(), server.replicas, duration, c)?;
     let most_replicas = balancer
         .scale
@@ -202,34 +200,47 @@ fn replications(raw: Option<u32>, c: &Checker) -> Result<u32, ScenarioError> {
     }
 }
 
-/// With `server.serverless.websocket: gateway`: some variant is a WebSocket (else the
-/// field says nothing), and none asks for what the gateway does not do: server pings
-/// (API Gateway sends none) or a fallback chain (its steps would run on the functions
-/// while the gateway holds only WebSocket connections).
-fn check_gateway_variants(transports: &[TransportSpec], c: &Checker) -> Result<(), ScenarioError> {
+/// The managed gateway (`websocket.gateway: true`): only on a serverless server, and not
+/// beside what it does not do: server pings (API Gateway sends none) or a fallback chain
+/// (its steps would run on the functions while the gateway holds only WebSocket
+/// connections); its limits (`server.serverless.gateway`) only with a variant on it.
+fn check_gateway_variants(
+    transports: &[TransportSpec],
+    serverless: Option<&crate::infra::serverless::ServerlessSpec>,
+    c: &Checker,
+) -> Result<(), ScenarioError> {
     let mut any = false;
     for (i, t) in transports.iter().enumerate() {
         let TransportKind::WebSocket(ws) = &t.kind else {
             continue;
         };
+        if !ws.gateway {
+            continue;
+        }
         any = true;
+        if serverless.is_none() {
+            return Err(c.error(
+                &format!("transports[{i}].websocket.gateway"),
+                "applies only on `server.kind: serverless` (the managed gateway invokes functions)",
+            ));
+        }
         if ws.ping.is_some() {
             return Err(c.error(
                 &format!("transports[{i}].websocket.ping"),
-                "does not apply with `server.serverless.websocket: gateway` (API Gateway sends no pings; a connection idle for `gateway.idle_timeout` is closed)",
+                "does not apply with `gateway: true` (API Gateway sends no pings; a connection idle for `server.serverless.gateway.idle_timeout` is closed)",
             ));
         }
         if !ws.fallback.is_empty() {
             return Err(c.error(
                 &format!("transports[{i}].fallback"),
-                "is not modelled with `server.serverless.websocket: gateway` (the gateway holds WebSocket connections only)",
+                "is not modelled with `websocket.gateway: true` (the gateway holds WebSocket connections only)",
             ));
         }
     }
-    if !any {
+    if !any && serverless.is_some_and(|f| f.gateway.is_some()) {
         return Err(c.error(
-            "server.serverless.websocket",
-            "`gateway` needs a `websocket` variant among the transports",
+            "server.serverless.gateway",
+            "applies only with a `websocket` variant with `gateway: true`",
         ));
     }
     Ok(())

@@ -202,7 +202,7 @@ pub struct World<'s> {
     /// A serverless server's instances and invocations (`None`: a fixed fleet).
     functions: Option<crate::infra::serverless::Functions>,
     /// The managed WebSocket gateway in front of the functions (a WebSocket variant with
-    /// `server.serverless.websocket: gateway` only).
+    /// `websocket.gateway: true` on a serverless server only).
     gateway: Option<crate::infra::gateway::Gateway>,
     /// Per replica: the streams and long-poll requests it holds, and how far the events
     /// have reached it; the registered clients in registration order.
@@ -401,11 +401,12 @@ impl<'s> World<'s> {
             gateway: scenario
                 .server
                 .serverless
-                .and_then(|f| f.gateway)
-                .filter(|_| matches!(chain.primary(), crate::transport::Machine::WebSocket(_)))
-                .map(|spec| {
+                .filter(|_| {
+                    matches!(chain.primary(), crate::transport::Machine::WebSocket(ws) if ws.gateway)
+                })
+                .map(|f| {
                     crate::infra::gateway::Gateway::new(
-                        spec,
+                        f.gateway.unwrap_or_default(),
                         clients_count,
                         (scenario.warmup, scenario.duration),
                     )

@@ -2015,54 +2015,50 @@ fn serverless_mistakes_are_located_and_named() {
     );
 }
 
-/// WebSocket through a managed gateway (issue 17, serverless part 3): an unknown carrier,
-/// the gateway's limits without it, a limit under a second, a gateway with no WebSocket
-/// variant, and a variant asking for pings or a fallback the gateway does not give, each
-/// located and named.
+/// WebSocket through a managed gateway (issue 17, serverless part 3): the gateway on a
+/// fixed fleet, its limits with no variant on it, a limit under a second, and a variant
+/// asking for pings or a fallback the gateway does not give, each located and named.
 #[test]
 fn gateway_mistakes_are_located_and_named() {
-    let server = |yaml: &str| broken("transports:\n", &format!("{yaml}\ntransports:\n"));
+    let ws = "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n";
     assert_check_and_run_fail(
-        "gateway-carrier-unknown",
-        &server("server:\n  kind: serverless\n  serverless: { websocket: appsync }"),
-        "websocket: appsync",
+        "gateway-on-a-fixed-fleet",
+        &broken(
+            ws,
+            "transports:\n  - { label: ws, websocket: { gateway: true } }\n",
+        ),
+        "gateway: true",
         &[
-            "server.serverless.websocket",
-            "unknown carrier \"appsync\"",
-            "function, gateway",
+            "transports[0].websocket.gateway",
+            "applies only on `server.kind: serverless`",
         ],
     );
     assert_check_fails(
-        "gateway-limits-without-gateway",
-        &server("server:\n  kind: serverless\n  serverless: { gateway: { idle_timeout: 5m } }"),
+        "gateway-limits-without-a-variant",
+        &broken(
+            ws,
+            "server:\n  kind: serverless\n  serverless: { gateway: { idle_timeout: 5m } }\ntransports:\n  - { label: ws, websocket: {} }\n",
+        ),
         "idle_timeout: 5m",
         &[
             "server.serverless.gateway",
-            "applies only to `websocket: gateway`",
+            "applies only with a `websocket` variant with `gateway: true`",
         ],
     );
     assert_check_fails(
         "gateway-idle-timeout-zero",
-        &server(
-            "server:\n  kind: serverless\n  serverless:\n    websocket: gateway\n    gateway: { idle_timeout: 0s }",
+        &broken(
+            ws,
+            "server:\n  kind: serverless\n  serverless: { gateway: { idle_timeout: 0s } }\ntransports:\n  - { label: ws, websocket: { gateway: true } }\n",
         ),
         "idle_timeout: 0s",
         &["server.serverless.gateway.idle_timeout", "at least 1s"],
     );
     assert_check_fails(
-        "gateway-without-websocket",
-        &broken(
-            "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n",
-            "server:\n  kind: serverless\n  serverless: { websocket: gateway }\ntransports:\n  - { label: poll, polling: { interval: 1s } }\n",
-        ),
-        "websocket: gateway",
-        &["server.serverless.websocket", "needs a `websocket` variant"],
-    );
-    assert_check_fails(
         "gateway-with-pings",
         &broken(
-            "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n",
-            "server:\n  kind: serverless\n  serverless: { websocket: gateway }\ntransports:\n  - { label: ws, websocket: { ping: 30s } }\n",
+            ws,
+            "server: { kind: serverless }\ntransports:\n  - { label: ws, websocket: { gateway: true, ping: 30s } }\n",
         ),
         "ping: 30s",
         &["transports[0].websocket.ping", "API Gateway sends no pings"],
@@ -2070,8 +2066,8 @@ fn gateway_mistakes_are_located_and_named() {
     assert_check_fails(
         "gateway-with-a-fallback",
         &broken(
-            "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n",
-            "server:\n  kind: serverless\n  serverless: { websocket: gateway }\ntransports:\n  - label: ws\n    websocket: {}\n    fallback: { long_polling: { timeout: 20s } }\n",
+            ws,
+            "server: { kind: serverless }\ntransports:\n  - label: ws\n    websocket: { gateway: true }\n    fallback: { long_polling: { timeout: 20s } }\n",
         ),
         "fallback: {",
         &[

@@ -1,7 +1,7 @@
 //! A serverless server (issue 17): `server.kind: serverless` — an instance per concurrent
 //! invocation with cold and warm starts, the concurrency limit (`429`), and
 //! `max_duration` cutting long polls and streams, and WebSocket through a managed gateway
-//! (`serverless.websocket: gateway`: each route and push an invocation, the gateway's
+//! (`websocket.gateway: true`: each route and push an invocation, the gateway's
 //! messages, connection-minutes and limits). Each figure is counted by hand.
 
 use rtsim::RunResult;
@@ -159,8 +159,7 @@ fn beyond_the_concurrency_limit_requests_are_throttled() {
 }
 
 /// A WebSocket client that reconnects 1 s after losing its connection and resumes.
-const GATEWAY_WS: &str =
-    "{ label: ws, websocket: { reconnect: { backoff: fixed, delay: 1s }, resume: replay } }";
+const GATEWAY_WS: &str = "{ label: ws, websocket: { gateway: true, reconnect: { backoff: fixed, delay: 1s }, resume: replay } }";
 
 #[test]
 fn through_the_gateway_each_push_is_an_invocation_and_a_message() {
@@ -173,7 +172,7 @@ fn through_the_gateway_each_push_is_an_invocation_and_a_message() {
     // still open at the end). Connection time: 100 s − 0.33 s = 99.67 s = 1.661 min.
     // Billed: 0.301 s ($connect: 300 ms + its CPU, up to the next ms) + 9 × 1 ms.
     let events = "{ source: periodic, rate: 0.1/s, payload: 100B }";
-    let platform = "cold_start: 300ms, keep_warm: 1h, websocket: gateway";
+    let platform = "cold_start: 300ms, keep_warm: 1h";
     let r = &on_functions(1, "100s", platform, events, &[GATEWAY_WS])[0];
     let f = r.serverless.as_ref().unwrap();
     let g = f.gateway.as_ref().expect("a gateway result");
@@ -198,7 +197,7 @@ fn through_the_gateway_each_push_is_an_invocation_and_a_message() {
     let p99 = r.latency.as_ref().unwrap().p99_ms;
     assert!(p99 < 11.0, "{p99}");
     // With keep_warm 5 s every push's sender starts cold: 300 ms later at the client.
-    let cold = "cold_start: 300ms, keep_warm: 5s, websocket: gateway";
+    let cold = "cold_start: 300ms, keep_warm: 5s";
     let r = &on_functions(1, "100s", cold, events, &[GATEWAY_WS])[0];
     let f = r.serverless.as_ref().unwrap();
     assert_eq!((f.cold_starts, f.warm_starts), (10, 0));
@@ -212,7 +211,7 @@ fn through_the_gateway_each_client_message_is_an_invocation_and_a_message() {
     // gateway is one message and one invocation of its route: invocations = 1 ($connect)
     // + messages.
     let events = "{ source: periodic, rate: 1/h, payload: 100B }\n  messages: { rate: 6/min, payload: 50B, deliver_to: none }";
-    let platform = "websocket: gateway";
+    let platform = "";
     let r = &on_functions(1, "120s", platform, events, &[GATEWAY_WS])[0];
     let f = r.serverless.as_ref().unwrap();
     let g = f.gateway.as_ref().unwrap();
@@ -234,7 +233,7 @@ fn a_gateway_connection_idle_past_its_timeout_is_closed_and_reconnects() {
     // ~1202.5 s, still open at 1500 s. 3 connects, 2 idle closes, 2 `$disconnect`s:
     // 5 invocations; the connection time is the run less the three gaps (~0.33 s + 2 ×
     // ~1.07 s): ~24.96 min.
-    let platform = "cold_start: 300ms, websocket: gateway";
+    let platform = "cold_start: 300ms";
     let r = &on_functions(1, "1500s", platform, QUIET, &[GATEWAY_WS])[0];
     let f = r.serverless.as_ref().unwrap();
     let g = f.gateway.as_ref().unwrap();
@@ -260,7 +259,7 @@ fn a_gateway_connection_is_cut_at_two_hours() {
     // at ~7200.33 s (2 h), the client reconnecting 1 s later: 2 connects, 1 close at the
     // limit, 1 `$disconnect`, 0 idle closes over 2 h 10 min.
     let events = "{ source: periodic, rate: 1/min, payload: 100B }";
-    let platform = "websocket: gateway";
+    let platform = "";
     let r = &on_functions(1, "130m", platform, events, &[GATEWAY_WS])[0];
     let g = r.serverless.as_ref().unwrap().gateway.as_ref().unwrap();
     assert_eq!(
@@ -283,10 +282,10 @@ duration: 100s
 warmup: 0s
 network: { net: { latency: 10ms, bandwidth: 100Mbit/s } }
 clients: { users: { count: 1, link: net } }
-server: { kind: serverless, serverless: { cold_start: 300ms, keep_warm: 1h, websocket: gateway } }
+server: { kind: serverless, serverless: { cold_start: 300ms, keep_warm: 1h } }
 workload: { events: { source: periodic, rate: 0.1/s, payload: 100B } }
 transports:
-  - { label: ws, websocket: { reconnect: { backoff: fixed, delay: 1s }, resume: replay } }
+  - { label: ws, websocket: { gateway: true, reconnect: { backoff: fixed, delay: 1s }, resume: replay } }
 cost: {}
 ",
     );

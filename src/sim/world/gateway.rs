@@ -1,5 +1,5 @@
-//! A managed WebSocket gateway in the run (`server.serverless.websocket: gateway`, a
-//! WebSocket variant): the `$connect` invocation ends when the upgrade is answered, the
+//! A managed WebSocket gateway in the run (a WebSocket variant with `gateway: true` on
+//! `server.kind: serverless`): the `$connect` invocation ends when the upgrade is answered, the
 //! connection then lives on the gateway (never cut at `max_duration`; closed at the
 //! gateway's `connection_duration` or after its `idle_timeout` without a message), each
 //! push and each client message is a short invocation whose start (cold or warm) comes
