@@ -9,5 +9,5 @@
 pub mod monthly;
 pub mod prices;
 
-pub use monthly::{Carrier, CostItem, Line, MonthlyCost, Usage, monthly};
+pub use monthly::{Carrier, CostItem, GatewayUsage, Line, MonthlyCost, Usage, monthly};
 pub use prices::{BalancerPrices, CostSpec, GatewayPrices, ServerlessPrices};

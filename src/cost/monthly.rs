@@ -25,7 +25,11 @@
 //!   invocations measured (per million) and their billed duration (each rounded up to
 //!   1 ms, a long poll's hold and a stream's life included) × the memory in GiB, at
 //!   `cost.serverless`'s prices or Lambda's; no replicas, no balancer (API Gateway's own
-//!   per-request price is not charged);
+//!   per-request price is not charged); a WebSocket variant through the managed gateway
+//!   (`websocket.gateway: true`) adds the gateway's messages (measured: pushes
+//!   sent and clients' messages) per million and its connection-minutes (measured: each
+//!   connection's time in the window) per million, at `cost.websocket_gateway`'s prices or
+//!   API Gateway's;
 //! - serverless (short-polling variants, when priced): invocations (HTTP requests) per
 //!   million, and GB-seconds: each request's CPU time rounded up to 1 ms × the function's
 //!   memory in GiB.
@@ -33,7 +37,7 @@
 use serde::Serialize;
 
 use super::prices::{
-    CostSpec, HOURS_PER_MONTH, LCU_ACTIVE_CONNECTIONS, LCU_BYTES_PER_HOUR,
+    CostSpec, GatewayPrices, HOURS_PER_MONTH, LCU_ACTIVE_CONNECTIONS, LCU_BYTES_PER_HOUR,
     LCU_NEW_CONNECTIONS_PER_SECOND, SERVERLESS_BILLING_STEP_NS, ServerlessPrices,
 };
 
@@ -76,6 +80,17 @@ pub struct Usage {
     /// A serverless server's billed duration (each invocation rounded up to 1 ms), seconds
     /// per second (0 on a fleet).
     pub billed_seconds_per_second: f64,
+    /// A serverless server's managed WebSocket gateway, measured (`None`: none).
+    pub gateway: Option<GatewayUsage>,
+}
+
+/// What a managed WebSocket gateway in front of functions carried, as rates over the
+/// window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GatewayUsage {
+    pub messages_per_second: f64,
+    /// Connection-minutes per second.
+    pub connection_minutes_per_second: f64,
 }
 
 /// One line of a monthly bill.
@@ -177,6 +192,21 @@ pub fn monthly(prices: &CostSpec, usage: &Usage) -> MonthlyCost {
             usage.egress_bytes_per_second * SECONDS_PER_MONTH / 1e9,
             prices.egress_per_gb,
         );
+        if let Some(carried) = usage.gateway {
+            let gateway = prices
+                .websocket_gateway
+                .unwrap_or(GatewayPrices::API_GATEWAY);
+            line(
+                CostItem::GatewayMessages,
+                carried.messages_per_second * SECONDS_PER_MONTH / 1e6,
+                gateway.per_million_messages,
+            );
+            line(
+                CostItem::GatewayConnectionMinutes,
+                carried.connection_minutes_per_second * SECONDS_PER_MONTH / 1e6,
+                gateway.per_million_connection_minutes,
+            );
+        }
         line(
             CostItem::ServerlessInvocations,
             usage.invocations_per_second * SECONDS_PER_MONTH / 1e6,
@@ -287,6 +317,7 @@ mod tests {
             request_cpu_ns: 120_000,
             invocations_per_second: 0.0,
             billed_seconds_per_second: 0.0,
+            gateway: None,
         }
     }
 
@@ -348,6 +379,43 @@ mod tests {
                 CostItem::ServerlessCompute
             ],
             "no replicas, balancer or gateway"
+        );
+    }
+
+    #[test]
+    fn a_serverless_websocket_through_the_gateway_by_hand() {
+        let bill = monthly(
+            &CostSpec {
+                websocket_gateway: None,
+                ..prices()
+            },
+            &Usage {
+                invocations_per_second: 10.0,
+                billed_seconds_per_second: 0.01,
+                gateway: Some(GatewayUsage {
+                    messages_per_second: 10.0,
+                    // 100 connections open: 100 connection-minutes a minute.
+                    connection_minutes_per_second: 100.0 / 60.0,
+                }),
+                ..usage(Carrier::Functions)
+            },
+        );
+        // API Gateway's list prices without `cost.websocket_gateway`: 10/s × 2,628,000 s =
+        // 26.28 million messages × $1 = $26.28.
+        assert!(close(bill.of(CostItem::GatewayMessages), 26.28));
+        // 100 connections × 43,800 min = 4.38 million connection-minutes × $0.25 = $1.095.
+        assert!(close(bill.of(CostItem::GatewayConnectionMinutes), 1.095));
+        assert!(close(bill.of(CostItem::ServerlessInvocations), 5.256));
+        let items: Vec<_> = bill.lines.iter().map(|l| l.item).collect();
+        assert_eq!(
+            items,
+            vec![
+                CostItem::Egress,
+                CostItem::GatewayMessages,
+                CostItem::GatewayConnectionMinutes,
+                CostItem::ServerlessInvocations,
+                CostItem::ServerlessCompute
+            ]
         );
     }
 

@@ -79,6 +79,16 @@ pub struct GatewayPrices {
     pub per_million_connection_minutes: f64,
 }
 
+impl GatewayPrices {
+    /// API Gateway WebSocket APIs' list prices (the constants above): what a serverless
+    /// server's WebSocket variant through the gateway (`websocket.gateway:
+    /// true`) is billed when `cost.websocket_gateway` is not given.
+    pub const API_GATEWAY: GatewayPrices = GatewayPrices {
+        per_million_messages: GATEWAY_PER_MILLION_MESSAGES,
+        per_million_connection_minutes: GATEWAY_PER_MILLION_CONNECTION_MINUTES,
+    };
+}
+
 /// Functions billed per invocation and per GB-second (AWS Lambda).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ServerlessPrices {

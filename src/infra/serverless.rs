@@ -6,6 +6,8 @@
 //!
 //! An invocation is one request from its arrival at the function to its answer: a poll,
 //! a long poll's whole hold, a stream's (SSE, WebSocket held by the function) whole life.
+//! Behind a managed WebSocket gateway ([`crate::infra::gateway`]) an invocation is also a
+//! route's or a push's run of known length, tied to no request ([`Functions::invoke_for`]).
 //! Owns: the pool of instances (busy count, idle ones with the time each became idle),
 //! each client's invocation in progress (when it started, the start delay its first job
 //! still owes), the counts. Does not own: when an invocation starts or ends (the
@@ -18,7 +20,8 @@
 //! idle longer than `keep_warm` are gone. Only the count of warm instances matters to the
 //! results, not which one serves.
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
 use serde::Serialize;
 
@@ -66,6 +69,10 @@ pub struct ServerlessSpec {
     pub concurrency: u32,
     /// An invocation (a long poll's hold, a stream) is cut this long after it starts.
     pub max_duration: Nanos,
+    /// The managed WebSocket gateway's limits, when given (`None`: its defaults, for the
+    /// variants it carries).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<crate::infra::gateway::GatewaySpec>,
 }
 
 /// How an invocation started.
@@ -104,8 +111,11 @@ pub const BILLING_STEP: Nanos = crate::cost::prices::SERVERLESS_BILLING_STEP_NS;
 pub struct Functions {
     spec: ServerlessSpec,
     busy: u32,
-    /// When each idle instance became idle, oldest first (instances go idle in time order).
+    /// When each idle instance became idle, oldest first.
     idle: VecDeque<SimTime>,
+    /// When each instance running an invocation of known length ([`Self::invoke_for`])
+    /// is done, soonest first; counted in `busy` until then.
+    held: BinaryHeap<Reverse<SimTime>>,
     /// Per client: when its invocation in progress started, and whether it counts (in the
     /// window); `None`: none in progress.
     running: Vec<Option<(SimTime, bool)>>,
@@ -125,6 +135,7 @@ impl Functions {
             spec,
             busy: 0,
             idle: VecDeque::new(),
+            held: BinaryHeap::new(),
             running: vec![None; clients],
             owed: vec![0; clients],
             hold_cut: vec![false; clients],
@@ -149,10 +160,37 @@ impl Functions {
         if self.running[client].is_some() {
             return Start::Warm;
         }
+        let (start, owed) = self.take_instance(now);
+        if start != Start::Throttled {
+            self.owed[client] = owed;
+            self.running[client] = Some((now, self.in_window(now)));
+        }
+        start
+    }
+
+    /// An invocation tied to no client's request (a gateway route's, a push's sender's)
+    /// starts at `now` and runs `work` after its start: it holds an instance until then
+    /// and is billed at once. Returns how it started and its start delay (0 if
+    /// throttled).
+    pub fn invoke_for(&mut self, now: SimTime, work: Nanos) -> (Start, Nanos) {
+        let (start, owed) = self.take_instance(now);
+        if start != Start::Throttled {
+            self.held.push(Reverse(now + owed + work));
+            if self.in_window(now) {
+                self.counts.billed_ns += u128::from(billed(owed + work));
+            }
+        }
+        (start, owed)
+    }
+
+    /// An instance for an invocation starting at `now`: a warm one, a new one, or none at
+    /// the concurrency limit (counted). Returns the start and its delay.
+    fn take_instance(&mut self, now: SimTime) -> (Start, Nanos) {
+        self.release_held(now);
         let counted = self.in_window(now);
         if self.busy >= self.spec.concurrency {
             self.counts.throttled += u64::from(counted);
-            return Start::Throttled;
+            return (Start::Throttled, 0);
         }
         // Instances idle longer than keep_warm are gone (the oldest are at the front).
         while let Some(&since) = self.idle.front() {
@@ -162,22 +200,33 @@ impl Functions {
                 break;
             }
         }
-        let start = match self.idle.pop_back() {
+        let taken = match self.idle.pop_back() {
             Some(_) => {
                 self.counts.warm += u64::from(counted);
-                self.owed[client] = self.spec.warm_start;
-                Start::Warm
+                (Start::Warm, self.spec.warm_start)
             }
             None => {
                 self.counts.cold += u64::from(counted);
-                self.owed[client] = self.spec.cold_start;
-                Start::Cold
+                (Start::Cold, self.spec.cold_start)
             }
         };
         self.busy += 1;
         self.counts.peak_concurrency = self.counts.peak_concurrency.max(self.busy);
-        self.running[client] = Some((now, counted));
-        start
+        taken
+    }
+
+    /// Instances whose invocation of known length is done by `now` go idle, each at its
+    /// own end, in time order among the idle ones.
+    fn release_held(&mut self, now: SimTime) {
+        while let Some(&Reverse(done)) = self.held.peek() {
+            if done > now {
+                break;
+            }
+            self.held.pop();
+            self.busy -= 1;
+            let at = self.idle.partition_point(|&since| since <= done);
+            self.idle.insert(at, done);
+        }
     }
 
     /// The start delay `client`'s invocation still owes before its first job (taken once).
@@ -193,6 +242,7 @@ impl Functions {
             return;
         };
         self.owed[client] = 0;
+        self.release_held(now);
         self.busy -= 1;
         self.idle.push_back(now);
         if counted {
@@ -258,6 +308,7 @@ mod tests {
             keep_warm: 10 * S,
             concurrency: 2,
             max_duration: 29 * S,
+            gateway: None,
         }
     }
 
@@ -323,6 +374,26 @@ mod tests {
         assert_eq!(f.hold(0, 20 * S, at(11)), 20 * S, "a hold within the limit");
         f.hold_timed_out(0, at(31));
         assert_eq!(f.result(at(40)).cut_holds, 1);
+    }
+
+    #[test]
+    fn an_invocation_of_known_length_holds_its_instance_until_it_is_done() {
+        let mut f = Functions::new(spec(), 3, (0, 1000 * S));
+        // Cold at 0 s: 300 ms start + 200 ms work, busy until 0.5 s, billed 500 ms.
+        assert_eq!(f.invoke_for(at(0), 200 * MS), (Start::Cold, 300 * MS));
+        // At 0 s the only instance is busy: a second one is cold too.
+        assert_eq!(f.invoke_for(at(0), 0), (Start::Cold, 300 * MS));
+        // Concurrency 2: a third at 0 s is throttled.
+        assert_eq!(f.invoke(2, at(0)), Start::Throttled);
+        // At 1 s both are idle (since 0.3 s and 0.5 s): a request is warm.
+        assert_eq!(f.invoke(0, at(1)), Start::Warm);
+        assert_eq!(f.take_start(0), MS);
+        f.finish(0, at(2));
+        let counts = f.result(at(2));
+        assert_eq!((counts.cold, counts.warm, counts.throttled), (2, 1, 1));
+        // Billed: 500 ms + 300 ms + the request's 1 s.
+        assert_eq!(counts.billed_ns, u128::from(1800 * MS));
+        assert_eq!(counts.peak_concurrency, 2);
     }
 
     #[test]

@@ -138,6 +138,29 @@ pub struct ServerlessResult {
     pub cut_streams: u64,
     /// The invocations' duration, each rounded up to 1 ms (what Lambda bills), seconds.
     pub billed_seconds: f64,
+    /// A WebSocket variant through a managed gateway (`websocket.gateway: true` on
+    /// `server.kind: serverless`) only: what the gateway carried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewayResult>,
+}
+
+/// What a managed WebSocket gateway carried within the window. Its invocations
+/// (`$connect`, each push's sender, each client message's route, `$disconnect`) are among
+/// the [`ServerlessResult`]'s.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GatewayResult {
+    /// Data messages both ways: pushes sent to clients and clients' messages (billed).
+    pub messages: u64,
+    /// Connections opened (`$connect` answered).
+    pub connects: u64,
+    /// Connections closed (`$disconnect` run), whatever closed them.
+    pub disconnects: u64,
+    /// The connections' time inside the window, minutes (billed).
+    pub connection_minutes: f64,
+    /// Connections closed after the idle timeout without a message.
+    pub idle_closes: u64,
+    /// Connections closed at the maximum connection duration.
+    pub duration_closes: u64,
 }
 
 /// History over REST (`rest.history`), over the whole run (first connects come early).

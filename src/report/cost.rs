@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::cost::{Carrier, CostItem, CostSpec, Line, MonthlyCost, Usage, monthly};
+use crate::cost::{Carrier, CostItem, CostSpec, GatewayUsage, Line, MonthlyCost, Usage, monthly};
 use crate::metrics::RunResult;
 use crate::metrics::interval::Interval;
 use crate::metrics::result::fixed;
@@ -97,6 +97,14 @@ pub fn usage(scenario: &Scenario, result: &RunResult) -> Usage {
             .serverless
             .as_ref()
             .map_or(0.0, |f| f.billed_seconds / window_s),
+        gateway: result
+            .serverless
+            .as_ref()
+            .and_then(|f| f.gateway.as_ref())
+            .map(|g| GatewayUsage {
+                messages_per_second: g.messages as f64 / window_s,
+                connection_minutes_per_second: g.connection_minutes / window_s,
+            }),
     }
 }
 

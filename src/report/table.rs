@@ -423,6 +423,33 @@ fn measures(results: &[RunResult]) -> Vec<Measure<'static>> {
             }),
         );
     }
+    fn gateway(r: &RunResult) -> Option<&crate::metrics::result::GatewayResult> {
+        r.serverless.as_ref().and_then(|f| f.gateway.as_ref())
+    }
+    if results.iter().any(|r| gateway(r).is_some()) {
+        row(
+            "gateway: messages / connection-minutes",
+            Box::new(move |r| {
+                Cell::or_dash(gateway(r), |g| {
+                    count(g.messages)
+                        .then_text(" / ")
+                        .then(Cell::number(g.connection_minutes, Show::Fixed(1)))
+                })
+            }),
+        );
+        row(
+            "gateway: connects / idle closes / 2 h closes",
+            Box::new(move |r| {
+                Cell::or_dash(gateway(r), |g| {
+                    count(g.connects)
+                        .then_text(" / ")
+                        .then(count(g.idle_closes))
+                        .then_text(" / ")
+                        .then(count(g.duration_closes))
+                })
+            }),
+        );
+    }
     // Variants of several channels: each channel's share of the totals above.
     let most_channels = results.iter().map(|r| r.channels.len()).max().unwrap_or(0);
     for k in 0..most_channels {

@@ -497,6 +497,16 @@ pub fn defaults() -> Vec<Row> {
             &["SERVERLESS_CONCURRENCY", "SERVERLESS_MAX_DURATION"],
         ),
         row(
+            "serverless gateway: connection duration; idle timeout",
+            format!(
+                "{}; {}",
+                duration(d::GATEWAY_CONNECTION_DURATION),
+                duration(d::GATEWAY_IDLE_TIMEOUT)
+            ),
+            "API Gateway's WebSocket API quotas \"Connection duration for WebSocket API\" (2 hours) and \"Idle Connection Timeout\" (10 minutes), neither increasable: AWS API Gateway developer guide, \"Amazon API Gateway quotas\", read 2026-12-07",
+            &["GATEWAY_CONNECTION_DURATION", "GATEWAY_IDLE_TIMEOUT"],
+        ),
+        row(
             "broker delivery delay",
             duration(d::BROKER_LATENCY),
             "a publish and a delivery within one data centre (Redis pub/sub, NATS) take well under a millisecond each; 1 ms leaves room for a hop",

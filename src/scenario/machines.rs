@@ -31,6 +31,7 @@ impl TransportKind {
                     deflate: spec.deflate,
                     envelope: spec.envelope,
                     batch: spec.batch,
+                    gateway: spec.gateway,
                 }),
                 spec.fallback.as_slice(),
             ),

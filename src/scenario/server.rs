@@ -11,6 +11,7 @@ use super::spec::{BrokerSpec, CpuCosts, SendBuffer, ServerSpec, SlowConsumerPoli
 use crate::infra::costs::{self, CostTable, Overrides, ServerTransport};
 use crate::infra::io::{IoModel, Threads};
 use crate::infra::serverless::{MAX_MAX_DURATION, ServerlessSpec};
+use crate::time::Nanos;
 use crate::units::{ByteSize, Duration};
 
 /// Most server replicas.
@@ -99,6 +100,22 @@ pub struct RawServerless {
     /// Default 29s (API Gateway's REST API integration timeout); at most 15m (AWS
     /// Lambda's maximum timeout).
     pub max_duration: Option<Duration>,
+    /// The managed WebSocket gateway's limits (only with a `websocket` variant with
+    /// `gateway: true`). Default: API Gateway's.
+    pub gateway: Option<RawGateway>,
+}
+
+/// A managed WebSocket gateway's limits.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawGateway {
+    /// A connection is closed this long after it opened; the client reconnects. Default
+    /// 2h (API Gateway's WebSocket connection duration quota, read 2026-12-07).
+    pub connection_duration: Option<Duration>,
+    /// A connection with no data message either way this long is closed; the client
+    /// reconnects. Default 10m (API Gateway's WebSocket idle connection timeout, read
+    /// 2026-12-07).
+    pub idle_timeout: Option<Duration>,
 }
 
 /// A thread-per-connection server's threads.
@@ -365,6 +382,7 @@ fn serverless(raw: &RawServer, c: &Checker) -> Result<Option<ServerlessSpec>, Sc
                 keep_warm: ns(p.keep_warm, d::SERVERLESS_KEEP_WARM),
                 concurrency: p.concurrency.unwrap_or(d::SERVERLESS_CONCURRENCY),
                 max_duration: ns(p.max_duration, d::SERVERLESS_MAX_DURATION),
+                gateway: gateway(&p, c)?,
             };
             if spec.concurrency == 0 || spec.concurrency > MAX_CORES {
                 return Err(c.error(
@@ -385,6 +403,34 @@ fn serverless(raw: &RawServer, c: &Checker) -> Result<Option<ServerlessSpec>, Sc
             format!("unknown server kind \"{other}\"; expected one of: fixed, serverless"),
         )),
     }
+}
+
+/// Reads `server.serverless.gateway`: each limit at least 1 s. Whether a variant goes
+/// through the gateway is checked with the transports ([`super::validate`]).
+fn gateway(
+    p: &RawServerless,
+    c: &Checker,
+) -> Result<Option<crate::infra::gateway::GatewaySpec>, ScenarioError> {
+    let Some(g) = &p.gateway else {
+        return Ok(None);
+    };
+    let limit = |v: Option<Duration>, default: Nanos, path: &str| match v {
+        None => Ok(default),
+        Some(v) if v.as_nanos() >= 1_000_000_000 => Ok(v.as_nanos()),
+        Some(_) => Err(c.error(path, "must be at least 1s")),
+    };
+    Ok(Some(crate::infra::gateway::GatewaySpec {
+        connection_duration: limit(
+            g.connection_duration,
+            d::GATEWAY_CONNECTION_DURATION,
+            "server.serverless.gateway.connection_duration",
+        )?,
+        idle_timeout: limit(
+            g.idle_timeout,
+            d::GATEWAY_IDLE_TIMEOUT,
+            "server.serverless.gateway.idle_timeout",
+        )?,
+    }))
 }
 
 /// Reads `server.io` and `server.threads`: a known model, threads only with

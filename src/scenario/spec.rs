@@ -325,6 +325,9 @@ pub struct WebSocketSpec {
     /// The application batch window, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<Nanos>,
+    /// Carried by a serverless server's managed gateway.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub gateway: bool,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -256,6 +256,13 @@ pub struct RawWebSocket {
     /// event (`ws`'s `send` writes each message at once; a window is the application's
     /// choice); > 0.
     pub batch: Option<Duration>,
+    /// On a serverless server (`server.kind: serverless`): `true` carries the variant on
+    /// a managed gateway (API Gateway WebSocket APIs): `$connect`, each client message,
+    /// each push and `$disconnect` are short invocations, the gateway bills messages and
+    /// connection-minutes and closes a connection at its own limits
+    /// (`server.serverless.gateway`); no `ping` or `fallback` beside it. Default `false`:
+    /// the function holds the connection as one invocation, cut at `max_duration`.
+    pub gateway: Option<bool>,
 }
 
 /// Reads `transports`: at least one variant, labels unique.
@@ -652,6 +659,7 @@ pub(crate) fn transport(
             })
             .transpose()?;
         TransportKind::WebSocket(WebSocketSpec {
+            gateway: p.gateway.unwrap_or(false),
             deflate,
             batch: p
                 .batch

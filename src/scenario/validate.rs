@@ -8,7 +8,7 @@
 use super::defaults as d;
 use super::error::ScenarioError;
 use super::raw::RawScenario;
-use super::spec::{Scenario, TransportKind};
+use super::spec::{Scenario, TransportKind, TransportSpec};
 use super::tree::Node;
 use super::{balancer, clients, network, proxies, server, stack, transports};
 
@@ -102,6 +102,7 @@ pub(crate) fn validate(
             ));
         }
     }
+    check_gateway_variants(&transports, server.serverless.as_ref(), c)?;
     let balancer = balancer::balancer(raw.load_balancer.as_ref(), server.replicas, duration, c)?;
     let most_replicas = balancer
         .scale
@@ -197,4 +198,50 @@ fn replications(raw: Option<u32>, c: &Checker) -> Result<u32, ScenarioError> {
             format!("{n} replications: expected a whole number from 1 to {MAX_REPLICATIONS}"),
         )),
     }
+}
+
+/// The managed gateway (`websocket.gateway: true`): only on a serverless server, and not
+/// beside what it does not do: server pings (API Gateway sends none) or a fallback chain
+/// (its steps would run on the functions while the gateway holds only WebSocket
+/// connections); its limits (`server.serverless.gateway`) only with a variant on it.
+fn check_gateway_variants(
+    transports: &[TransportSpec],
+    serverless: Option<&crate::infra::serverless::ServerlessSpec>,
+    c: &Checker,
+) -> Result<(), ScenarioError> {
+    let mut any = false;
+    for (i, t) in transports.iter().enumerate() {
+        let TransportKind::WebSocket(ws) = &t.kind else {
+            continue;
+        };
+        if !ws.gateway {
+            continue;
+        }
+        any = true;
+        if serverless.is_none() {
+            return Err(c.error(
+                &format!("transports[{i}].websocket.gateway"),
+                "applies only on `server.kind: serverless` (the managed gateway invokes functions)",
+            ));
+        }
+        if ws.ping.is_some() {
+            return Err(c.error(
+                &format!("transports[{i}].websocket.ping"),
+                "does not apply with `gateway: true` (API Gateway sends no pings; a connection idle for `server.serverless.gateway.idle_timeout` is closed)",
+            ));
+        }
+        if !ws.fallback.is_empty() {
+            return Err(c.error(
+                &format!("transports[{i}].fallback"),
+                "is not modelled with `websocket.gateway: true` (the gateway holds WebSocket connections only)",
+            ));
+        }
+    }
+    if !any && serverless.is_some_and(|f| f.gateway.is_some()) {
+        return Err(c.error(
+            "server.serverless.gateway",
+            "applies only with a `websocket` variant with `gateway: true`",
+        ));
+    }
+    Ok(())
 }

@@ -339,6 +339,10 @@ pub enum CloseReason {
     Age = 2,
     /// A serverless invocation's `max_duration` (its stream is cut).
     MaxDuration = 3,
+    /// A managed WebSocket gateway's maximum connection duration.
+    GatewayDuration = 4,
+    /// A managed WebSocket gateway's idle timeout (checked again if a message came).
+    GatewayIdle = 5,
 }
 
 /// Server work whose completion triggers a send.

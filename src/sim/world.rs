@@ -149,6 +149,7 @@ mod two_way;
 
 use crate::transport::Uploads;
 
+mod gateway;
 mod replicas;
 mod send_buffer;
 mod serverless;
@@ -200,6 +201,9 @@ pub struct World<'s> {
     fleet: Fleet,
     /// A serverless server's instances and invocations (`None`: a fixed fleet).
     functions: Option<crate::infra::serverless::Functions>,
+    /// The managed WebSocket gateway in front of the functions (a WebSocket variant with
+    /// `websocket.gateway: true` on a serverless server only).
+    gateway: Option<crate::infra::gateway::Gateway>,
     /// Per replica: the streams and long-poll requests it holds, and how far the events
     /// have reached it; the registered clients in registration order.
     fanout: Fanout,
@@ -394,6 +398,19 @@ impl<'s> World<'s> {
             browsers,
             middleboxes: build::middleboxes_of(scenario),
             poll_rng,
+            gateway: scenario
+                .server
+                .serverless
+                .filter(|_| {
+                    matches!(chain.primary(), crate::transport::Machine::WebSocket(ws) if ws.gateway)
+                })
+                .map(|f| {
+                    crate::infra::gateway::Gateway::new(
+                        f.gateway.unwrap_or_default(),
+                        clients_count,
+                        (scenario.warmup, scenario.duration),
+                    )
+                }),
             functions: scenario.server.serverless.map(|spec| {
                 crate::infra::serverless::Functions::new(
                     spec,
@@ -980,6 +997,7 @@ impl<'s> World<'s> {
         let (cost, done) = self
             .fleet
             .run_with(r, job.work(accept, bytes), endpoint, extra, now);
+        let delay = delay + self.gateway_invocation(c, job, done, now);
         self.recorder.series().cpu(done - cost, done);
         if self.per_channel.is_some() {
             self.channel_cpu(c, cost, now);
@@ -1394,6 +1412,7 @@ impl<'s> World<'s> {
             Job::Push(_) if !self.transports[c].is_streaming() => self.discard_push(c, now, s),
             Job::Push(n) => {
                 self.clients[c].events_in_jobs -= 1;
+                self.gateway_pushed(c, now);
                 self.send_down(c, MsgKind::Event(n), now, s);
             }
             Job::Batch => self.batch_written(c, now, s),

@@ -40,6 +40,8 @@ pub struct WebSocket {
     /// The application batch window: the events of a window go out as one frame at its
     /// end ([`crate::transport::batch`]); `None`: one frame per event.
     pub batch: Option<Nanos>,
+    /// Carried by a serverless server's managed gateway ([`crate::infra::gateway`]).
+    pub gateway: bool,
 }
 
 /// The header bytes a WebSocket upgrade adds to a plain GET of the same browser: 50 B,

@@ -2014,3 +2014,65 @@ fn serverless_mistakes_are_located_and_named() {
         ],
     );
 }
+
+/// WebSocket through a managed gateway (issue 17, serverless part 3): the gateway on a
+/// fixed fleet, its limits with no variant on it, a limit under a second, and a variant
+/// asking for pings or a fallback the gateway does not give, each located and named.
+#[test]
+fn gateway_mistakes_are_located_and_named() {
+    let ws = "transports:\n  - { label: poll, polling: { interval: 1s } }\n  - { label: ws, websocket: {} }\n";
+    assert_check_and_run_fail(
+        "gateway-on-a-fixed-fleet",
+        &broken(
+            ws,
+            "transports:\n  - { label: ws, websocket: { gateway: true } }\n",
+        ),
+        "gateway: true",
+        &[
+            "transports[0].websocket.gateway",
+            "applies only on `server.kind: serverless`",
+        ],
+    );
+    assert_check_fails(
+        "gateway-limits-without-a-variant",
+        &broken(
+            ws,
+            "server:\n  kind: serverless\n  serverless: { gateway: { idle_timeout: 5m } }\ntransports:\n  - { label: ws, websocket: {} }\n",
+        ),
+        "idle_timeout: 5m",
+        &[
+            "server.serverless.gateway",
+            "applies only with a `websocket` variant with `gateway: true`",
+        ],
+    );
+    assert_check_fails(
+        "gateway-idle-timeout-zero",
+        &broken(
+            ws,
+            "server:\n  kind: serverless\n  serverless: { gateway: { idle_timeout: 0s } }\ntransports:\n  - { label: ws, websocket: { gateway: true } }\n",
+        ),
+        "idle_timeout: 0s",
+        &["server.serverless.gateway.idle_timeout", "at least 1s"],
+    );
+    assert_check_fails(
+        "gateway-with-pings",
+        &broken(
+            ws,
+            "server: { kind: serverless }\ntransports:\n  - { label: ws, websocket: { gateway: true, ping: 30s } }\n",
+        ),
+        "ping: 30s",
+        &["transports[0].websocket.ping", "API Gateway sends no pings"],
+    );
+    assert_check_fails(
+        "gateway-with-a-fallback",
+        &broken(
+            ws,
+            "server: { kind: serverless }\ntransports:\n  - label: ws\n    websocket: { gateway: true }\n    fallback: { long_polling: { timeout: 20s } }\n",
+        ),
+        "fallback: {",
+        &[
+            "transports[0].fallback",
+            "the gateway holds WebSocket connections only",
+        ],
+    );
+}

@@ -126,6 +126,11 @@ impl World<'_> {
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
+        if reason == CloseReason::GatewayIdle as u32
+            && self.gateway_idle_postponed(c, generation, now, s)
+        {
+            return;
+        }
         let connection = &self.clients[c].connection;
         let current = connection.open.then_some(connection.generation);
         match lifetime::when_due(generation, current, || self.is_busy(c)) {
@@ -152,6 +157,8 @@ impl World<'_> {
                 self.recorder.count(Count::AgeCloses, now);
             } else if reason == CloseReason::MaxDuration as u32 {
                 self.stream_cut(now);
+            } else if reason >= CloseReason::GatewayDuration as u32 {
+                self.gateway_closed_at_limit(reason, now);
             } else {
                 self.recorder.count(Count::DrainCloses, now);
             }

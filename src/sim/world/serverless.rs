@@ -33,6 +33,7 @@ impl World<'_> {
         if let Some(f) = &mut self.functions {
             f.finish(c.index(), now);
         }
+        self.gateway_disconnected(c, now);
     }
 
     /// The start delay (cold or warm) `c`'s invocation owes its first job; 0 on a fixed
@@ -67,6 +68,10 @@ impl World<'_> {
         let Some(f) = &self.functions else {
             return;
         };
+        if self.gateway.is_some() {
+            self.gateway_connected(c, now, s);
+            return;
+        }
         let remaining = f.remaining(c.index(), now);
         s.after(
             remaining,
@@ -98,6 +103,7 @@ impl World<'_> {
             cut_long_polls: counts.cut_holds,
             cut_streams: counts.cut_streams,
             billed_seconds: crate::metrics::fixed(counts.billed_ns as f64 / 1e9, 3),
+            gateway: self.gateway_result(),
         })
     }
 }
