@@ -61,7 +61,9 @@ pub struct RawTransport {
     /// queue, not the kernel's socket buffer) is replaced by the next write of its topic,
     /// which takes its turn at the back of the queue. A replaced event is `conflated`:
     /// neither delivered nor lost. Not with `webhook`, `channels` or a `batch` window.
-    /// Default `none` (every event is carried).
+    /// Default `none` (every event is carried: each transport's own behaviour; conflation
+    /// is a server's option, as Lightstreamer's MERGE mode, "General Concepts", Server
+    /// 7.4.2, 26 Feb 2024, §2.3, and Universal Messaging 10.7's data group conflation).
     pub conflate: Option<Conflate>,
 }
 
