@@ -306,7 +306,7 @@ mod tests {
         let what = verdict(view).unwrap();
         assert!(
             what.ends_with(
-                "client 1's ledger does not balance: generated 10 != delivered 7 + lost 1 + in flight 3"
+                "client 1's ledger does not balance: generated 10 != delivered 7 + lost 1 + conflated 0 + in flight 3"
             ),
             "{what}"
         );
@@ -328,7 +328,7 @@ mod tests {
         let what = verdict(view).unwrap();
         assert!(
             what.ends_with(
-                "the window's ledger does not balance: carried in 1 + generated 8 != delivered 4 + lost 0 + in flight 6"
+                "the window's ledger does not balance: carried in 1 + generated 8 != delivered 4 + lost 0 + conflated 0 + in flight 6"
             ),
             "{what}"
         );
