@@ -35,6 +35,8 @@ pub struct LedgerParts {
     pub delivered: u64,
     /// Lost on the way so far (no broker, a full send buffer, an outage, …).
     pub lost: u64,
+    /// Replaced by a newer event of the same topic before they were sent (issue 20).
+    pub conflated: u64,
     /// Still waiting at the server (past its cursor).
     pub waiting: u64,
     /// It will never get what waits for it.
@@ -52,6 +54,7 @@ impl ClientLedger {
             generated: 0,
             delivered,
             lost,
+            conflated: 0,
             in_flight: 0,
         }
     }
@@ -68,6 +71,7 @@ impl ClientLedger {
             generated: parts.generated,
             delivered: parts.delivered,
             lost: parts.lost + abandoned,
+            conflated: parts.conflated,
             in_flight: waiting + parts.in_jobs + parts.on_wire + parts.in_history,
         }
     }
@@ -94,6 +98,7 @@ pub struct LedgerMark {
     pub generated: u64,
     pub delivered: u64,
     pub lost: u64,
+    pub conflated: u64,
     pub lost_by_reason: LostByReason,
     pub out_of_order: u64,
     pub duplicates: u64,
@@ -114,6 +119,9 @@ pub struct WindowLedger {
     /// Pairs lost within the window, and those still waiting at the end for a client that
     /// will never get them.
     pub lost: u64,
+    /// Pairs replaced within the window by a newer event of their topic (issue 20).
+    #[serde(default, skip_serializing_if = "crate::metrics::result::is_zero")]
+    pub conflated: u64,
     /// Open at the end: waiting at the server, in a CPU job, on the wire or in a history
     /// fetch (the whole-run ledger's `in_flight`).
     pub in_flight: u64,
@@ -134,10 +142,12 @@ impl WindowLedger {
             carried_in: opening
                 .generated
                 .saturating_sub(opening.delivered)
-                .saturating_sub(opening.lost),
+                .saturating_sub(opening.lost)
+                .saturating_sub(opening.conflated),
             generated: closing.generated.saturating_sub(opening.generated),
             delivered: closing.delivered.saturating_sub(opening.delivered),
             lost: closing.lost.saturating_sub(opening.lost),
+            conflated: closing.conflated.saturating_sub(opening.conflated),
             in_flight: closing.in_flight,
             lost_by_reason: closing.lost_by_reason.since(&opening.lost_by_reason),
             out_of_order: closing.out_of_order.saturating_sub(opening.out_of_order),
@@ -145,12 +155,13 @@ impl WindowLedger {
         }
     }
 
-    /// Whether `carried_in + generated = delivered + lost + in_flight`.
+    /// Whether `carried_in + generated = delivered + lost + conflated + in_flight`.
     pub fn balances(&self) -> bool {
         self.carried_in.checked_add(self.generated)
             == self
                 .delivered
                 .checked_add(self.lost)
+                .and_then(|n| n.checked_add(self.conflated))
                 .and_then(|n| n.checked_add(self.in_flight))
     }
 }
@@ -161,9 +172,10 @@ mod tests {
 
     fn parts(abandons: bool) -> LedgerParts {
         LedgerParts {
-            generated: 100,
+            generated: 102,
             delivered: 80,
             lost: 3,
+            conflated: 2,
             waiting: 7,
             abandons,
             in_jobs: 4,
@@ -178,9 +190,10 @@ mod tests {
         assert_eq!(
             kept,
             ClientLedger {
-                generated: 100,
+                generated: 102,
                 delivered: 80,
                 lost: 3,
+                conflated: 2,
                 in_flight: 7 + 4 + 5 + 1,
             }
         );
@@ -188,7 +201,7 @@ mod tests {
         assert_eq!(abandoned.lost, 3 + 7);
         assert_eq!(abandoned.in_flight, 4 + 5 + 1);
         for l in [kept, abandoned] {
-            assert_eq!(l.generated, l.delivered + l.lost + l.in_flight);
+            assert!(l.balances(), "{l:?}");
         }
         let never = ClientLedger::unregistered(2, 1);
         assert_eq!((never.generated, never.in_flight), (0, 0));
@@ -219,6 +232,7 @@ mod tests {
             generated: 30,
             delivered: 22,
             lost: 3,
+            conflated: 0,
             lost_by_reason: LostByReason {
                 outage: 3,
                 ..LostByReason::default()
@@ -232,6 +246,7 @@ mod tests {
             delivered: 60,
             lost: 6,
             in_flight: 1,
+            conflated: 0,
             lost_by_reason: LostByReason {
                 outage: 4,
                 disconnected: 2,
@@ -253,6 +268,7 @@ mod tests {
                 delivered: 38,
                 lost: 3,
                 in_flight: 1,
+                conflated: 0,
                 lost_by_reason: LostByReason {
                     outage: 1,
                     disconnected: 2,
@@ -281,6 +297,7 @@ mod tests {
             delivered: 9,
             lost: 1,
             in_flight: 0,
+            conflated: 0,
             lost_by_reason: LostByReason::default(),
             out_of_order: 0,
             duplicates: 0,

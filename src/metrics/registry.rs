@@ -108,6 +108,12 @@ pub const METRICS: &[(&str, MetricUnit, Reader)] = &[
     ("events.lost", MetricUnit::Number, |r| {
         Some(r.ledger.lost as f64)
     }),
+    // Replaced by a newer event of their topic before being sent (`conflate: per_topic`,
+    // issue 20): neither delivered nor lost. No value where none was (as `services.calls`
+    // without calls), so the replications' statistics of other scenarios stay as they were.
+    ("events.conflated", MetricUnit::Number, |r| {
+        (r.ledger.conflated > 0).then_some(r.ledger.conflated as f64)
+    }),
     ("events.in_flight", MetricUnit::Number, |r| {
         Some(r.ledger.in_flight as f64)
     }),

@@ -197,8 +197,9 @@ pub struct MessageResult {
     pub bytes_down_per_message: f64,
 }
 
-/// Every generated (event, client) pair is delivered or still in flight at the end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Every generated (event, client) pair is delivered, lost, conflated or still in flight at
+/// the end.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventLedger {
     /// Events created during the run.
     pub events: u64,
@@ -209,6 +210,10 @@ pub struct EventLedger {
     pub lost: u64,
     /// Waiting at the server, in a CPU job or on the wire when the run ended.
     pub in_flight: u64,
+    /// Replaced, while waiting at the server, by a newer event of the same topic that the
+    /// client got instead (`conflate: per_topic`, issue 20): neither delivered nor lost.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub conflated: u64,
     pub lost_by_reason: LostByReason,
     /// Deliveries of an event after a later one had reached the same client.
     pub out_of_order: u64,
@@ -247,7 +252,7 @@ pub struct LostByReason {
     pub session: u64,
 }
 
-fn is_zero(value: &u64) -> bool {
+pub(crate) fn is_zero(value: &u64) -> bool {
     *value == 0
 }
 
@@ -512,12 +517,26 @@ impl From<&crate::net::shared_link::SharedCounters> for HopQueue {
 
 /// Per-client ledger at the end of a run: (event, client) pairs generated for the client,
 /// delivered to it, and in flight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ClientLedger {
     pub generated: u64,
     pub delivered: u64,
     pub lost: u64,
+    /// Replaced by a newer event of the same topic before it was sent (issue 20).
+    pub conflated: u64,
     pub in_flight: u64,
+}
+
+impl ClientLedger {
+    /// Whether generated = delivered + lost + conflated + in flight.
+    pub fn balances(&self) -> bool {
+        Some(self.generated)
+            == self
+                .delivered
+                .checked_add(self.lost)
+                .and_then(|n| n.checked_add(self.conflated))
+                .and_then(|n| n.checked_add(self.in_flight))
+    }
 }
 
 /// One transport variant's results.

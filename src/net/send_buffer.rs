@@ -4,9 +4,11 @@
 //!
 //! Owns: the waiting messages in order and their bytes on the wire; whether a write goes
 //! out now or waits (it waits while the link is busy or something waits before it); the
-//! one pending link-free wake-up per buffer; and which messages an overflow drops. Does not
+//! one pending link-free wake-up per buffer; which messages an overflow drops; and taking
+//! out the waiting messages a newer write replaces (conflation). Does not
 //! own: when the link is free ([`crate::net::network::Network`] says, and the caller hands
-//! it in); what a dropped message's events become, or what a disconnect does to the stream
+//! it in); which writes replace which (the caller's, from the event log); what a dropped
+//! or replaced message's events become, or what a disconnect does to the stream
 //! and its client (the simulation's: it counts them lost, or ends the stream).
 
 use std::collections::VecDeque;
@@ -155,6 +157,23 @@ impl<M: Carried> Waiting<M> {
         let msg = self.messages.pop_front()?;
         self.queued -= msg.wire();
         Some(msg)
+    }
+
+    /// Takes out, oldest first, the waiting messages a newer write replaces (`replaced`
+    /// says which: conflation, latest value wins); the rest keep their order.
+    pub fn take_replaced(&mut self, mut replaced: impl FnMut(&M) -> bool) -> Vec<M> {
+        let mut taken = Vec::new();
+        let mut kept = VecDeque::with_capacity(self.messages.len());
+        for msg in self.messages.drain(..) {
+            if replaced(&msg) {
+                self.queued -= msg.wire();
+                taken.push(msg);
+            } else {
+                kept.push_back(msg);
+            }
+        }
+        self.messages = kept;
+        taken
     }
 
     /// Bytes waiting.
@@ -310,6 +329,18 @@ mod tests {
         let ids: Vec<u32> = std::iter::from_fn(|| waiting.pop()).map(|w| w.id).collect();
         assert_eq!(ids, [1, 2, 3]);
         assert_eq!(waiting.queued(), 0);
+    }
+
+    /// Conflation: writes 1, 2, 3 wait (1200 bytes); 1 and 3 are replaced by a newer
+    /// write: 400 bytes (write 2) are left, in their place.
+    #[test]
+    fn replaced_writes_are_taken_out_and_the_rest_keep_their_order() {
+        let mut waiting = over_the_limit(SlowConsumerPolicy::Buffer);
+        let taken = waiting.take_replaced(|w| w.id != 2);
+        assert_eq!(taken, vec![write(1, 400), write(3, 400)]);
+        assert_eq!(waiting.queued(), 400);
+        assert_eq!(waiting.pop(), Some(write(2, 400)));
+        assert!(waiting.is_empty());
     }
 
     #[test]

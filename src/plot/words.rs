@@ -56,6 +56,11 @@ const METRICS: &[(&str, &str, &str)] = &[
     ),
     ("events.delivered", "events delivered", "events"),
     ("events.lost", "events lost", "events"),
+    (
+        "events.conflated",
+        "events replaced by a newer one of their topic",
+        "events",
+    ),
     ("events.in_flight", "events in flight at the end", "events"),
     ("delivered_share", "events delivered", ""),
     (

@@ -320,6 +320,13 @@ fn measures(results: &[RunResult]) -> Vec<Measure<'static>> {
         Box::new(move |r| count(r.ledger.delivered)),
     );
     row("events lost", Box::new(move |r| count(r.ledger.lost)));
+    if results.iter().any(|r| r.ledger.conflated > 0) {
+        // Only where a variant conflates (issue 20): other tables keep their rows.
+        row(
+            "events conflated",
+            Box::new(move |r| count(r.ledger.conflated)),
+        );
+    }
     row(
         "events in flight",
         Box::new(move |r| count(r.ledger.in_flight)),

@@ -247,6 +247,9 @@ pub struct TransportSpec {
     /// transport that receives every stream and carries everything).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<ChannelSpec>,
+    /// Latest value wins per topic (`transports[].conflate`, issue 20).
+    #[serde(skip_serializing_if = "super::transports::Conflate::is_off")]
+    pub conflate: super::transports::Conflate,
 }
 
 /// One channel of a variant of several (`transports[].channels[]`): a transport, or REST

@@ -53,6 +53,43 @@ pub struct RawTransport {
     /// clients' messages, and the REST channel's `carries: [history]`. Results are reported
     /// per variant and per channel. Default: none (the short form: one transport).
     pub channels: Option<Vec<super::channels::RawChannel>>,
+    /// Latest value wins (issue 20): `per_topic` replaces an event still waiting for a
+    /// client at the server by a newer event of the same topic (its audience: a topic, a
+    /// user, or, with `audience: all`, the one value every event updates). A poll's or
+    /// long poll's answer carries only the newest event of each topic since the client's
+    /// cursor; a stream's write waiting in the server's `send_buffer` (its application
+    /// queue, not the kernel's socket buffer) is replaced by the next write of its topic,
+    /// which takes its turn at the back of the queue. A replaced event is `conflated`:
+    /// neither delivered nor lost. Not with `webhook`, `channels` or a `batch` window.
+    /// Default `none` (every event is carried: each transport's own behaviour; conflation
+    /// is a server's option, as Lightstreamer's MERGE mode, "General Concepts", Server
+    /// 7.4.2, 26 Feb 2024, §2.3, and Universal Messaging 10.7's data group conflation).
+    pub conflate: Option<Conflate>,
+}
+
+/// A variant's conflation policy (`transports[].conflate`).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Conflate {
+    /// Every event is carried (the default).
+    #[default]
+    None,
+    /// Latest value wins per topic.
+    PerTopic,
+}
+
+impl Conflate {
+    /// Whether events may be replaced.
+    pub fn is_on(self) -> bool {
+        self == Conflate::PerTopic
+    }
+
+    /// Whether this is the default (nothing to report).
+    pub fn is_off(&self) -> bool {
+        !self.is_on()
+    }
 }
 
 /// One fallback step, or a chain of them.
@@ -429,6 +466,13 @@ pub(crate) fn transport(
     encoding: Encoding,
     c: &Checker,
 ) -> Result<TransportSpec, ScenarioError> {
+    let conflate = t.conflate.unwrap_or_default();
+    if conflate.is_on() && t.channels.is_some() {
+        return Err(c.error(
+            &format!("{path}.conflate"),
+            "conflation with `channels` is not modelled; expected `none` or a variant of one transport",
+        ));
+    }
     if let Some(raw) = &t.channels {
         let (channels, kind) =
             super::channels::channel_variant(t, raw, path, (http2, encoding), c)?;
@@ -443,6 +487,7 @@ pub(crate) fn transport(
             label,
             kind,
             channels,
+            conflate,
         });
     }
     let given = [
@@ -694,10 +739,24 @@ pub(crate) fn transport(
     if label.trim().is_empty() {
         return Err(c.error(&format!("{path}.label"), "must not be empty"));
     }
+    if conflate.is_on() && (kind.batches() || matches!(kind, TransportKind::Webhook(_))) {
+        return Err(c.error(
+            &format!("{path}.conflate"),
+            format!(
+                "conflation with {} is not modelled; expected `none`, or a variant without one",
+                if kind.batches() {
+                    "a `batch` window"
+                } else {
+                    "`webhook`"
+                }
+            ),
+        ));
+    }
     Ok(TransportSpec {
         label,
         kind,
         channels: Vec::new(),
+        conflate,
     })
 }
 

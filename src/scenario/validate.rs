@@ -80,6 +80,15 @@ pub(crate) fn validate(
     transports::check_zero_byte_events(&transports, &workload, c)?;
     clients::check_request_headers(&groups, &transports, &rest, c)?;
     super::channels::check(&mut transports, &workload, &rest, c)?;
+    if rest.history.is_some()
+        && let Some(i) = transports.iter().position(|t| t.conflate.is_on())
+    {
+        return Err(c.error(
+            &format!("transports[{i}].conflate"),
+            "conflation with `rest.history` is not modelled (a history answer carries every \
+             event); expected `none`, or no history fetch",
+        ));
+    }
     let receivers =
         super::webhook::receivers(raw.receivers.as_ref(), &links, &receiver_paths, duration, c)?;
     if let Some(warning) = super::webhook::check(raw, &transports, &receivers, &workload, c)? {

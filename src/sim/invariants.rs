@@ -113,10 +113,10 @@ impl Invariants {
             return Some(format!("time went back from {} ns", last_time.as_nanos()));
         }
         for (c, l) in view.ledgers.iter().enumerate() {
-            if l.generated != l.delivered + l.lost + l.in_flight {
+            if !l.balances() {
                 return Some(format!(
-                    "client {c}'s ledger does not balance: generated {} != delivered {} + lost {} + in flight {}",
-                    l.generated, l.delivered, l.lost, l.in_flight
+                    "client {c}'s ledger does not balance: generated {} != delivered {} + lost {} + conflated {} + in flight {}",
+                    l.generated, l.delivered, l.lost, l.conflated, l.in_flight
                 ));
             }
         }
@@ -124,11 +124,12 @@ impl Invariants {
             let window = WindowLedger::between(opening, &total(&view.ledgers));
             if !window.balances() {
                 return Some(format!(
-                    "the window's ledger does not balance: carried in {} + generated {} != delivered {} + lost {} + in flight {}",
+                    "the window's ledger does not balance: carried in {} + generated {} != delivered {} + lost {} + conflated {} + in flight {}",
                     window.carried_in,
                     window.generated,
                     window.delivered,
                     window.lost,
+                    window.conflated,
                     window.in_flight
                 ));
             }
@@ -201,6 +202,7 @@ fn total(ledgers: &[ClientLedger]) -> EventLedger {
         delivered: 0,
         lost: 0,
         in_flight: 0,
+        conflated: 0,
         lost_by_reason: Default::default(),
         out_of_order: 0,
         duplicates: 0,
@@ -209,6 +211,7 @@ fn total(ledgers: &[ClientLedger]) -> EventLedger {
         sum.generated += l.generated;
         sum.delivered += l.delivered;
         sum.lost += l.lost;
+        sum.conflated += l.conflated;
         sum.in_flight += l.in_flight;
     }
     sum
@@ -225,6 +228,7 @@ mod tests {
             generated: 10,
             delivered: 6,
             lost: 1,
+            conflated: 0,
             in_flight: 3,
         };
         View {
@@ -302,7 +306,7 @@ mod tests {
         let what = verdict(view).unwrap();
         assert!(
             what.ends_with(
-                "client 1's ledger does not balance: generated 10 != delivered 7 + lost 1 + in flight 3"
+                "client 1's ledger does not balance: generated 10 != delivered 7 + lost 1 + conflated 0 + in flight 3"
             ),
             "{what}"
         );
@@ -324,7 +328,7 @@ mod tests {
         let what = verdict(view).unwrap();
         assert!(
             what.ends_with(
-                "the window's ledger does not balance: carried in 1 + generated 8 != delivered 4 + lost 0 + in flight 6"
+                "the window's ledger does not balance: carried in 1 + generated 8 != delivered 4 + lost 0 + conflated 0 + in flight 6"
             ),
             "{what}"
         );

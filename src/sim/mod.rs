@@ -153,6 +153,9 @@ fn drive(
         Chain::channels(&machines)
     };
     let unary = variant.channels.iter().find_map(|ch| ch.unary);
+    // A variant that conflates reads its own copy of the log, which says so.
+    let conflating = variant.conflate.is_on().then(|| log.conflating());
+    let log = conflating.as_ref().unwrap_or(log);
     let world = World::new(scenario, log, &chain, (&channels, unary)).with_services(&variant.label);
     run_world(world, scenario, variant, limits, watch)
 }

@@ -50,6 +50,7 @@ pub fn run(
             generated: r.counts.generated,
             delivered: r.counts.delivered,
             lost: r.counts.given_up,
+            conflated: 0,
             in_flight: r.counts.in_flight,
         })
         .collect();
@@ -115,6 +116,7 @@ pub fn run(
             delivered: total.delivered,
             lost: total.given_up,
             in_flight: total.in_flight,
+            conflated: 0,
             lost_by_reason: LostByReason {
                 given_up: total.given_up,
                 ..LostByReason::default()

@@ -245,6 +245,9 @@ pub struct World<'s> {
     failed_before_connecting: std::collections::BTreeMap<usize, EventNo>,
     /// The internal service tiers and the calls to them (none without `services:`).
     calls: Option<Box<calls::Calls>>,
+    /// Per client: its events replaced by a newer one of their topic before they were
+    /// sent (`conflate: per_topic`, issue 20); empty for a variant that does not conflate.
+    conflated: Vec<u64>,
 }
 
 impl<'s> World<'s> {
@@ -452,6 +455,11 @@ impl<'s> World<'s> {
             window_first_event: None,
             failed_before_connecting: std::collections::BTreeMap::new(),
             calls: None,
+            conflated: if log_source.conflate {
+                vec![0; clients_count]
+            } else {
+                Vec::new()
+            },
             layout,
             recorder: Recorder::new(scenario.warmup, scenario.duration, tallies),
         }
@@ -1088,7 +1096,13 @@ impl<'s> World<'s> {
     pub(super) fn respond(&mut self, c: ClientId, now: SimTime, s: &mut Scheduler<Event>) {
         let first = self.clients[c].cursor;
         let count = self.events_so_far.since(first);
-        let empty = self.pending_events(c) == 0;
+        let pending = self.pending_events(c);
+        let empty = pending == 0;
+        if self.log.conflate {
+            // The answer carries the newest event of each topic: the rest are replaced.
+            let carried = self.log.carried_count(c, first, count);
+            self.conflated[c] += u64::from(pending - carried);
+        }
         self.clients[c].cursor = self.events_so_far;
         if self.in_window(now) {
             self.recorder.count(Count::Responses, now);
@@ -1167,8 +1181,11 @@ impl<'s> World<'s> {
             self.hold_for_history(c, first, count);
             return;
         }
+        let end = first + count;
         for n in first.and_next(count) {
-            if !self.log.is_for(n, c) {
+            // A conflated answer carries the newest of each topic only (a stream's single
+            // event, a range of one, is never superseded within it).
+            if !self.log.is_for(n, c) || (self.log.conflate && self.log.superseded(n, end)) {
                 continue;
             }
             self.clients[c].delivered += 1;

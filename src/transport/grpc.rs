@@ -103,7 +103,7 @@ pub fn unary_exchange_size(
         MsgKind::Request => (0, unary_request_framing(http, conn) + request_message),
         MsgKind::Response { first, count } => {
             let (mut payload, mut fields) = (0, 0);
-            for n in log.matching(conn.client, first, count) {
+            for n in log.carried(conn.client, first, count) {
                 let message = log.protobuf(n);
                 payload += message;
                 fields += 1 + varint_len(message);

@@ -102,15 +102,14 @@ pub fn exchange_size(
     match kind {
         MsgKind::Request => (0, http.request_bytes(request_text, conn)),
         MsgKind::Response { first, count } => {
-            // The events of the range that are for this client.
-            let payload = log.payloads_for(conn.client, first, count);
-            let matched = log.count_for(conn.client, first, first + count) as u64;
+            // The events of the range that are for this client (the newest of each topic
+            // when the variant conflates).
+            let payload = log.carried_payloads(conn.client, first, count);
+            let matched = log.carried_count(conn.client, first, count) as u64;
             // A binary payload travels as a base64 JSON string: inflation plus two quotes.
             let strings = match log.encoding {
                 Encoding::Json => 0,
-                Encoding::Binary => {
-                    log.text_inflations_for(conn.client, first, count) + 2 * matched
-                }
+                Encoding::Binary => log.carried_inflations(conn.client, first, count) + 2 * matched,
             };
             let body_framing = json_array_overhead(matched) + strings;
             response_with_body(http, response_text, payload, body_framing, conn)

@@ -142,13 +142,14 @@ impl MsgKind {
     }
 
     /// How many of the workload's events this message carries to client `c`: a response
-    /// the events of its range that are for `c`, a stream event one, any other none.
+    /// the events of its range that are for `c` (the newest of each topic when the log
+    /// conflates: [`EventLog::carried`]), a batch those of its range, a stream event one,
+    /// any other none.
     #[inline]
     pub fn events_for(self, log: &EventLog, c: ClientId) -> u32 {
         match self {
-            MsgKind::Response { first, count } | MsgKind::Batch { first, count } => {
-                log.count_for(c, first, first + count)
-            }
+            MsgKind::Response { first, count } => log.carried_count(c, first, count),
+            MsgKind::Batch { first, count } => log.count_for(c, first, first + count),
             MsgKind::Event(_) => 1,
             _ => 0,
         }

@@ -146,6 +146,18 @@ impl Audiences {
         self.by_event[n]
     }
 
+    /// The next event after `n` with `n`'s audience (conflation's key: a newer value of
+    /// the same topic), if one has been created.
+    pub fn next_of_same(&self, n: EventNo) -> Option<EventNo> {
+        let list = match self.by_event[n] {
+            Audience::All => &self.all,
+            Audience::Topic(t) => &self.topics[t],
+            Audience::User(u) => &self.users[u],
+            Audience::Stream(s) => &self.streams[usize::from(s)],
+        };
+        list.get(list.partition_point(|m| *m <= n)).copied()
+    }
+
     /// Whether event `n` is for client `c`.
     pub fn is_for(&self, n: EventNo, c: ClientId) -> bool {
         match self.by_event[n] {

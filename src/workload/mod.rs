@@ -72,6 +72,10 @@ pub struct EventLog {
     pub audiences: Option<Audiences>,
     /// Each event's stream and whose events name it, when the scenario names its streams.
     pub tags: Option<streams::Tags>,
+    /// Latest value wins (a variant's `conflate: per_topic`, issue 20): a range of events
+    /// handed to a client at once carries only the newest of each topic
+    /// ([`EventLog::carried`]). Set on the variant's own copy ([`EventLog::conflating`]).
+    pub conflate: bool,
 }
 
 /// Payload sizes: one for all, or cumulative sums (`cum[n]` is the bytes of events before
@@ -125,6 +129,7 @@ impl EventLog {
             messages: messages::generate(inputs),
             audiences: Audiences::generate(inputs, count),
             tags,
+            conflate: false,
         }
     }
 
@@ -178,6 +183,7 @@ impl EventLog {
             messages: Vec::new(),
             audiences: self.audiences.as_ref().map(Audiences::empty_like),
             tags: self.tags.as_ref().map(streams::Tags::empty_like),
+            conflate: self.conflate,
         }
     }
 
@@ -340,6 +346,65 @@ impl EventLog {
                 .map(|n| self.text_inflation(n))
                 .sum(),
         }
+    }
+
+    /// This log for a variant that conflates (latest value wins per topic).
+    pub fn conflating(&self) -> Self {
+        EventLog {
+            conflate: true,
+            ..self.clone()
+        }
+    }
+
+    /// Whether a later event of `n`'s topic (its audience: a topic, a user, a stream, or
+    /// the whole workload when every event is for everyone) is numbered below `end`: in a
+    /// range ending there, `n` is superseded.
+    #[inline]
+    pub fn superseded(&self, n: EventNo, end: EventNo) -> bool {
+        match &self.audiences {
+            None => n.next() < end,
+            Some(a) => a.next_of_same(n).is_some_and(|m| m < end),
+        }
+    }
+
+    /// The events of `first..first + count` for client `c` that a message handing them
+    /// over at once carries: all of them ([`Self::matching`]), or, when the log conflates,
+    /// only the newest of each topic.
+    pub fn carried(
+        &self,
+        c: ClientId,
+        first: EventNo,
+        count: u32,
+    ) -> impl Iterator<Item = EventNo> + '_ {
+        let end = first + count;
+        self.matching(c, first, count)
+            .filter(move |n| !self.conflate || !self.superseded(*n, end))
+    }
+
+    /// How many events [`Self::carried`] holds.
+    pub fn carried_count(&self, c: ClientId, first: EventNo, count: u32) -> u32 {
+        if !self.conflate {
+            return self.count_for(c, first, first + count);
+        }
+        self.carried(c, first, count).count() as u32
+    }
+
+    /// [`Self::payloads_for`] of the events [`Self::carried`] holds.
+    pub fn carried_payloads(&self, c: ClientId, first: EventNo, count: u32) -> u64 {
+        if !self.conflate {
+            return self.payloads_for(c, first, count);
+        }
+        self.carried(c, first, count).map(|n| self.payload(n)).sum()
+    }
+
+    /// [`Self::text_inflations_for`] of the events [`Self::carried`] holds.
+    pub fn carried_inflations(&self, c: ClientId, first: EventNo, count: u32) -> u64 {
+        if !self.conflate {
+            return self.text_inflations_for(c, first, count);
+        }
+        self.carried(c, first, count)
+            .map(|n| self.text_inflation(n))
+            .sum()
     }
 
     pub fn len(&self) -> usize {
@@ -540,6 +605,7 @@ mod tests {
             messages: Vec::new(),
             audiences: None,
             tags: None,
+            conflate: false,
         }
         .empty_like();
         assert_eq!(log.push(5, 100, Audience::All, 0), EventNo::new(0));

@@ -2076,3 +2076,35 @@ fn gateway_mistakes_are_located_and_named() {
         ],
     );
 }
+
+// ---- Conflation (issue 20) ----
+
+/// A misspelt policy, and conflation where it is not modelled: each exits 2 at the line of
+/// the `conflate` key, naming the field and what was expected.
+#[test]
+fn conflation_is_refused_where_it_is_not_modelled() {
+    let misspelt = broken(
+        "{ label: ws, websocket: {} }",
+        "{ label: ws, conflate: latest, websocket: {} }",
+    );
+    assert_check_and_run_fail(
+        "conflate-misspelt",
+        &misspelt,
+        "conflate: latest",
+        &["latest", "none", "per_topic"],
+    );
+    let batched = broken(
+        "{ label: ws, websocket: {} }",
+        "{ label: ws, conflate: per_topic, websocket: { batch: 100ms } }",
+    );
+    assert_check_fails(
+        "conflate-batch",
+        &batched,
+        "conflate: per_topic",
+        &[
+            "transports[1].conflate",
+            "a `batch` window",
+            "expected `none`",
+        ],
+    );
+}

@@ -166,7 +166,7 @@ fn summary(name: &str) -> String {
         for (c, l) in ledgers.iter().enumerate() {
             assert_eq!(
                 l.generated,
-                l.delivered + l.lost + l.in_flight,
+                l.delivered + l.lost + l.conflated + l.in_flight,
                 "{name} {}: client {c} ledger {l:?}",
                 variant.label
             );

@@ -200,3 +200,44 @@ fn issue_18_a_message_waiting_for_its_stream_is_published_once() {
     assert_eq!(m.written, m.published + m.lost + m.in_flight, "{m:?}");
     assert!(m.published > 0, "{m:?}");
 }
+
+/// Issue 20: conflated variants of every kind that conflates (polls' answers, send
+/// buffers under `drop_oldest`, gRPC's window) keep every invariant, the ledger's
+/// `generated = delivered + lost + conflated + in flight` per client and in the window
+/// among them.
+#[test]
+fn issue_20_conflation_keeps_every_invariant() {
+    let text = "name: conflate-invariants
+seed: 21
+duration: 40s
+warmup: 5s
+network:
+  thin: { latency: 60ms, jitter: 20ms, bandwidth: 150kbit/s, loss: 1% }
+clients:
+  phones: { count: 15, link: thin, ramp: 3s }
+server: { send_buffer: { limit: 64KiB, policy: drop_oldest } }
+workload:
+  events: { source: poisson, rate: 60/s, payload: 300B, audience: { topics: 6, subscriptions: 2 } }
+faults:
+  - { at: 20s, crash: { replica: 0, restart_after: 2s } }
+transports:
+  - { label: poll, conflate: per_topic, polling: { interval: 1s } }
+  - { label: long-poll, conflate: per_topic, long_polling: { timeout: 20s } }
+  - { label: sse, conflate: per_topic, sse: { retry: 1s } }
+  - { label: ws, conflate: per_topic, websocket: { reconnect: { delay: 1s } } }
+  - { label: grpc, conflate: per_topic, grpc: {} }
+";
+    let s = scenario::load_str("<conflation>", text, &[]).expect("the scenario loads");
+    let log = EventLog::generate(&s);
+    for variant in &s.transports {
+        let (result, ledgers) = run_variant_checked(&s, &log, variant, &DEFAULT_LIMITS)
+            .unwrap_or_else(|e| panic!("{} (seed 21): {e}", variant.label));
+        assert!(ledgers.iter().all(|l| l.balances()), "{}", variant.label);
+        assert!(
+            result.ledger.conflated > 0,
+            "{}: {:?}",
+            variant.label,
+            result.ledger
+        );
+    }
+}

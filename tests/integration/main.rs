@@ -14,6 +14,7 @@ mod cli;
 mod cli_habits;
 mod completions;
 mod compression;
+mod conflation;
 mod connections;
 mod conservation;
 mod determinism;

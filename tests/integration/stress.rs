@@ -35,18 +35,22 @@ fn run_balanced(s: &Scenario, checked: bool) -> Vec<RunResult> {
                 generated,
                 delivered,
                 lost,
+                conflated,
                 in_flight,
             } = *l;
             assert_eq!(
                 generated,
-                delivered + lost + in_flight,
+                delivered + lost + conflated + in_flight,
                 "{} (seed {}): client {c}'s ledger",
                 variant.label,
                 s.seed
             );
         }
         let l = &result.ledger;
-        assert_eq!(l.generated, l.delivered + l.lost + l.in_flight);
+        assert_eq!(
+            l.generated,
+            l.delivered + l.lost + l.conflated + l.in_flight
+        );
         results.push(result);
     }
     results

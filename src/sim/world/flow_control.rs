@@ -3,7 +3,8 @@
 //! [`crate::net::connections::Connections`]; here the world hands a stream its pending
 //! events, in order, while the window has room. Events it may not write yet stay pending
 //! at the server, in the shared event store, not in the connection's send buffer: a slow
-//! consumer stops the sender instead of growing the server's memory.
+//! consumer stops the sender instead of growing the server's memory. A variant that
+//! conflates writes only the newest pending event of each topic when room opens.
 
 use super::World;
 use crate::engine::Scheduler;
@@ -53,6 +54,14 @@ impl World<'_> {
             }
             if !self.log.is_for(n, c) {
                 self.clients[c].cursor = n.next();
+                continue;
+            }
+            if self.log.conflate && self.log.superseded(n, limit) {
+                // Latest value wins: a newer event of its topic waits too, so this one is
+                // replaced, never written (settled: an ended stream never hands it back).
+                self.clients[c].cursor = n.next();
+                self.settle(c, n.next());
+                self.conflated[c] += 1;
                 continue;
             }
             let info = client.connection.info;

@@ -70,6 +70,7 @@ impl World<'_> {
             delivered: 0,
             lost: 0,
             in_flight: 0,
+            conflated: 0,
             lost_by_reason: self.lost_by_reason(recorded.lost),
             out_of_order: recorded.out_of_order,
             duplicates: recorded.duplicates,
@@ -78,6 +79,7 @@ impl World<'_> {
             ledger.generated += l.generated;
             ledger.delivered += l.delivered;
             ledger.lost += l.lost;
+            ledger.conflated += l.conflated;
             ledger.in_flight += l.in_flight;
         }
         let clients = self.layout.users() as u64;
@@ -281,6 +283,7 @@ impl World<'_> {
             let client = &self.clients[c];
             mark.delivered += client.delivered;
             mark.lost += client.lost;
+            mark.conflated += self.conflated.get(c.index()).copied().unwrap_or(0);
             if client.registered {
                 mark.generated += u64::from(self.log.count_for(
                     c,
@@ -379,6 +382,7 @@ impl World<'_> {
                 .count_for(c, client.first_event, self.events_so_far) as u64,
             delivered: client.delivered,
             lost: client.lost,
+            conflated: self.conflated.get(c.index()).copied().unwrap_or(0),
             waiting: self.log.count_for(c, client.cursor, self.events_so_far) as u64,
             abandons: self.abandons(c),
             in_jobs: client.events_in_jobs,

@@ -36,6 +36,11 @@ impl World<'_> {
             self.transmit(c, direction, msg, now, s);
             return;
         };
+        if self.log.conflate
+            && let MsgKind::Event(n) = msg.kind
+        {
+            self.conflate_waiting(c, n);
+        }
         let browser = self.clients[c].browser;
         let free_at = self.network.busy_until(browser, Direction::Down);
         let wire = msg.wire;
@@ -87,6 +92,26 @@ impl World<'_> {
                 self.clients[c].closing = true;
                 self.server_forgets(c, now);
             }
+        }
+    }
+
+    /// Latest value wins: event `n` is written to `c`'s stream, so the events of its topic
+    /// still waiting in the send buffer are replaced (conflated), as a dropped write's are
+    /// lost: settled, so that an ended stream never hands them back.
+    fn conflate_waiting(&mut self, c: ClientId, n: crate::ids::EventNo) {
+        let log = &self.log;
+        let replaced = self
+            .connections
+            .send_buffer_mut(c.index())
+            .take_replaced(|m| matches!(m.kind, MsgKind::Event(k) if log.superseded(k, n.next())));
+        let r = self.replica_of(c);
+        for msg in replaced {
+            self.fleet.server(r).buffered_changed(-(msg.wire as i64));
+            if let MsgKind::Event(k) = msg.kind {
+                self.settle(c, k.next());
+            }
+            self.clients[c].events_on_wire -= 1;
+            self.conflated[c] += 1;
         }
     }
 
