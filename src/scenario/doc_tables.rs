@@ -169,8 +169,8 @@ pub fn defaults() -> Vec<Row> {
         row(
             "WebSocket upgrade request",
             bytes(d::WS_UPGRADE_REQUEST),
-            "a browser's GET with Upgrade, Connection, Sec-WebSocket-Key/Version/Extensions, Origin, User-Agent",
-            &["WS_UPGRADE_REQUEST"],
+            "a browser's GET with Upgrade, Connection, Sec-WebSocket-Key/Version/Extensions, Origin, User-Agent: the 450 B request headers and the upgrade's own 50 B (`UPGRADE_OWN_HEADERS`, added to a client group's own `request_headers` too)",
+            &["WS_UPGRADE_REQUEST", "UPGRADE_OWN_HEADERS"],
         ),
         row(
             "WebSocket `101` response",
@@ -567,10 +567,10 @@ pub fn defaults() -> Vec<Row> {
             "REST `POST` headers",
             bytes(d::REST_REQUEST_HEADERS),
             &format!(
-                "the {} of a browser `fetch()` plus `Content-Type: application/json` (32 B) and `Content-Length` (about 20 B)",
+                "the {} of a browser `fetch()` plus `Content-Type: application/json` (32 B) and `Content-Length` (about 20 B), rounded to 50 B (`POST_OWN_HEADERS`, added to a client group's own `request_headers` too)",
                 bytes(d::HTTP_REQUEST_HEADERS)
             ),
-            &["REST_REQUEST_HEADERS"],
+            &["REST_REQUEST_HEADERS", "POST_OWN_HEADERS"],
         ),
         row(
             "REST answer",
