@@ -382,6 +382,7 @@ impl EventLog {
     }
 
     /// How many events [`Self::carried`] holds.
+    #[inline]
     pub fn carried_count(&self, c: ClientId, first: EventNo, count: u32) -> u32 {
         if !self.conflate {
             return self.count_for(c, first, first + count);
@@ -390,6 +391,7 @@ impl EventLog {
     }
 
     /// [`Self::payloads_for`] of the events [`Self::carried`] holds.
+    #[inline]
     pub fn carried_payloads(&self, c: ClientId, first: EventNo, count: u32) -> u64 {
         if !self.conflate {
             return self.payloads_for(c, first, count);
